@@ -1,0 +1,70 @@
+//===- AttnInterfaces.td - attn attribute interfaces -------*- tablegen -*-===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD
+#define ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    A mask predicate over (query row i, key column j): an atom such as
+    `#attn.causal` or a combinator such as `#attn.or<[...]>`. The mask of an
+    op is the conjunction of its predicates. Queries are aligned bottom-right:
+    `pos(i) = i + (Lkv - Lq)`.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Returns the predicate's value if it is the same for every (i, j) of
+        an attention with the given sequence lengths (either may be dynamic),
+        and std::nullopt if it depends on (i, j) or on operand data.
+      }],
+      "std::optional<bool>", "getConstantValue",
+      (ins "const ::mlir::attn::MaskShape &":$shape)>,
+    InterfaceMethod<[{
+        Returns an equivalent, simpler predicate for the given shape, or the
+        attribute itself. Callers fold constant predicates first.
+      }],
+      "::mlir::Attribute", "simplify",
+      (ins "const ::mlir::attn::MaskShape &":$shape), "",
+      [{ return $_attr; }]>,
+    InterfaceMethod<[{
+        Calls `fn` on this predicate and on every predicate nested in it.
+      }],
+      "void", "walkPredicates",
+      (ins "::llvm::function_ref<void(::mlir::attn::MaskAttrInterface)>":$fn),
+      "", [{ fn(::llvm::cast<::mlir::attn::MaskAttrInterface>($_attr)); }]>,
+  ];
+}
+
+def Attn_ScoreModAttrInterface : AttrInterface<"ScoreModAttrInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    A score modifier: a function `s -> s'` of one pre-normalisation score
+    that may also depend on (batch, head, query row, key column). Modifiers
+    of an op apply in the order written.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Returns true if the modifier reads the op's `bias` operand.
+      }],
+      "bool", "readsBiasOperand", (ins), "", [{ return false; }]>,
+  ];
+}
+
+def Attn_NormalizerAttrInterface : AttrInterface<"NormalizerAttrInterface"> {
+  let cppNamespace = "::mlir::attn";
+  let description = [{
+    How the modified, masked scores of one query row become weights.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Returns true if the weights are a probability distribution over the
+        allowed keys, so that a log-sum-exp result and a sink logit are
+        meaningful.
+      }],
+      "bool", "isNormalizedOverKeys", (ins)>,
+  ];
+}
+
+#endif // ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_TD

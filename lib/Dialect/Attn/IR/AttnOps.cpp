@@ -1,0 +1,655 @@
+//===- AttnOps.cpp - attn operation verifiers and syntax ------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "ShapeChecks.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::detail;
+
+#define GET_OP_CLASSES
+#include "attn/Dialect/Attn/IR/AttnOps.cpp.inc"
+
+static constexpr int64_t kDyn = ShapedType::kDynamic;
+
+//===----------------------------------------------------------------------===//
+// Mask predicates shared by attn.attention and attn.block_scores
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// What the predicates of one op read and need.
+struct MaskRequirements {
+  bool readsSegments = false;
+  SmallVector<BlockLayoutAttr> layouts;
+  SmallVector<BlockIndicesAttr> indices;
+  SmallVector<NeighborhoodAttr> neighborhoods;
+};
+} // namespace
+
+static MaskRequirements collectMaskRequirements(ArrayAttr mask) {
+  MaskRequirements requirements;
+  for (Attribute attr : mask) {
+    cast<MaskAttrInterface>(attr).walkPredicates([&](MaskAttrInterface p) {
+      if (isa<DocumentAttr>(p))
+        requirements.readsSegments = true;
+      else if (auto layout = dyn_cast<BlockLayoutAttr>(p))
+        requirements.layouts.push_back(layout);
+      else if (auto indices = dyn_cast<BlockIndicesAttr>(p))
+        requirements.indices.push_back(indices);
+      else if (auto grid = dyn_cast<NeighborhoodAttr>(p))
+        requirements.neighborhoods.push_back(grid);
+    });
+  }
+  return requirements;
+}
+
+/// A neighbourhood's grid must enumerate exactly the queries and the keys.
+static LogicalResult
+verifyNeighborhoods(Operation *op, ArrayRef<NeighborhoodAttr> neighborhoods,
+                    int64_t queryLength, int64_t keyLength) {
+  for (NeighborhoodAttr grid : neighborhoods) {
+    int64_t cells = grid.getNumCells();
+    for (auto [name, length] : {std::make_pair("query", queryLength),
+                                std::make_pair("key", keyLength)}) {
+      if (ShapedType::isDynamic(length) || length == cells)
+        continue;
+      return op->emitOpError()
+             << "mask predicate " << grid << " has " << cells
+             << " grid cells, but the " << name << " sequence has length "
+             << length;
+    }
+  }
+  return success();
+}
+
+/// At most one predicate may read a given block operand: its block sizes
+/// define that operand's shape.
+template <typename AttrT>
+static LogicalResult verifySingleReader(Operation *op, ArrayRef<AttrT> readers,
+                                        StringRef operandName) {
+  if (readers.size() <= 1)
+    return success();
+  return op->emitOpError() << "expects at most one " << readers.front()
+                           .getMnemonic()
+                           << " predicate (they share the '" << operandName
+                           << "' operand), but found " << readers.size();
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+NormalizerAttrInterface AttentionOp::getNormalizerOrDefault() {
+  if (std::optional<NormalizerAttrInterface> normalizer = getNormalizer())
+    return *normalizer;
+  return SoftmaxAttr::get(getContext());
+}
+
+std::optional<double> AttentionOp::getScaleOrDefault() {
+  if (std::optional<APFloat> scale = getScale())
+    return scale->convertToDouble();
+  int64_t headDim = dimOf(getQuery().getType(), 3);
+  if (ShapedType::isDynamic(headDim) || headDim <= 0)
+    return std::nullopt;
+  return 1.0 / std::sqrt(static_cast<double>(headDim));
+}
+
+MaskShape AttentionOp::getMaskShape() {
+  return MaskShape{dimOf(getQuery().getType(), 2),
+                   dimOf(getKey().getType(), 2)};
+}
+
+int64_t AttentionOp::getGroupSize() {
+  int64_t numQueryHeads = dimOf(getQuery().getType(), 1);
+  int64_t numKvHeads = dimOf(getKey().getType(), 1);
+  if (ShapedType::isDynamic(numQueryHeads) ||
+      ShapedType::isDynamic(numKvHeads) || numKvHeads == 0)
+    return kDyn;
+  return numQueryHeads / numKvHeads;
+}
+
+/// Checks that an optional operand is present exactly when something reads
+/// it.
+static LogicalResult verifyOperandPresence(Operation *op, Value operand,
+                                           StringRef operandName, bool needed,
+                                           StringRef reader) {
+  if (needed && !operand)
+    return op->emitOpError() << reader << " requires the '" << operandName
+                             << "' operand";
+  if (!needed && operand)
+    return op->emitOpError() << "has a '" << operandName
+                             << "' operand, but no " << reader
+                             << " reads it";
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = getOperation();
+  Type qType = getQuery().getType(), kType = getKey().getType(),
+       vType = getValue().getType();
+  for (auto [name, type] : {std::make_pair("query", qType),
+                            std::make_pair("key", kType),
+                            std::make_pair("value", vType)}) {
+    if (failed(verifyRank(op, name, type, 4)) ||
+        failed(verifyFloatElementType(op, name, type)))
+      return failure();
+  }
+  Type elementType = getElementTypeOrSelf(qType);
+  if (failed(verifyElementType(op, "key", kType, elementType,
+                               "that of 'query'")) ||
+      failed(verifyElementType(op, "value", vType, elementType,
+                               "that of 'query'")))
+    return failure();
+
+  int64_t batch = dimOf(qType, 0), numQueryHeads = dimOf(qType, 1),
+          queryLength = dimOf(qType, 2), headDim = dimOf(qType, 3);
+  int64_t numKvHeads = dimOf(kType, 1), keyLength = dimOf(kType, 2),
+          valueDim = dimOf(vType, 3);
+  if (failed(verifyShape(op, "key", kType,
+                         {batch, DimSpec::any(), DimSpec::any(), headDim})) ||
+      failed(verifyShape(op, "value", vType,
+                         {batch, numKvHeads, keyLength, DimSpec::any()})) ||
+      failed(verifyGroupedHeads(op, "query", numQueryHeads, "key",
+                                numKvHeads)))
+    return failure();
+
+  // Results.
+  Type outType = getOutput().getType();
+  if (failed(verifyShape(op, "output", outType,
+                         {batch, numQueryHeads, queryLength, valueDim})) ||
+      failed(verifyElementType(op, "output", outType,
+                               getElementTypeOrSelf(vType),
+                               "that of 'value'")))
+    return failure();
+  NormalizerAttrInterface normalizer = getNormalizerOrDefault();
+  if (Value lse = getLse()) {
+    if (!normalizer.isNormalizedOverKeys())
+      return emitOpError() << "has an 'lse' result, which needs a softmax "
+                              "normaliser, but the normaliser is "
+                           << normalizer;
+    if (failed(verifyShape(op, "lse", lse.getType(),
+                           {batch, numQueryHeads, queryLength})) ||
+        failed(verifyElementType(op, "lse", lse.getType(),
+                                 Float32Type::get(getContext()),
+                                 "log-sum-exp is f32")))
+      return failure();
+  }
+
+  // Score modifiers and the bias operand.
+  bool readsBias = llvm::any_of(getScore(), [](Attribute attr) {
+    return cast<ScoreModAttrInterface>(attr).readsBiasOperand();
+  });
+  if (failed(verifyOperandPresence(op, getBias(), "bias", readsBias,
+                                   "score modifier #attn.bias")))
+    return failure();
+  if (Value bias = getBias()) {
+    if (failed(verifyShape(op, "bias", bias.getType(),
+                           {DimSpec::orOne(batch),
+                            DimSpec::orOne(numQueryHeads), queryLength,
+                            keyLength})) ||
+        failed(verifyFloatElementType(op, "bias", bias.getType())))
+      return failure();
+  }
+  for (Attribute attr : getScore()) {
+    auto alibi = dyn_cast<AlibiAttr>(attr);
+    if (!alibi || !alibi.getSlopes() || ShapedType::isDynamic(numQueryHeads))
+      continue;
+    if (alibi.getSlopes().size() != numQueryHeads)
+      return emitOpError() << "score modifier " << alibi << " has "
+                           << alibi.getSlopes().size()
+                           << " slopes, expected one per query head ("
+                           << numQueryHeads << ")";
+  }
+
+  // The sink logit only makes sense in a softmax denominator.
+  if (Value sink = getSink()) {
+    if (!normalizer.isNormalizedOverKeys())
+      return emitOpError() << "has a 'sink' operand, which needs a softmax "
+                              "normaliser, but the normaliser is "
+                           << normalizer;
+    if (failed(verifyShape(op, "sink", sink.getType(), {numQueryHeads})) ||
+        failed(verifyElementType(op, "sink", sink.getType(),
+                                 Float32Type::get(getContext()),
+                                 "sink logits are f32")))
+      return failure();
+  }
+
+  // Mask predicates and the operands they read.
+  MaskRequirements requirements = collectMaskRequirements(getMask());
+  Type i32 = IntegerType::get(getContext(), 32);
+  if (failed(verifyOperandPresence(op, getQSegments(), "q_segments",
+                                   requirements.readsSegments,
+                                   "mask predicate #attn.document")) ||
+      failed(verifyOperandPresence(op, getKvSegments(), "kv_segments",
+                                   requirements.readsSegments,
+                                   "mask predicate #attn.document")))
+    return failure();
+  if (requirements.readsSegments) {
+    if (failed(verifyShape(op, "q_segments", getQSegments().getType(),
+                           {batch, queryLength})) ||
+        failed(verifyElementType(op, "q_segments", getQSegments().getType(),
+                                 i32, "segment ids are i32")) ||
+        failed(verifyShape(op, "kv_segments", getKvSegments().getType(),
+                           {batch, keyLength})) ||
+        failed(verifyElementType(op, "kv_segments",
+                                 getKvSegments().getType(), i32,
+                                 "segment ids are i32")))
+      return failure();
+  }
+
+  if (failed(verifySingleReader<BlockLayoutAttr>(op, requirements.layouts,
+                                                 "layout")) ||
+      failed(verifyOperandPresence(op, getLayout(), "layout",
+                                   !requirements.layouts.empty(),
+                                   "mask predicate #attn.block_layout")))
+    return failure();
+  if (!requirements.layouts.empty()) {
+    BlockLayoutAttr layout = requirements.layouts.front();
+    Type layoutType = getLayout().getType();
+    if (failed(verifyShape(
+            op, "layout", layoutType,
+            {DimSpec::orOne(batch), DimSpec::orOne(numQueryHeads),
+             ceilDivDim(queryLength, layout.getBlockQ()),
+             ceilDivDim(keyLength, layout.getBlockKv())})) ||
+        failed(verifyElementType(op, "layout", layoutType,
+                                 IntegerType::get(getContext(), 1),
+                                 "a block layout is i1")))
+      return failure();
+  }
+
+  if (failed(verifySingleReader<BlockIndicesAttr>(op, requirements.indices,
+                                                  "indices")) ||
+      failed(verifyOperandPresence(op, getIndices(), "indices",
+                                   !requirements.indices.empty(),
+                                   "mask predicate #attn.block_indices")))
+    return failure();
+  if (!requirements.indices.empty()) {
+    BlockIndicesAttr indices = requirements.indices.front();
+    Type indicesType = getIndices().getType();
+    if (failed(verifyShape(op, "indices", indicesType,
+                           {batch, numKvHeads,
+                            ceilDivDim(queryLength, indices.getBlockQ()),
+                            DimSpec::any()})) ||
+        failed(verifyElementType(op, "indices", indicesType, i32,
+                                 "block indices are i32")))
+      return failure();
+  }
+
+  return verifyNeighborhoods(op, requirements.neighborhoods, queryLength,
+                             keyLength);
+}
+
+/// Checks that `region`, if not empty, has one block with arguments of
+/// `argTypes` and is terminated by an attn.yield of one `resultType` value.
+static LogicalResult verifyHookRegion(Operation *op, Region &region,
+                                      StringRef name, TypeRange argTypes,
+                                      Type resultType) {
+  if (region.empty())
+    return success();
+  Block &block = region.front();
+  if (block.getArgumentTypes() != argTypes) {
+    std::string expected, actual;
+    llvm::raw_string_ostream expectedOs(expected), actualOs(actual);
+    llvm::interleaveComma(argTypes, expectedOs);
+    llvm::interleaveComma(block.getArgumentTypes(), actualOs);
+    return op->emitOpError()
+           << "'" << name << "' region must take (" << expected
+           << "), but takes (" << actual << ")";
+  }
+  auto yield = cast<YieldOp>(block.getTerminator());
+  if (yield.getValues().getTypes() != TypeRange(resultType)) {
+    std::string actual;
+    llvm::raw_string_ostream actualOs(actual);
+    llvm::interleaveComma(yield.getValues().getTypes(), actualOs);
+    return yield.emitOpError()
+           << "in the '" << name << "' region must yield one " << resultType
+           << ", but yields (" << actual << ")";
+  }
+  return success();
+}
+
+LogicalResult AttentionOp::verifyRegions() {
+  Builder b(getContext());
+  Type index = b.getIndexType();
+  if (failed(verifyHookRegion(*this, getScoreMod(), "score_mod",
+                              {b.getF32Type(), index, index, index, index},
+                              b.getF32Type())))
+    return failure();
+  return verifyHookRegion(*this, getMaskMod(), "mask_mod",
+                          {index, index, index, index}, b.getI1Type());
+}
+
+//===----------------------------------------------------------------------===//
+// CompressOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompressOp::verify() {
+  Operation *op = getOperation();
+  Type inputType = getInput().getType();
+  if (failed(verifyRank(op, "input", inputType, 4)) ||
+      failed(verifyFloatElementType(op, "input", inputType)))
+    return failure();
+  if (getStride() < 1)
+    return emitOpError() << "stride must be positive, but got "
+                         << getStride();
+  if (getWindowOrStride() < 1)
+    return emitOpError() << "window must be positive, but got "
+                         << getWindowOrStride();
+  int64_t length = dimOf(inputType, 2);
+  if (failed(verifyShape(op, "result", getResult().getType(),
+                         {dimOf(inputType, 0), dimOf(inputType, 1),
+                          ceilDivDim(length, getStride()),
+                          dimOf(inputType, 3)})) ||
+      failed(verifyElementType(op, "result", getResult().getType(),
+                               getElementTypeOrSelf(inputType),
+                               "that of 'input'")))
+    return failure();
+  if (Value weights = getWeights()) {
+    if (getReduce() != ReduceKind::Sum)
+      return emitOpError() << "has 'weights', which need reduce 'sum', but "
+                              "reduce is '"
+                           << stringifyReduceKind(getReduce()) << "'";
+    auto weightsType = dyn_cast<RankedTensorType>(weights.getType());
+    SmallVector<DimSpec> expected;
+    if (weightsType && weightsType.getRank() == 2)
+      expected.push_back(dimOf(inputType, 1));
+    expected.push_back(getWindowOrStride());
+    if (failed(verifyShape(op, "weights", weights.getType(), expected)) ||
+        failed(verifyElementType(op, "weights", weights.getType(),
+                                 Float32Type::get(getContext()),
+                                 "compression weights are f32")))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BlockScoresOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BlockScoresOp::verify() {
+  Operation *op = getOperation();
+  Type qType = getQuery().getType(), kType = getKeys().getType();
+  for (auto [name, type] :
+       {std::make_pair("query", qType), std::make_pair("keys", kType)}) {
+    if (failed(verifyRank(op, name, type, 4)) ||
+        failed(verifyFloatElementType(op, name, type)))
+      return failure();
+  }
+  if (failed(verifyElementType(op, "keys", kType, getElementTypeOrSelf(qType),
+                               "that of 'query'")) ||
+      failed(verifyShape(op, "keys", kType,
+                         {dimOf(qType, 0), DimSpec::any(), DimSpec::any(),
+                          dimOf(qType, 3)})) ||
+      failed(verifyGroupedHeads(op, "query", dimOf(qType, 1), "keys",
+                                dimOf(kType, 1))))
+    return failure();
+  if (getBlockQ() < 1)
+    return emitOpError() << "block_q must be positive, but got "
+                         << getBlockQ();
+  MaskRequirements requirements = collectMaskRequirements(getMask());
+  if (requirements.readsSegments || !requirements.layouts.empty() ||
+      !requirements.indices.empty())
+    return emitOpError() << "supports only mask predicates that read no "
+                            "operand (not document, block_layout or "
+                            "block_indices)";
+  if (failed(verifyNeighborhoods(op, requirements.neighborhoods,
+                                 dimOf(qType, 2), dimOf(kType, 2))))
+    return failure();
+  Type resultType = getResult().getType();
+  if (failed(verifyShape(op, "result", resultType,
+                         {dimOf(qType, 0), dimOf(kType, 1),
+                          ceilDivDim(dimOf(qType, 2), getBlockQ()),
+                          dimOf(kType, 2)})) ||
+      failed(verifyElementType(op, "result", resultType,
+                               Float32Type::get(getContext()),
+                               "block scores are f32")))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TopkOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TopkOp::verify() {
+  auto scoresType = cast<RankedTensorType>(getScores().getType());
+  if (scoresType.getRank() < 1)
+    return emitOpError() << "'scores' must have at least one dimension, but "
+                            "has type "
+                         << scoresType;
+  if (!isa<FloatType>(scoresType.getElementType()))
+    return emitOpError() << "'scores' must have a floating-point element "
+                            "type, but has "
+                         << scoresType.getElementType();
+  if (getK() < 1)
+    return emitOpError() << "k must be positive, but got " << getK();
+  SmallVector<DimSpec> expected(scoresType.getShape().begin(),
+                                scoresType.getShape().end());
+  expected.back() = getK();
+  if (failed(verifyShape(*this, "indices", getIndices().getType(), expected)))
+    return failure();
+  return verifyElementType(*this, "indices", getIndices().getType(),
+                           IntegerType::get(getContext(), 32),
+                           "indices are i32");
+}
+
+//===----------------------------------------------------------------------===//
+// MergeOp
+//===----------------------------------------------------------------------===//
+
+// attn.merge lse (%o1, %l1), (%o2, %l2) : tensor<..>, tensor<..>
+//     -> tensor<..>, tensor<..>
+// The types after ':' are one branch's: every branch has the same types.
+ParseResult MergeOp::parse(OpAsmParser &parser, OperationState &result) {
+  MergeKind kind;
+  StringRef keyword;
+  SMLoc kindLoc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<MergeKind> parsedKind = symbolizeMergeKind(keyword);
+  if (!parsedKind)
+    return parser.emitError(kindLoc)
+           << "expected 'lse', 'gated' or 'sum', but got '" << keyword << "'";
+  kind = *parsedKind;
+  bool hasWeights = kind != MergeKind::Sum;
+
+  SmallVector<OpAsmParser::UnresolvedOperand> outputs, weights;
+  SMLoc operandsLoc = parser.getCurrentLocation();
+  auto parseBranch = [&]() -> ParseResult {
+    if (parser.parseLParen() || parser.parseOperand(outputs.emplace_back()))
+      return failure();
+    if (hasWeights && (parser.parseComma() ||
+                       parser.parseOperand(weights.emplace_back())))
+      return failure();
+    return parser.parseRParen();
+  };
+  if (parser.parseCommaSeparatedList(parseBranch) ||
+      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon())
+    return failure();
+  Type outputType, weightType;
+  SmallVector<Type> resultTypes;
+  if (parser.parseType(outputType) ||
+      (hasWeights && (parser.parseComma() || parser.parseType(weightType))) ||
+      parser.parseArrow() || parser.parseTypeList(resultTypes))
+    return failure();
+
+  SmallVector<Type> outputTypes(outputs.size(), outputType);
+  SmallVector<Type> weightTypes(weights.size(), weightType);
+  if (parser.resolveOperands(outputs, outputTypes, operandsLoc,
+                             result.operands) ||
+      parser.resolveOperands(weights, weightTypes, operandsLoc,
+                             result.operands))
+    return failure();
+  result.addTypes(resultTypes);
+  result.getOrAddProperties<Properties>().kind =
+      MergeKindAttr::get(parser.getContext(), kind);
+  result.getOrAddProperties<Properties>().operandSegmentSizes = {
+      static_cast<int32_t>(outputs.size()),
+      static_cast<int32_t>(weights.size())};
+  return success();
+}
+
+void MergeOp::print(OpAsmPrinter &p) {
+  p << " " << stringifyMergeKind(getKind()) << " ";
+  for (auto [index, output] : llvm::enumerate(getOutputs())) {
+    if (index)
+      p << ", ";
+    p << "(" << output;
+    if (index < getWeights().size())
+      p << ", " << getWeights()[index];
+    p << ")";
+  }
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getKindAttrName(), "operandSegmentSizes"});
+  p << " : " << getOutputs().front().getType();
+  if (!getWeights().empty())
+    p << ", " << getWeights().front().getType();
+  p << " -> ";
+  llvm::interleaveComma(getResultTypes(), p);
+}
+
+LogicalResult MergeOp::verify() {
+  Operation *op = getOperation();
+  if (getOutputs().empty())
+    return emitOpError() << "needs at least one branch";
+  Type outputType = getOutputs().front().getType();
+  if (failed(verifyRank(op, "outputs", outputType, 4)) ||
+      failed(verifyFloatElementType(op, "outputs", outputType)))
+    return failure();
+  for (Value output : getOutputs().drop_front())
+    if (output.getType() != outputType)
+      return emitOpError() << "branches must have the same output type, "
+                              "but got "
+                           << outputType << " and " << output.getType();
+
+  bool hasWeights = getKind() != MergeKind::Sum;
+  size_t expectedWeights = hasWeights ? getOutputs().size() : 0;
+  if (getWeights().size() != expectedWeights)
+    return emitOpError() << "'" << stringifyMergeKind(getKind())
+                         << "' merge expects " << expectedWeights
+                         << " weight operands (one per branch), but got "
+                         << getWeights().size();
+  SmallVector<DimSpec> rowShape = {dimOf(outputType, 0), dimOf(outputType, 1),
+                                   dimOf(outputType, 2)};
+  StringRef weightName = getKind() == MergeKind::Lse ? "lse" : "gates";
+  for (Value weight : getWeights()) {
+    if (failed(verifyShape(op, weightName, weight.getType(), rowShape)) ||
+        failed(verifyElementType(op, weightName, weight.getType(),
+                                 Float32Type::get(getContext()),
+                                 "per-row weights are f32")))
+      return failure();
+  }
+  if (getResult().getType() != outputType)
+    return emitOpError() << "'result' has type " << getResult().getType()
+                         << ", expected " << outputType
+                         << " (that of the branches)";
+  if (Value lse = getLse()) {
+    if (getKind() != MergeKind::Lse)
+      return emitOpError() << "has an 'lse' result, which only an 'lse' "
+                              "merge defines";
+    if (failed(verifyShape(op, "lse", lse.getType(), rowShape)) ||
+        failed(verifyElementType(op, "lse", lse.getType(),
+                                 Float32Type::get(getContext()),
+                                 "log-sum-exp is f32")))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult MergeOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results) {
+  // One branch merged by lse or sum is itself.
+  if (getOutputs().size() != 1 || getKind() == MergeKind::Gated)
+    return failure();
+  results.push_back(getOutputs().front());
+  if (getLse())
+    results.push_back(getWeights().front());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearAttentionOp::verify() {
+  Operation *op = getOperation();
+  Type qType = getQuery().getType(), kType = getKey().getType(),
+       vType = getValue().getType();
+  for (auto [name, type] : {std::make_pair("query", qType),
+                            std::make_pair("key", kType),
+                            std::make_pair("value", vType)}) {
+    if (failed(verifyRank(op, name, type, 4)) ||
+        failed(verifyFloatElementType(op, name, type)))
+      return failure();
+  }
+  Type elementType = getElementTypeOrSelf(qType);
+  if (failed(verifyElementType(op, "key", kType, elementType,
+                               "that of 'query'")) ||
+      failed(verifyElementType(op, "value", vType, elementType,
+                               "that of 'query'")))
+    return failure();
+  int64_t batch = dimOf(qType, 0), numQueryHeads = dimOf(qType, 1);
+  if (failed(verifyShape(op, "key", kType,
+                         {batch, DimSpec::any(), DimSpec::any(),
+                          dimOf(qType, 3)})) ||
+      failed(verifyShape(op, "value", vType,
+                         {batch, dimOf(kType, 1), dimOf(kType, 2),
+                          DimSpec::any()})) ||
+      failed(verifyGroupedHeads(op, "query", numQueryHeads, "key",
+                                dimOf(kType, 1))))
+    return failure();
+  if (failed(verifyShape(op, "result", getResult().getType(),
+                         {batch, numQueryHeads, dimOf(qType, 2),
+                          dimOf(vType, 3)})) ||
+      failed(verifyElementType(op, "result", getResult().getType(),
+                               elementType, "that of 'value'")))
+    return failure();
+  if (Value decay = getDecay()) {
+    if (!getCausal())
+      return emitOpError() << "has a 'decay' operand, which needs 'causal'";
+    if (failed(verifyShape(op, "decay", decay.getType(),
+                           {batch, numQueryHeads, dimOf(kType, 2)})) ||
+        failed(verifyElementType(op, "decay", decay.getType(),
+                                 Float32Type::get(getContext()),
+                                 "log-gates are f32")))
+      return failure();
+  }
+  if (std::optional<APFloat> eps = getEps();
+      eps && !(eps->isFiniteNonZero() && !eps->isNegative()))
+    return emitOpError() << "eps must be positive, but got "
+                         << eps->convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CausalConvOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CausalConvOp::verify() {
+  Operation *op = getOperation();
+  Type inputType = getInput().getType(), weightType = getWeight().getType();
+  if (failed(verifyRank(op, "input", inputType, 4)) ||
+      failed(verifyFloatElementType(op, "input", inputType)) ||
+      failed(verifyShape(op, "weight", weightType,
+                         {dimOf(inputType, 1), dimOf(inputType, 3),
+                          DimSpec::any()})) ||
+      failed(verifyElementType(op, "weight", weightType,
+                               getElementTypeOrSelf(inputType),
+                               "that of 'input'")))
+    return failure();
+  if (int64_t taps = dimOf(weightType, 2); taps == 0)
+    return emitOpError() << "'weight' needs at least one tap, but has shape "
+                         << formatShape(
+                                cast<RankedTensorType>(weightType).getShape());
+  if (getResult().getType() != inputType)
+    return emitOpError() << "'result' has type " << getResult().getType()
+                         << ", expected " << inputType << " (that of 'input')";
+  return success();
+}

@@ -1,0 +1,30 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "ATTN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.attn_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%attn_src_root", config.attn_src_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# ATTN_VERIFY_ROUNDTRIP=1 (CI sets it) makes every attn-opt invocation of the
+# suite also check that its output parses back to the same IR, in both the
+# custom and the generic form.
+attn_opt_args = []
+if os.environ.get("ATTN_VERIFY_ROUNDTRIP", "0") not in ("", "0"):
+    attn_opt_args.append("--verify-roundtrip")
+
+tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
+tools = [ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
