@@ -92,7 +92,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`sink` `(` $sink^ `)`)?
     (`mask` $mask^)?
     (`score` $score^)?
-    (`normalizer` $normalizer^)?
+    (`normalizer` `(` $normalizer^ `)`)?
     (`score_mod` $score_mod^)?
     (`mask_mod` $mask_mod^)?
     attr-dict `:` type(operands) `->` type(results)

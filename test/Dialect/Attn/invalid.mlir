@@ -1,0 +1,812 @@
+// One case per diagnostic of the attn dialect.
+// RUN: attn-opt %s --split-input-file --verify-diagnostics
+
+func.func @query_rank(%q: tensor<8x128x64xf32>, %k: tensor<1x8x128x64xf32>) {
+  // expected-error @+1 {{'query' must be a rank-4 tensor, but has type 'tensor<8x128x64xf32>'}}
+  %0 = attn.attention %q, %k, %k : tensor<8x128x64xf32>, tensor<1x8x128x64xf32>, tensor<1x8x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @query_element_type(%q: tensor<1x8x128x64xi32>, %k: tensor<1x8x128x64xf32>) {
+  // expected-error @+1 {{'query' must have element type f32, f16 or bf16, but has 'i32'}}
+  %0 = attn.attention %q, %k, %k : tensor<1x8x128x64xi32>, tensor<1x8x128x64xf32>, tensor<1x8x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @key_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x8x128x64xf16>) {
+  // expected-error @+1 {{'key' has element type 'f16', expected 'f32' (that of 'query')}}
+  %0 = attn.attention %q, %k, %k : tensor<1x8x128x64xf32>, tensor<1x8x128x64xf16>, tensor<1x8x128x64xf16> -> tensor<1x8x128x64xf16>
+  return
+}
+
+// -----
+
+func.func @batch_mismatch(%q: tensor<2x8x128x64xf32>, %k: tensor<3x8x128x64xf32>) {
+  // expected-error @+1 {{'key' has shape [3, 8, 128, 64], expected [2, ?, ?, 64]}}
+  %0 = attn.attention %q, %k, %k : tensor<2x8x128x64xf32>, tensor<3x8x128x64xf32>, tensor<3x8x128x64xf32> -> tensor<2x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @head_dim_mismatch(%q: tensor<2x8x128x64xf32>, %k: tensor<2x8x128x32xf32>) {
+  // expected-error @+1 {{'key' has shape [2, 8, 128, 32], expected [2, ?, ?, 64]}}
+  %0 = attn.attention %q, %k, %k : tensor<2x8x128x64xf32>, tensor<2x8x128x32xf32>, tensor<2x8x128x32xf32> -> tensor<2x8x128x32xf32>
+  return
+}
+
+// -----
+
+func.func @value_length(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %v: tensor<1x2x64x64xf32>) {
+  // expected-error @+1 {{'value' has shape [1, 2, 64, 64], expected [1, 2, 128, ?]}}
+  %0 = attn.attention %q, %k, %v : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x64x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @gqa_divisibility(%q: tensor<1x6x128x64xf32>, %k: tensor<1x4x128x64xf32>) {
+  // expected-error @+1 {{'query' has 6 heads, which is not a multiple of the 4 heads of 'key'}}
+  %0 = attn.attention %q, %k, %k : tensor<1x6x128x64xf32>, tensor<1x4x128x64xf32>, tensor<1x4x128x64xf32> -> tensor<1x6x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @output_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x256x64xf32>, %v: tensor<1x2x256x32xf32>) {
+  // expected-error @+1 {{'output' has shape [1, 8, 128, 64], expected [1, 8, 128, 32]}}
+  %0 = attn.attention %q, %k, %v : tensor<1x8x128x64xf32>, tensor<1x2x256x64xf32>, tensor<1x2x256x32xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @output_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'output' has element type 'bf16', expected 'f32' (that of 'value')}}
+  %0 = attn.attention %q, %k, %k : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xbf16>
+  return
+}
+
+// -----
+
+func.func @lse_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'lse' has shape [1, 8, 64], expected [1, 8, 128]}}
+  %0, %1 = attn.attention %q, %k, %k : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>, tensor<1x8x64xf32>
+  return
+}
+
+// -----
+
+func.func @lse_element_type(%q: tensor<1x8x128x64xf16>, %k: tensor<1x2x128x64xf16>) {
+  // expected-error @+1 {{'lse' has element type 'f16', expected 'f32' (log-sum-exp is f32)}}
+  %0, %1 = attn.attention %q, %k, %k : tensor<1x8x128x64xf16>, tensor<1x2x128x64xf16>, tensor<1x2x128x64xf16> -> tensor<1x8x128x64xf16>, tensor<1x8x128xf16>
+  return
+}
+
+// -----
+
+func.func @lse_with_sigmoid(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{has an 'lse' result, which needs a softmax normaliser, but the normaliser is #attn.sigmoid}}
+  %0, %1 = attn.attention %q, %k, %k normalizer(#attn.sigmoid) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>, tensor<1x8x128xf32>
+  return
+}
+
+// -----
+
+func.func @bias_without_reader(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %b: tensor<1x1x128x128xf32>) {
+  // expected-error @+1 {{has a 'bias' operand, but no score modifier #attn.bias reads it}}
+  %0 = attn.attention %q, %k, %k bias(%b) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x1x128x128xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_reader_without_operand(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{score modifier #attn.bias requires the 'bias' operand}}
+  %0 = attn.attention %q, %k, %k score [#attn.bias] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_shape(%q: tensor<2x8x128x64xf32>, %k: tensor<2x2x128x64xf32>, %b: tensor<2x4x128x128xf32>) {
+  // expected-error @+1 {{'bias' has shape [2, 4, 128, 128], expected [1|2, 1|8, 128, 128]}}
+  %0 = attn.attention %q, %k, %k bias(%b) score [#attn.bias] : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x4x128x128xf32> -> tensor<2x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @bias_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %b: tensor<1x1x128x128xi8>) {
+  // expected-error @+1 {{'bias' must have element type f32, f16 or bf16, but has 'i8'}}
+  %0 = attn.attention %q, %k, %k bias(%b) score [#attn.bias] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x1x128x128xi8> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @alibi_slopes(%q: tensor<1x4x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{score modifier #attn.alibi<slopes = [5.000000e-01, 2.500000e-01]> has 2 slopes, expected one per query head (4)}}
+  %0 = attn.attention %q, %k, %k score [#attn.alibi<slopes = [0.5, 0.25]>] : tensor<1x4x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x4x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @sink_with_sigmoid(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<8xf32>) {
+  // expected-error @+1 {{has a 'sink' operand, which needs a softmax normaliser, but the normaliser is #attn.sigmoid<bias = 1.000000e+00>}}
+  %0 = attn.attention %q, %k, %k sink(%s) normalizer(#attn.sigmoid<bias = 1.0>) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<8xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @sink_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{'sink' has shape [2], expected [8]}}
+  %0 = attn.attention %q, %k, %k sink(%s) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<2xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @sink_element_type(%q: tensor<1x8x128x64xf16>, %k: tensor<1x2x128x64xf16>, %s: tensor<8xf16>) {
+  // expected-error @+1 {{'sink' has element type 'f16', expected 'f32' (sink logits are f32)}}
+  %0 = attn.attention %q, %k, %k sink(%s) : tensor<1x8x128x64xf16>, tensor<1x2x128x64xf16>, tensor<1x2x128x64xf16>, tensor<8xf16> -> tensor<1x8x128x64xf16>
+  return
+}
+
+// -----
+
+func.func @document_without_segments(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{mask predicate #attn.document requires the 'q_segments' operand}}
+  %0 = attn.attention %q, %k, %k mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @segments_without_document(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<1x128xi32>) {
+  // expected-error @+1 {{has a 'q_segments' operand, but no mask predicate #attn.document reads it}}
+  %0 = attn.attention %q, %k, %k segments(%s, %s) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x128xi32>, tensor<1x128xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @kv_segments_missing(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<1x128xi32>) {
+  // expected-error @+1 {{mask predicate #attn.document requires the 'kv_segments' operand}}
+  %0 = "attn.attention"(%q, %k, %k, %s) <{mask = [#attn.document], operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0, 0>}> ({}, {}) : (tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x128xi32>) -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @q_segments_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x64x64xf32>, %s: tensor<1x64xi32>) {
+  // expected-error @+1 {{'q_segments' has shape [1, 64], expected [1, 128]}}
+  %0 = attn.attention %q, %k, %k segments(%s, %s) mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x64xi32>, tensor<1x64xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @q_segments_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<1x128xi64>, %t: tensor<1x128xi32>) {
+  // expected-error @+1 {{'q_segments' has element type 'i64', expected 'i32' (segment ids are i32)}}
+  %0 = attn.attention %q, %k, %k segments(%s, %t) mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x128xi64>, tensor<1x128xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @kv_segments_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x64x64xf32>, %s: tensor<1x128xi32>) {
+  // expected-error @+1 {{'kv_segments' has shape [1, 128], expected [1, 64]}}
+  %0 = attn.attention %q, %k, %k segments(%s, %s) mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x128xi32>, tensor<1x128xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @kv_segments_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %s: tensor<1x128xi32>, %t: tensor<1x128xi16>) {
+  // expected-error @+1 {{'kv_segments' has element type 'i16', expected 'i32' (segment ids are i32)}}
+  %0 = attn.attention %q, %k, %k segments(%s, %t) mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x128xi32>, tensor<1x128xi16> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @layout_missing(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{mask predicate #attn.block_layout requires the 'layout' operand}}
+  %0 = attn.attention %q, %k, %k mask [#attn.block_layout<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @layout_unread(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %l: tensor<1x1x2x2xi1>) {
+  // expected-error @+1 {{has a 'layout' operand, but no mask predicate #attn.block_layout reads it}}
+  %0 = attn.attention %q, %k, %k layout(%l) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x1x2x2xi1> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_layouts(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %l: tensor<1x1x2x2xi1>) {
+  // expected-error @+1 {{expects at most one block_layout predicate (they share the 'layout' operand), but found 2}}
+  %0 = attn.attention %q, %k, %k layout(%l) mask [#attn.block_layout<block_q = 64, block_kv = 64>, #attn.not<#attn.block_layout<block_q = 32, block_kv = 32>>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x1x2x2xi1> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @layout_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x100x64xf32>, %l: tensor<1x1x2x1xi1>) {
+  // expected-error @+1 {{'layout' has shape [1, 1, 2, 1], expected [1, 1|8, 2, 2]}}
+  %0 = attn.attention %q, %k, %k layout(%l) mask [#attn.block_layout<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x100x64xf32>, tensor<1x2x100x64xf32>, tensor<1x1x2x1xi1> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @layout_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %l: tensor<1x1x2x2xi8>) {
+  // expected-error @+1 {{'layout' has element type 'i8', expected 'i1' (a block layout is i1)}}
+  %0 = attn.attention %q, %k, %k layout(%l) mask [#attn.block_layout<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x1x2x2xi8> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @indices_missing(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{mask predicate #attn.block_indices requires the 'indices' operand}}
+  %0 = attn.attention %q, %k, %k mask [#attn.block_indices<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @indices_unread(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %i: tensor<1x2x2x1xi32>) {
+  // expected-error @+1 {{has a 'indices' operand, but no mask predicate #attn.block_indices reads it}}
+  %0 = attn.attention %q, %k, %k indices(%i) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x2x1xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_index_readers(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %i: tensor<1x2x2x1xi32>) {
+  // expected-error @+1 {{expects at most one block_indices predicate (they share the 'indices' operand), but found 2}}
+  %0 = attn.attention %q, %k, %k indices(%i) mask [#attn.block_indices<block_q = 64, block_kv = 64>, #attn.block_indices<block_q = 64, block_kv = 32>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x2x1xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @indices_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %i: tensor<1x8x2x1xi32>) {
+  // expected-error @+1 {{'indices' has shape [1, 8, 2, 1], expected [1, 2, 2, ?]}}
+  %0 = attn.attention %q, %k, %k indices(%i) mask [#attn.block_indices<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x8x2x1xi32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @indices_element_type(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %i: tensor<1x2x2x1xi64>) {
+  // expected-error @+1 {{'indices' has element type 'i64', expected 'i32' (block indices are i32)}}
+  %0 = attn.attention %q, %k, %k indices(%i) mask [#attn.block_indices<block_q = 64, block_kv = 64>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x2x1xi64> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @neighborhood_cells(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{mask predicate #attn.neighborhood<grid = [8, 8], radius = [1, 1], dilation = [1, 1]> has 64 grid cells, but the query sequence has length 128}}
+  %0 = attn.attention %q, %k, %k mask [#attn.neighborhood<grid = [8, 8], radius = [1, 1], dilation = [1, 1]>] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @not_a_mask(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{attribute 'mask' failed to satisfy constraint: mask predicates}}
+  %0 = "attn.attention"(%q, %k, %k) <{mask = [#attn.softcap<2.0>], operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 0, 0>}> ({}, {}) : (tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>) -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @score_mod_signature(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'score_mod' region must take (f32, index, index, index, index), but takes (f32, index)}}
+  %0 = attn.attention %q, %k, %k score_mod {
+  ^bb0(%s: f32, %i: index):
+    attn.yield %s : f32
+  } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @score_mod_yield(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  %0 = attn.attention %q, %k, %k score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{in the 'score_mod' region must yield one 'f32', but yields (index)}}
+    attn.yield %i : index
+  } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_mod_signature(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'mask_mod' region must take (index, index, index, index), but takes (i32, i32, i32, i32)}}
+  %0 = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: i32, %h: i32, %i: i32, %j: i32):
+    %c = arith.cmpi ne, %i, %j : i32
+    attn.yield %c : i1
+  } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_mod_yield(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  %0 = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{in the 'mask_mod' region must yield one 'i1', but yields ()}}
+    attn.yield
+  } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @yield_outside() {
+  // expected-error @+1 {{expects parent op 'attn.attention'}}
+  attn.yield
+}
+
+// -----
+
+// expected-error @+1 {{causal stride must be positive, but got 0}}
+func.func private @causal_stride() -> () attributes {m = #attn.causal<stride = 0>}
+
+// -----
+
+// expected-error @+1 {{window left must be non-negative, but got -1}}
+func.func private @window_left() -> () attributes {m = #attn.window<left = -1, right = 0>}
+
+// -----
+
+// expected-error @+1 {{window right must be non-negative, but got -2}}
+func.func private @window_right() -> () attributes {m = #attn.window<left = 1, right = -2>}
+
+// -----
+
+// expected-error @+1 {{dilated window must be non-negative, but got -1}}
+func.func private @dilated_window() -> () attributes {m = #attn.dilated<window = -1, dilation = 2>}
+
+// -----
+
+// expected-error @+1 {{dilation must be positive, but got 0}}
+func.func private @dilation() -> () attributes {m = #attn.dilated<window = 3, dilation = 0>}
+
+// -----
+
+// expected-error @+1 {{neighborhood grid has 2 axes, but radius has 1 and dilation 2}}
+func.func private @neighborhood_axes() -> () attributes {m = #attn.neighborhood<grid = [4, 4], radius = [1], dilation = [1, 1]>}
+
+// -----
+
+// expected-error @+1 {{neighborhood grid size must be positive, but got 0}}
+func.func private @neighborhood_grid() -> () attributes {m = #attn.neighborhood<grid = [0, 4], radius = [1, 1], dilation = [1, 1]>}
+
+// -----
+
+// expected-error @+1 {{neighborhood radius must be non-negative, but got -1}}
+func.func private @neighborhood_radius() -> () attributes {m = #attn.neighborhood<grid = [4, 4], radius = [1, -1], dilation = [1, 1]>}
+
+// -----
+
+// expected-error @+1 {{neighborhood dilation must be positive, but got 0}}
+func.func private @neighborhood_dilation() -> () attributes {m = #attn.neighborhood<grid = [4, 4], radius = [1, 1], dilation = [0, 1]>}
+
+// -----
+
+// expected-error @+1 {{prefix length must be non-negative, but got -4}}
+func.func private @prefix() -> () attributes {m = #attn.prefix<len = -4>}
+
+// -----
+
+// expected-error @+1 {{global token count must be non-negative, but got -1}}
+func.func private @global() -> () attributes {m = #attn.global<count = -1>}
+
+// -----
+
+// expected-error @+1 {{stripes needs at least one diagonal or column}}
+func.func private @stripes_empty() -> () attributes {m = #attn.stripes<diagonals = [], columns = []>}
+
+// -----
+
+// expected-error @+1 {{stripes column must be non-negative, but got -3}}
+func.func private @stripes_column() -> () attributes {m = #attn.stripes<columns = [-3]>}
+
+// -----
+
+// expected-error @+1 {{expected 'diagonals' or 'columns', but got 'rows'}}
+func.func private @stripes_keyword() -> () attributes {m = #attn.stripes<rows = [1]>}
+
+// -----
+
+// expected-error @+1 {{block_layout block_q must be positive, but got 0}}
+func.func private @layout_block_q() -> () attributes {m = #attn.block_layout<block_q = 0, block_kv = 64>}
+
+// -----
+
+// expected-error @+1 {{block_layout block_kv must be positive, but got -64}}
+func.func private @layout_block_kv() -> () attributes {m = #attn.block_layout<block_q = 64, block_kv = -64>}
+
+// -----
+
+// expected-error @+1 {{block_indices block_q must be positive, but got 0}}
+func.func private @indices_block_q() -> () attributes {m = #attn.block_indices<block_q = 0, block_kv = 64>}
+
+// -----
+
+// expected-error @+1 {{block_indices block_kv must be positive, but got 0}}
+func.func private @indices_block_kv() -> () attributes {m = #attn.block_indices<block_q = 64, block_kv = 0>}
+
+// -----
+
+// expected-error @+1 {{'or' needs at least one mask predicate}}
+func.func private @or_empty() -> () attributes {m = #attn.or<[]>}
+
+// -----
+
+// expected-error @+1 {{'or' expects mask predicates, but got 1 : i64}}
+func.func private @or_element() -> () attributes {m = #attn.or<[#attn.causal, 1]>}
+
+// -----
+
+// expected-error @+1 {{'and' needs at least one mask predicate}}
+func.func private @and_empty() -> () attributes {m = #attn.and<[]>}
+
+// -----
+
+// expected-error @+1 {{'and' expects mask predicates, but got #attn.softmax}}
+func.func private @and_element() -> () attributes {m = #attn.and<[#attn.softmax]>}
+
+// -----
+
+// expected-error @+1 {{'not' expects a mask predicate, but got #attn.bias}}
+func.func private @not_element() -> () attributes {m = #attn.not<#attn.bias>}
+
+// -----
+
+// expected-error @+1 {{softcap must be positive and finite, but got -1}}
+func.func private @softcap() -> () attributes {m = #attn.softcap<-1.0>}
+
+// -----
+
+func.func @compress_rank(%x: tensor<8x128x64xf32>) {
+  // expected-error @+1 {{'input' must be a rank-4 tensor, but has type 'tensor<8x128x64xf32>'}}
+  %0 = attn.compress mean %x stride 4 : tensor<8x128x64xf32> -> tensor<8x32x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_stride(%x: tensor<1x8x128x64xf32>) {
+  // expected-error @+1 {{stride must be positive, but got 0}}
+  %0 = attn.compress mean %x stride 0 : tensor<1x8x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_window(%x: tensor<1x8x128x64xf32>) {
+  // expected-error @+1 {{window must be positive, but got -8}}
+  %0 = attn.compress mean %x stride 4 window -8 : tensor<1x8x128x64xf32> -> tensor<1x8x32x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_result(%x: tensor<1x8x102x64xf32>) {
+  // expected-error @+1 {{'result' has shape [1, 8, 25, 64], expected [1, 8, 26, 64]}}
+  %0 = attn.compress max %x stride 4 : tensor<1x8x102x64xf32> -> tensor<1x8x25x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_result_type(%x: tensor<1x8x128x64xbf16>) {
+  // expected-error @+1 {{'result' has element type 'f32', expected 'bf16' (that of 'input')}}
+  %0 = attn.compress max %x stride 4 : tensor<1x8x128x64xbf16> -> tensor<1x8x32x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_weights_reduce(%x: tensor<1x8x128x64xf32>, %w: tensor<4xf32>) {
+  // expected-error @+1 {{has 'weights', which need reduce 'sum', but reduce is 'max'}}
+  %0 = attn.compress max %x weights(%w) stride 4 : tensor<1x8x128x64xf32>, tensor<4xf32> -> tensor<1x8x32x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_weights_shape(%x: tensor<1x8x128x64xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'weights' has shape [4, 8], expected [8, 8]}}
+  %0 = attn.compress sum %x weights(%w) stride 4 window 8 : tensor<1x8x128x64xf32>, tensor<4x8xf32> -> tensor<1x8x32x64xf32>
+  return
+}
+
+// -----
+
+func.func @compress_weights_type(%x: tensor<1x8x128x64xf16>, %w: tensor<4xf16>) {
+  // expected-error @+1 {{'weights' has element type 'f16', expected 'f32' (compression weights are f32)}}
+  %0 = attn.compress sum %x weights(%w) stride 4 : tensor<1x8x128x64xf16>, tensor<4xf16> -> tensor<1x8x32x64xf16>
+  return
+}
+
+// -----
+
+func.func @block_scores_keys(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x8x32xf32>) {
+  // expected-error @+1 {{'keys' has shape [1, 2, 8, 32], expected [1, ?, ?, 64]}}
+  %0 = attn.block_scores %q, %kc block_q 64 : tensor<1x8x128x64xf32>, tensor<1x2x8x32xf32> -> tensor<1x2x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_gqa(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x3x8x64xf32>) {
+  // expected-error @+1 {{'query' has 8 heads, which is not a multiple of the 3 heads of 'keys'}}
+  %0 = attn.block_scores %q, %kc block_q 64 : tensor<1x8x128x64xf32>, tensor<1x3x8x64xf32> -> tensor<1x3x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_block(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x8x64xf32>) {
+  // expected-error @+1 {{block_q must be positive, but got 0}}
+  %0 = attn.block_scores %q, %kc block_q 0 : tensor<1x8x128x64xf32>, tensor<1x2x8x64xf32> -> tensor<1x2x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_operand_mask(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x8x64xf32>) {
+  // expected-error @+1 {{supports only mask predicates that read no operand (not document, block_layout or block_indices)}}
+  %0 = attn.block_scores %q, %kc block_q 64 mask [#attn.document] : tensor<1x8x128x64xf32>, tensor<1x2x8x64xf32> -> tensor<1x2x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_neighborhood(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x8x64xf32>) {
+  // expected-error @+1 {{has 128 grid cells, but the key sequence has length 8}}
+  %0 = attn.block_scores %q, %kc block_q 64 mask [#attn.neighborhood<grid = [8, 16], radius = [1, 1], dilation = [1, 1]>] : tensor<1x8x128x64xf32>, tensor<1x2x8x64xf32> -> tensor<1x2x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_result(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x8x64xf32>) {
+  // expected-error @+1 {{'result' has shape [1, 8, 2, 8], expected [1, 2, 2, 8]}}
+  %0 = attn.block_scores %q, %kc block_q 64 : tensor<1x8x128x64xf32>, tensor<1x2x8x64xf32> -> tensor<1x8x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_result_type(%q: tensor<1x8x128x64xf16>, %kc: tensor<1x2x8x64xf16>) {
+  // expected-error @+1 {{'result' has element type 'f16', expected 'f32' (block scores are f32)}}
+  %0 = attn.block_scores %q, %kc block_q 64 : tensor<1x8x128x64xf16>, tensor<1x2x8x64xf16> -> tensor<1x2x2x8xf16>
+  return
+}
+
+// -----
+
+func.func @topk_rank(%s: tensor<f32>) {
+  // expected-error @+1 {{'scores' must have at least one dimension, but has type 'tensor<f32>'}}
+  %0 = attn.topk %s k 1 : tensor<f32> -> tensor<1xi32>
+  return
+}
+
+// -----
+
+func.func @topk_type(%s: tensor<4x8xi32>) {
+  // expected-error @+1 {{'scores' must have a floating-point element type, but has 'i32'}}
+  %0 = attn.topk %s k 2 : tensor<4x8xi32> -> tensor<4x2xi32>
+  return
+}
+
+// -----
+
+func.func @topk_k(%s: tensor<4x8xf32>) {
+  // expected-error @+1 {{k must be positive, but got 0}}
+  %0 = attn.topk %s k 0 : tensor<4x8xf32> -> tensor<4x0xi32>
+  return
+}
+
+// -----
+
+func.func @topk_result(%s: tensor<4x8xf32>) {
+  // expected-error @+1 {{'indices' has shape [4, 3], expected [4, 2]}}
+  %0 = attn.topk %s k 2 : tensor<4x8xf32> -> tensor<4x3xi32>
+  return
+}
+
+// -----
+
+func.func @topk_result_type(%s: tensor<4x8xf32>) {
+  // expected-error @+1 {{'indices' has element type 'i64', expected 'i32' (indices are i32)}}
+  %0 = attn.topk %s k 2 : tensor<4x8xf32> -> tensor<4x2xi64>
+  return
+}
+
+// -----
+
+func.func @merge_kind(%o: tensor<1x2x8x4xf32>) {
+  // expected-error @+1 {{expected 'lse', 'gated' or 'sum', but got 'mean'}}
+  %0 = attn.merge mean (%o), (%o) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_empty() {
+  // expected-error @+1 {{needs at least one branch}}
+  %0 = "attn.merge"() <{kind = 2 : i32, operandSegmentSizes = array<i32: 0, 0>}> : () -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_rank(%o: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{'outputs' must be a rank-4 tensor, but has type 'tensor<2x8x4xf32>'}}
+  %0 = attn.merge sum (%o), (%o) : tensor<2x8x4xf32> -> tensor<2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_branch_types(%a: tensor<1x2x8x4xf32>, %b: tensor<1x2x8x8xf32>) {
+  // expected-error @+1 {{branches must have the same output type, but got 'tensor<1x2x8x4xf32>' and 'tensor<1x2x8x8xf32>'}}
+  %0 = "attn.merge"(%a, %b) <{kind = 2 : i32, operandSegmentSizes = array<i32: 2, 0>}> : (tensor<1x2x8x4xf32>, tensor<1x2x8x8xf32>) -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_weight_count(%a: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>) {
+  // expected-error @+1 {{'lse' merge expects 2 weight operands (one per branch), but got 1}}
+  %0 = "attn.merge"(%a, %a, %l) <{kind = 0 : i32, operandSegmentSizes = array<i32: 2, 1>}> : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8xf32>) -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_weight_shape(%a: tensor<1x2x8x4xf32>, %g: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{'gates' has shape [1, 2, 4], expected [1, 2, 8]}}
+  %0 = attn.merge gated (%a, %g), (%a, %g) : tensor<1x2x8x4xf32>, tensor<1x2x4xf32> -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_weight_type(%a: tensor<1x2x8x4xf16>, %l: tensor<1x2x8xf16>) {
+  // expected-error @+1 {{'lse' has element type 'f16', expected 'f32' (per-row weights are f32)}}
+  %0 = attn.merge lse (%a, %l), (%a, %l) : tensor<1x2x8x4xf16>, tensor<1x2x8xf16> -> tensor<1x2x8x4xf16>
+  return
+}
+
+// -----
+
+func.func @merge_result(%a: tensor<1x2x8x4xf32>) {
+  // expected-error @+1 {{'result' has type 'tensor<1x2x8x4xf16>', expected 'tensor<1x2x8x4xf32>' (that of the branches)}}
+  %0 = attn.merge sum (%a), (%a) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf16>
+  return
+}
+
+// -----
+
+func.func @merge_lse_kind(%a: tensor<1x2x8x4xf32>, %g: tensor<1x2x8xf32>) {
+  // expected-error @+1 {{has an 'lse' result, which only an 'lse' merge defines}}
+  %0, %1 = attn.merge gated (%a, %g), (%a, %g) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32> -> tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @merge_lse_shape(%a: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>) {
+  // expected-error @+1 {{'lse' has shape [1, 2, 4], expected [1, 2, 8]}}
+  %0, %1 = attn.merge lse (%a, %l), (%a, %l) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32> -> tensor<1x2x8x4xf32>, tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_value(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %v: tensor<1x2x64x64xf32>) {
+  // expected-error @+1 {{'value' has shape [1, 2, 64, 64], expected [1, 2, 128, ?]}}
+  %0 = attn.linear_attention %q, %k, %v feature relu : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x64x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @linear_gqa(%q: tensor<1x8x128x64xf32>, %k: tensor<1x3x128x64xf32>) {
+  // expected-error @+1 {{'query' has 8 heads, which is not a multiple of the 3 heads of 'key'}}
+  %0 = attn.linear_attention %q, %k, %k feature relu : tensor<1x8x128x64xf32>, tensor<1x3x128x64xf32>, tensor<1x3x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'result' has shape [1, 2, 128, 64], expected [1, 8, 128, 64]}}
+  %0 = attn.linear_attention %q, %k, %k feature relu : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x2x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @linear_decay_causal(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %a: tensor<1x8x128xf32>) {
+  // expected-error @+1 {{has a 'decay' operand, which needs 'causal'}}
+  %0 = attn.linear_attention %q, %k, %k decay(%a) feature identity : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x8x128xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @linear_decay_shape(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>, %a: tensor<1x2x128xf32>) {
+  // expected-error @+1 {{'decay' has shape [1, 2, 128], expected [1, 8, 128]}}
+  %0 = attn.linear_attention %q, %k, %k decay(%a) feature identity causal : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @linear_decay_type(%q: tensor<1x8x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %a: tensor<1x8x128xbf16>) {
+  // expected-error @+1 {{'decay' has element type 'bf16', expected 'f32' (log-gates are f32)}}
+  %0 = attn.linear_attention %q, %k, %k decay(%a) feature identity causal : tensor<1x8x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x8x128xbf16> -> tensor<1x8x128x64xbf16>
+  return
+}
+
+// -----
+
+func.func @linear_eps(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{eps must be positive, but got -1.000000e+00}}
+  %0 = attn.linear_attention %q, %k, %k feature relu normalize {eps = -1.0 : f32} : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight(%x: tensor<1x8x128x64xf32>, %w: tensor<8x32x4xf32>) {
+  // expected-error @+1 {{'weight' has shape [8, 32, 4], expected [8, 64, ?]}}
+  %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x32x4xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_type(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf16>) {
+  // expected-error @+1 {{'weight' has element type 'f16', expected 'f32' (that of 'input')}}
+  %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x4xf16> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @conv_taps(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x0xf32>) {
+  // expected-error @+1 {{'weight' needs at least one tap, but has shape [8, 64, 0]}}
+  %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x0xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf32>) {
+  // expected-error @+1 {{'result' has type 'tensor<1x8x64x64xf32>', expected 'tensor<1x8x128x64xf32>' (that of 'input')}}
+  %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x4xf32> -> tensor<1x8x64x64xf32>
+  return
+}
