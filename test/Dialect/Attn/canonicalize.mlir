@@ -1,0 +1,232 @@
+// Mask predicates fold against the op's sequence lengths.
+// RUN: attn-opt %s --canonicalize --split-input-file | FileCheck %s
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+!lse = tensor<1x4x64xf32>
+
+// A window wider than the sequence on both sides allows everything.
+// CHECK-LABEL: func.func @wide_window
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x64x32xf32>
+func.func @wide_window(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v mask [#attn.window<left = 63, right = 100>]
+      : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// Unbounded on the left and ending at the query: causal.
+// CHECK-LABEL: func.func @window_is_causal
+// CHECK: mask [#attn.causal] :
+func.func @window_is_causal(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v mask [#attn.window<left = 4096, right = 0>]
+      : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// A window that fits is kept; causal bounds its right side.
+// CHECK-LABEL: func.func @causal_window
+// CHECK: mask [#attn.window<left = 8, right = 0>] :
+func.func @causal_window(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.window<left = 8, right = 8>] : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<8x32x1x128xf16>
+!kv = tensor<8x8x4096x128xf16>
+
+// One decode query at the end of the cache sees all of it.
+// CHECK-LABEL: func.func @decode_causal
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x32x1x128xf16>
+func.func @decode_causal(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v mask [#attn.causal] : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x?x32xf32>
+!kv = tensor<1x2x?x32xf32>
+
+// With dynamic lengths nothing is known: causal stays.
+// CHECK-LABEL: func.func @dynamic_causal
+// CHECK: mask [#attn.causal, #attn.prefix<len = 0>]
+func.func @dynamic_causal(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v mask [#attn.causal, #attn.prefix<len = 0>]
+      : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// CHECK-LABEL: func.func @double_negation
+// CHECK: mask [#attn.prefix<len = 4>] :
+func.func @double_negation(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v mask [#attn.not<#attn.not<#attn.prefix<len = 4>>>]
+      : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// Disjunctions: a member that always holds makes the whole `or` true; members
+// that never hold are dropped; nested `or`s flatten; one member is itself.
+// CHECK-LABEL: func.func @disjunctions
+// CHECK: %[[A:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.causal] :
+// CHECK: %[[B:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.or<[#attn.causal, #attn.global<count = 2>, #attn.stripes<diagonals = [7]>]>] :
+// CHECK: %[[C:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x64x32xf32>
+func.func @disjunctions(%q: !q, %k: !kv, %v: !kv) -> (!q, !q, !q) {
+  %0 = attn.attention %q, %k, %v
+      mask [#attn.or<[#attn.prefix<len = 0>, #attn.causal]>] : !q, !kv, !kv -> !q
+  %1 = attn.attention %q, %k, %v
+      mask [#attn.or<[#attn.causal, #attn.or<[#attn.global<count = 2>, #attn.stripes<diagonals = [7]>]>, #attn.global<count = 0>]>]
+      : !q, !kv, !kv -> !q
+  %2 = attn.attention %q, %k, %v
+      mask [#attn.or<[#attn.causal, #attn.prefix<len = 64>]>] : !q, !kv, !kv -> !q
+  return %0, %1, %2 : !q, !q, !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// Conjunctions nested in the mask list flatten into it, and repeats go.
+// CHECK-LABEL: func.func @conjunctions
+// CHECK: mask [#attn.prefix<len = 8>, #attn.global<count = 1>] :
+func.func @conjunctions(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0 = attn.attention %q, %k, %v
+      mask [#attn.and<[#attn.prefix<len = 8>, #attn.global<count = 1>]>, #attn.prefix<len = 8>]
+      : !q, !kv, !kv -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// Atoms that cover the whole sequence.
+// CHECK-LABEL: func.func @trivial_atoms
+// CHECK-COUNT-4: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x64x32xf32>
+// CHECK: mask [#attn.window<left = 3, right = 3>] :
+func.func @trivial_atoms(%q: !q, %k: !kv, %v: !kv) -> (!q, !q, !q, !q, !q) {
+  %0 = attn.attention %q, %k, %v mask [#attn.global<count = 64>] : !q, !kv, !kv -> !q
+  %1 = attn.attention %q, %k, %v mask [#attn.prefix<len = 100>] : !q, !kv, !kv -> !q
+  %2 = attn.attention %q, %k, %v
+      mask [#attn.neighborhood<grid = [8, 8], radius = [7, 9], dilation = [1, 1]>]
+      : !q, !kv, !kv -> !q
+  %3 = attn.attention %q, %k, %v
+      mask [#attn.dilated<window = 64, dilation = 1>] : !q, !kv, !kv -> !q
+  %4 = attn.attention %q, %k, %v
+      mask [#attn.dilated<window = 3, dilation = 1>] : !q, !kv, !kv -> !q
+  return %0, %1, %2, %3, %4 : !q, !q, !q, !q, !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+!lse = tensor<1x4x64xf32>
+
+// No key is ever allowed: zeros and an LSE of -inf.
+// CHECK-LABEL: func.func @fully_masked
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<1x4x64x32xf32>
+// CHECK-DAG: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : tensor<1x4x64xf32>
+// CHECK-NOT: attn.attention
+// CHECK: return %[[ZERO]], %[[NEGINF]]
+func.func @fully_masked(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
+  %0, %1 = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.not<#attn.prefix<len = 64>>] : !q, !kv, !kv -> !q, !lse
+  return %0, %1 : !q, !lse
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
+// When the predicate that read an operand folds away, the operand goes too.
+// CHECK-LABEL: func.func @drop_operands
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.causal] : tensor<1x4x64x32xf32>, tensor<1x2x64x32xf32>, tensor<1x2x64x32xf32> -> tensor<1x4x64x32xf32>
+func.func @drop_operands(%q: !q, %k: !kv, %v: !kv, %s: tensor<1x64xi32>,
+                         %layout: tensor<1x1x1x1xi1>) -> !q {
+  %0 = attn.attention %q, %k, %v segments(%s, %s) layout(%layout)
+      mask [#attn.causal, #attn.or<[#attn.document, #attn.global<count = 64>]>,
+            #attn.or<[#attn.prefix<len = 64>, #attn.block_layout<block_q = 64, block_kv = 64>]>]
+      : !q, !kv, !kv, tensor<1x64xi32>, tensor<1x64xi32>, tensor<1x1x1x1xi1> -> !q
+  return %0 : !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+!lse = tensor<1x4x64xf32>
+
+// An LSE nobody reads is not computed; the regions move to the new op.
+// CHECK-LABEL: func.func @unused_lse
+// CHECK: %[[OUT:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.causal] score_mod {
+// CHECK: attn.yield
+// CHECK: } : tensor<1x4x64x32xf32>, tensor<1x2x64x32xf32>, tensor<1x2x64x32xf32> -> tensor<1x4x64x32xf32>
+// CHECK: return %[[OUT]]
+func.func @unused_lse(%q: !q, %k: !kv, %v: !kv) -> !q {
+  %0, %1 = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %t = arith.mulf %s, %s : f32
+    attn.yield %t : f32
+  } : !q, !kv, !kv -> !q, !lse
+  return %0 : !q
+}
+
+// -----
+
+// One branch merged by lse or sum is that branch; a gated one is not.
+// CHECK-LABEL: func.func @merge_one_branch
+// CHECK-SAME: (%[[O:.*]]: tensor<1x2x8x4xf32>, %[[L:.*]]: tensor<1x2x8xf32>)
+// CHECK: %[[G:.*]] = attn.merge gated (%[[O]], %[[L]])
+// CHECK: return %[[O]], %[[L]], %[[O]], %[[G]]
+func.func @merge_one_branch(%o: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>)
+    -> (tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) {
+  %0, %1 = attn.merge lse (%o, %l) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+      -> tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+  %2 = attn.merge sum (%o) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  %3 = attn.merge gated (%o, %l) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+      -> tensor<1x2x8x4xf32>
+  return %0, %1, %2, %3 : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>
+}
+
+// -----
+
+// Block scores fold the same way; a mask that never holds gives -inf.
+// CHECK-LABEL: func.func @block_scores
+// CHECK-DAG: %[[S:.*]] = attn.block_scores %{{.*}}, %{{.*}} block_q 16 mask [#attn.causal<stride = 4>] :
+// CHECK-DAG: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : tensor<1x2x4x16xf32>
+// CHECK: return %[[S]], %[[NEGINF]]
+func.func @block_scores(%q: tensor<1x4x64x32xf32>, %kc: tensor<1x2x16x32xf32>)
+    -> (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>) {
+  %0 = attn.block_scores %q, %kc block_q 16
+      mask [#attn.causal<stride = 4>, #attn.window<left = 15, right = 100>]
+      : tensor<1x4x64x32xf32>, tensor<1x2x16x32xf32> -> tensor<1x2x4x16xf32>
+  %1 = attn.block_scores %q, %kc block_q 16 mask [#attn.not<#attn.global<count = 16>>]
+      : tensor<1x4x64x32xf32>, tensor<1x2x16x32xf32> -> tensor<1x2x4x16xf32>
+  return %0, %1 : tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>
+}
