@@ -11,7 +11,7 @@ LLVM_ROOT=/usr/lib/llvm-22
 PACKAGES=(
   cmake ninja-build ccache python3
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  clang-22 lld-22 libomp-22-dev
+  clang-22 lld-22 libclang-rt-22-dev libomp-22-dev
 )
 
 missing=()

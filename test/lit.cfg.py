@@ -18,6 +18,15 @@ config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%python", sys.executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+
+# Sanitizer builds (ATTN_ENABLE_SANITIZERS) instrument our code but not
+# libMLIR.so. LLVM's BumpPtrAllocator poisons slab memory from the inlined,
+# instrumented copy of its code while libMLIR's copy hands out the same slabs
+# unpoisoned, which ASan reports as use-after-poison. Manual poisoning is
+# therefore turned off; every real ASan check stays on.
+config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0:" + os.environ.get(
+    "ASAN_OPTIONS", "")
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 llvm_config.use_default_substitutions()
 
 # ATTN_VERIFY_ROUNDTRIP=1 (CI sets it) makes every attn-opt invocation of the
