@@ -810,3 +810,24 @@ func.func @conv_result(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf32>) {
   %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x4xf32> -> tensor<1x8x64x64xf32>
   return
 }
+
+// -----
+
+func.func @not_a_score_modifier(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{attribute 'score' failed to satisfy constraint: score modifiers}}
+  %0 = attn.attention %q, %k, %k score [#attn.causal] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_block_region(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{region #0 ('score_mod') failed to verify constraint: region with at most 1 blocks}}
+  %0 = attn.attention %q, %k, %k score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    attn.yield %s : f32
+  ^bb1:
+    attn.yield %s : f32
+  } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
