@@ -5,7 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,7 +21,12 @@ int main(int argc, char **argv) {
   registry.insert<mlir::attn::AttnDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
 
-  // Upstream passes that operate on attn IR as it is today.
+  mlir::attn::registerAttnCpuPipelineDependencies(registry);
+
+  // attn's own passes and pipelines, and the upstream passes that clean up
+  // attn IR.
+  mlir::attn::registerAttnConversionPasses();
+  mlir::attn::registerAttnPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

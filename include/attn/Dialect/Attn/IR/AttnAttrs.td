@@ -181,7 +181,7 @@ def Attn_NotAttr : Attn_MaskAttr<"Not", "not", ["simplify", "walkPredicates"]> {
 //===----------------------------------------------------------------------===//
 
 def Attn_SoftcapAttr : Attn_Attr<"Softcap", "softcap",
-    [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface>]> {
+    [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface, ["buildScore"]>]> {
   let summary = "s <- cap * tanh(s / cap)";
   let parameters = (ins APFloatParameter<"the cap">:$cap);
   let hasCustomAssemblyFormat = 1;
@@ -189,7 +189,7 @@ def Attn_SoftcapAttr : Attn_Attr<"Softcap", "softcap",
 }
 
 def Attn_AlibiAttr : Attn_Attr<"Alibi", "alibi",
-    [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface>]> {
+    [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface, ["buildScore"]>]> {
   let summary = "s <- s + slope[h] * (j - pos(i))";
   let description = [{
     ALiBi. Without `slopes`, query head h of Hq uses `2^(-8 (h + 1) / Hq)`.
@@ -200,7 +200,7 @@ def Attn_AlibiAttr : Attn_Attr<"Alibi", "alibi",
 
 def Attn_BiasAttr : Attn_Attr<"Bias", "bias",
     [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface,
-                                 ["readsBiasOperand"]>]> {
+                                 ["readsBiasOperand", "buildScore"]>]> {
   let summary = "s <- s + bias[b, h, i, j], read from the bias operand";
 }
 

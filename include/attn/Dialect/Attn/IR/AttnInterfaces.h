@@ -4,7 +4,9 @@
 #define ATTN_DIALECT_ATTN_IR_ATTNINTERFACES_H
 
 #include "mlir/IR/Attributes.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypeInterfaces.h"
+#include "mlir/IR/Value.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <optional>
@@ -28,6 +30,16 @@ struct MaskShape {
       return std::nullopt;
     return stride * keyLength - queryLength;
   }
+};
+
+/// One (batch, query head, query row, key column) point of an attention, as
+/// seen by code that a mask predicate or score modifier generates. Every
+/// value is of index type except the tensors, which are null when the op has
+/// no such operand.
+struct AttentionPoint {
+  Value batch, head, kvHead, row, column;
+  Value queryLength, keyLength, numQueryHeads;
+  Value qSegments, kvSegments, layout, indices, bias;
 };
 
 } // namespace mlir::attn

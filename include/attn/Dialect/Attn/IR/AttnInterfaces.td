@@ -29,6 +29,13 @@ def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
       (ins "const ::mlir::attn::MaskShape &":$shape), "",
       [{ return $_attr; }]>,
     InterfaceMethod<[{
+        Builds the i1 value of the predicate at the point `point` (index
+        values of b, h, i, j and the operands it may read).
+      }],
+      "::mlir::Value", "buildPredicate",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::mlir::attn::AttentionPoint &":$point)>,
+    InterfaceMethod<[{
         Calls `fn` on this predicate and on every predicate nested in it.
       }],
       "void", "walkPredicates",
@@ -49,6 +56,13 @@ def Attn_ScoreModAttrInterface : AttrInterface<"ScoreModAttrInterface"> {
         Returns true if the modifier reads the op's `bias` operand.
       }],
       "bool", "readsBiasOperand", (ins), "", [{ return false; }]>,
+    InterfaceMethod<[{
+        Builds the modified f32 score from the f32 `score` at `point`.
+      }],
+      "::mlir::Value", "buildScore",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$score,
+           "const ::mlir::attn::AttentionPoint &":$point)>,
   ];
 }
 

@@ -1,0 +1,114 @@
+//===- LoweringUtils.cpp - helpers of the reference lowering --------------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::attn::lowering;
+
+Value Lowering::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value Lowering::f32(double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+Value Lowering::empty(ArrayRef<OpFoldResult> sizes, Type type) {
+  return tensor::EmptyOp::create(b, loc, sizes, type);
+}
+
+Value Lowering::filled(ArrayRef<OpFoldResult> sizes, double value, Type type) {
+  if (!type)
+    type = f32();
+  Value scalar = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(cast<FloatType>(type), value));
+  return linalg::FillOp::create(b, loc, scalar, empty(sizes, type))
+      .getResult(0);
+}
+
+SmallVector<OpFoldResult> Lowering::sizes(Value tensor) {
+  return tensor::getMixedSizes(b, loc, tensor);
+}
+
+OpFoldResult Lowering::size(Value tensor, int64_t dim) {
+  return tensor::getMixedSize(b, loc, tensor, dim);
+}
+
+Value Lowering::materialize(OpFoldResult size) {
+  return getValueOrCreateConstantIndexOp(b, loc, size);
+}
+
+Value Lowering::toF32(Value x) {
+  if (x.getType().isF32())
+    return x;
+  return arith::ExtFOp::create(b, loc, f32(), x);
+}
+
+Value Lowering::fromF32(Value x, Type type) {
+  if (type.isF32())
+    return x;
+  return arith::TruncFOp::create(b, loc, type, x);
+}
+
+SmallVector<Value>
+Lowering::generic(ValueRange inputs, ValueRange outputs,
+                  ArrayRef<SmallVector<unsigned>> projections,
+                  unsigned numLoops, ArrayRef<utils::IteratorType> iterators,
+                  function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<AffineMap> maps;
+  for (const SmallVector<unsigned> &dims : projections) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned dim : dims)
+      exprs.push_back(b.getAffineDimExpr(dim));
+    maps.push_back(AffineMap::get(numLoops, 0, exprs, b.getContext()));
+  }
+  auto op = linalg::GenericOp::create(b, loc, outputs.getTypes(), inputs,
+                                      outputs, maps, iterators, body);
+  return SmallVector<Value>(op.getResults());
+}
+
+Value Lowering::loopIndex(unsigned dim) {
+  return linalg::IndexOp::create(b, loc, dim);
+}
+
+Value Lowering::splitHeads(Value tensor, OpFoldResult numKvHeads,
+                           OpFoldResult group) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<OpFoldResult> outSizes = sizes(tensor);
+  outSizes.erase(outSizes.begin() + 1);
+  outSizes.insert(outSizes.begin() + 1, {numKvHeads, group});
+  SmallVector<int64_t> staticShape;
+  for (OpFoldResult size : outSizes)
+    staticShape.push_back(getConstantIntValue(size).value_or(
+        ShapedType::kDynamic));
+  SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+  for (int64_t dim = 2; dim < type.getRank(); ++dim)
+    reassociation.push_back({dim + 1});
+  auto resultType =
+      RankedTensorType::get(staticShape, type.getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, resultType, tensor,
+                                       reassociation, outSizes);
+}
+
+Value Lowering::joinHeads(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+  for (int64_t dim = 3; dim < type.getRank(); ++dim)
+    reassociation.push_back({dim});
+  return tensor::CollapseShapeOp::create(b, loc, tensor, reassociation);
+}
+
+SmallVector<utils::IteratorType> mlir::attn::lowering::parallel(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+
+SmallVector<utils::IteratorType>
+mlir::attn::lowering::parallelThenReduction(unsigned n) {
+  SmallVector<utils::IteratorType> iterators = parallel(n - 1);
+  iterators.push_back(utils::IteratorType::reduction);
+  return iterators;
+}

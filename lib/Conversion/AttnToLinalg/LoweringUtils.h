@@ -1,0 +1,56 @@
+//===- LoweringUtils.h - helpers of the reference lowering ------*- C++ -*-===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H
+#define ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::attn::lowering {
+
+/// Builds everything in one place; keeps the op's location.
+struct Lowering {
+  OpBuilder &b;
+  Location loc;
+
+  Type f32() { return b.getF32Type(); }
+  Value index(int64_t value);
+  Value f32(double value);
+  /// A tensor of `sizes` filled with `value` (f32 unless `type` is given).
+  Value filled(ArrayRef<OpFoldResult> sizes, double value, Type type = {});
+  Value empty(ArrayRef<OpFoldResult> sizes, Type type);
+  /// Sizes of `tensor`.
+  SmallVector<OpFoldResult> sizes(Value tensor);
+  OpFoldResult size(Value tensor, int64_t dim);
+  /// The value of an OpFoldResult as an index Value.
+  Value materialize(OpFoldResult size);
+
+  /// x as f32 (extending f16/bf16), and back.
+  Value toF32(Value x);
+  Value fromF32(Value x, Type type);
+
+  /// A linalg.generic whose loops are `numLoops` dimensions; `maps` are
+  /// given as lists of loop dimensions (a projection per operand).
+  SmallVector<Value>
+  generic(ValueRange inputs, ValueRange outputs,
+          ArrayRef<SmallVector<unsigned>> projections, unsigned numLoops,
+          ArrayRef<utils::IteratorType> iterators,
+          function_ref<void(OpBuilder &, Location, ValueRange)> body);
+
+  /// A loop-index value inside a generic body.
+  Value loopIndex(unsigned dim);
+
+  /// [B, Hq, L, D] -> [B, Hkv, G, L, D] with Hkv and G given (no copy).
+  Value splitHeads(Value tensor, OpFoldResult numKvHeads, OpFoldResult group);
+  /// [B, Hkv, G, ...] -> [B, Hq, ...].
+  Value joinHeads(Value tensor);
+};
+
+/// Iterator lists.
+SmallVector<utils::IteratorType> parallel(unsigned n);
+SmallVector<utils::IteratorType> parallelThenReduction(unsigned n);
+
+} // namespace mlir::attn::lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,278 @@
+//===- PointCodegen.cpp - code for mask predicates and score modifiers ----===//
+//
+// Each mask predicate and score modifier knows how to build its value at one
+// (b, h, i, j) point; lowerings call these hooks from inside the loops they
+// generate, so adding an atom needs no change to any lowering. Index
+// arithmetic is signed: pos(i) may be negative when Lq > Lkv.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+/// Small builder for the index arithmetic of predicates.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+
+  Value c(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivSIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemSIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate predicate, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, predicate, x, y);
+  }
+  Value le(Value x, Value y) { return cmp(arith::CmpIPredicate::sle, x, y); }
+  Value lt(Value x, Value y) { return cmp(arith::CmpIPredicate::slt, x, y); }
+  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value either(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value abs(Value x) {
+    Value negated = sub(c(0), x);
+    return arith::MaxSIOp::create(b, loc, x, negated);
+  }
+  Value boolean(bool value) {
+    return arith::ConstantIntOp::create(b, loc, value, 1);
+  }
+  /// pos(i) for keys that each cover `stride` tokens.
+  Value position(const AttentionPoint &p, int64_t stride = 1) {
+    Value tokens = stride == 1 ? p.keyLength : mul(p.keyLength, c(stride));
+    return add(p.row, sub(tokens, p.queryLength));
+  }
+  /// The index into a dimension that broadcasts when its size is 1.
+  Value broadcastIndex(Value tensor, int64_t dim, Value index) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    if (!type.isDynamicDim(dim))
+      return type.getDimSize(dim) == 1 ? c(0) : index;
+    Value size = tensor::DimOp::create(b, loc, tensor, dim);
+    return arith::SelectOp::create(b, loc, eq(size, c(1)), c(0), index);
+  }
+};
+} // namespace
+
+Value CausalAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                 const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  int64_t stride = getStride();
+  // (j + 1) S - 1 <= pos_S(i)
+  Value last = m.sub(m.mul(m.add(point.column, m.c(1)), m.c(stride)), m.c(1));
+  return m.le(last, m.position(point, stride));
+}
+
+Value WindowAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                 const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value pos = m.position(point);
+  return m.both(m.le(m.sub(pos, m.c(getLeft())), point.column),
+                m.le(point.column, m.add(pos, m.c(getRight()))));
+}
+
+Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                  const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value distance = m.sub(m.position(point), point.column);
+  Value inReach =
+      m.le(m.abs(distance), m.c(getWindow() * getDilation()));
+  Value onGrid = m.eq(m.rem(distance, m.c(getDilation())), m.c(0));
+  return m.both(inReach, onGrid);
+}
+
+Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                       const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value pos = m.position(point);
+  Value allowed = m.boolean(true);
+  int64_t cellStride = getNumCells();
+  for (auto [size, radius, dilation] :
+       llvm::zip_equal(getGrid(), getRadius(), getDilation())) {
+    cellStride /= size;
+    auto coordinate = [&](Value token) {
+      return m.rem(m.div(token, m.c(cellStride)), m.c(size));
+    };
+    Value distance = m.sub(coordinate(pos), coordinate(point.column));
+    Value axisAllowed =
+        m.both(m.le(m.abs(distance), m.c(radius * dilation)),
+               m.eq(m.rem(distance, m.c(dilation)), m.c(0)));
+    allowed = m.both(allowed, axisAllowed);
+  }
+  return allowed;
+}
+
+Value PrefixAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                 const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  return m.lt(point.column, m.c(getLen()));
+}
+
+Value GlobalAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                 const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value count = m.c(getCount());
+  return m.either(m.lt(m.position(point), count), m.lt(point.column, count));
+}
+
+Value StripesAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                  const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value distance = m.sub(m.position(point), point.column);
+  Value allowed = m.boolean(false);
+  for (int64_t diagonal : getDiagonals())
+    allowed = m.either(allowed, m.eq(distance, m.c(diagonal)));
+  for (int64_t column : getColumns())
+    allowed = m.either(allowed, m.eq(point.column, m.c(column)));
+  return allowed;
+}
+
+Value DocumentAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                   const AttentionPoint &point) const {
+  Value querySegment = tensor::ExtractOp::create(
+      builder, loc, point.qSegments, ValueRange{point.batch, point.row});
+  Value keySegment = tensor::ExtractOp::create(
+      builder, loc, point.kvSegments, ValueRange{point.batch, point.column});
+  return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                               querySegment, keySegment);
+}
+
+Value BlockLayoutAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                      const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value layout = point.layout;
+  return tensor::ExtractOp::create(
+      builder, loc, layout,
+      ValueRange{m.broadcastIndex(layout, 0, point.batch),
+                 m.broadcastIndex(layout, 1, point.head),
+                 m.div(point.row, m.c(getBlockQ())),
+                 m.div(point.column, m.c(getBlockKv()))});
+}
+
+Value BlockIndicesAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                       const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value indices = point.indices;
+  Value queryBlock = m.div(point.row, m.c(getBlockQ()));
+  Value keyBlock = arith::IndexCastOp::create(
+      builder, loc, builder.getI32Type(),
+      m.div(point.column, m.c(getBlockKv())));
+  Value slots = tensor::DimOp::create(builder, loc, indices, 3);
+  // Is the key block one of the query block's selected slots?
+  auto loop = scf::ForOp::create(
+      builder, loc, m.c(0), slots, m.c(1), ValueRange{m.boolean(false)},
+      [&](OpBuilder &nested, Location nestedLoc, Value slot,
+          ValueRange found) {
+        Value selected = tensor::ExtractOp::create(
+            nested, nestedLoc, indices,
+            ValueRange{point.batch, point.kvHead, queryBlock, slot});
+        Value match = arith::CmpIOp::create(
+            nested, nestedLoc, arith::CmpIPredicate::eq, selected, keyBlock);
+        Value any = arith::OrIOp::create(nested, nestedLoc, found[0], match);
+        scf::YieldOp::create(nested, nestedLoc, any);
+      });
+  return loop.getResult(0);
+}
+
+Value OrAttr::buildPredicate(OpBuilder &builder, Location loc,
+                             const AttentionPoint &point) const {
+  Value result;
+  for (Attribute predicate : getPredicates()) {
+    Value value = cast<MaskAttrInterface>(predicate).buildPredicate(builder,
+                                                                    loc, point);
+    result = result ? arith::OrIOp::create(builder, loc, result, value)
+                    : value;
+  }
+  return result;
+}
+
+Value AndAttr::buildPredicate(OpBuilder &builder, Location loc,
+                              const AttentionPoint &point) const {
+  Value result;
+  for (Attribute predicate : getPredicates()) {
+    Value value = cast<MaskAttrInterface>(predicate).buildPredicate(builder,
+                                                                    loc, point);
+    result = result ? arith::AndIOp::create(builder, loc, result, value)
+                    : value;
+  }
+  return result;
+}
+
+Value NotAttr::buildPredicate(OpBuilder &builder, Location loc,
+                              const AttentionPoint &point) const {
+  Value value = cast<MaskAttrInterface>(getPredicate())
+                    .buildPredicate(builder, loc, point);
+  Value one = arith::ConstantIntOp::create(builder, loc, 1, 1);
+  return arith::XOrIOp::create(builder, loc, value, one);
+}
+
+//===----------------------------------------------------------------------===//
+// Score modifiers
+//===----------------------------------------------------------------------===//
+
+static Value f32Constant(OpBuilder &builder, Location loc, double value) {
+  return arith::ConstantOp::create(builder, loc,
+                                   builder.getF32FloatAttr(value));
+}
+
+static Value indexToF32(OpBuilder &builder, Location loc, Value index) {
+  Value asInt = arith::IndexCastOp::create(builder, loc, builder.getI64Type(),
+                                           index);
+  return arith::SIToFPOp::create(builder, loc, builder.getF32Type(), asInt);
+}
+
+Value SoftcapAttr::buildScore(OpBuilder &builder, Location loc, Value score,
+                              const AttentionPoint &) const {
+  Value cap = f32Constant(builder, loc, getCap().convertToDouble());
+  Value scaled = arith::DivFOp::create(builder, loc, score, cap);
+  Value squashed = math::TanhOp::create(builder, loc, scaled);
+  return arith::MulFOp::create(builder, loc, squashed, cap);
+}
+
+Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
+                            const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value slope;
+  if (DenseF32ArrayAttr slopes = getSlopes()) {
+    auto tableType = RankedTensorType::get({slopes.size()},
+                                           builder.getF32Type());
+    Value table = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(tableType, slopes.asArrayRef()));
+    slope = tensor::ExtractOp::create(builder, loc, table, point.head);
+  } else {
+    // 2^(-8 (h + 1) / Hq)
+    Value exponent = arith::DivFOp::create(
+        builder, loc,
+        arith::MulFOp::create(builder, loc, f32Constant(builder, loc, -8.0),
+                              indexToF32(builder, loc,
+                                         m.add(point.head, m.c(1)))),
+        indexToF32(builder, loc, point.numQueryHeads));
+    slope = math::Exp2Op::create(builder, loc, exponent);
+  }
+  Value distance =
+      indexToF32(builder, loc, m.sub(point.column, m.position(point)));
+  Value penalty = arith::MulFOp::create(builder, loc, slope, distance);
+  return arith::AddFOp::create(builder, loc, score, penalty);
+}
+
+Value BiasAttr::buildScore(OpBuilder &builder, Location loc, Value score,
+                           const AttentionPoint &point) const {
+  IndexMath m{builder, loc};
+  Value bias = tensor::ExtractOp::create(
+      builder, loc, point.bias,
+      ValueRange{m.broadcastIndex(point.bias, 0, point.batch),
+                 m.broadcastIndex(point.bias, 1, point.head), point.row,
+                 point.column});
+  if (!bias.getType().isF32())
+    bias = arith::ExtFOp::create(builder, loc, builder.getF32Type(), bias);
+  return arith::AddFOp::create(builder, loc, score, bias);
+}
