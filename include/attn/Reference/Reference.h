@@ -1,0 +1,67 @@
+//===- Reference.h - the double-precision reference of attn -----*- C++ -*-===//
+//
+// An interpreter that evaluates a function of attn ops (and the tensor,
+// arith and math ops programs build around them) directly from the formulas
+// of docs/Semantics.md, in double precision. It shares no code with the MLIR
+// lowerings, so it can serve as their oracle.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_REFERENCE_REFERENCE_H
+#define ATTN_REFERENCE_REFERENCE_H
+
+#include "attn/Support/HostArray.h"
+
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace func {
+class FuncOp;
+} // namespace func
+namespace attn {
+
+/// A tensor of doubles, row-major, with the element type it stands for.
+struct RefTensor {
+  SmallVector<int64_t> shape;
+  std::vector<double> data;
+  ElementKind kind = ElementKind::F32;
+
+  RefTensor() = default;
+  RefTensor(ElementKind kind, ArrayRef<int64_t> shape);
+  int64_t getNumElements() const { return data.size(); }
+  /// Row-major offset of `indices`.
+  int64_t offset(ArrayRef<int64_t> indices) const;
+  double at(ArrayRef<int64_t> indices) const { return data[offset(indices)]; }
+
+  static RefTensor fromHost(const HostArray &array);
+};
+
+struct ReferenceOptions {
+  /// Evaluate as a naive implementation in the program's own precision
+  /// would: inputs, scores, probabilities and every op's output rounded to
+  /// the op's element type, products accumulated in f32. Off: exact
+  /// double-precision evaluation.
+  bool emulateElementPrecision = false;
+};
+
+struct ReferenceResult {
+  SmallVector<RefTensor> results;
+  /// Floating-point operations of the computation, counting only allowed
+  /// (query, key) pairs for attention.
+  double flops = 0;
+};
+
+/// Evaluates `func` on `args`. On failure `error` says which op or value
+/// could not be evaluated.
+FailureOr<ReferenceResult> evaluateReference(func::FuncOp func,
+                                             ArrayRef<RefTensor> args,
+                                             const ReferenceOptions &options,
+                                             std::string &error);
+
+} // namespace attn
+} // namespace mlir
+
+#endif // ATTN_REFERENCE_REFERENCE_H

@@ -1,0 +1,402 @@
+//===- Evaluator.cpp - the reference interpreter --------------------------===//
+//
+// Walks a function op by op. attn ops are evaluated by the formula-level
+// code of AttentionReference.cpp and TokenReference.cpp; the arith, math and
+// tensor ops that programs build around them (element-wise on tensors or on
+// scalars inside regions) are evaluated here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Evaluator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::reference;
+
+RefTensor::RefTensor(ElementKind kind, ArrayRef<int64_t> shape)
+    : shape(shape.begin(), shape.end()), kind(kind) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  data.assign(count, 0.0);
+}
+
+int64_t RefTensor::offset(ArrayRef<int64_t> indices) const {
+  int64_t result = 0;
+  for (auto [index, size] : llvm::zip_equal(indices, shape))
+    result = result * size + index;
+  return result;
+}
+
+RefTensor RefTensor::fromHost(const HostArray &array) {
+  RefTensor tensor(array.getKind(), array.getShape());
+  for (int64_t i = 0; i < array.getNumElements(); ++i)
+    tensor.data[i] = array.get(i);
+  return tensor;
+}
+
+ElementKind mlir::attn::reference::kindOf(Type type) {
+  return getElementKind(getElementTypeOrSelf(type)).value_or(ElementKind::F32);
+}
+
+LogicalResult Evaluator::fail(Operation *op, const Twine &message) {
+  std::string location;
+  llvm::raw_string_ostream os(location);
+  op->getLoc().print(os);
+  error = (location + ": '" + op->getName().getStringRef() + "': " + message)
+              .str();
+  return failure();
+}
+
+LogicalResult Evaluator::run(func::FuncOp func, ArrayRef<RefTensor> args,
+                             SmallVector<RefTensor> &results) {
+  if (func.getBody().getBlocks().size() != 1)
+    return fail(func, "the reference evaluates single-block functions only");
+  SmallVector<RefValue> argValues;
+  for (const RefTensor &arg : args)
+    argValues.push_back({0.0, std::make_shared<RefTensor>(arg)});
+  FailureOr<SmallVector<RefValue>> returned =
+      evalBlock(func.getBody().front(), argValues);
+  if (failed(returned))
+    return failure();
+  for (RefValue &value : *returned) {
+    if (!value.tensor)
+      return fail(func, "the reference supports tensor results only");
+    results.push_back(*value.tensor);
+  }
+  return success();
+}
+
+FailureOr<SmallVector<RefValue>> Evaluator::evalBlock(Block &block,
+                                                      ArrayRef<RefValue> args) {
+  for (auto [arg, value] : llvm::zip_equal(block.getArguments(), args))
+    values[arg] = value;
+  for (Operation &op : block.without_terminator())
+    if (failed(evalOp(&op)))
+      return failure();
+  SmallVector<RefValue> yielded;
+  for (Value operand : block.getTerminator()->getOperands())
+    yielded.push_back(values.lookup(operand));
+  return yielded;
+}
+
+FailureOr<double> Evaluator::evalScalarRegion(Region &region,
+                                              ArrayRef<double> args) {
+  SmallVector<RefValue> argValues;
+  for (double arg : args)
+    argValues.push_back({arg, nullptr});
+  FailureOr<SmallVector<RefValue>> yielded =
+      evalBlock(region.front(), argValues);
+  if (failed(yielded))
+    return failure();
+  return yielded->front().scalar;
+}
+
+//===----------------------------------------------------------------------===//
+// Scalar semantics of arith and math
+//===----------------------------------------------------------------------===//
+
+static bool compareFloats(arith::CmpFPredicate predicate, double a, double b) {
+  bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) {
+  case arith::CmpFPredicate::AlwaysFalse:
+    return false;
+  case arith::CmpFPredicate::OEQ:
+    return !unordered && a == b;
+  case arith::CmpFPredicate::OGT:
+    return !unordered && a > b;
+  case arith::CmpFPredicate::OGE:
+    return !unordered && a >= b;
+  case arith::CmpFPredicate::OLT:
+    return !unordered && a < b;
+  case arith::CmpFPredicate::OLE:
+    return !unordered && a <= b;
+  case arith::CmpFPredicate::ONE:
+    return !unordered && a != b;
+  case arith::CmpFPredicate::ORD:
+    return !unordered;
+  case arith::CmpFPredicate::UEQ:
+    return unordered || a == b;
+  case arith::CmpFPredicate::UGT:
+    return unordered || a > b;
+  case arith::CmpFPredicate::UGE:
+    return unordered || a >= b;
+  case arith::CmpFPredicate::ULT:
+    return unordered || a < b;
+  case arith::CmpFPredicate::ULE:
+    return unordered || a <= b;
+  case arith::CmpFPredicate::UNE:
+    return unordered || a != b;
+  case arith::CmpFPredicate::UNO:
+    return unordered;
+  case arith::CmpFPredicate::AlwaysTrue:
+    return true;
+  }
+  return false;
+}
+
+static bool compareIntegers(arith::CmpIPredicate predicate, int64_t a,
+                            int64_t b) {
+  switch (predicate) {
+  case arith::CmpIPredicate::eq:
+    return a == b;
+  case arith::CmpIPredicate::ne:
+    return a != b;
+  case arith::CmpIPredicate::slt:
+    return a < b;
+  case arith::CmpIPredicate::sle:
+    return a <= b;
+  case arith::CmpIPredicate::sgt:
+    return a > b;
+  case arith::CmpIPredicate::sge:
+    return a >= b;
+  case arith::CmpIPredicate::ult:
+    return static_cast<uint64_t>(a) < static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::ule:
+    return static_cast<uint64_t>(a) <= static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::ugt:
+    return static_cast<uint64_t>(a) > static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::uge:
+    return static_cast<uint64_t>(a) >= static_cast<uint64_t>(b);
+  }
+  return false;
+}
+
+static int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// The value of a scalar arith/math op; std::nullopt if unsupported.
+static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
+  auto i = [&](unsigned n) { return static_cast<int64_t>(x[n]); };
+  ElementKind resultKind =
+      op->getNumResults() ? kindOf(op->getResult(0).getType())
+                          : ElementKind::F64;
+  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
+      .Case([&](arith::AddFOp) { return x[0] + x[1]; })
+      .Case([&](arith::SubFOp) { return x[0] - x[1]; })
+      .Case([&](arith::MulFOp) { return x[0] * x[1]; })
+      .Case([&](arith::DivFOp) { return x[0] / x[1]; })
+      .Case([&](arith::NegFOp) { return -x[0]; })
+      .Case([&](arith::MaximumFOp) {
+        return std::isnan(x[0]) || std::isnan(x[1])
+                   ? std::numeric_limits<double>::quiet_NaN()
+                   : std::max(x[0], x[1]);
+      })
+      .Case([&](arith::MinimumFOp) {
+        return std::isnan(x[0]) || std::isnan(x[1])
+                   ? std::numeric_limits<double>::quiet_NaN()
+                   : std::min(x[0], x[1]);
+      })
+      .Case([&](arith::MaxNumFOp) { return std::fmax(x[0], x[1]); })
+      .Case([&](arith::MinNumFOp) { return std::fmin(x[0], x[1]); })
+      .Case([&](arith::AddIOp) { return static_cast<double>(i(0) + i(1)); })
+      .Case([&](arith::SubIOp) { return static_cast<double>(i(0) - i(1)); })
+      .Case([&](arith::MulIOp) { return static_cast<double>(i(0) * i(1)); })
+      .Case<arith::DivSIOp, arith::DivUIOp>([&](Operation *) {
+        return i(1) == 0 ? 0.0 : static_cast<double>(i(0) / i(1));
+      })
+      .Case<arith::RemSIOp, arith::RemUIOp>([&](Operation *) {
+        return i(1) == 0 ? 0.0 : static_cast<double>(i(0) % i(1));
+      })
+      .Case([&](arith::FloorDivSIOp) {
+        return i(1) == 0 ? 0.0 : static_cast<double>(floorDiv(i(0), i(1)));
+      })
+      .Case<arith::CeilDivSIOp, arith::CeilDivUIOp>([&](Operation *) {
+        return i(1) == 0 ? 0.0
+                         : static_cast<double>(-floorDiv(-i(0), i(1)));
+      })
+      .Case<arith::MaxSIOp, arith::MaxUIOp>(
+          [&](Operation *) { return static_cast<double>(std::max(i(0), i(1))); })
+      .Case<arith::MinSIOp, arith::MinUIOp>(
+          [&](Operation *) { return static_cast<double>(std::min(i(0), i(1))); })
+      .Case([&](arith::AndIOp) { return static_cast<double>(i(0) & i(1)); })
+      .Case([&](arith::OrIOp) { return static_cast<double>(i(0) | i(1)); })
+      .Case([&](arith::XOrIOp) {
+        int64_t result = i(0) ^ i(1);
+        // i1 xor true is a negation, not -2.
+        return static_cast<double>(resultKind == ElementKind::I1 ? result & 1
+                                                                 : result);
+      })
+      .Case([&](arith::CmpFOp cmp) {
+        return compareFloats(cmp.getPredicate(), x[0], x[1]) ? 1.0 : 0.0;
+      })
+      .Case([&](arith::CmpIOp cmp) {
+        return compareIntegers(cmp.getPredicate(), i(0), i(1)) ? 1.0 : 0.0;
+      })
+      .Case([&](arith::SelectOp) { return x[0] != 0.0 ? x[1] : x[2]; })
+      .Case<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
+            arith::ExtUIOp, arith::TruncIOp>(
+          [&](Operation *) { return x[0]; })
+      .Case<arith::SIToFPOp, arith::UIToFPOp>(
+          [&](Operation *) { return roundToElement(x[0], resultKind); })
+      .Case<arith::FPToSIOp, arith::FPToUIOp>(
+          [&](Operation *) { return std::trunc(x[0]); })
+      .Case<arith::ExtFOp, arith::TruncFOp>(
+          [&](Operation *) { return roundToElement(x[0], resultKind); })
+      .Case([&](math::ExpOp) { return std::exp(x[0]); })
+      .Case([&](math::Exp2Op) { return std::exp2(x[0]); })
+      .Case([&](math::LogOp) { return std::log(x[0]); })
+      .Case([&](math::Log2Op) { return std::log2(x[0]); })
+      .Case([&](math::TanhOp) { return std::tanh(x[0]); })
+      .Case([&](math::SqrtOp) { return std::sqrt(x[0]); })
+      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(x[0]); })
+      .Case([&](math::AbsFOp) { return std::fabs(x[0]); })
+      .Case([&](math::ErfOp) { return std::erf(x[0]); })
+      .Case([&](math::SinOp) { return std::sin(x[0]); })
+      .Case([&](math::CosOp) { return std::cos(x[0]); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+LogicalResult Evaluator::evalElementwise(Operation *op) {
+  // Scalars.
+  bool anyTensor = llvm::any_of(op->getOperandTypes(), llvm::IsaPred<TensorType>);
+  if (!anyTensor) {
+    SmallVector<double> operands;
+    for (Value operand : op->getOperands())
+      operands.push_back(scalar(operand));
+    std::optional<double> result = evalScalar(op, operands);
+    if (!result)
+      return fail(op, "is not supported by the reference");
+    set(op->getResult(0), *result);
+    return success();
+  }
+  // Element-wise on tensors of one shape (scalars broadcast, as the select
+  // condition may be).
+  const RefTensor *shapeSource = nullptr;
+  for (Value operand : op->getOperands())
+    if (isa<TensorType>(operand.getType()))
+      shapeSource = &tensor(operand);
+  RefTensor result(kindOf(op->getResult(0).getType()), shapeSource->shape);
+  SmallVector<double> operands(op->getNumOperands());
+  for (int64_t index = 0; index < result.getNumElements(); ++index) {
+    for (auto [n, operand] : llvm::enumerate(op->getOperands()))
+      operands[n] = isa<TensorType>(operand.getType())
+                        ? tensor(operand).data[index]
+                        : scalar(operand);
+    std::optional<double> value = evalScalar(op, operands);
+    if (!value)
+      return fail(op, "is not supported by the reference");
+    result.data[index] = emulate(*value, result.kind);
+  }
+  set(op->getResult(0), std::move(result));
+  return success();
+}
+
+LogicalResult Evaluator::evalConstant(Operation *op) {
+  Attribute value = cast<arith::ConstantOp>(op).getValue();
+  if (auto floatAttr = dyn_cast<FloatAttr>(value)) {
+    set(op->getResult(0), floatAttr.getValueAsDouble());
+    return success();
+  }
+  if (auto intAttr = dyn_cast<IntegerAttr>(value)) {
+    set(op->getResult(0),
+        static_cast<double>(intAttr.getType().isInteger(1)
+                                ? intAttr.getValue().getZExtValue()
+                                : intAttr.getValue().getSExtValue()));
+    return success();
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return fail(op, "has a constant the reference cannot read");
+  auto type = cast<RankedTensorType>(dense.getType());
+  RefTensor result(kindOf(type), type.getShape());
+  if (isa<FloatType>(type.getElementType())) {
+    int64_t index = 0;
+    for (APFloat element : dense.getValues<APFloat>())
+      result.data[index++] = element.convertToDouble();
+  } else {
+    bool isBool = type.getElementType().isInteger(1);
+    int64_t index = 0;
+    for (APInt element : dense.getValues<APInt>())
+      result.data[index++] = static_cast<double>(
+          isBool ? element.getZExtValue() : element.getSExtValue());
+  }
+  set(op->getResult(0), std::move(result));
+  return success();
+}
+
+LogicalResult Evaluator::evalGenerate(Operation *op) {
+  auto generate = cast<tensor::GenerateOp>(op);
+  RankedTensorType type = generate.getType();
+  SmallVector<int64_t> shape(type.getShape());
+  unsigned dynamic = 0;
+  for (int64_t &size : shape)
+    if (ShapedType::isDynamic(size))
+      size = static_cast<int64_t>(scalar(generate.getDynamicExtents()[dynamic++]));
+  RefTensor result(kindOf(type), shape);
+  SmallVector<double> indices(shape.size());
+  for (int64_t index = 0; index < result.getNumElements(); ++index) {
+    int64_t rest = index;
+    for (int64_t dim = shape.size() - 1; dim >= 0; --dim) {
+      indices[dim] = static_cast<double>(rest % shape[dim]);
+      rest /= shape[dim];
+    }
+    FailureOr<double> value = evalScalarRegion(generate.getBody(), indices);
+    if (failed(value))
+      return failure();
+    result.data[index] = *value;
+  }
+  set(generate.getResult(), std::move(result));
+  return success();
+}
+
+LogicalResult Evaluator::evalOp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](AttentionOp attention) { return evalAttention(attention); })
+      .Case([&](BlockScoresOp scores) { return evalBlockScores(scores); })
+      .Case([&](CompressOp compress) { return evalCompress(compress); })
+      .Case([&](TopkOp topk) { return evalTopk(topk); })
+      .Case([&](MergeOp merge) { return evalMerge(merge); })
+      .Case([&](LinearAttentionOp linear) {
+        return evalLinearAttention(linear);
+      })
+      .Case([&](CausalConvOp conv) { return evalCausalConv(conv); })
+      .Case([&](arith::ConstantOp) { return evalConstant(op); })
+      .Case([&](tensor::GenerateOp) { return evalGenerate(op); })
+      .Case([&](tensor::ExtractOp extract) {
+        const RefTensor &source = tensor(extract.getTensor());
+        SmallVector<int64_t> indices;
+        for (Value index : extract.getIndices())
+          indices.push_back(static_cast<int64_t>(scalar(index)));
+        for (auto [index, size] : llvm::zip_equal(indices, source.shape))
+          if (index < 0 || index >= size)
+            return fail(op, "reads out of bounds");
+        set(extract.getResult(), source.at(indices));
+        return success();
+      })
+      .Case([&](tensor::DimOp dim) {
+        const RefTensor &source = tensor(dim.getSource());
+        int64_t which = static_cast<int64_t>(scalar(dim.getIndex()));
+        set(dim.getResult(), static_cast<double>(source.shape[which]));
+        return success();
+      })
+      .Default([&](Operation *other) {
+        if (isa<arith::ArithDialect, math::MathDialect>(other->getDialect()) &&
+            other->getNumResults() == 1)
+          return evalElementwise(other);
+        return fail(other, "is not supported by the reference");
+      });
+}
+
+FailureOr<ReferenceResult>
+mlir::attn::evaluateReference(func::FuncOp func, ArrayRef<RefTensor> args,
+                              const ReferenceOptions &options,
+                              std::string &error) {
+  Evaluator evaluator(options, error);
+  ReferenceResult result;
+  if (failed(evaluator.run(func, args, result.results)))
+    return failure();
+  result.flops = evaluator.getFlops();
+  return result;
+}

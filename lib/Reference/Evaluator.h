@@ -1,0 +1,84 @@
+//===- Evaluator.h - the reference interpreter's machinery ------*- C++ -*-===//
+
+#ifndef ATTN_LIB_REFERENCE_EVALUATOR_H
+#define ATTN_LIB_REFERENCE_EVALUATOR_H
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Reference/Reference.h"
+
+#include "mlir/IR/Block.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <memory>
+
+namespace mlir::attn::reference {
+
+/// A value during evaluation: a scalar (floats, integers and indices alike
+/// are held as doubles, which is exact for every integer a program here
+/// computes) or a tensor.
+struct RefValue {
+  double scalar = 0;
+  std::shared_ptr<RefTensor> tensor;
+};
+
+class Evaluator {
+public:
+  Evaluator(const ReferenceOptions &options, std::string &error)
+      : options(options), error(error) {}
+
+  LogicalResult run(func::FuncOp func, ArrayRef<RefTensor> args,
+                    SmallVector<RefTensor> &results);
+
+  double getFlops() const { return flops; }
+
+  /// Evaluates `block` with its arguments bound to `args`; returns the
+  /// values its terminator yields.
+  FailureOr<SmallVector<RefValue>> evalBlock(Block &block,
+                                             ArrayRef<RefValue> args);
+  /// Evaluates a single-block region on scalars and returns its one result.
+  FailureOr<double> evalScalarRegion(Region &region, ArrayRef<double> args);
+
+  const RefTensor &tensor(Value value) { return *values.lookup(value).tensor; }
+  double scalar(Value value) { return values.lookup(value).scalar; }
+  void set(Value value, RefTensor tensor) {
+    values[value].tensor = std::make_shared<RefTensor>(std::move(tensor));
+  }
+  void set(Value value, double scalar) { values[value].scalar = scalar; }
+
+  LogicalResult fail(Operation *op, const Twine &message);
+
+  /// Rounds to `kind` when emulating the program's precision.
+  double emulate(double value, ElementKind kind) const {
+    return options.emulateElementPrecision ? roundToElement(value, kind)
+                                           : value;
+  }
+  bool isEmulating() const { return options.emulateElementPrecision; }
+  void addFlops(double count) { flops += count; }
+
+  // attn ops (AttentionReference.cpp, TokenReference.cpp).
+  LogicalResult evalAttention(AttentionOp op);
+  LogicalResult evalBlockScores(BlockScoresOp op);
+  LogicalResult evalCompress(CompressOp op);
+  LogicalResult evalTopk(TopkOp op);
+  LogicalResult evalMerge(MergeOp op);
+  LogicalResult evalLinearAttention(LinearAttentionOp op);
+  LogicalResult evalCausalConv(CausalConvOp op);
+
+private:
+  LogicalResult evalOp(Operation *op);
+  LogicalResult evalElementwise(Operation *op);
+  LogicalResult evalConstant(Operation *op);
+  LogicalResult evalGenerate(Operation *op);
+
+  ReferenceOptions options;
+  std::string &error;
+  llvm::DenseMap<Value, RefValue> values;
+  double flops = 0;
+};
+
+/// The element kind of a tensor or scalar type (f32 if unknown).
+ElementKind kindOf(Type type);
+
+} // namespace mlir::attn::reference
+
+#endif // ATTN_LIB_REFERENCE_EVALUATOR_H

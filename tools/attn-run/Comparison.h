@@ -1,0 +1,35 @@
+//===- Comparison.h - the numerics rule of DESIGN.md section 5 --*- C++ -*-===//
+
+#ifndef ATTN_TOOLS_ATTN_RUN_COMPARISON_H
+#define ATTN_TOOLS_ATTN_RUN_COMPARISON_H
+
+#include "attn/Reference/Reference.h"
+#include "attn/Support/HostArray.h"
+
+namespace mlir::attn {
+
+struct ComparisonResult {
+  double maxAbsError = 0;
+  /// maxAbsError / max |reference|.
+  double relativeError = 0;
+  /// The bound the error had to meet.
+  double bound = 0;
+  /// Entries that are NaN in the result but not in the reference.
+  int64_t nanCount = 0;
+  /// Entries that differ for an integer result.
+  int64_t mismatches = 0;
+  bool passed = false;
+};
+
+/// Compares `actual` with the exact reference. Floating-point results in
+/// f32 pass within 1e-4 of the reference's largest magnitude; f16 and bf16
+/// results pass when their max error is at most twice that of `naive` (the
+/// same computation in the result's precision) plus 1e-5. Integer results
+/// must match exactly. NaN never passes.
+ComparisonResult compareToReference(const HostArray &actual,
+                                    const RefTensor &exact,
+                                    const RefTensor *naive);
+
+} // namespace mlir::attn
+
+#endif // ATTN_TOOLS_ATTN_RUN_COMPARISON_H

@@ -1,0 +1,107 @@
+//===- JitRunner.cpp - compile and call an attn function on the CPU -------===//
+
+#include "JitRunner.h"
+
+#include "attn/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+FailureOr<std::unique_ptr<JitFunction>>
+JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
+  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
+  MLIRContext *context = module.getContext();
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+
+  // Collect what the pipeline reports instead of printing it half-way.
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(context, [&](Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagnostics);
+    os << diag.getLocation() << ": " << diag.str() << "\n";
+    return success();
+  });
+  PassManager pm(context);
+  buildAttnCpuPipeline(pm);
+  if (failed(pm.run(*lowered))) {
+    error = "the CPU pipeline failed:\n" + diagnostics;
+    return failure();
+  }
+
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  // ExecutionEngineOptions holds a function_ref: keep the callee alive.
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                /*targetMachine=*/nullptr);
+  ExecutionEngineOptions options;
+  options.transformer = optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*lowered, options);
+  if (!engine) {
+    error = "JIT compilation failed: " + llvm::toString(engine.takeError());
+    return failure();
+  }
+  return std::unique_ptr<JitFunction>(
+      new JitFunction(std::move(*engine), name.str()));
+}
+
+namespace {
+/// The fields of one memref descriptor, as the packed calling convention
+/// passes them: one pointer per LLVM argument.
+struct Descriptor {
+  void *allocated;
+  void *aligned;
+  int64_t offset = 0;
+  SmallVector<int64_t, 4> sizes, strides;
+
+  explicit Descriptor(HostArray &array)
+      : allocated(array.getData()), aligned(array.getData()) {
+    ArrayRef<int64_t> shape = array.getShape();
+    sizes.assign(shape.begin(), shape.end());
+    strides.assign(shape.size(), 1);
+    for (int64_t dim = static_cast<int64_t>(shape.size()) - 2; dim >= 0; --dim)
+      strides[dim] = strides[dim + 1] * shape[dim + 1];
+  }
+  void pack(SmallVectorImpl<void *> &args) {
+    args.push_back(&allocated);
+    args.push_back(&aligned);
+    args.push_back(&offset);
+    for (int64_t &size : sizes)
+      args.push_back(&size);
+    for (int64_t &stride : strides)
+      args.push_back(&stride);
+  }
+};
+} // namespace
+
+LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
+                                ArrayRef<HostArray *> outputs,
+                                std::string &error) {
+  SmallVector<Descriptor> descriptors;
+  descriptors.reserve(inputs.size() + outputs.size());
+  for (HostArray *array : inputs)
+    descriptors.emplace_back(*array);
+  for (HostArray *array : outputs)
+    descriptors.emplace_back(*array);
+  SmallVector<void *> args;
+  for (Descriptor &descriptor : descriptors)
+    descriptor.pack(args);
+  if (llvm::Error callError = engine->invokePacked(name, args)) {
+    error = "cannot call '" + name + "': " + llvm::toString(std::move(callError));
+    return failure();
+  }
+  return success();
+}

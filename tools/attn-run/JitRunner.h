@@ -1,0 +1,40 @@
+//===- JitRunner.h - compile and call an attn function on the CPU -*- C++ -*-=//
+
+#ifndef ATTN_TOOLS_ATTN_RUN_JITRUNNER_H
+#define ATTN_TOOLS_ATTN_RUN_JITRUNNER_H
+
+#include "attn/Support/HostArray.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir::attn {
+
+/// A function of an attn module compiled for the host by the CPU pipeline.
+/// Its tensor arguments are passed as strided buffers and its results are
+/// written into caller-provided buffers.
+class JitFunction {
+public:
+  /// Lowers a clone of `module` with --attn-cpu-pipeline and JIT-compiles
+  /// it; `error` says what failed.
+  static FailureOr<std::unique_ptr<JitFunction>>
+  compile(ModuleOp module, StringRef name, std::string &error);
+
+  /// Calls the function. `inputs` and `outputs` follow the argument and
+  /// result order and have the shapes the function expects.
+  LogicalResult call(ArrayRef<HostArray *> inputs,
+                     ArrayRef<HostArray *> outputs, std::string &error);
+
+private:
+  JitFunction(std::unique_ptr<ExecutionEngine> engine, std::string name)
+      : engine(std::move(engine)), name(std::move(name)) {}
+  std::unique_ptr<ExecutionEngine> engine;
+  std::string name;
+};
+
+} // namespace mlir::attn
+
+#endif // ATTN_TOOLS_ATTN_RUN_JITRUNNER_H

@@ -1,0 +1,386 @@
+//===- attn-run.cpp - run an attn function on the CPU and check it --------===//
+//
+// attn-run FILE [--function NAME] [--input NAME=FILE.npy]... [--seed N]
+//          [--output DIR] [--check] [--bench N]
+//
+// JIT-compiles the function with the CPU pipeline, feeds it .npy inputs or a
+// seeded random fill, optionally writes its results as .npy, compares them
+// with the double-precision reference interpreter (--check) and times it
+// (--bench). Every error is one line on stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Comparison.h"
+#include "JitRunner.h"
+
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Pipelines/Pipelines.h"
+#include "attn/Reference/Reference.h"
+#include "attn/Support/HostArray.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::attn;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("attn-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("Function to run (default: the only public one)"),
+                 cl::cat(category));
+static cl::list<std::string> inputs(
+    "input",
+    cl::desc("NAME=FILE.npy: argument NAME (its %name in the source, or its "
+             "position) from a .npy file. f16 arguments read <f2 arrays, "
+             "bf16 arguments read <f4 arrays (rounded to bf16)"),
+    cl::cat(category));
+static cl::opt<uint64_t> seed(
+    "seed",
+    cl::desc("Seed of the random fill of arguments without --input: floats "
+             "~ N(0, 1), i1 ~ Bernoulli(1/2), i32 uniform in [0, 4)"),
+    cl::init(0), cl::cat(category));
+static cl::opt<std::string>
+    outputDir("output", cl::desc("Directory to write result<N>.npy into"),
+              cl::cat(category));
+static cl::opt<bool> check(
+    "check",
+    cl::desc("Compare every result with the double-precision reference"),
+    cl::cat(category));
+static cl::opt<unsigned> bench("bench",
+                               cl::desc("Time N runs and print the median"),
+                               cl::init(0), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "attn-run: error: " << message << "\n";
+  return 1;
+}
+
+static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
+  std::string text;
+  for (int64_t size : shape)
+    text += std::to_string(size) + "x";
+  return text + getElementName(kind).str();
+}
+
+/// The source names of the function's arguments (%q -> "q"), recovered from
+/// the parser's record of where each argument was defined.
+static SmallVector<std::string> argumentNames(func::FuncOp func,
+                                              const AsmParserState &state) {
+  SmallVector<std::string> names(func.getNumArguments());
+  const AsmParserState::BlockDefinition *entry =
+      state.getBlockDef(&func.getBody().front());
+  if (!entry)
+    return names;
+  for (auto [index, def] : llvm::enumerate(entry->arguments)) {
+    llvm::StringRef text(def.loc.Start.getPointer(),
+                         def.loc.End.getPointer() - def.loc.Start.getPointer());
+    names[index] = text.ltrim('%').str();
+  }
+  return names;
+}
+
+static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
+                             std::mt19937_64 &rng) {
+  HostArray array(kind, shape);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_int_distribution<int> small(0, 3), coin(0, 1);
+  for (int64_t i = 0; i < array.getNumElements(); ++i) {
+    if (isFloatKind(kind))
+      array.set(i, normal(rng));
+    else if (kind == ElementKind::I1)
+      array.set(i, coin(rng));
+    else
+      array.set(i, small(rng));
+  }
+  return array;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "attn-run: run an attn function on the CPU\n");
+
+  DialectRegistry registry;
+  registry.insert<AttnDialect>();
+  registerAttnCpuPipelineDependencies(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  // Parse and verify; diagnostics carry file:line:col.
+  llvm::SourceMgr sourceMgr;
+  std::string openError;
+  auto file = openInputFile(inputFile, &openError);
+  if (!file)
+    return fail(openError);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, llvm::errs());
+  AsmParserState parserState;
+  ParserConfig config(&context, /*verifyAfterParse=*/true);
+  Block parsed;
+  if (failed(parseAsmSourceFile(sourceMgr, &parsed, config, &parserState)))
+    return fail("'" + inputFile + "' does not parse or verify");
+  // A file of functions is an implicit module.
+  OwningOpRef<ModuleOp> module;
+  if (parsed.getOperations().size() == 1 &&
+      isa<ModuleOp>(parsed.getOperations().front())) {
+    module = cast<ModuleOp>(parsed.getOperations().front());
+    module->getOperation()->remove();
+  } else {
+    module = ModuleOp::create(UnknownLoc::get(&context));
+    module->getBody()->getOperations().splice(
+        module->getBody()->begin(), parsed.getOperations());
+  }
+
+  // The function.
+  func::FuncOp func;
+  SmallVector<std::string> available;
+  for (auto candidate : module->getOps<func::FuncOp>()) {
+    if (candidate.isExternal() || candidate.isPrivate())
+      continue;
+    available.push_back(candidate.getName().str());
+    if (functionName.empty() ? !func : candidate.getName() == functionName)
+      func = candidate;
+  }
+  if (!func || (functionName.empty() && available.size() > 1))
+    return fail(functionName.empty()
+                    ? "name the function to run with --function (public "
+                      "functions: " +
+                          llvm::join(available, ", ") + ")"
+                    : "unknown function '" + functionName +
+                          "' (public functions: " +
+                          llvm::join(available, ", ") + ")");
+  std::string name = func.getName().str();
+
+  // Inputs: .npy files by name or position, the rest random.
+  SmallVector<std::string> names = argumentNames(func, parserState);
+  FunctionType type = func.getFunctionType();
+  SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
+  for (const std::string &spec : inputs) {
+    auto [key, path] = llvm::StringRef(spec).split('=');
+    if (path.empty())
+      return fail("--input '" + spec + "' is not NAME=FILE.npy");
+    std::optional<unsigned> position;
+    for (auto [index, argName] : llvm::enumerate(names))
+      if (argName == key)
+        position = index;
+    unsigned number;
+    if (!position && !key.getAsInteger(10, number) &&
+        number < type.getNumInputs())
+      position = number;
+    if (!position)
+      return fail("--input '" + key + "' names no argument of '" + name +
+                  "' (arguments: " + llvm::join(names, ", ") + ")");
+    auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
+    std::optional<ElementKind> kind =
+        tensorType ? getElementKind(tensorType.getElementType())
+                   : std::nullopt;
+    if (!kind)
+      return fail("argument '" + key + "' has type " +
+                  llvm::StringRef(std::to_string(*position)) +
+                  " that attn-run cannot feed");
+    llvm::Expected<HostArray> array = readNpy(path);
+    if (!array)
+      return fail(llvm::toString(array.takeError()));
+    // bf16 arrives as f32; everything else must match exactly.
+    ElementKind expectedFileKind =
+        *kind == ElementKind::BF16 ? ElementKind::F32 : *kind;
+    bool shapeMatches = array->getShape().size() ==
+                        static_cast<size_t>(tensorType.getRank());
+    for (auto [dim, size] : llvm::enumerate(tensorType.getShape()))
+      shapeMatches &= shapeMatches && (ShapedType::isDynamic(size) ||
+                                       array->getShape()[dim] == size);
+    if (!shapeMatches || array->getKind() != expectedFileKind)
+      return fail("argument '" + key + "' of '" + name + "' is " +
+                  describe(tensorType.getShape(), *kind) + " (" +
+                  getElementName(expectedFileKind) + " in the file), but '" +
+                  path + "' holds " +
+                  describe(array->getShape(), array->getKind()));
+    arguments[*position] = array->convertTo(*kind);
+  }
+  std::mt19937_64 rng(seed);
+  for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
+    if (arguments[index])
+      continue;
+    auto tensorType = dyn_cast<RankedTensorType>(argType);
+    std::optional<ElementKind> kind =
+        tensorType ? getElementKind(tensorType.getElementType())
+                   : std::nullopt;
+    if (!kind)
+      return fail("argument '" + names[index] + "' has type that attn-run "
+                  "cannot feed (ranked tensors of f32, f16, bf16, i1, i32, "
+                  "i64 only)");
+    if (!tensorType.hasStaticShape())
+      return fail("argument '" + names[index] +
+                  "' has a dynamic shape: give it with --input");
+    arguments[index] = randomArray(*kind, tensorType.getShape(), rng);
+  }
+
+  // The reference: exact, and for low-precision results also in the
+  // program's precision, which sets the error bound. It also counts the
+  // allowed pairs for --bench and gives the shapes of dynamic results.
+  bool needsShapes = llvm::any_of(type.getResults(), [](Type resultType) {
+    auto tensorType = dyn_cast<RankedTensorType>(resultType);
+    return !tensorType || !tensorType.hasStaticShape();
+  });
+  std::optional<ReferenceResult> exact, naive;
+  if (check || bench || needsShapes) {
+    SmallVector<RefTensor> refArgs;
+    for (auto &argument : arguments)
+      refArgs.push_back(RefTensor::fromHost(*argument));
+    std::string referenceError;
+    FailureOr<ReferenceResult> result =
+        evaluateReference(func, refArgs, {}, referenceError);
+    if (failed(result))
+      return fail("reference: " + referenceError);
+    exact = std::move(*result);
+    if (check && llvm::any_of(type.getResults(), [](Type resultType) {
+          Type element = getElementTypeOrSelf(resultType);
+          return element.isF16() || element.isBF16();
+        })) {
+      ReferenceOptions options;
+      options.emulateElementPrecision = true;
+      FailureOr<ReferenceResult> emulated =
+          evaluateReference(func, refArgs, options, referenceError);
+      if (failed(emulated))
+        return fail("reference: " + referenceError);
+      naive = std::move(*emulated);
+    }
+  }
+
+  // Results, poisoned so that an unwritten element cannot pass.
+  SmallVector<HostArray> results;
+  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
+    auto tensorType = dyn_cast<RankedTensorType>(resultType);
+    std::optional<ElementKind> kind =
+        tensorType ? getElementKind(tensorType.getElementType())
+                   : std::nullopt;
+    if (!kind)
+      return fail("result " + llvm::Twine(index) +
+                  " has a type attn-run cannot return");
+    ArrayRef<int64_t> shape = tensorType.hasStaticShape()
+                                  ? tensorType.getShape()
+                                  : ArrayRef<int64_t>(exact->results[index].shape);
+    HostArray result(*kind, shape);
+    for (int64_t i = 0; i < result.getNumElements(); ++i)
+      result.set(i, isFloatKind(*kind)
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : -2147483647.0);
+    results.push_back(std::move(result));
+  }
+
+  std::string error;
+  FailureOr<std::unique_ptr<JitFunction>> jit =
+      JitFunction::compile(*module, name, error);
+  if (failed(jit))
+    return fail(error);
+  SmallVector<HostArray *> inputPointers, outputPointers;
+  for (auto &argument : arguments)
+    inputPointers.push_back(&*argument);
+  for (HostArray &result : results)
+    outputPointers.push_back(&result);
+  if (failed((*jit)->call(inputPointers, outputPointers, error)))
+    return fail(error);
+
+  llvm::outs() << "function " << name << ":";
+  for (auto [index, argument] : llvm::enumerate(arguments))
+    llvm::outs() << " " << names[index] << "="
+                 << describe(argument->getShape(), argument->getKind());
+  llvm::outs() << "\n";
+
+  bool allPassed = true;
+  double worstError = 0;
+  if (check) {
+    for (auto [index, result] : llvm::enumerate(results)) {
+      ComparisonResult comparison = compareToReference(
+          result, exact->results[index],
+          naive ? &naive->results[index] : nullptr);
+      allPassed &= comparison.passed;
+      worstError = std::max(worstError, comparison.maxAbsError);
+      llvm::outs() << "result " << index << " ("
+                   << describe(result.getShape(), result.getKind()) << "): ";
+      if (!isFloatKind(result.getKind()))
+        llvm::outs() << comparison.mismatches << " mismatches";
+      else
+        llvm::outs() << llvm::format("max abs error %.3e, rel %.3e, bound "
+                                     "%.3e",
+                                     comparison.maxAbsError,
+                                     comparison.relativeError,
+                                     comparison.bound);
+      if (comparison.nanCount)
+        llvm::outs() << ", " << comparison.nanCount << " NaN/inf entries";
+      llvm::outs() << (comparison.passed ? "  PASS\n" : "  FAIL\n");
+    }
+  }
+
+  double medianMs = 0, gflops = 0;
+  if (bench) {
+    std::vector<double> times;
+    for (unsigned run = 0; run < bench; ++run) {
+      auto start = std::chrono::steady_clock::now();
+      if (failed((*jit)->call(inputPointers, outputPointers, error)))
+        return fail(error);
+      auto stop = std::chrono::steady_clock::now();
+      times.push_back(
+          std::chrono::duration<double, std::milli>(stop - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    medianMs = times[times.size() / 2];
+    gflops = exact->flops / (medianMs * 1e6);
+    llvm::outs() << llvm::format("time: median %.3f ms of %u runs, %.2f "
+                                 "GFLOP/s effective (%.4g allowed-pair "
+                                 "FLOP)\n",
+                                 medianMs, bench.getValue(), gflops,
+                                 exact->flops);
+  }
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return fail("cannot create '" + outputDir + "': " + ec.message());
+    for (auto [index, result] : llvm::enumerate(results)) {
+      llvm::SmallString<128> path(outputDir);
+      llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
+      if (llvm::Error writeError = writeNpy(path, result))
+        return fail(llvm::toString(std::move(writeError)));
+    }
+  }
+
+  std::string shapes;
+  for (auto &argument : arguments)
+    shapes += (shapes.empty() ? "" : ",") +
+              describe(argument->getShape(), argument->getKind());
+  llvm::outs() << "summary: function=" << name << " shapes=" << shapes;
+  if (bench)
+    llvm::outs() << llvm::format(" ms=%.3f gflops=%.2f", medianMs, gflops);
+  if (check)
+    llvm::outs() << llvm::format(" max_error=%.3e", worstError)
+                 << " check=" << (allPassed ? "PASS" : "FAIL");
+  llvm::outs() << "\n";
+  return allPassed ? 0 : 1;
+}
