@@ -36,6 +36,16 @@ attn_opt_args = []
 if os.environ.get("ATTN_VERIFY_ROUNDTRIP", "0") not in ("", "0"):
     attn_opt_args.append("--verify-roundtrip")
 
+# Integration tests draw fresh random inputs on every run; the seed is
+# printed so that a failure can be replayed with ATTN_TEST_SEED=<seed>.
+import random
+seed = os.environ.get("ATTN_TEST_SEED") or str(random.randrange(1 << 31))
+lit_config.note(f"integration tests use --seed={seed} (ATTN_TEST_SEED)")
+config.substitutions.append(("%seed", seed))
+
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal")]
+tools = [
+    ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal"),
+    ToolSubst("attn-run", unresolved="fatal"),
+]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -4,6 +4,7 @@
 
 #include "attn/Pipelines/Pipelines.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -19,6 +20,11 @@ FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
   MLIRContext *context = module.getContext();
+  // Compile only what is called: the other functions of the file would
+  // cost compile time and could not fail the run anyway.
+  for (Operation &op : llvm::make_early_inc_range(lowered->getOps()))
+    if (auto other = dyn_cast<func::FuncOp>(op); other && other.getName() != name)
+      other.erase();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
 
