@@ -47,5 +47,6 @@ tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal"),
     ToolSubst("attn-run", unresolved="fatal"),
+    ToolSubst("not", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

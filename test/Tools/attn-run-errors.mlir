@@ -1,0 +1,46 @@
+// Bad input gets one line naming the problem and a non-zero exit, and no
+// partial output.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/make_npy.py %t/good.npy '<f4' 1x2x5x4
+// RUN: %python %S/make_npy.py %t/shape.npy '<f4' 1x2x6x4
+// RUN: %python %S/make_npy.py %t/dtype.npy '<f2' 1x2x5x4
+// RUN: %python %S/make_npy.py %t/short.npy '<f4' 1x2x5x4 --truncate
+// RUN: %python -c "open('%t/garbage.npy','wb').write(b'not a numpy file')"
+
+// RUN: not attn-run %s --function=single --input q=%t/missing.npy --output %t/o1 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: attn-run: error: {{.*}}missing.npy: cannot read: {{.*}}
+// RUN: not attn-run %s --function=single --input q=%t/garbage.npy 2>&1 | FileCheck %s --check-prefix=GARBAGE
+// GARBAGE: attn-run: error: {{.*}}garbage.npy: not a .npy file (bad magic)
+// RUN: not attn-run %s --function=single --input q=%t/short.npy 2>&1 | FileCheck %s --check-prefix=SHORT
+// SHORT: attn-run: error: {{.*}}short.npy: holds 159 data bytes, but its header promises 160
+// RUN: not attn-run %s --function=single --input q=%t/shape.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: attn-run: error: argument 'q' of 'single' is 1x2x5x4xf32 (f32 in the file), but '{{.*}}shape.npy' holds 1x2x6x4xf32
+// RUN: not attn-run %s --function=single --input q=%t/dtype.npy 2>&1 | FileCheck %s --check-prefix=DTYPE
+// DTYPE: attn-run: error: argument 'q' of 'single' is 1x2x5x4xf32 (f32 in the file), but '{{.*}}dtype.npy' holds 1x2x5x4xf16
+// RUN: not attn-run %s --function=single --input x=%t/good.npy 2>&1 | FileCheck %s --check-prefix=NAME
+// NAME: attn-run: error: --input 'x' names no argument of 'single' (arguments: q, k, v)
+// RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
+// SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
+// RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic)
+// RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
+// AMBIGUOUS: attn-run: error: name the function to run with --function (public functions: single, dynamic)
+// RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
+// RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
+// INVALID: invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'attn.attention' op 'key' has shape [1, 1, 7, 8], expected [1, ?, ?, 4]
+// INVALID: attn-run: error: '{{.*}}invalid.mlir' does not parse or verify
+// RUN: not attn-run %t/none.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
+// NOFILE: attn-run: error: cannot open input file '{{.*}}none.mlir': No such file or directory
+// No output directory appears for a failed run.
+// RUN: not ls %t/o1
+
+func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
+  return %o : tensor<1x2x5x4xf32>
+}
+
+func.func @dynamic(%q: tensor<1x2x?x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x?x4xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x?x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}

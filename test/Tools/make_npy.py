@@ -1,0 +1,28 @@
+"""Writes a .npy file without NumPy: make_npy.py OUT DESCR SHAPE [--truncate]
+
+DESCR is a NumPy dtype string (<f4, <f2, <i4, |b1, ...), SHAPE like 2x3.
+Values are 0.5 * (index % 7) - 1. --truncate drops the last data byte.
+"""
+import struct
+import sys
+
+out, descr, shape_text = sys.argv[1:4]
+shape = [int(s) for s in shape_text.split("x")] if shape_text else []
+count = 1
+for s in shape:
+    count *= s
+header = "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }" % (
+    descr, "".join(f"{s}, " for s in shape).rstrip(" ") if len(shape) > 1 else (f"{shape[0]}," if shape else ""))
+pad = (64 - (10 + len(header) + 1) % 64) % 64
+header = header + " " * pad + "\n"
+fmt = {"<f4": "f", "<f2": "e", "<f8": "d", "<i4": "i", "<i8": "q", "|b1": "?"}.get(descr, "f")
+values = [0.5 * (i % 7) - 1 for i in range(count)]
+if fmt in "iq":
+    values = [int(i % 5) for i in range(count)]
+if fmt == "?":
+    values = [bool(i % 2) for i in range(count)]
+data = b"".join(struct.pack("<" + fmt, v) for v in values)
+if "--truncate" in sys.argv:
+    data = data[:-1]
+with open(out, "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + data)
