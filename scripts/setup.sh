@@ -38,4 +38,4 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
     ${ATTN_CMAKE_ARGS:-}
 fi
-cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-doc
+cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc

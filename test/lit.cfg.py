@@ -16,6 +16,9 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%python", sys.executable))
+import shutil
+config.substitutions.append(
+    ("%cc", shutil.which("clang-22") or shutil.which("cc") or "cc"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 
@@ -47,6 +50,8 @@ tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal"),
     ToolSubst("attn-run", unresolved="fatal"),
+    ToolSubst("attn-compile", unresolved="fatal"),
+    ToolSubst("count", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

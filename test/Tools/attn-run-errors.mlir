@@ -24,7 +24,7 @@
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function to run with --function (public functions: single, dynamic)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic)
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID

@@ -17,10 +17,8 @@
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Reference/Reference.h"
 #include "attn/Support/HostArray.h"
+#include "attn/Support/SourceModule.h"
 
-#include "mlir/AsmParser/AsmParser.h"
-#include "mlir/AsmParser/AsmParserState.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -88,23 +86,6 @@ static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   return text + getElementName(kind).str();
 }
 
-/// The source names of the function's arguments (%q -> "q"), recovered from
-/// the parser's record of where each argument was defined.
-static SmallVector<std::string> argumentNames(func::FuncOp func,
-                                              const AsmParserState &state) {
-  SmallVector<std::string> names(func.getNumArguments());
-  const AsmParserState::BlockDefinition *entry =
-      state.getBlockDef(&func.getBody().front());
-  if (!entry)
-    return names;
-  for (auto [index, def] : llvm::enumerate(entry->arguments)) {
-    llvm::StringRef text(def.loc.Start.getPointer(),
-                         def.loc.End.getPointer() - def.loc.Start.getPointer());
-    names[index] = text.ltrim('%').str();
-  }
-  return names;
-}
-
 static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
                              std::mt19937_64 &rng) {
   HostArray array(kind, shape);
@@ -135,51 +116,20 @@ int main(int argc, char **argv) {
 
   // Parse and verify; diagnostics carry file:line:col.
   llvm::SourceMgr sourceMgr;
-  std::string openError;
-  auto file = openInputFile(inputFile, &openError);
-  if (!file)
-    return fail(openError);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, llvm::errs());
-  AsmParserState parserState;
-  ParserConfig config(&context, /*verifyAfterParse=*/true);
-  Block parsed;
-  if (failed(parseAsmSourceFile(sourceMgr, &parsed, config, &parserState)))
-    return fail("'" + inputFile + "' does not parse or verify");
-  // A file of functions is an implicit module.
-  OwningOpRef<ModuleOp> module;
-  if (parsed.getOperations().size() == 1 &&
-      isa<ModuleOp>(parsed.getOperations().front())) {
-    module = cast<ModuleOp>(parsed.getOperations().front());
-    module->getOperation()->remove();
-  } else {
-    module = ModuleOp::create(UnknownLoc::get(&context));
-    module->getBody()->getOperations().splice(
-        module->getBody()->begin(), parsed.getOperations());
-  }
-
-  // The function.
-  func::FuncOp func;
-  SmallVector<std::string> available;
-  for (auto candidate : module->getOps<func::FuncOp>()) {
-    if (candidate.isExternal() || candidate.isPrivate())
-      continue;
-    available.push_back(candidate.getName().str());
-    if (functionName.empty() ? !func : candidate.getName() == functionName)
-      func = candidate;
-  }
-  if (!func || (functionName.empty() && available.size() > 1))
-    return fail(functionName.empty()
-                    ? "name the function to run with --function (public "
-                      "functions: " +
-                          llvm::join(available, ", ") + ")"
-                    : "unknown function '" + functionName +
-                          "' (public functions: " +
-                          llvm::join(available, ", ") + ")");
+  std::string loadError;
+  FailureOr<SourceModule> source =
+      loadSourceModule(inputFile, sourceMgr, context, loadError);
+  if (failed(source))
+    return fail(loadError);
+  OwningOpRef<ModuleOp> &module = source->module;
+  func::FuncOp func = source->lookupFunction(functionName, loadError);
+  if (!func)
+    return fail(loadError);
   std::string name = func.getName().str();
 
   // Inputs: .npy files by name or position, the rest random.
-  SmallVector<std::string> names = argumentNames(func, parserState);
+  SmallVector<std::string> names = source->getArgumentNames(func);
   FunctionType type = func.getFunctionType();
   SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
   for (const std::string &spec : inputs) {

@@ -1,0 +1,84 @@
+//===- SourceModule.cpp - load an .mlir file for the attn tools -----------===//
+
+#include "attn/Support/SourceModule.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
+                                                     llvm::SourceMgr &sourceMgr,
+                                                     MLIRContext &context,
+                                                     std::string &error) {
+  auto file = openInputFile(path, &error);
+  if (!file)
+    return failure();
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceModule result;
+  result.parserState = std::make_unique<AsmParserState>();
+  ParserConfig config(&context, /*verifyAfterParse=*/true);
+  Block parsed;
+  if (failed(parseAsmSourceFile(sourceMgr, &parsed, config,
+                                result.parserState.get()))) {
+    error = "'" + path.str() + "' does not parse or verify";
+    return failure();
+  }
+  // A file of functions is an implicit module.
+  if (parsed.getOperations().size() == 1 &&
+      isa<ModuleOp>(parsed.getOperations().front())) {
+    result.module = cast<ModuleOp>(parsed.getOperations().front());
+    result.module->getOperation()->remove();
+  } else {
+    result.module = ModuleOp::create(UnknownLoc::get(&context));
+    result.module->getBody()->getOperations().splice(
+        result.module->getBody()->begin(), parsed.getOperations());
+  }
+  return result;
+}
+
+SmallVector<std::string>
+SourceModule::getArgumentNames(func::FuncOp func) const {
+  SmallVector<std::string> names;
+  for (unsigned index = 0; index < func.getNumArguments(); ++index)
+    names.push_back(std::to_string(index));
+  const AsmParserState::BlockDefinition *entry =
+      parserState ? parserState->getBlockDef(&func.getBody().front())
+                  : nullptr;
+  if (!entry)
+    return names;
+  for (auto [index, def] : llvm::enumerate(entry->arguments)) {
+    StringRef text(def.loc.Start.getPointer(),
+                   def.loc.End.getPointer() - def.loc.Start.getPointer());
+    names[index] = text.ltrim('%').str();
+  }
+  return names;
+}
+
+func::FuncOp SourceModule::lookupFunction(StringRef name,
+                                          std::string &error) {
+  func::FuncOp found;
+  SmallVector<std::string> available;
+  for (auto candidate : module->getOps<func::FuncOp>()) {
+    if (candidate.isExternal() || candidate.isPrivate())
+      continue;
+    available.push_back(candidate.getName().str());
+    if (name.empty() ? !found : candidate.getName() == name)
+      found = candidate;
+  }
+  std::string list = llvm::join(available, ", ");
+  if (name.empty() && available.size() > 1) {
+    error = "name the function with --function (public functions: " + list +
+            ")";
+    return {};
+  }
+  if (!found)
+    error = name.empty() ? "the file defines no public function"
+                         : "unknown function '" + name.str() +
+                               "' (public functions: " + list + ")";
+  return found;
+}
