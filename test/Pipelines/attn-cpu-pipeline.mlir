@@ -1,0 +1,20 @@
+// --attn-cpu-pipeline: attn on tensors to the LLVM dialect. Inputs are
+// strided descriptors (any strides), results become caller-provided output
+// descriptors, and the function returns nothing.
+// RUN: attn-opt %s --attn-cpu-pipeline | FileCheck %s
+
+// Three rank-4 inputs and one rank-4 output: 4 x (2 pointers, offset,
+// 4 sizes, 4 strides) arguments.
+// CHECK-LABEL: llvm.func @decode(
+// CHECK-SAME: %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64,
+// CHECK-SAME: %[[OUT_ALLOC:[^:]*]]: !llvm.ptr, %[[OUT:[^:]*]]: !llvm.ptr, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64) {
+// CHECK: llvm.intr.exp
+// CHECK: llvm.return
+// CHECK-NOT: attn.
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor.
+// CHECK-NOT: memref.
+func.func @decode(%q: tensor<2x8x1x64xf16>, %k: tensor<2x2x100x64xf16>, %v: tensor<2x2x100x64xf16>) -> tensor<2x8x1x64xf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.window<left = 10, right = 0>] score [#attn.softcap<30.0>] : tensor<2x8x1x64xf16>, tensor<2x2x100x64xf16>, tensor<2x2x100x64xf16> -> tensor<2x8x1x64xf16>
+  return %o : tensor<2x8x1x64xf16>
+}
