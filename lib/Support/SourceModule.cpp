@@ -7,6 +7,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+#include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -39,6 +41,23 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
         result.module->getBody()->begin(), parsed.getOperations());
   }
   return result;
+}
+
+void mlir::attn::printDiagnosticsOnOneLine(MLIRContext &context) {
+  context.getDiagEngine().registerHandler([](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Note)
+      return success();
+    std::string where;
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+      where = (fileLoc.getFilename().getValue() + ":" +
+               llvm::Twine(fileLoc.getLine()) + ":" +
+               llvm::Twine(fileLoc.getColumn()) + ": ")
+                  .str();
+    StringRef severity =
+        diag.getSeverity() == DiagnosticSeverity::Error ? "error" : "warning";
+    llvm::errs() << where << severity << ": " << diag.str() << "\n";
+    return success();
+  });
 }
 
 SmallVector<std::string>

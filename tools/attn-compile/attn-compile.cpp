@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, llvm::errs());
+  printDiagnosticsOnOneLine(context);
   std::string error;
   FailureOr<SourceModule> source =
       loadSourceModule(inputFile, sourceMgr, context, error);

@@ -116,7 +116,7 @@ int main(int argc, char **argv) {
 
   // Parse and verify; diagnostics carry file:line:col.
   llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, llvm::errs());
+  printDiagnosticsOnOneLine(context);
   std::string loadError;
   FailureOr<SourceModule> source =
       loadSourceModule(inputFile, sourceMgr, context, loadError);

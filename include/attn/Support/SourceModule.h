@@ -34,6 +34,10 @@ struct SourceModule {
   func::FuncOp lookupFunction(StringRef name, std::string &error);
 };
 
+/// Prints every diagnostic of `context` on one line of stderr as
+/// `file:line:col: error: message` (notes are dropped).
+void printDiagnosticsOnOneLine(MLIRContext &context);
+
 /// Parses and verifies `path` into a module (wrapping top-level functions).
 /// Diagnostics go through the handler registered on `sourceMgr`'s context;
 /// `error` gets a one-line summary.

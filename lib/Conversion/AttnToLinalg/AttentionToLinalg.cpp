@@ -200,16 +200,7 @@ struct SoftmaxParts {
 /// null or a [Hkv, G] tensor of sink logits.
 static SoftmaxParts buildSoftmax(Lowering &l, Value masked,
                                  const GroupedShape &shape, Value sink) {
-  Value rowMax =
-      l.generic({masked}, {l.filled(shape.rows(), kNegInf)},
-                {{0, 1, 2, 3, 4}, {0, 1, 2, 3}}, 5, parallelThenReduction(5),
-                [&](OpBuilder &b, Location loc, ValueRange args) {
-                  linalg::YieldOp::create(
-                      b, loc,
-                      arith::MaximumFOp::create(b, loc, args[0], args[1])
-                          .getResult());
-                })
-          .front();
+  Value rowMax = l.maxInnermost(masked, shape.rows());
 
   SmallVector<Value> shiftInputs = {rowMax};
   SmallVector<SmallVector<unsigned>> shiftMaps = {{0, 1, 2, 3}};
@@ -251,35 +242,8 @@ static SoftmaxParts buildSoftmax(Lowering &l, Value masked,
                 })
           .front();
 
-  Value rowSum =
-      l.generic({probs}, {l.filled(shape.rows(), 0.0)},
-                {{0, 1, 2, 3, 4}, {0, 1, 2, 3}}, 5, parallelThenReduction(5),
-                [&](OpBuilder &b, Location loc, ValueRange args) {
-                  linalg::YieldOp::create(
-                      b, loc,
-                      arith::AddFOp::create(b, loc, args[0], args[1])
-                          .getResult());
-                })
-          .front();
+  Value rowSum = l.sumInnermost(probs, shape.rows());
   return {shift, probs, rowSum};
-}
-
-/// acc[b, hk, g, i, e] = sum_j probs[b, hk, g, i, j] v[b, hk, j, e] in f32.
-static Value buildWeightedValues(Lowering &l, Value probs, Value value,
-                                 const GroupedShape &shape) {
-  return l.generic({probs, value}, {l.filled(shape.outputs(), 0.0)},
-                   {{0, 1, 2, 3, 5}, {0, 1, 5, 4}, {0, 1, 2, 3, 4}}, 6,
-                   parallelThenReduction(6),
-                   [&](OpBuilder &b, Location loc, ValueRange args) {
-                     Lowering in{b, loc};
-                     Value product = arith::MulFOp::create(
-                         b, loc, args[0], in.toF32(args[1]));
-                     linalg::YieldOp::create(
-                         b, loc,
-                         arith::AddFOp::create(b, loc, args[2], product)
-                             .getResult());
-                   })
-      .front();
 }
 
 namespace {
@@ -332,7 +296,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                               .getResult());
                     })
               .front();
-      Value acc = buildWeightedValues(l, probs, op.getValue(), shape);
+      Value acc = l.weightedSum(probs, op.getValue(), shape.outputs());
       Value out =
           l.generic({acc}, {l.empty(shape.outputs(), outElementType)},
                     {{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}}, 5, parallel(5),
@@ -358,7 +322,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
           ArrayRef<OpFoldResult>{shape.kvHeads, shape.group});
     }
     SoftmaxParts softmax = buildSoftmax(l, masked, shape, sink);
-    Value acc = buildWeightedValues(l, softmax.probs, op.getValue(), shape);
+    Value acc = l.weightedSum(softmax.probs, op.getValue(), shape.outputs());
 
     SmallVector<Value> outInputs = {acc, softmax.rowSum, softmax.shift};
     SmallVector<SmallVector<unsigned>> outMaps = {

@@ -192,37 +192,14 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
              })
             .front();
 
-    Value numerator =
-        l.generic({weights, value}, {l.filled(outSizes, 0.0)},
-                  {{0, 1, 2, 3, 5}, {0, 1, 5, 4}, {0, 1, 2, 3, 4}}, 6,
-                  parallelThenReduction(6),
-                  [&](OpBuilder &b, Location loc, ValueRange args) {
-                    Lowering in{b, loc};
-                    Value product = arith::MulFOp::create(
-                        b, loc, args[0], in.toF32(args[1]));
-                    linalg::YieldOp::create(
-                        b, loc,
-                        arith::AddFOp::create(b, loc, args[2], product)
-                            .getResult());
-                  })
-            .front();
+    Value numerator = l.weightedSum(weights, value, outSizes);
 
     Type elementType = op.getResult().getType().getElementType();
     SmallVector<Value> inputs = {numerator};
     SmallVector<SmallVector<unsigned>> maps = {{0, 1, 2, 3, 4}};
     bool normalize = op.getNormalize();
     if (normalize) {
-      Value denominator =
-          l.generic({weights}, {l.filled(rowSizes, 0.0)},
-                    {{0, 1, 2, 3, 4}, {0, 1, 2, 3}}, 5,
-                    parallelThenReduction(5),
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      linalg::YieldOp::create(
-                          b, loc,
-                          arith::AddFOp::create(b, loc, args[0], args[1])
-                              .getResult());
-                    })
-              .front();
+      Value denominator = l.sumInnermost(weights, rowSizes);
       inputs.push_back(denominator);
       maps.push_back({0, 1, 2, 3});
     }

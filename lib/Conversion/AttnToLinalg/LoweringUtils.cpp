@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::attn::lowering;
 
@@ -69,6 +71,46 @@ Lowering::generic(ValueRange inputs, ValueRange outputs,
   auto op = linalg::GenericOp::create(b, loc, outputs.getTypes(), inputs,
                                       outputs, maps, iterators, body);
   return SmallVector<Value>(op.getResults());
+}
+
+template <typename CombineOp>
+static Value reduceInnermost(Lowering &l, Value tensor,
+                             ArrayRef<OpFoldResult> rowSizes, double init) {
+  return l
+      .generic({tensor}, {l.filled(rowSizes, init)},
+               {{0, 1, 2, 3, 4}, {0, 1, 2, 3}}, 5, parallelThenReduction(5),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc,
+                     CombineOp::create(b, loc, args[0], args[1]).getResult());
+               })
+      .front();
+}
+
+Value Lowering::maxInnermost(Value tensor, ArrayRef<OpFoldResult> rowSizes) {
+  return reduceInnermost<arith::MaximumFOp>(
+      *this, tensor, rowSizes, -std::numeric_limits<double>::infinity());
+}
+
+Value Lowering::sumInnermost(Value tensor, ArrayRef<OpFoldResult> rowSizes) {
+  return reduceInnermost<arith::AddFOp>(*this, tensor, rowSizes, 0.0);
+}
+
+Value Lowering::weightedSum(Value weights, Value values,
+                            ArrayRef<OpFoldResult> outSizes) {
+  return generic({weights, values}, {filled(outSizes, 0.0)},
+                 {{0, 1, 2, 3, 5}, {0, 1, 5, 4}, {0, 1, 2, 3, 4}}, 6,
+                 parallelThenReduction(6),
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   Lowering in{b, loc};
+                   Value product =
+                       arith::MulFOp::create(b, loc, args[0], in.toF32(args[1]));
+                   linalg::YieldOp::create(
+                       b, loc,
+                       arith::AddFOp::create(b, loc, args[2], product)
+                           .getResult());
+                 })
+      .front();
 }
 
 Value Lowering::loopIndex(unsigned dim) {

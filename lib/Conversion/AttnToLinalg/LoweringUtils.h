@@ -38,6 +38,17 @@ struct Lowering {
           ArrayRef<utils::IteratorType> iterators,
           function_ref<void(OpBuilder &, Location, ValueRange)> body);
 
+  /// Reduces the innermost dimension of the 5-D f32 `tensor` into a tensor
+  /// of `rowSizes`, starting from `init` and combining with max or add.
+  Value maxInnermost(Value tensor, ArrayRef<OpFoldResult> rowSizes);
+  Value sumInnermost(Value tensor, ArrayRef<OpFoldResult> rowSizes);
+
+  /// out[b, hk, g, i, e] = sum_j weights[b, hk, g, i, j] values[b, hk, j, e]
+  /// in f32, for f32 `weights` and `values` of any float type: the product
+  /// of (grouped) attention weights with the shared value heads.
+  Value weightedSum(Value weights, Value values,
+                    ArrayRef<OpFoldResult> outSizes);
+
   /// A loop-index value inside a generic body.
   Value loopIndex(unsigned dim);
 
