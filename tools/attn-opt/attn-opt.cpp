@@ -7,6 +7,7 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   // attn's own passes and pipelines, and the upstream passes that clean up
   // attn IR.
   mlir::attn::registerAttnConversionPasses();
+  mlir::attn::registerAttnTransformsPasses();
   mlir::attn::registerAttnPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

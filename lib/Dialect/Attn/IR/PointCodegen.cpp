@@ -98,8 +98,9 @@ Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
   for (auto [size, radius, dilation] :
        llvm::zip_equal(getGrid(), getRadius(), getDilation())) {
     cellStride /= size;
+    int64_t axisSize = size;
     auto coordinate = [&](Value token) {
-      return m.rem(m.div(token, m.c(cellStride)), m.c(size));
+      return m.rem(m.div(token, m.c(cellStride)), m.c(axisSize));
     };
     Value distance = m.sub(coordinate(pos), coordinate(point.column));
     Value axisAllowed =

@@ -127,14 +127,16 @@ def Attn_StripesAttr : Attn_MaskAttr<"Stripes", "stripes"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document"> {
+def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document",
+                                       ["isDataDependent"]> {
   let summary = "q_segments[b, i] == kv_segments[b, j]";
   let description = [{
     Packed sequences: reads the op's `segments` operands.
   }];
 }
 
-def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout"> {
+def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
+                                          ["isDataDependent"]> {
   let summary = "layout[b, h, i / block_q, j / block_kv]";
   let description = [{
     A block-sparse layout read from the op's `layout` operand (i1).
@@ -144,7 +146,8 @@ def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices"> {
+def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices",
+                                           ["isDataDependent"]> {
   let summary = "j / block_kv in indices[b, h / G, i / block_q, :]";
   let description = [{
     Per query block, the list of selected key blocks, read from the op's
@@ -155,21 +158,24 @@ def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_OrAttr : Attn_MaskAttr<"Or", "or", ["simplify", "walkPredicates"]> {
+def Attn_OrAttr : Attn_MaskAttr<"Or", "or",
+    ["simplify", "walkPredicates", "isDataDependent"]> {
   let summary = "the disjunction of mask predicates";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";
   let genVerifyDecl = 1;
 }
 
-def Attn_AndAttr : Attn_MaskAttr<"And", "and", ["simplify", "walkPredicates"]> {
+def Attn_AndAttr : Attn_MaskAttr<"And", "and",
+    ["simplify", "walkPredicates", "isDataDependent"]> {
   let summary = "the conjunction of mask predicates (for use inside or/not)";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";
   let genVerifyDecl = 1;
 }
 
-def Attn_NotAttr : Attn_MaskAttr<"Not", "not", ["simplify", "walkPredicates"]> {
+def Attn_NotAttr : Attn_MaskAttr<"Not", "not",
+    ["simplify", "walkPredicates", "isDataDependent"]> {
   let summary = "the complement of a mask predicate";
   let parameters = (ins "::mlir::Attribute":$predicate);
   let assemblyFormat = "`<` $predicate `>`";

@@ -32,6 +32,14 @@ struct MaskShape {
   }
 };
 
+/// How a mask predicate holds on a rectangle of (query row, key) pairs.
+enum class TileClass : uint8_t { Empty, Partial, Full };
+
+/// Rows [rowBegin, rowEnd) and keys [keyBegin, keyEnd), both non-empty.
+struct TileBounds {
+  int64_t rowBegin, rowEnd, keyBegin, keyEnd;
+};
+
 /// One (batch, query head, query row, key column) point of an attention, as
 /// seen by code that a mask predicate or score modifier generates. Every
 /// value is of index type except the tensors, which are null when the op has

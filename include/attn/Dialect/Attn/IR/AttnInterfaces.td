@@ -29,6 +29,21 @@ def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
       (ins "const ::mlir::attn::MaskShape &":$shape), "",
       [{ return $_attr; }]>,
     InterfaceMethod<[{
+        Classifies the rectangle of rows [rowBegin, rowEnd) and keys
+        [keyBegin, keyEnd) of an attention with the static lengths of
+        `shape`: Full if the predicate holds on every point, Empty if on
+        none, Partial otherwise or when it depends on operand data.
+      }],
+      "::mlir::attn::TileClass", "classifyTile",
+      (ins "const ::mlir::attn::MaskShape &":$shape,
+           "const ::mlir::attn::TileBounds &":$tile)>,
+    InterfaceMethod<[{
+        Returns true if the predicate reads operand data (segments, a block
+        layout, block indices), so that only a run-time block map can tell
+        which of its tiles are empty.
+      }],
+      "bool", "isDataDependent", (ins), "", [{ return false; }]>,
+    InterfaceMethod<[{
         Builds the i1 value of the predicate at the point `point` (index
         values of b, h, i, j and the operands it may read).
       }],

@@ -1,0 +1,57 @@
+//===- BlockMap.h - which tiles of an attention a mask touches --*- C++ -*-===//
+//
+// For static sequence lengths and a tiling (block_q x block_kv), the block
+// map classifies every (query tile, key tile) as empty (never visited), full
+// (visited without evaluating the mask) or partial (visited, mask evaluated
+// per element). Predicates that read operands make their tiles partial here;
+// a run-time block map decides those.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_ANALYSIS_BLOCKMAP_H
+#define ATTN_ANALYSIS_BLOCKMAP_H
+
+#include "attn/Dialect/Attn/IR/AttnInterfaces.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <utility>
+#include <vector>
+
+namespace mlir::attn {
+
+class BlockMap {
+public:
+  /// Classifies the tiles of `mask` (a conjunction). With `hasMaskMod`, no
+  /// tile can be known full: the region must be evaluated.
+  static BlockMap compute(ArrayRef<Attribute> mask, bool hasMaskMod,
+                          const MaskShape &shape, int64_t blockQ,
+                          int64_t blockKv);
+
+  int64_t getNumQueryTiles() const { return numQueryTiles; }
+  int64_t getNumKeyTiles() const { return numKeyTiles; }
+  int64_t getBlockQ() const { return blockQ; }
+  int64_t getBlockKv() const { return blockKv; }
+  TileClass get(int64_t queryTile, int64_t keyTile) const {
+    return classes[queryTile * numKeyTiles + keyTile];
+  }
+  /// The key tiles [first, last + 1) between the first and last non-empty
+  /// tile of a query tile: the loop bounds of the flash lowering.
+  std::pair<int64_t, int64_t> getKeyTileRange(int64_t queryTile) const {
+    return ranges[queryTile];
+  }
+  int64_t count(TileClass tileClass) const;
+  /// Tiles inside the key-tile ranges (what a loop over the ranges visits).
+  int64_t countVisited() const;
+  bool isDataDependent() const { return dataDependent; }
+
+private:
+  int64_t numQueryTiles = 0, numKeyTiles = 0, blockQ = 0, blockKv = 0;
+  bool dataDependent = false;
+  std::vector<TileClass> classes;
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+};
+
+} // namespace mlir::attn
+
+#endif // ATTN_ANALYSIS_BLOCKMAP_H

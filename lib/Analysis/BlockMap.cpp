@@ -1,0 +1,64 @@
+//===- BlockMap.cpp - which tiles of an attention a mask touches ----------===//
+
+#include "attn/Analysis/BlockMap.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
+                           const MaskShape &shape, int64_t blockQ,
+                           int64_t blockKv) {
+  BlockMap map;
+  map.blockQ = blockQ;
+  map.blockKv = blockKv;
+  map.numQueryTiles = (shape.queryLength + blockQ - 1) / blockQ;
+  map.numKeyTiles = (shape.keyLength + blockKv - 1) / blockKv;
+  map.dataDependent = llvm::any_of(mask, [](Attribute predicate) {
+    return cast<MaskAttrInterface>(predicate).isDataDependent();
+  });
+  map.classes.reserve(map.numQueryTiles * map.numKeyTiles);
+  for (int64_t qt = 0; qt < map.numQueryTiles; ++qt) {
+    int64_t first = map.numKeyTiles, last = -1;
+    for (int64_t kt = 0; kt < map.numKeyTiles; ++kt) {
+      TileBounds tile{qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
+                      kt * blockKv,
+                      std::min((kt + 1) * blockKv, shape.keyLength)};
+      TileClass tileClass = TileClass::Full;
+      for (Attribute predicate : mask) {
+        TileClass member =
+            cast<MaskAttrInterface>(predicate).classifyTile(shape, tile);
+        if (member == TileClass::Empty) {
+          tileClass = TileClass::Empty;
+          break;
+        }
+        if (member == TileClass::Partial)
+          tileClass = TileClass::Partial;
+      }
+      if (hasMaskMod && tileClass == TileClass::Full)
+        tileClass = TileClass::Partial;
+      map.classes.push_back(tileClass);
+      if (tileClass != TileClass::Empty) {
+        first = std::min(first, kt);
+        last = kt;
+      }
+    }
+    map.ranges.push_back(last < 0 ? std::make_pair(int64_t(0), int64_t(0))
+                                  : std::make_pair(first, last + 1));
+  }
+  return map;
+}
+
+int64_t BlockMap::count(TileClass tileClass) const {
+  return llvm::count(classes, tileClass);
+}
+
+int64_t BlockMap::countVisited() const {
+  int64_t visited = 0;
+  for (auto [first, end] : ranges)
+    visited += end - first;
+  return visited;
+}

@@ -1,0 +1,284 @@
+// The block map of every affine predicate, alone and combined, for Lq = Lkv
+// and Lq != Lkv both ways. The expected maps were computed by brute force
+// over every (query, key) pair of each tile.
+// RUN: attn-opt %s --attn-print-block-map='block-q=16 block-kv=16' -o /dev/null 2>&1 | FileCheck %s
+// RUN: attn-opt %s --attn-print-block-map='block-q=16 block-kv=4' -o /dev/null 2>&1 | FileCheck %s --check-prefix=STRIDE
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  +...  [
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  ##+.  [
+// CHECK-NEXT: {{^}}  ###+  [
+func.func @causal_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ##+.  [
+// CHECK-NEXT: {{^}}  ###+  [
+func.func @causal_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  +.  [
+// CHECK-NEXT: {{^}}  #+  [
+func.func @causal_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// STRIDE-LABEL: remark: block map: 4x4 tiles of 16x4
+// STRIDE-NEXT: {{^}}  +...  [
+// STRIDE-NEXT: {{^}}  #+..  [
+// STRIDE-NEXT: {{^}}  ##+.  [
+// STRIDE-NEXT: {{^}}  ###+  [
+func.func @causal_s4_64x16(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x16x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x64x8xf32>, tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ++..  [
+// CHECK-NEXT: {{^}}  +++.  [
+// CHECK-NEXT: {{^}}  ++++  [
+// CHECK-NEXT: {{^}}  .+++  [
+func.func @window_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 20, right = 3>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ++++  [
+// CHECK-NEXT: {{^}}  .+++  [
+func.func @window_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 20, right = 3>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  +.  [
+// CHECK-NEXT: {{^}}  ++  [
+// CHECK-NEXT: {{^}}  ++  [
+func.func @window_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 20, right = 3>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ++..  [
+// CHECK-NEXT: {{^}}  +++.  [
+// CHECK-NEXT: {{^}}  .+++  [
+// CHECK-NEXT: {{^}}  ..++  [
+func.func @dilated_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 4, dilation = 3>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  .+++  [
+// CHECK-NEXT: {{^}}  ..++  [
+func.func @dilated_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 4, dilation = 3>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  +.  [
+// CHECK-NEXT: {{^}}  ++  [
+// CHECK-NEXT: {{^}}  ++  [
+func.func @dilated_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 4, dilation = 3>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  #+..  [
+func.func @prefix_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 24>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  #+..  [
+func.func @prefix_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 24>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+func.func @prefix_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 24>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ++++  [
+// CHECK-NEXT: {{^}}  +...  [
+// CHECK-NEXT: {{^}}  +...  [
+// CHECK-NEXT: {{^}}  +...  [
+func.func @global_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  +...  [
+// CHECK-NEXT: {{^}}  +...  [
+func.func @global_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ##  [
+// CHECK-NEXT: {{^}}  ##  [
+// CHECK-NEXT: {{^}}  ++  [
+// CHECK-NEXT: {{^}}  +.  [
+func.func @global_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  +..+  [
+// CHECK-NEXT: {{^}}  .+.+  [
+// CHECK-NEXT: {{^}}  +.++  [
+// CHECK-NEXT: {{^}}  ++.+  [
+func.func @stripes_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.stripes<diagonals = [0, 40], columns = [60]>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  +.++  [
+// CHECK-NEXT: {{^}}  ++.+  [
+func.func @stripes_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.stripes<diagonals = [0, 40], columns = [60]>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  ..  [
+// CHECK-NEXT: {{^}}  +.  [
+// CHECK-NEXT: {{^}}  .+  [
+func.func @stripes_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.stripes<diagonals = [0, 40], columns = [60]>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  #+..  [
+// CHECK-NEXT: {{^}}  ##+.  [
+// CHECK-NEXT: {{^}}  ###+  [
+func.func @prefix_lm_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.causal, #attn.prefix<len = 20>]>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ##+.  [
+// CHECK-NEXT: {{^}}  ###+  [
+func.func @prefix_lm_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.causal, #attn.prefix<len = 20>]>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+// CHECK-NEXT: {{^}}  #+  [
+func.func @prefix_lm_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.causal, #attn.prefix<len = 20>]>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  +###  [
+// CHECK-NEXT: {{^}}  ++##  [
+// CHECK-NEXT: {{^}}  #++#  [
+// CHECK-NEXT: {{^}}  ##++  [
+func.func @not_window_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.not<#attn.window<left = 8, right = 0>>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 2x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  #++#  [
+// CHECK-NEXT: {{^}}  ##++  [
+func.func @not_window_32x64(%q: tensor<1x1x32x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x32x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.not<#attn.window<left = 8, right = 0>>] : tensor<1x1x32x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x32x8xf32>
+  return %o : tensor<1x1x32x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x2 tiles of 16x16
+// CHECK-NEXT: {{^}}  ##  [
+// CHECK-NEXT: {{^}}  ##  [
+// CHECK-NEXT: {{^}}  +#  [
+// CHECK-NEXT: {{^}}  ++  [
+func.func @not_window_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.not<#attn.window<left = 8, right = 0>>] : tensor<1x1x64x8xf32>, tensor<1x1x32x8xf32>, tensor<1x1x32x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
+// CHECK-NEXT: {{^}}  ++..  [
+// CHECK-NEXT: {{^}}  +++.  [
+// CHECK-NEXT: {{^}}  .+++  [
+// CHECK-NEXT: {{^}}  ..++  [
+func.func @neighborhood_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.neighborhood<grid = [8, 8], radius = [1, 1], dilation = [1, 2]>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// Ranges are the loop bounds: key tiles from the first to the last non-empty.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 4, partial 6, empty 6, visited 10/16 (62.5%)
+// CHECK-NEXT: {{^}}  #+..  [0, 2)
+// CHECK-NEXT: {{^}}  +#+.  [0, 3)
+// CHECK-NEXT: {{^}}  .+#+  [1, 4)
+// CHECK-NEXT: {{^}}  ..+#  [2, 4)
+func.func @band(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 16, right = 16>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// A mask_mod region makes every non-empty tile partial.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 10, empty 6
+func.func @region(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %t = arith.constant true
+    attn.yield %t : i1
+  } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// Data-dependent predicates are decided at run time.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 10, empty 6, visited 10/16 (62.5%), data-dependent (decided at run time)
+func.func @documents(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>, %s: tensor<1x64xi32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k segments(%s, %s) mask [#attn.document, #attn.causal] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x64xi32>, tensor<1x64xi32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// CHECK-LABEL: remark: block map: dynamic sequence lengths, every tile is visited and masked
+func.func @dynamic(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>) -> tensor<1x1x?x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32> -> tensor<1x1x?x8xf32>
+  return %o : tensor<1x1x?x8xf32>
+}
