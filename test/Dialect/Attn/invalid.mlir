@@ -831,3 +831,13 @@ func.func @two_block_region(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf3
   } : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{tiling block_q must be positive, but got 0}}
+func.func private @tiling_block_q() -> () attributes {m = #attn.tiling<block_q = 0, block_kv = 64>}
+
+// -----
+
+// expected-error @+1 {{tiling block_kv must be positive, but got -1}}
+func.func private @tiling_block_kv() -> () attributes {m = #attn.tiling<block_q = 64, block_kv = -1>}

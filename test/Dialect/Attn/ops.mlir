@@ -8,9 +8,10 @@
 !lse = tensor<2x8x128xf32>
 
 // CHECK-LABEL: func.func @dense
-// CHECK: %{{.*}}, %{{.*}} = attn.attention %{{.*}}, %{{.*}}, %{{.*}} {scale = 1.250000e-01 : f32} : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32> -> tensor<2x8x128x64xf32>, tensor<2x8x128xf32>
+// CHECK: %{{.*}}, %{{.*}} = attn.attention %{{.*}}, %{{.*}}, %{{.*}} {scale = 1.250000e-01 : f32, tiling = #attn.tiling<block_q = 32, block_kv = 64>} : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32> -> tensor<2x8x128x64xf32>, tensor<2x8x128xf32>
 func.func @dense(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
-  %o, %l = attn.attention %q, %k, %v {scale = 0.125 : f32}
+  %o, %l = attn.attention %q, %k, %v
+      {scale = 0.125 : f32, tiling = #attn.tiling<block_q = 32, block_kv = 64>}
       : !q, !kv, !kv -> !q, !lse
   return %o, %l : !q, !lse
 }

@@ -119,6 +119,13 @@ BlockIndicesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return checkAtLeast(emitError, "block_indices block_kv", blockKv, 1);
 }
 
+LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t blockQ, int64_t blockKv) {
+  if (failed(checkAtLeast(emitError, "tiling block_q", blockQ, 1)))
+    return failure();
+  return checkAtLeast(emitError, "tiling block_kv", blockKv, 1);
+}
+
 static LogicalResult
 verifyPredicateList(function_ref<InFlightDiagnostic()> emitError,
                     StringRef combinator, ArrayAttr predicates) {

@@ -226,4 +226,20 @@ def Attn_SigmoidAttr : Attn_Attr<"Sigmoid", "sigmoid",
   let hasCustomAssemblyFormat = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Tiling
+//===----------------------------------------------------------------------===//
+
+def Attn_TilingAttr : Attn_Attr<"Tiling", "tiling"> {
+  let summary = "the tile sizes the flash lowering uses for an attention";
+  let description = [{
+    Set by `attn-plan-tiles` (or by hand): the flash lowering processes
+    `block_q` query rows against `block_kv` keys at a time, carrying the
+    running max, sum and accumulator of each row across key tiles.
+  }];
+  let parameters = (ins "int64_t":$block_q, "int64_t":$block_kv);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // ATTN_DIALECT_ATTN_IR_ATTNATTRS_TD

@@ -76,7 +76,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     DefaultValuedAttr<Attn_MaskArrayAttr, "{}">:$mask,
     DefaultValuedAttr<Attn_ScoreModArrayAttr, "{}">:$score,
     OptionalAttr<Attn_NormalizerAttrInterface>:$normalizer,
-    OptionalAttr<F32Attr>:$scale
+    OptionalAttr<F32Attr>:$scale,
+    OptionalAttr<Attn_TilingAttr>:$tiling
   );
   let results = (outs AnyRankedTensor:$output,
                       Optional<AnyRankedTensor>:$lse);

@@ -27,4 +27,28 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
   ];
 }
 
+def AttnPlanTilesPass : Pass<"attn-plan-tiles"> {
+  let summary = "Choose the flash tile sizes of each attention for a CPU";
+  let description = [{
+    Sets the `tiling` attribute of every `attn.attention` that has none. The
+    plan keeps the working set of one step of the flash loop — a query tile,
+    a key and a value tile, the score tile and the accumulator, all in f32 —
+    within half of L2, the score tile within L1 where possible, the key tile
+    a multiple of the vector width, and leaves at least two query tiles per
+    core when the shape allows; among those it takes the largest tiles
+    (fewest passes over K and V). The CPU is read from the host unless the
+    options give it.
+  }];
+  let options = [
+    Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"0",
+           "L1 data cache bytes per core (0: read the host)">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"0",
+           "L2 cache bytes per core (0: read the host)">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
+           "Widest vector register in bits (0: read the host)">,
+    Option<"cores", "cores", "int64_t", /*default=*/"0",
+           "Cores to keep busy (0: read the host)">,
+  ];
+}
+
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

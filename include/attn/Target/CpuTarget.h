@@ -1,0 +1,26 @@
+//===- CpuTarget.h - what the CPU tiling plan needs to know -----*- C++ -*-===//
+
+#ifndef ATTN_TARGET_CPUTARGET_H
+#define ATTN_TARGET_CPUTARGET_H
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::attn {
+
+/// The facts about a CPU that tile sizes depend on.
+struct CpuTarget {
+  int64_t l1Bytes = 32 * 1024;
+  int64_t l2Bytes = 1024 * 1024;
+  int64_t vectorBits = 256;
+  int64_t cores = 1;
+
+  /// Reads the host: cache sizes from /sys/devices/system/cpu/cpu0/cache,
+  /// the widest vector unit from the CPU features, the number of cores.
+  static CpuTarget detectHost();
+  std::string describe() const;
+};
+
+} // namespace mlir::attn
+
+#endif // ATTN_TARGET_CPUTARGET_H

@@ -1,0 +1,95 @@
+//===- PlanTiles.cpp - the attn-plan-tiles pass ---------------------------===//
+
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Dialect/Attn/Transforms/TilePlanning.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNPLANTILESPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+static int64_t sizeOr(int64_t size, int64_t fallback) {
+  return ShapedType::isDynamic(size) ? fallback : size;
+}
+
+static int64_t roundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
+  auto queryType = cast<RankedTensorType>(op.getQuery().getType());
+  auto valueType = cast<RankedTensorType>(op.getValue().getType());
+  // Unknown sizes: plan for long sequences and a common head size.
+  int64_t batch = sizeOr(queryType.getDimSize(0), 1);
+  int64_t heads = sizeOr(queryType.getDimSize(1), 1);
+  int64_t queryLength = sizeOr(queryType.getDimSize(2), 4096);
+  int64_t keyLength = sizeOr(op.getMaskShape().keyLength, 4096);
+  int64_t headDim = sizeOr(queryType.getDimSize(3), 128);
+  int64_t valueDim = sizeOr(valueType.getDimSize(3), 128);
+  int64_t lanes = std::max<int64_t>(target.vectorBits / 32, 1);
+  constexpr int64_t f32 = 4;
+
+  int64_t bestQ = 0, bestKv = 0, bestScore = -1;
+  for (int64_t blockQ : {8, 16, 32, 64, 128, 256}) {
+    // No taller than the queries (rounded to a whole tile of rows).
+    if (blockQ > 8 && blockQ / 2 >= queryLength)
+      continue;
+    int64_t tasks = batch * heads * ((queryLength + blockQ - 1) / blockQ);
+    for (int64_t blockKv : {16, 32, 64, 128, 256, 512}) {
+      if (blockKv % lanes != 0 && blockKv != 16)
+        continue;
+      if (blockKv > roundUp(keyLength, lanes) && blockKv > 16)
+        continue;
+      int64_t working = f32 * (blockQ * headDim + blockKv * headDim +
+                               blockKv * valueDim + blockQ * blockKv +
+                               2 * blockQ * valueDim);
+      if (working > target.l2Bytes / 2)
+        continue;
+      // Prefer: enough query tiles for every core, score tile in L1, then
+      // the largest tiles, then the squarest (K/V reuse against rescaling).
+      int64_t score = blockQ * blockKv * 1024 + std::min(blockQ, blockKv);
+      if (f32 * blockQ * blockKv <= target.l1Bytes)
+        score += int64_t(1) << 40;
+      if (tasks >= 2 * target.cores)
+        score += int64_t(1) << 50;
+      if (score > bestScore) {
+        bestScore = score;
+        bestQ = blockQ;
+        bestKv = blockKv;
+      }
+    }
+  }
+  if (bestScore < 0) {
+    // Even the smallest tiles exceed the cache: take them anyway.
+    bestQ = 8;
+    bestKv = 16;
+  }
+  return TilingAttr::get(op.getContext(), bestQ, bestKv);
+}
+
+namespace mlir::attn {
+namespace {
+struct AttnPlanTilesPass : impl::AttnPlanTilesPassBase<AttnPlanTilesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    CpuTarget target = CpuTarget::detectHost();
+    if (l1Bytes > 0)
+      target.l1Bytes = l1Bytes;
+    if (l2Bytes > 0)
+      target.l2Bytes = l2Bytes;
+    if (vectorBits > 0)
+      target.vectorBits = vectorBits;
+    if (cores > 0)
+      target.cores = cores;
+    getOperation()->walk([&](AttentionOp op) {
+      if (!op.getTiling())
+        op.setTilingAttr(planCpuTiles(op, target));
+    });
+  }
+};
+} // namespace
+} // namespace mlir::attn

@@ -1,0 +1,43 @@
+// Tile sizes follow the target description: the flash step's working set
+// fits half of L2, the score tile L1, the key tile is a multiple of the
+// vector width, and every core gets query tiles.
+// RUN: attn-opt %s --attn-plan-tiles="l1-bytes=49152 l2-bytes=2097152 vector-bits=512 cores=2" | FileCheck %s --check-prefix=SPR
+// RUN: attn-opt %s --attn-plan-tiles="l1-bytes=32768 l2-bytes=262144 vector-bits=256 cores=64" | FileCheck %s --check-prefix=SMALL
+// The host is read when no option is given; any plan is recorded.
+// RUN: attn-opt %s --attn-plan-tiles | FileCheck %s --check-prefix=HOST
+
+// SPR-LABEL: func.func @prefill
+// SPR: tiling = #attn.tiling<block_q = 64, block_kv = 128>
+// SMALL-LABEL: func.func @prefill
+// SMALL: tiling = #attn.tiling<block_q = 32, block_kv = 64>
+// HOST-LABEL: func.func @prefill
+// HOST: tiling = #attn.tiling<block_q = {{[0-9]+}}, block_kv = {{[0-9]+}}>
+func.func @prefill(%q: tensor<1x16x4096x128xf32>, %k: tensor<1x16x4096x128xf32>) -> tensor<1x16x4096x128xf32> {
+  %0 = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x16x4096x128xf32>, tensor<1x16x4096x128xf32>, tensor<1x16x4096x128xf32> -> tensor<1x16x4096x128xf32>
+  return %0 : tensor<1x16x4096x128xf32>
+}
+
+// One query row: the smallest query tile.
+// SPR-LABEL: func.func @decode
+// SPR: tiling = #attn.tiling<block_q = 8, block_kv = 512>
+func.func @decode(%q: tensor<8x32x1x128xf16>, %k: tensor<8x8x32768x128xf16>) -> tensor<8x32x1x128xf16> {
+  %0 = attn.attention %q, %k, %k : tensor<8x32x1x128xf16>, tensor<8x8x32768x128xf16>, tensor<8x8x32768x128xf16> -> tensor<8x32x1x128xf16>
+  return %0 : tensor<8x32x1x128xf16>
+}
+
+// 40 queries on one head: the query tile shrinks until both cores have two
+// tiles; a head dimension of 256 caps the key tile through L2.
+// SPR-LABEL: func.func @wide_heads_short
+// SPR: tiling = #attn.tiling<block_q = 8, block_kv = 256>
+func.func @wide_heads_short(%q: tensor<1x1x40x256xf32>, %k: tensor<1x1x4096x256xf32>) -> tensor<1x1x40x256xf32> {
+  %0 = attn.attention %q, %k, %k : tensor<1x1x40x256xf32>, tensor<1x1x4096x256xf32>, tensor<1x1x4096x256xf32> -> tensor<1x1x40x256xf32>
+  return %0 : tensor<1x1x40x256xf32>
+}
+
+// A plan that is already there is kept.
+// SPR-LABEL: func.func @given
+// SPR: tiling = #attn.tiling<block_q = 4, block_kv = 4>
+func.func @given(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x40x16xf32>) -> tensor<1x1x40x16xf32> {
+  %0 = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 4, block_kv = 4>} : tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x1x40x16xf32>
+  return %0 : tensor<1x1x40x16xf32>
+}
