@@ -4,6 +4,7 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -13,6 +14,8 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -33,18 +36,79 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
-void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm) {
-  // attn -> linalg on tensors.
+namespace {
+/// memref.copy between buffers with arbitrary strides lowers to a call into
+/// MLIR's C runner library; as a linalg.copy it becomes plain loops, so
+/// compiled code needs no runtime library.
+struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::CopyOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(),
+                                                op.getTarget());
+    return success();
+  }
+};
+
+/// The OpenMP conversion wraps each parallel body in an alloca scope, which
+/// must stay a single block while the loops inside it become branches. The
+/// bodies here allocate on the heap only, so the scope is dropped.
+struct InlineAllocaFreeScope : OpRewritePattern<memref::AllocaScopeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::AllocaScopeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->walk([](memref::AllocaOp) { return WalkResult::interrupt(); })
+            .wasInterrupted())
+      return rewriter.notifyMatchFailure(op, "scopes stack allocations");
+    Block *body = &op.getBodyRegion().front();
+    auto terminator = cast<memref::AllocaScopeReturnOp>(body->getTerminator());
+    SmallVector<Value> results(terminator.getResults());
+    rewriter.eraseOp(terminator);
+    rewriter.inlineBlockBefore(body, op);
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Prepares buffers for loops and LLVM: the two rewrites above.
+struct LowerCopiesPass
+    : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerCopiesPass)
+  StringRef getArgument() const final { return "attn-internal-lower-copies"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<CopyToLinalg, InlineAllocaFreeScope>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
+                                      const AttnCpuPipelineOptions &options) {
+  // attn -> linalg on tensors: attention through the tiled flash form if
+  // asked, everything else (and attention otherwise) by the reference
+  // lowering.
   pm.addPass(createCanonicalizerPass());
+  if (options.flash) {
+    pm.addPass(createAttnPlanTilesPass());
+    pm.addPass(createAttnTileAttentionPass());
+  }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -66,7 +130,15 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 
-  // Buffers -> loops -> LLVM.
+  // Buffers -> loops -> LLVM. The flash form's forall over (batch, head,
+  // query tile) becomes the OpenMP parallel loop.
+  if (options.flash && options.threads) {
+    pm.addPass(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    pm.addPass(createForallToForLoopPass());
+  }
+  pm.addPass(std::make_unique<LowerCopiesPass>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -78,6 +150,8 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm) {
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  if (options.flash && options.threads)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
@@ -89,6 +163,7 @@ void mlir::attn::registerAttnCpuPipelineDependencies(
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect,
                   LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
+                  omp::OpenMPDialect,
                   scf::SCFDialect, tensor::TensorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
@@ -99,8 +174,10 @@ void mlir::attn::registerAttnCpuPipelineDependencies(
 }
 
 void mlir::attn::registerAttnPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<AttnCpuPipelineOptions>(
       "attn-cpu-pipeline",
       "Lower attn programs to the LLVM dialect for the host CPU",
-      buildAttnCpuPipeline);
+      [](OpPassManager &pm, const AttnCpuPipelineOptions &options) {
+        buildAttnCpuPipeline(pm, options);
+      });
 }

@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -17,7 +18,9 @@ using namespace mlir;
 using namespace mlir::attn;
 
 FailureOr<std::unique_ptr<JitFunction>>
-JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
+JitFunction::compile(ModuleOp module, StringRef name,
+                     const AttnCpuPipelineOptions &pipelineOptions,
+                     std::string &error) {
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
   MLIRContext *context = module.getContext();
   // Compile only what is called: the other functions of the file would
@@ -27,6 +30,7 @@ JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
       other.erase();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
+  registerOpenMPDialectTranslation(*context);
 
   // Collect what the pipeline reports instead of printing it half-way.
   std::string diagnostics;
@@ -36,7 +40,7 @@ JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
     return success();
   });
   PassManager pm(context);
-  buildAttnCpuPipeline(pm);
+  buildAttnCpuPipeline(pm, pipelineOptions);
   if (failed(pm.run(*lowered))) {
     error = "the CPU pipeline failed:\n" + diagnostics;
     return failure();
@@ -55,6 +59,11 @@ JitFunction::compile(ModuleOp module, StringRef name, std::string &error) {
   ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // The flash form's parallel loop calls the OpenMP runtime.
+  SmallVector<StringRef> libraries;
+  if (pipelineOptions.flash && pipelineOptions.threads)
+    libraries.push_back(ATTN_OPENMP_LIBRARY);
+  options.sharedLibPaths = libraries;
   auto engine = ExecutionEngine::create(*lowered, options);
   if (!engine) {
     error = "JIT compilation failed: " + llvm::toString(engine.takeError());

@@ -3,6 +3,7 @@
 #ifndef ATTN_TOOLS_ATTN_RUN_JITRUNNER_H
 #define ATTN_TOOLS_ATTN_RUN_JITRUNNER_H
 
+#include "attn/Pipelines/Pipelines.h"
 #include "attn/Support/HostArray.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -21,7 +22,8 @@ public:
   /// Lowers a clone of `module` with --attn-cpu-pipeline and JIT-compiles
   /// it; `error` says what failed.
   static FailureOr<std::unique_ptr<JitFunction>>
-  compile(ModuleOp module, StringRef name, std::string &error);
+  compile(ModuleOp module, StringRef name,
+          const AttnCpuPipelineOptions &options, std::string &error);
 
   /// Calls the function. `inputs` and `outputs` follow the argument and
   /// result order and have the shapes the function expects.

@@ -70,6 +70,14 @@ static cl::opt<bool> check(
     "check",
     cl::desc("Compare every result with the double-precision reference"),
     cl::cat(category));
+static cl::opt<std::string> path(
+    "path",
+    cl::desc("Lowering of attention: 'reference' (materialised scores) or "
+             "'flash' (tiled online softmax)"),
+    cl::init("reference"), cl::cat(category));
+static cl::opt<bool> threads(
+    "omp", cl::desc("Run the flash path on OpenMP threads (--omp=false: one)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<unsigned> bench("bench",
                                cl::desc("Time N runs and print the median"),
                                cl::init(0), cl::cat(category));
@@ -245,9 +253,14 @@ int main(int argc, char **argv) {
     results.push_back(std::move(result));
   }
 
+  if (path != "reference" && path != "flash")
+    return fail("--path must be 'reference' or 'flash', not '" + path + "'");
+  AttnCpuPipelineOptions pipelineOptions;
+  pipelineOptions.flash = path == "flash";
+  pipelineOptions.threads = threads;
   std::string error;
   FailureOr<std::unique_ptr<JitFunction>> jit =
-      JitFunction::compile(*module, name, error);
+      JitFunction::compile(*module, name, pipelineOptions, error);
   if (failed(jit))
     return fail(error);
   SmallVector<HostArray *> inputPointers, outputPointers;

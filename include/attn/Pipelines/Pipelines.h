@@ -3,15 +3,32 @@
 #ifndef ATTN_PIPELINES_PIPELINES_H
 #define ATTN_PIPELINES_PIPELINES_H
 
+#include "mlir/Pass/PassOptions.h"
+
 namespace mlir {
 class DialectRegistry;
 class OpPassManager;
 namespace attn {
 
-/// attn on tensors to the LLVM dialect for the host CPU: the reference
-/// lowering, bufferisation (function results become caller-provided output
-/// buffers; inputs take any strides), loops, and LLVM.
-void buildAttnCpuPipeline(OpPassManager &pm);
+struct AttnCpuPipelineOptions
+    : public PassPipelineOptions<AttnCpuPipelineOptions> {
+  PassOptions::Option<bool> flash{
+      *this, "flash",
+      llvm::cl::desc("Lower attention through the tiled flash form "
+                     "(attn-plan-tiles, attn-tile-attention) instead of the "
+                     "reference lowering"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Run the flash form's parallel loop on OpenMP threads"),
+      llvm::cl::init(true)};
+};
+
+/// attn on tensors to the LLVM dialect for the host CPU: the reference (or
+/// flash) lowering, bufferisation (function results become caller-provided
+/// output buffers; inputs take any strides), loops, and LLVM.
+void buildAttnCpuPipeline(OpPassManager &pm,
+                          const AttnCpuPipelineOptions &options = {});
 
 /// Dialects and external interface models the CPU pipeline creates or needs.
 void registerAttnCpuPipelineDependencies(DialectRegistry &registry);

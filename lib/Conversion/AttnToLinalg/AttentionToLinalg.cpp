@@ -17,16 +17,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttnLowerings.h"
-#include "LoweringUtils.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
@@ -104,17 +104,6 @@ static Value buildScale(Lowering &l, Value query,
   return math::RsqrtOp::create(l.b, l.loc, asFloat);
 }
 
-/// Clones the single block of `region` at the builder's insertion point with
-/// its arguments bound to `args`, and returns the value it yields.
-static Value inlineHook(OpBuilder &b, Region &region, ValueRange args) {
-  Block &block = region.front();
-  IRMapping mapping;
-  mapping.map(block.getArguments(), args);
-  for (Operation &op : block.without_terminator())
-    b.clone(op, mapping);
-  return mapping.lookupOrDefault(block.getTerminator()->getOperand(0));
-}
-
 /// scores[b, hk, g, i, j] = sum_d q[b, hk, g, i, d] k[b, hk, j, d] in f32.
 static Value buildScores(Lowering &l, Value groupedQuery, Value key,
                          const GroupedShape &shape) {
@@ -161,26 +150,10 @@ static Value buildMaskedScores(Lowering &l, Value scores,
 
                 Value score =
                     arith::MulFOp::create(b, loc, args[0], spec.scale);
-                for (Attribute modifier : spec.modifiers)
-                  score = cast<ScoreModAttrInterface>(modifier).buildScore(
-                      b, loc, score, point);
-                if (spec.scoreMod && !spec.scoreMod->empty())
-                  score = inlineHook(b, *spec.scoreMod,
-                                     {score, point.batch, point.head,
-                                      point.row, point.column});
-
-                Value allowed = arith::ConstantIntOp::create(b, loc, 1, 1);
-                for (Attribute predicate : spec.mask)
-                  allowed = arith::AndIOp::create(
-                      b, loc, allowed,
-                      cast<MaskAttrInterface>(predicate).buildPredicate(
-                          b, loc, point));
-                if (spec.maskMod && !spec.maskMod->empty())
-                  allowed = arith::AndIOp::create(
-                      b, loc, allowed,
-                      inlineHook(b, *spec.maskMod,
-                                 {point.batch, point.head, point.row,
-                                  point.column}));
+                score = buildModifiedScore(b, loc, spec.modifiers,
+                                           spec.scoreMod, score, point);
+                Value allowed =
+                    buildAllowed(b, loc, spec.mask, spec.maskMod, point);
                 Value masked = arith::SelectOp::create(
                     b, loc, allowed, score, in.f32(kNegInf));
                 linalg::YieldOp::create(b, loc, masked);

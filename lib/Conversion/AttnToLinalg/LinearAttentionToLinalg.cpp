@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AttnLowerings.h"
-#include "LoweringUtils.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 

@@ -7,12 +7,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -276,4 +278,50 @@ Value BiasAttr::buildScore(OpBuilder &builder, Location loc, Value score,
   if (!bias.getType().isF32())
     bias = arith::ExtFOp::create(builder, loc, builder.getF32Type(), bias);
   return arith::AddFOp::create(builder, loc, score, bias);
+}
+
+//===----------------------------------------------------------------------===//
+// Whole points
+//===----------------------------------------------------------------------===//
+
+/// Clones the single block of `region` at the builder's insertion point with
+/// its arguments bound to `args`, and returns the value it yields.
+static Value inlineHook(OpBuilder &builder, Region &region, ValueRange args) {
+  Block &block = region.front();
+  IRMapping mapping;
+  mapping.map(block.getArguments(), args);
+  for (Operation &op : block.without_terminator())
+    builder.clone(op, mapping);
+  return mapping.lookupOrDefault(block.getTerminator()->getOperand(0));
+}
+
+Value mlir::attn::buildModifiedScore(OpBuilder &builder, Location loc,
+                                     ArrayRef<Attribute> modifiers,
+                                     Region *scoreMod, Value score,
+                                     const AttentionPoint &point) {
+  for (Attribute modifier : modifiers)
+    score = cast<ScoreModAttrInterface>(modifier).buildScore(builder, loc,
+                                                             score, point);
+  if (scoreMod && !scoreMod->empty())
+    score = inlineHook(builder, *scoreMod,
+                       {score, point.batch, point.head, point.row,
+                        point.column});
+  return score;
+}
+
+Value mlir::attn::buildAllowed(OpBuilder &builder, Location loc,
+                               ArrayRef<Attribute> mask, Region *maskMod,
+                               const AttentionPoint &point) {
+  Value allowed = arith::ConstantIntOp::create(builder, loc, 1, 1);
+  for (Attribute predicate : mask)
+    allowed = arith::AndIOp::create(
+        builder, loc, allowed,
+        cast<MaskAttrInterface>(predicate).buildPredicate(builder, loc,
+                                                          point));
+  if (maskMod && !maskMod->empty())
+    allowed = arith::AndIOp::create(
+        builder, loc, allowed,
+        inlineHook(builder, *maskMod,
+                   {point.batch, point.head, point.row, point.column}));
+  return allowed;
 }

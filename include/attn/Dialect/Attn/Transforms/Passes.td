@@ -51,4 +51,31 @@ def AttnPlanTilesPass : Pass<"attn-plan-tiles"> {
   ];
 }
 
+def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
+  let summary = "Lower attn.attention to the tiled flash form with an online "
+                "softmax";
+  let description = [{
+    Rewrites every `attn.attention` into FlashAttention's algorithm on
+    tensors: an `scf.forall` over (batch, query head, query tile) and, inside,
+    an `scf.for` over key tiles that carries each row's running max, running
+    sum and f32 accumulator; both products and the softmax are fused, so no
+    buffer of size Lq x Lkv exists. Tile sizes come from the op's `tiling`
+    attribute (attn-plan-tiles), 64 x 64 without one.
+
+    With static lengths, the block map of the mask (see
+    attn-print-block-map) gives each query tile's key-tile loop bounds, so
+    empty tiles are never visited, and its run of full tiles, which skip the
+    mask. Predicates that read operands, and dynamic lengths, are evaluated
+    per element on every visited tile. GQA reads the shared key/value head
+    through its index. Rows without keys give 0 and an LSE of -inf.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

@@ -1,7 +1,7 @@
-//===- LoweringUtils.h - helpers of the reference lowering ------*- C++ -*-===//
+//===- LoweringUtils.h - builders shared by the attn lowerings --*- C++ -*-===//
 
-#ifndef ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H
-#define ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H
+#ifndef ATTN_UTILS_LOWERINGUTILS_H
+#define ATTN_UTILS_LOWERINGUTILS_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AffineMap.h"
@@ -64,4 +64,4 @@ SmallVector<utils::IteratorType> parallelThenReduction(unsigned n);
 
 } // namespace mlir::attn::lowering
 
-#endif // ATTN_LIB_CONVERSION_ATTNTOLINALG_LOWERINGUTILS_H
+#endif // ATTN_UTILS_LOWERINGUTILS_H

@@ -1,6 +1,6 @@
 //===- LoweringUtils.cpp - helpers of the reference lowering --------------===//
 
-#include "LoweringUtils.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"

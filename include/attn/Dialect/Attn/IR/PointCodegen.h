@@ -1,0 +1,28 @@
+//===- PointCodegen.h - code for one (b, h, i, j) of an attention -*- C++ -*-=//
+//
+// The lowerings of attention build, inside their loops, the modified score
+// and the mask of one point from the op's attributes and regions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_POINTCODEGEN_H
+#define ATTN_DIALECT_ATTN_IR_POINTCODEGEN_H
+
+#include "attn/Dialect/Attn/IR/AttnInterfaces.h"
+
+namespace mlir::attn {
+
+/// Applies `modifiers` in order, then the `scoreMod` region (if non-null and
+/// not empty) to the f32 `score`.
+Value buildModifiedScore(OpBuilder &builder, Location loc,
+                         ArrayRef<Attribute> modifiers, Region *scoreMod,
+                         Value score, const AttentionPoint &point);
+
+/// The conjunction of `mask` and the `maskMod` region (if non-null and not
+/// empty) as an i1; true when there is neither.
+Value buildAllowed(OpBuilder &builder, Location loc, ArrayRef<Attribute> mask,
+                   Region *maskMod, const AttentionPoint &point);
+
+} // namespace mlir::attn
+
+#endif // ATTN_DIALECT_ATTN_IR_POINTCODEGEN_H

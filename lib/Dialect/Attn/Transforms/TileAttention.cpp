@@ -1,0 +1,498 @@
+//===- TileAttention.cpp - the flash lowering of attn.attention -----------===//
+//
+//   forall (b, h, query tile t) {
+//     m = -inf, l = 0, acc = 0                       (per row, f32)
+//     for key tile u in [first(t), last(t)] {        (block-map bounds)
+//       s = scale * Q_t K_u^T, modifiers, mask       (mask skipped on full tiles)
+//       m' = max(m, rowmax s);  c = exp(m - m')
+//       p = exp(s - m');  l = c l + rowsum p;  acc = c acc + p V_u
+//       m = m'
+//     }
+//     out_t = acc / l (0 without keys);  lse_t = m + log l
+//   }
+//
+// Everything is on tensors; -inf maxima are shifted by 0 instead so that a
+// row without keys never computes -inf - -inf.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Analysis/BlockMap.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Utils/LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNTILEATTENTIONPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+static constexpr int64_t kDyn = ShapedType::kDynamic;
+
+namespace {
+
+/// The key-tile loop bounds of every query tile: [first, end) non-empty
+/// tiles and [fullFirst, fullEnd) the tiles that need no mask.
+static Value buildRangeTable(Lowering &l, const BlockMap &map) {
+  SmallVector<int64_t> table;
+  for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
+    auto [first, end] = map.getKeyTileRange(qt);
+    // The first run of full tiles inside the range.
+    int64_t fullFirst = first;
+    while (fullFirst < end && map.get(qt, fullFirst) != TileClass::Full)
+      ++fullFirst;
+    int64_t fullEnd = fullFirst;
+    while (fullEnd < end && map.get(qt, fullEnd) == TileClass::Full)
+      ++fullEnd;
+    table.append({first, end, fullFirst, fullEnd});
+  }
+  auto type = RankedTensorType::get({map.getNumQueryTiles(), 4},
+                                    l.b.getI64Type());
+  return arith::ConstantOp::create(l.b, l.loc,
+                                   DenseElementsAttr::get(type,
+                                                          ArrayRef(table)));
+}
+
+/// A 2-D slice [rows, cols] of a rank-4 tensor at (i0, i1, off2, 0).
+static Value slice2d(Lowering &l, Value source, Value i0, Value i1,
+                     Value offset, Value size, OpFoldResult width) {
+  auto type = cast<RankedTensorType>(source.getType());
+  auto sliceType = RankedTensorType::get(
+      {kDyn, type.getDimSize(3)}, type.getElementType());
+  SmallVector<OpFoldResult> offsets = {i0, i1, offset, l.b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {l.b.getIndexAttr(1), l.b.getIndexAttr(1),
+                                     size, width};
+  SmallVector<OpFoldResult> strides(4, l.b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(l.b, l.loc, sliceType, source, offsets,
+                                        sizes, strides);
+}
+
+/// Element-wise over a [rows] or [rows, cols] tensor with same-shaped or
+/// row-broadcast inputs; `rowInputs` are indexed by the row only. With a
+/// `destination`, the result overwrites it (in place after bufferisation)
+/// and `fn` also receives its current value, last.
+static Value mapRows(Lowering &l, ValueRange inputs, ValueRange rowInputs,
+                     Value like, Type elementType,
+                     function_ref<Value(OpBuilder &, Location, ValueRange)> fn,
+                     Value destination = {}) {
+  unsigned rank = cast<RankedTensorType>(like.getType()).getRank();
+  SmallVector<unsigned> all = rank == 2 ? SmallVector<unsigned>{0, 1}
+                                        : SmallVector<unsigned>{0};
+  SmallVector<SmallVector<unsigned>> maps(inputs.size(), all);
+  maps.append(rowInputs.size(), {0});
+  maps.push_back(all);
+  SmallVector<Value> operands(inputs);
+  llvm::append_range(operands, rowInputs);
+  Value output = destination ? destination : l.empty(l.sizes(like), elementType);
+  return l
+      .generic(operands, {output}, maps, rank, parallel(rank),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc, fn(b, loc, destination ? args : args.drop_back()));
+               })
+      .front();
+}
+
+struct TileAttention : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Lowering l{rewriter, loc};
+    Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
+    TilingAttr tiling = op.getTiling().value_or(
+        TilingAttr::get(op.getContext(), 64, 64));
+    int64_t blockQ = tiling.getBlockQ(), blockKv = tiling.getBlockKv();
+
+    Value batch = l.materialize(l.size(query, 0));
+    Value numQueryHeads = l.materialize(l.size(query, 1));
+    Value queryLength = l.materialize(l.size(query, 2));
+    OpFoldResult headDim = l.size(query, 3);
+    Value numKvHeads = l.materialize(l.size(key, 1));
+    Value keyLength = l.materialize(l.size(key, 2));
+    OpFoldResult valueDim = l.size(value, 3);
+    Value group = arith::DivUIOp::create(rewriter, loc, numQueryHeads,
+                                         numKvHeads);
+    Value numQueryTiles = arith::CeilDivUIOp::create(
+        rewriter, loc, queryLength, l.index(blockQ));
+    Value numKeyTiles =
+        arith::CeilDivUIOp::create(rewriter, loc, keyLength, l.index(blockKv));
+    std::optional<double> staticScale = op.getScaleOrDefault();
+    Value scale;
+    if (staticScale) {
+      scale = l.f32(*staticScale);
+    } else {
+      Value dim = arith::IndexCastOp::create(rewriter, loc,
+                                             rewriter.getI64Type(),
+                                             l.materialize(headDim));
+      scale = math::RsqrtOp::create(
+          rewriter, loc,
+          arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
+    }
+
+    Value rangeTable;
+    MaskShape shape = op.getMaskShape();
+    if (shape.isStatic())
+      rangeTable = buildRangeTable(
+          l, BlockMap::compute(op.getMask().getValue(),
+                               !op.getMaskMod().empty(), shape, blockQ,
+                               blockKv));
+
+    Type outElementType = op.getOutput().getType().getElementType();
+    SmallVector<OpFoldResult> outSizes = {l.size(query, 0), l.size(query, 1),
+                                          l.size(query, 2), valueDim};
+    SmallVector<Value> outputs = {l.empty(outSizes, outElementType)};
+    if (op.getLse())
+      outputs.push_back(l.empty(
+          {l.size(query, 0), l.size(query, 1), l.size(query, 2)}, l.f32()));
+
+    auto forall = scf::ForallOp::create(
+        rewriter, loc,
+        ArrayRef<OpFoldResult>{batch, numQueryHeads, numQueryTiles}, outputs,
+        std::nullopt);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(forall.getBody());
+      Value b = forall.getInductionVar(0), h = forall.getInductionVar(1),
+            qt = forall.getInductionVar(2);
+      Value firstRow = arith::MulIOp::create(rewriter, loc, qt, l.index(blockQ));
+      Value rows = arith::MinUIOp::create(
+          rewriter, loc, l.index(blockQ),
+          arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
+      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
+      Value queryTile = slice2d(l, query, b, h, firstRow, rows, headDim);
+
+      // Key-tile bounds and the run of full tiles.
+      Value first = l.index(0), end = numKeyTiles, fullFirst = l.index(0),
+            fullEnd = l.index(0);
+      if (rangeTable) {
+        auto entry = [&](int64_t column) {
+          Value raw = tensor::ExtractOp::create(
+              rewriter, loc, rangeTable, ValueRange{qt, l.index(column)});
+          return arith::IndexCastOp::create(rewriter, loc,
+                                            rewriter.getIndexType(), raw)
+              .getResult();
+        };
+        first = entry(0);
+        end = entry(1);
+        fullFirst = entry(2);
+        fullEnd = entry(3);
+      }
+
+      AttentionPoint tensors;
+      tensors.qSegments = op.getQSegments();
+      tensors.kvSegments = op.getKvSegments();
+      tensors.layout = op.getLayout();
+      tensors.indices = op.getIndices();
+      tensors.bias = op.getBias();
+      std::optional<double> sigmoidBias;
+      if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
+        sigmoidBias = sigmoid.getBias().convertToDouble();
+
+      SmallVector<OpFoldResult> rowSizes = {rows};
+      SmallVector<OpFoldResult> accSizes = {rows, valueDim};
+      SmallVector<Value> carried = {l.filled(rowSizes, kNegInf),
+                                    l.filled(rowSizes, 0.0),
+                                    l.filled(accSizes, 0.0)};
+      auto loop = scf::ForOp::create(
+          rewriter, loc, first, end, l.index(1), carried,
+          [&](OpBuilder &fb, Location fl, Value kt, ValueRange iter) {
+            Lowering f{fb, fl};
+            Value firstKey = arith::MulIOp::create(fb, fl, kt, f.index(blockKv));
+            Value cols = arith::MinUIOp::create(
+                fb, fl, f.index(blockKv),
+                arith::SubIOp::create(fb, fl, keyLength, firstKey));
+            Value keyTile = slice2d(f, key, b, kvHead, firstKey, cols, headDim);
+            Value valueTile =
+                slice2d(f, value, b, kvHead, firstKey, cols, valueDim);
+            SmallVector<OpFoldResult> tileSizes = {rows, cols};
+            Value scores =
+                f.generic({queryTile, keyTile}, {f.filled(tileSizes, 0.0)},
+                          {{0, 2}, {1, 2}, {0, 1}}, 3, parallelThenReduction(3),
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            Lowering in{b2, l2};
+                            Value product = arith::MulFOp::create(
+                                b2, l2, in.toF32(args[0]), in.toF32(args[1]));
+                            linalg::YieldOp::create(
+                                b2, l2,
+                                arith::AddFOp::create(b2, l2, args[2], product)
+                                    .getResult());
+                          })
+                    .front();
+
+            // Scale, modifiers and, outside the run of full tiles, the mask.
+            auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
+              Lowering m{mb, ml};
+              return m
+                  .generic(
+                      {scores}, {m.empty(tileSizes, m.f32())},
+                      {{0, 1}, {0, 1}}, 2, parallel(2),
+                      [&](OpBuilder &b2, Location l2, ValueRange args) {
+                        Lowering in{b2, l2};
+                        AttentionPoint point = tensors;
+                        point.batch = b;
+                        point.head = h;
+                        point.kvHead = kvHead;
+                        point.row = arith::AddIOp::create(
+                            b2, l2, firstRow, in.loopIndex(0));
+                        point.column = arith::AddIOp::create(
+                            b2, l2, firstKey, in.loopIndex(1));
+                        point.queryLength = queryLength;
+                        point.keyLength = keyLength;
+                        point.numQueryHeads = numQueryHeads;
+                        Value s = arith::MulFOp::create(b2, l2, args[0], scale);
+                        s = buildModifiedScore(b2, l2, op.getScore().getValue(),
+                                               &op.getScoreMod(), s, point);
+                        if (masked) {
+                          Value allowed = buildAllowed(
+                              b2, l2, op.getMask().getValue(),
+                              &op.getMaskMod(), point);
+                          s = arith::SelectOp::create(b2, l2, allowed, s,
+                                                      in.f32(kNegInf));
+                        }
+                        linalg::YieldOp::create(b2, l2, s);
+                      })
+                  .front();
+            };
+            Value isFull = arith::AndIOp::create(
+                fb, fl,
+                arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::uge, kt,
+                                      fullFirst),
+                arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::ult, kt,
+                                      fullEnd));
+            auto branch = scf::IfOp::create(
+                fb, fl, isFull,
+                [&](OpBuilder &tb, Location tl) {
+                  scf::YieldOp::create(tb, tl, modify(tb, tl, false));
+                },
+                [&](OpBuilder &eb, Location el) {
+                  scf::YieldOp::create(eb, el, modify(eb, el, true));
+                });
+            Value modified = branch.getResult(0);
+
+            if (sigmoidBias) {
+              Value probs = mapRows(
+                  f, {modified}, {}, modified, f.f32(),
+                  [&](OpBuilder &b2, Location l2, ValueRange args) {
+                    Lowering in{b2, l2};
+                    Value shifted = arith::AddFOp::create(
+                        b2, l2, args[0], in.f32(*sigmoidBias));
+                    Value denom = arith::AddFOp::create(
+                        b2, l2, in.f32(1.0),
+                        math::ExpOp::create(
+                            b2, l2, arith::NegFOp::create(b2, l2, shifted)));
+                    return arith::DivFOp::create(b2, l2, in.f32(1.0), denom)
+                        .getResult();
+                  });
+              Value acc = f.generic({probs, valueTile}, {iter[2]},
+                                    {{0, 2}, {2, 1}, {0, 1}}, 3,
+                                    parallelThenReduction(3),
+                                    [&](OpBuilder &b2, Location l2,
+                                        ValueRange args) {
+                                      Lowering in{b2, l2};
+                                      Value product = arith::MulFOp::create(
+                                          b2, l2, args[0], in.toF32(args[1]));
+                                      linalg::YieldOp::create(
+                                          b2, l2,
+                                          arith::AddFOp::create(b2, l2, args[2],
+                                                                product)
+                                              .getResult());
+                                    })
+                              .front();
+              scf::YieldOp::create(fb, fl, ValueRange{iter[0], iter[1], acc});
+              return;
+            }
+
+            // Online softmax. Every carried tensor is updated in place, so
+            // that the loop allocates nothing per key tile.
+            auto safe = [](OpBuilder &b2, Location l2, Value m) {
+              Lowering in{b2, l2};
+              Value empty = arith::CmpFOp::create(
+                  b2, l2, arith::CmpFPredicate::OEQ, m, in.f32(kNegInf));
+              return arith::SelectOp::create(b2, l2, empty, in.f32(0.0), m)
+                  .getResult();
+            };
+            Value tileMax =
+                f.generic({modified}, {f.filled(rowSizes, kNegInf)},
+                          {{0, 1}, {0}}, 2, parallelThenReduction(2),
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            linalg::YieldOp::create(
+                                b2, l2,
+                                arith::MaximumFOp::create(b2, l2, args[0],
+                                                          args[1])
+                                    .getResult());
+                          })
+                    .front();
+            // c = exp(m - max(m, tile max)), read before m is overwritten.
+            Value correction = mapRows(
+                f, {iter[0], tileMax}, {}, iter[0], f.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  Value newMax =
+                      arith::MaximumFOp::create(b2, l2, args[0], args[1]);
+                  Value shifted = arith::SubFOp::create(
+                      b2, l2, args[0], safe(b2, l2, newMax));
+                  return math::ExpOp::create(b2, l2, shifted).getResult();
+                });
+            Value newMax = mapRows(
+                f, {tileMax}, {}, iter[0], f.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  return arith::MaximumFOp::create(b2, l2, args[0], args[1])
+                      .getResult();
+                },
+                iter[0]);
+            Value probs = mapRows(
+                f, {}, {newMax}, modified, f.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  Value shifted = arith::SubFOp::create(
+                      b2, l2, args[1], safe(b2, l2, args[0]));
+                  return math::ExpOp::create(b2, l2, shifted).getResult();
+                },
+                modified);
+            Value scaledSum = mapRows(
+                f, {correction}, {}, iter[1], f.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  return arith::MulFOp::create(b2, l2, args[0], args[1])
+                      .getResult();
+                },
+                iter[1]);
+            Value newSum =
+                f.generic({probs}, {scaledSum}, {{0, 1}, {0}}, 2,
+                          parallelThenReduction(2),
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            linalg::YieldOp::create(
+                                b2, l2,
+                                arith::AddFOp::create(b2, l2, args[0], args[1])
+                                    .getResult());
+                          })
+                    .front();
+            Value scaledAcc = mapRows(
+                f, {}, {correction}, iter[2], f.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  return arith::MulFOp::create(b2, l2, args[0], args[1])
+                      .getResult();
+                },
+                iter[2]);
+            Value newAcc =
+                f.generic({probs, valueTile}, {scaledAcc},
+                          {{0, 2}, {2, 1}, {0, 1}}, 3, parallelThenReduction(3),
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            Lowering in{b2, l2};
+                            Value product = arith::MulFOp::create(
+                                b2, l2, args[0], in.toF32(args[1]));
+                            linalg::YieldOp::create(
+                                b2, l2,
+                                arith::AddFOp::create(b2, l2, args[2], product)
+                                    .getResult());
+                          })
+                    .front();
+            scf::YieldOp::create(fb, fl, ValueRange{newMax, newSum, newAcc});
+          });
+
+      Value rowMax = loop.getResult(0), rowSum = loop.getResult(1),
+            acc = loop.getResult(2);
+      Value sink;
+      if (Value sinkOperand = op.getSink())
+        sink = tensor::ExtractOp::create(rewriter, loc, sinkOperand, h);
+      Value outTile;
+      if (sigmoidBias) {
+        outTile = mapRows(l, {acc}, {}, acc, outElementType,
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            return Lowering{b2, l2}.fromF32(args[0],
+                                                            outElementType);
+                          });
+      } else {
+        outTile = mapRows(
+            l, {acc}, {rowSum, rowMax}, acc, outElementType,
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              Lowering in{b2, l2};
+              Value denom = args[1];
+              if (sink) {
+                Value m = args[2];
+                Value empty = arith::CmpFOp::create(
+                    b2, l2, arith::CmpFPredicate::OEQ, m, in.f32(kNegInf));
+                Value shift =
+                    arith::SelectOp::create(b2, l2, empty, in.f32(0.0), m);
+                denom = arith::AddFOp::create(
+                    b2, l2, denom,
+                    math::ExpOp::create(
+                        b2, l2, arith::SubFOp::create(b2, l2, sink, shift)));
+              }
+              Value positive = arith::CmpFOp::create(
+                  b2, l2, arith::CmpFPredicate::OGT, denom, in.f32(0.0));
+              Value quotient = arith::DivFOp::create(b2, l2, args[0], denom);
+              Value result = arith::SelectOp::create(b2, l2, positive,
+                                                     quotient, in.f32(0.0));
+              return in.fromF32(result, outElementType);
+            });
+      }
+      Value lseTile;
+      if (op.getLse())
+        lseTile = mapRows(
+            l, {rowSum, rowMax}, {}, rowSum, l.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              Lowering in{b2, l2};
+              Value empty = arith::CmpFOp::create(
+                  b2, l2, arith::CmpFPredicate::OEQ, args[1], in.f32(kNegInf));
+              Value shift =
+                  arith::SelectOp::create(b2, l2, empty, in.f32(0.0), args[1]);
+              return arith::AddFOp::create(
+                         b2, l2, shift, math::LogOp::create(b2, l2, args[0]))
+                  .getResult();
+            });
+
+      // Write this tile's rows of the results.
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      SmallVector<OpFoldResult> one(4, rewriter.getIndexAttr(1));
+      tensor::ParallelInsertSliceOp::create(
+          rewriter, loc, outTile, forall.getRegionIterArgs()[0],
+          ArrayRef<OpFoldResult>{b, h, firstRow, rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                 rewriter.getIndexAttr(1), rows, valueDim},
+          one);
+      if (lseTile)
+        tensor::ParallelInsertSliceOp::create(
+            rewriter, loc, lseTile, forall.getRegionIterArgs()[1],
+            ArrayRef<OpFoldResult>{b, h, firstRow},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1), rows},
+            ArrayRef<OpFoldResult>(one).take_front(3));
+    }
+    SmallVector<Value> results = {forall.getResult(0)};
+    results.push_back(op.getLse() ? forall.getResult(1) : Value());
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<TileAttention>(patterns.getContext());
+}
+
+namespace mlir::attn {
+namespace {
+struct AttnTileAttentionPass
+    : impl::AttnTileAttentionPassBase<AttnTileAttentionPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateTileAttentionPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::attn
