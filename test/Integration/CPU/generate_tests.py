@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the CPU integration tests of this directory.
 
-Each test is one function run by `attn-run --check` (JIT through the CPU
-pipeline, compared with the double-precision reference on fresh random data,
-seed %seed). Regenerate with: python3 test/Integration/CPU/generate_tests.py
+Each test is one function run by `attn-run --check` twice, through the
+reference and the flash lowering (JIT through the CPU pipeline, compared with
+the double-precision reference on fresh random data, seed %seed). Regenerate with: python3 test/Integration/CPU/generate_tests.py
 """
 import os
 
@@ -24,6 +24,7 @@ class File:
         res = ", ".join(t for _, t in results)
         ret = ", ".join(v for v, _ in results)
         text = [f"// RUN: attn-run %s --function={fname} --check --seed=%seed | FileCheck %s --check-prefix=PASS",
+                f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS",
                 f"func.func @{fname}({sig}) -> ({res}) {{"]
         text += ["  " + line for line in body]
         text += [f"  return {ret} : {res}", "}", ""]

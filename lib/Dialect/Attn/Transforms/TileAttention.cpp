@@ -105,6 +105,51 @@ static Value mapRows(Lowering &l, ValueRange inputs, ValueRange rowInputs,
       .front();
 }
 
+/// acc + x * y, allowed to become one FMA and to be reassociated: the tile
+/// loops are then vectorised by LLVM (reductions included).
+static Value fusedMultiplyAdd(OpBuilder &b, Location loc, Value acc, Value x,
+                              Value y) {
+  auto flags = arith::FastMathFlagsAttr::get(
+      b.getContext(),
+      arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+  Value product = arith::MulFOp::create(b, loc, x, y, flags);
+  return arith::AddFOp::create(b, loc, acc, product, flags);
+}
+
+/// scores[i, j] = sum_d q[i, d] k[j, d]: the contiguous d innermost.
+static Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
+                              ArrayRef<OpFoldResult> tileSizes) {
+  return l
+      .generic({queryTile, keyTile}, {l.filled(tileSizes, 0.0)},
+               {{0, 2}, {1, 2}, {0, 1}}, 3, parallelThenReduction(3),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 Lowering in{b, loc};
+                 linalg::YieldOp::create(
+                     b, loc,
+                     fusedMultiplyAdd(b, loc, args[2], in.toF32(args[0]),
+                                      in.toF32(args[1])));
+               })
+      .front();
+}
+
+/// acc[i, e] += sum_j p[i, j] v[j, e]: loops (i, j, e) so that the
+/// contiguous e is innermost.
+static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
+                              Value acc) {
+  return l
+      .generic({probs, valueTile}, {acc}, {{0, 1}, {1, 2}, {0, 2}}, 3,
+               {utils::IteratorType::parallel, utils::IteratorType::reduction,
+                utils::IteratorType::parallel},
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 Lowering in{b, loc};
+                 linalg::YieldOp::create(
+                     b, loc,
+                     fusedMultiplyAdd(b, loc, args[2], args[0],
+                                      in.toF32(args[1])));
+               })
+      .front();
+}
+
 struct TileAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -219,19 +264,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
             Value valueTile =
                 slice2d(f, value, b, kvHead, firstKey, cols, valueDim);
             SmallVector<OpFoldResult> tileSizes = {rows, cols};
-            Value scores =
-                f.generic({queryTile, keyTile}, {f.filled(tileSizes, 0.0)},
-                          {{0, 2}, {1, 2}, {0, 1}}, 3, parallelThenReduction(3),
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            Lowering in{b2, l2};
-                            Value product = arith::MulFOp::create(
-                                b2, l2, in.toF32(args[0]), in.toF32(args[1]));
-                            linalg::YieldOp::create(
-                                b2, l2,
-                                arith::AddFOp::create(b2, l2, args[2], product)
-                                    .getResult());
-                          })
-                    .front();
+            Value scores = multiplyQueryKey(f, queryTile, keyTile, tileSizes);
 
             // Scale, modifiers and, outside the run of full tiles, the mask.
             auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
@@ -297,21 +330,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                     return arith::DivFOp::create(b2, l2, in.f32(1.0), denom)
                         .getResult();
                   });
-              Value acc = f.generic({probs, valueTile}, {iter[2]},
-                                    {{0, 2}, {2, 1}, {0, 1}}, 3,
-                                    parallelThenReduction(3),
-                                    [&](OpBuilder &b2, Location l2,
-                                        ValueRange args) {
-                                      Lowering in{b2, l2};
-                                      Value product = arith::MulFOp::create(
-                                          b2, l2, args[0], in.toF32(args[1]));
-                                      linalg::YieldOp::create(
-                                          b2, l2,
-                                          arith::AddFOp::create(b2, l2, args[2],
-                                                                product)
-                                              .getResult());
-                                    })
-                              .front();
+              Value acc = accumulateValues(f, probs, valueTile, iter[2]);
               scf::YieldOp::create(fb, fl, ValueRange{iter[0], iter[1], acc});
               return;
             }
@@ -368,13 +387,16 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                       .getResult();
                 },
                 iter[1]);
+            auto reassoc = arith::FastMathFlagsAttr::get(
+                fb.getContext(), arith::FastMathFlags::reassoc);
             Value newSum =
                 f.generic({probs}, {scaledSum}, {{0, 1}, {0}}, 2,
                           parallelThenReduction(2),
                           [&](OpBuilder &b2, Location l2, ValueRange args) {
                             linalg::YieldOp::create(
                                 b2, l2,
-                                arith::AddFOp::create(b2, l2, args[0], args[1])
+                                arith::AddFOp::create(b2, l2, args[0], args[1],
+                                                      reassoc)
                                     .getResult());
                           })
                     .front();
@@ -385,19 +407,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                       .getResult();
                 },
                 iter[2]);
-            Value newAcc =
-                f.generic({probs, valueTile}, {scaledAcc},
-                          {{0, 2}, {2, 1}, {0, 1}}, 3, parallelThenReduction(3),
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            Lowering in{b2, l2};
-                            Value product = arith::MulFOp::create(
-                                b2, l2, args[0], in.toF32(args[1]));
-                            linalg::YieldOp::create(
-                                b2, l2,
-                                arith::AddFOp::create(b2, l2, args[2], product)
-                                    .getResult());
-                          })
-                    .front();
+            Value newAcc = accumulateValues(f, probs, valueTile, scaledAcc);
             scf::YieldOp::create(fb, fl, ValueRange{newMax, newSum, newAcc});
           });
 
