@@ -116,18 +116,50 @@ static Value fusedMultiplyAdd(OpBuilder &b, Location loc, Value acc, Value x,
   return arith::AddFOp::create(b, loc, acc, product, flags);
 }
 
-/// scores[i, j] = sum_d q[i, d] k[j, d]: the contiguous d innermost.
-static Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
-                              ArrayRef<OpFoldResult> tileSizes) {
+/// An f32 copy of a [rows, cols] tile, transposed if asked: converting once
+/// per tile keeps conversions out of the inner loops, and a transposed key
+/// tile makes the key index contiguous for the score loop.
+static Value toF32Tile(Lowering &l, Value tile, bool transpose) {
+  SmallVector<OpFoldResult> sizes = l.sizes(tile);
+  if (transpose)
+    std::swap(sizes[0], sizes[1]);
+  SmallVector<unsigned> in = transpose ? SmallVector<unsigned>{1, 0}
+                                       : SmallVector<unsigned>{0, 1};
   return l
-      .generic({queryTile, keyTile}, {l.filled(tileSizes, 0.0)},
-               {{0, 2}, {1, 2}, {0, 1}}, 3, parallelThenReduction(3),
+      .generic({tile}, {l.empty(sizes, l.f32())}, {in, {0, 1}}, 2,
+               parallel(2),
                [&](OpBuilder &b, Location loc, ValueRange args) {
-                 Lowering in{b, loc};
+                 linalg::YieldOp::create(b, loc,
+                                         Lowering{b, loc}.toF32(args[0]));
+               })
+      .front();
+}
+
+/// scores[i, j] = sum_d q[i, d] k[j, d]. With `keysTransposed` (kT[d, j])
+/// the loops are (i, d, j): the key index is innermost and contiguous, so
+/// each step is a vector FMA; this pays for the transposition when a tile
+/// has many query rows. Otherwise (decode: a row or a few) the loops are
+/// (i, j, d), one vectorised dot product per key.
+static Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
+                              ArrayRef<OpFoldResult> tileSizes,
+                              bool keysTransposed) {
+  using utils::IteratorType;
+  SmallVector<SmallVector<unsigned>> maps =
+      keysTransposed
+          ? SmallVector<SmallVector<unsigned>>{{0, 1}, {1, 2}, {0, 2}}
+          : SmallVector<SmallVector<unsigned>>{{0, 2}, {1, 2}, {0, 1}};
+  SmallVector<IteratorType> iterators =
+      keysTransposed ? SmallVector<IteratorType>{IteratorType::parallel,
+                                                 IteratorType::reduction,
+                                                 IteratorType::parallel}
+                     : parallelThenReduction(3);
+  return l
+      .generic({queryTile, keyTile}, {l.filled(tileSizes, 0.0)}, maps, 3,
+               iterators,
+               [&](OpBuilder &b, Location loc, ValueRange args) {
                  linalg::YieldOp::create(
-                     b, loc,
-                     fusedMultiplyAdd(b, loc, args[2], in.toF32(args[0]),
-                                      in.toF32(args[1])));
+                     b, loc, fusedMultiplyAdd(b, loc, args[2], args[0],
+                                          Lowering{b, loc}.toF32(args[1])));
                })
       .front();
 }
@@ -141,11 +173,9 @@ static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
                {utils::IteratorType::parallel, utils::IteratorType::reduction,
                 utils::IteratorType::parallel},
                [&](OpBuilder &b, Location loc, ValueRange args) {
-                 Lowering in{b, loc};
                  linalg::YieldOp::create(
                      b, loc,
-                     fusedMultiplyAdd(b, loc, args[2], args[0],
-                                      in.toF32(args[1])));
+                     fusedMultiplyAdd(b, loc, args[2], args[0], args[1]));
                })
       .front();
 }
@@ -190,6 +220,9 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 
     Value rangeTable;
     MaskShape shape = op.getMaskShape();
+    // Short query tiles (decode) do not amortise transposing key tiles.
+    bool transposeKeys =
+        ShapedType::isDynamic(shape.queryLength) || shape.queryLength >= 16;
     if (shape.isStatic())
       rangeTable = buildRangeTable(
           l, BlockMap::compute(op.getMask().getValue(),
@@ -218,7 +251,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
           rewriter, loc, l.index(blockQ),
           arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
       Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
-      Value queryTile = slice2d(l, query, b, h, firstRow, rows, headDim);
+      Value queryTile = toF32Tile(
+          l, slice2d(l, query, b, h, firstRow, rows, headDim), false);
 
       // Key-tile bounds and the run of full tiles.
       Value first = l.index(0), end = numKeyTiles, fullFirst = l.index(0),
@@ -261,10 +295,14 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                 fb, fl, f.index(blockKv),
                 arith::SubIOp::create(fb, fl, keyLength, firstKey));
             Value keyTile = slice2d(f, key, b, kvHead, firstKey, cols, headDim);
-            Value valueTile =
-                slice2d(f, value, b, kvHead, firstKey, cols, valueDim);
+            if (transposeKeys)
+              keyTile = toF32Tile(f, keyTile, /*transpose=*/true);
+            Value valueTile = toF32Tile(
+                f, slice2d(f, value, b, kvHead, firstKey, cols, valueDim),
+                false);
             SmallVector<OpFoldResult> tileSizes = {rows, cols};
-            Value scores = multiplyQueryKey(f, queryTile, keyTile, tileSizes);
+            Value scores = multiplyQueryKey(f, queryTile, keyTile, tileSizes,
+                                            transposeKeys);
 
             // Scale, modifiers and, outside the run of full tiles, the mask.
             auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
