@@ -19,6 +19,9 @@ config.substitutions.append(("%python", sys.executable))
 import shutil
 config.substitutions.append(
     ("%cc", shutil.which("clang-22") or shutil.which("cc") or "cc"))
+omp_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%omp_link", f"-L{omp_dir} -lomp -Wl,-rpath,{omp_dir}"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 

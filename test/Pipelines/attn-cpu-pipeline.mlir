@@ -1,13 +1,19 @@
 // --attn-cpu-pipeline: attn on tensors to the LLVM dialect. Inputs are
 // strided descriptors (any strides), results become caller-provided output
 // descriptors, and the function returns nothing.
-// RUN: attn-opt %s --attn-cpu-pipeline | FileCheck %s
+// RUN: attn-opt %s --attn-cpu-pipeline | FileCheck %s --check-prefixes=CHECK,FLASH
+// RUN: attn-opt %s --attn-cpu-pipeline="flash=false" | FileCheck %s --check-prefixes=CHECK,REF
+// RUN: attn-opt %s --attn-cpu-pipeline="threads=false" | FileCheck %s --check-prefixes=CHECK,REF
 
 // Three rank-4 inputs and one rank-4 output: 4 x (2 pointers, offset,
 // 4 sizes, 4 strides) arguments.
 // CHECK-LABEL: llvm.func @decode(
 // CHECK-SAME: %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64,
 // CHECK-SAME: %[[OUT_ALLOC:[^:]*]]: !llvm.ptr, %[[OUT:[^:]*]]: !llvm.ptr, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %{{[^:]*}}: i64) {
+// The flash path runs its (batch, head, query tile) loop on OpenMP threads.
+// FLASH: omp.parallel
+// FLASH: omp.wsloop
+// REF-NOT: omp.
 // CHECK: llvm.intr.exp
 // CHECK: llvm.return
 // CHECK-NOT: attn.

@@ -6,7 +6,8 @@
 // pipeline, compiles them for the host CPU, and writes OUT together with
 // OUT's stem + ".h": a C header whose entry points take strided buffers.
 // Outputs are written to temporary files and renamed at the end, so a
-// failure leaves nothing behind.
+// failure leaves nothing behind. The flash path (the default) runs its
+// parallel loop on OpenMP: a .so links LLVM's libomp; a .o needs -lomp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -52,6 +54,16 @@ static cl::opt<std::string>
 static cl::opt<std::string> target("target",
                                    cl::desc("Target: cpu (the host)"),
                                    cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string> path(
+    "path",
+    cl::desc("Lowering of attention: 'flash' (tiled online softmax, the "
+             "default) or 'reference' (materialised scores)"),
+    cl::init("flash"), cl::cat(category));
+static cl::opt<bool> threads(
+    "omp",
+    cl::desc("Parallelise the flash path with OpenMP (the library then "
+             "links LLVM's libomp)"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -96,6 +108,12 @@ int main(int argc, char **argv) {
   if (target != "cpu")
     return fail("target '" + target +
                 "' is not supported: this build compiles for 'cpu' only");
+  if (path != "reference" && path != "flash")
+    return fail("--path must be 'reference' or 'flash', not '" + path + "'");
+  AttnCpuPipelineOptions pipelineOptions;
+  pipelineOptions.flash = path == "flash";
+  pipelineOptions.threads = threads;
+  bool usesOpenMP = pipelineOptions.flash && pipelineOptions.threads;
   StringRef extension = llvm::sys::path::extension(outputFile);
   if (extension != ".so" && extension != ".o")
     return fail("output '" + outputFile + "' must end in .so or .o");
@@ -156,11 +174,12 @@ int main(int argc, char **argv) {
 
   // attn -> LLVM dialect -> LLVM IR.
   PassManager pm(&context);
-  buildAttnCpuPipeline(pm);
+  buildAttnCpuPipeline(pm, pipelineOptions);
   if (failed(pm.run(*source->module)))
     return fail("the CPU pipeline failed on '" + inputFile + "'");
   registerBuiltinDialectTranslation(context);
   registerLLVMDialectTranslation(context);
+  registerOpenMPDialectTranslation(context);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*source->module, llvmContext);
@@ -250,9 +269,16 @@ int main(int argc, char **argv) {
     return fail(error);
   std::string scratchOutput = scratchPath("output" + extension.str());
   SmallVector<StringRef> linkArgs;
-  if (extension == ".so")
+  std::string openMPDir =
+      llvm::sys::path::parent_path(ATTN_OPENMP_LIBRARY).str();
+  std::string openMPSearch = "-L" + openMPDir,
+              openMPRpath = "-Wl,-rpath," + openMPDir;
+  if (extension == ".so") {
     linkArgs = {"-shared", "-o", scratchOutput, kernelObject, wrapperObject,
                 "-lm"};
+    if (usesOpenMP)
+      linkArgs.append({openMPSearch, "-lomp", openMPRpath});
+  }
   else
     linkArgs = {"-r", "-nostdlib", "-o", scratchOutput, kernelObject,
                 wrapperObject};

@@ -72,9 +72,9 @@ static cl::opt<bool> check(
     cl::cat(category));
 static cl::opt<std::string> path(
     "path",
-    cl::desc("Lowering of attention: 'reference' (materialised scores) or "
-             "'flash' (tiled online softmax)"),
-    cl::init("reference"), cl::cat(category));
+    cl::desc("Lowering of attention: 'flash' (tiled online softmax, the "
+             "default) or 'reference' (materialised scores)"),
+    cl::init("flash"), cl::cat(category));
 static cl::opt<bool> threads(
     "omp", cl::desc("Run the flash path on OpenMP threads (--omp=false: one)"),
     cl::init(true), cl::cat(category));

@@ -15,9 +15,9 @@ struct AttnCpuPipelineOptions
   PassOptions::Option<bool> flash{
       *this, "flash",
       llvm::cl::desc("Lower attention through the tiled flash form "
-                     "(attn-plan-tiles, attn-tile-attention) instead of the "
+                     "(attn-plan-tiles, attn-tile-attention); false: the "
                      "reference lowering"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   PassOptions::Option<bool> threads{
       *this, "threads",
       llvm::cl::desc("Run the flash form's parallel loop on OpenMP threads"),

@@ -23,7 +23,7 @@ class File:
         sig = ", ".join(f"%{n}: {t}" for n, t in args)
         res = ", ".join(t for _, t in results)
         ret = ", ".join(v for v, _ in results)
-        text = [f"// RUN: attn-run %s --function={fname} --check --seed=%seed | FileCheck %s --check-prefix=PASS",
+        text = [f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS",
                 f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS",
                 f"func.func @{fname}({sig}) -> ({res}) {{"]
         text += ["  " + line for line in body]

@@ -4,238 +4,238 @@
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
-// RUN: attn-run %s --function=causal_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=window_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 8, right = 0>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=window_two_sided_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_two_sided_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_two_sided_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_two_sided_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 3, right = 5>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=dilated_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=dilated_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=dilated_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @dilated_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.dilated<window = 3, dilation = 2>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=prefix_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=prefix_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=prefix_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @prefix_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.prefix<len = 5>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=global_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=global_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=global_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @global_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.global<count = 3>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=stripes_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=stripes_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=stripes_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @stripes_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.stripes<diagonals = [-3, 0, 7], columns = [2]>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=not_window_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_window_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_window_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_window_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.window<left = 4, right = 4>>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=causal_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=window_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 8, right = 0>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=window_two_sided_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_two_sided_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_two_sided_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_two_sided_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 3, right = 5>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=dilated_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=dilated_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=dilated_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @dilated_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.dilated<window = 3, dilation = 2>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=prefix_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=prefix_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=prefix_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @prefix_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.prefix<len = 5>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=global_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=global_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=global_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @global_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.global<count = 3>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=stripes_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=stripes_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=stripes_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @stripes_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.stripes<diagonals = [-3, 0, 7], columns = [2]>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=not_window_17x40 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_window_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_window_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_window_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.window<left = 4, right = 4>>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=causal_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=window_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 8, right = 0>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=window_two_sided_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_two_sided_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_two_sided_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_two_sided_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 3, right = 5>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=dilated_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=dilated_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=dilated_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @dilated_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.dilated<window = 3, dilation = 2>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=prefix_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=prefix_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=prefix_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @prefix_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.prefix<len = 5>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=global_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=global_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=global_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @global_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.global<count = 3>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=stripes_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=stripes_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=stripes_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @stripes_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.stripes<diagonals = [-3, 0, 7], columns = [2]>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=not_window_40x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_window_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_window_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_window_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.window<left = 4, right = 4>>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=prefix_lm --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=prefix_lm --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=prefix_lm --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @prefix_lm(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.or<[#attn.causal, #attn.prefix<len = 6>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=causal_window --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_window --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_window --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_window(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 5, right = 9>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=longformer --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=longformer --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=longformer --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @longformer(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.or<[#attn.global<count = 2>, #attn.window<left = 3, right = 3>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=and_in_or --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=and_in_or --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=and_in_or --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @and_in_or(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.or<[#attn.prefix<len = 2>, #attn.and<[#attn.causal, #attn.not<#attn.dilated<window = 2, dilation = 3>>]>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=strided_causal_stripes --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=strided_causal_stripes --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=strided_causal_stripes --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @strided_causal_stripes(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.or<[#attn.stripes<diagonals = [0, 1]>, #attn.global<count = 4>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=causal_stride4 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_stride4 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_stride4 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_stride4(%q: tensor<1x2x64x16xf32>, %k: tensor<1x2x16x16xf32>, %v: tensor<1x2x16x16xf32>) -> (tensor<1x2x64x16xf32>, tensor<1x2x64xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal<stride = 4>] : tensor<1x2x64x16xf32>, tensor<1x2x16x16xf32>, tensor<1x2x16x16xf32> -> tensor<1x2x64x16xf32>, tensor<1x2x64xf32>
   return %o, %l : tensor<1x2x64x16xf32>, tensor<1x2x64xf32>
 }
 
-// RUN: attn-run %s --function=causal_stride4_decode --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_stride4_decode --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_stride4_decode --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_stride4_decode(%q: tensor<1x2x3x16xf32>, %k: tensor<1x2x16x16xf32>, %v: tensor<1x2x16x16xf32>) -> (tensor<1x2x3x16xf32>, tensor<1x2x3xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal<stride = 4>] : tensor<1x2x3x16xf32>, tensor<1x2x16x16xf32>, tensor<1x2x16x16xf32> -> tensor<1x2x3x16xf32>, tensor<1x2x3xf32>
   return %o, %l : tensor<1x2x3x16xf32>, tensor<1x2x3xf32>
 }
 
-// RUN: attn-run %s --function=neighborhood_2d --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=neighborhood_2d --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=neighborhood_2d --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @neighborhood_2d(%q: tensor<1x2x112x16xf32>, %k: tensor<1x1x112x16xf32>, %v: tensor<1x1x112x16xf32>) -> (tensor<1x2x112x16xf32>) {
   %o = attn.attention %q, %k, %v mask [#attn.neighborhood<grid = [8, 14], radius = [2, 3], dilation = [1, 2]>] : tensor<1x2x112x16xf32>, tensor<1x1x112x16xf32>, tensor<1x1x112x16xf32> -> tensor<1x2x112x16xf32>
   return %o : tensor<1x2x112x16xf32>
 }
 
-// RUN: attn-run %s --function=neighborhood_3d --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=neighborhood_3d --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=neighborhood_3d --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @neighborhood_3d(%q: tensor<1x1x60x16xf32>, %k: tensor<1x1x60x16xf32>, %v: tensor<1x1x60x16xf32>) -> (tensor<1x1x60x16xf32>) {
   %o = attn.attention %q, %k, %v mask [#attn.neighborhood<grid = [3, 4, 5], radius = [1, 1, 2], dilation = [1, 2, 1]>] : tensor<1x1x60x16xf32>, tensor<1x1x60x16xf32>, tensor<1x1x60x16xf32> -> tensor<1x1x60x16xf32>
   return %o : tensor<1x1x60x16xf32>
 }
 
-// RUN: attn-run %s --function=document_33x33 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=document_33x33 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=document_33x33 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @document_33x33(%q: tensor<2x2x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x2x33x16xf32>, tensor<2x2x33xf32>) {
   %c3_qs = arith.constant 3 : index
@@ -260,28 +260,28 @@ func.func @document_33x33(%q: tensor<2x2x33x16xf32>, %k: tensor<2x2x33x16xf32>, 
   return %o, %l : tensor<2x2x33x16xf32>, tensor<2x2x33xf32>
 }
 
-// RUN: attn-run %s --function=block_layout_33x33 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_layout_33x33 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_layout_33x33 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_layout_33x33(%q: tensor<1x4x33x16xf32>, %k: tensor<1x2x33x16xf32>, %v: tensor<1x2x33x16xf32>, %layout: tensor<1x4x3x5xi1>) -> (tensor<1x4x33x16xf32>, tensor<1x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v layout(%layout) mask [#attn.block_layout<block_q = 16, block_kv = 8>] : tensor<1x4x33x16xf32>, tensor<1x2x33x16xf32>, tensor<1x2x33x16xf32>, tensor<1x4x3x5xi1> -> tensor<1x4x33x16xf32>, tensor<1x4x33xf32>
   return %o, %l : tensor<1x4x33x16xf32>, tensor<1x4x33xf32>
 }
 
-// RUN: attn-run %s --function=block_indices_33x33 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_indices_33x33 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_indices_33x33 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_indices_33x33(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>, %idx: tensor<2x2x3x3xi32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.block_indices<block_q = 16, block_kv = 8>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x3x3xi32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=not_block_indices_33x33 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_block_indices_33x33 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_block_indices_33x33 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_block_indices_33x33(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>, %idx: tensor<2x2x3x3xi32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.not<#attn.block_indices<block_q = 16, block_kv = 8>>, #attn.causal] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x3x3xi32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
-// RUN: attn-run %s --function=document_20x45 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=document_20x45 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=document_20x45 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @document_20x45(%q: tensor<2x2x20x16xf32>, %k: tensor<2x2x45x16xf32>, %v: tensor<2x2x45x16xf32>) -> (tensor<2x2x20x16xf32>, tensor<2x2x20xf32>) {
   %c3_qs = arith.constant 3 : index
@@ -306,28 +306,28 @@ func.func @document_20x45(%q: tensor<2x2x20x16xf32>, %k: tensor<2x2x45x16xf32>, 
   return %o, %l : tensor<2x2x20x16xf32>, tensor<2x2x20xf32>
 }
 
-// RUN: attn-run %s --function=block_layout_20x45 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_layout_20x45 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_layout_20x45 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_layout_20x45(%q: tensor<1x4x20x16xf32>, %k: tensor<1x2x45x16xf32>, %v: tensor<1x2x45x16xf32>, %layout: tensor<1x4x2x6xi1>) -> (tensor<1x4x20x16xf32>, tensor<1x4x20xf32>) {
   %o, %l = attn.attention %q, %k, %v layout(%layout) mask [#attn.block_layout<block_q = 16, block_kv = 8>] : tensor<1x4x20x16xf32>, tensor<1x2x45x16xf32>, tensor<1x2x45x16xf32>, tensor<1x4x2x6xi1> -> tensor<1x4x20x16xf32>, tensor<1x4x20xf32>
   return %o, %l : tensor<1x4x20x16xf32>, tensor<1x4x20xf32>
 }
 
-// RUN: attn-run %s --function=block_indices_20x45 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_indices_20x45 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_indices_20x45 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_indices_20x45(%q: tensor<2x4x20x16xf32>, %k: tensor<2x2x45x16xf32>, %v: tensor<2x2x45x16xf32>, %idx: tensor<2x2x2x3xi32>) -> (tensor<2x4x20x16xf32>, tensor<2x4x20xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.block_indices<block_q = 16, block_kv = 8>] : tensor<2x4x20x16xf32>, tensor<2x2x45x16xf32>, tensor<2x2x45x16xf32>, tensor<2x2x2x3xi32> -> tensor<2x4x20x16xf32>, tensor<2x4x20xf32>
   return %o, %l : tensor<2x4x20x16xf32>, tensor<2x4x20xf32>
 }
 
-// RUN: attn-run %s --function=not_block_indices_20x45 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_block_indices_20x45 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_block_indices_20x45 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_block_indices_20x45(%q: tensor<2x4x20x16xf32>, %k: tensor<2x2x45x16xf32>, %v: tensor<2x2x45x16xf32>, %idx: tensor<2x2x2x3xi32>) -> (tensor<2x4x20x16xf32>, tensor<2x4x20xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.not<#attn.block_indices<block_q = 16, block_kv = 8>>, #attn.causal] : tensor<2x4x20x16xf32>, tensor<2x2x45x16xf32>, tensor<2x2x45x16xf32>, tensor<2x2x2x3xi32> -> tensor<2x4x20x16xf32>, tensor<2x4x20xf32>
   return %o, %l : tensor<2x4x20x16xf32>, tensor<2x4x20xf32>
 }
 
-// RUN: attn-run %s --function=document_45x20 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=document_45x20 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=document_45x20 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @document_45x20(%q: tensor<2x2x45x16xf32>, %k: tensor<2x2x20x16xf32>, %v: tensor<2x2x20x16xf32>) -> (tensor<2x2x45x16xf32>, tensor<2x2x45xf32>) {
   %c3_qs = arith.constant 3 : index
@@ -352,21 +352,21 @@ func.func @document_45x20(%q: tensor<2x2x45x16xf32>, %k: tensor<2x2x20x16xf32>, 
   return %o, %l : tensor<2x2x45x16xf32>, tensor<2x2x45xf32>
 }
 
-// RUN: attn-run %s --function=block_layout_45x20 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_layout_45x20 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_layout_45x20 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_layout_45x20(%q: tensor<1x4x45x16xf32>, %k: tensor<1x2x20x16xf32>, %v: tensor<1x2x20x16xf32>, %layout: tensor<1x4x3x3xi1>) -> (tensor<1x4x45x16xf32>, tensor<1x4x45xf32>) {
   %o, %l = attn.attention %q, %k, %v layout(%layout) mask [#attn.block_layout<block_q = 16, block_kv = 8>] : tensor<1x4x45x16xf32>, tensor<1x2x20x16xf32>, tensor<1x2x20x16xf32>, tensor<1x4x3x3xi1> -> tensor<1x4x45x16xf32>, tensor<1x4x45xf32>
   return %o, %l : tensor<1x4x45x16xf32>, tensor<1x4x45xf32>
 }
 
-// RUN: attn-run %s --function=block_indices_45x20 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_indices_45x20 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_indices_45x20 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_indices_45x20(%q: tensor<2x4x45x16xf32>, %k: tensor<2x2x20x16xf32>, %v: tensor<2x2x20x16xf32>, %idx: tensor<2x2x3x3xi32>) -> (tensor<2x4x45x16xf32>, tensor<2x4x45xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.block_indices<block_q = 16, block_kv = 8>] : tensor<2x4x45x16xf32>, tensor<2x2x20x16xf32>, tensor<2x2x20x16xf32>, tensor<2x2x3x3xi32> -> tensor<2x4x45x16xf32>, tensor<2x4x45xf32>
   return %o, %l : tensor<2x4x45x16xf32>, tensor<2x4x45xf32>
 }
 
-// RUN: attn-run %s --function=not_block_indices_45x20 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_block_indices_45x20 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=not_block_indices_45x20 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_block_indices_45x20(%q: tensor<2x4x45x16xf32>, %k: tensor<2x2x20x16xf32>, %v: tensor<2x2x20x16xf32>, %idx: tensor<2x2x3x3xi32>) -> (tensor<2x4x45x16xf32>, tensor<2x4x45xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.not<#attn.block_indices<block_q = 16, block_kv = 8>>, #attn.causal] : tensor<2x4x45x16xf32>, tensor<2x2x20x16xf32>, tensor<2x2x20x16xf32>, tensor<2x2x3x3xi32> -> tensor<2x4x45x16xf32>, tensor<2x4x45xf32>

@@ -4,42 +4,42 @@
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
-// RUN: attn-run %s --function=softcap --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=softcap --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=softcap --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @softcap(%q: tensor<1x2x33x16xf32>, %k: tensor<1x1x33x16xf32>, %v: tensor<1x1x33x16xf32>) -> (tensor<1x2x33x16xf32>, tensor<1x2x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score [#attn.softcap<2.0>] {scale = 2.0 : f32} : tensor<1x2x33x16xf32>, tensor<1x1x33x16xf32>, tensor<1x1x33x16xf32> -> tensor<1x2x33x16xf32>, tensor<1x2x33xf32>
   return %o, %l : tensor<1x2x33x16xf32>, tensor<1x2x33xf32>
 }
 
-// RUN: attn-run %s --function=alibi --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=alibi --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=alibi --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @alibi(%q: tensor<1x4x40x16xf32>, %k: tensor<1x2x40x16xf32>, %v: tensor<1x2x40x16xf32>) -> (tensor<1x4x40x16xf32>, tensor<1x4x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score [#attn.alibi] : tensor<1x4x40x16xf32>, tensor<1x2x40x16xf32>, tensor<1x2x40x16xf32> -> tensor<1x4x40x16xf32>, tensor<1x4x40xf32>
   return %o, %l : tensor<1x4x40x16xf32>, tensor<1x4x40xf32>
 }
 
-// RUN: attn-run %s --function=alibi_slopes_decode --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=alibi_slopes_decode --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=alibi_slopes_decode --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @alibi_slopes_decode(%q: tensor<1x2x3x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x3x16xf32>, tensor<1x2x3xf32>) {
   %o, %l = attn.attention %q, %k, %v score [#attn.alibi<slopes = [0.5, 0.125]>] : tensor<1x2x3x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x3x16xf32>, tensor<1x2x3xf32>
   return %o, %l : tensor<1x2x3x16xf32>, tensor<1x2x3xf32>
 }
 
-// RUN: attn-run %s --function=bias_broadcast --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bias_broadcast --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=bias_broadcast --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @bias_broadcast(%q: tensor<2x4x17x16xf32>, %k: tensor<2x2x29x16xf32>, %v: tensor<2x2x29x16xf32>, %bias: tensor<1x4x17x29xf32>) -> (tensor<2x4x17x16xf32>, tensor<2x4x17xf32>) {
   %o, %l = attn.attention %q, %k, %v bias(%bias) score [#attn.bias] : tensor<2x4x17x16xf32>, tensor<2x2x29x16xf32>, tensor<2x2x29x16xf32>, tensor<1x4x17x29xf32> -> tensor<2x4x17x16xf32>, tensor<2x4x17xf32>
   return %o, %l : tensor<2x4x17x16xf32>, tensor<2x4x17xf32>
 }
 
-// RUN: attn-run %s --function=bias_then_softcap --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bias_then_softcap --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=bias_then_softcap --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @bias_then_softcap(%q: tensor<2x2x17x16xf32>, %k: tensor<2x2x17x16xf32>, %v: tensor<2x2x17x16xf32>, %bias: tensor<2x1x17x17xbf16>) -> (tensor<2x2x17x16xf32>, tensor<2x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v bias(%bias) score [#attn.bias, #attn.softcap<1.5>] : tensor<2x2x17x16xf32>, tensor<2x2x17x16xf32>, tensor<2x2x17x16xf32>, tensor<2x1x17x17xbf16> -> tensor<2x2x17x16xf32>, tensor<2x2x17xf32>
   return %o, %l : tensor<2x2x17x16xf32>, tensor<2x2x17xf32>
 }
 
-// RUN: attn-run %s --function=score_mod_table --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=score_mod_table --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=score_mod_table --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @score_mod_table(%q: tensor<1x4x21x16xf32>, %k: tensor<1x2x21x16xf32>, %v: tensor<1x2x21x16xf32>, %table: tensor<4xf32>) -> (tensor<1x4x21x16xf32>, tensor<1x4x21xf32>) {
   %o, %l = attn.attention %q, %k, %v score_mod {
@@ -55,7 +55,7 @@ func.func @score_mod_table(%q: tensor<1x4x21x16xf32>, %k: tensor<1x2x21x16xf32>,
   return %o, %l : tensor<1x4x21x16xf32>, tensor<1x4x21xf32>
 }
 
-// RUN: attn-run %s --function=mask_mod_parity --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=mask_mod_parity --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=mask_mod_parity --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @mask_mod_parity(%q: tensor<1x2x25x16xf32>, %k: tensor<1x1x25x16xf32>, %v: tensor<1x1x25x16xf32>) -> (tensor<1x2x25x16xf32>, tensor<1x2x25xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] mask_mod {
@@ -70,35 +70,35 @@ func.func @mask_mod_parity(%q: tensor<1x2x25x16xf32>, %k: tensor<1x1x25x16xf32>,
   return %o, %l : tensor<1x2x25x16xf32>, tensor<1x2x25xf32>
 }
 
-// RUN: attn-run %s --function=sink --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=sink --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=sink --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @sink(%q: tensor<1x4x30x16xf32>, %k: tensor<1x2x30x16xf32>, %v: tensor<1x2x30x16xf32>, %sink: tensor<4xf32>) -> (tensor<1x4x30x16xf32>, tensor<1x4x30xf32>) {
   %o, %l = attn.attention %q, %k, %v sink(%sink) mask [#attn.causal] : tensor<1x4x30x16xf32>, tensor<1x2x30x16xf32>, tensor<1x2x30x16xf32>, tensor<4xf32> -> tensor<1x4x30x16xf32>, tensor<1x4x30xf32>
   return %o, %l : tensor<1x4x30x16xf32>, tensor<1x4x30xf32>
 }
 
-// RUN: attn-run %s --function=sink_fully_masked_rows --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=sink_fully_masked_rows --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=sink_fully_masked_rows --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @sink_fully_masked_rows(%q: tensor<1x2x30x16xf32>, %k: tensor<1x1x10x16xf32>, %v: tensor<1x1x10x16xf32>, %sink: tensor<2xf32>) -> (tensor<1x2x30x16xf32>, tensor<1x2x30xf32>) {
   %o, %l = attn.attention %q, %k, %v sink(%sink) mask [#attn.causal] : tensor<1x2x30x16xf32>, tensor<1x1x10x16xf32>, tensor<1x1x10x16xf32>, tensor<2xf32> -> tensor<1x2x30x16xf32>, tensor<1x2x30xf32>
   return %o, %l : tensor<1x2x30x16xf32>, tensor<1x2x30xf32>
 }
 
-// RUN: attn-run %s --function=sigmoid --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=sigmoid --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=sigmoid --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @sigmoid(%q: tensor<1x2x33x16xf32>, %k: tensor<1x2x33x16xf32>, %v: tensor<1x2x33x16xf32>) -> (tensor<1x2x33x16xf32>) {
   %o = attn.attention %q, %k, %v mask [#attn.causal] normalizer(#attn.sigmoid<bias = -2.0>) : tensor<1x2x33x16xf32>, tensor<1x2x33x16xf32>, tensor<1x2x33x16xf32> -> tensor<1x2x33x16xf32>
   return %o : tensor<1x2x33x16xf32>
 }
 
-// RUN: attn-run %s --function=fully_masked_rows --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=fully_masked_rows --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=fully_masked_rows --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @fully_masked_rows(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x12x16xf32>, %v: tensor<1x1x12x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 2, right = 0>] : tensor<1x2x40x16xf32>, tensor<1x1x12x16xf32>, tensor<1x1x12x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=fully_masked_not_global --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=fully_masked_not_global --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=fully_masked_not_global --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @fully_masked_not_global(%q: tensor<1x2x16x16xf32>, %k: tensor<1x1x16x16xf32>, %v: tensor<1x1x16x16xf32>) -> (tensor<1x2x16x16xf32>, tensor<1x2x16xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.global<count = 4>>, #attn.prefix<len = 4>] : tensor<1x2x16x16xf32>, tensor<1x1x16x16xf32>, tensor<1x1x16x16xf32> -> tensor<1x2x16x16xf32>, tensor<1x2x16xf32>

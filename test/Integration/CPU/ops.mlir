@@ -4,49 +4,49 @@
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
-// RUN: attn-run %s --function=compress_mean --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=compress_mean --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=compress_mean --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @compress_mean(%x: tensor<2x3x50x8xf32>) -> (tensor<2x3x7x8xf32>) {
   %c = attn.compress mean %x stride 8 : tensor<2x3x50x8xf32> -> tensor<2x3x7x8xf32>
   return %c : tensor<2x3x7x8xf32>
 }
 
-// RUN: attn-run %s --function=compress_max --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=compress_max --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=compress_max --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @compress_max(%x: tensor<2x3x50x8xf32>) -> (tensor<2x3x7x8xf32>) {
   %c = attn.compress max %x stride 8 window 12 : tensor<2x3x50x8xf32> -> tensor<2x3x7x8xf32>
   return %c : tensor<2x3x7x8xf32>
 }
 
-// RUN: attn-run %s --function=compress_sum --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=compress_sum --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=compress_sum --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @compress_sum(%x: tensor<2x3x50x8xf32>) -> (tensor<2x3x7x8xf32>) {
   %c = attn.compress sum %x stride 8 window 3 : tensor<2x3x50x8xf32> -> tensor<2x3x7x8xf32>
   return %c : tensor<2x3x7x8xf32>
 }
 
-// RUN: attn-run %s --function=compress_weighted --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=compress_weighted --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=compress_weighted --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @compress_weighted(%x: tensor<2x3x50x8xf32>, %w: tensor<3x10xf32>) -> (tensor<2x3x7x8xf32>) {
   %c = attn.compress sum %x weights(%w) stride 8 window 10 : tensor<2x3x50x8xf32>, tensor<3x10xf32> -> tensor<2x3x7x8xf32>
   return %c : tensor<2x3x7x8xf32>
 }
 
-// RUN: attn-run %s --function=compress_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=compress_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=compress_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @compress_bf16(%x: tensor<1x2x33x16xbf16>) -> (tensor<1x2x9x16xbf16>) {
   %c = attn.compress mean %x stride 4 : tensor<1x2x33x16xbf16> -> tensor<1x2x9x16xbf16>
   return %c : tensor<1x2x9x16xbf16>
 }
 
-// RUN: attn-run %s --function=block_scores --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_scores --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_scores --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_scores(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> (tensor<1x2x5x9xf32>) {
   %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>] : tensor<1x8x70x16xf32>, tensor<1x2x9x16xf32> -> tensor<1x2x5x9xf32>
   return %s : tensor<1x2x5x9xf32>
 }
 
-// RUN: attn-run %s --function=select_blocks --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=select_blocks --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=select_blocks --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @select_blocks(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> (tensor<1x2x5x3xi32>) {
   %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>] : tensor<1x8x70x16xf32>, tensor<1x2x9x16xf32> -> tensor<1x2x5x9xf32>
@@ -54,7 +54,7 @@ func.func @select_blocks(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -
   return %i : tensor<1x2x5x3xi32>
 }
 
-// RUN: attn-run %s --function=topk_ties --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @topk_ties() -> (tensor<2x3xi32>) {
   %s = arith.constant dense<[[1.0, 3.0, 3.0, 0xFF800000, 2.0, 3.0], [0xFF800000, 0xFF800000, 5.0, 0xFF800000, 0xFF800000, 0xFF800000]]> : tensor<2x6xf32>
@@ -62,7 +62,7 @@ func.func @topk_ties() -> (tensor<2x3xi32>) {
   return %i : tensor<2x3xi32>
 }
 
-// RUN: attn-run %s --function=merge_lse --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=merge_lse --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=merge_lse --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @merge_lse(%o1: tensor<2x3x17x8xf32>, %l1: tensor<2x3x17xf32>, %o2: tensor<2x3x17x8xf32>, %l2: tensor<2x3x17xf32>, %o3: tensor<2x3x17x8xf32>) -> (tensor<2x3x17x8xf32>, tensor<2x3x17xf32>) {
   %ninf = arith.constant dense<0xFF800000> : tensor<2x3x17xf32>
@@ -70,7 +70,7 @@ func.func @merge_lse(%o1: tensor<2x3x17x8xf32>, %l1: tensor<2x3x17xf32>, %o2: te
   return %m, %ml : tensor<2x3x17x8xf32>, tensor<2x3x17xf32>
 }
 
-// RUN: attn-run %s --function=merge_gated_sum --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=merge_gated_sum --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=merge_gated_sum --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @merge_gated_sum(%o1: tensor<2x3x17x8xf32>, %g1: tensor<2x3x17xf32>, %o2: tensor<2x3x17x8xf32>, %g2: tensor<2x3x17xf32>) -> (tensor<2x3x17x8xf32>) {
   %g = attn.merge gated (%o1, %g1), (%o2, %g2) : tensor<2x3x17x8xf32>, tensor<2x3x17xf32> -> tensor<2x3x17x8xf32>
@@ -78,7 +78,7 @@ func.func @merge_gated_sum(%o1: tensor<2x3x17x8xf32>, %g1: tensor<2x3x17xf32>, %
   return %s : tensor<2x3x17x8xf32>
 }
 
-// RUN: attn-run %s --function=merge_is_union_softmax --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=merge_is_union_softmax --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=merge_is_union_softmax --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @merge_is_union_softmax(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8xf32>, %v: tensor<1x2x20x8xf32>) -> (tensor<1x2x20x8xf32>) {
   %a, %la = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 4, right = 0>] : tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32> -> tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
@@ -87,49 +87,49 @@ func.func @merge_is_union_softmax(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8x
   return %m : tensor<1x2x20x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_identity --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_identity --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_identity --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_identity(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature identity causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_relu --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_relu --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_relu --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_relu(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature relu causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_elu_plus_one --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_elu_plus_one --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_elu_plus_one --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_elu_plus_one(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_exp --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_exp --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_exp --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_exp(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature exp causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_sigmoid --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_sigmoid --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_sigmoid --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_sigmoid(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature sigmoid causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_noncausal_lq_ne_lkv --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_noncausal_lq_ne_lkv --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_noncausal_lq_ne_lkv --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_noncausal_lq_ne_lkv(%q: tensor<1x4x13x8xf32>, %k: tensor<1x2x31x8xf32>, %v: tensor<1x2x31x8xf32>) -> (tensor<1x4x13x8xf32>) {
   %o = attn.linear_attention %q, %k, %v feature elu_plus_one normalize : tensor<1x4x13x8xf32>, tensor<1x2x31x8xf32>, tensor<1x2x31x8xf32> -> tensor<1x4x13x8xf32>
   return %o : tensor<1x4x13x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_decay --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_decay --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_decay --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_decay(%q: tensor<1x4x13x8xf32>, %k: tensor<1x2x31x8xf32>, %v: tensor<1x2x31x8xf32>, %x: tensor<1x4x31xf32>) -> (tensor<1x4x13x8xf32>) {
   %sq = arith.mulf %x, %x : tensor<1x4x31xf32>
@@ -138,21 +138,21 @@ func.func @linear_decay(%q: tensor<1x4x13x8xf32>, %k: tensor<1x2x31x8xf32>, %v: 
   return %o : tensor<1x4x13x8xf32>
 }
 
-// RUN: attn-run %s --function=linear_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=linear_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_bf16(%q: tensor<2x2x40x16xbf16>, %k: tensor<2x2x40x16xbf16>, %v: tensor<2x2x40x16xbf16>) -> (tensor<2x2x40x16xbf16>) {
   %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<2x2x40x16xbf16>, tensor<2x2x40x16xbf16>, tensor<2x2x40x16xbf16> -> tensor<2x2x40x16xbf16>
   return %o : tensor<2x2x40x16xbf16>
 }
 
-// RUN: attn-run %s --function=causal_conv --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_conv --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_conv --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_conv(%x: tensor<2x3x30x8xf32>, %w: tensor<3x8x4xf32>) -> (tensor<2x3x30x8xf32>) {
   %o = attn.causal_conv %x, %w : tensor<2x3x30x8xf32>, tensor<3x8x4xf32> -> tensor<2x3x30x8xf32>
   return %o : tensor<2x3x30x8xf32>
 }
 
-// RUN: attn-run %s --function=causal_conv_long_kernel --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_conv_long_kernel --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_conv_long_kernel --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_conv_long_kernel(%x: tensor<1x1x5x4xf32>, %w: tensor<1x4x7xf32>) -> (tensor<1x1x5x4xf32>) {
   %o = attn.causal_conv %x, %w : tensor<1x1x5x4xf32>, tensor<1x4x7xf32> -> tensor<1x1x5x4xf32>

@@ -4,56 +4,56 @@
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
-// RUN: attn-run %s --function=causal_f16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_f16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_f16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_f16(%q: tensor<1x4x113x64xf16>, %k: tensor<1x2x113x64xf16>, %v: tensor<1x2x113x64xf16>) -> (tensor<1x4x113x64xf16>, tensor<1x4x113xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x4x113x64xf16>, tensor<1x2x113x64xf16>, tensor<1x2x113x64xf16> -> tensor<1x4x113x64xf16>, tensor<1x4x113xf32>
   return %o, %l : tensor<1x4x113x64xf16>, tensor<1x4x113xf32>
 }
 
-// RUN: attn-run %s --function=window_f16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_f16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_f16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_f16(%q: tensor<1x2x255x128xf16>, %k: tensor<1x1x255x128xf16>, %v: tensor<1x1x255x128xf16>) -> (tensor<1x2x255x128xf16>, tensor<1x2x255xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 32, right = 0>] : tensor<1x2x255x128xf16>, tensor<1x1x255x128xf16>, tensor<1x1x255x128xf16> -> tensor<1x2x255x128xf16>, tensor<1x2x255xf32>
   return %o, %l : tensor<1x2x255x128xf16>, tensor<1x2x255xf32>
 }
 
-// RUN: attn-run %s --function=decode_f16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=decode_f16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=decode_f16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @decode_f16(%q: tensor<2x8x1x64xf16>, %k: tensor<2x1x255x64xf16>, %v: tensor<2x1x255x64xf16>) -> (tensor<2x8x1x64xf16>, tensor<2x8x1xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x1x64xf16>, tensor<2x1x255x64xf16>, tensor<2x1x255x64xf16> -> tensor<2x8x1x64xf16>, tensor<2x8x1xf32>
   return %o, %l : tensor<2x8x1x64xf16>, tensor<2x8x1xf32>
 }
 
-// RUN: attn-run %s --function=softcap_f16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=softcap_f16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=softcap_f16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @softcap_f16(%q: tensor<1x2x40x24xf16>, %k: tensor<1x2x40x24xf16>, %v: tensor<1x2x40x24xf16>) -> (tensor<1x2x40x24xf16>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score [#attn.softcap<5.0>] : tensor<1x2x40x24xf16>, tensor<1x2x40x24xf16>, tensor<1x2x40x24xf16> -> tensor<1x2x40x24xf16>, tensor<1x2x40xf32>
   return %o, %l : tensor<1x2x40x24xf16>, tensor<1x2x40xf32>
 }
 
-// RUN: attn-run %s --function=causal_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_bf16(%q: tensor<1x4x113x64xbf16>, %k: tensor<1x2x113x64xbf16>, %v: tensor<1x2x113x64xbf16>) -> (tensor<1x4x113x64xbf16>, tensor<1x4x113xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x4x113x64xbf16>, tensor<1x2x113x64xbf16>, tensor<1x2x113x64xbf16> -> tensor<1x4x113x64xbf16>, tensor<1x4x113xf32>
   return %o, %l : tensor<1x4x113x64xbf16>, tensor<1x4x113xf32>
 }
 
-// RUN: attn-run %s --function=window_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=window_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=window_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @window_bf16(%q: tensor<1x2x255x128xbf16>, %k: tensor<1x1x255x128xbf16>, %v: tensor<1x1x255x128xbf16>) -> (tensor<1x2x255x128xbf16>, tensor<1x2x255xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 32, right = 0>] : tensor<1x2x255x128xbf16>, tensor<1x1x255x128xbf16>, tensor<1x1x255x128xbf16> -> tensor<1x2x255x128xbf16>, tensor<1x2x255xf32>
   return %o, %l : tensor<1x2x255x128xbf16>, tensor<1x2x255xf32>
 }
 
-// RUN: attn-run %s --function=decode_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=decode_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=decode_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @decode_bf16(%q: tensor<2x8x1x64xbf16>, %k: tensor<2x1x255x64xbf16>, %v: tensor<2x1x255x64xbf16>) -> (tensor<2x8x1x64xbf16>, tensor<2x8x1xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x1x64xbf16>, tensor<2x1x255x64xbf16>, tensor<2x1x255x64xbf16> -> tensor<2x8x1x64xbf16>, tensor<2x8x1xf32>
   return %o, %l : tensor<2x8x1x64xbf16>, tensor<2x8x1xf32>
 }
 
-// RUN: attn-run %s --function=softcap_bf16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=softcap_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=softcap_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @softcap_bf16(%q: tensor<1x2x40x24xbf16>, %k: tensor<1x2x40x24xbf16>, %v: tensor<1x2x40x24xbf16>) -> (tensor<1x2x40x24xbf16>, tensor<1x2x40xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score [#attn.softcap<5.0>] : tensor<1x2x40x24xbf16>, tensor<1x2x40x24xbf16>, tensor<1x2x40x24xbf16> -> tensor<1x2x40x24xbf16>, tensor<1x2x40xf32>

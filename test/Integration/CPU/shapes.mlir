@@ -4,126 +4,126 @@
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
-// RUN: attn-run %s --function=causal_1x1 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_1x1 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_1x1 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_1x1(%q: tensor<1x2x1x24xf32>, %k: tensor<1x1x1x24xf32>, %v: tensor<1x1x1x24xf32>) -> (tensor<1x2x1x24xf32>, tensor<1x2x1xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x1x24xf32>, tensor<1x1x1x24xf32>, tensor<1x1x1x24xf32> -> tensor<1x2x1x24xf32>, tensor<1x2x1xf32>
   return %o, %l : tensor<1x2x1x24xf32>, tensor<1x2x1xf32>
 }
 
-// RUN: attn-run %s --function=causal_1x255 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_1x255 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_1x255 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_1x255(%q: tensor<1x2x1x24xf32>, %k: tensor<1x1x255x24xf32>, %v: tensor<1x1x255x24xf32>) -> (tensor<1x2x1x24xf32>, tensor<1x2x1xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x1x24xf32>, tensor<1x1x255x24xf32>, tensor<1x1x255x24xf32> -> tensor<1x2x1x24xf32>, tensor<1x2x1xf32>
   return %o, %l : tensor<1x2x1x24xf32>, tensor<1x2x1xf32>
 }
 
-// RUN: attn-run %s --function=causal_17x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_17x17(%q: tensor<1x2x17x24xf32>, %k: tensor<1x1x17x24xf32>, %v: tensor<1x1x17x24xf32>) -> (tensor<1x2x17x24xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x17x24xf32>, tensor<1x1x17x24xf32>, tensor<1x1x17x24xf32> -> tensor<1x2x17x24xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x24xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=causal_113x113 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_113x113 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_113x113 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_113x113(%q: tensor<1x2x113x24xf32>, %k: tensor<1x1x113x24xf32>, %v: tensor<1x1x113x24xf32>) -> (tensor<1x2x113x24xf32>, tensor<1x2x113xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x113x24xf32>, tensor<1x1x113x24xf32>, tensor<1x1x113x24xf32> -> tensor<1x2x113x24xf32>, tensor<1x2x113xf32>
   return %o, %l : tensor<1x2x113x24xf32>, tensor<1x2x113xf32>
 }
 
-// RUN: attn-run %s --function=causal_255x255 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_255x255 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_255x255 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_255x255(%q: tensor<1x2x255x24xf32>, %k: tensor<1x1x255x24xf32>, %v: tensor<1x1x255x24xf32>) -> (tensor<1x2x255x24xf32>, tensor<1x2x255xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x255x24xf32>, tensor<1x1x255x24xf32>, tensor<1x1x255x24xf32> -> tensor<1x2x255x24xf32>, tensor<1x2x255xf32>
   return %o, %l : tensor<1x2x255x24xf32>, tensor<1x2x255xf32>
 }
 
-// RUN: attn-run %s --function=causal_17x113 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_17x113 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_17x113 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_17x113(%q: tensor<1x2x17x24xf32>, %k: tensor<1x1x113x24xf32>, %v: tensor<1x1x113x24xf32>) -> (tensor<1x2x17x24xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x17x24xf32>, tensor<1x1x113x24xf32>, tensor<1x1x113x24xf32> -> tensor<1x2x17x24xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x24xf32>, tensor<1x2x17xf32>
 }
 
-// RUN: attn-run %s --function=causal_113x17 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_113x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_113x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_113x17(%q: tensor<1x2x113x24xf32>, %k: tensor<1x1x17x24xf32>, %v: tensor<1x1x17x24xf32>) -> (tensor<1x2x113x24xf32>, tensor<1x2x113xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x113x24xf32>, tensor<1x1x17x24xf32>, tensor<1x1x17x24xf32> -> tensor<1x2x113x24xf32>, tensor<1x2x113xf32>
   return %o, %l : tensor<1x2x113x24xf32>, tensor<1x2x113xf32>
 }
 
-// RUN: attn-run %s --function=causal_255x1 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_255x1 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_255x1 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_255x1(%q: tensor<1x2x255x24xf32>, %k: tensor<1x1x1x24xf32>, %v: tensor<1x1x1x24xf32>) -> (tensor<1x2x255x24xf32>, tensor<1x2x255xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x255x24xf32>, tensor<1x1x1x24xf32>, tensor<1x1x1x24xf32> -> tensor<1x2x255x24xf32>, tensor<1x2x255xf32>
   return %o, %l : tensor<1x2x255x24xf32>, tensor<1x2x255xf32>
 }
 
-// RUN: attn-run %s --function=gqa_1 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_1 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=gqa_1 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @gqa_1(%q: tensor<2x8x33x16xf32>, %k: tensor<2x8x47x16xf32>, %v: tensor<2x8x47x16xf32>) -> (tensor<2x8x33x16xf32>, tensor<2x8x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x33x16xf32>, tensor<2x8x47x16xf32>, tensor<2x8x47x16xf32> -> tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
   return %o, %l : tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
 }
 
-// RUN: attn-run %s --function=gqa_2 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_2 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=gqa_2 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @gqa_2(%q: tensor<2x8x33x16xf32>, %k: tensor<2x4x47x16xf32>, %v: tensor<2x4x47x16xf32>) -> (tensor<2x8x33x16xf32>, tensor<2x8x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x33x16xf32>, tensor<2x4x47x16xf32>, tensor<2x4x47x16xf32> -> tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
   return %o, %l : tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
 }
 
-// RUN: attn-run %s --function=gqa_4 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_4 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=gqa_4 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @gqa_4(%q: tensor<2x8x33x16xf32>, %k: tensor<2x2x47x16xf32>, %v: tensor<2x2x47x16xf32>) -> (tensor<2x8x33x16xf32>, tensor<2x8x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x33x16xf32>, tensor<2x2x47x16xf32>, tensor<2x2x47x16xf32> -> tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
   return %o, %l : tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
 }
 
-// RUN: attn-run %s --function=gqa_8 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_8 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=gqa_8 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @gqa_8(%q: tensor<2x8x33x16xf32>, %k: tensor<2x1x47x16xf32>, %v: tensor<2x1x47x16xf32>) -> (tensor<2x8x33x16xf32>, tensor<2x8x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<2x8x33x16xf32>, tensor<2x1x47x16xf32>, tensor<2x1x47x16xf32> -> tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
   return %o, %l : tensor<2x8x33x16xf32>, tensor<2x8x33xf32>
 }
 
-// RUN: attn-run %s --function=head_dim_16 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=head_dim_16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=head_dim_16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @head_dim_16(%q: tensor<1x2x31x16xf32>, %k: tensor<1x2x31x16xf32>, %v: tensor<1x2x31x16xf32>) -> (tensor<1x2x31x16xf32>, tensor<1x2x31xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x2x31x16xf32>, tensor<1x2x31x16xf32>, tensor<1x2x31x16xf32> -> tensor<1x2x31x16xf32>, tensor<1x2x31xf32>
   return %o, %l : tensor<1x2x31x16xf32>, tensor<1x2x31xf32>
 }
 
-// RUN: attn-run %s --function=head_dim_24 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=head_dim_24 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=head_dim_24 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @head_dim_24(%q: tensor<1x2x31x24xf32>, %k: tensor<1x2x31x24xf32>, %v: tensor<1x2x31x24xf32>) -> (tensor<1x2x31x24xf32>, tensor<1x2x31xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x2x31x24xf32>, tensor<1x2x31x24xf32>, tensor<1x2x31x24xf32> -> tensor<1x2x31x24xf32>, tensor<1x2x31xf32>
   return %o, %l : tensor<1x2x31x24xf32>, tensor<1x2x31xf32>
 }
 
-// RUN: attn-run %s --function=head_dim_64 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=head_dim_64 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=head_dim_64 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @head_dim_64(%q: tensor<1x2x31x64xf32>, %k: tensor<1x2x31x64xf32>, %v: tensor<1x2x31x64xf32>) -> (tensor<1x2x31x64xf32>, tensor<1x2x31xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x2x31x64xf32>, tensor<1x2x31x64xf32>, tensor<1x2x31x64xf32> -> tensor<1x2x31x64xf32>, tensor<1x2x31xf32>
   return %o, %l : tensor<1x2x31x64xf32>, tensor<1x2x31xf32>
 }
 
-// RUN: attn-run %s --function=head_dim_128 --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=head_dim_128 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=head_dim_128 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @head_dim_128(%q: tensor<1x2x31x128xf32>, %k: tensor<1x2x31x128xf32>, %v: tensor<1x2x31x128xf32>) -> (tensor<1x2x31x128xf32>, tensor<1x2x31xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x2x31x128xf32>, tensor<1x2x31x128xf32>, tensor<1x2x31x128xf32> -> tensor<1x2x31x128xf32>, tensor<1x2x31xf32>
   return %o, %l : tensor<1x2x31x128xf32>, tensor<1x2x31xf32>
 }
 
-// RUN: attn-run %s --function=value_dim_differs --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=value_dim_differs --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=value_dim_differs --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @value_dim_differs(%q: tensor<1x2x19x32xf32>, %k: tensor<1x1x23x32xf32>, %v: tensor<1x1x23x8xf32>) -> (tensor<1x2x19x8xf32>, tensor<1x2x19xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x19x32xf32>, tensor<1x1x23x32xf32>, tensor<1x1x23x8xf32> -> tensor<1x2x19x8xf32>, tensor<1x2x19xf32>
   return %o, %l : tensor<1x2x19x8xf32>, tensor<1x2x19xf32>
 }
 
-// RUN: attn-run %s --function=odd_head_dim --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=odd_head_dim --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=odd_head_dim --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @odd_head_dim(%q: tensor<1x3x21x13xf32>, %k: tensor<1x1x21x13xf32>, %v: tensor<1x1x21x7xf32>) -> (tensor<1x3x21x7xf32>, tensor<1x3x21xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x3x21x13xf32>, tensor<1x1x21x13xf32>, tensor<1x1x21x7xf32> -> tensor<1x3x21x7xf32>, tensor<1x3x21xf32>

@@ -1,0 +1,73 @@
+// The tiled flash form: a forall over (batch, head, query tile), a loop over
+// the key tiles that the block map leaves non-empty, carrying the row max,
+// row sum and accumulator; the mask is applied only outside the run of full
+// tiles; no buffer of size Lq x Lkv.
+// RUN: attn-opt %s --attn-tile-attention --split-input-file | FileCheck %s
+
+// Causal, 4 query tiles of 64 against 4 key tiles of 64: query tile t visits
+// key tiles [0, t + 1), of which [0, t) are full.
+// CHECK-LABEL: func.func @causal
+// CHECK-NOT: tensor<1x4x256x256
+// CHECK: %[[TABLE:.*]] = arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 0, 3]]> : tensor<4x4xi64>
+// CHECK: %[[R:.*]]:2 = scf.forall (%[[B:.*]], %[[H:.*]], %[[T:.*]]) in (%c1, %c4, %c4) shared_outs(%[[O:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}})
+// GQA: the key/value head is the query head divided by the group size.
+// CHECK: %[[KVH:.*]] = arith.divui %[[H]], %c2
+// CHECK: tensor.extract %[[TABLE]][%[[T]], %c0]
+// CHECK: tensor.extract %[[TABLE]][%[[T]], %c1]
+// CHECK: scf.for %[[U:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<?xf32>, tensor<?xf32>, tensor<?x16xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %{{.*}}, 0] [1, 1, %{{.*}}, 32]
+// CHECK: scf.if
+// CHECK-NOT: arith.select
+// CHECK: } else {
+// CHECK: arith.cmpi sle
+// CHECK: arith.select
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[O]][%[[B]], %[[H]], %{{.*}}, 0]
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[L]][%[[B]], %[[H]], %{{.*}}]
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @causal(%q: tensor<1x4x256x32xf32>, %k: tensor<1x2x256x32xf32>, %v: tensor<1x2x256x16xf32>) -> (tensor<1x4x256x16xf32>, tensor<1x4x256xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] {tiling = #attn.tiling<block_q = 64, block_kv = 64>} : tensor<1x4x256x32xf32>, tensor<1x2x256x32xf32>, tensor<1x2x256x16xf32> -> tensor<1x4x256x16xf32>, tensor<1x4x256xf32>
+  return %o, %l : tensor<1x4x256x16xf32>, tensor<1x4x256xf32>
+}
+
+// -----
+
+// A sliding window visits a band of key tiles (its loop starts late); its
+// tiles are all partial at this tile size.
+// CHECK-LABEL: func.func @window
+// CHECK: arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 2, 2, 2], [1, 3, 3, 3], [2, 4, 4, 4]]> : tensor<4x4xi64>
+func.func @window(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>) -> tensor<1x1x256x32xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 64, right = 0>] {tiling = #attn.tiling<block_q = 64, block_kv = 64>} : tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32> -> tensor<1x1x256x32xf32>
+  return %o : tensor<1x1x256x32xf32>
+}
+
+// -----
+
+// Dynamic lengths: every key tile is visited and masked; without a tiling
+// attribute the tiles are 64 x 64.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-NOT: arith.constant dense
+// CHECK: %[[NQ:.*]] = arith.ceildivui %{{.*}}, %c64
+// CHECK: %[[NK:.*]] = arith.ceildivui %{{.*}}, %c64
+// CHECK: scf.forall ({{.*}}) in (%{{.*}}, %{{.*}}, %[[NQ]])
+// CHECK: scf.for %{{.*}} = %c0 to %[[NK]]
+func.func @dynamic(%q: tensor<?x?x?x32xf32>, %k: tensor<?x?x?x32xf32>) -> tensor<?x?x?x32xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<?x?x?x32xf32>, tensor<?x?x?x32xf32>, tensor<?x?x?x32xf32> -> tensor<?x?x?x32xf32>
+  return %o : tensor<?x?x?x32xf32>
+}
+
+// -----
+
+// Sigmoid needs no running max: the loop only accumulates.
+// CHECK-LABEL: func.func @sigmoid
+// CHECK: scf.for
+// CHECK-NOT: arith.maximumf
+// CHECK: arith.negf
+// CHECK: scf.yield
+func.func @sigmoid(%q: tensor<1x1x64x32xf32>, %k: tensor<1x1x64x32xf32>) -> tensor<1x1x64x32xf32> {
+  %o = attn.attention %q, %k, %k normalizer(#attn.sigmoid<bias = -1.0>) : tensor<1x1x64x32xf32>, tensor<1x1x64x32xf32>, tensor<1x1x64x32xf32> -> tensor<1x1x64x32xf32>
+  return %o : tensor<1x1x64x32xf32>
+}
