@@ -128,16 +128,18 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   outParams.hoistDynamicAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
+  // Deallocation does not look into scf.forall bodies: make the forall a
+  // parallel (or sequential) loop first, so that per-tile buffers are freed.
+  if (options.flash && options.threads)
+    pm.addPass(createForallToParallelLoopPass());
+  else
+    pm.addPass(createForallToForLoopPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 
   // Buffers -> loops -> LLVM. The flash form's forall over (batch, head,
   // query tile) becomes the OpenMP parallel loop.
-  if (options.flash && options.threads) {
-    pm.addPass(createForallToParallelLoopPass());
+  if (options.flash && options.threads)
     pm.addPass(createConvertSCFToOpenMPPass());
-  } else {
-    pm.addPass(createForallToForLoopPass());
-  }
   pm.addPass(std::make_unique<LowerCopiesPass>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
