@@ -71,3 +71,39 @@ func.func @sigmoid(%q: tensor<1x1x64x32xf32>, %k: tensor<1x1x64x32xf32>) -> tens
   %o = attn.attention %q, %k, %k normalizer(#attn.sigmoid<bias = -1.0>) : tensor<1x1x64x32xf32>, tensor<1x1x64x32xf32>, tensor<1x1x64x32xf32> -> tensor<1x1x64x32xf32>
   return %o : tensor<1x1x64x32xf32>
 }
+
+// -----
+
+// Document segments are read at run time: a key tile whose segment ids do
+// not overlap the query tile's is skipped without computing scores.
+// CHECK-LABEL: func.func @documents
+// CHECK: scf.for %[[U:.*]] = {{.*}} iter_args
+// CHECK: %[[QMIN:.*]]:2 = scf.for {{.*}} -> (i32, i32)
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: %[[KMIN:.*]]:2 = scf.for {{.*}} -> (i32, i32)
+// CHECK: %[[A:.*]] = arith.cmpi sle, %[[QMIN]]#0, %[[KMIN]]#1
+// CHECK: %[[B:.*]] = arith.cmpi sle, %[[KMIN]]#0, %[[QMIN]]#1
+// CHECK: %[[MAY:.*]] = arith.andi %[[A]], %[[B]]
+// CHECK: scf.if %{{.*}} -> (tensor<?xf32>, tensor<?xf32>, tensor<?x32xf32>)
+// CHECK: linalg.generic
+// CHECK: scf.yield %arg{{[0-9]+}}, %arg{{[0-9]+}}, %arg{{[0-9]+}} : tensor<?xf32>, tensor<?xf32>, tensor<?x32xf32>
+func.func @documents(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>, %s: tensor<1x256xi32>) -> tensor<1x1x256x32xf32> {
+  %o = attn.attention %q, %k, %k segments(%s, %s) mask [#attn.document] : tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x256xi32>, tensor<1x256xi32> -> tensor<1x1x256x32xf32>
+  return %o : tensor<1x1x256x32xf32>
+}
+
+// -----
+
+// Selected blocks: a key tile is visited only if a selected block of one of
+// the query tile's blocks meets it.
+// CHECK-LABEL: func.func @selected
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %c0 to %c2
+// CHECK: tensor.extract %{{.*}} : tensor<1x1x4x2xi32>
+// CHECK: scf.if
+func.func @selected(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>, %i: tensor<1x1x4x2xi32>) -> tensor<1x1x256x32xf32> {
+  %o = attn.attention %q, %k, %k indices(%i) mask [#attn.block_indices<block_q = 64, block_kv = 64>] : tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x4x2xi32> -> tensor<1x1x256x32xf32>
+  return %o : tensor<1x1x256x32xf32>
+}

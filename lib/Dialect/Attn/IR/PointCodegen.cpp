@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::attn;
 
@@ -324,4 +326,155 @@ Value mlir::attn::buildAllowed(OpBuilder &builder, Location loc,
         inlineHook(builder, *maskMod,
                    {point.batch, point.head, point.row, point.column}));
   return allowed;
+}
+
+//===----------------------------------------------------------------------===//
+// Run-time tile tests of the predicates that read operands
+//===----------------------------------------------------------------------===//
+
+Value mlir::attn::detail::buildTrue(OpBuilder &builder, Location loc) {
+  return arith::ConstantIntOp::create(builder, loc, 1, 1);
+}
+
+/// Runs `body(index, acc)` for index in [begin, end) and returns the final
+/// accumulators.
+static ValueRange buildLoop(
+    OpBuilder &builder, Location loc, Value begin, Value end, ValueRange init,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body) {
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+  return scf::ForOp::create(
+             builder, loc, begin, end, one, init,
+             [&](OpBuilder &nested, Location nestedLoc, Value index,
+                 ValueRange acc) {
+               scf::YieldOp::create(nested, nestedLoc,
+                                    body(nested, nestedLoc, index, acc));
+             })
+      .getResults();
+}
+
+Value DocumentAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
+                                         const AttentionPoint &point,
+                                         Value rowBegin, Value rows,
+                                         Value keyBegin, Value keys) const {
+  // The tile is empty if the query and key segment-id ranges are disjoint.
+  auto range = [&](Value segments, Value begin, Value count) {
+    IndexMath m{builder, loc};
+    Value lowest = arith::ConstantIntOp::create(builder, loc,
+                                                std::numeric_limits<int32_t>::max(), 32);
+    Value highest = arith::ConstantIntOp::create(
+        builder, loc, std::numeric_limits<int32_t>::min(), 32);
+    ValueRange result = buildLoop(
+        builder, loc, begin, m.add(begin, count), {lowest, highest},
+        [&](OpBuilder &b, Location l, Value t, ValueRange acc) {
+          Value id = tensor::ExtractOp::create(b, l, segments,
+                                               ValueRange{point.batch, t});
+          return SmallVector<Value>{arith::MinSIOp::create(b, l, acc[0], id),
+                                    arith::MaxSIOp::create(b, l, acc[1], id)};
+        });
+    return std::make_pair(result[0], result[1]);
+  };
+  auto [queryLow, queryHigh] = range(point.qSegments, rowBegin, rows);
+  auto [keyLow, keyHigh] = range(point.kvSegments, keyBegin, keys);
+  Value overlap = arith::AndIOp::create(
+      builder, loc,
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sle, queryLow,
+                            keyHigh),
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sle, keyLow,
+                            queryHigh));
+  return overlap;
+}
+
+/// [first, end) blocks of size `block` touched by [begin, begin + count).
+static std::pair<Value, Value> blockRange(IndexMath &m, Value begin,
+                                          Value count, int64_t block) {
+  Value first = m.div(begin, m.c(block));
+  Value last = m.div(m.sub(m.add(begin, count), m.c(1)), m.c(block));
+  return {first, m.add(last, m.c(1))};
+}
+
+Value BlockLayoutAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
+                                            const AttentionPoint &point,
+                                            Value rowBegin, Value rows,
+                                            Value keyBegin, Value keys) const {
+  IndexMath m{builder, loc};
+  Value layout = point.layout;
+  Value batch = m.broadcastIndex(layout, 0, point.batch);
+  Value head = m.broadcastIndex(layout, 1, point.head);
+  auto [queryFirst, queryEnd] = blockRange(m, rowBegin, rows, getBlockQ());
+  Value keyFirst, keyEnd;
+  std::tie(keyFirst, keyEnd) = blockRange(m, keyBegin, keys, getBlockKv());
+  return buildLoop(
+      builder, loc, queryFirst, queryEnd, {m.boolean(false)},
+      [&](OpBuilder &b, Location l, Value qb, ValueRange acc) {
+        ValueRange any = buildLoop(
+            b, l, keyFirst, keyEnd, acc,
+            [&](OpBuilder &b2, Location l2, Value kb, ValueRange inner) {
+              Value set = tensor::ExtractOp::create(
+                  b2, l2, layout, ValueRange{batch, head, qb, kb});
+              return SmallVector<Value>{
+                  arith::OrIOp::create(b2, l2, inner[0], set)};
+            });
+        return SmallVector<Value>(any);
+      })[0];
+}
+
+Value BlockIndicesAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
+                                             const AttentionPoint &point,
+                                             Value rowBegin, Value rows,
+                                             Value keyBegin, Value keys) const {
+  IndexMath m{builder, loc};
+  Value indices = point.indices;
+  auto [queryFirst, queryEnd] = blockRange(m, rowBegin, rows, getBlockQ());
+  Value keyEnd = m.add(keyBegin, keys);
+  Value slots = tensor::DimOp::create(builder, loc, indices, 3);
+  int64_t blockKv = getBlockKv();
+  return buildLoop(
+      builder, loc, queryFirst, queryEnd, {m.boolean(false)},
+      [&](OpBuilder &b, Location l, Value qb, ValueRange acc) {
+        ValueRange any = buildLoop(
+            b, l, m.c(0), slots, acc,
+            [&](OpBuilder &b2, Location l2, Value slot, ValueRange inner) {
+              IndexMath m2{b2, l2};
+              Value selected = arith::IndexCastOp::create(
+                  b2, l2, b2.getIndexType(),
+                  tensor::ExtractOp::create(
+                      b2, l2, indices,
+                      ValueRange{point.batch, point.kvHead, qb, slot}));
+              // Block [s * bk, (s + 1) * bk) meets [keyBegin, keyEnd)?
+              Value start = m2.mul(selected, m2.c(blockKv));
+              Value hit = m2.both(
+                  m2.le(m2.c(0), selected),
+                  m2.both(m2.lt(start, keyEnd),
+                          m2.lt(keyBegin, m2.add(start, m2.c(blockKv)))));
+              return SmallVector<Value>{m2.either(inner[0], hit)};
+            });
+        return SmallVector<Value>(any);
+      })[0];
+}
+
+Value OrAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
+                                   const AttentionPoint &point, Value rowBegin,
+                                   Value rows, Value keyBegin,
+                                   Value keys) const {
+  Value any = arith::ConstantIntOp::create(builder, loc, 0, 1);
+  for (Attribute predicate : getPredicates())
+    any = arith::OrIOp::create(
+        builder, loc, any,
+        cast<MaskAttrInterface>(predicate).buildTileMayHaveKeys(
+            builder, loc, point, rowBegin, rows, keyBegin, keys));
+  return any;
+}
+
+Value AndAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
+                                    const AttentionPoint &point, Value rowBegin,
+                                    Value rows, Value keyBegin,
+                                    Value keys) const {
+  Value all = detail::buildTrue(builder, loc);
+  for (Attribute predicate : getPredicates())
+    all = arith::AndIOp::create(
+        builder, loc, all,
+        cast<MaskAttrInterface>(predicate).buildTileMayHaveKeys(
+            builder, loc, point, rowBegin, rows, keyBegin, keys));
+  return all;
 }

@@ -286,9 +286,9 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
       SmallVector<Value> carried = {l.filled(rowSizes, kNegInf),
                                     l.filled(rowSizes, 0.0),
                                     l.filled(accSizes, 0.0)};
-      auto loop = scf::ForOp::create(
-          rewriter, loc, first, end, l.index(1), carried,
-          [&](OpBuilder &fb, Location fl, Value kt, ValueRange iter) {
+      // One key tile: returns the updated (max, sum, accumulator).
+      auto processTile = [&](OpBuilder &fb, Location fl, Value kt,
+                             ValueRange iter) -> SmallVector<Value> {
             Lowering f{fb, fl};
             Value firstKey = arith::MulIOp::create(fb, fl, kt, f.index(blockKv));
             Value cols = arith::MinUIOp::create(
@@ -369,8 +369,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                         .getResult();
                   });
               Value acc = accumulateValues(f, probs, valueTile, iter[2]);
-              scf::YieldOp::create(fb, fl, ValueRange{iter[0], iter[1], acc});
-              return;
+              return {iter[0], iter[1], acc};
             }
 
             // Online softmax. Every carried tensor is updated in place, so
@@ -446,7 +445,50 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                 },
                 iter[2]);
             Value newAcc = accumulateValues(f, probs, valueTile, scaledAcc);
-            scf::YieldOp::create(fb, fl, ValueRange{newMax, newSum, newAcc});
+            return {newMax, newSum, newAcc};
+      };
+
+      // Predicates that read operands are tested per tile at run time: a
+      // tile they prove empty is skipped, so new segment ids or selections
+      // need no recompile.
+      bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
+        return cast<MaskAttrInterface>(predicate).isDataDependent();
+      });
+      auto loop = scf::ForOp::create(
+          rewriter, loc, first, end, l.index(1), carried,
+          [&](OpBuilder &fb, Location fl, Value kt, ValueRange iter) {
+            if (!dataDependent) {
+              scf::YieldOp::create(fb, fl, processTile(fb, fl, kt, iter));
+              return;
+            }
+            Lowering f{fb, fl};
+            Value firstKey =
+                arith::MulIOp::create(fb, fl, kt, f.index(blockKv));
+            Value cols = arith::MinUIOp::create(
+                fb, fl, f.index(blockKv),
+                arith::SubIOp::create(fb, fl, keyLength, firstKey));
+            AttentionPoint point = tensors;
+            point.batch = b;
+            point.head = h;
+            point.kvHead = kvHead;
+            point.queryLength = queryLength;
+            point.keyLength = keyLength;
+            point.numQueryHeads = numQueryHeads;
+            Value mayHaveKeys = arith::ConstantIntOp::create(fb, fl, 1, 1);
+            for (Attribute predicate : op.getMask())
+              mayHaveKeys = arith::AndIOp::create(
+                  fb, fl, mayHaveKeys,
+                  cast<MaskAttrInterface>(predicate).buildTileMayHaveKeys(
+                      fb, fl, point, firstRow, rows, firstKey, cols));
+            auto branch = scf::IfOp::create(
+                fb, fl, mayHaveKeys,
+                [&](OpBuilder &tb, Location tl) {
+                  scf::YieldOp::create(tb, tl, processTile(tb, tl, kt, iter));
+                },
+                [&](OpBuilder &eb, Location el) {
+                  scf::YieldOp::create(eb, el, iter);
+                });
+            scf::YieldOp::create(fb, fl, branch.getResults());
           });
 
       Value rowMax = loop.getResult(0), rowSum = loop.getResult(1),

@@ -128,7 +128,7 @@ def Attn_StripesAttr : Attn_MaskAttr<"Stripes", "stripes"> {
 }
 
 def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document",
-                                       ["isDataDependent"]> {
+    ["isDataDependent", "buildTileMayHaveKeys"]> {
   let summary = "q_segments[b, i] == kv_segments[b, j]";
   let description = [{
     Packed sequences: reads the op's `segments` operands.
@@ -136,7 +136,7 @@ def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document",
 }
 
 def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
-                                          ["isDataDependent"]> {
+    ["isDataDependent", "buildTileMayHaveKeys"]> {
   let summary = "layout[b, h, i / block_q, j / block_kv]";
   let description = [{
     A block-sparse layout read from the op's `layout` operand (i1).
@@ -147,7 +147,7 @@ def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
 }
 
 def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices",
-                                           ["isDataDependent"]> {
+    ["isDataDependent", "buildTileMayHaveKeys"]> {
   let summary = "j / block_kv in indices[b, h / G, i / block_q, :]";
   let description = [{
     Per query block, the list of selected key blocks, read from the op's
@@ -159,7 +159,7 @@ def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices",
 }
 
 def Attn_OrAttr : Attn_MaskAttr<"Or", "or",
-    ["simplify", "walkPredicates", "isDataDependent"]> {
+    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys"]> {
   let summary = "the disjunction of mask predicates";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";
@@ -167,7 +167,7 @@ def Attn_OrAttr : Attn_MaskAttr<"Or", "or",
 }
 
 def Attn_AndAttr : Attn_MaskAttr<"And", "and",
-    ["simplify", "walkPredicates", "isDataDependent"]> {
+    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys"]> {
   let summary = "the conjunction of mask predicates (for use inside or/not)";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";

@@ -50,6 +50,11 @@ struct AttentionPoint {
   Value qSegments, kvSegments, layout, indices, bias;
 };
 
+namespace detail {
+/// An i1 true constant (the default of buildTileMayHaveKeys).
+Value buildTrue(OpBuilder &builder, Location loc);
+} // namespace detail
+
 } // namespace mlir::attn
 
 #include "attn/Dialect/Attn/IR/AttnAttrInterfaces.h.inc"

@@ -44,6 +44,19 @@ def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
       }],
       "bool", "isDataDependent", (ins), "", [{ return false; }]>,
     InterfaceMethod<[{
+        Builds an i1 that is false only if the predicate allows no pair of
+        the tile of rows [rowBegin, rowBegin + rows) and keys
+        [keyBegin, keyBegin + keys) of `point`'s batch and head, judging from
+        operand data; true is always a safe answer. The flash lowering skips
+        tiles for which it is false.
+      }],
+      "::mlir::Value", "buildTileMayHaveKeys",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::mlir::attn::AttentionPoint &":$point,
+           "::mlir::Value":$rowBegin, "::mlir::Value":$rows,
+           "::mlir::Value":$keyBegin, "::mlir::Value":$keys), "",
+      [{ return ::mlir::attn::detail::buildTrue(builder, loc); }]>,
+    InterfaceMethod<[{
         Builds the i1 value of the predicate at the point `point` (index
         values of b, h, i, j and the operands it may read).
       }],
