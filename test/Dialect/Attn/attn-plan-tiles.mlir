@@ -41,3 +41,14 @@ func.func @given(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x40x16xf32>) -> tensor
   %0 = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 4, block_kv = 4>} : tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x1x40x16xf32>
   return %0 : tensor<1x1x40x16xf32>
 }
+
+// One decode row on one head cannot keep the cores busy: split the cache
+// until there are two tasks per core (and at least four key tiles a task).
+// SPR-LABEL: func.func @lonely_decode
+// SPR: tiling = #attn.tiling<block_q = 8, block_kv = 512, kv_splits = 4>
+// SMALL-LABEL: func.func @lonely_decode
+// SMALL: tiling = #attn.tiling<block_q = 8, block_kv = 64, kv_splits = 128>
+func.func @lonely_decode(%q: tensor<1x1x1x128xf32>, %k: tensor<1x1x65536x128xf32>) -> tensor<1x1x1x128xf32> {
+  %0 = attn.attention %q, %k, %k : tensor<1x1x1x128xf32>, tensor<1x1x65536x128xf32>, tensor<1x1x65536x128xf32> -> tensor<1x1x1x128xf32>
+  return %0 : tensor<1x1x1x128xf32>
+}

@@ -107,3 +107,22 @@ func.func @selected(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>, %i: 
   %o = attn.attention %q, %k, %k indices(%i) mask [#attn.block_indices<block_q = 64, block_kv = 64>] : tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x256x32xf32>, tensor<1x1x4x2xi32> -> tensor<1x1x256x32xf32>
   return %o : tensor<1x1x256x32xf32>
 }
+
+// -----
+
+// Split-KV: a fourth forall dimension takes the s-th chunk of each row's key
+// tiles into f32 partials; attn.merge lse combines them.
+// CHECK-LABEL: func.func @split_kv
+// CHECK: %[[P:.*]]:2 = scf.forall ({{.*}}, %[[S:.*]]) in (%c1, %c2, %c1, 4) shared_outs({{.*}}) -> (tensor<4x1x2x1x16xf32>, tensor<4x1x2x1xf32>)
+// CHECK: arith.ceildivui
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[S]],
+// CHECK: %[[O0:.*]] = tensor.extract_slice %[[P]]#0[0, 0, 0, 0, 0] [1, 1, 2, 1, 16]
+// CHECK: %[[O3:.*]] = tensor.extract_slice %[[P]]#0[3, 0, 0, 0, 0] [1, 1, 2, 1, 16]
+// CHECK: %[[L3:.*]] = tensor.extract_slice %[[P]]#1[3, 0, 0, 0] [1, 1, 2, 1]
+// CHECK: %[[M:.*]]:2 = attn.merge lse (%[[O0]], %{{.*}}), (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}), (%[[O3]], %[[L3]])
+// CHECK: arith.truncf {{.*}} : f32 to bf16
+// CHECK: return %{{.*}}, %[[M]]#1
+func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> (tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>) {
+  %o, %l = attn.attention %q, %k, %k mask [#attn.causal] {tiling = #attn.tiling<block_q = 8, block_kv = 256, kv_splits = 4>} : tensor<1x2x1x16xbf16>, tensor<1x1x4096x16xbf16>, tensor<1x1x4096x16xbf16> -> tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>
+  return %o, %l : tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>
+}

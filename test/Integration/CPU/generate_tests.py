@@ -153,6 +153,19 @@ for dtype in ["f16", "bf16"]:
               mask=["#attn.causal"], score=["#attn.softcap<5.0>"], lse=True)
 precision.write()
 
+# --- Split-KV ----------------------------------------------------------------
+split = File("split_kv.mlir", "Split-KV: a row's key tiles shared among parallel tasks, merged by LSE.")
+splits = "{tiling = #attn.tiling<block_q = 8, block_kv = 16, kv_splits = 4>}"
+attention(split, "decode_split", 2, 4, 2, 1, 255, 32, 32, mask=["#attn.causal"], lse=True, attrs=splits)
+attention(split, "decode_split_bf16", 1, 8, 1, 3, 200, 64, 64, dtype="bf16", mask=["#attn.causal"], lse=True, attrs=splits)
+attention(split, "split_window_empty_chunks", 1, 2, 1, 17, 113, 16, 16,
+          mask=["#attn.window<left = 20, right = 0>"], lse=True, attrs=splits)
+attention(split, "split_fully_masked_rows", 1, 2, 1, 40, 12, 16, 16, mask=["#attn.causal"], lse=True, attrs=splits)
+attention(split, "split_no_lse_softcap", 1, 2, 2, 5, 100, 16, 8, score=["#attn.softcap<3.0>"], attrs=splits)
+attention(split, "split_ignored_with_sink", 1, 2, 1, 4, 64, 16, 16, mask=["#attn.causal"], lse=True,
+          operands=" sink(%sink)", extra_types=[ty([2], "f32")], extra_args=[("sink", ty([2], "f32"))], attrs=splits)
+split.write()
+
 # --- Score modifiers, normalisers, regions ---------------------------------
 mods = File("modifiers.mlir", "Score modifiers, normalisers, hook regions and fully masked rows.")
 attention(mods, "softcap", 1, 2, 1, 33, 33, 16, 16, mask=["#attn.causal"], score=["#attn.softcap<2.0>"], lse=True,

@@ -120,10 +120,12 @@ BlockIndicesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 int64_t blockQ, int64_t blockKv) {
-  if (failed(checkAtLeast(emitError, "tiling block_q", blockQ, 1)))
+                                 int64_t blockQ, int64_t blockKv,
+                                 int64_t kvSplits) {
+  if (failed(checkAtLeast(emitError, "tiling block_q", blockQ, 1)) ||
+      failed(checkAtLeast(emitError, "tiling block_kv", blockKv, 1)))
     return failure();
-  return checkAtLeast(emitError, "tiling block_kv", blockKv, 1);
+  return checkAtLeast(emitError, "tiling kv_splits", kvSplits, 1);
 }
 
 static LogicalResult

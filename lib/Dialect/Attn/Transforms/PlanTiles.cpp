@@ -67,7 +67,14 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
     bestQ = 8;
     bestKv = 16;
   }
-  return TilingAttr::get(op.getContext(), bestQ, bestKv);
+  // Split-KV: when the rows alone cannot keep every core busy twice over,
+  // split each row's key tiles (at least four per split) among more tasks.
+  int64_t tasks = batch * heads * ((queryLength + bestQ - 1) / bestQ);
+  int64_t keyTiles = (keyLength + bestKv - 1) / bestKv;
+  int64_t splits = 1;
+  while (tasks * splits < 2 * target.cores && keyTiles / (splits * 2) >= 4)
+    splits *= 2;
+  return TilingAttr::get(op.getContext(), bestQ, bestKv, splits);
 }
 
 namespace mlir::attn {

@@ -180,6 +180,50 @@ static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
       .front();
 }
 
+/// The exact softmax over all of a row's keys from the S partial results of
+/// split-KV: attn.merge lse of the splits' outputs and LSEs.
+static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
+                                      Value partialOut, Value partialLse,
+                                      int64_t kvSplits) {
+  auto slice = [&](Value source, int64_t split) {
+    auto type = cast<RankedTensorType>(source.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), l.b.getIndexAttr(0));
+    offsets[0] = l.b.getIndexAttr(split);
+    SmallVector<OpFoldResult> sizes = l.sizes(source);
+    sizes[0] = l.b.getIndexAttr(1);
+    auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                           type.getElementType());
+    return tensor::ExtractSliceOp::create(
+               l.b, l.loc, sliceType, source, offsets, sizes,
+               SmallVector<OpFoldResult>(type.getRank(), l.b.getIndexAttr(1)))
+        .getResult();
+  };
+  SmallVector<Value> outs, lses;
+  for (int64_t split = 0; split < kvSplits; ++split) {
+    outs.push_back(slice(partialOut, split));
+    lses.push_back(slice(partialLse, split));
+  }
+  Type outType = outs.front().getType(), lseType = lses.front().getType();
+  SmallVector<Type> resultTypes = {outType};
+  if (op.getLse())
+    resultTypes.push_back(lseType);
+  auto merge = MergeOp::create(l.b, l.loc, resultTypes, outs, lses,
+                               MergeKindAttr::get(l.b.getContext(),
+                                                  MergeKind::Lse));
+  Value out = merge.getResult();
+  Type elementType = op.getOutput().getType().getElementType();
+  if (!elementType.isF32())
+    out = l.generic({out}, {l.empty(l.sizes(out), elementType)},
+                    {{0, 1, 2, 3}, {0, 1, 2, 3}}, 4, parallel(4),
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, loc, Lowering{b, loc}.fromF32(args[0],
+                                                           elementType));
+                    })
+              .front();
+  return {out, op.getLse() ? merge.getLse() : Value()};
+}
+
 struct TileAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -189,7 +233,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
     Lowering l{rewriter, loc};
     Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
     TilingAttr tiling = op.getTiling().value_or(
-        TilingAttr::get(op.getContext(), 64, 64));
+        TilingAttr::get(op.getContext(), 64, 64, /*kvSplits=*/1));
     int64_t blockQ = tiling.getBlockQ(), blockKv = tiling.getBlockKv();
 
     Value batch = l.materialize(l.size(query, 0));
@@ -229,18 +273,34 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                                !op.getMaskMod().empty(), shape, blockQ,
                                blockKv));
 
-    Type outElementType = op.getOutput().getType().getElementType();
+    // Split-KV: S tasks per row share its key tiles and leave normalised
+    // partial outputs and LSEs, merged below. A sink or a sigmoid would not
+    // merge by LSE, so they never split.
+    bool isSoftmax = !isa<SigmoidAttr>(op.getNormalizerOrDefault());
+    int64_t kvSplits =
+        isSoftmax && !op.getSink() ? tiling.getKvSplits() : int64_t(1);
+    bool splitKv = kvSplits > 1;
+
+    Type finalElementType = op.getOutput().getType().getElementType();
+    Type outElementType = splitKv ? l.f32() : finalElementType;
     SmallVector<OpFoldResult> outSizes = {l.size(query, 0), l.size(query, 1),
                                           l.size(query, 2), valueDim};
+    SmallVector<OpFoldResult> lseSizes = {l.size(query, 0), l.size(query, 1),
+                                          l.size(query, 2)};
+    if (splitKv) {
+      outSizes.insert(outSizes.begin(), rewriter.getIndexAttr(kvSplits));
+      lseSizes.insert(lseSizes.begin(), rewriter.getIndexAttr(kvSplits));
+    }
+    bool writesLse = op.getLse() || splitKv;
     SmallVector<Value> outputs = {l.empty(outSizes, outElementType)};
-    if (op.getLse())
-      outputs.push_back(l.empty(
-          {l.size(query, 0), l.size(query, 1), l.size(query, 2)}, l.f32()));
+    if (writesLse)
+      outputs.push_back(l.empty(lseSizes, l.f32()));
 
-    auto forall = scf::ForallOp::create(
-        rewriter, loc,
-        ArrayRef<OpFoldResult>{batch, numQueryHeads, numQueryTiles}, outputs,
-        std::nullopt);
+    SmallVector<OpFoldResult> bounds = {batch, numQueryHeads, numQueryTiles};
+    if (splitKv)
+      bounds.push_back(rewriter.getIndexAttr(kvSplits));
+    auto forall =
+        scf::ForallOp::create(rewriter, loc, bounds, outputs, std::nullopt);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(forall.getBody());
@@ -269,6 +329,22 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         end = entry(1);
         fullFirst = entry(2);
         fullEnd = entry(3);
+      }
+      if (splitKv) {
+        // Task s takes the s-th chunk of [first, end).
+        Value split = forall.getInductionVar(3);
+        Value chunk = arith::CeilDivUIOp::create(
+            rewriter, loc, arith::SubIOp::create(rewriter, loc, end, first),
+            l.index(kvSplits));
+        Value chunkFirst = arith::MinUIOp::create(
+            rewriter, loc, end,
+            arith::AddIOp::create(
+                rewriter, loc, first,
+                arith::MulIOp::create(rewriter, loc, split, chunk)));
+        end = arith::MinUIOp::create(
+            rewriter, loc, end,
+            arith::AddIOp::create(rewriter, loc, chunkFirst, chunk));
+        first = chunkFirst;
       }
 
       AttentionPoint tensors;
@@ -529,7 +605,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
             });
       }
       Value lseTile;
-      if (op.getLse())
+      if (writesLse)
         lseTile = mapRows(
             l, {rowSum, rowMax}, {}, rowSum, l.f32(),
             [&](OpBuilder &b2, Location l2, ValueRange args) {
@@ -543,25 +619,34 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                   .getResult();
             });
 
-      // Write this tile's rows of the results.
+      // Write this tile's rows of the results (of this split's partials).
       rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      SmallVector<OpFoldResult> one(4, rewriter.getIndexAttr(1));
+      OpFoldResult unit = rewriter.getIndexAttr(1);
+      SmallVector<OpFoldResult> outOffsets = {b, h, firstRow,
+                                              rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> outTileSizes = {unit, unit, rows, valueDim};
+      SmallVector<OpFoldResult> lseOffsets = {b, h, firstRow};
+      SmallVector<OpFoldResult> lseTileSizes = {unit, unit, rows};
+      if (splitKv) {
+        Value split = forall.getInductionVar(3);
+        outOffsets.insert(outOffsets.begin(), split);
+        outTileSizes.insert(outTileSizes.begin(), unit);
+        lseOffsets.insert(lseOffsets.begin(), split);
+        lseTileSizes.insert(lseTileSizes.begin(), unit);
+      }
       tensor::ParallelInsertSliceOp::create(
-          rewriter, loc, outTile, forall.getRegionIterArgs()[0],
-          ArrayRef<OpFoldResult>{b, h, firstRow, rewriter.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1), rows, valueDim},
-          one);
+          rewriter, loc, outTile, forall.getRegionIterArgs()[0], outOffsets,
+          outTileSizes, SmallVector<OpFoldResult>(outOffsets.size(), unit));
       if (lseTile)
         tensor::ParallelInsertSliceOp::create(
-            rewriter, loc, lseTile, forall.getRegionIterArgs()[1],
-            ArrayRef<OpFoldResult>{b, h, firstRow},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                   rewriter.getIndexAttr(1), rows},
-            ArrayRef<OpFoldResult>(one).take_front(3));
+            rewriter, loc, lseTile, forall.getRegionIterArgs()[1], lseOffsets,
+            lseTileSizes, SmallVector<OpFoldResult>(lseOffsets.size(), unit));
     }
     SmallVector<Value> results = {forall.getResult(0)};
     results.push_back(op.getLse() ? forall.getResult(1) : Value());
+    if (splitKv)
+      results = mergeSplits(l, op, forall.getResult(0), forall.getResult(1),
+                            kvSplits);
     rewriter.replaceOp(op, results);
     return success();
   }

@@ -235,9 +235,13 @@ def Attn_TilingAttr : Attn_Attr<"Tiling", "tiling"> {
   let description = [{
     Set by `attn-plan-tiles` (or by hand): the flash lowering processes
     `block_q` query rows against `block_kv` keys at a time, carrying the
-    running max, sum and accumulator of each row across key tiles.
+    running max, sum and accumulator of each row across key tiles. With
+    `kv_splits = S > 1` (split-KV, for short queries against long caches)
+    each row's key tiles are divided among S parallel tasks whose partial
+    results are merged by their log-sum-exp.
   }];
-  let parameters = (ins "int64_t":$block_q, "int64_t":$block_kv);
+  let parameters = (ins "int64_t":$block_q, "int64_t":$block_kv,
+                        DefaultValuedParameter<"int64_t", "1">:$kv_splits);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
