@@ -105,6 +105,16 @@ static Value mapRows(Lowering &l, ValueRange inputs, ValueRange rowInputs,
       .front();
 }
 
+/// The shift of a row's exponentials: its running max, or 0 while the row
+/// has seen no key (so that no -inf - -inf is ever computed).
+static Value safeShift(OpBuilder &b, Location loc, Value rowMax) {
+  Value negInf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(kNegInf));
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                      rowMax, negInf);
+  return arith::SelectOp::create(b, loc, empty, zero, rowMax);
+}
+
 /// acc + x * y, allowed to become one FMA and to be reassociated: the tile
 /// loops are then vectorised by LLVM (reductions included).
 static Value fusedMultiplyAdd(OpBuilder &b, Location loc, Value acc, Value x,
@@ -450,13 +460,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 
             // Online softmax. Every carried tensor is updated in place, so
             // that the loop allocates nothing per key tile.
-            auto safe = [](OpBuilder &b2, Location l2, Value m) {
-              Lowering in{b2, l2};
-              Value empty = arith::CmpFOp::create(
-                  b2, l2, arith::CmpFPredicate::OEQ, m, in.f32(kNegInf));
-              return arith::SelectOp::create(b2, l2, empty, in.f32(0.0), m)
-                  .getResult();
-            };
+            auto safe = safeShift;
             Value tileMax =
                 f.generic({modified}, {f.filled(rowSizes, kNegInf)},
                           {{0, 1}, {0}}, 2, parallelThenReduction(2),
@@ -586,11 +590,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
               Lowering in{b2, l2};
               Value denom = args[1];
               if (sink) {
-                Value m = args[2];
-                Value empty = arith::CmpFOp::create(
-                    b2, l2, arith::CmpFPredicate::OEQ, m, in.f32(kNegInf));
-                Value shift =
-                    arith::SelectOp::create(b2, l2, empty, in.f32(0.0), m);
+                Value shift = safeShift(b2, l2, args[2]);
                 denom = arith::AddFOp::create(
                     b2, l2, denom,
                     math::ExpOp::create(
@@ -609,11 +609,7 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         lseTile = mapRows(
             l, {rowSum, rowMax}, {}, rowSum, l.f32(),
             [&](OpBuilder &b2, Location l2, ValueRange args) {
-              Lowering in{b2, l2};
-              Value empty = arith::CmpFOp::create(
-                  b2, l2, arith::CmpFPredicate::OEQ, args[1], in.f32(kNegInf));
-              Value shift =
-                  arith::SelectOp::create(b2, l2, empty, in.f32(0.0), args[1]);
+              Value shift = safeShift(b2, l2, args[1]);
               return arith::AddFOp::create(
                          b2, l2, shift, math::LogOp::create(b2, l2, args[0]))
                   .getResult();
