@@ -12,6 +12,8 @@
 // INVALID: attn-compile: error: '{{.*}}invalid.mlir' does not parse or verify
 // RUN: not attn-compile %s -o %t/missing-dir/lib.so 2>&1 | FileCheck %s --check-prefix=DIR
 // DIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}
+// RUN: not attn-compile %s -o %t/lib.so --path=fast 2>&1 | FileCheck %s --check-prefix=PATH
+// PATH: attn-compile: error: --path must be 'reference' or 'flash', not 'fast'
 // RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
 

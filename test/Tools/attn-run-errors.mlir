@@ -32,6 +32,8 @@
 // INVALID: attn-run: error: '{{.*}}invalid.mlir' does not parse or verify
 // RUN: not attn-run %t/none.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: attn-run: error: cannot open input file '{{.*}}none.mlir': No such file or directory
+// RUN: not attn-run %s --function=single --path=fast 2>&1 | FileCheck %s --check-prefix=PATH
+// PATH: attn-run: error: --path must be 'reference' or 'flash', not 'fast'
 // No output directory appears for a failed run.
 // RUN: not ls %t/o1
 

@@ -282,3 +282,6 @@ func.func @dynamic(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>) -> tensor<1
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32> -> tensor<1x1x?x8xf32>
   return %o : tensor<1x1x?x8xf32>
 }
+
+// RUN: not attn-opt %s --attn-print-block-map='block-q=0' -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: attn-print-block-map needs positive tile sizes, got block-q=0 block-kv=64

@@ -841,3 +841,8 @@ func.func private @tiling_block_q() -> () attributes {m = #attn.tiling<block_q =
 
 // expected-error @+1 {{tiling block_kv must be positive, but got -1}}
 func.func private @tiling_block_kv() -> () attributes {m = #attn.tiling<block_q = 64, block_kv = -1>}
+
+// -----
+
+// expected-error @+1 {{tiling kv_splits must be positive, but got 0}}
+func.func private @tiling_kv_splits() -> () attributes {m = #attn.tiling<block_q = 64, block_kv = 64, kv_splits = 0>}

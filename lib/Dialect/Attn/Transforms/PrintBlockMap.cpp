@@ -37,7 +37,8 @@ struct AttnPrintBlockMapPass
     if (blockQ < 1 || blockKv < 1) {
       getOperation()->emitError()
           << "attn-print-block-map needs positive tile sizes, got block-q="
-          << blockQ << " block-kv=" << blockKv;
+          << static_cast<int64_t>(blockQ) << " block-kv="
+          << static_cast<int64_t>(blockKv);
       return signalPassFailure();
     }
     getOperation()->walk([&](AttentionOp op) {
