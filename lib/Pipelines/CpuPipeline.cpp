@@ -161,7 +161,8 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
 
 void mlir::attn::registerAttnCpuPipelineDependencies(
     DialectRegistry &registry) {
-  registry.insert<affine::AffineDialect, arith::ArithDialect,
+  registry.insert<attn::AttnDialect, affine::AffineDialect,
+                  arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect,
                   LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
@@ -173,6 +174,18 @@ void mlir::attn::registerAttnCpuPipelineDependencies(
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+LogicalResult mlir::attn::setCpuPipelineOptions(AttnCpuPipelineOptions &options,
+                                                StringRef path, bool threads,
+                                                std::string &error) {
+  if (path != "reference" && path != "flash") {
+    error = "--path must be 'reference' or 'flash', not '" + path.str() + "'";
+    return failure();
+  }
+  options.flash = path == "flash";
+  options.threads = threads;
+  return success();
 }
 
 void mlir::attn::registerAttnPipelines() {

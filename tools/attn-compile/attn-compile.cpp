@@ -108,24 +108,21 @@ int main(int argc, char **argv) {
   if (target != "cpu")
     return fail("target '" + target +
                 "' is not supported: this build compiles for 'cpu' only");
-  if (path != "reference" && path != "flash")
-    return fail("--path must be 'reference' or 'flash', not '" + path + "'");
+  std::string error;
   AttnCpuPipelineOptions pipelineOptions;
-  pipelineOptions.flash = path == "flash";
-  pipelineOptions.threads = threads;
+  if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
+    return fail(error);
   bool usesOpenMP = pipelineOptions.flash && pipelineOptions.threads;
   StringRef extension = llvm::sys::path::extension(outputFile);
   if (extension != ".so" && extension != ".o")
     return fail("output '" + outputFile + "' must end in .so or .o");
 
   DialectRegistry registry;
-  registry.insert<AttnDialect>();
   registerAttnCpuPipelineDependencies(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   printDiagnosticsOnOneLine(context);
-  std::string error;
   FailureOr<SourceModule> source =
       loadSourceModule(inputFile, sourceMgr, context, error);
   if (failed(source))

@@ -125,7 +125,6 @@ int main(int argc, char **argv) {
                               "attn-run: run an attn function on the CPU\n");
 
   DialectRegistry registry;
-  registry.insert<AttnDialect>();
   registerAttnCpuPipelineDependencies(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
@@ -261,12 +260,10 @@ int main(int argc, char **argv) {
     results.push_back(std::move(result));
   }
 
-  if (path != "reference" && path != "flash")
-    return fail("--path must be 'reference' or 'flash', not '" + path + "'");
-  AttnCpuPipelineOptions pipelineOptions;
-  pipelineOptions.flash = path == "flash";
-  pipelineOptions.threads = threads;
   std::string error;
+  AttnCpuPipelineOptions pipelineOptions;
+  if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
+    return fail(error);
   FailureOr<std::unique_ptr<JitFunction>> jit =
       JitFunction::compile(*module, name, pipelineOptions, error);
   if (failed(jit))

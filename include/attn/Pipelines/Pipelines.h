@@ -4,6 +4,9 @@
 #define ATTN_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
 
 namespace mlir {
 class DialectRegistry;
@@ -32,6 +35,12 @@ void buildAttnCpuPipeline(OpPassManager &pm,
 
 /// Dialects and external interface models the CPU pipeline creates or needs.
 void registerAttnCpuPipelineDependencies(DialectRegistry &registry);
+
+/// Sets `options` from the tools' `--path` (`flash` or `reference`) and
+/// `--omp` flags; `error` names a bad path.
+LogicalResult setCpuPipelineOptions(AttnCpuPipelineOptions &options,
+                                    StringRef path, bool threads,
+                                    std::string &error);
 
 /// Registers --attn-cpu-pipeline.
 void registerAttnPipelines();
