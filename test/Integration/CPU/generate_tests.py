@@ -246,10 +246,14 @@ ops.add("merge_is_union_softmax",
          f"%b, %lb = attn.attention %q, %k, %v mask [#attn.causal, #attn.not<#attn.window<left = 4, right = 0>>] : {ty([1, 2, 20, 8], 'f32')}, {ty([1, 2, 20, 8], 'f32')}, {ty([1, 2, 20, 8], 'f32')} -> {ty([1, 2, 20, 8], 'f32')}, {ty([1, 2, 20], 'f32')}",
          f"%m = attn.merge lse (%a, %la), (%b, %lb) : {ty([1, 2, 20, 8], 'f32')}, {ty([1, 2, 20], 'f32')} -> {ty([1, 2, 20, 8], 'f32')}"],
         [("%m", ty([1, 2, 20, 8], "f32"))])
+# Normalising divides by phi(q) . sum phi(k), which only non-negative
+# feature maps keep away from zero; identity (which can cancel to ~0 and
+# make the result arbitrarily ill-conditioned) runs unnormalised.
 for feature in ["identity", "relu", "elu_plus_one", "exp", "sigmoid"]:
     qq, kk = ty([1, 4, 29, 8], "f32"), ty([1, 2, 29, 8], "f32")
+    normalize = "" if feature == "identity" else " normalize"
     ops.add(f"linear_{feature}", [("q", qq), ("k", kk), ("v", kk)],
-            [f"%o = attn.linear_attention %q, %k, %v feature {feature} causal normalize : {qq}, {kk}, {kk} -> {qq}"],
+            [f"%o = attn.linear_attention %q, %k, %v feature {feature} causal{normalize} : {qq}, {kk}, {kk} -> {qq}"],
             [("%o", qq)])
 qq, kk, a = ty([1, 4, 13, 8], "f32"), ty([1, 2, 31, 8], "f32"), ty([1, 4, 31], "f32")
 ops.add("linear_noncausal_lq_ne_lkv", [("q", qq), ("k", kk), ("v", kk)],

@@ -90,7 +90,7 @@ func.func @merge_is_union_softmax(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8x
 // RUN: attn-run %s --function=linear_identity --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=linear_identity --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @linear_identity(%q: tensor<1x4x29x8xf32>, %k: tensor<1x2x29x8xf32>, %v: tensor<1x2x29x8xf32>) -> (tensor<1x4x29x8xf32>) {
-  %o = attn.linear_attention %q, %k, %v feature identity causal normalize : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
+  %o = attn.linear_attention %q, %k, %v feature identity causal : tensor<1x4x29x8xf32>, tensor<1x2x29x8xf32>, tensor<1x2x29x8xf32> -> tensor<1x4x29x8xf32>
   return %o : tensor<1x4x29x8xf32>
 }
 
