@@ -113,6 +113,22 @@ Value Lowering::weightedSum(Value weights, Value values,
       .front();
 }
 
+OpFoldResult Lowering::groupSize(OpFoldResult queryHeads,
+                                 OpFoldResult kvHeads) {
+  std::optional<int64_t> hq = getConstantIntValue(queryHeads),
+                         hkv = getConstantIntValue(kvHeads);
+  if (hq && hkv)
+    return b.getIndexAttr(*hq / *hkv);
+  return arith::DivUIOp::create(b, loc, materialize(queryHeads),
+                                materialize(kvHeads))
+      .getResult();
+}
+
+Value Lowering::indexToF32(Value index) {
+  Value asInt = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), index);
+  return arith::UIToFPOp::create(b, loc, f32(), asInt);
+}
+
 Value Lowering::loopIndex(unsigned dim) {
   return linalg::IndexOp::create(b, loc, dim);
 }

@@ -49,6 +49,11 @@ struct Lowering {
   Value weightedSum(Value weights, Value values,
                     ArrayRef<OpFoldResult> outSizes);
 
+  /// Query heads per key/value head, Hq / Hkv (a constant when both are).
+  OpFoldResult groupSize(OpFoldResult queryHeads, OpFoldResult kvHeads);
+  /// A non-negative index as f32.
+  Value indexToF32(Value index);
+
   /// A loop-index value inside a generic body.
   Value loopIndex(unsigned dim);
 

@@ -74,14 +74,7 @@ static GroupedShape getGroupedShape(Lowering &l, Value query, Value key,
   shape.batch = l.size(query, 0);
   shape.kvHeads = l.size(key, 1);
   OpFoldResult queryHeads = l.size(query, 1);
-  std::optional<int64_t> hq = getConstantIntValue(queryHeads),
-                         hkv = getConstantIntValue(shape.kvHeads);
-  if (hq && hkv)
-    shape.group = l.b.getIndexAttr(*hq / *hkv);
-  else
-    shape.group = arith::DivUIOp::create(l.b, l.loc, l.materialize(queryHeads),
-                                         l.materialize(shape.kvHeads))
-                      .getResult();
+  shape.group = l.groupSize(queryHeads, shape.kvHeads);
   shape.queryLength = l.size(query, 2);
   shape.keyLength = l.size(key, 2);
   shape.valueDim = l.size(value, 3);
@@ -436,10 +429,7 @@ struct LowerBlockScores : OpRewritePattern<BlockScoresOp> {
                    });
                Value rowCount = arith::SubIOp::create(b, loc, last, first);
                Value count = arith::MulIOp::create(b, loc, rowCount, group);
-               Value countF = arith::UIToFPOp::create(
-                   b, loc, in.f32(),
-                   arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
-                                                count));
+               Value countF = in.indexToF32(count);
                Value mean =
                    arith::DivFOp::create(b, loc, heads.getResult(0), countF);
                linalg::YieldOp::create(

@@ -65,16 +65,7 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     OpFoldResult batch = l.size(query, 0), kvHeads = l.size(key, 1),
                  queryLength = l.size(query, 2), keyLength = l.size(key, 2),
                  headDim = l.size(query, 3), valueDim = l.size(value, 3);
-    OpFoldResult group;
-    std::optional<int64_t> hq = getConstantIntValue(l.size(query, 1)),
-                           hkv = getConstantIntValue(kvHeads);
-    if (hq && hkv)
-      group = rewriter.getIndexAttr(*hq / *hkv);
-    else
-      group = arith::DivUIOp::create(rewriter, op.getLoc(),
-                                     l.materialize(l.size(query, 1)),
-                                     l.materialize(kvHeads))
-                  .getResult();
+    OpFoldResult group = l.groupSize(l.size(query, 1), kvHeads);
     FeatureMap feature = op.getFeature();
 
     auto mapFeature = [&](Value tensor, SmallVector<OpFoldResult> sizes) {

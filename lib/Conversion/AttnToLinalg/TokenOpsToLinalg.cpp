@@ -99,11 +99,8 @@ struct LowerCompress : OpRewritePattern<CompressOp> {
                Value value = loop.getResult(0);
                if (reduce == ReduceKind::Mean) {
                  Value count = arith::SubIOp::create(b, loc, last, first);
-                 Value countF = arith::UIToFPOp::create(
-                     b, loc, in.f32(),
-                     arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
-                                                  count));
-                 value = arith::DivFOp::create(b, loc, value, countF);
+                 value = arith::DivFOp::create(b, loc, value,
+                                               in.indexToF32(count));
                }
                linalg::YieldOp::create(b, loc,
                                        in.fromF32(value, elementType));
