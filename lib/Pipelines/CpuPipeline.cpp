@@ -5,6 +5,7 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/CpuTarget.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -15,9 +16,11 @@
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
-#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -32,14 +35,17 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
-#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -69,8 +75,9 @@ struct InlineAllocaFreeScope : OpRewritePattern<memref::AllocaScopeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::AllocaScopeOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op->walk([](memref::AllocaOp) { return WalkResult::interrupt(); })
-            .wasInterrupted())
+    if (op->walk([](memref::AllocaOp) {
+            return WalkResult::interrupt();
+          }).wasInterrupted())
       return rewriter.notifyMatchFailure(op, "scopes stack allocations");
     Block *body = &op.getBodyRegion().front();
     auto terminator = cast<memref::AllocaScopeReturnOp>(body->getTerminator());
@@ -83,8 +90,7 @@ struct InlineAllocaFreeScope : OpRewritePattern<memref::AllocaScopeOp> {
 };
 
 /// Prepares buffers for loops and LLVM: the two rewrites above.
-struct LowerCopiesPass
-    : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
+struct LowerCopiesPass : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerCopiesPass)
   StringRef getArgument() const final { return "attn-internal-lower-copies"; }
   void getDependentDialects(DialectRegistry &registry) const override {
@@ -97,17 +103,45 @@ struct LowerCopiesPass
       signalPassFailure();
   }
 };
+/// exp is on every score of the flash loop. As a call into libm it keeps
+/// LLVM from vectorising the loop around it; as MLIR's polynomial (a few
+/// FMAs and an exponent bit-shift, within 2 ulp over f32) it vectorises
+/// with the rest.
+struct ApproximateExpPass
+    : PassWrapper<ApproximateExpPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateExpPass)
+  StringRef getArgument() const final {
+    return "attn-internal-approximate-exp";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, math::MathDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    auto isExp = [](StringRef name) {
+      return name == math::ExpOp::getOperationName();
+    };
+    populateMathPolynomialApproximationPatterns(patterns, isExp);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
 } // namespace
 
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {
+  int64_t vectorBits = options.vectorBits > 0
+                           ? int64_t(options.vectorBits)
+                           : CpuTarget::detectHost().vectorBits;
   // attn -> linalg on tensors: attention through the tiled flash form if
   // asked, everything else (and attention otherwise) by the reference
   // lowering.
   pm.addPass(createCanonicalizerPass());
   if (options.flash) {
     pm.addPass(createAttnPlanTilesPass());
-    pm.addPass(createAttnTileAttentionPass());
+    AttnTileAttentionPassOptions tile;
+    tile.vectorBits = vectorBits;
+    pm.addPass(createAttnTileAttentionPass(tile));
   }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -143,11 +177,23 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(std::make_unique<LowerCopiesPass>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  // 2-D transfers (the blocked key transposes) become rows of 1-D ones.
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(transfers));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(std::make_unique<ApproximateExpPass>());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  // Register-block transposes as shuffles: for 16 lanes, the 16x16 network
+  // that maps onto AVX-512's two-source permutes.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorTransposeLowering =
+      vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
+                        : vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -161,19 +207,19 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
 
 void mlir::attn::registerAttnCpuPipelineDependencies(
     DialectRegistry &registry) {
-  registry.insert<attn::AttnDialect, affine::AffineDialect,
-                  arith::ArithDialect,
-                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
-                  func::FuncDialect, linalg::LinalgDialect,
-                  LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
-                  omp::OpenMPDialect,
-                  scf::SCFDialect, tensor::TensorDialect>();
+  registry
+      .insert<attn::AttnDialect, affine::AffineDialect, arith::ArithDialect,
+              bufferization::BufferizationDialect, cf::ControlFlowDialect,
+              func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+              math::MathDialect, memref::MemRefDialect, omp::OpenMPDialect,
+              scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 LogicalResult mlir::attn::setCpuPipelineOptions(AttnCpuPipelineOptions &options,

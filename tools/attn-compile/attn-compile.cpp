@@ -51,19 +51,18 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
 static cl::opt<std::string>
     outputFile("o", cl::desc("Output: a shared library (.so) or object (.o)"),
                cl::Required, cl::cat(category));
-static cl::opt<std::string> target("target",
-                                   cl::desc("Target: cpu (the host)"),
+static cl::opt<std::string> target("target", cl::desc("Target: cpu (the host)"),
                                    cl::init("cpu"), cl::cat(category));
-static cl::opt<std::string> path(
-    "path",
-    cl::desc("Lowering of attention: 'flash' (tiled online softmax, the "
-             "default) or 'reference' (materialised scores)"),
-    cl::init("flash"), cl::cat(category));
-static cl::opt<bool> threads(
-    "omp",
-    cl::desc("Parallelise the flash path with OpenMP (the library then "
-             "links LLVM's libomp)"),
-    cl::init(true), cl::cat(category));
+static cl::opt<std::string>
+    path("path",
+         cl::desc("Lowering of attention: 'flash' (tiled online softmax, the "
+                  "default) or 'reference' (materialised scores)"),
+         cl::init("flash"), cl::cat(category));
+static cl::opt<bool>
+    threads("omp",
+            cl::desc("Parallelise the flash path with OpenMP (the library then "
+                     "links LLVM's libomp)"),
+            cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -157,8 +156,8 @@ int main(int argc, char **argv) {
       return true;
     };
     for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-      if (!addBuffer(argType, cName(names[index], "arg" + std::to_string(index)),
-                     false))
+      if (!addBuffer(argType,
+                     cName(names[index], "arg" + std::to_string(index)), false))
         return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
                     "' is not a ranked tensor");
     for (auto [index, resultType] : llvm::enumerate(type.getResults()))
@@ -183,6 +182,21 @@ int main(int argc, char **argv) {
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
 
+  // Only the attn_* wrappers are the library's interface. The kernels' own
+  // symbols (a function may well be called `main`) must neither be exported
+  // nor bound to a same-named symbol of the program that loads the library.
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    if (function.getName().starts_with("_mlir_ciface_"))
+      function.setVisibility(llvm::GlobalValue::HiddenVisibility);
+    else
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+  }
+  for (llvm::GlobalVariable &global : llvmModule->globals())
+    if (!global.isDeclaration())
+      global.setLinkage(llvm::GlobalValue::InternalLinkage);
+
   // Optimise and emit an object for the host.
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -205,8 +219,7 @@ int main(int argc, char **argv) {
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("attn-compile", scratch))
     return fail("cannot create a scratch directory: " + ec.message());
-  llvm::scope_exit cleanup(
-      [&] { llvm::sys::fs::remove_directories(scratch); });
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(scratch); });
   auto scratchPath = [&](StringRef name) {
     llvm::SmallString<128> path(scratch);
     llvm::sys::path::append(path, name);
@@ -271,21 +284,21 @@ int main(int argc, char **argv) {
   std::string openMPSearch = "-L" + openMPDir,
               openMPRpath = "-Wl,-rpath," + openMPDir;
   if (extension == ".so") {
-    linkArgs = {"-shared", "-o", scratchOutput, kernelObject, wrapperObject,
-                "-lm"};
+    linkArgs = {"-shared",    "-o",          scratchOutput,
+                kernelObject, wrapperObject, "-lm"};
     if (usesOpenMP)
       linkArgs.append({openMPSearch, "-lomp", openMPRpath});
-  }
-  else
-    linkArgs = {"-r", "-nostdlib", "-o", scratchOutput, kernelObject,
-                wrapperObject};
+  } else
+    linkArgs = {"-r",          "-nostdlib",  "-o",
+                scratchOutput, kernelObject, wrapperObject};
   if (failed(runProgram(compiler, linkArgs, error)))
     return fail(error);
 
   // Install both or neither.
   if (std::error_code ec = llvm::sys::fs::copy_file(scratchOutput, outputFile))
     return fail("cannot write '" + outputFile + "': " + ec.message());
-  if (std::error_code ec = llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
+  if (std::error_code ec =
+          llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
     llvm::sys::fs::remove(outputFile);
     return fail("cannot write '" + headerPath + "': " + ec.message());
   }

@@ -25,6 +25,11 @@ struct AttnCpuPipelineOptions
       *this, "threads",
       llvm::cl::desc("Run the flash form's parallel loop on OpenMP threads"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width for the flash form's "
+                     "register-blocked products (0: the host's)"),
+      llvm::cl::init(0)};
 };
 
 /// attn on tensors to the LLVM dialect for the host CPU: the reference (or

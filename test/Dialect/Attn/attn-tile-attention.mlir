@@ -3,6 +3,7 @@
 // row sum and accumulator; the mask is applied only outside the run of full
 // tiles; no buffer of size Lq x Lkv.
 // RUN: attn-opt %s --attn-tile-attention --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-tile-attention="vector-bits=0" --split-input-file | FileCheck %s --check-prefix=NOBLOCK
 
 // Causal, 4 query tiles of 64 against 4 key tiles of 64: query tile t visits
 // key tiles [0, t + 1), of which [0, t) are full.
@@ -49,7 +50,7 @@ func.func @window(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>) -> ten
 // Dynamic lengths: every key tile is visited and masked; without a tiling
 // attribute the tiles are 64 x 64.
 // CHECK-LABEL: func.func @dynamic
-// CHECK-NOT: arith.constant dense
+// CHECK-NOT: tensor<{{[0-9]+}}x4xi64>
 // CHECK: %[[NQ:.*]] = arith.ceildivui %{{.*}}, %c64
 // CHECK: %[[NK:.*]] = arith.ceildivui %{{.*}}, %c64
 // CHECK: scf.forall ({{.*}}) in (%{{.*}}, %{{.*}}, %[[NQ]])
@@ -125,4 +126,39 @@ func.func @selected(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>, %i: 
 func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> (tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>) {
   %o, %l = attn.attention %q, %k, %k mask [#attn.causal] {tiling = #attn.tiling<block_q = 8, block_kv = 256, kv_splits = 4>} : tensor<1x2x1x16xbf16>, tensor<1x1x4096x16xbf16>, tensor<1x1x4096x16xbf16> -> tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>
   return %o, %l : tensor<1x2x1x16xbf16>, tensor<1x2x1xf32>
+}
+
+// -----
+
+// Tiles of full size take the register-blocked products: the key tile is
+// copied row-major (whatever the input's strides) and transposed by 16x16
+// register blocks; then 4 rows x 4 vectors of 16 lanes are accumulated by
+// vector FMAs over the head dim (scores) and over the keys (P V, starting
+// from the accumulator scaled by the row's correction). Partial tiles keep
+// the general loops. Without vector registers (vector-bits=0) there is no
+// register blocking.
+// CHECK-LABEL: func.func @register_blocked
+// CHECK: scf.for
+// CHECK: %[[FULL:.*]] = arith.andi
+// CHECK: scf.if %[[FULL]] -> (tensor<?x?xf32>)
+// CHECK: bufferization.alloc_tensor() copy(%{{.*}}) : tensor<128x64xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<128x64xf32>, vector<16x16xf32>
+// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c4
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-16: vector.fma
+// CHECK: } else {
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: scf.if %[[FULL]] -> (tensor<?x64xf32>)
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c128 step %c1
+// CHECK-COUNT-16: vector.fma
+// NOBLOCK-LABEL: func.func @register_blocked
+// NOBLOCK-NOT: vector.
+// NOBLOCK: return
+func.func @register_blocked(%q: tensor<1x1x200x64xf32>, %k: tensor<1x1x300x64xf32>) -> tensor<1x1x200x64xf32> {
+  %o = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 64, block_kv = 128>} : tensor<1x1x200x64xf32>, tensor<1x1x300x64xf32>, tensor<1x1x300x64xf32> -> tensor<1x1x200x64xf32>
+  return %o : tensor<1x1x200x64xf32>
 }

@@ -142,6 +142,28 @@ attention(shapes, "value_dim_differs", 1, 2, 1, 19, 23, 32, 8, mask=["#attn.caus
 attention(shapes, "odd_head_dim", 1, 3, 1, 21, 21, 13, 7, lse=True)
 shapes.write()
 
+# --- Register-blocked tiles -------------------------------------------------
+blocked = File("register_blocked.mlir", "Tiles of full size through the register-blocked products, beside partial tiles; head dims that are and are not multiples of the vector width.")
+def tiling(bq, bkv):
+    return f"{{tiling = #attn.tiling<block_q = {bq}, block_kv = {bkv}>}}"
+attention(blocked, "dense_full_and_partial", 1, 2, 2, 200, 300, 64, 64, lse=True, attrs=tiling(64, 128))
+attention(blocked, "causal_gqa", 2, 4, 2, 256, 256, 32, 32, mask=["#attn.causal"], lse=True, attrs=tiling(32, 64))
+attention(blocked, "causal_bf16", 1, 2, 1, 160, 160, 64, 64, dtype="bf16", mask=["#attn.causal"], lse=True, attrs=tiling(32, 32))
+attention(blocked, "window_f16_value_dim_differs", 1, 2, 2, 130, 130, 128, 64, dtype="f16",
+          mask=["#attn.window<left = 40, right = 0>"], lse=True, attrs=tiling(16, 32))
+attention(blocked, "softcap_alibi", 1, 2, 2, 128, 128, 16, 16, mask=["#attn.causal"],
+          score=["#attn.alibi", "#attn.softcap<4.0>"], lse=True, attrs=tiling(64, 64))
+attention(blocked, "head_dim_48", 1, 2, 2, 96, 96, 48, 48, lse=True, attrs=tiling(32, 32))
+attention(blocked, "head_dim_40_falls_back", 1, 2, 2, 96, 96, 40, 40, lse=True, attrs=tiling(32, 32))
+attention(blocked, "sigmoid_full_tiles", 1, 2, 2, 64, 64, 32, 32, normalizer="#attn.sigmoid<bias = -2.0>",
+          attrs=tiling(32, 32))
+attention(blocked, "documents_full_tiles", 2, 2, 2, 128, 128, 32, 32,
+          mask=["#attn.document", "#attn.causal"], lse=True,
+          operands=" segments(%qs, %ks)",
+          extra_types=["tensor<2x128xi32>", "tensor<2x128xi32>"],
+          prologue=seg("qs", 128, 3) + seg("ks", 128, 3), attrs=tiling(32, 32))
+blocked.write()
+
 # --- Precision --------------------------------------------------------------
 precision = File("precision.mlir", "f16 and bf16 inputs: the error is at most twice that of the naive same-precision computation.")
 for dtype in ["f16", "bf16"]:

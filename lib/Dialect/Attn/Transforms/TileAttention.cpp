@@ -3,7 +3,7 @@
 //   forall (b, h, query tile t) {
 //     m = -inf, l = 0, acc = 0                       (per row, f32)
 //     for key tile u in [first(t), last(t)] {        (block-map bounds)
-//       s = scale * Q_t K_u^T, modifiers, mask       (mask skipped on full tiles)
+//       s = scale * Q_t K_u^T, modifiers, mask   (no mask on full tiles)
 //       m' = max(m, rowmax s);  c = exp(m - m')
 //       p = exp(s - m');  l = c l + rowsum p;  acc = c acc + p V_u
 //       m = m'
@@ -16,6 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RegisterBlocking.h"
+
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
@@ -23,6 +25,8 @@
 #include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -58,19 +62,18 @@ static Value buildRangeTable(Lowering &l, const BlockMap &map) {
       ++fullEnd;
     table.append({first, end, fullFirst, fullEnd});
   }
-  auto type = RankedTensorType::get({map.getNumQueryTiles(), 4},
-                                    l.b.getI64Type());
-  return arith::ConstantOp::create(l.b, l.loc,
-                                   DenseElementsAttr::get(type,
-                                                          ArrayRef(table)));
+  auto type =
+      RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
+  return arith::ConstantOp::create(
+      l.b, l.loc, DenseElementsAttr::get(type, ArrayRef(table)));
 }
 
 /// A 2-D slice [rows, cols] of a rank-4 tensor at (i0, i1, off2, 0).
 static Value slice2d(Lowering &l, Value source, Value i0, Value i1,
                      Value offset, Value size, OpFoldResult width) {
   auto type = cast<RankedTensorType>(source.getType());
-  auto sliceType = RankedTensorType::get(
-      {kDyn, type.getDimSize(3)}, type.getElementType());
+  auto sliceType =
+      RankedTensorType::get({kDyn, type.getDimSize(3)}, type.getElementType());
   SmallVector<OpFoldResult> offsets = {i0, i1, offset, l.b.getIndexAttr(0)};
   SmallVector<OpFoldResult> sizes = {l.b.getIndexAttr(1), l.b.getIndexAttr(1),
                                      size, width};
@@ -88,14 +91,15 @@ static Value mapRows(Lowering &l, ValueRange inputs, ValueRange rowInputs,
                      function_ref<Value(OpBuilder &, Location, ValueRange)> fn,
                      Value destination = {}) {
   unsigned rank = cast<RankedTensorType>(like.getType()).getRank();
-  SmallVector<unsigned> all = rank == 2 ? SmallVector<unsigned>{0, 1}
-                                        : SmallVector<unsigned>{0};
+  SmallVector<unsigned> all =
+      rank == 2 ? SmallVector<unsigned>{0, 1} : SmallVector<unsigned>{0};
   SmallVector<SmallVector<unsigned>> maps(inputs.size(), all);
   maps.append(rowInputs.size(), {0});
   maps.push_back(all);
   SmallVector<Value> operands(inputs);
   llvm::append_range(operands, rowInputs);
-  Value output = destination ? destination : l.empty(l.sizes(like), elementType);
+  Value output =
+      destination ? destination : l.empty(l.sizes(like), elementType);
   return l
       .generic(operands, {output}, maps, rank, parallel(rank),
                [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -110,8 +114,8 @@ static Value mapRows(Lowering &l, ValueRange inputs, ValueRange rowInputs,
 static Value safeShift(OpBuilder &b, Location loc, Value rowMax) {
   Value negInf = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(kNegInf));
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
-  Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                      rowMax, negInf);
+  Value empty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, rowMax, negInf);
   return arith::SelectOp::create(b, loc, empty, zero, rowMax);
 }
 
@@ -133,15 +137,14 @@ static Value toF32Tile(Lowering &l, Value tile, bool transpose) {
   SmallVector<OpFoldResult> sizes = l.sizes(tile);
   if (transpose)
     std::swap(sizes[0], sizes[1]);
-  SmallVector<unsigned> in = transpose ? SmallVector<unsigned>{1, 0}
-                                       : SmallVector<unsigned>{0, 1};
+  SmallVector<unsigned> in =
+      transpose ? SmallVector<unsigned>{1, 0} : SmallVector<unsigned>{0, 1};
   return l
-      .generic({tile}, {l.empty(sizes, l.f32())}, {in, {0, 1}}, 2,
-               parallel(2),
-               [&](OpBuilder &b, Location loc, ValueRange args) {
-                 linalg::YieldOp::create(b, loc,
-                                         Lowering{b, loc}.toF32(args[0]));
-               })
+      .generic(
+          {tile}, {l.empty(sizes, l.f32())}, {in, {0, 1}}, 2, parallel(2),
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            linalg::YieldOp::create(b, loc, Lowering{b, loc}.toF32(args[0]));
+          })
       .front();
 }
 
@@ -168,8 +171,9 @@ static Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
                iterators,
                [&](OpBuilder &b, Location loc, ValueRange args) {
                  linalg::YieldOp::create(
-                     b, loc, fusedMultiplyAdd(b, loc, args[2], args[0],
-                                          Lowering{b, loc}.toF32(args[1])));
+                     b, loc,
+                     fusedMultiplyAdd(b, loc, args[2], args[0],
+                                      Lowering{b, loc}.toF32(args[1])));
                })
       .front();
 }
@@ -188,6 +192,44 @@ static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
                      fusedMultiplyAdd(b, loc, args[2], args[0], args[1]));
                })
       .front();
+}
+
+/// `value` as a tensor of the given static shape (or back to dynamic).
+static Value castTo(OpBuilder &b, Location loc, Value value,
+                    ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(value.getType()).getElementType());
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
+/// A row-major f32 copy of a [rows, cols] tile, cast to the static shape:
+/// the register-blocked kernels load its rows as whole vectors, which an
+/// input of unknown strides would turn into element-wise gathers. For f32 it
+/// is an explicit copy, which no canonicalisation folds into a view.
+static Value contiguousF32Tile(Lowering &l, Value tile,
+                               ArrayRef<int64_t> shape) {
+  auto elementType = cast<RankedTensorType>(tile.getType()).getElementType();
+  if (!elementType.isF32())
+    return castTo(l.b, l.loc, toF32Tile(l, tile, false), shape);
+  Value view = castTo(l.b, l.loc, tile, shape);
+  return bufferization::AllocTensorOp::create(
+      l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
+}
+
+/// `fast` on tiles of full size, `general` otherwise: full tiles have static
+/// shapes, which the register-blocked kernels need.
+static Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
+                        function_ref<Value(OpBuilder &, Location)> fast,
+                        function_ref<Value(OpBuilder &, Location)> general) {
+  auto branch = scf::IfOp::create(
+      b, loc, isFull,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl, fast(tb, tl));
+      },
+      [&](OpBuilder &eb, Location el) {
+        scf::YieldOp::create(eb, el, general(eb, el));
+      });
+  return branch.getResult(0);
 }
 
 /// The exact softmax over all of a row's keys from the S partial results of
@@ -217,25 +259,27 @@ static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
   SmallVector<Type> resultTypes = {outType};
   if (op.getLse())
     resultTypes.push_back(lseType);
-  auto merge = MergeOp::create(l.b, l.loc, resultTypes, outs, lses,
-                               MergeKindAttr::get(l.b.getContext(),
-                                                  MergeKind::Lse));
+  auto merge =
+      MergeOp::create(l.b, l.loc, resultTypes, outs, lses,
+                      MergeKindAttr::get(l.b.getContext(), MergeKind::Lse));
   Value out = merge.getResult();
   Type elementType = op.getOutput().getType().getElementType();
   if (!elementType.isF32())
-    out = l.generic({out}, {l.empty(l.sizes(out), elementType)},
-                    {{0, 1, 2, 3}, {0, 1, 2, 3}}, 4, parallel(4),
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      linalg::YieldOp::create(
-                          b, loc, Lowering{b, loc}.fromF32(args[0],
-                                                           elementType));
-                    })
-              .front();
+    out =
+        l.generic({out}, {l.empty(l.sizes(out), elementType)},
+                  {{0, 1, 2, 3}, {0, 1, 2, 3}}, 4, parallel(4),
+                  [&](OpBuilder &b, Location loc, ValueRange args) {
+                    linalg::YieldOp::create(
+                        b, loc, Lowering{b, loc}.fromF32(args[0], elementType));
+                  })
+            .front();
   return {out, op.getLse() ? merge.getLse() : Value()};
 }
 
 struct TileAttention : OpRewritePattern<AttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
+  TileAttention(MLIRContext *context, int64_t vectorLanes)
+      : OpRewritePattern(context), vectorLanes(vectorLanes) {}
+  int64_t vectorLanes;
 
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -253,10 +297,10 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
     Value numKvHeads = l.materialize(l.size(key, 1));
     Value keyLength = l.materialize(l.size(key, 2));
     OpFoldResult valueDim = l.size(value, 3);
-    Value group = arith::DivUIOp::create(rewriter, loc, numQueryHeads,
-                                         numKvHeads);
-    Value numQueryTiles = arith::CeilDivUIOp::create(
-        rewriter, loc, queryLength, l.index(blockQ));
+    Value group =
+        arith::DivUIOp::create(rewriter, loc, numQueryHeads, numKvHeads);
+    Value numQueryTiles =
+        arith::CeilDivUIOp::create(rewriter, loc, queryLength, l.index(blockQ));
     Value numKeyTiles =
         arith::CeilDivUIOp::create(rewriter, loc, keyLength, l.index(blockKv));
     std::optional<double> staticScale = op.getScaleOrDefault();
@@ -264,12 +308,10 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
     if (staticScale) {
       scale = l.f32(*staticScale);
     } else {
-      Value dim = arith::IndexCastOp::create(rewriter, loc,
-                                             rewriter.getI64Type(),
-                                             l.materialize(headDim));
+      Value dim = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(), l.materialize(headDim));
       scale = math::RsqrtOp::create(
-          rewriter, loc,
-          arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
+          rewriter, loc, arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
     }
 
     Value rangeTable;
@@ -277,11 +319,21 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
     // Short query tiles (decode) do not amortise transposing key tiles.
     bool transposeKeys =
         ShapedType::isDynamic(shape.queryLength) || shape.queryLength >= 16;
+    // Register blocks of the two products when the head dims are static
+    // (tiles of full size are then statically shaped).
+    int64_t staticDim = op.getQuery().getType().getDimSize(3);
+    int64_t staticValueDim = op.getValue().getType().getDimSize(3);
+    std::optional<RegisterBlock> scoreBlock, valueBlock;
+    if (transposeKeys && !ShapedType::isDynamic(staticDim) && vectorLanes > 0 &&
+        staticDim % vectorLanes == 0 && blockKv % vectorLanes == 0)
+      scoreBlock = chooseRegisterBlock(blockQ, blockKv, vectorLanes);
+    if (!ShapedType::isDynamic(staticValueDim))
+      valueBlock = chooseRegisterBlock(blockQ, staticValueDim, vectorLanes);
     if (shape.isStatic())
-      rangeTable = buildRangeTable(
-          l, BlockMap::compute(op.getMask().getValue(),
-                               !op.getMaskMod().empty(), shape, blockQ,
-                               blockKv));
+      rangeTable =
+          buildRangeTable(l, BlockMap::compute(op.getMask().getValue(),
+                                               !op.getMaskMod().empty(), shape,
+                                               blockQ, blockKv));
 
     // Split-KV: S tasks per row share its key tiles and leave normalised
     // partial outputs and LSEs, merged below. A sink or a sigmoid would not
@@ -316,13 +368,14 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
       rewriter.setInsertionPointToStart(forall.getBody());
       Value b = forall.getInductionVar(0), h = forall.getInductionVar(1),
             qt = forall.getInductionVar(2);
-      Value firstRow = arith::MulIOp::create(rewriter, loc, qt, l.index(blockQ));
+      Value firstRow =
+          arith::MulIOp::create(rewriter, loc, qt, l.index(blockQ));
       Value rows = arith::MinUIOp::create(
           rewriter, loc, l.index(blockQ),
           arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
       Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
-      Value queryTile = toF32Tile(
-          l, slice2d(l, query, b, h, firstRow, rows, headDim), false);
+      Value queryTile =
+          toF32Tile(l, slice2d(l, query, b, h, firstRow, rows, headDim), false);
 
       // Key-tile bounds and the run of full tiles.
       Value first = l.index(0), end = numKeyTiles, fullFirst = l.index(0),
@@ -375,157 +428,212 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
       // One key tile: returns the updated (max, sum, accumulator).
       auto processTile = [&](OpBuilder &fb, Location fl, Value kt,
                              ValueRange iter) -> SmallVector<Value> {
-            Lowering f{fb, fl};
-            Value firstKey = arith::MulIOp::create(fb, fl, kt, f.index(blockKv));
-            Value cols = arith::MinUIOp::create(
-                fb, fl, f.index(blockKv),
-                arith::SubIOp::create(fb, fl, keyLength, firstKey));
-            Value keyTile = slice2d(f, key, b, kvHead, firstKey, cols, headDim);
-            if (transposeKeys)
-              keyTile = toF32Tile(f, keyTile, /*transpose=*/true);
-            Value valueTile = toF32Tile(
-                f, slice2d(f, value, b, kvHead, firstKey, cols, valueDim),
-                false);
-            SmallVector<OpFoldResult> tileSizes = {rows, cols};
-            Value scores = multiplyQueryKey(f, queryTile, keyTile, tileSizes,
-                                            transposeKeys);
+        Lowering f{fb, fl};
+        Value firstKey = arith::MulIOp::create(fb, fl, kt, f.index(blockKv));
+        Value cols = arith::MinUIOp::create(
+            fb, fl, f.index(blockKv),
+            arith::SubIOp::create(fb, fl, keyLength, firstKey));
+        Value keySlice = slice2d(f, key, b, kvHead, firstKey, cols, headDim);
+        Value keyTile = keySlice;
+        if (transposeKeys && !scoreBlock)
+          keyTile = toF32Tile(f, keySlice, /*transpose=*/true);
+        Value valueSlice =
+            slice2d(f, value, b, kvHead, firstKey, cols, valueDim);
+        Value valueTile = toF32Tile(f, valueSlice, false);
+        SmallVector<OpFoldResult> tileSizes = {rows, cols};
+        // Tiles of full size go through the register-blocked kernels.
+        Value isFullSize;
+        if (scoreBlock || valueBlock)
+          isFullSize = arith::AndIOp::create(
+              fb, fl,
+              arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::eq, rows,
+                                    f.index(blockQ)),
+              arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::eq, cols,
+                                    f.index(blockKv)));
+        auto scoresGeneral = [&](OpBuilder &gb, Location gl) {
+          Lowering g{gb, gl};
+          Value keys = keyTile;
+          if (transposeKeys && scoreBlock)
+            keys = toF32Tile(g, keySlice, /*transpose=*/true);
+          return multiplyQueryKey(g, queryTile, keys, tileSizes, transposeKeys);
+        };
+        Value scores =
+            scoreBlock
+                ? ifFullTile(
+                      fb, fl, isFullSize,
+                      [&](OpBuilder &kb, Location kl) {
+                        // A row-major f32 copy (a vectorised copy
+                        // whatever the input's strides), then the
+                        // transpose by register blocks.
+                        Lowering k{kb, kl};
+                        Value keys = contiguousF32Tile(k, keySlice,
+                                                       {blockKv, staticDim});
+                        FailureOr<Value> transposed =
+                            buildBlockedTranspose(kb, kl, keys, vectorLanes);
+                        Value product = buildRegisterBlockedProduct(
+                            kb, kl,
+                            castTo(kb, kl, queryTile, {blockQ, staticDim}),
+                            *transposed, Value(), Value(), *scoreBlock);
+                        return castTo(kb, kl, product, {kDyn, kDyn});
+                      },
+                      scoresGeneral)
+                : scoresGeneral(fb, fl);
 
-            // Scale, modifiers and, outside the run of full tiles, the mask.
-            auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
-              Lowering m{mb, ml};
-              return m
-                  .generic(
-                      {scores}, {m.empty(tileSizes, m.f32())},
-                      {{0, 1}, {0, 1}}, 2, parallel(2),
-                      [&](OpBuilder &b2, Location l2, ValueRange args) {
-                        Lowering in{b2, l2};
-                        AttentionPoint point = tensors;
-                        point.batch = b;
-                        point.head = h;
-                        point.kvHead = kvHead;
-                        point.row = arith::AddIOp::create(
-                            b2, l2, firstRow, in.loopIndex(0));
-                        point.column = arith::AddIOp::create(
-                            b2, l2, firstKey, in.loopIndex(1));
-                        point.queryLength = queryLength;
-                        point.keyLength = keyLength;
-                        point.numQueryHeads = numQueryHeads;
-                        Value s = arith::MulFOp::create(b2, l2, args[0], scale);
-                        s = buildModifiedScore(b2, l2, op.getScore().getValue(),
-                                               &op.getScoreMod(), s, point);
-                        if (masked) {
-                          Value allowed = buildAllowed(
-                              b2, l2, op.getMask().getValue(),
-                              &op.getMaskMod(), point);
-                          s = arith::SelectOp::create(b2, l2, allowed, s,
-                                                      in.f32(kNegInf));
-                        }
-                        linalg::YieldOp::create(b2, l2, s);
-                      })
-                  .front();
-            };
-            Value isFull = arith::AndIOp::create(
-                fb, fl,
-                arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::uge, kt,
-                                      fullFirst),
-                arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::ult, kt,
-                                      fullEnd));
-            auto branch = scf::IfOp::create(
-                fb, fl, isFull,
-                [&](OpBuilder &tb, Location tl) {
-                  scf::YieldOp::create(tb, tl, modify(tb, tl, false));
-                },
-                [&](OpBuilder &eb, Location el) {
-                  scf::YieldOp::create(eb, el, modify(eb, el, true));
-                });
-            Value modified = branch.getResult(0);
-
-            if (sigmoidBias) {
-              Value probs = mapRows(
-                  f, {modified}, {}, modified, f.f32(),
+        // Scale, modifiers and, outside the run of full tiles, the mask.
+        auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
+          Lowering m{mb, ml};
+          return m
+              .generic(
+                  {scores}, {m.empty(tileSizes, m.f32())}, {{0, 1}, {0, 1}}, 2,
+                  parallel(2),
                   [&](OpBuilder &b2, Location l2, ValueRange args) {
                     Lowering in{b2, l2};
-                    Value shifted = arith::AddFOp::create(
-                        b2, l2, args[0], in.f32(*sigmoidBias));
-                    Value denom = arith::AddFOp::create(
-                        b2, l2, in.f32(1.0),
-                        math::ExpOp::create(
-                            b2, l2, arith::NegFOp::create(b2, l2, shifted)));
-                    return arith::DivFOp::create(b2, l2, in.f32(1.0), denom)
-                        .getResult();
-                  });
-              Value acc = accumulateValues(f, probs, valueTile, iter[2]);
-              return {iter[0], iter[1], acc};
-            }
+                    AttentionPoint point = tensors;
+                    point.batch = b;
+                    point.head = h;
+                    point.kvHead = kvHead;
+                    point.row = arith::AddIOp::create(b2, l2, firstRow,
+                                                      in.loopIndex(0));
+                    point.column = arith::AddIOp::create(b2, l2, firstKey,
+                                                         in.loopIndex(1));
+                    point.queryLength = queryLength;
+                    point.keyLength = keyLength;
+                    point.numQueryHeads = numQueryHeads;
+                    Value s = arith::MulFOp::create(b2, l2, args[0], scale);
+                    s = buildModifiedScore(b2, l2, op.getScore().getValue(),
+                                           &op.getScoreMod(), s, point);
+                    if (masked) {
+                      Value allowed =
+                          buildAllowed(b2, l2, op.getMask().getValue(),
+                                       &op.getMaskMod(), point);
+                      s = arith::SelectOp::create(b2, l2, allowed, s,
+                                                  in.f32(kNegInf));
+                    }
+                    linalg::YieldOp::create(b2, l2, s);
+                  })
+              .front();
+        };
+        Value isFull = arith::AndIOp::create(
+            fb, fl,
+            arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::uge, kt,
+                                  fullFirst),
+            arith::CmpIOp::create(fb, fl, arith::CmpIPredicate::ult, kt,
+                                  fullEnd));
+        auto branch = scf::IfOp::create(
+            fb, fl, isFull,
+            [&](OpBuilder &tb, Location tl) {
+              scf::YieldOp::create(tb, tl, modify(tb, tl, false));
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, modify(eb, el, true));
+            });
+        Value modified = branch.getResult(0);
 
-            // Online softmax. Every carried tensor is updated in place, so
-            // that the loop allocates nothing per key tile.
-            auto safe = safeShift;
-            Value tileMax =
-                f.generic({modified}, {f.filled(rowSizes, kNegInf)},
-                          {{0, 1}, {0}}, 2, parallelThenReduction(2),
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            linalg::YieldOp::create(
-                                b2, l2,
-                                arith::MaximumFOp::create(b2, l2, args[0],
-                                                          args[1])
-                                    .getResult());
-                          })
-                    .front();
-            // c = exp(m - max(m, tile max)), read before m is overwritten.
-            Value correction = mapRows(
-                f, {iter[0], tileMax}, {}, iter[0], f.f32(),
-                [&](OpBuilder &b2, Location l2, ValueRange args) {
-                  Value newMax =
-                      arith::MaximumFOp::create(b2, l2, args[0], args[1]);
-                  Value shifted = arith::SubFOp::create(
-                      b2, l2, args[0], safe(b2, l2, newMax));
-                  return math::ExpOp::create(b2, l2, shifted).getResult();
-                });
-            Value newMax = mapRows(
-                f, {tileMax}, {}, iter[0], f.f32(),
-                [&](OpBuilder &b2, Location l2, ValueRange args) {
-                  return arith::MaximumFOp::create(b2, l2, args[0], args[1])
-                      .getResult();
-                },
-                iter[0]);
-            Value probs = mapRows(
-                f, {}, {newMax}, modified, f.f32(),
-                [&](OpBuilder &b2, Location l2, ValueRange args) {
-                  Value shifted = arith::SubFOp::create(
-                      b2, l2, args[1], safe(b2, l2, args[0]));
-                  return math::ExpOp::create(b2, l2, shifted).getResult();
-                },
-                modified);
-            Value scaledSum = mapRows(
-                f, {correction}, {}, iter[1], f.f32(),
-                [&](OpBuilder &b2, Location l2, ValueRange args) {
-                  return arith::MulFOp::create(b2, l2, args[0], args[1])
-                      .getResult();
-                },
-                iter[1]);
-            auto reassoc = arith::FastMathFlagsAttr::get(
-                fb.getContext(), arith::FastMathFlags::reassoc);
-            Value newSum =
-                f.generic({probs}, {scaledSum}, {{0, 1}, {0}}, 2,
-                          parallelThenReduction(2),
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            linalg::YieldOp::create(
-                                b2, l2,
-                                arith::AddFOp::create(b2, l2, args[0], args[1],
-                                                      reassoc)
-                                    .getResult());
-                          })
-                    .front();
-            Value scaledAcc = mapRows(
-                f, {}, {correction}, iter[2], f.f32(),
-                [&](OpBuilder &b2, Location l2, ValueRange args) {
-                  return arith::MulFOp::create(b2, l2, args[0], args[1])
-                      .getResult();
-                },
-                iter[2]);
-            Value newAcc = accumulateValues(f, probs, valueTile, scaledAcc);
-            return {newMax, newSum, newAcc};
+        if (sigmoidBias) {
+          Value probs = mapRows(
+              f, {modified}, {}, modified, f.f32(),
+              [&](OpBuilder &b2, Location l2, ValueRange args) {
+                Lowering in{b2, l2};
+                Value shifted = arith::AddFOp::create(b2, l2, args[0],
+                                                      in.f32(*sigmoidBias));
+                Value denom = arith::AddFOp::create(
+                    b2, l2, in.f32(1.0),
+                    math::ExpOp::create(
+                        b2, l2, arith::NegFOp::create(b2, l2, shifted)));
+                return arith::DivFOp::create(b2, l2, in.f32(1.0), denom)
+                    .getResult();
+              });
+          Value acc = accumulateValues(f, probs, valueTile, iter[2]);
+          return {iter[0], iter[1], acc};
+        }
+
+        // Online softmax. Every carried tensor is updated in place, so
+        // that the loop allocates nothing per key tile.
+        auto safe = safeShift;
+        Value tileMax =
+            f.generic({modified}, {f.filled(rowSizes, kNegInf)}, {{0, 1}, {0}},
+                      2, parallelThenReduction(2),
+                      [&](OpBuilder &b2, Location l2, ValueRange args) {
+                        linalg::YieldOp::create(
+                            b2, l2,
+                            arith::MaximumFOp::create(b2, l2, args[0], args[1])
+                                .getResult());
+                      })
+                .front();
+        // c = exp(m - max(m, tile max)), read before m is overwritten.
+        Value correction =
+            mapRows(f, {iter[0], tileMax}, {}, iter[0], f.f32(),
+                    [&](OpBuilder &b2, Location l2, ValueRange args) {
+                      Value newMax =
+                          arith::MaximumFOp::create(b2, l2, args[0], args[1]);
+                      Value shifted = arith::SubFOp::create(
+                          b2, l2, args[0], safe(b2, l2, newMax));
+                      return math::ExpOp::create(b2, l2, shifted).getResult();
+                    });
+        Value newMax = mapRows(
+            f, {tileMax}, {}, iter[0], f.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              return arith::MaximumFOp::create(b2, l2, args[0], args[1])
+                  .getResult();
+            },
+            iter[0]);
+        Value probs = mapRows(
+            f, {}, {newMax}, modified, f.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              Value shifted =
+                  arith::SubFOp::create(b2, l2, args[1], safe(b2, l2, args[0]));
+              return math::ExpOp::create(b2, l2, shifted).getResult();
+            },
+            modified);
+        Value scaledSum = mapRows(
+            f, {correction}, {}, iter[1], f.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              return arith::MulFOp::create(b2, l2, args[0], args[1])
+                  .getResult();
+            },
+            iter[1]);
+        auto reassoc = arith::FastMathFlagsAttr::get(
+            fb.getContext(), arith::FastMathFlags::reassoc);
+        Value newSum =
+            f.generic(
+                 {probs}, {scaledSum}, {{0, 1}, {0}}, 2,
+                 parallelThenReduction(2),
+                 [&](OpBuilder &b2, Location l2, ValueRange args) {
+                   linalg::YieldOp::create(
+                       b2, l2,
+                       arith::AddFOp::create(b2, l2, args[0], args[1], reassoc)
+                           .getResult());
+                 })
+                .front();
+        auto accGeneral = [&](OpBuilder &gb, Location gl) {
+          Lowering g{gb, gl};
+          Value scaledAcc = mapRows(
+              g, {}, {correction}, iter[2], g.f32(),
+              [&](OpBuilder &b2, Location l2, ValueRange args) {
+                return arith::MulFOp::create(b2, l2, args[0], args[1])
+                    .getResult();
+              },
+              iter[2]);
+          return accumulateValues(g, probs, valueTile, scaledAcc);
+        };
+        Value newAcc =
+            valueBlock
+                ? ifFullTile(
+                      fb, fl, isFullSize,
+                      [&](OpBuilder &kb, Location kl) {
+                        Lowering g2{kb, kl};
+                        Value product = buildRegisterBlockedProduct(
+                            kb, kl, castTo(kb, kl, probs, {blockQ, blockKv}),
+                            contiguousF32Tile(g2, valueSlice,
+                                              {blockKv, staticValueDim}),
+                            castTo(kb, kl, iter[2], {blockQ, staticValueDim}),
+                            castTo(kb, kl, correction, {blockQ}), *valueBlock);
+                        return tensor::CastOp::create(kb, kl, iter[2].getType(),
+                                                      product);
+                      },
+                      accGeneral)
+                : accGeneral(fb, fl);
+        return {newMax, newSum, newAcc};
       };
 
       // Predicates that read operands are tested per tile at run time: a
@@ -578,11 +686,11 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         sink = tensor::ExtractOp::create(rewriter, loc, sinkOperand, h);
       Value outTile;
       if (sigmoidBias) {
-        outTile = mapRows(l, {acc}, {}, acc, outElementType,
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            return Lowering{b2, l2}.fromF32(args[0],
-                                                            outElementType);
-                          });
+        outTile =
+            mapRows(l, {acc}, {}, acc, outElementType,
+                    [&](OpBuilder &b2, Location l2, ValueRange args) {
+                      return Lowering{b2, l2}.fromF32(args[0], outElementType);
+                    });
       } else {
         outTile = mapRows(
             l, {acc}, {rowSum, rowMax}, acc, outElementType,
@@ -599,21 +707,21 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
               Value positive = arith::CmpFOp::create(
                   b2, l2, arith::CmpFPredicate::OGT, denom, in.f32(0.0));
               Value quotient = arith::DivFOp::create(b2, l2, args[0], denom);
-              Value result = arith::SelectOp::create(b2, l2, positive,
-                                                     quotient, in.f32(0.0));
+              Value result = arith::SelectOp::create(b2, l2, positive, quotient,
+                                                     in.f32(0.0));
               return in.fromF32(result, outElementType);
             });
       }
       Value lseTile;
       if (writesLse)
-        lseTile = mapRows(
-            l, {rowSum, rowMax}, {}, rowSum, l.f32(),
-            [&](OpBuilder &b2, Location l2, ValueRange args) {
-              Value shift = safeShift(b2, l2, args[1]);
-              return arith::AddFOp::create(
-                         b2, l2, shift, math::LogOp::create(b2, l2, args[0]))
-                  .getResult();
-            });
+        lseTile = mapRows(l, {rowSum, rowMax}, {}, rowSum, l.f32(),
+                          [&](OpBuilder &b2, Location l2, ValueRange args) {
+                            Value shift = safeShift(b2, l2, args[1]);
+                            return arith::AddFOp::create(
+                                       b2, l2, shift,
+                                       math::LogOp::create(b2, l2, args[0]))
+                                .getResult();
+                          });
 
       // Write this tile's rows of the results (of this split's partials).
       rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
@@ -650,17 +758,20 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 
 } // namespace
 
-void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<TileAttention>(patterns.getContext());
+void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns,
+                                               int64_t vectorLanes) {
+  patterns.add<TileAttention>(patterns.getContext(), vectorLanes);
 }
 
 namespace mlir::attn {
 namespace {
 struct AttnTileAttentionPass
     : impl::AttnTileAttentionPassBase<AttnTileAttentionPass> {
+  using AttnTileAttentionPassBase::AttnTileAttentionPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateTileAttentionPatterns(patterns);
+    populateTileAttentionPatterns(patterns,
+                                  std::max<int64_t>(vectorBits / 32, 0));
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

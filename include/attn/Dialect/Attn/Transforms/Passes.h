@@ -4,10 +4,12 @@
 #define ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 #include <cstdint>
@@ -15,7 +17,10 @@
 namespace mlir::attn {
 
 /// The flash lowering of attn.attention (attn-tile-attention).
-void populateTileAttentionPatterns(RewritePatternSet &patterns);
+/// The flash lowering of attn.attention; tiles of full size use register-
+/// blocked products of `vectorLanes` f32 lanes (none with 0).
+void populateTileAttentionPatterns(RewritePatternSet &patterns,
+                                   int64_t vectorLanes);
 
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION

@@ -69,12 +69,19 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     per element on every visited tile. GQA reads the shared key/value head
     through its index. Rows without keys give 0 and an LSE of -inf.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the register-blocked tile products "
+           "(0: no register blocking)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

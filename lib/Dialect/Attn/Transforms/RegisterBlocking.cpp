@@ -1,0 +1,175 @@
+//===- RegisterBlocking.cpp - register-blocked tile products --------------===//
+//
+//   for i0 in [0, m) step R:                     (R rows per block)
+//     for j0 in [0, n) step V*W:                 (V vectors of W lanes)
+//       acc[r][v] = rowScale[i0+r] * init[i0+r, j0+vW : W]   (or 0)
+//       for k in [0, K):
+//         x[v] = rhs[k, j0+vW : W]
+//         acc[r][v] = fma(broadcast(lhs[i0+r, k]), x[v], acc[r][v])
+//       out[i0+r, j0+vW : W] = acc[r][v]
+//
+// The R*V accumulators stay in registers over the whole reduction, so each
+// loaded vector feeds R FMAs and each broadcast V of them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RegisterBlocking.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+std::optional<RegisterBlock>
+mlir::attn::chooseRegisterBlock(int64_t m, int64_t n, int64_t lanes) {
+  if (lanes <= 0 || n % lanes != 0)
+    return std::nullopt;
+  RegisterBlock block;
+  block.lanes = lanes;
+  for (int64_t vectors : {4, 2, 1})
+    if ((n / lanes) % vectors == 0) {
+      block.vectors = vectors;
+      break;
+    }
+  for (int64_t rows : {4, 2, 1})
+    if (m % rows == 0) {
+      block.rows = rows;
+      break;
+    }
+  return block;
+}
+
+Value mlir::attn::buildRegisterBlockedProduct(OpBuilder &b, Location loc,
+                                              Value lhs, Value rhs, Value init,
+                                              Value rowScale,
+                                              RegisterBlock block) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t m = lhsType.getDimSize(0), depth = lhsType.getDimSize(1),
+          n = rhsType.getDimSize(1);
+  Type f32 = b.getF32Type();
+  auto vectorType = VectorType::get({block.lanes}, f32);
+  auto index = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value).getResult();
+  };
+  bool accumulates = static_cast<bool>(init);
+  if (!init)
+    init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
+  Value zeroVector = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0.0)));
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  SmallVector<bool> inBounds = {true};
+
+  auto rowLoop = scf::ForOp::create(
+      b, loc, index(0), index(m), index(block.rows), ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
+        auto columnLoop = scf::ForOp::create(
+            rb, rl, index(0), index(n), index(block.vectors * block.lanes),
+            ValueRange{rowIter[0]},
+            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
+              Value out = columnIter[0];
+              SmallVector<Value> rowIndex, columnIndex;
+              for (int64_t r = 0; r < block.rows; ++r)
+                rowIndex.push_back(arith::AddIOp::create(cb, cl, i0, index(r)));
+              for (int64_t v = 0; v < block.vectors; ++v)
+                columnIndex.push_back(
+                    arith::AddIOp::create(cb, cl, j0, index(v * block.lanes)));
+
+              // The accumulators' start values.
+              SmallVector<Value> start;
+              for (int64_t r = 0; r < block.rows; ++r) {
+                Value scale;
+                if (rowScale)
+                  scale = vector::BroadcastOp::create(
+                      cb, cl, vectorType,
+                      tensor::ExtractOp::create(cb, cl, rowScale, rowIndex[r]));
+                for (int64_t v = 0; v < block.vectors; ++v) {
+                  if (!accumulates) {
+                    start.push_back(zeroVector);
+                    continue;
+                  }
+                  Value current = vector::TransferReadOp::create(
+                      cb, cl, vectorType, out,
+                      ValueRange{rowIndex[r], columnIndex[v]}, zero, inBounds);
+                  if (scale)
+                    current = arith::MulFOp::create(cb, cl, current, scale);
+                  start.push_back(current);
+                }
+              }
+
+              auto reduction = scf::ForOp::create(
+                  cb, cl, index(0), index(depth), index(1), start,
+                  [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+                    SmallVector<Value> rhsVectors;
+                    for (int64_t v = 0; v < block.vectors; ++v)
+                      rhsVectors.push_back(vector::TransferReadOp::create(
+                          kb, kl, vectorType, rhs,
+                          ValueRange{k, columnIndex[v]}, zero, inBounds));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < block.rows; ++r) {
+                      Value element = tensor::ExtractOp::create(
+                          kb, kl, lhs, ValueRange{rowIndex[r], k});
+                      Value broadcast = vector::BroadcastOp::create(
+                          kb, kl, vectorType, element);
+                      for (int64_t v = 0; v < block.vectors; ++v)
+                        next.push_back(vector::FMAOp::create(
+                            kb, kl, broadcast, rhsVectors[v],
+                            accs[r * block.vectors + v]));
+                    }
+                    scf::YieldOp::create(kb, kl, next);
+                  });
+
+              for (int64_t r = 0; r < block.rows; ++r)
+                for (int64_t v = 0; v < block.vectors; ++v)
+                  out = vector::TransferWriteOp::create(
+                            cb, cl, reduction.getResult(r * block.vectors + v),
+                            out, ValueRange{rowIndex[r], columnIndex[v]},
+                            inBounds)
+                            .getResult();
+              scf::YieldOp::create(cb, cl, out);
+            });
+        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+      });
+  return rowLoop.getResult(0);
+}
+
+FailureOr<Value> mlir::attn::buildBlockedTranspose(OpBuilder &b, Location loc,
+                                                   Value source,
+                                                   int64_t lanes) {
+  auto type = cast<RankedTensorType>(source.getType());
+  if (!type.hasStaticShape() || lanes <= 0 || type.getDimSize(0) % lanes != 0 ||
+      type.getDimSize(1) % lanes != 0)
+    return failure();
+  int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+  Type f32 = b.getF32Type();
+  auto blockType = VectorType::get({lanes, lanes}, f32);
+  auto index = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value).getResult();
+  };
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, m}, f32);
+  SmallVector<bool> inBounds = {true, true};
+  auto rowLoop = scf::ForOp::create(
+      b, loc, index(0), index(m), index(lanes), ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
+        auto columnLoop = scf::ForOp::create(
+            rb, rl, index(0), index(n), index(lanes), ValueRange{rowIter[0]},
+            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
+              Value block = vector::TransferReadOp::create(
+                  cb, cl, blockType, source, ValueRange{i0, j0}, zero,
+                  inBounds);
+              Value transposed = vector::TransposeOp::create(
+                  cb, cl, block, ArrayRef<int64_t>{1, 0});
+              Value out = vector::TransferWriteOp::create(
+                              cb, cl, transposed, columnIter[0],
+                              ValueRange{j0, i0}, inBounds)
+                              .getResult();
+              scf::YieldOp::create(cb, cl, out);
+            });
+        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+      });
+  return rowLoop.getResult(0);
+}

@@ -1,0 +1,48 @@
+//===- RegisterBlocking.h - register-blocked tile products ------*- C++ -*-===//
+//
+// The two matrix products of a flash tile, written as a GEMM micro-kernel in
+// the vector dialect: each step of the reduction loads a row of the right
+// operand as vectors, broadcasts one left element per block row, and issues
+// one FMA per accumulator register.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_DIALECT_ATTN_TRANSFORMS_REGISTERBLOCKING_H
+#define ATTN_LIB_DIALECT_ATTN_TRANSFORMS_REGISTERBLOCKING_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::attn {
+
+/// The register block of a product: `rows` rows of `vectors` vectors of
+/// `lanes` f32 each are accumulated in registers.
+struct RegisterBlock {
+  int64_t rows = 0;
+  int64_t vectors = 0;
+  int64_t lanes = 0;
+};
+
+/// The largest register block (at most 4 rows x 4 vectors, which with the
+/// right operand's vectors fits the 32 registers of AVX-512) that tiles an
+/// [m, n] result exactly; none if `n` is not a multiple of `lanes`.
+std::optional<RegisterBlock> chooseRegisterBlock(int64_t m, int64_t n,
+                                                 int64_t lanes);
+
+/// out[i, j] = rowScale[i] * init[i, j] + sum_k lhs[i, k] rhs[k, j] on
+/// statically shaped f32 tensors lhs [m, k] and rhs [k, n]; without `init`
+/// the sum starts from 0, without `rowScale` from init unscaled. The result
+/// is written into `init` (or a new tensor) in place.
+Value buildRegisterBlockedProduct(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhs, Value init, Value rowScale,
+                                  RegisterBlock block);
+
+/// The transpose of a statically shaped f32 tensor [m, n] whose sizes are
+/// multiples of `lanes`, by square lanes x lanes blocks transposed in
+/// registers (shuffles, not element-wise gathers); none otherwise.
+FailureOr<Value> buildBlockedTranspose(OpBuilder &b, Location loc, Value source,
+                                       int64_t lanes);
+
+} // namespace mlir::attn
+
+#endif // ATTN_LIB_DIALECT_ATTN_TRANSFORMS_REGISTERBLOCKING_H
