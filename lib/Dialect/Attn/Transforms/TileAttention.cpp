@@ -439,7 +439,6 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
           keyTile = toF32Tile(f, keySlice, /*transpose=*/true);
         Value valueSlice =
             slice2d(f, value, b, kvHead, firstKey, cols, valueDim);
-        Value valueTile = toF32Tile(f, valueSlice, false);
         SmallVector<OpFoldResult> tileSizes = {rows, cols};
         // Tiles of full size go through the register-blocked kernels.
         Value isFullSize;
@@ -543,7 +542,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                 return arith::DivFOp::create(b2, l2, in.f32(1.0), denom)
                     .getResult();
               });
-          Value acc = accumulateValues(f, probs, valueTile, iter[2]);
+          Value acc = accumulateValues(
+              f, probs, toF32Tile(f, valueSlice, false), iter[2]);
           return {iter[0], iter[1], acc};
         }
 
@@ -614,7 +614,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                     .getResult();
               },
               iter[2]);
-          return accumulateValues(g, probs, valueTile, scaledAcc);
+          return accumulateValues(g, probs, toF32Tile(g, valueSlice, false),
+                                  scaledAcc);
         };
         Value newAcc =
             valueBlock
