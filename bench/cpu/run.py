@@ -110,17 +110,22 @@ def main():
     cases_file = os.path.join(work, "cases.json")
     json.dump(cases, open(cases_file, "w"))
     peers = {}
-    try:
-        out = subprocess.run([args.python, os.path.join(ROOT, "bench", "cpu", "peers.py"),
-                              cases_file, str(threads)], capture_output=True, text=True, timeout=3600)
-        for line in out.stdout.splitlines():
-            if line.startswith("{"):
-                record = json.loads(line)
-                peers[record.pop("case")] = record
-        if not peers:
-            print("peers: " + (out.stderr.strip().splitlines() or ["no output"])[-1], file=sys.stderr)
-    except Exception as error:
-        print(f"peers: {error}", file=sys.stderr)
+    for script in ("peers.py", "iree_peer.py"):
+        try:
+            out = subprocess.run([args.python, os.path.join(ROOT, "bench", "cpu", script),
+                                  cases_file, str(threads)], capture_output=True, text=True,
+                                 timeout=3600)
+            found = False
+            for line in out.stdout.splitlines():
+                if line.startswith("{"):
+                    record = json.loads(line)
+                    peers.setdefault(record.pop("case"), {}).update(record)
+                    found = True
+            if not found:
+                print(f"{script}: " + (out.stderr.strip().splitlines() or ["no output"])[-1],
+                      file=sys.stderr)
+        except Exception as error:
+            print(f"{script}: {error}", file=sys.stderr)
 
     sgemm = os.path.join(work, "sgemm")
     env = dict(os.environ, OPENBLAS_CORETYPE="SkylakeX", OPENBLAS_NUM_THREADS=str(threads))
@@ -145,8 +150,9 @@ def main():
         return "-" if value is None else (value if isinstance(value, str) else f"{value:.{digits}f}")
 
     header = ("| case | attn flash ms | GFLOP/s | peak RSS MB | attn reference ms | torch SDPA ms | "
-              "vs SDPA | FlexAttention ms | vs Flex | sgemm GFLOP/s | flash / sgemm |")
-    lines = [header, "|" + "---|" * 11]
+              "vs SDPA | FlexAttention ms | vs Flex | IREE ms | vs IREE | sgemm GFLOP/s | "
+              "flash / sgemm |")
+    lines = [header, "|" + "---|" * 13]
     for case, flash, reference, peer, ceiling, core in rows:
         ms = float(flash["ms"]) if flash else None
         gflops = float(flash["gflops"]) if flash else None
@@ -162,6 +168,7 @@ def main():
             fmt(float(reference["ms"]) if reference else None),
             fmt(peer.get("torch_sdpa")), ratio("torch_sdpa"),
             fmt(peer.get("flex_attention")), ratio("flex_attention"),
+            fmt(peer.get("iree")), ratio("iree"),
             fmt(float(ceiling) if ceiling else None),
             f"{100 * gflops / float(ceiling):.0f}%" if gflops and ceiling else "-"]) + " |")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
@@ -173,10 +180,13 @@ def main():
         f"- attn: flash path, OpenMP on {threads} threads, f32; peers on the same thread count",
         f"- ratios are peer time / attn time (above 1: attn is faster); GFLOP/s count allowed pairs only",
         f"- sgemm: OpenBLAS (OPENBLAS_CORETYPE=SkylakeX, kernel {kernel}), square product of the case's FLOP count (n <= 4096)",
-        f"- peak RSS is attn-run's whole process (JIT and MLIR included)", "",
+        f"- peak RSS is attn-run's whole process (JIT and MLIR included)",
+        f"- IREE: iree_linalg_ext.attention compiled by iree-base-compiler (llvm-cpu, host CPU), "
+        f"local-task driver on {threads} threads; masks as an i1 [Lq, Lkv] operand; GQA heads "
+        f"repeated beforehand; a run over 20 s is timed once", "",
         *lines, ""])
     print(report)
-    results = os.path.join(ROOT, "bench", "results", f"cpu-{datetime.date.today()}.md")
+    results = os.path.join(ROOT, "bench", "results", f"cpu-{datetime.date.today()}-{commit}.md")
     open(results, "w").write(report)
     print(f"saved {results}")
 

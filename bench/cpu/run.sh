@@ -8,8 +8,10 @@ if ! dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q "install
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libopenblas-dev
 fi
 VENV="$ROOT/bench/.venv"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import torch" 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q torch
+fi
+if ! "$VENV/bin/python" -c "import torch, iree.compiler, iree.runtime" 2>/dev/null; then
+  "$VENV/bin/pip" install -q torch numpy iree-base-compiler iree-base-runtime
 fi
 exec python3 "$ROOT/bench/cpu/run.py" --python "$VENV/bin/python" "$@"
