@@ -20,10 +20,10 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
@@ -38,4 +38,14 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
     ${ATTN_CMAKE_ARGS:-}
 fi
-cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc
+cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc AttnC AttnPlugin
+
+# The Python package's test environment (numpy, pytest from PyPI), in .venv.
+VENV="$ROOT/.venv"
+if ! "$VENV/bin/python" -c "import numpy, pytest" 2>/dev/null; then
+  if ! python3 -m venv "$VENV" 2>/dev/null; then
+    DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q python3-venv
+    /usr/bin/python3 -m venv "$VENV"
+  fi
+  "$VENV/bin/pip" install -q numpy pytest
+fi

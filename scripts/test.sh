@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ATTN_BUILD_DIR:-$ROOT/build}"
 
 "$ROOT/scripts/setup.sh"
-cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc
+cmake --build "$BUILD_DIR" --target attn-test-depends attn-doc
 
 # Every attn-opt run in the suite also checks the custom and generic
 # round trip of its output.

@@ -11,7 +11,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "attn_capi_test.c"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
@@ -22,6 +22,21 @@ config.substitutions.append(
 omp_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(
     ("%omp_link", f"-L{omp_dir} -lomp -Wl,-rpath,{omp_dir}"))
+
+# Compiling and linking a C program against libAttnC.so.
+config.substitutions.append(
+    ("%attn_c_flags",
+     f"-I{config.attn_src_root}/include -I{config.mlir_include_dir} "
+     f"-L{config.attn_lib_dir} -lAttnC -Wl,-rpath,{config.attn_lib_dir}"))
+
+config.substitutions.append(("%attn_obj_root", config.attn_obj_root))
+config.substitutions.append(
+    ("%attn_venv_python", os.path.join(config.attn_src_root, ".venv", "bin", "python")))
+config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
+config.substitutions.append(
+    ("%cxx", shutil.which("clang++-22") or shutil.which("c++") or "c++"))
+config.substitutions.append(
+    ("%attn_plugin", os.path.join(config.attn_lib_dir, "libAttnPlugin.so")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 
@@ -56,5 +71,6 @@ tools = [
     ToolSubst("attn-compile", unresolved="fatal"),
     ToolSubst("count", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
+    ToolSubst("mlir-opt", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

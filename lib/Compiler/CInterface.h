@@ -1,7 +1,7 @@
-//===- CInterface.h - the C header and checked wrappers of attn-compile -*-C++-*-//
+//===- CInterface.h - C header and checked wrappers of a library -*- C++ -*-===//
 
-#ifndef ATTN_TOOLS_ATTN_COMPILE_CINTERFACE_H
-#define ATTN_TOOLS_ATTN_COMPILE_CINTERFACE_H
+#ifndef ATTN_LIB_COMPILER_CINTERFACE_H
+#define ATTN_LIB_COMPILER_CINTERFACE_H
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -34,4 +34,4 @@ std::string emitCWrappers(StringRef headerName, ArrayRef<CEntryPoint> entries);
 
 } // namespace mlir::attn
 
-#endif // ATTN_TOOLS_ATTN_COMPILE_CINTERFACE_H
+#endif // ATTN_LIB_COMPILER_CINTERFACE_H

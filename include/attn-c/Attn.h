@@ -1,0 +1,68 @@
+/*===- attn-c/Attn.h - the C API of attn --------------------------*- C -*-===*\
+|*                                                                            *|
+|* Registers the attn dialect, its passes and pipelines with MLIR's C API,    *|
+|* parses and transforms attn programs, and compiles them to host libraries.  *|
+|* Failures are returned, never aborts: every diagnostic is handed to the     *|
+|* caller's callback as one line ("LOC: error: MESSAGE").                     *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef ATTN_C_ATTN_H
+#define ATTN_C_ATTN_H
+
+#include "mlir-c/IR.h"
+#include "mlir-c/Support.h"
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The attn dialect alone: mlirDialectHandleInsertDialect(
+ * mlirGetDialectHandle__attn__(), registry). */
+MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Attn, attn);
+
+/* The attn dialect and everything attn programs and the attn pipelines use:
+ * func, arith, math, tensor, linalg, scf, vector, bufferization, memref,
+ * LLVM, OpenMP, their bufferisation models and LLVM IR translations. */
+MLIR_CAPI_EXPORTED void attnRegisterDialects(MlirDialectRegistry registry);
+
+/* Makes the attn passes (attn-plan-tiles, attn-tile-attention, ...) and
+ * pipelines (attn-cpu-pipeline) known to textual pass pipelines. Idempotent. */
+MLIR_CAPI_EXPORTED void attnRegisterPasses(void);
+
+/* A context with attnRegisterDialects' dialects loaded. */
+MLIR_CAPI_EXPORTED MlirContext attnContextCreate(void);
+
+/* Parses `source` as a module; on failure returns a null module (check with
+ * mlirModuleIsNull) after handing every diagnostic to `onDiagnostic`. */
+MLIR_CAPI_EXPORTED MlirModule attnParseModule(MlirContext context,
+                                              MlirStringRef source,
+                                              MlirStringCallback onDiagnostic,
+                                              void *userData);
+
+/* Runs a textual pass pipeline on the module, e.g.
+ * "builtin.module(canonicalize, attn-plan-tiles)" or
+ * "builtin.module(attn-cpu-pipeline{flash=false})". A pipeline that does not
+ * parse and a pass that fails both return failure with diagnostics. */
+MLIR_CAPI_EXPORTED MlirLogicalResult
+attnRunPassPipeline(MlirModule module, MlirStringRef pipeline,
+                    MlirStringCallback onDiagnostic, void *userData);
+
+/* Compiles the module's public functions for the host CPU into a shared
+ * library (a path ending in .so) or a relocatable object (.o), with a C
+ * header beside it (same stem, .h) declaring int attn_<name>(...) per
+ * function. The module is lowered in place. `flash` picks the tiled flash
+ * lowering of attention (else the reference lowering), `threads` its OpenMP
+ * parallel loop. Nothing is written on failure. */
+MLIR_CAPI_EXPORTED MlirLogicalResult
+attnCompileForCpu(MlirModule module, MlirStringRef outputPath, bool flash,
+                  bool threads, MlirStringCallback onDiagnostic,
+                  void *userData);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTN_C_ATTN_H */

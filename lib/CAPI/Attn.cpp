@@ -1,0 +1,169 @@
+//===- Attn.cpp - the C API of attn ---------------------------------------===//
+
+#include "attn-c/Attn.h"
+
+#include "attn/Compiler/CpuCompiler.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Pipelines/Pipelines.h"
+
+#include "mlir/CAPI/IR.h"
+#include "mlir/CAPI/Registration.h"
+#include "mlir/CAPI/Support.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(Attn, attn, AttnDialect)
+
+namespace {
+/// Hands every diagnostic emitted on `context` while it lives to a C
+/// callback, one line each, instead of letting it reach stderr.
+class ForwardDiagnostics {
+public:
+  ForwardDiagnostics(MLIRContext *context, MlirStringCallback callback,
+                     void *userData)
+      : callback(callback), userData(userData),
+        handler(context, [this](Diagnostic &diagnostic) {
+          std::string text;
+          llvm::raw_string_ostream os(text);
+          os << diagnostic.getLocation() << ": "
+             << severityName(diagnostic.getSeverity()) << ": " << diagnostic;
+          for (Diagnostic &note : diagnostic.getNotes()) {
+            // The dump of the failing operation spans lines; the location
+            // already points at it.
+            std::string noteText = note.str();
+            if (StringRef(noteText).starts_with("see current operation"))
+              continue;
+            os << "; " << note.getLocation() << ": note: " << noteText;
+          }
+          // One line per diagnostic, whatever the message contains.
+          std::replace(text.begin(), text.end(), '\n', ' ');
+          report(text);
+          return success();
+        }) {}
+
+  /// Reports a message that is not a diagnostic (e.g. a pipeline that does
+  /// not parse).
+  void report(StringRef text) {
+    if (callback)
+      callback(wrap(text), userData);
+  }
+
+private:
+  static StringRef severityName(DiagnosticSeverity severity) {
+    switch (severity) {
+    case DiagnosticSeverity::Error:
+      return "error";
+    case DiagnosticSeverity::Warning:
+      return "warning";
+    case DiagnosticSeverity::Remark:
+      return "remark";
+    case DiagnosticSeverity::Note:
+      return "note";
+    }
+    llvm_unreachable("unknown severity");
+  }
+
+  MlirStringCallback callback;
+  void *userData;
+  ScopedDiagnosticHandler handler;
+};
+} // namespace
+
+void attnRegisterDialects(MlirDialectRegistry registry) {
+  DialectRegistry &unwrapped = *unwrap(registry);
+  registerAttnCpuPipelineDependencies(unwrapped);
+  registerBuiltinDialectTranslation(unwrapped);
+  registerLLVMDialectTranslation(unwrapped);
+  registerOpenMPDialectTranslation(unwrapped);
+}
+
+void attnRegisterPasses(void) {
+  // Pass registration is global; doing it twice would assert.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerAttnConversionPasses();
+    registerAttnTransformsPasses();
+    registerAttnPipelines();
+    registerCanonicalizerPass();
+    registerCSEPass();
+    registerSymbolDCEPass();
+  });
+}
+
+MlirContext attnContextCreate(void) {
+  DialectRegistry registry;
+  attnRegisterDialects(wrap(&registry));
+  auto *context = new MLIRContext(registry);
+  context->loadAllAvailableDialects();
+  return wrap(context);
+}
+
+MlirModule attnParseModule(MlirContext context, MlirStringRef source,
+                           MlirStringCallback onDiagnostic, void *userData) {
+  ForwardDiagnostics diagnostics(unwrap(context), onDiagnostic, userData);
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(unwrap(source), unwrap(context));
+  if (!module)
+    return MlirModule{nullptr};
+  return wrap(module.release());
+}
+
+MlirLogicalResult attnRunPassPipeline(MlirModule module, MlirStringRef pipeline,
+                                      MlirStringCallback onDiagnostic,
+                                      void *userData) {
+  ModuleOp moduleOp = unwrap(module);
+  MLIRContext *context = moduleOp.getContext();
+  ForwardDiagnostics diagnostics(context, onDiagnostic, userData);
+  std::string parseErrors;
+  llvm::raw_string_ostream errorStream(parseErrors);
+  FailureOr<OpPassManager> passes =
+      parsePassPipeline(unwrap(pipeline), errorStream);
+  if (failed(passes)) {
+    diagnostics.report("error: invalid pass pipeline '" +
+                       unwrap(pipeline).str() +
+                       "': " + StringRef(parseErrors).trim().str());
+    return mlirLogicalResultFailure();
+  }
+  if (passes->getOpAnchorName() != ModuleOp::getOperationName()) {
+    diagnostics.report("error: the pass pipeline must be anchored on "
+                       "builtin.module, not '" +
+                       passes->getOpAnchorName().str() + "'");
+    return mlirLogicalResultFailure();
+  }
+  PassManager manager(context);
+  static_cast<OpPassManager &>(manager) = *passes;
+  return wrap(manager.run(moduleOp));
+}
+
+MlirLogicalResult attnCompileForCpu(MlirModule module, MlirStringRef outputPath,
+                                    bool flash, bool threads,
+                                    MlirStringCallback onDiagnostic,
+                                    void *userData) {
+  ModuleOp moduleOp = unwrap(module);
+  ForwardDiagnostics diagnostics(moduleOp.getContext(), onDiagnostic, userData);
+  CpuCompileOptions options;
+  options.outputPath = unwrap(outputPath).str();
+  options.flash = flash;
+  options.threads = threads;
+  std::string error;
+  if (failed(compileForCpu(moduleOp, options, error))) {
+    diagnostics.report("error: " + error);
+    return mlirLogicalResultFailure();
+  }
+  return mlirLogicalResultSuccess();
+}

@@ -1,0 +1,129 @@
+"""ctypes bindings of libAttnC.so: attn's C API (include/attn-c/Attn.h) and
+the few functions of MLIR's core C API that the package needs."""
+import ctypes
+import os
+import threading
+
+from .errors import AttnError
+
+
+class _StringRef(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_char_p), ("length", ctypes.c_size_t)]
+
+
+class _Handle(ctypes.Structure):
+    _fields_ = [("ptr", ctypes.c_void_p)]
+
+
+class _LogicalResult(ctypes.Structure):
+    _fields_ = [("value", ctypes.c_int8)]
+
+
+_Callback = ctypes.CFUNCTYPE(None, _StringRef, ctypes.c_void_p)
+
+
+def _candidates():
+    """Where libAttnC.so may be: ATTN_C_LIBRARY, inside the installed
+    package, or the build tree this source tree belongs to."""
+    if os.environ.get("ATTN_C_LIBRARY"):
+        yield os.environ["ATTN_C_LIBRARY"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    yield os.path.join(here, "_lib", "libAttnC.so")
+    build = os.environ.get("ATTN_BUILD_DIR") or os.path.join(here, "..", "..", "build")
+    yield os.path.join(build, "lib", "libAttnC.so")
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        if os.path.exists(path):
+            return ctypes.CDLL(os.path.abspath(path))
+        tried.append(path)
+    raise AttnError("cannot find libAttnC.so (tried: " + ", ".join(tried) +
+                    "); build attn (scripts/setup.sh) or set ATTN_C_LIBRARY")
+
+
+_lib = _load()
+
+
+def _declare(name, restype, *argtypes):
+    function = getattr(_lib, name)
+    function.restype = restype
+    function.argtypes = list(argtypes)
+    return function
+
+
+_attnRegisterPasses = _declare("attnRegisterPasses", None)
+_attnContextCreate = _declare("attnContextCreate", _Handle)
+_attnParseModule = _declare("attnParseModule", _Handle, _Handle, _StringRef, _Callback,
+                            ctypes.c_void_p)
+_attnRunPassPipeline = _declare("attnRunPassPipeline", _LogicalResult, _Handle, _StringRef,
+                                _Callback, ctypes.c_void_p)
+_attnCompileForCpu = _declare("attnCompileForCpu", _LogicalResult, _Handle, _StringRef,
+                              ctypes.c_bool, ctypes.c_bool, _Callback, ctypes.c_void_p)
+_mlirModuleGetOperation = _declare("mlirModuleGetOperation", _Handle, _Handle)
+_mlirModuleDestroy = _declare("mlirModuleDestroy", None, _Handle)
+_mlirOperationPrint = _declare("mlirOperationPrint", None, _Handle, _Callback, ctypes.c_void_p)
+_mlirContextDestroy = _declare("mlirContextDestroy", None, _Handle)
+
+_attnRegisterPasses()
+
+
+def _ref(text):
+    data = text.encode()
+    return _StringRef(data, len(data)), data  # keep `data` alive
+
+
+class _Collector:
+    """A C callback that gathers the lines handed to it."""
+
+    def __init__(self):
+        self.lines = []
+        self.callback = _Callback(self._append)
+
+    def _append(self, text, _):
+        self.lines.append(ctypes.string_at(text.data, text.length).decode(errors="replace"))
+
+
+# One MLIRContext per thread: contexts are not shared across threads here.
+_local = threading.local()
+
+
+def _context():
+    if not hasattr(_local, "context"):
+        _local.context = _attnContextCreate()
+    return _local.context
+
+
+class Module:
+    """A parsed module, owned by this object."""
+
+    def __init__(self, text):
+        collector = _Collector()
+        ref, keep = _ref(text)
+        self._handle = _attnParseModule(_context(), ref, collector.callback, None)
+        if not self._handle.ptr:
+            raise AttnError("the program does not parse or verify:\n" + "\n".join(collector.lines))
+
+    def __del__(self):
+        if getattr(self, "_handle", None) is not None and self._handle.ptr:
+            _mlirModuleDestroy(self._handle)
+            self._handle = None
+
+    def __str__(self):
+        chunks = []
+        callback = _Callback(lambda text, _: chunks.append(ctypes.string_at(text.data, text.length)))
+        _mlirOperationPrint(_mlirModuleGetOperation(self._handle), callback, None)
+        return b"".join(chunks).decode()
+
+    def run_pipeline(self, pipeline):
+        collector = _Collector()
+        ref, keep = _ref(pipeline)
+        if not _attnRunPassPipeline(self._handle, ref, collector.callback, None).value:
+            raise AttnError(f"pipeline '{pipeline}' failed:\n" + "\n".join(collector.lines))
+
+    def compile_cpu(self, output, flash=True, threads=True):
+        collector = _Collector()
+        ref, keep = _ref(output)
+        if not _attnCompileForCpu(self._handle, ref, flash, threads, collector.callback, None).value:
+            raise AttnError("compilation failed:\n" + "\n".join(collector.lines))

@@ -1,0 +1,137 @@
+"""Mask atoms and score modifiers as values: atoms compose with `&` (all
+must allow), `|` (any may allow) and `~` (not), in the spirit of
+FlexAttention's and_masks/or_masks, and print as attn attributes."""
+from .errors import AttnError
+
+
+def _float(value):
+    return repr(float(value))
+
+
+def _ints(values):
+    return "[" + ", ".join(str(int(v)) for v in values) + "]"
+
+
+class Mask:
+    """A mask predicate: an #attn.* attribute. `&` gives a conjunction (the
+    op's list of predicates), `|` #attn.or, `~` #attn.not."""
+
+    def __init__(self, text, reads=()):
+        self.text = text
+        self.reads = tuple(reads)  # operands the predicate reads
+
+    def __and__(self, other):
+        return _conjunction(self, other)
+
+    def __or__(self, other):
+        other = _as_mask(other)
+        return Mask(f"#attn.or<[{_attr(self)}, {_attr(other)}]>", self.reads + other.reads)
+
+    def __invert__(self):
+        return Mask(f"#attn.not<{_attr(self)}>", self.reads)
+
+    def atoms(self):
+        return [self]
+
+    def __repr__(self):
+        return self.text
+
+
+class _Conjunction(Mask):
+    def __init__(self, parts):
+        self.parts = parts
+        super().__init__(", ".join(p.text for p in parts),
+                         sum((p.reads for p in parts), ()))
+
+    def atoms(self):
+        return list(self.parts)
+
+
+def _as_mask(value):
+    if not isinstance(value, Mask):
+        raise AttnError(f"expected a mask (attn.causal(), attn.window(...), ...), got {value!r}")
+    return value
+
+
+def _attr(mask):
+    """One attribute for a mask: a conjunction becomes #attn.and."""
+    if isinstance(mask, _Conjunction):
+        return "#attn.and<[" + ", ".join(_attr(p) for p in mask.parts) + "]>"
+    return mask.text
+
+
+def _conjunction(*masks):
+    parts = []
+    for mask in masks:
+        parts.extend(_as_mask(mask).atoms())
+    return _Conjunction(parts)
+
+
+def causal(stride=None):
+    """Key j is allowed for query i when j <= i (aligned to the end when
+    Lq != Lkv); with a stride, only up to the last multiple of it."""
+    return Mask("#attn.causal" if stride is None else f"#attn.causal<stride = {int(stride)}>")
+
+
+def window(left, right=0):
+    return Mask(f"#attn.window<left = {int(left)}, right = {int(right)}>")
+
+
+def dilated(window, dilation):
+    return Mask(f"#attn.dilated<window = {int(window)}, dilation = {int(dilation)}>")
+
+
+def prefix(length):
+    return Mask(f"#attn.prefix<len = {int(length)}>")
+
+
+def global_tokens(count):
+    return Mask(f"#attn.global<count = {int(count)}>")
+
+
+def stripes(columns=(), diagonals=()):
+    fields = []
+    if columns:
+        fields.append(f"columns = {_ints(columns)}")
+    if diagonals:
+        fields.append(f"diagonals = {_ints(diagonals)}")
+    if not fields:
+        raise AttnError("stripes: give columns, diagonals or both")
+    return Mask(f"#attn.stripes<{', '.join(fields)}>")
+
+
+def neighborhood(grid, radius, dilation=None):
+    text = f"grid = {_ints(grid)}, radius = {_ints(radius)}"
+    if dilation is not None:
+        text += f", dilation = {_ints(dilation)}"
+    return Mask(f"#attn.neighborhood<{text}>")
+
+
+def document():
+    """Same document: reads the `segments` operands (q_segments, kv_segments
+    given to Program.attention)."""
+    return Mask("#attn.document", reads=("segments",))
+
+
+class ScoreModifier:
+    def __init__(self, text, reads=()):
+        self.text = text
+        self.reads = tuple(reads)
+
+    def __repr__(self):
+        return self.text
+
+
+def softcap(cap):
+    return ScoreModifier(f"#attn.softcap<{_float(cap)}>")
+
+
+def alibi(slopes=None):
+    if slopes is None:
+        return ScoreModifier("#attn.alibi")
+    return ScoreModifier("#attn.alibi<slopes = [" + ", ".join(_float(s) for s in slopes) + "]>")
+
+
+def bias():
+    """Adds the `bias` operand given to Program.attention."""
+    return ScoreModifier("#attn.bias", reads=("bias",))

@@ -1,0 +1,189 @@
+"""Programs: a function of named tensor inputs built op by op, printed as
+attn IR (str(program)) and parsed and verified by MLIR through the C API."""
+import numbers
+
+from . import trace as _trace
+from .errors import AttnError
+from .masks import Mask, ScoreModifier, _as_mask
+
+_DTYPES = ("f32", "f16", "bf16", "i32", "i1")
+
+
+def _type(shape, dtype):
+    return "tensor<" + "".join(f"{int(s)}x" for s in shape) + dtype + ">"
+
+
+class Value:
+    """A tensor of a program: an input or an op's result."""
+
+    def __init__(self, program, name, shape, dtype):
+        self.program, self.name = program, name
+        self.shape, self.dtype = tuple(int(s) for s in shape), dtype
+
+    @property
+    def type(self):
+        return _type(self.shape, self.dtype)
+
+    def __repr__(self):
+        return f"<attn value {self.name}: {self.type}>"
+
+
+class Sigmoid:
+    def __init__(self, bias=0.0):
+        self.text = f"#attn.sigmoid<bias = {float(bias)!r}>"
+
+
+def sigmoid(bias=0.0):
+    """The sigmoid normaliser: sigmoid(score + bias), no row normalisation."""
+    return Sigmoid(bias)
+
+
+class Program:
+    """A function under construction.
+
+        p = attn.Program("main")
+        q = p.input("q", (1, 8, 1024, 64))
+        k = p.input("k", (1, 2, 1024, 64)); v = p.input("v", (1, 2, 1024, 64))
+        p.output(p.attention(q, k, v, mask=attn.causal() & attn.window(256)))
+    """
+
+    def __init__(self, name="main"):
+        if not name.isidentifier():
+            raise AttnError(f"program name '{name}' is not an identifier")
+        self.name = name
+        self.inputs, self.lines, self.outputs = [], [], []
+        self._constants, self._tables, self._count = [], {}, 0
+
+    def input(self, name, shape, dtype="f32"):
+        if dtype not in _DTYPES:
+            raise AttnError(f"input '{name}': dtype must be one of {', '.join(_DTYPES)}, not '{dtype}'")
+        if not name.isidentifier() or any(v.name == name for v in self.inputs):
+            raise AttnError(f"input name '{name}' is not a fresh identifier")
+        if any(int(s) <= 0 for s in shape):
+            raise AttnError(f"input '{name}': sizes must be positive, got {tuple(shape)}")
+        value = Value(self, name, shape, dtype)
+        self.inputs.append(value)
+        return value
+
+    def _fresh(self, stem):
+        self._count += 1
+        return f"{stem}{self._count}"
+
+    def _check(self, value, what):
+        if not isinstance(value, Value) or value.program is not self:
+            raise AttnError(f"{what}: expected a value of this program, got {value!r}")
+        return value
+
+    def _table(self, table):
+        key = id(table)
+        if key not in self._tables:
+            name = self._fresh("table")
+            array = table.array
+            if table.element == "i1":
+                flat = ", ".join("true" if x else "false" for x in array.reshape(-1))
+            else:
+                flat = ", ".join(repr(float(x)) for x in array.reshape(-1))
+            shape = "x".join(str(s) for s in array.shape)
+            self._constants.append(f"%{name} = arith.constant dense<[{flat}]> : "
+                                   f"tensor<{array.size}x{table.element}>")
+            if array.ndim > 1:
+                flat_name = name
+                name = self._fresh("table")
+                self._constants.append(
+                    f"%{name} = tensor.expand_shape %{flat_name} [[" +
+                    ", ".join(str(i) for i in range(array.ndim)) + f"]] output_shape "
+                    f"[{', '.join(str(s) for s in array.shape)}] : tensor<{array.size}x"
+                    f"{table.element}> into tensor<{shape}x{table.element}>")
+            self._tables[key] = (f"%{name}", table)
+        return self._tables[key][0]
+
+    def attention(self, q, k, v, *, mask=None, score=(), score_mod=None, mask_mod=None,
+                  normalizer=None, scale=None, bias=None, q_segments=None, kv_segments=None,
+                  sink=None, return_lse=False):
+        """attn.attention (DESIGN.md §2): softmax(scale * q k^T + modifiers,
+        masked) v, or the sigmoid normaliser. `mask` is a Mask (compose atoms
+        with & | ~); `score` a ScoreModifier or a list of them (applied in
+        order); `score_mod(score, b, h, q, kv)` and `mask_mod(b, h, q, kv)`
+        are traced Python functions. Returns the output, and the LSE with
+        return_lse."""
+        q, k, v = (self._check(x, n) for x, n in ((q, "query"), (k, "key"), (v, "value")))
+        operands, types, clauses = [q, k, v], [q.type, k.type, v.type], []
+        if bias is not None:
+            operands.append(self._check(bias, "bias"))
+            clauses.append(f"bias(%{bias.name})")
+        if (q_segments is None) != (kv_segments is None):
+            raise AttnError("give both q_segments and kv_segments, or neither")
+        if q_segments is not None:
+            operands += [self._check(q_segments, "q_segments"), self._check(kv_segments, "kv_segments")]
+            clauses.append(f"segments(%{q_segments.name}, %{kv_segments.name})")
+        if sink is not None:
+            operands.append(self._check(sink, "sink"))
+            clauses.append(f"sink(%{sink.name})")
+        types = [x.type for x in operands]
+        if mask is not None:
+            clauses.append(f"mask [{_as_mask(mask).text}]")
+            if "segments" in _as_mask(mask).reads and q_segments is None:
+                raise AttnError("attn.document() needs q_segments and kv_segments")
+        modifiers = [score] if isinstance(score, ScoreModifier) else list(score)
+        for modifier in modifiers:
+            if not isinstance(modifier, ScoreModifier):
+                raise AttnError(f"score: expected attn.softcap/alibi/bias, got {modifier!r}")
+            if "bias" in modifier.reads and bias is None:
+                raise AttnError("attn.bias() needs the bias operand")
+        if modifiers:
+            clauses.append("score [" + ", ".join(m.text for m in modifiers) + "]")
+        if normalizer is not None:
+            if not isinstance(normalizer, Sigmoid):
+                raise AttnError("normalizer: attn.sigmoid(bias) (softmax is the default)")
+            clauses.append(f"normalizer({normalizer.text})")
+        if score_mod is not None:
+            clauses.append(_trace.trace(score_mod, self, "score_mod",
+                                        ["f32", "index", "index", "index", "index"], "f32"))
+        if mask_mod is not None:
+            clauses.append(_trace.trace(mask_mod, self, "mask_mod",
+                                        ["index", "index", "index", "index"], "i1"))
+        if scale is not None:
+            if not isinstance(scale, numbers.Real):
+                raise AttnError(f"scale must be a number, got {scale!r}")
+            clauses.append(f"{{scale = {float(scale)!r} : f32}}")
+        if len(q.shape) != 4 or len(v.shape) != 4:
+            raise AttnError(f"query and value are [B, H, L, D]; got {q.shape} and {v.shape}")
+        out = Value(self, self._fresh("out"), q.shape[:3] + (v.shape[3],), q.dtype)
+        results, result_types = [f"%{out.name}"], [out.type]
+        lse = None
+        if return_lse:
+            lse = Value(self, self._fresh("lse"), q.shape[:3], "f32")
+            results.append(f"%{lse.name}")
+            result_types.append(lse.type)
+        self.lines.append(
+            f"{', '.join(results)} = attn.attention " +
+            ", ".join(f"%{x.name}" for x in operands[:3]) +
+            "".join(" " + c for c in clauses) +
+            f" : {', '.join(types)} -> {', '.join(result_types)}")
+        return (out, lse) if return_lse else out
+
+    def output(self, *values):
+        for value in values:
+            self.outputs.append(self._check(value, "output"))
+
+    def __str__(self):
+        if not self.outputs:
+            raise AttnError(f"program '{self.name}' has no output (Program.output)")
+        args = ", ".join(f"%{v.name}: {v.type}" for v in self.inputs)
+        results = ", ".join(v.type for v in self.outputs)
+        body = [f"  {line}" for line in self._constants + self.lines]
+        body.append(f"  return {', '.join('%' + v.name for v in self.outputs)} : {results}")
+        return (f"func.func @{self.name}({args}) -> ({results}) {{\n" + "\n".join(body) + "\n}\n")
+
+    def module(self):
+        """The program parsed and verified by MLIR (raises AttnError with the
+        diagnostics otherwise)."""
+        from ._capi import Module
+        return Module(str(self))
+
+    def lower(self, pipeline):
+        """The IR after a textual pass pipeline, e.g.
+        "builtin.module(attn-plan-tiles, attn-tile-attention)"."""
+        module = self.module()
+        module.run_pipeline(pipeline)
+        return str(module)

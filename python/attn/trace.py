@@ -1,0 +1,262 @@
+"""Tracing of Python score_mod / mask_mod functions into the regions of
+attn.attention: the function runs once on symbolic values and every
+operation on them becomes a line of MLIR (arith, math, tensor.extract).
+Python control flow on traced values cannot be recorded and is refused."""
+import numbers
+
+from .errors import AttnError
+
+_F32, _INDEX, _I1 = "f32", "index", "i1"
+
+
+class Tracer:
+    def __init__(self, program, what):
+        self.program = program  # owns constants emitted before the op
+        self.what = what
+        self.lines = []
+        self.count = 0
+
+    def fresh(self):
+        self.count += 1
+        return f"%{self.what[0]}{self.count}"
+
+    def emit(self, text, type_):
+        name = self.fresh()
+        self.lines.append(f"{name} = {text}")
+        return Sym(self, name, type_)
+
+    def constant(self, value, type_):
+        if type_ == _F32:
+            return self.emit(f"arith.constant {float(value)!r} : f32", _F32)
+        if type_ == _I1:
+            return self.emit(f"arith.constant {'true' if value else 'false'}", _I1)
+        return self.emit(f"arith.constant {int(value)} : index", _INDEX)
+
+    def to_f32(self, sym):
+        if sym.type == _F32:
+            return sym
+        if sym.type != _INDEX:
+            raise AttnError(f"{self.what}: a boolean is not a number; use attn.where")
+        wide = self.emit(f"arith.index_cast {sym.name} : index to i64", "i64")
+        return self.emit(f"arith.sitofp {wide.name} : i64 to f32", _F32)
+
+    def lift(self, value, like):
+        if isinstance(value, Sym):
+            if value.tracer is not self:
+                raise AttnError(f"{self.what}: a value traced by another function is used here")
+            return value
+        if isinstance(value, bool):
+            return self.constant(value, _I1)
+        if isinstance(value, numbers.Integral):
+            return self.constant(value, _INDEX if like == _INDEX else _F32)
+        if isinstance(value, numbers.Real):
+            return self.constant(value, _F32)
+        raise AttnError(f"{self.what}: cannot trace a {type(value).__name__} ({value!r}); "
+                        "use numbers, traced values and attn.table")
+
+    def unify(self, a, b):
+        """Both operands as one type: index if both are, else f32."""
+        like = a.type if isinstance(a, Sym) else (b.type if isinstance(b, Sym) else _F32)
+        a, b = self.lift(a, like), self.lift(b, like)
+        if a.type == b.type:
+            return a, b
+        return self.to_f32(a), self.to_f32(b)
+
+
+class Sym:
+    """A traced value: f32 (the score), index (batch, head, query, key) or
+    i1 (a comparison)."""
+
+    def __init__(self, tracer, name, type_):
+        self.tracer, self.name, self.type = tracer, name, type_
+
+    def _binary(self, other, float_op, index_op, reverse=False):
+        t = self.tracer
+        a, b = t.unify(other, self) if reverse else t.unify(self, other)
+        if a.type == _I1:
+            raise AttnError(f"{t.what}: arithmetic on a boolean; use attn.where")
+        op = float_op if a.type == _F32 else index_op
+        if op is None:
+            a, b = t.to_f32(a), t.to_f32(b)
+            op = float_op
+        return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
+
+    def __add__(self, o): return self._binary(o, "arith.addf", "arith.addi")
+    def __radd__(self, o): return self._binary(o, "arith.addf", "arith.addi", True)
+    def __sub__(self, o): return self._binary(o, "arith.subf", "arith.subi")
+    def __rsub__(self, o): return self._binary(o, "arith.subf", "arith.subi", True)
+    def __mul__(self, o): return self._binary(o, "arith.mulf", "arith.muli")
+    def __rmul__(self, o): return self._binary(o, "arith.mulf", "arith.muli", True)
+    def __truediv__(self, o): return self._binary(o, "arith.divf", None)
+    def __rtruediv__(self, o): return self._binary(o, "arith.divf", None, True)
+
+    def __floordiv__(self, o):
+        a, b = self.tracer.unify(self, o)
+        if a.type != _INDEX:
+            raise AttnError(f"{self.tracer.what}: // is for indices")
+        return self.tracer.emit(f"arith.floordivsi {a.name}, {b.name} : index", _INDEX)
+
+    def __mod__(self, o):
+        a, b = self.tracer.unify(self, o)
+        if a.type != _INDEX:
+            raise AttnError(f"{self.tracer.what}: % is for indices")
+        return self.tracer.emit(f"arith.remsi {a.name}, {b.name} : index", _INDEX)
+
+    def __neg__(self):
+        if self.type == _F32:
+            return self.tracer.emit(f"arith.negf {self.name} : f32", _F32)
+        return 0 - self
+
+    def _compare(self, other, predicate):
+        t = self.tracer
+        a, b = t.unify(self, other)
+        if a.type == _F32:
+            fp = {"lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge", "eq": "oeq", "ne": "une"}
+            return t.emit(f"arith.cmpf {fp[predicate]}, {a.name}, {b.name} : f32", _I1)
+        signed = {"lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge", "eq": "eq", "ne": "ne"}
+        return t.emit(f"arith.cmpi {signed[predicate]}, {a.name}, {b.name} : {a.type}", _I1)
+
+    def __lt__(self, o): return self._compare(o, "lt")
+    def __le__(self, o): return self._compare(o, "le")
+    def __gt__(self, o): return self._compare(o, "gt")
+    def __ge__(self, o): return self._compare(o, "ge")
+    def __eq__(self, o): return self._compare(o, "eq")
+    def __ne__(self, o): return self._compare(o, "ne")
+    __hash__ = None
+
+    def _logical(self, other, op):
+        t = self.tracer
+        b = t.lift(other, _I1)
+        if self.type != _I1 or b.type != _I1:
+            raise AttnError(f"{t.what}: &, | and ~ combine comparisons (booleans)")
+        return t.emit(f"{op} {self.name}, {b.name} : i1", _I1)
+
+    def __and__(self, o): return self._logical(o, "arith.andi")
+    def __rand__(self, o): return self._logical(o, "arith.andi")
+    def __or__(self, o): return self._logical(o, "arith.ori")
+    def __ror__(self, o): return self._logical(o, "arith.ori")
+
+    def __invert__(self):
+        if self.type != _I1:
+            raise AttnError(f"{self.tracer.what}: ~ negates a comparison")
+        return self._logical(True, "arith.xori")
+
+    def __bool__(self):
+        raise AttnError(f"{self.tracer.what}: Python control flow (if, and, or, not, while) "
+                        "on a traced value cannot be traced; use attn.where and &, |, ~")
+
+    def __index__(self):
+        raise AttnError(f"{self.tracer.what}: a traced value cannot index a Python or NumPy "
+                        "sequence; wrap the data in attn.table(...)")
+
+    __int__ = __float__ = __index__
+
+    def __array__(self, *args, **kwargs):
+        raise AttnError(f"{self.tracer.what}: NumPy cannot operate on a traced value; use "
+                        "attn.exp, attn.tanh, attn.where, ... for functions and "
+                        "attn.table(array)[index] for lookups")
+
+
+def _unary(name, op):
+    def function(x):
+        if not isinstance(x, Sym):
+            raise AttnError(f"attn.{name} takes a traced value inside score_mod/mask_mod")
+        y = x.tracer.to_f32(x)
+        return x.tracer.emit(f"{op} {y.name} : f32", _F32)
+    function.__name__ = name
+    function.__doc__ = f"{op} of a traced value (inside score_mod)."
+    return function
+
+
+exp = _unary("exp", "math.exp")
+log = _unary("log", "math.log")
+tanh = _unary("tanh", "math.tanh")
+sqrt = _unary("sqrt", "math.sqrt")
+abs = _unary("abs", "math.absf")
+
+
+def where(condition, if_true, if_false):
+    """arith.select: `if_true` where the traced comparison holds."""
+    if not isinstance(condition, Sym) or condition.type != _I1:
+        raise AttnError("attn.where takes a traced comparison first")
+    t = condition.tracer
+    a, b = t.unify(if_true, if_false)
+    return t.emit(f"arith.select {condition.name}, {a.name}, {b.name} : {a.type}", a.type)
+
+
+def maximum(a, b):
+    t = (a if isinstance(a, Sym) else b).tracer
+    a, b = t.unify(a, b)
+    op = "arith.maximumf" if a.type == _F32 else "arith.maxsi"
+    return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
+
+
+def minimum(a, b):
+    t = (a if isinstance(a, Sym) else b).tracer
+    a, b = t.unify(a, b)
+    op = "arith.minimumf" if a.type == _F32 else "arith.minsi"
+    return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
+
+
+class Table:
+    """Constant data that a traced function indexes with traced indices:
+    attn.table(numpy_array)[h] or [h, q]. It becomes a dense constant of the
+    program (f32 for floating data, i1 for booleans)."""
+
+    def __init__(self, values):
+        import numpy as np
+        array = np.asarray(values)
+        if array.dtype == np.bool_:
+            self.array, self.element = array, _I1
+        elif np.issubdtype(array.dtype, np.number):
+            self.array, self.element = array.astype(np.float32), _F32
+        else:
+            raise AttnError(f"attn.table: numbers or booleans, not {array.dtype}")
+        if array.ndim == 0:
+            raise AttnError("attn.table: give an array with at least one dimension")
+
+    def __getitem__(self, index):
+        index = index if isinstance(index, tuple) else (index,)
+        if len(index) != self.array.ndim:
+            raise AttnError(f"attn.table: {self.array.ndim} indices needed, got {len(index)}")
+        tracer = next((i.tracer for i in index if isinstance(i, Sym)), None)
+        if tracer is None:
+            value = self.array[tuple(int(i) for i in index)]
+            return bool(value) if self.element == _I1 else float(value)
+        names = []
+        for i in index:
+            i = tracer.lift(i, _INDEX)
+            if i.type != _INDEX:
+                raise AttnError(f"{tracer.what}: table indices must be indices, not {i.type}")
+            names.append(i.name)
+        constant = tracer.program._table(self)
+        shape = "x".join(str(s) for s in self.array.shape)
+        return tracer.emit(f"tensor.extract {constant}[{', '.join(names)}] : "
+                           f"tensor<{shape}x{self.element}>", self.element)
+
+
+def trace(function, program, what, argument_types, result_type):
+    """Runs `function` on symbolic arguments; returns the region's text."""
+    tracer = Tracer(program, what)
+    names = [f"%{what[0]}arg{i}" for i in range(len(argument_types))]
+    args = [Sym(tracer, n, t) for n, t in zip(names, argument_types)]
+    try:
+        result = function(*args)
+    except AttnError:
+        raise
+    except Exception as error:  # anything Python raised on a traced value
+        raise AttnError(f"{what} cannot be traced: {type(error).__name__}: {error}. Traced "
+                        "functions may use + - * / // %, comparisons, &, |, ~, attn.where, "
+                        "attn.exp/log/tanh/sqrt/abs, attn.maximum/minimum and attn.table "
+                        "lookups") from None
+    if result is None:
+        raise AttnError(f"{what} returned nothing")
+    result = tracer.lift(result, result_type)
+    if result.type == _INDEX and result_type == _F32:
+        result = tracer.to_f32(result)
+    if result.type != result_type:
+        raise AttnError(f"{what} must return {'a score (f32)' if result_type == _F32 else 'a boolean'}"
+                        f", not {result.type}")
+    block = ", ".join(f"{n}: {t}" for n, t in zip(names, argument_types))
+    body = "\n".join("    " + line for line in tracer.lines)
+    return (f"{what} {{\n  ^bb0({block}):\n{body}\n    attn.yield {result.name} : {result.type}\n  }}")

@@ -1,0 +1,97 @@
+"""Compiled programs against the NumPy reference, with fresh random data."""
+import numpy as np
+import pytest
+
+import attn
+import reference
+
+
+def random(rng, shape, dtype=np.float32):
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def check(out, expected, tol=1e-4):
+    bound = tol * max(1.0, float(np.abs(expected).max()))
+    assert np.abs(out.astype(np.float64) - expected).max() <= bound
+
+
+@pytest.fixture
+def rng():
+    seed = np.random.SeedSequence().entropy % (1 << 32)
+    print(f"seed {seed}")
+    return np.random.default_rng(seed)
+
+
+@pytest.mark.parametrize("path", ["flash", "reference"])
+def test_gqa_causal_window(rng, path):
+    b, hq, hkv, l, d = 2, 4, 2, 150, 32
+    p = attn.Program("gqa")
+    q, k, v = (p.input(n, s) for n, s in (("q", (b, hq, l, d)), ("k", (b, hkv, l, d)),
+                                          ("v", (b, hkv, l, d))))
+    p.output(p.attention(q, k, v, mask=attn.causal() & attn.window(40)))
+    fn = attn.compile(p, path=path)
+    qa, ka, va = random(rng, (b, hq, l, d)), random(rng, (b, hkv, l, d)), random(rng, (b, hkv, l, d))
+    i, j = reference.positions(l, l)
+    check(fn(qa, ka, va), reference.attention(qa, ka, va, allowed=(j <= i) & (j >= i - 40)))
+
+
+def test_strided_inputs_without_copies(rng):
+    # [B, L, H, D] memory passed as [B, H, L, D] views.
+    b, h, l, d = 1, 2, 70, 16
+    p = attn.Program("strided")
+    q, k, v = (p.input(n, (b, h, l, d)) for n in ("q", "k", "v"))
+    p.output(p.attention(q, k, v, mask=attn.causal()))
+    fn = attn.compile(p)
+    blhd = [random(rng, (b, l, h, d)) for _ in range(3)]
+    views = [x.transpose(0, 2, 1, 3) for x in blhd]
+    assert not views[0].flags.c_contiguous
+    i, j = reference.positions(l, l)
+    check(fn(*views), reference.attention(*views, allowed=j <= i))
+
+
+def test_traced_score_and_mask_mods(rng):
+    b, h, l, d = 1, 2, 48, 16
+    slopes = np.array([0.5, 0.125], dtype=np.float32)
+    p = attn.Program("traced")
+    q, k, v = (p.input(n, (b, h, l, d)) for n in ("q", "k", "v"))
+    table = attn.table(slopes)
+    p.output(p.attention(
+        q, k, v, mask=attn.causal(),
+        score_mod=lambda s, bb, hh, i, j: attn.tanh(s / 5.0) * 5.0 - table[hh] * (i - j),
+        mask_mod=lambda bb, hh, i, j: ((i + j) % 3 != 1) | (i == j)))
+    fn = attn.compile(p)
+    qa, ka, va = (random(rng, (b, h, l, d)) for _ in range(3))
+    i, j = reference.positions(l, l)
+    penalty = slopes[None, :, None, None] * (i - j)[None, None]
+    expected = reference.attention(
+        qa, ka, va, allowed=(j <= i) & (((i + j) % 3 != 1) | (i == j)),
+        score_fn=lambda s: np.tanh(s / 5.0) * 5.0 - penalty)
+    check(fn(qa, ka, va), expected)
+
+
+def test_f16_inputs(rng):
+    b, h, l, d = 1, 2, 64, 32
+    p = attn.Program("half")
+    q, k, v = (p.input(n, (b, h, l, d), "f16") for n in ("q", "k", "v"))
+    p.output(p.attention(q, k, v, mask=attn.causal()))
+    fn = attn.compile(p)
+    qa, ka, va = (random(rng, (b, h, l, d), np.float16) for _ in range(3))
+    out = fn(qa, ka, va)
+    assert out.dtype == np.float16
+    i, j = reference.positions(l, l)
+    check(out, reference.attention(qa, ka, va, allowed=j <= i), tol=5e-3)
+
+
+def test_keep_ir_and_call_errors(rng):
+    p = attn.Program("small")
+    q, k, v = (p.input(n, (1, 1, 8, 16)) for n in ("q", "k", "v"))
+    p.output(p.attention(q, k, v))
+    fn = attn.compile(p, keep_ir=True)
+    assert "attn.attention" in fn.ir["input"] and "llvm.func" in fn.ir["lowered"]
+    x = random(rng, (1, 1, 8, 16))
+    with pytest.raises(attn.AttnError, match="takes 3 arrays"):
+        fn(x, x)
+    with pytest.raises(attn.AttnError, match="expected shape"):
+        fn(x, x, random(rng, (1, 1, 9, 16)))
+    with pytest.raises(attn.AttnError, match="expected float32"):
+        fn(x, x, x.astype(np.float64))

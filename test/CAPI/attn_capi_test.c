@@ -1,0 +1,113 @@
+/* The C API end to end: registration, parsing, pass pipelines, compilation,
+ * and every failure reported through the callback rather than an abort.
+ * usage: attn_capi_test SCRATCH_DIR */
+#include "attn-c/Attn.h"
+
+#include "mlir-c/IR.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+static void printDiagnostic(MlirStringRef text, void *userData) {
+  int *count = (int *)userData;
+  ++*count;
+  printf("diagnostic: %.*s\n", (int)text.length, text.data);
+}
+
+static void printChunk(MlirStringRef text, void *userData) {
+  (void)userData;
+  fwrite(text.data, 1, text.length, stdout);
+}
+
+static MlirStringRef str(const char *text) {
+  return mlirStringRefCreateFromCString(text);
+}
+
+static const char *kProgram =
+    "func.func @causal(%q: tensor<1x2x128x32xf32>, %k: tensor<1x2x128x32xf32>,"
+    "                  %v: tensor<1x2x128x32xf32>) -> tensor<1x2x128x32xf32> {\n"
+    "  %o = attn.attention %q, %k, %v mask [#attn.causal, "
+    "#attn.window<left = 1000, right = 0>] : tensor<1x2x128x32xf32>, "
+    "tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32> -> tensor<1x2x128x32xf32>\n"
+    "  return %o : tensor<1x2x128x32xf32>\n"
+    "}\n";
+
+int main(int argc, char **argv) {
+  if (argc != 2)
+    return 2;
+  char path[4096];
+  int diagnostics = 0;
+
+  /* The dialect handle alone registers attn in any context. */
+  MlirDialectRegistry registry = mlirDialectRegistryCreate();
+  mlirDialectHandleInsertDialect(mlirGetDialectHandle__attn__(), registry);
+  MlirContext bare = mlirContextCreateWithRegistry(registry, false);
+  MlirDialect attn = mlirContextGetOrLoadDialect(bare, str("attn"));
+  printf("handle loads attn: %d\n", !mlirDialectIsNull(attn));
+  mlirContextDestroy(bare);
+  mlirDialectRegistryDestroy(registry);
+
+  attnRegisterPasses();
+  attnRegisterPasses(); /* idempotent */
+  MlirContext context = attnContextCreate();
+
+  /* Parse, canonicalise (the wide window folds away), plan tiles. */
+  MlirModule module =
+      attnParseModule(context, str(kProgram), printDiagnostic, &diagnostics);
+  printf("parsed: %d\n", !mlirModuleIsNull(module));
+  MlirLogicalResult result = attnRunPassPipeline(
+      module, str("builtin.module(canonicalize, attn-plan-tiles)"),
+      printDiagnostic, &diagnostics);
+  printf("pipeline: %d\n", mlirLogicalResultIsSuccess(result));
+  mlirOperationPrint(mlirModuleGetOperation(module), printChunk, NULL);
+  printf("\n");
+
+  /* Compile to a shared library and call into it. */
+  snprintf(path, sizeof path, "%s/causal.so", argv[1]);
+  result = attnCompileForCpu(module, str(path), true, true, printDiagnostic,
+                             &diagnostics);
+  printf("compiled: %d\n", mlirLogicalResultIsSuccess(result));
+  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  printf("entry point: %d\n",
+         library != NULL && dlsym(library, "attn_causal") != NULL);
+  snprintf(path, sizeof path, "%s/causal.h", argv[1]);
+  FILE *header = fopen(path, "r");
+  printf("header: %d\n", header != NULL);
+  if (header)
+    fclose(header);
+  mlirModuleDestroy(module);
+  printf("diagnostics so far: %d\n", diagnostics);
+
+  /* Failures: each returns, with a diagnostic line. */
+  module = attnParseModule(
+      context,
+      str("func.func @f(%q: tensor<1x1x4x8xf32>, %k: tensor<1x1x4x7xf32>) "
+          "-> tensor<1x1x4x8xf32> {\n  %o = attn.attention %q, %k, %k : "
+          "tensor<1x1x4x8xf32>, tensor<1x1x4x7xf32>, tensor<1x1x4x7xf32> -> "
+          "tensor<1x1x4x8xf32>\n  return %o : tensor<1x1x4x8xf32>\n}\n"),
+      printDiagnostic, &diagnostics);
+  printf("bad program is null: %d\n", mlirModuleIsNull(module));
+
+  module = attnParseModule(context, str(kProgram), printDiagnostic,
+                           &diagnostics);
+  result = attnRunPassPipeline(module, str("builtin.module(no-such-pass)"),
+                               printDiagnostic, &diagnostics);
+  printf("unknown pass fails: %d\n", mlirLogicalResultIsFailure(result));
+  result = attnRunPassPipeline(module, str("func.func(cse)"), printDiagnostic,
+                               &diagnostics);
+  printf("wrong anchor fails: %d\n", mlirLogicalResultIsFailure(result));
+  result = attnRunPassPipeline(
+      module, str("builtin.module(attn-print-block-map{block-q=0})"),
+      printDiagnostic, &diagnostics);
+  printf("failing pass fails: %d\n", mlirLogicalResultIsFailure(result));
+  snprintf(path, sizeof path, "%s/causal.dll", argv[1]);
+  result = attnCompileForCpu(module, str(path), true, true, printDiagnostic,
+                             &diagnostics);
+  printf("bad output fails: %d\n", mlirLogicalResultIsFailure(result));
+  FILE *partial = fopen(path, "r");
+  printf("nothing written: %d\n", partial == NULL);
+  mlirModuleDestroy(module);
+  mlirContextDestroy(context);
+  return 0;
+}
