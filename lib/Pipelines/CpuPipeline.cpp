@@ -130,9 +130,12 @@ struct ApproximateExpPass
 
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {
-  int64_t vectorBits = options.vectorBits > 0
-                           ? int64_t(options.vectorBits)
-                           : CpuTarget::detectHost().vectorBits;
+  CpuTarget host = CpuTarget::detectHost();
+  int64_t vectorBits =
+      options.vectorBits > 0 ? int64_t(options.vectorBits) : host.vectorBits;
+  // AVX-512 BF16 when asked for, on a host that has it, with 512-bit
+  // vectors.
+  bool bf16Dot = options.bf16Dot && vectorBits == 512 && host.hasBf16Dot;
   // attn -> linalg on tensors: attention through the tiled flash form if
   // asked, everything else (and attention otherwise) by the reference
   // lowering.
@@ -141,6 +144,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     pm.addPass(createAttnPlanTilesPass());
     AttnTileAttentionPassOptions tile;
     tile.vectorBits = vectorBits;
+    tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
   }
   pm.addPass(createConvertAttnToLinalgPass());
@@ -190,6 +194,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // Register-block transposes as shuffles: for 16 lanes, the 16x16 network
   // that maps onto AVX-512's two-source permutes.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = bf16Dot;
   vectorToLLVM.vectorTransposeLowering =
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;

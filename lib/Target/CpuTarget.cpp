@@ -57,6 +57,7 @@ CpuTarget CpuTarget::detectHost() {
     target.vectorBits = 256;
   else
     target.vectorBits = 128;
+  target.hasBf16Dot = features.lookup("avx512bf16");
   unsigned threads = std::thread::hardware_concurrency();
   target.cores = threads ? threads : 1;
   return target;

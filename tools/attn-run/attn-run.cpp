@@ -80,6 +80,11 @@ static cl::opt<std::string> path(
 static cl::opt<bool> threads(
     "omp", cl::desc("Run the flash path on OpenMP threads (--omp=false: one)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> bf16Dot(
+    "bf16-dot",
+    cl::desc("bf16 scores by AVX-512 BF16 dot products where the host has "
+             "them (the pipeline's bf16-dot option)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<double> givenFlops(
     "flops",
     cl::desc("The FLOP count for --bench's GFLOP/s, if known (skips the "
@@ -264,6 +269,7 @@ int main(int argc, char **argv) {
   AttnCpuPipelineOptions pipelineOptions;
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
     return fail(error);
+  pipelineOptions.bf16Dot = bf16Dot;
   FailureOr<std::unique_ptr<JitFunction>> jit =
       JitFunction::compile(*module, name, pipelineOptions, error);
   if (failed(jit))

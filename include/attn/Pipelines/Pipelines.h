@@ -30,6 +30,13 @@ struct AttnCpuPipelineOptions
       llvm::cl::desc("Vector register width for the flash form's "
                      "register-blocked products (0: the host's)"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("Use AVX-512 BF16 dot products for bf16 scores when the "
+                     "host has them (and vector-bits is 512). Off by default: "
+                     "on the machines measured it was slower than converting "
+                     "tiles to f32 (bench/results)"),
+      llvm::cl::init(false)};
 };
 
 /// attn on tensors to the LLVM dialect for the host CPU: the reference (or

@@ -13,6 +13,8 @@ struct CpuTarget {
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
   int64_t vectorBits = 256;
+  /// AVX-512 BF16 (vdpbf16ps): bf16 pair dot products into f32.
+  bool hasBf16Dot = false;
   int64_t cores = 1;
 
   /// Reads the host: cache sizes from /sys/devices/system/cpu/cpu0/cache,

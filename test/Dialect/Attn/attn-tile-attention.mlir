@@ -4,6 +4,7 @@
 // tiles; no buffer of size Lq x Lkv.
 // RUN: attn-opt %s --attn-tile-attention --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-tile-attention="vector-bits=0" --split-input-file | FileCheck %s --check-prefix=NOBLOCK
+// RUN: attn-opt %s --attn-tile-attention="bf16-dot=true" --split-input-file | FileCheck %s --check-prefix=BF16
 
 // Causal, 4 query tiles of 64 against 4 key tiles of 64: query tile t visits
 // key tiles [0, t + 1), of which [0, t) are full.
@@ -161,4 +162,29 @@ func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> 
 func.func @register_blocked(%q: tensor<1x1x200x64xf32>, %k: tensor<1x1x300x64xf32>) -> tensor<1x1x200x64xf32> {
   %o = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 64, block_kv = 128>} : tensor<1x1x200x64xf32>, tensor<1x1x300x64xf32>, tensor<1x1x300x64xf32> -> tensor<1x1x200x64xf32>
   return %o : tensor<1x1x200x64xf32>
+}
+
+// -----
+
+// bf16 queries and keys with bf16-dot: the key tile is copied row-major in
+// bf16 and rearranged into the pair layout (16x16 blocks of 32-bit pairs,
+// transposed), and the scores come from AVX-512 BF16 dot products into f32
+// accumulators, a broadcast query pair per row. P V stays in f32. Without
+// the option, bf16 tiles are converted to f32.
+// BF16-LABEL: func.func @bf16_scores
+// BF16: bufferization.alloc_tensor() copy(%{{.*}}) : tensor<?x64xbf16>
+// BF16: scf.for
+// BF16: bufferization.alloc_tensor() copy(%{{.*}}) : tensor<32x64xbf16>
+// BF16: vector.bitcast %{{.*}} : vector<16x32xbf16> to vector<16x16xf32>
+// BF16: vector.transpose
+// BF16: scf.for %{{.*}} = %c0 to %c32 step %c1 iter_args
+// BF16: vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// BF16: x86vector.avx512.dot %{{.*}}, %{{.*}}, %{{.*}} : vector<32xbf16> -> vector<16xf32>
+// BF16: vector.fma
+// CHECK-LABEL: func.func @bf16_scores
+// CHECK-NOT: x86vector
+// CHECK: return
+func.func @bf16_scores(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal] {tiling = #attn.tiling<block_q = 32, block_kv = 32>} : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16> -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
 }

@@ -18,13 +18,15 @@ class File:
     def __init__(self, name, title):
         self.name, self.title, self.funcs = name, title, []
 
-    def add(self, fname, args, body, results):
+    def add(self, fname, args, body, results, extra_runs=()):
         """args: list of (name, type); body: lines; results: list of (value, type)."""
         sig = ", ".join(f"%{n}: {t}" for n, t in args)
         res = ", ".join(t for _, t in results)
         ret = ", ".join(v for v, _ in results)
         text = [f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS",
                 f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS",
+                *[f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash {flags} | FileCheck %s --check-prefix=PASS"
+                  for flags in extra_runs],
                 f"func.func @{fname}({sig}) -> ({res}) {{"]
         text += ["  " + line for line in body]
         text += [f"  return {ret} : {res}", "}", ""]
@@ -42,7 +44,7 @@ class File:
 
 def attention(file, fname, b, hq, hkv, lq, lkv, d, dv, dtype="f32", mask=None,
               score=None, extra_args=(), operands="", extra_types=(), lse=False,
-              attrs="", normalizer=None, prologue=(), regions=""):
+              attrs="", normalizer=None, prologue=(), regions="", extra_runs=()):
     q, k, v = ty([b, hq, lq, d], dtype), ty([b, hkv, lkv, d], dtype), ty([b, hkv, lkv, dv], dtype)
     out = ty([b, hq, lq, dv], dtype)
     lse_t = ty([b, hq, lq], "f32")
@@ -63,7 +65,7 @@ def attention(file, fname, b, hq, hkv, lq, lkv, d, dv, dtype="f32", mask=None,
     body = list(prologue) + [f"{lhs} = attn.attention " + " ".join(parts) + f" : {types} -> " +
                              ", ".join(t for _, t in results)]
     args = [("q", q), ("k", k), ("v", v)] + list(extra_args)
-    file.add(fname, args, body, results)
+    file.add(fname, args, body, results, extra_runs)
 
 
 # --- Mask predicates, alone and combined ------------------------------------
@@ -148,7 +150,10 @@ def tiling(bq, bkv):
     return f"{{tiling = #attn.tiling<block_q = {bq}, block_kv = {bkv}>}}"
 attention(blocked, "dense_full_and_partial", 1, 2, 2, 200, 300, 64, 64, lse=True, attrs=tiling(64, 128))
 attention(blocked, "causal_gqa", 2, 4, 2, 256, 256, 32, 32, mask=["#attn.causal"], lse=True, attrs=tiling(32, 64))
-attention(blocked, "causal_bf16", 1, 2, 1, 160, 160, 64, 64, dtype="bf16", mask=["#attn.causal"], lse=True, attrs=tiling(32, 32))
+attention(blocked, "causal_bf16", 1, 2, 1, 160, 160, 64, 64, dtype="bf16", mask=["#attn.causal"], lse=True, attrs=tiling(32, 32), extra_runs=["--bf16-dot"])
+attention(blocked, "dense_bf16_head_dim_128", 1, 2, 2, 128, 200, 128, 64, dtype="bf16", lse=True, attrs=tiling(64, 64), extra_runs=["--bf16-dot"])
+attention(blocked, "gqa_bf16_head_dim_96", 1, 4, 2, 96, 96, 96, 32, dtype="bf16", mask=["#attn.causal"], lse=True, attrs=tiling(32, 32), extra_runs=["--bf16-dot"])
+attention(blocked, "bf16_head_dim_48_converted", 1, 2, 2, 64, 64, 48, 48, dtype="bf16", lse=True, attrs=tiling(32, 32), extra_runs=["--bf16-dot"])
 attention(blocked, "window_f16_value_dim_differs", 1, 2, 2, 130, 130, 128, 64, dtype="f16",
           mask=["#attn.window<left = 40, right = 0>"], lse=True, attrs=tiling(16, 32))
 attention(blocked, "softcap_alibi", 1, 2, 2, 128, 128, 16, 16, mask=["#attn.causal"],

@@ -20,9 +20,34 @@ func.func @causal_gqa(%q: tensor<2x4x256x32xf32>, %k: tensor<2x2x256x32xf32>, %v
 
 // RUN: attn-run %s --function=causal_bf16 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_bf16 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=causal_bf16 --check --seed=%seed --path=flash --bf16-dot | FileCheck %s --check-prefix=PASS
 func.func @causal_bf16(%q: tensor<1x2x160x64xbf16>, %k: tensor<1x1x160x64xbf16>, %v: tensor<1x1x160x64xbf16>) -> (tensor<1x2x160x64xbf16>, tensor<1x2x160xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal] {tiling = #attn.tiling<block_q = 32, block_kv = 32>} : tensor<1x2x160x64xbf16>, tensor<1x1x160x64xbf16>, tensor<1x1x160x64xbf16> -> tensor<1x2x160x64xbf16>, tensor<1x2x160xf32>
   return %o, %l : tensor<1x2x160x64xbf16>, tensor<1x2x160xf32>
+}
+
+// RUN: attn-run %s --function=dense_bf16_head_dim_128 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=dense_bf16_head_dim_128 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=dense_bf16_head_dim_128 --check --seed=%seed --path=flash --bf16-dot | FileCheck %s --check-prefix=PASS
+func.func @dense_bf16_head_dim_128(%q: tensor<1x2x128x128xbf16>, %k: tensor<1x2x200x128xbf16>, %v: tensor<1x2x200x64xbf16>) -> (tensor<1x2x128x64xbf16>, tensor<1x2x128xf32>) {
+  %o, %l = attn.attention %q, %k, %v {tiling = #attn.tiling<block_q = 64, block_kv = 64>} : tensor<1x2x128x128xbf16>, tensor<1x2x200x128xbf16>, tensor<1x2x200x64xbf16> -> tensor<1x2x128x64xbf16>, tensor<1x2x128xf32>
+  return %o, %l : tensor<1x2x128x64xbf16>, tensor<1x2x128xf32>
+}
+
+// RUN: attn-run %s --function=gqa_bf16_head_dim_96 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_bf16_head_dim_96 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=gqa_bf16_head_dim_96 --check --seed=%seed --path=flash --bf16-dot | FileCheck %s --check-prefix=PASS
+func.func @gqa_bf16_head_dim_96(%q: tensor<1x4x96x96xbf16>, %k: tensor<1x2x96x96xbf16>, %v: tensor<1x2x96x32xbf16>) -> (tensor<1x4x96x32xbf16>, tensor<1x4x96xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] {tiling = #attn.tiling<block_q = 32, block_kv = 32>} : tensor<1x4x96x96xbf16>, tensor<1x2x96x96xbf16>, tensor<1x2x96x32xbf16> -> tensor<1x4x96x32xbf16>, tensor<1x4x96xf32>
+  return %o, %l : tensor<1x4x96x32xbf16>, tensor<1x4x96xf32>
+}
+
+// RUN: attn-run %s --function=bf16_head_dim_48_converted --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bf16_head_dim_48_converted --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bf16_head_dim_48_converted --check --seed=%seed --path=flash --bf16-dot | FileCheck %s --check-prefix=PASS
+func.func @bf16_head_dim_48_converted(%q: tensor<1x2x64x48xbf16>, %k: tensor<1x2x64x48xbf16>, %v: tensor<1x2x64x48xbf16>) -> (tensor<1x2x64x48xbf16>, tensor<1x2x64xf32>) {
+  %o, %l = attn.attention %q, %k, %v {tiling = #attn.tiling<block_q = 32, block_kv = 32>} : tensor<1x2x64x48xbf16>, tensor<1x2x64x48xbf16>, tensor<1x2x64x48xbf16> -> tensor<1x2x64x48xbf16>, tensor<1x2x64xf32>
+  return %o, %l : tensor<1x2x64x48xbf16>, tensor<1x2x64xf32>
 }
 
 // RUN: attn-run %s --function=window_f16_value_dim_differs --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS

@@ -43,9 +43,9 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
         continue;
       if (blockKv > roundUp(keyLength, lanes) && blockKv > 16)
         continue;
-      int64_t working = f32 * (blockQ * headDim + blockKv * headDim +
-                               blockKv * valueDim + blockQ * blockKv +
-                               2 * blockQ * valueDim);
+      int64_t working =
+          f32 * (blockQ * headDim + blockKv * headDim + blockKv * valueDim +
+                 blockQ * blockKv + 2 * blockQ * valueDim);
       if (working > target.l2Bytes / 2)
         continue;
       // Prefer: enough query tiles for every core, score tile in L1, then

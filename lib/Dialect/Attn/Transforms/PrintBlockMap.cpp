@@ -37,8 +37,8 @@ struct AttnPrintBlockMapPass
     if (blockQ < 1 || blockKv < 1) {
       getOperation()->emitError()
           << "attn-print-block-map needs positive tile sizes, got block-q="
-          << static_cast<int64_t>(blockQ) << " block-kv="
-          << static_cast<int64_t>(blockKv);
+          << static_cast<int64_t>(blockQ)
+          << " block-kv=" << static_cast<int64_t>(blockKv);
       return signalPassFailure();
     }
     getOperation()->walk([&](AttentionOp op) {
@@ -48,9 +48,9 @@ struct AttnPrintBlockMapPass
                       "visited and masked");
         return;
       }
-      BlockMap map = BlockMap::compute(op.getMask().getValue(),
-                                       !op.getMaskMod().empty(), shape,
-                                       blockQ, blockKv);
+      BlockMap map =
+          BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
+                            shape, blockQ, blockKv);
       int64_t total = map.getNumQueryTiles() * map.getNumKeyTiles();
       std::string text;
       llvm::raw_string_ostream os(text);
@@ -58,8 +58,8 @@ struct AttnPrintBlockMapPass
          << map.getNumKeyTiles() << " tiles of " << blockQ << "x" << blockKv
          << ", full " << map.count(TileClass::Full) << ", partial "
          << map.count(TileClass::Partial) << ", empty "
-         << map.count(TileClass::Empty) << ", visited "
-         << map.countVisited() << "/" << total
+         << map.count(TileClass::Empty) << ", visited " << map.countVisited()
+         << "/" << total
          << llvm::format(" (%.1f%%)",
                          total ? 100.0 * map.countVisited() / total : 0.0);
       if (map.isDataDependent())

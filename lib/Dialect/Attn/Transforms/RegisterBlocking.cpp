@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -167,6 +168,138 @@ FailureOr<Value> mlir::attn::buildBlockedTranspose(OpBuilder &b, Location loc,
                               cb, cl, transposed, columnIter[0],
                               ValueRange{j0, i0}, inBounds)
                               .getResult();
+              scf::YieldOp::create(cb, cl, out);
+            });
+        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+      });
+  return rowLoop.getResult(0);
+}
+
+FailureOr<Value> mlir::attn::buildBf16PairTranspose(OpBuilder &b, Location loc,
+                                                    Value keys, int64_t lanes) {
+  auto type = cast<RankedTensorType>(keys.getType());
+  if (!type.hasStaticShape() || !type.getElementType().isBF16() || lanes <= 0 ||
+      type.getDimSize(0) % lanes != 0 || type.getDimSize(1) % (2 * lanes) != 0)
+    return failure();
+  int64_t n = type.getDimSize(0), depth = type.getDimSize(1);
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  // A block of lanes keys x 2 lanes elements, moved as lanes x lanes 32-bit
+  // pairs (bit patterns only: the f32 view is never computed with).
+  auto halfBlock = VectorType::get({lanes, 2 * lanes}, bf16);
+  auto pairBlock = VectorType::get({lanes, lanes}, f32);
+  auto index = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value).getResult();
+  };
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{depth / 2, 2 * n}, bf16);
+  SmallVector<bool> inBounds = {true, true};
+  auto keyLoop = scf::ForOp::create(
+      b, loc, index(0), index(n), index(lanes), ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value j0, ValueRange keyIter) {
+        auto pairLoop = scf::ForOp::create(
+            rb, rl, index(0), index(depth), index(2 * lanes),
+            ValueRange{keyIter[0]},
+            [&](OpBuilder &cb, Location cl, Value d0, ValueRange pairIter) {
+              Value block = vector::TransferReadOp::create(
+                  cb, cl, halfBlock, keys, ValueRange{j0, d0}, zero, inBounds);
+              Value pairs = vector::BitCastOp::create(cb, cl, pairBlock, block);
+              Value transposed = vector::TransposeOp::create(
+                  cb, cl, pairs, ArrayRef<int64_t>{1, 0});
+              Value halves =
+                  vector::BitCastOp::create(cb, cl, halfBlock, transposed);
+              Value pairRow = arith::DivUIOp::create(cb, cl, d0, index(2));
+              Value column = arith::MulIOp::create(cb, cl, j0, index(2));
+              Value out = vector::TransferWriteOp::create(
+                              cb, cl, halves, pairIter[0],
+                              ValueRange{pairRow, column}, inBounds)
+                              .getResult();
+              scf::YieldOp::create(cb, cl, out);
+            });
+        scf::YieldOp::create(rb, rl, pairLoop.getResults());
+      });
+  return keyLoop.getResult(0);
+}
+
+Value mlir::attn::buildBf16DotProduct(OpBuilder &b, Location loc, Value lhs,
+                                      Value pairedRhs, RegisterBlock block) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(pairedRhs.getType());
+  int64_t m = lhsType.getDimSize(0), pairs = rhsType.getDimSize(0),
+          n = rhsType.getDimSize(1) / 2;
+  Type f32 = b.getF32Type(), bf16 = b.getBF16Type(), i32 = b.getI32Type();
+  auto accType = VectorType::get({block.lanes}, f32);
+  auto halvesType = VectorType::get({2 * block.lanes}, bf16);
+  auto pairType = VectorType::get({2}, bf16);
+  auto index = [&](int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value).getResult();
+  };
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
+  Value zeroVector = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0)));
+  Value zeroHalf = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+  SmallVector<bool> inBounds = {true};
+
+  auto rowLoop = scf::ForOp::create(
+      b, loc, index(0), index(m), index(block.rows), ValueRange{init},
+      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
+        auto columnLoop = scf::ForOp::create(
+            rb, rl, index(0), index(n), index(block.vectors * block.lanes),
+            ValueRange{rowIter[0]},
+            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
+              SmallVector<Value> rowIndex, columnIndex;
+              for (int64_t r = 0; r < block.rows; ++r)
+                rowIndex.push_back(arith::AddIOp::create(cb, cl, i0, index(r)));
+              for (int64_t v = 0; v < block.vectors; ++v)
+                columnIndex.push_back(
+                    arith::AddIOp::create(cb, cl, j0, index(v * block.lanes)));
+              SmallVector<Value> start(block.rows * block.vectors, zeroVector);
+              auto reduction = scf::ForOp::create(
+                  cb, cl, index(0), index(pairs), index(1), start,
+                  [&](OpBuilder &kb, Location kl, Value p, ValueRange accs) {
+                    SmallVector<Value> rhsVectors;
+                    for (int64_t v = 0; v < block.vectors; ++v) {
+                      Value column = arith::MulIOp::create(
+                          kb, kl, columnIndex[v], index(2));
+                      rhsVectors.push_back(vector::TransferReadOp::create(
+                          kb, kl, halvesType, pairedRhs, ValueRange{p, column},
+                          zeroHalf, inBounds));
+                    }
+                    Value lhsColumn =
+                        arith::MulIOp::create(kb, kl, p, index(2));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < block.rows; ++r) {
+                      // lhs[i, 2p], lhs[i, 2p + 1] as one 32-bit value,
+                      // broadcast to every lane pair.
+                      Value pair = vector::TransferReadOp::create(
+                          kb, kl, pairType, lhs,
+                          ValueRange{rowIndex[r], lhsColumn}, zeroHalf,
+                          inBounds);
+                      Value word = vector::ExtractOp::create(
+                          kb, kl,
+                          vector::BitCastOp::create(
+                              kb, kl, VectorType::get({1}, i32), pair),
+                          ArrayRef<int64_t>{0});
+                      Value broadcast = vector::BitCastOp::create(
+                          kb, kl, halvesType,
+                          vector::BroadcastOp::create(
+                              kb, kl, VectorType::get({block.lanes}, i32),
+                              word));
+                      for (int64_t v = 0; v < block.vectors; ++v)
+                        next.push_back(x86vector::DotBF16Op::create(
+                            kb, kl, accType, accs[r * block.vectors + v],
+                            broadcast, rhsVectors[v]));
+                    }
+                    scf::YieldOp::create(kb, kl, next);
+                  });
+              Value out = columnIter[0];
+              for (int64_t r = 0; r < block.rows; ++r)
+                for (int64_t v = 0; v < block.vectors; ++v)
+                  out = vector::TransferWriteOp::create(
+                            cb, cl, reduction.getResult(r * block.vectors + v),
+                            out, ValueRange{rowIndex[r], columnIndex[v]},
+                            inBounds)
+                            .getResult();
               scf::YieldOp::create(cb, cl, out);
             });
         scf::YieldOp::create(rb, rl, columnLoop.getResults());

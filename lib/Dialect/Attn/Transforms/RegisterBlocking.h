@@ -43,6 +43,22 @@ Value buildRegisterBlockedProduct(OpBuilder &b, Location loc, Value lhs,
 FailureOr<Value> buildBlockedTranspose(OpBuilder &b, Location loc, Value source,
                                        int64_t lanes);
 
+/// bf16 keys in the pair layout of AVX-512 BF16's dot product: from a
+/// row-major [n, d] bf16 tensor (d a multiple of 2 x lanes, n of lanes),
+/// the [d / 2, 2 n] tensor whose row p holds, for every key j, its elements
+/// 2p and 2p + 1 side by side. It is the transpose of the tile read as 32-bit
+/// pairs, done by lanes x lanes register blocks.
+FailureOr<Value> buildBf16PairTranspose(OpBuilder &b, Location loc,
+                                        Value keys, int64_t lanes);
+
+/// out[i, j] = sum_k lhs[i, k] rhs[k, j] for a row-major bf16 lhs [m, K] and
+/// the pair layout of rhs (buildBf16PairTranspose of rhs^T: [K / 2, 2 n]),
+/// with f32 accumulators in registers: each step broadcasts one pair of lhs
+/// elements and issues one vdpbf16ps (x86vector.avx512.dot) per
+/// accumulator, two products per lane.
+Value buildBf16DotProduct(OpBuilder &b, Location loc, Value lhs,
+                          Value pairedRhs, RegisterBlock block);
+
 } // namespace mlir::attn
 
 #endif // ATTN_LIB_DIALECT_ATTN_TRANSFORMS_REGISTERBLOCKING_H

@@ -206,14 +206,18 @@ static Value castTo(OpBuilder &b, Location loc, Value value,
 /// the register-blocked kernels load its rows as whole vectors, which an
 /// input of unknown strides would turn into element-wise gathers. For f32 it
 /// is an explicit copy, which no canonicalisation folds into a view.
+static Value contiguousTile(Lowering &l, Value tile, ArrayRef<int64_t> shape) {
+  Value view = castTo(l.b, l.loc, tile, shape);
+  return bufferization::AllocTensorOp::create(
+      l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
+}
+
 static Value contiguousF32Tile(Lowering &l, Value tile,
                                ArrayRef<int64_t> shape) {
   auto elementType = cast<RankedTensorType>(tile.getType()).getElementType();
   if (!elementType.isF32())
     return castTo(l.b, l.loc, toF32Tile(l, tile, false), shape);
-  Value view = castTo(l.b, l.loc, tile, shape);
-  return bufferization::AllocTensorOp::create(
-      l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
+  return contiguousTile(l, tile, shape);
 }
 
 /// `fast` on tiles of full size, `general` otherwise: full tiles have static
@@ -277,9 +281,10 @@ static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
 }
 
 struct TileAttention : OpRewritePattern<AttentionOp> {
-  TileAttention(MLIRContext *context, int64_t vectorLanes)
-      : OpRewritePattern(context), vectorLanes(vectorLanes) {}
+  TileAttention(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
+      : OpRewritePattern(context), vectorLanes(vectorLanes), bf16Dot(bf16Dot) {}
   int64_t vectorLanes;
+  bool bf16Dot;
 
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -327,6 +332,13 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
     if (transposeKeys && !ShapedType::isDynamic(staticDim) && vectorLanes > 0 &&
         staticDim % vectorLanes == 0 && blockKv % vectorLanes == 0)
       scoreBlock = chooseRegisterBlock(blockQ, blockKv, vectorLanes);
+    // bf16 queries and keys: the score kernel multiplies bf16 pairs with
+    // AVX-512 BF16's dot product (f32 accumulation) instead of converting
+    // the tiles to f32.
+    bool bf16Scores = scoreBlock && bf16Dot &&
+                      op.getQuery().getType().getElementType().isBF16() &&
+                      op.getKey().getType().getElementType().isBF16() &&
+                      staticDim % (2 * vectorLanes) == 0;
     if (!ShapedType::isDynamic(staticValueDim))
       valueBlock = chooseRegisterBlock(blockQ, staticValueDim, vectorLanes);
     if (shape.isStatic())
@@ -374,8 +386,14 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
           rewriter, loc, l.index(blockQ),
           arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
       Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
-      Value queryTile =
-          toF32Tile(l, slice2d(l, query, b, h, firstRow, rows, headDim), false);
+      Value querySlice = slice2d(l, query, b, h, firstRow, rows, headDim);
+      Value queryTile = toF32Tile(l, querySlice, false);
+      // A row-major bf16 copy of the query tile for the bf16 score kernel.
+      Value queryBf16;
+      if (bf16Scores)
+        queryBf16 = bufferization::AllocTensorOp::create(
+            rewriter, loc, cast<RankedTensorType>(querySlice.getType()),
+            ValueRange{}, querySlice);
 
       // Key-tile bounds and the run of full tiles.
       Value first = l.index(0), end = numKeyTiles, fullFirst = l.index(0),
@@ -461,10 +479,21 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                 ? ifFullTile(
                       fb, fl, isFullSize,
                       [&](OpBuilder &kb, Location kl) {
+                        Lowering k{kb, kl};
+                        if (bf16Scores) {
+                          Value keys =
+                              contiguousTile(k, keySlice, {blockKv, staticDim});
+                          FailureOr<Value> paired =
+                              buildBf16PairTranspose(kb, kl, keys, vectorLanes);
+                          Value product = buildBf16DotProduct(
+                              kb, kl,
+                              castTo(kb, kl, queryBf16, {blockQ, staticDim}),
+                              *paired, *scoreBlock);
+                          return castTo(kb, kl, product, {kDyn, kDyn});
+                        }
                         // A row-major f32 copy (a vectorised copy
                         // whatever the input's strides), then the
                         // transpose by register blocks.
-                        Lowering k{kb, kl};
                         Value keys = contiguousF32Tile(k, keySlice,
                                                        {blockKv, staticDim});
                         FailureOr<Value> transposed =
@@ -760,8 +789,9 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 } // namespace
 
 void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns,
-                                               int64_t vectorLanes) {
-  patterns.add<TileAttention>(patterns.getContext(), vectorLanes);
+                                               int64_t vectorLanes,
+                                               bool bf16Dot) {
+  patterns.add<TileAttention>(patterns.getContext(), vectorLanes, bf16Dot);
 }
 
 namespace mlir::attn {
@@ -771,8 +801,8 @@ struct AttnTileAttentionPass
   using AttnTileAttentionPassBase::AttnTileAttentionPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateTileAttentionPatterns(patterns,
-                                  std::max<int64_t>(vectorBits / 32, 0));
+    populateTileAttentionPatterns(
+        patterns, std::max<int64_t>(vectorBits / 32, 0), bf16Dot);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Pass/Pass.h"
 
 #include <cstdint>
@@ -18,9 +19,10 @@ namespace mlir::attn {
 
 /// The flash lowering of attn.attention (attn-tile-attention).
 /// The flash lowering of attn.attention; tiles of full size use register-
-/// blocked products of `vectorLanes` f32 lanes (none with 0).
+/// blocked products of `vectorLanes` f32 lanes (none with 0), and with
+/// `bf16Dot` AVX-512 BF16 dot products for bf16 scores.
 void populateTileAttentionPatterns(RewritePatternSet &patterns,
-                                   int64_t vectorLanes);
+                                   int64_t vectorLanes, bool bf16Dot = false);
 
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION

@@ -73,6 +73,9 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
            "Vector register width of the register-blocked tile products "
            "(0: no register blocking)">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "Multiply bf16 query and key tiles with AVX-512 BF16 dot "
+           "products (vdpbf16ps, f32 accumulation; needs vector-bits=512)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -82,6 +85,7 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect",
   ];
 }
 
