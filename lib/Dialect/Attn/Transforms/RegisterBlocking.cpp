@@ -43,6 +43,55 @@ mlir::attn::chooseRegisterBlock(int64_t m, int64_t n, int64_t lanes) {
   return block;
 }
 
+namespace {
+/// The accumulators of one register block: rows x vectors f32 vectors of
+/// the result rows `rowIndex` and the columns starting at `columnIndex`.
+using BlockKernel = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, Value out, ArrayRef<Value> rowIndex,
+    ArrayRef<Value> columnIndex)>;
+} // namespace
+
+/// The loops over the register blocks of an [m, n] f32 result, written into
+/// `out` in place: `kernel` computes each block's accumulators.
+static Value forEachRegisterBlock(OpBuilder &b, Location loc, Value out,
+                                  RegisterBlock block, BlockKernel kernel) {
+  auto type = cast<RankedTensorType>(out.getType());
+  int64_t m = type.getDimSize(0), n = type.getDimSize(1);
+  auto index = [&](OpBuilder &builder, int64_t value) {
+    return arith::ConstantIndexOp::create(builder, loc, value).getResult();
+  };
+  SmallVector<bool> inBounds = {true};
+  auto rowLoop = scf::ForOp::create(
+      b, loc, index(b, 0), index(b, m), index(b, block.rows), ValueRange{out},
+      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
+        auto columnLoop = scf::ForOp::create(
+            rb, rl, index(rb, 0), index(rb, n),
+            index(rb, block.vectors * block.lanes), ValueRange{rowIter[0]},
+            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
+              Value result = columnIter[0];
+              SmallVector<Value> rowIndex, columnIndex;
+              for (int64_t r = 0; r < block.rows; ++r)
+                rowIndex.push_back(
+                    arith::AddIOp::create(cb, cl, i0, index(cb, r)));
+              for (int64_t v = 0; v < block.vectors; ++v)
+                columnIndex.push_back(arith::AddIOp::create(
+                    cb, cl, j0, index(cb, v * block.lanes)));
+              SmallVector<Value> accumulators =
+                  kernel(cb, cl, result, rowIndex, columnIndex);
+              for (int64_t r = 0; r < block.rows; ++r)
+                for (int64_t v = 0; v < block.vectors; ++v)
+                  result =
+                      vector::TransferWriteOp::create(
+                          cb, cl, accumulators[r * block.vectors + v], result,
+                          ValueRange{rowIndex[r], columnIndex[v]}, inBounds)
+                          .getResult();
+              scf::YieldOp::create(cb, cl, result);
+            });
+        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+      });
+  return rowLoop.getResult(0);
+}
+
 Value mlir::attn::buildRegisterBlockedProduct(OpBuilder &b, Location loc,
                                               Value lhs, Value rhs, Value init,
                                               Value rowScale,
@@ -53,9 +102,6 @@ Value mlir::attn::buildRegisterBlockedProduct(OpBuilder &b, Location loc,
           n = rhsType.getDimSize(1);
   Type f32 = b.getF32Type();
   auto vectorType = VectorType::get({block.lanes}, f32);
-  auto index = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value).getResult();
-  };
   bool accumulates = static_cast<bool>(init);
   if (!init)
     init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
@@ -64,77 +110,57 @@ Value mlir::attn::buildRegisterBlockedProduct(OpBuilder &b, Location loc,
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
   SmallVector<bool> inBounds = {true};
 
-  auto rowLoop = scf::ForOp::create(
-      b, loc, index(0), index(m), index(block.rows), ValueRange{init},
-      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
-        auto columnLoop = scf::ForOp::create(
-            rb, rl, index(0), index(n), index(block.vectors * block.lanes),
-            ValueRange{rowIter[0]},
-            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
-              Value out = columnIter[0];
-              SmallVector<Value> rowIndex, columnIndex;
-              for (int64_t r = 0; r < block.rows; ++r)
-                rowIndex.push_back(arith::AddIOp::create(cb, cl, i0, index(r)));
+  return forEachRegisterBlock(
+      b, loc, init, block,
+      [&](OpBuilder &cb, Location cl, Value out, ArrayRef<Value> rowIndex,
+          ArrayRef<Value> columnIndex) {
+        // The accumulators' start values.
+        SmallVector<Value> start;
+        for (int64_t r = 0; r < block.rows; ++r) {
+          Value scale;
+          if (rowScale)
+            scale = vector::BroadcastOp::create(
+                cb, cl, vectorType,
+                tensor::ExtractOp::create(cb, cl, rowScale, rowIndex[r]));
+          for (int64_t v = 0; v < block.vectors; ++v) {
+            if (!accumulates) {
+              start.push_back(zeroVector);
+              continue;
+            }
+            Value current = vector::TransferReadOp::create(
+                cb, cl, vectorType, out,
+                ValueRange{rowIndex[r], columnIndex[v]}, zero, inBounds);
+            if (scale)
+              current = arith::MulFOp::create(cb, cl, current, scale);
+            start.push_back(current);
+          }
+        }
+        auto index = [&](int64_t value) {
+          return arith::ConstantIndexOp::create(cb, cl, value).getResult();
+        };
+        auto reduction = scf::ForOp::create(
+            cb, cl, index(0), index(depth), index(1), start,
+            [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+              SmallVector<Value> rhsVectors;
               for (int64_t v = 0; v < block.vectors; ++v)
-                columnIndex.push_back(
-                    arith::AddIOp::create(cb, cl, j0, index(v * block.lanes)));
-
-              // The accumulators' start values.
-              SmallVector<Value> start;
+                rhsVectors.push_back(vector::TransferReadOp::create(
+                    kb, kl, vectorType, rhs, ValueRange{k, columnIndex[v]},
+                    zero, inBounds));
+              SmallVector<Value> next;
               for (int64_t r = 0; r < block.rows; ++r) {
-                Value scale;
-                if (rowScale)
-                  scale = vector::BroadcastOp::create(
-                      cb, cl, vectorType,
-                      tensor::ExtractOp::create(cb, cl, rowScale, rowIndex[r]));
-                for (int64_t v = 0; v < block.vectors; ++v) {
-                  if (!accumulates) {
-                    start.push_back(zeroVector);
-                    continue;
-                  }
-                  Value current = vector::TransferReadOp::create(
-                      cb, cl, vectorType, out,
-                      ValueRange{rowIndex[r], columnIndex[v]}, zero, inBounds);
-                  if (scale)
-                    current = arith::MulFOp::create(cb, cl, current, scale);
-                  start.push_back(current);
-                }
-              }
-
-              auto reduction = scf::ForOp::create(
-                  cb, cl, index(0), index(depth), index(1), start,
-                  [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
-                    SmallVector<Value> rhsVectors;
-                    for (int64_t v = 0; v < block.vectors; ++v)
-                      rhsVectors.push_back(vector::TransferReadOp::create(
-                          kb, kl, vectorType, rhs,
-                          ValueRange{k, columnIndex[v]}, zero, inBounds));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < block.rows; ++r) {
-                      Value element = tensor::ExtractOp::create(
-                          kb, kl, lhs, ValueRange{rowIndex[r], k});
-                      Value broadcast = vector::BroadcastOp::create(
-                          kb, kl, vectorType, element);
-                      for (int64_t v = 0; v < block.vectors; ++v)
-                        next.push_back(vector::FMAOp::create(
-                            kb, kl, broadcast, rhsVectors[v],
-                            accs[r * block.vectors + v]));
-                    }
-                    scf::YieldOp::create(kb, kl, next);
-                  });
-
-              for (int64_t r = 0; r < block.rows; ++r)
+                Value element = tensor::ExtractOp::create(
+                    kb, kl, lhs, ValueRange{rowIndex[r], k});
+                Value broadcast =
+                    vector::BroadcastOp::create(kb, kl, vectorType, element);
                 for (int64_t v = 0; v < block.vectors; ++v)
-                  out = vector::TransferWriteOp::create(
-                            cb, cl, reduction.getResult(r * block.vectors + v),
-                            out, ValueRange{rowIndex[r], columnIndex[v]},
-                            inBounds)
-                            .getResult();
-              scf::YieldOp::create(cb, cl, out);
+                  next.push_back(
+                      vector::FMAOp::create(kb, kl, broadcast, rhsVectors[v],
+                                            accs[r * block.vectors + v]));
+              }
+              scf::YieldOp::create(kb, kl, next);
             });
-        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+        return SmallVector<Value>(reduction.getResults());
       });
-  return rowLoop.getResult(0);
 }
 
 FailureOr<Value> mlir::attn::buildBlockedTranspose(OpBuilder &b, Location loc,
@@ -231,78 +257,55 @@ Value mlir::attn::buildBf16DotProduct(OpBuilder &b, Location loc, Value lhs,
   auto accType = VectorType::get({block.lanes}, f32);
   auto halvesType = VectorType::get({2 * block.lanes}, bf16);
   auto pairType = VectorType::get({2}, bf16);
-  auto index = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value).getResult();
-  };
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, f32);
   Value zeroVector = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0)));
   Value zeroHalf = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
   SmallVector<bool> inBounds = {true};
 
-  auto rowLoop = scf::ForOp::create(
-      b, loc, index(0), index(m), index(block.rows), ValueRange{init},
-      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
-        auto columnLoop = scf::ForOp::create(
-            rb, rl, index(0), index(n), index(block.vectors * block.lanes),
-            ValueRange{rowIter[0]},
-            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
-              SmallVector<Value> rowIndex, columnIndex;
-              for (int64_t r = 0; r < block.rows; ++r)
-                rowIndex.push_back(arith::AddIOp::create(cb, cl, i0, index(r)));
-              for (int64_t v = 0; v < block.vectors; ++v)
-                columnIndex.push_back(
-                    arith::AddIOp::create(cb, cl, j0, index(v * block.lanes)));
-              SmallVector<Value> start(block.rows * block.vectors, zeroVector);
-              auto reduction = scf::ForOp::create(
-                  cb, cl, index(0), index(pairs), index(1), start,
-                  [&](OpBuilder &kb, Location kl, Value p, ValueRange accs) {
-                    SmallVector<Value> rhsVectors;
-                    for (int64_t v = 0; v < block.vectors; ++v) {
-                      Value column = arith::MulIOp::create(
-                          kb, kl, columnIndex[v], index(2));
-                      rhsVectors.push_back(vector::TransferReadOp::create(
-                          kb, kl, halvesType, pairedRhs, ValueRange{p, column},
-                          zeroHalf, inBounds));
-                    }
-                    Value lhsColumn =
-                        arith::MulIOp::create(kb, kl, p, index(2));
-                    SmallVector<Value> next;
-                    for (int64_t r = 0; r < block.rows; ++r) {
-                      // lhs[i, 2p], lhs[i, 2p + 1] as one 32-bit value,
-                      // broadcast to every lane pair.
-                      Value pair = vector::TransferReadOp::create(
-                          kb, kl, pairType, lhs,
-                          ValueRange{rowIndex[r], lhsColumn}, zeroHalf,
-                          inBounds);
-                      Value word = vector::ExtractOp::create(
-                          kb, kl,
-                          vector::BitCastOp::create(
-                              kb, kl, VectorType::get({1}, i32), pair),
-                          ArrayRef<int64_t>{0});
-                      Value broadcast = vector::BitCastOp::create(
-                          kb, kl, halvesType,
-                          vector::BroadcastOp::create(
-                              kb, kl, VectorType::get({block.lanes}, i32),
-                              word));
-                      for (int64_t v = 0; v < block.vectors; ++v)
-                        next.push_back(x86vector::DotBF16Op::create(
-                            kb, kl, accType, accs[r * block.vectors + v],
-                            broadcast, rhsVectors[v]));
-                    }
-                    scf::YieldOp::create(kb, kl, next);
-                  });
-              Value out = columnIter[0];
-              for (int64_t r = 0; r < block.rows; ++r)
+  return forEachRegisterBlock(
+      b, loc, init, block,
+      [&](OpBuilder &cb, Location cl, Value, ArrayRef<Value> rowIndex,
+          ArrayRef<Value> columnIndex) {
+        auto index = [&](OpBuilder &builder, int64_t value) {
+          return arith::ConstantIndexOp::create(builder, cl, value).getResult();
+        };
+        SmallVector<Value> start(block.rows * block.vectors, zeroVector);
+        auto reduction = scf::ForOp::create(
+            cb, cl, index(cb, 0), index(cb, pairs), index(cb, 1), start,
+            [&](OpBuilder &kb, Location kl, Value p, ValueRange accs) {
+              SmallVector<Value> rhsVectors;
+              for (int64_t v = 0; v < block.vectors; ++v) {
+                Value column =
+                    arith::MulIOp::create(kb, kl, columnIndex[v], index(kb, 2));
+                rhsVectors.push_back(vector::TransferReadOp::create(
+                    kb, kl, halvesType, pairedRhs, ValueRange{p, column},
+                    zeroHalf, inBounds));
+              }
+              Value lhsColumn = arith::MulIOp::create(kb, kl, p, index(kb, 2));
+              SmallVector<Value> next;
+              for (int64_t r = 0; r < block.rows; ++r) {
+                // lhs[i, 2p] and lhs[i, 2p + 1] as one 32-bit value,
+                // broadcast to every lane pair.
+                Value pair = vector::TransferReadOp::create(
+                    kb, kl, pairType, lhs, ValueRange{rowIndex[r], lhsColumn},
+                    zeroHalf, inBounds);
+                Value word = vector::ExtractOp::create(
+                    kb, kl,
+                    vector::BitCastOp::create(kb, kl, VectorType::get({1}, i32),
+                                              pair),
+                    ArrayRef<int64_t>{0});
+                Value broadcast = vector::BitCastOp::create(
+                    kb, kl, halvesType,
+                    vector::BroadcastOp::create(
+                        kb, kl, VectorType::get({block.lanes}, i32), word));
                 for (int64_t v = 0; v < block.vectors; ++v)
-                  out = vector::TransferWriteOp::create(
-                            cb, cl, reduction.getResult(r * block.vectors + v),
-                            out, ValueRange{rowIndex[r], columnIndex[v]},
-                            inBounds)
-                            .getResult();
-              scf::YieldOp::create(cb, cl, out);
+                  next.push_back(x86vector::DotBF16Op::create(
+                      kb, kl, accType, accs[r * block.vectors + v], broadcast,
+                      rhsVectors[v]));
+              }
+              scf::YieldOp::create(kb, kl, next);
             });
-        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+        return SmallVector<Value>(reduction.getResults());
       });
-  return rowLoop.getResult(0);
 }
