@@ -17,8 +17,21 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%python", sys.executable))
 import shutil
-config.substitutions.append(
-    ("%cc", shutil.which("clang-22") or shutil.which("cc") or "cc"))
+import subprocess
+cc = shutil.which("clang-22") or shutil.which("cc") or "cc"
+# In sanitiser builds, our shared libraries expect the sanitiser runtimes in
+# the process: C programs link them (-fsanitize), and processes we do not
+# build (python, mlir-opt) preload them (%sanitizer_env).
+sanitized = config.attn_sanitizers.upper() in ("ON", "1", "TRUE", "YES")
+sanitizer_env = "env"
+if sanitized:
+    runtime = subprocess.run([cc, "-print-file-name=libclang_rt.asan-x86_64.so"],
+                             capture_output=True, text=True).stdout.strip()
+    sanitizer_env = (f"env LD_PRELOAD={runtime} "
+                     "ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0")
+    cc = f"{cc} -fsanitize=address,undefined"
+config.substitutions.append(("%sanitizer_env", sanitizer_env))
+config.substitutions.append(("%cc", cc))
 omp_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(
     ("%omp_link", f"-L{omp_dir} -lomp -Wl,-rpath,{omp_dir}"))

@@ -8,7 +8,9 @@ from .errors import AttnError
 
 
 class _StringRef(ctypes.Structure):
-    _fields_ = [("data", ctypes.c_char_p), ("length", ctypes.c_size_t)]
+    # Not c_char_p: MLIR's strings are not NUL-terminated, and ctypes would
+    # read a c_char_p up to a NUL.
+    _fields_ = [("data", ctypes.c_void_p), ("length", ctypes.c_size_t)]
 
 
 class _Handle(ctypes.Structure):
@@ -70,8 +72,9 @@ _attnRegisterPasses()
 
 
 def _ref(text):
-    data = text.encode()
-    return _StringRef(data, len(data)), data  # keep `data` alive
+    data = ctypes.create_string_buffer(text.encode())
+    # `data` must outlive the call that reads the reference.
+    return _StringRef(ctypes.cast(data, ctypes.c_void_p), len(data) - 1), data
 
 
 class _Collector:

@@ -1,9 +1,9 @@
 // Debian's stock mlir-opt reads attn IR and runs attn passes and the CPU
 // pipeline once it has loaded libAttnPlugin.so. Plugin passes are named in
 // --pass-pipeline (mlir-opt parses its pass flags before loading plugins).
-// RUN: mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(canonicalize, attn-plan-tiles{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2})" | FileCheck %s
-// RUN: mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(func.func(attn-print-block-map{block-q=64 block-kv=64}))" 2>&1 >/dev/null | FileCheck %s --check-prefix=MAP
-// RUN: mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(attn-cpu-pipeline)" | FileCheck %s --check-prefix=LLVM
+// RUN: %sanitizer_env mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(canonicalize, attn-plan-tiles{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2})" | FileCheck %s
+// RUN: %sanitizer_env mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(func.func(attn-print-block-map{block-q=64 block-kv=64}))" 2>&1 >/dev/null | FileCheck %s --check-prefix=MAP
+// RUN: %sanitizer_env mlir-opt %s --load-dialect-plugin=%attn_plugin --load-pass-plugin=%attn_plugin --pass-pipeline="builtin.module(attn-cpu-pipeline)" | FileCheck %s --check-prefix=LLVM
 // Without the plugin, the dialect is unknown.
 // RUN: not mlir-opt %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 

@@ -3,6 +3,8 @@
 #ifndef ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_H
 #define ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_H
 
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -21,6 +23,9 @@ namespace mlir::attn {
 /// The flash lowering of attn.attention; tiles of full size use register-
 /// blocked products of `vectorLanes` f32 lanes (none with 0), and with
 /// `bf16Dot` AVX-512 BF16 dot products for bf16 scores.
+/// Rewrites attention written in linalg on tensors to attn.attention.
+void populateRaiseFromLinalgPatterns(RewritePatternSet &patterns);
+
 void populateTileAttentionPatterns(RewritePatternSet &patterns,
                                    int64_t vectorLanes, bool bf16Dot = false);
 

@@ -89,4 +89,41 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
   ];
 }
 
+def AttnRaiseFromLinalgPass : Pass<"attn-raise-from-linalg"> {
+  let summary = "Raise softmax(scale * Q K^T [+ bias] [masked]) V in linalg "
+                "to attn.attention";
+  let description = [{
+    Finds attention written in linalg on tensors the way front ends emit it
+    (torch-mlir's decomposition of `F.scaled_dot_product_attention` and of
+    hand-written `softmax(q @ k^T / sqrt(d)) @ v`, StableHLO/IREE-style 4-D
+    contraction generics and `linalg.softmax`) and rewrites it to
+    `attn.attention`:
+
+    - the products: `linalg.batch_matmul` between `collapse_shape`d
+      `[B, H, L, D]` tensors (result `expand_shape`d back), or 4-D
+      contraction `linalg.generic`s; K^T by `linalg.transpose [0, 1, 3, 2]`
+      or a transposed indexing map;
+    - the scale: constant `mulf`/`divf` of the scores, of Q or of K, folded
+      into the op's `scale`;
+    - GQA: K and V broadcast to `[B, Hkv, G, L, D]` and collapsed to heads
+      become the op's shared key/value heads;
+    - the softmax over the last dimension: `linalg.softmax` or the max, sub,
+      exp, sum, div generics (torch's guard that zeroes rows without keys is
+      what attn does anyway);
+    - masks: `select(M, s, -inf)`, `select(M, -inf, s)`, or adding
+      `select(M, 0, -inf)`. A mask computable at compile time (aranges and
+      comparisons, constant buffers) that equals a causal or sliding-window
+      pattern becomes those atoms; any other mask becomes a `mask_mod`
+      reading the mask tensor;
+    - any other additive term becomes the `bias` operand with `#attn.bias`.
+
+    A candidate that does not account for every step is left unchanged.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::attn::AttnDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

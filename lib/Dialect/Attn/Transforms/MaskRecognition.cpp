@@ -1,0 +1,382 @@
+//===- MaskRecognition.cpp - masks of front-end IR as attn atoms ----------===//
+
+#include "MaskRecognition.h"
+
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+/// Evaluates a dataflow of static tensors; gives up on anything else.
+class Evaluator {
+public:
+  explicit Evaluator(int64_t maxElements) : maxElements(maxElements) {}
+
+  std::optional<KnownTensor> evaluate(Value value) {
+    auto it = cache.find(value);
+    if (it != cache.end())
+      return it->second;
+    std::optional<KnownTensor> result = compute(value);
+    cache[value] = result;
+    return result;
+  }
+
+private:
+  std::optional<KnownTensor> compute(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() > maxElements)
+      return std::nullopt;
+    KnownTensor result;
+    result.shape.assign(type.getShape().begin(), type.getShape().end());
+    Operation *op = value.getDefiningOp();
+    if (!op)
+      return std::nullopt;
+    if (auto constant = dyn_cast<arith::ConstantOp>(op))
+      return fromAttribute(constant.getValue(), result);
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      std::optional<double> scalar = scalarOf(fill.getInputs()[0]);
+      if (!scalar)
+        return std::nullopt;
+      result.values.assign(type.getNumElements(), *scalar);
+      return result;
+    }
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
+      std::optional<KnownTensor> source = evaluate(op->getOperand(0));
+      if (!source)
+        return std::nullopt;
+      result.values = std::move(source->values); // row-major order is kept
+      return result;
+    }
+    if (auto generic = dyn_cast<linalg::GenericOp>(op))
+      return evaluateGeneric(generic, cast<OpResult>(value).getResultNumber(),
+                             result);
+    return std::nullopt;
+  }
+
+  static std::optional<double> scalarOf(Value value) {
+    Attribute attr;
+    if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+      attr = constant.getValue();
+    if (auto floatAttr = dyn_cast_or_null<FloatAttr>(attr))
+      return floatAttr.getValueAsDouble();
+    if (auto intAttr = dyn_cast_or_null<IntegerAttr>(attr))
+      return static_cast<double>(intAttr.getValue().getSExtValue());
+    return std::nullopt;
+  }
+
+  static std::optional<KnownTensor> fromAttribute(Attribute attr,
+                                                  KnownTensor &result) {
+    int64_t count = 1;
+    for (int64_t size : result.shape)
+      count *= size;
+    if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+      Type element = dense.getElementType();
+      if (isa<FloatType>(element)) {
+        for (APFloat v : dense.getValues<APFloat>())
+          result.values.push_back(v.convertToDouble());
+      } else if (element.isInteger(1)) {
+        for (bool v : dense.getValues<bool>())
+          result.values.push_back(v ? 1.0 : 0.0);
+      } else if (isa<IntegerType, IndexType>(element)) {
+        for (APInt v : dense.getValues<APInt>())
+          result.values.push_back(static_cast<double>(v.getSExtValue()));
+      } else {
+        return std::nullopt;
+      }
+      return result;
+    }
+    // A constant buffer (e.g. a registered torch buffer): raw little-endian
+    // f32 or i1/i8 data.
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob)
+        return std::nullopt;
+      ArrayRef<char> data = blob->getData();
+      Type element = resource.getElementType();
+      if (element.isF32() && data.size() == size_t(count) * 4) {
+        result.values.resize(count);
+        for (int64_t i = 0; i < count; ++i) {
+          float v;
+          std::memcpy(&v, data.data() + 4 * i, 4);
+          result.values[i] = v;
+        }
+        return result;
+      }
+      if ((element.isInteger(1) || element.isInteger(8)) &&
+          data.size() == size_t(count)) {
+        for (int64_t i = 0; i < count; ++i)
+          result.values.push_back(data[i] != 0 ? 1.0 : 0.0);
+        return result;
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// One element-wise generic (all loops parallel, projected indexing maps)
+  /// evaluated at every point of its iteration space.
+  std::optional<KnownTensor> evaluateGeneric(linalg::GenericOp op,
+                                             unsigned resultNumber,
+                                             KnownTensor &result) {
+    if (op.getNumReductionLoops() != 0)
+      return std::nullopt;
+    SmallVector<KnownTensor> inputs;
+    for (Value input : op.getDpsInputs()) {
+      if (auto tensorType = dyn_cast<RankedTensorType>(input.getType())) {
+        std::optional<KnownTensor> known = evaluate(input);
+        if (!known)
+          return std::nullopt;
+        inputs.push_back(std::move(*known));
+      } else {
+        std::optional<double> scalar = scalarOf(input);
+        if (!scalar)
+          return std::nullopt;
+        inputs.push_back(KnownTensor{{}, {*scalar}});
+      }
+    }
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    int64_t rank = result.shape.size();
+    if (op.getNumLoops() != unsigned(rank))
+      return std::nullopt;
+    int64_t count = 1;
+    for (int64_t size : result.shape)
+      count *= size;
+    result.values.assign(count, 0.0);
+    Block &body = op.getRegion().front();
+    SmallVector<int64_t> point(rank, 0);
+    for (int64_t flat = 0; flat < count; ++flat) {
+      // The point of the iteration space (row-major).
+      for (int64_t d = rank - 1, rest = flat; d >= 0; --d) {
+        point[d] = rest % result.shape[d];
+        rest /= result.shape[d];
+      }
+      llvm::DenseMap<Value, double> env;
+      for (auto [index, input] : llvm::enumerate(inputs)) {
+        int64_t offset = 0;
+        AffineMap map = maps[index];
+        for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+          int64_t coordinate;
+          if (auto dim = dyn_cast<AffineDimExpr>(expr))
+            coordinate = point[dim.getPosition()];
+          else if (auto c = dyn_cast<AffineConstantExpr>(expr))
+            coordinate = c.getValue();
+          else
+            return std::nullopt;
+          offset = offset * input.shape[d] + coordinate;
+        }
+        env[body.getArgument(index)] = input.values[offset];
+      }
+      for (Operation &inner : body) {
+        if (auto yield = dyn_cast<linalg::YieldOp>(inner)) {
+          auto it = env.find(yield.getOperand(resultNumber));
+          if (it == env.end()) {
+            std::optional<double> scalar =
+                scalarOf(yield.getOperand(resultNumber));
+            if (!scalar)
+              return std::nullopt;
+            result.values[flat] = *scalar;
+          } else {
+            result.values[flat] = it->second;
+          }
+          break;
+        }
+        std::optional<double> v = evaluateScalarOp(inner, env, point);
+        if (!v)
+          return std::nullopt;
+        env[inner.getResult(0)] = *v;
+      }
+    }
+    return result;
+  }
+
+public:
+  static std::optional<double>
+  evaluateScalarOp(Operation &op, llvm::DenseMap<Value, double> &env,
+                   ArrayRef<int64_t> point) {
+    auto operand = [&](unsigned i) -> std::optional<double> {
+      Value v = op.getOperand(i);
+      auto it = env.find(v);
+      if (it != env.end())
+        return it->second;
+      return scalarOf(v);
+    };
+    if (auto index = dyn_cast<linalg::IndexOp>(op))
+      return static_cast<double>(point[index.getDim()]);
+    if (auto constant = dyn_cast<arith::ConstantOp>(op))
+      return scalarOf(constant);
+    if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::ExtUIOp, arith::SIToFPOp,
+            arith::UIToFPOp, arith::ExtFOp, arith::TruncFOp, arith::FPToSIOp>(
+            op))
+      return operand(0);
+    SmallVector<double> args;
+    for (unsigned i = 0; i < op.getNumOperands(); ++i) {
+      std::optional<double> v = operand(i);
+      if (!v)
+        return std::nullopt;
+      args.push_back(*v);
+    }
+    auto boolean = [](bool b) { return b ? 1.0 : 0.0; };
+    if (isa<arith::AddIOp, arith::AddFOp>(op))
+      return args[0] + args[1];
+    if (isa<arith::SubIOp, arith::SubFOp>(op))
+      return args[0] - args[1];
+    if (isa<arith::MulIOp, arith::MulFOp>(op))
+      return args[0] * args[1];
+    if (isa<arith::AndIOp>(op))
+      return boolean(args[0] != 0 && args[1] != 0);
+    if (isa<arith::OrIOp>(op))
+      return boolean(args[0] != 0 || args[1] != 0);
+    if (isa<arith::XOrIOp>(op))
+      return boolean((args[0] != 0) != (args[1] != 0));
+    if (isa<arith::SelectOp>(op))
+      return args[0] != 0 ? args[1] : args[2];
+    if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+      double a = args[0], b = args[1];
+      switch (cmp.getPredicate()) {
+      case arith::CmpIPredicate::eq:
+        return boolean(a == b);
+      case arith::CmpIPredicate::ne:
+        return boolean(a != b);
+      case arith::CmpIPredicate::slt:
+      case arith::CmpIPredicate::ult:
+        return boolean(a < b);
+      case arith::CmpIPredicate::sle:
+      case arith::CmpIPredicate::ule:
+        return boolean(a <= b);
+      case arith::CmpIPredicate::sgt:
+      case arith::CmpIPredicate::ugt:
+        return boolean(a > b);
+      case arith::CmpIPredicate::sge:
+      case arith::CmpIPredicate::uge:
+        return boolean(a >= b);
+      }
+    }
+    if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
+      double a = args[0], b = args[1];
+      switch (cmp.getPredicate()) {
+      case arith::CmpFPredicate::OEQ:
+      case arith::CmpFPredicate::UEQ:
+        return boolean(a == b);
+      case arith::CmpFPredicate::ONE:
+      case arith::CmpFPredicate::UNE:
+        return boolean(a != b);
+      case arith::CmpFPredicate::OLT:
+      case arith::CmpFPredicate::ULT:
+        return boolean(a < b);
+      case arith::CmpFPredicate::OLE:
+      case arith::CmpFPredicate::ULE:
+        return boolean(a <= b);
+      case arith::CmpFPredicate::OGT:
+      case arith::CmpFPredicate::UGT:
+        return boolean(a > b);
+      case arith::CmpFPredicate::OGE:
+      case arith::CmpFPredicate::UGE:
+        return boolean(a >= b);
+      default:
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+private:
+  int64_t maxElements;
+  llvm::DenseMap<Value, std::optional<KnownTensor>> cache;
+};
+} // namespace
+
+std::optional<double>
+mlir::attn::evaluateIndexExpression(Value value, ArrayRef<int64_t> point) {
+  Operation *op = value.getDefiningOp();
+  if (!op || op->getNumResults() != 1)
+    return std::nullopt;
+  llvm::DenseMap<Value, double> env;
+  for (Value operand : op->getOperands()) {
+    if (operand.getDefiningOp<arith::ConstantOp>())
+      continue; // read by the evaluator directly
+    std::optional<double> v = evaluateIndexExpression(operand, point);
+    if (!v)
+      return std::nullopt;
+    env[operand] = *v;
+  }
+  return Evaluator::evaluateScalarOp(*op, env, point);
+}
+
+std::optional<KnownTensor>
+mlir::attn::evaluateConstantTensor(Value value, int64_t maxElements) {
+  return Evaluator(maxElements).evaluate(value);
+}
+
+std::optional<SmallVector<Attribute>> mlir::attn::recognizeMaskAtoms(
+    MLIRContext *context, int64_t queries, int64_t keys,
+    llvm::function_ref<bool(int64_t, int64_t)> allowed) {
+  // Every row must allow one contiguous run [pos(i) - left, pos(i) + right]
+  // clipped to the keys, with the same left and right on every row whose
+  // run the clipping does not decide.
+  std::optional<int64_t> left, right;
+  bool everything = true;
+  int64_t minLeft = 0, minRight = 0;
+  for (int64_t i = 0; i < queries; ++i) {
+    int64_t pos = i + keys - queries;
+    int64_t first = -1, last = -1;
+    for (int64_t j = 0; j < keys; ++j) {
+      if (!allowed(i, j)) {
+        everything = false;
+        continue;
+      }
+      if (first < 0)
+        first = j;
+      else if (last != j - 1)
+        return std::nullopt; // not contiguous
+      last = j;
+    }
+    if (first < 0) {
+      // An empty row: a window over negative positions (decode alignment).
+      if (pos >= 0)
+        return std::nullopt;
+      continue;
+    }
+    int64_t rowLeft = pos - first, rowRight = last - pos;
+    if (rowLeft < 0 && first != 0)
+      return std::nullopt;
+    // Unclipped sides pin the window; clipped ones bound it from below.
+    if (first > 0) {
+      if (left && *left != rowLeft)
+        return std::nullopt;
+      left = rowLeft;
+    } else {
+      minLeft = std::max(minLeft, rowLeft);
+    }
+    if (last < keys - 1) {
+      if (right && *right != rowRight)
+        return std::nullopt;
+      right = rowRight;
+    } else {
+      minRight = std::max(minRight, rowRight);
+    }
+  }
+  if (everything)
+    return SmallVector<Attribute>{};
+  int64_t l = left.value_or(std::max<int64_t>(minLeft, keys - 1));
+  int64_t r = right.value_or(std::max<int64_t>(minRight, keys - 1));
+  if (l < minLeft || r < minRight || l < 0 || r < 0)
+    return std::nullopt;
+  // Check the candidate exactly (clipping may hide an inconsistency).
+  for (int64_t i = 0; i < queries; ++i) {
+    int64_t pos = i + keys - queries;
+    for (int64_t j = 0; j < keys; ++j)
+      if (allowed(i, j) != (j >= pos - l && j <= pos + r))
+        return std::nullopt;
+  }
+  if (r == 0 && l >= keys - 1)
+    return SmallVector<Attribute>{CausalAttr::get(context, 1)};
+  return SmallVector<Attribute>{WindowAttr::get(context, l, r)};
+}

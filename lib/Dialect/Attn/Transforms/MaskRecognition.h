@@ -1,0 +1,53 @@
+//===- MaskRecognition.h - masks of front-end IR as attn atoms --*- C++ -*-===//
+//
+// Front ends hand attention masks over as tensors: a boolean [Lq, Lkv]
+// built from aranges and comparisons, a constant buffer (GPT-2's `tril`),
+// or an additive 0 / -inf bias. When such a tensor does not depend on run
+// time data, it is evaluated here and, when it is one, named as the attn
+// atoms it equals, so that the compiler sees loop bounds instead of data.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_DIALECT_ATTN_TRANSFORMS_MASKRECOGNITION_H
+#define ATTN_LIB_DIALECT_ATTN_TRANSFORMS_MASKRECOGNITION_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/Value.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <vector>
+
+namespace mlir::attn {
+
+/// A statically known tensor, row-major, every element as a double (i1 as
+/// 0/1, -inf preserved).
+struct KnownTensor {
+  SmallVector<int64_t> shape;
+  std::vector<double> values;
+};
+
+/// Evaluates `value` when it is computed only from constants (dense, splat,
+/// dense_resource), linalg.index, linalg.fill, reshapes and element-wise
+/// linalg.generic ops over arith; none if it reads anything else or has
+/// more than `maxElements` elements.
+std::optional<KnownTensor> evaluateConstantTensor(Value value,
+                                                  int64_t maxElements);
+
+/// Evaluates a scalar that a linalg.generic body computes from linalg.index
+/// and constants, at the loop point `point`; none if it reads a block
+/// argument or an operation the evaluator does not know.
+std::optional<double> evaluateIndexExpression(Value value,
+                                              ArrayRef<int64_t> point);
+
+/// The attn mask atoms equal to `allowed[i][j]` (queries x keys, aligned to
+/// the end as attn's pos(i) = i + Lkv - Lq): none when everything is
+/// allowed, [causal], [window<l, r>] (which may imply causal); none of them
+/// (std::nullopt) when the pattern is not a window.
+std::optional<SmallVector<Attribute>>
+recognizeMaskAtoms(MLIRContext *context, int64_t queries, int64_t keys,
+                   llvm::function_ref<bool(int64_t, int64_t)> allowed);
+
+} // namespace mlir::attn
+
+#endif // ATTN_LIB_DIALECT_ATTN_TRANSFORMS_MASKRECOGNITION_H

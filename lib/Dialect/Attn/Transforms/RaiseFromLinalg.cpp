@@ -1,0 +1,835 @@
+//===- RaiseFromLinalg.cpp - attention in linalg IR to attn.attention -----===//
+//
+// Finds  P V  where  P = softmax(S)  over the last dimension and
+// S = scale * Q K^T (+ bias) (masked)  in linalg on tensors, as torch-mlir,
+// StableHLO and IREE front ends emit it, and rewrites it to attn.attention:
+//
+//   products   linalg.batch_matmul between collapse_shape/expand_shape of
+//              [B, H, L, D] tensors, or 4-D contraction linalg.generics
+//              (batch, head, m, n, k) with K read transposed;
+//   K^T        linalg.transpose [0, 1, 3, 2] (or a transposed indexing map);
+//   scale      element-wise mulf/divf by a constant, on the scores or on Q
+//              and K (folded into one factor);
+//   GQA        K/V broadcast to [B, Hkv, G, L, D] and collapsed to heads;
+//   softmax    linalg.softmax, or max / sub / exp / sum / div generics
+//              (with torch's argmax companion and its fully-masked-row
+//              select, whose zeros attn gives anyway);
+//   masks      select(M, s, -inf), select(M, -inf, s) and + bias where the
+//              bias is select(M, 0, -inf): a mask M that is computable at
+//              compile time and equals a window becomes atoms (causal,
+//              window); any other mask becomes a mask_mod reading M;
+//   bias       any other additive tensor becomes the bias operand.
+//
+// Anything else is left alone: a match must account for every step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MaskRecognition.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNRAISEFROMLINALGPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+/// Masks larger than this many elements are not evaluated at compile time.
+constexpr int64_t kMaxEvaluatedMask = int64_t(1) << 24;
+
+//===----------------------------------------------------------------------===//
+// Small matchers
+//===----------------------------------------------------------------------===//
+
+/// A scalar constant: arith.constant, a splat / 0-d tensor constant, or a
+/// conversion of one (front ends write `truncf` of an f64 constant).
+std::optional<double> scalarConstant(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (isa_and_nonnull<arith::TruncFOp>(op)) {
+    std::optional<double> wide = scalarConstant(op->getOperand(0));
+    if (!wide)
+      return std::nullopt;
+    return static_cast<double>(static_cast<float>(*wide));
+  }
+  if (isa_and_nonnull<arith::ExtFOp>(op))
+    return scalarConstant(op->getOperand(0));
+  auto constant = dyn_cast_or_null<arith::ConstantOp>(op);
+  if (!constant)
+    return std::nullopt;
+  Attribute attr = constant.getValue();
+  if (auto floatAttr = dyn_cast<FloatAttr>(attr))
+    return floatAttr.getValueAsDouble();
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr))
+    if (dense.isSplat())
+      return dense.getSplatValue<APFloat>().convertToDouble();
+  return std::nullopt;
+}
+
+bool isNegInf(std::optional<double> value) {
+  return value && std::isinf(*value) && *value < 0;
+}
+
+/// An element-wise generic: every loop parallel, one result, and a body
+/// whose yielded value comes from one operation; any other operation of the
+/// body may only compute a scalar constant (e.g. `truncf` of a constant).
+Operation *elementwiseBody(linalg::GenericOp op) {
+  if (!op || op.getNumReductionLoops() != 0 || op->getNumResults() != 1)
+    return nullptr;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  Operation *main = yield.getOperand(0).getDefiningOp();
+  if (!main || main->getBlock() != &body)
+    return nullptr;
+  for (Operation &inner : body.without_terminator())
+    if (&inner != main &&
+        (inner.getNumResults() != 1 || !scalarConstant(inner.getResult(0))))
+      return nullptr;
+  return main;
+}
+
+/// The input of `op` that `blockValue` (a body operand) reads, if it is a
+/// block argument of an input.
+OpOperand *inputOf(linalg::GenericOp op, Value blockValue) {
+  auto arg = dyn_cast<BlockArgument>(blockValue);
+  if (!arg || arg.getOwner() != &op.getRegion().front() ||
+      arg.getArgNumber() >= op.getNumDpsInputs())
+    return nullptr;
+  return op.getDpsInputOperand(arg.getArgNumber());
+}
+
+/// The scalar a body operand stands for: a constant defined above, or an
+/// input that is a scalar or splat constant.
+std::optional<double> bodyScalar(linalg::GenericOp op, Value blockValue) {
+  if (OpOperand *input = inputOf(op, blockValue))
+    return scalarConstant(input->get());
+  return scalarConstant(blockValue);
+}
+
+bool isIdentity(linalg::GenericOp op, OpOperand *operand) {
+  return op.getMatchingIndexingMap(operand).isIdentity();
+}
+
+/// `x` with a unary element-wise scaling by a constant peeled off: x * c,
+/// x / c. Returns the input and multiplies `factor`.
+Value peelScale(Value x, double &factor) {
+  auto op = x.getDefiningOp<linalg::GenericOp>();
+  Operation *body = elementwiseBody(op);
+  if (!body || !isa<arith::MulFOp, arith::DivFOp>(body))
+    return x;
+  OpOperand *lhs = inputOf(op, body->getOperand(0));
+  std::optional<double> c = bodyScalar(op, body->getOperand(1));
+  if (!lhs || !c || !isIdentity(op, lhs))
+    return x;
+  if (isa<arith::MulFOp>(body))
+    factor *= *c;
+  else
+    factor /= *c;
+  return lhs->get();
+}
+
+//===----------------------------------------------------------------------===//
+// Operands
+//===----------------------------------------------------------------------===//
+
+/// A [B, H, L, D] operand of a product traced back to the program's tensor:
+/// scaled by `scale`, transposed on its last two dims if `transposed`, and
+/// its heads repeated `group` times (GQA).
+struct HeadsOperand {
+  Value base;
+  double scale = 1.0;
+  bool transposed = false;
+  int64_t group = 1;
+  /// When set, the [B, H, L, D] tensor is `base` ([B, L, H, D]) permuted
+  /// by [0, 2, 1, 3]: a K^T taken from [B, L, H, D] in one transpose.
+  bool headsFromSequenceMajor = false;
+};
+
+/// Whether `value` is `source` broadcast to [B, H, G, L, D] along dim 2.
+Value broadcastSource(Value value) {
+  if (auto bcast = value.getDefiningOp<linalg::BroadcastOp>())
+    if (bcast.getDimensions() == ArrayRef<int64_t>{2})
+      return bcast.getInput();
+  auto op = value.getDefiningOp<linalg::GenericOp>();
+  if (!op || op.getNumReductionLoops() != 0 || op.getNumDpsInputs() != 1 ||
+      op.getNumLoops() != 5)
+    return {};
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return {};
+  MLIRContext *ctx = op.getContext();
+  AffineMap expected =
+      AffineMap::get(5, 0,
+                     {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                      getAffineDimExpr(3, ctx), getAffineDimExpr(4, ctx)},
+                     ctx);
+  if (op.getMatchingIndexingMap(op.getDpsInputOperand(0)) != expected ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return {};
+  return op.getDpsInputOperand(0)->get();
+}
+
+bool hasReassociation(ArrayRef<ReassociationIndices> actual,
+                      ArrayRef<ReassociationIndices> expected) {
+  return actual.size() == expected.size() &&
+         llvm::all_of(llvm::zip(actual, expected), [](auto pair) {
+           return ArrayRef<int64_t>(std::get<0>(pair)) ==
+                  ArrayRef<int64_t>(std::get<1>(pair));
+         });
+}
+
+/// Traces a 4-D (or, collapsed with `fiveD`, 5-D broadcast) operand.
+std::optional<HeadsOperand> traceHeads(Value value, bool fiveD = false) {
+  HeadsOperand result;
+  if (fiveD) {
+    Value source = broadcastSource(value);
+    if (!source)
+      return std::nullopt;
+    result.group = cast<RankedTensorType>(value.getType()).getDimSize(2);
+    value = source;
+  }
+  while (true) {
+    double factor = 1.0;
+    Value peeled = peelScale(value, factor);
+    if (peeled != value) {
+      result.scale *= factor;
+      value = peeled;
+      continue;
+    }
+    // Other permutations (e.g. [B, L, H, D] to [B, H, L, D]) make the
+    // operand itself.
+    auto transpose = value.getDefiningOp<linalg::TransposeOp>();
+    if (transpose &&
+        transpose.getPermutation() == ArrayRef<int64_t>{0, 1, 3, 2}) {
+      result.transposed = !result.transposed;
+      value = transpose.getInput();
+      continue;
+    }
+    // [B, L, H, D] -> [B, H, D, L] in one step: K^T of heads that are
+    // still sequence-major.
+    if (transpose &&
+        transpose.getPermutation() == ArrayRef<int64_t>{0, 2, 3, 1} &&
+        !result.transposed) {
+      result.transposed = true;
+      result.headsFromSequenceMajor = true;
+      value = transpose.getInput();
+      break;
+    }
+    auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+    if (collapse && hasReassociation(collapse.getReassociationIndices(),
+                                     {{0}, {1, 2}, {3}, {4}})) {
+      Value source = broadcastSource(collapse.getSrc());
+      if (!source || result.group != 1)
+        return std::nullopt;
+      result.group =
+          cast<RankedTensorType>(collapse.getSrcType()).getDimSize(2);
+      value = source;
+      continue;
+    }
+    break;
+  }
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.getRank() != 4)
+    return std::nullopt;
+  result.base = value;
+  return result;
+}
+
+/// A product of two [B, H, ., .] operands (one per batch and head): the op
+/// whose result is the 4-D product, and the two operands as given (before
+/// any transpose that the product's indexing implies).
+struct Product {
+  Operation *root;
+  Value result;
+  HeadsOperand lhs, rhs;
+};
+
+/// linalg.batch_matmul on collapse_shape'd operands whose result is
+/// expand_shape'd back to 4-D, or a 4-D contraction generic.
+std::optional<Product> matchProduct(Value result4) {
+  if (auto expand = result4.getDefiningOp<tensor::ExpandShapeOp>()) {
+    auto matmul = expand.getSrc().getDefiningOp<linalg::BatchMatmulOp>();
+    if (!matmul ||
+        !hasReassociation(expand.getReassociationIndices(), {{0, 1}, {2}, {3}}))
+      return std::nullopt;
+    if (!matmul.getIndexingMapsAttr().empty() &&
+        matmul.getIndexingMapsArray() !=
+            matmul.getDefaultIndexingMaps(matmul.getContext()))
+      return std::nullopt;
+    auto fill = matmul.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    if (!fill || scalarConstant(fill.getInputs()[0]) != 0.0)
+      return std::nullopt;
+    Product product{expand, result4, {}, {}};
+    for (auto [index, operand] : llvm::enumerate(matmul.getDpsInputs())) {
+      auto collapse = operand.getDefiningOp<tensor::CollapseShapeOp>();
+      if (!collapse)
+        return std::nullopt;
+      std::optional<HeadsOperand> traced;
+      if (hasReassociation(collapse.getReassociationIndices(),
+                           {{0, 1}, {2}, {3}}))
+        traced = traceHeads(collapse.getSrc());
+      else if (hasReassociation(collapse.getReassociationIndices(),
+                                {{0, 1, 2}, {3}, {4}}))
+        traced = traceHeads(collapse.getSrc(), /*fiveD=*/true);
+      if (!traced)
+        return std::nullopt;
+      (index == 0 ? product.lhs : product.rhs) = *traced;
+    }
+    return product;
+  }
+  // (b, h, m, n, k): lhs (b, h, m, k), rhs (b, h, k, n) or (b, h, n, k),
+  // out (b, h, m, n), body out + lhs * rhs.
+  auto generic = result4.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumLoops() != 5 ||
+      generic.getNumDpsInputs() != 2 || generic.getNumReductionLoops() != 1 ||
+      generic.getIteratorTypesArray()[4] != utils::IteratorType::reduction)
+    return std::nullopt;
+  MLIRContext *ctx = generic.getContext();
+  auto map = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(5, 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (maps[0] != map({0, 1, 2, 4}) || maps[2] != map({0, 1, 2, 3}))
+    return std::nullopt;
+  bool rhsTransposed = maps[1] == map({0, 1, 3, 4});
+  if (!rhsTransposed && maps[1] != map({0, 1, 4, 3}))
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || body.getOperations().size() != 3)
+    return std::nullopt;
+  Value acc = body.getArgument(2);
+  Value other = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  auto mul = other.getDefiningOp<arith::MulFOp>();
+  if (!mul || (add.getLhs() != acc && add.getRhs() != acc) ||
+      !llvm::is_contained(SmallVector<Value>{mul.getLhs(), mul.getRhs()},
+                          body.getArgument(0)) ||
+      !llvm::is_contained(SmallVector<Value>{mul.getLhs(), mul.getRhs()},
+                          body.getArgument(1)))
+    return std::nullopt;
+  auto fill = generic.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || scalarConstant(fill.getInputs()[0]) != 0.0)
+    return std::nullopt;
+  std::optional<HeadsOperand> lhs = traceHeads(generic.getDpsInputs()[0]);
+  std::optional<HeadsOperand> rhs = traceHeads(generic.getDpsInputs()[1]);
+  if (!lhs || !rhs)
+    return std::nullopt;
+  if (rhsTransposed)
+    rhs->transposed = !rhs->transposed;
+  return Product{generic, result4, *lhs, *rhs};
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+/// A reduction over the last of 4 dims with `BodyOp` combining input and
+/// accumulator; its input, or null. The result may be kept as [.., 1].
+template <typename BodyOp> Value matchLastDimReduction(Value reduced) {
+  if (auto expand = reduced.getDefiningOp<tensor::ExpandShapeOp>())
+    reduced = expand.getSrc();
+  auto op = reduced.getDefiningOp<linalg::GenericOp>();
+  if (!op || op.getNumLoops() != 4 || op.getNumReductionLoops() != 1 ||
+      op.getIteratorTypesArray()[3] != utils::IteratorType::reduction ||
+      op.getNumDpsInputs() != 1)
+    return {};
+  unsigned number = cast<OpResult>(reduced).getResultNumber();
+  Block &body = op.getRegion().front();
+  auto combine =
+      body.getTerminator()->getOperand(number).getDefiningOp<BodyOp>();
+  if (!combine)
+    return {};
+  Value in = body.getArgument(0), acc = body.getArgument(1 + number);
+  if (!((combine.getLhs() == in && combine.getRhs() == acc) ||
+        (combine.getLhs() == acc && combine.getRhs() == in)))
+    return {};
+  return op.getDpsInputOperand(0)->get();
+}
+
+/// A binary element-wise generic `lhs OP rowValue[.., 0]` where the second
+/// operand is broadcast along the last dim; returns (lhs, row value).
+template <typename BodyOp>
+std::optional<std::pair<Value, Value>> matchRowBroadcast(Value value) {
+  auto op = value.getDefiningOp<linalg::GenericOp>();
+  Operation *body = elementwiseBody(op);
+  if (!body || !isa<BodyOp>(body) || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  OpOperand *lhs = inputOf(op, body->getOperand(0));
+  OpOperand *rhs = inputOf(op, body->getOperand(1));
+  if (!lhs || !rhs || !isIdentity(op, lhs))
+    return std::nullopt;
+  AffineMap rowMap = op.getMatchingIndexingMap(rhs);
+  if (rowMap.getNumResults() < 3)
+    return std::nullopt;
+  for (unsigned d = 0; d < 3; ++d)
+    if (rowMap.getResult(d) != getAffineDimExpr(d, op.getContext()))
+      return std::nullopt;
+  if (rowMap.getNumResults() == 4 &&
+      rowMap.getResult(3) != getAffineConstantExpr(0, op.getContext()))
+    return std::nullopt;
+  return std::make_pair(lhs->get(), rhs->get());
+}
+
+/// The scores whose softmax over the last dim `probs` is, or null.
+Value matchSoftmax(Value probs) {
+  if (auto softmax = probs.getDefiningOp<linalg::SoftmaxOp>()) {
+    if (softmax.getDimension() !=
+        uint64_t(softmax.getInputOperandType().getRank() - 1))
+      return {};
+    return softmax.getInput();
+  }
+  // torch's guard for rows without keys: select(all -inf, 0, softmax).
+  if (auto op = probs.getDefiningOp<linalg::GenericOp>()) {
+    Operation *body = elementwiseBody(op);
+    if (body && isa<arith::SelectOp>(body)) {
+      OpOperand *zeros = inputOf(op, body->getOperand(1));
+      OpOperand *inner = inputOf(op, body->getOperand(2));
+      if (zeros && inner && scalarConstant(zeros->get()) == 0.0 &&
+          isIdentity(op, inner)) {
+        Value scores = matchSoftmax(inner->get());
+        return scores;
+      }
+    }
+  }
+  auto div = matchRowBroadcast<arith::DivFOp>(probs);
+  if (!div)
+    return {};
+  Value exps = div->first;
+  if (matchLastDimReduction<arith::AddFOp>(div->second) != exps)
+    return {};
+  auto expOp = exps.getDefiningOp<linalg::GenericOp>();
+  Operation *expBody = elementwiseBody(expOp);
+  if (!expBody || !isa<math::ExpOp>(expBody))
+    return {};
+  OpOperand *shifted = inputOf(expOp, expBody->getOperand(0));
+  if (!shifted || !isIdentity(expOp, shifted))
+    return {};
+  auto sub = matchRowBroadcast<arith::SubFOp>(shifted->get());
+  if (!sub)
+    return {};
+  Value scores = sub->first;
+  if (matchLastDimReduction<arith::MaximumFOp>(sub->second) != scores)
+    return {};
+  return scores;
+}
+
+//===----------------------------------------------------------------------===//
+// Scores: scale, masks, bias
+//===----------------------------------------------------------------------===//
+
+/// A mask tensor and how the scores' (b, h, i, j) index it.
+struct MaskTensor {
+  Value tensor;
+  AffineMap map;
+  bool negated = false; // allowed where the tensor is false
+  /// Instead of a tensor: a condition the select's generic computes from
+  /// linalg.index 2 and 3 (the query and key) and constants.
+  Value inlineCondition;
+};
+
+/// Whether `cond`, inside `body`, is computed from constants and
+/// linalg.index of the query and key dims only.
+bool isQueryKeyCondition(Value cond, Block &body) {
+  SmallVector<Value> work = {cond};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *op = v.getDefiningOp();
+    if (!op)
+      return false; // a block argument: data
+    if (op->getBlock() != &body)
+      continue; // defined above: a constant (checked on evaluation)
+    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+      if (index.getDim() < 2)
+        return false;
+      continue;
+    }
+    llvm::append_range(work, op->getOperands());
+  }
+  return true;
+}
+
+struct Scores {
+  Value product; // Q K^T, 4-D
+  double scale = 1.0;
+  SmallVector<MaskTensor> masks;
+  Value bias;
+  AffineMap biasMap;
+};
+
+/// If `bias` (read through `map`) is select(M, 0, -inf), the mask M.
+std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
+  auto op = bias.getDefiningOp<linalg::GenericOp>();
+  Operation *body = elementwiseBody(op);
+  if (!body || !isa<arith::SelectOp>(body))
+    return std::nullopt;
+  OpOperand *cond = inputOf(op, body->getOperand(0));
+  std::optional<double> onTrue = bodyScalar(op, body->getOperand(1));
+  std::optional<double> onFalse = bodyScalar(op, body->getOperand(2));
+  if (!cond || !isIdentity(op, cond) ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  if (onTrue == 0.0 && isNegInf(onFalse))
+    return MaskTensor{cond->get(), map, false};
+  if (isNegInf(onTrue) && onFalse == 0.0)
+    return MaskTensor{cond->get(), map, true};
+  return std::nullopt;
+}
+
+/// Walks from the softmax input back to the Q K^T product.
+std::optional<Scores> matchScores(Value scores) {
+  Scores result;
+  bool sawBias = false;
+  while (true) {
+    if (std::optional<Product> product = matchProduct(scores)) {
+      (void)product;
+      result.product = scores;
+      return result;
+    }
+    auto op = scores.getDefiningOp<linalg::GenericOp>();
+    if (!op || op.getNumLoops() != 4 || op.getNumReductionLoops() != 0 ||
+        op->getNumResults() != 1 ||
+        !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+      return std::nullopt;
+    // select(cond(i, j), s, -inf) with the condition computed in the body
+    // from the loop indices: the iota form of causal and window masks.
+    Block &block = op.getRegion().front();
+    if (auto select = block.getTerminator()
+                          ->getOperand(0)
+                          .getDefiningOp<arith::SelectOp>();
+        select && select->getBlock() == &block &&
+        !inputOf(op, select.getCondition())) {
+      OpOperand *trueIn = inputOf(op, select.getTrueValue());
+      if (!trueIn || !isIdentity(op, trueIn) ||
+          !isNegInf(bodyScalar(op, select.getFalseValue())) ||
+          !isQueryKeyCondition(select.getCondition(), block))
+        return std::nullopt;
+      MaskTensor mask;
+      mask.inlineCondition = select.getCondition();
+      result.masks.push_back(mask);
+      scores = trueIn->get();
+      continue;
+    }
+    Operation *body = elementwiseBody(op);
+    if (!body)
+      return std::nullopt;
+    if (isa<arith::MulFOp, arith::DivFOp>(body)) {
+      double factor = 1.0;
+      Value input = peelScale(scores, factor);
+      // Scaling after a bias would scale the bias too.
+      if (input == scores || sawBias || factor <= 0)
+        return std::nullopt;
+      result.scale *= factor;
+      scores = input;
+      continue;
+    }
+    if (auto select = dyn_cast<arith::SelectOp>(body)) {
+      OpOperand *cond = inputOf(op, select.getCondition());
+      OpOperand *trueIn = inputOf(op, select.getTrueValue());
+      OpOperand *falseIn = inputOf(op, select.getFalseValue());
+      std::optional<double> trueScalar = bodyScalar(op, select.getTrueValue());
+      std::optional<double> falseScalar =
+          bodyScalar(op, select.getFalseValue());
+      if (!cond)
+        return std::nullopt;
+      AffineMap condMap = op.getMatchingIndexingMap(cond);
+      if (trueIn && isIdentity(op, trueIn) && isNegInf(falseScalar)) {
+        result.masks.push_back({cond->get(), condMap, false});
+        scores = trueIn->get();
+        continue;
+      }
+      if (falseIn && isIdentity(op, falseIn) && isNegInf(trueScalar)) {
+        result.masks.push_back({cond->get(), condMap, true});
+        scores = falseIn->get();
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (isa<arith::AddFOp>(body)) {
+      OpOperand *a = inputOf(op, body->getOperand(0));
+      OpOperand *b = inputOf(op, body->getOperand(1));
+      if (!a || !b)
+        return std::nullopt;
+      // The running scores are the operand read with the identity map that
+      // the rest of the chain continues from.
+      OpOperand *running = isIdentity(op, a) ? a : b;
+      OpOperand *other = running == a ? b : a;
+      if (!isIdentity(op, running))
+        return std::nullopt;
+      AffineMap otherMap = op.getMatchingIndexingMap(other);
+      if (std::optional<MaskTensor> mask =
+              maskOfAdditiveBias(other->get(), otherMap)) {
+        result.masks.push_back(*mask);
+      } else {
+        if (result.bias)
+          return std::nullopt; // one bias operand
+        result.bias = other->get();
+        result.biasMap = otherMap;
+        sawBias = true;
+      }
+      scores = running->get();
+      continue;
+    }
+    return std::nullopt;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The rewrite
+//===----------------------------------------------------------------------===//
+
+/// For the mask tensor read through `map` from (b, h, i, j): whether it
+/// depends on i and j only (results are dims 2, 3 or broadcast 0s).
+bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
+                            int64_t &columnResult) {
+  rowResult = columnResult = -1;
+  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (dim.getPosition() == 2)
+        rowResult = index;
+      else if (dim.getPosition() == 3)
+        columnResult = index;
+      else
+        return false;
+    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+      if (c.getValue() != 0)
+        return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::BatchMatmulOp matmul,
+                                PatternRewriter &rewriter) const override {
+    if (!matmul->hasOneUse())
+      return failure();
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(*matmul->user_begin());
+    if (!expand)
+      return failure();
+    return raise(expand.getResult(), rewriter);
+  }
+
+  static LogicalResult raise(Value output, PatternRewriter &rewriter) {
+    std::optional<Product> pv = matchProduct(output);
+    if (!pv)
+      return failure();
+    Operation *root = pv->root;
+    Location loc = root->getLoc();
+    // P V: P is [B, H, Lq, Lkv] (no transposes), V [B, Hkv, Lkv, Dv].
+    if (pv->lhs.transposed || pv->lhs.group != 1 || pv->lhs.scale != 1.0 ||
+        pv->rhs.transposed || pv->rhs.scale != 1.0)
+      return rewriter.notifyMatchFailure(root, "P V has extra steps");
+    Value scoresValue = matchSoftmax(pv->lhs.base);
+    if (!scoresValue)
+      return rewriter.notifyMatchFailure(root, "P is not a softmax");
+    std::optional<Scores> scores = matchScores(scoresValue);
+    if (!scores)
+      return rewriter.notifyMatchFailure(root, "scores are not Q K^T");
+    std::optional<Product> qk = matchProduct(scores->product);
+    if (!qk || qk->lhs.transposed || qk->lhs.group != 1 ||
+        !qk->rhs.transposed || qk->rhs.group != pv->rhs.group)
+      return rewriter.notifyMatchFailure(root, "Q K^T does not fit");
+    if (qk->lhs.headsFromSequenceMajor || pv->rhs.headsFromSequenceMajor)
+      return rewriter.notifyMatchFailure(root, "Q or V layout");
+    Value query = qk->lhs.base, key = qk->rhs.base, value = pv->rhs.base;
+    if (qk->rhs.headsFromSequenceMajor) {
+      // K as [B, H, L, D] from its [B, L, H, D] source.
+      auto sourceType = cast<RankedTensorType>(key.getType());
+      SmallVector<int64_t> shape = {
+          sourceType.getDimSize(0), sourceType.getDimSize(2),
+          sourceType.getDimSize(1), sourceType.getDimSize(3)};
+      Value init = tensor::EmptyOp::create(rewriter, loc, shape,
+                                           sourceType.getElementType());
+      key = linalg::TransposeOp::create(rewriter, loc, key, init,
+                                        ArrayRef<int64_t>{0, 2, 1, 3})
+                ->getResult(0);
+    }
+    auto qType = cast<RankedTensorType>(query.getType());
+    auto kType = cast<RankedTensorType>(key.getType());
+    auto vType = cast<RankedTensorType>(value.getType());
+    auto outType = cast<RankedTensorType>(output.getType());
+    if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
+        !vType.hasStaticShape() ||
+        qType.getDimSize(1) != kType.getDimSize(1) * qk->rhs.group ||
+        kType.getDimSize(2) != vType.getDimSize(2) ||
+        outType.getShape() !=
+            ArrayRef<int64_t>{qType.getDimSize(0), qType.getDimSize(1),
+                              qType.getDimSize(2), vType.getDimSize(3)} ||
+        qType.getElementType() != outType.getElementType())
+      return rewriter.notifyMatchFailure(root, "shapes do not fit attention");
+    int64_t lq = qType.getDimSize(2), lkv = kType.getDimSize(2);
+    MLIRContext *ctx = rewriter.getContext();
+
+    // Masks: atoms where they evaluate to a window, else a mask_mod.
+    SmallVector<Attribute> atoms;
+    SmallVector<MaskTensor> runtimeMasks;
+    for (const MaskTensor &mask : scores->masks) {
+      if (mask.inlineCondition) {
+        bool evaluable = true;
+        auto allowed = [&](int64_t i, int64_t j) {
+          std::optional<double> v = evaluateIndexExpression(
+              mask.inlineCondition, ArrayRef<int64_t>{0, 0, i, j});
+          evaluable &= v.has_value();
+          return v && *v != 0;
+        };
+        std::optional<SmallVector<Attribute>> recognized =
+            recognizeMaskAtoms(ctx, lq, lkv, allowed);
+        if (!evaluable || !recognized)
+          return rewriter.notifyMatchFailure(root, "inline mask");
+        llvm::append_range(atoms, *recognized);
+        continue;
+      }
+      int64_t row, column;
+      std::optional<KnownTensor> known;
+      if (indexesQueryAndKeyOnly(mask.map, row, column))
+        known = evaluateConstantTensor(mask.tensor, kMaxEvaluatedMask);
+      std::optional<SmallVector<Attribute>> recognized;
+      if (known) {
+        auto shape = known->shape;
+        auto allowed = [&](int64_t i, int64_t j) {
+          int64_t offset = 0;
+          for (auto [d, size] : llvm::enumerate(shape)) {
+            int64_t coordinate = int64_t(d) == row      ? i
+                                 : int64_t(d) == column ? j
+                                                        : 0;
+            offset = offset * size + coordinate;
+          }
+          return (known->values[offset] != 0) != mask.negated;
+        };
+        recognized = recognizeMaskAtoms(ctx, lq, lkv, allowed);
+      }
+      if (recognized)
+        llvm::append_range(atoms, *recognized);
+      else
+        runtimeMasks.push_back(mask);
+    }
+
+    // The bias operand: [1|B, 1|H, Lq, Lkv].
+    Value bias;
+    if (scores->bias) {
+      auto biasType = cast<RankedTensorType>(scores->bias.getType());
+      AffineMap map = scores->biasMap;
+      if (map.getNumResults() == 2 &&
+          map.getResult(0) == getAffineDimExpr(2, ctx) &&
+          map.getResult(1) == getAffineDimExpr(3, ctx)) {
+        auto expandedType = RankedTensorType::get(
+            {1, 1, biasType.getDimSize(0), biasType.getDimSize(1)},
+            biasType.getElementType());
+        bias = tensor::ExpandShapeOp::create(
+            rewriter, loc, expandedType, scores->bias,
+            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+      } else if (map.getNumResults() == 4) {
+        for (unsigned d = 0; d < 4; ++d) {
+          AffineExpr expr = map.getResult(d);
+          bool same = expr == getAffineDimExpr(d, ctx);
+          bool broadcast = expr == getAffineConstantExpr(0, ctx) &&
+                           biasType.getDimSize(d) == 1 && d < 2;
+          if (!same && !broadcast)
+            return rewriter.notifyMatchFailure(root, "bias indexing");
+        }
+        bias = scores->bias;
+      } else {
+        return rewriter.notifyMatchFailure(root, "bias indexing");
+      }
+    }
+
+    double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
+    SmallVector<Attribute> scoreMods;
+    if (bias)
+      scoreMods.push_back(BiasAttr::get(ctx));
+    auto op = AttentionOp::create(
+        rewriter, loc, outType, /*lse=*/Type(), query, key, value, bias,
+        Value(), Value(), Value(), Value(), Value(),
+        rewriter.getArrayAttr(atoms), rewriter.getArrayAttr(scoreMods),
+        NormalizerAttrInterface(), rewriter.getF32FloatAttr(scale),
+        TilingAttr());
+    if (!runtimeMasks.empty()) {
+      // mask_mod: the conjunction of the masks, read at (b, h, i, j).
+      Region &region = op.getMaskMod();
+      Block *block = rewriter.createBlock(&region);
+      SmallVector<Value> indices;
+      for (int i = 0; i < 4; ++i)
+        indices.push_back(block->addArgument(rewriter.getIndexType(), loc));
+      rewriter.setInsertionPointToStart(block);
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value allowed;
+      for (const MaskTensor &mask : runtimeMasks) {
+        SmallVector<Value> at;
+        for (AffineExpr expr : mask.map.getResults()) {
+          if (auto dim = dyn_cast<AffineDimExpr>(expr))
+            at.push_back(indices[dim.getPosition()]);
+          else if (isa<AffineConstantExpr>(expr))
+            at.push_back(zero);
+          else
+            return rewriter.notifyMatchFailure(root, "mask indexing");
+        }
+        Value bit = tensor::ExtractOp::create(rewriter, loc, mask.tensor, at);
+        if (mask.negated) {
+          Value one = arith::ConstantIntOp::create(rewriter, loc, 1, 1);
+          bit = arith::XOrIOp::create(rewriter, loc, bit, one);
+        }
+        allowed =
+            allowed ? arith::AndIOp::create(rewriter, loc, allowed, bit) : bit;
+      }
+      YieldOp::create(rewriter, loc, ValueRange{allowed});
+      rewriter.setInsertionPointAfter(op);
+    }
+    rewriter.replaceOp(root, op.getOutput());
+    return success();
+  }
+};
+
+/// The IREE/StableHLO form: the P V product is a 4-D contraction generic.
+struct RaiseAttentionFromGeneric : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumLoops() != 5 || op.getNumReductionLoops() != 1 ||
+        op->getNumResults() != 1)
+      return failure();
+    return RaiseAttention::raise(op->getResult(0), rewriter);
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateRaiseFromLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseAttention, RaiseAttentionFromGeneric>(
+      patterns.getContext());
+}
+
+namespace mlir::attn {
+namespace {
+struct AttnRaiseFromLinalgPass
+    : impl::AttnRaiseFromLinalgPassBase<AttnRaiseFromLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateRaiseFromLinalgPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::attn
