@@ -19,6 +19,8 @@ config.substitutions.append(("%python", sys.executable))
 import shutil
 import subprocess
 cc = shutil.which("clang-22") or shutil.which("cc") or "cc"
+# The compiler alone, for build systems (CMAKE_C_COMPILER).
+config.substitutions.append(("%c_compiler", cc))
 # In sanitiser builds, our shared libraries expect the sanitiser runtimes in
 # the process: C programs link them (-fsanitize), and processes we do not
 # build (python, mlir-opt) preload them (%sanitizer_env).
