@@ -146,6 +146,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     tile.vectorBits = vectorBits;
     tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
+    pm.addPass(createAttnChunkLinearAttentionPass());
   }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

@@ -14,6 +14,7 @@
 #include "attn/Utils/LoweringUtils.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -24,34 +25,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::lowering;
-
-/// phi(x) in f32.
-static Value buildFeature(Lowering &l, FeatureMap feature, Value x) {
-  OpBuilder &b = l.b;
-  Location loc = l.loc;
-  switch (feature) {
-  case FeatureMap::Identity:
-    return x;
-  case FeatureMap::Relu:
-    return arith::MaximumFOp::create(b, loc, x, l.f32(0.0));
-  case FeatureMap::EluPlusOne: {
-    Value positive =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, l.f32(0.0));
-    Value shifted = arith::AddFOp::create(b, loc, x, l.f32(1.0));
-    return arith::SelectOp::create(b, loc, positive, shifted,
-                                   math::ExpOp::create(b, loc, x));
-  }
-  case FeatureMap::Exp:
-    return math::ExpOp::create(b, loc, x);
-  case FeatureMap::Sigmoid: {
-    Value denom = arith::AddFOp::create(
-        b, loc, l.f32(1.0),
-        math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x)));
-    return arith::DivFOp::create(b, loc, l.f32(1.0), denom);
-  }
-  }
-  llvm_unreachable("unknown feature map");
-}
 
 namespace {
 
@@ -73,14 +46,15 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
       SmallVector<unsigned> all;
       for (unsigned dim = 0; dim < rank; ++dim)
         all.push_back(dim);
-      return l.generic({tensor}, {l.empty(sizes, l.f32())}, {all, all}, rank,
-                       parallel(rank),
-                       [&](OpBuilder &b, Location loc, ValueRange args) {
-                         Lowering in{b, loc};
-                         linalg::YieldOp::create(
-                             b, loc,
-                             buildFeature(in, feature, in.toF32(args[0])));
-                       })
+      return l
+          .generic({tensor}, {l.empty(sizes, l.f32())}, {all, all}, rank,
+                   parallel(rank),
+                   [&](OpBuilder &b, Location loc, ValueRange args) {
+                     Lowering in{b, loc};
+                     linalg::YieldOp::create(
+                         b, loc,
+                         buildFeatureMap(b, loc, feature, in.toF32(args[0])));
+                   })
           .front();
     };
     Value phiQ = mapFeature(l.splitHeads(query, kvHeads, group),
@@ -93,17 +67,16 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     SmallVector<OpFoldResult> outSizes = {batch, kvHeads, group, queryLength,
                                           valueDim};
     Value dots =
-        l.generic({phiQ, phiK}, {l.filled(pairSizes, 0.0)},
-                  {{0, 1, 2, 3, 5}, {0, 1, 4, 5}, {0, 1, 2, 3, 4}}, 6,
-                  parallelThenReduction(6),
-                  [&](OpBuilder &b, Location loc, ValueRange args) {
-                    Value product =
-                        arith::MulFOp::create(b, loc, args[0], args[1]);
-                    linalg::YieldOp::create(
-                        b, loc,
-                        arith::AddFOp::create(b, loc, args[2], product)
-                            .getResult());
-                  })
+        l.generic(
+             {phiQ, phiK}, {l.filled(pairSizes, 0.0)},
+             {{0, 1, 2, 3, 5}, {0, 1, 4, 5}, {0, 1, 2, 3, 4}}, 6,
+             parallelThenReduction(6),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::AddFOp::create(b, loc, args[2], product).getResult());
+             })
             .front();
 
     // Prefix sums of the log-gates, cum[t] = sum_{u <= t} a_u, in f64.
@@ -111,32 +84,32 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     if (Value decay = op.getDecay()) {
       Value groupedDecay = l.splitHeads(decay, kvHeads, group);
       cumulative =
-          l.generic({}, {l.empty({batch, kvHeads, group, keyLength},
-                                 rewriter.getF64Type())},
-                    {{0, 1, 2, 3}}, 4, parallel(4),
-                    [&](OpBuilder &b, Location loc, ValueRange) {
-                      Lowering in{b, loc};
-                      Value bi = in.loopIndex(0), hk = in.loopIndex(1),
-                            g = in.loopIndex(2), t = in.loopIndex(3);
-                      Value end = arith::AddIOp::create(b, loc, t, in.index(1));
-                      Value zero = arith::ConstantOp::create(
-                          b, loc, b.getF64FloatAttr(0.0));
-                      auto loop = scf::ForOp::create(
-                          b, loc, in.index(0), end, in.index(1),
-                          ValueRange{zero},
-                          [&](OpBuilder &ub, Location ul, Value u,
-                              ValueRange acc) {
-                            Value a = tensor::ExtractOp::create(
-                                ub, ul, groupedDecay, ValueRange{bi, hk, g, u});
-                            Value wide = arith::ExtFOp::create(
-                                ub, ul, ub.getF64Type(), a);
-                            scf::YieldOp::create(
-                                ub, ul,
-                                arith::AddFOp::create(ub, ul, acc[0], wide)
-                                    .getResult());
-                          });
-                      linalg::YieldOp::create(b, loc, loop.getResult(0));
-                    })
+          l.generic(
+               {},
+               {l.empty({batch, kvHeads, group, keyLength},
+                        rewriter.getF64Type())},
+               {{0, 1, 2, 3}}, 4, parallel(4),
+               [&](OpBuilder &b, Location loc, ValueRange) {
+                 Lowering in{b, loc};
+                 Value bi = in.loopIndex(0), hk = in.loopIndex(1),
+                       g = in.loopIndex(2), t = in.loopIndex(3);
+                 Value end = arith::AddIOp::create(b, loc, t, in.index(1));
+                 Value zero =
+                     arith::ConstantOp::create(b, loc, b.getF64FloatAttr(0.0));
+                 auto loop = scf::ForOp::create(
+                     b, loc, in.index(0), end, in.index(1), ValueRange{zero},
+                     [&](OpBuilder &ub, Location ul, Value u, ValueRange acc) {
+                       Value a = tensor::ExtractOp::create(
+                           ub, ul, groupedDecay, ValueRange{bi, hk, g, u});
+                       Value wide =
+                           arith::ExtFOp::create(ub, ul, ub.getF64Type(), a);
+                       scf::YieldOp::create(
+                           ub, ul,
+                           arith::AddFOp::create(ub, ul, acc[0], wide)
+                               .getResult());
+                     });
+                 linalg::YieldOp::create(b, loc, loop.getResult(0));
+               })
               .front();
     }
 
@@ -197,19 +170,17 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     maps.push_back({0, 1, 2, 3, 4});
     double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
     Value out =
-        l.generic(inputs, {l.empty(outSizes, elementType)}, maps, 5,
-                  parallel(5),
-                  [&](OpBuilder &b, Location loc, ValueRange args) {
-                    Lowering in{b, loc};
-                    Value result = args[0];
-                    if (normalize)
-                      result = arith::DivFOp::create(
-                          b, loc, result,
-                          arith::AddFOp::create(b, loc, args[1],
-                                                in.f32(eps)));
-                    linalg::YieldOp::create(b, loc,
-                                            in.fromF32(result, elementType));
-                  })
+        l.generic(
+             inputs, {l.empty(outSizes, elementType)}, maps, 5, parallel(5),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Lowering in{b, loc};
+               Value result = args[0];
+               if (normalize)
+                 result = arith::DivFOp::create(
+                     b, loc, result,
+                     arith::AddFOp::create(b, loc, args[1], in.f32(eps)));
+               linalg::YieldOp::create(b, loc, in.fromF32(result, elementType));
+             })
             .front();
     rewriter.replaceOp(op, l.joinHeads(out));
     return success();

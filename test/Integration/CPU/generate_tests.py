@@ -289,6 +289,39 @@ ops.add("linear_decay", [("q", qq), ("k", kk), ("v", kk), ("x", a)],
         [f"%sq = arith.mulf %x, %x : {a}", f"%a = arith.negf %sq : {a}",
          f"%o = attn.linear_attention %q, %k, %v decay(%a) feature identity causal : {qq}, {kk}, {kk}, {a} -> {qq}"],
         [("%o", qq)])
+# --- Chunked linear attention (the flash path: chunks of 64, carried state) --
+chunked = File("linear_chunked.mlir", "Linear attention over several chunks of 64 (the flash path's chunked form with a carried state) against the quadratic reference: partial last chunks, GQA, every feature map with a positive normaliser, decay over 300 tokens, non-causal Lq != Lkv, and causal Lq != Lkv (reference lowering on both paths).")
+for feature, length in [("identity", 200), ("relu", 129), ("elu_plus_one", 256), ("exp", 65), ("sigmoid", 190)]:
+    qq, kk, vv = ty([1, 4, length, 16], "f32"), ty([1, 2, length, 16], "f32"), ty([1, 2, length, 8], "f32")
+    oo = ty([1, 4, length, 8], "f32")
+    normalize = "" if feature == "identity" else " normalize"
+    body = [f"%o = attn.linear_attention %q, %k, %v feature {feature} causal{normalize} : {qq}, {kk}, {vv} -> {oo}"]
+    if feature == "exp":  # keep exp(q) exp(k) products moderate
+        body = [f"%c = arith.constant dense<0.25> : {qq}", f"%qs = arith.mulf %q, %c : {qq}",
+                f"%ck = arith.constant dense<0.25> : {kk}", f"%ks = arith.mulf %k, %ck : {kk}",
+                f"%o = attn.linear_attention %qs, %ks, %v feature exp causal normalize : {qq}, {kk}, {vv} -> {oo}"]
+    chunked.add(f"chunked_{feature}_{length}", [("q", qq), ("k", kk), ("v", vv)], body, [("%o", oo)])
+qq, kk, a = ty([2, 2, 300, 16], "f32"), ty([2, 1, 300, 16], "f32"), ty([2, 2, 300], "f32")
+chunked.add("chunked_decay_300", [("q", qq), ("k", kk), ("v", kk), ("x", a)],
+            [f"%c = arith.constant dense<0.05> : {a}", f"%sq = arith.mulf %x, %x : {a}",
+             f"%sc = arith.mulf %sq, %c : {a}", f"%g = arith.negf %sc : {a}",
+             f"%o = attn.linear_attention %q, %k, %v decay(%g) feature relu causal normalize : {qq}, {kk}, {kk}, {a} -> {qq}"],
+            [("%o", qq)])
+chunked.add("chunked_decay_unnormalised", [("q", qq), ("k", kk), ("v", kk), ("x", a)],
+            [f"%sq = arith.mulf %x, %x : {a}", f"%g = arith.negf %sq : {a}",
+             f"%o = attn.linear_attention %q, %k, %v decay(%g) feature identity causal : {qq}, {kk}, {kk}, {a} -> {qq}"],
+            [("%o", qq)])
+qq, kk, oo = ty([1, 2, 70, 16], "f32"), ty([1, 2, 150, 16], "f32"), ty([1, 2, 70, 16], "f32")
+chunked.add("chunked_noncausal_70x150", [("q", qq), ("k", kk), ("v", kk)],
+            [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one normalize : {qq}, {kk}, {kk} -> {oo}"], [("%o", oo)])
+qq, kk = ty([1, 2, 90, 16], "f32"), ty([1, 2, 150, 16], "f32")
+chunked.add("causal_lq_ne_lkv_reference", [("q", qq), ("k", kk), ("v", kk)],
+            [f"%o = attn.linear_attention %q, %k, %v feature relu causal normalize : {qq}, {kk}, {kk} -> {qq}"], [("%o", qq)])
+xb = ty([1, 2, 130, 16], "bf16")
+chunked.add("chunked_bf16_130", [("q", xb), ("k", xb), ("v", xb)],
+            [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : {xb}, {xb}, {xb} -> {xb}"], [("%o", xb)])
+chunked.write()
+
 xb = ty([2, 2, 40, 16], "bf16")
 ops.add("linear_bf16", [("q", xb), ("k", xb), ("v", xb)],
         [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : {xb}, {xb}, {xb} -> {xb}"], [("%o", xb)])

@@ -87,8 +87,7 @@ Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
   IndexMath m{builder, loc};
   Value distance = m.sub(m.position(point), point.column);
-  Value inReach =
-      m.le(m.abs(distance), m.c(getWindow() * getDilation()));
+  Value inReach = m.le(m.abs(distance), m.c(getWindow() * getDilation()));
   Value onGrid = m.eq(m.rem(distance, m.c(getDilation())), m.c(0));
   return m.both(inReach, onGrid);
 }
@@ -107,9 +106,8 @@ Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
       return m.rem(m.div(token, m.c(cellStride)), m.c(axisSize));
     };
     Value distance = m.sub(coordinate(pos), coordinate(point.column));
-    Value axisAllowed =
-        m.both(m.le(m.abs(distance), m.c(radius * dilation)),
-               m.eq(m.rem(distance, m.c(dilation)), m.c(0)));
+    Value axisAllowed = m.both(m.le(m.abs(distance), m.c(radius * dilation)),
+                               m.eq(m.rem(distance, m.c(dilation)), m.c(0)));
     allowed = m.both(allowed, axisAllowed);
   }
   return allowed;
@@ -167,15 +165,14 @@ Value BlockIndicesAttr::buildPredicate(OpBuilder &builder, Location loc,
   IndexMath m{builder, loc};
   Value indices = point.indices;
   Value queryBlock = m.div(point.row, m.c(getBlockQ()));
-  Value keyBlock = arith::IndexCastOp::create(
-      builder, loc, builder.getI32Type(),
-      m.div(point.column, m.c(getBlockKv())));
+  Value keyBlock =
+      arith::IndexCastOp::create(builder, loc, builder.getI32Type(),
+                                 m.div(point.column, m.c(getBlockKv())));
   Value slots = tensor::DimOp::create(builder, loc, indices, 3);
   // Is the key block one of the query block's selected slots?
   auto loop = scf::ForOp::create(
       builder, loc, m.c(0), slots, m.c(1), ValueRange{m.boolean(false)},
-      [&](OpBuilder &nested, Location nestedLoc, Value slot,
-          ValueRange found) {
+      [&](OpBuilder &nested, Location nestedLoc, Value slot, ValueRange found) {
         Value selected = tensor::ExtractOp::create(
             nested, nestedLoc, indices,
             ValueRange{point.batch, point.kvHead, queryBlock, slot});
@@ -191,10 +188,9 @@ Value OrAttr::buildPredicate(OpBuilder &builder, Location loc,
                              const AttentionPoint &point) const {
   Value result;
   for (Attribute predicate : getPredicates()) {
-    Value value = cast<MaskAttrInterface>(predicate).buildPredicate(builder,
-                                                                    loc, point);
-    result = result ? arith::OrIOp::create(builder, loc, result, value)
-                    : value;
+    Value value =
+        cast<MaskAttrInterface>(predicate).buildPredicate(builder, loc, point);
+    result = result ? arith::OrIOp::create(builder, loc, result, value) : value;
   }
   return result;
 }
@@ -203,10 +199,10 @@ Value AndAttr::buildPredicate(OpBuilder &builder, Location loc,
                               const AttentionPoint &point) const {
   Value result;
   for (Attribute predicate : getPredicates()) {
-    Value value = cast<MaskAttrInterface>(predicate).buildPredicate(builder,
-                                                                    loc, point);
-    result = result ? arith::AndIOp::create(builder, loc, result, value)
-                    : value;
+    Value value =
+        cast<MaskAttrInterface>(predicate).buildPredicate(builder, loc, point);
+    result =
+        result ? arith::AndIOp::create(builder, loc, result, value) : value;
   }
   return result;
 }
@@ -229,8 +225,8 @@ static Value f32Constant(OpBuilder &builder, Location loc, double value) {
 }
 
 static Value indexToF32(OpBuilder &builder, Location loc, Value index) {
-  Value asInt = arith::IndexCastOp::create(builder, loc, builder.getI64Type(),
-                                           index);
+  Value asInt =
+      arith::IndexCastOp::create(builder, loc, builder.getI64Type(), index);
   return arith::SIToFPOp::create(builder, loc, builder.getF32Type(), asInt);
 }
 
@@ -247,19 +243,18 @@ Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
   IndexMath m{builder, loc};
   Value slope;
   if (DenseF32ArrayAttr slopes = getSlopes()) {
-    auto tableType = RankedTensorType::get({slopes.size()},
-                                           builder.getF32Type());
+    auto tableType =
+        RankedTensorType::get({slopes.size()}, builder.getF32Type());
     Value table = arith::ConstantOp::create(
-        builder, loc,
-        DenseElementsAttr::get(tableType, slopes.asArrayRef()));
+        builder, loc, DenseElementsAttr::get(tableType, slopes.asArrayRef()));
     slope = tensor::ExtractOp::create(builder, loc, table, point.head);
   } else {
     // 2^(-8 (h + 1) / Hq)
     Value exponent = arith::DivFOp::create(
         builder, loc,
-        arith::MulFOp::create(builder, loc, f32Constant(builder, loc, -8.0),
-                              indexToF32(builder, loc,
-                                         m.add(point.head, m.c(1)))),
+        arith::MulFOp::create(
+            builder, loc, f32Constant(builder, loc, -8.0),
+            indexToF32(builder, loc, m.add(point.head, m.c(1)))),
         indexToF32(builder, loc, point.numQueryHeads));
     slope = math::Exp2Op::create(builder, loc, exponent);
   }
@@ -305,9 +300,9 @@ Value mlir::attn::buildModifiedScore(OpBuilder &builder, Location loc,
     score = cast<ScoreModAttrInterface>(modifier).buildScore(builder, loc,
                                                              score, point);
   if (scoreMod && !scoreMod->empty())
-    score = inlineHook(builder, *scoreMod,
-                       {score, point.batch, point.head, point.row,
-                        point.column});
+    score =
+        inlineHook(builder, *scoreMod,
+                   {score, point.batch, point.head, point.row, point.column});
   return score;
 }
 
@@ -318,8 +313,7 @@ Value mlir::attn::buildAllowed(OpBuilder &builder, Location loc,
   for (Attribute predicate : mask)
     allowed = arith::AndIOp::create(
         builder, loc, allowed,
-        cast<MaskAttrInterface>(predicate).buildPredicate(builder, loc,
-                                                          point));
+        cast<MaskAttrInterface>(predicate).buildPredicate(builder, loc, point));
   if (maskMod && !maskMod->empty())
     allowed = arith::AndIOp::create(
         builder, loc, allowed,
@@ -343,13 +337,13 @@ static ValueRange buildLoop(
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
         body) {
   Value one = arith::ConstantIndexOp::create(builder, loc, 1);
-  return scf::ForOp::create(
-             builder, loc, begin, end, one, init,
-             [&](OpBuilder &nested, Location nestedLoc, Value index,
-                 ValueRange acc) {
-               scf::YieldOp::create(nested, nestedLoc,
-                                    body(nested, nestedLoc, index, acc));
-             })
+  return scf::ForOp::create(builder, loc, begin, end, one, init,
+                            [&](OpBuilder &nested, Location nestedLoc,
+                                Value index, ValueRange acc) {
+                              scf::YieldOp::create(
+                                  nested, nestedLoc,
+                                  body(nested, nestedLoc, index, acc));
+                            })
       .getResults();
 }
 
@@ -360,8 +354,8 @@ Value DocumentAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
   // The tile is empty if the query and key segment-id ranges are disjoint.
   auto range = [&](Value segments, Value begin, Value count) {
     IndexMath m{builder, loc};
-    Value lowest = arith::ConstantIntOp::create(builder, loc,
-                                                std::numeric_limits<int32_t>::max(), 32);
+    Value lowest = arith::ConstantIntOp::create(
+        builder, loc, std::numeric_limits<int32_t>::max(), 32);
     Value highest = arith::ConstantIntOp::create(
         builder, loc, std::numeric_limits<int32_t>::min(), 32);
     ValueRange result = buildLoop(
@@ -477,4 +471,34 @@ Value AndAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
         cast<MaskAttrInterface>(predicate).buildTileMayHaveKeys(
             builder, loc, point, rowBegin, rows, keyBegin, keys));
   return all;
+}
+
+Value mlir::attn::buildFeatureMap(OpBuilder &b, Location loc,
+                                  FeatureMap feature, Value x) {
+  auto constant = [&](double value) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value))
+        .getResult();
+  };
+  switch (feature) {
+  case FeatureMap::Identity:
+    return x;
+  case FeatureMap::Relu:
+    return arith::MaximumFOp::create(b, loc, x, constant(0.0));
+  case FeatureMap::EluPlusOne: {
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                           constant(0.0));
+    Value shifted = arith::AddFOp::create(b, loc, x, constant(1.0));
+    return arith::SelectOp::create(b, loc, positive, shifted,
+                                   math::ExpOp::create(b, loc, x));
+  }
+  case FeatureMap::Exp:
+    return math::ExpOp::create(b, loc, x);
+  case FeatureMap::Sigmoid: {
+    Value denom = arith::AddFOp::create(
+        b, loc, constant(1.0),
+        math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x)));
+    return arith::DivFOp::create(b, loc, constant(1.0), denom);
+  }
+  }
+  llvm_unreachable("unknown feature map");
 }

@@ -8,6 +8,7 @@
 #ifndef ATTN_DIALECT_ATTN_IR_POINTCODEGEN_H
 #define ATTN_DIALECT_ATTN_IR_POINTCODEGEN_H
 
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
 #include "attn/Dialect/Attn/IR/AttnInterfaces.h"
 
 namespace mlir::attn {
@@ -22,6 +23,10 @@ Value buildModifiedScore(OpBuilder &builder, Location loc,
 /// empty) as an i1; true when there is neither.
 Value buildAllowed(OpBuilder &builder, Location loc, ArrayRef<Attribute> mask,
                    Region *maskMod, const AttentionPoint &point);
+
+/// The feature map phi of linear attention applied to one f32 element.
+Value buildFeatureMap(OpBuilder &builder, Location loc, FeatureMap feature,
+                      Value x);
 
 } // namespace mlir::attn
 

@@ -89,6 +89,33 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
   ];
 }
 
+def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
+  let summary = "Lower attn.linear_attention to its chunked form with a "
+                "carried state";
+  let description = [{
+    Rewrites `attn.linear_attention` with static shapes into the chunked
+    algorithm: per (batch, query head), the sequence in chunks of `chunk`
+    tokens; inside a chunk the causal quadratic form on a `chunk x chunk`
+    tile, across chunks a carried `D x Dv` state and `D` normaliser, decay
+    gates applied as differences of in-chunk prefix sums (every exponent is
+    <= 0, so long sequences neither overflow nor lose the state). Cost grows
+    linearly with the length. Without `causal`, the state of all keys is
+    built first and every query reads it. Causal programs with Lq != Lkv
+    keep the reference lowering.
+  }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"64",
+           "Tokens per chunk">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def AttnRaiseFromLinalgPass : Pass<"attn-raise-from-linalg"> {
   let summary = "Raise softmax(scale * Q K^T [+ bias] [masked]) V in linalg "
                 "to attn.attention";

@@ -1,0 +1,498 @@
+//===- ChunkLinearAttention.cpp - chunked form of attn.linear_attention ---===//
+//
+// Linear attention in O(L C (D + Dv) + L D Dv) per head instead of the
+// reference's O(L^2): the sequence is cut into chunks of C tokens and a
+// D x Dv state (with its D-vector normaliser) carries everything before the
+// chunk. With causal masking, per (batch, query head) and chunk c:
+//
+//   A_i   = sum of the log-gates a_t of the chunk up to i    (0: no decay)
+//   W_ij  = phi(q_i).phi(k_j) exp(A_i - A_j) for j <= i      (in the chunk)
+//   out_i = W_i V + exp(A_i) phi(q_i)^T S                     (numerator)
+//   den_i = sum_j W_ij + exp(A_i) phi(q_i).z                 (normalize)
+//   S     = exp(A_last) S + sum_j exp(A_last - A_j) phi(k_j) v_j^T
+//   z     = exp(A_last) z + sum_j exp(A_last - A_j) phi(k_j)
+//
+// Every exponent is <= 0 (the gates are <= 0), so nothing overflows however
+// long the sequence. Without causal masking the state of all keys is built
+// first and each query reads it. Everything is on tensors; the (batch,
+// head) loop is an scf.forall, the chunk loop an scf.for.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Utils/LoweringUtils.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNCHUNKLINEARATTENTIONPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// A [rows, cols] slice of a rank-4 tensor at (i0, i1, offset, 0).
+Value rows2d(Lowering &l, Value source, Value i0, Value i1, Value offset,
+             Value rows) {
+  auto type = cast<RankedTensorType>(source.getType());
+  auto sliceType =
+      RankedTensorType::get({kDyn, type.getDimSize(3)}, type.getElementType());
+  SmallVector<OpFoldResult> offsets = {i0, i1, offset, l.b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {l.b.getIndexAttr(1), l.b.getIndexAttr(1),
+                                     rows,
+                                     l.b.getIndexAttr(type.getDimSize(3))};
+  SmallVector<OpFoldResult> strides(4, l.b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(l.b, l.loc, sliceType, source, offsets,
+                                        sizes, strides);
+}
+
+/// phi (or just f32 conversion) of a [rows, cols] tile.
+Value mapTile(Lowering &l, Value tile, std::optional<FeatureMap> feature) {
+  return l
+      .generic({tile}, {l.empty(l.sizes(tile), l.f32())}, {{0, 1}, {0, 1}}, 2,
+               parallel(2),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 Value x = Lowering{b, loc}.toF32(args[0]);
+                 if (feature)
+                   x = buildFeatureMap(b, loc, *feature, x);
+                 linalg::YieldOp::create(b, loc, x);
+               })
+      .front();
+}
+
+Value addF(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::AddFOp::create(b, loc, x, y);
+}
+Value mulF(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulFOp::create(b, loc, x, y);
+}
+
+/// state[d, e] = scale(row) * state[d, e] + sum_j w(j) keys[j, d] vals[j, e]
+/// where `rowWeights` (optional, [rows]) gives w and `decayAll` (optional
+/// f32 scalar) the scale; `vals` may be a [rows] vector (then the state is
+/// [D]).
+Value accumulateState(Lowering &l, Value state, Value keys, Value vals,
+                      Value rowWeights, Value decayAll) {
+  bool vector = cast<RankedTensorType>(vals.getType()).getRank() == 1;
+  if (decayAll)
+    state =
+        l.generic(
+             {}, {state},
+             {vector ? SmallVector<unsigned>{0} : SmallVector<unsigned>{0, 1}},
+             vector ? 1 : 2, parallel(vector ? 1 : 2),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, mulF(b, loc, args[0], decayAll));
+             })
+            .front();
+  // Loops (d, [e,] j).
+  SmallVector<Value> inputs = {keys, vals};
+  SmallVector<SmallVector<unsigned>> maps;
+  unsigned loops = vector ? 2 : 3;
+  unsigned j = loops - 1;
+  maps.push_back({j, 0});
+  maps.push_back(vector ? SmallVector<unsigned>{j}
+                        : SmallVector<unsigned>{j, 1});
+  if (rowWeights) {
+    inputs.push_back(rowWeights);
+    maps.push_back({j});
+  }
+  maps.push_back(vector ? SmallVector<unsigned>{0}
+                        : SmallVector<unsigned>{0, 1});
+  return l
+      .generic(inputs, {state}, maps, loops, parallelThenReduction(loops),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 Value product = mulF(b, loc, args[0], args[1]);
+                 if (rowWeights)
+                   product = mulF(b, loc, product, args[2]);
+                 linalg::YieldOp::create(b, loc,
+                                         addF(b, loc, args.back(), product));
+               })
+      .front();
+}
+
+/// out[i, e] = sum_d q[i, d] state[d, e] (or the [rows] dot with a [D]
+/// state).
+Value readState(Lowering &l, Value queries, Value state,
+                ArrayRef<OpFoldResult> outSizes) {
+  bool vector = cast<RankedTensorType>(state.getType()).getRank() == 1;
+  unsigned loops = vector ? 2 : 3;
+  unsigned d = loops - 1;
+  SmallVector<SmallVector<unsigned>> maps = {
+      {0, d},
+      vector ? SmallVector<unsigned>{d} : SmallVector<unsigned>{d, 1},
+      vector ? SmallVector<unsigned>{0} : SmallVector<unsigned>{0, 1}};
+  return l
+      .generic({queries, state}, {l.filled(outSizes, 0.0)}, maps, loops,
+               parallelThenReduction(loops),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc,
+                     addF(b, loc, args[2], mulF(b, loc, args[0], args[1])));
+               })
+      .front();
+}
+
+struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
+  ChunkLinearAttention(MLIRContext *context, int64_t chunk)
+      : OpRewritePattern(context), chunk(chunk) {}
+  int64_t chunk;
+
+  LogicalResult matchAndRewrite(LinearAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Lowering l{rewriter, loc};
+    Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
+    auto qType = cast<RankedTensorType>(query.getType());
+    auto kType = cast<RankedTensorType>(key.getType());
+    auto vType = cast<RankedTensorType>(value.getType());
+    if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
+        !vType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    bool causal = op.getCausal();
+    int64_t batch = qType.getDimSize(0), heads = qType.getDimSize(1),
+            queryLength = qType.getDimSize(2), keyLength = kType.getDimSize(2),
+            headDim = qType.getDimSize(3), valueDim = vType.getDimSize(3),
+            group = heads / kType.getDimSize(1);
+    // Causal chunks pair query i with key i.
+    if (causal && queryLength != keyLength)
+      return rewriter.notifyMatchFailure(op, "causal with Lq != Lkv");
+    FeatureMap feature = op.getFeature();
+    bool normalize = op.getNormalize();
+    double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
+    Value decay = op.getDecay();
+    Type elementType = op.getResult().getType().getElementType();
+
+    auto outType = RankedTensorType::get({batch, heads, queryLength, valueDim},
+                                         elementType);
+    Value out =
+        tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elementType);
+    SmallVector<OpFoldResult> bounds = {rewriter.getIndexAttr(batch),
+                                        rewriter.getIndexAttr(heads)};
+    auto forall = scf::ForallOp::create(rewriter, loc, bounds, ValueRange{out},
+                                        std::nullopt);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(forall.getBody());
+      Value b = forall.getInductionVar(0), h = forall.getInductionVar(1);
+      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, l.index(group));
+      OpFoldResult dimD = rewriter.getIndexAttr(headDim),
+                   dimDv = rewriter.getIndexAttr(valueDim);
+      Value state = l.filled({dimD, dimDv}, 0.0);
+      Value norm = l.filled({dimD}, 0.0);
+      Value headOut =
+          l.empty({rewriter.getIndexAttr(queryLength), dimDv}, l.f32());
+
+      // One chunk of rows: its [rows, .] tiles.
+      auto chunkRows = [&](Lowering &f, Value first, int64_t length) {
+        return arith::MinUIOp::create(
+            f.b, f.loc, f.index(chunk),
+            arith::SubIOp::create(f.b, f.loc, f.index(length), first));
+      };
+      // The chunk's output rows (numerator [/ denominator]) into `acc`.
+      auto writeRows = [&](Lowering &f, Value acc, Value numerator,
+                           Value denominator, Value first, Value rows) {
+        Value result = numerator;
+        if (normalize)
+          result = f.generic({numerator, denominator},
+                             {f.empty(f.sizes(numerator), f.f32())},
+                             {{0, 1}, {0}, {0, 1}}, 2, parallel(2),
+                             [&](OpBuilder &ib, Location il, ValueRange args) {
+                               Value den = addF(ib, il, args[1],
+                                                Lowering{ib, il}.f32(eps));
+                               linalg::YieldOp::create(
+                                   ib, il,
+                                   arith::DivFOp::create(ib, il, args[0], den)
+                                       .getResult());
+                             })
+                       .front();
+        SmallVector<OpFoldResult> offsets = {first, f.b.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {rows, dimDv};
+        SmallVector<OpFoldResult> strides(2, f.b.getIndexAttr(1));
+        return tensor::InsertSliceOp::create(f.b, f.loc, result, acc, offsets,
+                                             sizes, strides)
+            .getResult();
+      };
+
+      int64_t keyChunks = (keyLength + chunk - 1) / chunk;
+      if (!causal) {
+        // The state of all keys, then every query reads it.
+        auto keyLoop = scf::ForOp::create(
+            rewriter, loc, l.index(0), l.index(keyChunks), l.index(1),
+            ValueRange{state, norm},
+            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+              Lowering f{fb, fl};
+              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
+              Value rows = chunkRows(f, first, keyLength);
+              Value keys =
+                  mapTile(f, rows2d(f, key, b, kvHead, first, rows), feature);
+              Value vals = mapTile(f, rows2d(f, value, b, kvHead, first, rows),
+                                   std::nullopt);
+              Value newState =
+                  accumulateState(f, iter[0], keys, vals, Value(), Value());
+              Value ones = f.filled({rows}, 1.0);
+              Value newNorm = normalize
+                                  ? accumulateState(f, iter[1], keys, ones,
+                                                    Value(), Value())
+                                  : iter[1];
+              scf::YieldOp::create(fb, fl, ValueRange{newState, newNorm});
+            });
+        int64_t queryChunks = (queryLength + chunk - 1) / chunk;
+        auto queryLoop = scf::ForOp::create(
+            rewriter, loc, l.index(0), l.index(queryChunks), l.index(1),
+            ValueRange{headOut},
+            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+              Lowering f{fb, fl};
+              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
+              Value rows = chunkRows(f, first, queryLength);
+              Value queries =
+                  mapTile(f, rows2d(f, query, b, h, first, rows), feature);
+              Value numerator =
+                  readState(f, queries, keyLoop.getResult(0), {rows, dimDv});
+              Value denominator;
+              if (normalize)
+                denominator =
+                    readState(f, queries, keyLoop.getResult(1), {rows});
+              scf::YieldOp::create(
+                  fb, fl,
+                  writeRows(f, iter[0], numerator, denominator, first, rows));
+            });
+        headOut = queryLoop.getResult(0);
+      } else {
+        auto loop = scf::ForOp::create(
+            rewriter, loc, l.index(0), l.index(keyChunks), l.index(1),
+            ValueRange{state, norm, headOut},
+            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+              Lowering f{fb, fl};
+              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
+              Value rows = chunkRows(f, first, keyLength);
+              Value queries =
+                  mapTile(f, rows2d(f, query, b, h, first, rows), feature);
+              Value keys =
+                  mapTile(f, rows2d(f, key, b, kvHead, first, rows), feature);
+              Value vals = mapTile(f, rows2d(f, value, b, kvHead, first, rows),
+                                   std::nullopt);
+
+              // A_i: the chunk's inclusive prefix sums of the log-gates.
+              Value logDecay;
+              if (decay) {
+                auto gateType = RankedTensorType::get({kDyn}, f.f32());
+                Value gates = tensor::ExtractSliceOp::create(
+                    fb, fl, gateType, decay,
+                    SmallVector<OpFoldResult>{b, h, first},
+                    SmallVector<OpFoldResult>{fb.getIndexAttr(1),
+                                              fb.getIndexAttr(1), rows},
+                    SmallVector<OpFoldResult>(3, fb.getIndexAttr(1)));
+                logDecay =
+                    f.generic({gates}, {f.filled({rows}, 0.0)}, {{1}, {0}}, 2,
+                              parallelThenReduction(2),
+                              [&](OpBuilder &ib, Location il, ValueRange args) {
+                                Lowering in{ib, il};
+                                Value upTo = arith::CmpIOp::create(
+                                    ib, il, arith::CmpIPredicate::ule,
+                                    in.loopIndex(1), in.loopIndex(0));
+                                Value term = arith::SelectOp::create(
+                                    ib, il, upTo, args[0], in.f32(0.0));
+                                linalg::YieldOp::create(
+                                    ib, il, addF(ib, il, args[1], term));
+                              })
+                        .front();
+              }
+
+              // W_ij = phi(q_i).phi(k_j) exp(A_i - A_j), j <= i.
+              Value dots =
+                  f.generic({queries, keys}, {f.filled({rows, rows}, 0.0)},
+                            {{0, 2}, {1, 2}, {0, 1}}, 3,
+                            parallelThenReduction(3),
+                            [&](OpBuilder &ib, Location il, ValueRange args) {
+                              linalg::YieldOp::create(
+                                  ib, il,
+                                  addF(ib, il, args[2],
+                                       mulF(ib, il, args[0], args[1])));
+                            })
+                      .front();
+              SmallVector<Value> weightInputs = {dots};
+              SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
+              if (logDecay) {
+                weightInputs.append({logDecay, logDecay});
+                weightMaps.append({{0}, {1}});
+              }
+              weightMaps.push_back({0, 1});
+              Value weights =
+                  f.generic(weightInputs, {f.empty({rows, rows}, f.f32())},
+                            weightMaps, 2, parallel(2),
+                            [&](OpBuilder &ib, Location il, ValueRange args) {
+                              Lowering in{ib, il};
+                              Value w = args[0];
+                              if (logDecay)
+                                w = mulF(ib, il, w,
+                                         math::ExpOp::create(
+                                             ib, il,
+                                             arith::SubFOp::create(
+                                                 ib, il, args[1], args[2])));
+                              Value allowed = arith::CmpIOp::create(
+                                  ib, il, arith::CmpIPredicate::ule,
+                                  in.loopIndex(1), in.loopIndex(0));
+                              linalg::YieldOp::create(
+                                  ib, il,
+                                  arith::SelectOp::create(ib, il, allowed, w,
+                                                          in.f32(0.0))
+                                      .getResult());
+                            })
+                      .front();
+
+              // Numerator: W V + exp(A_i) phi(q_i)^T S.
+              Value intra =
+                  f.generic({weights, vals}, {f.filled({rows, dimDv}, 0.0)},
+                            {{0, 2}, {2, 1}, {0, 1}}, 3,
+                            parallelThenReduction(3),
+                            [&](OpBuilder &ib, Location il, ValueRange args) {
+                              linalg::YieldOp::create(
+                                  ib, il,
+                                  addF(ib, il, args[2],
+                                       mulF(ib, il, args[0], args[1])));
+                            })
+                      .front();
+              Value inter = readState(f, queries, iter[0], {rows, dimDv});
+              auto combine = [&](Value intraPart, Value interPart,
+                                 unsigned rank) {
+                SmallVector<Value> inputs = {intraPart, interPart};
+                SmallVector<SmallVector<unsigned>> maps = {
+                    rank == 2 ? SmallVector<unsigned>{0, 1}
+                              : SmallVector<unsigned>{0},
+                    rank == 2 ? SmallVector<unsigned>{0, 1}
+                              : SmallVector<unsigned>{0}};
+                if (logDecay) {
+                  inputs.push_back(logDecay);
+                  maps.push_back({0});
+                }
+                maps.push_back(maps.front());
+                return f
+                    .generic(inputs, {f.empty(f.sizes(intraPart), f.f32())},
+                             maps, rank, parallel(rank),
+                             [&](OpBuilder &ib, Location il, ValueRange args) {
+                               Value carried = args[1];
+                               if (logDecay)
+                                 carried =
+                                     mulF(ib, il, carried,
+                                          math::ExpOp::create(ib, il, args[2]));
+                               linalg::YieldOp::create(
+                                   ib, il, addF(ib, il, args[0], carried));
+                             })
+                    .front();
+              };
+              Value numerator = combine(intra, inter, 2);
+              Value denominator;
+              if (normalize) {
+                Value intraDen =
+                    f.generic({weights}, {f.filled({rows}, 0.0)}, {{0, 1}, {0}},
+                              2, parallelThenReduction(2),
+                              [&](OpBuilder &ib, Location il, ValueRange args) {
+                                linalg::YieldOp::create(
+                                    ib, il, addF(ib, il, args[1], args[0]));
+                              })
+                        .front();
+                Value interDen = readState(f, queries, iter[1], {rows});
+                denominator = combine(intraDen, interDen, 1);
+              }
+              Value newOut =
+                  writeRows(f, iter[2], numerator, denominator, first, rows);
+
+              // The state after the chunk: every key j weighted by
+              // exp(A_last - A_j), the old state by exp(A_last).
+              Value keyWeights, decayAll;
+              if (logDecay) {
+                Value last =
+                    tensor::ExtractOp::create(fb, fl, logDecay,
+                                              ValueRange{arith::SubIOp::create(
+                                                  fb, fl, rows, f.index(1))});
+                decayAll = math::ExpOp::create(fb, fl, last);
+                keyWeights =
+                    f.generic(
+                         {logDecay}, {f.empty({rows}, f.f32())}, {{0}, {0}}, 1,
+                         parallel(1),
+                         [&](OpBuilder &ib, Location il, ValueRange args) {
+                           linalg::YieldOp::create(
+                               ib, il,
+                               math::ExpOp::create(
+                                   ib, il,
+                                   arith::SubFOp::create(ib, il, last, args[0]))
+                                   .getResult());
+                         })
+                        .front();
+              }
+              Value newState =
+                  accumulateState(f, iter[0], keys, vals, keyWeights, decayAll);
+              Value newNorm = iter[1];
+              if (normalize)
+                newNorm =
+                    accumulateState(f, iter[1], keys, f.filled({rows}, 1.0),
+                                    keyWeights, decayAll);
+              scf::YieldOp::create(fb, fl,
+                                   ValueRange{newState, newNorm, newOut});
+            });
+        headOut = loop.getResult(2);
+      }
+
+      // This head's rows of the result, in the result's element type.
+      Value converted =
+          l.generic({headOut},
+                    {l.empty({rewriter.getIndexAttr(queryLength), dimDv},
+                             elementType)},
+                    {{0, 1}, {0, 1}}, 2, parallel(2),
+                    [&](OpBuilder &ib, Location il, ValueRange args) {
+                      linalg::YieldOp::create(
+                          ib, il,
+                          Lowering{ib, il}.fromF32(args[0], elementType));
+                    })
+              .front();
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      OpFoldResult one = rewriter.getIndexAttr(1);
+      tensor::ParallelInsertSliceOp::create(
+          rewriter, loc, converted, forall.getRegionIterArgs()[0],
+          SmallVector<OpFoldResult>{b, h, rewriter.getIndexAttr(0),
+                                    rewriter.getIndexAttr(0)},
+          SmallVector<OpFoldResult>{one, one,
+                                    rewriter.getIndexAttr(queryLength), dimDv},
+          SmallVector<OpFoldResult>(4, one));
+    }
+    rewriter.replaceOp(op, forall.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateChunkLinearAttentionPatterns(
+    RewritePatternSet &patterns, int64_t chunk) {
+  patterns.add<ChunkLinearAttention>(patterns.getContext(), chunk);
+}
+
+namespace mlir::attn {
+namespace {
+struct AttnChunkLinearAttentionPass
+    : impl::AttnChunkLinearAttentionPassBase<AttnChunkLinearAttentionPass> {
+  using AttnChunkLinearAttentionPassBase::AttnChunkLinearAttentionPassBase;
+  void runOnOperation() override {
+    if (chunk <= 0) {
+      getOperation()->emitError("attn-chunk-linear-attention: 'chunk' must "
+                                "be positive, got ")
+          << static_cast<int64_t>(chunk);
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    populateChunkLinearAttentionPatterns(patterns, chunk);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::attn

@@ -1,0 +1,52 @@
+// The chunked form of linear attention: a forall over (batch, query head)
+// and a loop over chunks that carries the D x Dv state, the D normaliser
+// and the head's output; no Lq x Lkv tensor.
+// RUN: attn-opt %s --attn-chunk-linear-attention="chunk=32" --split-input-file | FileCheck %s
+// RUN: not attn-opt %s --attn-chunk-linear-attention="chunk=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=ERR
+// ERR: error: attn-chunk-linear-attention: 'chunk' must be positive, got 0
+
+// Causal with decay, GQA 2:1, 100 tokens in chunks of 32 (the last has 4).
+// CHECK-LABEL: func.func @causal_decay
+// CHECK-NOT: tensor<100x100
+// CHECK: scf.forall (%[[B:.*]], %[[H:.*]]) in (1, 4) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x4x100x8xf32>)
+// CHECK: %[[KVH:.*]] = arith.divui %[[H]], %c2
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16x8xf32>, tensor<16xf32>, tensor<100x8xf32>)
+// CHECK: arith.minui %{{.*}}, %c32
+// CHECK: tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %{{.*}}, 0] [1, 1, %{{.*}}, 16]
+// The log-gates of the chunk, their prefix sums, exp of differences.
+// CHECK: tensor.extract_slice %{{.*}}[%[[B]], %[[H]], %{{.*}}] [1, 1, %{{.*}}] [1, 1, 1] : tensor<1x4x100xf32> to tensor<?xf32>
+// CHECK: arith.subf
+// CHECK: math.exp
+// CHECK: arith.cmpi ule
+// CHECK: tensor.insert_slice
+// CHECK: scf.yield
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[B]], %[[H]], 0, 0] [1, 1, 100, 8]
+func.func @causal_decay(%q: tensor<1x4x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x8xf32>, %a: tensor<1x4x100xf32>) -> tensor<1x4x100x8xf32> {
+  %o = attn.linear_attention %q, %k, %v decay(%a) feature relu causal normalize : tensor<1x4x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x8xf32>, tensor<1x4x100xf32> -> tensor<1x4x100x8xf32>
+  return %o : tensor<1x4x100x8xf32>
+}
+
+// -----
+
+// Without causal: the state of all 70 keys first (3 chunks), then the 40
+// queries (2 chunks) read it.
+// CHECK-LABEL: func.func @noncausal
+// CHECK: scf.forall
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (tensor<16x16xf32>, tensor<16xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args({{.*}}) -> (tensor<40x16xf32>)
+func.func @noncausal(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>) -> tensor<1x1x40x16xf32> {
+  %o = attn.linear_attention %q, %k, %k feature elu_plus_one normalize : tensor<1x1x40x16xf32>, tensor<1x1x70x16xf32>, tensor<1x1x70x16xf32> -> tensor<1x1x40x16xf32>
+  return %o : tensor<1x1x40x16xf32>
+}
+
+// -----
+
+// Causal with Lq != Lkv and dynamic shapes keep the reference lowering.
+// CHECK-LABEL: func.func @kept
+// CHECK: attn.linear_attention
+// CHECK: attn.linear_attention
+func.func @kept(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>, %d: tensor<?x1x40x16xf32>) -> (tensor<1x1x40x16xf32>, tensor<?x1x40x16xf32>) {
+  %o = attn.linear_attention %q, %k, %k feature relu causal : tensor<1x1x40x16xf32>, tensor<1x1x70x16xf32>, tensor<1x1x70x16xf32> -> tensor<1x1x40x16xf32>
+  %p = attn.linear_attention %d, %d, %d feature relu causal : tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32> -> tensor<?x1x40x16xf32>
+  return %o, %p : tensor<1x1x40x16xf32>, tensor<?x1x40x16xf32>
+}
