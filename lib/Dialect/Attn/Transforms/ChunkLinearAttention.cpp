@@ -119,6 +119,24 @@ Value accumulateState(Lowering &l, Value state, Value keys, Value vals,
       .front();
 }
 
+/// out[x, y] = sum_r lhs[..] rhs[..] over loops (x, y, r), the operands
+/// read through `maps` (lists of those loops).
+Value contract(Lowering &l, Value lhs, Value rhs,
+               ArrayRef<SmallVector<unsigned>> maps,
+               ArrayRef<OpFoldResult> outSizes) {
+  SmallVector<SmallVector<unsigned>> all(maps);
+  all.push_back({0, 1});
+  return l
+      .generic({lhs, rhs}, {l.filled(outSizes, 0.0)}, all, 3,
+               parallelThenReduction(3),
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc,
+                     addF(b, loc, args[2], mulF(b, loc, args[0], args[1])));
+               })
+      .front();
+}
+
 /// out[i, e] = sum_d q[i, d] state[d, e] (or the [rows] dot with a [D]
 /// state).
 Value readState(Lowering &l, Value queries, Value state,
@@ -309,16 +327,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
 
               // W_ij = phi(q_i).phi(k_j) exp(A_i - A_j), j <= i.
               Value dots =
-                  f.generic({queries, keys}, {f.filled({rows, rows}, 0.0)},
-                            {{0, 2}, {1, 2}, {0, 1}}, 3,
-                            parallelThenReduction(3),
-                            [&](OpBuilder &ib, Location il, ValueRange args) {
-                              linalg::YieldOp::create(
-                                  ib, il,
-                                  addF(ib, il, args[2],
-                                       mulF(ib, il, args[0], args[1])));
-                            })
-                      .front();
+                  contract(f, queries, keys, {{0, 2}, {1, 2}}, {rows, rows});
               SmallVector<Value> weightInputs = {dots};
               SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
               if (logDecay) {
@@ -351,16 +360,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
 
               // Numerator: W V + exp(A_i) phi(q_i)^T S.
               Value intra =
-                  f.generic({weights, vals}, {f.filled({rows, dimDv}, 0.0)},
-                            {{0, 2}, {2, 1}, {0, 1}}, 3,
-                            parallelThenReduction(3),
-                            [&](OpBuilder &ib, Location il, ValueRange args) {
-                              linalg::YieldOp::create(
-                                  ib, il,
-                                  addF(ib, il, args[2],
-                                       mulF(ib, il, args[0], args[1])));
-                            })
-                      .front();
+                  contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});
               Value inter = readState(f, queries, iter[0], {rows, dimDv});
               auto combine = [&](Value intraPart, Value interPart,
                                  unsigned rank) {
