@@ -146,7 +146,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     tile.vectorBits = vectorBits;
     tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
-    pm.addPass(createAttnChunkLinearAttentionPass());
+    AttnChunkLinearAttentionPassOptions chunked;
+    chunked.vectorBits = vectorBits;
+    pm.addPass(createAttnChunkLinearAttentionPass(chunked));
   }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

@@ -50,3 +50,19 @@ func.func @kept(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>, %d: tensor
   %p = attn.linear_attention %d, %d, %d feature relu causal : tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32> -> tensor<?x1x40x16xf32>
   return %o, %p : tensor<1x1x40x16xf32>, tensor<?x1x40x16xf32>
 }
+
+// -----
+
+// Every chunk full (96 = 3 x 32) and D, Dv multiples of 16: the chunk's
+// products are register-blocked (keys transposed once per chunk; the state
+// update starts from the old state scaled by the chunk's total decay).
+// CHECK-LABEL: func.func @blocked
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK: vector.transpose
+// CHECK: vector.fma
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<16xf32>)
+// CHECK: vector.fma
+func.func @blocked(%q: tensor<1x1x96x16xf32>, %v: tensor<1x1x96x16xf32>, %a: tensor<1x1x96xf32>) -> tensor<1x1x96x16xf32> {
+  %o = attn.linear_attention %q, %q, %v decay(%a) feature relu causal : tensor<1x1x96x16xf32>, tensor<1x1x96x16xf32>, tensor<1x1x96x16xf32>, tensor<1x1x96xf32> -> tensor<1x1x96x16xf32>
+  return %o : tensor<1x1x96x16xf32>
+}

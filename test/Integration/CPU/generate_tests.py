@@ -311,6 +311,23 @@ chunked.add("chunked_decay_unnormalised", [("q", qq), ("k", kk), ("v", kk), ("x"
             [f"%sq = arith.mulf %x, %x : {a}", f"%g = arith.negf %sq : {a}",
              f"%o = attn.linear_attention %q, %k, %v decay(%g) feature identity causal : {qq}, {kk}, {kk}, {a} -> {qq}"],
             [("%o", qq)])
+# Every chunk full and the dims multiples of 16: the register-blocked chunk
+# products.
+qq, kk, vv, a = ty([1, 4, 256, 32], "f32"), ty([1, 2, 256, 32], "f32"), ty([1, 2, 256, 16], "f32"), ty([1, 4, 256], "f32")
+oo = ty([1, 4, 256, 16], "f32")
+chunked.add("blocked_decay_256", [("q", qq), ("k", kk), ("v", vv), ("x", a)],
+            [f"%c = arith.constant dense<0.05> : {a}", f"%sq = arith.mulf %x, %x : {a}",
+             f"%sc = arith.mulf %sq, %c : {a}", f"%g = arith.negf %sc : {a}",
+             f"%o = attn.linear_attention %q, %k, %v decay(%g) feature relu causal normalize : {qq}, {kk}, {vv}, {a} -> {oo}"],
+            [("%o", oo)])
+qq, vv, oo = ty([2, 2, 128, 16], "f32"), ty([2, 2, 128, 32], "f32"), ty([2, 2, 128, 32], "f32")
+chunked.add("blocked_elu_128", [("q", qq), ("k", qq), ("v", vv)],
+            [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : {qq}, {qq}, {vv} -> {oo}"],
+            [("%o", oo)])
+xb, xo = ty([1, 2, 192, 16], "bf16"), ty([1, 2, 192, 16], "bf16")
+chunked.add("blocked_identity_bf16_192", [("q", xb), ("k", xb), ("v", xb)],
+            [f"%o = attn.linear_attention %q, %k, %v feature identity causal : {xb}, {xb}, {xb} -> {xo}"],
+            [("%o", xo)])
 qq, kk, oo = ty([1, 2, 70, 16], "f32"), ty([1, 2, 150, 16], "f32"), ty([1, 2, 70, 16], "f32")
 chunked.add("chunked_noncausal_70x150", [("q", qq), ("k", kk), ("v", kk)],
             [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one normalize : {qq}, {kk}, {kk} -> {oo}"], [("%o", oo)])

@@ -63,6 +63,31 @@ func.func @chunked_decay_unnormalised(%q: tensor<2x2x300x16xf32>, %k: tensor<2x1
   return %o : tensor<2x2x300x16xf32>
 }
 
+// RUN: attn-run %s --function=blocked_decay_256 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=blocked_decay_256 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @blocked_decay_256(%q: tensor<1x4x256x32xf32>, %k: tensor<1x2x256x32xf32>, %v: tensor<1x2x256x16xf32>, %x: tensor<1x4x256xf32>) -> (tensor<1x4x256x16xf32>) {
+  %c = arith.constant dense<0.05> : tensor<1x4x256xf32>
+  %sq = arith.mulf %x, %x : tensor<1x4x256xf32>
+  %sc = arith.mulf %sq, %c : tensor<1x4x256xf32>
+  %g = arith.negf %sc : tensor<1x4x256xf32>
+  %o = attn.linear_attention %q, %k, %v decay(%g) feature relu causal normalize : tensor<1x4x256x32xf32>, tensor<1x2x256x32xf32>, tensor<1x2x256x16xf32>, tensor<1x4x256xf32> -> tensor<1x4x256x16xf32>
+  return %o : tensor<1x4x256x16xf32>
+}
+
+// RUN: attn-run %s --function=blocked_elu_128 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=blocked_elu_128 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @blocked_elu_128(%q: tensor<2x2x128x16xf32>, %k: tensor<2x2x128x16xf32>, %v: tensor<2x2x128x32xf32>) -> (tensor<2x2x128x32xf32>) {
+  %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<2x2x128x16xf32>, tensor<2x2x128x16xf32>, tensor<2x2x128x32xf32> -> tensor<2x2x128x32xf32>
+  return %o : tensor<2x2x128x32xf32>
+}
+
+// RUN: attn-run %s --function=blocked_identity_bf16_192 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=blocked_identity_bf16_192 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @blocked_identity_bf16_192(%q: tensor<1x2x192x16xbf16>, %k: tensor<1x2x192x16xbf16>, %v: tensor<1x2x192x16xbf16>) -> (tensor<1x2x192x16xbf16>) {
+  %o = attn.linear_attention %q, %k, %v feature identity causal : tensor<1x2x192x16xbf16>, tensor<1x2x192x16xbf16>, tensor<1x2x192x16xbf16> -> tensor<1x2x192x16xbf16>
+  return %o : tensor<1x2x192x16xbf16>
+}
+
 // RUN: attn-run %s --function=chunked_noncausal_70x150 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=chunked_noncausal_70x150 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @chunked_noncausal_70x150(%q: tensor<1x2x70x16xf32>, %k: tensor<1x2x150x16xf32>, %v: tensor<1x2x150x16xf32>) -> (tensor<1x2x70x16xf32>) {

@@ -19,6 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RegisterBlocking.h"
+
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
@@ -159,10 +161,17 @@ Value readState(Lowering &l, Value queries, Value state,
       .front();
 }
 
+Value castTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(value.getType()).getElementType());
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
 struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
-  ChunkLinearAttention(MLIRContext *context, int64_t chunk)
-      : OpRewritePattern(context), chunk(chunk) {}
+  ChunkLinearAttention(MLIRContext *context, int64_t chunk, int64_t vectorLanes)
+      : OpRewritePattern(context), chunk(chunk), vectorLanes(vectorLanes) {}
   int64_t chunk;
+  int64_t vectorLanes;
 
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -188,6 +197,17 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
     double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
     Value decay = op.getDecay();
     Type elementType = op.getResult().getType().getElementType();
+    // When every chunk is full and the dims fill vectors, the chunk's four
+    // products take the register-blocked kernels of the flash lowering.
+    std::optional<RegisterBlock> dotsBlock, rowsBlock, stateBlock;
+    bool blocked = causal && vectorLanes > 0 && keyLength % chunk == 0 &&
+                   chunk % vectorLanes == 0 && headDim % vectorLanes == 0 &&
+                   valueDim % vectorLanes == 0;
+    if (blocked) {
+      dotsBlock = chooseRegisterBlock(chunk, chunk, vectorLanes);
+      rowsBlock = chooseRegisterBlock(chunk, valueDim, vectorLanes);
+      stateBlock = chooseRegisterBlock(headDim, valueDim, vectorLanes);
+    }
 
     auto outType = RankedTensorType::get({batch, heads, queryLength, valueDim},
                                          elementType);
@@ -326,8 +346,23 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               }
 
               // W_ij = phi(q_i).phi(k_j) exp(A_i - A_j), j <= i.
-              Value dots =
-                  contract(f, queries, keys, {{0, 2}, {1, 2}}, {rows, rows});
+              // Full chunks: static tiles and the keys transposed once for
+              // the score and state products.
+              Value queriesS, keysT, valsS;
+              if (blocked) {
+                queriesS = castTo(fb, fl, queries, {chunk, headDim});
+                valsS = castTo(fb, fl, vals, {chunk, valueDim});
+                keysT = *buildBlockedTranspose(
+                    fb, fl, castTo(fb, fl, keys, {chunk, headDim}),
+                    vectorLanes);
+              }
+              Value dots = blocked ? castTo(fb, fl,
+                                            buildRegisterBlockedProduct(
+                                                fb, fl, queriesS, keysT,
+                                                Value(), Value(), *dotsBlock),
+                                            {kDyn, kDyn})
+                                   : contract(f, queries, keys,
+                                              {{0, 2}, {1, 2}}, {rows, rows});
               SmallVector<Value> weightInputs = {dots};
               SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
               if (logDecay) {
@@ -359,9 +394,24 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                       .front();
 
               // Numerator: W V + exp(A_i) phi(q_i)^T S.
-              Value intra =
-                  contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});
-              Value inter = readState(f, queries, iter[0], {rows, dimDv});
+              Value intra, inter;
+              if (blocked) {
+                intra =
+                    castTo(fb, fl,
+                           buildRegisterBlockedProduct(
+                               fb, fl, castTo(fb, fl, weights, {chunk, chunk}),
+                               valsS, Value(), Value(), *rowsBlock),
+                           {kDyn, valueDim});
+                inter = castTo(fb, fl,
+                               buildRegisterBlockedProduct(fb, fl, queriesS,
+                                                           iter[0], Value(),
+                                                           Value(), *rowsBlock),
+                               {kDyn, valueDim});
+              } else {
+                intra =
+                    contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});
+                inter = readState(f, queries, iter[0], {rows, dimDv});
+              }
               auto combine = [&](Value intraPart, Value interPart,
                                  unsigned rank) {
                 SmallVector<Value> inputs = {intraPart, interPart};
@@ -429,8 +479,33 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                          })
                         .front();
               }
-              Value newState =
-                  accumulateState(f, iter[0], keys, vals, keyWeights, decayAll);
+              Value newState;
+              if (blocked) {
+                // S = exp(A_last) S + K^T (w * V) with the per-key weights
+                // folded into V's rows and the decay into the start value.
+                Value weighted = valsS;
+                if (keyWeights)
+                  weighted =
+                      f.generic(
+                           {valsS, keyWeights},
+                           {f.empty(f.sizes(valsS), f.f32())},
+                           {{0, 1}, {0}, {0, 1}}, 2, parallel(2),
+                           [&](OpBuilder &ib, Location il, ValueRange args) {
+                             linalg::YieldOp::create(
+                                 ib, il, mulF(ib, il, args[0], args[1]));
+                           })
+                          .front();
+                Value rowScale;
+                if (decayAll)
+                  rowScale = linalg::FillOp::create(fb, fl, decayAll,
+                                                    f.empty({dimD}, f.f32()))
+                                 .getResult(0);
+                newState = buildRegisterBlockedProduct(
+                    fb, fl, keysT, weighted, iter[0], rowScale, *stateBlock);
+              } else {
+                newState = accumulateState(f, iter[0], keys, vals, keyWeights,
+                                           decayAll);
+              }
               Value newNorm = iter[1];
               if (normalize)
                 newNorm =
@@ -472,8 +547,8 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
 } // namespace
 
 void mlir::attn::populateChunkLinearAttentionPatterns(
-    RewritePatternSet &patterns, int64_t chunk) {
-  patterns.add<ChunkLinearAttention>(patterns.getContext(), chunk);
+    RewritePatternSet &patterns, int64_t chunk, int64_t vectorLanes) {
+  patterns.add<ChunkLinearAttention>(patterns.getContext(), chunk, vectorLanes);
 }
 
 namespace mlir::attn {
@@ -489,7 +564,8 @@ struct AttnChunkLinearAttentionPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    populateChunkLinearAttentionPatterns(patterns, chunk);
+    populateChunkLinearAttentionPatterns(patterns, chunk,
+                                         std::max<int64_t>(vectorBits / 32, 0));
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

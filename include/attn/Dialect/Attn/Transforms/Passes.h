@@ -23,9 +23,11 @@ namespace mlir::attn {
 /// The flash lowering of attn.attention; tiles of full size use register-
 /// blocked products of `vectorLanes` f32 lanes (none with 0), and with
 /// `bf16Dot` AVX-512 BF16 dot products for bf16 scores.
-/// The chunked form of attn.linear_attention (chunks of `chunk` tokens).
+/// The chunked form of attn.linear_attention (chunks of `chunk` tokens;
+/// register-blocked chunk products of `vectorLanes` lanes where they fit,
+/// none with 0).
 void populateChunkLinearAttentionPatterns(RewritePatternSet &patterns,
-                                          int64_t chunk);
+                                          int64_t chunk, int64_t vectorLanes);
 
 /// Rewrites attention written in linalg on tensors to attn.attention.
 void populateRaiseFromLinalgPatterns(RewritePatternSet &patterns);

@@ -106,6 +106,9 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
   let options = [
     Option<"chunk", "chunk", "int64_t", /*default=*/"64",
            "Tokens per chunk">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the register-blocked chunk products "
+           "(0: none)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -113,6 +116,7 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 
