@@ -488,9 +488,9 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
   if (onTrue == 0.0 && isNegInf(onFalse))
-    return MaskTensor{cond->get(), map, false};
+    return MaskTensor{cond->get(), map, false, Value()};
   if (isNegInf(onTrue) && onFalse == 0.0)
-    return MaskTensor{cond->get(), map, true};
+    return MaskTensor{cond->get(), map, true, Value()};
   return std::nullopt;
 }
 
@@ -552,12 +552,12 @@ std::optional<Scores> matchScores(Value scores) {
         return std::nullopt;
       AffineMap condMap = op.getMatchingIndexingMap(cond);
       if (trueIn && isIdentity(op, trueIn) && isNegInf(falseScalar)) {
-        result.masks.push_back({cond->get(), condMap, false});
+        result.masks.push_back({cond->get(), condMap, false, Value()});
         scores = trueIn->get();
         continue;
       }
       if (falseIn && isIdentity(op, falseIn) && isNegInf(trueScalar)) {
-        result.masks.push_back({cond->get(), condMap, true});
+        result.masks.push_back({cond->get(), condMap, true, Value()});
         scores = falseIn->get();
         continue;
       }
