@@ -162,6 +162,60 @@ class Program:
             f" : {', '.join(types)} -> {', '.join(result_types)}")
         return (out, lse) if return_lse else out
 
+    def linear_attention(self, q, k, v, *, feature="elu_plus_one", causal=False,
+                         normalize=False, decay=None, eps=None):
+        """attn.linear_attention: phi(q)^T S / (phi(q)^T z + eps) with
+        S = sum gamma phi(k) v^T (DESIGN.md §2); `feature` is one of
+        identity, relu, elu_plus_one, exp, sigmoid; `decay` ([B, Hq, Lkv]
+        log-gates <= 0) needs causal=True."""
+        features = ("identity", "relu", "elu_plus_one", "exp", "sigmoid")
+        if feature not in features:
+            raise AttnError(f"feature must be one of {', '.join(features)}, not '{feature}'")
+        q, k, v = (self._check(x, n) for x, n in ((q, "query"), (k, "key"), (v, "value")))
+        operands = [q, k, v]
+        clause = ""
+        if decay is not None:
+            if not causal:
+                raise AttnError("decay needs causal=True")
+            operands.append(self._check(decay, "decay"))
+            clause = f" decay(%{decay.name})"
+        flags = (" causal" if causal else "") + (" normalize" if normalize else "")
+        attrs = "" if eps is None else f" {{eps = {float(eps)!r} : f32}}"
+        out = Value(self, self._fresh("out"), q.shape[:3] + (v.shape[3],), q.dtype)
+        self.lines.append(
+            f"%{out.name} = attn.linear_attention %{q.name}, %{k.name}, %{v.name}{clause} "
+            f"feature {feature}{flags}{attrs} : {', '.join(x.type for x in operands)} -> {out.type}")
+        return out
+
+    def merge(self, kind, *branches):
+        """attn.merge: `lse` of (output, lse) pairs (the exact softmax over
+        the union of the branches' keys; returns (output, lse)), `gated` of
+        (output, gate) pairs, or `sum` of outputs."""
+        if kind not in ("lse", "gated", "sum"):
+            raise AttnError(f"merge kind must be lse, gated or sum, not '{kind}'")
+        if len(branches) < 2:
+            raise AttnError("merge needs at least two branches")
+        groups = []
+        for branch in branches:
+            parts = branch if isinstance(branch, tuple) else (branch,)
+            if len(parts) != (1 if kind == "sum" else 2):
+                raise AttnError(f"merge {kind}: each branch is "
+                                f"{'an output' if kind == 'sum' else 'an (output, weight) pair'}")
+            groups.append([self._check(p, "merge branch") for p in parts])
+        first = groups[0]
+        out = Value(self, self._fresh("out"), first[0].shape, first[0].dtype)
+        results, result_types = [f"%{out.name}"], [out.type]
+        lse = None
+        if kind == "lse":
+            lse = Value(self, self._fresh("lse"), first[1].shape, "f32")
+            results.append(f"%{lse.name}")
+            result_types.append(lse.type)
+        operands = ", ".join("(" + ", ".join(f"%{p.name}" for p in g) + ")" for g in groups)
+        types = ", ".join(p.type for p in first)
+        self.lines.append(f"{', '.join(results)} = attn.merge {kind} {operands} : {types} -> "
+                          f"{', '.join(result_types)}")
+        return (out, lse) if kind == "lse" else out
+
     def output(self, *values):
         for value in values:
             self.outputs.append(self._check(value, "output"))

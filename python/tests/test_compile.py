@@ -95,3 +95,42 @@ def test_keep_ir_and_call_errors(rng):
         fn(x, x, random(rng, (1, 1, 9, 16)))
     with pytest.raises(attn.AttnError, match="expected float32"):
         fn(x, x, x.astype(np.float64))
+
+
+def test_linear_attention_with_decay(rng):
+    b, h, l, d = 1, 2, 150, 16
+    p = attn.Program("linear")
+    q, k, v = (p.input(n, (b, h, l, d)) for n in ("q", "k", "v"))
+    gates = p.input("gates", (b, h, l))
+    p.output(p.linear_attention(q, k, v, feature="relu", causal=True, normalize=True,
+                                decay=gates))
+    fn = attn.compile(p)
+    qa, ka, va = (random(rng, (b, h, l, d)) for _ in range(3))
+    ga = -0.05 * random(rng, (b, h, l)) ** 2
+    # The quadratic form in float64.
+    phi_q, phi_k = np.maximum(qa, 0).astype(np.float64), np.maximum(ka, 0).astype(np.float64)
+    cum = np.cumsum(ga.astype(np.float64), axis=-1)
+    gamma = np.exp(cum[..., :, None] - cum[..., None, :])
+    gamma = np.where(np.tril(np.ones((l, l), bool)), gamma, 0.0)
+    w = np.einsum("bhid,bhjd->bhij", phi_q, phi_k) * gamma
+    expected = np.einsum("bhij,bhjd->bhid", w, va) / (w.sum(-1, keepdims=True) + 1e-6)
+    check(fn(qa, ka, va, ga.astype(np.float32)), expected)
+
+
+def test_merge_lse_is_the_softmax_of_the_union(rng):
+    # Two halves of the keys attended separately and merged by LSE equal
+    # attention over all of them.
+    b, h, l, d = 1, 2, 40, 16
+    p = attn.Program("union")
+    q = p.input("q", (b, h, l, d))
+    k1, v1, k2, v2 = (p.input(n, (b, h, l // 2, d)) for n in ("k1", "v1", "k2", "v2"))
+    o1, l1 = p.attention(q, k1, v1, return_lse=True)
+    o2, l2 = p.attention(q, k2, v2, return_lse=True)
+    out, _ = p.merge("lse", (o1, l1), (o2, l2))
+    p.output(out)
+    fn = attn.compile(p)
+    qa = random(rng, (b, h, l, d))
+    halves = [random(rng, (b, h, l // 2, d)) for _ in range(4)]
+    expected = reference.attention(qa, np.concatenate([halves[0], halves[2]], axis=2),
+                                   np.concatenate([halves[1], halves[3]], axis=2))
+    check(fn(qa, *halves), expected)
