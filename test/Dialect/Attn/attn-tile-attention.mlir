@@ -139,9 +139,12 @@ func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> 
 // the general loops. Without vector registers (vector-bits=0) there is no
 // register blocking.
 // CHECK-LABEL: func.func @register_blocked
+// The scale is folded into the query tile once per query tile.
+// CHECK: scf.forall
+// CHECK: arith.mulf %{{.*}}, %cst{{.*}} : f32
 // CHECK: scf.for
 // CHECK: %[[FULL:.*]] = arith.andi
-// CHECK: scf.if %[[FULL]] -> (tensor<?x?xf32>)
+// CHECK: %[[SCORES:.*]] = scf.if %[[FULL]] -> (tensor<?x?xf32>)
 // CHECK: bufferization.alloc_tensor() copy(%{{.*}}) : tensor<128x64xf32>
 // CHECK: vector.transfer_read {{.*}} : tensor<128x64xf32>, vector<16x16xf32>
 // CHECK: vector.transpose %{{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
@@ -151,6 +154,12 @@ func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> 
 // CHECK-COUNT-16: vector.fma
 // CHECK: } else {
 // CHECK: linalg.generic
+// A full tile without modifiers needs no pass over its scores; a partial
+// one applies the mask.
+// CHECK: scf.if %{{.*}} -> (tensor<?x?xf32>) {
+// CHECK-NEXT: scf.yield %[[SCORES]] : tensor<?x?xf32>
+// CHECK-NEXT: } else {
+// CHECK: arith.select
 // CHECK: math.exp
 // CHECK: scf.if %[[FULL]] -> (tensor<?x64xf32>)
 // CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>

@@ -388,6 +388,19 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
       Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
       Value querySlice = slice2d(l, query, b, h, firstRow, rows, headDim);
       Value queryTile = toF32Tile(l, querySlice, false);
+      // The scale folded into the query tile once (scale * q) . k instead
+      // of into every score: full tiles without modifiers then need no pass
+      // over the scores at all. The bf16 kernel reads the unscaled bf16
+      // tile, so it keeps the scale on the scores.
+      bool scaleInQuery = !bf16Scores;
+      if (scaleInQuery)
+        queryTile = mapRows(
+            l, {queryTile}, {}, queryTile, l.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              return arith::MulFOp::create(b2, l2, args[0], scale).getResult();
+            });
+      bool plainScores =
+          scaleInQuery && op.getScore().empty() && op.getScoreMod().empty();
       // A row-major bf16 copy of the query tile for the bf16 score kernel.
       Value queryBf16;
       if (bf16Scores)
@@ -511,34 +524,36 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         auto modify = [&](OpBuilder &mb, Location ml, bool masked) {
           Lowering m{mb, ml};
           return m
-              .generic(
-                  {scores}, {m.empty(tileSizes, m.f32())}, {{0, 1}, {0, 1}}, 2,
-                  parallel(2),
-                  [&](OpBuilder &b2, Location l2, ValueRange args) {
-                    Lowering in{b2, l2};
-                    AttentionPoint point = tensors;
-                    point.batch = b;
-                    point.head = h;
-                    point.kvHead = kvHead;
-                    point.row = arith::AddIOp::create(b2, l2, firstRow,
-                                                      in.loopIndex(0));
-                    point.column = arith::AddIOp::create(b2, l2, firstKey,
-                                                         in.loopIndex(1));
-                    point.queryLength = queryLength;
-                    point.keyLength = keyLength;
-                    point.numQueryHeads = numQueryHeads;
-                    Value s = arith::MulFOp::create(b2, l2, args[0], scale);
-                    s = buildModifiedScore(b2, l2, op.getScore().getValue(),
-                                           &op.getScoreMod(), s, point);
-                    if (masked) {
-                      Value allowed =
-                          buildAllowed(b2, l2, op.getMask().getValue(),
-                                       &op.getMaskMod(), point);
-                      s = arith::SelectOp::create(b2, l2, allowed, s,
-                                                  in.f32(kNegInf));
-                    }
-                    linalg::YieldOp::create(b2, l2, s);
-                  })
+              .generic({scores}, {m.empty(tileSizes, m.f32())},
+                       {{0, 1}, {0, 1}}, 2, parallel(2),
+                       [&](OpBuilder &b2, Location l2, ValueRange args) {
+                         Lowering in{b2, l2};
+                         AttentionPoint point = tensors;
+                         point.batch = b;
+                         point.head = h;
+                         point.kvHead = kvHead;
+                         point.row = arith::AddIOp::create(b2, l2, firstRow,
+                                                           in.loopIndex(0));
+                         point.column = arith::AddIOp::create(b2, l2, firstKey,
+                                                              in.loopIndex(1));
+                         point.queryLength = queryLength;
+                         point.keyLength = keyLength;
+                         point.numQueryHeads = numQueryHeads;
+                         Value s = args[0];
+                         if (!scaleInQuery)
+                           s = arith::MulFOp::create(b2, l2, s, scale);
+                         s = buildModifiedScore(b2, l2,
+                                                op.getScore().getValue(),
+                                                &op.getScoreMod(), s, point);
+                         if (masked) {
+                           Value allowed =
+                               buildAllowed(b2, l2, op.getMask().getValue(),
+                                            &op.getMaskMod(), point);
+                           s = arith::SelectOp::create(b2, l2, allowed, s,
+                                                       in.f32(kNegInf));
+                         }
+                         linalg::YieldOp::create(b2, l2, s);
+                       })
               .front();
         };
         Value isFull = arith::AndIOp::create(
@@ -550,7 +565,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         auto branch = scf::IfOp::create(
             fb, fl, isFull,
             [&](OpBuilder &tb, Location tl) {
-              scf::YieldOp::create(tb, tl, modify(tb, tl, false));
+              scf::YieldOp::create(
+                  tb, tl, plainScores ? scores : modify(tb, tl, false));
             },
             [&](OpBuilder &eb, Location el) {
               scf::YieldOp::create(eb, el, modify(eb, el, true));
