@@ -161,12 +161,6 @@ Value readState(Lowering &l, Value queries, Value state,
       .front();
 }
 
-Value castTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(
-      shape, cast<RankedTensorType>(value.getType()).getElementType());
-  return tensor::CastOp::create(b, loc, type, value);
-}
-
 struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
   ChunkLinearAttention(MLIRContext *context, int64_t chunk, int64_t vectorLanes)
       : OpRewritePattern(context), chunk(chunk), vectorLanes(vectorLanes) {}
@@ -350,19 +344,20 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               // the score and state products.
               Value queriesS, keysT, valsS;
               if (blocked) {
-                queriesS = castTo(fb, fl, queries, {chunk, headDim});
-                valsS = castTo(fb, fl, vals, {chunk, valueDim});
+                queriesS = castToShape(fb, fl, queries, {chunk, headDim});
+                valsS = castToShape(fb, fl, vals, {chunk, valueDim});
                 keysT = *buildBlockedTranspose(
-                    fb, fl, castTo(fb, fl, keys, {chunk, headDim}),
+                    fb, fl, castToShape(fb, fl, keys, {chunk, headDim}),
                     vectorLanes);
               }
-              Value dots = blocked ? castTo(fb, fl,
-                                            buildRegisterBlockedProduct(
-                                                fb, fl, queriesS, keysT,
-                                                Value(), Value(), *dotsBlock),
-                                            {kDyn, kDyn})
-                                   : contract(f, queries, keys,
-                                              {{0, 2}, {1, 2}}, {rows, rows});
+              Value dots = blocked
+                               ? castToShape(fb, fl,
+                                             buildRegisterBlockedProduct(
+                                                 fb, fl, queriesS, keysT,
+                                                 Value(), Value(), *dotsBlock),
+                                             {kDyn, kDyn})
+                               : contract(f, queries, keys, {{0, 2}, {1, 2}},
+                                          {rows, rows});
               SmallVector<Value> weightInputs = {dots};
               SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
               if (logDecay) {
@@ -396,17 +391,17 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               // Numerator: W V + exp(A_i) phi(q_i)^T S.
               Value intra, inter;
               if (blocked) {
-                intra =
-                    castTo(fb, fl,
-                           buildRegisterBlockedProduct(
-                               fb, fl, castTo(fb, fl, weights, {chunk, chunk}),
-                               valsS, Value(), Value(), *rowsBlock),
-                           {kDyn, valueDim});
-                inter = castTo(fb, fl,
-                               buildRegisterBlockedProduct(fb, fl, queriesS,
-                                                           iter[0], Value(),
-                                                           Value(), *rowsBlock),
-                               {kDyn, valueDim});
+                intra = castToShape(
+                    fb, fl,
+                    buildRegisterBlockedProduct(
+                        fb, fl, castToShape(fb, fl, weights, {chunk, chunk}),
+                        valsS, Value(), Value(), *rowsBlock),
+                    {kDyn, valueDim});
+                inter = castToShape(
+                    fb, fl,
+                    buildRegisterBlockedProduct(fb, fl, queriesS, iter[0],
+                                                Value(), Value(), *rowsBlock),
+                    {kDyn, valueDim});
               } else {
                 intra =
                     contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});

@@ -24,6 +24,13 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+Value mlir::attn::castToShape(OpBuilder &b, Location loc, Value value,
+                              ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(value.getType()).getElementType());
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
 std::optional<RegisterBlock>
 mlir::attn::chooseRegisterBlock(int64_t m, int64_t n, int64_t lanes) {
   if (lanes <= 0 || n % lanes != 0)

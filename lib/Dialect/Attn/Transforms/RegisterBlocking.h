@@ -23,6 +23,11 @@ struct RegisterBlock {
   int64_t lanes = 0;
 };
 
+/// `value` as a tensor of the given static shape (or back to dynamic):
+/// tiles of full size become statically shaped for the kernels below.
+Value castToShape(OpBuilder &b, Location loc, Value value,
+                  ArrayRef<int64_t> shape);
+
 /// The largest register block (at most 4 rows x 4 vectors, which with the
 /// right operand's vectors fits the 32 registers of AVX-512) that tiles an
 /// [m, n] result exactly; none if `n` is not a multiple of `lanes`.
@@ -48,8 +53,8 @@ FailureOr<Value> buildBlockedTranspose(OpBuilder &b, Location loc, Value source,
 /// the [d / 2, 2 n] tensor whose row p holds, for every key j, its elements
 /// 2p and 2p + 1 side by side. It is the transpose of the tile read as 32-bit
 /// pairs, done by lanes x lanes register blocks.
-FailureOr<Value> buildBf16PairTranspose(OpBuilder &b, Location loc,
-                                        Value keys, int64_t lanes);
+FailureOr<Value> buildBf16PairTranspose(OpBuilder &b, Location loc, Value keys,
+                                        int64_t lanes);
 
 /// out[i, j] = sum_k lhs[i, k] rhs[k, j] for a row-major bf16 lhs [m, K] and
 /// the pair layout of rhs (buildBf16PairTranspose of rhs^T: [K / 2, 2 n]),

@@ -194,20 +194,12 @@ static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
       .front();
 }
 
-/// `value` as a tensor of the given static shape (or back to dynamic).
-static Value castTo(OpBuilder &b, Location loc, Value value,
-                    ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(
-      shape, cast<RankedTensorType>(value.getType()).getElementType());
-  return tensor::CastOp::create(b, loc, type, value);
-}
-
 /// A row-major f32 copy of a [rows, cols] tile, cast to the static shape:
 /// the register-blocked kernels load its rows as whole vectors, which an
 /// input of unknown strides would turn into element-wise gathers. For f32 it
 /// is an explicit copy, which no canonicalisation folds into a view.
 static Value contiguousTile(Lowering &l, Value tile, ArrayRef<int64_t> shape) {
-  Value view = castTo(l.b, l.loc, tile, shape);
+  Value view = castToShape(l.b, l.loc, tile, shape);
   return bufferization::AllocTensorOp::create(
       l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
 }
@@ -216,7 +208,7 @@ static Value contiguousF32Tile(Lowering &l, Value tile,
                                ArrayRef<int64_t> shape) {
   auto elementType = cast<RankedTensorType>(tile.getType()).getElementType();
   if (!elementType.isF32())
-    return castTo(l.b, l.loc, toF32Tile(l, tile, false), shape);
+    return castToShape(l.b, l.loc, toF32Tile(l, tile, false), shape);
   return contiguousTile(l, tile, shape);
 }
 
@@ -500,9 +492,10 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                               buildBf16PairTranspose(kb, kl, keys, vectorLanes);
                           Value product = buildBf16DotProduct(
                               kb, kl,
-                              castTo(kb, kl, queryBf16, {blockQ, staticDim}),
+                              castToShape(kb, kl, queryBf16,
+                                          {blockQ, staticDim}),
                               *paired, *scoreBlock);
-                          return castTo(kb, kl, product, {kDyn, kDyn});
+                          return castToShape(kb, kl, product, {kDyn, kDyn});
                         }
                         // A row-major f32 copy (a vectorised copy
                         // whatever the input's strides), then the
@@ -513,9 +506,9 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                             buildBlockedTranspose(kb, kl, keys, vectorLanes);
                         Value product = buildRegisterBlockedProduct(
                             kb, kl,
-                            castTo(kb, kl, queryTile, {blockQ, staticDim}),
+                            castToShape(kb, kl, queryTile, {blockQ, staticDim}),
                             *transposed, Value(), Value(), *scoreBlock);
-                        return castTo(kb, kl, product, {kDyn, kDyn});
+                        return castToShape(kb, kl, product, {kDyn, kDyn});
                       },
                       scoresGeneral)
                 : scoresGeneral(fb, fl);
@@ -669,11 +662,14 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                       [&](OpBuilder &kb, Location kl) {
                         Lowering g2{kb, kl};
                         Value product = buildRegisterBlockedProduct(
-                            kb, kl, castTo(kb, kl, probs, {blockQ, blockKv}),
+                            kb, kl,
+                            castToShape(kb, kl, probs, {blockQ, blockKv}),
                             contiguousF32Tile(g2, valueSlice,
                                               {blockKv, staticValueDim}),
-                            castTo(kb, kl, iter[2], {blockQ, staticValueDim}),
-                            castTo(kb, kl, correction, {blockQ}), *valueBlock);
+                            castToShape(kb, kl, iter[2],
+                                        {blockQ, staticValueDim}),
+                            castToShape(kb, kl, correction, {blockQ}),
+                            *valueBlock);
                         return tensor::CastOp::create(kb, kl, iter[2].getType(),
                                                       product);
                       },
