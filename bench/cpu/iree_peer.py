@@ -9,13 +9,13 @@ beforehand (IREE's op has no head groups), which leaves the FLOP count as is.
 usage: iree_peer.py CASES.json THREADS  ->  one JSON line per case
 """
 import json
-import statistics
 import sys
-import time
 
 import numpy as np
 import iree.compiler
 import iree.runtime
+
+from common import allowed, timed
 
 threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 iree.runtime.flags.parse_flags(f"--task_topology_max_group_count={threads}")
@@ -53,20 +53,6 @@ def module_text(b, h, lq, lkv, d, masked):
 """
 
 
-def timed(fn, runs):
-    start = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - start) * 1e3
-    if first > 20e3:  # a slow peer on a long case: its one run is the figure
-        return first
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
-
 # IREE computes every (query, key) pair whatever the mask, at a rate
 # measured on the first case; a case predicted to take over a minute a run is
 # reported as skipped with the prediction instead of stalling the benchmark.
@@ -97,17 +83,10 @@ for case in cases:
         v = np.repeat(rng.standard_normal((b, hkv, lkv, d), dtype=np.float32), group, axis=1)
         inputs = [q, k, v]
         if masked:
-            qi = np.arange(lq)[:, None]
-            ki = np.arange(lkv)[None, :]
-            allowed = ki <= qi + (lkv - lq)
-            if case.get("window") is not None:
-                allowed &= qi + (lkv - lq) - ki <= case["window"]
-            if case.get("docs") is not None:
-                docs = case["docs"]
-                allowed &= (qi * docs) // lq == (ki * docs) // lkv
-            inputs.append(allowed)
+            inputs.append(allowed(case, np.arange(lq)[:, None], np.arange(lkv)[None, :]))
         device_inputs = [iree.runtime.asdevicearray(config.device, x) for x in inputs]
-        ms = timed(lambda: main(*device_inputs).to_host(), case["runs"])
+        ms = timed(lambda: main(*device_inputs).to_host(), case["runs"],
+                   single_run_over_ms=20e3)
         rate = rate or dense_flops / (ms / 1e3)
         result = {"iree": ms}
     except Exception as error:  # a peer that cannot run the case

@@ -4,12 +4,12 @@ layout as attn-run: scaled_dot_product_attention and FlexAttention.
 usage: peers.py CASES.json  ->  one JSON line per (case, peer)
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+
+from common import allowed, timed
 
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else torch.get_num_threads())
 try:
@@ -20,33 +20,15 @@ except ImportError:  # pragma: no cover
 cases = json.load(open(sys.argv[1]))
 
 
-def timed(fn, runs):
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
-
 for case in cases:
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     q = torch.randn(b, hq, lq, d)
     k = torch.randn(b, hkv, lkv, d)
     v = torch.randn(b, hkv, lkv, d)
     kind, runs = case["kind"], case["runs"]
-    offset = lkv - lq
-    window = case.get("window")
-    docs = case.get("docs")
 
     def mask_mod(bi, hi, qi, ki):
-        allowed = ki <= qi + offset
-        if window is not None:
-            allowed = allowed & (qi + offset - ki <= window)
-        if docs is not None:
-            allowed = allowed & ((qi * docs) // lq == (ki * docs) // lkv)
-        return allowed
+        return allowed(case, qi, ki)
 
     results = {}
     # SDPA: is_causal for plain causal, an explicit boolean mask otherwise.

@@ -93,9 +93,9 @@ int main(int argc, char **argv) {
   options.argumentNames = [&](func::FuncOp func) {
     return source->getArgumentNames(func);
   };
+  // The pipeline's own diagnostics, printed above the error, carry the
+  // input's file:line locations.
   if (failed(compileForCpu(*source->module, options, error)))
-    return fail(error + (StringRef(error).starts_with("the CPU pipeline")
-                             ? " on '" + inputFile + "'"
-                             : std::string()));
+    return fail(error);
   return 0;
 }

@@ -57,6 +57,27 @@ Value rows2d(Lowering &l, Value source, Value i0, Value i1, Value offset,
                                         sizes, strides);
 }
 
+/// An scf.for over the chunks of `length` tokens carrying `iterArgs`; the
+/// body gets the chunk's first token and its number of rows (`chunk`, or
+/// fewer in the last chunk) and yields.
+scf::ForOp buildChunkLoop(OpBuilder &b, Location loc, int64_t length,
+                          int64_t chunk, ValueRange iterArgs,
+                          function_ref<void(OpBuilder &, Location, Value first,
+                                            Value rows, ValueRange iter)>
+                              body) {
+  Lowering l{b, loc};
+  return scf::ForOp::create(
+      b, loc, l.index(0), l.index((length + chunk - 1) / chunk), l.index(1),
+      iterArgs, [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+        Lowering f{fb, fl};
+        Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
+        Value rows = arith::MinUIOp::create(
+            fb, fl, f.index(chunk),
+            arith::SubIOp::create(fb, fl, f.index(length), first));
+        body(fb, fl, first, rows, iter);
+      });
+}
+
 /// phi (or just f32 conversion) of a [rows, cols] tile.
 Value mapTile(Lowering &l, Value tile, std::optional<FeatureMap> feature) {
   return l
@@ -223,12 +244,6 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
       Value headOut =
           l.empty({rewriter.getIndexAttr(queryLength), dimDv}, l.f32());
 
-      // One chunk of rows: its [rows, .] tiles.
-      auto chunkRows = [&](Lowering &f, Value first, int64_t length) {
-        return arith::MinUIOp::create(
-            f.b, f.loc, f.index(chunk),
-            arith::SubIOp::create(f.b, f.loc, f.index(length), first));
-      };
       // The chunk's output rows (numerator [/ denominator]) into `acc`.
       auto writeRows = [&](Lowering &f, Value acc, Value numerator,
                            Value denominator, Value first, Value rows) {
@@ -253,38 +268,30 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                                              sizes, strides)
             .getResult();
       };
-
-      int64_t keyChunks = (keyLength + chunk - 1) / chunk;
       if (!causal) {
         // The state of all keys, then every query reads it.
-        auto keyLoop = scf::ForOp::create(
-            rewriter, loc, l.index(0), l.index(keyChunks), l.index(1),
-            ValueRange{state, norm},
-            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+        auto keyLoop = buildChunkLoop(
+            rewriter, loc, keyLength, chunk, ValueRange{state, norm},
+            [&](OpBuilder &fb, Location fl, Value first, Value rows,
+                ValueRange iter) {
               Lowering f{fb, fl};
-              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
-              Value rows = chunkRows(f, first, keyLength);
               Value keys =
                   mapTile(f, rows2d(f, key, b, kvHead, first, rows), feature);
               Value vals = mapTile(f, rows2d(f, value, b, kvHead, first, rows),
                                    std::nullopt);
               Value newState =
                   accumulateState(f, iter[0], keys, vals, Value(), Value());
-              Value ones = f.filled({rows}, 1.0);
-              Value newNorm = normalize
-                                  ? accumulateState(f, iter[1], keys, ones,
-                                                    Value(), Value())
-                                  : iter[1];
+              Value newNorm = normalize ? accumulateState(f, iter[1], keys,
+                                                          f.filled({rows}, 1.0),
+                                                          Value(), Value())
+                                        : iter[1];
               scf::YieldOp::create(fb, fl, ValueRange{newState, newNorm});
             });
-        int64_t queryChunks = (queryLength + chunk - 1) / chunk;
-        auto queryLoop = scf::ForOp::create(
-            rewriter, loc, l.index(0), l.index(queryChunks), l.index(1),
-            ValueRange{headOut},
-            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+        auto queryLoop = buildChunkLoop(
+            rewriter, loc, queryLength, chunk, ValueRange{headOut},
+            [&](OpBuilder &fb, Location fl, Value first, Value rows,
+                ValueRange iter) {
               Lowering f{fb, fl};
-              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
-              Value rows = chunkRows(f, first, queryLength);
               Value queries =
                   mapTile(f, rows2d(f, query, b, h, first, rows), feature);
               Value numerator =
@@ -299,13 +306,11 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
             });
         headOut = queryLoop.getResult(0);
       } else {
-        auto loop = scf::ForOp::create(
-            rewriter, loc, l.index(0), l.index(keyChunks), l.index(1),
-            ValueRange{state, norm, headOut},
-            [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
+        auto loop = buildChunkLoop(
+            rewriter, loc, keyLength, chunk, ValueRange{state, norm, headOut},
+            [&](OpBuilder &fb, Location fl, Value first, Value rows,
+                ValueRange iter) {
               Lowering f{fb, fl};
-              Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
-              Value rows = chunkRows(f, first, keyLength);
               Value queries =
                   mapTile(f, rows2d(f, query, b, h, first, rows), feature);
               Value keys =

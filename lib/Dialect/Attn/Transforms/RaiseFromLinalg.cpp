@@ -254,7 +254,7 @@ std::optional<HeadsOperand> traceHeads(Value value, bool fiveD = false) {
 /// whose result is the 4-D product, and the two operands as given (before
 /// any transpose that the product's indexing implies).
 struct Product {
-  Operation *root;
+  Operation *root = nullptr;
   Value result;
   HeadsOperand lhs, rhs;
 };
@@ -468,7 +468,7 @@ bool isQueryKeyCondition(Value cond, Block &body) {
 }
 
 struct Scores {
-  Value product; // Q K^T, 4-D
+  Product product; // Q K^T
   double scale = 1.0;
   SmallVector<MaskTensor> masks;
   Value bias;
@@ -500,8 +500,7 @@ std::optional<Scores> matchScores(Value scores) {
   bool sawBias = false;
   while (true) {
     if (std::optional<Product> product = matchProduct(scores)) {
-      (void)product;
-      result.product = scores;
+      result.product = *product;
       return result;
     }
     auto op = scores.getDefiningOp<linalg::GenericOp>();
@@ -647,9 +646,9 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     std::optional<Scores> scores = matchScores(scoresValue);
     if (!scores)
       return rewriter.notifyMatchFailure(root, "scores are not Q K^T");
-    std::optional<Product> qk = matchProduct(scores->product);
-    if (!qk || qk->lhs.transposed || qk->lhs.group != 1 ||
-        !qk->rhs.transposed || qk->rhs.group != pv->rhs.group)
+    const Product *qk = &scores->product;
+    if (qk->lhs.transposed || qk->lhs.group != 1 || !qk->rhs.transposed ||
+        qk->rhs.group != pv->rhs.group)
       return rewriter.notifyMatchFailure(root, "Q K^T does not fit");
     if (qk->lhs.headsFromSequenceMajor || pv->rhs.headsFromSequenceMajor)
       return rewriter.notifyMatchFailure(root, "Q or V layout");
@@ -687,6 +686,8 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     SmallVector<MaskTensor> runtimeMasks;
     for (const MaskTensor &mask : scores->masks) {
       if (mask.inlineCondition) {
+        if (lq * lkv > kMaxEvaluatedMask)
+          return rewriter.notifyMatchFailure(root, "inline mask too large");
         bool evaluable = true;
         auto allowed = [&](int64_t i, int64_t j) {
           std::optional<double> v = evaluateIndexExpression(

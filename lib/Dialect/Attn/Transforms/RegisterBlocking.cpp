@@ -58,45 +58,60 @@ using BlockKernel = function_ref<SmallVector<Value>(
     ArrayRef<Value> columnIndex)>;
 } // namespace
 
+/// The loops (i0 in [0, rows) step rowStep, j0 in [0, columns) step
+/// columnStep) carrying the tensor `out`, written in place: `body` returns
+/// the updated tensor.
+static Value forEachBlock(
+    OpBuilder &b, Location loc, Value out, int64_t rows, int64_t rowStep,
+    int64_t columns, int64_t columnStep,
+    function_ref<Value(OpBuilder &, Location, Value i0, Value j0, Value out)>
+        body) {
+  auto index = [&](OpBuilder &builder, int64_t value) {
+    return arith::ConstantIndexOp::create(builder, loc, value).getResult();
+  };
+  auto rowLoop = scf::ForOp::create(
+      b, loc, index(b, 0), index(b, rows), index(b, rowStep), ValueRange{out},
+      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
+        auto columnLoop = scf::ForOp::create(
+            rb, rl, index(rb, 0), index(rb, columns), index(rb, columnStep),
+            ValueRange{rowIter[0]},
+            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
+              scf::YieldOp::create(cb, cl, body(cb, cl, i0, j0, columnIter[0]));
+            });
+        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+      });
+  return rowLoop.getResult(0);
+}
+
 /// The loops over the register blocks of an [m, n] f32 result, written into
 /// `out` in place: `kernel` computes each block's accumulators.
 static Value forEachRegisterBlock(OpBuilder &b, Location loc, Value out,
                                   RegisterBlock block, BlockKernel kernel) {
   auto type = cast<RankedTensorType>(out.getType());
-  int64_t m = type.getDimSize(0), n = type.getDimSize(1);
-  auto index = [&](OpBuilder &builder, int64_t value) {
-    return arith::ConstantIndexOp::create(builder, loc, value).getResult();
-  };
   SmallVector<bool> inBounds = {true};
-  auto rowLoop = scf::ForOp::create(
-      b, loc, index(b, 0), index(b, m), index(b, block.rows), ValueRange{out},
-      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
-        auto columnLoop = scf::ForOp::create(
-            rb, rl, index(rb, 0), index(rb, n),
-            index(rb, block.vectors * block.lanes), ValueRange{rowIter[0]},
-            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
-              Value result = columnIter[0];
-              SmallVector<Value> rowIndex, columnIndex;
-              for (int64_t r = 0; r < block.rows; ++r)
-                rowIndex.push_back(
-                    arith::AddIOp::create(cb, cl, i0, index(cb, r)));
-              for (int64_t v = 0; v < block.vectors; ++v)
-                columnIndex.push_back(arith::AddIOp::create(
-                    cb, cl, j0, index(cb, v * block.lanes)));
-              SmallVector<Value> accumulators =
-                  kernel(cb, cl, result, rowIndex, columnIndex);
-              for (int64_t r = 0; r < block.rows; ++r)
-                for (int64_t v = 0; v < block.vectors; ++v)
-                  result =
-                      vector::TransferWriteOp::create(
-                          cb, cl, accumulators[r * block.vectors + v], result,
-                          ValueRange{rowIndex[r], columnIndex[v]}, inBounds)
-                          .getResult();
-              scf::YieldOp::create(cb, cl, result);
-            });
-        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+  return forEachBlock(
+      b, loc, out, type.getDimSize(0), block.rows, type.getDimSize(1),
+      block.vectors * block.lanes,
+      [&](OpBuilder &cb, Location cl, Value i0, Value j0, Value result) {
+        auto index = [&](int64_t value) {
+          return arith::ConstantIndexOp::create(cb, cl, value).getResult();
+        };
+        SmallVector<Value> rowIndex, columnIndex;
+        for (int64_t r = 0; r < block.rows; ++r)
+          rowIndex.push_back(arith::AddIOp::create(cb, cl, i0, index(r)));
+        for (int64_t v = 0; v < block.vectors; ++v)
+          columnIndex.push_back(
+              arith::AddIOp::create(cb, cl, j0, index(v * block.lanes)));
+        SmallVector<Value> accumulators =
+            kernel(cb, cl, result, rowIndex, columnIndex);
+        for (int64_t r = 0; r < block.rows; ++r)
+          for (int64_t v = 0; v < block.vectors; ++v)
+            result = vector::TransferWriteOp::create(
+                         cb, cl, accumulators[r * block.vectors + v], result,
+                         ValueRange{rowIndex[r], columnIndex[v]}, inBounds)
+                         .getResult();
+        return result;
       });
-  return rowLoop.getResult(0);
 }
 
 Value mlir::attn::buildRegisterBlockedProduct(OpBuilder &b, Location loc,
@@ -180,32 +195,20 @@ FailureOr<Value> mlir::attn::buildBlockedTranspose(OpBuilder &b, Location loc,
   int64_t m = type.getDimSize(0), n = type.getDimSize(1);
   Type f32 = b.getF32Type();
   auto blockType = VectorType::get({lanes, lanes}, f32);
-  auto index = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value).getResult();
-  };
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, m}, f32);
   SmallVector<bool> inBounds = {true, true};
-  auto rowLoop = scf::ForOp::create(
-      b, loc, index(0), index(m), index(lanes), ValueRange{init},
-      [&](OpBuilder &rb, Location rl, Value i0, ValueRange rowIter) {
-        auto columnLoop = scf::ForOp::create(
-            rb, rl, index(0), index(n), index(lanes), ValueRange{rowIter[0]},
-            [&](OpBuilder &cb, Location cl, Value j0, ValueRange columnIter) {
-              Value block = vector::TransferReadOp::create(
-                  cb, cl, blockType, source, ValueRange{i0, j0}, zero,
-                  inBounds);
-              Value transposed = vector::TransposeOp::create(
-                  cb, cl, block, ArrayRef<int64_t>{1, 0});
-              Value out = vector::TransferWriteOp::create(
-                              cb, cl, transposed, columnIter[0],
-                              ValueRange{j0, i0}, inBounds)
-                              .getResult();
-              scf::YieldOp::create(cb, cl, out);
-            });
-        scf::YieldOp::create(rb, rl, columnLoop.getResults());
+  return forEachBlock(
+      b, loc, init, m, lanes, n, lanes,
+      [&](OpBuilder &cb, Location cl, Value i0, Value j0, Value out) {
+        Value block = vector::TransferReadOp::create(
+            cb, cl, blockType, source, ValueRange{i0, j0}, zero, inBounds);
+        Value transposed =
+            vector::TransposeOp::create(cb, cl, block, ArrayRef<int64_t>{1, 0});
+        return vector::TransferWriteOp::create(cb, cl, transposed, out,
+                                               ValueRange{j0, i0}, inBounds)
+            .getResult();
       });
-  return rowLoop.getResult(0);
 }
 
 FailureOr<Value> mlir::attn::buildBf16PairTranspose(OpBuilder &b, Location loc,
@@ -220,38 +223,26 @@ FailureOr<Value> mlir::attn::buildBf16PairTranspose(OpBuilder &b, Location loc,
   // pairs (bit patterns only: the f32 view is never computed with).
   auto halfBlock = VectorType::get({lanes, 2 * lanes}, bf16);
   auto pairBlock = VectorType::get({lanes, lanes}, f32);
-  auto index = [&](int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value).getResult();
-  };
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
   Value init = tensor::EmptyOp::create(
       b, loc, ArrayRef<int64_t>{depth / 2, 2 * n}, bf16);
   SmallVector<bool> inBounds = {true, true};
-  auto keyLoop = scf::ForOp::create(
-      b, loc, index(0), index(n), index(lanes), ValueRange{init},
-      [&](OpBuilder &rb, Location rl, Value j0, ValueRange keyIter) {
-        auto pairLoop = scf::ForOp::create(
-            rb, rl, index(0), index(depth), index(2 * lanes),
-            ValueRange{keyIter[0]},
-            [&](OpBuilder &cb, Location cl, Value d0, ValueRange pairIter) {
-              Value block = vector::TransferReadOp::create(
-                  cb, cl, halfBlock, keys, ValueRange{j0, d0}, zero, inBounds);
-              Value pairs = vector::BitCastOp::create(cb, cl, pairBlock, block);
-              Value transposed = vector::TransposeOp::create(
-                  cb, cl, pairs, ArrayRef<int64_t>{1, 0});
-              Value halves =
-                  vector::BitCastOp::create(cb, cl, halfBlock, transposed);
-              Value pairRow = arith::DivUIOp::create(cb, cl, d0, index(2));
-              Value column = arith::MulIOp::create(cb, cl, j0, index(2));
-              Value out = vector::TransferWriteOp::create(
-                              cb, cl, halves, pairIter[0],
-                              ValueRange{pairRow, column}, inBounds)
-                              .getResult();
-              scf::YieldOp::create(cb, cl, out);
-            });
-        scf::YieldOp::create(rb, rl, pairLoop.getResults());
+  return forEachBlock(
+      b, loc, init, n, lanes, depth, 2 * lanes,
+      [&](OpBuilder &cb, Location cl, Value j0, Value d0, Value out) {
+        Value block = vector::TransferReadOp::create(
+            cb, cl, halfBlock, keys, ValueRange{j0, d0}, zero, inBounds);
+        Value pairs = vector::BitCastOp::create(cb, cl, pairBlock, block);
+        Value transposed =
+            vector::TransposeOp::create(cb, cl, pairs, ArrayRef<int64_t>{1, 0});
+        Value halves = vector::BitCastOp::create(cb, cl, halfBlock, transposed);
+        Value two = arith::ConstantIndexOp::create(cb, cl, 2);
+        Value pairRow = arith::DivUIOp::create(cb, cl, d0, two);
+        Value column = arith::MulIOp::create(cb, cl, j0, two);
+        return vector::TransferWriteOp::create(
+                   cb, cl, halves, out, ValueRange{pairRow, column}, inBounds)
+            .getResult();
       });
-  return keyLoop.getResult(0);
 }
 
 Value mlir::attn::buildBf16DotProduct(OpBuilder &b, Location loc, Value lhs,
