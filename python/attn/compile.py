@@ -36,7 +36,6 @@ class Compiled:
         self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
 
     def _descriptor(self, array):
-        np = self._np
         rank = array.ndim
         descriptor = _descriptor_type(rank)()
         pointer = array.ctypes.data

@@ -98,3 +98,145 @@ def test_bad_arguments():
     with pytest.raises(attn.AttnError, match="target 'sm_90'"):
         p.output(p.attention(q, k, v))
         attn.compile(p, target="sm_90")
+
+
+def _errors():
+    """(what to do, the message it must raise) for the builder's checks."""
+    def fresh():
+        return program()
+
+    def name():
+        attn.Program("not a name")
+
+    def duplicate_input():
+        p, *_ = fresh()
+        p.input("q", (1,))
+
+    def size():
+        p, *_ = fresh()
+        p.input("x", (1, 0))
+
+    def one_segment():
+        p, q, k, v = fresh()
+        s = p.input("s", (1, 64), "i32")
+        p.attention(q, k, v, q_segments=s)
+
+    def bias_needs_operand():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score=attn.bias())
+
+    def bad_modifier():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score=["softcap"])
+
+    def bad_normalizer():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, normalizer="sigmoid")
+
+    def bad_scale():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, scale="0.5")
+
+    def foreign_value():
+        p, q, k, v = fresh()
+        other, oq, _, _ = program()
+        p.attention(oq, k, v)
+
+    def empty_stripes():
+        attn.stripes()
+
+    def bad_feature():
+        p, q, k, v = fresh()
+        p.linear_attention(q, k, v, feature="tanh")
+
+    def decay_needs_causal():
+        p, q, k, v = fresh()
+        g = p.input("g", (1, 2, 64))
+        p.linear_attention(q, k, v, decay=g)
+
+    def bad_merge_kind():
+        p, q, k, v = fresh()
+        o = p.attention(q, k, v)
+        p.merge("max", o, o)
+
+    def merge_one_branch():
+        p, q, k, v = fresh()
+        p.merge("sum", p.attention(q, k, v))
+
+    def merge_pairs():
+        p, q, k, v = fresh()
+        o = p.attention(q, k, v)
+        p.merge("lse", o, o)
+
+    def traced_boolean_arithmetic():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, mask_mod=lambda b, h, i, j: (i < j) + (i > j))
+
+    def traced_boolean_as_number():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: (i < j) * s)
+
+    def traced_floor_division_of_scores():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s // 2)
+
+    def traced_and_of_numbers():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, mask_mod=lambda b, h, i, j: i & j)
+
+    def traced_string():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + "1")
+
+    def traced_nothing():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: None)
+
+    def table_rank():
+        p, q, k, v = fresh()
+        t = attn.table(np.ones((2, 2)))
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + t[h])
+
+    def table_of_strings():
+        attn.table(np.array(["a"]))
+
+    def where_without_comparison():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: attn.where(s, s, 0.0))
+
+    def exp_of_number():
+        attn.exp(1.0)
+
+    return [
+        (name, "not an identifier"),
+        (duplicate_input, "not a fresh identifier"),
+        (size, "sizes must be positive"),
+        (one_segment, "both q_segments and kv_segments"),
+        (bias_needs_operand, "needs the bias operand"),
+        (bad_modifier, "expected attn.softcap/alibi/bias"),
+        (bad_normalizer, "attn.sigmoid"),
+        (bad_scale, "scale must be a number"),
+        (foreign_value, "expected a value of this program"),
+        (empty_stripes, "give columns, diagonals or both"),
+        (bad_feature, "feature must be one of"),
+        (decay_needs_causal, "decay needs causal=True"),
+        (bad_merge_kind, "merge kind must be lse, gated or sum"),
+        (merge_one_branch, "at least two branches"),
+        (merge_pairs, "an \\(output, weight\\) pair"),
+        (traced_boolean_arithmetic, "arithmetic on a boolean"),
+        (traced_boolean_as_number, "a boolean is not a number"),
+        (traced_floor_division_of_scores, "// is for indices"),
+        (traced_and_of_numbers, "combine comparisons"),
+        (traced_string, "cannot trace a str"),
+        (traced_nothing, "returned nothing"),
+        (table_rank, "2 indices needed, got 1"),
+        (table_of_strings, "numbers or booleans"),
+        (where_without_comparison, "traced comparison first"),
+        (exp_of_number, "takes a traced value"),
+    ]
+
+
+@pytest.mark.parametrize("action,message", _errors(), ids=lambda x: getattr(x, "__name__", ""))
+def test_builder_errors(action, message):
+    with pytest.raises(attn.AttnError, match=message):
+        action()

@@ -14,7 +14,16 @@
 // DIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}
 // RUN: not attn-compile %s -o %t/lib.so --path=fast 2>&1 | FileCheck %s --check-prefix=PATH
 // PATH: attn-compile: error: --path must be 'reference' or 'flash', not 'fast'
-// RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir
+// RUN: not attn-compile %S/Inputs/no_public_function.mlir -o %t/none.so 2>&1 | FileCheck %s --check-prefix=NONE
+// NONE: attn-compile: error: the module defines no public function
+// RUN: not attn-compile %S/Inputs/scalar_argument.mlir -o %t/arg.so 2>&1 | FileCheck %s --check-prefix=ARG
+// ARG: attn-compile: error: argument 1 of 'scalar_arg' is not a ranked tensor
+// RUN: not attn-compile %S/Inputs/scalar_result.mlir -o %t/res.so 2>&1 | FileCheck %s --check-prefix=RES
+// RES: attn-compile: error: result 0 of 'scalar_result' is not a ranked tensor
+// RUN: not attn-compile %S/Inputs/unlowered_op.mlir -o %t/unlowered.so 2>&1 | FileCheck %s --check-prefix=LLVM
+// LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: LLVM Translation failed for operation
+// LLVM: attn-compile: error: translation to LLVM IR failed
+// RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
 
 func.func @scaled(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
