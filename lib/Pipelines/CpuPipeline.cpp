@@ -249,4 +249,11 @@ void mlir::attn::registerAttnPipelines() {
       [](OpPassManager &pm, const AttnCpuPipelineOptions &options) {
         buildAttnCpuPipeline(pm, options);
       });
+  PassPipelineRegistration<AttnGpuPipelineOptions>(
+      "attn-gpu-pipeline",
+      "Lower attn functions to NVIDIA GPU kernels (PTX or cubin in a "
+      "gpu.binary) and LLVM host code that launches them",
+      [](OpPassManager &pm, const AttnGpuPipelineOptions &options) {
+        buildAttnGpuPipeline(pm, options);
+      });
 }

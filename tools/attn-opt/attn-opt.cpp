@@ -23,6 +23,7 @@ int main(int argc, char **argv) {
                   mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
 
   mlir::attn::registerAttnCpuPipelineDependencies(registry);
+  mlir::attn::registerAttnGpuPipelineDependencies(registry);
 
   // attn's own passes and pipelines, and the upstream passes that clean up
   // attn IR.

@@ -26,4 +26,45 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
   ];
 }
 
+def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower functions of one attn.attention to a flash kernel for "
+                "NVIDIA GPUs and a host function that launches it";
+  let description = [{
+    For every function whose body is one `attn.attention` of its arguments
+    returning its results, builds a kernel in the `gpu.module`
+    `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (64
+    query rows); K/V tiles of 64 keys double-buffered in shared memory by
+    `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
+    (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
+    online softmax on the accumulator fragments, in log2 units. Static
+    sequence lengths give a per-query-tile range table from the block map
+    (empty tiles are never loaded, masks are evaluated only outside the run
+    of full tiles); data-dependent masks (documents, block layouts) skip
+    tiles at run time before loading them.
+
+    The function becomes a host function on device buffers: its tensor
+    arguments become strided memrefs (any strides, the innermost 1 for Q,
+    K, V and the output), its results become trailing output memrefs, and
+    its body a `gpu.launch_func` of grid (ceil(Lq / 64), Hq, B).
+
+    Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
+    256, softmax, every mask atom and score modifier whose hook builds
+    scalar code, GQA. Anything else gets a diagnostic naming it.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", "\"sm_80\"",
+           "The target: sm_80 or newer (sm_90, sm_90a)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD

@@ -54,7 +54,29 @@ LogicalResult setCpuPipelineOptions(AttnCpuPipelineOptions &options,
                                     StringRef path, bool threads,
                                     std::string &error);
 
-/// Registers --attn-cpu-pipeline.
+struct AttnGpuPipelineOptions
+    : public PassPipelineOptions<AttnGpuPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The NVIDIA target: sm_80 or newer (sm_90, sm_90a)"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX), bin "
+                     "(cubin, runs ptxas from PATH) or fatbin"),
+      llvm::cl::init("isa")};
+};
+
+/// attn functions of one attention each to GPU kernels (convert-attn-to-gpu)
+/// and upstream's lowering to NVVM, with the kernels serialised into a
+/// gpu.binary and the host functions in LLVM.
+void buildAttnGpuPipeline(OpPassManager &pm,
+                          const AttnGpuPipelineOptions &options = {});
+
+/// Dialects, target models and translations the GPU pipeline needs.
+void registerAttnGpuPipelineDependencies(DialectRegistry &registry);
+
+/// Registers --attn-cpu-pipeline and --attn-gpu-pipeline.
 void registerAttnPipelines();
 
 } // namespace attn

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
@@ -20,6 +21,22 @@
 
 using namespace mlir;
 using namespace mlir::attn;
+
+/// Operands are tensors in the tensor-level lowerings and memrefs inside GPU
+/// kernels; the hooks read both.
+static Value readElement(OpBuilder &builder, Location loc, Value source,
+                         ValueRange indices) {
+  if (isa<BaseMemRefType>(source.getType()))
+    return memref::LoadOp::create(builder, loc, source, indices);
+  return tensor::ExtractOp::create(builder, loc, source, indices);
+}
+
+static Value dimension(OpBuilder &builder, Location loc, Value source,
+                       int64_t dim) {
+  if (isa<BaseMemRefType>(source.getType()))
+    return memref::DimOp::create(builder, loc, source, dim);
+  return tensor::DimOp::create(builder, loc, source, dim);
+}
 
 namespace {
 /// Small builder for the index arithmetic of predicates.
@@ -57,10 +74,10 @@ struct IndexMath {
   }
   /// The index into a dimension that broadcasts when its size is 1.
   Value broadcastIndex(Value tensor, int64_t dim, Value index) {
-    auto type = cast<RankedTensorType>(tensor.getType());
+    auto type = cast<ShapedType>(tensor.getType());
     if (!type.isDynamicDim(dim))
       return type.getDimSize(dim) == 1 ? c(0) : index;
-    Value size = tensor::DimOp::create(b, loc, tensor, dim);
+    Value size = dimension(b, loc, tensor, dim);
     return arith::SelectOp::create(b, loc, eq(size, c(1)), c(0), index);
   }
 };
@@ -140,10 +157,10 @@ Value StripesAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value DocumentAttr::buildPredicate(OpBuilder &builder, Location loc,
                                    const AttentionPoint &point) const {
-  Value querySegment = tensor::ExtractOp::create(
-      builder, loc, point.qSegments, ValueRange{point.batch, point.row});
-  Value keySegment = tensor::ExtractOp::create(
-      builder, loc, point.kvSegments, ValueRange{point.batch, point.column});
+  Value querySegment = readElement(builder, loc, point.qSegments,
+                                   ValueRange{point.batch, point.row});
+  Value keySegment = readElement(builder, loc, point.kvSegments,
+                                 ValueRange{point.batch, point.column});
   return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
                                querySegment, keySegment);
 }
@@ -152,12 +169,11 @@ Value BlockLayoutAttr::buildPredicate(OpBuilder &builder, Location loc,
                                       const AttentionPoint &point) const {
   IndexMath m{builder, loc};
   Value layout = point.layout;
-  return tensor::ExtractOp::create(
-      builder, loc, layout,
-      ValueRange{m.broadcastIndex(layout, 0, point.batch),
-                 m.broadcastIndex(layout, 1, point.head),
-                 m.div(point.row, m.c(getBlockQ())),
-                 m.div(point.column, m.c(getBlockKv()))});
+  return readElement(builder, loc, layout,
+                     ValueRange{m.broadcastIndex(layout, 0, point.batch),
+                                m.broadcastIndex(layout, 1, point.head),
+                                m.div(point.row, m.c(getBlockQ())),
+                                m.div(point.column, m.c(getBlockKv()))});
 }
 
 Value BlockIndicesAttr::buildPredicate(OpBuilder &builder, Location loc,
@@ -168,12 +184,12 @@ Value BlockIndicesAttr::buildPredicate(OpBuilder &builder, Location loc,
   Value keyBlock =
       arith::IndexCastOp::create(builder, loc, builder.getI32Type(),
                                  m.div(point.column, m.c(getBlockKv())));
-  Value slots = tensor::DimOp::create(builder, loc, indices, 3);
+  Value slots = dimension(builder, loc, indices, 3);
   // Is the key block one of the query block's selected slots?
   auto loop = scf::ForOp::create(
       builder, loc, m.c(0), slots, m.c(1), ValueRange{m.boolean(false)},
       [&](OpBuilder &nested, Location nestedLoc, Value slot, ValueRange found) {
-        Value selected = tensor::ExtractOp::create(
+        Value selected = readElement(
             nested, nestedLoc, indices,
             ValueRange{point.batch, point.kvHead, queryBlock, slot});
         Value match = arith::CmpIOp::create(
@@ -247,7 +263,7 @@ Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
         RankedTensorType::get({slopes.size()}, builder.getF32Type());
     Value table = arith::ConstantOp::create(
         builder, loc, DenseElementsAttr::get(tableType, slopes.asArrayRef()));
-    slope = tensor::ExtractOp::create(builder, loc, table, point.head);
+    slope = readElement(builder, loc, table, point.head);
   } else {
     // 2^(-8 (h + 1) / Hq)
     Value exponent = arith::DivFOp::create(
@@ -267,11 +283,11 @@ Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
 Value BiasAttr::buildScore(OpBuilder &builder, Location loc, Value score,
                            const AttentionPoint &point) const {
   IndexMath m{builder, loc};
-  Value bias = tensor::ExtractOp::create(
-      builder, loc, point.bias,
-      ValueRange{m.broadcastIndex(point.bias, 0, point.batch),
-                 m.broadcastIndex(point.bias, 1, point.head), point.row,
-                 point.column});
+  Value bias =
+      readElement(builder, loc, point.bias,
+                  ValueRange{m.broadcastIndex(point.bias, 0, point.batch),
+                             m.broadcastIndex(point.bias, 1, point.head),
+                             point.row, point.column});
   if (!bias.getType().isF32())
     bias = arith::ExtFOp::create(builder, loc, builder.getF32Type(), bias);
   return arith::AddFOp::create(builder, loc, score, bias);
@@ -361,8 +377,7 @@ Value DocumentAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
     ValueRange result = buildLoop(
         builder, loc, begin, m.add(begin, count), {lowest, highest},
         [&](OpBuilder &b, Location l, Value t, ValueRange acc) {
-          Value id = tensor::ExtractOp::create(b, l, segments,
-                                               ValueRange{point.batch, t});
+          Value id = readElement(b, l, segments, ValueRange{point.batch, t});
           return SmallVector<Value>{arith::MinSIOp::create(b, l, acc[0], id),
                                     arith::MaxSIOp::create(b, l, acc[1], id)};
         });
@@ -404,8 +419,8 @@ Value BlockLayoutAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
         ValueRange any = buildLoop(
             b, l, keyFirst, keyEnd, acc,
             [&](OpBuilder &b2, Location l2, Value kb, ValueRange inner) {
-              Value set = tensor::ExtractOp::create(
-                  b2, l2, layout, ValueRange{batch, head, qb, kb});
+              Value set =
+                  readElement(b2, l2, layout, ValueRange{batch, head, qb, kb});
               return SmallVector<Value>{
                   arith::OrIOp::create(b2, l2, inner[0], set)};
             });
@@ -421,7 +436,7 @@ Value BlockIndicesAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
   Value indices = point.indices;
   auto [queryFirst, queryEnd] = blockRange(m, rowBegin, rows, getBlockQ());
   Value keyEnd = m.add(keyBegin, keys);
-  Value slots = tensor::DimOp::create(builder, loc, indices, 3);
+  Value slots = dimension(builder, loc, indices, 3);
   int64_t blockKv = getBlockKv();
   return buildLoop(
       builder, loc, queryFirst, queryEnd, {m.boolean(false)},
@@ -432,9 +447,8 @@ Value BlockIndicesAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
               IndexMath m2{b2, l2};
               Value selected = arith::IndexCastOp::create(
                   b2, l2, b2.getIndexType(),
-                  tensor::ExtractOp::create(
-                      b2, l2, indices,
-                      ValueRange{point.batch, point.kvHead, qb, slot}));
+                  readElement(b2, l2, indices,
+                              ValueRange{point.batch, point.kvHead, qb, slot}));
               // Block [s * bk, (s + 1) * bk) meets [keyBegin, keyEnd)?
               Value start = m2.mul(selected, m2.c(blockKv));
               Value hit = m2.both(

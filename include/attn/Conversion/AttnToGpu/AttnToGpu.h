@@ -1,0 +1,69 @@
+//===- AttnToGpu.h - attention as NVIDIA GPU kernels ------------*- C++ -*-===//
+//
+// The GPU lowering of attn.attention: a flash kernel (one CTA per query tile,
+// head and batch; K/V tiles staged in shared memory by cp.async; QK^T and PV
+// on tensor cores; the online softmax on register fragments) in a gpu.module,
+// launched from a host function that takes device buffers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_CONVERSION_ATTNTOGPU_ATTNTOGPU_H
+#define ATTN_CONVERSION_ATTNTOGPU_ATTNTOGPU_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::attn {
+
+class AttentionOp;
+
+/// The shape of one attention kernel: `warps` warps of 16 query rows each,
+/// key tiles of `blockKv` rows, `stages` shared-memory buffers per K and V.
+struct GpuKernelShape {
+  int64_t warps = 4;
+  int64_t blockKv = 64;
+  int64_t stages = 2;
+  int64_t headDim = 0, valueDim = 0;
+  /// Keep the query tile's fragments in registers across the key loop
+  /// (else reload them from shared memory per key tile).
+  bool queryInRegisters = true;
+
+  int64_t blockQ() const { return 16 * warps; }
+  int64_t threads() const { return 32 * warps; }
+  /// Shared-memory rows are padded by 16 bytes so that the eight rows an
+  /// ldmatrix reads fall into different banks.
+  int64_t rowPitch(int64_t dim) const { return dim + 8; }
+  int64_t sharedBytes() const {
+    return 2 * (blockQ() * rowPitch(headDim) +
+                stages * blockKv * (rowPitch(headDim) + rowPitch(valueDim)));
+  }
+};
+
+/// Attributes the lowering puts on each generated kernel, read by
+/// attn-compile's host launcher: the query tile (grid x = ceil(Lq / it),
+/// y = Hq, z = B), the threads per CTA and the dynamic shared memory.
+inline constexpr StringLiteral kKernelBlockQAttr = "attn.block_q";
+inline constexpr StringLiteral kKernelThreadsAttr = "attn.threads";
+inline constexpr StringLiteral kKernelSharedBytesAttr = "attn.shared_bytes";
+/// On a host function: the kernel it launches.
+inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
+
+/// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
+/// on `op` that names what the GPU lowering does not support.
+FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip);
+
+/// Builds the kernel of `op` as `name` in `module`. Its arguments are the
+/// op's operands then its results, as strided memrefs.
+FailureOr<gpu::GPUFuncOp> buildFlashKernel(OpBuilder &builder,
+                                           gpu::GPUModuleOp module,
+                                           AttentionOp op, StringRef name,
+                                           const GpuKernelShape &shape);
+
+/// The memref type a kernel takes for a tensor operand or result: the same
+/// shape, any strides (the innermost one 1 if `contiguousRows`).
+MemRefType kernelBufferType(RankedTensorType type, bool contiguousRows);
+
+} // namespace mlir::attn
+
+#endif // ATTN_CONVERSION_ATTNTOGPU_ATTNTOGPU_H

@@ -1,0 +1,257 @@
+//===- ConvertAttnToGpu.cpp - the convert-attn-to-gpu pass ----------------===//
+//
+// Turns each function whose body is one attn.attention into a host function
+// on device buffers that launches a flash kernel (FlashKernel.cpp). What the
+// kernel does not support is reported on the op, never half-lowered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_CONVERTATTNTOGPUPASS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// The compute capability of "sm_XY" / "sm_XYa", or std::nullopt.
+static std::optional<int64_t> computeCapability(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  chip.consume_back("a");
+  int64_t value;
+  if (chip.getAsInteger(10, value))
+    return std::nullopt;
+  return value;
+}
+
+/// Whether `region` reads a value defined outside it (a table captured from
+/// the function): kernels receive only the op's operands.
+static Operation *capturesOuterValue(Region &region) {
+  Operation *user = nullptr;
+  region.walk([&](Operation *nested) {
+    for (Value operand : nested->getOperands())
+      if (!region.isAncestor(operand.getParentRegion()))
+        user = nested;
+    return user ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return user;
+}
+
+FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
+                                                           StringRef chip) {
+  std::optional<int64_t> capability = computeCapability(chip);
+  if (!capability || *capability < 80)
+    return op.emitOpError("GPU lowering: chip must be sm_80 or newer "
+                          "(sm_80, sm_86, sm_89, sm_90, sm_90a), got '")
+           << chip << "'";
+  RankedTensorType query = op.getQuery().getType();
+  Type element = query.getElementType();
+  if (!element.isBF16() && !element.isF16())
+    return op.emitOpError("GPU lowering: query must be bf16 or f16 (tensor "
+                          "cores), got ")
+           << element;
+  for (auto [name, value] : {std::pair<StringRef, Value>{"key", op.getKey()},
+                             {"value", op.getValue()}})
+    if (cast<RankedTensorType>(value.getType()).getElementType() != element)
+      return op.emitOpError("GPU lowering: ")
+             << name << " must have the query's element type " << element
+             << ", got "
+             << cast<RankedTensorType>(value.getType()).getElementType();
+  GpuKernelShape shape;
+  shape.headDim = query.getDimSize(3);
+  shape.valueDim = op.getValue().getType().getDimSize(3);
+  for (auto [name, size] :
+       {std::pair<StringRef, int64_t>{"query", shape.headDim},
+        {"value", shape.valueDim}})
+    if (ShapedType::isDynamic(size) || size % 16 != 0 || size > 256)
+      return op.emitOpError("GPU lowering: the ")
+             << name << " head dim must be static, a multiple of 16 and at "
+             << "most 256, got "
+             << (ShapedType::isDynamic(size) ? std::string("?")
+                                             : std::to_string(size));
+  if (!isa<SoftmaxAttr>(op.getNormalizerOrDefault()))
+    return op.emitOpError("GPU lowering: only the softmax normaliser is "
+                          "supported, got ")
+           << op.getNormalizerOrDefault();
+  if (op.getSink())
+    return op.emitOpError("GPU lowering: a sink operand is not supported yet");
+  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
+    if (Operation *user = capturesOuterValue(*region))
+      return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
+                            "that reads values from outside it ('")
+             << user->getName() << "') is not supported";
+  if (op.getLse() &&
+      !cast<RankedTensorType>(op.getLse().getType()).getElementType().isF32())
+    return op.emitOpError("GPU lowering: the LSE result must be f32");
+
+  // Above a head dim of 128 the query fragments would not fit beside the
+  // accumulators: reload them from shared memory per key tile.
+  shape.queryInRegisters = shape.headDim <= 128;
+  if (std::max(shape.headDim, shape.valueDim) > 128)
+    shape.blockKv = 32;
+  return shape;
+}
+
+namespace {
+
+/// The function's body is one attention of its arguments whose results it
+/// returns; returns that attention, or a diagnostic.
+static FailureOr<AttentionOp> matchKernelFunction(func::FuncOp func) {
+  AttentionOp attention;
+  bool other = false;
+  for (Operation &nested : func.getBody().front()) {
+    if (auto op = dyn_cast<AttentionOp>(&nested)) {
+      other |= static_cast<bool>(attention);
+      attention = op;
+    } else if (!isa<func::ReturnOp>(&nested)) {
+      other = true;
+    }
+  }
+  if (!attention)
+    return failure();
+  auto diagnose = [&]() {
+    return func.emitError("GPU lowering: function '")
+           << func.getName()
+           << "' must consist of one attn.attention of its arguments "
+              "returning its results (the GPU target compiles one kernel "
+              "per function)";
+  };
+  if (other || !func.getBody().hasOneBlock())
+    return diagnose();
+  for (Value operand : attention->getOperands())
+    if (!isa<BlockArgument>(operand))
+      return diagnose();
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  if (ret.getOperands() != attention->getResults())
+    return diagnose();
+  return attention;
+}
+
+struct ConvertAttnToGpuPass
+    : public attn::impl::ConvertAttnToGpuPassBase<ConvertAttnToGpuPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<std::pair<func::FuncOp, AttentionOp>> work;
+    bool anyFailed = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      FailureOr<AttentionOp> attention = matchKernelFunction(func);
+      if (succeeded(attention))
+        work.push_back({func, *attention});
+      else if (llvm::any_of(func.getBody().getOps<AttentionOp>(),
+                            [](AttentionOp) { return true; }))
+        anyFailed = true;
+    }
+    // Nothing is rewritten unless every function can be.
+    SmallVector<GpuKernelShape> shapes;
+    for (auto [func, op] : work) {
+      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(op, chip);
+      if (failed(shape)) {
+        anyFailed = true;
+        continue;
+      }
+      shapes.push_back(*shape);
+    }
+    if (anyFailed || work.empty())
+      return anyFailed ? signalPassFailure() : void();
+
+    OpBuilder builder(module.getContext());
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    builder.getUnitAttr());
+    builder.setInsertionPointToEnd(module.getBody());
+    auto kernels =
+        gpu::GPUModuleOp::create(builder, module.getLoc(), "attn_kernels");
+    for (auto [index, item] : llvm::enumerate(work)) {
+      auto [func, op] = item;
+      std::string name = (func.getName() + "_kernel").str();
+      FailureOr<gpu::GPUFuncOp> kernel =
+          buildFlashKernel(builder, kernels, op, name, shapes[index]);
+      if (failed(kernel))
+        return signalPassFailure();
+      rewriteHostFunction(func, op, *kernel, shapes[index]);
+    }
+  }
+
+  /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
+  /// launches `kernel`.
+  void rewriteHostFunction(func::FuncOp func, AttentionOp op,
+                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
+    Location loc = func.getLoc();
+    Block &body = func.getBody().front();
+    SmallVector<Type> inputs;
+    for (BlockArgument argument : body.getArguments()) {
+      // Q, K, V (and the output) need contiguous rows for 16-byte copies.
+      bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
+        return use.getOwner() == op && use.getOperandNumber() < 3;
+      });
+      auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
+                                   contiguous);
+      argument.setType(type);
+      inputs.push_back(type);
+    }
+    SmallVector<Value> outputs;
+    for (Value result : op->getResults()) {
+      auto type = kernelBufferType(cast<RankedTensorType>(result.getType()),
+                                   result == op.getOutput());
+      outputs.push_back(body.addArgument(type, loc));
+      inputs.push_back(type);
+    }
+    func.setType(FunctionType::get(func.getContext(), inputs, {}));
+
+    OpBuilder b(op);
+    Value query = op.getQuery();
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value rows = memref::DimOp::create(b, loc, query, 2);
+    Value gridX = arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, rows, index(shape.blockQ() - 1)),
+        index(shape.blockQ()));
+    Value gridY = memref::DimOp::create(b, loc, query, 1);
+    Value gridZ = memref::DimOp::create(b, loc, query, 0);
+    Value sharedBytes =
+        arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32);
+    SmallVector<Value> arguments;
+    for (Value operand : {op.getQuery(), op.getKey(), op.getValue(),
+                          op.getBias(), op.getQSegments(), op.getKvSegments(),
+                          op.getLayout(), op.getIndices()})
+      if (operand)
+        arguments.push_back(operand);
+    arguments.append(outputs);
+    gpu::LaunchFuncOp::create(
+        b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
+        gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
+        sharedBytes, arguments);
+    Operation *ret = body.getTerminator();
+    b.setInsertionPoint(ret);
+    func::ReturnOp::create(b, loc);
+    ret->erase();
+    op->dropAllUses();
+    op.erase();
+    func->setAttr(
+        kHostKernelAttr,
+        SymbolRefAttr::get(kernel->getParentOp()->getAttrOfType<StringAttr>(
+                               SymbolTable::getSymbolAttrName()),
+                           {FlatSymbolRefAttr::get(kernel)}));
+  }
+};
+
+} // namespace

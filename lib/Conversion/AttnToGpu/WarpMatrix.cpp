@@ -1,0 +1,103 @@
+//===- WarpMatrix.cpp - warp-level tensor-core fragments ------------------===//
+
+#include "WarpMatrix.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn::gpu_lowering;
+
+Value WarpMatrix::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value WarpMatrix::f32(double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+std::array<Value, 4> WarpMatrix::loadMatrices(Value tile, Value row, Value col,
+                                              bool transpose) {
+  auto pairType = VectorType::get({2}, elementType);
+  auto resultType = VectorType::get({4, 2}, elementType);
+  Value matrices = nvgpu::LdMatrixOp::create(b, loc, resultType, tile,
+                                             ValueRange{row, col}, transpose,
+                                             /*numTiles=*/4);
+  std::array<Value, 4> registers;
+  auto wordType = VectorType::get({1}, b.getI32Type());
+  for (int64_t k = 0; k < 4; ++k) {
+    Value pair = vector::ExtractOp::create(b, loc, matrices, k);
+    assert(pair.getType() == pairType && "ldmatrix gives pairs");
+    (void)pairType;
+    Value word = vector::BitCastOp::create(b, loc, wordType, pair);
+    registers[k] = vector::ExtractOp::create(b, loc, word, 0);
+  }
+  return registers;
+}
+
+Accumulator WarpMatrix::multiply(const OperandA &a, const OperandB &bOperand,
+                                 const Accumulator &c) {
+  // NVVM's mma.sync rather than nvgpu.mma.sync: MLIR 22's nvgpu op cannot
+  // deduce PTX types for bf16 operands. f16 operands are f16x2 vectors.
+  SmallVector<Value> aValues(a.begin(), a.end());
+  SmallVector<Value> bValues(bOperand.begin(), bOperand.end());
+  NVVM::MMATypes ptxType = NVVM::MMATypes::bf16;
+  if (elementType.isF16()) {
+    ptxType = NVVM::MMATypes::f16;
+    auto halfPair = VectorType::get({2}, b.getF16Type());
+    for (Value &value : aValues)
+      value = LLVM::BitcastOp::create(b, loc, halfPair, value);
+    for (Value &value : bValues)
+      value = LLVM::BitcastOp::create(b, loc, halfPair, value);
+  }
+  Type f32Type = b.getF32Type();
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), {f32Type, f32Type, f32Type, f32Type});
+  auto mma =
+      NVVM::MmaOp::create(b, loc, resultType, aValues, bValues, ValueRange(c),
+                          {16, 8, 16}, std::nullopt, std::nullopt,
+                          std::array<NVVM::MMATypes, 2>{ptxType, ptxType},
+                          std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                         NVVM::MMALayout::col});
+  Accumulator d;
+  for (int64_t k = 0; k < 4; ++k)
+    d[k] = LLVM::ExtractValueOp::create(b, loc, mma.getResult(), k);
+  return d;
+}
+
+Value WarpMatrix::pack(Value low, Value high) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{low, high});
+  Value narrow =
+      arith::TruncFOp::create(b, loc, VectorType::get({2}, elementType), pair);
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
+  return vector::ExtractOp::create(b, loc, word, 0);
+}
+
+Value WarpMatrix::butterfly(Value value, bool isMax) {
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  for (int64_t offset : {1, 2}) {
+    Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
+    Value other = gpu::ShuffleOp::create(b, loc, value, mask, width,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult();
+    value = isMax ? arith::MaximumFOp::create(b, loc, value, other).getResult()
+                  : arith::AddFOp::create(b, loc, value, other).getResult();
+  }
+  return value;
+}
+
+Value WarpMatrix::rowMax(Value value) { return butterfly(value, true); }
+Value WarpMatrix::rowSum(Value value) { return butterfly(value, false); }
+
+Value WarpMatrix::exp2(Value x) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, b.getF32Type(),
+             b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"), ValueRange{x})
+      .getResult(0);
+}

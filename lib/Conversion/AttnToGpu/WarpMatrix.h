@@ -1,0 +1,65 @@
+//===- WarpMatrix.h - warp-level tensor-core fragments ----------*- C++ -*-===//
+//
+// Builders for the register fragments of one warp's m16n8k16 tensor-core
+// products: shared-memory loads by ldmatrix, the product itself, packing f32
+// accumulators into the 16-bit operands of the next product, and reductions
+// over the four lanes that share a row.
+//
+// Fragment layouts (lane = 4 g + t): an accumulator tile (16 x 8, f32) is
+// four values, (row g, cols 2t, 2t+1) then (row g + 8, cols 2t, 2t+1); an A
+// operand (16 x 16) is four i32 holding pairs of 16-bit values; a B operand
+// (16 x 8) is two i32.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_WARPMATRIX_H
+#define ATTN_LIB_CONVERSION_ATTNTOGPU_WARPMATRIX_H
+
+#include "mlir/IR/Builders.h"
+
+#include <array>
+
+namespace mlir::attn::gpu_lowering {
+
+using Accumulator = std::array<Value, 4>;
+using OperandA = std::array<Value, 4>;
+using OperandB = std::array<Value, 2>;
+
+struct WarpMatrix {
+  OpBuilder &b;
+  Location loc;
+  /// f16 or bf16: the type of the products' operands.
+  Type elementType;
+
+  Value index(int64_t value);
+  Value f32(double value);
+
+  /// ldmatrix of four 8 x 8 matrices of `tile` (a 2-D shared-memory memref),
+  /// each lane giving the address (row, col) of one matrix row; the result
+  /// is four i32 registers, matrix k in register k.
+  std::array<Value, 4> loadMatrices(Value tile, Value row, Value col,
+                                    bool transpose);
+
+  /// D = A B + C on the tensor cores (m16n8k16, f32 accumulation).
+  Accumulator multiply(const OperandA &a, const OperandB &bOperand,
+                       const Accumulator &c);
+
+  /// Two f32 values rounded to `elementType` and packed into one i32,
+  /// `low` in the low half.
+  Value pack(Value low, Value high);
+
+  /// The max / sum of `value` over the four lanes of a row (lanes that
+  /// differ in their two low bits).
+  Value rowMax(Value value);
+  Value rowSum(Value value);
+
+  /// 2^x with the hardware's approximate exp2 (ex2.approx.ftz.f32).
+  Value exp2(Value x);
+
+private:
+  Value butterfly(Value value, bool isMax);
+};
+
+} // namespace mlir::attn::gpu_lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOGPU_WARPMATRIX_H
