@@ -3,7 +3,11 @@
 #ifndef ATTN_LIB_COMPILER_CINTERFACE_H
 #define ATTN_LIB_COMPILER_CINTERFACE_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+
+#include <functional>
 
 #include <string>
 #include <vector>
@@ -23,10 +27,22 @@ struct CEntryPoint {
   std::vector<CBuffer> buffers; // arguments, then results
 };
 
+/// The functions to export (`functions`, or every public one) and their C
+/// view; `argumentNames` gives C names to arguments (else argN).
+LogicalResult collectEntryPoints(
+    ModuleOp module, ArrayRef<std::string> functions,
+    const std::function<SmallVector<std::string>(func::FuncOp)> &argumentNames,
+    SmallVectorImpl<func::FuncOp> &selected, std::vector<CEntryPoint> &entries,
+    std::string &error);
+
+/// `int attn_<name>(buffers...[, void *stream])`.
+std::string emitCSignature(const CEntryPoint &entry, bool withStream);
+
 /// The public header: descriptor types and one `int attn_<name>(...)` per
 /// entry point (0 on success, else the 1-based position of the first buffer
 /// whose sizes do not match the static shape).
-std::string emitCHeader(StringRef guard, ArrayRef<CEntryPoint> entries);
+std::string emitCHeader(StringRef guard, ArrayRef<CEntryPoint> entries,
+                        bool gpu = false);
 
 /// C source of the checked wrappers, which call the compiled
 /// `_mlir_ciface_<name>` functions.

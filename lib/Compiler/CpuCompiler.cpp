@@ -3,6 +3,7 @@
 #include "attn/Compiler/CpuCompiler.h"
 
 #include "CInterface.h"
+#include "Toolchain.h"
 
 #include "attn/Pipelines/Pipelines.h"
 
@@ -28,31 +29,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// A C identifier for a buffer: the source name if it is one.
-static std::string cName(StringRef name, StringRef fallback) {
-  bool valid = !name.empty() && !std::isdigit(name.front()) &&
-               llvm::all_of(name, [](char c) {
-                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-               });
-  return valid ? name.str() : fallback.str();
-}
-
-/// Runs `program` with `args`; returns its diagnostics on failure.
-static LogicalResult runProgram(StringRef program, ArrayRef<StringRef> args,
-                                std::string &error) {
-  SmallVector<StringRef> argv = {program};
-  llvm::append_range(argv, args);
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, {}, 0, 0,
-                                     &message);
-  if (rc == 0)
-    return success();
-  error = (program + " failed (exit " + llvm::Twine(rc) + ")" +
-           (message.empty() ? "" : ": " + message))
-              .str();
-  return failure();
-}
-
 LogicalResult mlir::attn::compileForCpu(ModuleOp module,
                                         const CpuCompileOptions &options,
                                         std::string &error) {
@@ -72,46 +48,13 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
 
   // The entry points and their C view.
   SmallVector<func::FuncOp> selected;
-  if (options.functions.empty()) {
-    for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && !func.isPrivate())
-        selected.push_back(func);
-  } else {
-    for (const std::string &name : options.functions) {
-      auto func = module.lookupSymbol<func::FuncOp>(name);
-      if (!func || func.isExternal())
-        return fail("no function '" + name + "' to export");
-      selected.push_back(func);
-    }
-  }
-  if (selected.empty())
-    return fail("the module defines no public function");
   std::vector<CEntryPoint> entries;
-  for (func::FuncOp func : selected) {
-    CEntryPoint entry{func.getName().str(), {}};
-    SmallVector<std::string> names(func.getNumArguments());
-    if (options.argumentNames)
-      names = options.argumentNames(func);
-    FunctionType type = func.getFunctionType();
-    auto addBuffer = [&](Type bufferType, std::string name, bool isResult) {
-      auto tensorType = dyn_cast<RankedTensorType>(bufferType);
-      if (!tensorType)
-        return false;
-      entry.buffers.push_back({std::move(name), tensorType, isResult});
-      return true;
-    };
-    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-      if (!addBuffer(argType,
-                     cName(names[index], "arg" + std::to_string(index)), false))
-        return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
-                    "' is not a ranked tensor");
-    for (auto [index, resultType] : llvm::enumerate(type.getResults()))
-      if (!addBuffer(resultType, "result" + std::to_string(index), true))
-        return fail("result " + llvm::Twine(index) + " of '" + entry.name +
-                    "' is not a ranked tensor");
+  if (failed(collectEntryPoints(module, options.functions,
+                                options.argumentNames, selected, entries,
+                                error)))
+    return failure();
+  for (func::FuncOp func : selected)
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-    entries.push_back(std::move(entry));
-  }
 
   // attn -> LLVM dialect -> LLVM IR.
   PassManager pm(&context);
@@ -160,16 +103,11 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
     return fail(llvm::toString(std::move(optError)));
 
   // Everything goes to a scratch directory first.
-  llvm::SmallString<128> scratch;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("attn-compile", scratch))
-    return fail("cannot create a scratch directory: " + ec.message());
-  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(scratch); });
-  auto scratchPath = [&](StringRef name) {
-    llvm::SmallString<128> path(scratch);
-    llvm::sys::path::append(path, name);
-    return std::string(path);
-  };
+  ScratchDirectory scratchDir;
+  if (failed(scratchDir.create(error)))
+    return failure();
+  auto scratchPath = [&](StringRef name) { return scratchDir.path(name); };
+  std::string scratch = scratchDir.root();
 
   std::string kernelObject = scratchPath("kernels.o");
   {
@@ -185,35 +123,19 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   }
 
   // The header and the checked wrappers.
-  llvm::SmallString<128> headerPath(outputFile);
-  llvm::sys::path::replace_extension(headerPath, ".h");
+  std::string headerPath = headerPathFor(outputFile);
   std::string headerName = llvm::sys::path::filename(headerPath).str();
-  std::string guard = "ATTN_GENERATED_";
-  for (char c : llvm::sys::path::stem(outputFile))
-    guard += std::isalnum(static_cast<unsigned char>(c))
-                 ? static_cast<char>(std::toupper(c))
-                 : '_';
-  guard += "_H";
   std::string scratchHeader = scratchPath(headerName);
   std::string wrapperSource = scratchPath("wrappers.c");
-  for (auto [path, text] :
-       {std::make_pair(scratchHeader, emitCHeader(guard, entries)),
-        std::make_pair(wrapperSource, emitCWrappers(headerName, entries))}) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return fail("cannot write '" + path + "': " + ec.message());
-    os << text;
-  }
+  if (failed(writeFile(scratchHeader,
+                       emitCHeader(headerGuardFor(outputFile), entries),
+                       error)) ||
+      failed(writeFile(wrapperSource, emitCWrappers(headerName, entries),
+                       error)))
+    return failure();
 
   // Compile the wrappers and link with the host C compiler.
-  std::string compiler;
-  for (StringRef candidate : {"clang-22", "clang", "cc", "gcc"}) {
-    if (auto found = llvm::sys::findProgramByName(candidate)) {
-      compiler = *found;
-      break;
-    }
-  }
+  std::string compiler = findCCompiler();
   if (compiler.empty())
     return fail("no C compiler (clang-22, clang, cc or gcc) on PATH");
   std::string wrapperObject = scratchPath("wrappers.o");
@@ -240,12 +162,8 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
     return fail(error);
 
   // Install both or neither.
-  if (std::error_code ec = llvm::sys::fs::copy_file(scratchOutput, outputFile))
-    return fail("cannot write '" + outputFile + "': " + ec.message());
-  if (std::error_code ec =
-          llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
-    llvm::sys::fs::remove(outputFile);
-    return fail("cannot write '" + headerPath + "': " + ec.message());
-  }
+  if (failed(installOutputs(scratchOutput, outputFile, scratchHeader,
+                            headerPath, error)))
+    return failure();
   return success();
 }

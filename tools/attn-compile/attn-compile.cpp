@@ -1,6 +1,7 @@
 //===- attn-compile.cpp - ahead-of-time compilation of attn programs ------===//
 //
 // attn-compile IN.mlir -o OUT.so|OUT.o [--target=cpu] [--function NAME]...
+// attn-compile IN.mlir -o OUT.so|OUT.ptx|OUT.cubin --target=sm_90 ...
 //
 // Lowers the public functions of IN (or the named ones) with the CPU
 // pipeline, compiles them for the host CPU, and writes OUT together with
@@ -12,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Compiler/CpuCompiler.h"
+#include "attn/Compiler/GpuCompiler.h"
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Support/SourceModule.h"
 
@@ -32,8 +34,11 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
 static cl::opt<std::string>
     outputFile("o", cl::desc("Output: a shared library (.so) or object (.o)"),
                cl::Required, cl::cat(category));
-static cl::opt<std::string> target("target", cl::desc("Target: cpu (the host)"),
-                                   cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("Target: cpu (the host) or an NVIDIA chip, sm_80 or newer "
+                    "(output .so, .ptx or .cubin)"),
+           cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     path("path",
          cl::desc("Lowering of attention: 'flash' (tiled online softmax, the "
@@ -60,19 +65,22 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "attn-compile: compile attn programs ahead of "
                               "time\n");
-  if (target != "cpu")
+  bool gpu = StringRef(target).starts_with("sm_");
+  if (target != "cpu" && !gpu)
     return fail("target '" + target +
-                "' is not supported: this build compiles for 'cpu' only");
+                "' is not supported: use 'cpu' or an NVIDIA chip (sm_80, "
+                "sm_90, ...)");
   std::string error;
   AttnCpuPipelineOptions pipelineOptions;
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
     return fail(error);
   StringRef extension = llvm::sys::path::extension(outputFile);
-  if (extension != ".so" && extension != ".o")
+  if (!gpu && extension != ".so" && extension != ".o")
     return fail("output '" + outputFile + "' must end in .so or .o");
 
   DialectRegistry registry;
   registerAttnCpuPipelineDependencies(registry);
+  registerAttnGpuPipelineDependencies(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
@@ -82,17 +90,29 @@ int main(int argc, char **argv) {
   if (failed(source))
     return fail(error);
 
+  for (const std::string &name : functions)
+    if (!source->lookupFunction(name, error))
+      return fail(error);
+  auto argumentNames = [&](func::FuncOp func) {
+    return source->getArgumentNames(func);
+  };
+  if (gpu) {
+    GpuCompileOptions options;
+    options.outputPath = outputFile;
+    options.chip = target;
+    options.functions.assign(functions.begin(), functions.end());
+    options.argumentNames = argumentNames;
+    if (failed(compileForGpu(*source->module, options, error)))
+      return fail(error);
+    return 0;
+  }
+
   CpuCompileOptions options;
   options.outputPath = outputFile;
   options.flash = pipelineOptions.flash;
   options.threads = pipelineOptions.threads;
   options.functions.assign(functions.begin(), functions.end());
-  for (const std::string &name : functions)
-    if (!source->lookupFunction(name, error))
-      return fail(error);
-  options.argumentNames = [&](func::FuncOp func) {
-    return source->getArgumentNames(func);
-  };
+  options.argumentNames = argumentNames;
   // The pipeline's own diagnostics, printed above the error, carry the
   // input's file:line locations.
   if (failed(compileForCpu(*source->module, options, error)))

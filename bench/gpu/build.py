@@ -1,0 +1,75 @@
+"""Compiles every GPU case with attn-compile --target=sm_90 into
+bench/gpu/artifacts/ (carried to the GPU machine), with cases.json."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cases as case_list  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def mlir_for(case):
+    t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
+    b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
+    q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
+    kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"
+    lse = f"tensor<{b}x{hq}x{lq}xf32>"
+    args = [f"%q: {q}", f"%k: {kv}", f"%v: {kv}"]
+    types = [q, kv, kv]
+    operands, mask, score = "", [], ""
+    if case["kind"] == "causal":
+        mask.append("#attn.causal")
+    if case.get("window") is not None:
+        mask.append(f"#attn.window<left = {case['window']}, right = 0>")
+    if case.get("docs"):
+        seg_q, seg_k = f"tensor<{b}x{lq}xi32>", f"tensor<{b}x{lkv}xi32>"
+        args += [f"%qs: {seg_q}", f"%ks: {seg_k}"]
+        types += [seg_q, seg_k]
+        operands = " segments(%qs, %ks)"
+        mask.insert(0, "#attn.document")
+    if case.get("softcap"):
+        score = f" score [#attn.softcap<{case['softcap']}>]"
+    results = [q] + ([lse] if case.get("lse") else [])
+    mask_text = f" mask [{', '.join(mask)}]" if mask else ""
+    names = "%o, %l" if case.get("lse") else "%o"
+    return (f"func.func @attn({', '.join(args)}) -> ({', '.join(results)}) {{\n"
+            f"  {names} = attn.attention %q, %k, %v{operands}{mask_text}{score}"
+            f" : {', '.join(types)} -> {', '.join(results)}\n"
+            f"  return {names} : {', '.join(results)}\n}}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--chip", default="sm_90")
+    parser.add_argument("--only", default=None, help="bench or check")
+    args = parser.parse_args()
+    out = os.path.join(HERE, "artifacts")
+    os.makedirs(out, exist_ok=True)
+    selected = []
+    if args.only in (None, "bench"):
+        selected += case_list.bench_cases()
+    if args.only in (None, "check"):
+        selected += case_list.check_cases()
+    compile_tool = os.path.join(args.build, "bin", "attn-compile")
+    for case in selected:
+        src = os.path.join(out, case["name"] + ".mlir")
+        with open(src, "w") as f:
+            f.write(mlir_for(case))
+        lib = os.path.join(out, case["name"] + ".so")
+        run = subprocess.run([compile_tool, src, "-o", lib, f"--target={args.chip}"],
+                             capture_output=True, text=True)
+        if run.returncode:
+            sys.exit(f"{case['name']}: {run.stderr.strip()}")
+        print(f"built {case['name']}", flush=True)
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump(selected, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The GPU benchmark's and check's cases, shared by build.py (here, where
+attn-compile runs) and run.py (on the GPU machine)."""
+
+
+def pairs(case):
+    """Allowed (query, key) pairs of one head: the effective work."""
+    lq, lkv, kind = case["lq"], case["lkv"], case["kind"]
+    offset = lkv - lq
+    if kind in ("dense", "decode", "softcap_dense"):
+        return lq * lkv
+    total = 0
+    window = case.get("window")
+    docs = case.get("docs")
+    if docs:
+        n = lq // docs
+        return docs * n * (n + 1) // 2
+    for i in range(lq):
+        hi = min(lkv - 1, i + offset)
+        lo = 0 if window is None else max(0, i + offset - window)
+        total += max(0, hi - lo + 1)
+    return total
+
+
+def case(name, kind, b, hq, hkv, lq, lkv, d, **extra):
+    c = dict(name=name, kind=kind, b=b, hq=hq, hkv=hkv, lq=lq, lkv=lkv, d=d)
+    c.update(extra)
+    return c
+
+
+def bench_cases():
+    cases = []
+    for length, batch in ((1024, 16), (4096, 4), (16384, 1)):
+        for d in (64, 128):
+            for kind in ("dense", "causal"):
+                cases.append(case(f"{kind}-L{length}-D{d}", kind, batch, 16, 16,
+                                  length, length, d))
+    cases.append(case("window1024-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
+                      window=1023))
+    cases.append(case("4doc-causal-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
+                      docs=4))
+    cases.append(case("softcap30-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      softcap=30.0))
+    for cache in (8192, 65536):
+        cases.append(case(f"decode-gqa-cache{cache}", "decode", 8, 32, 8, 1, cache, 128))
+    return cases
+
+
+def check_cases():
+    """DESIGN.md section 5's edge shapes through the GPU kernel."""
+    cases = []
+    for length in (1, 17, 113, 255, 1023):
+        cases.append(case(f"chk-dense-L{length}", "dense", 2, 4, 4, length, length, 64))
+        cases.append(case(f"chk-causal-L{length}", "causal", 2, 4, 4, length, length, 64))
+    cases.append(case("chk-causal-lq100-lkv300", "causal", 1, 4, 2, 100, 300, 64))
+    cases.append(case("chk-causal-lq300-lkv100", "causal", 1, 4, 2, 300, 100, 64))
+    for d in (16, 32, 80, 128, 256):
+        cases.append(case(f"chk-causal-D{d}", "causal", 1, 4, 4, 200, 200, d))
+    for group in (1, 2, 4, 8):
+        cases.append(case(f"chk-gqa{group}", "causal", 1, 8, 8 // group, 130, 130, 64))
+    cases.append(case("chk-window", "causal", 1, 4, 4, 700, 700, 64, window=100))
+    cases.append(case("chk-docs", "causal", 2, 4, 4, 512, 512, 64, docs=4))
+    cases.append(case("chk-softcap", "causal", 1, 4, 4, 300, 300, 64, softcap=20.0))
+    cases.append(case("chk-decode", "decode", 3, 8, 2, 1, 1000, 128))
+    cases.append(case("chk-f16", "causal", 1, 4, 4, 257, 257, 128, dtype="f16"))
+    cases.append(case("chk-lse", "causal", 1, 4, 4, 129, 129, 64, lse=True))
+    return cases

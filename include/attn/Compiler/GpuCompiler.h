@@ -1,0 +1,44 @@
+//===- GpuCompiler.h - attn programs to NVIDIA GPU libraries ----*- C++ -*-===//
+//
+// Ahead-of-time compilation for NVIDIA GPUs, shared by attn-compile and the
+// C API: convert-attn-to-gpu, upstream's lowering to NVVM and PTX, ptxas,
+// and a host library that embeds the cubin and launches it through the CUDA
+// driver API (runtime/cuda), with a C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_COMPILER_GPUCOMPILER_H
+#define ATTN_COMPILER_GPUCOMPILER_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <functional>
+#include <string>
+
+namespace mlir::attn {
+
+struct GpuCompileOptions {
+  /// What to write: a host library (.so, with its header beside it as .h),
+  /// the kernels' PTX (.ptx) or cubin (.cubin).
+  std::string outputPath;
+  /// sm_80 or newer.
+  std::string chip = "sm_90";
+  /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
+  /// time, else ptxas on PATH.
+  std::string ptxas;
+  /// The functions to export; empty: every public function.
+  SmallVector<std::string> functions;
+  /// C names of a function's arguments (see CpuCompileOptions).
+  std::function<SmallVector<std::string>(func::FuncOp)> argumentNames;
+};
+
+/// Compiles `module` (attn on tensors; lowered in place). A failure writes
+/// nothing; `error` says why in one line.
+LogicalResult compileForGpu(ModuleOp module, const GpuCompileOptions &options,
+                            std::string &error);
+
+} // namespace mlir::attn
+
+#endif // ATTN_COMPILER_GPUCOMPILER_H

@@ -1,0 +1,103 @@
+//===- Toolchain.cpp - external tools and scratch files of compilers ------===//
+
+#include "Toolchain.h"
+
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cctype>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+LogicalResult mlir::attn::runProgram(StringRef program,
+                                     ArrayRef<StringRef> args,
+                                     std::string &error) {
+  SmallVector<StringRef> argv = {program};
+  llvm::append_range(argv, args);
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc == 0)
+    return success();
+  error = (program + " failed (exit " + llvm::Twine(rc) + ")" +
+           (message.empty() ? "" : ": " + message))
+              .str();
+  return failure();
+}
+
+std::string mlir::attn::findCCompiler() {
+  for (StringRef candidate : {"clang-22", "clang", "cc", "gcc"})
+    if (auto found = llvm::sys::findProgramByName(candidate))
+      return *found;
+  return "";
+}
+
+LogicalResult ScratchDirectory::create(std::string &error) {
+  llvm::SmallString<128> created;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("attn-compile", created)) {
+    error = "cannot create a scratch directory: " + ec.message();
+    return failure();
+  }
+  directory = std::string(created);
+  return success();
+}
+
+ScratchDirectory::~ScratchDirectory() {
+  if (!directory.empty())
+    llvm::sys::fs::remove_directories(directory);
+}
+
+std::string ScratchDirectory::path(StringRef name) const {
+  llvm::SmallString<128> result(directory);
+  llvm::sys::path::append(result, name);
+  return std::string(result);
+}
+
+LogicalResult mlir::attn::writeFile(StringRef path, StringRef text,
+                                    std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  os << text;
+  return success();
+}
+
+std::string mlir::attn::headerPathFor(StringRef outputPath) {
+  llvm::SmallString<128> headerPath(outputPath);
+  llvm::sys::path::replace_extension(headerPath, ".h");
+  return std::string(headerPath);
+}
+
+std::string mlir::attn::headerGuardFor(StringRef outputPath) {
+  std::string guard = "ATTN_GENERATED_";
+  for (char c : llvm::sys::path::stem(outputPath))
+    guard += std::isalnum(static_cast<unsigned char>(c))
+                 ? static_cast<char>(std::toupper(c))
+                 : '_';
+  return guard + "_H";
+}
+
+LogicalResult mlir::attn::installOutputs(StringRef scratchOutput,
+                                         StringRef outputPath,
+                                         StringRef scratchHeader,
+                                         StringRef headerPath,
+                                         std::string &error) {
+  if (std::error_code ec = llvm::sys::fs::copy_file(scratchOutput, outputPath)) {
+    error = "cannot write '" + outputPath.str() + "': " + ec.message();
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
+    llvm::sys::fs::remove(outputPath);
+    error = "cannot write '" + headerPath.str() + "': " + ec.message();
+    return failure();
+  }
+  return success();
+}

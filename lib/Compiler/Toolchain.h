@@ -1,0 +1,50 @@
+//===- Toolchain.h - external tools and scratch files of compilers -*- C++ -*-//
+
+#ifndef ATTN_LIB_COMPILER_TOOLCHAIN_H
+#define ATTN_LIB_COMPILER_TOOLCHAIN_H
+
+#include "mlir/Support/LLVM.h"
+
+#include "llvm/ADT/SmallString.h"
+
+#include <string>
+
+namespace mlir::attn {
+
+/// Runs `program` with `args`; on failure `error` says which and why.
+LogicalResult runProgram(StringRef program, ArrayRef<StringRef> args,
+                         std::string &error);
+
+/// The host C compiler (clang-22, clang, cc or gcc on PATH), or empty.
+std::string findCCompiler();
+
+/// A scratch directory removed with this object: outputs are made here and
+/// installed together at the end, so a failure leaves nothing behind.
+class ScratchDirectory {
+public:
+  LogicalResult create(std::string &error);
+  ~ScratchDirectory();
+  std::string path(StringRef name) const;
+  const std::string &root() const { return directory; }
+
+private:
+  std::string directory;
+};
+
+/// Writes `text` to `path`.
+LogicalResult writeFile(StringRef path, StringRef text, std::string &error);
+
+/// The header beside `outputPath` (its extension replaced by .h) and an
+/// include guard derived from the output's stem.
+std::string headerPathFor(StringRef outputPath);
+std::string headerGuardFor(StringRef outputPath);
+
+/// Copies the scratch library and header to their destinations, both or
+/// neither.
+LogicalResult installOutputs(StringRef scratchOutput, StringRef outputPath,
+                             StringRef scratchHeader, StringRef headerPath,
+                             std::string &error);
+
+} // namespace mlir::attn
+
+#endif // ATTN_LIB_COMPILER_TOOLCHAIN_H

@@ -1,0 +1,113 @@
+/*===- AttnCudaRuntime.c - launching attn's kernels over the driver API ---===*/
+
+#include "AttnCudaRuntime.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef void *CUcontext;
+typedef void *CUmodule;
+typedef void *CUfunction;
+typedef void *CUstream;
+
+enum { kNotLoaded = 999 };
+/* CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
+enum { kMaxDynamicSharedAttribute = 8 };
+
+static struct {
+  CUresult (*init)(unsigned);
+  CUresult (*deviceGet)(CUdevice *, int);
+  CUresult (*ctxGetCurrent)(CUcontext *);
+  CUresult (*ctxSetCurrent)(CUcontext);
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*moduleLoadData)(CUmodule *, const void *);
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*funcSetAttribute)(CUfunction, int, int);
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **);
+  int loaded;
+  CUresult initError;
+} driver;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static CUresult loadDriver(void) {
+  if (driver.loaded)
+    return driver.initError;
+  driver.loaded = 1;
+  void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return driver.initError = kNotLoaded;
+#define ATTN_BIND(field, symbol)                                               \
+  *(void **)(&driver.field) = dlsym(library, symbol);                          \
+  if (!driver.field)                                                           \
+    return driver.initError = kNotLoaded;
+  ATTN_BIND(init, "cuInit")
+  ATTN_BIND(deviceGet, "cuDeviceGet")
+  ATTN_BIND(ctxGetCurrent, "cuCtxGetCurrent")
+  ATTN_BIND(ctxSetCurrent, "cuCtxSetCurrent")
+  ATTN_BIND(primaryCtxRetain, "cuDevicePrimaryCtxRetain")
+  ATTN_BIND(moduleLoadData, "cuModuleLoadData")
+  ATTN_BIND(moduleGetFunction, "cuModuleGetFunction")
+  ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
+  ATTN_BIND(launchKernel, "cuLaunchKernel")
+#undef ATTN_BIND
+  return driver.initError = driver.init(0);
+}
+
+/* The current context, made the primary context of device 0 if none. */
+static CUresult currentContext(CUcontext *context) {
+  CUresult result = driver.ctxGetCurrent(context);
+  if (result || *context)
+    return result;
+  CUdevice device;
+  if ((result = driver.deviceGet(&device, 0)))
+    return result;
+  if ((result = driver.primaryCtxRetain(context, device)))
+    return result;
+  return driver.ctxSetCurrent(*context);
+}
+
+/* Loads the kernel's module in `context` (once per context). */
+static CUresult prepare(attn_cuda_kernel *kernel, CUcontext context) {
+  if (kernel->function && kernel->context == context)
+    return 0;
+  CUmodule module;
+  CUfunction function;
+  CUresult result = driver.moduleLoadData(&module, kernel->image);
+  if (result)
+    return result;
+  if ((result = driver.moduleGetFunction(&function, module, kernel->name)))
+    return result;
+  /* Above 48 KiB a kernel must opt in to its dynamic shared memory. */
+  if ((result = driver.funcSetAttribute(function, kMaxDynamicSharedAttribute,
+                                        (int)kernel->sharedBytes)))
+    return result;
+  kernel->module = module;
+  kernel->function = function;
+  kernel->context = context;
+  return 0;
+}
+
+int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
+                   unsigned gridZ, unsigned threads, void *stream,
+                   void **params) {
+  pthread_mutex_lock(&lock);
+  CUcontext context = 0;
+  CUresult result = loadDriver();
+  if (!result)
+    result = currentContext(&context);
+  if (!result)
+    result = prepare(kernel, context);
+  CUfunction function = kernel->function;
+  pthread_mutex_unlock(&lock);
+  if (result)
+    return -result;
+  result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
+                               kernel->sharedBytes, (CUstream)stream, params,
+                               0);
+  return result ? -result : 0;
+}

@@ -1,0 +1,41 @@
+/*===- AttnCudaRuntime.h - launching attn's kernels over the driver API ---===*
+ *
+ * The launchers that attn-compile generates for GPU targets call this. It
+ * loads libcuda.so.1 on first use (so a library links and loads on machines
+ * without a GPU), uses the calling thread's current context or else the
+ * primary context of device 0, loads each embedded cubin once per context,
+ * and launches on the caller's stream.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef ATTN_RUNTIME_CUDA_ATTNCUDARUNTIME_H
+#define ATTN_RUNTIME_CUDA_ATTNCUDARUNTIME_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One kernel of one embedded image, with its cached handles. */
+typedef struct {
+  const void *image;   /* cubin */
+  const char *name;    /* kernel symbol */
+  unsigned sharedBytes;
+  void *context;       /* the context the handles below belong to */
+  void *module;
+  void *function;
+} attn_cuda_kernel;
+
+/* Launches `kernel` with a grid (x, y, z), `threads` threads per CTA and its
+ * dynamic shared memory on `stream`. Returns 0, or -N for CUDA driver error
+ * N (-999 when libcuda.so.1 cannot be loaded). */
+int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
+                   unsigned gridZ, unsigned threads, void *stream,
+                   void **params);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
