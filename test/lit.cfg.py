@@ -89,3 +89,12 @@ tools = [
     ToolSubst("mlir-opt", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# ptxas from the CUDA toolkit (the GPU tests assemble what the pipeline
+# emits; nothing runs on a GPU here).
+ptxas = (os.environ.get("ATTN_PTXAS") or
+         (os.path.exists("/usr/local/cuda/bin/ptxas") and "/usr/local/cuda/bin/ptxas")
+         or shutil.which("ptxas"))
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

@@ -48,21 +48,27 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--chip", default="sm_90")
     parser.add_argument("--only", default=None, help="bench or check")
+    parser.add_argument("--warps", type=int, default=4)
+    parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
+    parser.add_argument("--names", default=None, help="comma-separated case names")
     args = parser.parse_args()
-    out = os.path.join(HERE, "artifacts")
+    out = args.out
     os.makedirs(out, exist_ok=True)
     selected = []
     if args.only in (None, "bench"):
         selected += case_list.bench_cases()
     if args.only in (None, "check"):
         selected += case_list.check_cases()
+    if args.names:
+        selected = [c for c in selected if c["name"] in args.names.split(",")]
     compile_tool = os.path.join(args.build, "bin", "attn-compile")
     for case in selected:
         src = os.path.join(out, case["name"] + ".mlir")
         with open(src, "w") as f:
             f.write(mlir_for(case))
         lib = os.path.join(out, case["name"] + ".so")
-        run = subprocess.run([compile_tool, src, "-o", lib, f"--target={args.chip}"],
+        run = subprocess.run([compile_tool, src, "-o", lib, f"--target={args.chip}",
+                              f"--gpu-warps={args.warps}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

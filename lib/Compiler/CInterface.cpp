@@ -3,8 +3,8 @@
 #include "CInterface.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/Twine.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -136,8 +136,8 @@ std::string mlir::attn::emitCHeader(StringRef guard,
     for (const CBuffer &buffer : entry.buffers)
       ranks.insert(buffer.type.getRank());
   for (int64_t rank : ranks) {
-    os << "#ifndef ATTN_STRIDED_" << rank << "D\n#define ATTN_STRIDED_"
-       << rank << "D\n"
+    os << "#ifndef ATTN_STRIDED_" << rank << "D\n#define ATTN_STRIDED_" << rank
+       << "D\n"
        << "typedef struct {\n  void *allocated;\n  void *aligned;\n"
        << "  int64_t offset;\n  int64_t sizes[" << std::max<int64_t>(rank, 1)
        << "];\n  int64_t strides[" << std::max<int64_t>(rank, 1) << "];\n} "
@@ -157,8 +157,7 @@ std::string mlir::attn::emitCHeader(StringRef guard,
       os << " * Returns 0, or the 1-based position of the first buffer whose\n"
          << " * sizes differ from the static shape above or, for a result,\n"
          << " * that is not row-major (nothing is run then). */\n";
-    os
-       << signature(entry, "attn_", gpu) << ";\n\n";
+    os << signature(entry, "attn_", gpu) << ";\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return text;
@@ -186,8 +185,8 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
         continue;
       int64_t stride = 1;
       for (int64_t dim = buffer.type.getRank() - 1; dim >= 0; --dim) {
-        os << "  if (" << buffer.name << "->strides[" << dim << "] != "
-           << stride << " && " << buffer.name << "->sizes[" << dim
+        os << "  if (" << buffer.name << "->strides[" << dim
+           << "] != " << stride << " && " << buffer.name << "->sizes[" << dim
            << "] != 1) return " << index + 1 << ";\n";
         stride *= buffer.type.getDimSize(dim);
       }

@@ -1,4 +1,5 @@
-//===- CInterface.h - C header and checked wrappers of a library -*- C++ -*-===//
+//===- CInterface.h - C header and checked wrappers of a library -*- C++
+//-*-===//
 
 #ifndef ATTN_LIB_COMPILER_CINTERFACE_H
 #define ATTN_LIB_COMPILER_CINTERFACE_H

@@ -130,8 +130,8 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   if (failed(writeFile(scratchHeader,
                        emitCHeader(headerGuardFor(outputFile), entries),
                        error)) ||
-      failed(writeFile(wrapperSource, emitCWrappers(headerName, entries),
-                       error)))
+      failed(
+          writeFile(wrapperSource, emitCWrappers(headerName, entries), error)))
     return failure();
 
   // Compile the wrappers and link with the host C compiler.

@@ -58,8 +58,7 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
   for (auto [index, byte] : llvm::enumerate(cubin)) {
     if (index % 16 == 0)
       os << "\n ";
-    os << " " << static_cast<unsigned>(static_cast<unsigned char>(byte))
-       << ",";
+    os << " " << static_cast<unsigned>(static_cast<unsigned char>(byte)) << ",";
   }
   os << "\n};\n\n";
   for (auto [entry, launch] : llvm::zip(entries, launches)) {
@@ -78,11 +77,10 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     for (int64_t index : {0, 1, 2}) {
       const CBuffer &buffer = entry.buffers[index];
       os << "  if ((" << buffer.name << "->strides[3] != 1 && " << buffer.name
-         << "->sizes[3] != 1) || ((unsigned long)((const char *)"
-         << buffer.name << "->aligned + 2 * " << buffer.name
-         << "->offset) & 15) || (" << buffer.name << "->strides[0] | "
-         << buffer.name << "->strides[1] | " << buffer.name
-         << "->strides[2]) & 7) return " << index + 1 << ";\n";
+         << "->sizes[3] != 1) || ((unsigned long)((const char *)" << buffer.name
+         << "->aligned + 2 * " << buffer.name << "->offset) & 15) || ("
+         << buffer.name << "->strides[0] | " << buffer.name << "->strides[1] | "
+         << buffer.name << "->strides[2]) & 7) return " << index + 1 << ";\n";
     }
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))
       if (buffer.isResult && buffer.type.getRank() == 4)
@@ -145,16 +143,16 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   PassManager convert(&context);
   ConvertAttnToGpuPassOptions convertOptions;
   convertOptions.chip = options.chip;
+  convertOptions.warps = options.warps;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");
   SmallVector<KernelLaunch> launches;
   for (func::FuncOp func : selected) {
     auto symbol = func->getAttrOfType<SymbolRefAttr>(kHostKernelAttr);
-    auto kernel =
-        symbol ? SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(module,
-                                                                     symbol)
-               : gpu::GPUFuncOp();
+    auto kernel = symbol ? SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(
+                               module, symbol)
+                         : gpu::GPUFuncOp();
     if (!kernel)
       return fail("function '" + func.getName() +
                   "' has no attn.attention to compile for the GPU");
@@ -200,8 +198,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                 "directory on PATH");
   std::string cubinPath = scratch.path("kernels.cubin");
   std::string arch = "-arch=" + options.chip;
-  if (failed(runProgram(ptxas, {arch, "-O3", ptxPath, "-o", cubinPath},
-                        error)))
+  if (failed(runProgram(ptxas, {arch, "-O3", ptxPath, "-o", cubinPath}, error)))
     return failure();
   if (extension == ".cubin") {
     if (std::error_code ec = llvm::sys::fs::copy_file(cubinPath, outputFile))
@@ -220,10 +217,10 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                        emitCHeader(headerGuardFor(outputFile), entries,
                                    /*gpu=*/true),
                        error)) ||
-      failed(writeFile(launcherSource,
-                       emitLaunchers(headerName, (*cubin)->getBuffer(),
-                                     entries, launches),
-                       error)))
+      failed(writeFile(
+          launcherSource,
+          emitLaunchers(headerName, (*cubin)->getBuffer(), entries, launches),
+          error)))
     return failure();
   std::string compiler = findCCompiler();
   if (compiler.empty())
@@ -234,8 +231,8 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   if (failed(runProgram(compiler,
                         {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
                          includeScratch, includeRuntime, launcherSource,
-                         ATTN_CUDA_RUNTIME_LIBRARY, "-o", scratchOutput,
-                         "-ldl", "-lpthread"},
+                         ATTN_CUDA_RUNTIME_LIBRARY, "-o", scratchOutput, "-ldl",
+                         "-lpthread"},
                         error)))
     return failure();
   return installOutputs(scratchOutput, outputFile, scratchHeader, headerPath,

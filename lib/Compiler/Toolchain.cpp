@@ -90,11 +90,13 @@ LogicalResult mlir::attn::installOutputs(StringRef scratchOutput,
                                          StringRef scratchHeader,
                                          StringRef headerPath,
                                          std::string &error) {
-  if (std::error_code ec = llvm::sys::fs::copy_file(scratchOutput, outputPath)) {
+  if (std::error_code ec =
+          llvm::sys::fs::copy_file(scratchOutput, outputPath)) {
     error = "cannot write '" + outputPath.str() + "': " + ec.message();
     return failure();
   }
-  if (std::error_code ec = llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
+  if (std::error_code ec =
+          llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
     llvm::sys::fs::remove(outputPath);
     error = "cannot write '" + headerPath.str() + "': " + ec.message();
     return failure();

@@ -49,6 +49,10 @@ static cl::opt<bool>
             cl::desc("Parallelise the flash path with OpenMP (the library then "
                      "links LLVM's libomp)"),
             cl::init(true), cl::cat(category));
+static cl::opt<int64_t>
+    gpuWarps("gpu-warps",
+             cl::desc("GPU targets: warps per CTA, 16 query rows each"),
+             cl::init(4), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -100,6 +104,7 @@ int main(int argc, char **argv) {
     GpuCompileOptions options;
     options.outputPath = outputFile;
     options.chip = target;
+    options.warps = gpuWarps;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

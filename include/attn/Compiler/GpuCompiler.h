@@ -25,6 +25,8 @@ struct GpuCompileOptions {
   std::string outputPath;
   /// sm_80 or newer.
   std::string chip = "sm_90";
+  /// Warps per CTA (16 query rows each).
+  int64_t warps = 4;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

@@ -15,9 +15,11 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::attn {
@@ -53,7 +55,11 @@ static Operation *capturesOuterValue(Region &region) {
 }
 
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
-                                                           StringRef chip) {
+                                                           StringRef chip,
+                                                           int64_t warps) {
+  if (warps < 1 || warps > 8)
+    return op.emitOpError("GPU lowering: warps must be between 1 and 8, got ")
+           << warps;
   std::optional<int64_t> capability = computeCapability(chip);
   if (!capability || *capability < 80)
     return op.emitOpError("GPU lowering: chip must be sm_80 or newer "
@@ -65,14 +71,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     return op.emitOpError("GPU lowering: query must be bf16 or f16 (tensor "
                           "cores), got ")
            << element;
-  for (auto [name, value] : {std::pair<StringRef, Value>{"key", op.getKey()},
-                             {"value", op.getValue()}})
-    if (cast<RankedTensorType>(value.getType()).getElementType() != element)
-      return op.emitOpError("GPU lowering: ")
-             << name << " must have the query's element type " << element
-             << ", got "
-             << cast<RankedTensorType>(value.getType()).getElementType();
+  // The op verifier has checked that K and V share the query element type.
   GpuKernelShape shape;
+  shape.warps = warps;
   shape.headDim = query.getDimSize(3);
   shape.valueDim = op.getValue().getType().getDimSize(3);
   for (auto [name, size] :
@@ -163,7 +164,7 @@ struct ConvertAttnToGpuPass
     // Nothing is rewritten unless every function can be.
     SmallVector<GpuKernelShape> shapes;
     for (auto [func, op] : work) {
-      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(op, chip);
+      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(op, chip, warps);
       if (failed(shape)) {
         anyFailed = true;
         continue;

@@ -51,7 +51,8 @@ inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
-FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip);
+FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
+                                               int64_t warps = 4);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.

@@ -1,0 +1,83 @@
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu --verify-diagnostics
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_75" 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="warps=9" 2>&1 | FileCheck %s --check-prefix=WARPS
+
+// CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
+// WARPS: GPU lowering: warps must be between 1 and 8, got 9
+
+func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
+  // expected-error @+1 {{GPU lowering: query must be bf16 or f16 (tensor cores), got 'f32'}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>
+      -> tensor<1x1x64x64xf32>
+  return %o : tensor<1x1x64x64xf32>
+}
+
+// -----
+
+func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
+  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 16 and at most 256, got 72}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x72xbf16>, tensor<1x1x64x72xbf16>, tensor<1x1x64x72xbf16>
+      -> tensor<1x1x64x72xbf16>
+  return %o : tensor<1x1x64x72xbf16>
+}
+
+// -----
+
+func.func @sigmoid(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: only the softmax normaliser is supported, got #attn.sigmoid}}
+  %o = attn.attention %q, %q, %q normalizer(#attn.sigmoid)
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @sink(%q: tensor<1x2x64x64xbf16>, %s: tensor<2xf32>) -> tensor<1x2x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a sink operand is not supported yet}}
+  %o = attn.attention %q, %q, %q sink(%s)
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<2xf32>
+      -> tensor<1x2x64x64xbf16>
+  return %o : tensor<1x2x64x64xbf16>
+}
+
+// -----
+
+func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region that reads values from outside it ('tensor.extract') is not supported}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%j] : tensor<64xf32>
+        %y = arith.addf %s, %x : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// expected-error @+1 {{GPU lowering: function 'two_ops' must consist of one attn.attention of its arguments returning its results (the GPU target compiles one kernel per function)}}
+func.func @two_ops(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  %p = attn.attention %o, %q, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %p : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @alibi_table(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
+  // expected-error @+1 {{cannot be lowered to a GPU kernel: its score modifiers or mask build tensor values ('arith.constant'), which the GPU lowering does not support}}
+  %o = attn.attention %q, %q, %q score [#attn.alibi<slopes = [0.5, 0.25]>]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  return %o : tensor<1x2x64x64xbf16>
+}

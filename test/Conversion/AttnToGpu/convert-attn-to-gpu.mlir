@@ -1,0 +1,88 @@
+// RUN: attn-opt %s --convert-attn-to-gpu | FileCheck %s --check-prefix=HOST
+// RUN: attn-opt %s --convert-attn-to-gpu | FileCheck %s
+// RUN: attn-opt %s --convert-attn-to-gpu | attn-opt | FileCheck %s --check-prefix=ROUNDTRIP
+
+// The host function takes device buffers (inputs any strides with
+// contiguous rows, the output last) and launches one CTA per (query tile,
+// head, batch).
+// HOST-LABEL: func.func @causal(
+// HOST-SAME: %[[Q:.*]]: memref<2x4x256x64xbf16, strided<[?, ?, ?, 1], offset: ?>>,
+// HOST-SAME: %[[O:.*]]: memref<2x4x256x64xbf16, strided<[?, ?, ?, 1], offset: ?>>)
+// HOST-SAME: attn.gpu_kernel = @attn_kernels::@causal_kernel
+// HOST: %[[L:.*]] = memref.dim %[[Q]], %c2
+// HOST: %[[X:.*]] = arith.divui
+// HOST: gpu.launch_func @attn_kernels::@causal_kernel blocks in (%[[X]], %{{.*}}, %{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c46080_i32
+// HOST-NEXT: return
+
+// Causal, 4 query tiles of 64 rows, 64-key tiles: tile t visits [0, t + 1),
+// its run of full (unmasked) tiles is [0, t): only the diagonal is masked.
+// CHECK: gpu.module @attn_kernels
+// CHECK: memref.global "private" constant @causal_kernel_tiles : memref<4x4xi32> = dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 0, 3]]>
+// CHECK: gpu.func @causal_kernel
+// CHECK-SAME: kernel attributes {attn.block_q = 64 : i64, attn.shared_bytes = 46080 : i64, attn.threads = 128 : i64, known_block_size = array<i32: 128, 1, 1>}
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: nvgpu.device_async_copy {{.*}} {bypassL1}
+// CHECK: nvvm.cp.async.commit.group
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
+// CHECK: scf.for
+// CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>
+// The mask is evaluated only outside the run of full tiles.
+// CHECK: scf.if
+// CHECK: gpu.shuffle xor
+// CHECK: llvm.nvvm.ex2.approx.ftz.f
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// ROUNDTRIP: gpu.func @causal_kernel
+func.func @causal(%q: tensor<2x4x256x64xbf16>, %k: tensor<2x2x256x64xbf16>,
+                  %v: tensor<2x2x256x64xbf16>) -> tensor<2x4x256x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<2x4x256x64xbf16>, tensor<2x2x256x64xbf16>, tensor<2x2x256x64xbf16>
+      -> tensor<2x4x256x64xbf16>
+  return %o : tensor<2x4x256x64xbf16>
+}
+
+// A sliding window: tiles below the band are never visited (the loop starts
+// past them), and the band's interior is a run of full tiles.
+// CHECK: memref.global "private" constant @window_kernel_tiles : memref<8x4xi32> = dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 1, 3], [0, 5, 2, 4], [1, 6, 3, 5], [2, 7, 4, 6], [3, 8, 5, 7]]>
+func.func @window(%q: tensor<1x2x512x64xf16>, %k: tensor<1x2x512x64xf16>,
+                  %v: tensor<1x2x512x64xf16>) -> tensor<1x2x512x64xf16> {
+  %o = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.window<left = 200, right = 0>]
+      : tensor<1x2x512x64xf16>, tensor<1x2x512x64xf16>, tensor<1x2x512x64xf16>
+      -> tensor<1x2x512x64xf16>
+  return %o : tensor<1x2x512x64xf16>
+}
+
+// Dynamic lengths need no recompilation: no table, every key tile of the
+// length, masks evaluated per tile; f16 products; the LSE is a second output.
+// HOST-LABEL: func.func @dynamic(
+// HOST-SAME: memref<?x?x?x128xf16, strided<[?, ?, ?, 1], offset: ?>>
+// HOST-SAME: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>)
+// CHECK-LABEL: gpu.func @dynamic_kernel
+// CHECK-NOT: memref.get_global
+// CHECK: nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32)
+// CHECK: memref.store {{.*}} : memref<?x?x?xf32
+func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
+                   %v: tensor<?x?x?x128xf16>)
+    -> (tensor<?x?x?x128xf16>, tensor<?x?x?xf32>) {
+  %o, %lse = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>
+      -> tensor<?x?x?x128xf16>, tensor<?x?x?xf32>
+  return %o, %lse : tensor<?x?x?x128xf16>, tensor<?x?x?xf32>
+}
+
+// A document mask reads the segment operands: tiles whose segments cannot
+// meet are skipped at run time, neither loaded nor multiplied.
+// CHECK-LABEL: gpu.func @documents_kernel
+// CHECK: memref.load %{{.*}} : memref<1x256xi32
+// CHECK: scf.if %{{.*}} {
+// CHECK: nvgpu.device_async_copy
+func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
+                     %v: tensor<1x2x256x64xbf16>, %qs: tensor<1x256xi32>,
+                     %ks: tensor<1x256xi32>) -> tensor<1x2x256x64xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks)
+      mask [#attn.document, #attn.causal]
+      : tensor<1x2x256x64xbf16>, tensor<1x2x256x64xbf16>,
+        tensor<1x2x256x64xbf16>, tensor<1x256xi32>, tensor<1x256xi32>
+      -> tensor<1x2x256x64xbf16>
+  return %o : tensor<1x2x256x64xbf16>
+}

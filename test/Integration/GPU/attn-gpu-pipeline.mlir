@@ -1,0 +1,62 @@
+// The GPU pipeline and attn-compile's GPU targets, checked without a GPU:
+// the PTX holds the tensor-core, ldmatrix and cp.async instructions, ptxas
+// assembles it for sm_80 and sm_90, and the host library's checks refuse
+// bad buffers before any launch.
+// REQUIRES: ptxas
+
+// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_80" | FileCheck %s --check-prefix=PIPE
+// PIPE: llvm.func @gqa
+// PIPE: gpu.launch_func @attn_kernels::@gqa_kernel
+// PIPE: gpu.binary @attn_kernels
+// PIPE-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+
+// RUN: attn-compile %s -o %t.80.ptx --target=sm_80
+// RUN: FileCheck %s --check-prefix=PTX < %t.80.ptx
+// PTX: .target sm_80
+// PTX: .entry gqa_kernel(
+// PTX: cp.async.cg.shared.global [{{.*}}], [{{.*}}], 16, {{.*}};
+// PTX: cp.async.commit_group;
+// PTX: cp.async.wait_group 2;
+// PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX: ex2.approx.ftz.f32
+// PTX: shfl.sync.bfly.b32
+// PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
+// RUN: attn-compile %s -o %t.90.ptx --target=sm_90
+// RUN: %ptxas -arch=sm_90 %t.90.ptx -o %t.90.cubin
+// RUN: attn-compile %s -o %t.cubin --target=sm_90
+
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: attn-compile %s -o %t.dir/gqa.so --target=sm_90
+// RUN: FileCheck %s --check-prefix=HEADER < %t.dir/gqa.h
+// HEADER: int attn_gqa(const attn_strided_4d *q,
+// HEADER-NEXT: const attn_strided_4d *k,
+// HEADER-NEXT: const attn_strided_4d *v,
+// HEADER-NEXT: attn_strided_4d *result0,
+// HEADER-NEXT: void *stream);
+// RUN: %c_compiler -I %t.dir %S/Inputs/call-library.c %t.dir/gqa.so -Wl,-rpath,%t.dir -o %t.dir/call
+// RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
+// CALL: wrong size: 2
+// CALL-NEXT: strided rows: 3
+// CALL-NEXT: misaligned: 1
+// CALL-NEXT: strided output: 4
+// CALL-NEXT: valid: {{-999|0|-[0-9]+}}
+
+// Bad targets and outputs get one-line errors and write nothing.
+// RUN: not attn-compile %s -o %t.bad.so --target=gfx90a 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: attn-compile: error: target 'gfx90a' is not supported: use 'cpu' or an NVIDIA chip (sm_80, sm_90, ...)
+// RUN: not attn-compile %s -o %t.bad.o --target=sm_90 2>&1 | FileCheck %s --check-prefix=EXT
+// EXT: attn-compile: error: output '{{.*}}.bad.o' must end in .so, .ptx or .cubin for a GPU target
+// RUN: not ls %t.bad.so %t.bad.o
+// RUN: env ATTN_PTXAS=/nonexistent/ptxas not attn-compile %s -o %t.noptxas.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=PTXAS
+// PTXAS: attn-compile: error: /nonexistent/ptxas failed
+// RUN: not ls %t.noptxas.so
+
+func.func @gqa(%q: tensor<1x4x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
+               %v: tensor<1x2x100x64xbf16>) -> tensor<1x4x100x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
+      -> tensor<1x4x100x64xbf16>
+  return %o : tensor<1x4x100x64xbf16>
+}
