@@ -1,8 +1,8 @@
 // attn-compile reports bad requests in one line, exits non-zero, and leaves
 // no output behind.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: not attn-compile %s -o %t/lib.so --target=sm_99 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: attn-compile: error: target 'sm_99' is not supported: this build compiles for 'cpu' only
+// RUN: not attn-compile %s -o %t/lib.so --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: attn-compile: error: target 'tpu' is not supported: use 'cpu' or an NVIDIA chip (sm_80, sm_90, ...)
 // RUN: not attn-compile %s -o %t/lib.dll 2>&1 | FileCheck %s --check-prefix=EXT
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o
 // RUN: not attn-compile %s -o %t/lib.so --function=nope 2>&1 | FileCheck %s --check-prefix=FUNC
