@@ -49,6 +49,7 @@ def main():
     parser.add_argument("--chip", default="sm_90")
     parser.add_argument("--only", default=None, help="bench or check")
     parser.add_argument("--warps", type=int, default=4)
+    parser.add_argument("--row-tiles", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--names", default=None, help="comma-separated case names")
     args = parser.parse_args()
@@ -68,7 +69,8 @@ def main():
             f.write(mlir_for(case))
         lib = os.path.join(out, case["name"] + ".so")
         run = subprocess.run([compile_tool, src, "-o", lib, f"--target={args.chip}",
-                              f"--gpu-warps={args.warps}"],
+                              f"--gpu-warps={args.warps}",
+                              f"--gpu-row-tiles={args.row_tiles}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

@@ -144,6 +144,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   ConvertAttnToGpuPassOptions convertOptions;
   convertOptions.chip = options.chip;
   convertOptions.warps = options.warps;
+  convertOptions.rowTiles = options.rowTiles;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");

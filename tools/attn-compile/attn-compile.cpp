@@ -53,6 +53,10 @@ static cl::opt<int64_t>
     gpuWarps("gpu-warps",
              cl::desc("GPU targets: warps per CTA, 16 query rows each"),
              cl::init(4), cl::cat(category));
+static cl::opt<int64_t> gpuRowTiles(
+    "gpu-row-tiles",
+    cl::desc("GPU targets: 16-row query tiles per warp (0: automatic)"),
+    cl::init(0), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -105,6 +109,7 @@ int main(int argc, char **argv) {
     options.outputPath = outputFile;
     options.chip = target;
     options.warps = gpuWarps;
+    options.rowTiles = gpuRowTiles;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

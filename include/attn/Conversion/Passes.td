@@ -32,8 +32,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
   let description = [{
     For every function whose body is one `attn.attention` of its arguments
     returning its results, builds a kernel in the `gpu.module`
-    `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (64
-    query rows); K/V tiles of 64 keys double-buffered in shared memory by
+    `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
+    query rows, 32 per warp; 64 above head dim 128); K/V tiles of 64 keys double-buffered in shared memory by
     `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
     (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
     online softmax on the accumulator fragments, in log2 units. Static
@@ -55,7 +55,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     Option<"chip", "chip", "std::string", "\"sm_80\"",
            "The target: sm_80 or newer (sm_90, sm_90a)">,
     Option<"warps", "warps", "int64_t", "4",
-           "Warps per CTA, 16 query rows each (1 to 8)">,
+           "Warps per CTA (1 to 8)">,
+    Option<"rowTiles", "row-tiles", "int64_t", "0",
+           "16-row query tiles per warp (0: 2 up to head dim 128, else 1)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -56,10 +56,15 @@ static Operation *capturesOuterValue(Region &region) {
 
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
                                                            StringRef chip,
-                                                           int64_t warps) {
+                                                           int64_t warps,
+                                                           int64_t rowTiles) {
   if (warps < 1 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 1 and 8, got ")
            << warps;
+  if (rowTiles < 0 || rowTiles > 4)
+    return op.emitOpError("GPU lowering: row-tiles must be between 0 "
+                          "(automatic) and 4, got ")
+           << rowTiles;
   std::optional<int64_t> capability = computeCapability(chip);
   if (!capability || *capability < 80)
     return op.emitOpError("GPU lowering: chip must be sm_80 or newer "
@@ -102,9 +107,14 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
 
   // Above a head dim of 128 the query fragments would not fit beside the
   // accumulators: reload them from shared memory per key tile.
-  shape.queryInRegisters = shape.headDim <= 128;
-  if (std::max(shape.headDim, shape.valueDim) > 128)
+  // Two 16-row tiles per warp (FlashAttention-2's 128 x 64 tiles with 4
+  // warps) halve the shared-memory reads per product; above a head dim of
+  // 128 the accumulators of two would not fit in registers.
+  bool wide = std::max(shape.headDim, shape.valueDim) > 128;
+  shape.rowTiles = rowTiles > 0 ? rowTiles : (wide ? 1 : 2);
+  if (wide)
     shape.blockKv = 32;
+  shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
   return shape;
 }
 
@@ -164,7 +174,8 @@ struct ConvertAttnToGpuPass
     // Nothing is rewritten unless every function can be.
     SmallVector<GpuKernelShape> shapes;
     for (auto [func, op] : work) {
-      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(op, chip, warps);
+      FailureOr<GpuKernelShape> shape =
+          chooseGpuKernelShape(op, chip, warps, rowTiles);
       if (failed(shape)) {
         anyFailed = true;
         continue;

@@ -35,6 +35,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -103,6 +104,12 @@ private:
 
   /// Whether the data-dependent predicates may allow a pair of key tile u.
   Value tileMayHaveKeys(Value keyTile);
+  /// The min and max of segments[batch, first + t] over t < count (and
+  /// first + t < length), reduced by the whole CTA through `scratchSlot`
+  /// of the shared scratch area; every thread gets them.
+  std::pair<Value, Value> cooperativeRange(Value segments, Value firstIndex,
+                                           int64_t count, Value length,
+                                           int64_t scratchSlot);
   /// The scores of one key tile in log2 units, masked if `masked`.
   SmallVector<Value> finishScores(ArrayRef<Value> raw, Value keyTile,
                                   bool masked);
@@ -120,6 +127,8 @@ private:
   Value smem, tid, lane, warp, batch, head, kvHead, queryLength, keyLength,
       numQueryHeads, rowBase, warpRow;
   bool dataDependent = false;
+  /// The segment-id range of the query tile (document masks).
+  std::pair<Value, Value> queryRange;
 };
 
 } // namespace
@@ -215,12 +224,101 @@ Value FlashKernelBuilder::tileMayHaveKeys(Value keyTile) {
     auto mask = cast<MaskAttrInterface>(predicate);
     if (!mask.isDataDependent())
       continue;
+    if (isa<DocumentAttr>(predicate)) {
+      // The generic hook scans the tile's segment ids one by one in every
+      // thread; here the CTA reduces them together (one id per thread).
+      auto [keyLow, keyHigh] = cooperativeRange(buffers.kvSegments, firstKey,
+                                                shape.blockKv, keyLength, 1);
+      Value disjoint = arith::OrIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, keyHigh,
+                                queryRange.first),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                queryRange.second, keyLow));
+      mayHave = arith::AndIOp::create(
+          b, loc, mayHave,
+          arith::XOrIOp::create(b, loc, disjoint,
+                                arith::ConstantIntOp::create(b, loc, 1, 1)));
+      continue;
+    }
     mayHave =
         arith::AndIOp::create(b, loc, mayHave,
                               mask.buildTileMayHaveKeys(b, loc, point, rowBase,
                                                         rows, firstKey, keys));
   }
   return mayHave;
+}
+
+std::pair<Value, Value>
+FlashKernelBuilder::cooperativeRange(Value segments, Value firstIndex,
+                                     int64_t count, Value length,
+                                     int64_t scratchSlot) {
+  Type i32 = b.getI32Type();
+  Value lowest = arith::ConstantIntOp::create(
+      b, loc, std::numeric_limits<int32_t>::max(), 32);
+  Value highest = arith::ConstantIntOp::create(
+      b, loc, std::numeric_limits<int32_t>::min(), 32);
+  Value low = lowest, high = highest;
+  for (int64_t firstThread = 0; firstThread < count;
+       firstThread += shape.threads()) {
+    Value offset = add(tid, c(firstThread));
+    Value index = add(firstIndex, offset);
+    Value valid =
+        arith::AndIOp::create(b, loc, lt(offset, c(count)), lt(index, length));
+    Value safe = arith::SelectOp::create(b, loc, valid, index, c(0));
+    Value id =
+        memref::LoadOp::create(b, loc, segments, ValueRange{batch, safe});
+    low = arith::MinSIOp::create(
+        b, loc, low, arith::SelectOp::create(b, loc, valid, id, lowest));
+    high = arith::MaxSIOp::create(
+        b, loc, high, arith::SelectOp::create(b, loc, valid, id, highest));
+  }
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  for (int64_t offset = 1; offset < 32; offset *= 2) {
+    Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
+    low = arith::MinSIOp::create(
+        b, loc, low,
+        gpu::ShuffleOp::create(b, loc, low, mask, width, gpu::ShuffleMode::XOR)
+            .getShuffleResult());
+    high = arith::MaxSIOp::create(
+        b, loc, high,
+        gpu::ShuffleOp::create(b, loc, high, mask, width, gpu::ShuffleMode::XOR)
+            .getShuffleResult());
+  }
+  // Each warp's lane 0 leaves its pair in the scratch slot; after a
+  // barrier every thread reduces the warps' pairs.
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  int64_t warps = shape.warps;
+  auto scratchType =
+      MemRefType::get({2, warps}, i32, MemRefLayoutAttrInterface(), space);
+  Value scratch = memref::ViewOp::create(b, loc, scratchType, smem,
+                                         c(shape.sharedBytes() -
+                                           GpuKernelShape::kScratchBytes +
+                                           scratchSlot * 2 * warps * 4),
+                                         ValueRange{});
+  auto isLeader = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0)),
+      false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(isLeader.thenBlock());
+    memref::StoreOp::create(b, loc, low, scratch, ValueRange{c(0), warp});
+    memref::StoreOp::create(b, loc, high, scratch, ValueRange{c(1), warp});
+  }
+  barrier();
+  low = lowest;
+  high = highest;
+  for (int64_t w = 0; w < warps; ++w) {
+    low = arith::MinSIOp::create(
+        b, loc, low,
+        memref::LoadOp::create(b, loc, scratch, ValueRange{c(0), c(w)}));
+    high = arith::MaxSIOp::create(
+        b, loc, high,
+        memref::LoadOp::create(b, loc, scratch, ValueRange{c(1), c(w)}));
+  }
+  return {low, high};
 }
 
 SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
@@ -234,9 +332,11 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
   Value firstKey = mul(keyTile, c(shape.blockKv));
   SmallVector<Value> scores;
+  int64_t scoreTiles = shape.blockKv / 8;
   for (auto [index, score] : llvm::enumerate(raw)) {
-    int64_t tile = index / 4, slot = index % 4;
-    Value row = add(warpRow, add(group, c(8 * (slot / 2))));
+    int64_t rowTile = index / (4 * scoreTiles);
+    int64_t tile = (index / 4) % scoreTiles, slot = index % 4;
+    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * (slot / 2))));
     Value column = add(firstKey, add(mul(quad, c(2)), c(8 * tile + slot % 2)));
     Value x = score;
     if (modified) {
@@ -266,7 +366,17 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   buffers = kernelBuffers;
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
+  int64_t rowTiles = shape.rowTiles;
   int64_t scoreTiles = blockKv / 8, valueTiles = valueDim / 8;
+  // Loop state: per row slot (rows g and g + 8 of each 16-row tile) the
+  // running max in log2 units and this lane's partial sum, then the
+  // accumulators of each row tile.
+  int64_t slots = 2 * rowTiles;
+  int64_t accBase = 2 * slots;
+  int64_t accPerTile = 4 * valueTiles;
+  int64_t stateSize = accBase + rowTiles * accPerTile;
+  int64_t wordsPerTile = 4 * (blockKv / 16);
+
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   smem = gpu::DynamicSharedMemoryOp::create(
@@ -276,7 +386,13 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
   warp = div(tid, c(32));
-  Value queryTileIndex = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  // The last query tile first: under a causal mask it has the most key
+  // tiles, and starting the longest CTAs first shortens the tail.
+  Value queryTileIndex = arith::SubIOp::create(
+      b, loc,
+      arith::SubIOp::create(
+          b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x), c(1)),
+      gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
   head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
   queryLength = dim(buffers.query, 2);
@@ -284,7 +400,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   numQueryHeads = dim(buffers.query, 1);
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(blockQ));
-  warpRow = add(rowBase, mul(warp, c(16)));
+  warpRow = add(rowBase, mul(warp, c(16 * rowTiles)));
   for (Attribute predicate : op.getMask())
     dataDependent |= cast<MaskAttrInterface>(predicate).isDataDependent();
 
@@ -346,87 +462,98 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     }
     commitGroup();
   };
+  // Whether key tile u exists and, for data-dependent masks, may have keys.
+  auto visitable = [&](Value keyTile) -> Value {
+    Value inRange = lt(keyTile, end);
+    if (!dataDependent)
+      return inRange;
+    auto check = scf::IfOp::create(b, loc, b.getI1Type(), inRange, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(check.thenBlock());
+    scf::YieldOp::create(b, loc, tileMayHaveKeys(keyTile));
+    b.setInsertionPointToStart(check.elseBlock());
+    scf::YieldOp::create(
+        b, loc,
+        ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1).getResult()});
+    return check.getResult(0);
+  };
+
+  if (llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
+    queryRange =
+        cooperativeRange(buffers.qSegments, rowBase, blockQ, queryLength, 0);
 
   // Prologue: Q, then K and V of the first tile.
   copyTile(buffers.query, head, rowBase, queryLength, queryTile, blockQ,
            headDim);
   commitGroup();
-  Value firstVisited = lt(first, end);
-  if (dataDependent) {
-    auto check = scf::IfOp::create(b, loc, b.getI1Type(), firstVisited, true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(check.thenBlock());
-      scf::YieldOp::create(b, loc, tileMayHaveKeys(first));
-      b.setInsertionPointToStart(check.elseBlock());
-      scf::YieldOp::create(
-          b, loc,
-          ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1).getResult()});
-    }
-    firstVisited = check.getResult(0);
-  }
+  Value firstVisited = visitable(first);
   prefetch(firstVisited, first, c(0), true);
   prefetch(firstVisited, first, c(0), false);
 
-  // The warp's query fragments: rows warpRow + [0, 16), 16 columns a step.
+  // ldmatrix lane addresses: the A operand (and V as a transposed B) and K
+  // as the B operand of S.
   Value matrixRow = add(rem(lane, c(8)), mul(rem(div(lane, c(8)), c(2)), c(8)));
   Value matrixColumn = mul(div(lane, c(16)), c(8));
-  Value queryRow = add(mul(warp, c(16)), matrixRow);
-  auto queryFragment = [&](int64_t step) {
-    std::array<Value, 4> r = w.loadMatrices(
-        queryTile, queryRow, add(c(16 * step), matrixColumn), false);
+  Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
+  Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
+  auto queryFragment = [&](int64_t rowTile, int64_t step) {
+    Value row =
+        add(mul(warp, c(16 * rowTiles)), add(c(16 * rowTile), matrixRow));
+    std::array<Value, 4> r =
+        w.loadMatrices(queryTile, row, add(c(16 * step), matrixColumn), false);
     return OperandA{r[0], r[1], r[2], r[3]};
   };
   waitGroups(2);
   barrier();
+  // queryFragments[rowTile * steps + step]
   SmallVector<OperandA> queryFragments;
   if (shape.queryInRegisters)
-    for (int64_t step = 0; step < headDim / 16; ++step)
-      queryFragments.push_back(queryFragment(step));
+    for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
+      for (int64_t step = 0; step < headDim / 16; ++step)
+        queryFragments.push_back(queryFragment(rowTile, step));
 
-  // Loop state: the running max (log2 units) and this lane's partial sum
-  // of rows g and g + 8, the accumulators, and whether tile u is visited.
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
-  SmallVector<Value> init = {negInf, negInf, zero, zero};
-  init.append(4 * valueTiles, zero);
+  SmallVector<Value> init(slots, negInf);
+  init.append(slots, zero);
+  init.append(rowTiles * accPerTile, zero);
   if (dataDependent)
     init.push_back(firstVisited);
-  // ldmatrix addresses of K (as the B operand of S) and V (B of P V).
-  Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
-  Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
 
   auto loop = scf::ForOp::create(
       b, loc, first, end, c(1), init,
       [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
-        Value stage =
-            rem(arith::SubIOp::create(b, loc, keyTile, first), c(shape.stages));
-        Value nextStage =
-            rem(add(arith::SubIOp::create(b, loc, keyTile, first), c(1)),
-                c(shape.stages));
+        Value offset = arith::SubIOp::create(b, loc, keyTile, first);
+        Value stage = rem(offset, c(shape.stages));
+        Value nextStage = rem(add(offset, c(1)), c(shape.stages));
         Value nextTile = add(keyTile, c(1));
         Value visited = dataDependent ? state.back() : Value();
-        SmallVector<Value> carried(state.begin(),
-                                   state.begin() + 4 + 4 * valueTiles);
+        SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
 
         // S, the softmax update and the rescale of the accumulators;
-        // yields m0, m1, l0, l1, acc..., then P packed as A operands.
-        int64_t probabilityWords = 4 * (blockKv / 16);
+        // yields the new state, then P packed as A operands per row tile.
         auto scoresAndSoftmax = [&]() -> SmallVector<Value> {
           Value keys = keyStage(stage);
-          SmallVector<Accumulator> scores(scoreTiles,
+          // scores[rowTile * scoreTiles + tile]
+          SmallVector<Accumulator> scores(rowTiles * scoreTiles,
                                           Accumulator{zero, zero, zero, zero});
           for (int64_t step = 0; step < headDim / 16; ++step) {
-            OperandA a = shape.queryInRegisters ? queryFragments[step]
-                                                : queryFragment(step);
+            SmallVector<OperandA> a;
+            for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
+              a.push_back(shape.queryInRegisters
+                              ? queryFragments[rowTile * (headDim / 16) + step]
+                              : queryFragment(rowTile, step));
             for (int64_t pair = 0; pair < scoreTiles / 2; ++pair) {
               std::array<Value, 4> r =
                   w.loadMatrices(keys, add(c(16 * pair), keyMatrixRow),
                                  add(c(16 * step), keyMatrixColumn), false);
-              scores[2 * pair] =
-                  w.multiply(a, OperandB{r[0], r[1]}, scores[2 * pair]);
-              scores[2 * pair + 1] =
-                  w.multiply(a, OperandB{r[2], r[3]}, scores[2 * pair + 1]);
+              for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
+                for (int64_t half = 0; half < 2; ++half) {
+                  Accumulator &tile =
+                      scores[rowTile * scoreTiles + 2 * pair + half];
+                  tile = w.multiply(
+                      a[rowTile], OperandB{r[2 * half], r[2 * half + 1]}, tile);
+                }
             }
           }
           SmallVector<Value> raw;
@@ -434,8 +561,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             raw.append(tile.begin(), tile.end());
 
           SmallVector<Value> x;
-          bool maybeMasked = anyMask || !keyTilesAllComplete;
-          if (!maybeMasked) {
+          if (!anyMask && keyTilesAllComplete) {
             x = finishScores(raw, keyTile, false);
           } else {
             Value inFullRun = arith::AndIOp::create(
@@ -457,16 +583,20 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             x = SmallVector<Value>(branch.getResults());
           }
 
-          SmallVector<Value> result(4 + 4 * valueTiles);
+          SmallVector<Value> result(stateSize);
           SmallVector<Value> probabilities(x.size());
-          for (int64_t half = 0; half < 2; ++half) {
+          for (int64_t slot = 0; slot < slots; ++slot) {
+            int64_t rowTile = slot / 2, half = slot % 2;
+            auto scoreIndex = [&](int64_t tile, int64_t k) {
+              return rowTile * 4 * scoreTiles + 4 * tile + 2 * half + k;
+            };
             Value rowMax = negInf;
             for (int64_t tile = 0; tile < scoreTiles; ++tile)
               for (int64_t k = 0; k < 2; ++k)
                 rowMax = arith::MaximumFOp::create(b, loc, rowMax,
-                                                   x[4 * tile + 2 * half + k]);
+                                                   x[scoreIndex(tile, k)]);
             rowMax = w.rowMax(rowMax);
-            Value oldMax = carried[half];
+            Value oldMax = carried[slot];
             Value newMax = arith::MaximumFOp::create(b, loc, oldMax, rowMax);
             // Shift by 0 while the row has no key: no -inf - -inf.
             Value empty = arith::CmpFOp::create(
@@ -474,54 +604,61 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             Value shift = arith::SelectOp::create(b, loc, empty, zero, newMax);
             Value correction =
                 w.exp2(arith::SubFOp::create(b, loc, oldMax, shift));
-            Value sum =
-                arith::MulFOp::create(b, loc, carried[2 + half], correction);
+            Value sum = arith::MulFOp::create(b, loc, carried[slots + slot],
+                                              correction);
             for (int64_t tile = 0; tile < scoreTiles; ++tile)
               for (int64_t k = 0; k < 2; ++k) {
-                int64_t index = 4 * tile + 2 * half + k;
+                int64_t index = scoreIndex(tile, k);
                 Value p =
                     w.exp2(arith::SubFOp::create(b, loc, x[index], shift));
                 probabilities[index] = p;
                 sum = arith::AddFOp::create(b, loc, sum, p);
               }
-            result[half] = newMax;
-            result[2 + half] = sum;
+            result[slot] = newMax;
+            result[slots + slot] = sum;
             for (int64_t tile = 0; tile < valueTiles; ++tile)
               for (int64_t k = 0; k < 2; ++k) {
-                int64_t index = 4 + 4 * tile + 2 * half + k;
+                int64_t index =
+                    accBase + rowTile * accPerTile + 4 * tile + 2 * half + k;
                 result[index] =
                     arith::MulFOp::create(b, loc, carried[index], correction);
               }
           }
           // Two accumulator tiles of P are one A operand of P V.
-          for (int64_t step = 0; step < blockKv / 16; ++step) {
-            const Value *lo = &probabilities[8 * step];
-            const Value *hi = &probabilities[8 * step + 4];
-            result.push_back(w.pack(lo[0], lo[1]));
-            result.push_back(w.pack(lo[2], lo[3]));
-            result.push_back(w.pack(hi[0], hi[1]));
-            result.push_back(w.pack(hi[2], hi[3]));
-          }
+          for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
+            for (int64_t step = 0; step < blockKv / 16; ++step) {
+              const Value *lo =
+                  &probabilities[rowTile * 4 * scoreTiles + 8 * step];
+              const Value *hi = lo + 4;
+              result.push_back(w.pack(lo[0], lo[1]));
+              result.push_back(w.pack(lo[2], lo[3]));
+              result.push_back(w.pack(hi[0], hi[1]));
+              result.push_back(w.pack(hi[2], hi[3]));
+            }
           return result;
         };
 
         auto valueProduct = [&](ArrayRef<Value> updated) {
-          SmallVector<Value> acc(updated.begin() + 4,
-                                 updated.begin() + 4 + 4 * valueTiles);
+          SmallVector<Value> acc(updated.begin() + accBase,
+                                 updated.begin() + stateSize);
           Value values = valueStage(stage);
           for (int64_t step = 0; step < blockKv / 16; ++step) {
-            const Value *p = &updated[4 + 4 * valueTiles + 4 * step];
-            OperandA a{p[0], p[1], p[2], p[3]};
             for (int64_t pair = 0; pair < valueTiles / 2; ++pair) {
               std::array<Value, 4> r =
                   w.loadMatrices(values, add(c(16 * step), matrixRow),
                                  add(c(16 * pair), matrixColumn), true);
-              for (int64_t half = 0; half < 2; ++half) {
-                Value *tile = &acc[4 * (2 * pair + half)];
-                Accumulator d =
-                    w.multiply(a, OperandB{r[2 * half], r[2 * half + 1]},
-                               Accumulator{tile[0], tile[1], tile[2], tile[3]});
-                std::copy(d.begin(), d.end(), tile);
+              for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile) {
+                const Value *p =
+                    &updated[stateSize + rowTile * wordsPerTile + 4 * step];
+                OperandA a{p[0], p[1], p[2], p[3]};
+                for (int64_t half = 0; half < 2; ++half) {
+                  Value *tile =
+                      &acc[rowTile * accPerTile + 4 * (2 * pair + half)];
+                  Accumulator d = w.multiply(
+                      a, OperandB{r[2 * half], r[2 * half + 1]},
+                      Accumulator{tile[0], tile[1], tile[2], tile[3]});
+                  std::copy(d.begin(), d.end(), tile);
+                }
               }
             }
           }
@@ -530,10 +667,12 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
 
         // Runs `body` if this tile is visited, else yields `otherwise`.
         auto ifVisited = [&](function_ref<SmallVector<Value>()> body,
-                             ArrayRef<Value> otherwise,
-                             TypeRange types) -> SmallVector<Value> {
+                             ArrayRef<Value> otherwise) -> SmallVector<Value> {
           if (!dataDependent)
             return body();
+          SmallVector<Type> types;
+          for (Value v : otherwise)
+            types.push_back(v.getType());
           auto branch = scf::IfOp::create(b, loc, types, visited, true);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(branch.thenBlock());
@@ -546,54 +685,37 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
         waitGroups(1);
         barrier();
         SmallVector<Value> idle(carried);
-        for (int64_t i = 0; i < probabilityWords; ++i)
+        for (int64_t i = 0; i < rowTiles * wordsPerTile; ++i)
           idle.push_back(arith::ConstantIntOp::create(b, loc, 0, 32));
-        SmallVector<Type> updatedTypes;
-        for (Value v : idle)
-          updatedTypes.push_back(v.getType());
-        SmallVector<Value> updated =
-            ifVisited(scoresAndSoftmax, idle, updatedTypes);
+        SmallVector<Value> updated = ifVisited(scoresAndSoftmax, idle);
 
-        Value nextVisited = lt(nextTile, end);
-        if (dataDependent) {
-          auto check =
-              scf::IfOp::create(b, loc, b.getI1Type(), nextVisited, true);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(check.thenBlock());
-          scf::YieldOp::create(b, loc, tileMayHaveKeys(nextTile));
-          b.setInsertionPointToStart(check.elseBlock());
-          scf::YieldOp::create(
-              b, loc,
-              ValueRange{
-                  arith::ConstantIntOp::create(b, loc, 0, 1).getResult()});
-          nextVisited = check.getResult(0);
-        }
+        Value nextVisited = visitable(nextTile);
         prefetch(nextVisited, nextTile, nextStage, true);
 
         waitGroups(1);
         barrier();
-        SmallVector<Value> accTypesHolder(updated.begin() + 4,
-                                          updated.begin() + 4 + 4 * valueTiles);
-        SmallVector<Type> accTypes(accTypesHolder.size(), b.getF32Type());
-        SmallVector<Value> acc = ifVisited(
-            [&]() { return valueProduct(updated); }, accTypesHolder, accTypes);
+        SmallVector<Value> unchanged(updated.begin() + accBase,
+                                     updated.begin() + stateSize);
+        SmallVector<Value> acc =
+            ifVisited([&]() { return valueProduct(updated); }, unchanged);
         prefetch(nextVisited, nextTile, nextStage, false);
 
-        SmallVector<Value> yielded(updated.begin(), updated.begin() + 4);
+        SmallVector<Value> yielded(updated.begin(), updated.begin() + accBase);
         yielded.append(acc);
         if (dataDependent)
           yielded.push_back(nextVisited);
         scf::YieldOp::create(b, loc, yielded);
       });
 
-  // Epilogue: normalise and store rows g and g + 8 of the warp.
+  // Epilogue: normalise and store the warp's rows.
   ValueRange state = loop.getResults();
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
   Type outputElement =
       cast<MemRefType>(buffers.output.getType()).getElementType();
-  for (int64_t half = 0; half < 2; ++half) {
-    Value row = add(warpRow, add(group, c(8 * half)));
-    Value sum = w.rowSum(state[2 + half]);
+  for (int64_t slot = 0; slot < slots; ++slot) {
+    int64_t rowTile = slot / 2, half = slot % 2;
+    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
+    Value sum = w.rowSum(state[slots + slot]);
     Value positive =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
     Value inverse = arith::SelectOp::create(
@@ -605,7 +727,9 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
       SmallVector<Value> pair;
       for (int64_t k = 0; k < 2; ++k) {
         Value x = arith::MulFOp::create(
-            b, loc, state[4 + 4 * tile + 2 * half + k], inverse);
+            b, loc,
+            state[accBase + rowTile * accPerTile + 4 * tile + 2 * half + k],
+            inverse);
         if (outputElement.getIntOrFloatBitWidth() < 32)
           x = arith::TruncFOp::create(b, loc, outputElement, x);
         else if (outputElement.getIntOrFloatBitWidth() > 32)
@@ -619,18 +743,18 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                               ValueRange{batch, head, row, column});
     }
     if (buffers.lse) {
-      auto first = scf::IfOp::create(
+      auto firstLane = scf::IfOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, quad, c(0)),
           false);
-      b.setInsertionPointToStart(first.thenBlock());
+      b.setInsertionPointToStart(firstLane.thenBlock());
       Value log2Sum =
           LLVM::CallIntrinsicOp::create(
               b, loc, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
               ValueRange{sum})
               .getResult(0);
       Value lse = arith::MulFOp::create(
-          b, loc, arith::AddFOp::create(b, loc, state[half], log2Sum),
+          b, loc, arith::AddFOp::create(b, loc, state[slot], log2Sum),
           w.f32(kLn2));
       lse = arith::SelectOp::create(b, loc, positive, lse, negInf);
       memref::StoreOp::create(b, loc, lse, buffers.lse,
@@ -735,6 +859,21 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   FlashKernelBuilder(builder, loc, op, shape, elementType)
       .build(buffers, rangeTableHolder);
   gpu::ReturnOp::create(builder, loc);
+
+  // tanh (softcap) by the hardware's tanh.approx.f32 (sm_75+; relative
+  // error about 2^-11, the rounding of the f16/bf16 operands it feeds)
+  // instead of libdevice's exact expansion.
+  kernel.walk([&](math::TanhOp tanh) {
+    if (!tanh.getType().isF32())
+      return;
+    OpBuilder at(tanh);
+    auto approx =
+        NVVM::InlinePtxOp::create(at, tanh.getLoc(), TypeRange{tanh.getType()},
+                                  ValueRange{tanh.getOperand()}, ValueRange{},
+                                  "tanh.approx.f32 $0, $1;", Value());
+    tanh.replaceAllUsesWith(approx->getResult(0));
+    tanh.erase();
+  });
 
   // Hooks that build tensor code (a constant table, say) cannot run in a
   // kernel: report which and give up on this op.

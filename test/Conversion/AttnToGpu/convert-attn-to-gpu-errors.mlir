@@ -2,6 +2,9 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_75" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="warps=9" 2>&1 | FileCheck %s --check-prefix=WARPS
 
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="row-tiles=5" 2>&1 | FileCheck %s --check-prefix=ROWS
+// ROWS: GPU lowering: row-tiles must be between 0 (automatic) and 4, got 5
+
 // CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 1 and 8, got 9
 

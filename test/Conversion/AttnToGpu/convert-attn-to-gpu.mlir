@@ -11,15 +11,16 @@
 // HOST-SAME: attn.gpu_kernel = @attn_kernels::@causal_kernel
 // HOST: %[[L:.*]] = memref.dim %[[Q]], %c2
 // HOST: %[[X:.*]] = arith.divui
-// HOST: gpu.launch_func @attn_kernels::@causal_kernel blocks in (%[[X]], %{{.*}}, %{{.*}}) threads in (%c128, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c46080_i32
+// HOST: gpu.launch_func @attn_kernels::@causal_kernel blocks in (%[[X]], %{{.*}}, %{{.*}}) threads in (%c128{{.*}}, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c55424_i32
 // HOST-NEXT: return
 
-// Causal, 4 query tiles of 64 rows, 64-key tiles: tile t visits [0, t + 1),
-// its run of full (unmasked) tiles is [0, t): only the diagonal is masked.
+// Causal, 2 query tiles of 128 rows (4 warps of 2 x 16 rows), 64-key tiles:
+// tile t visits [0, 2 t + 2), its run of full (unmasked) tiles is [0, 2 t):
+// only the two key tiles on the diagonal are masked.
 // CHECK: gpu.module @attn_kernels
-// CHECK: memref.global "private" constant @causal_kernel_tiles : memref<4x4xi32> = dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 0, 3]]>
+// CHECK: memref.global "private" constant @causal_kernel_tiles : memref<2x4xi32> = dense<{{\[}}[0, 2, 2, 2], [0, 4, 0, 2]]>
 // CHECK: gpu.func @causal_kernel
-// CHECK-SAME: kernel attributes {attn.block_q = 64 : i64, attn.shared_bytes = 46080 : i64, attn.threads = 128 : i64, known_block_size = array<i32: 128, 1, 1>}
+// CHECK-SAME: kernel attributes {attn.block_q = 128 : i64, attn.shared_bytes = 55424 : i64, attn.threads = 128 : i64, known_block_size = array<i32: 128, 1, 1>}
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: nvgpu.device_async_copy {{.*}} {bypassL1}
 // CHECK: nvvm.cp.async.commit.group
@@ -42,7 +43,7 @@ func.func @causal(%q: tensor<2x4x256x64xbf16>, %k: tensor<2x2x256x64xbf16>,
 
 // A sliding window: tiles below the band are never visited (the loop starts
 // past them), and the band's interior is a run of full tiles.
-// CHECK: memref.global "private" constant @window_kernel_tiles : memref<8x4xi32> = dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 1, 3], [0, 5, 2, 4], [1, 6, 3, 5], [2, 7, 4, 6], [3, 8, 5, 7]]>
+// CHECK: memref.global "private" constant @window_kernel_tiles : memref<4x4xi32> = dense<{{\[}}[0, 2, 2, 2], [0, 4, 1, 2], [0, 6, 3, 4], [2, 8, 5, 6]]>
 func.func @window(%q: tensor<1x2x512x64xf16>, %k: tensor<1x2x512x64xf16>,
                   %v: tensor<1x2x512x64xf16>) -> tensor<1x2x512x64xf16> {
   %o = attn.attention %q, %k, %v
@@ -70,10 +71,14 @@ func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
   return %o, %lse : tensor<?x?x?x128xf16>, tensor<?x?x?xf32>
 }
 
-// A document mask reads the segment operands: tiles whose segments cannot
-// meet are skipped at run time, neither loaded nor multiplied.
+// A document mask reads the segment operands: the CTA reduces the segment
+// ids of its query rows and of each key tile (a shuffle tree per warp, then
+// shared memory); tiles whose ranges cannot meet are skipped at run time,
+// neither loaded nor multiplied.
 // CHECK-LABEL: gpu.func @documents_kernel
 // CHECK: memref.load %{{.*}} : memref<1x256xi32
+// CHECK: gpu.shuffle xor {{.*}} : i32
+// CHECK: gpu.barrier
 // CHECK: scf.if %{{.*}} {
 // CHECK: nvgpu.device_async_copy
 func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,

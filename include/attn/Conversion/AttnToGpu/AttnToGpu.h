@@ -18,10 +18,14 @@ namespace mlir::attn {
 
 class AttentionOp;
 
-/// The shape of one attention kernel: `warps` warps of 16 query rows each,
-/// key tiles of `blockKv` rows, `stages` shared-memory buffers per K and V.
+/// The shape of one attention kernel: `warps` warps of `rowTiles` x 16
+/// query rows each, key tiles of `blockKv` rows, `stages` shared-memory
+/// buffers per K and V.
 struct GpuKernelShape {
   int64_t warps = 4;
+  /// 16-row tiles per warp: each K/V fragment loaded from shared memory
+  /// feeds this many products.
+  int64_t rowTiles = 1;
   int64_t blockKv = 64;
   int64_t stages = 2;
   int64_t headDim = 0, valueDim = 0;
@@ -29,14 +33,18 @@ struct GpuKernelShape {
   /// (else reload them from shared memory per key tile).
   bool queryInRegisters = true;
 
-  int64_t blockQ() const { return 16 * warps; }
+  int64_t blockQ() const { return 16 * warps * rowTiles; }
   int64_t threads() const { return 32 * warps; }
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
   /// ldmatrix reads fall into different banks.
   int64_t rowPitch(int64_t dim) const { return dim + 8; }
+  /// After the tiles: room for CTA-wide reductions (two slots of a min
+  /// and a max per warp).
+  static constexpr int64_t kScratchBytes = 2 * 2 * 8 * 4;
   int64_t sharedBytes() const {
     return 2 * (blockQ() * rowPitch(headDim) +
-                stages * blockKv * (rowPitch(headDim) + rowPitch(valueDim)));
+                stages * blockKv * (rowPitch(headDim) + rowPitch(valueDim))) +
+           kScratchBytes;
   }
 };
 
@@ -51,8 +59,10 @@ inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
+/// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims.
 FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
-                                               int64_t warps = 4);
+                                               int64_t warps = 4,
+                                               int64_t rowTiles = 0);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
