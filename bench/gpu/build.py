@@ -48,7 +48,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--chip", default="sm_90")
     parser.add_argument("--only", default=None, help="bench or check")
-    parser.add_argument("--warps", type=int, default=4)
+    parser.add_argument("--warps", type=int, default=0)
     parser.add_argument("--row-tiles", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--names", default=None, help="comma-separated case names")

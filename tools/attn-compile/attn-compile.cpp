@@ -52,7 +52,7 @@ static cl::opt<bool>
 static cl::opt<int64_t>
     gpuWarps("gpu-warps",
              cl::desc("GPU targets: warps per CTA, 16 query rows each"),
-             cl::init(4), cl::cat(category));
+             cl::init(0), cl::cat(category));
 static cl::opt<int64_t> gpuRowTiles(
     "gpu-row-tiles",
     cl::desc("GPU targets: 16-row query tiles per warp (0: automatic)"),

@@ -26,7 +26,7 @@ struct GpuCompileOptions {
   /// sm_80 or newer.
   std::string chip = "sm_90";
   /// Warps per CTA (16 query rows each).
-  int64_t warps = 4;
+  int64_t warps = 0;
   /// 16-row query tiles per warp (0: chosen from the head dims).
   int64_t rowTiles = 0;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure

@@ -54,8 +54,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
   let options = [
     Option<"chip", "chip", "std::string", "\"sm_80\"",
            "The target: sm_80 or newer (sm_90, sm_90a)">,
-    Option<"warps", "warps", "int64_t", "4",
-           "Warps per CTA (1 to 8)">,
+    Option<"warps", "warps", "int64_t", "0",
+           "Warps per CTA (0: 4, or 1 for at most 16 query rows)">,
     Option<"rowTiles", "row-tiles", "int64_t", "0",
            "16-row query tiles per warp (0: 2 up to head dim 128, else 1)">,
   ];

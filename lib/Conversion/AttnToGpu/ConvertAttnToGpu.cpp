@@ -58,8 +58,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
                                                            StringRef chip,
                                                            int64_t warps,
                                                            int64_t rowTiles) {
-  if (warps < 1 || warps > 8)
-    return op.emitOpError("GPU lowering: warps must be between 1 and 8, got ")
+  if (warps < 0 || warps > 8)
+    return op.emitOpError("GPU lowering: warps must be between 0 "
+                          "(automatic) and 8, got ")
            << warps;
   if (rowTiles < 0 || rowTiles > 4)
     return op.emitOpError("GPU lowering: row-tiles must be between 0 "
@@ -78,7 +79,11 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
            << element;
   // The op verifier has checked that K and V share the query element type.
   GpuKernelShape shape;
-  shape.warps = warps;
+  // Decode-like shapes (a few query rows) would spend a 128-row tile's
+  // products on one row: one warp of 16 rows per CTA instead.
+  int64_t queryLength = query.getDimSize(2);
+  bool fewRows = !ShapedType::isDynamic(queryLength) && queryLength <= 16;
+  shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
   shape.headDim = query.getDimSize(3);
   shape.valueDim = op.getValue().getType().getDimSize(3);
   for (auto [name, size] :
@@ -111,7 +116,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   // warps) halve the shared-memory reads per product; above a head dim of
   // 128 the accumulators of two would not fit in registers.
   bool wide = std::max(shape.headDim, shape.valueDim) > 128;
-  shape.rowTiles = rowTiles > 0 ? rowTiles : (wide ? 1 : 2);
+  shape.rowTiles = rowTiles > 0 ? rowTiles : (wide || fewRows ? 1 : 2);
   if (wide)
     shape.blockKv = 32;
   shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;

@@ -6,7 +6,7 @@
 // ROWS: GPU lowering: row-tiles must be between 0 (automatic) and 4, got 5
 
 // CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
-// WARPS: GPU lowering: warps must be between 1 and 8, got 9
+// WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
 func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
   // expected-error @+1 {{GPU lowering: query must be bf16 or f16 (tensor cores), got 'f32'}}
