@@ -33,7 +33,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     For every function whose body is one `attn.attention` of its arguments
     returning its results, builds a kernel in the `gpu.module`
     `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
-    query rows, 32 per warp; 64 above head dim 128); K/V tiles of 64 keys double-buffered in shared memory by
+    query rows, 32 per warp; 64 above head dim 128; one warp of 16 rows for
+    at most 16 query rows); K/V tiles of 64 keys (32 above head dim 128) double-buffered in shared memory by
     `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
     (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
     online softmax on the accumulator fragments, in log2 units. Static
@@ -45,7 +46,7 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     The function becomes a host function on device buffers: its tensor
     arguments become strided memrefs (any strides, the innermost 1 for Q,
     K, V and the output), its results become trailing output memrefs, and
-    its body a `gpu.launch_func` of grid (ceil(Lq / 64), Hq, B).
+    its body a `gpu.launch_func` of grid (ceil(Lq / block_q), Hq, B).
 
     Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
     256, softmax, every mask atom and score modifier whose hook builds
