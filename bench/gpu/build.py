@@ -34,6 +34,14 @@ def mlir_for(case):
         mask.insert(0, "#attn.document")
     if case.get("softcap"):
         score = f" score [#attn.softcap<{case['softcap']}>]"
+    if case.get("sink"):
+        args.append(f"%s: tensor<{hq}xf32>")
+        types.append(f"tensor<{hq}xf32>")
+        operands += " sink(%s)"
+    if case.get("sigmoid") is not None:
+        score += f" normalizer(#attn.sigmoid<bias = {case['sigmoid']}>)"
+    if case.get("swapped"):
+        args[0], args[2] = args[2], args[0]
     results = [q] + ([lse] if case.get("lse") else [])
     mask_text = f" mask [{', '.join(mask)}]" if mask else ""
     names = "%o, %l" if case.get("lse") else "%o"

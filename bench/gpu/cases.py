@@ -63,4 +63,8 @@ def check_cases():
     cases.append(case("chk-decode", "decode", 3, 8, 2, 1, 1000, 128))
     cases.append(case("chk-f16", "causal", 1, 4, 4, 257, 257, 128, dtype="f16"))
     cases.append(case("chk-lse", "causal", 1, 4, 4, 129, 129, 64, lse=True))
+    cases.append(case("chk-sink", "causal", 1, 4, 2, 150, 150, 64, sink=True))
+    cases.append(case("chk-sink-lse", "dense", 1, 4, 4, 70, 90, 64, sink=True, lse=True))
+    cases.append(case("chk-sigmoid", "causal", 1, 4, 4, 200, 200, 64, sigmoid=-2.0))
+    cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
     return cases

@@ -31,6 +31,12 @@ class Strided3(ctypes.Structure):
                 ("strides", ctypes.c_int64 * 3)]
 
 
+class Strided1(ctypes.Structure):
+    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 1),
+                ("strides", ctypes.c_int64 * 1)]
+
+
 class Strided2(ctypes.Structure):
     _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
                 ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 2),
@@ -38,7 +44,7 @@ class Strided2(ctypes.Structure):
 
 
 def descriptor(t):
-    cls = {2: Strided2, 3: Strided3, 4: Strided4}[t.dim()]
+    cls = {1: Strided1, 2: Strided2, 3: Strided3, 4: Strided4}[t.dim()]
     d = cls()
     d.allocated = d.aligned = t.data_ptr()
     d.offset = 0
@@ -63,7 +69,7 @@ def mask_of(case, device):
     return allowed
 
 
-def reference(case, q, k, v, rows, dtype=None):
+def reference(case, q, k, v, rows, dtype=None, sink=None):
     """Attention of the query rows `rows` in fp32 (dtype None) or the naive
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
@@ -80,15 +86,27 @@ def reference(case, q, k, v, rows, dtype=None):
         cap = case["softcap"]
         s = torch.tanh(s / cap) * cap
     allowed = mask_of(case, q.device)[rows]
+    if case.get("sigmoid") is not None:
+        p = torch.sigmoid(s + case["sigmoid"]) * allowed
+        if dtype is not None:
+            p = p.to(dtype).float()
+        out = torch.einsum("bhij,bhjd->bhid", p, vf)
+        if dtype is not None:
+            out = out.to(dtype).float()
+        return out, None
     s = s.masked_fill(~allowed, float("-inf"))
     m = s.amax(-1, keepdim=True)
     m = torch.where(torch.isinf(m), torch.zeros_like(m), m)
     p = torch.exp(s - m)
     l = p.sum(-1, keepdim=True)
+    denominator = l
+    if sink is not None:
+        denominator = l + torch.exp(sink.view(1, -1, 1, 1) - m)
     if dtype is not None:
         p = p.to(dtype).float()
-    out = torch.einsum("bhij,bhjd->bhid", p, vf) / torch.where(l > 0, l, torch.ones_like(l))
-    out = torch.where(l > 0, out, torch.zeros_like(out))
+    out = torch.einsum("bhij,bhjd->bhid", p, vf) / torch.where(
+        denominator > 0, denominator, torch.ones_like(denominator))
+    out = torch.where(denominator > 0, out, torch.zeros_like(out))
     lse = torch.where(l[..., 0] > 0, (m + torch.log(l))[..., 0],
                       torch.full_like(l[..., 0], float("-inf")))
     if dtype is not None:
@@ -109,6 +127,8 @@ def make_inputs(case, device):
         qs = (torch.arange(lq, device=device) * docs // lq).to(torch.int32)
         ks = (torch.arange(lkv, device=device) * docs // lkv).to(torch.int32)
         extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+    if case.get("sink"):
+        extra.append(torch.randn(hq, device=device, dtype=torch.float32) + 2.0)
     return q, k, v, extra
 
 
@@ -139,18 +159,25 @@ def check(case, artifacts, device):
         lse = torch.full((b, hq, lq), float("nan"), device=device)
         outputs.append(lse)
     ours = Ours(case, artifacts)
-    ours.bind([q, k, v] + extra, outputs, torch.cuda.current_stream().cuda_stream)
+    inputs = [v, k, q] if case.get("swapped") else [q, k, v]
+    ours.bind(inputs + extra, outputs, torch.cuda.current_stream().cuda_stream)
     ours()
     torch.cuda.synchronize()
+    sink = extra[-1] if case.get("sink") else None
     rows = torch.arange(lq, device=device)
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
-    ref, ref_lse = reference(case, q, k, v, rows)
-    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype)
+    ref, ref_lse = reference(case, q, k, v, rows, sink=sink)
+    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink)
     got = out.float()[:, :, rows]
     err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     ok = not torch.isnan(out).any().item() and err <= 2 * naive_err + 1e-5
+    if not ok and os.environ.get("ATTN_BENCH_DEBUG"):
+        ratio = (got.norm(dim=-1) / ref.norm(dim=-1).clamp_min(1e-30))
+        print(f"  got/ref row norms, first rows: {ratio[0, 0, :6].tolist()}")
+        print(f"  last rows: {ratio[0, 0, -4:].tolist()}; heads: {ratio[0, :, -1].tolist()}")
+        print(f"  got[0,0,-1,:4]={got[0, 0, -1, :4].tolist()} ref={ref[0, 0, -1, :4].tolist()}")
     if lse is not None:
         finite = torch.isfinite(ref_lse)
         lse_err = (lse[:, :, rows] - ref_lse)[finite].abs().max().item() if finite.any() else 0.0

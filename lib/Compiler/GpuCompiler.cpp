@@ -28,6 +28,10 @@ namespace {
 struct KernelLaunch {
   std::string kernel;
   int64_t blockQ, threads, sharedBytes;
+  /// For each kernel argument, the entry point's buffer it is (kernel
+  /// arguments follow the op's operand order, which need not be the
+  /// function's): the query is argument 0, K 1, V 2.
+  SmallVector<unsigned> buffers;
 };
 } // namespace
 
@@ -74,7 +78,8 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
              << ") return " << index + 1 << ";\n";
     }
     // Q, K, V and the output are copied and stored in 16-byte rows.
-    for (int64_t index : {0, 1, 2}) {
+    for (int64_t operand : {0, 1, 2}) {
+      unsigned index = launch.buffers[operand];
       const CBuffer &buffer = entry.buffers[index];
       os << "  if ((" << buffer.name << "->strides[3] != 1 && " << buffer.name
          << "->sizes[3] != 1) || ((unsigned long)((const char *)" << buffer.name
@@ -86,16 +91,17 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
       if (buffer.isResult && buffer.type.getRank() == 4)
         os << "  if (" << buffer.name << "->strides[3] != 1 && " << buffer.name
            << "->sizes[3] != 1) return " << index + 1 << ";\n";
-    const CBuffer &query = entry.buffers[0];
+    const CBuffer &query = entry.buffers[launch.buffers[0]];
     os << "  unsigned gridX = (unsigned)((" << query.name << "->sizes[2] + "
        << launch.blockQ - 1 << ") / " << launch.blockQ << ");\n"
        << "  if (!gridX || !" << query.name << "->sizes[1] || !" << query.name
        << "->sizes[0]) return 0;\n";
     int64_t count = 0;
-    for (const CBuffer &buffer : entry.buffers)
-      count += 3 + 2 * buffer.type.getRank();
+    for (unsigned index : launch.buffers)
+      count += 3 + 2 * entry.buffers[index].type.getRank();
     os << "  void *params[" << count << "];\n  int n = 0;\n";
-    for (const CBuffer &buffer : entry.buffers) {
+    for (unsigned index : launch.buffers) {
+      const CBuffer &buffer = entry.buffers[index];
       std::string d = buffer.name;
       os << "  params[n++] = (void *)&" << d << "->allocated;\n"
          << "  params[n++] = (void *)&" << d << "->aligned;\n"
@@ -160,9 +166,16 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     auto attr = [&](StringRef name) {
       return kernel->getAttrOfType<IntegerAttr>(name).getInt();
     };
-    launches.push_back({kernel.getName().str(), attr(kKernelBlockQAttr),
+    KernelLaunch launch{kernel.getName().str(),
+                        attr(kKernelBlockQAttr),
                         attr(kKernelThreadsAttr),
-                        attr(kKernelSharedBytesAttr)});
+                        attr(kKernelSharedBytesAttr),
+                        {}};
+    func.walk([&](gpu::LaunchFuncOp launchOp) {
+      for (Value operand : launchOp.getKernelOperands())
+        launch.buffers.push_back(cast<BlockArgument>(operand).getArgNumber());
+    });
+    launches.push_back(std::move(launch));
   }
   PassManager lower(&context);
   gpu::GPUToNVVMPipelineOptions nvvm;

@@ -49,8 +49,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     its body a `gpu.launch_func` of grid (ceil(Lq / block_q), Hq, B).
 
     Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
-    256, softmax, every mask atom and score modifier whose hook builds
-    scalar code, GQA. Anything else gets a diagnostic naming it.
+    256, softmax and sigmoid, sinks, every mask atom and score modifier
+    whose hook builds scalar code, GQA. Anything else gets a diagnostic
+    naming it.
   }];
   let options = [
     Option<"chip", "chip", "std::string", "\"sm_80\"",

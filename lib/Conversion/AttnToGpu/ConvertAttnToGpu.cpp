@@ -95,12 +95,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
              << "most 256, got "
              << (ShapedType::isDynamic(size) ? std::string("?")
                                              : std::to_string(size));
-  if (!isa<SoftmaxAttr>(op.getNormalizerOrDefault()))
-    return op.emitOpError("GPU lowering: only the softmax normaliser is "
-                          "supported, got ")
-           << op.getNormalizerOrDefault();
-  if (op.getSink())
-    return op.emitOpError("GPU lowering: a sink operand is not supported yet");
   for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
     if (Operation *user = capturesOuterValue(*region))
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
@@ -249,7 +243,7 @@ struct ConvertAttnToGpuPass
     SmallVector<Value> arguments;
     for (Value operand : {op.getQuery(), op.getKey(), op.getValue(),
                           op.getBias(), op.getQSegments(), op.getKvSegments(),
-                          op.getLayout(), op.getIndices()})
+                          op.getLayout(), op.getIndices(), op.getSink()})
       if (operand)
         arguments.push_back(operand);
     arguments.append(outputs);

@@ -66,7 +66,7 @@ namespace {
 
 /// The kernel's buffers, in argument order.
 struct KernelBuffers {
-  Value query, key, value, bias, qSegments, kvSegments, layout, indices;
+  Value query, key, value, bias, qSegments, kvSegments, layout, indices, sink;
   Value output, lse;
 };
 
@@ -127,6 +127,8 @@ private:
   Value smem, tid, lane, warp, batch, head, kvHead, queryLength, keyLength,
       numQueryHeads, rowBase, warpRow;
   bool dataDependent = false;
+  /// The bias of a sigmoid normaliser (none: softmax).
+  std::optional<double> sigmoidBias;
   /// The segment-id range of the query tile (document masks).
   std::pair<Value, Value> queryRange;
 };
@@ -364,6 +366,8 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
 void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                                Value rangeTable) {
   buffers = kernelBuffers;
+  if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
+    sigmoidBias = sigmoid.getBias().convertToDouble();
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t rowTiles = shape.rowTiles;
@@ -585,7 +589,21 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
 
           SmallVector<Value> result(stateSize);
           SmallVector<Value> probabilities(x.size());
-          for (int64_t slot = 0; slot < slots; ++slot) {
+          if (sigmoidBias) {
+            // p = 1 / (1 + 2^-(x + b log2 e)); masked scores (-inf) give 0.
+            // Nothing is normalised, so nothing is rescaled.
+            Value bias = w.f32(*sigmoidBias * kLog2E);
+            Value one = w.f32(1.0);
+            for (auto [index, score] : llvm::enumerate(x)) {
+              Value shifted = arith::AddFOp::create(b, loc, score, bias);
+              Value negated = arith::NegFOp::create(b, loc, shifted);
+              probabilities[index] = arith::DivFOp::create(
+                  b, loc, one,
+                  arith::AddFOp::create(b, loc, one, w.exp2(negated)));
+            }
+            std::copy(carried.begin(), carried.end(), result.begin());
+          }
+          for (int64_t slot = 0; slot < (sigmoidBias ? 0 : slots); ++slot) {
             int64_t rowTile = slot / 2, half = slot % 2;
             auto scoreIndex = [&](int64_t tile, int64_t k) {
               return rowTile * 4 * scoreTiles + 4 * tile + 2 * half + k;
@@ -716,10 +734,32 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
     Value sum = w.rowSum(state[slots + slot]);
+    // The LSE is that of the allowed keys: a sink joins only the
+    // denominator of the output, + 2^(sink log2 e - m).
     Value positive =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
-    Value inverse = arith::SelectOp::create(
-        b, loc, positive, arith::DivFOp::create(b, loc, w.f32(1.0), sum), zero);
+    Value denominator = sum;
+    if (buffers.sink) {
+      Value sinkLogit = arith::MulFOp::create(
+          b, loc, memref::LoadOp::create(b, loc, buffers.sink, head),
+          w.f32(kLog2E));
+      Value rowMax = state[slot];
+      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                          rowMax, negInf);
+      Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
+      denominator = arith::AddFOp::create(
+          b, loc, sum, w.exp2(arith::SubFOp::create(b, loc, sinkLogit, shift)));
+    }
+    Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                            denominator, zero);
+    // A sigmoid's weights are not normalised.
+    Value inverse =
+        sigmoidBias
+            ? w.f32(1.0)
+            : arith::SelectOp::create(
+                  b, loc, hasWeight,
+                  arith::DivFOp::create(b, loc, w.f32(1.0), denominator), zero)
+                  .getResult();
     auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
@@ -789,6 +829,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   add(op.getKvSegments(), false);
   add(op.getLayout(), false);
   add(op.getIndices(), false);
+  add(op.getSink(), false);
   add(op.getOutput(), true);
   add(op.getLse(), false);
 
@@ -849,6 +890,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   buffers.kvSegments = take(op.getKvSegments());
   buffers.layout = take(op.getLayout());
   buffers.indices = take(op.getIndices());
+  buffers.sink = take(op.getSink());
   buffers.output = take(op.getOutput());
   buffers.lse = take(op.getLse());
   if (tableGlobal)

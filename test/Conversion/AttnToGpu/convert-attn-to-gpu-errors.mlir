@@ -28,26 +28,6 @@ func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
 
 // -----
 
-func.func @sigmoid(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
-  // expected-error @+1 {{GPU lowering: only the softmax normaliser is supported, got #attn.sigmoid}}
-  %o = attn.attention %q, %q, %q normalizer(#attn.sigmoid)
-      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
-      -> tensor<1x1x64x64xbf16>
-  return %o : tensor<1x1x64x64xbf16>
-}
-
-// -----
-
-func.func @sink(%q: tensor<1x2x64x64xbf16>, %s: tensor<2xf32>) -> tensor<1x2x64x64xbf16> {
-  // expected-error @+1 {{GPU lowering: a sink operand is not supported yet}}
-  %o = attn.attention %q, %q, %q sink(%s)
-      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<2xf32>
-      -> tensor<1x2x64x64xbf16>
-  return %o : tensor<1x2x64x64xbf16>
-}
-
-// -----
-
 func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x1x64x64xbf16> {
   // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region that reads values from outside it ('tensor.extract') is not supported}}
   %o = attn.attention %q, %q, %q

@@ -91,3 +91,32 @@ func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
       -> tensor<1x2x256x64xbf16>
   return %o : tensor<1x2x256x64xbf16>
 }
+
+// A sink is a kernel argument read once per row in the epilogue, where it
+// joins the denominator.
+// CHECK-LABEL: gpu.func @sink_kernel
+// CHECK-SAME: %[[SINK:[a-z0-9]+]]: memref<4xf32, strided<[?], offset: ?>>
+// CHECK: scf.for
+// CHECK: memref.load %[[SINK]]
+func.func @sink(%q: tensor<1x4x64x64xbf16>, %s: tensor<4xf32>) -> tensor<1x4x64x64xbf16> {
+  %o = attn.attention %q, %q, %q sink(%s)
+      : tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>, tensor<4xf32>
+      -> tensor<1x4x64x64xbf16>
+  return %o : tensor<1x4x64x64xbf16>
+}
+
+// A sigmoid needs no running max: no row reductions in the loop, and the
+// weights are 1 / (1 + 2^-(x + b log2 e)).
+// CHECK-LABEL: gpu.func @sigmoid_kernel
+// CHECK: scf.for
+// CHECK-NOT: gpu.shuffle
+// CHECK: arith.negf
+// CHECK: llvm.nvvm.ex2.approx.ftz.f
+// CHECK: arith.divf
+// CHECK: scf.yield
+func.func @sigmoid(%q: tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16> {
+  %o = attn.attention %q, %q, %q normalizer(#attn.sigmoid<bias = -5.0>)
+      : tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>
+      -> tensor<1x2x64x64xf16>
+  return %o : tensor<1x2x64x64xf16>
+}

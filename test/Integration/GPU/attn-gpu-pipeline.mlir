@@ -35,6 +35,7 @@
 // HEADER-NEXT: const attn_strided_4d *v,
 // HEADER-NEXT: attn_strided_4d *result0,
 // HEADER-NEXT: void *stream);
+// HEADER: int attn_swapped(const attn_strided_4d *v,
 // RUN: %c_compiler -I %t.dir %S/Inputs/call-library.c %t.dir/gqa.so -Wl,-rpath,%t.dir -o %t.dir/call
 // RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
 // CALL: wrong size: 2
@@ -42,6 +43,10 @@
 // CALL-NEXT: misaligned: 1
 // CALL-NEXT: strided output: 4
 // CALL-NEXT: valid: {{-999|0|-[0-9]+}}
+// Arguments in another order than the op's operands: the checks and the
+// kernel's parameters follow the op (the query is the third buffer here).
+// CALL-NEXT: swapped, misaligned query: 3
+// CALL-NEXT: swapped, valid: {{-999|0|-[0-9]+}}
 
 // Bad targets and outputs get one-line errors and write nothing.
 // RUN: not attn-compile %s -o %t.bad.so --target=gfx90a 2>&1 | FileCheck %s --check-prefix=TARGET
@@ -56,6 +61,14 @@
 func.func @gqa(%q: tensor<1x4x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
                %v: tensor<1x2x100x64xbf16>) -> tensor<1x4x100x64xbf16> {
   %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
+      -> tensor<1x4x100x64xbf16>
+  return %o : tensor<1x4x100x64xbf16>
+}
+
+func.func @swapped(%v: tensor<1x2x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
+                   %q: tensor<1x4x100x64xbf16>) -> tensor<1x4x100x64xbf16> {
+  %o = attn.attention %q, %k, %v
       : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
       -> tensor<1x4x100x64xbf16>
   return %o : tensor<1x4x100x64xbf16>

@@ -39,5 +39,10 @@ int main(void) {
   printf("strided output: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
   dout.strides[3] = 1;
   printf("valid: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
+  dq.offset = 3;
+  printf("swapped, misaligned query: %d\n",
+         attn_swapped(&dv, &dk, &dq, &dout, NULL));
+  dq.offset = 0;
+  printf("swapped, valid: %d\n", attn_swapped(&dv, &dk, &dq, &dout, NULL));
   return 0;
 }
