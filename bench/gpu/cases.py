@@ -66,5 +66,8 @@ def check_cases():
     cases.append(case("chk-sink", "causal", 1, 4, 2, 150, 150, 64, sink=True))
     cases.append(case("chk-sink-lse", "dense", 1, 4, 4, 70, 90, 64, sink=True, lse=True))
     cases.append(case("chk-sigmoid", "causal", 1, 4, 4, 200, 200, 64, sigmoid=-2.0))
+    cases.append(case("chk-decode-mixed", "causal", 2, 8, 2, 3, 777, 64, sink=True,
+                      lse=True, softcap=15.0))
+    cases.append(case("chk-decode-sigmoid", "dense", 2, 4, 4, 2, 300, 128, sigmoid=-1.0))
     cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
     return cases

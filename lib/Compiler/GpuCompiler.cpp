@@ -28,6 +28,8 @@ namespace {
 struct KernelLaunch {
   std::string kernel;
   int64_t blockQ, threads, sharedBytes;
+  /// The query heads per K/V head packed into one tile (1: not packed).
+  int64_t packedGroup;
   /// For each kernel argument, the entry point's buffer it is (kernel
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
@@ -92,9 +94,14 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
         os << "  if (" << buffer.name << "->strides[3] != 1 && " << buffer.name
            << "->sizes[3] != 1) return " << index + 1 << ";\n";
     const CBuffer &query = entry.buffers[launch.buffers[0]];
-    os << "  unsigned gridX = (unsigned)((" << query.name << "->sizes[2] + "
-       << launch.blockQ - 1 << ") / " << launch.blockQ << ");\n"
-       << "  if (!gridX || !" << query.name << "->sizes[1] || !" << query.name
+    const CBuffer &key = entry.buffers[launch.buffers[1]];
+    // Packed tiles hold a group's query heads: the grid is over K/V heads.
+    const CBuffer &heads = launch.packedGroup > 1 ? key : query;
+    os << "  unsigned gridX = (unsigned)((" << launch.packedGroup << " * "
+       << query.name << "->sizes[2] + " << launch.blockQ - 1 << ") / "
+       << launch.blockQ << ");\n"
+       << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1];\n"
+       << "  if (!gridX || !gridY || !" << query.name
        << "->sizes[0]) return 0;\n";
     int64_t count = 0;
     for (unsigned index : launch.buffers)
@@ -112,9 +119,8 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
          << "; ++i) params[n++] = (void *)&" << d << "->strides[i];\n";
     }
     os << "  return attnCudaLaunch(&attn_kernel_" << entry.name
-       << ", gridX, (unsigned)" << query.name << "->sizes[1], (unsigned)"
-       << query.name << "->sizes[0], " << launch.threads
-       << ", stream, params);\n}\n\n";
+       << ", gridX, gridY, (unsigned)" << query.name << "->sizes[0], "
+       << launch.threads << ", stream, params);\n}\n\n";
   }
   return text;
 }
@@ -170,7 +176,10 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                         attr(kKernelBlockQAttr),
                         attr(kKernelThreadsAttr),
                         attr(kKernelSharedBytesAttr),
+                        1,
                         {}};
+    if (auto group = kernel->getAttrOfType<IntegerAttr>(kKernelPackedGroupAttr))
+      launch.packedGroup = group.getInt();
     func.walk([&](gpu::LaunchFuncOp launchOp) {
       for (Value operand : launchOp.getKernelOperands())
         launch.buffers.push_back(cast<BlockArgument>(operand).getArgNumber());

@@ -34,7 +34,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     returning its results, builds a kernel in the `gpu.module`
     `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
     query rows, 32 per warp; 64 above head dim 128; one warp of 16 rows for
-    at most 16 query rows); K/V tiles of 64 keys (32 above head dim 128) double-buffered in shared memory by
+    at most 16 query rows; decode packs a K/V head's query heads into one
+    tile and splits its keys over 4 warps, merged in shared memory); K/V
+    tiles of 64 keys (32 above head dim 128) double-buffered in shared memory by
     `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
     (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
     online softmax on the accumulator fragments, in log2 units. Static

@@ -114,6 +114,26 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   if (wide)
     shape.blockKv = 32;
   shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
+
+  // Decode with grouped heads: the query heads of one K/V head are the
+  // rows of one 16-row tile (K and V read once per group), and the warps
+  // split the keys, merging at the end.
+  RankedTensorType key = op.getKey().getType();
+  bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
+    return cast<MaskAttrInterface>(predicate).isDataDependent();
+  });
+  if (fewRows && rowTiles == 0 && !dataDependent && !query.isDynamicDim(1) &&
+      !key.isDynamicDim(1)) {
+    int64_t group = query.getDimSize(1) / key.getDimSize(1);
+    if (group * queryLength <= 16) {
+      shape.splitKeys = true;
+      shape.packedGroup = group;
+      shape.warps = warps > 0 ? warps : 4;
+      shape.rowTiles = 1;
+      // Every warp has its own stages: smaller tiles as warps grow.
+      shape.blockKv = shape.warps > 4 ? 16 : 32;
+    }
+  }
   return shape;
 }
 
@@ -232,11 +252,16 @@ struct ConvertAttnToGpuPass
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
-    Value rows = memref::DimOp::create(b, loc, query, 2);
+    // Packed decode tiles cover a group's heads: one row per (head in
+    // group, query) and a grid over K/V heads.
+    Value rows =
+        arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, query, 2),
+                              index(shape.packedGroup));
     Value gridX = arith::DivUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, rows, index(shape.blockQ() - 1)),
         index(shape.blockQ()));
-    Value gridY = memref::DimOp::create(b, loc, query, 1);
+    Value gridY =
+        memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
     Value gridZ = memref::DimOp::create(b, loc, query, 0);
     Value sharedBytes =
         arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32);

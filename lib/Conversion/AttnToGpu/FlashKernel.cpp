@@ -98,6 +98,19 @@ private:
   /// into `tile`, 16 bytes per copy; rows past `length` are zero-filled.
   void copyTile(Value buffer, Value head, Value firstRow, Value length,
                 Value tile, int64_t rows, int64_t dim);
+  /// The general form: tile row t reads buffer[batch, locate(t)] when
+  /// `valid(t)`; `threadIndex` of `threadCount` threads share the copies.
+  void copyRows(Value buffer, Value tile, int64_t rows, int64_t dim,
+                function_ref<Value(Value)> valid,
+                function_ref<std::pair<Value, Value>(Value)> locate,
+                Value threadIndex, int64_t threadCount);
+  /// The (query head, query row) of tile row `r` (rowBase included).
+  std::pair<Value, Value> queryOfRow(Value r);
+  /// A CTA barrier, or a warp barrier when warps split the keys.
+  void tileSync();
+  /// Split keys: each warp leaves its rows' max, sum and accumulators in
+  /// shared memory; the CTA combines them and stores the outputs.
+  void mergeWarps(ValueRange state, int64_t accBase);
   void commitGroup();
   void waitGroups(int64_t pending);
   void barrier() { gpu::BarrierOp::create(b, loc); }
@@ -147,39 +160,70 @@ Value FlashKernelBuilder::sharedTile(Value byteOffset, int64_t rows,
 void FlashKernelBuilder::copyTile(Value buffer, Value headIndex, Value firstRow,
                                   Value length, Value tile, int64_t rows,
                                   int64_t dim) {
+  copyRows(
+      buffer, tile, rows, dim,
+      [&](Value row) { return lt(add(firstRow, row), length); },
+      [&](Value row) { return std::make_pair(headIndex, add(firstRow, row)); },
+      shape.splitKeys ? lane : tid, shape.splitKeys ? 32 : shape.threads());
+}
+
+void FlashKernelBuilder::copyRows(
+    Value buffer, Value tile, int64_t rows, int64_t dim,
+    function_ref<Value(Value)> valid,
+    function_ref<std::pair<Value, Value>(Value)> locate, Value threadIndex,
+    int64_t threadCount) {
   int64_t perRow = dim / 8;
   int64_t total = rows * perRow;
-  int64_t threads = shape.threads();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-  for (int64_t first = 0; first < total; first += threads) {
+  for (int64_t first = 0; first < total; first += threadCount) {
     auto emitCopy = [&]() {
-      FlashKernelBuilder &self = *this;
-      Value linear = self.add(tid, self.c(first));
-      Value row = self.div(linear, self.c(perRow));
-      Value col = self.mul(self.rem(linear, self.c(perRow)), self.c(8));
-      Value globalRow = self.add(firstRow, row);
-      Value valid = self.lt(globalRow, length);
-      // Rows past the end read row 0 (which exists whenever a tile is
+      Value linear = add(threadIndex, c(first));
+      Value row = div(linear, c(perRow));
+      Value col = mul(rem(linear, c(perRow)), c(8));
+      Value isValid = valid(row);
+      auto [sourceHead, sourceRow] = locate(row);
+      // Invalid rows read row 0 of head 0 (which exist whenever a tile is
       // visited) with a source size of 0: the copy writes zeros.
-      Value sourceRow =
-          arith::SelectOp::create(b, loc, valid, globalRow, self.c(0));
+      sourceRow = arith::SelectOp::create(b, loc, isValid, sourceRow, c(0));
+      sourceHead = arith::SelectOp::create(b, loc, isValid, sourceHead, c(0));
       Value sourceElements =
-          arith::SelectOp::create(b, loc, valid, self.c(8), self.c(0));
+          arith::SelectOp::create(b, loc, isValid, c(8), c(0));
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, tile, ValueRange{row, col}, buffer,
-          ValueRange{batch, headIndex, sourceRow, col}, b.getIndexAttr(8),
+          ValueRange{batch, sourceHead, sourceRow, col}, b.getIndexAttr(8),
           sourceElements, b.getUnitAttr());
     };
-    if (first + threads <= total) {
+    if (first + threadCount <= total) {
       emitCopy();
       continue;
     }
-    auto inside = scf::IfOp::create(b, loc, lt(add(tid, c(first)), c(total)),
-                                    /*withElseRegion=*/false);
+    auto inside =
+        scf::IfOp::create(b, loc, lt(add(threadIndex, c(first)), c(total)),
+                          /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
     emitCopy();
   }
+}
+
+std::pair<Value, Value> FlashKernelBuilder::queryOfRow(Value r) {
+  if (shape.packedGroup == 1 && !shape.splitKeys)
+    return {head, r};
+  // Packed rows are (head in group, query row), head-major.
+  int64_t rowsPerHead = cast<MemRefType>(buffers.query.getType()).getDimSize(2);
+  // Rows past the group's (not stored) keep a valid head for the hooks.
+  Value headInGroup = arith::MinUIOp::create(b, loc, div(r, c(rowsPerHead)),
+                                             c(shape.packedGroup - 1));
+  return {add(mul(kvHead, c(shape.packedGroup)), headInGroup),
+          rem(r, c(rowsPerHead))};
+}
+
+void FlashKernelBuilder::tileSync() {
+  if (shape.splitKeys)
+    NVVM::SyncWarpOp::create(b, loc,
+                             arith::ConstantIntOp::create(b, loc, -1, 32));
+  else
+    barrier();
 }
 
 // Groups are committed and awaited with NVVM's ops rather than nvgpu's:
@@ -338,11 +382,13 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   for (auto [index, score] : llvm::enumerate(raw)) {
     int64_t rowTile = index / (4 * scoreTiles);
     int64_t tile = (index / 4) % scoreTiles, slot = index % 4;
-    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * (slot / 2))));
+    Value tileRow = add(warpRow, add(group, c(16 * rowTile + 8 * (slot / 2))));
+    auto [rowHead, row] = queryOfRow(tileRow);
     Value column = add(firstKey, add(mul(quad, c(2)), c(8 * tile + slot % 2)));
     Value x = score;
     if (modified) {
       AttentionPoint point = pointAt(row, column);
+      point.head = rowHead;
       x = arith::MulFOp::create(b, loc, x, scaleValue);
       x = buildModifiedScore(
           b, loc, op.getScore().getValue(),
@@ -351,6 +397,7 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     x = arith::MulFOp::create(b, loc, x, toLog2);
     if (masked) {
       AttentionPoint point = pointAt(row, column);
+      point.head = rowHead;
       Value allowed = arith::AndIOp::create(
           b, loc, lt(column, keyLength),
           buildAllowed(b, loc, op.getMask().getValue(),
@@ -397,14 +444,22 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
       arith::SubIOp::create(
           b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x), c(1)),
       gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-  head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
   queryLength = dim(buffers.query, 2);
   keyLength = dim(buffers.key, 2);
   numQueryHeads = dim(buffers.query, 1);
-  kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
+  bool packed = shape.splitKeys;
+  if (packed) {
+    // The grid's y is the K/V head; a row's query head is queryOfRow's.
+    kvHead = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+    head = mul(kvHead, c(shape.packedGroup));
+  } else {
+    head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+    kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
+  }
   rowBase = mul(queryTileIndex, c(blockQ));
-  warpRow = add(rowBase, mul(warp, c(16 * rowTiles)));
+  warpRow =
+      shape.splitKeys ? rowBase : add(rowBase, mul(warp, c(16 * rowTiles)));
   for (Attribute predicate : op.getMask())
     dataDependent |= cast<MaskAttrInterface>(predicate).isDataDependent();
 
@@ -413,20 +468,25 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   int64_t keyBytes = 2 * blockKv * shape.rowPitch(headDim);
   int64_t valueBytes = 2 * blockKv * shape.rowPitch(valueDim);
   Value queryTile = sharedTile(c(0), blockQ, headDim);
+  // With split keys each warp has its own stages.
+  int64_t stageSets = shape.splitKeys ? shape.warps : 1;
+  Value stageSet = shape.splitKeys ? warp : c(0);
   auto keyStage = [&](Value stage) {
-    return sharedTile(add(c(queryBytes), mul(stage, c(keyBytes))), blockKv,
+    Value index = add(mul(stageSet, c(shape.stages)), stage);
+    return sharedTile(add(c(queryBytes), mul(index, c(keyBytes))), blockKv,
                       headDim);
   };
   auto valueStage = [&](Value stage) {
-    return sharedTile(
-        add(c(queryBytes + shape.stages * keyBytes), mul(stage, c(valueBytes))),
-        blockKv, valueDim);
+    Value index = add(mul(stageSet, c(shape.stages)), stage);
+    return sharedTile(add(c(queryBytes + stageSets * shape.stages * keyBytes),
+                          mul(index, c(valueBytes))),
+                      blockKv, valueDim);
   };
 
   // Key-tile bounds of this query tile and its run of full tiles.
   Value numKeyTiles = div(add(keyLength, c(blockKv - 1)), c(blockKv));
   Value first = c(0), end = numKeyTiles, fullFirst = c(0), fullEnd = c(0);
-  if (rangeTable) {
+  if (rangeTable && !shape.splitKeys) {
     auto entry = [&](int64_t column) {
       Value raw = memref::LoadOp::create(b, loc, rangeTable,
                                          ValueRange{queryTileIndex, c(column)});
@@ -487,12 +547,26 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
         cooperativeRange(buffers.qSegments, rowBase, blockQ, queryLength, 0);
 
   // Prologue: Q, then K and V of the first tile.
-  copyTile(buffers.query, head, rowBase, queryLength, queryTile, blockQ,
-           headDim);
+  if (packed) {
+    int64_t packedRows =
+        shape.packedGroup *
+        cast<MemRefType>(buffers.query.getType()).getDimSize(2);
+    copyRows(
+        buffers.query, queryTile, blockQ, headDim,
+        [&](Value row) { return lt(add(rowBase, row), c(packedRows)); },
+        [&](Value row) { return queryOfRow(add(rowBase, row)); }, tid,
+        shape.threads());
+  } else {
+    copyTile(buffers.query, head, rowBase, queryLength, queryTile, blockQ,
+             headDim);
+  }
   commitGroup();
-  Value firstVisited = visitable(first);
-  prefetch(firstVisited, first, c(0), true);
-  prefetch(firstVisited, first, c(0), false);
+  // With split keys, warp w takes tiles first + w, first + w + warps, ...
+  Value warpFirst = shape.splitKeys ? add(first, warp) : first;
+  int64_t tileStep = shape.splitKeys ? shape.warps : 1;
+  Value firstVisited = visitable(warpFirst);
+  prefetch(firstVisited, warpFirst, c(0), true);
+  prefetch(firstVisited, warpFirst, c(0), false);
 
   // ldmatrix lane addresses: the A operand (and V as a transposed B) and K
   // as the B operand of S.
@@ -501,8 +575,8 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
   Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
   auto queryFragment = [&](int64_t rowTile, int64_t step) {
-    Value row =
-        add(mul(warp, c(16 * rowTiles)), add(c(16 * rowTile), matrixRow));
+    Value warpOffset = shape.splitKeys ? c(0) : mul(warp, c(16 * rowTiles));
+    Value row = add(warpOffset, add(c(16 * rowTile), matrixRow));
     std::array<Value, 4> r =
         w.loadMatrices(queryTile, row, add(c(16 * step), matrixColumn), false);
     return OperandA{r[0], r[1], r[2], r[3]};
@@ -525,12 +599,13 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     init.push_back(firstVisited);
 
   auto loop = scf::ForOp::create(
-      b, loc, first, end, c(1), init,
+      b, loc, warpFirst, end, c(tileStep), init,
       [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
-        Value offset = arith::SubIOp::create(b, loc, keyTile, first);
+        Value offset =
+            div(arith::SubIOp::create(b, loc, keyTile, warpFirst), c(tileStep));
         Value stage = rem(offset, c(shape.stages));
         Value nextStage = rem(add(offset, c(1)), c(shape.stages));
-        Value nextTile = add(keyTile, c(1));
+        Value nextTile = add(keyTile, c(tileStep));
         Value visited = dataDependent ? state.back() : Value();
         SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
 
@@ -573,9 +648,9 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                                       fullFirst, keyTile),
                 lt(keyTile, fullEnd));
-            Value complete =
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                      mul(nextTile, c(blockKv)), keyLength);
+            Value complete = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ule,
+                mul(add(keyTile, c(1)), c(blockKv)), keyLength);
             Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
             SmallVector<Type> types(raw.size(), b.getF32Type());
             auto branch = scf::IfOp::create(b, loc, types, unmasked, true);
@@ -701,7 +776,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
         };
 
         waitGroups(1);
-        barrier();
+        tileSync();
         SmallVector<Value> idle(carried);
         for (int64_t i = 0; i < rowTiles * wordsPerTile; ++i)
           idle.push_back(arith::ConstantIntOp::create(b, loc, 0, 32));
@@ -711,7 +786,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
         prefetch(nextVisited, nextTile, nextStage, true);
 
         waitGroups(1);
-        barrier();
+        tileSync();
         SmallVector<Value> unchanged(updated.begin() + accBase,
                                      updated.begin() + stateSize);
         SmallVector<Value> acc =
@@ -730,6 +805,10 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
   Type outputElement =
       cast<MemRefType>(buffers.output.getType()).getElementType();
+  if (shape.splitKeys) {
+    mergeWarps(state, accBase);
+    return;
+  }
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
@@ -803,6 +882,139 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   }
 }
 
+void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
+  int64_t warps = shape.warps, rows = shape.blockQ();
+  int64_t valueDim = shape.valueDim, valueTiles = valueDim / 8;
+  Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  Value zero = w.f32(0.0);
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  // [warp][row] maxima and sums, then [warp][row][column] accumulators,
+  // over the (no longer needed) tiles.
+  auto rowsType = MemRefType::get({warps, rows}, b.getF32Type(),
+                                  MemRefLayoutAttrInterface(), space);
+  auto accType = MemRefType::get({warps, rows, valueDim}, b.getF32Type(),
+                                 MemRefLayoutAttrInterface(), space);
+  barrier();
+  Value maxima =
+      memref::ViewOp::create(b, loc, rowsType, smem, c(0), ValueRange{});
+  Value sums = memref::ViewOp::create(b, loc, rowsType, smem,
+                                      c(4 * warps * rows), ValueRange{});
+  Value accs = memref::ViewOp::create(b, loc, accType, smem,
+                                      c(8 * warps * rows), ValueRange{});
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = add(group, c(8 * half));
+    Value sum = w.rowSum(state[2 + half]);
+    auto firstLane = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, quad, c(0)),
+        false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(firstLane.thenBlock());
+      memref::StoreOp::create(b, loc, state[half], maxima,
+                              ValueRange{warp, row});
+      memref::StoreOp::create(b, loc, sum, sums, ValueRange{warp, row});
+    }
+    for (int64_t tile = 0; tile < valueTiles; ++tile)
+      for (int64_t k = 0; k < 2; ++k) {
+        Value column = add(c(8 * tile + k), mul(quad, c(2)));
+        memref::StoreOp::create(b, loc,
+                                state[accBase + 4 * tile + 2 * half + k], accs,
+                                ValueRange{warp, row, column});
+      }
+  }
+  barrier();
+
+  // Each thread combines elements (row, column) of the tile, consecutive
+  // threads consecutive columns.
+  Type outputElement =
+      cast<MemRefType>(buffers.output.getType()).getElementType();
+  int64_t packedRows = shape.packedGroup *
+                       cast<MemRefType>(buffers.query.getType()).getDimSize(2);
+  for (int64_t first = 0; first < rows * valueDim; first += shape.threads()) {
+    Value element = add(tid, c(first));
+    Value row = div(element, c(valueDim));
+    Value column = rem(element, c(valueDim));
+    Value rowMax = negInf;
+    for (int64_t k = 0; k < warps; ++k)
+      rowMax = arith::MaximumFOp::create(
+          b, loc, rowMax,
+          memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}));
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                        rowMax, negInf);
+    Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
+    Value numerator = zero, sum = zero;
+    for (int64_t k = 0; k < warps; ++k) {
+      Value acc =
+          memref::LoadOp::create(b, loc, accs, ValueRange{c(k), row, column});
+      if (sigmoidBias) {
+        numerator = arith::AddFOp::create(b, loc, numerator, acc);
+        continue;
+      }
+      Value scale = w.exp2(arith::SubFOp::create(
+          b, loc, memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}),
+          shift));
+      numerator = arith::AddFOp::create(
+          b, loc, numerator, arith::MulFOp::create(b, loc, scale, acc));
+      sum = arith::AddFOp::create(
+          b, loc, sum,
+          arith::MulFOp::create(
+              b, loc, scale,
+              memref::LoadOp::create(b, loc, sums, ValueRange{c(k), row})));
+    }
+    Value tileRow = add(rowBase, row);
+    auto [rowHead, queryRow] = queryOfRow(tileRow);
+    Value denominator = sum;
+    if (buffers.sink) {
+      Value sinkLogit = arith::MulFOp::create(
+          b, loc, memref::LoadOp::create(b, loc, buffers.sink, rowHead),
+          w.f32(kLog2E));
+      denominator = arith::AddFOp::create(
+          b, loc, sum, w.exp2(arith::SubFOp::create(b, loc, sinkLogit, shift)));
+    }
+    Value x = numerator;
+    if (!sigmoidBias) {
+      Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                              denominator, zero);
+      x = arith::SelectOp::create(
+          b, loc, hasWeight,
+          arith::DivFOp::create(b, loc, numerator, denominator), zero);
+    }
+    Value inside = arith::AndIOp::create(b, loc, lt(tileRow, c(packedRows)),
+                                         lt(element, c(rows * valueDim)));
+    auto store = scf::IfOp::create(b, loc, inside, false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    if (outputElement.getIntOrFloatBitWidth() < 32)
+      x = arith::TruncFOp::create(b, loc, outputElement, x);
+    else if (outputElement.getIntOrFloatBitWidth() > 32)
+      x = arith::ExtFOp::create(b, loc, outputElement, x);
+    memref::StoreOp::create(b, loc, x, buffers.output,
+                            ValueRange{batch, rowHead, queryRow, column});
+    if (buffers.lse) {
+      auto firstColumn = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, column, c(0)),
+          false);
+      b.setInsertionPointToStart(firstColumn.thenBlock());
+      Value log2Sum =
+          LLVM::CallIntrinsicOp::create(
+              b, loc, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+              ValueRange{sum})
+              .getResult(0);
+      Value lse = arith::MulFOp::create(
+          b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
+      Value positive =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
+      lse = arith::SelectOp::create(b, loc, positive, lse, negInf);
+      memref::StoreOp::create(b, loc, lse, buffers.lse,
+                              ValueRange{batch, rowHead, queryRow});
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
@@ -837,7 +1049,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   Value rangeTableHolder;
   MaskShape maskShape = op.getMaskShape();
   memref::GlobalOp tableGlobal;
-  if (maskShape.isStatic()) {
+  // (Split-key tiles hold packed rows, which are not query positions.)
+  if (maskShape.isStatic() && !shape.splitKeys) {
     BlockMap map =
         BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
                           maskShape, shape.blockQ(), shape.blockKv);
@@ -872,6 +1085,9 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   kernel->setAttr(kKernelBlockQAttr, builder.getI64IntegerAttr(shape.blockQ()));
   kernel->setAttr(kKernelThreadsAttr,
                   builder.getI64IntegerAttr(shape.threads()));
+  if (shape.splitKeys)
+    kernel->setAttr(kKernelPackedGroupAttr,
+                    builder.getI64IntegerAttr(shape.packedGroup));
   kernel->setAttr(kKernelSharedBytesAttr,
                   builder.getI64IntegerAttr(shape.sharedBytes()));
 

@@ -120,3 +120,30 @@ func.func @sigmoid(%q: tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16> {
       -> tensor<1x2x64x64xf16>
   return %o : tensor<1x2x64x64xf16>
 }
+
+// Decode with grouped heads: the 4 query heads of a K/V head are the rows
+// of one 16-row tile, the grid runs over K/V heads, and the 4 warps take
+// every 4th key tile through their own stages (warp barriers only), then
+// merge their maxima, sums and accumulators through shared memory.
+// HOST-LABEL: func.func @decode(
+// HOST: %[[QL:.*]] = memref.dim %arg0, %c2
+// HOST: %[[ROWS:.*]] = arith.muli %[[QL]], %c4
+// HOST: %[[KH:.*]] = memref.dim %arg1, %c1
+// HOST: gpu.launch_func @attn_kernels::@decode_kernel blocks in (%{{.*}}, %[[KH]], %{{.*}})
+// CHECK-LABEL: gpu.func @decode_kernel
+// CHECK-SAME: attn.packed_group = 4 : i64
+// CHECK-NOT: memref.get_global
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// CHECK-NOT: gpu.barrier
+// CHECK: nvvm.bar.warp.sync
+// CHECK: scf.yield
+// CHECK: gpu.barrier
+// CHECK: gpu.barrier
+// CHECK: memref.store %{{.*}}, %arg3
+func.func @decode(%q: tensor<2x8x1x64xbf16>, %k: tensor<2x2x1000x64xbf16>,
+                  %v: tensor<2x2x1000x64xbf16>) -> tensor<2x8x1x64xbf16> {
+  %o = attn.attention %q, %k, %v
+      : tensor<2x8x1x64xbf16>, tensor<2x2x1000x64xbf16>, tensor<2x2x1000x64xbf16>
+      -> tensor<2x8x1x64xbf16>
+  return %o : tensor<2x8x1x64xbf16>
+}

@@ -14,6 +14,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 
+#include <algorithm>
+
 namespace mlir::attn {
 
 class AttentionOp;
@@ -32,8 +34,16 @@ struct GpuKernelShape {
   /// Keep the query tile's fragments in registers across the key loop
   /// (else reload them from shared memory per key tile).
   bool queryInRegisters = true;
+  /// Decode: every warp takes the same 16 query rows and every warps-th key
+  /// tile through its own shared-memory stages (no CTA barrier per tile);
+  /// the warps' partial results merge through shared memory at the end.
+  bool splitKeys = false;
+  /// With splitKeys: the query heads sharing a K/V head are rows of one
+  /// tile, (head in group, query row) head-major, and the grid's y is the
+  /// K/V head (K and V are read once per group). 1: not packed.
+  int64_t packedGroup = 1;
 
-  int64_t blockQ() const { return 16 * warps * rowTiles; }
+  int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps; }
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
   /// ldmatrix reads fall into different banks.
@@ -41,10 +51,17 @@ struct GpuKernelShape {
   /// After the tiles: room for CTA-wide reductions (two slots of a min
   /// and a max per warp).
   static constexpr int64_t kScratchBytes = 2 * 2 * 8 * 4;
-  int64_t sharedBytes() const {
+  int64_t tileBytes() const {
     return 2 * (blockQ() * rowPitch(headDim) +
-                stages * blockKv * (rowPitch(headDim) + rowPitch(valueDim))) +
-           kScratchBytes;
+                (splitKeys ? warps : 1) * stages * blockKv *
+                    (rowPitch(headDim) + rowPitch(valueDim)));
+  }
+  /// The split-keys merge: each warp's row maxima, sums and accumulators.
+  int64_t mergeBytes() const {
+    return splitKeys ? 4 * warps * blockQ() * (valueDim + 2) : 0;
+  }
+  int64_t sharedBytes() const {
+    return std::max(tileBytes(), mergeBytes()) + kScratchBytes;
   }
 };
 
@@ -54,6 +71,9 @@ struct GpuKernelShape {
 inline constexpr StringLiteral kKernelBlockQAttr = "attn.block_q";
 inline constexpr StringLiteral kKernelThreadsAttr = "attn.threads";
 inline constexpr StringLiteral kKernelSharedBytesAttr = "attn.shared_bytes";
+/// On kernels whose tile rows are the query heads of one K/V head: the
+/// group size (the grid is then (ceil(group x Lq / block_q), Hkv, B)).
+inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
 /// On a host function: the kernel it launches.
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
