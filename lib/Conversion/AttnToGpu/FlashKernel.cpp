@@ -108,6 +108,13 @@ private:
   std::pair<Value, Value> queryOfRow(Value r);
   /// A CTA barrier, or a warp barrier when warps split the keys.
   void tileSync();
+  /// The natural LSE of a row from its max `shift` (log2 units) and sum
+  /// (-inf when the sum is 0).
+  Value rowLse(Value shift, Value sum);
+  /// 2^(sink[head] log2 e - shift): the sink's share of a denominator.
+  Value sinkWeight(Value sinkHead, Value shift);
+  /// Converts an f32 result to the output's element type.
+  Value toOutput(Value x);
   /// Split keys: each warp leaves its rows' max, sum and accumulators in
   /// shared memory; the CTA combines them and stores the outputs.
   void mergeWarps(ValueRange state, int64_t accBase);
@@ -216,6 +223,37 @@ std::pair<Value, Value> FlashKernelBuilder::queryOfRow(Value r) {
                                              c(shape.packedGroup - 1));
   return {add(mul(kvHead, c(shape.packedGroup)), headInGroup),
           rem(r, c(rowsPerHead))};
+}
+
+Value FlashKernelBuilder::rowLse(Value shift, Value sum) {
+  Value log2Sum =
+      LLVM::CallIntrinsicOp::create(b, loc, b.getF32Type(),
+                                    b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+                                    ValueRange{sum})
+          .getResult(0);
+  Value lse = arith::MulFOp::create(
+      b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, w.f32(0.0));
+  return arith::SelectOp::create(
+      b, loc, positive, lse, w.f32(-std::numeric_limits<double>::infinity()));
+}
+
+Value FlashKernelBuilder::sinkWeight(Value sinkHead, Value shift) {
+  Value logit = arith::MulFOp::create(
+      b, loc, memref::LoadOp::create(b, loc, buffers.sink, sinkHead),
+      w.f32(kLog2E));
+  return w.exp2(arith::SubFOp::create(b, loc, logit, shift));
+}
+
+Value FlashKernelBuilder::toOutput(Value x) {
+  Type outputElement =
+      cast<MemRefType>(buffers.output.getType()).getElementType();
+  if (outputElement.getIntOrFloatBitWidth() < 32)
+    return arith::TruncFOp::create(b, loc, outputElement, x);
+  if (outputElement.getIntOrFloatBitWidth() > 32)
+    return arith::ExtFOp::create(b, loc, outputElement, x);
+  return x;
 }
 
 void FlashKernelBuilder::tileSync() {
@@ -815,19 +853,13 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     Value sum = w.rowSum(state[slots + slot]);
     // The LSE is that of the allowed keys: a sink joins only the
     // denominator of the output, + 2^(sink log2 e - m).
-    Value positive =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
     Value denominator = sum;
     if (buffers.sink) {
-      Value sinkLogit = arith::MulFOp::create(
-          b, loc, memref::LoadOp::create(b, loc, buffers.sink, head),
-          w.f32(kLog2E));
       Value rowMax = state[slot];
       Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                           rowMax, negInf);
       Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
-      denominator = arith::AddFOp::create(
-          b, loc, sum, w.exp2(arith::SubFOp::create(b, loc, sinkLogit, shift)));
+      denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
     }
     Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
                                             denominator, zero);
@@ -849,11 +881,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             b, loc,
             state[accBase + rowTile * accPerTile + 4 * tile + 2 * half + k],
             inverse);
-        if (outputElement.getIntOrFloatBitWidth() < 32)
-          x = arith::TruncFOp::create(b, loc, outputElement, x);
-        else if (outputElement.getIntOrFloatBitWidth() > 32)
-          x = arith::ExtFOp::create(b, loc, outputElement, x);
-        pair.push_back(x);
+        pair.push_back(toOutput(x));
       }
       Value vector = vector::FromElementsOp::create(
           b, loc, VectorType::get({2}, outputElement), pair);
@@ -867,16 +895,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, quad, c(0)),
           false);
       b.setInsertionPointToStart(firstLane.thenBlock());
-      Value log2Sum =
-          LLVM::CallIntrinsicOp::create(
-              b, loc, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
-              ValueRange{sum})
-              .getResult(0);
-      Value lse = arith::MulFOp::create(
-          b, loc, arith::AddFOp::create(b, loc, state[slot], log2Sum),
-          w.f32(kLn2));
-      lse = arith::SelectOp::create(b, loc, positive, lse, negInf);
-      memref::StoreOp::create(b, loc, lse, buffers.lse,
+      memref::StoreOp::create(b, loc, rowLse(state[slot], sum), buffers.lse,
                               ValueRange{batch, head, row});
     }
   }
@@ -929,8 +948,6 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
 
   // Each thread combines elements (row, column) of the tile, consecutive
   // threads consecutive columns.
-  Type outputElement =
-      cast<MemRefType>(buffers.output.getType()).getElementType();
   int64_t packedRows = shape.packedGroup *
                        cast<MemRefType>(buffers.query.getType()).getDimSize(2);
   for (int64_t first = 0; first < rows * valueDim; first += shape.threads()) {
@@ -968,11 +985,8 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
     auto [rowHead, queryRow] = queryOfRow(tileRow);
     Value denominator = sum;
     if (buffers.sink) {
-      Value sinkLogit = arith::MulFOp::create(
-          b, loc, memref::LoadOp::create(b, loc, buffers.sink, rowHead),
-          w.f32(kLog2E));
-      denominator = arith::AddFOp::create(
-          b, loc, sum, w.exp2(arith::SubFOp::create(b, loc, sinkLogit, shift)));
+      denominator =
+          arith::AddFOp::create(b, loc, sum, sinkWeight(rowHead, shift));
     }
     Value x = numerator;
     if (!sigmoidBias) {
@@ -987,11 +1001,7 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
     auto store = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
-    if (outputElement.getIntOrFloatBitWidth() < 32)
-      x = arith::TruncFOp::create(b, loc, outputElement, x);
-    else if (outputElement.getIntOrFloatBitWidth() > 32)
-      x = arith::ExtFOp::create(b, loc, outputElement, x);
-    memref::StoreOp::create(b, loc, x, buffers.output,
+    memref::StoreOp::create(b, loc, toOutput(x), buffers.output,
                             ValueRange{batch, rowHead, queryRow, column});
     if (buffers.lse) {
       auto firstColumn = scf::IfOp::create(
@@ -999,17 +1009,7 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, column, c(0)),
           false);
       b.setInsertionPointToStart(firstColumn.thenBlock());
-      Value log2Sum =
-          LLVM::CallIntrinsicOp::create(
-              b, loc, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
-              ValueRange{sum})
-              .getResult(0);
-      Value lse = arith::MulFOp::create(
-          b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
-      Value positive =
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
-      lse = arith::SelectOp::create(b, loc, positive, lse, negInf);
-      memref::StoreOp::create(b, loc, lse, buffers.lse,
+      memref::StoreOp::create(b, loc, rowLse(shift, sum), buffers.lse,
                               ValueRange{batch, rowHead, queryRow});
     }
   }
