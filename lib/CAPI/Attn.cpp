@@ -3,6 +3,7 @@
 #include "attn-c/Attn.h"
 
 #include "attn/Compiler/CpuCompiler.h"
+#include "attn/Compiler/GpuCompiler.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
@@ -87,6 +88,7 @@ private:
 void attnRegisterDialects(MlirDialectRegistry registry) {
   DialectRegistry &unwrapped = *unwrap(registry);
   registerAttnCpuPipelineDependencies(unwrapped);
+  registerAttnGpuPipelineDependencies(unwrapped);
   registerBuiltinDialectTranslation(unwrapped);
   registerLLVMDialectTranslation(unwrapped);
   registerOpenMPDialectTranslation(unwrapped);
@@ -162,6 +164,23 @@ MlirLogicalResult attnCompileForCpu(MlirModule module, MlirStringRef outputPath,
   options.threads = threads;
   std::string error;
   if (failed(compileForCpu(moduleOp, options, error))) {
+    diagnostics.report("error: " + error);
+    return mlirLogicalResultFailure();
+  }
+  return mlirLogicalResultSuccess();
+}
+
+MlirLogicalResult attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
+                                    MlirStringRef chip,
+                                    MlirStringCallback onDiagnostic,
+                                    void *userData) {
+  ModuleOp moduleOp = unwrap(module);
+  ForwardDiagnostics diagnostics(moduleOp.getContext(), onDiagnostic, userData);
+  GpuCompileOptions options;
+  options.outputPath = unwrap(outputPath).str();
+  options.chip = unwrap(chip).str();
+  std::string error;
+  if (failed(compileForGpu(moduleOp, options, error))) {
     diagnostics.report("error: " + error);
     return mlirLogicalResultFailure();
   }

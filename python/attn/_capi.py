@@ -63,6 +63,8 @@ _attnRunPassPipeline = _declare("attnRunPassPipeline", _LogicalResult, _Handle, 
                                 _Callback, ctypes.c_void_p)
 _attnCompileForCpu = _declare("attnCompileForCpu", _LogicalResult, _Handle, _StringRef,
                               ctypes.c_bool, ctypes.c_bool, _Callback, ctypes.c_void_p)
+_attnCompileForGpu = _declare("attnCompileForGpu", _LogicalResult, _Handle, _StringRef,
+                              _StringRef, _Callback, ctypes.c_void_p)
 _mlirModuleGetOperation = _declare("mlirModuleGetOperation", _Handle, _Handle)
 _mlirModuleDestroy = _declare("mlirModuleDestroy", None, _Handle)
 _mlirOperationPrint = _declare("mlirOperationPrint", None, _Handle, _Callback, ctypes.c_void_p)
@@ -129,4 +131,11 @@ class Module:
         collector = _Collector()
         ref, keep = _ref(output)
         if not _attnCompileForCpu(self._handle, ref, flash, threads, collector.callback, None).value:
+            raise AttnError("compilation failed:\n" + "\n".join(collector.lines))
+
+    def compile_gpu(self, output, chip):
+        collector = _Collector()
+        ref, keep = _ref(output)
+        chip_ref, keep_chip = _ref(chip)
+        if not _attnCompileForGpu(self._handle, ref, chip_ref, collector.callback, None).value:
             raise AttnError("compilation failed:\n" + "\n".join(collector.lines))

@@ -1,6 +1,9 @@
 """attn.compile: a program to a callable. On the CPU, the program becomes a
 shared library (attnCompileForCpu) that is called through ctypes with NumPy
-arrays of any strides, without copies."""
+arrays of any strides, without copies. For an NVIDIA chip it becomes a
+library embedding the cubin (attnCompileForGpu), called with device arrays
+(PyTorch CUDA tensors, or objects with __cuda_array_interface__) on a CUDA
+stream."""
 import ctypes
 import os
 import tempfile
@@ -82,15 +85,121 @@ class Compiled:
         return results[0] if len(results) == 1 else tuple(results)
 
 
+_TYPESTR = {"f32": "<f4", "f16": "<f2", "i32": "<i4", "i1": "|b1"}
+_TORCH = {"f32": "float32", "f16": "float16", "bf16": "bfloat16", "i32": "int32", "i1": "bool"}
+_ITEMSIZE = {"f32": 4, "f16": 2, "bf16": 2, "i32": 4, "i1": 1}
+
+
+class CompiledGpu:
+    """A program compiled for an NVIDIA GPU. Call it with one device array
+    per input: PyTorch CUDA tensors (any strides; rows of Q, K, V contiguous
+    and 16-byte aligned) or objects with __cuda_array_interface__. Outputs
+    are new torch tensors when the inputs are, else pass `out=[...]`.
+    `stream` is a CUDA stream handle (an int, or an object with a
+    `cuda_stream`); default: PyTorch's current stream, else the legacy
+    default stream. The call only launches: synchronise as usual."""
+
+    def __init__(self, program, library_path, ir):
+        self.program = program
+        self.ir = ir
+        self._library = ctypes.CDLL(library_path)
+        self._entry = getattr(self._library, f"attn_{program.name}")
+        self._entry.restype = ctypes.c_int
+        self._inputs = [(v.name, v.shape, v.dtype) for v in program.inputs]
+        self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
+
+    @staticmethod
+    def _view(array, name, shape, dtype):
+        """(pointer, strides in elements) of a device array, checked."""
+        if hasattr(array, "data_ptr") and hasattr(array, "stride"):  # torch
+            if not getattr(array, "is_cuda", False):
+                raise AttnError(f"'{name}': expected a CUDA tensor, got one on {array.device}")
+            if str(array.dtype) != f"torch.{_TORCH[dtype]}":
+                raise AttnError(f"'{name}': expected torch.{_TORCH[dtype]}, got {array.dtype}")
+            actual, pointer, strides = tuple(array.shape), array.data_ptr(), array.stride()
+        elif hasattr(array, "__cuda_array_interface__"):
+            interface = array.__cuda_array_interface__
+            if dtype not in _TYPESTR or interface["typestr"] != _TYPESTR[dtype]:
+                raise AttnError(f"'{name}': expected typestr {_TYPESTR.get(dtype, dtype)}, "
+                                f"got {interface['typestr']}")
+            actual, pointer = tuple(interface["shape"]), interface["data"][0]
+            byte_strides = interface.get("strides")
+            if byte_strides is None:  # C-contiguous
+                byte_strides, step = [], _ITEMSIZE[dtype]
+                for size in reversed(actual):
+                    byte_strides.insert(0, step)
+                    step *= size
+            if any(s % _ITEMSIZE[dtype] for s in byte_strides):
+                raise AttnError(f"'{name}': strides must be whole elements")
+            strides = [s // _ITEMSIZE[dtype] for s in byte_strides]
+        else:
+            raise AttnError(f"'{name}': expected a CUDA tensor or an object with "
+                            f"__cuda_array_interface__, got {type(array).__name__}")
+        if actual != tuple(shape):
+            raise AttnError(f"'{name}': expected shape {tuple(shape)}, got {actual}")
+        return pointer, strides
+
+    def __call__(self, *arrays, out=None, stream=None):
+        if len(arrays) != len(self._inputs):
+            raise AttnError(f"{self.program.name} takes {len(self._inputs)} arrays "
+                            f"({', '.join(n for n, _, _ in self._inputs)}), got {len(arrays)}")
+        torch_inputs = all(hasattr(a, "data_ptr") for a in arrays)
+        if out is None:
+            if not torch_inputs:
+                raise AttnError("pass out=[...] device arrays for the outputs "
+                                "(only torch inputs get torch outputs allocated)")
+            import torch
+            out = [torch.empty(shape, dtype=getattr(torch, _TORCH[dtype]), device=arrays[0].device)
+                   for _, shape, dtype in self._outputs]
+        out = list(out)
+        if len(out) != len(self._outputs):
+            raise AttnError(f"{self.program.name} has {len(self._outputs)} outputs, "
+                            f"got {len(out)} in out=")
+        if stream is None and torch_inputs:
+            import torch
+            stream = torch.cuda.current_stream(arrays[0].device).cuda_stream
+        stream = getattr(stream, "cuda_stream", stream) or 0
+        descriptors = []
+        for array, (name, shape, dtype) in zip(list(arrays) + out, self._inputs + self._outputs):
+            pointer, strides = self._view(array, name, shape, dtype)
+            descriptor = _descriptor_type(len(shape))()
+            descriptor.allocated = descriptor.aligned = pointer
+            descriptor.offset = 0
+            for i, size in enumerate(shape):
+                descriptor.sizes[i] = size
+                descriptor.strides[i] = strides[i]
+            descriptors.append(descriptor)
+        rc = self._entry(*[ctypes.byref(d) for d in descriptors], ctypes.c_void_p(stream))
+        names = [n for n, _, _ in self._inputs + self._outputs]
+        if rc == -999:
+            raise AttnError(f"{self.program.name}: no CUDA driver (libcuda.so.1 could not be loaded)")
+        if rc < 0:
+            raise AttnError(f"{self.program.name}: CUDA driver error {-rc}")
+        if rc > 0:
+            raise AttnError(f"{self.program.name}: buffer '{names[rc - 1]}' was refused (sizes, "
+                            "or rows not contiguous and 16-byte aligned)")
+        return out[0] if len(out) == 1 else tuple(out)
+
+
 def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False):
     """Compiles a Program. target="cpu": the host, through the flash lowering
-    (path="reference": the reference lowering). GPU targets (sm_80, sm_90)
-    need the GPU backend, which this build does not have."""
+    (path="reference": the reference lowering). target="sm_80", "sm_90", ...:
+    an NVIDIA GPU (the program must be one attention of its inputs); the
+    result is a CompiledGpu."""
     if not isinstance(program, Program):
         raise AttnError(f"attn.compile takes an attn.Program, got {type(program).__name__}")
+    if target.startswith("sm_"):
+        module = program.module()
+        ir = {"input": str(module)} if keep_ir else {}
+        directory = tempfile.mkdtemp(prefix="attn-")
+        library = os.path.join(directory, f"lib{program.name}.so")
+        module.compile_gpu(library, target)
+        if keep_ir:
+            ir["lowered"] = str(module)
+        return CompiledGpu(program, library, ir)
     if target != "cpu":
-        raise AttnError(f"target '{target}' is not available: this build compiles for 'cpu' "
-                        "only (the GPU backend is not built)")
+        raise AttnError(f"target '{target}' is not supported: use 'cpu' or an NVIDIA chip "
+                        "('sm_80', 'sm_90', ...)")
     if path not in ("flash", "reference"):
         raise AttnError(f"path must be 'flash' or 'reference', not '{path}'")
     module = program.module()

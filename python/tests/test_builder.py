@@ -95,9 +95,9 @@ def test_bad_arguments():
         p.attention(q, k, v, mask=attn.document())
     with pytest.raises(attn.AttnError, match="no output"):
         str(p)
-    with pytest.raises(attn.AttnError, match="target 'sm_90'"):
-        p.output(p.attention(q, k, v))
-        attn.compile(p, target="sm_90")
+    p.output(p.attention(q, k, v))
+    with pytest.raises(attn.AttnError, match="target 'gfx90a' is not supported"):
+        attn.compile(p, target="gfx90a")
 
 
 def _errors():

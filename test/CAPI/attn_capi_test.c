@@ -26,7 +26,8 @@ static MlirStringRef str(const char *text) {
 
 static const char *kProgram =
     "func.func @causal(%q: tensor<1x2x128x32xf32>, %k: tensor<1x2x128x32xf32>,"
-    "                  %v: tensor<1x2x128x32xf32>) -> tensor<1x2x128x32xf32> {\n"
+    "                  %v: tensor<1x2x128x32xf32>) -> tensor<1x2x128x32xf32> "
+    "{\n"
     "  %o = attn.attention %q, %k, %v mask [#attn.causal, "
     "#attn.window<left = 1000, right = 0>] : tensor<1x2x128x32xf32>, "
     "tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32> -> tensor<1x2x128x32xf32>\n"
@@ -89,8 +90,8 @@ int main(int argc, char **argv) {
       printDiagnostic, &diagnostics);
   printf("bad program is null: %d\n", mlirModuleIsNull(module));
 
-  module = attnParseModule(context, str(kProgram), printDiagnostic,
-                           &diagnostics);
+  module =
+      attnParseModule(context, str(kProgram), printDiagnostic, &diagnostics);
   result = attnRunPassPipeline(module, str("builtin.module(no-such-pass)"),
                                printDiagnostic, &diagnostics);
   printf("unknown pass fails: %d\n", mlirLogicalResultIsFailure(result));
@@ -107,6 +108,37 @@ int main(int argc, char **argv) {
   printf("bad output fails: %d\n", mlirLogicalResultIsFailure(result));
   FILE *partial = fopen(path, "r");
   printf("nothing written: %d\n", partial == NULL);
+  mlirModuleDestroy(module);
+
+  /* GPU: PTX needs no toolkit; an f32 program is refused with the reason. */
+  static const char *kGpuProgram =
+      "func.func @gpu(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {\n"
+      "  %o = attn.attention %q, %q, %q mask [#attn.causal] : "
+      "tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16> "
+      "-> tensor<1x2x64x64xbf16>\n"
+      "  return %o : tensor<1x2x64x64xbf16>\n"
+      "}\n";
+  module =
+      attnParseModule(context, str(kGpuProgram), printDiagnostic, &diagnostics);
+  snprintf(path, sizeof path, "%s/gpu.ptx", argv[1]);
+  result = attnCompileForGpu(module, str(path), str("sm_90"), printDiagnostic,
+                             &diagnostics);
+  printf("ptx: %d\n", mlirLogicalResultIsSuccess(result));
+  FILE *ptx = fopen(path, "r");
+  char line[256];
+  int mma = 0;
+  while (ptx && fgets(line, sizeof line, ptx))
+    mma |= strstr(line, "mma.sync.aligned.m16n8k16") != NULL;
+  if (ptx)
+    fclose(ptx);
+  printf("ptx has mma.sync: %d\n", mma);
+  mlirModuleDestroy(module);
+  module =
+      attnParseModule(context, str(kProgram), printDiagnostic, &diagnostics);
+  snprintf(path, sizeof path, "%s/f32.so", argv[1]);
+  result = attnCompileForGpu(module, str(path), str("sm_90"), printDiagnostic,
+                             &diagnostics);
+  printf("f32 on the GPU fails: %d\n", mlirLogicalResultIsFailure(result));
   mlirModuleDestroy(module);
   mlirContextDestroy(context);
   return 0;

@@ -1,0 +1,75 @@
+"""attn.compile for NVIDIA targets, without a GPU: the program compiles to a
+library embedding the cubin; the callable checks device arrays before the
+launch and reports what the library refuses."""
+import ctypes
+import os
+import shutil
+
+import pytest
+
+import attn
+
+PTXAS = os.environ.get("ATTN_PTXAS") or (
+    "/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas")
+    else shutil.which("ptxas"))
+needs_ptxas = pytest.mark.skipif(not PTXAS, reason="no ptxas")
+
+
+def _has_driver():
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        return True
+    except OSError:
+        return False
+
+
+class Device:
+    """A stand-in for a device array: only its __cuda_array_interface__
+    is read (the pointers are never dereferenced on the host)."""
+
+    def __init__(self, shape, typestr="<f2", pointer=1 << 20, strides=None):
+        self.__cuda_array_interface__ = {
+            "shape": tuple(shape), "typestr": typestr, "data": (pointer, False),
+            "strides": strides, "version": 3}
+
+
+def gqa_program(dtype="f16"):
+    p = attn.Program("gqa")
+    q = p.input("q", (1, 4, 100, 64), dtype)
+    k = p.input("k", (1, 2, 100, 64), dtype)
+    v = p.input("v", (1, 2, 100, 64), dtype)
+    p.output(p.attention(q, k, v, mask=attn.causal()))
+    return p
+
+
+@needs_ptxas
+def test_compiles_for_sm90_and_checks_buffers():
+    fn = attn.compile(gqa_program(), target="sm_90", keep_ir=True)
+    assert "attn.attention" in fn.ir["input"]
+    assert "gpu.binary" in fn.ir["lowered"]
+    q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
+    out = Device((1, 4, 100, 64))
+    with pytest.raises(attn.AttnError, match="pass out="):
+        fn(q, k, v)
+    with pytest.raises(attn.AttnError, match=r"'k': expected shape \(1, 2, 100, 64\)"):
+        fn(q, Device((1, 2, 99, 64)), v, out=[out])
+    with pytest.raises(attn.AttnError, match="'v': expected typestr <f2, got <f4"):
+        fn(q, k, Device((1, 2, 100, 64), "<f4"), out=[out])
+    # Not 16-byte aligned: refused by the library before any launch.
+    with pytest.raises(attn.AttnError, match="buffer 'q' was refused"):
+        fn(Device((1, 4, 100, 64), pointer=(1 << 20) + 8), k, v, out=[out])
+    # Rows that are not contiguous.
+    with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):
+        fn(q, k, Device((1, 2, 100, 64), strides=(2 * 100 * 128 * 2, 100 * 128 * 2, 128 * 2, 4)),
+           out=[out])
+    if not _has_driver():
+        with pytest.raises(attn.AttnError, match="no CUDA driver"):
+            fn(q, k, v, out=[out], stream=0)
+
+
+@needs_ptxas
+def test_gpu_lowering_errors_are_reported():
+    with pytest.raises(attn.AttnError, match="GPU lowering: query must be bf16 or f16"):
+        attn.compile(gqa_program("f32"), target="sm_90")
+    with pytest.raises(attn.AttnError, match="chip must be sm_80 or newer"):
+        attn.compile(gqa_program(), target="sm_70")
