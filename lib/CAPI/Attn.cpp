@@ -152,37 +152,45 @@ MlirLogicalResult attnRunPassPipeline(MlirModule module, MlirStringRef pipeline,
   return wrap(manager.run(moduleOp));
 }
 
-MlirLogicalResult attnCompileForCpu(MlirModule module, MlirStringRef outputPath,
-                                    bool flash, bool threads,
-                                    MlirStringCallback onDiagnostic,
-                                    void *userData) {
+/// Runs `compile` on the module, reporting its one-line error as a
+/// diagnostic through the caller's callback.
+static MlirLogicalResult
+compileReporting(MlirModule module, MlirStringCallback onDiagnostic,
+                 void *userData,
+                 function_ref<LogicalResult(ModuleOp, std::string &)> compile) {
   ModuleOp moduleOp = unwrap(module);
   ForwardDiagnostics diagnostics(moduleOp.getContext(), onDiagnostic, userData);
-  CpuCompileOptions options;
-  options.outputPath = unwrap(outputPath).str();
-  options.flash = flash;
-  options.threads = threads;
   std::string error;
-  if (failed(compileForCpu(moduleOp, options, error))) {
+  if (failed(compile(moduleOp, error))) {
     diagnostics.report("error: " + error);
     return mlirLogicalResultFailure();
   }
   return mlirLogicalResultSuccess();
 }
 
+MlirLogicalResult attnCompileForCpu(MlirModule module, MlirStringRef outputPath,
+                                    bool flash, bool threads,
+                                    MlirStringCallback onDiagnostic,
+                                    void *userData) {
+  CpuCompileOptions options;
+  options.outputPath = unwrap(outputPath).str();
+  options.flash = flash;
+  options.threads = threads;
+  return compileReporting(module, onDiagnostic, userData,
+                          [&](ModuleOp moduleOp, std::string &error) {
+                            return compileForCpu(moduleOp, options, error);
+                          });
+}
+
 MlirLogicalResult attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
                                     MlirStringRef chip,
                                     MlirStringCallback onDiagnostic,
                                     void *userData) {
-  ModuleOp moduleOp = unwrap(module);
-  ForwardDiagnostics diagnostics(moduleOp.getContext(), onDiagnostic, userData);
   GpuCompileOptions options;
   options.outputPath = unwrap(outputPath).str();
   options.chip = unwrap(chip).str();
-  std::string error;
-  if (failed(compileForGpu(moduleOp, options, error))) {
-    diagnostics.report("error: " + error);
-    return mlirLogicalResultFailure();
-  }
-  return mlirLogicalResultSuccess();
+  return compileReporting(module, onDiagnostic, userData,
+                          [&](ModuleOp moduleOp, std::string &error) {
+                            return compileForGpu(moduleOp, options, error);
+                          });
 }

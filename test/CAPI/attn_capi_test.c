@@ -34,6 +34,20 @@ static const char *kProgram =
     "  return %o : tensor<1x2x128x32xf32>\n"
     "}\n";
 
+/* Parses `program` and compiles it for sm_90 to directory/name. */
+static MlirLogicalResult compileForGpu(MlirContext context, const char *program,
+                                       const char *directory, const char *name,
+                                       int *diagnostics) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  MlirModule module =
+      attnParseModule(context, str(program), printDiagnostic, diagnostics);
+  MlirLogicalResult result = attnCompileForGpu(module, str(path), str("sm_90"),
+                                               printDiagnostic, diagnostics);
+  mlirModuleDestroy(module);
+  return result;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2)
     return 2;
@@ -118,12 +132,10 @@ int main(int argc, char **argv) {
       "-> tensor<1x2x64x64xbf16>\n"
       "  return %o : tensor<1x2x64x64xbf16>\n"
       "}\n";
-  module =
-      attnParseModule(context, str(kGpuProgram), printDiagnostic, &diagnostics);
-  snprintf(path, sizeof path, "%s/gpu.ptx", argv[1]);
-  result = attnCompileForGpu(module, str(path), str("sm_90"), printDiagnostic,
-                             &diagnostics);
+  result =
+      compileForGpu(context, kGpuProgram, argv[1], "gpu.ptx", &diagnostics);
   printf("ptx: %d\n", mlirLogicalResultIsSuccess(result));
+  snprintf(path, sizeof path, "%s/gpu.ptx", argv[1]);
   FILE *ptx = fopen(path, "r");
   char line[256];
   int mma = 0;
@@ -132,14 +144,8 @@ int main(int argc, char **argv) {
   if (ptx)
     fclose(ptx);
   printf("ptx has mma.sync: %d\n", mma);
-  mlirModuleDestroy(module);
-  module =
-      attnParseModule(context, str(kProgram), printDiagnostic, &diagnostics);
-  snprintf(path, sizeof path, "%s/f32.so", argv[1]);
-  result = attnCompileForGpu(module, str(path), str("sm_90"), printDiagnostic,
-                             &diagnostics);
+  result = compileForGpu(context, kProgram, argv[1], "f32.so", &diagnostics);
   printf("f32 on the GPU fails: %d\n", mlirLogicalResultIsFailure(result));
-  mlirModuleDestroy(module);
   mlirContextDestroy(context);
   return 0;
 }
