@@ -58,7 +58,11 @@ def check_cases():
     for group in (1, 2, 4, 8):
         cases.append(case(f"chk-gqa{group}", "causal", 1, 8, 8 // group, 130, 130, 64))
     cases.append(case("chk-window", "causal", 1, 4, 4, 700, 700, 64, window=100))
-    cases.append(case("chk-docs", "causal", 2, 4, 4, 512, 512, 64, docs=4))
+    cases.append(case("chk-docs", "causal", 1, 4, 4, 512, 512, 64, docs=4))
+    cases.append(case("chk-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
+                      random_docs=True))
+    cases.append(case("chk-docs-random-dense", "dense", 1, 4, 4, 300, 300, 128, docs=1,
+                      random_docs=True))
     cases.append(case("chk-softcap", "causal", 1, 4, 4, 300, 300, 64, softcap=20.0))
     cases.append(case("chk-decode", "decode", 3, 8, 2, 1, 1000, 128))
     cases.append(case("chk-f16", "causal", 1, 4, 4, 257, 257, 128, dtype="f16"))

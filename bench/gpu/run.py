@@ -54,7 +54,7 @@ def descriptor(t):
     return d
 
 
-def mask_of(case, device):
+def mask_of(case, device, segments=None):
     lq, lkv = case["lq"], case["lkv"]
     qi = torch.arange(lq, device=device)[:, None]
     ki = torch.arange(lkv, device=device)[None, :]
@@ -64,12 +64,15 @@ def mask_of(case, device):
     if case.get("window") is not None:
         allowed &= qi + (lkv - lq) - ki <= case["window"]
     if case.get("docs"):
-        docs = case["docs"]
-        allowed &= (qi * docs) // lq == (ki * docs) // lkv
+        if segments is not None:  # batch 0's ids (the checks use one batch)
+            allowed &= segments[0][0][:, None] == segments[1][0][None, :]
+        else:
+            docs = case["docs"]
+            allowed &= (qi * docs) // lq == (ki * docs) // lkv
     return allowed
 
 
-def reference(case, q, k, v, rows, dtype=None, sink=None):
+def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None):
     """Attention of the query rows `rows` in fp32 (dtype None) or the naive
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
@@ -85,7 +88,7 @@ def reference(case, q, k, v, rows, dtype=None, sink=None):
     if case.get("softcap"):
         cap = case["softcap"]
         s = torch.tanh(s / cap) * cap
-    allowed = mask_of(case, q.device)[rows]
+    allowed = mask_of(case, q.device, segments)[rows]
     if case.get("sigmoid") is not None:
         p = torch.sigmoid(s + case["sigmoid"]) * allowed
         if dtype is not None:
@@ -127,6 +130,14 @@ def make_inputs(case, device):
         qs = (torch.arange(lq, device=device) * docs // lq).to(torch.int32)
         ks = (torch.arange(lkv, device=device) * docs // lkv).to(torch.int32)
         extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+        if case.get("random_docs"):
+            # Unsorted ids in runs of random lengths, the same for q and k
+            # positions (bottom-right aligned).
+            runs = torch.randint(1, 97, (lkv,), device=device).cumsum(0)
+            ids = torch.searchsorted(runs, torch.arange(lkv, device=device)) % 5
+            ks = ids.to(torch.int32)
+            qs = ks[lkv - lq:]
+            extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
     if case.get("sink"):
         extra.append(torch.randn(hq, device=device, dtype=torch.float32) + 2.0)
     return q, k, v, extra
@@ -167,8 +178,11 @@ def check(case, artifacts, device):
     rows = torch.arange(lq, device=device)
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
-    ref, ref_lse = reference(case, q, k, v, rows, sink=sink)
-    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink)
+    segments = extra[:2] if case.get("docs") else None
+    if segments is not None and case["b"] != 1:
+        raise RuntimeError("document checks use batch 1")
+    ref, ref_lse = reference(case, q, k, v, rows, sink=sink, segments=segments)
+    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink, segments=segments)
     got = out.float()[:, :, rows]
     err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()

@@ -134,6 +134,15 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
       shape.blockKv = shape.warps > 4 ? 16 : 32;
     }
   }
+  // Tiles that data-dependent masks may skip are listed before the loop
+  // (static key lengths; shared memory for the list permitting).
+  int64_t keyLength = key.getDimSize(2);
+  if (dataDependent && !shape.splitKeys && !ShapedType::isDynamic(keyLength)) {
+    GpuKernelShape listed = shape;
+    listed.tileListEntries = llvm::divideCeil(keyLength, shape.blockKv);
+    if (listed.sharedBytes() <= 200 * 1024)
+      shape = listed;
+  }
   return shape;
 }
 

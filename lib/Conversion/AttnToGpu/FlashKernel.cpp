@@ -123,7 +123,13 @@ private:
   void barrier() { gpu::BarrierOp::create(b, loc); }
 
   /// Whether the data-dependent predicates may allow a pair of key tile u.
-  Value tileMayHaveKeys(Value keyTile);
+  /// Document masks use `keyRange` (the tile's kv segment-id range) when
+  /// given, else reduce it with the whole CTA.
+  Value tileMayHaveKeys(Value keyTile, std::pair<Value, Value> keyRange = {});
+  /// The visited tiles of [first, end) for data-dependent masks, tested by
+  /// the CTA in parallel (a tile per thread) and compacted into a shared
+  /// list; returns the list and its length.
+  std::pair<Value, Value> buildTileList(Value first, Value end);
   /// The min and max of segments[batch, first + t] over t < count (and
   /// first + t < length), reduced by the whole CTA through `scratchSlot`
   /// of the shared scratch area; every thread gets them.
@@ -151,6 +157,11 @@ private:
   std::optional<double> sigmoidBias;
   /// The segment-id range of the query tile (document masks).
   std::pair<Value, Value> queryRange;
+  /// With a tile list and documents: the kv segment-id min and max of every
+  /// 32 keys, in shared memory.
+  std::pair<Value, Value> documentChunks;
+  /// The kv segment-id range of key tile u from documentChunks.
+  std::pair<Value, Value> tileSegmentRange(Value keyTile);
 };
 
 } // namespace
@@ -294,7 +305,8 @@ AttentionPoint FlashKernelBuilder::pointAt(Value row, Value column) {
   return point;
 }
 
-Value FlashKernelBuilder::tileMayHaveKeys(Value keyTile) {
+Value FlashKernelBuilder::tileMayHaveKeys(Value keyTile,
+                                          std::pair<Value, Value> keyRange) {
   Value firstKey = mul(keyTile, c(shape.blockKv));
   Value keys = arith::MinUIOp::create(
       b, loc, c(shape.blockKv),
@@ -311,8 +323,10 @@ Value FlashKernelBuilder::tileMayHaveKeys(Value keyTile) {
     if (isa<DocumentAttr>(predicate)) {
       // The generic hook scans the tile's segment ids one by one in every
       // thread; here the CTA reduces them together (one id per thread).
-      auto [keyLow, keyHigh] = cooperativeRange(buffers.kvSegments, firstKey,
-                                                shape.blockKv, keyLength, 1);
+      auto [keyLow, keyHigh] =
+          keyRange.first ? keyRange
+                         : cooperativeRange(buffers.kvSegments, firstKey,
+                                            shape.blockKv, keyLength, 1);
       Value disjoint = arith::OrIOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, keyHigh,
@@ -602,9 +616,46 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   // With split keys, warp w takes tiles first + w, first + w + warps, ...
   Value warpFirst = shape.splitKeys ? add(first, warp) : first;
   int64_t tileStep = shape.splitKeys ? shape.warps : 1;
-  Value firstVisited = visitable(warpFirst);
-  prefetch(firstVisited, warpFirst, c(0), true);
-  prefetch(firstVisited, warpFirst, c(0), false);
+  // Data-dependent masks with a static key length: the loop runs over a
+  // list of the visited tiles (skipped tiles cost no iteration at all).
+  Value tileList, listLength;
+  if (dataDependent && shape.tileListEntries > 0) {
+    std::tie(tileList, listLength) = buildTileList(first, end);
+    dataDependent = false;
+  }
+  auto listEntry = [&](Value index) -> Value {
+    Value safe = arith::MinUIOp::create(
+        b, loc, index,
+        arith::SubIOp::create(
+            b, loc, arith::MaxUIOp::create(b, loc, listLength, c(1)), c(1)));
+    return arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, tileList, safe));
+  };
+  // With a tile list, whether every pair of key tile u passes the
+  // data-dependent predicates (only documents can tell: one segment on
+  // both sides); the other predicates are the range table's.
+  bool onlyDocuments = llvm::all_of(op.getMask(), [](Attribute predicate) {
+    return !cast<MaskAttrInterface>(predicate).isDataDependent() ||
+           isa<DocumentAttr>(predicate);
+  });
+  auto tileIsUniform = [&](Value keyTile) -> Value {
+    if (!onlyDocuments || !documentChunks.first)
+      return arith::ConstantIntOp::create(b, loc, 0, 1);
+    auto [low, high] = tileSegmentRange(keyTile);
+    auto eq = [&](Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+    };
+    Value same = arith::AndIOp::create(
+        b, loc, eq(low, high),
+        arith::AndIOp::create(b, loc, eq(queryRange.first, queryRange.second),
+                              eq(low, queryRange.first)));
+    return same;
+  };
+  Value firstTile = tileList ? listEntry(c(0)) : warpFirst;
+  Value firstVisited = tileList ? lt(c(0), listLength) : visitable(warpFirst);
+  prefetch(firstVisited, firstTile, c(0), true);
+  prefetch(firstVisited, firstTile, c(0), false);
 
   // ldmatrix lane addresses: the A operand (and V as a transposed B) and K
   // as the B operand of S.
@@ -637,13 +688,18 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     init.push_back(firstVisited);
 
   auto loop = scf::ForOp::create(
-      b, loc, warpFirst, end, c(tileStep), init,
-      [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
+      b, loc, tileList ? c(0) : warpFirst, tileList ? listLength : end,
+      c(tileList ? 1 : tileStep), init,
+      [&](OpBuilder &, Location, Value inductionVar, ValueRange state) {
+        Value keyTile = tileList ? listEntry(inductionVar) : inductionVar;
         Value offset =
-            div(arith::SubIOp::create(b, loc, keyTile, warpFirst), c(tileStep));
+            tileList ? inductionVar
+                     : div(arith::SubIOp::create(b, loc, keyTile, warpFirst),
+                           c(tileStep));
         Value stage = rem(offset, c(shape.stages));
         Value nextStage = rem(add(offset, c(1)), c(shape.stages));
-        Value nextTile = add(keyTile, c(tileStep));
+        Value nextTile = tileList ? listEntry(add(inductionVar, c(1)))
+                                  : add(keyTile, c(tileStep));
         Value visited = dataDependent ? state.back() : Value();
         SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
 
@@ -690,6 +746,9 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                 b, loc, arith::CmpIPredicate::ule,
                 mul(add(keyTile, c(1)), c(blockKv)), keyLength);
             Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
+            if (tileList)
+              unmasked = arith::AndIOp::create(b, loc, unmasked,
+                                               tileIsUniform(keyTile));
             SmallVector<Type> types(raw.size(), b.getF32Type());
             auto branch = scf::IfOp::create(b, loc, types, unmasked, true);
             OpBuilder::InsertionGuard guard(b);
@@ -820,7 +879,8 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
           idle.push_back(arith::ConstantIntOp::create(b, loc, 0, 32));
         SmallVector<Value> updated = ifVisited(scoresAndSoftmax, idle);
 
-        Value nextVisited = visitable(nextTile);
+        Value nextVisited = tileList ? lt(add(inductionVar, c(1)), listLength)
+                                     : visitable(nextTile);
         prefetch(nextVisited, nextTile, nextStage, true);
 
         waitGroups(1);
@@ -899,6 +959,185 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                               ValueRange{batch, head, row});
     }
   }
+}
+
+std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
+                                                          Value end) {
+  int64_t entries = shape.tileListEntries, blockKv = shape.blockKv;
+  int64_t threads = shape.threads();
+  Type i32 = b.getI32Type();
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  auto vectorType = [&](int64_t size) {
+    return MemRefType::get({size}, i32, MemRefLayoutAttrInterface(), space);
+  };
+  Value flags = memref::ViewOp::create(b, loc, vectorType(entries), smem,
+                                       c(shape.tileBytes()), ValueRange{});
+  Value list =
+      memref::ViewOp::create(b, loc, vectorType(entries + 1), smem,
+                             c(shape.tileBytes() + 4 * entries), ValueRange{});
+  Value lowest = arith::ConstantIntOp::create(
+      b, loc, std::numeric_limits<int32_t>::max(), 32);
+  Value highest = arith::ConstantIntOp::create(
+      b, loc, std::numeric_limits<int32_t>::min(), 32);
+
+  // Documents: the min and max kv segment id of every 32 keys, one id per
+  // thread and a shuffle tree per warp (in the K stages, still unused).
+  bool documents = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
+  int64_t chunks = entries * blockKv / 32;
+  Value chunkMin, chunkMax;
+  if (documents) {
+    // After the list (the K stages are overwritten by the first tile).
+    int64_t chunkBase = shape.tileBytes() + 4 * (2 * entries + 1);
+    chunkMin = memref::ViewOp::create(b, loc, vectorType(chunks), smem,
+                                      c(chunkBase), ValueRange{});
+    chunkMax = memref::ViewOp::create(b, loc, vectorType(chunks), smem,
+                                      c(chunkBase + 4 * chunks), ValueRange{});
+    documentChunks = {chunkMin, chunkMax};
+    // Only the keys of tiles [first, end); each thread keeps 4 loads in
+    // flight per round.
+    int64_t perRound = 4 * threads;
+    Value lastKey =
+        arith::MinUIOp::create(b, loc, mul(end, c(blockKv)), keyLength);
+    Value firstRound = div(mul(first, c(blockKv)), c(perRound));
+    Value rounds = div(add(lastKey, c(perRound - 1)), c(perRound));
+    Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+    scf::ForOp::create(
+        b, loc, firstRound, rounds, c(1), ValueRange{},
+        [&](OpBuilder &, Location, Value round, ValueRange) {
+          SmallVector<Value> keys, ids, valids;
+          for (int64_t k = 0; k < 4; ++k) {
+            Value key = add(mul(add(mul(round, c(4)), c(k)), c(threads)), tid);
+            Value valid = lt(key, lastKey);
+            keys.push_back(key);
+            valids.push_back(valid);
+            ids.push_back(memref::LoadOp::create(
+                b, loc, buffers.kvSegments,
+                ValueRange{batch,
+                           arith::SelectOp::create(b, loc, valid, key, c(0))}));
+          }
+          for (int64_t k = 0; k < 4; ++k) {
+            Value low =
+                arith::SelectOp::create(b, loc, valids[k], ids[k], lowest);
+            Value high =
+                arith::SelectOp::create(b, loc, valids[k], ids[k], highest);
+            for (int64_t offset = 1; offset < 32; offset *= 2) {
+              Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
+              low = arith::MinSIOp::create(
+                  b, loc, low,
+                  gpu::ShuffleOp::create(b, loc, low, mask, width,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult());
+              high = arith::MaxSIOp::create(
+                  b, loc, high,
+                  gpu::ShuffleOp::create(b, loc, high, mask, width,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult());
+            }
+            Value chunk = div(keys[k], c(32));
+            auto leader = scf::IfOp::create(
+                b, loc,
+                arith::AndIOp::create(
+                    b, loc,
+                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          lane, c(0)),
+                    lt(chunk, c(chunks))),
+                false);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(leader.thenBlock());
+            memref::StoreOp::create(b, loc, low, chunkMin, chunk);
+            memref::StoreOp::create(b, loc, high, chunkMax, chunk);
+          }
+          scf::YieldOp::create(b, loc);
+        });
+    barrier();
+  }
+
+  // A tile per thread: in range and may have keys.
+  for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
+    Value tile = add(tid, c(firstTile));
+    Value inRange = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, first, tile),
+        lt(tile, end));
+    auto check = scf::IfOp::create(b, loc, b.getI1Type(), inRange, true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(check.thenBlock());
+      std::pair<Value, Value> keyRange;
+      if (documents)
+        keyRange = tileSegmentRange(tile);
+      scf::YieldOp::create(b, loc, tileMayHaveKeys(tile, keyRange));
+      b.setInsertionPointToStart(check.elseBlock());
+      scf::YieldOp::create(
+          b, loc,
+          ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1).getResult()});
+    }
+    auto inTable = scf::IfOp::create(b, loc, lt(tile, c(entries)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inTable.thenBlock());
+    memref::StoreOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, i32, check.getResult(0)), flags,
+        tile);
+  }
+  barrier();
+
+  // Thread 0 compacts the flags; the length goes last.
+  auto leader = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0)),
+      false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    auto compact = scf::ForOp::create(
+        b, loc, first, end, c(1), ValueRange{c(0)},
+        [&](OpBuilder &, Location, Value tile, ValueRange count) {
+          Value flag = memref::LoadOp::create(b, loc, flags, tile);
+          Value set = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne, flag,
+              arith::ConstantIntOp::create(b, loc, 0, 32));
+          auto keep = scf::IfOp::create(b, loc, set, false);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(keep.thenBlock());
+            memref::StoreOp::create(
+                b, loc, arith::IndexCastOp::create(b, loc, i32, tile), list,
+                count[0]);
+          }
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{arith::SelectOp::create(b, loc, set,
+                                                 add(count[0], c(1)), count[0])
+                             .getResult()});
+        });
+    memref::StoreOp::create(
+        b, loc, arith::IndexCastOp::create(b, loc, i32, compact.getResult(0)),
+        list, c(entries));
+  }
+  barrier();
+  Value count = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, list, c(entries)));
+  return {list, count};
+}
+
+std::pair<Value, Value> FlashKernelBuilder::tileSegmentRange(Value keyTile) {
+  auto [chunkMin, chunkMax] = documentChunks;
+  int64_t chunks = cast<MemRefType>(chunkMin.getType()).getDimSize(0);
+  Value low, high;
+  int64_t perTile = shape.blockKv / 32;
+  for (int64_t k = 0; k < perTile; ++k) {
+    Value chunk = arith::MinUIOp::create(
+        b, loc, add(mul(keyTile, c(perTile)), c(k)), c(chunks - 1));
+    Value chunkLow = memref::LoadOp::create(b, loc, chunkMin, chunk);
+    Value chunkHigh = memref::LoadOp::create(b, loc, chunkMax, chunk);
+    low = low ? arith::MinSIOp::create(b, loc, low, chunkLow).getResult()
+              : chunkLow;
+    high = high ? arith::MaxSIOp::create(b, loc, high, chunkHigh).getResult()
+                : chunkHigh;
+  }
+  return {low, high};
 }
 
 void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
@@ -1051,9 +1290,16 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   memref::GlobalOp tableGlobal;
   // (Split-key tiles hold packed rows, which are not query positions.)
   if (maskShape.isStatic() && !shape.splitKeys) {
-    BlockMap map =
-        BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
-                          maskShape, shape.blockQ(), shape.blockKv);
+    // With a tile list, data-dependent predicates are classified at run
+    // time (a document-uniform tile needs no mask): the table covers the
+    // others.
+    SmallVector<Attribute> staticMask;
+    for (Attribute predicate : op.getMask())
+      if (!shape.tileListEntries ||
+          !cast<MaskAttrInterface>(predicate).isDataDependent())
+        staticMask.push_back(predicate);
+    BlockMap map = BlockMap::compute(staticMask, !op.getMaskMod().empty(),
+                                     maskShape, shape.blockQ(), shape.blockKv);
     SmallVector<int32_t> table;
     for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
       auto [first, end] = map.getKeyTileRange(qt);

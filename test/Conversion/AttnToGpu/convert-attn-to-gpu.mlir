@@ -71,16 +71,23 @@ func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
   return %o, %lse : tensor<?x?x?x128xf16>, tensor<?x?x?xf32>
 }
 
-// A document mask reads the segment operands: the CTA reduces the segment
-// ids of its query rows and of each key tile (a shuffle tree per warp, then
-// shared memory); tiles whose ranges cannot meet are skipped at run time,
-// neither loaded nor multiplied.
+// A document mask reads the segment operands. With a static key length the
+// CTA first lists the key tiles that can meet its rows' segments: the
+// segment-id range of every 32 keys (a shuffle tree per warp), then a tile
+// per thread, compacted by thread 0 into a shared list; the flash loop runs
+// over the list only, and tiles inside one segment skip the per-element
+// mask (the range table then covers the causal part alone).
 // CHECK-LABEL: gpu.func @documents_kernel
+// CHECK: to memref<4xi32, #gpu.address_space<workgroup>>
+// CHECK: to memref<5xi32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
 // CHECK: memref.load %{{.*}} : memref<1x256xi32
 // CHECK: gpu.shuffle xor {{.*}} : i32
 // CHECK: gpu.barrier
-// CHECK: scf.if %{{.*}} {
-// CHECK: nvgpu.device_async_copy
+// CHECK: scf.for
+// CHECK: gpu.barrier
+// CHECK: %[[COUNT:.*]] = arith.index_cast
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[COUNT]] step %c1
 func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
                      %v: tensor<1x2x256x64xbf16>, %qs: tensor<1x256xi32>,
                      %ks: tensor<1x256xi32>) -> tensor<1x2x256x64xbf16> {

@@ -43,6 +43,10 @@ struct GpuKernelShape {
   /// K/V head (K and V are read once per group). 1: not packed.
   int64_t packedGroup = 1;
 
+  /// Data-dependent masks over a static key length: the key tiles (their
+  /// flags and the list of visited ones live in shared memory). 0: none.
+  int64_t tileListEntries = 0;
+
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps; }
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
@@ -60,8 +64,15 @@ struct GpuKernelShape {
   int64_t mergeBytes() const {
     return splitKeys ? 4 * warps * blockQ() * (valueDim + 2) : 0;
   }
+  /// The list, its flags and (documents) the kv segment-id min and max of
+  /// every 32 keys.
+  int64_t listBytes() const {
+    return tileListEntries ? 4 * (2 * tileListEntries + 1) +
+                                 8 * tileListEntries * blockKv / 32
+                           : 0;
+  }
   int64_t sharedBytes() const {
-    return std::max(tileBytes(), mergeBytes()) + kScratchBytes;
+    return std::max(tileBytes() + listBytes(), mergeBytes()) + kScratchBytes;
   }
 };
 
