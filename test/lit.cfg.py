@@ -97,4 +97,5 @@ ptxas = (os.environ.get("ATTN_PTXAS") or
          or shutil.which("ptxas"))
 if ptxas:
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas_dir", os.path.dirname(ptxas)))
     config.substitutions.append(("%ptxas", ptxas))

@@ -10,6 +10,11 @@
 // PIPE: gpu.binary @attn_kernels
 // PIPE-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 
+// format=bin: gpu-module-to-binary runs ptxas (found on PATH) and embeds
+// the cubin (an ELF image).
+// RUN: env PATH=%ptxas_dir:$PATH attn-opt %s --attn-gpu-pipeline="chip=sm_90 format=bin" | FileCheck %s --check-prefix=BIN
+// BIN: gpu.binary @attn_kernels {{.*}}chip = "sm_90"{{.*}}"\7FELF
+
 // RUN: attn-compile %s -o %t.80.ptx --target=sm_80
 // RUN: FileCheck %s --check-prefix=PTX < %t.80.ptx
 // PTX: .target sm_80
