@@ -205,6 +205,9 @@ def bench(fn, warmup=25, rep=100):
     return triton.testing.do_bench(fn, warmup=warmup, rep=rep, return_mode="median")
 
 
+NO_FLEX = False
+
+
 def peers(case, q, k, v, extra):
     """name -> callable, on the same inputs (SDPA takes [B, H, L, D])."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -224,8 +227,8 @@ def peers(case, q, k, v, extra):
                 result[name] = run
             except Exception as e:  # a backend that does not take the case
                 print(f"  {name}: unavailable ({str(e).splitlines()[0][:80]})")
-    flex_cases = not plain or case["name"] in ("dense-L4096-D128", "causal-L4096-D128") \
-        or case["kind"] == "decode"
+    flex_cases = not NO_FLEX and (not plain or case["name"] in ("dense-L4096-D128", "causal-L4096-D128") \
+        or case["kind"] == "decode")
     if flex_cases:
         from torch.nn.attention.flex_attention import create_block_mask, flex_attention
         lq, lkv = case["lq"], case["lkv"]
@@ -262,7 +265,10 @@ def main():
     parser.add_argument("--artifacts", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--markdown", default=None)
     parser.add_argument("--only", default=None)
+    parser.add_argument("--no-flex", action="store_true", help="skip FlexAttention (A/B runs)")
     args = parser.parse_args()
+    global NO_FLEX
+    NO_FLEX = args.no_flex
     device = "cuda"
     with open(os.path.join(args.artifacts, "cases.json")) as f:
         cases = json.load(f)
