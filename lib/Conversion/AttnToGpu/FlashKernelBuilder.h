@@ -1,0 +1,147 @@
+//===- FlashKernelBuilder.h - the GPU flash kernel's builder -----*- C++
+//-*-===//
+//
+// The builder of one attention kernel (FlashKernel.cpp: the loop;
+// KernelTileSkipping.cpp: tile tests and lists for data-dependent masks;
+// KernelEpilogue.cpp: normalisation, LSE and the split-key merge).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNELBUILDER_H
+#define ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNELBUILDER_H
+
+#include "WarpMatrix.h"
+
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace mlir::attn::gpu_lowering {
+
+inline constexpr double kLog2E = 1.4426950408889634;
+inline constexpr double kLn2 = 0.6931471805599453;
+inline constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// The kernel's buffers, in argument order.
+struct KernelBuffers {
+  Value query, key, value, bias, qSegments, kvSegments, layout, indices, sink;
+  Value output, lse;
+};
+
+class FlashKernelBuilder {
+public:
+  FlashKernelBuilder(OpBuilder &builder, Location loc, AttentionOp op,
+                     const GpuKernelShape &shape, Type elementType)
+      : b(builder), loc(loc), op(op),
+        shape(shape), w{builder, loc, elementType}, elementType(elementType) {}
+
+  void build(const KernelBuffers &buffers, Value rangeTable);
+
+private:
+  Value c(int64_t value) { return w.index(value); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  /// scf.if (x == 0) without an else: a leader thread's work.
+  scf::IfOp ifZero(Value x) {
+    return scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(0)),
+        /*withElseRegion=*/false);
+  }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value dim(Value memref, int64_t index) {
+    return memref::DimOp::create(b, loc, memref, index);
+  }
+
+  /// A [rows, pitch] view of the dynamic shared memory at `byteOffset`.
+  Value sharedTile(Value byteOffset, int64_t rows, int64_t dim);
+  /// cp.async of rows [firstRow, firstRow + rows) of buffer[batch, head]
+  /// into `tile`, 16 bytes per copy; rows past `length` are zero-filled.
+  void copyTile(Value buffer, Value head, Value firstRow, Value length,
+                Value tile, int64_t rows, int64_t dim);
+  /// The general form: tile row t reads buffer[batch, locate(t)] when
+  /// `valid(t)`; `threadIndex` of `threadCount` threads share the copies.
+  void copyRows(Value buffer, Value tile, int64_t rows, int64_t dim,
+                function_ref<Value(Value)> valid,
+                function_ref<std::pair<Value, Value>(Value)> locate,
+                Value threadIndex, int64_t threadCount);
+  /// The (query head, query row) of tile row `r` (rowBase included).
+  std::pair<Value, Value> queryOfRow(Value r);
+  /// A CTA barrier, or a warp barrier when warps split the keys.
+  void tileSync();
+  /// The natural LSE of a row from its max `shift` (log2 units) and sum
+  /// (-inf when the sum is 0).
+  Value rowLse(Value shift, Value sum);
+  /// 2^(sink[head] log2 e - shift): the sink's share of a denominator.
+  Value sinkWeight(Value sinkHead, Value shift);
+  /// Whether finishScores leaves scores unscaled (softmax without
+  /// modifiers), and the factor that takes them to log2 units. Only up to
+  /// head dim 64: at 128 the kernel is at 255 registers and the fold made
+  /// ptxas spill (H200 A/B: D = 64 +4-5%, D = 128 -1 to -3.5%).
+  bool rawScores() {
+    return !sigmoidBias && op.getScore().empty() && op.getScoreMod().empty() &&
+           shape.headDim <= 64;
+  }
+  Value scaleToLog2() { return w.f32(*op.getScaleOrDefault() * kLog2E); }
+  /// Converts an f32 result to the output's element type.
+  Value toOutput(Value x);
+  /// Split keys: each warp leaves its rows' max, sum and accumulators in
+  /// shared memory; the CTA combines them and stores the outputs.
+  void mergeWarps(ValueRange state, int64_t accBase);
+  void commitGroup();
+  void waitGroups(int64_t pending);
+  void barrier() { gpu::BarrierOp::create(b, loc); }
+
+  /// Whether the data-dependent predicates may allow a pair of key tile u.
+  /// Document masks use `keyRange` (the tile's kv segment-id range) when
+  /// given, else reduce it with the whole CTA.
+  Value tileMayHaveKeys(Value keyTile, std::pair<Value, Value> keyRange = {});
+  /// The visited tiles of [first, end) for data-dependent masks, tested by
+  /// the CTA in parallel (a tile per thread) and compacted into a shared
+  /// list; returns the list and its length.
+  std::pair<Value, Value> buildTileList(Value first, Value end);
+  /// The min and max of segments[batch, first + t] over t < count (and
+  /// first + t < length), reduced by the whole CTA through `scratchSlot`
+  /// of the shared scratch area; every thread gets them.
+  std::pair<Value, Value> cooperativeRange(Value segments, Value firstIndex,
+                                           int64_t count, Value length,
+                                           int64_t scratchSlot);
+  /// The scores of one key tile in log2 units, masked if `masked`.
+  SmallVector<Value> finishScores(ArrayRef<Value> raw, Value keyTile,
+                                  bool masked);
+  AttentionPoint pointAt(Value row, Value column);
+
+  OpBuilder &b;
+  Location loc;
+  AttentionOp op;
+  const GpuKernelShape &shape;
+  WarpMatrix w;
+  Type elementType;
+
+  // Set up by build().
+  KernelBuffers buffers;
+  Value smem, tid, lane, warp, batch, head, kvHead, queryLength, keyLength,
+      numQueryHeads, rowBase, warpRow;
+  bool dataDependent = false;
+  /// The bias of a sigmoid normaliser (none: softmax).
+  std::optional<double> sigmoidBias;
+  /// The segment-id range of the query tile (document masks).
+  std::pair<Value, Value> queryRange;
+  /// With a tile list and documents: the kv segment-id min and max of every
+  /// 32 keys, in shared memory.
+  std::pair<Value, Value> documentChunks;
+  /// The kv segment-id range of key tile u from documentChunks.
+  std::pair<Value, Value> tileSegmentRange(Value keyTile);
+};
+
+} // namespace mlir::attn::gpu_lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNELBUILDER_H

@@ -1,0 +1,157 @@
+//===- KernelEpilogue.cpp - normalisation, LSE and the split-key merge ----===//
+
+#include "FlashKernelBuilder.h"
+
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+Value FlashKernelBuilder::rowLse(Value shift, Value sum) {
+  Value log2Sum =
+      LLVM::CallIntrinsicOp::create(b, loc, b.getF32Type(),
+                                    b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+                                    ValueRange{sum})
+          .getResult(0);
+  Value lse = arith::MulFOp::create(
+      b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, w.f32(0.0));
+  return arith::SelectOp::create(
+      b, loc, positive, lse, w.f32(-std::numeric_limits<double>::infinity()));
+}
+
+Value FlashKernelBuilder::sinkWeight(Value sinkHead, Value shift) {
+  Value logit = arith::MulFOp::create(
+      b, loc, memref::LoadOp::create(b, loc, buffers.sink, sinkHead),
+      w.f32(kLog2E));
+  return w.exp2(arith::SubFOp::create(b, loc, logit, shift));
+}
+
+Value FlashKernelBuilder::toOutput(Value x) {
+  Type outputElement =
+      cast<MemRefType>(buffers.output.getType()).getElementType();
+  if (outputElement.getIntOrFloatBitWidth() < 32)
+    return arith::TruncFOp::create(b, loc, outputElement, x);
+  if (outputElement.getIntOrFloatBitWidth() > 32)
+    return arith::ExtFOp::create(b, loc, outputElement, x);
+  return x;
+}
+
+void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
+  int64_t warps = shape.warps, rows = shape.blockQ();
+  int64_t valueDim = shape.valueDim, valueTiles = valueDim / 8;
+  Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  Value zero = w.f32(0.0);
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  // [warp][row] maxima and sums, then [warp][row][column] accumulators,
+  // over the (no longer needed) tiles.
+  auto rowsType = MemRefType::get({warps, rows}, b.getF32Type(),
+                                  MemRefLayoutAttrInterface(), space);
+  auto accType = MemRefType::get({warps, rows, valueDim}, b.getF32Type(),
+                                 MemRefLayoutAttrInterface(), space);
+  barrier();
+  Value maxima =
+      memref::ViewOp::create(b, loc, rowsType, smem, c(0), ValueRange{});
+  Value sums = memref::ViewOp::create(b, loc, rowsType, smem,
+                                      c(4 * warps * rows), ValueRange{});
+  Value accs = memref::ViewOp::create(b, loc, accType, smem,
+                                      c(8 * warps * rows), ValueRange{});
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = add(group, c(8 * half));
+    Value sum = w.rowSum(state[2 + half]);
+    auto firstLane = ifZero(quad);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(firstLane.thenBlock());
+      memref::StoreOp::create(b, loc, state[half], maxima,
+                              ValueRange{warp, row});
+      memref::StoreOp::create(b, loc, sum, sums, ValueRange{warp, row});
+    }
+    for (int64_t tile = 0; tile < valueTiles; ++tile)
+      for (int64_t k = 0; k < 2; ++k) {
+        Value column = add(c(8 * tile + k), mul(quad, c(2)));
+        memref::StoreOp::create(b, loc,
+                                state[accBase + 4 * tile + 2 * half + k], accs,
+                                ValueRange{warp, row, column});
+      }
+  }
+  barrier();
+
+  // Each thread combines elements (row, column) of the tile, consecutive
+  // threads consecutive columns.
+  int64_t packedRows = shape.packedGroup *
+                       cast<MemRefType>(buffers.query.getType()).getDimSize(2);
+  for (int64_t first = 0; first < rows * valueDim; first += shape.threads()) {
+    Value element = add(tid, c(first));
+    Value row = div(element, c(valueDim));
+    Value column = rem(element, c(valueDim));
+    Value rowMax = negInf;
+    for (int64_t k = 0; k < warps; ++k)
+      rowMax = arith::MaximumFOp::create(
+          b, loc, rowMax,
+          memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}));
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                        rowMax, negInf);
+    Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
+    Value numerator = zero, sum = zero;
+    for (int64_t k = 0; k < warps; ++k) {
+      Value acc =
+          memref::LoadOp::create(b, loc, accs, ValueRange{c(k), row, column});
+      if (sigmoidBias) {
+        numerator = arith::AddFOp::create(b, loc, numerator, acc);
+        continue;
+      }
+      Value scale = w.exp2(arith::SubFOp::create(
+          b, loc, memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}),
+          shift));
+      numerator = arith::AddFOp::create(
+          b, loc, numerator, arith::MulFOp::create(b, loc, scale, acc));
+      sum = arith::AddFOp::create(
+          b, loc, sum,
+          arith::MulFOp::create(
+              b, loc, scale,
+              memref::LoadOp::create(b, loc, sums, ValueRange{c(k), row})));
+    }
+    Value tileRow = add(rowBase, row);
+    auto [rowHead, queryRow] = queryOfRow(tileRow);
+    Value denominator = sum;
+    if (buffers.sink) {
+      denominator =
+          arith::AddFOp::create(b, loc, sum, sinkWeight(rowHead, shift));
+    }
+    Value x = numerator;
+    if (!sigmoidBias) {
+      Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                              denominator, zero);
+      x = arith::SelectOp::create(
+          b, loc, hasWeight,
+          arith::DivFOp::create(b, loc, numerator, denominator), zero);
+    }
+    Value inside = arith::AndIOp::create(b, loc, lt(tileRow, c(packedRows)),
+                                         lt(element, c(rows * valueDim)));
+    auto store = scf::IfOp::create(b, loc, inside, false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    memref::StoreOp::create(b, loc, toOutput(x), buffers.output,
+                            ValueRange{batch, rowHead, queryRow, column});
+    if (buffers.lse) {
+      auto firstColumn = ifZero(column);
+      b.setInsertionPointToStart(firstColumn.thenBlock());
+      memref::StoreOp::create(b, loc, rowLse(shift, sum), buffers.lse,
+                              ValueRange{batch, rowHead, queryRow});
+    }
+  }
+}
