@@ -95,6 +95,44 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
            << "->sizes[3] != 1) return " << index + 1 << ";\n";
     const CBuffer &query = entry.buffers[launch.buffers[0]];
     const CBuffer &key = entry.buffers[launch.buffers[1]];
+    // Dynamic sizes must agree across Q, K, V and the results (the kernel
+    // takes them from Q and K); `mismatch(a, i, b, j, p)` returns p when
+    // a->sizes[i] != b->sizes[j].
+    {
+      const CBuffer &value = entry.buffers[launch.buffers[2]];
+      ArrayRef<unsigned> order = launch.buffers;
+      auto position = [&](unsigned kernelArgument) {
+        return order[kernelArgument] + 1;
+      };
+      auto mismatch = [&](const CBuffer &a, int i, const CBuffer &b2, int j,
+                          unsigned result) {
+        os << "  if (" << a.name << "->sizes[" << i << "] != " << b2.name
+           << "->sizes[" << j << "]) return " << result << ";\n";
+      };
+      for (int dim : {0, 1, 2})
+        mismatch(value, dim, key, dim, position(2));
+      mismatch(key, 0, query, 0, position(1));
+      mismatch(key, 3, query, 3, position(1));
+      os << "  if (" << key.name << "->sizes[1] < 1 || " << query.name
+         << "->sizes[1] % " << key.name << "->sizes[1]) return " << position(1)
+         << ";\n";
+      SmallVector<unsigned> results;
+      for (auto [index, buffer] : llvm::enumerate(entry.buffers))
+        if (buffer.isResult)
+          results.push_back(index);
+      if (!results.empty()) {
+        const CBuffer &output = entry.buffers[results[0]];
+        for (int dim : {0, 1, 2})
+          mismatch(output, dim, query, dim, results[0] + 1);
+        mismatch(output, 3, value, 3, results[0] + 1);
+      }
+      if (results.size() > 1)
+        for (int dim : {0, 1, 2})
+          mismatch(entry.buffers[results[1]], dim, query, dim, results[1] + 1);
+      // The grid's y and z.
+      os << "  if (" << query.name << "->sizes[1] > 65535 || " << query.name
+         << "->sizes[0] > 65535) return " << position(0) << ";\n";
+    }
     // Packed tiles hold a group's query heads: the grid is over K/V heads.
     const CBuffer &heads = launch.packedGroup > 1 ? key : query;
     os << "  unsigned gridX = (unsigned)((" << launch.packedGroup << " * "

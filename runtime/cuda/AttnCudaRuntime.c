@@ -24,6 +24,7 @@ static struct {
   CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
   CUresult (*moduleLoadData)(CUmodule *, const void *);
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*moduleUnload)(CUmodule);
   CUresult (*funcSetAttribute)(CUfunction, int, int);
   CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                            unsigned, unsigned, unsigned, CUstream, void **,
@@ -52,6 +53,7 @@ static CUresult loadDriver(void) {
   ATTN_BIND(primaryCtxRetain, "cuDevicePrimaryCtxRetain")
   ATTN_BIND(moduleLoadData, "cuModuleLoadData")
   ATTN_BIND(moduleGetFunction, "cuModuleGetFunction")
+  ATTN_BIND(moduleUnload, "cuModuleUnload")
   ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
   ATTN_BIND(launchKernel, "cuLaunchKernel")
 #undef ATTN_BIND
@@ -71,7 +73,7 @@ static CUresult currentContext(CUcontext *context) {
   return driver.ctxSetCurrent(*context);
 }
 
-/* Loads the kernel's module in `context` (once per context). */
+/* Loads the kernel's module in `context` (again when the context changed). */
 static CUresult prepare(attn_cuda_kernel *kernel, CUcontext context) {
   if (kernel->function && kernel->context == context)
     return 0;
@@ -80,12 +82,13 @@ static CUresult prepare(attn_cuda_kernel *kernel, CUcontext context) {
   CUresult result = driver.moduleLoadData(&module, kernel->image);
   if (result)
     return result;
-  if ((result = driver.moduleGetFunction(&function, module, kernel->name)))
-    return result;
   /* Above 48 KiB a kernel must opt in to its dynamic shared memory. */
-  if ((result = driver.funcSetAttribute(function, kMaxDynamicSharedAttribute,
-                                        (int)kernel->sharedBytes)))
+  if ((result = driver.moduleGetFunction(&function, module, kernel->name)) ||
+      (result = driver.funcSetAttribute(function, kMaxDynamicSharedAttribute,
+                                        (int)kernel->sharedBytes))) {
+    driver.moduleUnload(module);
     return result;
+  }
   kernel->module = module;
   kernel->function = function;
   kernel->context = context;

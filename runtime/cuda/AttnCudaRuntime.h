@@ -3,8 +3,11 @@
  * The launchers that attn-compile generates for GPU targets call this. It
  * loads libcuda.so.1 on first use (so a library links and loads on machines
  * without a GPU), uses the calling thread's current context or else the
- * primary context of device 0, loads each embedded cubin once per context,
- * and launches on the caller's stream.
+ * primary context of device 0, loads the embedded cubin on first use and
+ * launches on the caller's stream. One module is cached per kernel: calls
+ * from a second context reload it there (the first context's module stays
+ * loaded until that context is destroyed), so a process should drive one
+ * context per library.
  *
  *===----------------------------------------------------------------------===*/
 

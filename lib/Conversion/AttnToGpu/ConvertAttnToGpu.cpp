@@ -41,6 +41,15 @@ static std::optional<int64_t> computeCapability(StringRef chip) {
   return value;
 }
 
+/// The most dynamic shared memory one CTA may opt in to on a chip.
+static int64_t sharedMemoryLimit(int64_t capability) {
+  if (capability >= 90)
+    return 232448; // 227 KiB: H100, H200
+  if (capability == 80 || capability == 87)
+    return 167936; // 163 KiB: A100, Orin
+  return 101376;   // 99 KiB: sm_86, sm_89
+}
+
 /// Whether `region` reads a value defined outside it (a table captured from
 /// the function): kernels receive only the op's operands.
 static Operation *capturesOuterValue(Region &region) {
@@ -134,13 +143,29 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
       shape.blockKv = shape.warps > 4 ? 16 : 32;
     }
   }
+  // Smaller tiles until the chip's shared memory holds them: fewer row
+  // tiles per warp (when chosen automatically), then fewer keys per tile.
+  int64_t limit = sharedMemoryLimit(*capability);
+  while (shape.sharedBytes() > limit) {
+    if (rowTiles == 0 && shape.rowTiles > 1) {
+      --shape.rowTiles;
+      shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
+    } else if (shape.blockKv > 16) {
+      shape.blockKv /= 2;
+    } else {
+      return op.emitOpError("GPU lowering: the kernel needs ")
+             << shape.sharedBytes() << " bytes of shared memory, more than "
+             << chip << "'s " << limit << " (fewer warps or row tiles)";
+    }
+  }
+
   // Tiles that data-dependent masks may skip are listed before the loop
   // (static key lengths; shared memory for the list permitting).
   int64_t keyLength = key.getDimSize(2);
   if (dataDependent && !shape.splitKeys && !ShapedType::isDynamic(keyLength)) {
     GpuKernelShape listed = shape;
     listed.tileListEntries = llvm::divideCeil(keyLength, shape.blockKv);
-    if (listed.sharedBytes() <= 200 * 1024)
+    if (listed.sharedBytes() <= limit)
       shape = listed;
   }
   return shape;

@@ -153,8 +153,20 @@ AttentionPoint FlashKernelBuilder::pointAt(Value row, Value column) {
   point.batch = batch;
   point.head = head;
   point.kvHead = kvHead;
-  point.row = row;
-  point.column = column;
+  // Padding rows of the last query tile and keys past the last key are
+  // computed but never used (the key bound masks them, the rows are not
+  // stored): the hooks see the nearest real position, so that operands
+  // they read (bias, segment ids, layouts) are never read out of bounds.
+  auto last = [&](Value length) {
+    return arith::SubIOp::create(b, loc, length, c(1)).getResult();
+  };
+  point.row =
+      row ? arith::MinUIOp::create(b, loc, row, last(queryLength)).getResult()
+          : row;
+  point.column =
+      column
+          ? arith::MinUIOp::create(b, loc, column, last(keyLength)).getResult()
+          : column;
   point.queryLength = queryLength;
   point.keyLength = keyLength;
   point.numQueryHeads = numQueryHeads;

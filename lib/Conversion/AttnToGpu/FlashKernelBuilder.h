@@ -86,9 +86,10 @@ private:
   /// modifiers), and the factor that takes them to log2 units. Only up to
   /// head dim 64: at 128 the kernel is at 255 registers and the fold made
   /// ptxas spill (H200 A/B: D = 64 +4-5%, D = 128 -1 to -3.5%).
+  /// (Masked scores are -inf before the factor: it must be positive.)
   bool rawScores() {
     return !sigmoidBias && op.getScore().empty() && op.getScoreMod().empty() &&
-           shape.headDim <= 64;
+           shape.headDim <= 64 && *op.getScaleOrDefault() > 0;
   }
   Value scaleToLog2() { return w.f32(*op.getScaleOrDefault() * kLog2E); }
   /// Converts an f32 result to the output's element type.

@@ -5,6 +5,9 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="row-tiles=5" 2>&1 | FileCheck %s --check-prefix=ROWS
 // ROWS: GPU lowering: row-tiles must be between 0 (automatic) and 4, got 5
 
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90 warps=8 row-tiles=4" 2>&1 | FileCheck %s --check-prefix=SMEM
+// SMEM: GPU lowering: the kernel needs {{[0-9]+}} bytes of shared memory, more than sm_90's 232448 (fewer warps or row tiles)
+
 // CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
@@ -63,4 +66,15 @@ func.func @alibi_table(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
       : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
       -> tensor<1x2x64x64xbf16>
   return %o : tensor<1x2x64x64xbf16>
+}
+
+// -----
+
+// Valid: converts with the default options, and with warps=8 row-tiles=4 at
+// head dim 256 needs more shared memory than any chip has (the SMEM line).
+func.func @wide(%q: tensor<1x1x64x256xbf16>) -> tensor<1x1x64x256xbf16> {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>
+      -> tensor<1x1x64x256xbf16>
+  return %o : tensor<1x1x64x256xbf16>
 }

@@ -52,6 +52,10 @@
 // kernel's parameters follow the op (the query is the third buffer here).
 // CALL-NEXT: swapped, misaligned query: 3
 // CALL-NEXT: swapped, valid: {{-999|0|-[0-9]+}}
+// Dynamic sizes must agree: V shorter than K, an output of the wrong length.
+// CALL-NEXT: dynamic, short value: 3
+// CALL-NEXT: dynamic, wrong output: 4
+// CALL-NEXT: dynamic, valid: {{-999|0|-[0-9]+}}
 
 // Bad targets and outputs get one-line errors and write nothing.
 // RUN: not attn-compile %s -o %t.bad.so --target=gfx90a 2>&1 | FileCheck %s --check-prefix=TARGET
@@ -77,4 +81,12 @@ func.func @swapped(%v: tensor<1x2x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
       : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
       -> tensor<1x4x100x64xbf16>
   return %o : tensor<1x4x100x64xbf16>
+}
+
+func.func @dynamic(%q: tensor<?x?x?x64xbf16>, %k: tensor<?x?x?x64xbf16>,
+                   %v: tensor<?x?x?x64xbf16>) -> tensor<?x?x?x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<?x?x?x64xbf16>, tensor<?x?x?x64xbf16>, tensor<?x?x?x64xbf16>
+      -> tensor<?x?x?x64xbf16>
+  return %o : tensor<?x?x?x64xbf16>
 }

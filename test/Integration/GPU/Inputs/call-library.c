@@ -44,5 +44,14 @@ int main(void) {
          attn_swapped(&dv, &dk, &dq, &dout, NULL));
   dq.offset = 0;
   printf("swapped, valid: %d\n", attn_swapped(&dv, &dk, &dq, &dout, NULL));
+  dv.sizes[2] = 99;
+  printf("dynamic, short value: %d\n",
+         attn_dynamic(&dq, &dk, &dv, &dout, NULL));
+  dv.sizes[2] = 100;
+  dout.sizes[2] = 50;
+  printf("dynamic, wrong output: %d\n",
+         attn_dynamic(&dq, &dk, &dv, &dout, NULL));
+  dout.sizes[2] = 100;
+  printf("dynamic, valid: %d\n", attn_dynamic(&dq, &dk, &dv, &dout, NULL));
   return 0;
 }
