@@ -73,3 +73,49 @@ def test_gpu_lowering_errors_are_reported():
         attn.compile(gqa_program("f32"), target="sm_90")
     with pytest.raises(attn.AttnError, match="chip must be sm_80 or newer"):
         attn.compile(gqa_program(), target="sm_70")
+
+
+class FakeTensor:
+    """Duck-types what the callable reads of a torch tensor."""
+
+    def __init__(self, shape, dtype="torch.float16", is_cuda=True, pointer=1 << 20):
+        self.shape, self._dtype, self.is_cuda, self._pointer = tuple(shape), dtype, is_cuda, pointer
+        self.device = "cuda:0" if is_cuda else "cpu"
+        strides, step = [], 1
+        for size in reversed(self.shape):
+            strides.insert(0, step)
+            step *= size
+        self._strides = tuple(strides)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def data_ptr(self):
+        return self._pointer
+
+    def stride(self):
+        return self._strides
+
+
+@needs_ptxas
+def test_device_array_checks():
+    fn = attn.compile(gqa_program(), target="sm_90")
+    q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
+    out = Device((1, 4, 100, 64))
+    with pytest.raises(attn.AttnError, match=r"gqa takes 3 arrays \(q, k, v\), got 2"):
+        fn(q, k, out=[out])
+    with pytest.raises(attn.AttnError, match="gqa has 1 outputs, got 2 in out="):
+        fn(q, k, v, out=[out, out])
+    with pytest.raises(attn.AttnError, match="'q': expected a CUDA tensor or an object with "
+                                             "__cuda_array_interface__, got list"):
+        fn([0], k, v, out=[out])
+    with pytest.raises(attn.AttnError, match="'k': strides must be whole elements"):
+        fn(q, Device((1, 2, 100, 64), strides=(25601, 12800, 128, 2)), v, out=[out])
+    torch_out = [FakeTensor((1, 4, 100, 64))]
+    with pytest.raises(attn.AttnError, match="'q': expected a CUDA tensor, got one on cpu"):
+        fn(FakeTensor((1, 4, 100, 64), is_cuda=False), FakeTensor((1, 2, 100, 64)),
+           FakeTensor((1, 2, 100, 64)), out=torch_out, stream=0)
+    with pytest.raises(attn.AttnError, match="'v': expected torch.float16, got torch.bfloat16"):
+        fn(FakeTensor((1, 4, 100, 64)), FakeTensor((1, 2, 100, 64)),
+           FakeTensor((1, 2, 100, 64), dtype="torch.bfloat16"), out=torch_out, stream=0)

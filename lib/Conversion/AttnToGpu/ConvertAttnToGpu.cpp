@@ -109,10 +109,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
                             "that reads values from outside it ('")
              << user->getName() << "') is not supported";
-  if (op.getLse() &&
-      !cast<RankedTensorType>(op.getLse().getType()).getElementType().isF32())
-    return op.emitOpError("GPU lowering: the LSE result must be f32");
-
   // Above a head dim of 128 the query fragments would not fit beside the
   // accumulators: reload them from shared memory per key tile.
   // Two 16-row tiles per warp (FlashAttention-2's 128 x 64 tiles with 4
