@@ -19,33 +19,17 @@ sys.path.insert(0, HERE)
 import cases as case_list  # noqa: E402
 
 
-class Strided4(ctypes.Structure):
-    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 4),
-                ("strides", ctypes.c_int64 * 4)]
-
-
-class Strided3(ctypes.Structure):
-    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 3),
-                ("strides", ctypes.c_int64 * 3)]
-
-
-class Strided1(ctypes.Structure):
-    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 1),
-                ("strides", ctypes.c_int64 * 1)]
-
-
-class Strided2(ctypes.Structure):
-    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
-                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 2),
-                ("strides", ctypes.c_int64 * 2)]
+def strided_type(rank):
+    """attn_strided_<rank>d of the generated headers."""
+    class Strided(ctypes.Structure):
+        _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+                    ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * rank),
+                    ("strides", ctypes.c_int64 * rank)]
+    return Strided
 
 
 def descriptor(t):
-    cls = {1: Strided1, 2: Strided2, 3: Strided3, 4: Strided4}[t.dim()]
-    d = cls()
+    d = strided_type(t.dim())()
     d.allocated = d.aligned = t.data_ptr()
     d.offset = 0
     for i in range(t.dim()):

@@ -24,9 +24,9 @@ BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
   for (int64_t qt = 0; qt < map.numQueryTiles; ++qt) {
     int64_t first = map.numKeyTiles, last = -1;
     for (int64_t kt = 0; kt < map.numKeyTiles; ++kt) {
-      TileBounds tile{qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
-                      kt * blockKv,
-                      std::min((kt + 1) * blockKv, shape.keyLength)};
+      TileBounds tile{
+          qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
+          kt * blockKv, std::min((kt + 1) * blockKv, shape.keyLength)};
       TileClass tileClass = TileClass::Full;
       for (Attribute predicate : mask) {
         TileClass member =
@@ -61,4 +61,19 @@ int64_t BlockMap::countVisited() const {
   for (auto [first, end] : ranges)
     visited += end - first;
   return visited;
+}
+
+SmallVector<int64_t> BlockMap::getLoopBoundsTable() const {
+  SmallVector<int64_t> table;
+  for (int64_t qt = 0; qt < numQueryTiles; ++qt) {
+    auto [first, end] = getKeyTileRange(qt);
+    int64_t fullFirst = first;
+    while (fullFirst < end && get(qt, fullFirst) != TileClass::Full)
+      ++fullFirst;
+    int64_t fullEnd = fullFirst;
+    while (fullEnd < end && get(qt, fullEnd) == TileClass::Full)
+      ++fullEnd;
+    table.append({first, end, fullFirst, fullEnd});
+  }
+  return table;
 }

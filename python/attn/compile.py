@@ -22,6 +22,17 @@ def _descriptor_type(rank):
     return Descriptor
 
 
+def _make_descriptor(pointer, sizes, strides):
+    """An attn_strided_<rank>d for `pointer` with sizes and element strides."""
+    descriptor = _descriptor_type(len(sizes))()
+    descriptor.allocated = descriptor.aligned = pointer
+    descriptor.offset = 0
+    for i, (size, stride) in enumerate(zip(sizes, strides)):
+        descriptor.sizes[i] = size
+        descriptor.strides[i] = stride
+    return descriptor
+
+
 class Compiled:
     """A compiled program: call it with one NumPy array per input (any
     strides: a [B, L, H, D] array's transpose(0, 2, 1, 3) is passed as is);
@@ -39,17 +50,10 @@ class Compiled:
         self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
 
     def _descriptor(self, array):
-        rank = array.ndim
-        descriptor = _descriptor_type(rank)()
-        pointer = array.ctypes.data
-        descriptor.allocated = descriptor.aligned = pointer
-        descriptor.offset = 0
-        for i in range(rank):
-            descriptor.sizes[i] = array.shape[i]
-            if array.strides[i] % array.itemsize:
-                raise AttnError("array strides must be whole elements")
-            descriptor.strides[i] = array.strides[i] // array.itemsize
-        return descriptor
+        if any(stride % array.itemsize for stride in array.strides):
+            raise AttnError("array strides must be whole elements")
+        return _make_descriptor(array.ctypes.data, array.shape,
+                                [stride // array.itemsize for stride in array.strides])
 
     def __call__(self, *arrays):
         np = self._np
@@ -162,13 +166,7 @@ class CompiledGpu:
         descriptors = []
         for array, (name, shape, dtype) in zip(list(arrays) + out, self._inputs + self._outputs):
             pointer, strides = self._view(array, name, shape, dtype)
-            descriptor = _descriptor_type(len(shape))()
-            descriptor.allocated = descriptor.aligned = pointer
-            descriptor.offset = 0
-            for i, size in enumerate(shape):
-                descriptor.sizes[i] = size
-                descriptor.strides[i] = strides[i]
-            descriptors.append(descriptor)
+            descriptors.append(_make_descriptor(pointer, shape, strides))
         rc = self._entry(*[ctypes.byref(d) for d in descriptors], ctypes.c_void_p(stream))
         names = [n for n, _, _ in self._inputs + self._outputs]
         if rc == -999:

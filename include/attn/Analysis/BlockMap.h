@@ -14,6 +14,7 @@
 #include "attn/Dialect/Attn/IR/AttnInterfaces.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <utility>
 #include <vector>
@@ -40,6 +41,10 @@ public:
   std::pair<int64_t, int64_t> getKeyTileRange(int64_t queryTile) const {
     return ranges[queryTile];
   }
+  /// The flash loops' bounds, four per query tile: its key-tile range
+  /// [first, end) and the first run of full tiles in it [fullFirst, fullEnd)
+  /// (empty if none), the tiles that need no mask.
+  SmallVector<int64_t> getLoopBoundsTable() const;
   int64_t count(TileClass tileClass) const;
   /// Tiles inside the key-tile ranges (what a loop over the ranges visits).
   int64_t countVisited() const;

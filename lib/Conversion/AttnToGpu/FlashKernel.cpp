@@ -183,7 +183,7 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
                                                     bool masked) {
   double scale = *op.getScaleOrDefault();
   bool modified = !op.getScore().empty() || !op.getScoreMod().empty();
-  Value toLog2 = w.f32(modified ? kLog2E : scale * kLog2E);
+  Value toLog2 = modified ? w.f32(kLog2E) : scaleToLog2();
   Value scaleValue = w.f32(scale);
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
@@ -781,17 +781,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     BlockMap map = BlockMap::compute(staticMask, !op.getMaskMod().empty(),
                                      maskShape, shape.blockQ(), shape.blockKv);
     SmallVector<int32_t> table;
-    for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
-      auto [first, end] = map.getKeyTileRange(qt);
-      int64_t fullFirst = first;
-      while (fullFirst < end && map.get(qt, fullFirst) != TileClass::Full)
-        ++fullFirst;
-      int64_t fullEnd = fullFirst;
-      while (fullEnd < end && map.get(qt, fullEnd) == TileClass::Full)
-        ++fullEnd;
-      for (int64_t v : {first, end, fullFirst, fullEnd})
-        table.push_back(static_cast<int32_t>(v));
-    }
+    for (int64_t bound : map.getLoopBoundsTable())
+      table.push_back(static_cast<int32_t>(bound));
     auto type =
         MemRefType::get({map.getNumQueryTiles(), 4}, builder.getI32Type());
     auto tensorType =

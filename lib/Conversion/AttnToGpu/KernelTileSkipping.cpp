@@ -90,18 +90,7 @@ FlashKernelBuilder::cooperativeRange(Value segments, Value firstIndex,
     high = arith::MaxSIOp::create(
         b, loc, high, arith::SelectOp::create(b, loc, valid, id, highest));
   }
-  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
-  for (int64_t offset = 1; offset < 32; offset *= 2) {
-    Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
-    low = arith::MinSIOp::create(
-        b, loc, low,
-        gpu::ShuffleOp::create(b, loc, low, mask, width, gpu::ShuffleMode::XOR)
-            .getShuffleResult());
-    high = arith::MaxSIOp::create(
-        b, loc, high,
-        gpu::ShuffleOp::create(b, loc, high, mask, width, gpu::ShuffleMode::XOR)
-            .getShuffleResult());
-  }
+  std::tie(low, high) = w.warpMinMax(low, high);
   // Each warp's lane 0 leaves its pair in the scratch slot; after a
   // barrier every thread reduces the warps' pairs.
   auto space =
@@ -175,7 +164,6 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
         arith::MinUIOp::create(b, loc, mul(end, c(blockKv)), keyLength);
     Value firstRound = div(mul(first, c(blockKv)), c(perRound));
     Value rounds = div(add(lastKey, c(perRound - 1)), c(perRound));
-    Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
     scf::ForOp::create(
         b, loc, firstRound, rounds, c(1), ValueRange{},
         [&](OpBuilder &, Location, Value round, ValueRange) {
@@ -195,19 +183,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
                 arith::SelectOp::create(b, loc, valids[k], ids[k], lowest);
             Value high =
                 arith::SelectOp::create(b, loc, valids[k], ids[k], highest);
-            for (int64_t offset = 1; offset < 32; offset *= 2) {
-              Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
-              low = arith::MinSIOp::create(
-                  b, loc, low,
-                  gpu::ShuffleOp::create(b, loc, low, mask, width,
-                                         gpu::ShuffleMode::XOR)
-                      .getShuffleResult());
-              high = arith::MaxSIOp::create(
-                  b, loc, high,
-                  gpu::ShuffleOp::create(b, loc, high, mask, width,
-                                         gpu::ShuffleMode::XOR)
-                      .getShuffleResult());
-            }
+            std::tie(low, high) = w.warpMinMax(low, high);
             Value chunk = div(keys[k], c(32));
             auto leader = scf::IfOp::create(
                 b, loc,

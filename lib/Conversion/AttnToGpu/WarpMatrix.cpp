@@ -92,6 +92,21 @@ Value WarpMatrix::butterfly(Value value, bool isMax) {
   return value;
 }
 
+std::pair<Value, Value> WarpMatrix::warpMinMax(Value low, Value high) {
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  auto exchange = [&](Value value, Value mask) {
+    return gpu::ShuffleOp::create(b, loc, value, mask, width,
+                                  gpu::ShuffleMode::XOR)
+        .getShuffleResult();
+  };
+  for (int64_t offset = 1; offset < 32; offset *= 2) {
+    Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
+    low = arith::MinSIOp::create(b, loc, low, exchange(low, mask));
+    high = arith::MaxSIOp::create(b, loc, high, exchange(high, mask));
+  }
+  return {low, high};
+}
+
 Value WarpMatrix::rowMax(Value value) { return butterfly(value, true); }
 Value WarpMatrix::rowSum(Value value) { return butterfly(value, false); }
 

@@ -18,6 +18,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <array>
+#include <utility>
 
 namespace mlir::attn::gpu_lowering {
 
@@ -52,6 +53,9 @@ struct WarpMatrix {
   /// differ in their two low bits).
   Value rowMax(Value value);
   Value rowSum(Value value);
+
+  /// The signed min of `low` and max of `high` over the warp's 32 lanes.
+  std::pair<Value, Value> warpMinMax(Value low, Value high);
 
   /// 2^x with the hardware's approximate exp2 (ex2.approx.ftz.f32).
   Value exp2(Value x);

@@ -50,18 +50,7 @@ namespace {
 /// The key-tile loop bounds of every query tile: [first, end) non-empty
 /// tiles and [fullFirst, fullEnd) the tiles that need no mask.
 static Value buildRangeTable(Lowering &l, const BlockMap &map) {
-  SmallVector<int64_t> table;
-  for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
-    auto [first, end] = map.getKeyTileRange(qt);
-    // The first run of full tiles inside the range.
-    int64_t fullFirst = first;
-    while (fullFirst < end && map.get(qt, fullFirst) != TileClass::Full)
-      ++fullFirst;
-    int64_t fullEnd = fullFirst;
-    while (fullEnd < end && map.get(qt, fullEnd) == TileClass::Full)
-      ++fullEnd;
-    table.append({first, end, fullFirst, fullEnd});
-  }
+  SmallVector<int64_t> table = map.getLoopBoundsTable();
   auto type =
       RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
   return arith::ConstantOp::create(
