@@ -32,6 +32,15 @@ def mlir_for(case):
         types += [seg_q, seg_k]
         operands = " segments(%qs, %ks)"
         mask.insert(0, "#attn.document")
+    if case.get("select"):
+        sel = case["select"]
+        blocks = -(-lq // sel["block_q"])
+        idx = f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"
+        args.append(f"%idx: {idx}")
+        types.append(idx)
+        operands += " indices(%idx)"
+        mask.append(f"#attn.block_indices<block_q = {sel['block_q']}, "
+                    f"block_kv = {sel['block_kv']}>")
     if case.get("softcap"):
         score = f" score [#attn.softcap<{case['softcap']}>]"
     if case.get("sink"):
@@ -55,7 +64,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--chip", default="sm_90")
-    parser.add_argument("--only", default=None, help="bench or check")
+    parser.add_argument("--only", default=None, help="bench, check or scaling")
     parser.add_argument("--warps", type=int, default=0)
     parser.add_argument("--row-tiles", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
@@ -68,6 +77,8 @@ def main():
         selected += case_list.bench_cases()
     if args.only in (None, "check"):
         selected += case_list.check_cases()
+    if args.only in (None, "scaling"):
+        selected += case_list.scaling_cases()
     if args.names:
         selected = [c for c in selected if c["name"] in args.names.split(",")]
     compile_tool = os.path.join(args.build, "bin", "attn-compile")

@@ -8,6 +8,12 @@ def pairs(case):
     offset = lkv - lq
     if kind in ("dense", "decode", "softcap_dense"):
         return lq * lkv
+    select = case.get("select")
+    if select:
+        # Each 64-row query block t keeps its own block (causal inside) and
+        # min(k - 1, t) whole earlier blocks (run.py's selection).
+        bq, k = select["block_q"], select["k"]
+        return sum(min(k - 1, i // bq) * bq + i % bq + 1 for i in range(lq))
     total = 0
     window = case.get("window")
     docs = case.get("docs")
@@ -45,6 +51,19 @@ def bench_cases():
     return cases
 
 
+def scaling_cases():
+    """Issue 7's growth table on the GPU: full causal, a 1024 window and
+    NSA's selected branch (top-16 of 64-token blocks, causal) for L = 4k..64k."""
+    cases = []
+    for length in (4096, 8192, 16384, 32768, 65536):
+        common = dict(b=1, hq=16, hkv=16, lq=length, lkv=length, d=128)
+        cases.append(case(f"scale-causal-L{length}", "causal", **common))
+        cases.append(case(f"scale-window1024-L{length}", "causal", window=1023, **common))
+        cases.append(case(f"scale-select16-L{length}", "causal",
+                          select=dict(block_q=64, block_kv=64, k=16), **common))
+    return cases
+
+
 def check_cases():
     """DESIGN.md section 5's edge shapes through the GPU kernel."""
     cases = []
@@ -73,5 +92,14 @@ def check_cases():
     cases.append(case("chk-decode-mixed", "causal", 2, 8, 2, 3, 777, 64, sink=True,
                       lse=True, softcap=15.0))
     cases.append(case("chk-decode-sigmoid", "dense", 2, 4, 4, 2, 300, 128, sigmoid=-1.0))
+    # Selections: one query block per CTA, several, whole tiles per key
+    # block, key blocks smaller than a tile (the general tile tests), and
+    # slots out of order with repeats and -1 between them.
+    for bq, bkv, k, messy in ((64, 64, 4, False), (256, 64, 3, False),
+                              (32, 128, 2, False), (64, 32, 5, False),
+                              (16, 64, 4, True)):
+        cases.append(case(f"chk-select-q{bq}-kv{bkv}{'-messy' if messy else ''}",
+                          "causal", 1, 4, 2, 700, 700, 64,
+                          select=dict(block_q=bq, block_kv=bkv, k=k, messy=messy)))
     cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
     return cases

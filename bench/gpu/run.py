@@ -38,25 +38,45 @@ def descriptor(t):
     return d
 
 
-def mask_of(case, device, segments=None):
+def selection_table(case, indices):
+    """[B, Hkv, query blocks, key blocks] bool: the blocks each query block
+    selected (indices -1 select nothing)."""
+    b, hkv, blocks, _ = indices.shape
+    key_blocks = -(-case["lkv"] // case["select"]["block_kv"])
+    table = torch.zeros(b, hkv, blocks, key_blocks + 1, dtype=torch.bool,
+                        device=indices.device)
+    table.scatter_(3, torch.where(indices < 0, key_blocks, indices).long(), True)
+    return table[..., :key_blocks]
+
+
+def mask_of(case, device, rows, segments=None, indices=None):
+    """Allowed (row, key) pairs for the query rows `rows`: [rows, Lkv], or
+    [Hq, rows, Lkv] with a per-head block selection (batch 0)."""
     lq, lkv = case["lq"], case["lkv"]
-    qi = torch.arange(lq, device=device)[:, None]
+    qi = rows[:, None]
     ki = torch.arange(lkv, device=device)[None, :]
-    allowed = torch.ones(lq, lkv, dtype=torch.bool, device=device)
+    allowed = torch.ones(len(rows), lkv, dtype=torch.bool, device=device)
     if case["kind"] == "causal":
         allowed &= ki <= qi + (lkv - lq)
     if case.get("window") is not None:
         allowed &= qi + (lkv - lq) - ki <= case["window"]
     if case.get("docs"):
         if segments is not None:  # batch 0's ids (the checks use one batch)
-            allowed &= segments[0][0][:, None] == segments[1][0][None, :]
+            allowed &= segments[0][0][rows][:, None] == segments[1][0][None, :]
         else:
             docs = case["docs"]
             allowed &= (qi * docs) // lq == (ki * docs) // lkv
+    if indices is not None:
+        bq, bkv = case["select"]["block_q"], case["select"]["block_kv"]
+        table = selection_table(case, indices)[0]
+        group = case["hq"] // case["hkv"]
+        chosen = table[:, rows // bq][:, :, ki[0] // bkv]
+        allowed = allowed[None] & chosen.repeat_interleave(group, dim=0)
     return allowed
 
 
-def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None):
+def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
+              indices=None):
     """Attention of the query rows `rows` in fp32 (dtype None) or the naive
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
@@ -72,7 +92,7 @@ def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None):
     if case.get("softcap"):
         cap = case["softcap"]
         s = torch.tanh(s / cap) * cap
-    allowed = mask_of(case, q.device, segments)[rows]
+    allowed = mask_of(case, q.device, rows, segments, indices)
     if case.get("sigmoid") is not None:
         p = torch.sigmoid(s + case["sigmoid"]) * allowed
         if dtype is not None:
@@ -122,6 +142,31 @@ def make_inputs(case, device):
             ks = ids.to(torch.int32)
             qs = ks[lkv - lq:]
             extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+    if case.get("select"):
+        # Per (batch, kv head, query block t): the key block of t's last row
+        # and random earlier blocks, k in all, ascending, -1 after them
+        # (attn.topk's form); "messy": slots shuffled, a repeat, -1 between.
+        sel = case["select"]
+        bq, bkv, count = sel["block_q"], sel["block_kv"], sel["k"]
+        blocks, key_blocks = -(-lq // bq), -(-lkv // bkv)
+        t = torch.arange(blocks, device=device)[:, None]
+        last_key = (torch.clamp((t + 1) * bq, max=lq) - 1) + (lkv - lq)
+        j = torch.arange(key_blocks, device=device)[None, :]
+        own = last_key // bkv
+        weight = torch.rand(b, hkv, blocks, key_blocks, device=device)
+        weight = torch.where(j < own, weight, torch.where(j == own, 2.0, -1.0))
+        top, index = weight.topk(min(count, key_blocks), dim=-1)
+        big = torch.iinfo(torch.int32).max
+        index = torch.where(top < 0, big, index).sort(dim=-1).values
+        index = torch.where(index == big, -1, index)
+        if index.shape[-1] < count:
+            pad = torch.full((b, hkv, blocks, count - index.shape[-1]), -1, device=device)
+            index = torch.cat([index, pad], dim=-1)
+        if sel.get("messy"):
+            index = index[..., torch.randperm(count, device=device)]
+            index[..., -1] = index[..., 0]
+            index[..., 1] = -1
+        extra.append(index.to(torch.int32).contiguous())
     if case.get("sink"):
         extra.append(torch.randn(hq, device=device, dtype=torch.float32) + 2.0)
     return q, k, v, extra
@@ -163,10 +208,13 @@ def check(case, artifacts, device):
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
     segments = extra[:2] if case.get("docs") else None
-    if segments is not None and case["b"] != 1:
-        raise RuntimeError("document checks use batch 1")
-    ref, ref_lse = reference(case, q, k, v, rows, sink=sink, segments=segments)
-    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink, segments=segments)
+    indices = extra[0] if case.get("select") else None
+    if (segments is not None or indices is not None) and case["b"] != 1:
+        raise RuntimeError("document and selection checks use batch 1")
+    ref, ref_lse = reference(case, q, k, v, rows, sink=sink, segments=segments,
+                             indices=indices)
+    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink,
+                         segments=segments, indices=indices)
     got = out.float()[:, :, rows]
     err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
@@ -198,7 +246,7 @@ def peers(case, q, k, v, extra):
     result = {}
     gqa = case["hq"] != case["hkv"]
     is_causal = case["kind"] == "causal"
-    plain = not case.get("window") and not case.get("docs") and not case.get("softcap")
+    plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select"))
     if plain:
         for name, backend in (("sdpa-flash", SDPBackend.FLASH_ATTENTION),
                               ("cudnn", SDPBackend.CUDNN_ATTENTION)):
@@ -230,12 +278,28 @@ def peers(case, q, k, v, extra):
         def score_mod(s, b, h, qi, ki):
             return torch.tanh(s / cap) * cap
 
-        block_mask = create_block_mask(mask_mod, None, None, lq, lkv, device=q.device)
+        options = None
+        if case.get("select"):
+            # NSA's selected branch as a BlockMask of 64 x 64 blocks, built
+            # by a compiled create_block_mask (no Lq x Lkv mask in memory).
+            block = case["select"]["block_q"]
+            table = selection_table(case, extra[0])
+            group = case["hq"] // case["hkv"]
+
+            def mask_mod(b, h, qi, ki):
+                return (ki <= qi) & table[b, h // group, qi // block, ki // block]
+            make_mask = torch.compile(create_block_mask)
+            block_mask = make_mask(mask_mod, case["b"], case["hq"], lq, lkv,
+                                   device=q.device, BLOCK_SIZE=block)
+            options = {"BLOCK_M": block, "BLOCK_N": block}
+        else:
+            block_mask = create_block_mask(mask_mod, None, None, lq, lkv, device=q.device)
         compiled = torch.compile(flex_attention)
 
         def run():
             return compiled(q, k, v, score_mod=score_mod if cap else None,
-                            block_mask=block_mask, enable_gqa=gqa)
+                            block_mask=block_mask, enable_gqa=gqa,
+                            kernel_options=options)
         try:
             run()
             result["flex"] = run
@@ -244,11 +308,40 @@ def peers(case, q, k, v, extra):
     return result
 
 
+def scaling_table(cases, timings):
+    """The scaling cases' growth: time(L) / time(4k), time(64k) / time(8k),
+    and the speed-up over full causal at the same L."""
+    import re
+    runs = {}
+    for case in cases:
+        match = re.fullmatch(r"scale-(.+)-L(\d+)", case["name"])
+        if match and case["name"] in timings:
+            runs.setdefault(match.group(1), {})[int(match.group(2))] = timings[case["name"]]
+    if not runs:
+        return []
+    lengths = sorted({n for r in runs.values() for n in r})
+    lines = ["", "| variant | " + " | ".join(f"L={n // 1024}k ms" for n in lengths)
+             + " | growth 8k->64k | x causal at 64k | peer at 64k (ms, ratio) |",
+             "|---" * (len(lengths) + 4) + "|"]
+    for name, run in runs.items():
+        cells = [f"{run[n]['attn']:.3f}" if n in run else "-" for n in lengths]
+        growth = (f"{run[65536]['attn'] / run[8192]['attn']:.2f}x"
+                  if 65536 in run and 8192 in run else "-")
+        causal = runs.get("causal", {}).get(65536)
+        speedup = f"{causal['attn'] / run[65536]['attn']:.1f}x" if causal and 65536 in run else "-"
+        peer = "-"
+        if 65536 in run:
+            others = [(n, t) for n, t in run[65536].items() if n != "attn"]
+            peer = ", ".join(f"{n} {t:.3f} ({t / run[65536]['attn']:.2f}x)" for n, t in others)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} | {speedup} | {peer} |")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--artifacts", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--markdown", default=None)
-    parser.add_argument("--only", default=None)
+    parser.add_argument("--only", default=None, help="comma-separated name prefixes")
     parser.add_argument("--no-flex", action="store_true", help="skip FlexAttention (A/B runs)")
     args = parser.parse_args()
     global NO_FLEX
@@ -257,8 +350,10 @@ def main():
     with open(os.path.join(args.artifacts, "cases.json")) as f:
         cases = json.load(f)
     if args.only:
-        cases = [c for c in cases if c["name"].startswith(args.only)]
+        prefixes = tuple(args.only.split(","))
+        cases = [c for c in cases if c["name"].startswith(prefixes)]
     lines = []
+    timings = {}
     checks_ok = True
     for case in cases:
         ok, err, naive = check(case, args.artifacts, device)
@@ -284,9 +379,11 @@ def main():
         rates = {n: scale / (t / 1e3) for n, t in times.items()}
         cells = " | ".join(f"{n} {times[n]:.3f} ms {rates[n]:.0f}" for n in times)
         ratios = " | ".join(f"x{n} {times[n] / times['attn']:.2f}" for n in times if n != "attn")
+        timings[case["name"]] = times
         row = f"| {case['name']} | {unit} | {cells} | {ratios} |"
         print(row, flush=True)
         lines.append(row)
+    lines += scaling_table(cases, timings)
     print("\nall checks passed" if checks_ok else "\nSOME CHECKS FAILED")
     if args.markdown:
         with open(args.markdown, "w") as f:

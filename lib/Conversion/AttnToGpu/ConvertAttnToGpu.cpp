@@ -63,6 +63,42 @@ static Operation *capturesOuterValue(Region &region) {
   return user;
 }
 
+/// The op's block_indices predicate when it is the only data-dependent one
+/// and at the top level of the mask (a conjunction), else null.
+static BlockIndicesAttr getOnlySelection(AttentionOp op) {
+  BlockIndicesAttr selection;
+  for (Attribute predicate : op.getMask()) {
+    if (!cast<MaskAttrInterface>(predicate).isDataDependent())
+      continue;
+    if (selection || !isa<BlockIndicesAttr>(predicate))
+      return {};
+    selection = cast<BlockIndicesAttr>(predicate);
+  }
+  return selection;
+}
+
+/// The selection slots a CTA of `shape` reads when the op's only
+/// data-dependent predicate is a top-level block_indices whose blocks the
+/// kernel's tiles nest with (key blocks whole tiles, query blocks whole
+/// CTAs or a CTA a few whole query blocks); 0 otherwise.
+static int64_t countSelectionSlots(AttentionOp op,
+                                   const GpuKernelShape &shape) {
+  BlockIndicesAttr selection = getOnlySelection(op);
+  int64_t slots = op.getIndices() ? op.getIndices().getType().getDimSize(3)
+                                  : ShapedType::kDynamic;
+  if (!selection || ShapedType::isDynamic(slots))
+    return 0;
+  int64_t blockQ = shape.blockQ(), selectedQ = selection.getBlockQ();
+  int64_t selectedKv = selection.getBlockKv();
+  // Bits of a flag word per query block (the top bit marks listed tiles).
+  bool nested = selectedQ % blockQ == 0 ||
+                (blockQ % selectedQ == 0 && blockQ / selectedQ <= 31);
+  if (!nested || selectedKv % shape.blockKv != 0 ||
+      selectedKv / shape.blockKv > 16)
+    return 0;
+  return std::max<int64_t>(1, blockQ / selectedQ) * slots;
+}
+
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
                                                            StringRef chip,
                                                            int64_t warps,
@@ -161,6 +197,16 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   if (dataDependent && !shape.splitKeys && !ShapedType::isDynamic(keyLength)) {
     GpuKernelShape listed = shape;
     listed.tileListEntries = llvm::divideCeil(keyLength, shape.blockKv);
+    // A CTA over several query blocks of a selection visits the union of
+    // their selections; with few shared blocks (long sequences) that is
+    // work for nothing: CTAs of one query block where the warps allow.
+    if (BlockIndicesAttr selection = getOnlySelection(op);
+        selection && rowTiles == 0)
+      while (listed.rowTiles > 1 && listed.blockQ() > selection.getBlockQ()) {
+        --listed.rowTiles;
+        listed.queryInRegisters = listed.headDim * listed.rowTiles <= 128;
+      }
+    listed.selectionSlots = countSelectionSlots(op, listed);
     if (listed.sharedBytes() <= limit)
       shape = listed;
   }

@@ -188,6 +188,14 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
   Value firstKey = mul(keyTile, c(shape.blockKv));
+  // A listed selection: its predicate is the tile's bit of the row's query
+  // block; the other predicates are evaluated per element.
+  SmallVector<Attribute> elementMask(op.getMask().getValue());
+  Value selectionFlag;
+  if (masked && selection) {
+    llvm::erase(elementMask, selection);
+    selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
+  }
   SmallVector<Value> scores;
   int64_t scoreTiles = shape.blockKv / 8;
   for (auto [index, score] : llvm::enumerate(raw)) {
@@ -214,9 +222,12 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
       point.head = rowHead;
       Value allowed = arith::AndIOp::create(
           b, loc, lt(column, keyLength),
-          buildAllowed(b, loc, op.getMask().getValue(),
+          buildAllowed(b, loc, elementMask,
                        op.getMaskMod().empty() ? nullptr : &op.getMaskMod(),
                        point));
+      if (selectionFlag)
+        allowed = arith::AndIOp::create(b, loc, allowed,
+                                        rowSelected(selectionFlag, tileRow));
       x = arith::SelectOp::create(b, loc, allowed, x, negInf);
     }
     scores.push_back(x);
@@ -274,8 +285,11 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   rowBase = mul(queryTileIndex, c(blockQ));
   warpRow =
       shape.splitKeys ? rowBase : add(rowBase, mul(warp, c(16 * rowTiles)));
-  for (Attribute predicate : op.getMask())
+  for (Attribute predicate : op.getMask()) {
     dataDependent |= cast<MaskAttrInterface>(predicate).isDataDependent();
+    if (shape.selectionSlots && isa<BlockIndicesAttr>(predicate))
+      selection = cast<BlockIndicesAttr>(predicate);
+  }
 
   // Shared memory: the query tile, then the K stages, then the V stages.
   int64_t queryBytes = 2 * blockQ * shape.rowPitch(headDim);
@@ -402,6 +416,8 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
            isa<DocumentAttr>(predicate);
   });
   auto tileIsUniform = [&](Value keyTile) -> Value {
+    if (selection)
+      return tileSelectedByAll(keyTile);
     if (!onlyDocuments || !documentChunks.first)
       return arith::ConstantIntOp::create(b, loc, 0, 1);
     auto [low, high] = tileSegmentRange(keyTile);

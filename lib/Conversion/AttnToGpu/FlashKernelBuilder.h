@@ -141,6 +141,23 @@ private:
   std::pair<Value, Value> documentChunks;
   /// The kv segment-id range of key tile u from documentChunks.
   std::pair<Value, Value> tileSegmentRange(Value keyTile);
+
+  /// The list's length, after its `entries` entries: stored by the thread
+  /// that built it, read by every thread after a barrier.
+  void storeListLength(Value list, int64_t entries, Value length);
+  Value loadListLength(Value list, int64_t entries);
+  /// Selections (shape.selectionSlots): the list of the tiles in [first,
+  /// end) that the CTA's query blocks selected, built from the selection's
+  /// slots; selectionFlags[u] keeps bit r for query block r of the CTA.
+  std::pair<Value, Value> buildSelectionList(Value first, Value end);
+  /// The selection's predicate for row `tileRow` (rowBase included) of the
+  /// key tile whose selectionFlags entry is `flag`, and whether every query
+  /// block of the CTA selected key tile u.
+  Value rowSelected(Value flag, Value tileRow);
+  Value tileSelectedByAll(Value keyTile);
+  BlockIndicesAttr selection;
+  Value selectionFlags;
+  static constexpr int64_t kListedBit = 31;
 };
 
 } // namespace mlir::attn::gpu_lowering

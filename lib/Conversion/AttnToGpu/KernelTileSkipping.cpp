@@ -124,8 +124,200 @@ FlashKernelBuilder::cooperativeRange(Value segments, Value firstIndex,
   return {low, high};
 }
 
+void FlashKernelBuilder::storeListLength(Value list, int64_t entries,
+                                         Value length) {
+  memref::StoreOp::create(
+      b, loc, arith::IndexCastOp::create(b, loc, b.getI32Type(), length), list,
+      c(entries));
+}
+
+Value FlashKernelBuilder::loadListLength(Value list, int64_t entries) {
+  barrier();
+  return arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, list, c(entries)));
+}
+
+std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
+                                                               Value end) {
+  int64_t entries = shape.tileListEntries, slots = shape.selectionSlots;
+  int64_t threads = shape.threads();
+  int64_t selectedQ = selection.getBlockQ();
+  int64_t tilesPerBlock = selection.getBlockKv() / shape.blockKv;
+  int64_t perBlock = cast<MemRefType>(buffers.indices.getType()).getDimSize(3);
+  Type i32 = b.getI32Type();
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  auto vectorType = [&](int64_t size) {
+    return MemRefType::get({size}, i32, MemRefLayoutAttrInterface(), space);
+  };
+  int64_t base = shape.tileBytes();
+  Value flags = memref::ViewOp::create(b, loc, vectorType(entries), smem,
+                                       c(base), ValueRange{});
+  Value list = memref::ViewOp::create(b, loc, vectorType(entries + 1), smem,
+                                      c(base + 4 * entries), ValueRange{});
+  Value selected =
+      memref::ViewOp::create(b, loc, vectorType(slots), smem,
+                             c(base + 4 * (2 * entries + 1)), ValueRange{});
+  selectionFlags = flags;
+  auto i32Constant = [&](int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 32).getResult();
+  };
+  auto inRange = [&](Value tile) {
+    return arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, first, tile),
+        lt(tile, end));
+  };
+  // Calls fn(tile) for each tile of selected block `block` in [first, end).
+  auto forTilesOf = [&](Value block, function_ref<void(Value)> fn) {
+    Value isBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                          block, i32Constant(0));
+    Value safe = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        arith::SelectOp::create(b, loc, isBlock, block, i32Constant(0)));
+    for (int64_t k = 0; k < tilesPerBlock; ++k) {
+      Value tile = add(mul(safe, c(tilesPerBlock)), c(k));
+      auto visit = scf::IfOp::create(
+          b, loc, arith::AndIOp::create(b, loc, isBlock, inRange(tile)), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(visit.thenBlock());
+      fn(tile);
+    }
+  };
+
+  for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
+    Value tile = add(tid, c(firstTile));
+    auto inTable = scf::IfOp::create(b, loc, lt(tile, c(entries)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inTable.thenBlock());
+    memref::StoreOp::create(b, loc, i32Constant(0), flags, tile);
+  }
+  barrier();
+
+  // A slot per thread: its block (-1 for unused slots and query blocks
+  // past the end) goes to the shared list of the CTA's selections, and
+  // its tiles get the bit of its query block.
+  Value firstBlock = div(rowBase, c(selectedQ));
+  for (int64_t firstSlot = 0; firstSlot < slots; firstSlot += threads) {
+    Value slot = add(tid, c(firstSlot));
+    auto inSlots = scf::IfOp::create(b, loc, lt(slot, c(slots)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inSlots.thenBlock());
+    Value queryBlock = div(slot, c(perBlock));
+    Value absoluteBlock = add(firstBlock, queryBlock);
+    Value real = lt(mul(absoluteBlock, c(selectedQ)), queryLength);
+    Value safeBlock =
+        arith::SelectOp::create(b, loc, real, absoluteBlock, c(0));
+    Value block = memref::LoadOp::create(
+        b, loc, buffers.indices,
+        ValueRange{batch, kvHead, safeBlock, rem(slot, c(perBlock))});
+    block = arith::SelectOp::create(b, loc, real, block, i32Constant(-1));
+    memref::StoreOp::create(b, loc, block, selected, slot);
+    Value bit = arith::ShLIOp::create(
+        b, loc, i32Constant(1),
+        arith::IndexCastOp::create(b, loc, i32, queryBlock));
+    forTilesOf(block, [&](Value tile) {
+      memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, bit, flags,
+                                  tile);
+    });
+  }
+  barrier();
+
+  // Thread 0 lists each selected tile once (the top bit marks it listed),
+  // in slot order: the online softmax does not depend on the order.
+  auto leader = ifZero(tid);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    Value listed = i32Constant(int64_t(1) << kListedBit);
+    auto compact = scf::ForOp::create(
+        b, loc, c(0), c(slots), c(1), ValueRange{c(0)},
+        [&](OpBuilder &, Location, Value slot, ValueRange count) {
+          Value block = memref::LoadOp::create(b, loc, selected, slot);
+          Value isBlock = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::sge, block, i32Constant(0));
+          Value safe = arith::IndexCastOp::create(
+              b, loc, b.getIndexType(),
+              arith::SelectOp::create(b, loc, isBlock, block, i32Constant(0)));
+          Value total = count[0];
+          for (int64_t k = 0; k < tilesPerBlock; ++k) {
+            Value tile = add(mul(safe, c(tilesPerBlock)), c(k));
+            Value candidate =
+                arith::AndIOp::create(b, loc, isBlock, inRange(tile));
+            Value safeTile =
+                arith::SelectOp::create(b, loc, candidate, tile, c(0));
+            Value flag = memref::LoadOp::create(b, loc, flags, safeTile);
+            Value fresh = arith::AndIOp::create(
+                b, loc, candidate,
+                arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::eq,
+                    arith::AndIOp::create(b, loc, flag, listed),
+                    i32Constant(0)));
+            auto keep = scf::IfOp::create(b, loc, fresh, false);
+            {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(keep.thenBlock());
+              memref::StoreOp::create(
+                  b, loc, arith::OrIOp::create(b, loc, flag, listed), flags,
+                  tile);
+              memref::StoreOp::create(
+                  b, loc, arith::IndexCastOp::create(b, loc, i32, tile), list,
+                  total);
+            }
+            total =
+                arith::SelectOp::create(b, loc, fresh, add(total, c(1)), total);
+          }
+          scf::YieldOp::create(b, loc, ValueRange{total});
+        });
+    storeListLength(list, entries, compact.getResult(0));
+  }
+  return {list, loadListLength(list, entries)};
+}
+
+Value FlashKernelBuilder::rowSelected(Value flag, Value tileRow) {
+  // One query block per CTA: every listed tile is selected by all rows.
+  if (selection.getBlockQ() >= shape.blockQ())
+    return arith::ConstantIntOp::create(b, loc, 1, 1);
+  Value queryBlock = arith::IndexCastOp::create(
+      b, loc, b.getI32Type(),
+      div(arith::SubIOp::create(b, loc, tileRow, rowBase),
+          c(selection.getBlockQ())));
+  Value bit = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, flag, queryBlock),
+      arith::ConstantIntOp::create(b, loc, 1, 32));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit,
+                               arith::ConstantIntOp::create(b, loc, 0, 32));
+}
+
+Value FlashKernelBuilder::tileSelectedByAll(Value keyTile) {
+  if (selection.getBlockQ() >= shape.blockQ())
+    return arith::ConstantIntOp::create(b, loc, 1, 1);
+  // The query blocks of the CTA with real rows: ceil((Lq - rowBase) / bq),
+  // at most blockQ / bq.
+  int64_t selectedQ = selection.getBlockQ();
+  Value realBlocks = arith::MinUIOp::create(
+      b, loc, c(shape.blockQ() / selectedQ),
+      div(add(arith::SubIOp::create(b, loc, queryLength, rowBase),
+              c(selectedQ - 1)),
+          c(selectedQ)));
+  Type i32 = b.getI32Type();
+  Value one = arith::ConstantIntOp::create(b, loc, 1, 32);
+  Value wanted = arith::SubIOp::create(
+      b, loc,
+      arith::ShLIOp::create(
+          b, loc, one, arith::IndexCastOp::create(b, loc, i32, realBlocks)),
+      one);
+  Value flag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                               arith::AndIOp::create(b, loc, flag, wanted),
+                               wanted);
+}
+
 std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
                                                           Value end) {
+  if (shape.selectionSlots)
+    return buildSelectionList(first, end);
   int64_t entries = shape.tileListEntries, blockKv = shape.blockKv;
   int64_t threads = shape.threads();
   Type i32 = b.getI32Type();
@@ -258,15 +450,9 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
                                                  add(count[0], c(1)), count[0])
                              .getResult()});
         });
-    memref::StoreOp::create(
-        b, loc, arith::IndexCastOp::create(b, loc, i32, compact.getResult(0)),
-        list, c(entries));
+    storeListLength(list, entries, compact.getResult(0));
   }
-  barrier();
-  Value count = arith::IndexCastOp::create(
-      b, loc, b.getIndexType(),
-      memref::LoadOp::create(b, loc, list, c(entries)));
-  return {list, count};
+  return {list, loadListLength(list, entries)};
 }
 
 std::pair<Value, Value> FlashKernelBuilder::tileSegmentRange(Value keyTile) {

@@ -99,6 +99,56 @@ func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
   return %o : tensor<1x2x256x64xbf16>
 }
 
+// A block selection (NSA's selected branch) lists its tiles from the
+// selected blocks, not by testing every tile: the flags are cleared, a slot
+// per thread ORs its query block's bit into its blocks' tiles, thread 0
+// lists each flagged tile once, and the loop runs over the list. The CTA
+// covers one 64-row query block (one row tile per warp), so a listed tile
+// is selected by every row and only the causal part is masked per element.
+// CHECK-LABEL: gpu.func @selection_kernel
+// CHECK-SAME: attn.block_q = 64
+// CHECK: memref.store %c0_i32
+// CHECK: gpu.barrier
+// CHECK: memref.load %{{.*}} : memref<1x2x16x4xi32
+// CHECK: memref.atomic_rmw ori
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: gpu.barrier
+// CHECK: %[[COUNT:.*]] = arith.index_cast
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[COUNT]] step %c1
+// CHECK-NOT: memref.load %{{.*}} : memref<1x2x16x4xi32
+// CHECK: gpu.return
+func.func @selection(%q: tensor<1x4x1024x64xbf16>, %k: tensor<1x2x1024x64xbf16>,
+                     %v: tensor<1x2x1024x64xbf16>, %idx: tensor<1x2x16x4xi32>)
+    -> tensor<1x4x1024x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x4x1024x64xbf16>, tensor<1x2x1024x64xbf16>,
+        tensor<1x2x1024x64xbf16>, tensor<1x2x16x4xi32>
+      -> tensor<1x4x1024x64xbf16>
+  return %o : tensor<1x4x1024x64xbf16>
+}
+
+// Query blocks of 32 rows: a CTA of 64 rows keeps a bit per query block for
+// each listed tile and tests the row's bit per element; key blocks of 128
+// are two tiles each.
+// CHECK-LABEL: gpu.func @selection_blocks_kernel
+// CHECK: memref.atomic_rmw ori
+// CHECK: memref.atomic_rmw ori
+// CHECK: scf.for
+// CHECK: arith.shrui
+// CHECK: gpu.return
+func.func @selection_blocks(%q: tensor<1x4x1024x64xbf16>, %k: tensor<1x2x1024x64xbf16>,
+                            %v: tensor<1x2x1024x64xbf16>, %idx: tensor<1x2x32x4xi32>)
+    -> tensor<1x4x1024x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 128>]
+      : tensor<1x4x1024x64xbf16>, tensor<1x2x1024x64xbf16>,
+        tensor<1x2x1024x64xbf16>, tensor<1x2x32x4xi32>
+      -> tensor<1x4x1024x64xbf16>
+  return %o : tensor<1x4x1024x64xbf16>
+}
+
 // A sink is a kernel argument read once per row in the epilogue, where it
 // joins the denominator.
 // CHECK-LABEL: gpu.func @sink_kernel

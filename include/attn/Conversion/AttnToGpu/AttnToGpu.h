@@ -46,6 +46,12 @@ struct GpuKernelShape {
   /// Data-dependent masks over a static key length: the key tiles (their
   /// flags and the list of visited ones live in shared memory). 0: none.
   int64_t tileListEntries = 0;
+  /// With a tile list and a block-index selection as the only
+  /// data-dependent predicate: the selection's slots read per CTA (its
+  /// query blocks x K). The list is then built from the selected blocks, not
+  /// by testing every tile, and each listed tile keeps a bit per query block
+  /// of the CTA that selected it. 0: not this form.
+  int64_t selectionSlots = 0;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps; }
@@ -64,12 +70,13 @@ struct GpuKernelShape {
   int64_t mergeBytes() const {
     return splitKeys ? 4 * warps * blockQ() * (valueDim + 2) : 0;
   }
-  /// The list, its flags and (documents) the kv segment-id min and max of
-  /// every 32 keys.
+  /// The list, its flags, (documents) the kv segment-id min and max of
+  /// every 32 keys and (selections) the selected blocks of the CTA.
   int64_t listBytes() const {
-    return tileListEntries ? 4 * (2 * tileListEntries + 1) +
-                                 8 * tileListEntries * blockKv / 32
-                           : 0;
+    return tileListEntries
+               ? 4 * (2 * tileListEntries + 1) +
+                     8 * tileListEntries * blockKv / 32 + 4 * selectionSlots
+               : 0;
   }
   int64_t sharedBytes() const {
     return std::max(tileBytes() + listBytes(), mergeBytes()) + kScratchBytes;
