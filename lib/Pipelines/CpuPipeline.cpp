@@ -146,6 +146,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     tile.vectorBits = vectorBits;
     tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
+    pm.addPass(createAttnTileSelectionPass());
     AttnChunkLinearAttentionPassOptions chunked;
     chunked.vectorBits = vectorBits;
     pm.addPass(createAttnChunkLinearAttentionPass(chunked));

@@ -4,8 +4,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -26,8 +28,11 @@ Value Lowering::empty(ArrayRef<OpFoldResult> sizes, Type type) {
 Value Lowering::filled(ArrayRef<OpFoldResult> sizes, double value, Type type) {
   if (!type)
     type = f32();
-  Value scalar = arith::ConstantOp::create(
-      b, loc, b.getFloatAttr(cast<FloatType>(type), value));
+  TypedAttr attr =
+      isa<FloatType>(type)
+          ? TypedAttr(b.getFloatAttr(type, value))
+          : TypedAttr(b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  Value scalar = arith::ConstantOp::create(b, loc, attr);
   return linalg::FillOp::create(b, loc, scalar, empty(sizes, type))
       .getResult(0);
 }
@@ -122,6 +127,18 @@ OpFoldResult Lowering::groupSize(OpFoldResult queryHeads,
   return arith::DivUIOp::create(b, loc, materialize(queryHeads),
                                 materialize(kvHeads))
       .getResult();
+}
+
+Value Lowering::attentionScale(Value query, std::optional<APFloat> scale) {
+  if (scale)
+    return f32(scale->convertToDouble());
+  auto queryType = cast<RankedTensorType>(query.getType());
+  if (!queryType.isDynamicDim(3))
+    return f32(1.0 / std::sqrt(static_cast<double>(queryType.getDimSize(3))));
+  Value headDim = materialize(size(query, 3));
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), headDim);
+  Value asFloat = arith::SIToFPOp::create(b, loc, f32(), asInt);
+  return math::RsqrtOp::create(b, loc, asFloat);
 }
 
 Value Lowering::indexToF32(Value index) {

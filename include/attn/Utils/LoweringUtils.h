@@ -7,6 +7,8 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace mlir::attn::lowering {
 
 /// Builds everything in one place; keeps the op's location.
@@ -17,7 +19,8 @@ struct Lowering {
   Type f32() { return b.getF32Type(); }
   Value index(int64_t value);
   Value f32(double value);
-  /// A tensor of `sizes` filled with `value` (f32 unless `type` is given).
+  /// A tensor of `sizes` filled with `value` (f32 unless `type` is given;
+  /// an integer type takes the value's integer part).
   Value filled(ArrayRef<OpFoldResult> sizes, double value, Type type = {});
   Value empty(ArrayRef<OpFoldResult> sizes, Type type);
   /// Sizes of `tensor`.
@@ -51,6 +54,9 @@ struct Lowering {
 
   /// Query heads per key/value head, Hq / Hkv (a constant when both are).
   OpFoldResult groupSize(OpFoldResult queryHeads, OpFoldResult kvHeads);
+  /// The score scale of an attention over `query`: the op's `scale`, else
+  /// 1/sqrt(D) of the query's head dim, as an f32 value.
+  Value attentionScale(Value query, std::optional<APFloat> scale);
   /// A non-negative index as f32.
   Value indexToF32(Value index);
 

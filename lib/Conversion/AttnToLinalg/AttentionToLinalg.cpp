@@ -82,21 +82,6 @@ static GroupedShape getGroupedShape(Lowering &l, Value query, Value key,
   return shape;
 }
 
-/// 1/sqrt(D) or the op's scale, as an f32 value.
-static Value buildScale(Lowering &l, Value query,
-                        std::optional<APFloat> scale) {
-  if (scale)
-    return l.f32(scale->convertToDouble());
-  auto queryType = cast<RankedTensorType>(query.getType());
-  if (!queryType.isDynamicDim(3))
-    return l.f32(1.0 / std::sqrt(static_cast<double>(queryType.getDimSize(3))));
-  Value headDim = l.materialize(l.size(query, 3));
-  Value asInt =
-      arith::IndexCastOp::create(l.b, l.loc, l.b.getI64Type(), headDim);
-  Value asFloat = arith::SIToFPOp::create(l.b, l.loc, l.f32(), asInt);
-  return math::RsqrtOp::create(l.b, l.loc, asFloat);
-}
-
 /// scores[b, hk, g, i, j] = sum_d q[b, hk, g, i, d] k[b, hk, j, d] in f32.
 static Value buildScores(Lowering &l, Value groupedQuery, Value key,
                          const GroupedShape &shape) {
@@ -230,7 +215,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     spec.modifiers = op.getScore().getValue();
     spec.scoreMod = &op.getScoreMod();
     spec.maskMod = &op.getMaskMod();
-    spec.scale = buildScale(l, op.getQuery(), op.getScale());
+    spec.scale = l.attentionScale(op.getQuery(), op.getScale());
     spec.tensors.qSegments = op.getQSegments();
     spec.tensors.kvSegments = op.getKvSegments();
     spec.tensors.layout = op.getLayout();
@@ -356,7 +341,7 @@ struct LowerBlockScores : OpRewritePattern<BlockScoresOp> {
         l.splitHeads(op.getQuery(), shape.kvHeads, shape.group);
     ScoreSpec spec;
     spec.mask = op.getMask().getValue();
-    spec.scale = buildScale(l, op.getQuery(), op.getScale());
+    spec.scale = l.attentionScale(op.getQuery(), op.getScale());
     Value scores = buildScores(l, groupedQuery, keys, shape);
     Value masked = buildMaskedScores(l, scores, shape, spec);
     SoftmaxParts softmax = buildSoftmax(l, masked, shape, /*sink=*/{});

@@ -254,6 +254,18 @@ ops.add("select_blocks", [("q", q), ("kc", kc)],
         [f"%s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>] : {q}, {kc} -> {ty([1, 2, 5, 9], 'f32')}",
          f"%i = attn.topk %s k 3 : {ty([1, 2, 5, 9], 'f32')} -> {ty([1, 2, 5, 3], 'i32')}"],
         [("%i", ty([1, 2, 5, 3], "i32"))])
+ops.add("select_more_than_valid", [("q", q), ("kc", kc)],
+        [f"%s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>] : {q}, {kc} -> {ty([1, 2, 5, 9], 'f32')}",
+         f"%i = attn.topk %s k 6 : {ty([1, 2, 5, 9], 'f32')} -> {ty([1, 2, 5, 6], 'i32')}"],
+        [("%i", ty([1, 2, 5, 6], "i32"))])
+qb, kb = ty([1, 4, 33, 16], "bf16"), ty([1, 4, 5, 16], "bf16")
+ops.add("block_scores_bf16_unmasked", [("q", qb), ("kc", kb)],
+        [f"%s = attn.block_scores %q, %kc block_q 16 : {qb}, {kb} -> {ty([1, 4, 3, 5], 'f32')}"],
+        [("%s", ty([1, 4, 3, 5], "f32"))])
+ops.add("topk_nan", [],
+        ["%s = arith.constant dense<[[0x7FC00000, 1.0, 0x7FC00000, 4.0, 4.0, -2.0, 0.5]]> : tensor<1x7xf32>",
+         "%i = attn.topk %s k 4 : tensor<1x7xf32> -> tensor<1x4xi32>"],
+        [("%i", "tensor<1x4xi32>")])
 ops.add("topk_ties", [],
         ["%s = arith.constant dense<[[1.0, 3.0, 3.0, 0xFF800000, 2.0, 3.0], [0xFF800000, 0xFF800000, 5.0, 0xFF800000, 0xFF800000, 0xFF800000]]> : tensor<2x6xf32>",
          "%i = attn.topk %s k 3 : tensor<2x6xf32> -> tensor<2x3xi32>"],

@@ -54,6 +54,29 @@ func.func @select_blocks(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -
   return %i : tensor<1x2x5x3xi32>
 }
 
+// RUN: attn-run %s --function=select_more_than_valid --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=select_more_than_valid --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @select_more_than_valid(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> (tensor<1x2x5x6xi32>) {
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>] : tensor<1x8x70x16xf32>, tensor<1x2x9x16xf32> -> tensor<1x2x5x9xf32>
+  %i = attn.topk %s k 6 : tensor<1x2x5x9xf32> -> tensor<1x2x5x6xi32>
+  return %i : tensor<1x2x5x6xi32>
+}
+
+// RUN: attn-run %s --function=block_scores_bf16_unmasked --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_scores_bf16_unmasked --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @block_scores_bf16_unmasked(%q: tensor<1x4x33x16xbf16>, %kc: tensor<1x4x5x16xbf16>) -> (tensor<1x4x3x5xf32>) {
+  %s = attn.block_scores %q, %kc block_q 16 : tensor<1x4x33x16xbf16>, tensor<1x4x5x16xbf16> -> tensor<1x4x3x5xf32>
+  return %s : tensor<1x4x3x5xf32>
+}
+
+// RUN: attn-run %s --function=topk_nan --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=topk_nan --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @topk_nan() -> (tensor<1x4xi32>) {
+  %s = arith.constant dense<[[0x7FC00000, 1.0, 0x7FC00000, 4.0, 4.0, -2.0, 0.5]]> : tensor<1x7xf32>
+  %i = attn.topk %s k 4 : tensor<1x7xf32> -> tensor<1x4xi32>
+  return %i : tensor<1x4xi32>
+}
+
 // RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @topk_ties() -> (tensor<2x3xi32>) {

@@ -32,6 +32,9 @@ void populateChunkLinearAttentionPatterns(RewritePatternSet &patterns,
 /// Rewrites attention written in linalg on tensors to attn.attention.
 void populateRaiseFromLinalgPatterns(RewritePatternSet &patterns);
 
+/// attn.block_scores and attn.topk as tiled loops (attn-tile-selection).
+void populateTileSelectionPatterns(RewritePatternSet &patterns);
+
 void populateTileAttentionPatterns(RewritePatternSet &patterns,
                                    int64_t vectorLanes, bool bf16Dot = false);
 

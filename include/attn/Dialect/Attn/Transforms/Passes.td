@@ -89,6 +89,28 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
   ];
 }
 
+def AttnTileSelectionPass : Pass<"attn-tile-selection"> {
+  let summary = "Lower attn.block_scores and attn.topk to tiled loops that "
+                "never hold the query x key scores";
+  let description = [{
+    Rewrites `attn.block_scores` into an `scf.forall` over (batch, kv head,
+    query block) whose task computes the block's [rows, Lc] scores for each
+    query head of the group, their row softmax and its column means: no
+    tensor of [Lq, Lc] exists (the reference lowering materialises
+    [B, Hkv, G, Lq, Lc]). `attn.topk` becomes a forall over rows, each
+    taken in k arg-max passes (O(k W) per row, not the reference's O(W^2)).
+    A topk that is the only reader of block scores is fused with them: the
+    task selects from its own row of scores.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
   let summary = "Lower attn.linear_attention to its chunked form with a "
                 "carried state";

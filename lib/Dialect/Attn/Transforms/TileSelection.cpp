@@ -1,0 +1,418 @@
+//===- TileSelection.cpp - tiled attn.block_scores and attn.topk ----------===//
+//
+//   forall (b, kv head g, query block r) {
+//     acc = 0, seen = 0                                  (per key, f32)
+//     for query head h of group g {
+//       s = scale Q[rows of r] Kc[g]^T, masked          ([rows, Lc]: one tile)
+//       p = exp(s - rowmax) / rowsum                     (rows without keys: 0)
+//       acc += column sums of p;  seen = max(seen, s > -inf)
+//     }
+//     scores[b, g, r] = seen ? acc / (rows G) : -inf
+//     (topk of the same row when it is the scores' only reader)
+//   }
+//
+// The reference lowering materialises [B, Hkv, G, Lq, Lc] scores and
+// probabilities; here a task holds one [rows, Lc] tile. attn.topk takes
+// each row in k passes of an arg-max that skips the chosen entries, then
+// lists the chosen ones in index order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashTileUtils.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Utils/LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <limits>
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNTILESELECTIONPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+using namespace mlir::attn::tiles;
+
+static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+namespace {
+
+/// The row of block scores of (batch, kv head `kvHead`, query block
+/// `block`): a [Lc] f32 tensor.
+static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
+                                 Value kvHead, Value block) {
+  OpBuilder &b = l.b;
+  Location loc = l.loc;
+  Value query = op.getQuery(), keys = op.getKeys();
+  Value numQueryHeads = l.materialize(l.size(query, 1));
+  Value group = arith::DivUIOp::create(b, loc, numQueryHeads,
+                                       l.materialize(l.size(keys, 1)));
+  Value queryLength = l.materialize(l.size(query, 2));
+  Value keyLength = l.materialize(l.size(keys, 2));
+  OpFoldResult headDim = l.size(query, 3);
+  Value blockQ = l.index(op.getBlockQ());
+  Value firstRow = arith::MulIOp::create(b, loc, block, blockQ);
+  Value rows = arith::MinUIOp::create(
+      b, loc, blockQ, arith::SubIOp::create(b, loc, queryLength, firstRow));
+  Value scale = l.attentionScale(query, op.getScale());
+
+  // The group's keys, transposed once: [D, Lc] with the key contiguous.
+  Value keysT = toF32Tile(
+      l, slice2d(l, keys, batch, kvHead, l.index(0), keyLength, headDim),
+      /*transpose=*/true);
+  SmallVector<OpFoldResult> rowSizes = {rows}, keySizes = {keyLength};
+  SmallVector<OpFoldResult> tileSizes = {rows, keyLength};
+
+  auto heads = scf::ForOp::create(
+      b, loc, l.index(0), group, l.index(1),
+      ValueRange{l.filled(keySizes, 0.0), l.filled(keySizes, 0.0)},
+      [&](OpBuilder &hb, Location hl, Value inGroup, ValueRange acc) {
+        Lowering h{hb, hl};
+        Value head = arith::AddIOp::create(
+            hb, hl, arith::MulIOp::create(hb, hl, kvHead, group), inGroup);
+        Value queryTile = toF32Tile(
+            h, slice2d(h, query, batch, head, firstRow, rows, headDim), false);
+        queryTile = mapRows(h, {queryTile}, {}, queryTile, h.f32(),
+                            [&](OpBuilder &b2, Location l2, ValueRange args) {
+                              return arith::MulFOp::create(b2, l2, args[0],
+                                                           scale)
+                                  .getResult();
+                            });
+        Value scores =
+            multiplyQueryKey(h, queryTile, keysT, tileSizes, /*keysTransposed=*/true);
+        if (!op.getMask().empty())
+          scores = mapRows(
+              h, {scores}, {}, scores, h.f32(),
+              [&](OpBuilder &b2, Location l2, ValueRange args) {
+                Lowering in{b2, l2};
+                AttentionPoint point;
+                point.batch = batch;
+                point.head = head;
+                point.kvHead = kvHead;
+                point.row =
+                    arith::AddIOp::create(b2, l2, firstRow, in.loopIndex(0));
+                point.column = in.loopIndex(1);
+                point.queryLength = queryLength;
+                point.keyLength = keyLength;
+                point.numQueryHeads = numQueryHeads;
+                Value allowed = buildAllowed(b2, l2, op.getMask().getValue(),
+                                             nullptr, point);
+                return arith::SelectOp::create(b2, l2, allowed, args[0],
+                                               in.f32(kNegInf))
+                    .getResult();
+              },
+              scores);
+        auto rowReduce = [&](Value tile, double init,
+                             function_ref<Value(OpBuilder &, Location, Value,
+                                                Value)>
+                                 combine) {
+          return h
+              .generic({tile}, {h.filled(rowSizes, init)}, {{0, 1}, {0}}, 2,
+                       parallelThenReduction(2),
+                       [&](OpBuilder &b2, Location l2, ValueRange args) {
+                         linalg::YieldOp::create(
+                             b2, l2, combine(b2, l2, args[0], args[1]));
+                       })
+              .front();
+        };
+        Value rowMax = rowReduce(
+            scores, kNegInf, [](OpBuilder &b2, Location l2, Value x, Value y) {
+              return arith::MaximumFOp::create(b2, l2, x, y).getResult();
+            });
+        // Whether some row may see each key, read before the exponentials
+        // overwrite the scores.
+        Value seen =
+            h.generic({scores}, {acc[1]}, {{0, 1}, {1}}, 2,
+                      {utils::IteratorType::reduction,
+                       utils::IteratorType::parallel},
+                      [&](OpBuilder &b2, Location l2, ValueRange args) {
+                        Lowering in{b2, l2};
+                        Value visible = arith::CmpFOp::create(
+                            b2, l2, arith::CmpFPredicate::OGT, args[0],
+                            in.f32(kNegInf));
+                        Value one = arith::SelectOp::create(
+                            b2, l2, visible, in.f32(1.0), in.f32(0.0));
+                        linalg::YieldOp::create(
+                            b2, l2,
+                            arith::MaximumFOp::create(b2, l2, args[1], one)
+                                .getResult());
+                      })
+                .front();
+        Value probs = mapRows(
+            h, {}, {rowMax}, scores, h.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              Value shifted = arith::SubFOp::create(
+                  b2, l2, args[1], safeShift(b2, l2, args[0]));
+              return math::ExpOp::create(b2, l2, shifted).getResult();
+            },
+            scores);
+        Value rowSum = rowReduce(
+            probs, 0.0, [](OpBuilder &b2, Location l2, Value x, Value y) {
+              return arith::AddFOp::create(b2, l2, x, y).getResult();
+            });
+        // acc[j] += p[i, j] / sum[i] over the rows (i outer, j contiguous).
+        Value sums =
+            h.generic({probs, rowSum}, {acc[0]}, {{0, 1}, {0}, {1}}, 2,
+                      {utils::IteratorType::reduction,
+                       utils::IteratorType::parallel},
+                      [&](OpBuilder &b2, Location l2, ValueRange args) {
+                        Lowering in{b2, l2};
+                        Value positive = arith::CmpFOp::create(
+                            b2, l2, arith::CmpFPredicate::OGT, args[1],
+                            in.f32(0.0));
+                        Value share = arith::SelectOp::create(
+                            b2, l2, positive,
+                            arith::DivFOp::create(b2, l2, args[0], args[1]),
+                            in.f32(0.0));
+                        linalg::YieldOp::create(
+                            b2, l2,
+                            arith::AddFOp::create(b2, l2, args[2], share)
+                                .getResult());
+                      })
+                .front();
+        scf::YieldOp::create(hb, hl, ValueRange{sums, seen});
+      });
+
+  Value count = l.indexToF32(arith::MulIOp::create(b, loc, rows, group));
+  return mapRows(
+      l, {heads.getResult(0), heads.getResult(1)}, {}, heads.getResult(0),
+      l.f32(), [&](OpBuilder &b2, Location l2, ValueRange args) {
+        Lowering in{b2, l2};
+        Value seen = arith::CmpFOp::create(b2, l2, arith::CmpFPredicate::OGT,
+                                           args[1], in.f32(0.0));
+        Value mean = arith::DivFOp::create(b2, l2, args[0], count);
+        return arith::SelectOp::create(b2, l2, seen, mean, in.f32(kNegInf))
+            .getResult();
+      });
+}
+
+/// The indices of the `k` largest entries of the [W] tensor `row`, as
+/// attn.topk defines them: a [k] tensor of `indexType`.
+static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
+  OpBuilder &b = l.b;
+  Location loc = l.loc;
+  Value width = l.materialize(l.size(row, 0));
+  Value zero = l.index(0), one = l.index(1);
+  Value none = l.index(-1);
+  // k arg-max passes; `chosen` marks the entries taken. A strict > keeps
+  // the lower index on ties and never takes -inf or NaN.
+  auto passes = scf::ForOp::create(
+      b, loc, zero, l.index(k), one,
+      ValueRange{l.filled({l.size(row, 0)}, 0.0)},
+      [&](OpBuilder &pb, Location pl, Value, ValueRange chosen) {
+        Lowering p{pb, pl};
+        auto scan = scf::ForOp::create(
+            pb, pl, zero, width, one, ValueRange{p.f32(kNegInf), none},
+            [&](OpBuilder &sb, Location sl, Value n, ValueRange best) {
+              Lowering s{sb, sl};
+              Value x = s.toF32(tensor::ExtractOp::create(sb, sl, row, n));
+              Value taken = arith::CmpFOp::create(
+                  sb, sl, arith::CmpFPredicate::OGT,
+                  tensor::ExtractOp::create(sb, sl, chosen[0], n), s.f32(0.0));
+              Value better = arith::AndIOp::create(
+                  sb, sl,
+                  arith::CmpFOp::create(sb, sl, arith::CmpFPredicate::OGT, x,
+                                        best[0]),
+                  arith::XOrIOp::create(
+                      sb, sl, taken,
+                      arith::ConstantIntOp::create(sb, sl, 1, 1)));
+              scf::YieldOp::create(
+                  sb, sl,
+                  ValueRange{
+                      arith::SelectOp::create(sb, sl, better, x, best[0]),
+                      arith::SelectOp::create(sb, sl, better, n, best[1])});
+            });
+        Value found = scan.getResult(1);
+        Value any = arith::CmpIOp::create(pb, pl, arith::CmpIPredicate::ne,
+                                          found, none);
+        auto mark = scf::IfOp::create(
+            pb, pl, any,
+            [&](OpBuilder &tb, Location tl) {
+              Value marked = tensor::InsertOp::create(
+                  tb, tl, Lowering{tb, tl}.f32(1.0), chosen[0], found);
+              scf::YieldOp::create(tb, tl, marked);
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, chosen[0]);
+            });
+        scf::YieldOp::create(pb, pl, mark.getResults());
+      });
+  Value chosen = passes.getResult(0);
+
+  // The chosen entries in index order; -1 in the slots left over.
+  auto list = scf::ForOp::create(
+      b, loc, zero, width, one,
+      ValueRange{l.filled({b.getIndexAttr(k)}, -1.0, indexType), zero},
+      [&](OpBuilder &nb, Location nl, Value n, ValueRange state) {
+        Value taken = arith::CmpFOp::create(
+            nb, nl, arith::CmpFPredicate::OGT,
+            tensor::ExtractOp::create(nb, nl, chosen, n),
+            Lowering{nb, nl}.f32(0.0));
+        auto keep = scf::IfOp::create(
+            nb, nl, taken,
+            [&](OpBuilder &tb, Location tl) {
+              Value asIndex =
+                  arith::IndexCastOp::create(tb, tl, indexType, n);
+              Value written = tensor::InsertOp::create(tb, tl, asIndex,
+                                                       state[0], state[1]);
+              Value next = arith::AddIOp::create(tb, tl, state[1],
+                                                 Lowering{tb, tl}.index(1));
+              scf::YieldOp::create(tb, tl, ValueRange{written, next});
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, state);
+            });
+        scf::YieldOp::create(nb, nl, keep.getResults());
+      });
+  return list.getResult(0);
+}
+
+/// A forall over the leading dims of `resultType` (all but the last) whose
+/// body gives each [last dim] row; returns the assembled tensor.
+static Value buildRowForall(
+    Lowering &l, RankedTensorType resultType,
+    ArrayRef<OpFoldResult> leadingSizes, OpFoldResult rowSize,
+    function_ref<Value(Lowering &, ValueRange)> buildRow) {
+  SmallVector<OpFoldResult> sizes(leadingSizes);
+  sizes.push_back(rowSize);
+  Value init = l.empty(sizes, resultType.getElementType());
+  auto forall = scf::ForallOp::create(l.b, l.loc, leadingSizes,
+                                      ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(l.b);
+  l.b.setInsertionPointToStart(forall.getBody());
+  Lowering body{l.b, l.loc};
+  Value row = buildRow(body, forall.getInductionVars());
+  // The slice's type: static where the row size is.
+  auto rowType = RankedTensorType::get(
+      {getConstantIntValue(rowSize).value_or(ShapedType::kDynamic)},
+      resultType.getElementType());
+  if (row.getType() != rowType)
+    row = tensor::CastOp::create(l.b, l.loc, rowType, row);
+  l.b.setInsertionPointToStart(forall.getTerminator().getBody());
+  SmallVector<OpFoldResult> offsets =
+      getAsOpFoldResult(ValueRange(forall.getInductionVars()));
+  offsets.push_back(l.b.getIndexAttr(0));
+  SmallVector<OpFoldResult> rowSizes(leadingSizes.size(),
+                                     l.b.getIndexAttr(1));
+  rowSizes.push_back(rowSize);
+  tensor::ParallelInsertSliceOp::create(
+      l.b, l.loc, row, forall.getRegionIterArgs()[0], offsets, rowSizes,
+      SmallVector<OpFoldResult>(offsets.size(), l.b.getIndexAttr(1)));
+  return forall.getResult(0);
+}
+
+/// The (B, Hkv, ceil(Lq / block_q)) loop sizes of a block_scores op.
+static SmallVector<OpFoldResult> blockScoreTasks(Lowering &l,
+                                                 BlockScoresOp op) {
+  Value blocks = arith::CeilDivUIOp::create(
+      l.b, l.loc, l.materialize(l.size(op.getQuery(), 2)),
+      l.index(op.getBlockQ()));
+  return {l.size(op.getQuery(), 0), l.size(op.getKeys(), 1), blocks};
+}
+
+struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BlockScoresOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasOneUse() && isa<TopkOp>(*op->getUsers().begin()))
+      return rewriter.notifyMatchFailure(op, "fused with its topk");
+    Lowering l{rewriter, op.getLoc()};
+    Value result = buildRowForall(
+        l, op.getResult().getType(), blockScoreTasks(l, op),
+        l.size(op.getKeys(), 2), [&](Lowering &body, ValueRange task) {
+          return buildBlockScoresRow(body, op, task[0], task[1], task[2]);
+        });
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getResult().getType(),
+                                                result);
+    return success();
+  }
+};
+
+/// topk of block scores that nothing else reads: one task computes a row
+/// of scores and selects from it, so the scores never exist whole.
+struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TopkOp op,
+                                PatternRewriter &rewriter) const override {
+    auto scores = op.getScores().getDefiningOp<BlockScoresOp>();
+    if (!scores || !scores->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not the only reader of scores");
+    Lowering l{rewriter, op.getLoc()};
+    RankedTensorType resultType = op.getIndices().getType();
+    Value result = buildRowForall(
+        l, resultType, blockScoreTasks(l, scores),
+        rewriter.getIndexAttr(op.getK()), [&](Lowering &body, ValueRange task) {
+          Value row =
+              buildBlockScoresRow(body, scores, task[0], task[1], task[2]);
+          return buildTopkRow(body, row, op.getK(),
+                              resultType.getElementType());
+        });
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, result);
+    rewriter.eraseOp(scores);
+    return success();
+  }
+};
+
+struct TileTopk : OpRewritePattern<TopkOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TopkOp op,
+                                PatternRewriter &rewriter) const override {
+    Lowering l{rewriter, op.getLoc()};
+    Value scores = op.getScores();
+    auto scoresType = cast<RankedTensorType>(scores.getType());
+    int64_t rank = scoresType.getRank();
+    RankedTensorType resultType = op.getIndices().getType();
+    SmallVector<OpFoldResult> leading = l.sizes(scores);
+    OpFoldResult width = leading.pop_back_val();
+    Value result = buildRowForall(
+        l, resultType, leading, rewriter.getIndexAttr(op.getK()),
+        [&](Lowering &body, ValueRange task) {
+          SmallVector<OpFoldResult> offsets = getAsOpFoldResult(task);
+          offsets.push_back(body.b.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes(rank - 1, body.b.getIndexAttr(1));
+          sizes.push_back(width);
+          auto rowType = RankedTensorType::get(
+              {scoresType.getDimSize(rank - 1)}, scoresType.getElementType());
+          Value row = tensor::ExtractSliceOp::create(
+              body.b, body.loc, rowType, scores, offsets, sizes,
+              SmallVector<OpFoldResult>(rank, body.b.getIndexAttr(1)));
+          return buildTopkRow(body, row, op.getK(),
+                              resultType.getElementType());
+        });
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateTileSelectionPatterns(RewritePatternSet &patterns) {
+  // The fused form first: a topk that reads block scores takes them along.
+  patterns.add<TileBlockScoresTopk>(patterns.getContext(), /*benefit=*/2);
+  patterns.add<TileBlockScores, TileTopk>(patterns.getContext());
+}
+
+namespace mlir::attn {
+namespace {
+struct AttnTileSelectionPass
+    : impl::AttnTileSelectionPassBase<AttnTileSelectionPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateTileSelectionPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::attn

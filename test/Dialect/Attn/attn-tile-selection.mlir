@@ -1,0 +1,73 @@
+// Block scores as a forall over (batch, kv head, query block) whose task
+// holds one [rows, Lc] tile per query head of the group: no [Lq, Lc] or
+// [B, Hkv, G, Lq, Lc] tensor. A topk that is the scores' only reader is
+// fused into the same task; otherwise a forall over rows of k arg-max
+// passes.
+// RUN: attn-opt %s --attn-tile-selection --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @fused
+// CHECK-NOT: attn.
+// CHECK-NOT: tensor<1x2x4x70x9xf32>
+// CHECK: scf.forall (%[[B:.*]], %[[G:.*]], %[[R:.*]]) in (1, 2, %c5) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x2x?x3xi32>)
+// The group's compressed keys, transposed once per task.
+// CHECK: tensor.extract_slice %arg1[%[[B]], %[[G]], %c0, 0] [1, 1, %c9, 16]
+// CHECK: scf.for %[[HG:.*]] = %c0 to %c4 step %c1 iter_args
+// CHECK: %[[HEAD0:.*]] = arith.muli %[[G]], %c4
+// CHECK: %[[HEAD:.*]] = arith.addi %[[HEAD0]], %[[HG]]
+// CHECK: tensor.extract_slice %arg0[%[[B]], %[[HEAD]], %{{.*}}, 0] [1, 1, %{{.*}}, 16]
+// CHECK: iterator_types = ["parallel", "reduction", "parallel"]
+// The causal<stride = 8> mask per element, -inf elsewhere.
+// CHECK: arith.cmpi sle
+// CHECK: arith.select %{{.*}}, %{{.*}}, %cst
+// CHECK: math.exp
+// Column sums of the normalised probabilities, the key index innermost.
+// CHECK: iterator_types = ["reduction", "parallel"]
+// CHECK: arith.divf
+// Top 3: arg-max passes over the row, then the chosen ones in index order.
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: tensor.insert %cst
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: arith.index_cast %{{.*}} : index to i32
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], %[[G]], %[[R]], 0] [1, 1, 1, 3]
+func.func @fused(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> tensor<1x2x5x3xi32> {
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 8>]
+      : tensor<1x8x70x16xf32>, tensor<1x2x9x16xf32> -> tensor<1x2x5x9xf32>
+  %i = attn.topk %s k 3 : tensor<1x2x5x9xf32> -> tensor<1x2x5x3xi32>
+  return %i : tensor<1x2x5x3xi32>
+}
+
+// -----
+
+// Scores read twice: one forall writes the [B, Hkv, blocks, Lc] scores, and
+// each topk is a forall over its rows.
+// CHECK-LABEL: func.func @shared_scores
+// CHECK: %[[S:.*]] = scf.forall {{.*}} in (1, 4, %c2) {{.*}} -> (tensor<1x4x?x5xf32>)
+// CHECK: tensor.parallel_insert_slice %{{.*}} [1, 1, 1, 5]
+// CHECK: %[[SC:.*]] = tensor.cast %[[S]] : tensor<1x4x?x5xf32> to tensor<1x4x2x5xf32>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 4, 2)
+// CHECK: tensor.extract_slice %[[SC]]{{.*}} [1, 1, 1, 5] [1, 1, 1, 1] : tensor<1x4x2x5xf32> to tensor<5xf32>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 4, 2)
+// CHECK-NOT: attn.
+func.func @shared_scores(%q: tensor<1x4x20x16xbf16>, %kc: tensor<1x4x5x16xbf16>)
+    -> (tensor<1x4x2x2xi32>, tensor<1x4x2x3xi32>) {
+  %s = attn.block_scores %q, %kc block_q 16
+      : tensor<1x4x20x16xbf16>, tensor<1x4x5x16xbf16> -> tensor<1x4x2x5xf32>
+  %a = attn.topk %s k 2 : tensor<1x4x2x5xf32> -> tensor<1x4x2x2xi32>
+  %b = attn.topk %s k 3 : tensor<1x4x2x5xf32> -> tensor<1x4x2x3xi32>
+  return %a, %b : tensor<1x4x2x2xi32>, tensor<1x4x2x3xi32>
+}
+
+// -----
+
+// A topk of any rank: a forall over every dimension but the last.
+// CHECK-LABEL: func.func @rank2
+// CHECK: scf.forall (%{{.*}}) in (3)
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK: arith.cmpf ogt
+// CHECK-NOT: attn.topk
+func.func @rank2(%s: tensor<3x10xf16>) -> tensor<3x2xi32> {
+  %i = attn.topk %s k 2 : tensor<3x10xf16> -> tensor<3x2xi32>
+  return %i : tensor<3x2xi32>
+}
