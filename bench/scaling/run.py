@@ -5,11 +5,13 @@ For L = 4k ... 64k (B = 1, H = 4, D = 128, f32, all cores) it times, with
 attn-run on the flash path: full causal attention, sliding window 1024,
 SCOUT (window-512 mixer, stride-64 checkpoints, the current segment by a
 document mask, merged by LSE), elu+1 linear attention and Mamba-2-style
-decayed linear attention (identity features, per-token log-gates). It prints
+decayed linear attention (identity features, per-token log-gates), and the
+NSA- and SLA-style programs (compressed-key block scores, top-16 of 64-token
+blocks; see program()). It prints
 each one's time, peak RSS, growth time(L)/time(4k) and speed-up over full
 causal at the same L, and saves the table in bench/results/.
 
-usage: bench/scaling/run.py [--max-length L]
+usage: bench/scaling/run.py [--max-length L] [--variants NAME,...] [--check]
 """
 import argparse
 import datetime
@@ -59,6 +61,36 @@ def program(variant, l):
   return %o : {x}
 }}
 """
+    if variant in ("NSA-style", "SLA-style"):
+        # Compressed keys (one per 64 tokens) score the 64-token key blocks
+        # for each 64-row query block; the top 16 get exact attention.
+        c = t(l // 64)
+        blocks = f"tensor<1x{H}x{l // 64}x{l // 64}xf32>"
+        chosen = f"tensor<1x{H}x{l // 64}x16xi32>"
+        common = f"""  %kc = attn.compress mean %k stride 64 : {x} -> {c}
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>] : {x}, {c} -> {blocks}
+  %sel = attn.topk %s k 16 : {blocks} -> {chosen}
+  %o_sel = attn.attention %q, %k, %v indices(%sel) mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>] : {x}, {x}, {x}, {chosen} -> {x}
+"""
+        if variant == "SLA-style":
+            # The rest of the attention mass by elu+1 linear attention, summed.
+            return f"""{head}) -> {x} {{
+{common}  %o_lin = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : {x}, {x}, {x} -> {x}
+  %o = attn.merge sum (%o_sel), (%o_lin) : {x} -> {x}
+  return %o : {x}
+}}
+"""
+        # NSA: compressed, selected and window-512 branches under sigmoid
+        # gates (the gates are inputs here).
+        g = f"tensor<1x{H}x{l}xf32>"
+        return f"""{head}, %g1: {g}, %g2: {g}, %g3: {g}) -> {x} {{
+{common}  %vc = attn.compress mean %v stride 64 : {x} -> {c}
+  %o_cmp = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 64>] : {x}, {c}, {c} -> {x}
+  %o_win = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 511, right = 0>] : {x}, {x}, {x} -> {x}
+  %o = attn.merge gated (%o_cmp, %g1), (%o_sel, %g2), (%o_win, %g3) : {x}, {g} -> {x}
+  return %o : {x}
+}}
+"""
     if variant == "linear elu+1":
         return (f"{head}) -> {x} {{\n  %o = attn.linear_attention %q, %k, %v feature elu_plus_one"
                 f" causal normalize : {x}, {x}, {x} -> {x}\n  return %o : {x}\n}}\n")
@@ -76,7 +108,8 @@ def program(variant, l):
     raise ValueError(variant)
 
 
-VARIANTS = ["causal", "window 1024", "SCOUT", "linear elu+1", "Mamba-2 decayed linear"]
+VARIANTS = ["causal", "window 1024", "SCOUT", "NSA-style", "SLA-style", "linear elu+1",
+            "Mamba-2 decayed linear"]
 
 
 def run(path, runs):
@@ -91,11 +124,27 @@ def run(path, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-length", type=int, default=65536)
+    parser.add_argument("--variants", default=None, help="comma-separated subset")
+    parser.add_argument("--check", type=int, default=0, metavar="L",
+                        help="only check each program at length L against the reference")
     args = parser.parse_args()
+    variants = args.variants.split(",") if args.variants else VARIANTS
+    if args.check:
+        work = tempfile.mkdtemp(prefix="attn-scaling-")
+        failed = False
+        for variant in variants:
+            path = os.path.join(work, f"{variant.replace(' ', '_')}.mlir")
+            open(path, "w").write(program(variant, args.check))
+            out = subprocess.run([os.path.join(BUILD, "bin", "attn-run"), path, "--check",
+                                  "--seed=2"], capture_output=True, text=True)
+            ok = out.returncode == 0 and "check=PASS" in out.stdout
+            failed |= not ok
+            print(f"{variant} L={args.check}: {'PASS' if ok else 'FAIL ' + out.stderr.strip()}")
+        sys.exit(1 if failed else 0)
     lengths = [l for l in (4096, 8192, 16384, 32768, 65536) if l <= args.max_length]
     work = tempfile.mkdtemp(prefix="attn-scaling-")
     results = {}
-    for variant in VARIANTS:
+    for variant in variants:
         for l in lengths:
             path = os.path.join(work, f"{variant.replace(' ', '_')}_{l}.mlir")
             open(path, "w").write(program(variant, l))
@@ -109,13 +158,13 @@ def main():
              " | growth 8k->64k | peak RSS MB at max L | speed-up over causal at max L |"
     lines = [header, "|" + "---|" * (len(lengths) + 4)]
     top = lengths[-1]
-    for variant in VARIANTS:
+    for variant in variants:
         times = [results[variant, l][0] if results[variant, l] else None for l in lengths]
         growth = None
         if 8192 in lengths and 65536 in lengths and results[variant, 8192] and results[variant, 65536]:
             growth = results[variant, 65536][0] / results[variant, 8192][0]
         rss = results[variant, top][1] if results[variant, top] else None
-        causal = results["causal", top]
+        causal = results.get(("causal", top))
         speedup = causal[0] / results[variant, top][0] if causal and results[variant, top] else None
         lines.append("| " + " | ".join([variant] + [cell(v, "{:.1f}") for v in times] +
                                         [cell(growth, "{:.2f}x"), cell(rss, "{:.0f}"),
@@ -130,8 +179,9 @@ def main():
         f"- attn-run, flash path, B = 1, H = {H}, D = {D}, f32; medians of 3 runs up to 16k, one run above",
         "- growth: time(64k) / time(8k) for 8x the tokens (full causal: about 64x)",
         "- peak RSS is the whole attn-run process, inputs (4 or 5 x L x 2 KiB) included",
-        "- not here yet: NSA-style and SLA-style programs (their compress / block_scores / topk",
-        "  ops have no fast path; block_scores' reference lowering materialises Lq x Lkv/32)", "",
+        "- NSA-style: 64-token compressed keys (attention over them, and block scores of each",
+        "  64-row query block), top-16 64-token blocks, window 512, gated merge; SLA-style: the",
+        "  same top-16 selection plus causal elu+1 linear attention, summed", "",
         *lines, ""])
     print(report)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)

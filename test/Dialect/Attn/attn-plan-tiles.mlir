@@ -17,6 +17,20 @@ func.func @prefill(%q: tensor<1x16x4096x128xf32>, %k: tensor<1x16x4096x128xf32>)
   return %0 : tensor<1x16x4096x128xf32>
 }
 
+// The prefill above with a block selection of 64 x 64 blocks: tiles that
+// the blocks hold whole (its per-tile test is then exact), 64 x 64 rather
+// than 64 x 128.
+// SPR-LABEL: func.func @selected
+// SPR: tiling = #attn.tiling<block_q = 64, block_kv = 64>
+func.func @selected(%q: tensor<1x16x4096x128xf32>, %k: tensor<1x16x4096x128xf32>,
+                    %idx: tensor<1x16x64x16xi32>) -> tensor<1x16x4096x128xf32> {
+  %0 = attn.attention %q, %k, %k indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x16x4096x128xf32>, tensor<1x16x4096x128xf32>, tensor<1x16x4096x128xf32>, tensor<1x16x64x16xi32>
+      -> tensor<1x16x4096x128xf32>
+  return %0 : tensor<1x16x4096x128xf32>
+}
+
 // One query row: the smallest query tile.
 // SPR-LABEL: func.func @decode
 // SPR: tiling = #attn.tiling<block_q = 8, block_kv = 512>

@@ -197,3 +197,29 @@ func.func @bf16_scores(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>) -
   %o = attn.attention %q, %k, %k mask [#attn.causal] {tiling = #attn.tiling<block_q = 32, block_kv = 32>} : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16> -> tensor<1x1x64x64xbf16>
   return %o : tensor<1x1x64x64xbf16>
 }
+
+// -----
+
+// A block selection whose blocks are whole 64 x 64 tiles: the per-tile test
+// reads the selected blocks and is exact, so the range table has the causal
+// predicate's full runs and the elements are masked by causality alone (the
+// indices are read once per tile, never per element).
+// CHECK-LABEL: func.func @nested_selection
+// CHECK: arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1]]> : tensor<2x4xi64>
+// CHECK: scf.for
+// CHECK: tensor.extract %arg3
+// CHECK-NOT: tensor.extract %arg3
+// CHECK: linalg.index 0
+// CHECK: arith.cmpi sle
+// CHECK-NOT: tensor.extract %arg3
+// CHECK: scf.forall.in_parallel
+func.func @nested_selection(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf32>,
+                            %v: tensor<1x2x128x16xf32>, %idx: tensor<1x2x2x2xi32>)
+    -> tensor<1x2x128x16xf32> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>,
+        tensor<1x2x2x2xi32>
+      -> tensor<1x2x128x16xf32>
+  return %o : tensor<1x2x128x16xf32>
+}

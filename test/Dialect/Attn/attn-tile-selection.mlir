@@ -8,9 +8,10 @@
 // CHECK-LABEL: func.func @fused
 // CHECK-NOT: attn.
 // CHECK-NOT: tensor<1x2x4x70x9xf32>
+// The compressed keys, transposed once for all tasks: [B, Hkv, D, Lc].
+// CHECK: %[[KT:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<1x2x9x16xf32>) outs(%{{.*}} : tensor<1x2x16x9xf32>)
 // CHECK: scf.forall (%[[B:.*]], %[[G:.*]], %[[R:.*]]) in (1, 2, %c5) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x2x?x3xi32>)
-// The group's compressed keys, transposed once per task.
-// CHECK: tensor.extract_slice %arg1[%[[B]], %[[G]], %c0, 0] [1, 1, %c9, 16]
+// CHECK: tensor.extract_slice %[[KT]][%[[B]], %[[G]], 0, %{{.*}}] [1, 1, 16, %{{.*}}]
 // CHECK: scf.for %[[HG:.*]] = %c0 to %c4 step %c1 iter_args
 // CHECK: %[[HEAD0:.*]] = arith.muli %[[G]], %c4
 // CHECK: %[[HEAD:.*]] = arith.addi %[[HEAD0]], %[[HG]]
@@ -36,6 +37,25 @@ func.func @fused(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> tensor
       : tensor<1x8x70x16xf32>, tensor<1x2x9x16xf32> -> tensor<1x2x5x9xf32>
   %i = attn.topk %s k 3 : tensor<1x2x5x9xf32> -> tensor<1x2x5x3xi32>
   return %i : tensor<1x2x5x3xi32>
+}
+
+// -----
+
+// A static mask bounds each query block's keys (in runs of 16): causal
+// <stride = 4> lets query block r (rows 64r .. 64r + 63) see keys up to
+// 16r + 15, so block r scores keys [0, 16 (r + 1)) and the rest are -inf.
+// CHECK-LABEL: func.func @causal_range
+// CHECK: %[[TABLE:.*]] = arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 2, 0, 1], [0, 3, 0, 2], [0, 4, 0, 3]]> : tensor<4x4xi64>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}, %[[R:.*]]) in (1, 2, %c4)
+// CHECK: tensor.extract %[[TABLE]][%[[R]], %c0]
+// CHECK: tensor.extract %[[TABLE]][%[[R]], %c1]
+// CHECK: %[[NINF:.*]] = linalg.fill ins(%cst{{.*}} : f32) outs(%{{.*}} : tensor<64xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %[[NINF]]
+func.func @causal_range(%q: tensor<1x2x256x16xf32>, %kc: tensor<1x2x64x16xf32>)
+    -> tensor<1x2x4x64xf32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 4>]
+      : tensor<1x2x256x16xf32>, tensor<1x2x64x16xf32> -> tensor<1x2x4x64xf32>
+  return %s : tensor<1x2x4x64xf32>
 }
 
 // -----

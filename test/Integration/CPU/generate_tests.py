@@ -130,6 +130,14 @@ for lq, lkv in [(33, 33), (20, 45), (45, 20)]:
               mask=["#attn.not<#attn.block_indices<block_q = 16, block_kv = 8>>", "#attn.causal"], lse=True,
               operands=" indices(%idx)", extra_types=[ty([2, 2, nqb, 3], "i32")],
               extra_args=[("idx", ty([2, 2, nqb, 3], "i32"))])
+# Selections whose blocks hold whole flash tiles: the per-tile test is exact
+# and the elements see only the other predicates.
+for lq, lkv in [(200, 200), (70, 150)]:
+    nqb = -(-lq // 32)
+    attention(masks, f"block_indices_nested_{lq}x{lkv}", 1, 4, 2, lq, lkv, 16, 16,
+              mask=["#attn.causal", "#attn.block_indices<block_q = 32, block_kv = 32>"], lse=True,
+              operands=" indices(%idx)", extra_types=[ty([1, 2, nqb, 4], "i32")],
+              extra_args=[("idx", ty([1, 2, nqb, 4], "i32"))])
 masks.write()
 
 # --- Shapes: lengths, GQA ratios, head dims --------------------------------
@@ -266,6 +274,16 @@ ops.add("topk_nan", [],
         ["%s = arith.constant dense<[[0x7FC00000, 1.0, 0x7FC00000, 4.0, 4.0, -2.0, 0.5]]> : tensor<1x7xf32>",
          "%i = attn.topk %s k 4 : tensor<1x7xf32> -> tensor<1x4xi32>"],
         [("%i", "tensor<1x4xi32>")])
+# NSA's selection end to end: compressed keys score the 32-token blocks,
+# the top 3 get exact attention (lengths not a multiple of the blocks).
+xq, xk = ty([1, 4, 150, 16], "f32"), ty([1, 2, 150, 16], "f32")
+xc, xs, xi = ty([1, 2, 5, 16], "f32"), ty([1, 2, 5, 5], "f32"), ty([1, 2, 5, 3], "i32")
+ops.add("nsa_selected", [("q", xq), ("k", xk), ("v", xk)],
+        [f"%kc = attn.compress mean %k stride 32 : {xk} -> {xc}",
+         f"%s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>] : {xq}, {xc} -> {xs}",
+         f"%i = attn.topk %s k 3 : {xs} -> {xi}",
+         f"%o = attn.attention %q, %k, %v indices(%i) mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>] : {xq}, {xk}, {xk}, {xi} -> {xq}"],
+        [("%o", xq)])
 ops.add("topk_ties", [],
         ["%s = arith.constant dense<[[1.0, 3.0, 3.0, 0xFF800000, 2.0, 3.0], [0xFF800000, 0xFF800000, 5.0, 0xFF800000, 0xFF800000, 0xFF800000]]> : tensor<2x6xf32>",
          "%i = attn.topk %s k 3 : tensor<2x6xf32> -> tensor<2x3xi32>"],

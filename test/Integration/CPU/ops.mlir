@@ -77,6 +77,16 @@ func.func @topk_nan() -> (tensor<1x4xi32>) {
   return %i : tensor<1x4xi32>
 }
 
+// RUN: attn-run %s --function=nsa_selected --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=nsa_selected --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @nsa_selected(%q: tensor<1x4x150x16xf32>, %k: tensor<1x2x150x16xf32>, %v: tensor<1x2x150x16xf32>) -> (tensor<1x4x150x16xf32>) {
+  %kc = attn.compress mean %k stride 32 : tensor<1x2x150x16xf32> -> tensor<1x2x5x16xf32>
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>] : tensor<1x4x150x16xf32>, tensor<1x2x5x16xf32> -> tensor<1x2x5x5xf32>
+  %i = attn.topk %s k 3 : tensor<1x2x5x5xf32> -> tensor<1x2x5x3xi32>
+  %o = attn.attention %q, %k, %v indices(%i) mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>] : tensor<1x4x150x16xf32>, tensor<1x2x150x16xf32>, tensor<1x2x150x16xf32>, tensor<1x2x5x3xi32> -> tensor<1x4x150x16xf32>
+  return %o : tensor<1x4x150x16xf32>
+}
+
 // RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=topk_ties --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @topk_ties() -> (tensor<2x3xi32>) {

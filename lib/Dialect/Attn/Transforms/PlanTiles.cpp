@@ -32,16 +32,28 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
   int64_t lanes = std::max<int64_t>(target.vectorBits / 32, 1);
   constexpr int64_t f32 = 4;
 
+  // Tiles inside a block selection's blocks make its per-tile test exact,
+  // so that its elements need no mask (attn-tile-attention).
+  int64_t selectedQ = 0, selectedKv = 0;
+  for (Attribute predicate : op.getMask())
+    if (auto selection = dyn_cast<BlockIndicesAttr>(predicate)) {
+      selectedQ = selection.getBlockQ();
+      selectedKv = selection.getBlockKv();
+    }
   int64_t bestQ = 0, bestKv = 0, bestScore = -1;
   for (int64_t blockQ : {8, 16, 32, 64, 128, 256}) {
     // No taller than the queries (rounded to a whole tile of rows).
     if (blockQ > 8 && blockQ / 2 >= queryLength)
+      continue;
+    if (selectedQ && selectedQ % blockQ != 0 && blockQ > 8)
       continue;
     int64_t tasks = batch * heads * ((queryLength + blockQ - 1) / blockQ);
     for (int64_t blockKv : {16, 32, 64, 128, 256, 512}) {
       if (blockKv % lanes != 0 && blockKv != 16)
         continue;
       if (blockKv > roundUp(keyLength, lanes) && blockKv > 16)
+        continue;
+      if (selectedKv && selectedKv % blockKv != 0 && blockKv > 16)
         continue;
       int64_t working =
           f32 * (blockQ * headDim + blockKv * headDim + blockKv * valueDim +

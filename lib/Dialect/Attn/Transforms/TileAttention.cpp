@@ -214,11 +214,21 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                       staticDim % (2 * vectorLanes) == 0;
     if (!ShapedType::isDynamic(staticValueDim))
       valueBlock = chooseRegisterBlock(blockQ, staticValueDim, vectorLanes);
+    // A block selection whose blocks are whole tiles on both sides is
+    // decided exactly by the per-tile test below (a tile is selected for
+    // all its pairs or none): the elements, and the range table's full
+    // runs, need only the other predicates.
+    SmallVector<Attribute> elementMask;
+    for (Attribute predicate : op.getMask()) {
+      auto selection = dyn_cast<BlockIndicesAttr>(predicate);
+      if (!selection || selection.getBlockQ() % blockQ != 0 ||
+          selection.getBlockKv() % blockKv != 0)
+        elementMask.push_back(predicate);
+    }
     if (shape.isStatic())
-      rangeTable =
-          buildRangeTable(l, BlockMap::compute(op.getMask().getValue(),
-                                               !op.getMaskMod().empty(), shape,
-                                               blockQ, blockKv));
+      rangeTable = buildRangeTable(
+          l, BlockMap::compute(elementMask, !op.getMaskMod().empty(), shape,
+                               blockQ, blockKv));
 
     // Split-KV: S tasks per row share its key tiles and leave normalised
     // partial outputs and LSEs, merged below. A sink or a sigmoid would not
@@ -420,9 +430,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
                                                 op.getScore().getValue(),
                                                 &op.getScoreMod(), s, point);
                          if (masked) {
-                           Value allowed =
-                               buildAllowed(b2, l2, op.getMask().getValue(),
-                                            &op.getMaskMod(), point);
+                           Value allowed = buildAllowed(
+                               b2, l2, elementMask, &op.getMaskMod(), point);
                            s = arith::SelectOp::create(b2, l2, allowed, s,
                                                        in.f32(kNegInf));
                          }

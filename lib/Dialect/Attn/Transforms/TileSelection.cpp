@@ -20,6 +20,8 @@
 
 #include "FlashTileUtils.h"
 
+#include "attn/Analysis/BlockMap.h"
+
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
@@ -48,9 +50,49 @@ static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 namespace {
 
+/// What every task of a block_scores op shares, built before its loop: the
+/// keys as f32 [B, Hkv, D, Lc] (the key contiguous for the score loop,
+/// transposed once rather than per task) and, with static lengths, each
+/// query block's range of keys the mask may allow (in runs of
+/// kKeysPerRange keys), so that a causal mask halves the work.
+struct BlockScoresInputs {
+  Value keysT;
+  Value rangeTable;
+};
+static constexpr int64_t kKeysPerRange = 16;
+
+static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
+  BlockScoresInputs inputs;
+  Value keys = op.getKeys();
+  SmallVector<OpFoldResult> sizes = l.sizes(keys);
+  std::swap(sizes[2], sizes[3]);
+  inputs.keysT =
+      l.generic(
+           {keys}, {l.empty(sizes, l.f32())}, {{0, 1, 2, 3}, {0, 1, 3, 2}}, 4,
+           parallel(4),
+           [&](OpBuilder &b, Location loc, ValueRange args) {
+             linalg::YieldOp::create(b, loc, Lowering{b, loc}.toF32(args[0]));
+           })
+          .front();
+  MaskShape shape{cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2),
+                  cast<RankedTensorType>(keys.getType()).getDimSize(2)};
+  if (shape.isStatic()) {
+    BlockMap map = BlockMap::compute(op.getMask().getValue(),
+                                     /*hasMaskMod=*/false, shape,
+                                     op.getBlockQ(), kKeysPerRange);
+    SmallVector<int64_t> table = map.getLoopBoundsTable();
+    auto type =
+        RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
+    inputs.rangeTable = arith::ConstantOp::create(
+        l.b, l.loc, DenseElementsAttr::get(type, ArrayRef(table)));
+  }
+  return inputs;
+}
+
 /// The row of block scores of (batch, kv head `kvHead`, query block
 /// `block`): a [Lc] f32 tensor.
-static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
+static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
+                                 const BlockScoresInputs &inputs, Value batch,
                                  Value kvHead, Value block) {
   OpBuilder &b = l.b;
   Location loc = l.loc;
@@ -67,12 +109,32 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
       b, loc, blockQ, arith::SubIOp::create(b, loc, queryLength, firstRow));
   Value scale = l.attentionScale(query, op.getScale());
 
-  // The group's keys, transposed once: [D, Lc] with the key contiguous.
-  Value keysT = toF32Tile(
-      l, slice2d(l, keys, batch, kvHead, l.index(0), keyLength, headDim),
-      /*transpose=*/true);
-  SmallVector<OpFoldResult> rowSizes = {rows}, keySizes = {keyLength};
-  SmallVector<OpFoldResult> tileSizes = {rows, keyLength};
+  // The keys [firstKey, firstKey + keyCount) that the mask may allow.
+  Value firstKey = l.index(0), keyCount = keyLength;
+  if (inputs.rangeTable) {
+    auto entry = [&](int64_t column) {
+      Value raw = tensor::ExtractOp::create(b, loc, inputs.rangeTable,
+                                            ValueRange{block, l.index(column)});
+      return arith::MulIOp::create(
+          b, loc, arith::IndexCastOp::create(b, loc, b.getIndexType(), raw),
+          l.index(kKeysPerRange));
+    };
+    firstKey = entry(0);
+    Value endKey = arith::MinUIOp::create(b, loc, entry(1), keyLength);
+    keyCount = arith::SubIOp::create(b, loc, endKey, firstKey);
+  }
+  auto keysTileType = RankedTensorType::get(
+      {cast<RankedTensorType>(inputs.keysT.getType()).getDimSize(2),
+       ShapedType::kDynamic},
+      l.f32());
+  OpFoldResult unit = b.getIndexAttr(1);
+  Value keysT = tensor::ExtractSliceOp::create(
+      b, loc, keysTileType, inputs.keysT,
+      SmallVector<OpFoldResult>{batch, kvHead, b.getIndexAttr(0), firstKey},
+      SmallVector<OpFoldResult>{unit, unit, headDim, keyCount},
+      SmallVector<OpFoldResult>(4, unit));
+  SmallVector<OpFoldResult> rowSizes = {rows}, keySizes = {keyCount};
+  SmallVector<OpFoldResult> tileSizes = {rows, keyCount};
 
   auto heads = scf::ForOp::create(
       b, loc, l.index(0), group, l.index(1),
@@ -83,14 +145,13 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
             hb, hl, arith::MulIOp::create(hb, hl, kvHead, group), inGroup);
         Value queryTile = toF32Tile(
             h, slice2d(h, query, batch, head, firstRow, rows, headDim), false);
-        queryTile = mapRows(h, {queryTile}, {}, queryTile, h.f32(),
-                            [&](OpBuilder &b2, Location l2, ValueRange args) {
-                              return arith::MulFOp::create(b2, l2, args[0],
-                                                           scale)
-                                  .getResult();
-                            });
-        Value scores =
-            multiplyQueryKey(h, queryTile, keysT, tileSizes, /*keysTransposed=*/true);
+        queryTile = mapRows(
+            h, {queryTile}, {}, queryTile, h.f32(),
+            [&](OpBuilder &b2, Location l2, ValueRange args) {
+              return arith::MulFOp::create(b2, l2, args[0], scale).getResult();
+            });
+        Value scores = multiplyQueryKey(h, queryTile, keysT, tileSizes,
+                                        /*keysTransposed=*/true);
         if (!op.getMask().empty())
           scores = mapRows(
               h, {scores}, {}, scores, h.f32(),
@@ -102,7 +163,8 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
                 point.kvHead = kvHead;
                 point.row =
                     arith::AddIOp::create(b2, l2, firstRow, in.loopIndex(0));
-                point.column = in.loopIndex(1);
+                point.column =
+                    arith::AddIOp::create(b2, l2, firstKey, in.loopIndex(1));
                 point.queryLength = queryLength;
                 point.keyLength = keyLength;
                 point.numQueryHeads = numQueryHeads;
@@ -113,19 +175,19 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
                     .getResult();
               },
               scores);
-        auto rowReduce = [&](Value tile, double init,
-                             function_ref<Value(OpBuilder &, Location, Value,
-                                                Value)>
-                                 combine) {
-          return h
-              .generic({tile}, {h.filled(rowSizes, init)}, {{0, 1}, {0}}, 2,
-                       parallelThenReduction(2),
-                       [&](OpBuilder &b2, Location l2, ValueRange args) {
-                         linalg::YieldOp::create(
-                             b2, l2, combine(b2, l2, args[0], args[1]));
-                       })
-              .front();
-        };
+        auto rowReduce =
+            [&](Value tile, double init,
+                function_ref<Value(OpBuilder &, Location, Value, Value)>
+                    combine) {
+              return h
+                  .generic({tile}, {h.filled(rowSizes, init)}, {{0, 1}, {0}}, 2,
+                           parallelThenReduction(2),
+                           [&](OpBuilder &b2, Location l2, ValueRange args) {
+                             linalg::YieldOp::create(
+                                 b2, l2, combine(b2, l2, args[0], args[1]));
+                           })
+                  .front();
+            };
         Value rowMax = rowReduce(
             scores, kNegInf, [](OpBuilder &b2, Location l2, Value x, Value y) {
               return arith::MaximumFOp::create(b2, l2, x, y).getResult();
@@ -152,8 +214,8 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
         Value probs = mapRows(
             h, {}, {rowMax}, scores, h.f32(),
             [&](OpBuilder &b2, Location l2, ValueRange args) {
-              Value shifted = arith::SubFOp::create(
-                  b2, l2, args[1], safeShift(b2, l2, args[0]));
+              Value shifted = arith::SubFOp::create(b2, l2, args[1],
+                                                    safeShift(b2, l2, args[0]));
               return math::ExpOp::create(b2, l2, shifted).getResult();
             },
             scores);
@@ -185,7 +247,7 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
       });
 
   Value count = l.indexToF32(arith::MulIOp::create(b, loc, rows, group));
-  return mapRows(
+  Value means = mapRows(
       l, {heads.getResult(0), heads.getResult(1)}, {}, heads.getResult(0),
       l.f32(), [&](OpBuilder &b2, Location l2, ValueRange args) {
         Lowering in{b2, l2};
@@ -195,6 +257,13 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op, Value batch,
         return arith::SelectOp::create(b2, l2, seen, mean, in.f32(kNegInf))
             .getResult();
       });
+  // Keys outside the range: no row may see them.
+  if (!inputs.rangeTable)
+    return means;
+  return tensor::InsertSliceOp::create(
+      b, loc, means, l.filled({l.size(keys, 2)}, kNegInf),
+      SmallVector<OpFoldResult>{firstKey}, SmallVector<OpFoldResult>{keyCount},
+      SmallVector<OpFoldResult>{unit});
 }
 
 /// The indices of the `k` largest entries of the [W] tensor `row`, as
@@ -255,17 +324,16 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
       b, loc, zero, width, one,
       ValueRange{l.filled({b.getIndexAttr(k)}, -1.0, indexType), zero},
       [&](OpBuilder &nb, Location nl, Value n, ValueRange state) {
-        Value taken = arith::CmpFOp::create(
-            nb, nl, arith::CmpFPredicate::OGT,
-            tensor::ExtractOp::create(nb, nl, chosen, n),
-            Lowering{nb, nl}.f32(0.0));
+        Value taken =
+            arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT,
+                                  tensor::ExtractOp::create(nb, nl, chosen, n),
+                                  Lowering{nb, nl}.f32(0.0));
         auto keep = scf::IfOp::create(
             nb, nl, taken,
             [&](OpBuilder &tb, Location tl) {
-              Value asIndex =
-                  arith::IndexCastOp::create(tb, tl, indexType, n);
-              Value written = tensor::InsertOp::create(tb, tl, asIndex,
-                                                       state[0], state[1]);
+              Value asIndex = arith::IndexCastOp::create(tb, tl, indexType, n);
+              Value written =
+                  tensor::InsertOp::create(tb, tl, asIndex, state[0], state[1]);
               Value next = arith::AddIOp::create(tb, tl, state[1],
                                                  Lowering{tb, tl}.index(1));
               scf::YieldOp::create(tb, tl, ValueRange{written, next});
@@ -280,10 +348,10 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
 
 /// A forall over the leading dims of `resultType` (all but the last) whose
 /// body gives each [last dim] row; returns the assembled tensor.
-static Value buildRowForall(
-    Lowering &l, RankedTensorType resultType,
-    ArrayRef<OpFoldResult> leadingSizes, OpFoldResult rowSize,
-    function_ref<Value(Lowering &, ValueRange)> buildRow) {
+static Value
+buildRowForall(Lowering &l, RankedTensorType resultType,
+               ArrayRef<OpFoldResult> leadingSizes, OpFoldResult rowSize,
+               function_ref<Value(Lowering &, ValueRange)> buildRow) {
   SmallVector<OpFoldResult> sizes(leadingSizes);
   sizes.push_back(rowSize);
   Value init = l.empty(sizes, resultType.getElementType());
@@ -303,8 +371,7 @@ static Value buildRowForall(
   SmallVector<OpFoldResult> offsets =
       getAsOpFoldResult(ValueRange(forall.getInductionVars()));
   offsets.push_back(l.b.getIndexAttr(0));
-  SmallVector<OpFoldResult> rowSizes(leadingSizes.size(),
-                                     l.b.getIndexAttr(1));
+  SmallVector<OpFoldResult> rowSizes(leadingSizes.size(), l.b.getIndexAttr(1));
   rowSizes.push_back(rowSize);
   tensor::ParallelInsertSliceOp::create(
       l.b, l.loc, row, forall.getRegionIterArgs()[0], offsets, rowSizes,
@@ -328,10 +395,12 @@ struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
     if (op->hasOneUse() && isa<TopkOp>(*op->getUsers().begin()))
       return rewriter.notifyMatchFailure(op, "fused with its topk");
     Lowering l{rewriter, op.getLoc()};
+    BlockScoresInputs inputs = prepareBlockScores(l, op);
     Value result = buildRowForall(
         l, op.getResult().getType(), blockScoreTasks(l, op),
         l.size(op.getKeys(), 2), [&](Lowering &body, ValueRange task) {
-          return buildBlockScoresRow(body, op, task[0], task[1], task[2]);
+          return buildBlockScoresRow(body, op, inputs, task[0], task[1],
+                                     task[2]);
         });
     rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getResult().getType(),
                                                 result);
@@ -350,11 +419,12 @@ struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
       return rewriter.notifyMatchFailure(op, "not the only reader of scores");
     Lowering l{rewriter, op.getLoc()};
     RankedTensorType resultType = op.getIndices().getType();
+    BlockScoresInputs inputs = prepareBlockScores(l, scores);
     Value result = buildRowForall(
         l, resultType, blockScoreTasks(l, scores),
         rewriter.getIndexAttr(op.getK()), [&](Lowering &body, ValueRange task) {
-          Value row =
-              buildBlockScoresRow(body, scores, task[0], task[1], task[2]);
+          Value row = buildBlockScoresRow(body, scores, inputs, task[0],
+                                          task[1], task[2]);
           return buildTopkRow(body, row, op.getK(),
                               resultType.getElementType());
         });
