@@ -223,3 +223,58 @@ func.func @nested_selection(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf3
       -> tensor<1x2x128x16xf32>
   return %o : tensor<1x2x128x16xf32>
 }
+
+// -----
+
+// An exact merge of two attentions of the same queries (SCOUT: the current
+// segment's tokens and the completed segments' checkpoints) is one loop
+// nest: the online softmax runs over the tokens' key tiles, then carries
+// its max, sum and accumulator into the checkpoints' tiles; no partial
+// outputs, LSEs or merge remain. Each source keeps its own range table.
+// CHECK-LABEL: func.func @union
+// CHECK-NOT: attn.merge
+// CHECK: %[[TOKENS:.*]] = arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 2, 2, 2]]> : tensor<2x4xi64>
+// CHECK: %[[CKPT:.*]] = arith.constant dense<{{\[}}[0, 1, 1, 1], [0, 1, 1, 1]]> : tensor<2x4xi64>
+// CHECK: scf.forall
+// CHECK: tensor.extract %[[TOKENS]]
+// CHECK: %[[FIRST:.*]]:3 = scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<?xf32>, tensor<?xf32>, tensor<?x16xf32>)
+// CHECK: tensor.extract %[[CKPT]]
+// CHECK: %[[SECOND:.*]]:3 = scf.for %{{.*}} iter_args(%{{.*}} = %[[FIRST]]#0, %{{.*}} = %[[FIRST]]#1, %{{.*}} = %[[FIRST]]#2)
+// CHECK: math.log
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: attn.merge
+func.func @union(%q: tensor<1x2x128x16xf32>, %k: tensor<1x2x128x16xf32>,
+                 %v: tensor<1x2x128x16xf32>, %ck: tensor<1x2x2x16xf32>)
+    -> (tensor<1x2x128x16xf32>, tensor<1x2x128xf32>) {
+  %o1, %l1 = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 63, right = 0>]
+      : tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>, tensor<1x2x128x16xf32>
+      -> tensor<1x2x128x16xf32>, tensor<1x2x128xf32>
+  %o2, %l2 = attn.attention %q, %ck, %ck mask [#attn.causal<stride = 64>]
+      : tensor<1x2x128x16xf32>, tensor<1x2x2x16xf32>, tensor<1x2x2x16xf32>
+      -> tensor<1x2x128x16xf32>, tensor<1x2x128xf32>
+  %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<1x2x128x16xf32>, tensor<1x2x128xf32> -> tensor<1x2x128x16xf32>, tensor<1x2x128xf32>
+  return %o, %l : tensor<1x2x128x16xf32>, tensor<1x2x128xf32>
+}
+
+// -----
+
+// Branches that read their LSE elsewhere, or of other queries, are not a
+// union of key sets the lowering may fuse: each is tiled alone.
+// CHECK-LABEL: func.func @not_union
+// CHECK: scf.forall
+// CHECK: scf.forall
+// CHECK: attn.merge lse
+func.func @not_union(%q: tensor<1x2x64x16xf32>, %q2: tensor<1x2x64x16xf32>,
+                     %k: tensor<1x2x64x16xf32>)
+    -> tensor<1x2x64x16xf32> {
+  %o1, %l1 = attn.attention %q, %k, %k
+      : tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>
+      -> tensor<1x2x64x16xf32>, tensor<1x2x64xf32>
+  %o2, %l2 = attn.attention %q2, %k, %k
+      : tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>
+      -> tensor<1x2x64x16xf32>, tensor<1x2x64xf32>
+  %o = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<1x2x64x16xf32>, tensor<1x2x64xf32> -> tensor<1x2x64x16xf32>
+  return %o : tensor<1x2x64x16xf32>
+}

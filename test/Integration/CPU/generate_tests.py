@@ -288,6 +288,24 @@ ops.add("topk_ties", [],
         ["%s = arith.constant dense<[[1.0, 3.0, 3.0, 0xFF800000, 2.0, 3.0], [0xFF800000, 0xFF800000, 5.0, 0xFF800000, 0xFF800000, 0xFF800000]]> : tensor<2x6xf32>",
          "%i = attn.topk %s k 3 : tensor<2x6xf32> -> tensor<2x3xi32>"],
         [("%i", "tensor<2x3xi32>")])
+# Unions the flash lowering fuses into one loop nest: SCOUT-like tokens and
+# checkpoints (other key lengths, GQA, f16, the merged LSE), and three
+# branches of which one has a score modifier.
+uq, uk, uc = ty([1, 4, 150, 16], "f16"), ty([1, 2, 150, 16], "f16"), ty([1, 2, 3, 16], "f16")
+ul = ty([1, 4, 150], "f32")
+ops.add("union_tokens_checkpoints", [("q", uq), ("k", uk), ("v", uk), ("c", uc)],
+        [f"%a, %la = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 40, right = 0>] : {uq}, {uk}, {uk} -> {uq}, {ul}",
+         f"%b, %lb = attn.attention %q, %c, %c mask [#attn.causal<stride = 50>] : {uq}, {uc}, {uc} -> {uq}, {ul}",
+         f"%m, %lm = attn.merge lse (%a, %la), (%b, %lb) : {uq}, {ul} -> {uq}, {ul}"],
+        [("%m", uq), ("%lm", ul)])
+tq = ty([1, 2, 70, 8], "f32")
+tl = ty([1, 2, 70], "f32")
+ops.add("union_three_branches", [("q", tq), ("k", tq), ("v", tq), ("k2", ty([1, 2, 33, 8], "f32"))],
+        [f"%a, %la = attn.attention %q, %k, %v mask [#attn.causal] : {tq}, {tq}, {tq} -> {tq}, {tl}",
+         f"%b, %lb = attn.attention %q, %k2, %k2 score [#attn.softcap<5.0>] : {tq}, {ty([1, 2, 33, 8], 'f32')}, {ty([1, 2, 33, 8], 'f32')} -> {tq}, {tl}",
+         f"%c, %lc = attn.attention %q, %k, %v mask [#attn.not<#attn.causal>] : {tq}, {tq}, {tq} -> {tq}, {tl}",
+         f"%m = attn.merge lse (%a, %la), (%b, %lb), (%c, %lc) : {tq}, {tl} -> {tq}"],
+        [("%m", tq)])
 o, l = ty([2, 3, 17, 8], "f32"), ty([2, 3, 17], "f32")
 ops.add("merge_lse", [("o1", o), ("l1", l), ("o2", o), ("l2", l), ("o3", o)],
         ["%ninf = arith.constant dense<0xFF800000> : " + l,

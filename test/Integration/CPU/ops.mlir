@@ -95,6 +95,25 @@ func.func @topk_ties() -> (tensor<2x3xi32>) {
   return %i : tensor<2x3xi32>
 }
 
+// RUN: attn-run %s --function=union_tokens_checkpoints --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=union_tokens_checkpoints --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @union_tokens_checkpoints(%q: tensor<1x4x150x16xf16>, %k: tensor<1x2x150x16xf16>, %v: tensor<1x2x150x16xf16>, %c: tensor<1x2x3x16xf16>) -> (tensor<1x4x150x16xf16>, tensor<1x4x150xf32>) {
+  %a, %la = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 40, right = 0>] : tensor<1x4x150x16xf16>, tensor<1x2x150x16xf16>, tensor<1x2x150x16xf16> -> tensor<1x4x150x16xf16>, tensor<1x4x150xf32>
+  %b, %lb = attn.attention %q, %c, %c mask [#attn.causal<stride = 50>] : tensor<1x4x150x16xf16>, tensor<1x2x3x16xf16>, tensor<1x2x3x16xf16> -> tensor<1x4x150x16xf16>, tensor<1x4x150xf32>
+  %m, %lm = attn.merge lse (%a, %la), (%b, %lb) : tensor<1x4x150x16xf16>, tensor<1x4x150xf32> -> tensor<1x4x150x16xf16>, tensor<1x4x150xf32>
+  return %m, %lm : tensor<1x4x150x16xf16>, tensor<1x4x150xf32>
+}
+
+// RUN: attn-run %s --function=union_three_branches --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=union_three_branches --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @union_three_branches(%q: tensor<1x2x70x8xf32>, %k: tensor<1x2x70x8xf32>, %v: tensor<1x2x70x8xf32>, %k2: tensor<1x2x33x8xf32>) -> (tensor<1x2x70x8xf32>) {
+  %a, %la = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x70x8xf32>, tensor<1x2x70x8xf32>, tensor<1x2x70x8xf32> -> tensor<1x2x70x8xf32>, tensor<1x2x70xf32>
+  %b, %lb = attn.attention %q, %k2, %k2 score [#attn.softcap<5.0>] : tensor<1x2x70x8xf32>, tensor<1x2x33x8xf32>, tensor<1x2x33x8xf32> -> tensor<1x2x70x8xf32>, tensor<1x2x70xf32>
+  %c, %lc = attn.attention %q, %k, %v mask [#attn.not<#attn.causal>] : tensor<1x2x70x8xf32>, tensor<1x2x70x8xf32>, tensor<1x2x70x8xf32> -> tensor<1x2x70x8xf32>, tensor<1x2x70xf32>
+  %m = attn.merge lse (%a, %la), (%b, %lb), (%c, %lc) : tensor<1x2x70x8xf32>, tensor<1x2x70xf32> -> tensor<1x2x70x8xf32>
+  return %m : tensor<1x2x70x8xf32>
+}
+
 // RUN: attn-run %s --function=merge_lse --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=merge_lse --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @merge_lse(%o1: tensor<2x3x17x8xf32>, %l1: tensor<2x3x17xf32>, %o2: tensor<2x3x17x8xf32>, %l2: tensor<2x3x17xf32>, %o3: tensor<2x3x17x8xf32>) -> (tensor<2x3x17x8xf32>, tensor<2x3x17xf32>) {

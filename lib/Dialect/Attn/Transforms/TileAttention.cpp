@@ -111,9 +111,9 @@ static Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
 
 /// The exact softmax over all of a row's keys from the S partial results of
 /// split-KV: attn.merge lse of the splits' outputs and LSEs.
-static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
-                                      Value partialOut, Value partialLse,
-                                      int64_t kvSplits) {
+static SmallVector<Value> mergeSplits(Lowering &l, bool wantLse,
+                                      Type elementType, Value partialOut,
+                                      Value partialLse, int64_t kvSplits) {
   auto slice = [&](Value source, int64_t split) {
     auto type = cast<RankedTensorType>(source.getType());
     SmallVector<OpFoldResult> offsets(type.getRank(), l.b.getIndexAttr(0));
@@ -134,13 +134,12 @@ static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
   }
   Type outType = outs.front().getType(), lseType = lses.front().getType();
   SmallVector<Type> resultTypes = {outType};
-  if (op.getLse())
+  if (wantLse)
     resultTypes.push_back(lseType);
   auto merge =
       MergeOp::create(l.b, l.loc, resultTypes, outs, lses,
                       MergeKindAttr::get(l.b.getContext(), MergeKind::Lse));
   Value out = merge.getResult();
-  Type elementType = op.getOutput().getType().getElementType();
   if (!elementType.isF32())
     out =
         l.generic({out}, {l.empty(l.sizes(out), elementType)},
@@ -150,154 +149,206 @@ static SmallVector<Value> mergeSplits(Lowering &l, AttentionOp op,
                         b, loc, Lowering{b, loc}.fromF32(args[0], elementType));
                   })
             .front();
-  return {out, op.getLse() ? merge.getLse() : Value()};
+  return {out, wantLse ? merge.getLse() : Value()};
 }
 
-struct TileAttention : OpRewritePattern<AttentionOp> {
-  TileAttention(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
-      : OpRewritePattern(context), vectorLanes(vectorLanes), bf16Dot(bf16Dot) {}
-  int64_t vectorLanes;
-  bool bf16Dot;
+/// An attention whose keys a flash loop nest visits: its keys, values,
+/// mask and modifiers, with what the tile loop needs to know of them.
+struct FlashSource {
+  AttentionOp op;
+  int64_t blockKv = 64;
+  /// Query heads per key/value head, and the key tiles.
+  Value group, keyLength, numKeyTiles;
+  /// Static lengths: each query tile's key-tile bounds and run of full tiles.
+  Value rangeTable;
+  std::optional<RegisterBlock> scoreBlock;
+  bool bf16Scores = false;
+  /// The predicates evaluated per element (all but exact block selections).
+  SmallVector<Attribute> elementMask;
+  /// Predicates that read operands, tested per tile at run time.
+  bool dataDependent = false;
+};
 
-  LogicalResult matchAndRewrite(AttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Lowering l{rewriter, loc};
-    Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
-    TilingAttr tiling = op.getTiling().value_or(
-        TilingAttr::get(op.getContext(), 64, 64, /*kvSplits=*/1));
-    int64_t blockQ = tiling.getBlockQ(), blockKv = tiling.getBlockKv();
+/// The flash loop nest of `sources`, attentions of the same queries whose
+/// key sets one online softmax visits in turn: a single attention, or the
+/// branches of an exact merge (attn.merge lse), whose union then costs no
+/// partial outputs and no merge. Returns the output (elements of
+/// `outputType`) and, if `wantLse`, the LSE.
+static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
+                                     ArrayRef<AttentionOp> sources,
+                                     RankedTensorType outputType, bool wantLse,
+                                     int64_t vectorLanes, bool bf16Dot) {
+  Lowering l{rewriter, loc};
+  AttentionOp lead = sources.front();
+  TypedValue<RankedTensorType> query = lead.getQuery();
+  TilingAttr tiling = lead.getTiling().value_or(
+      TilingAttr::get(lead.getContext(), 64, 64, /*kvSplits=*/1));
+  int64_t blockQ = tiling.getBlockQ();
 
-    Value batch = l.materialize(l.size(query, 0));
-    Value numQueryHeads = l.materialize(l.size(query, 1));
-    Value queryLength = l.materialize(l.size(query, 2));
-    OpFoldResult headDim = l.size(query, 3);
-    Value numKvHeads = l.materialize(l.size(key, 1));
-    Value keyLength = l.materialize(l.size(key, 2));
-    OpFoldResult valueDim = l.size(value, 3);
-    Value group =
-        arith::DivUIOp::create(rewriter, loc, numQueryHeads, numKvHeads);
-    Value numQueryTiles =
-        arith::CeilDivUIOp::create(rewriter, loc, queryLength, l.index(blockQ));
-    Value numKeyTiles =
-        arith::CeilDivUIOp::create(rewriter, loc, keyLength, l.index(blockKv));
-    std::optional<double> staticScale = op.getScaleOrDefault();
-    Value scale;
-    if (staticScale) {
-      scale = l.f32(*staticScale);
-    } else {
-      Value dim = arith::IndexCastOp::create(
-          rewriter, loc, rewriter.getI64Type(), l.materialize(headDim));
-      scale = math::RsqrtOp::create(
-          rewriter, loc, arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
-    }
+  Value batch = l.materialize(l.size(query, 0));
+  Value numQueryHeads = l.materialize(l.size(query, 1));
+  Value queryLength = l.materialize(l.size(query, 2));
+  OpFoldResult headDim = l.size(query, 3);
+  OpFoldResult valueDim = l.size(lead.getValue(), 3);
+  Value numQueryTiles =
+      arith::CeilDivUIOp::create(rewriter, loc, queryLength, l.index(blockQ));
+  std::optional<double> staticScale = lead.getScaleOrDefault();
+  Value scale;
+  if (staticScale) {
+    scale = l.f32(*staticScale);
+  } else {
+    Value dim = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                           l.materialize(headDim));
+    scale = math::RsqrtOp::create(
+        rewriter, loc, arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
+  }
 
-    Value rangeTable;
-    MaskShape shape = op.getMaskShape();
-    // Short query tiles (decode) do not amortise transposing key tiles.
-    bool transposeKeys =
-        ShapedType::isDynamic(shape.queryLength) || shape.queryLength >= 16;
-    // Register blocks of the two products when the head dims are static
-    // (tiles of full size are then statically shaped).
-    int64_t staticDim = op.getQuery().getType().getDimSize(3);
-    int64_t staticValueDim = op.getValue().getType().getDimSize(3);
-    std::optional<RegisterBlock> scoreBlock, valueBlock;
+  // Short query tiles (decode) do not amortise transposing key tiles.
+  int64_t staticQueryLength = lead.getMaskShape().queryLength;
+  bool transposeKeys =
+      ShapedType::isDynamic(staticQueryLength) || staticQueryLength >= 16;
+  // Register blocks of the two products when the head dims are static
+  // (tiles of full size are then statically shaped).
+  int64_t staticDim = query.getType().getDimSize(3);
+  int64_t staticValueDim = lead.getValue().getType().getDimSize(3);
+  std::optional<RegisterBlock> valueBlock;
+  if (!ShapedType::isDynamic(staticValueDim))
+    valueBlock = chooseRegisterBlock(blockQ, staticValueDim, vectorLanes);
+
+  SmallVector<FlashSource> flashSources;
+  for (AttentionOp op : sources) {
+    FlashSource source;
+    source.op = op;
+    TilingAttr sourceTiling = op.getTiling().value_or(tiling);
+    int64_t blockKv = source.blockKv = sourceTiling.getBlockKv();
+    source.group = arith::DivUIOp::create(
+        rewriter, loc, numQueryHeads, l.materialize(l.size(op.getKey(), 1)));
+    source.keyLength = l.materialize(l.size(op.getKey(), 2));
+    source.numKeyTiles = arith::CeilDivUIOp::create(
+        rewriter, loc, source.keyLength, l.index(blockKv));
     if (transposeKeys && !ShapedType::isDynamic(staticDim) && vectorLanes > 0 &&
         staticDim % vectorLanes == 0 && blockKv % vectorLanes == 0)
-      scoreBlock = chooseRegisterBlock(blockQ, blockKv, vectorLanes);
+      source.scoreBlock = chooseRegisterBlock(blockQ, blockKv, vectorLanes);
     // bf16 queries and keys: the score kernel multiplies bf16 pairs with
     // AVX-512 BF16's dot product (f32 accumulation) instead of converting
     // the tiles to f32.
-    bool bf16Scores = scoreBlock && bf16Dot &&
-                      op.getQuery().getType().getElementType().isBF16() &&
-                      op.getKey().getType().getElementType().isBF16() &&
-                      staticDim % (2 * vectorLanes) == 0;
-    if (!ShapedType::isDynamic(staticValueDim))
-      valueBlock = chooseRegisterBlock(blockQ, staticValueDim, vectorLanes);
+    source.bf16Scores = source.scoreBlock && bf16Dot &&
+                        query.getType().getElementType().isBF16() &&
+                        op.getKey().getType().getElementType().isBF16() &&
+                        staticDim % (2 * vectorLanes) == 0;
     // A block selection whose blocks are whole tiles on both sides is
-    // decided exactly by the per-tile test below (a tile is selected for
-    // all its pairs or none): the elements, and the range table's full
-    // runs, need only the other predicates.
-    SmallVector<Attribute> elementMask;
+    // decided exactly by the per-tile test (a tile is selected for all its
+    // pairs or none): the elements, and the range table's full runs, need
+    // only the other predicates.
     for (Attribute predicate : op.getMask()) {
       auto selection = dyn_cast<BlockIndicesAttr>(predicate);
       if (!selection || selection.getBlockQ() % blockQ != 0 ||
           selection.getBlockKv() % blockKv != 0)
-        elementMask.push_back(predicate);
+        source.elementMask.push_back(predicate);
+      source.dataDependent |=
+          cast<MaskAttrInterface>(predicate).isDataDependent();
     }
+    MaskShape shape = op.getMaskShape();
     if (shape.isStatic())
-      rangeTable = buildRangeTable(
-          l, BlockMap::compute(elementMask, !op.getMaskMod().empty(), shape,
-                               blockQ, blockKv));
+      source.rangeTable = buildRangeTable(
+          l, BlockMap::compute(source.elementMask, !op.getMaskMod().empty(),
+                               shape, blockQ, blockKv));
+    flashSources.push_back(std::move(source));
+  }
 
-    // Split-KV: S tasks per row share its key tiles and leave normalised
-    // partial outputs and LSEs, merged below. A sink or a sigmoid would not
-    // merge by LSE, so they never split.
-    bool isSoftmax = !isa<SigmoidAttr>(op.getNormalizerOrDefault());
-    int64_t kvSplits =
-        isSoftmax && !op.getSink() ? tiling.getKvSplits() : int64_t(1);
-    bool splitKv = kvSplits > 1;
+  // Split-KV: S tasks per row share its key tiles and leave normalised
+  // partial outputs and LSEs, merged below. A sink or a sigmoid would not
+  // merge by LSE, so they never split; nor do unions.
+  bool isSoftmax = !isa<SigmoidAttr>(lead.getNormalizerOrDefault());
+  int64_t kvSplits = isSoftmax && !lead.getSink() && sources.size() == 1
+                         ? tiling.getKvSplits()
+                         : int64_t(1);
+  bool splitKv = kvSplits > 1;
 
-    Type finalElementType = op.getOutput().getType().getElementType();
-    Type outElementType = splitKv ? l.f32() : finalElementType;
-    SmallVector<OpFoldResult> outSizes = {l.size(query, 0), l.size(query, 1),
-                                          l.size(query, 2), valueDim};
-    SmallVector<OpFoldResult> lseSizes = {l.size(query, 0), l.size(query, 1),
-                                          l.size(query, 2)};
-    if (splitKv) {
-      outSizes.insert(outSizes.begin(), rewriter.getIndexAttr(kvSplits));
-      lseSizes.insert(lseSizes.begin(), rewriter.getIndexAttr(kvSplits));
-    }
-    bool writesLse = op.getLse() || splitKv;
-    SmallVector<Value> outputs = {l.empty(outSizes, outElementType)};
-    if (writesLse)
-      outputs.push_back(l.empty(lseSizes, l.f32()));
+  Type finalElementType = outputType.getElementType();
+  Type outElementType = splitKv ? l.f32() : finalElementType;
+  SmallVector<OpFoldResult> outSizes = {l.size(query, 0), l.size(query, 1),
+                                        l.size(query, 2), valueDim};
+  SmallVector<OpFoldResult> lseSizes = {l.size(query, 0), l.size(query, 1),
+                                        l.size(query, 2)};
+  if (splitKv) {
+    outSizes.insert(outSizes.begin(), rewriter.getIndexAttr(kvSplits));
+    lseSizes.insert(lseSizes.begin(), rewriter.getIndexAttr(kvSplits));
+  }
+  bool writesLse = wantLse || splitKv;
+  SmallVector<Value> outputs = {l.empty(outSizes, outElementType)};
+  if (writesLse)
+    outputs.push_back(l.empty(lseSizes, l.f32()));
 
-    SmallVector<OpFoldResult> bounds = {batch, numQueryHeads, numQueryTiles};
-    if (splitKv)
-      bounds.push_back(rewriter.getIndexAttr(kvSplits));
-    auto forall =
-        scf::ForallOp::create(rewriter, loc, bounds, outputs, std::nullopt);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(forall.getBody());
-      Value b = forall.getInductionVar(0), h = forall.getInductionVar(1),
-            qt = forall.getInductionVar(2);
-      Value firstRow =
-          arith::MulIOp::create(rewriter, loc, qt, l.index(blockQ));
-      Value rows = arith::MinUIOp::create(
-          rewriter, loc, l.index(blockQ),
-          arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
-      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
-      Value querySlice = slice2d(l, query, b, h, firstRow, rows, headDim);
-      Value queryTile = toF32Tile(l, querySlice, false);
-      // The scale folded into the query tile once (scale * q) . k instead
-      // of into every score: full tiles without modifiers then need no pass
-      // over the scores at all. The bf16 kernel reads the unscaled bf16
-      // tile, so it keeps the scale on the scores.
-      bool scaleInQuery = !bf16Scores;
-      if (scaleInQuery)
-        queryTile = mapRows(
-            l, {queryTile}, {}, queryTile, l.f32(),
-            [&](OpBuilder &b2, Location l2, ValueRange args) {
-              return arith::MulFOp::create(b2, l2, args[0], scale).getResult();
-            });
+  SmallVector<OpFoldResult> bounds = {batch, numQueryHeads, numQueryTiles};
+  if (splitKv)
+    bounds.push_back(rewriter.getIndexAttr(kvSplits));
+  auto forall =
+      scf::ForallOp::create(rewriter, loc, bounds, outputs, std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(forall.getBody());
+    Value b = forall.getInductionVar(0), h = forall.getInductionVar(1),
+          qt = forall.getInductionVar(2);
+    Value firstRow = arith::MulIOp::create(rewriter, loc, qt, l.index(blockQ));
+    Value rows = arith::MinUIOp::create(
+        rewriter, loc, l.index(blockQ),
+        arith::SubIOp::create(rewriter, loc, queryLength, firstRow));
+    Value querySlice = slice2d(l, query, b, h, firstRow, rows, headDim);
+    Value queryTile = toF32Tile(l, querySlice, false);
+    // The scale folded into the query tile once (scale * q) . k instead
+    // of into every score: full tiles without modifiers then need no pass
+    // over the scores at all. The bf16 kernel reads the unscaled bf16
+    // tile, so it keeps the scale on the scores.
+    bool anyBf16Scores = llvm::any_of(
+        flashSources, [](const FlashSource &s) { return s.bf16Scores; });
+    bool scaleInQuery = !anyBf16Scores;
+    if (scaleInQuery)
+      queryTile = mapRows(
+          l, {queryTile}, {}, queryTile, l.f32(),
+          [&](OpBuilder &b2, Location l2, ValueRange args) {
+            return arith::MulFOp::create(b2, l2, args[0], scale).getResult();
+          });
+    // A row-major bf16 copy of the query tile for the bf16 score kernel.
+    Value queryBf16;
+    if (anyBf16Scores)
+      queryBf16 = bufferization::AllocTensorOp::create(
+          rewriter, loc, cast<RankedTensorType>(querySlice.getType()),
+          ValueRange{}, querySlice);
+    std::optional<double> sigmoidBias;
+    if (auto sigmoid = dyn_cast<SigmoidAttr>(lead.getNormalizerOrDefault()))
+      sigmoidBias = sigmoid.getBias().convertToDouble();
+
+    SmallVector<OpFoldResult> rowSizes = {rows};
+    SmallVector<OpFoldResult> accSizes = {rows, valueDim};
+    SmallVector<Value> carried = {l.filled(rowSizes, kNegInf),
+                                  l.filled(rowSizes, 0.0),
+                                  l.filled(accSizes, 0.0)};
+
+    // The key-tile loop of one source, continuing the online softmax of
+    // `carriedIn`.
+    auto buildSourceLoop = [&](const FlashSource &source,
+                               ValueRange carriedIn) -> SmallVector<Value> {
+      AttentionOp op = source.op;
+      Value key = op.getKey(), value = op.getValue();
+      int64_t blockKv = source.blockKv;
+      Value keyLength = source.keyLength;
+      const std::optional<RegisterBlock> &scoreBlock = source.scoreBlock;
+      bool bf16Scores = source.bf16Scores;
+      const SmallVector<Attribute> &elementMask = source.elementMask;
+      bool dataDependent = source.dataDependent;
+      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, source.group);
       bool plainScores =
           scaleInQuery && op.getScore().empty() && op.getScoreMod().empty();
-      // A row-major bf16 copy of the query tile for the bf16 score kernel.
-      Value queryBf16;
-      if (bf16Scores)
-        queryBf16 = bufferization::AllocTensorOp::create(
-            rewriter, loc, cast<RankedTensorType>(querySlice.getType()),
-            ValueRange{}, querySlice);
 
       // Key-tile bounds and the run of full tiles.
-      Value first = l.index(0), end = numKeyTiles, fullFirst = l.index(0),
-            fullEnd = l.index(0);
-      if (rangeTable) {
+      Value first = l.index(0), end = source.numKeyTiles,
+            fullFirst = l.index(0), fullEnd = l.index(0);
+      if (source.rangeTable) {
         auto entry = [&](int64_t column) {
-          Value raw = tensor::ExtractOp::create(
-              rewriter, loc, rangeTable, ValueRange{qt, l.index(column)});
+          Value raw =
+              tensor::ExtractOp::create(rewriter, loc, source.rangeTable,
+                                        ValueRange{qt, l.index(column)});
           return arith::IndexCastOp::create(rewriter, loc,
                                             rewriter.getIndexType(), raw)
               .getResult();
@@ -330,15 +381,6 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
       tensors.layout = op.getLayout();
       tensors.indices = op.getIndices();
       tensors.bias = op.getBias();
-      std::optional<double> sigmoidBias;
-      if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
-        sigmoidBias = sigmoid.getBias().convertToDouble();
-
-      SmallVector<OpFoldResult> rowSizes = {rows};
-      SmallVector<OpFoldResult> accSizes = {rows, valueDim};
-      SmallVector<Value> carried = {l.filled(rowSizes, kNegInf),
-                                    l.filled(rowSizes, 0.0),
-                                    l.filled(accSizes, 0.0)};
       // One key tile: returns the updated (max, sum, accumulator).
       auto processTile = [&](OpBuilder &fb, Location fl, Value kt,
                              ValueRange iter) -> SmallVector<Value> {
@@ -568,14 +610,11 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
         return {newMax, newSum, newAcc};
       };
 
-      // Predicates that read operands are tested per tile at run time: a
-      // tile they prove empty is skipped, so new segment ids or selections
-      // need no recompile.
-      bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
-        return cast<MaskAttrInterface>(predicate).isDataDependent();
-      });
+      // Predicates that read operands are tested per tile at run time
+      // (source.dataDependent): a tile they prove empty is skipped, so new
+      // segment ids or selections need no recompile.
       auto loop = scf::ForOp::create(
-          rewriter, loc, first, end, l.index(1), carried,
+          rewriter, loc, first, end, l.index(1), carriedIn,
           [&](OpBuilder &fb, Location fl, Value kt, ValueRange iter) {
             if (!dataDependent) {
               scf::YieldOp::create(fb, fl, processTile(fb, fl, kt, iter));
@@ -611,89 +650,166 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
             scf::YieldOp::create(fb, fl, branch.getResults());
           });
 
-      Value rowMax = loop.getResult(0), rowSum = loop.getResult(1),
-            acc = loop.getResult(2);
-      Value sink;
-      if (Value sinkOperand = op.getSink())
-        sink = tensor::ExtractOp::create(rewriter, loc, sinkOperand, h);
-      Value outTile;
-      if (sigmoidBias) {
-        outTile =
-            mapRows(l, {acc}, {}, acc, outElementType,
-                    [&](OpBuilder &b2, Location l2, ValueRange args) {
-                      return Lowering{b2, l2}.fromF32(args[0], outElementType);
-                    });
-      } else {
-        outTile = mapRows(
-            l, {acc}, {rowSum, rowMax}, acc, outElementType,
-            [&](OpBuilder &b2, Location l2, ValueRange args) {
-              Lowering in{b2, l2};
-              Value denom = args[1];
-              if (sink) {
-                Value shift = safeShift(b2, l2, args[2]);
-                denom = arith::AddFOp::create(
-                    b2, l2, denom,
-                    math::ExpOp::create(
-                        b2, l2, arith::SubFOp::create(b2, l2, sink, shift)));
-              }
-              Value positive = arith::CmpFOp::create(
-                  b2, l2, arith::CmpFPredicate::OGT, denom, in.f32(0.0));
-              Value quotient = arith::DivFOp::create(b2, l2, args[0], denom);
-              Value result = arith::SelectOp::create(b2, l2, positive, quotient,
-                                                     in.f32(0.0));
-              return in.fromF32(result, outElementType);
-            });
-      }
-      Value lseTile;
-      if (writesLse)
-        lseTile = mapRows(l, {rowSum, rowMax}, {}, rowSum, l.f32(),
-                          [&](OpBuilder &b2, Location l2, ValueRange args) {
-                            Value shift = safeShift(b2, l2, args[1]);
-                            return arith::AddFOp::create(
-                                       b2, l2, shift,
-                                       math::LogOp::create(b2, l2, args[0]))
-                                .getResult();
-                          });
-
-      // Write this tile's rows of the results (of this split's partials).
-      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      OpFoldResult unit = rewriter.getIndexAttr(1);
-      SmallVector<OpFoldResult> outOffsets = {b, h, firstRow,
-                                              rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> outTileSizes = {unit, unit, rows, valueDim};
-      SmallVector<OpFoldResult> lseOffsets = {b, h, firstRow};
-      SmallVector<OpFoldResult> lseTileSizes = {unit, unit, rows};
-      if (splitKv) {
-        Value split = forall.getInductionVar(3);
-        outOffsets.insert(outOffsets.begin(), split);
-        outTileSizes.insert(outTileSizes.begin(), unit);
-        lseOffsets.insert(lseOffsets.begin(), split);
-        lseTileSizes.insert(lseTileSizes.begin(), unit);
-      }
-      tensor::ParallelInsertSliceOp::create(
-          rewriter, loc, outTile, forall.getRegionIterArgs()[0], outOffsets,
-          outTileSizes, SmallVector<OpFoldResult>(outOffsets.size(), unit));
-      if (lseTile)
-        tensor::ParallelInsertSliceOp::create(
-            rewriter, loc, lseTile, forall.getRegionIterArgs()[1], lseOffsets,
-            lseTileSizes, SmallVector<OpFoldResult>(lseOffsets.size(), unit));
+      return SmallVector<Value>(loop.getResults());
+    };
+    for (const FlashSource &source : flashSources)
+      carried = buildSourceLoop(source, carried);
+    Value rowMax = carried[0], rowSum = carried[1], acc = carried[2];
+    Value sink;
+    if (Value sinkOperand = lead.getSink())
+      sink = tensor::ExtractOp::create(rewriter, loc, sinkOperand, h);
+    Value outTile;
+    if (sigmoidBias) {
+      outTile =
+          mapRows(l, {acc}, {}, acc, outElementType,
+                  [&](OpBuilder &b2, Location l2, ValueRange args) {
+                    return Lowering{b2, l2}.fromF32(args[0], outElementType);
+                  });
+    } else {
+      outTile = mapRows(
+          l, {acc}, {rowSum, rowMax}, acc, outElementType,
+          [&](OpBuilder &b2, Location l2, ValueRange args) {
+            Lowering in{b2, l2};
+            Value denom = args[1];
+            if (sink) {
+              Value shift = safeShift(b2, l2, args[2]);
+              denom = arith::AddFOp::create(
+                  b2, l2, denom,
+                  math::ExpOp::create(
+                      b2, l2, arith::SubFOp::create(b2, l2, sink, shift)));
+            }
+            Value positive = arith::CmpFOp::create(
+                b2, l2, arith::CmpFPredicate::OGT, denom, in.f32(0.0));
+            Value quotient = arith::DivFOp::create(b2, l2, args[0], denom);
+            Value result = arith::SelectOp::create(b2, l2, positive, quotient,
+                                                   in.f32(0.0));
+            return in.fromF32(result, outElementType);
+          });
     }
-    SmallVector<Value> results = {forall.getResult(0)};
-    results.push_back(op.getLse() ? forall.getResult(1) : Value());
-    if (splitKv)
-      results = mergeSplits(l, op, forall.getResult(0), forall.getResult(1),
-                            kvSplits);
+    Value lseTile;
+    if (writesLse)
+      lseTile = mapRows(l, {rowSum, rowMax}, {}, rowSum, l.f32(),
+                        [&](OpBuilder &b2, Location l2, ValueRange args) {
+                          Value shift = safeShift(b2, l2, args[1]);
+                          return arith::AddFOp::create(
+                                     b2, l2, shift,
+                                     math::LogOp::create(b2, l2, args[0]))
+                              .getResult();
+                        });
+
+    // Write this tile's rows of the results (of this split's partials).
+    rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+    OpFoldResult unit = rewriter.getIndexAttr(1);
+    SmallVector<OpFoldResult> outOffsets = {b, h, firstRow,
+                                            rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> outTileSizes = {unit, unit, rows, valueDim};
+    SmallVector<OpFoldResult> lseOffsets = {b, h, firstRow};
+    SmallVector<OpFoldResult> lseTileSizes = {unit, unit, rows};
+    if (splitKv) {
+      Value split = forall.getInductionVar(3);
+      outOffsets.insert(outOffsets.begin(), split);
+      outTileSizes.insert(outTileSizes.begin(), unit);
+      lseOffsets.insert(lseOffsets.begin(), split);
+      lseTileSizes.insert(lseTileSizes.begin(), unit);
+    }
+    tensor::ParallelInsertSliceOp::create(
+        rewriter, loc, outTile, forall.getRegionIterArgs()[0], outOffsets,
+        outTileSizes, SmallVector<OpFoldResult>(outOffsets.size(), unit));
+    if (lseTile)
+      tensor::ParallelInsertSliceOp::create(
+          rewriter, loc, lseTile, forall.getRegionIterArgs()[1], lseOffsets,
+          lseTileSizes, SmallVector<OpFoldResult>(lseOffsets.size(), unit));
+  }
+  if (splitKv)
+    return mergeSplits(l, wantLse, finalElementType, forall.getResult(0),
+                       forall.getResult(1), kvSplits);
+  return {forall.getResult(0), wantLse ? forall.getResult(1) : Value()};
+}
+
+struct TileAttention : OpRewritePattern<AttentionOp> {
+  TileAttention(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
+      : OpRewritePattern(context), vectorLanes(vectorLanes), bf16Dot(bf16Dot) {}
+  int64_t vectorLanes;
+  bool bf16Dot;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> results =
+        buildFlash(rewriter, op.getLoc(), {op}, op.getOutput().getType(),
+                   static_cast<bool>(op.getLse()), vectorLanes, bf16Dot);
     rewriter.replaceOp(op, results);
     return success();
   }
 };
 
+/// attn.merge lse of attentions of the same queries (SCOUT's segment tokens
+/// and checkpoints, Combiner's direct and abstract keys, a compensation's
+/// selected blocks and centroids): the exact softmax over the union of their
+/// key sets, as one loop nest whose online softmax visits each attention's
+/// key tiles in turn.
+struct TileUnionAttention : OpRewritePattern<MergeOp> {
+  TileUnionAttention(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
+      : OpRewritePattern(context, /*benefit=*/2), vectorLanes(vectorLanes),
+        bf16Dot(bf16Dot) {}
+  int64_t vectorLanes;
+  bool bf16Dot;
+
+  LogicalResult matchAndRewrite(MergeOp merge,
+                                PatternRewriter &rewriter) const override {
+    if (merge.getKind() != MergeKind::Lse)
+      return rewriter.notifyMatchFailure(merge, "not a softmax union");
+    FailureOr<SmallVector<AttentionOp>> sources = matchUnion(merge);
+    if (failed(sources))
+      return rewriter.notifyMatchFailure(merge, "branches are not fusible");
+    SmallVector<Value> results =
+        buildFlash(rewriter, merge.getLoc(), *sources,
+                   cast<RankedTensorType>(merge.getResult().getType()),
+                   static_cast<bool>(merge.getLse()), vectorLanes, bf16Dot);
+    if (!merge.getLse())
+      results.pop_back();
+    rewriter.replaceOp(merge, results);
+    for (AttentionOp source : *sources)
+      rewriter.eraseOp(source);
+    return success();
+  }
+
+  /// The branches' attentions when each branch is (output, LSE) of an
+  /// attention read by nothing else, all of the same queries, softmax
+  /// without a sink, with one static scale and value width. (The first
+  /// branch's query tile serves all; each keeps its key tile.)
+  static FailureOr<SmallVector<AttentionOp>> matchUnion(MergeOp merge) {
+    SmallVector<AttentionOp> sources;
+    for (auto [output, lse] :
+         llvm::zip_equal(merge.getOutputs(), merge.getWeights())) {
+      auto op = output.getDefiningOp<AttentionOp>();
+      if (!op || lse != op.getLse() || !op.getOutput().hasOneUse() ||
+          !op.getLse().hasOneUse() || op.getSink() ||
+          isa<SigmoidAttr>(op.getNormalizerOrDefault()) ||
+          llvm::is_contained(sources, op))
+        return failure();
+      if (!sources.empty()) {
+        AttentionOp lead = sources.front();
+        if (op.getQuery() != lead.getQuery() ||
+            op.getScaleOrDefault() != lead.getScaleOrDefault() ||
+            !op.getScaleOrDefault() ||
+            op.getValue().getType().getDimSize(3) !=
+                lead.getValue().getType().getDimSize(3))
+          return failure();
+      }
+      sources.push_back(op);
+    }
+    if (sources.size() < 2)
+      return failure();
+    return sources;
+  }
+};
 } // namespace
 
 void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns,
                                                int64_t vectorLanes,
                                                bool bf16Dot) {
-  patterns.add<TileAttention>(patterns.getContext(), vectorLanes, bf16Dot);
+  patterns.add<TileAttention, TileUnionAttention>(patterns.getContext(),
+                                                  vectorLanes, bf16Dot);
 }
 
 namespace mlir::attn {
