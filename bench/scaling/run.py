@@ -42,7 +42,7 @@ def program(variant, l):
                 f"#attn.window<left = 1024, right = 0>] : {x}, {x}, {x} -> {x}\n"
                 f"  return %o : {x}\n}}\n")
     if variant == "SCOUT":
-        c = t(l // 64)
+        c = t(-(-l // 64))
         lse = f"tensor<1x{H}x{l}xf32>"
         seg = f"tensor<1x{l}xi32>"
         return f"""{head}) -> {x} {{
@@ -64,9 +64,9 @@ def program(variant, l):
     if variant in ("NSA-style", "SLA-style"):
         # Compressed keys (one per 64 tokens) score the 64-token key blocks
         # for each 64-row query block; the top 16 get exact attention.
-        c = t(l // 64)
-        blocks = f"tensor<1x{H}x{l // 64}x{l // 64}xf32>"
-        chosen = f"tensor<1x{H}x{l // 64}x16xi32>"
+        c = t(-(-l // 64))
+        blocks = f"tensor<1x{H}x{-(-l // 64)}x{-(-l // 64)}xf32>"
+        chosen = f"tensor<1x{H}x{-(-l // 64)}x16xi32>"
         common = f"""  %kc = attn.compress mean %k stride 64 : {x} -> {c}
   %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>] : {x}, {c} -> {blocks}
   %sel = attn.topk %s k 16 : {blocks} -> {chosen}

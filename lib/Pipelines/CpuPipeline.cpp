@@ -146,7 +146,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     tile.vectorBits = vectorBits;
     tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
-    pm.addPass(createAttnTileSelectionPass());
+    AttnTileSelectionPassOptions selection;
+    selection.vectorBits = vectorBits;
+    pm.addPass(createAttnTileSelectionPass(selection));
     AttnChunkLinearAttentionPassOptions chunked;
     chunked.vectorBits = vectorBits;
     pm.addPass(createAttnChunkLinearAttentionPass(chunked));

@@ -4,6 +4,7 @@
 // fused into the same task; otherwise a forall over rows of k arg-max
 // passes.
 // RUN: attn-opt %s --attn-tile-selection --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-tile-selection="vector-bits=0" --split-input-file | FileCheck %s --check-prefix=NOBLOCK
 
 // CHECK-LABEL: func.func @fused
 // CHECK-NOT: attn.
@@ -49,8 +50,18 @@ func.func @fused(%q: tensor<1x8x70x16xf32>, %kc: tensor<1x2x9x16xf32>) -> tensor
 // CHECK: scf.forall (%{{.*}}, %{{.*}}, %[[R:.*]]) in (1, 2, %c4)
 // CHECK: tensor.extract %[[TABLE]][%[[R]], %c0]
 // CHECK: tensor.extract %[[TABLE]][%[[R]], %c1]
+// Chunks of 64 keys of a full 64-row block: the register-blocked product.
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c64
+// CHECK: scf.if
+// CHECK: vector.fma
+// CHECK: } else {
+// CHECK: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: tensor.insert_slice
 // CHECK: %[[NINF:.*]] = linalg.fill ins(%cst{{.*}} : f32) outs(%{{.*}} : tensor<64xf32>)
 // CHECK: tensor.insert_slice %{{.*}} into %[[NINF]]
+// NOBLOCK-LABEL: func.func @causal_range
+// NOBLOCK-NOT: vector.fma
+// NOBLOCK: scf.forall.in_parallel
 func.func @causal_range(%q: tensor<1x2x256x16xf32>, %kc: tensor<1x2x64x16xf32>)
     -> tensor<1x2x4x64xf32> {
   %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 4>]

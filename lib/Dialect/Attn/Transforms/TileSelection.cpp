@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashTileUtils.h"
+#include "RegisterBlocking.h"
 
 #include "attn/Analysis/BlockMap.h"
 
@@ -89,11 +90,75 @@ static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
   return inputs;
 }
 
+/// scores[i, j] = q[i] . kT[:, j] for the [rows, keys] tile, by chunks of
+/// kKeysPerChunk keys: chunks of a full query block (static head dim) take
+/// the register-blocked product of the flash lowering (accumulators in
+/// registers over the head dim), the rest the generic loops.
+static constexpr int64_t kKeysPerChunk = 64;
+
+static Value multiplyScoreChunks(Lowering &l, Value queryTile, Value keysT,
+                                 Value rows, Value keys, int64_t blockQ,
+                                 int64_t vectorLanes) {
+  OpBuilder &b = l.b;
+  Location loc = l.loc;
+  int64_t headDim = cast<RankedTensorType>(keysT.getType()).getDimSize(0);
+  std::optional<RegisterBlock> block;
+  if (vectorLanes > 0 && !ShapedType::isDynamic(headDim))
+    block = chooseRegisterBlock(blockQ, kKeysPerChunk, vectorLanes);
+  if (!block)
+    return multiplyQueryKey(l, queryTile, keysT, {rows, keys},
+                            /*keysTransposed=*/true);
+  OpFoldResult unit = b.getIndexAttr(1);
+  auto chunks = scf::ForOp::create(
+      b, loc, l.index(0), keys, l.index(kKeysPerChunk),
+      ValueRange{l.empty({rows, keys}, l.f32())},
+      [&](OpBuilder &cb, Location cl, Value firstKey, ValueRange scores) {
+        Lowering c{cb, cl};
+        Value count = arith::MinUIOp::create(
+            cb, cl, c.index(kKeysPerChunk),
+            arith::SubIOp::create(cb, cl, keys, firstKey));
+        Value chunkKeys = tensor::ExtractSliceOp::create(
+            cb, cl, keysT, {cb.getIndexAttr(0), firstKey},
+            {cb.getIndexAttr(headDim), count}, {unit, unit});
+        Value full = arith::AndIOp::create(
+            cb, cl,
+            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, rows,
+                                  c.index(blockQ)),
+            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, count,
+                                  c.index(kKeysPerChunk)));
+        auto product = scf::IfOp::create(
+            cb, cl, full,
+            [&](OpBuilder &fb, Location fl) {
+              Value tile = buildRegisterBlockedProduct(
+                  fb, fl, castToShape(fb, fl, queryTile, {blockQ, headDim}),
+                  castToShape(fb, fl, chunkKeys, {headDim, kKeysPerChunk}),
+                  Value(), Value(), *block);
+              scf::YieldOp::create(
+                  fb, fl,
+                  castToShape(fb, fl, tile,
+                              {ShapedType::kDynamic, ShapedType::kDynamic}));
+            },
+            [&](OpBuilder &gb, Location gl) {
+              Lowering g{gb, gl};
+              scf::YieldOp::create(gb, gl,
+                                   multiplyQueryKey(g, queryTile, chunkKeys,
+                                                    {rows, count},
+                                                    /*keysTransposed=*/true));
+            });
+        Value written = tensor::InsertSliceOp::create(
+            cb, cl, product.getResult(0), scores[0],
+            {cb.getIndexAttr(0), firstKey}, {rows, count}, {unit, unit});
+        scf::YieldOp::create(cb, cl, written);
+      });
+  return chunks.getResult(0);
+}
+
 /// The row of block scores of (batch, kv head `kvHead`, query block
 /// `block`): a [Lc] f32 tensor.
 static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
-                                 const BlockScoresInputs &inputs, Value batch,
-                                 Value kvHead, Value block) {
+                                 const BlockScoresInputs &inputs,
+                                 int64_t vectorLanes, Value batch, Value kvHead,
+                                 Value block) {
   OpBuilder &b = l.b;
   Location loc = l.loc;
   Value query = op.getQuery(), keys = op.getKeys();
@@ -150,8 +215,8 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
             [&](OpBuilder &b2, Location l2, ValueRange args) {
               return arith::MulFOp::create(b2, l2, args[0], scale).getResult();
             });
-        Value scores = multiplyQueryKey(h, queryTile, keysT, tileSizes,
-                                        /*keysTransposed=*/true);
+        Value scores = multiplyScoreChunks(h, queryTile, keysT, rows, keyCount,
+                                           op.getBlockQ(), vectorLanes);
         if (!op.getMask().empty())
           scores = mapRows(
               h, {scores}, {}, scores, h.f32(),
@@ -389,7 +454,9 @@ static SmallVector<OpFoldResult> blockScoreTasks(Lowering &l,
 }
 
 struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
-  using OpRewritePattern::OpRewritePattern;
+  TileBlockScores(MLIRContext *context, int64_t vectorLanes)
+      : OpRewritePattern(context), vectorLanes(vectorLanes) {}
+  int64_t vectorLanes;
   LogicalResult matchAndRewrite(BlockScoresOp op,
                                 PatternRewriter &rewriter) const override {
     if (op->hasOneUse() && isa<TopkOp>(*op->getUsers().begin()))
@@ -399,8 +466,8 @@ struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
     Value result = buildRowForall(
         l, op.getResult().getType(), blockScoreTasks(l, op),
         l.size(op.getKeys(), 2), [&](Lowering &body, ValueRange task) {
-          return buildBlockScoresRow(body, op, inputs, task[0], task[1],
-                                     task[2]);
+          return buildBlockScoresRow(body, op, inputs, vectorLanes, task[0],
+                                     task[1], task[2]);
         });
     rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getResult().getType(),
                                                 result);
@@ -411,7 +478,9 @@ struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
 /// topk of block scores that nothing else reads: one task computes a row
 /// of scores and selects from it, so the scores never exist whole.
 struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
-  using OpRewritePattern::OpRewritePattern;
+  TileBlockScoresTopk(MLIRContext *context, int64_t vectorLanes)
+      : OpRewritePattern(context, /*benefit=*/2), vectorLanes(vectorLanes) {}
+  int64_t vectorLanes;
   LogicalResult matchAndRewrite(TopkOp op,
                                 PatternRewriter &rewriter) const override {
     auto scores = op.getScores().getDefiningOp<BlockScoresOp>();
@@ -423,8 +492,8 @@ struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
     Value result = buildRowForall(
         l, resultType, blockScoreTasks(l, scores),
         rewriter.getIndexAttr(op.getK()), [&](Lowering &body, ValueRange task) {
-          Value row = buildBlockScoresRow(body, scores, inputs, task[0],
-                                          task[1], task[2]);
+          Value row = buildBlockScoresRow(body, scores, inputs, vectorLanes,
+                                          task[0], task[1], task[2]);
           return buildTopkRow(body, row, op.getK(),
                               resultType.getElementType());
         });
@@ -467,19 +536,23 @@ struct TileTopk : OpRewritePattern<TopkOp> {
 
 } // namespace
 
-void mlir::attn::populateTileSelectionPatterns(RewritePatternSet &patterns) {
-  // The fused form first: a topk that reads block scores takes them along.
-  patterns.add<TileBlockScoresTopk>(patterns.getContext(), /*benefit=*/2);
-  patterns.add<TileBlockScores, TileTopk>(patterns.getContext());
+void mlir::attn::populateTileSelectionPatterns(RewritePatternSet &patterns,
+                                               int64_t vectorLanes) {
+  // The fused form takes a topk that reads block scores along.
+  patterns.add<TileBlockScoresTopk, TileBlockScores>(patterns.getContext(),
+                                                     vectorLanes);
+  patterns.add<TileTopk>(patterns.getContext());
 }
 
 namespace mlir::attn {
 namespace {
 struct AttnTileSelectionPass
     : impl::AttnTileSelectionPassBase<AttnTileSelectionPass> {
+  using AttnTileSelectionPassBase::AttnTileSelectionPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateTileSelectionPatterns(patterns);
+    populateTileSelectionPatterns(patterns,
+                                  std::max<int64_t>(vectorBits / 32, 0));
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -33,7 +33,9 @@ void populateChunkLinearAttentionPatterns(RewritePatternSet &patterns,
 void populateRaiseFromLinalgPatterns(RewritePatternSet &patterns);
 
 /// attn.block_scores and attn.topk as tiled loops (attn-tile-selection).
-void populateTileSelectionPatterns(RewritePatternSet &patterns);
+/// `vectorLanes` f32 lanes per vector register (0: no register blocking).
+void populateTileSelectionPatterns(RewritePatternSet &patterns,
+                                   int64_t vectorLanes);
 
 void populateTileAttentionPatterns(RewritePatternSet &patterns,
                                    int64_t vectorLanes, bool bf16Dot = false);

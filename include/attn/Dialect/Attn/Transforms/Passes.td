@@ -100,14 +100,21 @@ def AttnTileSelectionPass : Pass<"attn-tile-selection"> {
     [B, Hkv, G, Lq, Lc]). `attn.topk` becomes a forall over rows, each
     taken in k arg-max passes (O(k W) per row, not the reference's O(W^2)).
     A topk that is the only reader of block scores is fused with them: the
-    task selects from its own row of scores.
+    task selects from its own row of scores. Score chunks of a full query
+    block and 64 keys take the flash lowering's register-blocked product.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the register-blocked score products "
+           "(0: no register blocking)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 
