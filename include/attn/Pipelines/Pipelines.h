@@ -18,8 +18,9 @@ struct AttnCpuPipelineOptions
   PassOptions::Option<bool> flash{
       *this, "flash",
       llvm::cl::desc("Lower attention through the tiled flash form "
-                     "(attn-plan-tiles, attn-tile-attention); false: the "
-                     "reference lowering"),
+                     "(attn-plan-tiles, attn-tile-attention, "
+                     "attn-tile-selection, attn-chunk-linear-attention); "
+                     "false: the reference lowering"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> threads{
       *this, "threads",
