@@ -77,13 +77,12 @@ static BlockIndicesAttr getOnlySelection(AttentionOp op) {
   return selection;
 }
 
-/// The selection slots a CTA of `shape` reads when the op's only
-/// data-dependent predicate is a top-level block_indices whose blocks the
-/// kernel's tiles nest with (key blocks whole tiles, query blocks whole
-/// CTAs or a CTA a few whole query blocks); 0 otherwise.
-static int64_t countSelectionSlots(AttentionOp op,
+/// The selection slots a CTA of `shape` reads when `selection` (the op's
+/// getOnlySelection, or null) has blocks the kernel's tiles nest with (key
+/// blocks whole tiles, query blocks whole CTAs or a CTA a few whole query
+/// blocks); 0 otherwise.
+static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
                                    const GpuKernelShape &shape) {
-  BlockIndicesAttr selection = getOnlySelection(op);
   int64_t slots = op.getIndices() ? op.getIndices().getType().getDimSize(3)
                                   : ShapedType::kDynamic;
   if (!selection || ShapedType::isDynamic(slots))
@@ -200,13 +199,13 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     // A CTA over several query blocks of a selection visits the union of
     // their selections; with few shared blocks (long sequences) that is
     // work for nothing: CTAs of one query block where the warps allow.
-    if (BlockIndicesAttr selection = getOnlySelection(op);
-        selection && rowTiles == 0)
+    BlockIndicesAttr selection = getOnlySelection(op);
+    if (selection && rowTiles == 0)
       while (listed.rowTiles > 1 && listed.blockQ() > selection.getBlockQ()) {
         --listed.rowTiles;
         listed.queryInRegisters = listed.headDim * listed.rowTiles <= 128;
       }
-    listed.selectionSlots = countSelectionSlots(op, listed);
+    listed.selectionSlots = countSelectionSlots(op, selection, listed);
     if (listed.sharedBytes() <= limit)
       shape = listed;
   }

@@ -169,21 +169,21 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, first, tile),
         lt(tile, end));
   };
-  // Calls fn(tile) for each tile of selected block `block` in [first, end).
-  auto forTilesOf = [&](Value block, function_ref<void(Value)> fn) {
+  // The tiles of selected block `block`, each with whether it is one of
+  // [first, end) (none for a block of -1).
+  auto tilesOf = [&](Value block) {
     Value isBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
                                           block, i32Constant(0));
     Value safe = arith::IndexCastOp::create(
         b, loc, b.getIndexType(),
         arith::SelectOp::create(b, loc, isBlock, block, i32Constant(0)));
+    SmallVector<std::pair<Value, Value>> tiles;
     for (int64_t k = 0; k < tilesPerBlock; ++k) {
       Value tile = add(mul(safe, c(tilesPerBlock)), c(k));
-      auto visit = scf::IfOp::create(
-          b, loc, arith::AndIOp::create(b, loc, isBlock, inRange(tile)), false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(visit.thenBlock());
-      fn(tile);
+      tiles.push_back(
+          {tile, arith::AndIOp::create(b, loc, isBlock, inRange(tile))});
     }
+    return tiles;
   };
 
   for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
@@ -217,10 +217,13 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     Value bit = arith::ShLIOp::create(
         b, loc, i32Constant(1),
         arith::IndexCastOp::create(b, loc, i32, queryBlock));
-    forTilesOf(block, [&](Value tile) {
+    for (auto [tile, candidate] : tilesOf(block)) {
+      auto visit = scf::IfOp::create(b, loc, candidate, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(visit.thenBlock());
       memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, bit, flags,
                                   tile);
-    });
+    }
   }
   barrier();
 
@@ -235,16 +238,8 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
         b, loc, c(0), c(slots), c(1), ValueRange{c(0)},
         [&](OpBuilder &, Location, Value slot, ValueRange count) {
           Value block = memref::LoadOp::create(b, loc, selected, slot);
-          Value isBlock = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::sge, block, i32Constant(0));
-          Value safe = arith::IndexCastOp::create(
-              b, loc, b.getIndexType(),
-              arith::SelectOp::create(b, loc, isBlock, block, i32Constant(0)));
           Value total = count[0];
-          for (int64_t k = 0; k < tilesPerBlock; ++k) {
-            Value tile = add(mul(safe, c(tilesPerBlock)), c(k));
-            Value candidate =
-                arith::AndIOp::create(b, loc, isBlock, inRange(tile));
+          for (auto [tile, candidate] : tilesOf(block)) {
             Value safeTile =
                 arith::SelectOp::create(b, loc, candidate, tile, c(0));
             Value flag = memref::LoadOp::create(b, loc, flags, safeTile);

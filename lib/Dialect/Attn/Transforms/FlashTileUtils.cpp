@@ -12,10 +12,24 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::lowering;
 
-static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 static constexpr int64_t kDyn = ShapedType::kDynamic;
 
 namespace mlir::attn::tiles {
+
+Value buildRangeTable(Lowering &l, const BlockMap &map) {
+  SmallVector<int64_t> table = map.getLoopBoundsTable();
+  auto type =
+      RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
+  return arith::ConstantOp::create(
+      l.b, l.loc, DenseElementsAttr::get(type, ArrayRef(table)));
+}
+
+Value rangeTableEntry(Lowering &l, Value table, Value queryTile,
+                      int64_t column) {
+  Value raw = tensor::ExtractOp::create(l.b, l.loc, table,
+                                        ValueRange{queryTile, l.index(column)});
+  return arith::IndexCastOp::create(l.b, l.loc, l.b.getIndexType(), raw);
+}
 
 /// A 2-D slice [rows, cols] of a rank-4 tensor at (i0, i1, off2, 0).
 Value slice2d(Lowering &l, Value source, Value i0, Value i1, Value offset,

@@ -8,14 +8,28 @@
 #ifndef ATTN_LIB_DIALECT_ATTN_TRANSFORMS_FLASHTILEUTILS_H
 #define ATTN_LIB_DIALECT_ATTN_TRANSFORMS_FLASHTILEUTILS_H
 
+#include "attn/Analysis/BlockMap.h"
 #include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LLVM.h"
 
+#include <limits>
+
 namespace mlir::attn::tiles {
 
 using lowering::Lowering;
+
+/// The f32 scores and maxima of masked pairs and of rows without keys.
+inline constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+/// The flash loops' bounds of every query tile of `map` (first, end,
+/// fullFirst, fullEnd: BlockMap::getLoopBoundsTable) as an i64 [tiles, 4]
+/// constant that the loops index by query tile.
+Value buildRangeTable(Lowering &l, const BlockMap &map);
+/// Entry `column` of `table`'s row `queryTile`, as an index.
+Value rangeTableEntry(Lowering &l, Value table, Value queryTile,
+                      int64_t column);
 
 /// A 2-D slice [rows, cols] of a rank-4 tensor at (i0, i1, off2, 0).
 Value slice2d(Lowering &l, Value source, Value i0, Value i1, Value offset,

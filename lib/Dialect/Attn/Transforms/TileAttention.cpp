@@ -44,20 +44,9 @@ using namespace mlir::attn;
 using namespace mlir::attn::lowering;
 using namespace mlir::attn::tiles;
 
-static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 static constexpr int64_t kDyn = ShapedType::kDynamic;
 
 namespace {
-
-/// The key-tile loop bounds of every query tile: [first, end) non-empty
-/// tiles and [fullFirst, fullEnd) the tiles that need no mask.
-static Value buildRangeTable(Lowering &l, const BlockMap &map) {
-  SmallVector<int64_t> table = map.getLoopBoundsTable();
-  auto type =
-      RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
-  return arith::ConstantOp::create(
-      l.b, l.loc, DenseElementsAttr::get(type, ArrayRef(table)));
-}
 
 /// acc[i, e] += sum_j p[i, j] v[j, e]: loops (i, j, e) so that the
 /// contiguous e is innermost.
@@ -192,16 +181,7 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
   OpFoldResult valueDim = l.size(lead.getValue(), 3);
   Value numQueryTiles =
       arith::CeilDivUIOp::create(rewriter, loc, queryLength, l.index(blockQ));
-  std::optional<double> staticScale = lead.getScaleOrDefault();
-  Value scale;
-  if (staticScale) {
-    scale = l.f32(*staticScale);
-  } else {
-    Value dim = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
-                                           l.materialize(headDim));
-    scale = math::RsqrtOp::create(
-        rewriter, loc, arith::SIToFPOp::create(rewriter, loc, l.f32(), dim));
-  }
+  Value scale = l.attentionScale(query, lead.getScale());
 
   // Short query tiles (decode) do not amortise transposing key tiles.
   int64_t staticQueryLength = lead.getMaskShape().queryLength;
@@ -346,12 +326,7 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
             fullFirst = l.index(0), fullEnd = l.index(0);
       if (source.rangeTable) {
         auto entry = [&](int64_t column) {
-          Value raw =
-              tensor::ExtractOp::create(rewriter, loc, source.rangeTable,
-                                        ValueRange{qt, l.index(column)});
-          return arith::IndexCastOp::create(rewriter, loc,
-                                            rewriter.getIndexType(), raw)
-              .getResult();
+          return rangeTableEntry(l, source.rangeTable, qt, column);
         };
         first = entry(0);
         end = entry(1);

@@ -47,8 +47,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::lowering;
 using namespace mlir::attn::tiles;
 
-static constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
 namespace {
 
 /// What every task of a block_scores op shares, built before its loop: the
@@ -81,11 +79,7 @@ static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
     BlockMap map = BlockMap::compute(op.getMask().getValue(),
                                      /*hasMaskMod=*/false, shape,
                                      op.getBlockQ(), kKeysPerRange);
-    SmallVector<int64_t> table = map.getLoopBoundsTable();
-    auto type =
-        RankedTensorType::get({map.getNumQueryTiles(), 4}, l.b.getI64Type());
-    inputs.rangeTable = arith::ConstantOp::create(
-        l.b, l.loc, DenseElementsAttr::get(type, ArrayRef(table)));
+    inputs.rangeTable = buildRangeTable(l, map);
   }
   return inputs;
 }
@@ -178,10 +172,8 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
   Value firstKey = l.index(0), keyCount = keyLength;
   if (inputs.rangeTable) {
     auto entry = [&](int64_t column) {
-      Value raw = tensor::ExtractOp::create(b, loc, inputs.rangeTable,
-                                            ValueRange{block, l.index(column)});
       return arith::MulIOp::create(
-          b, loc, arith::IndexCastOp::create(b, loc, b.getIndexType(), raw),
+          b, loc, rangeTableEntry(l, inputs.rangeTable, block, column),
           l.index(kKeysPerRange));
     };
     firstKey = entry(0);
