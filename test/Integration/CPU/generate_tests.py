@@ -130,10 +130,14 @@ for lq, lkv in [(33, 33), (20, 45), (45, 20)]:
               mask=["#attn.not<#attn.block_indices<block_q = 16, block_kv = 8>>", "#attn.causal"], lse=True,
               operands=" indices(%idx)", extra_types=[ty([2, 2, nqb, 3], "i32")],
               extra_args=[("idx", ty([2, 2, nqb, 3], "i32"))])
-# Selections whose blocks hold whole flash tiles: the per-tile test is exact
-# and the elements see only the other predicates.
+# Selections and layouts whose blocks hold whole flash tiles: the per-tile
+# test is exact and the elements see only the other predicates.
 for lq, lkv in [(200, 200), (70, 150)]:
-    nqb = -(-lq // 32)
+    nqb, nkb = -(-lq // 32), -(-lkv // 32)
+    attention(masks, f"block_layout_nested_{lq}x{lkv}", 1, 4, 2, lq, lkv, 16, 16,
+              mask=["#attn.causal", "#attn.block_layout<block_q = 32, block_kv = 32>"], lse=True,
+              operands=" layout(%layout)", extra_types=[ty([1, 4, nqb, nkb], "i1")],
+              extra_args=[("layout", ty([1, 4, nqb, nkb], "i1"))])
     attention(masks, f"block_indices_nested_{lq}x{lkv}", 1, 4, 2, lq, lkv, 16, 16,
               mask=["#attn.causal", "#attn.block_indices<block_q = 32, block_kv = 32>"], lse=True,
               operands=" indices(%idx)", extra_types=[ty([1, 2, nqb, 4], "i32")],

@@ -373,11 +373,25 @@ func.func @not_block_indices_45x20(%q: tensor<2x4x45x16xf32>, %k: tensor<2x2x20x
   return %o, %l : tensor<2x4x45x16xf32>, tensor<2x4x45xf32>
 }
 
+// RUN: attn-run %s --function=block_layout_nested_200x200 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_layout_nested_200x200 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @block_layout_nested_200x200(%q: tensor<1x4x200x16xf32>, %k: tensor<1x2x200x16xf32>, %v: tensor<1x2x200x16xf32>, %layout: tensor<1x4x7x7xi1>) -> (tensor<1x4x200x16xf32>, tensor<1x4x200xf32>) {
+  %o, %l = attn.attention %q, %k, %v layout(%layout) mask [#attn.causal, #attn.block_layout<block_q = 32, block_kv = 32>] : tensor<1x4x200x16xf32>, tensor<1x2x200x16xf32>, tensor<1x2x200x16xf32>, tensor<1x4x7x7xi1> -> tensor<1x4x200x16xf32>, tensor<1x4x200xf32>
+  return %o, %l : tensor<1x4x200x16xf32>, tensor<1x4x200xf32>
+}
+
 // RUN: attn-run %s --function=block_indices_nested_200x200 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=block_indices_nested_200x200 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @block_indices_nested_200x200(%q: tensor<1x4x200x16xf32>, %k: tensor<1x2x200x16xf32>, %v: tensor<1x2x200x16xf32>, %idx: tensor<1x2x7x4xi32>) -> (tensor<1x4x200x16xf32>, tensor<1x4x200xf32>) {
   %o, %l = attn.attention %q, %k, %v indices(%idx) mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>] : tensor<1x4x200x16xf32>, tensor<1x2x200x16xf32>, tensor<1x2x200x16xf32>, tensor<1x2x7x4xi32> -> tensor<1x4x200x16xf32>, tensor<1x4x200xf32>
   return %o, %l : tensor<1x4x200x16xf32>, tensor<1x4x200xf32>
+}
+
+// RUN: attn-run %s --function=block_layout_nested_70x150 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=block_layout_nested_70x150 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @block_layout_nested_70x150(%q: tensor<1x4x70x16xf32>, %k: tensor<1x2x150x16xf32>, %v: tensor<1x2x150x16xf32>, %layout: tensor<1x4x3x5xi1>) -> (tensor<1x4x70x16xf32>, tensor<1x4x70xf32>) {
+  %o, %l = attn.attention %q, %k, %v layout(%layout) mask [#attn.causal, #attn.block_layout<block_q = 32, block_kv = 32>] : tensor<1x4x70x16xf32>, tensor<1x2x150x16xf32>, tensor<1x2x150x16xf32>, tensor<1x4x3x5xi1> -> tensor<1x4x70x16xf32>, tensor<1x4x70xf32>
+  return %o, %l : tensor<1x4x70x16xf32>, tensor<1x4x70xf32>
 }
 
 // RUN: attn-run %s --function=block_indices_nested_70x150 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS

@@ -142,12 +142,22 @@ TileClass BlockLayoutAttr::classifyTile(const MaskShape &,
   return TileClass::Partial;
 }
 bool BlockLayoutAttr::isDataDependent() const { return true; }
+// One layout bit per block: a tile inside a block is all allowed or all not.
+std::optional<std::pair<int64_t, int64_t>>
+BlockLayoutAttr::getExactTileBlocks() const {
+  return std::make_pair(getBlockQ(), getBlockKv());
+}
 
 TileClass BlockIndicesAttr::classifyTile(const MaskShape &,
                                          const TileBounds &) const {
   return TileClass::Partial;
 }
 bool BlockIndicesAttr::isDataDependent() const { return true; }
+// A tile inside one query block and one key block is selected or not.
+std::optional<std::pair<int64_t, int64_t>>
+BlockIndicesAttr::getExactTileBlocks() const {
+  return std::make_pair(getBlockQ(), getBlockKv());
+}
 
 static TileClass classifyMember(Attribute predicate, const MaskShape &shape,
                                 const TileBounds &tile) {

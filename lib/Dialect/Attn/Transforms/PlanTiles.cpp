@@ -32,14 +32,14 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
   int64_t lanes = std::max<int64_t>(target.vectorBits / 32, 1);
   constexpr int64_t f32 = 4;
 
-  // Tiles inside a block selection's blocks make its per-tile test exact,
-  // so that its elements need no mask (attn-tile-attention).
+  // Tiles inside the blocks of a predicate whose per-tile test is then
+  // exact (block selections, layouts) need no per-element test of it
+  // (attn-tile-attention).
   int64_t selectedQ = 0, selectedKv = 0;
   for (Attribute predicate : op.getMask())
-    if (auto selection = dyn_cast<BlockIndicesAttr>(predicate)) {
-      selectedQ = selection.getBlockQ();
-      selectedKv = selection.getBlockKv();
-    }
+    if (std::optional<std::pair<int64_t, int64_t>> blocks =
+            cast<MaskAttrInterface>(predicate).getExactTileBlocks())
+      std::tie(selectedQ, selectedKv) = *blocks;
   int64_t bestQ = 0, bestKv = 0, bestScore = -1;
   for (int64_t blockQ : {8, 16, 32, 64, 128, 256}) {
     // No taller than the queries (rounded to a whole tile of rows).

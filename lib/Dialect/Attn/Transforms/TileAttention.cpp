@@ -216,14 +216,15 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
                         query.getType().getElementType().isBF16() &&
                         op.getKey().getType().getElementType().isBF16() &&
                         staticDim % (2 * vectorLanes) == 0;
-    // A block selection whose blocks are whole tiles on both sides is
-    // decided exactly by the per-tile test (a tile is selected for all its
-    // pairs or none): the elements, and the range table's full runs, need
-    // only the other predicates.
+    // A predicate whose per-tile test is exact on tiles inside its blocks
+    // (block selections and layouts whose blocks are whole tiles) is
+    // decided by that test: the elements, and the range table's full runs,
+    // need only the other predicates.
     for (Attribute predicate : op.getMask()) {
-      auto selection = dyn_cast<BlockIndicesAttr>(predicate);
-      if (!selection || selection.getBlockQ() % blockQ != 0 ||
-          selection.getBlockKv() % blockKv != 0)
+      std::optional<std::pair<int64_t, int64_t>> blocks =
+          cast<MaskAttrInterface>(predicate).getExactTileBlocks();
+      if (!blocks || blocks->first % blockQ != 0 ||
+          blocks->second % blockKv != 0)
         source.elementMask.push_back(predicate);
       source.dataDependent |=
           cast<MaskAttrInterface>(predicate).isDataDependent();

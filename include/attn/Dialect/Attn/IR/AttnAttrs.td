@@ -136,7 +136,8 @@ def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document",
 }
 
 def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
-    ["isDataDependent", "buildTileMayHaveKeys"]> {
+    ["isDataDependent", "buildTileMayHaveKeys",
+     "getExactTileBlocks"]> {
   let summary = "layout[b, h, i / block_q, j / block_kv]";
   let description = [{
     A block-sparse layout read from the op's `layout` operand (i1).
@@ -147,7 +148,8 @@ def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
 }
 
 def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices",
-    ["isDataDependent", "buildTileMayHaveKeys"]> {
+    ["isDataDependent", "buildTileMayHaveKeys",
+     "getExactTileBlocks"]> {
   let summary = "j / block_kv in indices[b, h / G, i / block_q, :]";
   let description = [{
     Per query block, the list of selected key blocks, read from the op's

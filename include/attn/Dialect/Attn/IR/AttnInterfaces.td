@@ -57,6 +57,15 @@ def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
            "::mlir::Value":$keyBegin, "::mlir::Value":$keys), "",
       [{ return ::mlir::attn::detail::buildTrue(builder, loc); }]>,
     InterfaceMethod<[{
+        The blocks (query rows, keys) on which buildTileMayHaveKeys is exact:
+        for a tile inside one such block it is true only if the predicate
+        allows every pair of the tile, so the flash lowering needs no
+        per-element test of this predicate there. None when no tile size
+        makes the test exact.
+      }],
+      "std::optional<std::pair<int64_t, int64_t>>", "getExactTileBlocks",
+      (ins), "", [{ return std::nullopt; }]>,
+    InterfaceMethod<[{
         Builds the i1 value of the predicate at the point `point` (index
         values of b, h, i, j and the operands it may read).
       }],
