@@ -235,6 +235,153 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   return scores;
 }
 
+void FlashKernelBuilder::storeRows(ValueRange state) {
+  int64_t rowTiles = shape.rowTiles, valueTiles = shape.valueDim / 8;
+  int64_t slots = 2 * rowTiles, accBase = 2 * slots;
+  int64_t accPerTile = 4 * valueTiles;
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  Value zero = w.f32(0.0);
+  Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  Type outputElement =
+      cast<MemRefType>(buffers.output.getType()).getElementType();
+  for (int64_t slot = 0; slot < slots; ++slot) {
+    int64_t rowTile = slot / 2, half = slot % 2;
+    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
+    Value sum = w.rowSum(state[slots + slot]);
+    // The LSE is that of the allowed keys: a sink joins only the
+    // denominator of the output, + 2^(sink log2 e - m).
+    Value denominator = sum;
+    if (buffers.sink) {
+      Value rowMax = state[slot];
+      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                          rowMax, negInf);
+      Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
+      denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
+    }
+    Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                            denominator, zero);
+    // A sigmoid's weights are not normalised.
+    Value inverse =
+        sigmoidBias
+            ? w.f32(1.0)
+            : arith::SelectOp::create(
+                  b, loc, hasWeight,
+                  arith::DivFOp::create(b, loc, w.f32(1.0), denominator), zero)
+                  .getResult();
+    auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    for (int64_t tile = 0; tile < valueTiles; ++tile) {
+      SmallVector<Value> pair;
+      for (int64_t k = 0; k < 2; ++k) {
+        Value x = arith::MulFOp::create(
+            b, loc,
+            state[accBase + rowTile * accPerTile + 4 * tile + 2 * half + k],
+            inverse);
+        pair.push_back(toOutput(x));
+      }
+      Value vector = vector::FromElementsOp::create(
+          b, loc, VectorType::get({2}, outputElement), pair);
+      Value column = add(c(8 * tile), mul(quad, c(2)));
+      vector::StoreOp::create(b, loc, vector, buffers.output,
+                              ValueRange{batch, head, row, column});
+    }
+    if (buffers.lse) {
+      auto firstLane = ifZero(quad);
+      b.setInsertionPointToStart(firstLane.thenBlock());
+      memref::StoreOp::create(b, loc, rowLse(state[slot], sum), buffers.lse,
+                              ValueRange{batch, head, row});
+    }
+  }
+}
+
+SmallVector<Value> FlashKernelBuilder::softmaxUpdate(ArrayRef<Value> x,
+                                                     ArrayRef<Value> carried) {
+  int64_t rowTiles = shape.rowTiles, blockKv = shape.blockKv;
+  int64_t scoreTiles = blockKv / 8, valueTiles = shape.valueDim / 8;
+  int64_t slots = 2 * rowTiles, accBase = 2 * slots;
+  int64_t accPerTile = 4 * valueTiles;
+  int64_t stateSize = accBase + rowTiles * accPerTile;
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  Value zero = w.f32(0.0);
+  SmallVector<Value> result(stateSize);
+  SmallVector<Value> probabilities(x.size());
+  Value factor = scaleToLog2();
+  if (sigmoidBias) {
+    // p = 1 / (1 + 2^-(x + b log2 e)); masked scores (-inf) give 0.
+    // Nothing is normalised, so nothing is rescaled.
+    Value bias = w.f32(*sigmoidBias * kLog2E);
+    Value one = w.f32(1.0);
+    for (auto [index, score] : llvm::enumerate(x)) {
+      Value shifted = arith::AddFOp::create(b, loc, score, bias);
+      Value negated = arith::NegFOp::create(b, loc, shifted);
+      probabilities[index] = arith::DivFOp::create(
+          b, loc, one, arith::AddFOp::create(b, loc, one, w.exp2(negated)));
+    }
+    std::copy(carried.begin(), carried.end(), result.begin());
+  }
+  for (int64_t slot = 0; slot < (sigmoidBias ? 0 : slots); ++slot) {
+    int64_t rowTile = slot / 2, half = slot % 2;
+    auto scoreIndex = [&](int64_t tile, int64_t k) {
+      return rowTile * 4 * scoreTiles + 4 * tile + 2 * half + k;
+    };
+    Value rowMax = negInf;
+    for (int64_t tile = 0; tile < scoreTiles; ++tile)
+      for (int64_t k = 0; k < 2; ++k)
+        rowMax =
+            arith::MaximumFOp::create(b, loc, rowMax, x[scoreIndex(tile, k)]);
+    rowMax = w.rowMax(rowMax);
+    if (rawScores())
+      rowMax = arith::MulFOp::create(b, loc, rowMax, factor);
+    Value oldMax = carried[slot];
+    Value newMax = arith::MaximumFOp::create(b, loc, oldMax, rowMax);
+    // Shift by 0 while the row has no key: no -inf - -inf.
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                        newMax, negInf);
+    Value shift = arith::SelectOp::create(b, loc, empty, zero, newMax);
+    Value correction = w.exp2(arith::SubFOp::create(b, loc, oldMax, shift));
+    Value sum =
+        arith::MulFOp::create(b, loc, carried[slots + slot], correction);
+    for (int64_t tile = 0; tile < scoreTiles; ++tile)
+      for (int64_t k = 0; k < 2; ++k) {
+        int64_t index = scoreIndex(tile, k);
+        Value exponent = x[index];
+        if (rawScores()) {
+          // s c - m as one FMA.
+          auto contract = arith::FastMathFlagsAttr::get(
+              b.getContext(), arith::FastMathFlags::contract);
+          exponent = arith::MulFOp::create(b, loc, exponent, factor, contract);
+          exponent = arith::SubFOp::create(b, loc, exponent, shift, contract);
+        } else {
+          exponent = arith::SubFOp::create(b, loc, exponent, shift);
+        }
+        Value p = w.exp2(exponent);
+        probabilities[index] = p;
+        sum = arith::AddFOp::create(b, loc, sum, p);
+      }
+    result[slot] = newMax;
+    result[slots + slot] = sum;
+    for (int64_t tile = 0; tile < valueTiles; ++tile)
+      for (int64_t k = 0; k < 2; ++k) {
+        int64_t index =
+            accBase + rowTile * accPerTile + 4 * tile + 2 * half + k;
+        result[index] =
+            arith::MulFOp::create(b, loc, carried[index], correction);
+      }
+  }
+  // Two accumulator tiles of P are one A operand of P V.
+  for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
+    for (int64_t step = 0; step < blockKv / 16; ++step) {
+      const Value *lo = &probabilities[rowTile * 4 * scoreTiles + 8 * step];
+      const Value *hi = lo + 4;
+      result.push_back(w.pack(lo[0], lo[1]));
+      result.push_back(w.pack(lo[2], lo[3]));
+      result.push_back(w.pack(hi[0], hi[1]));
+      result.push_back(w.pack(hi[2], hi[3]));
+    }
+  return result;
+}
+
 void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                                Value rangeTable) {
   buffers = kernelBuffers;
@@ -537,87 +684,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             x = SmallVector<Value>(branch.getResults());
           }
 
-          SmallVector<Value> result(stateSize);
-          SmallVector<Value> probabilities(x.size());
-          Value factor = scaleToLog2();
-          if (sigmoidBias) {
-            // p = 1 / (1 + 2^-(x + b log2 e)); masked scores (-inf) give 0.
-            // Nothing is normalised, so nothing is rescaled.
-            Value bias = w.f32(*sigmoidBias * kLog2E);
-            Value one = w.f32(1.0);
-            for (auto [index, score] : llvm::enumerate(x)) {
-              Value shifted = arith::AddFOp::create(b, loc, score, bias);
-              Value negated = arith::NegFOp::create(b, loc, shifted);
-              probabilities[index] = arith::DivFOp::create(
-                  b, loc, one,
-                  arith::AddFOp::create(b, loc, one, w.exp2(negated)));
-            }
-            std::copy(carried.begin(), carried.end(), result.begin());
-          }
-          for (int64_t slot = 0; slot < (sigmoidBias ? 0 : slots); ++slot) {
-            int64_t rowTile = slot / 2, half = slot % 2;
-            auto scoreIndex = [&](int64_t tile, int64_t k) {
-              return rowTile * 4 * scoreTiles + 4 * tile + 2 * half + k;
-            };
-            Value rowMax = negInf;
-            for (int64_t tile = 0; tile < scoreTiles; ++tile)
-              for (int64_t k = 0; k < 2; ++k)
-                rowMax = arith::MaximumFOp::create(b, loc, rowMax,
-                                                   x[scoreIndex(tile, k)]);
-            rowMax = w.rowMax(rowMax);
-            if (rawScores())
-              rowMax = arith::MulFOp::create(b, loc, rowMax, factor);
-            Value oldMax = carried[slot];
-            Value newMax = arith::MaximumFOp::create(b, loc, oldMax, rowMax);
-            // Shift by 0 while the row has no key: no -inf - -inf.
-            Value empty = arith::CmpFOp::create(
-                b, loc, arith::CmpFPredicate::OEQ, newMax, negInf);
-            Value shift = arith::SelectOp::create(b, loc, empty, zero, newMax);
-            Value correction =
-                w.exp2(arith::SubFOp::create(b, loc, oldMax, shift));
-            Value sum = arith::MulFOp::create(b, loc, carried[slots + slot],
-                                              correction);
-            for (int64_t tile = 0; tile < scoreTiles; ++tile)
-              for (int64_t k = 0; k < 2; ++k) {
-                int64_t index = scoreIndex(tile, k);
-                Value exponent = x[index];
-                if (rawScores()) {
-                  // s c - m as one FMA.
-                  auto contract = arith::FastMathFlagsAttr::get(
-                      b.getContext(), arith::FastMathFlags::contract);
-                  exponent =
-                      arith::MulFOp::create(b, loc, exponent, factor, contract);
-                  exponent =
-                      arith::SubFOp::create(b, loc, exponent, shift, contract);
-                } else {
-                  exponent = arith::SubFOp::create(b, loc, exponent, shift);
-                }
-                Value p = w.exp2(exponent);
-                probabilities[index] = p;
-                sum = arith::AddFOp::create(b, loc, sum, p);
-              }
-            result[slot] = newMax;
-            result[slots + slot] = sum;
-            for (int64_t tile = 0; tile < valueTiles; ++tile)
-              for (int64_t k = 0; k < 2; ++k) {
-                int64_t index =
-                    accBase + rowTile * accPerTile + 4 * tile + 2 * half + k;
-                result[index] =
-                    arith::MulFOp::create(b, loc, carried[index], correction);
-              }
-          }
-          // Two accumulator tiles of P are one A operand of P V.
-          for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
-            for (int64_t step = 0; step < blockKv / 16; ++step) {
-              const Value *lo =
-                  &probabilities[rowTile * 4 * scoreTiles + 8 * step];
-              const Value *hi = lo + 4;
-              result.push_back(w.pack(lo[0], lo[1]));
-              result.push_back(w.pack(lo[2], lo[3]));
-              result.push_back(w.pack(hi[0], hi[1]));
-              result.push_back(w.pack(hi[2], hi[3]));
-            }
-          return result;
+          return softmaxUpdate(x, carried);
         };
 
         auto valueProduct = [&](ArrayRef<Value> updated) {
@@ -692,62 +759,11 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
 
   // Epilogue: normalise and store the warp's rows.
   ValueRange state = loop.getResults();
-  Value quad = rem(lane, c(4)), group = div(lane, c(4));
-  Type outputElement =
-      cast<MemRefType>(buffers.output.getType()).getElementType();
   if (shape.splitKeys) {
     mergeWarps(state, accBase);
     return;
   }
-  for (int64_t slot = 0; slot < slots; ++slot) {
-    int64_t rowTile = slot / 2, half = slot % 2;
-    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
-    Value sum = w.rowSum(state[slots + slot]);
-    // The LSE is that of the allowed keys: a sink joins only the
-    // denominator of the output, + 2^(sink log2 e - m).
-    Value denominator = sum;
-    if (buffers.sink) {
-      Value rowMax = state[slot];
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          rowMax, negInf);
-      Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
-      denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
-    }
-    Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                            denominator, zero);
-    // A sigmoid's weights are not normalised.
-    Value inverse =
-        sigmoidBias
-            ? w.f32(1.0)
-            : arith::SelectOp::create(
-                  b, loc, hasWeight,
-                  arith::DivFOp::create(b, loc, w.f32(1.0), denominator), zero)
-                  .getResult();
-    auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inside.thenBlock());
-    for (int64_t tile = 0; tile < valueTiles; ++tile) {
-      SmallVector<Value> pair;
-      for (int64_t k = 0; k < 2; ++k) {
-        Value x = arith::MulFOp::create(
-            b, loc,
-            state[accBase + rowTile * accPerTile + 4 * tile + 2 * half + k],
-            inverse);
-        pair.push_back(toOutput(x));
-      }
-      Value vector = vector::FromElementsOp::create(
-          b, loc, VectorType::get({2}, outputElement), pair);
-      Value column = add(c(8 * tile), mul(quad, c(2)));
-      vector::StoreOp::create(b, loc, vector, buffers.output,
-                              ValueRange{batch, head, row, column});
-    }
-    if (buffers.lse) {
-      auto firstLane = ifZero(quad);
-      b.setInsertionPointToStart(firstLane.thenBlock());
-      memref::StoreOp::create(b, loc, rowLse(state[slot], sum), buffers.lse,
-                              ValueRange{batch, head, row});
-    }
-  }
+  storeRows(state);
 }
 
 //===----------------------------------------------------------------------===//

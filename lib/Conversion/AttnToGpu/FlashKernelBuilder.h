@@ -97,6 +97,15 @@ private:
   /// Split keys: each warp leaves its rows' max, sum and accumulators in
   /// shared memory; the CTA combines them and stores the outputs.
   void mergeWarps(ValueRange state, int64_t accBase);
+  /// The online softmax (or sigmoid) step of one key tile: `x` are the
+  /// tile's scores from finishScores and `carried` the loop state (per row
+  /// slot the max and partial sum, then the accumulators). Returns the new
+  /// state, accumulators rescaled, then P packed as A operands (four i32
+  /// per 16 keys per row tile).
+  SmallVector<Value> softmaxUpdate(ArrayRef<Value> x, ArrayRef<Value> carried);
+  /// Normalises the loop state's accumulators and stores the warp's rows of
+  /// the output and LSE.
+  void storeRows(ValueRange state);
   void commitGroup();
   void waitGroups(int64_t pending);
   void barrier() { gpu::BarrierOp::create(b, loc); }
