@@ -343,7 +343,11 @@ def main():
     parser.add_argument("--markdown", default=None)
     parser.add_argument("--only", default=None, help="comma-separated name prefixes")
     parser.add_argument("--no-flex", action="store_true", help="skip FlexAttention (A/B runs)")
+    parser.add_argument("--baseline", default=None,
+                        help="NAME=DIR: a second artifact set (another --chip) checked and "
+                             "timed beside the first on the same inputs, as column NAME")
     args = parser.parse_args()
+    baseline = args.baseline.split("=", 1) if args.baseline else None
     global NO_FLEX
     NO_FLEX = args.no_flex
     device = "cuda"
@@ -360,6 +364,11 @@ def main():
         checks_ok &= ok
         line = f"check {case['name']:28s} {'PASS' if ok else 'FAIL'} err={err:.2e} naive={naive:.2e}"
         print(line, flush=True)
+        if baseline:
+            ok, err, naive = check(case, baseline[1], device)
+            checks_ok &= ok
+            print(f"check {case['name']:28s} {'PASS' if ok else 'FAIL'} err={err:.2e} "
+                  f"naive={naive:.2e} ({baseline[0]})", flush=True)
         if case["name"].startswith("chk-"):
             continue
         q, k, v, extra = make_inputs(case, device)
@@ -368,6 +377,10 @@ def main():
         ours = Ours(case, args.artifacts)
         ours.bind([q, k, v] + extra, [out], torch.cuda.current_stream().cuda_stream)
         times = {"attn": bench(ours)}
+        if baseline:
+            other = Ours(case, baseline[1])
+            other.bind([q, k, v] + extra, [out], torch.cuda.current_stream().cuda_stream)
+            times[baseline[0]] = bench(other)
         for name, fn in peers(case, q, k, v, extra).items():
             times[name] = bench(fn)
         if case["kind"] == "decode":

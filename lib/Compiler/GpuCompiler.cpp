@@ -34,6 +34,9 @@ struct KernelLaunch {
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
   SmallVector<unsigned> buffers;
+  /// Warp-specialised kernels: the tensor maps of Q, K and V come first
+  /// (0: none), with boxes of block_q and block_kv rows.
+  int64_t tensorMaps = 0, blockKv = 0;
 };
 } // namespace
 
@@ -141,10 +144,28 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
        << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1];\n"
        << "  if (!gridX || !gridY || !" << query.name
        << "->sizes[0]) return 0;\n";
-    int64_t count = 0;
+    int64_t count = launch.tensorMaps;
     for (unsigned index : launch.buffers)
       count += 3 + 2 * entry.buffers[index].type.getRank();
     os << "  void *params[" << count << "];\n  int n = 0;\n";
+    if (launch.tensorMaps) {
+      // CUtensorMaps of Q, K and V, passed by value (grid-constant).
+      os << "  attn_cuda_tensor_map maps[" << launch.tensorMaps << "];\n"
+         << "  int status;\n";
+      for (int64_t operand = 0; operand < launch.tensorMaps; ++operand) {
+        const CBuffer &buffer = entry.buffers[launch.buffers[operand]];
+        std::string d = buffer.name;
+        bool bf16 = buffer.type.getElementType().isBF16();
+        os << "  if ((status = attnCudaEncodeTensorMap(&maps[" << operand
+           << "], (const char *)" << d << "->aligned + 2 * " << d
+           << "->offset, " << d << "->sizes[3], " << d << "->sizes[2], " << d
+           << "->sizes[1], " << d << "->sizes[0], " << d << "->strides[2], "
+           << d << "->strides[1], " << d << "->strides[0], "
+           << (operand == 0 ? launch.blockQ : launch.blockKv) << ", "
+           << (bf16 ? 1 : 0) << "))) return status;\n"
+           << "  params[n++] = (void *)&maps[" << operand << "];\n";
+      }
+    }
     for (unsigned index : launch.buffers) {
       const CBuffer &buffer = entry.buffers[index];
       std::string d = buffer.name;
@@ -218,19 +239,20 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                         {}};
     if (auto group = kernel->getAttrOfType<IntegerAttr>(kKernelPackedGroupAttr))
       launch.packedGroup = group.getInt();
+    if (auto maps = kernel->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr))
+      launch.tensorMaps = maps.getInt();
+    if (auto blockKv = kernel->getAttrOfType<IntegerAttr>(kKernelBlockKvAttr))
+      launch.blockKv = blockKv.getInt();
     func.walk([&](gpu::LaunchFuncOp launchOp) {
-      for (Value operand : launchOp.getKernelOperands())
+      // The launcher encodes the tensor maps itself.
+      for (Value operand :
+           launchOp.getKernelOperands().drop_front(launch.tensorMaps))
         launch.buffers.push_back(cast<BlockArgument>(operand).getArgNumber());
     });
     launches.push_back(std::move(launch));
   }
   PassManager lower(&context);
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip;
-  nvvm.cubinFeatures = "+ptx80";
-  nvvm.cubinFormat = "isa";
-  nvvm.optLevel = 3;
-  gpu::buildLowerToNVVMPassPipeline(lower, nvvm);
+  buildAttnLowerToNVVMPipeline(lower, options.chip, "isa");
   if (failed(lower.run(module)))
     return fail("lowering the kernels to PTX failed");
   std::string ptx;

@@ -26,6 +26,11 @@ static struct {
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
   CUresult (*moduleUnload)(CUmodule);
   CUresult (*funcSetAttribute)(CUfunction, int, int);
+  CUresult (*tensorMapEncodeTiled)(void *, int, unsigned, const void *,
+                                   const unsigned long long *,
+                                   const unsigned long long *,
+                                   const unsigned *, const unsigned *, int,
+                                   int, int, int);
   CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                            unsigned, unsigned, unsigned, CUstream, void **,
                            void **);
@@ -56,6 +61,9 @@ static CUresult loadDriver(void) {
   ATTN_BIND(moduleUnload, "cuModuleUnload")
   ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
   ATTN_BIND(launchKernel, "cuLaunchKernel")
+  /* CUDA 12+ drivers; only tensor maps need it. */
+  *(void **)(&driver.tensorMapEncodeTiled) =
+      dlsym(library, "cuTensorMapEncodeTiled");
 #undef ATTN_BIND
   return driver.initError = driver.init(0);
 }
@@ -112,5 +120,46 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
   result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
                                kernel->sharedBytes, (CUstream)stream, params,
                                0);
+  return result ? -result : 0;
+}
+
+/* CUtensorMapDataType, CUtensorMapInterleave, CUtensorMapSwizzle,
+ * CUtensorMapL2promotion and CUtensorMapFloatOOBfill values (cuda.h). */
+enum {
+  kTensorMapFloat16 = 6,
+  kTensorMapBfloat16 = 9,
+  kTensorMapInterleaveNone = 0,
+  kTensorMapSwizzle128B = 3,
+  kTensorMapL2Promotion256B = 3,
+  kTensorMapOobFillZeros = 0,
+};
+
+int attnCudaEncodeTensorMap(attn_cuda_tensor_map *map, const void *base,
+                            long long dim, long long rows, long long heads,
+                            long long batch, long long rowStride,
+                            long long headStride, long long batchStride,
+                            long long boxRows, int bf16) {
+  pthread_mutex_lock(&lock);
+  CUresult result = loadDriver();
+  pthread_mutex_unlock(&lock);
+  if (result)
+    return -result;
+  if (!driver.tensorMapEncodeTiled)
+    return -kNotLoaded;
+  /* Innermost first: columns, rows, heads, batch; byte strides of all but
+   * the first. */
+  unsigned long long sizes[4] = {(unsigned long long)dim,
+                                 (unsigned long long)rows,
+                                 (unsigned long long)heads,
+                                 (unsigned long long)batch};
+  unsigned long long strides[3] = {(unsigned long long)rowStride * 2,
+                                   (unsigned long long)headStride * 2,
+                                   (unsigned long long)batchStride * 2};
+  unsigned box[4] = {64, (unsigned)boxRows, 1, 1};
+  unsigned elementStrides[4] = {1, 1, 1, 1};
+  result = driver.tensorMapEncodeTiled(
+      map, bf16 ? kTensorMapBfloat16 : kTensorMapFloat16, 4, base,
+      sizes, strides, box, elementStrides, kTensorMapInterleaveNone,
+      kTensorMapSwizzle128B, kTensorMapL2Promotion256B, kTensorMapOobFillZeros);
   return result ? -result : 0;
 }

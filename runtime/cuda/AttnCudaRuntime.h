@@ -37,6 +37,23 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params);
 
+/* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
+typedef struct {
+  __attribute__((aligned(64))) unsigned long long words[16];
+} attn_cuda_tensor_map;
+
+/* Encodes in `map` the tensor map of a [batch, heads, rows, dim] tensor of
+ * 16-bit elements (bf16 if `bf16`, else f16) at `base`, rows contiguous
+ * (strides in elements), for boxes of `boxRows` rows by 64 columns with
+ * the 128-byte swizzle; rows and columns past the tensor read as zeros.
+ * Returns 0, or -N for CUDA driver error N (-999 when libcuda.so.1 or its
+ * cuTensorMapEncodeTiled cannot be loaded). */
+int attnCudaEncodeTensorMap(attn_cuda_tensor_map *map, const void *base,
+                            long long dim, long long rows, long long heads,
+                            long long batch, long long rowStride,
+                            long long headStride, long long batchStride,
+                            long long boxRows, int bf16);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,18 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     256, softmax and sigmoid, sinks, every mask atom and score modifier
     whose hook builds scalar code, GQA. Anything else gets a diagnostic
     naming it.
+
+    With `chip=sm_90a` (Hopper's architecture-specific features), prefill
+    shapes with head dims 64 or 128 and no data-dependent mask get the
+    warp-specialised kernel instead: 3 warpgroups per 128 query rows, a
+    producer that loads Q, K and V by TMA (`cp.async.bulk.tensor`, 128-byte
+    swizzle) into 2 stages completing on mbarriers, and two consumers of 64
+    rows that multiply with `wgmma` (P from registers) after `setmaxnreg`
+    moves registers from producer to consumers. Its first three arguments
+    are the CUtensorMaps of Q, K and V (`!llvm.array<16 x i64>`), which the
+    host function encodes by calling `attnCudaEncodeTensorMap` (the CUDA
+    runtime library's) and `attn-gpu-tensor-map-params` turns into
+    grid-constant parameters. Other shapes get the sm_80 kernel.
   }];
   let options = [
     Option<"chip", "chip", "std::string", "\"sm_80\"",
@@ -75,6 +87,27 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     // Hooks may build tensor code, which the lowering then reports.
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
+  ];
+}
+
+def GpuTensorMapParamsPass
+    : Pass<"attn-gpu-tensor-map-params", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Pass warp-specialised kernels' tensor maps as grid-constant "
+                "parameters";
+  let description = [{
+    Runs on a `gpu.module` after `convert-gpu-to-nvvm`. A kernel that
+    convert-attn-to-gpu marked `attn.tensor_maps = N` takes N CUtensorMaps
+    by value (`!llvm.array<16 x i64>`) and stores each to a stack slot
+    whose address TMA reads. TMA cannot read local memory, so the slot and
+    the store go and the argument becomes a pointer parameter with
+    `llvm.byval`, 64-byte alignment and `nvvm.grid_constant`: PTX then
+    declares a `.param .align 64 .b8 [128]` that TMA reads in place (as
+    CUDA's `__grid_constant__ const CUtensorMap`). The launch is unchanged:
+    it still copies 128 bytes per map into the parameter buffer.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
   ];
 }
 

@@ -74,6 +74,12 @@ struct AttnGpuPipelineOptions
 void buildAttnGpuPipeline(OpPassManager &pm,
                           const AttnGpuPipelineOptions &options = {});
 
+/// Kernels and host code after convert-attn-to-gpu to NVVM / LLVM, the
+/// kernels serialised for `chip` as `format` (isa, bin or fatbin):
+/// upstream's gpu-lower-to-nvvm-pipeline plus attn-gpu-tensor-map-params.
+void buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
+                                  StringRef format);
+
 /// Dialects, target models and translations the GPU pipeline needs.
 void registerAttnGpuPipelineDependencies(DialectRegistry &registry);
 

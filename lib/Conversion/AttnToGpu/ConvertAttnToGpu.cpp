@@ -144,6 +144,25 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
                             "that reads values from outside it ('")
              << user->getName() << "') is not supported";
+  RankedTensorType key = op.getKey().getType();
+  bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
+    return cast<MaskAttrInterface>(predicate).isDataDependent();
+  });
+  // sm_90a: the warp-specialised TMA + wgmma kernel for prefill with head
+  // dims of one or two 64-column panels. Decode, data-dependent masks
+  // (whose tile lists and skipping live in the sm_80 kernel) and shapes
+  // forced by warps / row-tiles keep the sm_80 kernel.
+  if (chip.ends_with("a") && *capability == 90 && warps == 0 &&
+      rowTiles == 0 && !fewRows && !dataDependent &&
+      shape.headDim == shape.valueDim &&
+      (shape.headDim == 64 || shape.headDim == 128)) {
+    shape.warpgroups = true;
+    shape.warps = 8;
+    shape.rowTiles = 1;
+    shape.blockKv = 128;
+    shape.stages = 2;
+    return shape;
+  }
   // Above a head dim of 128 the query fragments would not fit beside the
   // accumulators: reload them from shared memory per key tile.
   // Two 16-row tiles per warp (FlashAttention-2's 128 x 64 tiles with 4
@@ -158,10 +177,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   // Decode with grouped heads: the query heads of one K/V head are the
   // rows of one 16-row tile (K and V read once per group), and the warps
   // split the keys, merging at the end.
-  RankedTensorType key = op.getKey().getType();
-  bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
-    return cast<MaskAttrInterface>(predicate).isDataDependent();
-  });
   if (fewRows && rowTiles == 0 && !dataDependent && !query.isDynamicDim(1) &&
       !key.isDynamicDim(1)) {
     int64_t group = query.getDimSize(1) / key.getDimSize(1);
@@ -296,6 +311,62 @@ struct ConvertAttnToGpuPass
     }
   }
 
+  /// The CUtensorMap of `buffer` (a [B, H, L, D] memref of 16-bit elements)
+  /// for boxes of `boxRows` rows and 64 columns with the 128-byte swizzle,
+  /// encoded by the CUDA runtime library's attnCudaEncodeTensorMap into a
+  /// stack slot and loaded as the 128-byte value the kernel takes; with the
+  /// call's status (0, or a negated CUDA error).
+  std::pair<Value, Value> encodeTensorMap(OpBuilder &b, Location loc,
+                                          Value buffer, int64_t boxRows) {
+    MLIRContext *context = b.getContext();
+    auto module = getOperation();
+    auto pointerType = LLVM::LLVMPointerType::get(context);
+    Type i64 = b.getI64Type(), i32 = b.getI32Type();
+    SmallVector<Type> parameters{pointerType, pointerType};
+    parameters.append(8, i64);
+    parameters.push_back(i32);
+    auto calleeType = FunctionType::get(context, parameters, {i32});
+    StringRef name = "attnCudaEncodeTensorMap";
+    if (!module.lookupSymbol(name)) {
+      OpBuilder top(context);
+      top.setInsertionPointToStart(module.getBody());
+      func::FuncOp::create(top, loc, name, calleeType).setPrivate();
+    }
+    auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
+    auto toI64 = [&](Value index) -> Value {
+      return arith::IndexCastOp::create(b, loc, i64, index);
+    };
+    Value aligned =
+        toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer));
+    Value start = arith::AddIOp::create(
+        b, loc, aligned,
+        arith::MulIOp::create(b, loc, toI64(metadata.getOffset()),
+                              arith::ConstantIntOp::create(b, loc, 2, 64)));
+    Value base = LLVM::IntToPtrOp::create(b, loc, pointerType, start);
+    auto mapType = LLVM::LLVMArrayType::get(i64, 16);
+    Value slot = LLVM::AllocaOp::create(
+        b, loc, pointerType, mapType,
+        arith::ConstantIntOp::create(b, loc, 1, 64), /*alignment=*/64);
+    auto sizes = metadata.getSizes();
+    auto strides = metadata.getStrides();
+    Type element = cast<MemRefType>(buffer.getType()).getElementType();
+    SmallVector<Value> operands{
+        slot,
+        base,
+        toI64(sizes[3]),
+        toI64(sizes[2]),
+        toI64(sizes[1]),
+        toI64(sizes[0]),
+        toI64(strides[2]),
+        toI64(strides[1]),
+        toI64(strides[0]),
+        arith::ConstantIntOp::create(b, loc, boxRows, 64),
+        arith::ConstantIntOp::create(b, loc, element.isBF16() ? 1 : 0, 32)};
+    Value status = func::CallOp::create(b, loc, name, TypeRange{i32}, operands)
+                       .getResult(0);
+    return {LLVM::LoadOp::create(b, loc, mapType, slot), status};
+  }
+
   /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
   /// launches `kernel`.
   void rewriteHostFunction(func::FuncOp func, AttentionOp op,
@@ -341,16 +412,38 @@ struct ConvertAttnToGpuPass
     Value sharedBytes =
         arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32);
     SmallVector<Value> arguments;
+    // With tensor maps, the launch happens only if all three encode.
+    Value encoded;
+    if (shape.warpgroups) {
+      for (auto [operand, rows] :
+           {std::pair<Value, int64_t>{op.getQuery(), shape.blockQ()},
+            {op.getKey(), shape.blockKv},
+            {op.getValue(), shape.blockKv}}) {
+        auto [map, status] = encodeTensorMap(b, loc, operand, rows);
+        arguments.push_back(map);
+        Value ok =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
+                                  arith::ConstantIntOp::create(b, loc, 0, 32));
+        encoded = encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
+      }
+    }
     for (Value operand : {op.getQuery(), op.getKey(), op.getValue(),
                           op.getBias(), op.getQSegments(), op.getKvSegments(),
                           op.getLayout(), op.getIndices(), op.getSink()})
       if (operand)
         arguments.push_back(operand);
     arguments.append(outputs);
-    gpu::LaunchFuncOp::create(
-        b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
-        gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
-        sharedBytes, arguments);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      if (encoded)
+        b.setInsertionPointToStart(
+            scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
+                .thenBlock());
+      gpu::LaunchFuncOp::create(
+          b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
+          gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
+          sharedBytes, arguments);
+    }
     Operation *ret = body.getTerminator();
     b.setInsertionPoint(ret);
     func::ReturnOp::create(b, loc);

@@ -235,6 +235,76 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   return scores;
 }
 
+Value FlashKernelBuilder::locateCta() {
+  // The last query tile first: under a causal mask it has the most key
+  // tiles, and starting the longest CTAs first shortens the tail.
+  Value queryTileIndex = arith::SubIOp::create(
+      b, loc,
+      arith::SubIOp::create(
+          b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x), c(1)),
+      gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  queryLength = dim(buffers.query, 2);
+  keyLength = dim(buffers.key, 2);
+  numQueryHeads = dim(buffers.query, 1);
+  return queryTileIndex;
+}
+
+FlashKernelBuilder::KeyTileBounds
+FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
+  int64_t blockKv = shape.blockKv;
+  Value numKeyTiles = div(add(keyLength, c(blockKv - 1)), c(blockKv));
+  KeyTileBounds bounds{c(0), numKeyTiles, c(0), c(0)};
+  if (rangeTable) {
+    auto entry = [&](int64_t column) {
+      Value raw = memref::LoadOp::create(b, loc, rangeTable,
+                                         ValueRange{queryTileIndex, c(column)});
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
+          .getResult();
+    };
+    bounds.first = entry(0);
+    bounds.end = entry(1);
+    bounds.fullFirst = entry(2);
+    bounds.fullEnd = entry(3);
+  } else if (op.getMask().empty() && op.getMaskMod().empty()) {
+    bounds.fullEnd = numKeyTiles;
+  }
+  return bounds;
+}
+
+SmallVector<Value>
+FlashKernelBuilder::tileScores(ArrayRef<Value> raw, Value keyTile,
+                               const KeyTileBounds &bounds,
+                               function_ref<Value()> uniform) {
+  int64_t blockKv = shape.blockKv;
+  bool anyMask = !op.getMask().empty() || !op.getMaskMod().empty();
+  int64_t staticKeyLength =
+      cast<MemRefType>(buffers.key.getType()).getDimSize(2);
+  bool keyTilesAllComplete =
+      !ShapedType::isDynamic(staticKeyLength) && staticKeyLength % blockKv == 0;
+  if (!anyMask && keyTilesAllComplete)
+    return finishScores(raw, keyTile, false);
+  Value inFullRun = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, bounds.fullFirst,
+                            keyTile),
+      lt(keyTile, bounds.fullEnd));
+  Value complete =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                            mul(add(keyTile, c(1)), c(blockKv)), keyLength);
+  Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
+  if (uniform)
+    unmasked = arith::AndIOp::create(b, loc, unmasked, uniform());
+  SmallVector<Type> types(raw.size(), b.getF32Type());
+  auto branch = scf::IfOp::create(b, loc, types, unmasked, true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, false));
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, true));
+  return SmallVector<Value>(branch.getResults());
+}
+
 void FlashKernelBuilder::storeRows(ValueRange state) {
   int64_t rowTiles = shape.rowTiles, valueTiles = shape.valueDim / 8;
   int64_t slots = 2 * rowTiles, accBase = 2 * slots;
@@ -409,17 +479,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
   warp = div(tid, c(32));
-  // The last query tile first: under a causal mask it has the most key
-  // tiles, and starting the longest CTAs first shortens the tail.
-  Value queryTileIndex = arith::SubIOp::create(
-      b, loc,
-      arith::SubIOp::create(
-          b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x), c(1)),
-      gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  queryLength = dim(buffers.query, 2);
-  keyLength = dim(buffers.key, 2);
-  numQueryHeads = dim(buffers.query, 1);
+  Value queryTileIndex = locateCta();
   bool packed = shape.splitKeys;
   if (packed) {
     // The grid's y is the K/V head; a row's query head is queryOfRow's.
@@ -459,27 +519,9 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   };
 
   // Key-tile bounds of this query tile and its run of full tiles.
-  Value numKeyTiles = div(add(keyLength, c(blockKv - 1)), c(blockKv));
-  Value first = c(0), end = numKeyTiles, fullFirst = c(0), fullEnd = c(0);
-  if (rangeTable && !shape.splitKeys) {
-    auto entry = [&](int64_t column) {
-      Value raw = memref::LoadOp::create(b, loc, rangeTable,
-                                         ValueRange{queryTileIndex, c(column)});
-      return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
-          .getResult();
-    };
-    first = entry(0);
-    end = entry(1);
-    fullFirst = entry(2);
-    fullEnd = entry(3);
-  } else if (op.getMask().empty() && op.getMaskMod().empty()) {
-    fullEnd = numKeyTiles;
-  }
-  bool anyMask = !op.getMask().empty() || !op.getMaskMod().empty();
-  int64_t staticKeyLength =
-      cast<MemRefType>(buffers.key.getType()).getDimSize(2);
-  bool keyTilesAllComplete =
-      !ShapedType::isDynamic(staticKeyLength) && staticKeyLength % blockKv == 0;
+  KeyTileBounds bounds = keyTileBounds(
+      shape.splitKeys ? Value() : rangeTable, queryTileIndex);
+  Value first = bounds.first, end = bounds.end;
 
   auto loadKeyValue = [&](Value keyTile, Value stage, bool keys) {
     Value firstKey = mul(keyTile, c(blockKv));
@@ -658,31 +700,11 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
           for (const Accumulator &tile : scores)
             raw.append(tile.begin(), tile.end());
 
-          SmallVector<Value> x;
-          if (!anyMask && keyTilesAllComplete) {
-            x = finishScores(raw, keyTile, false);
-          } else {
-            Value inFullRun = arith::AndIOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                      fullFirst, keyTile),
-                lt(keyTile, fullEnd));
-            Value complete = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::ule,
-                mul(add(keyTile, c(1)), c(blockKv)), keyLength);
-            Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
-            if (tileList)
-              unmasked = arith::AndIOp::create(b, loc, unmasked,
-                                               tileIsUniform(keyTile));
-            SmallVector<Type> types(raw.size(), b.getF32Type());
-            auto branch = scf::IfOp::create(b, loc, types, unmasked, true);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(branch.thenBlock());
-            scf::YieldOp::create(b, loc, finishScores(raw, keyTile, false));
-            b.setInsertionPointToStart(branch.elseBlock());
-            scf::YieldOp::create(b, loc, finishScores(raw, keyTile, true));
-            x = SmallVector<Value>(branch.getResults());
-          }
+          auto uniform = [&]() { return tileIsUniform(keyTile); };
+          SmallVector<Value> x = tileScores(
+              raw, keyTile, bounds,
+              tileList ? function_ref<Value()>(uniform)
+                       : function_ref<Value()>());
 
           return softmaxUpdate(x, carried);
         };
@@ -779,6 +801,10 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   builder.setInsertionPointToEnd(module.getBody());
 
   SmallVector<Type> argumentTypes;
+  // Warp-specialised kernels first take the tensor maps of Q, K and V.
+  int64_t tensorMaps = shape.warpgroups ? 3 : 0;
+  argumentTypes.append(
+      tensorMaps, LLVM::LLVMArrayType::get(builder.getI64Type(), 16));
   auto add = [&](Value tensor, bool contiguousRows) {
     if (tensor)
       argumentTypes.push_back(kernelBufferType(
@@ -839,11 +865,17 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                     builder.getI64IntegerAttr(shape.packedGroup));
   kernel->setAttr(kKernelSharedBytesAttr,
                   builder.getI64IntegerAttr(shape.sharedBytes()));
+  if (tensorMaps) {
+    kernel->setAttr(kKernelTensorMapsAttr,
+                    builder.getI64IntegerAttr(tensorMaps));
+    kernel->setAttr(kKernelBlockKvAttr,
+                    builder.getI64IntegerAttr(shape.blockKv));
+  }
 
   Block &body = kernel.getBody().front();
   builder.setInsertionPointToStart(&body);
   KernelBuffers buffers;
-  unsigned next = 0;
+  unsigned next = tensorMaps;
   auto take = [&](Value tensor) {
     return tensor ? body.getArgument(next++) : Value();
   };
@@ -863,8 +895,13 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
         builder, loc, tableGlobal.getType(), tableGlobal.getSymName());
 
   Type elementType = op.getQuery().getType().getElementType();
-  FlashKernelBuilder(builder, loc, op, shape, elementType)
-      .build(buffers, rangeTableHolder);
+  FlashKernelBuilder kernelBuilder(builder, loc, op, shape, elementType);
+  if (tensorMaps)
+    kernelBuilder.buildWarpSpecialized(
+        buffers, rangeTableHolder,
+        SmallVector<Value>(body.getArguments().take_front(tensorMaps)));
+  else
+    kernelBuilder.build(buffers, rangeTableHolder);
   gpu::ReturnOp::create(builder, loc);
 
   // tanh (softcap) by the hardware's tanh.approx.f32 (sm_75+; relative

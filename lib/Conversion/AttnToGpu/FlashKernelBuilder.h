@@ -40,6 +40,10 @@ public:
         shape(shape), w{builder, loc, elementType}, elementType(elementType) {}
 
   void build(const KernelBuffers &buffers, Value rangeTable);
+  /// sm_90a's warp-specialised kernel (WarpgroupKernel.cpp); `tensorMaps`
+  /// are the kernel's CUtensorMap arguments of Q, K and V.
+  void buildWarpSpecialized(const KernelBuffers &buffers, Value rangeTable,
+                            ArrayRef<Value> tensorMaps);
 
 private:
   Value c(int64_t value) { return w.index(value); }
@@ -97,6 +101,21 @@ private:
   /// Split keys: each warp leaves its rows' max, sum and accumulators in
   /// shared memory; the CTA combines them and stores the outputs.
   void mergeWarps(ValueRange state, int64_t accBase);
+  /// Sets batch, queryLength, keyLength and numQueryHeads from the CTA's
+  /// grid position and buffers; returns its query tile.
+  Value locateCta();
+  /// The key tiles a query tile visits, [first, end), and its run of tiles
+  /// whose pairs the static mask allows, [fullFirst, fullEnd): from the
+  /// range table's row `queryTileIndex`, else every tile.
+  struct KeyTileBounds {
+    Value first, end, fullFirst, fullEnd;
+  };
+  KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
+  /// finishScores of key tile u, masked only when u is outside the run of
+  /// full tiles, partial, or not `uniform()` (when given).
+  SmallVector<Value> tileScores(ArrayRef<Value> raw, Value keyTile,
+                                const KeyTileBounds &bounds,
+                                function_ref<Value()> uniform = {});
   /// The online softmax (or sigmoid) step of one key tile: `x` are the
   /// tile's scores from finishScores and `carried` the loop state (per row
   /// slot the max and partial sum, then the accumulators). Returns the new

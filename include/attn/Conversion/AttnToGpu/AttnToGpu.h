@@ -52,9 +52,14 @@ struct GpuKernelShape {
   /// by testing every tile, and each listed tile keeps a bit per query block
   /// of the CTA that selected it. 0: not this form.
   int64_t selectionSlots = 0;
+  /// sm_90a's warp-specialised form (WarpgroupKernel.cpp): a producer
+  /// warpgroup loads Q, K and V by TMA into 128-byte-swizzled panels of 64
+  /// columns, completing on mbarriers, and `warps` / 4 consumer warpgroups
+  /// of 64 query rows each multiply with wgmma. Head dims 64 or 128.
+  bool warpgroups = false;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
-  int64_t threads() const { return 32 * warps; }
+  int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
   /// ldmatrix reads fall into different banks.
   int64_t rowPitch(int64_t dim) const { return dim + 8; }
@@ -78,7 +83,17 @@ struct GpuKernelShape {
                      8 * tileListEntries * blockKv / 32 + 4 * selectionSlots
                : 0;
   }
+  /// The warp-specialised form's tiles: panels of 64 columns of 128-byte
+  /// rows, 1024-byte aligned (the swizzle's period) from a base rounded up
+  /// inside the allocation.
+  int64_t warpgroupTileBytes() const {
+    return 2 * (blockQ() * headDim + stages * blockKv * (headDim + valueDim));
+  }
+  /// Its mbarriers: Q's, then per stage K full, V full and the stage empty.
+  int64_t warpgroupBarrierBytes() const { return 8 * (1 + 3 * stages); }
   int64_t sharedBytes() const {
+    if (warpgroups)
+      return 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
     return std::max(tileBytes() + listBytes(), mergeBytes()) + kScratchBytes;
   }
 };
@@ -92,6 +107,13 @@ inline constexpr StringLiteral kKernelSharedBytesAttr = "attn.shared_bytes";
 /// On kernels whose tile rows are the query heads of one K/V head: the
 /// group size (the grid is then (ceil(group x Lq / block_q), Hkv, B)).
 inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
+/// On warp-specialised kernels: their first N arguments are CUtensorMaps of
+/// Q, K and V (128 bytes by value, !llvm.array<16 x i64>), which
+/// attn-gpu-tensor-map-params makes grid-constant parameters.
+inline constexpr StringLiteral kKernelTensorMapsAttr = "attn.tensor_maps";
+/// The rows of a tensor map's box for Q (the query tile) and for K and V
+/// (the key tile); its columns are 64 (one 128-byte swizzle span).
+inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
 /// On a host function: the kernel it launches.
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 

@@ -1,0 +1,80 @@
+//===- TensorMapParams.cpp - tensor maps as grid-constant parameters ------===//
+//
+// The attn-gpu-tensor-map-params pass (Passes.td says what and why).
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+#include "attn/Conversion/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_GPUTENSORMAPPARAMSPASS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// Rewrites tensor-map argument `index` of `func` (stored once to a stack
+/// slot) into a grid-constant byval pointer that replaces the slot.
+static LogicalResult makeGridConstant(LLVM::LLVMFuncOp func, unsigned index) {
+  BlockArgument argument = func.getArgument(index);
+  auto mapType = dyn_cast<LLVM::LLVMArrayType>(argument.getType());
+  if (!mapType || !argument.hasOneUse())
+    return func.emitError("attn-gpu-tensor-map-params: argument ")
+           << index << " of kernel '" << func.getName()
+           << "' must be a tensor map (an !llvm.array stored once), got "
+           << argument.getType();
+  auto store = dyn_cast<LLVM::StoreOp>(*argument.getUsers().begin());
+  auto slot = store ? store.getAddr().getDefiningOp<LLVM::AllocaOp>()
+                    : LLVM::AllocaOp();
+  if (!slot || store.getValue() != argument)
+    return func.emitError("attn-gpu-tensor-map-params: tensor map ")
+           << index << " of kernel '" << func.getName()
+           << "' must be stored to a stack slot, its only use";
+  MLIRContext *context = func.getContext();
+  auto pointerType = LLVM::LLVMPointerType::get(context);
+  store.erase();
+  argument.setType(pointerType);
+  slot.getResult().replaceAllUsesWith(argument);
+  slot.erase();
+
+  SmallVector<Type> inputs(func.getFunctionType().getParams());
+  inputs[index] = pointerType;
+  func.setFunctionType(LLVM::LLVMFunctionType::get(
+      func.getFunctionType().getReturnType(), inputs));
+  OpBuilder b(context);
+  func.setArgAttr(index, LLVM::LLVMDialect::getByValAttrName(),
+                  TypeAttr::get(mapType));
+  func.setArgAttr(index, LLVM::LLVMDialect::getAlignAttrName(),
+                  b.getI64IntegerAttr(64));
+  func.setArgAttr(index, NVVM::NVVMDialect::getGridConstantAttrName(),
+                  b.getUnitAttr());
+  return success();
+}
+
+namespace {
+struct GpuTensorMapParamsPass
+    : public attn::impl::GpuTensorMapParamsPassBase<GpuTensorMapParamsPass> {
+  void runOnOperation() override {
+    bool failed = false;
+    getOperation().walk([&](LLVM::LLVMFuncOp func) {
+      auto count = func->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr);
+      if (!count)
+        return;
+      for (unsigned index = 0; index < count.getInt(); ++index)
+        failed |= mlir::failed(makeGridConstant(func, index));
+      // ptxas caps the registers at entry only for a kernel with a minimum
+      // of CTAs per multiprocessor; setmaxnreg needs that cap.
+      func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                    OpBuilder(func).getI32IntegerAttr(1));
+    });
+    if (failed)
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,408 @@
+//===- WarpgroupKernel.cpp - the warp-specialised sm_90a flash kernel -----===//
+//
+// One CTA per (128-row query tile, head, batch), three warpgroups:
+//
+//   producer (warpgroup 0, setmaxnreg.dec; one thread issues):
+//     TMA Q -> smem, completing on mbarrier Q
+//     for key tile u in [first, end), stage s = i mod S:
+//       wait empty[s]; TMA K[u] -> K[s] (full_k[s]); TMA V[u] -> V[s]
+//   consumers (warpgroups 1 and 2, 64 query rows each, setmaxnreg.inc):
+//     wait Q
+//     for key tile u, stage s:
+//       wait full_k[s]; S = Q K^T          (wgmma, both from smem)
+//       scale, modifiers, mask outside the run of full tiles, online
+//       softmax (FlashKernelBuilder::softmaxUpdate, as on sm_80)
+//       wait full_v[s]; acc += P V         (wgmma, P from registers)
+//       arrive empty[s]
+//     out = acc / l; lse
+//
+// Tiles are panels of 64 columns whose 128-byte rows TMA swizzles (the
+// 128B mode); the wgmma descriptors name the same swizzle, so neither side
+// pays bank conflicts. The accumulator layout of a warp's 16 rows of a
+// wgmma is that of mma.sync's m16n8 tiles side by side, so the score and
+// softmax code is the sm_80 kernel's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernelBuilder.h"
+
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+namespace {
+/// The columns of one swizzled panel: 128 bytes of 16-bit elements.
+constexpr int64_t kPanelColumns = 64;
+constexpr int64_t kPanelRowBytes = 128;
+/// Eight rows of 128 bytes: the swizzle's period and a descriptor's stride
+/// between 8-row core-matrix groups.
+constexpr int64_t kSwizzleAtomBytes = 1024;
+/// Registers per thread after setmaxnreg: the producer needs few, the
+/// consumers hold S, P and the accumulators (24 x 128 + 240 x 256 fits the
+/// 64K registers of a multiprocessor).
+constexpr uint32_t kProducerRegisters = 24;
+constexpr uint32_t kConsumerRegisters = 240;
+
+/// i64 / i32 arithmetic on shared addresses and descriptors.
+struct Ints {
+  OpBuilder &b;
+  Location loc;
+  Value i64(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, v, 64).getResult();
+  }
+  Value i32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, v, 32).getResult();
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value toI64(Value index) {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  }
+  Value toI32(Value index) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+  }
+};
+} // namespace
+
+/// A wgmma shared-memory descriptor of the 128B-swizzled operand at shared
+/// address `address` (PTX ISA, "matrix descriptor"): bits 0-13 the address
+/// / 16, 16-29 the leading-dimension byte offset / 16, 32-45 the stride
+/// byte offset / 16, 62-63 the swizzle mode (1: 128 bytes).
+static Value matrixDescriptor(Ints &n, Value address, int64_t leadingBytes,
+                              int64_t strideBytes) {
+  OpBuilder &b = n.b;
+  Location loc = n.loc;
+  Value start = arith::ShRUIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, address, n.i64(0x3FFFF)), n.i64(4));
+  uint64_t fields = (static_cast<uint64_t>(leadingBytes >> 4) << 16) |
+                    (static_cast<uint64_t>(strideBytes >> 4) << 32) |
+                    (uint64_t{1} << 62);
+  return arith::OrIOp::create(b, loc, start,
+                              n.i64(static_cast<int64_t>(fields)));
+}
+
+/// acc += A B on a warpgroup with A (16-bit, m64 x k16) from registers, four
+/// i32 per thread in mma.sync's A-fragment layout, and B from the
+/// descriptor, transposed (MN-major: V's rows are keys). NVVM's wgmma op
+/// takes A only from shared memory, so this one is inline PTX.
+static SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
+                                            Type elementType, ArrayRef<Value> a,
+                                            Value descriptorB,
+                                            ArrayRef<Value> acc) {
+  int64_t n = static_cast<int64_t>(acc.size()) * 2;
+  int64_t count = static_cast<int64_t>(acc.size());
+  std::string type = elementType.isBF16() ? "bf16" : "f16";
+  std::string outputs, constraints;
+  for (int64_t i = 0; i < count; ++i) {
+    outputs += (i ? ", $" : "$") + std::to_string(i);
+    constraints += (i ? ",=f" : "=f");
+  }
+  std::string text = llvm::formatv(
+      "{{\n.reg .pred p;\nsetp.ne.b32 p, ${0}, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n{1}k16.f32.{2}.{2} {{{3}}, "
+      "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, 1;\n}\n",
+      count + 5, n, type, outputs, count, count + 1, count + 2, count + 3,
+      count + 4);
+  constraints += ",r,r,r,r,l,r";
+  for (int64_t i = 0; i < count; ++i)
+    constraints += "," + std::to_string(i);
+  SmallVector<Value> operands(a.begin(), a.end());
+  operands.push_back(descriptorB);
+  operands.push_back(arith::ConstantIntOp::create(b, loc, 1, 32));
+  operands.append(acc.begin(), acc.end());
+  SmallVector<Type> fields(count, b.getF32Type());
+  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, loc, structType, operands, text, constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+  SmallVector<Value> result;
+  for (int64_t i = 0; i < count; ++i)
+    result.push_back(
+        LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0), i));
+  return result;
+}
+
+void FlashKernelBuilder::buildWarpSpecialized(
+    const KernelBuffers &kernelBuffers, Value rangeTable,
+    ArrayRef<Value> tensorMaps) {
+  buffers = kernelBuffers;
+  if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
+    sigmoidBias = sigmoid.getBias().convertToDouble();
+  Ints n{b, loc};
+  MLIRContext *context = b.getContext();
+  int64_t headDim = shape.headDim, valueDim = shape.valueDim;
+  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
+  int64_t stages = shape.stages;
+  int64_t headPanels = headDim / kPanelColumns;
+  int64_t valuePanels = valueDim / kPanelColumns;
+  int64_t queryBytes = 2 * blockQ * headDim;
+  int64_t keyBytes = 2 * blockKv * headDim, valueBytes = 2 * blockKv * valueDim;
+  int64_t keyBase = queryBytes;
+  int64_t valueBase = keyBase + stages * keyBytes;
+  int64_t barrierBase = valueBase + stages * valueBytes;
+
+  auto space =
+      gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
+  smem = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({kDyn}, b.getI8Type(), MemRefLayoutAttrInterface(),
+                      space));
+  // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
+  // tiles at that alignment: round the base up (the kernel asks for 1024
+  // bytes more than its tiles).
+  Value rawBase =
+      n.toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
+  Value base = arith::AndIOp::create(
+      b, loc, n.add(rawBase, n.i64(kSwizzleAtomBytes - 1)),
+      n.i64(~(kSwizzleAtomBytes - 1)));
+  auto sharedPtrType = LLVM::LLVMPointerType::get(context, 3);
+  auto clusterPtrType = LLVM::LLVMPointerType::get(context, 7);
+  auto sharedPointer = [&](Value address) -> Value {
+    return LLVM::IntToPtrOp::create(b, loc, sharedPtrType, address);
+  };
+  auto barrierAt = [&](Value slot) {
+    return sharedPointer(n.add(
+        base, n.add(n.i64(barrierBase),
+                    arith::MulIOp::create(b, loc, n.toI64(slot), n.i64(8)))));
+  };
+  // Barrier slots: 0 Q, then per stage s: 1 + s full K, 1 + S + s full V,
+  // 1 + 2 S + s empty.
+  auto queryBarrier = [&]() { return barrierAt(c(0)); };
+  auto keyFull = [&](Value s) { return barrierAt(add(c(1), s)); };
+  auto valueFull = [&](Value s) { return barrierAt(add(c(1 + stages), s)); };
+  auto stageEmpty = [&](Value s) {
+    return barrierAt(add(c(1 + 2 * stages), s));
+  };
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = rem(tid, c(32));
+  Value warpgroup = div(tid, c(128));
+  Value queryTileIndex = locateCta();
+  head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
+  rowBase = mul(queryTileIndex, c(blockQ));
+
+  // Key-tile bounds of this query tile and its run of full tiles.
+  KeyTileBounds bounds = keyTileBounds(rangeTable, queryTileIndex);
+  Value first = bounds.first, end = bounds.end;
+
+  // The tensor maps by address: each kernel argument is stored to a stack
+  // slot here, which attn-gpu-tensor-map-params replaces by the parameter
+  // itself (grid-constant, so TMA reads it in the parameter space).
+  auto mapType = LLVM::LLVMArrayType::get(b.getI64Type(), 16);
+  auto genericPtrType = LLVM::LLVMPointerType::get(context);
+  SmallVector<Value> mapPointers;
+  for (Value map : tensorMaps) {
+    Value slot = LLVM::AllocaOp::create(b, loc, genericPtrType, mapType,
+                                        n.i32(1), /*alignment=*/64);
+    LLVM::StoreOp::create(b, loc, map, slot);
+    mapPointers.push_back(slot);
+  }
+
+  // Thread 0 initialises the barriers; a CTA barrier publishes them (the
+  // last one before the roles split).
+  {
+    auto leader = ifZero(tid);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    NVVM::MBarrierInitOp::create(b, loc, queryBarrier(), n.i32(1), Value());
+    for (int64_t s = 0; s < stages; ++s) {
+      NVVM::MBarrierInitOp::create(b, loc, keyFull(c(s)), n.i32(1), Value());
+      NVVM::MBarrierInitOp::create(b, loc, valueFull(c(s)), n.i32(1), Value());
+      // Lane 0 of each consumer warp releases a stage.
+      NVVM::MBarrierInitOp::create(b, loc, stageEmpty(c(s)), n.i32(shape.warps),
+                                   Value());
+    }
+    NVVM::FenceMbarrierInitOp::create(b, loc);
+  }
+  barrier();
+
+  auto tileAddress = [&](int64_t offset, Value stage, int64_t stageBytes) {
+    Value stageOffset =
+        arith::MulIOp::create(b, loc, n.toI64(stage), n.i64(stageBytes));
+    return n.add(base, n.add(n.i64(offset), stageOffset));
+  };
+  // TMA of `panels` panels of `rows` rows starting at (row, head) into the
+  // tile at shared address `address`, completing on `bar`.
+  auto loadPanels = [&](Value map, Value address, int64_t panels, int64_t rows,
+                        Value row, Value headIndex, Value bar) {
+    for (int64_t p = 0; p < panels; ++p) {
+      Value destination = LLVM::AddrSpaceCastOp::create(
+          b, loc, clusterPtrType,
+          sharedPointer(n.add(address, n.i64(p * rows * kPanelRowBytes))));
+      SmallVector<Value> coordinates{n.i32(p * kPanelColumns), n.toI32(row),
+                                     n.toI32(headIndex), n.toI32(batch)};
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          b, loc, destination, map, coordinates, bar, ValueRange{}, Value(),
+          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+          NVVM::CTAGroupKindAttr(), Value());
+    }
+  };
+  auto phaseOf = [&](Value i) { return n.toI32(rem(div(i, c(stages)), c(2))); };
+  auto waitBarrier = [&](Value bar, Value phase) {
+    // The suspend-time hint (ns) of each try: upstream nvgpu's.
+    NVVM::MBarrierTryWaitParityOp::create(b, loc, bar, phase, n.i32(10000000));
+  };
+
+  auto roles = scf::IfOp::create(b, loc, lt(warpgroup, c(1)),
+                                 /*withElseRegion=*/true);
+  // Producer.
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(roles.thenBlock());
+    NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
+                                   NVVM::SetMaxRegisterAction::decrease);
+    auto issuer = ifZero(tid);
+    b.setInsertionPointToStart(issuer.thenBlock());
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), queryBarrier(),
+                                           n.i32(queryBytes),
+                                           NVVM::MemScopeKind::CTA,
+                                           /*relaxed=*/false, Value());
+    loadPanels(mapPointers[0], n.add(base, n.i64(0)), headPanels, blockQ,
+               rowBase, head, queryBarrier());
+    scf::ForOp::create(
+        b, loc, first, end, c(1), ValueRange{},
+        [&](OpBuilder &, Location, Value keyTile, ValueRange) {
+          Value i = arith::SubIOp::create(b, loc, keyTile, first);
+          Value stage = rem(i, c(stages));
+          // The first round finds every stage empty: waiting on the parity
+          // before the barrier's first phase returns at once.
+          Value phase = arith::XOrIOp::create(b, loc, phaseOf(i), n.i32(1));
+          waitBarrier(stageEmpty(stage), phase);
+          Value firstKey = mul(keyTile, c(blockKv));
+          NVVM::MBarrierArriveExpectTxOp::create(
+              b, loc, Type(), keyFull(stage), n.i32(keyBytes),
+              NVVM::MemScopeKind::CTA, false, Value());
+          loadPanels(mapPointers[1], tileAddress(keyBase, stage, keyBytes),
+                     headPanels, blockKv, firstKey, kvHead, keyFull(stage));
+          NVVM::MBarrierArriveExpectTxOp::create(
+              b, loc, Type(), valueFull(stage), n.i32(valueBytes),
+              NVVM::MemScopeKind::CTA, false, Value());
+          loadPanels(mapPointers[2], tileAddress(valueBase, stage, valueBytes),
+                     valuePanels, blockKv, firstKey, kvHead, valueFull(stage));
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  // Consumers.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(roles.elseBlock());
+  NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
+                                 NVVM::SetMaxRegisterAction::increase);
+  Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
+  warp = arith::SubIOp::create(b, loc, div(tid, c(32)), c(4));
+  warpRow = add(rowBase, mul(warp, c(16)));
+  int64_t scoreCount = blockKv / 2, accCount = valueDim / 2;
+  int64_t slots = 2, accBase = 2 * slots;
+  int64_t stateSize = accBase + accCount;
+
+  // Descriptors. Q and K are K-major (rows of head-dim elements): a k16
+  // step moves 32 bytes along the row inside a panel; 8-row groups are
+  // 1024 bytes apart. V is MN-major (rows are keys, the product's k): a k16
+  // step is 16 rows, and the value dims continue in the next panel.
+  Value consumerRows = arith::MulIOp::create(b, loc, n.toI64(consumer),
+                                             n.i64(64 * kPanelRowBytes));
+  auto queryDescriptor = [&](int64_t step) {
+    int64_t panel = step / 4, within = step % 4;
+    Value address =
+        n.add(n.add(base, n.i64(panel * blockQ * kPanelRowBytes + within * 32)),
+              consumerRows);
+    return matrixDescriptor(n, address, 16, kSwizzleAtomBytes);
+  };
+  auto keyDescriptor = [&](Value stage, int64_t step) {
+    int64_t panel = step / 4, within = step % 4;
+    Value address =
+        n.add(tileAddress(keyBase, stage, keyBytes),
+              n.i64(panel * blockKv * kPanelRowBytes + within * 32));
+    return matrixDescriptor(n, address, 16, kSwizzleAtomBytes);
+  };
+  auto valueDescriptor = [&](Value stage, int64_t step) {
+    Value address = n.add(tileAddress(valueBase, stage, valueBytes),
+                          n.i64(step * 16 * kPanelRowBytes));
+    return matrixDescriptor(n, address, blockKv * kPanelRowBytes,
+                            kSwizzleAtomBytes);
+  };
+
+  waitBarrier(queryBarrier(), n.i32(0));
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  Value zero = w.f32(0.0);
+  SmallVector<Value> init(slots, negInf);
+  init.append(slots, zero);
+  init.append(accCount, zero);
+  SmallVector<Type> scoreFields(scoreCount, b.getF32Type());
+  auto scoreStruct = LLVM::LLVMStructType::getLiteral(context, scoreFields);
+  auto mmaShape = NVVM::MMAShapeAttr::get(context, 64, blockKv, 16);
+  NVVM::WGMMATypes operandType =
+      elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+
+  auto loop = scf::ForOp::create(
+      b, loc, first, end, c(1), init,
+      [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
+        Value i = arith::SubIOp::create(b, loc, keyTile, first);
+        Value stage = rem(i, c(stages));
+        Value phase = phaseOf(i);
+        SmallVector<Value> carried(state.begin(), state.end());
+
+        // S = Q K^T.
+        waitBarrier(keyFull(stage), phase);
+        NVVM::WgmmaFenceAlignedOp::create(b, loc);
+        Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
+        for (int64_t step = 0; step < headDim / 16; ++step)
+          scores = NVVM::WgmmaMmaAsyncOp::create(
+              b, loc, scoreStruct, scores, queryDescriptor(step),
+              keyDescriptor(stage, step), mmaShape, operandType, operandType,
+              NVVM::WGMMATypes::f32,
+              step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
+              NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+              NVVM::MMALayout::row, NVVM::MMALayout::col,
+              NVVM::MMAIntOverflowAttr());
+        NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+        SmallVector<Value> raw;
+        for (int64_t k = 0; k < scoreCount; ++k)
+          raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
+
+        SmallVector<Value> x = tileScores(raw, keyTile, bounds);
+        SmallVector<Value> updated = softmaxUpdate(x, carried);
+
+        // acc += P V.
+        waitBarrier(valueFull(stage), phase);
+        NVVM::WgmmaFenceAlignedOp::create(b, loc);
+        SmallVector<Value> acc(updated.begin() + accBase,
+                               updated.begin() + stateSize);
+        for (int64_t step = 0; step < blockKv / 16; ++step) {
+          ArrayRef<Value> p(&updated[stateSize + 4 * step], 4);
+          acc = multiplyRegisterA(b, loc, elementType, p,
+                                  valueDescriptor(stage, step), acc);
+        }
+        NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+        {
+          auto release = ifZero(lane);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(release.thenBlock());
+          NVVM::MBarrierArriveOp::create(b, loc, Type(), stageEmpty(stage),
+                                         Value());
+        }
+        SmallVector<Value> yielded(updated.begin(), updated.begin() + accBase);
+        yielded.append(acc);
+        scf::YieldOp::create(b, loc, yielded);
+      });
+  storeRows(loop.getResults());
+}

@@ -1,0 +1,42 @@
+// RUN: attn-opt %s --split-input-file --pass-pipeline="builtin.module(gpu.module(attn-gpu-tensor-map-params))" --verify-diagnostics | FileCheck %s
+
+// A tensor map stored to a stack slot becomes a grid-constant byval
+// parameter that replaces the slot; other arguments are unchanged and the
+// kernel gets a minimum of one CTA per multiprocessor.
+// CHECK-LABEL: llvm.func @kernel(
+// CHECK-SAME: %[[MAP:.*]]: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<16 x i64>, nvvm.grid_constant},
+// CHECK-SAME: %[[OTHER:.*]]: !llvm.array<16 x i64>, %{{.*}}: i64)
+// CHECK-SAME: nvvm.minctasm = 1 : i32
+// CHECK-NOT: llvm.alloca
+// CHECK-NOT: llvm.store
+// CHECK: %[[ADDRESS:.*]] = llvm.ptrtoint %[[MAP]] : !llvm.ptr to i64
+// CHECK: llvm.return
+gpu.module @kernels {
+  llvm.func @kernel(%map: !llvm.array<16 x i64>, %other: !llvm.array<16 x i64>,
+                    %n: i64) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
+    %one = llvm.mlir.constant(1 : i32) : i32
+    %slot = llvm.alloca %one x !llvm.array<16 x i64> {alignment = 64 : i64} : (i32) -> !llvm.ptr
+    llvm.store %map, %slot : !llvm.array<16 x i64>, !llvm.ptr
+    %address = llvm.ptrtoint %slot : !llvm.ptr to i64
+    llvm.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  // expected-error @+1 {{attn-gpu-tensor-map-params: argument 0 of kernel 'not_a_map' must be a tensor map (an !llvm.array stored once), got 'i64'}}
+  llvm.func @not_a_map(%map: i64) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
+    llvm.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  // expected-error @+1 {{attn-gpu-tensor-map-params: tensor map 0 of kernel 'loaded' must be stored to a stack slot, its only use}}
+  llvm.func @loaded(%map: !llvm.array<16 x i64>, %p: !llvm.ptr) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
+    llvm.store %map, %p : !llvm.array<16 x i64>, !llvm.ptr
+    llvm.return
+  }
+}

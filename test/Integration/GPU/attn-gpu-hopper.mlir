@@ -1,0 +1,116 @@
+// sm_90a's warp-specialised kernel, checked without a GPU: the PTX holds
+// grid-constant tensor maps, TMA loads completing on mbarriers, the
+// producer/consumer register split and wgmma with the scores from shared
+// memory and P from registers; ptxas assembles it for sm_90a; shapes the
+// kernel does not take (decode) keep the sm_80 kernel; the host library's
+// checks refuse bad buffers before it encodes a tensor map or launches.
+// (The SASS, HGMMA and UTMALDG, is checked on the GPU machine:
+// bench/gpu/run.py --sass.)
+// REQUIRES: ptxas
+
+// RUN: attn-compile %s -o %t.ptx --target=sm_90a
+// RUN: FileCheck %s --check-prefix=PTX < %t.ptx
+// RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
+// PTX: .target sm_90a
+// PTX-LABEL: .entry gqa_kernel(
+// PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_0[128],
+// PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_1[128],
+// PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_2[128],
+// PTX: .maxntid 384, 1, 1
+// PTX-NEXT: .minnctapersm 1
+// PTX: cvta.param.u64
+// PTX: mbarrier.init.shared.b64
+// PTX: fence.mbarrier_init.release.cluster;
+// Consumers: Q K^T from shared memory (m64n128: 128 keys), P V with P from
+// registers (m64n64: head dim 64), V transposed.
+// PTX: setmaxnreg.inc.sync.aligned.u32 240;
+// PTX: mbarrier.try_wait.parity.shared.b64
+// PTX: wgmma.fence.sync.aligned;
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// PTX: wgmma.commit_group.sync.aligned;
+// PTX-NEXT: wgmma.wait_group.sync.aligned 0;
+// PTX: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// PTX: mbarrier.arrive.shared.b64
+// Producer: Q, then per key tile K and V, each on its own mbarrier.
+// PTX: setmaxnreg.dec.sync.aligned.u32 24;
+// PTX: mbarrier.arrive.expect_tx.shared.b64
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PTX: mbarrier.try_wait.parity.shared.b64
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PTX-LABEL: .entry wide_f16_kernel(
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// PTX: tanh.approx.f32
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// PTX-LABEL: .entry decode_kernel(
+// PTX-NOT: wgmma
+// PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+
+// The MLIR host function encodes the maps through the CUDA runtime
+// library and launches only when all three encode.
+// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90a" | FileCheck %s --check-prefix=PIPE
+// PIPE: llvm.func @attnCudaEncodeTensorMap(!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, i64, i64, i64, i32) -> i32
+// PIPE-LABEL: llvm.func @gqa(
+// PIPE-COUNT-3: llvm.call @attnCudaEncodeTensorMap
+// PIPE: llvm.cond_br
+// PIPE: gpu.launch_func @attn_kernels::@gqa_kernel {{.*}} args(%{{[0-9]+}} : !llvm.array<16 x i64>, %{{[0-9]+}} : !llvm.array<16 x i64>, %{{[0-9]+}} : !llvm.array<16 x i64>,
+// PIPE: gpu.binary @attn_kernels
+// PIPE-SAME: wgmma.mma_async
+
+// The library: the same checks as sm_80's, before any tensor map (the
+// valid calls return -999 without a GPU driver).
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: attn-compile %s -o %t.dir/gqa.so --target=sm_90a
+// RUN: %c_compiler -I %t.dir %S/Inputs/call-library.c %t.dir/gqa.so -Wl,-rpath,%t.dir -o %t.dir/call
+// RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
+// CALL: wrong size: 2
+// CALL-NEXT: strided rows: 3
+// CALL-NEXT: misaligned: 1
+// CALL-NEXT: strided output: 4
+// CALL-NEXT: valid: {{-999|0|-[0-9]+}}
+// CALL-NEXT: swapped, misaligned query: 3
+// CALL-NEXT: swapped, valid: {{-999|0|-[0-9]+}}
+// CALL-NEXT: dynamic, short value: 3
+// CALL-NEXT: dynamic, wrong output: 4
+// CALL-NEXT: dynamic, valid: {{-999|0|-[0-9]+}}
+
+func.func @gqa(%q: tensor<1x4x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
+               %v: tensor<1x2x100x64xbf16>) -> tensor<1x4x100x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
+      -> tensor<1x4x100x64xbf16>
+  return %o : tensor<1x4x100x64xbf16>
+}
+
+func.func @swapped(%v: tensor<1x2x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
+                   %q: tensor<1x4x100x64xbf16>) -> tensor<1x4x100x64xbf16> {
+  %o = attn.attention %q, %k, %v
+      : tensor<1x4x100x64xbf16>, tensor<1x2x100x64xbf16>, tensor<1x2x100x64xbf16>
+      -> tensor<1x4x100x64xbf16>
+  return %o : tensor<1x4x100x64xbf16>
+}
+
+func.func @dynamic(%q: tensor<?x?x?x64xbf16>, %k: tensor<?x?x?x64xbf16>,
+                   %v: tensor<?x?x?x64xbf16>) -> tensor<?x?x?x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<?x?x?x64xbf16>, tensor<?x?x?x64xbf16>, tensor<?x?x?x64xbf16>
+      -> tensor<?x?x?x64xbf16>
+  return %o : tensor<?x?x?x64xbf16>
+}
+
+func.func @wide_f16(%q: tensor<2x8x300x128xf16>, %k: tensor<2x8x300x128xf16>,
+                    %v: tensor<2x8x300x128xf16>) -> tensor<2x8x300x128xf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.window<left = 100, right = 0>]
+      score [#attn.softcap<20.0>]
+      : tensor<2x8x300x128xf16>, tensor<2x8x300x128xf16>, tensor<2x8x300x128xf16>
+      -> tensor<2x8x300x128xf16>
+  return %o : tensor<2x8x300x128xf16>
+}
+
+func.func @decode(%q: tensor<1x8x1x128xbf16>, %k: tensor<1x2x500x128xbf16>,
+                  %v: tensor<1x2x500x128xbf16>) -> tensor<1x8x1x128xbf16> {
+  %o = attn.attention %q, %k, %v
+      : tensor<1x8x1x128xbf16>, tensor<1x2x500x128xbf16>, tensor<1x2x500x128xbf16>
+      -> tensor<1x8x1x128xbf16>
+  return %o : tensor<1x8x1x128xbf16>
+}
