@@ -1,5 +1,6 @@
-"""Compiles every GPU case with attn-compile --target=sm_90 into
-bench/gpu/artifacts/ (carried to the GPU machine), with cases.json."""
+"""Compiles every GPU case with attn-compile --target=CHIP (sm_90 by default;
+sm_90a for the warp-specialised kernel) into bench/gpu/artifacts/ or --out
+(carried to the GPU machine), with cases.json and, for bench cases, cubins."""
 import argparse
 import json
 import os
@@ -67,6 +68,8 @@ def main():
     parser.add_argument("--only", default=None, help="bench, check or scaling")
     parser.add_argument("--warps", type=int, default=0)
     parser.add_argument("--row-tiles", type=int, default=0)
+    parser.add_argument("--no-ping-pong", action="store_true",
+                        help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--names", default=None, help="comma-separated case names")
     args = parser.parse_args()
@@ -82,17 +85,25 @@ def main():
     if args.names:
         selected = [c for c in selected if c["name"] in args.names.split(",")]
     compile_tool = os.path.join(args.build, "bin", "attn-compile")
+
+    def compile_to(case, src, output):
+        run = subprocess.run([compile_tool, src, "-o", output, f"--target={args.chip}",
+                              f"--gpu-warps={args.warps}",
+                              f"--gpu-row-tiles={args.row_tiles}",
+                              f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}"],
+                             capture_output=True, text=True)
+        if run.returncode:
+            sys.exit(f"{case['name']}: {run.stderr.strip()}")
+
     for case in selected:
         src = os.path.join(out, case["name"] + ".mlir")
         with open(src, "w") as f:
             f.write(mlir_for(case))
-        lib = os.path.join(out, case["name"] + ".so")
-        run = subprocess.run([compile_tool, src, "-o", lib, f"--target={args.chip}",
-                              f"--gpu-warps={args.warps}",
-                              f"--gpu-row-tiles={args.row_tiles}"],
-                             capture_output=True, text=True)
-        if run.returncode:
-            sys.exit(f"{case['name']}: {run.stderr.strip()}")
+        compile_to(case, src, os.path.join(out, case["name"] + ".so"))
+        if not case["name"].startswith("chk-"):
+            # The cubin too, for run.py --sass (cuobjdump cannot read the
+            # image embedded in the library).
+            compile_to(case, src, os.path.join(out, case["name"] + ".cubin"))
         print(f"built {case['name']}", flush=True)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(selected, f, indent=1)

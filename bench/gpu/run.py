@@ -337,6 +337,23 @@ def scaling_table(cases, timings):
     return lines
 
 
+def sass_counts(artifacts):
+    """Per cubin: HGMMA (wgmma), HMMA (mma.sync), UTMALDG (TMA loads) and
+    USETMAXREG (setmaxnreg) instructions in its SASS."""
+    import glob
+    import subprocess
+    kinds = ("HGMMA", "HMMA", "UTMALDG", "USETMAXREG")
+    print("| cubin | " + " | ".join(kinds) + " |")
+    print("|---" * (len(kinds) + 1) + "|")
+    for cubin in sorted(glob.glob(os.path.join(artifacts, "*.cubin"))):
+        sass = subprocess.run(["cuobjdump", "--dump-sass", cubin], capture_output=True,
+                              text=True, check=True).stdout
+        words = [line.split(";")[0].split() for line in sass.splitlines() if "/*" in line]
+        opcodes = [w for ws in words for w in ws if w.isupper() or "." in w]
+        counts = [sum(1 for o in opcodes if o.split(".")[0] == k) for k in kinds]
+        print(f"| {os.path.basename(cubin)} | " + " | ".join(map(str, counts)) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--artifacts", default=os.path.join(HERE, "artifacts"))
@@ -346,7 +363,13 @@ def main():
     parser.add_argument("--baseline", default=None,
                         help="NAME=DIR: a second artifact set (another --chip) checked and "
                              "timed beside the first on the same inputs, as column NAME")
+    parser.add_argument("--sass", action="store_true",
+                        help="count the tensor-core, TMA and setmaxnreg instructions in "
+                             "each case's cubin (cuobjdump --dump-sass) and stop")
     args = parser.parse_args()
+    if args.sass:
+        sass_counts(args.artifacts)
+        return
     baseline = args.baseline.split("=", 1) if args.baseline else None
     global NO_FLEX
     NO_FLEX = args.no_flex

@@ -216,6 +216,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.chip = options.chip;
   convertOptions.warps = options.warps;
   convertOptions.rowTiles = options.rowTiles;
+  convertOptions.pingPong = options.pingPong;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");

@@ -57,6 +57,11 @@ static cl::opt<int64_t> gpuRowTiles(
     "gpu-row-tiles",
     cl::desc("GPU targets: 16-row query tiles per warp (0: automatic)"),
     cl::init(0), cl::cat(category));
+static cl::opt<bool> gpuPingPong(
+    "gpu-ping-pong",
+    cl::desc("sm_90a: the two consumer warpgroups take turns on the tensor "
+             "cores (FlashAttention-3's ping-pong)"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -110,6 +115,7 @@ int main(int argc, char **argv) {
     options.chip = target;
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
+    options.pingPong = gpuPingPong;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

@@ -29,6 +29,8 @@ struct GpuCompileOptions {
   int64_t warps = 0;
   /// 16-row query tiles per warp (0: chosen from the head dims).
   int64_t rowTiles = 0;
+  /// sm_90a: the consumer warpgroups take turns on the tensor cores.
+  bool pingPong = true;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

@@ -74,6 +74,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "Warps per CTA (0: 4, or 1 for at most 16 query rows)">,
     Option<"rowTiles", "row-tiles", "int64_t", "0",
            "16-row query tiles per warp (0: 2 up to head dim 128, else 1)">,
+    Option<"pingPong", "ping-pong", "bool", "true",
+           "sm_90a's warp-specialised kernel: the two consumer warpgroups "
+           "take turns on the tensor cores">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -101,7 +101,8 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
                                                            StringRef chip,
                                                            int64_t warps,
-                                                           int64_t rowTiles) {
+                                                           int64_t rowTiles,
+                                                           bool pingPong) {
   if (warps < 0 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 0 "
                           "(automatic) and 8, got ")
@@ -160,7 +161,11 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     shape.warps = 8;
     shape.rowTiles = 1;
     shape.blockKv = 128;
-    shape.stages = 2;
+    shape.pingPong = pingPong;
+    // As many stages as shared memory holds, up to 4 (3 at head dim 128).
+    for (shape.stages = 4; shape.stages > 2; --shape.stages)
+      if (shape.sharedBytes() <= sharedMemoryLimit(*capability))
+        break;
     return shape;
   }
   // Above a head dim of 128 the query fragments would not fit beside the
@@ -284,7 +289,7 @@ struct ConvertAttnToGpuPass
     SmallVector<GpuKernelShape> shapes;
     for (auto [func, op] : work) {
       FailureOr<GpuKernelShape> shape =
-          chooseGpuKernelShape(op, chip, warps, rowTiles);
+          chooseGpuKernelShape(op, chip, warps, rowTiles, pingPong);
       if (failed(shape)) {
         anyFailed = true;
         continue;

@@ -365,8 +365,9 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
   }
 }
 
-SmallVector<Value> FlashKernelBuilder::softmaxUpdate(ArrayRef<Value> x,
-                                                     ArrayRef<Value> carried) {
+SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
+    ArrayRef<Value> x, ArrayRef<Value> carried,
+    SmallVectorImpl<Value> *deferredCorrections) {
   int64_t rowTiles = shape.rowTiles, blockKv = shape.blockKv;
   int64_t scoreTiles = blockKv / 8, valueTiles = shape.valueDim / 8;
   int64_t slots = 2 * rowTiles, accBase = 2 * slots;
@@ -390,6 +391,7 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(ArrayRef<Value> x,
     }
     std::copy(carried.begin(), carried.end(), result.begin());
   }
+  SmallVector<Value> corrections;
   for (int64_t slot = 0; slot < (sigmoidBias ? 0 : slots); ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
     auto scoreIndex = [&](int64_t tile, int64_t k) {
@@ -431,6 +433,12 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(ArrayRef<Value> x,
       }
     result[slot] = newMax;
     result[slots + slot] = sum;
+    corrections.push_back(correction);
+    if (deferredCorrections) {
+      for (int64_t index = accBase; index < stateSize; ++index)
+        result[index] = carried[index];
+      continue;
+    }
     for (int64_t tile = 0; tile < valueTiles; ++tile)
       for (int64_t k = 0; k < 2; ++k) {
         int64_t index =
@@ -449,6 +457,12 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(ArrayRef<Value> x,
       result.push_back(w.pack(hi[0], hi[1]));
       result.push_back(w.pack(hi[2], hi[3]));
     }
+  if (deferredCorrections) {
+    // A sigmoid rescales nothing: factors of 1.
+    if (sigmoidBias)
+      corrections.assign(slots, w.f32(1.0));
+    deferredCorrections->assign(corrections.begin(), corrections.end());
+  }
   return result;
 }
 

@@ -120,8 +120,12 @@ private:
   /// tile's scores from finishScores and `carried` the loop state (per row
   /// slot the max and partial sum, then the accumulators). Returns the new
   /// state, accumulators rescaled, then P packed as A operands (four i32
-  /// per 16 keys per row tile).
-  SmallVector<Value> softmaxUpdate(ArrayRef<Value> x, ArrayRef<Value> carried);
+  /// per 16 keys per row tile). With `deferredCorrections`, the
+  /// accumulators are returned as carried and their factors (one per row
+  /// slot) left there, for the caller to apply later.
+  SmallVector<Value>
+  softmaxUpdate(ArrayRef<Value> x, ArrayRef<Value> carried,
+                SmallVectorImpl<Value> *deferredCorrections = nullptr);
   /// Normalises the loop state's accumulators and stores the warp's rows of
   /// the output and LSE.
   void storeRows(ValueRange state);

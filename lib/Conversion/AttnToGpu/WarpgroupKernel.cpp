@@ -138,6 +138,31 @@ static SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
   return result;
 }
 
+/// `values` through an empty asm statement with side effects: the compiler
+/// cannot move their uses above an earlier wgmma wait (CUTLASS's
+/// warpgroup_fence_operand).
+static SmallVector<Value> pinRegisters(OpBuilder &b, Location loc,
+                                       ArrayRef<Value> values) {
+  std::string constraints;
+  for (size_t i = 0; i < values.size(); ++i)
+    constraints += (i ? ",=f" : "=f");
+  for (size_t i = 0; i < values.size(); ++i)
+    constraints += "," + std::to_string(i);
+  SmallVector<Type> fields(values.size(), b.getF32Type());
+  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, loc, structType, values, "", constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+  SmallVector<Value> result;
+  for (size_t i = 0; i < values.size(); ++i)
+    result.push_back(
+        LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0), i));
+  return result;
+}
+
 void FlashKernelBuilder::buildWarpSpecialized(
     const KernelBuffers &kernelBuffers, Value rangeTable,
     ArrayRef<Value> tensorMaps) {
@@ -182,12 +207,13 @@ void FlashKernelBuilder::buildWarpSpecialized(
                     arith::MulIOp::create(b, loc, n.toI64(slot), n.i64(8)))));
   };
   // Barrier slots: 0 Q, then per stage s: 1 + s full K, 1 + S + s full V,
-  // 1 + 2 S + s empty.
+  // 1 + 2 S + s empty K, 1 + 3 S + s empty V.
   auto queryBarrier = [&]() { return barrierAt(c(0)); };
   auto keyFull = [&](Value s) { return barrierAt(add(c(1), s)); };
   auto valueFull = [&](Value s) { return barrierAt(add(c(1 + stages), s)); };
-  auto stageEmpty = [&](Value s) {
-    return barrierAt(add(c(1 + 2 * stages), s));
+  auto keyEmpty = [&](Value s) { return barrierAt(add(c(1 + 2 * stages), s)); };
+  auto valueEmpty = [&](Value s) {
+    return barrierAt(add(c(1 + 3 * stages), s));
   };
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -226,7 +252,9 @@ void FlashKernelBuilder::buildWarpSpecialized(
       NVVM::MBarrierInitOp::create(b, loc, keyFull(c(s)), n.i32(1), Value());
       NVVM::MBarrierInitOp::create(b, loc, valueFull(c(s)), n.i32(1), Value());
       // Lane 0 of each consumer warp releases a stage.
-      NVVM::MBarrierInitOp::create(b, loc, stageEmpty(c(s)), n.i32(shape.warps),
+      NVVM::MBarrierInitOp::create(b, loc, keyEmpty(c(s)), n.i32(shape.warps),
+                                   Value());
+      NVVM::MBarrierInitOp::create(b, loc, valueEmpty(c(s)), n.i32(shape.warps),
                                    Value());
     }
     NVVM::FenceMbarrierInitOp::create(b, loc);
@@ -284,13 +312,14 @@ void FlashKernelBuilder::buildWarpSpecialized(
           // The first round finds every stage empty: waiting on the parity
           // before the barrier's first phase returns at once.
           Value phase = arith::XOrIOp::create(b, loc, phaseOf(i), n.i32(1));
-          waitBarrier(stageEmpty(stage), phase);
+          waitBarrier(keyEmpty(stage), phase);
           Value firstKey = mul(keyTile, c(blockKv));
           NVVM::MBarrierArriveExpectTxOp::create(
               b, loc, Type(), keyFull(stage), n.i32(keyBytes),
               NVVM::MemScopeKind::CTA, false, Value());
           loadPanels(mapPointers[1], tileAddress(keyBase, stage, keyBytes),
                      headPanels, blockKv, firstKey, kvHead, keyFull(stage));
+          waitBarrier(valueEmpty(stage), phase);
           NVVM::MBarrierArriveExpectTxOp::create(
               b, loc, Type(), valueFull(stage), n.i32(valueBytes),
               NVVM::MemScopeKind::CTA, false, Value());
@@ -351,58 +380,185 @@ void FlashKernelBuilder::buildWarpSpecialized(
   NVVM::WGMMATypes operandType =
       elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
 
-  auto loop = scf::ForOp::create(
-      b, loc, first, end, c(1), init,
-      [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
-        Value i = arith::SubIOp::create(b, loc, keyTile, first);
-        Value stage = rem(i, c(stages));
-        Value phase = phaseOf(i);
-        SmallVector<Value> carried(state.begin(), state.end());
+  // acc += P V[stage] for P of the previous tile (wordsOf: its A operands).
+  auto valueProduct = [&](ArrayRef<Value> words, Value stage,
+                          ArrayRef<Value> acc) {
+    SmallVector<Value> result(acc);
+    for (int64_t step = 0; step < blockKv / 16; ++step)
+      result = multiplyRegisterA(b, loc, elementType, words.slice(4 * step, 4),
+                                 valueDescriptor(stage, step), result);
+    return result;
+  };
+  // Lane 0 of each consumer warp frees a K or V stage once its products
+  // have read it.
+  auto release = [&](Value emptyBarrier) {
+    auto leader = ifZero(lane);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier, Value());
+  };
+  // Ping-pong (FlashAttention-3): the two consumers take turns on the
+  // tensor cores through named barriers 1 and 2 (0 is the CTA barrier), so
+  // that one's softmax runs while the other's products do. Consumer 1 lets
+  // consumer 0 go first.
+  Value threadsOfBoth = n.i32(256);
+  Value myTurn = n.toI32(add(consumer, c(1)));
+  Value otherTurn = n.toI32(arith::SubIOp::create(b, loc, c(2), consumer));
+  if (shape.pingPong) {
+    auto second = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer, c(1)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(second.thenBlock());
+    NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
+  }
+  Value numTiles = arith::SubIOp::create(b, loc, end, first);
 
-        // S = Q K^T.
-        waitBarrier(keyFull(stage), phase);
-        NVVM::WgmmaFenceAlignedOp::create(b, loc);
-        Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
-        for (int64_t step = 0; step < headDim / 16; ++step)
-          scores = NVVM::WgmmaMmaAsyncOp::create(
-              b, loc, scoreStruct, scores, queryDescriptor(step),
-              keyDescriptor(stage, step), mmaShape, operandType, operandType,
-              NVVM::WGMMATypes::f32,
-              step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
-              NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
-              NVVM::MMALayout::row, NVVM::MMALayout::col,
-              NVVM::MMAIntOverflowAttr());
-        NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-        SmallVector<Value> raw;
-        for (int64_t k = 0; k < scoreCount; ++k)
-          raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
+  // The turns: wait for mine before issuing products; after issuing, hand
+  // the tensor cores to the other consumer, except on consumer 1's last
+  // tile (consumer 0 has no turn left to take).
+  auto takeTurn = [&]() {
+    if (!shape.pingPong)
+      return;
+    NVVM::BarrierOp::create(b, loc, Type(), myTurn, threadsOfBoth,
+                            NVVM::BarrierReductionAttr(), Value());
+  };
+  auto passTurn = [&](Value i) {
+    if (!shape.pingPong)
+      return;
+    Value last = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                       add(i, c(1)), numTiles);
+    Value skip = arith::AndIOp::create(
+        b, loc, last,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer,
+                              c(1)));
+    auto pass = scf::IfOp::create(
+        b, loc,
+        arith::XOrIOp::create(b, loc, skip,
+                              arith::ConstantIntOp::create(b, loc, 1, 1)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(pass.thenBlock());
+    NVVM::BarrierArriveOp::create(b, loc, otherTurn, threadsOfBoth);
+  };
+  // S = Q K[stage]^T, issued (not awaited).
+  auto scoreProduct = [&](Value stage) {
+    Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
+    for (int64_t step = 0; step < headDim / 16; ++step)
+      scores = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, scoreStruct, scores, queryDescriptor(step),
+          keyDescriptor(stage, step), mmaShape, operandType, operandType,
+          NVVM::WGMMATypes::f32,
+          step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
+          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+          NVVM::MMALayout::row, NVVM::MMALayout::col,
+          NVVM::MMAIntOverflowAttr());
+    return scores;
+  };
+  // The softmax of key tile u's scores: the new state (acc rescaled), then
+  // P as A operands.
+  auto softmaxOf = [&](Value scores, Value keyTile, ArrayRef<Value> state,
+                       SmallVectorImpl<Value> *factors) {
+    SmallVector<Value> raw;
+    for (int64_t k = 0; k < scoreCount; ++k)
+      raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
+    return softmaxUpdate(tileScores(raw, keyTile, bounds), state, factors);
+  };
 
-        SmallVector<Value> x = tileScores(raw, keyTile, bounds);
-        SmallVector<Value> updated = softmaxUpdate(x, carried);
+  // acc scaled by the per-row-slot factors of a softmax step (rows g and
+  // g + 8 of the warp: accumulator entries 4t, 4t + 1 and 4t + 2, 4t + 3).
+  auto rescale = [&](ArrayRef<Value> acc, ArrayRef<Value> factors) {
+    SmallVector<Value> result;
+    for (auto [index, value] : llvm::enumerate(acc))
+      result.push_back(
+          arith::MulFOp::create(b, loc, value, factors[(index % 4) / 2]));
+    return result;
+  };
 
-        // acc += P V.
-        waitBarrier(valueFull(stage), phase);
-        NVVM::WgmmaFenceAlignedOp::create(b, loc);
-        SmallVector<Value> acc(updated.begin() + accBase,
-                               updated.begin() + stateSize);
-        for (int64_t step = 0; step < blockKv / 16; ++step) {
-          ArrayRef<Value> p(&updated[stateSize + 4 * step], 4);
-          acc = multiplyRegisterA(b, loc, elementType, p,
-                                  valueDescriptor(stage, step), acc);
-        }
-        NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-        {
-          auto release = ifZero(lane);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(release.thenBlock());
-          NVVM::MBarrierArriveOp::create(b, loc, Type(), stageEmpty(stage),
-                                         Value());
-        }
-        SmallVector<Value> yielded(updated.begin(), updated.begin() + accBase);
-        yielded.append(acc);
-        scf::YieldOp::create(b, loc, yielded);
-      });
-  storeRows(loop.getResults());
+  // Tile j (after the first), as FlashAttention-3's intra-warpgroup
+  // pipeline: issue S_j = Q K_j^T; rescale acc by the previous softmax's
+  // factors while it runs; issue acc += P_{j-1} V_{j-1}; the softmax of
+  // S_j as soon as S_j is done, while P V still runs. The loop carries
+  // P_{j-1} and its factors; the first tile's products are S only and the
+  // last P V follows the loop. No product sits in a branch of its own
+  // (ptxas would serialise every wgmma): a CTA without key tiles skips all
+  // of them.
+  auto work = scf::IfOp::create(b, loc, lt(first, end), true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(work.thenBlock());
+    waitBarrier(keyFull(c(0)), n.i32(0));
+    takeTurn();
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value firstScores = scoreProduct(c(0));
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    passTurn(c(0));
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    release(keyEmpty(c(0)));
+    SmallVector<Value> factors;
+    SmallVector<Value> started = softmaxOf(firstScores, first, init, &factors);
+    started.append(factors);
+    int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
+
+    auto loop = scf::ForOp::create(
+        b, loc, add(first, c(1)), end, c(1), started,
+        [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
+          Value i = arith::SubIOp::create(b, loc, keyTile, first);
+          Value stage = rem(i, c(stages));
+          Value previous = rem(add(i, c(stages - 1)), c(stages));
+          SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
+          SmallVector<Value> previousWords(state.begin() + stateSize,
+                                           state.begin() + wordsEnd);
+          SmallVector<Value> previousFactors(state.begin() + wordsEnd,
+                                             state.end());
+          waitBarrier(keyFull(stage), phaseOf(i));
+          waitBarrier(valueFull(previous),
+                      phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
+          takeTurn();
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          Value scores = scoreProduct(stage);
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          SmallVector<Value> acc = rescale(
+              ArrayRef<Value>(carried).drop_front(accBase), previousFactors);
+          // The rescale wrote the accumulators' registers.
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          acc = valueProduct(previousWords, previous, acc);
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          passTurn(i);
+          // S is the older group: its softmax runs while P V does.
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+          release(keyEmpty(stage));
+          SmallVector<Value> next;
+          SmallVector<Value> updated =
+              softmaxOf(scores, keyTile, carried, &next);
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+          release(valueEmpty(previous));
+          acc = pinRegisters(b, loc, acc);
+          std::copy(acc.begin(), acc.end(), updated.begin() + accBase);
+          updated.append(next);
+          scf::YieldOp::create(b, loc, updated);
+        });
+
+    // The last tile's P V.
+    ValueRange results = loop.getResults();
+    SmallVector<Value> state(results.begin(), results.begin() + stateSize);
+    Value i = arith::SubIOp::create(b, loc, numTiles, c(1));
+    Value stage = rem(i, c(stages));
+    waitBarrier(valueFull(stage), phaseOf(i));
+    SmallVector<Value> acc =
+        rescale(ArrayRef<Value>(state).drop_front(accBase),
+                SmallVector<Value>(results.begin() + wordsEnd, results.end()));
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    SmallVector<Value> lastWords(results.begin() + stateSize,
+                                 results.begin() + wordsEnd);
+    acc = valueProduct(lastWords, stage, acc);
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    std::copy(acc.begin(), acc.end(), state.begin() + accBase);
+    storeRows(state);
+  }
+  // No key tile: every row is empty (zeros, and an LSE of -inf).
+  b.setInsertionPointToStart(work.elseBlock());
+  storeRows(init);
 }

@@ -10,6 +10,14 @@
 
 // RUN: attn-compile %s -o %t.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=PTX < %t.ptx
+// Without ping-pong no named barrier is used.
+// RUN: attn-compile %s -o %t.nopp.ptx --target=sm_90a --gpu-ping-pong=false
+// RUN: FileCheck %s --check-prefix=NOPP < %t.nopp.ptx
+// NOPP-LABEL: .entry gqa_kernel(
+// NOPP-NOT: bar.arrive
+// NOPP: wgmma.mma_async
+// NOPP-NOT: bar.arrive
+// NOPP-LABEL: .entry swapped_kernel(
 // RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
 // PTX: .target sm_90a
 // PTX-LABEL: .entry gqa_kernel(
@@ -22,14 +30,26 @@
 // PTX: mbarrier.init.shared.b64
 // PTX: fence.mbarrier_init.release.cluster;
 // Consumers: Q K^T from shared memory (m64n128: 128 keys), P V with P from
-// registers (m64n64: head dim 64), V transposed.
+// registers (m64n64: head dim 64), V transposed. They take turns on the
+// tensor cores (named barriers); in the loop, S of tile j and P V of tile
+// j - 1 are two groups, and the softmax waits only for the first.
 // PTX: setmaxnreg.inc.sync.aligned.u32 240;
 // PTX: mbarrier.try_wait.parity.shared.b64
-// PTX: wgmma.fence.sync.aligned;
+// PTX: bar.sync {{%r[0-9]+}}, 256;
+// PTX-NEXT: wgmma.fence.sync.aligned;
 // PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
 // PTX: wgmma.commit_group.sync.aligned;
-// PTX-NEXT: wgmma.wait_group.sync.aligned 0;
+// PTX: bar.arrive
+// PTX: wgmma.wait_group.sync.aligned 0;
+// PTX: bar.sync {{%r[0-9]+}}, 256;
+// PTX-NEXT: wgmma.fence.sync.aligned;
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// PTX: wgmma.commit_group.sync.aligned;
+// PTX: wgmma.fence.sync.aligned;
 // PTX: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
+// PTX: wgmma.commit_group.sync.aligned;
+// PTX: bar.arrive
+// PTX: wgmma.wait_group.sync.aligned 1;
 // PTX: mbarrier.arrive.shared.b64
 // Producer: Q, then per key tile K and V, each on its own mbarrier.
 // PTX: setmaxnreg.dec.sync.aligned.u32 24;

@@ -57,6 +57,9 @@ struct GpuKernelShape {
   /// columns, completing on mbarriers, and `warps` / 4 consumer warpgroups
   /// of 64 query rows each multiply with wgmma. Head dims 64 or 128.
   bool warpgroups = false;
+  /// With warpgroups: the consumers take turns issuing their products
+  /// (named barriers), so that one's softmax overlaps the other's products.
+  bool pingPong = true;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
@@ -89,8 +92,8 @@ struct GpuKernelShape {
   int64_t warpgroupTileBytes() const {
     return 2 * (blockQ() * headDim + stages * blockKv * (headDim + valueDim));
   }
-  /// Its mbarriers: Q's, then per stage K full, V full and the stage empty.
-  int64_t warpgroupBarrierBytes() const { return 8 * (1 + 3 * stages); }
+  /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty.
+  int64_t warpgroupBarrierBytes() const { return 8 * (1 + 4 * stages); }
   int64_t sharedBytes() const {
     if (warpgroups)
       return 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
@@ -122,7 +125,8 @@ inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 /// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims.
 FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
                                                int64_t warps = 4,
-                                               int64_t rowTiles = 0);
+                                               int64_t rowTiles = 0,
+                                               bool pingPong = true);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
