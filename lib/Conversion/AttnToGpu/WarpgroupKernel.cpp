@@ -5,16 +5,19 @@
 //   producer (warpgroup 0, setmaxnreg.dec; one thread issues):
 //     TMA Q -> smem, completing on mbarrier Q
 //     for key tile u in [first, end), stage s = i mod S:
-//       wait empty[s]; TMA K[u] -> K[s] (full_k[s]); TMA V[u] -> V[s]
+//       wait empty_k[s]; TMA K[u] -> K[s] (full_k[s])
+//       wait empty_v[s]; TMA V[u] -> V[s] (full_v[s])
 //   consumers (warpgroups 1 and 2, 64 query rows each, setmaxnreg.inc):
-//     wait Q
-//     for key tile u, stage s:
-//       wait full_k[s]; S = Q K^T          (wgmma, both from smem)
-//       scale, modifiers, mask outside the run of full tiles, online
-//       softmax (FlashKernelBuilder::softmaxUpdate, as on sm_80)
-//       wait full_v[s]; acc += P V         (wgmma, P from registers)
-//       arrive empty[s]
-//     out = acc / l; lse
+//     wait Q; S = Q K[first]^T; softmax -> P, factors
+//     for key tile u after the first:       (FlashAttention-3's pipeline)
+//       wait full_k, full_v of the previous tile; take the turn
+//       issue S = Q K[u]^T                  (wgmma, both from smem)
+//       acc *= factors; issue acc += P V[prev] (wgmma, P from registers)
+//       hand the turn to the other consumer
+//       wait S; free K[u]; scale, modifiers, mask outside the run of full
+//       tiles, online softmax -> P, factors (softmaxUpdate, as on sm_80)
+//       wait P V; free V[prev]
+//     acc *= factors; acc += P V[last]; out = acc / l; lse
 //
 // Tiles are panels of 64 columns whose 128-byte rows TMA swizzles (the
 // 128B mode); the wgmma descriptors name the same swizzle, so neither side
