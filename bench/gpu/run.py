@@ -371,6 +371,8 @@ def main():
         sass_counts(args.artifacts)
         return
     baseline = args.baseline.split("=", 1) if args.baseline else None
+    if baseline and (len(baseline) != 2 or not all(baseline)):
+        parser.error(f"--baseline takes NAME=DIR, got '{args.baseline}'")
     global NO_FLEX
     NO_FLEX = args.no_flex
     device = "cuda"

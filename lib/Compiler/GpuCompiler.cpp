@@ -10,7 +10,6 @@
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"

@@ -139,6 +139,13 @@ int attnCudaEncodeTensorMap(attn_cuda_tensor_map *map, const void *base,
                             long long batch, long long rowStride,
                             long long headStride, long long batchStride,
                             long long boxRows, int bf16) {
+  /* A tensor without elements is never read (its kernel has no tile to
+   * load), and the driver refuses to encode it: an empty map. */
+  if (dim <= 0 || rows <= 0 || heads <= 0 || batch <= 0) {
+    for (int i = 0; i < 16; ++i)
+      map->words[i] = 0;
+    return 0;
+  }
   pthread_mutex_lock(&lock);
   CUresult result = loadDriver();
   pthread_mutex_unlock(&lock);

@@ -45,7 +45,8 @@ typedef struct {
 /* Encodes in `map` the tensor map of a [batch, heads, rows, dim] tensor of
  * 16-bit elements (bf16 if `bf16`, else f16) at `base`, rows contiguous
  * (strides in elements), for boxes of `boxRows` rows by 64 columns with
- * the 128-byte swizzle; rows and columns past the tensor read as zeros.
+ * the 128-byte swizzle; rows and columns past the tensor read as zeros. A
+ * tensor without elements gets an all-zero map (its kernel never reads it).
  * Returns 0, or -N for CUDA driver error N (-999 when libcuda.so.1 or its
  * cuTensorMapEncodeTiled cannot be loaded). */
 int attnCudaEncodeTensorMap(attn_cuda_tensor_map *map, const void *base,

@@ -59,13 +59,16 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     shapes with head dims 64 or 128 and no data-dependent mask get the
     warp-specialised kernel instead: 3 warpgroups per 128 query rows, a
     producer that loads Q, K and V by TMA (`cp.async.bulk.tensor`, 128-byte
-    swizzle) into 2 stages completing on mbarriers, and two consumers of 64
-    rows that multiply with `wgmma` (P from registers) after `setmaxnreg`
-    moves registers from producer to consumers. Its first three arguments
+    swizzle) into 3 stages (4 at head dim 64) completing on mbarriers, and
+    two consumers of 64 rows that multiply with `wgmma` (P from registers;
+    FlashAttention-3's pipeline, taking turns when `ping-pong`) after
+    `setmaxnreg` moves registers from producer to consumers; `warps` and
+    `row-tiles` must be 0 (automatic) for it. Its first three arguments
     are the CUtensorMaps of Q, K and V (`!llvm.array<16 x i64>`), which the
     host function encodes by calling `attnCudaEncodeTensorMap` (the CUDA
     runtime library's) and `attn-gpu-tensor-map-params` turns into
-    grid-constant parameters. Other shapes get the sm_80 kernel.
+    grid-constant parameters (the launch is skipped if one does not
+    encode). Other shapes get the sm_80 kernel.
   }];
   let options = [
     Option<"chip", "chip", "std::string", "\"sm_80\"",

@@ -66,6 +66,11 @@ struct AttnGpuPipelineOptions
       llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX), bin "
                      "(cubin, runs ptxas from PATH) or fatbin"),
       llvm::cl::init("isa")};
+  PassOptions::Option<bool> pingPong{
+      *this, "ping-pong",
+      llvm::cl::desc("sm_90a: the consumer warpgroups take turns on the "
+                     "tensor cores"),
+      llvm::cl::init(true)};
 };
 
 /// attn functions of one attention each to GPU kernels (convert-attn-to-gpu)

@@ -232,6 +232,19 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   return shape;
 }
 
+/// The runtime's tensor-map encoder, as the host functions declare it:
+/// (map, base, dim, rows, heads, batch, row / head / batch strides, box
+/// rows, bf16) -> status.
+static constexpr StringLiteral kTensorMapEncoder = "attnCudaEncodeTensorMap";
+static FunctionType tensorMapEncoderType(MLIRContext *context) {
+  auto pointerType = LLVM::LLVMPointerType::get(context);
+  Type i64 = IntegerType::get(context, 64), i32 = IntegerType::get(context, 32);
+  SmallVector<Type> parameters{pointerType, pointerType};
+  parameters.append(8, i64);
+  parameters.push_back(i32);
+  return FunctionType::get(context, parameters, {i32});
+}
+
 namespace {
 
 /// The function's body is one attention of its arguments whose results it
@@ -298,6 +311,29 @@ struct ConvertAttnToGpuPass
     }
     if (anyFailed || work.empty())
       return anyFailed ? signalPassFailure() : void();
+    // Host functions of warp-specialised kernels call the runtime's
+    // encoder: a symbol of that name must be its declaration.
+    if (llvm::any_of(shapes, [](const GpuKernelShape &shape) {
+          return shape.warpgroups;
+        })) {
+      if (Operation *existing = module.lookupSymbol(kTensorMapEncoder)) {
+        auto declared = dyn_cast<func::FuncOp>(existing);
+        FunctionType expected = tensorMapEncoderType(module.getContext());
+        if (!declared || declared.getFunctionType() != expected) {
+          InFlightDiagnostic diag =
+              existing->emitError("GPU lowering: '")
+              << kTensorMapEncoder
+              << "' is the CUDA runtime's tensor-map encoder, which sm_90a "
+                 "host functions call; expected a func.func of type "
+              << expected << ", got ";
+          if (declared)
+            diag << declared.getFunctionType();
+          else
+            diag << "'" << existing->getName() << "'";
+          return signalPassFailure();
+        }
+      }
+    }
 
     OpBuilder builder(module.getContext());
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
@@ -327,15 +363,13 @@ struct ConvertAttnToGpuPass
     auto module = getOperation();
     auto pointerType = LLVM::LLVMPointerType::get(context);
     Type i64 = b.getI64Type(), i32 = b.getI32Type();
-    SmallVector<Type> parameters{pointerType, pointerType};
-    parameters.append(8, i64);
-    parameters.push_back(i32);
-    auto calleeType = FunctionType::get(context, parameters, {i32});
-    StringRef name = "attnCudaEncodeTensorMap";
+    StringRef name = kTensorMapEncoder;
+    // runOnOperation has checked a declaration already there.
     if (!module.lookupSymbol(name)) {
       OpBuilder top(context);
       top.setInsertionPointToStart(module.getBody());
-      func::FuncOp::create(top, loc, name, calleeType).setPrivate();
+      func::FuncOp::create(top, loc, name, tensorMapEncoderType(context))
+          .setPrivate();
     }
     auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
     auto toI64 = [&](Value index) -> Value {

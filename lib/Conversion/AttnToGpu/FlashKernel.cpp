@@ -434,11 +434,8 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
     result[slot] = newMax;
     result[slots + slot] = sum;
     corrections.push_back(correction);
-    if (deferredCorrections) {
-      for (int64_t index = accBase; index < stateSize; ++index)
-        result[index] = carried[index];
+    if (deferredCorrections)
       continue;
-    }
     for (int64_t tile = 0; tile < valueTiles; ++tile)
       for (int64_t k = 0; k < 2; ++k) {
         int64_t index =
@@ -458,6 +455,8 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
       result.push_back(w.pack(hi[2], hi[3]));
     }
   if (deferredCorrections) {
+    std::copy(carried.begin() + accBase, carried.end(),
+              result.begin() + accBase);
     // A sigmoid rescales nothing: factors of 1.
     if (sigmoidBias)
       corrections.assign(slots, w.f32(1.0));

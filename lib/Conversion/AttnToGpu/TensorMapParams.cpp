@@ -61,19 +61,33 @@ namespace {
 struct GpuTensorMapParamsPass
     : public attn::impl::GpuTensorMapParamsPassBase<GpuTensorMapParamsPass> {
   void runOnOperation() override {
-    bool failed = false;
+    bool anyFailed = false;
     getOperation().walk([&](LLVM::LLVMFuncOp func) {
       auto count = func->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr);
       if (!count)
         return;
+      if (func.isExternal() || count.getInt() < 0 ||
+          count.getInt() > func.getNumArguments()) {
+        func.emitError("attn-gpu-tensor-map-params: kernel '")
+            << func.getName() << "' is marked with " << count.getInt()
+            << " tensor maps but has "
+            << (func.isExternal()
+                    ? std::string("no body")
+                    : std::to_string(func.getNumArguments()) + " arguments");
+        anyFailed = true;
+        return;
+      }
+      bool rewritten = true;
       for (unsigned index = 0; index < count.getInt(); ++index)
-        failed |= mlir::failed(makeGridConstant(func, index));
+        rewritten &= succeeded(makeGridConstant(func, index));
+      anyFailed |= !rewritten;
       // ptxas caps the registers at entry only for a kernel with a minimum
       // of CTAs per multiprocessor; setmaxnreg needs that cap.
-      func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                    OpBuilder(func).getI32IntegerAttr(1));
+      if (rewritten)
+        func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                      OpBuilder(func).getI32IntegerAttr(1));
     });
-    if (failed)
+    if (anyFailed)
       signalPassFailure();
   }
 };

@@ -113,12 +113,14 @@ static SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
     outputs += (i ? ", $" : "$") + std::to_string(i);
     constraints += (i ? ",=f" : "=f");
   }
-  std::string text = llvm::formatv(
-      "{{\n.reg .pred p;\nsetp.ne.b32 p, ${0}, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n{1}k16.f32.{2}.{2} {{{3}}, "
-      "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, 1;\n}\n",
-      count + 5, n, type, outputs, count, count + 1, count + 2, count + 3,
-      count + 4);
+  std::string text =
+      llvm::formatv(
+          "{{\n.reg .pred p;\nsetp.ne.b32 p, ${0}, 0;\n"
+          "wgmma.mma_async.sync.aligned.m64n{1}k16.f32.{2}.{2} {{{3}}, "
+          "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, 1;\n}\n",
+          count + 5, n, type, outputs, count, count + 1, count + 2, count + 3,
+          count + 4)
+          .str();
   constraints += ",r,r,r,r,l,r";
   for (int64_t i = 0; i < count; ++i)
     constraints += "," + std::to_string(i);
@@ -403,19 +405,10 @@ void FlashKernelBuilder::buildWarpSpecialized(
   // Ping-pong (FlashAttention-3): the two consumers take turns on the
   // tensor cores through named barriers 1 and 2 (0 is the CTA barrier), so
   // that one's softmax runs while the other's products do. Consumer 1 lets
-  // consumer 0 go first.
+  // consumer 0 go first (in a CTA with key tiles: every arrival is matched).
   Value threadsOfBoth = n.i32(256);
   Value myTurn = n.toI32(add(consumer, c(1)));
   Value otherTurn = n.toI32(arith::SubIOp::create(b, loc, c(2), consumer));
-  if (shape.pingPong) {
-    auto second = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer, c(1)),
-        /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(second.thenBlock());
-    NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
-  }
   Value numTiles = arith::SubIOp::create(b, loc, end, first);
 
   // The turns: wait for mine before issuing products; after issuing, hand
@@ -491,6 +484,16 @@ void FlashKernelBuilder::buildWarpSpecialized(
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(work.thenBlock());
+    if (shape.pingPong) {
+      auto second = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer,
+                                c(1)),
+          /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(second.thenBlock());
+      NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
+    }
     waitBarrier(keyFull(c(0)), n.i32(0));
     takeTurn();
     NVVM::WgmmaFenceAlignedOp::create(b, loc);

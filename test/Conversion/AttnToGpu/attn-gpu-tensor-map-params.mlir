@@ -40,3 +40,19 @@ gpu.module @kernels {
     llvm.return
   }
 }
+
+// -----
+
+gpu.module @kernels {
+  // expected-error @+1 {{attn-gpu-tensor-map-params: kernel 'too_many' is marked with 2 tensor maps but has 1 arguments}}
+  llvm.func @too_many(%map: !llvm.array<16 x i64>) attributes {attn.tensor_maps = 2 : i64, nvvm.kernel} {
+    llvm.return
+  }
+}
+
+// -----
+
+gpu.module @kernels {
+  // expected-error @+1 {{attn-gpu-tensor-map-params: kernel 'declared' is marked with 1 tensor maps but has no body}}
+  llvm.func @declared(!llvm.array<16 x i64>) attributes {attn.tensor_maps = 1 : i64}
+}

@@ -114,8 +114,9 @@ inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
 /// Q, K and V (128 bytes by value, !llvm.array<16 x i64>), which
 /// attn-gpu-tensor-map-params makes grid-constant parameters.
 inline constexpr StringLiteral kKernelTensorMapsAttr = "attn.tensor_maps";
-/// The rows of a tensor map's box for Q (the query tile) and for K and V
-/// (the key tile); its columns are 64 (one 128-byte swizzle span).
+/// On warp-specialised kernels: the rows of the K and V tensor maps' boxes
+/// (the key tile; Q's are attn.block_q); their columns are 64 (one
+/// 128-byte swizzle span).
 inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
 /// On a host function: the kernel it launches.
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
