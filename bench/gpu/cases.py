@@ -102,4 +102,8 @@ def check_cases():
                           "causal", 1, 4, 2, 700, 700, 64,
                           select=dict(block_q=bq, block_kv=bkv, k=k, messy=messy)))
     cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
+    # More CTAs than multiprocessors (several waves; several items per CTA
+    # for persistent kernels), partial last tiles, grouped heads.
+    cases.append(case("chk-items-causal", "causal", 3, 16, 4, 1000, 1000, 128))
+    cases.append(case("chk-items-dense", "dense", 2, 32, 32, 777, 777, 64))
     return cases
