@@ -28,6 +28,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernelBuilder.h"
+#include "WarpgroupMatrix.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -39,8 +40,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
-#include "llvm/Support/FormatVariadic.h"
-
 #include <limits>
 
 using namespace mlir;
@@ -48,12 +47,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
 namespace {
-/// The columns of one swizzled panel: 128 bytes of 16-bit elements.
-constexpr int64_t kPanelColumns = 64;
-constexpr int64_t kPanelRowBytes = 128;
-/// Eight rows of 128 bytes: the swizzle's period and a descriptor's stride
-/// between 8-row core-matrix groups.
-constexpr int64_t kSwizzleAtomBytes = 1024;
 /// Registers per thread after setmaxnreg: the producer needs few, the
 /// consumers hold S, P and the accumulators (24 x 128 + 240 x 256 fits the
 /// 64K registers of a multiprocessor).
@@ -79,94 +72,6 @@ struct Ints {
   }
 };
 } // namespace
-
-/// A wgmma shared-memory descriptor of the 128B-swizzled operand at shared
-/// address `address` (PTX ISA, "matrix descriptor"): bits 0-13 the address
-/// / 16, 16-29 the leading-dimension byte offset / 16, 32-45 the stride
-/// byte offset / 16, 62-63 the swizzle mode (1: 128 bytes).
-static Value matrixDescriptor(Ints &n, Value address, int64_t leadingBytes,
-                              int64_t strideBytes) {
-  OpBuilder &b = n.b;
-  Location loc = n.loc;
-  Value start = arith::ShRUIOp::create(
-      b, loc, arith::AndIOp::create(b, loc, address, n.i64(0x3FFFF)), n.i64(4));
-  uint64_t fields = (static_cast<uint64_t>(leadingBytes >> 4) << 16) |
-                    (static_cast<uint64_t>(strideBytes >> 4) << 32) |
-                    (uint64_t{1} << 62);
-  return arith::OrIOp::create(b, loc, start,
-                              n.i64(static_cast<int64_t>(fields)));
-}
-
-/// acc += A B on a warpgroup with A (16-bit, m64 x k16) from registers, four
-/// i32 per thread in mma.sync's A-fragment layout, and B from the
-/// descriptor, transposed (MN-major: V's rows are keys). NVVM's wgmma op
-/// takes A only from shared memory, so this one is inline PTX.
-static SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
-                                            Type elementType, ArrayRef<Value> a,
-                                            Value descriptorB,
-                                            ArrayRef<Value> acc) {
-  int64_t n = static_cast<int64_t>(acc.size()) * 2;
-  int64_t count = static_cast<int64_t>(acc.size());
-  std::string type = elementType.isBF16() ? "bf16" : "f16";
-  std::string outputs, constraints;
-  for (int64_t i = 0; i < count; ++i) {
-    outputs += (i ? ", $" : "$") + std::to_string(i);
-    constraints += (i ? ",=f" : "=f");
-  }
-  std::string text =
-      llvm::formatv(
-          "{{\n.reg .pred p;\nsetp.ne.b32 p, ${0}, 0;\n"
-          "wgmma.mma_async.sync.aligned.m64n{1}k16.f32.{2}.{2} {{{3}}, "
-          "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, 1;\n}\n",
-          count + 5, n, type, outputs, count, count + 1, count + 2, count + 3,
-          count + 4)
-          .str();
-  constraints += ",r,r,r,r,l,r";
-  for (int64_t i = 0; i < count; ++i)
-    constraints += "," + std::to_string(i);
-  SmallVector<Value> operands(a.begin(), a.end());
-  operands.push_back(descriptorB);
-  operands.push_back(arith::ConstantIntOp::create(b, loc, 1, 32));
-  operands.append(acc.begin(), acc.end());
-  SmallVector<Type> fields(count, b.getF32Type());
-  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
-  auto asmOp = LLVM::InlineAsmOp::create(
-      b, loc, structType, operands, text, constraints,
-      /*has_side_effects=*/true, /*is_align_stack=*/false,
-      LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
-  SmallVector<Value> result;
-  for (int64_t i = 0; i < count; ++i)
-    result.push_back(
-        LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0), i));
-  return result;
-}
-
-/// `values` through an empty asm statement with side effects: the compiler
-/// cannot move their uses above an earlier wgmma wait (CUTLASS's
-/// warpgroup_fence_operand).
-static SmallVector<Value> pinRegisters(OpBuilder &b, Location loc,
-                                       ArrayRef<Value> values) {
-  std::string constraints;
-  for (size_t i = 0; i < values.size(); ++i)
-    constraints += (i ? ",=f" : "=f");
-  for (size_t i = 0; i < values.size(); ++i)
-    constraints += "," + std::to_string(i);
-  SmallVector<Type> fields(values.size(), b.getF32Type());
-  auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
-  auto asmOp = LLVM::InlineAsmOp::create(
-      b, loc, structType, values, "", constraints,
-      /*has_side_effects=*/true, /*is_align_stack=*/false,
-      LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
-  SmallVector<Value> result;
-  for (size_t i = 0; i < values.size(); ++i)
-    result.push_back(
-        LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0), i));
-  return result;
-}
 
 void FlashKernelBuilder::buildWarpSpecialized(
     const KernelBuffers &kernelBuffers, Value rangeTable,
@@ -357,20 +262,20 @@ void FlashKernelBuilder::buildWarpSpecialized(
     Value address =
         n.add(n.add(base, n.i64(panel * blockQ * kPanelRowBytes + within * 32)),
               consumerRows);
-    return matrixDescriptor(n, address, 16, kSwizzleAtomBytes);
+    return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
   };
   auto keyDescriptor = [&](Value stage, int64_t step) {
     int64_t panel = step / 4, within = step % 4;
     Value address =
         n.add(tileAddress(keyBase, stage, keyBytes),
               n.i64(panel * blockKv * kPanelRowBytes + within * 32));
-    return matrixDescriptor(n, address, 16, kSwizzleAtomBytes);
+    return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
   };
   auto valueDescriptor = [&](Value stage, int64_t step) {
     Value address = n.add(tileAddress(valueBase, stage, valueBytes),
                           n.i64(step * 16 * kPanelRowBytes));
-    return matrixDescriptor(n, address, blockKv * kPanelRowBytes,
-                            kSwizzleAtomBytes);
+    return swizzledDescriptor(b, loc, address, blockKv * kPanelRowBytes,
+                              kSwizzleAtomBytes);
   };
 
   waitBarrier(queryBarrier(), n.i32(0));

@@ -1,0 +1,49 @@
+//===- WarpgroupMatrix.h - Hopper warpgroup products ------------*- C++ -*-===//
+//
+// Builders for sm_90a's warpgroup products (wgmma) that MLIR's NVVM ops do
+// not cover: shared-memory descriptors of 128-byte-swizzled tiles, the
+// product with its A operand in registers, and pinning accumulators after
+// a wait. The tiles are panels of 64 columns of 16-bit elements whose
+// 128-byte rows TMA swizzles in its 128B mode.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_WARPGROUPMATRIX_H
+#define ATTN_LIB_CONVERSION_ATTNTOGPU_WARPGROUPMATRIX_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::attn::gpu_lowering {
+
+/// The columns of one swizzled panel: 128 bytes of 16-bit elements.
+inline constexpr int64_t kPanelColumns = 64;
+inline constexpr int64_t kPanelRowBytes = 128;
+/// Eight rows of 128 bytes: the swizzle's period (tiles start at multiples
+/// of it) and a descriptor's stride between 8-row core-matrix groups.
+inline constexpr int64_t kSwizzleAtomBytes = 1024;
+
+/// The wgmma descriptor (i64) of the 128B-swizzled operand at shared
+/// address `address` (i64): bits 0-13 the address / 16, 16-29 the
+/// leading-dimension byte offset / 16, 32-45 the stride byte offset / 16,
+/// 62-63 the swizzle mode (PTX ISA, "matrix descriptor").
+Value swizzledDescriptor(OpBuilder &b, Location loc, Value address,
+                         int64_t leadingBytes, int64_t strideBytes);
+
+/// acc += A B on a warpgroup (m64 x n x k16, f32 accumulators, n = 2 x
+/// acc.size()) with A (f16 or bf16: `elementType`) from registers, four i32
+/// per thread in mma.sync's A-fragment layout, and B from `descriptorB`,
+/// transposed (MN-major). NVVM's wgmma op takes A only from shared memory,
+/// so this is inline PTX.
+SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
+                                     Type elementType, ArrayRef<Value> a,
+                                     Value descriptorB, ArrayRef<Value> acc);
+
+/// f32 `values` through an empty asm statement with side effects, so that
+/// their uses cannot move above an earlier wgmma wait (CUTLASS's
+/// warpgroup_fence_operand).
+SmallVector<Value> pinRegisters(OpBuilder &b, Location loc,
+                                ArrayRef<Value> values);
+
+} // namespace mlir::attn::gpu_lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOGPU_WARPGROUPMATRIX_H
