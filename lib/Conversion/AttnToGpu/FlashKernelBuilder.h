@@ -188,6 +188,15 @@ private:
   Value rowSelected(Value flag, Value tileRow);
   Value tileSelectedByAll(Value keyTile);
   BlockIndicesAttr selection;
+
+  /// The warp-specialised kernel's shared memory (WarpgroupKernel.cpp), and
+  /// its two roles: the TMA producer (given the tensor maps' addresses) and
+  /// the wgmma consumers.
+  struct WarpgroupStorage;
+  void buildProducer(WarpgroupStorage &storage, ArrayRef<Value> mapPointers,
+                     const KeyTileBounds &bounds);
+  void buildConsumers(WarpgroupStorage &storage, Value warpgroup,
+                      const KeyTileBounds &bounds);
   Value selectionFlags;
   static constexpr int64_t kListedBit = 31;
 };

@@ -73,6 +73,67 @@ struct Ints {
 };
 } // namespace
 
+/// The warp-specialised kernel's shared memory: the tiles (from a base
+/// rounded up to the swizzle's period) and the mbarriers after them, with
+/// the operations both roles use on them.
+struct FlashKernelBuilder::WarpgroupStorage {
+  FlashKernelBuilder &k;
+  Ints n;
+  int64_t stages, queryBytes, keyBytes, valueBytes;
+  int64_t keyBase, valueBase, barrierBase;
+  Value base;
+
+  Value sharedPointer(Value address) {
+    return LLVM::IntToPtrOp::create(
+        n.b, n.loc, LLVM::LLVMPointerType::get(n.b.getContext(), 3), address);
+  }
+  Value barrierAt(Value slot) {
+    return sharedPointer(n.add(
+        base,
+        n.add(n.i64(barrierBase),
+              arith::MulIOp::create(n.b, n.loc, n.toI64(slot), n.i64(8)))));
+  }
+  // Barrier slots: 0 Q, then per stage s: 1 + s full K, 1 + S + s full V,
+  // 1 + 2 S + s empty K, 1 + 3 S + s empty V.
+  Value queryBarrier() { return barrierAt(k.c(0)); }
+  Value keyFull(Value s) { return barrierAt(k.add(k.c(1), s)); }
+  Value valueFull(Value s) { return barrierAt(k.add(k.c(1 + stages), s)); }
+  Value keyEmpty(Value s) { return barrierAt(k.add(k.c(1 + 2 * stages), s)); }
+  Value valueEmpty(Value s) { return barrierAt(k.add(k.c(1 + 3 * stages), s)); }
+  /// The shared address of the tile at `offset` of stage `stage`.
+  Value tileAddress(int64_t offset, Value stage, int64_t stageBytes) {
+    Value stageOffset =
+        arith::MulIOp::create(n.b, n.loc, n.toI64(stage), n.i64(stageBytes));
+    return n.add(base, n.add(n.i64(offset), stageOffset));
+  }
+  /// TMA of `panels` panels of `rows` rows starting at (row, head) into the
+  /// tile at shared address `address`, completing on `bar`.
+  void loadPanels(Value map, Value address, int64_t panels, int64_t rows,
+                  Value row, Value headIndex, Value bar) {
+    auto clusterPtrType = LLVM::LLVMPointerType::get(n.b.getContext(), 7);
+    for (int64_t p = 0; p < panels; ++p) {
+      Value destination = LLVM::AddrSpaceCastOp::create(
+          n.b, n.loc, clusterPtrType,
+          sharedPointer(n.add(address, n.i64(p * rows * kPanelRowBytes))));
+      SmallVector<Value> coordinates{n.i32(p * kPanelColumns), n.toI32(row),
+                                     n.toI32(headIndex), n.toI32(k.batch)};
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          n.b, n.loc, destination, map, coordinates, bar, ValueRange{}, Value(),
+          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+          NVVM::CTAGroupKindAttr(), Value());
+    }
+  }
+  /// The phase parity of the stage that tile number i uses.
+  Value phaseOf(Value i) {
+    return n.toI32(k.rem(k.div(i, k.c(stages)), k.c(2)));
+  }
+  void wait(Value bar, Value phase) {
+    // The suspend-time hint (ns) of each try: upstream nvgpu's.
+    NVVM::MBarrierTryWaitParityOp::create(n.b, n.loc, bar, phase,
+                                          n.i32(10000000));
+  }
+};
+
 void FlashKernelBuilder::buildWarpSpecialized(
     const KernelBuffers &kernelBuffers, Value rangeTable,
     ArrayRef<Value> tensorMaps) {
@@ -84,8 +145,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t stages = shape.stages;
-  int64_t headPanels = headDim / kPanelColumns;
-  int64_t valuePanels = valueDim / kPanelColumns;
   int64_t queryBytes = 2 * blockQ * headDim;
   int64_t keyBytes = 2 * blockKv * headDim, valueBytes = 2 * blockKv * valueDim;
   int64_t keyBase = queryBytes;
@@ -106,25 +165,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
   Value base = arith::AndIOp::create(
       b, loc, n.add(rawBase, n.i64(kSwizzleAtomBytes - 1)),
       n.i64(~(kSwizzleAtomBytes - 1)));
-  auto sharedPtrType = LLVM::LLVMPointerType::get(context, 3);
-  auto clusterPtrType = LLVM::LLVMPointerType::get(context, 7);
-  auto sharedPointer = [&](Value address) -> Value {
-    return LLVM::IntToPtrOp::create(b, loc, sharedPtrType, address);
-  };
-  auto barrierAt = [&](Value slot) {
-    return sharedPointer(n.add(
-        base, n.add(n.i64(barrierBase),
-                    arith::MulIOp::create(b, loc, n.toI64(slot), n.i64(8)))));
-  };
-  // Barrier slots: 0 Q, then per stage s: 1 + s full K, 1 + S + s full V,
-  // 1 + 2 S + s empty K, 1 + 3 S + s empty V.
-  auto queryBarrier = [&]() { return barrierAt(c(0)); };
-  auto keyFull = [&](Value s) { return barrierAt(add(c(1), s)); };
-  auto valueFull = [&](Value s) { return barrierAt(add(c(1 + stages), s)); };
-  auto keyEmpty = [&](Value s) { return barrierAt(add(c(1 + 2 * stages), s)); };
-  auto valueEmpty = [&](Value s) {
-    return barrierAt(add(c(1 + 3 * stages), s));
-  };
+  WarpgroupStorage st{*this,      n,       stages,    queryBytes,  keyBytes,
+                      valueBytes, keyBase, valueBase, barrierBase, base};
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
@@ -136,7 +178,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
 
   // Key-tile bounds of this query tile and its run of full tiles.
   KeyTileBounds bounds = keyTileBounds(rangeTable, queryTileIndex);
-  Value first = bounds.first, end = bounds.end;
 
   // The tensor maps by address: each kernel argument is stored to a stack
   // slot here, which attn-gpu-tensor-map-params replaces by the parameter
@@ -157,91 +198,90 @@ void FlashKernelBuilder::buildWarpSpecialized(
     auto leader = ifZero(tid);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(leader.thenBlock());
-    NVVM::MBarrierInitOp::create(b, loc, queryBarrier(), n.i32(1), Value());
+    NVVM::MBarrierInitOp::create(b, loc, st.queryBarrier(), n.i32(1), Value());
     for (int64_t s = 0; s < stages; ++s) {
-      NVVM::MBarrierInitOp::create(b, loc, keyFull(c(s)), n.i32(1), Value());
-      NVVM::MBarrierInitOp::create(b, loc, valueFull(c(s)), n.i32(1), Value());
+      NVVM::MBarrierInitOp::create(b, loc, st.keyFull(c(s)), n.i32(1), Value());
+      NVVM::MBarrierInitOp::create(b, loc, st.valueFull(c(s)), n.i32(1),
+                                   Value());
       // Lane 0 of each consumer warp releases a stage.
-      NVVM::MBarrierInitOp::create(b, loc, keyEmpty(c(s)), n.i32(shape.warps),
-                                   Value());
-      NVVM::MBarrierInitOp::create(b, loc, valueEmpty(c(s)), n.i32(shape.warps),
-                                   Value());
+      NVVM::MBarrierInitOp::create(b, loc, st.keyEmpty(c(s)),
+                                   n.i32(shape.warps), Value());
+      NVVM::MBarrierInitOp::create(b, loc, st.valueEmpty(c(s)),
+                                   n.i32(shape.warps), Value());
     }
     NVVM::FenceMbarrierInitOp::create(b, loc);
   }
   barrier();
 
-  auto tileAddress = [&](int64_t offset, Value stage, int64_t stageBytes) {
-    Value stageOffset =
-        arith::MulIOp::create(b, loc, n.toI64(stage), n.i64(stageBytes));
-    return n.add(base, n.add(n.i64(offset), stageOffset));
-  };
-  // TMA of `panels` panels of `rows` rows starting at (row, head) into the
-  // tile at shared address `address`, completing on `bar`.
-  auto loadPanels = [&](Value map, Value address, int64_t panels, int64_t rows,
-                        Value row, Value headIndex, Value bar) {
-    for (int64_t p = 0; p < panels; ++p) {
-      Value destination = LLVM::AddrSpaceCastOp::create(
-          b, loc, clusterPtrType,
-          sharedPointer(n.add(address, n.i64(p * rows * kPanelRowBytes))));
-      SmallVector<Value> coordinates{n.i32(p * kPanelColumns), n.toI32(row),
-                                     n.toI32(headIndex), n.toI32(batch)};
-      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-          b, loc, destination, map, coordinates, bar, ValueRange{}, Value(),
-          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
-          NVVM::CTAGroupKindAttr(), Value());
-    }
-  };
-  auto phaseOf = [&](Value i) { return n.toI32(rem(div(i, c(stages)), c(2))); };
-  auto waitBarrier = [&](Value bar, Value phase) {
-    // The suspend-time hint (ns) of each try: upstream nvgpu's.
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, bar, phase, n.i32(10000000));
-  };
-
   auto roles = scf::IfOp::create(b, loc, lt(warpgroup, c(1)),
                                  /*withElseRegion=*/true);
-  // Producer.
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(roles.thenBlock());
-    NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
-                                   NVVM::SetMaxRegisterAction::decrease);
-    auto issuer = ifZero(tid);
-    b.setInsertionPointToStart(issuer.thenBlock());
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), queryBarrier(),
-                                           n.i32(queryBytes),
-                                           NVVM::MemScopeKind::CTA,
-                                           /*relaxed=*/false, Value());
-    loadPanels(mapPointers[0], n.add(base, n.i64(0)), headPanels, blockQ,
-               rowBase, head, queryBarrier());
-    scf::ForOp::create(
-        b, loc, first, end, c(1), ValueRange{},
-        [&](OpBuilder &, Location, Value keyTile, ValueRange) {
-          Value i = arith::SubIOp::create(b, loc, keyTile, first);
-          Value stage = rem(i, c(stages));
-          // The first round finds every stage empty: waiting on the parity
-          // before the barrier's first phase returns at once.
-          Value phase = arith::XOrIOp::create(b, loc, phaseOf(i), n.i32(1));
-          waitBarrier(keyEmpty(stage), phase);
-          Value firstKey = mul(keyTile, c(blockKv));
-          NVVM::MBarrierArriveExpectTxOp::create(
-              b, loc, Type(), keyFull(stage), n.i32(keyBytes),
-              NVVM::MemScopeKind::CTA, false, Value());
-          loadPanels(mapPointers[1], tileAddress(keyBase, stage, keyBytes),
-                     headPanels, blockKv, firstKey, kvHead, keyFull(stage));
-          waitBarrier(valueEmpty(stage), phase);
-          NVVM::MBarrierArriveExpectTxOp::create(
-              b, loc, Type(), valueFull(stage), n.i32(valueBytes),
-              NVVM::MemScopeKind::CTA, false, Value());
-          loadPanels(mapPointers[2], tileAddress(valueBase, stage, valueBytes),
-                     valuePanels, blockKv, firstKey, kvHead, valueFull(stage));
-          scf::YieldOp::create(b, loc);
-        });
+    buildProducer(st, mapPointers, bounds);
+    b.setInsertionPointToStart(roles.elseBlock());
+    buildConsumers(st, warpgroup, bounds);
   }
+}
 
-  // Consumers.
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(roles.elseBlock());
+void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
+                                       ArrayRef<Value> mapPointers,
+                                       const KeyTileBounds &bounds) {
+  Ints &n = st.n;
+  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
+  int64_t stages = st.stages;
+  int64_t headPanels = shape.headDim / kPanelColumns;
+  int64_t valuePanels = shape.valueDim / kPanelColumns;
+  int64_t queryBytes = st.queryBytes, keyBytes = st.keyBytes;
+  int64_t valueBytes = st.valueBytes;
+  int64_t keyBase = st.keyBase, valueBase = st.valueBase;
+  Value base = st.base, first = bounds.first, end = bounds.end;
+  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
+                                 NVVM::SetMaxRegisterAction::decrease);
+  auto issuer = ifZero(tid);
+  b.setInsertionPointToStart(issuer.thenBlock());
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), st.queryBarrier(),
+                                         n.i32(queryBytes),
+                                         NVVM::MemScopeKind::CTA,
+                                         /*relaxed=*/false, Value());
+  st.loadPanels(mapPointers[0], n.add(base, n.i64(0)), headPanels, blockQ,
+                rowBase, head, st.queryBarrier());
+  scf::ForOp::create(
+      b, loc, first, end, c(1), ValueRange{},
+      [&](OpBuilder &, Location, Value keyTile, ValueRange) {
+        Value i = arith::SubIOp::create(b, loc, keyTile, first);
+        Value stage = rem(i, c(stages));
+        // The first round finds every stage empty: waiting on the parity
+        // before the barrier's first phase returns at once.
+        Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
+        st.wait(st.keyEmpty(stage), phase);
+        Value firstKey = mul(keyTile, c(blockKv));
+        NVVM::MBarrierArriveExpectTxOp::create(
+            b, loc, Type(), st.keyFull(stage), n.i32(keyBytes),
+            NVVM::MemScopeKind::CTA, false, Value());
+        st.loadPanels(mapPointers[1], st.tileAddress(keyBase, stage, keyBytes),
+                      headPanels, blockKv, firstKey, kvHead, st.keyFull(stage));
+        st.wait(st.valueEmpty(stage), phase);
+        NVVM::MBarrierArriveExpectTxOp::create(
+            b, loc, Type(), st.valueFull(stage), n.i32(valueBytes),
+            NVVM::MemScopeKind::CTA, false, Value());
+        st.loadPanels(mapPointers[2],
+                      st.tileAddress(valueBase, stage, valueBytes), valuePanels,
+                      blockKv, firstKey, kvHead, st.valueFull(stage));
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
+                                        const KeyTileBounds &bounds) {
+  Ints &n = st.n;
+  MLIRContext *context = b.getContext();
+  int64_t headDim = shape.headDim, valueDim = shape.valueDim;
+  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
+  int64_t stages = st.stages;
+  int64_t keyBytes = st.keyBytes, valueBytes = st.valueBytes;
+  int64_t keyBase = st.keyBase, valueBase = st.valueBase;
+  Value base = st.base, first = bounds.first, end = bounds.end;
   NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
@@ -267,18 +307,18 @@ void FlashKernelBuilder::buildWarpSpecialized(
   auto keyDescriptor = [&](Value stage, int64_t step) {
     int64_t panel = step / 4, within = step % 4;
     Value address =
-        n.add(tileAddress(keyBase, stage, keyBytes),
+        n.add(st.tileAddress(keyBase, stage, keyBytes),
               n.i64(panel * blockKv * kPanelRowBytes + within * 32));
     return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
   };
   auto valueDescriptor = [&](Value stage, int64_t step) {
-    Value address = n.add(tileAddress(valueBase, stage, valueBytes),
+    Value address = n.add(st.tileAddress(valueBase, stage, valueBytes),
                           n.i64(step * 16 * kPanelRowBytes));
     return swizzledDescriptor(b, loc, address, blockKv * kPanelRowBytes,
                               kSwizzleAtomBytes);
   };
 
-  waitBarrier(queryBarrier(), n.i32(0));
+  st.wait(st.queryBarrier(), n.i32(0));
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   SmallVector<Value> init(slots, negInf);
@@ -399,14 +439,14 @@ void FlashKernelBuilder::buildWarpSpecialized(
       b.setInsertionPointToStart(second.thenBlock());
       NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
     }
-    waitBarrier(keyFull(c(0)), n.i32(0));
+    st.wait(st.keyFull(c(0)), n.i32(0));
     takeTurn();
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     Value firstScores = scoreProduct(c(0));
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     passTurn(c(0));
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-    release(keyEmpty(c(0)));
+    release(st.keyEmpty(c(0)));
     SmallVector<Value> factors;
     SmallVector<Value> started = softmaxOf(firstScores, first, init, &factors);
     started.append(factors);
@@ -423,9 +463,9 @@ void FlashKernelBuilder::buildWarpSpecialized(
                                            state.begin() + wordsEnd);
           SmallVector<Value> previousFactors(state.begin() + wordsEnd,
                                              state.end());
-          waitBarrier(keyFull(stage), phaseOf(i));
-          waitBarrier(valueFull(previous),
-                      phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
+          st.wait(st.keyFull(stage), st.phaseOf(i));
+          st.wait(st.valueFull(previous),
+                  st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
           takeTurn();
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
           Value scores = scoreProduct(stage);
@@ -439,12 +479,12 @@ void FlashKernelBuilder::buildWarpSpecialized(
           passTurn(i);
           // S is the older group: its softmax runs while P V does.
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-          release(keyEmpty(stage));
+          release(st.keyEmpty(stage));
           SmallVector<Value> next;
           SmallVector<Value> updated =
               softmaxOf(scores, keyTile, carried, &next);
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-          release(valueEmpty(previous));
+          release(st.valueEmpty(previous));
           acc = pinRegisters(b, loc, acc);
           std::copy(acc.begin(), acc.end(), updated.begin() + accBase);
           updated.append(next);
@@ -456,7 +496,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
     SmallVector<Value> state(results.begin(), results.begin() + stateSize);
     Value i = arith::SubIOp::create(b, loc, numTiles, c(1));
     Value stage = rem(i, c(stages));
-    waitBarrier(valueFull(stage), phaseOf(i));
+    st.wait(st.valueFull(stage), st.phaseOf(i));
     SmallVector<Value> acc =
         rescale(ArrayRef<Value>(state).drop_front(accBase),
                 SmallVector<Value>(results.begin() + wordsEnd, results.end()));
