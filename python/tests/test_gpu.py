@@ -43,8 +43,11 @@ def gqa_program(dtype="f16"):
 
 
 @needs_ptxas
-def test_compiles_for_sm90_and_checks_buffers():
-    fn = attn.compile(gqa_program(), target="sm_90", keep_ir=True)
+@pytest.mark.parametrize("target", ["sm_90", "sm_90a"])
+def test_compiles_for_sm90_and_checks_buffers(target):
+    # sm_90a: the warp-specialised kernel, whose library also encodes tensor
+    # maps (after the same checks).
+    fn = attn.compile(gqa_program(), target=target, keep_ir=True)
     assert "attn.attention" in fn.ir["input"]
     assert "gpu.binary" in fn.ir["lowered"]
     q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
