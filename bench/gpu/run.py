@@ -2,7 +2,9 @@
 libraries that build.py compiled, checks them against an fp32 torch
 reference by DESIGN.md section 5's rule, and times them beside torch SDPA
 (flash and cuDNN backends) and compiled FlexAttention on the same bf16
-inputs. Prints a table; --markdown writes it too."""
+inputs. Prints a table; --markdown writes it too. --baseline NAME=DIR checks
+and times a second build (another --chip, say) beside the first on the same
+inputs; --sass counts HGMMA / HMMA / UTMALDG / USETMAXREG in each cubin."""
 import argparse
 import ctypes
 import json
