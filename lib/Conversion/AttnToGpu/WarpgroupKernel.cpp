@@ -79,9 +79,16 @@ struct Ints {
 struct FlashKernelBuilder::WarpgroupStorage {
   FlashKernelBuilder &k;
   Ints n;
-  int64_t stages, queryBytes, keyBytes, valueBytes;
-  int64_t keyBase, valueBase, barrierBase;
   Value base;
+  // Q's tile, then the K stages, the V stages and the barriers, as
+  // GpuKernelShape::sharedBytes counts them.
+  int64_t stages = k.shape.stages;
+  int64_t queryBytes = 2 * k.shape.blockQ() * k.shape.headDim;
+  int64_t keyBytes = 2 * k.shape.blockKv * k.shape.headDim;
+  int64_t valueBytes = 2 * k.shape.blockKv * k.shape.valueDim;
+  int64_t keyBase = queryBytes;
+  int64_t valueBase = keyBase + stages * keyBytes;
+  int64_t barrierBase = k.shape.warpgroupTileBytes();
 
   Value sharedPointer(Value address) {
     return LLVM::IntToPtrOp::create(
@@ -105,6 +112,10 @@ struct FlashKernelBuilder::WarpgroupStorage {
     Value stageOffset =
         arith::MulIOp::create(n.b, n.loc, n.toI64(stage), n.i64(stageBytes));
     return n.add(base, n.add(n.i64(offset), stageOffset));
+  }
+  Value keyTile(Value stage) { return tileAddress(keyBase, stage, keyBytes); }
+  Value valueTile(Value stage) {
+    return tileAddress(valueBase, stage, valueBytes);
   }
   /// TMA of `panels` panels of `rows` rows starting at (row, head) into the
   /// tile at shared address `address`, completing on `bar`.
@@ -142,14 +153,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
     sigmoidBias = sigmoid.getBias().convertToDouble();
   Ints n{b, loc};
   MLIRContext *context = b.getContext();
-  int64_t headDim = shape.headDim, valueDim = shape.valueDim;
-  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
-  int64_t stages = shape.stages;
-  int64_t queryBytes = 2 * blockQ * headDim;
-  int64_t keyBytes = 2 * blockKv * headDim, valueBytes = 2 * blockKv * valueDim;
-  int64_t keyBase = queryBytes;
-  int64_t valueBase = keyBase + stages * keyBytes;
-  int64_t barrierBase = valueBase + stages * valueBytes;
 
   auto space =
       gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
@@ -165,8 +168,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
   Value base = arith::AndIOp::create(
       b, loc, n.add(rawBase, n.i64(kSwizzleAtomBytes - 1)),
       n.i64(~(kSwizzleAtomBytes - 1)));
-  WarpgroupStorage st{*this,      n,       stages,    queryBytes,  keyBytes,
-                      valueBytes, keyBase, valueBase, barrierBase, base};
+  WarpgroupStorage st{*this, n, base};
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
@@ -174,7 +176,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
   Value queryTileIndex = locateCta();
   head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
-  rowBase = mul(queryTileIndex, c(blockQ));
+  rowBase = mul(queryTileIndex, c(shape.blockQ()));
 
   // Key-tile bounds of this query tile and its run of full tiles.
   KeyTileBounds bounds = keyTileBounds(rangeTable, queryTileIndex);
@@ -199,7 +201,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(leader.thenBlock());
     NVVM::MBarrierInitOp::create(b, loc, st.queryBarrier(), n.i32(1), Value());
-    for (int64_t s = 0; s < stages; ++s) {
+    for (int64_t s = 0; s < st.stages; ++s) {
       NVVM::MBarrierInitOp::create(b, loc, st.keyFull(c(s)), n.i32(1), Value());
       NVVM::MBarrierInitOp::create(b, loc, st.valueFull(c(s)), n.i32(1),
                                    Value());
@@ -228,46 +230,41 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
                                        ArrayRef<Value> mapPointers,
                                        const KeyTileBounds &bounds) {
   Ints &n = st.n;
-  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
-  int64_t stages = st.stages;
+  int64_t blockKv = shape.blockKv;
   int64_t headPanels = shape.headDim / kPanelColumns;
   int64_t valuePanels = shape.valueDim / kPanelColumns;
-  int64_t queryBytes = st.queryBytes, keyBytes = st.keyBytes;
-  int64_t valueBytes = st.valueBytes;
-  int64_t keyBase = st.keyBase, valueBase = st.valueBase;
-  Value base = st.base, first = bounds.first, end = bounds.end;
+  Value first = bounds.first, end = bounds.end;
   NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
                                  NVVM::SetMaxRegisterAction::decrease);
   auto issuer = ifZero(tid);
   b.setInsertionPointToStart(issuer.thenBlock());
   NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), st.queryBarrier(),
-                                         n.i32(queryBytes),
+                                         n.i32(st.queryBytes),
                                          NVVM::MemScopeKind::CTA,
                                          /*relaxed=*/false, Value());
-  st.loadPanels(mapPointers[0], n.add(base, n.i64(0)), headPanels, blockQ,
-                rowBase, head, st.queryBarrier());
+  st.loadPanels(mapPointers[0], n.add(st.base, n.i64(0)), headPanels,
+                shape.blockQ(), rowBase, head, st.queryBarrier());
   scf::ForOp::create(
       b, loc, first, end, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value keyTile, ValueRange) {
         Value i = arith::SubIOp::create(b, loc, keyTile, first);
-        Value stage = rem(i, c(stages));
+        Value stage = rem(i, c(st.stages));
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
         Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
         st.wait(st.keyEmpty(stage), phase);
         Value firstKey = mul(keyTile, c(blockKv));
         NVVM::MBarrierArriveExpectTxOp::create(
-            b, loc, Type(), st.keyFull(stage), n.i32(keyBytes),
+            b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
             NVVM::MemScopeKind::CTA, false, Value());
-        st.loadPanels(mapPointers[1], st.tileAddress(keyBase, stage, keyBytes),
-                      headPanels, blockKv, firstKey, kvHead, st.keyFull(stage));
+        st.loadPanels(mapPointers[1], st.keyTile(stage), headPanels, blockKv,
+                      firstKey, kvHead, st.keyFull(stage));
         st.wait(st.valueEmpty(stage), phase);
         NVVM::MBarrierArriveExpectTxOp::create(
-            b, loc, Type(), st.valueFull(stage), n.i32(valueBytes),
+            b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
             NVVM::MemScopeKind::CTA, false, Value());
-        st.loadPanels(mapPointers[2],
-                      st.tileAddress(valueBase, stage, valueBytes), valuePanels,
-                      blockKv, firstKey, kvHead, st.valueFull(stage));
+        st.loadPanels(mapPointers[2], st.valueTile(stage), valuePanels, blockKv,
+                      firstKey, kvHead, st.valueFull(stage));
         scf::YieldOp::create(b, loc);
       });
 }
@@ -279,9 +276,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t stages = st.stages;
-  int64_t keyBytes = st.keyBytes, valueBytes = st.valueBytes;
-  int64_t keyBase = st.keyBase, valueBase = st.valueBase;
-  Value base = st.base, first = bounds.first, end = bounds.end;
+  Value first = bounds.first, end = bounds.end;
   NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
@@ -299,21 +294,21 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                                              n.i64(64 * kPanelRowBytes));
   auto queryDescriptor = [&](int64_t step) {
     int64_t panel = step / 4, within = step % 4;
-    Value address =
-        n.add(n.add(base, n.i64(panel * blockQ * kPanelRowBytes + within * 32)),
-              consumerRows);
+    Value address = n.add(
+        n.add(st.base, n.i64(panel * blockQ * kPanelRowBytes + within * 32)),
+        consumerRows);
     return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
   };
   auto keyDescriptor = [&](Value stage, int64_t step) {
     int64_t panel = step / 4, within = step % 4;
     Value address =
-        n.add(st.tileAddress(keyBase, stage, keyBytes),
+        n.add(st.keyTile(stage),
               n.i64(panel * blockKv * kPanelRowBytes + within * 32));
     return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
   };
   auto valueDescriptor = [&](Value stage, int64_t step) {
-    Value address = n.add(st.tileAddress(valueBase, stage, valueBytes),
-                          n.i64(step * 16 * kPanelRowBytes));
+    Value address =
+        n.add(st.valueTile(stage), n.i64(step * 16 * kPanelRowBytes));
     return swizzledDescriptor(b, loc, address, blockKv * kPanelRowBytes,
                               kSwizzleAtomBytes);
   };
