@@ -95,9 +95,12 @@ def check_cases():
     # Selections: one query block per CTA, several, whole tiles per key
     # block, key blocks smaller than a tile (the general tile tests), and
     # slots out of order with repeats and -1 between them.
+    # (128 x 128 and 256 x 256 blocks nest with sm_90a's warp-specialised
+    # tiles; the others keep the sm_80 kernel there.)
     for bq, bkv, k, messy in ((64, 64, 4, False), (256, 64, 3, False),
                               (32, 128, 2, False), (64, 32, 5, False),
-                              (16, 64, 4, True)):
+                              (16, 64, 4, True), (128, 128, 2, False),
+                              (256, 256, 2, True)):
         cases.append(case(f"chk-select-q{bq}-kv{bkv}{'-messy' if messy else ''}",
                           "causal", 1, 4, 2, 700, 700, 64,
                           select=dict(block_q=bq, block_kv=bkv, k=k, messy=messy)))

@@ -150,23 +150,48 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     return cast<MaskAttrInterface>(predicate).isDataDependent();
   });
   // sm_90a: the warp-specialised TMA + wgmma kernel for prefill with head
-  // dims of one or two 64-column panels. Decode, data-dependent masks
-  // (whose tile lists and skipping live in the sm_80 kernel) and shapes
-  // forced by warps / row-tiles keep the sm_80 kernel.
-  if (chip.ends_with("a") && *capability == 90 && warps == 0 &&
-      rowTiles == 0 && !fewRows && !dataDependent &&
-      shape.headDim == shape.valueDim &&
+  // dims of one or two 64-column panels. Data-dependent masks need a tile
+  // list (a static key length); a selection, blocks that nest with its
+  // 128 x 128 tiles (finer ones keep the sm_80 kernel, whose CTAs shrink
+  // to one query block). Decode and shapes forced by warps / row-tiles keep
+  // the sm_80 kernel.
+  if (chip.ends_with("a") && *capability == 90 && warps == 0 && rowTiles == 0 &&
+      !fewRows && shape.headDim == shape.valueDim &&
       (shape.headDim == 64 || shape.headDim == 128)) {
-    shape.warpgroups = true;
-    shape.warps = 8;
-    shape.rowTiles = 1;
-    shape.blockKv = 128;
-    shape.pingPong = pingPong;
-    // As many stages as shared memory holds, up to 4 (3 at head dim 128).
-    for (shape.stages = 4; shape.stages > 2; --shape.stages)
-      if (shape.sharedBytes() <= sharedMemoryLimit(*capability))
+    GpuKernelShape warpgroup = shape;
+    warpgroup.warpgroups = true;
+    warpgroup.warps = 8;
+    warpgroup.rowTiles = 1;
+    warpgroup.blockKv = 128;
+    warpgroup.pingPong = pingPong;
+    int64_t keyLength = key.getDimSize(2);
+    bool listed = true;
+    if (dataDependent) {
+      BlockIndicesAttr selection = getOnlySelection(op);
+      bool anySelection =
+          llvm::any_of(op.getMask(), llvm::IsaPred<BlockIndicesAttr>);
+      warpgroup.tileListEntries =
+          ShapedType::isDynamic(keyLength)
+              ? 0
+              : llvm::divideCeil(keyLength, warpgroup.blockKv);
+      warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
+      listed =
+          warpgroup.tileListEntries > 0 &&
+          (!anySelection || (warpgroup.selectionSlots > 0 &&
+                             selection.getBlockQ() % warpgroup.blockQ() == 0));
+    }
+    // As many stages as shared memory holds, up to 4 (3 at head dim 128);
+    // a list's temporary parts must fit in the tiles.
+    auto fits = [&](const GpuKernelShape &candidate) {
+      return candidate.sharedBytes() <= sharedMemoryLimit(*capability) &&
+             candidate.listLayout().temporaryEnd <=
+                 candidate.warpgroupTileBytes();
+    };
+    for (warpgroup.stages = 4; warpgroup.stages > 2; --warpgroup.stages)
+      if (fits(warpgroup))
         break;
-    return shape;
+    if (listed && fits(warpgroup))
+      return warpgroup;
   }
   // Above a head dim of 128 the query fragments would not fit beside the
   // accumulators: reload them from shared memory per key tile.

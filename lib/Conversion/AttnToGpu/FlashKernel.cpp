@@ -601,38 +601,17 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
     std::tie(tileList, listLength) = buildTileList(first, end);
     dataDependent = false;
   }
-  auto listEntry = [&](Value index) -> Value {
-    Value safe = arith::MinUIOp::create(
-        b, loc, index,
-        arith::SubIOp::create(
-            b, loc, arith::MaxUIOp::create(b, loc, listLength, c(1)), c(1)));
-    return arith::IndexCastOp::create(
-        b, loc, b.getIndexType(),
-        memref::LoadOp::create(b, loc, tileList, safe));
+  auto listEntry = [&](Value index) {
+    return listedTile(tileList, listLength, index);
   };
-  // With a tile list, whether every pair of key tile u passes the
-  // data-dependent predicates (only documents can tell: one segment on
-  // both sides); the other predicates are the range table's.
-  bool onlyDocuments = llvm::all_of(op.getMask(), [](Attribute predicate) {
-    return !cast<MaskAttrInterface>(predicate).isDataDependent() ||
-           isa<DocumentAttr>(predicate);
-  });
-  auto tileIsUniform = [&](Value keyTile) -> Value {
+  // With a tile list, whether every pair of a listed key tile passes the
+  // data-dependent predicates; the other predicates are the range table's.
+  auto tileIsUniform = [&](const ListedTile &listed) -> Value {
     if (selection)
-      return tileSelectedByAll(keyTile);
-    if (!onlyDocuments || !documentChunks.first)
-      return arith::ConstantIntOp::create(b, loc, 0, 1);
-    auto [low, high] = tileSegmentRange(keyTile);
-    auto eq = [&](Value x, Value y) {
-      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
-    };
-    Value same = arith::AndIOp::create(
-        b, loc, eq(low, high),
-        arith::AndIOp::create(b, loc, eq(queryRange.first, queryRange.second),
-                              eq(low, queryRange.first)));
-    return same;
+      return tileSelectedByAll(listed.tile);
+    return listed.uniform;
   };
-  Value firstTile = tileList ? listEntry(c(0)) : warpFirst;
+  Value firstTile = tileList ? listEntry(c(0)).tile : warpFirst;
   Value firstVisited = tileList ? lt(c(0), listLength) : visitable(warpFirst);
   prefetch(firstVisited, firstTile, c(0), true);
   prefetch(firstVisited, firstTile, c(0), false);
@@ -671,14 +650,16 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
       b, loc, tileList ? c(0) : warpFirst, tileList ? listLength : end,
       c(tileList ? 1 : tileStep), init,
       [&](OpBuilder &, Location, Value inductionVar, ValueRange state) {
-        Value keyTile = tileList ? listEntry(inductionVar) : inductionVar;
+        ListedTile listed =
+            tileList ? listEntry(inductionVar) : ListedTile{inductionVar, {}};
+        Value keyTile = listed.tile;
         Value offset =
             tileList ? inductionVar
                      : div(arith::SubIOp::create(b, loc, keyTile, warpFirst),
                            c(tileStep));
         Value stage = rem(offset, c(shape.stages));
         Value nextStage = rem(add(offset, c(1)), c(shape.stages));
-        Value nextTile = tileList ? listEntry(add(inductionVar, c(1)))
+        Value nextTile = tileList ? listEntry(add(inductionVar, c(1))).tile
                                   : add(keyTile, c(tileStep));
         Value visited = dataDependent ? state.back() : Value();
         SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
@@ -713,7 +694,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
           for (const Accumulator &tile : scores)
             raw.append(tile.begin(), tile.end());
 
-          auto uniform = [&]() { return tileIsUniform(keyTile); };
+          auto uniform = [&]() { return tileIsUniform(listed); };
           SmallVector<Value> x = tileScores(
               raw, keyTile, bounds,
               tileList ? function_ref<Value()>(uniform)

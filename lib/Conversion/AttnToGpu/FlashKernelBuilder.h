@@ -141,6 +141,13 @@ private:
   /// the CTA in parallel (a tile per thread) and compacted into a shared
   /// list; returns the list and its length.
   std::pair<Value, Value> buildTileList(Value first, Value end);
+  /// Entry `index` of a tile list of `length` entries (clamped to the last
+  /// one): the key tile and whether every pair of it passes the
+  /// data-dependent predicates (documents; selections keep their flags).
+  struct ListedTile {
+    Value tile, uniform;
+  };
+  ListedTile listedTile(Value list, Value length, Value index);
   /// The min and max of segments[batch, first + t] over t < count (and
   /// first + t < length), reduced by the whole CTA through `scratchSlot`
   /// of the shared scratch area; every thread gets them.
@@ -168,8 +175,8 @@ private:
   std::optional<double> sigmoidBias;
   /// The segment-id range of the query tile (document masks).
   std::pair<Value, Value> queryRange;
-  /// With a tile list and documents: the kv segment-id min and max of every
-  /// 32 keys, in shared memory.
+  /// While a tile list of documents is built: the kv segment-id min and
+  /// max of every 32 keys, in shared memory.
   std::pair<Value, Value> documentChunks;
   /// The kv segment-id range of key tile u from documentChunks.
   std::pair<Value, Value> tileSegmentRange(Value keyTile);
@@ -193,12 +200,13 @@ private:
   /// its two roles: the TMA producer (given the tensor maps' addresses) and
   /// the wgmma consumers.
   struct WarpgroupStorage;
-  void buildProducer(WarpgroupStorage &storage, ArrayRef<Value> mapPointers,
-                     const KeyTileBounds &bounds);
+  void buildProducer(WarpgroupStorage &storage, ArrayRef<Value> mapPointers);
   void buildConsumers(WarpgroupStorage &storage, Value warpgroup,
                       const KeyTileBounds &bounds);
   Value selectionFlags;
   static constexpr int64_t kListedBit = 31;
+  /// A tile list entry's bit for a uniform tile (the tile below it).
+  static constexpr int64_t kUniformBit = 30;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -95,14 +95,15 @@ FlashKernelBuilder::cooperativeRange(Value segments, Value firstIndex,
   // barrier every thread reduces the warps' pairs.
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  int64_t warps = shape.warps;
+  // Every warp of the CTA takes part (the warp-specialised kernel's
+  // producer too: the lists are built before the roles split).
+  int64_t warps = shape.threads() / 32;
   auto scratchType =
       MemRefType::get({2, warps}, i32, MemRefLayoutAttrInterface(), space);
-  Value scratch = memref::ViewOp::create(b, loc, scratchType, smem,
-                                         c(shape.sharedBytes() -
-                                           GpuKernelShape::kScratchBytes +
-                                           scratchSlot * 2 * warps * 4),
-                                         ValueRange{});
+  Value scratch = memref::ViewOp::create(
+      b, loc, scratchType, smem,
+      c(shape.listLayout().scratch + scratchSlot * 2 * warps * 4),
+      ValueRange{});
   auto isLeader = ifZero(lane);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -132,6 +133,15 @@ void FlashKernelBuilder::storeListLength(Value list, int64_t entries,
 }
 
 Value FlashKernelBuilder::loadListLength(Value list, int64_t entries) {
+  // The warp-specialised kernel built parts of the list in its tile area,
+  // which TMA (the async proxy) overwrites after this barrier: order the
+  // generic accesses before it.
+  if (shape.warpgroups)
+    NVVM::FenceProxyOp::create(
+        b, loc,
+        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
   barrier();
   return arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
@@ -151,14 +161,13 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
   auto vectorType = [&](int64_t size) {
     return MemRefType::get({size}, i32, MemRefLayoutAttrInterface(), space);
   };
-  int64_t base = shape.tileBytes();
+  GpuKernelShape::ListLayout layout = shape.listLayout();
   Value flags = memref::ViewOp::create(b, loc, vectorType(entries), smem,
-                                       c(base), ValueRange{});
+                                       c(layout.flags), ValueRange{});
   Value list = memref::ViewOp::create(b, loc, vectorType(entries + 1), smem,
-                                      c(base + 4 * entries), ValueRange{});
-  Value selected =
-      memref::ViewOp::create(b, loc, vectorType(slots), smem,
-                             c(base + 4 * (2 * entries + 1)), ValueRange{});
+                                      c(layout.list), ValueRange{});
+  Value selected = memref::ViewOp::create(b, loc, vectorType(slots), smem,
+                                          c(layout.selected), ValueRange{});
   selectionFlags = flags;
   auto i32Constant = [&](int64_t value) {
     return arith::ConstantIntOp::create(b, loc, value, 32).getResult();
@@ -321,24 +330,23 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   auto vectorType = [&](int64_t size) {
     return MemRefType::get({size}, i32, MemRefLayoutAttrInterface(), space);
   };
+  GpuKernelShape::ListLayout layout = shape.listLayout();
   Value flags = memref::ViewOp::create(b, loc, vectorType(entries), smem,
-                                       c(shape.tileBytes()), ValueRange{});
-  Value list =
-      memref::ViewOp::create(b, loc, vectorType(entries + 1), smem,
-                             c(shape.tileBytes() + 4 * entries), ValueRange{});
+                                       c(layout.flags), ValueRange{});
+  Value list = memref::ViewOp::create(b, loc, vectorType(entries + 1), smem,
+                                      c(layout.list), ValueRange{});
   Value lowest = arith::ConstantIntOp::create(
       b, loc, std::numeric_limits<int32_t>::max(), 32);
   Value highest = arith::ConstantIntOp::create(
       b, loc, std::numeric_limits<int32_t>::min(), 32);
 
   // Documents: the min and max kv segment id of every 32 keys, one id per
-  // thread and a shuffle tree per warp (in the K stages, still unused).
+  // thread and a shuffle tree per warp.
   bool documents = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
   int64_t chunks = entries * blockKv / 32;
   Value chunkMin, chunkMax;
   if (documents) {
-    // After the list (the K stages are overwritten by the first tile).
-    int64_t chunkBase = shape.tileBytes() + 4 * (2 * entries + 1);
+    int64_t chunkBase = layout.chunks;
     chunkMin = memref::ViewOp::create(b, loc, vectorType(chunks), smem,
                                       c(chunkBase), ValueRange{});
     chunkMax = memref::ViewOp::create(b, loc, vectorType(chunks), smem,
@@ -390,36 +398,61 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
     barrier();
   }
 
-  // A tile per thread: in range and may have keys.
+  // Whether every pair of a tile passes the data-dependent predicates:
+  // only documents can tell (one segment on both sides).
+  bool onlyDocuments = llvm::all_of(op.getMask(), [](Attribute predicate) {
+    return !cast<MaskAttrInterface>(predicate).isDataDependent() ||
+           isa<DocumentAttr>(predicate);
+  });
+  auto eq = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  };
+
+  // A tile per thread: in range and may have keys (bit 0), and uniform
+  // (bit 1).
   for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
     Value tile = add(tid, c(firstTile));
     Value inRange = arith::AndIOp::create(
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, first, tile),
         lt(tile, end));
-    auto check = scf::IfOp::create(b, loc, b.getI1Type(), inRange, true);
+    auto check = scf::IfOp::create(b, loc, i32, inRange, true);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(check.thenBlock());
       std::pair<Value, Value> keyRange;
       if (documents)
         keyRange = tileSegmentRange(tile);
-      scf::YieldOp::create(b, loc, tileMayHaveKeys(tile, keyRange));
+      Value flag =
+          arith::ExtUIOp::create(b, loc, i32, tileMayHaveKeys(tile, keyRange));
+      if (documents && onlyDocuments) {
+        auto [low, high] = keyRange;
+        Value uniform = arith::AndIOp::create(
+            b, loc, eq(low, high),
+            arith::AndIOp::create(b, loc,
+                                  eq(queryRange.first, queryRange.second),
+                                  eq(low, queryRange.first)));
+        flag = arith::OrIOp::create(
+            b, loc, flag,
+            arith::ShLIOp::create(b, loc,
+                                  arith::ExtUIOp::create(b, loc, i32, uniform),
+                                  arith::ConstantIntOp::create(b, loc, 1, 32)));
+      }
+      scf::YieldOp::create(b, loc, flag);
       b.setInsertionPointToStart(check.elseBlock());
       scf::YieldOp::create(
           b, loc,
-          ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1).getResult()});
+          ValueRange{arith::ConstantIntOp::create(b, loc, 0, 32).getResult()});
     }
     auto inTable = scf::IfOp::create(b, loc, lt(tile, c(entries)), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inTable.thenBlock());
-    memref::StoreOp::create(
-        b, loc, arith::ExtUIOp::create(b, loc, i32, check.getResult(0)), flags,
-        tile);
+    memref::StoreOp::create(b, loc, check.getResult(0), flags, tile);
   }
   barrier();
 
-  // Thread 0 compacts the flags; the length goes last.
+  // Thread 0 compacts the flags, each entry a tile with its uniform bit;
+  // the length goes last.
   auto leader = ifZero(tid);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -428,16 +461,24 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
         b, loc, first, end, c(1), ValueRange{c(0)},
         [&](OpBuilder &, Location, Value tile, ValueRange count) {
           Value flag = memref::LoadOp::create(b, loc, flags, tile);
+          Value one = arith::ConstantIntOp::create(b, loc, 1, 32);
           Value set = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ne, flag,
+              b, loc, arith::CmpIPredicate::ne,
+              arith::AndIOp::create(b, loc, flag, one),
               arith::ConstantIntOp::create(b, loc, 0, 32));
           auto keep = scf::IfOp::create(b, loc, set, false);
           {
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPointToStart(keep.thenBlock());
+            Value uniformBit = arith::ShLIOp::create(
+                b, loc, arith::ShRUIOp::create(b, loc, flag, one),
+                arith::ConstantIntOp::create(b, loc, kUniformBit, 32));
             memref::StoreOp::create(
-                b, loc, arith::IndexCastOp::create(b, loc, i32, tile), list,
-                count[0]);
+                b, loc,
+                arith::OrIOp::create(
+                    b, loc, arith::IndexCastOp::create(b, loc, i32, tile),
+                    uniformBit),
+                list, count[0]);
           }
           scf::YieldOp::create(
               b, loc,
@@ -448,6 +489,27 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
     storeListLength(list, entries, compact.getResult(0));
   }
   return {list, loadListLength(list, entries)};
+}
+
+FlashKernelBuilder::ListedTile
+FlashKernelBuilder::listedTile(Value list, Value length, Value index) {
+  // Past the end (a look-ahead), the last entry: loaded, never visited.
+  Value safe = arith::MinUIOp::create(
+      b, loc, index,
+      arith::SubIOp::create(
+          b, loc, arith::MaxUIOp::create(b, loc, length, c(1)), c(1)));
+  Value entry = memref::LoadOp::create(b, loc, list, safe);
+  Value tileMask =
+      arith::ConstantIntOp::create(b, loc, (int64_t(1) << kUniformBit) - 1, 32);
+  Value tile = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(), arith::AndIOp::create(b, loc, entry, tileMask));
+  Value uniform = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(
+          b, loc, entry,
+          arith::ConstantIntOp::create(b, loc, int64_t(1) << kUniformBit, 32)),
+      arith::ConstantIntOp::create(b, loc, 0, 32));
+  return {tile, uniform};
 }
 
 std::pair<Value, Value> FlashKernelBuilder::tileSegmentRange(Value keyTile) {

@@ -89,6 +89,15 @@ struct FlashKernelBuilder::WarpgroupStorage {
   int64_t keyBase = queryBytes;
   int64_t valueBase = keyBase + stages * keyBytes;
   int64_t barrierBase = k.shape.warpgroupTileBytes();
+  // The key tiles the CTA visits, in order: [first, first + count), or the
+  // entries of a tile list (data-dependent masks).
+  Value first = {}, count = {}, tileList = {};
+
+  FlashKernelBuilder::ListedTile visited(Value i) {
+    if (tileList)
+      return k.listedTile(tileList, count, i);
+    return {k.add(first, i), Value()};
+  }
 
   Value sharedPointer(Value address) {
     return LLVM::IntToPtrOp::create(
@@ -180,6 +189,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
 
   // Key-tile bounds of this query tile and its run of full tiles.
   KeyTileBounds bounds = keyTileBounds(rangeTable, queryTileIndex);
+  st.first = bounds.first;
+  st.count = arith::SubIOp::create(b, loc, bounds.end, bounds.first);
 
   // The tensor maps by address: each kernel argument is stored to a stack
   // slot here, which attn-gpu-tensor-map-params replaces by the parameter
@@ -215,25 +226,36 @@ void FlashKernelBuilder::buildWarpSpecialized(
   }
   barrier();
 
+  // Data-dependent masks: the whole CTA lists the tiles to visit (as the
+  // sm_80 kernel does) before the roles split; both roles walk the list.
+  if (shape.tileListEntries) {
+    warp = div(tid, c(32));
+    for (Attribute predicate : op.getMask())
+      if (shape.selectionSlots && isa<BlockIndicesAttr>(predicate))
+        selection = cast<BlockIndicesAttr>(predicate);
+    if (llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
+      queryRange = cooperativeRange(buffers.qSegments, rowBase, shape.blockQ(),
+                                    queryLength, 0);
+    std::tie(st.tileList, st.count) = buildTileList(bounds.first, bounds.end);
+  }
+
   auto roles = scf::IfOp::create(b, loc, lt(warpgroup, c(1)),
                                  /*withElseRegion=*/true);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(roles.thenBlock());
-    buildProducer(st, mapPointers, bounds);
+    buildProducer(st, mapPointers);
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumers(st, warpgroup, bounds);
   }
 }
 
 void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
-                                       ArrayRef<Value> mapPointers,
-                                       const KeyTileBounds &bounds) {
+                                       ArrayRef<Value> mapPointers) {
   Ints &n = st.n;
   int64_t blockKv = shape.blockKv;
   int64_t headPanels = shape.headDim / kPanelColumns;
   int64_t valuePanels = shape.valueDim / kPanelColumns;
-  Value first = bounds.first, end = bounds.end;
   NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
                                  NVVM::SetMaxRegisterAction::decrease);
   auto issuer = ifZero(tid);
@@ -245,9 +267,9 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
   st.loadPanels(mapPointers[0], n.add(st.base, n.i64(0)), headPanels,
                 shape.blockQ(), rowBase, head, st.queryBarrier());
   scf::ForOp::create(
-      b, loc, first, end, c(1), ValueRange{},
-      [&](OpBuilder &, Location, Value keyTile, ValueRange) {
-        Value i = arith::SubIOp::create(b, loc, keyTile, first);
+      b, loc, c(0), st.count, c(1), ValueRange{},
+      [&](OpBuilder &, Location, Value i, ValueRange) {
+        Value keyTile = st.visited(i).tile;
         Value stage = rem(i, c(st.stages));
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
@@ -276,7 +298,6 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t stages = st.stages;
-  Value first = bounds.first, end = bounds.end;
   NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
@@ -349,7 +370,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   Value threadsOfBoth = n.i32(256);
   Value myTurn = n.toI32(add(consumer, c(1)));
   Value otherTurn = n.toI32(arith::SubIOp::create(b, loc, c(2), consumer));
-  Value numTiles = arith::SubIOp::create(b, loc, end, first);
+  Value numTiles = st.count;
 
   // The turns: wait for mine before issuing products; after issuing, hand
   // the tensor cores to the other consumer, except on consumer 1's last
@@ -394,12 +415,20 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   };
   // The softmax of key tile u's scores: the new state (acc rescaled), then
   // P as A operands.
-  auto softmaxOf = [&](Value scores, Value keyTile, ArrayRef<Value> state,
+  // With a tile list, whether every pair of a listed tile passes the
+  // data-dependent predicates (else they are evaluated per element).
+  auto softmaxOf = [&](Value scores, ListedTile listed, ArrayRef<Value> state,
                        SmallVectorImpl<Value> *factors) {
     SmallVector<Value> raw;
     for (int64_t k = 0; k < scoreCount; ++k)
       raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
-    return softmaxUpdate(tileScores(raw, keyTile, bounds), state, factors);
+    auto uniform = [&]() -> Value {
+      return selection ? tileSelectedByAll(listed.tile) : listed.uniform;
+    };
+    return softmaxUpdate(tileScores(raw, listed.tile, bounds,
+                                    st.tileList ? function_ref<Value()>(uniform)
+                                                : function_ref<Value()>()),
+                         state, factors);
   };
 
   // acc scaled by the per-row-slot factors of a softmax step (rows g and
@@ -420,7 +449,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // last P V follows the loop. No product sits in a branch of its own
   // (ptxas would serialise every wgmma): a CTA without key tiles skips all
   // of them.
-  auto work = scf::IfOp::create(b, loc, lt(first, end), true);
+  auto work = scf::IfOp::create(b, loc, lt(c(0), numTiles), true);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(work.thenBlock());
@@ -443,14 +472,14 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     release(st.keyEmpty(c(0)));
     SmallVector<Value> factors;
-    SmallVector<Value> started = softmaxOf(firstScores, first, init, &factors);
+    SmallVector<Value> started =
+        softmaxOf(firstScores, st.visited(c(0)), init, &factors);
     started.append(factors);
     int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
 
     auto loop = scf::ForOp::create(
-        b, loc, add(first, c(1)), end, c(1), started,
-        [&](OpBuilder &, Location, Value keyTile, ValueRange state) {
-          Value i = arith::SubIOp::create(b, loc, keyTile, first);
+        b, loc, c(1), numTiles, c(1), started,
+        [&](OpBuilder &, Location, Value i, ValueRange state) {
           Value stage = rem(i, c(stages));
           Value previous = rem(add(i, c(stages - 1)), c(stages));
           SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
@@ -477,7 +506,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           release(st.keyEmpty(stage));
           SmallVector<Value> next;
           SmallVector<Value> updated =
-              softmaxOf(scores, keyTile, carried, &next);
+              softmaxOf(scores, st.visited(i), carried, &next);
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
           release(st.valueEmpty(previous));
           acc = pinRegisters(b, loc, acc);

@@ -18,10 +18,25 @@ func.func @causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
   return %o : tensor<1x4x512x128xbf16>
 }
 
-// Data-dependent masks (documents) keep the sm_80 kernel with its tile list.
+// Data-dependent masks over a static key length: the warp-specialised
+// kernel over a tile list.
 // CHECK: func.func @documents(
-// CHECK-NOT: attnCudaEncodeTensorMap
+// CHECK-COUNT-3: call @attnCudaEncodeTensorMap
 // CHECK: gpu.launch_func @attn_kernels::@documents_kernel
+// CHECK-SAME: threads in (%c384,
+// Selections whose blocks nest with its 128 x 128 tiles take it too; finer
+// ones, and data-dependent masks over a dynamic key length, keep the sm_80
+// kernel.
+// CHECK: func.func @selection128(
+// CHECK: gpu.launch_func @attn_kernels::@selection128_kernel
+// CHECK-SAME: threads in (%c384,
+// CHECK: func.func @selection64(
+// CHECK-NOT: attnCudaEncodeTensorMap
+// CHECK: gpu.launch_func @attn_kernels::@selection64_kernel
+// CHECK-SAME: threads in (%c128{{.*}},
+// CHECK: func.func @dynamic_documents(
+// CHECK-NOT: attnCudaEncodeTensorMap
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_documents_kernel
 // CHECK-SAME: threads in (%c128{{.*}},
 // The warp-specialised kernel: tensor maps, then Q, K, V and the output.
 // CHECK: gpu.func @causal_kernel(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
@@ -41,11 +56,69 @@ func.func @causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 // CHECK: nvvm.mbarrier.arrive
+// The documents kernel: every thread tests tiles before the roles split;
+// the list's flags, built in the tile area, are fenced from TMA's writes.
+// Its shared memory: the tiles and barriers, then the list (4 entries and
+// its length); the flags and segment ranges live in the tile area.
+// CHECK: gpu.func @documents_kernel(
+// CHECK-SAME: attn.shared_bytes = 230524 : i64
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK-NOT: nvvm.setmaxregister
+// Each entry: the tile, and bit 30 when the tile is one document's.
+// CHECK: %[[UNIFORM:.*]] = arith.shli %{{.*}}, %c30_i32 : i32
+// CHECK: %[[ENTRY:.*]] = arith.ori %{{.*}}, %[[UNIFORM]] : i32
+// CHECK: memref.store %[[ENTRY]], %[[LIST:.*]][%{{.*}}] : memref<5xi32, #gpu.address_space<workgroup>>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvvm.setmaxregister decrease 24
+// The producer loads the listed tiles.
+// CHECK: scf.for
+// CHECK: memref.load %[[LIST]]
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.setmaxregister increase 240
+// CHECK: gpu.func @selection128_kernel(
+// CHECK: memref.atomic_rmw ori
+// CHECK: nvvm.fence.proxy
+// CHECK: nvvm.setmaxregister decrease 24
+// CHECK: gpu.func @selection64_kernel(
+// CHECK-NOT: nvvm.wgmma
+// CHECK: gpu.func @dynamic_documents_kernel(
+// CHECK-NOT: nvvm.wgmma
+// CHECK: gpu.return
 func.func @documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
                      %v: tensor<1x4x512x128xbf16>, %qs: tensor<1x512xi32>,
                      %ks: tensor<1x512xi32>) -> tensor<1x4x512x128xbf16> {
   %o = attn.attention %q, %k, %v segments(%qs, %ks) mask [#attn.document, #attn.causal]
       : tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>,
         tensor<1x512xi32>, tensor<1x512xi32> -> tensor<1x4x512x128xbf16>
+  return %o : tensor<1x4x512x128xbf16>
+}
+
+func.func @selection128(%q: tensor<1x4x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
+                        %v: tensor<1x2x512x64xbf16>, %i: tensor<1x2x4x2xi32>)
+    -> tensor<1x4x512x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%i)
+      mask [#attn.causal, #attn.block_indices<block_q = 128, block_kv = 128>]
+      : tensor<1x4x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
+        tensor<1x2x4x2xi32> -> tensor<1x4x512x64xbf16>
+  return %o : tensor<1x4x512x64xbf16>
+}
+
+func.func @selection64(%q: tensor<1x4x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
+                       %v: tensor<1x2x512x64xbf16>, %i: tensor<1x2x8x2xi32>)
+    -> tensor<1x4x512x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%i)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x4x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
+        tensor<1x2x8x2xi32> -> tensor<1x4x512x64xbf16>
+  return %o : tensor<1x4x512x64xbf16>
+}
+
+func.func @dynamic_documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x?x128xbf16>,
+                             %v: tensor<1x4x?x128xbf16>, %qs: tensor<1x512xi32>,
+                             %ks: tensor<1x?xi32>) -> tensor<1x4x512x128xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks) mask [#attn.document]
+      : tensor<1x4x512x128xbf16>, tensor<1x4x?x128xbf16>, tensor<1x4x?x128xbf16>,
+        tensor<1x512xi32>, tensor<1x?xi32> -> tensor<1x4x512x128xbf16>
   return %o : tensor<1x4x512x128xbf16>
 }

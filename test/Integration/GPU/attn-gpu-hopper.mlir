@@ -65,6 +65,15 @@
 // PTX-LABEL: .entry decode_kernel(
 // PTX-NOT: wgmma
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// Documents: the CTA lists its tiles before the roles split; the list's
+// scratch in the tile area is fenced from TMA's writes.
+// PTX-LABEL: .entry documents_kernel(
+// PTX: fence.proxy.async.shared::cta;
+// PTX-NEXT: bar.sync 0;
+// PTX: setmaxnreg.inc.sync.aligned.u32 240;
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// PTX: setmaxnreg.dec.sync.aligned.u32 24;
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 
 // The MLIR host function encodes the maps through the CUDA runtime
 // library and launches only when all three encode.
@@ -133,4 +142,14 @@ func.func @decode(%q: tensor<1x8x1x128xbf16>, %k: tensor<1x2x500x128xbf16>,
       : tensor<1x8x1x128xbf16>, tensor<1x2x500x128xbf16>, tensor<1x2x500x128xbf16>
       -> tensor<1x8x1x128xbf16>
   return %o : tensor<1x8x1x128xbf16>
+}
+
+func.func @documents(%q: tensor<1x4x700x128xbf16>, %k: tensor<1x2x900x128xbf16>,
+                     %v: tensor<1x2x900x128xbf16>, %qs: tensor<1x700xi32>,
+                     %ks: tensor<1x900xi32>) -> tensor<1x4x700x128xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks)
+      mask [#attn.document, #attn.causal]
+      : tensor<1x4x700x128xbf16>, tensor<1x2x900x128xbf16>, tensor<1x2x900x128xbf16>,
+        tensor<1x700xi32>, tensor<1x900xi32> -> tensor<1x4x700x128xbf16>
+  return %o : tensor<1x4x700x128xbf16>
 }

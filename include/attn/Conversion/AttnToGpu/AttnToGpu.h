@@ -94,9 +94,56 @@ struct GpuKernelShape {
   }
   /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty.
   int64_t warpgroupBarrierBytes() const { return 8 * (1 + 4 * stages); }
+  /// The CTA-wide reductions' room: a min and a max per warp, two slots.
+  int64_t scratchBytes() const {
+    return warpgroups ? 2 * 2 * (threads() / 32) * 4 : kScratchBytes;
+  }
+
+  /// Where a tile list's parts live, as byte offsets into the dynamic
+  /// shared memory: the per-tile flags, the list (its length last), the kv
+  /// segment-id min and max of every 32 keys (documents), a selection's
+  /// slots, and the reductions' scratch. The sm_80 kernel keeps them after
+  /// its tiles. The warp-specialised one keeps only what its loop reads
+  /// (the list; a selection's flags) after its barriers and builds the rest
+  /// in its tile area: TMA fills that only once the list is built, and the
+  /// tiles start at most 1023 bytes in (the base is rounded up), so the
+  /// area from byte 1024 on is inside them.
+  struct ListLayout {
+    int64_t flags, list, chunks, selected, scratch;
+    /// The end of what the warp-specialised kernel builds in its tiles.
+    int64_t temporaryEnd;
+  };
+  ListLayout listLayout() const {
+    int64_t entries = tileListEntries;
+    int64_t chunkBytes = 8 * entries * blockKv / 32;
+    ListLayout layout;
+    if (!warpgroups) {
+      layout.flags = tileBytes();
+      layout.list = layout.flags + 4 * entries;
+      layout.chunks = layout.selected = layout.list + 4 * (entries + 1);
+      layout.scratch = sharedBytes() - kScratchBytes;
+      layout.temporaryEnd = 0;
+      return layout;
+    }
+    layout.list = 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
+    int64_t temporary = 1024;
+    if (selectionSlots) {
+      layout.flags = layout.list + 4 * (entries + 1);
+    } else {
+      layout.flags = temporary;
+      temporary += 4 * entries;
+    }
+    layout.chunks = layout.selected = temporary;
+    layout.scratch = temporary + std::max(chunkBytes, 4 * selectionSlots);
+    layout.temporaryEnd = layout.scratch + scratchBytes();
+    return layout;
+  }
   int64_t sharedBytes() const {
     if (warpgroups)
-      return 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
+      return 1024 + warpgroupTileBytes() + warpgroupBarrierBytes() +
+             (tileListEntries ? 4 * (tileListEntries + 1) +
+                                    (selectionSlots ? 4 * tileListEntries : 0)
+                              : 0);
     return std::max(tileBytes() + listBytes(), mergeBytes()) + kScratchBytes;
   }
 };
