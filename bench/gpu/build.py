@@ -33,6 +33,15 @@ def mlir_for(case):
         types += [seg_q, seg_k]
         operands = " segments(%qs, %ks)"
         mask.insert(0, "#attn.document")
+    if case.get("layout"):
+        lay = case["layout"]
+        blocks = f"{-(-lq // lay['block_q'])}x{-(-lkv // lay['block_kv'])}"
+        layout = f"tensor<{b}x{hq}x{blocks}xi1>"
+        args.append(f"%lay: {layout}")
+        types.append(layout)
+        operands += " layout(%lay)"
+        mask.append(f"#attn.block_layout<block_q = {lay['block_q']}, "
+                    f"block_kv = {lay['block_kv']}>")
     if case.get("select"):
         sel = case["select"]
         blocks = -(-lq // sel["block_q"])

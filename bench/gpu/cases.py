@@ -104,6 +104,13 @@ def check_cases():
         cases.append(case(f"chk-select-q{bq}-kv{bkv}{'-messy' if messy else ''}",
                           "causal", 1, 4, 2, 700, 700, 64,
                           select=dict(block_q=bq, block_kv=bkv, k=k, messy=messy)))
+    # Block-sparse layouts: blocks of the warp-specialised tiles and finer
+    # ones (tested per element inside a tile), with documents beside one.
+    cases.append(case("chk-layout-128", "causal", 1, 4, 2, 700, 700, 128,
+                      layout=dict(block_q=128, block_kv=128, density=0.5)))
+    cases.append(case("chk-layout-64-docs", "dense", 1, 4, 4, 600, 900, 64,
+                      docs=1, random_docs=True,
+                      layout=dict(block_q=64, block_kv=32, density=0.6)))
     cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
     # More CTAs than multiprocessors (several waves; several items per CTA
     # for persistent kernels), partial last tiles, grouped heads.

@@ -51,9 +51,9 @@ def selection_table(case, indices):
     return table[..., :key_blocks]
 
 
-def mask_of(case, device, rows, segments=None, indices=None):
+def mask_of(case, device, rows, segments=None, indices=None, layout=None):
     """Allowed (row, key) pairs for the query rows `rows`: [rows, Lkv], or
-    [Hq, rows, Lkv] with a per-head block selection (batch 0)."""
+    [Hq, rows, Lkv] with a per-head block selection or layout (batch 0)."""
     lq, lkv = case["lq"], case["lkv"]
     qi = rows[:, None]
     ki = torch.arange(lkv, device=device)[None, :]
@@ -74,11 +74,14 @@ def mask_of(case, device, rows, segments=None, indices=None):
         group = case["hq"] // case["hkv"]
         chosen = table[:, rows // bq][:, :, ki[0] // bkv]
         allowed = allowed[None] & chosen.repeat_interleave(group, dim=0)
+    if layout is not None:
+        bq, bkv = case["layout"]["block_q"], case["layout"]["block_kv"]
+        allowed = allowed[None] & layout[0][:, rows // bq][:, :, ki[0] // bkv]
     return allowed
 
 
 def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
-              indices=None):
+              indices=None, layout=None):
     """Attention of the query rows `rows` in fp32 (dtype None) or the naive
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
@@ -94,7 +97,7 @@ def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
     if case.get("softcap"):
         cap = case["softcap"]
         s = torch.tanh(s / cap) * cap
-    allowed = mask_of(case, q.device, rows, segments, indices)
+    allowed = mask_of(case, q.device, rows, segments, indices, layout)
     if case.get("sigmoid") is not None:
         p = torch.sigmoid(s + case["sigmoid"]) * allowed
         if dtype is not None:
@@ -144,6 +147,13 @@ def make_inputs(case, device):
             ks = ids.to(torch.int32)
             qs = ks[lkv - lq:]
             extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+    if case.get("layout"):
+        # A random block-sparse layout per (batch, query head): i1 elements
+        # are bytes, as torch.bool's.
+        lay = case["layout"]
+        blocks = (-(-lq // lay["block_q"]), -(-lkv // lay["block_kv"]))
+        extra.append((torch.rand(b, hq, *blocks, device=device) < lay["density"])
+                     .contiguous())
     if case.get("select"):
         # Per (batch, kv head, query block t): the key block of t's last row
         # and random earlier blocks, k in all, ascending, -1 after them
@@ -210,13 +220,17 @@ def check(case, artifacts, device):
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
     segments = extra[:2] if case.get("docs") else None
+    layout = extra[2 if segments else 0] if case.get("layout") else None
     indices = extra[0] if case.get("select") else None
-    if (segments is not None or indices is not None) and case["b"] != 1:
-        raise RuntimeError("document and selection checks use batch 1")
+    if (segments is not None or indices is not None or layout is not None) \
+            and case["b"] != 1:
+        raise RuntimeError("document, layout and selection checks use batch 1")
+    if layout is not None and indices is not None:
+        raise RuntimeError("a check has a layout or a selection, not both")
     ref, ref_lse = reference(case, q, k, v, rows, sink=sink, segments=segments,
-                             indices=indices)
+                             indices=indices, layout=layout)
     naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink,
-                         segments=segments, indices=indices)
+                         segments=segments, indices=indices, layout=layout)
     got = out.float()[:, :, rows]
     err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
