@@ -379,15 +379,17 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
   SmallVector<Value> probabilities(x.size());
   Value factor = scaleToLog2();
   if (sigmoidBias) {
-    // p = 1 / (1 + 2^-(x + b log2 e)); masked scores (-inf) give 0.
+    // p = 1 / (1 + 2^-(x + b log2 e)) (an approximate reciprocal: a
+    // correctly rounded division is several instructions per score);
+    // masked scores (-inf) give 1 / inf = 0.
     // Nothing is normalised, so nothing is rescaled.
     Value bias = w.f32(*sigmoidBias * kLog2E);
     Value one = w.f32(1.0);
     for (auto [index, score] : llvm::enumerate(x)) {
       Value shifted = arith::AddFOp::create(b, loc, score, bias);
       Value negated = arith::NegFOp::create(b, loc, shifted);
-      probabilities[index] = arith::DivFOp::create(
-          b, loc, one, arith::AddFOp::create(b, loc, one, w.exp2(negated)));
+      probabilities[index] = w.reciprocal(
+          arith::AddFOp::create(b, loc, one, w.exp2(negated)));
     }
     std::copy(carried.begin(), carried.end(), result.begin());
   }

@@ -116,3 +116,10 @@ Value WarpMatrix::exp2(Value x) {
              b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"), ValueRange{x})
       .getResult(0);
 }
+
+Value WarpMatrix::reciprocal(Value x) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, b.getF32Type(),
+             b.getStringAttr("llvm.nvvm.rcp.approx.ftz.f"), ValueRange{x})
+      .getResult(0);
+}

@@ -59,6 +59,9 @@ struct WarpMatrix {
 
   /// 2^x with the hardware's approximate exp2 (ex2.approx.ftz.f32).
   Value exp2(Value x);
+  /// 1 / x with the hardware's approximate reciprocal (rcp.approx.ftz.f32,
+  /// within an ulp; 1 / inf = 0).
+  Value reciprocal(Value x);
 
 private:
   Value butterfly(Value value, bool isMax);

@@ -169,7 +169,7 @@ func.func @sink(%q: tensor<1x4x64x64xbf16>, %s: tensor<4xf32>) -> tensor<1x4x64x
 // CHECK-NOT: gpu.shuffle
 // CHECK: arith.negf
 // CHECK: llvm.nvvm.ex2.approx.ftz.f
-// CHECK: arith.divf
+// CHECK: llvm.nvvm.rcp.approx.ftz.f
 // CHECK: scf.yield
 func.func @sigmoid(%q: tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16> {
   %o = attn.attention %q, %q, %q normalizer(#attn.sigmoid<bias = -5.0>)

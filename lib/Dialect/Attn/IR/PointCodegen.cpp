@@ -248,8 +248,13 @@ static Value indexToF32(OpBuilder &builder, Location loc, Value index) {
 
 Value SoftcapAttr::buildScore(OpBuilder &builder, Location loc, Value score,
                               const AttentionPoint &) const {
-  Value cap = f32Constant(builder, loc, getCap().convertToDouble());
-  Value scaled = arith::DivFOp::create(builder, loc, score, cap);
+  double capValue = getCap().convertToDouble();
+  Value cap = f32Constant(builder, loc, capValue);
+  // A product by the reciprocal (within an ulp of the quotient): a
+  // correctly rounded division costs a reciprocal and its refinement per
+  // score (on the GPU, half again the special-function work of tanh).
+  Value scaled = arith::MulFOp::create(builder, loc, score,
+                                       f32Constant(builder, loc, 1.0 / capValue));
   Value squashed = math::TanhOp::create(builder, loc, scaled);
   return arith::MulFOp::create(builder, loc, squashed, cap);
 }
