@@ -338,9 +338,10 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
                   b, loc, hasWeight,
                   arith::DivFOp::create(b, loc, w.f32(1.0), denominator), zero)
                   .getResult();
-    auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inside.thenBlock());
+    // The row's outputs as 16-bit pairs, one word per 8-column tile: the
+    // lane holds columns 8 t + 2 quad and the next.
+    Type i32 = b.getI32Type();
+    SmallVector<Value> words;
     for (int64_t tile = 0; tile < valueTiles; ++tile) {
       SmallVector<Value> pair;
       for (int64_t k = 0; k < 2; ++k) {
@@ -350,11 +351,71 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
             inverse);
         pair.push_back(toOutput(x));
       }
-      Value vector = vector::FromElementsOp::create(
-          b, loc, VectorType::get({2}, outputElement), pair);
+      words.push_back(vector::BitCastOp::create(
+          b, loc, VectorType::get({1}, i32),
+          vector::FromElementsOp::create(
+              b, loc, VectorType::get({2}, outputElement), pair)));
+      words.back() = vector::ExtractOp::create(b, loc, words.back(), 0);
+    }
+    // 16-byte stores: the quad transposes each group of four tiles' words
+    // (two rounds of xor shuffles, every lane) so that lane q holds tile
+    // t0 + q's eight columns. (Rows are 16-byte aligned: attn-compile's
+    // launchers check it.)
+    int64_t grouped = valueTiles / 4 * 4;
+    Value quadI32 = arith::IndexCastOp::create(b, loc, i32, quad);
+    for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
+      for (int64_t step : {1, 2}) {
+        Value upper = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne,
+            arith::AndIOp::create(
+                b, loc, quadI32,
+                arith::ConstantIntOp::create(b, loc, step, 32)),
+            arith::ConstantIntOp::create(b, loc, 0, 32));
+        for (int64_t low = 0; low < 4; ++low) {
+          if (low & step)
+            continue;
+          Value &lowWord = words[t0 + low],
+                &highWord = words[t0 + (low | step)];
+          Value sent =
+              arith::SelectOp::create(b, loc, upper, lowWord, highWord);
+          Value received =
+              gpu::ShuffleOp::create(
+                  b, loc, sent, arith::ConstantIntOp::create(b, loc, step, 32),
+                  arith::ConstantIntOp::create(b, loc, 32, 32),
+                  gpu::ShuffleMode::XOR)
+                  .getShuffleResult();
+          Value newLow =
+              arith::SelectOp::create(b, loc, upper, received, lowWord);
+          Value newHigh =
+              arith::SelectOp::create(b, loc, upper, highWord, received);
+          lowWord = newLow;
+          highWord = newHigh;
+        }
+      }
+    }
+    auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
+      Value packed =
+          vector::FromElementsOp::create(b, loc, VectorType::get({4}, i32),
+                                         ArrayRef<Value>(words).slice(t0, 4));
+      Value vector = vector::BitCastOp::create(
+          b, loc, VectorType::get({8}, outputElement), packed);
+      Value column = add(c(8 * t0), mul(quad, c(8)));
+      vector::StoreOp::create(b, loc, vector, buffers.output,
+                              ValueRange{batch, head, row, column},
+                              /*nontemporal=*/false, llvm::Align(16));
+    }
+    for (int64_t tile = grouped; tile < valueTiles; ++tile) {
+      Value vector = vector::BitCastOp::create(
+          b, loc, VectorType::get({2}, outputElement),
+          vector::FromElementsOp::create(b, loc, VectorType::get({1}, i32),
+                                         ValueRange{words[tile]}));
       Value column = add(c(8 * tile), mul(quad, c(2)));
       vector::StoreOp::create(b, loc, vector, buffers.output,
-                              ValueRange{batch, head, row, column});
+                              ValueRange{batch, head, row, column},
+                              /*nontemporal=*/false, llvm::Align(4));
     }
     if (buffers.lse) {
       auto firstLane = ifZero(quad);
