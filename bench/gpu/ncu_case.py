@@ -1,5 +1,4 @@
-"""(Not named profile.py: that would hide the standard library's module
-from run.py's imports.) Launches one case's kernel from a build's artifacts three times on fresh
+"""Launches one case's kernel from a build's artifacts three times on fresh
 inputs, for Nsight Compute on the GPU machine, e.g.
 
   ncu --clock-control none -k regex:attn --launch-skip 1 --launch-count 1 \\
@@ -7,7 +6,9 @@ inputs, for Nsight Compute on the GPU machine, e.g.
       python3 ncu_case.py artifacts/b90 dense-L1024-D128 > sass.csv
 
 (stall samples per SASS instruction: how the 2-byte output stores were
-found). Nothing is checked or timed here; run.py does that."""
+found). Nothing is checked or timed here; run.py does that. (Not named
+profile.py: that would hide the standard library's module from the imports
+of run.py's peers.)"""
 import json
 import os
 import sys
