@@ -313,25 +313,25 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // step is 16 rows, and the value dims continue in the next panel.
   Value consumerRows = arith::MulIOp::create(b, loc, n.toI64(consumer),
                                              n.i64(64 * kPanelRowBytes));
+  // Each product's descriptors are its tile's plus the step's byte offset
+  // / 16 in the start-address field (addresses stay below 256 KB: no
+  // carry out of it), so the swizzle fields are built once per tile.
+  auto offsetDescriptor = [&](Value descriptor, int64_t byteOffset) {
+    return byteOffset ? n.add(descriptor, n.i64(byteOffset >> 4)) : descriptor;
+  };
+  auto panelStep = [&](int64_t rows, int64_t step) {
+    return (step / 4) * rows * kPanelRowBytes + (step % 4) * 32;
+  };
+  Value queryTileDescriptor = swizzledDescriptor(
+      b, loc, n.add(st.base, consumerRows), 16, kSwizzleAtomBytes);
   auto queryDescriptor = [&](int64_t step) {
-    int64_t panel = step / 4, within = step % 4;
-    Value address = n.add(
-        n.add(st.base, n.i64(panel * blockQ * kPanelRowBytes + within * 32)),
-        consumerRows);
-    return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
+    return offsetDescriptor(queryTileDescriptor, panelStep(blockQ, step));
   };
-  auto keyDescriptor = [&](Value stage, int64_t step) {
-    int64_t panel = step / 4, within = step % 4;
-    Value address =
-        n.add(st.keyTile(stage),
-              n.i64(panel * blockKv * kPanelRowBytes + within * 32));
-    return swizzledDescriptor(b, loc, address, 16, kSwizzleAtomBytes);
+  auto keyDescriptor = [&](Value keyTileDescriptor, int64_t step) {
+    return offsetDescriptor(keyTileDescriptor, panelStep(blockKv, step));
   };
-  auto valueDescriptor = [&](Value stage, int64_t step) {
-    Value address =
-        n.add(st.valueTile(stage), n.i64(step * 16 * kPanelRowBytes));
-    return swizzledDescriptor(b, loc, address, blockKv * kPanelRowBytes,
-                              kSwizzleAtomBytes);
+  auto valueDescriptor = [&](Value valueTileDescriptor, int64_t step) {
+    return offsetDescriptor(valueTileDescriptor, step * 16 * kPanelRowBytes);
   };
 
   st.wait(st.queryBarrier(), n.i32(0));
@@ -350,9 +350,12 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   auto valueProduct = [&](ArrayRef<Value> words, Value stage,
                           ArrayRef<Value> acc) {
     SmallVector<Value> result(acc);
+    Value tile =
+        swizzledDescriptor(b, loc, st.valueTile(stage),
+                           blockKv * kPanelRowBytes, kSwizzleAtomBytes);
     for (int64_t step = 0; step < blockKv / 16; ++step)
       result = multiplyRegisterA(b, loc, elementType, words.slice(4 * step, 4),
-                                 valueDescriptor(stage, step), result);
+                                 valueDescriptor(tile, step), result);
     return result;
   };
   // Lane 0 of each consumer warp frees a K or V stage once its products
@@ -402,10 +405,12 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // S = Q K[stage]^T, issued (not awaited).
   auto scoreProduct = [&](Value stage) {
     Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
+    Value keys =
+        swizzledDescriptor(b, loc, st.keyTile(stage), 16, kSwizzleAtomBytes);
     for (int64_t step = 0; step < headDim / 16; ++step)
       scores = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, scoreStruct, scores, queryDescriptor(step),
-          keyDescriptor(stage, step), mmaShape, operandType, operandType,
+          keyDescriptor(keys, step), mmaShape, operandType, operandType,
           NVVM::WGMMATypes::f32,
           step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
           NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
