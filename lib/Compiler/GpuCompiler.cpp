@@ -81,20 +81,21 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
           os << "  if (" << buffer.name << "->sizes[" << dim << "] != " << size
              << ") return " << index + 1 << ";\n";
     }
-    // Q, K, V and the output are copied and stored in 16-byte rows.
-    for (int64_t operand : {0, 1, 2}) {
-      unsigned index = launch.buffers[operand];
+    // Q, K, V and the output (the 4-D result) are copied and stored in
+    // 16-byte rows: contiguous, starting on 16 bytes.
+    auto checkRows = [&](unsigned index) {
       const CBuffer &buffer = entry.buffers[index];
       os << "  if ((" << buffer.name << "->strides[3] != 1 && " << buffer.name
          << "->sizes[3] != 1) || ((unsigned long)((const char *)" << buffer.name
          << "->aligned + 2 * " << buffer.name << "->offset) & 15) || ("
          << buffer.name << "->strides[0] | " << buffer.name << "->strides[1] | "
          << buffer.name << "->strides[2]) & 7) return " << index + 1 << ";\n";
-    }
+    };
+    for (int64_t operand : {0, 1, 2})
+      checkRows(launch.buffers[operand]);
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))
       if (buffer.isResult && buffer.type.getRank() == 4)
-        os << "  if (" << buffer.name << "->strides[3] != 1 && " << buffer.name
-           << "->sizes[3] != 1) return " << index + 1 << ";\n";
+        checkRows(index);
     const CBuffer &query = entry.buffers[launch.buffers[0]];
     const CBuffer &key = entry.buffers[launch.buffers[1]];
     // Dynamic sizes must agree across Q, K, V and the results (the kernel

@@ -151,10 +151,10 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   });
   // sm_90a: the warp-specialised TMA + wgmma kernel for prefill with head
   // dims of one or two 64-column panels. Data-dependent masks need a tile
-  // list (a static key length); a selection, blocks that nest with its
-  // 128 x 128 tiles (finer ones keep the sm_80 kernel, whose CTAs shrink
-  // to one query block). Decode and shapes forced by warps / row-tiles keep
-  // the sm_80 kernel.
+  // list (a static key length), and a selection needs blocks that nest with
+  // the kernel's 128 x 128 tiles: finer ones keep the sm_80 kernel, whose
+  // CTAs shrink to one query block. So do decode and shapes forced by
+  // warps / row-tiles.
   if (chip.ends_with("a") && *capability == 90 && warps == 0 && rowTiles == 0 &&
       !fewRows && shape.headDim == shape.valueDim &&
       (shape.headDim == 64 || shape.headDim == 128)) {

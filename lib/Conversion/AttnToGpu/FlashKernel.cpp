@@ -374,8 +374,8 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
         for (int64_t low = 0; low < 4; ++low) {
           if (low & step)
             continue;
-          Value &lowWord = words[t0 + low],
-                &highWord = words[t0 + (low | step)];
+          Value &lowWord = words[t0 + low];
+          Value &highWord = words[t0 + (low | step)];
           Value sent =
               arith::SelectOp::create(b, loc, upper, lowWord, highWord);
           Value received =

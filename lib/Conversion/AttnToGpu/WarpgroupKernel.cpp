@@ -4,12 +4,13 @@
 //
 //   producer (warpgroup 0, setmaxnreg.dec; one thread issues):
 //     TMA Q -> smem, completing on mbarrier Q
-//     for key tile u in [first, end), stage s = i mod S:
+//     for the i-th key tile u the CTA visits (its range, or its tile
+//     list for data-dependent masks), stage s = i mod S:
 //       wait empty_k[s]; TMA K[u] -> K[s] (full_k[s])
 //       wait empty_v[s]; TMA V[u] -> V[s] (full_v[s])
 //   consumers (warpgroups 1 and 2, 64 query rows each, setmaxnreg.inc):
-//     wait Q; S = Q K[first]^T; softmax -> P, factors
-//     for key tile u after the first:       (FlashAttention-3's pipeline)
+//     wait Q; S = Q K[first tile]^T; softmax -> P, factors
+//     for each tile u after the first:      (FlashAttention-3's pipeline)
 //       wait full_k, full_v of the previous tile; take the turn
 //       issue S = Q K[u]^T                  (wgmma, both from smem)
 //       acc *= factors; issue acc += P V[prev] (wgmma, P from registers)
@@ -81,7 +82,8 @@ struct FlashKernelBuilder::WarpgroupStorage {
   Ints n;
   Value base;
   // Q's tile, then the K stages, the V stages and the barriers, as
-  // GpuKernelShape::sharedBytes counts them.
+  // GpuKernelShape::warpgroupTileBytes and sharedBytes count them (a tile
+  // list, if any, follows the barriers).
   int64_t stages = k.shape.stages;
   int64_t queryBytes = 2 * k.shape.blockQ() * k.shape.headDim;
   int64_t keyBytes = 2 * k.shape.blockKv * k.shape.headDim;
@@ -93,7 +95,7 @@ struct FlashKernelBuilder::WarpgroupStorage {
   // entries of a tile list (data-dependent masks).
   Value first = {}, count = {}, tileList = {};
 
-  FlashKernelBuilder::ListedTile visited(Value i) {
+  ListedTile visited(Value i) {
     if (tileList)
       return k.listedTile(tileList, count, i);
     return {k.add(first, i), Value()};
@@ -205,8 +207,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
     mapPointers.push_back(slot);
   }
 
-  // Thread 0 initialises the barriers; a CTA barrier publishes them (the
-  // last one before the roles split).
+  // Thread 0 initialises the barriers; a CTA barrier publishes them.
   {
     auto leader = ifZero(tid);
     OpBuilder::InsertionGuard guard(b);
@@ -231,12 +232,15 @@ void FlashKernelBuilder::buildWarpSpecialized(
   if (shape.tileListEntries) {
     warp = div(tid, c(32));
     for (Attribute predicate : op.getMask())
-      if (shape.selectionSlots && isa<BlockIndicesAttr>(predicate))
-        selection = cast<BlockIndicesAttr>(predicate);
+      if (auto indices = dyn_cast<BlockIndicesAttr>(predicate);
+          indices && shape.selectionSlots)
+        selection = indices;
     if (llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
       queryRange = cooperativeRange(buffers.qSegments, rowBase, shape.blockQ(),
                                     queryLength, 0);
     std::tie(st.tileList, st.count) = buildTileList(bounds.first, bounds.end);
+    // The segment ranges were built in the tile area, which TMA now fills.
+    documentChunks = {};
   }
 
   auto roles = scf::IfOp::create(b, loc, lt(warpgroup, c(1)),
@@ -418,10 +422,9 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           NVVM::MMAIntOverflowAttr());
     return scores;
   };
-  // The softmax of key tile u's scores: the new state (acc rescaled), then
-  // P as A operands.
-  // With a tile list, whether every pair of a listed tile passes the
-  // data-dependent predicates (else they are evaluated per element).
+  // The softmax of a listed tile's scores: the new state (acc rescaled),
+  // then P as A operands. With a tile list, the data-dependent predicates
+  // are evaluated per element unless every pair of the tile passes them.
   auto softmaxOf = [&](Value scores, ListedTile listed, ArrayRef<Value> state,
                        SmallVectorImpl<Value> *factors) {
     SmallVector<Value> raw;

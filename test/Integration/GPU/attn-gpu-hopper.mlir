@@ -96,6 +96,8 @@
 // CALL-NEXT: strided rows: 3
 // CALL-NEXT: misaligned: 1
 // CALL-NEXT: strided output: 4
+// CALL-NEXT: misaligned output: 4
+// CALL-NEXT: output head stride: 4
 // CALL-NEXT: valid: {{-999|0|-[0-9]+}}
 // CALL-NEXT: swapped, misaligned query: 3
 // CALL-NEXT: swapped, valid: {{-999|0|-[0-9]+}}

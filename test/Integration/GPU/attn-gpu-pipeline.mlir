@@ -47,6 +47,8 @@
 // CALL-NEXT: strided rows: 3
 // CALL-NEXT: misaligned: 1
 // CALL-NEXT: strided output: 4
+// CALL-NEXT: misaligned output: 4
+// CALL-NEXT: output head stride: 4
 // CALL-NEXT: valid: {{-999|0|-[0-9]+}}
 // Arguments in another order than the op's operands: the checks and the
 // kernel's parameters follow the op (the query is the third buffer here).

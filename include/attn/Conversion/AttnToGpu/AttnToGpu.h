@@ -66,8 +66,8 @@ struct GpuKernelShape {
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
   /// ldmatrix reads fall into different banks.
   int64_t rowPitch(int64_t dim) const { return dim + 8; }
-  /// After the tiles: room for CTA-wide reductions (two slots of a min
-  /// and a max per warp).
+  /// The sm_80 kernel's room for CTA-wide reductions after its tiles (two
+  /// slots of a min and a max per warp; see scratchBytes()).
   static constexpr int64_t kScratchBytes = 2 * 2 * 8 * 4;
   int64_t tileBytes() const {
     return 2 * (blockQ() * rowPitch(headDim) +
@@ -110,8 +110,9 @@ struct GpuKernelShape {
   /// area from byte 1024 on is inside them.
   struct ListLayout {
     int64_t flags, list, chunks, selected, scratch;
-    /// The end of what the warp-specialised kernel builds in its tiles.
-    int64_t temporaryEnd;
+    /// The warp-specialised kernel: the end of what it builds in its tiles,
+    /// and of what it keeps after its barriers.
+    int64_t temporaryEnd, persistentEnd;
   };
   ListLayout listLayout() const {
     int64_t entries = tileListEntries;
@@ -122,13 +123,15 @@ struct GpuKernelShape {
       layout.list = layout.flags + 4 * entries;
       layout.chunks = layout.selected = layout.list + 4 * (entries + 1);
       layout.scratch = sharedBytes() - kScratchBytes;
-      layout.temporaryEnd = 0;
+      layout.temporaryEnd = layout.persistentEnd = 0;
       return layout;
     }
     layout.list = 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
+    layout.persistentEnd = layout.list + (entries ? 4 * (entries + 1) : 0);
     int64_t temporary = 1024;
     if (selectionSlots) {
-      layout.flags = layout.list + 4 * (entries + 1);
+      layout.flags = layout.persistentEnd;
+      layout.persistentEnd += 4 * entries;
     } else {
       layout.flags = temporary;
       temporary += 4 * entries;
@@ -140,10 +143,7 @@ struct GpuKernelShape {
   }
   int64_t sharedBytes() const {
     if (warpgroups)
-      return 1024 + warpgroupTileBytes() + warpgroupBarrierBytes() +
-             (tileListEntries ? 4 * (tileListEntries + 1) +
-                                    (selectionSlots ? 4 * tileListEntries : 0)
-                              : 0);
+      return listLayout().persistentEnd;
     return std::max(tileBytes() + listBytes(), mergeBytes()) + kScratchBytes;
   }
 };

@@ -250,11 +250,12 @@ Value SoftcapAttr::buildScore(OpBuilder &builder, Location loc, Value score,
                               const AttentionPoint &) const {
   double capValue = getCap().convertToDouble();
   Value cap = f32Constant(builder, loc, capValue);
-  // A product by the reciprocal (within an ulp of the quotient): a
-  // correctly rounded division costs a reciprocal and its refinement per
-  // score (on the GPU, half again the special-function work of tanh).
-  Value scaled = arith::MulFOp::create(builder, loc, score,
-                                       f32Constant(builder, loc, 1.0 / capValue));
+  // A product by the reciprocal (two roundings: about an ulp from the
+  // quotient): a correctly rounded division costs a reciprocal and its
+  // refinement per score (on the GPU, half again the special-function work
+  // of tanh).
+  Value reciprocal = f32Constant(builder, loc, 1.0 / capValue);
+  Value scaled = arith::MulFOp::create(builder, loc, score, reciprocal);
   Value squashed = math::TanhOp::create(builder, loc, scaled);
   return arith::MulFOp::create(builder, loc, squashed, cap);
 }

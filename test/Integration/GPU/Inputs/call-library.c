@@ -38,6 +38,12 @@ int main(void) {
   dout.strides[3] = 2;
   printf("strided output: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
   dout.strides[3] = 1;
+  dout.offset = 4; /* output rows not on 16 bytes */
+  printf("misaligned output: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
+  dout.offset = 0;
+  dout.strides[1] = 100 * 64 + 4; /* a head stride not a multiple of 8 */
+  printf("output head stride: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
+  dout.strides[1] = 100 * 64;
   printf("valid: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
   dq.offset = 3;
   printf("swapped, misaligned query: %d\n",
