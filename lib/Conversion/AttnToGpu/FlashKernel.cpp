@@ -40,6 +40,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include <limits>
@@ -180,7 +181,8 @@ AttentionPoint FlashKernelBuilder::pointAt(Value row, Value column) {
 
 SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
                                                     Value keyTile,
-                                                    bool masked) {
+                                                    Masking masking) {
+  bool masked = masking != Masking::None;
   double scale = *op.getScaleOrDefault();
   bool modified = !op.getScore().empty() || !op.getScoreMod().empty();
   Value toLog2 = modified ? w.f32(kLog2E) : scaleToLog2();
@@ -192,7 +194,11 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   // block; the other predicates are evaluated per element.
   SmallVector<Attribute> elementMask(op.getMask().getValue());
   Value selectionFlag;
-  if (masked && selection) {
+  if (masking == Masking::StaticOnly) {
+    llvm::erase_if(elementMask, [](Attribute predicate) {
+      return cast<MaskAttrInterface>(predicate).isDataDependent();
+    });
+  } else if (masked && selection) {
     llvm::erase(elementMask, selection);
     selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
   }
@@ -283,7 +289,7 @@ FlashKernelBuilder::tileScores(ArrayRef<Value> raw, Value keyTile,
   bool keyTilesAllComplete =
       !ShapedType::isDynamic(staticKeyLength) && staticKeyLength % blockKv == 0;
   if (!anyMask && keyTilesAllComplete)
-    return finishScores(raw, keyTile, false);
+    return finishScores(raw, keyTile, Masking::None);
   Value inFullRun = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, bounds.fullFirst,
@@ -293,15 +299,27 @@ FlashKernelBuilder::tileScores(ArrayRef<Value> raw, Value keyTile,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                             mul(add(keyTile, c(1)), c(blockKv)), keyLength);
   Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
-  if (uniform)
-    unmasked = arith::AndIOp::create(b, loc, unmasked, uniform());
+  Value uniformTile = uniform ? uniform() : Value();
+  if (uniformTile)
+    unmasked = arith::AndIOp::create(b, loc, unmasked, uniformTile);
   SmallVector<Type> types(raw.size(), b.getF32Type());
   auto branch = scf::IfOp::create(b, loc, types, unmasked, true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(branch.thenBlock());
-  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, false));
+  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, Masking::None));
   b.setInsertionPointToStart(branch.elseBlock());
-  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, true));
+  // A uniform tile (a causal diagonal inside one document, say) needs only
+  // the static predicates: no segment ids or selection bits per element.
+  if (!uniformTile || matchPattern(uniformTile, m_Zero())) {
+    scf::YieldOp::create(b, loc, finishScores(raw, keyTile, Masking::All));
+    return SmallVector<Value>(branch.getResults());
+  }
+  auto partly = scf::IfOp::create(b, loc, types, uniformTile, true);
+  scf::YieldOp::create(b, loc, partly.getResults());
+  b.setInsertionPointToStart(partly.thenBlock());
+  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, Masking::StaticOnly));
+  b.setInsertionPointToStart(partly.elseBlock());
+  scf::YieldOp::create(b, loc, finishScores(raw, keyTile, Masking::All));
   return SmallVector<Value>(branch.getResults());
 }
 

@@ -112,7 +112,9 @@ private:
   };
   KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
   /// finishScores of key tile u, masked only when u is outside the run of
-  /// full tiles, partial, or not `uniform()` (when given).
+  /// full tiles, partial, or not `uniform()` (when given: every pair of the
+  /// tile passes the data-dependent predicates, which a uniform tile then
+  /// skips when it needs the others).
   SmallVector<Value> tileScores(ArrayRef<Value> raw, Value keyTile,
                                 const KeyTileBounds &bounds,
                                 function_ref<Value()> uniform = {});
@@ -148,15 +150,21 @@ private:
     Value tile, uniform;
   };
   ListedTile listedTile(Value list, Value length, Value index);
+  /// Whether list entries mark uniform tiles (documents the only
+  /// data-dependent predicates).
+  bool listMarksUniformTiles();
   /// The min and max of segments[batch, first + t] over t < count (and
   /// first + t < length), reduced by the whole CTA through `scratchSlot`
   /// of the shared scratch area; every thread gets them.
   std::pair<Value, Value> cooperativeRange(Value segments, Value firstIndex,
                                            int64_t count, Value length,
                                            int64_t scratchSlot);
-  /// The scores of one key tile in log2 units, masked if `masked`.
+  /// Which predicates finishScores evaluates per element: none, all but
+  /// the data-dependent ones (a tile whose pairs all pass those), or all.
+  enum class Masking { None, StaticOnly, All };
+  /// The scores of one key tile in log2 units, masked as `masking` says.
   SmallVector<Value> finishScores(ArrayRef<Value> raw, Value keyTile,
-                                  bool masked);
+                                  Masking masking);
   AttentionPoint pointAt(Value row, Value column);
 
   OpBuilder &b;

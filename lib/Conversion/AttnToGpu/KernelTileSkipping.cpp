@@ -398,12 +398,6 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
     barrier();
   }
 
-  // Whether every pair of a tile passes the data-dependent predicates:
-  // only documents can tell (one segment on both sides).
-  bool onlyDocuments = llvm::all_of(op.getMask(), [](Attribute predicate) {
-    return !cast<MaskAttrInterface>(predicate).isDataDependent() ||
-           isa<DocumentAttr>(predicate);
-  });
   auto eq = [&](Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
   };
@@ -425,7 +419,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
         keyRange = tileSegmentRange(tile);
       Value flag =
           arith::ExtUIOp::create(b, loc, i32, tileMayHaveKeys(tile, keyRange));
-      if (documents && onlyDocuments) {
+      if (listMarksUniformTiles()) {
         auto [low, high] = keyRange;
         Value uniform = arith::AndIOp::create(
             b, loc, eq(low, high),
@@ -491,6 +485,19 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   return {list, loadListLength(list, entries)};
 }
 
+bool FlashKernelBuilder::listMarksUniformTiles() {
+  // Only documents can tell that every pair of a tile passes them (one
+  // segment on both sides), and only when they are the data-dependent
+  // predicates.
+  bool documents = false, others = false;
+  for (Attribute predicate : op.getMask()) {
+    if (!cast<MaskAttrInterface>(predicate).isDataDependent())
+      continue;
+    (isa<DocumentAttr>(predicate) ? documents : others) = true;
+  }
+  return documents && !others;
+}
+
 FlashKernelBuilder::ListedTile
 FlashKernelBuilder::listedTile(Value list, Value length, Value index) {
   // Past the end (a look-ahead), the last entry: loaded, never visited.
@@ -503,6 +510,8 @@ FlashKernelBuilder::listedTile(Value list, Value length, Value index) {
       arith::ConstantIntOp::create(b, loc, (int64_t(1) << kUniformBit) - 1, 32);
   Value tile = arith::IndexCastOp::create(
       b, loc, b.getIndexType(), arith::AndIOp::create(b, loc, entry, tileMask));
+  if (!listMarksUniformTiles())
+    return {tile, arith::ConstantIntOp::create(b, loc, 0, 1)};
   Value uniform = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::ne,
       arith::AndIOp::create(
