@@ -376,41 +376,11 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
       words.back() = vector::ExtractOp::create(b, loc, words.back(), 0);
     }
     // 16-byte stores: the quad transposes each group of four tiles' words
-    // (two rounds of xor shuffles, every lane) so that lane q holds tile
-    // t0 + q's eight columns. (Rows are 16-byte aligned: attn-compile's
+    // (before the row's bound: every lane shuffles) so that lane q holds
+    // tile t0 + q's eight columns. (Rows are 16-byte aligned: attn-compile's
     // launchers check it.)
     int64_t grouped = valueTiles / 4 * 4;
-    Value quadI32 = arith::IndexCastOp::create(b, loc, i32, quad);
-    for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
-      for (int64_t step : {1, 2}) {
-        Value upper = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ne,
-            arith::AndIOp::create(
-                b, loc, quadI32,
-                arith::ConstantIntOp::create(b, loc, step, 32)),
-            arith::ConstantIntOp::create(b, loc, 0, 32));
-        for (int64_t low = 0; low < 4; ++low) {
-          if (low & step)
-            continue;
-          Value &lowWord = words[t0 + low];
-          Value &highWord = words[t0 + (low | step)];
-          Value sent =
-              arith::SelectOp::create(b, loc, upper, lowWord, highWord);
-          Value received =
-              gpu::ShuffleOp::create(
-                  b, loc, sent, arith::ConstantIntOp::create(b, loc, step, 32),
-                  arith::ConstantIntOp::create(b, loc, 32, 32),
-                  gpu::ShuffleMode::XOR)
-                  .getShuffleResult();
-          Value newLow =
-              arith::SelectOp::create(b, loc, upper, received, lowWord);
-          Value newHigh =
-              arith::SelectOp::create(b, loc, upper, highWord, received);
-          lowWord = newLow;
-          highWord = newHigh;
-        }
-      }
-    }
+    w.transposeQuads(MutableArrayRef<Value>(words).take_front(grouped), lane);
     auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());

@@ -107,6 +107,41 @@ std::pair<Value, Value> WarpMatrix::warpMinMax(Value low, Value high) {
   return {low, high};
 }
 
+void WarpMatrix::transposeQuads(MutableArrayRef<Value> words, Value lane) {
+  Type i32 = b.getI32Type();
+  Value quad = arith::IndexCastOp::create(
+      b, loc, i32,
+      arith::RemUIOp::create(b, loc, lane,
+                             arith::ConstantIndexOp::create(b, loc, 4)));
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  for (size_t first = 0; first + 4 <= words.size(); first += 4) {
+    // Round `step` swaps, between lanes q and q ^ step, the words whose
+    // index differs from the lane's in bit `step`: a lane with that bit set
+    // sends its low word of each pair and keeps the high one.
+    for (int64_t step : {1, 2}) {
+      Value stepValue = arith::ConstantIntOp::create(b, loc, step, 32);
+      Value upper =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                arith::AndIOp::create(b, loc, quad, stepValue),
+                                arith::ConstantIntOp::create(b, loc, 0, 32));
+      for (int64_t low = 0; low < 4; ++low) {
+        if (low & step)
+          continue;
+        Value &lowWord = words[first + low];
+        Value &highWord = words[first + (low | step)];
+        Value sent = arith::SelectOp::create(b, loc, upper, lowWord, highWord);
+        Value received = gpu::ShuffleOp::create(b, loc, sent, stepValue, width,
+                                                gpu::ShuffleMode::XOR)
+                             .getShuffleResult();
+        Value newLow =
+            arith::SelectOp::create(b, loc, upper, received, lowWord);
+        highWord = arith::SelectOp::create(b, loc, upper, highWord, received);
+        lowWord = newLow;
+      }
+    }
+  }
+}
+
 Value WarpMatrix::rowMax(Value value) { return butterfly(value, true); }
 Value WarpMatrix::rowSum(Value value) { return butterfly(value, false); }
 

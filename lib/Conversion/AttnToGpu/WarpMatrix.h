@@ -49,6 +49,11 @@ struct WarpMatrix {
   /// `low` in the low half.
   Value pack(Value low, Value high);
 
+  /// Transposes each group of four i32 `words` within the quads of lanes
+  /// (lanes that differ in their two low bits): word k of lane q becomes
+  /// word q of lane k. Two rounds of xor shuffles; every lane takes part.
+  void transposeQuads(MutableArrayRef<Value> words, Value lane);
+
   /// The max / sum of `value` over the four lanes of a row (lanes that
   /// differ in their two low bits).
   Value rowMax(Value value);
