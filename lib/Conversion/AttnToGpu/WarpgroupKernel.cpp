@@ -146,8 +146,19 @@ struct FlashKernelBuilder::WarpgroupStorage {
     }
   }
   /// The phase parity of the stage that tile number i uses.
+  // The stage of the i-th visited tile and the parity of its round, in
+  // 32-bit arithmetic (index is 64-bit: a division by a constant would be
+  // twice the work on the uniform datapath, every iteration).
+  Value stageOf(Value i) {
+    return arith::IndexCastUIOp::create(
+        n.b, n.loc, n.b.getIndexType(),
+        arith::RemUIOp::create(n.b, n.loc, n.toI32(i), n.i32(stages)));
+  }
   Value phaseOf(Value i) {
-    return n.toI32(k.rem(k.div(i, k.c(stages)), k.c(2)));
+    return arith::AndIOp::create(
+        n.b, n.loc,
+        arith::DivUIOp::create(n.b, n.loc, n.toI32(i), n.i32(stages)),
+        n.i32(1));
   }
   void wait(Value bar, Value phase) {
     // The suspend-time hint (ns) of each try: upstream nvgpu's.
@@ -274,7 +285,7 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
       b, loc, c(0), st.count, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value i, ValueRange) {
         Value keyTile = st.visited(i).tile;
-        Value stage = rem(i, c(st.stages));
+        Value stage = st.stageOf(i);
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
         Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
@@ -488,8 +499,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     auto loop = scf::ForOp::create(
         b, loc, c(1), numTiles, c(1), started,
         [&](OpBuilder &, Location, Value i, ValueRange state) {
-          Value stage = rem(i, c(stages));
-          Value previous = rem(add(i, c(stages - 1)), c(stages));
+          Value stage = st.stageOf(i);
+          Value previous = st.stageOf(add(i, c(stages - 1)));
           SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
           SmallVector<Value> previousWords(state.begin() + stateSize,
                                            state.begin() + wordsEnd);
@@ -527,7 +538,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     ValueRange results = loop.getResults();
     SmallVector<Value> state(results.begin(), results.begin() + stateSize);
     Value i = arith::SubIOp::create(b, loc, numTiles, c(1));
-    Value stage = rem(i, c(stages));
+    Value stage = st.stageOf(i);
     st.wait(st.valueFull(stage), st.phaseOf(i));
     SmallVector<Value> acc =
         rescale(ArrayRef<Value>(state).drop_front(accBase),
