@@ -155,16 +155,36 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   // the kernel's 128 x 128 tiles: finer ones keep the sm_80 kernel, whose
   // CTAs shrink to one query block. So do decode and shapes forced by
   // warps / row-tiles.
-  if (chip.ends_with("a") && *capability == 90 && warps == 0 && rowTiles == 0 &&
-      !fewRows && shape.headDim == shape.valueDim &&
+  // Paired (warps=4, or chosen below): one consumer warpgroup of 64 rows
+  // per CTA and two CTAs per multiprocessor (half the shared memory and
+  // registers each, key tiles of 64 at head dim 128), so that one CTA's
+  // prologue and epilogue overlap the other's products. Chosen for
+  // selections whose blocks nest with 64-row but not 128-row tiles (NSA's
+  // 64 x 64: H200, 1.6x the sm_80 kernel) and for head dim 64 over at most
+  // 2k keys (1.05-1.07x at 1k; level from 4k, slower at head dim 128).
+  if (chip.ends_with("a") && *capability == 90 && (warps == 0 || warps == 4) &&
+      rowTiles == 0 && !fewRows && shape.headDim == shape.valueDim &&
       (shape.headDim == 64 || shape.headDim == 128)) {
+    int64_t keyLength = key.getDimSize(2);
+    BlockIndicesAttr onlySelection = getOnlySelection(op);
+    bool fineSelection = onlySelection &&
+                         onlySelection.getBlockQ() % 128 != 0 &&
+                         onlySelection.getBlockQ() % 64 == 0 &&
+                         onlySelection.getBlockKv() % 64 == 0;
+    bool shortKeys = shape.headDim == 64 && !ShapedType::isDynamic(keyLength) &&
+                     keyLength <= 2048;
+    bool paired = warps == 4 || fineSelection || shortKeys;
     GpuKernelShape warpgroup = shape;
     warpgroup.warpgroups = true;
-    warpgroup.warps = 8;
+    warpgroup.warps = paired ? 4 : 8;
+    warpgroup.ctasPerMultiprocessor = paired ? 2 : 1;
     warpgroup.rowTiles = 1;
-    warpgroup.blockKv = 128;
-    warpgroup.pingPong = pingPong;
-    int64_t keyLength = key.getDimSize(2);
+    warpgroup.blockKv =
+        paired && (shape.headDim == 128 ||
+                   (fineSelection && onlySelection.getBlockKv() % 128 != 0))
+            ? 64
+            : 128;
+    warpgroup.pingPong = pingPong && !paired;
     bool listed = true;
     if (dataDependent) {
       BlockIndicesAttr selection = getOnlySelection(op);
@@ -183,7 +203,11 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     // As many stages as shared memory holds, up to 4 (3 at head dim 128);
     // a list's temporary parts must fit in the tiles.
     auto fits = [&](const GpuKernelShape &candidate) {
-      return candidate.sharedBytes() <= sharedMemoryLimit(*capability) &&
+      // Two CTAs share a multiprocessor's 228 KiB, 1 KiB each reserved.
+      int64_t limit = candidate.ctasPerMultiprocessor == 2
+                          ? 228 * 1024 / 2 - 1024
+                          : sharedMemoryLimit(*capability);
+      return candidate.sharedBytes() <= limit &&
              candidate.listLayout().temporaryEnd <=
                  candidate.warpgroupTileBytes();
     };

@@ -915,6 +915,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                     builder.getI64IntegerAttr(tensorMaps));
     kernel->setAttr(kKernelBlockKvAttr,
                     builder.getI64IntegerAttr(shape.blockKv));
+    kernel->setAttr(kKernelCtasPerMultiprocessorAttr,
+                    builder.getI64IntegerAttr(shape.ctasPerMultiprocessor));
   }
 
   Block &body = kernel.getBody().front();

@@ -83,9 +83,12 @@ struct GpuTensorMapParamsPass
       anyFailed |= !rewritten;
       // ptxas caps the registers at entry only for a kernel with a minimum
       // of CTAs per multiprocessor; setmaxnreg needs that cap.
+      auto ctas =
+          func->getAttrOfType<IntegerAttr>(kKernelCtasPerMultiprocessorAttr);
       if (rewritten)
-        func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                      OpBuilder(func).getI32IntegerAttr(1));
+        func->setAttr(
+            NVVM::NVVMDialect::getMinctasmAttrName(),
+            OpBuilder(func).getI32IntegerAttr(ctas ? ctas.getInt() : 1));
     });
     if (anyFailed)
       signalPassFailure();

@@ -53,6 +53,9 @@ namespace {
 /// 64K registers of a multiprocessor).
 constexpr uint32_t kProducerRegisters = 24;
 constexpr uint32_t kConsumerRegisters = 240;
+/// With two CTAs per multiprocessor, each has 32K registers: 24 x 128 +
+/// 232 x 128.
+constexpr uint32_t kPairedConsumerRegisters = 232;
 
 /// i64 / i32 arithmetic on shared addresses and descriptors.
 struct Ints {
@@ -313,7 +316,10 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t stages = st.stages;
-  NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
+  NVVM::SetMaxRegisterOp::create(b, loc,
+                                 shape.ctasPerMultiprocessor == 2
+                                     ? kPairedConsumerRegisters
+                                     : kConsumerRegisters,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
   warp = arith::SubIOp::create(b, loc, div(tid, c(32)), c(4));

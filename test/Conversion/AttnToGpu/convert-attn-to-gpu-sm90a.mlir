@@ -24,16 +24,17 @@ func.func @causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
 // CHECK-COUNT-3: call @attnCudaEncodeTensorMap
 // CHECK: gpu.launch_func @attn_kernels::@documents_kernel
 // CHECK-SAME: threads in (%c384,
-// Selections whose blocks nest with its 128 x 128 tiles take it too; finer
-// ones, and data-dependent masks over a dynamic key length, keep the sm_80
-// kernel.
+// Selections whose blocks nest with its 128 x 128 tiles take it too; NSA's
+// 64 x 64 blocks take the paired form (one consumer of 64 rows, key tiles
+// of 64, two CTAs per multiprocessor); data-dependent masks over a dynamic
+// key length keep the sm_80 kernel.
 // CHECK: func.func @selection128(
 // CHECK: gpu.launch_func @attn_kernels::@selection128_kernel
 // CHECK-SAME: threads in (%c384,
 // CHECK: func.func @selection64(
-// CHECK-NOT: attnCudaEncodeTensorMap
+// CHECK-COUNT-3: call @attnCudaEncodeTensorMap
 // CHECK: gpu.launch_func @attn_kernels::@selection64_kernel
-// CHECK-SAME: threads in (%c128{{.*}},
+// CHECK-SAME: threads in (%c256,
 // CHECK: func.func @dynamic_documents(
 // CHECK-NOT: attnCudaEncodeTensorMap
 // CHECK: gpu.launch_func @attn_kernels::@dynamic_documents_kernel
@@ -81,7 +82,11 @@ func.func @causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
 // CHECK: nvvm.fence.proxy
 // CHECK: nvvm.setmaxregister decrease 24
 // CHECK: gpu.func @selection64_kernel(
-// CHECK-NOT: nvvm.wgmma
+// CHECK-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64
+// CHECK-SAME: attn.ctas_per_sm = 2 : i64
+// CHECK-SAME: attn.threads = 256 : i64
+// CHECK: nvvm.setmaxregister increase 232
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
 // CHECK: gpu.func @dynamic_documents_kernel(
 // CHECK-NOT: nvvm.wgmma
 // CHECK: gpu.return
@@ -94,14 +99,14 @@ func.func @documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
   return %o : tensor<1x4x512x128xbf16>
 }
 
-func.func @selection128(%q: tensor<1x4x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
-                        %v: tensor<1x2x512x64xbf16>, %i: tensor<1x2x4x2xi32>)
-    -> tensor<1x4x512x64xbf16> {
+func.func @selection128(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x2x512x128xbf16>,
+                        %v: tensor<1x2x512x128xbf16>, %i: tensor<1x2x4x2xi32>)
+    -> tensor<1x4x512x128xbf16> {
   %o = attn.attention %q, %k, %v indices(%i)
       mask [#attn.causal, #attn.block_indices<block_q = 128, block_kv = 128>]
-      : tensor<1x4x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
-        tensor<1x2x4x2xi32> -> tensor<1x4x512x64xbf16>
-  return %o : tensor<1x4x512x64xbf16>
+      : tensor<1x4x512x128xbf16>, tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>,
+        tensor<1x2x4x2xi32> -> tensor<1x4x512x128xbf16>
+  return %o : tensor<1x4x512x128xbf16>
 }
 
 func.func @selection64(%q: tensor<1x4x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,

@@ -13,17 +13,31 @@
 // Without ping-pong no named barrier is used.
 // RUN: attn-compile %s -o %t.nopp.ptx --target=sm_90a --gpu-ping-pong=false
 // RUN: FileCheck %s --check-prefix=NOPP < %t.nopp.ptx
-// NOPP-LABEL: .entry gqa_kernel(
+// NOPP-LABEL: .entry dynamic_kernel(
 // NOPP-NOT: bar.arrive
 // NOPP: wgmma.mma_async
 // NOPP-NOT: bar.arrive
-// NOPP-LABEL: .entry swapped_kernel(
+// NOPP-LABEL: .entry wide_f16_kernel(
 // RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
 // PTX: .target sm_90a
+// Head dim 64 over few keys: the paired form, one consumer of 64 rows per
+// CTA and two CTAs per multiprocessor (registers 24 + 232 per thread of a
+// 32K share), no turns.
 // PTX-LABEL: .entry gqa_kernel(
 // PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_0[128],
-// PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_1[128],
-// PTX-NEXT: .param .align 64 .b8 gqa_kernel_param_2[128],
+// PTX: .maxntid 256, 1, 1
+// PTX-NEXT: .minnctapersm 2
+// PTX-NOT: bar.arrive
+// PTX: setmaxnreg.inc.sync.aligned.u32 232;
+// PTX-NOT: bar.arrive
+// PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// PTX-NOT: bar.arrive
+// PTX: setmaxnreg.dec.sync.aligned.u32 24;
+// A dynamic key length: two consumers of 64 rows each.
+// PTX-LABEL: .entry dynamic_kernel(
+// PTX-NEXT: .param .align 64 .b8 dynamic_kernel_param_0[128],
+// PTX-NEXT: .param .align 64 .b8 dynamic_kernel_param_1[128],
+// PTX-NEXT: .param .align 64 .b8 dynamic_kernel_param_2[128],
 // PTX: .maxntid 384, 1, 1
 // PTX-NEXT: .minnctapersm 1
 // PTX: cvta.param.u64

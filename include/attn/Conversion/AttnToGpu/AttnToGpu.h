@@ -60,6 +60,9 @@ struct GpuKernelShape {
   /// With warpgroups: the consumers take turns issuing their products
   /// (named barriers), so that one's softmax overlaps the other's products.
   bool pingPong = true;
+  /// With warpgroups: CTAs that share a multiprocessor (2: one consumer
+  /// each, half the registers and shared memory).
+  int64_t ctasPerMultiprocessor = 1;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
@@ -165,6 +168,10 @@ inline constexpr StringLiteral kKernelTensorMapsAttr = "attn.tensor_maps";
 /// (the key tile; Q's are attn.block_q); their columns are 64 (one
 /// 128-byte swizzle span).
 inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
+/// On warp-specialised kernels: the CTAs per multiprocessor their register
+/// split assumes (ptxas's .minnctapersm, which setmaxnreg needs).
+inline constexpr StringLiteral kKernelCtasPerMultiprocessorAttr =
+    "attn.ctas_per_sm";
 /// On a host function: the kernel it launches.
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
