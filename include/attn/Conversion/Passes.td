@@ -74,7 +74,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     Option<"chip", "chip", "std::string", "\"sm_80\"",
            "The target: sm_80 or newer (sm_90, sm_90a)">,
     Option<"warps", "warps", "int64_t", "0",
-           "Warps per CTA (0: 4, or 1 for at most 16 query rows)">,
+           "Warps per CTA (0: 4, or 1 for at most 16 query rows); on "
+           "sm_90a, 4 asks for the paired warp-specialised form">,
     Option<"rowTiles", "row-tiles", "int64_t", "0",
            "16-row query tiles per warp (0: 2 up to head dim 128, else 1)">,
     Option<"pingPong", "ping-pong", "bool", "true",
@@ -109,7 +110,10 @@ def GpuTensorMapParamsPass
     `llvm.byval`, 64-byte alignment and `nvvm.grid_constant`: PTX then
     declares a `.param .align 64 .b8 [128]` that TMA reads in place (as
     CUDA's `__grid_constant__ const CUtensorMap`). The launch is unchanged:
-    it still copies 128 bytes per map into the parameter buffer.
+    it still copies 128 bytes per map into the parameter buffer. The kernel
+    also gets `nvvm.minctasm` (ptxas's `.minnctapersm`, without which it
+    ignores `setmaxnreg`): `attn.ctas_per_sm` when set (2 for the paired
+    form), else 1.
   }];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",

@@ -24,6 +24,22 @@ gpu.module @kernels {
 
 // -----
 
+// A kernel whose register split assumes two CTAs per multiprocessor says so
+// (attn.ctas_per_sm): its minimum is two.
+// CHECK-LABEL: llvm.func @paired(
+// CHECK-SAME: nvvm.minctasm = 2 : i32
+gpu.module @kernels {
+  llvm.func @paired(%map: !llvm.array<16 x i64>) attributes {
+      attn.tensor_maps = 1 : i64, attn.ctas_per_sm = 2 : i64, nvvm.kernel} {
+    %one = llvm.mlir.constant(1 : i32) : i32
+    %slot = llvm.alloca %one x !llvm.array<16 x i64> {alignment = 64 : i64} : (i32) -> !llvm.ptr
+    llvm.store %map, %slot : !llvm.array<16 x i64>, !llvm.ptr
+    llvm.return
+  }
+}
+
+// -----
+
 gpu.module @kernels {
   // expected-error @+1 {{attn-gpu-tensor-map-params: argument 0 of kernel 'not_a_map' must be a tensor map (an !llvm.array stored once), got 'i64'}}
   llvm.func @not_a_map(%map: i64) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
