@@ -23,40 +23,39 @@ def mlir_for(case):
     args = [f"%q: {q}", f"%k: {kv}", f"%v: {kv}"]
     types = [q, kv, kv]
     operands, mask, score = "", [], ""
+
+    def take(keyword, *named):
+        """Adds the (name, type) operands as arguments and `keyword(...)`."""
+        nonlocal operands
+        for name, type_ in named:
+            args.append(f"%{name}: {type_}")
+            types.append(type_)
+        operands += f" {keyword}({', '.join('%' + name for name, _ in named)})"
+
     if case["kind"] == "causal":
         mask.append("#attn.causal")
     if case.get("window") is not None:
         mask.append(f"#attn.window<left = {case['window']}, right = 0>")
     if case.get("docs"):
-        seg_q, seg_k = f"tensor<{b}x{lq}xi32>", f"tensor<{b}x{lkv}xi32>"
-        args += [f"%qs: {seg_q}", f"%ks: {seg_k}"]
-        types += [seg_q, seg_k]
-        operands = " segments(%qs, %ks)"
+        take("segments", ("qs", f"tensor<{b}x{lq}xi32>"),
+             ("ks", f"tensor<{b}x{lkv}xi32>"))
         mask.insert(0, "#attn.document")
     if case.get("layout"):
         lay = case["layout"]
         blocks = f"{-(-lq // lay['block_q'])}x{-(-lkv // lay['block_kv'])}"
-        layout = f"tensor<{b}x{hq}x{blocks}xi1>"
-        args.append(f"%lay: {layout}")
-        types.append(layout)
-        operands += " layout(%lay)"
+        take("layout", ("lay", f"tensor<{b}x{hq}x{blocks}xi1>"))
         mask.append(f"#attn.block_layout<block_q = {lay['block_q']}, "
                     f"block_kv = {lay['block_kv']}>")
     if case.get("select"):
         sel = case["select"]
         blocks = -(-lq // sel["block_q"])
-        idx = f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"
-        args.append(f"%idx: {idx}")
-        types.append(idx)
-        operands += " indices(%idx)"
+        take("indices", ("idx", f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"))
         mask.append(f"#attn.block_indices<block_q = {sel['block_q']}, "
                     f"block_kv = {sel['block_kv']}>")
     if case.get("softcap"):
         score = f" score [#attn.softcap<{case['softcap']}>]"
     if case.get("sink"):
-        args.append(f"%s: tensor<{hq}xf32>")
-        types.append(f"tensor<{hq}xf32>")
-        operands += " sink(%s)"
+        take("sink", ("s", f"tensor<{hq}xf32>"))
     if case.get("sigmoid") is not None:
         score += f" normalizer(#attn.sigmoid<bias = {case['sigmoid']}>)"
     if case.get("swapped"):

@@ -187,7 +187,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     warpgroup.pingPong = pingPong && !paired;
     bool listed = true;
     if (dataDependent) {
-      BlockIndicesAttr selection = getOnlySelection(op);
+      BlockIndicesAttr selection = onlySelection;
       bool anySelection =
           llvm::any_of(op.getMask(), llvm::IsaPred<BlockIndicesAttr>);
       warpgroup.tileListEntries =

@@ -360,20 +360,12 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     // lane holds columns 8 t + 2 quad and the next.
     Type i32 = b.getI32Type();
     SmallVector<Value> words;
+    // (The output's element type is the operands': the op verifier says so.)
     for (int64_t tile = 0; tile < valueTiles; ++tile) {
-      SmallVector<Value> pair;
-      for (int64_t k = 0; k < 2; ++k) {
-        Value x = arith::MulFOp::create(
-            b, loc,
-            state[accBase + rowTile * accPerTile + 4 * tile + 2 * half + k],
-            inverse);
-        pair.push_back(toOutput(x));
-      }
-      words.push_back(vector::BitCastOp::create(
-          b, loc, VectorType::get({1}, i32),
-          vector::FromElementsOp::create(
-              b, loc, VectorType::get({2}, outputElement), pair)));
-      words.back() = vector::ExtractOp::create(b, loc, words.back(), 0);
+      int64_t first = accBase + rowTile * accPerTile + 4 * tile + 2 * half;
+      words.push_back(
+          w.pack(arith::MulFOp::create(b, loc, state[first], inverse),
+                 arith::MulFOp::create(b, loc, state[first + 1], inverse)));
     }
     // 16-byte stores: the quad transposes each group of four tiles' words
     // (before the row's bound: every lane shuffles) so that lane q holds
