@@ -14,8 +14,29 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+def linear_mlir_for(case, t):
+    b, hq, hkv, lq, lkv, d, dv = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d", "dv"))
+    q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
+    k = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"
+    v = f"tensor<{b}x{hkv}x{lkv}x{dv}x{t}>"
+    o = f"tensor<{b}x{hq}x{lq}x{dv}x{t}>"
+    args, types, decay = [f"%q: {q}", f"%k: {k}", f"%v: {v}"], [q, k, v], ""
+    if case["decay"]:
+        g = f"tensor<{b}x{hq}x{lkv}xf32>"
+        args.append(f"%a: {g}")
+        types.append(g)
+        decay = " decay(%a)"
+    flags = (" causal" if case["causal"] else "") + (" normalize" if case["normalize"] else "")
+    return (f"func.func @attn({', '.join(args)}) -> {o} {{\n"
+            f"  %o = attn.linear_attention %q, %k, %v{decay} feature {case['feature']}{flags}"
+            f" : {', '.join(types)} -> {o}\n"
+            f"  return %o : {o}\n}}\n")
+
+
 def mlir_for(case):
     t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
+    if case["kind"] == "linear":
+        return linear_mlir_for(case, t)
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"

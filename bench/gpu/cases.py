@@ -27,6 +27,13 @@ def pairs(case):
     return total
 
 
+def linear(name, b, hq, hkv, lq, lkv, d, feature="elu_plus_one", causal=True,
+           decay=False, normalize=True, dv=None, **extra):
+    """attn.linear_attention (kind "linear"); dv defaults to d."""
+    return case(name, "linear", b, hq, hkv, lq, lkv, d, feature=feature,
+                causal=causal, decay=decay, normalize=normalize, dv=dv or d, **extra)
+
+
 def case(name, kind, b, hq, hkv, lq, lkv, d, **extra):
     c = dict(name=name, kind=kind, b=b, hq=hq, hkv=hkv, lq=lq, lkv=lkv, d=d)
     c.update(extra)
@@ -61,6 +68,11 @@ def scaling_cases():
         cases.append(case(f"scale-window1024-L{length}", "causal", window=1023, **common))
         cases.append(case(f"scale-select16-L{length}", "causal",
                           select=dict(block_q=64, block_kv=64, k=16), **common))
+        # bench/scaling's linear rows: elu+1 (normalised) and Mamba-2-style
+        # decayed (identity features, log-gates, no normaliser).
+        cases.append(linear(f"scale-linear-elu-L{length}", **common))
+        cases.append(linear(f"scale-mamba2-L{length}", feature="identity",
+                            decay=True, normalize=False, **common))
     return cases
 
 
@@ -116,4 +128,42 @@ def check_cases():
     # for persistent kernels), partial last tiles, grouped heads.
     cases.append(case("chk-items-causal", "causal", 3, 16, 4, 1000, 1000, 128))
     cases.append(case("chk-items-dense", "dense", 2, 32, 32, 777, 777, 64))
+    # Linear attention: every feature map, causal or not, decay, the
+    # normaliser, grouped heads, unequal lengths, head dims that leave warps
+    # without state rows, value dims of one, two and six slices, f16.
+    for length in (1, 17, 113, 255, 1023):
+        cases.append(linear(f"chk-linear-L{length}", 2, 4, 4, length, length, 64))
+    # (Identity features with the normaliser divide by phi(q).z, which is
+    # near 0 for random data: the check is meaningful without it.)
+    for feature in ("identity", "relu", "elu_plus_one", "exp", "sigmoid"):
+        cases.append(linear(f"chk-linear-{feature}-dense", 1, 4, 2, 300, 300, 64,
+                            feature=feature, causal=False,
+                            normalize=feature != "identity"))
+    cases.append(linear("chk-linear-exp-causal", 1, 4, 4, 200, 200, 32, feature="exp"))
+    cases.append(linear("chk-linear-sigmoid-causal", 1, 4, 4, 200, 200, 64,
+                        feature="sigmoid"))
+    cases.append(linear("chk-linear-relu-unnormalised", 1, 4, 4, 200, 200, 64,
+                        feature="relu", normalize=False))
+    cases.append(linear("chk-linear-mamba2", 1, 4, 2, 700, 700, 128, feature="identity",
+                        decay=True, normalize=False))
+    cases.append(linear("chk-linear-decay-elu", 1, 4, 4, 333, 333, 64, decay=True))
+    cases.append(linear("chk-linear-decay-long", 1, 2, 2, 4096, 4096, 64, decay=True))
+    cases.append(linear("chk-linear-long", 1, 2, 2, 4096, 4096, 128))
+    cases.append(linear("chk-linear-gqa4", 1, 8, 2, 130, 130, 64))
+    cases.append(linear("chk-linear-lq100-lkv300", 1, 4, 2, 100, 300, 64))
+    cases.append(linear("chk-linear-lq300-lkv100", 1, 4, 2, 300, 100, 64))
+    cases.append(linear("chk-linear-dense-lq70-lkv500", 1, 4, 2, 70, 500, 64,
+                        causal=False))
+    cases.append(linear("chk-linear-D32-dv96", 1, 4, 4, 150, 150, 32, dv=96))
+    cases.append(linear("chk-linear-D80-dv48", 1, 4, 4, 150, 150, 80, dv=48))
+    cases.append(linear("chk-linear-D256", 1, 2, 2, 150, 150, 256, decay=True))
+    cases.append(linear("chk-linear-many-heads", 4, 32, 8, 200, 200, 128))
+    cases.append(linear("chk-linear-f16", 1, 4, 4, 257, 257, 128, dtype="f16",
+                        decay=True))
+    # f16's state copy is scaled by the keys it sums: long, decayed, dense.
+    cases.append(linear("chk-linear-f16-long", 1, 2, 2, 4096, 4096, 128, dtype="f16"))
+    cases.append(linear("chk-linear-f16-mamba2", 1, 2, 2, 3000, 3000, 64, dtype="f16",
+                        feature="identity", decay=True, normalize=False))
+    cases.append(linear("chk-linear-f16-dense", 1, 4, 2, 900, 900, 64, dtype="f16",
+                        feature="exp", causal=False))
     return cases

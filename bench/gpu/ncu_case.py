@@ -29,7 +29,7 @@ def main():
         sys.exit(f"ncu_case.py: no case '{name}' in {artifacts}/cases.json")
     case = matching[0]
     q, k, v, extra = run.make_inputs(case, "cuda")
-    b, hq, lq, dv = case["b"], case["hq"], case["lq"], case["d"]
+    b, hq, lq, dv = case["b"], case["hq"], case["lq"], case.get("dv", case["d"])
     outputs = [torch.empty((b, lq, hq, dv), device="cuda", dtype=q.dtype).transpose(1, 2)]
     if case.get("lse"):
         outputs.append(torch.empty((b, hq, lq), device="cuda"))

@@ -126,7 +126,112 @@ def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
     return out, lse
 
 
+FEATURES = {
+    "identity": lambda x: x,
+    "relu": torch.relu,
+    "elu_plus_one": lambda x: F.elu(x) + 1.0,
+    "exp": torch.exp,
+    "sigmoid": torch.sigmoid,
+}
+
+
+def linear_inputs(case, device):
+    """Q, K, V as [B, L, H, D] storage viewed as [B, H, L, D]; with decay the
+    log-gates [B, Hq, Lkv] (f32, <= 0; Mamba-2-like magnitudes)."""
+    dtype = torch.float16 if case.get("dtype") == "f16" else torch.bfloat16
+    b, hq, hkv, lq, lkv, d, dv = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d", "dv"))
+    q = torch.randn(b, lq, hq, d, device=device, dtype=dtype).transpose(1, 2)
+    k = torch.randn(b, lkv, hkv, d, device=device, dtype=dtype).transpose(1, 2)
+    v = torch.randn(b, lkv, hkv, dv, device=device, dtype=dtype).transpose(1, 2)
+    extra = []
+    if case["decay"]:
+        extra.append(-0.2 * F.softplus(torch.randn(b, hq, lkv, device=device)))
+    return q, k, v, extra
+
+
+def linear_reference(case, q, k, v, rows, gates=None, dtype=None):
+    """attn.linear_attention of the query rows `rows` as its definition
+    (quadratic, fp32; float64 gate sums), or with the features and weights
+    rounded to `dtype` (the naive low-precision computation)."""
+    lq, lkv = case["lq"], case["lkv"]
+    group = case["hq"] // case["hkv"]
+    phi = FEATURES[case["feature"]]
+    pq = phi(q.float()[:, :, rows])
+    pk = phi(k.float().repeat_interleave(group, dim=1))
+    vf = v.float().repeat_interleave(group, dim=1)
+    if dtype is not None:
+        pq, pk = pq.to(dtype).float(), pk.to(dtype).float()
+    w = torch.einsum("bhid,bhjd->bhij", pq, pk)
+    ki = torch.arange(lkv, device=q.device)
+    pos = rows + (lkv - lq)
+    allowed = (ki[None, :] <= pos[:, None]) if case["causal"] else \
+        torch.ones(len(rows), lkv, dtype=torch.bool, device=q.device)
+    if gates is not None:
+        cum = gates.double().cumsum(-1)
+        at_row = cum[..., pos.clamp(min=0)]
+        diff = (at_row[..., :, None] - cum[..., None, :]).clamp(max=0)
+        w = w * torch.where(allowed, torch.exp(diff), torch.zeros_like(diff)).float()
+    w = w * allowed
+    if dtype is not None:
+        w = w.to(dtype).float()
+    out = torch.einsum("bhij,bhjd->bhid", w, vf)
+    if case["normalize"]:
+        out = out / (w.sum(-1, keepdim=True) + 1e-6)
+    if dtype is not None:
+        out = out.to(dtype).float()
+    return out
+
+
+def torch_chunked(case, q, k, v, gates, chunk=64):
+    """A chunked linear attention in eager PyTorch (Mamba-2's ssd_minimal
+    form): intra-chunk products in the inputs' type, chunk states in fp32,
+    combined across chunks by a prefix sum (or, with decay, the chunks'
+    decay matrix)."""
+    b, hq, lq, d = q.shape
+    lkv, dv = k.shape[2], v.shape[3]
+    assert lq == lkv and case["causal"]
+    group = hq // k.shape[1]
+    phi = FEATURES[case["feature"]]
+    n = -(-lq // chunk)
+    pad = n * chunk - lq
+    pq = F.pad(phi(q), (0, 0, 0, pad)).view(b, hq, n, chunk, d)
+    pk = F.pad(phi(k.repeat_interleave(group, dim=1)), (0, 0, 0, pad)).view(b, hq, n, chunk, d)
+    vv = F.pad(v.repeat_interleave(group, dim=1), (0, 0, 0, pad)).view(b, hq, n, chunk, dv)
+    if case["normalize"]:
+        vv = torch.cat([vv, torch.ones_like(vv[..., :1])], dim=-1)
+    tril = torch.ones(chunk, chunk, device=q.device, dtype=torch.bool).tril()
+    w = pq @ pk.transpose(-1, -2)
+    if gates is not None:
+        a = F.pad(gates, (0, pad)).view(b, hq, n, chunk).cumsum(-1)
+        w = w * torch.where(tril, torch.exp((a[..., :, None] - a[..., None, :]).clamp(max=0)),
+                            0.0).to(w.dtype)
+        kw = pk * torch.exp(a[..., -1:] - a)[..., None].to(pk.dtype)
+    else:
+        w = w.masked_fill(~tril, 0)
+        kw = pk
+    out = (w @ vv).float()
+    states = kw.float().transpose(-1, -2) @ vv.float()  # [b, h, n, d, dv(+1)]
+    if gates is None:
+        before = states.cumsum(2) - states
+        out = out + pq.float() @ before
+    else:
+        last = a[..., -1]  # each chunk's total log-decay
+        total = last.cumsum(-1)
+        # decay from the end of chunk c' to the start of chunk c (c' < c)
+        seg = (total[..., :, None] - last[..., :, None]) - total[..., None, :]
+        lower = torch.ones(n, n, device=q.device, dtype=torch.bool).tril(-1)
+        mix = torch.where(lower, torch.exp(seg.clamp(max=0)), 0.0)
+        before = torch.einsum("bhcz,bhzde->bhcde", mix, states)
+        out = out + (pq.float() * torch.exp(a)[..., None]) @ before
+    if case["normalize"]:
+        out = out[..., :dv] / (out[..., dv:] + 1e-6)
+    return out.reshape(b, hq, n * chunk, dv)[:, :, :lq].to(q.dtype)
+
+
 def make_inputs(case, device):
+    if case["kind"] == "linear":
+        return linear_inputs(case, device)
+
     dtype = torch.float16 if case.get("dtype") == "f16" else torch.bfloat16
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     # [B, L, H, D] storage viewed as [B, H, L, D]: strided, no copies.
@@ -203,7 +308,7 @@ class Ours:
 def check(case, artifacts, device):
     torch.manual_seed(int(time.time() * 1e6) % (2**31))
     q, k, v, extra = make_inputs(case, device)
-    b, hq, lq, dv = case["b"], case["hq"], case["lq"], case["d"]
+    b, hq, lq, dv = case["b"], case["hq"], case["lq"], case.get("dv", case["d"])
     out = torch.full((b, lq, hq, dv), float("nan"), device=device, dtype=q.dtype).transpose(1, 2)
     outputs = [out]
     lse = None
@@ -219,6 +324,14 @@ def check(case, artifacts, device):
     rows = torch.arange(lq, device=device)
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
+    if case["kind"] == "linear":
+        gates = extra[0] if case["decay"] else None
+        ref = linear_reference(case, q, k, v, rows, gates)
+        naive = linear_reference(case, q, k, v, rows, gates, dtype=q.dtype)
+        got = out.float()[:, :, rows]
+        err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
+        naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
+        return not torch.isnan(out).any().item() and err <= 2 * naive_err + 1e-5, err, naive_err
     segments = extra[:2] if case.get("docs") else None
     layout = extra[2 if segments else 0] if case.get("layout") else None
     indices = extra[0] if case.get("select") else None
@@ -260,6 +373,10 @@ def peers(case, q, k, v, extra):
     """name -> callable, on the same inputs (SDPA takes [B, H, L, D])."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
     result = {}
+    if case["kind"] == "linear":
+        gates = extra[0] if case["decay"] else None
+        result["torch-chunked"] = lambda: torch_chunked(case, q, k, v, gates)
+        return result
     gqa = case["hq"] != case["hkv"]
     is_causal = case["kind"] == "causal"
     plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select"))
@@ -413,8 +530,8 @@ def main():
         if case["name"].startswith("chk-"):
             continue
         q, k, v, extra = make_inputs(case, device)
-        out = torch.empty(case["b"], case["lq"], case["hq"], case["d"], device=device,
-                          dtype=q.dtype).transpose(1, 2)
+        out = torch.empty(case["b"], case["lq"], case["hq"], case.get("dv", case["d"]),
+                          device=device, dtype=q.dtype).transpose(1, 2)
         ours = Ours(case, args.artifacts)
         ours.bind([q, k, v] + extra, [out], torch.cuda.current_stream().cuda_stream)
         times = {"attn": bench(ours)}
@@ -424,7 +541,14 @@ def main():
             times[baseline[0]] = bench(other)
         for name, fn in peers(case, q, k, v, extra).items():
             times[name] = bench(fn)
-        if case["kind"] == "decode":
+            if case["kind"] == "linear":
+                # The peer computes the same thing: how far apart the two are.
+                ours()
+                gap = (fn().float() - out.float()).norm() / out.float().norm()
+                print(f"  {name} vs attn: relative difference {gap.item():.2e}")
+        if case["kind"] == "linear":
+            unit, scale = "Mtok/s", case["b"] * case["lq"] / 1e6
+        elif case["kind"] == "decode":
             nbytes = 2 * case["b"] * case["hkv"] * case["lkv"] * case["d"] * q.element_size()
             unit, scale = "GB/s", nbytes / 1e9
         else:

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -13,6 +14,17 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+/// Success for exit code 0, else `error` names the program and its exit.
+static LogicalResult checkExit(StringRef program, int rc,
+                               const std::string &message, std::string &error) {
+  if (rc == 0)
+    return success();
+  error = (program + " failed (exit " + llvm::Twine(rc) + ")" +
+           (message.empty() ? "" : ": " + message))
+              .str();
+  return failure();
+}
+
 LogicalResult mlir::attn::runProgram(StringRef program,
                                      ArrayRef<StringRef> args,
                                      std::string &error) {
@@ -21,12 +33,35 @@ LogicalResult mlir::attn::runProgram(StringRef program,
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, {}, 0, 0,
                                      &message);
-  if (rc == 0)
-    return success();
-  error = (program + " failed (exit " + llvm::Twine(rc) + ")" +
-           (message.empty() ? "" : ": " + message))
-              .str();
-  return failure();
+  return checkExit(program, rc, message, error);
+}
+
+LogicalResult mlir::attn::runProgramFiltered(StringRef program,
+                                             ArrayRef<StringRef> args,
+                                             function_ref<bool(StringRef)> drop,
+                                             std::string &error) {
+  SmallString<128> log;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("attn-tool", "log", log)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  SmallVector<StringRef> argv = {program};
+  llvm::append_range(argv, args);
+  std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt,
+                                          StringRef(log)};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, redirects, 0,
+                                     0, &message);
+  if (auto text = llvm::MemoryBuffer::getFile(log)) {
+    SmallVector<StringRef> lines;
+    (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (StringRef line : lines)
+      if (!drop(line))
+        llvm::errs() << line << "\n";
+  }
+  llvm::sys::fs::remove(log);
+  return checkExit(program, rc, message, error);
 }
 
 std::string mlir::attn::findCCompiler() {

@@ -15,6 +15,12 @@ namespace mlir::attn {
 LogicalResult runProgram(StringRef program, ArrayRef<StringRef> args,
                          std::string &error);
 
+/// runProgram with the program's diagnostics (stderr) read back and
+/// forwarded to ours except the lines `drop` accepts.
+LogicalResult runProgramFiltered(StringRef program, ArrayRef<StringRef> args,
+                                 function_ref<bool(StringRef)> drop,
+                                 std::string &error);
+
 /// The host C compiler (clang-22, clang, cc or gcc on PATH), or empty.
 std::string findCCompiler();
 

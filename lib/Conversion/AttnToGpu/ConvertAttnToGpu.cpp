@@ -98,6 +98,80 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
   return std::max<int64_t>(1, blockQ / selectedQ) * slots;
 }
 
+/// What every tensor-core kernel needs of its op: a chip of sm_80 or newer
+/// and f16/bf16 operands (the op verifiers make K and V the query's type)
+/// with static head dims that are multiples of 16 up to 256. Returns the
+/// chip's compute capability, or a diagnostic on `op`.
+static FailureOr<int64_t> checkTensorCoreOperands(Operation *op, StringRef chip,
+                                                  RankedTensorType query,
+                                                  RankedTensorType value) {
+  std::optional<int64_t> capability = computeCapability(chip);
+  if (!capability || *capability < 80)
+    return op->emitOpError("GPU lowering: chip must be sm_80 or newer "
+                           "(sm_80, sm_86, sm_89, sm_90, sm_90a), got '")
+           << chip << "'";
+  Type element = query.getElementType();
+  if (!element.isBF16() && !element.isF16())
+    return op->emitOpError("GPU lowering: query must be bf16 or f16 (tensor "
+                           "cores), got ")
+           << element;
+  for (auto [name, size] :
+       {std::pair<StringRef, int64_t>{"query", query.getDimSize(3)},
+        {"value", value.getDimSize(3)}})
+    if (ShapedType::isDynamic(size) || size % 16 != 0 || size > 256)
+      return op->emitOpError("GPU lowering: the ")
+             << name << " head dim must be static, a multiple of 16 and at "
+             << "most 256, got "
+             << (ShapedType::isDynamic(size) ? std::string("?")
+                                             : std::to_string(size));
+  return *capability;
+}
+
+FailureOr<GpuLinearKernelShape>
+mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
+  RankedTensorType query = op.getQuery().getType();
+  FailureOr<int64_t> capability =
+      checkTensorCoreOperands(op, chip, query, op.getValue().getType());
+  if (failed(capability))
+    return failure();
+  GpuLinearKernelShape shape;
+  shape.headDim = query.getDimSize(3);
+  shape.valueDim = op.getValue().getType().getDimSize(3);
+  shape.causal = op.getCausal();
+  shape.decay = static_cast<bool>(op.getDecay());
+  shape.normalize = op.getNormalize();
+  // A CTA per value slice, each walking the whole sequence: narrower
+  // slices give more CTAs for few heads (each recomputes the chunk's
+  // phi(Q) phi(K)^T and phi), wider ones less recomputation. The widest
+  // slice that still gives 256 CTAs (two per multiprocessor of an H100 or
+  // H200), else 16 columns (dynamic batch or heads: 32).
+  bool knownHeads = !query.isDynamicDim(0) && !query.isDynamicDim(1);
+  int64_t heads = knownHeads ? query.getDimSize(0) * query.getDimSize(1) : 0;
+  shape.valueSlice = knownHeads ? 16 : (shape.valueDim % 32 == 0 ? 32 : 16);
+  for (int64_t slice : {64, 32})
+    if (knownHeads && shape.valueDim % slice == 0 &&
+        heads * (shape.valueDim / slice) >= 256) {
+      shape.valueSlice = slice;
+      break;
+    }
+  // Eight warps and chunks of 128 tokens where shared memory holds two
+  // stages of them (sm_90): each chunk is a chain of dependent steps
+  // (copies, phi, products, the state), so fewer, larger chunks with two
+  // warps per scheduler to hide their latencies. Else four warps, 64.
+  int64_t limit = sharedMemoryLimit(*capability);
+  for (int64_t warps : {8, 4}) {
+    shape.warps = warps;
+    shape.chunk = 16 * warps;
+    for (shape.stages = 2; shape.stages > 0; --shape.stages)
+      if (shape.sharedBytes() <= limit && (warps == 4 || shape.stages == 2))
+        return shape;
+  }
+  shape.stages = 1;
+  return op.emitOpError("GPU lowering: the linear-attention kernel needs ")
+         << shape.sharedBytes() << " bytes of shared memory, more than " << chip
+         << "'s " << limit;
+}
+
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
                                                            StringRef chip,
                                                            int64_t warps,
@@ -111,18 +185,11 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
     return op.emitOpError("GPU lowering: row-tiles must be between 0 "
                           "(automatic) and 4, got ")
            << rowTiles;
-  std::optional<int64_t> capability = computeCapability(chip);
-  if (!capability || *capability < 80)
-    return op.emitOpError("GPU lowering: chip must be sm_80 or newer "
-                          "(sm_80, sm_86, sm_89, sm_90, sm_90a), got '")
-           << chip << "'";
   RankedTensorType query = op.getQuery().getType();
-  Type element = query.getElementType();
-  if (!element.isBF16() && !element.isF16())
-    return op.emitOpError("GPU lowering: query must be bf16 or f16 (tensor "
-                          "cores), got ")
-           << element;
-  // The op verifier has checked that K and V share the query element type.
+  FailureOr<int64_t> capability =
+      checkTensorCoreOperands(op, chip, query, op.getValue().getType());
+  if (failed(capability))
+    return failure();
   GpuKernelShape shape;
   // Decode-like shapes (a few query rows) would spend a 128-row tile's
   // products on one row: one warp of 16 rows per CTA instead.
@@ -131,15 +198,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(AttentionOp op,
   shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
   shape.headDim = query.getDimSize(3);
   shape.valueDim = op.getValue().getType().getDimSize(3);
-  for (auto [name, size] :
-       {std::pair<StringRef, int64_t>{"query", shape.headDim},
-        {"value", shape.valueDim}})
-    if (ShapedType::isDynamic(size) || size % 16 != 0 || size > 256)
-      return op.emitOpError("GPU lowering: the ")
-             << name << " head dim must be static, a multiple of 16 and at "
-             << "most 256, got "
-             << (ShapedType::isDynamic(size) ? std::string("?")
-                                             : std::to_string(size));
   for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
     if (Operation *user = capturesOuterValue(*region))
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
@@ -296,15 +354,16 @@ static FunctionType tensorMapEncoderType(MLIRContext *context) {
 
 namespace {
 
-/// The function's body is one attention of its arguments whose results it
-/// returns; returns that attention, or a diagnostic.
-static FailureOr<AttentionOp> matchKernelFunction(func::FuncOp func) {
-  AttentionOp attention;
+/// The function's body is one attention (attn.attention or
+/// attn.linear_attention) of its arguments whose results it returns;
+/// returns that op, or a diagnostic.
+static FailureOr<Operation *> matchKernelFunction(func::FuncOp func) {
+  Operation *attention = nullptr;
   bool other = false;
   for (Operation &nested : func.getBody().front()) {
-    if (auto op = dyn_cast<AttentionOp>(&nested)) {
-      other |= static_cast<bool>(attention);
-      attention = op;
+    if (isa<AttentionOp, LinearAttentionOp>(&nested)) {
+      other |= attention != nullptr;
+      attention = &nested;
     } else if (!isa<func::ReturnOp>(&nested)) {
       other = true;
     }
@@ -313,10 +372,9 @@ static FailureOr<AttentionOp> matchKernelFunction(func::FuncOp func) {
     return failure();
   auto diagnose = [&]() {
     return func.emitError("GPU lowering: function '")
-           << func.getName()
-           << "' must consist of one attn.attention of its arguments "
-              "returning its results (the GPU target compiles one kernel "
-              "per function)";
+           << func.getName() << "' must consist of one " << attention->getName()
+           << " of its arguments returning its results (the GPU target "
+              "compiles one kernel per function)";
   };
   if (other || !func.getBody().hasOneBlock())
     return diagnose();
@@ -335,35 +393,49 @@ struct ConvertAttnToGpuPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<std::pair<func::FuncOp, AttentionOp>> work;
+    // One kernel per function: an attention or a linear attention.
+    struct Work {
+      func::FuncOp func;
+      Operation *op;
+      GpuKernelShape shape;
+      GpuLinearKernelShape linearShape;
+    };
+    SmallVector<Work> work;
     bool anyFailed = false;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      FailureOr<AttentionOp> attention = matchKernelFunction(func);
+      FailureOr<Operation *> attention = matchKernelFunction(func);
       if (succeeded(attention))
-        work.push_back({func, *attention});
-      else if (llvm::any_of(func.getBody().getOps<AttentionOp>(),
-                            [](AttentionOp) { return true; }))
+        work.push_back({func, *attention, {}, {}});
+      else if (!func.getBody().getOps<AttentionOp>().empty() ||
+               !func.getBody().getOps<LinearAttentionOp>().empty())
         anyFailed = true;
     }
     // Nothing is rewritten unless every function can be.
-    SmallVector<GpuKernelShape> shapes;
-    for (auto [func, op] : work) {
-      FailureOr<GpuKernelShape> shape =
-          chooseGpuKernelShape(op, chip, warps, rowTiles, pingPong);
-      if (failed(shape)) {
-        anyFailed = true;
+    for (Work &item : work) {
+      if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
+        FailureOr<GpuLinearKernelShape> shape =
+            chooseGpuLinearKernelShape(linear, chip);
+        if (failed(shape))
+          anyFailed = true;
+        else
+          item.linearShape = *shape;
         continue;
       }
-      shapes.push_back(*shape);
+      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
+          cast<AttentionOp>(item.op), chip, warps, rowTiles, pingPong);
+      if (failed(shape))
+        anyFailed = true;
+      else
+        item.shape = *shape;
     }
     if (anyFailed || work.empty())
       return anyFailed ? signalPassFailure() : void();
     // Host functions of warp-specialised kernels call the runtime's
     // encoder: a symbol of that name must be its declaration.
-    if (llvm::any_of(shapes, [](const GpuKernelShape &shape) {
-          return shape.warpgroups;
+    if (llvm::any_of(work, [](const Work &item) {
+          return isa<AttentionOp>(item.op) && item.shape.warpgroups;
         })) {
       if (Operation *existing = module.lookupSymbol(kTensorMapEncoder)) {
         auto declared = dyn_cast<func::FuncOp>(existing);
@@ -390,14 +462,20 @@ struct ConvertAttnToGpuPass
     builder.setInsertionPointToEnd(module.getBody());
     auto kernels =
         gpu::GPUModuleOp::create(builder, module.getLoc(), "attn_kernels");
-    for (auto [index, item] : llvm::enumerate(work)) {
-      auto [func, op] = item;
-      std::string name = (func.getName() + "_kernel").str();
+    for (Work &item : work) {
+      std::string name = (item.func.getName() + "_kernel").str();
+      if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
+        gpu::GPUFuncOp kernel = buildLinearAttentionKernel(
+            builder, kernels, linear, name, item.linearShape);
+        rewriteLinearHostFunction(item.func, linear, kernel, item.linearShape);
+        continue;
+      }
+      auto op = cast<AttentionOp>(item.op);
       FailureOr<gpu::GPUFuncOp> kernel =
-          buildFlashKernel(builder, kernels, op, name, shapes[index]);
+          buildFlashKernel(builder, kernels, op, name, item.shape);
       if (failed(kernel))
         return signalPassFailure();
-      rewriteHostFunction(func, op, *kernel, shapes[index]);
+      rewriteHostFunction(item.func, op, *kernel, item.shape);
     }
   }
 
@@ -455,17 +533,19 @@ struct ConvertAttnToGpuPass
     return {LLVM::LoadOp::create(b, loc, mapType, slot), status};
   }
 
-  /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
-  /// launches `kernel`.
-  void rewriteHostFunction(func::FuncOp func, AttentionOp op,
-                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
+  /// func(tensors) -> tensors becomes func(buffers..., outputs...): the
+  /// arguments become memrefs (Q, K, V, gates and the first result with
+  /// contiguous rows) and the results output arguments, returned.
+  SmallVector<Value> retypeHostFunction(func::FuncOp func, Operation *op) {
     Location loc = func.getLoc();
     Block &body = func.getBody().front();
     SmallVector<Type> inputs;
     for (BlockArgument argument : body.getArguments()) {
-      // Q, K, V (and the output) need contiguous rows for 16-byte copies.
+      // Q, K, V (and the output) need contiguous rows for 16-byte copies;
+      // so do linear attention's gates (4-byte copies).
+      unsigned copied = isa<LinearAttentionOp>(op) ? 4 : 3;
       bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
-        return use.getOwner() == op && use.getOperandNumber() < 3;
+        return use.getOwner() == op && use.getOperandNumber() < copied;
       });
       auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
                                    contiguous);
@@ -475,12 +555,60 @@ struct ConvertAttnToGpuPass
     SmallVector<Value> outputs;
     for (Value result : op->getResults()) {
       auto type = kernelBufferType(cast<RankedTensorType>(result.getType()),
-                                   result == op.getOutput());
+                                   result == op->getResult(0));
       outputs.push_back(body.addArgument(type, loc));
       inputs.push_back(type);
     }
     func.setType(FunctionType::get(func.getContext(), inputs, {}));
+    return outputs;
+  }
 
+  /// Replaces the op and its return by `return`, and records the kernel.
+  void finishHostFunction(func::FuncOp func, Operation *op,
+                          gpu::GPUFuncOp kernel) {
+    Operation *ret = func.getBody().front().getTerminator();
+    OpBuilder b(ret);
+    func::ReturnOp::create(b, func.getLoc());
+    ret->erase();
+    op->dropAllUses();
+    op->erase();
+    func->setAttr(
+        kHostKernelAttr,
+        SymbolRefAttr::get(kernel->getParentOp()->getAttrOfType<StringAttr>(
+                               SymbolTable::getSymbolAttrName()),
+                           {FlatSymbolRefAttr::get(kernel)}));
+  }
+
+  /// The host function of a linear-attention kernel: a CTA per (value
+  /// slice, query head, batch).
+  void rewriteLinearHostFunction(func::FuncOp func, LinearAttentionOp op,
+                                 gpu::GPUFuncOp kernel,
+                                 const GpuLinearKernelShape &shape) {
+    Location loc = func.getLoc();
+    SmallVector<Value> outputs = retypeHostFunction(func, op);
+    OpBuilder b(op);
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value gridX = index(shape.valueDim / shape.valueSlice);
+    Value gridY = memref::DimOp::create(b, loc, op.getQuery(), 1);
+    Value gridZ = memref::DimOp::create(b, loc, op.getQuery(), 0);
+    SmallVector<Value> arguments(op->getOperands());
+    arguments.append(outputs);
+    gpu::LaunchFuncOp::create(
+        b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
+        gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
+        arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32),
+        arguments);
+    finishHostFunction(func, op, kernel);
+  }
+
+  /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
+  /// launches `kernel`.
+  void rewriteHostFunction(func::FuncOp func, AttentionOp op,
+                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
+    Location loc = func.getLoc();
+    SmallVector<Value> outputs = retypeHostFunction(func, op);
     OpBuilder b(op);
     Value query = op.getQuery();
     auto index = [&](int64_t v) {
@@ -532,17 +660,7 @@ struct ConvertAttnToGpuPass
           gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
           sharedBytes, arguments);
     }
-    Operation *ret = body.getTerminator();
-    b.setInsertionPoint(ret);
-    func::ReturnOp::create(b, loc);
-    ret->erase();
-    op->dropAllUses();
-    op.erase();
-    func->setAttr(
-        kHostKernelAttr,
-        SymbolRefAttr::get(kernel->getParentOp()->getAttrOfType<StringAttr>(
-                               SymbolTable::getSymbolAttrName()),
-                           {FlatSymbolRefAttr::get(kernel)}));
+    finishHostFunction(func, op, kernel);
   }
 };
 

@@ -330,8 +330,6 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
-  Type outputElement =
-      cast<MemRefType>(buffers.output.getType()).getElementType();
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
@@ -358,7 +356,6 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
                   .getResult();
     // The row's outputs as 16-bit pairs, one word per 8-column tile: the
     // lane holds columns 8 t + 2 quad and the next.
-    Type i32 = b.getI32Type();
     SmallVector<Value> words;
     // (The output's element type is the operands': the op verifier says so.)
     for (int64_t tile = 0; tile < valueTiles; ++tile) {
@@ -376,27 +373,8 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
-    for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
-      Value packed =
-          vector::FromElementsOp::create(b, loc, VectorType::get({4}, i32),
-                                         ArrayRef<Value>(words).slice(t0, 4));
-      Value vector = vector::BitCastOp::create(
-          b, loc, VectorType::get({8}, outputElement), packed);
-      Value column = add(c(8 * t0), mul(quad, c(8)));
-      vector::StoreOp::create(b, loc, vector, buffers.output,
-                              ValueRange{batch, head, row, column},
-                              /*nontemporal=*/false, llvm::Align(16));
-    }
-    for (int64_t tile = grouped; tile < valueTiles; ++tile) {
-      Value vector = vector::BitCastOp::create(
-          b, loc, VectorType::get({2}, outputElement),
-          vector::FromElementsOp::create(b, loc, VectorType::get({1}, i32),
-                                         ValueRange{words[tile]}));
-      Value column = add(c(8 * tile), mul(quad, c(2)));
-      vector::StoreOp::create(b, loc, vector, buffers.output,
-                              ValueRange{batch, head, row, column},
-                              /*nontemporal=*/false, llvm::Align(4));
-    }
+    w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
+                    quad);
     if (buffers.lse) {
       auto firstLane = ifZero(quad);
       b.setInsertionPointToStart(firstLane.thenBlock());

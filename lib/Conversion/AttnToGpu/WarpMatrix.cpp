@@ -158,3 +158,39 @@ Value WarpMatrix::reciprocal(Value x) {
              b.getStringAttr("llvm.nvvm.rcp.approx.ftz.f"), ValueRange{x})
       .getResult(0);
 }
+
+void WarpMatrix::storeRowWords(ArrayRef<Value> words, int64_t grouped,
+                               Value output, ValueRange indices,
+                               Value columnBase, Value quad) {
+  Type i32 = b.getI32Type();
+  Type element = cast<MemRefType>(output.getType()).getElementType();
+  auto column = [&](int64_t first, int64_t perLane) {
+    Value offset = arith::AddIOp::create(
+        b, loc, index(first),
+        arith::MulIOp::create(b, loc, quad, index(perLane)));
+    return columnBase
+               ? arith::AddIOp::create(b, loc, columnBase, offset).getResult()
+               : offset;
+  };
+  auto store = [&](Value vector, Value at, int64_t alignment) {
+    SmallVector<Value> position(indices);
+    position.push_back(at);
+    vector::StoreOp::create(b, loc, vector, output, position,
+                            /*nontemporal=*/false, llvm::Align(alignment));
+  };
+  for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
+    Value packed = vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, i32), words.slice(t0, 4));
+    store(vector::BitCastOp::create(b, loc, VectorType::get({8}, element),
+                                    packed),
+          column(8 * t0, 8), 16);
+  }
+  for (int64_t tile = grouped; tile < static_cast<int64_t>(words.size());
+       ++tile) {
+    Value vector = vector::BitCastOp::create(
+        b, loc, VectorType::get({2}, element),
+        vector::FromElementsOp::create(b, loc, VectorType::get({1}, i32),
+                                       ValueRange{words[tile]}));
+    store(vector, column(8 * tile, 2), 4);
+  }
+}

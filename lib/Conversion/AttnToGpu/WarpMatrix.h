@@ -54,6 +54,14 @@ struct WarpMatrix {
   /// word q of lane k. Two rounds of xor shuffles; every lane takes part.
   void transposeQuads(MutableArrayRef<Value> words, Value lane);
 
+  /// Stores one row's output `words` (16-bit pairs, word t holding columns
+  /// 8 t + 2 quad and the next) to `output[indices..., column]`: the first
+  /// `grouped` words (a multiple of 4, already through transposeQuads) as
+  /// 16-byte stores of eight columns, the rest as 4-byte pairs. Columns
+  /// start at `columnBase` (null: 0).
+  void storeRowWords(ArrayRef<Value> words, int64_t grouped, Value output,
+                     ValueRange indices, Value columnBase, Value quad);
+
   /// The max / sum of `value` over the four lanes of a row (lanes that
   /// differ in their two low bits).
   Value rowMax(Value value);

@@ -8,6 +8,9 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90 warps=8 row-tiles=4" 2>&1 | FileCheck %s --check-prefix=SMEM
 // SMEM: GPU lowering: the kernel needs {{[0-9]+}} bytes of shared memory, more than sm_90's 232448 (fewer warps or row tiles)
 
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_86" 2>&1 | FileCheck %s --check-prefix=LINSMEM
+// LINSMEM: GPU lowering: the linear-attention kernel needs {{[0-9]+}} bytes of shared memory, more than sm_86's 101376
+
 // CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
@@ -76,5 +79,50 @@ func.func @wide(%q: tensor<1x1x64x256xbf16>) -> tensor<1x1x64x256xbf16> {
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>
       -> tensor<1x1x64x256xbf16>
+  return %o : tensor<1x1x64x256xbf16>
+}
+
+// -----
+
+// Linear attention: the same operand rules as the attention kernel.
+func.func @linear_f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
+  // expected-error @+1 {{GPU lowering: query must be bf16 or f16 (tensor cores), got 'f32'}}
+  %o = attn.linear_attention %q, %q, %q feature relu causal
+      : tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>
+      -> tensor<1x1x64x64xf32>
+  return %o : tensor<1x1x64x64xf32>
+}
+
+// -----
+
+func.func @linear_value_dim(%q: tensor<1x1x64x64xbf16>, %v: tensor<1x1x64x40xbf16>)
+    -> tensor<1x1x64x40xbf16> {
+  // expected-error @+1 {{GPU lowering: the value head dim must be static, a multiple of 16 and at most 256, got 40}}
+  %o = attn.linear_attention %q, %q, %v feature relu causal
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x40xbf16>
+      -> tensor<1x1x64x40xbf16>
+  return %o : tensor<1x1x64x40xbf16>
+}
+
+// -----
+
+// expected-error @+1 {{GPU lowering: function 'linear_then_add' must consist of one attn.linear_attention of its arguments returning its results (the GPU target compiles one kernel per function)}}
+func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %o = attn.linear_attention %q, %q, %q feature relu causal
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  %s = arith.addf %o, %q : tensor<1x1x64x64xbf16>
+  return %s : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// Valid with the default chip; on sm_86 (99 KiB) even one stage of 64
+// tokens at head dim 256 with decay does not fit (the LINSMEM line).
+func.func @linear_wide(%q: tensor<1x1x64x256xbf16>, %a: tensor<1x1x64xf32>)
+    -> tensor<1x1x64x256xbf16> {
+  %o = attn.linear_attention %q, %q, %q decay(%a) feature identity causal
+      : tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>, tensor<1x1x64x256xbf16>,
+        tensor<1x1x64xf32> -> tensor<1x1x64x256xbf16>
   return %o : tensor<1x1x64x256xbf16>
 }

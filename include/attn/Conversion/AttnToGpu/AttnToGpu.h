@@ -19,6 +19,7 @@
 namespace mlir::attn {
 
 class AttentionOp;
+class LinearAttentionOp;
 
 /// The shape of one attention kernel: `warps` warps of `rowTiles` x 16
 /// query rows each, key tiles of `blockKv` rows, `stages` shared-memory
@@ -151,6 +152,53 @@ struct GpuKernelShape {
   }
 };
 
+/// The shape of one chunked linear-attention kernel
+/// (LinearAttentionKernel.cpp): a CTA of `warps` warps per (value slice,
+/// query head, batch) walks the sequence in chunks of `chunk` tokens,
+/// carrying a headDim x valueSlice state (plus the normaliser's column
+/// block) in registers and, as the products' operand, in shared memory.
+struct GpuLinearKernelShape {
+  int64_t warps = 4;
+  int64_t chunk = 64;
+  /// Value columns per CTA: the grid's x is valueDim / valueSlice.
+  int64_t valueSlice = 32;
+  /// Shared-memory buffers of each chunk's Q, K, V (and gates): 2 loads the
+  /// next chunk while this one is multiplied.
+  int64_t stages = 2;
+  int64_t headDim = 0, valueDim = 0;
+  bool causal = false, decay = false, normalize = false;
+
+  int64_t threads() const { return 32 * warps; }
+  /// Rows padded by 16 bytes so that an ldmatrix's eight rows fall into
+  /// different banks.
+  int64_t rowPitch(int64_t dim) const { return dim + 8; }
+  /// The state's columns: the slice, then (normalize) a block of 16 whose
+  /// first 8 hold the normaliser z (a product with a column of ones).
+  int64_t stateColumns() const { return valueSlice + (normalize ? 16 : 0); }
+  /// One stage: Q, K (chunk x headDim), V (chunk x valueSlice), 16-bit;
+  /// then (decay) the chunk's f32 log-gates.
+  int64_t queryBytes() const { return 2 * chunk * rowPitch(headDim); }
+  int64_t valueBytes() const { return 2 * chunk * rowPitch(valueSlice); }
+  int64_t stageBytes() const {
+    return 2 * queryBytes() + valueBytes() + (decay ? 4 * chunk : 0);
+  }
+  /// After the stages: (decay) the keys weighted by their decay to the end
+  /// of the chunk, and the gates' prefix sums; then two state buffers (the
+  /// previous chunk's, read, and this chunk's, written).
+  int64_t weightedKeysOffset() const { return stages * stageBytes(); }
+  int64_t prefixOffset() const {
+    return weightedKeysOffset() + (decay ? queryBytes() : 0);
+  }
+  int64_t stateOffset() const {
+    return prefixOffset() + (decay ? 4 * chunk : 0);
+  }
+  int64_t stateBytes() const { return 2 * headDim * rowPitch(stateColumns()); }
+  /// f16 with decay: the decayed count of the keys each state buffer sums
+  /// (two f32, in a 16-byte slot).
+  int64_t countsOffset() const { return stateOffset() + 2 * stateBytes(); }
+  int64_t sharedBytes() const { return countsOffset() + 16; }
+};
+
 /// Attributes the lowering puts on each generated kernel, read by
 /// attn-compile's host launcher: the query tile (grid x = ceil(Lq / it),
 /// y = Hq, z = B), the threads per CTA and the dynamic shared memory.
@@ -172,6 +220,12 @@ inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
 /// split assumes (ptxas's .minnctapersm, which setmaxnreg needs).
 inline constexpr StringLiteral kKernelCtasPerMultiprocessorAttr =
     "attn.ctas_per_sm";
+/// On kernels whose grid's x does not follow the query length (linear
+/// attention: one CTA per value slice): that x.
+inline constexpr StringLiteral kKernelGridXAttr = "attn.grid_x";
+/// On linear-attention kernels with a decay operand: its kernel argument
+/// (a [B, Hq, Lkv] f32 buffer the launcher checks against Q and K).
+inline constexpr StringLiteral kKernelDecayArgumentAttr = "attn.decay_argument";
 /// On a host function: the kernel it launches.
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
@@ -189,6 +243,17 @@ FailureOr<gpu::GPUFuncOp> buildFlashKernel(OpBuilder &builder,
                                            gpu::GPUModuleOp module,
                                            AttentionOp op, StringRef name,
                                            const GpuKernelShape &shape);
+
+/// The linear-attention kernel shape for `op` on `chip`, or a diagnostic.
+FailureOr<GpuLinearKernelShape> chooseGpuLinearKernelShape(LinearAttentionOp op,
+                                                           StringRef chip);
+
+/// Builds the chunked linear-attention kernel of `op` as `name` in
+/// `module`; its arguments are Q, K, V, (decay,) then the output.
+gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
+                                          gpu::GPUModuleOp module,
+                                          LinearAttentionOp op, StringRef name,
+                                          const GpuLinearKernelShape &shape);
 
 /// The memref type a kernel takes for a tensor operand or result: the same
 /// shape, any strides (the innermost one 1 if `contiguousRows`).
