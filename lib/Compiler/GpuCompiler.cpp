@@ -26,9 +26,9 @@ namespace {
 /// What the launcher of one entry point needs to know about its kernel.
 struct KernelLaunch {
   std::string kernel;
-  int64_t blockQ, threads, sharedBytes;
+  int64_t blockQ = 0, threads = 0, sharedBytes = 0;
   /// The query heads per K/V head packed into one tile (1: not packed).
-  int64_t packedGroup;
+  int64_t packedGroup = 1;
   /// For each kernel argument, the entry point's buffer it is (kernel
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
@@ -41,6 +41,12 @@ struct KernelLaunch {
   /// Linear attention's decay: its kernel argument ([B, Hq, Lkv], f32), or
   /// -1.
   int64_t decayArgument = -1;
+  /// Segmented linear attention: the grid's z is batch x segments, a first
+  /// kernel (`statesKernel`, same arguments) runs before this one, and both
+  /// take a workspace of `workspacePerHead` f32 per (batch, query head)
+  /// after the entry point's buffers.
+  int64_t segments = 1, workspacePerHead = 0;
+  std::string statesKernel;
 };
 } // namespace
 
@@ -75,6 +81,10 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
   }
   os << "\n};\n\n";
   for (auto [entry, launch] : llvm::zip(entries, launches)) {
+    if (!launch.statesKernel.empty())
+      os << "static attn_cuda_kernel attn_kernel_" << entry.name
+         << "_states = {attn_cubin, \"" << launch.statesKernel << "\", "
+         << launch.sharedBytes << ", 0, 0, 0};\n";
     os << "static attn_cuda_kernel attn_kernel_" << entry.name
        << " = {attn_cubin, \"" << launch.kernel << "\", " << launch.sharedBytes
        << ", 0, 0, 0};\n\n"
@@ -150,7 +160,8 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
       }
       // The grid's y and z.
       os << "  if (" << query.name << "->sizes[1] > 65535 || " << query.name
-         << "->sizes[0] > 65535) return " << position(0) << ";\n";
+         << "->sizes[0] * " << launch.segments << " > 65535) return "
+         << position(0) << ";\n";
     }
     // Packed tiles hold a group's query heads: the grid is over K/V heads.
     const CBuffer &heads = launch.packedGroup > 1 ? key : query;
@@ -163,7 +174,7 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     os << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1];\n"
        << "  if (!gridX || !gridY || !" << query.name
        << "->sizes[0]) return 0;\n";
-    int64_t count = launch.tensorMaps;
+    int64_t count = launch.tensorMaps + (launch.workspacePerHead ? 5 : 0);
     for (unsigned index : launch.buffers)
       count += 3 + 2 * entry.buffers[index].type.getRank();
     os << "  void *params[" << count << "];\n  int n = 0;\n";
@@ -196,9 +207,37 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
          << "  for (int i = 0; i < " << buffer.type.getRank()
          << "; ++i) params[n++] = (void *)&" << d << "->strides[i];\n";
     }
-    os << "  return attnCudaLaunch(&attn_kernel_" << entry.name
-       << ", gridX, gridY, (unsigned)" << query.name << "->sizes[0], "
-       << launch.threads << ", stream, params);\n}\n\n";
+    std::string gridZ = "(unsigned)(" + query.name + "->sizes[0] * " +
+                        std::to_string(launch.segments) + ")";
+    if (!launch.workspacePerHead) {
+      os << "  return attnCudaLaunch(&attn_kernel_" << entry.name
+         << ", gridX, gridY, " << gridZ << ", " << launch.threads
+         << ", stream, params);\n}\n\n";
+      continue;
+    }
+    // The segments' states, in a workspace of the call's stream (a memref
+    // of f32: pointers, offset, size, stride), then the outputs.
+    os << "  long long workspaceSize = (long long)" << query.name
+       << "->sizes[0] * " << query.name << "->sizes[1] * "
+       << launch.workspacePerHead << ", workspaceOffset = 0, "
+       << "workspaceStride = 1;\n"
+       << "  void *workspace = 0;\n"
+       << "  int launched = attnCudaAlloc(&workspace, (unsigned long long)"
+          "workspaceSize * 4, stream);\n"
+       << "  if (launched) return launched;\n"
+       << "  params[n++] = (void *)&workspace;\n"
+       << "  params[n++] = (void *)&workspace;\n"
+       << "  params[n++] = (void *)&workspaceOffset;\n"
+       << "  params[n++] = (void *)&workspaceSize;\n"
+       << "  params[n++] = (void *)&workspaceStride;\n"
+       << "  launched = attnCudaLaunch(&attn_kernel_" << entry.name
+       << "_states, gridX, gridY, " << gridZ << ", " << launch.threads
+       << ", stream, params);\n"
+       << "  if (!launched) launched = attnCudaLaunch(&attn_kernel_"
+       << entry.name << ", gridX, gridY, " << gridZ << ", " << launch.threads
+       << ", stream, params);\n"
+       << "  int freed = attnCudaFree(workspace, stream);\n"
+       << "  return launched ? launched : freed;\n}\n\n";
   }
   return text;
 }
@@ -252,12 +291,11 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     auto attr = [&](StringRef name) {
       return kernel->getAttrOfType<IntegerAttr>(name).getInt();
     };
-    KernelLaunch launch{kernel.getName().str(),
-                        attr(kKernelBlockQAttr),
-                        attr(kKernelThreadsAttr),
-                        attr(kKernelSharedBytesAttr),
-                        1,
-                        {}};
+    KernelLaunch launch;
+    launch.kernel = kernel.getName().str();
+    launch.blockQ = attr(kKernelBlockQAttr);
+    launch.threads = attr(kKernelThreadsAttr);
+    launch.sharedBytes = attr(kKernelSharedBytesAttr);
     if (auto group = kernel->getAttrOfType<IntegerAttr>(kKernelPackedGroupAttr))
       launch.packedGroup = group.getInt();
     if (auto maps = kernel->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr))
@@ -269,11 +307,23 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     if (auto decay =
             kernel->getAttrOfType<IntegerAttr>(kKernelDecayArgumentAttr))
       launch.decayArgument = decay.getInt();
+    if (auto segments = kernel->getAttrOfType<IntegerAttr>(kKernelSegmentsAttr))
+      launch.segments = segments.getInt();
+    if (auto workspace =
+            kernel->getAttrOfType<IntegerAttr>(kKernelWorkspacePerHeadAttr))
+      launch.workspacePerHead = workspace.getInt();
     func.walk([&](gpu::LaunchFuncOp launchOp) {
-      // The launcher encodes the tensor maps itself.
+      if (launchOp.getKernelName() != kernel.getName()) {
+        // A segmented linear attention's first kernel (same arguments).
+        launch.statesKernel = launchOp.getKernelName().str();
+        return;
+      }
+      // The launcher encodes the tensor maps itself, and allocates the
+      // workspace (the one operand that is not an argument).
       for (Value operand :
            launchOp.getKernelOperands().drop_front(launch.tensorMaps))
-        launch.buffers.push_back(cast<BlockArgument>(operand).getArgNumber());
+        if (auto argument = dyn_cast<BlockArgument>(operand))
+          launch.buffers.push_back(argument.getArgNumber());
     });
     launches.push_back(std::move(launch));
   }

@@ -122,3 +122,32 @@ def test_device_array_checks():
     with pytest.raises(attn.AttnError, match="'v': expected torch.float16, got torch.bfloat16"):
         fn(FakeTensor((1, 4, 100, 64)), FakeTensor((1, 2, 100, 64)),
            FakeTensor((1, 2, 100, 64), dtype="torch.bfloat16"), out=torch_out, stream=0)
+
+
+def linear_program():
+    # Mamba-2-style: identity features, log-gates (f32, one per query head
+    # and key), causal.
+    p = attn.Program("ssd")
+    q = p.input("q", (1, 4, 100, 64), "f16")
+    k = p.input("k", (1, 2, 100, 64), "f16")
+    v = p.input("v", (1, 2, 100, 64), "f16")
+    a = p.input("a", (1, 4, 100), "f32")
+    p.output(p.linear_attention(q, k, v, feature="identity", causal=True, decay=a))
+    return p
+
+
+@needs_ptxas
+def test_linear_attention_compiles_for_gpu_and_checks_gates():
+    fn = attn.compile(linear_program(), target="sm_90", keep_ir=True)
+    assert "attn.linear_attention" in fn.ir["input"]
+    assert "gpu.binary" in fn.ir["lowered"]
+    q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
+    a, out = Device((1, 4, 100), "<f4"), Device((1, 4, 100, 64))
+    with pytest.raises(attn.AttnError, match=r"'a': expected shape \(1, 4, 100\)"):
+        fn(q, k, v, Device((1, 2, 100), "<f4"), out=[out])
+    # The gates are copied 4 bytes at a time: their rows must be contiguous.
+    with pytest.raises(attn.AttnError, match="buffer 'a' was refused"):
+        fn(q, k, v, Device((1, 4, 100), "<f4", strides=(3200, 800, 8)), out=[out])
+    if not _has_driver():
+        with pytest.raises(attn.AttnError, match="no CUDA driver"):
+            fn(q, k, v, a, out=[out], stream=0)

@@ -34,6 +34,8 @@ static struct {
   CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                            unsigned, unsigned, unsigned, CUstream, void **,
                            void **);
+  CUresult (*memAllocAsync)(unsigned long long *, size_t, CUstream);
+  CUresult (*memFreeAsync)(unsigned long long, CUstream);
   int loaded;
   CUresult initError;
 } driver;
@@ -61,6 +63,9 @@ static CUresult loadDriver(void) {
   ATTN_BIND(moduleUnload, "cuModuleUnload")
   ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
   ATTN_BIND(launchKernel, "cuLaunchKernel")
+  /* CUDA 11.2+ drivers; only workspaces need them. */
+  *(void **)(&driver.memAllocAsync) = dlsym(library, "cuMemAllocAsync");
+  *(void **)(&driver.memFreeAsync) = dlsym(library, "cuMemFreeAsync");
   /* CUDA 12+ drivers; only tensor maps need it. */
   *(void **)(&driver.tensorMapEncodeTiled) =
       dlsym(library, "cuTensorMapEncodeTiled");
@@ -120,6 +125,31 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
   result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
                                kernel->sharedBytes, (CUstream)stream, params,
                                0);
+  return result ? -result : 0;
+}
+
+int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream) {
+  pthread_mutex_lock(&lock);
+  CUcontext context = 0;
+  CUresult result = loadDriver();
+  if (!result)
+    result = currentContext(&context);
+  pthread_mutex_unlock(&lock);
+  if (result)
+    return -result;
+  if (!driver.memAllocAsync)
+    return -kNotLoaded;
+  unsigned long long address = 0;
+  result = driver.memAllocAsync(&address, (size_t)bytes, (CUstream)stream);
+  *pointer = (void *)address;
+  return result ? -result : 0;
+}
+
+int attnCudaFree(void *pointer, void *stream) {
+  if (!driver.memFreeAsync)
+    return -kNotLoaded;
+  CUresult result =
+      driver.memFreeAsync((unsigned long long)pointer, (CUstream)stream);
   return result ? -result : 0;
 }
 

@@ -37,6 +37,13 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params);
 
+/* Device memory ordered on `stream` (cuMemAllocAsync / cuMemFreeAsync,
+ * CUDA 11.2+ drivers): a call's workspace, freed after its kernels. Return
+ * 0, or -N for CUDA driver error N (-999 when libcuda.so.1 or these entry
+ * points cannot be loaded). */
+int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream);
+int attnCudaFree(void *pointer, void *stream);
+
 /* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
 typedef struct {
   __attribute__((aligned(64))) unsigned long long words[16];

@@ -140,31 +140,45 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
   shape.causal = op.getCausal();
   shape.decay = static_cast<bool>(op.getDecay());
   shape.normalize = op.getNormalize();
-  // A CTA per value slice, each walking the whole sequence: narrower
-  // slices give more CTAs for few heads (each recomputes the chunk's
-  // phi(Q) phi(K)^T and phi), wider ones less recomputation. The widest
-  // slice that still gives 256 CTAs (two per multiprocessor of an H100 or
-  // H200), else 16 columns (dynamic batch or heads: 32).
+  // A CTA per (value slice, query head, batch, sequence segment). Narrow
+  // slices recompute phi and phi(Q) phi(K)^T per slice; segments cost a
+  // first kernel over the keys and a workspace. With known batch and heads:
+  // the widest slice (64 columns) and as many segments (up to 16) as give
+  // 256 CTAs (two per multiprocessor of an H100 or H200); else slices of
+  // 32 or 16 and no segments. Narrower slices where shared memory asks.
   bool knownHeads = !query.isDynamicDim(0) && !query.isDynamicDim(1);
-  int64_t heads = knownHeads ? query.getDimSize(0) * query.getDimSize(1) : 0;
-  shape.valueSlice = knownHeads ? 16 : (shape.valueDim % 32 == 0 ? 32 : 16);
-  for (int64_t slice : {64, 32})
-    if (knownHeads && shape.valueDim % slice == 0 &&
-        heads * (shape.valueDim / slice) >= 256) {
-      shape.valueSlice = slice;
-      break;
-    }
+  SmallVector<int64_t> slices;
+  for (int64_t slice : {64, 32, 16})
+    if (shape.valueDim % slice == 0 && (knownHeads || slice <= 32))
+      slices.push_back(slice);
   // Eight warps and chunks of 128 tokens where shared memory holds two
   // stages of them (sm_90): each chunk is a chain of dependent steps
   // (copies, phi, products, the state), so fewer, larger chunks with two
   // warps per scheduler to hide their latencies. Else four warps, 64.
   int64_t limit = sharedMemoryLimit(*capability);
-  for (int64_t warps : {8, 4}) {
-    shape.warps = warps;
-    shape.chunk = 16 * warps;
-    for (shape.stages = 2; shape.stages > 0; --shape.stages)
-      if (shape.sharedBytes() <= limit && (warps == 4 || shape.stages == 2))
-        return shape;
+  int64_t longest =
+      std::max(query.getDimSize(2), op.getKey().getType().getDimSize(2));
+  for (int64_t slice : slices) {
+    shape.valueSlice = slice;
+    for (int64_t warps : {8, 4}) {
+      shape.warps = warps;
+      shape.chunk = 16 * warps;
+      // (No more segments than chunks in a static sequence.)
+      shape.segments = 1;
+      if (knownHeads) {
+        int64_t ctas =
+            query.getDimSize(0) * query.getDimSize(1) * shape.slices();
+        int64_t most = ShapedType::isDynamic(longest)
+                           ? 16
+                           : llvm::divideCeil(longest, shape.chunk);
+        shape.segments = std::clamp<int64_t>(
+            llvm::divideCeil(256, std::max<int64_t>(ctas, 1)), 1,
+            std::clamp<int64_t>(most, 1, 16));
+      }
+      for (shape.stages = 2; shape.stages > 0; --shape.stages)
+        if (shape.sharedBytes() <= limit && (warps == 4 || shape.stages == 2))
+          return shape;
+    }
   }
   shape.stages = 1;
   return op.emitOpError("GPU lowering: the linear-attention kernel needs ")
@@ -465,9 +479,16 @@ struct ConvertAttnToGpuPass
     for (Work &item : work) {
       std::string name = (item.func.getName() + "_kernel").str();
       if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
+        gpu::GPUFuncOp states;
+        if (item.linearShape.segments > 1)
+          states = buildLinearAttentionKernel(
+              builder, kernels, linear, name + "_states", item.linearShape,
+              LinearKernelPart::SegmentStates);
         gpu::GPUFuncOp kernel = buildLinearAttentionKernel(
-            builder, kernels, linear, name, item.linearShape);
-        rewriteLinearHostFunction(item.func, linear, kernel, item.linearShape);
+            builder, kernels, linear, name, item.linearShape,
+            LinearKernelPart::Outputs);
+        rewriteLinearHostFunction(item.func, linear, states, kernel,
+                                  item.linearShape);
         continue;
       }
       auto op = cast<AttentionOp>(item.op);
@@ -579,9 +600,11 @@ struct ConvertAttnToGpuPass
                            {FlatSymbolRefAttr::get(kernel)}));
   }
 
-  /// The host function of a linear-attention kernel: a CTA per (value
-  /// slice, query head, batch).
+  /// The host function of a linear attention: a CTA per (value slice,
+  /// query head, batch x segment); with segments a workspace and the
+  /// states' kernel before the outputs'.
   void rewriteLinearHostFunction(func::FuncOp func, LinearAttentionOp op,
+                                 gpu::GPUFuncOp statesKernel,
                                  gpu::GPUFuncOp kernel,
                                  const GpuLinearKernelShape &shape) {
     Location loc = func.getLoc();
@@ -590,16 +613,37 @@ struct ConvertAttnToGpuPass
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
-    Value gridX = index(shape.valueDim / shape.valueSlice);
-    Value gridY = memref::DimOp::create(b, loc, op.getQuery(), 1);
-    Value gridZ = memref::DimOp::create(b, loc, op.getQuery(), 0);
+    Value gridX = index(shape.slices());
+    Value heads = memref::DimOp::create(b, loc, op.getQuery(), 1);
+    Value batch = memref::DimOp::create(b, loc, op.getQuery(), 0);
+    Value gridZ = arith::MulIOp::create(b, loc, batch, index(shape.segments));
     SmallVector<Value> arguments(op->getOperands());
     arguments.append(outputs);
-    gpu::LaunchFuncOp::create(
-        b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
-        gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
-        arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32),
-        arguments);
+    Value workspace;
+    if (statesKernel) {
+      // Each segment's state, for the outputs' kernel to combine.
+      Value floats = arith::MulIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, batch, heads),
+          index(shape.workspaceFloatsPerHead()));
+      workspace =
+          gpu::AllocOp::create(b, loc, linearWorkspaceType(b.getContext()),
+                               /*asyncToken=*/Type(), ValueRange{},
+                               ValueRange{floats}, ValueRange{})
+              .getMemref();
+      arguments.push_back(workspace);
+    }
+    for (gpu::GPUFuncOp launched : {statesKernel, kernel}) {
+      if (!launched)
+        continue;
+      gpu::LaunchFuncOp::create(
+          b, loc, launched, gpu::KernelDim3{gridX, heads, gridZ},
+          gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
+          arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32),
+          arguments);
+    }
+    if (workspace)
+      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                             workspace);
     finishHostFunction(func, op, kernel);
   }
 

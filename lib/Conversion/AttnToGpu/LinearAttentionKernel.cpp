@@ -60,7 +60,10 @@ public:
         shape(shape), w{builder, loc,
                         op.getQuery().getType().getElementType()} {}
 
-  void build(Value query, Value key, Value value, Value decay, Value output);
+  /// Builds `part` of the kernel (both parts read the same arguments; the
+  /// workspace only with segments).
+  void build(LinearKernelPart part, Value query, Value key, Value value,
+             Value decay, Value output, Value workspace);
 
 private:
   Value c(int64_t value) { return w.index(value); }
@@ -138,6 +141,11 @@ private:
   std::pair<Value, Value> stateScale(Value keys);
   /// The keys summed into the state (decayed) before chunk c, and after.
   Value keysSummed(Value chunkIndex, bool after);
+  /// The parity of chunk c within its segment: its stage, and the state
+  /// buffer and count slot that it reads.
+  Value parity(Value chunkIndex) {
+    return rem(sub(chunkIndex, segmentFirst), c(2));
+  }
   /// Warp 0's inclusive prefix sums of the chunk's gates into shared memory.
   /// With f16 operands also the decayed count of the keys summed into the
   /// state after chunk `chunkIndex` (keysSummed's slot).
@@ -157,6 +165,24 @@ private:
   /// into state buffer `stateIndex`.
   SmallVector<Value> updateState(ValueRange state, Value stageIndex,
                                  Value stateIndex, Value stateKeys);
+  /// The copy of this warp's state accumulators `acc` (row tile `rowTile`)
+  /// in the operand type in state buffer `stateIndex`, scaled for f16.
+  void writeStateCopy(ArrayRef<Accumulator> acc, Value rowTile,
+                      Value stateIndex, Value stateKeys);
+  /// Runs `body(i, rowTile)` for each of this warp's state row tiles
+  /// (guarded where warps outnumber them); `body` returns the tile's new
+  /// carried values (`carried` slice i when skipped).
+  SmallVector<Value>
+  forEachStateTile(ValueRange carried,
+                   function_ref<SmallVector<Value>(int64_t, Value)> body);
+  /// Segments: the element index in the workspace of state (row, column)
+  /// of segment `seg`, and of its scalar `which` (0: log-decay, 1: count).
+  Value workspaceState(Value seg, Value row, Value column);
+  Value workspaceScalar(Value seg, int64_t which);
+  /// Segments: the state the CTA's segment starts from, combined from the
+  /// workspace's segments [0, end) (each decayed over the ones after it),
+  /// as carried accumulators; with f16 and decay also its count.
+  std::pair<SmallVector<Value>, Value> initialState(Value end);
   /// Stores the warp's rows: `numerator` accumulators (and `denominator`,
   /// rows g and g + 8 of this lane) at chunk-local row base `rowBase`.
   void storeRows(ArrayRef<Accumulator> numerator, Value denominatorLow,
@@ -168,8 +194,11 @@ private:
   /// on (two stages) and carries `init`; `body` gets the chunk, its stage
   /// and the carried values and returns the new ones.
   ValueRange
-  chunkLoop(Value count, bool loadQuery, bool loadKeyValue, ValueRange init,
+  chunkLoop(Value first, Value count, bool loadQuery, bool loadKeyValue,
+            ValueRange init,
             function_ref<SmallVector<Value>(Value, Value, ValueRange)> body);
+  /// This CTA's segment of `chunks` chunks: its first chunk and count.
+  std::pair<Value, Value> segmentOf(Value chunks);
 
   OpBuilder &b;
   Location loc;
@@ -179,6 +208,9 @@ private:
   WarpMatrix w;
 
   Value smem, tid, lane, warp, batch, head, kvHead, columnBase;
+  /// The sequence segment of this CTA (0 without segments), the first chunk
+  /// of the segment its loop walks, and the workspace (segments only).
+  Value segment, segmentFirst, workspace;
   Value queryLength, keyLength;
   Value query, key, value, decay, output;
   /// ldmatrix lane addresses (FlashKernel.cpp's): A operands and
@@ -406,7 +438,7 @@ Value LinearKernelBuilder::keysSummed(Value chunkIndex, bool after) {
   if (shape.decay) {
     // scanGates keeps the decayed count after chunk c in slot (c + 1) % 2.
     Value slots = view(shape.countsOffset(), 1, 2, b.getF32Type());
-    Value slot = rem(after ? add(chunkIndex, c(1)) : chunkIndex, c(2));
+    Value slot = parity(after ? add(chunkIndex, c(1)) : chunkIndex);
     return memref::LoadOp::create(b, loc, slots, ValueRange{c(0), slot});
   }
   Value end = mul(after ? add(chunkIndex, c(1)) : chunkIndex, c(shape.chunk));
@@ -474,12 +506,11 @@ void LinearKernelBuilder::scanGates(Value gates, Value prefix,
     ifThen(lt(lane, c(1)), [&]() {
       Value slots = view(shape.countsOffset(), 1, 2, b.getF32Type());
       Value previous = memref::LoadOp::create(
-          b, loc, slots, ValueRange{c(0), rem(chunkIndex, c(2))});
+          b, loc, slots, ValueRange{c(0), parity(chunkIndex)});
       Value count =
           arith::AddFOp::create(b, loc, mulF(exp(last), previous), weights);
-      memref::StoreOp::create(
-          b, loc, count, slots,
-          ValueRange{c(0), rem(add(chunkIndex, c(1)), c(2))});
+      memref::StoreOp::create(b, loc, count, slots,
+                              ValueRange{c(0), parity(add(chunkIndex, c(1)))});
     });
   });
 }
@@ -675,90 +706,172 @@ void LinearKernelBuilder::storeRows(ArrayRef<Accumulator> numerator,
   }
 }
 
+SmallVector<Value> LinearKernelBuilder::forEachStateTile(
+    ValueRange carried, function_ref<SmallVector<Value>(int64_t, Value)> body) {
+  int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
+  int64_t rowTiles = shape.headDim / 16;
+  SmallVector<Value> updated;
+  for (int64_t i = 0; i < stateTilesPerWarp; ++i) {
+    // Warp w owns the state's row tiles w * perWarp + i.
+    Value rowTile = add(mul(warp, c(stateTilesPerWarp)), c(i));
+    if (rowTiles % shape.warps == 0) {
+      llvm::append_range(updated, body(i, rowTile));
+      continue;
+    }
+    // Fewer row tiles than warps x perWarp: the last warps idle.
+    ValueRange kept = carried.slice(i * perTile, perTile);
+    SmallVector<Type> types(perTile, b.getF32Type());
+    auto branch =
+        scf::IfOp::create(b, loc, types, lt(rowTile, c(rowTiles)), true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b, loc, body(i, rowTile));
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, kept);
+    b.setInsertionPointAfter(branch);
+    llvm::append_range(updated, branch.getResults());
+  }
+  return updated;
+}
+
+void LinearKernelBuilder::writeStateCopy(ArrayRef<Accumulator> acc,
+                                         Value rowTile, Value stateIndex,
+                                         Value stateKeys) {
+  Value stateBuffer =
+      view(add(c(shape.stateOffset()), mul(stateIndex, c(shape.stateBytes()))),
+           shape.headDim, shape.rowPitch(shape.stateColumns()), w.elementType);
+  Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  Value scale = stateScale(stateKeys).first;
+  auto scaled = [&](Value x) { return scale ? mulF(x, scale) : x; };
+  for (auto [t, tile] : llvm::enumerate(acc))
+    for (int64_t half = 0; half < 2; ++half) {
+      Value word = w.pack(scaled(tile[2 * half]), scaled(tile[2 * half + 1]));
+      Value pair = vector::BitCastOp::create(
+          b, loc, VectorType::get({2}, w.elementType),
+          vector::FromElementsOp::create(
+              b, loc, VectorType::get({1}, b.getI32Type()), ValueRange{word}));
+      Value row = add(mul(rowTile, c(16)), add(group, c(8 * half)));
+      Value column = add(c(8 * static_cast<int64_t>(t)), mul(quad, c(2)));
+      vector::StoreOp::create(b, loc, pair, stateBuffer,
+                              ValueRange{row, column},
+                              /*nontemporal=*/false, llvm::Align(4));
+    }
+}
+
+static SmallVector<Accumulator> asTiles(ValueRange flat) {
+  SmallVector<Accumulator> tiles(flat.size() / 4);
+  for (auto [index, value] : llvm::enumerate(flat))
+    tiles[index / 4][index % 4] = value;
+  return tiles;
+}
+
+static SmallVector<Value> flatten(ArrayRef<Accumulator> tiles) {
+  SmallVector<Value> flat;
+  for (const Accumulator &tile : tiles)
+    flat.append(tile.begin(), tile.end());
+  return flat;
+}
+
 SmallVector<Value> LinearKernelBuilder::updateState(ValueRange state,
                                                     Value stageIndex,
                                                     Value stateIndex,
                                                     Value stateKeys) {
   int64_t chunk = shape.chunk, headDim = shape.headDim;
-  int64_t tilesPerRowTile = shape.stateColumns() / 8 - (shape.normalize);
+  int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
   // (With normalize the z block's second 8 columns are never written.)
   Stage s = stage(stageIndex);
   Value keys = shape.decay ? view(shape.weightedKeysOffset(), chunk,
                                   shape.rowPitch(headDim), w.elementType)
                            : s.key;
-  Value stateBuffer =
-      view(add(c(shape.stateOffset()), mul(stateIndex, c(shape.stateBytes()))),
-           headDim, shape.rowPitch(shape.stateColumns()), w.elementType);
   Value decayAll;
   if (shape.decay) {
     Value prefix = view(shape.prefixOffset(), 1, chunk, b.getF32Type());
     decayAll = exp(
         memref::LoadOp::create(b, loc, prefix, ValueRange{c(0), c(chunk - 1)}));
   }
-  Value quad = rem(lane, c(4)), group = div(lane, c(4));
-  int64_t rowTiles = headDim / 16;
-  SmallVector<Value> updated;
-  for (int64_t i = 0; i < stateTilesPerWarp; ++i) {
-    // Warp w owns the state's row tiles w * perWarp + i.
-    Value rowTile = add(mul(warp, c(stateTilesPerWarp)), c(i));
-    ValueRange carried =
-        state.slice(i * 4 * tilesPerRowTile, 4 * tilesPerRowTile);
-    auto compute = [&]() {
-      SmallVector<Accumulator> acc;
-      for (int64_t t = 0; t < tilesPerRowTile; ++t) {
-        Accumulator tile;
-        for (int64_t slot = 0; slot < 4; ++slot)
-          tile[slot] = decayAll ? mulF(carried[4 * t + slot], decayAll)
-                                : carried[4 * t + slot];
-        acc.push_back(tile);
-      }
-      for (int64_t step = 0; step < chunk / 16; ++step) {
-        // Kw^T rows d, columns j: the transposed [j][d] tile.
-        std::array<Value, 4> a =
-            w.loadMatrices(keys, add(c(16 * step), keyMatrixRow),
-                           add(mul(rowTile, c(16)), keyMatrixColumn), true);
-        multiplyValues(OperandA{a[0], a[1], a[2], a[3]}, s.value, step, acc);
-      }
-      // The copy the next chunk's products read (scaled for f16).
-      Value scale = stateScale(stateKeys).first;
-      auto scaled = [&](Value x) { return scale ? mulF(x, scale) : x; };
-      for (int64_t t = 0; t < tilesPerRowTile; ++t)
-        for (int64_t half = 0; half < 2; ++half) {
-          Value word =
-              w.pack(scaled(acc[t][2 * half]), scaled(acc[t][2 * half + 1]));
-          Value pair = vector::BitCastOp::create(
-              b, loc, VectorType::get({2}, w.elementType),
-              vector::FromElementsOp::create(
-                  b, loc, VectorType::get({1}, b.getI32Type()),
-                  ValueRange{word}));
-          Value row = add(mul(rowTile, c(16)), add(group, c(8 * half)));
-          Value column = add(c(8 * t), mul(quad, c(2)));
-          vector::StoreOp::create(b, loc, pair, stateBuffer,
-                                  ValueRange{row, column},
-                                  /*nontemporal=*/false, llvm::Align(4));
-        }
-      SmallVector<Value> flat;
-      for (const Accumulator &tile : acc)
-        flat.append(tile.begin(), tile.end());
-      return flat;
-    };
-    if (rowTiles % shape.warps == 0) {
-      llvm::append_range(updated, compute());
-      continue;
+  return forEachStateTile(state, [&](int64_t i, Value rowTile) {
+    SmallVector<Accumulator> acc = asTiles(state.slice(i * perTile, perTile));
+    if (decayAll)
+      for (Accumulator &tile : acc)
+        for (Value &x : tile)
+          x = mulF(x, decayAll);
+    for (int64_t step = 0; step < chunk / 16; ++step) {
+      // Kw^T rows d, columns j: the transposed [j][d] tile.
+      std::array<Value, 4> a =
+          w.loadMatrices(keys, add(c(16 * step), keyMatrixRow),
+                         add(mul(rowTile, c(16)), keyMatrixColumn), true);
+      multiplyValues(OperandA{a[0], a[1], a[2], a[3]}, s.value, step, acc);
     }
-    // Fewer row tiles than warps x perWarp: the last warps idle.
-    SmallVector<Type> types(carried.size(), b.getF32Type());
-    auto branch =
-        scf::IfOp::create(b, loc, types, lt(rowTile, c(rowTiles)), true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(branch.thenBlock());
-    scf::YieldOp::create(b, loc, compute());
-    b.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(b, loc, carried);
-    b.setInsertionPointAfter(branch);
-    llvm::append_range(updated, branch.getResults());
-  }
-  return updated;
+    // The copy the next chunk's products read (none for a segment's
+    // states, which leave through the workspace).
+    if (stateIndex)
+      writeStateCopy(acc, rowTile, stateIndex, stateKeys);
+    return flatten(acc);
+  });
+}
+
+Value LinearKernelBuilder::workspaceState(Value seg, Value row, Value column) {
+  // [B, Hq, segments, slices, D, stateColumns] f32, then the scalars.
+  Value heads = memref::DimOp::create(b, loc, query, 1);
+  Value slice = div(columnBase, c(shape.valueSlice));
+  Value index = add(mul(add(mul(batch, heads), head), c(shape.segments)), seg);
+  index = add(mul(index, c(shape.slices())), slice);
+  index = add(mul(index, c(shape.headDim)), row);
+  return add(mul(index, c(shape.stateColumns())), column);
+}
+
+Value LinearKernelBuilder::workspaceScalar(Value seg, int64_t which) {
+  Value heads = memref::DimOp::create(b, loc, query, 1);
+  Value batches = memref::DimOp::create(b, loc, query, 0);
+  Value states =
+      mul(mul(batches, heads), c(shape.segments * shape.slices() *
+                                 shape.headDim * shape.stateColumns()));
+  Value index = add(mul(add(mul(batch, heads), head), c(shape.segments)), seg);
+  return add(states, add(mul(index, c(2)), c(which)));
+}
+
+std::pair<SmallVector<Value>, Value>
+LinearKernelBuilder::initialState(Value end) {
+  int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
+  int64_t stateSize = stateTilesPerWarp * perTile;
+  bool counted = shape.decay && w.elementType.isF16();
+  SmallVector<Value> init(stateSize + (counted ? 1 : 0), w.f32(0.0));
+  Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  // S = exp(ld_k) S + U_k over the segments k before this one.
+  auto loop = scf::ForOp::create(
+      b, loc, c(0), end, c(1), init,
+      [&](OpBuilder &, Location, Value k, ValueRange carried) {
+        Value factor = shape.decay
+                           ? exp(memref::LoadOp::create(b, loc, workspace,
+                                                        workspaceScalar(k, 0)))
+                           : Value();
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < stateTilesPerWarp; ++i) {
+          // Idle warps' rows are clamped: read, never used.
+          Value rowTile = arith::MinUIOp::create(
+              b, loc, add(mul(warp, c(stateTilesPerWarp)), c(i)),
+              c(shape.headDim / 16 - 1));
+          for (int64_t e = 0; e < perTile; ++e) {
+            int64_t t = e / 4, slot = e % 4;
+            Value row = add(mul(rowTile, c(16)), add(group, c(8 * (slot / 2))));
+            Value column = add(c(8 * t + slot % 2), mul(quad, c(2)));
+            Value u = memref::LoadOp::create(b, loc, workspace,
+                                             workspaceState(k, row, column));
+            Value x = carried[i * perTile + e];
+            next.push_back(
+                arith::AddFOp::create(b, loc, factor ? mulF(x, factor) : x, u));
+          }
+        }
+        if (counted) {
+          Value n =
+              memref::LoadOp::create(b, loc, workspace, workspaceScalar(k, 1));
+          next.push_back(
+              arith::AddFOp::create(b, loc, mulF(carried.back(), factor), n));
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+  SmallVector<Value> state(loop.getResults().take_front(stateSize));
+  return {state, counted ? loop.getResults().back() : Value()};
 }
 
 void LinearKernelBuilder::zeroRows(Value rows) {
@@ -777,31 +890,45 @@ void LinearKernelBuilder::zeroRows(Value rows) {
                      });
 }
 
+std::pair<Value, Value> LinearKernelBuilder::segmentOf(Value chunks) {
+  if (shape.segments == 1)
+    return {c(0), chunks};
+  Value perSegment = div(add(chunks, c(shape.segments - 1)), c(shape.segments));
+  Value first = mul(segment, perSegment);
+  Value count = select(
+      lt(first, chunks),
+      arith::MinUIOp::create(b, loc, perSegment, sub(chunks, first)), c(0));
+  return {first, count};
+}
+
 ValueRange LinearKernelBuilder::chunkLoop(
-    Value count, bool loadQuery, bool loadKeyValue, ValueRange init,
+    Value first, Value count, bool loadQuery, bool loadKeyValue,
+    ValueRange init,
     function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
   bool pipelined = shape.stages == 2;
+  segmentFirst = first;
+  Value end = add(first, count);
   ifThen(lt(c(0), count),
-         [&]() { loadChunk(c(0), c(0), loadQuery, loadKeyValue); });
+         [&]() { loadChunk(first, c(0), loadQuery, loadKeyValue); });
   NVVM::CpAsyncCommitGroupOp::create(b, loc);
   auto loop = scf::ForOp::create(
-      b, loc, c(0), count, c(1), init,
+      b, loc, first, end, c(1), init,
       [&](OpBuilder &, Location, Value chunkIndex, ValueRange carried) {
         Value next = add(chunkIndex, c(1));
-        Value stageIndex = pipelined ? rem(chunkIndex, c(2)) : c(0);
+        Value stageIndex = pipelined ? parity(chunkIndex) : c(0);
         NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
         // Also: every warp is done with chunk c - 1's stage and state.
         barrier();
         if (pipelined) {
-          ifThen(lt(next, count), [&]() {
-            loadChunk(next, rem(next, c(2)), loadQuery, loadKeyValue);
+          ifThen(lt(next, end), [&]() {
+            loadChunk(next, parity(next), loadQuery, loadKeyValue);
           });
           NVVM::CpAsyncCommitGroupOp::create(b, loc);
         }
         SmallVector<Value> results = body(chunkIndex, stageIndex, carried);
         if (!pipelined) {
           barrier();
-          ifThen(lt(next, count),
+          ifThen(lt(next, end),
                  [&]() { loadChunk(next, c(0), loadQuery, loadKeyValue); });
           NVVM::CpAsyncCommitGroupOp::create(b, loc);
         }
@@ -810,13 +937,15 @@ ValueRange LinearKernelBuilder::chunkLoop(
   return loop.getResults();
 }
 
-void LinearKernelBuilder::build(Value q, Value k, Value v, Value gates,
-                                Value out) {
+void LinearKernelBuilder::build(LinearKernelPart part, Value q, Value k,
+                                Value v, Value gates, Value out,
+                                Value scratch) {
   query = q;
   key = k;
   value = v;
   decay = gates;
   output = out;
+  workspace = scratch;
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   smem = gpu::DynamicSharedMemoryOp::create(
@@ -829,7 +958,11 @@ void LinearKernelBuilder::build(Value q, Value k, Value v, Value gates,
   columnBase = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
                    c(shape.valueSlice));
   head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  // The grid's z is (batch, segment), segment-minor.
+  Value z = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  batch = div(z, c(shape.segments));
+  segment = rem(z, c(shape.segments));
+  segmentFirst = c(0);
   queryLength = memref::DimOp::create(b, loc, query, 2);
   keyLength = memref::DimOp::create(b, loc, key, 2);
   kvHead = div(head, div(memref::DimOp::create(b, loc, query, 1),
@@ -862,43 +995,139 @@ void LinearKernelBuilder::build(Value q, Value k, Value v, Value gates,
 
   int64_t stateSize =
       stateTilesPerWarp * 4 * (shape.stateColumns() / 8 - shape.normalize);
-  SmallVector<Value> init(stateSize, w.f32(0.0));
+  SmallVector<Value> zeros(stateSize, w.f32(0.0));
   Value keyChunks = div(add(keyLength, c(shape.chunk - 1)), c(shape.chunk));
+  bool counted = shape.decay && w.elementType.isF16();
+
+  if (part == LinearKernelPart::SegmentStates) {
+    // The state of this segment's keys alone (and its log-decay and decayed
+    // count), for the outputs' kernel to combine.
+    Value first, count;
+    std::tie(first, count) = segmentOf(keyChunks);
+    SmallVector<Value> init(zeros);
+    init.push_back(w.f32(0.0));
+    ValueRange result = chunkLoop(
+        first, count, /*loadQuery=*/false, /*loadKeyValue=*/true, init,
+        [&](Value chunkIndex, Value stageIndex, ValueRange carried) {
+          prepareChunk(chunkIndex, stageIndex, false, true);
+          barrier();
+          SmallVector<Value> next =
+              updateState(carried.drop_back(), stageIndex, Value(), Value());
+          Value logDecay = carried.back();
+          if (shape.decay) {
+            Value prefix =
+                view(shape.prefixOffset(), 1, shape.chunk, b.getF32Type());
+            logDecay = arith::AddFOp::create(
+                b, loc, logDecay,
+                memref::LoadOp::create(b, loc, prefix,
+                                       ValueRange{c(0), c(shape.chunk - 1)}));
+          }
+          next.push_back(logDecay);
+          return next;
+        });
+    int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
+    Value quad = rem(lane, c(4)), group = div(lane, c(4));
+    forEachStateTile(result.drop_back(), [&](int64_t i, Value rowTile) {
+      ValueRange tile = result.slice(i * perTile, perTile);
+      for (int64_t e = 0; e < perTile; ++e) {
+        int64_t t = e / 4, slot = e % 4;
+        Value row = add(mul(rowTile, c(16)), add(group, c(8 * (slot / 2))));
+        Value column = add(c(8 * t + slot % 2), mul(quad, c(2)));
+        memref::StoreOp::create(b, loc, tile[e], workspace,
+                                workspaceState(segment, row, column));
+      }
+      return SmallVector<Value>(tile);
+    });
+    if (shape.decay)
+      ifThen(lt(tid, c(1)), [&]() {
+        memref::StoreOp::create(b, loc, result.back(), workspace,
+                                workspaceScalar(segment, 0));
+        if (counted) {
+          // scanGates (this thread) left the count after the segment's
+          // last chunk in slot count % 2.
+          Value slots = view(shape.countsOffset(), 1, 2, b.getF32Type());
+          Value keys = memref::LoadOp::create(
+              b, loc, slots, ValueRange{c(0), rem(count, c(2))});
+          memref::StoreOp::create(b, loc, keys, workspace,
+                                  workspaceScalar(segment, 1));
+        }
+      });
+    return;
+  }
+
+  // The outputs. With segments the state starts from the segments before
+  // this one (every segment without causal), written to buffer 0.
+  SmallVector<Value> init(zeros);
+  auto startFrom = [&](Value end, Value keysBefore) {
+    SmallVector<Value> state;
+    Value count;
+    std::tie(state, count) = initialState(end);
+    init = state;
+    if (count) {
+      Value slots = view(shape.countsOffset(), 1, 2, b.getF32Type());
+      ifThen(lt(tid, c(1)), [&]() {
+        memref::StoreOp::create(b, loc, count, slots, ValueRange{c(0), c(0)});
+      });
+    }
+    // The zeroed buffers first; then this copy; the loop's barrier orders
+    // it before the first products.
+    barrier();
+    int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
+    forEachStateTile(init, [&](int64_t i, Value rowTile) {
+      ValueRange tile = ValueRange(init).slice(i * perTile, perTile);
+      writeStateCopy(asTiles(tile), rowTile, c(0), count ? count : keysBefore);
+      return SmallVector<Value>(tile);
+    });
+  };
   if (shape.causal) {
+    Value first, count;
+    std::tie(first, count) = segmentOf(keyChunks);
+    if (shape.segments > 1)
+      startFrom(segment, keysSummed(first, /*after=*/false));
     // Queries before the first key (Lq > Lkv) see no keys: zeros.
     Value before =
         select(lt(keyLength, queryLength), sub(queryLength, keyLength), c(0));
-    zeroRows(before);
-    chunkLoop(keyChunks, /*loadQuery=*/true, /*loadKeyValue=*/true, init,
+    ifThen(
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, segment, c(0)),
+        [&]() { zeroRows(before); });
+    chunkLoop(first, count, /*loadQuery=*/true, /*loadKeyValue=*/true, init,
               [&](Value chunkIndex, Value stageIndex, ValueRange carried) {
                 prepareChunk(chunkIndex, stageIndex, true, true);
                 barrier();
-                Value readState = rem(chunkIndex, c(2));
-                outputRows(chunkIndex, stageIndex, readState,
+                outputRows(chunkIndex, stageIndex, parity(chunkIndex),
                            keysSummed(chunkIndex, /*after=*/false),
                            /*intraChunk=*/true);
                 return updateState(carried, stageIndex,
-                                   rem(add(chunkIndex, c(1)), c(2)),
+                                   parity(add(chunkIndex, c(1))),
                                    keysSummed(chunkIndex, /*after=*/true));
               });
     return;
   }
-  // Every key for every query: the whole state first, then the queries.
-  chunkLoop(keyChunks, /*loadQuery=*/false, /*loadKeyValue=*/true, init,
-            [&](Value chunkIndex, Value stageIndex, ValueRange carried) {
-              prepareChunk(chunkIndex, stageIndex, false, true);
-              barrier();
-              return updateState(carried, stageIndex,
-                                 rem(add(chunkIndex, c(1)), c(2)),
-                                 keysSummed(chunkIndex, /*after=*/true));
-            });
-  // The last state is in buffer keyChunks % 2; the queries' first loads go
-  // to a stage the last key chunk may still be reading.
-  barrier();
-  Value finalState = rem(keyChunks, c(2));
+  // Every key for every query: the whole state first (here, or from every
+  // segment's), then the queries.
+  Value finalState = c(0);
+  segmentFirst = c(0);
   Value allKeys = keysSummed(keyChunks, /*after=*/false);
+  if (shape.segments > 1) {
+    startFrom(c(shape.segments), allKeys);
+  } else {
+    chunkLoop(c(0), keyChunks, /*loadQuery=*/false, /*loadKeyValue=*/true, init,
+              [&](Value chunkIndex, Value stageIndex, ValueRange carried) {
+                prepareChunk(chunkIndex, stageIndex, false, true);
+                barrier();
+                return updateState(carried, stageIndex,
+                                   parity(add(chunkIndex, c(1))),
+                                   keysSummed(chunkIndex, /*after=*/true));
+              });
+    // The last state is in buffer keyChunks % 2; the queries' first loads
+    // go to a stage the last key chunk may still be reading.
+    barrier();
+    finalState = rem(keyChunks, c(2));
+  }
   Value queryChunks = div(add(queryLength, c(shape.chunk - 1)), c(shape.chunk));
-  chunkLoop(queryChunks, /*loadQuery=*/true, /*loadKeyValue=*/false,
+  Value first, count;
+  std::tie(first, count) = segmentOf(queryChunks);
+  chunkLoop(first, count, /*loadQuery=*/true, /*loadKeyValue=*/false,
             ValueRange{}, [&](Value chunkIndex, Value stageIndex, ValueRange) {
               prepareChunk(chunkIndex, stageIndex, true, false);
               barrier();
@@ -910,7 +1139,7 @@ void LinearKernelBuilder::build(Value q, Value k, Value v, Value gates,
 
 gpu::GPUFuncOp mlir::attn::buildLinearAttentionKernel(
     OpBuilder &builder, gpu::GPUModuleOp module, LinearAttentionOp op,
-    StringRef name, const GpuLinearKernelShape &shape) {
+    StringRef name, const GpuLinearKernelShape &shape, LinearKernelPart part) {
   Location loc = op.getLoc();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
@@ -920,6 +1149,9 @@ gpu::GPUFuncOp mlir::attn::buildLinearAttentionKernel(
     argumentTypes.push_back(kernelBufferType(
         cast<RankedTensorType>(operand.getType()), /*contiguousRows=*/true));
   argumentTypes.push_back(kernelBufferType(op.getResult().getType(), true));
+  bool segmented = shape.segments > 1;
+  if (segmented)
+    argumentTypes.push_back(linearWorkspaceType(builder.getContext()));
   auto kernel = gpu::GPUFuncOp::create(
       builder, loc, name, builder.getFunctionType(argumentTypes, {}));
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
@@ -927,22 +1159,29 @@ gpu::GPUFuncOp mlir::attn::buildLinearAttentionKernel(
   kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
       {static_cast<int32_t>(shape.threads()), 1, 1}));
   kernel->setAttr(kKernelBlockQAttr, builder.getI64IntegerAttr(shape.chunk));
-  kernel->setAttr(kKernelGridXAttr,
-                  builder.getI64IntegerAttr(shape.valueDim / shape.valueSlice));
+  kernel->setAttr(kKernelGridXAttr, builder.getI64IntegerAttr(shape.slices()));
   kernel->setAttr(kKernelThreadsAttr,
                   builder.getI64IntegerAttr(shape.threads()));
   kernel->setAttr(kKernelSharedBytesAttr,
                   builder.getI64IntegerAttr(shape.sharedBytes()));
   if (op.getDecay())
     kernel->setAttr(kKernelDecayArgumentAttr, builder.getI64IntegerAttr(3));
+  if (segmented) {
+    kernel->setAttr(kKernelSegmentsAttr,
+                    builder.getI64IntegerAttr(shape.segments));
+    kernel->setAttr(kKernelWorkspacePerHeadAttr,
+                    builder.getI64IntegerAttr(shape.workspaceFloatsPerHead()));
+  }
 
   Block &body = kernel.getBody().front();
   builder.setInsertionPointToStart(&body);
   bool hasDecay = static_cast<bool>(op.getDecay());
+  unsigned outputIndex = hasDecay ? 4 : 3;
   LinearKernelBuilder(builder, loc, op, shape)
-      .build(body.getArgument(0), body.getArgument(1), body.getArgument(2),
-             hasDecay ? body.getArgument(3) : Value(),
-             body.getArgument(hasDecay ? 4 : 3));
+      .build(part, body.getArgument(0), body.getArgument(1),
+             body.getArgument(2), hasDecay ? body.getArgument(3) : Value(),
+             body.getArgument(outputIndex),
+             segmented ? body.getArgument(outputIndex + 1) : Value());
   gpu::ReturnOp::create(builder, loc);
 
   // The feature maps' exp by the hardware's ex2.approx (as the flash

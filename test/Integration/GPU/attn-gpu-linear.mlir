@@ -13,7 +13,12 @@
 // PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// Four heads of one batch: segments, a states kernel before the outputs'.
+// PTX: .entry elu_kernel_states(
+// PTX: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX: st.global.b32
 // PTX: .entry elu_kernel(
+// PTX: ld.global.b32
 // PTX: ex2.approx.ftz.f32
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
@@ -38,6 +43,8 @@
 // CALL-NEXT: misaligned keys: 2
 // CALL-NEXT: wrong output: 5
 // CALL-NEXT: valid: {{-999|0|-[0-9]+}}
+// (The segmented entry point allocates its workspace first: without a
+// driver that is what fails.)
 // CALL-NEXT: elu, valid: {{-999|0|-[0-9]+}}
 
 // Mamba-2-style: identity features, log-gates, no normaliser; dynamic
@@ -51,11 +58,12 @@ func.func @mamba(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
   return %o : tensor<?x4x?x64xbf16>
 }
 
-// elu + 1 with the normaliser, f16.
-func.func @elu(%q: tensor<1x4x100x64xf16>, %k: tensor<1x4x100x64xf16>,
-               %v: tensor<1x4x100x64xf16>) -> tensor<1x4x100x64xf16> {
+// elu + 1 with the normaliser, f16; four heads over 1000 tokens: eight
+// segments of one 128-token chunk.
+func.func @elu(%q: tensor<1x4x1000x64xf16>, %k: tensor<1x4x1000x64xf16>,
+               %v: tensor<1x4x1000x64xf16>) -> tensor<1x4x1000x64xf16> {
   %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize
-      : tensor<1x4x100x64xf16>, tensor<1x4x100x64xf16>, tensor<1x4x100x64xf16>
-      -> tensor<1x4x100x64xf16>
-  return %o : tensor<1x4x100x64xf16>
+      : tensor<1x4x1000x64xf16>, tensor<1x4x1000x64xf16>, tensor<1x4x1000x64xf16>
+      -> tensor<1x4x1000x64xf16>
+  return %o : tensor<1x4x1000x64xf16>
 }

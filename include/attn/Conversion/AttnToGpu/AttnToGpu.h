@@ -167,8 +167,21 @@ struct GpuLinearKernelShape {
   int64_t stages = 2;
   int64_t headDim = 0, valueDim = 0;
   bool causal = false, decay = false, normalize = false;
+  /// Sequence segments (the grid's z is batch x segments): with more than
+  /// one, a first kernel builds each segment's state alone into a
+  /// workspace and the second starts each segment from the combination of
+  /// the ones before it (without `causal`: of all), so that few heads still
+  /// fill the GPU without narrow value slices.
+  int64_t segments = 1;
 
   int64_t threads() const { return 32 * warps; }
+  int64_t slices() const { return valueDim / valueSlice; }
+  /// The workspace per (batch, query head): per segment and slice a
+  /// headDim x stateColumns f32 state, then per segment its log-decay and
+  /// decayed key count.
+  int64_t workspaceFloatsPerHead() const {
+    return segments * (slices() * headDim * stateColumns() + 2);
+  }
   /// Rows padded by 16 bytes so that an ldmatrix's eight rows fall into
   /// different banks.
   int64_t rowPitch(int64_t dim) const { return dim + 8; }
@@ -226,7 +239,13 @@ inline constexpr StringLiteral kKernelGridXAttr = "attn.grid_x";
 /// On linear-attention kernels with a decay operand: its kernel argument
 /// (a [B, Hq, Lkv] f32 buffer the launcher checks against Q and K).
 inline constexpr StringLiteral kKernelDecayArgumentAttr = "attn.decay_argument";
-/// On a host function: the kernel it launches.
+/// On segmented linear-attention kernels: the segments (the grid's z is
+/// batch x segments) and the workspace's f32 elements per (batch, query
+/// head) that the launcher allocates for the call.
+inline constexpr StringLiteral kKernelSegmentsAttr = "attn.segments";
+inline constexpr StringLiteral kKernelWorkspacePerHeadAttr =
+    "attn.workspace_per_head";
+/// On a host function: the kernel it launches (the last one).
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
@@ -248,12 +267,23 @@ FailureOr<gpu::GPUFuncOp> buildFlashKernel(OpBuilder &builder,
 FailureOr<GpuLinearKernelShape> chooseGpuLinearKernelShape(LinearAttentionOp op,
                                                            StringRef chip);
 
+/// The two kernels of a segmented linear attention (one, the outputs,
+/// without segments).
+enum class LinearKernelPart { SegmentStates, Outputs };
+
+/// The workspace a segmented linear attention's kernels share.
+inline MemRefType linearWorkspaceType(MLIRContext *context) {
+  return MemRefType::get({ShapedType::kDynamic}, Float32Type::get(context));
+}
+
 /// Builds the chunked linear-attention kernel of `op` as `name` in
 /// `module`; its arguments are Q, K, V, (decay,) then the output.
+/// With segments the workspace follows the output.
 gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
                                           gpu::GPUModuleOp module,
                                           LinearAttentionOp op, StringRef name,
-                                          const GpuLinearKernelShape &shape);
+                                          const GpuLinearKernelShape &shape,
+                                          LinearKernelPart part);
 
 /// The memref type a kernel takes for a tensor operand or result: the same
 /// shape, any strides (the innermost one 1 if `contiguousRows`).

@@ -32,6 +32,7 @@ int main(void) {
   static _Alignas(16) unsigned short q[4 * 100 * 64], k[2 * 100 * 64],
       v[2 * 100 * 64], o[4 * 100 * 64];
   static _Alignas(16) float a[4 * 100 * 2];
+  static _Alignas(16) unsigned short e[4 * 1000 * 64], eo[4 * 1000 * 64];
   attn_strided_4d dq, dk, dv, dout;
   attn_strided_3d da;
   fill4(&dq, q, 1, 4, 100, 64);
@@ -58,6 +59,9 @@ int main(void) {
   printf("wrong output: %d\n", attn_mamba(&dq, &dk, &dv, &da, &dout, NULL));
   dout.sizes[2] = 100;
   printf("valid: %d\n", attn_mamba(&dq, &dk, &dv, &da, &dout, NULL));
-  printf("elu, valid: %d\n", attn_elu(&dq, &dq, &dq, &dout, NULL));
+  attn_strided_4d de, deo;
+  fill4(&de, e, 1, 4, 1000, 64);
+  fill4(&deo, eo, 1, 4, 1000, 64);
+  printf("elu, valid: %d\n", attn_elu(&de, &de, &de, &deo, NULL));
   return 0;
 }
