@@ -66,3 +66,36 @@ func.func @blocked(%q: tensor<1x1x96x16xf32>, %v: tensor<1x1x96x16xf32>, %a: ten
   %o = attn.linear_attention %q, %q, %v decay(%a) feature relu causal : tensor<1x1x96x16xf32>, tensor<1x1x96x16xf32>, tensor<1x1x96x16xf32>, tensor<1x1x96xf32> -> tensor<1x1x96x16xf32>
   return %o : tensor<1x1x96x16xf32>
 }
+
+// -----
+
+// A causal conv that only the linear attention reads is computed per chunk
+// from its input (LAWCAT's keys): no [B, H, L, D] conv result. Each chunk
+// reads its rows and the 3 before them into a zero-filled window of
+// rows + 3 (rows before the sequence stay 0), then accumulates the 4 taps.
+// The conv on the queries has a second user: it stays.
+// CHECK-LABEL: func.func @conv_keys
+// CHECK: %[[QC:.*]] = attn.causal_conv %{{.*}}, %{{.*}} : tensor<1x2x100x16xf32>
+// CHECK-NOT: attn.causal_conv
+// CHECK: scf.for
+// CHECK: tensor.extract_slice %[[QC]]
+// CHECK: %[[WINDOW:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}, 0] [%{{.*}}, 16] [1, 1] : tensor<?x16xf32> into tensor<?x16xf32>
+// CHECK: tensor.extract_slice %[[WINDOW]][0, 0] [%{{.*}}, 16] [1, 1]
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, 0, 0] [1, 16, 1] [1, 1, 1] : tensor<2x16x4xf32> to tensor<16xf32>
+// CHECK: tensor.extract_slice %[[WINDOW]][3, 0] [%{{.*}}, 16] [1, 1]
+// CHECK-NOT: attn.linear_attention
+func.func @conv_keys(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>,
+                     %v: tensor<1x2x100x16xf32>, %w: tensor<2x16x4xf32>)
+    -> (tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>) {
+  %qc = attn.causal_conv %q, %w : tensor<1x2x100x16xf32>, tensor<2x16x4xf32>
+      -> tensor<1x2x100x16xf32>
+  %kc = attn.causal_conv %k, %w : tensor<1x2x100x16xf32>, tensor<2x16x4xf32>
+      -> tensor<1x2x100x16xf32>
+  %o = attn.linear_attention %qc, %kc, %v feature elu_plus_one causal normalize
+      : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
+      -> tensor<1x2x100x16xf32>
+  %p = attn.linear_attention %qc, %qc, %v feature relu
+      : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
+      -> tensor<1x2x100x16xf32>
+  return %o, %p : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
+}

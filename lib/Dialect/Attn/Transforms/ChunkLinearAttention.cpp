@@ -57,6 +57,86 @@ Value rows2d(Lowering &l, Value source, Value i0, Value i1, Value offset,
                                         sizes, strides);
 }
 
+/// Whether `conv` can be computed per chunk by its consumer: static taps
+/// and head dim (the taps unrolled, a weight vector per tap).
+bool fusibleConv(CausalConvOp conv) {
+  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+  auto input = cast<RankedTensorType>(conv.getInput().getType());
+  return weight.hasStaticShape() && !input.isDynamicDim(3) &&
+         conv.getResult().hasOneUse();
+}
+
+/// Rows [first, first + rows) of `operand`[i0, i1], as rows2d. When
+/// `operand` is an attn.causal_conv that only this op reads, the rows are
+/// computed from the conv's input here (the conv is fused: its [B, H, L, D]
+/// result is never materialised): input rows first - K + 1 .. first + rows
+/// in a zero-filled window (rows before the sequence stay 0), then per tap
+/// k the window's rows [k, k + rows) weighted by w[i1, :, k], accumulated
+/// in f32 and rounded to the element type once, as the reference does.
+Value operandRows(Lowering &l, Value operand, Value i0, Value i1, Value first,
+                  Value rows) {
+  auto conv = operand.getDefiningOp<CausalConvOp>();
+  if (!conv || !fusibleConv(conv))
+    return rows2d(l, operand, i0, i1, first, rows);
+  Value input = conv.getInput(), weight = conv.getWeight();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t taps = weightType.getDimSize(2), dim = inputType.getDimSize(3);
+  Type element = inputType.getElementType();
+  OpBuilder &b = l.b;
+  Location loc = l.loc;
+  // Rows of the window before the sequence: K - 1 - min(first, K - 1).
+  Value history = l.index(taps - 1);
+  Value missing = arith::SubIOp::create(
+      b, loc, history, arith::MinUIOp::create(b, loc, first, history));
+  Value start = arith::SubIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, first, missing), history);
+  Value windowRows = arith::AddIOp::create(b, loc, rows, history);
+  Value available = arith::SubIOp::create(b, loc, windowRows, missing);
+  Value window = tensor::InsertSliceOp::create(
+      b, loc, rows2d(l, input, i0, i1, start, available),
+      l.filled({windowRows, b.getIndexAttr(dim)}, 0.0, element),
+      SmallVector<OpFoldResult>{missing, b.getIndexAttr(0)},
+      SmallVector<OpFoldResult>{available, b.getIndexAttr(dim)},
+      SmallVector<OpFoldResult>(2, b.getIndexAttr(1)));
+  Value acc = l.filled({rows, b.getIndexAttr(dim)}, 0.0);
+  auto sliceType = RankedTensorType::get({kDyn, dim}, element);
+  auto tapType = RankedTensorType::get({dim}, weightType.getElementType());
+  for (int64_t k = 0; k < taps; ++k) {
+    Value shifted = tensor::ExtractSliceOp::create(
+        b, loc, sliceType, window,
+        SmallVector<OpFoldResult>{b.getIndexAttr(k), b.getIndexAttr(0)},
+        SmallVector<OpFoldResult>{rows, b.getIndexAttr(dim)},
+        SmallVector<OpFoldResult>(2, b.getIndexAttr(1)));
+    Value tap = tensor::ExtractSliceOp::create(
+        b, loc, tapType, weight,
+        SmallVector<OpFoldResult>{i1, b.getIndexAttr(0), b.getIndexAttr(k)},
+        SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(dim),
+                                  b.getIndexAttr(1)},
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+    acc =
+        l.generic(
+             {shifted, tap}, {acc}, {{0, 1}, {1}, {0, 1}}, 2, parallel(2),
+             [&](OpBuilder &gb, Location gl, ValueRange args) {
+               Lowering g{gb, gl};
+               Value product = arith::MulFOp::create(gb, gl, g.toF32(args[0]),
+                                                     g.toF32(args[1]));
+               linalg::YieldOp::create(
+                   gb, gl,
+                   arith::AddFOp::create(gb, gl, args[2], product).getResult());
+             })
+            .front();
+  }
+  return l
+      .generic({acc}, {l.empty(l.sizes(acc), element)}, {{0, 1}, {0, 1}}, 2,
+               parallel(2),
+               [&](OpBuilder &gb, Location gl, ValueRange args) {
+                 linalg::YieldOp::create(
+                     gb, gl, Lowering{gb, gl}.fromF32(args[0], element));
+               })
+      .front();
+}
+
 /// An scf.for over the chunks of `length` tokens carrying `iterArgs`; the
 /// body gets the chunk's first token and its number of rows (`chunk`, or
 /// fewer in the last chunk) and yields.
@@ -275,10 +355,11 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
             [&](OpBuilder &fb, Location fl, Value first, Value rows,
                 ValueRange iter) {
               Lowering f{fb, fl};
-              Value keys =
-                  mapTile(f, rows2d(f, key, b, kvHead, first, rows), feature);
-              Value vals = mapTile(f, rows2d(f, value, b, kvHead, first, rows),
-                                   std::nullopt);
+              Value keys = mapTile(
+                  f, operandRows(f, key, b, kvHead, first, rows), feature);
+              Value vals =
+                  mapTile(f, operandRows(f, value, b, kvHead, first, rows),
+                          std::nullopt);
               Value newState =
                   accumulateState(f, iter[0], keys, vals, Value(), Value());
               Value newNorm = normalize ? accumulateState(f, iter[1], keys,
@@ -293,7 +374,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                 ValueRange iter) {
               Lowering f{fb, fl};
               Value queries =
-                  mapTile(f, rows2d(f, query, b, h, first, rows), feature);
+                  mapTile(f, operandRows(f, query, b, h, first, rows), feature);
               Value numerator =
                   readState(f, queries, keyLoop.getResult(0), {rows, dimDv});
               Value denominator;
@@ -312,11 +393,12 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                 ValueRange iter) {
               Lowering f{fb, fl};
               Value queries =
-                  mapTile(f, rows2d(f, query, b, h, first, rows), feature);
-              Value keys =
-                  mapTile(f, rows2d(f, key, b, kvHead, first, rows), feature);
-              Value vals = mapTile(f, rows2d(f, value, b, kvHead, first, rows),
-                                   std::nullopt);
+                  mapTile(f, operandRows(f, query, b, h, first, rows), feature);
+              Value keys = mapTile(
+                  f, operandRows(f, key, b, kvHead, first, rows), feature);
+              Value vals =
+                  mapTile(f, operandRows(f, value, b, kvHead, first, rows),
+                          std::nullopt);
 
               // A_i: the chunk's inclusive prefix sums of the log-gates.
               Value logDecay;

@@ -130,7 +130,9 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
     <= 0, so long sequences neither overflow nor lose the state). Cost grows
     linearly with the length. Without `causal`, the state of all keys is
     built first and every query reads it. Causal programs with Lq != Lkv
-    keep the reference lowering.
+    keep the reference lowering. An operand that is an `attn.causal_conv`
+    read only by this op (static taps and head dim) is computed per chunk
+    from the conv's input (the conv fused: its result never materialised).
   }];
   let options = [
     Option<"chunk", "chunk", "int64_t", /*default=*/"64",
