@@ -278,3 +278,36 @@ func.func @not_union(%q: tensor<1x2x64x16xf32>, %q2: tensor<1x2x64x16xf32>,
       : tensor<1x2x64x16xf32>, tensor<1x2x64xf32> -> tensor<1x2x64x16xf32>
   return %o : tensor<1x2x64x16xf32>
 }
+
+// -----
+
+// A gated merge (NSA's branches) runs in the epilogue of its last branch
+// that is an attention: the first branch is tiled on its own, the second's
+// loop nest weights its tile rows and adds the first branch's rows as it
+// writes them; no merge and no materialised second output remain. The
+// third operand is a function argument, merged the same way.
+// CHECK-LABEL: func.func @gated
+// CHECK: %[[FIRST:.*]] = scf.forall
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %[[FIRST]][%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 1, %{{.*}}, 32] [1, 1, 1, 1] : tensor<1x2x128x32xf32> to tensor<?x32xf32>
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] [1, 1, %{{.*}}] [1, 1, 1] : tensor<1x2x128xf32> to tensor<?xf32>
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: tensor.parallel_insert_slice
+// CHECK-NOT: attn.merge
+// CHECK-NOT: attn.attention
+func.func @gated(%q: tensor<1x2x128x32xf32>, %k: tensor<1x2x128x32xf32>,
+                 %v: tensor<1x2x128x32xf32>, %g1: tensor<1x2x128xf32>,
+                 %g2: tensor<1x2x128xf32>, %o3: tensor<1x2x128x32xf32>,
+                 %g3: tensor<1x2x128xf32>) -> tensor<1x2x128x32xf32> {
+  %o1 = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32>
+      -> tensor<1x2x128x32xf32>
+  %o2 = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 15, right = 0>]
+      : tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32>, tensor<1x2x128x32xf32>
+      -> tensor<1x2x128x32xf32>
+  %o = attn.merge gated (%o1, %g1), (%o2, %g2), (%o3, %g3)
+      : tensor<1x2x128x32xf32>, tensor<1x2x128xf32> -> tensor<1x2x128x32xf32>
+  return %o : tensor<1x2x128x32xf32>
+}

@@ -158,15 +158,71 @@ struct FlashSource {
   bool dataDependent = false;
 };
 
+/// An attn.merge gated or sum computed in the flash loop's epilogue: the
+/// loop's own output tile weighted by `gate` (none: a sum) plus the rows of
+/// `others`, the other branches' outputs, weighted by `otherGates`.
+struct MergeEpilogue {
+  Value gate;
+  SmallVector<Value> others, otherGates;
+};
+
+/// The merged rows [firstRow, firstRow + rows) of (b, h): as the reference
+/// merge, every branch's rows in the element type, summed in f32.
+static Value applyMergeEpilogue(Lowering &l, const MergeEpilogue &merge,
+                                Value tile, Value b, Value h, Value firstRow,
+                                OpFoldResult rows, OpFoldResult valueDim,
+                                Type elementType) {
+  auto tileType = cast<RankedTensorType>(tile.getType());
+  OpFoldResult unit = l.b.getIndexAttr(1), zero = l.b.getIndexAttr(0);
+  SmallVector<Value> tiles = {tile}, gates;
+  for (Value other : merge.others)
+    tiles.push_back(tensor::ExtractSliceOp::create(
+        l.b, l.loc,
+        RankedTensorType::get(tileType.getShape(),
+                              getElementTypeOrSelf(other.getType())),
+        other, SmallVector<OpFoldResult>{b, h, firstRow, zero},
+        SmallVector<OpFoldResult>{unit, unit, rows, valueDim},
+        SmallVector<OpFoldResult>(4, unit)));
+  auto rowType = RankedTensorType::get({tileType.getDimSize(0)}, l.f32());
+  auto gateRows = [&](Value gate) -> Value {
+    return tensor::ExtractSliceOp::create(
+        l.b, l.loc, rowType, gate, SmallVector<OpFoldResult>{b, h, firstRow},
+        SmallVector<OpFoldResult>{unit, unit, rows},
+        SmallVector<OpFoldResult>(3, unit));
+  };
+  if (merge.gate) {
+    gates.push_back(gateRows(merge.gate));
+    for (Value gate : merge.otherGates)
+      gates.push_back(gateRows(gate));
+  }
+  return mapRows(
+      l, tiles, gates, tile, elementType,
+      [&](OpBuilder &b2, Location l2, ValueRange args) {
+        Lowering in{b2, l2};
+        size_t n = tiles.size();
+        Value sum;
+        for (size_t i = 0; i < n; ++i) {
+          Value term = in.toF32(args[i]);
+          if (merge.gate)
+            term = arith::MulFOp::create(b2, l2, term, args[n + i]);
+          sum =
+              sum ? arith::AddFOp::create(b2, l2, sum, term).getResult() : term;
+        }
+        return in.fromF32(sum, elementType);
+      });
+}
+
 /// The flash loop nest of `sources`, attentions of the same queries whose
 /// key sets one online softmax visits in turn: a single attention, or the
 /// branches of an exact merge (attn.merge lse), whose union then costs no
 /// partial outputs and no merge. Returns the output (elements of
-/// `outputType`) and, if `wantLse`, the LSE.
+/// `outputType`) and, if `wantLse`, the LSE. With `epilogue` (one source,
+/// no split-KV), the output is that merge's.
 static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
                                      ArrayRef<AttentionOp> sources,
                                      RankedTensorType outputType, bool wantLse,
-                                     int64_t vectorLanes, bool bf16Dot) {
+                                     int64_t vectorLanes, bool bf16Dot,
+                                     const MergeEpilogue *epilogue = nullptr) {
   Lowering l{rewriter, loc};
   AttentionOp lead = sources.front();
   TypedValue<RankedTensorType> query = lead.getQuery();
@@ -673,6 +729,12 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
                               .getResult();
                         });
 
+    if (epilogue) {
+      assert(!splitKv && "a merge epilogue needs whole rows");
+      outTile = applyMergeEpilogue(l, *epilogue, outTile, b, h, firstRow, rows,
+                                   valueDim, outElementType);
+    }
+
     // Write this tile's rows of the results (of this split's partials).
     rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
     OpFoldResult unit = rewriter.getIndexAttr(1);
@@ -722,9 +784,13 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 /// and checkpoints, Combiner's direct and abstract keys, a compensation's
 /// selected blocks and centroids): the exact softmax over the union of their
 /// key sets, as one loop nest whose online softmax visits each attention's
-/// key tiles in turn.
-struct TileUnionAttention : OpRewritePattern<MergeOp> {
-  TileUnionAttention(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
+/// key tiles in turn. attn.merge gated / sum (NSA's gated branches, SLA's
+/// parts): the merge runs in the epilogue of its last branch that is an
+/// attention read by nothing else (its rows are weighted and summed with
+/// the other branches' as each output tile is written), so that branch's
+/// output is never materialised and the merge is no pass of its own.
+struct TileMerge : OpRewritePattern<MergeOp> {
+  TileMerge(MLIRContext *context, int64_t vectorLanes, bool bf16Dot)
       : OpRewritePattern(context, /*benefit=*/2), vectorLanes(vectorLanes),
         bf16Dot(bf16Dot) {}
   int64_t vectorLanes;
@@ -733,7 +799,7 @@ struct TileUnionAttention : OpRewritePattern<MergeOp> {
   LogicalResult matchAndRewrite(MergeOp merge,
                                 PatternRewriter &rewriter) const override {
     if (merge.getKind() != MergeKind::Lse)
-      return rewriter.notifyMatchFailure(merge, "not a softmax union");
+      return rewriteInEpilogue(merge, rewriter);
     FailureOr<SmallVector<AttentionOp>> sources = matchUnion(merge);
     if (failed(sources))
       return rewriter.notifyMatchFailure(merge, "branches are not fusible");
@@ -746,6 +812,43 @@ struct TileUnionAttention : OpRewritePattern<MergeOp> {
     rewriter.replaceOp(merge, results);
     for (AttentionOp source : *sources)
       rewriter.eraseOp(source);
+    return success();
+  }
+
+  LogicalResult rewriteInEpilogue(MergeOp merge,
+                                  PatternRewriter &rewriter) const {
+    ValueRange outputs = merge.getOutputs();
+    bool gated = merge.getKind() == MergeKind::Gated;
+    std::optional<size_t> fused;
+    for (auto [index, output] : llvm::enumerate(outputs)) {
+      auto op = output.getDefiningOp<AttentionOp>();
+      // Split-KV rows are merged after the loop nest: no epilogue there.
+      if (!op || !output.hasOneUse() || op.getLse() ||
+          (op.getTiling() && op.getTiling()->getKvSplits() > 1) ||
+          llvm::count(outputs, output) != 1)
+        continue;
+      fused = index;
+    }
+    if (!fused)
+      return rewriter.notifyMatchFailure(merge, "no branch to fuse");
+    auto op = outputs[*fused].getDefiningOp<AttentionOp>();
+    MergeEpilogue epilogue;
+    for (auto [index, output] : llvm::enumerate(outputs)) {
+      Value gate = gated ? merge.getWeights()[index] : Value();
+      if (index == *fused) {
+        epilogue.gate = gate;
+        continue;
+      }
+      epilogue.others.push_back(output);
+      if (gate)
+        epilogue.otherGates.push_back(gate);
+    }
+    SmallVector<Value> results =
+        buildFlash(rewriter, merge.getLoc(), {op},
+                   cast<RankedTensorType>(merge.getResult().getType()),
+                   /*wantLse=*/false, vectorLanes, bf16Dot, &epilogue);
+    rewriter.replaceOp(merge, results.front());
+    rewriter.eraseOp(op);
     return success();
   }
 
@@ -779,13 +882,14 @@ struct TileUnionAttention : OpRewritePattern<MergeOp> {
     return sources;
   }
 };
+
 } // namespace
 
 void mlir::attn::populateTileAttentionPatterns(RewritePatternSet &patterns,
                                                int64_t vectorLanes,
                                                bool bf16Dot) {
-  patterns.add<TileAttention, TileUnionAttention>(patterns.getContext(),
-                                                  vectorLanes, bf16Dot);
+  patterns.add<TileAttention, TileMerge>(patterns.getContext(), vectorLanes,
+                                         bf16Dot);
 }
 
 namespace mlir::attn {

@@ -68,6 +68,10 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     mask. Predicates that read operands, and dynamic lengths, are evaluated
     per element on every visited tile. GQA reads the shared key/value head
     through its index. Rows without keys give 0 and an LSE of -inf.
+
+    An `attn.merge lse` of attentions of the same queries becomes one loop
+    nest over the union of their key tiles; an `attn.merge gated` or `sum`
+    runs in the epilogue of its last attention branch.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
