@@ -154,9 +154,11 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
         mismatch(decay, 0, query, 0, at);
         mismatch(decay, 1, query, 1, at);
         mismatch(decay, 2, key, 2, at);
-        // Copied a gate at a time: contiguous rows.
-        os << "  if (" << decay.name << "->strides[2] != 1 && " << decay.name
-           << "->sizes[2] > 1) return " << at << ";\n";
+        // Copied a gate (4 bytes) at a time: contiguous rows, aligned.
+        os << "  if ((" << decay.name << "->strides[2] != 1 && " << decay.name
+           << "->sizes[2] > 1) || ((unsigned long)((const char *)" << decay.name
+           << "->aligned + 4 * " << decay.name << "->offset) & 3)) return "
+           << at << ";\n";
       }
       // The grid's y and z.
       os << "  if (" << query.name << "->sizes[1] > 65535 || " << query.name
@@ -172,8 +174,8 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
          << query.name << "->sizes[2] + " << launch.blockQ - 1 << ") / "
          << launch.blockQ << ");\n";
     os << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1];\n"
-       << "  if (!gridX || !gridY || !" << query.name
-       << "->sizes[0]) return 0;\n";
+       << "  if (!gridX || !gridY || !" << query.name << "->sizes[0] || !"
+       << query.name << "->sizes[2]) return 0;\n";
     int64_t count = launch.tensorMaps + (launch.workspacePerHead ? 5 : 0);
     for (unsigned index : launch.buffers)
       count += 3 + 2 * entry.buffers[index].type.getRank();
@@ -221,9 +223,9 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
        << "->sizes[0] * " << query.name << "->sizes[1] * "
        << launch.workspacePerHead << ", workspaceOffset = 0, "
        << "workspaceStride = 1;\n"
-       << "  void *workspace = 0;\n"
+       << "  void *workspace = 0;\n  int ordered = 0;\n"
        << "  int launched = attnCudaAlloc(&workspace, (unsigned long long)"
-          "workspaceSize * 4, stream);\n"
+          "workspaceSize * 4, stream, &ordered);\n"
        << "  if (launched) return launched;\n"
        << "  params[n++] = (void *)&workspace;\n"
        << "  params[n++] = (void *)&workspace;\n"
@@ -236,7 +238,7 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
        << "  if (!launched) launched = attnCudaLaunch(&attn_kernel_"
        << entry.name << ", gridX, gridY, " << gridZ << ", " << launch.threads
        << ", stream, params);\n"
-       << "  int freed = attnCudaFree(workspace, stream);\n"
+       << "  int freed = attnCudaFree(workspace, stream, ordered);\n"
        << "  return launched ? launched : freed;\n}\n\n";
   }
   return text;

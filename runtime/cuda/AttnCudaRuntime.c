@@ -36,6 +36,9 @@ static struct {
                            void **);
   CUresult (*memAllocAsync)(unsigned long long *, size_t, CUstream);
   CUresult (*memFreeAsync)(unsigned long long, CUstream);
+  CUresult (*memAlloc)(unsigned long long *, size_t);
+  CUresult (*memFree)(unsigned long long);
+  CUresult (*streamSynchronize)(CUstream);
   int loaded;
   CUresult initError;
 } driver;
@@ -63,6 +66,9 @@ static CUresult loadDriver(void) {
   ATTN_BIND(moduleUnload, "cuModuleUnload")
   ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
   ATTN_BIND(launchKernel, "cuLaunchKernel")
+  ATTN_BIND(memAlloc, "cuMemAlloc_v2")
+  ATTN_BIND(memFree, "cuMemFree_v2")
+  ATTN_BIND(streamSynchronize, "cuStreamSynchronize")
   /* CUDA 11.2+ drivers; only workspaces need them. */
   *(void **)(&driver.memAllocAsync) = dlsym(library, "cuMemAllocAsync");
   *(void **)(&driver.memFreeAsync) = dlsym(library, "cuMemFreeAsync");
@@ -128,7 +134,8 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
   return result ? -result : 0;
 }
 
-int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream) {
+int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream,
+                  int *ordered) {
   pthread_mutex_lock(&lock);
   CUcontext context = 0;
   CUresult result = loadDriver();
@@ -137,19 +144,35 @@ int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream) {
   pthread_mutex_unlock(&lock);
   if (result)
     return -result;
-  if (!driver.memAllocAsync)
-    return -kNotLoaded;
   unsigned long long address = 0;
-  result = driver.memAllocAsync(&address, (size_t)bytes, (CUstream)stream);
+  *ordered = 0;
+  /* CUDA_ERROR_NOT_SUPPORTED: a device without memory pools. */
+  enum { kNotSupported = 801 };
+  if (driver.memAllocAsync && driver.memFreeAsync) {
+    result = driver.memAllocAsync(&address, (size_t)bytes, (CUstream)stream);
+    if (!result)
+      *ordered = 1;
+  }
+  if (!*ordered) {
+    if (result && result != kNotSupported)
+      return -result;
+    result = driver.memAlloc(&address, (size_t)bytes);
+  }
   *pointer = (void *)address;
   return result ? -result : 0;
 }
 
-int attnCudaFree(void *pointer, void *stream) {
-  if (!driver.memFreeAsync)
-    return -kNotLoaded;
-  CUresult result =
-      driver.memFreeAsync((unsigned long long)pointer, (CUstream)stream);
+int attnCudaFree(void *pointer, void *stream, int ordered) {
+  CUresult result;
+  if (ordered) {
+    result = driver.memFreeAsync((unsigned long long)pointer, (CUstream)stream);
+  } else {
+    /* The kernels reading it may still run. */
+    result = driver.streamSynchronize((CUstream)stream);
+    CUresult freed = driver.memFree((unsigned long long)pointer);
+    if (!result)
+      result = freed;
+  }
   return result ? -result : 0;
 }
 

@@ -37,12 +37,15 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params);
 
-/* Device memory ordered on `stream` (cuMemAllocAsync / cuMemFreeAsync,
- * CUDA 11.2+ drivers): a call's workspace, freed after its kernels. Return
- * 0, or -N for CUDA driver error N (-999 when libcuda.so.1 or these entry
- * points cannot be loaded). */
-int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream);
-int attnCudaFree(void *pointer, void *stream);
+/* A call's workspace: device memory ordered on `stream` (cuMemAllocAsync,
+ * CUDA 11.2+ drivers; `*ordered` set to 1), else, where the driver or
+ * device has no memory pools, cuMemAlloc (`*ordered` 0). attnCudaFree
+ * frees it after the stream's work so far: cuMemFreeAsync, or a stream
+ * synchronisation and cuMemFree. Return 0, or -N for CUDA driver error N
+ * (-999 when libcuda.so.1 cannot be loaded). */
+int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream,
+                  int *ordered);
+int attnCudaFree(void *pointer, void *stream, int ordered);
 
 /* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
 typedef struct {

@@ -156,8 +156,11 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
   // (copies, phi, products, the state), so fewer, larger chunks with two
   // warps per scheduler to hide their latencies. Else four warps, 64.
   int64_t limit = sharedMemoryLimit(*capability);
-  int64_t longest =
-      std::max(query.getDimSize(2), op.getKey().getType().getDimSize(2));
+  int64_t queryLength = query.getDimSize(2);
+  int64_t keyLength = op.getKey().getType().getDimSize(2);
+  bool dynamicLength =
+      ShapedType::isDynamic(queryLength) || ShapedType::isDynamic(keyLength);
+  int64_t longest = std::max(queryLength, keyLength);
   for (int64_t slice : slices) {
     shape.valueSlice = slice;
     for (int64_t warps : {8, 4}) {
@@ -168,9 +171,8 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
       if (knownHeads) {
         int64_t ctas =
             query.getDimSize(0) * query.getDimSize(1) * shape.slices();
-        int64_t most = ShapedType::isDynamic(longest)
-                           ? 16
-                           : llvm::divideCeil(longest, shape.chunk);
+        int64_t most =
+            dynamicLength ? 16 : llvm::divideCeil(longest, shape.chunk);
         shape.segments = std::clamp<int64_t>(
             llvm::divideCeil(256, std::max<int64_t>(ctas, 1)), 1,
             std::clamp<int64_t>(most, 1, 16));

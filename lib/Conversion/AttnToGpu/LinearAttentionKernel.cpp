@@ -991,6 +991,8 @@ void LinearKernelBuilder::build(LinearKernelPart part, Value q, Value k,
                              /*nontemporal=*/false, llvm::Align(16));
                          scf::YieldOp::create(b, loc);
                        });
+    // Before anything (a segment's starting state and count) lands there.
+    barrier();
   }
 
   int64_t stateSize =
@@ -1069,9 +1071,8 @@ void LinearKernelBuilder::build(LinearKernelPart part, Value q, Value k,
         memref::StoreOp::create(b, loc, count, slots, ValueRange{c(0), c(0)});
       });
     }
-    // The zeroed buffers first; then this copy; the loop's barrier orders
-    // it before the first products.
-    barrier();
+    // (The loop's first barrier orders this copy and count before the
+    // first products.)
     int64_t perTile = 4 * (shape.stateColumns() / 8 - shape.normalize);
     forEachStateTile(init, [&](int64_t i, Value rowTile) {
       ValueRange tile = ValueRange(init).slice(i * perTile, perTile);

@@ -40,6 +40,7 @@
 // CALL: short gates: 4
 // CALL-NEXT: gates of other heads: 4
 // CALL-NEXT: strided gates: 4
+// CALL-NEXT: misaligned gates: 4
 // CALL-NEXT: misaligned keys: 2
 // CALL-NEXT: wrong output: 5
 // CALL-NEXT: valid: {{-999|0|-[0-9]+}}

@@ -52,6 +52,9 @@ int main(void) {
   da.strides[0] = 800;
   printf("strided gates: %d\n", attn_mamba(&dq, &dk, &dv, &da, &dout, NULL));
   fill3(&da, a, 1, 4, 100);
+  da.aligned = (char *)a + 2; /* gates not on 4 bytes */
+  printf("misaligned gates: %d\n", attn_mamba(&dq, &dk, &dv, &da, &dout, NULL));
+  fill3(&da, a, 1, 4, 100);
   dk.offset = 2; /* not 16-byte aligned */
   printf("misaligned keys: %d\n", attn_mamba(&dq, &dk, &dv, &da, &dout, NULL));
   dk.offset = 0;
