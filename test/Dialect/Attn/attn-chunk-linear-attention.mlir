@@ -41,14 +41,35 @@ func.func @noncausal(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>) -> te
 
 // -----
 
-// Causal with Lq != Lkv and dynamic shapes keep the reference lowering.
+// Causal with Lq != Lkv: chunks of the 70 key positions; each chunk's
+// query tile is zero-filled and takes the queries from the first position
+// that has one (position p holds query p - 30), whose output rows alone are
+// written. Dynamic batch and lengths: the same form, its loop bound from the
+// key length.
+// CHECK-LABEL: func.func @offsets
+// CHECK-NOT: attn.linear_attention
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 1)
+// CHECK: scf.for
+// CHECK: %[[TILE:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}, 0] [%{{.*}}, 16] [1, 1] : tensor<?x16xf32> into tensor<?x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, 0] [%{{.*}}, 16] [1, 1] : tensor<?x16xf32> to tensor<?x16xf32>
+// CHECK: tensor.dim %{{.*}}, %c2 : tensor<?x1x?x16xf32>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (%{{.*}}, 1)
+// CHECK: arith.ceildivui %{{.*}}, %c32
+// CHECK-NOT: attn.linear_attention
+func.func @offsets(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>, %d: tensor<?x1x?x16xf32>) -> (tensor<1x1x40x16xf32>, tensor<?x1x?x16xf32>) {
+  %o = attn.linear_attention %q, %k, %k feature relu causal : tensor<1x1x40x16xf32>, tensor<1x1x70x16xf32>, tensor<1x1x70x16xf32> -> tensor<1x1x40x16xf32>
+  %p = attn.linear_attention %d, %d, %d feature relu causal : tensor<?x1x?x16xf32>, tensor<?x1x?x16xf32>, tensor<?x1x?x16xf32> -> tensor<?x1x?x16xf32>
+  return %o, %p : tensor<1x1x40x16xf32>, tensor<?x1x?x16xf32>
+}
+
+// -----
+
+// A dynamic head dim (the state's size) keeps the reference lowering.
 // CHECK-LABEL: func.func @kept
 // CHECK: attn.linear_attention
-// CHECK: attn.linear_attention
-func.func @kept(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>, %d: tensor<?x1x40x16xf32>) -> (tensor<1x1x40x16xf32>, tensor<?x1x40x16xf32>) {
-  %o = attn.linear_attention %q, %k, %k feature relu causal : tensor<1x1x40x16xf32>, tensor<1x1x70x16xf32>, tensor<1x1x70x16xf32> -> tensor<1x1x40x16xf32>
-  %p = attn.linear_attention %d, %d, %d feature relu causal : tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32>, tensor<?x1x40x16xf32> -> tensor<?x1x40x16xf32>
-  return %o, %p : tensor<1x1x40x16xf32>, tensor<?x1x40x16xf32>
+func.func @kept(%d: tensor<1x1x40x?xf32>) -> tensor<1x1x40x?xf32> {
+  %p = attn.linear_attention %d, %d, %d feature relu causal : tensor<1x1x40x?xf32>, tensor<1x1x40x?xf32>, tensor<1x1x40x?xf32> -> tensor<1x1x40x?xf32>
+  return %p : tensor<1x1x40x?xf32>
 }
 
 // -----

@@ -342,7 +342,7 @@ ops.add("linear_decay", [("q", qq), ("k", kk), ("v", kk), ("x", a)],
          f"%o = attn.linear_attention %q, %k, %v decay(%a) feature identity causal : {qq}, {kk}, {kk}, {a} -> {qq}"],
         [("%o", qq)])
 # --- Chunked linear attention (the flash path: chunks of 64, carried state) --
-chunked = File("linear_chunked.mlir", "Linear attention over several chunks of 64 (the flash path's chunked form with a carried state) against the quadratic reference: partial last chunks, GQA, every feature map with a positive normaliser, decay over 300 tokens, non-causal Lq != Lkv, and causal Lq != Lkv (reference lowering on both paths).")
+chunked = File("linear_chunked.mlir", "Linear attention over several chunks of 64 (the flash path's chunked form with a carried state) against the quadratic reference: partial last chunks, GQA, every feature map with a positive normaliser, decay over 300 tokens, non-causal Lq != Lkv, causal Lq != Lkv both ways (with decay; with convolved queries and keys in f16).")
 for feature, length in [("identity", 200), ("relu", 129), ("elu_plus_one", 256), ("exp", 65), ("sigmoid", 190)]:
     qq, kk, vv = ty([1, 4, length, 16], "f32"), ty([1, 2, length, 16], "f32"), ty([1, 2, length, 8], "f32")
     oo = ty([1, 4, length, 8], "f32")
@@ -383,9 +383,26 @@ chunked.add("blocked_identity_bf16_192", [("q", xb), ("k", xb), ("v", xb)],
 qq, kk, oo = ty([1, 2, 70, 16], "f32"), ty([1, 2, 150, 16], "f32"), ty([1, 2, 70, 16], "f32")
 chunked.add("chunked_noncausal_70x150", [("q", qq), ("k", kk), ("v", kk)],
             [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one normalize : {qq}, {kk}, {kk} -> {oo}"], [("%o", oo)])
+# Causal Lq != Lkv (bottom-right aligned): chunks of key positions, the
+# queries from the first position that has one; queries before the first
+# key are 0. Both ways, with decay; the second with LAWCAT's convolved
+# queries and keys (the convs fused into the chunks) in f16.
 qq, kk = ty([1, 2, 90, 16], "f32"), ty([1, 2, 150, 16], "f32")
-chunked.add("causal_lq_ne_lkv_reference", [("q", qq), ("k", kk), ("v", kk)],
+chunked.add("causal_lq_lt_lkv", [("q", qq), ("k", kk), ("v", kk)],
             [f"%o = attn.linear_attention %q, %k, %v feature relu causal normalize : {qq}, {kk}, {kk} -> {qq}"], [("%o", qq)])
+qq, kk, a = ty([2, 2, 150, 16], "f32"), ty([2, 1, 90, 16], "f32"), ty([2, 2, 90], "f32")
+chunked.add("causal_lq_gt_lkv_decay", [("q", qq), ("k", kk), ("v", kk), ("x", a)],
+            [f"%sq = arith.mulf %x, %x : {a}", f"%g = arith.negf %sq : {a}",
+             f"%o = attn.linear_attention %q, %k, %v decay(%g) feature elu_plus_one causal normalize : {qq}, {kk}, {kk}, {a} -> {qq}"],
+            [("%o", qq)])
+qh, kh, wh, a = ty([1, 2, 100, 16], "f16"), ty([1, 2, 170, 16], "f16"), ty([2, 16, 4], "f16"), ty([1, 2, 170], "f32")
+chunked.add("causal_lq_lt_lkv_conv_f16", [("q", qh), ("k", kh), ("v", kh), ("wq", wh), ("wk", wh), ("x", a)],
+            [f"%qc = attn.causal_conv %q, %wq : {qh}, {wh} -> {qh}",
+             f"%kc = attn.causal_conv %k, %wk : {kh}, {wh} -> {kh}",
+             f"%c = arith.constant dense<0.1> : {a}", f"%sq = arith.mulf %x, %x : {a}",
+             f"%sc = arith.mulf %sq, %c : {a}", f"%g = arith.negf %sc : {a}",
+             f"%o = attn.linear_attention %qc, %kc, %v decay(%g) feature elu_plus_one causal normalize : {qh}, {kh}, {kh}, {a} -> {qh}"],
+            [("%o", qh)])
 xb = ty([1, 2, 130, 16], "bf16")
 chunked.add("chunked_bf16_130", [("q", xb), ("k", xb), ("v", xb)],
             [f"%o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : {xb}, {xb}, {xb} -> {xb}"], [("%o", xb)])

@@ -140,20 +140,21 @@ Value operandRows(Lowering &l, Value operand, Value i0, Value i1, Value first,
 /// An scf.for over the chunks of `length` tokens carrying `iterArgs`; the
 /// body gets the chunk's first token and its number of rows (`chunk`, or
 /// fewer in the last chunk) and yields.
-scf::ForOp buildChunkLoop(OpBuilder &b, Location loc, int64_t length,
+scf::ForOp buildChunkLoop(OpBuilder &b, Location loc, Value length,
                           int64_t chunk, ValueRange iterArgs,
                           function_ref<void(OpBuilder &, Location, Value first,
                                             Value rows, ValueRange iter)>
                               body) {
   Lowering l{b, loc};
   return scf::ForOp::create(
-      b, loc, l.index(0), l.index((length + chunk - 1) / chunk), l.index(1),
+      b, loc, l.index(0),
+      arith::CeilDivUIOp::create(b, loc, length, l.index(chunk)), l.index(1),
       iterArgs, [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
         Lowering f{fb, fl};
         Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
         Value rows = arith::MinUIOp::create(
             fb, fl, f.index(chunk),
-            arith::SubIOp::create(fb, fl, f.index(length), first));
+            arith::SubIOp::create(fb, fl, length, first));
         body(fb, fl, first, rows, iter);
       });
 }
@@ -276,17 +277,35 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
     auto qType = cast<RankedTensorType>(query.getType());
     auto kType = cast<RankedTensorType>(key.getType());
     auto vType = cast<RankedTensorType>(value.getType());
-    if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
-        !vType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    // Batch, heads and lengths may be dynamic (one compiled program for
+    // every length); the head dims size the state and must be static.
+    if (qType.isDynamicDim(3) || vType.isDynamicDim(3))
+      return rewriter.notifyMatchFailure(op, "dynamic head dims");
     bool causal = op.getCausal();
-    int64_t batch = qType.getDimSize(0), heads = qType.getDimSize(1),
-            queryLength = qType.getDimSize(2), keyLength = kType.getDimSize(2),
-            headDim = qType.getDimSize(3), valueDim = vType.getDimSize(3),
-            group = heads / kType.getDimSize(1);
-    // Causal chunks pair query i with key i.
-    if (causal && queryLength != keyLength)
-      return rewriter.notifyMatchFailure(op, "causal with Lq != Lkv");
+    int64_t staticQueryLength = qType.getDimSize(2),
+            staticKeyLength = kType.getDimSize(2),
+            headDim = qType.getDimSize(3), valueDim = vType.getDimSize(3);
+    // (Sizes as folded values: static lengths keep static tile types.)
+    OpFoldResult queryRows = l.size(query, 2);
+    Value queryLength = l.materialize(queryRows);
+    Value keyLength = l.materialize(l.size(key, 2));
+    Value group =
+        arith::DivUIOp::create(rewriter, loc, l.materialize(l.size(query, 1)),
+                               l.materialize(l.size(key, 1)));
+    // Causal chunks cut the key positions; query i sits at position
+    // i + Lkv - Lq (bottom-right). `late`: positions before the first
+    // query (Lkv > Lq); `early`: queries before the first key (Lq > Lkv),
+    // which see no key and stay 0.
+    bool sameLengths = !ShapedType::isDynamic(staticQueryLength) &&
+                       staticQueryLength == staticKeyLength;
+    auto positive = [&](Value x, Value y) -> Value {
+      return arith::SelectOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, x, y),
+          arith::SubIOp::create(rewriter, loc, x, y), l.index(0));
+    };
+    Value late = positive(keyLength, queryLength);
+    Value early = positive(queryLength, keyLength);
     FeatureMap feature = op.getFeature();
     bool normalize = op.getNormalize();
     double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
@@ -295,38 +314,40 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
     // When every chunk is full and the dims fill vectors, the chunk's four
     // products take the register-blocked kernels of the flash lowering.
     std::optional<RegisterBlock> dotsBlock, rowsBlock, stateBlock;
-    bool blocked = causal && vectorLanes > 0 && keyLength % chunk == 0 &&
-                   chunk % vectorLanes == 0 && headDim % vectorLanes == 0 &&
-                   valueDim % vectorLanes == 0;
+    bool blocked = causal && sameLengths && vectorLanes > 0 &&
+                   staticKeyLength % chunk == 0 && chunk % vectorLanes == 0 &&
+                   headDim % vectorLanes == 0 && valueDim % vectorLanes == 0;
     if (blocked) {
       dotsBlock = chooseRegisterBlock(chunk, chunk, vectorLanes);
       rowsBlock = chooseRegisterBlock(chunk, valueDim, vectorLanes);
       stateBlock = chooseRegisterBlock(headDim, valueDim, vectorLanes);
     }
 
-    auto outType = RankedTensorType::get({batch, heads, queryLength, valueDim},
-                                         elementType);
-    Value out =
-        tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elementType);
-    SmallVector<OpFoldResult> bounds = {rewriter.getIndexAttr(batch),
-                                        rewriter.getIndexAttr(heads)};
+    Value out = l.empty({l.size(query, 0), l.size(query, 1), l.size(query, 2),
+                         rewriter.getIndexAttr(valueDim)},
+                        elementType);
+    SmallVector<OpFoldResult> bounds = {l.size(query, 0), l.size(query, 1)};
     auto forall = scf::ForallOp::create(rewriter, loc, bounds, ValueRange{out},
                                         std::nullopt);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(forall.getBody());
       Value b = forall.getInductionVar(0), h = forall.getInductionVar(1);
-      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, l.index(group));
+      Value kvHead = arith::DivUIOp::create(rewriter, loc, h, group);
       OpFoldResult dimD = rewriter.getIndexAttr(headDim),
                    dimDv = rewriter.getIndexAttr(valueDim);
       Value state = l.filled({dimD, dimDv}, 0.0);
       Value norm = l.filled({dimD}, 0.0);
-      Value headOut =
-          l.empty({rewriter.getIndexAttr(queryLength), dimDv}, l.f32());
+      // (Zeros where queries before the first key are never written.)
+      Value headOut = sameLengths || !causal
+                          ? l.empty({queryRows, dimDv}, l.f32())
+                          : l.filled({queryRows, dimDv}, 0.0);
 
-      // The chunk's output rows (numerator [/ denominator]) into `acc`.
+      // The chunk's output rows (numerator [/ denominator]) into `acc`:
+      // tile rows [skip, skip + rows) to rows [first, first + rows).
       auto writeRows = [&](Lowering &f, Value acc, Value numerator,
-                           Value denominator, Value first, Value rows) {
+                           Value denominator, Value first, Value rows,
+                           Value skip = Value()) {
         Value result = numerator;
         if (normalize)
           result = f.generic({numerator, denominator},
@@ -341,9 +362,14 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                                        .getResult());
                              })
                        .front();
-        SmallVector<OpFoldResult> offsets = {first, f.b.getIndexAttr(0)};
         SmallVector<OpFoldResult> sizes = {rows, dimDv};
         SmallVector<OpFoldResult> strides(2, f.b.getIndexAttr(1));
+        if (skip)
+          result = tensor::ExtractSliceOp::create(
+              f.b, f.loc, result,
+              SmallVector<OpFoldResult>{skip, f.b.getIndexAttr(0)}, sizes,
+              strides);
+        SmallVector<OpFoldResult> offsets = {first, f.b.getIndexAttr(0)};
         return tensor::InsertSliceOp::create(f.b, f.loc, result, acc, offsets,
                                              sizes, strides)
             .getResult();
@@ -392,8 +418,37 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
             [&](OpBuilder &fb, Location fl, Value first, Value rows,
                 ValueRange iter) {
               Lowering f{fb, fl};
-              Value queries =
-                  mapTile(f, operandRows(f, query, b, h, first, rows), feature);
+              // The chunk's positions hold queries from row `skip` on
+              // (positions before the first query: Lkv > Lq), query
+              // first + skip - late + early onwards.
+              Value skip, queryRow, valid, queries;
+              if (sameLengths) {
+                queries = mapTile(f, operandRows(f, query, b, h, first, rows),
+                                  feature);
+              } else {
+                skip = arith::MinUIOp::create(
+                    fb, fl, rows,
+                    arith::SubIOp::create(
+                        fb, fl, late,
+                        arith::MinUIOp::create(fb, fl, late, first)));
+                valid = arith::SubIOp::create(fb, fl, rows, skip);
+                queryRow = arith::SubIOp::create(
+                    fb, fl,
+                    arith::AddIOp::create(
+                        fb, fl, arith::AddIOp::create(fb, fl, first, skip),
+                        early),
+                    late);
+                Value present = operandRows(f, query, b, h, queryRow, valid);
+                // Rows without a query are zero (their outputs are dropped).
+                Value tile = tensor::InsertSliceOp::create(
+                    fb, fl, present,
+                    f.filled({rows, fb.getIndexAttr(headDim)}, 0.0,
+                             qType.getElementType()),
+                    SmallVector<OpFoldResult>{skip, fb.getIndexAttr(0)},
+                    SmallVector<OpFoldResult>{valid, fb.getIndexAttr(headDim)},
+                    SmallVector<OpFoldResult>(2, fb.getIndexAttr(1)));
+                queries = mapTile(f, tile, feature);
+              }
               Value keys = mapTile(
                   f, operandRows(f, key, b, kvHead, first, rows), feature);
               Value vals =
@@ -535,8 +590,11 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                 Value interDen = readState(f, queries, iter[1], {rows});
                 denominator = combine(intraDen, interDen, 1);
               }
-              Value newOut =
-                  writeRows(f, iter[2], numerator, denominator, first, rows);
+              Value newOut = sameLengths
+                                 ? writeRows(f, iter[2], numerator, denominator,
+                                             first, rows)
+                                 : writeRows(f, iter[2], numerator, denominator,
+                                             queryRow, valid, skip);
 
               // The state after the chunk: every key j weighted by
               // exp(A_last - A_j), the old state by exp(A_last).
@@ -601,9 +659,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
 
       // This head's rows of the result, in the result's element type.
       Value converted =
-          l.generic({headOut},
-                    {l.empty({rewriter.getIndexAttr(queryLength), dimDv},
-                             elementType)},
+          l.generic({headOut}, {l.empty({queryRows, dimDv}, elementType)},
                     {{0, 1}, {0, 1}}, 2, parallel(2),
                     [&](OpBuilder &ib, Location il, ValueRange args) {
                       linalg::YieldOp::create(
@@ -617,8 +673,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
           rewriter, loc, converted, forall.getRegionIterArgs()[0],
           SmallVector<OpFoldResult>{b, h, rewriter.getIndexAttr(0),
                                     rewriter.getIndexAttr(0)},
-          SmallVector<OpFoldResult>{one, one,
-                                    rewriter.getIndexAttr(queryLength), dimDv},
+          SmallVector<OpFoldResult>{one, one, queryRows, dimDv},
           SmallVector<OpFoldResult>(4, one));
     }
     rewriter.replaceOp(op, forall.getResult(0));

@@ -126,7 +126,8 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
   let summary = "Lower attn.linear_attention to its chunked form with a "
                 "carried state";
   let description = [{
-    Rewrites `attn.linear_attention` with static shapes into the chunked
+    Rewrites `attn.linear_attention` (static head dims; batch, heads and
+    lengths may be dynamic) into the chunked
     algorithm: per (batch, query head), the sequence in chunks of `chunk`
     tokens; inside a chunk the causal quadratic form on a `chunk x chunk`
     tile, across chunks a carried `D x Dv` state and `D` normaliser, decay
@@ -134,7 +135,8 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
     <= 0, so long sequences neither overflow nor lose the state). Cost grows
     linearly with the length. Without `causal`, the state of all keys is
     built first and every query reads it. Causal programs with Lq != Lkv
-    keep the reference lowering. An operand that is an `attn.causal_conv`
+    are bottom-right aligned: a chunk of key positions takes the queries at
+    those positions. An operand that is an `attn.causal_conv`
     read only by this op (static taps and head dim) is computed per chunk
     from the conv's input (the conv fused: its result never materialised).
   }];
