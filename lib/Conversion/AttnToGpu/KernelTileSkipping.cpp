@@ -445,42 +445,88 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   }
   barrier();
 
-  // Thread 0 compacts the flags, each entry a tile with its uniform bit;
-  // the length goes last.
-  auto leader = ifZero(tid);
+  // The CTA compacts the flags into the list, each entry a tile with its
+  // uniform bit, a round of `threads` tiles at a time: a ballot per warp
+  // ranks a thread's tile among its warp's, the warps' counts (in the
+  // reductions' scratch, free by now) place the warps, and the running
+  // total the round. (One thread walking the flags took a dependent shared
+  // load per tile while the others waited: 6% of the 16k document case's
+  // stall samples.) The length goes last.
+  int64_t warpCount = threads / 32;
+  Value counts = memref::ViewOp::create(b, loc, vectorType(warpCount), smem,
+                                        c(layout.scratch), ValueRange{});
+  auto i32Constant = [&](int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 32).getResult();
+  };
+  Value laneI32 = arith::IndexCastOp::create(b, loc, i32, lane);
+  Value lanesBelow = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, i32Constant(1), laneI32),
+      i32Constant(1));
+  auto popcount = [&](Value x) {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                      LLVM::CtPopOp::create(b, loc, x))
+        .getResult();
+  };
+  Value total = c(0);
+  for (int64_t round = 0; round < llvm::divideCeil(entries, threads); ++round) {
+    Value tile = add(first, add(tid, c(round * threads)));
+    Value inRange = lt(tile, end);
+    Value flag = memref::LoadOp::create(
+        b, loc, flags,
+        arith::SelectOp::create(b, loc, inRange, tile, c(0)).getResult());
+    Value set = arith::AndIOp::create(
+        b, loc, inRange,
+        arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne,
+            arith::AndIOp::create(b, loc, flag, i32Constant(1)),
+            i32Constant(0)));
+    Value ballot = NVVM::VoteSyncOp::create(
+        b, loc, i32, i32Constant(-1), set,
+        NVVM::VoteSyncKindAttr::get(b.getContext(),
+                                    NVVM::VoteSyncKind::ballot));
+    Value rank = popcount(arith::AndIOp::create(b, loc, ballot, lanesBelow));
+    {
+      auto firstLane = ifZero(lane);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(firstLane.thenBlock());
+      memref::StoreOp::create(
+          b, loc, arith::IndexCastOp::create(b, loc, i32, popcount(ballot)),
+          counts, warp);
+    }
+    barrier();
+    Value before = c(0), roundTotal = c(0);
+    for (int64_t other = 0; other < warpCount; ++other) {
+      Value count = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          memref::LoadOp::create(b, loc, counts, c(other)));
+      roundTotal = add(roundTotal, count);
+      before = add(before, arith::SelectOp::create(b, loc, lt(c(other), warp),
+                                                   count, c(0))
+                               .getResult());
+    }
+    {
+      auto keep = scf::IfOp::create(b, loc, set, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(keep.thenBlock());
+      Value uniformBit = arith::ShLIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, flag, i32Constant(1)),
+          i32Constant(kUniformBit));
+      memref::StoreOp::create(
+          b, loc,
+          arith::OrIOp::create(b, loc,
+                               arith::IndexCastOp::create(b, loc, i32, tile),
+                               uniformBit),
+          list, add(total, add(before, rank)));
+    }
+    total = add(total, roundTotal);
+    // The counts are rewritten by the next round.
+    barrier();
+  }
   {
+    auto leader = ifZero(tid);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(leader.thenBlock());
-    auto compact = scf::ForOp::create(
-        b, loc, first, end, c(1), ValueRange{c(0)},
-        [&](OpBuilder &, Location, Value tile, ValueRange count) {
-          Value flag = memref::LoadOp::create(b, loc, flags, tile);
-          Value one = arith::ConstantIntOp::create(b, loc, 1, 32);
-          Value set = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ne,
-              arith::AndIOp::create(b, loc, flag, one),
-              arith::ConstantIntOp::create(b, loc, 0, 32));
-          auto keep = scf::IfOp::create(b, loc, set, false);
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(keep.thenBlock());
-            Value uniformBit = arith::ShLIOp::create(
-                b, loc, arith::ShRUIOp::create(b, loc, flag, one),
-                arith::ConstantIntOp::create(b, loc, kUniformBit, 32));
-            memref::StoreOp::create(
-                b, loc,
-                arith::OrIOp::create(
-                    b, loc, arith::IndexCastOp::create(b, loc, i32, tile),
-                    uniformBit),
-                list, count[0]);
-          }
-          scf::YieldOp::create(
-              b, loc,
-              ValueRange{arith::SelectOp::create(b, loc, set,
-                                                 add(count[0], c(1)), count[0])
-                             .getResult()});
-        });
-    storeListLength(list, entries, compact.getResult(0));
+    storeListLength(list, entries, total);
   }
   return {list, loadListLength(list, entries)};
 }
