@@ -74,19 +74,28 @@ func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
 // A document mask reads the segment operands. With a static key length the
 // CTA first lists the key tiles that can meet its rows' segments: the
 // segment-id range of every 32 keys (a shuffle tree per warp), then a tile
-// per thread, compacted by thread 0 into a shared list; the flash loop runs
-// over the list only, and tiles inside one segment skip the per-element
-// mask (the range table then covers the causal part alone).
+// per thread, compacted by the whole CTA into a shared list (a ballot per
+// warp ranks a thread's tile, the warps' counts place the warps; thread 0
+// stores the length last); the flash loop runs over the list only, and
+// tiles inside one segment skip the per-element mask (the range table then
+// covers the causal part alone).
 // CHECK-LABEL: gpu.func @documents_kernel
 // CHECK: to memref<4xi32, #gpu.address_space<workgroup>>
-// CHECK: to memref<5xi32, #gpu.address_space<workgroup>>
+// CHECK: %[[LIST:.*]] = memref.view {{.*}} to memref<5xi32, #gpu.address_space<workgroup>>
 // CHECK: scf.for
 // CHECK: memref.load %{{.*}} : memref<1x256xi32
 // CHECK: gpu.shuffle xor {{.*}} : i32
 // CHECK: gpu.barrier
-// CHECK: scf.for
 // CHECK: gpu.barrier
-// CHECK: %[[COUNT:.*]] = arith.index_cast
+// CHECK: nvvm.vote.sync ballot
+// CHECK: llvm.intr.ctpop
+// CHECK: gpu.barrier
+// CHECK: memref.store %{{.*}}, %[[LIST]][%{{.*}}]
+// CHECK: gpu.barrier
+// CHECK: memref.store %{{.*}}, %[[LIST]][%c4{{.*}}]
+// CHECK: gpu.barrier
+// CHECK: %[[LENGTH:.*]] = memref.load %[[LIST]][%c4{{.*}}]
+// CHECK: %[[COUNT:.*]] = arith.index_cast %[[LENGTH]] : i32 to index
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[COUNT]] step %c1
 func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
                      %v: tensor<1x2x256x64xbf16>, %qs: tensor<1x256xi32>,
