@@ -22,8 +22,6 @@
 
 namespace mlir::attn::gpu_lowering {
 
-inline constexpr double kLog2E = 1.4426950408889634;
-inline constexpr double kLn2 = 0.6931471805599453;
 inline constexpr int64_t kDyn = ShapedType::kDynamic;
 
 /// The kernel's buffers, in argument order.

@@ -22,6 +22,9 @@
 
 namespace mlir::attn::gpu_lowering {
 
+inline constexpr double kLog2E = 1.4426950408889634;
+inline constexpr double kLn2 = 0.6931471805599453;
+
 using Accumulator = std::array<Value, 4>;
 using OperandA = std::array<Value, 4>;
 using OperandB = std::array<Value, 2>;
