@@ -50,6 +50,9 @@ func.func @noncausal(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>) -> te
 // CHECK-NOT: attn.linear_attention
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 1)
 // CHECK: scf.for
+// The first query row of a chunk: max(first + skip, late) - late + early,
+// in range even for a chunk wholly before the first query.
+// CHECK: arith.maxui
 // CHECK: %[[TILE:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}, 0] [%{{.*}}, 16] [1, 1] : tensor<?x16xf32> into tensor<?x16xf32>
 // CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, 0] [%{{.*}}, 16] [1, 1] : tensor<?x16xf32> to tensor<?x16xf32>
 // CHECK: tensor.dim %{{.*}}, %c2 : tensor<?x1x?x16xf32>

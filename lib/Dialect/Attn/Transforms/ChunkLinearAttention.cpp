@@ -432,12 +432,18 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                         fb, fl, late,
                         arith::MinUIOp::create(fb, fl, late, first)));
                 valid = arith::SubIOp::create(fb, fl, rows, skip);
-                queryRow = arith::SubIOp::create(
+                // (A chunk wholly before the first query has no rows: its
+                // row stays in range, so that a fused conv reads nothing
+                // before the sequence.)
+                queryRow = arith::AddIOp::create(
                     fb, fl,
-                    arith::AddIOp::create(
-                        fb, fl, arith::AddIOp::create(fb, fl, first, skip),
-                        early),
-                    late);
+                    arith::SubIOp::create(
+                        fb, fl,
+                        arith::MaxUIOp::create(
+                            fb, fl, arith::AddIOp::create(fb, fl, first, skip),
+                            late),
+                        late),
+                    early);
                 Value present = operandRows(f, query, b, h, queryRow, valid);
                 // Rows without a query are zero (their outputs are dropped).
                 Value tile = tensor::InsertSliceOp::create(

@@ -164,6 +164,9 @@ struct FlashSource {
 struct MergeEpilogue {
   Value gate;
   SmallVector<Value> others, otherGates;
+  /// The loop's own branch among the merge's, so that the sum runs in the
+  /// reference's order.
+  size_t position = 0;
 };
 
 /// The merged rows [firstRow, firstRow + rows) of (b, h): as the reference
@@ -174,7 +177,7 @@ static Value applyMergeEpilogue(Lowering &l, const MergeEpilogue &merge,
                                 Type elementType) {
   auto tileType = cast<RankedTensorType>(tile.getType());
   OpFoldResult unit = l.b.getIndexAttr(1), zero = l.b.getIndexAttr(0);
-  SmallVector<Value> tiles = {tile}, gates;
+  SmallVector<Value> tiles, gates;
   for (Value other : merge.others)
     tiles.push_back(tensor::ExtractSliceOp::create(
         l.b, l.loc,
@@ -190,10 +193,11 @@ static Value applyMergeEpilogue(Lowering &l, const MergeEpilogue &merge,
         SmallVector<OpFoldResult>{unit, unit, rows},
         SmallVector<OpFoldResult>(3, unit));
   };
+  tiles.insert(tiles.begin() + merge.position, tile);
   if (merge.gate) {
-    gates.push_back(gateRows(merge.gate));
     for (Value gate : merge.otherGates)
       gates.push_back(gateRows(gate));
+    gates.insert(gates.begin() + merge.position, gateRows(merge.gate));
   }
   return mapRows(
       l, tiles, gates, tile, elementType,
@@ -837,6 +841,7 @@ struct TileMerge : OpRewritePattern<MergeOp> {
       Value gate = gated ? merge.getWeights()[index] : Value();
       if (index == *fused) {
         epilogue.gate = gate;
+        epilogue.position = index;
         continue;
       }
       epilogue.others.push_back(output);
