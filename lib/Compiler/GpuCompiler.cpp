@@ -367,7 +367,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
            line.contains("__dynamic_shmem__");
   };
   if (failed(runProgramFiltered(ptxas, {arch, "-O3", ptxPath, "-o", cubinPath},
-                                falseAlarm, error)))
+                                scratch.path("ptxas.log"), falseAlarm, error)))
     return failure();
   if (extension == ".cubin") {
     if (std::error_code ec = llvm::sys::fs::copy_file(cubinPath, outputFile))

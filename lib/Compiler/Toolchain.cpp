@@ -38,18 +38,12 @@ LogicalResult mlir::attn::runProgram(StringRef program,
 
 LogicalResult mlir::attn::runProgramFiltered(StringRef program,
                                              ArrayRef<StringRef> args,
+                                             StringRef log,
                                              function_ref<bool(StringRef)> drop,
                                              std::string &error) {
-  SmallString<128> log;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("attn-tool", "log", log)) {
-    error = "cannot create a temporary file: " + ec.message();
-    return failure();
-  }
   SmallVector<StringRef> argv = {program};
   llvm::append_range(argv, args);
-  std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt,
-                                          StringRef(log)};
+  std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt, log};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, redirects, 0,
                                      0, &message);
@@ -60,7 +54,6 @@ LogicalResult mlir::attn::runProgramFiltered(StringRef program,
       if (!drop(line))
         llvm::errs() << line << "\n";
   }
-  llvm::sys::fs::remove(log);
   return checkExit(program, rc, message, error);
 }
 

@@ -15,9 +15,10 @@ namespace mlir::attn {
 LogicalResult runProgram(StringRef program, ArrayRef<StringRef> args,
                          std::string &error);
 
-/// runProgram with the program's diagnostics (stderr) read back and
-/// forwarded to ours except the lines `drop` accepts.
+/// runProgram with the program's diagnostics (stderr) captured in `log`
+/// (a scratch file) and forwarded to ours except the lines `drop` accepts.
 LogicalResult runProgramFiltered(StringRef program, ArrayRef<StringRef> args,
+                                 StringRef log,
                                  function_ref<bool(StringRef)> drop,
                                  std::string &error);
 

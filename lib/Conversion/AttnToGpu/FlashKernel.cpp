@@ -59,6 +59,24 @@ MemRefType mlir::attn::kernelBufferType(RankedTensorType type,
   return MemRefType::get(type.getShape(), type.getElementType(), layout);
 }
 
+gpu::GPUFuncOp mlir::attn::createKernelFunction(OpBuilder &builder,
+                                                Location loc, StringRef name,
+                                                TypeRange arguments,
+                                                int64_t threads, int64_t blockQ,
+                                                int64_t sharedBytes) {
+  auto kernel = gpu::GPUFuncOp::create(builder, loc, name,
+                                       builder.getFunctionType(arguments, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(
+      builder.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+  kernel->setAttr(kKernelBlockQAttr, builder.getI64IntegerAttr(blockQ));
+  kernel->setAttr(kKernelThreadsAttr, builder.getI64IntegerAttr(threads));
+  kernel->setAttr(kKernelSharedBytesAttr,
+                  builder.getI64IntegerAttr(sharedBytes));
+  return kernel;
+}
+
 Value FlashKernelBuilder::sharedTile(Value byteOffset, int64_t rows,
                                      int64_t dim) {
   auto space =
@@ -866,20 +884,12 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
         /*constant=*/true, builder.getI64IntegerAttr(16));
   }
 
-  auto kernel = gpu::GPUFuncOp::create(
-      builder, loc, name, builder.getFunctionType(argumentTypes, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(shape.threads()), 1, 1}));
-  kernel->setAttr(kKernelBlockQAttr, builder.getI64IntegerAttr(shape.blockQ()));
-  kernel->setAttr(kKernelThreadsAttr,
-                  builder.getI64IntegerAttr(shape.threads()));
+  gpu::GPUFuncOp kernel =
+      createKernelFunction(builder, loc, name, argumentTypes, shape.threads(),
+                           shape.blockQ(), shape.sharedBytes());
   if (shape.splitKeys)
     kernel->setAttr(kKernelPackedGroupAttr,
                     builder.getI64IntegerAttr(shape.packedGroup));
-  kernel->setAttr(kKernelSharedBytesAttr,
-                  builder.getI64IntegerAttr(shape.sharedBytes()));
   if (tensorMaps) {
     kernel->setAttr(kKernelTensorMapsAttr,
                     builder.getI64IntegerAttr(tensorMaps));

@@ -342,18 +342,10 @@ gpu::GPUFuncOp mlir::attn::buildLinearAttentionKernel(
   bool segmented = shape.segments > 1;
   if (segmented)
     argumentTypes.push_back(linearWorkspaceType(builder.getContext()));
-  auto kernel = gpu::GPUFuncOp::create(
-      builder, loc, name, builder.getFunctionType(argumentTypes, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                  builder.getUnitAttr());
-  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(shape.threads()), 1, 1}));
-  kernel->setAttr(kKernelBlockQAttr, builder.getI64IntegerAttr(shape.chunk));
+  gpu::GPUFuncOp kernel =
+      createKernelFunction(builder, loc, name, argumentTypes, shape.threads(),
+                           shape.chunk, shape.sharedBytes());
   kernel->setAttr(kKernelGridXAttr, builder.getI64IntegerAttr(shape.slices()));
-  kernel->setAttr(kKernelThreadsAttr,
-                  builder.getI64IntegerAttr(shape.threads()));
-  kernel->setAttr(kKernelSharedBytesAttr,
-                  builder.getI64IntegerAttr(shape.sharedBytes()));
   if (op.getDecay())
     kernel->setAttr(kKernelDecayArgumentAttr, builder.getI64IntegerAttr(3));
   if (segmented) {

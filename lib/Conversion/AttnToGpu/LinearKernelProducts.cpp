@@ -27,12 +27,6 @@ SmallVector<Accumulator> LinearKernelBuilder::ifWarpReaches(
     function_ref<SmallVector<Accumulator>()> body) {
   if (block == 0)
     return body();
-  auto flatten = [](ArrayRef<Accumulator> tiles) {
-    SmallVector<Value> flat;
-    for (const Accumulator &tile : tiles)
-      flat.append(tile.begin(), tile.end());
-    return flat;
-  };
   SmallVector<Type> types(4 * current.size(), b.getF32Type());
   auto branch = scf::IfOp::create(
       b, loc, types,
@@ -45,10 +39,7 @@ SmallVector<Accumulator> LinearKernelBuilder::ifWarpReaches(
     b.setInsertionPointToStart(branch.elseBlock());
     scf::YieldOp::create(b, loc, flatten(current));
   }
-  SmallVector<Accumulator> tiles(current.size());
-  for (auto [index, result] : llvm::enumerate(branch.getResults()))
-    tiles[index / 4][index % 4] = result;
-  return tiles;
+  return asTiles(branch.getResults());
 }
 
 void LinearKernelBuilder::multiplyValues(const OperandA &a, Value values,

@@ -12,6 +12,9 @@
 // LINSMEM: GPU lowering: the linear-attention kernel needs {{[0-9]+}} bytes of shared memory, more than sm_86's 101376
 
 // CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
+// The linear-attention kernel's chooser says the same (after the attention
+// cases, in the file's order).
+// CHIP: 'attn.linear_attention' op GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
 func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
@@ -102,6 +105,16 @@ func.func @linear_value_dim(%q: tensor<1x1x64x64xbf16>, %v: tensor<1x1x64x40xbf1
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x40xbf16>
       -> tensor<1x1x64x40xbf16>
   return %o : tensor<1x1x64x40xbf16>
+}
+
+// -----
+
+func.func @linear_dynamic_dim(%q: tensor<1x1x64x?xbf16>) -> tensor<1x1x64x?xbf16> {
+  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 16 and at most 256, got ?}}
+  %o = attn.linear_attention %q, %q, %q feature relu causal
+      : tensor<1x1x64x?xbf16>, tensor<1x1x64x?xbf16>, tensor<1x1x64x?xbf16>
+      -> tensor<1x1x64x?xbf16>
+  return %o : tensor<1x1x64x?xbf16>
 }
 
 // -----

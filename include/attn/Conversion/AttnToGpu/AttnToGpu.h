@@ -285,6 +285,14 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
                                           const GpuLinearKernelShape &shape,
                                           LinearKernelPart part);
 
+/// A kernel `name` with `arguments` at the builder's point, with the launch
+/// attributes every attn kernel carries (threads, query tile, dynamic
+/// shared memory).
+gpu::GPUFuncOp createKernelFunction(OpBuilder &builder, Location loc,
+                                    StringRef name, TypeRange arguments,
+                                    int64_t threads, int64_t blockQ,
+                                    int64_t sharedBytes);
+
 /// The memref type a kernel takes for a tensor operand or result: the same
 /// shape, any strides (the innermost one 1 if `contiguousRows`).
 MemRefType kernelBufferType(RankedTensorType type, bool contiguousRows);

@@ -828,8 +828,7 @@ struct TileMerge : OpRewritePattern<MergeOp> {
       auto op = output.getDefiningOp<AttentionOp>();
       // Split-KV rows are merged after the loop nest: no epilogue there.
       if (!op || !output.hasOneUse() || op.getLse() ||
-          (op.getTiling() && op.getTiling()->getKvSplits() > 1) ||
-          llvm::count(outputs, output) != 1)
+          (op.getTiling() && op.getTiling()->getKvSplits() > 1))
         continue;
       fused = index;
     }
