@@ -33,10 +33,77 @@ def linear_mlir_for(case, t):
             f"  return %o : {o}\n}}\n")
 
 
+def scout_mlir_for(case, t):
+    """SCOUT as one GPU program (kind "scout"): a causal window mixer, its
+    stride-S mean checkpoints, attention to the completed segments'
+    checkpoints and to the query's own segment, merged by their LSEs. The
+    own segment is causal within a window of S - 1 and the same segment by
+    a mask_mod (affine bounds: a query tile visits at most two key tiles),
+    or with segment_ids a document mask over segment ids (an argument)."""
+    b, h, l, d, s, w = (case[k] for k in ("b", "hq", "lq", "d", "stride", "window"))
+    x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
+    c = f"tensor<{b}x{h}x{-(-l // s)}x{d}x{t}>"
+    lse = f"tensor<{b}x{h}x{l}xf32>"
+    seg = f"tensor<{b}x{l}xi32>"
+    if case.get("segment_ids"):
+        args = f"%q: {x}, %k: {x}, %v: {x}, %seg: {seg}"
+        own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v segments(%seg, %seg) mask "
+               f"[#attn.document, #attn.causal] : {x}, {x}, {x}, {seg}, {seg} -> {x}, {lse}\n")
+    else:
+        args = f"%q: {x}, %k: {x}, %v: {x}"
+        own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v mask [#attn.causal, "
+               f"#attn.window<left = {s - 1}, right = 0>] mask_mod {{\n"
+               f"  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
+               f"    %c = arith.constant {s} : index\n"
+               f"    %si = arith.divui %i, %c : index\n"
+               f"    %sj = arith.divui %j, %c : index\n"
+               f"    %same = arith.cmpi eq, %si, %sj : index\n"
+               f"    attn.yield %same : i1\n"
+               f"  }} : {x}, {x}, {x} -> {x}, {lse}\n")
+    return (f"func.func @attn({args}) -> {x} {{\n"
+            f"  %mixed = attn.attention %q, %k, %v mask [#attn.causal, "
+            f"#attn.window<left = {w}, right = 0>] : {x}, {x}, {x} -> {x}\n"
+            f"  %ck = attn.compress mean %mixed stride {s} : {x} -> {c}\n"
+            f"  %o_ck, %l_ck = attn.attention %q, %ck, %ck mask [#attn.causal<stride = {s}>]"
+            f" : {x}, {c}, {c} -> {x}, {lse}\n"
+            + own +
+            f"  %o = attn.merge lse (%o_seg, %l_seg), (%o_ck, %l_ck) : {x}, {lse} -> {x}\n"
+            f"  return %o : {x}\n}}\n")
+
+
+def gated_mlir_for(case, t):
+    """Kind "gated": compressed keys (max over overlapping spans) and values
+    (a weighted sum), their causal<stride> attention and a causal window,
+    merged by gates, then summed with the window branch again; returns
+    both merges."""
+    b, h, l, d, s, span, w = (case[k] for k in ("b", "hq", "lq", "d", "stride", "span",
+                                                 "window"))
+    x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
+    c = f"tensor<{b}x{h}x{-(-l // s)}x{d}x{t}>"
+    g = f"tensor<{b}x{h}x{l}xf32>"
+    wt = f"tensor<{h}x{span}xf32>"
+    return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %w: {wt}, %g1: {g}, %g2: {g})"
+            f" -> ({x}, {x}) {{\n"
+            f"  %kc = attn.compress max %k stride {s} window {span} : {x} -> {c}\n"
+            f"  %vc = attn.compress sum %v weights(%w) stride {s} window {span}"
+            f" : {x}, {wt} -> {c}\n"
+            f"  %o_c = attn.attention %q, %kc, %vc mask [#attn.causal<stride = {s}>]"
+            f" : {x}, {c}, {c} -> {x}\n"
+            f"  %o_w = attn.attention %q, %k, %v mask [#attn.causal, "
+            f"#attn.window<left = {w}, right = 0>] : {x}, {x}, {x} -> {x}\n"
+            f"  %o_g = attn.merge gated (%o_c, %g1), (%o_w, %g2) : {x}, {g} -> {x}\n"
+            f"  %o = attn.merge sum (%o_g), (%o_w) : {x} -> {x}\n"
+            f"  return %o, %o_g : {x}, {x}\n}}\n")
+
+
 def mlir_for(case):
     t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
     if case["kind"] == "linear":
         return linear_mlir_for(case, t)
+    if case["kind"] == "scout":
+        return scout_mlir_for(case, t)
+    if case["kind"] == "gated":
+        return gated_mlir_for(case, t)
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"

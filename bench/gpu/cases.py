@@ -34,6 +34,13 @@ def linear(name, b, hq, hkv, lq, lkv, d, feature="elu_plus_one", causal=True,
                 causal=causal, decay=decay, normalize=normalize, dv=dv or d, **extra)
 
 
+def scout(name, b, h, length, d, window=511, stride=64, **extra):
+    """SCOUT as one program of five kernels (kind "scout"; build.py's
+    scout_mlir_for): window mixer, checkpoints, two attentions, LSE merge."""
+    return case(name, "scout", b, h, h, length, length, d, window=window,
+                stride=stride, **extra)
+
+
 def case(name, kind, b, hq, hkv, lq, lkv, d, **extra):
     c = dict(name=name, kind=kind, b=b, hq=hq, hkv=hkv, lq=lq, lkv=lkv, d=d)
     c.update(extra)
@@ -73,6 +80,11 @@ def scaling_cases():
         cases.append(linear(f"scale-linear-elu-L{length}", **common))
         cases.append(linear(f"scale-mamba2-L{length}", feature="identity",
                             decay=True, normalize=False, **common))
+        # SCOUT as bench/scaling's: window 512 + stride-64 checkpoints.
+        cases.append(scout(f"scale-scout-L{length}", 1, 16, length, 128))
+    # The own segment by a document mask over segment ids instead (the
+    # kernel lists the tiles of every query tile at run time).
+    cases.append(scout("scale-scout-docs-L65536", 1, 16, 65536, 128, segment_ids=True))
     return cases
 
 
@@ -166,4 +178,13 @@ def check_cases():
                         feature="identity", decay=True, normalize=False))
     cases.append(linear("chk-linear-f16-dense", 1, 4, 2, 900, 900, 64, dtype="f16",
                         feature="exp", causal=False))
+    # Programs of several kernels: SCOUT (partial last segment, stride 32,
+    # f16, batches), and compress max / weighted sum with overlapping
+    # windows feeding a gated merge and a sum merge, two results.
+    cases.append(scout("chk-scout-L1000", 1, 4, 1000, 64, window=127))
+    cases.append(scout("chk-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32))
+    cases.append(scout("chk-scout-f16", 1, 2, 300, 64, window=50, dtype="f16"))
+    cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
+    cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
+                      span=32, window=90))
     return cases

@@ -10,7 +10,10 @@
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -23,6 +26,30 @@ using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
+/// A program's device buffer, allocated for the call (static shape).
+struct ProgramTemporary {
+  MemRefType type;
+  int64_t bytes;
+};
+
+/// One launch of a program, with what its parameters are.
+struct ProgramStep {
+  std::string kernel;
+  int64_t grid[3], threads, sharedBytes;
+  /// Tensor maps of the first `tensorMaps` buffers (Q, K, V), with boxes of
+  /// blockQ (Q) or blockKv rows.
+  int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
+  /// Each buffer parameter: an entry buffer (>= 0) or temporary t
+  /// (-1 - t).
+  SmallVector<int64_t> buffers;
+};
+
+/// A program's launcher: its temporaries and launches in order.
+struct ProgramPlan {
+  std::vector<ProgramTemporary> temporaries;
+  std::vector<ProgramStep> steps;
+};
+
 /// What the launcher of one entry point needs to know about its kernel.
 struct KernelLaunch {
   std::string kernel;
@@ -47,7 +74,10 @@ struct KernelLaunch {
   /// after the entry point's buffers.
   int64_t segments = 1, workspacePerHead = 0;
   std::string statesKernel;
+  /// A program of several kernels: its launcher follows `program` instead.
+  std::optional<ProgramPlan> program;
 };
+
 } // namespace
 
 static std::string findPtxas(const GpuCompileOptions &options) {
@@ -61,6 +91,219 @@ static std::string findPtxas(const GpuCompileOptions &options) {
   if (auto found = llvm::sys::findProgramByName("ptxas"))
     return *found;
   return "";
+}
+
+/// The plan of a program's host function (convert-attn-to-gpu's
+/// rewriteProgramHostFunction, canonicalised so that with static shapes
+/// every size, grid and allocation is a constant).
+static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
+                                          std::string &error) {
+  PassManager canonicalize(module.getContext(),
+                           func::FuncOp::getOperationName());
+  canonicalize.addPass(createCanonicalizerPass());
+  if (failed(canonicalize.run(func))) {
+    error =
+        "cannot simplify the host function of '" + func.getName().str() + "'";
+    return failure();
+  }
+  ProgramPlan plan;
+  DenseMap<Value, int64_t> temporaries;
+  auto constant = [](Value value, int64_t &out) {
+    APInt bits;
+    if (!matchPattern(value, m_ConstantInt(&bits)))
+      return false;
+    out = bits.getSExtValue();
+    return true;
+  };
+  auto fail = [&](Operation *op, const Twine &what) {
+    error = ("the host function of '" + func.getName() + "': " + what +
+             " of '" + op->getName().getStringRef() + "' is not a constant")
+                .str();
+    return WalkResult::interrupt();
+  };
+  WalkResult walked =
+      func.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
+        if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
+          MemRefType type = alloc.getType();
+          int64_t elements = 1;
+          unsigned dynamic = 0;
+          for (int64_t size : type.getShape()) {
+            if (ShapedType::isDynamic(size) &&
+                !constant(alloc.getDynamicSizes()[dynamic++], size))
+              return fail(op, "a size");
+            elements *= size;
+          }
+          temporaries[alloc.getMemref()] = plan.temporaries.size();
+          plan.temporaries.push_back(
+              {type, std::max<int64_t>(
+                         elements * type.getElementTypeBitWidth() / 8, 1)});
+          return WalkResult::advance();
+        }
+        auto launch = dyn_cast<gpu::LaunchFuncOp>(op);
+        if (!launch)
+          return WalkResult::advance();
+        auto kernel = SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(
+            module, launch.getKernel());
+        ProgramStep step;
+        step.kernel = kernel.getName().str();
+        gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+        if (!constant(grid.x, step.grid[0]) ||
+            !constant(grid.y, step.grid[1]) || !constant(grid.z, step.grid[2]))
+          return fail(op, "the grid");
+        if (!constant(launch.getBlockSizeX(), step.threads))
+          return fail(op, "the CTA size");
+        if (!constant(launch.getDynamicSharedMemorySize(), step.sharedBytes))
+          return fail(op, "the shared memory");
+        auto attr = [&](StringRef name) {
+          auto value = kernel->getAttrOfType<IntegerAttr>(name);
+          return value ? value.getInt() : 0;
+        };
+        step.tensorMaps = attr(kKernelTensorMapsAttr);
+        step.blockQ = attr(kKernelBlockQAttr);
+        step.blockKv = attr(kKernelBlockKvAttr);
+        for (Value operand :
+             launch.getKernelOperands().drop_front(step.tensorMaps)) {
+          while (auto cast = operand.getDefiningOp<memref::CastOp>())
+            operand = cast.getSource();
+          if (auto argument = dyn_cast<BlockArgument>(operand))
+            step.buffers.push_back(argument.getArgNumber());
+          else if (temporaries.count(operand))
+            step.buffers.push_back(-1 - temporaries[operand]);
+          else
+            return fail(op, "a buffer");
+        }
+        plan.steps.push_back(std::move(step));
+        return WalkResult::advance();
+      });
+  if (walked.wasInterrupted())
+    return failure();
+  return plan;
+}
+
+/// A program's launcher: every buffer checked (static sizes; rows of
+/// contiguous elements, 16-byte aligned for 16-bit 4-D buffers, which the
+/// attention kernels copy and TMA reads, element-aligned otherwise), the
+/// temporaries allocated on the stream, the launches in order, and the
+/// temporaries freed after them, also when a launch fails.
+static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
+                                const ProgramPlan &plan) {
+  for (auto [index, step] : llvm::enumerate(plan.steps))
+    os << "static attn_cuda_kernel attn_kernel_" << entry.name << "_" << index
+       << " = {attn_cubin, \"" << step.kernel << "\", " << step.sharedBytes
+       << ", 0, 0, 0};\n";
+  os << "\n__attribute__((visibility(\"default\")))\n"
+     << emitCSignature(entry, /*withStream=*/true) << " {\n";
+  for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {
+    const std::string &d = buffer.name;
+    for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
+      os << "  if (" << d << "->sizes[" << dim << "] != " << size << ") return "
+         << index + 1 << ";\n";
+    int64_t rank = buffer.type.getRank();
+    if (rank == 0)
+      continue;
+    int64_t bits = buffer.type.getElementTypeBitWidth();
+    int64_t bytes = std::max<int64_t>(bits / 8, 1);
+    os << "  if ((" << d << "->strides[" << rank - 1 << "] != 1 && " << d
+       << "->sizes[" << rank - 1 << "] != 1) || ((unsigned long)((const char *)"
+       << d << "->aligned + " << bytes << " * " << d << "->offset) & "
+       << (rank == 4 && bits == 16 ? 15 : bytes - 1) << ")";
+    if (rank == 4 && bits == 16)
+      os << " || (" << d << "->strides[0] | " << d << "->strides[1] | " << d
+         << "->strides[2]) & 7";
+    os << ") return " << index + 1 << ";\n";
+  }
+  os << "  int status = 0, freed;\n  long long zero = 0;\n";
+  for (auto [index, temporary] : llvm::enumerate(plan.temporaries)) {
+    MemRefType type = temporary.type;
+    int64_t rank = std::max<int64_t>(type.getRank(), 1);
+    SmallVector<int64_t> sizes(type.getShape());
+    if (sizes.empty() || ShapedType::isDynamic(sizes[0]))
+      sizes.assign(1, temporary.bytes * 8 / type.getElementTypeBitWidth());
+    SmallVector<int64_t> strides(sizes.size(), 1);
+    for (int64_t dim = static_cast<int64_t>(sizes.size()) - 2; dim >= 0; --dim)
+      strides[dim] = strides[dim + 1] * sizes[dim + 1];
+    os << "  void *t" << index << " = 0;\n  int t" << index
+       << "Ordered = 0;\n  long long t" << index << "Sizes[" << rank << "] = {";
+    llvm::interleaveComma(sizes, os);
+    os << "}, t" << index << "Strides[" << rank << "] = {";
+    llvm::interleaveComma(strides, os);
+    os << "};\n";
+  }
+  for (auto [index, temporary] : llvm::enumerate(plan.temporaries))
+    os << "  if ((status = attnCudaAlloc(&t" << index << ", " << temporary.bytes
+       << "ULL, stream, &t" << index << "Ordered))) goto done;\n";
+  for (auto [index, step] : llvm::enumerate(plan.steps)) {
+    os << "  {\n";
+    int64_t count = step.tensorMaps;
+    auto rankOf = [&](int64_t buffer) -> int64_t {
+      if (buffer >= 0)
+        return entry.buffers[buffer].type.getRank();
+      return std::max<int64_t>(plan.temporaries[-1 - buffer].type.getRank(), 1);
+    };
+    for (int64_t buffer : step.buffers)
+      count += 3 + 2 * rankOf(buffer);
+    os << "    void *params[" << std::max<int64_t>(count, 1)
+       << "];\n    int n = 0;\n";
+    if (step.tensorMaps)
+      os << "    attn_cuda_tensor_map maps[" << step.tensorMaps << "];\n";
+    for (int64_t map = 0; map < step.tensorMaps; ++map) {
+      int64_t buffer = step.buffers[map];
+      int64_t rows = map == 0 ? step.blockQ : step.blockKv;
+      if (buffer >= 0) {
+        const CBuffer &b = entry.buffers[buffer];
+        const std::string &d = b.name;
+        os << "    if ((status = attnCudaEncodeTensorMap(&maps[" << map
+           << "], (const char *)" << d << "->aligned + 2 * " << d
+           << "->offset, " << d << "->sizes[3], " << d << "->sizes[2], " << d
+           << "->sizes[1], " << d << "->sizes[0], " << d << "->strides[2], "
+           << d << "->strides[1], " << d << "->strides[0], " << rows << ", "
+           << (b.type.getElementType().isBF16() ? 1 : 0) << "))) goto done;\n";
+      } else {
+        std::string t = "t" + std::to_string(-1 - buffer);
+        MemRefType type = plan.temporaries[-1 - buffer].type;
+        os << "    if ((status = attnCudaEncodeTensorMap(&maps[" << map << "], "
+           << t << ", " << t << "Sizes[3], " << t << "Sizes[2], " << t
+           << "Sizes[1], " << t << "Sizes[0], " << t << "Strides[2], " << t
+           << "Strides[1], " << t << "Strides[0], " << rows << ", "
+           << (type.getElementType().isBF16() ? 1 : 0) << "))) goto done;\n";
+      }
+      os << "    params[n++] = (void *)&maps[" << map << "];\n";
+    }
+    for (int64_t buffer : step.buffers) {
+      int64_t rank = rankOf(buffer);
+      if (buffer >= 0) {
+        const std::string &d = entry.buffers[buffer].name;
+        os << "    params[n++] = (void *)&" << d << "->allocated;\n"
+           << "    params[n++] = (void *)&" << d << "->aligned;\n"
+           << "    params[n++] = (void *)&" << d << "->offset;\n"
+           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
+           << "(void *)&" << d << "->sizes[i];\n"
+           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
+           << "(void *)&" << d << "->strides[i];\n";
+      } else {
+        std::string t = "t" + std::to_string(-1 - buffer);
+        os << "    params[n++] = (void *)&" << t << ";\n"
+           << "    params[n++] = (void *)&" << t << ";\n"
+           << "    params[n++] = (void *)&zero;\n"
+           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
+           << "(void *)&" << t << "Sizes[i];\n"
+           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
+           << "(void *)&" << t << "Strides[i];\n";
+      }
+    }
+    if (step.grid[0] && step.grid[1] && step.grid[2])
+      os << "    if ((status = attnCudaLaunch(&attn_kernel_" << entry.name
+         << "_" << index << ", " << step.grid[0] << ", " << step.grid[1] << ", "
+         << step.grid[2] << ", " << step.threads
+         << ", stream, params))) goto done;\n";
+    os << "  }\n";
+  }
+  os << "done:\n";
+  for (int64_t index = plan.temporaries.size() - 1; index >= 0; --index)
+    os << "  if (t" << index << ") {\n    freed = attnCudaFree(t" << index
+       << ", stream, t" << index << "Ordered);\n"
+       << "    if (!status) status = freed;\n  }\n";
+  os << "  (void)freed;\n  return status;\n}\n\n";
 }
 
 /// The launcher: checks, the kernel's parameters (each memref expanded to
@@ -81,6 +324,10 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
   }
   os << "\n};\n\n";
   for (auto [entry, launch] : llvm::zip(entries, launches)) {
+    if (launch.program) {
+      emitProgramLauncher(os, entry, *launch.program);
+      continue;
+    }
     if (!launch.statesKernel.empty())
       os << "static attn_cuda_kernel attn_kernel_" << entry.name
          << "_states = {attn_cubin, \"" << launch.statesKernel << "\", "
@@ -280,8 +527,17 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");
-  SmallVector<KernelLaunch> launches;
+  std::vector<KernelLaunch> launches;
   for (func::FuncOp func : selected) {
+    if (func->hasAttr(kHostProgramAttr)) {
+      FailureOr<ProgramPlan> plan = planProgram(module, func, error);
+      if (failed(plan))
+        return failure();
+      KernelLaunch launch;
+      launch.program = std::move(*plan);
+      launches.push_back(std::move(launch));
+      continue;
+    }
     auto symbol = func->getAttrOfType<SymbolRefAttr>(kHostKernelAttr);
     auto kernel = symbol ? SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(
                                module, symbol)

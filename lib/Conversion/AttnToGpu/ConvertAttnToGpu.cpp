@@ -371,87 +371,168 @@ static FunctionType tensorMapEncoderType(MLIRContext *context) {
 namespace {
 
 /// The function's body is one attention (attn.attention or
-/// attn.linear_attention) of its arguments whose results it returns;
-/// returns that op, or a diagnostic.
-static FailureOr<Operation *> matchKernelFunction(func::FuncOp func) {
-  Operation *attention = nullptr;
-  bool other = false;
-  for (Operation &nested : func.getBody().front()) {
-    if (isa<AttentionOp, LinearAttentionOp>(&nested)) {
-      other |= attention != nullptr;
-      attention = &nested;
-    } else if (!isa<func::ReturnOp>(&nested)) {
-      other = true;
-    }
-  }
-  if (!attention)
-    return failure();
-  auto diagnose = [&]() {
-    return func.emitError("GPU lowering: function '")
-           << func.getName() << "' must consist of one " << attention->getName()
-           << " of its arguments returning its results (the GPU target "
-              "compiles one kernel per function)";
-  };
-  if (other || !func.getBody().hasOneBlock())
-    return diagnose();
+/// attn.linear_attention) of its arguments whose results it returns: that
+/// op, else null.
+static Operation *matchKernelFunction(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return nullptr;
+  Block &body = func.getBody().front();
+  if (body.getOperations().size() != 2 ||
+      !isa<AttentionOp, LinearAttentionOp>(body.front()))
+    return nullptr;
+  Operation *attention = &body.front();
   for (Value operand : attention->getOperands())
     if (!isa<BlockArgument>(operand))
-      return diagnose();
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+      return nullptr;
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
   if (ret.getOperands() != attention->getResults())
-    return diagnose();
+    return nullptr;
   return attention;
+}
+
+/// A program: a function of attn ops (attention, linear attention,
+/// compress, merge) over its arguments and each other's results, with
+/// static shapes, returning results of those ops. Each op becomes a kernel
+/// and each result that is not returned a device buffer. Returns the ops
+/// in order, or a diagnostic.
+static FailureOr<SmallVector<Operation *>>
+matchProgramFunction(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("GPU lowering: function '")
+           << func.getName() << "' must have one block";
+  SmallVector<Operation *> ops;
+  for (Operation &nested : func.getBody().front().without_terminator()) {
+    if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp>(&nested))
+      return nested.emitOpError("GPU lowering: function '")
+             << func.getName()
+             << "' is a program of several kernels, which may hold "
+                "attn.attention, attn.linear_attention, attn.compress and "
+                "attn.merge only";
+    for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
+                                        nested.getResultTypes())) {
+      auto shaped = dyn_cast<RankedTensorType>(type);
+      if (!shaped || !shaped.hasStaticShape())
+        return nested.emitOpError("GPU lowering: a program of several "
+                                  "kernels needs static shapes, got ")
+               << type;
+    }
+    ops.push_back(&nested);
+  }
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
+    if (isa<BlockArgument>(operand) ||
+        llvm::is_contained(ret.getOperands().take_front(index), operand))
+      return ret.emitOpError("GPU lowering: result #")
+             << index
+             << " of a program must be a result of one of its ops, returned "
+                "once";
+  }
+  return ops;
 }
 
 struct ConvertAttnToGpuPass
     : public attn::impl::ConvertAttnToGpuPassBase<ConvertAttnToGpuPass> {
   using Base::Base;
 
+  /// The kernel(s) of one op and how they launch.
+  struct OpKernels {
+    Operation *op;
+    GpuKernelShape shape;
+    GpuLinearKernelShape linearShape;
+    gpu::GPUFuncOp kernel, statesKernel;
+  };
+
+  /// Chooses the kernel shape of an attention or linear attention.
+  LogicalResult chooseShape(OpKernels &item) {
+    if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
+      FailureOr<GpuLinearKernelShape> shape =
+          chooseGpuLinearKernelShape(linear, chip);
+      if (failed(shape))
+        return failure();
+      item.linearShape = *shape;
+    } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
+      FailureOr<GpuKernelShape> shape =
+          chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong);
+      if (failed(shape))
+        return failure();
+      item.shape = *shape;
+    }
+    return success();
+  }
+
+  /// Builds the kernel(s) of `item.op` as `name` in `kernels`.
+  LogicalResult buildKernels(OpBuilder &builder, gpu::GPUModuleOp kernels,
+                             OpKernels &item, const std::string &name) {
+    if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
+      if (item.linearShape.segments > 1)
+        item.statesKernel = buildLinearAttentionKernel(
+            builder, kernels, linear, name + "_states", item.linearShape,
+            LinearKernelPart::SegmentStates);
+      item.kernel = buildLinearAttentionKernel(builder, kernels, linear, name,
+                                               item.linearShape,
+                                               LinearKernelPart::Outputs);
+    } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
+      FailureOr<gpu::GPUFuncOp> kernel =
+          buildFlashKernel(builder, kernels, attention, name, item.shape);
+      if (failed(kernel))
+        return failure();
+      item.kernel = *kernel;
+    } else if (auto compress = dyn_cast<CompressOp>(item.op)) {
+      item.kernel = buildCompressKernel(builder, kernels, compress, name);
+    } else {
+      item.kernel =
+          buildMergeKernel(builder, kernels, cast<MergeOp>(item.op), name);
+    }
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // One kernel per function: an attention or a linear attention.
+    // One kernel per function of one attention or linear attention; a
+    // program of several (attn.compress and attn.merge between them)
+    // otherwise.
     struct Work {
       func::FuncOp func;
-      Operation *op;
-      GpuKernelShape shape;
-      GpuLinearKernelShape linearShape;
+      SmallVector<OpKernels> ops;
+      bool program;
     };
     SmallVector<Work> work;
     bool anyFailed = false;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      FailureOr<Operation *> attention = matchKernelFunction(func);
-      if (succeeded(attention))
-        work.push_back({func, *attention, {}, {}});
-      else if (!func.getBody().getOps<AttentionOp>().empty() ||
-               !func.getBody().getOps<LinearAttentionOp>().empty())
-        anyFailed = true;
-    }
-    // Nothing is rewritten unless every function can be.
-    for (Work &item : work) {
-      if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
-        FailureOr<GpuLinearKernelShape> shape =
-            chooseGpuLinearKernelShape(linear, chip);
-        if (failed(shape))
-          anyFailed = true;
-        else
-          item.linearShape = *shape;
+      bool anyAttn = false;
+      func.walk([&](Operation *nested) {
+        anyAttn |= isa<AttnDialect>(nested->getDialect());
+      });
+      if (!anyAttn)
+        continue;
+      if (Operation *attention = matchKernelFunction(func)) {
+        work.push_back({func, {OpKernels{attention, {}, {}, {}, {}}}, false});
         continue;
       }
-      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
-          cast<AttentionOp>(item.op), chip, warps, rowTiles, pingPong);
-      if (failed(shape))
+      FailureOr<SmallVector<Operation *>> ops = matchProgramFunction(func);
+      if (failed(ops)) {
         anyFailed = true;
-      else
-        item.shape = *shape;
+        continue;
+      }
+      Work item{func, {}, true};
+      for (Operation *op : *ops)
+        item.ops.push_back(OpKernels{op, {}, {}, {}, {}});
+      work.push_back(std::move(item));
     }
+    // Nothing is rewritten unless every function can be.
+    for (Work &item : work)
+      for (OpKernels &op : item.ops)
+        anyFailed |= failed(chooseShape(op));
     if (anyFailed || work.empty())
       return anyFailed ? signalPassFailure() : void();
     // Host functions of warp-specialised kernels call the runtime's
     // encoder: a symbol of that name must be its declaration.
     if (llvm::any_of(work, [](const Work &item) {
-          return isa<AttentionOp>(item.op) && item.shape.warpgroups;
+          return llvm::any_of(item.ops, [](const OpKernels &op) {
+            return isa<AttentionOp>(op.op) && op.shape.warpgroups;
+          });
         })) {
       if (Operation *existing = module.lookupSymbol(kTensorMapEncoder)) {
         auto declared = dyn_cast<func::FuncOp>(existing);
@@ -480,25 +561,23 @@ struct ConvertAttnToGpuPass
         gpu::GPUModuleOp::create(builder, module.getLoc(), "attn_kernels");
     for (Work &item : work) {
       std::string name = (item.func.getName() + "_kernel").str();
-      if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
-        gpu::GPUFuncOp states;
-        if (item.linearShape.segments > 1)
-          states = buildLinearAttentionKernel(
-              builder, kernels, linear, name + "_states", item.linearShape,
-              LinearKernelPart::SegmentStates);
-        gpu::GPUFuncOp kernel = buildLinearAttentionKernel(
-            builder, kernels, linear, name, item.linearShape,
-            LinearKernelPart::Outputs);
-        rewriteLinearHostFunction(item.func, linear, states, kernel,
-                                  item.linearShape);
+      if (!item.program) {
+        OpKernels &only = item.ops.front();
+        if (failed(buildKernels(builder, kernels, only, name)))
+          return signalPassFailure();
+        if (auto linear = dyn_cast<LinearAttentionOp>(only.op))
+          rewriteLinearHostFunction(item.func, linear, only.statesKernel,
+                                    only.kernel, only.linearShape);
+        else
+          rewriteHostFunction(item.func, cast<AttentionOp>(only.op),
+                              only.kernel, only.shape);
         continue;
       }
-      auto op = cast<AttentionOp>(item.op);
-      FailureOr<gpu::GPUFuncOp> kernel =
-          buildFlashKernel(builder, kernels, op, name, item.shape);
-      if (failed(kernel))
-        return signalPassFailure();
-      rewriteHostFunction(item.func, op, *kernel, item.shape);
+      for (auto [index, op] : llvm::enumerate(item.ops))
+        if (failed(buildKernels(builder, kernels, op,
+                                name + "_" + std::to_string(index))))
+          return signalPassFailure();
+      rewriteProgramHostFunction(item.func, item.ops);
     }
   }
 
@@ -602,16 +681,34 @@ struct ConvertAttnToGpuPass
                            {FlatSymbolRefAttr::get(kernel)}));
   }
 
-  /// The host function of a linear attention: a CTA per (value slice,
-  /// query head, batch x segment); with segments a workspace and the
-  /// states' kernel before the outputs'.
-  void rewriteLinearHostFunction(func::FuncOp func, LinearAttentionOp op,
-                                 gpu::GPUFuncOp statesKernel,
-                                 gpu::GPUFuncOp kernel,
-                                 const GpuLinearKernelShape &shape) {
-    Location loc = func.getLoc();
-    SmallVector<Value> outputs = retypeHostFunction(func, op);
-    OpBuilder b(op);
+  /// Launches `kernel` with `arguments`, each cast to the kernel's
+  /// argument type where its layout differs (a program's intermediate
+  /// buffers are row-major).
+  void launch(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
+              gpu::KernelDim3 grid, int64_t threads, int64_t sharedBytes,
+              ValueRange arguments) {
+    SmallVector<Value> cast;
+    for (auto [value, type] :
+         llvm::zip(arguments, kernel.getFunctionType().getInputs()))
+      cast.push_back(value.getType() == type
+                         ? value
+                         : memref::CastOp::create(b, loc, type, value));
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    gpu::LaunchFuncOp::create(
+        b, loc, kernel, grid,
+        gpu::KernelDim3{index(threads), index(1), index(1)},
+        arith::ConstantIntOp::create(b, loc, sharedBytes, 32), cast);
+  }
+
+  /// A linear attention's launches at `b`'s point, writing `outputs`: a
+  /// CTA per (value slice, query head, batch x segment); with segments a
+  /// workspace and the states' kernel before the outputs'.
+  void emitLinearLaunches(OpBuilder &b, Location loc, LinearAttentionOp op,
+                          gpu::GPUFuncOp statesKernel, gpu::GPUFuncOp kernel,
+                          const GpuLinearKernelShape &shape,
+                          ValueRange outputs) {
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -620,7 +717,7 @@ struct ConvertAttnToGpuPass
     Value batch = memref::DimOp::create(b, loc, op.getQuery(), 0);
     Value gridZ = arith::MulIOp::create(b, loc, batch, index(shape.segments));
     SmallVector<Value> arguments(op->getOperands());
-    arguments.append(outputs);
+    arguments.append(outputs.begin(), outputs.end());
     Value workspace;
     if (statesKernel) {
       // Each segment's state, for the outputs' kernel to combine.
@@ -634,28 +731,31 @@ struct ConvertAttnToGpuPass
               .getMemref();
       arguments.push_back(workspace);
     }
-    for (gpu::GPUFuncOp launched : {statesKernel, kernel}) {
-      if (!launched)
-        continue;
-      gpu::LaunchFuncOp::create(
-          b, loc, launched, gpu::KernelDim3{gridX, heads, gridZ},
-          gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
-          arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32),
-          arguments);
-    }
+    for (gpu::GPUFuncOp launched : {statesKernel, kernel})
+      if (launched)
+        launch(b, loc, launched, gpu::KernelDim3{gridX, heads, gridZ},
+               shape.threads(), shape.sharedBytes(), arguments);
     if (workspace)
       gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
                              workspace);
+  }
+
+  /// The host function of a linear attention.
+  void rewriteLinearHostFunction(func::FuncOp func, LinearAttentionOp op,
+                                 gpu::GPUFuncOp statesKernel,
+                                 gpu::GPUFuncOp kernel,
+                                 const GpuLinearKernelShape &shape) {
+    SmallVector<Value> outputs = retypeHostFunction(func, op);
+    OpBuilder b(op);
+    emitLinearLaunches(b, func.getLoc(), op, statesKernel, kernel, shape,
+                       outputs);
     finishHostFunction(func, op, kernel);
   }
 
-  /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
-  /// launches `kernel`.
-  void rewriteHostFunction(func::FuncOp func, AttentionOp op,
-                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
-    Location loc = func.getLoc();
-    SmallVector<Value> outputs = retypeHostFunction(func, op);
-    OpBuilder b(op);
+  /// An attention's launch at `b`'s point, writing `outputs`.
+  void emitAttentionLaunch(OpBuilder &b, Location loc, AttentionOp op,
+                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
+                           ValueRange outputs) {
     Value query = op.getQuery();
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -671,8 +771,6 @@ struct ConvertAttnToGpuPass
     Value gridY =
         memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
     Value gridZ = memref::DimOp::create(b, loc, query, 0);
-    Value sharedBytes =
-        arith::ConstantIntOp::create(b, loc, shape.sharedBytes(), 32);
     SmallVector<Value> arguments;
     // With tensor maps, the launch happens only if all three encode.
     Value encoded;
@@ -694,19 +792,108 @@ struct ConvertAttnToGpuPass
                           op.getLayout(), op.getIndices(), op.getSink()})
       if (operand)
         arguments.push_back(operand);
-    arguments.append(outputs);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      if (encoded)
-        b.setInsertionPointToStart(
-            scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
-                .thenBlock());
-      gpu::LaunchFuncOp::create(
-          b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
-          gpu::KernelDim3{index(shape.threads()), index(1), index(1)},
-          sharedBytes, arguments);
-    }
+    arguments.append(outputs.begin(), outputs.end());
+    OpBuilder::InsertionGuard guard(b);
+    if (encoded)
+      b.setInsertionPointToStart(
+          scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
+              .thenBlock());
+    launch(b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
+           shape.threads(), shape.sharedBytes(), arguments);
+  }
+
+  /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
+  /// launches `kernel`.
+  void rewriteHostFunction(func::FuncOp func, AttentionOp op,
+                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
+    SmallVector<Value> outputs = retypeHostFunction(func, op);
+    OpBuilder b(op);
+    emitAttentionLaunch(b, func.getLoc(), op, kernel, shape, outputs);
     finishHostFunction(func, op, kernel);
+  }
+
+  /// A program's host function: func(buffers..., outputs...) that launches
+  /// each op's kernel(s) in order, with a device buffer (gpu.alloc) for
+  /// every result that is not returned, freed at the end.
+  void rewriteProgramHostFunction(func::FuncOp func,
+                                  MutableArrayRef<OpKernels> ops) {
+    Location loc = func.getLoc();
+    Block &body = func.getBody().front();
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    // Arguments that an attention copies by rows need contiguous rows.
+    SmallVector<Type> inputs;
+    for (BlockArgument argument : body.getArguments()) {
+      bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
+        unsigned copied = isa<LinearAttentionOp>(use.getOwner()) ? 4
+                          : isa<AttentionOp>(use.getOwner())     ? 3
+                                                                 : 0;
+        return use.getOperandNumber() < copied;
+      });
+      auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
+                                   contiguous);
+      argument.setType(type);
+      inputs.push_back(type);
+    }
+    SmallVector<Value> returned(ret.getOperands());
+    SmallVector<Value> outputs;
+    for (Value result : returned) {
+      auto tensor = cast<RankedTensorType>(result.getType());
+      auto type = kernelBufferType(tensor, tensor.getRank() == 4);
+      outputs.push_back(body.addArgument(type, loc));
+      inputs.push_back(type);
+    }
+    func.setType(FunctionType::get(func.getContext(), inputs, {}));
+
+    SmallVector<Value> temporaries;
+    for (OpKernels &item : ops) {
+      Operation *op = item.op;
+      OpBuilder b(op);
+      SmallVector<Value> buffers;
+      for (Value result : op->getResults()) {
+        auto *at = llvm::find(returned, result);
+        if (at != returned.end()) {
+          buffers.push_back(outputs[at - returned.begin()]);
+          continue;
+        }
+        auto tensor = cast<RankedTensorType>(result.getType());
+        auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
+        buffers.push_back(gpu::AllocOp::create(b, loc, type,
+                                               /*asyncToken=*/Type(),
+                                               ValueRange{}, ValueRange{},
+                                               ValueRange{})
+                              .getMemref());
+        temporaries.push_back(buffers.back());
+      }
+      if (auto attention = dyn_cast<AttentionOp>(op)) {
+        emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
+                            buffers);
+      } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+        emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
+                           item.linearShape, buffers);
+      } else {
+        auto grid = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(b, loc, v).getResult();
+        };
+        SmallVector<Value> arguments(op->getOperands());
+        arguments.append(buffers);
+        launch(b, loc, item.kernel,
+               gpu::KernelDim3{grid(elementwiseGridX(cast<ShapedType>(
+                                   op->getResult(0).getType()))),
+                               grid(1), grid(1)},
+               kElementwiseThreads, /*sharedBytes=*/0, arguments);
+      }
+      for (auto [result, buffer] : llvm::zip(op->getResults(), buffers))
+        result.replaceAllUsesWith(buffer);
+    }
+    OpBuilder b(ret);
+    for (Value temporary : llvm::reverse(temporaries))
+      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                             temporary);
+    func::ReturnOp::create(b, loc);
+    ret->erase();
+    for (OpKernels &item : llvm::reverse(ops))
+      item.op->erase();
+    func->setAttr(kHostProgramAttr, b.getUnitAttr());
   }
 };
 

@@ -18,11 +18,7 @@ using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
 Value FlashKernelBuilder::rowLse(Value shift, Value sum) {
-  Value log2Sum =
-      LLVM::CallIntrinsicOp::create(b, loc, b.getF32Type(),
-                                    b.getStringAttr("llvm.nvvm.lg2.approx.f"),
-                                    ValueRange{sum})
-          .getResult(0);
+  Value log2Sum = w.log2(sum);
   Value lse = arith::MulFOp::create(
       b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
   Value positive =

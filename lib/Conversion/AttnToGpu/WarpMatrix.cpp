@@ -152,6 +152,13 @@ Value WarpMatrix::exp2(Value x) {
       .getResult(0);
 }
 
+Value WarpMatrix::log2(Value x) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+             ValueRange{x})
+      .getResult(0);
+}
+
 Value WarpMatrix::reciprocal(Value x) {
   return LLVM::CallIntrinsicOp::create(
              b, loc, b.getF32Type(),

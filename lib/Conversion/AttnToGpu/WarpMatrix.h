@@ -75,6 +75,8 @@ struct WarpMatrix {
 
   /// 2^x with the hardware's approximate exp2 (ex2.approx.ftz.f32).
   Value exp2(Value x);
+  /// log2 x with the hardware's approximate lg2 (lg2.approx.f32).
+  Value log2(Value x);
   /// 1 / x with the hardware's approximate reciprocal (rcp.approx.ftz.f32,
   /// within an ulp; 1 / inf = 0).
   Value reciprocal(Value x);

@@ -53,15 +53,51 @@ func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x
 
 // -----
 
-// expected-error @+1 {{GPU lowering: function 'two_ops' must consist of one attn.attention of its arguments returning its results (the GPU target compiles one kernel per function)}}
-func.func @two_ops(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+// A program of several kernels holds attention, linear attention,
+// compress and merge ops only.
+func.func @program_topk(%q: tensor<1x1x64x64xbf16>, %s: tensor<1x1x4x8xf32>)
+    -> (tensor<1x1x64x64xbf16>, tensor<1x1x4x2xi32>) {
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  %p = attn.attention %o, %q, %q
+  // expected-error @+1 {{GPU lowering: function 'program_topk' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress and attn.merge only}}
+  %i = attn.topk %s k 2 : tensor<1x1x4x8xf32> -> tensor<1x1x4x2xi32>
+  return %o, %i : tensor<1x1x64x64xbf16>, tensor<1x1x4x2xi32>
+}
+
+// -----
+
+func.func @program_dynamic(%q: tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a program of several kernels needs static shapes, got 'tensor<1x1x?x64xbf16>'}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>
+      -> tensor<1x1x?x64xbf16>
+  %p = attn.merge sum (%o), (%q) : tensor<1x1x?x64xbf16> -> tensor<1x1x?x64xbf16>
+  return %p : tensor<1x1x?x64xbf16>
+}
+
+// -----
+
+func.func @program_returns_argument(%q: tensor<1x1x64x64xbf16>)
+    -> (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) {
+  %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  return %p : tensor<1x1x64x64xbf16>
+  // expected-error @+1 {{GPU lowering: result #1 of a program must be a result of one of its ops, returned once}}
+  return %o, %q : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @program_returns_twice(%q: tensor<1x1x64x64xbf16>)
+    -> (tensor<1x1x64x64xbf16>, tensor<1x1x4x64xbf16>, tensor<1x1x64x64xbf16>) {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  %c = attn.compress mean %o stride 16
+      : tensor<1x1x64x64xbf16> -> tensor<1x1x4x64xbf16>
+  // expected-error @+1 {{GPU lowering: result #2 of a program must be a result of one of its ops, returned once}}
+  return %o, %c, %o : tensor<1x1x64x64xbf16>, tensor<1x1x4x64xbf16>, tensor<1x1x64x64xbf16>
 }
 
 // -----
@@ -119,11 +155,11 @@ func.func @linear_dynamic_dim(%q: tensor<1x1x64x?xbf16>) -> tensor<1x1x64x?xbf16
 
 // -----
 
-// expected-error @+1 {{GPU lowering: function 'linear_then_add' must consist of one attn.linear_attention of its arguments returning its results (the GPU target compiles one kernel per function)}}
 func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress and attn.merge only}}
   %s = arith.addf %o, %q : tensor<1x1x64x64xbf16>
   return %s : tensor<1x1x64x64xbf16>
 }

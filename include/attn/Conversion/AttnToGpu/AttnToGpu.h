@@ -19,7 +19,9 @@
 namespace mlir::attn {
 
 class AttentionOp;
+class CompressOp;
 class LinearAttentionOp;
+class MergeOp;
 
 /// The shape of one attention kernel: `warps` warps of `rowTiles` x 16
 /// query rows each, key tiles of `blockKv` rows, `stages` shared-memory
@@ -247,6 +249,9 @@ inline constexpr StringLiteral kKernelWorkspacePerHeadAttr =
     "attn.workspace_per_head";
 /// On a host function: the kernel it launches (the last one).
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
+/// On the host function of a program of several kernels (attn-compile
+/// generates its launcher from the function's allocations and launches).
+inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
@@ -284,6 +289,19 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
                                           LinearAttentionOp op, StringRef name,
                                           const GpuLinearKernelShape &shape,
                                           LinearKernelPart part);
+
+/// The token ops between a program's attention kernels (attn.compress,
+/// attn.merge) run a thread per output element, in CTAs of this many.
+inline constexpr int64_t kElementwiseThreads = 256;
+/// The grid's x of such a kernel writing `type` (static).
+int64_t elementwiseGridX(ShapedType type);
+/// The kernel of attn.compress: arguments input, (weights,) result.
+gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
+                                   CompressOp op, StringRef name);
+/// The kernel of attn.merge: arguments the op's operands (branch outputs,
+/// then their LSEs or gates), then its results.
+gpu::GPUFuncOp buildMergeKernel(OpBuilder &builder, gpu::GPUModuleOp module,
+                                MergeOp op, StringRef name);
 
 /// A kernel `name` with `arguments` at the builder's point, with the launch
 /// attributes every attn kernel carries (threads, query tile, dynamic

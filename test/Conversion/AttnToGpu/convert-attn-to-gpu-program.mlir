@@ -1,0 +1,105 @@
+// RUN: attn-opt %s --convert-attn-to-gpu | FileCheck %s
+// RUN: attn-opt %s --convert-attn-to-gpu | attn-opt | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
+
+// A program of several kernels: each op becomes a kernel, launched in order
+// by the host function; results that are not returned live in device
+// buffers (gpu.alloc), freed at the end; returned ones are the output
+// arguments. Buffers are cast to the layouts the kernels take.
+func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
+                   %v: tensor<1x2x64x64xbf16>, %w: tensor<32xf32>)
+    -> (tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>) {
+  %kc = attn.compress max %k stride 16 window 32
+      : tensor<1x2x64x64xbf16> -> tensor<1x2x4x64xbf16>
+  %vc = attn.compress sum %v weights(%w) stride 16 window 32
+      : tensor<1x2x64x64xbf16>, tensor<32xf32> -> tensor<1x2x4x64xbf16>
+  %o1, %l1 = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 16>]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  %o2, %l2 = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 15, right = 0>]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32> -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  return %o, %l : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+}
+
+// CHECK-LABEL: func.func @program(
+// CHECK-SAME: %[[Q:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[K:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[V:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[W:[^:]*]]: memref<32xf32, strided<[?], offset: ?>>
+// CHECK-SAME: %[[O:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[L:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>)
+// CHECK-SAME: attributes {attn.gpu_program}
+// CHECK: %[[KC:.*]] = gpu.alloc () : memref<1x2x4x64xbf16>
+// One thread per compressed element: 512 in CTAs of 256.
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_0 blocks in (%c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c256{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
+// CHECK: %[[VC:.*]] = gpu.alloc () : memref<1x2x4x64xbf16>
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_1
+// CHECK-SAME: %[[W]] : memref<32xf32, strided<[?], offset: ?>>
+// CHECK: %[[O1:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
+// CHECK: %[[L1:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_2
+// CHECK: %[[O2:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
+// CHECK: %[[L2:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_3
+// CHECK-SAME: args(%[[Q]] : {{.*}}, %[[K]] : {{.*}}, %[[V]] : {{.*}}
+// CHECK: %[[O1C:.*]] = memref.cast %[[O1]]
+// CHECK: %[[O2C:.*]] = memref.cast %[[O2]]
+// CHECK: %[[L1C:.*]] = memref.cast %[[L1]]
+// CHECK: %[[L2C:.*]] = memref.cast %[[L2]]
+// CHECK: %[[OC:.*]] = memref.cast %[[O]]
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_4 blocks in (%c32{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
+// CHECK-SAME: args(%[[O1C]] : {{.*}}, %[[O2C]] : {{.*}}, %[[L1C]] : {{.*}}, %[[L2C]] : {{.*}}, %[[OC]] : {{.*}}, %[[L]] :
+// CHECK: gpu.dealloc %[[L2]]
+// CHECK: gpu.dealloc %[[O2]]
+// CHECK: gpu.dealloc %[[L1]]
+// CHECK: gpu.dealloc %[[O1]]
+// CHECK: gpu.dealloc %[[VC]]
+// CHECK: gpu.dealloc %[[KC]]
+// CHECK-NEXT: return
+
+// compress max over a window of 32 rows every 16, clipped to the sequence,
+// in f32, rounded once.
+// CHECK: gpu.func @program_kernel_0(
+// CHECK-SAME: attn.threads = 256
+// CHECK: %[[FIRST:.*]] = arith.muli %{{.*}}, %c16
+// CHECK: %[[END:.*]] = arith.addi %[[FIRST]], %c32
+// CHECK: %[[LAST:.*]] = arith.minui %[[END]], %c64
+// CHECK: scf.for %[[ROW:.*]] = %[[FIRST]] to %[[LAST]]
+// CHECK: memref.load %{{.*}}[%{{.*}}, %{{.*}}, %[[ROW]], %{{.*}}]
+// CHECK: arith.maximumf
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// The weighted sum scales token c * 16 + t by weights[t].
+// CHECK: gpu.func @program_kernel_1(
+// CHECK: scf.for %[[ROW1:.*]] = %[[FIRST1:.*]] to
+// CHECK: %[[TAP:.*]] = arith.subi %[[ROW1]], %[[FIRST1]]
+// CHECK: memref.load %{{.*}}[%[[TAP]]] : memref<32xf32
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// The LSE merge: weights 2^((lse - max) log2 e), a row without keys 0 and
+// -inf; the merged LSE once per row.
+// CHECK: gpu.func @program_kernel_4(
+// CHECK: arith.maximumf
+// CHECK: arith.maximumf
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// CHECK: arith.divf
+// CHECK: arith.select
+// CHECK: memref.store
+// CHECK: scf.if
+// CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
+// CHECK: memref.store
+
+// ROUNDTRIP: func.func @program
+// ROUNDTRIP-COUNT-5: gpu.launch_func
+
+// PTX: .visible .entry program_kernel_0(
+// PTX: .visible .entry program_kernel_1(
+// PTX: .visible .entry program_kernel_2(
+// PTX: mma.sync.aligned.m16n8k16
+// PTX: .visible .entry program_kernel_3(
+// PTX: .visible .entry program_kernel_4(
+// PTX: ex2.approx.ftz.f32
+// PTX: lg2.approx.f32
