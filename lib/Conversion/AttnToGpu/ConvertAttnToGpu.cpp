@@ -820,13 +820,19 @@ struct ConvertAttnToGpuPass
     Location loc = func.getLoc();
     Block &body = func.getBody().front();
     auto ret = cast<func::ReturnOp>(body.getTerminator());
-    // Arguments that an attention copies by rows need contiguous rows.
+    // Arguments that an attention copies by rows need contiguous rows; so
+    // do the 4-D ones that compress and merge read 16 bytes at a time (the
+    // launchers check all of them).
     SmallVector<Type> inputs;
     for (BlockArgument argument : body.getArguments()) {
       bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
-        unsigned copied = isa<LinearAttentionOp>(use.getOwner()) ? 4
-                          : isa<AttentionOp>(use.getOwner())     ? 3
-                                                                 : 0;
+        Operation *user = use.getOwner();
+        if (isa<CompressOp, MergeOp>(user))
+          return elementwiseWidth(user) > 1 &&
+                 cast<ShapedType>(argument.getType()).getRank() == 4;
+        unsigned copied = isa<LinearAttentionOp>(user) ? 4
+                          : isa<AttentionOp>(user)     ? 3
+                                                       : 0;
         return use.getOperandNumber() < copied;
       });
       auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
@@ -877,9 +883,7 @@ struct ConvertAttnToGpuPass
         SmallVector<Value> arguments(op->getOperands());
         arguments.append(buffers);
         launch(b, loc, item.kernel,
-               gpu::KernelDim3{grid(elementwiseGridX(cast<ShapedType>(
-                                   op->getResult(0).getType()))),
-                               grid(1), grid(1)},
+               gpu::KernelDim3{grid(elementwiseGridX(op)), grid(1), grid(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
       for (auto [result, buffer] : llvm::zip(op->getResults(), buffers))

@@ -1,11 +1,11 @@
 //===- ProgramKernels.cpp - compress and merge kernels for GPU programs ---===//
 //
-// The token ops between a program's attention kernels, one thread per
-// output element (the innermost dimension across a warp's lanes, so that
-// loads and stores coalesce): attn.compress reduces its window of rows,
-// attn.merge combines its branches' rows. Both are a pass over memory that
-// the attention kernels around them dwarf; they compute in f32 and round
-// once, as the reference does.
+// The token ops between a program's attention kernels: attn.compress
+// reduces its window of rows, attn.merge combines its branches' rows. Both
+// are a pass over memory, so each thread takes 8 consecutive 16-bit
+// elements of a row (one 16-byte load per operand row; the launchers check
+// that rows are contiguous and 16-byte aligned) where the rows allow, else
+// one element. They compute in f32 and round once, as the reference does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <limits>
 
@@ -26,22 +27,95 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
-int64_t mlir::attn::elementwiseGridX(ShapedType type) {
-  return llvm::divideCeil(type.getNumElements(), kElementwiseThreads);
+int64_t mlir::attn::elementwiseWidth(Operation *op) {
+  bool vectorised = true;
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    auto shaped = cast<ShapedType>(type);
+    if (shaped.getRank() == 4)
+      vectorised &= shaped.getElementTypeBitWidth() == 16 &&
+                    shaped.getDimSize(3) % 8 == 0;
+  }
+  return vectorised ? 8 : 1;
+}
+
+int64_t mlir::attn::elementwiseGridX(Operation *op) {
+  auto result = cast<ShapedType>(op->getResult(0).getType());
+  return llvm::divideCeil(result.getNumElements() / elementwiseWidth(op),
+                          kElementwiseThreads);
 }
 
 namespace {
 
-/// A kernel of one thread per element of `outputType` (row-major); `body`
-/// runs for the threads inside it, with the kernel's arguments and the
-/// element's indices.
-using ElementBody =
-    function_ref<void(OpBuilder &, Location, ValueRange, ValueRange)>;
+/// Loads, stores and arithmetic on `width` consecutive elements of a row
+/// (width 1: scalars), in f32.
+struct Lanes {
+  OpBuilder &b;
+  Location loc;
+  int64_t width;
 
+  Type f32Type() {
+    Type f32 = b.getF32Type();
+    return width == 1 ? f32 : VectorType::get({width}, f32);
+  }
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  }
+  Value scalar(double v) {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(static_cast<float>(v)));
+  }
+  /// A scalar f32 (a row's gate or LSE) on every lane.
+  Value splat(Value x) {
+    return width == 1
+               ? x
+               : vector::BroadcastOp::create(b, loc, f32Type(), x).getResult();
+  }
+  Value constant(double v) { return splat(scalar(v)); }
+  /// The lanes at `indices` of a 4-D buffer, widened to f32.
+  Value load(Value buffer, ValueRange indices) {
+    Type element = cast<MemRefType>(buffer.getType()).getElementType();
+    Value x = width == 1
+                  ? memref::LoadOp::create(b, loc, buffer, indices).getResult()
+                  : vector::LoadOp::create(
+                        b, loc, VectorType::get({width}, element), buffer,
+                        indices, /*nontemporal=*/false, llvm::Align(2 * width))
+                        .getResult();
+    return convert(x, f32Type());
+  }
+  /// Rounds the f32 lanes to `buffer`'s type and stores them at `indices`.
+  void store(Value x, Value buffer, ValueRange indices) {
+    Type element = cast<MemRefType>(buffer.getType()).getElementType();
+    Type type = width == 1 ? element : VectorType::get({width}, element);
+    x = convert(x, type);
+    if (width == 1)
+      memref::StoreOp::create(b, loc, x, buffer, indices);
+    else
+      vector::StoreOp::create(b, loc, x, buffer, indices,
+                              /*nontemporal=*/false, llvm::Align(2 * width));
+  }
+  Value convert(Value x, Type type) {
+    unsigned from = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+    unsigned to = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+    if (from < to)
+      return arith::ExtFOp::create(b, loc, type, x);
+    if (from > to)
+      return arith::TruncFOp::create(b, loc, type, x);
+    return x;
+  }
+};
+
+/// The body of a kernel: its arguments and the indices of the first of
+/// the thread's elements.
+using ElementBody = function_ref<void(Lanes &, ValueRange, ValueRange)>;
+
+/// A kernel of one thread per `width` consecutive elements of a row of
+/// `outputType` (row-major); `body` runs for the threads inside it.
 gpu::GPUFuncOp buildPerElementKernel(OpBuilder &builder,
                                      gpu::GPUModuleOp module, Location loc,
                                      StringRef name, TypeRange arguments,
-                                     ShapedType outputType, ElementBody body) {
+                                     ShapedType outputType, int64_t width,
+                                     ElementBody body) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   gpu::GPUFuncOp kernel =
@@ -49,48 +123,42 @@ gpu::GPUFuncOp buildPerElementKernel(OpBuilder &builder,
                            /*blockQ=*/0, /*sharedBytes=*/0);
   Block &entry = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
-  auto index = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
+  Lanes lanes{b, loc, width};
   Value linear = arith::AddIOp::create(
       b, loc,
       arith::MulIOp::create(b, loc,
                             gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-                            index(kElementwiseThreads)),
+                            lanes.index(kElementwiseThreads)),
       gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
   Value inside =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear,
-                            index(outputType.getNumElements()));
+                            lanes.index(outputType.getNumElements() / width));
   auto guardIf = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
   b.setInsertionPointToStart(guardIf.thenBlock());
-  // Row-major indices, innermost first.
+  // Row-major indices, innermost first; the innermost in groups of width.
   SmallVector<Value> indices(outputType.getRank());
   Value rest = linear;
   for (int64_t dim = outputType.getRank() - 1; dim >= 0; --dim) {
-    Value size = index(outputType.getDimSize(dim));
+    bool innermost = dim == outputType.getRank() - 1;
+    Value size =
+        lanes.index(outputType.getDimSize(dim) / (innermost ? width : 1));
     indices[dim] = arith::RemUIOp::create(b, loc, rest, size);
     rest = arith::DivUIOp::create(b, loc, rest, size);
+    if (innermost && width > 1)
+      indices[dim] =
+          arith::MulIOp::create(b, loc, indices[dim], lanes.index(width));
   }
-  body(b, loc, entry.getArguments(), indices);
+  body(lanes, entry.getArguments(), indices);
   b.setInsertionPointToEnd(&entry);
   gpu::ReturnOp::create(b, loc);
   return kernel;
 }
 
-Value toF32(OpBuilder &b, Location loc, Value x) {
-  if (x.getType().isF32())
-    return x;
-  if (x.getType().getIntOrFloatBitWidth() < 32)
-    return arith::ExtFOp::create(b, loc, b.getF32Type(), x);
-  return arith::TruncFOp::create(b, loc, b.getF32Type(), x);
-}
-
-Value fromF32(OpBuilder &b, Location loc, Type type, Value x) {
-  if (type.isF32())
-    return x;
-  if (type.getIntOrFloatBitWidth() < 32)
-    return arith::TruncFOp::create(b, loc, type, x);
-  return arith::ExtFOp::create(b, loc, type, x);
+/// The kernel's type for an operand or result: rows of contiguous elements
+/// for 4-D buffers read `width` at a time.
+Type argumentType(Value value, int64_t width) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return kernelBufferType(type, width > 1 && type.getRank() == 4);
 }
 
 } // namespace
@@ -98,51 +166,40 @@ Value fromF32(OpBuilder &b, Location loc, Type type, Value x) {
 gpu::GPUFuncOp mlir::attn::buildCompressKernel(OpBuilder &builder,
                                                gpu::GPUModuleOp module,
                                                CompressOp op, StringRef name) {
-  auto inputType = cast<RankedTensorType>(op.getInput().getType());
-  auto resultType = cast<RankedTensorType>(op.getResult().getType());
-  SmallVector<Type> arguments{kernelBufferType(inputType, false)};
-  if (Value weights = op.getWeights())
-    arguments.push_back(
-        kernelBufferType(cast<RankedTensorType>(weights.getType()), false));
-  arguments.push_back(kernelBufferType(resultType, false));
+  int64_t width = elementwiseWidth(op);
+  SmallVector<Type> arguments;
+  for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    arguments.push_back(argumentType(value, width));
   int64_t stride = op.getStride(), window = op.getWindowOrStride();
-  int64_t length = inputType.getDimSize(2);
+  int64_t length = cast<ShapedType>(op.getInput().getType()).getDimSize(2);
   ReduceKind reduce = op.getReduce();
   bool weighted = static_cast<bool>(op.getWeights());
-  auto body = [&](OpBuilder &b, Location loc, ValueRange args, ValueRange at) {
-    auto index = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, loc, v).getResult();
-    };
-    auto f32 = [&](double v) {
-      return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                            APFloat(static_cast<float>(v)))
-          .getResult();
-    };
+  auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
+    OpBuilder &b = l.b;
+    Location loc = l.loc;
     Value input = args[0], output = args.back();
     // Rows [c stride, min(c stride + window, L)).
-    Value first = arith::MulIOp::create(b, loc, at[2], index(stride));
+    Value first = arith::MulIOp::create(b, loc, at[2], l.index(stride));
     Value last = arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, first, index(window)),
-        index(length));
-    Value init = reduce == ReduceKind::Max
-                     ? f32(-std::numeric_limits<double>::infinity())
-                     : f32(0.0);
+        b, loc, arith::AddIOp::create(b, loc, first, l.index(window)),
+        l.index(length));
+    Value init = l.constant(reduce == ReduceKind::Max
+                                ? -std::numeric_limits<double>::infinity()
+                                : 0.0);
     auto loop = scf::ForOp::create(
-        b, loc, first, last, index(1), ValueRange{init},
+        b, loc, first, last, l.index(1), ValueRange{init},
         [&](OpBuilder &nb, Location nl, Value row, ValueRange carried) {
-          Value x =
-              toF32(nb, nl,
-                    memref::LoadOp::create(
-                        nb, nl, input, ValueRange{at[0], at[1], row, at[3]}));
+          Lanes inner{nb, nl, l.width};
+          Value x = inner.load(input, {at[0], at[1], row, at[3]});
           if (weighted) {
             Value tap = arith::SubIOp::create(nb, nl, row, first);
             Value weights = args[1];
             SmallVector<Value> slot{tap};
             if (cast<MemRefType>(weights.getType()).getRank() == 2)
               slot.insert(slot.begin(), at[1]);
-            x = arith::MulFOp::create(
-                nb, nl, x,
-                toF32(nb, nl, memref::LoadOp::create(nb, nl, weights, slot)));
+            Value weight = inner.convert(
+                memref::LoadOp::create(nb, nl, weights, slot), nb.getF32Type());
+            x = arith::MulFOp::create(nb, nl, x, inner.splat(weight));
           }
           Value next =
               reduce == ReduceKind::Max
@@ -157,55 +214,48 @@ gpu::GPUFuncOp mlir::attn::buildCompressKernel(OpBuilder &builder,
           arith::IndexCastOp::create(
               b, loc, b.getI64Type(),
               arith::SubIOp::create(b, loc, last, first)));
-      result = arith::DivFOp::create(b, loc, result, count);
+      result = arith::DivFOp::create(b, loc, result, l.splat(count));
     }
-    memref::StoreOp::create(
-        b, loc, fromF32(b, loc, resultType.getElementType(), result), output,
-        at);
+    l.store(result, output, at);
   };
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
-                               resultType, body);
+                               cast<ShapedType>(op.getResult().getType()),
+                               width, body);
 }
 
 gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
                                             gpu::GPUModuleOp module, MergeOp op,
                                             StringRef name) {
-  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  int64_t width = elementwiseWidth(op);
   SmallVector<Type> arguments;
-  for (Value operand : op->getOperands())
-    arguments.push_back(
-        kernelBufferType(cast<RankedTensorType>(operand.getType()), false));
-  for (Value result : op->getResults())
-    arguments.push_back(
-        kernelBufferType(cast<RankedTensorType>(result.getType()), false));
+  for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    arguments.push_back(argumentType(value, width));
   size_t branches = op.getOutputs().size();
   MergeKind kind = op.getKind();
   bool mergedLse = static_cast<bool>(op.getLse());
-  auto body = [&](OpBuilder &b, Location loc, ValueRange args, ValueRange at) {
+  auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
+    OpBuilder &b = l.b;
+    Location loc = l.loc;
     WarpMatrix w{b, loc, b.getF32Type()};
     ValueRange outputs = args.take_front(branches);
     ValueRange weights =
         args.slice(branches, kind == MergeKind::Sum ? 0 : branches);
     Value result = args[args.size() - (mergedLse ? 2 : 1)];
     ValueRange row = at.take_front(3);
-    auto branch = [&](size_t n) {
-      return toF32(b, loc, memref::LoadOp::create(b, loc, outputs[n], at));
-    };
     auto weight = [&](size_t n) {
-      return toF32(b, loc, memref::LoadOp::create(b, loc, weights[n], row));
+      return l.convert(memref::LoadOp::create(b, loc, weights[n], row),
+                       b.getF32Type());
     };
-    Value sum = w.f32(0.0);
+    Value sum = l.constant(0.0);
     if (kind != MergeKind::Lse) {
       // Branch order, as the reference sums.
       for (size_t n = 0; n < branches; ++n) {
-        Value term = branch(n);
+        Value term = l.load(outputs[n], at);
         if (kind == MergeKind::Gated)
-          term = arith::MulFOp::create(b, loc, weight(n), term);
+          term = arith::MulFOp::create(b, loc, l.splat(weight(n)), term);
         sum = arith::AddFOp::create(b, loc, sum, term);
       }
-      memref::StoreOp::create(b, loc,
-                              fromF32(b, loc, resultType.getElementType(), sum),
-                              result, at);
+      l.store(sum, result, at);
       return;
     }
     // o = sum_n 2^((lse_n - M) log2 e) o_n / sum_n (the same); a row of
@@ -225,21 +275,21 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
       Value factor = w.exp2(arith::MulFOp::create(
           b, loc, arith::SubFOp::create(b, loc, lse[n], shift), w.f32(kLog2E)));
       denominator = arith::AddFOp::create(b, loc, denominator, factor);
-      sum = arith::AddFOp::create(
-          b, loc, sum, arith::MulFOp::create(b, loc, factor, branch(n)));
+      sum =
+          arith::AddFOp::create(b, loc, sum,
+                                arith::MulFOp::create(b, loc, l.splat(factor),
+                                                      l.load(outputs[n], at)));
     }
-    Value merged = arith::SelectOp::create(
-        b, loc, any, arith::DivFOp::create(b, loc, sum, denominator),
+    // 1 / denominator (exact division), 0 for a row without keys.
+    Value inverse = arith::SelectOp::create(
+        b, loc, any, arith::DivFOp::create(b, loc, w.f32(1.0), denominator),
         w.f32(0.0));
-    memref::StoreOp::create(
-        b, loc, fromF32(b, loc, resultType.getElementType(), merged), result,
-        at);
+    l.store(arith::MulFOp::create(b, loc, sum, l.splat(inverse)), result, at);
     if (!mergedLse)
       return;
     // The row's lse, once per row (by its first column's thread).
-    Value firstColumn =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, at[3],
-                              arith::ConstantIndexOp::create(b, loc, 0));
+    Value firstColumn = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              at[3], l.index(0));
     auto once = scf::IfOp::create(b, loc, firstColumn, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(once.thenBlock());
@@ -251,5 +301,6 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
         args.back(), row);
   };
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
-                               resultType, body);
+                               cast<ShapedType>(op.getResult().getType()),
+                               width, body);
 }

@@ -33,8 +33,9 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK-SAME: %[[L:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>)
 // CHECK-SAME: attributes {attn.gpu_program}
 // CHECK: %[[KC:.*]] = gpu.alloc () : memref<1x2x4x64xbf16>
-// One thread per compressed element: 512 in CTAs of 256.
-// CHECK: gpu.launch_func @attn_kernels::@program_kernel_0 blocks in (%c2{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c256{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
+// A thread per 8 compressed elements of a row (16-byte loads and stores):
+// 64 threads, one CTA of 256.
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_0 blocks in (%c1{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c256{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
 // CHECK: %[[VC:.*]] = gpu.alloc () : memref<1x2x4x64xbf16>
 // CHECK: gpu.launch_func @attn_kernels::@program_kernel_1
 // CHECK-SAME: %[[W]] : memref<32xf32, strided<[?], offset: ?>>
@@ -49,9 +50,8 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: %[[O2C:.*]] = memref.cast %[[O2]]
 // CHECK: %[[L1C:.*]] = memref.cast %[[L1]]
 // CHECK: %[[L2C:.*]] = memref.cast %[[L2]]
-// CHECK: %[[OC:.*]] = memref.cast %[[O]]
-// CHECK: gpu.launch_func @attn_kernels::@program_kernel_4 blocks in (%c32{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
-// CHECK-SAME: args(%[[O1C]] : {{.*}}, %[[O2C]] : {{.*}}, %[[L1C]] : {{.*}}, %[[L2C]] : {{.*}}, %[[OC]] : {{.*}}, %[[L]] :
+// CHECK: gpu.launch_func @attn_kernels::@program_kernel_4 blocks in (%c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
+// CHECK-SAME: args(%[[O1C]] : {{.*}}, %[[O2C]] : {{.*}}, %[[L1C]] : {{.*}}, %[[L2C]] : {{.*}}, %[[O]] : {{.*}}, %[[L]] :
 // CHECK: gpu.dealloc %[[L2]]
 // CHECK: gpu.dealloc %[[O2]]
 // CHECK: gpu.dealloc %[[L1]]
@@ -68,15 +68,17 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: %[[END:.*]] = arith.addi %[[FIRST]], %c32
 // CHECK: %[[LAST:.*]] = arith.minui %[[END]], %c64
 // CHECK: scf.for %[[ROW:.*]] = %[[FIRST]] to %[[LAST]]
-// CHECK: memref.load %{{.*}}[%{{.*}}, %{{.*}}, %[[ROW]], %{{.*}}]
-// CHECK: arith.maximumf
-// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: vector.load %{{.*}}[%{{.*}}, %{{.*}}, %[[ROW]], %{{.*}}] {alignment = 16 : i64} : {{.*}}, vector<8xbf16>
+// CHECK: arith.maximumf %{{.*}} : vector<8xf32>
+// CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK: vector.store
 // The weighted sum scales token c * 16 + t by weights[t].
 // CHECK: gpu.func @program_kernel_1(
 // CHECK: scf.for %[[ROW1:.*]] = %[[FIRST1:.*]] to
 // CHECK: %[[TAP:.*]] = arith.subi %[[ROW1]], %[[FIRST1]]
-// CHECK: memref.load %{{.*}}[%[[TAP]]] : memref<32xf32
-// CHECK: arith.mulf
+// CHECK: %[[WEIGHT:.*]] = memref.load %{{.*}}[%[[TAP]]] : memref<32xf32
+// CHECK: %[[SPLAT:.*]] = vector.broadcast %[[WEIGHT]] : f32 to vector<8xf32>
+// CHECK: arith.mulf %{{.*}}, %[[SPLAT]] : vector<8xf32>
 // CHECK: arith.addf
 // The LSE merge: weights 2^((lse - max) log2 e), a row without keys 0 and
 // -inf; the merged LSE once per row.
@@ -87,7 +89,7 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: arith.divf
 // CHECK: arith.select
-// CHECK: memref.store
+// CHECK: vector.store
 // CHECK: scf.if
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: memref.store

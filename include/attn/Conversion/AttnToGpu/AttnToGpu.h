@@ -291,10 +291,13 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
                                           LinearKernelPart part);
 
 /// The token ops between a program's attention kernels (attn.compress,
-/// attn.merge) run a thread per output element, in CTAs of this many.
+/// attn.merge) run a thread per `elementwiseWidth(op)` consecutive elements
+/// of a result row (8 where every 4-D buffer is 16-bit with rows a multiple
+/// of 8 long, else 1), in CTAs of kElementwiseThreads.
 inline constexpr int64_t kElementwiseThreads = 256;
-/// The grid's x of such a kernel writing `type` (static).
-int64_t elementwiseGridX(ShapedType type);
+int64_t elementwiseWidth(Operation *op);
+/// The grid's x of such a kernel for `op` (static shapes).
+int64_t elementwiseGridX(Operation *op);
 /// The kernel of attn.compress: arguments input, (weights,) result.
 gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                    CompressOp op, StringRef name);
