@@ -96,6 +96,52 @@ def gated_mlir_for(case, t):
             f"  return %o, %o_g : {x}, {x}\n}}\n")
 
 
+def selection_mlir_for(case, t):
+    """NSA- and SLA-style programs (kinds "nsa", "sla"), as bench/scaling's:
+    keys compressed by the mean of every S tokens score the S-token key
+    blocks of each S-row query block (attn.block_scores, causal<stride>),
+    the top k get exact causal attention (attn.topk, block_indices). NSA
+    adds the compressed branch and a causal window under gates (inputs);
+    SLA adds elu+1 linear attention. With "intermediates" the scores and
+    the selection are results too (the checks compare them)."""
+    b, hq, hkv, l, d, s, k = (case[n] for n in ("b", "hq", "hkv", "lq", "d", "stride", "k"))
+    x = f"tensor<{b}x{hq}x{l}x{d}x{t}>"
+    kv = f"tensor<{b}x{hkv}x{l}x{d}x{t}>"
+    n = -(-l // s)
+    c = f"tensor<{b}x{hkv}x{n}x{d}x{t}>"
+    blocks = f"tensor<{b}x{hkv}x{n}x{n}xf32>"
+    chosen = f"tensor<{b}x{hkv}x{n}x{k}xi32>"
+    g = f"tensor<{b}x{hq}x{l}xf32>"
+    args = f"%q: {x}, %k: {kv}, %v: {kv}"
+    if case["kind"] == "nsa":
+        args += f", %g1: {g}, %g2: {g}, %g3: {g}"
+    body = (f"  %kc = attn.compress mean %k stride {s} : {kv} -> {c}\n"
+            f"  %s = attn.block_scores %q, %kc block_q {s} mask [#attn.causal<stride = {s}>]"
+            f" : {x}, {c} -> {blocks}\n"
+            f"  %sel = attn.topk %s k {k} : {blocks} -> {chosen}\n"
+            f"  %o_sel = attn.attention %q, %k, %v indices(%sel) mask [#attn.causal, "
+            f"#attn.block_indices<block_q = {s}, block_kv = {s}>] : {x}, {kv}, {kv}, {chosen}"
+            f" -> {x}\n")
+    if case["kind"] == "sla":
+        body += (f"  %o_lin = attn.linear_attention %q, %k, %v feature elu_plus_one causal "
+                 f"normalize : {x}, {kv}, {kv} -> {x}\n"
+                 f"  %o = attn.merge sum (%o_sel), (%o_lin) : {x} -> {x}\n")
+    else:
+        body += (f"  %vc = attn.compress mean %v stride {s} : {kv} -> {c}\n"
+                 f"  %o_cmp = attn.attention %q, %kc, %vc mask [#attn.causal<stride = {s}>]"
+                 f" : {x}, {c}, {c} -> {x}\n"
+                 f"  %o_win = attn.attention %q, %k, %v mask [#attn.causal, "
+                 f"#attn.window<left = {case['window']}, right = 0>] : {x}, {kv}, {kv} -> {x}\n"
+                 f"  %o = attn.merge gated (%o_cmp, %g1), (%o_sel, %g2), (%o_win, %g3)"
+                 f" : {x}, {g} -> {x}\n")
+    if case.get("intermediates"):
+        results, names = [x, blocks, chosen], "%o, %s, %sel"
+    else:
+        results, names = [x], "%o"
+    return (f"func.func @attn({args}) -> ({', '.join(results)}) {{\n{body}"
+            f"  return {names} : {', '.join(results)}\n}}\n")
+
+
 def mlir_for(case):
     t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
     if case["kind"] == "linear":
@@ -104,6 +150,8 @@ def mlir_for(case):
         return scout_mlir_for(case, t)
     if case["kind"] == "gated":
         return gated_mlir_for(case, t)
+    if case["kind"] in ("nsa", "sla"):
+        return selection_mlir_for(case, t)
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"

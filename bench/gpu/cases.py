@@ -41,6 +41,15 @@ def scout(name, b, h, length, d, window=511, stride=64, **extra):
                 stride=stride, **extra)
 
 
+def selective(name, kind, b, hq, hkv, length, d, stride=64, k=16, window=511, **extra):
+    """NSA- or SLA-style programs (kinds "nsa", "sla"; build.py's
+    selection_mlir_for): block scores of compressed keys, top-k selection,
+    selected-block attention, and NSA's compressed and window branches under
+    gates or SLA's linear attention."""
+    return case(name, kind, b, hq, hkv, length, length, d, stride=stride, k=k,
+                window=window, **extra)
+
+
 def case(name, kind, b, hq, hkv, lq, lkv, d, **extra):
     c = dict(name=name, kind=kind, b=b, hq=hq, hkv=hkv, lq=lq, lkv=lkv, d=d)
     c.update(extra)
@@ -82,6 +91,8 @@ def scaling_cases():
                             decay=True, normalize=False, **common))
         # SCOUT as bench/scaling's: window 512 + stride-64 checkpoints.
         cases.append(scout(f"scale-scout-L{length}", 1, 16, length, 128))
+        cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
+        cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
     # The own segment by a document mask over segment ids instead (the
     # kernel lists the tiles of every query tile at run time).
     cases.append(scout("scale-scout-docs-L65536", 1, 16, 65536, 128, segment_ids=True))
@@ -185,6 +196,15 @@ def check_cases():
     cases.append(scout("chk-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32))
     cases.append(scout("chk-scout-f16", 1, 2, 300, 64, window=50, dtype="f16"))
     cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
+    # NSA / SLA with their scores and selections as results: the scores
+    # against the reference's, the selection against a top-k of the
+    # kernel's own scores, the output with that selection.
+    cases.append(selective("chk-nsa", "nsa", 1, 4, 2, 1000, 64, k=4, window=200,
+                           intermediates=True))
+    cases.append(selective("chk-nsa-s32-D128", "nsa", 2, 2, 2, 555, 128, stride=32, k=3,
+                           window=60, intermediates=True))
+    cases.append(selective("chk-sla", "sla", 1, 4, 4, 700, 64, stride=32, k=5,
+                           intermediates=True))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

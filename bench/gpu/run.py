@@ -228,7 +228,7 @@ def torch_chunked(case, q, k, v, gates, chunk=64):
     return out.reshape(b, hq, n * chunk, dv)[:, :, :lq].to(q.dtype)
 
 
-PROGRAMS = ("scout", "gated")
+PROGRAMS = ("scout", "gated", "nsa", "sla")
 
 
 def attend(q, k, v, allowed, dtype=None):
@@ -267,6 +267,45 @@ def compress(x, stride, span, reduce, weights=None):
     return torch.stack(tokens, dim=2)
 
 
+def block_scores(q, kc, allowed, block):
+    """attn.block_scores in fp32: each row's softmax over the compressed
+    keys it may attend to, averaged over the block's rows and the group's
+    query heads; -inf where no row of the block may attend."""
+    b, hq, length, d = q.shape
+    hkv, n = kc.shape[1], kc.shape[2]
+    group = hq // hkv
+    s = torch.einsum("bhid,bhjd->bhij", q.float(),
+                     kc.float().repeat_interleave(group, dim=1)) / math.sqrt(d)
+    s = s.masked_fill(~allowed, float("-inf"))
+    m = s.amax(-1, keepdim=True)
+    m = torch.where(torch.isinf(m), torch.zeros_like(m), m)
+    p = torch.exp(s - m)
+    l = p.sum(-1, keepdim=True)
+    p = p / torch.where(l > 0, l, torch.ones_like(l))
+    blocks = -(-length // block)
+    pad = blocks * block - length
+    p = F.pad(p, (0, 0, 0, pad)).view(b, hkv, group, blocks, block, n)
+    rows = torch.clamp(length - torch.arange(blocks, device=q.device) * block, max=block)
+    mean = p.sum((2, 4)) / (rows * group)[:, None].float()
+    seen = F.pad(allowed, (0, 0, 0, pad)).view(blocks, block, n).any(1)
+    return torch.where(seen, mean, torch.full_like(mean, float("-inf")))
+
+
+def topk_reference(scores, k):
+    """attn.topk: the k largest entries' indices ascending, ties to the
+    lower index, -inf and NaN never chosen, -1 after the picks."""
+    candidate = scores > float("-inf")
+    keyed = torch.where(candidate, scores, torch.full_like(scores, float("-inf")))
+    order = torch.sort(-keyed, dim=-1, stable=True).indices[..., :k]
+    valid = torch.gather(candidate, -1, order)
+    big = scores.shape[-1]
+    chosen = torch.where(valid, order, torch.full_like(order, big)).sort(-1).values
+    chosen = torch.where(chosen == big, torch.full_like(chosen, -1), chosen)
+    if chosen.shape[-1] < k:
+        chosen = F.pad(chosen, (0, k - chosen.shape[-1]), value=-1)
+    return chosen.to(torch.int32)
+
+
 def program_reference(case, q, k, v, extra, dtype=None):
     """A program's results, op by op in fp32 (or the naive low-precision
     attention), each op's result rounded to the inputs' type as the
@@ -296,6 +335,33 @@ def program_reference(case, q, k, v, extra, dtype=None):
         out = torch.where(den > 0, (w1 * o_seg + w2 * o_ck) / torch.where(
             den > 0, den, torch.ones_like(den)), torch.zeros_like(o_seg))
         return [out.to(low).float()]
+    if case["kind"] in ("nsa", "sla"):
+        # The selection is the kernel's (extra's last): the scores and the
+        # selection are checked on their own.
+        selection = extra[-1]
+        kc = compress(k, stride, stride, "mean").to(low)
+        group = case["hq"] // case["hkv"]
+        block = torch.arange(length, device=q.device) // stride
+        table = torch.zeros(*selection.shape[:3], count + 1, dtype=torch.bool,
+                            device=q.device)
+        table.scatter_(3, torch.where(selection < 0, count, selection).long(), True)
+        chosen = table[..., :count][:, :, block][..., block]  # [B, Hkv, L, L]
+        allowed = causal & chosen.repeat_interleave(group, dim=1)
+        o_sel, _ = attend(q, k, v, allowed, dtype)
+        o_sel = o_sel.to(low).float()
+        if case["kind"] == "sla":
+            sub = dict(case, kind="linear", feature="elu_plus_one", causal=True,
+                       normalize=True)
+            rows = torch.arange(length, device=q.device)
+            o_lin = linear_reference(sub, q, k, v, rows, dtype=dtype).to(low).float()
+            return [(o_sel + o_lin).to(low).float()]
+        g1, g2, g3 = extra[:3]
+        vc = compress(v, stride, stride, "mean").to(low)
+        o_cmp, _ = attend(q, kc, vc, checkpoints, dtype)
+        o_win, _ = attend(q, k, v, window, dtype)
+        o_cmp, o_win = o_cmp.to(low).float(), o_win.to(low).float()
+        out = g1[..., None] * o_cmp + g2[..., None] * o_sel + g3[..., None] * o_win
+        return [out.to(low).float()]
     weights, g1, g2 = extra
     span = case["span"]
     kc = compress(k, stride, span, "max").to(low)
@@ -317,6 +383,14 @@ def program_inputs(case, device):
             return q, k, v, []
         seg = (torch.arange(length, device=device) // case["stride"]).to(torch.int32)
         return q, k, v, [seg.expand(b, length).contiguous()]
+    if case["kind"] in ("nsa", "sla"):
+        hkv = case["hkv"]
+        k, v = (torch.randn(b, length, hkv, d, device=device, dtype=dtype).transpose(1, 2)
+                for _ in range(2))
+        if case["kind"] == "sla":
+            return q, k, v, []
+        return q, k, v, [torch.sigmoid(torch.randn(b, h, length, device=device))
+                         for _ in range(3)]
     weights = torch.rand(h, case["span"], device=device) / case["span"]
     gates = [torch.sigmoid(torch.randn(b, h, length, device=device)) for _ in range(2)]
     return q, k, v, [weights] + gates
@@ -427,6 +501,9 @@ def check(case, artifacts, device):
     if case["kind"] in PROGRAMS and case["lq"] > 8192:
         # The programs' reference materialises every op's scores.
         return None, 0.0, 0.0
+    if case["kind"] in ("nsa", "sla") and not case.get("intermediates"):
+        # Checked where the selection is a result (chk-nsa, chk-sla).
+        return None, 0.0, 0.0
     torch.manual_seed(int(time.time() * 1e6) % (2**31))
     q, k, v, extra = make_inputs(case, device)
     b, hq, lq, dv = case["b"], case["hq"], case["lq"], case.get("dv", case["d"])
@@ -434,6 +511,12 @@ def check(case, artifacts, device):
     outputs = [out]
     if case["kind"] == "gated":
         outputs.append(torch.full_like(out, float("nan")))
+    if case.get("intermediates"):
+        blocks = -(-lq // case["stride"])
+        outputs.append(torch.full((b, case["hkv"], blocks, blocks), float("nan"),
+                                  device=device))
+        outputs.append(torch.full((b, case["hkv"], blocks, case["k"]), -7,
+                                  device=device, dtype=torch.int32))
     lse = None
     if case.get("lse"):
         lse = torch.full((b, hq, lq), float("nan"), device=device)
@@ -448,9 +531,32 @@ def check(case, artifacts, device):
     if lq > 512:
         rows = torch.cat([rows[:64], rows[torch.randperm(lq, device=device)[:384]], rows[-64:]]).unique()
     if case["kind"] in PROGRAMS:
+        ok = True
+        if case["kind"] in ("nsa", "sla"):
+            scores, selection = outputs[1], outputs[2]
+            outputs = outputs[:1]
+            # The scores against the reference's (same -inf entries), and the
+            # selection exactly a top-k of the kernel's own scores.
+            length, stride = case["lq"], case["stride"]
+            count = -(-length // stride)
+            i = torch.arange(length, device=device)[:, None]
+            jc = torch.arange(count, device=device)[None, :]
+            allowed = (jc + 1) * stride - 1 <= i + count * stride - length
+            kc = compress(k, stride, stride, "mean").to(q.dtype)
+            ref_scores = block_scores(q, kc, allowed, stride)
+            finite = torch.isfinite(ref_scores)
+            same = torch.equal(finite, torch.isfinite(scores))
+            score_err = ((scores[finite] - ref_scores[finite]).norm()
+                         / ref_scores[finite].norm().clamp_min(1e-30)).item()
+            picks = torch.equal(selection, topk_reference(scores, case["k"]))
+            ok = same and score_err < 1e-4 and picks
+            print(f"  scores err {score_err:.1e}, -inf entries "
+                  f"{'same' if same else 'DIFFER'}, selection "
+                  f"{'= top-k of the scores' if picks else 'WRONG'}")
+            extra = extra + [selection]
         refs = program_reference(case, q, k, v, extra)
         naives = program_reference(case, q, k, v, extra, dtype=q.dtype)
-        ok, errs, naive_errs = True, [], []
+        errs, naive_errs = [], []
         for got, ref, naive in zip(outputs, refs, naives):
             err = ((got.float() - ref).norm() / ref.norm().clamp_min(1e-30)).item()
             naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
@@ -655,7 +761,7 @@ def main():
     checks_ok = True
     for case in cases:
         ok, err, naive = check(case, args.artifacts, device)
-        verdict = "SKIP (long program)" if ok is None else "PASS" if ok else "FAIL"
+        verdict = "SKIP" if ok is None else "PASS" if ok else "FAIL"
         checks_ok &= ok is not False
         line = f"check {case['name']:28s} {verdict} err={err:.2e} naive={naive:.2e}"
         print(line, flush=True)

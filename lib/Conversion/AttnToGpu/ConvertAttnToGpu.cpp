@@ -402,12 +402,13 @@ matchProgramFunction(func::FuncOp func) {
            << func.getName() << "' must have one block";
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
-    if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp>(&nested))
+    if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp, BlockScoresOp,
+             TopkOp>(&nested))
       return nested.emitOpError("GPU lowering: function '")
              << func.getName()
              << "' is a program of several kernels, which may hold "
-                "attn.attention, attn.linear_attention, attn.compress and "
-                "attn.merge only";
+                "attn.attention, attn.linear_attention, attn.compress, "
+                "attn.block_scores, attn.topk and attn.merge only";
     for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
                                         nested.getResultTypes())) {
       auto shaped = dyn_cast<RankedTensorType>(type);
@@ -436,9 +437,11 @@ struct ConvertAttnToGpuPass
 
   /// The kernel(s) of one op and how they launch.
   struct OpKernels {
+    explicit OpKernels(Operation *op) : op(op) {}
     Operation *op;
     GpuKernelShape shape;
     GpuLinearKernelShape linearShape;
+    GpuBlockScoresShape blockScoresShape;
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
@@ -456,6 +459,17 @@ struct ConvertAttnToGpuPass
       if (failed(shape))
         return failure();
       item.shape = *shape;
+    } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
+      auto query = cast<RankedTensorType>(scores.getQuery().getType());
+      FailureOr<int64_t> capability =
+          checkTensorCoreOperands(scores, chip, query, query);
+      if (failed(capability))
+        return failure();
+      FailureOr<GpuBlockScoresShape> shape = chooseGpuBlockScoresShape(
+          scores, chip, sharedMemoryLimit(*capability));
+      if (failed(shape))
+        return failure();
+      item.blockScoresShape = *shape;
     }
     return success();
   }
@@ -479,6 +493,11 @@ struct ConvertAttnToGpuPass
       item.kernel = *kernel;
     } else if (auto compress = dyn_cast<CompressOp>(item.op)) {
       item.kernel = buildCompressKernel(builder, kernels, compress, name);
+    } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
+      item.kernel = buildBlockScoresKernel(builder, kernels, scores, name,
+                                           item.blockScoresShape);
+    } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
+      item.kernel = buildTopkKernel(builder, kernels, topk, name);
     } else {
       item.kernel =
           buildMergeKernel(builder, kernels, cast<MergeOp>(item.op), name);
@@ -493,7 +512,7 @@ struct ConvertAttnToGpuPass
     // otherwise.
     struct Work {
       func::FuncOp func;
-      SmallVector<OpKernels> ops;
+      std::vector<OpKernels> ops;
       bool program;
     };
     SmallVector<Work> work;
@@ -508,7 +527,7 @@ struct ConvertAttnToGpuPass
       if (!anyAttn)
         continue;
       if (Operation *attention = matchKernelFunction(func)) {
-        work.push_back({func, {OpKernels{attention, {}, {}, {}, {}}}, false});
+        work.push_back({func, {OpKernels(attention)}, false});
         continue;
       }
       FailureOr<SmallVector<Operation *>> ops = matchProgramFunction(func);
@@ -518,7 +537,7 @@ struct ConvertAttnToGpuPass
       }
       Work item{func, {}, true};
       for (Operation *op : *ops)
-        item.ops.push_back(OpKernels{op, {}, {}, {}, {}});
+        item.ops.push_back(OpKernels(op));
       work.push_back(std::move(item));
     }
     // Nothing is rewritten unless every function can be.
@@ -876,6 +895,29 @@ struct ConvertAttnToGpuPass
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);
+      } else if (isa<BlockScoresOp, TopkOp>(op)) {
+        // Block scores: a CTA per (query block, K/V head, batch); top-k: a
+        // warp per row.
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(b, loc, v).getResult();
+        };
+        SmallVector<Value> arguments(op->getOperands());
+        arguments.append(buffers);
+        if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+          const GpuBlockScoresShape &shape = item.blockScoresShape;
+          auto keys = cast<ShapedType>(scores.getKeys().getType());
+          launch(b, loc, item.kernel,
+                 gpu::KernelDim3{index(shape.numBlocks()), index(shape.kvHeads),
+                                 index(keys.getDimSize(0))},
+                 shape.threads(), shape.sharedBytes(), arguments);
+        } else {
+          auto topk = cast<TopkOp>(op);
+          launch(b, loc, item.kernel,
+                 gpu::KernelDim3{
+                     index(llvm::divideCeil(topkRows(topk), kTopkWarps)),
+                     index(1), index(1)},
+                 32 * kTopkWarps, topkSharedBytes(topk), arguments);
+        }
       } else {
         auto grid = [&](int64_t v) {
           return arith::ConstantIndexOp::create(b, loc, v).getResult();

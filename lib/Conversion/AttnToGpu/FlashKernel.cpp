@@ -522,12 +522,7 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   int64_t stateSize = accBase + rowTiles * accPerTile;
   int64_t wordsPerTile = 4 * (blockKv / 16);
 
-  auto space =
-      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  smem = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({kDyn}, b.getI8Type(), MemRefLayoutAttrInterface(),
-                      space));
+  smem = dynamicSharedMemory(b, loc);
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
   warp = div(tid, c(32));

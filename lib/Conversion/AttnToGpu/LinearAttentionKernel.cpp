@@ -51,11 +51,7 @@ using namespace mlir::attn::gpu_lowering;
 
 Value LinearKernelBuilder::view(Value byteOffset, int64_t rows, int64_t pitch,
                                 Type element) {
-  auto space =
-      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  auto type = MemRefType::get({rows, pitch}, element,
-                              MemRefLayoutAttrInterface(), space);
-  return memref::ViewOp::create(b, loc, type, smem, byteOffset, ValueRange{});
+  return sharedView(b, loc, smem, byteOffset, rows, pitch, element);
 }
 
 LinearKernelBuilder::Stage LinearKernelBuilder::stage(Value index) {
@@ -135,12 +131,7 @@ void LinearKernelBuilder::build(LinearKernelPart part, Value q, Value k,
   decay = gates;
   output = out;
   workspace = scratch;
-  auto space =
-      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  smem = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface(), space));
+  smem = dynamicSharedMemory(b, loc);
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
   warp = div(tid, c(32));

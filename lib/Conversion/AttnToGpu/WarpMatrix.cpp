@@ -6,6 +6,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -18,6 +19,27 @@ Value WarpMatrix::index(int64_t value) {
 
 Value WarpMatrix::f32(double value) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+Value mlir::attn::gpu_lowering::dynamicSharedMemory(OpBuilder &b,
+                                                    Location loc) {
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  return gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), space));
+}
+
+Value mlir::attn::gpu_lowering::sharedView(OpBuilder &b, Location loc,
+                                           Value smem, Value byteOffset,
+                                           int64_t rows, int64_t columns,
+                                           Type element) {
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  auto type = MemRefType::get({rows, columns}, element,
+                              MemRefLayoutAttrInterface(), space);
+  return memref::ViewOp::create(b, loc, type, smem, byteOffset, ValueRange{});
 }
 
 std::array<Value, 4> WarpMatrix::loadMatrices(Value tile, Value row, Value col,

@@ -29,6 +29,12 @@ using Accumulator = std::array<Value, 4>;
 using OperandA = std::array<Value, 4>;
 using OperandB = std::array<Value, 2>;
 
+/// The kernel's dynamic shared memory, as bytes (memref<?xi8>).
+Value dynamicSharedMemory(OpBuilder &b, Location loc);
+/// A [rows, columns] view of `element`s of it from `byteOffset` on.
+Value sharedView(OpBuilder &b, Location loc, Value smem, Value byteOffset,
+                 int64_t rows, int64_t columns, Type element);
+
 struct WarpMatrix {
   OpBuilder &b;
   Location loc;

@@ -179,12 +179,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
   Ints n{b, loc};
   MLIRContext *context = b.getContext();
 
-  auto space =
-      gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
-  smem = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({kDyn}, b.getI8Type(), MemRefLayoutAttrInterface(),
-                      space));
+  smem = dynamicSharedMemory(b, loc);
   // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
   // tiles at that alignment: round the base up (the kernel asks for 1024
   // bytes more than its tiles).

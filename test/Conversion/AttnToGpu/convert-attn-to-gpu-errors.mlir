@@ -54,15 +54,56 @@ func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x
 // -----
 
 // A program of several kernels holds attention, linear attention,
-// compress and merge ops only.
-func.func @program_topk(%q: tensor<1x1x64x64xbf16>, %s: tensor<1x1x4x8xf32>)
-    -> (tensor<1x1x64x64xbf16>, tensor<1x1x4x2xi32>) {
+// compress, block-scores, top-k and merge ops only.
+func.func @program_conv(%q: tensor<1x1x64x64xbf16>, %w: tensor<1x64x4xbf16>)
+    -> (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) {
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_topk' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress and attn.merge only}}
-  %i = attn.topk %s k 2 : tensor<1x1x4x8xf32> -> tensor<1x1x4x2xi32>
-  return %o, %i : tensor<1x1x64x64xbf16>, tensor<1x1x4x2xi32>
+  // expected-error @+1 {{GPU lowering: function 'program_conv' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.block_scores, attn.topk and attn.merge only}}
+  %c = attn.causal_conv %q, %w : tensor<1x1x64x64xbf16>, tensor<1x64x4xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o, %c : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @block_scores_f32(%q: tensor<1x1x64x64xf32>, %k: tensor<1x1x4x64xf32>)
+    -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{GPU lowering: query must be bf16 or f16 (tensor cores), got 'f32'}}
+  %s = attn.block_scores %q, %k block_q 16
+      : tensor<1x1x64x64xf32>, tensor<1x1x4x64xf32> -> tensor<1x1x4x4xf32>
+  return %s : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @block_scores_rows(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x4x64xbf16>)
+    -> tensor<1x1x8x4xf32> {
+  // expected-error @+1 {{GPU lowering: block_q x the query heads per K/V head must be a multiple of 16, got 8}}
+  %s = attn.block_scores %q, %k block_q 8
+      : tensor<1x1x64x64xbf16>, tensor<1x1x4x64xbf16> -> tensor<1x1x8x4xf32>
+  return %s : tensor<1x1x8x4xf32>
+}
+
+// -----
+
+func.func @block_scores_head_dim(%q: tensor<1x1x64x40xbf16>, %k: tensor<1x1x4x40xbf16>)
+    -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 16 and at most 256, got 40}}
+  %s = attn.block_scores %q, %k block_q 16
+      : tensor<1x1x64x40xbf16>, tensor<1x1x4x40xbf16> -> tensor<1x1x4x4xf32>
+  return %s : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @block_scores_smem(%q: tensor<1x8x512x256xbf16>, %k: tensor<1x1x8x256xbf16>)
+    -> tensor<1x1x1x8xf32> {
+  // expected-error @+1 {{GPU lowering: the block's rows need 2196992 bytes of shared memory, more than sm_80's 167936 (smaller block_q or groups)}}
+  %s = attn.block_scores %q, %k block_q 512
+      : tensor<1x8x512x256xbf16>, tensor<1x1x8x256xbf16> -> tensor<1x1x1x8xf32>
+  return %s : tensor<1x1x1x8xf32>
 }
 
 // -----
@@ -159,7 +200,7 @@ func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress and attn.merge only}}
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.block_scores, attn.topk and attn.merge only}}
   %s = arith.addf %o, %q : tensor<1x1x64x64xbf16>
   return %s : tensor<1x1x64x64xbf16>
 }

@@ -1,6 +1,6 @@
-// RUN: attn-opt %s --convert-attn-to-gpu | FileCheck %s
-// RUN: attn-opt %s --convert-attn-to-gpu | attn-opt | FileCheck %s --check-prefix=ROUNDTRIP
-// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | FileCheck %s
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --split-input-file --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
 
 // A program of several kernels: each op becomes a kernel, launched in order
 // by the host function; results that are not returned live in device
@@ -105,3 +105,60 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // PTX: .visible .entry program_kernel_4(
 // PTX: ex2.approx.ftz.f32
 // PTX: lg2.approx.f32
+
+// -----
+
+// NSA's selection: block scores of the compressed keys (a CTA per query
+// block of 32 rows x 2 query heads per K/V head, 10 blocks x 2 K/V heads;
+// each block's key-tile range from the block map, a constant table), the
+// top 3 per row (a warp per row: 20 rows, 4 per CTA), the selected blocks'
+// attention reading the picks. The scores and picks are results too.
+func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: tensor<1x2x300x64xbf16>)
+    -> (tensor<1x4x300x64xbf16>, tensor<1x2x10x10xf32>, tensor<1x2x10x3xi32>) {
+  %kc = attn.compress mean %k stride 32 : tensor<1x2x300x64xbf16> -> tensor<1x2x10x64xbf16>
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x4x300x64xbf16>, tensor<1x2x10x64xbf16> -> tensor<1x2x10x10xf32>
+  %i = attn.topk %s k 3 : tensor<1x2x10x10xf32> -> tensor<1x2x10x3xi32>
+  %o = attn.attention %q, %k, %v indices(%i) mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>]
+      : tensor<1x4x300x64xbf16>, tensor<1x2x300x64xbf16>, tensor<1x2x300x64xbf16>, tensor<1x2x10x3xi32> -> tensor<1x4x300x64xbf16>
+  return %o, %s, %i : tensor<1x4x300x64xbf16>, tensor<1x2x10x10xf32>, tensor<1x2x10x3xi32>
+}
+
+// CHECK-LABEL: func.func @nsa(
+// CHECK: %[[KC:.*]] = gpu.alloc () : memref<1x2x10x64xbf16>
+// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_0
+// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_1 blocks in (%c10{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c18944_i32
+// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_2 blocks in (%c5{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c208_i32
+// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_3
+// CHECK: gpu.dealloc %[[KC]]
+// CHECK-NEXT: return
+// CHECK: memref.global "private" constant @nsa_kernel_1_tiles : memref<10x2xi32>
+// CHECK: gpu.func @nsa_kernel_1(
+// CHECK-SAME: attn.shared_bytes = 18944 : i64, attn.threads = 128 : i64
+// CHECK: memref.get_global @nsa_kernel_1_tiles
+// Pass 1: the rows' maxima and sums over the range's key tiles.
+// CHECK: scf.for
+// CHECK: nvgpu.ldmatrix
+// CHECK: nvvm.mma.sync
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// Pass 2: the probabilities' column sums, added across warps.
+// CHECK: scf.for
+// CHECK: nvvm.mma.sync
+// CHECK: gpu.shuffle xor
+// CHECK: memref.atomic_rmw addf
+// CHECK: gpu.barrier
+// CHECK: arith.divf
+// CHECK: gpu.func @nsa_kernel_2(
+// CHECK: gpu.shuffle xor
+// CHECK: nvvm.bar.warp.sync
+// CHECK: memref.store %{{.*}} : memref<1x2x10x3xi32
+
+// ROUNDTRIP: func.func @nsa
+// ROUNDTRIP-COUNT-4: gpu.launch_func
+
+// PTX: .visible .entry nsa_kernel_1(
+// PTX: mma.sync.aligned.m16n8k16
+// PTX: atom.shared.add.f32
+// PTX: .visible .entry nsa_kernel_2(
+// PTX: shfl.sync.bfly.b32
+// PTX: bar.warp.sync

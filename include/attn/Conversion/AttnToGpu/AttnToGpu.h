@@ -15,13 +15,16 @@
 #include "mlir/Support/LLVM.h"
 
 #include <algorithm>
+#include <string>
 
 namespace mlir::attn {
 
 class AttentionOp;
+class BlockScoresOp;
 class CompressOp;
 class LinearAttentionOp;
 class MergeOp;
+class TopkOp;
 
 /// The shape of one attention kernel: `warps` warps of `rowTiles` x 16
 /// query rows each, key tiles of `blockKv` rows, `stages` shared-memory
@@ -305,6 +308,51 @@ gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
 /// then their LSEs or gates), then its results.
 gpu::GPUFuncOp buildMergeKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                 MergeOp op, StringRef name);
+
+/// The shape of an attn.block_scores kernel (BlockScoresKernel.cpp): a
+/// CTA of kWarps warps per (query block, K/V head, batch) whose rows (the
+/// block's queries of each query head of the group) are staged in shared
+/// memory, and key tiles of kKeyTile compressed keys.
+struct GpuBlockScoresShape {
+  static constexpr int64_t kKeyTile = 64, kWarps = 4;
+  int64_t headDim = 0, blockQ = 0, group = 1, kvHeads = 0;
+  int64_t queryLength = 0, keyLength = 0;
+  double scale = 1.0;
+  /// The constant table of each query block's key-tile range.
+  std::string tableName;
+  int64_t rows() const { return blockQ * group; }
+  int64_t threads() const { return 32 * kWarps; }
+  int64_t numBlocks() const { return llvm::divideCeil(queryLength, blockQ); }
+  /// Rows padded by 16 bytes (ldmatrix without bank conflicts); then the
+  /// key tile, then each column's sum and allowed count (f32).
+  int64_t keyTileOffset() const { return 2 * rows() * (headDim + 8); }
+  int64_t columnOffset() const {
+    return keyTileOffset() + 2 * kKeyTile * (headDim + 8);
+  }
+  int64_t sharedBytes() const { return columnOffset() + 2 * 4 * kKeyTile; }
+};
+/// The block-scores kernel shape for `op` (static shapes, tensor-core
+/// operands) on `chip`, whose CTAs may have `sharedMemoryLimit` bytes, or a
+/// diagnostic.
+FailureOr<GpuBlockScoresShape>
+chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
+                          int64_t sharedMemoryLimit);
+/// The kernel of attn.block_scores: arguments query, keys, result; grid
+/// (query blocks, K/V heads, batch).
+gpu::GPUFuncOp buildBlockScoresKernel(OpBuilder &builder,
+                                      gpu::GPUModuleOp module, BlockScoresOp op,
+                                      StringRef name,
+                                      GpuBlockScoresShape shape);
+/// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
+/// row's copy and its k picks in shared memory.
+inline constexpr int64_t kTopkWarps = 4;
+int64_t topkSharedBytes(TopkOp op);
+/// Rows of `op`'s scores (all but the last dimension).
+int64_t topkRows(TopkOp op);
+/// The kernel of attn.topk: arguments scores, indices; grid
+/// ceil(rows / kTopkWarps).
+gpu::GPUFuncOp buildTopkKernel(OpBuilder &builder, gpu::GPUModuleOp module,
+                               TopkOp op, StringRef name);
 
 /// A kernel `name` with `arguments` at the builder's point, with the launch
 /// attributes every attn kernel carries (threads, query tile, dynamic
