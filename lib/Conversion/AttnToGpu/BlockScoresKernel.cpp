@@ -2,18 +2,22 @@
 //
 // One CTA of 4 warps per (query block r, K/V head g, batch): its rows are
 // the block's queries of every query head of the group, staged in shared
-// memory; 16-row tiles go to the warps in turn.
+// memory.
 //
-//   pass 1: for key tile u:  S = Q K[u]^T (mma.sync), m, l online per row
-//   pass 2: for key tile u:  P = 2^(S - m) / l; column sums of P over the
-//           warp's rows (shuffles), added to the CTA's (shared atomics);
-//           out[b, g, r, u's columns] = sum / rows, or -inf where no row
-//           may attend
+//   pass 1: for key tile u:  S = Q K[u]^T (mma.sync; 16-row tiles of the
+//           rows to the warps in turn), m, l online per row -> shared
+//   pass 2: for key tile u:  S^T = K[u] Q^T (warp w: keys 16 w .. 16 w + 15
+//           as the product's rows, the CTA's rows as its columns);
+//           P^T = 2^(S^T - m) / l; each key's sum over the rows is a row
+//           sum of the accumulators (in registers, then the 4 lanes of a
+//           row); out[b, g, r, key] = sum / rows, or -inf where no row may
+//           attend
 //
 // Scores are in log2 units (scale * log2 e folded in). The key tiles a
-// query block visits are the block map's range (a constant table): columns
-// outside it are -inf without a product. Lq x Lc is never materialised:
-// the second pass recomputes S rather than store it.
+// query block visits are the block map's range (a constant table; columns
+// outside it are -inf without a product), and its tiles that every row
+// may attend to whole skip the mask. Lq x Lc is never materialised: the
+// second pass recomputes the products rather than store them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,7 +59,7 @@ struct BlockScoresBuilder {
 
   Value smem, tid, lane, warp, batch, group, block;
   Value query, keys, output;
-  Value queryTile, keyTile, columnSums, columnSeen;
+  Value queryTile, keyTile;
 
   Value c(int64_t v) { return w.index(v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -180,13 +184,15 @@ void BlockScoresBuilder::build() {
   queryTile = view(0, shape.rows(), pitch, w.elementType);
   keyTile = view(shape.keyTileOffset(), kKeyTile, pitch, w.elementType);
   Type f32 = b.getF32Type();
-  columnSums = view(shape.columnOffset(), 2, kKeyTile, f32);
+  // Each row's shift m (log2 units; 0 for a row without keys) and 1 / l.
+  Value stats = view(shape.statsOffset(), 2, shape.rows(), f32);
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
-  Value zero = w.f32(0.0);
+  Value zero = w.f32(0.0), one = w.f32(1.0);
 
-  // This block's key tiles: the block map's range.
+  // This block's key tiles: the block map's range [first, end) and its run
+  // of tiles every row may attend to whole [fullFirst, fullEnd).
   Value table = memref::GetGlobalOp::create(
-      b, loc, MemRefType::get({shape.numBlocks(), 2}, b.getI32Type()),
+      b, loc, MemRefType::get({shape.numBlocks(), 4}, b.getI32Type()),
       shape.tableName);
   auto entry = [&](int64_t column) {
     Value raw =
@@ -194,7 +200,13 @@ void BlockScoresBuilder::build() {
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
         .getResult();
   };
-  Value first = entry(0), end = entry(1);
+  Value first = entry(0), end = entry(1), fullFirst = entry(2),
+        fullEnd = entry(3);
+  auto isPartial = [&](Value u) {
+    return arith::OrIOp::create(
+        b, loc, lt(u, fullFirst),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, u, fullEnd));
+  };
 
   // Columns outside the range: no row may attend.
   Value firstColumn = mul(first, c(kKeyTile));
@@ -214,199 +226,250 @@ void BlockScoresBuilder::build() {
         b.setInsertionPointAfter(store);
         scf::YieldOp::create(b, loc);
       });
-  // The column accumulators start at zero; the rows are staged once.
-  scf::ForOp::create(b, loc, tid, c(2 * kKeyTile), c(shape.threads()),
-                     ValueRange{},
-                     [&](OpBuilder &, Location, Value i, ValueRange) {
-                       memref::StoreOp::create(b, loc, zero, columnSums,
-                                               ValueRange{div(i, c(kKeyTile)),
-                                                          rem(i, c(kKeyTile))});
-                       scf::YieldOp::create(b, loc);
-                     });
   copyRows(query, queryTile, shape.rows(), [&](Value rho) {
     auto [head, row] = rowOf(rho);
     return std::make_pair(lt(row, c(shape.queryLength)),
                           SmallVector<Value>{batch, head, row});
   });
-
+  auto stageKeys = [&](Value u) {
+    gpu::BarrierOp::create(b, loc);
+    copyRows(keys, keyTile, kKeyTile, [&](Value k) {
+      Value column = add(mul(u, c(kKeyTile)), k);
+      return std::make_pair(lt(column, c(shape.keyLength)),
+                            SmallVector<Value>{batch, group, column});
+    });
+    gpu::BarrierOp::create(b, loc);
+  };
+  /// `x` (scaled to log2 units), or -inf where `ok` is false.
   Value scale = w.f32(shape.scale * kLog2E);
-  int64_t tilesPerWarp = llvm::divideCeil(shape.rows() / 16, kWarps);
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
-  // Per row tile slot k of the warp: (m, l) of its two rows per lane.
+
+  // Pass 1: per row tile slot k of the warp, (m, l) of its two rows.
+  int64_t rowTiles = shape.rows() / 16;
+  int64_t tilesPerWarp = llvm::divideCeil(rowTiles, kWarps);
   SmallVector<Value> state;
   for (int64_t k = 0; k < tilesPerWarp; ++k)
     state.append({negInf, negInf, zero, zero});
-
-  for (int pass = 0; pass < 2; ++pass) {
-    auto loop = scf::ForOp::create(
-        b, loc, first, end, c(1), state,
-        [&](OpBuilder &, Location, Value u, ValueRange carried) {
-          gpu::BarrierOp::create(b, loc);
-          copyRows(keys, keyTile, kKeyTile, [&](Value k) {
-            Value column = add(mul(u, c(kKeyTile)), k);
-            return std::make_pair(lt(column, c(shape.keyLength)),
-                                  SmallVector<Value>{batch, group, column});
-          });
-          gpu::BarrierOp::create(b, loc);
-          SmallVector<Value> next(carried);
-          for (int64_t k = 0; k < tilesPerWarp; ++k) {
-            Value t = add(warp, c(kWarps * k));
-            SmallVector<Value> slot(carried.slice(4 * k, 4));
-            auto guard = scf::IfOp::create(b, loc, TypeRange(ValueRange(slot)),
-                                           lt(t, c(shape.rows() / 16)), true);
-            {
-              OpBuilder::InsertionGuard insertion(b);
-              b.setInsertionPointToStart(guard.elseBlock());
-              scf::YieldOp::create(b, loc, slot);
-              b.setInsertionPointToStart(guard.thenBlock());
-              SmallVector<Accumulator> s = scores(t);
-              // Scaled, masked scores of rows (g, g + 8), columns
-              // (8 n + 2 quad, + 1).
-              SmallVector<Value> masked[2];
-              SmallVector<Value> allowedFlags[2];
-              for (int64_t n = 0; n < kKeyTile / 8; ++n)
-                for (int64_t v = 0; v < 4; ++v) {
-                  int64_t half = v / 2;
-                  Value rho = add(mul(t, c(16)), add(laneGroup, c(8 * half)));
-                  Value column = add(mul(u, c(kKeyTile)),
-                                     add(c(8 * n + v % 2), mul(quad, c(2))));
-                  Value ok = allowed(rho, column);
-                  Value x = arith::MulFOp::create(b, loc, s[n][v], scale);
-                  masked[half].push_back(select(ok, x, negInf));
-                  allowedFlags[half].push_back(ok);
-                }
-              SmallVector<Value> updated;
-              if (pass == 0) {
-                for (int64_t half = 0; half < 2; ++half) {
-                  Value m = slot[half], l = slot[2 + half];
-                  Value tileMax = negInf;
-                  for (Value x : masked[half])
-                    tileMax = arith::MaximumFOp::create(b, loc, tileMax, x);
-                  Value newMax =
-                      arith::MaximumFOp::create(b, loc, m, w.rowMax(tileMax));
-                  // A row without keys so far keeps shifting by 0.
-                  Value shift = select(
-                      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                            newMax, negInf),
-                      newMax, zero);
-                  Value sum = zero;
-                  for (Value x : masked[half])
-                    sum = arith::AddFOp::create(
-                        b, loc, sum,
-                        w.exp2(arith::SubFOp::create(b, loc, x, shift)));
-                  Value rescale =
-                      w.exp2(arith::SubFOp::create(b, loc, m, shift));
-                  l = arith::AddFOp::create(
-                      b, loc, arith::MulFOp::create(b, loc, l, rescale),
-                      w.rowSum(sum));
-                  updated.push_back(newMax);
-                  updated.push_back(l);
-                }
-                scf::YieldOp::create(
-                    b, loc,
-                    ValueRange{updated[0], updated[2], updated[1], updated[3]});
-              } else {
-                // p = 2^(s - m) / l, then each column's sum over the 16
-                // rows: the lane's two rows, then the 8 lanes of a quad
-                // position.
-                Value inverse[2], shift[2];
-                for (int64_t half = 0; half < 2; ++half) {
-                  Value l = slot[2 + half];
-                  inverse[half] = select(
-                      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                            l, zero),
-                      arith::DivFOp::create(b, loc, w.f32(1.0), l), zero);
-                  shift[half] = select(
-                      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                            slot[half], negInf),
-                      slot[half], zero);
-                }
-                Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
-                auto acrossGroups = [&](Value x) {
-                  for (int64_t offset : {4, 8, 16}) {
-                    Value other =
-                        gpu::ShuffleOp::create(
-                            b, loc, x,
-                            arith::ConstantIntOp::create(b, loc, offset, 32),
-                            width, gpu::ShuffleMode::XOR)
-                            .getShuffleResult();
-                    x = arith::AddFOp::create(b, loc, x, other);
-                  }
-                  return x;
-                };
-                for (int64_t e = 0; e < kKeyTile / 4; ++e) {
-                  // Element e of the lane's row-half lists: column
-                  // 8 (e / 2) + e % 2 + 2 quad.
-                  Value p = zero, seen = zero;
-                  for (int64_t half = 0; half < 2; ++half) {
-                    Value x = w.exp2(arith::SubFOp::create(
-                        b, loc, masked[half][e], shift[half]));
-                    p = arith::AddFOp::create(
-                        b, loc, p,
-                        arith::MulFOp::create(b, loc, x, inverse[half]));
-                    seen = arith::AddFOp::create(
-                        b, loc, seen,
-                        select(allowedFlags[half][e], w.f32(1.0), zero));
-                  }
-                  p = acrossGroups(p);
-                  seen = acrossGroups(seen);
-                  Value column = add(c(8 * (e / 2) + e % 2), mul(quad, c(2)));
-                  auto once = scf::IfOp::create(b, loc, lt(lane, c(4)), false);
-                  OpBuilder::InsertionGuard insertion(b);
-                  b.setInsertionPointToStart(once.thenBlock());
-                  memref::AtomicRMWOp::create(
-                      b, loc, arith::AtomicRMWKind::addf, p, columnSums,
-                      ValueRange{c(0), column});
-                  memref::AtomicRMWOp::create(
-                      b, loc, arith::AtomicRMWKind::addf, seen, columnSums,
-                      ValueRange{c(1), column});
-                }
-                scf::YieldOp::create(b, loc, slot);
-              }
+  auto statsLoop = scf::ForOp::create(
+      b, loc, first, end, c(1), state,
+      [&](OpBuilder &, Location, Value u, ValueRange carried) {
+        stageKeys(u);
+        Value partial = isPartial(u);
+        SmallVector<Value> next(carried);
+        for (int64_t k = 0; k < tilesPerWarp; ++k) {
+          Value t = add(warp, c(kWarps * k));
+          SmallVector<Value> slot(carried.slice(4 * k, 4));
+          auto guard = scf::IfOp::create(b, loc, TypeRange(ValueRange(slot)),
+                                         lt(t, c(rowTiles)), true);
+          OpBuilder::InsertionGuard insertion(b);
+          b.setInsertionPointToStart(guard.elseBlock());
+          scf::YieldOp::create(b, loc, slot);
+          b.setInsertionPointToStart(guard.thenBlock());
+          SmallVector<Accumulator> s = scores(t);
+          // Element (n, v): row 16 t + g + 8 (v / 2), key 8 n + 2 quad +
+          // v % 2 of the tile.
+          SmallVector<Value> raw;
+          for (Accumulator &tile : s)
+            for (Value x : tile)
+              raw.push_back(arith::MulFOp::create(b, loc, x, scale));
+          SmallVector<Type> types(raw.size(), f32);
+          auto masked = scf::IfOp::create(b, loc, types, partial, true);
+          {
+            OpBuilder::InsertionGuard inner(b);
+            b.setInsertionPointToStart(masked.elseBlock());
+            scf::YieldOp::create(b, loc, raw);
+            b.setInsertionPointToStart(masked.thenBlock());
+            SmallVector<Value> values;
+            for (auto [e, x] : llvm::enumerate(raw)) {
+              int64_t n = e / 4, v = e % 4;
+              Value rho = add(mul(t, c(16)), add(laneGroup, c(8 * (v / 2))));
+              Value column = add(mul(u, c(kKeyTile)),
+                                 add(c(8 * n + v % 2), mul(quad, c(2))));
+              values.push_back(select(allowed(rho, column), x, negInf));
             }
-            for (int64_t v = 0; v < 4; ++v)
-              next[4 * k + v] = guard.getResult(v);
+            scf::YieldOp::create(b, loc, values);
           }
-          if (pass == 1) {
-            // The tile's columns: the mean over the block's rows, or -inf
-            // where none may attend; then zero for the next tile.
-            gpu::BarrierOp::create(b, loc);
-            Value rowsHere = arith::MinUIOp::create(
-                b, loc, c(shape.blockQ),
-                arith::SubIOp::create(b, loc, c(shape.queryLength),
-                                      mul(block, c(shape.blockQ))));
-            Value count = arith::UIToFPOp::create(
-                b, loc, f32,
-                arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                           mul(rowsHere, c(shape.group))));
-            Value column = add(mul(u, c(kKeyTile)), tid);
-            auto write = scf::IfOp::create(
-                b, loc,
-                arith::AndIOp::create(b, loc, lt(tid, c(kKeyTile)),
-                                      lt(column, c(shape.keyLength))),
-                false);
-            OpBuilder::InsertionGuard insertion(b);
-            b.setInsertionPointToStart(write.thenBlock());
-            Value sum = memref::LoadOp::create(b, loc, columnSums,
-                                               ValueRange{c(0), tid});
-            Value seen = memref::LoadOp::create(b, loc, columnSums,
-                                                ValueRange{c(1), tid});
-            Value mean = arith::DivFOp::create(b, loc, sum, count);
-            memref::StoreOp::create(
-                b, loc,
+          SmallVector<Value> updated;
+          for (int64_t half = 0; half < 2; ++half) {
+            Value m = slot[half], l = slot[2 + half];
+            Value tileMax = negInf;
+            for (auto [e, x] : llvm::enumerate(masked.getResults()))
+              if ((e % 4) / 2 == static_cast<size_t>(half))
+                tileMax = arith::MaximumFOp::create(b, loc, tileMax, x);
+            Value newMax =
+                arith::MaximumFOp::create(b, loc, m, w.rowMax(tileMax));
+            // A row without keys so far keeps shifting by 0.
+            Value shift =
                 select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                             seen, zero),
-                       mean, negInf),
-                output, ValueRange{batch, group, block, column});
-            memref::StoreOp::create(b, loc, zero, columnSums,
-                                    ValueRange{c(0), tid});
-            memref::StoreOp::create(b, loc, zero, columnSums,
-                                    ValueRange{c(1), tid});
+                                             newMax, negInf),
+                       newMax, zero);
+            Value sum = zero;
+            for (auto [e, x] : llvm::enumerate(masked.getResults()))
+              if ((e % 4) / 2 == static_cast<size_t>(half))
+                sum = arith::AddFOp::create(
+                    b, loc, sum,
+                    w.exp2(arith::SubFOp::create(b, loc, x, shift)));
+            Value rescale = w.exp2(arith::SubFOp::create(b, loc, m, shift));
+            updated.push_back(newMax);
+            updated.push_back(arith::AddFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, l, rescale),
+                w.rowSum(sum)));
           }
-          scf::YieldOp::create(b, loc, next);
-        });
-    state = SmallVector<Value>(loop.getResults());
+          scf::YieldOp::create(
+              b, loc,
+              ValueRange{updated[0], updated[2], updated[1], updated[3]});
+          b.setInsertionPointAfter(guard);
+          for (int64_t v = 0; v < 4; ++v)
+            next[4 * k + v] = guard.getResult(v);
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+  // Each row's shift and 1 / l (0 without keys) for pass 2.
+  for (int64_t k = 0; k < tilesPerWarp; ++k) {
+    Value t = add(warp, c(kWarps * k));
+    auto store = scf::IfOp::create(
+        b, loc,
+        arith::AndIOp::create(b, loc, lt(t, c(rowTiles)),
+                              arith::CmpIOp::create(b, loc,
+                                                    arith::CmpIPredicate::eq,
+                                                    quad, c(0))),
+        false);
+    OpBuilder::InsertionGuard insertion(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    for (int64_t half = 0; half < 2; ++half) {
+      Value m = statsLoop.getResult(4 * k + half);
+      Value l = statsLoop.getResult(4 * k + 2 + half);
+      Value rho = add(mul(t, c(16)), add(laneGroup, c(8 * half)));
+      memref::StoreOp::create(
+          b, loc,
+          select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
+                                       negInf),
+                 m, zero),
+          stats, ValueRange{c(0), rho});
+      memref::StoreOp::create(
+          b, loc,
+          select(
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero),
+              arith::DivFOp::create(b, loc, one, l), zero),
+          stats, ValueRange{c(1), rho});
+    }
   }
+
+  // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
+  Value matrixRow = add(rem(lane, c(8)), mul(rem(div(lane, c(8)), c(2)), c(8)));
+  Value matrixColumn = mul(div(lane, c(16)), c(8));
+  Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
+  Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
+  Value rowsHere = arith::MinUIOp::create(
+      b, loc, c(shape.blockQ),
+      arith::SubIOp::create(b, loc, c(shape.queryLength),
+                            mul(block, c(shape.blockQ))));
+  Value count = arith::UIToFPOp::create(
+      b, loc, f32,
+      arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                 mul(rowsHere, c(shape.group))));
+  scf::ForOp::create(
+      b, loc, first, end, c(1), ValueRange{},
+      [&](OpBuilder &, Location, Value u, ValueRange) {
+        stageKeys(u);
+        Value partial = isPartial(u);
+        // Per key of the lane (g, g + 8): the sum of P^T over the rows,
+        // and whether any row may attend.
+        Value sums[2] = {zero, zero}, seen[2] = {zero, zero};
+        int64_t chunkRows = std::min<int64_t>(64, shape.rows());
+        for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk) {
+          SmallVector<Accumulator> acc(chunkRows / 8,
+                                       Accumulator{zero, zero, zero, zero});
+          for (int64_t step = 0; step < shape.headDim / 16; ++step) {
+            std::array<Value, 4> a =
+                w.loadMatrices(keyTile, add(mul(warp, c(16)), matrixRow),
+                               add(c(16 * step), matrixColumn), false);
+            for (int64_t pair = 0; pair < chunkRows / 16; ++pair) {
+              std::array<Value, 4> r = w.loadMatrices(
+                  queryTile,
+                  add(c(chunk * chunkRows + 16 * pair), keyMatrixRow),
+                  add(c(16 * step), keyMatrixColumn), false);
+              for (int64_t half = 0; half < 2; ++half)
+                acc[2 * pair + half] =
+                    w.multiply(OperandA{a[0], a[1], a[2], a[3]},
+                               OperandB{r[2 * half], r[2 * half + 1]},
+                               acc[2 * pair + half]);
+            }
+          }
+          // Element (n, v): key 16 w + g + 8 (v / 2), row
+          // chunk + 8 n + 2 quad + v % 2.
+          SmallVector<Value> p;
+          for (auto [n, tile] : llvm::enumerate(acc))
+            for (int64_t v = 0; v < 4; ++v) {
+              Value rho =
+                  add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
+              Value m =
+                  memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho});
+              Value inverse =
+                  memref::LoadOp::create(b, loc, stats, ValueRange{c(1), rho});
+              Value x = arith::SubFOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, tile[v], scale), m);
+              p.push_back(arith::MulFOp::create(b, loc, w.exp2(x), inverse));
+            }
+          SmallVector<Type> types(p.size() + 2, f32);
+          auto masked = scf::IfOp::create(b, loc, types, partial, true);
+          {
+            OpBuilder::InsertionGuard inner(b);
+            b.setInsertionPointToStart(masked.elseBlock());
+            SmallVector<Value> values(p);
+            values.append({one, one});
+            scf::YieldOp::create(b, loc, values);
+            b.setInsertionPointToStart(masked.thenBlock());
+            values.clear();
+            Value any[2] = {zero, zero};
+            for (auto [e, x] : llvm::enumerate(p)) {
+              int64_t n = e / 4, v = e % 4;
+              Value rho =
+                  add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
+              Value column =
+                  add(mul(u, c(kKeyTile)),
+                      add(mul(warp, c(16)), add(laneGroup, c(8 * (v / 2)))));
+              Value ok = allowed(rho, column);
+              values.push_back(select(ok, x, zero));
+              any[v / 2] = arith::MaximumFOp::create(b, loc, any[v / 2],
+                                                     select(ok, one, zero));
+            }
+            values.append({any[0], any[1]});
+            scf::YieldOp::create(b, loc, values);
+          }
+          for (size_t e = 0; e < p.size(); ++e)
+            sums[(e % 4) / 2] = arith::AddFOp::create(b, loc, sums[(e % 4) / 2],
+                                                      masked.getResult(e));
+          for (int64_t half = 0; half < 2; ++half)
+            seen[half] = arith::MaximumFOp::create(
+                b, loc, seen[half], masked.getResult(p.size() + half));
+        }
+        // The row's four lanes; the first stores the key's mean.
+        for (int64_t half = 0; half < 2; ++half) {
+          Value sum = w.rowSum(sums[half]);
+          Value any = w.rowMax(seen[half]);
+          Value column =
+              add(mul(u, c(kKeyTile)),
+                  add(mul(warp, c(16)), add(laneGroup, c(8 * half))));
+          auto store = scf::IfOp::create(
+              b, loc,
+              arith::AndIOp::create(
+                  b, loc,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, quad,
+                                        c(0)),
+                  lt(column, c(shape.keyLength))),
+              false);
+          OpBuilder::InsertionGuard insertion(b);
+          b.setInsertionPointToStart(store.thenBlock());
+          memref::StoreOp::create(
+              b, loc,
+              select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                           any, zero),
+                     arith::DivFOp::create(b, loc, sum, count), negInf),
+              output, ValueRange{batch, group, block, column});
+        }
+        scf::YieldOp::create(b, loc);
+      });
 }
 
 } // namespace
@@ -450,13 +513,14 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(OpBuilder &builder,
       BlockMap::compute(op.getMask().getValue(), /*hasMaskMod=*/false,
                         MaskShape{shape.queryLength, shape.keyLength},
                         shape.blockQ, GpuBlockScoresShape::kKeyTile);
-  SmallVector<int32_t> table;
-  for (int64_t r = 0; r < map.getNumQueryTiles(); ++r) {
-    auto [first, end] = map.getKeyTileRange(r);
-    table.append({static_cast<int32_t>(first), static_cast<int32_t>(end)});
-  }
+  // Four per block: its range and its run of full tiles. A last block of
+  // fewer rows has none (its missing rows are masked).
+  SmallVector<int64_t> bounds = map.getLoopBoundsTable();
+  SmallVector<int32_t> table(bounds.begin(), bounds.end());
+  if (shape.queryLength % shape.blockQ != 0)
+    table[table.size() - 1] = table[table.size() - 2] = 0;
   auto tableType =
-      MemRefType::get({shape.numBlocks(), 2}, builder.getI32Type());
+      MemRefType::get({shape.numBlocks(), 4}, builder.getI32Type());
   shape.tableName = (name + "_tiles").str();
   memref::GlobalOp::create(
       builder, loc, shape.tableName, builder.getStringAttr("private"),

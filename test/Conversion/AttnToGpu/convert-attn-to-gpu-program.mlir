@@ -132,22 +132,27 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 // CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_3
 // CHECK: gpu.dealloc %[[KC]]
 // CHECK-NEXT: return
-// CHECK: memref.global "private" constant @nsa_kernel_1_tiles : memref<10x2xi32>
+// CHECK: memref.global "private" constant @nsa_kernel_1_tiles : memref<10x4xi32>
 // CHECK: gpu.func @nsa_kernel_1(
 // CHECK-SAME: attn.shared_bytes = 18944 : i64, attn.threads = 128 : i64
 // CHECK: memref.get_global @nsa_kernel_1_tiles
-// Pass 1: the rows' maxima and sums over the range's key tiles.
+// Pass 1: the rows' maxima and sums over the range's key tiles, the mask
+// only on partial tiles.
 // CHECK: scf.for
 // CHECK: nvgpu.ldmatrix
 // CHECK: nvvm.mma.sync
+// CHECK: scf.if
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
-// Pass 2: the probabilities' column sums, added across warps.
+// Each row's shift and 1 / l to shared memory.
+// CHECK: arith.divf
+// CHECK: memref.store
+// Pass 2: keys as the product's rows, their sums over the query rows.
 // CHECK: scf.for
 // CHECK: nvvm.mma.sync
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: gpu.shuffle xor
-// CHECK: memref.atomic_rmw addf
-// CHECK: gpu.barrier
 // CHECK: arith.divf
+// CHECK: memref.store
 // CHECK: gpu.func @nsa_kernel_2(
 // CHECK: gpu.shuffle xor
 // CHECK: nvvm.bar.warp.sync
@@ -158,7 +163,7 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 
 // PTX: .visible .entry nsa_kernel_1(
 // PTX: mma.sync.aligned.m16n8k16
-// PTX: atom.shared.add.f32
+// PTX: ex2.approx.ftz.f32
 // PTX: .visible .entry nsa_kernel_2(
 // PTX: shfl.sync.bfly.b32
 // PTX: bar.warp.sync
