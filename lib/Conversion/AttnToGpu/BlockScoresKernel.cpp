@@ -121,24 +121,25 @@ struct BlockScoresBuilder {
         });
   }
 
-  /// S = Q_t K^T for row tile `t` of the CTA and the staged key tile: 8
-  /// accumulator tiles of 16 x 8.
-  SmallVector<Accumulator> scores(Value t) {
+  /// A B^T on tensor cores for the 16 rows of `aTile` from `aRow` and the
+  /// `columns` rows of `bTile` from `bRow` (both [rows, headDim] in shared
+  /// memory): columns / 8 accumulator tiles of 16 x 8.
+  SmallVector<Accumulator> product(Value aTile, Value aRow, Value bTile,
+                                   Value bRow, int64_t columns) {
     Value matrixRow =
         add(rem(lane, c(8)), mul(rem(div(lane, c(8)), c(2)), c(8)));
     Value matrixColumn = mul(div(lane, c(16)), c(8));
     Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
     Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
     Value zero = w.f32(0.0);
-    SmallVector<Accumulator> s(kKeyTile / 8,
+    SmallVector<Accumulator> s(columns / 8,
                                Accumulator{zero, zero, zero, zero});
     for (int64_t step = 0; step < shape.headDim / 16; ++step) {
-      std::array<Value, 4> a =
-          w.loadMatrices(queryTile, add(mul(t, c(16)), matrixRow),
-                         add(c(16 * step), matrixColumn), false);
-      for (int64_t pair = 0; pair < kKeyTile / 16; ++pair) {
+      std::array<Value, 4> a = w.loadMatrices(
+          aTile, add(aRow, matrixRow), add(c(16 * step), matrixColumn), false);
+      for (int64_t pair = 0; pair < columns / 16; ++pair) {
         std::array<Value, 4> k =
-            w.loadMatrices(keyTile, add(c(16 * pair), keyMatrixRow),
+            w.loadMatrices(bTile, add(bRow, add(c(16 * pair), keyMatrixRow)),
                            add(c(16 * step), keyMatrixColumn), false);
         for (int64_t half = 0; half < 2; ++half)
           s[2 * pair + half] = w.multiply(
@@ -265,7 +266,8 @@ void BlockScoresBuilder::build() {
           b.setInsertionPointToStart(guard.elseBlock());
           scf::YieldOp::create(b, loc, slot);
           b.setInsertionPointToStart(guard.thenBlock());
-          SmallVector<Accumulator> s = scores(t);
+          SmallVector<Accumulator> s =
+              product(queryTile, mul(t, c(16)), keyTile, c(0), kKeyTile);
           // Element (n, v): row 16 t + g + 8 (v / 2), key 8 n + 2 quad +
           // v % 2 of the tile.
           SmallVector<Value> raw;
@@ -356,10 +358,6 @@ void BlockScoresBuilder::build() {
   }
 
   // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
-  Value matrixRow = add(rem(lane, c(8)), mul(rem(div(lane, c(8)), c(2)), c(8)));
-  Value matrixColumn = mul(div(lane, c(16)), c(8));
-  Value keyMatrixRow = add(rem(lane, c(8)), mul(div(lane, c(16)), c(8)));
-  Value keyMatrixColumn = mul(rem(div(lane, c(8)), c(2)), c(8));
   Value rowsHere = arith::MinUIOp::create(
       b, loc, c(shape.blockQ),
       arith::SubIOp::create(b, loc, c(shape.queryLength),
@@ -378,24 +376,9 @@ void BlockScoresBuilder::build() {
         Value sums[2] = {zero, zero}, seen[2] = {zero, zero};
         int64_t chunkRows = std::min<int64_t>(64, shape.rows());
         for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk) {
-          SmallVector<Accumulator> acc(chunkRows / 8,
-                                       Accumulator{zero, zero, zero, zero});
-          for (int64_t step = 0; step < shape.headDim / 16; ++step) {
-            std::array<Value, 4> a =
-                w.loadMatrices(keyTile, add(mul(warp, c(16)), matrixRow),
-                               add(c(16 * step), matrixColumn), false);
-            for (int64_t pair = 0; pair < chunkRows / 16; ++pair) {
-              std::array<Value, 4> r = w.loadMatrices(
-                  queryTile,
-                  add(c(chunk * chunkRows + 16 * pair), keyMatrixRow),
-                  add(c(16 * step), keyMatrixColumn), false);
-              for (int64_t half = 0; half < 2; ++half)
-                acc[2 * pair + half] =
-                    w.multiply(OperandA{a[0], a[1], a[2], a[3]},
-                               OperandB{r[2 * half], r[2 * half + 1]},
-                               acc[2 * pair + half]);
-            }
-          }
+          SmallVector<Accumulator> acc =
+              product(keyTile, mul(warp, c(16)), queryTile,
+                      c(chunk * chunkRows), chunkRows);
           // Element (n, v): key 16 w + g + 8 (v / 2), row
           // chunk + 8 n + 2 quad + v % 2.
           SmallVector<Value> p;
