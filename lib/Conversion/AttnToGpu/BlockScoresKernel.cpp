@@ -58,7 +58,7 @@ struct BlockScoresBuilder {
   WarpMatrix w;
 
   Value smem, tid, lane, warp, batch, group, block;
-  Value query, keys, output;
+  Value query, keys, lse, output;
   Value queryTile, keyTile;
 
   Value c(int64_t v) { return w.index(v); }
@@ -171,81 +171,22 @@ struct BlockScoresBuilder {
   }
 
   void build();
+  void computeRowStatistics(Value first, Value end, Value stats,
+                            function_ref<Value(Value)> isPartial,
+                            function_ref<void(Value)> stageKeys);
 };
 
-void BlockScoresBuilder::build() {
-  smem = dynamicSharedMemory(b, loc);
-  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  lane = rem(tid, c(32));
-  warp = div(tid, c(32));
-  block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  int64_t pitch = shape.headDim + 8;
-  queryTile = view(0, shape.rows(), pitch, w.elementType);
-  keyTile = view(shape.keyTileOffset(), kKeyTile, pitch, w.elementType);
+/// Pass 1: each row's shift (its max in log2 units; 0 without keys) and
+/// 1 / l into `stats`, over the key tiles [first, end).
+void BlockScoresBuilder::computeRowStatistics(
+    Value first, Value end, Value stats, function_ref<Value(Value)> isPartial,
+    function_ref<void(Value)> stageKeys) {
   Type f32 = b.getF32Type();
-  // Each row's shift m (log2 units; 0 for a row without keys) and 1 / l.
-  Value stats = view(shape.statsOffset(), 2, shape.rows(), f32);
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0), one = w.f32(1.0);
-
-  // This block's key tiles: the block map's range [first, end) and its run
-  // of tiles every row may attend to whole [fullFirst, fullEnd).
-  Value table = memref::GetGlobalOp::create(
-      b, loc, MemRefType::get({shape.numBlocks(), 4}, b.getI32Type()),
-      shape.tableName);
-  auto entry = [&](int64_t column) {
-    Value raw =
-        memref::LoadOp::create(b, loc, table, ValueRange{block, c(column)});
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
-        .getResult();
-  };
-  Value first = entry(0), end = entry(1), fullFirst = entry(2),
-        fullEnd = entry(3);
-  auto isPartial = [&](Value u) {
-    return arith::OrIOp::create(
-        b, loc, lt(u, fullFirst),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, u, fullEnd));
-  };
-
-  // Columns outside the range: no row may attend.
-  Value firstColumn = mul(first, c(kKeyTile));
-  Value endColumn = mul(end, c(kKeyTile));
-  scf::ForOp::create(
-      b, loc, tid, c(shape.keyLength), c(shape.threads()), ValueRange{},
-      [&](OpBuilder &, Location, Value column, ValueRange) {
-        Value outside = arith::OrIOp::create(
-            b, loc, lt(column, firstColumn),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, column,
-                                  endColumn));
-        auto store = scf::IfOp::create(b, loc, outside, false);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(store.thenBlock());
-        memref::StoreOp::create(b, loc, negInf, output,
-                                ValueRange{batch, group, block, column});
-        b.setInsertionPointAfter(store);
-        scf::YieldOp::create(b, loc);
-      });
-  copyRows(query, queryTile, shape.rows(), [&](Value rho) {
-    auto [head, row] = rowOf(rho);
-    return std::make_pair(lt(row, c(shape.queryLength)),
-                          SmallVector<Value>{batch, head, row});
-  });
-  auto stageKeys = [&](Value u) {
-    gpu::BarrierOp::create(b, loc);
-    copyRows(keys, keyTile, kKeyTile, [&](Value k) {
-      Value column = add(mul(u, c(kKeyTile)), k);
-      return std::make_pair(lt(column, c(shape.keyLength)),
-                            SmallVector<Value>{batch, group, column});
-    });
-    gpu::BarrierOp::create(b, loc);
-  };
-  /// `x` (scaled to log2 units), or -inf where `ok` is false.
   Value scale = w.f32(shape.scale * kLog2E);
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
-
-  // Pass 1: per row tile slot k of the warp, (m, l) of its two rows.
+  // Per row tile slot k of the warp, (m, l) of its two rows.
   int64_t rowTiles = shape.rows() / 16;
   int64_t tilesPerWarp = llvm::divideCeil(rowTiles, kWarps);
   SmallVector<Value> state;
@@ -355,6 +296,114 @@ void BlockScoresBuilder::build() {
               arith::DivFOp::create(b, loc, one, l), zero),
           stats, ValueRange{c(1), rho});
     }
+  }
+}
+
+void BlockScoresBuilder::build() {
+  smem = dynamicSharedMemory(b, loc);
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = rem(tid, c(32));
+  warp = div(tid, c(32));
+  block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  int64_t pitch = shape.headDim + 8;
+  queryTile = view(0, shape.rows(), pitch, w.elementType);
+  keyTile = view(shape.keyTileOffset(), kKeyTile, pitch, w.elementType);
+  Type f32 = b.getF32Type();
+  // Each row's shift m (log2 units; 0 for a row without keys) and 1 / l.
+  Value stats = view(shape.statsOffset(), 2, shape.rows(), f32);
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  Value zero = w.f32(0.0), one = w.f32(1.0);
+
+  // This block's key tiles: the block map's range [first, end) and its run
+  // of tiles every row may attend to whole [fullFirst, fullEnd).
+  Value table = memref::GetGlobalOp::create(
+      b, loc, MemRefType::get({shape.numBlocks(), 4}, b.getI32Type()),
+      shape.tableName);
+  auto entry = [&](int64_t column) {
+    Value raw =
+        memref::LoadOp::create(b, loc, table, ValueRange{block, c(column)});
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
+        .getResult();
+  };
+  Value first = entry(0), end = entry(1), fullFirst = entry(2),
+        fullEnd = entry(3);
+  auto isPartial = [&](Value u) {
+    return arith::OrIOp::create(
+        b, loc, lt(u, fullFirst),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, u, fullEnd));
+  };
+
+  // Columns outside the range: no row may attend.
+  Value firstColumn = mul(first, c(kKeyTile));
+  Value endColumn = mul(end, c(kKeyTile));
+  scf::ForOp::create(
+      b, loc, tid, c(shape.keyLength), c(shape.threads()), ValueRange{},
+      [&](OpBuilder &, Location, Value column, ValueRange) {
+        Value outside = arith::OrIOp::create(
+            b, loc, lt(column, firstColumn),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, column,
+                                  endColumn));
+        auto store = scf::IfOp::create(b, loc, outside, false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(store.thenBlock());
+        memref::StoreOp::create(b, loc, negInf, output,
+                                ValueRange{batch, group, block, column});
+        b.setInsertionPointAfter(store);
+        scf::YieldOp::create(b, loc);
+      });
+  copyRows(query, queryTile, shape.rows(), [&](Value rho) {
+    auto [head, row] = rowOf(rho);
+    return std::make_pair(lt(row, c(shape.queryLength)),
+                          SmallVector<Value>{batch, head, row});
+  });
+  auto stageKeys = [&](Value u) {
+    gpu::BarrierOp::create(b, loc);
+    copyRows(keys, keyTile, kKeyTile, [&](Value k) {
+      Value column = add(mul(u, c(kKeyTile)), k);
+      return std::make_pair(lt(column, c(shape.keyLength)),
+                            SmallVector<Value>{batch, group, column});
+    });
+    gpu::BarrierOp::create(b, loc);
+  };
+  Value scale = w.f32(shape.scale * kLog2E);
+  Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
+
+  if (lse) {
+    // An attention's LSE over the same probabilities: p = 2^(s - lse
+    // log2 e), shift lse log2 e and 1 / l = 1; rows without keys (or
+    // past the queries) 0 and 0.
+    scf::ForOp::create(
+        b, loc, tid, c(shape.rows()), c(shape.threads()), ValueRange{},
+        [&](OpBuilder &, Location, Value rho, ValueRange) {
+          auto [head, row] = rowOf(rho);
+          Value inside = lt(row, c(shape.queryLength));
+          auto read = scf::IfOp::create(b, loc, TypeRange{f32}, inside, true);
+          {
+            OpBuilder::InsertionGuard insertion(b);
+            b.setInsertionPointToStart(read.thenBlock());
+            scf::YieldOp::create(b, loc,
+                                 memref::LoadOp::create(
+                                     b, loc, lse, ValueRange{batch, head, row})
+                                     .getResult());
+            b.setInsertionPointToStart(read.elseBlock());
+            scf::YieldOp::create(b, loc, negInf);
+          }
+          Value x = read.getResult(0);
+          Value any = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                            x, negInf);
+          memref::StoreOp::create(
+              b, loc,
+              select(any, arith::MulFOp::create(b, loc, x, w.f32(kLog2E)),
+                     zero),
+              stats, ValueRange{c(0), rho});
+          memref::StoreOp::create(b, loc, select(any, one, zero), stats,
+                                  ValueRange{c(1), rho});
+          scf::YieldOp::create(b, loc);
+        });
+  } else {
+    computeRowStatistics(first, end, stats, isPartial, stageKeys);
   }
 
   // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
@@ -483,11 +532,10 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   return shape;
 }
 
-gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(OpBuilder &builder,
-                                                  gpu::GPUModuleOp module,
-                                                  BlockScoresOp op,
-                                                  StringRef name,
-                                                  GpuBlockScoresShape shape) {
+gpu::GPUFuncOp
+mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
+                                   BlockScoresOp op, StringRef name,
+                                   GpuBlockScoresShape shape, bool sharedLse) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = op.getLoc();
@@ -512,11 +560,18 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(OpBuilder &builder,
           RankedTensorType::get(tableType.getShape(), builder.getI32Type()),
           ArrayRef(table)),
       /*constant=*/true, builder.getI64IntegerAttr(16));
+  auto queryType = cast<RankedTensorType>(op.getQuery().getType());
   SmallVector<Type> arguments{
-      kernelBufferType(cast<RankedTensorType>(op.getQuery().getType()), true),
+      kernelBufferType(queryType, true),
       kernelBufferType(cast<RankedTensorType>(op.getKeys().getType()), true),
       kernelBufferType(cast<RankedTensorType>(op.getResult().getType()),
                        false)};
+  if (sharedLse)
+    arguments.insert(
+        arguments.begin() + 2,
+        kernelBufferType(RankedTensorType::get(queryType.getShape().drop_back(),
+                                               builder.getF32Type()),
+                         false));
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, shape.threads(),
                            shape.blockQ, shape.sharedBytes());
@@ -527,7 +582,9 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(OpBuilder &builder,
   BlockScoresBuilder scores(b, loc, op, shape, element);
   scores.query = body.getArgument(0);
   scores.keys = body.getArgument(1);
-  scores.output = body.getArgument(2);
+  if (sharedLse)
+    scores.lse = body.getArgument(2);
+  scores.output = body.getArguments().back();
   scores.build();
   gpu::ReturnOp::create(b, loc);
   return kernel;

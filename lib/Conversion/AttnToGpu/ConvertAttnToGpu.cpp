@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <cmath>
+
 namespace mlir::attn {
 #define GEN_PASS_DEF_CONVERTATTNTOGPUPASS
 #include "attn/Conversion/Passes.h.inc"
@@ -431,6 +433,62 @@ matchProgramFunction(func::FuncOp func) {
   return ops;
 }
 
+/// An attention of `ops` over the query, keys and mask of `scores` whose
+/// probabilities are theirs (softmax at the same scale, nothing else that
+/// changes a score): its LSE gives each row's statistics, so the block
+/// scores kernel skips its first pass. Null if none.
+static AttentionOp findLseTwin(BlockScoresOp scores,
+                               ArrayRef<Operation *> ops) {
+  auto query = cast<RankedTensorType>(scores.getQuery().getType());
+  double scale = scores.getScale()
+                     ? scores.getScale()->convertToDouble()
+                     : 1.0 / std::sqrt(double(query.getDimSize(3)));
+  for (Operation *op : ops) {
+    auto attention = dyn_cast<AttentionOp>(op);
+    if (!attention || attention.getQuery() != scores.getQuery() ||
+        attention.getKey() != scores.getKeys() ||
+        attention.getMask() != scores.getMask() ||
+        !attention.getScore().empty() || attention.getNormalizer() ||
+        !attention.getScoreMod().empty() || !attention.getMaskMod().empty() ||
+        attention.getBias() || attention.getQSegments() ||
+        attention.getLayout() || attention.getIndices() ||
+        attention.getSink() || attention.getScaleOrDefault() != scale)
+      continue;
+    return attention;
+  }
+  return {};
+}
+
+/// A copy of `op` that also returns its LSE, which replaces it.
+static AttentionOp withLse(AttentionOp op) {
+  OpBuilder b(op);
+  auto output = cast<RankedTensorType>(op.getOutput().getType());
+  auto lseType =
+      RankedTensorType::get(output.getShape().drop_back(), b.getF32Type());
+  OperationState state(op.getLoc(), op->getName());
+  state.addOperands(op->getOperands());
+  state.addTypes({output, lseType});
+  state.propertiesAttr = op->getPropertiesAsAttribute();
+  state.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
+  for (Region &region : op->getRegions())
+    state.addRegion()->takeBody(region);
+  auto copy = cast<AttentionOp>(b.create(state));
+  op.getOutput().replaceAllUsesWith(copy.getOutput());
+  op.erase();
+  return copy;
+}
+
+/// Moves `op`, after the ops of its block that define its operands, to
+/// before `point` (programs are pure ops in one block).
+static void hoistBefore(Operation *op, Operation *point) {
+  if (op->isBeforeInBlock(point))
+    return;
+  for (Value operand : op->getOperands())
+    if (Operation *producer = operand.getDefiningOp())
+      hoistBefore(producer, point);
+  op->moveBefore(point);
+}
+
 struct ConvertAttnToGpuPass
     : public attn::impl::ConvertAttnToGpuPassBase<ConvertAttnToGpuPass> {
   using Base::Base;
@@ -442,6 +500,8 @@ struct ConvertAttnToGpuPass
     GpuKernelShape shape;
     GpuLinearKernelShape linearShape;
     GpuBlockScoresShape blockScoresShape;
+    /// Block scores: the LSE of an attention over the same probabilities.
+    Value lse;
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
@@ -495,7 +555,8 @@ struct ConvertAttnToGpuPass
       item.kernel = buildCompressKernel(builder, kernels, compress, name);
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
       item.kernel = buildBlockScoresKernel(builder, kernels, scores, name,
-                                           item.blockScoresShape);
+                                           item.blockScoresShape,
+                                           static_cast<bool>(item.lse));
     } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
       item.kernel = buildTopkKernel(builder, kernels, topk, name);
     } else {
@@ -592,6 +653,7 @@ struct ConvertAttnToGpuPass
                               only.kernel, only.shape);
         continue;
       }
+      shareBlockScoresLse(item.ops);
       for (auto [index, op] : llvm::enumerate(item.ops))
         if (failed(buildKernels(builder, kernels, op,
                                 name + "_" + std::to_string(index))))
@@ -698,6 +760,36 @@ struct ConvertAttnToGpuPass
         SymbolRefAttr::get(kernel->getParentOp()->getAttrOfType<StringAttr>(
                                SymbolTable::getSymbolAttrName()),
                            {FlatSymbolRefAttr::get(kernel)}));
+  }
+
+  /// Block scores whose probabilities an attention of the program also
+  /// computes take its LSE (given one if it had none, and moved before
+  /// them with what it reads); the ops are then in their new order.
+  void shareBlockScoresLse(std::vector<OpKernels> &ops) {
+    SmallVector<Operation *> all;
+    for (OpKernels &item : ops)
+      all.push_back(item.op);
+    for (OpKernels &item : ops) {
+      auto scores = dyn_cast<BlockScoresOp>(item.op);
+      if (!scores)
+        continue;
+      AttentionOp twin = findLseTwin(scores, all);
+      if (!twin)
+        continue;
+      if (!twin.getLse()) {
+        AttentionOp copy = withLse(twin);
+        for (OpKernels &other : ops)
+          if (other.op == twin.getOperation())
+            other.op = copy;
+        llvm::replace(all, twin.getOperation(), copy.getOperation());
+        twin = copy;
+      }
+      hoistBefore(twin, scores);
+      item.lse = twin.getLse();
+    }
+    llvm::stable_sort(ops, [](const OpKernels &x, const OpKernels &y) {
+      return x.op->isBeforeInBlock(y.op);
+    });
   }
 
   /// Launches `kernel` with `arguments`, each cast to the kernel's
@@ -870,6 +962,7 @@ struct ConvertAttnToGpuPass
     func.setType(FunctionType::get(func.getContext(), inputs, {}));
 
     SmallVector<Value> temporaries;
+    DenseMap<Value, Value> bufferOf;
     for (OpKernels &item : ops) {
       Operation *op = item.op;
       OpBuilder b(op);
@@ -902,6 +995,8 @@ struct ConvertAttnToGpuPass
           return arith::ConstantIndexOp::create(b, loc, v).getResult();
         };
         SmallVector<Value> arguments(op->getOperands());
+        if (item.lse)
+          arguments.push_back(bufferOf.lookup(item.lse));
         arguments.append(buffers);
         if (auto scores = dyn_cast<BlockScoresOp>(op)) {
           const GpuBlockScoresShape &shape = item.blockScoresShape;
@@ -928,8 +1023,10 @@ struct ConvertAttnToGpuPass
                gpu::KernelDim3{grid(elementwiseGridX(op)), grid(1), grid(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
-      for (auto [result, buffer] : llvm::zip(op->getResults(), buffers))
+      for (auto [result, buffer] : llvm::zip(op->getResults(), buffers)) {
+        bufferOf[result] = buffer;
         result.replaceAllUsesWith(buffer);
+      }
     }
     OpBuilder b(ret);
     for (Value temporary : llvm::reverse(temporaries))

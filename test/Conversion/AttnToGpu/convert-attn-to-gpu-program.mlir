@@ -167,3 +167,38 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 // PTX: .visible .entry nsa_kernel_2(
 // PTX: shfl.sync.bfly.b32
 // PTX: bar.warp.sync
+
+// -----
+
+// Block scores over the same query, compressed keys and mask as NSA's
+// compressed attention: the attention gains an LSE result, moves (with the
+// compression of its values) before the block scores, and their kernel
+// takes its LSE instead of a first pass of its own.
+func.func @nsa_shared_lse(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: tensor<1x2x300x64xbf16>)
+    -> (tensor<1x4x300x64xbf16>, tensor<1x2x10x10xf32>) {
+  %kc = attn.compress mean %k stride 32 : tensor<1x2x300x64xbf16> -> tensor<1x2x10x64xbf16>
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x4x300x64xbf16>, tensor<1x2x10x64xbf16> -> tensor<1x2x10x10xf32>
+  %vc = attn.compress mean %v stride 32 : tensor<1x2x300x64xbf16> -> tensor<1x2x10x64xbf16>
+  %o = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 32>]
+      : tensor<1x4x300x64xbf16>, tensor<1x2x10x64xbf16>, tensor<1x2x10x64xbf16> -> tensor<1x4x300x64xbf16>
+  return %o, %s : tensor<1x4x300x64xbf16>, tensor<1x2x10x10xf32>
+}
+
+// CHECK-LABEL: func.func @nsa_shared_lse(
+// CHECK: gpu.launch_func @attn_kernels::@nsa_shared_lse_kernel_0
+// CHECK: gpu.launch_func @attn_kernels::@nsa_shared_lse_kernel_1
+// CHECK: %[[LSE:.*]] = gpu.alloc () : memref<1x4x300xf32>
+// CHECK: gpu.launch_func @attn_kernels::@nsa_shared_lse_kernel_2
+// CHECK: %[[LSECAST:.*]] = memref.cast %[[LSE]]
+// CHECK: gpu.launch_func @attn_kernels::@nsa_shared_lse_kernel_3
+// CHECK-SAME: %[[LSECAST]] : memref<1x4x300xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK: gpu.func @nsa_shared_lse_kernel_3(
+// CHECK-SAME: %{{[^:]*}}: memref<1x4x300xf32, strided<[?, ?, ?], offset: ?>>
+// The rows' statistics from the LSE, then the one pass.
+// CHECK: memref.load %{{.*}} : memref<1x4x300xf32
+// CHECK-COUNT-1: nvvm.mma.sync
+// CHECK: gpu.shuffle xor
+// CHECK-NOT: gpu.func @nsa_shared_lse_kernel_4
+
+// ROUNDTRIP: func.func @nsa_shared_lse

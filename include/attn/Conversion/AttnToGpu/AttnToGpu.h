@@ -337,12 +337,14 @@ struct GpuBlockScoresShape {
 FailureOr<GpuBlockScoresShape>
 chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
                           int64_t sharedMemoryLimit);
-/// The kernel of attn.block_scores: arguments query, keys, result; grid
+/// The kernel of attn.block_scores: arguments query, keys, (with
+/// `sharedLse`: the LSE [B, Hq, Lq] of an attention over the same
+/// probabilities, which replaces the kernel's first pass,) result; grid
 /// (query blocks, K/V heads, batch).
 gpu::GPUFuncOp buildBlockScoresKernel(OpBuilder &builder,
                                       gpu::GPUModuleOp module, BlockScoresOp op,
-                                      StringRef name,
-                                      GpuBlockScoresShape shape);
+                                      StringRef name, GpuBlockScoresShape shape,
+                                      bool sharedLse = false);
 /// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
 /// row's copy and its k picks in shared memory.
 inline constexpr int64_t kTopkWarps = 4;
