@@ -13,11 +13,13 @@
 //           row); out[b, g, r, key] = sum / rows, or -inf where no row may
 //           attend
 //
-// Scores are in log2 units (scale * log2 e folded in). The key tiles a
-// query block visits are the block map's range (a constant table; columns
-// outside it are -inf without a product), and its tiles that every row
-// may attend to whole skip the mask. Lq x Lc is never materialised: the
-// second pass recomputes the products rather than store them.
+// Key tiles are copied by cp.async into two buffers, the next one while
+// this one is used. Scores are in log2 units (scale * log2 e folded in).
+// The key tiles a query block visits are the block map's range (a constant
+// table; columns outside it are -inf without a product), and its tiles
+// that every row may attend to whole skip the mask. Lq x Lc is never
+// materialised: the second pass recomputes the products rather than store
+// them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,7 +32,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -121,6 +125,61 @@ struct BlockScoresBuilder {
         });
   }
 
+  /// Key tile buffer `stage` (0 or 1).
+  Value keyStage(Value stage) {
+    Value offset =
+        add(c(shape.keyTileOffset()), mul(stage, c(shape.keyTileBytes())));
+    return sharedView(b, loc, smem, offset, kKeyTile, shape.headDim + 8,
+                      w.elementType);
+  }
+
+  /// cp.async of key tile `u` into buffer `stage`: 16 bytes per thread at a
+  /// time; keys past the end read row 0 with a source size of 0 (zeros).
+  void issueKeys(Value u, Value stage) {
+    int64_t chunks = shape.headDim / 8;
+    Value tile = keyStage(stage);
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    scf::ForOp::create(
+        b, loc, tid, c(kKeyTile * chunks), c(shape.threads()), ValueRange{},
+        [&](OpBuilder &, Location, Value chunk, ValueRange) {
+          Value row = div(chunk, c(chunks));
+          Value column = mul(rem(chunk, c(chunks)), c(8));
+          Value key = add(mul(u, c(kKeyTile)), row);
+          Value valid = lt(key, c(shape.keyLength));
+          nvgpu::DeviceAsyncCopyOp::create(
+              b, loc, tokenType, tile, ValueRange{row, column}, keys,
+              ValueRange{batch, group, select(valid, key, c(0)), column},
+              b.getIndexAttr(8), select(valid, c(8), c(0)), b.getUnitAttr());
+          scf::YieldOp::create(b, loc);
+        });
+  }
+
+  /// Before a loop over key tiles from `first`: its first tile's copy into
+  /// buffer 0 (after a barrier: the last loop may still read it).
+  void beginKeys(Value first) {
+    gpu::BarrierOp::create(b, loc);
+    issueKeys(first, c(0));
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  }
+
+  /// At tile `u` of [first, end): waits for its copy, then (everyone past
+  /// the barrier, so done with the other buffer) copies tile u + 1 there
+  /// while this one is used; `keyTile` is this one's buffer.
+  void stageKeys(Value u, Value first, Value end) {
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+    gpu::BarrierOp::create(b, loc);
+    Value stage = rem(arith::SubIOp::create(b, loc, u, first), c(2));
+    Value next = add(u, c(1));
+    auto more = scf::IfOp::create(b, loc, lt(next, end), false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(more.thenBlock());
+      issueKeys(next, arith::SubIOp::create(b, loc, c(1), stage));
+    }
+    NVVM::CpAsyncCommitGroupOp::create(b, loc);
+    keyTile = keyStage(stage);
+  }
+
   /// A B^T on tensor cores for the 16 rows of `aTile` from `aRow` and the
   /// `columns` rows of `bTile` from `bRow` (both [rows, headDim] in shared
   /// memory): columns / 8 accumulator tiles of 16 x 8.
@@ -172,15 +231,13 @@ struct BlockScoresBuilder {
 
   void build();
   void computeRowStatistics(Value first, Value end, Value stats,
-                            function_ref<Value(Value)> isPartial,
-                            function_ref<void(Value)> stageKeys);
+                            function_ref<Value(Value)> isPartial);
 };
 
 /// Pass 1: each row's shift (its max in log2 units; 0 without keys) and
 /// 1 / l into `stats`, over the key tiles [first, end).
 void BlockScoresBuilder::computeRowStatistics(
-    Value first, Value end, Value stats, function_ref<Value(Value)> isPartial,
-    function_ref<void(Value)> stageKeys) {
+    Value first, Value end, Value stats, function_ref<Value(Value)> isPartial) {
   Type f32 = b.getF32Type();
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0), one = w.f32(1.0);
@@ -192,10 +249,11 @@ void BlockScoresBuilder::computeRowStatistics(
   SmallVector<Value> state;
   for (int64_t k = 0; k < tilesPerWarp; ++k)
     state.append({negInf, negInf, zero, zero});
+  beginKeys(first);
   auto statsLoop = scf::ForOp::create(
       b, loc, first, end, c(1), state,
       [&](OpBuilder &, Location, Value u, ValueRange carried) {
-        stageKeys(u);
+        stageKeys(u, first, end);
         Value partial = isPartial(u);
         SmallVector<Value> next(carried);
         for (int64_t k = 0; k < tilesPerWarp; ++k) {
@@ -309,7 +367,6 @@ void BlockScoresBuilder::build() {
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
   int64_t pitch = shape.headDim + 8;
   queryTile = view(0, shape.rows(), pitch, w.elementType);
-  keyTile = view(shape.keyTileOffset(), kKeyTile, pitch, w.elementType);
   Type f32 = b.getF32Type();
   // Each row's shift m (log2 units; 0 for a row without keys) and 1 / l.
   Value stats = view(shape.statsOffset(), 2, shape.rows(), f32);
@@ -358,15 +415,7 @@ void BlockScoresBuilder::build() {
     return std::make_pair(lt(row, c(shape.queryLength)),
                           SmallVector<Value>{batch, head, row});
   });
-  auto stageKeys = [&](Value u) {
-    gpu::BarrierOp::create(b, loc);
-    copyRows(keys, keyTile, kKeyTile, [&](Value k) {
-      Value column = add(mul(u, c(kKeyTile)), k);
-      return std::make_pair(lt(column, c(shape.keyLength)),
-                            SmallVector<Value>{batch, group, column});
-    });
-    gpu::BarrierOp::create(b, loc);
-  };
+
   Value scale = w.f32(shape.scale * kLog2E);
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
 
@@ -403,7 +452,7 @@ void BlockScoresBuilder::build() {
           scf::YieldOp::create(b, loc);
         });
   } else {
-    computeRowStatistics(first, end, stats, isPartial, stageKeys);
+    computeRowStatistics(first, end, stats, isPartial);
   }
 
   // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
@@ -415,15 +464,36 @@ void BlockScoresBuilder::build() {
       b, loc, f32,
       arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                  mul(rowsHere, c(shape.group))));
+  beginKeys(first);
+  // The shift and 1 / l of the rows a lane's products cover (the same for
+  // every key tile): kept in registers for up to two chunks of 64 rows.
+  int64_t chunkRows = std::min<int64_t>(64, shape.rows());
+  bool statsInRegisters = shape.rows() <= 2 * chunkRows;
+  auto rowStats = [&](Value rho) {
+    return std::make_pair(
+        memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho})
+            .getResult(),
+        memref::LoadOp::create(b, loc, stats, ValueRange{c(1), rho})
+            .getResult());
+  };
+  auto laneRow = [&](int64_t chunk, int64_t n, int64_t v) {
+    return add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
+  };
+  DenseMap<int64_t, std::pair<Value, Value>> heldStats;
+  if (statsInRegisters)
+    for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk)
+      for (int64_t n = 0; n < chunkRows / 8; ++n)
+        for (int64_t v = 0; v < 2; ++v)
+          heldStats[chunk * chunkRows + 8 * n + v] =
+              rowStats(laneRow(chunk, n, v));
   scf::ForOp::create(
       b, loc, first, end, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value u, ValueRange) {
-        stageKeys(u);
+        stageKeys(u, first, end);
         Value partial = isPartial(u);
         // Per key of the lane (g, g + 8): the sum of P^T over the rows,
         // and whether any row may attend.
         Value sums[2] = {zero, zero}, seen[2] = {zero, zero};
-        int64_t chunkRows = std::min<int64_t>(64, shape.rows());
         for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk) {
           SmallVector<Accumulator> acc =
               product(keyTile, mul(warp, c(16)), queryTile,
@@ -433,12 +503,10 @@ void BlockScoresBuilder::build() {
           SmallVector<Value> p;
           for (auto [n, tile] : llvm::enumerate(acc))
             for (int64_t v = 0; v < 4; ++v) {
-              Value rho =
-                  add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
-              Value m =
-                  memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho});
-              Value inverse =
-                  memref::LoadOp::create(b, loc, stats, ValueRange{c(1), rho});
+              auto [m, inverse] =
+                  statsInRegisters
+                      ? heldStats.lookup(chunk * chunkRows + 8 * n + v % 2)
+                      : rowStats(laneRow(chunk, n, v));
               Value x = arith::SubFOp::create(
                   b, loc, arith::MulFOp::create(b, loc, tile[v], scale), m);
               p.push_back(arith::MulFOp::create(b, loc, w.exp2(x), inverse));

@@ -127,15 +127,18 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 // CHECK-LABEL: func.func @nsa(
 // CHECK: %[[KC:.*]] = gpu.alloc () : memref<1x2x10x64xbf16>
 // CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_0
-// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_1 blocks in (%c10{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c18944_i32
+// CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_1 blocks in (%c10{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c28160_i32
 // CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_2 blocks in (%c5{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c208_i32
 // CHECK: gpu.launch_func @attn_kernels::@nsa_kernel_3
 // CHECK: gpu.dealloc %[[KC]]
 // CHECK-NEXT: return
 // CHECK: memref.global "private" constant @nsa_kernel_1_tiles : memref<10x4xi32>
 // CHECK: gpu.func @nsa_kernel_1(
-// CHECK-SAME: attn.shared_bytes = 18944 : i64, attn.threads = 128 : i64
+// CHECK-SAME: attn.shared_bytes = 28160 : i64, attn.threads = 128 : i64
 // CHECK: memref.get_global @nsa_kernel_1_tiles
+// Key tiles by cp.async, the next while this one is used.
+// CHECK: nvgpu.device_async_copy
+// CHECK: nvvm.cp.async.commit.group
 // Pass 1: the rows' maxima and sums over the range's key tiles, the mask
 // only on partial tiles.
 // CHECK: scf.for

@@ -323,12 +323,12 @@ struct GpuBlockScoresShape {
   int64_t rows() const { return blockQ * group; }
   int64_t threads() const { return 32 * kWarps; }
   int64_t numBlocks() const { return llvm::divideCeil(queryLength, blockQ); }
-  /// Rows padded by 16 bytes (ldmatrix without bank conflicts); then the
-  /// key tile, then each row's shift and 1 / sum (f32) for the second pass.
+  /// Rows padded by 16 bytes (ldmatrix without bank conflicts); then two
+  /// key tiles (one is copied while the other is used), then each row's
+  /// shift and 1 / sum (f32) for the second pass.
   int64_t keyTileOffset() const { return 2 * rows() * (headDim + 8); }
-  int64_t statsOffset() const {
-    return keyTileOffset() + 2 * kKeyTile * (headDim + 8);
-  }
+  int64_t keyTileBytes() const { return 2 * kKeyTile * (headDim + 8); }
+  int64_t statsOffset() const { return keyTileOffset() + 2 * keyTileBytes(); }
   int64_t sharedBytes() const { return statsOffset() + 2 * 4 * rows(); }
 };
 /// The block-scores kernel shape for `op` (static shapes, tensor-core
