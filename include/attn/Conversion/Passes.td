@@ -27,8 +27,8 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
 }
 
 def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
-  let summary = "Lower functions of one attn.attention to a flash kernel for "
-                "NVIDIA GPUs and a host function that launches it";
+  let summary = "Lower functions of attn ops to NVIDIA GPU kernels and a "
+                "host function that launches them";
   let description = [{
     For every function whose body is one `attn.attention` of its arguments
     returning its results, builds a kernel in the `gpu.module`
@@ -49,6 +49,14 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     arguments become strided memrefs (any strides, the innermost 1 for Q,
     K, V and the output), its results become trailing output memrefs, and
     its body a `gpu.launch_func` of grid (ceil(Lq / block_q), Hq, B).
+
+    A function of several attn ops (attention, linear attention, compress,
+    block_scores, topk, merge) over its arguments and each other's results,
+    with static shapes, is a program: a kernel per op, launched in order,
+    with a `gpu.alloc`'d buffer (freed at the end) for every result that is
+    not returned; the host function is marked `attn.gpu_program`. Block
+    scores over the query, keys and mask of one of its attentions take that
+    attention's LSE (added if it had none) instead of a first pass.
 
     Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
     256, softmax and sigmoid, sinks, every mask atom and score modifier
