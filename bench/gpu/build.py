@@ -115,15 +115,20 @@ def selection_mlir_for(case, t):
     args = f"%q: {x}, %k: {kv}, %v: {kv}"
     if case["kind"] == "nsa":
         args += f", %g1: {g}, %g2: {g}, %g3: {g}"
+    # (SLA with causal=False: no mask anywhere.)
+    causal = case.get("causal", True)
+    score_mask = f" mask [#attn.causal<stride = {s}>]" if causal else ""
     body = (f"  %kc = attn.compress mean %k stride {s} : {kv} -> {c}\n"
-            f"  %s = attn.block_scores %q, %kc block_q {s} mask [#attn.causal<stride = {s}>]"
+            f"  %s = attn.block_scores %q, %kc block_q {s}{score_mask}"
             f" : {x}, {c} -> {blocks}\n"
             f"  %sel = attn.topk %s k {k} : {blocks} -> {chosen}\n"
-            f"  %o_sel = attn.attention %q, %k, %v indices(%sel) mask [#attn.causal, "
+            f"  %o_sel = attn.attention %q, %k, %v indices(%sel) mask "
+            f"[{'#attn.causal, ' if causal else ''}"
             f"#attn.block_indices<block_q = {s}, block_kv = {s}>] : {x}, {kv}, {kv}, {chosen}"
             f" -> {x}\n")
     if case["kind"] == "sla":
-        body += (f"  %o_lin = attn.linear_attention %q, %k, %v feature elu_plus_one causal "
+        body += (f"  %o_lin = attn.linear_attention %q, %k, %v feature elu_plus_one"
+                 f"{' causal' if causal else ''} "
                  f"normalize : {x}, {kv}, {kv} -> {x}\n"
                  f"  %o = attn.merge sum (%o_sel), (%o_lin) : {x} -> {x}\n")
     else:

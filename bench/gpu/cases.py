@@ -205,6 +205,13 @@ def check_cases():
                            window=60, intermediates=True))
     cases.append(selective("chk-sla", "sla", 1, 4, 4, 700, 64, stride=32, k=5,
                            intermediates=True))
+    # Without masks the one key tile (22 of 64 compressed keys) is whole
+    # but padded; 3 query heads per K/V head make 96 rows per block (a
+    # chunk of 64, then 32).
+    cases.append(selective("chk-sla-unmasked", "sla", 1, 4, 4, 700, 64, stride=32, k=5,
+                           causal=False, intermediates=True))
+    cases.append(selective("chk-nsa-g3", "nsa", 1, 6, 2, 600, 64, stride=32, k=3,
+                           window=100, intermediates=True))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

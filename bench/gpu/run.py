@@ -346,11 +346,14 @@ def program_reference(case, q, k, v, extra, dtype=None):
                             device=q.device)
         table.scatter_(3, torch.where(selection < 0, count, selection).long(), True)
         chosen = table[..., :count][:, :, block][..., block]  # [B, Hkv, L, L]
-        allowed = causal & chosen.repeat_interleave(group, dim=1)
+        masked = case.get("causal", True)
+        allowed = chosen.repeat_interleave(group, dim=1)
+        if masked:
+            allowed = causal & allowed
         o_sel, _ = attend(q, k, v, allowed, dtype)
         o_sel = o_sel.to(low).float()
         if case["kind"] == "sla":
-            sub = dict(case, kind="linear", feature="elu_plus_one", causal=True,
+            sub = dict(case, kind="linear", feature="elu_plus_one", causal=masked,
                        normalize=True)
             rows = torch.arange(length, device=q.device)
             o_lin = linear_reference(sub, q, k, v, rows, dtype=dtype).to(low).float()
@@ -542,6 +545,8 @@ def check(case, artifacts, device):
             i = torch.arange(length, device=device)[:, None]
             jc = torch.arange(count, device=device)[None, :]
             allowed = (jc + 1) * stride - 1 <= i + count * stride - length
+            if not case.get("causal", True):
+                allowed = torch.ones_like(allowed)
             kc = compress(k, stride, stride, "mean").to(q.dtype)
             ref_scores = block_scores(q, kc, allowed, stride)
             finite = torch.isfinite(ref_scores)

@@ -203,11 +203,15 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
       continue;
     int64_t bits = buffer.type.getElementTypeBitWidth();
     int64_t bytes = std::max<int64_t>(bits / 8, 1);
+    // Rows that kernels read or write 16 bytes at a time (attention
+    // operands, vectorised compress and merge) start on 16 bytes; rows
+    // whose length is not a multiple of 8 take the scalar path.
+    bool rows16 = rank == 4 && bits == 16 && buffer.type.getDimSize(3) % 8 == 0;
     os << "  if ((" << d << "->strides[" << rank - 1 << "] != 1 && " << d
        << "->sizes[" << rank - 1 << "] != 1) || ((unsigned long)((const char *)"
        << d << "->aligned + " << bytes << " * " << d << "->offset) & "
-       << (rank == 4 && bits == 16 ? 15 : bytes - 1) << ")";
-    if (rank == 4 && bits == 16)
+       << (rows16 ? 15 : bytes - 1) << ")";
+    if (rows16)
       os << " || (" << d << "->strides[0] | " << d << "->strides[1] | " << d
          << "->strides[2]) & 7";
     os << ") return " << index + 1 << ";\n";

@@ -465,10 +465,14 @@ void BlockScoresBuilder::build() {
       arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                  mul(rowsHere, c(shape.group))));
   beginKeys(first);
+  // The rows in chunks of up to 64 (the last one a multiple of 16): each
+  // chunk's first row and size.
+  SmallVector<std::pair<int64_t, int64_t>> chunks;
+  for (int64_t start = 0; start < shape.rows(); start += 64)
+    chunks.push_back({start, std::min<int64_t>(64, shape.rows() - start)});
   // The shift and 1 / l of the rows a lane's products cover (the same for
-  // every key tile): kept in registers for up to two chunks of 64 rows.
-  int64_t chunkRows = std::min<int64_t>(64, shape.rows());
-  bool statsInRegisters = shape.rows() <= 2 * chunkRows;
+  // every key tile): kept in registers for up to 128 rows.
+  bool statsInRegisters = shape.rows() <= 128;
   auto rowStats = [&](Value rho) {
     return std::make_pair(
         memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho})
@@ -476,16 +480,14 @@ void BlockScoresBuilder::build() {
         memref::LoadOp::create(b, loc, stats, ValueRange{c(1), rho})
             .getResult());
   };
-  auto laneRow = [&](int64_t chunk, int64_t n, int64_t v) {
-    return add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
-  };
+  // Row 8 n + v % 2 + 2 quad from `start`: keyed by start + 8 n + v % 2.
+  auto laneRow = [&](int64_t first) { return add(c(first), mul(quad, c(2))); };
   DenseMap<int64_t, std::pair<Value, Value>> heldStats;
   if (statsInRegisters)
-    for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk)
-      for (int64_t n = 0; n < chunkRows / 8; ++n)
+    for (auto [start, size] : chunks)
+      for (int64_t n = 0; n < size / 8; ++n)
         for (int64_t v = 0; v < 2; ++v)
-          heldStats[chunk * chunkRows + 8 * n + v] =
-              rowStats(laneRow(chunk, n, v));
+          heldStats[start + 8 * n + v] = rowStats(laneRow(start + 8 * n + v));
   scf::ForOp::create(
       b, loc, first, end, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value u, ValueRange) {
@@ -494,19 +496,17 @@ void BlockScoresBuilder::build() {
         // Per key of the lane (g, g + 8): the sum of P^T over the rows,
         // and whether any row may attend.
         Value sums[2] = {zero, zero}, seen[2] = {zero, zero};
-        for (int64_t chunk = 0; chunk < shape.rows() / chunkRows; ++chunk) {
+        for (auto [start, size] : chunks) {
           SmallVector<Accumulator> acc =
-              product(keyTile, mul(warp, c(16)), queryTile,
-                      c(chunk * chunkRows), chunkRows);
+              product(keyTile, mul(warp, c(16)), queryTile, c(start), size);
           // Element (n, v): key 16 w + g + 8 (v / 2), row
           // chunk + 8 n + 2 quad + v % 2.
           SmallVector<Value> p;
           for (auto [n, tile] : llvm::enumerate(acc))
             for (int64_t v = 0; v < 4; ++v) {
-              auto [m, inverse] =
-                  statsInRegisters
-                      ? heldStats.lookup(chunk * chunkRows + 8 * n + v % 2)
-                      : rowStats(laneRow(chunk, n, v));
+              int64_t first = start + 8 * n + v % 2;
+              auto [m, inverse] = statsInRegisters ? heldStats.lookup(first)
+                                                   : rowStats(laneRow(first));
               Value x = arith::SubFOp::create(
                   b, loc, arith::MulFOp::create(b, loc, tile[v], scale), m);
               p.push_back(arith::MulFOp::create(b, loc, w.exp2(x), inverse));
@@ -524,8 +524,7 @@ void BlockScoresBuilder::build() {
             Value any[2] = {zero, zero};
             for (auto [e, x] : llvm::enumerate(p)) {
               int64_t n = e / 4, v = e % 4;
-              Value rho =
-                  add(c(chunk * chunkRows + 8 * n + v % 2), mul(quad, c(2)));
+              Value rho = laneRow(start + 8 * n + v % 2);
               Value column =
                   add(mul(u, c(kKeyTile)),
                       add(mul(warp, c(16)), add(laneGroup, c(8 * (v / 2)))));
@@ -614,10 +613,16 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                         shape.blockQ, GpuBlockScoresShape::kKeyTile);
   // Four per block: its range and its run of full tiles. A last block of
   // fewer rows has none (its missing rows are masked).
+  // Nor is a last key tile past the keys full: its padding must be masked.
   SmallVector<int64_t> bounds = map.getLoopBoundsTable();
   SmallVector<int32_t> table(bounds.begin(), bounds.end());
   if (shape.queryLength % shape.blockQ != 0)
     table[table.size() - 1] = table[table.size() - 2] = 0;
+  int64_t wholeKeyTiles = shape.keyLength / GpuBlockScoresShape::kKeyTile;
+  for (size_t r = 0; r < table.size(); r += 4) {
+    table[r + 3] = std::min<int32_t>(table[r + 3], wholeKeyTiles);
+    table[r + 2] = std::min<int32_t>(table[r + 2], table[r + 3]);
+  }
   auto tableType =
       MemRefType::get({shape.numBlocks(), 4}, builder.getI32Type());
   shape.tableName = (name + "_tiles").str();
@@ -654,6 +659,8 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     scores.lse = body.getArgument(2);
   scores.output = body.getArguments().back();
   scores.build();
+  // A block without key tiles leaves its prologue copies pending.
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
   gpu::ReturnOp::create(b, loc);
   return kernel;
 }

@@ -433,6 +433,18 @@ matchProgramFunction(func::FuncOp func) {
   return ops;
 }
 
+/// Whether `value` is computed, through the ops of its block, from a result
+/// of `op`.
+static bool dependsOn(Value value, Operation *op) {
+  Operation *producer = value.getDefiningOp();
+  if (!producer)
+    return false;
+  if (producer == op)
+    return true;
+  return llvm::any_of(producer->getOperands(),
+                      [&](Value operand) { return dependsOn(operand, op); });
+}
+
 /// An attention of `ops` over the query, keys and mask of `scores` whose
 /// probabilities are theirs (softmax at the same scale, nothing else that
 /// changes a score): its LSE gives each row's statistics, so the block
@@ -453,6 +465,10 @@ static AttentionOp findLseTwin(BlockScoresOp scores,
         attention.getBias() || attention.getQSegments() ||
         attention.getLayout() || attention.getIndices() ||
         attention.getSink() || attention.getScaleOrDefault() != scale)
+      continue;
+    // It must be able to run first.
+    if (llvm::any_of(attention->getOperands(),
+                     [&](Value operand) { return dependsOn(operand, scores); }))
       continue;
     return attention;
   }
@@ -519,6 +535,15 @@ struct ConvertAttnToGpuPass
       if (failed(shape))
         return failure();
       item.shape = *shape;
+    } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
+      std::optional<int64_t> capability = computeCapability(chip);
+      int64_t limit = sharedMemoryLimit(capability.value_or(80));
+      if (topkSharedBytes(topk) > limit)
+        return topk.emitOpError("GPU lowering: rows of ")
+               << cast<ShapedType>(topk.getScores().getType()).getShape().back()
+               << " scores need " << topkSharedBytes(topk)
+               << " bytes of shared memory, more than " << chip << "'s "
+               << limit;
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
       auto query = cast<RankedTensorType>(scores.getQuery().getType());
       FailureOr<int64_t> capability =

@@ -104,8 +104,10 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
       b, loc, lane, c(width), c(32), ValueRange{},
       [&](OpBuilder &, Location, Value j, ValueRange) {
         Value x = memref::LoadOp::create(b, loc, scores, withColumn(j));
-        if (!x.getType().isF32())
+        if (x.getType().getIntOrFloatBitWidth() < 32)
           x = arith::ExtFOp::create(b, loc, f32, x);
+        else if (!x.getType().isF32())
+          x = arith::TruncFOp::create(b, loc, f32, x);
         // Neither -inf nor NaN: a candidate.
         Value candidate =
             arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, negInf);

@@ -205,3 +205,33 @@ func.func @nsa_shared_lse(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf1
 // CHECK-NOT: gpu.func @nsa_shared_lse_kernel_4
 
 // ROUNDTRIP: func.func @nsa_shared_lse
+
+// -----
+
+// The attention over the block scores' query, keys and mask reads values
+// computed from the scores' selection: it cannot run first, so the block
+// scores keep their own first pass (no LSE argument).
+func.func @scores_feed_values(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>,
+                              %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %kc = attn.compress mean %k stride 32 : tensor<1x2x128x64xbf16> -> tensor<1x2x4x64xbf16>
+  %s = attn.block_scores %q, %kc block_q 32
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16> -> tensor<1x2x4x4xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x4x4xf32> -> tensor<1x2x4x2xi32>
+  %o1 = attn.attention %q, %k, %v indices(%sel)
+      mask [#attn.block_indices<block_q = 32, block_kv = 32>]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>,
+        tensor<1x2x4x2xi32> -> tensor<1x2x128x64xbf16>
+  %vc = attn.compress mean %o1 stride 32 : tensor<1x2x128x64xbf16> -> tensor<1x2x4x64xbf16>
+  %o2 = attn.attention %q, %kc, %vc
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x128x64xbf16>
+  return %o2 : tensor<1x2x128x64xbf16>
+}
+// CHECK-LABEL: func.func @scores_feed_values(
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_0
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_1
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_2
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_3
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_4
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_5
+// CHECK: gpu.func @scores_feed_values_kernel_1(%{{[^:]*}}: memref<1x2x128x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x4xf32, {{[^>]*}}>>)
