@@ -2,30 +2,19 @@
  * its checks must refuse before anything reaches the GPU, then once with
  * valid descriptors: without a GPU driver that returns -999. */
 #include "gqa.h"
+#include "row-major.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-static void fill(attn_strided_4d *d, void *data, long b, long h, long l,
-                 long dim) {
-  d->allocated = d->aligned = data;
-  d->offset = 0;
-  long sizes[4] = {b, h, l, dim};
-  long strides[4] = {h * l * dim, l * dim, dim, 1};
-  for (int i = 0; i < 4; ++i) {
-    d->sizes[i] = sizes[i];
-    d->strides[i] = strides[i];
-  }
-}
 
 int main(void) {
   static _Alignas(16) unsigned short q[1 * 4 * 100 * 64], k[1 * 2 * 100 * 64],
       v[1 * 2 * 100 * 64], o[1 * 4 * 100 * 64];
   attn_strided_4d dq, dk, dv, dout;
-  fill(&dq, q, 1, 4, 100, 64);
-  fill(&dk, k, 1, 2, 100, 64);
-  fill(&dv, v, 1, 2, 100, 64);
-  fill(&dout, o, 1, 4, 100, 64);
+  fill4(&dq, q, 1, 4, 100, 64);
+  fill4(&dk, k, 1, 2, 100, 64);
+  fill4(&dv, v, 1, 2, 100, 64);
+  fill4(&dout, o, 1, 4, 100, 64);
   dk.sizes[3] = 32; /* not the static head dim */
   printf("wrong size: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
   dk.sizes[3] = 64;

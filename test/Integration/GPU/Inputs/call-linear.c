@@ -2,20 +2,9 @@
  * buffers their checks must refuse before anything reaches the GPU, then
  * with valid ones: without a GPU driver that returns -999. */
 #include "linear.h"
+#include "row-major.h"
 
 #include <stdio.h>
-
-static void fill4(attn_strided_4d *d, void *data, long b, long h, long l,
-                  long dim) {
-  d->allocated = d->aligned = data;
-  d->offset = 0;
-  long sizes[4] = {b, h, l, dim};
-  long strides[4] = {h * l * dim, l * dim, dim, 1};
-  for (int i = 0; i < 4; ++i) {
-    d->sizes[i] = sizes[i];
-    d->strides[i] = strides[i];
-  }
-}
 
 static void fill3(attn_strided_3d *d, void *data, long b, long h, long l) {
   d->allocated = d->aligned = data;

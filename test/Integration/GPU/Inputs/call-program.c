@@ -3,20 +3,9 @@
  * with valid ones: without a GPU driver the first temporary's allocation
  * returns -999 (and nothing is left to free). */
 #include "program.h"
+#include "row-major.h"
 
 #include <stdio.h>
-
-static void fill4(attn_strided_4d *d, void *data, long b, long h, long l,
-                  long dim) {
-  d->allocated = d->aligned = data;
-  d->offset = 0;
-  long sizes[4] = {b, h, l, dim};
-  long strides[4] = {h * l * dim, l * dim, dim, 1};
-  for (int i = 0; i < 4; ++i) {
-    d->sizes[i] = sizes[i];
-    d->strides[i] = strides[i];
-  }
-}
 
 int main(void) {
   static _Alignas(16) unsigned short q[2 * 128 * 64], k[2 * 128 * 64],
