@@ -147,6 +147,23 @@ def selection_mlir_for(case, t):
             f"  return {names} : {', '.join(results)}\n}}\n")
 
 
+def lawcat_mlir_for(case, t):
+    """LAWCAT as a GPU program (kind "lawcat"): depthwise causal convs of
+    4 taps over the queries and keys feed decayed elu+1 linear attention
+    (the log-gates are an input)."""
+    b, h, l, d = (case[n] for n in ("b", "hq", "lq", "d"))
+    x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
+    w = f"tensor<{h}x{d}x4x{t}>"
+    g = f"tensor<{b}x{h}x{l}xf32>"
+    return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, %a: {g})"
+            f" -> {x} {{\n"
+            f"  %qc = attn.causal_conv %q, %wq : {x}, {w} -> {x}\n"
+            f"  %kc = attn.causal_conv %k, %wk : {x}, {w} -> {x}\n"
+            f"  %o = attn.linear_attention %qc, %kc, %v decay(%a) feature elu_plus_one"
+            f" causal normalize : {x}, {x}, {x}, {g} -> {x}\n"
+            f"  return %o : {x}\n}}\n")
+
+
 def mlir_for(case):
     t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
     if case["kind"] == "linear":
@@ -157,6 +174,8 @@ def mlir_for(case):
         return gated_mlir_for(case, t)
     if case["kind"] in ("nsa", "sla"):
         return selection_mlir_for(case, t)
+    if case["kind"] == "lawcat":
+        return lawcat_mlir_for(case, t)
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
     q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"

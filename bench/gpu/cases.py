@@ -93,6 +93,8 @@ def scaling_cases():
         cases.append(scout(f"scale-scout-L{length}", 1, 16, length, 128))
         cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
         cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
+    # LAWCAT (convs + decayed elu+1) as one program at the longest length.
+    cases.append(case("scale-lawcat-L65536", "lawcat", 1, 16, 16, 65536, 65536, 128))
     # The own segment by a document mask over segment ids instead (the
     # kernel lists the tiles of every query tile at run time).
     cases.append(scout("scale-scout-docs-L65536", 1, 16, 65536, 128, segment_ids=True))
@@ -212,6 +214,10 @@ def check_cases():
                            causal=False, intermediates=True))
     cases.append(selective("chk-nsa-g3", "nsa", 1, 6, 2, 600, 64, stride=32, k=3,
                            window=100, intermediates=True))
+    # LAWCAT: causal convs of the queries and keys (4 taps), decayed elu+1
+    # linear attention; f16 too.
+    cases.append(case("chk-lawcat", "lawcat", 1, 4, 4, 700, 700, 64))
+    cases.append(case("chk-lawcat-f16-D128", "lawcat", 2, 2, 2, 333, 333, 128, dtype="f16"))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

@@ -228,7 +228,7 @@ def torch_chunked(case, q, k, v, gates, chunk=64):
     return out.reshape(b, hq, n * chunk, dv)[:, :, :lq].to(q.dtype)
 
 
-PROGRAMS = ("scout", "gated", "nsa", "sla")
+PROGRAMS = ("scout", "gated", "nsa", "sla", "lawcat")
 
 
 def attend(q, k, v, allowed, dtype=None):
@@ -306,12 +306,30 @@ def topk_reference(scores, k):
     return chosen.to(torch.int32)
 
 
+def causal_conv(x, weight):
+    """attn.causal_conv in fp32: out[t] = sum_k w[h, d, k] x[t - K + 1 + k],
+    zeros before the sequence."""
+    taps = weight.shape[-1]
+    padded = F.pad(x.float(), (0, 0, taps - 1, 0))
+    length = x.shape[2]
+    return sum(padded[:, :, k:k + length] * weight.float()[None, :, None, :, k]
+               for k in range(taps))
+
+
 def program_reference(case, q, k, v, extra, dtype=None):
     """A program's results, op by op in fp32 (or the naive low-precision
     attention), each op's result rounded to the inputs' type as the
     program's tensors are."""
     low = q.dtype
     length = case["lq"]
+    if case["kind"] == "lawcat":
+        wq, wk, gates = extra
+        qc = causal_conv(q, wq).to(low)
+        kc = causal_conv(k, wk).to(low)
+        sub = dict(case, kind="linear", feature="elu_plus_one", causal=True,
+                   normalize=True, decay=True)
+        rows = torch.arange(length, device=q.device)
+        return [linear_reference(sub, qc, kc, v, rows, gates, dtype=dtype).to(low).float()]
     i = torch.arange(length, device=q.device)[:, None]
     j = torch.arange(length, device=q.device)[None, :]
     causal = j <= i
@@ -386,6 +404,9 @@ def program_inputs(case, device):
             return q, k, v, []
         seg = (torch.arange(length, device=device) // case["stride"]).to(torch.int32)
         return q, k, v, [seg.expand(b, length).contiguous()]
+    if case["kind"] == "lawcat":
+        weights = [(0.5 * torch.randn(h, d, 4, device=device)).to(dtype) for _ in range(2)]
+        return q, k, v, weights + [-0.2 * F.softplus(torch.randn(b, h, length, device=device))]
     if case["kind"] in ("nsa", "sla"):
         hkv = case["hkv"]
         k, v = (torch.randn(b, length, hkv, d, device=device, dtype=dtype).transpose(1, 2)

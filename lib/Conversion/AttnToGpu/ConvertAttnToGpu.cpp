@@ -405,12 +405,13 @@ matchProgramFunction(func::FuncOp func) {
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
     if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp, BlockScoresOp,
-             TopkOp>(&nested))
+             TopkOp, CausalConvOp>(&nested))
       return nested.emitOpError("GPU lowering: function '")
              << func.getName()
              << "' is a program of several kernels, which may hold "
                 "attn.attention, attn.linear_attention, attn.compress, "
-                "attn.block_scores, attn.topk and attn.merge only";
+                "attn.causal_conv, attn.block_scores, attn.topk and "
+                "attn.merge only";
     for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
                                         nested.getResultTypes())) {
       auto shaped = dyn_cast<RankedTensorType>(type);
@@ -578,6 +579,8 @@ struct ConvertAttnToGpuPass
       item.kernel = *kernel;
     } else if (auto compress = dyn_cast<CompressOp>(item.op)) {
       item.kernel = buildCompressKernel(builder, kernels, compress, name);
+    } else if (auto conv = dyn_cast<CausalConvOp>(item.op)) {
+      item.kernel = buildCausalConvKernel(builder, kernels, conv, name);
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
       item.kernel = buildBlockScoresKernel(builder, kernels, scores, name,
                                            item.blockScoresShape,
@@ -963,7 +966,7 @@ struct ConvertAttnToGpuPass
     for (BlockArgument argument : body.getArguments()) {
       bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
         Operation *user = use.getOwner();
-        if (isa<CompressOp, MergeOp>(user))
+        if (isa<CompressOp, MergeOp, CausalConvOp>(user))
           return elementwiseWidth(user) > 1 &&
                  cast<ShapedType>(argument.getType()).getRank() == 4;
         unsigned copied = isa<LinearAttentionOp>(user) ? 4

@@ -1,8 +1,9 @@
 //===- ProgramKernels.cpp - compress and merge kernels for GPU programs ---===//
 //
 // The token ops between a program's attention kernels: attn.compress
-// reduces its window of rows, attn.merge combines its branches' rows. Both
-// are a pass over memory, so each thread takes 8 consecutive 16-bit
+// reduces its window of rows, attn.merge combines its branches' rows,
+// attn.causal_conv sums its taps of earlier rows. Each is a pass over
+// memory, so each thread takes 8 consecutive 16-bit
 // elements of a row (one 16-byte load per operand row; the launchers check
 // that rows are contiguous and 16-byte aligned) where the rows allow, else
 // one element. They compute in f32 and round once, as the reference does.
@@ -299,6 +300,62 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
     memref::StoreOp::create(
         b, loc, arith::SelectOp::create(b, loc, any, rowLse, negInf),
         args.back(), row);
+  };
+  return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
+                               cast<ShapedType>(op.getResult().getType()),
+                               width, body);
+}
+
+gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
+                                                 gpu::GPUModuleOp module,
+                                                 CausalConvOp op,
+                                                 StringRef name) {
+  int64_t width = elementwiseWidth(op);
+  SmallVector<Type> arguments;
+  for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    arguments.push_back(argumentType(value, width));
+  int64_t taps = cast<ShapedType>(op.getWeight().getType()).getDimSize(2);
+  auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
+    OpBuilder &b = l.b;
+    Location loc = l.loc;
+    Value input = args[0], weight = args[1], output = args[2];
+    // out[t] = sum_k w[h, d, k] x[t - taps + 1 + k], zeros before the
+    // sequence: taps before it are skipped.
+    Value sum = l.constant(0.0);
+    for (int64_t k = 0; k < taps; ++k) {
+      Value back = l.index(taps - 1 - k);
+      Value inside =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, at[2], back);
+      auto term = scf::IfOp::create(b, loc, TypeRange{l.f32Type()}, inside,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(term.thenBlock());
+        Value row = arith::SubIOp::create(b, loc, at[2], back);
+        Value x = l.load(input, {at[0], at[1], row, at[3]});
+        // The lanes' weights w[h, d + i, k] (strided by the taps).
+        SmallVector<Value> weights;
+        for (int64_t i = 0; i < width; ++i)
+          weights.push_back(l.convert(
+              memref::LoadOp::create(
+                  b, loc, weight,
+                  ValueRange{at[1],
+                             arith::AddIOp::create(b, loc, at[3], l.index(i)),
+                             l.index(k)}),
+              b.getF32Type()));
+        Value w =
+            width == 1
+                ? weights[0]
+                : vector::FromElementsOp::create(b, loc, l.f32Type(), weights)
+                      .getResult();
+        scf::YieldOp::create(b, loc,
+                             arith::MulFOp::create(b, loc, w, x).getResult());
+        b.setInsertionPointToStart(term.elseBlock());
+        scf::YieldOp::create(b, loc, l.constant(0.0));
+      }
+      sum = arith::AddFOp::create(b, loc, sum, term.getResult(0));
+    }
+    l.store(sum, output, at);
   };
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
                                cast<ShapedType>(op.getResult().getType()),

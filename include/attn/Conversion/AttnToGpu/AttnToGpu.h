@@ -21,6 +21,7 @@ namespace mlir::attn {
 
 class AttentionOp;
 class BlockScoresOp;
+class CausalConvOp;
 class CompressOp;
 class LinearAttentionOp;
 class MergeOp;
@@ -294,9 +295,9 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
                                           LinearKernelPart part);
 
 /// The token ops between a program's attention kernels (attn.compress,
-/// attn.merge) run a thread per `elementwiseWidth(op)` consecutive elements
-/// of a result row (8 where every 4-D buffer is 16-bit with rows a multiple
-/// of 8 long, else 1), in CTAs of kElementwiseThreads.
+/// attn.merge, attn.causal_conv) run a thread per `elementwiseWidth(op)`
+/// consecutive elements of a result row (8 where every 4-D buffer is 16-bit
+/// with rows a multiple of 8 long, else 1), in CTAs of kElementwiseThreads.
 inline constexpr int64_t kElementwiseThreads = 256;
 int64_t elementwiseWidth(Operation *op);
 /// The grid's x of such a kernel for `op` (static shapes).
@@ -304,6 +305,10 @@ int64_t elementwiseGridX(Operation *op);
 /// The kernel of attn.compress: arguments input, (weights,) result.
 gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                    CompressOp op, StringRef name);
+/// The kernel of attn.causal_conv: arguments input, weight, result.
+gpu::GPUFuncOp buildCausalConvKernel(OpBuilder &builder,
+                                     gpu::GPUModuleOp module, CausalConvOp op,
+                                     StringRef name);
 /// The kernel of attn.merge: arguments the op's operands (branch outputs,
 /// then their LSEs or gates), then its results.
 gpu::GPUFuncOp buildMergeKernel(OpBuilder &builder, gpu::GPUModuleOp module,
