@@ -218,6 +218,7 @@ def check_cases():
     # linear attention; f16 too.
     cases.append(case("chk-lawcat", "lawcat", 1, 4, 4, 700, 700, 64))
     cases.append(case("chk-lawcat-f16-D128", "lawcat", 2, 2, 2, 333, 333, 128, dtype="f16"))
+    cases.append(case("chk-lawcat-L5", "lawcat", 1, 2, 2, 5, 5, 64))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

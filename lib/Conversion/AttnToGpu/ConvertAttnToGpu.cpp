@@ -1047,8 +1047,10 @@ struct ConvertAttnToGpuPass
         };
         SmallVector<Value> arguments(op->getOperands());
         arguments.append(buffers);
+        auto conv = dyn_cast<CausalConvOp>(op);
+        int64_t gridX = conv ? causalConvGridX(conv) : elementwiseGridX(op);
         launch(b, loc, item.kernel,
-               gpu::KernelDim3{grid(elementwiseGridX(op)), grid(1), grid(1)},
+               gpu::KernelDim3{grid(gridX), grid(1), grid(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
       for (auto [result, buffer] : llvm::zip(op->getResults(), buffers)) {

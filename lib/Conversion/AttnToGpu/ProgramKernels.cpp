@@ -306,58 +306,122 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
                                width, body);
 }
 
+int64_t mlir::attn::causalConvGridX(CausalConvOp op) {
+  auto type = cast<ShapedType>(op.getResult().getType());
+  int64_t threads = type.getDimSize(0) * type.getDimSize(1) *
+                    llvm::divideCeil(type.getDimSize(2), kConvRowsPerThread) *
+                    (type.getDimSize(3) / elementwiseWidth(op));
+  return llvm::divideCeil(threads, kElementwiseThreads);
+}
+
 gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
                                                  gpu::GPUModuleOp module,
                                                  CausalConvOp op,
                                                  StringRef name) {
+  // A thread per kConvRowsPerThread rows x `width` columns: the taps'
+  // weights are loaded once and each input row once for all the outputs
+  // that read it (rows + taps - 1 loads instead of rows x taps).
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  Location loc = op.getLoc();
   int64_t width = elementwiseWidth(op);
   SmallVector<Type> arguments;
   for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
     arguments.push_back(argumentType(value, width));
+  auto type = cast<ShapedType>(op.getResult().getType());
+  int64_t heads = type.getDimSize(1), length = type.getDimSize(2),
+          groups = type.getDimSize(3) / width;
+  int64_t rowBlocks = llvm::divideCeil(length, kConvRowsPerThread);
   int64_t taps = cast<ShapedType>(op.getWeight().getType()).getDimSize(2);
-  auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
-    OpBuilder &b = l.b;
-    Location loc = l.loc;
-    Value input = args[0], weight = args[1], output = args[2];
-    // out[t] = sum_k w[h, d, k] x[t - taps + 1 + k], zeros before the
-    // sequence: taps before it are skipped.
-    Value sum = l.constant(0.0);
-    for (int64_t k = 0; k < taps; ++k) {
-      Value back = l.index(taps - 1 - k);
-      Value inside =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, at[2], back);
-      auto term = scf::IfOp::create(b, loc, TypeRange{l.f32Type()}, inside,
-                                    /*withElseRegion=*/true);
-      {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(term.thenBlock());
-        Value row = arith::SubIOp::create(b, loc, at[2], back);
-        Value x = l.load(input, {at[0], at[1], row, at[3]});
-        // The lanes' weights w[h, d + i, k] (strided by the taps).
-        SmallVector<Value> weights;
-        for (int64_t i = 0; i < width; ++i)
-          weights.push_back(l.convert(
-              memref::LoadOp::create(
-                  b, loc, weight,
-                  ValueRange{at[1],
-                             arith::AddIOp::create(b, loc, at[3], l.index(i)),
-                             l.index(k)}),
-              b.getF32Type()));
-        Value w =
-            width == 1
-                ? weights[0]
-                : vector::FromElementsOp::create(b, loc, l.f32Type(), weights)
-                      .getResult();
-        scf::YieldOp::create(b, loc,
-                             arith::MulFOp::create(b, loc, w, x).getResult());
-        b.setInsertionPointToStart(term.elseBlock());
-        scf::YieldOp::create(b, loc, l.constant(0.0));
-      }
-      sum = arith::AddFOp::create(b, loc, sum, term.getResult(0));
-    }
-    l.store(sum, output, at);
+  gpu::GPUFuncOp kernel =
+      createKernelFunction(builder, loc, name, arguments, kElementwiseThreads,
+                           /*blockQ=*/0, /*sharedBytes=*/0);
+  Block &entry = kernel.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Lanes l{b, loc, width};
+  Value input = entry.getArgument(0), weight = entry.getArgument(1),
+        output = entry.getArgument(2);
+  Value linear = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc,
+                            gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+                            l.index(kElementwiseThreads)),
+      gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
+  auto inside = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, linear,
+          l.index(type.getDimSize(0) * heads * rowBlocks * groups)),
+      /*withElseRegion=*/false);
+  b.setInsertionPointToStart(inside.thenBlock());
+  auto split = [&](Value &rest, int64_t size) {
+    Value part = arith::RemUIOp::create(b, loc, rest, l.index(size));
+    rest = arith::DivUIOp::create(b, loc, rest, l.index(size));
+    return part;
   };
-  return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
-                               cast<ShapedType>(op.getResult().getType()),
-                               width, body);
+  Value rest = linear;
+  Value column =
+      arith::MulIOp::create(b, loc, split(rest, groups), l.index(width));
+  Value firstRow = arith::MulIOp::create(b, loc, split(rest, rowBlocks),
+                                         l.index(kConvRowsPerThread));
+  Value head = split(rest, heads);
+  Value batch = rest;
+  // The lanes' weights w[h, d + i, k] per tap (strided by the taps).
+  SmallVector<Value> weights;
+  for (int64_t k = 0; k < taps; ++k) {
+    SmallVector<Value> lanes;
+    for (int64_t i = 0; i < width; ++i)
+      lanes.push_back(l.convert(
+          memref::LoadOp::create(
+              b, loc, weight,
+              ValueRange{head,
+                         arith::AddIOp::create(b, loc, column, l.index(i)),
+                         l.index(k)}),
+          b.getF32Type()));
+    weights.push_back(
+        width == 1 ? lanes[0]
+                   : vector::FromElementsOp::create(b, loc, l.f32Type(), lanes)
+                         .getResult());
+  }
+  // Input rows firstRow - taps + 1 + j, zeros outside the sequence.
+  SmallVector<Value> rows;
+  for (int64_t j = 0; j < kConvRowsPerThread + taps - 1; ++j) {
+    // row = firstRow + j - (taps - 1), valid when firstRow + j >= taps - 1
+    // and row < L.
+    Value shifted = arith::AddIOp::create(b, loc, firstRow, l.index(j));
+    Value valid = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, shifted,
+                              l.index(taps - 1)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, shifted,
+                              l.index(length + taps - 1)));
+    auto load = scf::IfOp::create(b, loc, TypeRange{l.f32Type()}, valid,
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard insertion(b);
+    b.setInsertionPointToStart(load.thenBlock());
+    Value row = arith::SubIOp::create(b, loc, shifted, l.index(taps - 1));
+    scf::YieldOp::create(b, loc, l.load(input, {batch, head, row, column}));
+    b.setInsertionPointToStart(load.elseBlock());
+    scf::YieldOp::create(b, loc, l.constant(0.0));
+    rows.push_back(load.getResult(0));
+  }
+  // Output row firstRow + r = sum_k w_k x[firstRow + r - taps + 1 + k].
+  for (int64_t r = 0; r < kConvRowsPerThread; ++r) {
+    Value sum = l.constant(0.0);
+    for (int64_t k = 0; k < taps; ++k)
+      sum = arith::AddFOp::create(
+          b, loc, sum, arith::MulFOp::create(b, loc, weights[k], rows[r + k]));
+    Value row = arith::AddIOp::create(b, loc, firstRow, l.index(r));
+    auto store = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                              l.index(length)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard insertion(b);
+    b.setInsertionPointToStart(store.thenBlock());
+    l.store(sum, output, {batch, head, row, column});
+  }
+  b.setInsertionPointToEnd(&entry);
+  gpu::ReturnOp::create(b, loc);
+  return kernel;
 }

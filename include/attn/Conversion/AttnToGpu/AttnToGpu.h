@@ -305,6 +305,10 @@ int64_t elementwiseGridX(Operation *op);
 /// The kernel of attn.compress: arguments input, (weights,) result.
 gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                    CompressOp op, StringRef name);
+/// attn.causal_conv's threads each take this many rows (of elementwiseWidth
+/// columns); the grid's x of its kernel (static shapes).
+inline constexpr int64_t kConvRowsPerThread = 8;
+int64_t causalConvGridX(CausalConvOp op);
 /// The kernel of attn.causal_conv: arguments input, weight, result.
 gpu::GPUFuncOp buildCausalConvKernel(OpBuilder &builder,
                                      gpu::GPUModuleOp module, CausalConvOp op,
