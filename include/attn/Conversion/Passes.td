@@ -51,7 +51,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     its body a `gpu.launch_func` of grid (ceil(Lq / block_q), Hq, B).
 
     A function of several attn ops (attention, linear attention, compress,
-    block_scores, topk, merge) over its arguments and each other's results,
+    causal_conv, block_scores, topk, merge) over its arguments and each
+    other's results,
     with static shapes, is a program: a kernel per op, launched in order,
     with a `gpu.alloc`'d buffer (freed at the end) for every result that is
     not returned; the host function is marked `attn.gpu_program`. Block
