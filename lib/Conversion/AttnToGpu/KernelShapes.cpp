@@ -1,0 +1,336 @@
+//===- KernelShapes.cpp - which kernel shape each attention gets ---------===//
+//
+// What the GPU kernels need of an op (chip, operand types, head dims) and
+// the shape each attention or linear attention gets: tiles, warps, stages,
+// the sm_90a warp-specialised or paired forms, tile lists, segments.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelShapes.h"
+
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+std::optional<int64_t> gpu_lowering::computeCapability(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  chip.consume_back("a");
+  int64_t value;
+  if (chip.getAsInteger(10, value))
+    return std::nullopt;
+  return value;
+}
+
+int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
+  if (capability >= 90)
+    return 232448; // 227 KiB: H100, H200
+  if (capability == 80 || capability == 87)
+    return 167936; // 163 KiB: A100, Orin
+  return 101376;   // 99 KiB: sm_86, sm_89
+}
+
+/// Whether `region` reads a value defined outside it (a table captured from
+/// the function): kernels receive only the op's operands.
+static Operation *capturesOuterValue(Region &region) {
+  Operation *user = nullptr;
+  region.walk([&](Operation *nested) {
+    for (Value operand : nested->getOperands())
+      if (!region.isAncestor(operand.getParentRegion()))
+        user = nested;
+    return user ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return user;
+}
+
+/// The op's block_indices predicate when it is the only data-dependent one
+/// and at the top level of the mask (a conjunction), else null.
+static BlockIndicesAttr getOnlySelection(AttentionOp op) {
+  BlockIndicesAttr selection;
+  for (Attribute predicate : op.getMask()) {
+    if (!cast<MaskAttrInterface>(predicate).isDataDependent())
+      continue;
+    if (selection || !isa<BlockIndicesAttr>(predicate))
+      return {};
+    selection = cast<BlockIndicesAttr>(predicate);
+  }
+  return selection;
+}
+
+/// The selection slots a CTA of `shape` reads when `selection` (the op's
+/// getOnlySelection, or null) has blocks the kernel's tiles nest with (key
+/// blocks whole tiles, query blocks whole CTAs or a CTA a few whole query
+/// blocks); 0 otherwise.
+static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
+                                   const GpuKernelShape &shape) {
+  int64_t slots = op.getIndices() ? op.getIndices().getType().getDimSize(3)
+                                  : ShapedType::kDynamic;
+  if (!selection || ShapedType::isDynamic(slots))
+    return 0;
+  int64_t blockQ = shape.blockQ(), selectedQ = selection.getBlockQ();
+  int64_t selectedKv = selection.getBlockKv();
+  // Bits of a flag word per query block (the top bit marks listed tiles).
+  bool nested = selectedQ % blockQ == 0 ||
+                (blockQ % selectedQ == 0 && blockQ / selectedQ <= 31);
+  if (!nested || selectedKv % shape.blockKv != 0 ||
+      selectedKv / shape.blockKv > 16)
+    return 0;
+  return std::max<int64_t>(1, blockQ / selectedQ) * slots;
+}
+
+FailureOr<int64_t>
+gpu_lowering::checkTensorCoreOperands(Operation *op, StringRef chip,
+                                      RankedTensorType query,
+                                      RankedTensorType value) {
+  std::optional<int64_t> capability = computeCapability(chip);
+  if (!capability || *capability < 80)
+    return op->emitOpError("GPU lowering: chip must be sm_80 or newer "
+                           "(sm_80, sm_86, sm_89, sm_90, sm_90a), got '")
+           << chip << "'";
+  Type element = query.getElementType();
+  if (!element.isBF16() && !element.isF16())
+    return op->emitOpError("GPU lowering: query must be bf16 or f16 (tensor "
+                           "cores), got ")
+           << element;
+  for (auto [name, size] :
+       {std::pair<StringRef, int64_t>{"query", query.getDimSize(3)},
+        {"value", value.getDimSize(3)}})
+    if (ShapedType::isDynamic(size) || size % 16 != 0 || size > 256)
+      return op->emitOpError("GPU lowering: the ")
+             << name << " head dim must be static, a multiple of 16 and at "
+             << "most 256, got "
+             << (ShapedType::isDynamic(size) ? std::string("?")
+                                             : std::to_string(size));
+  return *capability;
+}
+
+FailureOr<GpuLinearKernelShape>
+mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
+  RankedTensorType query = op.getQuery().getType();
+  FailureOr<int64_t> capability =
+      checkTensorCoreOperands(op, chip, query, op.getValue().getType());
+  if (failed(capability))
+    return failure();
+  GpuLinearKernelShape shape;
+  shape.headDim = query.getDimSize(3);
+  shape.valueDim = op.getValue().getType().getDimSize(3);
+  shape.causal = op.getCausal();
+  shape.decay = static_cast<bool>(op.getDecay());
+  shape.normalize = op.getNormalize();
+  // A CTA per (value slice, query head, batch, sequence segment). Narrow
+  // slices recompute phi and phi(Q) phi(K)^T per slice; segments cost a
+  // first kernel over the keys and a workspace. With known batch and heads:
+  // the widest slice (64 columns) and as many segments (up to 16) as give
+  // 256 CTAs (two per multiprocessor of an H100 or H200); else slices of
+  // 32 or 16 and no segments. Narrower slices where shared memory asks.
+  bool knownHeads = !query.isDynamicDim(0) && !query.isDynamicDim(1);
+  SmallVector<int64_t> slices;
+  for (int64_t slice : {64, 32, 16})
+    if (shape.valueDim % slice == 0 && (knownHeads || slice <= 32))
+      slices.push_back(slice);
+  // Eight warps and chunks of 128 tokens where shared memory holds two
+  // stages of them (sm_90): each chunk is a chain of dependent steps
+  // (copies, phi, products, the state), so fewer, larger chunks with two
+  // warps per scheduler to hide their latencies. Else four warps, 64.
+  int64_t limit = sharedMemoryLimit(*capability);
+  int64_t queryLength = query.getDimSize(2);
+  int64_t keyLength = op.getKey().getType().getDimSize(2);
+  bool dynamicLength =
+      ShapedType::isDynamic(queryLength) || ShapedType::isDynamic(keyLength);
+  int64_t longest = std::max(queryLength, keyLength);
+  for (int64_t slice : slices) {
+    shape.valueSlice = slice;
+    for (int64_t warps : {8, 4}) {
+      shape.warps = warps;
+      shape.chunk = 16 * warps;
+      // (No more segments than chunks in a static sequence.)
+      shape.segments = 1;
+      if (knownHeads) {
+        int64_t ctas =
+            query.getDimSize(0) * query.getDimSize(1) * shape.slices();
+        int64_t most =
+            dynamicLength ? 16 : llvm::divideCeil(longest, shape.chunk);
+        shape.segments = std::clamp<int64_t>(
+            llvm::divideCeil(256, std::max<int64_t>(ctas, 1)), 1,
+            std::clamp<int64_t>(most, 1, 16));
+      }
+      for (shape.stages = 2; shape.stages > 0; --shape.stages)
+        if (shape.sharedBytes() <= limit && (warps == 4 || shape.stages == 2))
+          return shape;
+    }
+  }
+  shape.stages = 1;
+  return op.emitOpError("GPU lowering: the linear-attention kernel needs ")
+         << shape.sharedBytes() << " bytes of shared memory, more than " << chip
+         << "'s " << limit;
+}
+
+FailureOr<GpuKernelShape>
+mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
+                                 int64_t rowTiles, bool pingPong) {
+  if (warps < 0 || warps > 8)
+    return op.emitOpError("GPU lowering: warps must be between 0 "
+                          "(automatic) and 8, got ")
+           << warps;
+  if (rowTiles < 0 || rowTiles > 4)
+    return op.emitOpError("GPU lowering: row-tiles must be between 0 "
+                          "(automatic) and 4, got ")
+           << rowTiles;
+  RankedTensorType query = op.getQuery().getType();
+  FailureOr<int64_t> capability =
+      checkTensorCoreOperands(op, chip, query, op.getValue().getType());
+  if (failed(capability))
+    return failure();
+  GpuKernelShape shape;
+  // Decode-like shapes (a few query rows) would spend a 128-row tile's
+  // products on one row: one warp of 16 rows per CTA instead.
+  int64_t queryLength = query.getDimSize(2);
+  bool fewRows = !ShapedType::isDynamic(queryLength) && queryLength <= 16;
+  shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
+  shape.headDim = query.getDimSize(3);
+  shape.valueDim = op.getValue().getType().getDimSize(3);
+  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
+    if (Operation *user = capturesOuterValue(*region))
+      return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
+                            "that reads values from outside it ('")
+             << user->getName() << "') is not supported";
+  RankedTensorType key = op.getKey().getType();
+  bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
+    return cast<MaskAttrInterface>(predicate).isDataDependent();
+  });
+  // sm_90a: the warp-specialised TMA + wgmma kernel for prefill with head
+  // dims of one or two 64-column panels. Data-dependent masks need a tile
+  // list (a static key length), and a selection needs blocks that nest with
+  // the kernel's 128 x 128 tiles: finer ones keep the sm_80 kernel, whose
+  // CTAs shrink to one query block. So do decode and shapes forced by
+  // warps / row-tiles.
+  // Paired (warps=4, or chosen below): one consumer warpgroup of 64 rows
+  // per CTA and two CTAs per multiprocessor (half the shared memory and
+  // registers each, key tiles of 64 at head dim 128), so that one CTA's
+  // prologue and epilogue overlap the other's products. Chosen for
+  // selections whose blocks nest with 64-row but not 128-row tiles (NSA's
+  // 64 x 64: H200, 1.6x the sm_80 kernel) and for head dim 64 over at most
+  // 2k keys (1.05-1.07x at 1k; level from 4k, slower at head dim 128).
+  if (chip.ends_with("a") && *capability == 90 && (warps == 0 || warps == 4) &&
+      rowTiles == 0 && !fewRows && shape.headDim == shape.valueDim &&
+      (shape.headDim == 64 || shape.headDim == 128)) {
+    int64_t keyLength = key.getDimSize(2);
+    BlockIndicesAttr onlySelection = getOnlySelection(op);
+    bool fineSelection = onlySelection &&
+                         onlySelection.getBlockQ() % 128 != 0 &&
+                         onlySelection.getBlockQ() % 64 == 0 &&
+                         onlySelection.getBlockKv() % 64 == 0;
+    bool shortKeys = shape.headDim == 64 && !ShapedType::isDynamic(keyLength) &&
+                     keyLength <= 2048;
+    bool paired = warps == 4 || fineSelection || shortKeys;
+    GpuKernelShape warpgroup = shape;
+    warpgroup.warpgroups = true;
+    warpgroup.warps = paired ? 4 : 8;
+    warpgroup.ctasPerMultiprocessor = paired ? 2 : 1;
+    warpgroup.rowTiles = 1;
+    warpgroup.blockKv =
+        paired && (shape.headDim == 128 ||
+                   (fineSelection && onlySelection.getBlockKv() % 128 != 0))
+            ? 64
+            : 128;
+    warpgroup.pingPong = pingPong && !paired;
+    bool listed = true;
+    if (dataDependent) {
+      BlockIndicesAttr selection = onlySelection;
+      bool anySelection =
+          llvm::any_of(op.getMask(), llvm::IsaPred<BlockIndicesAttr>);
+      warpgroup.tileListEntries =
+          ShapedType::isDynamic(keyLength)
+              ? 0
+              : llvm::divideCeil(keyLength, warpgroup.blockKv);
+      warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
+      listed =
+          warpgroup.tileListEntries > 0 &&
+          (!anySelection || (warpgroup.selectionSlots > 0 &&
+                             selection.getBlockQ() % warpgroup.blockQ() == 0));
+    }
+    // As many stages as shared memory holds, up to 4 (3 at head dim 128);
+    // a list's temporary parts must fit in the tiles.
+    auto fits = [&](const GpuKernelShape &candidate) {
+      // Two CTAs share a multiprocessor's 228 KiB, 1 KiB each reserved.
+      int64_t limit = candidate.ctasPerMultiprocessor == 2
+                          ? 228 * 1024 / 2 - 1024
+                          : sharedMemoryLimit(*capability);
+      return candidate.sharedBytes() <= limit &&
+             candidate.listLayout().temporaryEnd <=
+                 candidate.warpgroupTileBytes();
+    };
+    for (warpgroup.stages = 4; warpgroup.stages > 2; --warpgroup.stages)
+      if (fits(warpgroup))
+        break;
+    if (listed && fits(warpgroup))
+      return warpgroup;
+  }
+  // Above a head dim of 128 the query fragments would not fit beside the
+  // accumulators: reload them from shared memory per key tile.
+  // Two 16-row tiles per warp (FlashAttention-2's 128 x 64 tiles with 4
+  // warps) halve the shared-memory reads per product; above a head dim of
+  // 128 the accumulators of two would not fit in registers.
+  bool wide = std::max(shape.headDim, shape.valueDim) > 128;
+  shape.rowTiles = rowTiles > 0 ? rowTiles : (wide || fewRows ? 1 : 2);
+  if (wide)
+    shape.blockKv = 32;
+  shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
+
+  // Decode with grouped heads: the query heads of one K/V head are the
+  // rows of one 16-row tile (K and V read once per group), and the warps
+  // split the keys, merging at the end.
+  if (fewRows && rowTiles == 0 && !dataDependent && !query.isDynamicDim(1) &&
+      !key.isDynamicDim(1)) {
+    int64_t group = query.getDimSize(1) / key.getDimSize(1);
+    if (group * queryLength <= 16) {
+      shape.splitKeys = true;
+      shape.packedGroup = group;
+      shape.warps = warps > 0 ? warps : 4;
+      shape.rowTiles = 1;
+      // Every warp has its own stages: smaller tiles as warps grow.
+      shape.blockKv = shape.warps > 4 ? 16 : 32;
+    }
+  }
+  // Smaller tiles until the chip's shared memory holds them: fewer row
+  // tiles per warp (when chosen automatically), then fewer keys per tile.
+  int64_t limit = sharedMemoryLimit(*capability);
+  while (shape.sharedBytes() > limit) {
+    if (rowTiles == 0 && shape.rowTiles > 1) {
+      --shape.rowTiles;
+      shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
+    } else if (shape.blockKv > 16) {
+      shape.blockKv /= 2;
+    } else {
+      return op.emitOpError("GPU lowering: the kernel needs ")
+             << shape.sharedBytes() << " bytes of shared memory, more than "
+             << chip << "'s " << limit << " (fewer warps or row tiles)";
+    }
+  }
+
+  // Tiles that data-dependent masks may skip are listed before the loop
+  // (static key lengths; shared memory for the list permitting).
+  int64_t keyLength = key.getDimSize(2);
+  if (dataDependent && !shape.splitKeys && !ShapedType::isDynamic(keyLength)) {
+    GpuKernelShape listed = shape;
+    listed.tileListEntries = llvm::divideCeil(keyLength, shape.blockKv);
+    // A CTA over several query blocks of a selection visits the union of
+    // their selections; with few shared blocks (long sequences) that is
+    // work for nothing: CTAs of one query block where the warps allow.
+    BlockIndicesAttr selection = getOnlySelection(op);
+    if (selection && rowTiles == 0)
+      while (listed.rowTiles > 1 && listed.blockQ() > selection.getBlockQ()) {
+        --listed.rowTiles;
+        listed.queryInRegisters = listed.headDim * listed.rowTiles <= 128;
+      }
+    listed.selectionSlots = countSelectionSlots(op, selection, listed);
+    if (listed.sharedBytes() <= limit)
+      shape = listed;
+  }
+  return shape;
+}

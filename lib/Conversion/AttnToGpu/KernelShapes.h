@@ -1,0 +1,30 @@
+//===- KernelShapes.h - what the GPU kernels need of an op ------*- C++ -*-===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_KERNELSHAPES_H
+#define ATTN_LIB_CONVERSION_ATTNTOGPU_KERNELSHAPES_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+
+namespace mlir::attn::gpu_lowering {
+
+/// The compute capability of "sm_XY" / "sm_XYa", or std::nullopt.
+std::optional<int64_t> computeCapability(StringRef chip);
+
+/// The most dynamic shared memory one CTA may opt in to on a chip.
+int64_t sharedMemoryLimit(int64_t capability);
+
+/// What every tensor-core kernel needs of its op: a chip of sm_80 or newer
+/// and f16/bf16 operands with static head dims that are multiples of 16 up
+/// to 256 (`query`'s and `value`'s). Returns the chip's compute
+/// capability, or a diagnostic on `op`.
+FailureOr<int64_t> checkTensorCoreOperands(Operation *op, StringRef chip,
+                                           RankedTensorType query,
+                                           RankedTensorType value);
+
+} // namespace mlir::attn::gpu_lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOGPU_KERNELSHAPES_H

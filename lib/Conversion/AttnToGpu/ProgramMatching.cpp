@@ -1,0 +1,139 @@
+//===- ProgramMatching.cpp - which functions the GPU target takes ---------===//
+//
+// A function is one kernel (one attention or linear attention of its
+// arguments) or a program of several attn ops; block scores in a program
+// share the LSE of an attention over the same probabilities.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ProgramMatching.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+Operation *gpu_lowering::matchKernelFunction(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return nullptr;
+  Block &body = func.getBody().front();
+  if (body.getOperations().size() != 2 ||
+      !isa<AttentionOp, LinearAttentionOp>(body.front()))
+    return nullptr;
+  Operation *attention = &body.front();
+  for (Value operand : attention->getOperands())
+    if (!isa<BlockArgument>(operand))
+      return nullptr;
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  if (ret.getOperands() != attention->getResults())
+    return nullptr;
+  return attention;
+}
+
+FailureOr<SmallVector<Operation *>>
+gpu_lowering::matchProgramFunction(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("GPU lowering: function '")
+           << func.getName() << "' must have one block";
+  SmallVector<Operation *> ops;
+  for (Operation &nested : func.getBody().front().without_terminator()) {
+    if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp, BlockScoresOp,
+             TopkOp, CausalConvOp>(&nested))
+      return nested.emitOpError("GPU lowering: function '")
+             << func.getName()
+             << "' is a program of several kernels, which may hold "
+                "attn.attention, attn.linear_attention, attn.compress, "
+                "attn.causal_conv, attn.block_scores, attn.topk and "
+                "attn.merge only";
+    for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
+                                        nested.getResultTypes())) {
+      auto shaped = dyn_cast<RankedTensorType>(type);
+      if (!shaped || !shaped.hasStaticShape())
+        return nested.emitOpError("GPU lowering: a program of several "
+                                  "kernels needs static shapes, got ")
+               << type;
+    }
+    ops.push_back(&nested);
+  }
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
+    if (isa<BlockArgument>(operand) ||
+        llvm::is_contained(ret.getOperands().take_front(index), operand))
+      return ret.emitOpError("GPU lowering: result #")
+             << index
+             << " of a program must be a result of one of its ops, returned "
+                "once";
+  }
+  return ops;
+}
+
+/// Whether `value` is computed, through the ops of its block, from a result
+/// of `op`.
+static bool dependsOn(Value value, Operation *op) {
+  Operation *producer = value.getDefiningOp();
+  if (!producer)
+    return false;
+  if (producer == op)
+    return true;
+  return llvm::any_of(producer->getOperands(),
+                      [&](Value operand) { return dependsOn(operand, op); });
+}
+
+AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,
+                                      ArrayRef<Operation *> ops) {
+  auto query = cast<RankedTensorType>(scores.getQuery().getType());
+  double scale = scores.getScale()
+                     ? scores.getScale()->convertToDouble()
+                     : 1.0 / std::sqrt(double(query.getDimSize(3)));
+  for (Operation *op : ops) {
+    auto attention = dyn_cast<AttentionOp>(op);
+    if (!attention || attention.getQuery() != scores.getQuery() ||
+        attention.getKey() != scores.getKeys() ||
+        attention.getMask() != scores.getMask() ||
+        !attention.getScore().empty() || attention.getNormalizer() ||
+        !attention.getScoreMod().empty() || !attention.getMaskMod().empty() ||
+        attention.getBias() || attention.getQSegments() ||
+        attention.getLayout() || attention.getIndices() ||
+        attention.getSink() || attention.getScaleOrDefault() != scale)
+      continue;
+    // It must be able to run first.
+    if (llvm::any_of(attention->getOperands(),
+                     [&](Value operand) { return dependsOn(operand, scores); }))
+      continue;
+    return attention;
+  }
+  return {};
+}
+
+AttentionOp gpu_lowering::withLse(AttentionOp op) {
+  OpBuilder b(op);
+  auto output = cast<RankedTensorType>(op.getOutput().getType());
+  auto lseType =
+      RankedTensorType::get(output.getShape().drop_back(), b.getF32Type());
+  OperationState state(op.getLoc(), op->getName());
+  state.addOperands(op->getOperands());
+  state.addTypes({output, lseType});
+  state.propertiesAttr = op->getPropertiesAsAttribute();
+  state.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
+  for (Region &region : op->getRegions())
+    state.addRegion()->takeBody(region);
+  auto copy = cast<AttentionOp>(b.create(state));
+  op.getOutput().replaceAllUsesWith(copy.getOutput());
+  op.erase();
+  return copy;
+}
+
+void gpu_lowering::hoistBefore(Operation *op, Operation *point) {
+  if (op->isBeforeInBlock(point))
+    return;
+  for (Value operand : op->getOperands())
+    if (Operation *producer = operand.getDefiningOp())
+      hoistBefore(producer, point);
+  op->moveBefore(point);
+}

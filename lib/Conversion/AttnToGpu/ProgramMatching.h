@@ -1,0 +1,38 @@
+//===- ProgramMatching.h - which functions the GPU target takes -*- C++ -*-===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_PROGRAMMATCHING_H
+#define ATTN_LIB_CONVERSION_ATTNTOGPU_PROGRAMMATCHING_H
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::attn::gpu_lowering {
+
+/// The function's body is one attention (attn.attention or
+/// attn.linear_attention) of its arguments whose results it returns: that
+/// op, else null.
+Operation *matchKernelFunction(func::FuncOp func);
+
+/// A program: a function of attn ops (attention, linear attention,
+/// compress, causal conv, block scores, top-k, merge) over its arguments
+/// and each other's results, with static shapes, returning results of
+/// those ops. Returns the ops in order, or a diagnostic.
+FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
+
+/// An attention of `ops` over the query, keys and mask of `scores` whose
+/// probabilities are theirs and that can run before them: its LSE gives
+/// each row's statistics. Null if none.
+AttentionOp findLseTwin(BlockScoresOp scores, ArrayRef<Operation *> ops);
+
+/// A copy of `op` that also returns its LSE, which replaces it.
+AttentionOp withLse(AttentionOp op);
+
+/// Moves `op`, after the ops of its block that define its operands, to
+/// before `point` (programs are pure ops in one block).
+void hoistBefore(Operation *op, Operation *point);
+
+} // namespace mlir::attn::gpu_lowering
+
+#endif // ATTN_LIB_CONVERSION_ATTNTOGPU_PROGRAMMATCHING_H
