@@ -10,6 +10,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 
@@ -73,18 +74,6 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
   return ops;
 }
 
-/// Whether `value` is computed, through the ops of its block, from a result
-/// of `op`.
-static bool dependsOn(Value value, Operation *op) {
-  Operation *producer = value.getDefiningOp();
-  if (!producer)
-    return false;
-  if (producer == op)
-    return true;
-  return llvm::any_of(producer->getOperands(),
-                      [&](Value operand) { return dependsOn(operand, op); });
-}
-
 AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,
                                       ArrayRef<Operation *> ops) {
   auto query = cast<RankedTensorType>(scores.getQuery().getType());
@@ -102,9 +91,11 @@ AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,
         attention.getLayout() || attention.getIndices() ||
         attention.getSink() || attention.getScaleOrDefault() != scale)
       continue;
-    // It must be able to run first.
-    if (llvm::any_of(attention->getOperands(),
-                     [&](Value operand) { return dependsOn(operand, scores); }))
+    // It must be able to run first: the scores must not be in what it
+    // reads.
+    SetVector<Operation *> slice;
+    if (failed(getBackwardSlice(attention.getOperation(), &slice)) ||
+        slice.contains(scores))
       continue;
     return attention;
   }

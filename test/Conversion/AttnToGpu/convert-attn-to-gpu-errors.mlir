@@ -115,6 +115,18 @@ func.func @block_scores_smem(%q: tensor<1x8x512x256xbf16>, %k: tensor<1x1x8x256x
 
 // -----
 
+// expected-error @+1 {{GPU lowering: function 'two_blocks' must have one block}}
+func.func @two_blocks(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  cf.br ^next
+^next:
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
 func.func @program_dynamic(%q: tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16> {
   // expected-error @+1 {{GPU lowering: a program of several kernels needs static shapes, got 'tensor<1x1x?x64xbf16>'}}
   %o = attn.attention %q, %q, %q
