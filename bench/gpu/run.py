@@ -639,6 +639,14 @@ def peers(case, q, k, v, extra):
     """name -> callable, on the same inputs (SDPA takes [B, H, L, D])."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
     result = {}
+    if case["kind"] == "lawcat":
+        # Eager PyTorch: the convs in the inputs' type, then the chunked
+        # linear attention with decay.
+        wq, wk, gates = extra
+        sub = dict(case, feature="elu_plus_one", causal=True, normalize=True)
+        result["torch-eager"] = lambda: torch_chunked(
+            sub, causal_conv(q, wq).to(q.dtype), causal_conv(k, wk).to(q.dtype), v, gates)
+        return result
     if case["kind"] in PROGRAMS:
         return result
     if case["kind"] == "linear":
@@ -811,7 +819,7 @@ def main():
             times[baseline[0]] = bench(other)
         for name, fn in peers(case, q, k, v, extra).items():
             times[name] = bench(fn)
-            if case["kind"] == "linear":
+            if case["kind"] in ("linear", "lawcat"):
                 # The peer computes the same thing: how far apart the two are.
                 ours()
                 gap = (fn().float() - out.float()).norm() / out.float().norm()
