@@ -62,6 +62,11 @@ static cl::opt<bool> gpuPingPong(
     cl::desc("sm_90a: the two consumer warpgroups take turns on the tensor "
              "cores (FlashAttention-3's ping-pong)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> gpuMergeEpilogues(
+    "gpu-merge-epilogues",
+    cl::desc("GPU programs: gated and sum merges run in the epilogue of an "
+             "attention kernel (else a kernel of their own)"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -116,6 +121,7 @@ int main(int argc, char **argv) {
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
     options.pingPong = gpuPingPong;
+    options.mergeEpilogues = gpuMergeEpilogues;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

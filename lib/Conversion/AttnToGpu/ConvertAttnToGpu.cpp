@@ -67,6 +67,9 @@ struct ConvertAttnToGpuPass
     GpuBlockScoresShape blockScoresShape;
     /// Block scores: the LSE of an attention over the same probabilities.
     Value lse;
+    /// An attention: the attn.merge gated or sum that its kernel runs as it
+    /// stores its rows (it then writes the merge's result).
+    MergeOp epilogue;
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
@@ -120,8 +123,8 @@ struct ConvertAttnToGpuPass
                                                item.linearShape,
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<gpu::GPUFuncOp> kernel =
-          buildFlashKernel(builder, kernels, attention, name, item.shape);
+      FailureOr<gpu::GPUFuncOp> kernel = buildFlashKernel(
+          builder, kernels, attention, name, item.shape, item.epilogue);
       if (failed(kernel))
         return failure();
       item.kernel = *kernel;
@@ -230,6 +233,8 @@ struct ConvertAttnToGpuPass
         continue;
       }
       shareBlockScoresLse(item.ops);
+      if (mergeEpilogues)
+        fuseMergeEpilogues(item.ops);
       for (auto [index, op] : llvm::enumerate(item.ops))
         if (failed(buildKernels(builder, kernels, op,
                                 name + "_" + std::to_string(index))))
@@ -368,6 +373,42 @@ struct ConvertAttnToGpuPass
     });
   }
 
+  /// Each attn.merge gated or sum with a branch that an attention's kernel
+  /// can merge as it stores its rows (an output read by nothing else; the
+  /// last such branch, as the CPU lowering picks) runs there: the
+  /// attention moves to the merge's place, after every other branch, and
+  /// the merge launches nothing.
+  void fuseMergeEpilogues(std::vector<OpKernels> &ops) {
+    DenseMap<Operation *, OpKernels *> itemOf;
+    for (OpKernels &item : ops)
+      itemOf[item.op] = &item;
+    DenseSet<Operation *> fusedMerges;
+    for (OpKernels &item : ops) {
+      auto merge = dyn_cast<MergeOp>(item.op);
+      if (!merge || merge.getKind() == MergeKind::Lse)
+        continue;
+      OpKernels *fused = nullptr;
+      for (Value output : merge.getOutputs()) {
+        auto attention = output.getDefiningOp<AttentionOp>();
+        OpKernels *candidate = attention ? itemOf.lookup(attention) : nullptr;
+        if (candidate && output.hasOneUse() &&
+            canMergeInEpilogue(attention, candidate->shape))
+          fused = candidate;
+      }
+      if (!fused)
+        continue;
+      fused->op->moveBefore(merge);
+      fused->epilogue = merge;
+      fusedMerges.insert(merge);
+    }
+    llvm::erase_if(ops, [&](const OpKernels &item) {
+      return fusedMerges.contains(item.op);
+    });
+    llvm::stable_sort(ops, [](const OpKernels &x, const OpKernels &y) {
+      return x.op->isBeforeInBlock(y.op);
+    });
+  }
+
   /// Launches `kernel` with `arguments`, each cast to the kernel's
   /// argument type where its layout differs (a program's intermediate
   /// buffers are row-major).
@@ -439,10 +480,11 @@ struct ConvertAttnToGpuPass
     finishHostFunction(func, op, kernel);
   }
 
-  /// An attention's launch at `b`'s point, writing `outputs`.
+  /// An attention's launch at `b`'s point, writing `outputs`; with
+  /// `epilogue` (buildFlashKernel's), the merge's result.
   void emitAttentionLaunch(OpBuilder &b, Location loc, AttentionOp op,
                            gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
-                           ValueRange outputs) {
+                           ValueRange outputs, MergeOp epilogue = {}) {
     Value query = op.getQuery();
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -479,6 +521,10 @@ struct ConvertAttnToGpuPass
                           op.getLayout(), op.getIndices(), op.getSink()})
       if (operand)
         arguments.push_back(operand);
+    if (epilogue)
+      for (Value operand : epilogue->getOperands())
+        if (operand != op.getOutput())
+          arguments.push_back(operand);
     arguments.append(outputs.begin(), outputs.end());
     OpBuilder::InsertionGuard guard(b);
     if (encoded)
@@ -543,7 +589,9 @@ struct ConvertAttnToGpuPass
       Operation *op = item.op;
       OpBuilder b(op);
       SmallVector<Value> buffers;
-      for (Value result : op->getResults()) {
+      // A merge epilogue's kernel writes the merge's result.
+      Operation *writer = item.epilogue ? item.epilogue.getOperation() : op;
+      for (Value result : writer->getResults()) {
         auto *at = llvm::find(returned, result);
         if (at != returned.end()) {
           buffers.push_back(outputs[at - returned.begin()]);
@@ -559,8 +607,8 @@ struct ConvertAttnToGpuPass
         temporaries.push_back(buffers.back());
       }
       if (auto attention = dyn_cast<AttentionOp>(op)) {
-        emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
-                            buffers);
+        emitAttentionLaunch(b, loc, attention, item.kernel, item.shape, buffers,
+                            item.epilogue);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);
@@ -601,7 +649,7 @@ struct ConvertAttnToGpuPass
                gpu::KernelDim3{grid(gridX), grid(1), grid(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
-      for (auto [result, buffer] : llvm::zip(op->getResults(), buffers)) {
+      for (auto [result, buffer] : llvm::zip(writer->getResults(), buffers)) {
         bufferOf[result] = buffer;
         result.replaceAllUsesWith(buffer);
       }
@@ -612,8 +660,11 @@ struct ConvertAttnToGpuPass
                              temporary);
     func::ReturnOp::create(b, loc);
     ret->erase();
-    for (OpKernels &item : llvm::reverse(ops))
+    for (OpKernels &item : llvm::reverse(ops)) {
+      if (item.epilogue)
+        item.epilogue->erase();
       item.op->erase();
+    }
     func->setAttr(kHostProgramAttr, b.getUnitAttr());
   }
 };

@@ -391,6 +391,8 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
+    if (buffers.merge)
+      mergeRowWords(words, grouped, row, quad);
     w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
                     quad);
     if (buffers.lse) {
@@ -820,11 +822,25 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
 // Entry points
 //===----------------------------------------------------------------------===//
 
+bool mlir::attn::canMergeInEpilogue(AttentionOp op,
+                                    const GpuKernelShape &shape) {
+  return !shape.splitKeys && !op.getLse();
+}
+
 FailureOr<gpu::GPUFuncOp>
 mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                              AttentionOp op, StringRef name,
-                             const GpuKernelShape &shape) {
+                             const GpuKernelShape &shape, MergeOp epilogue) {
+  assert((!epilogue || canMergeInEpilogue(op, shape)) &&
+         "the kernel cannot merge in its epilogue");
   Location loc = op.getLoc();
+  // The merge's operands other than this kernel's own output: branches
+  // (4-D rows, read 16 bytes at a time) then gates.
+  SmallVector<Value> mergeOperands;
+  if (epilogue)
+    for (Value operand : epilogue->getOperands())
+      if (operand != op.getOutput())
+        mergeOperands.push_back(operand);
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
 
@@ -847,6 +863,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   add(op.getLayout(), false);
   add(op.getIndices(), false);
   add(op.getSink(), false);
+  for (Value operand : mergeOperands)
+    add(operand, cast<RankedTensorType>(operand.getType()).getRank() == 4);
   add(op.getOutput(), true);
   add(op.getLse(), false);
 
@@ -910,6 +928,18 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   buffers.layout = take(op.getLayout());
   buffers.indices = take(op.getIndices());
   buffers.sink = take(op.getSink());
+  if (epilogue) {
+    MergeEpilogueBuffers merge;
+    for (Value output : epilogue.getOutputs()) {
+      if (output == op.getOutput())
+        merge.self = static_cast<int64_t>(merge.outputs.size());
+      merge.outputs.push_back(output == op.getOutput() ? Value()
+                                                       : take(output));
+    }
+    for (Value gate : epilogue.getWeights())
+      merge.gates.push_back(take(gate));
+    buffers.merge = std::move(merge);
+  }
   buffers.output = take(op.getOutput());
   buffers.lse = take(op.getLse());
   if (tableGlobal)

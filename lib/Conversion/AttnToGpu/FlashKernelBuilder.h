@@ -20,13 +20,24 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <optional>
+
 namespace mlir::attn::gpu_lowering {
 
 inline constexpr int64_t kDyn = ShapedType::kDynamic;
 
+/// An attn.merge gated or sum run as the kernel's rows are stored
+/// (buildFlashKernel's `epilogue`): the other branches' outputs (null at
+/// `self`, the kernel's own rows) and, gated, every branch's gate.
+struct MergeEpilogueBuffers {
+  SmallVector<Value> outputs, gates;
+  int64_t self = 0;
+};
+
 /// The kernel's buffers, in argument order.
 struct KernelBuffers {
   Value query, key, value, bias, qSegments, kvSegments, layout, indices, sink;
+  std::optional<MergeEpilogueBuffers> merge;
   Value output, lse;
 };
 
@@ -129,6 +140,12 @@ private:
   /// Normalises the loop state's accumulators and stores the warp's rows of
   /// the output and LSE.
   void storeRows(ValueRange state);
+  /// The merge epilogue of one row's output `words` (as storeRowWords takes
+  /// them): each pair of columns becomes the merge of the row's branches,
+  /// summed in branch order in f32 with this kernel's rounded output as its
+  /// branch (as the merge kernel sums it), and rounded once.
+  void mergeRowWords(MutableArrayRef<Value> words, int64_t grouped, Value row,
+                     Value quad);
   void commitGroup();
   void waitGroups(int64_t pending);
   void barrier() { gpu::BarrierOp::create(b, loc); }

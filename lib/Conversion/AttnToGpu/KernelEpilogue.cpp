@@ -1,4 +1,4 @@
-//===- KernelEpilogue.cpp - normalisation, LSE and the split-key merge ----===//
+//===- KernelEpilogue.cpp - normalisation, LSE, merges of warps, branches -===//
 
 #include "FlashKernelBuilder.h"
 
@@ -10,6 +10,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <limits>
 
@@ -150,4 +151,53 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
                               ValueRange{batch, rowHead, queryRow});
     }
   }
+}
+
+void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
+                                       int64_t grouped, Value row, Value quad) {
+  const MergeEpilogueBuffers &merge = *buffers.merge;
+  Type element = cast<MemRefType>(buffers.output.getType()).getElementType();
+  Type i32 = b.getI32Type();
+  SmallVector<Value> gates;
+  for (Value gate : merge.gates)
+    gates.push_back(
+        memref::LoadOp::create(b, loc, gate, ValueRange{batch, head, row}));
+  // `count` words (2 count columns from `column`) merged with the other
+  // branches' columns there.
+  auto mergeWords = [&](MutableArrayRef<Value> own, Value column) {
+    int64_t count = static_cast<int64_t>(own.size()), width = 2 * count;
+    auto narrow = VectorType::get({width}, element);
+    auto wide = VectorType::get({width}, b.getF32Type());
+    Value ownColumns = vector::BitCastOp::create(
+        b, loc, narrow,
+        vector::FromElementsOp::create(b, loc, VectorType::get({count}, i32),
+                                       own));
+    Value sum = vector::BroadcastOp::create(b, loc, wide, w.f32(0.0));
+    for (auto [index, output] : llvm::enumerate(merge.outputs)) {
+      Value term = output ? vector::LoadOp::create(
+                                b, loc, narrow, output,
+                                ValueRange{batch, head, row, column},
+                                /*nontemporal=*/false, llvm::Align(2 * width))
+                                .getResult()
+                          : ownColumns;
+      term = arith::ExtFOp::create(b, loc, wide, term);
+      if (!gates.empty())
+        term = arith::MulFOp::create(
+            b, loc, vector::BroadcastOp::create(b, loc, wide, gates[index]),
+            term);
+      sum = arith::AddFOp::create(b, loc, sum, term);
+    }
+    Value merged =
+        vector::BitCastOp::create(b, loc, VectorType::get({count}, i32),
+                                  arith::TruncFOp::create(b, loc, narrow, sum));
+    for (int64_t k = 0; k < count; ++k)
+      own[k] = vector::ExtractOp::create(b, loc, merged, k);
+  };
+  // Grouped words: lane `quad` holds columns 8 (t0 + quad) ... + 7; the
+  // rest: columns 8 t + 2 quad and the next.
+  for (int64_t t0 = 0; t0 < grouped; t0 += 4)
+    mergeWords(words.slice(t0, 4), add(c(8 * t0), mul(quad, c(8))));
+  for (int64_t tile = grouped; tile < static_cast<int64_t>(words.size());
+       ++tile)
+    mergeWords(words.slice(tile, 1), add(c(8 * tile), mul(quad, c(2))));
 }

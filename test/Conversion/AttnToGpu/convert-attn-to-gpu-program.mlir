@@ -1,6 +1,7 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | FileCheck %s
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: attn-opt %s --split-input-file --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="merge-epilogues=false" | FileCheck %s --check-prefix=SEPARATE
 
 // A program of several kernels: each op becomes a kernel, launched in order
 // by the host function; results that are not returned live in device
@@ -273,3 +274,84 @@ func.func @lawcat(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: arith.mulf {{.*}} : vector<8xf32>
 // CHECK-COUNT-8: vector.store
 // CHECK: gpu.func @lawcat_kernel_2(
+
+// -----
+
+// attn.merge gated / sum in an attention kernel's epilogue: the last branch
+// whose output nothing else reads (%o_w here; %o_c is returned too) moves to
+// the merge's place and writes the merge's result, reading the other
+// branches' rows and every gate as it stores its own. The second merge's
+// branches are a merge and an output read twice: a merge kernel of its own.
+func.func @gated_epilogue(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
+                          %v: tensor<1x2x64x64xbf16>, %g1: tensor<1x2x64xf32>,
+                          %g2: tensor<1x2x64xf32>)
+    -> (tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>) {
+  %o_w = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 15, right = 0>]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  %o_c = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  %o_g = attn.merge gated (%o_w, %g1), (%o_c, %g2)
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32> -> tensor<1x2x64x64xbf16>
+  %o = attn.merge sum (%o_g), (%o_c) : tensor<1x2x64x64xbf16> -> tensor<1x2x64x64xbf16>
+  return %o, %o_c : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+}
+
+// CHECK-LABEL: func.func @gated_epilogue(
+// CHECK-SAME: %[[Q:[^:]*]]: memref
+// CHECK-SAME: %[[K:[^:]*]]: memref
+// CHECK-SAME: %[[V:[^:]*]]: memref
+// CHECK-SAME: %[[G1:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK-SAME: %[[G2:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK-SAME: %[[O:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[OC:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// The causal branch first, into the returned buffer.
+// CHECK: gpu.launch_func @attn_kernels::@gated_epilogue_kernel_0
+// CHECK-SAME: args(%[[Q]] : {{.*}}, %[[K]] : {{.*}}, %[[V]] : {{.*}}, %[[OC]] :
+// Then the window branch with the gated merge: branch 2's rows and both
+// gates before the merge's result.
+// CHECK: %[[OG:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
+// CHECK: %[[OGC:.*]] = memref.cast %[[OG]]
+// CHECK: gpu.launch_func @attn_kernels::@gated_epilogue_kernel_1
+// CHECK-SAME: args(%[[Q]] : {{.*}}, %[[K]] : {{.*}}, %[[V]] : {{.*}}, %[[OC]] : {{.*}}, %[[G1]] : {{.*}}, %[[G2]] : {{.*}}, %[[OGC]] :
+// CHECK: gpu.launch_func @attn_kernels::@gated_epilogue_kernel_2
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[OG]]
+// CHECK-NEXT: return
+
+// The kernel's rows: normalised, rounded and packed; inside the row bound
+// each 8 columns are 0 + g1 (own rows) + g2 (branch 2's rows) in f32,
+// rounded once, and stored 16 bytes at a time.
+// CHECK: gpu.func @gated_epilogue_kernel_1(
+// CHECK: nvvm.mma.sync
+// CHECK: scf.if
+// CHECK: %[[GATE1:.*]] = memref.load %{{.*}} : memref<1x2x64xf32
+// CHECK: %[[GATE2:.*]] = memref.load %{{.*}} : memref<1x2x64xf32
+// CHECK: %[[OWN:.*]] = vector.bitcast %{{.*}} : vector<4xi32> to vector<8xbf16>
+// CHECK: %[[OWNF:.*]] = arith.extf %[[OWN]] : vector<8xbf16> to vector<8xf32>
+// CHECK: %[[SPLAT1:.*]] = vector.broadcast %[[GATE1]] : f32 to vector<8xf32>
+// CHECK: %[[TERM1:.*]] = arith.mulf %[[SPLAT1]], %[[OWNF]] : vector<8xf32>
+// CHECK: %[[SUM1:.*]] = arith.addf %{{.*}}, %[[TERM1]] : vector<8xf32>
+// CHECK: %[[OTHER:.*]] = vector.load %{{.*}} {alignment = 16 : i64} : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, vector<8xbf16>
+// CHECK: %[[OTHERF:.*]] = arith.extf %[[OTHER]] : vector<8xbf16> to vector<8xf32>
+// CHECK: %[[SPLAT2:.*]] = vector.broadcast %[[GATE2]] : f32 to vector<8xf32>
+// CHECK: %[[TERM2:.*]] = arith.mulf %[[SPLAT2]], %[[OTHERF]] : vector<8xf32>
+// CHECK: %[[SUM2:.*]] = arith.addf %[[SUM1]], %[[TERM2]] : vector<8xf32>
+// CHECK: arith.truncf %[[SUM2]] : vector<8xf32> to vector<8xbf16>
+// CHECK: vector.store
+// CHECK: gpu.func @gated_epilogue_kernel_2(
+
+// Without merge-epilogues each merge is a kernel of its own.
+// SEPARATE-LABEL: func.func @gated_epilogue
+// SEPARATE-COUNT-4: gpu.launch_func
+// SEPARATE-NOT: gpu.launch_func
+// SEPARATE: return
+
+// ROUNDTRIP: func.func @gated_epilogue
+// ROUNDTRIP-COUNT-3: gpu.launch_func
+
+// PTX: .visible .entry gated_epilogue_kernel_1(
+// PTX: mma.sync.aligned.m16n8k16
+// PTX: ld.global.v4.b32
+// PTX: st.global.v4.b32

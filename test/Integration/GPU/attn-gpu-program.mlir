@@ -1,6 +1,6 @@
 // A program of several attn ops through attn-compile's GPU targets, checked
 // without a GPU: a kernel per op in the PTX (compress, block scores, top-k,
-// two attentions, a gated merge), ptxas assembles them for sm_80 and
+// two attentions, the gated merge in the last one's epilogue), ptxas assembles them for sm_80 and
 // sm_90a, and the generated launcher checks every buffer before anything
 // reaches the GPU, then (no driver here) fails at the first temporary.
 // REQUIRES: ptxas
@@ -22,8 +22,13 @@
 // PTX: .entry nsa_kernel_4(
 // PTX: shfl.sync.bfly.b32
 // PTX: bar.warp.sync
+// The selected branch, which runs the gated merge as it stores its rows
+// (the compressed branch's rows read 16 bytes at a time): no merge kernel.
 // PTX: .entry nsa_kernel_5(
-// PTX: .entry nsa_kernel_6(
+// PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX: ld.global.v4.b32
+// PTX: st.global.v4.b32
+// PTX-NOT: .entry
 // RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin

@@ -267,10 +267,21 @@ FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
-FailureOr<gpu::GPUFuncOp> buildFlashKernel(OpBuilder &builder,
-                                           gpu::GPUModuleOp module,
-                                           AttentionOp op, StringRef name,
-                                           const GpuKernelShape &shape);
+///
+/// With `epilogue` (an attn.merge gated or sum, one of whose branches is
+/// `op`'s output, which nothing else reads), the kernel writes the merge's
+/// result instead: as each output row is stored it is weighted and summed
+/// with the other branches' rows, so the branch is never materialised and
+/// the merge launches nothing. The merge's other operands (branches, then
+/// gates, in its order) then come between `op`'s operands and the output.
+FailureOr<gpu::GPUFuncOp>
+buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module, AttentionOp op,
+                 StringRef name, const GpuKernelShape &shape, MergeOp epilogue);
+
+/// Whether the kernel of `op` in `shape` can run the merge epilogue of
+/// buildFlashKernel: its rows are stored whole, by query position (no
+/// split keys), and it has no LSE result.
+bool canMergeInEpilogue(AttentionOp op, const GpuKernelShape &shape);
 
 /// The linear-attention kernel shape for `op` on `chip`, or a diagnostic.
 FailureOr<GpuLinearKernelShape> chooseGpuLinearKernelShape(LinearAttentionOp op,
