@@ -236,8 +236,8 @@ def main():
     parser.add_argument("--only", default=None, help="bench, check or scaling")
     parser.add_argument("--warps", type=int, default=0)
     parser.add_argument("--row-tiles", type=int, default=0)
-    parser.add_argument("--no-merge-epilogues", action="store_true",
-                        help="programs: merges as kernels of their own (A/B)")
+    parser.add_argument("--no-fuse-merges", action="store_true",
+                        help="programs: each merge a kernel of its own (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
@@ -261,7 +261,7 @@ def main():
                               f"--gpu-warps={args.warps}",
                               f"--gpu-row-tiles={args.row_tiles}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
-                              f"--gpu-merge-epilogues={'false' if args.no_merge_epilogues else 'true'}"],
+                              f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

@@ -528,7 +528,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.warps = options.warps;
   convertOptions.rowTiles = options.rowTiles;
   convertOptions.pingPong = options.pingPong;
-  convertOptions.mergeEpilogues = options.mergeEpilogues;
+  convertOptions.fuseMerges = options.fuseMerges;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");

@@ -62,10 +62,11 @@ static cl::opt<bool> gpuPingPong(
     cl::desc("sm_90a: the two consumer warpgroups take turns on the tensor "
              "cores (FlashAttention-3's ping-pong)"),
     cl::init(true), cl::cat(category));
-static cl::opt<bool> gpuMergeEpilogues(
-    "gpu-merge-epilogues",
-    cl::desc("GPU programs: gated and sum merges run in the epilogue of an "
-             "attention kernel (else a kernel of their own)"),
+static cl::opt<bool> gpuFuseMerges(
+    "gpu-fuse-merges",
+    cl::desc("GPU programs: an LSE merge of attentions runs as one kernel "
+             "over the union of their keys, a gated or sum merge in an "
+             "attention kernel's epilogue (else each is a kernel of its own)"),
     cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
@@ -121,7 +122,7 @@ int main(int argc, char **argv) {
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
     options.pingPong = gpuPingPong;
-    options.mergeEpilogues = gpuMergeEpilogues;
+    options.fuseMerges = gpuFuseMerges;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

@@ -31,8 +31,9 @@ struct GpuCompileOptions {
   int64_t rowTiles = 0;
   /// sm_90a: the consumer warpgroups take turns on the tensor cores.
   bool pingPong = true;
-  /// Programs: gated and sum merges in an attention kernel's epilogue.
-  bool mergeEpilogues = true;
+  /// Programs: LSE merges as one kernel over the union of their keys,
+  /// gated and sum merges in an attention kernel's epilogue.
+  bool fuseMerges = true;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

@@ -57,13 +57,18 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     with a `gpu.alloc`'d buffer (freed at the end) for every result that is
     not returned; the host function is marked `attn.gpu_program`. Block
     scores over the query, keys and mask of one of its attentions take that
-    attention's LSE (added if it had none) instead of a first pass. An
-    `attn.merge gated` or `sum` with a branch that an attention's kernel
-    can store whole (an output read by nothing else, no LSE result, no
-    split keys; the last such branch) runs in that kernel's epilogue (with
-    `merge-epilogues`): the kernel moves to the merge's place and writes
-    the merge's result, reading the other branches' rows and the gates as
-    it stores its own; the merge launches nothing.
+    attention's LSE (added if it had none) instead of a first pass.
+
+    With `fuse-merges` (the default), merges launch nothing where their
+    branches allow: an `attn.merge lse` of attentions of the same queries
+    (`MergeOp::getUnionSources`; Q, K, V and static masks) is one kernel
+    whose online softmax visits each source's key tiles in turn under its
+    own mask, writing the merged output and LSE; an `attn.merge gated` or
+    `sum` with a branch that an attention's kernel stores whole (an output
+    read by nothing else, no LSE result, no split keys; the last such
+    branch) runs in that kernel's epilogue, which reads the other branches'
+    rows and the gates as it stores its own. Either kernel moves to the
+    merge's place and writes the merge's results.
 
     Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
     256, softmax and sigmoid, sinks, every mask atom and score modifier
@@ -96,9 +101,10 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     Option<"pingPong", "ping-pong", "bool", "true",
            "sm_90a's warp-specialised kernel: the two consumer warpgroups "
            "take turns on the tensor cores">,
-    Option<"mergeEpilogues", "merge-epilogues", "bool", "true",
-           "Programs: gated and sum merges run in an attention kernel's "
-           "epilogue where one of their branches allows it">,
+    Option<"fuseMerges", "fuse-merges", "bool", "true",
+           "Programs: LSE merges of attentions run as one kernel over the "
+           "union of their keys, gated and sum merges in an attention "
+           "kernel's epilogue, where the branches allow it">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

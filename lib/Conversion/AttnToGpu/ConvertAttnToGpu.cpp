@@ -67,9 +67,11 @@ struct ConvertAttnToGpuPass
     GpuBlockScoresShape blockScoresShape;
     /// Block scores: the LSE of an attention over the same probabilities.
     Value lse;
-    /// An attention: the attn.merge gated or sum that its kernel runs as it
-    /// stores its rows (it then writes the merge's result).
-    MergeOp epilogue;
+    /// An attention: the attn.merge whose results its kernel writes (gated
+    /// or sum in its epilogue; lse as the union of its sources, the first
+    /// this op, the others in `unionSources`).
+    MergeOp merge;
+    SmallVector<AttentionOp> unionSources;
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
@@ -124,7 +126,7 @@ struct ConvertAttnToGpuPass
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       FailureOr<gpu::GPUFuncOp> kernel = buildFlashKernel(
-          builder, kernels, attention, name, item.shape, item.epilogue);
+          builder, kernels, attention, name, item.shape, item.merge);
       if (failed(kernel))
         return failure();
       item.kernel = *kernel;
@@ -233,8 +235,8 @@ struct ConvertAttnToGpuPass
         continue;
       }
       shareBlockScoresLse(item.ops);
-      if (mergeEpilogues)
-        fuseMergeEpilogues(item.ops);
+      if (fuseMerges)
+        fuseMergesIntoKernels(item.ops);
       for (auto [index, op] : llvm::enumerate(item.ops))
         if (failed(buildKernels(builder, kernels, op,
                                 name + "_" + std::to_string(index))))
@@ -373,40 +375,77 @@ struct ConvertAttnToGpuPass
     });
   }
 
-  /// Each attn.merge gated or sum with a branch that an attention's kernel
-  /// can merge as it stores its rows (an output read by nothing else; the
-  /// last such branch, as the CPU lowering picks) runs there: the
-  /// attention moves to the merge's place, after every other branch, and
-  /// the merge launches nothing.
-  void fuseMergeEpilogues(std::vector<OpKernels> &ops) {
+  /// With fuse-merges, merges whose branches allow it launch nothing: the
+  /// kernel that takes one moves to the merge's place (after every branch)
+  /// and writes the merge's results.
+  void fuseMergesIntoKernels(std::vector<OpKernels> &ops) {
     DenseMap<Operation *, OpKernels *> itemOf;
     for (OpKernels &item : ops)
       itemOf[item.op] = &item;
-    DenseSet<Operation *> fusedMerges;
+    DenseSet<Operation *> absorbed;
     for (OpKernels &item : ops) {
       auto merge = dyn_cast<MergeOp>(item.op);
-      if (!merge || merge.getKind() == MergeKind::Lse)
+      if (!merge)
         continue;
-      OpKernels *fused = nullptr;
-      for (Value output : merge.getOutputs()) {
-        auto attention = output.getDefiningOp<AttentionOp>();
-        OpKernels *candidate = attention ? itemOf.lookup(attention) : nullptr;
-        if (candidate && output.hasOneUse() &&
-            canMergeInEpilogue(attention, candidate->shape))
-          fused = candidate;
-      }
-      if (!fused)
+      OpKernels *taker = merge.getKind() == MergeKind::Lse
+                             ? takeUnion(merge, itemOf)
+                             : takeEpilogue(merge, itemOf);
+      if (!taker)
         continue;
-      fused->op->moveBefore(merge);
-      fused->epilogue = merge;
-      fusedMerges.insert(merge);
+      taker->merge = merge;
+      taker->op->moveBefore(merge);
+      absorbed.insert(merge);
+      for (AttentionOp source : taker->unionSources)
+        absorbed.insert(source);
     }
-    llvm::erase_if(ops, [&](const OpKernels &item) {
-      return fusedMerges.contains(item.op);
-    });
+    llvm::erase_if(
+        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
     llvm::stable_sort(ops, [](const OpKernels &x, const OpKernels &y) {
       return x.op->isBeforeInBlock(y.op);
     });
+  }
+
+  /// An attn.merge lse whose branches one kernel can compute as the union
+  /// of their key sets: the first source's item, given the shape chosen
+  /// for the source with the most keys and the other sources; else null.
+  OpKernels *takeUnion(MergeOp merge,
+                       const DenseMap<Operation *, OpKernels *> &itemOf) {
+    FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
+    if (failed(sources))
+      return nullptr;
+    OpKernels *widest = nullptr;
+    for (AttentionOp source : *sources) {
+      OpKernels *candidate = itemOf.lookup(source);
+      if (!candidate)
+        return nullptr;
+      if (!widest ||
+          source.getKey().getType().getDimSize(2) >
+              cast<AttentionOp>(widest->op).getKey().getType().getDimSize(2))
+        widest = candidate;
+    }
+    if (!canRunAsUnion(merge, widest->shape))
+      return nullptr;
+    OpKernels *lead = itemOf.lookup(sources->front());
+    lead->shape = widest->shape;
+    lead->unionSources.assign(sources->begin() + 1, sources->end());
+    return lead;
+  }
+
+  /// An attn.merge gated or sum with a branch that an attention's kernel
+  /// can merge as it stores its rows (an output read by nothing else; the
+  /// last such branch, as the CPU lowering picks): that attention's item;
+  /// else null.
+  OpKernels *takeEpilogue(MergeOp merge,
+                          const DenseMap<Operation *, OpKernels *> &itemOf) {
+    OpKernels *taker = nullptr;
+    for (Value output : merge.getOutputs()) {
+      auto attention = output.getDefiningOp<AttentionOp>();
+      OpKernels *candidate = attention ? itemOf.lookup(attention) : nullptr;
+      if (candidate && output.hasOneUse() &&
+          canMergeInEpilogue(attention, candidate->shape))
+        taker = candidate;
+    }
+    return taker;
   }
 
   /// Launches `kernel` with `arguments`, each cast to the kernel's
@@ -480,11 +519,16 @@ struct ConvertAttnToGpuPass
     finishHostFunction(func, op, kernel);
   }
 
-  /// An attention's launch at `b`'s point, writing `outputs`; with
-  /// `epilogue` (buildFlashKernel's), the merge's result.
+  /// An attention's launch at `b`'s point, writing `outputs`; with `merge`
+  /// (buildFlashKernel's), the merge's results, and for a union the other
+  /// sources `unionSources`.
   void emitAttentionLaunch(OpBuilder &b, Location loc, AttentionOp op,
                            gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
-                           ValueRange outputs, MergeOp epilogue = {}) {
+                           ValueRange outputs, MergeOp merge = {},
+                           ArrayRef<AttentionOp> unionSources = {}) {
+    bool isUnion = merge && merge.getKind() == MergeKind::Lse;
+    SmallVector<AttentionOp> sources{op};
+    sources.append(unionSources.begin(), unionSources.end());
     Value query = op.getQuery();
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -504,10 +548,13 @@ struct ConvertAttnToGpuPass
     // With tensor maps, the launch happens only if all three encode.
     Value encoded;
     if (shape.warpgroups) {
-      for (auto [operand, rows] :
-           {std::pair<Value, int64_t>{op.getQuery(), shape.blockQ()},
-            {op.getKey(), shape.blockKv},
-            {op.getValue(), shape.blockKv}}) {
+      SmallVector<std::pair<Value, int64_t>> mapped{
+          {op.getQuery(), shape.blockQ()}};
+      for (AttentionOp source : sources) {
+        mapped.push_back({source.getKey(), shape.blockKv});
+        mapped.push_back({source.getValue(), shape.blockKv});
+      }
+      for (auto [operand, rows] : mapped) {
         auto [map, status] = encodeTensorMap(b, loc, operand, rows);
         arguments.push_back(map);
         Value ok =
@@ -516,13 +563,17 @@ struct ConvertAttnToGpuPass
         encoded = encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
       }
     }
-    for (Value operand : {op.getQuery(), op.getKey(), op.getValue(),
-                          op.getBias(), op.getQSegments(), op.getKvSegments(),
+    arguments.push_back(op.getQuery());
+    for (AttentionOp source : sources) {
+      arguments.push_back(source.getKey());
+      arguments.push_back(source.getValue());
+    }
+    for (Value operand : {op.getBias(), op.getQSegments(), op.getKvSegments(),
                           op.getLayout(), op.getIndices(), op.getSink()})
       if (operand)
         arguments.push_back(operand);
-    if (epilogue)
-      for (Value operand : epilogue->getOperands())
+    if (merge && !isUnion)
+      for (Value operand : merge->getOperands())
         if (operand != op.getOutput())
           arguments.push_back(operand);
     arguments.append(outputs.begin(), outputs.end());
@@ -589,8 +640,8 @@ struct ConvertAttnToGpuPass
       Operation *op = item.op;
       OpBuilder b(op);
       SmallVector<Value> buffers;
-      // A merge epilogue's kernel writes the merge's result.
-      Operation *writer = item.epilogue ? item.epilogue.getOperation() : op;
+      // A kernel that runs a merge writes the merge's results.
+      Operation *writer = item.merge ? item.merge.getOperation() : op;
       for (Value result : writer->getResults()) {
         auto *at = llvm::find(returned, result);
         if (at != returned.end()) {
@@ -608,7 +659,7 @@ struct ConvertAttnToGpuPass
       }
       if (auto attention = dyn_cast<AttentionOp>(op)) {
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape, buffers,
-                            item.epilogue);
+                            item.merge, item.unionSources);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);
@@ -661,8 +712,10 @@ struct ConvertAttnToGpuPass
     func::ReturnOp::create(b, loc);
     ret->erase();
     for (OpKernels &item : llvm::reverse(ops)) {
-      if (item.epilogue)
-        item.epilogue->erase();
+      if (item.merge)
+        item.merge->erase();
+      for (AttentionOp source : item.unionSources)
+        source->erase();
       item.op->erase();
     }
     func->setAttr(kHostProgramAttr, b.getUnitAttr());

@@ -43,6 +43,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -294,6 +295,86 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
     bounds.fullEnd = numKeyTiles;
   }
   return bounds;
+}
+
+FlashKernelBuilder::KeyTileBounds
+FlashKernelBuilder::setUpKeySources(Value queryTileIndex,
+                                    ArrayRef<Value> maps) {
+  AttentionOp lead = op;
+  Value total = c(0);
+  for (auto [index, source] : llvm::enumerate(buffers.unionSources)) {
+    KeySource state;
+    state.op = source.op;
+    state.key = source.key;
+    state.value = source.value;
+    state.keyLength = dim(source.key, 2);
+    state.kvHead = div(head, div(numQueryHeads, dim(source.key, 1)));
+    if (!maps.empty()) {
+      state.keyMap = maps[2 * index];
+      state.valueMap = maps[2 * index + 1];
+    }
+    useKeySource(state);
+    state.bounds = keyTileBounds(source.rangeTable, queryTileIndex);
+    state.start = total;
+    total = add(total, arith::SubIOp::create(b, loc, state.bounds.end,
+                                             state.bounds.first));
+    keySources.push_back(state);
+  }
+  useKeySource(keySources.front());
+  assert(op == lead && "the first source is the kernel's op");
+  (void)lead;
+  // The loop's own bounds: no run of full tiles (each source has its own).
+  return {c(0), total, c(0), c(0)};
+}
+
+void FlashKernelBuilder::useKeySource(const KeySource &source) {
+  op = source.op;
+  buffers.key = source.key;
+  buffers.value = source.value;
+  keyLength = source.keyLength;
+  kvHead = source.kvHead;
+  keyMap = source.keyMap;
+  valueMap = source.valueMap;
+}
+
+SmallVector<Value> FlashKernelBuilder::onKeySource(
+    Value tile, TypeRange types, const KeyTileBounds &bounds,
+    function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body) {
+  if (keySources.empty())
+    return body(tile, bounds);
+  // Source s when tile < start(s + 1): a chain of branches, the last
+  // source's in the innermost else.
+  std::function<SmallVector<Value>(size_t)> from =
+      [&](size_t s) -> SmallVector<Value> {
+    const KeySource &source = keySources[s];
+    auto run = [&]() {
+      useKeySource(source);
+      Value keyTile = add(source.bounds.first,
+                          arith::SubIOp::create(b, loc, tile, source.start));
+      SmallVector<Value> results = body(keyTile, source.bounds);
+      useKeySource(keySources.front());
+      return results;
+    };
+    if (s + 1 == keySources.size())
+      return run();
+    auto branch = scf::IfOp::create(b, loc, types,
+                                    lt(tile, keySources[s + 1].start), true);
+    OpBuilder::InsertionGuard guard(b);
+    // (Without results the branches come with their terminators.)
+    auto fill = [&](Block *block, function_ref<SmallVector<Value>()> produce) {
+      if (types.empty()) {
+        b.setInsertionPoint(block->getTerminator());
+        produce();
+        return;
+      }
+      b.setInsertionPointToStart(block);
+      scf::YieldOp::create(b, loc, produce());
+    };
+    fill(branch.thenBlock(), run);
+    fill(branch.elseBlock(), [&]() { return from(s + 1); });
+    return SmallVector<Value>(branch.getResults());
+  };
+  return from(0);
 }
 
 SmallVector<Value>
@@ -567,19 +648,26 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                       blockKv, valueDim);
   };
 
-  // Key-tile bounds of this query tile and its run of full tiles.
-  KeyTileBounds bounds = keyTileBounds(
-      shape.splitKeys ? Value() : rangeTable, queryTileIndex);
+  // Key-tile bounds of this query tile and its run of full tiles (a
+  // union: the visited tiles of every source in turn).
+  KeyTileBounds bounds =
+      buffers.unionSources.empty()
+          ? keyTileBounds(shape.splitKeys ? Value() : rangeTable,
+                          queryTileIndex)
+          : setUpKeySources(queryTileIndex, {});
   Value first = bounds.first, end = bounds.end;
 
-  auto loadKeyValue = [&](Value keyTile, Value stage, bool keys) {
-    Value firstKey = mul(keyTile, c(blockKv));
-    if (keys)
-      copyTile(buffers.key, kvHead, firstKey, keyLength, keyStage(stage),
-               blockKv, headDim);
-    else
-      copyTile(buffers.value, kvHead, firstKey, keyLength, valueStage(stage),
-               blockKv, valueDim);
+  auto loadKeyValue = [&](Value tile, Value stage, bool keys) {
+    onKeySource(tile, {}, bounds, [&](Value keyTile, const KeyTileBounds &) {
+      Value firstKey = mul(keyTile, c(blockKv));
+      if (keys)
+        copyTile(buffers.key, kvHead, firstKey, keyLength, keyStage(stage),
+                 blockKv, headDim);
+      else
+        copyTile(buffers.value, kvHead, firstKey, keyLength, valueStage(stage),
+                 blockKv, valueDim);
+      return SmallVector<Value>();
+    });
   };
   // Loads of tile u (if `condition`), then a group commit either way, so
   // that every iteration commits the same number of groups.
@@ -731,10 +819,14 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
             raw.append(tile.begin(), tile.end());
 
           auto uniform = [&]() { return tileIsUniform(listed); };
-          SmallVector<Value> x = tileScores(
-              raw, keyTile, bounds,
-              tileList ? function_ref<Value()>(uniform)
-                       : function_ref<Value()>());
+          SmallVector<Type> types(raw.size(), b.getF32Type());
+          SmallVector<Value> x = onKeySource(
+              keyTile, types, bounds,
+              [&](Value sourceTile, const KeyTileBounds &sourceBounds) {
+                return tileScores(raw, sourceTile, sourceBounds,
+                                  tileList ? function_ref<Value()>(uniform)
+                                           : function_ref<Value()>());
+              });
 
           return softmaxUpdate(x, carried);
         };
@@ -827,26 +919,83 @@ bool mlir::attn::canMergeInEpilogue(AttentionOp op,
   return !shape.splitKeys && !op.getLse();
 }
 
+bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
+  FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
+  if (failed(sources) || shape.splitKeys || shape.tileListEntries)
+    return false;
+  return llvm::all_of(*sources, [](AttentionOp source) {
+    return !source.getBias() && !source.getQSegments() &&
+           !source.getKvSegments() && !source.getLayout() &&
+           !source.getIndices() &&
+           llvm::none_of(source.getMask(), [](Attribute predicate) {
+             return cast<MaskAttrInterface>(predicate).isDataDependent();
+           });
+  });
+}
+
+/// The range table of `op`'s static mask for `shape`'s tiles, as a constant
+/// global `symbol` (with a tile list: of its predicates that are not data
+/// dependent); null when the mask's shape is dynamic or keys are split.
+static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
+                                        const GpuKernelShape &shape,
+                                        StringRef symbol) {
+  MaskShape maskShape = op.getMaskShape();
+  // (Split-key tiles hold packed rows, which are not query positions.)
+  if (!maskShape.isStatic() || shape.splitKeys)
+    return {};
+  // With a tile list, data-dependent predicates are classified at run time
+  // (a document-uniform tile needs no mask): the table covers the others.
+  SmallVector<Attribute> staticMask;
+  for (Attribute predicate : op.getMask())
+    if (!shape.tileListEntries ||
+        !cast<MaskAttrInterface>(predicate).isDataDependent())
+      staticMask.push_back(predicate);
+  BlockMap map = BlockMap::compute(staticMask, !op.getMaskMod().empty(),
+                                   maskShape, shape.blockQ(), shape.blockKv);
+  SmallVector<int32_t> table;
+  for (int64_t bound : map.getLoopBoundsTable())
+    table.push_back(static_cast<int32_t>(bound));
+  auto type =
+      MemRefType::get({map.getNumQueryTiles(), 4}, builder.getI32Type());
+  auto tensorType =
+      RankedTensorType::get(type.getShape(), builder.getI32Type());
+  return memref::GlobalOp::create(
+      builder, op.getLoc(), symbol, builder.getStringAttr("private"), type,
+      DenseElementsAttr::get(tensorType, ArrayRef(table)),
+      /*constant=*/true, builder.getI64IntegerAttr(16));
+}
+
 FailureOr<gpu::GPUFuncOp>
 mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                              AttentionOp op, StringRef name,
-                             const GpuKernelShape &shape, MergeOp epilogue) {
-  assert((!epilogue || canMergeInEpilogue(op, shape)) &&
-         "the kernel cannot merge in its epilogue");
+                             const GpuKernelShape &shape, MergeOp merge) {
+  bool isUnion = merge && merge.getKind() == MergeKind::Lse;
+  assert((!merge || (isUnion ? canRunAsUnion(merge, shape)
+                             : canMergeInEpilogue(op, shape))) &&
+         "the kernel cannot run this merge");
   Location loc = op.getLoc();
-  // The merge's operands other than this kernel's own output: branches
+  // A union's key sources, the first `op`; else `op` alone.
+  SmallVector<AttentionOp> sources{op};
+  if (isUnion)
+    sources = *merge.getUnionSources();
+  assert(sources.front() == op && "a union's kernel is its first source's");
+  // An epilogue's operands other than this kernel's own output: branches
   // (4-D rows, read 16 bytes at a time) then gates.
   SmallVector<Value> mergeOperands;
-  if (epilogue)
-    for (Value operand : epilogue->getOperands())
+  if (merge && !isUnion)
+    for (Value operand : merge->getOperands())
       if (operand != op.getOutput())
         mergeOperands.push_back(operand);
+  Value output = merge ? merge.getResult() : op.getOutput();
+  Value lse = merge ? merge.getLse() : op.getLse();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
 
   SmallVector<Type> argumentTypes;
-  // Warp-specialised kernels first take the tensor maps of Q, K and V.
-  int64_t tensorMaps = shape.warpgroups ? 3 : 0;
+  // Warp-specialised kernels first take the tensor maps of Q, then K and V
+  // of each key source.
+  int64_t tensorMaps =
+      shape.warpgroups ? 1 + 2 * static_cast<int64_t>(sources.size()) : 0;
   argumentTypes.append(
       tensorMaps, LLVM::LLVMArrayType::get(builder.getI64Type(), 16));
   auto add = [&](Value tensor, bool contiguousRows) {
@@ -855,8 +1004,10 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
           cast<RankedTensorType>(tensor.getType()), contiguousRows));
   };
   add(op.getQuery(), true);
-  add(op.getKey(), true);
-  add(op.getValue(), true);
+  for (AttentionOp source : sources) {
+    add(source.getKey(), true);
+    add(source.getValue(), true);
+  }
   add(op.getBias(), false);
   add(op.getQSegments(), false);
   add(op.getKvSegments(), false);
@@ -865,37 +1016,15 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   add(op.getSink(), false);
   for (Value operand : mergeOperands)
     add(operand, cast<RankedTensorType>(operand.getType()).getRank() == 4);
-  add(op.getOutput(), true);
-  add(op.getLse(), false);
+  add(output, true);
+  add(lse, false);
 
-  // The range table of a static shape, as a constant global.
-  Value rangeTableHolder;
-  MaskShape maskShape = op.getMaskShape();
-  memref::GlobalOp tableGlobal;
-  // (Split-key tiles hold packed rows, which are not query positions.)
-  if (maskShape.isStatic() && !shape.splitKeys) {
-    // With a tile list, data-dependent predicates are classified at run
-    // time (a document-uniform tile needs no mask): the table covers the
-    // others.
-    SmallVector<Attribute> staticMask;
-    for (Attribute predicate : op.getMask())
-      if (!shape.tileListEntries ||
-          !cast<MaskAttrInterface>(predicate).isDataDependent())
-        staticMask.push_back(predicate);
-    BlockMap map = BlockMap::compute(staticMask, !op.getMaskMod().empty(),
-                                     maskShape, shape.blockQ(), shape.blockKv);
-    SmallVector<int32_t> table;
-    for (int64_t bound : map.getLoopBoundsTable())
-      table.push_back(static_cast<int32_t>(bound));
-    auto type =
-        MemRefType::get({map.getNumQueryTiles(), 4}, builder.getI32Type());
-    auto tensorType =
-        RankedTensorType::get(type.getShape(), builder.getI32Type());
-    tableGlobal = memref::GlobalOp::create(
-        builder, loc, (name + "_tiles").str(), builder.getStringAttr("private"),
-        type, DenseElementsAttr::get(tensorType, ArrayRef(table)),
-        /*constant=*/true, builder.getI64IntegerAttr(16));
-  }
+  // The range tables of static shapes, as constant globals.
+  SmallVector<memref::GlobalOp> tableGlobals;
+  for (auto [index, source] : llvm::enumerate(sources))
+    tableGlobals.push_back(buildRangeTable(
+        builder, source, shape,
+        (name + "_tiles" + (isUnion ? "_" + Twine(index) : Twine())).str()));
 
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, argumentTypes, shape.threads(),
@@ -919,41 +1048,51 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   auto take = [&](Value tensor) {
     return tensor ? body.getArgument(next++) : Value();
   };
+  SmallVector<Value> rangeTables;
+  for (memref::GlobalOp global : tableGlobals)
+    rangeTables.push_back(
+        global ? memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName())
+                     .getResult()
+               : Value());
   buffers.query = take(op.getQuery());
-  buffers.key = take(op.getKey());
-  buffers.value = take(op.getValue());
+  for (auto [source, table] : llvm::zip_equal(sources, rangeTables)) {
+    Value key = take(source.getKey());
+    Value value = take(source.getValue());
+    if (isUnion)
+      buffers.unionSources.push_back({source, key, value, table});
+  }
+  buffers.key = body.getArgument(tensorMaps + 1);
+  buffers.value = body.getArgument(tensorMaps + 2);
   buffers.bias = take(op.getBias());
   buffers.qSegments = take(op.getQSegments());
   buffers.kvSegments = take(op.getKvSegments());
   buffers.layout = take(op.getLayout());
   buffers.indices = take(op.getIndices());
   buffers.sink = take(op.getSink());
-  if (epilogue) {
-    MergeEpilogueBuffers merge;
-    for (Value output : epilogue.getOutputs()) {
-      if (output == op.getOutput())
-        merge.self = static_cast<int64_t>(merge.outputs.size());
-      merge.outputs.push_back(output == op.getOutput() ? Value()
-                                                       : take(output));
+  if (!mergeOperands.empty()) {
+    MergeEpilogueBuffers epilogue;
+    for (Value branch : merge.getOutputs()) {
+      if (branch == op.getOutput())
+        epilogue.self = static_cast<int64_t>(epilogue.outputs.size());
+      epilogue.outputs.push_back(branch == op.getOutput() ? Value()
+                                                          : take(branch));
     }
-    for (Value gate : epilogue.getWeights())
-      merge.gates.push_back(take(gate));
-    buffers.merge = std::move(merge);
+    for (Value gate : merge.getWeights())
+      epilogue.gates.push_back(take(gate));
+    buffers.merge = std::move(epilogue);
   }
-  buffers.output = take(op.getOutput());
-  buffers.lse = take(op.getLse());
-  if (tableGlobal)
-    rangeTableHolder = memref::GetGlobalOp::create(
-        builder, loc, tableGlobal.getType(), tableGlobal.getSymName());
+  buffers.output = take(output);
+  buffers.lse = take(lse);
 
   Type elementType = op.getQuery().getType().getElementType();
   FlashKernelBuilder kernelBuilder(builder, loc, op, shape, elementType);
   if (tensorMaps)
     kernelBuilder.buildWarpSpecialized(
-        buffers, rangeTableHolder,
+        buffers, rangeTables.front(),
         SmallVector<Value>(body.getArguments().take_front(tensorMaps)));
   else
-    kernelBuilder.build(buffers, rangeTableHolder);
+    kernelBuilder.build(buffers, rangeTables.front());
   gpu::ReturnOp::create(builder, loc);
 
   // tanh (softcap) by the hardware's tanh.approx.f32 (sm_75+; relative
@@ -987,8 +1126,9 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
         << tensorUser->getName()
         << "'), which the GPU lowering does not support";
     kernel.erase();
-    if (tableGlobal)
-      tableGlobal.erase();
+    for (memref::GlobalOp global : tableGlobals)
+      if (global)
+        global.erase();
     return failure();
   }
   return kernel;

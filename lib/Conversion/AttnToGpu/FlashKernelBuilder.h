@@ -34,10 +34,21 @@ struct MergeEpilogueBuffers {
   int64_t self = 0;
 };
 
-/// The kernel's buffers, in argument order.
+/// A key source of a union (buildFlashKernel's `merge` of kind lse): an
+/// attention of the kernel's queries, its K and V buffers and its block
+/// map's range table (null: every tile).
+struct UnionSourceBuffers {
+  AttentionOp op;
+  Value key, value, rangeTable;
+};
+
+/// The kernel's buffers, in argument order (a union's sources' K and V
+/// follow the query).
 struct KernelBuffers {
   Value query, key, value, bias, qSegments, kvSegments, layout, indices, sink;
   std::optional<MergeEpilogueBuffers> merge;
+  /// A union's sources, the first the kernel's op; empty otherwise.
+  SmallVector<UnionSourceBuffers> unionSources;
   Value output, lse;
 };
 
@@ -100,9 +111,18 @@ private:
   /// head dim 64: at 128 the kernel is at 255 registers and the fold made
   /// ptxas spill (H200 A/B: D = 64 +4-5%, D = 128 -1 to -3.5%).
   /// (Masked scores are -inf before the factor: it must be positive.)
+  /// (A union's sources share the scale; raw only if all are plain.)
   bool rawScores() {
-    return !sigmoidBias && op.getScore().empty() && op.getScoreMod().empty() &&
-           shape.headDim <= 64 && *op.getScaleOrDefault() > 0;
+    auto plain = [](AttentionOp source) {
+      return source.getScore().empty() && source.getScoreMod().empty();
+    };
+    bool allPlain = keySources.empty()
+                        ? plain(op)
+                        : llvm::all_of(keySources, [&](const KeySource &s) {
+                            return plain(s.op);
+                          });
+    return !sigmoidBias && allPlain && shape.headDim <= 64 &&
+           *op.getScaleOrDefault() > 0;
   }
   Value scaleToLog2() { return w.f32(*op.getScaleOrDefault() * kLog2E); }
   /// Converts an f32 result to the output's element type.
@@ -120,6 +140,33 @@ private:
     Value first, end, fullFirst, fullEnd;
   };
   KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
+
+  /// A union's key source as the kernel sees it: the op (masks, score
+  /// modifiers), K and V, their length and head for the CTA, the key tiles
+  /// it visits, the number of its first visited tile among all sources',
+  /// and (sm_90a) its tensor maps' addresses.
+  struct KeySource {
+    AttentionOp op;
+    Value key, value, keyLength, kvHead, start, keyMap, valueMap;
+    KeyTileBounds bounds;
+  };
+  SmallVector<KeySource> keySources;
+  /// sm_90a: the tensor maps' addresses of the current source's K and V.
+  Value keyMap, valueMap;
+  /// Sets up keySources from buffers.unionSources for the CTA's query tile
+  /// (after head and kvHead); `maps` are sm_90a's K and V tensor-map
+  /// addresses, a pair per source. Returns the bounds of the loop over
+  /// visited tiles: every source's in turn, numbered from 0.
+  KeyTileBounds setUpKeySources(Value queryTileIndex, ArrayRef<Value> maps);
+  /// Makes `source` the kernel's current one (op, K, V, key length, head).
+  void useKeySource(const KeySource &source);
+  /// `body` for visited tile `tile` (of the loop setUpKeySources bounds):
+  /// with a union, under the tile's source made current (a branch per
+  /// source) and given its own key tile and bounds; else given `tile` and
+  /// `bounds`. Returns `body`'s results, of `types`.
+  SmallVector<Value> onKeySource(
+      Value tile, TypeRange types, const KeyTileBounds &bounds,
+      function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body);
   /// finishScores of key tile u, masked only when u is outside the run of
   /// full tiles, partial, or not `uniform()` (when given: every pair of the
   /// tile passes the data-dependent predicates, which a uniform tile then
@@ -220,10 +267,11 @@ private:
   BlockIndicesAttr selection;
 
   /// The warp-specialised kernel's shared memory (WarpgroupKernel.cpp), and
-  /// its two roles: the TMA producer (given the tensor maps' addresses) and
-  /// the wgmma consumers.
+  /// its two roles: the TMA producer (given Q's tensor-map address; K's
+  /// and V's are keyMap and valueMap) and the wgmma consumers.
   struct WarpgroupStorage;
-  void buildProducer(WarpgroupStorage &storage, ArrayRef<Value> mapPointers);
+  void buildProducer(WarpgroupStorage &storage, Value queryMap,
+                     const KeyTileBounds &bounds);
   void buildConsumers(WarpgroupStorage &storage, Value warpgroup,
                       const KeyTileBounds &bounds);
   Value selectionFlags;

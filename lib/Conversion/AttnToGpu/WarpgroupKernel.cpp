@@ -198,14 +198,10 @@ void FlashKernelBuilder::buildWarpSpecialized(
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(shape.blockQ()));
 
-  // Key-tile bounds of this query tile and its run of full tiles.
-  KeyTileBounds bounds = keyTileBounds(rangeTable, queryTileIndex);
-  st.first = bounds.first;
-  st.count = arith::SubIOp::create(b, loc, bounds.end, bounds.first);
-
   // The tensor maps by address: each kernel argument is stored to a stack
   // slot here, which attn-gpu-tensor-map-params replaces by the parameter
-  // itself (grid-constant, so TMA reads it in the parameter space).
+  // itself (grid-constant, so TMA reads it in the parameter space). Q's,
+  // then K's and V's of each key source.
   auto mapType = LLVM::LLVMArrayType::get(b.getI64Type(), 16);
   auto genericPtrType = LLVM::LLVMPointerType::get(context);
   SmallVector<Value> mapPointers;
@@ -215,6 +211,18 @@ void FlashKernelBuilder::buildWarpSpecialized(
     LLVM::StoreOp::create(b, loc, map, slot);
     mapPointers.push_back(slot);
   }
+  keyMap = mapPointers[1];
+  valueMap = mapPointers[2];
+
+  // Key-tile bounds of this query tile and its run of full tiles (a union:
+  // the visited tiles of every source in turn).
+  KeyTileBounds bounds =
+      buffers.unionSources.empty()
+          ? keyTileBounds(rangeTable, queryTileIndex)
+          : setUpKeySources(queryTileIndex,
+                            ArrayRef<Value>(mapPointers).drop_front());
+  st.first = bounds.first;
+  st.count = arith::SubIOp::create(b, loc, bounds.end, bounds.first);
 
   // Thread 0 initialises the barriers; a CTA barrier publishes them.
   {
@@ -257,14 +265,14 @@ void FlashKernelBuilder::buildWarpSpecialized(
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(roles.thenBlock());
-    buildProducer(st, mapPointers);
+    buildProducer(st, mapPointers.front(), bounds);
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumers(st, warpgroup, bounds);
   }
 }
 
-void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
-                                       ArrayRef<Value> mapPointers) {
+void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
+                                       const KeyTileBounds &bounds) {
   Ints &n = st.n;
   int64_t blockKv = shape.blockKv;
   int64_t headPanels = shape.headDim / kPanelColumns;
@@ -277,29 +285,33 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st,
                                          n.i32(st.queryBytes),
                                          NVVM::MemScopeKind::CTA,
                                          /*relaxed=*/false, Value());
-  st.loadPanels(mapPointers[0], n.add(st.base, n.i64(0)), headPanels,
-                shape.blockQ(), rowBase, head, st.queryBarrier());
+  st.loadPanels(queryMap, n.add(st.base, n.i64(0)), headPanels, shape.blockQ(),
+                rowBase, head, st.queryBarrier());
   scf::ForOp::create(
       b, loc, c(0), st.count, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value i, ValueRange) {
-        Value keyTile = st.visited(i).tile;
         Value stage = st.stageOf(i);
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
         Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
-        st.wait(st.keyEmpty(stage), phase);
-        Value firstKey = mul(keyTile, c(blockKv));
-        NVVM::MBarrierArriveExpectTxOp::create(
-            b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
-            NVVM::MemScopeKind::CTA, false, Value());
-        st.loadPanels(mapPointers[1], st.keyTile(stage), headPanels, blockKv,
-                      firstKey, kvHead, st.keyFull(stage));
-        st.wait(st.valueEmpty(stage), phase);
-        NVVM::MBarrierArriveExpectTxOp::create(
-            b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
-            NVVM::MemScopeKind::CTA, false, Value());
-        st.loadPanels(mapPointers[2], st.valueTile(stage), valuePanels, blockKv,
-                      firstKey, kvHead, st.valueFull(stage));
+        onKeySource(
+            st.visited(i).tile, {}, bounds,
+            [&](Value keyTile, const KeyTileBounds &) {
+              st.wait(st.keyEmpty(stage), phase);
+              Value firstKey = mul(keyTile, c(blockKv));
+              NVVM::MBarrierArriveExpectTxOp::create(
+                  b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
+                  NVVM::MemScopeKind::CTA, false, Value());
+              st.loadPanels(keyMap, st.keyTile(stage), headPanels, blockKv,
+                            firstKey, kvHead, st.keyFull(stage));
+              st.wait(st.valueEmpty(stage), phase);
+              NVVM::MBarrierArriveExpectTxOp::create(
+                  b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
+                  NVVM::MemScopeKind::CTA, false, Value());
+              st.loadPanels(valueMap, st.valueTile(stage), valuePanels, blockKv,
+                            firstKey, kvHead, st.valueFull(stage));
+              return SmallVector<Value>();
+            });
         scf::YieldOp::create(b, loc);
       });
 }
@@ -445,10 +457,15 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     auto uniform = [&]() -> Value {
       return selection ? tileSelectedByAll(listed.tile) : listed.uniform;
     };
-    return softmaxUpdate(tileScores(raw, listed.tile, bounds,
-                                    st.tileList ? function_ref<Value()>(uniform)
-                                                : function_ref<Value()>()),
-                         state, factors);
+    SmallVector<Type> types(raw.size(), b.getF32Type());
+    SmallVector<Value> x = onKeySource(
+        listed.tile, types, bounds,
+        [&](Value keyTile, const KeyTileBounds &sourceBounds) {
+          return tileScores(raw, keyTile, sourceBounds,
+                            st.tileList ? function_ref<Value()>(uniform)
+                                        : function_ref<Value()>());
+        });
+    return softmaxUpdate(x, state, factors);
   };
 
   // acc scaled by the per-row-slot factors of a softmax step (rows g and

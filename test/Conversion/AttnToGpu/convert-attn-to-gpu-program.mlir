@@ -1,7 +1,7 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | FileCheck %s
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: attn-opt %s --split-input-file --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="merge-epilogues=false" | FileCheck %s --check-prefix=SEPARATE
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="fuse-merges=false" | FileCheck %s --check-prefix=SEPARATE
 
 // A program of several kernels: each op becomes a kernel, launched in order
 // by the host function; results that are not returned live in device
@@ -40,23 +40,14 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: %[[VC:.*]] = gpu.alloc () : memref<1x2x4x64xbf16>
 // CHECK: gpu.launch_func @attn_kernels::@program_kernel_1
 // CHECK-SAME: %[[W]] : memref<32xf32, strided<[?], offset: ?>>
-// CHECK: %[[O1:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
-// CHECK: %[[L1:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// The LSE merge of two attentions of the same queries is their union: one
+// kernel (the first source's, at the merge's place) visits the compressed
+// keys' tiles, then the window's, in one online softmax, and writes the
+// merge's output and LSE; no branch is materialised.
+// CHECK-NOT: gpu.alloc
 // CHECK: gpu.launch_func @attn_kernels::@program_kernel_2
-// CHECK: %[[O2:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
-// CHECK: %[[L2:.*]] = gpu.alloc () : memref<1x2x64xf32>
-// CHECK: gpu.launch_func @attn_kernels::@program_kernel_3
-// CHECK-SAME: args(%[[Q]] : {{.*}}, %[[K]] : {{.*}}, %[[V]] : {{.*}}
-// CHECK: %[[O1C:.*]] = memref.cast %[[O1]]
-// CHECK: %[[O2C:.*]] = memref.cast %[[O2]]
-// CHECK: %[[L1C:.*]] = memref.cast %[[L1]]
-// CHECK: %[[L2C:.*]] = memref.cast %[[L2]]
-// CHECK: gpu.launch_func @attn_kernels::@program_kernel_4 blocks in (%c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
-// CHECK-SAME: args(%[[O1C]] : {{.*}}, %[[O2C]] : {{.*}}, %[[L1C]] : {{.*}}, %[[L2C]] : {{.*}}, %[[O]] : {{.*}}, %[[L]] :
-// CHECK: gpu.dealloc %[[L2]]
-// CHECK: gpu.dealloc %[[O2]]
-// CHECK: gpu.dealloc %[[L1]]
-// CHECK: gpu.dealloc %[[O1]]
+// CHECK-SAME: args(%[[Q]] : {{.*}}, %{{.*}} : memref<1x2x4x64xbf16, {{.*}}>, %{{.*}} : memref<1x2x4x64xbf16, {{.*}}>, %[[K]] : {{.*}}, %[[V]] : {{.*}}, %[[O]] : {{.*}}, %[[L]] :
+// CHECK-NOT: gpu.launch_func
 // CHECK: gpu.dealloc %[[VC]]
 // CHECK: gpu.dealloc %[[KC]]
 // CHECK-NEXT: return
@@ -81,9 +72,75 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: %[[SPLAT:.*]] = vector.broadcast %[[WEIGHT]] : f32 to vector<8xf32>
 // CHECK: arith.mulf %{{.*}}, %[[SPLAT]] : vector<8xf32>
 // CHECK: arith.addf
-// The LSE merge: weights 2^((lse - max) log2 e), a row without keys 0 and
-// -inf; the merged LSE once per row.
-// CHECK: gpu.func @program_kernel_4(
+// Each source's range table; a visited tile's loads and scores under its
+// source's masks (a branch per source), one online softmax.
+// CHECK: memref.global "private" constant @program_kernel_2_tiles_0 : memref<1x4xi32>
+// CHECK: memref.global "private" constant @program_kernel_2_tiles_1 : memref<1x4xi32>
+// CHECK: gpu.func @program_kernel_2(
+// CHECK: memref.get_global @program_kernel_2_tiles_0
+// CHECK: memref.get_global @program_kernel_2_tiles_1
+// CHECK: scf.for
+// CHECK: nvvm.mma.sync
+// CHECK: %[[FROM_SECOND:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
+// CHECK: scf.if %[[FROM_SECOND]] -> (f32
+// CHECK: nvgpu.device_async_copy
+
+// Without fuse-merges the branches and the merge are kernels of their own.
+// SEPARATE-LABEL: func.func @program(
+// SEPARATE-COUNT-5: gpu.launch_func
+// SEPARATE-NOT: gpu.launch_func
+// SEPARATE: return
+
+// ROUNDTRIP: func.func @program
+// ROUNDTRIP-COUNT-3: gpu.launch_func
+
+// PTX: .visible .entry program_kernel_0(
+// PTX: .visible .entry program_kernel_1(
+// PTX: .visible .entry program_kernel_2(
+// PTX: mma.sync.aligned.m16n8k16
+// PTX-NOT: .entry program_kernel_3(
+
+// -----
+
+// An LSE merge whose union one kernel cannot run (a source's document mask
+// is data-dependent): each branch is a kernel, and the merge kernel weighs
+// branch k by 2^((lse_k - max) log2 e), a row without keys 0 and -inf, the
+// merged LSE once per row.
+func.func @lse_merge(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
+                     %v: tensor<1x2x64x64xbf16>, %seg: tensor<1x64xi32>)
+    -> (tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>) {
+  %o1, %l1 = attn.attention %q, %k, %v segments(%seg, %seg) mask [#attn.document, #attn.causal]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>,
+        tensor<1x64xi32>, tensor<1x64xi32> -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  %o2, %l2 = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 15, right = 0>]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32> -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+  return %o, %l : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
+}
+
+// CHECK-LABEL: func.func @lse_merge(
+// CHECK-SAME: memref<1x64xi32, strided<[?, ?], offset: ?>>, %[[O:[^:]*]]: memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+// CHECK-SAME: %[[L:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>)
+// CHECK: %[[O1:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
+// CHECK: %[[L1:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_0
+// CHECK: %[[O2:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
+// CHECK: %[[L2:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_1
+// CHECK: %[[O1C:.*]] = memref.cast %[[O1]]
+// CHECK: %[[O2C:.*]] = memref.cast %[[O2]]
+// CHECK: %[[L1C:.*]] = memref.cast %[[L1]]
+// CHECK: %[[L2C:.*]] = memref.cast %[[L2]]
+// CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_2 blocks in (%c4{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}})
+// CHECK-SAME: args(%[[O1C]] : {{.*}}, %[[O2C]] : {{.*}}, %[[L1C]] : {{.*}}, %[[L2C]] : {{.*}}, %[[O]] : {{.*}}, %[[L]] :
+// CHECK: gpu.dealloc %[[L2]]
+// CHECK: gpu.dealloc %[[O2]]
+// CHECK: gpu.dealloc %[[L1]]
+// CHECK: gpu.dealloc %[[O1]]
+// CHECK-NEXT: return
+// CHECK: gpu.func @lse_merge_kernel_2(
 // CHECK: arith.maximumf
 // CHECK: arith.maximumf
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
@@ -95,15 +152,10 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: memref.store
 
-// ROUNDTRIP: func.func @program
-// ROUNDTRIP-COUNT-5: gpu.launch_func
+// ROUNDTRIP: func.func @lse_merge
+// ROUNDTRIP-COUNT-3: gpu.launch_func
 
-// PTX: .visible .entry program_kernel_0(
-// PTX: .visible .entry program_kernel_1(
-// PTX: .visible .entry program_kernel_2(
-// PTX: mma.sync.aligned.m16n8k16
-// PTX: .visible .entry program_kernel_3(
-// PTX: .visible .entry program_kernel_4(
+// PTX: .visible .entry lse_merge_kernel_2(
 // PTX: ex2.approx.ftz.f32
 // PTX: lg2.approx.f32
 
@@ -342,7 +394,7 @@ func.func @gated_epilogue(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>
 // CHECK: vector.store
 // CHECK: gpu.func @gated_epilogue_kernel_2(
 
-// Without merge-epilogues each merge is a kernel of its own.
+// Without fuse-merges each merge is a kernel of its own.
 // SEPARATE-LABEL: func.func @gated_epilogue
 // SEPARATE-COUNT-4: gpu.launch_func
 // SEPARATE-NOT: gpu.launch_func

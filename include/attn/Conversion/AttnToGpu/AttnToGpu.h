@@ -268,20 +268,32 @@ FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
 ///
-/// With `epilogue` (an attn.merge gated or sum, one of whose branches is
-/// `op`'s output, which nothing else reads), the kernel writes the merge's
-/// result instead: as each output row is stored it is weighted and summed
-/// with the other branches' rows, so the branch is never materialised and
-/// the merge launches nothing. The merge's other operands (branches, then
-/// gates, in its order) then come between `op`'s operands and the output.
+/// With `merge`, the kernel writes the merge's results instead of `op`'s:
+/// - gated or sum (one of its branches `op`'s output, which nothing else
+///   reads): as each output row is stored it is weighted and summed with
+///   the other branches' rows, so the branch is never materialised and the
+///   merge launches nothing. The merge's other operands (branches, then
+///   gates, in its order) come between `op`'s operands and the output.
+/// - lse (`op` the first of its union sources): one online softmax visits
+///   every source's key tiles in turn with `op`'s query tile, each under
+///   its own mask and score modifiers, so neither branch is materialised.
+///   The arguments are Q, then K and V of each source, the output and the
+///   merged LSE (if the merge has one); sm_90a kernels take Q's tensor map
+///   and then K's and V's of each source.
 FailureOr<gpu::GPUFuncOp>
 buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module, AttentionOp op,
-                 StringRef name, const GpuKernelShape &shape, MergeOp epilogue);
+                 StringRef name, const GpuKernelShape &shape, MergeOp merge);
 
 /// Whether the kernel of `op` in `shape` can run the merge epilogue of
 /// buildFlashKernel: its rows are stored whole, by query position (no
 /// split keys), and it has no LSE result.
 bool canMergeInEpilogue(AttentionOp op, const GpuKernelShape &shape);
+
+/// Whether a kernel of `shape` can compute the lse `merge` as the union of
+/// its sources (MergeOp::getUnionSources) in buildFlashKernel: no split
+/// keys or tile lists, and sources of Q, K, V and static masks (no bias,
+/// segment ids, layouts, indices or data-dependent predicates).
+bool canRunAsUnion(MergeOp merge, const GpuKernelShape &shape);
 
 /// The linear-attention kernel shape for `op` on `chip`, or a diagnostic.
 FailureOr<GpuLinearKernelShape> chooseGpuLinearKernelShape(LinearAttentionOp op,

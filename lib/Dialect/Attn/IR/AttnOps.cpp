@@ -574,6 +574,33 @@ LogicalResult MergeOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results)
   return success();
 }
 
+FailureOr<SmallVector<AttentionOp>> MergeOp::getUnionSources() {
+  if (getKind() != MergeKind::Lse)
+    return failure();
+  SmallVector<AttentionOp> sources;
+  for (auto [output, lse] : llvm::zip_equal(getOutputs(), getWeights())) {
+    auto op = output.getDefiningOp<AttentionOp>();
+    if (!op || lse != op.getLse() || !op.getOutput().hasOneUse() ||
+        !op.getLse().hasOneUse() || op.getSink() ||
+        isa<SigmoidAttr>(op.getNormalizerOrDefault()) ||
+        llvm::is_contained(sources, op))
+      return failure();
+    if (!sources.empty()) {
+      AttentionOp lead = sources.front();
+      if (op.getQuery() != lead.getQuery() ||
+          op.getScaleOrDefault() != lead.getScaleOrDefault() ||
+          !op.getScaleOrDefault() ||
+          op.getValue().getType().getDimSize(3) !=
+              lead.getValue().getType().getDimSize(3))
+        return failure();
+    }
+    sources.push_back(op);
+  }
+  if (sources.size() < 2)
+    return failure();
+  return sources;
+}
+
 //===----------------------------------------------------------------------===//
 // LinearAttentionOp
 //===----------------------------------------------------------------------===//

@@ -804,7 +804,7 @@ struct TileMerge : OpRewritePattern<MergeOp> {
                                 PatternRewriter &rewriter) const override {
     if (merge.getKind() != MergeKind::Lse)
       return rewriteInEpilogue(merge, rewriter);
-    FailureOr<SmallVector<AttentionOp>> sources = matchUnion(merge);
+    FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
     if (failed(sources))
       return rewriter.notifyMatchFailure(merge, "branches are not fusible");
     SmallVector<Value> results =
@@ -854,36 +854,6 @@ struct TileMerge : OpRewritePattern<MergeOp> {
     rewriter.replaceOp(merge, results.front());
     rewriter.eraseOp(op);
     return success();
-  }
-
-  /// The branches' attentions when each branch is (output, LSE) of an
-  /// attention read by nothing else, all of the same queries, softmax
-  /// without a sink, with one static scale and value width. (The first
-  /// branch's query tile serves all; each keeps its key tile.)
-  static FailureOr<SmallVector<AttentionOp>> matchUnion(MergeOp merge) {
-    SmallVector<AttentionOp> sources;
-    for (auto [output, lse] :
-         llvm::zip_equal(merge.getOutputs(), merge.getWeights())) {
-      auto op = output.getDefiningOp<AttentionOp>();
-      if (!op || lse != op.getLse() || !op.getOutput().hasOneUse() ||
-          !op.getLse().hasOneUse() || op.getSink() ||
-          isa<SigmoidAttr>(op.getNormalizerOrDefault()) ||
-          llvm::is_contained(sources, op))
-        return failure();
-      if (!sources.empty()) {
-        AttentionOp lead = sources.front();
-        if (op.getQuery() != lead.getQuery() ||
-            op.getScaleOrDefault() != lead.getScaleOrDefault() ||
-            !op.getScaleOrDefault() ||
-            op.getValue().getType().getDimSize(3) !=
-                lead.getValue().getType().getDimSize(3))
-          return failure();
-      }
-      sources.push_back(op);
-    }
-    if (sources.size() < 2)
-      return failure();
-    return sources;
   }
 };
 

@@ -237,6 +237,15 @@ def Attn_MergeOp : Attn_Op<"merge", [Pure, AttrSizedOperandSegments]> {
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// For `lse`: the branches' attentions when the merge is the softmax
+    /// over the union of their key sets that one online softmax can compute
+    /// (each branch is the output and LSE of an attention read by nothing
+    /// else, all of the same queries, softmax without a sink, one static
+    /// scale and value width; at least two). Lowerings visit each source's
+    /// key tiles in turn with the first one's query tile.
+    FailureOr<SmallVector<AttentionOp>> getUnionSources();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
