@@ -802,7 +802,8 @@ def main():
         if baseline:
             ok, err, naive = check(case, baseline[1], device)
             checks_ok &= ok is not False
-            print(f"check {case['name']:28s} {'PASS' if ok else 'FAIL'} err={err:.2e} "
+            verdict = "SKIP" if ok is None else "PASS" if ok else "FAIL"
+            print(f"check {case['name']:28s} {verdict} err={err:.2e} "
                   f"naive={naive:.2e} ({baseline[0]})", flush=True)
         if case["name"].startswith("chk-"):
             continue

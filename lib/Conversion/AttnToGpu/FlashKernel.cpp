@@ -429,9 +429,23 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
+  auto rowOf = [&](int64_t slot) {
+    return add(warpRow, add(group, c(16 * (slot / 2) + 8 * (slot % 2))));
+  };
+  // The merge epilogue's reads of every row first, so that their latencies
+  // overlap (a row past the end reads the last one and is not stored).
+  int64_t grouped = valueTiles / 4 * 4;
+  SmallVector<MergeRowInputs> mergeInputs;
+  if (buffers.merge)
+    for (int64_t slot = 0; slot < slots; ++slot)
+      mergeInputs.push_back(
+          loadMergeRow(arith::MinUIOp::create(
+                           b, loc, rowOf(slot),
+                           arith::SubIOp::create(b, loc, queryLength, c(1))),
+                       quad, valueTiles, grouped));
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
-    Value row = add(warpRow, add(group, c(16 * rowTile + 8 * half)));
+    Value row = rowOf(slot);
     Value sum = w.rowSum(state[slots + slot]);
     // The LSE is that of the allowed keys: a sink joins only the
     // denominator of the output, + 2^(sink log2 e - m).
@@ -467,13 +481,12 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     // (before the row's bound: every lane shuffles) so that lane q holds
     // tile t0 + q's eight columns. (Rows are 16-byte aligned: attn-compile's
     // launchers check it.)
-    int64_t grouped = valueTiles / 4 * 4;
     w.transposeQuads(MutableArrayRef<Value>(words).take_front(grouped), lane);
     auto inside = scf::IfOp::create(b, loc, lt(row, queryLength), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
     if (buffers.merge)
-      mergeRowWords(words, grouped, row, quad);
+      mergeRowWords(words, grouped, mergeInputs[slot]);
     w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
                     quad);
     if (buffers.lse) {

@@ -187,12 +187,22 @@ private:
   /// Normalises the loop state's accumulators and stores the warp's rows of
   /// the output and LSE.
   void storeRows(ValueRange state);
-  /// The merge epilogue of one row's output `words` (as storeRowWords takes
-  /// them): each pair of columns becomes the merge of the row's branches,
-  /// summed in branch order in f32 with this kernel's rounded output as its
-  /// branch (as the merge kernel sums it), and rounded once.
-  void mergeRowWords(MutableArrayRef<Value> words, int64_t grouped, Value row,
-                     Value quad);
+  /// The merge epilogue's reads for one row of output `words` (16-bit
+  /// pairs as storeRowWords takes them, the first `grouped` through
+  /// transposeQuads): every gate, and each other branch's columns of the
+  /// lane's words (a vector per group of 4 words, then per word).
+  struct MergeRowInputs {
+    SmallVector<Value> gates;
+    SmallVector<SmallVector<Value>> branchColumns;
+  };
+  MergeRowInputs loadMergeRow(Value row, Value quad, int64_t words,
+                              int64_t grouped);
+  /// The merge epilogue of one row's output `words`: each pair of columns
+  /// becomes the merge of the row's branches, summed in branch order in f32
+  /// with this kernel's rounded output as its branch (as the merge kernel
+  /// sums it), and rounded once.
+  void mergeRowWords(MutableArrayRef<Value> words, int64_t grouped,
+                     const MergeRowInputs &inputs);
   void commitGroup();
   void waitGroups(int64_t pending);
   void barrier() { gpu::BarrierOp::create(b, loc); }

@@ -153,37 +153,67 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
   }
 }
 
-void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
-                                       int64_t grouped, Value row, Value quad) {
+/// The lane's column groups of a row's output words: (first column, words)
+/// per group of 4 words through transposeQuads, then per word.
+static SmallVector<std::pair<int64_t, int64_t>> wordGroups(int64_t words,
+                                                           int64_t grouped) {
+  SmallVector<std::pair<int64_t, int64_t>> groups;
+  for (int64_t t0 = 0; t0 < grouped; t0 += 4)
+    groups.push_back({t0, 4});
+  for (int64_t tile = grouped; tile < words; ++tile)
+    groups.push_back({tile, 1});
+  return groups;
+}
+
+FlashKernelBuilder::MergeRowInputs
+FlashKernelBuilder::loadMergeRow(Value row, Value quad, int64_t words,
+                                 int64_t grouped) {
   const MergeEpilogueBuffers &merge = *buffers.merge;
   Type element = cast<MemRefType>(buffers.output.getType()).getElementType();
-  Type i32 = b.getI32Type();
-  SmallVector<Value> gates;
+  MergeRowInputs inputs;
   for (Value gate : merge.gates)
-    gates.push_back(
+    inputs.gates.push_back(
         memref::LoadOp::create(b, loc, gate, ValueRange{batch, head, row}));
-  // `count` words (2 count columns from `column`) merged with the other
-  // branches' columns there.
-  auto mergeWords = [&](MutableArrayRef<Value> own, Value column) {
-    int64_t count = static_cast<int64_t>(own.size()), width = 2 * count;
-    auto narrow = VectorType::get({width}, element);
-    auto wide = VectorType::get({width}, b.getF32Type());
+  for (Value output : merge.outputs) {
+    SmallVector<Value> &columns = inputs.branchColumns.emplace_back();
+    if (!output)
+      continue;
+    // Grouped words: lane `quad` holds columns 8 (t0 + quad) ... + 7; the
+    // rest: columns 8 t + 2 quad and the next.
+    for (auto [first, count] : wordGroups(words, grouped)) {
+      Value column = add(c(8 * first), mul(quad, c(count == 4 ? 8 : 2)));
+      columns.push_back(vector::LoadOp::create(
+          b, loc, VectorType::get({2 * count}, element), output,
+          ValueRange{batch, head, row, column}, /*nontemporal=*/false,
+          llvm::Align(4 * count)));
+    }
+  }
+  return inputs;
+}
+
+void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
+                                       int64_t grouped,
+                                       const MergeRowInputs &inputs) {
+  Type element = cast<MemRefType>(buffers.output.getType()).getElementType();
+  Type i32 = b.getI32Type();
+  for (auto [index, group] :
+       llvm::enumerate(wordGroups(words.size(), grouped))) {
+    auto [first, count] = group;
+    MutableArrayRef<Value> own = words.slice(first, count);
+    auto narrow = VectorType::get({2 * count}, element);
+    auto wide = VectorType::get({2 * count}, b.getF32Type());
     Value ownColumns = vector::BitCastOp::create(
         b, loc, narrow,
         vector::FromElementsOp::create(b, loc, VectorType::get({count}, i32),
                                        own));
     Value sum = vector::BroadcastOp::create(b, loc, wide, w.f32(0.0));
-    for (auto [index, output] : llvm::enumerate(merge.outputs)) {
-      Value term = output ? vector::LoadOp::create(
-                                b, loc, narrow, output,
-                                ValueRange{batch, head, row, column},
-                                /*nontemporal=*/false, llvm::Align(2 * width))
-                                .getResult()
-                          : ownColumns;
-      term = arith::ExtFOp::create(b, loc, wide, term);
-      if (!gates.empty())
+    for (auto [branch, columns] : llvm::enumerate(inputs.branchColumns)) {
+      Value term = arith::ExtFOp::create(
+          b, loc, wide, columns.empty() ? ownColumns : columns[index]);
+      if (!inputs.gates.empty())
         term = arith::MulFOp::create(
-            b, loc, vector::BroadcastOp::create(b, loc, wide, gates[index]),
+            b, loc,
+            vector::BroadcastOp::create(b, loc, wide, inputs.gates[branch]),
             term);
       sum = arith::AddFOp::create(b, loc, sum, term);
     }
@@ -192,12 +222,5 @@ void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
                                   arith::TruncFOp::create(b, loc, narrow, sum));
     for (int64_t k = 0; k < count; ++k)
       own[k] = vector::ExtractOp::create(b, loc, merged, k);
-  };
-  // Grouped words: lane `quad` holds columns 8 (t0 + quad) ... + 7; the
-  // rest: columns 8 t + 2 quad and the next.
-  for (int64_t t0 = 0; t0 < grouped; t0 += 4)
-    mergeWords(words.slice(t0, 4), add(c(8 * t0), mul(quad, c(8))));
-  for (int64_t tile = grouped; tile < static_cast<int64_t>(words.size());
-       ++tile)
-    mergeWords(words.slice(tile, 1), add(c(8 * tile), mul(quad, c(2))));
+  }
 }

@@ -372,20 +372,22 @@ func.func @gated_epilogue(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>
 // CHECK: gpu.dealloc %[[OG]]
 // CHECK-NEXT: return
 
-// The kernel's rows: normalised, rounded and packed; inside the row bound
-// each 8 columns are 0 + g1 (own rows) + g2 (branch 2's rows) in f32,
-// rounded once, and stored 16 bytes at a time.
+// The kernel's rows: the gates and branch 2's rows of each of the lane's
+// rows are read first (their latencies overlap); then each row is
+// normalised, rounded and packed, and inside the row bound each 8 columns
+// are 0 + g1 (own rows) + g2 (branch 2's rows) in f32, rounded once, and
+// stored 16 bytes at a time.
 // CHECK: gpu.func @gated_epilogue_kernel_1(
 // CHECK: nvvm.mma.sync
-// CHECK: scf.if
 // CHECK: %[[GATE1:.*]] = memref.load %{{.*}} : memref<1x2x64xf32
 // CHECK: %[[GATE2:.*]] = memref.load %{{.*}} : memref<1x2x64xf32
+// CHECK: %[[OTHER:.*]] = vector.load %{{.*}} {alignment = 16 : i64} : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, vector<8xbf16>
+// CHECK: scf.if
 // CHECK: %[[OWN:.*]] = vector.bitcast %{{.*}} : vector<4xi32> to vector<8xbf16>
 // CHECK: %[[OWNF:.*]] = arith.extf %[[OWN]] : vector<8xbf16> to vector<8xf32>
 // CHECK: %[[SPLAT1:.*]] = vector.broadcast %[[GATE1]] : f32 to vector<8xf32>
 // CHECK: %[[TERM1:.*]] = arith.mulf %[[SPLAT1]], %[[OWNF]] : vector<8xf32>
 // CHECK: %[[SUM1:.*]] = arith.addf %{{.*}}, %[[TERM1]] : vector<8xf32>
-// CHECK: %[[OTHER:.*]] = vector.load %{{.*}} {alignment = 16 : i64} : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, vector<8xbf16>
 // CHECK: %[[OTHERF:.*]] = arith.extf %[[OTHER]] : vector<8xbf16> to vector<8xf32>
 // CHECK: %[[SPLAT2:.*]] = vector.broadcast %[[GATE2]] : f32 to vector<8xf32>
 // CHECK: %[[TERM2:.*]] = arith.mulf %[[SPLAT2]], %[[OTHERF]] : vector<8xf32>
