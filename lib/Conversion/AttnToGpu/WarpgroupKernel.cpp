@@ -290,12 +290,13 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
   scf::ForOp::create(
       b, loc, c(0), st.count, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value i, ValueRange) {
+        Value tile = st.visited(i).tile;
         Value stage = st.stageOf(i);
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
         Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
         onKeySource(
-            st.visited(i).tile, {}, bounds,
+            tile, {}, bounds,
             [&](Value keyTile, const KeyTileBounds &) {
               st.wait(st.keyEmpty(stage), phase);
               Value firstKey = mul(keyTile, c(blockKv));
