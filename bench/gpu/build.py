@@ -42,15 +42,16 @@ def scout_mlir_for(case, t):
     or with segment_ids a document mask over segment ids (an argument)."""
     b, h, l, d, s, w = (case[k] for k in ("b", "hq", "lq", "d", "stride", "window"))
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
+    kv = f"tensor<{b}x{case['hkv']}x{l}x{d}x{t}>"
     c = f"tensor<{b}x{h}x{-(-l // s)}x{d}x{t}>"
     lse = f"tensor<{b}x{h}x{l}xf32>"
     seg = f"tensor<{b}x{l}xi32>"
     if case.get("segment_ids"):
-        args = f"%q: {x}, %k: {x}, %v: {x}, %seg: {seg}"
+        args = f"%q: {x}, %k: {kv}, %v: {kv}, %seg: {seg}"
         own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v segments(%seg, %seg) mask "
-               f"[#attn.document, #attn.causal] : {x}, {x}, {x}, {seg}, {seg} -> {x}, {lse}\n")
+               f"[#attn.document, #attn.causal] : {x}, {kv}, {kv}, {seg}, {seg} -> {x}, {lse}\n")
     else:
-        args = f"%q: {x}, %k: {x}, %v: {x}"
+        args = f"%q: {x}, %k: {kv}, %v: {kv}"
         own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v mask [#attn.causal, "
                f"#attn.window<left = {s - 1}, right = 0>] mask_mod {{\n"
                f"  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
@@ -59,10 +60,10 @@ def scout_mlir_for(case, t):
                f"    %sj = arith.divui %j, %c : index\n"
                f"    %same = arith.cmpi eq, %si, %sj : index\n"
                f"    attn.yield %same : i1\n"
-               f"  }} : {x}, {x}, {x} -> {x}, {lse}\n")
+               f"  }} : {x}, {kv}, {kv} -> {x}, {lse}\n")
     return (f"func.func @attn({args}) -> {x} {{\n"
             f"  %mixed = attn.attention %q, %k, %v mask [#attn.causal, "
-            f"#attn.window<left = {w}, right = 0>] : {x}, {x}, {x} -> {x}\n"
+            f"#attn.window<left = {w}, right = 0>] : {x}, {kv}, {kv} -> {x}\n"
             f"  %ck = attn.compress mean %mixed stride {s} : {x} -> {c}\n"
             f"  %o_ck, %l_ck = attn.attention %q, %ck, %ck mask [#attn.causal<stride = {s}>]"
             f" : {x}, {c}, {c} -> {x}, {lse}\n"

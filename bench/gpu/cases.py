@@ -34,10 +34,13 @@ def linear(name, b, hq, hkv, lq, lkv, d, feature="elu_plus_one", causal=True,
                 causal=causal, decay=decay, normalize=normalize, dv=dv or d, **extra)
 
 
-def scout(name, b, h, length, d, window=511, stride=64, **extra):
-    """SCOUT as one program of five kernels (kind "scout"; build.py's
-    scout_mlir_for): window mixer, checkpoints, two attentions, LSE merge."""
-    return case(name, "scout", b, h, h, length, length, d, window=window,
+def scout(name, b, h, length, d, window=511, stride=64, hkv=None, **extra):
+    """SCOUT as one program (kind "scout"; build.py's scout_mlir_for): window
+    mixer, checkpoints, and attention to the checkpoints and to the own
+    segment merged by their LSEs (one union kernel, unless the segment is a
+    document mask). With hkv, K and V have fewer heads (GQA): the segment's
+    keys then have hkv heads and the checkpoints (of the mixer's output) h."""
+    return case(name, "scout", b, h, hkv or h, length, length, d, window=window,
                 stride=stride, **extra)
 
 
@@ -198,6 +201,8 @@ def check_cases():
     cases.append(scout("chk-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32))
     cases.append(scout("chk-scout-f16", 1, 2, 300, 64, window=50, dtype="f16"))
     cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
+    # A union whose sources have different K/V heads (4 and 2).
+    cases.append(scout("chk-scout-gqa", 1, 4, 600, 128, window=90, hkv=2))
     # NSA / SLA with their scores and selections as results: the scores
     # against the reference's, the selection against a top-k of the
     # kernel's own scores, the output with that selection.

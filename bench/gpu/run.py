@@ -399,6 +399,10 @@ def program_inputs(case, device):
     b, h, length, d = case["b"], case["hq"], case["lq"], case["d"]
     q, k, v = (torch.randn(b, length, h, d, device=device, dtype=dtype).transpose(1, 2)
                for _ in range(3))
+    if case["kind"] in ("scout", "nsa", "sla"):
+        # (GQA: K and V have hkv heads.)
+        k, v = (torch.randn(b, length, case["hkv"], d, device=device,
+                            dtype=dtype).transpose(1, 2) for _ in range(2))
     if case["kind"] == "scout":
         if not case.get("segment_ids"):
             return q, k, v, []
@@ -408,9 +412,6 @@ def program_inputs(case, device):
         weights = [(0.5 * torch.randn(h, d, 4, device=device)).to(dtype) for _ in range(2)]
         return q, k, v, weights + [-0.2 * F.softplus(torch.randn(b, h, length, device=device))]
     if case["kind"] in ("nsa", "sla"):
-        hkv = case["hkv"]
-        k, v = (torch.randn(b, length, hkv, d, device=device, dtype=dtype).transpose(1, 2)
-                for _ in range(2))
         if case["kind"] == "sla":
             return q, k, v, []
         return q, k, v, [torch.sigmoid(torch.randn(b, h, length, device=device))
