@@ -380,15 +380,21 @@ struct ConvertAttnToGpuPass
   /// and writes the merge's results.
   void fuseMergesIntoKernels(std::vector<OpKernels> &ops) {
     DenseMap<Operation *, OpKernels *> itemOf;
-    for (OpKernels &item : ops)
+    // LSEs that block scores take (shareBlockScoresLse): not uses in the
+    // IR, but the attention must still write them.
+    DenseSet<Value> sharedLse;
+    for (OpKernels &item : ops) {
       itemOf[item.op] = &item;
+      if (item.lse)
+        sharedLse.insert(item.lse);
+    }
     DenseSet<Operation *> absorbed;
     for (OpKernels &item : ops) {
       auto merge = dyn_cast<MergeOp>(item.op);
       if (!merge)
         continue;
       OpKernels *taker = merge.getKind() == MergeKind::Lse
-                             ? takeUnion(merge, itemOf)
+                             ? takeUnion(merge, itemOf, sharedLse)
                              : takeEpilogue(merge, itemOf);
       if (!taker)
         continue;
@@ -406,17 +412,19 @@ struct ConvertAttnToGpuPass
   }
 
   /// An attn.merge lse whose branches one kernel can compute as the union
-  /// of their key sets: the first source's item, given the shape chosen
-  /// for the source with the most keys and the other sources; else null.
+  /// of their key sets (none of their LSEs in `sharedLse`): the first
+  /// source's item, given the shape chosen for the source with the most
+  /// keys and the other sources; else null.
   OpKernels *takeUnion(MergeOp merge,
-                       const DenseMap<Operation *, OpKernels *> &itemOf) {
+                       const DenseMap<Operation *, OpKernels *> &itemOf,
+                       const DenseSet<Value> &sharedLse) {
     FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
     if (failed(sources))
       return nullptr;
     OpKernels *widest = nullptr;
     for (AttentionOp source : *sources) {
       OpKernels *candidate = itemOf.lookup(source);
-      if (!candidate)
+      if (!candidate || sharedLse.contains(source.getLse()))
         return nullptr;
       if (!widest ||
           source.getKey().getType().getDimSize(2) >

@@ -432,20 +432,26 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
   auto rowOf = [&](int64_t slot) {
     return add(warpRow, add(group, c(16 * (slot / 2) + 8 * (slot % 2))));
   };
-  // The merge epilogue's reads of every row first, so that their latencies
-  // overlap (a row past the end reads the last one and is not stored).
+  // The merge epilogue's reads of a row, before it is normalised (a row
+  // past the end reads the last one and is not stored). The warpgroup
+  // kernel's consumers (two row slots, registers to spare) read every row
+  // first, so that the latencies overlap; the sm_80 kernel's four slots
+  // at head dim 128 would spill.
   int64_t grouped = valueTiles / 4 * 4;
+  auto loadMergeRowOf = [&](int64_t slot) {
+    Value lastRow = arith::SubIOp::create(b, loc, queryLength, c(1));
+    return loadMergeRow(arith::MinUIOp::create(b, loc, rowOf(slot), lastRow),
+                        quad, valueTiles, grouped);
+  };
   SmallVector<MergeRowInputs> mergeInputs;
-  if (buffers.merge)
+  if (buffers.merge && shape.warpgroups)
     for (int64_t slot = 0; slot < slots; ++slot)
-      mergeInputs.push_back(
-          loadMergeRow(arith::MinUIOp::create(
-                           b, loc, rowOf(slot),
-                           arith::SubIOp::create(b, loc, queryLength, c(1))),
-                       quad, valueTiles, grouped));
+      mergeInputs.push_back(loadMergeRowOf(slot));
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = rowOf(slot);
+    if (buffers.merge && !shape.warpgroups)
+      mergeInputs.push_back(loadMergeRowOf(slot));
     Value sum = w.rowSum(state[slots + slot]);
     // The LSE is that of the allowed keys: a sink joins only the
     // denominator of the output, + 2^(sink log2 e - m).
@@ -1085,12 +1091,9 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   buffers.sink = take(op.getSink());
   if (!mergeOperands.empty()) {
     MergeEpilogueBuffers epilogue;
-    for (Value branch : merge.getOutputs()) {
-      if (branch == op.getOutput())
-        epilogue.self = static_cast<int64_t>(epilogue.outputs.size());
+    for (Value branch : merge.getOutputs())
       epilogue.outputs.push_back(branch == op.getOutput() ? Value()
                                                           : take(branch));
-    }
     for (Value gate : merge.getWeights())
       epilogue.gates.push_back(take(gate));
     buffers.merge = std::move(epilogue);

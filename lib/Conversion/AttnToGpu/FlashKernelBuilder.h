@@ -27,11 +27,10 @@ namespace mlir::attn::gpu_lowering {
 inline constexpr int64_t kDyn = ShapedType::kDynamic;
 
 /// An attn.merge gated or sum run as the kernel's rows are stored
-/// (buildFlashKernel's `epilogue`): the other branches' outputs (null at
-/// `self`, the kernel's own rows) and, gated, every branch's gate.
+/// (buildFlashKernel's `merge`): the branches' outputs (null for the
+/// kernel's own rows) and, gated, every branch's gate.
 struct MergeEpilogueBuffers {
   SmallVector<Value> outputs, gates;
-  int64_t self = 0;
 };
 
 /// A key source of a union (buildFlashKernel's `merge` of kind lse): an

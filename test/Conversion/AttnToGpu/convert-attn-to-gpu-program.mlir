@@ -81,8 +81,8 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: memref.get_global @program_kernel_2_tiles_1
 // CHECK: scf.for
 // CHECK: nvvm.mma.sync
-// CHECK: %[[FROM_SECOND:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
-// CHECK: scf.if %[[FROM_SECOND]] -> (f32
+// CHECK: %[[FIRST_SOURCE:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
+// CHECK: scf.if %[[FIRST_SOURCE]] -> (f32
 // CHECK: nvgpu.device_async_copy
 
 // Without fuse-merges the branches and the merge are kernels of their own.
@@ -91,8 +91,9 @@ func.func @program(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // SEPARATE-NOT: gpu.launch_func
 // SEPARATE: return
 
-// ROUNDTRIP: func.func @program
+// ROUNDTRIP-LABEL: func.func @program
 // ROUNDTRIP-COUNT-3: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func
 
 // PTX: .visible .entry program_kernel_0(
 // PTX: .visible .entry program_kernel_1(
@@ -152,8 +153,9 @@ func.func @lse_merge(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: memref.store
 
-// ROUNDTRIP: func.func @lse_merge
+// ROUNDTRIP-LABEL: func.func @lse_merge
 // ROUNDTRIP-COUNT-3: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func
 
 // PTX: .visible .entry lse_merge_kernel_2(
 // PTX: ex2.approx.ftz.f32
@@ -402,10 +404,58 @@ func.func @gated_epilogue(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>
 // SEPARATE-NOT: gpu.launch_func
 // SEPARATE: return
 
-// ROUNDTRIP: func.func @gated_epilogue
+// ROUNDTRIP-LABEL: func.func @gated_epilogue
 // ROUNDTRIP-COUNT-3: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func
 
 // PTX: .visible .entry gated_epilogue_kernel_1(
 // PTX: mma.sync.aligned.m16n8k16
 // PTX: ld.global.v4.b32
 // PTX: st.global.v4.b32
+
+// -----
+
+// A union source whose LSE the block scores take (NSA's compressed branch,
+// also merged by LSE with a window): it must still write that LSE, so the
+// merge stays a kernel of its own and the attention keeps its place before
+// the block scores.
+func.func @shared_lse_union(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>,
+                            %v: tensor<1x2x128x64xbf16>)
+    -> (tensor<1x2x128x64xbf16>, tensor<1x2x4x2xi32>) {
+  %kc = attn.compress mean %k stride 32 : tensor<1x2x128x64xbf16> -> tensor<1x2x4x64xbf16>
+  %vc = attn.compress mean %v stride 32 : tensor<1x2x128x64xbf16> -> tensor<1x2x4x64xbf16>
+  %o_c, %l_c = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 32>]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x128x64xbf16>, tensor<1x2x128xf32>
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16> -> tensor<1x2x4x4xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x4x4xf32> -> tensor<1x2x4x2xi32>
+  %o_w, %l_w = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 15, right = 0>]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+      -> tensor<1x2x128x64xbf16>, tensor<1x2x128xf32>
+  %o = attn.merge lse (%o_c, %l_c), (%o_w, %l_w)
+      : tensor<1x2x128x64xbf16>, tensor<1x2x128xf32> -> tensor<1x2x128x64xbf16>
+  return %o, %sel : tensor<1x2x128x64xbf16>, tensor<1x2x4x2xi32>
+}
+
+// CHECK-LABEL: func.func @shared_lse_union(
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_0
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_1
+// The compressed branch, writing its output and LSE.
+// CHECK: %[[OC:.*]] = gpu.alloc () : memref<1x2x128x64xbf16>
+// CHECK: %[[LC:.*]] = gpu.alloc () : memref<1x2x128xf32>
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_2
+// The block scores read that LSE.
+// CHECK: %[[LCC:.*]] = memref.cast %[[LC]]
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_3
+// CHECK-SAME: %[[LCC]] : memref<1x2x128xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_4
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_5
+// The LSE merge, a kernel of its own.
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_6
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+
+// ROUNDTRIP-LABEL: func.func @shared_lse_union
+// ROUNDTRIP-COUNT-7: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func

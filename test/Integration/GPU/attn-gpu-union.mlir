@@ -31,9 +31,11 @@
 // SM90A-NEXT: .param .align 64 .b8 scout_kernel_2_param_3[128],
 // SM90A-NEXT: .param .align 64 .b8 scout_kernel_2_param_4[128],
 // SM90A-NOT: .param .align 64
+// Q's two 64-column panels, then two panels each of K and V per source
+// (each source's loads in a branch of their own), and no other TMA load.
 // SM90A: setmaxnreg.dec.sync.aligned.u32
-// SM90A-COUNT-2: cp.async.bulk.tensor.4d.shared::cluster.global
-// SM90A: cp.async.bulk.tensor.4d.shared::cluster.global
+// SM90A-COUNT-10: cp.async.bulk.tensor.4d.shared::cluster.global
+// SM90A-NOT: cp.async.bulk.tensor
 // SM90A: wgmma.mma_async.sync.aligned
 // SM90A-NOT: .entry
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
