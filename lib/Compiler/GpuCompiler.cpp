@@ -180,6 +180,55 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
   return plan;
 }
 
+/// How a launcher's C code names the memref descriptor fields of one
+/// buffer: an argument's (an `attn_strided_Nd *`), or a temporary's
+/// (its pointer, offset 0, and arrays of sizes and strides).
+struct CDescriptor {
+  std::string allocated, aligned, offset, sizes, strides;
+  /// The byte address of its first element (16-bit elements).
+  std::string start;
+
+  static CDescriptor argument(const std::string &d) {
+    return {d + "->allocated",
+            d + "->aligned",
+            d + "->offset",
+            d + "->sizes",
+            d + "->strides",
+            "(const char *)" + d + "->aligned + 2 * " + d + "->offset"};
+  }
+  static CDescriptor temporary(int64_t index) {
+    std::string t = "t" + std::to_string(index);
+    return {t, t, "zero", t + "Sizes", t + "Strides", t};
+  }
+};
+
+/// The CUtensorMap `map` of a 16-bit [B, H, L, D] buffer for boxes of
+/// `rows` rows, encoded into `maps[map]` (`onFailure`, a C statement, if
+/// that fails) and passed as the next kernel parameter.
+static void emitTensorMapParam(llvm::raw_ostream &os, StringRef indent,
+                               int64_t map, const CDescriptor &d, int64_t rows,
+                               bool bf16, StringRef onFailure) {
+  os << indent << "if ((status = attnCudaEncodeTensorMap(&maps[" << map << "], "
+     << d.start << ", " << d.sizes << "[3], " << d.sizes << "[2], " << d.sizes
+     << "[1], " << d.sizes << "[0], " << d.strides << "[2], " << d.strides
+     << "[1], " << d.strides << "[0], " << rows << ", " << (bf16 ? 1 : 0)
+     << "))) " << onFailure << "\n"
+     << indent << "params[n++] = (void *)&maps[" << map << "];\n";
+}
+
+/// A memref descriptor of `rank` as the next kernel parameters (pointers,
+/// offset, sizes, strides).
+static void emitDescriptorParams(llvm::raw_ostream &os, StringRef indent,
+                                 const CDescriptor &d, int64_t rank) {
+  os << indent << "params[n++] = (void *)&" << d.allocated << ";\n"
+     << indent << "params[n++] = (void *)&" << d.aligned << ";\n"
+     << indent << "params[n++] = (void *)&" << d.offset << ";\n"
+     << indent << "for (int i = 0; i < " << rank
+     << "; ++i) params[n++] = (void *)&" << d.sizes << "[i];\n"
+     << indent << "for (int i = 0; i < " << rank
+     << "; ++i) params[n++] = (void *)&" << d.strides << "[i];\n";
+}
+
 /// A program's launcher: every buffer checked (static sizes; rows of
 /// contiguous elements, 16-byte aligned for 16-bit 4-D buffers, which the
 /// attention kernels copy and TMA reads, element-aligned otherwise), the
@@ -250,51 +299,22 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
        << "];\n    int n = 0;\n";
     if (step.tensorMaps)
       os << "    attn_cuda_tensor_map maps[" << step.tensorMaps << "];\n";
+    // Buffer b >= 0 is argument b, b < 0 temporary -1 - b.
+    auto descriptorOf = [&](int64_t buffer) {
+      return buffer >= 0 ? CDescriptor::argument(entry.buffers[buffer].name)
+                         : CDescriptor::temporary(-1 - buffer);
+    };
     for (int64_t map = 0; map < step.tensorMaps; ++map) {
       int64_t buffer = step.buffers[map];
-      int64_t rows = map == 0 ? step.blockQ : step.blockKv;
-      if (buffer >= 0) {
-        const CBuffer &b = entry.buffers[buffer];
-        const std::string &d = b.name;
-        os << "    if ((status = attnCudaEncodeTensorMap(&maps[" << map
-           << "], (const char *)" << d << "->aligned + 2 * " << d
-           << "->offset, " << d << "->sizes[3], " << d << "->sizes[2], " << d
-           << "->sizes[1], " << d << "->sizes[0], " << d << "->strides[2], "
-           << d << "->strides[1], " << d << "->strides[0], " << rows << ", "
-           << (b.type.getElementType().isBF16() ? 1 : 0) << "))) goto done;\n";
-      } else {
-        std::string t = "t" + std::to_string(-1 - buffer);
-        MemRefType type = plan.temporaries[-1 - buffer].type;
-        os << "    if ((status = attnCudaEncodeTensorMap(&maps[" << map << "], "
-           << t << ", " << t << "Sizes[3], " << t << "Sizes[2], " << t
-           << "Sizes[1], " << t << "Sizes[0], " << t << "Strides[2], " << t
-           << "Strides[1], " << t << "Strides[0], " << rows << ", "
-           << (type.getElementType().isBF16() ? 1 : 0) << "))) goto done;\n";
-      }
-      os << "    params[n++] = (void *)&maps[" << map << "];\n";
+      Type element = buffer >= 0
+                         ? entry.buffers[buffer].type.getElementType()
+                         : plan.temporaries[-1 - buffer].type.getElementType();
+      emitTensorMapParam(os, "    ", map, descriptorOf(buffer),
+                         map == 0 ? step.blockQ : step.blockKv,
+                         element.isBF16(), "goto done;");
     }
-    for (int64_t buffer : step.buffers) {
-      int64_t rank = rankOf(buffer);
-      if (buffer >= 0) {
-        const std::string &d = entry.buffers[buffer].name;
-        os << "    params[n++] = (void *)&" << d << "->allocated;\n"
-           << "    params[n++] = (void *)&" << d << "->aligned;\n"
-           << "    params[n++] = (void *)&" << d << "->offset;\n"
-           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
-           << "(void *)&" << d << "->sizes[i];\n"
-           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
-           << "(void *)&" << d << "->strides[i];\n";
-      } else {
-        std::string t = "t" + std::to_string(-1 - buffer);
-        os << "    params[n++] = (void *)&" << t << ";\n"
-           << "    params[n++] = (void *)&" << t << ";\n"
-           << "    params[n++] = (void *)&zero;\n"
-           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
-           << "(void *)&" << t << "Sizes[i];\n"
-           << "    for (int i = 0; i < " << rank << "; ++i) params[n++] = "
-           << "(void *)&" << t << "Strides[i];\n";
-      }
-    }
+    for (int64_t buffer : step.buffers)
+      emitDescriptorParams(os, "    ", descriptorOf(buffer), rankOf(buffer));
     if (step.grid[0] && step.grid[1] && step.grid[2])
       os << "    if ((status = attnCudaLaunch(&attn_kernel_" << entry.name
          << "_" << index << ", " << step.grid[0] << ", " << step.grid[1] << ", "
@@ -437,28 +457,16 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
          << "  int status;\n";
       for (int64_t operand = 0; operand < launch.tensorMaps; ++operand) {
         const CBuffer &buffer = entry.buffers[launch.buffers[operand]];
-        std::string d = buffer.name;
-        bool bf16 = buffer.type.getElementType().isBF16();
-        os << "  if ((status = attnCudaEncodeTensorMap(&maps[" << operand
-           << "], (const char *)" << d << "->aligned + 2 * " << d
-           << "->offset, " << d << "->sizes[3], " << d << "->sizes[2], " << d
-           << "->sizes[1], " << d << "->sizes[0], " << d << "->strides[2], "
-           << d << "->strides[1], " << d << "->strides[0], "
-           << (operand == 0 ? launch.blockQ : launch.blockKv) << ", "
-           << (bf16 ? 1 : 0) << "))) return status;\n"
-           << "  params[n++] = (void *)&maps[" << operand << "];\n";
+        emitTensorMapParam(
+            os, "  ", operand, CDescriptor::argument(buffer.name),
+            operand == 0 ? launch.blockQ : launch.blockKv,
+            buffer.type.getElementType().isBF16(), "return status;");
       }
     }
     for (unsigned index : launch.buffers) {
       const CBuffer &buffer = entry.buffers[index];
-      std::string d = buffer.name;
-      os << "  params[n++] = (void *)&" << d << "->allocated;\n"
-         << "  params[n++] = (void *)&" << d << "->aligned;\n"
-         << "  params[n++] = (void *)&" << d << "->offset;\n"
-         << "  for (int i = 0; i < " << buffer.type.getRank()
-         << "; ++i) params[n++] = (void *)&" << d << "->sizes[i];\n"
-         << "  for (int i = 0; i < " << buffer.type.getRank()
-         << "; ++i) params[n++] = (void *)&" << d << "->strides[i];\n";
+      emitDescriptorParams(os, "  ", CDescriptor::argument(buffer.name),
+                           buffer.type.getRank());
     }
     std::string gridZ = "(unsigned)(" + query.name + "->sizes[0] * " +
                         std::to_string(launch.segments) + ")";
