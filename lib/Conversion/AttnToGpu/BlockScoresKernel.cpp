@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IndexArithmetic.h"
 #include "WarpMatrix.h"
 
 #include "attn/Analysis/BlockMap.h"
@@ -50,13 +51,11 @@ namespace {
 constexpr int64_t kKeyTile = GpuBlockScoresShape::kKeyTile;
 constexpr int64_t kWarps = GpuBlockScoresShape::kWarps;
 
-struct BlockScoresBuilder {
+struct BlockScoresBuilder : IndexArithmetic {
   BlockScoresBuilder(OpBuilder &b, Location loc, BlockScoresOp op,
                      const GpuBlockScoresShape &shape, Type element)
-      : b(b), loc(loc), op(op), shape(shape), w{b, loc, element} {}
+      : IndexArithmetic(b, loc), op(op), shape(shape), w{b, loc, element} {}
 
-  OpBuilder &b;
-  Location loc;
   BlockScoresOp op;
   const GpuBlockScoresShape &shape;
   WarpMatrix w;
@@ -65,17 +64,6 @@ struct BlockScoresBuilder {
   Value query, keys, lse, output;
   Value queryTile, keyTile;
 
-  Value c(int64_t v) { return w.index(v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value select(Value condition, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, condition, x, y);
-  }
   Value view(int64_t byteOffset, int64_t rows, int64_t pitch, Type element) {
     return sharedView(b, loc, smem, c(byteOffset), rows, pitch, element);
   }

@@ -10,6 +10,7 @@
 #ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNELBUILDER_H
 #define ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNELBUILDER_H
 
+#include "IndexArithmetic.h"
 #include "WarpMatrix.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -51,11 +52,11 @@ struct KernelBuffers {
   Value output, lse;
 };
 
-class FlashKernelBuilder {
+class FlashKernelBuilder : IndexArithmetic {
 public:
   FlashKernelBuilder(OpBuilder &builder, Location loc, AttentionOp op,
                      const GpuKernelShape &shape, Type elementType)
-      : b(builder), loc(loc), op(op),
+      : IndexArithmetic(builder, loc), op(op),
         shape(shape), w{builder, loc, elementType}, elementType(elementType) {}
 
   void build(const KernelBuffers &buffers, Value rangeTable);
@@ -65,20 +66,12 @@ public:
                             ArrayRef<Value> tensorMaps);
 
 private:
-  Value c(int64_t value) { return w.index(value); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
   /// scf.if (x == 0) without an else: a leader thread's work.
   scf::IfOp ifZero(Value x) {
     return scf::IfOp::create(
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(0)),
         /*withElseRegion=*/false);
-  }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   }
   Value dim(Value memref, int64_t index) {
     return memref::DimOp::create(b, loc, memref, index);
@@ -238,8 +231,6 @@ private:
                                   Masking masking);
   AttentionPoint pointAt(Value row, Value column);
 
-  OpBuilder &b;
-  Location loc;
   AttentionOp op;
   const GpuKernelShape &shape;
   WarpMatrix w;

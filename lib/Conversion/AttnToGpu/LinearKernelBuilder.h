@@ -11,6 +11,7 @@
 #ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_LINEARKERNELBUILDER_H
 #define ATTN_LIB_CONVERSION_ATTNTOGPU_LINEARKERNELBUILDER_H
 
+#include "IndexArithmetic.h"
 #include "WarpMatrix.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -23,11 +24,11 @@
 namespace mlir::attn::gpu_lowering {
 
 /// The builder of one linear-attention kernel (either part).
-class LinearKernelBuilder {
+class LinearKernelBuilder : IndexArithmetic {
 public:
   LinearKernelBuilder(OpBuilder &builder, Location loc, LinearAttentionOp op,
                       const GpuLinearKernelShape &shape)
-      : b(builder), loc(loc), op(op),
+      : IndexArithmetic(builder, loc), op(op),
         shape(shape), w{builder, loc,
                         op.getQuery().getType().getElementType()} {}
 
@@ -37,19 +38,7 @@ public:
              Value decay, Value output, Value workspace);
 
 private:
-  Value c(int64_t value) { return w.index(value); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
   Value mulF(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value select(Value condition, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, condition, x, y);
-  }
   /// exp(x) by the hardware's ex2.approx.
   Value exp(Value x) { return w.exp2(mulF(x, w.f32(kLog2E))); }
   void barrier() { gpu::BarrierOp::create(b, loc); }
@@ -171,8 +160,6 @@ private:
   /// This CTA's segment of `chunks` chunks: its first chunk and count.
   std::pair<Value, Value> segmentOf(Value chunks);
 
-  OpBuilder &b;
-  Location loc;
   LinearAttentionOp op;
   const GpuLinearKernelShape &shape;
   /// Products of the input type (f16 or bf16).
