@@ -1080,9 +1080,12 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     Value value = take(source.getValue());
     if (isUnion)
       buffers.unionSources.push_back({source, key, value, table});
+    // The kernel's own K and V are its first source's.
+    if (!buffers.key) {
+      buffers.key = key;
+      buffers.value = value;
+    }
   }
-  buffers.key = body.getArgument(tensorMaps + 1);
-  buffers.value = body.getArgument(tensorMaps + 2);
   buffers.bias = take(op.getBias());
   buffers.qSegments = take(op.getQSegments());
   buffers.kvSegments = take(op.getKvSegments());
