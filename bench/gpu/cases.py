@@ -219,6 +219,15 @@ def check_cases():
                            causal=False, intermediates=True))
     cases.append(selective("chk-nsa-g3", "nsa", 1, 6, 2, 600, 64, stride=32, k=3,
                            window=100, intermediates=True))
+    # Blocks of 64 or 128 rows at head dims 64 and 128: sm_90a's block
+    # scores on wgmma (two passes for SLA, the LSE's one for NSA), over
+    # several key tiles (79 compressed keys) with a padded last one.
+    cases.append(selective("chk-sla-s64-D128", "sla", 1, 4, 4, 5000, 128, k=6,
+                           intermediates=True))
+    cases.append(selective("chk-nsa-g2-s64-D128", "nsa", 2, 4, 2, 4500, 128, k=5,
+                           window=300, intermediates=True))
+    cases.append(selective("chk-sla-s64-unmasked", "sla", 1, 2, 2, 4300, 64, k=4,
+                           causal=False, intermediates=True))
     # LAWCAT: causal convs of the queries and keys (4 taps), decayed elu+1
     # linear attention; f16 too.
     cases.append(case("chk-lawcat", "lawcat", 1, 4, 4, 700, 700, 64))

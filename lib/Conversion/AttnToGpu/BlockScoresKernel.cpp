@@ -8,14 +8,19 @@
 //           rows to the warps in turn), m, l online per row -> shared
 //   pass 2: for key tile u:  S^T = K[u] Q^T (warp w: keys 16 w .. 16 w + 15
 //           as the product's rows, the CTA's rows as its columns);
-//           P^T = 2^(S^T - m) / l; each key's sum over the rows is a row
+//           P^T = 2^(S^T - m - log2 l); each key's sum over the rows is a row
 //           sum of the accumulators (in registers, then the 4 lanes of a
 //           row); out[b, g, r, key] = sum / rows, or -inf where no row may
 //           attend
 //
 // Key tiles are copied by cp.async into two buffers, the next one while
-// this one is used. Scores are in log2 units (scale * log2 e folded in).
-// The key tiles a query block visits are the block map's range (a constant
+// this one is used. On sm_90a, when the rows and the head dim come in
+// multiples of 64, both products are a warpgroup's (wgmma, 64 x 64 per
+// tile and 64-row chunk, both operands from shared memory): the tiles are
+// stored in TMA's 128-byte swizzle, which the wgmma descriptors name, and
+// warp w's 16 rows of each product have mma.sync's accumulator layout, so
+// the softmax code is the same. Scores are in log2 units (scale * log2 e folded
+// in). The key tiles a query block visits are the block map's range (a constant
 // table; columns outside it are -inf without a product), and its tiles
 // that every row may attend to whole skip the mask. Lq x Lc is never
 // materialised: the second pass recomputes the products rather than store
@@ -25,6 +30,7 @@
 
 #include "IndexArithmetic.h"
 #include "WarpMatrix.h"
+#include "WarpgroupMatrix.h"
 
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -33,6 +39,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -63,9 +70,45 @@ struct BlockScoresBuilder : IndexArithmetic {
   Value smem, tid, lane, warp, batch, group, block;
   Value query, keys, lse, output;
   Value queryTile, keyTile;
+  /// Warpgroup kernels: the bytes from the dynamic shared memory's start
+  /// to the next 1024-byte boundary (index), that boundary's shared
+  /// address (i64), and the current key tile's address.
+  Value alignment, alignedBase, keyTileAddress;
 
   Value view(int64_t byteOffset, int64_t rows, int64_t pitch, Type element) {
-    return sharedView(b, loc, smem, c(byteOffset), rows, pitch, element);
+    Value offset = c(byteOffset);
+    if (alignment)
+      offset = add(alignment, offset);
+    return sharedView(b, loc, smem, offset, rows, pitch, element);
+  }
+
+  /// A tile of `rows` rows: padded rows, or (warpgroup) panels of 64
+  /// columns of 128-byte rows, panel p's row r at row p * rows + r.
+  Value tileView(Value byteOffset, int64_t rows) {
+    if (!shape.warpgroup)
+      return sharedView(b, loc, smem, byteOffset, rows, shape.headDim + 8,
+                        w.elementType);
+    return sharedView(b, loc, smem, add(alignment, byteOffset),
+                      shape.headDim / kPanelColumns * rows, kPanelColumns,
+                      w.elementType);
+  }
+
+  /// Where the 8 elements from (row, column) (column a multiple of 8) of a
+  /// tile of `rows` rows go in tileView's view: with the swizzle, 16-byte
+  /// chunk j of a 128-byte row r goes to chunk j ^ (r % 8) (the tiles
+  /// start at 1024-byte boundaries, so the row within the swizzle's period
+  /// is r % 8).
+  SmallVector<Value> tileIndex(Value row, Value column, int64_t rows) {
+    if (!shape.warpgroup)
+      return {row, column};
+    Value panel = div(column, c(kPanelColumns));
+    Value chunk = div(rem(column, c(kPanelColumns)), c(8));
+    Value swizzled = arith::XOrIOp::create(b, loc, chunk, rem(row, c(8)));
+    return {add(mul(panel, c(rows)), row), mul(swizzled, c(8))};
+  }
+
+  Value i64(int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 64);
   }
 
   /// The query head and row of CTA row `rho` (head-major).
@@ -107,7 +150,7 @@ struct BlockScoresBuilder : IndexArithmetic {
             scf::YieldOp::create(b, loc, zero);
           }
           vector::StoreOp::create(b, loc, load.getResult(0), tile,
-                                  ValueRange{row, column},
+                                  tileIndex(row, column, rows),
                                   /*nontemporal=*/false, llvm::Align(16));
           scf::YieldOp::create(b, loc);
         });
@@ -117,8 +160,7 @@ struct BlockScoresBuilder : IndexArithmetic {
   Value keyStage(Value stage) {
     Value offset =
         add(c(shape.keyTileOffset()), mul(stage, c(shape.keyTileBytes())));
-    return sharedView(b, loc, smem, offset, kKeyTile, shape.headDim + 8,
-                      w.elementType);
+    return tileView(offset, kKeyTile);
   }
 
   /// cp.async of key tile `u` into buffer `stage`: 16 bytes per thread at a
@@ -135,7 +177,7 @@ struct BlockScoresBuilder : IndexArithmetic {
           Value key = add(mul(u, c(kKeyTile)), row);
           Value valid = lt(key, c(shape.keyLength));
           nvgpu::DeviceAsyncCopyOp::create(
-              b, loc, tokenType, tile, ValueRange{row, column}, keys,
+              b, loc, tokenType, tile, tileIndex(row, column, kKeyTile), keys,
               ValueRange{batch, group, select(valid, key, c(0)), column},
               b.getIndexAttr(8), select(valid, c(8), c(0)), b.getUnitAttr());
           scf::YieldOp::create(b, loc);
@@ -155,6 +197,15 @@ struct BlockScoresBuilder : IndexArithmetic {
   /// while this one is used; `keyTile` is this one's buffer.
   void stageKeys(Value u, Value first, Value end) {
     NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+    // wgmma reads shared memory through the async proxy: order this
+    // thread's copies (and the rows it stored) before it.
+    if (shape.warpgroup)
+      NVVM::FenceProxyOp::create(
+          b, loc,
+          NVVM::ProxyKindAttr::get(b.getContext(),
+                                   NVVM::ProxyKind::async_shared),
+          NVVM::SharedSpaceAttr::get(b.getContext(),
+                                     NVVM::SharedSpace::shared_cta));
     gpu::BarrierOp::create(b, loc);
     Value stage = rem(arith::SubIOp::create(b, loc, u, first), c(2));
     Value next = add(u, c(1));
@@ -166,6 +217,68 @@ struct BlockScoresBuilder : IndexArithmetic {
     }
     NVVM::CpAsyncCommitGroupOp::create(b, loc);
     keyTile = keyStage(stage);
+    if (shape.warpgroup)
+      keyTileAddress = arith::AddIOp::create(
+          b, loc, alignedBase,
+          arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                     add(c(shape.keyTileOffset()),
+                                         mul(stage, c(shape.keyTileBytes())))));
+  }
+
+  /// A B^T on the warpgroup (wgmma m64n64k16, f32) for the 64 rows of the
+  /// swizzled tile at shared address `aAddress` and the 64 rows at
+  /// `bAddress`, whose tiles' panels have `aRows` and `bRows` rows: warp
+  /// w's rows 16 w .. 16 w + 15 as 8 accumulator tiles of 16 x 8, as
+  /// product() gives them. Issued and awaited here.
+  SmallVector<Accumulator> warpgroupProduct(Value aAddress, int64_t aRows,
+                                            Value bAddress, int64_t bRows) {
+    MLIRContext *context = b.getContext();
+    constexpr int64_t kColumns = 64;
+    SmallVector<Type> fields(kColumns / 2, b.getF32Type());
+    auto resultType = LLVM::LLVMStructType::getLiteral(context, fields);
+    NVVM::WGMMATypes operandType =
+        w.elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+    Value aTile = swizzledDescriptor(b, loc, aAddress, 16, kSwizzleAtomBytes);
+    Value bTile = swizzledDescriptor(b, loc, bAddress, 16, kSwizzleAtomBytes);
+    // A k16 step moves 32 bytes along a panel's rows, and every fourth
+    // one to the next panel; the offset / 16 goes into the start-address
+    // field (shared addresses stay below 256 KB: no carry out of it).
+    auto atStep = [&](Value descriptor, int64_t rows, int64_t step) {
+      int64_t bytes = (step / 4) * rows * kPanelRowBytes + (step % 4) * 32;
+      return bytes ? arith::AddIOp::create(b, loc, descriptor, i64(bytes >> 4))
+                         .getResult()
+                   : descriptor;
+    };
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value scores = LLVM::PoisonOp::create(b, loc, resultType);
+    for (int64_t step = 0; step < shape.headDim / 16; ++step)
+      scores = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, resultType, scores, atStep(aTile, aRows, step),
+          atStep(bTile, bRows, step),
+          NVVM::MMAShapeAttr::get(context, 64, kColumns, 16), operandType,
+          operandType, NVVM::WGMMATypes::f32,
+          step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
+          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+          NVVM::MMALayout::row, NVVM::MMALayout::col,
+          NVVM::MMAIntOverflowAttr());
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    SmallVector<Value> raw;
+    for (int64_t k = 0; k < kColumns / 2; ++k)
+      raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
+    // Their uses must not move above the wait.
+    raw = pinRegisters(b, loc, raw);
+    SmallVector<Accumulator> tiles;
+    for (int64_t n = 0; n < kColumns / 8; ++n)
+      tiles.push_back(
+          {raw[4 * n], raw[4 * n + 1], raw[4 * n + 2], raw[4 * n + 3]});
+    return tiles;
+  }
+
+  /// The shared address (i64) of the query rows from `row` on.
+  Value queryAddress(int64_t row) {
+    return arith::AddIOp::create(b, loc, alignedBase,
+                                 i64(row * kPanelRowBytes));
   }
 
   /// A B^T on tensor cores for the 16 rows of `aTile` from `aRow` and the
@@ -222,13 +335,14 @@ struct BlockScoresBuilder : IndexArithmetic {
                             function_ref<Value(Value)> isPartial);
 };
 
-/// Pass 1: each row's shift (its max in log2 units; 0 without keys) and
-/// 1 / l into `stats`, over the key tiles [first, end).
+/// Pass 1: each row's shift m + log2 l (its max in log2 units and its
+/// sum's log; +inf without keys, so that its p are 0) into `stats`, over
+/// the key tiles [first, end).
 void BlockScoresBuilder::computeRowStatistics(
     Value first, Value end, Value stats, function_ref<Value(Value)> isPartial) {
   Type f32 = b.getF32Type();
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
-  Value zero = w.f32(0.0), one = w.f32(1.0);
+  Value zero = w.f32(0.0);
   Value scale = w.f32(shape.scale * kLog2E);
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
   // Per row tile slot k of the warp, (m, l) of its two rows.
@@ -247,6 +361,13 @@ void BlockScoresBuilder::computeRowStatistics(
         for (int64_t k = 0; k < tilesPerWarp; ++k) {
           Value t = add(warp, c(kWarps * k));
           SmallVector<Value> slot(carried.slice(4 * k, 4));
+          // The warpgroup's product covers row tiles 4 k .. 4 k + 3 (warp
+          // w's is t), all real: issued by all four warps together, ahead
+          // of the guard.
+          SmallVector<Accumulator> issued;
+          if (shape.warpgroup)
+            issued = warpgroupProduct(queryAddress(64 * k), shape.rows(),
+                                      keyTileAddress, kKeyTile);
           auto guard = scf::IfOp::create(b, loc, TypeRange(ValueRange(slot)),
                                          lt(t, c(rowTiles)), true);
           OpBuilder::InsertionGuard insertion(b);
@@ -254,7 +375,9 @@ void BlockScoresBuilder::computeRowStatistics(
           scf::YieldOp::create(b, loc, slot);
           b.setInsertionPointToStart(guard.thenBlock());
           SmallVector<Accumulator> s =
-              product(queryTile, mul(t, c(16)), keyTile, c(0), kKeyTile);
+              shape.warpgroup
+                  ? issued
+                  : product(queryTile, mul(t, c(16)), keyTile, c(0), kKeyTile);
           // Element (n, v): row 16 t + g + 8 (v / 2), key 8 n + 2 quad +
           // v % 2 of the tile.
           SmallVector<Value> raw;
@@ -313,7 +436,8 @@ void BlockScoresBuilder::computeRowStatistics(
         }
         scf::YieldOp::create(b, loc, next);
       });
-  // Each row's shift and 1 / l (0 without keys) for pass 2.
+  // Each row's shift for pass 2.
+  Value posInf = w.f32(std::numeric_limits<double>::infinity());
   for (int64_t k = 0; k < tilesPerWarp; ++k) {
     Value t = add(warp, c(kWarps * k));
     auto store = scf::IfOp::create(
@@ -329,18 +453,12 @@ void BlockScoresBuilder::computeRowStatistics(
       Value m = statsLoop.getResult(4 * k + half);
       Value l = statsLoop.getResult(4 * k + 2 + half);
       Value rho = add(mul(t, c(16)), add(laneGroup, c(8 * half)));
+      Value any =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero);
       memref::StoreOp::create(
           b, loc,
-          select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m,
-                                       negInf),
-                 m, zero),
+          select(any, arith::AddFOp::create(b, loc, m, w.log2(l)), posInf),
           stats, ValueRange{c(0), rho});
-      memref::StoreOp::create(
-          b, loc,
-          select(
-              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero),
-              arith::DivFOp::create(b, loc, one, l), zero),
-          stats, ValueRange{c(1), rho});
     }
   }
 }
@@ -353,11 +471,20 @@ void BlockScoresBuilder::build() {
   block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  int64_t pitch = shape.headDim + 8;
-  queryTile = view(0, shape.rows(), pitch, w.elementType);
+  if (shape.warpgroup) {
+    // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
+    // tiles at that alignment: round the base up (the kernel asks for 1024
+    // bytes more).
+    Value raw = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
+    Value aligned =
+        arith::AndIOp::create(b, loc, add(raw, c(1023)), c(~int64_t(1023)));
+    alignment = sub(aligned, raw);
+    alignedBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), aligned);
+  }
+  queryTile = tileView(c(0), shape.rows());
   Type f32 = b.getF32Type();
-  // Each row's shift m (log2 units; 0 for a row without keys) and 1 / l.
-  Value stats = view(shape.statsOffset(), 2, shape.rows(), f32);
+  // Each row's shift in log2 units: p = 2^(s - shift).
+  Value stats = view(shape.statsOffset(), 1, shape.rows(), f32);
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0), one = w.f32(1.0);
 
@@ -409,8 +536,8 @@ void BlockScoresBuilder::build() {
 
   if (lse) {
     // An attention's LSE over the same probabilities: p = 2^(s - lse
-    // log2 e), shift lse log2 e and 1 / l = 1; rows without keys (or
-    // past the queries) 0 and 0.
+    // log2 e), shift lse log2 e; rows without keys (or past the queries)
+    // +inf.
     scf::ForOp::create(
         b, loc, tid, c(shape.rows()), c(shape.threads()), ValueRange{},
         [&](OpBuilder &, Location, Value rho, ValueRange) {
@@ -433,10 +560,8 @@ void BlockScoresBuilder::build() {
           memref::StoreOp::create(
               b, loc,
               select(any, arith::MulFOp::create(b, loc, x, w.f32(kLog2E)),
-                     zero),
+                     w.f32(std::numeric_limits<double>::infinity())),
               stats, ValueRange{c(0), rho});
-          memref::StoreOp::create(b, loc, select(any, one, zero), stats,
-                                  ValueRange{c(1), rho});
           scf::YieldOp::create(b, loc);
         });
   } else {
@@ -458,19 +583,16 @@ void BlockScoresBuilder::build() {
   SmallVector<std::pair<int64_t, int64_t>> chunks;
   for (int64_t start = 0; start < shape.rows(); start += 64)
     chunks.push_back({start, std::min<int64_t>(64, shape.rows() - start)});
-  // The shift and 1 / l of the rows a lane's products cover (the same for
-  // every key tile): kept in registers for up to 128 rows.
+  // The shifts of the rows a lane's products cover (the same for every key
+  // tile): kept in registers for up to 128 rows.
   bool statsInRegisters = shape.rows() <= 128;
   auto rowStats = [&](Value rho) {
-    return std::make_pair(
-        memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho})
-            .getResult(),
-        memref::LoadOp::create(b, loc, stats, ValueRange{c(1), rho})
-            .getResult());
+    return memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho})
+        .getResult();
   };
   // Row 8 n + v % 2 + 2 quad from `start`: keyed by start + 8 n + v % 2.
   auto laneRow = [&](int64_t first) { return add(c(first), mul(quad, c(2))); };
-  DenseMap<int64_t, std::pair<Value, Value>> heldStats;
+  DenseMap<int64_t, Value> heldStats;
   if (statsInRegisters)
     for (auto [start, size] : chunks)
       for (int64_t n = 0; n < size / 8; ++n)
@@ -486,18 +608,22 @@ void BlockScoresBuilder::build() {
         Value sums[2] = {zero, zero}, seen[2] = {zero, zero};
         for (auto [start, size] : chunks) {
           SmallVector<Accumulator> acc =
-              product(keyTile, mul(warp, c(16)), queryTile, c(start), size);
+              shape.warpgroup
+                  ? warpgroupProduct(keyTileAddress, kKeyTile,
+                                     queryAddress(start), shape.rows())
+                  : product(keyTile, mul(warp, c(16)), queryTile, c(start),
+                            size);
           // Element (n, v): key 16 w + g + 8 (v / 2), row
           // chunk + 8 n + 2 quad + v % 2.
           SmallVector<Value> p;
           for (auto [n, tile] : llvm::enumerate(acc))
             for (int64_t v = 0; v < 4; ++v) {
               int64_t first = start + 8 * n + v % 2;
-              auto [m, inverse] = statsInRegisters ? heldStats.lookup(first)
-                                                   : rowStats(laneRow(first));
-              Value x = arith::SubFOp::create(
-                  b, loc, arith::MulFOp::create(b, loc, tile[v], scale), m);
-              p.push_back(arith::MulFOp::create(b, loc, w.exp2(x), inverse));
+              Value shift = statsInRegisters ? heldStats.lookup(first)
+                                             : rowStats(laneRow(first));
+              p.push_back(w.exp2(arith::SubFOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, tile[v], scale),
+                  shift)));
             }
           SmallVector<Type> types(p.size() + 2, f32);
           auto masked = scf::IfOp::create(b, loc, types, partial, true);
@@ -579,6 +705,9 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
            << shape.rows();
   shape.scale = op.getScale() ? op.getScale()->convertToDouble()
                               : 1.0 / std::sqrt(double(shape.headDim));
+  // wgmma's products are 64 rows by 64 keys, on 64-column panels.
+  shape.warpgroup = chip == "sm_90a" && shape.rows() % 64 == 0 &&
+                    shape.headDim % kPanelColumns == 0;
   if (shape.sharedBytes() > sharedMemoryLimit)
     return op.emitOpError("GPU lowering: the block's rows need ")
            << shape.sharedBytes() << " bytes of shared memory, more than "
@@ -636,6 +765,11 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, shape.threads(),
                            shape.blockQ, shape.sharedBytes());
+  // Four CTAs per multiprocessor (their shared memory allows it): one's
+  // products and waits overlap the others' exponentials.
+  if (shape.warpgroup)
+    kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                    builder.getI32IntegerAttr(4));
   Block &body = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&body);
   Type element =

@@ -350,18 +350,30 @@ struct GpuBlockScoresShape {
   int64_t headDim = 0, blockQ = 0, group = 1, kvHeads = 0;
   int64_t queryLength = 0, keyLength = 0;
   double scale = 1.0;
+  /// sm_90a with rows and head dim in multiples of 64: the products are
+  /// wgmma's, on tiles in TMA's 128-byte swizzle (panels of 64 columns)
+  /// instead of padded rows read by ldmatrix.
+  bool warpgroup = false;
   /// The constant table of each query block's key-tile range.
   std::string tableName;
   int64_t rows() const { return blockQ * group; }
   int64_t threads() const { return 32 * kWarps; }
   int64_t numBlocks() const { return llvm::divideCeil(queryLength, blockQ); }
-  /// Rows padded by 16 bytes (ldmatrix without bank conflicts); then two
-  /// key tiles (one is copied while the other is used), then each row's
-  /// shift and 1 / sum (f32) for the second pass.
-  int64_t keyTileOffset() const { return 2 * rows() * (headDim + 8); }
-  int64_t keyTileBytes() const { return 2 * kKeyTile * (headDim + 8); }
+  /// Bytes of a tile of `tileRows` rows: padded by 16 bytes per row for
+  /// ldmatrix without bank conflicts; swizzled ones need no padding.
+  int64_t tileBytes(int64_t tileRows) const {
+    return 2 * tileRows * (warpgroup ? headDim : headDim + 8);
+  }
+  /// The rows, then two key tiles (one is copied while the other is used),
+  /// then each row's shift (f32) for the second pass; swizzled
+  /// tiles start at 1024-byte multiples, so those kernels ask for 1024
+  /// bytes of slack to align the base.
+  int64_t keyTileOffset() const { return tileBytes(rows()); }
+  int64_t keyTileBytes() const { return tileBytes(kKeyTile); }
   int64_t statsOffset() const { return keyTileOffset() + 2 * keyTileBytes(); }
-  int64_t sharedBytes() const { return statsOffset() + 2 * 4 * rows(); }
+  int64_t sharedBytes() const {
+    return statsOffset() + 4 * rows() + (warpgroup ? 1024 : 0);
+  }
 };
 /// The block-scores kernel shape for `op` (static shapes, tensor-core
 /// operands) on `chip`, whose CTAs may have `sharedMemoryLimit` bytes, or a

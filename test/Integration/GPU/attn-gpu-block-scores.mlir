@@ -1,0 +1,52 @@
+// attn.block_scores through attn-compile without a GPU. On sm_90a a block
+// of 64 rows per head (here 2 heads per K/V head: 128 rows, two 64-row
+// chunks) at head dim 128 takes warpgroup products: both passes' scores
+// are wgmma's on 128B-swizzled tiles, made visible to the async proxy
+// after each copy, four CTAs per multiprocessor, and no ldmatrix; blocks of
+// 32 rows keep the mma.sync kernel. sm_90 (no "a") keeps it for both.
+// REQUIRES: ptxas
+
+// RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
+// RUN: FileCheck %s --check-prefix=HOPPER < %t.90a.ptx
+// RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
+// RUN: attn-compile %s -o %t.90.ptx --target=sm_90
+// RUN: FileCheck %s --check-prefix=AMPERE < %t.90.ptx
+// RUN: %ptxas -arch=sm_90 %t.90.ptx -o %t.90.cubin
+
+// HOPPER-LABEL: .entry scores_kernel_0(
+// HOPPER: .minnctapersm 4
+// HOPPER-NOT: ldmatrix
+// Pass 1: the row statistics.
+// HOPPER: fence.proxy.async.shared::cta;
+// HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// HOPPER: wgmma.wait_group.sync.aligned 0;
+// Each row's shift, m + log2 l.
+// HOPPER: lg2.approx.f32
+// Pass 2: the keys' sums.
+// HOPPER: fence.proxy.async.shared::cta;
+// HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// HOPPER-NOT: wgmma.mma_async
+// HOPPER-LABEL: .entry fine_kernel_0(
+// HOPPER-NOT: wgmma
+// HOPPER: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// HOPPER: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+
+// AMPERE-LABEL: .entry scores_kernel_0(
+// AMPERE-NOT: wgmma
+// AMPERE: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// AMPERE-LABEL: .entry fine_kernel_0(
+// AMPERE: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+
+func.func @scores(%q: tensor<1x4x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
+    -> tensor<1x2x5x5xf32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x4x300x128xbf16>, tensor<1x2x5x128xbf16> -> tensor<1x2x5x5xf32>
+  return %s : tensor<1x2x5x5xf32>
+}
+
+func.func @fine(%q: tensor<1x2x300x64xf16>, %kc: tensor<1x2x10x64xf16>)
+    -> tensor<1x2x10x10xf32> {
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x2x300x64xf16>, tensor<1x2x10x64xf16> -> tensor<1x2x10x10xf32>
+  return %s : tensor<1x2x10x10xf32>
+}
