@@ -165,7 +165,19 @@ def lawcat_mlir_for(case, t):
             f"  return %o : {x}\n}}\n")
 
 
+def topk_mlir_for(case):
+    """attn.topk alone (kind "topk"): [b, hq, lq, width] f32 scores."""
+    shape = f"{case['b']}x{case['hq']}x{case['lq']}"
+    scores = f"tensor<{shape}x{case['width']}xf32>"
+    picks = f"tensor<{shape}x{case['k']}xi32>"
+    return (f"func.func @attn(%s: {scores}) -> {picks} {{\n"
+            f"  %i = attn.topk %s k {case['k']} : {scores} -> {picks}\n"
+            f"  return %i : {picks}\n}}\n")
+
+
 def mlir_for(case):
+    if case["kind"] == "topk":
+        return topk_mlir_for(case)
     t = "bf16" if case.get("dtype", "bf16") == "bf16" else "f16"
     if case["kind"] == "linear":
         return linear_mlir_for(case, t)

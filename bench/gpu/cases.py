@@ -228,6 +228,10 @@ def check_cases():
                            window=300, intermediates=True))
     cases.append(selective("chk-sla-s64-unmasked", "sla", 1, 2, 2, 4300, 64, k=4,
                            causal=False, intermediates=True))
+    # attn.topk alone: ties, NaN, -inf, rows of few candidates; widths
+    # under a warp, between, and past 32 entries per lane.
+    for width, k in ((20, 4), (1000, 16), (2500, 7)):
+        cases.append(case(f"chk-topk-w{width}", "topk", 2, 3, 3, 50, 0, 0, width=width, k=k))
     # LAWCAT: causal convs of the queries and keys (4 taps), decayed elu+1
     # linear attention; f16 too.
     cases.append(case("chk-lawcat", "lawcat", 1, 4, 4, 700, 700, 64))

@@ -522,7 +522,30 @@ def load_case(artifacts, name):
     return case, ours
 
 
+def check_topk(case, artifacts, device):
+    """attn.topk on scores with many ties (a few distinct values), -inf,
+    NaN and rows with fewer candidates than k, against topk_reference."""
+    b, h, rows, width, k = (case[n] for n in ("b", "hq", "lq", "width", "k"))
+    scores = torch.randint(0, 6, (b, h, rows, width), device=device).float() / 4
+    scores[torch.rand_like(scores) < 0.2] = float("-inf")
+    scores[torch.rand_like(scores) < 0.05] = float("nan")
+    # Rows with at most 2 candidates, and a row with none.
+    few = torch.rand(b, h, rows, 1, device=device) < 0.1
+    keep = torch.rand_like(scores).argsort(-1) < 2
+    scores = torch.where(few & ~keep, torch.full_like(scores, float("-inf")), scores)
+    scores[0, 0, 0] = float("-inf")
+    picks = torch.full((b, h, rows, k), -7, device=device, dtype=torch.int32)
+    ours = Ours(case, artifacts)
+    ours.bind([scores], [picks], torch.cuda.current_stream().cuda_stream)
+    ours()
+    torch.cuda.synchronize()
+    wrong = (picks != topk_reference(scores, k)).any(-1).sum().item()
+    return wrong == 0, float(wrong), 0.0
+
+
 def check(case, artifacts, device):
+    if case["kind"] == "topk":
+        return check_topk(case, artifacts, device)
     if case["kind"] in PROGRAMS and case["lq"] > 8192:
         # The programs' reference materialises every op's scores.
         return None, 0.0, 0.0

@@ -1,11 +1,14 @@
 //===- TopkKernel.cpp - attn.topk, a warp per row -------------------------===//
 //
 // A warp copies its row of scores to shared memory (-inf and NaN as -inf:
-// never selected), then k rounds each take the row's largest entry by a
-// warp reduction of (value, index) pairs, ties to the lower index, and
-// mark it taken. A round that finds only -inf ends the picks (slots left
-// over are -1). Each pick is then stored at its rank among the picks:
-// ascending indices, as attn.topk defines.
+// never selected), each lane keeping the best of its entries (j = lane +
+// 32 i). Then k rounds each take the row's largest entry by a warp
+// reduction of the lanes' bests, (value, index) pairs with ties to the
+// lower index, and mark it taken; only the lane that held it needs a new
+// best, which the warp finds together (lane i reads that lane's entry i,
+// and a second reduction). A round that finds only -inf ends the picks
+// (slots left over are -1). Each pick is then stored at its rank among the
+// picks: ascending indices, as attn.topk defines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -100,70 +103,93 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
     indicesAt.push_back(column);
     return indicesAt;
   };
-  scf::ForOp::create(
-      b, loc, lane, c(width), c(32), ValueRange{},
-      [&](OpBuilder &, Location, Value j, ValueRange) {
-        Value x = memref::LoadOp::create(b, loc, scores, withColumn(j));
-        if (x.getType().getIntOrFloatBitWidth() < 32)
-          x = arith::ExtFOp::create(b, loc, f32, x);
-        else if (!x.getType().isF32())
-          x = arith::TruncFOp::create(b, loc, f32, x);
-        // Neither -inf nor NaN: a candidate.
-        Value candidate =
-            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, negInf);
-        memref::StoreOp::create(
-            b, loc, arith::SelectOp::create(b, loc, candidate, x, negInf), copy,
-            ValueRange{warp, j});
-        scf::YieldOp::create(b, loc);
+  Value width32 = i32(32);
+  Value noIndex = i32(width);
+  // (value, index) of the larger, ties to the lower index.
+  auto better = [&](Value x, Value i, Value y, Value j) {
+    return arith::OrIOp::create(
+        b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, y, x),
+        arith::AndIOp::create(
+            b, loc,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y, x),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j, i)));
+  };
+  // The warp's best of the lanes' (value, index), in every lane.
+  auto warpBest = [&](Value value, Value index) {
+    for (int64_t offset : {16, 8, 4, 2, 1}) {
+      Value mask = i32(offset);
+      Value otherValue = gpu::ShuffleOp::create(b, loc, value, mask, width32,
+                                                gpu::ShuffleMode::XOR)
+                             .getShuffleResult();
+      Value otherIndex = gpu::ShuffleOp::create(b, loc, index, mask, width32,
+                                                gpu::ShuffleMode::XOR)
+                             .getShuffleResult();
+      Value take = better(value, index, otherValue, otherIndex);
+      value = arith::SelectOp::create(b, loc, take, otherValue, value);
+      index = arith::SelectOp::create(b, loc, take, otherIndex, index);
+    }
+    return std::make_pair(value, index);
+  };
+  auto toI32 = [&](Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v).getResult();
+  };
+
+  // The copy, 8 loads in flight per lane; scanning up, a strictly larger
+  // value wins, so each lane's best has the lowest index of its value.
+  constexpr int64_t kInFlight = 8;
+  auto copyLoop = scf::ForOp::create(
+      b, loc, lane, c(width), c(32 * kInFlight), ValueRange{negInf, noIndex},
+      [&](OpBuilder &, Location, Value first, ValueRange best) {
+        SmallVector<Value> columns, valid, loaded;
+        for (int64_t u = 0; u < kInFlight; ++u) {
+          Value j = arith::AddIOp::create(b, loc, first, c(32 * u));
+          columns.push_back(j);
+          valid.push_back(lt(j, c(width)));
+          loaded.push_back(
+              memref::LoadOp::create(b, loc, scores,
+                                     withColumn(arith::SelectOp::create(
+                                         b, loc, valid.back(), j, c(0)))));
+        }
+        Value bestValue = best[0], bestIndex = best[1];
+        for (int64_t u = 0; u < kInFlight; ++u) {
+          Value x = loaded[u];
+          if (x.getType().getIntOrFloatBitWidth() < 32)
+            x = arith::ExtFOp::create(b, loc, f32, x);
+          else if (!x.getType().isF32())
+            x = arith::TruncFOp::create(b, loc, f32, x);
+          // Neither -inf nor NaN: a candidate (past the row: -inf, not
+          // stored).
+          Value candidate = arith::AndIOp::create(
+              b, loc, valid[u],
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                    negInf));
+          x = arith::SelectOp::create(b, loc, candidate, x, negInf);
+          auto store = scf::IfOp::create(b, loc, valid[u], false);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(store.thenBlock());
+            memref::StoreOp::create(b, loc, x, copy,
+                                    ValueRange{warp, columns[u]});
+          }
+          Value wins = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                             x, bestValue);
+          bestValue = arith::SelectOp::create(b, loc, wins, x, bestValue);
+          bestIndex = arith::SelectOp::create(b, loc, wins, toI32(columns[u]),
+                                              bestIndex);
+        }
+        scf::YieldOp::create(b, loc, ValueRange{bestValue, bestIndex});
       });
   NVVM::SyncWarpOp::create(b, loc, i32(-1));
 
   // k rounds; `found` counts the picks.
-  Value width32 = i32(32);
+  int64_t perLane = llvm::divideCeil(width, 32);
+  Value lane32 = toI32(lane);
   auto rounds = scf::ForOp::create(
-      b, loc, c(0), c(k), c(1), ValueRange{c(0)},
+      b, loc, c(0), c(k), c(1),
+      ValueRange{c(0), copyLoop.getResult(0), copyLoop.getResult(1)},
       [&](OpBuilder &, Location, Value slot, ValueRange carried) {
-        Value found = carried[0];
-        // The lane's best: scanning up, a strictly larger value wins, so
-        // ties keep the lower index.
-        auto scan = scf::ForOp::create(
-            b, loc, lane, c(width), c(32), ValueRange{negInf, c(width)},
-            [&](OpBuilder &, Location, Value j, ValueRange best) {
-              Value x =
-                  memref::LoadOp::create(b, loc, copy, ValueRange{warp, j});
-              Value better = arith::CmpFOp::create(
-                  b, loc, arith::CmpFPredicate::OGT, x, best[0]);
-              scf::YieldOp::create(
-                  b, loc,
-                  ValueRange{
-                      arith::SelectOp::create(b, loc, better, x, best[0]),
-                      arith::SelectOp::create(b, loc, better, j, best[1])});
-            });
-        Value value = scan.getResult(0);
-        Value index = arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                                 scan.getResult(1));
-        for (int64_t offset : {16, 8, 4, 2, 1}) {
-          Value mask = i32(offset);
-          Value otherValue =
-              gpu::ShuffleOp::create(b, loc, value, mask, width32,
-                                     gpu::ShuffleMode::XOR)
-                  .getShuffleResult();
-          Value otherIndex =
-              gpu::ShuffleOp::create(b, loc, index, mask, width32,
-                                     gpu::ShuffleMode::XOR)
-                  .getShuffleResult();
-          Value larger = arith::CmpFOp::create(
-              b, loc, arith::CmpFPredicate::OGT, otherValue, value);
-          Value tie = arith::AndIOp::create(
-              b, loc,
-              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                    otherValue, value),
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                    otherIndex, index));
-          Value take = arith::OrIOp::create(b, loc, larger, tie);
-          value = arith::SelectOp::create(b, loc, take, otherValue, value);
-          index = arith::SelectOp::create(b, loc, take, otherIndex, index);
-        }
+        Value found = carried[0], mine = carried[1], mineIndex = carried[2];
+        auto [value, index] = warpBest(mine, mineIndex);
         Value picked = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
                                              value, negInf);
         auto record = scf::IfOp::create(
@@ -184,11 +210,46 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
                                    b, loc, b.getIndexType(), index)});
         }
         NVVM::SyncWarpOp::create(b, loc, i32(-1));
+        // The owner's new best: lane i reads the owner's entries i, i + 32,
+        // ... (without a pick the owner is lane 0 and nothing changed, but
+        // rescanning it is harmless).
+        Value owner = arith::RemUIOp::create(
+            b, loc, arith::SelectOp::create(b, loc, picked, index, i32(0)),
+            width32);
+        Value ownerIndex =
+            arith::IndexCastOp::create(b, loc, b.getIndexType(), owner);
+        auto rescan = scf::ForOp::create(
+            b, loc, lane, c(perLane), c(32), ValueRange{negInf, noIndex},
+            [&](OpBuilder &, Location, Value i, ValueRange best) {
+              Value j = arith::AddIOp::create(
+                  b, loc, ownerIndex, arith::MulIOp::create(b, loc, i, c(32)));
+              Value inRow = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::ult, j, c(width));
+              Value x = memref::LoadOp::create(
+                  b, loc, copy,
+                  ValueRange{warp,
+                             arith::SelectOp::create(b, loc, inRow, j, c(0))});
+              x = arith::SelectOp::create(b, loc, inRow, x, negInf);
+              Value wins = better(best[0], best[1], x, toI32(j));
+              scf::YieldOp::create(
+                  b, loc,
+                  ValueRange{arith::SelectOp::create(b, loc, wins, x, best[0]),
+                             arith::SelectOp::create(b, loc, wins, toI32(j),
+                                                     best[1])});
+            });
+        auto [ownerBest, ownerBestIndex] =
+            warpBest(rescan.getResult(0), rescan.getResult(1));
+        Value isOwner = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              lane32, owner);
         scf::YieldOp::create(
             b, loc,
-            ValueRange{arith::SelectOp::create(
-                b, loc, picked, arith::AddIOp::create(b, loc, found, c(1)),
-                found)});
+            ValueRange{
+                arith::SelectOp::create(
+                    b, loc, picked, arith::AddIOp::create(b, loc, found, c(1)),
+                    found),
+                arith::SelectOp::create(b, loc, isOwner, ownerBest, mine),
+                arith::SelectOp::create(b, loc, isOwner, ownerBestIndex,
+                                        mineIndex)});
       });
   Value found = rounds.getResult(0);
 
