@@ -169,17 +169,29 @@ struct BlockScoresBuilder : IndexArithmetic {
     int64_t chunks = shape.headDim / 8;
     Value tile = keyStage(stage);
     auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    auto copyChunk = [&](Value row, Value column) {
+      Value key = add(mul(u, c(kKeyTile)), row);
+      Value valid = lt(key, c(shape.keyLength));
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, tile, tileIndex(row, column, kKeyTile), keys,
+          ValueRange{batch, group, select(valid, key, c(0)), column},
+          b.getIndexAttr(8), select(valid, c(8), c(0)), b.getUnitAttr());
+    };
+    int64_t threads = shape.threads();
+    if (threads % chunks == 0 && kKeyTile * chunks % threads == 0) {
+      // Each thread copies the same column of every (threads / chunks)-th
+      // row: unrolled, with the division done once per kernel (these
+      // copies are issued for every key tile).
+      Value firstRow = div(tid, c(chunks));
+      Value column = mul(rem(tid, c(chunks)), c(8));
+      for (int64_t i = 0; i < kKeyTile * chunks / threads; ++i)
+        copyChunk(add(firstRow, c(i * threads / chunks)), column);
+      return;
+    }
     scf::ForOp::create(
-        b, loc, tid, c(kKeyTile * chunks), c(shape.threads()), ValueRange{},
+        b, loc, tid, c(kKeyTile * chunks), c(threads), ValueRange{},
         [&](OpBuilder &, Location, Value chunk, ValueRange) {
-          Value row = div(chunk, c(chunks));
-          Value column = mul(rem(chunk, c(chunks)), c(8));
-          Value key = add(mul(u, c(kKeyTile)), row);
-          Value valid = lt(key, c(shape.keyLength));
-          nvgpu::DeviceAsyncCopyOp::create(
-              b, loc, tokenType, tile, tileIndex(row, column, kKeyTile), keys,
-              ValueRange{batch, group, select(valid, key, c(0)), column},
-              b.getIndexAttr(8), select(valid, c(8), c(0)), b.getUnitAttr());
+          copyChunk(div(chunk, c(chunks)), mul(rem(chunk, c(chunks)), c(8)));
           scf::YieldOp::create(b, loc);
         });
   }
@@ -344,6 +356,7 @@ void BlockScoresBuilder::computeRowStatistics(
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value scale = w.f32(shape.scale * kLog2E);
+  bool positiveScale = shape.scale > 0;
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
   // Per row tile slot k of the warp, (m, l) of its two rows.
   int64_t rowTiles = shape.rows() / 16;
@@ -379,11 +392,16 @@ void BlockScoresBuilder::computeRowStatistics(
                   ? issued
                   : product(queryTile, mul(t, c(16)), keyTile, c(0), kKeyTile);
           // Element (n, v): row 16 t + g + 8 (v / 2), key 8 n + 2 quad +
-          // v % 2 of the tile.
+          // v % 2 of the tile. A positive scale keeps the order: the max is
+          // taken unscaled and scaled once, and each exponent's scaling is
+          // part of its subtraction (one fused multiply-add).
           SmallVector<Value> raw;
           for (Accumulator &tile : s)
             for (Value x : tile)
-              raw.push_back(arith::MulFOp::create(b, loc, x, scale));
+              raw.push_back(
+                  positiveScale
+                      ? x
+                      : arith::MulFOp::create(b, loc, x, scale).getResult());
           SmallVector<Type> types(raw.size(), f32);
           auto masked = scf::IfOp::create(b, loc, types, partial, true);
           {
@@ -408,8 +426,10 @@ void BlockScoresBuilder::computeRowStatistics(
             for (auto [e, x] : llvm::enumerate(masked.getResults()))
               if ((e % 4) / 2 == static_cast<size_t>(half))
                 tileMax = arith::MaximumFOp::create(b, loc, tileMax, x);
-            Value newMax =
-                arith::MaximumFOp::create(b, loc, m, w.rowMax(tileMax));
+            tileMax = w.rowMax(tileMax);
+            if (positiveScale)
+              tileMax = arith::MulFOp::create(b, loc, tileMax, scale);
+            Value newMax = arith::MaximumFOp::create(b, loc, m, tileMax);
             // A row without keys so far keeps shifting by 0.
             Value shift =
                 select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
@@ -420,7 +440,12 @@ void BlockScoresBuilder::computeRowStatistics(
               if ((e % 4) / 2 == static_cast<size_t>(half))
                 sum = arith::AddFOp::create(
                     b, loc, sum,
-                    w.exp2(arith::SubFOp::create(b, loc, x, shift)));
+                    w.exp2(arith::SubFOp::create(
+                        b, loc,
+                        positiveScale ? arith::MulFOp::create(b, loc, x, scale)
+                                            .getResult()
+                                      : Value(x),
+                        shift)));
             Value rescale = w.exp2(arith::SubFOp::create(b, loc, m, shift));
             updated.push_back(newMax);
             updated.push_back(arith::AddFOp::create(
