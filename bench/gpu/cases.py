@@ -228,6 +228,12 @@ def check_cases():
                            window=300, intermediates=True))
     cases.append(selective("chk-sla-s64-unmasked", "sla", 1, 2, 2, 4300, 64, k=4,
                            causal=False, intermediates=True))
+    # 192 rows (three 64-row chunks, the shifts read from shared memory) in
+    # f16, and 128 rows at head dim 64.
+    cases.append(selective("chk-sla-g3-s64-f16", "sla", 1, 6, 2, 4200, 64, k=4,
+                           dtype="f16", intermediates=True))
+    cases.append(selective("chk-nsa-g2-s64-D64", "nsa", 1, 4, 2, 4400, 64, k=4,
+                           window=200, intermediates=True))
     # attn.topk alone: ties, NaN, -inf, rows of few candidates; widths
     # under a warp, between, and past 32 entries per lane.
     for width, k in ((20, 4), (1000, 16), (2500, 7)):

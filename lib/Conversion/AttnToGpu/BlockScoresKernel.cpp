@@ -4,8 +4,9 @@
 // the block's queries of every query head of the group, staged in shared
 // memory.
 //
-//   pass 1: for key tile u:  S = Q K[u]^T (mma.sync; 16-row tiles of the
-//           rows to the warps in turn), m, l online per row -> shared
+//   pass 1: for key tile u:  S = Q K[u]^T (mma.sync or wgmma, below;
+//           16-row tiles of the rows to the warps in turn), m, l online
+//           per row -> shared
 //   pass 2: for key tile u:  S^T = K[u] Q^T (warp w: keys 16 w .. 16 w + 15
 //           as the product's rows, the CTA's rows as its columns);
 //           P^T = 2^(S^T - m - log2 l); each key's sum over the rows is a row
@@ -46,6 +47,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -180,8 +182,8 @@ struct BlockScoresBuilder : IndexArithmetic {
     int64_t threads = shape.threads();
     if (threads % chunks == 0 && kKeyTile * chunks % threads == 0) {
       // Each thread copies the same column of every (threads / chunks)-th
-      // row: unrolled, with the division done once per kernel (these
-      // copies are issued for every key tile).
+      // row: unrolled, without a division per copy (these copies are
+      // issued for every key tile; the loop invariants are hoisted).
       Value firstRow = div(tid, c(chunks));
       Value column = mul(rem(tid, c(chunks)), c(8));
       for (int64_t i = 0; i < kKeyTile * chunks / threads; ++i)
@@ -790,11 +792,15 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, shape.threads(),
                            shape.blockQ, shape.sharedBytes());
-  // Four CTAs per multiprocessor (their shared memory allows it): one's
-  // products and waits overlap the others' exponentials.
-  if (shape.warpgroup)
+  // As many CTAs per multiprocessor as its 228 KiB of shared memory holds
+  // (1 KiB each reserved), up to four, so that one's products and waits
+  // overlap the others' exponentials: ptxas fits the registers to that.
+  if (shape.warpgroup) {
+    int64_t resident =
+        std::clamp<int64_t>(228 * 1024 / (shape.sharedBytes() + 1024), 1, 4);
     kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                    builder.getI32IntegerAttr(4));
+                    builder.getI32IntegerAttr(resident));
+  }
   Block &body = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&body);
   Type element =

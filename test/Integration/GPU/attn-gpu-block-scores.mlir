@@ -1,10 +1,31 @@
 // attn.block_scores through attn-compile without a GPU. On sm_90a a block
-// of 64 rows per head (here 2 heads per K/V head: 128 rows, two 64-row
-// chunks) at head dim 128 takes warpgroup products: both passes' scores
-// are wgmma's on 128B-swizzled tiles, made visible to the async proxy
-// after each copy, four CTAs per multiprocessor, and no ldmatrix; blocks of
-// 32 rows keep the mma.sync kernel. sm_90 (no "a") keeps it for both.
+// of 64 rows per head (@scores: 2 heads per K/V head, 128 rows, two 64-row
+// chunks; @wide: 64 rows) at head dim 128 takes warpgroup products: both
+// passes' scores are wgmma's on 128B-swizzled tiles, made visible to the
+// async proxy after each copy, as many CTAs per multiprocessor as their
+// shared memory allows (3 and 4), and no ldmatrix; blocks of 32 rows keep
+// the mma.sync kernel. sm_90 (no "a") keeps it for all.
 // REQUIRES: ptxas
+
+// The GPU IR of @wide: copies to swizzled chunks (j ^ (r % 8)), the proxy
+// fence, descriptors in the 128B mode (stride 1024, leading 16 bytes), and
+// each k16 step 32 bytes further (2 in the descriptor's address field),
+// the fifth in the second 64-column panel (64 rows x 128 bytes: 512).
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=GPUIR
+// GPUIR-LABEL: gpu.func @wide_kernel_0(
+// GPUIR-SAME: nvvm.minctasm = 4
+// GPUIR: arith.xori
+// GPUIR: nvgpu.device_async_copy
+// GPUIR: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// GPUIR: arith.constant 4611686293305360384 : i64
+// GPUIR: nvvm.wgmma.fence.aligned
+// GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// GPUIR: arith.constant 2 : i64
+// GPUIR: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>]
+// GPUIR: arith.constant 512 : i64
+// GPUIR-COUNT-6: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>]
+// GPUIR: nvvm.wgmma.commit.group.sync.aligned
+// GPUIR: nvvm.wgmma.wait.group.sync.aligned 0
 
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=HOPPER < %t.90a.ptx
@@ -14,7 +35,7 @@
 // RUN: %ptxas -arch=sm_90 %t.90.ptx -o %t.90.cubin
 
 // HOPPER-LABEL: .entry scores_kernel_0(
-// HOPPER: .minnctapersm 4
+// HOPPER: .minnctapersm 3
 // HOPPER-NOT: ldmatrix
 // Pass 1: the row statistics.
 // HOPPER: fence.proxy.async.shared::cta;
@@ -30,12 +51,18 @@
 // HOPPER-NOT: wgmma
 // HOPPER: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // HOPPER: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// HOPPER-LABEL: .entry wide_kernel_0(
+// HOPPER: .minnctapersm 4
+// HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// HOPPER-NOT: wgmma.mma_async
 
 // AMPERE-LABEL: .entry scores_kernel_0(
 // AMPERE-NOT: wgmma
 // AMPERE: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // AMPERE-LABEL: .entry fine_kernel_0(
 // AMPERE: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// AMPERE-LABEL: .entry wide_kernel_0(
+// AMPERE-NOT: wgmma
 
 func.func @scores(%q: tensor<1x4x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
     -> tensor<1x2x5x5xf32> {
@@ -49,4 +76,11 @@ func.func @fine(%q: tensor<1x2x300x64xf16>, %kc: tensor<1x2x10x64xf16>)
   %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
       : tensor<1x2x300x64xf16>, tensor<1x2x10x64xf16> -> tensor<1x2x10x10xf32>
   return %s : tensor<1x2x10x10xf32>
+}
+
+func.func @wide(%q: tensor<1x2x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
+    -> tensor<1x2x5x5xf32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x2x300x128xbf16>, tensor<1x2x5x128xbf16> -> tensor<1x2x5x5xf32>
+  return %s : tensor<1x2x5x5xf32>
 }
