@@ -150,18 +150,23 @@ def selection_mlir_for(case, t):
 
 def lawcat_mlir_for(case, t):
     """LAWCAT as a GPU program (kind "lawcat"): depthwise causal convs of
-    4 taps over the queries and keys feed decayed elu+1 linear attention
-    (the log-gates are an input)."""
+    4 taps (or "taps") over the queries and keys feed decayed elu+1 linear
+    attention (the log-gates are an input); "feature" and "normalize"
+    change the linear attention (identity without normaliser: Mamba-2's
+    form)."""
     b, h, l, d = (case[n] for n in ("b", "hq", "lq", "d"))
+    taps = case.get("taps", 4)
+    feature = case.get("feature", "elu_plus_one")
+    normalize = " normalize" if case.get("normalize", True) else ""
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
-    w = f"tensor<{h}x{d}x4x{t}>"
+    w = f"tensor<{h}x{d}x{taps}x{t}>"
     g = f"tensor<{b}x{h}x{l}xf32>"
     return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, %a: {g})"
             f" -> {x} {{\n"
             f"  %qc = attn.causal_conv %q, %wq : {x}, {w} -> {x}\n"
             f"  %kc = attn.causal_conv %k, %wk : {x}, {w} -> {x}\n"
-            f"  %o = attn.linear_attention %qc, %kc, %v decay(%a) feature elu_plus_one"
-            f" causal normalize : {x}, {x}, {x}, {g} -> {x}\n"
+            f"  %o = attn.linear_attention %qc, %kc, %v decay(%a) feature {feature}"
+            f" causal{normalize} : {x}, {x}, {x}, {g} -> {x}\n"
             f"  return %o : {x}\n}}\n")
 
 

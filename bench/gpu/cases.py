@@ -243,6 +243,11 @@ def check_cases():
     cases.append(case("chk-lawcat", "lawcat", 1, 4, 4, 700, 700, 64))
     cases.append(case("chk-lawcat-f16-D128", "lawcat", 2, 2, 2, 333, 333, 128, dtype="f16"))
     cases.append(case("chk-lawcat-L5", "lawcat", 1, 2, 2, 5, 5, 64))
+    # Mamba-2's form after the convs (identity features, no normaliser),
+    # and convs of 8 taps.
+    cases.append(case("chk-lawcat-identity", "lawcat", 1, 3, 3, 650, 650, 64,
+                      feature="identity", normalize=False))
+    cases.append(case("chk-lawcat-taps8-D128", "lawcat", 2, 2, 2, 515, 515, 128, taps=8))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

@@ -326,8 +326,8 @@ def program_reference(case, q, k, v, extra, dtype=None):
         wq, wk, gates = extra
         qc = causal_conv(q, wq).to(low)
         kc = causal_conv(k, wk).to(low)
-        sub = dict(case, kind="linear", feature="elu_plus_one", causal=True,
-                   normalize=True, decay=True)
+        sub = dict(case, kind="linear", feature=case.get("feature", "elu_plus_one"),
+                   causal=True, normalize=case.get("normalize", True), decay=True)
         rows = torch.arange(length, device=q.device)
         return [linear_reference(sub, qc, kc, v, rows, gates, dtype=dtype).to(low).float()]
     i = torch.arange(length, device=q.device)[:, None]
@@ -409,7 +409,9 @@ def program_inputs(case, device):
         seg = (torch.arange(length, device=device) // case["stride"]).to(torch.int32)
         return q, k, v, [seg.expand(b, length).contiguous()]
     if case["kind"] == "lawcat":
-        weights = [(0.5 * torch.randn(h, d, 4, device=device)).to(dtype) for _ in range(2)]
+        taps = case.get("taps", 4)
+        weights = [(0.5 * torch.randn(h, d, taps, device=device)).to(dtype)
+                   for _ in range(2)]
         return q, k, v, weights + [-0.2 * F.softplus(torch.randn(b, h, length, device=device))]
     if case["kind"] in ("nsa", "sla"):
         if case["kind"] == "sla":
