@@ -114,21 +114,42 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
             arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y, x),
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j, i)));
   };
-  // The warp's best of the lanes' (value, index), in every lane.
+  // The warp's best of the lanes' (value, index), in every lane, by two
+  // warp reductions (redux.sync) instead of shuffle trees: the largest key,
+  // a signed integer in the values' order (negative floats' magnitude bits
+  // flipped; -0 as +0, equal floats), then the lowest index among the
+  // lanes that hold it.
   auto warpBest = [&](Value value, Value index) {
-    for (int64_t offset : {16, 8, 4, 2, 1}) {
-      Value mask = i32(offset);
-      Value otherValue = gpu::ShuffleOp::create(b, loc, value, mask, width32,
-                                                gpu::ShuffleMode::XOR)
-                             .getShuffleResult();
-      Value otherIndex = gpu::ShuffleOp::create(b, loc, index, mask, width32,
-                                                gpu::ShuffleMode::XOR)
-                             .getShuffleResult();
-      Value take = better(value, index, otherValue, otherIndex);
-      value = arith::SelectOp::create(b, loc, take, otherValue, value);
-      index = arith::SelectOp::create(b, loc, take, otherIndex, index);
-    }
-    return std::make_pair(value, index);
+    Type i32Type = b.getI32Type();
+    Value all = i32(-1), magnitude = i32(0x7FFFFFFF);
+    auto slt = [&](Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
+    };
+    auto flipNegative = [&](Value x) {
+      return arith::SelectOp::create(
+          b, loc, slt(x, i32(0)), arith::XOrIOp::create(b, loc, x, magnitude),
+          x);
+    };
+    Value bits = arith::BitcastOp::create(b, loc, i32Type, value);
+    bits = arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits,
+                              i32(std::numeric_limits<int32_t>::min())),
+        i32(0), bits);
+    Value key = flipNegative(bits);
+    Value best =
+        NVVM::ReduxOp::create(b, loc, i32Type, key, NVVM::ReduxKind::MAX, all);
+    Value holds =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, key, best);
+    Value bestIndex = NVVM::ReduxOp::create(
+        b, loc, i32Type,
+        arith::SelectOp::create(b, loc, holds, index,
+                                i32(std::numeric_limits<int32_t>::max())),
+        NVVM::ReduxKind::MIN, all);
+    // The key back to its float (flipping is its own inverse).
+    Value bestValue =
+        arith::BitcastOp::create(b, loc, b.getF32Type(), flipNegative(best));
+    return std::make_pair(bestValue, bestIndex);
   };
   auto toI32 = [&](Value v) {
     return arith::IndexCastOp::create(b, loc, b.getI32Type(), v).getResult();

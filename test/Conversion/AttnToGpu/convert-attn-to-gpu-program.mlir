@@ -211,8 +211,11 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 // CHECK: gpu.shuffle xor
 // CHECK: arith.divf
 // CHECK: memref.store
+// Top-k: each round two warp reductions (the largest ordered key, then the
+// lowest index holding it).
 // CHECK: gpu.func @nsa_kernel_2(
-// CHECK: gpu.shuffle xor
+// CHECK: nvvm.redux.sync max
+// CHECK: nvvm.redux.sync min
 // CHECK: nvvm.bar.warp.sync
 // CHECK: memref.store %{{.*}} : memref<1x2x10x3xi32
 

@@ -18,9 +18,10 @@
 // PTX: .entry nsa_kernel_3(
 // PTX: cp.async.cg.shared.global
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// Top-k: a warp per row.
+// Top-k: a warp per row, warp reductions by redux.sync.
 // PTX: .entry nsa_kernel_4(
-// PTX: shfl.sync.bfly.b32
+// PTX: redux.sync.max.s32
+// PTX: redux.sync.min.s32
 // PTX: bar.warp.sync
 // The selected branch, which runs the gated merge as it stores its rows
 // (the compressed branch's rows read 16 bytes at a time): no merge kernel.
