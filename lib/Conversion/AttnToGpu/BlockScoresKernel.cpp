@@ -120,42 +120,40 @@ struct BlockScoresBuilder : IndexArithmetic {
     return {head, row};
   }
 
-  /// Copies `rows` rows of headDim elements into `tile`, 16 bytes per
-  /// thread at a time; rows `locate` reports invalid are zeros.
+  /// Copies `rows` rows of headDim elements into `tile` by cp.async, 16
+  /// bytes per thread at a time (awaited with the first key tile's copy);
+  /// rows `locate` reports invalid read row 0 with a source size of 0
+  /// (zeros). Unrolled, each thread with one column, where the threads
+  /// divide the copies evenly: all of a thread's copies are in flight at
+  /// once.
   void
   copyRows(Value source, Value tile, int64_t rows,
            function_ref<std::pair<Value, SmallVector<Value>>(Value)> locate) {
-    int64_t chunks = shape.headDim / 8;
-    auto vectorType = VectorType::get({8}, w.elementType);
-    scf::ForOp::create(
-        b, loc, tid, c(rows * chunks), c(shape.threads()), ValueRange{},
-        [&](OpBuilder &, Location, Value chunk, ValueRange) {
-          Value row = div(chunk, c(chunks));
-          Value column = mul(rem(chunk, c(chunks)), c(8));
-          auto [valid, indices] = locate(row);
-          indices.push_back(column);
-          auto load =
-              scf::IfOp::create(b, loc, TypeRange{vectorType}, valid, true);
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(load.thenBlock());
-            scf::YieldOp::create(
-                b, loc,
-                vector::LoadOp::create(b, loc, vectorType, source, indices,
-                                       /*nontemporal=*/false, llvm::Align(16))
-                    .getResult());
-            b.setInsertionPointToStart(load.elseBlock());
-            Value zero = arith::ConstantOp::create(
-                b, loc, vectorType,
-                DenseElementsAttr::get(vectorType,
-                                       b.getFloatAttr(w.elementType, 0.0)));
-            scf::YieldOp::create(b, loc, zero);
-          }
-          vector::StoreOp::create(b, loc, load.getResult(0), tile,
-                                  tileIndex(row, column, rows),
-                                  /*nontemporal=*/false, llvm::Align(16));
-          scf::YieldOp::create(b, loc);
-        });
+    int64_t chunks = shape.headDim / 8, threads = shape.threads();
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    auto copyChunk = [&](Value row, Value column) {
+      auto [valid, indices] = locate(row);
+      // The row index: the last before the column.
+      indices.back() = select(valid, indices.back(), c(0));
+      indices.push_back(column);
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType, tile, tileIndex(row, column, rows), source,
+          indices, b.getIndexAttr(8), select(valid, c(8), c(0)),
+          b.getUnitAttr());
+    };
+    if (threads % chunks == 0 && rows * chunks % threads == 0) {
+      Value firstRow = div(tid, c(chunks));
+      Value column = mul(rem(tid, c(chunks)), c(8));
+      for (int64_t i = 0; i < rows * chunks / threads; ++i)
+        copyChunk(add(firstRow, c(i * threads / chunks)), column);
+      return;
+    }
+    scf::ForOp::create(b, loc, tid, c(rows * chunks), c(threads), ValueRange{},
+                       [&](OpBuilder &, Location, Value chunk, ValueRange) {
+                         copyChunk(div(chunk, c(chunks)),
+                                   mul(rem(chunk, c(chunks)), c(8)));
+                         scf::YieldOp::create(b, loc);
+                       });
   }
 
   /// Key tile buffer `stage` (0 or 1).
@@ -212,7 +210,7 @@ struct BlockScoresBuilder : IndexArithmetic {
   void stageKeys(Value u, Value first, Value end) {
     NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
     // wgmma reads shared memory through the async proxy: order this
-    // thread's copies (and the rows it stored) before it.
+    // thread's copies (the rows of Q's too) before it.
     if (shape.warpgroup)
       NVVM::FenceProxyOp::create(
           b, loc,
