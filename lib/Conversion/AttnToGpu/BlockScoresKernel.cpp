@@ -120,12 +120,13 @@ struct BlockScoresBuilder : IndexArithmetic {
     return {head, row};
   }
 
-  /// Copies `rows` rows of headDim elements into `tile` by cp.async, 16
-  /// bytes per thread at a time (awaited with the first key tile's copy);
-  /// rows `locate` reports invalid read row 0 with a source size of 0
-  /// (zeros). Unrolled, each thread with one column, where the threads
-  /// divide the copies evenly: all of a thread's copies are in flight at
-  /// once.
+  /// cp.async of `rows` rows of headDim elements into `tile` (of `rows`
+  /// rows), 16 bytes per thread at a time: `locate(row)` gives whether the
+  /// row exists and its source indices; missing rows read row 0 with a
+  /// source size of 0 (zeros). Each thread copies the same column of every
+  /// (threads / chunks)-th row where the threads divide the copies evenly:
+  /// unrolled, without a division per copy, all of a thread's copies in
+  /// flight at once (key tiles are copied for every tile).
   void
   copyRows(Value source, Value tile, int64_t rows,
            function_ref<std::pair<Value, SmallVector<Value>>(Value)> locate) {
@@ -163,37 +164,14 @@ struct BlockScoresBuilder : IndexArithmetic {
     return tileView(offset, kKeyTile);
   }
 
-  /// cp.async of key tile `u` into buffer `stage`: 16 bytes per thread at a
-  /// time; keys past the end read row 0 with a source size of 0 (zeros).
+  /// cp.async of key tile `u` into buffer `stage`; keys past the end are
+  /// zeros.
   void issueKeys(Value u, Value stage) {
-    int64_t chunks = shape.headDim / 8;
-    Value tile = keyStage(stage);
-    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    auto copyChunk = [&](Value row, Value column) {
+    copyRows(keys, keyStage(stage), kKeyTile, [&](Value row) {
       Value key = add(mul(u, c(kKeyTile)), row);
-      Value valid = lt(key, c(shape.keyLength));
-      nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType, tile, tileIndex(row, column, kKeyTile), keys,
-          ValueRange{batch, group, select(valid, key, c(0)), column},
-          b.getIndexAttr(8), select(valid, c(8), c(0)), b.getUnitAttr());
-    };
-    int64_t threads = shape.threads();
-    if (threads % chunks == 0 && kKeyTile * chunks % threads == 0) {
-      // Each thread copies the same column of every (threads / chunks)-th
-      // row: unrolled, without a division per copy (these copies are
-      // issued for every key tile; the loop invariants are hoisted).
-      Value firstRow = div(tid, c(chunks));
-      Value column = mul(rem(tid, c(chunks)), c(8));
-      for (int64_t i = 0; i < kKeyTile * chunks / threads; ++i)
-        copyChunk(add(firstRow, c(i * threads / chunks)), column);
-      return;
-    }
-    scf::ForOp::create(
-        b, loc, tid, c(kKeyTile * chunks), c(threads), ValueRange{},
-        [&](OpBuilder &, Location, Value chunk, ValueRange) {
-          copyChunk(div(chunk, c(chunks)), mul(rem(chunk, c(chunks)), c(8)));
-          scf::YieldOp::create(b, loc);
-        });
+      return std::make_pair(lt(key, c(shape.keyLength)),
+                            SmallVector<Value>{batch, group, key});
+    });
   }
 
   /// Before a loop over key tiles from `first`: its first tile's copy into
