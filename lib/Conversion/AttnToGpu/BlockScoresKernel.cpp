@@ -30,6 +30,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IndexArithmetic.h"
+#include "KernelShapes.h"
 #include "WarpMatrix.h"
 #include "WarpgroupMatrix.h"
 
@@ -768,12 +769,12 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, shape.threads(),
                            shape.blockQ, shape.sharedBytes());
-  // As many CTAs per multiprocessor as its 228 KiB of shared memory holds
-  // (1 KiB each reserved), up to four, so that one's products and waits
-  // overlap the others' exponentials: ptxas fits the registers to that.
+  // As many CTAs per multiprocessor as its shared memory holds, up to
+  // four, so that one's products and waits overlap the others'
+  // exponentials: ptxas fits the registers to that.
   if (shape.warpgroup) {
     int64_t resident =
-        std::clamp<int64_t>(228 * 1024 / (shape.sharedBytes() + 1024), 1, 4);
+        std::clamp<int64_t>(hopperResidentCtas(shape.sharedBytes()), 1, 4);
     kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                     builder.getI32IntegerAttr(resident));
   }

@@ -257,9 +257,8 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
     // As many stages as shared memory holds, up to 4 (3 at head dim 128);
     // a list's temporary parts must fit in the tiles.
     auto fits = [&](const GpuKernelShape &candidate) {
-      // Two CTAs share a multiprocessor's 228 KiB, 1 KiB each reserved.
       int64_t limit = candidate.ctasPerMultiprocessor == 2
-                          ? 228 * 1024 / 2 - 1024
+                          ? hopperSharedPerCta(2)
                           : sharedMemoryLimit(*capability);
       return candidate.sharedBytes() <= limit &&
              candidate.listLayout().temporaryEnd <=

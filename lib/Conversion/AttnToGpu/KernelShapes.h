@@ -17,6 +17,19 @@ std::optional<int64_t> computeCapability(StringRef chip);
 /// The most dynamic shared memory one CTA may opt in to on a chip.
 int64_t sharedMemoryLimit(int64_t capability);
 
+/// An sm_90 multiprocessor's shared memory (228 KiB), of which each
+/// resident CTA takes 1 KiB besides its own.
+inline constexpr int64_t kHopperSharedPerMultiprocessor = 228 * 1024;
+inline constexpr int64_t kSharedReservedPerCta = 1024;
+/// The dynamic shared memory each of `ctas` resident CTAs may have there.
+inline int64_t hopperSharedPerCta(int64_t ctas) {
+  return kHopperSharedPerMultiprocessor / ctas - kSharedReservedPerCta;
+}
+/// How many CTAs of `sharedBytes` each fit there.
+inline int64_t hopperResidentCtas(int64_t sharedBytes) {
+  return kHopperSharedPerMultiprocessor / (sharedBytes + kSharedReservedPerCta);
+}
+
 /// What every tensor-core kernel needs of its op: a chip of sm_80 or newer
 /// and f16/bf16 operands with static head dims that are multiples of 16 up
 /// to 256 (`query`'s and `value`'s). Returns the chip's compute
