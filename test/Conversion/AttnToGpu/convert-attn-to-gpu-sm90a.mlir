@@ -10,8 +10,33 @@
 // CHECK-SAME: threads in (%c384,
 // CHECK-SAME: args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>,
 // ROUNDTRIP: gpu.func @causal_kernel
-func.func @causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
-                  %v: tensor<1x4x512x128xbf16>) -> tensor<1x4x512x128xbf16> {
+func.func @causal(%q: tensor<1x4x2048x128xbf16>, %k: tensor<1x4x2048x128xbf16>,
+                  %v: tensor<1x4x2048x128xbf16>) -> tensor<1x4x2048x128xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x4x2048x128xbf16>, tensor<1x4x2048x128xbf16>, tensor<1x4x2048x128xbf16>
+      -> tensor<1x4x2048x128xbf16>
+  return %o : tensor<1x4x2048x128xbf16>
+}
+
+// Masks that 64-row tiles visit at least 8% less of than 128 x 128 tiles
+// (a short window's band; causal over 512 keys, 10% less) take the paired
+// form; causal over 2048 keys (3% less, above) does not.
+// CHECK-LABEL: func.func @short_window(
+// CHECK: gpu.launch_func @attn_kernels::@short_window_kernel
+// CHECK-SAME: threads in (%c256,
+// CHECK-LABEL: func.func @short_causal(
+// CHECK: gpu.launch_func @attn_kernels::@short_causal_kernel
+// CHECK-SAME: threads in (%c256,
+func.func @short_window(%q: tensor<1x4x4096x128xbf16>, %k: tensor<1x4x4096x128xbf16>,
+                        %v: tensor<1x4x4096x128xbf16>) -> tensor<1x4x4096x128xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 511, right = 0>]
+      : tensor<1x4x4096x128xbf16>, tensor<1x4x4096x128xbf16>, tensor<1x4x4096x128xbf16>
+      -> tensor<1x4x4096x128xbf16>
+  return %o : tensor<1x4x4096x128xbf16>
+}
+
+func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
+                        %v: tensor<1x4x512x128xbf16>) -> tensor<1x4x512x128xbf16> {
   %o = attn.attention %q, %k, %v mask [#attn.causal]
       : tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>
       -> tensor<1x4x512x128xbf16>
