@@ -195,6 +195,17 @@ void FlashKernelBuilder::buildWarpSpecialized(
   Value warpgroup = div(tid, c(128));
   Value queryTileIndex = locateCta();
   head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  if (int64_t heads = shape.interleavedHeads; heads > 1) {
+    // CTAs start in the order of x + X y: walk groups of `heads` heads,
+    // each group's last query tiles first, its heads side by side.
+    Value tiles = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+    Value linear = add(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+                       mul(tiles, head));
+    Value span = mul(tiles, c(heads));
+    Value inGroup = rem(linear, span);
+    head = add(mul(div(linear, span), c(heads)), rem(inGroup, c(heads)));
+    queryTileIndex = sub(sub(tiles, c(1)), div(inGroup, c(heads)));
+  }
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(shape.blockQ()));
 

@@ -68,6 +68,15 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK: gpu.func @causal_kernel(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
 // CHECK-SAME: attn.block_kv = 128 : i64, attn.block_q = 128 : i64
 // CHECK-SAME: attn.tensor_maps = 3 : i64, attn.threads = 384 : i64
+// A causal mask's CTAs differ in length: the CTAs of the 4 heads (1 MB of
+// K and V each) interleave in launch order, x + X y walking groups of 4
+// heads, the last query tiles first.
+// CHECK: %[[Y:.*]] = gpu.block_id  y
+// CHECK: %[[X:.*]] = gpu.grid_dim  x
+// CHECK: %[[BX:.*]] = gpu.block_id  x
+// CHECK: %[[XY:.*]] = arith.muli %[[X]], %[[Y]] : index
+// CHECK: arith.addi %[[BX]], %[[XY]] : index
+// CHECK: arith.muli %[[X]], %c4 : index
 // CHECK: nvvm.mbarrier.init
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK: nvvm.setmaxregister decrease 24

@@ -70,6 +70,12 @@ struct GpuKernelShape {
   /// With warpgroups: CTAs that share a multiprocessor (2: one consumer
   /// each, half the registers and shared memory).
   int64_t ctasPerMultiprocessor = 1;
+  /// With warpgroups: query heads (a divisor of Hq) whose CTAs interleave in
+  /// launch order, the last query tiles of all of them first, so that the
+  /// last CTAs to start are short ones of every head, not the whole range
+  /// of one head's; only as many as keep their K and V within a third of
+  /// L2. 1: a head's query tiles in a row.
+  int64_t interleavedHeads = 1;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
