@@ -29,6 +29,24 @@ import ncu_case  # noqa: E402
 import run  # noqa: E402
 
 
+def idle_between_kernels(ours, calls=10):
+    """The device's idle time before each kernel, from the profiler's
+    timeline of back-to-back calls: the mean gap before each launch."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(calls):
+            ours()
+        torch.cuda.synchronize()
+    spans = sorted((e.time_range.start, e.time_range.end, e.name)
+                   for e in prof.events()
+                   if e.device_type == torch.autograd.DeviceType.CUDA)
+    gaps = {}
+    for (_, end, _), (start, _, name) in zip(spans, spans[1:]):
+        gaps.setdefault(name, []).append(start - end)
+    for name, values in gaps.items():
+        print(f"  idle before {name:32s} {sum(values) / len(values) / 1e3:8.3f} ms")
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2:

@@ -52,14 +52,15 @@ static Operation *capturesOuterValue(Region &region) {
   return user;
 }
 
-/// Whether the paired form's 64-row tiles (of `pairedBlockKv` keys) visit
-/// at least 8% less of `op`'s static mask than 128 x 128 tiles do: the
-/// key tiles a banded mask (a short window, a segment's diagonal) visits
-/// are mostly masked at the band's edges, less so with narrower tiles,
-/// and a CTA of few key tiles gains most from a second CTA overlapping its
+/// Whether 128 x 128 tiles visit at least 8% more of `op`'s static mask
+/// than the paired form's 64-row tiles (of `pairedBlockKv` keys): the key
+/// tiles a banded mask (a short window, a segment's diagonal) visits are
+/// mostly masked at the band's edges, less so with narrower tiles, and a
+/// CTA of few key tiles gains most from a second CTA overlapping its
 /// prologue and epilogue. H200, D = 128, paired against 128-row: window
-/// 511 (11% less visited) 1.18x, SCOUT's union of checkpoints and a 64-token
-/// segment 1.30x; causal at 1k and window 1023 (6% less) 0.98x, dense 0.85x.
+/// 511 (11% more visited by 128-row tiles) 1.18x, SCOUT's union of
+/// checkpoints and a 64-token segment 1.30x; causal at 1k and window 1023
+/// (6% more) 0.98x, dense (as much) 0.85x.
 static bool narrowTilesSaveWork(AttentionOp op, int64_t pairedBlockKv) {
   MaskShape shape = op.getMaskShape();
   if (!shape.isStatic() || op.getMask().empty())
@@ -85,11 +86,13 @@ static bool narrowTilesSaveWork(AttentionOp op, int64_t pairedBlockKv) {
 /// Under a static mask whose query tiles visit different numbers of key
 /// tiles (causal: 1 to all), a head's CTAs in a row put the longest ones of
 /// the last head near the end of the launch; interleaved, the last CTAs to
-/// start are the shortest of all. The largest divisor of Hq whose K/V
-/// heads hold at most 16 MB (a third of an H200's L2), which the CTAs
-/// running at once read. H200, same run: causal 4k (batch 4) 1.03-1.04x,
-/// 8k 1.07x, 16k level; dense is level or slower (0.97x at 4k), so CTAs of
-/// equal length keep a head's order.
+/// start are short ones (the shortest of all heads when one group holds
+/// them all). The largest divisor of Hq that covers whole K/V heads' groups
+/// (or divides one) whose K/V heads hold at most 16 MB (a third of an
+/// H200's L2), which the CTAs running at once read. H200, same run: causal
+/// 1k / 4k (batch 16 / 4) 1.02 / 1.03-1.04x, 8k 1.04-1.06x, 16k level;
+/// interleaving dense measured 0.97x at 4k, so CTAs of equal length keep a
+/// head's order.
 static int64_t chooseInterleavedHeads(AttentionOp op, int64_t blockQ,
                                       int64_t blockKv) {
   auto query = op.getQuery().getType(), key = op.getKey().getType();
@@ -97,6 +100,11 @@ static int64_t chooseInterleavedHeads(AttentionOp op, int64_t blockQ,
   MaskShape maskShape = op.getMaskShape();
   if (query.isDynamicDim(1) || key.isDynamicDim(1) || !maskShape.isStatic() ||
       op.getMask().empty())
+    return 1;
+  // (As narrowTilesSaveWork: beyond (2^12)^2 tiles keep a head's order.)
+  if (llvm::divideCeil(maskShape.queryLength, blockQ) *
+          llvm::divideCeil(maskShape.keyLength, blockKv) >
+      int64_t(1) << 24)
     return 1;
   BlockMap map =
       BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
@@ -118,9 +126,10 @@ static int64_t chooseInterleavedHeads(AttentionOp op, int64_t blockQ,
   constexpr int64_t kSharedL2Bytes = int64_t(16) << 20;
   int64_t kvHeadsThatFit =
       kSharedL2Bytes / std::max<int64_t>(bytesPerKvHead, 1);
-  int64_t most = kvHeadsThatFit * (queryHeads / kvHeads);
+  int64_t group = queryHeads / kvHeads;
+  int64_t most = kvHeadsThatFit * group;
   for (int64_t heads = std::min(most, queryHeads); heads > 1; --heads)
-    if (queryHeads % heads == 0)
+    if (queryHeads % heads == 0 && (heads % group == 0 || group % heads == 0))
       return heads;
   return 1;
 }

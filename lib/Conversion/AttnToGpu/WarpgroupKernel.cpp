@@ -199,8 +199,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
     // CTAs start in the order of x + X y: walk groups of `heads` heads,
     // each group's last query tiles first, its heads side by side.
     Value tiles = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-    Value linear = add(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-                       mul(tiles, head));
+    Value tile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    Value linear = add(tile, mul(tiles, head));
     Value span = mul(tiles, c(heads));
     Value inGroup = rem(linear, span);
     head = add(mul(div(linear, span), c(heads)), rem(inGroup, c(heads)));

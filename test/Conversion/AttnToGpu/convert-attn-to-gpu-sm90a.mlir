@@ -18,9 +18,9 @@ func.func @causal(%q: tensor<1x4x2048x128xbf16>, %k: tensor<1x4x2048x128xbf16>,
   return %o : tensor<1x4x2048x128xbf16>
 }
 
-// Masks that 64-row tiles visit at least 8% less of than 128 x 128 tiles
-// (a short window's band; causal over 512 keys, 10% less) take the paired
-// form; causal over 2048 keys (3% less, above) does not.
+// Masks of which 128 x 128 tiles visit at least 8% more than 64-row tiles
+// (a short window's band; causal over 512 keys, 11% more) take the paired
+// form; causal over 2048 keys (3% more, above) does not.
 // CHECK-LABEL: func.func @short_window(
 // CHECK: gpu.launch_func @attn_kernels::@short_window_kernel
 // CHECK-SAME: threads in (%c256,

@@ -72,9 +72,9 @@ struct GpuKernelShape {
   int64_t ctasPerMultiprocessor = 1;
   /// With warpgroups: query heads (a divisor of Hq) whose CTAs interleave in
   /// launch order, the last query tiles of all of them first, so that the
-  /// last CTAs to start are short ones of every head, not the whole range
-  /// of one head's; only as many as keep their K and V within a third of
-  /// L2. 1: a head's query tiles in a row.
+  /// last CTAs to start are short ones of several heads, not the whole
+  /// range of one head's; only as many as keep their K and V within a third
+  /// of L2. 1: a head's query tiles in a row.
   int64_t interleavedHeads = 1;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
