@@ -369,8 +369,8 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     }
     // Q, K, V and the output (the 4-D result) are copied and stored in
     // 16-byte rows: contiguous, starting on 16 bytes.
-    auto checkRows = [&](unsigned index) {
-      const CBuffer &buffer = entry.buffers[index];
+    auto checkRows = [&os, &buffers = entry.buffers](unsigned index) {
+      const CBuffer &buffer = buffers[index];
       os << "  if ((" << buffer.name << "->strides[3] != 1 && " << buffer.name
          << "->sizes[3] != 1) || ((unsigned long)((const char *)" << buffer.name
          << "->aligned + 2 * " << buffer.name << "->offset) & 15) || ("

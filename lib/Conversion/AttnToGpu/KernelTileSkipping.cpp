@@ -468,7 +468,8 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
         .getResult();
   };
   Value total = c(0);
-  for (int64_t round = 0; round < llvm::divideCeil(entries, threads); ++round) {
+  int64_t rounds = llvm::divideCeil(entries, threads);
+  for (int64_t round = 0; round < rounds; ++round) {
     Value tile = add(first, add(tid, c(round * threads)));
     Value inRange = lt(tile, end);
     Value flag = memref::LoadOp::create(
