@@ -75,6 +75,15 @@ struct ConvertAttnToGpuPass
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
+  /// Sorts `ops` by their ops' places in the block. Each op has one item,
+  /// so the order is total and a plain sort suffices (libstdc++'s
+  /// stable_sort also warns of its deprecated get_temporary_buffer).
+  static void sortInBlockOrder(MutableArrayRef<OpKernels> ops) {
+    llvm::sort(ops, [](const OpKernels &x, const OpKernels &y) {
+      return x.op->isBeforeInBlock(y.op);
+    });
+  }
+
   /// Chooses the kernel shape of an attention or linear attention.
   LogicalResult chooseShape(OpKernels &item) {
     if (auto linear = dyn_cast<LinearAttentionOp>(item.op)) {
@@ -370,9 +379,7 @@ struct ConvertAttnToGpuPass
       hoistBefore(twin, scores);
       item.lse = twin.getLse();
     }
-    llvm::stable_sort(ops, [](const OpKernels &x, const OpKernels &y) {
-      return x.op->isBeforeInBlock(y.op);
-    });
+    sortInBlockOrder(ops);
   }
 
   /// With fuse-merges, merges whose branches allow it launch nothing: the
@@ -406,9 +413,7 @@ struct ConvertAttnToGpuPass
     }
     llvm::erase_if(
         ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
-    llvm::stable_sort(ops, [](const OpKernels &x, const OpKernels &y) {
-      return x.op->isBeforeInBlock(y.op);
-    });
+    sortInBlockOrder(ops);
   }
 
   /// An attn.merge lse whose branches one kernel can compute as the union
