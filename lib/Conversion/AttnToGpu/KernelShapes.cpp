@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -52,37 +53,40 @@ static Operation *capturesOuterValue(Region &region) {
   return user;
 }
 
-/// Whether 128 x 128 tiles visit at least 8% more of `op`'s static mask
-/// than the paired form's 64-row tiles (of `pairedBlockKv` keys): the key
-/// tiles a banded mask (a short window, a segment's diagonal) visits are
-/// mostly masked at the band's edges, less so with narrower tiles, and a
-/// CTA of few key tiles gains most from a second CTA overlapping its
-/// prologue and epilogue. H200, D = 128, paired against 128-row: window
-/// 511 (11% more visited by 128-row tiles) 1.18x, SCOUT's union of
-/// checkpoints and a 64-token segment 1.30x; causal at 1k and window 1023
-/// (6% more) 0.98x, dense (as much) 0.85x.
-static bool narrowTilesSaveWork(AttentionOp op, int64_t pairedBlockKv) {
+/// The block map of `op`'s static mask for `blockQ` x `blockKv` tiles, or
+/// none for a dynamic length, no mask, or more than 2^24 tiles (beyond 256k
+/// tokens at 64 x 64 the map would take long: the shape choices that read
+/// it keep their defaults there).
+static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
+                                              int64_t blockKv) {
   MaskShape shape = op.getMaskShape();
-  if (!shape.isStatic() || op.getMask().empty())
-    return false;
-  ArrayRef<Attribute> mask = op.getMask().getValue();
-  bool hasMaskMod = !op.getMaskMod().empty();
-  // (At 64-row tiles the map classifies (L / 64)^2 tiles; beyond 256k
-  // tokens a square map would take long: keep the default there.)
-  if (llvm::divideCeil(shape.queryLength, 64) *
-          llvm::divideCeil(shape.keyLength, pairedBlockKv) >
-      int64_t(1) << 24)
-    return false;
-  auto visited = [&](int64_t blockQ, int64_t blockKv) {
-    return BlockMap::compute(mask, hasMaskMod, shape, blockQ, blockKv)
-               .countVisited() *
-           blockQ * blockKv;
+  if (!shape.isStatic() || op.getMask().empty() ||
+      llvm::divideCeil(shape.queryLength, blockQ) *
+              llvm::divideCeil(shape.keyLength, blockKv) >
+          int64_t(1) << 24)
+    return std::nullopt;
+  return BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
+                           shape, blockQ, blockKv);
+}
+
+/// Whether the 128 x 128 tiles of `wide` visit at least 8% more of a mask
+/// than the paired form's 64-row tiles of `narrow`: the key tiles a banded
+/// mask (a short window, a segment's diagonal) visits are mostly masked at
+/// the band's edges, less so with narrower tiles, and a CTA of few key
+/// tiles gains most from a second CTA overlapping its prologue and
+/// epilogue. H200, D = 128, paired against 128-row: window 511 (11% more
+/// visited by 128-row tiles) 1.18x, SCOUT's union of checkpoints and a
+/// 64-token segment 1.30x; causal at 1k and window 1023 (6% more) 0.98x,
+/// dense (as much) 0.85x.
+static bool narrowTilesSaveWork(const BlockMap &wide, const BlockMap &narrow) {
+  auto visited = [](const BlockMap &map) {
+    return map.countVisited() * map.getBlockQ() * map.getBlockKv();
   };
-  return visited(128, 128) * 100 >= visited(64, pairedBlockKv) * 108;
+  return visited(wide) * 100 >= visited(narrow) * 108;
 }
 
 /// How many query heads' CTAs the warp-specialised kernel interleaves
-/// (GpuKernelShape::interleavedHeads) for tiles of `blockQ` x `blockKv`.
+/// (GpuKernelShape::interleavedHeads), given the block map of its tiles.
 /// Under a static mask whose query tiles visit different numbers of key
 /// tiles (causal: 1 to all), a head's CTAs in a row put the longest ones of
 /// the last head near the end of the launch; interleaved, the last CTAs to
@@ -93,22 +97,11 @@ static bool narrowTilesSaveWork(AttentionOp op, int64_t pairedBlockKv) {
 /// 1k / 4k (batch 16 / 4) 1.02 / 1.03-1.04x, 8k 1.04-1.06x, 16k level;
 /// interleaving dense measured 0.97x at 4k, so CTAs of equal length keep a
 /// head's order.
-static int64_t chooseInterleavedHeads(AttentionOp op, int64_t blockQ,
-                                      int64_t blockKv) {
+static int64_t chooseInterleavedHeads(AttentionOp op, const BlockMap &map) {
   auto query = op.getQuery().getType(), key = op.getKey().getType();
   auto value = op.getValue().getType();
-  MaskShape maskShape = op.getMaskShape();
-  if (query.isDynamicDim(1) || key.isDynamicDim(1) || !maskShape.isStatic() ||
-      op.getMask().empty())
+  if (query.isDynamicDim(1) || key.isDynamicDim(1))
     return 1;
-  // (As narrowTilesSaveWork: beyond (2^12)^2 tiles keep a head's order.)
-  if (llvm::divideCeil(maskShape.queryLength, blockQ) *
-          llvm::divideCeil(maskShape.keyLength, blockKv) >
-      int64_t(1) << 24)
-    return 1;
-  BlockMap map =
-      BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
-                        maskShape, blockQ, blockKv);
   int64_t shortest = std::numeric_limits<int64_t>::max(), longest = 0;
   for (int64_t tile = 0; tile < map.getNumQueryTiles(); ++tile) {
     auto [first, end] = map.getKeyTileRange(tile);
@@ -314,9 +307,16 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
                          onlySelection.getBlockKv() % 64 == 0;
     bool shortKeys = shape.headDim == 64 && !ShapedType::isDynamic(keyLength) &&
                      keyLength <= 2048;
-    bool paired = warps == 4 || fineSelection || shortKeys ||
-                  (!dataDependent &&
-                   narrowTilesSaveWork(op, shape.headDim == 128 ? 64 : 128));
+    // The static block maps of the two tilings, each computed once: they
+    // choose the form and then whether to interleave heads.
+    int64_t pairedBlockKv = shape.headDim == 128 ? 64 : 128;
+    std::optional<BlockMap> wideMap = staticBlockMap(op, 128, 128);
+    std::optional<BlockMap> narrowMap;
+    bool paired = warps == 4 || fineSelection || shortKeys;
+    if (!paired && !dataDependent && wideMap) {
+      narrowMap = staticBlockMap(op, 64, pairedBlockKv);
+      paired = narrowMap && narrowTilesSaveWork(*wideMap, *narrowMap);
+    }
     GpuKernelShape warpgroup = shape;
     warpgroup.warpgroups = true;
     warpgroup.warps = paired ? 4 : 8;
@@ -328,8 +328,12 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
             ? 64
             : 128;
     warpgroup.pingPong = pingPong && !paired;
-    warpgroup.interleavedHeads =
-        chooseInterleavedHeads(op, warpgroup.blockQ(), warpgroup.blockKv);
+    std::optional<BlockMap> &tiles = paired ? narrowMap : wideMap;
+    if (!tiles || tiles->getBlockQ() != warpgroup.blockQ() ||
+        tiles->getBlockKv() != warpgroup.blockKv)
+      tiles = staticBlockMap(op, warpgroup.blockQ(), warpgroup.blockKv);
+    if (tiles)
+      warpgroup.interleavedHeads = chooseInterleavedHeads(op, *tiles);
     bool listed = true;
     if (dataDependent) {
       BlockIndicesAttr selection = onlySelection;
