@@ -114,6 +114,16 @@ struct BlockScoresBuilder : IndexArithmetic {
     return arith::ConstantIntOp::create(b, loc, value, 64);
   }
 
+  /// x * scale - shift, contractable into one FMA: the exponent of each
+  /// probability, the bulk of the kernel's instructions besides the
+  /// exponentials themselves.
+  Value scaledMinus(Value x, Value scale, Value shift) {
+    auto contract = arith::FastMathFlagsAttr::get(
+        b.getContext(), arith::FastMathFlags::contract);
+    Value scaled = arith::MulFOp::create(b, loc, x, scale, contract);
+    return arith::SubFOp::create(b, loc, scaled, shift, contract);
+  }
+
   /// The query head and row of CTA row `rho` (head-major).
   std::pair<Value, Value> rowOf(Value rho) {
     Value head = add(mul(group, c(shape.group)), div(rho, c(shape.blockQ)));
@@ -166,12 +176,17 @@ struct BlockScoresBuilder : IndexArithmetic {
   }
 
   /// cp.async of key tile `u` into buffer `stage`; keys past the end are
-  /// zeros.
+  /// zeros. Keys that come in whole tiles need no test: each copy's source
+  /// is then the tile's address plus a loop invariant (a test per copy and
+  /// its select were a fifth of the loop's instructions).
   void issueKeys(Value u, Value stage) {
+    bool wholeTiles = shape.keyLength % kKeyTile == 0;
     copyRows(keys, keyStage(stage), kKeyTile, [&](Value row) {
       Value key = add(mul(u, c(kKeyTile)), row);
-      return std::make_pair(lt(key, c(shape.keyLength)),
-                            SmallVector<Value>{batch, group, key});
+      Value valid = wholeTiles
+                        ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
+                        : lt(key, c(shape.keyLength));
+      return std::make_pair(valid, SmallVector<Value>{batch, group, key});
     });
   }
 
@@ -419,12 +434,10 @@ void BlockScoresBuilder::computeRowStatistics(
               if ((e % 4) / 2 == static_cast<size_t>(half))
                 sum = arith::AddFOp::create(
                     b, loc, sum,
-                    w.exp2(arith::SubFOp::create(
-                        b, loc,
-                        positiveScale ? arith::MulFOp::create(b, loc, x, scale)
-                                            .getResult()
-                                      : Value(x),
-                        shift)));
+                    w.exp2(positiveScale
+                               ? scaledMinus(x, scale, shift)
+                               : arith::SubFOp::create(b, loc, x, shift)
+                                     .getResult()));
             Value rescale = w.exp2(arith::SubFOp::create(b, loc, m, shift));
             updated.push_back(newMax);
             updated.push_back(arith::AddFOp::create(
@@ -625,9 +638,7 @@ void BlockScoresBuilder::build() {
               int64_t first = start + 8 * n + v % 2;
               Value shift = statsInRegisters ? heldStats.lookup(first)
                                              : rowStats(laneRow(first));
-              p.push_back(w.exp2(arith::SubFOp::create(
-                  b, loc, arith::MulFOp::create(b, loc, tile[v], scale),
-                  shift)));
+              p.push_back(w.exp2(scaledMinus(tile[v], scale, shift)));
             }
           SmallVector<Type> types(p.size() + 2, f32);
           auto masked = scf::IfOp::create(b, loc, types, partial, true);
