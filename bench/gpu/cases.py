@@ -228,6 +228,10 @@ def check_cases():
                            window=300, intermediates=True))
     cases.append(selective("chk-sla-s64-unmasked", "sla", 1, 2, 2, 4300, 64, k=4,
                            causal=False, intermediates=True))
+    # 64-row blocks on wgmma under NSA's shared LSE at head dim 128, the
+    # last block of a single row.
+    cases.append(selective("chk-nsa-s64-pairs", "nsa", 1, 2, 2, 4097, 128, k=4,
+                           window=150, intermediates=True))
     # 192 rows (three 64-row chunks, the shifts read from shared memory) in
     # f16, and 128 rows at head dim 64.
     cases.append(selective("chk-sla-g3-s64-f16", "sla", 1, 6, 2, 4200, 64, k=4,

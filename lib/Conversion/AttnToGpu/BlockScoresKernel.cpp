@@ -114,6 +114,26 @@ struct BlockScoresBuilder : IndexArithmetic {
     return arith::ConstantIntOp::create(b, loc, value, 64);
   }
 
+  /// `values` combined by `combine` pairwise: a chain of log2 n dependent
+  /// operations instead of n (the sums and maxima of a lane's scores).
+  Value pairwise(SmallVector<Value> values,
+                 function_ref<Value(Value, Value)> combine) {
+    while (values.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < values.size(); i += 2)
+        next.push_back(combine(values[i], values[i + 1]));
+      if (values.size() % 2)
+        next.push_back(values.back());
+      values = std::move(next);
+    }
+    return values.front();
+  }
+  Value pairwiseSum(SmallVector<Value> values) {
+    return pairwise(std::move(values), [&](Value x, Value y) -> Value {
+      return arith::AddFOp::create(b, loc, x, y);
+    });
+  }
+
   /// x * scale - shift, contractable into one FMA: the exponent of each
   /// probability, the bulk of the kernel's instructions besides the
   /// exponentials themselves.
@@ -416,11 +436,14 @@ void BlockScoresBuilder::computeRowStatistics(
           SmallVector<Value> updated;
           for (int64_t half = 0; half < 2; ++half) {
             Value m = slot[half], l = slot[2 + half];
-            Value tileMax = negInf;
+            SmallVector<Value> scores;
             for (auto [e, x] : llvm::enumerate(masked.getResults()))
               if ((e % 4) / 2 == static_cast<size_t>(half))
-                tileMax = arith::MaximumFOp::create(b, loc, tileMax, x);
-            tileMax = w.rowMax(tileMax);
+                scores.push_back(x);
+            Value tileMax =
+                w.rowMax(pairwise(scores, [&](Value x, Value y) -> Value {
+                  return arith::MaximumFOp::create(b, loc, x, y);
+                }));
             if (positiveScale)
               tileMax = arith::MulFOp::create(b, loc, tileMax, scale);
             Value newMax = arith::MaximumFOp::create(b, loc, m, tileMax);
@@ -429,15 +452,13 @@ void BlockScoresBuilder::computeRowStatistics(
                 select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
                                              newMax, negInf),
                        newMax, zero);
-            Value sum = zero;
-            for (auto [e, x] : llvm::enumerate(masked.getResults()))
-              if ((e % 4) / 2 == static_cast<size_t>(half))
-                sum = arith::AddFOp::create(
-                    b, loc, sum,
-                    w.exp2(positiveScale
-                               ? scaledMinus(x, scale, shift)
-                               : arith::SubFOp::create(b, loc, x, shift)
-                                     .getResult()));
+            SmallVector<Value> terms;
+            for (Value x : scores)
+              terms.push_back(w.exp2(
+                  positiveScale
+                      ? scaledMinus(x, scale, shift)
+                      : arith::SubFOp::create(b, loc, x, shift).getResult()));
+            Value sum = pairwiseSum(std::move(terms));
             Value rescale = w.exp2(arith::SubFOp::create(b, loc, m, shift));
             updated.push_back(newMax);
             updated.push_back(arith::AddFOp::create(
@@ -590,10 +611,14 @@ void BlockScoresBuilder::build() {
       b, loc, c(shape.blockQ),
       arith::SubIOp::create(b, loc, c(shape.queryLength),
                             mul(block, c(shape.blockQ))));
-  Value count = arith::UIToFPOp::create(
-      b, loc, f32,
-      arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                 mul(rowsHere, c(shape.group))));
+  // The mean multiplies by 1 / rows: a division per stored key expanded
+  // to a dozen instructions that every lane ran.
+  Value reciprocalCount = arith::DivFOp::create(
+      b, loc, one,
+      arith::UIToFPOp::create(
+          b, loc, f32,
+          arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                     mul(rowsHere, c(shape.group)))));
   beginKeys(first);
   // The rows in chunks of up to 64 (the last one a multiple of 16): each
   // chunk's first row and size.
@@ -665,9 +690,14 @@ void BlockScoresBuilder::build() {
             values.append({any[0], any[1]});
             scf::YieldOp::create(b, loc, values);
           }
-          for (size_t e = 0; e < p.size(); ++e)
-            sums[(e % 4) / 2] = arith::AddFOp::create(b, loc, sums[(e % 4) / 2],
-                                                      masked.getResult(e));
+          for (int64_t half = 0; half < 2; ++half) {
+            SmallVector<Value> terms;
+            for (size_t e = 0; e < p.size(); ++e)
+              if ((e % 4) / 2 == static_cast<size_t>(half))
+                terms.push_back(masked.getResult(e));
+            sums[half] = arith::AddFOp::create(b, loc, sums[half],
+                                               pairwiseSum(std::move(terms)));
+          }
           for (int64_t half = 0; half < 2; ++half)
             seen[half] = arith::MaximumFOp::create(
                 b, loc, seen[half], masked.getResult(p.size() + half));
@@ -693,7 +723,8 @@ void BlockScoresBuilder::build() {
               b, loc,
               select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
                                            any, zero),
-                     arith::DivFOp::create(b, loc, sum, count), negInf),
+                     arith::MulFOp::create(b, loc, sum, reciprocalCount),
+                     negInf),
               output, ValueRange{batch, group, block, column});
         }
         scf::YieldOp::create(b, loc);

@@ -204,12 +204,14 @@ func.func @nsa(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf16>, %v: ten
 // Each row's shift, m + log2 l, to shared memory.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"
 // CHECK: memref.store
-// Pass 2: keys as the product's rows, their sums over the query rows.
+// Pass 2: keys as the product's rows, their sums over the query rows,
+// times 1 / rows (computed once, before the loop).
+// CHECK: arith.divf
 // CHECK: scf.for
 // CHECK: nvvm.mma.sync
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: gpu.shuffle xor
-// CHECK: arith.divf
+// CHECK: arith.mulf
 // CHECK: memref.store
 // Top-k: each round two warp reductions (the largest ordered key, then the
 // lowest index holding it).
