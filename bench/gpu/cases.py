@@ -232,6 +232,10 @@ def check_cases():
     # last block of a single row.
     cases.append(selective("chk-nsa-s64-pairs", "nsa", 1, 2, 2, 4097, 128, k=4,
                            window=150, intermediates=True))
+    # Blocks of 4 queries x 16 heads per K/V head: 64 rows on wgmma, whose Q
+    # and keys come by cp.async (TMA boxes need whole 8-row groups).
+    cases.append(selective("chk-sla-q4-g16", "sla", 1, 16, 1, 300, 64, stride=4, k=4,
+                           intermediates=True))
     # 192 rows (three 64-row chunks, the shifts read from shared memory) in
     # f16, and 128 rows at head dim 64.
     cases.append(selective("chk-sla-g3-s64-f16", "sla", 1, 6, 2, 4200, 64, k=4,

@@ -77,6 +77,10 @@ struct BlockScoresBuilder : IndexArithmetic {
   /// to the next 1024-byte boundary (index), that boundary's shared
   /// address (i64), and the current key tile's address.
   Value alignment, alignedBase, keyTileAddress;
+  /// TMA kernels: the tensor maps' addresses, and which pass's key
+  /// barriers the loops use (each pass starts its stages' phases afresh).
+  Value queryMap, keyMap;
+  int64_t keyPass = 0;
 
   Value view(int64_t byteOffset, int64_t rows, int64_t pitch, Type element) {
     Value offset = c(byteOffset);
@@ -210,10 +214,94 @@ struct BlockScoresBuilder : IndexArithmetic {
     });
   }
 
-  /// Before a loop over key tiles from `first`: its first tile's copy into
+  /// The shared address (i64) of key-tile buffer `stage`.
+  Value keyStageAddress(Value stage) {
+    Value offset =
+        add(c(shape.keyTileOffset()), mul(stage, c(shape.keyTileBytes())));
+    return arith::AddIOp::create(
+        b, loc, alignedBase,
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), offset));
+  }
+
+  /// The shared pointer of the shared address `address` (i64).
+  Value sharedPointer(Value address) {
+    return LLVM::IntToPtrOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
+  }
+
+  /// TMA mbarrier `slot` (0: Q's; 1 + 2 pass + stage: a key stage's).
+  Value barrierAt(Value slot) {
+    Value offset = add(c(shape.barrierOffset()), mul(slot, c(8)));
+    return sharedPointer(arith::AddIOp::create(
+        b, loc, alignedBase,
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), offset)));
+  }
+  Value keyBarrier(Value stage) {
+    return barrierAt(add(c(1 + 2 * keyPass), stage));
+  }
+
+  /// TMA of the 64-column panel `panel` of `rows` rows of `map` from (row,
+  /// head) to shared address `address`, completing on `bar`.
+  void loadBox(Value map, Value address, int64_t panel, Value row, Value head,
+               Value bar) {
+    auto toI32 = [&](Value index) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+    };
+    Value destination = LLVM::AddrSpaceCastOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7),
+        sharedPointer(address));
+    SmallVector<Value> coordinates{
+        arith::ConstantIntOp::create(b, loc, panel * kPanelColumns, 32),
+        toI32(row), toI32(head), toI32(batch)};
+    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+        b, loc, destination, map, coordinates, bar, ValueRange{}, Value(),
+        Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+        NVVM::CTAGroupKindAttr(), Value());
+  }
+
+  /// Thread 0's TMA of key tile `u` into buffer `stage` on its barrier
+  /// (keys past the end arrive as zeros).
+  void loadKeys(Value u, Value stage) {
+    Value bar = keyBarrier(stage);
+    NVVM::MBarrierArriveExpectTxOp::create(
+        b, loc, Type(), bar,
+        arith::ConstantIntOp::create(b, loc, shape.keyTileBytes(), 32),
+        NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+    Value tile = keyStageAddress(stage);
+    for (int64_t p = 0; p < shape.headDim / kPanelColumns; ++p)
+      loadBox(keyMap,
+              arith::AddIOp::create(b, loc, tile,
+                                    i64(p * kKeyTile * kPanelRowBytes)),
+              p, mul(u, c(kKeyTile)), group, bar);
+  }
+
+  void waitParity(Value bar, Value phase) {
+    // The suspend-time hint (ns) of each try: upstream nvgpu's.
+    NVVM::MBarrierTryWaitParityOp::create(
+        b, loc, bar, phase, arith::ConstantIntOp::create(b, loc, 10000000, 32));
+  }
+
+  /// An scf.if (no else) for thread 0, the TMA issuer, when `condition`
+  /// holds.
+  scf::IfOp ifIssuerAnd(Value condition) {
+    Value issuer =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+    return scf::IfOp::create(
+        b, loc, arith::AndIOp::create(b, loc, issuer, condition), false);
+  }
+
+  /// Before a loop over key tiles [first, end): its first tile's copy into
   /// buffer 0 (after a barrier: the last loop may still read it).
-  void beginKeys(Value first) {
+  void beginKeys(Value first, Value end) {
     gpu::BarrierOp::create(b, loc);
+    if (shape.tma) {
+      // Only a tile the loop waits for: none may be in flight at the exit.
+      auto issuer = ifIssuerAnd(lt(first, end));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(issuer.thenBlock());
+      loadKeys(first, c(0));
+      return;
+    }
     issueKeys(first, c(0));
     NVVM::CpAsyncCommitGroupOp::create(b, loc);
   }
@@ -222,6 +310,25 @@ struct BlockScoresBuilder : IndexArithmetic {
   /// the barrier, so done with the other buffer) copies tile u + 1 there
   /// while this one is used; `keyTile` is this one's buffer.
   void stageKeys(Value u, Value first, Value end) {
+    if (shape.tma) {
+      // TMA writes and wgmma reads are both the async proxy's: no fence;
+      // the barrier after the wait frees the other buffer.
+      Value index = arith::SubIOp::create(b, loc, u, first);
+      Value stage = rem(index, c(2));
+      Value phase = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                               rem(div(index, c(2)), c(2)));
+      waitParity(keyBarrier(stage), phase);
+      gpu::BarrierOp::create(b, loc);
+      Value next = add(u, c(1));
+      auto issuer = ifIssuerAnd(lt(next, end));
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(issuer.thenBlock());
+        loadKeys(next, arith::SubIOp::create(b, loc, c(1), stage));
+      }
+      keyTileAddress = keyStageAddress(stage);
+      return;
+    }
     NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
     // wgmma reads shared memory through the async proxy: order this
     // thread's copies (the rows of Q's too) before it.
@@ -244,11 +351,7 @@ struct BlockScoresBuilder : IndexArithmetic {
     NVVM::CpAsyncCommitGroupOp::create(b, loc);
     keyTile = keyStage(stage);
     if (shape.warpgroup)
-      keyTileAddress = arith::AddIOp::create(
-          b, loc, alignedBase,
-          arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                     add(c(shape.keyTileOffset()),
-                                         mul(stage, c(shape.keyTileBytes())))));
+      keyTileAddress = keyStageAddress(stage);
   }
 
   /// A B^T on the warpgroup (wgmma m64n64k16, f32) for the 64 rows of the
@@ -378,7 +481,7 @@ void BlockScoresBuilder::computeRowStatistics(
   SmallVector<Value> state;
   for (int64_t k = 0; k < tilesPerWarp; ++k)
     state.append({negInf, negInf, zero, zero});
-  beginKeys(first);
+  beginKeys(first, end);
   auto statsLoop = scf::ForOp::create(
       b, loc, first, end, c(1), state,
       [&](OpBuilder &, Location, Value u, ValueRange carried) {
@@ -519,6 +622,55 @@ void BlockScoresBuilder::build() {
     alignment = sub(aligned, raw);
     alignedBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), aligned);
   }
+  Value queryBarrier;
+  if (shape.tma) {
+    // The tensor maps by address: each argument is stored to a stack slot,
+    // which attn-gpu-tensor-map-params replaces by the (grid-constant)
+    // parameter itself.
+    auto mapType = LLVM::LLVMArrayType::get(b.getI64Type(), 16);
+    auto pointerType = LLVM::LLVMPointerType::get(b.getContext());
+    auto slotOf = [&](Value map) -> Value {
+      Value slot = LLVM::AllocaOp::create(
+          b, loc, pointerType, mapType,
+          arith::ConstantIntOp::create(b, loc, 1, 32), /*alignment=*/64);
+      LLVM::StoreOp::create(b, loc, map, slot);
+      return slot;
+    };
+    queryMap = slotOf(queryMap);
+    keyMap = slotOf(keyMap);
+    queryBarrier = barrierAt(c(0));
+    auto leader = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0)),
+        false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(leader.thenBlock());
+      Value arrivals = arith::ConstantIntOp::create(b, loc, 1, 32);
+      for (int64_t slot = 0; slot < GpuBlockScoresShape::kBarriers; ++slot)
+        NVVM::MBarrierInitOp::create(b, loc, barrierAt(c(slot)), arrivals,
+                                     Value());
+      NVVM::FenceMbarrierInitOp::create(b, loc);
+      // Q: a box of block_q rows per head of the group, each head's rows
+      // at their place in every 64-column panel (rows past the queries
+      // arrive as zeros).
+      NVVM::MBarrierArriveExpectTxOp::create(
+          b, loc, Type(), queryBarrier,
+          arith::ConstantIntOp::create(b, loc, shape.tileBytes(shape.rows()),
+                                       32),
+          NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+      for (int64_t p = 0; p < shape.headDim / kPanelColumns; ++p)
+        for (int64_t h = 0; h < shape.group; ++h)
+          loadBox(
+              queryMap,
+              arith::AddIOp::create(
+                  b, loc, alignedBase,
+                  i64((p * shape.rows() + h * shape.blockQ) * kPanelRowBytes)),
+              p, mul(block, c(shape.blockQ)),
+              add(mul(group, c(shape.group)), c(h)), queryBarrier);
+    }
+    gpu::BarrierOp::create(b, loc);
+  }
   queryTile = tileView(c(0), shape.rows());
   Type f32 = b.getF32Type();
   // Each row's shift in log2 units: p = 2^(s - shift).
@@ -563,11 +715,12 @@ void BlockScoresBuilder::build() {
         b.setInsertionPointAfter(store);
         scf::YieldOp::create(b, loc);
       });
-  copyRows(query, queryTile, shape.rows(), [&](Value rho) {
-    auto [head, row] = rowOf(rho);
-    return std::make_pair(lt(row, c(shape.queryLength)),
-                          SmallVector<Value>{batch, head, row});
-  });
+  if (!shape.tma)
+    copyRows(query, queryTile, shape.rows(), [&](Value rho) {
+      auto [head, row] = rowOf(rho);
+      return std::make_pair(lt(row, c(shape.queryLength)),
+                            SmallVector<Value>{batch, head, row});
+    });
 
   Value scale = w.f32(shape.scale * kLog2E);
   Value quad = rem(lane, c(4)), laneGroup = div(lane, c(4));
@@ -602,9 +755,12 @@ void BlockScoresBuilder::build() {
               stats, ValueRange{c(0), rho});
           scf::YieldOp::create(b, loc);
         });
-  } else {
-    computeRowStatistics(first, end, stats, isPartial);
   }
+  // Q has arrived before any product (and before the CTA may exit).
+  if (shape.tma)
+    waitParity(queryBarrier, arith::ConstantIntOp::create(b, loc, 0, 32));
+  if (!lse)
+    computeRowStatistics(first, end, stats, isPartial);
 
   // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
   Value rowsHere = arith::MinUIOp::create(
@@ -619,7 +775,8 @@ void BlockScoresBuilder::build() {
           b, loc, f32,
           arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                      mul(rowsHere, c(shape.group)))));
-  beginKeys(first);
+  keyPass = 1;
+  beginKeys(first, end);
   // The rows in chunks of up to 64 (the last one a multiple of 16): each
   // chunk's first row and size.
   SmallVector<std::pair<int64_t, int64_t>> chunks;
@@ -754,6 +911,9 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   // wgmma's products are 64 rows by 64 keys, on 64-column panels.
   shape.warpgroup = chip == "sm_90a" && shape.rows() % 64 == 0 &&
                     shape.headDim % kPanelColumns == 0;
+  // TMA boxes of a head's block_q rows land at their rows of the 128-byte
+  // swizzled panels when they start at whole 1024-byte periods (8 rows).
+  shape.tma = shape.warpgroup && shape.blockQ % 8 == 0;
   if (shape.sharedBytes() > sharedMemoryLimit)
     return op.emitOpError("GPU lowering: the block's rows need ")
            << shape.sharedBytes() << " bytes of shared memory, more than "
@@ -808,6 +968,10 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
         kernelBufferType(RankedTensorType::get(queryType.getShape().drop_back(),
                                                builder.getF32Type()),
                          false));
+  // TMA: the tensor maps of Q and the keys first (CUtensorMap values).
+  auto mapType = LLVM::LLVMArrayType::get(builder.getI64Type(), 16);
+  if (shape.tma)
+    arguments.insert(arguments.begin(), {mapType, mapType});
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, shape.threads(),
                            shape.blockQ, shape.sharedBytes());
@@ -819,16 +983,30 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
         std::clamp<int64_t>(hopperResidentCtas(shape.sharedBytes()), 1, 4);
     kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                     builder.getI32IntegerAttr(resident));
+    // attn-gpu-tensor-map-params makes the maps grid-constant and sets the
+    // minimum from this; hosts box Q by block_q rows, keys by key tiles.
+    if (shape.tma) {
+      kernel->setAttr(kKernelTensorMapsAttr, builder.getI64IntegerAttr(2));
+      kernel->setAttr(kKernelBlockKvAttr,
+                      builder.getI64IntegerAttr(GpuBlockScoresShape::kKeyTile));
+      kernel->setAttr(kKernelCtasPerMultiprocessorAttr,
+                      builder.getI64IntegerAttr(resident));
+    }
   }
   Block &body = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&body);
   Type element =
       cast<RankedTensorType>(op.getQuery().getType()).getElementType();
   BlockScoresBuilder scores(b, loc, op, shape, element);
-  scores.query = body.getArgument(0);
-  scores.keys = body.getArgument(1);
+  unsigned maps = shape.tma ? 2 : 0;
+  if (shape.tma) {
+    scores.queryMap = body.getArgument(0);
+    scores.keyMap = body.getArgument(1);
+  }
+  scores.query = body.getArgument(maps);
+  scores.keys = body.getArgument(maps + 1);
   if (sharedLse)
-    scores.lse = body.getArgument(2);
+    scores.lse = body.getArgument(maps + 2);
   scores.output = body.getArguments().back();
   scores.build();
   // A block without key tiles leaves its prologue copies pending.

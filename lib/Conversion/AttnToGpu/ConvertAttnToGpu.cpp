@@ -689,6 +689,28 @@ struct ConvertAttnToGpuPass
         if (auto scores = dyn_cast<BlockScoresOp>(op)) {
           const GpuBlockScoresShape &shape = item.blockScoresShape;
           auto keys = cast<ShapedType>(scores.getKeys().getType());
+          // TMA: the tensor maps of Q and the keys first; the launch
+          // happens only if both encode.
+          OpBuilder::InsertionGuard guard(b);
+          if (shape.tma) {
+            Value encoded;
+            SmallVector<Value> maps;
+            for (auto [operand, rows] :
+                 {std::pair<Value, int64_t>{scores.getQuery(), shape.blockQ},
+                  {scores.getKeys(), GpuBlockScoresShape::kKeyTile}}) {
+              auto [map, status] = encodeTensorMap(b, loc, operand, rows);
+              maps.push_back(map);
+              Value ok = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::eq, status,
+                  arith::ConstantIntOp::create(b, loc, 0, 32));
+              encoded =
+                  encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
+            }
+            arguments.insert(arguments.begin(), maps.begin(), maps.end());
+            b.setInsertionPointToStart(
+                scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
+                    .thenBlock());
+          }
           launch(b, loc, item.kernel,
                  gpu::KernelDim3{index(shape.numBlocks()), index(shape.kvHeads),
                                  index(keys.getDimSize(0))},

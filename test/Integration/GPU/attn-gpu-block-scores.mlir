@@ -1,22 +1,36 @@
 // attn.block_scores through attn-compile without a GPU. On sm_90a a block
 // of 64 rows per head (@scores: 2 heads per K/V head, 128 rows, two 64-row
 // chunks; @wide: 64 rows) at head dim 128 takes warpgroup products: both
-// passes' scores are wgmma's on 128B-swizzled tiles, made visible to the
-// async proxy after each copy, as many CTAs per multiprocessor as their
-// shared memory allows (3 and 4), and no ldmatrix; blocks of 32 rows keep
-// the mma.sync kernel. sm_90 (no "a") keeps it for all.
+// passes' scores are wgmma's on 128B-swizzled tiles, as many CTAs per
+// multiprocessor as their shared memory allows (3 and 4), and no ldmatrix.
+// Blocks of whole 8-row groups get Q (a box per head) and the key tiles by
+// TMA on mbarriers, the tensor maps the kernel's first two (grid-constant)
+// parameters; @uneven's blocks of 4 rows x 16 heads copy by cp.async into
+// the same swizzle instead. Blocks of 32 rows keep the mma.sync kernel;
+// sm_90 (no "a") keeps it for all.
 // REQUIRES: ptxas
 
-// The GPU IR of @wide: copies to swizzled chunks (j ^ (r % 8)), the proxy
-// fence, descriptors in the 128B mode (stride 1024, leading 16 bytes), and
-// each k16 step 32 bytes further (2 in the descriptor's address field),
-// the fifth in the second 64-column panel (64 rows x 128 bytes: 512).
+// The GPU IR of @wide: the barriers (Q's, two key stages per pass), Q's two
+// panels by TMA, a wait for Q; per key tile the wait for its stage, the
+// next tile's TMA, descriptors in the 128B mode (stride 1024, leading 16
+// bytes) and each k16 step 32 bytes further (2 in the descriptor's address
+// field), the fifth in the second 64-column panel (64 rows x 128 bytes:
+// 512).
 // RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=GPUIR
-// GPUIR-LABEL: gpu.func @wide_kernel_0(
+// GPUIR-LABEL: gpu.func @wide_kernel_0(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
+// GPUIR-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.ctas_per_sm = 4 : i64
+// GPUIR-SAME: attn.tensor_maps = 2 : i64
 // GPUIR-SAME: nvvm.minctasm = 4
-// GPUIR: arith.xori
-// GPUIR: nvgpu.device_async_copy
-// GPUIR: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// GPUIR-NOT: nvgpu.device_async_copy
+// GPUIR-COUNT-5: nvvm.mbarrier.init
+// GPUIR: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
+// GPUIR-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// GPUIR: nvvm.mbarrier.try_wait.parity
+// GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// GPUIR: scf.for
+// GPUIR: nvvm.mbarrier.try_wait.parity
+// GPUIR-NEXT: gpu.barrier
+// GPUIR: nvvm.mbarrier.arrive.expect_tx
 // GPUIR: arith.constant 4611686293305360384 : i64
 // GPUIR: nvvm.wgmma.fence.aligned
 // GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <zero>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
@@ -26,6 +40,14 @@
 // GPUIR-COUNT-6: nvvm.wgmma.mma_async {{.*}} D[<f32>, <one>]
 // GPUIR: nvvm.wgmma.commit.group.sync.aligned
 // GPUIR: nvvm.wgmma.wait.group.sync.aligned 0
+// @uneven: copies to swizzled chunks (j ^ (r % 8)) made visible to the
+// async proxy after each wait.
+// GPUIR-LABEL: gpu.func @uneven_kernel_0(%{{.*}}: memref
+// GPUIR-NOT: nvvm.mbarrier
+// GPUIR: arith.xori
+// GPUIR: nvgpu.device_async_copy
+// GPUIR: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
 
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=HOPPER < %t.90a.ptx
@@ -35,16 +57,20 @@
 // RUN: %ptxas -arch=sm_90 %t.90.ptx -o %t.90.cubin
 
 // HOPPER-LABEL: .entry scores_kernel_0(
+// HOPPER-NEXT: .param .align 64 .b8 scores_kernel_0_param_0[128],
+// HOPPER-NEXT: .param .align 64 .b8 scores_kernel_0_param_1[128],
 // HOPPER: .minnctapersm 3
 // HOPPER-NOT: ldmatrix
+// Q: a box per head and panel (2 x 2).
+// HOPPER-COUNT-4: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // Pass 1: the row statistics.
-// HOPPER: fence.proxy.async.shared::cta;
+// HOPPER: mbarrier.try_wait.parity.shared.b64
 // HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER: wgmma.wait_group.sync.aligned 0;
 // Each row's shift, m + log2 l.
 // HOPPER: lg2.approx.f32
 // Pass 2: the keys' sums.
-// HOPPER: fence.proxy.async.shared::cta;
+// HOPPER: mbarrier.try_wait.parity.shared.b64
 // HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER-NOT: wgmma.mma_async
 // HOPPER-LABEL: .entry fine_kernel_0(
@@ -55,6 +81,11 @@
 // HOPPER: .minnctapersm 4
 // HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER-NOT: wgmma.mma_async
+// HOPPER-LABEL: .entry uneven_kernel_0(
+// HOPPER-NOT: cp.async.bulk
+// HOPPER: cp.async.cg.shared.global
+// HOPPER: fence.proxy.async.shared::cta;
+// HOPPER: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 
 // AMPERE-LABEL: .entry scores_kernel_0(
 // AMPERE-NOT: wgmma
@@ -62,6 +93,8 @@
 // AMPERE-LABEL: .entry fine_kernel_0(
 // AMPERE: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // AMPERE-LABEL: .entry wide_kernel_0(
+// AMPERE-NOT: wgmma
+// AMPERE-LABEL: .entry uneven_kernel_0(
 // AMPERE-NOT: wgmma
 
 func.func @scores(%q: tensor<1x4x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
@@ -83,4 +116,11 @@ func.func @wide(%q: tensor<1x2x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
   %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
       : tensor<1x2x300x128xbf16>, tensor<1x2x5x128xbf16> -> tensor<1x2x5x5xf32>
   return %s : tensor<1x2x5x5xf32>
+}
+
+func.func @uneven(%q: tensor<1x16x300x64xbf16>, %kc: tensor<1x1x75x64xbf16>)
+    -> tensor<1x1x75x75xf32> {
+  %s = attn.block_scores %q, %kc block_q 4 mask [#attn.causal<stride = 4>]
+      : tensor<1x16x300x64xbf16>, tensor<1x1x75x64xbf16> -> tensor<1x1x75x75xf32>
+  return %s : tensor<1x1x75x75xf32>
 }

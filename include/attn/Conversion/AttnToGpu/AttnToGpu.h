@@ -360,6 +360,11 @@ struct GpuBlockScoresShape {
   /// wgmma's, on tiles in TMA's 128-byte swizzle (panels of 64 columns)
   /// instead of padded rows read by ldmatrix.
   bool warpgroup = false;
+  /// Warpgroup kernels whose query blocks are whole 8-row groups: Q (a box
+  /// per head) and the key tiles arrive by TMA on mbarriers instead of
+  /// per-thread cp.async, the kernel's first two arguments their tensor
+  /// maps.
+  bool tma = false;
   /// The constant table of each query block's key-tile range.
   std::string tableName;
   int64_t rows() const { return blockQ * group; }
@@ -377,8 +382,12 @@ struct GpuBlockScoresShape {
   int64_t keyTileOffset() const { return tileBytes(rows()); }
   int64_t keyTileBytes() const { return tileBytes(kKeyTile); }
   int64_t statsOffset() const { return keyTileOffset() + 2 * keyTileBytes(); }
+  /// TMA's mbarriers (Q's, then each pass's two key stages), 8-byte
+  /// aligned after the shifts.
+  int64_t barrierOffset() const { return statsOffset() + 4 * rows(); }
+  static constexpr int64_t kBarriers = 5;
   int64_t sharedBytes() const {
-    return statsOffset() + 4 * rows() + (warpgroup ? 1024 : 0);
+    return barrierOffset() + (tma ? 8 * kBarriers : 0) + (warpgroup ? 1024 : 0);
   }
 };
 /// The block-scores kernel shape for `op` (static shapes, tensor-core
