@@ -36,8 +36,8 @@ struct ProgramTemporary {
 struct ProgramStep {
   std::string kernel;
   int64_t grid[3], threads, sharedBytes;
-  /// Tensor maps of the first `tensorMaps` buffers (Q, K, V), with boxes of
-  /// blockQ (Q) or blockKv rows.
+  /// Tensor maps of the first `tensorMaps` buffers (Q, K, V; block scores'
+  /// query and keys), with boxes of blockQ (the first) or blockKv rows.
   int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
   /// Each buffer parameter: an entry buffer (>= 0) or temporary t
   /// (-1 - t).

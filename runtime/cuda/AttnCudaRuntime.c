@@ -199,8 +199,13 @@ int attnCudaEncodeTensorMap(attn_cuda_tensor_map *map, const void *base,
       map->words[i] = 0;
     return 0;
   }
+  /* Encoding needs a current context too: a program may encode a map
+   * before its first launch or allocation makes one current. */
   pthread_mutex_lock(&lock);
+  CUcontext context = 0;
   CUresult result = loadDriver();
+  if (!result)
+    result = currentContext(&context);
   pthread_mutex_unlock(&lock);
   if (result)
     return -result;

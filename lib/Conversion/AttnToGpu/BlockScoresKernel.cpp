@@ -14,8 +14,10 @@
 //           row); out[b, g, r, key] = sum / rows, or -inf where no row may
 //           attend
 //
-// Key tiles are copied by cp.async into two buffers, the next one while
-// this one is used. On sm_90a, when the rows and the head dim come in
+// Key tiles come into two buffers, the next one while this one is used: by
+// cp.async, or on sm_90a with whole 8-row blocks of at most 256 rows by
+// TMA (thread 0 issues, the warps wait on each buffer's mbarrier; Q too,
+// a box per head). On sm_90a, when the rows and the head dim come in
 // multiples of 64, both products are a warpgroup's (wgmma, 64 x 64 per
 // tile and 64-row chunk, both operands from shared memory): the tiles are
 // stored in TMA's 128-byte swizzle, which the wgmma descriptors name, and
@@ -912,8 +914,9 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   shape.warpgroup = chip == "sm_90a" && shape.rows() % 64 == 0 &&
                     shape.headDim % kPanelColumns == 0;
   // TMA boxes of a head's block_q rows land at their rows of the 128-byte
-  // swizzled panels when they start at whole 1024-byte periods (8 rows).
-  shape.tma = shape.warpgroup && shape.blockQ % 8 == 0;
+  // swizzled panels when they start at whole 1024-byte periods (8 rows);
+  // the driver encodes boxes of at most 256 rows.
+  shape.tma = shape.warpgroup && shape.blockQ % 8 == 0 && shape.blockQ <= 256;
   if (shape.sharedBytes() > sharedMemoryLimit)
     return op.emitOpError("GPU lowering: the block's rows need ")
            << shape.sharedBytes() << " bytes of shared memory, more than "
@@ -1009,8 +1012,10 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     scores.lse = body.getArgument(maps + 2);
   scores.output = body.getArguments().back();
   scores.build();
-  // A block without key tiles leaves its prologue copies pending.
-  NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
+  // A block without key tiles leaves its prologue copies pending (TMA
+  // kernels load only tiles their loops wait for, and wait for Q).
+  if (!shape.tma)
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
   gpu::ReturnOp::create(b, loc);
   return kernel;
 }

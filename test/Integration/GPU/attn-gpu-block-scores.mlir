@@ -17,11 +17,25 @@
 // field), the fifth in the second 64-column panel (64 rows x 128 bytes:
 // 512).
 // RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=GPUIR
+// @scores: Q's 2 heads x 64 rows x 128 columns (32768 bytes) on Q's
+// barrier, each head's box at its rows of both panels (8192 bytes apart,
+// the second panel 16384 bytes on), waited for before pass 1's first key
+// tile (16384 bytes).
+// GPUIR-LABEL: gpu.func @scores_kernel_0(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
+// GPUIR: nvvm.mbarrier.arrive.expect_tx %[[QBAR:[0-9]+]], %c32768_i32
+// GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %[[QBAR]], box[%c0_i32
+// GPUIR: arith.constant 8192 : i64
+// GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %[[QBAR]], box[%c0_i32
+// GPUIR: arith.constant 16384 : i64
+// GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %[[QBAR]], box[%c64_i32
+// GPUIR: arith.constant 24576 : i64
+// GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %[[QBAR]], box[%c64_i32
+// GPUIR: nvvm.mbarrier.try_wait.parity %[[QBAR]], %c0_i32
+// GPUIR: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
 // GPUIR-LABEL: gpu.func @wide_kernel_0(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
 // GPUIR-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.ctas_per_sm = 4 : i64
 // GPUIR-SAME: attn.tensor_maps = 2 : i64
 // GPUIR-SAME: nvvm.minctasm = 4
-// GPUIR-NOT: nvgpu.device_async_copy
 // GPUIR-COUNT-5: nvvm.mbarrier.init
 // GPUIR: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
 // GPUIR-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global
@@ -41,13 +55,27 @@
 // GPUIR: nvvm.wgmma.commit.group.sync.aligned
 // GPUIR: nvvm.wgmma.wait.group.sync.aligned 0
 // @uneven: copies to swizzled chunks (j ^ (r % 8)) made visible to the
-// async proxy after each wait.
+// async proxy after each wait. @tall's blocks of 512 rows exceed TMA's
+// boxes (at most 256 rows): cp.async too.
 // GPUIR-LABEL: gpu.func @uneven_kernel_0(%{{.*}}: memref
 // GPUIR-NOT: nvvm.mbarrier
 // GPUIR: arith.xori
 // GPUIR: nvgpu.device_async_copy
 // GPUIR: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// GPUIR-LABEL: gpu.func @tall_kernel_0(%{{.*}}: memref
+// GPUIR: nvgpu.device_async_copy
+// GPUIR: nvvm.wgmma.mma_async
+
+// No cp.async anywhere in the TMA kernels (each label's block is the
+// kernel up to the next one).
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=NOCOPY
+// NOCOPY-LABEL: gpu.func @scores_kernel_0(
+// NOCOPY-NOT: nvgpu.device_async_copy
+// NOCOPY-LABEL: gpu.func @fine_kernel_0(
+// NOCOPY-LABEL: gpu.func @wide_kernel_0(
+// NOCOPY-NOT: nvgpu.device_async_copy
+// NOCOPY-LABEL: gpu.func @uneven_kernel_0(
 
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=HOPPER < %t.90a.ptx
@@ -123,4 +151,11 @@ func.func @uneven(%q: tensor<1x16x300x64xbf16>, %kc: tensor<1x1x75x64xbf16>)
   %s = attn.block_scores %q, %kc block_q 4 mask [#attn.causal<stride = 4>]
       : tensor<1x16x300x64xbf16>, tensor<1x1x75x64xbf16> -> tensor<1x1x75x75xf32>
   return %s : tensor<1x1x75x75xf32>
+}
+
+func.func @tall(%q: tensor<1x1x1024x64xbf16>, %kc: tensor<1x1x2x64xbf16>)
+    -> tensor<1x1x2x2xf32> {
+  %s = attn.block_scores %q, %kc block_q 512 mask [#attn.causal<stride = 512>]
+      : tensor<1x1x1024x64xbf16>, tensor<1x1x2x64xbf16> -> tensor<1x1x2x2xf32>
+  return %s : tensor<1x1x2x2xf32>
 }

@@ -233,16 +233,19 @@ inline constexpr StringLiteral kKernelSharedBytesAttr = "attn.shared_bytes";
 /// On kernels whose tile rows are the query heads of one K/V head: the
 /// group size (the grid is then (ceil(group x Lq / block_q), Hkv, B)).
 inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
-/// On warp-specialised kernels: their first N arguments are CUtensorMaps of
-/// Q, K and V (128 bytes by value, !llvm.array<16 x i64>), which
-/// attn-gpu-tensor-map-params makes grid-constant parameters.
+/// On kernels loading by TMA (the warp-specialised flash kernel, sm_90a
+/// block scores): their first N arguments are CUtensorMaps (128 bytes by
+/// value, !llvm.array<16 x i64>) of their first N buffer arguments (Q, K, V;
+/// block scores' query and keys), which attn-gpu-tensor-map-params makes
+/// grid-constant parameters.
 inline constexpr StringLiteral kKernelTensorMapsAttr = "attn.tensor_maps";
-/// On warp-specialised kernels: the rows of the K and V tensor maps' boxes
-/// (the key tile; Q's are attn.block_q); their columns are 64 (one
-/// 128-byte swizzle span).
+/// On kernels with tensor maps: the rows of the boxes of all maps but the
+/// first (the key tile; the first, Q's, has attn.block_q); their columns
+/// are 64 (one 128-byte swizzle span).
 inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
-/// On warp-specialised kernels: the CTAs per multiprocessor their register
-/// split assumes (ptxas's .minnctapersm, which setmaxnreg needs).
+/// On kernels with tensor maps: the CTAs per multiprocessor to give ptxas
+/// as .minnctapersm (the warp-specialised kernel's register split and
+/// setmaxnreg need it).
 inline constexpr StringLiteral kKernelCtasPerMultiprocessorAttr =
     "attn.ctas_per_sm";
 /// On kernels whose grid's x does not follow the query length (linear
@@ -396,10 +399,11 @@ struct GpuBlockScoresShape {
 FailureOr<GpuBlockScoresShape>
 chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
                           int64_t sharedMemoryLimit);
-/// The kernel of attn.block_scores: arguments query, keys, (with
-/// `sharedLse`: the LSE [B, Hq, Lq] of an attention over the same
-/// probabilities, which replaces the kernel's first pass,) result; grid
-/// (query blocks, K/V heads, batch).
+/// The kernel of attn.block_scores: arguments (with `shape.tma`: the
+/// tensor maps of the query and the keys,) query, keys, (with `sharedLse`:
+/// the LSE [B, Hq, Lq] of an attention over the same probabilities, which
+/// replaces the kernel's first pass,) result; grid (query blocks, K/V
+/// heads, batch).
 gpu::GPUFuncOp buildBlockScoresKernel(OpBuilder &builder,
                                       gpu::GPUModuleOp module, BlockScoresOp op,
                                       StringRef name, GpuBlockScoresShape shape,
