@@ -225,18 +225,14 @@ struct BlockScoresBuilder : IndexArithmetic {
         arith::IndexCastOp::create(b, loc, b.getI64Type(), offset));
   }
 
-  /// The shared pointer of the shared address `address` (i64).
-  Value sharedPointer(Value address) {
-    return LLVM::IntToPtrOp::create(
-        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
-  }
-
   /// TMA mbarrier `slot` (0: Q's; 1 + 2 pass + stage: a key stage's).
   Value barrierAt(Value slot) {
     Value offset = add(c(shape.barrierOffset()), mul(slot, c(8)));
-    return sharedPointer(arith::AddIOp::create(
-        b, loc, alignedBase,
-        arith::IndexCastOp::create(b, loc, b.getI64Type(), offset)));
+    return sharedPointer(
+        b, loc,
+        arith::AddIOp::create(
+            b, loc, alignedBase,
+            arith::IndexCastOp::create(b, loc, b.getI64Type(), offset)));
   }
   Value keyBarrier(Value stage) {
     return barrierAt(add(c(1 + 2 * keyPass), stage));
@@ -249,16 +245,12 @@ struct BlockScoresBuilder : IndexArithmetic {
     auto toI32 = [&](Value index) -> Value {
       return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
     };
-    Value destination = LLVM::AddrSpaceCastOp::create(
-        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7),
-        sharedPointer(address));
-    SmallVector<Value> coordinates{
-        arith::ConstantIntOp::create(b, loc, panel * kPanelColumns, 32),
-        toI32(row), toI32(head), toI32(batch)};
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, destination, map, coordinates, bar, ValueRange{}, Value(),
-        Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
-        NVVM::CTAGroupKindAttr(), Value());
+    Value destination = clusterPointer(b, loc, address);
+    loadTensorBox(
+        b, loc, map, destination,
+        {arith::ConstantIntOp::create(b, loc, panel * kPanelColumns, 32),
+         toI32(row), toI32(head), toI32(batch)},
+        bar);
   }
 
   /// Thread 0's TMA of key tile `u` into buffer `stage` on its barrier
@@ -277,19 +269,14 @@ struct BlockScoresBuilder : IndexArithmetic {
               p, mul(u, c(kKeyTile)), group, bar);
   }
 
-  void waitParity(Value bar, Value phase) {
-    // The suspend-time hint (ns) of each try: upstream nvgpu's.
-    NVVM::MBarrierTryWaitParityOp::create(
-        b, loc, bar, phase, arith::ConstantIntOp::create(b, loc, 10000000, 32));
-  }
-
   /// An scf.if (no else) for thread 0, the TMA issuer, when `condition`
-  /// holds.
-  scf::IfOp ifIssuerAnd(Value condition) {
+  /// (if any) holds.
+  scf::IfOp ifIssuer(Value condition = {}) {
     Value issuer =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
-    return scf::IfOp::create(
-        b, loc, arith::AndIOp::create(b, loc, issuer, condition), false);
+    if (condition)
+      issuer = arith::AndIOp::create(b, loc, issuer, condition);
+    return scf::IfOp::create(b, loc, issuer, false);
   }
 
   /// Before a loop over key tiles [first, end): its first tile's copy into
@@ -298,7 +285,7 @@ struct BlockScoresBuilder : IndexArithmetic {
     gpu::BarrierOp::create(b, loc);
     if (shape.tma) {
       // Only a tile the loop waits for: none may be in flight at the exit.
-      auto issuer = ifIssuerAnd(lt(first, end));
+      auto issuer = ifIssuer(lt(first, end));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(issuer.thenBlock());
       loadKeys(first, c(0));
@@ -319,10 +306,10 @@ struct BlockScoresBuilder : IndexArithmetic {
       Value stage = rem(index, c(2));
       Value phase = arith::IndexCastOp::create(b, loc, b.getI32Type(),
                                                rem(div(index, c(2)), c(2)));
-      waitParity(keyBarrier(stage), phase);
+      waitParity(b, loc, keyBarrier(stage), phase);
       gpu::BarrierOp::create(b, loc);
       Value next = add(u, c(1));
-      auto issuer = ifIssuerAnd(lt(next, end));
+      auto issuer = ifIssuer(lt(next, end));
       {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(issuer.thenBlock());
@@ -626,25 +613,10 @@ void BlockScoresBuilder::build() {
   }
   Value queryBarrier;
   if (shape.tma) {
-    // The tensor maps by address: each argument is stored to a stack slot,
-    // which attn-gpu-tensor-map-params replaces by the (grid-constant)
-    // parameter itself.
-    auto mapType = LLVM::LLVMArrayType::get(b.getI64Type(), 16);
-    auto pointerType = LLVM::LLVMPointerType::get(b.getContext());
-    auto slotOf = [&](Value map) -> Value {
-      Value slot = LLVM::AllocaOp::create(
-          b, loc, pointerType, mapType,
-          arith::ConstantIntOp::create(b, loc, 1, 32), /*alignment=*/64);
-      LLVM::StoreOp::create(b, loc, map, slot);
-      return slot;
-    };
-    queryMap = slotOf(queryMap);
-    keyMap = slotOf(keyMap);
+    queryMap = tensorMapSlot(b, loc, queryMap);
+    keyMap = tensorMapSlot(b, loc, keyMap);
     queryBarrier = barrierAt(c(0));
-    auto leader = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0)),
-        false);
+    auto leader = ifIssuer();
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(leader.thenBlock());
@@ -760,7 +732,8 @@ void BlockScoresBuilder::build() {
   }
   // Q has arrived before any product (and before the CTA may exit).
   if (shape.tma)
-    waitParity(queryBarrier, arith::ConstantIntOp::create(b, loc, 0, 32));
+    waitParity(b, loc, queryBarrier,
+               arith::ConstantIntOp::create(b, loc, 0, 32));
   if (!lse)
     computeRowStatistics(first, end, stats, isPartial);
 
@@ -972,7 +945,7 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                                builder.getF32Type()),
                          false));
   // TMA: the tensor maps of Q and the keys first (CUtensorMap values).
-  auto mapType = LLVM::LLVMArrayType::get(builder.getI64Type(), 16);
+  Type mapType = tensorMapType(builder.getContext());
   if (shape.tma)
     arguments.insert(arguments.begin(), {mapType, mapType});
   gpu::GPUFuncOp kernel =

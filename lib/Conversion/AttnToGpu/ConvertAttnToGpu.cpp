@@ -11,6 +11,7 @@
 
 #include "KernelShapes.h"
 #include "ProgramMatching.h"
+#include "WarpgroupMatrix.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Conversion/Passes.h"
@@ -284,7 +285,7 @@ struct ConvertAttnToGpuPass
         arith::MulIOp::create(b, loc, toI64(metadata.getOffset()),
                               arith::ConstantIntOp::create(b, loc, 2, 64)));
     Value base = LLVM::IntToPtrOp::create(b, loc, pointerType, start);
-    auto mapType = LLVM::LLVMArrayType::get(i64, 16);
+    Type mapType = tensorMapType(context);
     Value slot = LLVM::AllocaOp::create(
         b, loc, pointerType, mapType,
         arith::ConstantIntOp::create(b, loc, 1, 64), /*alignment=*/64);
@@ -306,6 +307,24 @@ struct ConvertAttnToGpuPass
     Value status = func::CallOp::create(b, loc, name, TypeRange{i32}, operands)
                        .getResult(0);
     return {LLVM::LoadOp::create(b, loc, mapType, slot), status};
+  }
+
+  /// The tensor maps of `operands` (each with its boxes' rows), appended
+  /// to `maps`, and whether all of them encoded (i1): a kernel taking them
+  /// is launched only then.
+  Value encodeTensorMaps(OpBuilder &b, Location loc,
+                         ArrayRef<std::pair<Value, int64_t>> operands,
+                         SmallVectorImpl<Value> &maps) {
+    Value encoded;
+    for (auto [operand, rows] : operands) {
+      auto [map, status] = encodeTensorMap(b, loc, operand, rows);
+      maps.push_back(map);
+      Value ok =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
+                                arith::ConstantIntOp::create(b, loc, 0, 32));
+      encoded = encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
+    }
+    return encoded;
   }
 
   /// func(tensors) -> tensors becomes func(buffers..., outputs...): the
@@ -567,14 +586,7 @@ struct ConvertAttnToGpuPass
         mapped.push_back({source.getKey(), shape.blockKv});
         mapped.push_back({source.getValue(), shape.blockKv});
       }
-      for (auto [operand, rows] : mapped) {
-        auto [map, status] = encodeTensorMap(b, loc, operand, rows);
-        arguments.push_back(map);
-        Value ok =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
-                                  arith::ConstantIntOp::create(b, loc, 0, 32));
-        encoded = encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
-      }
+      encoded = encodeTensorMaps(b, loc, mapped, arguments);
     }
     arguments.push_back(op.getQuery());
     for (AttentionOp source : sources) {
@@ -693,19 +705,12 @@ struct ConvertAttnToGpuPass
           // happens only if both encode.
           OpBuilder::InsertionGuard guard(b);
           if (shape.tma) {
-            Value encoded;
             SmallVector<Value> maps;
-            for (auto [operand, rows] :
-                 {std::pair<Value, int64_t>{scores.getQuery(), shape.blockQ},
-                  {scores.getKeys(), GpuBlockScoresShape::kKeyTile}}) {
-              auto [map, status] = encodeTensorMap(b, loc, operand, rows);
-              maps.push_back(map);
-              Value ok = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::eq, status,
-                  arith::ConstantIntOp::create(b, loc, 0, 32));
-              encoded =
-                  encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
-            }
+            Value encoded = encodeTensorMaps(
+                b, loc,
+                {{scores.getQuery(), shape.blockQ},
+                 {scores.getKeys(), GpuBlockScoresShape::kKeyTile}},
+                maps);
             arguments.insert(arguments.begin(), maps.begin(), maps.end());
             b.setInsertionPointToStart(
                 scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernelBuilder.h"
+#include "WarpgroupMatrix.h"
 
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -1015,8 +1016,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   // of each key source.
   int64_t tensorMaps =
       shape.warpgroups ? 1 + 2 * static_cast<int64_t>(sources.size()) : 0;
-  argumentTypes.append(
-      tensorMaps, LLVM::LLVMArrayType::get(builder.getI64Type(), 16));
+  argumentTypes.append(tensorMaps, tensorMapType(builder.getContext()));
   auto add = [&](Value tensor, bool contiguousRows) {
     if (tensor)
       argumentTypes.push_back(kernelBufferType(

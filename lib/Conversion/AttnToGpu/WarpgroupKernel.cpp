@@ -104,15 +104,12 @@ struct FlashKernelBuilder::WarpgroupStorage {
     return {k.add(first, i), Value()};
   }
 
-  Value sharedPointer(Value address) {
-    return LLVM::IntToPtrOp::create(
-        n.b, n.loc, LLVM::LLVMPointerType::get(n.b.getContext(), 3), address);
-  }
   Value barrierAt(Value slot) {
-    return sharedPointer(n.add(
-        base,
-        n.add(n.i64(barrierBase),
-              arith::MulIOp::create(n.b, n.loc, n.toI64(slot), n.i64(8)))));
+    return sharedPointer(
+        n.b, n.loc,
+        n.add(base, n.add(n.i64(barrierBase),
+                          arith::MulIOp::create(n.b, n.loc, n.toI64(slot),
+                                                n.i64(8)))));
   }
   // Barrier slots: 0 Q, then per stage s: 1 + s full K, 1 + S + s full V,
   // 1 + 2 S + s empty K, 1 + 3 S + s empty V.
@@ -135,17 +132,13 @@ struct FlashKernelBuilder::WarpgroupStorage {
   /// tile at shared address `address`, completing on `bar`.
   void loadPanels(Value map, Value address, int64_t panels, int64_t rows,
                   Value row, Value headIndex, Value bar) {
-    auto clusterPtrType = LLVM::LLVMPointerType::get(n.b.getContext(), 7);
     for (int64_t p = 0; p < panels; ++p) {
-      Value destination = LLVM::AddrSpaceCastOp::create(
-          n.b, n.loc, clusterPtrType,
-          sharedPointer(n.add(address, n.i64(p * rows * kPanelRowBytes))));
-      SmallVector<Value> coordinates{n.i32(p * kPanelColumns), n.toI32(row),
-                                     n.toI32(headIndex), n.toI32(k.batch)};
-      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-          n.b, n.loc, destination, map, coordinates, bar, ValueRange{}, Value(),
-          Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
-          NVVM::CTAGroupKindAttr(), Value());
+      Value destination = clusterPointer(
+          n.b, n.loc, n.add(address, n.i64(p * rows * kPanelRowBytes)));
+      loadTensorBox(n.b, n.loc, map, destination,
+                    {n.i32(p * kPanelColumns), n.toI32(row), n.toI32(headIndex),
+                     n.toI32(k.batch)},
+                    bar);
     }
   }
   /// The phase parity of the stage that tile number i uses.
@@ -163,11 +156,7 @@ struct FlashKernelBuilder::WarpgroupStorage {
         arith::DivUIOp::create(n.b, n.loc, n.toI32(i), n.i32(stages)),
         n.i32(1));
   }
-  void wait(Value bar, Value phase) {
-    // The suspend-time hint (ns) of each try: upstream nvgpu's.
-    NVVM::MBarrierTryWaitParityOp::create(n.b, n.loc, bar, phase,
-                                          n.i32(10000000));
-  }
+  void wait(Value bar, Value phase) { waitParity(n.b, n.loc, bar, phase); }
 };
 
 void FlashKernelBuilder::buildWarpSpecialized(
@@ -177,7 +166,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
   if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
     sigmoidBias = sigmoid.getBias().convertToDouble();
   Ints n{b, loc};
-  MLIRContext *context = b.getContext();
 
   smem = dynamicSharedMemory(b, loc);
   // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
@@ -209,19 +197,11 @@ void FlashKernelBuilder::buildWarpSpecialized(
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(shape.blockQ()));
 
-  // The tensor maps by address: each kernel argument is stored to a stack
-  // slot here, which attn-gpu-tensor-map-params replaces by the parameter
-  // itself (grid-constant, so TMA reads it in the parameter space). Q's,
-  // then K's and V's of each key source.
-  auto mapType = LLVM::LLVMArrayType::get(b.getI64Type(), 16);
-  auto genericPtrType = LLVM::LLVMPointerType::get(context);
+  // The tensor maps by address (tensorMapSlot): Q's, then K's and V's of
+  // each key source.
   SmallVector<Value> mapPointers;
-  for (Value map : tensorMaps) {
-    Value slot = LLVM::AllocaOp::create(b, loc, genericPtrType, mapType,
-                                        n.i32(1), /*alignment=*/64);
-    LLVM::StoreOp::create(b, loc, map, slot);
-    mapPointers.push_back(slot);
-  }
+  for (Value map : tensorMaps)
+    mapPointers.push_back(tensorMapSlot(b, loc, map));
   keyMap = mapPointers[1];
   valueMap = mapPointers[2];
 

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -89,4 +90,48 @@ mlir::attn::gpu_lowering::pinRegisters(OpBuilder &b, Location loc,
                                        ArrayRef<Value> values) {
   int64_t count = static_cast<int64_t>(values.size());
   return asmFloats(b, loc, "", tiedFloatConstraints(count, ""), values, count);
+}
+
+Type mlir::attn::gpu_lowering::tensorMapType(MLIRContext *context) {
+  return LLVM::LLVMArrayType::get(IntegerType::get(context, 64), 16);
+}
+
+Value mlir::attn::gpu_lowering::sharedPointer(OpBuilder &b, Location loc,
+                                              Value address) {
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
+}
+
+Value mlir::attn::gpu_lowering::tensorMapSlot(OpBuilder &b, Location loc,
+                                              Value map) {
+  Value slot = LLVM::AllocaOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+      tensorMapType(b.getContext()),
+      arith::ConstantIntOp::create(b, loc, 1, 32), /*alignment=*/64);
+  LLVM::StoreOp::create(b, loc, map, slot);
+  return slot;
+}
+
+Value mlir::attn::gpu_lowering::clusterPointer(OpBuilder &b, Location loc,
+                                               Value address) {
+  return LLVM::AddrSpaceCastOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7),
+      sharedPointer(b, loc, address));
+}
+
+void mlir::attn::gpu_lowering::loadTensorBox(OpBuilder &b, Location loc,
+                                             Value map, Value destination,
+                                             ValueRange coordinates,
+                                             Value bar) {
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc, destination, map, coordinates, bar, ValueRange{}, Value(),
+      Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+      NVVM::CTAGroupKindAttr(), Value());
+}
+
+void mlir::attn::gpu_lowering::waitParity(OpBuilder &b, Location loc, Value bar,
+                                          Value phase) {
+  // The suspend-time hint (ns) of each try: upstream nvgpu's.
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, loc, bar, phase, arith::ConstantIntOp::create(b, loc, 10000000, 32));
 }

@@ -3,8 +3,10 @@
 // Builders for sm_90a's warpgroup products (wgmma) that MLIR's NVVM ops do
 // not cover: shared-memory descriptors of 128-byte-swizzled tiles, the
 // product with its A operand in registers, and pinning accumulators after
-// a wait. The tiles are panels of 64 columns of 16-bit elements whose
-// 128-byte rows TMA swizzles in its 128B mode.
+// a wait; and the TMA pieces the kernels that load such tiles share (tensor
+// maps by address, a panel's box, mbarrier waits). The tiles are panels of
+// 64 columns of 16-bit elements whose 128-byte rows TMA swizzles in its
+// 128B mode.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,6 +45,31 @@ SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
 /// warpgroup_fence_operand).
 SmallVector<Value> pinRegisters(OpBuilder &b, Location loc,
                                 ArrayRef<Value> values);
+
+/// A CUtensorMap passed by value: 128 bytes, !llvm.array<16 x i64>.
+Type tensorMapType(MLIRContext *context);
+
+/// The shared-memory pointer (address space 3) of shared address
+/// `address` (i64).
+Value sharedPointer(OpBuilder &b, Location loc, Value address);
+
+/// Tensor map `map` (a kernel argument, !llvm.array<16 x i64>) stored to a
+/// stack slot, whose address TMA takes: attn-gpu-tensor-map-params replaces
+/// the slot by the parameter itself (grid-constant, so TMA reads it in the
+/// parameter space).
+Value tensorMapSlot(OpBuilder &b, Location loc, Value map);
+
+/// The shared::cluster pointer (address space 7) of shared address
+/// `address` (i64): a TMA load's destination.
+Value clusterPointer(OpBuilder &b, Location loc, Value address);
+
+/// TMA of one box of `map` (its slot) at `coordinates` (i32, innermost
+/// first) to `destination` (clusterPointer), completing on mbarrier `bar`.
+void loadTensorBox(OpBuilder &b, Location loc, Value map, Value destination,
+                   ValueRange coordinates, Value bar);
+
+/// Waits until mbarrier `bar` completes the phase of parity `phase` (i32).
+void waitParity(OpBuilder &b, Location loc, Value bar, Value phase);
 
 } // namespace mlir::attn::gpu_lowering
 
