@@ -122,6 +122,12 @@ def check_cases():
                       random_docs=True))
     cases.append(case("chk-docs-random-dense", "dense", 1, 4, 4, 300, 300, 128, docs=1,
                       random_docs=True))
+    # Segment ids whose rows start off 16 bytes, and a key length that is no
+    # multiple of 4: the document scan's one-id loads.
+    cases.append(case("chk-docs-misaligned", "causal", 1, 4, 2, 700, 1000, 128, docs=1,
+                      random_docs=True, misaligned_ids=True))
+    cases.append(case("chk-docs-odd", "causal", 1, 4, 4, 901, 901, 128, docs=1,
+                      random_docs=True))
     cases.append(case("chk-softcap", "causal", 1, 4, 4, 300, 300, 64, softcap=20.0))
     cases.append(case("chk-decode", "decode", 3, 8, 2, 1, 1000, 128))
     cases.append(case("chk-f16", "causal", 1, 4, 4, 257, 257, 128, dtype="f16"))

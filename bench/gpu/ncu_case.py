@@ -39,6 +39,15 @@ def kernel_times(ours, calls=20):
         total += ms
         print(f"{kernel:40s} {ms:8.3f} ms")
     print(f"{'sum':40s} {total:8.3f} ms")
+    # The span of a call, its first kernel's start to its last kernel's
+    # end, less the sum: the device's idle time between a call's kernels.
+    ranges = sorted((e.time_range.start, e.time_range.end) for e in prof.events()
+                    if e.device_type == torch.autograd.DeviceType.CUDA)
+    if ranges and len(ranges) % calls == 0:
+        per = len(ranges) // calls
+        spans = sorted((ranges[i + per - 1][1] - ranges[i][0]) / 1e3
+                       for i in range(0, len(ranges), per))
+        print(f"{'span (median call)':40s} {spans[len(spans) // 2]:8.3f} ms")
 
 
 def main():

@@ -449,6 +449,15 @@ def make_inputs(case, device):
             ks = ids.to(torch.int32)
             qs = ks[lkv - lq:]
             extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+        if case.get("misaligned_ids"):
+            # Rows one id past a 16-byte boundary (row pitches of a multiple
+            # of 4 ids): the kernels' scan of 4 ids a load must not apply.
+            def shifted(ids):
+                storage = torch.zeros(ids.shape[0], ids.shape[1] + 4, device=device,
+                                      dtype=ids.dtype)
+                storage[:, 1:ids.shape[1] + 1] = ids
+                return storage[:, 1:ids.shape[1] + 1]
+            extra = [shifted(t) for t in extra]
     if case.get("layout"):
         # A random block-sparse layout per (batch, query head): i1 elements
         # are bytes, as torch.bool's.

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <limits>
 
@@ -353,48 +354,111 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
                                       c(chunkBase + 4 * chunks), ValueRange{});
     documentChunks = {chunkMin, chunkMax};
     // Only the keys of tiles [first, end); each thread keeps 4 loads in
-    // flight per round.
-    int64_t perRound = 4 * threads;
+    // flight per round. A load takes `width` ids: 4 (16 bytes, 8 lanes a
+    // chunk, 3 shuffle steps) where the rows allow, else 1 (a chunk a warp,
+    // 5 steps; at 16k keys 4x the rounds, each a dependent L2 latency and
+    // shuffle tree). Vectors need rows of a multiple of 4 ids (so that one
+    // never crosses a row's end: a key bound that is no multiple of 4 only
+    // widens its chunk's range by ids of keys the key bound masks) starting
+    // on 16 bytes; the base's alignment is known only at run time, so both
+    // scans are built and the kernel picks one.
     Value lastKey =
         arith::MinUIOp::create(b, loc, mul(end, c(blockKv)), keyLength);
-    Value firstRound = div(mul(first, c(blockKv)), c(perRound));
-    Value rounds = div(add(lastKey, c(perRound - 1)), c(perRound));
-    scf::ForOp::create(
-        b, loc, firstRound, rounds, c(1), ValueRange{},
-        [&](OpBuilder &, Location, Value round, ValueRange) {
-          SmallVector<Value> keys, ids, valids;
-          for (int64_t k = 0; k < 4; ++k) {
-            Value key = add(mul(add(mul(round, c(4)), c(k)), c(threads)), tid);
-            Value valid = lt(key, lastKey);
-            keys.push_back(key);
-            valids.push_back(valid);
-            ids.push_back(memref::LoadOp::create(
-                b, loc, buffers.kvSegments,
-                ValueRange{batch,
-                           arith::SelectOp::create(b, loc, valid, key, c(0))}));
-          }
-          for (int64_t k = 0; k < 4; ++k) {
-            Value low =
-                arith::SelectOp::create(b, loc, valids[k], ids[k], lowest);
-            Value high =
-                arith::SelectOp::create(b, loc, valids[k], ids[k], highest);
-            std::tie(low, high) = w.warpMinMax(low, high);
-            Value chunk = div(keys[k], c(32));
-            auto leader = scf::IfOp::create(
-                b, loc,
-                arith::AndIOp::create(
-                    b, loc,
-                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          lane, c(0)),
-                    lt(chunk, c(chunks))),
-                false);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(leader.thenBlock());
-            memref::StoreOp::create(b, loc, low, chunkMin, chunk);
-            memref::StoreOp::create(b, loc, high, chunkMax, chunk);
-          }
-          scf::YieldOp::create(b, loc);
-        });
+    auto scan = [&](int64_t width, Value segments) {
+      int64_t perRound = 4 * threads * width;
+      Value firstRound = div(mul(first, c(blockKv)), c(perRound));
+      Value rounds = div(add(lastKey, c(perRound - 1)), c(perRound));
+      scf::ForOp::create(
+          b, loc, firstRound, rounds, c(1), ValueRange{},
+          [&](OpBuilder &, Location, Value round, ValueRange) {
+            SmallVector<Value> keys, ids, valids;
+            for (int64_t k = 0; k < 4; ++k) {
+              Value key =
+                  mul(add(mul(add(mul(round, c(4)), c(k)), c(threads)), tid),
+                      c(width));
+              Value valid = lt(key, lastKey);
+              SmallVector<Value, 2> at{
+                  batch, arith::SelectOp::create(b, loc, valid, key, c(0))};
+              keys.push_back(key);
+              valids.push_back(valid);
+              ids.push_back(
+                  width == 1
+                      ? memref::LoadOp::create(b, loc, segments, at).getResult()
+                      : vector::LoadOp::create(
+                            b, loc, VectorType::get({width}, i32), segments, at,
+                            /*nontemporal=*/false, llvm::Align(4 * width))
+                            .getResult());
+            }
+            for (int64_t k = 0; k < 4; ++k) {
+              Value low = ids[k], high = ids[k];
+              if (width > 1) {
+                low = vector::ReductionOp::create(
+                    b, loc, vector::CombiningKind::MINSI, ids[k]);
+                high = vector::ReductionOp::create(
+                    b, loc, vector::CombiningKind::MAXSI, ids[k]);
+              }
+              low = arith::SelectOp::create(b, loc, valids[k], low, lowest);
+              high = arith::SelectOp::create(b, loc, valids[k], high, highest);
+              std::tie(low, high) = w.warpMinMax(low, high, 32 / width);
+              Value chunk = div(keys[k], c(32));
+              Value chunkLeader = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::eq,
+                  arith::RemUIOp::create(b, loc, lane, c(32 / width)), c(0));
+              auto leader =
+                  scf::IfOp::create(b, loc,
+                                    arith::AndIOp::create(b, loc, chunkLeader,
+                                                          lt(chunk, c(chunks))),
+                                    false);
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(leader.thenBlock());
+              memref::StoreOp::create(b, loc, low, chunkMin, chunk);
+              memref::StoreOp::create(b, loc, high, chunkMax, chunk);
+            }
+            scf::YieldOp::create(b, loc);
+          });
+    };
+    // Rows of a multiple of 4 contiguous ids start on 16 bytes when the
+    // first does (the buffers' layouts are strided, known at run time).
+    auto metadata =
+        memref::ExtractStridedMetadataOp::create(b, loc, buffers.kvSegments);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+        b, loc, buffers.kvSegments);
+    Value firstId = add(base, mul(metadata.getOffset(), c(4)));
+    auto multipleOf = [&](Value x, int64_t n) -> Value {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                   arith::RemUIOp::create(b, loc, x, c(n)),
+                                   c(0));
+    };
+    Value vectorRows = multipleOf(firstId, 16);
+    for (Value condition :
+         {multipleOf(metadata.getStrides()[0], 4),
+          multipleOf(metadata.getSizes()[1], 4),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                metadata.getStrides()[1], c(1))
+              .getResult()})
+      vectorRows = arith::AndIOp::create(b, loc, vectorRows, condition);
+    auto pick = scf::IfOp::create(b, loc, vectorRows, /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(pick.thenBlock());
+      // The same view with the unit stride vector.load needs in its type.
+      auto segmentsType = cast<MemRefType>(buffers.kvSegments.getType());
+      auto rowsType = MemRefType::get(
+          segmentsType.getShape(), i32,
+          StridedLayoutAttr::get(b.getContext(), kDyn, {kDyn, 1}));
+      SmallVector<OpFoldResult> sizes;
+      for (auto [dim, size] : llvm::enumerate(segmentsType.getShape()))
+        sizes.push_back(size == kDyn ? OpFoldResult(metadata.getSizes()[dim])
+                                     : OpFoldResult(b.getIndexAttr(size)));
+      Value rows = memref::ReinterpretCastOp::create(
+          b, loc, rowsType, buffers.kvSegments,
+          OpFoldResult(metadata.getOffset()), sizes,
+          {OpFoldResult(metadata.getStrides()[0]),
+           OpFoldResult(b.getIndexAttr(1))});
+      scan(4, rows);
+      b.setInsertionPointToStart(pick.elseBlock());
+      scan(1, buffers.kvSegments);
+    }
     barrier();
   }
 

@@ -114,14 +114,15 @@ Value WarpMatrix::butterfly(Value value, bool isMax) {
   return value;
 }
 
-std::pair<Value, Value> WarpMatrix::warpMinMax(Value low, Value high) {
+std::pair<Value, Value> WarpMatrix::warpMinMax(Value low, Value high,
+                                               int64_t lanes) {
   Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
   auto exchange = [&](Value value, Value mask) {
     return gpu::ShuffleOp::create(b, loc, value, mask, width,
                                   gpu::ShuffleMode::XOR)
         .getShuffleResult();
   };
-  for (int64_t offset = 1; offset < 32; offset *= 2) {
+  for (int64_t offset = 1; offset < lanes; offset *= 2) {
     Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
     low = arith::MinSIOp::create(b, loc, low, exchange(low, mask));
     high = arith::MaxSIOp::create(b, loc, high, exchange(high, mask));

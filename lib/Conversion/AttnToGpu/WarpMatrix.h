@@ -76,8 +76,9 @@ struct WarpMatrix {
   Value rowMax(Value value);
   Value rowSum(Value value);
 
-  /// The signed min of `low` and max of `high` over the warp's 32 lanes.
-  std::pair<Value, Value> warpMinMax(Value low, Value high);
+  /// The signed min of `low` and max of `high` over each aligned group of
+  /// `lanes` lanes (a power of two up to 32; every lane gets its group's).
+  std::pair<Value, Value> warpMinMax(Value low, Value high, int64_t lanes = 32);
 
   /// 2^x with the hardware's approximate exp2 (ex2.approx.ftz.f32).
   Value exp2(Value x);

@@ -99,6 +99,23 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK-SAME: attn.shared_bytes = 230524 : i64
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK-NOT: nvvm.setmaxregister
+// The kv segment ids' scan: 4 ids a load, 8 lanes a chunk of 32 keys, when
+// the rows start on 16 bytes and hold a multiple of 4 contiguous ids (a
+// run-time test of the strided buffer); one id a load otherwise.
+// CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index
+// CHECK: arith.remui %{{.*}}, %c16 : index
+// CHECK: scf.if
+// CHECK: memref.reinterpret_cast
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.load {{.*}} : memref<1x512xi32, strided<[?, 1], offset: ?>>, vector<4xi32>
+// CHECK: vector.reduction <minsi>
+// CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
+// CHECK: gpu.shuffle  xor %{{.*}}, %c4_i32
+// CHECK-NOT: gpu.shuffle  xor %{{.*}}, %c8_i32
+// CHECK: } else {
+// CHECK: scf.for
+// CHECK-COUNT-4: memref.load {{.*}} : memref<1x512xi32, strided<[?, ?], offset: ?>>
+// CHECK: gpu.shuffle  xor %{{.*}}, %c16_i32
 // Each entry: the tile, and bit 30 when the tile is one document's.
 // CHECK: %[[UNIFORM:.*]] = arith.shli %{{.*}}, %c30_i32 : i32
 // CHECK: %[[ENTRY:.*]] = arith.ori %{{.*}}, %[[UNIFORM]] : i32
