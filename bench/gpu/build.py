@@ -61,7 +61,11 @@ def scout_mlir_for(case, t):
                f"    %same = arith.cmpi eq, %si, %sj : index\n"
                f"    attn.yield %same : i1\n"
                f"  }} : {x}, {kv}, {kv} -> {x}, {lse}\n")
-    return (f"func.func @attn({args}) -> {x} {{\n"
+    # "mixed_result": the mixer's output is a result too, so the kernel
+    # that compresses it stores it as well.
+    mixed = case.get("mixed_result")
+    results = f"({x}, {x})" if mixed else x
+    return (f"func.func @attn({args}) -> {results} {{\n"
             f"  %mixed = attn.attention %q, %k, %v mask [#attn.causal, "
             f"#attn.window<left = {w}, right = 0>] : {x}, {kv}, {kv} -> {x}\n"
             f"  %ck = attn.compress mean %mixed stride {s} : {x} -> {c}\n"
@@ -69,7 +73,8 @@ def scout_mlir_for(case, t):
             f" : {x}, {c}, {c} -> {x}, {lse}\n"
             + own +
             f"  %o = attn.merge lse (%o_seg, %l_seg), (%o_ck, %l_ck) : {x}, {lse} -> {x}\n"
-            f"  return %o : {x}\n}}\n")
+            + (f"  return %o, %mixed : {x}, {x}\n}}\n" if mixed else
+               f"  return %o : {x}\n}}\n"))
 
 
 def gated_mlir_for(case, t):

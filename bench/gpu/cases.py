@@ -209,6 +209,11 @@ def check_cases():
     cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
     # A union whose sources have different K/V heads (4 and 2).
     cases.append(scout("chk-scout-gqa", 1, 4, 600, 128, window=90, hkv=2))
+    # The mixer's output returned as well (its kernel stores it beside the
+    # checkpoints), over a last segment of 5 tokens and two CTAs' worth of
+    # heads.
+    cases.append(scout("chk-scout-mixed", 2, 6, 901, 128, window=200,
+                       mixed_result=True))
     # NSA / SLA with their scores and selections as results: the scores
     # against the reference's, the selection against a top-k of the
     # kernel's own scores, the output with that selection.

@@ -352,6 +352,8 @@ def program_reference(case, q, k, v, extra, dtype=None):
         den = w1 + w2
         out = torch.where(den > 0, (w1 * o_seg + w2 * o_ck) / torch.where(
             den > 0, den, torch.ones_like(den)), torch.zeros_like(o_seg))
+        if case.get("mixed_result"):
+            return [out.to(low).float(), mixed.to(low).float()]
         return [out.to(low).float()]
     if case["kind"] in ("nsa", "sla"):
         # The selection is the kernel's (extra's last): the scores and the
@@ -568,7 +570,7 @@ def check(case, artifacts, device):
     b, hq, lq, dv = case["b"], case["hq"], case["lq"], case.get("dv", case["d"])
     out = torch.full((b, lq, hq, dv), float("nan"), device=device, dtype=q.dtype).transpose(1, 2)
     outputs = [out]
-    if case["kind"] == "gated":
+    if case["kind"] == "gated" or case.get("mixed_result"):
         outputs.append(torch.full_like(out, float("nan")))
     if case.get("intermediates"):
         blocks = -(-lq // case["stride"])

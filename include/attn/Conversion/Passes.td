@@ -70,6 +70,15 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     rows and the gates as it stores its own. Either kernel moves to the
     merge's place and writes the merge's results.
 
+    With `fuse-compress` (the default), an `attn.compress mean` of
+    non-overlapping 64-token segments of the output of an attention that
+    gets the warp-specialised kernel (below; no merge in its epilogue) runs
+    in that kernel's epilogue: each consumer warpgroup's 64 rows are one
+    segment, whose rounded outputs it sums across lanes and warps (through
+    the shared memory of its Q rows) and divides by the segment's length.
+    The kernel takes the compressed tokens as its last argument and stores
+    its output only if something else reads it.
+
     Supported: f16 and bf16 Q/K/V, head dims that are multiples of 16 up to
     256, softmax and sigmoid, sinks, every mask atom and score modifier
     whose hook builds scalar code, GQA. Anything else gets a diagnostic
@@ -105,6 +114,11 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "Programs: LSE merges of attentions run as one kernel over the "
            "union of their keys, gated and sum merges in an attention "
            "kernel's epilogue, where the branches allow it">,
+    Option<"fuseCompress", "fuse-compress", "bool", "true",
+           "Programs: an attn.compress mean of 64-token segments of an "
+           "attention's output runs in the epilogue of the warp-specialised "
+           "kernel, which stores the output only if something else reads "
+           "it">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

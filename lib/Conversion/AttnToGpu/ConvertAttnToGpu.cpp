@@ -73,6 +73,11 @@ struct ConvertAttnToGpuPass
     /// this op, the others in `unionSources`).
     MergeOp merge;
     SmallVector<AttentionOp> unionSources;
+    /// An attention: the attn.compress of its output that its kernel
+    /// computes as it stores its rows, and whether it stores them too (the
+    /// output has readers besides the compress, or is returned).
+    CompressOp compress;
+    bool storesOutput = true;
     gpu::GPUFuncOp kernel, statesKernel;
   };
 
@@ -135,8 +140,9 @@ struct ConvertAttnToGpuPass
                                                item.linearShape,
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<gpu::GPUFuncOp> kernel = buildFlashKernel(
-          builder, kernels, attention, name, item.shape, item.merge);
+      FailureOr<gpu::GPUFuncOp> kernel =
+          buildFlashKernel(builder, kernels, attention, name, item.shape,
+                           item.merge, item.compress, item.storesOutput);
       if (failed(kernel))
         return failure();
       item.kernel = *kernel;
@@ -247,6 +253,8 @@ struct ConvertAttnToGpuPass
       shareBlockScoresLse(item.ops);
       if (fuseMerges)
         fuseMergesIntoKernels(item.ops);
+      if (fuseCompress)
+        fuseCompressIntoKernels(item.ops);
       for (auto [index, op] : llvm::enumerate(item.ops))
         if (failed(buildKernels(builder, kernels, op,
                                 name + "_" + std::to_string(index))))
@@ -433,6 +441,31 @@ struct ConvertAttnToGpuPass
     llvm::erase_if(
         ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
     sortInBlockOrder(ops);
+  }
+
+  /// Runs each attn.compress that an attention's kernel can compute as it
+  /// stores its rows (canCompressInEpilogue) in that kernel's epilogue; the
+  /// kernel stores the rows themselves only if something else reads them.
+  void fuseCompressIntoKernels(std::vector<OpKernels> &ops) {
+    DenseMap<Operation *, OpKernels *> itemOf;
+    for (OpKernels &item : ops)
+      itemOf[item.op] = &item;
+    DenseSet<Operation *> absorbed;
+    for (OpKernels &item : ops) {
+      auto compress = dyn_cast<CompressOp>(item.op);
+      auto attention =
+          compress ? compress.getInput().getDefiningOp<AttentionOp>() : nullptr;
+      OpKernels *taker = attention ? itemOf.lookup(attention) : nullptr;
+      if (!taker || taker->merge || taker->compress ||
+          !canCompressInEpilogue(compress, attention, taker->shape))
+        continue;
+      taker->compress = compress;
+      // The returned values are uses too.
+      taker->storesOutput = !attention.getOutput().hasOneUse();
+      absorbed.insert(compress);
+    }
+    llvm::erase_if(
+        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
   }
 
   /// An attn.merge lse whose branches one kernel can compute as the union
@@ -665,9 +698,17 @@ struct ConvertAttnToGpuPass
       Operation *op = item.op;
       OpBuilder b(op);
       SmallVector<Value> buffers;
-      // A kernel that runs a merge writes the merge's results.
+      // A kernel that runs a merge writes the merge's results; one that
+      // runs a compress writes the compressed tokens after its own results
+      // (without the output when nothing else reads it).
       Operation *writer = item.merge ? item.merge.getOperation() : op;
-      for (Value result : writer->getResults()) {
+      SmallVector<Value> written(writer->getResults());
+      if (item.compress) {
+        if (!item.storesOutput)
+          written.erase(written.begin());
+        written.push_back(item.compress.getResult());
+      }
+      for (Value result : written) {
         auto *at = llvm::find(returned, result);
         if (at != returned.end()) {
           buffers.push_back(outputs[at - returned.begin()]);
@@ -740,7 +781,7 @@ struct ConvertAttnToGpuPass
                gpu::KernelDim3{grid(gridX), grid(1), grid(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
-      for (auto [result, buffer] : llvm::zip(writer->getResults(), buffers)) {
+      for (auto [result, buffer] : llvm::zip_equal(written, buffers)) {
         bufferOf[result] = buffer;
         result.replaceAllUsesWith(buffer);
       }
@@ -754,6 +795,8 @@ struct ConvertAttnToGpuPass
     for (OpKernels &item : llvm::reverse(ops)) {
       if (item.merge)
         item.merge->erase();
+      if (item.compress)
+        item.compress->erase();
       for (AttentionOp source : item.unionSources)
         source->erase();
       item.op->erase();

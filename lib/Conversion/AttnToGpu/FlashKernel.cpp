@@ -448,6 +448,11 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
   if (buffers.merge && shape.warpgroups)
     for (int64_t slot = 0; slot < slots; ++slot)
       mergeInputs.push_back(loadMergeRowOf(slot));
+  // The compress epilogue's column sums over the lane's rows: the rounded
+  // outputs, as the compress kernel would read them.
+  SmallVector<Value> columnSums;
+  if (buffers.compressed)
+    columnSums.assign(2 * valueTiles, zero);
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = rowOf(slot);
@@ -484,6 +489,16 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
           w.pack(arith::MulFOp::create(b, loc, state[first], inverse),
                  arith::MulFOp::create(b, loc, state[first + 1], inverse)));
     }
+    if (buffers.compressed) {
+      Value valid = lt(row, queryLength);
+      for (auto [tile, word] : llvm::enumerate(words)) {
+        auto [low, high] = w.unpack(word);
+        for (auto [k, value] : llvm::enumerate(std::array<Value, 2>{low, high}))
+          columnSums[2 * tile + k] = arith::AddFOp::create(
+              b, loc, columnSums[2 * tile + k],
+              arith::SelectOp::create(b, loc, valid, value, zero));
+      }
+    }
     // 16-byte stores: the quad transposes each group of four tiles' words
     // (before the row's bound: every lane shuffles) so that lane q holds
     // tile t0 + q's eight columns. (Rows are 16-byte aligned: attn-compile's
@@ -494,8 +509,9 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     b.setInsertionPointToStart(inside.thenBlock());
     if (buffers.merge)
       mergeRowWords(words, grouped, mergeInputs[slot]);
-    w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
-                    quad);
+    if (buffers.output)
+      w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
+                      quad);
     if (buffers.lse) {
       auto firstLane = ifZero(quad);
       b.setInsertionPointToStart(firstLane.thenBlock());
@@ -503,6 +519,8 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
                               ValueRange{batch, head, row});
     }
   }
+  if (buffers.compressed)
+    storeSegmentMean(columnSums);
 }
 
 SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
@@ -939,6 +957,17 @@ bool mlir::attn::canMergeInEpilogue(AttentionOp op,
   return !shape.splitKeys && !op.getLse();
 }
 
+bool mlir::attn::canCompressInEpilogue(CompressOp compress, AttentionOp op,
+                                       const GpuKernelShape &shape) {
+  // Each consumer warpgroup of the warp-specialised kernel holds 64 whole
+  // rows from a multiple of 64: one segment.
+  return shape.warpgroups && !shape.splitKeys &&
+         compress.getInput() == op.getOutput() &&
+         compress.getReduce() == ReduceKind::Mean && !compress.getWeights() &&
+         compress.getStride() == kSegmentRows &&
+         compress.getWindowOrStride() == kSegmentRows;
+}
+
 bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
   FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
   if (failed(sources) || shape.splitKeys || shape.tileListEntries)
@@ -988,11 +1017,16 @@ static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
 FailureOr<gpu::GPUFuncOp>
 mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                              AttentionOp op, StringRef name,
-                             const GpuKernelShape &shape, MergeOp merge) {
+                             const GpuKernelShape &shape, MergeOp merge,
+                             CompressOp compress, bool storesOutput) {
   bool isUnion = merge && merge.getKind() == MergeKind::Lse;
   assert((!merge || (isUnion ? canRunAsUnion(merge, shape)
                              : canMergeInEpilogue(op, shape))) &&
          "the kernel cannot run this merge");
+  assert(
+      (!compress || (!merge && canCompressInEpilogue(compress, op, shape))) &&
+      "the kernel cannot run this compress");
+  assert((storesOutput || compress) && "a kernel writes its output");
   Location loc = op.getLoc();
   // A union's key sources, the first `op`; else `op` alone.
   SmallVector<AttentionOp> sources{op};
@@ -1007,7 +1041,10 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
       if (operand != op.getOutput())
         mergeOperands.push_back(operand);
   Value output = merge ? merge.getResult() : op.getOutput();
+  if (!storesOutput)
+    output = {};
   Value lse = merge ? merge.getLse() : op.getLse();
+  Value compressed = compress ? compress.getResult() : Value();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
 
@@ -1037,6 +1074,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     add(operand, cast<RankedTensorType>(operand.getType()).getRank() == 4);
   add(output, true);
   add(lse, false);
+  add(compressed, true);
 
   // The range tables of static shapes, as constant globals.
   SmallVector<memref::GlobalOp> tableGlobals;
@@ -1103,6 +1141,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   }
   buffers.output = take(output);
   buffers.lse = take(lse);
+  buffers.compressed = take(compressed);
 
   Type elementType = op.getQuery().getType().getElementType();
   FlashKernelBuilder kernelBuilder(builder, loc, op, shape, elementType);

@@ -49,8 +49,14 @@ struct KernelBuffers {
   std::optional<MergeEpilogueBuffers> merge;
   /// A union's sources, the first the kernel's op; empty otherwise.
   SmallVector<UnionSourceBuffers> unionSources;
-  Value output, lse;
+  /// The output (null when only `compressed` is written), its LSE, and an
+  /// attn.compress mean of its 64-row segments (canCompressInEpilogue).
+  Value output, lse, compressed;
 };
+
+/// The rows of one consumer warpgroup of the warp-specialised kernel: a
+/// segment of a compress in its epilogue.
+inline constexpr int64_t kSegmentRows = 64;
 
 class FlashKernelBuilder : IndexArithmetic {
 public:
@@ -177,8 +183,16 @@ private:
   softmaxUpdate(ArrayRef<Value> x, ArrayRef<Value> carried,
                 SmallVectorImpl<Value> *deferredCorrections = nullptr);
   /// Normalises the loop state's accumulators and stores the warp's rows of
-  /// the output and LSE.
+  /// the output and LSE (and the compress epilogue's segment means).
   void storeRows(ValueRange state);
+  /// The compress epilogue: `columns` are the lane's sums over its valid
+  /// rows of the rounded outputs of columns 8 t + 2 quad and the next;
+  /// the consumer warpgroup reduces them and stores its segment's mean.
+  void storeSegmentMean(ArrayRef<Value> columns);
+  /// Set by buildConsumers for the compress epilogue: [4, valueDim] f32
+  /// of shared memory (the consumer's rows of Q, read by its last product
+  /// already), the consumer's named barrier and first row.
+  Value segmentScratch, segmentBarrier, segmentFirstRow;
   /// The merge epilogue's reads for one row of output `words` (16-bit
   /// pairs as storeRowWords takes them, the first `grouped` through
   /// transposeQuads): every gate, and each other branch's columns of the

@@ -224,3 +224,68 @@ void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
       own[k] = vector::ExtractOp::create(b, loc, merged, k);
   }
 }
+
+void FlashKernelBuilder::storeSegmentMean(ArrayRef<Value> columns) {
+  assert(segmentScratch && "the compress epilogue needs buildConsumers' setup");
+  Type i32 = b.getI32Type();
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  // The 8 lanes of a column (one per row group of the warp's 16 rows) sum
+  // their rows: lanes 0-3 then hold the warp's sums.
+  SmallVector<Value> sums(columns);
+  for (int64_t offset : {4, 8, 16}) {
+    Value mask = arith::ConstantIntOp::create(b, loc, offset, 32);
+    for (Value &sum : sums)
+      sum =
+          arith::AddFOp::create(b, loc, sum,
+                                gpu::ShuffleOp::create(b, loc, sum, mask, width,
+                                                       gpu::ShuffleMode::XOR)
+                                    .getShuffleResult());
+  }
+  Value warpInGroup = rem(warp, c(4)), quad = rem(lane, c(4));
+  {
+    auto leaders = scf::IfOp::create(b, loc, lt(lane, c(4)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leaders.thenBlock());
+    for (auto [index, sum] : llvm::enumerate(sums)) {
+      int64_t tile = index / 2, k = index % 2;
+      memref::StoreOp::create(
+          b, loc, sum, segmentScratch,
+          ValueRange{warpInGroup, add(c(8 * tile + k), mul(quad, c(2)))});
+    }
+  }
+  // The warpgroup's barrier: the other consumer (if any) runs on.
+  NVVM::BarrierOp::create(b, loc, Type(), segmentBarrier,
+                          arith::ConstantIntOp::create(b, loc, 128, 32),
+                          NVVM::BarrierReductionAttr(), Value());
+  // Thread t of the warpgroup: the mean of column t (t + 128, ...) over
+  // the segment's rows, as the compress kernel divides it.
+  auto inside =
+      scf::IfOp::create(b, loc, lt(segmentFirstRow, queryLength), false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(inside.thenBlock());
+  Value rows = arith::MinUIOp::create(b, loc, c(kSegmentRows),
+                                      sub(queryLength, segmentFirstRow));
+  Value count = arith::UIToFPOp::create(
+      b, loc, b.getF32Type(), arith::IndexCastOp::create(b, loc, i32, rows));
+  Value segment = div(segmentFirstRow, c(kSegmentRows));
+  Value thread = rem(tid, c(128));
+  Type element =
+      cast<MemRefType>(buffers.compressed.getType()).getElementType();
+  int64_t valueDim = shape.valueDim;
+  for (int64_t first = 0; first < valueDim; first += 128) {
+    Value column = add(thread, c(first));
+    auto inRange = scf::IfOp::create(b, loc, lt(column, c(valueDim)), false);
+    OpBuilder::InsertionGuard columnGuard(b);
+    b.setInsertionPointToStart(inRange.thenBlock());
+    Value sum;
+    for (int64_t w = 0; w < 4; ++w) {
+      Value part = memref::LoadOp::create(b, loc, segmentScratch,
+                                          ValueRange{c(w), column});
+      sum = sum ? arith::AddFOp::create(b, loc, sum, part).getResult() : part;
+    }
+    Value mean = arith::DivFOp::create(b, loc, sum, count);
+    memref::StoreOp::create(
+        b, loc, arith::TruncFOp::create(b, loc, element, mean),
+        buffers.compressed, ValueRange{batch, head, segment, column});
+  }
+}

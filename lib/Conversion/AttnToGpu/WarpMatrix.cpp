@@ -101,6 +101,17 @@ Value WarpMatrix::pack(Value low, Value high) {
   return vector::ExtractOp::create(b, loc, word, 0);
 }
 
+std::pair<Value, Value> WarpMatrix::unpack(Value word) {
+  Value vector = vector::FromElementsOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), ValueRange{word});
+  Value narrow = vector::BitCastOp::create(
+      b, loc, VectorType::get({2}, elementType), vector);
+  Value wide = arith::ExtFOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), narrow);
+  return {vector::ExtractOp::create(b, loc, wide, 0),
+          vector::ExtractOp::create(b, loc, wide, 1)};
+}
+
 Value WarpMatrix::butterfly(Value value, bool isMax) {
   Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
   for (int64_t offset : {1, 2}) {

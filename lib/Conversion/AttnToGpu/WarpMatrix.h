@@ -57,6 +57,8 @@ struct WarpMatrix {
   /// Two f32 values rounded to `elementType` and packed into one i32,
   /// `low` in the low half.
   Value pack(Value low, Value high);
+  /// The two values of a word from `pack`, widened back to f32.
+  std::pair<Value, Value> unpack(Value word);
 
   /// Transposes each group of four i32 `words` within the quads of lanes
   /// (lanes that differ in their two low bits): word k of lane q becomes

@@ -355,6 +355,21 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   };
 
   st.wait(st.queryBarrier(), n.i32(0));
+  if (buffers.compressed) {
+    // The compress epilogue's scratch: the consumer's rows of Q, which its
+    // products have all read (waited for) by then. Named barriers 3 and 4
+    // (1 and 2 are the turns).
+    Value rawBase =
+        n.toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
+    Value offset =
+        arith::SubIOp::create(b, loc, n.add(st.base, consumerRows), rawBase);
+    segmentScratch =
+        sharedView(b, loc, smem,
+                   arith::IndexCastOp::create(b, loc, b.getIndexType(), offset),
+                   4, valueDim, b.getF32Type());
+    segmentBarrier = n.toI32(add(consumer, c(3)));
+    segmentFirstRow = add(rowBase, mul(consumer, c(kSegmentRows)));
+  }
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   SmallVector<Value> init(slots, negInf);

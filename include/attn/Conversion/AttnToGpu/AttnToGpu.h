@@ -289,9 +289,23 @@ FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
 ///   The arguments are Q, then K and V of each source, the output and the
 ///   merged LSE (if the merge has one); sm_90a kernels take Q's tensor map
 ///   and then K's and V's of each source.
+///
+/// With `compress` (an attn.compress mean of `op`'s output, see
+/// canCompressInEpilogue), the kernel also writes the compressed tokens,
+/// the mean of each 64-row segment of its rounded output, as its last
+/// argument; without `storesOutput` it writes only them (the compress is
+/// the output's one reader), and the output is not an argument.
 FailureOr<gpu::GPUFuncOp>
 buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module, AttentionOp op,
-                 StringRef name, const GpuKernelShape &shape, MergeOp merge);
+                 StringRef name, const GpuKernelShape &shape, MergeOp merge,
+                 CompressOp compress, bool storesOutput);
+
+/// Whether the kernel of `op` in `shape` can compute `compress` of its
+/// output as it stores its rows: a mean over non-overlapping segments of
+/// 64 tokens (one consumer warpgroup's rows of the warp-specialised
+/// kernel), no weights, and no merge in the same epilogue.
+bool canCompressInEpilogue(CompressOp compress, AttentionOp op,
+                           const GpuKernelShape &shape);
 
 /// Whether the kernel of `op` in `shape` can run the merge epilogue of
 /// buildFlashKernel: its rows are stored whole, by query position (no
