@@ -214,6 +214,9 @@ def check_cases():
     # heads.
     cases.append(scout("chk-scout-mixed", 2, 6, 901, 128, window=200,
                        mixed_result=True))
+    # A length that 64 divides: the own segment's mask_mod implies a
+    # neighbourhood, so the union visits one tile of its own segment.
+    cases.append(scout("chk-scout-L1024", 1, 4, 1024, 128, window=300))
     # NSA / SLA with their scores and selections as results: the scores
     # against the reference's, the selection against a top-k of the
     # kernel's own scores, the output with that selection.

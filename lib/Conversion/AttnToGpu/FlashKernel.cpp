@@ -995,7 +995,7 @@ static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
   // With a tile list, data-dependent predicates are classified at run time
   // (a document-uniform tile needs no mask): the table covers the others.
   SmallVector<Attribute> staticMask;
-  for (Attribute predicate : op.getMask())
+  for (Attribute predicate : op.getTileClassificationMask())
     if (!shape.tileListEntries ||
         !cast<MaskAttrInterface>(predicate).isDataDependent())
       staticMask.push_back(predicate);

@@ -60,13 +60,14 @@ static Operation *capturesOuterValue(Region &region) {
 static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
                                               int64_t blockKv) {
   MaskShape shape = op.getMaskShape();
-  if (!shape.isStatic() || op.getMask().empty() ||
+  SmallVector<Attribute> mask = op.getTileClassificationMask();
+  if (!shape.isStatic() || mask.empty() ||
       llvm::divideCeil(shape.queryLength, blockQ) *
               llvm::divideCeil(shape.keyLength, blockKv) >
           int64_t(1) << 24)
     return std::nullopt;
-  return BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
-                           shape, blockQ, blockKv);
+  return BlockMap::compute(mask, !op.getMaskMod().empty(), shape, blockQ,
+                           blockKv);
 }
 
 /// Whether the 128 x 128 tiles of `wide` visit at least 8% more of a mask

@@ -270,6 +270,50 @@ func.func @region(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<
   return %o : tensor<1x1x64x8xf32>
 }
 
+// A neighbourhood whose grid rows are segments of 16 tokens: its outer axis
+// is classified exactly (the band of its reach alone leaves the tiles next
+// to the diagonal partial).
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 4, partial 0, empty 12
+// CHECK-NEXT: {{^}}  #...  [0, 1)
+// CHECK-NEXT: {{^}}  .#..  [1, 2)
+func.func @segments(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.neighborhood<grid = [4, 16], radius = [0, 15], dilation = [1, 1]>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// A mask_mod that keeps keys of the query's own segment of 16 tokens
+// (SCOUT's own segment) implies that neighbourhood: the tiles of the
+// window before the segment are not visited.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 4, empty 12, visited 4/16 (25.0%)
+// CHECK-NEXT: {{^}}  +...  [0, 1)
+// CHECK-NEXT: {{^}}  .+..  [1, 2)
+func.func @own_segment(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 15, right = 0>] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c = arith.constant 16 : index
+    %si = arith.divui %i, %c : index
+    %sj = arith.divui %j, %c : index
+    %same = arith.cmpi eq, %sj, %si : index
+    attn.yield %same : i1
+  } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// Segments of different sizes for queries and keys imply nothing.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 7, empty 9, visited 7/16
+func.func @unequal_segments(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 15, right = 0>] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c = arith.constant 16 : index
+    %d = arith.constant 32 : index
+    %si = arith.divui %i, %c : index
+    %sj = arith.divui %j, %d : index
+    %same = arith.cmpi eq, %si, %sj : index
+    attn.yield %same : i1
+  } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
 // Data-dependent predicates are decided at run time.
 // CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 10, empty 6, visited 10/16 (62.5%), data-dependent (decided at run time)
 func.func @documents(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>, %s: tensor<1x64xi32>) -> tensor<1x1x64x8xf32> {

@@ -4,7 +4,9 @@
 
 #include "ShapeChecks.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -104,6 +106,48 @@ std::optional<double> AttentionOp::getScaleOrDefault() {
 MaskShape AttentionOp::getMaskShape() {
   return MaskShape{dimOf(getQuery().getType(), 2),
                    dimOf(getKey().getType(), 2)};
+}
+
+/// C if `value` is `x / C` (divui by a positive index constant) of the
+/// block argument `x`.
+static std::optional<int64_t> segmentOf(Value value, BlockArgument x) {
+  auto divide = value.getDefiningOp<arith::DivUIOp>();
+  if (!divide || divide.getLhs() != x)
+    return std::nullopt;
+  APInt size;
+  if (!matchPattern(divide.getRhs(), m_ConstantInt(&size)) ||
+      size.getSExtValue() <= 0)
+    return std::nullopt;
+  return size.getSExtValue();
+}
+
+SmallVector<Attribute> AttentionOp::getTileClassificationMask() {
+  SmallVector<Attribute> mask(getMask().getValue());
+  Region &region = getMaskMod();
+  MaskShape shape = getMaskShape();
+  if (region.empty() || !shape.isStatic() ||
+      shape.queryLength != shape.keyLength)
+    return mask;
+  Block &body = region.front();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  auto same = yield && yield->getNumOperands() == 1
+                  ? yield->getOperand(0).getDefiningOp<arith::CmpIOp>()
+                  : arith::CmpIOp();
+  if (!same || same.getPredicate() != arith::CmpIPredicate::eq)
+    return mask;
+  // Block arguments: batch, head, query row, key.
+  BlockArgument row = body.getArgument(2), key = body.getArgument(3);
+  for (auto [query, keys] : {std::make_pair(same.getLhs(), same.getRhs()),
+                             std::make_pair(same.getRhs(), same.getLhs())}) {
+    std::optional<int64_t> size = segmentOf(query, row);
+    if (!size || segmentOf(keys, key) != size || shape.queryLength % *size != 0)
+      continue;
+    MLIRContext *context = getContext();
+    mask.push_back(NeighborhoodAttr::get(
+        context, {shape.queryLength / *size, *size}, {0, *size - 1}, {1, 1}));
+    break;
+  }
+  return mask;
 }
 
 int64_t AttentionOp::getGroupSize() {

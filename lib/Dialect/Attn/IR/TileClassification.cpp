@@ -85,6 +85,26 @@ TileClass NeighborhoodAttr::classifyTile(const MaskShape &shape,
                                          const TileBounds &tile) const {
   if (getConstantValue(shape) == true)
     return TileClass::Full;
+  // Along the outermost axis, coordinates are index / stride_0: the tile's
+  // queries and keys span two intervals of them. Farther apart than r_0 d_0
+  // everywhere, no pair is a neighbour; within it everywhere, with every
+  // inner axis unbounded (dilation 1, radius past its size), every pair is.
+  ArrayRef<int64_t> grid = getGrid(), radius = getRadius(),
+                    dilation = getDilation();
+  int64_t outerStride = getNumCells() / grid.front();
+  int64_t outerReach = radius.front() * dilation.front();
+  int64_t queryLow = firstPos(shape, tile) / outerStride;
+  int64_t queryHigh = lastPos(shape, tile) / outerStride;
+  int64_t keyLow = tile.keyBegin / outerStride;
+  int64_t keyHigh = (tile.keyEnd - 1) / outerStride;
+  if (std::max(keyLow - queryHigh, queryLow - keyHigh) > outerReach)
+    return TileClass::Empty;
+  bool innerUnbounded = true;
+  for (size_t axis = 1; axis < grid.size(); ++axis)
+    innerUnbounded &= dilation[axis] == 1 && radius[axis] >= grid[axis] - 1;
+  if (innerUnbounded && dilation.front() == 1 &&
+      std::max(keyHigh - queryLow, queryHigh - keyLow) <= outerReach)
+    return TileClass::Full;
   // A neighbour's row-major index is at most sum_a r_a d_a stride_a away.
   int64_t reach = 0, stride = getNumCells();
   for (auto [size, radius, dilation] :

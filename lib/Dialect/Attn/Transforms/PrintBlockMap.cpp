@@ -49,8 +49,8 @@ struct AttnPrintBlockMapPass
         return;
       }
       BlockMap map =
-          BlockMap::compute(op.getMask().getValue(), !op.getMaskMod().empty(),
-                            shape, blockQ, blockKv);
+          BlockMap::compute(op.getTileClassificationMask(),
+                            !op.getMaskMod().empty(), shape, blockQ, blockKv);
       int64_t total = map.getNumQueryTiles() * map.getNumKeyTiles();
       std::string text;
       llvm::raw_string_ostream os(text);

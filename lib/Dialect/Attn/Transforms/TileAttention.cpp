@@ -290,10 +290,17 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
           cast<MaskAttrInterface>(predicate).isDataDependent();
     }
     MaskShape shape = op.getMaskShape();
-    if (shape.isStatic())
+    if (shape.isStatic()) {
+      // Tiles are classified with the atoms the mask_mod implies as well;
+      // elements are tested by elementMask and the mask_mod.
+      SmallVector<Attribute> tileMask(source.elementMask);
+      SmallVector<Attribute> classified = op.getTileClassificationMask();
+      tileMask.append(classified.begin() + op.getMask().size(),
+                      classified.end());
       source.rangeTable = buildRangeTable(
-          l, BlockMap::compute(source.elementMask, !op.getMaskMod().empty(),
-                               shape, blockQ, blockKv));
+          l, BlockMap::compute(tileMask, !op.getMaskMod().empty(), shape,
+                               blockQ, blockKv));
+    }
     flashSources.push_back(std::move(source));
   }
 
