@@ -357,11 +357,10 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
     // flight per round. A load takes `width` ids: 4 (16 bytes, 8 lanes a
     // chunk, 3 shuffle steps) where the rows allow, else 1 (a chunk a warp,
     // 5 steps; at 16k keys 4x the rounds, each a dependent L2 latency and
-    // shuffle tree). Vectors need rows of a multiple of 4 ids (so that one
-    // never crosses a row's end: a key bound that is no multiple of 4 only
-    // widens its chunk's range by ids of keys the key bound masks) starting
-    // on 16 bytes; the base's alignment is known only at run time, so both
-    // scans are built and the kernel picks one.
+    // shuffle tree). Vectors need rows of a multiple of 4 ids (the key
+    // length is the row's, so the vector of a key below it stays inside the
+    // row) starting on 16 bytes; the base's alignment is known only at run
+    // time, so both scans are built and the kernel picks one.
     Value lastKey =
         arith::MinUIOp::create(b, loc, mul(end, c(blockKv)), keyLength);
     auto scan = [&](int64_t width, Value segments) {
