@@ -237,6 +237,63 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
   }
   barrier();
 
+  // Up to 32 slots of one tile each: warp 0 lists them, a slot per lane.
+  // A lane keeps its tile if no lower lane holds it (match.any), and ballot
+  // ranks give the places: slot order, each tile once, in a few warp
+  // instructions instead of thread 0's dependent loads per slot while the
+  // CTA waits (the barrier stalls of NSA's selected branch).
+  if (slots <= 32 && tilesPerBlock == 1) {
+    auto firstWarp = ifZero(warp);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(firstWarp.thenBlock());
+    Value inSlots = lt(lane, c(slots));
+    Value block = memref::LoadOp::create(
+        b, loc, selected,
+        arith::SelectOp::create(b, loc, inSlots, lane, c(0)).getResult());
+    auto [tile, candidate] = tilesOf(block).front();
+    candidate = arith::AndIOp::create(b, loc, candidate, inSlots);
+    Value tileI32 = arith::IndexCastOp::create(b, loc, i32, tile);
+    auto ballotOf = [&](Value predicate) -> Value {
+      return NVVM::VoteSyncOp::create(
+          b, loc, i32, i32Constant(-1), predicate,
+          NVVM::VoteSyncKindAttr::get(b.getContext(),
+                                      NVVM::VoteSyncKind::ballot));
+    };
+    Value candidates = ballotOf(candidate);
+    Value same = arith::AndIOp::create(
+        b, loc,
+        NVVM::MatchSyncOp::create(b, loc, i32, i32Constant(-1), tileI32,
+                                  NVVM::MatchSyncKind::any),
+        candidates);
+    Value laneI32 = arith::IndexCastOp::create(b, loc, i32, lane);
+    Value lanesBelow = arith::SubIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, i32Constant(1), laneI32),
+        i32Constant(1));
+    Value fresh = arith::AndIOp::create(
+        b, loc, candidate,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                              arith::AndIOp::create(b, loc, same, lanesBelow),
+                              i32Constant(0)));
+    Value kept = ballotOf(fresh);
+    auto popcount = [&](Value x) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                        LLVM::CtPopOp::create(b, loc, x));
+    };
+    {
+      auto keep = scf::IfOp::create(b, loc, fresh, false);
+      OpBuilder::InsertionGuard keepGuard(b);
+      b.setInsertionPointToStart(keep.thenBlock());
+      memref::StoreOp::create(
+          b, loc, tileI32, list,
+          popcount(arith::AndIOp::create(b, loc, kept, lanesBelow)));
+    }
+    auto firstLane = ifZero(lane);
+    b.setInsertionPointToStart(firstLane.thenBlock());
+    storeListLength(list, entries, popcount(kept));
+    b.setInsertionPointAfter(firstWarp);
+    return {list, loadListLength(list, entries)};
+  }
+
   // Thread 0 lists each selected tile once (the top bit marks it listed),
   // in slot order: the online softmax does not depend on the order.
   auto leader = ifZero(tid);

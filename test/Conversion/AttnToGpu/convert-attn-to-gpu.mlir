@@ -110,10 +110,12 @@ func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
 
 // A block selection (NSA's selected branch) lists its tiles from the
 // selected blocks, not by testing every tile: the flags are cleared, a slot
-// per thread ORs its query block's bit into its blocks' tiles, thread 0
-// lists each flagged tile once, and the loop runs over the list. The CTA
-// covers one 64-row query block (one row tile per warp), so a listed tile
-// is selected by every row and only the causal part is masked per element.
+// per thread ORs its query block's bit into its blocks' tiles, warp 0 lists
+// each selected tile once (4 slots of one tile each: a lane per slot keeps
+// its tile if no lower lane holds it, match.any, and a ballot ranks it),
+// and the loop runs over the list. The CTA covers one 64-row query block
+// (one row tile per warp), so a listed tile is selected by every row and
+// only the causal part is masked per element.
 // CHECK-LABEL: gpu.func @selection_kernel
 // CHECK-SAME: attn.block_q = 64
 // CHECK: memref.store %c0_i32
@@ -121,7 +123,11 @@ func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
 // CHECK: memref.load %{{.*}} : memref<1x2x16x4xi32
 // CHECK: memref.atomic_rmw ori
 // CHECK: gpu.barrier
-// CHECK: scf.for
+// CHECK-NOT: scf.for
+// CHECK: nvvm.vote.sync  ballot
+// CHECK: nvvm.match.sync  any
+// CHECK: nvvm.vote.sync  ballot
+// CHECK: llvm.intr.ctpop
 // CHECK: gpu.barrier
 // CHECK: %[[COUNT:.*]] = arith.index_cast
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[COUNT]] step %c1
