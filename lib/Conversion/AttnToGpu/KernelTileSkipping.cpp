@@ -196,24 +196,10 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     return tiles;
   };
 
-  for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
-    Value tile = add(tid, c(firstTile));
-    auto inTable = scf::IfOp::create(b, loc, lt(tile, c(entries)), false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inTable.thenBlock());
-    memref::StoreOp::create(b, loc, i32Constant(0), flags, tile);
-  }
-  barrier();
-
-  // A slot per thread: its block (-1 for unused slots and query blocks
-  // past the end) goes to the shared list of the CTA's selections, and
-  // its tiles get the bit of its query block.
+  // Slot `slot`'s block (-1 for unused slots and query blocks past the
+  // end) and its query block in the CTA.
   Value firstBlock = div(rowBase, c(selectedQ));
-  for (int64_t firstSlot = 0; firstSlot < slots; firstSlot += threads) {
-    Value slot = add(tid, c(firstSlot));
-    auto inSlots = scf::IfOp::create(b, loc, lt(slot, c(slots)), false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inSlots.thenBlock());
+  auto slotBlock = [&](Value slot) -> std::pair<Value, Value> {
     Value queryBlock = div(slot, c(perBlock));
     Value absoluteBlock = add(firstBlock, queryBlock);
     Value real = lt(mul(absoluteBlock, c(selectedQ)), queryLength);
@@ -222,34 +208,63 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     Value block = memref::LoadOp::create(
         b, loc, buffers.indices,
         ValueRange{batch, kvHead, safeBlock, rem(slot, c(perBlock))});
-    block = arith::SelectOp::create(b, loc, real, block, i32Constant(-1));
-    memref::StoreOp::create(b, loc, block, selected, slot);
-    Value bit = arith::ShLIOp::create(
-        b, loc, i32Constant(1),
-        arith::IndexCastOp::create(b, loc, i32, queryBlock));
-    for (auto [tile, candidate] : tilesOf(block)) {
-      auto visit = scf::IfOp::create(b, loc, candidate, false);
+    return {arith::SelectOp::create(b, loc, real, block, i32Constant(-1)),
+            queryBlock};
+  };
+  // Warp 0 lists up to 32 slots of one tile each (below). With one query
+  // block per CTA every listed tile is selected by all its rows, so the
+  // per-tile flags are never read: warp 0 reads the slots itself and the
+  // CTA skips clearing and setting the flags and their two barriers.
+  bool warpList = slots <= 32 && tilesPerBlock == 1;
+  bool flagsRead = selectedQ < shape.blockQ();
+  if (!warpList || flagsRead) {
+    for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
+      Value tile = add(tid, c(firstTile));
+      auto inTable = scf::IfOp::create(b, loc, lt(tile, c(entries)), false);
       OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(visit.thenBlock());
-      memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, bit, flags,
-                                  tile);
+      b.setInsertionPointToStart(inTable.thenBlock());
+      memref::StoreOp::create(b, loc, i32Constant(0), flags, tile);
     }
+    barrier();
+
+    // A slot per thread: its block goes to the shared list of the CTA's
+    // selections, and its tiles get the bit of its query block.
+    for (int64_t firstSlot = 0; firstSlot < slots; firstSlot += threads) {
+      Value slot = add(tid, c(firstSlot));
+      auto inSlots = scf::IfOp::create(b, loc, lt(slot, c(slots)), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(inSlots.thenBlock());
+      auto [block, queryBlock] = slotBlock(slot);
+      memref::StoreOp::create(b, loc, block, selected, slot);
+      Value bit = arith::ShLIOp::create(
+          b, loc, i32Constant(1),
+          arith::IndexCastOp::create(b, loc, i32, queryBlock));
+      for (auto [tile, candidate] : tilesOf(block)) {
+        auto visit = scf::IfOp::create(b, loc, candidate, false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(visit.thenBlock());
+        memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, bit,
+                                    flags, tile);
+      }
+    }
+    barrier();
   }
-  barrier();
 
   // Up to 32 slots of one tile each: warp 0 lists them, a slot per lane.
   // A lane keeps its tile if no lower lane holds it (match.any), and ballot
   // ranks give the places: slot order, each tile once, in a few warp
   // instructions instead of thread 0's dependent loads per slot while the
   // CTA waits (the barrier stalls of NSA's selected branch).
-  if (slots <= 32 && tilesPerBlock == 1) {
+  if (warpList) {
     auto firstWarp = ifZero(warp);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(firstWarp.thenBlock());
     Value inSlots = lt(lane, c(slots));
-    Value block = memref::LoadOp::create(
-        b, loc, selected,
-        arith::SelectOp::create(b, loc, inSlots, lane, c(0)).getResult());
+    Value safeSlot = arith::SelectOp::create(b, loc, inSlots, lane, c(0));
+    Value block =
+        flagsRead
+            ? memref::LoadOp::create(b, loc, selected, safeSlot).getResult()
+            : slotBlock(safeSlot).first;
     auto [tile, candidate] = tilesOf(block).front();
     candidate = arith::AndIOp::create(b, loc, candidate, inSlots);
     Value tileI32 = arith::IndexCastOp::create(b, loc, i32, tile);

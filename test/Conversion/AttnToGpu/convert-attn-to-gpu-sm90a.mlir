@@ -128,8 +128,11 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK: memref.load %[[LIST]]
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.setmaxregister increase 240
+// One 128-row query block per CTA: warp 0 lists the slots' tiles, no
+// per-tile flags.
 // CHECK: gpu.func @selection128_kernel(
-// CHECK: memref.atomic_rmw ori
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: nvvm.match.sync  any
 // CHECK: nvvm.fence.proxy
 // CHECK: nvvm.setmaxregister decrease 24
 // CHECK: gpu.func @selection64_kernel(
