@@ -517,13 +517,10 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
       auto rowsType = MemRefType::get(
           segmentsType.getShape(), i32,
           StridedLayoutAttr::get(b.getContext(), kDyn, {kDyn, 1}));
-      SmallVector<OpFoldResult> sizes;
-      for (auto [dim, size] : llvm::enumerate(segmentsType.getShape()))
-        sizes.push_back(size == kDyn ? OpFoldResult(metadata.getSizes()[dim])
-                                     : OpFoldResult(b.getIndexAttr(size)));
       Value rows = memref::ReinterpretCastOp::create(
           b, loc, rowsType, buffers.kvSegments,
-          OpFoldResult(metadata.getOffset()), sizes,
+          OpFoldResult(metadata.getOffset()),
+          metadata.getConstifiedMixedSizes(),
           {OpFoldResult(metadata.getStrides()[0]),
            OpFoldResult(b.getIndexAttr(1))});
       scan(4, rows);

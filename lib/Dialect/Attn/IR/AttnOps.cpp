@@ -121,20 +121,20 @@ static std::optional<int64_t> segmentOf(Value value, BlockArgument x) {
   return size.getSExtValue();
 }
 
-SmallVector<Attribute> AttentionOp::getTileClassificationMask() {
-  SmallVector<Attribute> mask(getMask().getValue());
+SmallVector<Attribute> AttentionOp::getMaskModAtoms() {
+  SmallVector<Attribute> atoms;
   Region &region = getMaskMod();
   MaskShape shape = getMaskShape();
   if (region.empty() || !shape.isStatic() ||
       shape.queryLength != shape.keyLength)
-    return mask;
+    return atoms;
   Block &body = region.front();
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   auto same = yield && yield->getNumOperands() == 1
                   ? yield->getOperand(0).getDefiningOp<arith::CmpIOp>()
                   : arith::CmpIOp();
   if (!same || same.getPredicate() != arith::CmpIPredicate::eq)
-    return mask;
+    return atoms;
   // Block arguments: batch, head, query row, key.
   BlockArgument row = body.getArgument(2), key = body.getArgument(3);
   for (auto [query, keys] : {std::make_pair(same.getLhs(), same.getRhs()),
@@ -143,10 +143,16 @@ SmallVector<Attribute> AttentionOp::getTileClassificationMask() {
     if (!size || segmentOf(keys, key) != size || shape.queryLength % *size != 0)
       continue;
     MLIRContext *context = getContext();
-    mask.push_back(NeighborhoodAttr::get(
+    atoms.push_back(NeighborhoodAttr::get(
         context, {shape.queryLength / *size, *size}, {0, *size - 1}, {1, 1}));
     break;
   }
+  return atoms;
+}
+
+SmallVector<Attribute> AttentionOp::getTileClassificationMask() {
+  SmallVector<Attribute> mask(getMask().getValue());
+  llvm::append_range(mask, getMaskModAtoms());
   return mask;
 }
 

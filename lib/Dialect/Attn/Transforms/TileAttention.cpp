@@ -294,9 +294,7 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
       // Tiles are classified with the atoms the mask_mod implies as well;
       // elements are tested by elementMask and the mask_mod.
       SmallVector<Attribute> tileMask(source.elementMask);
-      SmallVector<Attribute> classified = op.getTileClassificationMask();
-      tileMask.append(classified.begin() + op.getMask().size(),
-                      classified.end());
+      llvm::append_range(tileMask, op.getMaskModAtoms());
       source.rangeTable = buildRangeTable(
           l, BlockMap::compute(tileMask, !op.getMaskMod().empty(), shape,
                                blockQ, blockKv));

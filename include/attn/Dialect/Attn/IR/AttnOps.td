@@ -109,12 +109,15 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     ::mlir::attn::MaskShape getMaskShape();
     /// Number of query heads per key/value head.
     int64_t getGroupSize();
-    /// The mask predicates, and atoms that the `mask_mod` implies (it
-    /// allows no pair they reject): what tile classification may use, so
-    /// that tiles the mask_mod empties are not visited. A mask_mod that
-    /// yields `i / C == j / C` (one segment of C tokens; `divui`, equal
-    /// static lengths that C divides) implies a neighbourhood whose grid
-    /// rows are the segments. Elements are still tested by both.
+    /// Atoms that the `mask_mod` implies (it allows no pair they reject),
+    /// for tile classification only, so that tiles the mask_mod empties
+    /// are not visited; elements are still tested by the mask_mod. A
+    /// mask_mod that yields `i / C == j / C` (one segment of C tokens;
+    /// `divui`, equal static lengths that C divides) implies a
+    /// neighbourhood whose grid rows are the segments.
+    ::llvm::SmallVector<::mlir::Attribute> getMaskModAtoms();
+    /// The mask predicates and getMaskModAtoms(): what tiles are
+    /// classified by.
     ::llvm::SmallVector<::mlir::Attribute> getTileClassificationMask();
   }];
 
