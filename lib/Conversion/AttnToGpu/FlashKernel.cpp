@@ -43,6 +43,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -199,6 +200,43 @@ AttentionPoint FlashKernelBuilder::pointAt(Value row, Value column) {
   return point;
 }
 
+/// Per-element mask tests run on i32 positions where they fit instead of
+/// index ones (64-bit on NVPTX: an add or a compare is two instructions,
+/// and a partial tile's test was most of its softmax's instructions). The
+/// positions of predicates below stay under 2^30 on these lengths.
+static constexpr int64_t kNarrowLimit = int64_t(1) << 30;
+
+/// Static lengths below the limit: the key bound may be an i32 compare.
+static bool hasNarrowLengths(MaskShape shape) {
+  return shape.isStatic() && shape.queryLength < kNarrowLimit &&
+         shape.keyLength < kNarrowLimit;
+}
+
+/// Whether `predicate` may be built on i32 positions: causal (any stride)
+/// and window predicates and their and / or / not, which read no operands,
+/// when pos(i) - left, pos(i) + right and (j + 1) stride stay below the
+/// limit.
+static bool hasNarrowPositions(Attribute predicate, MaskShape shape) {
+  if (!hasNarrowLengths(shape))
+    return false;
+  bool narrow = true;
+  int64_t stride = 1, reach = 0;
+  cast<MaskAttrInterface>(predicate).walkPredicates(
+      [&](MaskAttrInterface nested) {
+        if (auto causal = dyn_cast<CausalAttr>(nested))
+          stride = std::max(stride, causal.getStride());
+        else if (auto window = dyn_cast<WindowAttr>(nested))
+          reach = std::max(
+              {reach, std::abs(window.getLeft()), std::abs(window.getRight())});
+        else if (!isa<AndAttr, OrAttr, NotAttr>(nested))
+          narrow = false;
+      });
+  // (Each factor below the limit first: the product fits in 64 bits.)
+  return narrow && stride < kNarrowLimit && reach < kNarrowLimit &&
+         (shape.keyLength + 1) * stride + shape.queryLength + reach <
+             kNarrowLimit;
+}
+
 SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
                                                     Value keyTile,
                                                     Masking masking) {
@@ -222,6 +260,29 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     llvm::erase(elementMask, selection);
     selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
   }
+  // The predicates that hasNarrowPositions allows run on i32 rows, columns
+  // and lengths, and nothing else (they read no operands; rows past the
+  // queries need no clamp, as they are never stored); the others and the
+  // mask_mod on pointAt's index ones.
+  MaskShape maskShape = op.getMaskShape();
+  bool narrowBound = masked && hasNarrowLengths(maskShape);
+  SmallVector<Attribute> narrowMask, wideMask;
+  for (Attribute predicate : elementMask)
+    (narrowBound && hasNarrowPositions(predicate, maskShape) ? narrowMask
+                                                             : wideMask)
+        .push_back(predicate);
+  bool wide = !wideMask.empty() || !op.getMaskMod().empty();
+  Type i32 = b.getI32Type();
+  auto toI32 = [&](Value x) -> Value {
+    return arith::IndexCastOp::create(b, loc, i32, x);
+  };
+  AttentionPoint narrowPoint;
+  Value quadColumn32;
+  if (narrowBound) {
+    narrowPoint.queryLength = toI32(queryLength);
+    narrowPoint.keyLength = toI32(keyLength);
+    quadColumn32 = toI32(add(firstKey, mul(quad, c(2))));
+  }
   SmallVector<Value> scores;
   int64_t scoreTiles = shape.blockKv / 8;
   for (auto [index, score] : llvm::enumerate(raw)) {
@@ -244,13 +305,31 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     if (!rawScores())
       x = arith::MulFOp::create(b, loc, x, toLog2);
     if (masked) {
-      AttentionPoint point = pointAt(row, column);
-      point.head = rowHead;
-      Value allowed = arith::AndIOp::create(
-          b, loc, lt(column, keyLength),
-          buildAllowed(b, loc, elementMask,
-                       op.getMaskMod().empty() ? nullptr : &op.getMaskMod(),
-                       point));
+      Value allowed;
+      if (narrowBound) {
+        AttentionPoint point = narrowPoint;
+        point.row = toI32(row);
+        point.column = arith::AddIOp::create(
+            b, loc, quadColumn32,
+            arith::ConstantIntOp::create(b, loc, 8 * tile + slot % 2, 32));
+        allowed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                        point.column, point.keyLength);
+        if (!narrowMask.empty())
+          allowed = arith::AndIOp::create(
+              b, loc, allowed,
+              buildAllowed(b, loc, narrowMask, nullptr, point));
+      } else {
+        allowed = lt(column, keyLength);
+      }
+      if (wide) {
+        AttentionPoint point = pointAt(row, column);
+        point.head = rowHead;
+        allowed = arith::AndIOp::create(
+            b, loc, allowed,
+            buildAllowed(b, loc, wideMask,
+                         op.getMaskMod().empty() ? nullptr : &op.getMaskMod(),
+                         point));
+      }
       if (selectionFlag)
         allowed = arith::AndIOp::create(b, loc, allowed,
                                         rowSelected(selectionFlag, tileRow));

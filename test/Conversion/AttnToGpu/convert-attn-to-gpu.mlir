@@ -44,6 +44,13 @@ func.func @causal(%q: tensor<2x4x256x64xbf16>, %k: tensor<2x2x256x64xbf16>,
 // A sliding window: tiles below the band are never visited (the loop starts
 // past them), and the band's interior is a run of full tiles.
 // CHECK: memref.global "private" constant @window_kernel_tiles : memref<4x4xi32> = dense<{{\[}}[0, 2, 2, 2], [0, 4, 1, 2], [0, 6, 3, 4], [2, 8, 5, 6]]>
+// A partial tile's predicates compare i32 positions (static lengths,
+// predicates that read no operands), not 64-bit index ones.
+// CHECK-LABEL: gpu.func @window_kernel
+// CHECK: arith.index_cast %{{.*}} : index to i32
+// CHECK: arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+// CHECK: arith.cmpi sle, %{{.*}}, %{{.*}} : i32
+// CHECK-NOT: arith.cmpi sle, %{{.*}}, %{{.*}} : index
 func.func @window(%q: tensor<1x2x512x64xf16>, %k: tensor<1x2x512x64xf16>,
                   %v: tensor<1x2x512x64xf16>) -> tensor<1x2x512x64xf16> {
   %o = attn.attention %q, %k, %v
@@ -60,6 +67,10 @@ func.func @window(%q: tensor<1x2x512x64xf16>, %k: tensor<1x2x512x64xf16>,
 // HOST-SAME: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>)
 // CHECK-LABEL: gpu.func @dynamic_kernel
 // CHECK-NOT: memref.get_global
+// Dynamic lengths keep index positions.
+// CHECK-NOT: arith.cmpi sle, %{{.*}}, %{{.*}} : i32
+// CHECK: arith.cmpi sle, %{{.*}}, %{{.*}} : index
+// CHECK-NOT: arith.cmpi sle, %{{.*}}, %{{.*}} : i32
 // CHECK: nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32)
 // CHECK: memref.store {{.*}} : memref<?x?x?xf32
 func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,

@@ -39,12 +39,18 @@ static Value dimension(OpBuilder &builder, Location loc, Value source,
 }
 
 namespace {
-/// Small builder for the index arithmetic of predicates.
+/// Small builder for the index arithmetic of predicates, in the type of the
+/// point's positions: index, or i32 where a GPU kernel narrows the
+/// predicates that read no operands (AttentionPoint).
 struct IndexMath {
   OpBuilder &b;
   Location loc;
+  /// The positions' integer type; null: index.
+  Type type = {};
 
   Value c(int64_t value) {
+    if (type)
+      return arith::ConstantOp::create(b, loc, IntegerAttr::get(type, value));
     return arith::ConstantIndexOp::create(b, loc, value);
   }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -81,11 +87,17 @@ struct IndexMath {
     return arith::SelectOp::create(b, loc, eq(size, c(1)), c(0), index);
   }
 };
+/// The arithmetic of a predicate at `point`, in its positions' type.
+IndexMath mathAt(OpBuilder &builder, Location loc,
+                 const AttentionPoint &point) {
+  Value position = point.row ? point.row : point.column;
+  return IndexMath{builder, loc, position ? position.getType() : Type()};
+}
 } // namespace
 
 Value CausalAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   int64_t stride = getStride();
   // (j + 1) S - 1 <= pos_S(i)
   Value last = m.sub(m.mul(m.add(point.column, m.c(1)), m.c(stride)), m.c(1));
@@ -94,7 +106,7 @@ Value CausalAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value WindowAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   Value pos = m.position(point);
   return m.both(m.le(m.sub(pos, m.c(getLeft())), point.column),
                 m.le(point.column, m.add(pos, m.c(getRight()))));
@@ -102,7 +114,7 @@ Value WindowAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   Value distance = m.sub(m.position(point), point.column);
   Value inReach = m.le(m.abs(distance), m.c(getWindow() * getDilation()));
   Value onGrid = m.eq(m.rem(distance, m.c(getDilation())), m.c(0));
@@ -111,7 +123,7 @@ Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
                                        const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   Value pos = m.position(point);
   Value allowed = m.boolean(true);
   int64_t cellStride = getNumCells();
@@ -132,20 +144,20 @@ Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value PrefixAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   return m.lt(point.column, m.c(getLen()));
 }
 
 Value GlobalAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   Value count = m.c(getCount());
   return m.either(m.lt(m.position(point), count), m.lt(point.column, count));
 }
 
 Value StripesAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  IndexMath m = mathAt(builder, loc, point);
   Value distance = m.sub(m.position(point), point.column);
   Value allowed = m.boolean(false);
   for (int64_t diagonal : getDiagonals())

@@ -43,7 +43,9 @@ struct TileBounds {
 /// One (batch, query head, query row, key column) point of an attention, as
 /// seen by code that a mask predicate or score modifier generates. Every
 /// value is of index type except the tensors, which are null when the op has
-/// no such operand.
+/// no such operand. (GPU kernels may give the predicates that read no
+/// operands i32 rows, columns and lengths, and nothing else: their
+/// arithmetic follows the positions' type.)
 struct AttentionPoint {
   Value batch, head, kvHead, row, column;
   Value queryLength, keyLength, numQueryHeads;
