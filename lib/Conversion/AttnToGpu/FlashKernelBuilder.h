@@ -281,8 +281,9 @@ private:
   BlockIndicesAttr selection;
 
   /// The warp-specialised kernel's shared memory (WarpgroupKernel.cpp), and
-  /// its two roles: the TMA producer (given Q's tensor-map address; K's
-  /// and V's are keyMap and valueMap) and the wgmma consumers.
+  /// its two roles: the TMA producer (given Q's tensor-map address when it
+  /// loads Q, null when the CTA's first thread did at the start; K's and
+  /// V's are keyMap and valueMap) and the wgmma consumers.
   struct WarpgroupStorage;
   void buildProducer(WarpgroupStorage &storage, Value queryMap,
                      const KeyTileBounds &bounds);

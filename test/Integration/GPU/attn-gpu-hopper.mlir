@@ -43,6 +43,13 @@
 // PTX: cvta.param.u64
 // PTX: mbarrier.init.shared.b64
 // PTX: fence.mbarrier_init.release.cluster;
+// The same thread starts Q's load before the CTA barrier (the range table's
+// read and the roles' set-up overlap it).
+// PTX-NOT: bar.sync
+// PTX: mbarrier.arrive.expect_tx.shared.b64
+// PTX-NOT: bar.sync
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PTX: bar.sync 0;
 // Consumers: Q K^T from shared memory (m64n128: 128 keys), P V with P from
 // registers (m64n64: head dim 64), V transposed. They take turns on the
 // tensor cores (named barriers); in the loop, S of tile j and P V of tile
@@ -65,12 +72,14 @@
 // PTX: bar.arrive
 // PTX: wgmma.wait_group.sync.aligned 1;
 // PTX: mbarrier.arrive.shared.b64
-// Producer: Q, then per key tile K and V, each on its own mbarrier.
+// Producer: per key tile K and V, each on its own mbarrier once its stage
+// is free.
 // PTX: setmaxnreg.dec.sync.aligned.u32 24;
+// PTX: mbarrier.try_wait.parity.shared.b64
 // PTX: mbarrier.arrive.expect_tx.shared.b64
 // PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // PTX: mbarrier.try_wait.parity.shared.b64
-// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PTX: mbarrier.arrive.expect_tx.shared.b64
 // PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // A window of 101 keys: the paired form, whose 64 x 64 tiles visit 40%
 // less of the band than 128 x 128 ones (S is m64n64: 64 keys).

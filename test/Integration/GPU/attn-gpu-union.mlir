@@ -31,10 +31,14 @@
 // SM90A-NEXT: .param .align 64 .b8 scout_kernel_2_param_3[128],
 // SM90A-NEXT: .param .align 64 .b8 scout_kernel_2_param_4[128],
 // SM90A-NOT: .param .align 64
-// Q's two 64-column panels, then two panels each of K and V per source
+// Q's two 64-column panels (by the CTA's first thread, before the CTA
+// barrier), then the producer's two panels each of K and V per source
 // (each source's loads in a branch of their own), and no other TMA load.
+// SM90A: fence.mbarrier_init.release.cluster;
+// SM90A-COUNT-2: cp.async.bulk.tensor.4d.shared::cluster.global
+// SM90A: bar.sync 0;
 // SM90A: setmaxnreg.dec.sync.aligned.u32
-// SM90A-COUNT-10: cp.async.bulk.tensor.4d.shared::cluster.global
+// SM90A-COUNT-8: cp.async.bulk.tensor.4d.shared::cluster.global
 // SM90A-NOT: cp.async.bulk.tensor
 // SM90A: wgmma.mma_async.sync.aligned
 // SM90A-NOT: .entry
