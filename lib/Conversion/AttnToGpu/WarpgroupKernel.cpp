@@ -89,7 +89,7 @@ struct FlashKernelBuilder::WarpgroupStorage {
   // GpuKernelShape::warpgroupTileBytes and sharedBytes count them (a tile
   // list, if any, follows the barriers).
   int64_t stages = k.shape.stages;
-  int64_t queryBytes = 2 * k.shape.blockQ() * k.shape.headDim;
+  int64_t queryBytes = k.shape.warpgroupQueryBytes();
   int64_t keyBytes = 2 * k.shape.blockKv * k.shape.headDim;
   int64_t valueBytes = 2 * k.shape.blockKv * k.shape.valueDim;
   int64_t keyBase = queryBytes;
@@ -218,10 +218,11 @@ void FlashKernelBuilder::buildWarpSpecialized(
   // Thread 0 initialises the barriers; a CTA barrier publishes them. Q's
   // load needs nothing else, so the same thread starts it at once: its
   // latency then overlaps the range table's read, the CTA barrier and the
-  // roles' set-up (H200: Nsight Compute's stall samples had the consumers
-  // waiting on Q for about 6% of their time). Tile lists are built in the
-  // tiles' shared memory, so there the producer loads Q after them.
-  bool earlyQuery = !shape.tileListEntries;
+  // roles' set-up, a tile list's building included (H200: Nsight Compute's
+  // stall samples had the consumers waiting on Q for about 6% of their
+  // time). A list whose temporaries overlap Q's tile (they did not fit past
+  // it) has the producer load Q after it instead.
+  bool earlyQuery = shape.queryLoadsFirst();
   {
     auto leader = ifZero(tid);
     OpBuilder::InsertionGuard guard(b);

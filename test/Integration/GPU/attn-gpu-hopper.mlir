@@ -95,6 +95,12 @@
 // Documents: the CTA lists its tiles before the roles split; the list's
 // scratch in the tile area is fenced from TMA's writes.
 // PTX-LABEL: .entry documents_kernel(
+// Q's two panels load while the list is built: its temporaries lie past
+// Q's tile.
+// PTX: fence.mbarrier_init.release.cluster;
+// PTX-NOT: bar.sync
+// PTX-COUNT-2: cp.async.bulk.tensor.4d.shared::cluster.global
+// PTX: bar.sync 0;
 // PTX: fence.proxy.async.shared::cta;
 // PTX-NEXT: bar.sync 0;
 // PTX: setmaxnreg.inc.sync.aligned.u32 240;

@@ -123,12 +123,13 @@ struct GpuKernelShape {
   /// (the list; a selection's flags) after its barriers and builds the rest
   /// in its tile area: TMA fills that only once the list is built, and the
   /// tiles start at most 1023 bytes in (the base is rounded up), so the
-  /// area from byte 1024 on is inside them.
+  /// area from byte 1024 on is inside them; from past Q's tile where they
+  /// fit there, so that Q's load need not wait for them.
   struct ListLayout {
     int64_t flags, list, chunks, selected, scratch;
-    /// The warp-specialised kernel: the end of what it builds in its tiles,
-    /// and of what it keeps after its barriers.
-    int64_t temporaryEnd, persistentEnd;
+    /// The warp-specialised kernel: where what it builds in its tiles
+    /// begins and ends, and the end of what it keeps after its barriers.
+    int64_t temporaryBegin, temporaryEnd, persistentEnd;
   };
   ListLayout listLayout() const {
     int64_t entries = tileListEntries;
@@ -139,23 +140,40 @@ struct GpuKernelShape {
       layout.list = layout.flags + 4 * entries;
       layout.chunks = layout.selected = layout.list + 4 * (entries + 1);
       layout.scratch = sharedBytes() - kScratchBytes;
-      layout.temporaryEnd = layout.persistentEnd = 0;
+      layout.temporaryBegin = layout.temporaryEnd = layout.persistentEnd = 0;
       return layout;
     }
     layout.list = 1024 + warpgroupTileBytes() + warpgroupBarrierBytes();
     layout.persistentEnd = layout.list + (entries ? 4 * (entries + 1) : 0);
-    int64_t temporary = 1024;
     if (selectionSlots) {
       layout.flags = layout.persistentEnd;
       layout.persistentEnd += 4 * entries;
-    } else {
-      layout.flags = temporary;
-      temporary += 4 * entries;
     }
-    layout.chunks = layout.selected = temporary;
-    layout.scratch = temporary + std::max(chunkBytes, 4 * selectionSlots);
-    layout.temporaryEnd = layout.scratch + scratchBytes();
+    // Past Q's tile where the temporaries still fit in the tiles, so that
+    // Q may load while they are built (queryLoadsFirst).
+    auto placeTemporaries = [&](int64_t begin) {
+      layout.temporaryBegin = begin;
+      int64_t temporary = begin;
+      if (!selectionSlots) {
+        layout.flags = temporary;
+        temporary += 4 * entries;
+      }
+      layout.chunks = layout.selected = temporary;
+      layout.scratch = temporary + std::max(chunkBytes, 4 * selectionSlots);
+      layout.temporaryEnd = layout.scratch + scratchBytes();
+    };
+    placeTemporaries(1024 + warpgroupQueryBytes());
+    if (layout.temporaryEnd > warpgroupTileBytes())
+      placeTemporaries(1024);
     return layout;
+  }
+  /// The warp-specialised form's Q tile, the first of its tiles.
+  int64_t warpgroupQueryBytes() const { return 2 * blockQ() * headDim; }
+  /// Whether Q's load may start before the CTA builds its tile list (none,
+  /// or its temporaries are past Q's tile).
+  bool queryLoadsFirst() const {
+    return !tileListEntries ||
+           listLayout().temporaryBegin >= 1024 + warpgroupQueryBytes();
   }
   int64_t sharedBytes() const {
     if (warpgroups)
