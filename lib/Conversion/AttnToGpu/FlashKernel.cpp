@@ -200,43 +200,6 @@ AttentionPoint FlashKernelBuilder::pointAt(Value row, Value column) {
   return point;
 }
 
-/// Per-element mask tests run on i32 positions where they fit instead of
-/// index ones (64-bit on NVPTX: an add or a compare is two instructions,
-/// and a partial tile's test was most of its softmax's instructions). The
-/// positions of predicates below stay under 2^30 on these lengths.
-static constexpr int64_t kNarrowLimit = int64_t(1) << 30;
-
-/// Static lengths below the limit: the key bound may be an i32 compare.
-static bool hasNarrowLengths(MaskShape shape) {
-  return shape.isStatic() && shape.queryLength < kNarrowLimit &&
-         shape.keyLength < kNarrowLimit;
-}
-
-/// Whether `predicate` may be built on i32 positions: causal (any stride)
-/// and window predicates and their and / or / not, which read no operands,
-/// when pos(i) - left, pos(i) + right and (j + 1) stride stay below the
-/// limit.
-static bool hasNarrowPositions(Attribute predicate, MaskShape shape) {
-  if (!hasNarrowLengths(shape))
-    return false;
-  bool narrow = true;
-  int64_t stride = 1, reach = 0;
-  cast<MaskAttrInterface>(predicate).walkPredicates(
-      [&](MaskAttrInterface nested) {
-        if (auto causal = dyn_cast<CausalAttr>(nested))
-          stride = std::max(stride, causal.getStride());
-        else if (auto window = dyn_cast<WindowAttr>(nested))
-          reach = std::max(
-              {reach, std::abs(window.getLeft()), std::abs(window.getRight())});
-        else if (!isa<AndAttr, OrAttr, NotAttr>(nested))
-          narrow = false;
-      });
-  // (Each factor below the limit first: the product fits in 64 bits.)
-  return narrow && stride < kNarrowLimit && reach < kNarrowLimit &&
-         (shape.keyLength + 1) * stride + shape.queryLength + reach <
-             kNarrowLimit;
-}
-
 SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
                                                     Value keyTile,
                                                     Masking masking) {
@@ -261,11 +224,12 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
   }
   // The predicates that hasNarrowPositions allows run on i32 rows, columns
-  // and lengths, and nothing else (they read no operands; rows past the
-  // queries need no clamp, as they are never stored); the others and the
-  // mask_mod on pointAt's index ones.
+  // and lengths, and nothing else (index is 64-bit on NVPTX: an add or a
+  // compare is two instructions, and a partial tile's test was most of its
+  // softmax's; rows past the queries need no clamp, as they are never
+  // stored); the others and the mask_mod on pointAt's index ones.
   MaskShape maskShape = op.getMaskShape();
-  bool narrowBound = masked && hasNarrowLengths(maskShape);
+  bool narrowBound = masked && hasNarrowPositionLengths(maskShape);
   SmallVector<Attribute> narrowMask, wideMask;
   for (Attribute predicate : elementMask)
     (narrowBound && hasNarrowPositions(predicate, maskShape) ? narrowMask

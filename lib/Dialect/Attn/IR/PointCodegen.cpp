@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 using namespace mlir;
@@ -338,6 +340,34 @@ Value mlir::attn::buildModifiedScore(OpBuilder &builder, Location loc,
         inlineHook(builder, *scoreMod,
                    {score, point.batch, point.head, point.row, point.column});
   return score;
+}
+
+static constexpr int64_t kNarrowLimit = int64_t(1) << 30;
+
+bool mlir::attn::hasNarrowPositionLengths(MaskShape shape) {
+  return shape.isStatic() && shape.queryLength < kNarrowLimit &&
+         shape.keyLength < kNarrowLimit;
+}
+
+bool mlir::attn::hasNarrowPositions(Attribute predicate, MaskShape shape) {
+  if (!hasNarrowPositionLengths(shape))
+    return false;
+  bool narrow = true;
+  int64_t stride = 1, reach = 0;
+  cast<MaskAttrInterface>(predicate).walkPredicates(
+      [&](MaskAttrInterface nested) {
+        if (auto causal = dyn_cast<CausalAttr>(nested))
+          stride = std::max(stride, causal.getStride());
+        else if (auto window = dyn_cast<WindowAttr>(nested))
+          reach = std::max(
+              {reach, std::abs(window.getLeft()), std::abs(window.getRight())});
+        else if (!isa<AndAttr, OrAttr, NotAttr>(nested))
+          narrow = false;
+      });
+  // (Each factor below the limit first: the product fits in 64 bits.)
+  return narrow && stride < kNarrowLimit && reach < kNarrowLimit &&
+         (shape.keyLength + 1) * stride + shape.queryLength + reach <
+             kNarrowLimit;
 }
 
 Value mlir::attn::buildAllowed(OpBuilder &builder, Location loc,

@@ -24,6 +24,18 @@ Value buildModifiedScore(OpBuilder &builder, Location loc,
 Value buildAllowed(OpBuilder &builder, Location loc, ArrayRef<Attribute> mask,
                    Region *maskMod, const AttentionPoint &point);
 
+/// Whether the predicates of masks over `shape` may see i32 positions: its
+/// lengths are static and below 2^30.
+bool hasNarrowPositionLengths(MaskShape shape);
+
+/// Whether `predicate` may be built on i32 positions (an AttentionPoint of
+/// i32 rows, columns and lengths and nothing else) over `shape`: causal
+/// (any stride) and window predicates and their and / or / not, which read
+/// no operands, when pos(i) - left, pos(i) + right and (j + 1) stride stay
+/// below 2^30. Kernels use it where 64-bit index arithmetic costs twice the
+/// instructions (NVPTX).
+bool hasNarrowPositions(Attribute predicate, MaskShape shape);
+
 /// The feature map phi of linear attention applied to one f32 element.
 Value buildFeatureMap(OpBuilder &builder, Location loc, FeatureMap feature,
                       Value x);
