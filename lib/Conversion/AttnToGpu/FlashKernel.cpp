@@ -466,31 +466,46 @@ FlashKernelBuilder::tileScores(ArrayRef<Value> raw, Value keyTile,
   return SmallVector<Value>(branch.getResults());
 }
 
-void FlashKernelBuilder::storeRows(ValueRange state) {
+Value FlashKernelBuilder::slotRow(int64_t slot) {
+  Value group = div(lane, c(4));
+  return add(warpRow, add(group, c(16 * (slot / 2) + 8 * (slot % 2))));
+}
+
+FlashKernelBuilder::MergeRowInputs
+FlashKernelBuilder::loadSlotMergeRow(int64_t slot) {
+  // A row past the end reads the last one (and is not stored).
+  int64_t valueTiles = shape.valueDim / 8;
+  Value lastRow = arith::SubIOp::create(b, loc, queryLength, c(1));
+  return loadMergeRow(arith::MinUIOp::create(b, loc, slotRow(slot), lastRow),
+                      rem(lane, c(4)), valueTiles, valueTiles / 4 * 4);
+}
+
+SmallVector<FlashKernelBuilder::MergeRowInputs>
+FlashKernelBuilder::loadMergeRows() {
+  SmallVector<MergeRowInputs> inputs;
+  for (int64_t slot = 0; slot < 2 * shape.rowTiles; ++slot)
+    inputs.push_back(loadSlotMergeRow(slot));
+  return inputs;
+}
+
+void FlashKernelBuilder::storeRows(ValueRange state,
+                                   ArrayRef<MergeRowInputs> loadedMerge) {
   int64_t rowTiles = shape.rowTiles, valueTiles = shape.valueDim / 8;
   int64_t slots = 2 * rowTiles, accBase = 2 * slots;
   int64_t accPerTile = 4 * valueTiles;
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
-  Value quad = rem(lane, c(4)), group = div(lane, c(4));
-  auto rowOf = [&](int64_t slot) {
-    return add(warpRow, add(group, c(16 * (slot / 2) + 8 * (slot % 2))));
-  };
-  // The merge epilogue's reads of a row, before it is normalised (a row
-  // past the end reads the last one and is not stored). The warpgroup
-  // kernel's consumers (two row slots, registers to spare) read every row
-  // first, so that the latencies overlap; the sm_80 kernel's four slots
-  // at head dim 128 would spill.
+  Value quad = rem(lane, c(4));
+  auto rowOf = [&](int64_t slot) { return slotRow(slot); };
+  // The merge epilogue's reads of a row, before it is normalised. The
+  // warpgroup kernel's consumers (two row slots, registers to spare) read
+  // every row first, so that the latencies overlap (or were given them,
+  // read earlier still); the sm_80 kernel's four slots at head dim 128
+  // would spill.
   int64_t grouped = valueTiles / 4 * 4;
-  auto loadMergeRowOf = [&](int64_t slot) {
-    Value lastRow = arith::SubIOp::create(b, loc, queryLength, c(1));
-    return loadMergeRow(arith::MinUIOp::create(b, loc, rowOf(slot), lastRow),
-                        quad, valueTiles, grouped);
-  };
-  SmallVector<MergeRowInputs> mergeInputs;
-  if (buffers.merge && shape.warpgroups)
-    for (int64_t slot = 0; slot < slots; ++slot)
-      mergeInputs.push_back(loadMergeRowOf(slot));
+  SmallVector<MergeRowInputs> mergeInputs(loadedMerge);
+  if (buffers.merge && shape.warpgroups && mergeInputs.empty())
+    mergeInputs = loadMergeRows();
   // The compress epilogue's column sums over the lane's rows: the rounded
   // outputs, as the compress kernel would read them.
   SmallVector<Value> columnSums;
@@ -500,7 +515,7 @@ void FlashKernelBuilder::storeRows(ValueRange state) {
     int64_t rowTile = slot / 2, half = slot % 2;
     Value row = rowOf(slot);
     if (buffers.merge && !shape.warpgroups)
-      mergeInputs.push_back(loadMergeRowOf(slot));
+      mergeInputs.push_back(loadSlotMergeRow(slot));
     Value sum = w.rowSum(state[slots + slot]);
     // The LSE is that of the allowed keys: a sink joins only the
     // denominator of the output, + 2^(sink log2 e - m).

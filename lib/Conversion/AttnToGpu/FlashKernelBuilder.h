@@ -182,9 +182,14 @@ private:
   SmallVector<Value>
   softmaxUpdate(ArrayRef<Value> x, ArrayRef<Value> carried,
                 SmallVectorImpl<Value> *deferredCorrections = nullptr);
+  struct MergeRowInputs;
   /// Normalises the loop state's accumulators and stores the warp's rows of
-  /// the output and LSE (and the compress epilogue's segment means).
-  void storeRows(ValueRange state);
+  /// the output and LSE (and the compress epilogue's segment means), with
+  /// the merge epilogue's inputs `loadedMerge` when the caller read them
+  /// already (loadMergeRows).
+  void storeRows(ValueRange state, ArrayRef<MergeRowInputs> loadedMerge = {});
+  /// The query row of the lane's row slot `slot` (rowBase included).
+  Value slotRow(int64_t slot);
   /// The compress epilogue: `columns` are the lane's sums over its valid
   /// rows of the rounded outputs of columns 8 t + 2 quad and the next;
   /// the consumer warpgroup reduces them and stores its segment's mean.
@@ -203,6 +208,9 @@ private:
   };
   MergeRowInputs loadMergeRow(Value row, Value quad, int64_t words,
                               int64_t grouped);
+  /// loadMergeRow of the lane's row slot `slot`, and of all of them.
+  MergeRowInputs loadSlotMergeRow(int64_t slot);
+  SmallVector<MergeRowInputs> loadMergeRows();
   /// The merge epilogue of one row's output `words`: each pair of columns
   /// becomes the merge of the row's branches, summed in branch order in f32
   /// with this kernel's rounded output as its branch (as the merge kernel

@@ -144,6 +144,15 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK: gpu.func @dynamic_documents_kernel(
 // CHECK-NOT: nvvm.wgmma
 // CHECK: gpu.return
+// A gated merge in the last branch's epilogue (the paired window kernel):
+// the gates and the other branch's rows are read after the loop but before
+// the last tile's P V, whose latency then covers theirs.
+// CHECK: gpu.func @gated_kernel_1(
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: memref.load %{{.*}} : memref<1x4x1024xf32
+// CHECK: vector.load %{{.*}} : memref<1x4x1024x128xbf16, {{.*}}>, vector<8xbf16>
+// CHECK: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16
+// CHECK: gpu.return
 func.func @documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
                      %v: tensor<1x4x512x128xbf16>, %qs: tensor<1x512xi32>,
                      %ks: tensor<1x512xi32>) -> tensor<1x4x512x128xbf16> {
@@ -180,4 +189,20 @@ func.func @dynamic_documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x?x128x
       : tensor<1x4x512x128xbf16>, tensor<1x4x?x128xbf16>, tensor<1x4x?x128xbf16>,
         tensor<1x512xi32>, tensor<1x?xi32> -> tensor<1x4x512x128xbf16>
   return %o : tensor<1x4x512x128xbf16>
+}
+
+func.func @gated(%q: tensor<1x4x1024x128xbf16>, %k: tensor<1x4x1024x128xbf16>,
+                 %v: tensor<1x4x1024x128xbf16>, %g: tensor<1x4x1024xf32>)
+    -> tensor<1x4x1024x128xbf16> {
+  %a = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x4x1024x128xbf16>, tensor<1x4x1024x128xbf16>,
+        tensor<1x4x1024x128xbf16> -> tensor<1x4x1024x128xbf16>
+  %b = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.window<left = 255, right = 0>]
+      : tensor<1x4x1024x128xbf16>, tensor<1x4x1024x128xbf16>,
+        tensor<1x4x1024x128xbf16> -> tensor<1x4x1024x128xbf16>
+  %o = attn.merge gated (%a, %g), (%b, %g)
+      : tensor<1x4x1024x128xbf16>, tensor<1x4x1024xf32>
+      -> tensor<1x4x1024x128xbf16>
+  return %o : tensor<1x4x1024x128xbf16>
 }
