@@ -117,6 +117,15 @@ def check_cases():
     for group in (1, 2, 4, 8):
         cases.append(case(f"chk-gqa{group}", "causal", 1, 8, 8 // group, 130, 130, 64))
     cases.append(case("chk-window", "causal", 1, 4, 4, 700, 700, 64, window=100))
+    # Windows aligned bottom-right over other key lengths (the partial tiles'
+    # i32 positions: pos(i) = i + Lk - Lq, negative for early rows when
+    # Lq > Lk), on the paired and the 128-row sm_90a forms.
+    cases.append(case("chk-window-lq333-lkv1000", "causal", 1, 4, 2, 333, 1000, 128,
+                      window=100))
+    cases.append(case("chk-window-lq1000-lkv700", "causal", 1, 4, 4, 1000, 700, 64,
+                      window=300))
+    cases.append(case("chk-window-lq3000-lkv4100", "causal", 1, 2, 2, 3000, 4100, 128,
+                      window=1100))
     cases.append(case("chk-docs", "causal", 1, 4, 4, 512, 512, 64, docs=4))
     cases.append(case("chk-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
                       random_docs=True))
