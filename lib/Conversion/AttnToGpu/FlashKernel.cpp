@@ -496,7 +496,6 @@ void FlashKernelBuilder::storeRows(ValueRange state,
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value quad = rem(lane, c(4));
-  auto rowOf = [&](int64_t slot) { return slotRow(slot); };
   // The merge epilogue's reads of a row, before it is normalised. The
   // warpgroup kernel's consumers (two row slots, registers to spare) read
   // every row first, so that the latencies overlap (or were given them,
@@ -513,7 +512,7 @@ void FlashKernelBuilder::storeRows(ValueRange state,
     columnSums.assign(2 * valueTiles, zero);
   for (int64_t slot = 0; slot < slots; ++slot) {
     int64_t rowTile = slot / 2, half = slot % 2;
-    Value row = rowOf(slot);
+    Value row = slotRow(slot);
     if (buffers.merge && !shape.warpgroups)
       mergeInputs.push_back(loadSlotMergeRow(slot));
     Value sum = w.rowSum(state[slots + slot]);
