@@ -79,6 +79,9 @@ struct ConvertAttnToGpuPass
     CompressOp compress;
     bool storesOutput = true;
     gpu::GPUFuncOp kernel, statesKernel;
+    /// An attention whose shape has keyTileRanges: the kernel that computes
+    /// them before the attention's.
+    gpu::GPUFuncOp rangesKernel;
   };
 
   /// Sorts `ops` by their ops' places in the block. Each op has one item,
@@ -146,6 +149,9 @@ struct ConvertAttnToGpuPass
       if (failed(kernel))
         return failure();
       item.kernel = *kernel;
+      if (item.shape.keyTileRanges)
+        item.rangesKernel = buildSegmentRangesKernel(
+            builder, kernels, attention, name + "_ranges", item.shape.blockKv);
     } else if (auto compress = dyn_cast<CompressOp>(item.op)) {
       item.kernel = buildCompressKernel(builder, kernels, compress, name);
     } else if (auto conv = dyn_cast<CausalConvOp>(item.op)) {
@@ -204,6 +210,12 @@ struct ConvertAttnToGpuPass
         anyFailed |= failed(chooseShape(op));
     if (anyFailed || work.empty())
       return anyFailed ? signalPassFailure() : void();
+    // An attention launched after its key tiles' segment ranges is a
+    // program of two kernels with a temporary.
+    for (Work &item : work)
+      if (!item.program && isa<AttentionOp>(item.ops.front().op) &&
+          item.ops.front().shape.keyTileRanges)
+        item.program = true;
     // Host functions of warp-specialised kernels call the runtime's
     // encoder: a symbol of that name must be its declaration.
     if (llvm::any_of(work, [](const Work &item) {
@@ -590,7 +602,8 @@ struct ConvertAttnToGpuPass
   void emitAttentionLaunch(OpBuilder &b, Location loc, AttentionOp op,
                            gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
                            ValueRange outputs, MergeOp merge = {},
-                           ArrayRef<AttentionOp> unionSources = {}) {
+                           ArrayRef<AttentionOp> unionSources = {},
+                           gpu::GPUFuncOp rangesKernel = {}) {
     bool isUnion = merge && merge.getKind() == MergeKind::Lse;
     SmallVector<AttentionOp> sources{op};
     sources.append(unionSources.begin(), unionSources.end());
@@ -609,6 +622,21 @@ struct ConvertAttnToGpuPass
     Value gridY =
         memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
     Value gridZ = memref::DimOp::create(b, loc, query, 0);
+    // The key tiles' segment ranges: a warp per (tile, batch) first.
+    Value ranges;
+    if (shape.keyTileRanges) {
+      assert(rangesKernel && "the ranges' kernel is built with the shape");
+      ranges =
+          gpu::AllocOp::create(b, loc, keyTileRangesType(op, shape.blockKv),
+                               /*asyncToken=*/Type(), ValueRange{},
+                               ValueRange{}, ValueRange{})
+              .getMemref();
+      launch(b, loc, rangesKernel,
+             gpu::KernelDim3{index(keyTileRangesGridX(op, shape.blockKv)),
+                             gridZ, index(1)},
+             32 * kSegmentRangeWarps, /*sharedBytes=*/0,
+             ValueRange{op.getKvSegments(), ranges});
+    }
     SmallVector<Value> arguments;
     // With tensor maps, the launch happens only if all three encode.
     Value encoded;
@@ -626,8 +654,10 @@ struct ConvertAttnToGpuPass
       arguments.push_back(source.getKey());
       arguments.push_back(source.getValue());
     }
-    for (Value operand : {op.getBias(), op.getQSegments(), op.getKvSegments(),
-                          op.getLayout(), op.getIndices(), op.getSink()})
+    for (Value operand :
+         {Value(op.getBias()), Value(op.getQSegments()),
+          Value(op.getKvSegments()), ranges, Value(op.getLayout()),
+          Value(op.getIndices()), Value(op.getSink())})
       if (operand)
         arguments.push_back(operand);
     if (merge && !isUnion)
@@ -635,13 +665,18 @@ struct ConvertAttnToGpuPass
         if (operand != op.getOutput())
           arguments.push_back(operand);
     arguments.append(outputs.begin(), outputs.end());
-    OpBuilder::InsertionGuard guard(b);
-    if (encoded)
-      b.setInsertionPointToStart(
-          scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
-              .thenBlock());
-    launch(b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
-           shape.threads(), shape.sharedBytes(), arguments);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      if (encoded)
+        b.setInsertionPointToStart(
+            scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
+                .thenBlock());
+      launch(b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
+             shape.threads(), shape.sharedBytes(), arguments);
+    }
+    if (ranges)
+      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                             ranges);
   }
 
   /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
@@ -725,7 +760,7 @@ struct ConvertAttnToGpuPass
       }
       if (auto attention = dyn_cast<AttentionOp>(op)) {
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape, buffers,
-                            item.merge, item.unionSources);
+                            item.merge, item.unionSources, item.rangesKernel);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);

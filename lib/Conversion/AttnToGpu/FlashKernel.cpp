@@ -1124,6 +1124,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   add(op.getBias(), false);
   add(op.getQSegments(), false);
   add(op.getKvSegments(), false);
+  if (shape.keyTileRanges)
+    argumentTypes.push_back(keyTileRangesType(op, shape.blockKv));
   add(op.getLayout(), false);
   add(op.getIndices(), false);
   add(op.getSink(), false);
@@ -1184,6 +1186,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   buffers.bias = take(op.getBias());
   buffers.qSegments = take(op.getQSegments());
   buffers.kvSegments = take(op.getKvSegments());
+  if (shape.keyTileRanges)
+    buffers.keyTileRanges = body.getArgument(next++);
   buffers.layout = take(op.getLayout());
   buffers.indices = take(op.getIndices());
   buffers.sink = take(op.getSink());

@@ -46,6 +46,9 @@ struct UnionSourceBuffers {
 /// follow the query).
 struct KernelBuffers {
   Value query, key, value, bias, qSegments, kvSegments, layout, indices, sink;
+  /// GpuKernelShape::keyTileRanges: each key tile's kv segment-id min and
+  /// max, [B, tiles, 2].
+  Value keyTileRanges;
   std::optional<MergeEpilogueBuffers> merge;
   /// A union's sources, the first the kernel's op; empty otherwise.
   SmallVector<UnionSourceBuffers> unionSources;
@@ -270,7 +273,8 @@ private:
   /// While a tile list of documents is built: the kv segment-id min and
   /// max of every 32 keys, in shared memory.
   std::pair<Value, Value> documentChunks;
-  /// The kv segment-id range of key tile u from documentChunks.
+  /// The kv segment-id range of key tile u: from buffers.keyTileRanges, or
+  /// documentChunks.
   std::pair<Value, Value> tileSegmentRange(Value keyTile);
 
   /// The list's length, after its `entries` entries: stored by the thread

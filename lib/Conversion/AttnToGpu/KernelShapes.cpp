@@ -163,6 +163,21 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
   return std::max<int64_t>(1, blockQ / selectedQ) * slots;
 }
 
+/// Whether a kernel of `shape` for `op` takes its key tiles' kv segment-id
+/// ranges from the launch's first kernel (GpuKernelShape::keyTileRanges): a
+/// tile list of a document mask, and shapes static throughout (the ranges
+/// are a temporary of the launch, whose size and grid are then constants).
+static bool takesKeyTileRanges(AttentionOp op, const GpuKernelShape &shape) {
+  if (!shape.tileListEntries || shape.selectionSlots ||
+      !llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
+    return false;
+  auto isStatic = [](Type type) {
+    return cast<ShapedType>(type).hasStaticShape();
+  };
+  return llvm::all_of(op->getOperandTypes(), isStatic) &&
+         llvm::all_of(op->getResultTypes(), isStatic);
+}
+
 FailureOr<int64_t>
 gpu_lowering::checkTensorCoreOperands(Operation *op, StringRef chip,
                                       RankedTensorType query,
@@ -363,8 +378,10 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
     for (warpgroup.stages = 4; warpgroup.stages > 2; --warpgroup.stages)
       if (fits(warpgroup))
         break;
-    if (listed && fits(warpgroup))
+    if (listed && fits(warpgroup)) {
+      warpgroup.keyTileRanges = takesKeyTileRanges(op, warpgroup);
       return warpgroup;
+    }
   }
   // Above a head dim of 128 the query fragments would not fit beside the
   // accumulators: reload them from shared memory per key tile.
@@ -427,5 +444,6 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
     if (listed.sharedBytes() <= limit)
       shape = listed;
   }
+  shape.keyTileRanges = takesKeyTileRanges(op, shape);
   return shape;
 }

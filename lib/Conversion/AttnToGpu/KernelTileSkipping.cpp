@@ -418,7 +418,8 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   bool documents = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
   int64_t chunks = entries * blockKv / 32;
   Value chunkMin, chunkMax;
-  if (documents) {
+  // (With the launch's key-tile ranges, each tile's test reads its two.)
+  if (documents && !buffers.keyTileRanges) {
     int64_t chunkBase = layout.chunks;
     chunkMin = memref::ViewOp::create(b, loc, vectorType(chunks), smem,
                                       c(chunkBase), ValueRange{});
@@ -701,6 +702,11 @@ FlashKernelBuilder::listedTile(Value list, Value length, Value index) {
 }
 
 std::pair<Value, Value> FlashKernelBuilder::tileSegmentRange(Value keyTile) {
+  if (Value ranges = buffers.keyTileRanges)
+    return {memref::LoadOp::create(b, loc, ranges,
+                                   ValueRange{batch, keyTile, c(0)}),
+            memref::LoadOp::create(b, loc, ranges,
+                                   ValueRange{batch, keyTile, c(1)})};
   auto [chunkMin, chunkMax] = documentChunks;
   int64_t chunks = cast<MemRefType>(chunkMin.getType()).getDimSize(0);
   Value low, high;

@@ -126,7 +126,14 @@ func.func @lse_merge(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK-SAME: %[[L:[^:]*]]: memref<1x2x64xf32, strided<[?, ?, ?], offset: ?>>)
 // CHECK: %[[O1:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
 // CHECK: %[[L1:.*]] = gpu.alloc () : memref<1x2x64xf32>
+// The document mask's branch: its key tiles' segment ranges first (a warp
+// per 64-key tile), into a temporary that its kernel takes after the ids.
+// CHECK: %[[R:.*]] = gpu.alloc () : memref<1x1x2xi32>
+// CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_0_ranges
+// CHECK-SAME: args(%{{.*}} : memref<1x64xi32, {{.*}}>, %[[R]] : memref<1x1x2xi32>)
 // CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_0
+// CHECK-SAME: %[[R]] : memref<1x1x2xi32>
+// CHECK: gpu.dealloc %[[R]]
 // CHECK: %[[O2:.*]] = gpu.alloc () : memref<1x2x64x64xbf16>
 // CHECK: %[[L2:.*]] = gpu.alloc () : memref<1x2x64xf32>
 // CHECK: gpu.launch_func @attn_kernels::@lse_merge_kernel_1
@@ -154,7 +161,7 @@ func.func @lse_merge(%q: tensor<1x2x64x64xbf16>, %k: tensor<1x2x64x64xbf16>,
 // CHECK: memref.store
 
 // ROUNDTRIP-LABEL: func.func @lse_merge
-// ROUNDTRIP-COUNT-3: gpu.launch_func
+// ROUNDTRIP-COUNT-4: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
 
 // PTX: .visible .entry lse_merge_kernel_2(

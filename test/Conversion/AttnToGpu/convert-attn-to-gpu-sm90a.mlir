@@ -45,9 +45,16 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 
 // Data-dependent masks over a static key length: the warp-specialised
 // kernel over a tile list.
+// Over static shapes, after its key tiles' segment ranges.
 // CHECK: func.func @documents(
+// CHECK: gpu.launch_func @attn_kernels::@documents_kernel_0_ranges
 // CHECK-COUNT-3: call @attnCudaEncodeTensorMap
-// CHECK: gpu.launch_func @attn_kernels::@documents_kernel
+// CHECK: gpu.launch_func @attn_kernels::@documents_kernel_0
+// CHECK-SAME: threads in (%c384,
+// CHECK: func.func @documents_dynamic_batch(
+// CHECK-NOT: gpu.alloc
+// CHECK-COUNT-3: call @attnCudaEncodeTensorMap
+// CHECK: gpu.launch_func @attn_kernels::@documents_dynamic_batch_kernel
 // CHECK-SAME: threads in (%c384,
 // Selections whose blocks nest with its 128 x 128 tiles take it too; NSA's
 // 64 x 64 blocks take the paired form (one consumer of 64 rows, key tiles
@@ -95,26 +102,35 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // the list's flags, built in the tile area, are fenced from TMA's writes.
 // Its shared memory: the tiles and barriers, then the list (4 entries and
 // its length); the flags and segment ranges live in the tile area.
-// CHECK: gpu.func @documents_kernel(
+// CHECK: gpu.func @documents_kernel_0(
+// CHECK-SAME: memref<1x4x2xi32>
 // CHECK-SAME: attn.shared_bytes = 230524 : i64
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK-NOT: nvvm.setmaxregister
-// The kv segment ids' scan: 4 ids a load, 8 lanes a chunk of 32 keys, when
-// the rows start on 16 bytes and hold a multiple of 4 contiguous ids (a
-// run-time test of the strided buffer); one id a load otherwise.
+// CHECK: memref.load %{{.*}} : memref<1x4x2xi32>
+// CHECK: %[[UNIFORM0:.*]] = arith.shli %{{.*}}, %c30_i32 : i32
+// CHECK: nvvm.setmaxregister decrease 24
+// Without the ranges (a dynamic batch), the kv segment ids' scan: 4 ids a
+// load, 8 lanes a chunk of 32 keys, when the rows start on 16 bytes and
+// hold a multiple of 4 contiguous ids (a run-time test of the strided
+// buffer); one id a load otherwise.
+// CHECK: gpu.func @documents_dynamic_batch_kernel(
+// CHECK-SAME: attn.shared_bytes = 230524 : i64
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK-NOT: nvvm.setmaxregister
 // CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index
 // CHECK: arith.remui %{{.*}}, %c16 : index
 // CHECK: scf.if
 // CHECK: memref.reinterpret_cast
 // CHECK: scf.for
-// CHECK-COUNT-4: vector.load {{.*}} : memref<1x512xi32, strided<[?, 1], offset: ?>>, vector<4xi32>
+// CHECK-COUNT-4: vector.load {{.*}} : memref<?x512xi32, strided<[?, 1], offset: ?>>, vector<4xi32>
 // CHECK: vector.reduction <minsi>
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c4_i32
 // CHECK-NOT: gpu.shuffle  xor %{{.*}}, %c8_i32
 // CHECK: } else {
 // CHECK: scf.for
-// CHECK-COUNT-4: memref.load {{.*}} : memref<1x512xi32, strided<[?, ?], offset: ?>>
+// CHECK-COUNT-4: memref.load {{.*}} : memref<?x512xi32, strided<[?, ?], offset: ?>>
 // CHECK: gpu.shuffle  xor %{{.*}}, %c16_i32
 // Each entry: the tile, and bit 30 when the tile is one document's.
 // CHECK: %[[UNIFORM:.*]] = arith.shli %{{.*}}, %c30_i32 : i32
@@ -160,6 +176,15 @@ func.func @documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf16>,
       : tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>, tensor<1x4x512x128xbf16>,
         tensor<1x512xi32>, tensor<1x512xi32> -> tensor<1x4x512x128xbf16>
   return %o : tensor<1x4x512x128xbf16>
+}
+
+func.func @documents_dynamic_batch(%q: tensor<?x4x512x128xbf16>, %k: tensor<?x4x512x128xbf16>,
+                                   %v: tensor<?x4x512x128xbf16>, %qs: tensor<?x512xi32>,
+                                   %ks: tensor<?x512xi32>) -> tensor<?x4x512x128xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks) mask [#attn.document, #attn.causal]
+      : tensor<?x4x512x128xbf16>, tensor<?x4x512x128xbf16>, tensor<?x4x512x128xbf16>,
+        tensor<?x512xi32>, tensor<?x512xi32> -> tensor<?x4x512x128xbf16>
+  return %o : tensor<?x4x512x128xbf16>
 }
 
 func.func @selection128(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x2x512x128xbf16>,

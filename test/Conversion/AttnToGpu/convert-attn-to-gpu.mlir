@@ -83,20 +83,31 @@ func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
 }
 
 // A document mask reads the segment operands. With a static key length the
-// CTA first lists the key tiles that can meet its rows' segments: the
-// segment-id range of every 32 keys (a shuffle tree per warp), then a tile
-// per thread, compacted by the whole CTA into a shared list (a ballot per
-// warp ranks a thread's tile, the warps' counts place the warps; thread 0
-// stores the length last); the flash loop runs over the list only, and
-// tiles inside one segment skip the per-element mask (the range table then
-// covers the causal part alone).
-// CHECK-LABEL: gpu.func @documents_kernel
+// CTA first lists the key tiles that can meet its rows' segments: a tile
+// per thread, tested against the query tile's segment-id range, compacted
+// by the whole CTA into a shared list (a ballot per warp ranks a thread's
+// tile, the warps' counts place the warps; thread 0 stores the length
+// last); the flash loop runs over the list only, and tiles inside one
+// segment skip the per-element mask (the range table then covers the
+// causal part alone). Over static shapes each key tile's segment-id range
+// comes from the launch's first kernel (a warp per tile: its lanes' ranges,
+// then a shuffle tree), in a temporary after the ids.
+// HOST-LABEL: func.func @documents(
+// HOST-SAME: attn.gpu_program
+// HOST: %[[RANGES:.*]] = gpu.alloc () : memref<1x4x2xi32>
+// HOST: gpu.launch_func @attn_kernels::@documents_kernel_0_ranges blocks in (%c1{{[_0-9]*}}, %{{.*}}, %c1{{[_0-9]*}}) threads in (%c128
+// HOST-SAME: args(%{{.*}} : memref<1x256xi32, strided<[?, ?], offset: ?>>, %[[RANGES]] : memref<1x4x2xi32>)
+// HOST: gpu.launch_func @attn_kernels::@documents_kernel_0
+// HOST-SAME: memref<1x256xi32, strided<[?, ?], offset: ?>>, %[[RANGES]] : memref<1x4x2xi32>, %{{.*}} : memref<1x2x256x64xbf16
+// HOST: gpu.dealloc %[[RANGES]]
+// CHECK-LABEL: gpu.func @documents_kernel_0(
+// CHECK-SAME: %[[IDS:[^:]*]]: memref<1x256xi32, strided<[?, ?], offset: ?>>, %[[TILES:[^:]*]]: memref<1x4x2xi32>
 // CHECK: to memref<4xi32, #gpu.address_space<workgroup>>
 // CHECK: %[[LIST:.*]] = memref.view {{.*}} to memref<5xi32, #gpu.address_space<workgroup>>
-// CHECK: scf.for
-// CHECK: memref.load %{{.*}} : memref<1x256xi32
-// CHECK: gpu.shuffle xor {{.*}} : i32
-// CHECK: gpu.barrier
+// CHECK-NOT: memref.load %[[IDS]]
+// CHECK: scf.if
+// CHECK: memref.load %[[TILES]][%{{.*}}, %{{.*}}, %c0{{[_0-9]*}}] : memref<1x4x2xi32>
+// CHECK: memref.load %[[TILES]][%{{.*}}, %{{.*}}, %c1{{[_0-9]*}}] : memref<1x4x2xi32>
 // CHECK: gpu.barrier
 // CHECK: nvvm.vote.sync ballot
 // CHECK: llvm.intr.ctpop
@@ -108,6 +119,29 @@ func.func @dynamic(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>,
 // CHECK: %[[LENGTH:.*]] = memref.load %[[LIST]][%c4{{.*}}]
 // CHECK: %[[COUNT:.*]] = arith.index_cast %[[LENGTH]] : i32 to index
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[COUNT]] step %c1
+// CHECK-LABEL: gpu.func @documents_kernel_0_ranges(
+// CHECK-SAME: %[[KV:[^:]*]]: memref<1x256xi32, strided<[?, ?], offset: ?>>, %[[OUT:[^:]*]]: memref<1x4x2xi32>
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: memref.load %[[KV]]
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[OUT]][%{{.*}}, %{{.*}}, %c0{{[_0-9]*}}]
+// CHECK: memref.store %{{.*}}, %[[OUT]][%{{.*}}, %{{.*}}, %c1{{[_0-9]*}}]
+// A dynamic batch: no temporary; every CTA reduces the ids of every 32 keys
+// it may visit (a shuffle tree per warp) before testing the tiles.
+// HOST-LABEL: func.func @documents_dynamic_batch(
+// HOST-SAME: attn.gpu_kernel = @attn_kernels::@documents_dynamic_batch_kernel
+// HOST-NOT: gpu.alloc
+// CHECK-LABEL: gpu.func @documents_dynamic_batch_kernel(
+// CHECK: to memref<4xi32, #gpu.address_space<workgroup>>
+// CHECK: memref.view {{.*}} to memref<5xi32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: memref.load %{{.*}} : memref<?x256xi32
+// CHECK: gpu.shuffle xor {{.*}} : i32
+// CHECK: gpu.barrier
+// CHECK: gpu.barrier
+// CHECK: nvvm.vote.sync ballot
 func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
                      %v: tensor<1x2x256x64xbf16>, %qs: tensor<1x256xi32>,
                      %ks: tensor<1x256xi32>) -> tensor<1x2x256x64xbf16> {
@@ -117,6 +151,17 @@ func.func @documents(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
         tensor<1x2x256x64xbf16>, tensor<1x256xi32>, tensor<1x256xi32>
       -> tensor<1x2x256x64xbf16>
   return %o : tensor<1x2x256x64xbf16>
+}
+
+func.func @documents_dynamic_batch(%q: tensor<?x2x256x64xbf16>, %k: tensor<?x2x256x64xbf16>,
+                                   %v: tensor<?x2x256x64xbf16>, %qs: tensor<?x256xi32>,
+                                   %ks: tensor<?x256xi32>) -> tensor<?x2x256x64xbf16> {
+  %o = attn.attention %q, %k, %v segments(%qs, %ks)
+      mask [#attn.document, #attn.causal]
+      : tensor<?x2x256x64xbf16>, tensor<?x2x256x64xbf16>,
+        tensor<?x2x256x64xbf16>, tensor<?x256xi32>, tensor<?x256xi32>
+      -> tensor<?x2x256x64xbf16>
+  return %o : tensor<?x2x256x64xbf16>
 }
 
 // A block selection (NSA's selected branch) lists its tiles from the

@@ -94,7 +94,7 @@
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // Documents: the CTA lists its tiles before the roles split; the list's
 // scratch in the tile area is fenced from TMA's writes.
-// PTX-LABEL: .entry documents_kernel(
+// PTX-LABEL: .entry documents_kernel_0(
 // Q's two panels load while the list is built: its temporaries lie past
 // Q's tile.
 // PTX: fence.mbarrier_init.release.cluster;

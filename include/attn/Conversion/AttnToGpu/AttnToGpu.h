@@ -64,6 +64,11 @@ struct GpuKernelShape {
   /// columns, completing on mbarriers, and `warps` / 4 consumer warpgroups
   /// of 64 query rows each multiply with wgmma. Head dims 64 or 128.
   bool warpgroups = false;
+  /// With a tile list of documents over static shapes: the launch's first
+  /// kernel (buildSegmentRangesKernel) stores each key tile's kv segment-id
+  /// min and max, which the kernel takes after the kv segment ids and its
+  /// list reads instead of scanning every key's id in every CTA.
+  bool keyTileRanges = false;
   /// With warpgroups: the consumers take turns issuing their products
   /// (named barriers), so that one's softmax overlaps the other's products.
   bool pingPong = true;
@@ -440,6 +445,17 @@ gpu::GPUFuncOp buildBlockScoresKernel(OpBuilder &builder,
                                       gpu::GPUModuleOp module, BlockScoresOp op,
                                       StringRef name, GpuBlockScoresShape shape,
                                       bool sharedLse = false);
+/// The key tiles' kv segment-id ranges of a document mask
+/// (GpuKernelShape::keyTileRanges): [B, ceil(Lkv / blockKv), 2] i32, each
+/// tile's min and max id. Their kernel's arguments are the kv segment ids
+/// and the ranges; a warp per tile, kSegmentRangeWarps a CTA, grid
+/// (keyTileRangesGridX, B).
+inline constexpr int64_t kSegmentRangeWarps = 4;
+MemRefType keyTileRangesType(AttentionOp op, int64_t blockKv);
+int64_t keyTileRangesGridX(AttentionOp op, int64_t blockKv);
+gpu::GPUFuncOp buildSegmentRangesKernel(OpBuilder &builder,
+                                        gpu::GPUModuleOp module, AttentionOp op,
+                                        StringRef name, int64_t blockKv);
 /// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
 /// row's copy and its k picks in shared memory.
 inline constexpr int64_t kTopkWarps = 4;
