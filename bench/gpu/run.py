@@ -446,11 +446,15 @@ def make_inputs(case, device):
         if case.get("random_docs"):
             # Unsorted ids in runs of random lengths, the same for q and k
             # positions (bottom-right aligned).
-            runs = torch.randint(1, 97, (lkv,), device=device).cumsum(0)
-            ids = torch.searchsorted(runs, torch.arange(lkv, device=device)) % 5
-            ks = ids.to(torch.int32)
-            qs = ks[lkv - lq:]
-            extra = [qs.expand(b, lq).contiguous(), ks.expand(b, lkv).contiguous()]
+            # With "batch_docs", each batch has its own.
+            def random_ids():
+                runs = torch.randint(1, 97, (lkv,), device=device).cumsum(0)
+                return torch.searchsorted(runs, torch.arange(lkv, device=device)) % 5
+            rows = b if case.get("batch_docs") else 1
+            ks = torch.stack([random_ids() for _ in range(rows)]).to(torch.int32)
+            ks = ks.expand(b, lkv).contiguous()
+            qs = ks[:, lkv - lq:].contiguous()
+            extra = [qs, ks]
         if case.get("misaligned_ids"):
             # Rows one id past a 16-byte boundary (row pitches of a multiple
             # of 4 ids): the kernels' scan of 4 ids a load must not apply.
@@ -638,15 +642,25 @@ def check(case, artifacts, device):
     segments = extra[:2] if case.get("docs") else None
     layout = extra[2 if segments else 0] if case.get("layout") else None
     indices = extra[0] if case.get("select") else None
-    if (segments is not None or indices is not None or layout is not None) \
-            and case["b"] != 1:
-        raise RuntimeError("document, layout and selection checks use batch 1")
+    if (indices is not None or layout is not None) and case["b"] != 1:
+        raise RuntimeError("layout and selection checks use batch 1")
     if layout is not None and indices is not None:
         raise RuntimeError("a check has a layout or a selection, not both")
-    ref, ref_lse = reference(case, q, k, v, rows, sink=sink, segments=segments,
-                             indices=indices, layout=layout)
-    naive, _ = reference(case, q, k, v, rows, dtype=q.dtype, sink=sink,
-                         segments=segments, indices=indices, layout=layout)
+
+    def batched(**kwargs):
+        # Documents: each batch's own ids, a batch at a time.
+        if segments is None or case["b"] == 1:
+            return reference(case, q, k, v, rows, sink=sink, segments=segments,
+                             indices=indices, layout=layout, **kwargs)
+        parts = [reference(case, q[i:i + 1], k[i:i + 1], v[i:i + 1], rows, sink=sink,
+                           segments=[ids[i:i + 1] for ids in segments], **kwargs)
+                 for i in range(case["b"])]
+        lses = [part[1] for part in parts]
+        return (torch.cat([part[0] for part in parts]),
+                None if lses[0] is None else torch.cat(lses))
+
+    ref, ref_lse = batched()
+    naive, _ = batched(dtype=q.dtype)
     got = out.float()[:, :, rows]
     err = ((got - ref).norm() / ref.norm().clamp_min(1e-30)).item()
     naive_err = ((naive - ref).norm() / ref.norm().clamp_min(1e-30)).item()
