@@ -79,9 +79,10 @@ def bench_cases():
 
 def scaling_cases():
     """Issue 7's growth table on the GPU: full causal, a 1024 window and
-    NSA's selected branch (top-16 of 64-token blocks, causal) for L = 4k..64k."""
+    NSA's selected branch (top-16 of 64-token blocks, causal) for L =
+    4k..128k (the H200's memory allows 128k for every variant)."""
     cases = []
-    for length in (4096, 8192, 16384, 32768, 65536):
+    for length in (4096, 8192, 16384, 32768, 65536, 131072):
         common = dict(b=1, hq=16, hkv=16, lq=length, lkv=length, d=128)
         cases.append(case(f"scale-causal-L{length}", "causal", **common))
         cases.append(case(f"scale-window1024-L{length}", "causal", window=1023, **common))

@@ -752,6 +752,10 @@ def peers(case, q, k, v, extra):
             block_mask = make_mask(mask_mod, case["b"], case["hq"], lq, lkv,
                                    device=q.device, BLOCK_SIZE=block)
             options = {"BLOCK_M": block, "BLOCK_N": block}
+        elif lq * lkv > 2 ** 32:
+            # (128k: the eager one's Lq x Lkv mask would not fit.)
+            block_mask = torch.compile(create_block_mask)(mask_mod, None, None, lq, lkv,
+                                                          device=q.device)
         else:
             block_mask = create_block_mask(mask_mod, None, None, lq, lkv, device=q.device)
         compiled = torch.compile(flex_attention)
@@ -794,6 +798,24 @@ def scaling_table(cases, timings):
             others = [(n, t) for n, t in run[65536].items() if n != "attn"]
             peer = ", ".join(f"{n} {t:.3f} ({t / run[65536]['attn']:.2f}x)" for n, t in others)
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} | {speedup} | {peer} |")
+    # Each variant's growth time(L) / time(4k) and speed-up over full causal
+    # at every L (x causal / growth per cell).
+    causal = runs.get("causal", {})
+    lines += ["", "| variant | " + " | ".join(f"L={n // 1024}k x causal / growth"
+                                             for n in lengths) + " |",
+              "|---" * (len(lengths) + 1) + "|"]
+    for name, run in runs.items():
+        cells = []
+        for n in lengths:
+            if n not in run:
+                cells.append("-")
+                continue
+            speedup = (f"{causal[n]['attn'] / run[n]['attn']:.1f}x" if n in causal
+                       else "-")
+            growth = (f"{run[n]['attn'] / run[4096]['attn']:.1f}x" if 4096 in run
+                      else "-")
+            cells.append(f"{speedup} / {growth}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
 
