@@ -468,6 +468,21 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           NVVM::MMAIntOverflowAttr());
     return scores;
   };
+  // With a tile list, the ping-pong form reads the i-th visited tile's
+  // entry (from shared memory) before issuing the tile's products: a load
+  // after the wgmma wait would sit between S and its softmax, on the
+  // critical path of the consumers' turns (H200, Nsight Compute: the
+  // 4-document kernel's loop ran 12% longer than causal 4k's with the same
+  // instructions, its consumers waiting longer for their turns; 0.504 ->
+  // 0.493 ms). The paired form (one consumer) was slower with it (select16
+  // at 64k 1.158 -> 1.171 ms) and reads it after the wait.
+  bool readTileEarly = shape.pingPong && st.tileList;
+  auto earlyTile = [&](Value i) {
+    return readTileEarly ? st.visited(i) : ListedTile{};
+  };
+  auto visitedTile = [&](const ListedTile &early, Value i) {
+    return early.tile ? early : st.visited(i);
+  };
   // The softmax of a listed tile's scores: the new state (acc rescaled),
   // then P as A operands. With a tile list, the data-dependent predicates
   // are evaluated per element unless every pair of the tile passes them.
@@ -522,6 +537,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
       b.setInsertionPointToStart(second.thenBlock());
       NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
     }
+    ListedTile firstTile = earlyTile(c(0));
     st.wait(st.keyFull(c(0)), n.i32(0));
     takeTurn();
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
@@ -532,7 +548,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     release(st.keyEmpty(c(0)));
     SmallVector<Value> factors;
     SmallVector<Value> started =
-        softmaxOf(firstScores, st.visited(c(0)), init, &factors);
+        softmaxOf(firstScores, visitedTile(firstTile, c(0)), init, &factors);
     started.append(factors);
     int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
 
@@ -546,6 +562,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                                            state.begin() + wordsEnd);
           SmallVector<Value> previousFactors(state.begin() + wordsEnd,
                                              state.end());
+          ListedTile early = earlyTile(i);
           st.wait(st.keyFull(stage), st.phaseOf(i));
           st.wait(st.valueFull(previous),
                   st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
@@ -565,7 +582,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           release(st.keyEmpty(stage));
           SmallVector<Value> next;
           SmallVector<Value> updated =
-              softmaxOf(scores, st.visited(i), carried, &next);
+              softmaxOf(scores, visitedTile(early, i), carried, &next);
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
           release(st.valueEmpty(previous));
           acc = pinRegisters(b, loc, acc);

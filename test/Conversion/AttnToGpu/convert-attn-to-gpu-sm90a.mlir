@@ -110,6 +110,13 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK: memref.load %{{.*}} : memref<1x4x2xi32>
 // CHECK: %[[UNIFORM0:.*]] = arith.shli %{{.*}}, %c30_i32 : i32
 // CHECK: nvvm.setmaxregister decrease 24
+// The consumers (ping-pong) read a tile's list entry before issuing its
+// products: after the wgmma wait it would delay the softmax.
+// CHECK: nvvm.setmaxregister increase 240
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-NOT: nvvm.wgmma.fence.aligned
+// CHECK: memref.load %{{.*}} : memref<5xi32, #gpu.address_space<workgroup>>
+// CHECK: nvvm.wgmma.fence.aligned
 // Without the ranges (a dynamic batch), the kv segment ids' scan: 4 ids a
 // load, 8 lanes a chunk of 32 keys, when the rows start on 16 bytes and
 // hold a multiple of 4 contiguous ids (a run-time test of the strided
