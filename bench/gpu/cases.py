@@ -138,7 +138,7 @@ def check_cases():
                       random_docs=True, misaligned_ids=True))
     cases.append(case("chk-docs-odd", "causal", 1, 4, 4, 901, 901, 128, docs=1,
                       random_docs=True))
-    # Each batch its own ids: the launch's tile lists per batch.
+    # Each batch its own ids: the launch's key-tile ranges per batch.
     cases.append(case("chk-docs-batches", "causal", 3, 4, 2, 700, 1300, 128, docs=1,
                       random_docs=True, batch_docs=True))
     cases.append(case("chk-softcap", "causal", 1, 4, 4, 300, 300, 64, softcap=20.0))

@@ -168,7 +168,7 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
 /// tile list of a document mask, and shapes static throughout (the ranges
 /// are a temporary of the launch, whose size and grid are then constants).
 static bool takesKeyTileRanges(AttentionOp op, const GpuKernelShape &shape) {
-  if (!shape.tileListEntries || shape.selectionSlots ||
+  if (!shape.tileListEntries ||
       !llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
     return false;
   auto isStatic = [](Type type) {

@@ -3,8 +3,8 @@
 // A document mask's tile list asks of every key tile whether its kv segment
 // ids can meet the query tile's: their min and max. Every CTA of the flash
 // kernel used to scan the ids of all the tiles it may visit for them (at 16k
-// keys causal, 8k ids per CTA on average, while the whole CTA waited; 64k
-// at 64k). They do not depend on the query tile, so a first kernel of the
+// keys causal, 8k ids per CTA on average, 32k at 64k, while the whole CTA
+// waited). They do not depend on the query tile, so a first kernel of the
 // launch computes them once per (batch, key tile), and the flash kernel's
 // list reads two ids per tile.
 //

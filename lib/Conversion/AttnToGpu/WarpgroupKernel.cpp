@@ -477,12 +477,6 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // 0.493 ms). The paired form (one consumer) was slower with it (select16
   // at 64k 1.158 -> 1.171 ms) and reads it after the wait.
   bool readTileEarly = shape.pingPong && st.tileList;
-  auto earlyTile = [&](Value i) {
-    return readTileEarly ? st.visited(i) : ListedTile{};
-  };
-  auto visitedTile = [&](const ListedTile &early, Value i) {
-    return early.tile ? early : st.visited(i);
-  };
   // The softmax of a listed tile's scores: the new state (acc rescaled),
   // then P as A operands. With a tile list, the data-dependent predicates
   // are evaluated per element unless every pair of the tile passes them.
@@ -537,7 +531,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
       b.setInsertionPointToStart(second.thenBlock());
       NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
     }
-    ListedTile firstTile = earlyTile(c(0));
+    ListedTile firstTile = readTileEarly ? st.visited(c(0)) : ListedTile{};
     st.wait(st.keyFull(c(0)), n.i32(0));
     takeTurn();
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
@@ -548,7 +542,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     release(st.keyEmpty(c(0)));
     SmallVector<Value> factors;
     SmallVector<Value> started =
-        softmaxOf(firstScores, visitedTile(firstTile, c(0)), init, &factors);
+        softmaxOf(firstScores, readTileEarly ? firstTile : st.visited(c(0)),
+                  init, &factors);
     started.append(factors);
     int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
 
@@ -562,7 +557,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                                            state.begin() + wordsEnd);
           SmallVector<Value> previousFactors(state.begin() + wordsEnd,
                                              state.end());
-          ListedTile early = earlyTile(i);
+          ListedTile early = readTileEarly ? st.visited(i) : ListedTile{};
           st.wait(st.keyFull(stage), st.phaseOf(i));
           st.wait(st.valueFull(previous),
                   st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
@@ -581,8 +576,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
           release(st.keyEmpty(stage));
           SmallVector<Value> next;
-          SmallVector<Value> updated =
-              softmaxOf(scores, visitedTile(early, i), carried, &next);
+          SmallVector<Value> updated = softmaxOf(
+              scores, readTileEarly ? early : st.visited(i), carried, &next);
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
           release(st.valueEmpty(previous));
           acc = pinRegisters(b, loc, acc);
