@@ -4,6 +4,15 @@
 // RUN: attn-opt %s --attn-cpu-pipeline | FileCheck %s --check-prefixes=CHECK,FLASH
 // RUN: attn-opt %s --attn-cpu-pipeline="flash=false" | FileCheck %s --check-prefixes=CHECK,REF
 // RUN: attn-opt %s --attn-cpu-pipeline="threads=false" | FileCheck %s --check-prefixes=CHECK,REF
+// The kernels write the caller's output buffer: no allocation of the
+// whole result and no copy of it into the output at the end.
+// RUN: attn-opt %s --attn-cpu-pipeline --mlir-print-ir-after-all 2>&1 >/dev/null | FileCheck %s --check-prefix=OUTPARAM
+// OUTPARAM-LABEL: IR Dump After BufferResultsToOutParamsPass
+// OUTPARAM: func.func @decode({{.*}}, %[[OUT:.*]]: memref<2x8x1x64xf16>) {
+// OUTPARAM-NOT: memref.alloc() {{.*}} : memref<2x8x1x64xf16>
+// OUTPARAM: memref.subview %[[OUT]]
+// OUTPARAM-NOT: memref.copy {{.*}} to memref<2x8x1x64xf16>
+// OUTPARAM: return
 
 // Three rank-4 inputs and one rank-4 output: 4 x (2 pointers, offset,
 // 4 sizes, 4 strides) arguments.

@@ -8,9 +8,12 @@
 // Causal with decay, GQA 2:1, 100 tokens in chunks of 32 (the last has 4).
 // CHECK-LABEL: func.func @causal_decay
 // CHECK-NOT: tensor<100x100
-// CHECK: scf.forall (%[[B:.*]], %[[H:.*]]) in (1, 4) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x4x100x8xf32>)
+// CHECK: scf.forall (%[[B:.*]], %[[H:.*]]) in (1, 4) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x4x100x8xf32>)
 // CHECK: %[[KVH:.*]] = arith.divui %[[H]], %c2
-// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16x8xf32>, tensor<16xf32>, tensor<100x8xf32>)
+// The chunks write the head's rows of the shared output in place (no
+// whole-head temporary for bufferisation to copy).
+// CHECK: %[[HEAD:.*]] = tensor.extract_slice %[[OUT]][%[[B]], %[[H]], 0, 0] [1, 1, 100, 8] [1, 1, 1, 1] : tensor<1x4x100x8xf32> to tensor<100x8xf32>
+// CHECK: %[[LOOP:.*]]:3 = scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[ROWS:.*]] = %[[HEAD]]) -> (tensor<16x8xf32>, tensor<16xf32>, tensor<100x8xf32>)
 // CHECK: arith.minui %{{.*}}, %c32
 // CHECK: tensor.extract_slice %{{.*}}[%[[B]], %[[KVH]], %{{.*}}, 0] [1, 1, %{{.*}}, 16]
 // The log-gates of the chunk, their prefix sums, exp of differences.
@@ -18,9 +21,9 @@
 // CHECK: arith.subf
 // CHECK: math.exp
 // CHECK: arith.cmpi ule
-// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice %{{.*}} into %[[ROWS]]
 // CHECK: scf.yield
-// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[B]], %[[H]], 0, 0] [1, 1, 100, 8]
+// CHECK: tensor.parallel_insert_slice %[[LOOP]]#2 into %[[OUT]][%[[B]], %[[H]], 0, 0] [1, 1, 100, 8]
 func.func @causal_decay(%q: tensor<1x4x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x8xf32>, %a: tensor<1x4x100xf32>) -> tensor<1x4x100x8xf32> {
   %o = attn.linear_attention %q, %k, %v decay(%a) feature relu causal normalize : tensor<1x4x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x8xf32>, tensor<1x4x100xf32> -> tensor<1x4x100x8xf32>
   return %o : tensor<1x4x100x8xf32>
@@ -48,8 +51,12 @@ func.func @noncausal(%q: tensor<1x1x40x16xf32>, %k: tensor<1x1x70x16xf32>) -> te
 // key length.
 // CHECK-LABEL: func.func @offsets
 // CHECK-NOT: attn.linear_attention
-// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 1)
-// CHECK: scf.for
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (1, 1) shared_outs(%[[OUT:.*]] = %{{.*}})
+// The head's rows of the output are zeroed first: rows of chunks without
+// a query are never written.
+// CHECK: %[[HEAD:.*]] = tensor.extract_slice %[[OUT]]
+// CHECK: %[[ZEROED:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[HEAD]] : tensor<40x16xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[ZEROED]])
 // The first query row of a chunk: max(first + skip, late) - late + early,
 // in range even for a chunk wholly before the first query.
 // CHECK: arith.maxui
@@ -122,4 +129,21 @@ func.func @conv_keys(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>,
       : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
       -> tensor<1x2x100x16xf32>
   return %o, %p : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
+}
+
+// -----
+
+// bf16: each chunk's rows are rounded once (f32 -> bf16) as they are
+// written into the head's bf16 rows of the result.
+// CHECK-LABEL: func.func @bf16_rows
+// CHECK: scf.forall {{.*}} shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<1x2x64x16xbf16>)
+// CHECK: %[[HEAD:.*]] = tensor.extract_slice %[[OUT]]{{.*}} to tensor<64x16xbf16>
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %[[ROWS:.*]] = %[[HEAD]]) -> ({{.*}}, tensor<64x16xbf16>)
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK-NEXT: linalg.yield
+// CHECK: tensor.insert_slice %{{.*}} into %[[ROWS]]{{.*}} : tensor<?x16xbf16> into tensor<64x16xbf16>
+// CHECK: tensor.parallel_insert_slice
+func.func @bf16_rows(%q: tensor<1x2x64x16xbf16>) -> tensor<1x2x64x16xbf16> {
+  %o = attn.linear_attention %q, %q, %q feature elu_plus_one causal normalize : tensor<1x2x64x16xbf16>, tensor<1x2x64x16xbf16>, tensor<1x2x64x16xbf16> -> tensor<1x2x64x16xbf16>
+  return %o : tensor<1x2x64x16xbf16>
 }

@@ -338,10 +338,27 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
                    dimDv = rewriter.getIndexAttr(valueDim);
       Value state = l.filled({dimD, dimDv}, 0.0);
       Value norm = l.filled({dimD}, 0.0);
-      // (Zeros where queries before the first key are never written.)
-      Value headOut = sameLengths || !causal
-                          ? l.empty({queryRows, dimDv}, l.f32())
-                          : l.filled({queryRows, dimDv}, 0.0);
+      // This head's rows of the result, which the chunks write in place in
+      // the result's element type (zeros where queries before the first
+      // key are never written): no whole-head temporary or copy.
+      OpFoldResult one = rewriter.getIndexAttr(1);
+      OpFoldResult zero = rewriter.getIndexAttr(0);
+      SmallVector<OpFoldResult> headOffsets = {b, h, zero, zero};
+      SmallVector<OpFoldResult> headSizes = {one, one, queryRows, dimDv};
+      SmallVector<OpFoldResult> headStrides(4, one);
+      auto headType = RankedTensorType::get(
+          {cast<RankedTensorType>(out.getType()).getDimSize(2), valueDim},
+          elementType);
+      Value headOut = tensor::ExtractSliceOp::create(
+          rewriter, loc, headType, forall.getRegionIterArgs()[0], headOffsets,
+          headSizes, headStrides);
+      if (!sameLengths && causal)
+        headOut = linalg::FillOp::create(
+                      rewriter, loc,
+                      ValueRange{arith::ConstantOp::create(
+                          rewriter, loc, rewriter.getZeroAttr(elementType))},
+                      ValueRange{headOut})
+                      .getResult(0);
 
       // The chunk's output rows (numerator [/ denominator]) into `acc`:
       // tile rows [skip, skip + rows) to rows [first, first + rows).
@@ -369,6 +386,17 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               f.b, f.loc, result,
               SmallVector<OpFoldResult>{skip, f.b.getIndexAttr(0)}, sizes,
               strides);
+        // Rounded once, to the result's element type.
+        if (elementType != f.f32())
+          result =
+              f.generic({result}, {f.empty(f.sizes(result), elementType)},
+                        {{0, 1}, {0, 1}}, 2, parallel(2),
+                        [&](OpBuilder &ib, Location il, ValueRange args) {
+                          linalg::YieldOp::create(
+                              ib, il,
+                              Lowering{ib, il}.fromF32(args[0], elementType));
+                        })
+                  .front();
         SmallVector<OpFoldResult> offsets = {first, f.b.getIndexAttr(0)};
         return tensor::InsertSliceOp::create(f.b, f.loc, result, acc, offsets,
                                              sizes, strides)
@@ -663,24 +691,10 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
         headOut = loop.getResult(2);
       }
 
-      // This head's rows of the result, in the result's element type.
-      Value converted =
-          l.generic({headOut}, {l.empty({queryRows, dimDv}, elementType)},
-                    {{0, 1}, {0, 1}}, 2, parallel(2),
-                    [&](OpBuilder &ib, Location il, ValueRange args) {
-                      linalg::YieldOp::create(
-                          ib, il,
-                          Lowering{ib, il}.fromF32(args[0], elementType));
-                    })
-              .front();
       rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      OpFoldResult one = rewriter.getIndexAttr(1);
       tensor::ParallelInsertSliceOp::create(
-          rewriter, loc, converted, forall.getRegionIterArgs()[0],
-          SmallVector<OpFoldResult>{b, h, rewriter.getIndexAttr(0),
-                                    rewriter.getIndexAttr(0)},
-          SmallVector<OpFoldResult>{one, one, queryRows, dimDv},
-          SmallVector<OpFoldResult>(4, one));
+          rewriter, loc, headOut, forall.getRegionIterArgs()[0], headOffsets,
+          headSizes, headStrides);
     }
     rewriter.replaceOp(op, forall.getResult(0));
     return success();
