@@ -2,7 +2,8 @@
 libraries that build.py compiled, checks them against an fp32 torch
 reference by DESIGN.md section 5's rule, and times them beside torch SDPA
 (flash and cuDNN backends) and compiled FlexAttention on the same bf16
-inputs. Prints a table; --markdown writes it too. --baseline NAME=DIR checks
+inputs. Prints a table (the scaling cases also with their peak device
+memory: inputs, outputs and workspace); --markdown writes it too. --baseline NAME=DIR checks
 and times a second build (another --chip, say) beside the first on the same
 inputs; --sass counts HGMMA / HMMA / UTMALDG / USETMAXREG in each cubin."""
 import argparse
@@ -517,6 +518,56 @@ class Ours:
             raise RuntimeError(f"attn entry point returned {rc}")
 
 
+class WorkspacePool:
+    """The device's default memory pool, where a program's workspaces come
+    from (the runtime's attnCudaAlloc: cuMemAllocAsync); PyTorch's caching
+    allocator does not use it, so its high-water mark over one call is our
+    workspace's peak."""
+    USED_MEM_HIGH = 8  # CU_MEMPOOL_ATTR_USED_MEM_HIGH (cuda.h)
+
+    def __init__(self):
+        self.cuda = ctypes.CDLL("libcuda.so.1")
+        device = ctypes.c_int()
+        self.pool = ctypes.c_void_p()
+        if (self.cuda.cuDeviceGet(ctypes.byref(device), torch.cuda.current_device())
+                or self.cuda.cuDeviceGetDefaultMemPool(ctypes.byref(self.pool), device)):
+            raise RuntimeError("no default memory pool")
+
+    def peak_during(self, fn):
+        """Bytes of the pool in use at the peak of one call of `fn`."""
+        torch.cuda.synchronize()
+        zero = ctypes.c_uint64(0)
+        self.cuda.cuMemPoolSetAttribute(self.pool, self.USED_MEM_HIGH, ctypes.byref(zero))
+        fn()
+        torch.cuda.synchronize()
+        high = ctypes.c_uint64()
+        self.cuda.cuMemPoolGetAttribute(self.pool, self.USED_MEM_HIGH, ctypes.byref(high))
+        return high.value
+
+
+def tensor_bytes(tensors):
+    return sum(t.untyped_storage().nbytes() for t in tensors)
+
+
+def peak_memory(pool, ours, peer_fns, inputs, outputs):
+    """Peak device memory (MB) of one call: the inputs, plus for ours the
+    outputs it is given and its workspace's peak, for a peer what PyTorch's
+    allocator holds at the peak beyond what it held before (its outputs and
+    temporaries). Precomputed state (FlexAttention's block mask, our
+    constant range tables) is not counted."""
+    peaks = {"attn": (tensor_bytes(inputs + outputs) + pool.peak_during(ours)) / 2**20}
+    for name, fn in peer_fns.items():
+        torch.cuda.synchronize()
+        before = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        result = fn()
+        torch.cuda.synchronize()
+        grown = torch.cuda.max_memory_allocated() - before
+        del result
+        peaks[name] = (tensor_bytes(inputs) + grown) / 2**20
+    return peaks
+
+
 def load_case(artifacts, name):
     """The case `name` of a build's cases.json, bound to fresh inputs:
     (case, ours) with `ours` ready to call."""
@@ -819,6 +870,33 @@ def scaling_table(cases, timings):
     return lines
 
 
+def memory_table(cases, memory):
+    """The scaling cases' peak device memory (peak_memory) at every L: ours,
+    then each peer's."""
+    import re
+    runs = {}
+    for case in cases:
+        match = re.fullmatch(r"scale-(.+)-L(\d+)", case["name"])
+        if match and case["name"] in memory:
+            runs.setdefault(match.group(1), {})[int(match.group(2))] = memory[case["name"]]
+    if not runs:
+        return []
+    lengths = sorted({n for r in runs.values() for n in r})
+    lines = ["", "Peak device memory of one call, MB (inputs, outputs, workspace):", "",
+             "| variant | " + " | ".join(f"L={n // 1024}k" for n in lengths) + " |",
+             "|---" * (len(lengths) + 1) + "|"]
+    for name, run in runs.items():
+        cells = []
+        for n in lengths:
+            if n not in run:
+                cells.append("-")
+                continue
+            cells.append(", ".join(f"{peer} {mb:.0f}" if peer != "attn" else f"{mb:.0f}"
+                                   for peer, mb in run[n].items()))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def sass_counts(artifacts):
     """Per cubin: HGMMA (wgmma), HMMA (mma.sync), UTMALDG (TMA loads) and
     USETMAXREG (setmaxnreg) instructions in its SASS."""
@@ -865,6 +943,9 @@ def main():
         cases = [c for c in cases if c["name"].startswith(prefixes)]
     lines = []
     timings = {}
+    # Peak device memory of the scaling cases (bench/scaling's other half).
+    memory = {}
+    pool = WorkspacePool() if any(c["name"].startswith("scale-") for c in cases) else None
     checks_ok = True
     for case in cases:
         ok, err, naive = check(case, args.artifacts, device)
@@ -891,7 +972,8 @@ def main():
             other = Ours(case, baseline[1])
             other.bind([q, k, v] + extra, outputs, torch.cuda.current_stream().cuda_stream)
             times[baseline[0]] = bench(other)
-        for name, fn in peers(case, q, k, v, extra).items():
+        peer_fns = peers(case, q, k, v, extra)
+        for name, fn in peer_fns.items():
             times[name] = bench(fn)
             if case["kind"] in ("linear", "lawcat"):
                 # The peer computes the same thing: how far apart the two are.
@@ -910,10 +992,14 @@ def main():
         cells = " | ".join(f"{n} {times[n]:.3f} ms {rates[n]:.0f}" for n in times)
         ratios = " | ".join(f"x{n} {times[n] / times['attn']:.2f}" for n in times if n != "attn")
         timings[case["name"]] = times
+        if case["name"].startswith("scale-"):
+            memory[case["name"]] = peak_memory(pool, ours, peer_fns, [q, k, v] + extra,
+                                               outputs)
         row = f"| {case['name']} | {unit} | {cells} | {ratios} |"
         print(row, flush=True)
         lines.append(row)
     lines += scaling_table(cases, timings)
+    lines += memory_table(cases, memory)
     print("\nall checks passed" if checks_ok else "\nSOME CHECKS FAILED")
     if args.markdown:
         with open(args.markdown, "w") as f:
