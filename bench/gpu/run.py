@@ -823,18 +823,24 @@ def peers(case, q, k, v, extra):
     return result
 
 
-def scaling_table(cases, timings):
-    """The scaling cases' growth: time(L) / time(4k), time(64k) / time(8k),
-    and the speed-up over full causal at the same L."""
+def scaling_runs(cases, values):
+    """The scaling cases' `values` (by case name) as variant -> {L: value},
+    and the lengths among them, in order."""
     import re
     runs = {}
     for case in cases:
         match = re.fullmatch(r"scale-(.+)-L(\d+)", case["name"])
-        if match and case["name"] in timings:
-            runs.setdefault(match.group(1), {})[int(match.group(2))] = timings[case["name"]]
+        if match and case["name"] in values:
+            runs.setdefault(match.group(1), {})[int(match.group(2))] = values[case["name"]]
+    return runs, sorted({n for r in runs.values() for n in r})
+
+
+def scaling_table(cases, timings):
+    """The scaling cases' growth: time(L) / time(4k), time(64k) / time(8k),
+    and the speed-up over full causal at the same L."""
+    runs, lengths = scaling_runs(cases, timings)
     if not runs:
         return []
-    lengths = sorted({n for r in runs.values() for n in r})
     lines = ["", "| variant | " + " | ".join(f"L={n // 1024}k ms" for n in lengths)
              + " | growth 8k->64k | x causal at 64k | peer at 64k (ms, ratio) |",
              "|---" * (len(lengths) + 4) + "|"]
@@ -873,15 +879,9 @@ def scaling_table(cases, timings):
 def memory_table(cases, memory):
     """The scaling cases' peak device memory (peak_memory) at every L: ours,
     then each peer's."""
-    import re
-    runs = {}
-    for case in cases:
-        match = re.fullmatch(r"scale-(.+)-L(\d+)", case["name"])
-        if match and case["name"] in memory:
-            runs.setdefault(match.group(1), {})[int(match.group(2))] = memory[case["name"]]
+    runs, lengths = scaling_runs(cases, memory)
     if not runs:
         return []
-    lengths = sorted({n for r in runs.values() for n in r})
     lines = ["", "Peak device memory of one call, MB (inputs, outputs, workspace):", "",
              "| variant | " + " | ".join(f"L={n // 1024}k" for n in lengths) + " |",
              "|---" * (len(lengths) + 1) + "|"]
