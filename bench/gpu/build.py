@@ -166,13 +166,27 @@ def lawcat_mlir_for(case, t):
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
     w = f"tensor<{h}x{d}x{taps}x{t}>"
     g = f"tensor<{b}x{h}x{l}xf32>"
-    return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, %a: {g})"
+    # With "gate_logits" the program takes x and computes its log-gates
+    # a = -(0.05 x^2) itself (elementwise ops, fused into one kernel); with
+    # "residual" it returns o + v (an elementwise op on a kernel's result).
+    gates = "%x" if case.get("gate_logits") else "%a"
+    body = ""
+    if case.get("gate_logits"):
+        body += (f"  %c = arith.constant dense<0.05> : {g}\n"
+                 f"  %sq = arith.mulf %x, %x : {g}\n"
+                 f"  %sc = arith.mulf %sq, %c : {g}\n"
+                 f"  %a = arith.negf %sc : {g}\n")
+    result = "%o"
+    if case.get("residual"):
+        result = "%r"
+    return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, {gates}: {g})"
             f" -> {x} {{\n"
             f"  %qc = attn.causal_conv %q, %wq : {x}, {w} -> {x}\n"
-            f"  %kc = attn.causal_conv %k, %wk : {x}, {w} -> {x}\n"
+            f"  %kc = attn.causal_conv %k, %wk : {x}, {w} -> {x}\n{body}"
             f"  %o = attn.linear_attention %qc, %kc, %v decay(%a) feature {feature}"
             f" causal{normalize} : {x}, {x}, {x}, {g} -> {x}\n"
-            f"  return %o : {x}\n}}\n")
+            + (f"  %r = arith.addf %o, %v : {x}\n" if case.get("residual") else "")
+            + f"  return {result} : {x}\n}}\n")
 
 
 def topk_mlir_for(case):

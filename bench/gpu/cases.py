@@ -283,6 +283,10 @@ def check_cases():
     cases.append(case("chk-lawcat-identity", "lawcat", 1, 3, 3, 650, 650, 64,
                       feature="identity", normalize=False))
     cases.append(case("chk-lawcat-taps8-D128", "lawcat", 2, 2, 2, 515, 515, 128, taps=8))
+    # Elementwise ops in the program: the log-gates computed from logits
+    # (a fused chain with a splat constant), and a residual o + v returned.
+    cases.append(case("chk-lawcat-gate-logits", "lawcat", 1, 4, 4, 700, 700, 64,
+                      gate_logits=True, residual=True))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
     return cases

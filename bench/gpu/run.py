@@ -325,12 +325,18 @@ def program_reference(case, q, k, v, extra, dtype=None):
     length = case["lq"]
     if case["kind"] == "lawcat":
         wq, wk, gates = extra
+        if case.get("gate_logits"):
+            # The program's elementwise ops, in its order and f32.
+            gates = -(gates * gates * 0.05)
         qc = causal_conv(q, wq).to(low)
         kc = causal_conv(k, wk).to(low)
         sub = dict(case, kind="linear", feature=case.get("feature", "elu_plus_one"),
                    causal=True, normalize=case.get("normalize", True), decay=True)
         rows = torch.arange(length, device=q.device)
-        return [linear_reference(sub, qc, kc, v, rows, gates, dtype=dtype).to(low).float()]
+        out = linear_reference(sub, qc, kc, v, rows, gates, dtype=dtype).to(low)
+        if case.get("residual"):
+            out = out + v
+        return [out.float()]
     i = torch.arange(length, device=q.device)[:, None]
     j = torch.arange(length, device=q.device)[None, :]
     causal = j <= i
@@ -415,6 +421,9 @@ def program_inputs(case, device):
         taps = case.get("taps", 4)
         weights = [(0.5 * torch.randn(h, d, taps, device=device)).to(dtype)
                    for _ in range(2)]
+        if case.get("gate_logits"):
+            # x: the program computes its log-gates -(0.05 x^2).
+            return q, k, v, weights + [torch.randn(b, h, length, device=device)]
         return q, k, v, weights + [-0.2 * F.softplus(torch.randn(b, h, length, device=device))]
     if case["kind"] in ("nsa", "sla"):
         if case["kind"] == "sla":

@@ -82,6 +82,12 @@ struct ConvertAttnToGpuPass
     /// An attention whose shape has keyTileRanges: the kernel that computes
     /// them before the attention's.
     gpu::GPUFuncOp rangesKernel;
+    /// An elementwise op that an attn op reads or the function returns (a
+    /// root; decided while the program is on tensors, since launching the
+    /// ops before it retypes its operands): what its kernel loads
+    /// (elementwiseLeaves).
+    bool elementwise = false;
+    SmallVector<Value> leaves;
   };
 
   /// Sorts `ops` by their ops' places in the block. Each op has one item,
@@ -162,6 +168,9 @@ struct ConvertAttnToGpuPass
                                            static_cast<bool>(item.lse));
     } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
       item.kernel = buildTopkKernel(builder, kernels, topk, name);
+    } else if (item.elementwise) {
+      item.kernel =
+          buildElementwiseKernel(builder, kernels, item.op, item.leaves, name);
     } else {
       item.kernel =
           buildMergeKernel(builder, kernels, cast<MergeOp>(item.op), name);
@@ -178,6 +187,9 @@ struct ConvertAttnToGpuPass
       func::FuncOp func;
       std::vector<OpKernels> ops;
       bool program;
+      /// Elementwise ops and constants that only other elementwise ops
+      /// read: computed inside those ops' kernels, erased at the end.
+      SmallVector<Operation *> fused;
     };
     SmallVector<Work> work;
     bool anyFailed = false;
@@ -191,7 +203,7 @@ struct ConvertAttnToGpuPass
       if (!anyAttn)
         continue;
       if (Operation *attention = matchKernelFunction(func)) {
-        work.push_back({func, {OpKernels(attention)}, false});
+        work.push_back({func, {OpKernels(attention)}, false, {}});
         continue;
       }
       FailureOr<SmallVector<Operation *>> ops = matchProgramFunction(func);
@@ -199,9 +211,21 @@ struct ConvertAttnToGpuPass
         anyFailed = true;
         continue;
       }
-      Work item{func, {}, true};
-      for (Operation *op : *ops)
+      Work item{func, {}, true, {}};
+      for (Operation *op : *ops) {
+        // An elementwise op gets a kernel only where an attn op reads it or
+        // the function returns it; the others are fused into those.
+        if (isElementwiseTensorOp(op) &&
+            llvm::all_of(op->getUsers(), isElementwiseTensorOp)) {
+          item.fused.push_back(op);
+          continue;
+        }
         item.ops.push_back(OpKernels(op));
+        if (isElementwiseTensorOp(op)) {
+          item.ops.back().elementwise = true;
+          item.ops.back().leaves = elementwiseLeaves(op);
+        }
+      }
       work.push_back(std::move(item));
     }
     // Nothing is rewritten unless every function can be.
@@ -272,6 +296,8 @@ struct ConvertAttnToGpuPass
                                 name + "_" + std::to_string(index))))
           return signalPassFailure();
       rewriteProgramHostFunction(item.func, item.ops);
+      for (Operation *op : llvm::reverse(item.fused))
+        op->erase();
     }
   }
 
@@ -804,6 +830,22 @@ struct ConvertAttnToGpuPass
                      index(1), index(1)},
                  32 * kTopkWarps, topkSharedBytes(topk), arguments);
         }
+      } else if (item.elementwise) {
+        // A thread per element: the leaves' buffers, then the result's.
+        SmallVector<Value> arguments;
+        for (Value leaf : item.leaves)
+          arguments.push_back(isa<BlockArgument>(leaf) ? leaf
+                                                       : bufferOf.lookup(leaf));
+        arguments.append(buffers);
+        int64_t elements =
+            cast<ShapedType>(op->getResult(0).getType()).getNumElements();
+        launch(b, loc, item.kernel,
+               gpu::KernelDim3{
+                   arith::ConstantIndexOp::create(
+                       b, loc, llvm::divideCeil(elements, kElementwiseThreads)),
+                   arith::ConstantIndexOp::create(b, loc, 1),
+                   arith::ConstantIndexOp::create(b, loc, 1)},
+               kElementwiseThreads, /*sharedBytes=*/0, arguments);
       } else {
         auto grid = [&](int64_t v) {
           return arith::ConstantIndexOp::create(b, loc, v).getResult();

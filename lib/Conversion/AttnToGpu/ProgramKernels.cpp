@@ -2,11 +2,13 @@
 //
 // The token ops between a program's attention kernels: attn.compress
 // reduces its window of rows, attn.merge combines its branches' rows,
-// attn.causal_conv sums its taps of earlier rows. Each is a pass over
+// attn.causal_conv sums its taps of earlier rows, and elementwise arith and
+// math ops (a gate's arithmetic) compute theirs. Each is a pass over
 // memory, so each thread takes 8 consecutive 16-bit
 // elements of a row (one 16-byte load per operand row; the launchers check
 // that rows are contiguous and 16-byte aligned) where the rows allow, else
-// one element. They compute in f32 and round once, as the reference does.
+// one element. They compute in f32 and round once, as the reference does
+// (elementwise ops: in their own element types, one element a thread).
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +23,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <limits>
 
@@ -304,6 +307,53 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
                                cast<ShapedType>(op.getResult().getType()),
                                width, body);
+}
+
+gpu::GPUFuncOp mlir::attn::buildElementwiseKernel(OpBuilder &builder,
+                                                  gpu::GPUModuleOp module,
+                                                  Operation *root,
+                                                  ArrayRef<Value> leaves,
+                                                  StringRef name) {
+  SmallVector<Type> arguments;
+  for (Value leaf : leaves)
+    arguments.push_back(argumentType(leaf, 1));
+  arguments.push_back(argumentType(root->getResult(0), 1));
+  auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
+    OpBuilder &b = l.b;
+    Location loc = l.loc;
+    // Each value of the chain as the thread's element: the leaves loaded,
+    // splat constants as scalars, each op rebuilt on scalars.
+    IRMapping scalars;
+    for (auto [leaf, buffer] : llvm::zip(leaves, args))
+      scalars.map(leaf, memref::LoadOp::create(b, loc, buffer, at));
+    std::function<Value(Value)> scalarOf = [&](Value value) -> Value {
+      if (Value known = scalars.lookupOrNull(value))
+        return known;
+      Operation *op = value.getDefiningOp();
+      Value scalar;
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        scalar = arith::ConstantOp::create(
+            b, loc,
+            cast<TypedAttr>(cast<SplatElementsAttr>(constant.getValue())
+                                .getSplatValue<Attribute>()));
+      } else {
+        OperationState state(op->getLoc(), op->getName());
+        for (Value operand : op->getOperands())
+          state.addOperands(scalarOf(operand));
+        state.addTypes(getElementTypeOrSelf(value.getType()));
+        state.propertiesAttr = op->getPropertiesAsAttribute();
+        state.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
+        scalar = b.create(state)->getResult(0);
+      }
+      scalars.map(value, scalar);
+      return scalar;
+    };
+    memref::StoreOp::create(b, loc, scalarOf(root->getResult(0)), args.back(),
+                            at);
+  };
+  return buildPerElementKernel(builder, module, root->getLoc(), name, arguments,
+                               cast<ShapedType>(root->getResult(0).getType()),
+                               /*width=*/1, body);
 }
 
 int64_t mlir::attn::causalConvGridX(CausalConvOp op) {

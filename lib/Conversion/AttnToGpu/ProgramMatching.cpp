@@ -11,7 +11,9 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
@@ -45,13 +47,16 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
     if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp, BlockScoresOp,
-             TopkOp, CausalConvOp>(&nested))
+             TopkOp, CausalConvOp>(&nested) &&
+        !isElementwiseTensorOp(&nested))
       return nested.emitOpError("GPU lowering: function '")
              << func.getName()
              << "' is a program of several kernels, which may hold "
                 "attn.attention, attn.linear_attention, attn.compress, "
-                "attn.causal_conv, attn.block_scores, attn.topk and "
-                "attn.merge only";
+                "attn.causal_conv, attn.block_scores, attn.topk, attn.merge, "
+                "elementwise arith and math ops on static tensors (at least "
+                "one dimension, elements of 8 bits or more) and splat tensor "
+                "constants only";
     for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
                                         nested.getResultTypes())) {
       auto shaped = dyn_cast<RankedTensorType>(type);
@@ -72,6 +77,44 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "once";
   }
   return ops;
+}
+
+bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
+  auto eligible = [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && tensor.hasStaticShape() && tensor.getRank() > 0 &&
+           tensor.getElementType().isIntOrFloat() &&
+           tensor.getElementTypeBitWidth() >= 8;
+  };
+  if (auto constant = dyn_cast<arith::ConstantOp>(op))
+    return eligible(constant.getType()) &&
+           isa<SplatElementsAttr>(constant.getValue());
+  if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+      !OpTrait::hasElementwiseMappableTraits(op) || op->getNumResults() != 1 ||
+      op->getNumRegions() != 0)
+    return false;
+  // (An i1 operand, a select's condition say, would need an i1 buffer.)
+  return llvm::all_of(op->getOperandTypes(), eligible) &&
+         eligible(op->getResult(0).getType());
+}
+
+SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {
+  SetVector<Value> leaves;
+  SmallVector<Operation *> pending{root};
+  DenseSet<Operation *> seen{root};
+  while (!pending.empty()) {
+    Operation *op = pending.pop_back_val();
+    for (Value operand : op->getOperands()) {
+      Operation *producer = operand.getDefiningOp();
+      if (!producer || !isElementwiseTensorOp(producer)) {
+        leaves.insert(operand);
+        continue;
+      }
+      if (seen.insert(producer).second)
+        pending.push_back(producer);
+    }
+  }
+  return leaves.takeVector();
 }
 
 AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,

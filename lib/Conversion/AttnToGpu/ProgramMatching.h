@@ -21,6 +21,17 @@ Operation *matchKernelFunction(func::FuncOp func);
 /// those ops. Returns the ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
+/// An elementwise arith or math op on statically shaped tensors of at least
+/// one dimension whose elements are at least a byte wide (a gate's
+/// arithmetic, say), or an arith.constant splat tensor: a program may hold
+/// them between its attn ops.
+bool isElementwiseTensorOp(Operation *op);
+
+/// The values that the elementwise op `root` reads through the elementwise
+/// ops and splat constants that feed it (function arguments and other ops'
+/// results), each once, in the order first met.
+SmallVector<Value> elementwiseLeaves(Operation *root);
+
 /// An attention of `ops` over the query, keys and mask of `scores` whose
 /// probabilities are theirs and that can run before them: its LSE gives
 /// each row's statistics. Null if none.

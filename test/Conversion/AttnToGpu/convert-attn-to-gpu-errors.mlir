@@ -54,13 +54,14 @@ func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x
 // -----
 
 // A program of several kernels holds attention, linear attention,
-// compress, causal conv, block-scores, top-k and merge ops only.
+// compress, causal conv, block-scores, top-k and merge ops, elementwise
+// arith and math ops on tensors and splat tensor constants only.
 func.func @program_tensor_op(%q: tensor<1x1x64x64xbf16>)
     -> (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) {
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk and attn.merge only}}
+  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
   %e = tensor.empty() : tensor<1x1x64x64xbf16>
   return %o, %e : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
 }
@@ -219,9 +220,24 @@ func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk and attn.merge only}}
-  %s = arith.addf %o, %q : tensor<1x1x64x64xbf16>
-  return %s : tensor<1x1x64x64xbf16>
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
+  %s = arith.cmpf olt, %o, %q : tensor<1x1x64x64xbf16>
+  %m = arith.select %s, %o, %q : tensor<1x1x64x64xi1>, tensor<1x1x64x64xbf16>
+  return %m : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// Only splat constants: a dense one would need its elements in device
+// memory.
+func.func @program_dense_constant(%q: tensor<1x1x2x64xbf16>) -> tensor<1x1x2x64xbf16> {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>
+      -> tensor<1x1x2x64xbf16>
+  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
+  %g = arith.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
+  %m = attn.merge gated (%o, %g) : tensor<1x1x2x64xbf16>, tensor<1x1x2xf32> -> tensor<1x1x2x64xbf16>
+  return %m : tensor<1x1x2x64xbf16>
 }
 
 // -----

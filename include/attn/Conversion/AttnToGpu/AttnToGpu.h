@@ -387,6 +387,15 @@ gpu::GPUFuncOp buildCausalConvKernel(OpBuilder &builder,
 gpu::GPUFuncOp buildMergeKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                 MergeOp op, StringRef name);
 
+/// The kernel of an elementwise arith or math op on tensors between a
+/// program's attn ops (ProgramMatching's isElementwiseTensorOp): a thread
+/// per element recomputes `root` from `leaves` (elementwiseLeaves) through
+/// the elementwise ops and splat constants between them, in their own
+/// element types. Arguments: the leaves, then the result.
+gpu::GPUFuncOp buildElementwiseKernel(OpBuilder &builder,
+                                      gpu::GPUModuleOp module, Operation *root,
+                                      ArrayRef<Value> leaves, StringRef name);
+
 /// The shape of an attn.block_scores kernel (BlockScoresKernel.cpp): a
 /// CTA of kWarps warps per (query block, K/V head, batch) whose rows (the
 /// block's queries of each query head of the group) are staged in shared

@@ -1,0 +1,72 @@
+// Elementwise arith and math ops on tensors between a GPU program's attn
+// ops. Where an attn op reads one or the function returns it (a root), a
+// kernel of a thread per element recomputes it from the program values
+// its chain of elementwise ops and splat constants reads; the ops only
+// other elementwise ops read launch nothing. Each op keeps its element
+// type.
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
+
+// LAWCAT's log-gates from logits, -(0.05 x^2): one kernel for the chain
+// into a temporary that the linear attention reads.
+// CHECK-LABEL: func.func @gates(
+// CHECK-SAME: %[[Q:[^:]*]]: memref<1x2x128x64xbf16, {{.*}}>, %[[X:[^:]*]]: memref<1x2x128xf32, {{.*}}>,
+// CHECK: %[[GATES:.*]] = gpu.alloc () : memref<1x2x128xf32>
+// CHECK: %[[CAST:.*]] = memref.cast %[[GATES]]
+// CHECK: gpu.launch_func @attn_kernels::@gates_kernel_0 blocks in (%c1, %c1{{.*}}, %c1{{.*}}) threads in (%c256, {{.*}}) {{.*}} args(%[[X]] : {{.*}}, %[[CAST]] : {{.*}})
+// The chain's other ops launch nothing: the linear attention's launch is
+// the next one and the last.
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.launch_func @attn_kernels::@gates_kernel_1
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+
+// @constant_gate_and_output: the splat gate that the merge reads is filled
+// by a kernel of its own; tanh(m + q), returned beside m, loads m's output
+// buffer and q.
+// CHECK-LABEL: func.func @constant_gate_and_output(
+// CHECK-SAME: %[[Q2:[^:]*]]: memref<1x2x128x64xbf16, {{.*}}>, %[[M:[^:]*]]: memref<1x2x128x64xbf16, {{.*}}>, %[[T:[^:]*]]: memref<1x2x128x64xbf16, {{.*}}>)
+// CHECK: %[[GATE:.*]] = gpu.alloc () : memref<1x2x128xf32>
+// CHECK: gpu.launch_func @attn_kernels::@constant_gate_and_output_kernel_0 {{.*}} args(%{{.*}} : memref<1x2x128xf32, {{.*}}>)
+// CHECK: gpu.launch_func @attn_kernels::@constant_gate_and_output_kernel_1
+// CHECK: %[[MC:.*]] = memref.cast %[[M]]
+// CHECK: %[[QC:.*]] = memref.cast %[[Q2]]
+// CHECK: %[[TC:.*]] = memref.cast %[[T]]
+// CHECK: gpu.launch_func @attn_kernels::@constant_gate_and_output_kernel_2 blocks in (%c64{{.*}}, %c1{{.*}}, %c1{{.*}}) threads in (%c256{{.*}}) {{.*}} args(%[[MC]] : {{.*}}, %[[QC]] : {{.*}}, %[[TC]] : {{.*}})
+// CHECK: gpu.dealloc %[[GATE]]
+
+// The kernels: the chain on scalars, in the ops' element types.
+// CHECK-LABEL: gpu.func @gates_kernel_0(
+// CHECK: %[[XV:.*]] = memref.load %arg0
+// CHECK: %[[SQ:.*]] = arith.mulf %[[XV]], %[[XV]] : f32
+// CHECK: %[[C:.*]] = arith.constant 5.000000e-02 : f32
+// CHECK: %[[SC:.*]] = arith.mulf %[[SQ]], %[[C]] : f32
+// CHECK: %[[A:.*]] = arith.negf %[[SC]] : f32
+// CHECK: memref.store %[[A]], %arg1
+// CHECK-LABEL: gpu.func @constant_gate_and_output_kernel_0(
+// CHECK-NOT: memref.load
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: memref.store %[[HALF]], %arg0
+// CHECK-LABEL: gpu.func @constant_gate_and_output_kernel_2(
+// CHECK: %[[MV:.*]] = memref.load %arg0
+// CHECK: %[[QV:.*]] = memref.load %arg1
+// CHECK: %[[S:.*]] = arith.addf %[[MV]], %[[QV]] : bf16
+// CHECK: %[[TV:.*]] = math.tanh %[[S]] : bf16
+// CHECK: memref.store %[[TV]], %arg2
+
+func.func @gates(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>) -> tensor<1x2x128x64xbf16> {
+  %c = arith.constant dense<0.05> : tensor<1x2x128xf32>
+  %sq = arith.mulf %x, %x : tensor<1x2x128xf32>
+  %sc = arith.mulf %sq, %c : tensor<1x2x128xf32>
+  %a = arith.negf %sc : tensor<1x2x128xf32>
+  %o = attn.linear_attention %q, %q, %q decay(%a) feature identity causal : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128xf32> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
+
+func.func @constant_gate_and_output(%q: tensor<1x2x128x64xbf16>) -> (tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>) {
+  %o = attn.attention %q, %q, %q mask [#attn.causal] : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
+  %g = arith.constant dense<0.5> : tensor<1x2x128xf32>
+  %m = attn.merge gated (%o, %g) : tensor<1x2x128x64xbf16>, tensor<1x2x128xf32> -> tensor<1x2x128x64xbf16>
+  %s = arith.addf %m, %q : tensor<1x2x128x64xbf16>
+  %t = math.tanh %s : tensor<1x2x128x64xbf16>
+  return %m, %t : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+}
