@@ -839,13 +839,16 @@ struct ConvertAttnToGpuPass
         arguments.append(buffers);
         int64_t elements =
             cast<ShapedType>(op->getResult(0).getType()).getNumElements();
-        launch(b, loc, item.kernel,
-               gpu::KernelDim3{
-                   arith::ConstantIndexOp::create(
-                       b, loc, llvm::divideCeil(elements, kElementwiseThreads)),
-                   arith::ConstantIndexOp::create(b, loc, 1),
-                   arith::ConstantIndexOp::create(b, loc, 1)},
-               kElementwiseThreads, /*sharedBytes=*/0, arguments);
+        // (No elements: no launch; a grid of 0 CTAs is a launch error.)
+        if (elements > 0)
+          launch(
+              b, loc, item.kernel,
+              gpu::KernelDim3{
+                  arith::ConstantIndexOp::create(
+                      b, loc, llvm::divideCeil(elements, kElementwiseThreads)),
+                  arith::ConstantIndexOp::create(b, loc, 1),
+                  arith::ConstantIndexOp::create(b, loc, 1)},
+              kElementwiseThreads, /*sharedBytes=*/0, arguments);
       } else {
         auto grid = [&](int64_t v) {
           return arith::ConstantIndexOp::create(b, loc, v).getResult();

@@ -34,6 +34,13 @@
 // CHECK: gpu.launch_func @attn_kernels::@constant_gate_and_output_kernel_2 blocks in (%c64{{.*}}, %c1{{.*}}, %c1{{.*}}) threads in (%c256{{.*}}) {{.*}} args(%[[MC]] : {{.*}}, %[[QC]] : {{.*}}, %[[TC]] : {{.*}})
 // CHECK: gpu.dealloc %[[GATE]]
 
+// A result without elements launches nothing (a grid of no CTAs would be a
+// launch error): two launches, the gates' and the linear attention's.
+// CHECK-LABEL: func.func @empty_result(
+// CHECK-COUNT-2: gpu.launch_func
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -69,4 +76,11 @@ func.func @constant_gate_and_output(%q: tensor<1x2x128x64xbf16>) -> (tensor<1x2x
   %s = arith.addf %m, %q : tensor<1x2x128x64xbf16>
   %t = math.tanh %s : tensor<1x2x128x64xbf16>
   return %m, %t : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+}
+
+func.func @empty_result(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>, %y: tensor<1x0x4xf32>) -> (tensor<1x2x128x64xbf16>, tensor<1x0x4xf32>) {
+  %a = arith.negf %x : tensor<1x2x128xf32>
+  %o = attn.linear_attention %q, %q, %q decay(%a) feature identity causal : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128xf32> -> tensor<1x2x128x64xbf16>
+  %e = arith.negf %y : tensor<1x0x4xf32>
+  return %o, %e : tensor<1x2x128x64xbf16>, tensor<1x0x4xf32>
 }
