@@ -867,20 +867,23 @@ def scaling_table(cases, timings):
     # Each variant's growth time(L) / time(4k) and speed-up over full causal
     # at every L (x causal / growth per cell).
     causal = runs.get("causal", {})
-    lines += ["", "| variant | " + " | ".join(f"L={n // 1024}k x causal / growth"
-                                             for n in lengths) + " |",
-              "|---" * (len(lengths) + 1) + "|"]
+
+    def speedup_and_growth(run, n):
+        speedup = f"{causal[n]['attn'] / run[n]['attn']:.1f}x" if n in causal else "-"
+        growth = f"{run[n]['attn'] / run[4096]['attn']:.1f}x" if 4096 in run else "-"
+        return f"{speedup} / {growth}"
+    return lines + [""] + per_length_table(runs, lengths, "x causal / growth",
+                                           speedup_and_growth)
+
+
+def per_length_table(runs, lengths, heading, cell):
+    """A table of a row per variant and a column per L: `cell(run, L)` where
+    the variant ran at L, else "-"."""
+    lines = ["| variant | " + " | ".join(f"L={n // 1024}k{' ' + heading if heading else ''}"
+                                        for n in lengths) + " |",
+             "|---" * (len(lengths) + 1) + "|"]
     for name, run in runs.items():
-        cells = []
-        for n in lengths:
-            if n not in run:
-                cells.append("-")
-                continue
-            speedup = (f"{causal[n]['attn'] / run[n]['attn']:.1f}x" if n in causal
-                       else "-")
-            growth = (f"{run[n]['attn'] / run[4096]['attn']:.1f}x" if 4096 in run
-                      else "-")
-            cells.append(f"{speedup} / {growth}")
+        cells = [cell(run, n) if n in run else "-" for n in lengths]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -891,19 +894,11 @@ def memory_table(cases, memory):
     runs, lengths = scaling_runs(cases, memory)
     if not runs:
         return []
-    lines = ["", "Peak device memory of one call, MB (inputs, outputs, workspace):", "",
-             "| variant | " + " | ".join(f"L={n // 1024}k" for n in lengths) + " |",
-             "|---" * (len(lengths) + 1) + "|"]
-    for name, run in runs.items():
-        cells = []
-        for n in lengths:
-            if n not in run:
-                cells.append("-")
-                continue
-            cells.append(", ".join(f"{peer} {mb:.0f}" if peer != "attn" else f"{mb:.0f}"
-                                   for peer, mb in run[n].items()))
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines
+    def peaks(run, n):
+        return ", ".join(f"{peer} {mb:.0f}" if peer != "attn" else f"{mb:.0f}"
+                         for peer, mb in run[n].items())
+    return (["", "Peak device memory of one call, MB (inputs, outputs, workspace):", ""]
+            + per_length_table(runs, lengths, "", peaks))
 
 
 def sass_counts(artifacts):

@@ -784,6 +784,9 @@ struct ConvertAttnToGpuPass
                               .getMemref());
         temporaries.push_back(buffers.back());
       }
+      auto index = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v).getResult();
+      };
       if (auto attention = dyn_cast<AttentionOp>(op)) {
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape, buffers,
                             item.merge, item.unionSources, item.rangesKernel);
@@ -793,9 +796,6 @@ struct ConvertAttnToGpuPass
       } else if (isa<BlockScoresOp, TopkOp>(op)) {
         // Block scores: a CTA per (query block, K/V head, batch); top-k: a
         // warp per row.
-        auto index = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(b, loc, v).getResult();
-        };
         SmallVector<Value> arguments(op->getOperands());
         if (item.lse)
           arguments.push_back(bufferOf.lookup(item.lse));
@@ -841,24 +841,18 @@ struct ConvertAttnToGpuPass
             cast<ShapedType>(op->getResult(0).getType()).getNumElements();
         // (No elements: no launch; a grid of 0 CTAs is a launch error.)
         if (elements > 0)
-          launch(
-              b, loc, item.kernel,
-              gpu::KernelDim3{
-                  arith::ConstantIndexOp::create(
-                      b, loc, llvm::divideCeil(elements, kElementwiseThreads)),
-                  arith::ConstantIndexOp::create(b, loc, 1),
-                  arith::ConstantIndexOp::create(b, loc, 1)},
-              kElementwiseThreads, /*sharedBytes=*/0, arguments);
+          launch(b, loc, item.kernel,
+                 gpu::KernelDim3{
+                     index(llvm::divideCeil(elements, kElementwiseThreads)),
+                     index(1), index(1)},
+                 kElementwiseThreads, /*sharedBytes=*/0, arguments);
       } else {
-        auto grid = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(b, loc, v).getResult();
-        };
         SmallVector<Value> arguments(op->getOperands());
         arguments.append(buffers);
         auto conv = dyn_cast<CausalConvOp>(op);
         int64_t gridX = conv ? causalConvGridX(conv) : elementwiseGridX(op);
         launch(b, loc, item.kernel,
-               gpu::KernelDim3{grid(gridX), grid(1), grid(1)},
+               gpu::KernelDim3{index(gridX), index(1), index(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
       for (auto [result, buffer] : llvm::zip_equal(written, buffers)) {

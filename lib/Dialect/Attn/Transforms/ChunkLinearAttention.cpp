@@ -57,6 +57,20 @@ Value rows2d(Lowering &l, Value source, Value i0, Value i1, Value offset,
                                         sizes, strides);
 }
 
+/// A 2-D f32 tile rounded once to `element` (f32: itself).
+Value roundTile(Lowering &l, Value tile, Type element) {
+  if (element == l.f32())
+    return tile;
+  return l
+      .generic({tile}, {l.empty(l.sizes(tile), element)}, {{0, 1}, {0, 1}}, 2,
+               parallel(2),
+               [&](OpBuilder &gb, Location gl, ValueRange args) {
+                 linalg::YieldOp::create(
+                     gb, gl, Lowering{gb, gl}.fromF32(args[0], element));
+               })
+      .front();
+}
+
 /// Whether `conv` can be computed per chunk by its consumer: static taps
 /// and head dim (the taps unrolled, a weight vector per tap).
 bool fusibleConv(CausalConvOp conv) {
@@ -127,14 +141,7 @@ Value operandRows(Lowering &l, Value operand, Value i0, Value i1, Value first,
              })
             .front();
   }
-  return l
-      .generic({acc}, {l.empty(l.sizes(acc), element)}, {{0, 1}, {0, 1}}, 2,
-               parallel(2),
-               [&](OpBuilder &gb, Location gl, ValueRange args) {
-                 linalg::YieldOp::create(
-                     gb, gl, Lowering{gb, gl}.fromF32(args[0], element));
-               })
-      .front();
+  return roundTile(l, acc, element);
 }
 
 /// An scf.for over the chunks of `length` tokens carrying `iterArgs`; the
@@ -387,16 +394,7 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               SmallVector<OpFoldResult>{skip, f.b.getIndexAttr(0)}, sizes,
               strides);
         // Rounded once, to the result's element type.
-        if (elementType != f.f32())
-          result =
-              f.generic({result}, {f.empty(f.sizes(result), elementType)},
-                        {{0, 1}, {0, 1}}, 2, parallel(2),
-                        [&](OpBuilder &ib, Location il, ValueRange args) {
-                          linalg::YieldOp::create(
-                              ib, il,
-                              Lowering{ib, il}.fromF32(args[0], elementType));
-                        })
-                  .front();
+        result = roundTile(f, result, elementType);
         SmallVector<OpFoldResult> offsets = {first, f.b.getIndexAttr(0)};
         return tensor::InsertSliceOp::create(f.b, f.loc, result, acc, offsets,
                                              sizes, strides)
