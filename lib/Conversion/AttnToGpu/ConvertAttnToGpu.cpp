@@ -215,8 +215,9 @@ struct ConvertAttnToGpuPass
       for (Operation *op : *ops) {
         // An elementwise op gets a kernel only where an attn op reads it or
         // the function returns it; the others are fused into those.
-        if (isElementwiseTensorOp(op) &&
-            llvm::all_of(op->getUsers(), isElementwiseTensorOp)) {
+        if (isCapturedConstant(op) ||
+            (isElementwiseTensorOp(op) &&
+             llvm::all_of(op->getUsers(), isElementwiseTensorOp))) {
           item.fused.push_back(op);
           continue;
         }

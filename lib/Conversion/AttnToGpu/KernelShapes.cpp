@@ -13,6 +13,7 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 #include <algorithm>
 #include <limits>
@@ -40,13 +41,16 @@ int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
   return 101376;   // 99 KiB: sm_86, sm_89
 }
 
-/// Whether `region` reads a value defined outside it (a table captured from
-/// the function): kernels receive only the op's operands.
+/// Whether `region` reads a value defined outside it other than a constant
+/// (a table captured from the function): kernels receive only the op's
+/// operands, and the hooks clone the constants they read
+/// (inlineRegionBody).
 static Operation *capturesOuterValue(Region &region) {
   Operation *user = nullptr;
   region.walk([&](Operation *nested) {
     for (Value operand : nested->getOperands())
-      if (!region.isAncestor(operand.getParentRegion()))
+      if (!region.isAncestor(operand.getParentRegion()) &&
+          !matchPattern(operand, m_Constant()))
         user = nested;
     return user ? WalkResult::interrupt() : WalkResult::advance();
   });
@@ -291,8 +295,9 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
   shape.valueDim = op.getValue().getType().getDimSize(3);
   for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
     if (Operation *user = capturesOuterValue(*region))
-      return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
-                            "that reads values from outside it ('")
+      return op.emitOpError(
+                 "GPU lowering: a score_mod or mask_mod region "
+                 "that reads values other than constants from outside it ('")
              << user->getName() << "') is not supported";
   RankedTensorType key = op.getKey().getType();
   bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {

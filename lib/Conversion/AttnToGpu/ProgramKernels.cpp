@@ -16,12 +16,14 @@
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -336,6 +338,10 @@ gpu::GPUFuncOp mlir::attn::buildElementwiseKernel(OpBuilder &builder,
             b, loc,
             cast<TypedAttr>(cast<SplatElementsAttr>(constant.getValue())
                                 .getSplatValue<Attribute>()));
+      } else if (auto generate = dyn_cast<tensor::GenerateOp>(op)) {
+        // Every value of a chain has the root's shape: the body at the
+        // thread's indices.
+        scalar = inlineRegionBody(b, generate.getBody(), at);
       } else {
         OperationState state(op->getLoc(), op->getName());
         for (Value operand : op->getOperands())

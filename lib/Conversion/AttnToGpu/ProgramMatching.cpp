@@ -14,7 +14,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
 
@@ -46,6 +49,10 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
            << func.getName() << "' must have one block";
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
+    if (isCapturedConstant(&nested)) {
+      ops.push_back(&nested);
+      continue;
+    }
     if (!isa<AttentionOp, LinearAttentionOp, CompressOp, MergeOp, BlockScoresOp,
              TopkOp, CausalConvOp>(&nested) &&
         !isElementwiseTensorOp(&nested))
@@ -55,8 +62,9 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "attn.attention, attn.linear_attention, attn.compress, "
                 "attn.causal_conv, attn.block_scores, attn.topk, attn.merge, "
                 "elementwise arith and math ops on static tensors (at least "
-                "one dimension, elements of 8 bits or more) and splat tensor "
-                "constants only";
+                "one dimension, elements of 8 bits or more), splat tensor "
+                "constants, tensor.generate of scalar arith and math ops, "
+                "and scalar constants that only regions read";
     for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
                                         nested.getResultTypes())) {
       auto shaped = dyn_cast<RankedTensorType>(type);
@@ -79,6 +87,35 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
   return ops;
 }
 
+/// Whether `body` computes a scalar from its arguments by pure arith and
+/// math ops on scalars, reading nothing from outside but constants (which
+/// inlineRegionBody clones into a kernel).
+static bool isScalarBody(Region &body) {
+  WalkResult result = body.walk([&](Operation *nested) {
+    if (isa<tensor::YieldOp>(nested))
+      return WalkResult::advance();
+    bool scalar =
+        isa<arith::ArithDialect, math::MathDialect>(nested->getDialect()) &&
+        nested->getNumRegions() == 0 && isPure(nested) &&
+        llvm::all_of(nested->getResultTypes(),
+                     [](Type type) { return type.isIntOrIndexOrFloat(); }) &&
+        llvm::all_of(nested->getOperands(), [&](Value operand) {
+          return body.isAncestor(operand.getParentRegion()) ||
+                 matchPattern(operand, m_Constant());
+        });
+    return scalar ? WalkResult::advance() : WalkResult::interrupt();
+  });
+  return !result.wasInterrupted();
+}
+
+bool gpu_lowering::isCapturedConstant(Operation *op) {
+  return op->hasTrait<OpTrait::ConstantLike>() && op->getNumResults() == 1 &&
+         op->getResult(0).getType().isIntOrIndexOrFloat() &&
+         llvm::all_of(op->getUsers(), [&](Operation *user) {
+           return user->getBlock() != op->getBlock();
+         });
+}
+
 bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
   auto eligible = [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
@@ -89,6 +126,10 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
   if (auto constant = dyn_cast<arith::ConstantOp>(op))
     return eligible(constant.getType()) &&
            isa<SplatElementsAttr>(constant.getValue());
+  if (auto generate = dyn_cast<tensor::GenerateOp>(op))
+    return eligible(generate.getType()) &&
+           generate.getDynamicExtents().empty() &&
+           isScalarBody(generate.getBody());
   if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
       !OpTrait::hasElementwiseMappableTraits(op) || op->getNumResults() != 1 ||
       op->getNumRegions() != 0)

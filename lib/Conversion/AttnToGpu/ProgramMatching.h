@@ -23,9 +23,15 @@ FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
 /// An elementwise arith or math op on statically shaped tensors of at least
 /// one dimension whose elements are at least a byte wide (a gate's
-/// arithmetic, say), or an arith.constant splat tensor: a program may hold
-/// them between its attn ops.
+/// arithmetic, say), an arith.constant splat tensor, or a tensor.generate
+/// of such a tensor whose body is scalar arith and math ops (segment ids
+/// from positions, say): a program may hold them between its attn ops.
 bool isElementwiseTensorOp(Operation *op);
+
+/// A scalar constant that only ops nested in regions read (a mask_mod's or
+/// a tensor.generate body's): it launches nothing, the regions' copies in
+/// kernels clone it.
+bool isCapturedConstant(Operation *op);
 
 /// The values that the elementwise op `root` reads through the elementwise
 /// ops and splat constants that feed it (function arguments and other ops'

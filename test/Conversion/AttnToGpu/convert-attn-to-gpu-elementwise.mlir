@@ -41,6 +41,24 @@
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 
+// Segment ids from positions (document packing): the tensor.generate is a
+// kernel of a thread per element that runs its body at the element's
+// indices, the scalar constant its body reads cloned in; the attention
+// reads its buffer. The constant launches nothing.
+// CHECK-LABEL: func.func @segments_from_positions(
+// CHECK: %[[IDS:.*]] = gpu.alloc () : memref<1x128xi32>
+// CHECK: gpu.launch_func @attn_kernels::@segments_from_positions_kernel_0 blocks in (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}) threads in (%c256{{.*}}) {{.*}} args(%{{.*}} : memref<1x128xi32, {{.*}}>)
+// CHECK: gpu.launch_func @attn_kernels::@segments_from_positions_kernel_1_ranges {{.*}} args(%{{.*}} : memref<1x128xi32, {{.*}}>
+// CHECK: gpu.launch_func @attn_kernels::@segments_from_positions_kernel_1 {{.*}} args(
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[IDS]]
+
+// A mask_mod that reads a constant of the function (SCOUT's segment
+// length): the kernel's copy of the hook clones it.
+// CHECK-LABEL: func.func @captured_in_mask_mod(
+// CHECK: gpu.launch_func @attn_kernels::@captured_in_mask_mod_kernel_0
+// CHECK-NOT: gpu.launch_func
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -59,6 +77,18 @@
 // CHECK: %[[S:.*]] = arith.addf %[[MV]], %[[QV]] : bf16
 // CHECK: %[[TV:.*]] = math.tanh %[[S]] : bf16
 // CHECK: memref.store %[[TV]], %arg2
+// CHECK-LABEL: gpu.func @segments_from_positions_kernel_0(
+// CHECK-NOT: memref.load
+// CHECK: %[[T:.*]] = arith.remui %{{.*}}, %c128
+// CHECK: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: %[[DOC:.*]] = arith.divui %[[T]], %[[C32]] : index
+// CHECK: %[[ID:.*]] = arith.index_cast %[[DOC]] : index to i32
+// CHECK: memref.store %[[ID]], %arg0[%{{.*}}, %[[T]]]
+// CHECK-LABEL: gpu.func @captured_in_mask_mod_kernel_0(
+// (The constant's printed name, c16_N, says its value.)
+// CHECK: %[[SI:.*]] = arith.divui %{{.*}}, %[[C16:c16_[0-9]+]] : index
+// CHECK-NEXT: %[[SJ:.*]] = arith.divui %{{.*}}, %[[C16]] : index
+// CHECK-NEXT: arith.cmpi eq, %[[SI]], %[[SJ]] : index
 
 func.func @gates(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>) -> tensor<1x2x128x64xbf16> {
   %c = arith.constant dense<0.05> : tensor<1x2x128xf32>
@@ -83,4 +113,31 @@ func.func @empty_result(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>, %y
   %o = attn.linear_attention %q, %q, %q decay(%a) feature identity causal : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128xf32> -> tensor<1x2x128x64xbf16>
   %e = arith.negf %y : tensor<1x0x4xf32>
   return %o, %e : tensor<1x2x128x64xbf16>, tensor<1x0x4xf32>
+}
+
+func.func @segments_from_positions(%q: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %c32 = arith.constant 32 : index
+  %ids = tensor.generate {
+  ^bb0(%b: index, %t: index):
+    %doc = arith.divui %t, %c32 : index
+    %id = arith.index_cast %doc : index to i32
+    tensor.yield %id : i32
+  } : tensor<1x128xi32>
+  %o = attn.attention %q, %q, %q segments(%ids, %ids) mask [#attn.document, #attn.causal]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>,
+        tensor<1x128xi32>, tensor<1x128xi32> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
+
+func.func @captured_in_mask_mod(%q: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %c16 = arith.constant 16 : index
+  %o = attn.attention %q, %q, %q mask [#attn.causal] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %si = arith.divui %i, %c16 : index
+    %sj = arith.divui %j, %c16 : index
+    %same = arith.cmpi eq, %si, %sj : index
+    attn.yield %same : i1
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+      -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
 }

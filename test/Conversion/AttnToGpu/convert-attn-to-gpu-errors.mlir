@@ -38,7 +38,7 @@ func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
 // -----
 
 func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x1x64x64xbf16> {
-  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region that reads values from outside it ('tensor.extract') is not supported}}
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region that reads values other than constants from outside it ('tensor.extract') is not supported}}
   %o = attn.attention %q, %q, %q
       score_mod {
       ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
@@ -55,15 +55,48 @@ func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x
 
 // A program of several kernels holds attention, linear attention,
 // compress, causal conv, block-scores, top-k and merge ops, elementwise
-// arith and math ops on tensors and splat tensor constants only.
+// arith and math ops on tensors, splat tensor constants, tensor.generate of
+// scalar ops and the scalar constants that regions read only.
 func.func @program_tensor_op(%q: tensor<1x1x64x64xbf16>)
     -> (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) {
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
+  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
   %e = tensor.empty() : tensor<1x1x64x64xbf16>
   return %o, %e : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// A tensor.generate whose body reads a value of the function other than a
+// constant (here a tensor element) is not a kernel of its own.
+func.func @generate_reads_tensor(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xi32>)
+    -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: function 'generate_reads_tensor' is a program of several kernels}}
+  %ids = tensor.generate {
+  ^bb0(%b: index, %i: index):
+    %x = tensor.extract %t[%i] : tensor<64xi32>
+    tensor.yield %x : i32
+  } : tensor<1x64xi32>
+  %o = attn.attention %q, %q, %q segments(%ids, %ids) mask [#attn.document]
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>,
+        tensor<1x64xi32>, tensor<1x64xi32> -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// A scalar constant that a top-level op reads is not captured by a region:
+// the program has no kernel for it.
+func.func @scalar_operand(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: function 'scalar_operand' is a program of several kernels}}
+  %c = arith.constant 2.0 : bf16
+  %s = tensor.splat %c : tensor<1x1x64x64xbf16>
+  %o = attn.attention %q, %s, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
 }
 
 // -----
@@ -220,7 +253,7 @@ func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
   %s = arith.cmpf olt, %o, %q : tensor<1x1x64x64xbf16>
   %m = arith.select %s, %o, %q : tensor<1x1x64x64xi1>, tensor<1x1x64x64xbf16>
   return %m : tensor<1x1x64x64xbf16>
@@ -234,7 +267,7 @@ func.func @program_dense_constant(%q: tensor<1x1x2x64xbf16>) -> tensor<1x1x2x64x
   %o = attn.attention %q, %q, %q
       : tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>
       -> tensor<1x1x2x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more) and splat tensor constants only}}
+  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is a program of several kernels, which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on static tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
   %g = arith.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
   %m = attn.merge gated (%o, %g) : tensor<1x1x2x64xbf16>, tensor<1x1x2xf32> -> tensor<1x1x2x64xbf16>
   return %m : tensor<1x1x2x64xbf16>

@@ -317,14 +317,25 @@ Value BiasAttr::buildScore(OpBuilder &builder, Location loc, Value score,
 // Whole points
 //===----------------------------------------------------------------------===//
 
-/// Clones the single block of `region` at the builder's insertion point with
-/// its arguments bound to `args`, and returns the value it yields.
-static Value inlineHook(OpBuilder &builder, Region &region, ValueRange args) {
+Value mlir::attn::inlineRegionBody(OpBuilder &builder, Region &region,
+                                   ValueRange args) {
   Block &block = region.front();
   IRMapping mapping;
   mapping.map(block.getArguments(), args);
-  for (Operation &op : block.without_terminator())
+  for (Operation &op : block.without_terminator()) {
+    // Constants of the enclosing function that the op (or a region in it)
+    // reads are cloned first, once each: a kernel cannot see them.
+    op.walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands()) {
+        Operation *producer = operand.getDefiningOp();
+        if (producer && !mapping.contains(operand) &&
+            !region.isAncestor(operand.getParentRegion()) &&
+            producer->hasTrait<OpTrait::ConstantLike>())
+          builder.clone(*producer, mapping);
+      }
+    });
     builder.clone(op, mapping);
+  }
   return mapping.lookupOrDefault(block.getTerminator()->getOperand(0));
 }
 
@@ -336,9 +347,9 @@ Value mlir::attn::buildModifiedScore(OpBuilder &builder, Location loc,
     score = cast<ScoreModAttrInterface>(modifier).buildScore(builder, loc,
                                                              score, point);
   if (scoreMod && !scoreMod->empty())
-    score =
-        inlineHook(builder, *scoreMod,
-                   {score, point.batch, point.head, point.row, point.column});
+    score = inlineRegionBody(
+        builder, *scoreMod,
+        {score, point.batch, point.head, point.row, point.column});
   return score;
 }
 
@@ -381,8 +392,8 @@ Value mlir::attn::buildAllowed(OpBuilder &builder, Location loc,
   if (maskMod && !maskMod->empty())
     allowed = arith::AndIOp::create(
         builder, loc, allowed,
-        inlineHook(builder, *maskMod,
-                   {point.batch, point.head, point.row, point.column}));
+        inlineRegionBody(builder, *maskMod,
+                         {point.batch, point.head, point.row, point.column}));
   return allowed;
 }
 

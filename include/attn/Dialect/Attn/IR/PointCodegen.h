@@ -24,6 +24,14 @@ Value buildModifiedScore(OpBuilder &builder, Location loc,
 Value buildAllowed(OpBuilder &builder, Location loc, ArrayRef<Attribute> mask,
                    Region *maskMod, const AttentionPoint &point);
 
+/// Clones the single block of `region` (a score_mod or mask_mod hook, a
+/// tensor.generate body) at the builder's insertion point with its
+/// arguments bound to `args`, and returns the value it yields. Constant-like
+/// ops of the enclosing function that it reads are cloned beside it, so
+/// that the copy captures nothing (a GPU kernel is isolated from above);
+/// other outer values are read as they are.
+Value inlineRegionBody(OpBuilder &builder, Region &region, ValueRange args);
+
 /// Whether the predicates of masks over `shape` may see i32 positions: its
 /// lengths are static and below 2^30.
 bool hasNarrowPositionLengths(MaskShape shape);
