@@ -2,6 +2,8 @@
 through the flash path, against the double-precision reference.
 
 usage: edge_shapes.py ATTN-RUN EXAMPLES-DIR SEED LENGTH...
+(bench/gpu/examples.py imports `resize` for the GPU's run of the same
+shapes.)
 
 An example's sequence length L0 is the largest length (dimension 2) of its
 rank-4 tensors; every length derived from it by a stride or block size of
@@ -17,8 +19,6 @@ import subprocess
 import sys
 import tempfile
 
-attn_run, examples_dir, seed = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
-lengths = [int(n) for n in sys.argv[4:]]
 TYPE = re.compile(r"tensor<((?:\d+x)+)(\w+)>")
 STRIDES = re.compile(r"(?:stride|block_q|block_kv)(?: =)? (\d+)")
 
@@ -47,18 +47,26 @@ def resize(text, length):
     return TYPE.sub(new_type, text)
 
 
-failures = checked = 0
-with tempfile.TemporaryDirectory() as work:
-    for example in sorted(examples_dir.glob("*.mlir")):
-        for length in lengths:
-            path = pathlib.Path(work) / f"{example.stem}_{length}.mlir"
-            path.write_text(resize(example.read_text(), length))
-            run = subprocess.run([attn_run, str(path), "--check", "--path=flash",
-                                  f"--seed={seed}"], capture_output=True, text=True)
-            checked += 1
-            if run.returncode != 0 or "check=PASS" not in run.stdout:
-                failures += 1
-                detail = (run.stderr.strip() or run.stdout.strip()).splitlines()
-                print(f"{example.stem} at L = {length}: {detail[-1] if detail else 'no output'}")
-print(f"checked {checked} programs, {failures} failures")
-sys.exit(1 if failures else 0)
+def main():
+    attn_run, examples_dir, seed = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+    lengths = [int(n) for n in sys.argv[4:]]
+    failures = checked = 0
+    with tempfile.TemporaryDirectory() as work:
+        for example in sorted(examples_dir.glob("*.mlir")):
+            for length in lengths:
+                path = pathlib.Path(work) / f"{example.stem}_{length}.mlir"
+                path.write_text(resize(example.read_text(), length))
+                run = subprocess.run([attn_run, str(path), "--check", "--path=flash",
+                                      f"--seed={seed}"], capture_output=True, text=True)
+                checked += 1
+                if run.returncode != 0 or "check=PASS" not in run.stdout:
+                    failures += 1
+                    detail = (run.stderr.strip() or run.stdout.strip()).splitlines()
+                    print(f"{example.stem} at L = {length}: "
+                          f"{detail[-1] if detail else 'no output'}")
+    print(f"checked {checked} programs, {failures} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

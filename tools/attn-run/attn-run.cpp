@@ -68,6 +68,13 @@ static cl::opt<uint64_t> seed(
 static cl::opt<std::string>
     outputDir("output", cl::desc("Directory to write result<N>.npy into"),
               cl::cat(category));
+static cl::opt<std::string> resultsDir(
+    "results",
+    cl::desc("With --check: check the result<N>.npy files of this directory "
+             "(computed elsewhere, by a GPU build of the function, say) "
+             "instead of running the function; bf16 results read <f4 "
+             "arrays, f16 ones <f2"),
+    cl::cat(category));
 static cl::opt<bool> check(
     "check",
     cl::desc("Compare every result with the double-precision reference"),
@@ -105,6 +112,30 @@ static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   for (int64_t size : shape)
     text += std::to_string(size) + "x";
   return text + getElementName(kind).str();
+}
+
+/// Result `index` of the function, read from `dir`/result<index>.npy for
+/// --results: a `shape` array of `kind` (bf16 from f32 values, as --input
+/// reads them). A diagnostic and failure if the file is missing or holds
+/// another shape or element type.
+static FailureOr<HostArray> readGivenResult(StringRef dir, size_t index,
+                                            ArrayRef<int64_t> shape,
+                                            ElementKind kind) {
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
+  llvm::Expected<HostArray> array = readNpy(path);
+  if (!array) {
+    fail(llvm::toString(array.takeError()));
+    return failure();
+  }
+  ElementKind fileKind = kind == ElementKind::BF16 ? ElementKind::F32 : kind;
+  if (array->getShape() != shape || array->getKind() != fileKind) {
+    fail("result " + llvm::Twine(index) + " is " + describe(shape, kind) +
+         " (" + getElementName(fileKind) + " in the file), but '" + path +
+         "' holds " + describe(array->getShape(), array->getKind()));
+    return failure();
+  }
+  return array->convertTo(kind);
 }
 
 static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
@@ -244,7 +275,12 @@ int main(int argc, char **argv) {
     }
   }
 
-  // Results, poisoned so that an unwritten element cannot pass.
+  if (!resultsDir.empty() && (!check || bench || !outputDir.empty()))
+    return fail("--results checks results computed elsewhere: it needs "
+                "--check and takes neither --bench nor --output");
+
+  // Results, poisoned so that an unwritten element cannot pass, or read
+  // from --results.
   SmallVector<HostArray> results;
   for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
     auto tensorType = dyn_cast<RankedTensorType>(resultType);
@@ -257,6 +293,14 @@ int main(int argc, char **argv) {
     ArrayRef<int64_t> shape = tensorType.hasStaticShape()
                                   ? tensorType.getShape()
                                   : ArrayRef<int64_t>(exact->results[index].shape);
+    if (!resultsDir.empty()) {
+      FailureOr<HostArray> given =
+          readGivenResult(resultsDir, index, shape, *kind);
+      if (failed(given))
+        return 1;
+      results.push_back(std::move(*given));
+      continue;
+    }
     HostArray result(*kind, shape);
     for (int64_t i = 0; i < result.getNumElements(); ++i)
       result.set(i, isFloatKind(*kind)
@@ -266,21 +310,25 @@ int main(int argc, char **argv) {
   }
 
   std::string error;
-  AttnCpuPipelineOptions pipelineOptions;
-  if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
-    return fail(error);
-  pipelineOptions.bf16Dot = bf16Dot;
-  FailureOr<std::unique_ptr<JitFunction>> jit =
-      JitFunction::compile(*module, name, pipelineOptions, error);
-  if (failed(jit))
-    return fail(error);
+  std::unique_ptr<JitFunction> jit;
   SmallVector<HostArray *> inputPointers, outputPointers;
   for (auto &argument : arguments)
     inputPointers.push_back(&*argument);
   for (HostArray &result : results)
     outputPointers.push_back(&result);
-  if (failed((*jit)->call(inputPointers, outputPointers, error)))
-    return fail(error);
+  if (resultsDir.empty()) {
+    AttnCpuPipelineOptions pipelineOptions;
+    if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
+      return fail(error);
+    pipelineOptions.bf16Dot = bf16Dot;
+    FailureOr<std::unique_ptr<JitFunction>> compiled =
+        JitFunction::compile(*module, name, pipelineOptions, error);
+    if (failed(compiled))
+      return fail(error);
+    jit = std::move(*compiled);
+    if (failed(jit->call(inputPointers, outputPointers, error)))
+      return fail(error);
+  }
 
   llvm::outs() << "function " << name << ":";
   for (auto [index, argument] : llvm::enumerate(arguments))
@@ -318,7 +366,7 @@ int main(int argc, char **argv) {
     std::vector<double> times;
     for (unsigned run = 0; run < bench; ++run) {
       auto start = std::chrono::steady_clock::now();
-      if (failed((*jit)->call(inputPointers, outputPointers, error)))
+      if (failed(jit->call(inputPointers, outputPointers, error)))
         return fail(error);
       auto stop = std::chrono::steady_clock::now();
       times.push_back(

@@ -1,0 +1,261 @@
+"""Every program of examples/ through the GPU lowering, checked against the
+double-precision reference (DESIGN.md section 5's rule), at each example's
+own shape and at the edge lengths of test/Examples/edge-shapes.test.
+
+Here (the build machine):
+
+  .venv/bin/python bench/gpu/examples.py build --chip sm_90a --out bench/gpu/artifacts/ex
+
+compiles each program with attn-compile to NAME.so and keeps NAME.mlir
+beside it; programs.json lists each one's entry point, inputs and outputs
+(from the header attn-compile writes). On the GPU machine (no MLIR there):
+
+  python3 examples.py run --artifacts artifacts/ex --out $OUT
+
+calls each entry point on inputs from `draw` (a counter-based generator:
+the same bits on both machines, so no inputs travel) and writes the results
+into results-K.npz files (16-bit results as their bit patterns). Here again:
+
+  .venv/bin/python bench/gpu/examples.py check --artifacts bench/gpu/artifacts/ex --results DIR
+
+gives attn-run each program with the same inputs and the GPU's results
+(`--check --results`): the reference is this project's evaluator, not the
+kernels' code. Prints a line per program; exits 1 if any fails."""
+import argparse
+import json
+import math
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+import zlib
+
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+# Section 5's edge lengths, as test/Examples/edge-shapes.test runs them.
+EDGE_LENGTHS = (1, 17, 113, 255)
+# $OUT's limits on the GPU machine: 8 files of at most 16 MiB.
+NPZ_BYTES = 14 << 20
+
+
+def uniform(seed, count):
+    """`count` uniforms in [0, 1) from a splitmix64 counter: exact integer
+    and power-of-two arithmetic, so every machine draws the same."""
+    with np.errstate(over="ignore"):
+        x = np.arange(count, dtype=np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+
+
+def round_to_bf16(x):
+    """f32 values rounded to the nearest bf16 (ties to even), as f32."""
+    bits = x.astype(np.float32).view(np.uint32)
+    bits = (bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))) \
+        & np.uint32(0xFFFF0000)
+    return bits.view(np.float32)
+
+
+def draw(key, shape, dtype):
+    """The input `key` (program/argument): floats about N(0, 1) (the sum of
+    four uniforms, rescaled: exact arithmetic), rounded to the element type;
+    i32 uniform in [0, 4) and i1 Bernoulli(1/2), as attn-run's own fill."""
+    count = math.prod(shape)
+    seed = zlib.crc32(key.encode()) * 4
+    if dtype in ("f32", "f16", "bf16"):
+        total = sum(uniform(seed + i, count) for i in range(4))
+        x = ((total - 2.0) * math.sqrt(3.0)).astype(np.float32)
+        x = round_to_bf16(x) if dtype == "bf16" else x.astype(np.float16) if dtype == "f16" else x
+    elif dtype == "i32":
+        x = np.floor(uniform(seed, count) * 4).astype(np.int32)
+    elif dtype == "i1":
+        x = uniform(seed, count) < 0.5
+    else:
+        raise ValueError(f"no inputs of {dtype}")
+    return x.reshape(shape)
+
+
+SIGNATURE = re.compile(r"^ \*   (in|out) +(\w+): ((?:\d+x)*)(\w+)$")
+
+
+def header_signature(header):
+    """(inputs, outputs) of attn-compile's header: [name, shape, dtype]."""
+    inputs, outputs = [], []
+    for line in header.splitlines():
+        match = SIGNATURE.match(line)
+        if match:
+            shape = [int(d) for d in match.group(3).split("x")[:-1]]
+            (inputs if match.group(1) == "in" else outputs).append(
+                [match.group(2), shape, match.group(4)])
+    return inputs, outputs
+
+
+def build(args):
+    sys.path.insert(0, str(ROOT / "test" / "Examples"))
+    from edge_shapes import resize  # noqa: E402
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    compiler = pathlib.Path(args.build) / "bin" / "attn-compile"
+    programs, failures = [], 0
+    for example in sorted((ROOT / "examples").glob("*.mlir")):
+        if args.names and example.stem not in args.names.split(","):
+            continue
+        text = example.read_text()
+        variants = [(example.stem, text)] + [
+            (f"{example.stem}_L{n}", resize(text, n)) for n in EDGE_LENGTHS]
+        for name, source in variants:
+            (out / f"{name}.mlir").write_text(source)
+            run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
+                                  f"--target={args.chip}", "-o", str(out / f"{name}.so")],
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                failures += 1
+                print(f"{name}: attn-compile failed: {run.stderr.strip()}", flush=True)
+                continue
+            function = re.search(r"func\.func @(\w+)", source).group(1)
+            inputs, outputs = header_signature((out / f"{name}.h").read_text())
+            programs.append(dict(name=name, entry=f"attn_{function}", inputs=inputs,
+                                 outputs=outputs))
+            print(f"{name}: {len(inputs)} inputs, {len(outputs)} outputs", flush=True)
+    (out / "programs.json").write_text(json.dumps(dict(chip=args.chip, programs=programs),
+                                                  indent=1))
+    print(f"built {len(programs)} programs, {failures} failures")
+    return 1 if failures else 0
+
+
+def run(args):
+    """On the GPU machine: each program once on its inputs."""
+    import ctypes
+
+    import torch
+    sys.path.insert(0, str(HERE))
+    from run import descriptor  # bench/gpu/run.py's strided buffers
+    dtypes = dict(f32=torch.float32, f16=torch.float16, bf16=torch.bfloat16,
+                  i32=torch.int32, i1=torch.bool)
+    artifacts = pathlib.Path(args.artifacts)
+    listing = json.loads((artifacts / "programs.json").read_text())
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pending, pending_bytes, files, failures = {}, 0, 0, 0
+
+    def flush():
+        nonlocal pending, pending_bytes, files
+        if pending:
+            np.savez(out / f"results-{files}.npz", **pending)
+            files += 1
+            pending, pending_bytes = {}, 0
+
+    for program in listing["programs"]:
+        name = program["name"]
+        inputs = [torch.from_numpy(draw(f"{name}/{arg}", shape, dtype)).to(dtypes[dtype])
+                  .cuda() for arg, shape, dtype in program["inputs"]]
+        outputs = [torch.full(shape, float("nan"), dtype=dtypes[dtype], device="cuda")
+                   if dtype in ("f32", "f16", "bf16")
+                   else torch.full(shape, -7, dtype=dtypes[dtype], device="cuda")
+                   for _, shape, dtype in program["outputs"]]
+        entry = getattr(ctypes.CDLL(str(artifacts / f"{name}.so")), program["entry"])
+        entry.restype = ctypes.c_int
+        descriptors = [descriptor(t) for t in inputs + outputs]
+        rc = entry(*[ctypes.byref(d) for d in descriptors],
+                   ctypes.c_void_p(torch.cuda.current_stream().cuda_stream))
+        torch.cuda.synchronize()
+        if rc:
+            failures += 1
+            print(f"{name}: {program['entry']} returned {rc}", flush=True)
+            continue
+        for index, result in enumerate(outputs):
+            if result.dtype in (torch.float16, torch.bfloat16):
+                array = result.view(torch.int16).cpu().numpy().view(np.uint16)
+            else:
+                array = result.cpu().numpy()
+            if pending_bytes + array.nbytes > NPZ_BYTES:
+                flush()
+            pending[f"{name}.result{index}"] = array
+            pending_bytes += array.nbytes
+        print(f"{name}: ran", flush=True)
+    flush()
+    print(f"ran {len(listing['programs']) - failures} programs, {failures} failures")
+    return 1 if failures else 0
+
+
+def save_npy(path, array, dtype):
+    """An input or result as attn-run reads it: bf16 as f32 values, f16 as
+    <f2, i1 as bool."""
+    if dtype == "bf16" and array.dtype == np.uint16:
+        array = (array.astype(np.uint32) << np.uint32(16)).view(np.float32)
+    elif dtype == "f16" and array.dtype == np.uint16:
+        array = array.view(np.float16)
+    np.save(path, np.ascontiguousarray(array))
+
+
+def check(args):
+    artifacts = pathlib.Path(args.artifacts)
+    listing = json.loads((artifacts / "programs.json").read_text())
+    results = {}
+    for archive in sorted(pathlib.Path(args.results).glob("results-*.npz")):
+        with np.load(archive) as data:
+            results.update({key: data[key] for key in data.files})
+    attn_run = pathlib.Path(args.build) / "bin" / "attn-run"
+    checked = failures = 0
+    for program in listing["programs"]:
+        name = program["name"]
+        checked += 1
+        with tempfile.TemporaryDirectory() as work:
+            work = pathlib.Path(work)
+            command = [str(attn_run), str(artifacts / f"{name}.mlir"), "--check",
+                       f"--results={work}"]
+            for arg, shape, dtype in program["inputs"]:
+                save_npy(work / f"in_{arg}.npy", draw(f"{name}/{arg}", shape, dtype), dtype)
+                command.append(f"--input={arg}={work / f'in_{arg}.npy'}")
+            missing = False
+            for index, (_, _, dtype) in enumerate(program["outputs"]):
+                key = f"{name}.result{index}"
+                if key not in results:
+                    missing = True
+                    break
+                save_npy(work / f"result{index}.npy", results[key], dtype)
+            if missing:
+                failures += 1
+                print(f"{name:36s} no results from the GPU")
+                continue
+            out = subprocess.run(command, capture_output=True, text=True)
+        summary = out.stdout.splitlines()[-1] if out.stdout else out.stderr.strip()
+        error = re.search(r"max_error=(\S+)", summary)
+        passed = out.returncode == 0 and "check=PASS" in summary
+        failures += not passed
+        detail = f"max error {error.group(1)}" if error else summary
+        print(f"{name:36s} {detail:24s} {'PASS' if passed else 'FAIL'}")
+        if not passed:
+            print("  " + "\n  ".join((out.stdout + out.stderr).strip().splitlines()[-6:]))
+    print(f"checked {checked} programs on {listing['chip']}, {failures} failures")
+    return 1 if failures else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="step", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--chip", default="sm_90a")
+    b.add_argument("--out", required=True)
+    b.add_argument("--names", default=None, help="comma-separated example names")
+    b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
+    r = sub.add_parser("run")
+    r.add_argument("--artifacts", required=True)
+    r.add_argument("--out", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--artifacts", required=True)
+    c.add_argument("--results", required=True)
+    c.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
+    args = parser.parse_args()
+    return dict(build=build, run=run, check=check)[args.step](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+// attn-run --check --results checks results computed elsewhere (a GPU build
+// of the function, say) against the reference instead of running the
+// function: results written by a run pass, a corrupted element fails, and
+// misuse or a wrong file is a clear error.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/make_npy.py %t/q.npy '<f4' 1x2x5x4
+// RUN: %python %S/make_npy.py %t/k.npy '<f4' 1x1x7x4
+// RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --output %t/run
+// RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --results %t/run | FileCheck %s --check-prefix=PASS
+// PASS: result 0 (1x2x5x4xbf16): max abs error
+// PASS-SAME: PASS
+// PASS: check=PASS
+// Another run's inputs (a different random fill) do not match these results.
+// RUN: not attn-run %s --function=brain --seed=7 --check --results %t/run | FileCheck %s --check-prefix=FAIL
+// FAIL: check=FAIL
+// One element (the last) moved by 1.0 fails:
+// RUN: mkdir -p %t/bad && %python -c "import struct; d=bytearray(open('%t/run/result0.npy','rb').read()); d[-4:]=struct.pack('<f', struct.unpack('<f', d[-4:])[0] + 1.0); open('%t/bad/result0.npy','wb').write(d)"
+// RUN: not attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --results %t/bad | FileCheck %s --check-prefix=FAIL
+// RUN: not attn-run %s --function=brain --results %t/run 2>&1 | FileCheck %s --check-prefix=USAGE
+// RUN: not attn-run %s --function=brain --check --bench=2 --results %t/run 2>&1 | FileCheck %s --check-prefix=USAGE
+// USAGE: attn-run: error: --results checks results computed elsewhere: it needs --check and takes neither --bench nor --output
+// RUN: not attn-run %s --function=brain --check --results %t/none 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: attn-run: error: {{.*}}none/result0.npy
+// RUN: mkdir -p %t/wrong && %python %S/make_npy.py %t/wrong/result0.npy '<f4' 1x2x6x4
+// RUN: not attn-run %s --function=brain --check --results %t/wrong 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: attn-run: error: result 0 is 1x2x5x4xbf16 (f32 in the file), but '{{.*}}wrong/result0.npy' holds 1x2x6x4xf32
+
+func.func @brain(%q: tensor<1x2x5x4xbf16>, %k: tensor<1x1x7x4xbf16>, %v: tensor<1x1x7x4xbf16>) -> tensor<1x2x5x4xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x5x4xbf16>, tensor<1x1x7x4xbf16>, tensor<1x1x7x4xbf16> -> tensor<1x2x5x4xbf16>
+  return %o : tensor<1x2x5x4xbf16>
+}
