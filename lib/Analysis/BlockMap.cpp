@@ -9,6 +9,17 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+bool BlockMap::isTractable(const MaskShape &shape, int64_t blockQ,
+                           int64_t blockKv) {
+  constexpr int64_t kMaxTiles = int64_t(1) << 24;
+  if (!shape.isStatic() || blockQ < 1 || blockKv < 1)
+    return false;
+  int64_t queryTiles = (shape.queryLength + blockQ - 1) / blockQ;
+  int64_t keyTiles = (shape.keyLength + blockKv - 1) / blockKv;
+  return queryTiles <= kMaxTiles && keyTiles <= kMaxTiles &&
+         queryTiles * keyTiles <= kMaxTiles;
+}
+
 BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
                            const MaskShape &shape, int64_t blockQ,
                            int64_t blockKv) {

@@ -4,19 +4,69 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 
-/// A C identifier for a buffer: the source name if it is one.
-static std::string cName(StringRef name, StringRef fallback) {
-  bool valid = !name.empty() && !std::isdigit(name.front()) &&
-               llvm::all_of(name, [](char c) {
-                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-               });
-  return valid ? name.str() : fallback.str();
+static bool isCIdentifier(StringRef name) {
+  return !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+         llvm::all_of(name, [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+         });
+}
+
+/// Whether a buffer may keep `name` in the generated C: not a keyword, and
+/// none of the names the wrappers and launchers declare themselves (their
+/// locals, in CpuCompiler's wrappers and GpuCompiler's launchers; the
+/// stream; result<N>; the attn_ and underscore prefixes of generated
+/// symbols and types).
+static bool isReservedCName(StringRef name) {
+  static const llvm::StringSet<> reserved = {
+      // C11 keywords and the usual macros.
+      "auto", "break", "case", "char", "const", "continue", "default", "do",
+      "double", "else", "enum", "extern", "float", "for", "goto", "if",
+      "inline", "int", "long", "register", "restrict", "return", "short",
+      "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+      "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
+      // The generated code's own names.
+      "stream", "status", "freed", "zero", "params", "n", "i", "maps", "gridX",
+      "gridY", "workspace", "ordered", "launched", "workspaceOffset",
+      "workspaceSize", "workspaceStride", "offset"};
+  if (reserved.contains(name) || name.starts_with("attn_") ||
+      name.starts_with("_"))
+    return true;
+  // result<N>, and the launchers' temporaries t<N>[Ordered|Sizes|Strides].
+  for (StringRef prefix : {"result", "t"}) {
+    StringRef rest = name;
+    if (!rest.consume_front(prefix))
+      continue;
+    size_t digits = rest.find_if_not(
+        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (digits == 0)
+      continue;
+    rest = rest.drop_front(std::min(digits, rest.size()));
+    if (rest.empty() ||
+        (prefix == "t" &&
+         llvm::is_contained({"Ordered", "Sizes", "Strides"}, rest)))
+      return true;
+  }
+  return false;
+}
+
+/// A C name for argument `index`: its source name where C may use it, else
+/// arg<index>; made unique among `used` by trailing underscores.
+static std::string cName(StringRef name, size_t index,
+                         llvm::StringSet<> &used) {
+  std::string candidate = isCIdentifier(name) && !isReservedCName(name)
+                              ? name.str()
+                              : "arg" + std::to_string(index);
+  while (used.contains(candidate))
+    candidate += "_";
+  used.insert(candidate);
+  return candidate;
 }
 
 LogicalResult mlir::attn::collectEntryPoints(
@@ -37,12 +87,20 @@ LogicalResult mlir::attn::collectEntryPoints(
       auto func = module.lookupSymbol<func::FuncOp>(name);
       if (!func || func.isExternal())
         return fail("no function '" + name + "' to export");
-      selected.push_back(func);
+      // (Asked for twice, exported once.)
+      if (!llvm::is_contained(selected, func))
+        selected.push_back(func);
     }
   }
   if (selected.empty())
     return fail("the module defines no public function");
   for (func::FuncOp func : selected) {
+    if (!isCIdentifier(func.getName()))
+      return fail("function '" + func.getName() +
+                  "' cannot be exported to C: its entry point would be "
+                  "'attn_" +
+                  func.getName() +
+                  "', and C identifiers hold letters, digits and '_' only");
     CEntryPoint entry{func.getName().str(), {}};
     SmallVector<std::string> names(func.getNumArguments());
     if (argumentNames)
@@ -55,9 +113,9 @@ LogicalResult mlir::attn::collectEntryPoints(
       entry.buffers.push_back({std::move(name), tensorType, isResult});
       return true;
     };
+    llvm::StringSet<> used;
     for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-      if (!addBuffer(argType,
-                     cName(names[index], "arg" + std::to_string(index)), false))
+      if (!addBuffer(argType, cName(names[index], index, used), false))
         return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
                     "' is not a ranked tensor");
     for (auto [index, resultType] : llvm::enumerate(type.getResults()))

@@ -522,9 +522,11 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                                 options.argumentNames, selected, entries,
                                 error)))
     return failure();
-  // Functions that are not exported are not compiled.
+  // Functions that are not exported are not compiled (those that exported
+  // ones call stay, for the lowering to name them).
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (!llvm::is_contained(selected, func))
+    if (!llvm::is_contained(selected, func) &&
+        SymbolTable::symbolKnownUseEmpty(func, module))
       func.erase();
 
   // attn -> kernels + host launches; the launchers are generated in C, so

@@ -104,6 +104,37 @@ struct LowerCopiesPass : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
       signalPassFailure();
   }
 };
+/// A function that returns one tensor twice would have one buffer for two
+/// results, which buffer-results-to-out-params cannot hoist into two output
+/// buffers (it crashes). Each repeat returns a copy instead.
+struct DistinctResultsPass
+    : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)
+  StringRef getArgument() const final {
+    return "attn-internal-distinct-results";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+  void runOnOperation() override {
+    getOperation().walk([](func::ReturnOp ret) {
+      OpBuilder b(ret);
+      DenseSet<Value> seen;
+      for (OpOperand &operand : ret->getOpOperands()) {
+        Value value = operand.get();
+        auto type = dyn_cast<RankedTensorType>(value.getType());
+        if (!type || seen.insert(value).second)
+          continue;
+        Value empty = tensor::EmptyOp::create(
+            b, ret.getLoc(), tensor::getMixedSizes(b, ret.getLoc(), value),
+            type.getElementType());
+        operand.set(
+            linalg::CopyOp::create(b, ret.getLoc(), value, empty).getResult(0));
+      }
+    });
+  }
+};
+
 /// exp is on every score of the flash loop. As a call into libm it keeps
 /// LLVM from vectorising the loop around it; as MLIR's polynomial (a few
 /// FMAs and an exponent bit-shift, within 2 ulp over f32) it vectorises
@@ -164,8 +195,12 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // become output buffers the caller allocates.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  // An attention inside an scf.for whose result the loop carries yields a
+  // new buffer each iteration.
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::InferLayoutMap;
+  pm.addPass(std::make_unique<DistinctResultsPass>());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;

@@ -9,10 +9,18 @@
 
 #include "Evaluator.h"
 
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -351,16 +359,66 @@ LogicalResult Evaluator::evalGenerate(Operation *op) {
   return success();
 }
 
+LogicalResult Evaluator::checkConcreteShapes(Operation *op) {
+  // The verifier checked the static sizes; the dynamic ones meet here. A
+  // copy of the op over operands of their concrete types (results keep
+  // theirs: dynamic sizes match anything) must verify too, or the formulas
+  // would index past a tensor (a key length that differs from the value
+  // length, query heads that are no multiple of the K/V heads).
+  bool anyDynamic = llvm::any_of(op->getOperandTypes(), [](Type type) {
+    auto tensorType = dyn_cast<RankedTensorType>(type);
+    return tensorType && !tensorType.hasStaticShape();
+  });
+  if (!anyDynamic)
+    return success();
+  // (A block of its own, in a function of a module of its own: cloning
+  // and verifying need a parent chain up to a context.)
+  Location loc = op->getLoc();
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(loc);
+  SmallVector<Type> types;
+  for (Value operand : op->getOperands()) {
+    Type type = operand.getType();
+    if (auto tensorType = dyn_cast<RankedTensorType>(type))
+      type = RankedTensorType::get(tensor(operand).shape,
+                                   tensorType.getElementType());
+    types.push_back(type);
+  }
+  OpBuilder builder(op->getContext());
+  builder.setInsertionPointToEnd(scratch->getBody());
+  auto holder = func::FuncOp::create(builder, loc, "shapes",
+                                     builder.getFunctionType(types, {}));
+  Block *entry = holder.addEntryBlock();
+  IRMapping mapping;
+  mapping.map(op->getOperands(), entry->getArguments());
+  builder.setInsertionPointToEnd(entry);
+  Operation *copy = builder.clone(*op, mapping);
+  std::string message;
+  LogicalResult verified = success();
+  {
+    ScopedDiagnosticHandler capture(op->getContext(),
+                                    [&](Diagnostic &diagnostic) {
+                                      if (message.empty())
+                                        message = diagnostic.str();
+                                      return success();
+                                    });
+    verified = mlir::verify(copy);
+  }
+  if (failed(verified))
+    return fail(op, "the arguments' shapes break its rules: " + message);
+  return success();
+}
+
 LogicalResult Evaluator::evalOp(Operation *op) {
+  if (isa<AttnDialect>(op->getDialect()) && failed(checkConcreteShapes(op)))
+    return failure();
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](AttentionOp attention) { return evalAttention(attention); })
       .Case([&](BlockScoresOp scores) { return evalBlockScores(scores); })
       .Case([&](CompressOp compress) { return evalCompress(compress); })
       .Case([&](TopkOp topk) { return evalTopk(topk); })
       .Case([&](MergeOp merge) { return evalMerge(merge); })
-      .Case([&](LinearAttentionOp linear) {
-        return evalLinearAttention(linear);
-      })
+      .Case(
+          [&](LinearAttentionOp linear) { return evalLinearAttention(linear); })
       .Case([&](CausalConvOp conv) { return evalCausalConv(conv); })
       .Case([&](arith::ConstantOp) { return evalConstant(op); })
       .Case([&](tensor::GenerateOp) { return evalGenerate(op); })
@@ -373,6 +431,30 @@ LogicalResult Evaluator::evalOp(Operation *op) {
           if (index < 0 || index >= size)
             return fail(op, "reads out of bounds");
         set(extract.getResult(), source.at(indices));
+        return success();
+      })
+      .Case([&](scf::ForOp loop) {
+        // A loop over attn ops (a layer applied repeatedly, say): the body
+        // once per iteration, its yields carried.
+        SmallVector<RefValue> carried;
+        for (Value init : loop.getInitArgs())
+          carried.push_back(values.lookup(init));
+        int64_t lower = static_cast<int64_t>(scalar(loop.getLowerBound()));
+        int64_t upper = static_cast<int64_t>(scalar(loop.getUpperBound()));
+        int64_t step = static_cast<int64_t>(scalar(loop.getStep()));
+        if (step <= 0)
+          return fail(op, "has a step that is not positive");
+        for (int64_t iv = lower; iv < upper; iv += step) {
+          SmallVector<RefValue> args{RefValue{static_cast<double>(iv), {}}};
+          args.append(carried);
+          FailureOr<SmallVector<RefValue>> yielded =
+              evalBlock(*loop.getBody(), args);
+          if (failed(yielded))
+            return failure();
+          carried = std::move(*yielded);
+        }
+        for (auto [result, value] : llvm::zip_equal(loop.getResults(), carried))
+          values[result] = value;
         return success();
       })
       .Case([&](tensor::DimOp dim) {

@@ -47,6 +47,10 @@ public:
 
   LogicalResult fail(Operation *op, const Twine &message);
 
+  /// Where `op` has operands of dynamic shape: fails, with the verifier's
+  /// message, unless the op verifies with their concrete shapes.
+  LogicalResult checkConcreteShapes(Operation *op);
+
   /// Rounds to `kind` when emulating the program's precision.
   double emulate(double value, ElementKind kind) const {
     return options.emulateElementPrecision ? roundToElement(value, kind)

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -327,12 +328,19 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
       return npyError(path, "malformed shape '(" + *shapeText + ")'");
     shape.push_back(size);
   }
-  HostArray array(kind, shape);
+  // The promised size, checked against the file before anything is
+  // allocated (a corrupt header may promise more than memory holds, or a
+  // product that overflows).
   size_t dataStart = headerStart + headerLength;
-  if (bytes.size() - dataStart != array.getSizeInBytes())
+  int64_t promised = getElementBytes(kind);
+  for (int64_t size : shape)
+    if (llvm::MulOverflow(promised, size, promised))
+      return npyError(path, "shape '(" + *shapeText + ")' is too large");
+  if (bytes.size() - dataStart != static_cast<uint64_t>(promised))
     return npyError(path, "holds " + llvm::Twine(bytes.size() - dataStart) +
                               " data bytes, but its header promises " +
-                              llvm::Twine(array.getSizeInBytes()));
+                              llvm::Twine(promised));
+  HostArray array(kind, shape);
   std::memcpy(array.getData(), bytes.data() + dataStart,
               array.getSizeInBytes());
   return array;

@@ -177,6 +177,15 @@ Value Lowering::joinHeads(Value tensor) {
   return tensor::CollapseShapeOp::create(b, loc, tensor, reassociation);
 }
 
+bool mlir::attn::lowering::hasEmptyTensor(Operation *op) {
+  return llvm::any_of(
+      llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()),
+      [](Type type) {
+        auto tensor = dyn_cast<RankedTensorType>(type);
+        return tensor && llvm::is_contained(tensor.getShape(), 0);
+      });
+}
+
 SmallVector<utils::IteratorType> mlir::attn::lowering::parallel(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }

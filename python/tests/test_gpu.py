@@ -74,7 +74,7 @@ def test_compiles_for_sm90_and_checks_buffers(target):
 def test_gpu_lowering_errors_are_reported():
     with pytest.raises(attn.AttnError, match="GPU lowering: query must be bf16 or f16"):
         attn.compile(gqa_program("f32"), target="sm_90")
-    with pytest.raises(attn.AttnError, match="chip must be sm_80 or newer"):
+    with pytest.raises(attn.AttnError, match="chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a"):
         attn.compile(gqa_program(), target="sm_70")
 
 

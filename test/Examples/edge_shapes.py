@@ -42,7 +42,7 @@ def resize(text, length):
             shape[1] = length
         return "tensor<" + "".join(f"{d}x" for d in shape) + match.group(2) + ">"
 
-    rows = max(r for r in range(1, math.isqrt(length) + 1) if length % r == 0)
+    rows = max((r for r in range(1, math.isqrt(length) + 1) if length % r == 0), default=1)
     text = re.sub(r"grid = \[\d+, \d+\]", f"grid = [{rows}, {length // rows}]", text)
     return TYPE.sub(new_type, text)
 

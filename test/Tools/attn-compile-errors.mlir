@@ -23,6 +23,21 @@
 // RUN: not attn-compile %S/Inputs/unlowered_op.mlir -o %t/unlowered.so 2>&1 | FileCheck %s --check-prefix=LLVM
 // LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: LLVM Translation failed for operation
 // LLVM: attn-compile: error: translation to LLVM IR failed
+// RUN: not attn-compile %S/Inputs/bad_c_function_name.mlir -o %t/cname.so 2>&1 | FileCheck %s --check-prefix=CNAME
+// CNAME: attn-compile: error: function 'my-fn' cannot be exported to C: its entry point would be 'attn_my-fn', and C identifiers hold letters, digits and '_' only
+// RUN: not ls %t/cname.so %t/cname.h
+// Argument names C cannot use as they are become arg<N>; a function named
+// twice is exported once.
+// RUN: attn-compile %S/Inputs/c_names.mlir -o %t/names.so --function=names --function=names
+// RUN: FileCheck %s --check-prefix=NAMES < %t/names.h
+// NAMES: in  arg0: 1x2x64x64xbf16
+// NAMES-NEXT: in  arg1: 1x2x64x64xbf16
+// NAMES-NEXT: in  arg2: 1x2x64x64xbf16
+// NAMES-NEXT: in  arg3: 1x2x64x64xbf16
+// NAMES-NEXT: in  q: 1x2x64x64xbf16
+// NAMES-NEXT: out result0: 1x2x64x64xbf16
+// NAMES: int attn_names(
+// NAMES-NOT: int attn_names(
 // RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
 

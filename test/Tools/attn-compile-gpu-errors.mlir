@@ -13,7 +13,15 @@
 // PTXAS: attn-compile: error: no ptxas: set ATTN_PTXAS or put the CUDA toolkit's bin directory on PATH
 // RUN: env PATH=/nonexistent ATTN_PTXAS=%ptxas not %attn_obj_root/bin/attn-compile %s -o %t/nocc.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=CC
 // CC: attn-compile: error: no C compiler (clang-22, clang, cc or gcc) on PATH
-// RUN: not ls %t/none.so %t/missing-dir %t/noptxas.so %t/noptxas.h %t/nocc.so %t/nocc.h
+// A function that another calls stays for the lowering to name.
+// RUN: not attn-compile %S/Inputs/gpu_called_function.mlir -o %t/called.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=CALLED
+// CALLED: error: GPU lowering: function 'layer' is called from the module; its attn ops compile to an entry point of its own, which other functions cannot call
+// A chip newer than PTX 8.0 knows is refused before LLVM sees it.
+// RUN: not attn-compile %s -o %t/new.so --target=sm_100a 2>&1 | FileCheck %s --check-prefix=NEWCHIP
+// NEWCHIP: error: 'attn.attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_100a'
+// The GPU launchers' names: c_names.mlir's arguments compile there too.
+// RUN: attn-compile %S/Inputs/c_names.mlir -o %t/names.so --target=sm_90
+// RUN: not ls %t/called.so %t/new.so %t/none.so %t/missing-dir %t/noptxas.so %t/noptxas.h %t/nocc.so %t/nocc.h
 
 func.func @gpu(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
   %o = attn.attention %q, %q, %q mask [#attn.causal]

@@ -22,9 +22,9 @@
 // RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
 // SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic)
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two)
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
@@ -36,6 +36,25 @@
 // PATH: attn-run: error: --path must be 'reference' or 'flash', not 'fast'
 // No output directory appears for a failed run.
 // RUN: not ls %t/o1
+// RUN: not attn-run %s --function=single --bench=1 --flops=nan 2>&1 | FileCheck %s --check-prefix=FLOPS
+// FLOPS: attn-run: error: --flops must be a finite, non-negative FLOP count, not nan
+// A header whose shape overflows, or promises more than the file holds, is
+// refused before anything is allocated.
+// RUN: %python -c "h=\"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 576460752303423496, 16), }\"; h=h+' '*(117-len(h))+'\n'; open('%t/wrap.npy','wb').write(b'\x93NUMPY\x01\x00'+bytes([len(h),0])+h.encode()+bytes(1024))"
+// RUN: not attn-run %s --function=dynamic --input q=%t/wrap.npy 2>&1 | FileCheck %s --check-prefix=WRAP
+// WRAP: attn-run: error: {{.*}}wrap.npy: shape '(1, 2, 576460752303423496, 16)' is too large
+// Dynamic inputs must meet the ops' shape rules (the verifier's, with the
+// inputs' sizes): keys of 7 tokens against values of 6.
+// RUN: %python %S/make_npy.py %t/k7.npy '<f4' 1x1x7x4
+// RUN: %python %S/make_npy.py %t/v6.npy '<f4' 1x1x6x4
+// RUN: not attn-run %s --function=lengths --input k=%t/k7.npy --input v=%t/v6.npy 2>&1 | FileCheck %s --check-prefix=LENGTHS
+// LENGTHS: attn-run: error: reference: {{.*}} 'attn.attention': the arguments' shapes break its rules: 'attn.attention' op 'value' has shape [1, 1, 6, 4], expected [1, 1, 7, ?]
+// All results or none: when the second result cannot be written (a
+// directory of its name is in the way), the first is removed.
+// RUN: mkdir -p %t/o2/result1.npy
+// RUN: not attn-run %s --function=two --output %t/o2 2>&1 | FileCheck %s --check-prefix=PARTIAL
+// PARTIAL: attn-run: error: {{.*}}result1.npy: cannot write
+// RUN: not ls %t/o2/result0.npy
 
 func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
   %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
@@ -45,4 +64,14 @@ func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1
 func.func @dynamic(%q: tensor<1x2x?x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x?x4xf32> {
   %o = attn.attention %q, %k, %v : tensor<1x2x?x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
+}
+
+func.func @lengths(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x?x4xf32>, %v: tensor<1x1x?x4xf32>) -> tensor<1x2x5x4xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x?x4xf32>, tensor<1x1x?x4xf32> -> tensor<1x2x5x4xf32>
+  return %o : tensor<1x2x5x4xf32>
+}
+
+func.func @two(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> (tensor<1x2x5x4xf32>, tensor<1x2x5xf32>) {
+  %o, %l = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>, tensor<1x2x5xf32>
+  return %o, %l : tensor<1x2x5x4xf32>, tensor<1x2x5xf32>
 }

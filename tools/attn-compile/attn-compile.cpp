@@ -36,8 +36,9 @@ static cl::opt<std::string>
                cl::Required, cl::cat(category));
 static cl::opt<std::string>
     target("target",
-           cl::desc("Target: cpu (the host) or an NVIDIA chip, sm_80 or newer "
-                    "(output .so, .ptx or .cubin)"),
+           cl::desc("Target: cpu (the host) or an NVIDIA chip: sm_80, sm_86, "
+                    "sm_87, sm_89, sm_90 or sm_90a (output .so, .ptx or "
+                    ".cubin)"),
            cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     path("path",

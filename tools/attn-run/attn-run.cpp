@@ -179,6 +179,10 @@ int main(int argc, char **argv) {
     return fail(loadError);
   std::string name = func.getName().str();
 
+  if (!std::isfinite(givenFlops) || givenFlops < 0)
+    return fail("--flops must be a finite, non-negative FLOP count, not " +
+                std::to_string(givenFlops.getValue()));
+
   // Inputs: .npy files by name or position, the rest random.
   SmallVector<std::string> names = source->getArgumentNames(func);
   FunctionType type = func.getFunctionType();
@@ -245,11 +249,15 @@ int main(int argc, char **argv) {
 
   // The reference: exact, and for low-precision results also in the
   // program's precision, which sets the error bound. It also counts the
-  // allowed pairs for --bench and gives the shapes of dynamic results.
-  bool needsShapes = llvm::any_of(type.getResults(), [](Type resultType) {
-    auto tensorType = dyn_cast<RankedTensorType>(resultType);
-    return !tensorType || !tensorType.hasStaticShape();
-  });
+  // allowed pairs for --bench, gives the shapes of dynamic results, and
+  // checks dynamic inputs' shapes against the ops' rules (key and value
+  // lengths alike, say) before compiled code could read past a buffer.
+  auto isDynamic = [](Type tensorType) {
+    auto ranked = dyn_cast<RankedTensorType>(tensorType);
+    return !ranked || !ranked.hasStaticShape();
+  };
+  bool needsShapes = llvm::any_of(type.getResults(), isDynamic) ||
+                     llvm::any_of(type.getInputs(), isDynamic);
   std::optional<ReferenceResult> exact, naive;
   if (check || (bench && givenFlops <= 0) || needsShapes) {
     SmallVector<RefTensor> refArgs;
@@ -385,11 +393,17 @@ int main(int argc, char **argv) {
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
       return fail("cannot create '" + outputDir + "': " + ec.message());
+    // All results or none: a failed write removes the ones before it.
+    SmallVector<std::string> written;
     for (auto [index, result] : llvm::enumerate(results)) {
       llvm::SmallString<128> path(outputDir);
       llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
-      if (llvm::Error writeError = writeNpy(path, result))
+      if (llvm::Error writeError = writeNpy(path, result)) {
+        for (const std::string &done : written)
+          llvm::sys::fs::remove(done);
         return fail(llvm::toString(std::move(writeError)));
+      }
+      written.push_back(path.str().str());
     }
   }
 

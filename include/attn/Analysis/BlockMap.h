@@ -29,6 +29,12 @@ public:
                           const MaskShape &shape, int64_t blockQ,
                           int64_t blockKv);
 
+  /// Whether the map of `shape`'s blockQ x blockKv tiles is small enough to
+  /// compute at compile time (at most 2^24 tiles: 256k x 256k tokens at 64 x
+  /// 64). Lowerings without one visit every tile and test its elements.
+  static bool isTractable(const MaskShape &shape, int64_t blockQ,
+                          int64_t blockKv);
+
   int64_t getNumQueryTiles() const { return numQueryTiles; }
   int64_t getNumKeyTiles() const { return numKeyTiles; }
   int64_t getBlockQ() const { return blockQ; }

@@ -69,6 +69,11 @@ struct Lowering {
   Value joinHeads(Value tensor);
 };
 
+/// Whether an operand or result of `op` is a tensor with a static size of 0
+/// (a length-0 sequence, say): the tiled lowerings leave such ops to the
+/// reference lowering, whose loops run zero times.
+bool hasEmptyTensor(Operation *op);
+
 /// Iterator lists.
 SmallVector<utils::IteratorType> parallel(unsigned n);
 SmallVector<utils::IteratorType> parallelThenReduction(unsigned n);

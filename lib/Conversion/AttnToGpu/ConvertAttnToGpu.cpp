@@ -193,6 +193,14 @@ struct ConvertAttnToGpuPass
     };
     SmallVector<Work> work;
     bool anyFailed = false;
+    // Every attn op names the chip it cannot be built for (programs of
+    // top-k or merges alone have no other chip check).
+    module.walk([&](Operation *op) {
+      if (isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
+        anyFailed |= failed(checkSupportedChip(op, chip));
+    });
+    if (anyFailed)
+      return signalPassFailure();
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -202,6 +210,16 @@ struct ConvertAttnToGpuPass
       });
       if (!anyAttn)
         continue;
+      // Each function becomes a host entry point over buffers; a call of
+      // it (its tensors) would not fit the new signature.
+      if (!SymbolTable::symbolKnownUseEmpty(func, module)) {
+        func.emitError("GPU lowering: function '")
+            << func.getName()
+            << "' is called from the module; its attn ops compile to an "
+               "entry point of its own, which other functions cannot call";
+        anyFailed = true;
+        continue;
+      }
       if (Operation *attention = matchKernelFunction(func)) {
         work.push_back({func, {OpKernels(attention)}, false, {}});
         continue;

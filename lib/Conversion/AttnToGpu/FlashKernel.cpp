@@ -1041,13 +1041,15 @@ bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
 
 /// The range table of `op`'s static mask for `shape`'s tiles, as a constant
 /// global `symbol` (with a tile list: of its predicates that are not data
-/// dependent); null when the mask's shape is dynamic or keys are split.
+/// dependent); null when the mask's shape is dynamic, its map too large to
+/// compute, or keys are split.
 static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
                                         const GpuKernelShape &shape,
                                         StringRef symbol) {
   MaskShape maskShape = op.getMaskShape();
   // (Split-key tiles hold packed rows, which are not query positions.)
-  if (!maskShape.isStatic() || shape.splitKeys)
+  if (!BlockMap::isTractable(maskShape, shape.blockQ(), shape.blockKv) ||
+      shape.splitKeys)
     return {};
   // With a tile list, data-dependent predicates are classified at run time
   // (a document-uniform tile needs no mask): the table covers the others.

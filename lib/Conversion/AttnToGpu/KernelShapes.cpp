@@ -33,6 +33,16 @@ std::optional<int64_t> gpu_lowering::computeCapability(StringRef chip) {
   return value;
 }
 
+LogicalResult gpu_lowering::checkSupportedChip(Operation *op, StringRef chip) {
+  // The chips of PTX ISA 8.0, which the NVVM pipeline emits.
+  if (llvm::is_contained(
+          {"sm_80", "sm_86", "sm_87", "sm_89", "sm_90", "sm_90a"}, chip))
+    return success();
+  return op->emitOpError("GPU lowering: chip must be one of sm_80, sm_86, "
+                         "sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got '")
+         << chip << "'";
+}
+
 int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
   if (capability >= 90)
     return 232448; // 227 KiB: H100, H200
@@ -65,10 +75,7 @@ static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
                                               int64_t blockKv) {
   MaskShape shape = op.getMaskShape();
   SmallVector<Attribute> mask = op.getTileClassificationMask();
-  if (!shape.isStatic() || mask.empty() ||
-      llvm::divideCeil(shape.queryLength, blockQ) *
-              llvm::divideCeil(shape.keyLength, blockKv) >
-          int64_t(1) << 24)
+  if (mask.empty() || !BlockMap::isTractable(shape, blockQ, blockKv))
     return std::nullopt;
   return BlockMap::compute(mask, !op.getMaskMod().empty(), shape, blockQ,
                            blockKv);
@@ -186,11 +193,9 @@ FailureOr<int64_t>
 gpu_lowering::checkTensorCoreOperands(Operation *op, StringRef chip,
                                       RankedTensorType query,
                                       RankedTensorType value) {
+  if (failed(checkSupportedChip(op, chip)))
+    return failure();
   std::optional<int64_t> capability = computeCapability(chip);
-  if (!capability || *capability < 80)
-    return op->emitOpError("GPU lowering: chip must be sm_80 or newer "
-                           "(sm_80, sm_86, sm_89, sm_90, sm_90a), got '")
-           << chip << "'";
   Type element = query.getElementType();
   if (!element.isBF16() && !element.isF16())
     return op->emitOpError("GPU lowering: query must be bf16 or f16 (tensor "

@@ -14,6 +14,10 @@ namespace mlir::attn::gpu_lowering {
 /// The compute capability of "sm_XY" / "sm_XYa", or std::nullopt.
 std::optional<int64_t> computeCapability(StringRef chip);
 
+/// Success if `chip` is one the GPU lowering emits code for (PTX 8.0's:
+/// sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a), else a diagnostic on `op`.
+LogicalResult checkSupportedChip(Operation *op, StringRef chip);
+
 /// The most dynamic shared memory one CTA may opt in to on a chip.
 int64_t sharedMemoryLimit(int64_t capability);
 
@@ -30,7 +34,7 @@ inline int64_t hopperResidentCtas(int64_t sharedBytes) {
   return kHopperSharedPerMultiprocessor / (sharedBytes + kSharedReservedPerCta);
 }
 
-/// What every tensor-core kernel needs of its op: a chip of sm_80 or newer
+/// What every tensor-core kernel needs of its op: a supported chip
 /// and f16/bf16 operands with static head dims that are multiples of 16 up
 /// to 256 (`query`'s and `value`'s). Returns the chip's compute
 /// capability, or a diagnostic on `op`.

@@ -4,6 +4,7 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -32,6 +33,36 @@ namespace {
 struct ConvertAttnToLinalgPass
     : impl::ConvertAttnToLinalgPassBase<ConvertAttnToLinalgPass> {
   void runOnOperation() override {
+    // The reference forms view Q as [B, Hkv, G, L, D] (tensor.expand_shape);
+    // with dynamic head counts that view crashes upstream's
+    // expand-strided-metadata once bufferised, so such ops are diagnosed
+    // here (the flash lowerings take dynamic head counts).
+    WalkResult heads = getOperation()->walk([](Operation *op) {
+      Value query, keys;
+      if (auto attention = dyn_cast<AttentionOp>(op))
+        query = attention.getQuery(), keys = attention.getKey();
+      else if (auto scores = dyn_cast<BlockScoresOp>(op))
+        query = scores.getQuery(), keys = scores.getKeys();
+      else if (auto linear = dyn_cast<LinearAttentionOp>(op))
+        query = linear.getQuery(), keys = linear.getKey();
+      else
+        return WalkResult::advance();
+      auto queryType = cast<RankedTensorType>(query.getType());
+      auto keyType = cast<RankedTensorType>(keys.getType());
+      if (!queryType.isDynamicDim(1) && !keyType.isDynamicDim(1))
+        return WalkResult::advance();
+      auto count = [](RankedTensorType type) {
+        return type.isDynamicDim(1) ? std::string("?")
+                                    : std::to_string(type.getDimSize(1));
+      };
+      op->emitOpError("the reference lowering needs static head counts (it "
+                      "groups the query heads by K/V head), but 'query' has ")
+          << count(queryType) << " heads and the keys " << count(keyType)
+          << "; the flash path takes dynamic ones";
+      return WalkResult::interrupt();
+    });
+    if (heads.wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateAttnToLinalgPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

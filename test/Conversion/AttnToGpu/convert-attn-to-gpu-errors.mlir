@@ -1,5 +1,7 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu --verify-diagnostics
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_75" 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_100a" 2>&1 | FileCheck %s --check-prefix=NEWCHIP
+// NEWCHIP: GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_100a'
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="warps=9" 2>&1 | FileCheck %s --check-prefix=WARPS
 
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="row-tiles=5" 2>&1 | FileCheck %s --check-prefix=ROWS
@@ -11,10 +13,10 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_86" 2>&1 | FileCheck %s --check-prefix=LINSMEM
 // LINSMEM: GPU lowering: the linear-attention kernel needs {{[0-9]+}} bytes of shared memory, more than sm_86's 101376
 
-// CHIP: GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
-// The linear-attention kernel's chooser says the same (after the attention
-// cases, in the file's order).
-// CHIP: 'attn.linear_attention' op GPU lowering: chip must be sm_80 or newer (sm_80, sm_86, sm_89, sm_90, sm_90a), got 'sm_75'
+// CHIP: GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
+// Every attn op says it, in the file's order (a linear attention among
+// them); so do chips newer than PTX 8.0 knows.
+// CHIP: 'attn.linear_attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
 func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {

@@ -846,3 +846,78 @@ func.func private @tiling_block_kv() -> () attributes {m = #attn.tiling<block_q 
 
 // expected-error @+1 {{tiling kv_splits must be positive, but got 0}}
 func.func private @tiling_kv_splits() -> () attributes {m = #attn.tiling<block_q = 64, block_kv = 64, kv_splits = 0>}
+
+// -----
+
+// Mask and tiling parameters stay below 2^31: positions and products such
+// as (j + 1) * stride or radius * dilation are 64-bit.
+// expected-error @+1 {{window right must be at most 2147483647, but got 9223372036854775807}}
+func.func private @window_huge() -> () attributes {m = #attn.window<left = 0, right = 9223372036854775807>}
+
+// -----
+
+// expected-error @+1 {{causal stride must be at most 2147483647, but got 4611686018427387904}}
+func.func private @stride_huge() -> () attributes {m = #attn.causal<stride = 4611686018427387904>}
+
+// -----
+
+// expected-error @+1 {{neighborhood grid must have at most 2147483647 cells}}
+func.func private @grid_cells() -> () attributes {m = #attn.neighborhood<grid = [65536, 65536], radius = [1, 1], dilation = [1, 1]>}
+
+// -----
+
+// expected-error @+1 {{tiling block_q must be at most 2147483647, but got 9223372036854775807}}
+func.func private @tiling_huge() -> () attributes {m = #attn.tiling<block_q = 9223372036854775807, block_kv = 8>}
+
+// -----
+
+// expected-error @+1 {{tiling kv_splits must be at most 1024, but got 4096}}
+func.func private @kv_splits_huge() -> () attributes {m = #attn.tiling<block_q = 64, block_kv = 64, kv_splits = 4096>}
+
+// -----
+
+func.func @scale_nan(%q: tensor<1x1x8x16xf32>) {
+  // expected-error @+1 {{'attn.attention' op scale must be finite, but got NaN}}
+  %o = attn.attention %q, %q, %q {scale = 0x7FC00000 : f32} : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @head_dim_zero(%q: tensor<1x1x8x0xf32>) {
+  // expected-error @+1 {{'attn.attention' op 'query' must have a head dim of at least 1, but has 0}}
+  %o = attn.attention %q, %q, %q : tensor<1x1x8x0xf32>, tensor<1x1x8x0xf32>, tensor<1x1x8x0xf32> -> tensor<1x1x8x0xf32>
+  return
+}
+
+// -----
+
+func.func @no_heads(%q: tensor<1x0x8x16xf32>) {
+  // expected-error @+1 {{'attn.attention' op 'key' must have at least one head, but has 0}}
+  %o = attn.attention %q, %q, %q : tensor<1x0x8x16xf32>, tensor<1x0x8x16xf32>, tensor<1x0x8x16xf32> -> tensor<1x0x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @linear_value_dim_zero(%q: tensor<1x1x8x16xf32>, %v: tensor<1x1x8x0xf32>) {
+  // expected-error @+1 {{'attn.linear_attention' op 'value' must have a head dim of at least 1, but has 0}}
+  %o = attn.linear_attention %q, %q, %v feature identity : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x0xf32> -> tensor<1x1x8x0xf32>
+  return
+}
+
+// -----
+
+func.func @compress_stride_huge(%x: tensor<1x1x8x16xf32>) {
+  // expected-error @+1 {{'attn.compress' op stride must be at most 2147483647, but got 4294967296}}
+  %c = attn.compress mean %x stride 4294967296 : tensor<1x1x8x16xf32> -> tensor<1x1x1x16xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_block_q_huge(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x2x16xf32>) {
+  // expected-error @+1 {{'attn.block_scores' op block_q must be at most 2147483647, but got 4294967296}}
+  %s = attn.block_scores %q, %k block_q 4294967296 : tensor<1x1x8x16xf32>, tensor<1x1x2x16xf32> -> tensor<1x1x1x2xf32>
+  return
+}

@@ -28,10 +28,20 @@ void AttnDialect::registerAttributes() {
 // Verifiers
 //===----------------------------------------------------------------------===//
 
-/// Emits "<what> must be <relation>, but got <value>".
+/// The largest value of a mask or tiling parameter: lowerings and the
+/// reference compute positions, products such as (j + 1) * stride or
+/// radius * dilation, and tile buffer sizes in 64-bit integers, which
+/// parameters and lengths below 2^31 cannot overflow.
+static constexpr int64_t kMaxParameter = (int64_t(1) << 31) - 1;
+
+/// Emits "<what> must be <relation>, but got <value>" unless `value` is in
+/// [lowerBound, kMaxParameter].
 static LogicalResult checkAtLeast(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef what, int64_t value,
                                   int64_t lowerBound) {
+  if (value > kMaxParameter)
+    return emitError() << what << " must be at most " << kMaxParameter
+                       << ", but got " << value;
   if (value >= lowerBound)
     return success();
   return emitError() << what << " must be "
@@ -66,11 +76,18 @@ NeighborhoodAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "neighborhood grid has " << grid.size()
                        << " axes, but radius has " << radius.size()
                        << " and dilation " << dilation.size();
+  int64_t cells = 1;
   for (auto [g, r, d] : llvm::zip_equal(grid, radius, dilation)) {
     if (failed(checkAtLeast(emitError, "neighborhood grid size", g, 1)) ||
         failed(checkAtLeast(emitError, "neighborhood radius", r, 0)) ||
         failed(checkAtLeast(emitError, "neighborhood dilation", d, 1)))
       return failure();
+    // Each factor is below 2^31, so the product of the sizes so far times
+    // one more cannot overflow before the test.
+    cells *= g;
+    if (cells > kMaxParameter)
+      return emitError() << "neighborhood grid must have at most "
+                         << kMaxParameter << " cells";
   }
   return success();
 }
@@ -123,9 +140,16 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockQ, int64_t blockKv,
                                  int64_t kvSplits) {
   if (failed(checkAtLeast(emitError, "tiling block_q", blockQ, 1)) ||
-      failed(checkAtLeast(emitError, "tiling block_kv", blockKv, 1)))
+      failed(checkAtLeast(emitError, "tiling block_kv", blockKv, 1)) ||
+      failed(checkAtLeast(emitError, "tiling kv_splits", kvSplits, 1)))
     return failure();
-  return checkAtLeast(emitError, "tiling kv_splits", kvSplits, 1);
+  // The split-KV lowering keeps a partial output per split and combines
+  // them in an unrolled loop.
+  constexpr int64_t kMaxKvSplits = 1024;
+  if (kvSplits > kMaxKvSplits)
+    return emitError() << "tiling kv_splits must be at most " << kMaxKvSplits
+                       << ", but got " << kvSplits;
+  return success();
 }
 
 static LogicalResult

@@ -206,8 +206,11 @@ LogicalResult AttentionOp::verify() {
                          {batch, DimSpec::any(), DimSpec::any(), headDim})) ||
       failed(verifyShape(op, "value", vType,
                          {batch, numKvHeads, keyLength, DimSpec::any()})) ||
-      failed(verifyGroupedHeads(op, "query", numQueryHeads, "key",
-                                numKvHeads)))
+      failed(
+          verifyGroupedHeads(op, "query", numQueryHeads, "key", numKvHeads)) ||
+      failed(
+          verifyNonEmptyHeadDims(op, {{"query", qType}, {"value", vType}})) ||
+      failed(verifyScale(op, getScale())))
     return failure();
 
   // Results.
@@ -386,12 +389,9 @@ LogicalResult CompressOp::verify() {
   if (failed(verifyRank(op, "input", inputType, 4)) ||
       failed(verifyFloatElementType(op, "input", inputType)))
     return failure();
-  if (getStride() < 1)
-    return emitOpError() << "stride must be positive, but got "
-                         << getStride();
-  if (getWindowOrStride() < 1)
-    return emitOpError() << "window must be positive, but got "
-                         << getWindowOrStride();
+  if (failed(verifyPositiveParameter(op, "stride", getStride())) ||
+      failed(verifyPositiveParameter(op, "window", getWindowOrStride())))
+    return failure();
   int64_t length = dimOf(inputType, 2);
   if (failed(verifyShape(op, "result", getResult().getType(),
                          {dimOf(inputType, 0), dimOf(inputType, 1),
@@ -439,11 +439,12 @@ LogicalResult BlockScoresOp::verify() {
                          {dimOf(qType, 0), DimSpec::any(), DimSpec::any(),
                           dimOf(qType, 3)})) ||
       failed(verifyGroupedHeads(op, "query", dimOf(qType, 1), "keys",
-                                dimOf(kType, 1))))
+                                dimOf(kType, 1))) ||
+      failed(verifyNonEmptyHeadDims(op, {{"query", qType}})) ||
+      failed(verifyScale(op, getScale())))
     return failure();
-  if (getBlockQ() < 1)
-    return emitOpError() << "block_q must be positive, but got "
-                         << getBlockQ();
+  if (failed(verifyPositiveParameter(op, "block_q", getBlockQ())))
+    return failure();
   MaskRequirements requirements = collectMaskRequirements(getMask());
   if (requirements.readsSegments || !requirements.layouts.empty() ||
       !requirements.indices.empty())
@@ -673,14 +674,15 @@ LogicalResult LinearAttentionOp::verify() {
                                "that of 'query'")))
     return failure();
   int64_t batch = dimOf(qType, 0), numQueryHeads = dimOf(qType, 1);
-  if (failed(verifyShape(op, "key", kType,
-                         {batch, DimSpec::any(), DimSpec::any(),
-                          dimOf(qType, 3)})) ||
-      failed(verifyShape(op, "value", vType,
-                         {batch, dimOf(kType, 1), dimOf(kType, 2),
-                          DimSpec::any()})) ||
+  if (failed(verifyShape(
+          op, "key", kType,
+          {batch, DimSpec::any(), DimSpec::any(), dimOf(qType, 3)})) ||
+      failed(verifyShape(
+          op, "value", vType,
+          {batch, dimOf(kType, 1), dimOf(kType, 2), DimSpec::any()})) ||
       failed(verifyGroupedHeads(op, "query", numQueryHeads, "key",
-                                dimOf(kType, 1))))
+                                dimOf(kType, 1))) ||
+      failed(verifyNonEmptyHeadDims(op, {{"query", qType}, {"value", vType}})))
     return failure();
   if (failed(verifyShape(op, "result", getResult().getType(),
                          {batch, numQueryHeads, dimOf(qType, 2),

@@ -3,6 +3,7 @@
 #include "ShapeChecks.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -87,6 +88,37 @@ LogicalResult mlir::attn::detail::verifyElementType(Operation *op,
                            << what << ")";
 }
 
+LogicalResult mlir::attn::detail::verifyPositiveParameter(Operation *op,
+                                                          StringRef name,
+                                                          int64_t value) {
+  constexpr int64_t kLimit = (int64_t(1) << 31) - 1;
+  if (value < 1)
+    return op->emitOpError() << name << " must be positive, but got " << value;
+  if (value > kLimit)
+    return op->emitOpError()
+           << name << " must be at most " << kLimit << ", but got " << value;
+  return success();
+}
+
+LogicalResult mlir::attn::detail::verifyScale(Operation *op,
+                                              std::optional<APFloat> scale) {
+  if (!scale || scale->isFinite())
+    return success();
+  SmallString<16> text;
+  scale->toString(text);
+  return op->emitOpError() << "scale must be finite, but got " << text;
+}
+
+LogicalResult mlir::attn::detail::verifyNonEmptyHeadDims(
+    Operation *op, ArrayRef<std::pair<StringRef, Type>> named) {
+  for (auto [name, type] : named)
+    if (dimOf(type, 3) == 0)
+      return op->emitOpError()
+             << "'" << name << "' must have a head dim of at least 1, but "
+             << "has 0";
+  return success();
+}
+
 LogicalResult mlir::attn::detail::verifyGroupedHeads(Operation *op,
                                                      StringRef queryName,
                                                      int64_t numQueryHeads,
@@ -95,7 +127,10 @@ LogicalResult mlir::attn::detail::verifyGroupedHeads(Operation *op,
   if (ShapedType::isDynamic(numQueryHeads) ||
       ShapedType::isDynamic(numKvHeads))
     return success();
-  if (numKvHeads > 0 && numQueryHeads % numKvHeads == 0)
+  if (numKvHeads == 0 || numQueryHeads == 0)
+    return op->emitOpError() << "'" << (numKvHeads == 0 ? kvName : queryName)
+                             << "' must have at least one head, but has 0";
+  if (numQueryHeads % numKvHeads == 0)
     return success();
   return op->emitOpError() << "'" << queryName << "' has " << numQueryHeads
                            << " heads, which is not a multiple of the "

@@ -13,6 +13,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/APFloat.h"
 
 namespace mlir::attn::detail {
 
@@ -55,7 +56,22 @@ LogicalResult verifyFloatElementType(Operation *op, StringRef name, Type type);
 LogicalResult verifyElementType(Operation *op, StringRef name, Type type,
                                 Type expected, StringRef what);
 
-/// Checks that `numQueryHeads` is a multiple of `numKvHeads` (GQA/MQA).
+/// An op's size parameter (a stride, a block size) must be in [1, 2^31):
+/// lowerings multiply it with positions in 64-bit integers.
+LogicalResult verifyPositiveParameter(Operation *op, StringRef name,
+                                      int64_t value);
+
+/// A scale, if given, must be finite (a NaN or infinite scale makes every
+/// score NaN or infinite).
+LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale);
+
+/// Head dims (dimension 3) of the `named` types must not be 0 where static.
+LogicalResult
+verifyNonEmptyHeadDims(Operation *op,
+                       ArrayRef<std::pair<StringRef, Type>> named);
+
+/// Checks that `numQueryHeads` is a multiple of `numKvHeads` (GQA/MQA), and
+/// that neither is 0.
 LogicalResult verifyGroupedHeads(Operation *op, StringRef queryName,
                                  int64_t numQueryHeads, StringRef kvName,
                                  int64_t numKvHeads);

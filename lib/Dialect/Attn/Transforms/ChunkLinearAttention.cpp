@@ -288,6 +288,8 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
     // every length); the head dims size the state and must be static.
     if (qType.isDynamicDim(3) || vType.isDynamicDim(3))
       return rewriter.notifyMatchFailure(op, "dynamic head dims");
+    if (hasEmptyTensor(op))
+      return rewriter.notifyMatchFailure(op, "an empty tensor");
     bool causal = op.getCausal();
     int64_t staticQueryLength = qType.getDimSize(2),
             staticKeyLength = kType.getDimSize(2),

@@ -48,6 +48,11 @@ struct AttnPrintBlockMapPass
                       "visited and masked");
         return;
       }
+      if (!BlockMap::isTractable(shape, blockQ, blockKv)) {
+        op.emitRemark("block map: more than 2^24 tiles, not classified at "
+                      "compile time; every tile is visited and masked");
+        return;
+      }
       BlockMap map =
           BlockMap::compute(op.getTileClassificationMask(),
                             !op.getMaskMod().empty(), shape, blockQ, blockKv);

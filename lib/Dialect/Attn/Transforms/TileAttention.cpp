@@ -290,7 +290,7 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
           cast<MaskAttrInterface>(predicate).isDataDependent();
     }
     MaskShape shape = op.getMaskShape();
-    if (shape.isStatic()) {
+    if (BlockMap::isTractable(shape, blockQ, blockKv)) {
       // Tiles are classified with the atoms the mask_mod implies as well;
       // elements are tested by elementMask and the mask_mod.
       SmallVector<Attribute> tileMask(source.elementMask);
@@ -781,6 +781,8 @@ struct TileAttention : OpRewritePattern<AttentionOp> {
 
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasEmptyTensor(op))
+      return rewriter.notifyMatchFailure(op, "an empty tensor");
     SmallVector<Value> results =
         buildFlash(rewriter, op.getLoc(), {op}, op.getOutput().getType(),
                    static_cast<bool>(op.getLse()), vectorLanes, bf16Dot);
@@ -807,6 +809,12 @@ struct TileMerge : OpRewritePattern<MergeOp> {
 
   LogicalResult matchAndRewrite(MergeOp merge,
                                 PatternRewriter &rewriter) const override {
+    if (hasEmptyTensor(merge) ||
+        llvm::any_of(merge.getOutputs(), [](Value output) {
+          Operation *producer = output.getDefiningOp();
+          return producer && hasEmptyTensor(producer);
+        }))
+      return rewriter.notifyMatchFailure(merge, "an empty tensor");
     if (merge.getKind() != MergeKind::Lse)
       return rewriteInEpilogue(merge, rewriter);
     FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();

@@ -75,7 +75,7 @@ static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
           .front();
   MaskShape shape{cast<RankedTensorType>(op.getQuery().getType()).getDimSize(2),
                   cast<RankedTensorType>(keys.getType()).getDimSize(2)};
-  if (shape.isStatic()) {
+  if (BlockMap::isTractable(shape, op.getBlockQ(), kKeysPerRange)) {
     BlockMap map = BlockMap::compute(op.getMask().getValue(),
                                      /*hasMaskMod=*/false, shape,
                                      op.getBlockQ(), kKeysPerRange);
@@ -453,6 +453,8 @@ struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
                                 PatternRewriter &rewriter) const override {
     if (op->hasOneUse() && isa<TopkOp>(*op->getUsers().begin()))
       return rewriter.notifyMatchFailure(op, "fused with its topk");
+    if (hasEmptyTensor(op))
+      return rewriter.notifyMatchFailure(op, "an empty tensor");
     Lowering l{rewriter, op.getLoc()};
     BlockScoresInputs inputs = prepareBlockScores(l, op);
     Value result = buildRowForall(
@@ -478,6 +480,8 @@ struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
     auto scores = op.getScores().getDefiningOp<BlockScoresOp>();
     if (!scores || !scores->hasOneUse())
       return rewriter.notifyMatchFailure(op, "not the only reader of scores");
+    if (hasEmptyTensor(op) || hasEmptyTensor(scores))
+      return rewriter.notifyMatchFailure(op, "an empty tensor");
     Lowering l{rewriter, op.getLoc()};
     RankedTensorType resultType = op.getIndices().getType();
     BlockScoresInputs inputs = prepareBlockScores(l, scores);
@@ -499,6 +503,8 @@ struct TileTopk : OpRewritePattern<TopkOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TopkOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasEmptyTensor(op))
+      return rewriter.notifyMatchFailure(op, "an empty tensor");
     Lowering l{rewriter, op.getLoc()};
     Value scores = op.getScores();
     auto scoresType = cast<RankedTensorType>(scores.getType());

@@ -1,0 +1,35 @@
+// Program shapes the pipelines must take, not only single attentions: a
+// result returned twice (two output buffers, the second a copy), attention
+// inside an scf.for carrying its output (a layer applied repeatedly; the
+// reference evaluates the loop too), length-0 sequences (the tiled
+// lowerings leave them to the reference forms), on both paths.
+// RUN: attn-run %s --function=returned_twice --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=returned_twice --check --seed=%seed --path=reference | FileCheck %s
+// RUN: attn-run %s --function=in_loop --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=in_loop --check --seed=%seed --path=reference | FileCheck %s
+// RUN: attn-run %s --function=empty --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=empty --check --seed=%seed --path=reference | FileCheck %s
+// CHECK-NOT: FAIL
+// CHECK: check=PASS
+
+func.func @returned_twice(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17x16xf32>) {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>
+  return %o, %o : tensor<1x2x17x16xf32>, tensor<1x2x17x16xf32>
+}
+
+func.func @in_loop(%q: tensor<1x2x17x16xf32>, %k: tensor<1x2x17x16xf32>, %v: tensor<1x2x17x16xf32>) -> tensor<1x2x17x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%x = %q) -> (tensor<1x2x17x16xf32>) {
+    %o = attn.attention %x, %k, %v mask [#attn.causal] : tensor<1x2x17x16xf32>, tensor<1x2x17x16xf32>, tensor<1x2x17x16xf32> -> tensor<1x2x17x16xf32>
+    scf.yield %o : tensor<1x2x17x16xf32>
+  }
+  return %r : tensor<1x2x17x16xf32>
+}
+
+func.func @empty(%q: tensor<1x2x0x16xbf16>, %k: tensor<1x2x0x16xbf16>, %v: tensor<1x2x0x16xbf16>) -> (tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>) {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16> -> tensor<1x2x0x16xbf16>
+  %l = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16> -> tensor<1x2x0x16xbf16>
+  return %o, %l : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>
+}
