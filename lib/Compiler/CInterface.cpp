@@ -1,6 +1,7 @@
 //===- CInterface.cpp - the C header and checked wrappers -----------------===//
 
 #include "CInterface.h"
+#include "SizeRelations.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
@@ -69,6 +70,7 @@ static std::string cName(StringRef name, size_t index,
   return candidate;
 }
 
+
 LogicalResult mlir::attn::collectEntryPoints(
     ModuleOp module, ArrayRef<std::string> functions,
     const std::function<SmallVector<std::string>(func::FuncOp)> &argumentNames,
@@ -101,7 +103,7 @@ LogicalResult mlir::attn::collectEntryPoints(
                   "'attn_" +
                   func.getName() +
                   "', and C identifiers hold letters, digits and '_' only");
-    CEntryPoint entry{func.getName().str(), {}};
+    CEntryPoint entry{func.getName().str(), {}, {}};
     SmallVector<std::string> names(func.getNumArguments());
     if (argumentNames)
       names = argumentNames(func);
@@ -122,6 +124,7 @@ LogicalResult mlir::attn::collectEntryPoints(
       if (!addBuffer(resultType, "result" + std::to_string(index), true))
         return fail("result " + llvm::Twine(index) + " of '" + entry.name +
                     "' is not a ranked tensor");
+    entry.sizeRules = collectSizeRules(func, entry.buffers);
     entries.push_back(std::move(entry));
   }
   return success();
@@ -213,8 +216,10 @@ std::string mlir::attn::emitCHeader(StringRef guard,
          << " * -N for CUDA driver error N. */\n";
     else
       os << " * Returns 0, or the 1-based position of the first buffer whose\n"
-         << " * sizes differ from the static shape above or, for a result,\n"
-         << " * that is not row-major (nothing is run then). */\n";
+         << " * sizes differ from the static shape above or from the sizes\n"
+         << " * the ops tie them to (keys and values of one length, ...) or,\n"
+         << " * for a result, that is not row-major (nothing is run then). "
+            "*/\n";
     os << signature(entry, "attn_", gpu) << ";\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
@@ -237,6 +242,20 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
         if (!ShapedType::isDynamic(size))
           os << "  if (" << buffer.name << "->sizes[" << dim << "] != " << size
              << ") return " << index + 1 << ";\n";
+    // Sizes the static shapes leave open must still meet the ops' rules,
+    // or the kernels would index past a buffer.
+    for (const CSizeRule &rule : entry.sizeRules) {
+      const std::string &a = entry.buffers[rule.a].name;
+      const std::string &b = entry.buffers[rule.b].name;
+      unsigned position = std::max(rule.a, rule.b) + 1;
+      if (rule.divides)
+        os << "  if (" << b << "->sizes[" << rule.dimB << "] < 1 || " << a
+           << "->sizes[" << rule.dimA << "] % " << b << "->sizes[" << rule.dimB
+           << "]) return " << position << ";\n";
+      else
+        os << "  if (" << a << "->sizes[" << rule.dimA << "] != " << b
+           << "->sizes[" << rule.dimB << "]) return " << position << ";\n";
+    }
     // Results are written row-major: their strides must say so.
     for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {
       if (!buffer.isResult || !buffer.type.hasStaticShape())

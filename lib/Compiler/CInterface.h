@@ -22,10 +22,20 @@ struct CBuffer {
   bool isResult;
 };
 
+/// A size relation between two buffers that the static shapes leave open
+/// (a dynamic size on either side): buffer `a`'s size `dimA` equals buffer
+/// `b`'s size `dimB`, or with `divides`, `b`'s divides `a`'s (query heads
+/// by K/V heads).
+struct CSizeRule {
+  unsigned a, dimA, b, dimB;
+  bool divides;
+};
+
 /// One compiled function as C sees it.
 struct CEntryPoint {
   std::string name;
   std::vector<CBuffer> buffers; // arguments, then results
+  std::vector<CSizeRule> sizeRules;
 };
 
 /// The functions to export (`functions`, or every public one) and their C

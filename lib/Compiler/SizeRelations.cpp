@@ -1,0 +1,147 @@
+//===- SizeRelations.cpp - size rules between a function's buffers -------===//
+//
+// The verifiers check the sizes that types fix; a size left dynamic is the
+// caller's promise. The C wrappers check those promises: the relations the
+// attn ops impose (equal sizes, followed through the function by
+// union-find over (value, dimension) pairs, and head groupings), between
+// the function's arguments and results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SizeRelations.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/OpDefinition.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+/// The size relations the attn ops of a function impose between its
+/// buffers: equal sizes found by union-find over (value, dimension) pairs
+/// through the function's ops, and the query-head groupings.
+class SizeRelations {
+public:
+  explicit SizeRelations(func::FuncOp func) {
+    for (Operation &op : func.getBody().front())
+      addOp(&op);
+  }
+
+  /// Rules between the buffers (arguments, then the returned values).
+  std::vector<CSizeRule> rules(func::FuncOp func, ArrayRef<CBuffer> buffers) {
+    // The first buffer that holds each class's size.
+    DenseMap<std::pair<Value, unsigned>, std::pair<unsigned, unsigned>> holder;
+    SmallVector<Value> bufferValues(func.getArguments().begin(),
+                                    func.getArguments().end());
+    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    llvm::append_range(bufferValues, ret.getOperands());
+    std::vector<CSizeRule> result;
+    auto isDynamic = [&](unsigned buffer, unsigned dim) {
+      return buffers[buffer].type.isDynamicDim(dim);
+    };
+    for (auto [index, value] : llvm::enumerate(bufferValues)) {
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (!type)
+        continue;
+      for (unsigned dim = 0; dim < type.getRank(); ++dim) {
+        auto [it, inserted] =
+            holder.try_emplace(find({value, dim}), unsigned(index), dim);
+        auto [first, firstDim] = it->second;
+        if (!inserted && (isDynamic(first, firstDim) || isDynamic(index, dim)))
+          result.push_back({unsigned(index), dim, first, firstDim, false});
+      }
+    }
+    for (auto [query, keys] : groupings) {
+      auto q = holder.find(find({query, 1})), k = holder.find(find({keys, 1}));
+      if (q == holder.end() || k == holder.end())
+        continue;
+      auto [qBuffer, qDim] = q->second;
+      auto [kBuffer, kDim] = k->second;
+      if (isDynamic(qBuffer, qDim) || isDynamic(kBuffer, kDim))
+        result.push_back({qBuffer, qDim, kBuffer, kDim, true});
+    }
+    return result;
+  }
+
+private:
+  using Size = std::pair<Value, unsigned>;
+
+  Size find(Size size) {
+    auto it = parent.find(size);
+    if (it == parent.end() || it->second == size)
+      return size;
+    Size root = find(it->second);
+    parent[size] = root;
+    return root;
+  }
+  void equal(Value a, unsigned dimA, Value b, unsigned dimB) {
+    if (!a || !b)
+      return;
+    Size rootA = find({a, dimA}), rootB = find({b, dimB});
+    if (rootA != rootB)
+      parent[rootA] = rootB;
+  }
+  void equalAll(Value a, Value b) {
+    auto type = cast<RankedTensorType>(a.getType());
+    for (unsigned dim = 0; dim < type.getRank(); ++dim)
+      equal(a, dim, b, dim);
+  }
+
+  /// The relations of the ops' verifiers that hold between dynamic sizes.
+  void addOp(Operation *op) {
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      Value q = attention.getQuery(), k = attention.getKey(),
+            v = attention.getValue(), out = attention.getOutput();
+      equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
+      equal(k, 2, v, 2), equal(q, 3, k, 3);
+      for (unsigned dim : {0, 1, 2})
+        equal(out, dim, q, dim), equal(attention.getLse(), dim, q, dim);
+      equal(out, 3, v, 3);
+      groupings.push_back({q, k});
+    } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+      Value q = linear.getQuery(), k = linear.getKey(), v = linear.getValue(),
+            out = linear.getResult();
+      equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
+      equal(k, 2, v, 2), equal(q, 3, k, 3);
+      for (unsigned dim : {0, 1, 2})
+        equal(out, dim, q, dim);
+      equal(out, 3, v, 3);
+      groupings.push_back({q, k});
+    } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+      Value q = scores.getQuery(), keys = scores.getKeys(),
+            out = scores.getResult();
+      equal(q, 0, keys, 0), equal(q, 3, keys, 3);
+      equal(out, 0, q, 0), equal(out, 1, keys, 1), equal(out, 3, keys, 2);
+      groupings.push_back({q, keys});
+    } else if (auto compress = dyn_cast<CompressOp>(op)) {
+      for (unsigned dim : {0, 1, 3})
+        equal(compress.getResult(), dim, compress.getInput(), dim);
+    } else if (auto merge = dyn_cast<MergeOp>(op)) {
+      for (Value output : merge.getOutputs())
+        equalAll(output, merge.getResult());
+    } else if (auto conv = dyn_cast<CausalConvOp>(op)) {
+      equalAll(conv.getResult(), conv.getInput());
+    } else if (auto topk = dyn_cast<TopkOp>(op)) {
+      auto type = cast<RankedTensorType>(topk.getScores().getType());
+      for (unsigned dim = 0; dim + 1 < type.getRank(); ++dim)
+        equal(topk.getIndices(), dim, topk.getScores(), dim);
+    } else if (OpTrait::hasElementwiseMappableTraits(op) ||
+               isa<tensor::CastOp>(op)) {
+      for (Value value :
+           llvm::concat<Value>(op->getOperands(), op->getResults()))
+        if (isa<RankedTensorType>(value.getType()))
+          equalAll(value, op->getResult(0));
+    }
+  }
+
+  DenseMap<Size, Size> parent;
+  SmallVector<std::pair<Value, Value>> groupings;
+};
+} // namespace
+
+std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
+                                                    ArrayRef<CBuffer> buffers) {
+  return SizeRelations(func).rules(func, buffers);
+}
