@@ -211,9 +211,11 @@ def check(args):
             work = pathlib.Path(work)
             command = [str(attn_run), str(artifacts / f"{name}.mlir"), "--check",
                        f"--results={work}"]
-            for arg, shape, dtype in program["inputs"]:
+            # (By position: the header's C names may differ from the
+            # source's, arg<N> say.)
+            for position, (arg, shape, dtype) in enumerate(program["inputs"]):
                 save_npy(work / f"in_{arg}.npy", draw(f"{name}/{arg}", shape, dtype), dtype)
-                command.append(f"--input={arg}={work / f'in_{arg}.npy'}")
+                command.append(f"--input={position}={work / f'in_{arg}.npy'}")
             missing = False
             for index, (_, _, dtype) in enumerate(program["outputs"]):
                 key = f"{name}.result{index}"

@@ -14,8 +14,8 @@ bool BlockMap::isTractable(const MaskShape &shape, int64_t blockQ,
   constexpr int64_t kMaxTiles = int64_t(1) << 24;
   if (!shape.isStatic() || blockQ < 1 || blockKv < 1)
     return false;
-  int64_t queryTiles = (shape.queryLength + blockQ - 1) / blockQ;
-  int64_t keyTiles = (shape.keyLength + blockKv - 1) / blockKv;
+  int64_t queryTiles = llvm::divideCeil(shape.queryLength, blockQ);
+  int64_t keyTiles = llvm::divideCeil(shape.keyLength, blockKv);
   return queryTiles <= kMaxTiles && keyTiles <= kMaxTiles &&
          queryTiles * keyTiles <= kMaxTiles;
 }

@@ -32,12 +32,24 @@ static bool isReservedCName(StringRef name) {
       "inline", "int", "long", "register", "restrict", "return", "short",
       "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
       "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
+      "alignas", "alignof", "asm", "constexpr", "nullptr", "static_assert",
+      "thread_local", "typeof", "typeof_unqual",
+      // C++ keywords (the header is included from C++ too).
+      "and", "and_eq", "bitand", "bitor", "catch", "char8_t", "char16_t",
+      "char32_t", "class", "co_await", "co_return", "co_yield", "compl",
+      "concept", "const_cast", "consteval", "constinit", "decltype", "delete",
+      "dynamic_cast", "explicit", "export", "friend", "mutable", "namespace",
+      "new", "noexcept", "not", "not_eq", "operator", "or", "or_eq", "private",
+      "protected", "public", "reinterpret_cast", "requires", "static_cast",
+      "template", "this", "throw", "try", "typeid", "typename", "using",
+      "virtual", "wchar_t", "xor", "xor_eq",
       // The generated code's own names.
       "stream", "status", "freed", "zero", "params", "n", "i", "maps", "gridX",
       "gridY", "workspace", "ordered", "launched", "workspaceOffset",
       "workspaceSize", "workspaceStride", "offset"};
+  // (attnCuda...: the runtime's functions the launchers call.)
   if (reserved.contains(name) || name.starts_with("attn_") ||
-      name.starts_with("_"))
+      name.starts_with("attnCuda") || name.starts_with("_"))
     return true;
   // result<N>, and the launchers' temporaries t<N>[Ordered|Sizes|Strides].
   for (StringRef prefix : {"result", "t"}) {
@@ -69,7 +81,6 @@ static std::string cName(StringRef name, size_t index,
   used.insert(candidate);
   return candidate;
 }
-
 
 LogicalResult mlir::attn::collectEntryPoints(
     ModuleOp module, ArrayRef<std::string> functions,
@@ -258,8 +269,19 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
     }
     // Results are written row-major: their strides must say so.
     for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {
-      if (!buffer.isResult || !buffer.type.hasStaticShape())
+      if (!buffer.isResult)
         continue;
+      if (!buffer.type.hasStaticShape()) {
+        // (Dynamic sizes: the row-major strides are computed at run time.)
+        os << "  {\n    int64_t attn_stride = 1;\n    for (int attn_dim = "
+           << buffer.type.getRank() - 1 << "; attn_dim >= 0; --attn_dim) {\n"
+           << "      if (" << buffer.name
+           << "->strides[attn_dim] != attn_stride && " << buffer.name
+           << "->sizes[attn_dim] != 1) return " << index + 1
+           << ";\n      attn_stride *= " << buffer.name
+           << "->sizes[attn_dim];\n    }\n  }\n";
+        continue;
+      }
       int64_t stride = 1;
       for (int64_t dim = buffer.type.getRank() - 1; dim >= 0; --dim) {
         os << "  if (" << buffer.name << "->strides[" << dim

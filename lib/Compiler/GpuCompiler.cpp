@@ -524,10 +524,15 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     return failure();
   // Functions that are not exported are not compiled (those that exported
   // ones call stay, for the lowering to name them).
-  for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (!llvm::is_contained(selected, func) &&
-        SymbolTable::symbolKnownUseEmpty(func, module))
-      func.erase();
+  for (bool erased = true; erased;) {
+    erased = false;
+    for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (!llvm::is_contained(selected, func) &&
+          SymbolTable::symbolKnownUseEmpty(func, module)) {
+        func.erase();
+        erased = true;
+      }
+  }
 
   // attn -> kernels + host launches; the launchers are generated in C, so
   // keep what each kernel's launch needs before the kernels are serialised.

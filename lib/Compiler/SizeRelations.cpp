@@ -12,6 +12,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/OpDefinition.h"
 
@@ -25,8 +26,17 @@ namespace {
 class SizeRelations {
 public:
   explicit SizeRelations(func::FuncOp func) {
-    for (Operation &op : func.getBody().front())
-      addOp(&op);
+    // Every op, in loops too; every return gives the same result buffers.
+    func.walk([&](Operation *op) { addOp(op); });
+    SmallVector<func::ReturnOp> returns;
+    func.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
+    if (!returns.empty())
+      returned.assign(returns.front().operand_begin(),
+                      returns.front().operand_end());
+    for (func::ReturnOp ret : llvm::drop_begin(returns))
+      for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
+        if (isa<RankedTensorType>(first.getType()))
+          equalAll(first, other);
   }
 
   /// Rules between the buffers (arguments, then the returned values).
@@ -35,8 +45,7 @@ public:
     DenseMap<std::pair<Value, unsigned>, std::pair<unsigned, unsigned>> holder;
     SmallVector<Value> bufferValues(func.getArguments().begin(),
                                     func.getArguments().end());
-    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-    llvm::append_range(bufferValues, ret.getOperands());
+    llvm::append_range(bufferValues, returned);
     std::vector<CSizeRule> result;
     auto isDynamic = [&](unsigned buffer, unsigned dim) {
       return buffers[buffer].type.isDynamicDim(dim);
@@ -59,7 +68,8 @@ public:
         continue;
       auto [qBuffer, qDim] = q->second;
       auto [kBuffer, kDim] = k->second;
-      if (isDynamic(qBuffer, qDim) || isDynamic(kBuffer, kDim))
+      if ((qBuffer != kBuffer || qDim != kDim) &&
+          (isDynamic(qBuffer, qDim) || isDynamic(kBuffer, kDim)))
         result.push_back({qBuffer, qDim, kBuffer, kDim, true});
     }
     return result;
@@ -99,6 +109,11 @@ private:
       for (unsigned dim : {0, 1, 2})
         equal(out, dim, q, dim), equal(attention.getLse(), dim, q, dim);
       equal(out, 3, v, 3);
+      equal(attention.getQSegments(), 0, q, 0);
+      equal(attention.getQSegments(), 1, q, 2);
+      equal(attention.getKvSegments(), 0, k, 0);
+      equal(attention.getKvSegments(), 1, k, 2);
+      equal(attention.getSink(), 0, q, 1);
       groupings.push_back({q, k});
     } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
       Value q = linear.getQuery(), k = linear.getKey(), v = linear.getValue(),
@@ -108,6 +123,8 @@ private:
       for (unsigned dim : {0, 1, 2})
         equal(out, dim, q, dim);
       equal(out, 3, v, 3);
+      equal(linear.getDecay(), 0, q, 0), equal(linear.getDecay(), 1, q, 1);
+      equal(linear.getDecay(), 2, k, 2);
       groupings.push_back({q, k});
     } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
       Value q = scores.getQuery(), keys = scores.getKeys(),
@@ -119,16 +136,35 @@ private:
       for (unsigned dim : {0, 1, 3})
         equal(compress.getResult(), dim, compress.getInput(), dim);
     } else if (auto merge = dyn_cast<MergeOp>(op)) {
+      Value result = merge.getResult();
       for (Value output : merge.getOutputs())
-        equalAll(output, merge.getResult());
+        equalAll(output, result);
+      // Gates and LSEs are [B, H, L], as the merged LSE.
+      for (Value rows :
+           llvm::concat<Value>(merge.getWeights(), merge->getResults()))
+        if (rows != result)
+          for (unsigned dim : {0, 1, 2})
+            equal(rows, dim, result, dim);
     } else if (auto conv = dyn_cast<CausalConvOp>(op)) {
       equalAll(conv.getResult(), conv.getInput());
+      equal(conv.getWeight(), 0, conv.getInput(), 1);
+      equal(conv.getWeight(), 1, conv.getInput(), 3);
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      // A carried tensor keeps its sizes through the loop.
+      for (auto [init, carried, result] : llvm::zip(
+               loop.getInitArgs(), loop.getRegionIterArgs(), loop.getResults()))
+        if (isa<RankedTensorType>(init.getType())) {
+          equalAll(carried, init), equalAll(result, init);
+          equalAll(loop.getTiedLoopYieldedValue(carried)->get(), init);
+        }
     } else if (auto topk = dyn_cast<TopkOp>(op)) {
       auto type = cast<RankedTensorType>(topk.getScores().getType());
       for (unsigned dim = 0; dim + 1 < type.getRank(); ++dim)
         equal(topk.getIndices(), dim, topk.getScores(), dim);
-    } else if (OpTrait::hasElementwiseMappableTraits(op) ||
-               isa<tensor::CastOp>(op)) {
+    } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
+                isa<tensor::CastOp>(op)) &&
+               op->getNumResults() == 1 &&
+               isa<RankedTensorType>(op->getResult(0).getType())) {
       for (Value value :
            llvm::concat<Value>(op->getOperands(), op->getResults()))
         if (isa<RankedTensorType>(value.getType()))
@@ -138,6 +174,7 @@ private:
 
   DenseMap<Size, Size> parent;
   SmallVector<std::pair<Value, Value>> groupings;
+  SmallVector<Value> returned;
 };
 } // namespace
 

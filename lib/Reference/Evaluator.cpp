@@ -21,6 +21,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -383,13 +384,22 @@ LogicalResult Evaluator::checkConcreteShapes(Operation *op) {
                                    tensorType.getElementType());
     types.push_back(type);
   }
+  // Values the regions read from outside (a constant, a table) become
+  // arguments of the scratch function too, of their own types.
+  SetVector<Value> outer;
+  getUsedValuesDefinedAbove(op->getRegions(), outer);
+  for (Value value : outer)
+    types.push_back(value.getType());
   OpBuilder builder(op->getContext());
   builder.setInsertionPointToEnd(scratch->getBody());
   auto holder = func::FuncOp::create(builder, loc, "shapes",
                                      builder.getFunctionType(types, {}));
   Block *entry = holder.addEntryBlock();
   IRMapping mapping;
-  mapping.map(op->getOperands(), entry->getArguments());
+  mapping.map(op->getOperands(),
+              entry->getArguments().take_front(op->getNumOperands()));
+  mapping.map(outer.getArrayRef(),
+              entry->getArguments().drop_front(op->getNumOperands()));
   builder.setInsertionPointToEnd(entry);
   Operation *copy = builder.clone(*op, mapping);
   std::string message;
@@ -409,7 +419,8 @@ LogicalResult Evaluator::checkConcreteShapes(Operation *op) {
 }
 
 LogicalResult Evaluator::evalOp(Operation *op) {
-  if (isa<AttnDialect>(op->getDialect()) && failed(checkConcreteShapes(op)))
+  if (isa_and_present<AttnDialect>(op->getDialect()) &&
+      failed(checkConcreteShapes(op)))
     return failure();
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](AttentionOp attention) { return evalAttention(attention); })
@@ -464,7 +475,8 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         return success();
       })
       .Default([&](Operation *other) {
-        if (isa<arith::ArithDialect, math::MathDialect>(other->getDialect()) &&
+        if (isa_and_present<arith::ArithDialect, math::MathDialect>(
+                other->getDialect()) &&
             other->getNumResults() == 1)
           return evalElementwise(other);
         return fail(other, "is not supported by the reference");

@@ -35,6 +35,8 @@
 // NAMES-NEXT: in  arg2: 1x2x64x64xbf16
 // NAMES-NEXT: in  arg3: 1x2x64x64xbf16
 // NAMES-NEXT: in  q: 1x2x64x64xbf16
+// NAMES-NEXT: in  arg5: 1x2x64x64xbf16
+// NAMES-NEXT: in  arg6: 1x2x64x64xbf16
 // NAMES-NEXT: out result0: 1x2x64x64xbf16
 // NAMES: int attn_names(
 // NAMES-NOT: int attn_names(

@@ -16,6 +16,8 @@
 // A function that another calls stays for the lowering to name.
 // RUN: not attn-compile %S/Inputs/gpu_called_function.mlir -o %t/called.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=CALLED
 // CALLED: error: GPU lowering: function 'layer' is called from the module; its attn ops compile to an entry point of its own, which other functions cannot call
+// Functions nobody exports are dropped however they call each other.
+// RUN: attn-compile %S/Inputs/gpu_unexported_chain.mlir --function f -o %t/chain.ptx --target=sm_90
 // A chip newer than PTX 8.0 knows is refused before LLVM sees it.
 // RUN: not attn-compile %s -o %t/new.so --target=sm_100a 2>&1 | FileCheck %s --check-prefix=NEWCHIP
 // NEWCHIP: error: 'attn.attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_100a'

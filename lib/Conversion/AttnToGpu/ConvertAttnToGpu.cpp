@@ -196,7 +196,7 @@ struct ConvertAttnToGpuPass
     // Every attn op names the chip it cannot be built for (programs of
     // top-k or merges alone have no other chip check).
     module.walk([&](Operation *op) {
-      if (isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
+      if (isa_and_present<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
         anyFailed |= failed(checkSupportedChip(op, chip));
     });
     if (anyFailed)
@@ -206,7 +206,7 @@ struct ConvertAttnToGpuPass
         continue;
       bool anyAttn = false;
       func.walk([&](Operation *nested) {
-        anyAttn |= isa<AttnDialect>(nested->getDialect());
+        anyAttn |= isa_and_present<AttnDialect>(nested->getDialect());
       });
       if (!anyAttn)
         continue;

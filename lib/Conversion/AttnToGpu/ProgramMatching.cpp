@@ -92,17 +92,19 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
 /// inlineRegionBody clones into a kernel).
 static bool isScalarBody(Region &body) {
   WalkResult result = body.walk([&](Operation *nested) {
+    bool readsInside = llvm::all_of(nested->getOperands(), [&](Value operand) {
+      return body.isAncestor(operand.getParentRegion()) ||
+             matchPattern(operand, m_Constant());
+    });
     if (isa<tensor::YieldOp>(nested))
-      return WalkResult::advance();
+      return readsInside ? WalkResult::advance() : WalkResult::interrupt();
     bool scalar =
-        isa<arith::ArithDialect, math::MathDialect>(nested->getDialect()) &&
+        isa_and_present<arith::ArithDialect, math::MathDialect>(
+            nested->getDialect()) &&
         nested->getNumRegions() == 0 && isPure(nested) &&
         llvm::all_of(nested->getResultTypes(),
                      [](Type type) { return type.isIntOrIndexOrFloat(); }) &&
-        llvm::all_of(nested->getOperands(), [&](Value operand) {
-          return body.isAncestor(operand.getParentRegion()) ||
-                 matchPattern(operand, m_Constant());
-        });
+        readsInside;
     return scalar ? WalkResult::advance() : WalkResult::interrupt();
   });
   return !result.wasInterrupted();
@@ -130,7 +132,8 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
     return eligible(generate.getType()) &&
            generate.getDynamicExtents().empty() &&
            isScalarBody(generate.getBody());
-  if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+  if (!isa_and_present<arith::ArithDialect, math::MathDialect>(
+          op->getDialect()) ||
       !OpTrait::hasElementwiseMappableTraits(op) || op->getNumResults() != 1 ||
       op->getNumRegions() != 0)
     return false;

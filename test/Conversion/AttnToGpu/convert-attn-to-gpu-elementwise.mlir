@@ -58,6 +58,7 @@
 // CHECK-LABEL: func.func @captured_in_mask_mod(
 // CHECK: gpu.launch_func @attn_kernels::@captured_in_mask_mod_kernel_0
 // CHECK-NOT: gpu.launch_func
+// CHECK-LABEL: func.func @yields_captured(
 
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
@@ -89,6 +90,10 @@
 // CHECK: %[[SI:.*]] = arith.divui %{{.*}}, %[[C16:c16_[0-9]+]] : index
 // CHECK-NEXT: %[[SJ:.*]] = arith.divui %{{.*}}, %[[C16]] : index
 // CHECK-NEXT: arith.cmpi eq, %[[SI]], %[[SJ]] : index
+// A body that yields a constant of the function directly clones it too.
+// CHECK-LABEL: gpu.func @yields_captured_kernel_0(
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: memref.store %[[ZERO]], %arg0
 
 func.func @gates(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>) -> tensor<1x2x128x64xbf16> {
   %c = arith.constant dense<0.05> : tensor<1x2x128xf32>
@@ -139,5 +144,20 @@ func.func @captured_in_mask_mod(%q: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x6
     attn.yield %same : i1
   } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
       -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
+
+func.func @yields_captured(%q: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %c0 = arith.constant 0 : i32
+  %true = arith.constant true
+  %ids = tensor.generate {
+  ^bb0(%b: index, %t: index):
+    tensor.yield %c0 : i32
+  } : tensor<1x128xi32>
+  %o = attn.attention %q, %q, %q segments(%ids, %ids) mask [#attn.document, #attn.causal] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    attn.yield %true : i1
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>,
+      tensor<1x128xi32>, tensor<1x128xi32> -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
 }

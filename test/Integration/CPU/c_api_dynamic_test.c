@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-enum { HQ = 4, LQ = 9, D = 16, MAXL = 16 };
+enum { HQ = 4, LQ = 9, D = 16, MAXL = 20 };
 static float q[HQ * MAXL * D], k[HQ * MAXL * D], v[HQ * MAXL * D],
     out[HQ * MAXL * D];
 
@@ -29,5 +29,14 @@ int main(void) {
   printf("no key heads: %d\n", attn_dyn(&qv, &k0, &v0, &ov));
   attn_strided_4d longOut = view(out, HQ, LQ + 1);
   printf("output length differs: %d\n", attn_dyn(&qv, &kv, &vv, &longOut));
+  /* A result with padded rows is not row-major. */
+  attn_strided_4d padded = ov;
+  padded.strides[2] = 2 * D;
+  padded.strides[1] = 2 * D * LQ;
+  printf("padded output: %d\n", attn_dyn(&qv, &kv, &vv, &padded));
+  /* The same rules hold through a loop that carries the attention. */
+  printf("looped consistent: %d\n", attn_looped(&qv, &kv, &vv, &ov));
+  printf("looped value length differs: %d\n",
+         attn_looped(&qv, &kv, &shortV, &ov));
   return 0;
 }

@@ -322,9 +322,10 @@ Value mlir::attn::inlineRegionBody(OpBuilder &builder, Region &region,
   Block &block = region.front();
   IRMapping mapping;
   mapping.map(block.getArguments(), args);
-  for (Operation &op : block.without_terminator()) {
-    // Constants of the enclosing function that the op (or a region in it)
-    // reads are cloned first, once each: a kernel cannot see them.
+  // Constants of the enclosing function that an op (or a region in it, or
+  // the terminator) reads are cloned first, once each: a kernel cannot see
+  // them.
+  auto cloneOuterConstants = [&](Operation &op) {
     op.walk([&](Operation *nested) {
       for (Value operand : nested->getOperands()) {
         Operation *producer = operand.getDefiningOp();
@@ -334,8 +335,12 @@ Value mlir::attn::inlineRegionBody(OpBuilder &builder, Region &region,
           builder.clone(*producer, mapping);
       }
     });
+  };
+  for (Operation &op : block.without_terminator()) {
+    cloneOuterConstants(op);
     builder.clone(op, mapping);
   }
+  cloneOuterConstants(*block.getTerminator());
   return mapping.lookupOrDefault(block.getTerminator()->getOperand(0));
 }
 
