@@ -259,13 +259,21 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
       const std::string &a = entry.buffers[rule.a].name;
       const std::string &b = entry.buffers[rule.b].name;
       unsigned position = std::max(rule.a, rule.b) + 1;
-      if (rule.divides)
-        os << "  if (" << b << "->sizes[" << rule.dimB << "] < 1 || " << a
-           << "->sizes[" << rule.dimA << "] % " << b << "->sizes[" << rule.dimB
-           << "]) return " << position << ";\n";
-      else
-        os << "  if (" << a << "->sizes[" << rule.dimA << "] != " << b
-           << "->sizes[" << rule.dimB << "]) return " << position << ";\n";
+      std::string sizeA = a + "->sizes[" + std::to_string(rule.dimA) + "]";
+      std::string sizeB = b + "->sizes[" + std::to_string(rule.dimB) + "]";
+      switch (rule.kind) {
+      case CSizeRule::Equal:
+        os << "  if (" << sizeA << " != " << sizeB << ")";
+        break;
+      case CSizeRule::Divides:
+        os << "  if (" << sizeB << " < 1 || " << sizeA << " % " << sizeB << ")";
+        break;
+      case CSizeRule::CeilDiv:
+        os << "  if (" << sizeA << " != (" << sizeB << " + " << rule.divisor - 1
+           << ") / " << rule.divisor << ")";
+        break;
+      }
+      os << " return " << position << ";\n";
     }
     // Results are written row-major: their strides must say so.
     for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {

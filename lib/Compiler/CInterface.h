@@ -23,12 +23,17 @@ struct CBuffer {
 };
 
 /// A size relation between two buffers that the static shapes leave open
-/// (a dynamic size on either side): buffer `a`'s size `dimA` equals buffer
-/// `b`'s size `dimB`, or with `divides`, `b`'s divides `a`'s (query heads
-/// by K/V heads).
+/// (a dynamic size on either side) between buffer `a`'s size `dimA` and
+/// buffer `b`'s size `dimB`.
 struct CSizeRule {
+  enum Kind {
+    Equal,   // a == b
+    Divides, // b divides a (query heads by K/V heads), b >= 1
+    CeilDiv, // a == ceil(b / divisor) (compressed lengths, query blocks)
+  };
   unsigned a, dimA, b, dimB;
-  bool divides;
+  Kind kind;
+  int64_t divisor = 1;
 };
 
 /// One compiled function as C sees it.

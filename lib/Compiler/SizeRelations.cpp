@@ -59,19 +59,24 @@ public:
             holder.try_emplace(find({value, dim}), unsigned(index), dim);
         auto [first, firstDim] = it->second;
         if (!inserted && (isDynamic(first, firstDim) || isDynamic(index, dim)))
-          result.push_back({unsigned(index), dim, first, firstDim, false});
+          result.push_back(
+              {unsigned(index), dim, first, firstDim, CSizeRule::Equal});
       }
     }
-    for (auto [query, keys] : groupings) {
-      auto q = holder.find(find({query, 1})), k = holder.find(find({keys, 1}));
-      if (q == holder.end() || k == holder.end())
-        continue;
-      auto [qBuffer, qDim] = q->second;
-      auto [kBuffer, kDim] = k->second;
-      if ((qBuffer != kBuffer || qDim != kDim) &&
-          (isDynamic(qBuffer, qDim) || isDynamic(kBuffer, kDim)))
-        result.push_back({qBuffer, qDim, kBuffer, kDim, true});
-    }
+    // Rules between two classes, where buffers hold both.
+    auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t divisor) {
+      auto first = holder.find(find(a)), second = holder.find(find(b));
+      if (first == holder.end() || second == holder.end() || first == second)
+        return;
+      auto [aBuffer, aDim] = first->second;
+      auto [bBuffer, bDim] = second->second;
+      if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
+        result.push_back({aBuffer, aDim, bBuffer, bDim, kind, divisor});
+    };
+    for (auto [query, keys] : groupings)
+      between({query, 1}, {keys, 1}, CSizeRule::Divides, 1);
+    for (auto [reduced, full, divisor] : ceilDivisions)
+      between(reduced, full, CSizeRule::CeilDiv, divisor);
     return result;
   }
 
@@ -131,10 +136,15 @@ private:
             out = scores.getResult();
       equal(q, 0, keys, 0), equal(q, 3, keys, 3);
       equal(out, 0, q, 0), equal(out, 1, keys, 1), equal(out, 3, keys, 2);
+      ceilDivisions.push_back(
+          {{out, 2}, {q, 2}, static_cast<int64_t>(scores.getBlockQ())});
       groupings.push_back({q, keys});
     } else if (auto compress = dyn_cast<CompressOp>(op)) {
       for (unsigned dim : {0, 1, 3})
         equal(compress.getResult(), dim, compress.getInput(), dim);
+      ceilDivisions.push_back({{compress.getResult(), 2},
+                               {compress.getInput(), 2},
+                               static_cast<int64_t>(compress.getStride())});
     } else if (auto merge = dyn_cast<MergeOp>(op)) {
       Value result = merge.getResult();
       for (Value output : merge.getOutputs())
@@ -174,6 +184,8 @@ private:
 
   DenseMap<Size, Size> parent;
   SmallVector<std::pair<Value, Value>> groupings;
+  /// (reduced, full, divisor): reduced == ceil(full / divisor).
+  SmallVector<std::tuple<Size, Size, int64_t>> ceilDivisions;
   SmallVector<Value> returned;
 };
 } // namespace

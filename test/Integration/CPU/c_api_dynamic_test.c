@@ -38,5 +38,9 @@ int main(void) {
   printf("looped consistent: %d\n", attn_looped(&qv, &kv, &vv, &ov));
   printf("looped value length differs: %d\n",
          attn_looped(&qv, &kv, &shortV, &ov));
+  /* A compressed length must be ceil(L / stride): 11 keys give 3. */
+  attn_strided_4d three = view(out, 2, 3), two = view(out, 2, 2);
+  printf("compressed 3 of 11: %d\n", attn_compressed(&kv, &three));
+  printf("compressed 2 of 11: %d\n", attn_compressed(&kv, &two));
   return 0;
 }

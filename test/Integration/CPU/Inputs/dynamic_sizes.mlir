@@ -14,3 +14,8 @@ func.func @looped(%q: tensor<1x4x?x16xf32>, %k: tensor<1x?x?x16xf32>, %v: tensor
   }
   return %r : tensor<1x4x?x16xf32>
 }
+
+func.func @compressed(%k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %c = attn.compress mean %k stride 4 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  return %c : tensor<1x2x?x16xf32>
+}
