@@ -25,7 +25,8 @@ namespace {
 /// through the function's ops, and the query-head groupings.
 class SizeRelations {
 public:
-  explicit SizeRelations(func::FuncOp func) {
+  explicit SizeRelations(func::FuncOp func)
+      : arguments(func.getArguments().begin(), func.getArguments().end()) {
     // Every op, in loops too; every return gives the same result buffers.
     func.walk([&](Operation *op) { addOp(op); });
     SmallVector<func::ReturnOp> returns;
@@ -40,11 +41,10 @@ public:
   }
 
   /// Rules between the buffers (arguments, then the returned values).
-  std::vector<CSizeRule> rules(func::FuncOp func, ArrayRef<CBuffer> buffers) {
+  std::vector<CSizeRule> rules(ArrayRef<CBuffer> buffers) {
     // The first buffer that holds each class's size.
     DenseMap<std::pair<Value, unsigned>, std::pair<unsigned, unsigned>> holder;
-    SmallVector<Value> bufferValues(func.getArguments().begin(),
-                                    func.getArguments().end());
+    SmallVector<Value> bufferValues(arguments);
     llvm::append_range(bufferValues, returned);
     std::vector<CSizeRule> result;
     auto isDynamic = [&](unsigned buffer, unsigned dim) {
@@ -104,33 +104,35 @@ private:
       equal(a, dim, b, dim);
   }
 
+  /// [B, Hq, Lq, D] queries, [B, Hkv, Lkv, D] keys, [B, Hkv, Lkv, Dv]
+  /// values and a [B, Hq, Lq, Dv] output, as attention and linear attention
+  /// have them.
+  void addQueryKeyValue(Value q, Value k, Value v, Value out) {
+    equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
+    equal(k, 2, v, 2), equal(q, 3, k, 3);
+    for (unsigned dim : {0, 1, 2})
+      equal(out, dim, q, dim);
+    equal(out, 3, v, 3);
+    groupings.push_back({q, k});
+  }
+
   /// The relations of the ops' verifiers that hold between dynamic sizes.
   void addOp(Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      Value q = attention.getQuery(), k = attention.getKey(),
-            v = attention.getValue(), out = attention.getOutput();
-      equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
-      equal(k, 2, v, 2), equal(q, 3, k, 3);
+      Value q = attention.getQuery(), k = attention.getKey();
+      addQueryKeyValue(q, k, attention.getValue(), attention.getOutput());
       for (unsigned dim : {0, 1, 2})
-        equal(out, dim, q, dim), equal(attention.getLse(), dim, q, dim);
-      equal(out, 3, v, 3);
+        equal(attention.getLse(), dim, q, dim);
       equal(attention.getQSegments(), 0, q, 0);
       equal(attention.getQSegments(), 1, q, 2);
       equal(attention.getKvSegments(), 0, k, 0);
       equal(attention.getKvSegments(), 1, k, 2);
       equal(attention.getSink(), 0, q, 1);
-      groupings.push_back({q, k});
     } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
-      Value q = linear.getQuery(), k = linear.getKey(), v = linear.getValue(),
-            out = linear.getResult();
-      equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
-      equal(k, 2, v, 2), equal(q, 3, k, 3);
-      for (unsigned dim : {0, 1, 2})
-        equal(out, dim, q, dim);
-      equal(out, 3, v, 3);
+      Value q = linear.getQuery(), k = linear.getKey();
+      addQueryKeyValue(q, k, linear.getValue(), linear.getResult());
       equal(linear.getDecay(), 0, q, 0), equal(linear.getDecay(), 1, q, 1);
       equal(linear.getDecay(), 2, k, 2);
-      groupings.push_back({q, k});
     } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
       Value q = scores.getQuery(), keys = scores.getKeys(),
             out = scores.getResult();
@@ -182,6 +184,7 @@ private:
     }
   }
 
+  SmallVector<Value> arguments;
   DenseMap<Size, Size> parent;
   SmallVector<std::pair<Value, Value>> groupings;
   /// (reduced, full, divisor): reduced == ceil(full / divisor).
@@ -192,5 +195,5 @@ private:
 
 std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
                                                     ArrayRef<CBuffer> buffers) {
-  return SizeRelations(func).rules(func, buffers);
+  return SizeRelations(func).rules(buffers);
 }

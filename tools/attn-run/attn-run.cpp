@@ -114,25 +114,26 @@ static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   return text + getElementName(kind).str();
 }
 
-/// Result `index` of the function, read from `dir`/result<index>.npy for
-/// --results: a `shape` array of `kind` (bf16 from f32 values, as --input
-/// reads them). A diagnostic and failure if the file is missing or holds
-/// another shape or element type.
-static FailureOr<HostArray> readGivenResult(StringRef dir, size_t index,
-                                            ArrayRef<int64_t> shape,
-                                            ElementKind kind) {
-  llvm::SmallString<128> path(dir);
-  llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
+/// The array of `path` as a `shape` (dynamic sizes match any) array of
+/// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
+/// for --input, a result for --results). A diagnostic and failure if the
+/// file cannot be read or holds another shape or element type.
+static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
+                                        ElementKind kind, const Twine &what) {
   llvm::Expected<HostArray> array = readNpy(path);
   if (!array) {
     fail(llvm::toString(array.takeError()));
     return failure();
   }
   ElementKind fileKind = kind == ElementKind::BF16 ? ElementKind::F32 : kind;
-  if (array->getShape() != shape || array->getKind() != fileKind) {
-    fail("result " + llvm::Twine(index) + " is " + describe(shape, kind) +
-         " (" + getElementName(fileKind) + " in the file), but '" + path +
-         "' holds " + describe(array->getShape(), array->getKind()));
+  bool shapeMatches = array->getShape().size() == shape.size();
+  for (auto [dim, size] : llvm::enumerate(shape))
+    shapeMatches = shapeMatches && (ShapedType::isDynamic(size) ||
+                                    array->getShape()[dim] == size);
+  if (!shapeMatches || array->getKind() != fileKind) {
+    fail(what + " is " + describe(shape, kind) + " (" +
+         getElementName(fileKind) + " in the file), but '" + path + "' holds " +
+         describe(array->getShape(), array->getKind()));
     return failure();
   }
   return array->convertTo(kind);
@@ -210,24 +211,12 @@ int main(int argc, char **argv) {
       return fail("argument '" + key + "' has type " +
                   llvm::StringRef(std::to_string(*position)) +
                   " that attn-run cannot feed");
-    llvm::Expected<HostArray> array = readNpy(path);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
-    // bf16 arrives as f32; everything else must match exactly.
-    ElementKind expectedFileKind =
-        *kind == ElementKind::BF16 ? ElementKind::F32 : *kind;
-    bool shapeMatches = array->getShape().size() ==
-                        static_cast<size_t>(tensorType.getRank());
-    for (auto [dim, size] : llvm::enumerate(tensorType.getShape()))
-      shapeMatches &= shapeMatches && (ShapedType::isDynamic(size) ||
-                                       array->getShape()[dim] == size);
-    if (!shapeMatches || array->getKind() != expectedFileKind)
-      return fail("argument '" + key + "' of '" + name + "' is " +
-                  describe(tensorType.getShape(), *kind) + " (" +
-                  getElementName(expectedFileKind) + " in the file), but '" +
-                  path + "' holds " +
-                  describe(array->getShape(), array->getKind()));
-    arguments[*position] = array->convertTo(*kind);
+    FailureOr<HostArray> array =
+        readArrayAs(path, tensorType.getShape(), *kind,
+                    "argument '" + key + "' of '" + name + "'");
+    if (failed(array))
+      return 1;
+    arguments[*position] = std::move(*array);
   }
   std::mt19937_64 rng(seed);
   for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
@@ -302,8 +291,10 @@ int main(int argc, char **argv) {
                                   ? tensorType.getShape()
                                   : ArrayRef<int64_t>(exact->results[index].shape);
     if (!resultsDir.empty()) {
+      llvm::SmallString<128> file(resultsDir);
+      llvm::sys::path::append(file, "result" + std::to_string(index) + ".npy");
       FailureOr<HostArray> given =
-          readGivenResult(resultsDir, index, shape, *kind);
+          readArrayAs(file, shape, *kind, "result " + Twine(index));
       if (failed(given))
         return 1;
       results.push_back(std::move(*given));
