@@ -22,9 +22,9 @@
 // RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
 // SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two)
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step)
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
@@ -55,6 +55,10 @@
 // RUN: not attn-run %s --function=two --output %t/o2 2>&1 | FileCheck %s --check-prefix=PARTIAL
 // PARTIAL: attn-run: error: {{.*}}result1.npy: cannot write
 // RUN: not ls %t/o2/result0.npy
+// A loop whose step is not positive (computed, so the verifier cannot see
+// it) stops the reference with a message instead of running forever.
+// RUN: not attn-run %s --function=zero_step --check 2>&1 | FileCheck %s --check-prefix=STEP
+// STEP: attn-run: error: reference: {{.*}} 'scf.for': has a step that is not positive
 
 func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
   %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
@@ -74,4 +78,15 @@ func.func @lengths(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x?x4xf32>, %v: tensor<
 func.func @two(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> (tensor<1x2x5x4xf32>, tensor<1x2x5xf32>) {
   %o, %l = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>, tensor<1x2x5xf32>
   return %o, %l : tensor<1x2x5x4xf32>, tensor<1x2x5xf32>
+}
+
+func.func @zero_step(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %step = arith.subi %c1, %c1 : index
+  %r = scf.for %i = %c0 to %c1 step %step iter_args(%x = %q) -> (tensor<1x2x5x4xf32>) {
+    %o = attn.attention %x, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
+    scf.yield %o : tensor<1x2x5x4xf32>
+  }
+  return %r : tensor<1x2x5x4xf32>
 }

@@ -921,3 +921,11 @@ func.func @block_scores_block_q_huge(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x2x
   %s = attn.block_scores %q, %k block_q 4294967296 : tensor<1x1x8x16xf32>, tensor<1x1x2x16xf32> -> tensor<1x1x1x2xf32>
   return
 }
+
+// -----
+
+func.func @no_query_heads(%q: tensor<1x0x8x16xf32>, %k: tensor<1x2x8x16xf32>) {
+  // expected-error @+1 {{'attn.attention' op 'query' must have at least one head, but has 0}}
+  %o = attn.attention %q, %k, %k : tensor<1x0x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x0x8x16xf32>
+  return
+}
