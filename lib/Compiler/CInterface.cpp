@@ -269,8 +269,15 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
         os << "  if (" << sizeB << " < 1 || " << sizeA << " % " << sizeB << ")";
         break;
       case CSizeRule::CeilDiv:
-        os << "  if (" << sizeA << " != (" << sizeB << " + " << rule.divisor - 1
-           << ") / " << rule.divisor << ")";
+        os << "  if (" << sizeA << " != (" << sizeB << " + " << rule.number - 1
+           << ") / " << rule.number << ")";
+        break;
+      case CSizeRule::EqualOrOne:
+        os << "  if (" << sizeA << " != " << sizeB << " && " << sizeA
+           << " != 1)";
+        break;
+      case CSizeRule::Constant:
+        os << "  if (" << sizeA << " != " << rule.number << ")";
         break;
       }
       os << " return " << position << ";\n";

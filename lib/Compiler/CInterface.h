@@ -27,13 +27,15 @@ struct CBuffer {
 /// buffer `b`'s size `dimB`.
 struct CSizeRule {
   enum Kind {
-    Equal,   // a == b
-    Divides, // b divides a (query heads by K/V heads), b >= 1
-    CeilDiv, // a == ceil(b / divisor) (compressed lengths, query blocks)
+    Equal,      // a == b
+    Divides,    // b divides a (query heads by K/V heads), b >= 1
+    CeilDiv,    // a == ceil(b / number) (compressed lengths, query blocks)
+    EqualOrOne, // a == b or a == 1 (a bias's or layout's broadcast dims)
+    Constant,   // a == number (a neighbourhood grid's cells); b is a
   };
   unsigned a, dimA, b, dimB;
   Kind kind;
-  int64_t divisor = 1;
+  int64_t number = 1;
 };
 
 /// One compiled function as C sees it.

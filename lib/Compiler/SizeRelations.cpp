@@ -77,6 +77,17 @@ public:
       between({query, 1}, {keys, 1}, CSizeRule::Divides, 1);
     for (auto [reduced, full, divisor] : ceilDivisions)
       between(reduced, full, CSizeRule::CeilDiv, divisor);
+    for (auto [broadcast, full] : broadcasts)
+      between(broadcast, full, CSizeRule::EqualOrOne, 1);
+    for (auto [size, value] : constants) {
+      auto it = holder.find(find(size));
+      if (it == holder.end())
+        continue;
+      auto [buffer, dim] = it->second;
+      if (isDynamic(buffer, dim))
+        result.push_back(
+            {buffer, dim, buffer, dim, CSizeRule::Constant, value});
+    }
     return result;
   }
 
@@ -116,6 +127,45 @@ private:
     groupings.push_back({q, k});
   }
 
+  /// The sizes a mask's predicates fix: a neighbourhood grid's cells are
+  /// both lengths.
+  void addMaskSizes(ArrayAttr mask, Value q, Value keys) {
+    for (Attribute attr : mask)
+      cast<MaskAttrInterface>(attr).walkPredicates([&](MaskAttrInterface p) {
+        if (auto grid = dyn_cast<NeighborhoodAttr>(p)) {
+          constants.push_back({{q, 2}, grid.getNumCells()});
+          constants.push_back({{keys, 2}, grid.getNumCells()});
+        }
+      });
+  }
+
+  /// The operands an attention's score modifiers and block predicates
+  /// read: a [B or 1, Hq or 1, Lq, Lkv] bias, a [B or 1, Hq or 1,
+  /// ceil(Lq / block_q), ceil(Lkv / block_kv)] block layout and
+  /// [B, Hkv, ceil(Lq / block_q), k] block indices.
+  void addBlockOperands(AttentionOp attention) {
+    Value q = attention.getQuery(), k = attention.getKey();
+    if (Value bias = attention.getBias()) {
+      broadcasts.push_back({{bias, 0}, {q, 0}});
+      broadcasts.push_back({{bias, 1}, {q, 1}});
+      equal(bias, 2, q, 2), equal(bias, 3, k, 2);
+    }
+    for (Attribute attr : attention.getMask())
+      cast<MaskAttrInterface>(attr).walkPredicates([&](MaskAttrInterface p) {
+        if (auto layout = dyn_cast<BlockLayoutAttr>(p)) {
+          Value blocks = attention.getLayout();
+          broadcasts.push_back({{blocks, 0}, {q, 0}});
+          broadcasts.push_back({{blocks, 1}, {q, 1}});
+          ceilDivisions.push_back({{blocks, 2}, {q, 2}, layout.getBlockQ()});
+          ceilDivisions.push_back({{blocks, 3}, {k, 2}, layout.getBlockKv()});
+        } else if (auto indices = dyn_cast<BlockIndicesAttr>(p)) {
+          Value chosen = attention.getIndices();
+          equal(chosen, 0, q, 0), equal(chosen, 1, k, 1);
+          ceilDivisions.push_back({{chosen, 2}, {q, 2}, indices.getBlockQ()});
+        }
+      });
+  }
+
   /// The relations of the ops' verifiers that hold between dynamic sizes.
   void addOp(Operation *op) {
     if (auto attention = dyn_cast<AttentionOp>(op)) {
@@ -128,6 +178,8 @@ private:
       equal(attention.getKvSegments(), 0, k, 0);
       equal(attention.getKvSegments(), 1, k, 2);
       equal(attention.getSink(), 0, q, 1);
+      addBlockOperands(attention);
+      addMaskSizes(attention.getMask(), q, k);
     } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
       Value q = linear.getQuery(), k = linear.getKey();
       addQueryKeyValue(q, k, linear.getValue(), linear.getResult());
@@ -141,6 +193,7 @@ private:
       ceilDivisions.push_back(
           {{out, 2}, {q, 2}, static_cast<int64_t>(scores.getBlockQ())});
       groupings.push_back({q, keys});
+      addMaskSizes(scores.getMask(), q, keys);
     } else if (auto compress = dyn_cast<CompressOp>(op)) {
       for (unsigned dim : {0, 1, 3})
         equal(compress.getResult(), dim, compress.getInput(), dim);
@@ -189,6 +242,10 @@ private:
   SmallVector<std::pair<Value, Value>> groupings;
   /// (reduced, full, divisor): reduced == ceil(full / divisor).
   SmallVector<std::tuple<Size, Size, int64_t>> ceilDivisions;
+  /// (broadcast, full): broadcast == full or broadcast == 1.
+  SmallVector<std::pair<Size, Size>> broadcasts;
+  /// (size, value): size == value.
+  SmallVector<std::pair<Size, int64_t>> constants;
   SmallVector<Value> returned;
 };
 } // namespace

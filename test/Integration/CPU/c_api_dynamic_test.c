@@ -7,11 +7,21 @@
 
 enum { HQ = 4, LQ = 9, D = 16, MAXL = 20 };
 static float q[HQ * MAXL * D], k[HQ * MAXL * D], v[HQ * MAXL * D],
-    out[HQ * MAXL * D];
+    out[HQ * MAXL * D], bias[2 * HQ * MAXL * MAXL];
+static int chosen[2 * HQ * MAXL];
+static _Bool layout[2 * HQ * MAXL * MAXL];
 
 static attn_strided_4d view(float *data, long heads, long length) {
   attn_strided_4d d = {data, data, 0, {1, heads, length, D},
                        {heads * length * D, length * D, D, 1}};
+  return d;
+}
+
+/* A row-major [b, h, rows, columns] view of a float, int or bool array. */
+static attn_strided_4d rowMajor(void *data, long b, long h, long rows,
+                                long columns) {
+  attn_strided_4d d = {data, data, 0, {b, h, rows, columns},
+                       {h * rows * columns, rows * columns, columns, 1}};
   return d;
 }
 
@@ -42,5 +52,50 @@ int main(void) {
   attn_strided_4d three = view(out, 2, 3), two = view(out, 2, 2);
   printf("compressed 3 of 11: %d\n", attn_compressed(&kv, &three));
   printf("compressed 2 of 11: %d\n", attn_compressed(&kv, &two));
+
+  /* A bias is [B or 1, Hq or 1, Lq, Lkv]: batch 2, 9 queries, 11 keys. */
+  attn_strided_4d q2 = rowMajor(q, 2, 2, LQ, D), k2 = rowMajor(k, 2, 2, 11, D),
+                  v2 = rowMajor(v, 2, 2, 11, D),
+                  o2 = rowMajor(out, 2, 2, LQ, D);
+  attn_strided_4d full = rowMajor(bias, 2, 2, LQ, 11),
+                  shared = rowMajor(bias, 1, 1, LQ, 11),
+                  batch3 = rowMajor(bias, 3, 2, LQ, 11),
+                  keys10 = rowMajor(bias, 2, 1, LQ, 10);
+  printf("bias per batch and head: %d\n",
+         attn_biased(&q2, &k2, &v2, &full, &o2));
+  printf("bias broadcast: %d\n", attn_biased(&q2, &k2, &v2, &shared, &o2));
+  printf("bias of 3 batches for 2: %d\n",
+         attn_biased(&q2, &k2, &v2, &batch3, &o2));
+  printf("bias of 10 keys for 11: %d\n",
+         attn_biased(&q2, &k2, &v2, &keys10, &o2));
+
+  /* Block indices [B, Hkv, ceil(Lq / 4), 2]: 9 queries give 3 rows. */
+  attn_strided_4d q1 = view(q, 2, LQ), k1 = view(k, 2, 11), v1 = view(v, 2, 11),
+                  o1 = view(out, 2, LQ);
+  attn_strided_4d rows3 = rowMajor(chosen, 1, 2, 3, 2),
+                  rows2 = rowMajor(chosen, 1, 2, 2, 2),
+                  heads1 = rowMajor(chosen, 1, 1, 3, 2);
+  printf("indices of 3 query blocks: %d\n",
+         attn_selected(&q1, &k1, &v1, &rows3, &o1));
+  printf("indices of 2 query blocks: %d\n",
+         attn_selected(&q1, &k1, &v1, &rows2, &o1));
+  printf("indices of 1 kv head for 2: %d\n",
+         attn_selected(&q1, &k1, &v1, &heads1, &o1));
+
+  /* A block layout [B or 1, Hq or 1, ceil(Lq / 4), ceil(Lkv / 8)]. */
+  attn_strided_4d blocks = rowMajor(layout, 1, 1, 3, 2),
+                  narrow = rowMajor(layout, 1, 2, 3, 1);
+  printf("layout of 3 x 2 blocks: %d\n",
+         attn_laid_out(&q1, &k1, &v1, &blocks, &o1));
+  printf("layout of 3 x 1 blocks: %d\n",
+         attn_laid_out(&q1, &k1, &v1, &narrow, &o1));
+
+  /* A 3 x 4 neighbourhood grid: 12 queries and 12 keys. */
+  attn_strided_4d q12 = view(q, 2, 12), k12 = view(k, 2, 12),
+                  v12 = view(v, 2, 12), o12 = view(out, 2, 12);
+  printf("grid of 12 cells, 12 tokens: %d\n",
+         attn_neighbors(&q12, &k12, &v12, &o12));
+  printf("grid of 12 cells, 11 keys: %d\n",
+         attn_neighbors(&q12, &k1, &v1, &o12));
   return 0;
 }

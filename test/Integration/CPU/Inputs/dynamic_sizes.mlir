@@ -19,3 +19,27 @@ func.func @compressed(%k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
   %c = attn.compress mean %k stride 4 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
   return %c : tensor<1x2x?x16xf32>
 }
+
+// A bias broadcasts over batch and heads where its size there is 1.
+func.func @biased(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: tensor<?x2x?x16xf32>, %bias: tensor<?x?x?x?xf32>) -> tensor<?x2x?x16xf32> {
+  %o = attn.attention %q, %k, %v bias(%bias) score [#attn.bias] : tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>, tensor<?x?x?x?xf32> -> tensor<?x2x?x16xf32>
+  return %o : tensor<?x2x?x16xf32>
+}
+
+// Block indices: [B, Hkv, ceil(Lq / block_q), k]; a block layout:
+// [B or 1, Hq or 1, ceil(Lq / block_q), ceil(Lkv / block_kv)].
+func.func @selected(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>, %sel: tensor<?x?x?x2xi32>) -> tensor<1x2x?x16xf32> {
+  %o = attn.attention %q, %k, %v indices(%sel) mask [#attn.block_indices<block_q = 4, block_kv = 4>] : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<?x?x?x2xi32> -> tensor<1x2x?x16xf32>
+  return %o : tensor<1x2x?x16xf32>
+}
+
+func.func @laid_out(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>, %layout: tensor<?x?x?x?xi1>) -> tensor<1x2x?x16xf32> {
+  %o = attn.attention %q, %k, %v layout(%layout) mask [#attn.block_layout<block_q = 4, block_kv = 8>] : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<?x?x?x?xi1> -> tensor<1x2x?x16xf32>
+  return %o : tensor<1x2x?x16xf32>
+}
+
+// A neighbourhood's grid fixes both lengths.
+func.func @neighbors(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %o = attn.attention %q, %k, %v mask [#attn.neighborhood<grid = [3, 4], radius = [1, 1], dilation = [1, 1]>] : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  return %o : tensor<1x2x?x16xf32>
+}
