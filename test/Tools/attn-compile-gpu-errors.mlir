@@ -21,9 +21,13 @@
 // A chip newer than PTX 8.0 knows is refused before LLVM sees it.
 // RUN: not attn-compile %s -o %t/new.so --target=sm_100a 2>&1 | FileCheck %s --check-prefix=NEWCHIP
 // NEWCHIP: error: 'attn.attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_100a'
+// A program of several attn ops gets the message once, at its first op.
+// RUN: not attn-compile %attn_src_root/examples/nsa.mlir -o %t/nsa.so --target=sm_75 2>&1 | FileCheck %s --check-prefix=ONCE --implicit-check-not="chip must be"
+// ONCE: nsa.mlir:12:9: error: 'attn.compress' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
+// ONCE: attn-compile: error: the GPU lowering failed
 // The GPU launchers' names: c_names.mlir's arguments compile there too.
 // RUN: attn-compile %S/Inputs/c_names.mlir -o %t/names.so --target=sm_90
-// RUN: not ls %t/called.so %t/new.so %t/none.so %t/missing-dir %t/noptxas.so %t/noptxas.h %t/nocc.so %t/nocc.h
+// RUN: not ls %t/nsa.so %t/called.so %t/new.so %t/none.so %t/missing-dir %t/noptxas.so %t/noptxas.h %t/nocc.so %t/nocc.h
 
 func.func @gpu(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
   %o = attn.attention %q, %q, %q mask [#attn.causal]

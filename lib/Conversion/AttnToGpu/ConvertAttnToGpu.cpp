@@ -193,13 +193,16 @@ struct ConvertAttnToGpuPass
     };
     SmallVector<Work> work;
     bool anyFailed = false;
-    // Every attn op names the chip it cannot be built for (programs of
-    // top-k or merges alone have no other chip check).
-    module.walk([&](Operation *op) {
-      if (isa_and_present<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
-        anyFailed |= failed(checkSupportedChip(op, chip));
+    // The module's first attn op names the chip it cannot be built for,
+    // once (programs of top-k or merges alone have no other chip check).
+    Operation *firstAttnOp = nullptr;
+    module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (!isa_and_present<AttnDialect>(op->getDialect()))
+        return WalkResult::advance();
+      firstAttnOp = op;
+      return WalkResult::interrupt();
     });
-    if (anyFailed)
+    if (firstAttnOp && failed(checkSupportedChip(firstAttnOp, chip)))
       return signalPassFailure();
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())

@@ -14,8 +14,8 @@
 // LINSMEM: GPU lowering: the linear-attention kernel needs {{[0-9]+}} bytes of shared memory, more than sm_86's 101376
 
 // CHIP: GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
-// Every attn op says it, in the file's order (a linear attention among
-// them); so do chips newer than PTX 8.0 knows.
+// Each split's first attn op says it, in the file's order (a linear
+// attention among them); so do chips newer than PTX 8.0 knows.
 // CHIP: 'attn.linear_attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
 // WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
 
