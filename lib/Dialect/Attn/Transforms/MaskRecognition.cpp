@@ -16,6 +16,47 @@ using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
+// Scalars are doubles. An integer or index holds its signed value at its
+// width (i1 true is -1), exact below 2^53 (larger values are not
+// evaluated); a float is rounded to its type after each operation.
+
+/// The bit width of an integer or index type (index: 64).
+unsigned widthOf(Type type) {
+  return type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+}
+
+/// `v` wrapped to a signed `width`-bit integer; none when it is not an
+/// integer below 2^53.
+std::optional<double> wrapSigned(double v, unsigned width) {
+  if (!(std::fabs(v) < 0x1p53) || v != std::trunc(v))
+    return std::nullopt;
+  auto x = static_cast<int64_t>(v);
+  if (width < 64) {
+    uint64_t mask = (uint64_t(1) << width) - 1;
+    uint64_t bits = uint64_t(x) & mask;
+    x = (bits >> (width - 1)) ? int64_t(bits | ~mask) : int64_t(bits);
+  }
+  return static_cast<double>(x);
+}
+
+/// The unsigned value of a signed `width`-bit `v`; none past 2^53.
+std::optional<double> asUnsigned(double v, unsigned width) {
+  if (v >= 0)
+    return v;
+  if (width > 52)
+    return std::nullopt;
+  return v + std::ldexp(1.0, width);
+}
+
+/// `v` rounded to float type `type` as the program's arithmetic rounds it.
+double roundTo(Type type, double v) {
+  APFloat value(v);
+  bool losesInfo;
+  value.convert(cast<FloatType>(type).getFloatSemantics(),
+                APFloat::rmNearestTiesToEven, &losesInfo);
+  return value.convertToDouble();
+}
+
 /// Evaluates a dataflow of static tensors; gives up on anything else.
 class Evaluator {
 public:
@@ -69,7 +110,8 @@ private:
     if (auto floatAttr = dyn_cast_or_null<FloatAttr>(attr))
       return floatAttr.getValueAsDouble();
     if (auto intAttr = dyn_cast_or_null<IntegerAttr>(attr))
-      return static_cast<double>(intAttr.getValue().getSExtValue());
+      return wrapSigned(static_cast<double>(intAttr.getValue().getSExtValue()),
+                        widthOf(intAttr.getType()));
     return std::nullopt;
   }
 
@@ -85,10 +127,15 @@ private:
           result.values.push_back(v.convertToDouble());
       } else if (element.isInteger(1)) {
         for (bool v : dense.getValues<bool>())
-          result.values.push_back(v ? 1.0 : 0.0);
+          result.values.push_back(v ? -1.0 : 0.0);
       } else if (isa<IntegerType, IndexType>(element)) {
-        for (APInt v : dense.getValues<APInt>())
-          result.values.push_back(static_cast<double>(v.getSExtValue()));
+        for (APInt v : dense.getValues<APInt>()) {
+          std::optional<double> value = wrapSigned(
+              static_cast<double>(v.getSExtValue()), widthOf(element));
+          if (!value)
+            return std::nullopt;
+          result.values.push_back(*value);
+        }
       } else {
         return std::nullopt;
       }
@@ -111,10 +158,14 @@ private:
         }
         return result;
       }
-      if ((element.isInteger(1) || element.isInteger(8)) &&
-          data.size() == size_t(count)) {
+      if (element.isInteger(1) && data.size() == size_t(count)) {
         for (int64_t i = 0; i < count; ++i)
-          result.values.push_back(data[i] != 0 ? 1.0 : 0.0);
+          result.values.push_back(data[i] != 0 ? -1.0 : 0.0);
+        return result;
+      }
+      if (element.isInteger(8) && data.size() == size_t(count)) {
+        for (int64_t i = 0; i < count; ++i)
+          result.values.push_back(static_cast<int8_t>(data[i]));
         return result;
       }
     }
@@ -144,8 +195,15 @@ private:
     }
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     int64_t rank = result.shape.size();
-    if (op.getNumLoops() != unsigned(rank))
+    // The result is written through its map: a permutation of the loops.
+    AffineMap resultMap =
+        op.getMatchingIndexingMap(op.getDpsInitOperand(resultNumber));
+    if (op.getNumLoops() != unsigned(rank) || !resultMap.isPermutation())
       return std::nullopt;
+    // The loop sizes: loop resultMap(d) runs over the result's dim d.
+    SmallVector<int64_t> loopSizes(rank);
+    for (auto [d, expr] : llvm::enumerate(resultMap.getResults()))
+      loopSizes[cast<AffineDimExpr>(expr).getPosition()] = result.shape[d];
     int64_t count = 1;
     for (int64_t size : result.shape)
       count *= size;
@@ -153,11 +211,16 @@ private:
     Block &body = op.getRegion().front();
     SmallVector<int64_t> point(rank, 0);
     for (int64_t flat = 0; flat < count; ++flat) {
-      // The point of the iteration space (row-major).
+      // The point of the iteration space (row-major), and the result
+      // element it writes.
       for (int64_t d = rank - 1, rest = flat; d >= 0; --d) {
-        point[d] = rest % result.shape[d];
-        rest /= result.shape[d];
+        point[d] = rest % loopSizes[d];
+        rest /= loopSizes[d];
       }
+      int64_t written = 0;
+      for (auto [d, expr] : llvm::enumerate(resultMap.getResults()))
+        written = written * result.shape[d] +
+                  point[cast<AffineDimExpr>(expr).getPosition()];
       llvm::DenseMap<Value, double> env;
       for (auto [index, input] : llvm::enumerate(inputs)) {
         int64_t offset = 0;
@@ -169,6 +232,8 @@ private:
           else if (auto c = dyn_cast<AffineConstantExpr>(expr))
             coordinate = c.getValue();
           else
+            return std::nullopt;
+          if (coordinate < 0 || coordinate >= input.shape[d])
             return std::nullopt;
           offset = offset * input.shape[d] + coordinate;
         }
@@ -182,9 +247,9 @@ private:
                 scalarOf(yield.getOperand(resultNumber));
             if (!scalar)
               return std::nullopt;
-            result.values[flat] = *scalar;
+            result.values[written] = *scalar;
           } else {
-            result.values[flat] = it->second;
+            result.values[written] = it->second;
           }
           break;
         }
@@ -201,6 +266,8 @@ public:
   static std::optional<double>
   evaluateScalarOp(Operation &op, llvm::DenseMap<Value, double> &env,
                    ArrayRef<int64_t> point) {
+    if (op.getNumResults() != 1)
+      return std::nullopt;
     auto operand = [&](unsigned i) -> std::optional<double> {
       Value v = op.getOperand(i);
       auto it = env.find(v);
@@ -208,14 +275,11 @@ public:
         return it->second;
       return scalarOf(v);
     };
+    Type resultType = op.getResult(0).getType();
     if (auto index = dyn_cast<linalg::IndexOp>(op))
       return static_cast<double>(point[index.getDim()]);
     if (auto constant = dyn_cast<arith::ConstantOp>(op))
       return scalarOf(constant);
-    if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::ExtUIOp, arith::SIToFPOp,
-            arith::UIToFPOp, arith::ExtFOp, arith::TruncFOp, arith::FPToSIOp>(
-            op))
-      return operand(0);
     SmallVector<double> args;
     for (unsigned i = 0; i < op.getNumOperands(); ++i) {
       std::optional<double> v = operand(i);
@@ -223,21 +287,56 @@ public:
         return std::nullopt;
       args.push_back(*v);
     }
-    auto boolean = [](bool b) { return b ? 1.0 : 0.0; };
-    if (isa<arith::AddIOp, arith::AddFOp>(op))
-      return args[0] + args[1];
-    if (isa<arith::SubIOp, arith::SubFOp>(op))
-      return args[0] - args[1];
-    if (isa<arith::MulIOp, arith::MulFOp>(op))
-      return args[0] * args[1];
-    if (isa<arith::AndIOp>(op))
-      return boolean(args[0] != 0 && args[1] != 0);
-    if (isa<arith::OrIOp>(op))
-      return boolean(args[0] != 0 || args[1] != 0);
-    if (isa<arith::XOrIOp>(op))
-      return boolean((args[0] != 0) != (args[1] != 0));
+    auto sourceWidth = [&] { return widthOf(op.getOperand(0).getType()); };
+    // Conversions.
+    if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(op))
+      return wrapSigned(args[0], widthOf(resultType));
+    if (isa<arith::IndexCastUIOp, arith::ExtUIOp>(op)) {
+      std::optional<double> value = asUnsigned(args[0], sourceWidth());
+      return value ? wrapSigned(*value, widthOf(resultType)) : std::nullopt;
+    }
+    if (isa<arith::SIToFPOp>(op))
+      return roundTo(resultType, args[0]);
+    if (isa<arith::UIToFPOp>(op)) {
+      std::optional<double> value = asUnsigned(args[0], sourceWidth());
+      return value ? std::optional(roundTo(resultType, *value)) : std::nullopt;
+    }
+    if (isa<arith::ExtFOp>(op))
+      return args[0];
+    if (isa<arith::TruncFOp>(op))
+      return roundTo(resultType, args[0]);
+    if (isa<arith::FPToSIOp>(op)) {
+      // Out of range is poison: not evaluated.
+      double truncated = std::trunc(args[0]);
+      double limit = std::ldexp(1.0, widthOf(resultType) - 1);
+      if (!(truncated >= -limit && truncated < limit))
+        return std::nullopt;
+      return wrapSigned(truncated, widthOf(resultType));
+    }
+    // Integer arithmetic wraps at the result's width.
+    if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(op)) {
+      double exact = isa<arith::AddIOp>(op)   ? args[0] + args[1]
+                     : isa<arith::SubIOp>(op) ? args[0] - args[1]
+                                              : args[0] * args[1];
+      return wrapSigned(exact, widthOf(resultType));
+    }
+    if (isa<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(op)) {
+      auto a = static_cast<int64_t>(args[0]), b = static_cast<int64_t>(args[1]);
+      int64_t bits = isa<arith::AndIOp>(op)  ? (a & b)
+                     : isa<arith::OrIOp>(op) ? (a | b)
+                                             : (a ^ b);
+      return wrapSigned(static_cast<double>(bits), widthOf(resultType));
+    }
+    if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(op)) {
+      double exact = isa<arith::AddFOp>(op)   ? args[0] + args[1]
+                     : isa<arith::SubFOp>(op) ? args[0] - args[1]
+                                              : args[0] * args[1];
+      return roundTo(resultType, exact);
+    }
     if (isa<arith::SelectOp>(op))
       return args[0] != 0 ? args[1] : args[2];
+    // Comparisons give i1: true is -1.
+    auto boolean = [](bool b) { return b ? -1.0 : 0.0; };
     if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
       double a = args[0], b = args[1];
       switch (cmp.getPredicate()) {
@@ -246,40 +345,61 @@ public:
       case arith::CmpIPredicate::ne:
         return boolean(a != b);
       case arith::CmpIPredicate::slt:
-      case arith::CmpIPredicate::ult:
         return boolean(a < b);
       case arith::CmpIPredicate::sle:
-      case arith::CmpIPredicate::ule:
         return boolean(a <= b);
       case arith::CmpIPredicate::sgt:
-      case arith::CmpIPredicate::ugt:
         return boolean(a > b);
       case arith::CmpIPredicate::sge:
-      case arith::CmpIPredicate::uge:
         return boolean(a >= b);
+      default:
+        break;
+      }
+      // Unsigned order: negative values (2^w + v) above the others.
+      auto ua = std::make_pair(a < 0, a), ub = std::make_pair(b < 0, b);
+      switch (cmp.getPredicate()) {
+      case arith::CmpIPredicate::ult:
+        return boolean(ua < ub);
+      case arith::CmpIPredicate::ule:
+        return boolean(ua <= ub);
+      case arith::CmpIPredicate::ugt:
+        return boolean(ua > ub);
+      case arith::CmpIPredicate::uge:
+        return boolean(ua >= ub);
+      default:
+        return std::nullopt;
       }
     }
     if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
       double a = args[0], b = args[1];
+      // Ordered predicates are false on a NaN, unordered ones true.
+      bool unordered = std::isnan(a) || std::isnan(b);
+      using P = arith::CmpFPredicate;
       switch (cmp.getPredicate()) {
-      case arith::CmpFPredicate::OEQ:
-      case arith::CmpFPredicate::UEQ:
-        return boolean(a == b);
-      case arith::CmpFPredicate::ONE:
-      case arith::CmpFPredicate::UNE:
-        return boolean(a != b);
-      case arith::CmpFPredicate::OLT:
-      case arith::CmpFPredicate::ULT:
-        return boolean(a < b);
-      case arith::CmpFPredicate::OLE:
-      case arith::CmpFPredicate::ULE:
-        return boolean(a <= b);
-      case arith::CmpFPredicate::OGT:
-      case arith::CmpFPredicate::UGT:
-        return boolean(a > b);
-      case arith::CmpFPredicate::OGE:
-      case arith::CmpFPredicate::UGE:
-        return boolean(a >= b);
+      case P::OEQ:
+        return boolean(!unordered && a == b);
+      case P::ONE:
+        return boolean(!unordered && a != b);
+      case P::OLT:
+        return boolean(!unordered && a < b);
+      case P::OLE:
+        return boolean(!unordered && a <= b);
+      case P::OGT:
+        return boolean(!unordered && a > b);
+      case P::OGE:
+        return boolean(!unordered && a >= b);
+      case P::UEQ:
+        return boolean(unordered || a == b);
+      case P::UNE:
+        return boolean(unordered || a != b);
+      case P::ULT:
+        return boolean(unordered || a < b);
+      case P::ULE:
+        return boolean(unordered || a <= b);
+      case P::UGT:
+        return boolean(unordered || a > b);
+      case P::UGE:
+        return boolean(unordered || a >= b);
       default:
         return std::nullopt;
       }

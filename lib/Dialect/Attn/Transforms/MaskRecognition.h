@@ -20,8 +20,9 @@
 
 namespace mlir::attn {
 
-/// A statically known tensor, row-major, every element as a double (i1 as
-/// 0/1, -inf preserved).
+/// A statically known tensor, row-major, every element as a double:
+/// integers as their signed value at their width (i1 true is -1), floats
+/// as their type rounds them (-inf preserved).
 struct KnownTensor {
   SmallVector<int64_t> shape;
   std::vector<double> values;

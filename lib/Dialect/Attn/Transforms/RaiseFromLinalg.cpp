@@ -18,9 +18,13 @@
 //              bias is select(M, 0, -inf): a mask M that is computable at
 //              compile time and equals a window becomes atoms (causal,
 //              window); any other mask becomes a mask_mod reading M;
-//   bias       any other additive tensor becomes the bias operand.
+//   bias       any other additive tensor after the scale becomes the bias
+//              operand.
 //
-// Anything else is left alone: a match must account for every step.
+// Anything else is left alone: a match must account for every step, and
+// each step must be the one it looks like (reductions from 0 or -inf over
+// the last dim, results written through identity maps, the guard's
+// condition computed from the same scores, Q's batch and heads throughout).
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,11 +64,17 @@ constexpr int64_t kMaxEvaluatedMask = int64_t(1) << 24;
 /// conversion of one (front ends write `truncf` of an f64 constant).
 std::optional<double> scalarConstant(Value value) {
   Operation *op = value.getDefiningOp();
-  if (isa_and_nonnull<arith::TruncFOp>(op)) {
-    std::optional<double> wide = scalarConstant(op->getOperand(0));
+  if (auto trunc = dyn_cast_or_null<arith::TruncFOp>(op)) {
+    std::optional<double> wide = scalarConstant(trunc.getIn());
     if (!wide)
       return std::nullopt;
-    return static_cast<double>(static_cast<float>(*wide));
+    // Rounded as the program rounds it (f32, f16, bf16).
+    APFloat narrow(*wide);
+    bool losesInfo;
+    narrow.convert(cast<FloatType>(getElementTypeOrSelf(trunc.getType()))
+                       .getFloatSemantics(),
+                   APFloat::rmNearestTiesToEven, &losesInfo);
+    return narrow.convertToDouble();
   }
   if (isa_and_nonnull<arith::ExtFOp>(op))
     return scalarConstant(op->getOperand(0));
@@ -84,11 +94,13 @@ bool isNegInf(std::optional<double> value) {
   return value && std::isinf(*value) && *value < 0;
 }
 
-/// An element-wise generic: every loop parallel, one result, and a body
-/// whose yielded value comes from one operation; any other operation of the
-/// body may only compute a scalar constant (e.g. `truncf` of a constant).
+/// An element-wise generic: every loop parallel, one result written
+/// through the identity map, and a body whose yielded value comes from one
+/// operation; any other operation of the body may only compute a scalar
+/// constant (e.g. `truncf` of a constant).
 Operation *elementwiseBody(linalg::GenericOp op) {
-  if (!op || op.getNumReductionLoops() != 0 || op->getNumResults() != 1)
+  if (!op || op.getNumReductionLoops() != 0 || op->getNumResults() != 1 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return nullptr;
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -342,17 +354,57 @@ std::optional<Product> matchProduct(Value result4) {
 // Softmax
 //===----------------------------------------------------------------------===//
 
-/// A reduction over the last of 4 dims with `BodyOp` combining input and
-/// accumulator; its input, or null. The result may be kept as [.., 1].
-template <typename BodyOp> Value matchLastDimReduction(Value reduced) {
+/// The value every element of `init` starts as: a linalg.fill of a scalar
+/// constant, or a splat constant.
+/// (Integers as their unsigned value: i1 true is 1.)
+std::optional<double> splatValue(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    init = fill.getInputs()[0];
+  if (auto constant = init.getDefiningOp<arith::ConstantOp>()) {
+    Attribute attr = constant.getValue();
+    if (auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+        dense && dense.isSplat())
+      attr = IntegerAttr::get(dense.getElementType(),
+                              dense.getSplatValue<APInt>());
+    if (auto integer = dyn_cast<IntegerAttr>(attr))
+      return static_cast<double>(integer.getValue().getZExtValue());
+  }
+  return scalarConstant(init);
+}
+
+/// Whether `map` of a 4-loop generic reads or writes one value per row:
+/// (d0, d1, d2) or (d0, d1, d2, 0).
+bool isRowMap(AffineMap map) {
+  MLIRContext *ctx = map.getContext();
+  if (map.getNumResults() != 3 && map.getNumResults() != 4)
+    return false;
+  for (unsigned d = 0; d < 3; ++d)
+    if (map.getResult(d) != getAffineDimExpr(d, ctx))
+      return false;
+  return map.getNumResults() == 3 ||
+         map.getResult(3) == getAffineConstantExpr(0, ctx);
+}
+
+/// A reduction of its input, read through the identity map, over the last
+/// of 4 dims into one value per row, with `BodyOp` combining input and
+/// accumulator from a start value that `startsRight` accepts; its input, or
+/// null. The result may be kept as [.., 1].
+template <typename BodyOp>
+Value matchLastDimReduction(Value reduced,
+                            function_ref<bool(double)> startsRight) {
   if (auto expand = reduced.getDefiningOp<tensor::ExpandShapeOp>())
     reduced = expand.getSrc();
   auto op = reduced.getDefiningOp<linalg::GenericOp>();
   if (!op || op.getNumLoops() != 4 || op.getNumReductionLoops() != 1 ||
       op.getIteratorTypesArray()[3] != utils::IteratorType::reduction ||
-      op.getNumDpsInputs() != 1)
+      op.getNumDpsInputs() != 1 || !isIdentity(op, op.getDpsInputOperand(0)))
     return {};
   unsigned number = cast<OpResult>(reduced).getResultNumber();
+  OpOperand *init = op.getDpsInitOperand(number);
+  std::optional<double> start = splatValue(init->get());
+  if (!isRowMap(op.getMatchingIndexingMap(init)) || !start ||
+      !startsRight(*start))
+    return {};
   Block &body = op.getRegion().front();
   auto combine =
       body.getTerminator()->getOperand(number).getDefiningOp<BodyOp>();
@@ -377,16 +429,37 @@ std::optional<std::pair<Value, Value>> matchRowBroadcast(Value value) {
   OpOperand *rhs = inputOf(op, body->getOperand(1));
   if (!lhs || !rhs || !isIdentity(op, lhs))
     return std::nullopt;
-  AffineMap rowMap = op.getMatchingIndexingMap(rhs);
-  if (rowMap.getNumResults() < 3)
-    return std::nullopt;
-  for (unsigned d = 0; d < 3; ++d)
-    if (rowMap.getResult(d) != getAffineDimExpr(d, op.getContext()))
-      return std::nullopt;
-  if (rowMap.getNumResults() == 4 &&
-      rowMap.getResult(3) != getAffineConstantExpr(0, op.getContext()))
+  if (!isRowMap(op.getMatchingIndexingMap(rhs)))
     return std::nullopt;
   return std::make_pair(lhs->get(), rhs->get());
+}
+
+/// The scores `x` when `cond` is, per row, whether every element of `x` is
+/// -inf: an andi reduction from true of cmpf oeq(x, -inf) (x maybe
+/// extended first), torch's test for rows without keys; else null.
+Value rowAllNegInfOf(Value cond) {
+  auto isTrue = [](double start) { return start == 1.0; };
+  Value equal = matchLastDimReduction<arith::AndIOp>(cond, isTrue);
+  auto op = equal ? equal.getDefiningOp<linalg::GenericOp>() : nullptr;
+  if (!op || op.getNumReductionLoops() != 0 || op.getNumDpsInputs() != 1 ||
+      op->getNumResults() != 1 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() ||
+      !isIdentity(op, op.getDpsInputOperand(0)))
+    return {};
+  Block &body = op.getRegion().front();
+  auto cmp = body.getTerminator()->getOperand(0).getDefiningOp<arith::CmpFOp>();
+  if (!cmp || cmp->getBlock() != &body ||
+      cmp.getPredicate() != arith::CmpFPredicate::OEQ ||
+      !isNegInf(bodyScalar(op, cmp.getRhs())))
+    return {};
+  // The element itself, or extended (to f64, as torch compares).
+  Value compared = cmp.getLhs();
+  if (auto ext = compared.getDefiningOp<arith::ExtFOp>())
+    compared = ext.getIn();
+  if (compared != body.getArgument(0) ||
+      body.getOperations().size() != (compared == cmp.getLhs() ? 2u : 3u))
+    return {};
+  return op.getDpsInputOperand(0)->get();
 }
 
 /// The scores whose softmax over the last dim `probs` is, or null.
@@ -397,24 +470,30 @@ Value matchSoftmax(Value probs) {
       return {};
     return softmax.getInput();
   }
-  // torch's guard for rows without keys: select(all -inf, 0, softmax).
+  // torch's guard for rows without keys: select(all -inf, 0, softmax),
+  // where the condition is that of the same scores; attn gives those rows
+  // zeros anyway.
   if (auto op = probs.getDefiningOp<linalg::GenericOp>()) {
     Operation *body = elementwiseBody(op);
     if (body && isa<arith::SelectOp>(body)) {
+      OpOperand *cond = inputOf(op, body->getOperand(0));
       OpOperand *zeros = inputOf(op, body->getOperand(1));
       OpOperand *inner = inputOf(op, body->getOperand(2));
-      if (zeros && inner && scalarConstant(zeros->get()) == 0.0 &&
-          isIdentity(op, inner)) {
-        Value scores = matchSoftmax(inner->get());
-        return scores;
-      }
+      if (!cond || !zeros || !inner || scalarConstant(zeros->get()) != 0.0 ||
+          !isIdentity(op, inner) || !isRowMap(op.getMatchingIndexingMap(cond)))
+        return {};
+      Value scores = matchSoftmax(inner->get());
+      if (!scores || rowAllNegInfOf(cond->get()) != scores)
+        return {};
+      return scores;
     }
   }
   auto div = matchRowBroadcast<arith::DivFOp>(probs);
   if (!div)
     return {};
   Value exps = div->first;
-  if (matchLastDimReduction<arith::AddFOp>(div->second) != exps)
+  auto isZero = [](double start) { return start == 0.0; };
+  if (matchLastDimReduction<arith::AddFOp>(div->second, isZero) != exps)
     return {};
   auto expOp = exps.getDefiningOp<linalg::GenericOp>();
   Operation *expBody = elementwiseBody(expOp);
@@ -427,7 +506,16 @@ Value matchSoftmax(Value probs) {
   if (!sub)
     return {};
   Value scores = sub->first;
-  if (matchLastDimReduction<arith::MaximumFOp>(sub->second) != scores)
+  // Any start at or below every score gives the same shift; -inf and the
+  // type's lowest value are the ones front ends write.
+  auto isLowest = [&](double start) {
+    auto type = cast<FloatType>(getElementTypeOrSelf(scores.getType()));
+    return isNegInf(start) ||
+           start <= APFloat::getLargest(type.getFloatSemantics(),
+                                        /*Negative=*/true)
+                        .convertToDouble();
+  };
+  if (matchLastDimReduction<arith::MaximumFOp>(sub->second, isLowest) != scores)
     return {};
   return scores;
 }
@@ -497,7 +585,9 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
 /// Walks from the softmax input back to the Q K^T product.
 std::optional<Scores> matchScores(Value scores) {
   Scores result;
-  bool sawBias = false;
+  // attn adds its bias to the scaled scores: a bias may come after the
+  // scale in the program (before it on this walk back), not under it.
+  bool sawScale = false;
   while (true) {
     if (std::optional<Product> product = matchProduct(scores)) {
       result.product = *product;
@@ -533,10 +623,10 @@ std::optional<Scores> matchScores(Value scores) {
     if (isa<arith::MulFOp, arith::DivFOp>(body)) {
       double factor = 1.0;
       Value input = peelScale(scores, factor);
-      // Scaling after a bias would scale the bias too.
-      if (input == scores || sawBias || factor <= 0)
+      if (input == scores || factor <= 0)
         return std::nullopt;
       result.scale *= factor;
+      sawScale = true;
       scores = input;
       continue;
     }
@@ -578,11 +668,11 @@ std::optional<Scores> matchScores(Value scores) {
               maskOfAdditiveBias(other->get(), otherMap)) {
         result.masks.push_back(*mask);
       } else {
-        if (result.bias)
-          return std::nullopt; // one bias operand
+        // One bias operand, and not one the program scales.
+        if (result.bias || sawScale)
+          return std::nullopt;
         result.bias = other->get();
         result.biasMap = otherMap;
-        sawBias = true;
       }
       scores = running->get();
       continue;
@@ -595,19 +685,43 @@ std::optional<Scores> matchScores(Value scores) {
 // The rewrite
 //===----------------------------------------------------------------------===//
 
+/// Whether [B, Hq, Lq, D] queries, [B, Hkv, Lkv, D] keys, [B, Hkv, Lkv,
+/// Dv] values and a [B, Hq, Lq, Dv] output of one element type, static,
+/// with Hq = group * Hkv and head dims of at least 1, make an attention.
+bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
+                   RankedTensorType out, int64_t group) {
+  if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
+      q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
+    return false;
+  Type element = q.getElementType();
+  return k.getDimSize(0) == q.getDimSize(0) &&
+         v.getDimSize(0) == q.getDimSize(0) &&
+         q.getDimSize(1) == k.getDimSize(1) * group && k.getDimSize(1) >= 1 &&
+         v.getDimSize(1) == k.getDimSize(1) &&
+         v.getDimSize(2) == k.getDimSize(2) &&
+         k.getDimSize(3) == q.getDimSize(3) && q.getDimSize(3) >= 1 &&
+         v.getDimSize(3) >= 1 &&
+         out.getShape() == ArrayRef<int64_t>{q.getDimSize(0), q.getDimSize(1),
+                                             q.getDimSize(2),
+                                             v.getDimSize(3)} &&
+         k.getElementType() == element && v.getElementType() == element &&
+         out.getElementType() == element;
+}
+
 /// For the mask tensor read through `map` from (b, h, i, j): whether it
-/// depends on i and j only (results are dims 2, 3 or broadcast 0s).
+/// depends on i and j only (results are dims 2, 3, each once, or broadcast
+/// 0s).
 bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
                             int64_t &columnResult) {
   rowResult = columnResult = -1;
   for (auto [index, expr] : llvm::enumerate(map.getResults())) {
     if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      if (dim.getPosition() == 2)
-        rowResult = index;
-      else if (dim.getPosition() == 3)
-        columnResult = index;
-      else
+      if (dim.getPosition() != 2 && dim.getPosition() != 3)
         return false;
+      int64_t &result = dim.getPosition() == 2 ? rowResult : columnResult;
+      if (result >= 0)
+        return false; // a dim read twice: a diagonal
+      result = index;
     } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
       if (c.getValue() != 0)
         return false;
@@ -669,15 +783,19 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     auto kType = cast<RankedTensorType>(key.getType());
     auto vType = cast<RankedTensorType>(value.getType());
     auto outType = cast<RankedTensorType>(output.getType());
-    if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
-        !vType.hasStaticShape() ||
-        qType.getDimSize(1) != kType.getDimSize(1) * qk->rhs.group ||
-        kType.getDimSize(2) != vType.getDimSize(2) ||
-        outType.getShape() !=
-            ArrayRef<int64_t>{qType.getDimSize(0), qType.getDimSize(1),
-                              qType.getDimSize(2), vType.getDimSize(3)} ||
-        qType.getElementType() != outType.getElementType())
+    if (!fitsAttention(qType, kType, vType, outType, qk->rhs.group))
       return rewriter.notifyMatchFailure(root, "shapes do not fit attention");
+    // The scores and P index (b, h) as the queries do: the products'
+    // reshapes may regroup batch and heads otherwise.
+    auto scoresType = cast<RankedTensorType>(qk->result.getType());
+    SmallVector<int64_t> scoresShape = {
+        qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2),
+        kType.getDimSize(2)};
+    ArrayRef<int64_t> expectedScores(scoresShape);
+    if (scoresType.getShape() != expectedScores ||
+        cast<RankedTensorType>(pv->lhs.base.getType()).getShape() !=
+            expectedScores)
+      return rewriter.notifyMatchFailure(root, "scores' batch and heads");
     int64_t lq = qType.getDimSize(2), lkv = kType.getDimSize(2);
     MLIRContext *ctx = rewriter.getContext();
 
@@ -756,6 +874,13 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
       }
     }
 
+    // A runtime mask is read at dims and constants of (b, h, i, j).
+    for (const MaskTensor &mask : runtimeMasks)
+      if (!llvm::all_of(mask.map.getResults(), [](AffineExpr expr) {
+            return isa<AffineDimExpr, AffineConstantExpr>(expr);
+          }))
+        return rewriter.notifyMatchFailure(root, "mask indexing");
+
     double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
     SmallVector<Attribute> scoreMods;
     if (bias)
@@ -774,17 +899,17 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
       for (int i = 0; i < 4; ++i)
         indices.push_back(block->addArgument(rewriter.getIndexType(), loc));
       rewriter.setInsertionPointToStart(block);
-      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
       Value allowed;
       for (const MaskTensor &mask : runtimeMasks) {
         SmallVector<Value> at;
         for (AffineExpr expr : mask.map.getResults()) {
           if (auto dim = dyn_cast<AffineDimExpr>(expr))
             at.push_back(indices[dim.getPosition()]);
-          else if (isa<AffineConstantExpr>(expr))
-            at.push_back(zero);
+          else if (auto c = dyn_cast<AffineConstantExpr>(expr))
+            at.push_back(
+                arith::ConstantIndexOp::create(rewriter, loc, c.getValue()));
           else
-            return rewriter.notifyMatchFailure(root, "mask indexing");
+            llvm_unreachable("checked before the rewrite");
         }
         Value bit = tensor::ExtractOp::create(rewriter, loc, mask.tensor, at);
         if (mask.negated) {
