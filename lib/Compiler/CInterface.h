@@ -41,6 +41,9 @@ struct CSizeRule {
 /// One compiled function as C sees it.
 struct CEntryPoint {
   std::string name;
+  /// The MLIR function's symbol, whose _mlir_ciface_ wrapper the C wrapper
+  /// calls (the name, unless the compiler renamed it).
+  std::string symbol;
   std::vector<CBuffer> buffers; // arguments, then results
   std::vector<CSizeRule> sizeRules;
 };

@@ -55,6 +55,23 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
     return failure();
   for (func::FuncOp func : selected)
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  // The lowering declares the C runtime's functions (malloc, free, the
+  // OpenMP runtime's) in the same module: a function of that name would
+  // take the runtime's place. Every defined function moves to a prefix
+  // the runtimes do not use; the wrappers call it there.
+  SymbolTable symbols(module);
+  for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    if (func.isExternal())
+      continue;
+    std::string symbol = ("__attn_fn_" + func.getName()).str();
+    while (symbols.lookup(symbol))
+      symbol += "_";
+    for (CEntryPoint &entry : entries)
+      if (entry.symbol == func.getName())
+        entry.symbol = symbol;
+    if (failed(symbols.rename(func, StringAttr::get(&context, symbol))))
+      return fail("cannot rename function '" + func.getName() + "'");
+  }
 
   // attn -> LLVM dialect -> LLVM IR.
   PassManager pm(&context);

@@ -30,6 +30,12 @@ JitFunction::compile(ModuleOp module, StringRef name,
   for (Operation &op : llvm::make_early_inc_range(lowered->getOps()))
     if (auto other = dyn_cast<func::FuncOp>(op); other && other.getName() != name)
       other.erase();
+  // The lowering declares the C runtime's functions (malloc, free) in this
+  // module: a function of that name would take their place. It is called
+  // under a name of its own.
+  static constexpr StringLiteral kEntry = "__attn_run_entry";
+  if (auto func = lowered->lookupSymbol<func::FuncOp>(name))
+    SymbolTable::setSymbolName(func, kEntry);
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerOpenMPDialectTranslation(*context);
@@ -83,7 +89,7 @@ JitFunction::compile(ModuleOp module, StringRef name,
     return failure();
   }
   return std::unique_ptr<JitFunction>(
-      new JitFunction(std::move(*engine), name.str()));
+      new JitFunction(std::move(*engine), kEntry.str()));
 }
 
 namespace {
@@ -128,7 +134,7 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
   for (Descriptor &descriptor : descriptors)
     descriptor.pack(args);
   if (llvm::Error callError = engine->invokePacked(name, args)) {
-    error = "cannot call '" + name + "': " + llvm::toString(std::move(callError));
+    error = "cannot call the function: " + llvm::toString(std::move(callError));
     return failure();
   }
   return success();
