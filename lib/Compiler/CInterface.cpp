@@ -282,14 +282,20 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
       }
       os << " return " << position << ";\n";
     }
-    // Results are written row-major: their strides must say so.
+    // Results are written row-major: their strides must say so (unless
+    // they have no elements: nothing is written, and NumPy gives an empty
+    // array zero strides).
     for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {
       if (!buffer.isResult)
         continue;
       if (!buffer.type.hasStaticShape()) {
         // (Dynamic sizes: the row-major strides are computed at run time.)
-        os << "  {\n    int64_t attn_stride = 1;\n    for (int attn_dim = "
-           << buffer.type.getRank() - 1 << "; attn_dim >= 0; --attn_dim) {\n"
+        os << "  {\n    int64_t attn_stride = 1, attn_elements = 1;\n"
+           << "    for (int attn_dim = 0; attn_dim < " << buffer.type.getRank()
+           << "; ++attn_dim)\n      attn_elements *= " << buffer.name
+           << "->sizes[attn_dim];\n    for (int attn_dim = "
+           << buffer.type.getRank() - 1
+           << "; attn_elements && attn_dim >= 0; --attn_dim) {\n"
            << "      if (" << buffer.name
            << "->strides[attn_dim] != attn_stride && " << buffer.name
            << "->sizes[attn_dim] != 1) return " << index + 1
@@ -297,6 +303,8 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
            << "->sizes[attn_dim];\n    }\n  }\n";
         continue;
       }
+      if (buffer.type.getNumElements() == 0)
+        continue;
       int64_t stride = 1;
       for (int64_t dim = buffer.type.getRank() - 1; dim >= 0; --dim) {
         os << "  if (" << buffer.name << "->strides[" << dim

@@ -90,13 +90,27 @@ class _Collector:
         self.lines.append(ctypes.string_at(text.data, text.length).decode(errors="replace"))
 
 
+class _Context:
+    """An MLIRContext, destroyed when neither its thread nor a module
+    parsed in it holds it any more."""
+
+    def __init__(self):
+        self.handle = _attnContextCreate()
+
+    def __del__(self):
+        # (At interpreter exit the bindings may be gone already.)
+        if self.handle is not None and _mlirContextDestroy is not None:
+            _mlirContextDestroy(self.handle)
+            self.handle = None
+
+
 # One MLIRContext per thread: contexts are not shared across threads here.
 _local = threading.local()
 
 
 def _context():
     if not hasattr(_local, "context"):
-        _local.context = _attnContextCreate()
+        _local.context = _Context()
     return _local.context
 
 
@@ -106,7 +120,8 @@ class Module:
     def __init__(self, text):
         collector = _Collector()
         ref, keep = _ref(text)
-        self._handle = _attnParseModule(_context(), ref, collector.callback, None)
+        self._context = _context()  # outlives this module
+        self._handle = _attnParseModule(self._context.handle, ref, collector.callback, None)
         if not self._handle.ptr:
             raise AttnError("the program does not parse or verify:\n" + "\n".join(collector.lines))
 

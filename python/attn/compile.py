@@ -6,6 +6,7 @@ library embedding the cubin (attnCompileForGpu), called with device arrays
 stream."""
 import ctypes
 import os
+import shutil
 import tempfile
 
 from .errors import AttnError
@@ -49,9 +50,10 @@ class Compiled:
         self._inputs = [(v.name, v.shape, v.dtype) for v in program.inputs]
         self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
 
-    def _descriptor(self, array):
+    def _descriptor(self, array, name):
         if any(stride % array.itemsize for stride in array.strides):
-            raise AttnError("array strides must be whole elements")
+            raise AttnError(f"'{name}': array strides must be whole elements, got "
+                            f"{array.strides} bytes for {array.itemsize}-byte elements")
         return _make_descriptor(array.ctypes.data, array.shape,
                                 [stride // array.itemsize for stride in array.strides])
 
@@ -75,17 +77,19 @@ class Compiled:
             if any(s < 0 for s in array.strides):
                 array = np.ascontiguousarray(array)  # C descriptors take no negative strides here
             keep.append(array)
-            descriptors.append(self._descriptor(array))
+            descriptors.append(self._descriptor(array, name))
         results = []
         for name, shape, dtype in self._outputs:
             if dtype == "bf16":
                 raise AttnError(f"output '{name}': bf16 has no NumPy dtype")
             result = np.empty(shape, dtype=_NUMPY[dtype])
             results.append(result)
-            descriptors.append(self._descriptor(result))
+            descriptors.append(self._descriptor(result, name))
         rc = self._entry(*[ctypes.byref(d) for d in descriptors])
         if rc != 0:
-            raise AttnError(f"{self.program.name}: buffer {rc} was refused by the library")
+            names = [n for n, _, _ in self._inputs + self._outputs]
+            raise AttnError(f"{self.program.name}: buffer '{names[rc - 1]}' was refused by "
+                            "the library (its sizes, or a result's strides)")
         return results[0] if len(results) == 1 else tuple(results)
 
 
@@ -155,7 +159,7 @@ class CompiledGpu:
             import torch
             out = [torch.empty(shape, dtype=getattr(torch, _TORCH[dtype]), device=arrays[0].device)
                    for _, shape, dtype in self._outputs]
-        out = list(out)
+        out = list(out) if isinstance(out, (list, tuple)) else [out]
         if len(out) != len(self._outputs):
             raise AttnError(f"{self.program.name} has {len(self._outputs)} outputs, "
                             f"got {len(out)} in out=")
@@ -163,6 +167,9 @@ class CompiledGpu:
             import torch
             stream = torch.cuda.current_stream(arrays[0].device).cuda_stream
         stream = getattr(stream, "cuda_stream", stream) or 0
+        if isinstance(stream, bool) or not isinstance(stream, int):
+            raise AttnError(f"stream must be a CUDA stream handle (an int, or an object with "
+                            f"cuda_stream), got {stream!r}")
         descriptors = []
         for array, (name, shape, dtype) in zip(list(arrays) + out, self._inputs + self._outputs):
             pointer, strides = self._view(array, name, shape, dtype)
@@ -187,27 +194,35 @@ def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False)
     applies); the result is a CompiledGpu."""
     if not isinstance(program, Program):
         raise AttnError(f"attn.compile takes an attn.Program, got {type(program).__name__}")
-    if target.startswith("sm_"):
-        module = program.module()
-        ir = {"input": str(module)} if keep_ir else {}
-        directory = tempfile.mkdtemp(prefix="attn-")
-        library = os.path.join(directory, f"lib{program.name}.so")
-        module.compile_gpu(library, target)
-        if keep_ir:
-            ir["lowered"] = str(module)
-        return CompiledGpu(program, library, ir)
-    if target != "cpu":
+    if not isinstance(target, str):
+        raise AttnError(f"target must be 'cpu' or an NVIDIA chip ('sm_80', 'sm_90', ...), "
+                        f"got {target!r}")
+    gpu = target.startswith("sm_")
+    if not gpu and target != "cpu":
         raise AttnError(f"target '{target}' is not supported: use 'cpu' or an NVIDIA chip "
                         "('sm_80', 'sm_90', ...)")
-    if path not in ("flash", "reference"):
-        raise AttnError(f"path must be 'flash' or 'reference', not '{path}'")
+    if not gpu:
+        if path not in ("flash", "reference"):
+            raise AttnError(f"path must be 'flash' or 'reference', not '{path}'")
+        for value in program.inputs + program.outputs:
+            if value.dtype == "bf16":
+                raise AttnError(f"'{value.name}' is bf16, which has no NumPy dtype: the CPU "
+                                "target takes f32 or f16 (bf16 runs on the GPU targets)")
     module = program.module()
-    ir = {}
-    if keep_ir:
-        ir["input"] = str(module)
+    ir = {"input": str(module)} if keep_ir else {}
+    # The library is loaded at once: its folder goes, whatever happens.
     directory = tempfile.mkdtemp(prefix="attn-")
-    library = os.path.join(directory, f"lib{program.name}.so")
-    module.compile_cpu(library, flash=path == "flash", threads=threads)
-    if keep_ir:
-        ir["lowered"] = str(module)  # the LLVM dialect the library was built from
-    return Compiled(program, library, ir)
+    try:
+        library = os.path.join(directory, f"lib{program.name}.so")
+        if gpu:
+            module.compile_gpu(library, target)
+        else:
+            module.compile_cpu(library, flash=path == "flash", threads=threads)
+        if keep_ir:
+            ir["lowered"] = str(module)  # what the library was built from
+        try:
+            return (CompiledGpu if gpu else Compiled)(program, library, ir)
+        except OSError as error:
+            raise AttnError(f"the compiled library does not load: {error}") from None
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,15 +1,20 @@
 """Mask atoms and score modifiers as values: atoms compose with `&` (all
 must allow), `|` (any may allow) and `~` (not), in the spirit of
 FlexAttention's and_masks/or_masks, and print as attn attributes."""
+from ._text import float_literal, integer
 from .errors import AttnError
 
 
-def _float(value):
-    return repr(float(value))
+def _int_list(values, what):
+    try:
+        values = list(values)
+    except TypeError:
+        raise AttnError(f"{what} must be a list of integers, got {values!r}") from None
+    return [integer(v, what) for v in values]
 
 
-def _ints(values):
-    return "[" + ", ".join(str(int(v)) for v in values) + "]"
+def _ints(values, what):
+    return "[" + ", ".join(str(v) for v in _int_list(values, what)) + "]"
 
 
 class Mask:
@@ -70,41 +75,49 @@ def _conjunction(*masks):
 def causal(stride=None):
     """Key j is allowed for query i when j <= i (aligned to the end when
     Lq != Lkv); with a stride, only up to the last multiple of it."""
-    return Mask("#attn.causal" if stride is None else f"#attn.causal<stride = {int(stride)}>")
+    if stride is None:
+        return Mask("#attn.causal")
+    return Mask(f"#attn.causal<stride = {integer(stride, 'causal stride')}>")
 
 
 def window(left, right=0):
-    return Mask(f"#attn.window<left = {int(left)}, right = {int(right)}>")
+    return Mask(f"#attn.window<left = {integer(left, 'window left')}, "
+                f"right = {integer(right, 'window right')}>")
 
 
 def dilated(window, dilation):
-    return Mask(f"#attn.dilated<window = {int(window)}, dilation = {int(dilation)}>")
+    return Mask(f"#attn.dilated<window = {integer(window, 'dilated window')}, "
+                f"dilation = {integer(dilation, 'dilation')}>")
 
 
 def prefix(length):
-    return Mask(f"#attn.prefix<len = {int(length)}>")
+    return Mask(f"#attn.prefix<len = {integer(length, 'prefix length')}>")
 
 
 def global_tokens(count):
-    return Mask(f"#attn.global<count = {int(count)}>")
+    return Mask(f"#attn.global<count = {integer(count, 'global token count')}>")
 
 
 def stripes(columns=(), diagonals=()):
     fields = []
     if columns:
-        fields.append(f"columns = {_ints(columns)}")
+        fields.append(f"columns = {_ints(columns, 'stripes columns')}")
     if diagonals:
-        fields.append(f"diagonals = {_ints(diagonals)}")
+        fields.append(f"diagonals = {_ints(diagonals, 'stripes diagonals')}")
     if not fields:
         raise AttnError("stripes: give columns, diagonals or both")
     return Mask(f"#attn.stripes<{', '.join(fields)}>")
 
 
 def neighborhood(grid, radius, dilation=None):
-    text = f"grid = {_ints(grid)}, radius = {_ints(radius)}"
-    if dilation is not None:
-        text += f", dilation = {_ints(dilation)}"
-    return Mask(f"#attn.neighborhood<{text}>")
+    """Keys within `radius` cells of the query on an N-d `grid` of tokens
+    (row-major), every `dilation` cells (default 1 on each axis)."""
+    grid = _int_list(grid, "neighborhood grid")
+    if dilation is None:
+        dilation = [1] * len(grid)
+    return Mask(f"#attn.neighborhood<grid = {_ints(grid, 'neighborhood grid')}, "
+                f"radius = {_ints(radius, 'neighborhood radius')}, "
+                f"dilation = {_ints(dilation, 'neighborhood dilation')}>")
 
 
 def document():
@@ -123,13 +136,14 @@ class ScoreModifier:
 
 
 def softcap(cap):
-    return ScoreModifier(f"#attn.softcap<{_float(cap)}>")
+    return ScoreModifier(f"#attn.softcap<{float_literal(cap, 'softcap')}>")
 
 
 def alibi(slopes=None):
     if slopes is None:
         return ScoreModifier("#attn.alibi")
-    return ScoreModifier("#attn.alibi<slopes = [" + ", ".join(_float(s) for s in slopes) + "]>")
+    return ScoreModifier("#attn.alibi<slopes = [" +
+                         ", ".join(float_literal(s, "alibi slope") for s in slopes) + "]>")
 
 
 def bias():

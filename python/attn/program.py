@@ -1,8 +1,8 @@
 """Programs: a function of named tensor inputs built op by op, printed as
 attn IR (str(program)) and parsed and verified by MLIR through the C API."""
-import numbers
 
 from . import trace as _trace
+from ._text import f32_literal, float_literal, identifier, integer
 from .errors import AttnError
 from .masks import Mask, ScoreModifier, _as_mask
 
@@ -10,7 +10,7 @@ _DTYPES = ("f32", "f16", "bf16", "i32", "i1")
 
 
 def _type(shape, dtype):
-    return "tensor<" + "".join(f"{int(s)}x" for s in shape) + dtype + ">"
+    return "tensor<" + "".join(f"{s}x" for s in shape) + dtype + ">"
 
 
 class Value:
@@ -18,7 +18,7 @@ class Value:
 
     def __init__(self, program, name, shape, dtype):
         self.program, self.name = program, name
-        self.shape, self.dtype = tuple(int(s) for s in shape), dtype
+        self.shape, self.dtype = tuple(shape), dtype
 
     @property
     def type(self):
@@ -30,7 +30,7 @@ class Value:
 
 class Sigmoid:
     def __init__(self, bias=0.0):
-        self.text = f"#attn.sigmoid<bias = {float(bias)!r}>"
+        self.text = f"#attn.sigmoid<bias = {float_literal(bias, 'sigmoid bias')}>"
 
 
 def sigmoid(bias=0.0):
@@ -48,26 +48,31 @@ class Program:
     """
 
     def __init__(self, name="main"):
-        if not name.isidentifier():
-            raise AttnError(f"program name '{name}' is not an identifier")
-        self.name = name
+        self.name = identifier(name, "the program name")
         self.inputs, self.lines, self.outputs = [], [], []
         self._constants, self._tables, self._count = [], {}, 0
 
     def input(self, name, shape, dtype="f32"):
+        identifier(name, "an input name")
+        if any(v.name == name for v in self.inputs):
+            raise AttnError(f"input name '{name}' is taken")
         if dtype not in _DTYPES:
             raise AttnError(f"input '{name}': dtype must be one of {', '.join(_DTYPES)}, not '{dtype}'")
-        if not name.isidentifier() or any(v.name == name for v in self.inputs):
-            raise AttnError(f"input name '{name}' is not a fresh identifier")
-        if any(int(s) <= 0 for s in shape):
-            raise AttnError(f"input '{name}': sizes must be positive, got {tuple(shape)}")
+        try:
+            shape = tuple(integer(s, f"input '{name}': a size") for s in shape)
+        except TypeError:
+            raise AttnError(f"input '{name}': the shape must be a sequence of sizes, "
+                            f"got {shape!r}") from None
+        if any(s < 0 for s in shape):
+            raise AttnError(f"input '{name}': sizes must not be negative, got {shape}")
         value = Value(self, name, shape, dtype)
         self.inputs.append(value)
         return value
 
     def _fresh(self, stem):
+        # (A '.' that input names cannot hold: no generated name takes one.)
         self._count += 1
-        return f"{stem}{self._count}"
+        return f"{stem}.{self._count}"
 
     def _check(self, value, what):
         if not isinstance(value, Value) or value.program is not self:
@@ -82,7 +87,7 @@ class Program:
             if table.element == "i1":
                 flat = ", ".join("true" if x else "false" for x in array.reshape(-1))
             else:
-                flat = ", ".join(repr(float(x)) for x in array.reshape(-1))
+                flat = ", ".join(f32_literal(x) for x in array.reshape(-1))
             shape = "x".join(str(s) for s in array.shape)
             self._constants.append(f"%{name} = arith.constant dense<[{flat}]> : "
                                    f"tensor<{array.size}x{table.element}>")
@@ -107,6 +112,7 @@ class Program:
         are traced Python functions. Returns the output, and the LSE with
         return_lse."""
         q, k, v = (self._check(x, n) for x, n in ((q, "query"), (k, "key"), (v, "value")))
+        self._check_ranks(q, k, v)
         operands, types, clauses = [q, k, v], [q.type, k.type, v.type], []
         if bias is not None:
             operands.append(self._check(bias, "bias"))
@@ -124,7 +130,16 @@ class Program:
             clauses.append(f"mask [{_as_mask(mask).text}]")
             if "segments" in _as_mask(mask).reads and q_segments is None:
                 raise AttnError("attn.document() needs q_segments and kv_segments")
-        modifiers = [score] if isinstance(score, ScoreModifier) else list(score)
+        if score is None:
+            score = ()
+        if isinstance(score, Mask):
+            raise AttnError("score takes score modifiers (attn.softcap, attn.alibi, "
+                            "attn.bias); a mask goes to mask=")
+        try:
+            modifiers = [score] if isinstance(score, ScoreModifier) else list(score)
+        except TypeError:
+            raise AttnError(f"score: expected attn.softcap/alibi/bias or a list of them, "
+                            f"got {score!r}") from None
         for modifier in modifiers:
             if not isinstance(modifier, ScoreModifier):
                 raise AttnError(f"score: expected attn.softcap/alibi/bias, got {modifier!r}")
@@ -136,18 +151,17 @@ class Program:
             if not isinstance(normalizer, Sigmoid):
                 raise AttnError("normalizer: attn.sigmoid(bias) (softmax is the default)")
             clauses.append(f"normalizer({normalizer.text})")
+        # The arguments' ranges, for the tables they index directly.
+        ranges = [q.shape[0], q.shape[1], q.shape[2], k.shape[2]]
         if score_mod is not None:
             clauses.append(_trace.trace(score_mod, self, "score_mod",
-                                        ["f32", "index", "index", "index", "index"], "f32"))
+                                        ["f32", "index", "index", "index", "index"], "f32",
+                                        [None] + ranges))
         if mask_mod is not None:
             clauses.append(_trace.trace(mask_mod, self, "mask_mod",
-                                        ["index", "index", "index", "index"], "i1"))
+                                        ["index", "index", "index", "index"], "i1", ranges))
         if scale is not None:
-            if not isinstance(scale, numbers.Real):
-                raise AttnError(f"scale must be a number, got {scale!r}")
-            clauses.append(f"{{scale = {float(scale)!r} : f32}}")
-        if len(q.shape) != 4 or len(v.shape) != 4:
-            raise AttnError(f"query and value are [B, H, L, D]; got {q.shape} and {v.shape}")
+            clauses.append(f"{{scale = {float_literal(scale, 'scale')} : f32}}")
         out = Value(self, self._fresh("out"), q.shape[:3] + (v.shape[3],), q.dtype)
         results, result_types = [f"%{out.name}"], [out.type]
         lse = None
@@ -162,6 +176,12 @@ class Program:
             f" : {', '.join(types)} -> {', '.join(result_types)}")
         return (out, lse) if return_lse else out
 
+    @staticmethod
+    def _check_ranks(q, k, v):
+        if any(len(x.shape) != 4 for x in (q, k, v)):
+            raise AttnError(f"query, key and value are [B, H, L, D]; got {q.shape}, "
+                            f"{k.shape} and {v.shape}")
+
     def linear_attention(self, q, k, v, *, feature="elu_plus_one", causal=False,
                          normalize=False, decay=None, eps=None):
         """attn.linear_attention: phi(q)^T S / (phi(q)^T z + eps) with
@@ -172,6 +192,7 @@ class Program:
         if feature not in features:
             raise AttnError(f"feature must be one of {', '.join(features)}, not '{feature}'")
         q, k, v = (self._check(x, n) for x, n in ((q, "query"), (k, "key"), (v, "value")))
+        self._check_ranks(q, k, v)
         operands = [q, k, v]
         clause = ""
         if decay is not None:
@@ -180,7 +201,7 @@ class Program:
             operands.append(self._check(decay, "decay"))
             clause = f" decay(%{decay.name})"
         flags = (" causal" if causal else "") + (" normalize" if normalize else "")
-        attrs = "" if eps is None else f" {{eps = {float(eps)!r} : f32}}"
+        attrs = "" if eps is None else f" {{eps = {float_literal(eps, 'eps')} : f32}}"
         out = Value(self, self._fresh("out"), q.shape[:3] + (v.shape[3],), q.dtype)
         self.lines.append(
             f"%{out.name} = attn.linear_attention %{q.name}, %{k.name}, %{v.name}{clause} "
@@ -203,6 +224,12 @@ class Program:
                                 f"{'an output' if kind == 'sum' else 'an (output, weight) pair'}")
             groups.append([self._check(p, "merge branch") for p in parts])
         first = groups[0]
+        # One type list for every branch (the op's syntax).
+        for number, group in enumerate(groups[1:], start=2):
+            for part, expected in zip(group, first):
+                if part.type != expected.type:
+                    raise AttnError(f"merge {kind}: branch {number} has {part.type}, but "
+                                    f"branch 1 has {expected.type}")
         out = Value(self, self._fresh("out"), first[0].shape, first[0].dtype)
         results, result_types = [f"%{out.name}"], [out.type]
         lse = None

@@ -4,6 +4,7 @@ operation on them becomes a line of MLIR (arith, math, tensor.extract).
 Python control flow on traced values cannot be recorded and is refused."""
 import numbers
 
+from ._text import f32_literal
 from .errors import AttnError
 
 _F32, _INDEX, _I1 = "f32", "index", "i1"
@@ -17,8 +18,9 @@ class Tracer:
         self.count = 0
 
     def fresh(self):
+        # (A '.' that the program's own names cannot hold.)
         self.count += 1
-        return f"%{self.what[0]}{self.count}"
+        return f"%{self.what[0]}.{self.count}"
 
     def emit(self, text, type_):
         name = self.fresh()
@@ -27,7 +29,7 @@ class Tracer:
 
     def constant(self, value, type_):
         if type_ == _F32:
-            return self.emit(f"arith.constant {float(value)!r} : f32", _F32)
+            return self.emit(f"arith.constant {f32_literal(value)} : f32", _F32)
         if type_ == _I1:
             return self.emit(f"arith.constant {'true' if value else 'false'}", _I1)
         return self.emit(f"arith.constant {int(value)} : index", _INDEX)
@@ -65,10 +67,10 @@ class Tracer:
 
 class Sym:
     """A traced value: f32 (the score), index (batch, head, query, key) or
-    i1 (a comparison)."""
+    i1 (a comparison). An argument knows its range [0, bound)."""
 
-    def __init__(self, tracer, name, type_):
-        self.tracer, self.name, self.type = tracer, name, type_
+    def __init__(self, tracer, name, type_, bound=None):
+        self.tracer, self.name, self.type, self.bound = tracer, name, type_, bound
 
     def _binary(self, other, float_op, index_op, reverse=False):
         t = self.tracer
@@ -90,17 +92,40 @@ class Sym:
     def __truediv__(self, o): return self._binary(o, "arith.divf", None)
     def __rtruediv__(self, o): return self._binary(o, "arith.divf", None, True)
 
-    def __floordiv__(self, o):
-        a, b = self.tracer.unify(self, o)
+    def _indices(self, other, reverse, symbol):
+        """Both operands of // or % as indices; a constant divisor is not 0."""
+        t = self.tracer
+        divisor = self if reverse else other
+        if not isinstance(divisor, Sym) and divisor == 0:
+            raise AttnError(f"{t.what}: {symbol} by zero")
+        a, b = t.unify(other, self) if reverse else t.unify(self, other)
         if a.type != _INDEX:
-            raise AttnError(f"{self.tracer.what}: // is for indices")
+            raise AttnError(f"{t.what}: {symbol} is for indices")
+        return a, b
+
+    def _floordiv(self, other, reverse=False):
+        a, b = self._indices(other, reverse, "//")
         return self.tracer.emit(f"arith.floordivsi {a.name}, {b.name} : index", _INDEX)
 
-    def __mod__(self, o):
-        a, b = self.tracer.unify(self, o)
-        if a.type != _INDEX:
-            raise AttnError(f"{self.tracer.what}: % is for indices")
-        return self.tracer.emit(f"arith.remsi {a.name}, {b.name} : index", _INDEX)
+    def _mod(self, other, reverse=False):
+        # Python's %: the remainder takes the divisor's sign (remsi takes the
+        # dividend's), so a nonzero remainder of the other sign moves by b.
+        t = self.tracer
+        a, b = self._indices(other, reverse, "%")
+        r = t.emit(f"arith.remsi {a.name}, {b.name} : index", _INDEX)
+        zero = t.constant(0, _INDEX)
+        nonzero = t.emit(f"arith.cmpi ne, {r.name}, {zero.name} : index", _I1)
+        r_negative = t.emit(f"arith.cmpi slt, {r.name}, {zero.name} : index", _I1)
+        b_negative = t.emit(f"arith.cmpi slt, {b.name}, {zero.name} : index", _I1)
+        signs = t.emit(f"arith.xori {r_negative.name}, {b_negative.name} : i1", _I1)
+        moves = t.emit(f"arith.andi {nonzero.name}, {signs.name} : i1", _I1)
+        moved = t.emit(f"arith.addi {r.name}, {b.name} : index", _INDEX)
+        return t.emit(f"arith.select {moves.name}, {moved.name}, {r.name} : index", _INDEX)
+
+    def __floordiv__(self, o): return self._floordiv(o)
+    def __rfloordiv__(self, o): return self._floordiv(o, True)
+    def __mod__(self, o): return self._mod(o)
+    def __rmod__(self, o): return self._mod(o, True)
 
     def __neg__(self):
         if self.type == _F32:
@@ -149,7 +174,12 @@ class Sym:
         raise AttnError(f"{self.tracer.what}: a traced value cannot index a Python or NumPy "
                         "sequence; wrap the data in attn.table(...)")
 
-    __int__ = __float__ = __index__
+    def __float__(self):
+        raise AttnError(f"{self.tracer.what}: a traced value is not a Python number (math.* "
+                        "and float() cannot take it); use attn.exp, attn.log, attn.tanh, "
+                        "attn.sqrt, attn.abs, attn.where, ...")
+
+    __int__ = __float__
 
     def __array__(self, *args, **kwargs):
         raise AttnError(f"{self.tracer.what}: NumPy cannot operate on a traced value; use "
@@ -184,15 +214,23 @@ def where(condition, if_true, if_false):
     return t.emit(f"arith.select {condition.name}, {a.name}, {b.name} : {a.type}", a.type)
 
 
+def _tracer_of(name, a, b):
+    if isinstance(a, Sym):
+        return a.tracer
+    if isinstance(b, Sym):
+        return b.tracer
+    raise AttnError(f"attn.{name} takes a traced value inside score_mod/mask_mod")
+
+
 def maximum(a, b):
-    t = (a if isinstance(a, Sym) else b).tracer
+    t = _tracer_of("maximum", a, b)
     a, b = t.unify(a, b)
     op = "arith.maximumf" if a.type == _F32 else "arith.maxsi"
     return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
 
 
 def minimum(a, b):
-    t = (a if isinstance(a, Sym) else b).tracer
+    t = _tracer_of("minimum", a, b)
     a, b = t.unify(a, b)
     op = "arith.minimumf" if a.type == _F32 else "arith.minsi"
     return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
@@ -212,8 +250,9 @@ class Table:
             self.array, self.element = array.astype(np.float32), _F32
         else:
             raise AttnError(f"attn.table: numbers or booleans, not {array.dtype}")
-        if array.ndim == 0:
-            raise AttnError("attn.table: give an array with at least one dimension")
+        if array.ndim == 0 or array.size == 0:
+            raise AttnError(f"attn.table: give a non-empty array with at least one "
+                            f"dimension, got shape {array.shape}")
 
     def __getitem__(self, index):
         index = index if isinstance(index, tuple) else (index,)
@@ -224,7 +263,19 @@ class Table:
             value = self.array[tuple(int(i) for i in index)]
             return bool(value) if self.element == _I1 else float(value)
         names = []
-        for i in index:
+        for axis, (i, size) in enumerate(zip(index, self.array.shape)):
+            if isinstance(i, Sym):
+                # An argument indexes within its range; indices computed from
+                # it are the function's to keep in range (a read outside the
+                # table is undefined, as docs/Integration.md says).
+                if i.bound is not None and i.bound > size:
+                    raise AttnError(f"{tracer.what}: table axis {axis} has {size} entries, "
+                                    f"but its index runs to {i.bound - 1}")
+            elif isinstance(i, numbers.Integral) and not isinstance(i, bool):
+                if not -size <= i < size:
+                    raise AttnError(f"{tracer.what}: table index {i} is outside axis {axis} "
+                                    f"of {size} entries")
+                i = i % size  # Python's negative indices
             i = tracer.lift(i, _INDEX)
             if i.type != _INDEX:
                 raise AttnError(f"{tracer.what}: table indices must be indices, not {i.type}")
@@ -235,11 +286,13 @@ class Table:
                            f"tensor<{shape}x{self.element}>", self.element)
 
 
-def trace(function, program, what, argument_types, result_type):
-    """Runs `function` on symbolic arguments; returns the region's text."""
+def trace(function, program, what, argument_types, result_type, ranges=None):
+    """Runs `function` on symbolic arguments (index arguments in [0, range)
+    where `ranges` gives one); returns the region's text."""
     tracer = Tracer(program, what)
-    names = [f"%{what[0]}arg{i}" for i in range(len(argument_types))]
-    args = [Sym(tracer, n, t) for n, t in zip(names, argument_types)]
+    names = [f"%{what[0]}.arg{i}" for i in range(len(argument_types))]
+    ranges = ranges or [None] * len(argument_types)
+    args = [Sym(tracer, n, t, r) for n, t, r in zip(names, argument_types, ranges)]
     try:
         result = function(*args)
     except AttnError:

@@ -42,7 +42,7 @@ def test_score_mod_is_traced():
     p.output(out)
     text = str(p)
     assert "score_mod {" in text and "mask_mod {" in text
-    assert "tensor.extract %table1" in text
+    assert "tensor.extract %table.1" in text
     assert "arith.remsi" in text and "arith.cmpi eq" in text
     assert "attn.yield" in text
     p.module()  # verifies
@@ -114,7 +114,84 @@ def _errors():
 
     def size():
         p, *_ = fresh()
-        p.input("x", (1, 0))
+        p.input("x", (1, -1))
+
+    def unicode_name():
+        attn.Program("prög")
+
+    def name_not_text():
+        attn.Program(3)
+
+    def shape_not_sequence():
+        p, *_ = fresh()
+        p.input("x", 5)
+
+    def fractional_size():
+        p, *_ = fresh()
+        p.input("x", (1, 2.5))
+
+    def fractional_window():
+        attn.window(2.7)
+
+    def mask_as_score():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score=attn.causal())
+
+    def infinite_scale():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, scale=float("inf"))
+
+    def nan_eps():
+        p, q, k, v = fresh()
+        p.linear_attention(q, k, v, eps=float("nan"))
+
+    def infinite_softcap():
+        attn.softcap(float("inf"))
+
+    def merge_shapes_differ():
+        p, q, k, v = fresh()
+        short = p.input("short", (1, 2, 3, 16))
+        p.merge("sum", p.attention(q, k, v), p.attention(short, k, v))
+
+    def linear_rank():
+        p, q, k, v = fresh()
+        x = p.input("x", (2, 64, 16))
+        p.linear_attention(x, k, v)
+
+    def target_not_text():
+        p, q, k, v = fresh()
+        p.output(p.attention(q, k, v))
+        attn.compile(p, target=None)
+
+    def bf16_on_the_cpu():
+        p, q, k, v = program(dtype="bf16")
+        p.output(p.attention(q, k, v))
+        attn.compile(p)
+
+    def modulo_zero():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, mask_mod=lambda b, h, i, j: i % 0 == 1)
+
+    def empty_table():
+        attn.table(np.zeros(0))
+
+    def table_shorter_than_heads():
+        p, q, k, v = fresh()
+        t = attn.table([0.5])
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + t[h])
+
+    def table_constant_outside():
+        p, q, k, v = fresh()
+        t = attn.table(np.ones((2, 3)))
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + t[h, 5])
+
+    def math_on_traced():
+        import math
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: math.exp(s))
+
+    def maximum_of_numbers():
+        attn.maximum(1, 2)
 
     def one_segment():
         p, q, k, v = fresh()
@@ -208,9 +285,28 @@ def _errors():
         attn.exp(1.0)
 
     return [
-        (name, "not an identifier"),
-        (duplicate_input, "not a fresh identifier"),
-        (size, "sizes must be positive"),
+        (name, "must be an ASCII identifier"),
+        (duplicate_input, "input name 'q' is taken"),
+        (size, "sizes must not be negative"),
+        (unicode_name, "must be an ASCII identifier"),
+        (name_not_text, "must be an ASCII identifier"),
+        (shape_not_sequence, "the shape must be a sequence of sizes"),
+        (fractional_size, "a size must be an integer, got 2.5"),
+        (fractional_window, "window left must be an integer, got 2.7"),
+        (mask_as_score, "a mask goes to mask="),
+        (infinite_scale, "scale must be finite"),
+        (nan_eps, "eps must be finite"),
+        (infinite_softcap, "softcap must be finite"),
+        (merge_shapes_differ, "branch 2 has tensor<1x2x3x16xf32>, but branch 1 has"),
+        (linear_rank, "are \\[B, H, L, D\\]"),
+        (target_not_text, "target must be 'cpu' or an NVIDIA chip"),
+        (bf16_on_the_cpu, "'q' is bf16, which has no NumPy dtype"),
+        (modulo_zero, "% by zero"),
+        (empty_table, "non-empty array"),
+        (table_shorter_than_heads, "table axis 0 has 1 entries, but its index runs to 1"),
+        (table_constant_outside, "table index 5 is outside axis 1 of 3 entries"),
+        (math_on_traced, "not a Python number"),
+        (maximum_of_numbers, "attn.maximum takes a traced value"),
         (one_segment, "both q_segments and kv_segments"),
         (bias_needs_operand, "needs the bias operand"),
         (bad_modifier, "expected attn.softcap/alibi/bias"),
@@ -240,3 +336,43 @@ def _errors():
 def test_builder_errors(action, message):
     with pytest.raises(attn.AttnError, match=message):
         action()
+
+
+def test_numbers_print_as_mlir_reads_them():
+    # Python's repr of 1e-05 is not an MLIR float literal; infinities in
+    # traced constants and tables are bit patterns.
+    p, q, k, v = program()
+    t = attn.table(np.array([float("-inf"), 1e-30, 2.0], dtype=np.float32))
+    out = p.attention(q, k, v, scale=1e-5, score=attn.softcap(1e16),
+                      score_mod=lambda s, b, h, i, j: attn.where(i < j, float("-inf"), s * 1e-5)
+                      + t[2])
+    lin = p.linear_attention(q, k, v, feature="elu_plus_one", normalize=True, eps=1e-6)
+    p.output(out, lin)
+    text = str(p.module())
+    assert "0xFF800000" in text and "scale = 9.99999974E-6" in text
+
+
+def test_generated_names_leave_input_names_free():
+    p = attn.Program("main")
+    q, k, v = (p.input(n, (1, 1, 16, 8)) for n in ("out1", "s1", "table1"))
+    t = attn.table([0.5])
+    p.output(p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s * t[h]))
+    p.module()
+
+
+def test_neighborhood_dilation_defaults_to_one():
+    p, q, k, v = program()
+    p.output(p.attention(q, k, v, mask=attn.neighborhood([8, 8], [1, 2])))
+    assert "dilation = [1, 1]" in str(p.module())
+
+
+def test_module_outlives_its_thread():
+    # A module keeps the context of the thread that parsed it.
+    import threading
+    modules = []
+    p, q, k, v = program()
+    p.output(p.attention(q, k, v))
+    thread = threading.Thread(target=lambda: modules.append(p.module()))
+    thread.start()
+    thread.join()
+    assert "attn.attention" in str(modules[0])

@@ -134,3 +134,38 @@ def test_merge_lse_is_the_softmax_of_the_union(rng):
     expected = reference.attention(qa, np.concatenate([halves[0], halves[2]], axis=2),
                                    np.concatenate([halves[1], halves[3]], axis=2))
     check(fn(qa, *halves), expected)
+
+
+@pytest.mark.parametrize("path", ["flash", "reference"])
+def test_floor_division_and_modulo_follow_python(rng, path):
+    # (i - j) is negative above the diagonal: Python's // and % floor.
+    b, h, l, d = 1, 2, 40, 16
+    p = attn.Program("modulo")
+    q, k, v = (p.input(n, (b, h, l, d)) for n in ("q", "k", "v"))
+    table = attn.table(np.array([[0.0, 1.0, -1.0], [0.5, -0.5, 2.0]], dtype=np.float32))
+    p.output(p.attention(
+        q, k, v,
+        mask_mod=lambda bb, hh, i, j: ((i - j) % 3 == 1) | ((i - j) // 5 == -2)
+        | ((7 - j) % (i + 1) == 0),
+        score_mod=lambda s, bb, hh, i, j: s + table[hh, -1] * ((j - i) % -4)))
+    fn = attn.compile(p, path=path)
+    qa, ka, va = (random(rng, (b, h, l, d)) for _ in range(3))
+    i, j = reference.positions(l, l)
+    allowed = ((i - j) % 3 == 1) | ((i - j) // 5 == -2) | ((7 - j) % (i + 1) == 0)
+    heads = np.array([-1.0, 2.0]).reshape(1, 2, 1, 1)
+    check(fn(qa, ka, va), reference.attention(
+        qa, ka, va, allowed=allowed, score_fn=lambda s: s + heads * ((j - i) % -4)))
+
+
+def test_zero_length_and_runtime_names(rng):
+    # Lengths may be 0; a program may be called after C runtime functions.
+    p = attn.Program("malloc")
+    q = p.input("q", (1, 2, 0, 16))
+    k, v = (p.input(n, (1, 2, 5, 16)) for n in ("k", "v"))
+    p.output(p.attention(q, k, v))
+    fn = attn.compile(p)
+    assert fn(np.zeros((1, 2, 0, 16), np.float32), random(rng, (1, 2, 5, 16)),
+              random(rng, (1, 2, 5, 16))).shape == (1, 2, 0, 16)
+    # The library is loaded and its temporary folder gone.
+    import os
+    assert not os.path.exists(os.path.dirname(fn._library._name))

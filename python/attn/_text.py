@@ -1,0 +1,50 @@
+"""How numbers and names are spelled in the IR the package prints."""
+import math
+import numbers
+import operator
+import struct
+
+from .errors import AttnError
+
+
+def float_literal(value, what):
+    """A finite number as an MLIR float literal. Python's repr is not one:
+    MLIR reads `1e-05` as an integer followed by a name, so the mantissa
+    always gets a '.'."""
+    if not isinstance(value, numbers.Real):
+        raise AttnError(f"{what} must be a number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise AttnError(f"{what} must be finite, got {x!r}")
+    mantissa, mark, exponent = repr(x).partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + mark + exponent
+
+
+def f32_literal(value):
+    """Any f32 value: a float literal, or the bit pattern of an infinity or
+    NaN (0xFF800000 is -inf), which MLIR reads for float types."""
+    x = float(value)
+    if math.isfinite(x):
+        return float_literal(x, "a constant")
+    return "0x%08X" % struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def integer(value, what):
+    """An integer parameter: ints and NumPy integers; 2.7 is refused rather
+    than truncated."""
+    if isinstance(value, bool):
+        raise AttnError(f"{what} must be an integer, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise AttnError(f"{what} must be an integer, got {value!r}") from None
+
+
+def identifier(name, what):
+    """A name MLIR and C both take: an ASCII Python identifier."""
+    if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+        raise AttnError(f"{what} must be an ASCII identifier (letters, digits, '_'), "
+                        f"got {name!r}")
+    return name
