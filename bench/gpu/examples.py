@@ -104,12 +104,19 @@ def build(args):
     out.mkdir(parents=True, exist_ok=True)
     compiler = pathlib.Path(args.build) / "bin" / "attn-compile"
     programs, failures = [], 0
-    for example in sorted((ROOT / "examples").glob("*.mlir")):
-        if args.names and example.stem not in args.names.split(","):
-            continue
-        text = example.read_text()
-        variants = [(example.stem, text)] + [
-            (f"{example.stem}_L{n}", resize(text, n)) for n in EDGE_LENGTHS]
+    if args.sources:
+        # Programs as given (bench/gpu/fuzz.py's, say): no edge variants.
+        groups = [[(path.stem, path.read_text())]
+                  for path in sorted(pathlib.Path(args.sources).glob("*.mlir"))]
+    else:
+        groups = []
+        for example in sorted((ROOT / "examples").glob("*.mlir")):
+            if args.names and example.stem not in args.names.split(","):
+                continue
+            text = example.read_text()
+            groups.append([(example.stem, text)] + [
+                (f"{example.stem}_L{n}", resize(text, n)) for n in EDGE_LENGTHS])
+    for variants in groups:
         for name, source in variants:
             (out / f"{name}.mlir").write_text(source)
             run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
@@ -247,6 +254,8 @@ def main():
     b.add_argument("--chip", default="sm_90a")
     b.add_argument("--out", required=True)
     b.add_argument("--names", default=None, help="comma-separated example names")
+    b.add_argument("--sources", default=None,
+                   help="a folder of .mlir programs to build instead of examples/")
     b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
     r = sub.add_parser("run")
     r.add_argument("--artifacts", required=True)

@@ -163,6 +163,10 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
   int64_t group = numQueryHeads / numKvHeads;
   double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
   FeatureMap feature = op.getFeature();
+  // In the program's precision (DESIGN section 5's naive computation), the
+  // feature maps are rounded as the inputs of the weights' products are,
+  // and each weight as attention's scores and probabilities are.
+  ElementKind kind = q.kind;
   RefTensor out(v.kind, {batch, numQueryHeads, queryLength, valueDim});
   std::vector<double> phiQ(headDim), cumulative(keyLength),
       numerator(valueDim);
@@ -179,7 +183,7 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
       for (int64_t i = 0; i < queryLength; ++i) {
         int64_t pos = i + keyLength - queryLength;
         for (int64_t d = 0; d < headDim; ++d)
-          phiQ[d] = applyFeature(feature, q.at({b, h, i, d}));
+          phiQ[d] = emulate(applyFeature(feature, q.at({b, h, i, d})), kind);
         std::fill(numerator.begin(), numerator.end(), 0.0);
         double denominator = 0;
         int64_t allowed = 0;
@@ -189,9 +193,12 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
           ++allowed;
           double weight = 0;
           for (int64_t d = 0; d < headDim; ++d)
-            weight += phiQ[d] * applyFeature(feature, k.at({b, kvHead, j, d}));
+            weight +=
+                phiQ[d] *
+                emulate(applyFeature(feature, k.at({b, kvHead, j, d})), kind);
           if (decay)
             weight *= std::exp(cumulative[pos] - cumulative[j]);
+          weight = emulate(weight, kind);
           denominator += weight;
           for (int64_t e = 0; e < valueDim; ++e)
             numerator[e] += weight * v.at({b, kvHead, j, e});
