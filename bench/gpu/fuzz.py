@@ -21,8 +21,11 @@ import argparse
 import pathlib
 import random
 
-DIMS = (16, 32, 64, 96, 128)
-LENGTHS = (1, 7, 16, 17, 64, 100, 128, 129, 255, 256, 300, 513)
+DIMS = (16, 32, 64, 80, 96, 128, 256)
+LENGTHS = (1, 7, 16, 17, 64, 100, 128, 129, 255, 256, 300, 513, 1000, 2048)
+# Lengths that are grids, for neighbourhoods: length -> [rows, columns].
+GRIDS = {16: [4, 4], 64: [8, 8], 100: [10, 10], 128: [8, 16], 256: [16, 16],
+         300: [15, 20], 1000: [25, 40], 2048: [32, 64]}
 
 
 def tensor(shape, element):
@@ -78,6 +81,12 @@ def random_atom(rng, lq, lkv):
 def random_mask(rng, lq, lkv):
     """A list of predicates: atoms and their or / and / not."""
     predicates = []
+    if lq == lkv and lq in GRIDS and rng.random() < 0.3:
+        rows, columns = GRIDS[lq]
+        predicates.append(
+            f"#attn.neighborhood<grid = [{rows}, {columns}], radius = "
+            f"[{rng.choice([0, 1, 3])}, {rng.choice([1, 2, 5])}], dilation = "
+            f"[{rng.choice([1, 2])}, {rng.choice([1, 3])}]>")
     for _ in range(rng.choice([1, 1, 2, 3])):
         roll = rng.random()
         if roll < 0.6:
@@ -220,8 +229,9 @@ def merged(rng, name):
     p = Program(name)
     q = p.arg("q", tensor((b, hq, lq, d), element))
     kind = rng.choice(["lse", "gated", "sum"])
+    count = rng.choice([2, 2, 3])
     branches = []
-    for _ in range(2):
+    for _ in range(count):
         lkv = rng.choice(LENGTHS)
         k = p.arg("k", tensor((b, hkv, lkv, d), element))
         v = p.arg("v", tensor((b, hkv, lkv, dv), element))
@@ -239,18 +249,17 @@ def merged(rng, name):
     result = p.value()
     if kind == "lse":
         merged_lse = p.value()
-        p.lines.append(f"{result}, {merged_lse} = attn.merge lse ({branches[0][0]}, "
-                       f"{branches[0][1]}), ({branches[1][0]}, {branches[1][1]}) : "
+        pairs = ", ".join(f"({o}, {l})" for o, l in branches)
+        p.lines.append(f"{result}, {merged_lse} = attn.merge lse {pairs} : "
                        f"{x}, {rows} -> {x}, {rows}")
         p.results += [(result, x), (merged_lse, rows)]
     elif kind == "gated":
-        g1, g2 = p.arg("g", rows), p.arg("g", rows)
-        p.lines.append(f"{result} = attn.merge gated ({branches[0][0]}, {g1}), "
-                       f"({branches[1][0]}, {g2}) : {x}, {rows} -> {x}")
+        pairs = ", ".join(f"({o}, {p.arg('g', rows)})" for o, _ in branches)
+        p.lines.append(f"{result} = attn.merge gated {pairs} : {x}, {rows} -> {x}")
         p.results.append((result, x))
     else:
-        p.lines.append(f"{result} = attn.merge sum ({branches[0][0]}), ({branches[1][0]})"
-                       f" : {x} -> {x}")
+        outputs = ", ".join(f"({o})" for o, _ in branches)
+        p.lines.append(f"{result} = attn.merge sum {outputs} : {x} -> {x}")
         p.results.append((result, x))
     return p
 
@@ -280,6 +289,18 @@ def linear(rng, name):
         operands.append(gate)
         types.append(rows)
         clause = f" decay({gate})"
+    if hq == hkv and rng.random() < 0.3:
+        # LAWCAT's form: short causal convolutions of the queries and keys.
+        taps = rng.choice([2, 4])
+        convolved = []
+        for x, dim in ((q, d), (k, d)):
+            weights = p.arg("w", tensor((hq, dim, taps), element))
+            y = p.value()
+            t = dict(p.args)[x]
+            p.lines.append(f"{y} = attn.causal_conv {x}, {weights} : {t}, "
+                           f"{tensor((hq, dim, taps), element)} -> {t}")
+            convolved.append(y)
+        q, k = convolved
     out, out_type = p.value(), tensor((b, hq, lq, dv), element)
     flags = (" causal" if causal else "") + (" normalize" if normalize else "")
     p.lines.append(f"{out} = attn.linear_attention {q}, {k}, {v}{clause} feature {feature}"
@@ -304,10 +325,12 @@ def selective(rng, name):
     c = tensor((b, hkv, blocks, d), element)
     q, k, v = p.arg("q", x), p.arg("k", kv), p.arg("v", kv)
     kc, vc, scores, chosen, sel = (p.value() for _ in range(5))
+    reduce = rng.choice(["mean", "mean", "max", "sum"])
+    window = rng.choice(["", "", f" window {stride * 2}"])
     scores_type = tensor((b, hkv, -(-length // stride), blocks), "f32")
     chosen_type = tensor((b, hkv, -(-length // stride), top), "i32")
     p.lines += [
-        f"{kc} = attn.compress mean {k} stride {stride} : {kv} -> {c}",
+        f"{kc} = attn.compress {reduce} {k} stride {stride}{window} : {kv} -> {c}",
         f"{scores} = attn.block_scores {q}, {kc} block_q {stride} mask "
         f"[#attn.causal<stride = {stride}>] : {x}, {c} -> {scores_type}",
         f"{chosen} = attn.topk {scores} k {top} : {scores_type} -> {chosen_type}",
@@ -319,7 +342,7 @@ def selective(rng, name):
         g = tensor((b, hq, length), "f32")
         g1, g2 = p.arg("g", g), p.arg("g", g)
         p.lines += [
-            f"{vc} = attn.compress mean {v} stride {stride} : {kv} -> {c}",
+            f"{vc} = attn.compress {reduce} {v} stride {stride}{window} : {kv} -> {c}",
             f"{cmp} = attn.attention {q}, {kc}, {vc} mask [#attn.causal<stride = {stride}>] "
             f": {x}, {c}, {c} -> {x}",
             f"{out} = attn.merge gated ({cmp}, {g1}), ({sel}, {g2}) : {x}, {g} -> {x}"]

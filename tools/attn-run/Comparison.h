@@ -21,11 +21,13 @@ struct ComparisonResult {
   bool passed = false;
 };
 
-/// Compares `actual` with the exact reference. Floating-point results in
-/// f32 pass within 1e-4 of the reference's largest magnitude; f16 and bf16
-/// results pass when their max error is at most twice that of `naive` (the
-/// same computation in the result's precision) plus 1e-5. Integer results
-/// must match exactly. NaN never passes.
+/// Compares `actual` with the exact reference. `naive` is the same
+/// computation in the program's precisions, given when the function holds
+/// f16 or bf16 tensors. f16 and bf16 results pass when their max error is
+/// at most twice that of `naive` plus 1e-5; f32 results within 1e-4 of the
+/// reference's largest magnitude, or that bound where it is larger (an f32
+/// result of f16 tensors). Integer results must match the reference, or
+/// `naive` where they differ from it. NaN never passes.
 ComparisonResult compareToReference(const HostArray &actual,
                                     const RefTensor &exact,
                                     const RefTensor *naive);

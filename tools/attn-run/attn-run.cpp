@@ -258,10 +258,18 @@ int main(int argc, char **argv) {
     if (failed(result))
       return fail("reference: " + referenceError);
     exact = std::move(*result);
-    if (check && llvm::any_of(type.getResults(), [](Type resultType) {
-          Type element = getElementTypeOrSelf(resultType);
-          return element.isF16() || element.isBF16();
-        })) {
+    // (Any f16 or bf16 tensor of the function: an f32 or integer result
+    // computed from one carries its rounding.)
+    auto isLowPrecision = [](Type valueType) {
+      Type element = getElementTypeOrSelf(valueType);
+      return element.isF16() || element.isBF16();
+    };
+    bool lowPrecision = llvm::any_of(type.getInputs(), isLowPrecision) ||
+                        llvm::any_of(type.getResults(), isLowPrecision);
+    func.walk([&](Operation *op) {
+      lowPrecision |= llvm::any_of(op->getResultTypes(), isLowPrecision);
+    });
+    if (check && lowPrecision) {
       ReferenceOptions options;
       options.emulateElementPrecision = true;
       FailureOr<ReferenceResult> emulated =

@@ -8,7 +8,7 @@
 //   shift   = row max (0 for an empty row; at least the sink logit)
 //   probs   = exp(masked - shift), rowSum = sum_j probs
 //   out     = sum_j probs v / (rowSum + exp(sink - shift)), 0 for empty rows
-//   lse     = shift + log(rowSum)
+//   lse     = shift + log(rowSum), both without the sink
 //
 // Query heads are split as [B, Hkv, G, ...] so that the key/value head of a
 // query head is a plain loop index: GQA reads K and V through indexing maps,
@@ -309,7 +309,12 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
 
     Value lse;
     if (op.getLse()) {
-      lse = l.generic({softmax.rowSum, softmax.shift},
+      // The LSE leaves the sink out: shifted by the sink, a row far below
+      // it would sum to 0 in f32 (-inf instead of its LSE), so it gets
+      // the row max's own shift.
+      SoftmaxParts rows =
+          sink ? buildSoftmax(l, masked, shape, /*sink=*/{}) : softmax;
+      lse = l.generic({rows.rowSum, rows.shift},
                       {l.empty(shape.rows(), l.f32())},
                       {{0, 1, 2, 3}, {0, 1, 2, 3}, {0, 1, 2, 3}}, 4,
                       parallel(4),

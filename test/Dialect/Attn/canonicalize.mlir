@@ -230,3 +230,24 @@ func.func @block_scores(%q: tensor<1x4x64x32xf32>, %kc: tensor<1x2x16x32xf32>)
       : tensor<1x4x64x32xf32>, tensor<1x2x16x32xf32> -> tensor<1x2x4x16xf32>
   return %0, %1 : tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>
 }
+
+// -----
+
+// global<count = 0> holds for no key, but for every key of the rows that sit
+// before the keys (Lq > Lkv: pos(i) < 0): it folds away only when Lq <= Lkv.
+// CHECK-LABEL: func.func @global_zero
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.global<count = 0>] : tensor<1x1x4x8xf32>
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.not<#attn.global<count = 0>>] : tensor<1x1x4x8xf32>
+// CHECK-NOT: attn.attention
+// CHECK: return
+func.func @global_zero(%q: tensor<1x1x4x8xf32>, %k: tensor<1x1x2x8xf32>,
+                       %q2: tensor<1x1x2x8xf32>)
+    -> (tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x2x8xf32>) {
+  %0 = attn.attention %q, %k, %k mask [#attn.global<count = 0>]
+      : tensor<1x1x4x8xf32>, tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32> -> tensor<1x1x4x8xf32>
+  %1 = attn.attention %q, %k, %k mask [#attn.not<#attn.global<count = 0>>]
+      : tensor<1x1x4x8xf32>, tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32> -> tensor<1x1x4x8xf32>
+  %2 = attn.attention %q2, %k, %k mask [#attn.global<count = 0>]
+      : tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32> -> tensor<1x1x2x8xf32>
+  return %0, %1, %2 : tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x2x8xf32>
+}

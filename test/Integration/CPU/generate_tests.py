@@ -93,6 +93,11 @@ combos = {
 for name, mask in combos.items():
     attention(masks, f"{name}", 2, 4, 2, 33, 33, 16, 16, mask=mask, lse=True)
 # causal<stride>: keys summarise 4 tokens each.
+# global<count = 0> holds for every key of rows before the keys (Lq > Lkv).
+attention(masks, "global_zero_rows_before_keys", 1, 2, 1, 20, 9, 16, 16,
+          mask=["#attn.global<count = 0>"], lse=True)
+attention(masks, "not_global_zero_rows_before_keys", 1, 2, 1, 20, 9, 16, 16,
+          mask=["#attn.not<#attn.global<count = 0>>"], lse=True)
 attention(masks, "causal_stride4", 1, 2, 2, 64, 16, 16, 16, mask=["#attn.causal<stride = 4>"], lse=True)
 attention(masks, "causal_stride4_decode", 1, 2, 2, 3, 16, 16, 16, mask=["#attn.causal<stride = 4>"], lse=True)
 # 2-D and 3-D neighbourhoods.
@@ -241,6 +246,10 @@ attention(mods, "sink", 1, 4, 2, 30, 30, 16, 16, mask=["#attn.causal"], lse=True
           operands=" sink(%sink)", extra_types=[ty([4], "f32")], extra_args=[("sink", ty([4], "f32"))])
 attention(mods, "sink_fully_masked_rows", 1, 2, 1, 30, 10, 16, 16, mask=["#attn.causal"], lse=True,
           operands=" sink(%sink)", extra_types=[ty([2], "f32")], extra_args=[("sink", ty([2], "f32"))])
+# A sink far above every score: the LSE (without the sink) stays finite.
+attention(mods, "sink_dominant", 1, 2, 1, 12, 40, 16, 16, mask=["#attn.causal"], lse=True,
+          operands=" sink(%sink)", extra_types=[ty([2], "f32")],
+          prologue=["%sink = arith.constant dense<[200.0, 95.0]> : tensor<2xf32>"])
 attention(mods, "sigmoid", 1, 2, 2, 33, 33, 16, 16, mask=["#attn.causal"], normalizer="#attn.sigmoid<bias = -2.0>")
 attention(mods, "fully_masked_rows", 1, 2, 1, 40, 12, 16, 16, mask=["#attn.causal", "#attn.window<left = 2, right = 0>"], lse=True)
 attention(mods, "fully_masked_not_global", 1, 2, 1, 16, 16, 16, 16, mask=["#attn.not<#attn.global<count = 4>>", "#attn.prefix<len = 4>"], lse=True)

@@ -207,6 +207,20 @@ func.func @strided_causal_stripes(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x1
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 
+// RUN: attn-run %s --function=global_zero_rows_before_keys --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=global_zero_rows_before_keys --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @global_zero_rows_before_keys(%q: tensor<1x2x20x16xf32>, %k: tensor<1x1x9x16xf32>, %v: tensor<1x1x9x16xf32>) -> (tensor<1x2x20x16xf32>, tensor<1x2x20xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.global<count = 0>] : tensor<1x2x20x16xf32>, tensor<1x1x9x16xf32>, tensor<1x1x9x16xf32> -> tensor<1x2x20x16xf32>, tensor<1x2x20xf32>
+  return %o, %l : tensor<1x2x20x16xf32>, tensor<1x2x20xf32>
+}
+
+// RUN: attn-run %s --function=not_global_zero_rows_before_keys --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=not_global_zero_rows_before_keys --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @not_global_zero_rows_before_keys(%q: tensor<1x2x20x16xf32>, %k: tensor<1x1x9x16xf32>, %v: tensor<1x1x9x16xf32>) -> (tensor<1x2x20x16xf32>, tensor<1x2x20xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.global<count = 0>>] : tensor<1x2x20x16xf32>, tensor<1x1x9x16xf32>, tensor<1x1x9x16xf32> -> tensor<1x2x20x16xf32>, tensor<1x2x20xf32>
+  return %o, %l : tensor<1x2x20x16xf32>, tensor<1x2x20xf32>
+}
+
 // RUN: attn-run %s --function=causal_stride4 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_stride4 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_stride4(%q: tensor<1x2x64x16xf32>, %k: tensor<1x2x16x16xf32>, %v: tensor<1x2x16x16xf32>) -> (tensor<1x2x64x16xf32>, tensor<1x2x64xf32>) {

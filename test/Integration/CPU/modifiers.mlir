@@ -84,6 +84,14 @@ func.func @sink_fully_masked_rows(%q: tensor<1x2x30x16xf32>, %k: tensor<1x1x10x1
   return %o, %l : tensor<1x2x30x16xf32>, tensor<1x2x30xf32>
 }
 
+// RUN: attn-run %s --function=sink_dominant --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=sink_dominant --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @sink_dominant(%q: tensor<1x2x12x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x12x16xf32>, tensor<1x2x12xf32>) {
+  %sink = arith.constant dense<[200.0, 95.0]> : tensor<2xf32>
+  %o, %l = attn.attention %q, %k, %v sink(%sink) mask [#attn.causal] : tensor<1x2x12x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32>, tensor<2xf32> -> tensor<1x2x12x16xf32>, tensor<1x2x12xf32>
+  return %o, %l : tensor<1x2x12x16xf32>, tensor<1x2x12xf32>
+}
+
 // RUN: attn-run %s --function=sigmoid --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=sigmoid --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @sigmoid(%q: tensor<1x2x33x16xf32>, %k: tensor<1x2x33x16xf32>, %v: tensor<1x2x33x16xf32>) -> (tensor<1x2x33x16xf32>) {

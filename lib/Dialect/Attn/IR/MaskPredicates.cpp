@@ -78,8 +78,11 @@ PrefixAttr::getConstantValue(const MaskShape &shape) const {
 
 std::optional<bool>
 GlobalAttr::getConstantValue(const MaskShape &shape) const {
-  // pos(i) < N or j < N: with N >= Lkv every key is global.
-  if (getCount() == 0)
+  // pos(i) < N or j < N: with N >= Lkv every key is global. With N = 0 no
+  // key is, and no row unless one sits before the keys (Lq > Lkv gives
+  // rows pos(i) < 0, which see every key).
+  if (getCount() == 0 && isKnown(shape.queryLength) &&
+      isKnown(shape.keyLength) && shape.queryLength <= shape.keyLength)
     return false;
   if (isKnown(shape.keyLength) && getCount() >= shape.keyLength)
     return true;
