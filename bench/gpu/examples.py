@@ -120,8 +120,8 @@ def build(args):
         for name, source in variants:
             (out / f"{name}.mlir").write_text(source)
             run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
-                                  f"--target={args.chip}", "-o", str(out / f"{name}.so")],
-                                 capture_output=True, text=True)
+                                  f"--target={args.chip}", "-o", str(out / f"{name}.so")]
+                                 + args.flags.split(), capture_output=True, text=True)
             if run.returncode != 0:
                 failures += 1
                 print(f"{name}: attn-compile failed: {run.stderr.strip()}", flush=True)
@@ -254,6 +254,8 @@ def main():
     b.add_argument("--chip", default="sm_90a")
     b.add_argument("--out", required=True)
     b.add_argument("--names", default=None, help="comma-separated example names")
+    b.add_argument("--flags", default="",
+                   help="more attn-compile options, e.g. '--gpu-warps=8 --gpu-ping-pong=false'")
     b.add_argument("--sources", default=None,
                    help="a folder of .mlir programs to build instead of examples/")
     b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))

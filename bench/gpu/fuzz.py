@@ -10,7 +10,7 @@ then `examples.py run` on the GPU machine and `examples.py check` here.
 
 Each program is valid by construction (f16 or bf16 data, head dims that
 are multiples of 16, the operands each mask atom and modifier reads, GQA
-ratios that divide), small (at most a few hundred tokens), and mixes what
+ratios that divide), small (at most 2048 tokens), and mixes what
 the GPU lowering supports: one attention with random masks (atoms, their
 compositions, mask_mod), score modifiers (softcap, alibi, bias, score_mod),
 scales, the sigmoid normaliser, sinks and LSE results; two attentions

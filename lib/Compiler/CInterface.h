@@ -31,7 +31,7 @@ struct CSizeRule {
     Divides,    // b divides a (query heads by K/V heads), b >= 1
     CeilDiv,    // a == ceil(b / number) (compressed lengths, query blocks)
     EqualOrOne, // a == b or a == 1 (a bias's or layout's broadcast dims)
-    Constant,   // a == number (a neighbourhood grid's cells); b is a
+    Constant,   // a == number (grid cells, k, a window); b is unused
   };
   unsigned a, dimA, b, dimB;
   Kind kind;

@@ -64,14 +64,14 @@ public:
       }
     }
     // Rules between two classes, where buffers hold both.
-    auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t divisor) {
+    auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
       auto first = holder.find(find(a)), second = holder.find(find(b));
       if (first == holder.end() || second == holder.end() || first == second)
         return;
       auto [aBuffer, aDim] = first->second;
       auto [bBuffer, bDim] = second->second;
       if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
-        result.push_back({aBuffer, aDim, bBuffer, bDim, kind, divisor});
+        result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
     };
     for (auto [query, keys] : groupings)
       between({query, 1}, {keys, 1}, CSizeRule::Divides, 1);
@@ -200,6 +200,15 @@ private:
       ceilDivisions.push_back({{compress.getResult(), 2},
                                {compress.getInput(), 2},
                                static_cast<int64_t>(compress.getStride())});
+      // Weights: [W] or [H, W].
+      if (Value weights = compress.getWeights()) {
+        auto type = cast<RankedTensorType>(weights.getType());
+        if (type.getRank() == 2)
+          equal(weights, 0, compress.getInput(), 1);
+        constants.push_back(
+            {{weights, unsigned(type.getRank() - 1)},
+             static_cast<int64_t>(compress.getWindowOrStride())});
+      }
     } else if (auto merge = dyn_cast<MergeOp>(op)) {
       Value result = merge.getResult();
       for (Value output : merge.getOutputs())
@@ -226,6 +235,9 @@ private:
       auto type = cast<RankedTensorType>(topk.getScores().getType());
       for (unsigned dim = 0; dim + 1 < type.getRank(); ++dim)
         equal(topk.getIndices(), dim, topk.getScores(), dim);
+      // K indices per row.
+      constants.push_back({{topk.getIndices(), unsigned(type.getRank() - 1)},
+                           static_cast<int64_t>(topk.getK())});
     } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
                 isa<tensor::CastOp>(op)) &&
                op->getNumResults() == 1 &&

@@ -92,16 +92,30 @@ class _Collector:
 
 class _Context:
     """An MLIRContext, destroyed when neither its thread nor a module
-    parsed in it holds it any more."""
+    parsed in it holds it any more. Modules count themselves in and out:
+    the garbage collector may finalise a context before a module of the
+    same cycle, and the context must outlive the module's destruction."""
 
     def __init__(self):
         self.handle = _attnContextCreate()
+        self.modules = 0
+        self.released = False
 
-    def __del__(self):
+    def release_module(self):
+        self.modules -= 1
+        if self.released and self.modules == 0:
+            self._destroy()
+
+    def _destroy(self):
         # (At interpreter exit the bindings may be gone already.)
         if self.handle is not None and _mlirContextDestroy is not None:
             _mlirContextDestroy(self.handle)
-            self.handle = None
+        self.handle = None
+
+    def __del__(self):
+        self.released = True
+        if self.modules == 0:
+            self._destroy()
 
 
 # One MLIRContext per thread: contexts are not shared across threads here.
@@ -121,6 +135,7 @@ class Module:
         collector = _Collector()
         ref, keep = _ref(text)
         self._context = _context()  # outlives this module
+        self._context.modules += 1
         self._handle = _attnParseModule(self._context.handle, ref, collector.callback, None)
         if not self._handle.ptr:
             raise AttnError("the program does not parse or verify:\n" + "\n".join(collector.lines))
@@ -128,7 +143,11 @@ class Module:
     def __del__(self):
         if getattr(self, "_handle", None) is not None and self._handle.ptr:
             _mlirModuleDestroy(self._handle)
-            self._handle = None
+        self._handle = None
+        context = getattr(self, "_context", None)
+        if context is not None:
+            self._context = None
+            context.release_module()
 
     def __str__(self):
         chunks = []

@@ -6,6 +6,8 @@ import struct
 
 from .errors import AttnError
 
+_F32_MAX = 3.4028234663852886e38
+
 
 def float_literal(value, what):
     """A finite number as an MLIR float literal. Python's repr is not one:
@@ -14,8 +16,10 @@ def float_literal(value, what):
     if not isinstance(value, numbers.Real):
         raise AttnError(f"{what} must be a number, got {value!r}")
     x = float(value)
-    if not math.isfinite(x):
-        raise AttnError(f"{what} must be finite, got {x!r}")
+    # (Finite as the f32 it becomes: 1e39 would print as a literal MLIR
+    # rounds to +inf.)
+    if not math.isfinite(x) or abs(x) > _F32_MAX:
+        raise AttnError(f"{what} must be a finite f32, got {x!r}")
     mantissa, mark, exponent = repr(x).partition("e")
     if "." not in mantissa:
         mantissa += ".0"
@@ -26,8 +30,11 @@ def f32_literal(value):
     """Any f32 value: a float literal, or the bit pattern of an infinity or
     NaN (0xFF800000 is -inf), which MLIR reads for float types."""
     x = float(value)
-    if math.isfinite(x):
+    if math.isfinite(x) and abs(x) <= _F32_MAX:
         return float_literal(x, "a constant")
+    # (Past f32's range a constant is the infinity f32 rounds it to.)
+    if math.isfinite(x):
+        x = math.copysign(math.inf, x)
     return "0x%08X" % struct.unpack("<I", struct.pack("<f", x))[0]
 
 

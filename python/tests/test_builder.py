@@ -148,6 +148,9 @@ def _errors():
     def infinite_softcap():
         attn.softcap(float("inf"))
 
+    def slope_past_f32():
+        attn.alibi([1e39])
+
     def merge_shapes_differ():
         p, q, k, v = fresh()
         short = p.input("short", (1, 2, 3, 16))
@@ -294,9 +297,10 @@ def _errors():
         (fractional_size, "a size must be an integer, got 2.5"),
         (fractional_window, "window left must be an integer, got 2.7"),
         (mask_as_score, "a mask goes to mask="),
-        (infinite_scale, "scale must be finite"),
-        (nan_eps, "eps must be finite"),
-        (infinite_softcap, "softcap must be finite"),
+        (infinite_scale, "scale must be a finite f32"),
+        (nan_eps, "eps must be a finite f32"),
+        (infinite_softcap, "softcap must be a finite f32"),
+        (slope_past_f32, "alibi slope must be a finite f32, got 1e\\+39"),
         (merge_shapes_differ, "branch 2 has tensor<1x2x3x16xf32>, but branch 1 has"),
         (linear_rank, "are \\[B, H, L, D\\]"),
         (target_not_text, "target must be 'cpu' or an NVIDIA chip"),

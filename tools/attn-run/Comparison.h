@@ -6,6 +6,10 @@
 #include "attn/Reference/Reference.h"
 #include "attn/Support/HostArray.h"
 
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
+
 namespace mlir::attn {
 
 struct ComparisonResult {
@@ -22,15 +26,19 @@ struct ComparisonResult {
 };
 
 /// Compares `actual` with the exact reference. `naive` is the same
-/// computation in the program's precisions, given when the function holds
-/// f16 or bf16 tensors. f16 and bf16 results pass when their max error is
-/// at most twice that of `naive` plus 1e-5; f32 results within 1e-4 of the
-/// reference's largest magnitude, or that bound where it is larger (an f32
-/// result of f16 tensors). Integer results must match the reference, or
-/// `naive` where they differ from it. NaN never passes.
+/// computation in the program's precisions, given when the result is
+/// computed from f16 or bf16 tensors. f16 and bf16 results pass when their
+/// max error is at most twice that of `naive` plus 1e-5; f32 results within
+/// 1e-4 of the reference's largest magnitude, or that bound where it is
+/// larger. Each row (last dimension) of an integer result must match the
+/// reference's, or `naive`'s. NaN never passes.
 ComparisonResult compareToReference(const HostArray &actual,
                                     const RefTensor &exact,
                                     const RefTensor *naive);
+
+/// For each result of `func`, whether it is computed from an f16 or bf16
+/// tensor (an argument, or a value on the way).
+SmallVector<bool> dependsOnLowPrecision(func::FuncOp func);
 
 } // namespace mlir::attn
 

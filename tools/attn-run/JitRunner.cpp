@@ -89,7 +89,7 @@ JitFunction::compile(ModuleOp module, StringRef name,
     return failure();
   }
   return std::unique_ptr<JitFunction>(
-      new JitFunction(std::move(*engine), kEntry.str()));
+      new JitFunction(std::move(*engine), kEntry.str(), name.str()));
 }
 
 namespace {
@@ -134,7 +134,8 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
   for (Descriptor &descriptor : descriptors)
     descriptor.pack(args);
   if (llvm::Error callError = engine->invokePacked(name, args)) {
-    error = "cannot call the function: " + llvm::toString(std::move(callError));
+    error = "cannot call '" + displayName +
+            "': " + llvm::toString(std::move(callError));
     return failure();
   }
   return success();

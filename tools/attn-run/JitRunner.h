@@ -31,10 +31,13 @@ public:
                      ArrayRef<HostArray *> outputs, std::string &error);
 
 private:
-  JitFunction(std::unique_ptr<ExecutionEngine> engine, std::string name)
-      : engine(std::move(engine)), name(std::move(name)) {}
+  JitFunction(std::unique_ptr<ExecutionEngine> engine, std::string name,
+              std::string displayName)
+      : engine(std::move(engine)), name(std::move(name)),
+        displayName(std::move(displayName)) {}
   std::unique_ptr<ExecutionEngine> engine;
-  std::string name;
+  /// The compiled symbol, and the function's name in the source.
+  std::string name, displayName;
 };
 
 } // namespace mlir::attn

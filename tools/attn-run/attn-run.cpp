@@ -248,6 +248,10 @@ int main(int argc, char **argv) {
   bool needsShapes = llvm::any_of(type.getResults(), isDynamic) ||
                      llvm::any_of(type.getInputs(), isDynamic);
   std::optional<ReferenceResult> exact, naive;
+  // Which results are computed from f16 or bf16 tensors (an f32 or integer
+  // result of one carries its rounding): those are judged against the
+  // naive computation in the program's precisions too.
+  SmallVector<bool> lowPrecisionResults = dependsOnLowPrecision(func);
   if (check || (bench && givenFlops <= 0) || needsShapes) {
     SmallVector<RefTensor> refArgs;
     for (auto &argument : arguments)
@@ -258,18 +262,8 @@ int main(int argc, char **argv) {
     if (failed(result))
       return fail("reference: " + referenceError);
     exact = std::move(*result);
-    // (Any f16 or bf16 tensor of the function: an f32 or integer result
-    // computed from one carries its rounding.)
-    auto isLowPrecision = [](Type valueType) {
-      Type element = getElementTypeOrSelf(valueType);
-      return element.isF16() || element.isBF16();
-    };
-    bool lowPrecision = llvm::any_of(type.getInputs(), isLowPrecision) ||
-                        llvm::any_of(type.getResults(), isLowPrecision);
-    func.walk([&](Operation *op) {
-      lowPrecision |= llvm::any_of(op->getResultTypes(), isLowPrecision);
-    });
-    if (check && lowPrecision) {
+    if (check &&
+        llvm::any_of(lowPrecisionResults, [](bool low) { return low; })) {
       ReferenceOptions options;
       options.emulateElementPrecision = true;
       FailureOr<ReferenceResult> emulated =
@@ -349,7 +343,8 @@ int main(int argc, char **argv) {
     for (auto [index, result] : llvm::enumerate(results)) {
       ComparisonResult comparison = compareToReference(
           result, exact->results[index],
-          naive ? &naive->results[index] : nullptr);
+          naive && lowPrecisionResults[index] ? &naive->results[index]
+                                              : nullptr);
       allPassed &= comparison.passed;
       worstError = std::max(worstError, comparison.maxAbsError);
       llvm::outs() << "result " << index << " ("

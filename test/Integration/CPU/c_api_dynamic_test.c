@@ -97,5 +97,19 @@ int main(void) {
          attn_neighbors(&q12, &k12, &v12, &o12));
   printf("grid of 12 cells, 11 keys: %d\n",
          attn_neighbors(&q12, &k1, &v1, &o12));
+
+  /* Top-k's indices hold k = 2 per row; compress weights are [H, W]. */
+  static float scores[2 * 4 * 6];
+  static int picks[2 * 4 * 2];
+  attn_strided_4d s6 = rowMajor(scores, 1, 2, 4, 6),
+                  pair = rowMajor(picks, 1, 2, 4, 2),
+                  one = rowMajor(picks, 1, 2, 4, 1);
+  printf("top 2 in 2 slots: %d\n", attn_top(&s6, &pair));
+  printf("top 2 in 1 slot: %d\n", attn_top(&s6, &one));
+  attn_strided_2d w24 = {bias, bias, 0, {2, 4}, {4, 1}},
+                  w11 = {bias, bias, 0, {1, 1}, {1, 1}};
+  attn_strided_4d c3 = view(out, 2, 3);
+  printf("weights 2 x 4: %d\n", attn_weighted(&kv, &w24, &c3));
+  printf("weights 1 x 1: %d\n", attn_weighted(&kv, &w11, &c3));
   return 0;
 }

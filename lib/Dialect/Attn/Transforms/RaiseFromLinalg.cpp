@@ -356,7 +356,9 @@ std::optional<Product> matchProduct(Value result4) {
 
 /// The value every element of `init` starts as: a linalg.fill of a scalar
 /// constant, or a splat constant.
-/// (Integers as their unsigned value: i1 true is 1.)
+/// (Integers as their unsigned value: i1 true is 1, unlike
+/// MaskRecognition's evaluator, which keeps arith's signed values and so
+/// -1; a start value is only compared here, never computed with.)
 std::optional<double> splatValue(Value init) {
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
     init = fill.getInputs()[0];
@@ -766,21 +768,17 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
       return rewriter.notifyMatchFailure(root, "Q K^T does not fit");
     if (qk->lhs.headsFromSequenceMajor || pv->rhs.headsFromSequenceMajor)
       return rewriter.notifyMatchFailure(root, "Q or V layout");
+    // Every check comes before the first op is built: a pattern that fails
+    // after changing the IR never lets the driver settle.
     Value query = qk->lhs.base, key = qk->rhs.base, value = pv->rhs.base;
+    auto kType = cast<RankedTensorType>(key.getType());
     if (qk->rhs.headsFromSequenceMajor) {
-      // K as [B, H, L, D] from its [B, L, H, D] source.
-      auto sourceType = cast<RankedTensorType>(key.getType());
-      SmallVector<int64_t> shape = {
-          sourceType.getDimSize(0), sourceType.getDimSize(2),
-          sourceType.getDimSize(1), sourceType.getDimSize(3)};
-      Value init = tensor::EmptyOp::create(rewriter, loc, shape,
-                                           sourceType.getElementType());
-      key = linalg::TransposeOp::create(rewriter, loc, key, init,
-                                        ArrayRef<int64_t>{0, 2, 1, 3})
-                ->getResult(0);
+      // K as [B, H, L, D] from its [B, L, H, D] source (built below).
+      kType = RankedTensorType::get({kType.getDimSize(0), kType.getDimSize(2),
+                                     kType.getDimSize(1), kType.getDimSize(3)},
+                                    kType.getElementType());
     }
     auto qType = cast<RankedTensorType>(query.getType());
-    auto kType = cast<RankedTensorType>(key.getType());
     auto vType = cast<RankedTensorType>(value.getType());
     auto outType = cast<RankedTensorType>(output.getType());
     if (!fitsAttention(qType, kType, vType, outType, qk->rhs.group))
@@ -845,20 +843,15 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
         runtimeMasks.push_back(mask);
     }
 
-    // The bias operand: [1|B, 1|H, Lq, Lkv].
-    Value bias;
+    // The bias operand: [1|B, 1|H, Lq, Lkv], or [Lq, Lkv] expanded below.
+    bool biasOfQueryAndKey = false;
     if (scores->bias) {
       auto biasType = cast<RankedTensorType>(scores->bias.getType());
       AffineMap map = scores->biasMap;
       if (map.getNumResults() == 2 &&
           map.getResult(0) == getAffineDimExpr(2, ctx) &&
           map.getResult(1) == getAffineDimExpr(3, ctx)) {
-        auto expandedType = RankedTensorType::get(
-            {1, 1, biasType.getDimSize(0), biasType.getDimSize(1)},
-            biasType.getElementType());
-        bias = tensor::ExpandShapeOp::create(
-            rewriter, loc, expandedType, scores->bias,
-            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+        biasOfQueryAndKey = true;
       } else if (map.getNumResults() == 4) {
         for (unsigned d = 0; d < 4; ++d) {
           AffineExpr expr = map.getResult(d);
@@ -868,7 +861,6 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
           if (!same && !broadcast)
             return rewriter.notifyMatchFailure(root, "bias indexing");
         }
-        bias = scores->bias;
       } else {
         return rewriter.notifyMatchFailure(root, "bias indexing");
       }
@@ -880,6 +872,25 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
             return isa<AffineDimExpr, AffineConstantExpr>(expr);
           }))
         return rewriter.notifyMatchFailure(root, "mask indexing");
+
+    // The rewrite.
+    if (qk->rhs.headsFromSequenceMajor) {
+      Value init = tensor::EmptyOp::create(rewriter, loc, kType.getShape(),
+                                           kType.getElementType());
+      key = linalg::TransposeOp::create(rewriter, loc, key, init,
+                                        ArrayRef<int64_t>{0, 2, 1, 3})
+                ->getResult(0);
+    }
+    Value bias = scores->bias;
+    if (biasOfQueryAndKey) {
+      auto biasType = cast<RankedTensorType>(bias.getType());
+      auto expandedType = RankedTensorType::get(
+          {1, 1, biasType.getDimSize(0), biasType.getDimSize(1)},
+          biasType.getElementType());
+      bias = tensor::ExpandShapeOp::create(
+          rewriter, loc, expandedType, bias,
+          SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    }
 
     double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
     SmallVector<Attribute> scoreMods;

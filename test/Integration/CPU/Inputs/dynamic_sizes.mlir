@@ -43,3 +43,14 @@ func.func @neighbors(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: ten
   %o = attn.attention %q, %k, %v mask [#attn.neighborhood<grid = [3, 4], radius = [1, 1], dilation = [1, 1]>] : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
   return %o : tensor<1x2x?x16xf32>
 }
+
+// Top-k writes k indices per row; compress weights are [H, W] or [W].
+func.func @top(%s: tensor<1x2x4x?xf32>) -> tensor<1x2x4x?xi32> {
+  %i = attn.topk %s k 2 : tensor<1x2x4x?xf32> -> tensor<1x2x4x?xi32>
+  return %i : tensor<1x2x4x?xi32>
+}
+
+func.func @weighted(%k: tensor<1x2x?x16xf32>, %w: tensor<?x?xf32>) -> tensor<1x2x?x16xf32> {
+  %c = attn.compress sum %k weights(%w) stride 4 : tensor<1x2x?x16xf32>, tensor<?x?xf32> -> tensor<1x2x?x16xf32>
+  return %c : tensor<1x2x?x16xf32>
+}
