@@ -185,12 +185,51 @@ static int64_t floorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+/// The bit width of an integer or index type (index: 64; others: 64).
+static unsigned integerWidth(Type type) {
+  type = getElementTypeOrSelf(type);
+  return type.isInteger() ? type.getIntOrFloatBitWidth() : 64;
+}
+
+/// The bits `v` as a `width`-bit integer, held as arith's signed value (i1
+/// as 0 or 1, as the reference keeps booleans).
+static int64_t wrapInteger(uint64_t v, unsigned width) {
+  if (width == 1)
+    return static_cast<int64_t>(v & 1);
+  if (width >= 64)
+    return static_cast<int64_t>(v);
+  uint64_t mask = (uint64_t(1) << width) - 1;
+  v &= mask;
+  return (v >> (width - 1)) ? static_cast<int64_t>(v | ~mask)
+                            : static_cast<int64_t>(v);
+}
+
+/// The unsigned value of a `width`-bit integer held as its signed value.
+static uint64_t unsignedValue(int64_t v, unsigned width) {
+  if (width >= 64)
+    return static_cast<uint64_t>(v);
+  return static_cast<uint64_t>(v) & ((uint64_t(1) << width) - 1);
+}
+
 /// The value of a scalar arith/math op; std::nullopt if unsupported.
+/// Integers wrap at their width; unsigned ops read unsigned values.
 static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
   auto i = [&](unsigned n) { return static_cast<int64_t>(x[n]); };
   ElementKind resultKind =
       op->getNumResults() ? kindOf(op->getResult(0).getType())
                           : ElementKind::F64;
+  unsigned width =
+      op->getNumResults() ? integerWidth(op->getResult(0).getType()) : 64;
+  unsigned sourceWidth =
+      op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
+  auto wrap = [&](uint64_t bits) {
+    return static_cast<double>(wrapInteger(bits, width));
+  };
+  auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
+  // i1 is kept as 0 / 1: its signed value is 0 / -1.
+  auto signedSource = [&](unsigned n) {
+    return sourceWidth == 1 ? -i(n) : i(n);
+  };
   return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
       .Case([&](arith::AddFOp) { return x[0] + x[1]; })
       .Case([&](arith::SubFOp) { return x[0] - x[1]; })
@@ -209,46 +248,63 @@ static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
       })
       .Case([&](arith::MaxNumFOp) { return std::fmax(x[0], x[1]); })
       .Case([&](arith::MinNumFOp) { return std::fmin(x[0], x[1]); })
-      .Case([&](arith::AddIOp) { return static_cast<double>(i(0) + i(1)); })
-      .Case([&](arith::SubIOp) { return static_cast<double>(i(0) - i(1)); })
-      .Case([&](arith::MulIOp) { return static_cast<double>(i(0) * i(1)); })
-      .Case<arith::DivSIOp, arith::DivUIOp>([&](Operation *) {
-        return i(1) == 0 ? 0.0 : static_cast<double>(i(0) / i(1));
+      .Case(
+          [&](arith::AddIOp) { return wrap(uint64_t(i(0)) + uint64_t(i(1))); })
+      .Case(
+          [&](arith::SubIOp) { return wrap(uint64_t(i(0)) - uint64_t(i(1))); })
+      .Case(
+          [&](arith::MulIOp) { return wrap(uint64_t(i(0)) * uint64_t(i(1))); })
+      .Case([&](arith::DivSIOp) {
+        return i(1) == 0 ? 0.0 : wrap(uint64_t(i(0) / i(1)));
       })
-      .Case<arith::RemSIOp, arith::RemUIOp>([&](Operation *) {
+      .Case([&](arith::DivUIOp) { return u(1) == 0 ? 0.0 : wrap(u(0) / u(1)); })
+      .Case([&](arith::RemSIOp) {
         return i(1) == 0 ? 0.0 : static_cast<double>(i(0) % i(1));
       })
+      .Case([&](arith::RemUIOp) { return u(1) == 0 ? 0.0 : wrap(u(0) % u(1)); })
       .Case([&](arith::FloorDivSIOp) {
         return i(1) == 0 ? 0.0 : static_cast<double>(floorDiv(i(0), i(1)));
       })
-      .Case<arith::CeilDivSIOp, arith::CeilDivUIOp>([&](Operation *) {
+      .Case([&](arith::CeilDivSIOp) {
         return i(1) == 0 ? 0.0
                          : static_cast<double>(-floorDiv(-i(0), i(1)));
       })
-      .Case<arith::MaxSIOp, arith::MaxUIOp>(
-          [&](Operation *) { return static_cast<double>(std::max(i(0), i(1))); })
-      .Case<arith::MinSIOp, arith::MinUIOp>(
-          [&](Operation *) { return static_cast<double>(std::min(i(0), i(1))); })
-      .Case([&](arith::AndIOp) { return static_cast<double>(i(0) & i(1)); })
-      .Case([&](arith::OrIOp) { return static_cast<double>(i(0) | i(1)); })
-      .Case([&](arith::XOrIOp) {
-        int64_t result = i(0) ^ i(1);
-        // i1 xor true is a negation, not -2.
-        return static_cast<double>(resultKind == ElementKind::I1 ? result & 1
-                                                                 : result);
+      .Case([&](arith::CeilDivUIOp) {
+        return u(1) == 0 ? 0.0 : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
       })
+      .Case([&](arith::MaxSIOp) {
+        return static_cast<double>(std::max(i(0), i(1)));
+      })
+      .Case([&](arith::MinSIOp) {
+        return static_cast<double>(std::min(i(0), i(1)));
+      })
+      .Case([&](arith::MaxUIOp) { return x[u(0) >= u(1) ? 0 : 1]; })
+      .Case([&](arith::MinUIOp) { return x[u(0) <= u(1) ? 0 : 1]; })
+      .Case(
+          [&](arith::AndIOp) { return wrap(uint64_t(i(0)) & uint64_t(i(1))); })
+      .Case([&](arith::OrIOp) { return wrap(uint64_t(i(0)) | uint64_t(i(1))); })
+      .Case(
+          [&](arith::XOrIOp) { return wrap(uint64_t(i(0)) ^ uint64_t(i(1))); })
       .Case([&](arith::CmpFOp cmp) {
         return compareFloats(cmp.getPredicate(), x[0], x[1]) ? 1.0 : 0.0;
       })
       .Case([&](arith::CmpIOp cmp) {
-        return compareIntegers(cmp.getPredicate(), i(0), i(1)) ? 1.0 : 0.0;
+        return compareIntegers(cmp.getPredicate(), signedSource(0),
+                               signedSource(1))
+                   ? 1.0
+                   : 0.0;
       })
       .Case([&](arith::SelectOp) { return x[0] != 0.0 ? x[1] : x[2]; })
-      .Case<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
-            arith::ExtUIOp, arith::TruncIOp>(
-          [&](Operation *) { return x[0]; })
-      .Case<arith::SIToFPOp, arith::UIToFPOp>(
-          [&](Operation *) { return roundToElement(x[0], resultKind); })
+      .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
+          [&](Operation *) { return wrap(uint64_t(signedSource(0))); })
+      .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
+          [&](Operation *) { return wrap(u(0)); })
+      .Case([&](arith::SIToFPOp) {
+        return roundToElement(static_cast<double>(signedSource(0)), resultKind);
+      })
+      .Case([&](arith::UIToFPOp) {
+        return roundToElement(static_cast<double>(u(0)), resultKind);
+      })
       .Case<arith::FPToSIOp, arith::FPToUIOp>(
           [&](Operation *) { return std::trunc(x[0]); })
       .Case<arith::ExtFOp, arith::TruncFOp>(
@@ -309,10 +365,12 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
     return success();
   }
   if (auto intAttr = dyn_cast<IntegerAttr>(value)) {
-    set(op->getResult(0),
-        static_cast<double>(intAttr.getType().isInteger(1)
-                                ? intAttr.getValue().getZExtValue()
-                                : intAttr.getValue().getSExtValue()));
+    // (Each branch to double on its own: a ?: of uint64_t and int64_t
+    // would read -1 as 2^64 - 1.)
+    const APInt &bits = intAttr.getValue();
+    set(op->getResult(0), intAttr.getType().isInteger(1)
+                              ? static_cast<double>(bits.getZExtValue())
+                              : static_cast<double>(bits.getSExtValue()));
     return success();
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
@@ -328,8 +386,9 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
     bool isBool = type.getElementType().isInteger(1);
     int64_t index = 0;
     for (APInt element : dense.getValues<APInt>())
-      result.data[index++] = static_cast<double>(
-          isBool ? element.getZExtValue() : element.getSExtValue());
+      result.data[index++] = isBool
+                                 ? static_cast<double>(element.getZExtValue())
+                                 : static_cast<double>(element.getSExtValue());
   }
   set(op->getResult(0), std::move(result));
   return success();

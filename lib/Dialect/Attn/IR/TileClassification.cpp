@@ -105,12 +105,14 @@ TileClass NeighborhoodAttr::classifyTile(const MaskShape &shape,
   if (innerUnbounded && dilation.front() == 1 &&
       std::max(keyHigh - queryLow, queryHigh - keyLow) <= outerReach)
     return TileClass::Full;
-  // A neighbour's row-major index is at most sum_a r_a d_a stride_a away.
+  // A neighbour's row-major index is at most sum_a r_a d_a stride_a away,
+  // and an axis's coordinates at most size_a - 1 apart (which keeps the
+  // sum below the cell count: r_a d_a stride_a alone may pass 2^63).
   int64_t reach = 0, stride = getNumCells();
   for (auto [size, radius, dilation] :
        llvm::zip_equal(getGrid(), getRadius(), getDilation())) {
     stride /= size;
-    reach += radius * dilation * stride;
+    reach += std::min<int64_t>(radius * dilation, size - 1) * stride;
   }
   return classifyBand(shape, tile, reach, reach, /*dense=*/false);
 }
@@ -141,12 +143,14 @@ TileClass StripesAttr::classifyTile(const MaskShape &shape,
   bool anyDiagonal = llvm::any_of(getDiagonals(), [&](int64_t diagonal) {
     return nearest <= diagonal && diagonal <= farthest;
   });
-  int64_t columnsInside = llvm::count_if(getColumns(), [&](int64_t column) {
-    return tile.keyBegin <= column && column < tile.keyEnd;
-  });
-  if (!anyDiagonal && columnsInside == 0)
+  // Distinct columns: a column listed twice covers one key.
+  llvm::SmallDenseSet<int64_t, 8> columnsInside;
+  for (int64_t column : getColumns())
+    if (tile.keyBegin <= column && column < tile.keyEnd)
+      columnsInside.insert(column);
+  if (!anyDiagonal && columnsInside.empty())
     return TileClass::Empty;
-  if (columnsInside == tile.keyEnd - tile.keyBegin)
+  if (static_cast<int64_t>(columnsInside.size()) == tile.keyEnd - tile.keyBegin)
     return TileClass::Full;
   return TileClass::Partial;
 }
