@@ -102,9 +102,10 @@ def random_mask(rng, lq, lkv):
     return predicates
 
 
-def attention(rng, p, q, k, v, shape, results, softmax_only=False):
-    """One attn.attention of q, k, v with random clauses; returns the
-    output's name (and appends its results to `results` when asked)."""
+def attention(rng, p, q, k, v, shape, results, softmax_only=False, with_lse=False):
+    """One attn.attention of q, k, v with random clauses (a softmax with an
+    LSE result when `with_lse`); returns the output's name and the LSE's
+    (and appends its results to `results` when asked)."""
     b, hq, hkv, lq, lkv, d, dv, element = shape
     operands, types, clauses = [q, k, v], [tensor((b, hq, lq, d), element),
                                            tensor((b, hkv, lkv, d), element),
@@ -144,8 +145,8 @@ def attention(rng, p, q, k, v, shape, results, softmax_only=False):
         clauses.append(f"indices({indices})")
         selected = f"#attn.block_indices<block_q = {bq}, block_kv = {bk}>"
         predicates.append(selected if rng.random() < 0.8 else f"#attn.not<{selected}>")
-    sigmoid = not softmax_only and rng.random() < 0.12
-    lse = not sigmoid and rng.random() < 0.3
+    sigmoid = not softmax_only and not with_lse and rng.random() < 0.12
+    lse = (not sigmoid and rng.random() < 0.3) or with_lse
     if not sigmoid and rng.random() < 0.15:
         sink = p.arg("sink", tensor((hq,), "f32"))
         operands.append(sink)
@@ -236,15 +237,8 @@ def merged(rng, name):
         k = p.arg("k", tensor((b, hkv, lkv, d), element))
         v = p.arg("v", tensor((b, hkv, lkv, dv), element))
         shape = (b, hq, hkv, lq, lkv, d, dv, element)
-        out, lse = attention(rng, p, q, k, v, shape, None, softmax_only=True)
-        if kind == "lse" and lse is None:
-            # The merge needs each branch's LSE: the op is rewritten with one.
-            line = p.lines.pop()
-            lse = p.value()
-            head, rest = line.split(" = attn.attention ", 1)
-            line = f"{head}, {lse} = attn.attention {rest}{', ' + tensor((b, hq, lq), 'f32')}"
-            p.lines.append(line)
-        branches.append((out, lse))
+        branches.append(attention(rng, p, q, k, v, shape, None, softmax_only=True,
+                                  with_lse=kind == "lse"))
     x, rows = tensor((b, hq, lq, dv), element), tensor((b, hq, lq), "f32")
     result = p.value()
     if kind == "lse":

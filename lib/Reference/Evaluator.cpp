@@ -23,6 +23,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 #include <limits>
@@ -194,21 +195,14 @@ static unsigned integerWidth(Type type) {
 /// The bits `v` as a `width`-bit integer, held as arith's signed value (i1
 /// as 0 or 1, as the reference keeps booleans).
 static int64_t wrapInteger(uint64_t v, unsigned width) {
-  if (width == 1)
-    return static_cast<int64_t>(v & 1);
-  if (width >= 64)
-    return static_cast<int64_t>(v);
-  uint64_t mask = (uint64_t(1) << width) - 1;
-  v &= mask;
-  return (v >> (width - 1)) ? static_cast<int64_t>(v | ~mask)
-                            : static_cast<int64_t>(v);
+  return width == 1 ? static_cast<int64_t>(v & 1)
+                    : llvm::SignExtend64(v, std::min(width, 64u));
 }
 
 /// The unsigned value of a `width`-bit integer held as its signed value.
 static uint64_t unsignedValue(int64_t v, unsigned width) {
-  if (width >= 64)
-    return static_cast<uint64_t>(v);
-  return static_cast<uint64_t>(v) & ((uint64_t(1) << width) - 1);
+  return static_cast<uint64_t>(v) &
+         llvm::maskTrailingOnes<uint64_t>(std::min(width, 64u));
 }
 
 /// The value of a scalar arith/math op; std::nullopt if unsupported.

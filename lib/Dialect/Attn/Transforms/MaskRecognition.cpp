@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -30,13 +31,8 @@ unsigned widthOf(Type type) {
 std::optional<double> wrapSigned(double v, unsigned width) {
   if (!(std::fabs(v) < 0x1p53) || v != std::trunc(v))
     return std::nullopt;
-  auto x = static_cast<int64_t>(v);
-  if (width < 64) {
-    uint64_t mask = (uint64_t(1) << width) - 1;
-    uint64_t bits = uint64_t(x) & mask;
-    x = (bits >> (width - 1)) ? int64_t(bits | ~mask) : int64_t(bits);
-  }
-  return static_cast<double>(x);
+  return static_cast<double>(llvm::SignExtend64(
+      static_cast<uint64_t>(static_cast<int64_t>(v)), width));
 }
 
 /// The unsigned value of a signed `width`-bit `v`; none past 2^53.
