@@ -7,6 +7,7 @@
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -536,9 +537,26 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
       }
   }
 
+  // Exported functions are entry points: their own types take the sizes
+  // that their ops relate (the C descriptors do not change), and the
+  // launchers check the sizes that the kernels are built for.
+  MLIRContext &context = *module.getContext();
+  PassManager refine(&context);
+  AttnRefineShapesPassOptions refineOptions;
+  refineOptions.signatures = true;
+  refine.addPass(createAttnRefineShapesPass(refineOptions));
+  if (failed(refine.run(module)))
+    return fail("the GPU lowering failed");
+  for (auto [func, entry] : llvm::zip_equal(selected, entries)) {
+    FunctionType type = func.getFunctionType();
+    SmallVector<Type> refined(type.getInputs());
+    llvm::append_range(refined, type.getResults());
+    for (auto [buffer, bufferType] : llvm::zip_equal(entry.buffers, refined))
+      buffer.type = cast<RankedTensorType>(bufferType);
+  }
+
   // attn -> kernels + host launches; the launchers are generated in C, so
   // keep what each kernel's launch needs before the kernels are serialised.
-  MLIRContext &context = *module.getContext();
   PassManager convert(&context);
   ConvertAttnToGpuPassOptions convertOptions;
   convertOptions.chip = options.chip;

@@ -170,7 +170,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   bool bf16Dot = options.bf16Dot && vectorBits == 512 && host.hasBf16Dot;
   // attn -> linalg on tensors: attention through the tiled flash form if
   // asked, everything else (and attention otherwise) by the reference
-  // lowering.
+  // lowering. Types first take every static size that the ops relate, so
+  // that the lowerings see one answer per size.
+  pm.addPass(createAttnRefineShapesPass());
   pm.addPass(createCanonicalizerPass());
   if (options.flash) {
     pm.addPass(createAttnPlanTilesPass());

@@ -4,6 +4,7 @@
 
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -99,6 +100,11 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   ConvertAttnToGpuPassOptions convert;
   convert.chip = options.chip;
   convert.pingPong = options.pingPong;
+  // Every function here is a GPU program's entry point: its own types
+  // take the refined sizes (the C descriptors do not change).
+  AttnRefineShapesPassOptions refine;
+  refine.signatures = true;
+  pm.addPass(createAttnRefineShapesPass(refine));
   pm.addPass(createConvertAttnToGpuPass(convert));
   buildAttnLowerToNVVMPipeline(pm, options.chip, options.format);
 }

@@ -521,6 +521,20 @@ LogicalResult Evaluator::evalOp(Operation *op) {
           values[result] = value;
         return success();
       })
+      .Case([&](tensor::CastOp castOp) {
+        // The same elements; a static size of the new type must hold.
+        const RefTensor &source = tensor(castOp.getSource());
+        auto type = dyn_cast<RankedTensorType>(castOp.getType());
+        if (!type)
+          return fail(op, "is not supported by the reference (unranked)");
+        for (auto [dim, size] : llvm::enumerate(type.getShape()))
+          if (!ShapedType::isDynamic(size) && size != source.shape[dim])
+            return fail(op, "casts a tensor whose dimension " + Twine(dim) +
+                                " is " + Twine(source.shape[dim]) +
+                                " to a type that fixes it to " + Twine(size));
+        values[castOp.getResult()] = values.lookup(castOp.getSource());
+        return success();
+      })
       .Case([&](tensor::DimOp dim) {
         const RefTensor &source = tensor(dim.getSource());
         int64_t which = static_cast<int64_t>(scalar(dim.getIndex()));

@@ -22,9 +22,9 @@
 // RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
 // SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step)
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast)
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
@@ -59,6 +59,10 @@
 // it) stops the reference with a message instead of running forever.
 // RUN: not attn-run %s --function=zero_step --check 2>&1 | FileCheck %s --check-prefix=STEP
 // STEP: attn-run: error: reference: {{.*}} 'scf.for': has a step that is not positive
+// A cast to a size that the input does not have.
+// RUN: %python %S/make_npy.py %t/q6.npy '<f4' 1x2x6x4
+// RUN: not attn-run %s --function=cast --input q=%t/q6.npy 2>&1 | FileCheck %s --check-prefix=CAST
+// CAST: attn-run: error: reference: {{.*}} 'tensor.cast': casts a tensor whose dimension 2 is 6 to a type that fixes it to 5
 
 func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
   %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
@@ -89,4 +93,10 @@ func.func @zero_step(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tenso
     scf.yield %o : tensor<1x2x5x4xf32>
   }
   return %r : tensor<1x2x5x4xf32>
+}
+
+func.func @cast(%q: tensor<1x2x?x4xf32>, %k: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
+  %q5 = tensor.cast %q : tensor<1x2x?x4xf32> to tensor<1x2x5x4xf32>
+  %o = attn.attention %q5, %k, %k : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
+  return %o : tensor<1x2x5x4xf32>
 }

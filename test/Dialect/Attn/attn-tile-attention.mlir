@@ -131,6 +131,18 @@ func.func @split_kv(%q: tensor<1x2x1x16xbf16>, %k: tensor<1x1x4096x16xbf16>) -> 
 
 // -----
 
+// No more splits than key tiles (3 of 64 keys here): the others would have
+// no keys.
+// CHECK-LABEL: func.func @split_kv_capped
+// CHECK: scf.forall ({{.*}}) in (%c1, %c2, %c1, 3) shared_outs({{.*}}) -> (tensor<3x1x2x1x16xf32>, tensor<3x1x2x1xf32>)
+// CHECK: attn.merge lse (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}) :
+func.func @split_kv_capped(%q: tensor<1x2x1x16xf32>, %k: tensor<1x1x130x16xf32>) -> tensor<1x2x1x16xf32> {
+  %o = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 8, block_kv = 64, kv_splits = 1024>} : tensor<1x2x1x16xf32>, tensor<1x1x130x16xf32>, tensor<1x1x130x16xf32> -> tensor<1x2x1x16xf32>
+  return %o : tensor<1x2x1x16xf32>
+}
+
+// -----
+
 // Tiles of full size take the register-blocked products: the key tile is
 // copied row-major (whatever the input's strides) and transposed by 16x16
 // register blocks; then 4 rows x 4 vectors of 16 lanes are accumulated by

@@ -309,6 +309,13 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
   int64_t kvSplits = isSoftmax && !lead.getSink() && sources.size() == 1
                          ? tiling.getKvSplits()
                          : int64_t(1);
+  // Splits past the number of key tiles would have no keys, and each costs
+  // a task and an operand of the merge.
+  int64_t staticKeyLength = lead.getKey().getType().getDimSize(2);
+  if (!ShapedType::isDynamic(staticKeyLength))
+    kvSplits = std::min(
+        kvSplits, std::max<int64_t>(1, llvm::divideCeil(staticKeyLength,
+                                                        tiling.getBlockKv())));
   bool splitKv = kvSplits > 1;
 
   Type finalElementType = outputType.getElementType();

@@ -240,7 +240,8 @@ def Attn_TilingAttr : Attn_Attr<"Tiling", "tiling"> {
     running max, sum and accumulator of each row across key tiles. With
     `kv_splits = S > 1` (split-KV, for short queries against long caches)
     each row's key tiles are divided among S parallel tasks whose partial
-    results are merged by their log-sum-exp.
+    results are merged by their log-sum-exp; with a static key length, at
+    most one split per key tile.
   }];
   let parameters = (ins "int64_t":$block_q, "int64_t":$block_kv,
                         DefaultValuedParameter<"int64_t", "1">:$kv_splits);

@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -19,10 +20,6 @@
 
 namespace mlir::attn {
 
-/// The flash lowering of attn.attention (attn-tile-attention).
-/// The flash lowering of attn.attention; tiles of full size use register-
-/// blocked products of `vectorLanes` f32 lanes (none with 0), and with
-/// `bf16Dot` AVX-512 BF16 dot products for bf16 scores.
 /// The chunked form of attn.linear_attention (chunks of `chunk` tokens;
 /// register-blocked chunk products of `vectorLanes` lanes where they fit,
 /// none with 0).
@@ -37,6 +34,9 @@ void populateRaiseFromLinalgPatterns(RewritePatternSet &patterns);
 void populateTileSelectionPatterns(RewritePatternSet &patterns,
                                    int64_t vectorLanes);
 
+/// The flash lowering of attn.attention (attn-tile-attention); tiles of full
+/// size use register-blocked products of `vectorLanes` f32 lanes (none with
+/// 0), and with `bf16Dot` AVX-512 BF16 dot products for bf16 scores.
 void populateTileAttentionPatterns(RewritePatternSet &patterns,
                                    int64_t vectorLanes, bool bf16Dot = false);
 

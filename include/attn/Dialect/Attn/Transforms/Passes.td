@@ -27,6 +27,33 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
   ];
 }
 
+def AttnRefineShapesPass : Pass<"attn-refine-shapes", "::mlir::ModuleOp"> {
+  let summary = "Make the types of attn ops as static as the sizes they "
+                "relate allow";
+  let description = [{
+    A type may leave a size dynamic that the function's attn ops fix: a
+    key's head dim is the query's, a compressed length is
+    ceil(length / stride), top-k's last dimension is k. The verifiers accept
+    such types; the lowerings want one answer per size. This pass follows
+    the relations through each function (attn/Analysis/SizeRelations.h),
+    gives every attn op's operands and results the most static types they
+    allow, and puts `tensor.cast`s where a value meets an op that keeps its
+    declared type. Sizes that the relations require to be two different
+    constants are an error: no call could satisfy them.
+
+    With `signatures`, a function that nothing in the module calls takes
+    the refined types in its own arguments and results (a memref
+    descriptor's layout does not depend on which sizes are static, so its
+    callers outside the module are not affected).
+  }];
+  let options = [
+    Option<"signatures", "signatures", "bool", /*default=*/"false",
+           "Refine the argument and result types of functions that nothing "
+           "in the module calls">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def AttnPlanTilesPass : Pass<"attn-plan-tiles"> {
   let summary = "Choose the flash tile sizes of each attention for a CPU";
   let description = [{

@@ -1,0 +1,86 @@
+//===- SizeRelations.h - sizes that a function's attn ops relate -*- C++
+//-*-===//
+//
+// The verifiers check the sizes that one op's types fix. Across a function,
+// the attn ops relate sizes that their types may leave dynamic: a key's
+// head dim is the query's, a compressed length is ceil(length / stride),
+// and so on. This analysis collects those relations once, for the C
+// wrappers that check them at run time (lib/Compiler) and for the pass
+// that makes types as static as the relations allow (attn-refine-shapes).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_ANALYSIS_SIZERELATIONS_H
+#define ATTN_ANALYSIS_SIZERELATIONS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <tuple>
+#include <utility>
+
+namespace mlir::attn {
+
+/// Equal sizes, found by union-find over (value, dimension) pairs through a
+/// function's ops (attn ops, elementwise ops, casts and loops), and the
+/// other relations between sizes: query-head groupings, ceil divisions,
+/// broadcasts and constants.
+class SizeRelations {
+public:
+  /// A value's dimension.
+  using Size = std::pair<Value, unsigned>;
+  /// reduced == ceil(full / divisor).
+  struct CeilDivision {
+    Size reduced, full;
+    int64_t divisor;
+  };
+  /// broadcast == full or broadcast == 1.
+  struct Broadcast {
+    Size broadcast, full;
+  };
+  /// size == value.
+  struct ConstantSize {
+    Size size;
+    int64_t value;
+  };
+  /// Query heads are a multiple of the key heads (dimension 1 of both).
+  struct Grouping {
+    Value query, keys;
+  };
+
+  explicit SizeRelations(func::FuncOp func);
+
+  /// The representative of `size`'s class of equal sizes.
+  Size find(Size size);
+
+  ArrayRef<Value> getArguments() const { return arguments; }
+  /// The values the function returns (the first return's, every return's
+  /// being made equal to them).
+  ArrayRef<Value> getReturned() const { return returned; }
+  ArrayRef<Grouping> getGroupings() const { return groupings; }
+  ArrayRef<CeilDivision> getCeilDivisions() const { return ceilDivisions; }
+  ArrayRef<Broadcast> getBroadcasts() const { return broadcasts; }
+  ArrayRef<ConstantSize> getConstants() const { return constants; }
+
+private:
+  void equal(Value a, unsigned dimA, Value b, unsigned dimB);
+  void equalAll(Value a, Value b);
+  void addQueryKeyValue(Value q, Value k, Value v, Value out);
+  void addMaskSizes(ArrayAttr mask, Value q, Value keys);
+  void addBlockOperands(Operation *attention);
+  void addOp(Operation *op);
+
+  SmallVector<Value> arguments;
+  SmallVector<Value> returned;
+  DenseMap<Size, Size> parent;
+  SmallVector<Grouping> groupings;
+  SmallVector<CeilDivision> ceilDivisions;
+  SmallVector<Broadcast> broadcasts;
+  SmallVector<ConstantSize> constants;
+};
+
+} // namespace mlir::attn
+
+#endif // ATTN_ANALYSIS_SIZERELATIONS_H

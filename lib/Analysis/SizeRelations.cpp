@@ -1,0 +1,181 @@
+//===- SizeRelations.cpp - sizes that a function's attn ops relate --------===//
+
+#include "attn/Analysis/SizeRelations.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/OpDefinition.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+SizeRelations::SizeRelations(func::FuncOp func)
+    : arguments(func.getArguments().begin(), func.getArguments().end()) {
+  // Every op, in loops too; every return gives the same result buffers.
+  func.walk([&](Operation *op) { addOp(op); });
+  SmallVector<func::ReturnOp> returns;
+  func.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
+  if (!returns.empty())
+    returned.assign(returns.front().operand_begin(),
+                    returns.front().operand_end());
+  for (func::ReturnOp ret : llvm::drop_begin(returns))
+    for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
+      if (isa<RankedTensorType>(first.getType()))
+        equalAll(first, other);
+}
+
+SizeRelations::Size SizeRelations::find(Size size) {
+  auto it = parent.find(size);
+  if (it == parent.end() || it->second == size)
+    return size;
+  Size root = find(it->second);
+  parent[size] = root;
+  return root;
+}
+void SizeRelations::equal(Value a, unsigned dimA, Value b, unsigned dimB) {
+  if (!a || !b)
+    return;
+  Size rootA = find({a, dimA}), rootB = find({b, dimB});
+  if (rootA != rootB)
+    parent[rootA] = rootB;
+}
+void SizeRelations::equalAll(Value a, Value b) {
+  auto type = cast<RankedTensorType>(a.getType());
+  for (unsigned dim = 0; dim < type.getRank(); ++dim)
+    equal(a, dim, b, dim);
+}
+
+/// [B, Hq, Lq, D] queries, [B, Hkv, Lkv, D] keys, [B, Hkv, Lkv, Dv]
+/// values and a [B, Hq, Lq, Dv] output, as attention and linear attention
+/// have them.
+void SizeRelations::addQueryKeyValue(Value q, Value k, Value v, Value out) {
+  equal(q, 0, k, 0), equal(k, 0, v, 0), equal(k, 1, v, 1);
+  equal(k, 2, v, 2), equal(q, 3, k, 3);
+  for (unsigned dim : {0, 1, 2})
+    equal(out, dim, q, dim);
+  equal(out, 3, v, 3);
+  groupings.push_back({q, k});
+}
+
+/// The sizes a mask's predicates fix: a neighbourhood grid's cells are
+/// both lengths.
+void SizeRelations::addMaskSizes(ArrayAttr mask, Value q, Value keys) {
+  for (Attribute attr : mask)
+    cast<MaskAttrInterface>(attr).walkPredicates([&](MaskAttrInterface p) {
+      if (auto grid = dyn_cast<NeighborhoodAttr>(p)) {
+        constants.push_back({{q, 2}, grid.getNumCells()});
+        constants.push_back({{keys, 2}, grid.getNumCells()});
+      }
+    });
+}
+
+/// The operands an attention's score modifiers and block predicates
+/// read: a [B or 1, Hq or 1, Lq, Lkv] bias, a [B or 1, Hq or 1,
+/// ceil(Lq / block_q), ceil(Lkv / block_kv)] block layout and
+/// [B, Hkv, ceil(Lq / block_q), k] block indices.
+void SizeRelations::addBlockOperands(Operation *op) {
+  auto attention = cast<AttentionOp>(op);
+  Value q = attention.getQuery(), k = attention.getKey();
+  if (Value bias = attention.getBias()) {
+    broadcasts.push_back({{bias, 0}, {q, 0}});
+    broadcasts.push_back({{bias, 1}, {q, 1}});
+    equal(bias, 2, q, 2), equal(bias, 3, k, 2);
+  }
+  for (Attribute attr : attention.getMask())
+    cast<MaskAttrInterface>(attr).walkPredicates([&](MaskAttrInterface p) {
+      if (auto layout = dyn_cast<BlockLayoutAttr>(p)) {
+        Value blocks = attention.getLayout();
+        broadcasts.push_back({{blocks, 0}, {q, 0}});
+        broadcasts.push_back({{blocks, 1}, {q, 1}});
+        ceilDivisions.push_back({{blocks, 2}, {q, 2}, layout.getBlockQ()});
+        ceilDivisions.push_back({{blocks, 3}, {k, 2}, layout.getBlockKv()});
+      } else if (auto indices = dyn_cast<BlockIndicesAttr>(p)) {
+        Value chosen = attention.getIndices();
+        equal(chosen, 0, q, 0), equal(chosen, 1, k, 1);
+        ceilDivisions.push_back({{chosen, 2}, {q, 2}, indices.getBlockQ()});
+      }
+    });
+}
+
+/// The relations of the ops' verifiers that hold between dynamic sizes.
+void SizeRelations::addOp(Operation *op) {
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    Value q = attention.getQuery(), k = attention.getKey();
+    addQueryKeyValue(q, k, attention.getValue(), attention.getOutput());
+    for (unsigned dim : {0, 1, 2})
+      equal(attention.getLse(), dim, q, dim);
+    equal(attention.getQSegments(), 0, q, 0);
+    equal(attention.getQSegments(), 1, q, 2);
+    equal(attention.getKvSegments(), 0, k, 0);
+    equal(attention.getKvSegments(), 1, k, 2);
+    equal(attention.getSink(), 0, q, 1);
+    addBlockOperands(attention);
+    addMaskSizes(attention.getMask(), q, k);
+  } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+    Value q = linear.getQuery(), k = linear.getKey();
+    addQueryKeyValue(q, k, linear.getValue(), linear.getResult());
+    equal(linear.getDecay(), 0, q, 0), equal(linear.getDecay(), 1, q, 1);
+    equal(linear.getDecay(), 2, k, 2);
+  } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+    Value q = scores.getQuery(), keys = scores.getKeys(),
+          out = scores.getResult();
+    equal(q, 0, keys, 0), equal(q, 3, keys, 3);
+    equal(out, 0, q, 0), equal(out, 1, keys, 1), equal(out, 3, keys, 2);
+    ceilDivisions.push_back(
+        {{out, 2}, {q, 2}, static_cast<int64_t>(scores.getBlockQ())});
+    groupings.push_back({q, keys});
+    addMaskSizes(scores.getMask(), q, keys);
+  } else if (auto compress = dyn_cast<CompressOp>(op)) {
+    for (unsigned dim : {0, 1, 3})
+      equal(compress.getResult(), dim, compress.getInput(), dim);
+    ceilDivisions.push_back({{compress.getResult(), 2},
+                             {compress.getInput(), 2},
+                             static_cast<int64_t>(compress.getStride())});
+    // Weights: [W] or [H, W].
+    if (Value weights = compress.getWeights()) {
+      auto type = cast<RankedTensorType>(weights.getType());
+      if (type.getRank() == 2)
+        equal(weights, 0, compress.getInput(), 1);
+      constants.push_back({{weights, unsigned(type.getRank() - 1)},
+                           static_cast<int64_t>(compress.getWindowOrStride())});
+    }
+  } else if (auto merge = dyn_cast<MergeOp>(op)) {
+    Value result = merge.getResult();
+    for (Value output : merge.getOutputs())
+      equalAll(output, result);
+    // Gates and LSEs are [B, H, L], as the merged LSE.
+    for (Value rows :
+         llvm::concat<Value>(merge.getWeights(), merge->getResults()))
+      if (rows != result)
+        for (unsigned dim : {0, 1, 2})
+          equal(rows, dim, result, dim);
+  } else if (auto conv = dyn_cast<CausalConvOp>(op)) {
+    equalAll(conv.getResult(), conv.getInput());
+    equal(conv.getWeight(), 0, conv.getInput(), 1);
+    equal(conv.getWeight(), 1, conv.getInput(), 3);
+  } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    // A carried tensor keeps its sizes through the loop.
+    for (auto [init, carried, result] : llvm::zip(
+             loop.getInitArgs(), loop.getRegionIterArgs(), loop.getResults()))
+      if (isa<RankedTensorType>(init.getType())) {
+        equalAll(carried, init), equalAll(result, init);
+        equalAll(loop.getTiedLoopYieldedValue(carried)->get(), init);
+      }
+  } else if (auto topk = dyn_cast<TopkOp>(op)) {
+    auto type = cast<RankedTensorType>(topk.getScores().getType());
+    for (unsigned dim = 0; dim + 1 < type.getRank(); ++dim)
+      equal(topk.getIndices(), dim, topk.getScores(), dim);
+    // K indices per row.
+    constants.push_back({{topk.getIndices(), unsigned(type.getRank() - 1)},
+                         static_cast<int64_t>(topk.getK())});
+  } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
+              isa<tensor::CastOp>(op)) &&
+             op->getNumResults() == 1 &&
+             isa<RankedTensorType>(op->getResult(0).getType())) {
+    for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+      if (isa<RankedTensorType>(value.getType()))
+        equalAll(value, op->getResult(0));
+  }
+}

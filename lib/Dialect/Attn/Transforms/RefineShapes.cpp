@@ -1,0 +1,223 @@
+//===- RefineShapes.cpp - the attn-refine-shapes pass ---------------------===//
+//
+// Each class of equal sizes (attn/Analysis/SizeRelations.h) takes the
+// static size that a member's type, a constant (top-k's k, a grid's cells)
+// or a ceil division of a known size gives it. Every attn op's operands and
+// results then take those sizes where their types leave them dynamic, so
+// that the lowerings see one answer per size: a result declared
+// `tensor<1x1x8x?xf32>` that the op computes with a static head dim, or a
+// key whose head dim is dynamic beside a static query's, lower as if both
+// were static, with a tensor.cast where a value meets an op that keeps its
+// declared type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Analysis/SizeRelations.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNREFINESHAPESPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+using Size = SizeRelations::Size;
+
+/// Where a class's static size comes from: a member whose type has it, or
+/// a member that a constant or a ceil division fixes.
+struct KnownSize {
+  int64_t size;
+  Size source;
+  bool fromType;
+};
+
+/// The static size of each class of equal sizes of a function, and the
+/// first class whose sources disagree.
+class ClassSizes {
+public:
+  explicit ClassSizes(func::FuncOp func) : relations(func) {
+    func.walk([&](Block *block) {
+      for (BlockArgument argument : block->getArguments())
+        addType(argument);
+    });
+    func.walk([&](Operation *op) {
+      for (Value result : op->getResults())
+        addType(result);
+    });
+    for (const SizeRelations::ConstantSize &constant : relations.getConstants())
+      add(constant.size, constant.value, /*fromType=*/false);
+    // A ceil division of a known size is known; chains (a compression of a
+    // compression) take as many rounds as they are long.
+    for (bool changed = true; changed && !conflict;) {
+      changed = false;
+      for (const SizeRelations::CeilDivision &division :
+           relations.getCeilDivisions()) {
+        auto full = known.find(relations.find(division.full));
+        if (full == known.end() ||
+            known.contains(relations.find(division.reduced)))
+          continue;
+        add(division.reduced,
+            llvm::divideCeil(full->second.size, division.divisor),
+            /*fromType=*/false);
+        changed = true;
+      }
+    }
+  }
+
+  /// Two sources that give one class different sizes, if any.
+  std::optional<std::pair<KnownSize, KnownSize>> conflict;
+
+  /// `value`'s type with every dynamic size that its class knows.
+  Type refine(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || type.hasStaticShape())
+      return value.getType();
+    SmallVector<int64_t> shape(type.getShape());
+    for (auto [dim, size] : llvm::enumerate(shape)) {
+      if (!ShapedType::isDynamic(size))
+        continue;
+      auto it = known.find(relations.find({value, unsigned(dim)}));
+      if (it != known.end())
+        size = it->second.size;
+    }
+    return type.clone(shape);
+  }
+
+private:
+  void addType(Value value) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return;
+    for (auto [dim, size] : llvm::enumerate(type.getShape()))
+      if (!ShapedType::isDynamic(size))
+        add({value, unsigned(dim)}, size, /*fromType=*/true);
+  }
+
+  void add(Size member, int64_t size, bool fromType) {
+    auto [it, inserted] = known.try_emplace(relations.find(member),
+                                            KnownSize{size, member, fromType});
+    if (!inserted && it->second.size != size && !conflict)
+      conflict = {it->second, KnownSize{size, member, fromType}};
+  }
+
+  SizeRelations relations;
+  DenseMap<Size, KnownSize> known;
+};
+} // namespace
+
+/// "dimension 3 of %arg1 (tensor<1x1x8x32xf32>) is 32", or "must be 32"
+/// where the type leaves it open.
+static void describe(Diagnostic &diag, const KnownSize &known,
+                     AsmState &state) {
+  auto [value, dim] = known.source;
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  value.printAsOperand(os, state);
+  diag << "dimension " << dim << " of " << name << " (" << value.getType()
+       << ") " << (known.fromType ? "is " : "must be ") << known.size;
+}
+
+static LogicalResult reportConflict(func::FuncOp func, const KnownSize &first,
+                                    const KnownSize &second) {
+  AsmState state(func);
+  InFlightDiagnostic diag = emitError(second.source.first.getLoc());
+  describe(*diag.getUnderlyingDiagnostic(), second, state);
+  *diag.getUnderlyingDiagnostic()
+      << ", but the function's attn ops make it equal to a size that is "
+      << first.size;
+  Diagnostic &note = diag.attachNote(first.source.first.getLoc());
+  describe(note, first, state);
+  return diag;
+}
+
+static bool isAttnOp(Operation *op) {
+  return isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op);
+}
+
+/// Gives `value` the type `refined` and the uses that `keeps` says keep
+/// the old type a cast to it, built by `b`.
+static void retype(OpBuilder &b, Value value, Type refined,
+                   llvm::function_ref<bool(OpOperand &)> keeps) {
+  Type old = value.getType();
+  if (refined == old)
+    return;
+  value.setType(refined);
+  SmallVector<OpOperand *> kept;
+  for (OpOperand &use : value.getUses())
+    if (keeps(use))
+      kept.push_back(&use);
+  if (kept.empty())
+    return;
+  Value cast = tensor::CastOp::create(b, value.getLoc(), old, value);
+  for (OpOperand *use : kept)
+    use->set(cast);
+}
+
+static LogicalResult refineFunction(func::FuncOp func, bool signature) {
+  ClassSizes sizes(func);
+  if (sizes.conflict)
+    return reportConflict(func, sizes.conflict->first, sizes.conflict->second);
+  // Attn ops take refined operands; so do returns whose function's type
+  // follows.
+  auto keeps = [&](OpOperand &use) {
+    Operation *owner = use.getOwner();
+    return !isAttnOp(owner) && !(signature && isa<func::ReturnOp>(owner));
+  };
+  if (signature) {
+    Block &entry = func.getBody().front();
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    for (BlockArgument argument : entry.getArguments())
+      retype(b, argument, sizes.refine(argument), keeps);
+  }
+  func.walk([&](Operation *op) {
+    if (!isAttnOp(op))
+      return;
+    OpBuilder b(op);
+    for (OpOperand &operand : op->getOpOperands()) {
+      Type refined = sizes.refine(operand.get());
+      if (refined != operand.get().getType())
+        operand.set(
+            tensor::CastOp::create(b, op->getLoc(), refined, operand.get()));
+    }
+    b.setInsertionPointAfter(op);
+    for (Value result : op->getResults())
+      retype(b, result, sizes.refine(result), keeps);
+  });
+  if (signature) {
+    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    func.setType(FunctionType::get(func.getContext(),
+                                   func.getBody().getArgumentTypes(),
+                                   ret.getOperandTypes()));
+  }
+  return success();
+}
+
+namespace {
+struct AttnRefineShapesPass
+    : public attn::impl::AttnRefineShapesPassBase<AttnRefineShapesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      // A function's own type changes only where nothing here calls it,
+      // and one return gives its results.
+      bool signature = signatures && func.getBody().hasOneBlock() &&
+                       SymbolTable::symbolKnownUseEmpty(func, module);
+      if (failed(refineFunction(func, signature)))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,24 @@
+// Sizes that the attn ops relate to two different constants: no call could
+// satisfy both.
+// RUN: attn-opt %s --attn-refine-shapes --split-input-file --verify-diagnostics
+
+// expected-note @below {{dimension 3 of %arg0 ('tensor<1x1x8x16xf32>') is 16}}
+func.func @two_head_dims(%q: tensor<1x1x8x16xf32>,
+    // expected-error @below {{dimension 3 of %arg1 ('tensor<1x1x8x32xf32>') is 32, but the function's attn ops make it equal to a size that is 16}}
+    %q2: tensor<1x1x8x32xf32>, %k: tensor<1x1x8x?xf32>, %v: tensor<1x1x8x16xf32>) -> (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) {
+  %o = attn.attention %q, %k, %v : tensor<1x1x8x16xf32>, tensor<1x1x8x?xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>
+  %o2 = attn.attention %q2, %k, %v : tensor<1x1x8x32xf32>, tensor<1x1x8x?xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>
+  return %o, %o2 : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>
+}
+
+// -----
+
+// A constant (top-k's k) against a static size that another op reads.
+func.func @k_against_blocks(%s: tensor<1x1x3x3xf32>, %q: tensor<1x1x12x16xf32>, %k: tensor<1x1x12x16xf32>) -> tensor<1x1x12x16xf32> {
+  // expected-error @below {{dimension 3 of %0 ('tensor<1x1x3x?xi32>') must be 2, but the function's attn ops make it equal to a size that is 3}}
+  %sel = attn.topk %s k 2 : tensor<1x1x3x3xf32> -> tensor<1x1x3x?xi32>
+  // expected-note @below {{dimension 3 of %cast ('tensor<1x1x3x3xi32>') is 3}}
+  %c = tensor.cast %sel : tensor<1x1x3x?xi32> to tensor<1x1x3x3xi32>
+  %o = attn.attention %q, %k, %k indices(%c) mask [#attn.block_indices<block_q = 4, block_kv = 4>] : tensor<1x1x12x16xf32>, tensor<1x1x12x16xf32>, tensor<1x1x12x16xf32>, tensor<1x1x3x3xi32> -> tensor<1x1x12x16xf32>
+  return %o : tensor<1x1x12x16xf32>
+}

@@ -1,0 +1,80 @@
+// Types take every static size that the attn ops relate: operands and
+// results of attn ops become as static as the relations allow, with casts
+// where a value meets an op (or, without `signatures`, a return) that
+// keeps its declared type.
+// RUN: attn-opt %s --attn-refine-shapes --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-refine-shapes=signatures --split-input-file | FileCheck %s --check-prefix=SIG
+
+// A result declared less static than the op computes it.
+// CHECK-LABEL: func.func @dynamic_result
+// CHECK-SAME: -> tensor<1x1x8x?xf32>
+// CHECK: %[[O:.*]] = attn.attention {{.*}} -> tensor<1x1x8x16xf32>
+// CHECK: %[[C:.*]] = tensor.cast %[[O]] : tensor<1x1x8x16xf32> to tensor<1x1x8x?xf32>
+// CHECK: return %[[C]]
+// SIG-LABEL: func.func @dynamic_result
+// SIG-SAME: -> tensor<1x1x8x16xf32>
+// SIG-NOT: tensor.cast
+// SIG: return
+func.func @dynamic_result(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>, %v: tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x?xf32>
+  return %o : tensor<1x1x8x?xf32>
+}
+
+// -----
+
+// A key whose head dim is dynamic beside a static query's; the lengths stay
+// dynamic (nothing fixes them).
+// CHECK-LABEL: func.func @dynamic_key
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x2x?x16xf32>, %[[K:.*]]: tensor<1x1x?x?xf32>, %[[V:.*]]: tensor<1x1x?x8xf32>)
+// CHECK: %[[KS:.*]] = tensor.cast %[[K]] : tensor<1x1x?x?xf32> to tensor<1x1x?x16xf32>
+// CHECK: attn.attention %[[Q]], %[[KS]], %[[V]] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x8xf32> -> tensor<1x2x?x8xf32>
+// SIG-LABEL: func.func @dynamic_key
+// SIG-SAME: %{{.*}}: tensor<1x1x?x16xf32>
+// SIG-NOT: tensor.cast
+func.func @dynamic_key(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x?xf32>, %v: tensor<1x1x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x?x16xf32>, tensor<1x1x?x?xf32>, tensor<1x1x?x8xf32> -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// A compressed length is ceil(length / stride), top-k's last dimension is
+// k, and block indices' rows are ceil(Lq / block_q); between attn ops the
+// refined values flow without casts.
+// CHECK-LABEL: func.func @selection
+// CHECK: attn.compress mean %{{.*}} stride 4 : tensor<1x1x10x16xf32> -> tensor<1x1x3x16xf32>
+// CHECK: attn.block_scores {{.*}} -> tensor<1x1x3x3xf32>
+// CHECK: %[[SEL:.*]] = attn.topk {{.*}} k 2 : tensor<1x1x3x3xf32> -> tensor<1x1x3x2xi32>
+// CHECK: %[[C:.*]] = tensor.cast %[[SEL]] : tensor<1x1x3x2xi32> to tensor<1x1x?x?xi32>
+// CHECK: %[[O:.*]] = attn.attention {{.*}} indices(%[[SEL]]) {{.*}} : tensor<1x1x10x16xf32>, tensor<1x1x10x16xf32>, tensor<1x1x10x16xf32>, tensor<1x1x3x2xi32> -> tensor<1x1x10x16xf32>
+// CHECK: return %[[O]], %[[C]]
+func.func @selection(%q: tensor<1x1x10x16xf32>, %k: tensor<1x1x10x16xf32>, %v: tensor<1x1x10x16xf32>) -> (tensor<1x1x10x16xf32>, tensor<1x1x?x?xi32>) {
+  %kc = attn.compress mean %k stride 4 : tensor<1x1x10x16xf32> -> tensor<1x1x?x16xf32>
+  %s = attn.block_scores %q, %kc block_q 4 : tensor<1x1x10x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x1x?x?xf32> -> tensor<1x1x?x?xi32>
+  %o = attn.attention %q, %k, %v indices(%sel) mask [#attn.block_indices<block_q = 4, block_kv = 4>] : tensor<1x1x10x16xf32>, tensor<1x1x10x16xf32>, tensor<1x1x10x16xf32>, tensor<1x1x?x?xi32> -> tensor<1x1x10x16xf32>
+  return %o, %sel : tensor<1x1x10x16xf32>, tensor<1x1x?x?xi32>
+}
+
+// -----
+
+// An op that is not an attn op keeps the type it was written with; so does
+// a function that another calls, even with `signatures`.
+// CHECK-LABEL: func.func @callee
+// CHECK: %[[O:.*]] = attn.attention {{.*}} -> tensor<1x1x8x16xf32>
+// CHECK: %[[C:.*]] = tensor.cast %[[O]] : tensor<1x1x8x16xf32> to tensor<1x1x8x?xf32>
+// CHECK: arith.addf %[[C]], %[[C]] : tensor<1x1x8x?xf32>
+// SIG-LABEL: func.func @callee
+// SIG-SAME: -> tensor<1x1x8x?xf32>
+// SIG: tensor.cast
+// SIG-LABEL: func.func @caller
+// SIG-SAME: -> tensor<1x1x8x?xf32>
+func.func @callee(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32> {
+  %o = attn.attention %q, %k, %k : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x?xf32>
+  %r = arith.addf %o, %o : tensor<1x1x8x?xf32>
+  return %r : tensor<1x1x8x?xf32>
+}
+func.func @caller(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32> {
+  %r = func.call @callee(%q, %k) : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32>
+  return %r : tensor<1x1x8x?xf32>
+}

@@ -1,0 +1,44 @@
+// Types that leave sizes dynamic which the ops fix (attn-refine-shapes):
+// a query head dim that only the keys' type gives, and a program whose
+// intermediates and selection result are declared dynamic. The kernels are
+// built for the refined sizes, ptxas assembles them, and the launcher
+// checks those sizes before anything reaches the GPU.
+// REQUIRES: ptxas
+
+// RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
+// RUN: FileCheck %s --check-prefix=PTX < %t.90a.ptx
+// PTX: .entry head_dim_from_keys_kernel(
+// PTX: wgmma.mma_async
+// PTX: .entry program_kernel_0(
+// RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
+
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: attn-compile %s -o %t.dir/program.so --target=sm_90 --function=program
+// RUN: %c_compiler -I %t.dir %S/Inputs/call-refined.c %t.dir/program.so -Wl,-rpath,%t.dir -o %t.dir/call
+// RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
+// CALL: three picks per row: 5
+// CALL-NEXT: head dim 32: 2
+// CALL-NEXT: valid, no driver: -999
+
+func.func @head_dim_from_keys(%q: tensor<1x2x64x?xbf16>, %k: tensor<1x1x64x64xbf16>,
+                              %v: tensor<1x1x64x64xbf16>) -> tensor<1x2x64x?xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x2x64x?xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x2x64x?xbf16>
+  return %o : tensor<1x2x64x?xbf16>
+}
+
+func.func @program(%q: tensor<1x1x256x64xbf16>, %k: tensor<1x1x256x?xbf16>,
+                   %v: tensor<1x1x256x64xbf16>)
+    -> (tensor<1x1x256x64xbf16>, tensor<1x1x?x?xi32>) {
+  %kc = attn.compress mean %k stride 64
+      : tensor<1x1x256x?xbf16> -> tensor<1x1x?x?xbf16>
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x1x256x64xbf16>, tensor<1x1x?x?xbf16> -> tensor<1x1x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x1x?x?xf32> -> tensor<1x1x?x?xi32>
+  %o = attn.attention %q, %k, %v indices(%sel)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x1x256x64xbf16>, tensor<1x1x256x?xbf16>, tensor<1x1x256x64xbf16>,
+        tensor<1x1x?x?xi32> -> tensor<1x1x256x64xbf16>
+  return %o, %sel : tensor<1x1x256x64xbf16>, tensor<1x1x?x?xi32>
+}
