@@ -17,13 +17,16 @@ SizeRelations::SizeRelations(func::FuncOp func)
   func.walk([&](Operation *op) { addOp(op); });
   SmallVector<func::ReturnOp> returns;
   func.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
-  if (!returns.empty())
+  // (A function being built may have no return yet.)
+  if (!returns.empty()) {
     returned.assign(returns.front().operand_begin(),
                     returns.front().operand_end());
-  for (func::ReturnOp ret : llvm::drop_begin(returns))
-    for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
-      if (isa<RankedTensorType>(first.getType()))
-        equalAll(first, other);
+    for (func::ReturnOp ret : llvm::drop_begin(returns))
+      for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
+        if (isa<RankedTensorType>(first.getType()))
+          equalAll(first, other);
+  }
+  computeStaticSizes(func);
 }
 
 SizeRelations::Size SizeRelations::find(Size size) {
@@ -178,4 +181,62 @@ void SizeRelations::addOp(Operation *op) {
       if (isa<RankedTensorType>(value.getType()))
         equalAll(value, op->getResult(0));
   }
+}
+
+void SizeRelations::addKnown(Size member, int64_t size, bool fromType) {
+  auto [it, inserted] =
+      known.try_emplace(find(member), KnownSize{size, member, fromType});
+  if (!inserted && it->second.size != size && !conflict)
+    conflict = {it->second, KnownSize{size, member, fromType}};
+}
+
+void SizeRelations::addTypeSizes(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return;
+  for (auto [dim, size] : llvm::enumerate(type.getShape()))
+    if (!ShapedType::isDynamic(size))
+      addKnown({value, unsigned(dim)}, size, /*fromType=*/true);
+}
+
+void SizeRelations::computeStaticSizes(func::FuncOp func) {
+  func.walk([&](Block *block) {
+    for (BlockArgument argument : block->getArguments())
+      addTypeSizes(argument);
+  });
+  func.walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      addTypeSizes(result);
+  });
+  for (const ConstantSize &constant : constants)
+    addKnown(constant.size, constant.value, /*fromType=*/false);
+  // A ceil division of a known size is known; chains (a compression of a
+  // compression) take as many rounds as they are long.
+  for (bool changed = true; changed && !conflict;) {
+    changed = false;
+    for (const CeilDivision &division : ceilDivisions) {
+      auto full = known.find(find(division.full));
+      if (full == known.end() || known.contains(find(division.reduced)))
+        continue;
+      addKnown(division.reduced,
+               llvm::divideCeil(full->second.size, division.divisor),
+               /*fromType=*/false);
+      changed = true;
+    }
+  }
+}
+
+Type SizeRelations::getRefinedType(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.hasStaticShape())
+    return value.getType();
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [dim, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size))
+      continue;
+    auto it = known.find(find({value, unsigned(dim)}));
+    if (it != known.end())
+      size = it->second.size;
+  }
+  return type.clone(shape);
 }

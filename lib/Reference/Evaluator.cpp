@@ -9,6 +9,8 @@
 
 #include "Evaluator.h"
 
+#include "attn/Analysis/SizeRelations.h"
+
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -413,10 +415,38 @@ LogicalResult Evaluator::evalGenerate(Operation *op) {
   return success();
 }
 
+LogicalResult Evaluator::evalCall(Operation *op) {
+  auto call = cast<func::CallOp>(op);
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      op, call.getCalleeAttr());
+  if (!callee || callee.isExternal())
+    return fail(op, "calls '" + call.getCallee() +
+                        "', which the module does not define");
+  if (!callee.getBody().hasOneBlock())
+    return fail(op, "calls '" + call.getCallee() +
+                        "': the reference evaluates single-block functions "
+                        "only");
+  if (!activeCallees.insert(callee).second)
+    return fail(op, "calls '" + call.getCallee() +
+                        "' while it runs: the reference does not evaluate "
+                        "recursion");
+  SmallVector<RefValue> args;
+  for (Value operand : call.getOperands())
+    args.push_back(values.lookup(operand));
+  FailureOr<SmallVector<RefValue>> returned =
+      evalBlock(callee.getBody().front(), args);
+  activeCallees.erase(callee);
+  if (failed(returned))
+    return failure();
+  for (auto [result, value] : llvm::zip_equal(call.getResults(), *returned))
+    values[result] = value;
+  return success();
+}
+
 LogicalResult Evaluator::checkConcreteShapes(Operation *op) {
   // The verifier checked the static sizes; the dynamic ones meet here. A
-  // copy of the op over operands of their concrete types (results keep
-  // theirs: dynamic sizes match anything) must verify too, or the formulas
+  // copy of the op over operands of their concrete types (results with the
+  // sizes that those fix) must verify too, or the formulas
   // would index past a tensor (a key length that differs from the value
   // length, query heads that are no multiple of the K/V heads).
   bool anyDynamic = llvm::any_of(op->getOperandTypes(), [](Type type) {
@@ -455,6 +485,12 @@ LogicalResult Evaluator::checkConcreteShapes(Operation *op) {
               entry->getArguments().drop_front(op->getNumOperands()));
   builder.setInsertionPointToEnd(entry);
   Operation *copy = builder.clone(*op, mapping);
+  // Results whose types leave sizes open take those that the operands fix
+  // (an op whose result must have its input's type, a causal conv's).
+  SizeRelations relations(holder);
+  if (!relations.getConflict())
+    for (Value result : copy->getResults())
+      result.setType(relations.getRefinedType(result));
   std::string message;
   LogicalResult verified = success();
   {
@@ -535,6 +571,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         values[castOp.getResult()] = values.lookup(castOp.getSource());
         return success();
       })
+      .Case([&](func::CallOp) { return evalCall(op); })
       .Case([&](tensor::DimOp dim) {
         const RefTensor &source = tensor(dim.getSource());
         int64_t which = static_cast<int64_t>(scalar(dim.getIndex()));

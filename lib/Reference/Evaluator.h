@@ -8,6 +8,7 @@
 
 #include "mlir/IR/Block.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <memory>
 
@@ -73,10 +74,14 @@ private:
   LogicalResult evalElementwise(Operation *op);
   LogicalResult evalConstant(Operation *op);
   LogicalResult evalGenerate(Operation *op);
+  LogicalResult evalCall(Operation *op);
 
   ReferenceOptions options;
   std::string &error;
   llvm::DenseMap<Value, RefValue> values;
+  /// The functions whose calls are being evaluated (a callee's values live
+  /// in `values`, so it must not be entered again while it runs).
+  llvm::SmallPtrSet<Operation *, 4> activeCallees;
   double flops = 0;
 };
 

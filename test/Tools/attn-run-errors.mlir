@@ -22,9 +22,9 @@
 // RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
 // SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast)
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
@@ -63,6 +63,19 @@
 // RUN: %python %S/make_npy.py %t/q6.npy '<f4' 1x2x6x4
 // RUN: not attn-run %s --function=cast --input q=%t/q6.npy 2>&1 | FileCheck %s --check-prefix=CAST
 // CAST: attn-run: error: reference: {{.*}} 'tensor.cast': casts a tensor whose dimension 2 is 6 to a type that fixes it to 5
+// Calls that cannot run (recursion: nothing could stop it; a declaration),
+// refused before compiling, and calls the reference cannot follow (a callee
+// of several blocks runs compiled but cannot be checked).
+// RUN: not attn-run %s --function=recursive 2>&1 | FileCheck %s --check-prefix=RECURSIVE
+// RECURSIVE: attn-run: error: 'recursive' calls 'recursive' while it runs: attn-run does not run recursion
+// RUN: not attn-run %s --function=calls_declared 2>&1 | FileCheck %s --check-prefix=DECLARED
+// DECLARED: attn-run: error: 'calls_declared' calls 'declared', which the module does not define
+// RUN: not attn-run %s --function=recursive --check 2>&1 | FileCheck %s --check-prefix=REF-RECURSIVE
+// REF-RECURSIVE: attn-run: error: reference: {{.*}} 'func.call': calls 'recursive' while it runs: the reference does not evaluate recursion
+// RUN: not attn-run %s --function=calls_declared --check 2>&1 | FileCheck %s --check-prefix=REF-DECLARED
+// REF-DECLARED: attn-run: error: reference: {{.*}} 'func.call': calls 'declared', which the module does not define
+// RUN: not attn-run %s --function=calls_blocks --check 2>&1 | FileCheck %s --check-prefix=BLOCKS
+// BLOCKS: attn-run: error: reference: {{.*}} 'func.call': calls 'two_blocks': the reference evaluates single-block functions only
 
 func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
   %o = attn.attention %q, %k, %v : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
@@ -99,4 +112,27 @@ func.func @cast(%q: tensor<1x2x?x4xf32>, %k: tensor<1x1x7x4xf32>) -> tensor<1x2x
   %q5 = tensor.cast %q : tensor<1x2x?x4xf32> to tensor<1x2x5x4xf32>
   %o = attn.attention %q5, %k, %k : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
   return %o : tensor<1x2x5x4xf32>
+}
+
+func.func @recursive(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
+  %r = func.call @recursive(%q) : (tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32>
+  return %r : tensor<1x2x5x4xf32>
+}
+
+func.func private @declared(tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32>
+
+func.func @calls_declared(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
+  %r = func.call @declared(%q) : (tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32>
+  return %r : tensor<1x2x5x4xf32>
+}
+
+func.func private @two_blocks(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
+  cf.br ^next
+^next:
+  return %q : tensor<1x2x5x4xf32>
+}
+
+func.func @calls_blocks(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
+  %r = func.call @two_blocks(%q) : (tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32>
+  return %r : tensor<1x2x5x4xf32>
 }

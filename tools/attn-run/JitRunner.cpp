@@ -7,17 +7,56 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::attn;
+
+/// `root` and the functions it calls, transitively; a call to a function
+/// that the module only declares, or a call back into a function that is
+/// running (recursion: nothing could stop it), is an error.
+static FailureOr<llvm::SetVector<Operation *>>
+collectCallees(SymbolTable &symbols, func::FuncOp root, std::string &error) {
+  llvm::SetVector<Operation *> reached;
+  SmallVector<func::FuncOp> running;
+  std::function<LogicalResult(func::FuncOp)> visit = [&](func::FuncOp func) {
+    if (!reached.insert(func))
+      return success();
+    running.push_back(func);
+    WalkResult walked = func.walk([&](func::CallOp call) {
+      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+      if (!callee || callee.isExternal()) {
+        error = ("'" + func.getName() + "' calls '" + call.getCallee() +
+                 "', which the module does not define")
+                    .str();
+        return WalkResult::interrupt();
+      }
+      if (llvm::is_contained(running, callee)) {
+        error = ("'" + func.getName() + "' calls '" + callee.getName() +
+                 "' while it runs: attn-run does not run recursion")
+                    .str();
+        return WalkResult::interrupt();
+      }
+      return failed(visit(callee)) ? WalkResult::interrupt()
+                                   : WalkResult::advance();
+    });
+    running.pop_back();
+    return failure(walked.wasInterrupted());
+  };
+  if (failed(visit(root)))
+    return failure();
+  return reached;
+}
 
 FailureOr<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, StringRef name,
@@ -25,17 +64,34 @@ JitFunction::compile(ModuleOp module, StringRef name,
                      std::string &error) {
   OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
   MLIRContext *context = module.getContext();
-  // Compile only what is called: the other functions of the file would
-  // cost compile time and could not fail the run anyway.
-  for (Operation &op : llvm::make_early_inc_range(lowered->getOps()))
-    if (auto other = dyn_cast<func::FuncOp>(op); other && other.getName() != name)
-      other.erase();
+  // Compile only the function and what it calls: the other functions of
+  // the file would cost compile time and could not fail the run anyway.
+  SymbolTable symbols(*lowered);
+  FailureOr<llvm::SetVector<Operation *>> reached =
+      collectCallees(symbols, lowered->lookupSymbol<func::FuncOp>(name), error);
+  if (failed(reached))
+    return failure();
+  for (auto other : llvm::to_vector(lowered->getOps<func::FuncOp>()))
+    if (!reached->contains(other))
+      symbols.erase(other);
   // The lowering declares the C runtime's functions (malloc, free) in this
-  // module: a function of that name would take their place. It is called
-  // under a name of its own.
+  // module: a function of that name would take their place. The function
+  // runs under a name of its own, and those it calls under
+  // __attn_fn_<name>.
   static constexpr StringLiteral kEntry = "__attn_run_entry";
-  if (auto func = lowered->lookupSymbol<func::FuncOp>(name))
-    SymbolTable::setSymbolName(func, kEntry);
+  for (auto func : llvm::to_vector(lowered->getOps<func::FuncOp>())) {
+    if (func.isExternal())
+      continue;
+    std::string symbol = func.getName() == name
+                             ? kEntry.str()
+                             : ("__attn_fn_" + func.getName()).str();
+    while (symbol != kEntry && symbols.lookup(symbol))
+      symbol += "_";
+    if (failed(symbols.rename(func, StringAttr::get(context, symbol)))) {
+      error = ("cannot rename function '" + func.getName() + "'").str();
+      return failure();
+    }
+  }
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerOpenMPDialectTranslation(*context);

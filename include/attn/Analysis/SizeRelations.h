@@ -5,8 +5,11 @@
 // the attn ops relate sizes that their types may leave dynamic: a key's
 // head dim is the query's, a compressed length is ceil(length / stride),
 // and so on. This analysis collects those relations once, for the C
-// wrappers that check them at run time (lib/Compiler) and for the pass
-// that makes types as static as the relations allow (attn-refine-shapes).
+// wrappers that check them at run time (lib/Compiler), for the pass that
+// makes types as static as the relations allow (attn-refine-shapes), and
+// for the reference's check of concrete shapes. Each class of equal sizes
+// takes the static size that a member's type, a constant (top-k's k, a
+// grid's cells) or a ceil division of a known size gives it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +21,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -50,10 +54,28 @@ public:
     Value query, keys;
   };
 
+  /// Where a class's static size comes from: a member whose type has it
+  /// (`fromType`), or one that a constant or a ceil division fixes.
+  struct KnownSize {
+    int64_t size;
+    Size source;
+    bool fromType;
+  };
+
   explicit SizeRelations(func::FuncOp func);
 
   /// The representative of `size`'s class of equal sizes.
   Size find(Size size);
+
+  /// `value`'s type with every dynamic size that its class knows (a ranked
+  /// tensor type; other types unchanged).
+  Type getRefinedType(Value value);
+
+  /// Two sources that give one class different static sizes (the first
+  /// such class): no call can satisfy the relations.
+  const std::optional<std::pair<KnownSize, KnownSize>> &getConflict() const {
+    return conflict;
+  }
 
   ArrayRef<Value> getArguments() const { return arguments; }
   /// The values the function returns (the first return's, every return's
@@ -71,6 +93,9 @@ private:
   void addMaskSizes(ArrayAttr mask, Value q, Value keys);
   void addBlockOperands(Operation *attention);
   void addOp(Operation *op);
+  void computeStaticSizes(func::FuncOp func);
+  void addTypeSizes(Value value);
+  void addKnown(Size member, int64_t size, bool fromType);
 
   SmallVector<Value> arguments;
   SmallVector<Value> returned;
@@ -79,6 +104,9 @@ private:
   SmallVector<CeilDivision> ceilDivisions;
   SmallVector<Broadcast> broadcasts;
   SmallVector<ConstantSize> constants;
+  /// The static size of each class, by its representative.
+  DenseMap<Size, KnownSize> known;
+  std::optional<std::pair<KnownSize, KnownSize>> conflict;
 };
 
 } // namespace mlir::attn

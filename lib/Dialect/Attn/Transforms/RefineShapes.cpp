@@ -3,7 +3,7 @@
 // Each class of equal sizes (attn/Analysis/SizeRelations.h) takes the
 // static size that a member's type, a constant (top-k's k, a grid's cells)
 // or a ceil division of a known size gives it. Every attn op's operands and
-// results then take those sizes where their types leave them dynamic, so
+// results take those sizes where their types leave them dynamic, so
 // that the lowerings see one answer per size: a result declared
 // `tensor<1x1x8x?xf32>` that the op computes with a static head dim, or a
 // key whose head dim is dynamic beside a static query's, lower as if both
@@ -29,90 +29,7 @@ namespace mlir::attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-namespace {
-using Size = SizeRelations::Size;
-
-/// Where a class's static size comes from: a member whose type has it, or
-/// a member that a constant or a ceil division fixes.
-struct KnownSize {
-  int64_t size;
-  Size source;
-  bool fromType;
-};
-
-/// The static size of each class of equal sizes of a function, and the
-/// first class whose sources disagree.
-class ClassSizes {
-public:
-  explicit ClassSizes(func::FuncOp func) : relations(func) {
-    func.walk([&](Block *block) {
-      for (BlockArgument argument : block->getArguments())
-        addType(argument);
-    });
-    func.walk([&](Operation *op) {
-      for (Value result : op->getResults())
-        addType(result);
-    });
-    for (const SizeRelations::ConstantSize &constant : relations.getConstants())
-      add(constant.size, constant.value, /*fromType=*/false);
-    // A ceil division of a known size is known; chains (a compression of a
-    // compression) take as many rounds as they are long.
-    for (bool changed = true; changed && !conflict;) {
-      changed = false;
-      for (const SizeRelations::CeilDivision &division :
-           relations.getCeilDivisions()) {
-        auto full = known.find(relations.find(division.full));
-        if (full == known.end() ||
-            known.contains(relations.find(division.reduced)))
-          continue;
-        add(division.reduced,
-            llvm::divideCeil(full->second.size, division.divisor),
-            /*fromType=*/false);
-        changed = true;
-      }
-    }
-  }
-
-  /// Two sources that give one class different sizes, if any.
-  std::optional<std::pair<KnownSize, KnownSize>> conflict;
-
-  /// `value`'s type with every dynamic size that its class knows.
-  Type refine(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || type.hasStaticShape())
-      return value.getType();
-    SmallVector<int64_t> shape(type.getShape());
-    for (auto [dim, size] : llvm::enumerate(shape)) {
-      if (!ShapedType::isDynamic(size))
-        continue;
-      auto it = known.find(relations.find({value, unsigned(dim)}));
-      if (it != known.end())
-        size = it->second.size;
-    }
-    return type.clone(shape);
-  }
-
-private:
-  void addType(Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type)
-      return;
-    for (auto [dim, size] : llvm::enumerate(type.getShape()))
-      if (!ShapedType::isDynamic(size))
-        add({value, unsigned(dim)}, size, /*fromType=*/true);
-  }
-
-  void add(Size member, int64_t size, bool fromType) {
-    auto [it, inserted] = known.try_emplace(relations.find(member),
-                                            KnownSize{size, member, fromType});
-    if (!inserted && it->second.size != size && !conflict)
-      conflict = {it->second, KnownSize{size, member, fromType}};
-  }
-
-  SizeRelations relations;
-  DenseMap<Size, KnownSize> known;
-};
-} // namespace
+using KnownSize = SizeRelations::KnownSize;
 
 /// "dimension 3 of %arg1 (tensor<1x1x8x32xf32>) is 32", or "must be 32"
 /// where the type leaves it open.
@@ -163,9 +80,9 @@ static void retype(OpBuilder &b, Value value, Type refined,
 }
 
 static LogicalResult refineFunction(func::FuncOp func, bool signature) {
-  ClassSizes sizes(func);
-  if (sizes.conflict)
-    return reportConflict(func, sizes.conflict->first, sizes.conflict->second);
+  SizeRelations sizes(func);
+  if (const auto &conflict = sizes.getConflict())
+    return reportConflict(func, conflict->first, conflict->second);
   // Attn ops take refined operands; so do returns whose function's type
   // follows.
   auto keeps = [&](OpOperand &use) {
@@ -176,21 +93,21 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
     Block &entry = func.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
     for (BlockArgument argument : entry.getArguments())
-      retype(b, argument, sizes.refine(argument), keeps);
+      retype(b, argument, sizes.getRefinedType(argument), keeps);
   }
   func.walk([&](Operation *op) {
     if (!isAttnOp(op))
       return;
     OpBuilder b(op);
     for (OpOperand &operand : op->getOpOperands()) {
-      Type refined = sizes.refine(operand.get());
+      Type refined = sizes.getRefinedType(operand.get());
       if (refined != operand.get().getType())
         operand.set(
             tensor::CastOp::create(b, op->getLoc(), refined, operand.get()));
     }
     b.setInsertionPointAfter(op);
     for (Value result : op->getResults())
-      retype(b, result, sizes.refine(result), keeps);
+      retype(b, result, sizes.getRefinedType(result), keeps);
   });
   if (signature) {
     auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());

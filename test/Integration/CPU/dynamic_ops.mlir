@@ -1,0 +1,24 @@
+// Ops whose result must have an operand's type (causal conv, merges) with
+// dynamic lengths: the reference checks a copy of each op over the inputs'
+// concrete shapes, its results taking the sizes those fix, and both
+// lowerings are compared with it.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/../../Tools/make_npy.py %t/x.npy '<f4' 1x2x37x16
+// RUN: %python %S/../../Tools/make_npy.py %t/g.npy '<f4' 1x2x37
+// RUN: attn-run %s --function=conv --input x=%t/x.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=conv --input x=%t/x.npy --check --path=reference | FileCheck %s
+// RUN: attn-run %s --function=merges --input a=%t/x.npy --input b=%t/x.npy --input g=%t/g.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=merges --input a=%t/x.npy --input b=%t/x.npy --input g=%t/g.npy --check --path=reference | FileCheck %s
+// CHECK-NOT: FAIL
+// CHECK: check=PASS
+
+func.func @conv(%x: tensor<1x2x?x16xf32>, %w: tensor<2x16x4xf32>) -> tensor<1x2x?x16xf32> {
+  %y = attn.causal_conv %x, %w : tensor<1x2x?x16xf32>, tensor<2x16x4xf32> -> tensor<1x2x?x16xf32>
+  return %y : tensor<1x2x?x16xf32>
+}
+
+func.func @merges(%a: tensor<1x2x?x16xf32>, %b: tensor<1x2x?x16xf32>, %g: tensor<1x2x?xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>) {
+  %s = attn.merge sum (%a), (%b) : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  %t = attn.merge gated (%a, %g), (%b, %g) : tensor<1x2x?x16xf32>, tensor<1x2x?xf32> -> tensor<1x2x?x16xf32>
+  return %s, %t : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>
+}
