@@ -369,14 +369,19 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
              << ") return " << index + 1 << ";\n";
     }
     // Q, K, V and the output (the 4-D result) are copied and stored in
-    // 16-byte rows: contiguous, starting on 16 bytes.
+    // 16-byte rows: contiguous, starting on 16 bytes (unless they have no
+    // elements: nothing is read or written, and NumPy gives an empty array
+    // zero strides).
     auto checkRows = [&os, &buffers = entry.buffers](unsigned index) {
       const CBuffer &buffer = buffers[index];
-      os << "  if ((" << buffer.name << "->strides[3] != 1 && " << buffer.name
-         << "->sizes[3] != 1) || ((unsigned long)((const char *)" << buffer.name
-         << "->aligned + 2 * " << buffer.name << "->offset) & 15) || ("
-         << buffer.name << "->strides[0] | " << buffer.name << "->strides[1] | "
-         << buffer.name << "->strides[2]) & 7) return " << index + 1 << ";\n";
+      os << "  if (" << buffer.name << "->sizes[0] && " << buffer.name
+         << "->sizes[1] && " << buffer.name << "->sizes[2] && " << buffer.name
+         << "->sizes[3] && ((" << buffer.name << "->strides[3] != 1 && "
+         << buffer.name << "->sizes[3] != 1) || ((unsigned long)((const char *)"
+         << buffer.name << "->aligned + 2 * " << buffer.name
+         << "->offset) & 15) || (" << buffer.name << "->strides[0] | "
+         << buffer.name << "->strides[1] | " << buffer.name
+         << "->strides[2]) & 7)) return " << index + 1 << ";\n";
     };
     for (int64_t operand : {0, 1, 2})
       checkRows(launch.buffers[operand]);

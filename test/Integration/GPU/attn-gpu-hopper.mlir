@@ -137,6 +137,7 @@
 // CALL-NEXT: dynamic, short value: 3
 // CALL-NEXT: dynamic, wrong output: 4
 // CALL-NEXT: dynamic, valid: {{-999|0|-[0-9]+}}
+// CALL-NEXT: dynamic, empty: 0
 
 func.func @gqa(%q: tensor<1x4x100x64xbf16>, %k: tensor<1x2x100x64xbf16>,
                %v: tensor<1x2x100x64xbf16>) -> tensor<1x4x100x64xbf16> {

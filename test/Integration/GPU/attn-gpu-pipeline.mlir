@@ -58,6 +58,7 @@
 // CALL-NEXT: dynamic, short value: 3
 // CALL-NEXT: dynamic, wrong output: 4
 // CALL-NEXT: dynamic, valid: {{-999|0|-[0-9]+}}
+// CALL-NEXT: dynamic, empty: 0
 
 // Bad targets and outputs get one-line errors and write nothing.
 // RUN: not attn-compile %s -o %t.bad.so --target=gfx90a 2>&1 | FileCheck %s --check-prefix=TARGET

@@ -48,5 +48,11 @@ int main(void) {
          attn_dynamic(&dq, &dk, &dv, &dout, NULL));
   dout.sizes[2] = 100;
   printf("dynamic, valid: %d\n", attn_dynamic(&dq, &dk, &dv, &dout, NULL));
+  /* No batch: nothing is read or written, so neither the rows' strides nor
+   * their alignment matter (NumPy gives empty arrays zero strides). */
+  dq.sizes[0] = dk.sizes[0] = dv.sizes[0] = dout.sizes[0] = 0;
+  dq.aligned = (char *)dq.aligned + 2;
+  dout.strides[3] = 0;
+  printf("dynamic, empty: %d\n", attn_dynamic(&dq, &dk, &dv, &dout, NULL));
   return 0;
 }
