@@ -31,7 +31,7 @@ using namespace mlir::attn;
 
 using KnownSize = SizeRelations::KnownSize;
 
-/// "dimension 3 of %arg1 (tensor<1x1x8x32xf32>) is 32", or "must be 32"
+/// "dimension 3 of %arg1 ('tensor<1x1x8x32xf32>') is 32", or "must be 32"
 /// where the type leaves it open.
 static void describe(Diagnostic &diag, const KnownSize &known,
                      AsmState &state) {
