@@ -78,3 +78,29 @@ func.func @caller(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<
   %r = func.call @callee(%q, %k) : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32>
   return %r : tensor<1x1x8x?xf32>
 }
+
+// -----
+
+// The program's own casts are looked through: a cast that made a size
+// dynamic and the refined operand's cast back would be a pair of no-ops.
+// A cast that fixes a size stays an assertion, on the value it started
+// from; with `signatures`, the results take the types their values start
+// with.
+// CHECK-LABEL: func.func @casts
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x1x?x16xf32>, %[[K:.*]]: tensor<1x1x8x16xf32>)
+// CHECK: %[[QS:.*]] = tensor.cast %[[Q]] : tensor<1x1x?x16xf32> to tensor<1x1x8x16xf32>
+// CHECK-NEXT: %[[O:.*]] = attn.attention %[[QS]], %[[K]], %[[K]] :
+// CHECK-NEXT: %[[C:.*]] = tensor.cast %[[O]] : tensor<1x1x8x16xf32> to tensor<1x1x?x16xf32>
+// CHECK-NEXT: %[[R:.*]] = tensor.cast %[[C]] : tensor<1x1x?x16xf32> to tensor<1x1x?x?xf32>
+// CHECK-NEXT: return %[[R]]
+// SIG-LABEL: func.func @casts
+// SIG-SAME: -> tensor<1x1x8x16xf32>
+// SIG: %[[O:.*]] = attn.attention
+// SIG-NEXT: return %[[O]] : tensor<1x1x8x16xf32>
+func.func @casts(%q: tensor<1x1x?x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x1x?x?xf32> {
+  %qs = tensor.cast %q : tensor<1x1x?x16xf32> to tensor<1x1x8x16xf32>
+  %kd = tensor.cast %k : tensor<1x1x8x16xf32> to tensor<?x?x?x?xf32>
+  %o = attn.attention %qs, %kd, %kd : tensor<1x1x8x16xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<1x1x?x16xf32>
+  %r = tensor.cast %o : tensor<1x1x?x16xf32> to tensor<1x1x?x?xf32>
+  return %r : tensor<1x1x?x?xf32>
+}

@@ -9,6 +9,7 @@
 // RUN: FileCheck %s --check-prefix=PTX < %t.90a.ptx
 // PTX: .entry head_dim_from_keys_kernel(
 // PTX: wgmma.mma_async
+// PTX: .entry through_casts_kernel(
 // PTX: .entry program_kernel_0(
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
 
@@ -26,6 +27,18 @@ func.func @head_dim_from_keys(%q: tensor<1x2x64x?xbf16>, %k: tensor<1x1x64x64xbf
       : tensor<1x2x64x?xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x2x64x?xbf16>
   return %o : tensor<1x2x64x?xbf16>
+}
+
+// The program's own casts (one that hides the keys' head dim, one on the
+// result) are looked through: one attention, one kernel.
+func.func @through_casts(%q: tensor<1x4x128x64xbf16>, %k: tensor<1x4x128x64xbf16>,
+                         %v: tensor<1x4x128x64xbf16>) -> tensor<1x4x128x?xbf16> {
+  %kd = tensor.cast %k : tensor<1x4x128x64xbf16> to tensor<1x4x128x?xbf16>
+  %o = attn.attention %q, %kd, %v mask [#attn.causal]
+      : tensor<1x4x128x64xbf16>, tensor<1x4x128x?xbf16>, tensor<1x4x128x64xbf16>
+      -> tensor<1x4x128x64xbf16>
+  %r = tensor.cast %o : tensor<1x4x128x64xbf16> to tensor<1x4x128x?xbf16>
+  return %r : tensor<1x4x128x?xbf16>
 }
 
 func.func @program(%q: tensor<1x1x256x64xbf16>, %k: tensor<1x1x256x?xbf16>,

@@ -79,6 +79,14 @@ static void retype(OpBuilder &b, Value value, Type refined,
     use->set(cast);
 }
 
+/// The value that a chain of tensor.casts starts from (casts keep the
+/// elements and only assert sizes, which the relations already hold equal).
+static Value castRoot(Value value) {
+  while (auto cast = value.getDefiningOp<tensor::CastOp>())
+    value = cast.getSource();
+  return value;
+}
+
 static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   SizeRelations sizes(func);
   if (const auto &conflict = sizes.getConflict())
@@ -100,21 +108,37 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
       return;
     OpBuilder b(op);
     for (OpOperand &operand : op->getOpOperands()) {
+      // Through the program's own casts to where the value starts: a cast
+      // that made a size dynamic and one back would be a pair of no-ops.
       Type refined = sizes.getRefinedType(operand.get());
-      if (refined != operand.get().getType())
-        operand.set(
-            tensor::CastOp::create(b, op->getLoc(), refined, operand.get()));
+      if (refined == operand.get().getType() &&
+          !operand.get().getDefiningOp<tensor::CastOp>())
+        continue;
+      Value root = castRoot(operand.get());
+      operand.set(root.getType() == refined
+                      ? root
+                      : tensor::CastOp::create(b, op->getLoc(), refined, root)
+                            .getResult());
     }
     b.setInsertionPointAfter(op);
     for (Value result : op->getResults())
       retype(b, result, sizes.getRefinedType(result), keeps);
   });
   if (signature) {
+    // The function's results take the types their values start with.
     auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    for (OpOperand &operand : ret->getOpOperands())
+      operand.set(castRoot(operand.get()));
     func.setType(FunctionType::get(func.getContext(),
                                    func.getBody().getArgumentTypes(),
                                    ret.getOperandTypes()));
   }
+  // Casts that no longer have readers (the program's, looked through).
+  SmallVector<tensor::CastOp> casts;
+  func.walk([&](tensor::CastOp cast) { casts.push_back(cast); });
+  for (tensor::CastOp cast : llvm::reverse(casts))
+    if (cast->use_empty())
+      cast->erase();
   return success();
 }
 
