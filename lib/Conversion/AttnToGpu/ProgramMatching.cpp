@@ -58,7 +58,8 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
         !isElementwiseTensorOp(&nested))
       return nested.emitOpError("GPU lowering: function '")
              << func.getName()
-             << "' is a program of several kernels, which may hold "
+             << "' is not one attention of its arguments, so it lowers as "
+                "a program (a kernel per op), which may hold "
                 "attn.attention, attn.linear_attention, attn.compress, "
                 "attn.causal_conv, attn.block_scores, attn.topk, attn.merge, "
                 "elementwise arith and math ops on static tensors (at least "
