@@ -11,8 +11,9 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-SizeRelations::SizeRelations(func::FuncOp func)
-    : arguments(func.getArguments().begin(), func.getArguments().end()) {
+SizeRelations::SizeRelations(func::FuncOp func, bool assumeBuffersKeepSizes)
+    : arguments(func.getArguments().begin(), func.getArguments().end()),
+      assumeBuffersKeepSizes(assumeBuffersKeepSizes) {
   // Every op, in loops too; every return gives the same result buffers.
   func.walk([&](Operation *op) { addOp(op); });
   SmallVector<func::ReturnOp> returns;
@@ -21,10 +22,11 @@ SizeRelations::SizeRelations(func::FuncOp func)
   if (!returns.empty()) {
     returned.assign(returns.front().operand_begin(),
                     returns.front().operand_end());
-    for (func::ReturnOp ret : llvm::drop_begin(returns))
-      for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
-        if (isa<RankedTensorType>(first.getType()))
-          equalAll(first, other);
+    if (assumeBuffersKeepSizes)
+      for (func::ReturnOp ret : llvm::drop_begin(returns))
+        for (auto [first, other] : llvm::zip(returned, ret.getOperands()))
+          if (isa<RankedTensorType>(first.getType()))
+            equalAll(first, other);
   }
   computeStaticSizes(func);
 }
@@ -78,8 +80,7 @@ void SizeRelations::addMaskSizes(ArrayAttr mask, Value q, Value keys) {
 /// read: a [B or 1, Hq or 1, Lq, Lkv] bias, a [B or 1, Hq or 1,
 /// ceil(Lq / block_q), ceil(Lkv / block_kv)] block layout and
 /// [B, Hkv, ceil(Lq / block_q), k] block indices.
-void SizeRelations::addBlockOperands(Operation *op) {
-  auto attention = cast<AttentionOp>(op);
+void SizeRelations::addBlockOperands(AttentionOp attention) {
   Value q = attention.getQuery(), k = attention.getKey();
   if (Value bias = attention.getBias()) {
     broadcasts.push_back({{bias, 0}, {q, 0}});
@@ -158,8 +159,9 @@ void SizeRelations::addOp(Operation *op) {
     equalAll(conv.getResult(), conv.getInput());
     equal(conv.getWeight(), 0, conv.getInput(), 1);
     equal(conv.getWeight(), 1, conv.getInput(), 3);
-  } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
-    // A carried tensor keeps its sizes through the loop.
+  } else if (auto loop = dyn_cast<scf::ForOp>(op);
+             loop && assumeBuffersKeepSizes) {
+    // A carried tensor keeps its sizes through the loop (assumed).
     for (auto [init, carried, result] : llvm::zip(
              loop.getInitArgs(), loop.getRegionIterArgs(), loop.getResults()))
       if (isa<RankedTensorType>(init.getType())) {
@@ -216,12 +218,13 @@ void SizeRelations::computeStaticSizes(func::FuncOp func) {
     changed = false;
     for (const CeilDivision &division : ceilDivisions) {
       auto full = known.find(find(division.full));
-      if (full == known.end() || known.contains(find(division.reduced)))
+      if (full == known.end())
         continue;
+      // (A known reduced size must agree: addKnown reports it if not.)
+      changed |= !known.contains(find(division.reduced));
       addKnown(division.reduced,
                llvm::divideCeil(full->second.size, division.divisor),
                /*fromType=*/false);
-      changed = true;
     }
   }
 }

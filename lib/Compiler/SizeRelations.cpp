@@ -16,7 +16,7 @@ using namespace mlir::attn;
 
 std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
                                                     ArrayRef<CBuffer> buffers) {
-  SizeRelations relations(func);
+  SizeRelations relations(func, /*assumeBuffersKeepSizes=*/true);
   using Size = SizeRelations::Size;
   auto find = [&](Size size) { return relations.find(size); };
   // The first buffer that holds each class's size.

@@ -79,19 +79,25 @@ JitFunction::compile(ModuleOp module, StringRef name,
   // runs under a name of its own, and those it calls under
   // __attn_fn_<name>.
   static constexpr StringLiteral kEntry = "__attn_run_entry";
+  auto entry = lowered->lookupSymbol<func::FuncOp>(name);
+  auto rename = [&](func::FuncOp func, StringRef symbol) {
+    if (succeeded(symbols.rename(func, StringAttr::get(context, symbol))))
+      return success();
+    error = ("cannot rename function '" + func.getName() + "'").str();
+    return failure();
+  };
+  // (Callees first: one of them may hold the entry's name.)
   for (auto func : llvm::to_vector(lowered->getOps<func::FuncOp>())) {
-    if (func.isExternal())
+    if (func == entry)
       continue;
-    std::string symbol = func.getName() == name
-                             ? kEntry.str()
-                             : ("__attn_fn_" + func.getName()).str();
-    while (symbol != kEntry && symbols.lookup(symbol))
+    std::string symbol = ("__attn_fn_" + func.getName()).str();
+    while (symbols.lookup(symbol))
       symbol += "_";
-    if (failed(symbols.rename(func, StringAttr::get(context, symbol)))) {
-      error = ("cannot rename function '" + func.getName() + "'").str();
+    if (failed(rename(func, symbol)))
       return failure();
-    }
   }
+  if (failed(rename(entry, kEntry)))
+    return failure();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerOpenMPDialectTranslation(*context);

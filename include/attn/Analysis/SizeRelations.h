@@ -1,5 +1,4 @@
-//===- SizeRelations.h - sizes that a function's attn ops relate -*- C++
-//-*-===//
+//===- SizeRelations.h - sizes that a function's ops relate --*- C++ -*-===//
 //
 // The verifiers check the sizes that one op's types fix. Across a function,
 // the attn ops relate sizes that their types may leave dynamic: a key's
@@ -16,13 +15,14 @@
 #ifndef ATTN_ANALYSIS_SIZERELATIONS_H
 #define ATTN_ANALYSIS_SIZERELATIONS_H
 
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
-#include <tuple>
 #include <utility>
 
 namespace mlir::attn {
@@ -62,7 +62,13 @@ public:
     bool fromType;
   };
 
-  explicit SizeRelations(func::FuncOp func);
+  /// With `assumeBuffersKeepSizes`, also the sizes that a caller's buffers
+  /// assume: a tensor a loop carries keeps its sizes, and every return
+  /// gives the same sizes. The ops do not guarantee those (a dynamic size
+  /// may change from one iteration to the next), so only the C wrappers,
+  /// whose buffers have one size each, take them.
+  explicit SizeRelations(func::FuncOp func,
+                         bool assumeBuffersKeepSizes = false);
 
   /// The representative of `size`'s class of equal sizes.
   Size find(Size size);
@@ -91,13 +97,14 @@ private:
   void equalAll(Value a, Value b);
   void addQueryKeyValue(Value q, Value k, Value v, Value out);
   void addMaskSizes(ArrayAttr mask, Value q, Value keys);
-  void addBlockOperands(Operation *attention);
+  void addBlockOperands(AttentionOp attention);
   void addOp(Operation *op);
   void computeStaticSizes(func::FuncOp func);
   void addTypeSizes(Value value);
   void addKnown(Size member, int64_t size, bool fromType);
 
   SmallVector<Value> arguments;
+  bool assumeBuffersKeepSizes;
   SmallVector<Value> returned;
   DenseMap<Size, Size> parent;
   SmallVector<Grouping> groupings;

@@ -22,3 +22,14 @@ func.func @k_against_blocks(%s: tensor<1x1x3x3xf32>, %q: tensor<1x1x12x16xf32>, 
   %o = attn.attention %q, %k, %k indices(%c) mask [#attn.block_indices<block_q = 4, block_kv = 4>] : tensor<1x1x12x16xf32>, tensor<1x1x12x16xf32>, tensor<1x1x12x16xf32>, tensor<1x1x3x3xi32> -> tensor<1x1x12x16xf32>
   return %o : tensor<1x1x12x16xf32>
 }
+
+// -----
+
+// A compressed length, ceil(8 / 2) = 4, against a cast that fixes it to 5.
+func.func @ceil_against_cast(%k: tensor<1x1x8x4xf32>) -> tensor<1x1x5x4xf32> {
+  // expected-error @below {{dimension 2 of %0 ('tensor<1x1x?x4xf32>') must be 4, but the function's attn ops make it equal to a size that is 5}}
+  %c = attn.compress mean %k stride 2 : tensor<1x1x8x4xf32> -> tensor<1x1x?x4xf32>
+  // expected-note @below {{dimension 2 of %cast ('tensor<1x1x5x4xf32>') is 5}}
+  %r = tensor.cast %c : tensor<1x1x?x4xf32> to tensor<1x1x5x4xf32>
+  return %r : tensor<1x1x5x4xf32>
+}

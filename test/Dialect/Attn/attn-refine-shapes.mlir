@@ -64,19 +64,20 @@ func.func @selection(%q: tensor<1x1x10x16xf32>, %k: tensor<1x1x10x16xf32>, %v: t
 // CHECK: %[[O:.*]] = attn.attention {{.*}} -> tensor<1x1x8x16xf32>
 // CHECK: %[[C:.*]] = tensor.cast %[[O]] : tensor<1x1x8x16xf32> to tensor<1x1x8x?xf32>
 // CHECK: arith.addf %[[C]], %[[C]] : tensor<1x1x8x?xf32>
+// CHECK: return %[[C]], %{{.*}} : tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>
 // SIG-LABEL: func.func @callee
-// SIG-SAME: -> tensor<1x1x8x?xf32>
+// SIG-SAME: -> (tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>)
 // SIG: tensor.cast
 // SIG-LABEL: func.func @caller
 // SIG-SAME: -> tensor<1x1x8x?xf32>
-func.func @callee(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32> {
+func.func @callee(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> (tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>) {
   %o = attn.attention %q, %k, %k : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x?xf32>
   %r = arith.addf %o, %o : tensor<1x1x8x?xf32>
-  return %r : tensor<1x1x8x?xf32>
+  return %o, %r : tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>
 }
 func.func @caller(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32> {
-  %r = func.call @callee(%q, %k) : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x1x8x?xf32>
-  return %r : tensor<1x1x8x?xf32>
+  %r:2 = func.call @callee(%q, %k) : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> (tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>)
+  return %r#0 : tensor<1x1x8x?xf32>
 }
 
 // -----
@@ -103,4 +104,50 @@ func.func @casts(%q: tensor<1x1x?x16xf32>, %k: tensor<1x1x8x16xf32>) -> tensor<1
   %o = attn.attention %qs, %kd, %kd : tensor<1x1x8x16xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<1x1x?x16xf32>
   %r = tensor.cast %o : tensor<1x1x?x16xf32> to tensor<1x1x?x?xf32>
   return %r : tensor<1x1x?x?xf32>
+}
+
+// -----
+
+// Readers of one value share one cast (two attentions of one query stay
+// one query's, for a union of their keys).
+// CHECK-LABEL: func.func @shared_query
+// CHECK-COUNT-1: tensor.cast
+// CHECK-NOT: tensor.cast
+func.func @shared_query(%q: tensor<1x1x?x16xf32>, %k1: tensor<1x1x64x16xf32>, %k2: tensor<1x1x64x16xf32>) -> tensor<1x1x32x16xf32> {
+  %o1, %l1 = attn.attention %q, %k1, %k1 : tensor<1x1x?x16xf32>, tensor<1x1x64x16xf32>, tensor<1x1x64x16xf32> -> tensor<1x1x32x16xf32>, tensor<1x1x32xf32>
+  %o2, %l2 = attn.attention %q, %k2, %k2 : tensor<1x1x?x16xf32>, tensor<1x1x64x16xf32>, tensor<1x1x64x16xf32> -> tensor<1x1x32x16xf32>, tensor<1x1x32xf32>
+  %o = attn.merge lse (%o1, %l1), (%o2, %l2) : tensor<1x1x32x16xf32>, tensor<1x1x32xf32> -> tensor<1x1x32x16xf32>
+  return %o : tensor<1x1x32x16xf32>
+}
+
+// -----
+
+// A loop may change a carried tensor's sizes from one iteration to the
+// next (each compression halves it): nothing is refined through it.
+// CHECK-LABEL: func.func @loop
+// CHECK: attn.compress mean %{{.*}} stride 2 : tensor<1x1x?x4xf32> -> tensor<1x1x?x4xf32>
+func.func @loop(%k: tensor<1x1x8x4xf32>) -> tensor<1x1x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %kd = tensor.cast %k : tensor<1x1x8x4xf32> to tensor<1x1x?x4xf32>
+  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%x = %kd) -> tensor<1x1x?x4xf32> {
+    %c = attn.compress mean %x stride 2 : tensor<1x1x?x4xf32> -> tensor<1x1x?x4xf32>
+    scf.yield %c : tensor<1x1x?x4xf32>
+  }
+  return %r : tensor<1x1x?x4xf32>
+}
+
+// -----
+
+// With `signatures`, a returned cast that fixes sizes stays: the result
+// type never becomes less static than declared.
+// SIG-LABEL: func.func @returned_cast
+// SIG-SAME: -> tensor<1x1x8x16xf32>
+// SIG: %[[R:.*]] = tensor.cast %{{.*}} : tensor<?x?x?x?xf32> to tensor<1x1x8x16xf32>
+// SIG: return %[[R]]
+func.func @returned_cast(%e: tensor<?x?x?x?xf32>) -> tensor<1x1x8x16xf32> {
+  %s = arith.addf %e, %e : tensor<?x?x?x?xf32>
+  %r = tensor.cast %s : tensor<?x?x?x?xf32> to tensor<1x1x8x16xf32>
+  return %r : tensor<1x1x8x16xf32>
 }

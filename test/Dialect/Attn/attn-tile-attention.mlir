@@ -143,6 +143,19 @@ func.func @split_kv_capped(%q: tensor<1x2x1x16xf32>, %k: tensor<1x1x130x16xf32>)
 
 // -----
 
+// Capped to one split (64 keys, one tile), the attention merges its gated
+// branch in its epilogue as an unsplit one does.
+// CHECK-LABEL: func.func @split_kv_capped_epilogue
+// CHECK-NOT: attn.merge
+// CHECK: return
+func.func @split_kv_capped_epilogue(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x64x16xf32>, %g: tensor<1x1x8xf32>) -> tensor<1x1x8x16xf32> {
+  %o = attn.attention %q, %k, %k {tiling = #attn.tiling<block_q = 8, block_kv = 64, kv_splits = 4>} : tensor<1x1x8x16xf32>, tensor<1x1x64x16xf32>, tensor<1x1x64x16xf32> -> tensor<1x1x8x16xf32>
+  %m = attn.merge gated (%o, %g) : tensor<1x1x8x16xf32>, tensor<1x1x8xf32> -> tensor<1x1x8x16xf32>
+  return %m : tensor<1x1x8x16xf32>
+}
+
+// -----
+
 // Tiles of full size take the register-blocked products: the key tile is
 // copied row-major (whatever the input's strides) and transposed by 16x16
 // register blocks; then 4 rows x 4 vectors of 16 lanes are accumulated by

@@ -103,10 +103,26 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
     for (BlockArgument argument : entry.getArguments())
       retype(b, argument, sizes.getRefinedType(argument), keeps);
   }
+  // One cast per value and refined type, right after the value's
+  // definition: every reader shares it (attentions that read one query
+  // stay recognisably one query's, for the unions of key sets).
+  DenseMap<std::pair<Value, Type>, Value> refinedCasts;
+  auto castTo = [&](Value value, Type type) {
+    Value &shared = refinedCasts[{value, type}];
+    if (!shared) {
+      OpBuilder b(func.getContext());
+      if (Operation *producer = value.getDefiningOp())
+        b.setInsertionPointAfter(producer);
+      else
+        b.setInsertionPointToStart(
+            cast_if_present<BlockArgument>(value).getOwner());
+      shared = tensor::CastOp::create(b, value.getLoc(), type, value);
+    }
+    return shared;
+  };
   func.walk([&](Operation *op) {
     if (!isAttnOp(op))
       return;
-    OpBuilder b(op);
     for (OpOperand &operand : op->getOpOperands()) {
       // Through the program's own casts to where the value starts: a cast
       // that made a size dynamic and one back would be a pair of no-ops.
@@ -115,20 +131,22 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
           !operand.get().getDefiningOp<tensor::CastOp>())
         continue;
       Value root = castRoot(operand.get());
-      operand.set(root.getType() == refined
-                      ? root
-                      : tensor::CastOp::create(b, op->getLoc(), refined, root)
-                            .getResult());
+      operand.set(root.getType() == refined ? root : castTo(root, refined));
     }
+    OpBuilder b(op->getContext());
     b.setInsertionPointAfter(op);
     for (Value result : op->getResults())
       retype(b, result, sizes.getRefinedType(result), keeps);
   });
   if (signature) {
-    // The function's results take the types their values start with.
+    // The function's results take the types their values start with,
+    // where those are the refined ones (never less static than declared).
     auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-    for (OpOperand &operand : ret->getOpOperands())
-      operand.set(castRoot(operand.get()));
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value root = castRoot(operand.get());
+      if (root.getType() == sizes.getRefinedType(operand.get()))
+        operand.set(root);
+    }
     func.setType(FunctionType::get(func.getContext(),
                                    func.getBody().getArgumentTypes(),
                                    ret.getOperandTypes()));

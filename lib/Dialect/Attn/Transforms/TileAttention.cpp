@@ -98,6 +98,22 @@ static Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
   return branch.getResult(0);
 }
 
+/// The split-KV tasks per row of `op` under `tiling`: its kv_splits, but
+/// one for a sink or a sigmoid (which would not merge by LSE), and at most
+/// one per key tile where the key length is static (a split without keys
+/// would cost a task and an operand of the merge).
+static int64_t kvSplitsOf(AttentionOp op, TilingAttr tiling) {
+  if (isa<SigmoidAttr>(op.getNormalizerOrDefault()) || op.getSink())
+    return 1;
+  int64_t splits = tiling.getKvSplits();
+  int64_t keyLength = op.getKey().getType().getDimSize(2);
+  if (!ShapedType::isDynamic(keyLength))
+    splits = std::min(
+        splits,
+        std::max<int64_t>(1, llvm::divideCeil(keyLength, tiling.getBlockKv())));
+  return splits;
+}
+
 /// The exact softmax over all of a row's keys from the S partial results of
 /// split-KV: attn.merge lse of the splits' outputs and LSEs.
 static SmallVector<Value> mergeSplits(Lowering &l, bool wantLse,
@@ -305,17 +321,7 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
   // Split-KV: S tasks per row share its key tiles and leave normalised
   // partial outputs and LSEs, merged below. A sink or a sigmoid would not
   // merge by LSE, so they never split; nor do unions.
-  bool isSoftmax = !isa<SigmoidAttr>(lead.getNormalizerOrDefault());
-  int64_t kvSplits = isSoftmax && !lead.getSink() && sources.size() == 1
-                         ? tiling.getKvSplits()
-                         : int64_t(1);
-  // Splits past the number of key tiles would have no keys, and each costs
-  // a task and an operand of the merge.
-  int64_t staticKeyLength = lead.getKey().getType().getDimSize(2);
-  if (!ShapedType::isDynamic(staticKeyLength))
-    kvSplits = std::min(
-        kvSplits, std::max<int64_t>(1, llvm::divideCeil(staticKeyLength,
-                                                        tiling.getBlockKv())));
+  int64_t kvSplits = sources.size() == 1 ? kvSplitsOf(lead, tiling) : 1;
   bool splitKv = kvSplits > 1;
 
   Type finalElementType = outputType.getElementType();
@@ -848,7 +854,7 @@ struct TileMerge : OpRewritePattern<MergeOp> {
       auto op = output.getDefiningOp<AttentionOp>();
       // Split-KV rows are merged after the loop nest: no epilogue there.
       if (!op || !output.hasOneUse() || op.getLse() ||
-          (op.getTiling() && op.getTiling()->getKvSplits() > 1))
+          (op.getTiling() && kvSplitsOf(op, *op.getTiling()) > 1))
         continue;
       fused = index;
     }
