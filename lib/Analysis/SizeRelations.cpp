@@ -227,6 +227,16 @@ void SizeRelations::computeStaticSizes(func::FuncOp func) {
                /*fromType=*/false);
     }
   }
+  // Query heads are a multiple of the key/value heads.
+  for (const Grouping &grouping : groupings) {
+    auto query = known.find(find({grouping.query, 1}));
+    auto keys = known.find(find({grouping.keys, 1}));
+    if (query == known.end() || keys == known.end())
+      continue;
+    if (!groupingConflict &&
+        (keys->second.size < 1 || query->second.size % keys->second.size))
+      groupingConflict = {query->second, keys->second};
+  }
 }
 
 Type SizeRelations::getRefinedType(Value value) {

@@ -83,6 +83,13 @@ public:
     return conflict;
   }
 
+  /// Query heads and key/value heads that a grouping relates, both known,
+  /// where the second does not divide the first (the first such pair).
+  const std::optional<std::pair<KnownSize, KnownSize>> &
+  getGroupingConflict() const {
+    return groupingConflict;
+  }
+
   ArrayRef<Value> getArguments() const { return arguments; }
   /// The values the function returns (the first return's, every return's
   /// being made equal to them).
@@ -114,6 +121,7 @@ private:
   /// The static size of each class, by its representative.
   DenseMap<Size, KnownSize> known;
   std::optional<std::pair<KnownSize, KnownSize>> conflict;
+  std::optional<std::pair<KnownSize, KnownSize>> groupingConflict;
 };
 
 } // namespace mlir::attn

@@ -33,3 +33,16 @@ func.func @ceil_against_cast(%k: tensor<1x1x8x4xf32>) -> tensor<1x1x5x4xf32> {
   %r = tensor.cast %c : tensor<1x1x?x4xf32> to tensor<1x1x5x4xf32>
   return %r : tensor<1x1x5x4xf32>
 }
+
+// -----
+
+// Three query heads (fixed by the argument's type) over two key/value
+// heads, through a cast that hides the count from the attention's verifier.
+// expected-error @below {{dimension 1 of %arg0 ('tensor<1x3x8x4xf32>') is 3, but the function's attn ops share key/value heads among these query heads, and 2 key/value heads do not divide 3}}
+func.func @groups(%q: tensor<1x3x8x4xf32>,
+    // expected-note @below {{dimension 1 of %arg1 ('tensor<1x2x8x4xf32>') is 2}}
+    %k: tensor<1x2x8x4xf32>) -> tensor<1x?x8x4xf32> {
+  %qd = tensor.cast %q : tensor<1x3x8x4xf32> to tensor<1x?x8x4xf32>
+  %o = attn.attention %qd, %k, %k : tensor<1x?x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x?x8x4xf32>
+  return %o : tensor<1x?x8x4xf32>
+}

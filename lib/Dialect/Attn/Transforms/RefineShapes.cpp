@@ -56,6 +56,21 @@ static LogicalResult reportConflict(func::FuncOp func, const KnownSize &first,
   return diag;
 }
 
+static LogicalResult reportGroupingConflict(func::FuncOp func,
+                                            const KnownSize &queryHeads,
+                                            const KnownSize &kvHeads) {
+  AsmState state(func);
+  InFlightDiagnostic diag = emitError(queryHeads.source.first.getLoc());
+  describe(*diag.getUnderlyingDiagnostic(), queryHeads, state);
+  *diag.getUnderlyingDiagnostic()
+      << ", but the function's attn ops share key/value heads among these "
+         "query heads, and "
+      << kvHeads.size << " key/value heads do not divide " << queryHeads.size;
+  Diagnostic &note = diag.attachNote(kvHeads.source.first.getLoc());
+  describe(note, kvHeads, state);
+  return diag;
+}
+
 static bool isAttnOp(Operation *op) {
   return isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op);
 }
@@ -91,6 +106,8 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   SizeRelations sizes(func);
   if (const auto &conflict = sizes.getConflict())
     return reportConflict(func, conflict->first, conflict->second);
+  if (const auto &conflict = sizes.getGroupingConflict())
+    return reportGroupingConflict(func, conflict->first, conflict->second);
   // Attn ops take refined operands; so do returns whose function's type
   // follows.
   auto keeps = [&](OpOperand &use) {
