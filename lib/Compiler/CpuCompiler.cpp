@@ -63,14 +63,13 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (func.isExternal())
       continue;
-    std::string symbol = ("__attn_fn_" + func.getName()).str();
-    while (symbols.lookup(symbol))
-      symbol += "_";
+    std::string name = func.getName().str();
+    FailureOr<std::string> symbol = renameAwayFromRuntime(symbols, func);
+    if (failed(symbol))
+      return fail("cannot rename function '" + name + "'");
     for (CEntryPoint &entry : entries)
-      if (entry.symbol == func.getName())
-        entry.symbol = symbol;
-    if (failed(symbols.rename(func, StringAttr::get(&context, symbol))))
-      return fail("cannot rename function '" + func.getName() + "'");
+      if (entry.symbol == name)
+        entry.symbol = *symbol;
   }
 
   // attn -> LLVM dialect -> LLVM IR.

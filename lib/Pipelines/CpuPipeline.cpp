@@ -7,6 +7,8 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Target/CpuTarget.h"
 
+#include "mlir/IR/SymbolTable.h"
+
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -159,6 +161,16 @@ struct ApproximateExpPass
   }
 };
 } // namespace
+
+FailureOr<std::string> mlir::attn::renameAwayFromRuntime(SymbolTable &symbols,
+                                                         func::FuncOp func) {
+  std::string symbol = ("__attn_fn_" + func.getName()).str();
+  while (symbols.lookup(symbol))
+    symbol += "_";
+  if (failed(symbols.rename(func, StringAttr::get(func.getContext(), symbol))))
+    return failure();
+  return symbol;
+}
 
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {

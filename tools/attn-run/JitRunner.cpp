@@ -80,24 +80,18 @@ JitFunction::compile(ModuleOp module, StringRef name,
   // __attn_fn_<name>.
   static constexpr StringLiteral kEntry = "__attn_run_entry";
   auto entry = lowered->lookupSymbol<func::FuncOp>(name);
-  auto rename = [&](func::FuncOp func, StringRef symbol) {
-    if (succeeded(symbols.rename(func, StringAttr::get(context, symbol))))
-      return success();
-    error = ("cannot rename function '" + func.getName() + "'").str();
-    return failure();
-  };
   // (Callees first: one of them may hold the entry's name.)
   for (auto func : llvm::to_vector(lowered->getOps<func::FuncOp>())) {
-    if (func == entry)
+    std::string callee = func.getName().str();
+    if (func == entry || succeeded(renameAwayFromRuntime(symbols, func)))
       continue;
-    std::string symbol = ("__attn_fn_" + func.getName()).str();
-    while (symbols.lookup(symbol))
-      symbol += "_";
-    if (failed(rename(func, symbol)))
-      return failure();
-  }
-  if (failed(rename(entry, kEntry)))
+    error = "cannot rename function '" + callee + "'";
     return failure();
+  }
+  if (failed(symbols.rename(entry, StringAttr::get(context, kEntry)))) {
+    error = ("cannot rename function '" + name + "'").str();
+    return failure();
+  }
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerOpenMPDialectTranslation(*context);

@@ -11,6 +11,10 @@
 namespace mlir {
 class DialectRegistry;
 class OpPassManager;
+class SymbolTable;
+namespace func {
+class FuncOp;
+} // namespace func
 namespace attn {
 
 struct AttnCpuPipelineOptions
@@ -45,6 +49,13 @@ struct AttnCpuPipelineOptions
 /// output buffers; inputs take any strides), loops, and LLVM.
 void buildAttnCpuPipeline(OpPassManager &pm,
                           const AttnCpuPipelineOptions &options = {});
+
+/// Renames `func` to `__attn_fn_<name>` (with `_`s until the name is free),
+/// updating its uses: the CPU pipeline declares the C runtime's functions
+/// (malloc, free, the OpenMP runtime's) in the module, and a function of
+/// such a name would take their place. Returns the new name.
+FailureOr<std::string> renameAwayFromRuntime(SymbolTable &symbols,
+                                             func::FuncOp func);
 
 /// Dialects and external interface models the CPU pipeline creates or needs.
 void registerAttnCpuPipelineDependencies(DialectRegistry &registry);

@@ -43,32 +43,36 @@ static void describe(Diagnostic &diag, const KnownSize &known,
        << ") " << (known.fromType ? "is " : "must be ") << known.size;
 }
 
+/// An error at `first`'s source ("<describe first><relation>") with a note
+/// at `second`'s ("<describe second>").
+static LogicalResult report(func::FuncOp func, const KnownSize &first,
+                            const Twine &relation, const KnownSize &second) {
+  AsmState state(func);
+  InFlightDiagnostic diag = emitError(first.source.first.getLoc());
+  describe(*diag.getUnderlyingDiagnostic(), first, state);
+  *diag.getUnderlyingDiagnostic() << relation;
+  describe(diag.attachNote(second.source.first.getLoc()), second, state);
+  return diag;
+}
+
 static LogicalResult reportConflict(func::FuncOp func, const KnownSize &first,
                                     const KnownSize &second) {
-  AsmState state(func);
-  InFlightDiagnostic diag = emitError(second.source.first.getLoc());
-  describe(*diag.getUnderlyingDiagnostic(), second, state);
-  *diag.getUnderlyingDiagnostic()
-      << ", but the function's attn ops make it equal to a size that is "
-      << first.size;
-  Diagnostic &note = diag.attachNote(first.source.first.getLoc());
-  describe(note, first, state);
-  return diag;
+  return report(func, second,
+                ", but the function's attn ops make it equal to a size that "
+                "is " +
+                    Twine(first.size),
+                first);
 }
 
 static LogicalResult reportGroupingConflict(func::FuncOp func,
                                             const KnownSize &queryHeads,
                                             const KnownSize &kvHeads) {
-  AsmState state(func);
-  InFlightDiagnostic diag = emitError(queryHeads.source.first.getLoc());
-  describe(*diag.getUnderlyingDiagnostic(), queryHeads, state);
-  *diag.getUnderlyingDiagnostic()
-      << ", but the function's attn ops share key/value heads among these "
-         "query heads, and "
-      << kvHeads.size << " key/value heads do not divide " << queryHeads.size;
-  Diagnostic &note = diag.attachNote(kvHeads.source.first.getLoc());
-  describe(note, kvHeads, state);
-  return diag;
+  return report(func, queryHeads,
+                ", but the function's attn ops share key/value heads among "
+                "these query heads, and " +
+                    Twine(kvHeads.size) + " key/value heads do not divide " +
+                    Twine(queryHeads.size),
+                kvHeads);
 }
 
 static bool isAttnOp(Operation *op) {
