@@ -277,8 +277,6 @@ def main():
                         help="programs: each merge a kernel of its own (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
-    parser.add_argument("--no-persistent", action="store_true",
-                        help="sm_90a: a CTA per work item, none persistent (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--names", default=None, help="comma-separated case names")
     args = parser.parse_args()
@@ -300,7 +298,6 @@ def main():
                               f"--gpu-warps={args.warps}",
                               f"--gpu-row-tiles={args.row_tiles}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
-                              f"--gpu-persistent={'false' if args.no_persistent else 'true'}",
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}"],
                              capture_output=True, text=True)
         if run.returncode:

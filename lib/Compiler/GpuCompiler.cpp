@@ -40,9 +40,6 @@ struct ProgramStep {
   /// Tensor maps of the first `tensorMaps` buffers (Q, K, V; block scores'
   /// query and keys), with boxes of blockQ (the first) or blockKv rows.
   int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
-  /// A persistent kernel (attnCudaLaunchPersistent; the grid is then its
-  /// work items').
-  bool persistent = false;
   /// Each buffer parameter: an entry buffer (>= 0) or temporary t
   /// (-1 - t).
   SmallVector<int64_t> buffers;
@@ -60,8 +57,6 @@ struct KernelLaunch {
   int64_t blockQ = 0, threads = 0, sharedBytes = 0;
   /// The query heads per K/V head packed into one tile (1: not packed).
   int64_t packedGroup = 1;
-  /// A persistent kernel (attnCudaLaunchPersistent).
-  bool persistent = false;
   /// For each kernel argument, the entry point's buffer it is (kernel
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
@@ -167,7 +162,6 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
         step.tensorMaps = attr(kKernelTensorMapsAttr);
         step.blockQ = attr(kKernelBlockQAttr);
         step.blockKv = attr(kKernelBlockKvAttr);
-        step.persistent = kernel->hasAttr(kKernelPersistentAttr);
         for (Value operand :
              launch.getKernelOperands().drop_front(step.tensorMaps)) {
           while (auto cast = operand.getDefiningOp<memref::CastOp>())
@@ -323,11 +317,10 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     for (int64_t buffer : step.buffers)
       emitDescriptorParams(os, "    ", descriptorOf(buffer), rankOf(buffer));
     if (step.grid[0] && step.grid[1] && step.grid[2])
-      os << "    if ((status = "
-         << (step.persistent ? "attnCudaLaunchPersistent" : "attnCudaLaunch")
-         << "(&attn_kernel_" << entry.name << "_" << index << ", "
-         << step.grid[0] << ", " << step.grid[1] << ", " << step.grid[2] << ", "
-         << step.threads << ", stream, params))) goto done;\n";
+      os << "    if ((status = attnCudaLaunch(&attn_kernel_" << entry.name
+         << "_" << index << ", " << step.grid[0] << ", " << step.grid[1] << ", "
+         << step.grid[2] << ", " << step.threads
+         << ", stream, params))) goto done;\n";
     os << "  }\n";
   }
   os << "done:\n";
@@ -486,10 +479,9 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     std::string gridZ = "(unsigned)(" + query.name + "->sizes[0] * " +
                         std::to_string(launch.segments) + ")";
     if (!launch.workspacePerHead) {
-      os << "  return "
-         << (launch.persistent ? "attnCudaLaunchPersistent" : "attnCudaLaunch")
-         << "(&attn_kernel_" << entry.name << ", gridX, gridY, " << gridZ
-         << ", " << launch.threads << ", stream, params);\n}\n\n";
+      os << "  return attnCudaLaunch(&attn_kernel_" << entry.name
+         << ", gridX, gridY, " << gridZ << ", " << launch.threads
+         << ", stream, params);\n}\n\n";
       continue;
     }
     // The segments' states, in a workspace of the call's stream (a memref
@@ -576,7 +568,6 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.warps = options.warps;
   convertOptions.rowTiles = options.rowTiles;
   convertOptions.pingPong = options.pingPong;
-  convertOptions.persistent = options.persistent;
   convertOptions.fuseMerges = options.fuseMerges;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
@@ -614,7 +605,6 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
       launch.tensorMaps = maps.getInt();
     if (auto blockKv = kernel->getAttrOfType<IntegerAttr>(kKernelBlockKvAttr))
       launch.blockKv = blockKv.getInt();
-    launch.persistent = kernel->hasAttr(kKernelPersistentAttr);
     if (auto gridX = kernel->getAttrOfType<IntegerAttr>(kKernelGridXAttr))
       launch.gridX = gridX.getInt();
     if (auto decay =

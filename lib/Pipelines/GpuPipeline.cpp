@@ -100,7 +100,6 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   ConvertAttnToGpuPassOptions convert;
   convert.chip = options.chip;
   convert.pingPong = options.pingPong;
-  convert.persistent = options.persistent;
   // Every function here is a GPU program's entry point: its own types
   // take the refined sizes (the C descriptors do not change).
   AttnRefineShapesPassOptions refine;

@@ -15,8 +15,6 @@ typedef void *CUstream;
 enum { kNotLoaded = 999 };
 /* CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 enum { kMaxDynamicSharedAttribute = 8 };
-/* CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT */
-enum { kMultiprocessorCount = 16 };
 
 static struct {
   CUresult (*init)(unsigned);
@@ -28,10 +26,6 @@ static struct {
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
   CUresult (*moduleUnload)(CUmodule);
   CUresult (*funcSetAttribute)(CUfunction, int, int);
-  CUresult (*ctxGetDevice)(CUdevice *);
-  CUresult (*deviceGetAttribute)(int *, int, CUdevice);
-  CUresult (*occupancyMaxActiveBlocksPerMultiprocessor)(int *, CUfunction, int,
-                                                        size_t);
   CUresult (*tensorMapEncodeTiled)(void *, int, unsigned, const void *,
                                    const unsigned long long *,
                                    const unsigned long long *,
@@ -71,10 +65,6 @@ static CUresult loadDriver(void) {
   ATTN_BIND(moduleGetFunction, "cuModuleGetFunction")
   ATTN_BIND(moduleUnload, "cuModuleUnload")
   ATTN_BIND(funcSetAttribute, "cuFuncSetAttribute")
-  ATTN_BIND(ctxGetDevice, "cuCtxGetDevice")
-  ATTN_BIND(deviceGetAttribute, "cuDeviceGetAttribute")
-  ATTN_BIND(occupancyMaxActiveBlocksPerMultiprocessor,
-            "cuOccupancyMaxActiveBlocksPerMultiprocessor")
   ATTN_BIND(launchKernel, "cuLaunchKernel")
   ATTN_BIND(memAlloc, "cuMemAlloc_v2")
   ATTN_BIND(memFree, "cuMemFree_v2")
@@ -121,34 +111,6 @@ static CUresult prepare(attn_cuda_kernel *kernel, CUcontext context) {
   kernel->module = module;
   kernel->function = function;
   kernel->context = context;
-  kernel->residentCtas = 0;
-  return 0;
-}
-
-/* How many CTAs of `threads` threads the device holds at once (computed
- * once per context). */
-static CUresult residentCtas(attn_cuda_kernel *kernel, unsigned threads,
-                             unsigned *resident) {
-  if (kernel->residentCtas) {
-    *resident = kernel->residentCtas;
-    return 0;
-  }
-  CUdevice device;
-  int multiprocessors = 0, perMultiprocessor = 0;
-  CUresult result = driver.ctxGetDevice(&device);
-  if (!result)
-    result = driver.deviceGetAttribute(&multiprocessors, kMultiprocessorCount,
-                                       device);
-  if (!result)
-    result = driver.occupancyMaxActiveBlocksPerMultiprocessor(
-        &perMultiprocessor, (CUfunction)kernel->function, (int)threads,
-        kernel->sharedBytes);
-  if (result)
-    return result;
-  /* (None fits: the launch itself reports why.) */
-  long long ctas = (long long)multiprocessors * perMultiprocessor;
-  kernel->residentCtas = ctas > 0 ? (unsigned)ctas : 1;
-  *resident = kernel->residentCtas;
   return 0;
 }
 
@@ -169,34 +131,6 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
   result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
                                kernel->sharedBytes, (CUstream)stream, params,
                                0);
-  return result ? -result : 0;
-}
-
-int attnCudaLaunchPersistent(attn_cuda_kernel *kernel, unsigned gridX,
-                             unsigned gridY, unsigned gridZ, unsigned threads,
-                             void *stream, void **params) {
-  unsigned long long items =
-      (unsigned long long)gridX * gridY * (unsigned long long)gridZ;
-  if (!items)
-    return 0;
-  pthread_mutex_lock(&lock);
-  CUcontext context = 0;
-  unsigned resident = 1;
-  CUresult result = loadDriver();
-  if (!result)
-    result = currentContext(&context);
-  if (!result)
-    result = prepare(kernel, context);
-  if (!result)
-    result = residentCtas(kernel, threads, &resident);
-  CUfunction function = kernel->function;
-  pthread_mutex_unlock(&lock);
-  if (result)
-    return -result;
-  unsigned ctas = items < resident ? (unsigned)items : resident;
-  result =
-      driver.launchKernel(function, ctas, 1, 1, threads, 1, 1,
-                          kernel->sharedBytes, (CUstream)stream, params, 0);
   return result ? -result : 0;
 }
 

@@ -28,7 +28,6 @@ typedef struct {
   void *context;       /* the context the handles below belong to */
   void *module;
   void *function;
-  unsigned residentCtas; /* persistent launches: CTAs the device holds */
 } attn_cuda_kernel;
 
 /* Launches `kernel` with a grid (x, y, z), `threads` threads per CTA and its
@@ -37,14 +36,6 @@ typedef struct {
 int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params);
-
-/* Launches a persistent kernel (one whose CTAs loop over the work items of
- * the grid (x, y, z), taking those of their linear index modulo the grid's
- * size): as many CTAs in x as the device holds at once, at most one per
- * item. Returns as attnCudaLaunch. */
-int attnCudaLaunchPersistent(attn_cuda_kernel *kernel, unsigned gridX,
-                             unsigned gridY, unsigned gridZ, unsigned threads,
-                             void *stream, void **params);
 
 /* A call's workspace: device memory ordered on `stream` (cuMemAllocAsync,
  * CUDA 11.2+ drivers; `*ordered` set to 1), else, where the driver or

@@ -63,11 +63,6 @@ static cl::opt<bool> gpuPingPong(
     cl::desc("sm_90a: the two consumer warpgroups take turns on the tensor "
              "cores (FlashAttention-3's ping-pong)"),
     cl::init(true), cl::cat(category));
-static cl::opt<bool> gpuPersistent(
-    "gpu-persistent",
-    cl::desc("sm_90a: CTAs of a few key tiles each stay resident and loop "
-             "over the work items (FlashAttention-3's persistent kernel)"),
-    cl::init(true), cl::cat(category));
 static cl::opt<bool> gpuFuseMerges(
     "gpu-fuse-merges",
     cl::desc("GPU programs: an LSE merge of attentions runs as one kernel "
@@ -128,7 +123,6 @@ int main(int argc, char **argv) {
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
     options.pingPong = gpuPingPong;
-    options.persistent = gpuPersistent;
     options.fuseMerges = gpuFuseMerges;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;

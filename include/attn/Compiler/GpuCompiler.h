@@ -31,8 +31,6 @@ struct GpuCompileOptions {
   int64_t rowTiles = 0;
   /// sm_90a: the consumer warpgroups take turns on the tensor cores.
   bool pingPong = true;
-  /// sm_90a: short CTAs stay resident and loop over the work items.
-  bool persistent = true;
   /// Programs: LSE merges as one kernel over the union of their keys,
   /// gated and sum merges in an attention kernel's epilogue.
   bool fuseMerges = true;

@@ -110,10 +110,6 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     Option<"pingPong", "ping-pong", "bool", "true",
            "sm_90a's warp-specialised kernel: the two consumer warpgroups "
            "take turns on the tensor cores">,
-    Option<"persistent", "persistent", "bool", "true",
-           "sm_90a's warp-specialised kernel: CTAs of a few key tiles each "
-           "stay resident and loop over the work items (a grid of as many "
-           "CTAs as the multiprocessors hold)">,
     Option<"fuseMerges", "fuse-merges", "bool", "true",
            "Programs: LSE merges of attentions run as one kernel over the "
            "union of their keys, gated and sum merges in an attention "

@@ -82,11 +82,6 @@ struct AttnGpuPipelineOptions
       llvm::cl::desc("sm_90a: the consumer warpgroups take turns on the "
                      "tensor cores"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> persistent{
-      *this, "persistent",
-      llvm::cl::desc("sm_90a: CTAs of a few key tiles each stay resident and "
-                     "loop over the work items"),
-      llvm::cl::init(true)};
 };
 
 /// attn functions of one attention each to GPU kernels (convert-attn-to-gpu)

@@ -108,8 +108,8 @@ struct ConvertAttnToGpuPass
         return failure();
       item.linearShape = *shape;
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
-          attention, chip, warps, rowTiles, pingPong, persistent);
+      FailureOr<GpuKernelShape> shape =
+          chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong);
       if (failed(shape))
         return failure();
       item.shape = *shape;

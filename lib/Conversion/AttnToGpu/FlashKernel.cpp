@@ -346,8 +346,6 @@ FlashKernelBuilder::setUpKeySources(Value queryTileIndex,
                                     ArrayRef<Value> maps) {
   AttentionOp lead = op;
   Value total = c(0);
-  // (A persistent CTA sets them up again for each work item.)
-  keySources.clear();
   for (auto [index, source] : llvm::enumerate(buffers.unionSources)) {
     KeySource state;
     state.op = source.op;
@@ -1159,8 +1157,6 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                     builder.getI64IntegerAttr(shape.blockKv));
     kernel->setAttr(kKernelCtasPerMultiprocessorAttr,
                     builder.getI64IntegerAttr(shape.ctasPerMultiprocessor));
-    if (shape.persistentCtas)
-      kernel->setAttr(kKernelPersistentAttr, builder.getUnitAttr());
   }
 
   Block &body = kernel.getBody().front();

@@ -299,23 +299,6 @@ private:
   struct WarpgroupStorage;
   void buildProducer(WarpgroupStorage &storage, Value queryMap,
                      const KeyTileBounds &bounds);
-  /// The producer's TMA of the visited key and value tiles into the stages.
-  void produceTiles(WarpgroupStorage &storage, const KeyTileBounds &bounds);
-  /// Sets head, kvHead and rowBase for grid position (x, y) of a grid
-  /// `tiles` wide (interleaving heads as the shape says); returns the
-  /// query tile.
-  Value placeWork(Value x, Value y, Value tiles);
-  /// The visited key tiles of query tile `queryTileIndex` (its range, or a
-  /// union's sources in turn), also set as the storage's first and count.
-  KeyTileBounds visitBounds(WarpgroupStorage &storage, Value queryTileIndex);
-  /// A persistent CTA's loop over its work items (GpuKernelShape::
-  /// persistentCtas): items cta + k ctas (its linear index, the grid's size)
-  /// below tiles x heads x batch, in the order x + X (y + Y z) of a grid of
-  /// one CTA per item; each is located (batch, head, rowBase) and bounded
-  /// before `body(k, bounds)`, and numbers its visited tiles on from the
-  /// previous items' (the storage's tileBase), alike in both roles.
-  void forEachWorkItem(WarpgroupStorage &storage,
-                       function_ref<void(Value, const KeyTileBounds &)> body);
   void buildConsumers(WarpgroupStorage &storage, Value warpgroup,
                       const KeyTileBounds &bounds);
   Value selectionFlags;

@@ -97,21 +97,6 @@ static bool narrowTilesSaveWork(const BlockMap &wide, const BlockMap &narrow) {
   return visited(wide) * 100 >= visited(narrow) * 108;
 }
 
-/// Whether every query tile of `map` visits few key tiles, so that a CTA's
-/// prologue (Q's load, the first key tiles') and epilogue (normalisation,
-/// stores) are a large share of its time: the persistent form
-/// (GpuKernelShape::persistentCtas) overlaps them with the next work
-/// item's products.
-static bool hasShortCtas(const BlockMap &map) {
-  constexpr int64_t kMostKeyTiles = 16;
-  for (int64_t tile = 0; tile < map.getNumQueryTiles(); ++tile) {
-    auto [first, end] = map.getKeyTileRange(tile);
-    if (end - first > kMostKeyTiles)
-      return false;
-  }
-  return map.getNumQueryTiles() > 0;
-}
-
 /// How many query heads' CTAs the warp-specialised kernel interleaves
 /// (GpuKernelShape::interleavedHeads), given the block map of its tiles.
 /// Under a static mask whose query tiles visit different numbers of key
@@ -291,8 +276,7 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
 
 FailureOr<GpuKernelShape>
 mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
-                                 int64_t rowTiles, bool pingPong,
-                                 bool persistent) {
+                                 int64_t rowTiles, bool pingPong) {
   if (warps < 0 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 0 "
                           "(automatic) and 8, got ")
@@ -376,8 +360,6 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
       tiles = staticBlockMap(op, warpgroup.blockQ(), warpgroup.blockKv);
     if (tiles)
       warpgroup.interleavedHeads = chooseInterleavedHeads(op, *tiles);
-    warpgroup.persistentCtas =
-        persistent && !dataDependent && tiles && hasShortCtas(*tiles);
     bool listed = true;
     if (dataDependent) {
       BlockIndicesAttr selection = onlySelection;

@@ -98,14 +98,6 @@ struct FlashKernelBuilder::WarpgroupStorage {
   // The key tiles the CTA visits, in order: [first, first + count), or the
   // entries of a tile list (data-dependent masks).
   Value first = {}, count = {}, tileList = {};
-  // A persistent CTA's work items number their visited tiles on from the
-  // previous items' (stages and phases run on across items): the count
-  // before the current item's (null: a CTA of one item).
-  Value tileBase = {};
-  // What locating a work item reads: the range table, and a union's K and
-  // V tensor-map addresses.
-  Value rangeTable = {};
-  SmallVector<Value> sourceMaps = {};
 
   ListedTile visited(Value i) {
     if (tileList)
@@ -127,9 +119,6 @@ struct FlashKernelBuilder::WarpgroupStorage {
   Value valueFull(Value s) { return barrierAt(k.add(k.c(1 + stages), s)); }
   Value keyEmpty(Value s) { return barrierAt(k.add(k.c(1 + 2 * stages), s)); }
   Value valueEmpty(Value s) { return barrierAt(k.add(k.c(1 + 3 * stages), s)); }
-  // Persistent CTAs: the consumers' release of Q's tile, after which the
-  // producer loads the next item's.
-  Value queryEmpty() { return barrierAt(k.c(1 + 4 * stages)); }
   /// The shared address of the tile at `offset` of stage `stage`.
   Value tileAddress(int64_t offset, Value stage, int64_t stageBytes) {
     Value stageOffset =
@@ -169,17 +158,14 @@ struct FlashKernelBuilder::WarpgroupStorage {
   Value stageOf(Value i) {
     return arith::IndexCastUIOp::create(
         n.b, n.loc, n.b.getIndexType(),
-        arith::RemUIOp::create(n.b, n.loc, n.toI32(numbered(i)),
-                               n.i32(stages)));
+        arith::RemUIOp::create(n.b, n.loc, n.toI32(i), n.i32(stages)));
   }
   Value phaseOf(Value i) {
     return arith::AndIOp::create(
         n.b, n.loc,
-        arith::DivUIOp::create(n.b, n.loc, n.toI32(numbered(i)), n.i32(stages)),
+        arith::DivUIOp::create(n.b, n.loc, n.toI32(i), n.i32(stages)),
         n.i32(1));
   }
-  // The CTA-wide number of the current item's i-th visited tile.
-  Value numbered(Value i) { return tileBase ? k.add(tileBase, i) : i; }
   void wait(Value bar, Value phase) { waitParity(n.b, n.loc, bar, phase); }
 };
 
@@ -205,17 +191,21 @@ void FlashKernelBuilder::buildWarpSpecialized(
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, c(32));
   Value warpgroup = div(tid, c(128));
-  // The lengths, and the batch of a CTA of one work item (a persistent
-  // CTA's items set their own: forEachWorkItem).
-  (void)locateCta();
-  bool persistent = shape.persistentCtas;
-  Value queryTileIndex;
-  if (!persistent) {
-    Value y = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value queryTileIndex = locateCta();
+  head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  if (int64_t heads = shape.interleavedHeads; heads > 1) {
+    // CTAs start in the order of x + X y: walk groups of `heads` heads,
+    // each group's last query tiles first, its heads side by side.
     Value tiles = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-    Value x = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-    queryTileIndex = placeWork(x, y, tiles);
+    Value tile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    Value linear = add(tile, mul(tiles, head));
+    Value span = mul(tiles, c(heads));
+    Value inGroup = rem(linear, span);
+    head = add(mul(div(linear, span), c(heads)), rem(inGroup, c(heads)));
+    queryTileIndex = sub(sub(tiles, c(1)), div(inGroup, c(heads)));
   }
+  kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
+  rowBase = mul(queryTileIndex, c(shape.blockQ()));
 
   // The tensor maps by address (tensorMapSlot): Q's, then K's and V's of
   // each key source.
@@ -224,8 +214,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
     mapPointers.push_back(tensorMapSlot(b, loc, map));
   keyMap = mapPointers[1];
   valueMap = mapPointers[2];
-  st.rangeTable = rangeTable;
-  st.sourceMaps.assign(mapPointers.begin() + 1, mapPointers.end());
 
   // Thread 0 initialises the barriers; a CTA barrier publishes them. Q's
   // load needs nothing else, so the same thread starts it at once: its
@@ -234,8 +222,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
   // stall samples had the consumers waiting on Q for about 6% of their
   // time). A list whose temporaries overlap Q's tile (they did not fit past
   // it) has the producer load Q after it instead.
-  // (A persistent CTA's producer loads each item's Q.)
-  bool earlyQuery = !persistent && shape.queryLoadsFirst();
+  bool earlyQuery = shape.queryLoadsFirst();
   {
     auto leader = ifZero(tid);
     OpBuilder::InsertionGuard guard(b);
@@ -251,20 +238,20 @@ void FlashKernelBuilder::buildWarpSpecialized(
       NVVM::MBarrierInitOp::create(b, loc, st.valueEmpty(c(s)),
                                    n.i32(shape.warps), Value());
     }
-    if (persistent)
-      NVVM::MBarrierInitOp::create(b, loc, st.queryEmpty(), n.i32(shape.warps),
-                                   Value());
     NVVM::FenceMbarrierInitOp::create(b, loc);
     if (earlyQuery)
       st.loadQuery(mapPointers.front());
   }
 
   // Key-tile bounds of this query tile and its run of full tiles (a union:
-  // the visited tiles of every source in turn); a persistent CTA's roles
-  // find each item's.
-  KeyTileBounds bounds;
-  if (!persistent)
-    bounds = visitBounds(st, queryTileIndex);
+  // the visited tiles of every source in turn).
+  KeyTileBounds bounds =
+      buffers.unionSources.empty()
+          ? keyTileBounds(rangeTable, queryTileIndex)
+          : setUpKeySources(queryTileIndex,
+                            ArrayRef<Value>(mapPointers).drop_front());
+  st.first = bounds.first;
+  st.count = arith::SubIOp::create(b, loc, bounds.end, bounds.first);
   barrier();
 
   // Data-dependent masks: the whole CTA lists the tiles to visit (as the
@@ -294,105 +281,18 @@ void FlashKernelBuilder::buildWarpSpecialized(
   }
 }
 
-Value FlashKernelBuilder::placeWork(Value x, Value y, Value tiles) {
-  Value queryTileIndex = sub(sub(tiles, c(1)), x);
-  head = y;
-  if (int64_t heads = shape.interleavedHeads; heads > 1) {
-    // CTAs start in the order of x + X y: walk groups of `heads` heads,
-    // each group's last query tiles first, its heads side by side.
-    Value linear = add(x, mul(tiles, y));
-    Value span = mul(tiles, c(heads));
-    Value inGroup = rem(linear, span);
-    head = add(mul(div(linear, span), c(heads)), rem(inGroup, c(heads)));
-    queryTileIndex = sub(sub(tiles, c(1)), div(inGroup, c(heads)));
-  }
-  kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
-  rowBase = mul(queryTileIndex, c(shape.blockQ()));
-  return queryTileIndex;
-}
-
-FlashKernelBuilder::KeyTileBounds
-FlashKernelBuilder::visitBounds(WarpgroupStorage &st, Value queryTileIndex) {
-  KeyTileBounds bounds = buffers.unionSources.empty()
-                             ? keyTileBounds(st.rangeTable, queryTileIndex)
-                             : setUpKeySources(queryTileIndex, st.sourceMaps);
-  st.first = bounds.first;
-  st.count = sub(bounds.end, bounds.first);
-  return bounds;
-}
-
-void FlashKernelBuilder::forEachWorkItem(
-    WarpgroupStorage &st,
-    function_ref<void(Value, const KeyTileBounds &)> body) {
-  // Items in the order a grid of (tiles, heads, batch) would start its
-  // CTAs: x + X (y + Y z).
-  int64_t blockQ = shape.blockQ();
-  Value tiles = div(add(queryLength, c(blockQ - 1)), c(blockQ));
-  Value perBatch = mul(tiles, numQueryHeads);
-  Value total = mul(perBatch, dim(buffers.query, 0));
-  auto id = [&](gpu::Dimension d) -> Value {
-    return gpu::BlockIdOp::create(b, loc, d);
-  };
-  auto size = [&](gpu::Dimension d) -> Value {
-    return gpu::GridDimOp::create(b, loc, d);
-  };
-  Value width = size(gpu::Dimension::x), height = size(gpu::Dimension::y);
-  Value cta = add(id(gpu::Dimension::x),
-                  mul(width, add(id(gpu::Dimension::y),
-                                 mul(height, id(gpu::Dimension::z)))));
-  Value ctas = mul(mul(width, height), size(gpu::Dimension::z));
-  Value remaining = select(lt(cta, total), sub(total, cta), c(0));
-  Value items = div(add(remaining, sub(ctas, c(1))), ctas);
-  scf::ForOp::create(
-      b, loc, c(0), items, c(1), ValueRange{c(0)},
-      [&](OpBuilder &, Location, Value ordinal, ValueRange carried) {
-        Value item = add(cta, mul(ordinal, ctas));
-        batch = div(item, perBatch);
-        Value inBatch = rem(item, perBatch);
-        Value queryTileIndex =
-            placeWork(rem(inBatch, tiles), div(inBatch, tiles), tiles);
-        st.tileBase = carried.front();
-        KeyTileBounds bounds = visitBounds(st, queryTileIndex);
-        Value nextBase = add(st.tileBase, st.count);
-        body(ordinal, bounds);
-        st.tileBase = {};
-        scf::YieldOp::create(b, loc, nextBase);
-      });
-}
-
 void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
                                        const KeyTileBounds &bounds) {
-  Ints &n = st.n;
-  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
-                                 NVVM::SetMaxRegisterAction::decrease);
-  auto issuer = ifZero(tid);
-  b.setInsertionPointToStart(issuer.thenBlock());
-  if (shape.persistentCtas) {
-    // Each item's Q once the consumers have freed the previous one's
-    // (their last S = Q K^T done); the first round finds it free. Its key
-    // tiles follow as stages free up, while the consumers finish the
-    // previous item.
-    forEachWorkItem(st, [&](Value ordinal, const KeyTileBounds &itemBounds) {
-      Value parity = arith::XOrIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, n.toI32(ordinal), n.i32(1)),
-          n.i32(1));
-      st.wait(st.queryEmpty(), parity);
-      st.loadQuery(queryMap);
-      produceTiles(st, itemBounds);
-    });
-    return;
-  }
-  if (queryMap)
-    st.loadQuery(queryMap);
-  produceTiles(st, bounds);
-}
-
-void FlashKernelBuilder::produceTiles(WarpgroupStorage &st,
-                                      const KeyTileBounds &bounds) {
   Ints &n = st.n;
   int64_t blockKv = shape.blockKv;
   int64_t headPanels = shape.headDim / kPanelColumns;
   int64_t valuePanels = shape.valueDim / kPanelColumns;
+  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
+                                 NVVM::SetMaxRegisterAction::decrease);
+  auto issuer = ifZero(tid);
+  b.setInsertionPointToStart(issuer.thenBlock());
+  if (queryMap)
+    st.loadQuery(queryMap);
   scf::ForOp::create(
       b, loc, c(0), st.count, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value i, ValueRange) {
@@ -437,6 +337,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
   warp = arith::SubIOp::create(b, loc, div(tid, c(32)), c(4));
+  warpRow = add(rowBase, mul(warp, c(16)));
   int64_t scoreCount = blockKv / 2, accCount = valueDim / 2;
   int64_t slots = 2, accBase = 2 * slots;
   int64_t stateSize = accBase + accCount;
@@ -468,6 +369,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     return offsetDescriptor(valueTileDescriptor, step * 16 * kPanelRowBytes);
   };
 
+  st.wait(st.queryBarrier(), n.i32(0));
   if (buffers.compressed) {
     // The compress epilogue's scratch: the consumer's rows of Q, which its
     // products have all read (waited for) by then. Named barriers 3 and 4
@@ -481,6 +383,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                    arith::IndexCastOp::create(b, loc, b.getIndexType(), offset),
                    4, valueDim, b.getF32Type());
     segmentBarrier = n.toI32(add(consumer, c(3)));
+    segmentFirstRow = add(rowBase, mul(consumer, c(kSegmentRows)));
   }
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
@@ -520,9 +423,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   Value threadsOfBoth = n.i32(256);
   Value myTurn = n.toI32(add(consumer, c(1)));
   Value otherTurn = n.toI32(arith::SubIOp::create(b, loc, c(2), consumer));
-  // The work item's visited tiles and bounds (set by consumeItem).
-  Value numTiles;
-  KeyTileBounds itemBounds = bounds;
+  Value numTiles = st.count;
 
   // The turns: wait for mine before issuing products; after issuing, hand
   // the tensor cores to the other consumer, except on consumer 1's last
@@ -589,7 +490,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     };
     SmallVector<Type> types(raw.size(), b.getF32Type());
     SmallVector<Value> x = onKeySource(
-        listed.tile, types, itemBounds,
+        listed.tile, types, bounds,
         [&](Value keyTile, const KeyTileBounds &sourceBounds) {
           return tileScores(raw, keyTile, sourceBounds,
                             st.tileList ? function_ref<Value()>(uniform)
@@ -608,151 +509,108 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     return result;
   };
 
-  // Persistent CTAs: the producer may load the next item's Q once both
-  // consumers are done with this one's (their last S product, or, with a
-  // compress epilogue, its scratch in Q's rows).
-  auto releaseQuery = [&]() {
-    if (shape.persistentCtas)
-      release(st.queryEmpty());
-  };
-
-  // One work item (all of a CTA's, unless persistent), its Q in the
-  // `queryPhase` of Q's barrier.
-  auto consumeItem = [&](Value queryPhase, const KeyTileBounds &visited) {
-    itemBounds = visited;
-    warpRow = add(rowBase, mul(warp, c(16)));
-    if (buffers.compressed)
-      segmentFirstRow = add(rowBase, mul(consumer, c(kSegmentRows)));
-    numTiles = st.count;
-    st.wait(st.queryBarrier(), queryPhase);
-    // Tile j (after the first), as FlashAttention-3's intra-warpgroup
-    // pipeline: issue S_j = Q K_j^T; rescale acc by the previous softmax's
-    // factors while it runs; issue acc += P_{j-1} V_{j-1}; the softmax of
-    // S_j as soon as S_j is done, while P V still runs. The loop carries
-    // P_{j-1} and its factors; the first tile's products are S only and the
-    // last P V follows the loop. No product sits in a branch of its own
-    // (ptxas would serialise every wgmma): a CTA without key tiles skips all
-    // of them.
-    auto work = scf::IfOp::create(b, loc, lt(c(0), numTiles), true);
-    {
+  // Tile j (after the first), as FlashAttention-3's intra-warpgroup
+  // pipeline: issue S_j = Q K_j^T; rescale acc by the previous softmax's
+  // factors while it runs; issue acc += P_{j-1} V_{j-1}; the softmax of
+  // S_j as soon as S_j is done, while P V still runs. The loop carries
+  // P_{j-1} and its factors; the first tile's products are S only and the
+  // last P V follows the loop. No product sits in a branch of its own
+  // (ptxas would serialise every wgmma): a CTA without key tiles skips all
+  // of them.
+  auto work = scf::IfOp::create(b, loc, lt(c(0), numTiles), true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(work.thenBlock());
+    if (shape.pingPong) {
+      auto second = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer,
+                                c(1)),
+          /*withElseRegion=*/false);
       OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(work.thenBlock());
-      if (shape.pingPong) {
-        auto second = scf::IfOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, consumer,
-                                  c(1)),
-            /*withElseRegion=*/false);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(second.thenBlock());
-        NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
-      }
-      ListedTile firstTile = readTileEarly ? st.visited(c(0)) : ListedTile{};
-      Value firstStage = st.stageOf(c(0));
-      st.wait(st.keyFull(firstStage), st.phaseOf(c(0)));
-      takeTurn();
-      NVVM::WgmmaFenceAlignedOp::create(b, loc);
-      Value firstScores = scoreProduct(firstStage);
-      NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-      passTurn(c(0));
-      NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-      release(st.keyEmpty(firstStage));
-      SmallVector<Value> factors;
-      SmallVector<Value> started =
-          softmaxOf(firstScores, readTileEarly ? firstTile : st.visited(c(0)),
-                    init, &factors);
-      started.append(factors);
-      int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
-
-      auto loop = scf::ForOp::create(
-          b, loc, c(1), numTiles, c(1), started,
-          [&](OpBuilder &, Location, Value i, ValueRange state) {
-            Value stage = st.stageOf(i);
-            Value previous = st.stageOf(add(i, c(stages - 1)));
-            SmallVector<Value> carried(state.begin(),
-                                       state.begin() + stateSize);
-            SmallVector<Value> previousWords(state.begin() + stateSize,
-                                             state.begin() + wordsEnd);
-            SmallVector<Value> previousFactors(state.begin() + wordsEnd,
-                                               state.end());
-            ListedTile early = readTileEarly ? st.visited(i) : ListedTile{};
-            st.wait(st.keyFull(stage), st.phaseOf(i));
-            st.wait(st.valueFull(previous),
-                    st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
-            takeTurn();
-            NVVM::WgmmaFenceAlignedOp::create(b, loc);
-            Value scores = scoreProduct(stage);
-            NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-            SmallVector<Value> acc = rescale(
-                ArrayRef<Value>(carried).drop_front(accBase), previousFactors);
-            // The rescale wrote the accumulators' registers.
-            NVVM::WgmmaFenceAlignedOp::create(b, loc);
-            acc = valueProduct(previousWords, previous, acc);
-            NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-            passTurn(i);
-            // S is the older group: its softmax runs while P V does.
-            NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-            release(st.keyEmpty(stage));
-            SmallVector<Value> next;
-            SmallVector<Value> updated = softmaxOf(
-                scores, readTileEarly ? early : st.visited(i), carried, &next);
-            NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-            release(st.valueEmpty(previous));
-            acc = pinRegisters(b, loc, acc);
-            std::copy(acc.begin(), acc.end(), updated.begin() + accBase);
-            updated.append(next);
-            scf::YieldOp::create(b, loc, updated);
-          });
-
-      // Every S product is done: Q is free unless the compress epilogue
-      // needs its rows.
-      if (!buffers.compressed)
-        releaseQuery();
-      // The merge epilogue's reads, issued before the last tile's P V so that
-      // their latency overlaps it and the normalisation (Nsight Compute:
-      // 3.3% of NSA's merging kernel's stall samples waited on them).
-      SmallVector<MergeRowInputs> mergeInputs;
-      if (buffers.merge)
-        mergeInputs = loadMergeRows();
-      // The last tile's P V.
-      ValueRange results = loop.getResults();
-      SmallVector<Value> state(results.begin(), results.begin() + stateSize);
-      Value i = arith::SubIOp::create(b, loc, numTiles, c(1));
-      Value stage = st.stageOf(i);
-      st.wait(st.valueFull(stage), st.phaseOf(i));
-      SmallVector<Value> acc = rescale(
-          ArrayRef<Value>(state).drop_front(accBase),
-          SmallVector<Value>(results.begin() + wordsEnd, results.end()));
-      NVVM::WgmmaFenceAlignedOp::create(b, loc);
-      SmallVector<Value> lastWords(results.begin() + stateSize,
-                                   results.begin() + wordsEnd);
-      acc = valueProduct(lastWords, stage, acc);
-      NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-      NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-      // A persistent CTA's next items reuse the stage (a CTA of one item
-      // ends here).
-      if (shape.persistentCtas)
-        release(st.valueEmpty(stage));
-      std::copy(acc.begin(), acc.end(), state.begin() + accBase);
-      storeRows(state, mergeInputs);
-      if (buffers.compressed)
-        releaseQuery();
+      b.setInsertionPointToStart(second.thenBlock());
+      NVVM::BarrierArriveOp::create(b, loc, n.i32(1), threadsOfBoth);
     }
-    // No key tile: every row is empty (zeros, and an LSE of -inf).
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(work.elseBlock());
-      storeRows(init);
-      releaseQuery();
-    }
-  };
+    ListedTile firstTile = readTileEarly ? st.visited(c(0)) : ListedTile{};
+    st.wait(st.keyFull(c(0)), n.i32(0));
+    takeTurn();
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value firstScores = scoreProduct(c(0));
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    passTurn(c(0));
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    release(st.keyEmpty(c(0)));
+    SmallVector<Value> factors;
+    SmallVector<Value> started =
+        softmaxOf(firstScores, readTileEarly ? firstTile : st.visited(c(0)),
+                  init, &factors);
+    started.append(factors);
+    int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
 
-  if (!shape.persistentCtas) {
-    consumeItem(n.i32(0), bounds);
-    return;
+    auto loop = scf::ForOp::create(
+        b, loc, c(1), numTiles, c(1), started,
+        [&](OpBuilder &, Location, Value i, ValueRange state) {
+          Value stage = st.stageOf(i);
+          Value previous = st.stageOf(add(i, c(stages - 1)));
+          SmallVector<Value> carried(state.begin(), state.begin() + stateSize);
+          SmallVector<Value> previousWords(state.begin() + stateSize,
+                                           state.begin() + wordsEnd);
+          SmallVector<Value> previousFactors(state.begin() + wordsEnd,
+                                             state.end());
+          ListedTile early = readTileEarly ? st.visited(i) : ListedTile{};
+          st.wait(st.keyFull(stage), st.phaseOf(i));
+          st.wait(st.valueFull(previous),
+                  st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
+          takeTurn();
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          Value scores = scoreProduct(stage);
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          SmallVector<Value> acc = rescale(
+              ArrayRef<Value>(carried).drop_front(accBase), previousFactors);
+          // The rescale wrote the accumulators' registers.
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          acc = valueProduct(previousWords, previous, acc);
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          passTurn(i);
+          // S is the older group: its softmax runs while P V does.
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+          release(st.keyEmpty(stage));
+          SmallVector<Value> next;
+          SmallVector<Value> updated = softmaxOf(
+              scores, readTileEarly ? early : st.visited(i), carried, &next);
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+          release(st.valueEmpty(previous));
+          acc = pinRegisters(b, loc, acc);
+          std::copy(acc.begin(), acc.end(), updated.begin() + accBase);
+          updated.append(next);
+          scf::YieldOp::create(b, loc, updated);
+        });
+
+    // The merge epilogue's reads, issued before the last tile's P V so that
+    // their latency overlaps it and the normalisation (Nsight Compute:
+    // 3.3% of NSA's merging kernel's stall samples waited on them).
+    SmallVector<MergeRowInputs> mergeInputs;
+    if (buffers.merge)
+      mergeInputs = loadMergeRows();
+    // The last tile's P V.
+    ValueRange results = loop.getResults();
+    SmallVector<Value> state(results.begin(), results.begin() + stateSize);
+    Value i = arith::SubIOp::create(b, loc, numTiles, c(1));
+    Value stage = st.stageOf(i);
+    st.wait(st.valueFull(stage), st.phaseOf(i));
+    SmallVector<Value> acc =
+        rescale(ArrayRef<Value>(state).drop_front(accBase),
+                SmallVector<Value>(results.begin() + wordsEnd, results.end()));
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    SmallVector<Value> lastWords(results.begin() + stateSize,
+                                 results.begin() + wordsEnd);
+    acc = valueProduct(lastWords, stage, acc);
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    std::copy(acc.begin(), acc.end(), state.begin() + accBase);
+    storeRows(state, mergeInputs);
   }
-  forEachWorkItem(st, [&](Value ordinal, const KeyTileBounds &visited) {
-    consumeItem(arith::AndIOp::create(b, loc, n.toI32(ordinal), n.i32(1)),
-                visited);
-  });
+  // No key tile: every row is empty (zeros, and an LSE of -inf).
+  b.setInsertionPointToStart(work.elseBlock());
+  storeRows(init);
 }

@@ -1,5 +1,4 @@
-// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a persistent=false" | FileCheck %s
-// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=PERSISTENT
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
 // RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | attn-opt | FileCheck %s --check-prefix=ROUNDTRIP
 
 // Prefill with head dim 128 on sm_90a: the warp-specialised kernel.
@@ -11,41 +10,6 @@
 // CHECK-SAME: threads in (%c384,
 // CHECK-SAME: args(%{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>, %{{.*}} : !llvm.array<16 x i64>,
 // ROUNDTRIP: gpu.func @causal_kernel
-// The CHECK lines above and below build a CTA per work item
-// (persistent=false). By default, kernels whose query tiles visit at most 16
-// key tiles (causal over 2048 keys, a short window) are persistent: thread 0
-// also initialises a Q-empty barrier and loads no Q; each role loops over
-// the CTA's work items (its linear index plus multiples of the grid's
-// size), the producer loading an item's Q once the consumers released the
-// previous one's, the consumers waiting for Q in the item's phase and
-// releasing it after their last S product. Data-dependent masks (tile
-// lists) never are.
-// PERSISTENT-LABEL: gpu.func @causal_kernel(
-// PERSISTENT-SAME: attn.persistent
-// Q's, 4 per stage (3 stages), Q-empty's (released by the 8 consumer warps).
-// PERSISTENT-COUNT-13: nvvm.mbarrier.init
-// PERSISTENT: nvvm.mbarrier.init %{{.*}}, %c8_i32{{.*}} : !llvm.ptr<3>, i32
-// PERSISTENT-NEXT: nvvm.fence.mbarrier.init
-// PERSISTENT-NOT: nvvm.cp.async.bulk.tensor
-// PERSISTENT: gpu.barrier
-// PERSISTENT: nvvm.setmaxregister decrease 24
-// PERSISTENT: gpu.grid_dim  z
-// PERSISTENT: scf.for {{.*}} iter_args(%{{.*}} = %c0{{.*}}) -> (index)
-// PERSISTENT: nvvm.mbarrier.try_wait.parity
-// PERSISTENT: nvvm.mbarrier.arrive.expect_tx
-// PERSISTENT: nvvm.cp.async.bulk.tensor.shared.cluster.global
-// PERSISTENT: scf.for
-// PERSISTENT: nvvm.setmaxregister increase 240
-// PERSISTENT: scf.for {{.*}} iter_args(%{{.*}} = %c0{{.*}}) -> (index)
-// PERSISTENT: nvvm.mbarrier.try_wait.parity
-// PERSISTENT: nvvm.wgmma.mma_async
-// PERSISTENT: scf.for
-// PERSISTENT: nvvm.mbarrier.arrive
-// PERSISTENT: gpu.return
-// PERSISTENT-LABEL: gpu.func @short_window_kernel(
-// PERSISTENT-SAME: attn.persistent
-// PERSISTENT-LABEL: gpu.func @documents_kernel_0(
-// PERSISTENT-SAME: attn.ctas_per_sm = 1 : i64, attn.shared_bytes = 230524 : i64
 func.func @causal(%q: tensor<1x4x2048x128xbf16>, %k: tensor<1x4x2048x128xbf16>,
                   %v: tensor<1x4x2048x128xbf16>) -> tensor<1x4x2048x128xbf16> {
   %o = attn.attention %q, %k, %v mask [#attn.causal]

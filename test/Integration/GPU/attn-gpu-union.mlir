@@ -19,7 +19,7 @@
 // SM80-NOT: .entry
 // RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
 
-// RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a --gpu-persistent=false
+// RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=SM90A < %t.90a.ptx
 // The warp-specialised union takes Q's tensor map, then K's and V's of each
 // source (grid-constant parameters), and its producer loads either
@@ -43,21 +43,6 @@
 // SM90A: wgmma.mma_async.sync.aligned
 // SM90A-NOT: .entry
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
-
-// By default the union's CTAs (a few key tiles each) are persistent: no Q
-// before the CTA barrier; the producer loads each work item's Q, then the
-// sources' K and V.
-// RUN: attn-compile %s -o %t.90a-persistent.ptx --target=sm_90a
-// RUN: FileCheck %s --check-prefix=PERSISTENT < %t.90a-persistent.ptx
-// PERSISTENT: .entry scout_kernel_2(
-// PERSISTENT: fence.mbarrier_init.release.cluster;
-// PERSISTENT-NOT: cp.async.bulk.tensor
-// PERSISTENT: bar.sync 0;
-// PERSISTENT: setmaxnreg.dec.sync.aligned.u32
-// PERSISTENT-COUNT-10: cp.async.bulk.tensor.4d.shared::cluster.global
-// PERSISTENT-NOT: cp.async.bulk.tensor
-// PERSISTENT-NOT: .entry
-// RUN: %ptxas -arch=sm_90a %t.90a-persistent.ptx -o %t.90a-persistent.cubin
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
 // RUN: attn-compile %s -o %t.dir/union.so --target=sm_90a

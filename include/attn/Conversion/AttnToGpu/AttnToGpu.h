@@ -81,15 +81,6 @@ struct GpuKernelShape {
   /// range of one head's; only as many as keep their K and V within a third
   /// of L2. 1: a head's query tiles in a row.
   int64_t interleavedHeads = 1;
-  /// With warpgroups: as many CTAs as the multiprocessors hold at once
-  /// (the launcher's grid, attnCudaLaunchPersistent), each looping over
-  /// work items (query tile, head, batch) in the order the launch would
-  /// start them; the producer loads the next item's Q and first key tiles
-  /// while the consumers finish the current one (FlashAttention-3's
-  /// persistent kernel). For short CTAs (a few key tiles each), whose
-  /// prologue and epilogue otherwise leave the tensor cores idle. A Q-empty
-  /// barrier follows the others.
-  bool persistentCtas = false;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
@@ -122,11 +113,8 @@ struct GpuKernelShape {
   int64_t warpgroupTileBytes() const {
     return 2 * (blockQ() * headDim + stages * blockKv * (headDim + valueDim));
   }
-  /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty,
-  /// then (persistentCtas) Q empty.
-  int64_t warpgroupBarrierBytes() const {
-    return 8 * (1 + 4 * stages + (persistentCtas ? 1 : 0));
-  }
+  /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty.
+  int64_t warpgroupBarrierBytes() const { return 8 * (1 + 4 * stages); }
   /// The CTA-wide reductions' room: a min and a max per warp, two slots.
   int64_t scratchBytes() const {
     return warpgroups ? 2 * 2 * (threads() / 32) * 4 : kScratchBytes;
@@ -283,11 +271,6 @@ inline constexpr StringLiteral kKernelBlockKvAttr = "attn.block_kv";
 /// setmaxnreg need it).
 inline constexpr StringLiteral kKernelCtasPerMultiprocessorAttr =
     "attn.ctas_per_sm";
-/// On warp-specialised kernels with GpuKernelShape::persistentCtas: the
-/// launcher starts min(grid size, multiprocessors x attn.ctas_per_sm) CTAs
-/// in x (attnCudaLaunchPersistent); any grid is correct, since CTAs take
-/// the work items of their linear index modulo the grid's size.
-inline constexpr StringLiteral kKernelPersistentAttr = "attn.persistent";
 /// On kernels whose grid's x does not follow the query length (linear
 /// attention: one CTA per value slice): that x.
 inline constexpr StringLiteral kKernelGridXAttr = "attn.grid_x";
@@ -312,8 +295,7 @@ inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
                                                int64_t warps = 4,
                                                int64_t rowTiles = 0,
-                                               bool pingPong = true,
-                                               bool persistent = true);
+                                               bool pingPong = true);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
