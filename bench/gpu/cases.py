@@ -171,6 +171,11 @@ def check_cases():
                       docs=1, random_docs=True,
                       layout=dict(block_q=64, block_kv=32, density=0.6)))
     cases.append(case("chk-swapped", "causal", 1, 4, 2, 130, 130, 64, swapped=True))
+    # No keys (every row empty: zeros, an LSE of -inf; on sm_90a the
+    # launcher encodes all-zero tensor maps for K and V) and no queries.
+    cases.append(case("chk-empty-kv", "dense", 1, 2, 2, 100, 0, 128, lse=True))
+    cases.append(case("chk-empty-kv-causal-D64", "causal", 2, 4, 2, 70, 0, 64, lse=True))
+    cases.append(case("chk-empty-q", "dense", 1, 2, 2, 0, 300, 128, lse=True))
     # More CTAs than multiprocessors (several waves; several items per CTA
     # for persistent kernels), partial last tiles, grouped heads.
     cases.append(case("chk-items-causal", "causal", 3, 16, 4, 1000, 1000, 128))

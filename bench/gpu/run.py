@@ -87,6 +87,11 @@ def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
     group = case["hq"] // case["hkv"]
+    if k.shape[2] == 0:
+        # No keys: every row is empty (zeros, and an LSE of -inf).
+        b, h, _, dv = v.shape[0], q.shape[1], 0, v.shape[3]
+        out = torch.zeros(b, h, len(rows), dv, device=q.device)
+        return out, torch.full((b, h, len(rows)), float("-inf"), device=q.device)
     kf = k.float().repeat_interleave(group, dim=1)
     vf = v.float().repeat_interleave(group, dim=1)
     qf = q.float()[:, :, rows]
