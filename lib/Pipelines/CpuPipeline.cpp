@@ -172,6 +172,34 @@ FailureOr<std::string> mlir::attn::renameAwayFromRuntime(SymbolTable &symbols,
   return symbol;
 }
 
+/// The debug names of upstream's scf.for canonicalisation that folds a
+/// tensor.cast of an iter_arg's init into the loop: the loop then carries
+/// the init's static type and casts each yielded value to it, which is
+/// wrong for a loop whose body changes the carried size (a compression per
+/// iteration: later folds make that cast statically incompatible, and the
+/// pipeline failed). Found by the pattern's name among the op's patterns,
+/// once per process (the name is the type's, which the compiler spells).
+static ArrayRef<std::string> loopCastFolderNames() {
+  static const std::vector<std::string> names = [] {
+    MLIRContext context(MLIRContext::Threading::DISABLED);
+    context.loadDialect<scf::SCFDialect>();
+    RewritePatternSet patterns(&context);
+    scf::ForOp::getCanonicalizationPatterns(patterns, &context);
+    std::vector<std::string> found;
+    for (const std::unique_ptr<RewritePattern> &pattern :
+         patterns.getNativePatterns())
+      if (pattern->getDebugName().ends_with("ForOpTensorCastFolder"))
+        found.push_back(pattern->getDebugName().str());
+    return found;
+  }();
+  return names;
+}
+
+/// The canonicalizer without loopCastFolderNames' pattern.
+static std::unique_ptr<Pass> createCanonicalizerKeepingLoopTypes() {
+  return createCanonicalizerPass(GreedyRewriteConfig(), loopCastFolderNames());
+}
+
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {
   CpuTarget host = CpuTarget::detectHost();
@@ -185,7 +213,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // lowering. Types first take every static size that the ops relate, so
   // that the lowerings see one answer per size.
   pm.addPass(createAttnRefineShapesPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCanonicalizerKeepingLoopTypes());
   if (options.flash) {
     pm.addPass(createAttnPlanTilesPass());
     AttnTileAttentionPassOptions tile;
@@ -201,7 +229,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   }
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCanonicalizerKeepingLoopTypes());
   pm.addPass(createCSEPass());
 
   // Tensors -> buffers. Arguments take fully dynamic strides, so a caller
@@ -221,7 +249,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   outParams.hoistStaticAllocs = true;
   outParams.hoistDynamicAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCanonicalizerKeepingLoopTypes());
   // Deallocation does not look into scf.forall bodies: make the forall a
   // parallel (or sequential) loop first, so that per-tile buffers are freed.
   if (options.flash && options.threads)
@@ -263,7 +291,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCanonicalizerKeepingLoopTypes());
 }
 
 void mlir::attn::registerAttnCpuPipelineDependencies(
