@@ -213,6 +213,16 @@ struct LowerTopk : OpRewritePattern<TopkOp> {
   }
 };
 
+/// `value` as `type` where the op's declared result type fixes other sizes
+/// than the operand that the lowering took its sizes from (the verifier
+/// makes them cast compatible).
+static Value castToResultType(PatternRewriter &rewriter, Location loc,
+                              Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::CastOp::create(rewriter, loc, type, value);
+}
+
 struct LowerMerge : OpRewritePattern<MergeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -306,6 +316,10 @@ struct LowerMerge : OpRewritePattern<MergeOp> {
                       })
                 .front();
     }
+    out =
+        castToResultType(rewriter, op.getLoc(), out, op.getResult().getType());
+    if (lse)
+      lse = castToResultType(rewriter, op.getLoc(), lse, op.getLse().getType());
     rewriter.replaceOp(op, {out, lse});
     return success();
   }
@@ -366,7 +380,8 @@ struct LowerCausalConv : OpRewritePattern<CausalConvOp> {
                    b, loc, in.fromF32(loop.getResult(0), elementType));
              })
             .front();
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, castToResultType(rewriter, op.getLoc(), result,
+                                            op.getResult().getType()));
     return success();
   }
 };

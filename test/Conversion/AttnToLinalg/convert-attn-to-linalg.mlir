@@ -163,6 +163,21 @@ func.func @token_ops(%q: tensor<1x4x16x8xf32>, %k: tensor<1x2x16x8xf32>, %o1: te
 
 // -----
 
+// Results whose types fix other sizes than the operands the lowering takes
+// its sizes from: cast to the declared types.
+// CHECK-LABEL: func.func @mixed_types
+// CHECK: %[[M:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x?x4xf32>)
+// CHECK: tensor.cast %[[M]] : tensor<1x2x?x4xf32> to tensor<1x2x8x4xf32>
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x8x4xf32>)
+// CHECK: tensor.cast %[[C]] : tensor<1x2x8x4xf32> to tensor<1x2x?x4xf32>
+func.func @mixed_types(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x8x4xf32>, %w: tensor<2x4x3xf32>) -> (tensor<1x2x8x4xf32>, tensor<1x2x?x4xf32>) {
+  %m = attn.merge sum (%a), (%b) : (tensor<1x2x?x4xf32>), (tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
+  %c = attn.causal_conv %b, %w : tensor<1x2x8x4xf32>, tensor<2x4x3xf32> -> tensor<1x2x?x4xf32>
+  return %m, %c : tensor<1x2x8x4xf32>, tensor<1x2x?x4xf32>
+}
+
+// -----
+
 // Linear attention: phi on both sides, f64 prefix sums of the log-gates,
 // gamma = exp(cum[pos(i)] - cum[j]), the causal select, the normaliser.
 // CHECK-LABEL: func.func @linear

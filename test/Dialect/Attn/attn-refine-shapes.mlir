@@ -151,3 +151,16 @@ func.func @returned_cast(%e: tensor<?x?x?x?xf32>) -> tensor<1x1x8x16xf32> {
   %r = tensor.cast %s : tensor<?x?x?x?xf32> to tensor<1x1x8x16xf32>
   return %r : tensor<1x1x8x16xf32>
 }
+
+// -----
+
+// A merge whose branches and result fix different sizes: one type for all,
+// the most static.
+// CHECK-LABEL: func.func @mixed_merge
+// CHECK: %[[A:.*]] = tensor.cast %{{.*}} : tensor<1x2x?x4xf32> to tensor<1x2x8x4xf32>
+// CHECK: %[[M:.*]] = attn.merge sum (%[[A]]), (%{{.*}}) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+// CHECK: tensor.cast %[[M]] : tensor<1x2x8x4xf32> to tensor<1x2x?x4xf32>
+func.func @mixed_merge(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x8x4xf32>) -> tensor<1x2x?x4xf32> {
+  %m = attn.merge sum (%a), (%b) : (tensor<1x2x?x4xf32>), (tensor<1x2x8x4xf32>) -> tensor<1x2x?x4xf32>
+  return %m : tensor<1x2x?x4xf32>
+}

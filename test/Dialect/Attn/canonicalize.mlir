@@ -216,6 +216,17 @@ func.func @merge_one_branch(%o: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>)
 
 // -----
 
+// Not where the result's type fixes other sizes than the branch's.
+// CHECK-LABEL: func.func @merge_one_branch_other_type
+// CHECK: %[[S:.*]] = attn.merge sum
+// CHECK: return %[[S]]
+func.func @merge_one_branch_other_type(%o: tensor<1x2x8x4xf32>) -> tensor<1x2x?x4xf32> {
+  %0 = attn.merge sum (%o) : tensor<1x2x8x4xf32> -> tensor<1x2x?x4xf32>
+  return %0 : tensor<1x2x?x4xf32>
+}
+
+// -----
+
 // Block scores fold the same way; a mask that never holds gives -inf.
 // CHECK-LABEL: func.func @block_scores
 // CHECK-DAG: %[[S:.*]] = attn.block_scores %{{.*}}, %{{.*}} block_q 16 mask [#attn.causal<stride = 4>] :

@@ -670,8 +670,43 @@ func.func @merge_rank(%o: tensor<2x8x4xf32>) {
 // -----
 
 func.func @merge_branch_types(%a: tensor<1x2x8x4xf32>, %b: tensor<1x2x8x8xf32>) {
-  // expected-error @+1 {{branches must have the same output type, but got 'tensor<1x2x8x4xf32>' and 'tensor<1x2x8x8xf32>'}}
+  // expected-error @+1 {{branches must have compatible output types (the same element type, and equal sizes where both are static), but got 'tensor<1x2x8x4xf32>' and 'tensor<1x2x8x8xf32>'}}
   %0 = "attn.merge"(%a, %b) <{kind = 2 : i32, operandSegmentSizes = array<i32: 2, 0>}> : (tensor<1x2x8x4xf32>, tensor<1x2x8x8xf32>) -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
+// A dynamic branch between two static ones that disagree: the sizes the
+// earlier branches fix bind the later ones.
+func.func @merge_branch_sizes(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x8x4xf32>, %c: tensor<1x2x9x4xf32>) {
+  // expected-error @+1 {{branches must have compatible output types (the same element type, and equal sizes where both are static), but got 'tensor<1x2x8x4xf32>' and 'tensor<1x2x9x4xf32>'}}
+  %0 = attn.merge sum (%a), (%b), (%c) : (tensor<1x2x?x4xf32>), (tensor<1x2x8x4xf32>), (tensor<1x2x9x4xf32>) -> tensor<1x2x?x4xf32>
+  return
+}
+
+// -----
+
+// So do the result's, and each gate's the next gate's.
+func.func @merge_result_sizes(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x8x4xf32>) {
+  // expected-error @+1 {{'result' has type 'tensor<1x2x9x4xf32>', expected one compatible with 'tensor<1x2x8x4xf32>' (that of the branches: the same element type, and equal sizes where both are static)}}
+  %0 = attn.merge sum (%a), (%b) : (tensor<1x2x?x4xf32>), (tensor<1x2x8x4xf32>) -> tensor<1x2x9x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_gate_sizes(%a: tensor<1x2x?x4xf32>, %g: tensor<1x2x8xf32>, %h: tensor<1x2x9xf32>) {
+  // expected-error @+1 {{'gates' has shape [1, 2, 9], expected [1, 2, 8]}}
+  %0 = attn.merge gated (%a, %g), (%a, %h) : (tensor<1x2x?x4xf32>, tensor<1x2x8xf32>), (tensor<1x2x?x4xf32>, tensor<1x2x9xf32>) -> tensor<1x2x?x4xf32>
+  return
+}
+
+// -----
+
+func.func @merge_branch_type_count(%a: tensor<1x2x8x4xf32>) {
+  // expected-error @+1 {{expected the types of 2 branches, but got 1}}
+  %0 = attn.merge sum (%a), (%a) : (tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
   return
 }
 
@@ -702,7 +737,7 @@ func.func @merge_weight_type(%a: tensor<1x2x8x4xf16>, %l: tensor<1x2x8xf16>) {
 // -----
 
 func.func @merge_result(%a: tensor<1x2x8x4xf32>) {
-  // expected-error @+1 {{'result' has type 'tensor<1x2x8x4xf16>', expected 'tensor<1x2x8x4xf32>' (that of the branches)}}
+  // expected-error @+1 {{'result' has type 'tensor<1x2x8x4xf16>', expected one compatible with 'tensor<1x2x8x4xf32>' (that of the branches: the same element type, and equal sizes where both are static)}}
   %0 = attn.merge sum (%a), (%a) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf16>
   return
 }
@@ -806,7 +841,7 @@ func.func @conv_taps(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x0xf32>) {
 // -----
 
 func.func @conv_result(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf32>) {
-  // expected-error @+1 {{'result' has type 'tensor<1x8x64x64xf32>', expected 'tensor<1x8x128x64xf32>' (that of 'input')}}
+  // expected-error @+1 {{'result' has type 'tensor<1x8x64x64xf32>', expected one compatible with 'tensor<1x8x128x64xf32>' (that of 'input': the same element type, and equal sizes where both are static)}}
   %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x4xf32> -> tensor<1x8x64x64xf32>
   return
 }

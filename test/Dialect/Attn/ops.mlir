@@ -195,6 +195,25 @@ func.func @merge(%o1: !q, %l1: !lse, %o2: !q, %l2: !lse, %g1: !lse, %g2: !lse) {
   return
 }
 
+// Branches, gates and results whose types fix different sizes: each
+// branch's types after ':', grouped as its operands are.
+// CHECK-LABEL: func.func @merge_mixed_types
+// CHECK: attn.merge gated (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}) : (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>), (tensor<1x2x8x16xf32>, tensor<1x2x8xf32>) -> tensor<1x2x?x16xf32>
+// CHECK: attn.merge sum (%{{.*}}), (%{{.*}}) : (tensor<1x2x8x16xf32>), (tensor<1x2x?x16xf32>) -> tensor<1x2x8x16xf32>
+// CHECK: attn.merge sum (%{{.*}}), (%{{.*}}) : tensor<1x2x8x16xf32> -> tensor<1x2x?x16xf32>
+// CHECK: attn.causal_conv %{{.*}}, %{{.*}} : tensor<1x2x8x16xf32>, tensor<2x16x4xf32> -> tensor<1x2x?x16xf32>
+func.func @merge_mixed_types(%a: tensor<1x2x?x16xf32>, %g: tensor<1x2x?xf32>,
+                             %b: tensor<1x2x8x16xf32>, %h: tensor<1x2x8xf32>,
+                             %w: tensor<2x16x4xf32>) {
+  %0 = attn.merge gated (%a, %g), (%b, %h)
+      : (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>), (tensor<1x2x8x16xf32>, tensor<1x2x8xf32>)
+      -> tensor<1x2x?x16xf32>
+  %1 = attn.merge sum (%b), (%a) : (tensor<1x2x8x16xf32>), (tensor<1x2x?x16xf32>) -> tensor<1x2x8x16xf32>
+  %2 = attn.merge sum (%b), (%b) : tensor<1x2x8x16xf32> -> tensor<1x2x?x16xf32>
+  %3 = attn.causal_conv %b, %w : tensor<1x2x8x16xf32>, tensor<2x16x4xf32> -> tensor<1x2x?x16xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @linear
 // CHECK: attn.linear_attention %{{.*}}, %{{.*}}, %{{.*}} feature elu_plus_one causal normalize : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32> -> tensor<2x8x128x64xf32>
 // CHECK: attn.linear_attention %{{.*}}, %{{.*}}, %{{.*}} feature relu :

@@ -1,5 +1,6 @@
-// Ops whose result must have an operand's type (causal conv, merges) with
-// dynamic lengths: the reference checks a copy of each op over the inputs'
+// Ops whose result has an operand's sizes (causal conv, merges) with
+// dynamic lengths, and (@mixed) with types that fix different sizes (a
+// static branch beside a dynamic one, a dynamic result of static inputs): the reference checks a copy of each op over the inputs'
 // concrete shapes, its results taking the sizes those fix, and both
 // lowerings are compared with it.
 // RUN: rm -rf %t && mkdir -p %t
@@ -9,6 +10,8 @@
 // RUN: attn-run %s --function=conv --input x=%t/x.npy --check --path=reference | FileCheck %s
 // RUN: attn-run %s --function=merges --input a=%t/x.npy --input b=%t/x.npy --input g=%t/g.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=merges --input a=%t/x.npy --input b=%t/x.npy --input g=%t/g.npy --check --path=reference | FileCheck %s
+// RUN: attn-run %s --function=mixed --input a=%t/x.npy --input g=%t/g.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=mixed --input a=%t/x.npy --input g=%t/g.npy --check --path=reference | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
 
@@ -21,4 +24,11 @@ func.func @merges(%a: tensor<1x2x?x16xf32>, %b: tensor<1x2x?x16xf32>, %g: tensor
   %s = attn.merge sum (%a), (%b) : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
   %t = attn.merge gated (%a, %g), (%b, %g) : tensor<1x2x?x16xf32>, tensor<1x2x?xf32> -> tensor<1x2x?x16xf32>
   return %s, %t : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>
+}
+
+func.func @mixed(%a: tensor<1x2x?x16xf32>, %b: tensor<1x2x37x16xf32>, %g: tensor<1x2x?xf32>, %w: tensor<2x16x4xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x37x16xf32>, tensor<1x2x?x16xf32>) {
+  %s = attn.merge sum (%a), (%b) : (tensor<1x2x?x16xf32>), (tensor<1x2x37x16xf32>) -> tensor<1x2x?x16xf32>
+  %t = attn.merge gated (%b, %g), (%a, %g) : (tensor<1x2x37x16xf32>, tensor<1x2x?xf32>), (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) -> tensor<1x2x37x16xf32>
+  %c = attn.causal_conv %b, %w : tensor<1x2x37x16xf32>, tensor<2x16x4xf32> -> tensor<1x2x?x16xf32>
+  return %s, %t, %c : tensor<1x2x?x16xf32>, tensor<1x2x37x16xf32>, tensor<1x2x?x16xf32>
 }

@@ -498,7 +498,9 @@ LogicalResult TopkOp::verify() {
 
 // attn.merge lse (%o1, %l1), (%o2, %l2) : tensor<..>, tensor<..>
 //     -> tensor<..>, tensor<..>
-// The types after ':' are one branch's: every branch has the same types.
+// The types after ':' are one branch's when every branch has the same
+// types; else each branch's, as its operands are grouped:
+// (tensor<..>, tensor<..>), (tensor<..>, tensor<..>).
 ParseResult MergeOp::parse(OpAsmParser &parser, OperationState &result) {
   MergeKind kind;
   StringRef keyword;
@@ -525,15 +527,38 @@ ParseResult MergeOp::parse(OpAsmParser &parser, OperationState &result) {
   if (parser.parseCommaSeparatedList(parseBranch) ||
       parser.parseOptionalAttrDict(result.attributes) || parser.parseColon())
     return failure();
-  Type outputType, weightType;
-  SmallVector<Type> resultTypes;
-  if (parser.parseType(outputType) ||
-      (hasWeights && (parser.parseComma() || parser.parseType(weightType))) ||
-      parser.parseArrow() || parser.parseTypeList(resultTypes))
+  SmallVector<Type> outputTypes, weightTypes, resultTypes;
+  auto parseBranchTypes = [&]() -> ParseResult {
+    return failure(
+        parser.parseType(outputTypes.emplace_back()) ||
+        (hasWeights && (parser.parseComma() ||
+                        parser.parseType(weightTypes.emplace_back()))));
+  };
+  SMLoc typesLoc = parser.getCurrentLocation();
+  if (succeeded(parser.parseOptionalLParen())) {
+    // Each branch's types.
+    auto parseGroup = [&]() -> ParseResult {
+      return failure(parseBranchTypes() || parser.parseRParen());
+    };
+    if (parseGroup())
+      return failure();
+    while (succeeded(parser.parseOptionalComma()))
+      if (parser.parseLParen() || parseGroup())
+        return failure();
+    if (outputTypes.size() != outputs.size())
+      return parser.emitError(typesLoc)
+             << "expected the types of " << outputs.size()
+             << " branches, but got " << outputTypes.size();
+  } else {
+    if (parseBranchTypes())
+      return failure();
+    outputTypes.assign(outputs.size(), outputTypes.front());
+    if (hasWeights)
+      weightTypes.assign(weights.size(), weightTypes.front());
+  }
+  if (parser.parseArrow() || parser.parseTypeList(resultTypes))
     return failure();
 
-  SmallVector<Type> outputTypes(outputs.size(), outputType);
-  SmallVector<Type> weightTypes(weights.size(), weightType);
   if (parser.resolveOperands(outputs, outputTypes, operandsLoc,
                              result.operands) ||
       parser.resolveOperands(weights, weightTypes, operandsLoc,
@@ -560,9 +585,26 @@ void MergeOp::print(OpAsmPrinter &p) {
   }
   p.printOptionalAttrDict((*this)->getAttrs(),
                           {getKindAttrName(), "operandSegmentSizes"});
-  p << " : " << getOutputs().front().getType();
-  if (!getWeights().empty())
-    p << ", " << getWeights().front().getType();
+  p << " : ";
+  auto printBranchTypes = [&](size_t index) {
+    p << getOutputs()[index].getType();
+    if (index < getWeights().size())
+      p << ", " << getWeights()[index].getType();
+  };
+  auto allSame = [](ValueRange values) {
+    return llvm::all_equal(values.getTypes());
+  };
+  if (allSame(getOutputs()) && allSame(getWeights())) {
+    printBranchTypes(0);
+  } else {
+    for (size_t index = 0; index < getOutputs().size(); ++index) {
+      if (index)
+        p << ", ";
+      p << "(";
+      printBranchTypes(index);
+      p << ")";
+    }
+  }
   p << " -> ";
   llvm::interleaveComma(getResultTypes(), p);
 }
@@ -571,15 +613,24 @@ LogicalResult MergeOp::verify() {
   Operation *op = getOperation();
   if (getOutputs().empty())
     return emitOpError() << "needs at least one branch";
+  // Branches and result may differ in which sizes their types fix (a cast
+  // would relate them); the sizes that several fix must agree.
   Type outputType = getOutputs().front().getType();
   if (failed(verifyRank(op, "outputs", outputType, 4)) ||
       failed(verifyFloatElementType(op, "outputs", outputType)))
     return failure();
-  for (Value output : getOutputs().drop_front())
-    if (output.getType() != outputType)
-      return emitOpError() << "branches must have the same output type, "
-                              "but got "
+  for (Value output : getOutputs().drop_front()) {
+    if (!areCastCompatible(output.getType(), outputType))
+      return emitOpError() << "branches must have compatible output types "
+                              "(the same element type, and equal sizes where "
+                              "both are static), but got "
                            << outputType << " and " << output.getType();
+    outputType = joinStaticSizes(outputType, output.getType());
+  }
+  if (failed(verifyCastCompatible(op, "result", getResult().getType(),
+                                  outputType, "that of the branches")))
+    return failure();
+  outputType = joinStaticSizes(outputType, getResult().getType());
 
   bool hasWeights = getKind() != MergeKind::Sum;
   size_t expectedWeights = hasWeights ? getOutputs().size() : 0;
@@ -591,17 +642,17 @@ LogicalResult MergeOp::verify() {
   SmallVector<DimSpec> rowShape = {dimOf(outputType, 0), dimOf(outputType, 1),
                                    dimOf(outputType, 2)};
   StringRef weightName = getKind() == MergeKind::Lse ? "lse" : "gates";
+  // (Each weight's static rows also bind the next ones'.)
   for (Value weight : getWeights()) {
     if (failed(verifyShape(op, weightName, weight.getType(), rowShape)) ||
         failed(verifyElementType(op, weightName, weight.getType(),
                                  Float32Type::get(getContext()),
                                  "per-row weights are f32")))
       return failure();
+    for (unsigned dim = 0; dim < rowShape.size(); ++dim)
+      if (ShapedType::isDynamic(rowShape[dim].size))
+        rowShape[dim].size = dimOf(weight.getType(), dim);
   }
-  if (getResult().getType() != outputType)
-    return emitOpError() << "'result' has type " << getResult().getType()
-                         << ", expected " << outputType
-                         << " (that of the branches)";
   if (Value lse = getLse()) {
     if (getKind() != MergeKind::Lse)
       return emitOpError() << "has an 'lse' result, which only an 'lse' "
@@ -616,8 +667,11 @@ LogicalResult MergeOp::verify() {
 }
 
 LogicalResult MergeOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results) {
-  // One branch merged by lse or sum is itself.
-  if (getOutputs().size() != 1 || getKind() == MergeKind::Gated)
+  // One branch merged by lse or sum is itself (where the types say so too:
+  // they may differ in which sizes they fix).
+  if (getOutputs().size() != 1 || getKind() == MergeKind::Gated ||
+      getOutputs().front().getType() != getResult().getType() ||
+      (getLse() && getWeights().front().getType() != getLse().getType()))
     return failure();
   results.push_back(getOutputs().front());
   if (getLse())
@@ -727,8 +781,8 @@ LogicalResult CausalConvOp::verify() {
     return emitOpError() << "'weight' needs at least one tap, but has shape "
                          << formatShape(
                                 cast<RankedTensorType>(weightType).getShape());
-  if (getResult().getType() != inputType)
-    return emitOpError() << "'result' has type " << getResult().getType()
-                         << ", expected " << inputType << " (that of 'input')";
+  if (failed(verifyCastCompatible(op, "result", getResult().getType(),
+                                  inputType, "that of 'input'")))
+    return failure();
   return success();
 }

@@ -88,6 +88,34 @@ LogicalResult mlir::attn::detail::verifyElementType(Operation *op,
                            << what << ")";
 }
 
+bool mlir::attn::detail::areCastCompatible(Type a, Type b) {
+  auto x = dyn_cast<RankedTensorType>(a), y = dyn_cast<RankedTensorType>(b);
+  return x && y && x.getElementType() == y.getElementType() &&
+         succeeded(verifyCompatibleShape(x, y));
+}
+
+Type mlir::attn::detail::joinStaticSizes(Type a, Type b) {
+  auto x = cast<RankedTensorType>(a), y = cast<RankedTensorType>(b);
+  SmallVector<int64_t> shape(x.getShape());
+  for (auto [size, other] : llvm::zip_equal(shape, y.getShape()))
+    if (ShapedType::isDynamic(size))
+      size = other;
+  return x.clone(shape);
+}
+
+LogicalResult mlir::attn::detail::verifyCastCompatible(Operation *op,
+                                                       StringRef name,
+                                                       Type type, Type expected,
+                                                       StringRef what) {
+  if (areCastCompatible(type, expected))
+    return success();
+  return op->emitOpError() << "'" << name << "' has type " << type
+                           << ", expected one compatible with " << expected
+                           << " (" << what
+                           << ": the same element type, and equal sizes "
+                              "where both are static)";
+}
+
 LogicalResult mlir::attn::detail::verifyPositiveParameter(Operation *op,
                                                           StringRef name,
                                                           int64_t value) {

@@ -61,6 +61,20 @@ LogicalResult verifyElementType(Operation *op, StringRef name, Type type,
 LogicalResult verifyPositiveParameter(Operation *op, StringRef name,
                                       int64_t value);
 
+/// Whether tensor.cast relates `a` and `b`: ranked tensors of one element
+/// type and rank whose sizes agree where both are static.
+bool areCastCompatible(Type a, Type b);
+
+/// `a` with each size that `b` fixes and `a` leaves open (two cast
+/// compatible types: the more static of the pair).
+Type joinStaticSizes(Type a, Type b);
+
+/// Checks that `type` is cast compatible with `expected` (`what` says where
+/// that comes from, e.g. "that of 'input'"): "'<name>' has type T,
+/// expected one compatible with E (<what>: ...)" otherwise.
+LogicalResult verifyCastCompatible(Operation *op, StringRef name, Type type,
+                                   Type expected, StringRef what);
+
 /// A scale, if given, must be finite (a NaN or infinite scale makes every
 /// score NaN or infinite).
 LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale);

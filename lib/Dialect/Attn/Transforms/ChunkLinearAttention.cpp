@@ -77,7 +77,7 @@ bool fusibleConv(CausalConvOp conv) {
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   return weight.hasStaticShape() && !input.isDynamicDim(3) &&
-         conv.getResult().hasOneUse();
+         conv.getResult().getType() == input && conv.getResult().hasOneUse();
 }
 
 /// Rows [first, first + rows) of `operand`[i0, i1], as rows2d. When

@@ -828,6 +828,16 @@ struct TileMerge : OpRewritePattern<MergeOp> {
           return producer && hasEmptyTensor(producer);
         }))
       return rewriter.notifyMatchFailure(merge, "an empty tensor");
+    // (Types that fix different sizes: attn-refine-shapes makes them one.)
+    if (llvm::any_of(merge.getOutputs(),
+                     [&](Value output) {
+                       return output.getType() != merge.getResult().getType();
+                     }) ||
+        (merge.getLse() && llvm::any_of(merge.getWeights(), [&](Value lse) {
+           return lse.getType() != merge.getLse().getType();
+         })))
+      return rewriter.notifyMatchFailure(merge,
+                                         "branch and result types differ");
     if (merge.getKind() != MergeKind::Lse)
       return rewriteInEpilogue(merge, rewriter);
     FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
