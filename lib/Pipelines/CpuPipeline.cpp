@@ -190,14 +190,21 @@ static ArrayRef<std::string> loopCastFolderNames() {
          patterns.getNativePatterns())
       if (pattern->getDebugName().ends_with("ForOpTensorCastFolder"))
         found.push_back(pattern->getDebugName().str());
+    // (In release builds, programs.mlir's shrinking loop fails if upstream
+    // renames the pattern.)
+    assert(!found.empty() && "scf.for's tensor.cast folder was not found");
     return found;
   }();
   return names;
 }
 
-/// The canonicalizer without loopCastFolderNames' pattern.
+/// The canonicalizer without loopCastFolderNames' pattern, otherwise as the
+/// canonicalize pass's defaults (top-down, normal region simplification).
 static std::unique_ptr<Pass> createCanonicalizerKeepingLoopTypes() {
-  return createCanonicalizerPass(GreedyRewriteConfig(), loopCastFolderNames());
+  GreedyRewriteConfig config;
+  config.setUseTopDownTraversal(true).setRegionSimplificationLevel(
+      GreedySimplifyRegionLevel::Normal);
+  return createCanonicalizerPass(config, loopCastFolderNames());
 }
 
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,

@@ -224,7 +224,8 @@ class Program:
                                 f"{'an output' if kind == 'sum' else 'an (output, weight) pair'}")
             groups.append([self._check(p, "merge branch") for p in parts])
         first = groups[0]
-        # One type list for every branch (the op's syntax).
+        # One type for every branch (a program's shapes are static, so
+        # compatible types are identical).
         for number, group in enumerate(groups[1:], start=2):
             for part, expected in zip(group, first):
                 if part.type != expected.type:

@@ -840,6 +840,15 @@ func.func @conv_taps(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x0xf32>) {
 
 // -----
 
+// The weight's heads and dims are those that the input or the result fixes.
+func.func @conv_weight_result_heads(%x: tensor<1x?x8x4xf32>, %w: tensor<3x4x2xf32>) {
+  // expected-error @+1 {{'weight' has shape [3, 4, 2], expected [2, 4, ?]}}
+  %0 = attn.causal_conv %x, %w : tensor<1x?x8x4xf32>, tensor<3x4x2xf32> -> tensor<1x2x8x4xf32>
+  return
+}
+
+// -----
+
 func.func @conv_result(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf32>) {
   // expected-error @+1 {{'result' has type 'tensor<1x8x64x64xf32>', expected one compatible with 'tensor<1x8x128x64xf32>' (that of 'input': the same element type, and equal sizes where both are static)}}
   %0 = attn.causal_conv %x, %w : tensor<1x8x128x64xf32>, tensor<8x64x4xf32> -> tensor<1x8x64x64xf32>

@@ -770,9 +770,14 @@ LogicalResult CausalConvOp::verify() {
   Type inputType = getInput().getType(), weightType = getWeight().getType();
   if (failed(verifyRank(op, "input", inputType, 4)) ||
       failed(verifyFloatElementType(op, "input", inputType)) ||
-      failed(verifyShape(op, "weight", weightType,
-                         {dimOf(inputType, 1), dimOf(inputType, 3),
-                          DimSpec::any()})) ||
+      failed(verifyCastCompatible(op, "result", getResult().getType(),
+                                  inputType, "that of 'input'")))
+    return failure();
+  // The weight's heads and dims: those that the input or the result fixes.
+  inputType = joinStaticSizes(inputType, getResult().getType());
+  if (failed(verifyShape(
+          op, "weight", weightType,
+          {dimOf(inputType, 1), dimOf(inputType, 3), DimSpec::any()})) ||
       failed(verifyElementType(op, "weight", weightType,
                                getElementTypeOrSelf(inputType),
                                "that of 'input'")))
@@ -781,8 +786,5 @@ LogicalResult CausalConvOp::verify() {
     return emitOpError() << "'weight' needs at least one tap, but has shape "
                          << formatShape(
                                 cast<RankedTensorType>(weightType).getShape());
-  if (failed(verifyCastCompatible(op, "result", getResult().getType(),
-                                  inputType, "that of 'input'")))
-    return failure();
   return success();
 }

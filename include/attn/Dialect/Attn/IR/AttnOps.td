@@ -231,7 +231,11 @@ def Attn_MergeOp : Attn_Op<"merge", [Pure, AttrSizedOperandSegments]> {
       `g_k: [B, H, L]` (NSA's sigmoid gates).
     * `sum (%o1), (%o2), ...`: `o = sum_k o_k` (SLA's sparse + linear parts).
 
-    The types after `:` are those of one branch: every branch has the same.
+    The types after `:` are those of one branch when every branch has the
+    same; otherwise each branch's, grouped as its operands are
+    (`: (tensor<..>, tensor<..>), (tensor<..>, tensor<..>) -> ...`).
+    Branches, weights and results may differ in which sizes their types fix;
+    the sizes that several fix must agree.
 
     ```mlir
     %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
