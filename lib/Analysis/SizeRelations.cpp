@@ -14,62 +14,6 @@ using namespace mlir::attn;
 SizeRelations::SizeRelations(func::FuncOp func, bool assumeBuffersKeepSizes)
     : arguments(func.getArguments().begin(), func.getArguments().end()),
       assumeBuffersKeepSizes(assumeBuffersKeepSizes) {
-  addRelations(func);
-  if (!assumeBuffersKeepSizes)
-    for (CarriedSize kept : proveKeptLoopSizes(func)) {
-      Value init = kept.loop.getInitArgs()[kept.index];
-      BlockArgument carried = kept.loop.getRegionIterArgs()[kept.index];
-      equal(carried, kept.dim, init, kept.dim);
-      equal(kept.loop.getResult(kept.index), kept.dim, init, kept.dim);
-      equal(kept.loop.getTiedLoopYieldedValue(carried)->get(), kept.dim, init,
-            kept.dim);
-    }
-  computeStaticSizes(func);
-}
-
-SizeRelations::SizeRelations(func::FuncOp func, ArrayRef<CarriedSize> assumed)
-    : arguments(func.getArguments().begin(), func.getArguments().end()),
-      assumeBuffersKeepSizes(false) {
-  addRelations(func);
-  for (CarriedSize size : assumed)
-    equal(size.loop.getRegionIterArgs()[size.index], size.dim,
-          size.loop.getInitArgs()[size.index], size.dim);
-  computeStaticSizes(func);
-}
-
-SmallVector<SizeRelations::CarriedSize>
-SizeRelations::proveKeptLoopSizes(func::FuncOp func) {
-  SmallVector<CarriedSize> assumed;
-  func.walk([&](scf::ForOp loop) {
-    for (auto [index, carried] : llvm::enumerate(loop.getRegionIterArgs()))
-      if (auto type = dyn_cast<RankedTensorType>(carried.getType()))
-        for (unsigned dim = 0; dim < type.getRank(); ++dim)
-          assumed.push_back({loop, unsigned(index), dim});
-  });
-  while (!assumed.empty()) {
-    SizeRelations trial(func, assumed);
-    if (trial.getConflict())
-      return {};
-    SmallVector<CarriedSize> kept;
-    for (CarriedSize size : assumed) {
-      BlockArgument carried = size.loop.getRegionIterArgs()[size.index];
-      Value yielded = size.loop.getTiedLoopYieldedValue(carried)->get();
-      Size from = trial.find({carried, size.dim});
-      Size to = trial.find({yielded, size.dim});
-      auto knownFrom = trial.known.find(from), knownTo = trial.known.find(to);
-      if (from == to ||
-          (knownFrom != trial.known.end() && knownTo != trial.known.end() &&
-           knownFrom->second.size == knownTo->second.size))
-        kept.push_back(size);
-    }
-    if (kept.size() == assumed.size())
-      return kept;
-    assumed = std::move(kept);
-  }
-  return {};
-}
-
-void SizeRelations::addRelations(func::FuncOp func) {
   // Every op, in loops too; every return gives the same result buffers.
   func.walk([&](Operation *op) { addOp(op); });
   SmallVector<func::ReturnOp> returns;
@@ -84,6 +28,7 @@ void SizeRelations::addRelations(func::FuncOp func) {
           if (isa<RankedTensorType>(first.getType()))
             equalAll(first, other);
   }
+  computeStaticSizes(func);
 }
 
 SizeRelations::Size SizeRelations::find(Size size) {

@@ -18,7 +18,6 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -67,9 +66,7 @@ public:
   /// assume: a tensor a loop carries keeps its sizes, and every return
   /// gives the same sizes. The ops do not guarantee those (a dynamic size
   /// may change from one iteration to the next), so only the C wrappers,
-  /// whose buffers have one size each, take them. Without it, a loop's
-  /// carried size is related to its initial value's only where the body
-  /// provably keeps it (proveKeptLoopSizes).
+  /// whose buffers have one size each, take them.
   explicit SizeRelations(func::FuncOp func,
                          bool assumeBuffersKeepSizes = false);
 
@@ -103,23 +100,6 @@ public:
   ArrayRef<ConstantSize> getConstants() const { return constants; }
 
 private:
-  /// A dimension of a tensor that a loop carries: its `index`-th iteration
-  /// argument's `dim`.
-  struct CarriedSize {
-    scf::ForOp loop;
-    unsigned index, dim;
-  };
-  /// The relations of `func`'s ops, and, for each of `assumed`, the
-  /// carried size equal to the initial value's (nothing about yields or
-  /// results).
-  SizeRelations(func::FuncOp func, ArrayRef<CarriedSize> assumed);
-  /// The carried sizes that every iteration keeps, by induction: assumed
-  /// equal to the initial values' for the first iteration, each must come
-  /// out of the body's relations as its yield's size too (the same class,
-  /// or the same known size). Those that do not are dropped and the rest
-  /// tried again; a conflict proves nothing.
-  static SmallVector<CarriedSize> proveKeptLoopSizes(func::FuncOp func);
-  void addRelations(func::FuncOp func);
   void equal(Value a, unsigned dimA, Value b, unsigned dimB);
   void equalAll(Value a, Value b);
   void addQueryKeyValue(Value q, Value k, Value v, Value out);

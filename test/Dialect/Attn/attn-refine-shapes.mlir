@@ -140,44 +140,6 @@ func.func @loop(%k: tensor<1x1x8x4xf32>) -> tensor<1x1x?x4xf32> {
 
 // -----
 
-// A loop whose body provably keeps the carried sizes (an attention of the
-// carried queries gives rows of their sizes back): by induction the
-// carried tensor keeps the initial value's, and the attention inside takes
-// them. Under a compression (above) the length does not come back, so it
-// stays dynamic there.
-// CHECK-LABEL: func.func @kept_loop
-// CHECK: scf.for {{.*}} -> (tensor<1x1x?x4xf32>)
-// CHECK: %[[X:.*]] = tensor.cast %{{.*}} : tensor<1x1x?x4xf32> to tensor<1x1x8x4xf32>
-// CHECK: attn.attention %[[X]], %{{.*}}, %{{.*}} : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
-// CHECK-LABEL: func.func @changed_loop
-// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x?x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x?x4xf32>
-func.func @kept_loop(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>) -> tensor<1x1x?x4xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  %qd = tensor.cast %q : tensor<1x1x8x4xf32> to tensor<1x1x?x4xf32>
-  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%x = %qd) -> tensor<1x1x?x4xf32> {
-    %o = attn.attention %x, %k, %k : tensor<1x1x?x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x?x4xf32>
-    scf.yield %o : tensor<1x1x?x4xf32>
-  }
-  return %r : tensor<1x1x?x4xf32>
-}
-
-func.func @changed_loop(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>) -> tensor<1x1x?x4xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  %qd = tensor.cast %q : tensor<1x1x8x4xf32> to tensor<1x1x?x4xf32>
-  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%x = %qd) -> tensor<1x1x?x4xf32> {
-    %o = attn.attention %x, %k, %k : tensor<1x1x?x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x?x4xf32>
-    %c = attn.compress mean %o stride 2 : tensor<1x1x?x4xf32> -> tensor<1x1x?x4xf32>
-    scf.yield %c : tensor<1x1x?x4xf32>
-  }
-  return %r : tensor<1x1x?x4xf32>
-}
-
-// -----
-
 // With `signatures`, a returned cast that fixes sizes stays: the result
 // type never becomes less static than declared.
 // SIG-LABEL: func.func @returned_cast
