@@ -10,6 +10,8 @@
 // RUN: attn-run %s --function=empty --check --seed=%seed --path=flash | FileCheck %s
 // RUN: attn-run %s --function=shrinking_loop --check --seed=%seed --path=flash | FileCheck %s
 // RUN: attn-run %s --function=shrinking_loop --check --seed=%seed --path=reference | FileCheck %s
+// RUN: attn-run %s --function=kept_loop --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=kept_loop --check --seed=%seed --path=reference | FileCheck %s
 // RUN: attn-run %s --function=empty --check --seed=%seed --path=reference | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
@@ -47,6 +49,20 @@ func.func @shrinking_loop(%q: tensor<1x2x16x16xf32>, %k: tensor<1x2x64x16xf32>) 
     scf.yield %c, %a : tensor<1x2x?x16xf32>, tensor<1x2x16x16xf32>
   }
   return %r#1 : tensor<1x2x16x16xf32>
+}
+
+// The layer loop with its carried queries cast to a dynamic length (which
+// the loop then carries as written: nothing proves the body keeps it).
+func.func @kept_loop(%q: tensor<1x2x17x16xf32>, %k: tensor<1x2x17x16xf32>, %v: tensor<1x2x17x16xf32>) -> tensor<1x2x?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %init = tensor.cast %q : tensor<1x2x17x16xf32> to tensor<1x2x?x16xf32>
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%x = %init) -> (tensor<1x2x?x16xf32>) {
+    %o = attn.attention %x, %k, %v mask [#attn.causal] : tensor<1x2x?x16xf32>, tensor<1x2x17x16xf32>, tensor<1x2x17x16xf32> -> tensor<1x2x?x16xf32>
+    scf.yield %o : tensor<1x2x?x16xf32>
+  }
+  return %r : tensor<1x2x?x16xf32>
 }
 
 func.func @empty(%q: tensor<1x2x0x16xbf16>, %k: tensor<1x2x0x16xbf16>, %v: tensor<1x2x0x16xbf16>) -> (tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>) {
