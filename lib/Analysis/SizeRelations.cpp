@@ -11,11 +11,30 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+SizeRelations::SizeRelations(func::FuncOp func, Block *scope)
+    : arguments(func.getArguments().begin(), func.getArguments().end()),
+      assumeBuffersKeepSizes(false) {
+  for (Block *block = scope; block;) {
+    scopeBlocks.insert(block);
+    Operation *parent = block->getParentOp();
+    block = parent && parent != func ? parent->getBlock() : nullptr;
+  }
+  build(func);
+}
+
 SizeRelations::SizeRelations(func::FuncOp func, bool assumeBuffersKeepSizes)
     : arguments(func.getArguments().begin(), func.getArguments().end()),
       assumeBuffersKeepSizes(assumeBuffersKeepSizes) {
-  // Every op, in loops too; every return gives the same result buffers.
-  func.walk([&](Operation *op) { addOp(op); });
+  build(func);
+}
+
+void SizeRelations::build(func::FuncOp func) {
+  // Every op, in loops too (in scope); every return gives the same result
+  // buffers.
+  func.walk([&](Operation *op) {
+    if (scopeBlocks.empty() || scopeBlocks.contains(op->getBlock()))
+      addOp(op);
+  });
   SmallVector<func::ReturnOp> returns;
   func.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
   // (A function being built may have no return yet.)

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
@@ -70,6 +71,13 @@ public:
   explicit SizeRelations(func::FuncOp func,
                          bool assumeBuffersKeepSizes = false);
 
+  /// The rules of the ops that run whenever an op of `scope` (a block of
+  /// `func`) runs: those of `scope` and of the blocks around it. A loop's
+  /// body may run no times and a branch not at all, and an op that does
+  /// not run promises nothing about the sizes it would relate, so the sizes
+  /// at an op are refined from these alone.
+  SizeRelations(func::FuncOp func, Block *scope);
+
   /// The representative of `size`'s class of equal sizes.
   Size find(Size size);
 
@@ -100,6 +108,7 @@ public:
   ArrayRef<ConstantSize> getConstants() const { return constants; }
 
 private:
+  void build(func::FuncOp func);
   void equal(Value a, unsigned dimA, Value b, unsigned dimB);
   void equalAll(Value a, Value b);
   void addQueryKeyValue(Value q, Value k, Value v, Value out);
@@ -112,6 +121,8 @@ private:
 
   SmallVector<Value> arguments;
   bool assumeBuffersKeepSizes;
+  /// The blocks whose ops give rules (empty: every block).
+  SmallPtrSet<Block *, 4> scopeBlocks;
   SmallVector<Value> returned;
   DenseMap<Size, Size> parent;
   SmallVector<Grouping> groupings;

@@ -140,6 +140,29 @@ func.func @loop(%k: tensor<1x1x8x4xf32>) -> tensor<1x1x?x4xf32> {
 
 // -----
 
+// The sizes at an op follow from the ops that run whenever it does: inside
+// the loop, the addf beside the attention fixes %w's length to 8; after
+// the loop (whose body may run no times) it fixes nothing.
+// CHECK-LABEL: func.func @rules_in_scope
+// CHECK: scf.for
+// CHECK-NEXT: %[[W:.*]] = tensor.cast %{{.*}} : tensor<1x1x?x4xf32> to tensor<1x1x8x4xf32>
+// CHECK: attn.attention %{{.*}}, %[[W]], %[[W]] : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>
+// CHECK: }
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x8x4xf32>, tensor<1x1x?x4xf32>, tensor<1x1x?x4xf32>
+func.func @rules_in_scope(%q: tensor<1x1x8x4xf32>, %w: tensor<1x1x?x4xf32>, %n: index) -> tensor<1x1x8x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %qd = tensor.cast %q : tensor<1x1x8x4xf32> to tensor<1x1x?x4xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %y = arith.addf %qd, %w : tensor<1x1x?x4xf32>
+    %in = attn.attention %q, %w, %w : tensor<1x1x8x4xf32>, tensor<1x1x?x4xf32>, tensor<1x1x?x4xf32> -> tensor<1x1x8x4xf32>
+  }
+  %o = attn.attention %q, %w, %w : tensor<1x1x8x4xf32>, tensor<1x1x?x4xf32>, tensor<1x1x?x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}
+
+// -----
+
 // With `signatures`, a returned cast that fixes sizes stays: the result
 // type never becomes less static than declared.
 // SIG-LABEL: func.func @returned_cast

@@ -8,7 +8,8 @@
 // `tensor<1x1x8x?xf32>` that the op computes with a static head dim, or a
 // key whose head dim is dynamic beside a static query's, lower as if both
 // were static, with a tensor.cast where a value meets an op that keeps its
-// declared type.
+// declared type. The relations at an op are those of the ops that run
+// whenever it runs (a loop's body may run no times).
 //
 //===----------------------------------------------------------------------===//
 
@@ -107,11 +108,23 @@ static Value castRoot(Value value) {
 }
 
 static LogicalResult refineFunction(func::FuncOp func, bool signature) {
-  SizeRelations sizes(func);
-  if (const auto &conflict = sizes.getConflict())
-    return reportConflict(func, conflict->first, conflict->second);
-  if (const auto &conflict = sizes.getGroupingConflict())
-    return reportGroupingConflict(func, conflict->first, conflict->second);
+  {
+    SizeRelations all(func);
+    if (const auto &conflict = all.getConflict())
+      return reportConflict(func, conflict->first, conflict->second);
+    if (const auto &conflict = all.getGroupingConflict())
+      return reportGroupingConflict(func, conflict->first, conflict->second);
+  }
+  // The sizes at an op follow from the ops that run whenever it does (its
+  // block's and those around it): one analysis per block of attn ops.
+  DenseMap<Block *, std::unique_ptr<SizeRelations>> scoped;
+  auto sizesAt = [&](Block *block) -> SizeRelations & {
+    std::unique_ptr<SizeRelations> &relations = scoped[block];
+    if (!relations)
+      relations = std::make_unique<SizeRelations>(func, block);
+    return *relations;
+  };
+  Block &entry = func.getBody().front();
   // Attn ops take refined operands; so do returns whose function's type
   // follows.
   auto keeps = [&](OpOperand &use) {
@@ -119,24 +132,29 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
     return !isAttnOp(owner) && !(signature && isa<func::ReturnOp>(owner));
   };
   if (signature) {
-    Block &entry = func.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
     for (BlockArgument argument : entry.getArguments())
-      retype(b, argument, sizes.getRefinedType(argument), keeps);
+      retype(b, argument, sizesAt(&entry).getRefinedType(argument), keeps);
   }
-  // One cast per value and refined type, right after the value's
-  // definition: every reader shares it (attentions that read one query
-  // stay recognisably one query's, for the unions of key sets).
-  DenseMap<std::pair<Value, Type>, Value> refinedCasts;
-  auto castTo = [&](Value value, Type type) {
-    Value &shared = refinedCasts[{value, type}];
+  // One cast per value, refined type and block, right after the value's
+  // definition (or, for a value from around the block, at the block's
+  // start, where the sizes that the block's ops fix hold): every reader in
+  // the block shares it (attentions that read one query stay recognisably
+  // one query's, for the unions of key sets).
+  DenseMap<std::tuple<Value, Type, Block *>, Value> refinedCasts;
+  auto castTo = [&](Value value, Type type, Block *block) {
+    Value &shared = refinedCasts[{value, type, block}];
     if (!shared) {
       OpBuilder b(func.getContext());
-      if (Operation *producer = value.getDefiningOp())
+      Operation *producer = value.getDefiningOp();
+      Block *home = producer ? producer->getBlock()
+                             : cast<BlockArgument>(value).getOwner();
+      if (home != block)
+        b.setInsertionPointToStart(block);
+      else if (producer)
         b.setInsertionPointAfter(producer);
       else
-        b.setInsertionPointToStart(
-            cast_if_present<BlockArgument>(value).getOwner());
+        b.setInsertionPointToStart(home);
       shared = tensor::CastOp::create(b, value.getLoc(), type, value);
     }
     return shared;
@@ -144,6 +162,7 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   func.walk([&](Operation *op) {
     if (!isAttnOp(op))
       return;
+    SizeRelations &sizes = sizesAt(op->getBlock());
     for (OpOperand &operand : op->getOpOperands()) {
       // Through the program's own casts to where the value starts: a cast
       // that made a size dynamic and one back would be a pair of no-ops.
@@ -152,7 +171,9 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
           !operand.get().getDefiningOp<tensor::CastOp>())
         continue;
       Value root = castRoot(operand.get());
-      operand.set(root.getType() == refined ? root : castTo(root, refined));
+      operand.set(root.getType() == refined
+                      ? root
+                      : castTo(root, refined, op->getBlock()));
     }
     OpBuilder b(op->getContext());
     b.setInsertionPointAfter(op);
@@ -162,10 +183,10 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   if (signature) {
     // The function's results take the types their values start with,
     // where those are the refined ones (never less static than declared).
-    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
     for (OpOperand &operand : ret->getOpOperands()) {
       Value root = castRoot(operand.get());
-      if (root.getType() == sizes.getRefinedType(operand.get()))
+      if (root.getType() == sizesAt(&entry).getRefinedType(operand.get()))
         operand.set(root);
     }
     func.setType(FunctionType::get(func.getContext(),

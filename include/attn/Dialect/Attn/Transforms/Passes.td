@@ -38,8 +38,11 @@ def AttnRefineShapesPass : Pass<"attn-refine-shapes", "::mlir::ModuleOp"> {
     the relations through each function (attn/Analysis/SizeRelations.h),
     gives every attn op's operands and results the most static types they
     allow, and puts `tensor.cast`s where a value meets an op that keeps its
-    declared type. Sizes that the relations require to be two different
-    constants are an error: no call could satisfy them.
+    declared type. The sizes at an op come from the ops that run whenever
+    it does (its block's and the blocks' around it): a loop's body may run
+    no times, so its ops fix nothing outside it. Sizes that the relations
+    of the whole function require to be two different constants are an
+    error: no call could satisfy them.
 
     With `signatures`, a function that nothing in the module calls takes
     the refined types in its own arguments and results (a memref
