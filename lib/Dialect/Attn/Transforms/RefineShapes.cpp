@@ -108,23 +108,30 @@ static Value castRoot(Value value) {
 }
 
 static LogicalResult refineFunction(func::FuncOp func, bool signature) {
-  {
-    SizeRelations all(func);
-    if (const auto &conflict = all.getConflict())
-      return reportConflict(func, conflict->first, conflict->second);
-    if (const auto &conflict = all.getGroupingConflict())
-      return reportGroupingConflict(func, conflict->first, conflict->second);
-  }
+  auto all = std::make_unique<SizeRelations>(func);
+  if (const auto &conflict = all->getConflict())
+    return reportConflict(func, conflict->first, conflict->second);
+  if (const auto &conflict = all->getGroupingConflict())
+    return reportGroupingConflict(func, conflict->first, conflict->second);
   // The sizes at an op follow from the ops that run whenever it does (its
-  // block's and those around it): one analysis per block of attn ops.
+  // block's and those around it): one analysis per block of attn ops. The
+  // entry block's is the whole function's when every op is in it.
+  Block &entry = func.getBody().front();
   DenseMap<Block *, std::unique_ptr<SizeRelations>> scoped;
+  bool flat = !func.getBody()
+                   .walk([&](Operation *op) {
+                     return op->getBlock() == &entry ? WalkResult::advance()
+                                                     : WalkResult::interrupt();
+                   })
+                   .wasInterrupted();
+  if (flat)
+    scoped[&entry] = std::move(all);
   auto sizesAt = [&](Block *block) -> SizeRelations & {
     std::unique_ptr<SizeRelations> &relations = scoped[block];
     if (!relations)
       relations = std::make_unique<SizeRelations>(func, block);
     return *relations;
   };
-  Block &entry = func.getBody().front();
   // Attn ops take refined operands; so do returns whose function's type
   // follows.
   auto keeps = [&](OpOperand &use) {

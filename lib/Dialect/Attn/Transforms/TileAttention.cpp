@@ -829,13 +829,13 @@ struct TileMerge : OpRewritePattern<MergeOp> {
         }))
       return rewriter.notifyMatchFailure(merge, "an empty tensor");
     // (Types that fix different sizes: attn-refine-shapes makes them one.)
-    if (llvm::any_of(merge.getOutputs(),
-                     [&](Value output) {
-                       return output.getType() != merge.getResult().getType();
-                     }) ||
-        (merge.getLse() && llvm::any_of(merge.getWeights(), [&](Value lse) {
-           return lse.getType() != merge.getLse().getType();
-         })))
+    auto allOfType = [](ValueRange values, Type type) {
+      return llvm::all_of(values.getTypes(),
+                          [&](Type other) { return other == type; });
+    };
+    if (!allOfType(merge.getOutputs(), merge.getResult().getType()) ||
+        (merge.getLse() &&
+         !allOfType(merge.getWeights(), merge.getLse().getType())))
       return rewriter.notifyMatchFailure(merge,
                                          "branch and result types differ");
     if (merge.getKind() != MergeKind::Lse)
