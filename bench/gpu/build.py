@@ -249,19 +249,56 @@ def mlir_for(case):
         take("indices", ("idx", f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"))
         mask.append(f"#attn.block_indices<block_q = {sel['block_q']}, "
                     f"block_kv = {sel['block_kv']}>")
+    modifiers = []
     if case.get("softcap"):
-        score = f" score [#attn.softcap<{case['softcap']}>]"
+        modifiers.append(f"#attn.softcap<{case['softcap']}>")
+    if case.get("alibi_slopes"):
+        slopes = ", ".join(repr(float(x)) for x in case["alibi_slopes"])
+        modifiers.append(f"#attn.alibi<slopes = [{slopes}]>")
+    if modifiers:
+        score = f" score [{', '.join(modifiers)}]"
     if case.get("sink"):
         take("sink", ("s", f"tensor<{hq}xf32>"))
     if case.get("sigmoid") is not None:
         score += f" normalizer(#attn.sigmoid<bias = {case['sigmoid']}>)"
+    regions = ""
+    # Tables of the function that the regions read (kernel arguments after
+    # the operands): a relative-position bias per query head over the
+    # distances -n..n (clamped), and a prefix length per batch under which
+    # every key is visible (prefix-LM, or causal).
+    if case.get("rel_bias"):
+        n = case["rel_bias"]
+        table = f"tensor<{hq}x{2 * n + 1}xf32>"
+        args.append(f"%rb: {table}")
+        regions += (" score_mod {\n"
+                    "  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):\n"
+                    f"    %n = arith.constant {n} : index\n"
+                    f"    %m = arith.constant {-n} : index\n"
+                    "    %d = arith.subi %i, %j : index\n"
+                    "    %lo = arith.maxsi %d, %m : index\n"
+                    "    %c = arith.minsi %lo, %n : index\n"
+                    "    %e = arith.addi %c, %n : index\n"
+                    f"    %x = tensor.extract %rb[%h, %e] : {table}\n"
+                    "    %y = arith.addf %s, %x : f32\n"
+                    "    attn.yield %y : f32\n  }")
+    if case.get("prefix"):
+        lengths = f"tensor<{b}xi32>"
+        args.append(f"%pl: {lengths}")
+        regions += (" mask_mod {\n"
+                    "  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
+                    f"    %p = tensor.extract %pl[%b] : {lengths}\n"
+                    "    %pi = arith.index_cast %p : i32 to index\n"
+                    "    %c = arith.cmpi sle, %j, %i : index\n"
+                    "    %f = arith.cmpi slt, %j, %pi : index\n"
+                    "    %a = arith.ori %c, %f : i1\n"
+                    "    attn.yield %a : i1\n  }")
     if case.get("swapped"):
         args[0], args[2] = args[2], args[0]
     results = [q] + ([lse] if case.get("lse") else [])
     mask_text = f" mask [{', '.join(mask)}]" if mask else ""
     names = "%o, %l" if case.get("lse") else "%o"
     return (f"func.func @attn({', '.join(args)}) -> ({', '.join(results)}) {{\n"
-            f"  {names} = attn.attention %q, %k, %v{operands}{mask_text}{score}"
+            f"  {names} = attn.attention %q, %k, %v{operands}{mask_text}{score}{regions}"
             f" : {', '.join(types)} -> {', '.join(results)}\n"
             f"  return {names} : {', '.join(results)}\n}}\n")
 

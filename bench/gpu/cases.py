@@ -142,6 +142,19 @@ def check_cases():
     cases.append(case("chk-docs-batches", "causal", 3, 4, 2, 700, 1300, 128, docs=1,
                       random_docs=True, batch_docs=True))
     cases.append(case("chk-softcap", "causal", 1, 4, 4, 300, 300, 64, softcap=20.0))
+    # Tables in the modifiers: ALiBi's given slopes (a constant global of
+    # the kernel), a relative-position bias per head read by a score_mod and
+    # a prefix length per batch read by a mask_mod (kernel arguments).
+    cases.append(case("chk-alibi-slopes", "causal", 1, 4, 2, 300, 300, 64,
+                      alibi_slopes=[0.5, 0.25, 0.125, 0.0625]))
+    cases.append(case("chk-alibi-slopes-D128", "causal", 2, 2, 2, 333, 400, 128, lse=True,
+                      alibi_slopes=[0.3, 0.07]))
+    cases.append(case("chk-rel-bias", "causal", 2, 4, 4, 333, 333, 128, rel_bias=64,
+                      lse=True))
+    cases.append(case("chk-prefix-lm", "dense", 2, 2, 2, 400, 400, 64, prefix=True))
+    cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,
+                      prefix=True, rel_bias=32, softcap=20.0))
+    cases.append(case("chk-decode-rel-bias", "causal", 2, 8, 2, 3, 500, 64, rel_bias=16))
     cases.append(case("chk-decode", "decode", 3, 8, 2, 1, 1000, 128))
     cases.append(case("chk-f16", "causal", 1, 4, 4, 257, 257, 128, dtype="f16"))
     cases.append(case("chk-lse", "causal", 1, 4, 4, 129, 129, 64, lse=True))

@@ -82,7 +82,7 @@ def mask_of(case, device, rows, segments=None, indices=None, layout=None):
 
 
 def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
-              indices=None, layout=None):
+              indices=None, layout=None, rel_bias=None, prefix=None):
     """Attention of the query rows `rows` in fp32 (dtype None) or the naive
     low-precision computation (inputs, scores, probabilities rounded to
     `dtype`, fp32 accumulation)."""
@@ -103,7 +103,18 @@ def reference(case, q, k, v, rows, dtype=None, sink=None, segments=None,
     if case.get("softcap"):
         cap = case["softcap"]
         s = torch.tanh(s / cap) * cap
+    lq, lkv = q.shape[2], k.shape[2]
+    qi = rows.to(q.device)[:, None]
+    ki = torch.arange(lkv, device=q.device)[None, :]
+    if case.get("alibi_slopes"):
+        slopes = torch.tensor(case["alibi_slopes"], device=q.device).view(1, -1, 1, 1)
+        s = s + slopes * (ki - (qi + lkv - lq)).float()
+    if rel_bias is not None:
+        n = case["rel_bias"]
+        s = s + rel_bias[:, (qi - ki).clamp(-n, n) + n][None]
     allowed = mask_of(case, q.device, rows, segments, indices, layout)
+    if prefix is not None:
+        allowed = allowed & ((ki <= qi) | (ki < prefix.view(-1, 1, 1, 1)))
     if case.get("sigmoid") is not None:
         p = torch.sigmoid(s + case["sigmoid"]) * allowed
         if dtype is not None:
@@ -513,6 +524,11 @@ def make_inputs(case, device):
         extra.append(index.to(torch.int32).contiguous())
     if case.get("sink"):
         extra.append(torch.randn(hq, device=device, dtype=torch.float32) + 2.0)
+    # The tables that the regions read (build.py's last arguments).
+    if case.get("rel_bias"):
+        extra.append(torch.randn(hq, 2 * case["rel_bias"] + 1, device=device))
+    if case.get("prefix"):
+        extra.append(torch.randint(0, lkv + 1, (b,), device=device, dtype=torch.int32))
     return q, k, v, extra
 
 
@@ -656,6 +672,9 @@ def check(case, artifacts, device):
     ours.bind(inputs + extra, outputs, torch.cuda.current_stream().cuda_stream)
     ours()
     torch.cuda.synchronize()
+    # The regions' tables come last.
+    prefix = extra.pop() if case.get("prefix") else None
+    rel_bias = extra.pop() if case.get("rel_bias") else None
     sink = extra[-1] if case.get("sink") else None
     rows = torch.arange(lq, device=device)
     if lq > 512:
@@ -716,7 +735,8 @@ def check(case, artifacts, device):
         # Documents: each batch's own ids, a batch at a time.
         if segments is None or case["b"] == 1:
             return reference(case, q, k, v, rows, sink=sink, segments=segments,
-                             indices=indices, layout=layout, **kwargs)
+                             indices=indices, layout=layout, rel_bias=rel_bias,
+                             prefix=prefix, **kwargs)
         parts = [reference(case, q[i:i + 1], k[i:i + 1], v[i:i + 1], rows, sink=sink,
                            segments=[ids[i:i + 1] for ids in segments], **kwargs)
                  for i in range(case["b"])]

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelCaptures.h"
 #include "KernelShapes.h"
 #include "ProgramMatching.h"
 #include "WarpgroupMatrix.h"
@@ -708,6 +709,8 @@ struct ConvertAttnToGpuPass
           Value(op.getIndices()), Value(op.getSink())})
       if (operand)
         arguments.push_back(operand);
+    // The function's buffers that the regions read (retyped by now).
+    llvm::append_range(arguments, capturedValues(op));
     if (merge && !isUnion)
       for (Value operand : merge->getOperands())
         if (operand != op.getOutput())

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernelBuilder.h"
+#include "KernelCaptures.h"
 #include "WarpgroupMatrix.h"
 
 #include "attn/Analysis/BlockMap.h"
@@ -1033,6 +1034,7 @@ bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
     return !source.getBias() && !source.getQSegments() &&
            !source.getKvSegments() && !source.getLayout() &&
            !source.getIndices() &&
+           gpu_lowering::capturedValues(source).empty() &&
            llvm::none_of(source.getMask(), [](Attribute predicate) {
              return cast<MaskAttrInterface>(predicate).isDataDependent();
            });
@@ -1131,6 +1133,10 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   add(op.getLayout(), false);
   add(op.getIndices(), false);
   add(op.getSink(), false);
+  // The function's tensors that the regions read (element by element).
+  SmallVector<Value> captured = gpu_lowering::capturedValues(op);
+  for (Value value : captured)
+    add(value, false);
   for (Value operand : mergeOperands)
     add(operand, cast<RankedTensorType>(operand.getType()).getRank() == 4);
   add(output, true);
@@ -1193,6 +1199,9 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   buffers.layout = take(op.getLayout());
   buffers.indices = take(op.getIndices());
   buffers.sink = take(op.getSink());
+  SmallVector<Value> capturedBuffers;
+  for (Value value : captured)
+    capturedBuffers.push_back(take(value));
   if (!mergeOperands.empty()) {
     MergeEpilogueBuffers epilogue;
     for (Value branch : merge.getOutputs())
@@ -1231,16 +1240,12 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     tanh.erase();
   });
 
-  // Hooks that build tensor code (a constant table, say) cannot run in a
-  // kernel: report which and give up on this op.
-  Operation *tensorUser = nullptr;
-  kernel.walk([&](Operation *nested) {
-    for (Type type : nested->getResultTypes())
-      if (isa<TensorType>(type))
-        tensorUser = nested;
-    return tensorUser ? WalkResult::interrupt() : WalkResult::advance();
-  });
-  if (tensorUser) {
+  // The regions' reads of the function's tensors and of constant tables
+  // (#attn.alibi's slopes) become loads of the kernel's arguments and of
+  // constant globals; other tensor code cannot run in a kernel: report
+  // which and give up on this op.
+  if (Operation *tensorUser = gpu_lowering::lowerTensorReads(
+          kernel, module, captured, capturedBuffers)) {
     InFlightDiagnostic diag =
         op.emitOpError("cannot be lowered to a GPU kernel: its score "
                        "modifiers or mask build tensor values ('")

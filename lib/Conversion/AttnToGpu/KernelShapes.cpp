@@ -7,13 +7,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelShapes.h"
+#include "KernelCaptures.h"
 
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Matchers.h"
 
 #include <algorithm>
 #include <limits>
@@ -49,22 +49,6 @@ int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
   if (capability == 80 || capability == 87)
     return 167936; // 163 KiB: A100, Orin
   return 101376;   // 99 KiB: sm_86, sm_89
-}
-
-/// Whether `region` reads a value defined outside it other than a constant
-/// (a table captured from the function): kernels receive only the op's
-/// operands, and the hooks clone the constants they read
-/// (inlineRegionBody).
-static Operation *capturesOuterValue(Region &region) {
-  Operation *user = nullptr;
-  region.walk([&](Operation *nested) {
-    for (Value operand : nested->getOperands())
-      if (!region.isAncestor(operand.getParentRegion()) &&
-          !matchPattern(operand, m_Constant()))
-        user = nested;
-    return user ? WalkResult::interrupt() : WalkResult::advance();
-  });
-  return user;
 }
 
 /// The block map of `op`'s static mask for `blockQ` x `blockKv` tiles, or
@@ -298,12 +282,8 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
   shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
   shape.headDim = query.getDimSize(3);
   shape.valueDim = op.getValue().getType().getDimSize(3);
-  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()})
-    if (Operation *user = capturesOuterValue(*region))
-      return op.emitOpError(
-                 "GPU lowering: a score_mod or mask_mod region "
-                 "that reads values other than constants from outside it ('")
-             << user->getName() << "') is not supported";
+  if (failed(gpu_lowering::checkCapturedValues(op)))
+    return failure();
   RankedTensorType key = op.getKey().getType();
   bool dataDependent = llvm::any_of(op.getMask(), [](Attribute predicate) {
     return cast<MaskAttrInterface>(predicate).isDataDependent();

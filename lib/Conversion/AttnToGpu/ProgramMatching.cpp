@@ -112,10 +112,20 @@ static bool isScalarBody(Region &body) {
 }
 
 bool gpu_lowering::isCapturedConstant(Operation *op) {
-  return op->hasTrait<OpTrait::ConstantLike>() && op->getNumResults() == 1 &&
-         op->getResult(0).getType().isIntOrIndexOrFloat() &&
+  if (!op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
+    return false;
+  Type type = op->getResult(0).getType();
+  if (type.isIntOrIndexOrFloat())
+    return llvm::all_of(op->getUsers(), [&](Operation *user) {
+      return user->getBlock() != op->getBlock();
+    });
+  // A table that attentions' regions read: their kernels take it as a
+  // constant global.
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() &&
          llvm::all_of(op->getUsers(), [&](Operation *user) {
-           return user->getBlock() != op->getBlock();
+           auto attention = user->getParentOfType<AttentionOp>();
+           return attention && attention->getBlock() == op->getBlock();
          });
 }
 

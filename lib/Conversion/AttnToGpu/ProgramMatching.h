@@ -29,8 +29,9 @@ FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 bool isElementwiseTensorOp(Operation *op);
 
 /// A scalar constant that only ops nested in regions read (a mask_mod's or
-/// a tensor.generate body's): it launches nothing, the regions' copies in
-/// kernels clone it.
+/// a tensor.generate body's), or a tensor constant that only attentions'
+/// score_mod and mask_mod regions read: it launches nothing, the regions'
+/// copies in kernels clone it (a tensor as a constant global).
 bool isCapturedConstant(Operation *op);
 
 /// The values that the elementwise op `root` reads through the elementwise

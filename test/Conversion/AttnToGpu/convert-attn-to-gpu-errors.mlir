@@ -39,12 +39,30 @@ func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
 
 // -----
 
-func.func @captured(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x1x64x64xbf16> {
-  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region that reads values other than constants from outside it ('tensor.extract') is not supported}}
+func.func @captured_scalar(%q: tensor<1x1x64x64xbf16>, %w: f32) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region reads a value of type 'f32' from outside it ('arith.addf'); a kernel receives the function's ranked tensors and constants only}}
   %o = attn.attention %q, %q, %q
       score_mod {
       ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
-        %x = tensor.extract %t[%j] : tensor<64xf32>
+        %y = arith.addf %s, %w : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @captured_slice(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf32>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region passes a tensor from outside it to 'tensor.extract_slice'; a kernel reads such tensors by tensor.extract and tensor.dim only}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %half = tensor.extract_slice %t[0] [32] [1] : tensor<64xf32> to tensor<32xf32>
+        %c31 = arith.constant 31 : index
+        %r = arith.andi %j, %c31 : index
+        %x = tensor.extract %half[%r] : tensor<32xf32>
         %y = arith.addf %s, %x : f32
         attn.yield %y : f32
       }
@@ -198,9 +216,17 @@ func.func @program_returns_twice(%q: tensor<1x1x64x64xbf16>)
 
 // -----
 
-func.func @alibi_table(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
-  // expected-error @+1 {{cannot be lowered to a GPU kernel: its score modifiers or mask build tensor values ('arith.constant'), which the GPU lowering does not support}}
-  %o = attn.attention %q, %q, %q score [#attn.alibi<slopes = [0.5, 0.25]>]
+func.func @constant_slice(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
+  %t = arith.constant dense<[0.5, 0.25, 0.125, 1.0]> : tensor<4xf32>
+  // expected-error @+1 {{cannot be lowered to a GPU kernel: its score modifiers or mask build tensor values ('tensor.extract_slice'), which the GPU lowering does not support}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %half = tensor.extract_slice %t[2] [2] [1] : tensor<4xf32> to tensor<2xf32>
+        %x = tensor.extract %half[%h] : tensor<2xf32>
+        %y = arith.addf %s, %x : f32
+        attn.yield %y : f32
+      }
       : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
       -> tensor<1x2x64x64xbf16>
   return %o : tensor<1x2x64x64xbf16>
