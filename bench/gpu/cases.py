@@ -72,6 +72,13 @@ def bench_cases():
                       docs=4))
     cases.append(case("softcap30-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
                       softcap=30.0))
+    # Tables in the modifiers (kernel arguments or constant globals), against
+    # FlexAttention's captured tensors.
+    cases.append(case("alibi-slopes-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      alibi_slopes=[2.0 ** (-0.5 * (h + 1)) for h in range(16)]))
+    cases.append(case("rel-bias-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      rel_bias=128))
+    cases.append(case("prefix-lm-L4096", "dense", 4, 16, 16, 4096, 4096, 128, prefix=True))
     for cache in (8192, 65536):
         cases.append(case(f"decode-gqa-cache{cache}", "decode", 8, 32, 8, 1, cache, 128))
     return cases

@@ -791,7 +791,8 @@ def peers(case, q, k, v, extra):
         return result
     gqa = case["hq"] != case["hkv"]
     is_causal = case["kind"] == "causal"
-    plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select"))
+    plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select",
+                                              "alibi_slopes", "rel_bias", "prefix"))
     if plain:
         for name, backend in (("sdpa-flash", SDPBackend.FLASH_ATTENTION),
                               ("cudnn", SDPBackend.CUDNN_ATTENTION)):
@@ -811,6 +812,13 @@ def peers(case, q, k, v, extra):
         lq, lkv = case["lq"], case["lkv"]
         offset = lkv - lq
         window, docs, cap = case.get("window"), case.get("docs"), case.get("softcap")
+        # The tables that our regions read are captured tensors here too.
+        tables = list(extra)
+        prefix = tables.pop() if case.get("prefix") else None
+        rel_bias = tables.pop() if case.get("rel_bias") else None
+        slopes = (torch.tensor(case["alibi_slopes"], device=q.device)
+                  if case.get("alibi_slopes") else None)
+        modified = cap or rel_bias is not None or slopes is not None
 
         def mask_mod(b, h, qi, ki):
             ok = ki <= qi + offset if case["kind"] == "causal" else ki >= 0
@@ -818,10 +826,19 @@ def peers(case, q, k, v, extra):
                 ok = ok & (qi + offset - ki <= window)
             if docs:
                 ok = ok & ((qi * docs) // lq == (ki * docs) // lkv)
+            if prefix is not None:
+                ok = ok & ((ki <= qi) | (ki < prefix[b]))
             return ok
 
         def score_mod(s, b, h, qi, ki):
-            return torch.tanh(s / cap) * cap
+            if cap:
+                s = torch.tanh(s / cap) * cap
+            if slopes is not None:
+                s = s + slopes[h] * (ki - qi - offset)
+            if rel_bias is not None:
+                n = case["rel_bias"]
+                s = s + rel_bias[h, torch.clamp(qi - ki, -n, n) + n]
+            return s
 
         options = None
         if case.get("select"):
@@ -842,11 +859,13 @@ def peers(case, q, k, v, extra):
             block_mask = torch.compile(create_block_mask)(mask_mod, None, None, lq, lkv,
                                                           device=q.device)
         else:
-            block_mask = create_block_mask(mask_mod, None, None, lq, lkv, device=q.device)
+            # (A prefix per batch: a mask per batch.)
+            batch = case["b"] if prefix is not None else None
+            block_mask = create_block_mask(mask_mod, batch, None, lq, lkv, device=q.device)
         compiled = torch.compile(flex_attention)
 
         def run():
-            return compiled(q, k, v, score_mod=score_mod if cap else None,
+            return compiled(q, k, v, score_mod=score_mod if modified else None,
                             block_mask=block_mask, enable_gqa=gqa,
                             kernel_options=options)
         try:
