@@ -27,6 +27,12 @@ class Value:
     def __repr__(self):
         return f"<attn value {self.name}: {self.type}>"
 
+    def __getitem__(self, index):
+        """Inside a traced score_mod or mask_mod: the element at traced
+        indices (`bias[h, q - kv + 128]`), read from this tensor on each call
+        (f32 for floating elements, an index for i32, a boolean for i1)."""
+        return _trace.read_element(self, index)
+
 
 class Sigmoid:
     def __init__(self, bias=0.0):

@@ -262,28 +262,68 @@ class Table:
         if tracer is None:
             value = self.array[tuple(int(i) for i in index)]
             return bool(value) if self.element == _I1 else float(value)
-        names = []
-        for axis, (i, size) in enumerate(zip(index, self.array.shape)):
-            if isinstance(i, Sym):
-                # An argument indexes within its range; indices computed from
-                # it are the function's to keep in range (a read outside the
-                # table is undefined, as docs/Integration.md says).
-                if i.bound is not None and i.bound > size:
-                    raise AttnError(f"{tracer.what}: table axis {axis} has {size} entries, "
-                                    f"but its index runs to {i.bound - 1}")
-            elif isinstance(i, numbers.Integral) and not isinstance(i, bool):
-                if not -size <= i < size:
-                    raise AttnError(f"{tracer.what}: table index {i} is outside axis {axis} "
-                                    f"of {size} entries")
-                i = i % size  # Python's negative indices
-            i = tracer.lift(i, _INDEX)
-            if i.type != _INDEX:
-                raise AttnError(f"{tracer.what}: table indices must be indices, not {i.type}")
-            names.append(i.name)
+        names = _index_names(tracer, index, self.array.shape)
         constant = tracer.program._table(self)
         shape = "x".join(str(s) for s in self.array.shape)
         return tracer.emit(f"tensor.extract {constant}[{', '.join(names)}] : "
                            f"tensor<{shape}x{self.element}>", self.element)
+
+
+def _index_names(tracer, index, shape):
+    """The names of a table read's indices (traced, or integers checked
+    against their axes, negative ones Python's)."""
+    names = []
+    for axis, (i, size) in enumerate(zip(index, shape)):
+        if isinstance(i, Sym):
+            # An argument indexes within its range; indices computed from
+            # it are the function's to keep in range (a read outside the
+            # table is undefined, as docs/Integration.md says).
+            if i.bound is not None and i.bound > size:
+                raise AttnError(f"{tracer.what}: table axis {axis} has {size} entries, "
+                                f"but its index runs to {i.bound - 1}")
+        elif isinstance(i, numbers.Integral) and not isinstance(i, bool):
+            if not -size <= i < size:
+                raise AttnError(f"{tracer.what}: table index {i} is outside axis {axis} "
+                                f"of {size} entries")
+            i = i % size  # Python's negative indices
+        i = tracer.lift(i, _INDEX)
+        if i.type != _INDEX:
+            raise AttnError(f"{tracer.what}: table indices must be indices, not {i.type}")
+        names.append(i.name)
+    return names
+
+
+# A program tensor's elements as traced values: floats as f32, i32 as an
+# index, i1 as a boolean.
+_ELEMENT_READS = {"f32": (_F32, None), "f16": (_F32, "arith.extf {} : f16 to f32"),
+                  "bf16": (_F32, "arith.extf {} : bf16 to f32"),
+                  "i32": (_INDEX, "arith.index_cast {} : i32 to index"), "i1": (_I1, None)}
+
+
+def read_element(value, index):
+    """value[index] inside a traced function: a tensor of the program (an
+    input, or an earlier op's result) read at traced indices, with the data
+    of each call (the GPU kernel takes it as an argument)."""
+    index = index if isinstance(index, tuple) else (index,)
+    if len(index) != len(value.shape):
+        raise AttnError(f"'{value.name}' has {len(value.shape)} dimensions: "
+                        f"{len(value.shape)} indices needed, got {len(index)}")
+    tracer = next((i.tracer for i in index if isinstance(i, Sym)), None)
+    if tracer is None:
+        raise AttnError(f"'{value.name}' is a tensor of the program: index it inside a traced "
+                        "score_mod or mask_mod, with indices computed from its arguments")
+    if tracer.program is not value.program:
+        raise AttnError(f"{tracer.what}: '{value.name}' belongs to another program")
+    if 0 in value.shape:
+        raise AttnError(f"{tracer.what}: '{value.name}' has no elements to read")
+    names = _index_names(tracer, index, value.shape)
+    element = tracer.emit(f"tensor.extract %{value.name}[{', '.join(names)}] : {value.type}",
+                          value.dtype)
+    traced_type, conversion = _ELEMENT_READS[value.dtype]
+    if conversion is None:
+        element.type = traced_type
+        return element
+    return tracer.emit(conversion.format(element.name), traced_type)
 
 
 def trace(function, program, what, argument_types, result_type, ranges=None):

@@ -69,6 +69,44 @@ def test_traced_score_and_mask_mods(rng):
     check(fn(qa, ka, va), expected)
 
 
+def test_traced_reads_of_program_tensors(rng):
+    # A relative-position bias table and a prefix length per batch, as
+    # inputs: the regions read them on each call (new data, new result).
+    b, h, l, d, n = 2, 2, 40, 16, 8
+    p = attn.Program("tables")
+    q, k, v = (p.input(name, (b, h, l, d)) for name in ("q", "k", "v"))
+    bias = p.input("bias", (h, 2 * n + 1))
+    prefix = p.input("prefix", (b,), "i32")
+    p.output(p.attention(
+        q, k, v,
+        score_mod=lambda s, bb, hh, i, j:
+            s + bias[hh, attn.minimum(attn.maximum(i - j, -n), n) + n],
+        mask_mod=lambda bb, hh, i, j: (j <= i) | (j < prefix[bb])))
+    fn = attn.compile(p)
+    qa, ka, va = (random(rng, (b, h, l, d)) for _ in range(3))
+    i, j = reference.positions(l, l)
+    for _ in range(2):
+        table = random(rng, (h, 2 * n + 1))
+        lengths = rng.integers(0, l + 1, size=b).astype(np.int32)
+        added = table[:, np.clip(i - j, -n, n) + n][None]
+        allowed = (j <= i)[None, None] | (j[None, None] < lengths[:, None, None, None])
+        expected = reference.attention(qa, ka, va, allowed=allowed,
+                                       score_fn=lambda s: s + added)
+        check(fn(qa, ka, va, table, lengths), expected)
+
+
+def test_program_tensor_reads_are_checked():
+    p = attn.Program("bad")
+    q = p.input("q", (1, 1, 8, 16))
+    table = p.input("t", (4,))
+    with pytest.raises(attn.AttnError, match="table axis 0 has 4 entries, but its index runs to 7"):
+        p.attention(q, q, q, score_mod=lambda s, bb, hh, i, j: s + table[j])
+    with pytest.raises(attn.AttnError, match="'t' has 1 dimensions: 1 indices needed, got 2"):
+        p.attention(q, q, q, score_mod=lambda s, bb, hh, i, j: s + table[j, i])
+    with pytest.raises(attn.AttnError, match="index it inside a traced score_mod or mask_mod"):
+        table[0]
+
+
 def test_f16_inputs(rng):
     b, h, l, d = 1, 2, 64, 32
     p = attn.Program("half")

@@ -73,16 +73,20 @@ def test_compiles_for_sm90_and_checks_buffers(target):
 @needs_ptxas
 @pytest.mark.parametrize("target", ["sm_90", "sm_90a"])
 def test_traced_tables_compile_for_gpu(target):
-    # attn.table's constant data in a score_mod: a constant global of the
-    # kernels' module, read by loads.
+    # attn.table's constant data in a score_mod (a constant global of the
+    # kernels' module) and an input read by the mask_mod (a kernel
+    # argument), both read by loads.
     np = pytest.importorskip("numpy")
     p = attn.Program("tables")
     q = p.input("q", (1, 2, 128, 64), "bf16")
+    prefix = p.input("prefix", (1,), "i32")
     slopes = attn.table(np.array([0.5, 0.25], dtype=np.float32))
-    p.output(p.attention(q, q, q, mask=attn.causal(),
-                         score_mod=lambda s, b, h, i, j: s - slopes[h] * (i - j)))
+    p.output(p.attention(q, q, q,
+                         score_mod=lambda s, b, h, i, j: s - slopes[h] * (i - j),
+                         mask_mod=lambda b, h, i, j: (j <= i) | (j < prefix[b])))
     fn = attn.compile(p, target=target, keep_ir=True)
     assert "arith.constant dense<[5.000000e-01, 2.500000e-01]>" in fn.ir["input"]
+    assert "tensor.extract %arg1" in fn.ir["input"]
     assert "gpu.binary" in fn.ir["lowered"]
 
 
