@@ -136,6 +136,12 @@ void SizeRelations::addOp(Operation *op) {
     equal(attention.getSink(), 0, q, 1);
     addBlockOperands(attention);
     addMaskSizes(attention.getMask(), q, k);
+    // ALiBi's given slopes: one per query head (the verifier checks a
+    // static count; a dynamic one would read past the table).
+    for (Attribute modifier : attention.getScore())
+      if (auto alibi = dyn_cast<AlibiAttr>(modifier))
+        if (DenseF32ArrayAttr slopes = alibi.getSlopes())
+          constants.push_back({{q, 1}, static_cast<int64_t>(slopes.size())});
   } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
     Value q = linear.getQuery(), k = linear.getKey();
     addQueryKeyValue(q, k, linear.getValue(), linear.getResult());

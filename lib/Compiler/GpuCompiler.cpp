@@ -622,11 +622,16 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
         return;
       }
       // The launcher encodes the tensor maps itself, and allocates the
-      // workspace (the one operand that is not an argument).
+      // workspace (the one operand that is not an argument). An argument
+      // may come through a cast to the kernel's layout (a Q that a region
+      // also reads, say).
       for (Value operand :
-           launchOp.getKernelOperands().drop_front(launch.tensorMaps))
+           launchOp.getKernelOperands().drop_front(launch.tensorMaps)) {
+        while (auto cast = operand.getDefiningOp<memref::CastOp>())
+          operand = cast.getSource();
         if (auto argument = dyn_cast<BlockArgument>(operand))
           launch.buffers.push_back(argument.getArgNumber());
+      }
     });
     launches.push_back(std::move(launch));
   }

@@ -90,21 +90,18 @@ class Program:
         if key not in self._tables:
             name = self._fresh("table")
             array = table.array
-            if table.element == "i1":
-                flat = ", ".join("true" if x else "false" for x in array.reshape(-1))
-            else:
-                flat = ", ".join(f32_literal(x) for x in array.reshape(-1))
+            literal = ((lambda x: "true" if x else "false") if table.element == "i1"
+                       else f32_literal)
+
+            def nested(part):
+                # The dense literal nests as the shape does.
+                if part.ndim == 0:
+                    return literal(part.item())
+                return "[" + ", ".join(nested(sub) for sub in part) + "]"
+
             shape = "x".join(str(s) for s in array.shape)
-            self._constants.append(f"%{name} = arith.constant dense<[{flat}]> : "
-                                   f"tensor<{array.size}x{table.element}>")
-            if array.ndim > 1:
-                flat_name = name
-                name = self._fresh("table")
-                self._constants.append(
-                    f"%{name} = tensor.expand_shape %{flat_name} [[" +
-                    ", ".join(str(i) for i in range(array.ndim)) + f"]] output_shape "
-                    f"[{', '.join(str(s) for s in array.shape)}] : tensor<{array.size}x"
-                    f"{table.element}> into tensor<{shape}x{table.element}>")
+            self._constants.append(f"%{name} = arith.constant dense<{nested(array)}> : "
+                                   f"tensor<{shape}x{table.element}>")
             self._tables[key] = (f"%{name}", table)
         return self._tables[key][0]
 

@@ -80,12 +80,13 @@ def test_traced_tables_compile_for_gpu(target):
     p = attn.Program("tables")
     q = p.input("q", (1, 2, 128, 64), "bf16")
     prefix = p.input("prefix", (1,), "i32")
-    slopes = attn.table(np.array([0.5, 0.25], dtype=np.float32))
+    slopes = attn.table(np.array([[0.5, 0.0], [0.25, 1.0]], dtype=np.float32))
     p.output(p.attention(q, q, q,
-                         score_mod=lambda s, b, h, i, j: s - slopes[h] * (i - j),
+                         score_mod=lambda s, b, h, i, j: s - slopes[h, 0] * (i - j),
                          mask_mod=lambda b, h, i, j: (j <= i) | (j < prefix[b])))
     fn = attn.compile(p, target=target, keep_ir=True)
-    assert "arith.constant dense<[5.000000e-01, 2.500000e-01]>" in fn.ir["input"]
+    assert "arith.constant dense<[[5.000000e-01, 0.000000e+00], [2.500000e-01, " \
+        "1.000000e+00]]> : tensor<2x2xf32>" in fn.ir["input"]
     assert "tensor.extract %arg1" in fn.ir["input"]
     assert "gpu.binary" in fn.ir["lowered"]
 

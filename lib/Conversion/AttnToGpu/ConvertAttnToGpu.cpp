@@ -79,6 +79,10 @@ struct ConvertAttnToGpuPass
     /// output has readers besides the compress, or is returned).
     CompressOp compress;
     bool storesOutput = true;
+    /// An attention: the function's tensors that its regions read, as its
+    /// kernel was built to take them (launches come after the host's
+    /// rewrite has replaced results by buffers).
+    SmallVector<Value> captured;
     gpu::GPUFuncOp kernel, statesKernel;
     /// An attention whose shape has keyTileRanges: the kernel that computes
     /// them before the attention's.
@@ -150,6 +154,7 @@ struct ConvertAttnToGpuPass
                                                item.linearShape,
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
+      item.captured = capturedValues(attention);
       FailureOr<gpu::GPUFuncOp> kernel =
           buildFlashKernel(builder, kernels, attention, name, item.shape,
                            item.merge, item.compress, item.storesOutput);
@@ -225,7 +230,12 @@ struct ConvertAttnToGpuPass
         continue;
       }
       if (Operation *attention = matchKernelFunction(func)) {
-        work.push_back({func, {OpKernels(attention)}, false, {}});
+        // (The constants before it: erased with it.)
+        SmallVector<Operation *> constants;
+        for (Operation &op : func.getBody().front())
+          if (&op != attention && !op.hasTrait<OpTrait::IsTerminator>())
+            constants.push_back(&op);
+        work.push_back({func, {OpKernels(attention)}, false, constants});
         continue;
       }
       FailureOr<SmallVector<Operation *>> ops = matchProgramFunction(func);
@@ -306,7 +316,9 @@ struct ConvertAttnToGpuPass
                                     only.kernel, only.linearShape);
         else
           rewriteHostFunction(item.func, cast<AttentionOp>(only.op),
-                              only.kernel, only.shape);
+                              only.kernel, only.shape, only.captured);
+        for (Operation *op : llvm::reverse(item.fused))
+          op->erase();
         continue;
       }
       shareBlockScoresLse(item.ops);
@@ -582,7 +594,7 @@ struct ConvertAttnToGpuPass
               ValueRange arguments) {
     SmallVector<Value> cast;
     for (auto [value, type] :
-         llvm::zip(arguments, kernel.getFunctionType().getInputs()))
+         llvm::zip_equal(arguments, kernel.getFunctionType().getInputs()))
       cast.push_back(value.getType() == type
                          ? value
                          : memref::CastOp::create(b, loc, type, value));
@@ -645,12 +657,14 @@ struct ConvertAttnToGpuPass
     finishHostFunction(func, op, kernel);
   }
 
-  /// An attention's launch at `b`'s point, writing `outputs`; with `merge`
+  /// An attention's launch at `b`'s point, reading `captured` (the buffers
+  /// of the tensors its regions read) and writing `outputs`; with `merge`
   /// (buildFlashKernel's), the merge's results, and for a union the other
   /// sources `unionSources`.
   void emitAttentionLaunch(OpBuilder &b, Location loc, AttentionOp op,
                            gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
-                           ValueRange outputs, MergeOp merge = {},
+                           ValueRange captured, ValueRange outputs,
+                           MergeOp merge = {},
                            ArrayRef<AttentionOp> unionSources = {},
                            gpu::GPUFuncOp rangesKernel = {}) {
     bool isUnion = merge && merge.getKind() == MergeKind::Lse;
@@ -709,8 +723,7 @@ struct ConvertAttnToGpuPass
           Value(op.getIndices()), Value(op.getSink())})
       if (operand)
         arguments.push_back(operand);
-    // The function's buffers that the regions read (retyped by now).
-    llvm::append_range(arguments, capturedValues(op));
+    llvm::append_range(arguments, captured);
     if (merge && !isUnion)
       for (Value operand : merge->getOperands())
         if (operand != op.getOutput())
@@ -733,10 +746,12 @@ struct ConvertAttnToGpuPass
   /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
   /// launches `kernel`.
   void rewriteHostFunction(func::FuncOp func, AttentionOp op,
-                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape) {
+                           gpu::GPUFuncOp kernel, const GpuKernelShape &shape,
+                           ValueRange captured) {
     SmallVector<Value> outputs = retypeHostFunction(func, op);
     OpBuilder b(op);
-    emitAttentionLaunch(b, func.getLoc(), op, kernel, shape, outputs);
+    // (The captured tensors are arguments, retyped to buffers by now.)
+    emitAttentionLaunch(b, func.getLoc(), op, kernel, shape, captured, outputs);
     finishHostFunction(func, op, kernel);
   }
 
@@ -813,8 +828,14 @@ struct ConvertAttnToGpuPass
         return arith::ConstantIndexOp::create(b, loc, v).getResult();
       };
       if (auto attention = dyn_cast<AttentionOp>(op)) {
-        emitAttentionLaunch(b, loc, attention, item.kernel, item.shape, buffers,
-                            item.merge, item.unionSources, item.rangesKernel);
+        // Tables that earlier ops computed are their buffers by now.
+        SmallVector<Value> captured;
+        for (Value value : item.captured)
+          captured.push_back(bufferOf.lookup(value) ? bufferOf.lookup(value)
+                                                    : value);
+        emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
+                            captured, buffers, item.merge, item.unionSources,
+                            item.rangesKernel);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);

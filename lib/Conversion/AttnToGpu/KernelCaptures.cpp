@@ -58,12 +58,16 @@ static bool isTensorRead(OpOperand &use) {
 LogicalResult gpu_lowering::checkCapturedValues(AttentionOp op) {
   return forEachCapture(op, [&](OpOperand &use) -> LogicalResult {
     Operation *user = use.getOwner();
-    if (!isa<RankedTensorType>(use.get().getType()))
+    auto tensor = dyn_cast<RankedTensorType>(use.get().getType());
+    Type element = tensor ? tensor.getElementType() : Type();
+    if (!tensor ||
+        !(element.isIntOrIndex() ||
+          isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(element)))
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
                             "reads a value of type ")
              << use.get().getType() << " from outside it ('" << user->getName()
-             << "'); a kernel receives the function's ranked tensors and "
-                "constants only";
+             << "'); a kernel receives the function's ranked tensors of "
+                "integers, indices, f16, bf16, f32 or f64 and constants only";
     if (!isTensorRead(use))
       return op.emitOpError("GPU lowering: a score_mod or mask_mod region "
                             "passes a tensor from outside it to '")

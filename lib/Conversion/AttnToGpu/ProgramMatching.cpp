@@ -18,6 +18,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include <cmath>
 
@@ -29,10 +30,18 @@ Operation *gpu_lowering::matchKernelFunction(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return nullptr;
   Block &body = func.getBody().front();
-  if (body.getOperations().size() != 2 ||
-      !isa<AttentionOp, LinearAttentionOp>(body.front()))
+  // Constants that only the op's regions read may come first (its kernel
+  // clones them).
+  Operation *attention = nullptr;
+  for (Operation &op : body.without_terminator()) {
+    if (!attention && isCapturedConstant(&op))
+      continue;
+    if (attention || !isa<AttentionOp, LinearAttentionOp>(op))
+      return nullptr;
+    attention = &op;
+  }
+  if (!attention)
     return nullptr;
-  Operation *attention = &body.front();
   for (Value operand : attention->getOperands())
     if (!isa<BlockArgument>(operand))
       return nullptr;
@@ -190,9 +199,11 @@ AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,
         attention.getSink() || attention.getScaleOrDefault() != scale)
       continue;
     // It must be able to run first: the scores must not be in what it
-    // reads.
+    // reads, its operands' regions included.
     SetVector<Operation *> slice;
-    if (failed(getBackwardSlice(attention.getOperation(), &slice)) ||
+    BackwardSliceOptions options;
+    options.omitUsesFromAbove = false;
+    if (failed(getBackwardSlice(attention.getOperation(), &slice, options)) ||
         slice.contains(scores))
       continue;
     return attention;
@@ -221,8 +232,12 @@ AttentionOp gpu_lowering::withLse(AttentionOp op) {
 void gpu_lowering::hoistBefore(Operation *op, Operation *point) {
   if (op->isBeforeInBlock(point))
     return;
-  for (Value operand : op->getOperands())
-    if (Operation *producer = operand.getDefiningOp())
+  // What it reads: its operands and what its regions read from outside.
+  SetVector<Value> read(op->operand_begin(), op->operand_end());
+  getUsedValuesDefinedAbove(op->getRegions(), read);
+  for (Value value : read)
+    if (Operation *producer = value.getDefiningOp();
+        producer && producer->getBlock() == op->getBlock())
       hoistBefore(producer, point);
   op->moveBefore(point);
 }

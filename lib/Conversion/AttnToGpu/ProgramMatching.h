@@ -11,8 +11,9 @@
 namespace mlir::attn::gpu_lowering {
 
 /// The function's body is one attention (attn.attention or
-/// attn.linear_attention) of its arguments whose results it returns: that
-/// op, else null.
+/// attn.linear_attention) of its arguments whose results it returns, after
+/// constants that only its regions read (isCapturedConstant): that op,
+/// else null.
 Operation *matchKernelFunction(func::FuncOp func);
 
 /// A program: a function of attn ops (attention, linear attention,
@@ -47,8 +48,9 @@ AttentionOp findLseTwin(BlockScoresOp scores, ArrayRef<Operation *> ops);
 /// A copy of `op` that also returns its LSE, which replaces it.
 AttentionOp withLse(AttentionOp op);
 
-/// Moves `op`, after the ops of its block that define its operands, to
-/// before `point` (programs are pure ops in one block).
+/// Moves `op`, after the ops of its block that define its operands and the
+/// values its regions read, to before `point` (programs are pure ops in one
+/// block).
 void hoistBefore(Operation *op, Operation *point);
 
 } // namespace mlir::attn::gpu_lowering

@@ -127,12 +127,12 @@ func.func @computed_table(%q: tensor<1x2x64x64xbf16>, %t: tensor<2x3xf32>) -> te
 // nothing: the kernel's copy is a constant global.
 // CHECK-LABEL: func.func @constant_table(
 // CHECK-NOT: arith.constant dense
-// CHECK: gpu.launch_func @attn_kernels::@constant_table_kernel_0
-// CHECK: gpu.func @constant_table_kernel_0(
+// CHECK: gpu.launch_func @attn_kernels::@constant_table_kernel
+// CHECK: gpu.func @constant_table_kernel(
 // CHECK-NOT: arith.constant dense
-// CHECK: memref.get_global @constant_table_kernel_0_table0 : memref<2x2xf32>
-// CHECK: memref.global "private" constant @constant_table_kernel_0_table0 : memref<2x2xf32> = dense<{{\[\[}}5.000000e-01, -1.000000e+00], [2.000000e+00, 0.000000e+00]]>
-// PTX: .global .align 4 .b8 constant_table_kernel_0_table0[16] = {0, 0, 0, 63, 0, 0, 128, 191, 0, 0, 0, 64};
+// CHECK: memref.get_global @constant_table_kernel_table0 : memref<2x2xf32>
+// CHECK: memref.global "private" constant @constant_table_kernel_table0 : memref<2x2xf32> = dense<{{\[\[}}5.000000e-01, -1.000000e+00], [2.000000e+00, 0.000000e+00]]>
+// PTX: .global .align 4 .b8 constant_table_kernel_table0[16] = {0, 0, 0, 63, 0, 0, 128, 191, 0, 0, 0, 64};
 func.func @constant_table(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
   %t = arith.constant dense<[[0.5, -1.0], [2.0, 0.0]]> : tensor<2x2xf32>
   %o = attn.attention %q, %q, %q
@@ -181,4 +181,119 @@ func.func @union_with_table(%q: tensor<1x2x64x64xbf16>, %k1: tensor<1x2x64x64xbf
   %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
       : tensor<1x2x64x64xbf16>, tensor<1x2x64xf32> -> tensor<1x2x64x64xbf16>, tensor<1x2x64xf32>
   return %o : tensor<1x2x64x64xbf16>
+}
+
+// -----
+
+// A splat constant that a region reads and an elementwise op uses: the
+// kernel clones it (no argument), and the launch still passes exactly the
+// kernel's buffers, the output last.
+// CHECK-LABEL: func.func @splat_read_and_used(
+// CHECK: gpu.launch_func @attn_kernels::@splat_read_and_used_kernel_2
+// CHECK-SAME: args(%arg0 : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %arg0 : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %arg0 : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %arg1 : memref<1x2x64x64xbf16, strided<[?, ?, ?, 1], offset: ?>>)
+func.func @splat_read_and_used(%q: tensor<1x2x64x64xbf16>)
+    -> (tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>) {
+  %t = arith.constant dense<0.5> : tensor<1x2x64x64xbf16>
+  %u = arith.addf %t, %t : tensor<1x2x64x64xbf16>
+  %o = attn.attention %q, %q, %q score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%b, %h, %i, %j] : tensor<1x2x64x64xbf16>
+        %xf = arith.extf %x : bf16 to f32
+        %y = arith.addf %s, %xf : f32
+        attn.yield %y : f32
+      } : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+        -> tensor<1x2x64x64xbf16>
+  return %o, %u : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+}
+
+// -----
+
+// Block scores share the LSE of the attention over their probabilities,
+// which then runs first with what it reads: the attention giving its
+// values, and the table that attention's region reads.
+// CHECK-LABEL: func.func @hoisted_table_reader(
+// CHECK: gpu.launch_func @attn_kernels::@hoisted_table_reader_kernel_0
+// CHECK: gpu.launch_func @attn_kernels::@hoisted_table_reader_kernel_1
+// CHECK: gpu.launch_func @attn_kernels::@hoisted_table_reader_kernel_2
+// CHECK: gpu.launch_func @attn_kernels::@hoisted_table_reader_kernel_3
+// CHECK: gpu.func @hoisted_table_reader_kernel_0(%arg0: memref<2xf32
+// CHECK: gpu.func @hoisted_table_reader_kernel_1(%arg0: memref<1x2x4x64xbf16
+// CHECK: gpu.func @hoisted_table_reader_kernel_2(%arg0: memref<1x2x128x64xbf16
+// CHECK: gpu.func @hoisted_table_reader_kernel_3(
+// CHECK-SAME: %arg2: memref<1x2x128xf32
+func.func @hoisted_table_reader(%q: tensor<1x2x128x64xbf16>, %kc: tensor<1x2x4x64xbf16>,
+                                %q4: tensor<1x2x4x64xbf16>, %k: tensor<1x2x128x64xbf16>,
+                                %v: tensor<1x2x128x64xbf16>, %tab: tensor<2xf32>)
+    -> (tensor<1x2x128x64xbf16>, tensor<1x2x4x4xf32>) {
+  %s = attn.block_scores %q, %kc block_q 32
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16> -> tensor<1x2x4x4xf32>
+  %t = arith.mulf %tab, %tab : tensor<2xf32>
+  %vc = attn.attention %q4, %k, %v
+      score_mod {
+      ^bb0(%sc: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%h] : tensor<2xf32>
+        %y = arith.addf %sc, %x : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x2x4x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+      -> tensor<1x2x4x64xbf16>
+  %o = attn.attention %q, %kc, %vc
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x128x64xbf16>
+  return %o, %s : tensor<1x2x128x64xbf16>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// No LSE sharing where the attention would have to run before what it
+// reads: a region of the attention giving its values reads the scores.
+// CHECK-LABEL: func.func @region_reads_scores(
+// CHECK: gpu.launch_func @attn_kernels::@region_reads_scores_kernel_0
+// CHECK-SAME: args(%arg0 : memref<1x2x128x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %arg1 : memref<1x2x4x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{[a-z0-9_]+}} : memref<1x2x4x4xf32, strided<[?, ?, ?, ?], offset: ?>>)
+// CHECK: gpu.launch_func @attn_kernels::@region_reads_scores_kernel_1
+// CHECK: gpu.launch_func @attn_kernels::@region_reads_scores_kernel_2
+func.func @region_reads_scores(%q: tensor<1x2x128x64xbf16>, %kc: tensor<1x2x4x64xbf16>,
+                               %q4: tensor<1x2x4x64xbf16>, %k: tensor<1x2x128x64xbf16>,
+                               %v: tensor<1x2x128x64xbf16>)
+    -> (tensor<1x2x128x64xbf16>, tensor<1x2x4x4xf32>) {
+  %s = attn.block_scores %q, %kc block_q 32
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16> -> tensor<1x2x4x4xf32>
+  %vc = attn.attention %q4, %k, %v
+      score_mod {
+      ^bb0(%sc: f32, %b: index, %h: index, %i: index, %j: index):
+        %c0 = arith.constant 0 : index
+        %x = tensor.extract %s[%b, %h, %i, %c0] : tensor<1x2x4x4xf32>
+        %y = arith.addf %sc, %x : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x2x4x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>
+      -> tensor<1x2x4x64xbf16>
+  %o = attn.attention %q, %kc, %vc
+      : tensor<1x2x128x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x128x64xbf16>
+  return %o, %s : tensor<1x2x128x64xbf16>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A constant table before a single attention keeps it one kernel (dynamic
+// lengths allowed); the host keeps no copy of the constant.
+// CHECK-LABEL: func.func @constant_table_dynamic(
+// CHECK-SAME: attn.gpu_kernel = @attn_kernels::@constant_table_dynamic_kernel
+// CHECK-NOT: arith.constant dense
+// CHECK: gpu.launch_func @attn_kernels::@constant_table_dynamic_kernel
+// CHECK: gpu.func @constant_table_dynamic_kernel(
+// CHECK: memref.get_global @constant_table_dynamic_kernel_table0 : memref<2xf32>
+func.func @constant_table_dynamic(%q: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
+  %t = arith.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%h] : tensor<2xf32>
+        %y = arith.addf %s, %x : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>
+      -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
 }

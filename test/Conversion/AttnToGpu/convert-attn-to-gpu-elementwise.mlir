@@ -54,9 +54,12 @@
 // CHECK: gpu.dealloc %[[IDS]]
 
 // A mask_mod that reads a constant of the function (SCOUT's segment
-// length): the kernel's copy of the hook clones it.
+// length): the kernel's copy of the hook clones it, and the function stays
+// one kernel's.
 // CHECK-LABEL: func.func @captured_in_mask_mod(
-// CHECK: gpu.launch_func @attn_kernels::@captured_in_mask_mod_kernel_0
+// CHECK-SAME: attn.gpu_kernel = @attn_kernels::@captured_in_mask_mod_kernel
+// CHECK-NOT: arith.constant 16
+// CHECK: gpu.launch_func @attn_kernels::@captured_in_mask_mod_kernel
 // CHECK-NOT: gpu.launch_func
 // CHECK-LABEL: func.func @yields_captured(
 
@@ -85,7 +88,7 @@
 // CHECK: %[[DOC:.*]] = arith.divui %[[T]], %[[C32]] : index
 // CHECK: %[[ID:.*]] = arith.index_cast %[[DOC]] : index to i32
 // CHECK: memref.store %[[ID]], %arg0[%{{.*}}, %[[T]]]
-// CHECK-LABEL: gpu.func @captured_in_mask_mod_kernel_0(
+// CHECK-LABEL: gpu.func @captured_in_mask_mod_kernel(
 // (The constant's printed name, c16_N, says its value.)
 // CHECK: %[[SI:.*]] = arith.divui %{{.*}}, %[[C16:c16_[0-9]+]] : index
 // CHECK-NEXT: %[[SJ:.*]] = arith.divui %{{.*}}, %[[C16]] : index

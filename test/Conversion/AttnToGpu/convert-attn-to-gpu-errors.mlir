@@ -40,11 +40,28 @@ func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
 // -----
 
 func.func @captured_scalar(%q: tensor<1x1x64x64xbf16>, %w: f32) -> tensor<1x1x64x64xbf16> {
-  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region reads a value of type 'f32' from outside it ('arith.addf'); a kernel receives the function's ranked tensors and constants only}}
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region reads a value of type 'f32' from outside it ('arith.addf'); a kernel receives the function's ranked tensors of integers, indices, f16, bf16, f32 or f64 and constants only}}
   %o = attn.attention %q, %q, %q
       score_mod {
       ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
         %y = arith.addf %s, %w : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+func.func @captured_f8(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xf8E4M3FN>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region reads a value of type 'tensor<64xf8E4M3FN>' from outside it ('tensor.extract'); a kernel receives the function's ranked tensors of integers, indices, f16, bf16, f32 or f64 and constants only}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%j] : tensor<64xf8E4M3FN>
+        %xf = arith.extf %x : f8E4M3FN to f32
+        %y = arith.addf %s, %xf : f32
         attn.yield %y : f32
       }
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>

@@ -187,3 +187,51 @@ func.func @mixed_merge(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x8x4xf32>) -> tens
   %m = attn.merge sum (%a), (%b) : (tensor<1x2x?x4xf32>), (tensor<1x2x8x4xf32>) -> tensor<1x2x?x4xf32>
   return %m : tensor<1x2x?x4xf32>
 }
+
+// -----
+
+// With `signatures`, a region's reads of an argument (its elements and
+// sizes) take the refined type: no cast stands between a kernel and the
+// table it reads.
+// CHECK-LABEL: func.func @region_reads
+// CHECK: %[[V:.*]] = tensor.cast %arg2 : tensor<1x2x?x64xf32> to tensor<1x2x64x64xf32>
+// CHECK: attn.attention %arg0, %arg1, %[[V]]
+// CHECK: tensor.dim %arg2, %{{.*}} : tensor<1x2x?x64xf32>
+// SIG-LABEL: func.func @region_reads(%arg0: tensor<1x2x?x64xf32>, %arg1: tensor<1x2x64x64xf32>, %arg2: tensor<1x2x64x64xf32>)
+// SIG-NOT: tensor.cast
+// SIG: tensor.dim %arg2, %{{.*}} : tensor<1x2x64x64xf32>
+// SIG: tensor.extract %arg2[%{{.*}}] : tensor<1x2x64x64xf32>
+// SIG-NOT: tensor.cast
+// SIG: return
+func.func @region_reads(%q: tensor<1x2x?x64xf32>, %k: tensor<1x2x64x64xf32>,
+                        %v: tensor<1x2x?x64xf32>) -> tensor<1x2x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %c2 = arith.constant 2 : index
+        %c0 = arith.constant 0 : index
+        %lv = tensor.dim %v, %c2 : tensor<1x2x?x64xf32>
+        %w = tensor.extract %v[%b, %h, %j, %c0] : tensor<1x2x?x64xf32>
+        %li = arith.index_cast %lv : index to i32
+        %lf = arith.sitofp %li : i32 to f32
+        %y = arith.addf %s, %w : f32
+        %y2 = arith.addf %y, %lf : f32
+        attn.yield %y2 : f32
+      }
+      : tensor<1x2x?x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x?x64xf32>
+      -> tensor<1x2x?x64xf32>
+  return %o : tensor<1x2x?x64xf32>
+}
+
+// -----
+
+// ALiBi's given slopes fix the query heads (one slope each).
+// CHECK-LABEL: func.func @alibi_heads
+// CHECK: tensor.cast %arg0 : tensor<1x?x8x16xf32> to tensor<1x2x8x16xf32>
+// CHECK: attn.attention {{.*}} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
+func.func @alibi_heads(%q: tensor<1x?x8x16xf32>) -> tensor<1x?x8x16xf32> {
+  %o = attn.attention %q, %q, %q score [#attn.alibi<slopes = [0.5, 0.25]>]
+      : tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>
+      -> tensor<1x?x8x16xf32>
+  return %o : tensor<1x?x8x16xf32>
+}

@@ -136,6 +136,11 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   // follows.
   auto keeps = [&](OpOperand &use) {
     Operation *owner = use.getOwner();
+    // Reads of elements and sizes (a region's table lookups) take any type:
+    // a cast there would stand between a kernel and the table it reads.
+    if (isa<tensor::ExtractOp, tensor::DimOp>(owner) &&
+        use.getOperandNumber() == 0)
+      return false;
     return !isAttnOp(owner) && !(signature && isa<func::ReturnOp>(owner));
   };
   if (signature) {
