@@ -79,6 +79,11 @@ def bench_cases():
     cases.append(case("rel-bias-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
                       rel_bias=128))
     cases.append(case("prefix-lm-L4096", "dense", 4, 16, 16, 4096, 4096, 128, prefix=True))
+    # The same with the blocks the mask_mod allows as a layout operand (as
+    # FlexAttention's block mask, computed before the call): empty tiles
+    # are skipped.
+    cases.append(case("prefix-lm-layout-L4096", "dense", 4, 16, 16, 4096, 4096, 128,
+                      prefix=True, layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     for cache in (8192, 65536):
         cases.append(case(f"decode-gqa-cache{cache}", "decode", 8, 32, 8, 1, cache, 128))
     return cases
@@ -159,6 +164,8 @@ def check_cases():
     cases.append(case("chk-rel-bias", "causal", 2, 4, 4, 333, 333, 128, rel_bias=64,
                       lse=True))
     cases.append(case("chk-prefix-lm", "dense", 2, 2, 2, 400, 400, 64, prefix=True))
+    cases.append(case("chk-prefix-lm-layout", "dense", 2, 4, 2, 700, 700, 128, prefix=True,
+                      layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,
                       prefix=True, rel_bias=32, softcap=20.0))
     cases.append(case("chk-decode-rel-bias", "causal", 2, 8, 2, 3, 500, 64, rel_bias=16))

@@ -490,13 +490,24 @@ def make_inputs(case, device):
                 storage[:, 1:ids.shape[1] + 1] = ids
                 return storage[:, 1:ids.shape[1] + 1]
             extra = [shifted(t) for t in extra]
+    prefix = (torch.randint(0, lkv + 1, (b,), device=device, dtype=torch.int32)
+              if case.get("prefix") else None)
     if case.get("layout"):
         # A random block-sparse layout per (batch, query head): i1 elements
-        # are bytes, as torch.bool's.
+        # are bytes, as torch.bool's. Or, "from_prefix", the blocks where the
+        # prefix-LM mask_mod allows a pair (FlexAttention's block mask).
         lay = case["layout"]
-        blocks = (-(-lq // lay["block_q"]), -(-lkv // lay["block_kv"]))
-        extra.append((torch.rand(b, hq, *blocks, device=device) < lay["density"])
-                     .contiguous())
+        bq, bkv = lay["block_q"], lay["block_kv"]
+        blocks = (-(-lq // bq), -(-lkv // bkv))
+        if lay.get("from_prefix"):
+            first_key = torch.arange(blocks[1], device=device)[None, None, :] * bkv
+            last_row = torch.clamp((torch.arange(blocks[0], device=device) + 1) * bq,
+                                   max=lq)[None, :, None] - 1
+            some = (first_key <= last_row) | (first_key < prefix.view(-1, 1, 1))
+            extra.append(some[:, None].expand(b, hq, *blocks).contiguous())
+        else:
+            extra.append((torch.rand(b, hq, *blocks, device=device) < lay["density"])
+                         .contiguous())
     if case.get("select"):
         # Per (batch, kv head, query block t): the key block of t's last row
         # and random earlier blocks, k in all, ascending, -1 after them
@@ -527,8 +538,8 @@ def make_inputs(case, device):
     # The tables that the regions read (build.py's last arguments).
     if case.get("rel_bias"):
         extra.append(torch.randn(hq, 2 * case["rel_bias"] + 1, device=device))
-    if case.get("prefix"):
-        extra.append(torch.randint(0, lkv + 1, (b,), device=device, dtype=torch.int32))
+    if prefix is not None:
+        extra.append(prefix)
     return q, k, v, extra
 
 
@@ -725,6 +736,10 @@ def check(case, artifacts, device):
         return not torch.isnan(out).any().item() and err <= 2 * naive_err + 1e-5, err, naive_err
     segments = extra[:2] if case.get("docs") else None
     layout = extra[2 if segments else 0] if case.get("layout") else None
+    if layout is not None and case["layout"].get("from_prefix"):
+        # (It allows every pair the prefix mask_mod does: the reference
+        # needs only the mask_mod.)
+        layout = None
     indices = extra[0] if case.get("select") else None
     if (indices is not None or layout is not None) and case["b"] != 1:
         raise RuntimeError("layout and selection checks use batch 1")

@@ -234,14 +234,18 @@ private:
   std::pair<Value, Value> buildTileList(Value first, Value end);
   /// Entry `index` of a tile list of `length` entries (clamped to the last
   /// one): the key tile and whether every pair of it passes the
-  /// data-dependent predicates (documents; selections keep their flags).
+  /// data-dependent predicates (documents, nested layouts; selections keep
+  /// their flags).
   struct ListedTile {
     Value tile, uniform;
   };
   ListedTile listedTile(Value list, Value length, Value index);
-  /// Whether list entries mark uniform tiles (documents the only
-  /// data-dependent predicates).
+  /// Whether list entries mark uniform tiles (documents and block layouts
+  /// that nest the tiles the only data-dependent predicates).
   bool listMarksUniformTiles();
+  /// Whether `predicate` is a block layout each of whose blocks holds whole
+  /// tiles of one head's rows: a tile it lets in, it lets in whole.
+  bool layoutNestsTiles(Attribute predicate);
   /// The min and max of segments[batch, first + t] over t < count (and
   /// first + t < length), reduced by the whole CTA through `scratchSlot`
   /// of the shared scratch area; every thread gets them.

@@ -553,12 +553,16 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
       Value flag =
           arith::ExtUIOp::create(b, loc, i32, tileMayHaveKeys(tile, keyRange));
       if (listMarksUniformTiles()) {
-        auto [low, high] = keyRange;
-        Value uniform = arith::AndIOp::create(
-            b, loc, eq(low, high),
-            arith::AndIOp::create(b, loc,
-                                  eq(queryRange.first, queryRange.second),
-                                  eq(low, queryRange.first)));
+        // (Nested layouts: a listed tile is uniform for them.)
+        Value uniform = arith::ConstantIntOp::create(b, loc, 1, 1);
+        if (documents) {
+          auto [low, high] = keyRange;
+          uniform = arith::AndIOp::create(
+              b, loc, eq(low, high),
+              arith::AndIOp::create(b, loc,
+                                    eq(queryRange.first, queryRange.second),
+                                    eq(low, queryRange.first)));
+        }
         flag = arith::OrIOp::create(
             b, loc, flag,
             arith::ShLIOp::create(b, loc,
@@ -666,16 +670,29 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
 }
 
 bool FlashKernelBuilder::listMarksUniformTiles() {
-  // Only documents can tell that every pair of a tile passes them (one
-  // segment on both sides), and only when they are the data-dependent
-  // predicates.
-  bool documents = false, others = false;
+  // Documents can tell that every pair of a tile passes them (one segment
+  // on both sides); block layouts whose blocks nest the tiles (the CTA's
+  // rows one head's) pass every pair of each tile they list. Only when
+  // they are the data-dependent predicates.
+  bool documents = false, layouts = false, others = false;
   for (Attribute predicate : op.getMask()) {
     if (!cast<MaskAttrInterface>(predicate).isDataDependent())
       continue;
-    (isa<DocumentAttr>(predicate) ? documents : others) = true;
+    if (isa<DocumentAttr>(predicate))
+      documents = true;
+    else if (layoutNestsTiles(predicate))
+      layouts = true;
+    else
+      others = true;
   }
-  return documents && !others;
+  return !others && (documents || layouts);
+}
+
+bool FlashKernelBuilder::layoutNestsTiles(Attribute predicate) {
+  auto layout = dyn_cast<BlockLayoutAttr>(predicate);
+  return layout && !shape.splitKeys && shape.packedGroup == 1 &&
+         layout.getBlockQ() % shape.blockQ() == 0 &&
+         layout.getBlockKv() % shape.blockKv == 0;
 }
 
 FlashKernelBuilder::ListedTile
