@@ -56,6 +56,7 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   // serialised: PTX for format=isa, ptxas for bin/fatbin), with
   // attn-gpu-tensor-map-params between the kernels' conversion and their
   // serialisation.
+  pm.addNestedPass<gpu::GPUModuleOp>(attn::createGpuNarrowIndicesPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());

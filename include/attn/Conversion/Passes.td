@@ -159,4 +159,22 @@ def GpuTensorMapParamsPass
   ];
 }
 
+def GpuNarrowIndicesPass
+    : Pass<"attn-gpu-narrow-indices", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Run score_mod regions' index arithmetic in kernels on i32";
+  let description = [{
+    Runs on a `gpu.module` before its kernels' conversion to NVVM. In each
+    kernel that convert-attn-to-gpu marked `attn.narrow_indices` (it
+    inlines a `score_mod` region), integer range analysis bounds the index
+    values, and arithmetic whose operands and results fit in 32 bits runs
+    on i32 (upstream's int-range narrowing patterns): index is 64-bit on
+    NVPTX, where an add, a min or a compare is two instructions, and a
+    region's table lookup (`bias[h, clamp(i - j)]`) pays them on every
+    score. Other kernels keep their arithmetic: the kernels' own positions
+    are already i32 where they matter, and narrowing op by op adds
+    conversions between the ops it narrows and those it cannot.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD

@@ -1156,6 +1156,10 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   if (shape.splitKeys)
     kernel->setAttr(kKernelPackedGroupAttr,
                     builder.getI64IntegerAttr(shape.packedGroup));
+  // A score_mod's index arithmetic (table lookups) runs on every score:
+  // attn-gpu-narrow-indices takes it to i32 where its ranges allow.
+  if (!op.getScoreMod().empty())
+    kernel->setAttr(kKernelNarrowIndicesAttr, builder.getUnitAttr());
   if (tensorMaps) {
     kernel->setAttr(kKernelTensorMapsAttr,
                     builder.getI64IntegerAttr(tensorMaps));

@@ -14,6 +14,7 @@
 // CHECK-SAME: %arg1 : memref<2x9xf32, strided<[?, ?], offset: ?>>, %arg2
 // CHECK: gpu.func @score_mod_table_kernel(
 // CHECK-SAME: %arg3: memref<2x9xf32, strided<[?, ?], offset: ?>>, %arg4
+// CHECK-SAME: attn.narrow_indices
 // CHECK-NOT: tensor.
 // CHECK: memref.load %arg3[%block_id_y, %{{.*}}] : memref<2x9xf32, strided<[?, ?], offset: ?>>
 // CHECK-NOT: tensor.
@@ -41,6 +42,7 @@ func.func @score_mod_table(%q: tensor<1x2x64x64xbf16>, %t: tensor<2x9xf32>) -> t
 // the query head.
 // CHECK-LABEL: func.func @alibi_slopes(
 // CHECK: gpu.func @alibi_slopes_kernel(
+// CHECK-NOT: attn.narrow_indices
 // CHECK-NOT: arith.constant dense
 // CHECK: %[[SLOPES:.*]] = memref.get_global @alibi_slopes_kernel_table0 : memref<2xf32>
 // CHECK-NEXT: memref.load %[[SLOPES]][%block_id_y] : memref<2xf32>

@@ -283,6 +283,9 @@ inline constexpr StringLiteral kKernelDecayArgumentAttr = "attn.decay_argument";
 inline constexpr StringLiteral kKernelSegmentsAttr = "attn.segments";
 inline constexpr StringLiteral kKernelWorkspacePerHeadAttr =
     "attn.workspace_per_head";
+/// On kernels that inline a score_mod region: attn-gpu-narrow-indices runs
+/// their index arithmetic on i32 where integer range analysis allows.
+inline constexpr StringLiteral kKernelNarrowIndicesAttr = "attn.narrow_indices";
 /// On a host function: the kernel it launches (the last one).
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 /// On the host function of a program of several kernels (attn-compile
