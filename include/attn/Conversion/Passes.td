@@ -166,11 +166,16 @@ def GpuNarrowIndicesPass
     Runs on a `gpu.module` before its kernels' conversion to NVVM. In each
     kernel that convert-attn-to-gpu marked `attn.narrow_indices` (it
     inlines a `score_mod` region), integer range analysis bounds the index
-    values, and arithmetic whose operands and results fit in 32 bits runs
-    on i32 (upstream's int-range narrowing patterns): index is 64-bit on
-    NVPTX, where an add, a min or a compare is two instructions, and a
-    region's table lookup (`bias[h, clamp(i - j)]`) pays them on every
-    score. Other kernels keep their arithmetic: the kernels' own positions
+    values, and adds, subtractions, products, bitwise ops and signed extrema
+    and compares whose operands and results lie in the signed i32 range,
+    and unsigned extrema and compares of values in [0, 2^31), run on i32
+    (each exact there; divisions, remainders and shifts stay index, as do
+    ops whose values the analysis cannot bound): index is 64-bit on NVPTX,
+    where an add, a min or a compare is two instructions, and a region's
+    table lookup (`bias[h, clamp(i - j)]`) pays them on every score.
+    Upstream's narrowing patterns are not used: in MLIR 22 they narrow an
+    unsigned remainder of a negative difference, signed ops on values that
+    fit only unsigned, and shifts by 32 or more. Other kernels keep their arithmetic: the kernels' own positions
     are already i32 where they matter, and narrowing op by op adds
     conversions between the ops it narrows and those it cannot.
   }];
