@@ -175,9 +175,10 @@ def GpuNarrowIndicesPass
     table lookup (`bias[h, clamp(i - j)]`) pays them on every score.
     Upstream's narrowing patterns are not used: in MLIR 22 they narrow an
     unsigned remainder of a negative difference, signed ops on values that
-    fit only unsigned, and shifts by 32 or more. Other kernels keep their arithmetic: the kernels' own positions
-    are already i32 where they matter, and narrowing op by op adds
-    conversions between the ops it narrows and those it cannot.
+    fit only unsigned, and shifts by 32 or more. Other kernels keep their
+    arithmetic: the kernels' own positions are already i32 where they
+    matter, and narrowing op by op adds conversions between the ops it
+    narrows and those it cannot.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

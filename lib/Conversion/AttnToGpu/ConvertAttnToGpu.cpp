@@ -831,8 +831,7 @@ struct ConvertAttnToGpuPass
         // Tables that earlier ops computed are their buffers by now.
         SmallVector<Value> captured;
         for (Value value : item.captured)
-          captured.push_back(bufferOf.lookup(value) ? bufferOf.lookup(value)
-                                                    : value);
+          captured.push_back(bufferOf.lookup_or(value, value));
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
                             captured, buffers, item.merge, item.unionSources,
                             item.rangesKernel);

@@ -1,5 +1,4 @@
-//===- KernelCaptures.h - tensors that an attention's hooks read -*- C++
-//-*-===//
+//===- KernelCaptures.h - tensors that hooks read --------------*- C++ -*-===//
 //
 // A score_mod or mask_mod region may read tensors of the function (a
 // relative-position bias table, a prefix length per batch) and hooks may
