@@ -310,6 +310,8 @@ def main():
     parser.add_argument("--only", default=None, help="bench, check or scaling")
     parser.add_argument("--warps", type=int, default=0)
     parser.add_argument("--row-tiles", type=int, default=0)
+    parser.add_argument("--key-splits", type=int, default=0,
+                        help="decode's key splits (0: automatic, 1: none)")
     parser.add_argument("--no-fuse-merges", action="store_true",
                         help="programs: each merge a kernel of its own (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
@@ -334,6 +336,7 @@ def main():
         run = subprocess.run([compile_tool, src, "-o", output, f"--target={args.chip}",
                               f"--gpu-warps={args.warps}",
                               f"--gpu-row-tiles={args.row_tiles}",
+                              f"--gpu-key-splits={case.get('key_splits', args.key_splits)}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}"],
                              capture_output=True, text=True)

@@ -178,6 +178,21 @@ def check_cases():
     cases.append(case("chk-decode-mixed", "causal", 2, 8, 2, 3, 777, 64, sink=True,
                       lse=True, softcap=15.0))
     cases.append(case("chk-decode-sigmoid", "dense", 2, 4, 4, 2, 300, 128, sigmoid=-1.0))
+    # Key splits (CTAs per tile of rows over shares of the keys, then a
+    # combine kernel): a sink, LSE and softcap across splits; sigmoid (sums);
+    # a window that leaves whole splits without keys; a table read; a split
+    # count forced past the key tiles' (empty splits); f16.
+    cases.append(case("chk-decode-split-mixed", "causal", 2, 8, 2, 3, 5000, 64, sink=True,
+                      lse=True, softcap=15.0))
+    cases.append(case("chk-decode-split-sigmoid", "dense", 2, 4, 4, 2, 3000, 128,
+                      sigmoid=-1.0))
+    cases.append(case("chk-decode-split-window", "causal", 1, 8, 2, 4, 9000, 128,
+                      window=700, lse=True))
+    cases.append(case("chk-decode-split-rel-bias", "causal", 2, 8, 2, 3, 4100, 64,
+                      rel_bias=16))
+    cases.append(case("chk-decode-split-f16", "decode", 3, 8, 2, 1, 6000, 128, dtype="f16"))
+    cases.append(case("chk-decode-split-forced", "causal", 1, 4, 4, 1, 1000, 64, sink=True,
+                      lse=True, key_splits=40))
     # Selections: one query block per CTA, several, whole tiles per key
     # block, key blocks smaller than a tile (the general tile tests), and
     # slots out of order with repeats and -1 between them.

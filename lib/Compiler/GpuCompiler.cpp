@@ -568,6 +568,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.warps = options.warps;
   convertOptions.rowTiles = options.rowTiles;
   convertOptions.pingPong = options.pingPong;
+  convertOptions.keySplits = options.keySplits;
   convertOptions.fuseMerges = options.fuseMerges;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))

@@ -58,6 +58,12 @@ static cl::opt<int64_t> gpuRowTiles(
     "gpu-row-tiles",
     cl::desc("GPU targets: 16-row query tiles per warp (0: automatic)"),
     cl::init(0), cl::cat(category));
+static cl::opt<int64_t> gpuKeySplits(
+    "gpu-key-splits",
+    cl::desc("GPU targets, decode over static shapes: CTAs that split each "
+             "tile's keys, combined by a second kernel (0: enough to fill "
+             "the chip, 1: none)"),
+    cl::init(0), cl::cat(category));
 static cl::opt<bool> gpuPingPong(
     "gpu-ping-pong",
     cl::desc("sm_90a: the two consumer warpgroups take turns on the tensor "
@@ -123,6 +129,7 @@ int main(int argc, char **argv) {
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
     options.pingPong = gpuPingPong;
+    options.keySplits = gpuKeySplits;
     options.fuseMerges = gpuFuseMerges;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;

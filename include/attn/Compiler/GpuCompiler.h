@@ -31,6 +31,9 @@ struct GpuCompileOptions {
   int64_t rowTiles = 0;
   /// sm_90a: the consumer warpgroups take turns on the tensor cores.
   bool pingPong = true;
+  /// Decode: CTAs that split each tile's keys (0: chosen from the grid,
+  /// 1: none).
+  int64_t keySplits = 0;
   /// Programs: LSE merges as one kernel over the union of their keys,
   /// gated and sum merges in an attention kernel's epilogue.
   bool fuseMerges = true;

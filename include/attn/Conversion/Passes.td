@@ -35,7 +35,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
     query rows, 32 per warp; 64 above head dim 128; one warp of 16 rows for
     at most 16 query rows; decode packs a K/V head's query heads into one
-    tile and splits its keys over 4 warps, merged in shared memory); K/V
+    tile and splits its keys over 4 warps, merged in shared memory, and
+    over static shapes that leave the GPU idle over several CTAs per tile,
+    combined by a second kernel: `key-splits`); K/V
     tiles of 64 keys (32 above head dim 128) double-buffered in shared memory by
     `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
     (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
@@ -107,6 +109,10 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "sm_90a, 4 asks for the paired warp-specialised form">,
     Option<"rowTiles", "row-tiles", "int64_t", "0",
            "16-row query tiles per warp (0: 2 up to head dim 128, else 1)">,
+    Option<"keySplits", "key-splits", "int64_t", "0",
+           "Decode kernels over static shapes (at most 16 query rows per "
+           "K/V head): CTAs per tile of rows that split its keys, combined "
+           "by a second kernel (0: enough to fill the chip, 1: none)">,
     Option<"pingPong", "ping-pong", "bool", "true",
            "sm_90a's warp-specialised kernel: the two consumer warpgroups "
            "take turns on the tensor cores">,

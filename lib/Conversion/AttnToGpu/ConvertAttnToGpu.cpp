@@ -87,6 +87,9 @@ struct ConvertAttnToGpuPass
     /// An attention whose shape has keyTileRanges: the kernel that computes
     /// them before the attention's.
     gpu::GPUFuncOp rangesKernel;
+    /// An attention whose shape has keySplits > 1: the kernel that combines
+    /// the splits after the attention's.
+    gpu::GPUFuncOp combineKernel;
     /// An elementwise op that an attn op reads or the function returns (a
     /// root; decided while the program is on tensors, since launching the
     /// ops before it retypes its operands): what its kernel loads
@@ -113,8 +116,8 @@ struct ConvertAttnToGpuPass
         return failure();
       item.linearShape = *shape;
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<GpuKernelShape> shape =
-          chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong);
+      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
+          attention, chip, warps, rowTiles, pingPong, keySplits);
       if (failed(shape))
         return failure();
       item.shape = *shape;
@@ -164,6 +167,9 @@ struct ConvertAttnToGpuPass
       if (item.shape.keyTileRanges)
         item.rangesKernel = buildSegmentRangesKernel(
             builder, kernels, attention, name + "_ranges", item.shape.blockKv);
+      if (item.shape.keySplits > 1)
+        item.combineKernel = buildKeySplitCombineKernel(
+            builder, kernels, attention, name + "_combine", item.shape);
     } else if (auto compress = dyn_cast<CompressOp>(item.op)) {
       item.kernel = buildCompressKernel(builder, kernels, compress, name);
     } else if (auto conv = dyn_cast<CausalConvOp>(item.op)) {
@@ -267,11 +273,13 @@ struct ConvertAttnToGpuPass
         anyFailed |= failed(chooseShape(op));
     if (anyFailed || work.empty())
       return anyFailed ? signalPassFailure() : void();
-    // An attention launched after its key tiles' segment ranges is a
-    // program of two kernels with a temporary.
+    // An attention launched after its key tiles' segment ranges, or before
+    // the combine of its key splits, is a program of two kernels with
+    // temporaries.
     for (Work &item : work)
       if (!item.program && isa<AttentionOp>(item.ops.front().op) &&
-          item.ops.front().shape.keyTileRanges)
+          (item.ops.front().shape.keyTileRanges ||
+           item.ops.front().shape.keySplits > 1))
         item.program = true;
     // Host functions of warp-specialised kernels call the runtime's
     // encoder: a symbol of that name must be its declaration.
@@ -666,7 +674,8 @@ struct ConvertAttnToGpuPass
                            ValueRange captured, ValueRange outputs,
                            MergeOp merge = {},
                            ArrayRef<AttentionOp> unionSources = {},
-                           gpu::GPUFuncOp rangesKernel = {}) {
+                           gpu::GPUFuncOp rangesKernel = {},
+                           gpu::GPUFuncOp combineKernel = {}) {
     bool isUnion = merge && merge.getKind() == MergeKind::Lse;
     SmallVector<AttentionOp> sources{op};
     sources.append(unionSources.begin(), unionSources.end());
@@ -682,6 +691,9 @@ struct ConvertAttnToGpuPass
     Value gridX = arith::DivUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, rows, index(shape.blockQ() - 1)),
         index(shape.blockQ()));
+    // Key splits: each tile's splits are neighbours in x.
+    if (shape.keySplits > 1)
+      gridX = arith::MulIOp::create(b, loc, gridX, index(shape.keySplits));
     Value gridY =
         memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
     Value gridZ = memref::DimOp::create(b, loc, query, 0);
@@ -728,7 +740,22 @@ struct ConvertAttnToGpuPass
       for (Value operand : merge->getOperands())
         if (operand != op.getOutput())
           arguments.push_back(operand);
-    arguments.append(outputs.begin(), outputs.end());
+    // Key splits write their partial results to workspaces, which the
+    // combine kernel reads (with the sink) to write the outputs.
+    SmallVector<Value> workspaces;
+    if (shape.keySplits > 1) {
+      assert(combineKernel && "the combine kernel is built with the shape");
+      for (MemRefType type : {keySplitAccumulatorsType(op, shape),
+                              keySplitStatisticsType(op, shape)})
+        workspaces.push_back(gpu::AllocOp::create(b, loc, type,
+                                                  /*asyncToken=*/Type(),
+                                                  ValueRange{}, ValueRange{},
+                                                  ValueRange{})
+                                 .getMemref());
+      arguments.append(workspaces);
+    } else {
+      arguments.append(outputs.begin(), outputs.end());
+    }
     {
       OpBuilder::InsertionGuard guard(b);
       if (encoded)
@@ -737,6 +764,19 @@ struct ConvertAttnToGpuPass
                 .thenBlock());
       launch(b, loc, kernel, gpu::KernelDim3{gridX, gridY, gridZ},
              shape.threads(), shape.sharedBytes(), arguments);
+    }
+    if (!workspaces.empty()) {
+      SmallVector<Value> combined(workspaces);
+      if (Value sink = op.getSink())
+        combined.push_back(sink);
+      combined.append(outputs.begin(), outputs.end());
+      launch(
+          b, loc, combineKernel,
+          gpu::KernelDim3{index(keySplitCombineGridX(op)), index(1), index(1)},
+          kElementwiseThreads, /*sharedBytes=*/0, combined);
+      for (Value workspace : workspaces)
+        gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
+                               workspace);
     }
     if (ranges)
       gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
@@ -834,7 +874,7 @@ struct ConvertAttnToGpuPass
           captured.push_back(bufferOf.lookup_or(value, value));
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
                             captured, buffers, item.merge, item.unionSources,
-                            item.rangesKernel);
+                            item.rangesKernel, item.combineKernel);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);

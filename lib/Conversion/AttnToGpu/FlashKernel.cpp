@@ -313,6 +313,11 @@ Value FlashKernelBuilder::locateCta() {
       arith::SubIOp::create(
           b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x), c(1)),
       gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+  // A query tile's key splits are neighbours in the grid.
+  if (shape.keySplits > 1) {
+    keySplit = rem(queryTileIndex, c(shape.keySplits));
+    queryTileIndex = div(queryTileIndex, c(shape.keySplits));
+  }
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
   queryLength = dim(buffers.query, 2);
   keyLength = dim(buffers.key, 2);
@@ -340,6 +345,19 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
     bounds.fullEnd = numKeyTiles;
   }
   return bounds;
+}
+
+FlashKernelBuilder::KeyTileBounds
+FlashKernelBuilder::boundsOfSplit(const KeyTileBounds &bounds) {
+  Value numKeyTiles =
+      div(add(keyLength, c(shape.blockKv - 1)), c(shape.blockKv));
+  Value share =
+      div(add(numKeyTiles, c(shape.keySplits - 1)), c(shape.keySplits));
+  Value splitFirst = mul(keySplit, share);
+  KeyTileBounds cut = bounds;
+  cut.first = arith::MaxSIOp::create(b, loc, bounds.first, splitFirst);
+  cut.end = arith::MinSIOp::create(b, loc, bounds.end, add(splitFirst, share));
+  return cut;
 }
 
 FlashKernelBuilder::KeyTileBounds
@@ -751,6 +769,8 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
           ? keyTileBounds(shape.splitKeys ? Value() : rangeTable,
                           queryTileIndex)
           : setUpKeySources(queryTileIndex, {});
+  if (shape.keySplits > 1)
+    bounds = boundsOfSplit(bounds);
   Value first = bounds.first, end = bounds.end;
 
   auto loadKeyValue = [&](Value tile, Value stage, bool keys) {
@@ -1088,6 +1108,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
       (!compress || (!merge && canCompressInEpilogue(compress, op, shape))) &&
       "the kernel cannot run this compress");
   assert((storesOutput || compress) && "a kernel writes its output");
+  assert((shape.keySplits == 1 || (shape.splitKeys && !merge && !compress)) &&
+         "key splits are decode's, with outputs of their own");
   Location loc = op.getLoc();
   // A union's key sources, the first `op`; else `op` alone.
   SmallVector<AttentionOp> sources{op};
@@ -1139,8 +1161,15 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     add(value, false);
   for (Value operand : mergeOperands)
     add(operand, cast<RankedTensorType>(operand.getType()).getRank() == 4);
-  add(output, true);
-  add(lse, false);
+  // Split keys write partial results; the combine kernel the outputs.
+  bool splitsKeys = shape.keySplits > 1;
+  if (splitsKeys) {
+    argumentTypes.push_back(keySplitAccumulatorsType(op, shape));
+    argumentTypes.push_back(keySplitStatisticsType(op, shape));
+  } else {
+    add(output, true);
+    add(lse, false);
+  }
   add(compressed, true);
 
   // The range tables of static shapes, as constant globals.
@@ -1215,8 +1244,13 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
       epilogue.gates.push_back(take(gate));
     buffers.merge = std::move(epilogue);
   }
-  buffers.output = take(output);
-  buffers.lse = take(lse);
+  if (splitsKeys) {
+    buffers.splitAccumulators = body.getArgument(next++);
+    buffers.splitStatistics = body.getArgument(next++);
+  } else {
+    buffers.output = take(output);
+    buffers.lse = take(lse);
+  }
   buffers.compressed = take(compressed);
 
   Type elementType = op.getQuery().getType().getElementType();

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <array>
 #include <optional>
 
 namespace mlir::attn::gpu_lowering {
@@ -55,6 +56,10 @@ struct KernelBuffers {
   /// The output (null when only `compressed` is written), its LSE, and an
   /// attn.compress mean of its 64-row segments (canCompressInEpilogue).
   Value output, lse, compressed;
+  /// With GpuKernelShape::keySplits > 1, the split kernel writes these
+  /// (keySplitAccumulatorsType, keySplitStatisticsType) instead of the
+  /// output and LSE, and the combine kernel reads them.
+  Value splitAccumulators, splitStatistics;
 };
 
 /// The rows of one consumer warpgroup of the warp-specialised kernel: a
@@ -69,6 +74,10 @@ public:
         shape(shape), w{builder, loc, elementType}, elementType(elementType) {}
 
   void build(const KernelBuffers &buffers, Value rangeTable);
+  /// The combine kernel of split keys (KeySplitCombine.cpp): reads
+  /// buffers.splitAccumulators and splitStatistics (and the sink), writes
+  /// the output and LSE.
+  void buildKeySplitCombine(const KernelBuffers &buffers);
   /// sm_90a's warp-specialised kernel (WarpgroupKernel.cpp); `tensorMaps`
   /// are the kernel's CUtensorMap arguments of Q, K and V.
   void buildWarpSpecialized(const KernelBuffers &buffers, Value rangeTable,
@@ -129,10 +138,29 @@ private:
   /// Converts an f32 result to the output's element type.
   Value toOutput(Value x);
   /// Split keys: each warp leaves its rows' max, sum and accumulators in
-  /// shared memory; the CTA combines them and stores the outputs.
+  /// shared memory; the CTA combines them and stores the outputs (with
+  /// keySplits > 1, its split's partial results).
   void mergeWarps(ValueRange state, int64_t accBase);
-  /// Sets batch, queryLength, keyLength and numQueryHeads from the CTA's
-  /// grid position and buffers; returns its query tile.
+  /// One output element's partial results combined (a split-keys CTA's
+  /// warps, or the CTAs of a key split): `part(k)` gives part k's row max
+  /// (log2 units, -inf without keys), row sum and accumulator. The sum and
+  /// numerator are relative to `shift`: the max, or 0 when no part has
+  /// keys (then both are 0).
+  struct CombinedParts {
+    Value max, shift, sum, numerator;
+  };
+  CombinedParts combineParts(int64_t parts,
+                             function_ref<std::array<Value, 3>(int64_t)> part);
+  /// The normalised output of combined parts for a row of query head
+  /// `rowHead`: numerator / (sum + the sink's weight), 0 where nothing
+  /// weighs; the numerator with a sigmoid normaliser.
+  Value combinedOutput(const CombinedParts &combined, Value rowHead);
+  /// Stores element (batch, rowHead, queryRow, column) of the output from
+  /// combined parts, and the row's LSE from column 0.
+  void storeCombined(const CombinedParts &combined, Value rowHead,
+                     Value queryRow, Value column);
+  /// Sets batch, queryLength, keyLength and numQueryHeads (and keySplit)
+  /// from the CTA's grid position and buffers; returns its query tile.
   Value locateCta();
   /// The key tiles a query tile visits, [first, end), and its run of tiles
   /// whose pairs the static mask allows, [fullFirst, fullEnd): from the
@@ -141,6 +169,11 @@ private:
     Value first, end, fullFirst, fullEnd;
   };
   KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
+  /// With GpuKernelShape::keySplits > 1: the CTA's share of the key tiles.
+  Value keySplit;
+  /// `bounds` cut to the CTA's split: a contiguous run of
+  /// ceil(tiles / keySplits) key tiles.
+  KeyTileBounds boundsOfSplit(const KeyTileBounds &bounds);
 
   /// A union's key source as the kernel sees it: the op (masks, score
   /// modifiers), K and V, their length and head for the CTA, the key tiles

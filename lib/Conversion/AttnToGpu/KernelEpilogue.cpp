@@ -49,8 +49,6 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
   int64_t warps = shape.warps, rows = shape.blockQ();
   int64_t valueDim = shape.valueDim, valueTiles = valueDim / 8;
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
-  Value zero = w.f32(0.0);
-  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   // [warp][row] maxima and sums, then [warp][row][column] accumulators,
@@ -95,62 +93,97 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
     Value element = add(tid, c(first));
     Value row = div(element, c(valueDim));
     Value column = rem(element, c(valueDim));
-    Value rowMax = negInf;
-    for (int64_t k = 0; k < warps; ++k)
-      rowMax = arith::MaximumFOp::create(
-          b, loc, rowMax,
-          memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}));
-    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                        rowMax, negInf);
-    Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
-    Value numerator = zero, sum = zero;
-    for (int64_t k = 0; k < warps; ++k) {
-      Value acc =
-          memref::LoadOp::create(b, loc, accs, ValueRange{c(k), row, column});
-      if (sigmoidBias) {
-        numerator = arith::AddFOp::create(b, loc, numerator, acc);
-        continue;
-      }
-      Value scale = w.exp2(arith::SubFOp::create(
-          b, loc, memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}),
-          shift));
-      numerator = arith::AddFOp::create(
-          b, loc, numerator, arith::MulFOp::create(b, loc, scale, acc));
-      sum = arith::AddFOp::create(
-          b, loc, sum,
-          arith::MulFOp::create(
-              b, loc, scale,
-              memref::LoadOp::create(b, loc, sums, ValueRange{c(k), row})));
-    }
+    CombinedParts combined =
+        combineParts(warps, [&](int64_t k) -> std::array<Value, 3> {
+          return {memref::LoadOp::create(b, loc, maxima, ValueRange{c(k), row}),
+                  memref::LoadOp::create(b, loc, sums, ValueRange{c(k), row}),
+                  memref::LoadOp::create(b, loc, accs,
+                                         ValueRange{c(k), row, column})};
+        });
     Value tileRow = add(rowBase, row);
     auto [rowHead, queryRow] = queryOfRow(tileRow);
-    Value denominator = sum;
-    if (buffers.sink) {
-      denominator =
-          arith::AddFOp::create(b, loc, sum, sinkWeight(rowHead, shift));
-    }
-    Value x = numerator;
-    if (!sigmoidBias) {
-      Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                              denominator, zero);
-      x = arith::SelectOp::create(
-          b, loc, hasWeight,
-          arith::DivFOp::create(b, loc, numerator, denominator), zero);
-    }
     Value inside = arith::AndIOp::create(b, loc, lt(tileRow, c(packedRows)),
                                          lt(element, c(rows * valueDim)));
     auto store = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
-    memref::StoreOp::create(b, loc, toOutput(x), buffers.output,
-                            ValueRange{batch, rowHead, queryRow, column});
-    if (buffers.lse) {
+    if (shape.keySplits > 1) {
+      // The split's partial results: the combine kernel weighs them by
+      // their maxima (the sink joins there, once).
+      memref::StoreOp::create(
+          b, loc, combined.numerator, buffers.splitAccumulators,
+          ValueRange{keySplit, batch, rowHead, queryRow, column});
       auto firstColumn = ifZero(column);
       b.setInsertionPointToStart(firstColumn.thenBlock());
-      memref::StoreOp::create(b, loc, rowLse(shift, sum), buffers.lse,
-                              ValueRange{batch, rowHead, queryRow});
+      for (auto [index, value] :
+           llvm::enumerate(std::array<Value, 2>{combined.max, combined.sum}))
+        memref::StoreOp::create(
+            b, loc, value, buffers.splitStatistics,
+            ValueRange{keySplit, batch, rowHead, queryRow, c(index)});
+      continue;
     }
+    storeCombined(combined, rowHead, queryRow, column);
   }
+}
+
+void FlashKernelBuilder::storeCombined(const CombinedParts &combined,
+                                       Value rowHead, Value queryRow,
+                                       Value column) {
+  memref::StoreOp::create(b, loc, toOutput(combinedOutput(combined, rowHead)),
+                          buffers.output,
+                          ValueRange{batch, rowHead, queryRow, column});
+  if (!buffers.lse)
+    return;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifZero(column).thenBlock());
+  memref::StoreOp::create(b, loc, rowLse(combined.shift, combined.sum),
+                          buffers.lse, ValueRange{batch, rowHead, queryRow});
+}
+
+FlashKernelBuilder::CombinedParts FlashKernelBuilder::combineParts(
+    int64_t parts, function_ref<std::array<Value, 3>(int64_t)> part) {
+  Value zero = w.f32(0.0);
+  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+  SmallVector<std::array<Value, 3>> loaded;
+  CombinedParts combined{negInf, zero, zero, zero};
+  for (int64_t k = 0; k < parts; ++k) {
+    loaded.push_back(part(k));
+    combined.max =
+        arith::MaximumFOp::create(b, loc, combined.max, loaded.back()[0]);
+  }
+  Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                      combined.max, negInf);
+  combined.shift = arith::SelectOp::create(b, loc, empty, zero, combined.max);
+  for (auto [max, sum, acc] : loaded) {
+    if (sigmoidBias) {
+      combined.numerator =
+          arith::AddFOp::create(b, loc, combined.numerator, acc);
+      continue;
+    }
+    // (A part without keys: 2^-inf = 0 times its zeros.)
+    Value scale = w.exp2(arith::SubFOp::create(b, loc, max, combined.shift));
+    combined.numerator = arith::AddFOp::create(
+        b, loc, combined.numerator, arith::MulFOp::create(b, loc, scale, acc));
+    combined.sum = arith::AddFOp::create(
+        b, loc, combined.sum, arith::MulFOp::create(b, loc, scale, sum));
+  }
+  return combined;
+}
+
+Value FlashKernelBuilder::combinedOutput(const CombinedParts &combined,
+                                         Value rowHead) {
+  if (sigmoidBias)
+    return combined.numerator;
+  Value zero = w.f32(0.0);
+  Value denominator = combined.sum;
+  if (buffers.sink)
+    denominator = arith::AddFOp::create(b, loc, denominator,
+                                        sinkWeight(rowHead, combined.shift));
+  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                          denominator, zero);
+  return arith::SelectOp::create(
+      b, loc, hasWeight,
+      arith::DivFOp::create(b, loc, combined.numerator, denominator), zero);
 }
 
 /// The lane's column groups of a row's output words: (first column, words)

@@ -258,9 +258,50 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
          << "'s " << limit;
 }
 
+/// The CTAs that split each tile's keys in a decode kernel (static shapes,
+/// else 1): `requested` if not 0, else the fewest whose CTAs fill the
+/// chip's multiprocessors in waves at least 90% full, as long as every warp
+/// keeps at least kKeySplitTilesPerWarp key tiles of each split.
+static int64_t chooseKeySplits(AttentionOp op, const GpuKernelShape &shape,
+                               int64_t capability, int64_t requested) {
+  ArrayRef<int64_t> query = op.getQuery().getType().getShape();
+  ArrayRef<int64_t> key = op.getKey().getType().getShape();
+  if (ShapedType::isDynamicShape(query) || ShapedType::isDynamicShape(key))
+    return 1;
+  if (requested > 0)
+    return requested;
+  // Four key tiles per warp (512 keys per split with 4 warps of 32-key
+  // tiles): shorter splits spend more on their prologue and on the
+  // combine's reads than they save.
+  constexpr int64_t kKeySplitTilesPerWarp = 4;
+  constexpr int64_t kMaxKeySplits = 16;
+  // The multiprocessors of the chips' largest parts (A100 108, H100 and
+  // H200 132, L40S 142; the rest 84): the grid is fixed when the kernel
+  // is compiled. The decode CTA's stages take over half of the shared
+  // memory, so one runs per multiprocessor at a time.
+  int64_t multiprocessors = capability == 90   ? 132
+                            : capability == 89 ? 142
+                            : capability == 80 ? 108
+                                               : 84;
+  int64_t rowTiles =
+      llvm::divideCeil(shape.packedGroup * query[2], shape.blockQ());
+  int64_t ctas = std::max<int64_t>(rowTiles * key[1] * query[0], 1);
+  int64_t keyTiles = llvm::divideCeil(key[2], shape.blockKv);
+  int64_t longest =
+      std::min(kMaxKeySplits, keyTiles / (shape.warps * kKeySplitTilesPerWarp));
+  for (int64_t splits = 1; splits <= longest; ++splits) {
+    int64_t total = ctas * splits;
+    int64_t waves = llvm::divideCeil(total, multiprocessors);
+    if (10 * total >= 9 * waves * multiprocessors)
+      return splits;
+  }
+  return std::max<int64_t>(longest, 1);
+}
+
 FailureOr<GpuKernelShape>
 mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
-                                 int64_t rowTiles, bool pingPong) {
+                                 int64_t rowTiles, bool pingPong,
+                                 int64_t keySplits) {
   if (warps < 0 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 0 "
                           "(automatic) and 8, got ")
@@ -269,6 +310,10 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
     return op.emitOpError("GPU lowering: row-tiles must be between 0 "
                           "(automatic) and 4, got ")
            << rowTiles;
+  if (keySplits < 0 || keySplits > 64)
+    return op.emitOpError("GPU lowering: key-splits must be between 0 "
+                          "(automatic) and 64, got ")
+           << keySplits;
   RankedTensorType query = op.getQuery().getType();
   FailureOr<int64_t> capability =
       checkTensorCoreOperands(op, chip, query, op.getValue().getType());
@@ -414,6 +459,11 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
              << chip << "'s " << limit << " (fewer warps or row tiles)";
     }
   }
+
+  // Decode over few K/V heads and batches: CTAs per tile of rows that
+  // split the keys, so that the launch fills the GPU (FlashDecoding).
+  if (shape.splitKeys)
+    shape.keySplits = chooseKeySplits(op, shape, *capability, keySplits);
 
   // Tiles that data-dependent masks may skip are listed before the loop
   // (static key lengths; shared memory for the list permitting).

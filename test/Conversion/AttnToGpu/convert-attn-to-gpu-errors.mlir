@@ -7,6 +7,9 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="row-tiles=5" 2>&1 | FileCheck %s --check-prefix=ROWS
 // ROWS: GPU lowering: row-tiles must be between 0 (automatic) and 4, got 5
 
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="key-splits=65" 2>&1 | FileCheck %s --check-prefix=SPLITS
+// SPLITS: GPU lowering: key-splits must be between 0 (automatic) and 64, got 65
+
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90 warps=8 row-tiles=4" 2>&1 | FileCheck %s --check-prefix=SMEM
 // SMEM: GPU lowering: the kernel needs {{[0-9]+}} bytes of shared memory, more than sm_90's 232448 (fewer warps or row tiles)
 

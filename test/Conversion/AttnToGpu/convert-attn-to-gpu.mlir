@@ -265,10 +265,10 @@ func.func @sigmoid(%q: tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16> {
 // CHECK: gpu.barrier
 // CHECK: gpu.barrier
 // CHECK: memref.store %{{.*}}, %arg3
-func.func @decode(%q: tensor<2x8x1x64xbf16>, %k: tensor<2x2x1000x64xbf16>,
-                  %v: tensor<2x2x1000x64xbf16>) -> tensor<2x8x1x64xbf16> {
+func.func @decode(%q: tensor<2x8x1x64xbf16>, %k: tensor<2x2x300x64xbf16>,
+                  %v: tensor<2x2x300x64xbf16>) -> tensor<2x8x1x64xbf16> {
   %o = attn.attention %q, %k, %v
-      : tensor<2x8x1x64xbf16>, tensor<2x2x1000x64xbf16>, tensor<2x2x1000x64xbf16>
+      : tensor<2x8x1x64xbf16>, tensor<2x2x300x64xbf16>, tensor<2x2x300x64xbf16>
       -> tensor<2x8x1x64xbf16>
   return %o : tensor<2x8x1x64xbf16>
 }

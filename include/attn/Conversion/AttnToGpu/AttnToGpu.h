@@ -49,6 +49,13 @@ struct GpuKernelShape {
   /// tile, (head in group, query row) head-major, and the grid's y is the
   /// K/V head (K and V are read once per group). 1: not packed.
   int64_t packedGroup = 1;
+  /// With splitKeys: CTAs per tile of rows, each over a contiguous share of
+  /// the key tiles (the grid's x is query tiles x keySplits), so that few
+  /// K/V heads and batches still fill the GPU (FlashDecoding). Each stores
+  /// its rows' max, sum and unnormalised accumulators in f32 workspaces and
+  /// a second kernel (buildKeySplitCombineKernel) combines them into the
+  /// outputs. Only with static shapes; 1: one CTA takes every key tile.
+  int64_t keySplits = 1;
 
   /// Data-dependent masks over a static key length: the key tiles (their
   /// flags and the list of visited ones live in shared memory). 0: none.
@@ -294,11 +301,13 @@ inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
-/// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims.
+/// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims;
+/// `keySplits` 0 chooses decode's key splits from the grid (1: none).
 FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
                                                int64_t warps = 4,
                                                int64_t rowTiles = 0,
-                                               bool pingPong = true);
+                                               bool pingPong = true,
+                                               int64_t keySplits = 0);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
@@ -468,6 +477,24 @@ int64_t keyTileRangesGridX(AttentionOp op, int64_t blockKv);
 gpu::GPUFuncOp buildSegmentRangesKernel(OpBuilder &builder,
                                         gpu::GPUModuleOp module, AttentionOp op,
                                         StringRef name, int64_t blockKv);
+/// The workspaces of a decode kernel whose CTAs split the keys
+/// (GpuKernelShape::keySplits), f32: per split the unnormalised
+/// accumulators [splits, B, Hq, Lq, Dv] (relative to the row's max in
+/// their split), and each row's max (log2 units, -inf for a split without
+/// keys of the row) and sum [splits, B, Hq, Lq, 2].
+MemRefType keySplitAccumulatorsType(AttentionOp op,
+                                    const GpuKernelShape &shape);
+MemRefType keySplitStatisticsType(AttentionOp op, const GpuKernelShape &shape);
+/// The kernel that combines those splits into the outputs, as the CTA's
+/// warps are combined (and adds a sink once): arguments the two
+/// workspaces, (the sink,) the output and (if `op` has one) the LSE; a
+/// thread per output element, kElementwiseThreads a CTA, grid
+/// keySplitCombineGridX.
+gpu::GPUFuncOp buildKeySplitCombineKernel(OpBuilder &builder,
+                                          gpu::GPUModuleOp module,
+                                          AttentionOp op, StringRef name,
+                                          const GpuKernelShape &shape);
+int64_t keySplitCombineGridX(AttentionOp op);
 /// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
 /// row's copy and its k picks in shared memory.
 inline constexpr int64_t kTopkWarps = 4;
