@@ -45,11 +45,35 @@ struct ProgramStep {
   SmallVector<int64_t> buffers;
 };
 
-/// A program's launcher: its temporaries and launches in order.
+/// What a program's kernels assume of an entry buffer's strides: nothing
+/// (they index through every stride), rows of contiguous elements (they
+/// copy rows), or row-major strides throughout.
+enum class BufferStrides { Any, ContiguousRows, RowMajor };
+
+/// A program's launcher: its temporaries and launches in order, and what
+/// its kernels assume of each entry buffer's strides.
 struct ProgramPlan {
   std::vector<ProgramTemporary> temporaries;
   std::vector<ProgramStep> steps;
+  std::vector<BufferStrides> strides;
 };
+
+/// What a kernel parameter of `type` assumes of its buffer's strides.
+static BufferStrides stridesAssumed(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || memref.getLayout().isIdentity())
+    return BufferStrides::RowMajor;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(memref.getStridesAndOffset(strides, offset)))
+    return BufferStrides::RowMajor;
+  if (!strides.empty() && strides.back() == 1)
+    return BufferStrides::ContiguousRows;
+  return llvm::any_of(strides,
+                      [](int64_t s) { return !ShapedType::isDynamic(s); })
+             ? BufferStrides::RowMajor
+             : BufferStrides::Any;
+}
 
 /// What the launcher of one entry point needs to know about its kernel.
 struct KernelLaunch {
@@ -108,6 +132,7 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
     return failure();
   }
   ProgramPlan plan;
+  plan.strides.assign(func.getNumArguments(), BufferStrides::Any);
   DenseMap<Value, int64_t> temporaries;
   auto constant = [](Value value, int64_t &out) {
     APInt bits;
@@ -162,13 +187,17 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
         step.tensorMaps = attr(kKernelTensorMapsAttr);
         step.blockQ = attr(kKernelBlockQAttr);
         step.blockKv = attr(kKernelBlockKvAttr);
-        for (Value operand :
-             launch.getKernelOperands().drop_front(step.tensorMaps)) {
+        ArrayRef<Type> parameters = kernel.getFunctionType().getInputs();
+        for (auto [operand, parameter] : llvm::zip_equal(
+                 launch.getKernelOperands().drop_front(step.tensorMaps),
+                 parameters.drop_front(step.tensorMaps))) {
           while (auto cast = operand.getDefiningOp<memref::CastOp>())
             operand = cast.getSource();
-          if (auto argument = dyn_cast<BlockArgument>(operand))
+          if (auto argument = dyn_cast<BlockArgument>(operand)) {
             step.buffers.push_back(argument.getArgNumber());
-          else if (temporaries.count(operand))
+            BufferStrides &assumed = plan.strides[argument.getArgNumber()];
+            assumed = std::max(assumed, stridesAssumed(parameter));
+          } else if (temporaries.count(operand))
             step.buffers.push_back(-1 - temporaries[operand]);
           else
             return fail(op, "a buffer");
@@ -230,11 +259,12 @@ static void emitDescriptorParams(llvm::raw_ostream &os, StringRef indent,
      << "; ++i) params[n++] = (void *)&" << d.strides << "[i];\n";
 }
 
-/// A program's launcher: every buffer checked (static sizes; rows of
-/// contiguous elements, 16-byte aligned for 16-bit 4-D buffers, which the
-/// attention kernels copy and TMA reads, element-aligned otherwise), the
-/// temporaries allocated on the stream, the launches in order, and the
-/// temporaries freed after them, also when a launch fails.
+/// A program's launcher: every buffer checked (static sizes; aligned to
+/// its elements; rows of contiguous elements where a kernel copies rows,
+/// 16-byte aligned for 16-bit 4-D ones, which the attention kernels copy
+/// and TMA reads; row-major where a kernel assumes it), the temporaries
+/// allocated on the stream, the launches in order, and the temporaries
+/// freed after them, also when a launch fails.
 static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
                                 const ProgramPlan &plan) {
   for (auto [index, step] : llvm::enumerate(plan.steps))
@@ -245,25 +275,41 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
      << emitCSignature(entry, /*withStream=*/true) << " {\n";
   for (auto [index, buffer] : llvm::enumerate(entry.buffers)) {
     const std::string &d = buffer.name;
-    for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
-      os << "  if (" << d << "->sizes[" << dim << "] != " << size << ") return "
-         << index + 1 << ";\n";
+    ArrayRef<int64_t> shape = buffer.type.getShape();
+    for (auto [dim, size] : llvm::enumerate(shape))
+      if (!ShapedType::isDynamic(size))
+        os << "  if (" << d << "->sizes[" << dim << "] != " << size
+           << ") return " << index + 1 << ";\n";
     int64_t rank = buffer.type.getRank();
     if (rank == 0)
       continue;
     int64_t bits = buffer.type.getElementTypeBitWidth();
     int64_t bytes = std::max<int64_t>(bits / 8, 1);
+    BufferStrides assumed = plan.strides[index];
     // Rows that kernels read or write 16 bytes at a time (attention
     // operands, vectorised compress and merge) start on 16 bytes; rows
     // whose length is not a multiple of 8 take the scalar path.
-    bool rows16 = rank == 4 && bits == 16 && buffer.type.getDimSize(3) % 8 == 0;
-    os << "  if ((" << d << "->strides[" << rank - 1 << "] != 1 && " << d
-       << "->sizes[" << rank - 1 << "] != 1) || ((unsigned long)((const char *)"
-       << d << "->aligned + " << bytes << " * " << d << "->offset) & "
-       << (rows16 ? 15 : bytes - 1) << ")";
+    bool rows16 = assumed != BufferStrides::Any && rank == 4 && bits == 16 &&
+                  shape[3] % 8 == 0;
+    os << "  if (((unsigned long)((const char *)" << d << "->aligned + "
+       << bytes << " * " << d << "->offset) & " << (rows16 ? 15 : bytes - 1)
+       << ")";
+    if (assumed != BufferStrides::Any)
+      os << " || (" << d << "->strides[" << rank - 1 << "] != 1 && " << d
+         << "->sizes[" << rank - 1 << "] != 1)";
     if (rows16)
       os << " || (" << d << "->strides[0] | " << d << "->strides[1] | " << d
          << "->strides[2]) & 7";
+    // Row-major: each stride the product of the sizes after it (a size-1
+    // dimension's stride is never used).
+    if (assumed == BufferStrides::RowMajor) {
+      int64_t stride = 1;
+      for (int64_t dim = rank - 1; dim >= 0; --dim) {
+        os << " || (" << d << "->strides[" << dim << "] != " << stride << " && "
+           << d << "->sizes[" << dim << "] != 1)";
+        stride *= shape[dim];
+      }
+    }
     os << ") return " << index + 1 << ";\n";
   }
   os << "  int status = 0, freed;\n  long long zero = 0;\n";

@@ -169,8 +169,6 @@ private:
     Value first, end, fullFirst, fullEnd;
   };
   KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
-  /// With GpuKernelShape::keySplits > 1: the CTA's share of the key tiles.
-  Value keySplit;
   /// `bounds` cut to the CTA's split: a contiguous run of
   /// ceil(tiles / keySplits) key tiles.
   KeyTileBounds boundsOfSplit(const KeyTileBounds &bounds);
@@ -302,6 +300,9 @@ private:
   KernelBuffers buffers;
   Value smem, tid, lane, warp, batch, head, kvHead, queryLength, keyLength,
       numQueryHeads, rowBase, warpRow;
+  /// With GpuKernelShape::keySplits > 1: the CTA's split, the index of its
+  /// run of key tiles among its tile's.
+  Value keySplit;
   bool dataDependent = false;
   /// The bias of a sigmoid normaliser (none: softmax).
   std::optional<double> sigmoidBias;

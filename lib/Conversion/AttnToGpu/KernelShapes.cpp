@@ -158,19 +158,25 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
   return std::max<int64_t>(1, blockQ / selectedQ) * slots;
 }
 
-/// Whether a kernel of `shape` for `op` takes its key tiles' kv segment-id
-/// ranges from the launch's first kernel (GpuKernelShape::keyTileRanges): a
-/// tile list of a document mask, and shapes static throughout (the ranges
-/// are a temporary of the launch, whose size and grid are then constants).
-static bool takesKeyTileRanges(AttentionOp op, const GpuKernelShape &shape) {
-  if (!shape.tileListEntries ||
-      !llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
-    return false;
+/// Whether every operand and result of `op` has a static shape: then a
+/// launch may have temporaries of its own (a program's, whose sizes and
+/// grids are constants).
+static bool hasStaticShapes(AttentionOp op) {
   auto isStatic = [](Type type) {
     return cast<ShapedType>(type).hasStaticShape();
   };
   return llvm::all_of(op->getOperandTypes(), isStatic) &&
          llvm::all_of(op->getResultTypes(), isStatic);
+}
+
+/// Whether a kernel of `shape` for `op` takes its key tiles' kv segment-id
+/// ranges from the launch's first kernel (GpuKernelShape::keyTileRanges): a
+/// tile list of a document mask, and static shapes (the ranges are a
+/// temporary of the launch).
+static bool takesKeyTileRanges(AttentionOp op, const GpuKernelShape &shape) {
+  return shape.tileListEntries &&
+         llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>) &&
+         hasStaticShapes(op);
 }
 
 FailureOr<int64_t>
@@ -259,43 +265,59 @@ mlir::attn::chooseGpuLinearKernelShape(LinearAttentionOp op, StringRef chip) {
 }
 
 /// The CTAs that split each tile's keys in a decode kernel (static shapes,
-/// else 1): `requested` if not 0, else the fewest whose CTAs fill the
-/// chip's multiprocessors in waves at least 90% full, as long as every warp
-/// keeps at least kKeySplitTilesPerWarp key tiles of each split.
+/// else 1): `requested` if not 0; else none if the CTAs fill the chip
+/// already, otherwise the fewest whose CTAs fill its multiprocessors in
+/// waves at least 90% full (the fullest if none does), as long as every
+/// warp keeps at least kKeySplitTilesPerWarp key tiles of each split.
 static int64_t chooseKeySplits(AttentionOp op, const GpuKernelShape &shape,
                                int64_t capability, int64_t requested) {
-  ArrayRef<int64_t> query = op.getQuery().getType().getShape();
-  ArrayRef<int64_t> key = op.getKey().getType().getShape();
-  if (ShapedType::isDynamicShape(query) || ShapedType::isDynamicShape(key))
+  // (The splits' workspaces are temporaries of the launch.)
+  if (!hasStaticShapes(op))
     return 1;
   if (requested > 0)
     return requested;
+  ArrayRef<int64_t> query = op.getQuery().getType().getShape();
+  ArrayRef<int64_t> key = op.getKey().getType().getShape();
   // Four key tiles per warp (512 keys per split with 4 warps of 32-key
   // tiles): shorter splits spend more on their prologue and on the
   // combine's reads than they save.
   constexpr int64_t kKeySplitTilesPerWarp = 4;
   constexpr int64_t kMaxKeySplits = 16;
   // The multiprocessors of the chips' largest parts (A100 108, H100 and
-  // H200 132, L40S 142; the rest 84): the grid is fixed when the kernel
-  // is compiled. The decode CTA's stages take over half of the shared
-  // memory, so one runs per multiprocessor at a time.
+  // H200 132, L40S 142; the rest 84): the grid is fixed when the kernel is
+  // compiled. The CTAs each holds at a time by shared memory (a
+  // multiprocessor has 1 KB more than a CTA may take, and each CTA takes
+  // 1 KB besides its own): one at head dim 128, more at 64, where the
+  // registers may allow fewer.
   int64_t multiprocessors = capability == 90   ? 132
                             : capability == 89 ? 142
                             : capability == 80 ? 108
                                                : 84;
+  int64_t resident = std::max<int64_t>(
+      (sharedMemoryLimit(capability) + 1024) / (shape.sharedBytes() + 1024), 1);
+  int64_t capacity = multiprocessors * resident;
   int64_t rowTiles =
       llvm::divideCeil(shape.packedGroup * query[2], shape.blockQ());
   int64_t ctas = std::max<int64_t>(rowTiles * key[1] * query[0], 1);
+  if (ctas >= capacity)
+    return 1;
   int64_t keyTiles = llvm::divideCeil(key[2], shape.blockKv);
   int64_t longest =
       std::min(kMaxKeySplits, keyTiles / (shape.warps * kKeySplitTilesPerWarp));
+  // Wave fill as total / (waves x capacity), compared by cross-multiplying.
+  int64_t best = 1, bestTotal = ctas, bestSlots = capacity;
   for (int64_t splits = 1; splits <= longest; ++splits) {
     int64_t total = ctas * splits;
-    int64_t waves = llvm::divideCeil(total, multiprocessors);
-    if (10 * total >= 9 * waves * multiprocessors)
+    int64_t slots = llvm::divideCeil(total, capacity) * capacity;
+    if (10 * total >= 9 * slots)
       return splits;
+    if (total * bestSlots > bestTotal * slots) {
+      best = splits;
+      bestTotal = total;
+      bestSlots = slots;
+    }
   }
-  return std::max<int64_t>(longest, 1);
+  return best;
 }
 
 FailureOr<GpuKernelShape>

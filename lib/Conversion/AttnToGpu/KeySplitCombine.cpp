@@ -51,10 +51,11 @@ void FlashKernelBuilder::buildKeySplitCombine(
   buffers = kernelBuffers;
   if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
     sigmoidBias = sigmoid.getBias().convertToDouble();
-  ArrayRef<int64_t> shapeOf =
+  ArrayRef<int64_t> outputShape =
       cast<MemRefType>(buffers.output.getType()).getShape();
-  int64_t heads = shapeOf[1], rows = shapeOf[2], columns = shapeOf[3];
-  int64_t elements = shapeOf[0] * heads * rows * columns;
+  int64_t heads = outputShape[1], rows = outputShape[2],
+          columns = outputShape[3];
+  int64_t elements = outputShape[0] * heads * rows * columns;
   Value element = add(mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
                           c(kElementwiseThreads)),
                       gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));

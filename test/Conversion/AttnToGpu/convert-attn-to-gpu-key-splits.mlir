@@ -45,9 +45,18 @@
 // CHECK: arith.divf
 // CHECK: memref.store %{{.*}}, %arg3
 // CHECK: memref.store %{{.*}}, %arg4
+// Without splits the CTA normalises its rows itself and stores the output
+// and LSE.
 // NONE-LABEL: func.func @decode(
 // NONE-SAME: attributes {attn.gpu_kernel = @attn_kernels::@decode_kernel}
 // NONE-NOT: gpu.alloc
+// NONE-LABEL: gpu.func @decode_kernel(
+// NONE-SAME: %arg4: memref<3x8x1x128xbf16, {{.*}}>, %arg5: memref<3x8x1xf32, {{.*}}>)
+// NONE-NOT: arith.remui %{{.*}}, %c7
+// NONE: scf.for
+// NONE: arith.divf
+// NONE: memref.store %{{.*}}, %arg4[
+// NONE: memref.store %{{.*}}, %arg5[
 // NONE-NOT: _combine
 // FORCED-LABEL: func.func @decode(
 // FORCED: gpu.alloc () : memref<3x3x8x1x128xf32>

@@ -494,6 +494,7 @@ gpu::GPUFuncOp buildKeySplitCombineKernel(OpBuilder &builder,
                                           gpu::GPUModuleOp module,
                                           AttentionOp op, StringRef name,
                                           const GpuKernelShape &shape);
+/// The combine kernel's CTAs: ceil(output elements / kElementwiseThreads).
 int64_t keySplitCombineGridX(AttentionOp op);
 /// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
 /// row's copy and its k picks in shared memory.
