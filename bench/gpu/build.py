@@ -50,6 +50,10 @@ def scout_mlir_for(case, t):
         args = f"%q: {x}, %k: {kv}, %v: {kv}, %seg: {seg}"
         own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v segments(%seg, %seg) mask "
                f"[#attn.document, #attn.causal] : {x}, {kv}, {kv}, {seg}, {seg} -> {x}, {lse}\n")
+    elif case.get("chunked"):
+        args = f"%q: {x}, %k: {kv}, %v: {kv}"
+        own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v mask [#attn.causal, "
+               f"#attn.chunked<size = {s}>] : {x}, {kv}, {kv} -> {x}, {lse}\n")
     else:
         args = f"%q: {x}, %k: {kv}, %v: {kv}"
         own = (f"  %o_seg, %l_seg = attn.attention %q, %k, %v mask [#attn.causal, "
@@ -233,6 +237,8 @@ def mlir_for(case):
         mask.append("#attn.causal")
     if case.get("window") is not None:
         mask.append(f"#attn.window<left = {case['window']}, right = 0>")
+    if case.get("chunk"):
+        mask.append(f"#attn.chunked<size = {case['chunk']}>")
     if case.get("docs"):
         take("segments", ("qs", f"tensor<{b}x{lq}xi32>"),
              ("ks", f"tensor<{b}x{lkv}xi32>"))

@@ -6,7 +6,8 @@ def pairs(case):
     """Allowed (query, key) pairs of one head: the effective work."""
     lq, lkv, kind = case["lq"], case["lkv"], case["kind"]
     offset = lkv - lq
-    if kind in ("dense", "decode", "softcap_dense"):
+    chunk = case.get("chunk")
+    if kind in ("dense", "decode", "softcap_dense") and not chunk:
         return lq * lkv
     select = case.get("select")
     if select:
@@ -21,8 +22,13 @@ def pairs(case):
         n = lq // docs
         return docs * n * (n + 1) // 2
     for i in range(lq):
-        hi = min(lkv - 1, i + offset)
-        lo = 0 if window is None else max(0, i + offset - window)
+        pos = i + offset
+        hi = min(lkv - 1, pos) if kind == "causal" else lkv - 1
+        lo = 0 if window is None else max(0, pos - window)
+        if chunk:
+            if pos < 0:
+                continue
+            lo, hi = max(lo, pos // chunk * chunk), min(hi, pos // chunk * chunk + chunk - 1)
         total += max(0, hi - lo + 1)
     return total
 
@@ -79,6 +85,10 @@ def bench_cases():
     cases.append(case("rel-bias-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
                       rel_bias=128))
     cases.append(case("prefix-lm-L4096", "dense", 4, 16, 16, 4096, 4096, 128, prefix=True))
+    # Llama 4's chunked local attention (#attn.chunked with causal): chunks
+    # of 8k over 32k tokens, against FlexAttention's block mask of the same.
+    cases.append(case("chunked8k-causal-L32768", "causal", 1, 16, 16, 32768, 32768, 128,
+                      chunk=8192))
     # The same with the blocks the mask_mod allows as a layout operand (as
     # FlexAttention's block mask, computed before the call): empty tiles
     # are skipped.
@@ -107,6 +117,9 @@ def scaling_cases():
                             decay=True, normalize=False, **common))
         # SCOUT as bench/scaling's: window 512 + stride-64 checkpoints.
         cases.append(scout(f"scale-scout-L{length}", 1, 16, length, 128))
+        if length in (8192, 65536):
+            cases.append(scout(f"scale-scout-chunked-L{length}", 1, 16, length, 128,
+                               chunked=True))
         cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
         cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
     # LAWCAT (convs + decayed elu+1) as one program at the longest length.
@@ -267,6 +280,17 @@ def check_cases():
     cases.append(scout("chk-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32))
     cases.append(scout("chk-scout-f16", 1, 2, 300, 64, window=50, dtype="f16"))
     cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
+    # The own segment as #attn.chunked: a static mask, so one union kernel.
+    cases.append(scout("chk-scout-chunked", 2, 4, 700, 128, window=90, chunked=True))
+    # #attn.chunked alone and with causal: chunks that straddle tiles, rows
+    # before the keys (Lq > Lkv: none), and decode over split keys.
+    cases.append(case("chk-chunked-causal", "causal", 1, 4, 2, 700, 700, 128, chunk=96,
+                      lse=True))
+    cases.append(case("chk-chunked-D64", "dense", 2, 4, 4, 300, 450, 64, chunk=64))
+    cases.append(case("chk-chunked-rows-before", "dense", 1, 2, 2, 300, 200, 64, chunk=64,
+                      lse=True))
+    cases.append(case("chk-chunked-decode", "causal", 2, 8, 2, 3, 5000, 128, chunk=1000,
+                      lse=True))
     # A union whose sources have different K/V heads (4 and 2).
     cases.append(scout("chk-scout-gqa", 1, 4, 600, 128, window=90, hkv=2))
     # The mixer's output returned as well (its kernel stores it beside the

@@ -63,6 +63,9 @@ def mask_of(case, device, rows, segments=None, indices=None, layout=None):
         allowed &= ki <= qi + (lkv - lq)
     if case.get("window") is not None:
         allowed &= qi + (lkv - lq) - ki <= case["window"]
+    if case.get("chunk"):
+        pos, size = qi + (lkv - lq), case["chunk"]
+        allowed &= (pos >= 0) & (torch.div(pos, size, rounding_mode="floor") == ki // size)
     if case.get("docs"):
         if segments is not None:  # batch 0's ids (the checks use one batch)
             allowed &= segments[0][0][rows][:, None] == segments[1][0][None, :]
@@ -807,7 +810,8 @@ def peers(case, q, k, v, extra):
     gqa = case["hq"] != case["hkv"]
     is_causal = case["kind"] == "causal"
     plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select",
-                                              "alibi_slopes", "rel_bias", "prefix"))
+                                              "alibi_slopes", "rel_bias", "prefix",
+                                              "chunk"))
     if plain:
         for name, backend in (("sdpa-flash", SDPBackend.FLASH_ATTENTION),
                               ("cudnn", SDPBackend.CUDNN_ATTENTION)):
@@ -839,6 +843,9 @@ def peers(case, q, k, v, extra):
             ok = ki <= qi + offset if case["kind"] == "causal" else ki >= 0
             if window is not None:
                 ok = ok & (qi + offset - ki <= window)
+            if case.get("chunk"):
+                size = case["chunk"]
+                ok = ok & (qi + offset >= 0) & ((qi + offset) // size == ki // size)
             if docs:
                 ok = ok & ((qi * docs) // lq == (ki * docs) // lkv)
             if prefix is not None:

@@ -63,6 +63,11 @@ static bool evalPredicate(Attribute predicate, const MaskPoint &p) {
         return true;
       })
       .Case([&](PrefixAttr a) { return p.column < a.getLen(); })
+      .Case([&](ChunkedAttr a) {
+        // Floor division: a row before the keys (pos < 0) sees none.
+        int64_t pos = p.pos();
+        return pos >= 0 && pos / a.getSize() == p.column / a.getSize();
+      })
       .Case([&](GlobalAttr a) {
         return p.pos() < a.getCount() || p.column < a.getCount();
       })

@@ -94,6 +94,11 @@ def prefix(length):
     return Mask(f"#attn.prefix<len = {integer(length, 'prefix length')}>")
 
 
+def chunked(size):
+    """Chunked local attention: pos(i) // size == j // size."""
+    return Mask(f"#attn.chunked<size = {integer(size, 'chunk size')}>")
+
+
 def global_tokens(count):
     return Mask(f"#attn.global<count = {integer(count, 'global token count')}>")
 

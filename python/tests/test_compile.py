@@ -35,6 +35,23 @@ def test_gqa_causal_window(rng, path):
     check(fn(qa, ka, va), reference.attention(qa, ka, va, allowed=(j <= i) & (j >= i - 40)))
 
 
+@pytest.mark.parametrize("path", ["flash", "reference"])
+@pytest.mark.parametrize("lq,lkv", [(150, 150), (70, 150), (150, 70)])
+def test_chunked_causal(rng, path, lq, lkv):
+    # Llama 4's chunked local attention: chunks of 32 positions, causal;
+    # with Lq > Lkv the rows before the keys see none (zeros).
+    b, h, d, size = 1, 2, 32, 32
+    p = attn.Program("chunked")
+    q = p.input("q", (b, h, lq, d))
+    k, v = (p.input(n, (b, h, lkv, d)) for n in ("k", "v"))
+    p.output(p.attention(q, k, v, mask=attn.causal() & attn.chunked(size)))
+    fn = attn.compile(p, path=path)
+    qa, ka, va = random(rng, (b, h, lq, d)), random(rng, (b, h, lkv, d)), random(rng, (b, h, lkv, d))
+    i, j = reference.positions(lq, lkv)
+    allowed = (j <= i) & (i >= 0) & (np.floor_divide(i, size) == j // size)
+    check(fn(qa, ka, va), reference.attention(qa, ka, va, allowed=allowed))
+
+
 def test_strided_inputs_without_copies(rng):
     # [B, L, H, D] memory passed as [B, H, L, D] views.
     b, h, l, d = 1, 2, 70, 16

@@ -98,6 +98,29 @@ func.func @dilated_64x32(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x32x8xf32>) -> 
   return %o : tensor<1x1x64x8xf32>
 }
 
+// Chunks of 24 with causal (Llama 4's local layers): a chunk that
+// straddles tiles leaves them partial; tiles beside the chunks are empty.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 6, empty 10
+// CHECK-NEXT: {{^}}  +...  [0, 1)
+// CHECK-NEXT: {{^}}  ++..  [0, 2)
+// CHECK-NEXT: {{^}}  .++.  [1, 3)
+// CHECK-NEXT: {{^}}  ...+  [3, 4)
+func.func @chunked_causal_64x64(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.chunked<size = 24>] : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}
+
+// Chunks of 16 with Lq < Lkv (pos(i) = i + 24): a tile whose rows and
+// keys share one chunk is full.
+// CHECK-LABEL: remark: block map: 3x4 tiles of 16x16, full 1, partial 4, empty 7
+// CHECK-NEXT: {{^}}  .++.  [1, 3)
+// CHECK-NEXT: {{^}}  ..++  [2, 4)
+// CHECK-NEXT: {{^}}  ...#  [3, 4)
+func.func @chunked_40x64(%q: tensor<1x1x40x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x40x8xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>] : tensor<1x1x40x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x40x8xf32>
+  return %o : tensor<1x1x40x8xf32>
+}
+
 // CHECK-LABEL: remark: block map: 4x4 tiles of 16x16
 // CHECK-NEXT: {{^}}  #+..  [
 // CHECK-NEXT: {{^}}  #+..  [

@@ -410,6 +410,11 @@ func.func private @neighborhood_dilation() -> () attributes {m = #attn.neighborh
 
 // -----
 
+// expected-error @+1 {{chunk size must be positive, but got 0}}
+func.func private @chunked() -> () attributes {m = #attn.chunked<size = 0>}
+
+// -----
+
 // expected-error @+1 {{prefix length must be non-negative, but got -4}}
 func.func private @prefix() -> () attributes {m = #attn.prefix<len = -4>}
 

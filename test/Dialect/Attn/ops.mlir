@@ -28,6 +28,7 @@ func.func @dense(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
 // CHECK: mask [#attn.stripes<columns = [0, 1]>]
 // CHECK: mask [#attn.stripes<diagonals = [-1, 0, 1], columns = [3]>]
 // CHECK: mask [#attn.causal, #attn.window<left = 32, right = 0>]
+// CHECK: mask [#attn.causal, #attn.chunked<size = 64>]
 func.func @affine_atoms(%q: !q, %k: !kv, %v: !kv) {
   %0 = attn.attention %q, %k, %v mask [#attn.causal] : !q, !kv, !kv -> !q
   %1 = attn.attention %q, %k, %v mask [#attn.causal<stride = 4>] : !q, !kv, !kv -> !q
@@ -44,6 +45,8 @@ func.func @affine_atoms(%q: !q, %k: !kv, %v: !kv) {
       mask [#attn.stripes<columns = [3], diagonals = [-1, 0, 1]>] : !q, !kv, !kv -> !q
   %10 = attn.attention %q, %k, %v
       mask [#attn.causal, #attn.window<left = 32, right = 0>] : !q, !kv, !kv -> !q
+  %11 = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.chunked<size = 64>] : !q, !kv, !kv -> !q
   return
 }
 

@@ -79,6 +79,7 @@ atoms = {
     "global": "#attn.global<count = 3>",
     "stripes": "#attn.stripes<diagonals = [-3, 0, 7], columns = [2]>",
     "not_window": "#attn.not<#attn.window<left = 4, right = 4>>",
+    "chunked": "#attn.chunked<size = 6>",
 }
 for lq, lkv in [(17, 17), (17, 40), (40, 17)]:
     for name, atom in atoms.items():
@@ -89,6 +90,8 @@ combos = {
     "longformer": ["#attn.or<[#attn.global<count = 2>, #attn.window<left = 3, right = 3>]>"],
     "and_in_or": ["#attn.or<[#attn.prefix<len = 2>, #attn.and<[#attn.causal, #attn.not<#attn.dilated<window = 2, dilation = 3>>]>]>"],
     "strided_causal_stripes": ["#attn.causal", "#attn.or<[#attn.stripes<diagonals = [0, 1]>, #attn.global<count = 4>]>"],
+    "chunked_causal": ["#attn.causal", "#attn.chunked<size = 10>"],
+    "chunked_or_global": ["#attn.or<[#attn.chunked<size = 7>, #attn.global<count = 2>]>"],
 }
 for name, mask in combos.items():
     attention(masks, f"{name}", 2, 4, 2, 33, 33, 16, 16, mask=mask, lse=True)

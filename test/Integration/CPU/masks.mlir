@@ -60,6 +60,13 @@ func.func @not_window_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
+// RUN: attn-run %s --function=chunked_17x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=chunked_17x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @chunked_17x17(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.chunked<size = 6>] : tensor<1x2x17x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
+  return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
+}
+
 // RUN: attn-run %s --function=causal_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=causal_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @causal_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
@@ -113,6 +120,13 @@ func.func @stripes_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %
 // RUN: attn-run %s --function=not_window_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @not_window_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.window<left = 4, right = 4>>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
+  return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
+}
+
+// RUN: attn-run %s --function=chunked_17x40 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=chunked_17x40 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @chunked_17x40(%q: tensor<1x2x17x16xf32>, %k: tensor<1x1x40x16xf32>, %v: tensor<1x1x40x16xf32>) -> (tensor<1x2x17x16xf32>, tensor<1x2x17xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.chunked<size = 6>] : tensor<1x2x17x16xf32>, tensor<1x1x40x16xf32>, tensor<1x1x40x16xf32> -> tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
   return %o, %l : tensor<1x2x17x16xf32>, tensor<1x2x17xf32>
 }
 
@@ -172,6 +186,13 @@ func.func @not_window_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>
   return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
 }
 
+// RUN: attn-run %s --function=chunked_40x17 --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=chunked_40x17 --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @chunked_40x17(%q: tensor<1x2x40x16xf32>, %k: tensor<1x1x17x16xf32>, %v: tensor<1x1x17x16xf32>) -> (tensor<1x2x40x16xf32>, tensor<1x2x40xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.chunked<size = 6>] : tensor<1x2x40x16xf32>, tensor<1x1x17x16xf32>, tensor<1x1x17x16xf32> -> tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
+  return %o, %l : tensor<1x2x40x16xf32>, tensor<1x2x40xf32>
+}
+
 // RUN: attn-run %s --function=prefix_lm --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=prefix_lm --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @prefix_lm(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
@@ -204,6 +225,20 @@ func.func @and_in_or(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: t
 // RUN: attn-run %s --function=strided_causal_stripes --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @strided_causal_stripes(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.or<[#attn.stripes<diagonals = [0, 1]>, #attn.global<count = 4>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
+  return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
+}
+
+// RUN: attn-run %s --function=chunked_causal --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=chunked_causal --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @chunked_causal(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.chunked<size = 10>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
+  return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
+}
+
+// RUN: attn-run %s --function=chunked_or_global --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=chunked_or_global --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @chunked_or_global(%q: tensor<2x4x33x16xf32>, %k: tensor<2x2x33x16xf32>, %v: tensor<2x2x33x16xf32>) -> (tensor<2x4x33x16xf32>, tensor<2x4x33xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.or<[#attn.chunked<size = 7>, #attn.global<count = 2>]>] : tensor<2x4x33x16xf32>, tensor<2x2x33x16xf32>, tensor<2x2x33x16xf32> -> tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
   return %o, %l : tensor<2x4x33x16xf32>, tensor<2x4x33xf32>
 }
 

@@ -104,6 +104,11 @@ LogicalResult PrefixAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return checkAtLeast(emitError, "prefix length", len, 0);
 }
 
+LogicalResult ChunkedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  int64_t size) {
+  return checkAtLeast(emitError, "chunk size", size, 1);
+}
+
 LogicalResult GlobalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t count) {
   return checkAtLeast(emitError, "global token count", count, 0);

@@ -77,6 +77,16 @@ PrefixAttr::getConstantValue(const MaskShape &shape) const {
 }
 
 std::optional<bool>
+ChunkedAttr::getConstantValue(const MaskShape &shape) const {
+  // One chunk holds every key and every row's position (none before the
+  // keys: Lq <= Lkv).
+  if (isKnown(shape.queryLength) && isKnown(shape.keyLength) &&
+      shape.queryLength <= shape.keyLength && shape.keyLength <= getSize())
+    return true;
+  return std::nullopt;
+}
+
+std::optional<bool>
 GlobalAttr::getConstantValue(const MaskShape &shape) const {
   // pos(i) < N or j < N: with N >= Lkv every key is global. With N = 0 no
   // key is, and no row unless one sits before the keys (Lq > Lkv gives

@@ -150,6 +150,17 @@ Value PrefixAttr::buildPredicate(OpBuilder &builder, Location loc,
   return m.lt(point.column, m.c(getLen()));
 }
 
+Value ChunkedAttr::buildPredicate(OpBuilder &builder, Location loc,
+                                  const AttentionPoint &point) const {
+  IndexMath m = mathAt(builder, loc, point);
+  // Truncating division is the floor for pos(i) >= 0; a row before the
+  // keys sees none.
+  Value pos = m.position(point);
+  Value size = m.c(getSize());
+  return m.both(m.le(m.c(0), pos),
+                m.eq(m.div(pos, size), m.div(point.column, size)));
+}
+
 Value GlobalAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
   IndexMath m = mathAt(builder, loc, point);
@@ -377,6 +388,8 @@ bool mlir::attn::hasNarrowPositions(Attribute predicate, MaskShape shape) {
         else if (auto window = dyn_cast<WindowAttr>(nested))
           reach = std::max(
               {reach, std::abs(window.getLeft()), std::abs(window.getRight())});
+        else if (auto chunked = dyn_cast<ChunkedAttr>(nested))
+          reach = std::max(reach, chunked.getSize());
         else if (!isa<AndAttr, OrAttr, NotAttr>(nested))
           narrow = false;
       });

@@ -126,6 +126,22 @@ TileClass PrefixAttr::classifyTile(const MaskShape &,
   return TileClass::Partial;
 }
 
+TileClass ChunkedAttr::classifyTile(const MaskShape &shape,
+                                    const TileBounds &tile) const {
+  // The chunks of the tile's positions and of its keys are two intervals:
+  // disjoint, no pair; both the same one chunk, every pair.
+  int64_t size = getSize();
+  int64_t firstRowChunk = floorDiv(firstPos(shape, tile), size);
+  int64_t lastRowChunk = floorDiv(lastPos(shape, tile), size);
+  int64_t firstKeyChunk = tile.keyBegin / size;
+  int64_t lastKeyChunk = (tile.keyEnd - 1) / size;
+  if (lastRowChunk < firstKeyChunk || lastKeyChunk < firstRowChunk)
+    return TileClass::Empty;
+  if (firstRowChunk == lastRowChunk && firstKeyChunk == lastKeyChunk)
+    return TileClass::Full;
+  return TileClass::Partial;
+}
+
 TileClass GlobalAttr::classifyTile(const MaskShape &shape,
                                    const TileBounds &tile) const {
   int64_t count = getCount();

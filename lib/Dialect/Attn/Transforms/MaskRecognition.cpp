@@ -12,6 +12,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -316,6 +317,34 @@ public:
                                               : args[0] * args[1];
       return wrapSigned(exact, widthOf(resultType));
     }
+    // Division by zero and signed overflow are poison: not evaluated.
+    if (isa<arith::DivSIOp, arith::RemSIOp, arith::FloorDivSIOp,
+            arith::CeilDivSIOp>(op)) {
+      auto a = static_cast<int64_t>(args[0]), b = static_cast<int64_t>(args[1]);
+      if (b == 0 || (b == -1 && args[0] == -std::ldexp(1.0, sourceWidth() - 1)))
+        return std::nullopt;
+      int64_t quotient = a / b, remainder = a % b;
+      if (isa<arith::RemSIOp>(op))
+        return static_cast<double>(remainder);
+      // Truncation rounds towards zero: one step down (floor) or up (ceil)
+      // where the remainder is non-zero and the signs say so.
+      bool negative = (remainder < 0) != (b < 0);
+      if (isa<arith::FloorDivSIOp>(op) && remainder != 0 && negative)
+        --quotient;
+      if (isa<arith::CeilDivSIOp>(op) && remainder != 0 && !negative)
+        ++quotient;
+      return static_cast<double>(quotient);
+    }
+    if (isa<arith::DivUIOp, arith::RemUIOp>(op)) {
+      std::optional<double> a = asUnsigned(args[0], sourceWidth());
+      std::optional<double> b = asUnsigned(args[1], sourceWidth());
+      if (!a || !b || *b == 0)
+        return std::nullopt;
+      auto x = static_cast<uint64_t>(*a), y = static_cast<uint64_t>(*b);
+      return wrapSigned(
+          static_cast<double>(isa<arith::DivUIOp>(op) ? x / y : x % y),
+          widthOf(resultType));
+    }
     if (isa<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(op)) {
       auto a = static_cast<int64_t>(args[0]), b = static_cast<int64_t>(args[1]);
       int64_t bits = isa<arith::AndIOp>(op)  ? (a & b)
@@ -431,9 +460,11 @@ mlir::attn::evaluateConstantTensor(Value value, int64_t maxElements) {
   return Evaluator(maxElements).evaluate(value);
 }
 
-std::optional<SmallVector<Attribute>> mlir::attn::recognizeMaskAtoms(
-    MLIRContext *context, int64_t queries, int64_t keys,
-    llvm::function_ref<bool(int64_t, int64_t)> allowed) {
+/// A window (or causal, or everything) equal to `allowed`, as
+/// recognizeMaskAtoms.
+static std::optional<SmallVector<Attribute>>
+recognizeWindow(MLIRContext *context, int64_t queries, int64_t keys,
+                llvm::function_ref<bool(int64_t, int64_t)> allowed) {
   // Every row must allow one contiguous run [pos(i) - left, pos(i) + right]
   // clipped to the keys, with the same left and right on every row whose
   // run the clipping does not decide.
@@ -495,4 +526,52 @@ std::optional<SmallVector<Attribute>> mlir::attn::recognizeMaskAtoms(
   if (r == 0 && l >= keys - 1)
     return SmallVector<Attribute>{CausalAttr::get(context, 1)};
   return SmallVector<Attribute>{WindowAttr::get(context, l, r)};
+}
+
+/// Chunks of C positions, alone or under causal (Llama 4's chunked local
+/// attention), equal to `allowed`. Every row's run of keys starts on a
+/// chunk boundary, so C divides the gcd of the positive starts; each
+/// divisor is checked exactly, the largest first.
+static std::optional<SmallVector<Attribute>>
+recognizeChunked(MLIRContext *context, int64_t queries, int64_t keys,
+                 llvm::function_ref<bool(int64_t, int64_t)> allowed) {
+  int64_t starts = 0;
+  for (int64_t i = 0; i < queries; ++i)
+    for (int64_t j = 1; j < keys; ++j)
+      if (allowed(i, j) && !allowed(i, j - 1))
+        starts = std::gcd(starts, j);
+  for (int64_t size = starts; size >= 1; --size) {
+    if (starts % size != 0)
+      continue;
+    for (bool causal : {false, true}) {
+      auto matches = [&]() {
+        for (int64_t i = 0; i < queries; ++i) {
+          int64_t pos = i + keys - queries;
+          for (int64_t j = 0; j < keys; ++j) {
+            bool chunk = pos >= 0 && pos / size == j / size;
+            if (allowed(i, j) != (chunk && (!causal || j <= pos)))
+              return false;
+          }
+        }
+        return true;
+      };
+      if (!matches())
+        continue;
+      SmallVector<Attribute> atoms;
+      if (causal)
+        atoms.push_back(CausalAttr::get(context, 1));
+      atoms.push_back(ChunkedAttr::get(context, size));
+      return atoms;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<SmallVector<Attribute>> mlir::attn::recognizeMaskAtoms(
+    MLIRContext *context, int64_t queries, int64_t keys,
+    llvm::function_ref<bool(int64_t, int64_t)> allowed) {
+  if (std::optional<SmallVector<Attribute>> window =
+          recognizeWindow(context, queries, keys, allowed))
+    return window;
+  return recognizeChunked(context, queries, keys, allowed);
 }

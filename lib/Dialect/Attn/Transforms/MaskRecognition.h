@@ -43,8 +43,9 @@ std::optional<double> evaluateIndexExpression(Value value,
 
 /// The attn mask atoms equal to `allowed[i][j]` (queries x keys, aligned to
 /// the end as attn's pos(i) = i + Lkv - Lq): none when everything is
-/// allowed, [causal], [window<l, r>] (which may imply causal); none of them
-/// (std::nullopt) when the pattern is not a window.
+/// allowed, [causal], [window<l, r>] (which may imply causal),
+/// [chunked<C>] or [causal, chunked<C>]; none of them (std::nullopt) when
+/// the pattern is none of these.
 std::optional<SmallVector<Attribute>>
 recognizeMaskAtoms(MLIRContext *context, int64_t queries, int64_t keys,
                    llvm::function_ref<bool(int64_t, int64_t)> allowed);

@@ -108,6 +108,20 @@ def Attn_PrefixAttr : Attn_MaskAttr<"Prefix", "prefix"> {
   let genVerifyDecl = 1;
 }
 
+def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked"> {
+  let summary = "floor(pos(i) / size) == floor(j / size)";
+  let description = [{
+    Chunked local attention: tokens attend within fixed chunks of `size`
+    positions (Llama 4's local layers with `#attn.causal`; SCOUT's segments).
+    A query before the keys (pos(i) < 0, when Lq > Lkv) sees none. Its tiles
+    are classified statically: a tile beside the diagonal's chunks is
+    never visited.
+  }];
+  let parameters = (ins "int64_t":$size);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 def Attn_GlobalAttr : Attn_MaskAttr<"Global", "global"> {
   let summary = "i < count or j < count";
   let description = [{
