@@ -64,7 +64,8 @@ static bool evalPredicate(Attribute predicate, const MaskPoint &p) {
       })
       .Case([&](PrefixAttr a) { return p.column < a.getLen(); })
       .Case([&](ChunkedAttr a) {
-        // Floor division: a row before the keys (pos < 0) sees none.
+        // A row before the keys (pos < 0) sees none; otherwise truncating
+        // division is the floor.
         int64_t pos = p.pos();
         return pos >= 0 && pos / a.getSize() == p.column / a.getSize();
       })

@@ -47,7 +47,8 @@
 // RUN: %c_compiler -I %t.dir %S/Inputs/call-program.c %t.dir/program.so -Wl,-rpath,%t.dir -o %t.dir/call
 // RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
 // CALL: short queries: 1
-// CALL-NEXT: strided gates: 4
+// CALL-NEXT: strided gates: -999
+// CALL-NEXT: strided keys: 2
 // CALL-NEXT: misaligned output: 5
 // CALL-NEXT: misaligned selection: 6
 // CALL-NEXT: valid, no driver: -999

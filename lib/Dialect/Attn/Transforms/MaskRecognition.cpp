@@ -317,7 +317,7 @@ public:
                                               : args[0] * args[1];
       return wrapSigned(exact, widthOf(resultType));
     }
-    // Division by zero and signed overflow are poison: not evaluated.
+    // Division by zero and signed overflow are undefined: not evaluated.
     if (isa<arith::DivSIOp, arith::RemSIOp, arith::FloorDivSIOp,
             arith::CeilDivSIOp>(op)) {
       auto a = static_cast<int64_t>(args[0]), b = static_cast<int64_t>(args[1]);
@@ -529,17 +529,31 @@ recognizeWindow(MLIRContext *context, int64_t queries, int64_t keys,
 }
 
 /// Chunks of C positions, alone or under causal (Llama 4's chunked local
-/// attention), equal to `allowed`. Every row's run of keys starts on a
-/// chunk boundary, so C divides the gcd of the positive starts; each
-/// divisor is checked exactly, the largest first.
+/// attention), equal to `allowed`. Each row allows one run of keys (none
+/// for rows before the keys) starting on a chunk boundary, so C divides
+/// the gcd of the positive starts (with none, every position is in the
+/// first chunk: C = Lkv); each divisor is checked exactly, the largest
+/// first. A row with two runs ends the search at once.
 static std::optional<SmallVector<Attribute>>
 recognizeChunked(MLIRContext *context, int64_t queries, int64_t keys,
                  llvm::function_ref<bool(int64_t, int64_t)> allowed) {
   int64_t starts = 0;
-  for (int64_t i = 0; i < queries; ++i)
-    for (int64_t j = 1; j < keys; ++j)
-      if (allowed(i, j) && !allowed(i, j - 1))
-        starts = std::gcd(starts, j);
+  for (int64_t i = 0; i < queries; ++i) {
+    bool previous = false, ended = false;
+    for (int64_t j = 0; j < keys; ++j) {
+      bool current = allowed(i, j);
+      if (current && !previous) {
+        if (ended)
+          return std::nullopt;
+        if (j > 0)
+          starts = std::gcd(starts, j);
+      }
+      ended |= previous && !current;
+      previous = current;
+    }
+  }
+  if (starts == 0)
+    starts = keys;
   for (int64_t size = starts; size >= 1; --size) {
     if (starts % size != 0)
       continue;

@@ -22,9 +22,12 @@ int main(void) {
   dq.sizes[2] = 100; /* static shapes */
   printf("short queries: %d\n", attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
   dq.sizes[2] = 128;
-  dg.strides[2] = 2; /* rows of contiguous elements */
+  dg.strides[2] = 2; /* any strides: the kernels index through them */
   printf("strided gates: %d\n", attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
   dg.strides[2] = 1;
+  dk.strides[3] = 2; /* rows of contiguous elements: copied by rows */
+  printf("strided keys: %d\n", attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
+  dk.strides[3] = 1;
   dout.aligned = (char *)o + 2; /* 16-bit rows start on 16 bytes */
   printf("misaligned output: %d\n",
          attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));

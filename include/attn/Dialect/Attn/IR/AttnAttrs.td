@@ -113,9 +113,9 @@ def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked"> {
   let description = [{
     Chunked local attention: tokens attend within fixed chunks of `size`
     positions (Llama 4's local layers with `#attn.causal`; SCOUT's segments).
-    A query before the keys (pos(i) < 0, when Lq > Lkv) sees none. Its tiles
-    are classified statically: a tile beside the diagonal's chunks is
-    never visited.
+    A query before the keys (pos(i) < 0, when Lq > Lkv) sees none. With
+    static lengths its tiles are classified exactly: a tile beside the
+    diagonal's chunks is never visited.
   }];
   let parameters = (ins "int64_t":$size);
   let assemblyFormat = "`<` struct(params) `>`";
