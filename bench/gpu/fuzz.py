@@ -60,7 +60,7 @@ class Program:
 def random_atom(rng, lq, lkv):
     """One mask atom whose operands (none) the op always has."""
     kind = rng.choice(["causal", "causal_stride", "window", "dilated", "prefix",
-                       "global", "stripes"])
+                       "global", "stripes", "chunked"])
     if kind == "causal":
         return "#attn.causal"
     if kind == "causal_stride":
@@ -74,6 +74,8 @@ def random_atom(rng, lq, lkv):
         return f"#attn.prefix<len = {rng.choice([1, 16, 70])}>"
     if kind == "global":
         return f"#attn.global<count = {rng.choice([1, 4, 20])}>"
+    if kind == "chunked":
+        return f"#attn.chunked<size = {rng.choice([1, 16, 64, 100, 300])}>"
     diagonals = sorted(rng.sample(range(-40, 40), rng.choice([1, 2, 3])))
     return f"#attn.stripes<diagonals = [{', '.join(map(str, diagonals))}]>"
 
