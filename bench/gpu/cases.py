@@ -280,6 +280,12 @@ def check_cases():
     cases.append(scout("chk-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32))
     cases.append(scout("chk-scout-f16", 1, 2, 300, 64, window=50, dtype="f16"))
     cases.append(scout("chk-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True))
+    # The own segment by documents as the union's listed lead (sm_90a): two
+    # batches, head dim 128, stride 32, GQA.
+    cases.append(scout("chk-scout-docs-D128", 2, 4, 777, 128, window=100, stride=32,
+                       segment_ids=True))
+    cases.append(scout("chk-scout-docs-gqa", 1, 4, 600, 128, window=90, hkv=2,
+                       segment_ids=True))
     # The own segment as #attn.chunked: a static mask, so one union kernel.
     cases.append(scout("chk-scout-chunked", 2, 4, 700, 128, window=90, chunked=True))
     # #attn.chunked alone and with causal: chunks that straddle tiles, rows

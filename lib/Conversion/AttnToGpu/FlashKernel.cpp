@@ -390,6 +390,20 @@ FlashKernelBuilder::setUpKeySources(Value queryTileIndex,
   return {c(0), total, c(0), c(0)};
 }
 
+Value FlashKernelBuilder::listUnionLead() {
+  KeySource &lead = keySources.front();
+  assert(op == lead.op && "the lead source is current");
+  std::tie(lead.list, lead.listLength) =
+      buildTileList(lead.bounds.first, lead.bounds.end);
+  Value total = lead.listLength;
+  for (KeySource &source : llvm::drop_begin(keySources)) {
+    source.start = total;
+    total = add(total, arith::SubIOp::create(b, loc, source.bounds.end,
+                                             source.bounds.first));
+  }
+  return total;
+}
+
 void FlashKernelBuilder::useKeySource(const KeySource &source) {
   op = source.op;
   buffers.key = source.key;
@@ -412,9 +426,15 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
     const KeySource &source = keySources[s];
     auto run = [&]() {
       useKeySource(source);
-      Value keyTile = add(source.bounds.first,
-                          arith::SubIOp::create(b, loc, tile, source.start));
+      Value offset = arith::SubIOp::create(b, loc, tile, source.start);
+      Value keyTile = add(source.bounds.first, offset);
+      if (source.list) {
+        ListedTile listed = listedTile(source.list, source.listLength, offset);
+        keyTile = listed.tile;
+        listedUniform = listed.uniform;
+      }
       SmallVector<Value> results = body(keyTile, source.bounds);
+      listedUniform = {};
       useKeySource(keySources.front());
       return results;
     };
@@ -1048,15 +1068,29 @@ bool mlir::attn::canCompressInEpilogue(CompressOp compress, AttentionOp op,
 
 bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
   FailureOr<SmallVector<AttentionOp>> sources = merge.getUnionSources();
-  if (failed(sources) || shape.splitKeys || shape.tileListEntries)
+  if (failed(sources) || shape.splitKeys)
     return false;
-  return llvm::all_of(*sources, [](AttentionOp source) {
-    return !source.getBias() && !source.getQSegments() &&
-           !source.getKvSegments() && !source.getLayout() &&
+  // A lead source of documents (SCOUT's own segment by segment ids): the
+  // warp-specialised kernel lists its visited tiles, the shape's list is
+  // the lead's (`shape` is the source's with the most keys: the lead's).
+  AttentionOp lead = sources->front();
+  bool listedLead = shape.tileListEntries > 0;
+  if (listedLead &&
+      (!shape.warpgroups || shape.selectionSlots ||
+       shape.tileListEntries !=
+           static_cast<int64_t>(llvm::divideCeil(
+               lead.getKey().getType().getDimSize(2), shape.blockKv)) ||
+       !llvm::any_of(lead.getMask(), llvm::IsaPred<DocumentAttr>)))
+    return false;
+  return llvm::all_of(*sources, [&](AttentionOp source) {
+    bool documents = listedLead && source == lead;
+    return !source.getBias() && (documents || !source.getQSegments()) &&
+           (documents || !source.getKvSegments()) && !source.getLayout() &&
            !source.getIndices() &&
            gpu_lowering::capturedValues(source).empty() &&
-           llvm::none_of(source.getMask(), [](Attribute predicate) {
-             return cast<MaskAttrInterface>(predicate).isDataDependent();
+           llvm::all_of(source.getMask(), [&](Attribute predicate) {
+             return !cast<MaskAttrInterface>(predicate).isDataDependent() ||
+                    (documents && isa<DocumentAttr>(predicate));
            });
   });
 }

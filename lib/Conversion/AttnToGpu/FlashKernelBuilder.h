@@ -181,8 +181,18 @@ private:
     AttentionOp op;
     Value key, value, keyLength, kvHead, start, keyMap, valueMap;
     KeyTileBounds bounds;
+    /// The lead source of documents (sm_90a): the list of its visited
+    /// tiles within `bounds` and its length (listUnionLead).
+    Value list, listLength;
   };
   SmallVector<KeySource> keySources;
+  /// Lists the visited tiles of the union's lead source (its documents,
+  /// within its static bounds) and numbers the other sources' tiles after
+  /// them; returns the union's number of visited tiles.
+  Value listUnionLead();
+  /// While onKeySource runs its body for a listed source's tile: whether
+  /// every pair of the tile passes the lead's documents (ListedTile).
+  Value listedUniform;
   /// sm_90a: the tensor maps' addresses of the current source's K and V.
   Value keyMap, valueMap;
   /// Sets up keySources from buffers.unionSources for the CTA's query tile

@@ -265,7 +265,11 @@ void FlashKernelBuilder::buildWarpSpecialized(
     if (llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
       queryRange = cooperativeRange(buffers.qSegments, rowBase, shape.blockQ(),
                                     queryLength, 0);
-    std::tie(st.tileList, st.count) = buildTileList(bounds.first, bounds.end);
+    // A union lists its lead's tiles; the loop numbers the others after.
+    if (keySources.empty())
+      std::tie(st.tileList, st.count) = buildTileList(bounds.first, bounds.end);
+    else
+      st.count = listUnionLead();
     // The segment ranges were built in the tile area, which TMA now fills.
     documentChunks = {};
   }
@@ -492,6 +496,11 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     SmallVector<Value> x = onKeySource(
         listed.tile, types, bounds,
         [&](Value keyTile, const KeyTileBounds &sourceBounds) {
+          // A union's listed lead: its tile's documents bit.
+          if (Value listed = listedUniform) {
+            auto leadUniform = [&]() { return listed; };
+            return tileScores(raw, keyTile, sourceBounds, leadUniform);
+          }
           return tileScores(raw, keyTile, sourceBounds,
                             st.tileList ? function_ref<Value()>(uniform)
                                         : function_ref<Value()>());

@@ -349,8 +349,10 @@ bool canMergeInEpilogue(AttentionOp op, const GpuKernelShape &shape);
 
 /// Whether a kernel of `shape` can compute the lse `merge` as the union of
 /// its sources (MergeOp::getUnionSources) in buildFlashKernel: no split
-/// keys or tile lists, and sources of Q, K, V and static masks (no bias,
-/// segment ids, layouts, indices or data-dependent predicates).
+/// keys, and sources of Q, K, V and static masks (no bias, segment ids,
+/// layouts, indices or data-dependent predicates), except that on sm_90a
+/// the first source may have documents (its shape's tile list is then its
+/// own; the kernel lists its tiles before the others').
 bool canRunAsUnion(MergeOp merge, const GpuKernelShape &shape);
 
 /// The linear-attention kernel shape for `op` on `chip`, or a diagnostic.

@@ -1,0 +1,42 @@
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | attn-opt | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90" | FileCheck %s --check-prefix=SM90
+
+// On sm_90 the sm_80 kernel lists no union's tiles: each branch is a kernel
+// and a merge kernel weighs them.
+// SM90-LABEL: func.func @docs_union(
+// SM90-COUNT-3: gpu.launch_func
+// SM90: gpu.launch_func @attn_kernels::@docs_union_kernel_2
+
+// An LSE union whose first source is a document mask (SCOUT's own segment
+// by segment ids, with checkpoints): one warp-specialised kernel after the
+// key tiles' segment ranges. It lists the documents' visited tiles, then
+// numbers the checkpoints' tiles after them (5 tensor maps: Q, then K and
+// V of each source); no branch is stored and no merge kernel runs.
+// CHECK-LABEL: func.func @docs_union(
+// CHECK: gpu.alloc () : memref<1x2x2xi32>
+// CHECK: gpu.launch_func @attn_kernels::@docs_union_kernel_0_ranges
+// CHECK: gpu.launch_func @attn_kernels::@docs_union_kernel_0 blocks
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+// CHECK-LABEL: gpu.func @docs_union_kernel_0(
+// CHECK-SAME: attn.tensor_maps = 5
+// CHECK: memref.get_global @docs_union_kernel_0_tiles_0 : memref<4x4xi32>
+// CHECK: memref.get_global @docs_union_kernel_0_tiles_1 : memref<4x4xi32>
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.mma_async
+// ROUNDTRIP-LABEL: func.func @docs_union(
+func.func @docs_union(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
+                      %v: tensor<1x2x256x64xbf16>, %seg: tensor<1x256xi32>,
+                      %kc: tensor<1x2x4x64xbf16>)
+    -> (tensor<1x2x256x64xbf16>, tensor<1x2x256xf32>) {
+  %o1, %l1 = attn.attention %q, %k, %v segments(%seg, %seg) mask [#attn.document, #attn.causal]
+      : tensor<1x2x256x64xbf16>, tensor<1x2x256x64xbf16>, tensor<1x2x256x64xbf16>,
+        tensor<1x256xi32>, tensor<1x256xi32> -> tensor<1x2x256x64xbf16>, tensor<1x2x256xf32>
+  %o2, %l2 = attn.attention %q, %kc, %kc mask [#attn.causal<stride = 64>]
+      : tensor<1x2x256x64xbf16>, tensor<1x2x4x64xbf16>, tensor<1x2x4x64xbf16>
+      -> tensor<1x2x256x64xbf16>, tensor<1x2x256xf32>
+  %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<1x2x256x64xbf16>, tensor<1x2x256xf32> -> tensor<1x2x256x64xbf16>, tensor<1x2x256xf32>
+  return %o, %l : tensor<1x2x256x64xbf16>, tensor<1x2x256xf32>
+}
