@@ -427,11 +427,13 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
     auto run = [&]() {
       useKeySource(source);
       Value offset = arith::SubIOp::create(b, loc, tile, source.start);
-      Value keyTile = add(source.bounds.first, offset);
+      Value keyTile;
       if (source.list) {
         ListedTile listed = listedTile(source.list, source.listLength, offset);
         keyTile = listed.tile;
         listedUniform = listed.uniform;
+      } else {
+        keyTile = add(source.bounds.first, offset);
       }
       SmallVector<Value> results = body(keyTile, source.bounds);
       listedUniform = {};

@@ -497,8 +497,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
         listed.tile, types, bounds,
         [&](Value keyTile, const KeyTileBounds &sourceBounds) {
           // A union's listed lead: its tile's documents bit.
-          if (Value listed = listedUniform) {
-            auto leadUniform = [&]() { return listed; };
+          if (Value leadBit = listedUniform) {
+            auto leadUniform = [&]() { return leadBit; };
             return tileScores(raw, keyTile, sourceBounds, leadUniform);
           }
           return tileScores(raw, keyTile, sourceBounds,
