@@ -54,6 +54,19 @@ static FunctionType tensorMapEncoderType(MLIRContext *context) {
   return FunctionType::get(context, parameters, {i32});
 }
 
+/// A device buffer of the host function (gpu.alloc, synchronous), with
+/// the sizes of `type`'s dynamic dimensions.
+static Value allocTemporary(OpBuilder &b, Location loc, MemRefType type,
+                            ValueRange dynamicSizes = {}) {
+  return gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
+                              dynamicSizes, ValueRange{})
+      .getMemref();
+}
+
+static void freeTemporary(OpBuilder &b, Location loc, Value buffer) {
+  gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, buffer);
+}
+
 namespace {
 
 struct ConvertAttnToGpuPass
@@ -638,10 +651,7 @@ struct ConvertAttnToGpuPass
           b, loc, arith::MulIOp::create(b, loc, batch, heads),
           index(shape.workspaceFloatsPerHead()));
       workspace =
-          gpu::AllocOp::create(b, loc, linearWorkspaceType(b.getContext()),
-                               /*asyncToken=*/Type(), ValueRange{},
-                               ValueRange{floats}, ValueRange{})
-              .getMemref();
+          allocTemporary(b, loc, linearWorkspaceType(b.getContext()), floats);
       arguments.push_back(workspace);
     }
     for (gpu::GPUFuncOp launched : {statesKernel, kernel})
@@ -649,8 +659,7 @@ struct ConvertAttnToGpuPass
         launch(b, loc, launched, gpu::KernelDim3{gridX, heads, gridZ},
                shape.threads(), shape.sharedBytes(), arguments);
     if (workspace)
-      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                             workspace);
+      freeTemporary(b, loc, workspace);
   }
 
   /// The host function of a linear attention.
@@ -701,11 +710,7 @@ struct ConvertAttnToGpuPass
     Value ranges;
     if (shape.keyTileRanges) {
       assert(rangesKernel && "the ranges' kernel is built with the shape");
-      ranges =
-          gpu::AllocOp::create(b, loc, keyTileRangesType(op, shape.blockKv),
-                               /*asyncToken=*/Type(), ValueRange{},
-                               ValueRange{}, ValueRange{})
-              .getMemref();
+      ranges = allocTemporary(b, loc, keyTileRangesType(op, shape.blockKv));
       launch(b, loc, rangesKernel,
              gpu::KernelDim3{index(keyTileRangesGridX(op, shape.blockKv)),
                              gridZ, index(1)},
@@ -747,11 +752,7 @@ struct ConvertAttnToGpuPass
       assert(combineKernel && "the combine kernel is built with the shape");
       for (MemRefType type : {keySplitAccumulatorsType(op, shape),
                               keySplitStatisticsType(op, shape)})
-        workspaces.push_back(gpu::AllocOp::create(b, loc, type,
-                                                  /*asyncToken=*/Type(),
-                                                  ValueRange{}, ValueRange{},
-                                                  ValueRange{})
-                                 .getMemref());
+        workspaces.push_back(allocTemporary(b, loc, type));
       arguments.append(workspaces);
     } else {
       arguments.append(outputs.begin(), outputs.end());
@@ -775,12 +776,10 @@ struct ConvertAttnToGpuPass
           gpu::KernelDim3{index(keySplitCombineGridX(op)), index(1), index(1)},
           kElementwiseThreads, /*sharedBytes=*/0, combined);
       for (Value workspace : workspaces)
-        gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                               workspace);
+        freeTemporary(b, loc, workspace);
     }
     if (ranges)
-      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                             ranges);
+      freeTemporary(b, loc, ranges);
   }
 
   /// func(tensors) -> tensors becomes func(buffers..., outputs...) that
@@ -857,11 +856,7 @@ struct ConvertAttnToGpuPass
         }
         auto tensor = cast<RankedTensorType>(result.getType());
         auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
-        buffers.push_back(gpu::AllocOp::create(b, loc, type,
-                                               /*asyncToken=*/Type(),
-                                               ValueRange{}, ValueRange{},
-                                               ValueRange{})
-                              .getMemref());
+        buffers.push_back(allocTemporary(b, loc, type));
         temporaries.push_back(buffers.back());
       }
       auto index = [&](int64_t v) {
@@ -947,8 +942,7 @@ struct ConvertAttnToGpuPass
     }
     OpBuilder b(ret);
     for (Value temporary : llvm::reverse(temporaries))
-      gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{},
-                             temporary);
+      freeTemporary(b, loc, temporary);
     func::ReturnOp::create(b, loc);
     ret->erase();
     for (OpKernels &item : llvm::reverse(ops)) {

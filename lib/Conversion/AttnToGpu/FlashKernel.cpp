@@ -349,14 +349,11 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
 
 FlashKernelBuilder::KeyTileBounds
 FlashKernelBuilder::boundsOfSplit(const KeyTileBounds &bounds) {
-  Value numKeyTiles =
-      div(add(keyLength, c(shape.blockKv - 1)), c(shape.blockKv));
-  Value share =
-      div(add(numKeyTiles, c(shape.keySplits - 1)), c(shape.keySplits));
-  Value splitFirst = mul(keySplit, share);
+  Value tiles = sub(bounds.end, bounds.first);
+  Value share = div(add(tiles, c(shape.keySplits - 1)), c(shape.keySplits));
   KeyTileBounds cut = bounds;
-  cut.first = arith::MaxSIOp::create(b, loc, bounds.first, splitFirst);
-  cut.end = arith::MinSIOp::create(b, loc, bounds.end, add(splitFirst, share));
+  cut.first = add(bounds.first, mul(keySplit, share));
+  cut.end = arith::MinSIOp::create(b, loc, bounds.end, add(cut.first, share));
   return cut;
 }
 
@@ -726,8 +723,6 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
 void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
                                Value rangeTable) {
   buffers = kernelBuffers;
-  if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
-    sigmoidBias = sigmoid.getBias().convertToDouble();
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
   int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
   int64_t rowTiles = shape.rowTiles;

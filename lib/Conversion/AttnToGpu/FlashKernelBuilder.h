@@ -71,7 +71,12 @@ public:
   FlashKernelBuilder(OpBuilder &builder, Location loc, AttentionOp op,
                      const GpuKernelShape &shape, Type elementType)
       : IndexArithmetic(builder, loc), op(op),
-        shape(shape), w{builder, loc, elementType}, elementType(elementType) {}
+        shape(shape), w{builder, loc, elementType}, elementType(elementType) {
+    // (A union's sources are all softmax: the lead's normaliser is every
+    // source's.)
+    if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
+      sigmoidBias = sigmoid.getBias().convertToDouble();
+  }
 
   void build(const KernelBuffers &buffers, Value rangeTable);
   /// The combine kernel of split keys (KeySplitCombine.cpp): reads
@@ -169,8 +174,8 @@ private:
     Value first, end, fullFirst, fullEnd;
   };
   KeyTileBounds keyTileBounds(Value rangeTable, Value queryTileIndex);
-  /// `bounds` cut to the CTA's split: a contiguous run of
-  /// ceil(tiles / keySplits) key tiles.
+  /// `bounds` cut to the CTA's split: the keySplit-th run of
+  /// ceil((end - first) / keySplits) of its tiles.
   KeyTileBounds boundsOfSplit(const KeyTileBounds &bounds);
 
   /// A union's key source as the kernel sees it: the op (masks, score

@@ -49,8 +49,6 @@ int64_t mlir::attn::keySplitCombineGridX(AttentionOp op) {
 void FlashKernelBuilder::buildKeySplitCombine(
     const KernelBuffers &kernelBuffers) {
   buffers = kernelBuffers;
-  if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
-    sigmoidBias = sigmoid.getBias().convertToDouble();
   ArrayRef<int64_t> outputShape =
       cast<MemRefType>(buffers.output.getType()).getShape();
   int64_t heads = outputShape[1], rows = outputShape[2],

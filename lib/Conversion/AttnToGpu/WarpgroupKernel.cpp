@@ -173,8 +173,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
     const KernelBuffers &kernelBuffers, Value rangeTable,
     ArrayRef<Value> tensorMaps) {
   buffers = kernelBuffers;
-  if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
-    sigmoidBias = sigmoid.getBias().convertToDouble();
   Ints n{b, loc};
 
   smem = dynamicSharedMemory(b, loc);

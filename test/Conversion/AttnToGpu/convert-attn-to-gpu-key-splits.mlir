@@ -27,9 +27,10 @@
 // CHECK-LABEL: gpu.func @decode_kernel_0(
 // CHECK-SAME: %arg4: memref<7x3x8x1x128xf32>, %arg5: memref<7x3x8x1x2xf32>)
 // CHECK: %[[SPLIT:.*]] = arith.remui %{{.*}}, %c7
-// CHECK: %[[FIRST:.*]] = arith.muli %[[SPLIT]], %{{.*}}
-// CHECK: arith.maxsi %{{.*}}, %[[FIRST]]
-// CHECK: arith.minsi
+// CHECK: %[[OFFSET:.*]] = arith.muli %[[SPLIT]], %[[SHARE:.*]] : index
+// CHECK: %[[FIRST:.*]] = arith.addi %{{.*}}, %[[OFFSET]]
+// CHECK: %[[AFTER:.*]] = arith.addi %[[FIRST]], %[[SHARE]]
+// CHECK: arith.minsi %{{.*}}, %[[AFTER]]
 // CHECK: scf.for
 // CHECK-NOT: arith.divf
 // CHECK: memref.store %{{.*}}, %arg4[%[[SPLIT]],
