@@ -218,9 +218,12 @@ def mlir_for(case):
     if case["kind"] == "lawcat":
         return lawcat_mlir_for(case, t)
     b, hq, hkv, lq, lkv, d = (case[k] for k in ("b", "hq", "hkv", "lq", "lkv", "d"))
-    q = f"tensor<{b}x{hq}x{lq}x{d}x{t}>"
-    kv = f"tensor<{b}x{hkv}x{lkv}x{d}x{t}>"
-    lse = f"tensor<{b}x{hq}x{lq}xf32>"
+    # "dynamic": lengths known only at run time (the kernel's loop bounds
+    # come from the mask's run-time key intervals, not a block map).
+    lq_t, lkv_t = ("?", "?") if case.get("dynamic") else (lq, lkv)
+    q = f"tensor<{b}x{hq}x{lq_t}x{d}x{t}>"
+    kv = f"tensor<{b}x{hkv}x{lkv_t}x{d}x{t}>"
+    lse = f"tensor<{b}x{hq}x{lq_t}xf32>"
     args = [f"%q: {q}", f"%k: {kv}", f"%v: {kv}"]
     types = [q, kv, kv]
     operands, mask, score = "", [], ""
@@ -240,8 +243,8 @@ def mlir_for(case):
     if case.get("chunk"):
         mask.append(f"#attn.chunked<size = {case['chunk']}>")
     if case.get("docs"):
-        take("segments", ("qs", f"tensor<{b}x{lq}xi32>"),
-             ("ks", f"tensor<{b}x{lkv}xi32>"))
+        take("segments", ("qs", f"tensor<{b}x{lq_t}xi32>"),
+             ("ks", f"tensor<{b}x{lkv_t}xi32>"))
         mask.insert(0, "#attn.document")
     if case.get("layout"):
         lay = case["layout"]

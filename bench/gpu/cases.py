@@ -122,6 +122,13 @@ def scaling_cases():
                                chunked=True))
         cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
         cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
+    # Compiled for any length (dynamic types) beside the static builds:
+    # the affine masks' tiles bounded at run time.
+    for length in (16384, 65536):
+        common = dict(b=1, hq=16, hkv=16, lq=length, lkv=length, d=128)
+        cases.append(case(f"scale-dyn-causal-L{length}", "causal", dynamic=True, **common))
+        cases.append(case(f"scale-dyn-window1024-L{length}", "causal", window=1023,
+                          dynamic=True, **common))
     # LAWCAT (convs + decayed elu+1) as one program at the longest length.
     cases.append(case("scale-lawcat-L65536", "lawcat", 1, 16, 16, 65536, 65536, 128))
     # The own segment by a document mask over segment ids instead (the
@@ -152,6 +159,20 @@ def check_cases():
                       window=300))
     cases.append(case("chk-window-lq3000-lkv4100", "causal", 1, 2, 2, 3000, 4100, 128,
                       window=1100))
+    # Lengths known only at run time: the key-tile bounds and full runs come
+    # from the masks' run-time key intervals (no block map).
+    cases.append(case("chk-dyn-causal-L1023", "causal", 2, 4, 4, 1023, 1023, 64,
+                      dynamic=True))
+    cases.append(case("chk-dyn-causal-lq300-lkv100", "causal", 1, 4, 2, 300, 100, 128,
+                      dynamic=True))
+    cases.append(case("chk-dyn-window-lq1000-lkv700", "causal", 1, 4, 4, 1000, 700, 64,
+                      window=300, dynamic=True))
+    cases.append(case("chk-dyn-window-lq333-lkv1000", "causal", 1, 4, 2, 333, 1000, 128,
+                      window=100, dynamic=True))
+    cases.append(case("chk-dyn-chunked", "causal", 1, 4, 4, 1500, 1500, 128, chunk=256,
+                      dynamic=True))
+    cases.append(case("chk-dyn-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
+                      random_docs=True, dynamic=True))
     cases.append(case("chk-docs", "causal", 1, 4, 4, 512, 512, 64, docs=4))
     cases.append(case("chk-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
                       random_docs=True))

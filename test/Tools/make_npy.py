@@ -1,8 +1,12 @@
 """Writes a .npy file without NumPy: make_npy.py OUT DESCR SHAPE [--truncate]
+[--random=SEED]
 
 DESCR is a NumPy dtype string (<f4, <f2, <i4, |b1, ...), SHAPE like 2x3.
-Values are 0.5 * (index % 7) - 1. --truncate drops the last data byte.
+Values are 0.5 * (index % 7) - 1, or with --random=SEED floats ~ N(0, 1)
+(a seeded generator: a test's lit seed gives fresh data per run).
+--truncate drops the last data byte.
 """
+import random
 import struct
 import sys
 
@@ -21,6 +25,10 @@ if fmt in "iq":
     values = [int(i % 5) for i in range(count)]
 if fmt == "?":
     values = [bool(i % 2) for i in range(count)]
+seeds = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--random=")]
+if seeds and fmt in "efd":
+    generator = random.Random(int(seeds[0]))
+    values = [generator.gauss(0.0, 1.0) for _ in range(count)]
 data = b"".join(struct.pack("<" + fmt, v) for v in values)
 if "--truncate" in sys.argv:
     data = data[:-1]

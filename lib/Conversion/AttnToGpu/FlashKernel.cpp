@@ -31,6 +31,7 @@
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -343,6 +344,24 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
     bounds.fullEnd = entry(3);
   } else if (op.getMask().empty() && op.getMaskMod().empty()) {
     bounds.fullEnd = numKeyTiles;
+  } else if (!shape.splitKeys) {
+    // Lengths known at run time only (or a map too large to compute): the
+    // table's bounds from the atoms' key intervals, over the same
+    // predicates (with a tile list, those that read no operand).
+    SmallVector<Attribute> mask;
+    for (Attribute predicate : op.getTileClassificationMask())
+      if (!shape.tileListEntries ||
+          !cast<MaskAttrInterface>(predicate).isDataDependent())
+        mask.push_back(predicate);
+    Value firstRow = mul(queryTileIndex, c(shape.blockQ()));
+    Value lastRow =
+        sub(arith::MinSIOp::create(b, loc, queryLength,
+                                   add(firstRow, c(shape.blockQ()))),
+            c(1));
+    KeyTileInterval tiles = buildKeyTileInterval(
+        b, loc, mask, !op.getMaskMod().empty(),
+        RowSpan{firstRow, lastRow, queryLength, keyLength}, blockKv);
+    bounds = {tiles.first, tiles.end, tiles.fullFirst, tiles.fullEnd};
   }
   return bounds;
 }

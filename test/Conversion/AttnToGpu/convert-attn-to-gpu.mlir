@@ -60,13 +60,17 @@ func.func @window(%q: tensor<1x2x512x64xf16>, %k: tensor<1x2x512x64xf16>,
   return %o : tensor<1x2x512x64xf16>
 }
 
-// Dynamic lengths need no recompilation: no table, every key tile of the
-// length, masks evaluated per tile; f16 products; the LSE is a second output.
+// Dynamic lengths need no recompilation: no table, but the causal atom's
+// run-time key interval bounds the key-tile loop (tiles below
+// ceil((pos(last row) + 1) / 64), with the run below the first row's
+// unmasked); f16 products; the LSE is a second output.
 // HOST-LABEL: func.func @dynamic(
 // HOST-SAME: memref<?x?x?x128xf16, strided<[?, ?, ?, 1], offset: ?>>
 // HOST-SAME: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>)
 // CHECK-LABEL: gpu.func @dynamic_kernel
 // CHECK-NOT: memref.get_global
+// CHECK: arith.divsi %{{.*}}, %c64{{[_0-9]*}} : index
+// CHECK: scf.for %{{.*}} = %{{[0-9]+}} to %{{[0-9]+}} step
 // Dynamic lengths keep index positions.
 // CHECK-NOT: arith.cmpi sle, %{{.*}}, %{{.*}} : i32
 // CHECK: arith.cmpi sle, %{{.*}}, %{{.*}} : index

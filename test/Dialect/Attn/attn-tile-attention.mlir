@@ -48,17 +48,33 @@ func.func @window(%q: tensor<1x1x256x32xf32>, %k: tensor<1x1x256x32xf32>) -> ten
 
 // -----
 
-// Dynamic lengths: every key tile is visited and masked; without a tiling
-// attribute the tiles are 64 x 64.
+// Dynamic lengths: no block map, but the causal atom's key interval at run
+// time bounds the loop (key tiles below ceil((pos(last row) + 1) / 64), full
+// ones below floor((pos(first row) + 1) / 64)); without a tiling attribute
+// the tiles are 64 x 64.
 // CHECK-LABEL: func.func @dynamic
 // CHECK-NOT: tensor<{{[0-9]+}}x4xi64>
 // CHECK: %[[NQ:.*]] = arith.ceildivui %{{.*}}, %c64
-// CHECK: %[[NK:.*]] = arith.ceildivui %{{.*}}, %c64
 // CHECK: scf.forall ({{.*}}) in (%{{.*}}, %{{.*}}, %[[NQ]])
-// CHECK: scf.for %{{.*}} = %c0 to %[[NK]]
+// CHECK: arith.divsi %{{.*}}, %c64
+// CHECK-NOT: scf.for %{{.*}} = %c0 to
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args
 func.func @dynamic(%q: tensor<?x?x?x32xf32>, %k: tensor<?x?x?x32xf32>) -> tensor<?x?x?x32xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<?x?x?x32xf32>, tensor<?x?x?x32xf32>, tensor<?x?x?x32xf32> -> tensor<?x?x?x32xf32>
   return %o : tensor<?x?x?x32xf32>
+}
+
+// -----
+
+// A dynamic window: the loop runs from the key tile of pos(first row) - 100
+// to that of pos(last row) (no tile of keys further left is visited).
+// CHECK-LABEL: func.func @dynamic_window
+// CHECK: %[[LEFT:.*]] = arith.subi %{{.*}}, %c100
+// CHECK: arith.maxsi %[[LEFT]], %c0
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args
+func.func @dynamic_window(%q: tensor<1x2x?x32xf32>, %k: tensor<1x2x?x32xf32>) -> tensor<1x2x?x32xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.window<left = 100, right = 0>] : tensor<1x2x?x32xf32>, tensor<1x2x?x32xf32>, tensor<1x2x?x32xf32> -> tensor<1x2x?x32xf32>
+  return %o : tensor<1x2x?x32xf32>
 }
 
 // -----

@@ -10,6 +10,8 @@
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
 
+#include "IndexMath.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -41,40 +43,10 @@ static Value dimension(OpBuilder &builder, Location loc, Value source,
 }
 
 namespace {
-/// Small builder for the index arithmetic of predicates, in the type of the
-/// point's positions: index, or i32 where a GPU kernel narrows the
-/// predicates that read no operands (AttentionPoint).
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  /// The positions' integer type; null: index.
-  Type type = {};
-
-  Value c(int64_t value) {
-    if (type)
-      return arith::ConstantOp::create(b, loc, IntegerAttr::get(type, value));
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivSIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemSIOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpIPredicate predicate, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, predicate, x, y);
-  }
-  Value le(Value x, Value y) { return cmp(arith::CmpIPredicate::sle, x, y); }
-  Value lt(Value x, Value y) { return cmp(arith::CmpIPredicate::slt, x, y); }
-  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value either(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
-  Value abs(Value x) {
-    Value negated = sub(c(0), x);
-    return arith::MaxSIOp::create(b, loc, x, negated);
-  }
-  Value boolean(bool value) {
-    return arith::ConstantIntOp::create(b, loc, value, 1);
-  }
+/// The index arithmetic of predicates, in the type of the point's
+/// positions: index, or i32 where a GPU kernel narrows the predicates that
+/// read no operands (AttentionPoint).
+struct PointMath : IndexMath {
   /// pos(i) for keys that each cover `stride` tokens.
   Value position(const AttentionPoint &p, int64_t stride = 1) {
     Value tokens = stride == 1 ? p.keyLength : mul(p.keyLength, c(stride));
@@ -86,20 +58,20 @@ struct IndexMath {
     if (!type.isDynamicDim(dim))
       return type.getDimSize(dim) == 1 ? c(0) : index;
     Value size = dimension(b, loc, tensor, dim);
-    return arith::SelectOp::create(b, loc, eq(size, c(1)), c(0), index);
+    return select(eq(size, c(1)), c(0), index);
   }
 };
 /// The arithmetic of a predicate at `point`, in its positions' type.
-IndexMath mathAt(OpBuilder &builder, Location loc,
+PointMath mathAt(OpBuilder &builder, Location loc,
                  const AttentionPoint &point) {
   Value position = point.row ? point.row : point.column;
-  return IndexMath{builder, loc, position ? position.getType() : Type()};
+  return PointMath{{builder, loc, position ? position.getType() : Type()}};
 }
 } // namespace
 
 Value CausalAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   int64_t stride = getStride();
   // (j + 1) S - 1 <= pos_S(i)
   Value last = m.sub(m.mul(m.add(point.column, m.c(1)), m.c(stride)), m.c(1));
@@ -108,7 +80,7 @@ Value CausalAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value WindowAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   Value pos = m.position(point);
   return m.both(m.le(m.sub(pos, m.c(getLeft())), point.column),
                 m.le(point.column, m.add(pos, m.c(getRight()))));
@@ -116,7 +88,7 @@ Value WindowAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   Value distance = m.sub(m.position(point), point.column);
   Value inReach = m.le(m.abs(distance), m.c(getWindow() * getDilation()));
   Value onGrid = m.eq(m.rem(distance, m.c(getDilation())), m.c(0));
@@ -125,7 +97,7 @@ Value DilatedAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
                                        const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   Value pos = m.position(point);
   Value allowed = m.boolean(true);
   int64_t cellStride = getNumCells();
@@ -146,13 +118,13 @@ Value NeighborhoodAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value PrefixAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   return m.lt(point.column, m.c(getLen()));
 }
 
 Value ChunkedAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   // Truncating division is the floor for pos(i) >= 0; a row before the
   // keys sees none.
   Value pos = m.position(point);
@@ -163,14 +135,14 @@ Value ChunkedAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value GlobalAttr::buildPredicate(OpBuilder &builder, Location loc,
                                  const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   Value count = m.c(getCount());
   return m.either(m.lt(m.position(point), count), m.lt(point.column, count));
 }
 
 Value StripesAttr::buildPredicate(OpBuilder &builder, Location loc,
                                   const AttentionPoint &point) const {
-  IndexMath m = mathAt(builder, loc, point);
+  PointMath m = mathAt(builder, loc, point);
   Value distance = m.sub(m.position(point), point.column);
   Value allowed = m.boolean(false);
   for (int64_t diagonal : getDiagonals())
@@ -192,7 +164,7 @@ Value DocumentAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value BlockLayoutAttr::buildPredicate(OpBuilder &builder, Location loc,
                                       const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value layout = point.layout;
   return readElement(builder, loc, layout,
                      ValueRange{m.broadcastIndex(layout, 0, point.batch),
@@ -203,7 +175,7 @@ Value BlockLayoutAttr::buildPredicate(OpBuilder &builder, Location loc,
 
 Value BlockIndicesAttr::buildPredicate(OpBuilder &builder, Location loc,
                                        const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value indices = point.indices;
   Value queryBlock = m.div(point.row, m.c(getBlockQ()));
   Value keyBlock =
@@ -287,7 +259,7 @@ Value SoftcapAttr::buildScore(OpBuilder &builder, Location loc, Value score,
 
 Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
                             const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value slope;
   if (DenseF32ArrayAttr slopes = getSlopes()) {
     auto tableType =
@@ -313,7 +285,7 @@ Value AlibiAttr::buildScore(OpBuilder &builder, Location loc, Value score,
 
 Value BiasAttr::buildScore(OpBuilder &builder, Location loc, Value score,
                            const AttentionPoint &point) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value bias =
       readElement(builder, loc, point.bias,
                   ValueRange{m.broadcastIndex(point.bias, 0, point.batch),
@@ -446,7 +418,7 @@ Value DocumentAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
                                          Value keyBegin, Value keys) const {
   // The tile is empty if the query and key segment-id ranges are disjoint.
   auto range = [&](Value segments, Value begin, Value count) {
-    IndexMath m{builder, loc};
+    PointMath m{{builder, loc}};
     Value lowest = arith::ConstantIntOp::create(
         builder, loc, std::numeric_limits<int32_t>::max(), 32);
     Value highest = arith::ConstantIntOp::create(
@@ -472,7 +444,7 @@ Value DocumentAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
 }
 
 /// [first, end) blocks of size `block` touched by [begin, begin + count).
-static std::pair<Value, Value> blockRange(IndexMath &m, Value begin,
+static std::pair<Value, Value> blockRange(PointMath &m, Value begin,
                                           Value count, int64_t block) {
   Value first = m.div(begin, m.c(block));
   Value last = m.div(m.sub(m.add(begin, count), m.c(1)), m.c(block));
@@ -483,7 +455,7 @@ Value BlockLayoutAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
                                             const AttentionPoint &point,
                                             Value rowBegin, Value rows,
                                             Value keyBegin, Value keys) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value layout = point.layout;
   Value batch = m.broadcastIndex(layout, 0, point.batch);
   Value head = m.broadcastIndex(layout, 1, point.head);
@@ -509,7 +481,7 @@ Value BlockIndicesAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
                                              const AttentionPoint &point,
                                              Value rowBegin, Value rows,
                                              Value keyBegin, Value keys) const {
-  IndexMath m{builder, loc};
+  PointMath m{{builder, loc}};
   Value indices = point.indices;
   auto [queryFirst, queryEnd] = blockRange(m, rowBegin, rows, getBlockQ());
   Value keyEnd = m.add(keyBegin, keys);
@@ -521,7 +493,7 @@ Value BlockIndicesAttr::buildTileMayHaveKeys(OpBuilder &builder, Location loc,
         ValueRange any = buildLoop(
             b, l, m.c(0), slots, acc,
             [&](OpBuilder &b2, Location l2, Value slot, ValueRange inner) {
-              IndexMath m2{b2, l2};
+              PointMath m2{{b2, l2}};
               Value selected = arith::IndexCastOp::create(
                   b2, l2, b2.getIndexType(),
                   readElement(b2, l2, indices,

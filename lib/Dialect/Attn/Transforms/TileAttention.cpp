@@ -21,6 +21,7 @@
 
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Utils/LoweringUtils.h"
@@ -166,6 +167,9 @@ struct FlashSource {
   Value group, keyLength, numKeyTiles;
   /// Static lengths: each query tile's key-tile bounds and run of full tiles.
   Value rangeTable;
+  /// Without a range table: the predicates whose run-time key intervals
+  /// bound the key tiles (buildKeyTileInterval), as the table's would.
+  SmallVector<Attribute> tileMask;
   std::optional<RegisterBlock> scoreBlock;
   bool bf16Scores = false;
   /// The predicates evaluated per element (all but exact block selections).
@@ -306,15 +310,16 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
           cast<MaskAttrInterface>(predicate).isDataDependent();
     }
     MaskShape shape = op.getMaskShape();
-    if (BlockMap::isTractable(shape, blockQ, blockKv)) {
-      // Tiles are classified with the atoms the mask_mod implies as well;
-      // elements are tested by elementMask and the mask_mod.
-      SmallVector<Attribute> tileMask(source.elementMask);
-      llvm::append_range(tileMask, op.getMaskModAtoms());
+    // Tiles are classified with the atoms the mask_mod implies as well;
+    // elements are tested by elementMask and the mask_mod.
+    SmallVector<Attribute> tileMask(source.elementMask);
+    llvm::append_range(tileMask, op.getMaskModAtoms());
+    if (BlockMap::isTractable(shape, blockQ, blockKv))
       source.rangeTable = buildRangeTable(
           l, BlockMap::compute(tileMask, !op.getMaskMod().empty(), shape,
                                blockQ, blockKv));
-    }
+    else
+      source.tileMask = std::move(tileMask);
     flashSources.push_back(std::move(source));
   }
 
@@ -411,6 +416,24 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
         end = entry(1);
         fullFirst = entry(2);
         fullEnd = entry(3);
+      } else if (!source.tileMask.empty() || !op.getMaskMod().empty()) {
+        // Lengths known at run time only: the same bounds from the atoms'
+        // key intervals, so that affine masks still skip their empty tiles.
+        RowSpan span{firstRow,
+                     arith::SubIOp::create(
+                         rewriter, loc,
+                         arith::AddIOp::create(rewriter, loc, firstRow, rows),
+                         l.index(1)),
+                     queryLength, keyLength};
+        KeyTileInterval tiles =
+            buildKeyTileInterval(rewriter, loc, source.tileMask,
+                                 !op.getMaskMod().empty(), span, blockKv);
+        first = tiles.first;
+        end = tiles.end;
+        fullFirst = tiles.fullFirst;
+        fullEnd = tiles.fullEnd;
+      } else {
+        fullEnd = source.numKeyTiles;
       }
       if (splitKv) {
         // Task s takes the s-th chunk of [first, end).

@@ -46,7 +46,7 @@ class Attn_MaskAttr<string name, string attrMnemonic,
     : Attn_Attr<name, attrMnemonic,
         [DeclareAttrInterfaceMethods<Attn_MaskAttrInterface, overridden>]>;
 
-def Attn_CausalAttr : Attn_MaskAttr<"Causal", "causal"> {
+def Attn_CausalAttr : Attn_MaskAttr<"Causal", "causal", ["buildKeyInterval"]> {
   let summary = "key j is allowed iff (j + 1) * stride - 1 <= pos(i)";
   let description = [{
     With the default stride 1 this is the causal mask `j <= pos(i)`. With
@@ -60,7 +60,8 @@ def Attn_CausalAttr : Attn_MaskAttr<"Causal", "causal"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_WindowAttr : Attn_MaskAttr<"Window", "window", ["simplify"]> {
+def Attn_WindowAttr : Attn_MaskAttr<"Window", "window",
+    ["simplify", "buildKeyInterval"]> {
   let summary = "pos(i) - left <= j <= pos(i) + right";
   let description = [{
     A sliding window, as FlashAttention's `window_size = (left, right)`.
@@ -70,7 +71,8 @@ def Attn_WindowAttr : Attn_MaskAttr<"Window", "window", ["simplify"]> {
   let genVerifyDecl = 1;
 }
 
-def Attn_DilatedAttr : Attn_MaskAttr<"Dilated", "dilated", ["simplify"]> {
+def Attn_DilatedAttr : Attn_MaskAttr<"Dilated", "dilated",
+    ["simplify", "buildKeyInterval"]> {
   let summary = "|pos(i) - j| <= window * dilation and (pos(i) - j) mod "
                 "dilation == 0";
   let parameters = (ins "int64_t":$window, "int64_t":$dilation);
@@ -101,14 +103,14 @@ def Attn_NeighborhoodAttr : Attn_MaskAttr<"Neighborhood", "neighborhood"> {
   }];
 }
 
-def Attn_PrefixAttr : Attn_MaskAttr<"Prefix", "prefix"> {
+def Attn_PrefixAttr : Attn_MaskAttr<"Prefix", "prefix", ["buildKeyInterval"]> {
   let summary = "j < len";
   let parameters = (ins "int64_t":$len);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
 
-def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked"> {
+def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked", ["buildKeyInterval"]> {
   let summary = "floor(pos(i) / size) == floor(j / size)";
   let description = [{
     Chunked local attention: tokens attend within fixed chunks of `size`
@@ -122,7 +124,7 @@ def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked"> {
   let genVerifyDecl = 1;
 }
 
-def Attn_GlobalAttr : Attn_MaskAttr<"Global", "global"> {
+def Attn_GlobalAttr : Attn_MaskAttr<"Global", "global", ["buildKeyInterval"]> {
   let summary = "i < count or j < count";
   let description = [{
     The first `count` tokens are global: they attend to everything and
@@ -175,7 +177,8 @@ def Attn_BlockIndicesAttr : Attn_MaskAttr<"BlockIndices", "block_indices",
 }
 
 def Attn_OrAttr : Attn_MaskAttr<"Or", "or",
-    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys"]> {
+    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys",
+     "buildKeyInterval"]> {
   let summary = "the disjunction of mask predicates";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";
@@ -183,7 +186,8 @@ def Attn_OrAttr : Attn_MaskAttr<"Or", "or",
 }
 
 def Attn_AndAttr : Attn_MaskAttr<"And", "and",
-    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys"]> {
+    ["simplify", "walkPredicates", "isDataDependent", "buildTileMayHaveKeys",
+     "buildKeyInterval"]> {
   let summary = "the conjunction of mask predicates (for use inside or/not)";
   let parameters = (ins "::mlir::ArrayAttr":$predicates);
   let assemblyFormat = "`<` $predicates `>`";

@@ -52,6 +52,19 @@ struct AttentionPoint {
   Value qSegments, kvSegments, layout, indices, bias;
 };
 
+/// Query rows [first, last] of an attention whose lengths are the index
+/// values queryLength and keyLength (MaskAttrInterface::buildKeyInterval).
+struct RowSpan {
+  Value first, last, queryLength, keyLength;
+};
+
+/// Keys as index values: every key a predicate allows to a RowSpan's rows
+/// lies in [begin, end); it allows every key of [fullBegin, fullEnd) (empty
+/// when fullBegin >= fullEnd) to all of them.
+struct KeyInterval {
+  Value begin, end, fullBegin, fullEnd;
+};
+
 namespace detail {
 /// An i1 true constant (the default of buildTileMayHaveKeys).
 Value buildTrue(OpBuilder &builder, Location loc);

@@ -66,6 +66,20 @@ def Attn_MaskAttrInterface : AttrInterface<"MaskAttrInterface"> {
       "std::optional<std::pair<int64_t, int64_t>>", "getExactTileBlocks",
       (ins), "", [{ return std::nullopt; }]>,
     InterfaceMethod<[{
+        For lengths known only at run time: the keys the predicate may
+        allow to rows [rows.first, rows.last] (index values), as an interval
+        holding every key it allows to any of them and an interval, possibly
+        empty, of keys it allows to all of them (both unclamped to
+        [0, Lkv)). std::nullopt when no interval bounds its keys (it reads
+        operand data, say): any key may be allowed, none is known to be. The
+        flash lowerings take the loop bounds of a mask without a block map
+        from these.
+      }],
+      "std::optional<::mlir::attn::KeyInterval>", "buildKeyInterval",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "const ::mlir::attn::RowSpan &":$rows), "",
+      [{ return std::nullopt; }]>,
+    InterfaceMethod<[{
         Builds the i1 value of the predicate at the point `point` (index
         values of b, h, i, j and the operands it may read).
       }],

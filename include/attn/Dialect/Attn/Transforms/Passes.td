@@ -24,7 +24,14 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
            "Query rows per tile">,
     Option<"blockKv", "block-kv", "int64_t", /*default=*/"64",
            "Keys per tile">,
+    Option<"runTimeBounds", "run-time-bounds", "bool", /*default=*/"false",
+           "Also build the key-tile bounds that lengths known only at run "
+           "time get (buildKeyTileInterval), fold them with the static "
+           "lengths, print them per query tile and check them against the "
+           "map: an error where they miss a tile with allowed pairs or call "
+           "a tile full that is not">,
   ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 def AttnRefineShapesPass : Pass<"attn-refine-shapes", "::mlir::ModuleOp"> {

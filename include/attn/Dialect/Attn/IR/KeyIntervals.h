@@ -1,0 +1,39 @@
+//===- KeyIntervals.h - run-time key bounds of a mask -----------*- C++ -*-===//
+//
+// The flash lowerings' loop bounds for masks without a block map (lengths
+// known only at run time, or maps too large to compute): from the
+// predicates' buildKeyInterval hooks, the key tiles a query tile must visit
+// and the run of them that needs no mask.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_KEYINTERVALS_H
+#define ATTN_DIALECT_ATTN_IR_KEYINTERVALS_H
+
+#include "attn/Dialect/Attn/IR/AttnInterfaces.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::attn {
+
+/// The conjunction of `mask` on `rows`, clamped to the keys [0, Lkv): an
+/// empty interval when the rows may see no key. With `hasMaskMod` no key is
+/// known to be allowed (the mask_mod is tested per element).
+KeyInterval buildMaskKeyInterval(OpBuilder &builder, Location loc,
+                                 ArrayRef<Attribute> mask, bool hasMaskMod,
+                                 const RowSpan &rows);
+
+/// Key tiles of `blockKv` keys (index values): [first, end) holds every
+/// tile with a key the mask may allow to `rows`, and [fullFirst, fullEnd)
+/// (empty, or inside it) the tiles each of whose keys below Lkv it allows
+/// to all of them.
+struct KeyTileInterval {
+  Value first, end, fullFirst, fullEnd;
+};
+KeyTileInterval buildKeyTileInterval(OpBuilder &builder, Location loc,
+                                     ArrayRef<Attribute> mask, bool hasMaskMod,
+                                     const RowSpan &rows, int64_t blockKv);
+
+} // namespace mlir::attn
+
+#endif // ATTN_DIALECT_ATTN_IR_KEYINTERVALS_H

@@ -1,0 +1,112 @@
+// Mask atoms with lengths known only at run time: no block map exists, so the
+// flash lowering bounds each query tile's key tiles by the atoms' run-time
+// key intervals (MaskAttrInterface::buildKeyInterval) and skips the mask on
+// the tiles they make full. Each function runs on Lq = Lkv and Lq != Lkv both
+// ways (64 x 64 tiles: several of each), fresh random inputs, against the
+// double-precision reference.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/../../Tools/make_npy.py %t/q200.npy '<f4' 1x2x200x16 --random=%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/q90.npy '<f4' 1x2x90x16 --random=%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/k23.npy '<f4' 1x1x23x16 --random=1%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/v23.npy '<f4' 1x1x23x16 --random=2%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/k50.npy '<f4' 1x1x50x16 --random=1%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/v50.npy '<f4' 1x1x50x16 --random=2%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/k90.npy '<f4' 1x1x90x16 --random=1%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/v90.npy '<f4' 1x1x90x16 --random=2%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/k200.npy '<f4' 1x1x200x16 --random=1%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/v200.npy '<f4' 1x1x200x16 --random=2%seed
+// RUN: %python %S/../../Tools/make_npy.py %t/s90.npy '<i4' 1x90
+// RUN: %python %S/../../Tools/make_npy.py %t/s200.npy '<i4' 1x200
+// RUN: attn-run %s --function=causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=causal --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=causal --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=causal_window --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=causal_window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=causal_window --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=dilated --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=dilated --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=dilated --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=prefix --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=prefix --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=prefix --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=chunked_causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=chunked_causal --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=chunked_causal --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window_or_global --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window_or_global --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=window_or_global --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=nested_and --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=nested_and --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=nested_and --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=not_window --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=not_window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=not_window --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=documents_causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --input qs=%t/s200.npy --input ks=%t/s200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=documents_causal --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --input qs=%t/s90.npy --input ks=%t/s200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=documents_causal --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --input qs=%t/s200.npy --input ks=%t/s90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=strided_causal --input q=%t/q200.npy --input k=%t/k50.npy --input v=%t/v50.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=strided_causal --input q=%t/q90.npy --input k=%t/k50.npy --input v=%t/v50.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=strided_causal --input q=%t/q200.npy --input k=%t/k23.npy --input v=%t/v23.npy --check --path=flash | FileCheck %s
+// CHECK-NOT: FAIL
+// CHECK: check=PASS
+
+func.func @causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @window(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 30, right = 20>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @causal_window(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 70, right = 0>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @dilated(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.dilated<window = 3, dilation = 20>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @prefix(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.prefix<len = 70>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @chunked_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.chunked<size = 48>, #attn.causal] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @window_or_global(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal, #attn.or<[#attn.window<left = 30, right = 0>, #attn.global<count = 10>]>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @nested_and(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 100, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @not_window(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.not<#attn.window<left = 20, right = 20>>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+// Documents (read from operands, tested per tile) with an affine atom that
+// bounds the tiles.
+func.func @documents_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>, %qs: tensor<1x?xi32>, %ks: tensor<1x?xi32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v segments(%qs, %ks) mask [#attn.document, #attn.causal] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x?xi32>, tensor<1x?xi32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+// Compressed keys (each covers 4 tokens): pos(i) = i + 4 Lkv - Lq.
+func.func @strided_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
