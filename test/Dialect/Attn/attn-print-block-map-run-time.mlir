@@ -2,636 +2,639 @@
 // predicate's buildKeyInterval, folded here with the static lengths) against
 // the exact block map, for every atom and combinator over Lq = Lkv and
 // Lq != Lkv both ways: the pass fails if a run-time range misses a tile with
-// allowed pairs or calls a tile full that is not; the affine atoms' ranges
-// are exact.
+// allowed pairs (judged pair by pair where the map would visit it) or calls
+// a tile full that is not. Every range is the map's exactly but those of
+// masks with a `not` (which bounds nothing: wider) and of a prefix and a
+// window whose keys part (the map classifies each atom alone and visits a
+// tile of no pair: narrower).
 // RUN: attn-opt %s --attn-print-block-map="block-q=16 block-kv=16 run-time-bounds=true" 2>&1 | FileCheck %s
 // CHECK-NOT: error
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_stride4_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal<stride = 4>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_left_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 10, right = 0>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_two_sided_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 3, right = 20>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_diagonal_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.window<left = 0, right = 0>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_window_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.window<left = 30, right = 0>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 2, dilation = 7>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @dilated_dense_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.dilated<window = 3, dilation = 1>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @prefix_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 30>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 24>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @chunked_causal_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.chunked<size = 16>, #attn.causal] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @global_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.global<count = 5>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @causal_global_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal, #attn.global<count = 5>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @window_or_global_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.window<left = 8, right = 0>, #attn.global<count = 4>]>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
   return %o : tensor<1x1x128x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
   return %o : tensor<1x1x1x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @and_nested_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.or<[#attn.and<[#attn.causal, #attn.window<left = 30, right = 0>]>, #attn.prefix<len = 5>]>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
   return %o : tensor<1x1x77x16xf32>
@@ -723,20 +726,62 @@ func.func @causal_not_window_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16
 
 // CHECK-LABEL: remark: block map
 // CHECK: run-time bounds: sound
+func.func @prefix_window_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound
+func.func @prefix_window_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
+  return %o : tensor<1x1x37x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound
+func.func @prefix_window_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound
+func.func @prefix_window_128x128(%q: tensor<1x1x128x16xf32>, %k: tensor<1x1x128x16xf32>) -> tensor<1x1x128x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32>, tensor<1x1x128x16xf32> -> tensor<1x1x128x16xf32>
+  return %o : tensor<1x1x128x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound
+func.func @prefix_window_1x77(%q: tensor<1x1x1x16xf32>, %k: tensor<1x1x77x16xf32>) -> tensor<1x1x1x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x1x16xf32>, tensor<1x1x77x16xf32>, tensor<1x1x77x16xf32> -> tensor<1x1x1x16xf32>
+  return %o : tensor<1x1x1x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound
+func.func @prefix_window_77x1(%q: tensor<1x1x77x16xf32>, %k: tensor<1x1x1x16xf32>) -> tensor<1x1x77x16xf32> {
+  %o = attn.attention %q, %k, %k mask [#attn.prefix<len = 5>, #attn.window<left = 10, right = 0>] : tensor<1x1x77x16xf32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32> -> tensor<1x1x77x16xf32>
+  return %o : tensor<1x1x77x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @documents_causal_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>, %qs: tensor<1x100xi32>, %ks: tensor<1x100xi32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k segments(%qs, %ks) mask [#attn.document, #attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x100xi32>, tensor<1x100xi32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @documents_causal_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>, %qs: tensor<1x37xi32>, %ks: tensor<1x100xi32>) -> tensor<1x1x37x16xf32> {
   %o = attn.attention %q, %k, %k segments(%qs, %ks) mask [#attn.document, #attn.causal] : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x37xi32>, tensor<1x100xi32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
 
 // CHECK-LABEL: remark: block map
-// CHECK: run-time bounds: sound
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
 func.func @documents_causal_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>, %qs: tensor<1x100xi32>, %ks: tensor<1x37xi32>) -> tensor<1x1x100x16xf32> {
   %o = attn.attention %q, %k, %k segments(%qs, %ks) mask [#attn.document, #attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32>, tensor<1x100xi32>, tensor<1x37xi32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>

@@ -344,7 +344,7 @@ func.func @documents(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>, %s: ten
   return %o : tensor<1x1x64x8xf32>
 }
 
-// CHECK-LABEL: remark: block map: dynamic sequence lengths, every tile is visited and masked
+// CHECK-LABEL: remark: block map: dynamic sequence lengths, not classified at compile time; key-tile bounds from the mask's run-time key intervals
 func.func @dynamic(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>) -> tensor<1x1x?x8xf32> {
   %o = attn.attention %q, %k, %k mask [#attn.causal] : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32> -> tensor<1x1x?x8xf32>
   return %o : tensor<1x1x?x8xf32>

@@ -102,3 +102,18 @@ func.func @rank2(%s: tensor<3x10xf16>) -> tensor<3x2xi32> {
   %i = attn.topk %s k 2 : tensor<3x10xf16> -> tensor<3x2xi32>
   return %i : tensor<3x2xi32>
 }
+
+// -----
+
+// Dynamic lengths: each query block's keys come from the mask's run-time
+// key interval (causal<stride = 4>: below floor((pos(last row) + 1) / 4));
+// the scores of that slice are computed and the rest of the row is -inf.
+// CHECK-LABEL: func.func @dynamic_keys
+// CHECK: scf.forall
+// CHECK: %[[END:.*]] = arith.divsi %{{.*}}, %c4
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, 0, %{{.*}}] [1, 1, 16, %{{.*}}]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}] [%{{.*}}] [1] : tensor<?xf32> into tensor<?xf32>
+func.func @dynamic_keys(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
+  %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
+  return %s : tensor<1x1x?x?xf32>
+}

@@ -50,6 +50,9 @@
 // RUN: attn-run %s --function=strided_causal --input q=%t/q200.npy --input k=%t/k50.npy --input v=%t/v50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=strided_causal --input q=%t/q90.npy --input k=%t/k50.npy --input v=%t/v50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=strided_causal --input q=%t/q200.npy --input k=%t/k23.npy --input v=%t/v23.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=block_scores --input q=%t/q90.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
 
@@ -109,4 +112,11 @@ func.func @documents_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, 
 func.func @strided_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
   %o, %l = attn.attention %q, %k, %v mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
   return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+// Block scores of 16-row query blocks over compressed keys: each block's
+// run-time key range, -inf outside it.
+func.func @block_scores(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
+  %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
+  return %s : tensor<1x1x?x?xf32>
 }

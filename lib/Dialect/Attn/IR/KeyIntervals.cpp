@@ -194,7 +194,10 @@ mlir::attn::buildKeyTileInterval(OpBuilder &builder, Location loc,
   KeyInterval keys = buildMaskKeyInterval(builder, loc, mask, hasMaskMod, rows);
   Value tiles = m.ceilDiv(rows.keyLength, blockKv);
   Value first = m.floorDiv(keys.begin, blockKv);
-  Value end = m.max(m.ceilDiv(keys.end, blockKv), first);
+  // (An empty intersection of atoms' keys visits no tile, not the one its
+  // ends fall in: finer than the block map, which classifies atoms alone.)
+  Value end = m.select(m.lt(keys.begin, keys.end),
+                       m.max(m.ceilDiv(keys.end, blockKv), first), first);
   // A tile is full when its keys below Lkv are: the last, short tile too
   // when the full keys reach Lkv.
   // Both in [first, end], fullFirst <= fullEnd: the lowerings compare tile

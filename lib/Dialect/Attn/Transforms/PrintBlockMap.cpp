@@ -3,6 +3,7 @@
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
+#include "attn/Dialect/Attn/IR/PointCodegen.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,66 +33,106 @@ static char tileCharacter(TileClass tileClass) {
   llvm_unreachable("unknown tile class");
 }
 
-/// The key-tile bounds that buildKeyTileInterval gives each query tile of
-/// `map` when its lengths are the constants of `shape`: the ops are built in
-/// a scratch block and folded in order (every operand is constant), four
-/// bounds per query tile.
-static FailureOr<SmallVector<std::array<int64_t, 4>>>
-foldRunTimeBounds(AttentionOp op, const MaskShape &shape, const BlockMap &map) {
-  Location loc = op.getLoc();
+/// The integer values that `build` makes of constants: its ops are built in
+/// a scratch module and folded in order; failure if one does not fold.
+static FailureOr<SmallVector<int64_t>>
+foldToIntegers(Location loc,
+               function_ref<SmallVector<Value>(OpBuilder &)> build) {
   // (A module of its own: ops need a region for their context.)
   OwningOpRef<ModuleOp> scratchModule = ModuleOp::create(loc);
   Block &scratch = *scratchModule->getBody();
   OpBuilder b = OpBuilder::atBlockEnd(&scratch);
-  auto constant = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  SmallVector<Attribute> mask = op.getTileClassificationMask();
-  SmallVector<Value> bounds;
-  for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
-    int64_t first = qt * map.getBlockQ();
-    int64_t last = std::min(first + map.getBlockQ(), shape.queryLength) - 1;
-    KeyTileInterval tiles = buildKeyTileInterval(
-        b, loc, mask, !op.getMaskMod().empty(),
-        RowSpan{constant(first), constant(last), constant(shape.queryLength),
-                constant(shape.keyLength)},
-        map.getBlockKv());
-    bounds.append({tiles.first, tiles.end, tiles.fullFirst, tiles.fullEnd});
-  }
+  SmallVector<Value> values = build(b);
   DenseMap<Value, Attribute> folded;
-  bool foldedAll = true;
   for (Operation &scratchOp : scratch) {
     SmallVector<Attribute> operands;
     for (Value operand : scratchOp.getOperands())
       operands.push_back(folded.lookup(operand));
     SmallVector<OpFoldResult> results;
     if (failed(scratchOp.fold(operands, results)) ||
-        results.size() != scratchOp.getNumResults()) {
-      foldedAll = false;
-      break;
-    }
+        results.size() != scratchOp.getNumResults())
+      return failure();
     for (auto [result, value] : llvm::zip(results, scratchOp.getResults()))
       folded[value] = isa<Attribute>(result)
                           ? cast<Attribute>(result)
                           : folded.lookup(cast<Value>(result));
   }
-  SmallVector<std::array<int64_t, 4>> table;
-  for (size_t i = 0; foldedAll && i < bounds.size(); i += 4) {
-    std::array<int64_t, 4> row;
-    for (int64_t k = 0; k < 4; ++k) {
-      auto integer =
-          dyn_cast_or_null<IntegerAttr>(folded.lookup(bounds[i + k]));
-      if (!integer) {
-        foldedAll = false;
-        break;
-      }
-      row[k] = integer.getInt();
-    }
-    table.push_back(row);
+  SmallVector<int64_t> integers;
+  for (Value value : values) {
+    auto integer = dyn_cast_or_null<IntegerAttr>(folded.lookup(value));
+    if (!integer)
+      return failure();
+    integers.push_back(integer.getValue().getSExtValue());
   }
-  if (!foldedAll)
+  return integers;
+}
+
+/// The key-tile bounds that buildKeyTileInterval gives each query tile of
+/// `map` when its lengths are the constants of `shape`: four per query tile.
+static FailureOr<SmallVector<int64_t>>
+foldRunTimeBounds(AttentionOp op, const MaskShape &shape, const BlockMap &map) {
+  return foldToIntegers(op.getLoc(), [&](OpBuilder &b) {
+    Location loc = op.getLoc();
+    auto constant = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    SmallVector<Attribute> mask = op.getTileClassificationMask();
+    SmallVector<Value> bounds;
+    for (int64_t qt = 0; qt < map.getNumQueryTiles(); ++qt) {
+      int64_t first = qt * map.getBlockQ();
+      int64_t last = std::min(first + map.getBlockQ(), shape.queryLength) - 1;
+      KeyTileInterval tiles = buildKeyTileInterval(
+          b, loc, mask, !op.getMaskMod().empty(),
+          RowSpan{constant(first), constant(last), constant(shape.queryLength),
+                  constant(shape.keyLength)},
+          map.getBlockKv());
+      bounds.append({tiles.first, tiles.end, tiles.fullFirst, tiles.fullEnd});
+    }
+    return bounds;
+  });
+}
+
+/// Whether tile (qt, kt) of `map` has a pair that the mask's predicates that
+/// read no operand all allow (their point hooks, folded pair by pair): the
+/// block map classifies each predicate alone, so a conjunction may leave
+/// a tile it calls partial without a pair.
+static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
+                                          const MaskShape &shape,
+                                          const BlockMap &map, int64_t qt,
+                                          int64_t kt) {
+  FailureOr<SmallVector<int64_t>> allowed =
+      foldToIntegers(op.getLoc(), [&](OpBuilder &b) {
+        Location loc = op.getLoc();
+        auto constant = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        SmallVector<Value> pairs;
+        for (int64_t i = qt * map.getBlockQ();
+             i < std::min((qt + 1) * map.getBlockQ(), shape.queryLength); ++i)
+          for (int64_t j = kt * map.getBlockKv();
+               j < std::min((kt + 1) * map.getBlockKv(), shape.keyLength);
+               ++j) {
+            AttentionPoint point;
+            point.batch = point.head = point.kvHead = constant(0);
+            point.numQueryHeads = constant(1);
+            point.row = constant(i);
+            point.column = constant(j);
+            point.queryLength = constant(shape.queryLength);
+            point.keyLength = constant(shape.keyLength);
+            Value all = arith::ConstantIntOp::create(b, loc, 1, 1);
+            for (Attribute predicate : op.getTileClassificationMask()) {
+              auto hooks = cast<MaskAttrInterface>(predicate);
+              if (!hooks.isDataDependent())
+                all = arith::AndIOp::create(
+                    b, loc, all, hooks.buildPredicate(b, loc, point));
+            }
+            pairs.push_back(all);
+          }
+        return pairs;
+      });
+  if (failed(allowed))
     return failure();
-  return table;
+  return llvm::any_of(*allowed, [](int64_t bit) { return bit != 0; });
 }
 
 namespace mlir::attn {
@@ -111,13 +152,15 @@ struct AttnPrintBlockMapPass
     getOperation()->walk([&](AttentionOp op) {
       MaskShape shape = op.getMaskShape();
       if (!shape.isStatic()) {
-        op.emitRemark("block map: dynamic sequence lengths, every tile is "
-                      "visited and masked");
+        op.emitRemark("block map: dynamic sequence lengths, not classified at "
+                      "compile time; key-tile bounds from the mask's run-time "
+                      "key intervals");
         return;
       }
       if (!BlockMap::isTractable(shape, blockQ, blockKv)) {
         op.emitRemark("block map: more than 2^24 tiles, not classified at "
-                      "compile time; every tile is visited and masked");
+                      "compile time; key-tile bounds from the mask's run-time "
+                      "key intervals");
         return;
       }
       BlockMap map =
@@ -136,7 +179,7 @@ struct AttnPrintBlockMapPass
                          total ? 100.0 * map.countVisited() / total : 0.0);
       if (map.isDataDependent())
         os << ", data-dependent (decided at run time)";
-      FailureOr<SmallVector<std::array<int64_t, 4>>> runTime = failure();
+      FailureOr<SmallVector<int64_t>> runTime = failure();
       if (runTimeBounds) {
         runTime = foldRunTimeBounds(op, shape, map);
         if (failed(runTime)) {
@@ -154,18 +197,27 @@ struct AttnPrintBlockMapPass
         os << "  [" << first << ", " << end << ")";
         if (!runTimeBounds)
           continue;
-        auto [runFirst, runEnd, fullFirst, fullEnd] = (*runTime)[qt];
+        ArrayRef<int64_t> bounds = ArrayRef(*runTime).slice(4 * qt, 4);
+        int64_t runFirst = bounds[0], runEnd = bounds[1], fullFirst = bounds[2],
+                fullEnd = bounds[3];
         os << "  run-time [" << runFirst << ", " << runEnd << ") full ["
            << fullFirst << ", " << fullEnd << ")";
-        if (runEnd - runFirst == end - first &&
+        if (std::max<int64_t>(runEnd - runFirst, 0) == end - first &&
             (first == end || runFirst == first))
           ++exactRanges;
-        // Sound: every non-empty tile inside the loop bounds, every tile
+        // Sound: every tile with an allowed pair inside the loop bounds
+        // (a tile the map visits, unless its pairs show none), every tile
         // called full full in the map.
         for (int64_t kt = 0; kt < map.getNumKeyTiles(); ++kt) {
           bool visited = runFirst <= kt && kt < runEnd;
           bool full = fullFirst <= kt && kt < fullEnd;
-          if ((map.get(qt, kt) != TileClass::Empty && !visited) ||
+          bool missed = false;
+          if (map.get(qt, kt) != TileClass::Empty && !visited) {
+            FailureOr<bool> anyPair =
+                tileHasAllowedPair(op, shape, map, qt, kt);
+            missed = failed(anyPair) || *anyPair;
+          }
+          if (missed ||
               (full && (!visited || map.get(qt, kt) != TileClass::Full))) {
             op.emitError() << "run-time key-tile bounds of query tile " << qt
                            << " are unsound at key tile " << kt;

@@ -22,6 +22,7 @@
 #include "RegisterBlocking.h"
 
 #include "attn/Analysis/BlockMap.h"
+#include "attn/Dialect/Attn/IR/KeyIntervals.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
@@ -170,6 +171,7 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
 
   // The keys [firstKey, firstKey + keyCount) that the mask may allow.
   Value firstKey = l.index(0), keyCount = keyLength;
+  bool bounded = inputs.rangeTable || !op.getMask().empty();
   if (inputs.rangeTable) {
     auto entry = [&](int64_t column) {
       return arith::MulIOp::create(
@@ -179,6 +181,15 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
     firstKey = entry(0);
     Value endKey = arith::MinUIOp::create(b, loc, entry(1), keyLength);
     keyCount = arith::SubIOp::create(b, loc, endKey, firstKey);
+  } else if (bounded) {
+    // Lengths known at run time only: the (affine) mask's key interval.
+    Value lastRow = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, firstRow, rows), l.index(1));
+    KeyInterval interval = buildMaskKeyInterval(
+        b, loc, op.getMask().getValue(), /*hasMaskMod=*/false,
+        RowSpan{firstRow, lastRow, queryLength, keyLength});
+    firstKey = interval.begin;
+    keyCount = arith::SubIOp::create(b, loc, interval.end, interval.begin);
   }
   auto keysTileType = RankedTensorType::get(
       {cast<RankedTensorType>(inputs.keysT.getType()).getDimSize(2),
@@ -315,7 +326,7 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
             .getResult();
       });
   // Keys outside the range: no row may see them.
-  if (!inputs.rangeTable)
+  if (!bounded)
     return means;
   return tensor::InsertSliceOp::create(
       b, loc, means, l.filled({l.size(keys, 2)}, kNegInf),

@@ -102,8 +102,9 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     With static lengths, the block map of the mask (see
     attn-print-block-map) gives each query tile's key-tile loop bounds, so
     empty tiles are never visited, and its run of full tiles, which skip the
-    mask. Predicates that read operands, and dynamic lengths, are evaluated
-    per element on every visited tile. GQA reads the shared key/value head
+    mask; with dynamic lengths the predicates' run-time key intervals give
+    the same bounds for the affine atoms. Predicates that read operands are
+    evaluated per element on every visited tile. GQA reads the shared key/value head
     through its index. Rows without keys give 0 and an LSE of -inf.
 
     An `attn.merge lse` of attentions of the same queries becomes one loop
