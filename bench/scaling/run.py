@@ -12,13 +12,19 @@ blocks; see program()). It prints
 each one's time, peak RSS, growth time(L)/time(4k) and speed-up over full
 causal at the same L, and saves the table in bench/results/.
 
-usage: bench/scaling/run.py [--max-length L] [--variants NAME,...] [--check]
+With --dynamic every function is written with `?` lengths (one compiled
+program for all lengths, inputs from .npy files).
+
+usage: bench/scaling/run.py [--max-length L] [--variants NAME,...] [--dynamic] [--check]
 """
 import argparse
+import array
 import datetime
 import os
 import platform
+import random
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -32,7 +38,13 @@ def t(l, d=D, h=H, dtype="f32"):
     return f"tensor<1x{h}x{l}x{d}x{dtype}>"
 
 
-def program(variant, l):
+def program(variant, l, dynamic=False):
+    """The variant's function at length l; with `dynamic` its types leave
+    every sequence length (and the compressed ones) `?`: one build for all
+    lengths, whose masks are bounded at run time."""
+    n = -(-l // 64)
+    if dynamic:
+        l = n = "?"
     x = t(l)
     head = f"func.func @bench(%q: {x}, %k: {x}, %v: {x}"
     if variant == "causal":
@@ -43,7 +55,7 @@ def program(variant, l):
                 f"#attn.window<left = 1024, right = 0>] : {x}, {x}, {x} -> {x}\n"
                 f"  return %o : {x}\n}}\n")
     if variant == "SCOUT":
-        c = t(-(-l // 64))
+        c = t(n)
         lse = f"tensor<1x{H}x{l}xf32>"
         seg = f"tensor<1x{l}xi32>"
         return f"""{head}) -> {x} {{
@@ -51,7 +63,9 @@ def program(variant, l):
   %ck = attn.compress mean %mixed stride 64 : {x} -> {c}
   %o_ck, %l_ck = attn.attention %q, %ck, %ck mask [#attn.causal<stride = 64>] : {x}, {c}, {c} -> {x}, {lse}
   %c64 = arith.constant 64 : index
-  %seg = tensor.generate {{
+  {"%c2 = arith.constant 2 : index" if l == "?" else ""}
+  {"%len = tensor.dim %q, %c2 : " + x if l == "?" else ""}
+  %seg = tensor.generate {"%len " if l == "?" else ""}{{
   ^bb0(%b: index, %i: index):
     %s = arith.divui %i, %c64 : index
     %s32 = arith.index_cast %s : index to i32
@@ -65,9 +79,9 @@ def program(variant, l):
     if variant in ("NSA-style", "SLA-style"):
         # Compressed keys (one per 64 tokens) score the 64-token key blocks
         # for each 64-row query block; the top 16 get exact attention.
-        c = t(-(-l // 64))
-        blocks = f"tensor<1x{H}x{-(-l // 64)}x{-(-l // 64)}xf32>"
-        chosen = f"tensor<1x{H}x{-(-l // 64)}x16xi32>"
+        c = t(n)
+        blocks = f"tensor<1x{H}x{n}x{n}xf32>"
+        chosen = f"tensor<1x{H}x{n}x16xi32>"
         common = f"""  %kc = attn.compress mean %k stride 64 : {x} -> {c}
   %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>] : {x}, {c} -> {blocks}
   %sel = attn.topk %s k 16 : {blocks} -> {chosen}
@@ -97,6 +111,14 @@ def program(variant, l):
                 f" causal normalize : {x}, {x}, {x} -> {x}\n  return %o : {x}\n}}\n")
     if variant == "Mamba-2 decayed linear":
         g = f"tensor<1x{H}x{l}xf32>"
+        if l == "?":
+            # (A dynamic shape has no dense literal: the log-gates
+            # -0.05 x^2 come as an input.)
+            return f"""{head}, %a: {g}) -> {x} {{
+  %o = attn.linear_attention %q, %k, %v decay(%a) feature identity causal : {x}, {x}, {x}, {g} -> {x}
+  return %o : {x}
+}}
+"""
         return f"""{head}, %x: {g}) -> {x} {{
   %c = arith.constant dense<0.05> : {g}
   %sq = arith.mulf %x, %x : {g}
@@ -113,9 +135,42 @@ VARIANTS = ["causal", "window 1024", "SCOUT", "NSA-style", "SLA-style", "linear 
             "Mamba-2 decayed linear"]
 
 
-def run(path, runs):
+def write_npy(path, shape, draw=lambda g: g.gauss(0.0, 1.0)):
+    """A .npy of f32 draws (a block of 2^16, repeated), ~ N(0, 1) by default."""
+    count = 1
+    for size in shape:
+        count *= size
+    generator = random.Random(1)
+    block = array.array("f", (draw(generator) for _ in range(1 << 16)))
+    data = (block * (count // len(block) + 1))[:count]
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % (
+        ", ".join(str(size) for size in shape))
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        data.tofile(f)
+
+
+def dynamic_inputs(work, variant, l):
+    """attn-run's --input flags for a dynamic-length function: q, k, v of
+    [1, H, l, D] and the per-token gates [1, H, l] it takes."""
+    rows, gates = os.path.join(work, f"rows_{l}.npy"), os.path.join(work, f"gates_{l}.npy")
+    decays = os.path.join(work, f"decays_{l}.npy")
+    if not os.path.exists(rows):
+        write_npy(rows, [1, H, l, D])
+        write_npy(gates, [1, H, l])
+        write_npy(decays, [1, H, l], lambda g: -0.05 * g.gauss(0.0, 1.0) ** 2)
+    flags = [f"--input={name}={rows}" for name in ("q", "k", "v")]
+    if variant == "NSA-style":
+        flags += [f"--input={name}={gates}" for name in ("g1", "g2", "g3")]
+    if variant == "Mamba-2 decayed linear":
+        flags.append(f"--input=a={decays}")
+    return flags
+
+
+def run(path, runs, inputs=()):
     out = subprocess.run([os.path.join(BUILD, "bin", "attn-run"), path, f"--bench={runs}",
-                          "--flops=1", "--seed=1"], capture_output=True, text=True)
+                          "--flops=1", "--seed=1", *inputs], capture_output=True, text=True)
     summary = dict(re.findall(r"(\w+)=([^ ]+)", out.stdout.splitlines()[-1] if out.stdout else ""))
     if out.returncode != 0 or "ms" not in summary:
         return None
@@ -126,6 +181,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-length", type=int, default=65536)
     parser.add_argument("--variants", default=None, help="comma-separated subset")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="every length `?` in the types (inputs from .npy files)")
     parser.add_argument("--check", type=int, default=0, metavar="L",
                         help="only check each program at length L against the reference")
     args = parser.parse_args()
@@ -135,9 +192,10 @@ def main():
         failed = False
         for variant in variants:
             path = os.path.join(work, f"{variant.replace(' ', '_')}.mlir")
-            open(path, "w").write(program(variant, args.check))
+            open(path, "w").write(program(variant, args.check, args.dynamic))
+            inputs = dynamic_inputs(work, variant, args.check) if args.dynamic else []
             out = subprocess.run([os.path.join(BUILD, "bin", "attn-run"), path, "--check",
-                                  "--seed=2"], capture_output=True, text=True)
+                                  "--seed=2", *inputs], capture_output=True, text=True)
             ok = out.returncode == 0 and "check=PASS" in out.stdout
             failed |= not ok
             print(f"{variant} L={args.check}: {'PASS' if ok else 'FAIL ' + out.stderr.strip()}")
@@ -151,8 +209,10 @@ def main():
     for variant in variants:
         for l in lengths:
             path = os.path.join(work, f"{variant.replace(' ', '_')}_{l}.mlir")
-            open(path, "w").write(program(variant, l))
-            results[variant, l] = run(path, 1 if variant == "causal" and l >= 32768 else 3)
+            open(path, "w").write(program(variant, l, args.dynamic))
+            inputs = dynamic_inputs(work, variant, l) if args.dynamic else ()
+            results[variant, l] = run(path, 1 if variant == "causal" and l >= 32768 else 3,
+                                      inputs)
             print(f"{variant} L={l}: {results[variant, l]}", file=sys.stderr, flush=True)
 
     def cell(value, fmt):
@@ -178,7 +238,8 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     report = "\n".join([
-        f"# Scaling benchmark (CPU), {datetime.date.today()}", "",
+        f"# Scaling benchmark (CPU{', dynamic lengths' if args.dynamic else ''}), "
+        f"{datetime.date.today()}", "",
         f"- machine: {cpu}, {os.cpu_count()} threads; commit {commit}",
         f"- attn-run, flash path, B = 1, H = {H}, D = {D}, f32; medians of 3 runs (full causal: one run from 32k)",
         "- growth: time(64k) / time(8k) for 8x the tokens (full causal: about 64x)",
@@ -189,7 +250,8 @@ def main():
         *lines, ""])
     print(report)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    path = os.path.join(ROOT, "bench", "results", f"scaling-cpu-{datetime.date.today()}-{commit}.md")
+    kind = "scaling-cpu-dynamic" if args.dynamic else "scaling-cpu"
+    path = os.path.join(ROOT, "bench", "results", f"{kind}-{datetime.date.today()}-{commit}.md")
     open(path, "w").write(report)
     print(f"saved {path}")
 

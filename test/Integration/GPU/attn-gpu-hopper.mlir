@@ -73,14 +73,18 @@
 // PTX: wgmma.wait_group.sync.aligned 1;
 // PTX: mbarrier.arrive.shared.b64
 // Producer: per key tile K and V, each on its own mbarrier once its stage
-// is free.
-// PTX: setmaxnreg.dec.sync.aligned.u32 24;
-// PTX: mbarrier.try_wait.parity.shared.b64
-// PTX: mbarrier.arrive.expect_tx.shared.b64
-// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
-// PTX: mbarrier.try_wait.parity.shared.b64
-// PTX: mbarrier.arrive.expect_tx.shared.b64
-// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// is free (a prefix of its own: ptxas's input may place the producer's
+// blocks before or after the consumers' loop).
+// RUN: FileCheck %s --check-prefix=PRODUCER < %t.ptx
+// PRODUCER-LABEL: .entry dynamic_kernel(
+// PRODUCER: setmaxnreg.dec.sync.aligned.u32 24;
+// PRODUCER: mbarrier.try_wait.parity.shared.b64
+// PRODUCER: mbarrier.arrive.expect_tx.shared.b64
+// PRODUCER: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PRODUCER: mbarrier.try_wait.parity.shared.b64
+// PRODUCER: mbarrier.arrive.expect_tx.shared.b64
+// PRODUCER: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
+// PRODUCER-LABEL: .entry wide_f16_kernel(
 // A window of 101 keys: the paired form, whose 64 x 64 tiles visit 40%
 // less of the band than 128 x 128 ones (S is m64n64: 64 keys).
 // PTX-LABEL: .entry wide_f16_kernel(
