@@ -227,6 +227,12 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
   if (op.getIndices())
     point.indices = &tensor(op.getIndices());
 
+  if (options.shapesOnly) {
+    set(op.getOutput(), std::move(out));
+    if (op.getLse())
+      set(op.getLse(), std::move(lse));
+    return success();
+  }
   std::vector<double> probs(keyLength), accumulator(valueDim);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t h = 0; h < numQueryHeads; ++h) {
@@ -303,6 +309,10 @@ LogicalResult Evaluator::evalBlockScores(BlockScoresOp op) {
   double scale = op.getScale() ? op.getScale()->convertToDouble()
                                : 1.0 / std::sqrt(static_cast<double>(headDim));
   RefTensor sums(ElementKind::F32, {batch, numKvHeads, numBlocks, keyLength});
+  if (options.shapesOnly) {
+    set(op.getResult(), std::move(sums));
+    return success();
+  }
   std::vector<char> seen(sums.getNumElements(), 0);
   MaskPoint point{queryLength, keyLength, 0, 0, 0, 0, 0};
   for (int64_t b = 0; b < batch; ++b) {

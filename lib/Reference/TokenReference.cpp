@@ -168,6 +168,10 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
   // and each weight as attention's scores and probabilities are.
   ElementKind kind = q.kind;
   RefTensor out(v.kind, {batch, numQueryHeads, queryLength, valueDim});
+  if (options.shapesOnly) {
+    set(op.getResult(), std::move(out));
+    return success();
+  }
   std::vector<double> phiQ(headDim), cumulative(keyLength),
       numerator(valueDim);
   for (int64_t b = 0; b < batch; ++b) {

@@ -45,6 +45,11 @@ struct ReferenceOptions {
   /// the op's element type, products accumulated in f32. Off: exact
   /// double-precision evaluation.
   bool emulateElementPrecision = false;
+  /// Only the results' shapes (and the ops' checks of their operands'):
+  /// attention, block scores and linear attention leave their results
+  /// zero instead of computing them (attn-run's timed runs of dynamic
+  /// shapes, whose result sizes the reference gives).
+  bool shapesOnly = false;
 };
 
 struct ReferenceResult {

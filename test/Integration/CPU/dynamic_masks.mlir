@@ -53,6 +53,10 @@
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q90.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
+// A run without --check asks the reference only for the results' shapes
+// (no attention computed there); its outputs are then checked apart.
+// RUN: mkdir -p %t/out && attn-run %s --function=window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --output %t/out --path=flash
+// RUN: attn-run %s --function=window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --results=%t/out | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
 
