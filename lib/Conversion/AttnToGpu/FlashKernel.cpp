@@ -54,6 +54,20 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
+/// The predicates that bound a query tile's key tiles (the range table's,
+/// or the run-time intervals'): with a tile list, data-dependent ones are
+/// classified at run time (a document-uniform tile needs no mask), so only
+/// the others.
+static SmallVector<Attribute> keyTileMask(AttentionOp op,
+                                          const GpuKernelShape &shape) {
+  SmallVector<Attribute> mask;
+  for (Attribute predicate : op.getTileClassificationMask())
+    if (!shape.tileListEntries ||
+        !cast<MaskAttrInterface>(predicate).isDataDependent())
+      mask.push_back(predicate);
+  return mask;
+}
+
 MemRefType mlir::attn::kernelBufferType(RankedTensorType type,
                                         bool contiguousRows) {
   SmallVector<int64_t> strides(type.getRank(), kDyn);
@@ -346,20 +360,14 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
     bounds.fullEnd = numKeyTiles;
   } else if (!shape.splitKeys) {
     // Lengths known at run time only (or a map too large to compute): the
-    // table's bounds from the atoms' key intervals, over the same
-    // predicates (with a tile list, those that read no operand).
-    SmallVector<Attribute> mask;
-    for (Attribute predicate : op.getTileClassificationMask())
-      if (!shape.tileListEntries ||
-          !cast<MaskAttrInterface>(predicate).isDataDependent())
-        mask.push_back(predicate);
+    // table's bounds from the atoms' key intervals, over its predicates.
     Value firstRow = mul(queryTileIndex, c(shape.blockQ()));
     Value lastRow =
         sub(arith::MinSIOp::create(b, loc, queryLength,
                                    add(firstRow, c(shape.blockQ()))),
             c(1));
     KeyTileInterval tiles = buildKeyTileInterval(
-        b, loc, mask, !op.getMaskMod().empty(),
+        b, loc, keyTileMask(op, shape), !op.getMaskMod().empty(),
         RowSpan{firstRow, lastRow, queryLength, keyLength}, blockKv);
     bounds = {tiles.first, tiles.end, tiles.fullFirst, tiles.fullEnd};
   }
@@ -1123,15 +1131,9 @@ static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
   if (!BlockMap::isTractable(maskShape, shape.blockQ(), shape.blockKv) ||
       shape.splitKeys)
     return {};
-  // With a tile list, data-dependent predicates are classified at run time
-  // (a document-uniform tile needs no mask): the table covers the others.
-  SmallVector<Attribute> staticMask;
-  for (Attribute predicate : op.getTileClassificationMask())
-    if (!shape.tileListEntries ||
-        !cast<MaskAttrInterface>(predicate).isDataDependent())
-      staticMask.push_back(predicate);
-  BlockMap map = BlockMap::compute(staticMask, !op.getMaskMod().empty(),
-                                   maskShape, shape.blockQ(), shape.blockKv);
+  BlockMap map =
+      BlockMap::compute(keyTileMask(op, shape), !op.getMaskMod().empty(),
+                        maskShape, shape.blockQ(), shape.blockKv);
   SmallVector<int32_t> table;
   for (int64_t bound : map.getLoopBoundsTable())
     table.push_back(static_cast<int32_t>(bound));
