@@ -147,3 +147,31 @@ func.func @bf16_rows(%q: tensor<1x2x64x16xbf16>) -> tensor<1x2x64x16xbf16> {
   %o = attn.linear_attention %q, %q, %q feature elu_plus_one causal normalize : tensor<1x2x64x16xbf16>, tensor<1x2x64x16xbf16>, tensor<1x2x64x16xbf16> -> tensor<1x2x64x16xbf16>
   return %o : tensor<1x2x64x16xbf16>
 }
+
+// -----
+
+// A length the compiler does not know: the full chunks (the first
+// L - L mod 32 tokens, each of the constant 32 rows) take the
+// register-blocked products; the last partial chunk, if any, the generic
+// ones, in a second loop carrying the first's state and rows.
+// CHECK-LABEL: func.func @peeled
+// CHECK-SAME: (%{{.*}}: tensor<1x1x?x16xf32>, %[[K:.*]]: tensor<1x1x?x16xf32>,
+// CHECK: %[[L:.*]] = tensor.dim %[[K]], %c2 : tensor<1x1x?x16xf32>
+// CHECK: %[[REM:.*]] = arith.remui %[[L]], %c32
+// CHECK: %[[FULL_END:.*]] = arith.subi %[[L]], %[[REM]]
+// CHECK: %[[FULL_CHUNKS:.*]] = arith.ceildivui %[[FULL_END]], %c32
+// CHECK: %[[FULL:.*]]:3 = scf.for %{{.*}} = %c0 to %[[FULL_CHUNKS]] step %c1
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 1, %c32, 16]
+// CHECK: vector.transpose
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[TAIL_LENGTH:.*]] = arith.subi %[[L]], %[[FULL_END]]
+// CHECK: %[[TAIL_CHUNKS:.*]] = arith.ceildivui %[[TAIL_LENGTH]], %c32
+// CHECK: scf.for %{{.*}} = %c0 to %[[TAIL_CHUNKS]] step %c1 iter_args(%{{.*}} = %[[FULL]]#0, %{{.*}} = %[[FULL]]#1, %{{.*}} = %[[FULL]]#2)
+// CHECK-NOT: vector.fma
+// CHECK: linalg.generic
+// CHECK: scf.yield
+func.func @peeled(%q: tensor<1x1x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32> {
+  %o = attn.linear_attention %q, %k, %v feature relu causal : tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x16xf32>
+  return %o : tensor<1x1x?x16xf32>
+}

@@ -144,24 +144,30 @@ Value operandRows(Lowering &l, Value operand, Value i0, Value i1, Value first,
   return roundTile(l, acc, element);
 }
 
-/// An scf.for over the chunks of `length` tokens carrying `iterArgs`; the
-/// body gets the chunk's first token and its number of rows (`chunk`, or
-/// fewer in the last chunk) and yields.
-scf::ForOp buildChunkLoop(OpBuilder &b, Location loc, Value length,
-                          int64_t chunk, ValueRange iterArgs,
+/// An scf.for over the chunks of tokens [begin, end) carrying `iterArgs`;
+/// the body gets the chunk's first token and its number of rows (`chunk`,
+/// or fewer in the last chunk) and yields. With `fullChunks` the caller
+/// promises that `chunk` divides end - begin: the rows are the constant
+/// `chunk`, so the chunk's tiles get static shapes.
+scf::ForOp buildChunkLoop(OpBuilder &b, Location loc, Value begin, Value end,
+                          int64_t chunk, bool fullChunks, ValueRange iterArgs,
                           function_ref<void(OpBuilder &, Location, Value first,
                                             Value rows, ValueRange iter)>
                               body) {
   Lowering l{b, loc};
+  Value length = arith::SubIOp::create(b, loc, end, begin);
   return scf::ForOp::create(
       b, loc, l.index(0),
       arith::CeilDivUIOp::create(b, loc, length, l.index(chunk)), l.index(1),
       iterArgs, [&](OpBuilder &fb, Location fl, Value c, ValueRange iter) {
         Lowering f{fb, fl};
-        Value first = arith::MulIOp::create(fb, fl, c, f.index(chunk));
-        Value rows = arith::MinUIOp::create(
-            fb, fl, f.index(chunk),
-            arith::SubIOp::create(fb, fl, length, first));
+        Value first = arith::AddIOp::create(
+            fb, fl, begin, arith::MulIOp::create(fb, fl, c, f.index(chunk)));
+        Value rows = fullChunks ? f.index(chunk)
+                                : arith::MinUIOp::create(
+                                      fb, fl, f.index(chunk),
+                                      arith::SubIOp::create(fb, fl, end, first))
+                                      .getResult();
         body(fb, fl, first, rows, iter);
       });
 }
@@ -320,13 +326,12 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
     double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
     Value decay = op.getDecay();
     Type elementType = op.getResult().getType().getElementType();
-    // When every chunk is full and the dims fill vectors, the chunk's four
-    // products take the register-blocked kernels of the flash lowering.
+    // When the dims fill vectors, the four products of a full chunk take
+    // the register-blocked kernels of the flash lowering.
     std::optional<RegisterBlock> dotsBlock, rowsBlock, stateBlock;
-    bool blocked = causal && sameLengths && vectorLanes > 0 &&
-                   staticKeyLength % chunk == 0 && chunk % vectorLanes == 0 &&
-                   headDim % vectorLanes == 0 && valueDim % vectorLanes == 0;
-    if (blocked) {
+    bool blockable = causal && vectorLanes > 0 && chunk % vectorLanes == 0 &&
+                     headDim % vectorLanes == 0 && valueDim % vectorLanes == 0;
+    if (blockable) {
       dotsBlock = chooseRegisterBlock(chunk, chunk, vectorLanes);
       rowsBlock = chooseRegisterBlock(chunk, valueDim, vectorLanes);
       stateBlock = chooseRegisterBlock(headDim, valueDim, vectorLanes);
@@ -405,7 +410,8 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
       if (!causal) {
         // The state of all keys, then every query reads it.
         auto keyLoop = buildChunkLoop(
-            rewriter, loc, keyLength, chunk, ValueRange{state, norm},
+            rewriter, loc, l.index(0), keyLength, chunk, /*fullChunks=*/false,
+            ValueRange{state, norm},
             [&](OpBuilder &fb, Location fl, Value first, Value rows,
                 ValueRange iter) {
               Lowering f{fb, fl};
@@ -423,7 +429,8 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
               scf::YieldOp::create(fb, fl, ValueRange{newState, newNorm});
             });
         auto queryLoop = buildChunkLoop(
-            rewriter, loc, queryLength, chunk, ValueRange{headOut},
+            rewriter, loc, l.index(0), queryLength, chunk,
+            /*fullChunks=*/false, ValueRange{headOut},
             [&](OpBuilder &fb, Location fl, Value first, Value rows,
                 ValueRange iter) {
               Lowering f{fb, fl};
@@ -441,253 +448,276 @@ struct ChunkLinearAttention : OpRewritePattern<LinearAttentionOp> {
             });
         headOut = queryLoop.getResult(0);
       } else {
-        auto loop = buildChunkLoop(
-            rewriter, loc, keyLength, chunk, ValueRange{state, norm, headOut},
-            [&](OpBuilder &fb, Location fl, Value first, Value rows,
-                ValueRange iter) {
-              Lowering f{fb, fl};
-              // The chunk's positions hold queries from row `skip` on
-              // (positions before the first query: Lkv > Lq), query
-              // first + skip - late + early onwards.
-              Value skip, queryRow, valid, queries;
-              if (sameLengths) {
-                queries = mapTile(f, operandRows(f, query, b, h, first, rows),
-                                  feature);
-              } else {
-                skip = arith::MinUIOp::create(
-                    fb, fl, rows,
-                    arith::SubIOp::create(
-                        fb, fl, late,
-                        arith::MinUIOp::create(fb, fl, late, first)));
-                valid = arith::SubIOp::create(fb, fl, rows, skip);
-                // (A chunk wholly before the first query has no rows: its
-                // row stays in range, so that a fused conv reads nothing
-                // before the sequence.)
-                queryRow = arith::AddIOp::create(
-                    fb, fl,
-                    arith::SubIOp::create(
-                        fb, fl,
-                        arith::MaxUIOp::create(
-                            fb, fl, arith::AddIOp::create(fb, fl, first, skip),
-                            late),
-                        late),
-                    early);
-                Value present = operandRows(f, query, b, h, queryRow, valid);
-                // Rows without a query are zero (their outputs are dropped).
-                Value tile = tensor::InsertSliceOp::create(
-                    fb, fl, present,
-                    f.filled({rows, fb.getIndexAttr(headDim)}, 0.0,
-                             qType.getElementType()),
-                    SmallVector<OpFoldResult>{skip, fb.getIndexAttr(0)},
-                    SmallVector<OpFoldResult>{valid, fb.getIndexAttr(headDim)},
-                    SmallVector<OpFoldResult>(2, fb.getIndexAttr(1)));
-                queries = mapTile(f, tile, feature);
-              }
-              Value keys = mapTile(
-                  f, operandRows(f, key, b, kvHead, first, rows), feature);
-              Value vals =
-                  mapTile(f, operandRows(f, value, b, kvHead, first, rows),
-                          std::nullopt);
+        // The body of one chunk; `blocked`: the chunk is full (`rows` is the
+        // constant `chunk`) and its products take the register-blocked
+        // kernels.
+        auto causalChunk = [&](bool blocked) {
+          return [&, blocked](OpBuilder &fb, Location fl, Value first,
+                              Value rows, ValueRange iter) {
+            Lowering f{fb, fl};
+            // The chunk's positions hold queries from row `skip` on
+            // (positions before the first query: Lkv > Lq), query
+            // first + skip - late + early onwards.
+            Value skip, queryRow, valid, queries;
+            if (sameLengths) {
+              queries =
+                  mapTile(f, operandRows(f, query, b, h, first, rows), feature);
+            } else {
+              skip = arith::MinUIOp::create(
+                  fb, fl, rows,
+                  arith::SubIOp::create(
+                      fb, fl, late,
+                      arith::MinUIOp::create(fb, fl, late, first)));
+              valid = arith::SubIOp::create(fb, fl, rows, skip);
+              // (A chunk wholly before the first query has no rows: its
+              // row stays in range, so that a fused conv reads nothing
+              // before the sequence.)
+              queryRow = arith::AddIOp::create(
+                  fb, fl,
+                  arith::SubIOp::create(
+                      fb, fl,
+                      arith::MaxUIOp::create(
+                          fb, fl, arith::AddIOp::create(fb, fl, first, skip),
+                          late),
+                      late),
+                  early);
+              Value present = operandRows(f, query, b, h, queryRow, valid);
+              // Rows without a query are zero (their outputs are dropped).
+              Value tile = tensor::InsertSliceOp::create(
+                  fb, fl, present,
+                  f.filled({rows, fb.getIndexAttr(headDim)}, 0.0,
+                           qType.getElementType()),
+                  SmallVector<OpFoldResult>{skip, fb.getIndexAttr(0)},
+                  SmallVector<OpFoldResult>{valid, fb.getIndexAttr(headDim)},
+                  SmallVector<OpFoldResult>(2, fb.getIndexAttr(1)));
+              queries = mapTile(f, tile, feature);
+            }
+            Value keys = mapTile(f, operandRows(f, key, b, kvHead, first, rows),
+                                 feature);
+            Value vals = mapTile(
+                f, operandRows(f, value, b, kvHead, first, rows), std::nullopt);
 
-              // A_i: the chunk's inclusive prefix sums of the log-gates.
-              Value logDecay;
-              if (decay) {
-                auto gateType = RankedTensorType::get({kDyn}, f.f32());
-                Value gates = tensor::ExtractSliceOp::create(
-                    fb, fl, gateType, decay,
-                    SmallVector<OpFoldResult>{b, h, first},
-                    SmallVector<OpFoldResult>{fb.getIndexAttr(1),
-                                              fb.getIndexAttr(1), rows},
-                    SmallVector<OpFoldResult>(3, fb.getIndexAttr(1)));
-                logDecay =
-                    f.generic({gates}, {f.filled({rows}, 0.0)}, {{1}, {0}}, 2,
-                              parallelThenReduction(2),
-                              [&](OpBuilder &ib, Location il, ValueRange args) {
-                                Lowering in{ib, il};
-                                Value upTo = arith::CmpIOp::create(
-                                    ib, il, arith::CmpIPredicate::ule,
-                                    in.loopIndex(1), in.loopIndex(0));
-                                Value term = arith::SelectOp::create(
-                                    ib, il, upTo, args[0], in.f32(0.0));
-                                linalg::YieldOp::create(
-                                    ib, il, addF(ib, il, args[1], term));
-                              })
-                        .front();
-              }
-
-              // W_ij = phi(q_i).phi(k_j) exp(A_i - A_j), j <= i.
-              // Full chunks: static tiles and the keys transposed once for
-              // the score and state products.
-              Value queriesS, keysT, valsS;
-              if (blocked) {
-                queriesS = castToShape(fb, fl, queries, {chunk, headDim});
-                valsS = castToShape(fb, fl, vals, {chunk, valueDim});
-                keysT = *buildBlockedTranspose(
-                    fb, fl, castToShape(fb, fl, keys, {chunk, headDim}),
-                    vectorLanes);
-              }
-              Value dots = blocked
-                               ? castToShape(fb, fl,
-                                             buildRegisterBlockedProduct(
-                                                 fb, fl, queriesS, keysT,
-                                                 Value(), Value(), *dotsBlock),
-                                             {kDyn, kDyn})
-                               : contract(f, queries, keys, {{0, 2}, {1, 2}},
-                                          {rows, rows});
-              SmallVector<Value> weightInputs = {dots};
-              SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
-              if (logDecay) {
-                weightInputs.append({logDecay, logDecay});
-                weightMaps.append({{0}, {1}});
-              }
-              weightMaps.push_back({0, 1});
-              Value weights =
-                  f.generic(weightInputs, {f.empty({rows, rows}, f.f32())},
-                            weightMaps, 2, parallel(2),
+            // A_i: the chunk's inclusive prefix sums of the log-gates.
+            Value logDecay;
+            if (decay) {
+              auto gateType = RankedTensorType::get({kDyn}, f.f32());
+              Value gates = tensor::ExtractSliceOp::create(
+                  fb, fl, gateType, decay,
+                  SmallVector<OpFoldResult>{b, h, first},
+                  SmallVector<OpFoldResult>{fb.getIndexAttr(1),
+                                            fb.getIndexAttr(1), rows},
+                  SmallVector<OpFoldResult>(3, fb.getIndexAttr(1)));
+              logDecay =
+                  f.generic({gates}, {f.filled({rows}, 0.0)}, {{1}, {0}}, 2,
+                            parallelThenReduction(2),
                             [&](OpBuilder &ib, Location il, ValueRange args) {
                               Lowering in{ib, il};
-                              Value w = args[0];
-                              if (logDecay)
-                                w = mulF(ib, il, w,
-                                         math::ExpOp::create(
-                                             ib, il,
-                                             arith::SubFOp::create(
-                                                 ib, il, args[1], args[2])));
-                              Value allowed = arith::CmpIOp::create(
+                              Value upTo = arith::CmpIOp::create(
                                   ib, il, arith::CmpIPredicate::ule,
                                   in.loopIndex(1), in.loopIndex(0));
+                              Value term = arith::SelectOp::create(
+                                  ib, il, upTo, args[0], in.f32(0.0));
                               linalg::YieldOp::create(
-                                  ib, il,
-                                  arith::SelectOp::create(ib, il, allowed, w,
-                                                          in.f32(0.0))
-                                      .getResult());
+                                  ib, il, addF(ib, il, args[1], term));
                             })
                       .front();
+            }
 
-              // Numerator: W V + exp(A_i) phi(q_i)^T S.
-              Value intra, inter;
-              if (blocked) {
-                intra = castToShape(
-                    fb, fl,
-                    buildRegisterBlockedProduct(
-                        fb, fl, castToShape(fb, fl, weights, {chunk, chunk}),
-                        valsS, Value(), Value(), *rowsBlock),
-                    {kDyn, valueDim});
-                inter = castToShape(
-                    fb, fl,
-                    buildRegisterBlockedProduct(fb, fl, queriesS, iter[0],
-                                                Value(), Value(), *rowsBlock),
-                    {kDyn, valueDim});
-              } else {
-                intra =
-                    contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});
-                inter = readState(f, queries, iter[0], {rows, dimDv});
-              }
-              auto combine = [&](Value intraPart, Value interPart,
-                                 unsigned rank) {
-                SmallVector<Value> inputs = {intraPart, interPart};
-                SmallVector<SmallVector<unsigned>> maps = {
-                    rank == 2 ? SmallVector<unsigned>{0, 1}
-                              : SmallVector<unsigned>{0},
-                    rank == 2 ? SmallVector<unsigned>{0, 1}
-                              : SmallVector<unsigned>{0}};
-                if (logDecay) {
-                  inputs.push_back(logDecay);
-                  maps.push_back({0});
-                }
-                maps.push_back(maps.front());
-                return f
-                    .generic(inputs, {f.empty(f.sizes(intraPart), f.f32())},
-                             maps, rank, parallel(rank),
-                             [&](OpBuilder &ib, Location il, ValueRange args) {
-                               Value carried = args[1];
-                               if (logDecay)
-                                 carried =
-                                     mulF(ib, il, carried,
-                                          math::ExpOp::create(ib, il, args[2]));
-                               linalg::YieldOp::create(
-                                   ib, il, addF(ib, il, args[0], carried));
-                             })
+            // W_ij = phi(q_i).phi(k_j) exp(A_i - A_j), j <= i.
+            // Full chunks: static tiles and the keys transposed once for
+            // the score and state products.
+            Value queriesS, keysT, valsS;
+            if (blocked) {
+              queriesS = castToShape(fb, fl, queries, {chunk, headDim});
+              valsS = castToShape(fb, fl, vals, {chunk, valueDim});
+              keysT = *buildBlockedTranspose(
+                  fb, fl, castToShape(fb, fl, keys, {chunk, headDim}),
+                  vectorLanes);
+            }
+            Value dots = blocked
+                             ? castToShape(fb, fl,
+                                           buildRegisterBlockedProduct(
+                                               fb, fl, queriesS, keysT, Value(),
+                                               Value(), *dotsBlock),
+                                           {kDyn, kDyn})
+                             : contract(f, queries, keys, {{0, 2}, {1, 2}},
+                                        {rows, rows});
+            SmallVector<Value> weightInputs = {dots};
+            SmallVector<SmallVector<unsigned>> weightMaps = {{0, 1}};
+            if (logDecay) {
+              weightInputs.append({logDecay, logDecay});
+              weightMaps.append({{0}, {1}});
+            }
+            weightMaps.push_back({0, 1});
+            Value weights =
+                f.generic(weightInputs, {f.empty({rows, rows}, f.f32())},
+                          weightMaps, 2, parallel(2),
+                          [&](OpBuilder &ib, Location il, ValueRange args) {
+                            Lowering in{ib, il};
+                            Value w = args[0];
+                            if (logDecay)
+                              w = mulF(ib, il, w,
+                                       math::ExpOp::create(
+                                           ib, il,
+                                           arith::SubFOp::create(
+                                               ib, il, args[1], args[2])));
+                            Value allowed = arith::CmpIOp::create(
+                                ib, il, arith::CmpIPredicate::ule,
+                                in.loopIndex(1), in.loopIndex(0));
+                            linalg::YieldOp::create(
+                                ib, il,
+                                arith::SelectOp::create(ib, il, allowed, w,
+                                                        in.f32(0.0))
+                                    .getResult());
+                          })
                     .front();
-              };
-              Value numerator = combine(intra, inter, 2);
-              Value denominator;
-              if (normalize) {
-                Value intraDen =
-                    f.generic({weights}, {f.filled({rows}, 0.0)}, {{0, 1}, {0}},
-                              2, parallelThenReduction(2),
+
+            // Numerator: W V + exp(A_i) phi(q_i)^T S.
+            Value intra, inter;
+            if (blocked) {
+              intra = castToShape(
+                  fb, fl,
+                  buildRegisterBlockedProduct(
+                      fb, fl, castToShape(fb, fl, weights, {chunk, chunk}),
+                      valsS, Value(), Value(), *rowsBlock),
+                  {kDyn, valueDim});
+              inter = castToShape(
+                  fb, fl,
+                  buildRegisterBlockedProduct(fb, fl, queriesS, iter[0],
+                                              Value(), Value(), *rowsBlock),
+                  {kDyn, valueDim});
+            } else {
+              intra =
+                  contract(f, weights, vals, {{0, 2}, {2, 1}}, {rows, dimDv});
+              inter = readState(f, queries, iter[0], {rows, dimDv});
+            }
+            auto combine = [&](Value intraPart, Value interPart,
+                               unsigned rank) {
+              SmallVector<Value> inputs = {intraPart, interPart};
+              SmallVector<SmallVector<unsigned>> maps = {
+                  rank == 2 ? SmallVector<unsigned>{0, 1}
+                            : SmallVector<unsigned>{0},
+                  rank == 2 ? SmallVector<unsigned>{0, 1}
+                            : SmallVector<unsigned>{0}};
+              if (logDecay) {
+                inputs.push_back(logDecay);
+                maps.push_back({0});
+              }
+              maps.push_back(maps.front());
+              return f
+                  .generic(inputs, {f.empty(f.sizes(intraPart), f.f32())}, maps,
+                           rank, parallel(rank),
+                           [&](OpBuilder &ib, Location il, ValueRange args) {
+                             Value carried = args[1];
+                             if (logDecay)
+                               carried =
+                                   mulF(ib, il, carried,
+                                        math::ExpOp::create(ib, il, args[2]));
+                             linalg::YieldOp::create(
+                                 ib, il, addF(ib, il, args[0], carried));
+                           })
+                  .front();
+            };
+            Value numerator = combine(intra, inter, 2);
+            Value denominator;
+            if (normalize) {
+              Value intraDen =
+                  f.generic({weights}, {f.filled({rows}, 0.0)}, {{0, 1}, {0}},
+                            2, parallelThenReduction(2),
+                            [&](OpBuilder &ib, Location il, ValueRange args) {
+                              linalg::YieldOp::create(
+                                  ib, il, addF(ib, il, args[1], args[0]));
+                            })
+                      .front();
+              Value interDen = readState(f, queries, iter[1], {rows});
+              denominator = combine(intraDen, interDen, 1);
+            }
+            Value newOut =
+                sameLengths
+                    ? writeRows(f, iter[2], numerator, denominator, first, rows)
+                    : writeRows(f, iter[2], numerator, denominator, queryRow,
+                                valid, skip);
+
+            // The state after the chunk: every key j weighted by
+            // exp(A_last - A_j), the old state by exp(A_last).
+            Value keyWeights, decayAll;
+            if (logDecay) {
+              Value last = tensor::ExtractOp::create(
+                  fb, fl, logDecay,
+                  ValueRange{arith::SubIOp::create(fb, fl, rows, f.index(1))});
+              decayAll = math::ExpOp::create(fb, fl, last);
+              keyWeights =
+                  f.generic(
+                       {logDecay}, {f.empty({rows}, f.f32())}, {{0}, {0}}, 1,
+                       parallel(1),
+                       [&](OpBuilder &ib, Location il, ValueRange args) {
+                         linalg::YieldOp::create(
+                             ib, il,
+                             math::ExpOp::create(
+                                 ib, il,
+                                 arith::SubFOp::create(ib, il, last, args[0]))
+                                 .getResult());
+                       })
+                      .front();
+            }
+            Value newState;
+            if (blocked) {
+              // S = exp(A_last) S + K^T (w * V) with the per-key weights
+              // folded into V's rows and the decay into the start value.
+              Value weighted = valsS;
+              if (keyWeights)
+                weighted =
+                    f.generic({valsS, keyWeights},
+                              {f.empty(f.sizes(valsS), f.f32())},
+                              {{0, 1}, {0}, {0, 1}}, 2, parallel(2),
                               [&](OpBuilder &ib, Location il, ValueRange args) {
                                 linalg::YieldOp::create(
-                                    ib, il, addF(ib, il, args[1], args[0]));
+                                    ib, il, mulF(ib, il, args[0], args[1]));
                               })
                         .front();
-                Value interDen = readState(f, queries, iter[1], {rows});
-                denominator = combine(intraDen, interDen, 1);
-              }
-              Value newOut = sameLengths
-                                 ? writeRows(f, iter[2], numerator, denominator,
-                                             first, rows)
-                                 : writeRows(f, iter[2], numerator, denominator,
-                                             queryRow, valid, skip);
-
-              // The state after the chunk: every key j weighted by
-              // exp(A_last - A_j), the old state by exp(A_last).
-              Value keyWeights, decayAll;
-              if (logDecay) {
-                Value last =
-                    tensor::ExtractOp::create(fb, fl, logDecay,
-                                              ValueRange{arith::SubIOp::create(
-                                                  fb, fl, rows, f.index(1))});
-                decayAll = math::ExpOp::create(fb, fl, last);
-                keyWeights =
-                    f.generic(
-                         {logDecay}, {f.empty({rows}, f.f32())}, {{0}, {0}}, 1,
-                         parallel(1),
-                         [&](OpBuilder &ib, Location il, ValueRange args) {
-                           linalg::YieldOp::create(
-                               ib, il,
-                               math::ExpOp::create(
-                                   ib, il,
-                                   arith::SubFOp::create(ib, il, last, args[0]))
-                                   .getResult());
-                         })
-                        .front();
-              }
-              Value newState;
-              if (blocked) {
-                // S = exp(A_last) S + K^T (w * V) with the per-key weights
-                // folded into V's rows and the decay into the start value.
-                Value weighted = valsS;
-                if (keyWeights)
-                  weighted =
-                      f.generic(
-                           {valsS, keyWeights},
-                           {f.empty(f.sizes(valsS), f.f32())},
-                           {{0, 1}, {0}, {0, 1}}, 2, parallel(2),
-                           [&](OpBuilder &ib, Location il, ValueRange args) {
-                             linalg::YieldOp::create(
-                                 ib, il, mulF(ib, il, args[0], args[1]));
-                           })
-                          .front();
-                Value rowScale;
-                if (decayAll)
-                  rowScale = linalg::FillOp::create(fb, fl, decayAll,
-                                                    f.empty({dimD}, f.f32()))
-                                 .getResult(0);
-                newState = buildRegisterBlockedProduct(
-                    fb, fl, keysT, weighted, iter[0], rowScale, *stateBlock);
-              } else {
-                newState = accumulateState(f, iter[0], keys, vals, keyWeights,
-                                           decayAll);
-              }
-              Value newNorm = iter[1];
-              if (normalize)
-                newNorm =
-                    accumulateState(f, iter[1], keys, f.filled({rows}, 1.0),
-                                    keyWeights, decayAll);
-              scf::YieldOp::create(fb, fl,
-                                   ValueRange{newState, newNorm, newOut});
-            });
+              Value rowScale;
+              if (decayAll)
+                rowScale = linalg::FillOp::create(fb, fl, decayAll,
+                                                  f.empty({dimD}, f.f32()))
+                               .getResult(0);
+              newState = buildRegisterBlockedProduct(
+                  fb, fl, keysT, weighted, iter[0], rowScale, *stateBlock);
+            } else {
+              newState =
+                  accumulateState(f, iter[0], keys, vals, keyWeights, decayAll);
+            }
+            Value newNorm = iter[1];
+            if (normalize)
+              newNorm = accumulateState(f, iter[1], keys, f.filled({rows}, 1.0),
+                                        keyWeights, decayAll);
+            scf::YieldOp::create(fb, fl, ValueRange{newState, newNorm, newOut});
+          };
+        };
+        SmallVector<Value> inits = {state, norm, headOut};
+        Value start = l.index(0);
+        scf::ForOp loop;
+        if (!blockable) {
+          loop =
+              buildChunkLoop(rewriter, loc, start, keyLength, chunk,
+                             /*fullChunks=*/false, inits, causalChunk(false));
+        } else if (!ShapedType::isDynamic(staticKeyLength) &&
+                   staticKeyLength % chunk == 0) {
+          loop = buildChunkLoop(rewriter, loc, start, keyLength, chunk,
+                                /*fullChunks=*/true, inits, causalChunk(true));
+        } else {
+          // The full chunks, register-blocked, then the last partial chunk
+          // (none when `chunk` divides the run-time length) generically:
+          // a length the compiler does not know keeps the fast kernels.
+          Value fullEnd = arith::SubIOp::create(
+              rewriter, loc, keyLength,
+              arith::RemUIOp::create(rewriter, loc, keyLength, l.index(chunk)));
+          scf::ForOp full =
+              buildChunkLoop(rewriter, loc, start, fullEnd, chunk,
+                             /*fullChunks=*/true, inits, causalChunk(true));
+          loop = buildChunkLoop(rewriter, loc, fullEnd, keyLength, chunk,
+                                /*fullChunks=*/false, full.getResults(),
+                                causalChunk(false));
+        }
         headOut = loop.getResult(2);
       }
 

@@ -177,6 +177,10 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
     those positions. An operand that is an `attn.causal_conv`
     read only by this op (static taps and head dim) is computed per chunk
     from the conv's input (the conv fused: its result never materialised).
+    With head dims that fill vectors, causal chunks of `chunk` rows take
+    register-blocked products; a length that `chunk` does not divide (or a
+    dynamic one) runs its full chunks in one loop and the partial last
+    chunk in a second, generic one.
   }];
   let options = [
     Option<"chunk", "chunk", "int64_t", /*default=*/"64",
