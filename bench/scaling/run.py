@@ -243,7 +243,7 @@ def main():
         f"- machine: {cpu}, {os.cpu_count()} threads; commit {commit}",
         f"- attn-run, flash path, B = 1, H = {H}, D = {D}, f32; medians of 3 runs (full causal: one run from 32k)",
         "- growth: time(64k) / time(8k) for 8x the tokens (full causal: about 64x)",
-        "- peak RSS is the whole attn-run process, inputs (4 or 5 x L x 2 KiB) included",
+        "- peak RSS is attn-run's from the compile on (its reference pass before it is not counted), inputs (4 or 5 x L x 2 KiB) included",
         "- NSA-style: 64-token compressed keys (attention over them, and block scores of each",
         "  64-row query block), top-16 64-token blocks, window 512, gated merge; SLA-style: the",
         "  same top-16 selection plus causal elu+1 linear attention, summed", "",

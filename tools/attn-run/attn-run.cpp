@@ -12,6 +12,7 @@
 
 #include "Comparison.h"
 #include "JitRunner.h"
+#include "ResidentMemory.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Pipelines/Pipelines.h"
@@ -41,7 +42,6 @@
 #include <limits>
 #include <random>
 
-#include <sys/resource.h>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -314,6 +314,14 @@ int main(int argc, char **argv) {
     results.push_back(std::move(result));
   }
 
+  // Without --check the reference's values are not needed any more (only
+  // its pair count, for --bench without --flops): free them, and count the
+  // peak memory of the compiled run from here on.
+  double referenceFlops = exact ? exact->flops : 0;
+  if (!check)
+    exact.reset();
+  resetPeakResidentMemory();
+
   std::string error;
   std::unique_ptr<JitFunction> jit;
   SmallVector<HostArray *> inputPointers, outputPointers;
@@ -380,7 +388,7 @@ int main(int argc, char **argv) {
     }
     std::sort(times.begin(), times.end());
     medianMs = times[times.size() / 2];
-    double flops = givenFlops > 0 ? givenFlops.getValue() : exact->flops;
+    double flops = givenFlops > 0 ? givenFlops.getValue() : referenceFlops;
     gflops = flops / (medianMs * 1e6);
     llvm::outs() << llvm::format("time: median %.3f ms of %u runs, %.2f "
                                  "GFLOP/s effective (%.4g allowed-pair "
@@ -410,12 +418,9 @@ int main(int argc, char **argv) {
     shapes += (shapes.empty() ? "" : ",") +
               describe(argument->getShape(), argument->getKind());
   llvm::outs() << "summary: function=" << name << " shapes=" << shapes;
-  if (bench) {
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
+  if (bench)
     llvm::outs() << llvm::format(" ms=%.3f gflops=%.2f peak_rss_mb=%.1f",
-                                 medianMs, gflops, usage.ru_maxrss / 1024.0);
-  }
+                                 medianMs, gflops, peakResidentMemoryMiB());
   if (check)
     llvm::outs() << llvm::format(" max_error=%.3e", worstError)
                  << " check=" << (allPassed ? "PASS" : "FAIL");
