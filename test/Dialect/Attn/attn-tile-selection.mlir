@@ -1,8 +1,8 @@
 // Block scores as a forall over (batch, kv head, query block) whose task
 // holds one [rows, Lc] tile per query head of the group: no [Lq, Lc] or
 // [B, Hkv, G, Lq, Lc] tensor. A topk that is the scores' only reader is
-// fused into the same task; otherwise a forall over rows of k arg-max
-// passes.
+// fused into the same task; otherwise a forall over rows, each selected
+// in one pass that keeps the k best entries so far.
 // RUN: attn-opt %s --attn-tile-selection --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-tile-selection="vector-bits=0" --split-input-file | FileCheck %s --check-prefix=NOBLOCK
 
@@ -25,11 +25,20 @@
 // Column sums of the normalised probabilities, the key index innermost.
 // CHECK: iterator_types = ["reduction", "parallel"]
 // CHECK: arith.divf
-// Top 3: arg-max passes over the row, then the chosen ones in index order.
-// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1
-// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
-// CHECK: tensor.insert %cst
-// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// Top 3: one pass over the row; an entry strictly above the worst kept
+// one replaces it, and the slots are scanned for the new worst. Then the
+// kept indices in increasing order.
+// CHECK: %[[PASS:.*]]:4 = scf.for %{{.*}} = %c0 to %{{.*}} step %c1 iter_args({{.*}}) -> (tensor<3xf32>, tensor<3xindex>, f32, index)
+// CHECK: %[[BETTER:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : f32
+// CHECK: scf.if %[[BETTER]]
+// CHECK: tensor.insert
+// CHECK: tensor.insert
+// CHECK: scf.for %{{.*}} = %c1 to %c3 step %c1
+// CHECK: arith.cmpf olt
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (tensor<3xi32>, index)
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(%{{.*}} = %c-1) -> (index)
+// CHECK: tensor.extract %[[PASS]]#1
+// CHECK: arith.cmpi uge
 // CHECK: arith.index_cast %{{.*}} : index to i32
 // CHECK: scf.forall.in_parallel
 // CHECK: tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[B]], %[[G]], %[[R]], 0] [1, 1, 1, 3]
@@ -95,7 +104,8 @@ func.func @shared_scores(%q: tensor<1x4x20x16xbf16>, %kc: tensor<1x4x5x16xbf16>)
 // A topk of any rank: a forall over every dimension but the last.
 // CHECK-LABEL: func.func @rank2
 // CHECK: scf.forall (%{{.*}}) in (3)
-// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK: scf.for %{{.*}} = %c0 to %c10 step %c1
+// CHECK: arith.extf %{{.*}} : f16 to f32
 // CHECK: arith.cmpf ogt
 // CHECK-NOT: attn.topk
 func.func @rank2(%s: tensor<3x10xf16>) -> tensor<3x2xi32> {

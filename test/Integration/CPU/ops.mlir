@@ -95,6 +95,24 @@ func.func @topk_ties() -> (tensor<2x3xi32>) {
   return %i : tensor<2x3xi32>
 }
 
+// Random scores with many ties (2x truncated to an integer: about 13
+// distinct values in a
+// row of 200) and rows of NaN and -inf (log of N(0, 1) draws, k above the
+// finite entries of some rows): the one-pass selection against the
+// reference's sort.
+// RUN: attn-run %s --function=topk_random_ties --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=topk_random_ties --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @topk_random_ties(%x: tensor<4x3x200xf32>, %y: tensor<6x24xf32>) -> (tensor<4x3x16xi32>, tensor<6x16xi32>) {
+  %c = arith.constant dense<2.0> : tensor<4x3x200xf32>
+  %x2 = arith.mulf %x, %c : tensor<4x3x200xf32>
+  %n = arith.fptosi %x2 : tensor<4x3x200xf32> to tensor<4x3x200xi32>
+  %s = arith.sitofp %n : tensor<4x3x200xi32> to tensor<4x3x200xf32>
+  %i = attn.topk %s k 16 : tensor<4x3x200xf32> -> tensor<4x3x16xi32>
+  %t = math.log %y : tensor<6x24xf32>
+  %j = attn.topk %t k 16 : tensor<6x24xf32> -> tensor<6x16xi32>
+  return %i, %j : tensor<4x3x16xi32>, tensor<6x16xi32>
+}
+
 // RUN: attn-run %s --function=union_tokens_checkpoints --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=union_tokens_checkpoints --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @union_tokens_checkpoints(%q: tensor<1x4x150x16xf16>, %k: tensor<1x2x150x16xf16>, %v: tensor<1x2x150x16xf16>, %c: tensor<1x2x3x16xf16>) -> (tensor<1x4x150x16xf16>, tensor<1x4x150xf32>) {

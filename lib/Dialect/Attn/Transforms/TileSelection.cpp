@@ -13,8 +13,8 @@
 //
 // The reference lowering materialises [B, Hkv, G, Lq, Lc] scores and
 // probabilities; here a task holds one [rows, Lc] tile. attn.topk takes
-// each row in k passes of an arg-max that skips the chosen entries, then
-// lists the chosen ones in index order.
+// each row in one pass that keeps the k best entries so far, then lists
+// the chosen ones in index order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -336,80 +336,115 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
 
 /// The indices of the `k` largest entries of the [W] tensor `row`, as
 /// attn.topk defines them: a [k] tensor of `indexType`.
+///
+/// One pass over the row keeps the k best entries so far in k slots
+/// (empty: index -1, value -inf) and which slot holds the worst of them.
+/// Entries are ordered by value, then by the lower index, so a later entry
+/// replaces the worst only if it is strictly larger: ties keep the lower
+/// index, and -inf or NaN is never taken, as k arg-max passes would have
+/// it. Replacements are rare past the first k entries (about k ln(W / k)
+/// on random scores), so the pass costs about one compare per entry, not
+/// k. The slots are then listed in index order, empty ones last.
 static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
   OpBuilder &b = l.b;
   Location loc = l.loc;
   Value width = l.materialize(l.size(row, 0));
-  Value zero = l.index(0), one = l.index(1);
+  Value zero = l.index(0), one = l.index(1), slots = l.index(k);
   Value none = l.index(-1);
-  // k arg-max passes; `chosen` marks the entries taken. A strict > keeps
-  // the lower index on ties and never takes -inf or NaN.
-  auto passes = scf::ForOp::create(
-      b, loc, zero, l.index(k), one,
-      ValueRange{l.filled({l.size(row, 0)}, 0.0)},
-      [&](OpBuilder &pb, Location pl, Value, ValueRange chosen) {
-        Lowering p{pb, pl};
-        auto scan = scf::ForOp::create(
-            pb, pl, zero, width, one, ValueRange{p.f32(kNegInf), none},
-            [&](OpBuilder &sb, Location sl, Value n, ValueRange best) {
-              Lowering s{sb, sl};
-              Value x = s.toF32(tensor::ExtractOp::create(sb, sl, row, n));
-              Value taken = arith::CmpFOp::create(
-                  sb, sl, arith::CmpFPredicate::OGT,
-                  tensor::ExtractOp::create(sb, sl, chosen[0], n), s.f32(0.0));
-              Value better = arith::AndIOp::create(
+  Type index = b.getIndexType();
+  auto less = [](OpBuilder &ob, Location ol, arith::CmpFPredicate predicate,
+                 Value x, Value y) {
+    return arith::CmpFOp::create(ob, ol, predicate, x, y).getResult();
+  };
+  // The slot holding the worst entry: the smallest value, of equal values
+  // the higher index (empty slots, at -inf, before any other).
+  auto findWorst = [&](OpBuilder &ob, Location ol, Value values,
+                       Value indices) -> std::pair<Value, Value> {
+    Lowering o{ob, ol};
+    auto scan = scf::ForOp::create(
+        ob, ol, o.index(1), slots, o.index(1),
+        ValueRange{tensor::ExtractOp::create(ob, ol, values, o.index(0)),
+                   o.index(0)},
+        [&](OpBuilder &sb, Location sl, Value slot, ValueRange worst) {
+          Value value = tensor::ExtractOp::create(sb, sl, values, slot);
+          Value worstIndex =
+              tensor::ExtractOp::create(sb, sl, indices, worst[1]);
+          Value slotIndex = tensor::ExtractOp::create(sb, sl, indices, slot);
+          Value worse = arith::OrIOp::create(
+              sb, sl, less(sb, sl, arith::CmpFPredicate::OLT, value, worst[0]),
+              arith::AndIOp::create(
                   sb, sl,
-                  arith::CmpFOp::create(sb, sl, arith::CmpFPredicate::OGT, x,
-                                        best[0]),
-                  arith::XOrIOp::create(
-                      sb, sl, taken,
-                      arith::ConstantIntOp::create(sb, sl, 1, 1)));
-              scf::YieldOp::create(
-                  sb, sl,
-                  ValueRange{
-                      arith::SelectOp::create(sb, sl, better, x, best[0]),
-                      arith::SelectOp::create(sb, sl, better, n, best[1])});
-            });
-        Value found = scan.getResult(1);
-        Value any = arith::CmpIOp::create(pb, pl, arith::CmpIPredicate::ne,
-                                          found, none);
-        auto mark = scf::IfOp::create(
-            pb, pl, any,
-            [&](OpBuilder &tb, Location tl) {
-              Value marked = tensor::InsertOp::create(
-                  tb, tl, Lowering{tb, tl}.f32(1.0), chosen[0], found);
-              scf::YieldOp::create(tb, tl, marked);
-            },
-            [&](OpBuilder &eb, Location el) {
-              scf::YieldOp::create(eb, el, chosen[0]);
-            });
-        scf::YieldOp::create(pb, pl, mark.getResults());
-      });
-  Value chosen = passes.getResult(0);
+                  less(sb, sl, arith::CmpFPredicate::OEQ, value, worst[0]),
+                  arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::sgt,
+                                        slotIndex, worstIndex)));
+          scf::YieldOp::create(
+              sb, sl,
+              ValueRange{
+                  arith::SelectOp::create(sb, sl, worse, value, worst[0]),
+                  arith::SelectOp::create(sb, sl, worse, slot, worst[1])});
+        });
+    return {scan.getResult(0), scan.getResult(1)};
+  };
 
-  // The chosen entries in index order; -1 in the slots left over.
-  auto list = scf::ForOp::create(
+  Value emptyValues = l.filled({b.getIndexAttr(k)}, kNegInf);
+  Value emptyIndices = l.filled({b.getIndexAttr(k)}, -1.0, index);
+  auto pass = scf::ForOp::create(
       b, loc, zero, width, one,
-      ValueRange{l.filled({b.getIndexAttr(k)}, -1.0, indexType), zero},
-      [&](OpBuilder &nb, Location nl, Value n, ValueRange state) {
-        Value taken =
-            arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT,
-                                  tensor::ExtractOp::create(nb, nl, chosen, n),
-                                  Lowering{nb, nl}.f32(0.0));
-        auto keep = scf::IfOp::create(
-            nb, nl, taken,
+      ValueRange{emptyValues, emptyIndices, l.f32(kNegInf), zero},
+      [&](OpBuilder &pb, Location pl, Value n, ValueRange best) {
+        Lowering p{pb, pl};
+        Value x = p.toF32(tensor::ExtractOp::create(pb, pl, row, n));
+        Value better = less(pb, pl, arith::CmpFPredicate::OGT, x, best[2]);
+        auto replace = scf::IfOp::create(
+            pb, pl, better,
             [&](OpBuilder &tb, Location tl) {
-              Value asIndex = arith::IndexCastOp::create(tb, tl, indexType, n);
-              Value written =
-                  tensor::InsertOp::create(tb, tl, asIndex, state[0], state[1]);
-              Value next = arith::AddIOp::create(tb, tl, state[1],
-                                                 Lowering{tb, tl}.index(1));
-              scf::YieldOp::create(tb, tl, ValueRange{written, next});
+              Value values =
+                  tensor::InsertOp::create(tb, tl, x, best[0], best[3]);
+              Value indices =
+                  tensor::InsertOp::create(tb, tl, n, best[1], best[3]);
+              auto [worstValue, worstSlot] = findWorst(tb, tl, values, indices);
+              scf::YieldOp::create(
+                  tb, tl, ValueRange{values, indices, worstValue, worstSlot});
             },
             [&](OpBuilder &eb, Location el) {
-              scf::YieldOp::create(eb, el, state);
+              scf::YieldOp::create(eb, el, best);
             });
-        scf::YieldOp::create(nb, nl, keep.getResults());
+        scf::YieldOp::create(pb, pl, replace.getResults());
+      });
+  Value chosen = pass.getResult(1);
+
+  // The chosen indices in increasing order, -1 (the largest unsigned) in the
+  // slots left over: output i is the smallest index at or above the bound
+  // that output i - 1 leaves.
+  auto list = scf::ForOp::create(
+      b, loc, zero, slots, one,
+      ValueRange{l.empty({b.getIndexAttr(k)}, indexType), zero},
+      [&](OpBuilder &ob, Location ol, Value i, ValueRange state) {
+        Lowering o{ob, ol};
+        auto scan = scf::ForOp::create(
+            ob, ol, zero, slots, one, ValueRange{none},
+            [&](OpBuilder &sb, Location sl, Value slot, ValueRange smallest) {
+              Value candidate = tensor::ExtractOp::create(sb, sl, chosen, slot);
+              Value eligible = arith::AndIOp::create(
+                  sb, sl,
+                  arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::uge,
+                                        candidate, state[1]),
+                  arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::ult,
+                                        candidate, smallest[0]));
+              scf::YieldOp::create(sb, sl,
+                                   arith::SelectOp::create(
+                                       sb, sl, eligible, candidate, smallest[0])
+                                       .getResult());
+            });
+        Value next = scan.getResult(0);
+        Value written = tensor::InsertOp::create(
+            ob, ol, arith::IndexCastOp::create(ob, ol, indexType, next),
+            state[0], i);
+        Value bound = arith::SelectOp::create(
+            ob, ol,
+            arith::CmpIOp::create(ob, ol, arith::CmpIPredicate::eq, next, none),
+            none, arith::AddIOp::create(ob, ol, next, o.index(1)));
+        scf::YieldOp::create(ob, ol, ValueRange{written, bound});
       });
   return list.getResult(0);
 }

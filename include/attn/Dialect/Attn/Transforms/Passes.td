@@ -140,7 +140,8 @@ def AttnTileSelectionPass : Pass<"attn-tile-selection"> {
     query head of the group, their row softmax and its column means: no
     tensor of [Lq, Lc] exists (the reference lowering materialises
     [B, Hkv, G, Lq, Lc]). `attn.topk` becomes a forall over rows, each
-    taken in k arg-max passes (O(k W) per row, not the reference's O(W^2)).
+    taken in one pass that keeps the k best entries so far (O(W) compares
+    and a rescan of the k slots per replacement; not the reference's sort).
     A topk that is the only reader of block scores is fused with them: the
     task selects from its own row of scores. Score chunks of a full query
     block and 64 keys take the flash lowering's register-blocked product.
