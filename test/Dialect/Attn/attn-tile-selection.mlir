@@ -127,3 +127,17 @@ func.func @dynamic_keys(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> t
   %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
   return %s : tensor<1x1x?x?xf32>
 }
+
+// -----
+
+// f64 scores are compared in f64 (rounding them to f32 could make distinct
+// scores tie); narrower ones are extended to f32.
+// CHECK-LABEL: func.func @wide_scores
+// CHECK: scf.for %{{.*}} = %c0 to %c10 step %c1 iter_args({{.*}}) -> (tensor<2xf64>, tensor<2xindex>, f64, index)
+// CHECK-NOT: arith.extf
+// CHECK: arith.cmpf ogt, %{{.*}}, %{{.*}} : f64
+// CHECK-NOT: attn.topk
+func.func @wide_scores(%s: tensor<3x10xf64>) -> tensor<3x2xi32> {
+  %i = attn.topk %s k 2 : tensor<3x10xf64> -> tensor<3x2xi32>
+  return %i : tensor<3x2xi32>
+}

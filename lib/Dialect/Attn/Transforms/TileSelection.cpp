@@ -352,6 +352,12 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
   Value zero = l.index(0), one = l.index(1), slots = l.index(k);
   Value none = l.index(-1);
   Type index = b.getIndexType();
+  // Scores are compared as f32, or in their own type where that is wider
+  // (f64: rounding to f32 could make distinct scores tie).
+  auto scoreType = cast<FloatType>(
+      cast<RankedTensorType>(row.getType()).getElementType());
+  FloatType compareType =
+      scoreType.getWidth() > 32 ? scoreType : cast<FloatType>(l.f32());
   auto less = [](OpBuilder &ob, Location ol, arith::CmpFPredicate predicate,
                  Value x, Value y) {
     return arith::CmpFOp::create(ob, ol, predicate, x, y).getResult();
@@ -386,14 +392,17 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
     return {scan.getResult(0), scan.getResult(1)};
   };
 
-  Value emptyValues = l.filled({b.getIndexAttr(k)}, kNegInf);
+  Value emptyValues = l.filled({b.getIndexAttr(k)}, kNegInf, compareType);
   Value emptyIndices = l.filled({b.getIndexAttr(k)}, -1.0, index);
+  Value negInf = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(compareType, kNegInf));
   auto pass = scf::ForOp::create(
       b, loc, zero, width, one,
-      ValueRange{emptyValues, emptyIndices, l.f32(kNegInf), zero},
+      ValueRange{emptyValues, emptyIndices, negInf, zero},
       [&](OpBuilder &pb, Location pl, Value n, ValueRange best) {
-        Lowering p{pb, pl};
-        Value x = p.toF32(tensor::ExtractOp::create(pb, pl, row, n));
+        Value x = tensor::ExtractOp::create(pb, pl, row, n);
+        if (x.getType() != compareType)
+          x = arith::ExtFOp::create(pb, pl, compareType, x);
         Value better = less(pb, pl, arith::CmpFPredicate::OGT, x, best[2]);
         auto replace = scf::IfOp::create(
             pb, pl, better,
