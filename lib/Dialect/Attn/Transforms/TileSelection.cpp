@@ -354,8 +354,8 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
   Type index = b.getIndexType();
   // Scores are compared as f32, or in their own type where that is wider
   // (f64: rounding to f32 could make distinct scores tie).
-  auto scoreType = cast<FloatType>(
-      cast<RankedTensorType>(row.getType()).getElementType());
+  auto scoreType =
+      cast<FloatType>(cast<RankedTensorType>(row.getType()).getElementType());
   FloatType compareType =
       scoreType.getWidth() > 32 ? scoreType : cast<FloatType>(l.f32());
   auto less = [](OpBuilder &ob, Location ol, arith::CmpFPredicate predicate,
@@ -394,8 +394,8 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
 
   Value emptyValues = l.filled({b.getIndexAttr(k)}, kNegInf, compareType);
   Value emptyIndices = l.filled({b.getIndexAttr(k)}, -1.0, index);
-  Value negInf = arith::ConstantOp::create(
-      b, loc, b.getFloatAttr(compareType, kNegInf));
+  Value negInf =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(compareType, kNegInf));
   auto pass = scf::ForOp::create(
       b, loc, zero, width, one,
       ValueRange{emptyValues, emptyIndices, negInf, zero},
