@@ -1,5 +1,4 @@
 //===- IndexArithmetic.h - kernel builders' index arithmetic -*- C++ -*-===//
-//-*-===//
 //
 // The one-line builders of unsigned index arithmetic that every GPU kernel
 // builder uses to address threads, tiles and buffers: the builders derive

@@ -366,8 +366,8 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
       cast<FloatType>(cast<RankedTensorType>(row.getType()).getElementType());
   FloatType compareType =
       scoreType.getWidth() > 32 ? scoreType : cast<FloatType>(l.f32());
-  auto less = [](OpBuilder &ob, Location ol, arith::CmpFPredicate predicate,
-                 Value x, Value y) {
+  auto compare = [](OpBuilder &ob, Location ol, arith::CmpFPredicate predicate,
+                    Value x, Value y) {
     return arith::CmpFOp::create(ob, ol, predicate, x, y).getResult();
   };
   // The slot holding the worst entry: the smallest value, of equal values
@@ -385,10 +385,11 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
               tensor::ExtractOp::create(sb, sl, indices, worst[1]);
           Value slotIndex = tensor::ExtractOp::create(sb, sl, indices, slot);
           Value worse = arith::OrIOp::create(
-              sb, sl, less(sb, sl, arith::CmpFPredicate::OLT, value, worst[0]),
+              sb, sl,
+              compare(sb, sl, arith::CmpFPredicate::OLT, value, worst[0]),
               arith::AndIOp::create(
                   sb, sl,
-                  less(sb, sl, arith::CmpFPredicate::OEQ, value, worst[0]),
+                  compare(sb, sl, arith::CmpFPredicate::OEQ, value, worst[0]),
                   arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::sgt,
                                         slotIndex, worstIndex)));
           scf::YieldOp::create(
@@ -411,7 +412,7 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
         Value x = tensor::ExtractOp::create(pb, pl, row, n);
         if (x.getType() != compareType)
           x = arith::ExtFOp::create(pb, pl, compareType, x);
-        Value better = less(pb, pl, arith::CmpFPredicate::OGT, x, best[2]);
+        Value better = compare(pb, pl, arith::CmpFPredicate::OGT, x, best[2]);
         auto replace = scf::IfOp::create(
             pb, pl, better,
             [&](OpBuilder &tb, Location tl) {
