@@ -21,11 +21,13 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
@@ -160,6 +162,84 @@ struct ApproximateExpPass
       signalPassFailure();
   }
 };
+
+/// bf16 conversions as integer arithmetic. On x86 hosts without AVX-512
+/// BF16, LLVM keeps a bfloat value in a register as f32 and narrows it back
+/// by a call to compiler-rt's __truncsfbf2, which neither the JIT nor a
+/// plain link provides: an arith.truncf to bf16, and a bf16 value loaded or
+/// stored (Bf16MemoryAsBitsPass below), would each make one.
+struct ExpandBf16ConversionsPass
+    : PassWrapper<ExpandBf16ConversionsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBf16ConversionsPass)
+  StringRef getArgument() const final {
+    return "attn-internal-expand-bf16-conversions";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, vector::VectorDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    arith::populateExpandBFloat16Patterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+/// bf16 loads and stores as 16-bit integer ones, the value bitcast after
+/// the load and before the store; with ExpandBf16ConversionsPass the
+/// bitcasts then cancel, and no bfloat value is left in a register.
+struct Bf16LoadAsBits : OpRewritePattern<LLVM::LoadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LLVM::LoadOp load,
+                                PatternRewriter &rewriter) const override {
+    Type bits = bitsOfBf16(load.getType());
+    if (!bits)
+      return failure();
+    auto copy = cast<LLVM::LoadOp>(rewriter.clone(*load));
+    copy.getResult().setType(bits);
+    rewriter.replaceOpWithNewOp<LLVM::BitcastOp>(load, load.getType(), copy);
+    return success();
+  }
+  /// The integer type of the bits of a bf16 scalar or vector type, else null.
+  static Type bitsOfBf16(Type type) {
+    auto i16 = IntegerType::get(type.getContext(), 16);
+    if (type.isBF16())
+      return i16;
+    if (auto vector = dyn_cast<VectorType>(type);
+        vector && vector.getElementType().isBF16())
+      return vector.clone(i16);
+    return {};
+  }
+};
+struct Bf16StoreAsBits : OpRewritePattern<LLVM::StoreOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LLVM::StoreOp store,
+                                PatternRewriter &rewriter) const override {
+    Type bits = Bf16LoadAsBits::bitsOfBf16(store.getValue().getType());
+    if (!bits)
+      return failure();
+    Value value = LLVM::BitcastOp::create(rewriter, store.getLoc(), bits,
+                                          store.getValue());
+    rewriter.modifyOpInPlace(store,
+                             [&] { store.getValueMutable().assign(value); });
+    return success();
+  }
+};
+struct Bf16MemoryAsBitsPass
+    : PassWrapper<Bf16MemoryAsBitsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(Bf16MemoryAsBitsPass)
+  StringRef getArgument() const final {
+    return "attn-internal-bf16-memory-as-bits";
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<Bf16LoadAsBits, Bf16StoreAsBits>(&getContext());
+    // Bitcast pairs cancel as the patterns make them.
+    LLVM::BitcastOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
 } // namespace
 
 FailureOr<std::string> mlir::attn::renameAwayFromRuntime(SymbolTable &symbols,
@@ -289,7 +369,11 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   vectorToLLVM.vectorTransposeLowering =
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(std::make_unique<ExpandBf16ConversionsPass>());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  // The transposes' shuffles of blocks narrower than the network (8 x 8
+  // blocks of 16-key tiles at 16 lanes) fill with ub.poison.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -298,6 +382,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(std::make_unique<Bf16MemoryAsBitsPass>());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
 }
 
