@@ -303,13 +303,15 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerKeepingLoopTypes());
   if (options.flash) {
     pm.addPass(createAttnPlanTilesPass());
+    // Selection first: block scores take the attention over their own
+    // probabilities (NSA's compressed branch) into their tasks.
+    AttnTileSelectionPassOptions selection;
+    selection.vectorBits = vectorBits;
+    pm.addPass(createAttnTileSelectionPass(selection));
     AttnTileAttentionPassOptions tile;
     tile.vectorBits = vectorBits;
     tile.bf16Dot = bf16Dot;
     pm.addPass(createAttnTileAttentionPass(tile));
-    AttnTileSelectionPassOptions selection;
-    selection.vectorBits = vectorBits;
-    pm.addPass(createAttnTileSelectionPass(selection));
     AttnChunkLinearAttentionPassOptions chunked;
     chunked.vectorBits = vectorBits;
     pm.addPass(createAttnChunkLinearAttentionPass(chunked));

@@ -14,6 +14,7 @@
 #include "ProgramMatching.h"
 #include "WarpgroupMatrix.h"
 
+#include "attn/Analysis/ProbabilityTwins.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -29,6 +30,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
 
@@ -486,7 +488,7 @@ struct ConvertAttnToGpuPass
       auto scores = dyn_cast<BlockScoresOp>(item.op);
       if (!scores)
         continue;
-      AttentionOp twin = findLseTwin(scores, all);
+      AttentionOp twin = findProbabilityTwin(scores, all);
       if (!twin)
         continue;
       if (!twin.getLse()) {
@@ -497,7 +499,8 @@ struct ConvertAttnToGpuPass
         llvm::replace(all, twin.getOperation(), copy.getOperation());
         twin = copy;
       }
-      hoistBefore(twin, scores);
+      IRRewriter rewriter(twin.getContext());
+      hoistBefore(twin, scores, rewriter);
       item.lse = twin.getLse();
     }
     sortInBlockOrder(ops);

@@ -10,7 +10,6 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
-#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -18,9 +17,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Transforms/RegionUtils.h"
-
-#include <cmath>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -181,36 +177,6 @@ SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {
   return leaves.takeVector();
 }
 
-AttentionOp gpu_lowering::findLseTwin(BlockScoresOp scores,
-                                      ArrayRef<Operation *> ops) {
-  auto query = cast<RankedTensorType>(scores.getQuery().getType());
-  double scale = scores.getScale()
-                     ? scores.getScale()->convertToDouble()
-                     : 1.0 / std::sqrt(double(query.getDimSize(3)));
-  for (Operation *op : ops) {
-    auto attention = dyn_cast<AttentionOp>(op);
-    if (!attention || attention.getQuery() != scores.getQuery() ||
-        attention.getKey() != scores.getKeys() ||
-        attention.getMask() != scores.getMask() ||
-        !attention.getScore().empty() || attention.getNormalizer() ||
-        !attention.getScoreMod().empty() || !attention.getMaskMod().empty() ||
-        attention.getBias() || attention.getQSegments() ||
-        attention.getLayout() || attention.getIndices() ||
-        attention.getSink() || attention.getScaleOrDefault() != scale)
-      continue;
-    // It must be able to run first: the scores must not be in what it
-    // reads, its operands' regions included.
-    SetVector<Operation *> slice;
-    BackwardSliceOptions options;
-    options.omitUsesFromAbove = false;
-    if (failed(getBackwardSlice(attention.getOperation(), &slice, options)) ||
-        slice.contains(scores))
-      continue;
-    return attention;
-  }
-  return {};
-}
-
 AttentionOp gpu_lowering::withLse(AttentionOp op) {
   OpBuilder b(op);
   auto output = cast<RankedTensorType>(op.getOutput().getType());
@@ -227,17 +193,4 @@ AttentionOp gpu_lowering::withLse(AttentionOp op) {
   op.getOutput().replaceAllUsesWith(copy.getOutput());
   op.erase();
   return copy;
-}
-
-void gpu_lowering::hoistBefore(Operation *op, Operation *point) {
-  if (op->isBeforeInBlock(point))
-    return;
-  // What it reads: its operands and what its regions read from outside.
-  SetVector<Value> read(op->operand_begin(), op->operand_end());
-  getUsedValuesDefinedAbove(op->getRegions(), read);
-  for (Value value : read)
-    if (Operation *producer = value.getDefiningOp();
-        producer && producer->getBlock() == op->getBlock())
-      hoistBefore(producer, point);
-  op->moveBefore(point);
 }

@@ -40,18 +40,8 @@ bool isCapturedConstant(Operation *op);
 /// results), each once, in the order first met.
 SmallVector<Value> elementwiseLeaves(Operation *root);
 
-/// An attention of `ops` over the query, keys and mask of `scores` whose
-/// probabilities are theirs and that can run before them: its LSE gives
-/// each row's statistics. Null if none.
-AttentionOp findLseTwin(BlockScoresOp scores, ArrayRef<Operation *> ops);
-
 /// A copy of `op` that also returns its LSE, which replaces it.
 AttentionOp withLse(AttentionOp op);
-
-/// Moves `op`, after the ops of its block that define its operands and the
-/// values its regions read, to before `point` (programs are pure ops in one
-/// block).
-void hoistBefore(Operation *op, Operation *point);
 
 } // namespace mlir::attn::gpu_lowering
 

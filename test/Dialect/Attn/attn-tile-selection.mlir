@@ -141,3 +141,64 @@ func.func @wide_scores(%s: tensor<3x10xf64>) -> tensor<3x2xi32> {
   %i = attn.topk %s k 2 : tensor<3x10xf64> -> tensor<3x2xi32>
   return %i : tensor<3x2xi32>
 }
+
+// -----
+
+// An attention over the block scores' own probabilities (the same query,
+// keys, mask and scale) is computed by the same tasks: the forall also
+// writes its output and LSE, from the task's probabilities times the
+// values over the row sums. It was after the selection, its values
+// compressed after it: both move before the scores.
+// CHECK-LABEL: func.func @twin
+// CHECK: %[[VC:.*]] = attn.compress mean %arg2
+// CHECK: linalg.generic {{.*}} ins(%[[VC]] : tensor<1x2x5x16xbf16>) outs(%{{.*}} : tensor<1x2x5x16xf32>)
+// CHECK: %[[ALL:.*]]:3 = scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 2, %c2) shared_outs({{.*}}) -> (tensor<1x2x?x2xi32>, tensor<1x4x20x16xbf16>, tensor<1x4x20xf32>)
+// CHECK: math.exp
+// The values' product by chunks of keys, scaled by each row's 1 / sum.
+// CHECK: scf.for
+// CHECK: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: arith.mulf
+// CHECK: math.log
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, 0] [1, 2, %{{.*}}, 16] [1, 1, 1, 1] : tensor<2x?x16xbf16> into tensor<1x4x20x16xbf16>
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] [1, 2, %{{.*}}] [1, 1, 1] : tensor<2x?xf32> into tensor<1x4x20xf32>
+// CHECK: %[[SEL:.*]] = tensor.cast %[[ALL]]#0
+// CHECK: attn.attention %arg0, %arg1, %arg2 indices(%[[SEL]])
+// CHECK-NOT: attn.attention
+// CHECK: return %[[ALL]]#1, %[[ALL]]#2
+func.func @twin(%q: tensor<1x4x20x16xbf16>, %kc: tensor<1x2x5x16xbf16>,
+                %v: tensor<1x2x5x16xbf16>)
+    -> (tensor<1x4x20x16xbf16>, tensor<1x4x20xf32>, tensor<1x4x20x16xbf16>) {
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 4>]
+      : tensor<1x4x20x16xbf16>, tensor<1x2x5x16xbf16> -> tensor<1x2x2x5xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x2x5xf32> -> tensor<1x2x2x2xi32>
+  %o_sel = attn.attention %q, %kc, %v indices(%sel)
+      mask [#attn.block_indices<block_q = 16, block_kv = 1>]
+      : tensor<1x4x20x16xbf16>, tensor<1x2x5x16xbf16>, tensor<1x2x5x16xbf16>, tensor<1x2x2x2xi32>
+      -> tensor<1x4x20x16xbf16>
+  %vc = attn.compress mean %v stride 1 : tensor<1x2x5x16xbf16> -> tensor<1x2x5x16xbf16>
+  %o, %l = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 4>]
+      : tensor<1x4x20x16xbf16>, tensor<1x2x5x16xbf16>, tensor<1x2x5x16xbf16>
+      -> tensor<1x4x20x16xbf16>, tensor<1x4x20xf32>
+  return %o, %l, %o_sel : tensor<1x4x20x16xbf16>, tensor<1x4x20xf32>, tensor<1x4x20x16xbf16>
+}
+
+// -----
+
+// Not twins: another mask, another scale, a score modifier. Each attention
+// stays for attn-tile-attention.
+// CHECK-LABEL: func.func @not_twins
+// CHECK: scf.forall {{.*}} -> (tensor<1x2x?x5xf32>)
+// CHECK-COUNT-3: attn.attention
+func.func @not_twins(%q: tensor<1x2x20x16xf32>, %kc: tensor<1x2x5x16xf32>)
+    -> (tensor<1x2x2x5xf32>, tensor<1x2x20x16xf32>, tensor<1x2x20x16xf32>, tensor<1x2x20x16xf32>) {
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 4>]
+      : tensor<1x2x20x16xf32>, tensor<1x2x5x16xf32> -> tensor<1x2x2x5xf32>
+  %a = attn.attention %q, %kc, %kc mask [#attn.causal<stride = 2>]
+      : tensor<1x2x20x16xf32>, tensor<1x2x5x16xf32>, tensor<1x2x5x16xf32> -> tensor<1x2x20x16xf32>
+  %b = attn.attention %q, %kc, %kc mask [#attn.causal<stride = 4>] {scale = 0.5 : f32}
+      : tensor<1x2x20x16xf32>, tensor<1x2x5x16xf32>, tensor<1x2x5x16xf32> -> tensor<1x2x20x16xf32>
+  %c = attn.attention %q, %kc, %kc mask [#attn.causal<stride = 4>] score [#attn.softcap<30.0>]
+      : tensor<1x2x20x16xf32>, tensor<1x2x5x16xf32>, tensor<1x2x5x16xf32> -> tensor<1x2x20x16xf32>
+  return %s, %a, %b, %c : tensor<1x2x2x5xf32>, tensor<1x2x20x16xf32>, tensor<1x2x20x16xf32>, tensor<1x2x20x16xf32>
+}

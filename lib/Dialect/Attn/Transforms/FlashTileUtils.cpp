@@ -1,9 +1,12 @@
 //===- FlashTileUtils.cpp - tensor building blocks of the tiled lowerings -===//
 
 #include "FlashTileUtils.h"
+#include "RegisterBlocking.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <limits>
@@ -138,6 +141,46 @@ Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
                                       Lowering{b, loc}.toF32(args[1])));
                })
       .front();
+}
+
+Value accumulateValues(Lowering &l, Value probs, Value valueTile, Value acc) {
+  return l
+      .generic({probs, valueTile}, {acc}, {{0, 1}, {1, 2}, {0, 2}}, 3,
+               {utils::IteratorType::parallel, utils::IteratorType::reduction,
+                utils::IteratorType::parallel},
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc,
+                     fusedMultiplyAdd(b, loc, args[2], args[0], args[1]));
+               })
+      .front();
+}
+
+Value contiguousTile(Lowering &l, Value tile, ArrayRef<int64_t> shape) {
+  Value view = castToShape(l.b, l.loc, tile, shape);
+  return bufferization::AllocTensorOp::create(
+      l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
+}
+
+Value contiguousF32Tile(Lowering &l, Value tile, ArrayRef<int64_t> shape) {
+  auto elementType = cast<RankedTensorType>(tile.getType()).getElementType();
+  if (!elementType.isF32())
+    return castToShape(l.b, l.loc, toF32Tile(l, tile, false), shape);
+  return contiguousTile(l, tile, shape);
+}
+
+Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
+                 function_ref<Value(OpBuilder &, Location)> fast,
+                 function_ref<Value(OpBuilder &, Location)> general) {
+  auto branch = scf::IfOp::create(
+      b, loc, isFull,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl, fast(tb, tl));
+      },
+      [&](OpBuilder &eb, Location el) {
+        scf::YieldOp::create(eb, el, general(eb, el));
+      });
+  return branch.getResult(0);
 }
 
 } // namespace mlir::attn::tiles

@@ -65,6 +65,24 @@ Value toF32Tile(Lowering &l, Value tile, bool transpose);
 Value multiplyQueryKey(Lowering &l, Value queryTile, Value keyTile,
                        ArrayRef<OpFoldResult> tileSizes, bool keysTransposed);
 
+/// acc[i, e] += sum_j p[i, j] v[j, e]: loops (i, j, e) so that the
+/// contiguous e is innermost.
+Value accumulateValues(Lowering &l, Value probs, Value valueTile, Value acc);
+
+/// A row-major copy of a [rows, cols] tile, cast to the static shape: the
+/// register-blocked kernels load its rows as whole vectors, which an input
+/// of unknown strides would turn into element-wise gathers. For f32 it is
+/// an explicit copy, which no canonicalisation folds into a view;
+/// contiguousF32Tile converts other element types to f32 as it copies.
+Value contiguousTile(Lowering &l, Value tile, ArrayRef<int64_t> shape);
+Value contiguousF32Tile(Lowering &l, Value tile, ArrayRef<int64_t> shape);
+
+/// `fast` on tiles of full size, `general` otherwise: full tiles have static
+/// shapes, which the register-blocked kernels need.
+Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
+                 function_ref<Value(OpBuilder &, Location)> fast,
+                 function_ref<Value(OpBuilder &, Location)> general);
+
 } // namespace mlir::attn::tiles
 
 #endif // ATTN_LIB_DIALECT_ATTN_TRANSFORMS_FLASHTILEUTILS_H

@@ -49,56 +49,6 @@ static constexpr int64_t kDyn = ShapedType::kDynamic;
 
 namespace {
 
-/// acc[i, e] += sum_j p[i, j] v[j, e]: loops (i, j, e) so that the
-/// contiguous e is innermost.
-static Value accumulateValues(Lowering &l, Value probs, Value valueTile,
-                              Value acc) {
-  return l
-      .generic({probs, valueTile}, {acc}, {{0, 1}, {1, 2}, {0, 2}}, 3,
-               {utils::IteratorType::parallel, utils::IteratorType::reduction,
-                utils::IteratorType::parallel},
-               [&](OpBuilder &b, Location loc, ValueRange args) {
-                 linalg::YieldOp::create(
-                     b, loc,
-                     fusedMultiplyAdd(b, loc, args[2], args[0], args[1]));
-               })
-      .front();
-}
-
-/// A row-major f32 copy of a [rows, cols] tile, cast to the static shape:
-/// the register-blocked kernels load its rows as whole vectors, which an
-/// input of unknown strides would turn into element-wise gathers. For f32 it
-/// is an explicit copy, which no canonicalisation folds into a view.
-static Value contiguousTile(Lowering &l, Value tile, ArrayRef<int64_t> shape) {
-  Value view = castToShape(l.b, l.loc, tile, shape);
-  return bufferization::AllocTensorOp::create(
-      l.b, l.loc, cast<RankedTensorType>(view.getType()), ValueRange{}, view);
-}
-
-static Value contiguousF32Tile(Lowering &l, Value tile,
-                               ArrayRef<int64_t> shape) {
-  auto elementType = cast<RankedTensorType>(tile.getType()).getElementType();
-  if (!elementType.isF32())
-    return castToShape(l.b, l.loc, toF32Tile(l, tile, false), shape);
-  return contiguousTile(l, tile, shape);
-}
-
-/// `fast` on tiles of full size, `general` otherwise: full tiles have static
-/// shapes, which the register-blocked kernels need.
-static Value ifFullTile(OpBuilder &b, Location loc, Value isFull,
-                        function_ref<Value(OpBuilder &, Location)> fast,
-                        function_ref<Value(OpBuilder &, Location)> general) {
-  auto branch = scf::IfOp::create(
-      b, loc, isFull,
-      [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(tb, tl, fast(tb, tl));
-      },
-      [&](OpBuilder &eb, Location el) {
-        scf::YieldOp::create(eb, el, general(eb, el));
-      });
-  return branch.getResult(0);
-}
-
 /// The split-KV tasks per row of `op` under `tiling`: its kv_splits, but
 /// one for a sink or a sigmoid (which would not merge by LSE), and at most
 /// one per key tile where the key length is static (a split without keys

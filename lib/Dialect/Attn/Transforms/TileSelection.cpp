@@ -16,12 +16,19 @@
 // each row in one pass that keeps the k best entries so far, then lists
 // the chosen ones in index order.
 //
+// An attention over the same probabilities (findProbabilityTwin: NSA's
+// compressed branch) is computed by the same tasks from the same tile:
+// out[rows of h] = (p V[g]) / rowsum, lse = rowmax + log rowsum. The tile
+// holds whole rows, so its softmax is exact and the attention's own score
+// product and online softmax are not needed.
+//
 //===----------------------------------------------------------------------===//
 
 #include "FlashTileUtils.h"
 #include "RegisterBlocking.h"
 
 #include "attn/Analysis/BlockMap.h"
+#include "attn/Analysis/ProbabilityTwins.h"
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -61,6 +68,21 @@ struct BlockScoresInputs {
 };
 static constexpr int64_t kKeysPerRange = 16;
 
+/// The attention computed with the block scores (findProbabilityTwin): the
+/// op, and its values as f32 [B, Hkv, Lc, Dv] (converted once; rows
+/// contiguous for the register-blocked product).
+struct ProbabilityTwin {
+  AttentionOp op;
+  Value values;
+};
+
+/// What a task writes into one of its forall's results: `value` at
+/// `offsets` with `sizes`, whose unit sizes `value` may drop.
+struct TaskSlice {
+  Value value;
+  SmallVector<OpFoldResult> offsets, sizes;
+};
+
 static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
   BlockScoresInputs inputs;
   Value keys = op.getKeys();
@@ -85,17 +107,42 @@ static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
   return inputs;
 }
 
-/// scores[i, j] = q[i] . kT[:, j] for the [rows, keys] tile, by chunks of
-/// kKeysPerChunk keys: chunks of a full query block (static head dim) take
-/// the register-blocked product of the flash lowering (accumulators in
-/// registers over the head dim), the rest the generic loops.
+/// The products below go by chunks of kKeysPerChunk keys: a chunk of a
+/// full query block takes the register-blocked product of the flash
+/// lowering (accumulators in registers), the rest the generic loops.
 static constexpr int64_t kKeysPerChunk = 64;
 
+/// A loop over [0, keys) by chunks carrying `init`: `body` gets the chunk's
+/// first key, its key count, whether the chunk is full (kKeysPerChunk keys
+/// of a full query block: rows == blockQ) and the carried value, and gives
+/// the next.
+static Value forEachKeyChunk(
+    Lowering &l, Value keys, Value rows, int64_t blockQ, Value init,
+    function_ref<Value(Lowering &, Value, Value, Value, Value)> body) {
+  auto chunks = scf::ForOp::create(
+      l.b, l.loc, l.index(0), keys, l.index(kKeysPerChunk), ValueRange{init},
+      [&](OpBuilder &cb, Location cl, Value firstKey, ValueRange carried) {
+        Lowering c{cb, cl};
+        Value count = arith::MinUIOp::create(
+            cb, cl, c.index(kKeysPerChunk),
+            arith::SubIOp::create(cb, cl, keys, firstKey));
+        Value full = arith::AndIOp::create(
+            cb, cl,
+            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, rows,
+                                  c.index(blockQ)),
+            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, count,
+                                  c.index(kKeysPerChunk)));
+        scf::YieldOp::create(cb, cl,
+                             body(c, firstKey, count, full, carried[0]));
+      });
+  return chunks.getResult(0);
+}
+
+/// scores[i, j] = q[i] . kT[:, j] for the [rows, keys] tile (the register
+/// block's accumulators run over the head dim).
 static Value multiplyScoreChunks(Lowering &l, Value queryTile, Value keysT,
                                  Value rows, Value keys, int64_t blockQ,
                                  int64_t vectorLanes) {
-  OpBuilder &b = l.b;
-  Location loc = l.loc;
   int64_t headDim = cast<RankedTensorType>(keysT.getType()).getDimSize(0);
   std::optional<RegisterBlock> block;
   if (vectorLanes > 0 && !ShapedType::isDynamic(headDim))
@@ -103,57 +150,95 @@ static Value multiplyScoreChunks(Lowering &l, Value queryTile, Value keysT,
   if (!block)
     return multiplyQueryKey(l, queryTile, keysT, {rows, keys},
                             /*keysTransposed=*/true);
-  OpFoldResult unit = b.getIndexAttr(1);
-  auto chunks = scf::ForOp::create(
-      b, loc, l.index(0), keys, l.index(kKeysPerChunk),
-      ValueRange{l.empty({rows, keys}, l.f32())},
-      [&](OpBuilder &cb, Location cl, Value firstKey, ValueRange scores) {
-        Lowering c{cb, cl};
-        Value count = arith::MinUIOp::create(
-            cb, cl, c.index(kKeysPerChunk),
-            arith::SubIOp::create(cb, cl, keys, firstKey));
+  return forEachKeyChunk(
+      l, keys, rows, blockQ, l.empty({rows, keys}, l.f32()),
+      [&](Lowering &c, Value firstKey, Value count, Value full,
+          Value scores) -> Value {
+        OpBuilder &cb = c.b;
+        Location cl = c.loc;
+        OpFoldResult unit = cb.getIndexAttr(1);
         Value chunkKeys = tensor::ExtractSliceOp::create(
             cb, cl, keysT, {cb.getIndexAttr(0), firstKey},
             {cb.getIndexAttr(headDim), count}, {unit, unit});
-        Value full = arith::AndIOp::create(
-            cb, cl,
-            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, rows,
-                                  c.index(blockQ)),
-            arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::eq, count,
-                                  c.index(kKeysPerChunk)));
-        auto product = scf::IfOp::create(
+        Value product = ifFullTile(
             cb, cl, full,
             [&](OpBuilder &fb, Location fl) {
               Value tile = buildRegisterBlockedProduct(
                   fb, fl, castToShape(fb, fl, queryTile, {blockQ, headDim}),
                   castToShape(fb, fl, chunkKeys, {headDim, kKeysPerChunk}),
                   Value(), Value(), *block);
-              scf::YieldOp::create(
-                  fb, fl,
-                  castToShape(fb, fl, tile,
-                              {ShapedType::kDynamic, ShapedType::kDynamic}));
+              return castToShape(fb, fl, tile,
+                                 {ShapedType::kDynamic, ShapedType::kDynamic});
             },
             [&](OpBuilder &gb, Location gl) {
               Lowering g{gb, gl};
-              scf::YieldOp::create(gb, gl,
-                                   multiplyQueryKey(g, queryTile, chunkKeys,
-                                                    {rows, count},
-                                                    /*keysTransposed=*/true));
+              return multiplyQueryKey(g, queryTile, chunkKeys, {rows, count},
+                                      /*keysTransposed=*/true);
             });
-        Value written = tensor::InsertSliceOp::create(
-            cb, cl, product.getResult(0), scores[0],
-            {cb.getIndexAttr(0), firstKey}, {rows, count}, {unit, unit});
-        scf::YieldOp::create(cb, cl, written);
+        return tensor::InsertSliceOp::create(cb, cl, product, scores,
+                                             {cb.getIndexAttr(0), firstKey},
+                                             {rows, count}, {unit, unit});
       });
-  return chunks.getResult(0);
+}
+
+/// out[i, e] = inverse[i] sum_j p[i, j] v[j, e] for the [rows, keys] tile of
+/// probabilities and the [keys, Dv] values (the register block's
+/// accumulators run over the keys).
+static Value multiplyValueChunks(Lowering &l, Value probs, Value values,
+                                 Value inverse, Value rows, Value keys,
+                                 int64_t blockQ, int64_t vectorLanes) {
+  int64_t valueDim = cast<RankedTensorType>(values.getType()).getDimSize(1);
+  std::optional<RegisterBlock> block;
+  if (vectorLanes > 0 && !ShapedType::isDynamic(valueDim))
+    block = chooseRegisterBlock(blockQ, valueDim, vectorLanes);
+  OpFoldResult width = l.size(values, 1);
+  Value sums = forEachKeyChunk(
+      l, keys, rows, blockQ, l.filled({rows, width}, 0.0),
+      [&](Lowering &c, Value firstKey, Value count, Value full,
+          Value acc) -> Value {
+        OpBuilder &cb = c.b;
+        Location cl = c.loc;
+        OpFoldResult unit = cb.getIndexAttr(1), zero = cb.getIndexAttr(0);
+        Value chunkProbs = tensor::ExtractSliceOp::create(
+            cb, cl, probs, {zero, firstKey}, {rows, count}, {unit, unit});
+        Value chunkValues = tensor::ExtractSliceOp::create(
+            cb, cl, values, {firstKey, zero}, {count, width}, {unit, unit});
+        auto general = [&](OpBuilder &gb, Location gl) {
+          Lowering g{gb, gl};
+          return accumulateValues(g, chunkProbs, chunkValues, acc);
+        };
+        if (!block)
+          return general(cb, cl);
+        return ifFullTile(
+            cb, cl, full,
+            [&](OpBuilder &fb, Location fl) -> Value {
+              Value tile = buildRegisterBlockedProduct(
+                  fb, fl,
+                  castToShape(fb, fl, chunkProbs, {blockQ, kKeysPerChunk}),
+                  castToShape(fb, fl, chunkValues, {kKeysPerChunk, valueDim}),
+                  castToShape(fb, fl, acc, {blockQ, valueDim}), Value(),
+                  *block);
+              return tensor::CastOp::create(fb, fl, acc.getType(), tile);
+            },
+            general);
+      });
+  return mapRows(
+      l, {}, {inverse}, sums, l.f32(),
+      [&](OpBuilder &b2, Location l2, ValueRange args) {
+        return arith::MulFOp::create(b2, l2, args[0], args[1]).getResult();
+      },
+      sums);
 }
 
 /// The row of block scores of (batch, kv head `kvHead`, query block
-/// `block`): a [Lc] f32 tensor.
-static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
-                                 const BlockScoresInputs &inputs,
-                                 int64_t vectorLanes, Value batch, Value kvHead,
-                                 Value block) {
+/// `block`): a [Lc] f32 tensor. With a `twin`, `twinSlices` receives the
+/// task's slices of its results (output, then LSE if it has one).
+static Value
+buildBlockScoresRow(Lowering &l, BlockScoresOp op,
+                    const BlockScoresInputs &inputs, int64_t vectorLanes,
+                    Value batch, Value kvHead, Value block,
+                    const ProbabilityTwin *twin = nullptr,
+                    SmallVectorImpl<TaskSlice> *twinSlices = nullptr) {
   OpBuilder &b = l.b;
   Location loc = l.loc;
   Value query = op.getQuery(), keys = op.getKeys();
@@ -204,9 +289,31 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
   SmallVector<OpFoldResult> rowSizes = {rows}, keySizes = {keyCount};
   SmallVector<OpFoldResult> tileSizes = {rows, keyCount};
 
+  // The twin's values of the keys in range, and its results' tiles.
+  SmallVector<Value> carried{l.filled(keySizes, 0.0), l.filled(keySizes, 0.0)};
+  Value twinValues;
+  OpFoldResult valueDim;
+  AttentionOp twinOp = twin ? twin->op : AttentionOp();
+  bool twinLse = twinOp && twinOp.getLse();
+  if (twin) {
+    valueDim = l.size(twin->values, 3);
+    twinValues = tensor::ExtractSliceOp::create(
+        b, loc,
+        RankedTensorType::get(
+            {ShapedType::kDynamic,
+             cast<RankedTensorType>(twin->values.getType()).getDimSize(3)},
+            l.f32()),
+        twin->values,
+        SmallVector<OpFoldResult>{batch, kvHead, firstKey, b.getIndexAttr(0)},
+        SmallVector<OpFoldResult>{unit, unit, keyCount, valueDim},
+        SmallVector<OpFoldResult>(4, unit));
+    carried.push_back(l.empty({group, rows, valueDim}, l.f32()));
+    if (twinLse)
+      carried.push_back(l.empty({group, rows}, l.f32()));
+  }
+
   auto heads = scf::ForOp::create(
-      b, loc, l.index(0), group, l.index(1),
-      ValueRange{l.filled(keySizes, 0.0), l.filled(keySizes, 0.0)},
+      b, loc, l.index(0), group, l.index(1), carried,
       [&](OpBuilder &hb, Location hl, Value inGroup, ValueRange acc) {
         Lowering h{hb, hl};
         Value head = arith::AddIOp::create(
@@ -319,8 +426,64 @@ static Value buildBlockScoresRow(Lowering &l, BlockScoresOp op,
                        fusedMultiplyAdd(b2, l2, args[2], args[0], args[1]));
                  })
                 .front();
-        scf::YieldOp::create(hb, hl, ValueRange{sums, seen});
+        SmallVector<Value> results{sums, seen};
+        if (twin) {
+          // The twin's rows of head h: p V / rowsum, and rowmax + log rowsum
+          // (-inf for a row without keys, whose output is then 0).
+          Value output =
+              multiplyValueChunks(h, probs, twinValues, inverse, rows, keyCount,
+                                  op.getBlockQ(), vectorLanes);
+          results.push_back(tensor::InsertSliceOp::create(
+              hb, hl, output, acc[2],
+              SmallVector<OpFoldResult>{inGroup, hb.getIndexAttr(0),
+                                        hb.getIndexAttr(0)},
+              SmallVector<OpFoldResult>{unit, rows, valueDim},
+              SmallVector<OpFoldResult>(3, unit)));
+          if (twinLse) {
+            Value lse = mapRows(
+                h, {rowMax, rowSum}, {}, rowMax, h.f32(),
+                [&](OpBuilder &b2, Location l2, ValueRange args) {
+                  Lowering in{b2, l2};
+                  Value positive = arith::CmpFOp::create(
+                      b2, l2, arith::CmpFPredicate::OGT, args[1], in.f32(0.0));
+                  Value lse = arith::AddFOp::create(
+                      b2, l2, args[0], math::LogOp::create(b2, l2, args[1]));
+                  return arith::SelectOp::create(b2, l2, positive, lse,
+                                                 in.f32(kNegInf))
+                      .getResult();
+                });
+            results.push_back(tensor::InsertSliceOp::create(
+                hb, hl, lse, acc[3],
+                SmallVector<OpFoldResult>{inGroup, hb.getIndexAttr(0)},
+                SmallVector<OpFoldResult>{unit, rows},
+                SmallVector<OpFoldResult>(2, unit)));
+          }
+        }
+        scf::YieldOp::create(hb, hl, results);
       });
+  if (twin) {
+    // Rows [firstRow, firstRow + rows) of the group's heads.
+    OpFoldResult groupSize = l.groupSize(l.size(query, 1), l.size(keys, 1));
+    Value firstHead = arith::MulIOp::create(b, loc, kvHead, group);
+    Value output = heads.getResult(2);
+    Type element = twinOp.getOutput().getType().getElementType();
+    if (element != l.f32())
+      output =
+          l.generic({output}, {l.empty(l.sizes(output), element)},
+                    {{0, 1, 2}, {0, 1, 2}}, 3, parallel(3),
+                    [&](OpBuilder &b2, Location l2, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b2, l2, Lowering{b2, l2}.fromF32(args[0], element));
+                    })
+              .front();
+    twinSlices->push_back({output,
+                           {batch, firstHead, firstRow, b.getIndexAttr(0)},
+                           {unit, groupSize, rows, valueDim}});
+    if (twinLse)
+      twinSlices->push_back({heads.getResult(3),
+                             {batch, firstHead, firstRow},
+                             {unit, groupSize, rows}});
+  }
 
   Value count = l.indexToF32(arith::MulIOp::create(b, loc, rows, group));
   Value means = mapRows(
@@ -467,6 +630,36 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
   return list.getResult(0);
 }
 
+/// A forall over `tasks` with results initialised by `inits`; `buildTask`
+/// gives each task's slice of each result. Returns the results.
+static SmallVector<Value> buildTaskForall(
+    Lowering &l, ArrayRef<OpFoldResult> tasks, ValueRange inits,
+    function_ref<SmallVector<TaskSlice>(Lowering &, ValueRange)> buildTask) {
+  auto forall = scf::ForallOp::create(l.b, l.loc, tasks, inits, std::nullopt);
+  OpBuilder::InsertionGuard guard(l.b);
+  l.b.setInsertionPointToStart(forall.getBody());
+  Lowering body{l.b, l.loc};
+  SmallVector<TaskSlice> slices = buildTask(body, forall.getInductionVars());
+  // Each value in the slice's type (static where its sizes are), unit
+  // sizes dropped from the front as far as its rank asks.
+  for (TaskSlice &slice : slices) {
+    auto type = cast<RankedTensorType>(slice.value.getType());
+    SmallVector<int64_t> shape;
+    for (OpFoldResult size : ArrayRef(slice.sizes).take_back(type.getRank()))
+      shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    auto sliceType = RankedTensorType::get(shape, type.getElementType());
+    if (type != sliceType)
+      slice.value = tensor::CastOp::create(l.b, l.loc, sliceType, slice.value);
+  }
+  l.b.setInsertionPointToStart(forall.getTerminator().getBody());
+  for (auto [slice, result] :
+       llvm::zip_equal(slices, forall.getRegionIterArgs()))
+    tensor::ParallelInsertSliceOp::create(
+        l.b, l.loc, slice.value, result, slice.offsets, slice.sizes,
+        SmallVector<OpFoldResult>(slice.offsets.size(), l.b.getIndexAttr(1)));
+  return forall.getResults();
+}
+
 /// A forall over the leading dims of `resultType` (all but the last) whose
 /// body gives each [last dim] row; returns the assembled tensor.
 static Value
@@ -476,28 +669,17 @@ buildRowForall(Lowering &l, RankedTensorType resultType,
   SmallVector<OpFoldResult> sizes(leadingSizes);
   sizes.push_back(rowSize);
   Value init = l.empty(sizes, resultType.getElementType());
-  auto forall = scf::ForallOp::create(l.b, l.loc, leadingSizes,
-                                      ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(l.b);
-  l.b.setInsertionPointToStart(forall.getBody());
-  Lowering body{l.b, l.loc};
-  Value row = buildRow(body, forall.getInductionVars());
-  // The slice's type: static where the row size is.
-  auto rowType = RankedTensorType::get(
-      {getConstantIntValue(rowSize).value_or(ShapedType::kDynamic)},
-      resultType.getElementType());
-  if (row.getType() != rowType)
-    row = tensor::CastOp::create(l.b, l.loc, rowType, row);
-  l.b.setInsertionPointToStart(forall.getTerminator().getBody());
-  SmallVector<OpFoldResult> offsets =
-      getAsOpFoldResult(ValueRange(forall.getInductionVars()));
-  offsets.push_back(l.b.getIndexAttr(0));
-  SmallVector<OpFoldResult> rowSizes(leadingSizes.size(), l.b.getIndexAttr(1));
-  rowSizes.push_back(rowSize);
-  tensor::ParallelInsertSliceOp::create(
-      l.b, l.loc, row, forall.getRegionIterArgs()[0], offsets, rowSizes,
-      SmallVector<OpFoldResult>(offsets.size(), l.b.getIndexAttr(1)));
-  return forall.getResult(0);
+  return buildTaskForall(
+             l, leadingSizes, init,
+             [&](Lowering &body, ValueRange task) -> SmallVector<TaskSlice> {
+               TaskSlice row{buildRow(body, task), getAsOpFoldResult(task),
+                             SmallVector<OpFoldResult>(task.size(),
+                                                       body.b.getIndexAttr(1))};
+               row.offsets.push_back(body.b.getIndexAttr(0));
+               row.sizes.push_back(rowSize);
+               return {row};
+             })
+      .front();
 }
 
 /// The (B, Hkv, ceil(Lq / block_q)) loop sizes of a block_scores op.
@@ -507,6 +689,93 @@ static SmallVector<OpFoldResult> blockScoreTasks(Lowering &l,
       l.b, l.loc, l.materialize(l.size(op.getQuery(), 2)),
       l.index(op.getBlockQ()));
   return {l.size(op.getQuery(), 0), l.size(op.getKeys(), 1), blocks};
+}
+
+/// The attention that the tasks of `scores` compute along
+/// (findProbabilityTwin among the query's readers), if any.
+static AttentionOp findTwinOnTiles(BlockScoresOp scores) {
+  SmallVector<Operation *> candidates;
+  for (Operation *user : scores.getQuery().getUsers())
+    if (isa<AttentionOp>(user) && user->getBlock() == scores->getBlock() &&
+        !hasEmptyTensor(user))
+      candidates.push_back(user);
+  return findProbabilityTwin(scores, candidates);
+}
+
+/// `scores` as one forall over its tasks, each giving its row of scores or,
+/// with `topk` (the scores' only reader), the row's top-k indices; the
+/// scores' twin attention, if any, is computed by the same tasks and
+/// replaced. Returns the row results (the scores', or the topk's).
+static Value lowerBlockScores(PatternRewriter &rewriter, BlockScoresOp scores,
+                              TopkOp topk, int64_t vectorLanes) {
+  AttentionOp twinOp = findTwinOnTiles(scores);
+  if (twinOp) {
+    // The forall replaces both: it goes where the earlier is, after
+    // everything the twin reads (the scores read its query and keys).
+    hoistBefore(twinOp, scores, rewriter);
+    rewriter.setInsertionPoint(twinOp);
+  }
+  Lowering l{rewriter, scores.getLoc()};
+  BlockScoresInputs inputs = prepareBlockScores(l, scores);
+  ProbabilityTwin twin{twinOp, Value()};
+  SmallVector<Value> inits;
+  RankedTensorType rowType =
+      topk ? topk.getIndices().getType() : scores.getResult().getType();
+  OpFoldResult rowSize =
+      topk ? rewriter.getIndexAttr(topk.getK()) : l.size(scores.getKeys(), 2);
+  SmallVector<OpFoldResult> tasks = blockScoreTasks(l, scores);
+  SmallVector<OpFoldResult> rowsShape(tasks);
+  rowsShape.push_back(rowSize);
+  inits.push_back(l.empty(rowsShape, rowType.getElementType()));
+  if (twinOp) {
+    Value values = twinOp.getValue();
+    twin.values =
+        l.generic(
+             {values}, {l.empty(l.sizes(values), l.f32())},
+             {{0, 1, 2, 3}, {0, 1, 2, 3}}, 4, parallel(4),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               linalg::YieldOp::create(b, loc, Lowering{b, loc}.toF32(args[0]));
+             })
+            .front();
+    // (Sizes from the operands: the results' own dims would read the
+    // values that the forall replaces.)
+    SmallVector<OpFoldResult> rows = l.sizes(scores.getQuery());
+    rows.pop_back();
+    SmallVector<OpFoldResult> outputSizes(rows);
+    outputSizes.push_back(l.size(values, 3));
+    inits.push_back(
+        l.empty(outputSizes, twinOp.getOutput().getType().getElementType()));
+    if (twinOp.getLse())
+      inits.push_back(l.empty(rows, l.f32()));
+  }
+  SmallVector<Value> results = buildTaskForall(
+      l, tasks, inits,
+      [&](Lowering &body, ValueRange task) -> SmallVector<TaskSlice> {
+        SmallVector<TaskSlice> twinSlices;
+        Value row = buildBlockScoresRow(body, scores, inputs, vectorLanes,
+                                        task[0], task[1], task[2],
+                                        twinOp ? &twin : nullptr, &twinSlices);
+        if (topk)
+          row = buildTopkRow(body, row, topk.getK(), rowType.getElementType());
+        TaskSlice rowSlice{
+            row, getAsOpFoldResult(task),
+            SmallVector<OpFoldResult>(task.size(), body.b.getIndexAttr(1))};
+        rowSlice.offsets.push_back(body.b.getIndexAttr(0));
+        rowSlice.sizes.push_back(rowSize);
+        SmallVector<TaskSlice> slices{rowSlice};
+        slices.append(twinSlices);
+        return slices;
+      });
+  if (twinOp) {
+    SmallVector<Value> replacements;
+    for (auto [result, computed] :
+         llvm::zip_equal(twinOp->getResults(), ArrayRef(results).drop_front()))
+      replacements.push_back(tensor::CastOp::create(
+          rewriter, twinOp.getLoc(), result.getType(), computed));
+    rewriter.replaceOp(twinOp, replacements);
+  }
+  return tensor::CastOp::create(rewriter, scores.getLoc(), rowType,
+                                results.front());
 }
 
 struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
@@ -519,16 +788,7 @@ struct TileBlockScores : OpRewritePattern<BlockScoresOp> {
       return rewriter.notifyMatchFailure(op, "fused with its topk");
     if (hasEmptyTensor(op))
       return rewriter.notifyMatchFailure(op, "an empty tensor");
-    Lowering l{rewriter, op.getLoc()};
-    BlockScoresInputs inputs = prepareBlockScores(l, op);
-    Value result = buildRowForall(
-        l, op.getResult().getType(), blockScoreTasks(l, op),
-        l.size(op.getKeys(), 2), [&](Lowering &body, ValueRange task) {
-          return buildBlockScoresRow(body, op, inputs, vectorLanes, task[0],
-                                     task[1], task[2]);
-        });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getResult().getType(),
-                                                result);
+    rewriter.replaceOp(op, lowerBlockScores(rewriter, op, {}, vectorLanes));
     return success();
   }
 };
@@ -546,18 +806,7 @@ struct TileBlockScoresTopk : OpRewritePattern<TopkOp> {
       return rewriter.notifyMatchFailure(op, "not the only reader of scores");
     if (hasEmptyTensor(op) || hasEmptyTensor(scores))
       return rewriter.notifyMatchFailure(op, "an empty tensor");
-    Lowering l{rewriter, op.getLoc()};
-    RankedTensorType resultType = op.getIndices().getType();
-    BlockScoresInputs inputs = prepareBlockScores(l, scores);
-    Value result = buildRowForall(
-        l, resultType, blockScoreTasks(l, scores),
-        rewriter.getIndexAttr(op.getK()), [&](Lowering &body, ValueRange task) {
-          Value row = buildBlockScoresRow(body, scores, inputs, vectorLanes,
-                                          task[0], task[1], task[2]);
-          return buildTopkRow(body, row, op.getK(),
-                              resultType.getElementType());
-        });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, result);
+    rewriter.replaceOp(op, lowerBlockScores(rewriter, scores, op, vectorLanes));
     rewriter.eraseOp(scores);
     return success();
   }

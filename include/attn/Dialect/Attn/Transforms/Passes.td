@@ -145,6 +145,13 @@ def AttnTileSelectionPass : Pass<"attn-tile-selection"> {
     A topk that is the only reader of block scores is fused with them: the
     task selects from its own row of scores. Score chunks of a full query
     block and 64 keys take the flash lowering's register-blocked product.
+    An `attn.attention` over the block scores' own probabilities (the same
+    query, keys, mask and scale, a plain softmax: NSA's compressed branch)
+    is computed by the same tasks from the same tiles: the task's rows hold
+    every key, so its softmax is exact, and the output is the probabilities
+    times the values over the row sums (LSE: row max + log row sum). The
+    attention needs no score product of its own. Run it before
+    attn-tile-attention, which would otherwise tile that attention alone.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
