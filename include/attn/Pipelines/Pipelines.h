@@ -22,8 +22,8 @@ struct AttnCpuPipelineOptions
   PassOptions::Option<bool> flash{
       *this, "flash",
       llvm::cl::desc("Lower attention through the tiled flash form "
-                     "(attn-plan-tiles, attn-tile-attention, "
-                     "attn-tile-selection, attn-chunk-linear-attention); "
+                     "(attn-plan-tiles, attn-tile-selection, "
+                     "attn-tile-attention, attn-chunk-linear-attention); "
                      "false: the reference lowering"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> threads{
