@@ -31,6 +31,7 @@ public:
                     SmallVector<RefTensor> &results);
 
   double getFlops() const { return flops; }
+  ArrayRef<TopkNearTie> getTopkNearTies() const { return topkNearTies; }
 
   /// Evaluates `block` with its arguments bound to `args`; returns the
   /// values its terminator yields.
@@ -78,6 +79,9 @@ private:
 
   ReferenceOptions options;
   std::string &error;
+  /// attn.topk evaluations so far, and their near-ties.
+  int64_t topkEvaluations = 0;
+  SmallVector<TopkNearTie> topkNearTies;
   llvm::DenseMap<Value, RefValue> values;
   /// The functions whose calls are being evaluated (a callee's values live
   /// in `values`, so it must not be entered again while it runs).

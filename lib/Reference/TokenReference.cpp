@@ -52,6 +52,7 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
   shape.back() = k;
   RefTensor out(ElementKind::I32, shape);
   std::vector<int64_t> order;
+  int64_t evaluation = topkEvaluations++;
   for (int64_t r = 0; r < rows; ++r) {
     const double *row = &scores.data[r * width];
     order.clear();
@@ -62,8 +63,19 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
     std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
       return row[a] > row[b] || (row[a] == row[b] && a < b);
     });
-    if (static_cast<int64_t>(order.size()) > k)
+    if (k > 0 && static_cast<int64_t>(order.size()) > k) {
+      // The last chosen entry and the best unchosen one: a near-tie when
+      // within the tolerance (both finite here).
+      double last = row[order[k - 1]], next = row[order[k]];
+      TopkNearTie tie{evaluation, r};
+      if (options.topkTieTolerance > 0 &&
+          last - next <= options.topkTieTolerance *
+                             std::max(std::abs(last), std::abs(next)))
+        topkNearTies.push_back(tie);
+      if (llvm::is_contained(options.topkSwaps, tie))
+        std::swap(order[k - 1], order[k]);
       order.resize(k);
+    }
     std::sort(order.begin(), order.end());
     for (int64_t slot = 0; slot < k; ++slot)
       out.data[r * k + slot] =

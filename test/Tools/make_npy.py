@@ -1,9 +1,10 @@
 """Writes a .npy file without NumPy: make_npy.py OUT DESCR SHAPE [--truncate]
-[--random=SEED]
+[--random=SEED | --values=V,V,...]
 
 DESCR is a NumPy dtype string (<f4, <f2, <i4, |b1, ...), SHAPE like 2x3.
 Values are 0.5 * (index % 7) - 1, or with --random=SEED floats ~ N(0, 1)
-(a seeded generator: a test's lit seed gives fresh data per run).
+(a seeded generator: a test's lit seed gives fresh data per run), or with
+--values the given ones (one per element).
 --truncate drops the last data byte.
 """
 import random
@@ -29,6 +30,10 @@ seeds = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--random=")]
 if seeds and fmt in "efd":
     generator = random.Random(int(seeds[0]))
     values = [generator.gauss(0.0, 1.0) for _ in range(count)]
+given = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--values=")]
+if given:
+    values = [float(v) if fmt in "efd" else int(v) for v in given[0].split(",")]
+    assert len(values) == count, "--values needs one value per element"
 data = b"".join(struct.pack("<" + fmt, v) for v in values)
 if "--truncate" in sys.argv:
     data = data[:-1]

@@ -39,6 +39,18 @@ struct RefTensor {
   static RefTensor fromHost(const HostArray &array);
 };
 
+/// A row of an attn.topk (the op's evaluations numbered in order) whose
+/// last chosen entry and best unchosen one are within
+/// ReferenceOptions::topkTieTolerance: another correct rounding of the
+/// scores may choose either.
+struct TopkNearTie {
+  int64_t evaluation = 0;
+  int64_t row = 0;
+  bool operator==(const TopkNearTie &other) const {
+    return evaluation == other.evaluation && row == other.row;
+  }
+};
+
 struct ReferenceOptions {
   /// Evaluate as a naive implementation in the program's own precision
   /// would: inputs, scores, probabilities and every op's output rounded to
@@ -50,6 +62,11 @@ struct ReferenceOptions {
   /// zero instead of computing them (attn-run's timed runs of dynamic
   /// shapes, whose result sizes the reference gives).
   bool shapesOnly = false;
+  /// The relative gap below which attn.topk records a near-tie (0: none).
+  double topkTieTolerance = 0;
+  /// Near-ties to resolve the other way: the row takes its best unchosen
+  /// entry instead of its last chosen one.
+  SmallVector<TopkNearTie> topkSwaps;
 };
 
 struct ReferenceResult {
@@ -57,6 +74,8 @@ struct ReferenceResult {
   /// Floating-point operations of the computation, counting only allowed
   /// (query, key) pairs for attention.
   double flops = 0;
+  /// attn.topk's near-ties (with ReferenceOptions::topkTieTolerance).
+  SmallVector<TopkNearTie> topkNearTies;
 };
 
 /// Evaluates `func` on `args`. On failure `error` says which op or value
