@@ -394,11 +394,11 @@ int main(int argc, char **argv) {
         alternatives.push_back({tie});
       if (ties.size() > 1)
         alternatives.emplace_back(ties.begin(), ties.end());
+      SmallVector<RefTensor> refArgs;
+      for (auto &argument : arguments)
+        refArgs.push_back(RefTensor::fromHost(*argument));
       for (ArrayRef<TopkNearTie> swaps : alternatives) {
         std::string referenceError;
-        SmallVector<RefTensor> refArgs;
-        for (auto &argument : arguments)
-          refArgs.push_back(RefTensor::fromHost(*argument));
         ReferenceOptions options;
         options.topkSwaps.assign(swaps.begin(), swaps.end());
         FailureOr<ReferenceResult> swapped =
