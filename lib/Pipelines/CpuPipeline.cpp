@@ -110,7 +110,12 @@ struct LowerCopiesPass : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
 };
 /// A function that returns one tensor twice would have one buffer for two
 /// results, which buffer-results-to-out-params cannot hoist into two output
-/// buffers (it crashes). Each repeat returns a copy instead.
+/// buffers (it crashes). Each repeat returns a copy instead. A returned
+/// tensor.empty can share a buffer too: CSE may have made it the init of an
+/// op whose result is also returned, and bufferization writes that result
+/// into it in place (its contents are undefined, so no conflict). It returns
+/// a buffer of its own instead (bufferization.alloc_tensor, which neither
+/// CSE nor in-place writes merge).
 struct DistinctResultsPass
     : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)
@@ -118,7 +123,8 @@ struct DistinctResultsPass
     return "attn-internal-distinct-results";
   }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+    registry.insert<bufferization::BufferizationDialect, linalg::LinalgDialect,
+                    tensor::TensorDialect>();
   }
   void runOnOperation() override {
     getOperation().walk([](func::ReturnOp ret) {
@@ -127,7 +133,14 @@ struct DistinctResultsPass
       for (OpOperand &operand : ret->getOpOperands()) {
         Value value = operand.get();
         auto type = dyn_cast<RankedTensorType>(value.getType());
-        if (!type || seen.insert(value).second)
+        if (!type)
+          continue;
+        if (auto empty = value.getDefiningOp<tensor::EmptyOp>()) {
+          operand.set(bufferization::AllocTensorOp::create(
+              b, ret.getLoc(), type, empty.getDynamicSizes()));
+          continue;
+        }
+        if (seen.insert(value).second)
           continue;
         Value empty = tensor::EmptyOp::create(
             b, ret.getLoc(), tensor::getMixedSizes(b, ret.getLoc(), value),
