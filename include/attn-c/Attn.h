@@ -25,7 +25,8 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Attn, attn);
 
 /* The attn dialect and everything attn programs and the attn pipelines use:
  * func, arith, math, tensor, linalg, scf, vector, bufferization, memref,
- * LLVM, OpenMP, their bufferisation models and LLVM IR translations. */
+ * LLVM, OpenMP, gpu, NVVM, nvgpu, their bufferisation models and LLVM IR
+ * translations. */
 MLIR_CAPI_EXPORTED void attnRegisterDialects(MlirDialectRegistry registry);
 
 /* Makes the attn passes (attn-plan-tiles, attn-tile-attention, ...) and
@@ -61,8 +62,8 @@ attnCompileForCpu(MlirModule module, MlirStringRef outputPath, bool flash,
                   bool threads, MlirStringCallback onDiagnostic,
                   void *userData);
 
-/* Compiles each public function of the module (one attn.attention of its
- * arguments each) for the NVIDIA GPU `chip` ("sm_80", "sm_90", ...): a
+/* Compiles each public function of the module (one attention of its
+ * arguments, or a static-shape program of attn ops) for the NVIDIA GPU `chip` ("sm_80", "sm_90", ...): a
  * shared library (.so) embedding the cubin, with a header beside it whose
  * int attn_<name>(..., void *stream) entry points take device buffers and
  * a CUstream; or the kernels' PTX (.ptx) or cubin (.cubin). Needs ptxas

@@ -32,7 +32,8 @@ static cl::OptionCategory category("attn-compile options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string>
-    outputFile("o", cl::desc("Output: a shared library (.so) or object (.o)"),
+    outputFile("o", cl::desc("Output: a shared library (.so) or object (.o); "
+                               "for a GPU target also .ptx or .cubin"),
                cl::Required, cl::cat(category));
 static cl::opt<std::string>
     target("target",

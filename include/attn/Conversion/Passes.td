@@ -31,7 +31,7 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
                 "host function that launches them";
   let description = [{
     For every function whose body is one `attn.attention` of its arguments
-    returning its results, builds a kernel in the `gpu.module`
+    returning its results (programs of several ops: below), builds a kernel in the `gpu.module`
     `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
     query rows, 32 per warp; 64 above head dim 128; one warp of 16 rows for
     at most 16 query rows; decode packs a K/V head's query heads into one
@@ -87,8 +87,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     naming it.
 
     With `chip=sm_90a` (Hopper's architecture-specific features), prefill
-    shapes with head dims 64 or 128 and no data-dependent mask get the
-    warp-specialised kernel instead: 3 warpgroups per 128 query rows, a
+    shapes with head dims 64 or 128 get the warp-specialised kernel instead
+    (data-dependent masks where a static tile list applies: documents,
+    block layouts, selections): 3 warpgroups per 128 query rows, a
     producer that loads Q, K and V by TMA (`cp.async.bulk.tensor`, 128-byte
     swizzle) into 3 stages (4 at head dim 64) completing on mbarriers, and
     two consumers of 64 rows that multiply with `wgmma` (P from registers;

@@ -125,7 +125,7 @@ def Attn_ChunkedAttr : Attn_MaskAttr<"Chunked", "chunked", ["buildKeyInterval"]>
 }
 
 def Attn_GlobalAttr : Attn_MaskAttr<"Global", "global", ["buildKeyInterval"]> {
-  let summary = "i < count or j < count";
+  let summary = "pos(i) < count or j < count";
   let description = [{
     The first `count` tokens are global: they attend to everything and
     everything attends to them (Longformer, BigBird).

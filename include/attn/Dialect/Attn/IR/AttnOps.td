@@ -180,7 +180,8 @@ def Attn_BlockScoresOp : Attn_Op<"block_scores", [Pure]> {
     ```
 
     An entry that no row of the block may attend to is -inf, so that
-    `attn.topk` never selects it. Only affine mask predicates are allowed.
+    `attn.topk` never selects it. Only mask predicates that read no operand
+    are allowed (no document, block_layout or block_indices).
   }];
   let arguments = (ins AnyRankedTensor:$query,
                        AnyRankedTensor:$keys,

@@ -230,8 +230,8 @@ def AttnRaiseFromLinalgPass : Pass<"attn-raise-from-linalg"> {
       what attn does anyway);
     - masks: `select(M, s, -inf)`, `select(M, -inf, s)`, or adding
       `select(M, 0, -inf)`. A mask computable at compile time (aranges and
-      comparisons, constant buffers) that equals a causal or sliding-window
-      pattern becomes those atoms; any other mask becomes a `mask_mod`
+      comparisons, constant buffers) that equals a causal, sliding-window or
+      chunked pattern becomes those atoms; any other mask becomes a `mask_mod`
       reading the mask tensor;
     - any other additive term becomes the `bias` operand with `#attn.bias`.
 
