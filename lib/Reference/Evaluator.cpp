@@ -596,7 +596,6 @@ mlir::attn::evaluateReference(func::FuncOp func, ArrayRef<RefTensor> args,
   if (failed(evaluator.run(func, args, result.results)))
     return failure();
   result.flops = evaluator.getFlops();
-  result.topkNearTies.assign(evaluator.getTopkNearTies().begin(),
-                             evaluator.getTopkNearTies().end());
+  result.topkInputs = evaluator.takeTopkInputs();
   return result;
 }

@@ -31,7 +31,10 @@ public:
                     SmallVector<RefTensor> &results);
 
   double getFlops() const { return flops; }
-  ArrayRef<TopkNearTie> getTopkNearTies() const { return topkNearTies; }
+  /// The attn.topk evaluations' inputs (with recordTopkInputs).
+  SmallVector<ReferenceResult::TopkInput> takeTopkInputs() {
+    return std::move(topkInputs);
+  }
 
   /// Evaluates `block` with its arguments bound to `args`; returns the
   /// values its terminator yields.
@@ -79,9 +82,9 @@ private:
 
   ReferenceOptions options;
   std::string &error;
-  /// attn.topk evaluations so far, and their near-ties.
+  /// attn.topk evaluations so far, and their inputs when recorded.
   int64_t topkEvaluations = 0;
-  SmallVector<TopkNearTie> topkNearTies;
+  SmallVector<ReferenceResult::TopkInput> topkInputs;
   llvm::DenseMap<Value, RefValue> values;
   /// The functions whose calls are being evaluated (a callee's values live
   /// in `values`, so it must not be entered again while it runs).
@@ -91,6 +94,11 @@ private:
 
 /// The element kind of a tensor or scalar type (f32 if unknown).
 ElementKind kindOf(Type type);
+
+/// The entries of a row of top-k scores that may be chosen (neither -inf
+/// nor NaN), best first: larger scores first, ties to the lower index.
+void orderTopkCandidates(const double *row, int64_t width,
+                         std::vector<int64_t> &order);
 
 } // namespace mlir::attn::reference
 

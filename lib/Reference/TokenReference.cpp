@@ -53,26 +53,14 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
   RefTensor out(ElementKind::I32, shape);
   std::vector<int64_t> order;
   int64_t evaluation = topkEvaluations++;
+  if (options.recordTopkInputs)
+    topkInputs.push_back({k, scores});
   for (int64_t r = 0; r < rows; ++r) {
-    const double *row = &scores.data[r * width];
-    order.clear();
-    for (int64_t n = 0; n < width; ++n)
-      if (row[n] > kNegInf) // neither -inf nor NaN
-        order.push_back(n);
-    // Larger first; ties to the lower index.
-    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      return row[a] > row[b] || (row[a] == row[b] && a < b);
-    });
+    orderTopkCandidates(&scores.data[r * width], width, order);
     if (k > 0 && static_cast<int64_t>(order.size()) > k) {
-      // The last chosen entry and the best unchosen one: a near-tie when
-      // within the tolerance (both finite here).
-      double last = row[order[k - 1]], next = row[order[k]];
-      TopkNearTie tie{evaluation, r};
-      if (options.topkTieTolerance > 0 &&
-          last - next <= options.topkTieTolerance *
-                             std::max(std::abs(last), std::abs(next)))
-        topkNearTies.push_back(tie);
-      if (llvm::is_contained(options.topkSwaps, tie))
+      // A near-tie to resolve the other way: the best unchosen entry
+      // instead of the last chosen one.
+      if (llvm::is_contained(options.topkSwaps, TopkNearTie{evaluation, r}))
         std::swap(order[k - 1], order[k]);
       order.resize(k);
     }

@@ -51,6 +51,7 @@ ComparisonResult mlir::attn::compareToReference(const HostArray &actual,
       for (int64_t i = row; i < row + width; ++i)
         result.mismatches += actual.get(i) != exact.data[i];
     }
+    result.outliers = result.mismatches;
     result.passed = result.mismatches == 0;
     return result;
   }
@@ -74,6 +75,12 @@ ComparisonResult mlir::attn::compareToReference(const HostArray &actual,
   else // (f32 from low-precision tensors: their rounding counts too)
     result.bound = std::max(1e-4 * std::max(scale, 1e-6), naiveBound);
   result.passed = result.nanCount == 0 && result.maxAbsError <= result.bound;
+  result.outliers = result.nanCount;
+  for (int64_t i = 0; i < exact.getNumElements(); ++i) {
+    double x = actual.get(i), y = exact.data[i];
+    if (std::isfinite(x) && std::isfinite(y) && std::fabs(x - y) > result.bound)
+      ++result.outliers;
+  }
   return result;
 }
 

@@ -12,6 +12,7 @@
 
 #include "Comparison.h"
 #include "JitRunner.h"
+#include "NearTieRetry.h"
 #include "ResidentMemory.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
@@ -48,11 +49,12 @@ using namespace mlir::attn;
 namespace cl = llvm::cl;
 
 /// The relative gap between a top-k's last chosen score and the best
-/// unchosen one below which another correct rounding may swap them (f32
-/// block scores from bf16 compressed keys differ from the exact ones by
-/// about 1e-4 relative), and the most such near-ties a check resolves.
+/// unchosen one below which another correct rounding may swap them, also
+/// in f32 programs (findTopkNearTies widens it by how far the program's own
+/// precisions move the scores), and the most such near-ties a check
+/// retries.
 static constexpr double kTopkTieTolerance = 1e-3;
-static constexpr size_t kMaxTopkNearTies = 8;
+static constexpr size_t kMaxTopkNearTies = 16;
 
 static cl::OptionCategory category("attn-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
@@ -268,10 +270,8 @@ int main(int argc, char **argv) {
     // in the length, double precision) are skipped.
     ReferenceOptions exactOptions;
     exactOptions.shapesOnly = !check && !(bench && givenFlops <= 0);
-    // Selections whose boundary entries score this close are noted: the
-    // compiled code's correct rounding may choose the other (see below).
-    if (check)
-      exactOptions.topkTieTolerance = kTopkTieTolerance;
+    // The selections' scores, to find their near-ties if the check fails.
+    exactOptions.recordTopkInputs = check;
     FailureOr<ReferenceResult> result =
         evaluateReference(func, refArgs, exactOptions, referenceError);
     if (failed(result))
@@ -281,6 +281,7 @@ int main(int argc, char **argv) {
         llvm::any_of(lowPrecisionResults, [](bool low) { return low; })) {
       ReferenceOptions options;
       options.emulateElementPrecision = true;
+      options.recordTopkInputs = true;
       FailureOr<ReferenceResult> emulated =
           evaluateReference(func, refArgs, options, referenceError);
       if (failed(emulated))
@@ -380,49 +381,24 @@ int main(int argc, char **argv) {
     };
     SmallVector<ComparisonResult> comparisons =
         compareAll(*exact, naive ? &*naive : nullptr);
-    // A failure where the reference's top-k met a near-tie: the compiled
+    // A failure where the reference's top-k met near-ties: the compiled
     // scores, as correctly rounded, may have chosen the other entry, and
-    // everything after the selection then differs. The reference takes
-    // the other entry of each near-tie in turn (then of all of them); if
-    // every result then passes, the selection was the tie's other valid
-    // answer and the rest is checked against it.
-    ArrayRef<TopkNearTie> ties = exact->topkNearTies;
-    if (!passed(comparisons) && !ties.empty() &&
-        ties.size() <= kMaxTopkNearTies) {
-      SmallVector<SmallVector<TopkNearTie>> alternatives;
-      for (const TopkNearTie &tie : ties)
-        alternatives.push_back({tie});
-      if (ties.size() > 1)
-        alternatives.emplace_back(ties.begin(), ties.end());
+    // everything after the selection then differs. The check passes if
+    // the reference taking the other entry where the compiled code did
+    // makes every result pass (NearTieRetry.h).
+    if (!passed(comparisons)) {
       SmallVector<RefTensor> refArgs;
       for (auto &argument : arguments)
         refArgs.push_back(RefTensor::fromHost(*argument));
-      for (ArrayRef<TopkNearTie> swaps : alternatives) {
-        std::string referenceError;
-        ReferenceOptions options;
-        options.topkSwaps.assign(swaps.begin(), swaps.end());
-        FailureOr<ReferenceResult> swapped =
-            evaluateReference(func, refArgs, options, referenceError);
-        std::optional<ReferenceResult> swappedNaive;
-        if (succeeded(swapped) && naive) {
-          options.emulateElementPrecision = true;
-          FailureOr<ReferenceResult> emulated =
-              evaluateReference(func, refArgs, options, referenceError);
-          if (succeeded(emulated))
-            swappedNaive = std::move(*emulated);
-        }
-        if (failed(swapped) || (naive && !swappedNaive))
-          continue;
-        SmallVector<ComparisonResult> retried =
-            compareAll(*swapped, swappedNaive ? &*swappedNaive : nullptr);
-        if (!passed(retried))
-          continue;
-        comparisons = std::move(retried);
-        for (const TopkNearTie &tie : swaps)
+      FailureOr<NearTieResolution> resolution = retryAtTopkNearTies(
+          func, refArgs, *exact, naive ? &*naive : nullptr, comparisons,
+          compareAll, kTopkTieTolerance, kMaxTopkNearTies, llvm::outs());
+      if (succeeded(resolution)) {
+        comparisons = std::move(resolution->comparisons);
+        for (const TopkNearTie &tie : resolution->swaps)
           llvm::outs() << "topk near-tie (evaluation " << tie.evaluation
                        << ", row " << tie.row
                        << "): checked with the other entry, as computed\n";
-        break;
       }
     }
     for (auto [index, result] : llvm::enumerate(results)) {

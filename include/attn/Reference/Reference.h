@@ -40,9 +40,8 @@ struct RefTensor {
 };
 
 /// A row of an attn.topk (the op's evaluations numbered in order) whose
-/// last chosen entry and best unchosen one are within
-/// ReferenceOptions::topkTieTolerance: another correct rounding of the
-/// scores may choose either.
+/// last chosen entry and best unchosen one are close enough that another
+/// correct rounding of the scores may choose either (findTopkNearTies).
 struct TopkNearTie {
   int64_t evaluation = 0;
   int64_t row = 0;
@@ -62,8 +61,8 @@ struct ReferenceOptions {
   /// zero instead of computing them (attn-run's timed runs of dynamic
   /// shapes, whose result sizes the reference gives).
   bool shapesOnly = false;
-  /// The relative gap below which attn.topk records a near-tie (0: none).
-  double topkTieTolerance = 0;
+  /// Keep each attn.topk evaluation's scores (ReferenceResult::topkInputs).
+  bool recordTopkInputs = false;
   /// Near-ties to resolve the other way: the row takes its best unchosen
   /// entry instead of its last chosen one.
   SmallVector<TopkNearTie> topkSwaps;
@@ -74,9 +73,25 @@ struct ReferenceResult {
   /// Floating-point operations of the computation, counting only allowed
   /// (query, key) pairs for attention.
   double flops = 0;
-  /// attn.topk's near-ties (with ReferenceOptions::topkTieTolerance).
-  SmallVector<TopkNearTie> topkNearTies;
+  /// Each attn.topk evaluation's k and scores, in order (with
+  /// ReferenceOptions::recordTopkInputs).
+  struct TopkInput {
+    int64_t k = 0;
+    RefTensor scores;
+  };
+  SmallVector<TopkInput> topkInputs;
 };
+
+/// The rows of the `exact` evaluation's top-k selections whose last chosen
+/// and best unchosen scores are within `relativeTolerance` of their
+/// magnitude, or, given the `naive` evaluation's (in the program's
+/// precisions), within twice the largest difference between its scores
+/// and the exact ones for that selection: a computation rounding as
+/// correctly as the naive one may choose either entry.
+SmallVector<TopkNearTie>
+findTopkNearTies(ArrayRef<ReferenceResult::TopkInput> exact,
+                 ArrayRef<ReferenceResult::TopkInput> naive,
+                 double relativeTolerance);
 
 /// Evaluates `func` on `args`. On failure `error` says which op or value
 /// could not be evaluated.
