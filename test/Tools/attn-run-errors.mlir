@@ -25,6 +25,10 @@
 // UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
 // AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
+// RUN: not attn-run %S/Inputs/huge_arrays.mlir 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: attn-run: error: the arguments and results of 'huge' take 8192.0 GiB, more than this machine's {{[0-9.]+}} GiB of memory
+// RUN: not attn-run %S/Inputs/huge_arrays.mlir --check 2>&1 | FileCheck %s --check-prefix=HUGE-CHECK
+// HUGE-CHECK: attn-run: error: the arguments and results of 'huge' take 32768.0 GiB with the reference's double-precision copies for --check, more than this machine's {{[0-9.]+}} GiB of memory
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID

@@ -7,6 +7,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace mlir::attn;
 
@@ -41,4 +42,11 @@ double mlir::attn::peakResidentMemoryMiB() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;
+}
+
+double mlir::attn::physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  return pages > 0 && pageSize > 0
+             ? static_cast<double>(pages) * static_cast<double>(pageSize)
+             : 0.0;
 }

@@ -22,6 +22,9 @@ bool resetPeakResidentMemory();
 /// the process started).
 double peakResidentMemoryMiB();
 
+/// The machine's physical memory in bytes, or 0 where unknown.
+double physicalMemoryBytes();
+
 } // namespace mlir::attn
 
 #endif // ATTN_TOOLS_ATTN_RUN_RESIDENTMEMORY_H

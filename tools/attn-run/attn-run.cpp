@@ -32,6 +32,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -127,6 +128,31 @@ static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
 /// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
 /// for --input, a result for --results). A diagnostic and failure if the
 /// file cannot be read or holds another shape or element type.
+/// The bytes of the function's static arguments and results as host
+/// arrays, with --check also their double-precision copies in the
+/// reference (the arguments once, the results for the exact and the naive
+/// evaluations).
+static double estimateArrayBytes(FunctionType type, bool check) {
+  auto bytes = [&](TypeRange types, double referenceCopies) {
+    double total = 0;
+    for (Type t : types) {
+      auto tensorType = dyn_cast<RankedTensorType>(t);
+      std::optional<ElementKind> kind =
+          tensorType ? getElementKind(tensorType.getElementType())
+                     : std::nullopt;
+      if (!kind || !tensorType.hasStaticShape())
+        continue;
+      double elements = 1;
+      for (int64_t size : tensorType.getShape())
+        elements *= static_cast<double>(size);
+      total += elements * (static_cast<double>(getElementBytes(*kind)) +
+                           (check ? 8.0 * referenceCopies : 0.0));
+    }
+    return total;
+  };
+  return bytes(type.getInputs(), 1) + bytes(type.getResults(), 2);
+}
+
 static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
                                         ElementKind kind, const Twine &what) {
   llvm::Expected<HostArray> array = readNpy(path);
@@ -196,6 +222,22 @@ int main(int argc, char **argv) {
   // Inputs: .npy files by name or position, the rest random.
   SmallVector<std::string> names = source->getArgumentNames(func);
   FunctionType type = func.getFunctionType();
+
+  // Arrays that cannot fit are refused before anything is allocated: the
+  // system would otherwise kill the process part-way (the allocations
+  // succeed and fail only as they are touched).
+  double arrayBytes = estimateArrayBytes(type, check);
+  double machineBytes = physicalMemoryBytes();
+  if (machineBytes > 0 && arrayBytes > machineBytes)
+    return fail(llvm::formatv("the arguments and results of '{0}' take {1:F1} "
+                              "GiB{2}, more than this machine's {3:F1} GiB "
+                              "of memory",
+                              name, arrayBytes / (1 << 30),
+                              check ? " with the reference's double-precision "
+                                      "copies for --check"
+                                    : "",
+                              machineBytes / (1 << 30))
+                    .str());
   SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
   for (const std::string &spec : inputs) {
     auto [key, path] = llvm::StringRef(spec).split('=');
