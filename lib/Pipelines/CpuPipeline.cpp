@@ -115,7 +115,8 @@ struct LowerCopiesPass : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
 /// op whose result is also returned, and bufferization writes that result
 /// into it in place (its contents are undefined, so no conflict). It returns
 /// a buffer of its own instead (bufferization.alloc_tensor, which neither
-/// CSE nor in-place writes merge).
+/// CSE nor in-place writes merge). An empty returned through a cast or a
+/// region's yield is not looked for.
 struct DistinctResultsPass
     : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)

@@ -596,6 +596,6 @@ mlir::attn::evaluateReference(func::FuncOp func, ArrayRef<RefTensor> args,
   if (failed(evaluator.run(func, args, result.results)))
     return failure();
   result.flops = evaluator.getFlops();
-  result.topkInputs = evaluator.takeTopkInputs();
+  result.topks = evaluator.takeTopks();
   return result;
 }

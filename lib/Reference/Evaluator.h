@@ -31,10 +31,8 @@ public:
                     SmallVector<RefTensor> &results);
 
   double getFlops() const { return flops; }
-  /// The attn.topk evaluations' inputs (with recordTopkInputs).
-  SmallVector<ReferenceResult::TopkInput> takeTopkInputs() {
-    return std::move(topkInputs);
-  }
+  /// The attn.topk evaluations' scores and choices (with recordTopks).
+  SmallVector<ReferenceResult::Topk> takeTopks() { return std::move(topks); }
 
   /// Evaluates `block` with its arguments bound to `args`; returns the
   /// values its terminator yields.
@@ -82,9 +80,10 @@ private:
 
   ReferenceOptions options;
   std::string &error;
-  /// attn.topk evaluations so far, and their inputs when recorded.
+  /// attn.topk evaluations so far, and their scores and choices when
+  /// recorded.
   int64_t topkEvaluations = 0;
-  SmallVector<ReferenceResult::TopkInput> topkInputs;
+  SmallVector<ReferenceResult::Topk> topks;
   llvm::DenseMap<Value, RefValue> values;
   /// The functions whose calls are being evaluated (a callee's values live
   /// in `values`, so it must not be entered again while it runs).

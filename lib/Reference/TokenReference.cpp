@@ -53,22 +53,33 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
   RefTensor out(ElementKind::I32, shape);
   std::vector<int64_t> order;
   int64_t evaluation = topkEvaluations++;
-  if (options.recordTopkInputs)
-    topkInputs.push_back({k, scores});
-  for (int64_t r = 0; r < rows; ++r) {
-    orderTopkCandidates(&scores.data[r * width], width, order);
-    if (k > 0 && static_cast<int64_t>(order.size()) > k) {
-      // A near-tie to resolve the other way: the best unchosen entry
-      // instead of the last chosen one.
-      if (llvm::is_contained(options.topkSwaps, TopkNearTie{evaluation, r}))
-        std::swap(order[k - 1], order[k]);
-      order.resize(k);
+  if (evaluation < static_cast<int64_t>(options.topkChoices.size()) &&
+      options.topkChoices[evaluation].shape == out.shape) {
+    out = options.topkChoices[evaluation];
+  } else {
+    for (int64_t r = 0; r < rows; ++r) {
+      orderTopkCandidates(&scores.data[r * width], width, order);
+      if (k > 0 && static_cast<int64_t>(order.size()) > k)
+        order.resize(k);
+      // A near-tie to resolve the other way: its unchosen entry instead of
+      // its chosen one, where this evaluation chose that one.
+      for (const TopkNearTie &tie : options.topkSwaps) {
+        if (!tie.isAt(evaluation, r) || tie.unchosen >= width ||
+            !(scores.data[r * width + tie.unchosen] > kNegInf) ||
+            llvm::is_contained(order, tie.unchosen))
+          continue;
+        auto chosen = llvm::find(order, tie.chosen);
+        if (chosen != order.end())
+          *chosen = tie.unchosen;
+      }
+      std::sort(order.begin(), order.end());
+      for (int64_t slot = 0; slot < k; ++slot)
+        out.data[r * k + slot] =
+            slot < static_cast<int64_t>(order.size()) ? order[slot] : -1;
     }
-    std::sort(order.begin(), order.end());
-    for (int64_t slot = 0; slot < k; ++slot)
-      out.data[r * k + slot] =
-          slot < static_cast<int64_t>(order.size()) ? order[slot] : -1;
   }
+  if (options.recordTopks)
+    topks.push_back({k, scores, out});
   set(op.getIndices(), std::move(out));
   return success();
 }

@@ -190,8 +190,9 @@ def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False)
     """Compiles a Program. target="cpu": the host, through the flash lowering
     (path="reference": the reference lowering). target="sm_80", "sm_90", ...:
     an NVIDIA GPU (one attention of its inputs, or a program of attn ops
-    with static shapes, as attn-compile --target takes; "sm_90a" selects Hopper's warp-specialised TMA + wgmma kernel where it
-    applies); the result is a CompiledGpu."""
+    with static shapes, as attn-compile --target takes; "sm_90a" selects
+    Hopper's warp-specialised TMA + wgmma kernel where it applies); the
+    result is a CompiledGpu."""
     if not isinstance(program, Program):
         raise AttnError(f"attn.compile takes an attn.Program, got {type(program).__name__}")
     if not isinstance(target, str):

@@ -5,19 +5,24 @@
 // the selection follows that choice. The check then takes the other entry
 // in the reference too and passes if every result matches it; a gap wider
 // than that is a wrong selection and fails.
-// RUN: rm -rf %t && mkdir -p %t/other %t/first
+// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both
 // RUN: %python %S/make_npy.py %t/close.npy '<f4' 2x4 --values=1.0,0.99995,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/apart.npy '<f4' 2x4 --values=1.0,0.98,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/other/result0.npy '<i4' 2x1 --values=1,2
 // RUN: %python %S/make_npy.py %t/first/result0.npy '<i4' 2x1 --values=0,2
 // RUN: attn-run %s --function=pick --input s=%t/close.npy --check --results %t/other | FileCheck %s --check-prefix=TIE
-// TIE: topk near-tie (evaluation 0, row 0): checked with the other entry, as computed
+// TIE: topk near-tie (evaluation 0, row 0, entries 0 and 1): checked with the other entry, as computed
 // TIE: result 0 (2x1xi32): 0 mismatches  PASS
 // TIE: check=PASS
 // The reference's own choice passes without a note.
 // RUN: attn-run %s --function=pick --input s=%t/close.npy --check --results %t/first | FileCheck %s --check-prefix=PLAIN
 // PLAIN-NOT: near-tie
 // PLAIN: check=PASS
+// A near-tie taken the other way does not excuse a wrong row elsewhere.
+// RUN: %python %S/make_npy.py %t/wrong/result0.npy '<i4' 2x1 --values=1,3
+// RUN: not attn-run %s --function=pick --input s=%t/close.npy --check --results %t/wrong | FileCheck %s --check-prefix=TIE-AND-WRONG
+// TIE-AND-WRONG: topk near-ties: retried 1 of 1; no choice made every result pass
+// TIE-AND-WRONG: result 0 (2x1xi32): 2 mismatches  FAIL
 // 2% apart: not a tie.
 // RUN: not attn-run %s --function=pick --input s=%t/apart.npy --check --results %t/other | FileCheck %s --check-prefix=WRONG
 // WRONG-NOT: near-tie
@@ -33,6 +38,15 @@
 // RUN: %python %S/make_npy.py %t/nudge.npy '<f4' 2x4 --values=0,0.0015,0,0,0,0,0,0
 // RUN: attn-run %s --function=pick_summed --input a=%t/base_close.npy --input b=%t/nudge.npy --check --results %t/other | FileCheck %s --check-prefix=TIE
 // RUN: not attn-run %s --function=pick_summed --input a=%t/base_apart.npy --input b=%t/nudge.npy --check --results %t/other | FileCheck %s --check-prefix=WRONG
+// Two near-ties, both taken the other way: each swap is kept as it lowers
+// the failing rows.
+// RUN: %python %S/make_npy.py %t/base_two.npy '<f4' 2x4 --values=1.0,0.99609375,0.5,0.2,0.99609375,1.0,0.5,0.2
+// RUN: %python %S/make_npy.py %t/nudge_two.npy '<f4' 2x4 --values=0,0.0015,0,0,0.0015,0,0,0
+// RUN: %python %S/make_npy.py %t/both/result0.npy '<i4' 2x1 --values=1,0
+// RUN: attn-run %s --function=pick_summed --input a=%t/base_two.npy --input b=%t/nudge_two.npy --check --results %t/both | FileCheck %s --check-prefix=TWO
+// TWO-DAG: topk near-tie (evaluation 0, row 0, entries 0 and 1): checked with the other entry, as computed
+// TWO-DAG: topk near-tie (evaluation 0, row 1, entries 1 and 0): checked with the other entry, as computed
+// TWO: check=PASS
 
 func.func @pick(%s: tensor<2x4xf32>) -> tensor<2x1xi32> {
   %i = attn.topk %s k 1 : tensor<2x4xf32> -> tensor<2x1xi32>

@@ -5,9 +5,11 @@
 // and everything computed from the selection follows it. The exact
 // reference cannot know which one the compiled code met, so a failed check
 // is retried with the reference taking the other entry at near-ties. Rows
-// of different query blocks affect disjoint outputs, so each swap is kept
-// only when it lowers the count of failing entries: one pass over the ties
-// finds the compiled code's choices without trying every combination.
+// of a selection usually steer disjoint outputs (their query blocks), so a
+// swap is kept when it lowers the count of failing entries, and the ties
+// are tried one at a time, closest first: a heuristic that finds the
+// compiled code's choices without trying every combination, and that only
+// ever passes a check whose every result then meets its bound.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +21,35 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+FailureOr<CheckReferences>
+mlir::attn::evaluateCheckReferences(func::FuncOp func, ArrayRef<RefTensor> args,
+                                    bool withNaive, ArrayRef<TopkNearTie> swaps,
+                                    std::string &error) {
+  ReferenceOptions options;
+  options.recordTopks = true;
+  options.topkSwaps.assign(swaps.begin(), swaps.end());
+  FailureOr<ReferenceResult> exact =
+      evaluateReference(func, args, options, error);
+  if (failed(exact))
+    return failure();
+  CheckReferences references{std::move(*exact), std::nullopt};
+  if (!withNaive)
+    return references;
+  SmallVector<RefTensor> choices;
+  for (const ReferenceResult::Topk &topk : references.exact.topks)
+    choices.push_back(topk.choices);
+  ReferenceOptions naiveOptions;
+  naiveOptions.emulateElementPrecision = true;
+  naiveOptions.recordTopks = true;
+  naiveOptions.topkChoices = choices;
+  FailureOr<ReferenceResult> naive =
+      evaluateReference(func, args, naiveOptions, error);
+  if (failed(naive))
+    return failure();
+  references.naive = std::move(*naive);
+  return references;
+}
+
 static int64_t countOutliers(ArrayRef<ComparisonResult> comparisons) {
   int64_t count = 0;
   for (const ComparisonResult &comparison : comparisons)
@@ -26,60 +57,58 @@ static int64_t countOutliers(ArrayRef<ComparisonResult> comparisons) {
   return count;
 }
 
-static bool allPassed(ArrayRef<ComparisonResult> comparisons) {
-  return llvm::all_of(comparisons,
-                      [](const ComparisonResult &c) { return c.passed; });
+static ArrayRef<ReferenceResult::Topk> naiveTopks(const CheckReferences &r) {
+  return r.naive ? ArrayRef<ReferenceResult::Topk>(r.naive->topks)
+                 : ArrayRef<ReferenceResult::Topk>();
 }
 
 FailureOr<NearTieResolution> mlir::attn::retryAtTopkNearTies(
-    func::FuncOp func, ArrayRef<RefTensor> args, const ReferenceResult &exact,
-    const ReferenceResult *naive, ArrayRef<ComparisonResult> failing,
-    CompareResults compare, double relativeTolerance, size_t maxTies,
-    llvm::raw_ostream &notes) {
-  SmallVector<TopkNearTie> ties = findTopkNearTies(
-      exact.topkInputs,
-      naive ? ArrayRef<ReferenceResult::TopkInput>(naive->topkInputs)
-            : ArrayRef<ReferenceResult::TopkInput>(),
-      relativeTolerance);
-  if (ties.empty())
-    return failure();
-  if (ties.size() > maxTies) {
-    notes << "topk near-ties: " << ties.size() << ", more than the " << maxTies
-          << " a check retries\n";
-    return failure();
-  }
-  // The reference with `swaps` taken the other way, compared.
-  auto evaluate = [&](ArrayRef<TopkNearTie> swaps)
-      -> FailureOr<SmallVector<ComparisonResult>> {
-    std::string error;
-    ReferenceOptions options;
-    options.topkSwaps.assign(swaps.begin(), swaps.end());
-    FailureOr<ReferenceResult> swapped =
-        evaluateReference(func, args, options, error);
-    if (failed(swapped))
-      return failure();
-    if (!naive)
-      return compare(*swapped, nullptr);
-    options.emulateElementPrecision = true;
-    FailureOr<ReferenceResult> swappedNaive =
-        evaluateReference(func, args, options, error);
-    if (failed(swappedNaive))
-      return failure();
-    return compare(*swapped, &*swappedNaive);
-  };
+    func::FuncOp func, ArrayRef<RefTensor> args, const CheckReferences &first,
+    ArrayRef<ComparisonResult> failing, CompareResults compare,
+    double relativeTolerance, size_t maxTries, llvm::raw_ostream &notes) {
+  // The references of the swaps kept so far (none: `first`).
+  std::optional<CheckReferences> kept;
   NearTieResolution best;
   int64_t bestOutliers = countOutliers(failing);
-  for (const TopkNearTie &tie : ties) {
-    SmallVector<TopkNearTie> candidate = best.swaps;
+  SmallVector<TopkNearTie> tried;
+  size_t found = 0;
+  while (tried.size() < maxTries) {
+    const CheckReferences &current = kept ? *kept : first;
+    // Ties as the current references see them: an earlier swap changes
+    // the scores of later selections. Kept and tried rows are left out.
+    SmallVector<TopkNearTie> skip(best.swaps);
+    skip.append(tried.begin(), tried.end());
+    SmallVector<TopkNearTie> ties = findTopkNearTies(
+        current.exact.topks, naiveTopks(current), relativeTolerance, skip);
+    found = std::max(found, ties.size() + tried.size());
+    if (ties.empty())
+      break;
+    TopkNearTie tie = ties.front();
+    tried.push_back(tie);
+    SmallVector<TopkNearTie> candidate(best.swaps);
     candidate.push_back(tie);
-    FailureOr<SmallVector<ComparisonResult>> retried = evaluate(candidate);
-    if (failed(retried) || countOutliers(*retried) >= bestOutliers)
+    std::string error;
+    FailureOr<CheckReferences> retried = evaluateCheckReferences(
+        func, args, first.naive.has_value(), candidate, error);
+    if (failed(retried)) {
+      notes << "topk near-tie retry: reference: " << error << "\n";
+      return failure();
+    }
+    SmallVector<ComparisonResult> comparisons =
+        compare(retried->exact, retried->naive ? &*retried->naive : nullptr);
+    int64_t outliers = countOutliers(comparisons);
+    if (outliers >= bestOutliers)
       continue;
-    bestOutliers = countOutliers(*retried);
+    bestOutliers = outliers;
     best.swaps = std::move(candidate);
-    best.comparisons = std::move(*retried);
-    if (allPassed(best.comparisons))
+    best.comparisons = std::move(comparisons);
+    kept = std::move(*retried);
+    if (llvm::all_of(best.comparisons,
+                     [](const ComparisonResult &c) { return c.passed; }))
       return best;
   }
+  if (!tried.empty())
+    notes << "topk near-ties: retried " << tried.size() << " of " << found
+          << "; no choice made every result pass\n";
   return failure();
 }

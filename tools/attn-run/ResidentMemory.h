@@ -22,7 +22,8 @@ bool resetPeakResidentMemory();
 /// the process started).
 double peakResidentMemoryMiB();
 
-/// The machine's physical memory in bytes, or 0 where unknown.
+/// The memory this process may use in bytes: the machine's physical
+/// memory, or its cgroup's limit where smaller; 0 where unknown.
 double physicalMemoryBytes();
 
 } // namespace mlir::attn

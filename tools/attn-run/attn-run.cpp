@@ -124,14 +124,10 @@ static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   return text + getElementName(kind).str();
 }
 
-/// The array of `path` as a `shape` (dynamic sizes match any) array of
-/// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
-/// for --input, a result for --results). A diagnostic and failure if the
-/// file cannot be read or holds another shape or element type.
 /// The bytes of the function's static arguments and results as host
 /// arrays, with --check also their double-precision copies in the
 /// reference (the arguments once, the results for the exact and the naive
-/// evaluations).
+/// evaluations): a lower bound (intermediates are not counted).
 static double estimateArrayBytes(FunctionType type, bool check) {
   auto bytes = [&](TypeRange types, double referenceCopies) {
     double total = 0;
@@ -153,6 +149,10 @@ static double estimateArrayBytes(FunctionType type, bool check) {
   return bytes(type.getInputs(), 1) + bytes(type.getResults(), 2);
 }
 
+/// The array of `path` as a `shape` (dynamic sizes match any) array of
+/// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
+/// for --input, a result for --results). A diagnostic and failure if the
+/// file cannot be read or holds another shape or element type.
 static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
                                         ElementKind kind, const Twine &what) {
   llvm::Expected<HostArray> array = readNpy(path);
@@ -303,7 +303,21 @@ int main(int argc, char **argv) {
   // result of one carries its rounding): those are judged against the
   // naive computation in the program's precisions too.
   SmallVector<bool> lowPrecisionResults = dependsOnLowPrecision(func);
-  if (check || (bench && givenFlops <= 0) || needsShapes) {
+  if (check) {
+    // The exact evaluation and, for low-precision results, the naive one,
+    // which follows the exact top-k choices (NearTieRetry.h).
+    SmallVector<RefTensor> refArgs;
+    for (auto &argument : arguments)
+      refArgs.push_back(RefTensor::fromHost(*argument));
+    std::string referenceError;
+    FailureOr<CheckReferences> references = evaluateCheckReferences(
+        func, refArgs, llvm::is_contained(lowPrecisionResults, true), {},
+        referenceError);
+    if (failed(references))
+      return fail("reference: " + referenceError);
+    exact = std::move(references->exact);
+    naive = std::move(references->naive);
+  } else if ((bench && givenFlops <= 0) || needsShapes) {
     SmallVector<RefTensor> refArgs;
     for (auto &argument : arguments)
       refArgs.push_back(RefTensor::fromHost(*argument));
@@ -311,25 +325,12 @@ int main(int argc, char **argv) {
     // Needed for the result shapes only: the attentions' values (quadratic
     // in the length, double precision) are skipped.
     ReferenceOptions exactOptions;
-    exactOptions.shapesOnly = !check && !(bench && givenFlops <= 0);
-    // The selections' scores, to find their near-ties if the check fails.
-    exactOptions.recordTopkInputs = check;
+    exactOptions.shapesOnly = !(bench && givenFlops <= 0);
     FailureOr<ReferenceResult> result =
         evaluateReference(func, refArgs, exactOptions, referenceError);
     if (failed(result))
       return fail("reference: " + referenceError);
     exact = std::move(*result);
-    if (check &&
-        llvm::any_of(lowPrecisionResults, [](bool low) { return low; })) {
-      ReferenceOptions options;
-      options.emulateElementPrecision = true;
-      options.recordTopkInputs = true;
-      FailureOr<ReferenceResult> emulated =
-          evaluateReference(func, refArgs, options, referenceError);
-      if (failed(emulated))
-        return fail("reference: " + referenceError);
-      naive = std::move(*emulated);
-    }
   }
 
   if (!resultsDir.empty() && (!check || bench || !outputDir.empty()))
@@ -432,16 +433,20 @@ int main(int argc, char **argv) {
       SmallVector<RefTensor> refArgs;
       for (auto &argument : arguments)
         refArgs.push_back(RefTensor::fromHost(*argument));
+      CheckReferences first{std::move(*exact), std::move(naive)};
       FailureOr<NearTieResolution> resolution = retryAtTopkNearTies(
-          func, refArgs, *exact, naive ? &*naive : nullptr, comparisons,
-          compareAll, kTopkTieTolerance, kMaxTopkNearTies, llvm::outs());
+          func, refArgs, first, comparisons, compareAll, kTopkTieTolerance,
+          kMaxTopkNearTies, llvm::outs());
       if (succeeded(resolution)) {
         comparisons = std::move(resolution->comparisons);
         for (const TopkNearTie &tie : resolution->swaps)
           llvm::outs() << "topk near-tie (evaluation " << tie.evaluation
-                       << ", row " << tie.row
+                       << ", row " << tie.row << ", entries " << tie.chosen
+                       << " and " << tie.unchosen
                        << "): checked with the other entry, as computed\n";
       }
+      exact = std::move(first.exact);
+      naive = std::move(first.naive);
     }
     for (auto [index, result] : llvm::enumerate(results)) {
       const ComparisonResult &comparison = comparisons[index];

@@ -31,16 +31,16 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
                 "host function that launches them";
   let description = [{
     For every function whose body is one `attn.attention` of its arguments
-    returning its results (programs of several ops: below), builds a kernel in the `gpu.module`
-    `@attn_kernels`: one CTA per (query tile, head, batch) of 4 warps (128
-    query rows, 32 per warp; 64 above head dim 128; one warp of 16 rows for
-    at most 16 query rows; decode packs a K/V head's query heads into one
-    tile and splits its keys over 4 warps, merged in shared memory, and
-    over static shapes that leave the GPU idle over several CTAs per tile,
-    combined by a second kernel: `key-splits`); K/V
-    tiles of 64 keys (32 above head dim 128) double-buffered in shared memory by
-    `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor cores
-    (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
+    returning its results (programs of several ops: below), builds a kernel
+    in the `gpu.module` `@attn_kernels`: one CTA per (query tile, head,
+    batch) of 4 warps (128 query rows, 32 per warp; 64 above head dim 128;
+    one warp of 16 rows for at most 16 query rows; decode packs a K/V head's
+    query heads into one tile and splits its keys over 4 warps, merged in
+    shared memory, and over static shapes that leave the GPU idle over
+    several CTAs per tile, combined by a second kernel: `key-splits`); K/V
+    tiles of 64 keys (32 above head dim 128) double-buffered in shared
+    memory by `cp.async` (`nvgpu.device_async_copy`); QK^T and PV on tensor
+    cores (`nvgpu.ldmatrix`, `mma.sync` m16n8k16 with f32 accumulation); the
     online softmax on the accumulator fragments, in log2 units. Static
     sequence lengths give a per-query-tile range table from the block map
     (empty tiles are never loaded, masks are evaluated only outside the run

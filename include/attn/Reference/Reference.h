@@ -45,8 +45,12 @@ struct RefTensor {
 struct TopkNearTie {
   int64_t evaluation = 0;
   int64_t row = 0;
-  bool operator==(const TopkNearTie &other) const {
-    return evaluation == other.evaluation && row == other.row;
+  /// The entries: the last chosen and the best unchosen (indices in the
+  /// row), and their gap over the tolerance that made them a near-tie.
+  int64_t chosen = 0, unchosen = 0;
+  double closeness = 0;
+  bool isAt(int64_t otherEvaluation, int64_t otherRow) const {
+    return evaluation == otherEvaluation && row == otherRow;
   }
 };
 
@@ -61,11 +65,17 @@ struct ReferenceOptions {
   /// zero instead of computing them (attn-run's timed runs of dynamic
   /// shapes, whose result sizes the reference gives).
   bool shapesOnly = false;
-  /// Keep each attn.topk evaluation's scores (ReferenceResult::topkInputs).
-  bool recordTopkInputs = false;
-  /// Near-ties to resolve the other way: the row takes its best unchosen
-  /// entry instead of its last chosen one.
+  /// Keep each attn.topk evaluation's scores and choices
+  /// (ReferenceResult::topks).
+  bool recordTopks = false;
+  /// Near-ties to resolve the other way: the row takes the tie's unchosen
+  /// entry instead of its chosen one (where it chose that one).
   SmallVector<TopkNearTie> topkSwaps;
+  /// Choices to take instead of selecting: attn.topk evaluation i returns
+  /// entry i where the shapes agree (another evaluation's choices, so that
+  /// an evaluation in the program's precisions measures rounding alone
+  /// rather than choosing otherwise at a near-tie).
+  ArrayRef<RefTensor> topkChoices;
 };
 
 struct ReferenceResult {
@@ -73,25 +83,27 @@ struct ReferenceResult {
   /// Floating-point operations of the computation, counting only allowed
   /// (query, key) pairs for attention.
   double flops = 0;
-  /// Each attn.topk evaluation's k and scores, in order (with
-  /// ReferenceOptions::recordTopkInputs).
-  struct TopkInput {
+  /// Each attn.topk evaluation's k, scores and choices, in order (with
+  /// ReferenceOptions::recordTopks).
+  struct Topk {
     int64_t k = 0;
     RefTensor scores;
+    RefTensor choices;
   };
-  SmallVector<TopkInput> topkInputs;
+  SmallVector<Topk> topks;
 };
 
 /// The rows of the `exact` evaluation's top-k selections whose last chosen
 /// and best unchosen scores are within `relativeTolerance` of their
 /// magnitude, or, given the `naive` evaluation's (in the program's
-/// precisions), within twice the largest difference between its scores
-/// and the exact ones for that selection: a computation rounding as
-/// correctly as the naive one may choose either entry.
-SmallVector<TopkNearTie>
-findTopkNearTies(ArrayRef<ReferenceResult::TopkInput> exact,
-                 ArrayRef<ReferenceResult::TopkInput> naive,
-                 double relativeTolerance);
+/// precisions, following the exact choices), within twice the largest
+/// difference between its scores and the exact ones for that selection:
+/// a computation rounding as correctly as the naive one may choose either
+/// entry. Rows in `skip` are left out. Closest first (gap over tolerance).
+SmallVector<TopkNearTie> findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
+                                          ArrayRef<ReferenceResult::Topk> naive,
+                                          double relativeTolerance,
+                                          ArrayRef<TopkNearTie> skip = {});
 
 /// Evaluates `func` on `args`. On failure `error` says which op or value
 /// could not be evaluated.
