@@ -42,11 +42,10 @@ static double largestFiniteDifference(const RefTensor &a, const RefTensor &b) {
   return largest;
 }
 
-SmallVector<TopkNearTie>
-mlir::attn::findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
-                             ArrayRef<ReferenceResult::Topk> naive,
-                             double relativeTolerance,
-                             ArrayRef<TopkNearTie> skip) {
+SmallVector<TopkNearTie> mlir::attn::findTopkNearTies(
+    ArrayRef<ReferenceResult::Topk> exact,
+    ArrayRef<ReferenceResult::Topk> naive, double relativeTolerance,
+    ArrayRef<TopkNearTie> kept, ArrayRef<TopkNearTie> tried) {
   SmallVector<TopkNearTie> ties;
   std::vector<int64_t> order;
   for (auto [evaluation, topk] : llvm::enumerate(exact)) {
@@ -58,27 +57,48 @@ mlir::attn::findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
             ? 2.0 *
                   largestFiniteDifference(topk.scores, naive[evaluation].scores)
             : 0.0;
+    auto toleranceOf = [&](double a, double b) {
+      return std::max(relativeTolerance * std::max(std::abs(a), std::abs(b)),
+                      absoluteTolerance);
+    };
     const RefTensor &scores = topk.scores;
     int64_t width = scores.shape.empty() ? 0 : scores.shape.back();
     int64_t k = topk.k;
     if (width == 0 || k <= 0)
       continue;
+    auto e = static_cast<int64_t>(evaluation);
     for (int64_t r = 0, rows = scores.getNumElements() / width; r < rows; ++r) {
-      auto e = static_cast<int64_t>(evaluation);
-      if (llvm::any_of(skip,
-                       [&](const TopkNearTie &t) { return t.isAt(e, r); }))
-        continue;
       const double *row = &scores.data[r * width];
       reference::orderTopkCandidates(row, width, order);
-      if (static_cast<int64_t>(order.size()) <= k)
+      auto size = static_cast<int64_t>(order.size());
+      if (size <= k)
         continue;
-      double last = row[order[k - 1]], next = row[order[k]];
-      double tolerance =
-          std::max(relativeTolerance * std::max(std::abs(last), std::abs(next)),
-                   absoluteTolerance);
-      double gap = last - next;
-      if (tolerance > 0 && gap <= tolerance)
-        ties.push_back({e, r, order[k - 1], order[k], gap / tolerance});
+      // Chosen entries from the last up and unchosen ones from the best
+      // down, while a pair of them is within the tolerance.
+      for (int64_t c = k - 1; c >= 0; --c) {
+        double chosen = row[order[c]], best = row[order[k]];
+        if (chosen - best > toleranceOf(chosen, best))
+          break;
+        for (int64_t u = k; u < size; ++u) {
+          double unchosen = row[order[u]];
+          double tolerance = toleranceOf(chosen, unchosen);
+          if (tolerance <= 0 || chosen - unchosen > tolerance)
+            break;
+          TopkNearTie tie{e, r, order[c], order[u],
+                          (chosen - unchosen) / tolerance};
+          auto samePair = [&](const TopkNearTie &t) {
+            return t.isAt(e, r) && t.chosen == tie.chosen &&
+                   t.unchosen == tie.unchosen;
+          };
+          auto sharesEntry = [&](const TopkNearTie &t) {
+            return t.isAt(e, r) &&
+                   (t.chosen == tie.chosen || t.unchosen == tie.unchosen);
+          };
+          if (!llvm::any_of(tried, samePair) &&
+              !llvm::any_of(kept, sharesEntry))
+            ties.push_back(tie);
+        }
+      }
     }
   }
   std::stable_sort(ties.begin(), ties.end(),

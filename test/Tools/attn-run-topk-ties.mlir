@@ -5,7 +5,7 @@
 // the selection follows that choice. The check then takes the other entry
 // in the reference too and passes if every result matches it; a gap wider
 // than that is a wrong selection and fails.
-// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both
+// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both %t/three
 // RUN: %python %S/make_npy.py %t/close.npy '<f4' 2x4 --values=1.0,0.99995,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/apart.npy '<f4' 2x4 --values=1.0,0.98,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/other/result0.npy '<i4' 2x1 --values=1,2
@@ -28,6 +28,15 @@
 // WRONG-NOT: near-tie
 // WRONG: result 0 (2x1xi32): 1 mismatches  FAIL
 // WRONG: check=FAIL
+
+// Three entries within the tolerance: the computed top-2 left out the
+// best-scored entry (not the last chosen), which a pair of it and the best
+// unchosen one covers.
+// RUN: %python %S/make_npy.py %t/three_close.npy '<f4' 1x4 --values=1.0,0.99995,0.9999,0.2
+// RUN: %python %S/make_npy.py %t/three/result0.npy '<i4' 1x2 --values=1,2
+// RUN: attn-run %s --function=pick_two --input s=%t/three_close.npy --check --results %t/three | FileCheck %s --check-prefix=THREE
+// THREE: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed
+// THREE: check=PASS
 
 // Scores summed in bf16: the exact reference keeps the sum, a naive
 // computation rounds it (0.99609375 + 0.0015 becomes 0.99609375 again), so
@@ -58,4 +67,9 @@ func.func @pick_summed(%a: tensor<2x4xbf16>, %b: tensor<2x4xbf16>) -> tensor<2x1
   %f = arith.extf %sum : tensor<2x4xbf16> to tensor<2x4xf32>
   %i = attn.topk %f k 1 : tensor<2x4xf32> -> tensor<2x1xi32>
   return %i : tensor<2x1xi32>
+}
+
+func.func @pick_two(%s: tensor<1x4xf32>) -> tensor<1x2xi32> {
+  %i = attn.topk %s k 2 : tensor<1x4xf32> -> tensor<1x2xi32>
+  return %i : tensor<1x2xi32>
 }

@@ -22,8 +22,8 @@ struct ComparisonResult {
   int64_t nanCount = 0;
   /// Entries that differ for an integer result.
   int64_t mismatches = 0;
-  /// Entries that fail: beyond the bound or NaN (float results), or
-  /// mismatched (integer results).
+  /// What fails: entries beyond the bound or NaN (float results), or rows
+  /// that match neither reference (integer results).
   int64_t outliers = 0;
   bool passed = false;
 };

@@ -75,11 +75,10 @@ FailureOr<NearTieResolution> mlir::attn::retryAtTopkNearTies(
   while (tried.size() < maxTries) {
     const CheckReferences &current = kept ? *kept : first;
     // Ties as the current references see them: an earlier swap changes
-    // the scores of later selections. Kept and tried rows are left out.
-    SmallVector<TopkNearTie> skip(best.swaps);
-    skip.append(tried.begin(), tried.end());
-    SmallVector<TopkNearTie> ties = findTopkNearTies(
-        current.exact.topks, naiveTopks(current), relativeTolerance, skip);
+    // the scores of later selections.
+    SmallVector<TopkNearTie> ties =
+        findTopkNearTies(current.exact.topks, naiveTopks(current),
+                         relativeTolerance, best.swaps, tried);
     found = std::max(found, ties.size() + tried.size());
     if (ties.empty())
       break;

@@ -39,14 +39,14 @@ struct RefTensor {
   static RefTensor fromHost(const HostArray &array);
 };
 
-/// A row of an attn.topk (the op's evaluations numbered in order) whose
-/// last chosen entry and best unchosen one are close enough that another
-/// correct rounding of the scores may choose either (findTopkNearTies).
+/// A chosen and an unchosen entry of a row of an attn.topk (the op's
+/// evaluations numbered in order) close enough that another correct
+/// rounding of the scores may choose either (findTopkNearTies).
 struct TopkNearTie {
   int64_t evaluation = 0;
   int64_t row = 0;
-  /// The entries: the last chosen and the best unchosen (indices in the
-  /// row), and their gap over the tolerance that made them a near-tie.
+  /// The entries: the chosen and the unchosen one (indices in the row),
+  /// and their gap over the tolerance that made them a near-tie.
   int64_t chosen = 0, unchosen = 0;
   double closeness = 0;
   bool isAt(int64_t otherEvaluation, int64_t otherRow) const {
@@ -93,17 +93,20 @@ struct ReferenceResult {
   SmallVector<Topk> topks;
 };
 
-/// The rows of the `exact` evaluation's top-k selections whose last chosen
-/// and best unchosen scores are within `relativeTolerance` of their
+/// The pairs of a chosen and an unchosen entry of the `exact` evaluation's
+/// top-k selections whose scores are within `relativeTolerance` of their
 /// magnitude, or, given the `naive` evaluation's (in the program's
 /// precisions, following the exact choices), within twice the largest
 /// difference between its scores and the exact ones for that selection:
 /// a computation rounding as correctly as the naive one may choose either
-/// entry. Rows in `skip` are left out. Closest first (gap over tolerance).
+/// entry. (Three entries within that of each other give two pairs.) Pairs
+/// in `tried`, and pairs that share an entry with a swap in `kept`, are
+/// left out. Closest first (gap over tolerance).
 SmallVector<TopkNearTie> findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
                                           ArrayRef<ReferenceResult::Topk> naive,
                                           double relativeTolerance,
-                                          ArrayRef<TopkNearTie> skip = {});
+                                          ArrayRef<TopkNearTie> kept = {},
+                                          ArrayRef<TopkNearTie> tried = {});
 
 /// Evaluates `func` on `args`. On failure `error` says which op or value
 /// could not be evaluated.
