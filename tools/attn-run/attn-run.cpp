@@ -303,15 +303,16 @@ int main(int argc, char **argv) {
   // result of one carries its rounding): those are judged against the
   // naive computation in the program's precisions too.
   SmallVector<bool> lowPrecisionResults = dependsOnLowPrecision(func);
+  // The inputs as reference tensors, kept for a check's retries.
+  SmallVector<RefTensor> checkArgs;
   if (check) {
     // The exact evaluation and, for low-precision results, the naive one,
     // which follows the exact top-k choices (NearTieRetry.h).
-    SmallVector<RefTensor> refArgs;
     for (auto &argument : arguments)
-      refArgs.push_back(RefTensor::fromHost(*argument));
+      checkArgs.push_back(RefTensor::fromHost(*argument));
     std::string referenceError;
     FailureOr<CheckReferences> references = evaluateCheckReferences(
-        func, refArgs, llvm::is_contained(lowPrecisionResults, true), {},
+        func, checkArgs, llvm::is_contained(lowPrecisionResults, true), {},
         referenceError);
     if (failed(references))
       return fail("reference: " + referenceError);
@@ -430,12 +431,9 @@ int main(int argc, char **argv) {
     // the reference taking the other entry where the compiled code did
     // makes every result pass (NearTieRetry.h).
     if (!passed(comparisons)) {
-      SmallVector<RefTensor> refArgs;
-      for (auto &argument : arguments)
-        refArgs.push_back(RefTensor::fromHost(*argument));
       CheckReferences first{std::move(*exact), std::move(naive)};
       FailureOr<NearTieResolution> resolution = retryAtTopkNearTies(
-          func, refArgs, first, comparisons, compareAll, kTopkTieTolerance,
+          func, checkArgs, first, comparisons, compareAll, kTopkTieTolerance,
           kMaxTopkNearTies, llvm::outs());
       if (succeeded(resolution)) {
         comparisons = std::move(resolution->comparisons);
