@@ -553,6 +553,9 @@ class Ours:
         self.fn.restype = ctypes.c_int
 
     def bind(self, inputs, outputs, stream):
+        # The tensors too: another build can be bound to the same ones
+        # (interleaved_ab.py), and they outlive the descriptors.
+        self.inputs, self.outputs = inputs, outputs
         self.descs = [descriptor(t) for t in inputs + outputs]
         self.args = [ctypes.byref(x) for x in self.descs] + [ctypes.c_void_p(stream)]
 

@@ -13,7 +13,7 @@
 //     wait Q; S = Q K[first tile]^T; softmax -> P, factors
 //     for each tile u after the first:      (FlashAttention-3's pipeline)
 //       wait full_k, full_v of the previous tile; take the turn
-//       issue S = Q K[u]^T                  (wgmma, both from smem)
+//       issue S = Q K[u]^T                  (wgmma, K from smem)
 //       acc *= factors; issue acc += P V[prev] (wgmma, P from registers)
 //       hand the turn to the other consumer
 //       wait S; free K[u]; scale, modifiers, mask outside the run of full
@@ -372,6 +372,43 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   };
 
   st.wait(st.queryBarrier(), n.i32(0));
+  // The paired form's scores are 64 x 64 products: from shared memory,
+  // each k16 step reads as many bytes of Q as of K, and with the K and V
+  // tiles that TMA writes, a tile's traffic exceeds what shared memory
+  // serves while the tensor cores run at their rate. Its Q fragments stay
+  // in registers instead (32 per thread at head dim 128; read once). H200,
+  // builds timed in alternation: NSA's 64 x 64 selection 1.03x, SCOUT
+  // 1.02x. The 128-row form's 128-key products read Q for twice the work;
+  // there it gave dense 1.02-1.03x but tile lists and score tables (4
+  // documents, prefix-LM's layout, a bias table) 0.95-0.98x, so it keeps Q
+  // in shared memory.
+  bool queryInRegisters = shape.ctasPerMultiprocessor == 2;
+  SmallVector<Value> queryWords;
+  if (queryInRegisters) {
+    // Step s's four words in mma.sync's A layout: rows g and g + 8 of the
+    // warp's 16 (g = lane / 4), columns 16 s + 2 t and 16 s + 8 + 2 t (t =
+    // lane % 4). In the swizzled panels, 16-byte chunk j of row r sits at
+    // chunk j ^ (r % 8), and r % 8 = g for both rows.
+    Value group = div(lane, c(4));
+    Value rowBytes = n.toI64(
+        add(mul(add(mul(rem(warp, c(4)), c(16)), group), c(kPanelRowBytes)),
+            mul(rem(lane, c(4)), c(4))));
+    Value rows = n.add(n.add(st.base, consumerRows), rowBytes);
+    for (int64_t step = 0; step < headDim / 16; ++step) {
+      int64_t panel = step / 4 * blockQ * kPanelRowBytes;
+      for (int64_t half = 0; half < 2; ++half) {
+        Value chunk = n.toI64(
+            arith::XOrIOp::create(b, loc, c(2 * (step % 4) + half), group));
+        Value address = n.add(n.add(rows, n.i64(panel)),
+                              arith::MulIOp::create(b, loc, chunk, n.i64(16)));
+        for (int64_t lower = 0; lower < 2; ++lower)
+          queryWords.push_back(LLVM::LoadOp::create(
+              b, loc, b.getI32Type(),
+              sharedPointer(
+                  b, loc, n.add(address, n.i64(lower * 8 * kPanelRowBytes)))));
+      }
+    }
+  }
   if (buffers.compressed) {
     // The compress epilogue's scratch: the consumer's rows of Q, which its
     // products have all read (waited for) by then. Named barriers 3 and 4
@@ -454,11 +491,27 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     b.setInsertionPointToStart(pass.thenBlock());
     NVVM::BarrierArriveOp::create(b, loc, otherTurn, threadsOfBoth);
   };
-  // S = Q K[stage]^T, issued (not awaited).
-  auto scoreProduct = [&](Value stage) {
-    Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
+  // S = Q K[stage]^T, issued (not awaited): wgmma's struct with Q from
+  // shared memory, or the f32 results of the products with Q from
+  // registers (read only after the wait, through pinRegisters).
+  struct PendingScores {
+    Value fromShared;
+    SmallVector<Value> fromRegisters;
+  };
+  auto scoreProduct = [&](Value stage) -> PendingScores {
     Value keys =
         swizzledDescriptor(b, loc, st.keyTile(stage), 16, kSwizzleAtomBytes);
+    if (queryInRegisters) {
+      Value poison = LLVM::PoisonOp::create(b, loc, b.getF32Type());
+      SmallVector<Value> scores(scoreCount, poison);
+      for (int64_t step = 0; step < headDim / 16; ++step)
+        scores = multiplyRegisterA(
+            b, loc, elementType, ArrayRef<Value>(queryWords).slice(4 * step, 4),
+            keyDescriptor(keys, step), scores, /*mnMajorB=*/false,
+            /*accumulate=*/step > 0);
+      return {Value(), scores};
+    }
+    Value scores = LLVM::PoisonOp::create(b, loc, scoreStruct);
     for (int64_t step = 0; step < headDim / 16; ++step)
       scores = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, scoreStruct, scores, queryDescriptor(step),
@@ -468,7 +521,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
           NVVM::MMALayout::row, NVVM::MMALayout::col,
           NVVM::MMAIntOverflowAttr());
-    return scores;
+    return {scores, {}};
   };
   // With a tile list, the ping-pong form reads the i-th visited tile's
   // entry (from shared memory) before issuing the tile's products: a load
@@ -482,11 +535,16 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // The softmax of a listed tile's scores: the new state (acc rescaled),
   // then P as A operands. With a tile list, the data-dependent predicates
   // are evaluated per element unless every pair of the tile passes them.
-  auto softmaxOf = [&](Value scores, ListedTile listed, ArrayRef<Value> state,
-                       SmallVectorImpl<Value> *factors) {
+  auto softmaxOf = [&](const PendingScores &scores, ListedTile listed,
+                       ArrayRef<Value> state, SmallVectorImpl<Value> *factors) {
     SmallVector<Value> raw;
-    for (int64_t k = 0; k < scoreCount; ++k)
-      raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
+    if (scores.fromShared) {
+      for (int64_t k = 0; k < scoreCount; ++k)
+        raw.push_back(
+            LLVM::ExtractValueOp::create(b, loc, scores.fromShared, k));
+    } else {
+      raw = pinRegisters(b, loc, scores.fromRegisters);
+    }
     auto uniform = [&]() -> Value {
       return selection ? tileSelectedByAll(listed.tile) : listed.uniform;
     };
@@ -542,7 +600,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     st.wait(st.keyFull(c(0)), n.i32(0));
     takeTurn();
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value firstScores = scoreProduct(c(0));
+    PendingScores firstScores = scoreProduct(c(0));
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     passTurn(c(0));
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
@@ -570,7 +628,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                   st.phaseOf(arith::SubIOp::create(b, loc, i, c(1))));
           takeTurn();
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
-          Value scores = scoreProduct(stage);
+          PendingScores scores = scoreProduct(stage);
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
           SmallVector<Value> acc = rescale(
               ArrayRef<Value>(carried).drop_front(accBase), previousFactors);

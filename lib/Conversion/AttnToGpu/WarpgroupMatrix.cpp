@@ -61,7 +61,7 @@ static std::string tiedFloatConstraints(int64_t count, StringRef between) {
 
 SmallVector<Value> mlir::attn::gpu_lowering::multiplyRegisterA(
     OpBuilder &b, Location loc, Type elementType, ArrayRef<Value> a,
-    Value descriptorB, ArrayRef<Value> acc) {
+    Value descriptorB, ArrayRef<Value> acc, bool mnMajorB, bool accumulate) {
   int64_t count = static_cast<int64_t>(acc.size());
   std::string type = elementType.isBF16() ? "bf16" : "f16";
   std::string outputs;
@@ -69,17 +69,18 @@ SmallVector<Value> mlir::attn::gpu_lowering::multiplyRegisterA(
     outputs += (i ? ", $" : "$") + std::to_string(i);
   // Operands after the outputs: A's four registers, B's descriptor, the
   // scale-d flag (1: accumulate), then the accumulators tied to outputs.
+  // The immediates: A's and B's scales (1), then B's transpose.
   std::string text =
       llvm::formatv(
           "{{\n.reg .pred p;\nsetp.ne.b32 p, ${0}, 0;\n"
           "wgmma.mma_async.sync.aligned.m64n{1}k16.f32.{2}.{2} {{{3}}, "
-          "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, 1;\n}\n",
+          "{{${4}, ${5}, ${6}, ${7}}, ${8}, p, 1, 1, {9};\n}\n",
           count + 5, 2 * count, type, outputs, count, count + 1, count + 2,
-          count + 3, count + 4)
+          count + 3, count + 4, mnMajorB ? 1 : 0)
           .str();
   SmallVector<Value> operands(a.begin(), a.end());
   operands.push_back(descriptorB);
-  operands.push_back(arith::ConstantIntOp::create(b, loc, 1, 32));
+  operands.push_back(arith::ConstantIntOp::create(b, loc, accumulate, 32));
   operands.append(acc.begin(), acc.end());
   return asmFloats(b, loc, text, tiedFloatConstraints(count, ",r,r,r,r,l,r"),
                    operands, count);

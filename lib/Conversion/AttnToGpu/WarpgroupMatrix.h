@@ -33,12 +33,15 @@ Value swizzledDescriptor(OpBuilder &b, Location loc, Value address,
 
 /// acc += A B on a warpgroup (m64 x n x k16, f32 accumulators, n = 2 x
 /// acc.size()) with A (f16 or bf16: `elementType`) from registers, four i32
-/// per thread in mma.sync's A-fragment layout, and B from `descriptorB`,
-/// transposed (MN-major). NVVM's wgmma op takes A only from shared memory,
-/// so this is inline PTX.
+/// per thread in mma.sync's A-fragment layout, and B from `descriptorB`:
+/// MN-major (`mnMajorB`, as V in P V) or K-major (as K in Q K^T). Without
+/// `accumulate` the product overwrites acc (whose values are then unread).
+/// NVVM's wgmma op takes A only from shared memory, so this is inline PTX.
 SmallVector<Value> multiplyRegisterA(OpBuilder &b, Location loc,
                                      Type elementType, ArrayRef<Value> a,
-                                     Value descriptorB, ArrayRef<Value> acc);
+                                     Value descriptorB, ArrayRef<Value> acc,
+                                     bool mnMajorB = true,
+                                     bool accumulate = true);
 
 /// f32 `values` through an empty asm statement with side effects, so that
 /// their uses cannot move above an earlier wgmma wait (CUTLASS's

@@ -26,8 +26,9 @@
 // A listed tile of the lead skips the per-element ids only if its entry's
 // uniform bit (1 << 30) is set.
 // CHECK: arith.constant 1073741824 : i32
+// The paired form: S = Q K^T with Q from registers.
 // CHECK: scf.for
-// CHECK: nvvm.wgmma.mma_async
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0;
 // ROUNDTRIP-LABEL: func.func @docs_union(
 func.func @docs_union(%q: tensor<1x2x256x64xbf16>, %k: tensor<1x2x256x64xbf16>,
                       %v: tensor<1x2x256x64xbf16>, %seg: tensor<1x256xi32>,

@@ -163,7 +163,16 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK-SAME: attn.ctas_per_sm = 2 : i64
 // CHECK-SAME: attn.threads = 256 : i64
 // CHECK: nvvm.setmaxregister increase 232
-// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// The paired form reads its rows of Q into A operands once (four words per
+// k16 step of head dim 64); S = Q K^T takes Q from registers and K from
+// its tile, K-major (the last immediate, B's transpose, is 0), the first
+// step overwriting the scores (scale-d 0); P V takes V transposed.
+// CHECK-COUNT-16: llvm.load %{{.*}} : !llvm.ptr<3> -> i32
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0;{{.*}}, %c0_i32{{(_[0-9]+)?}}, 
+// CHECK-COUNT-3: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 0;
+// CHECK-NOT: nvvm.wgmma.mma_async
+// CHECK: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}, p, 1, 1, 1;
 // CHECK: gpu.func @dynamic_documents_kernel(
 // CHECK-NOT: nvvm.wgmma
 // CHECK: gpu.return

@@ -86,11 +86,13 @@
 // PRODUCER: cp.async.bulk.tensor.4d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // PRODUCER-LABEL: .entry wide_f16_kernel(
 // A window of 101 keys: the paired form, whose 64 x 64 tiles visit 40%
-// less of the band than 128 x 128 ones (S is m64n64: 64 keys).
+// less of the band than 128 x 128 ones (S is m64n64: 64 keys, with Q from
+// registers, read from its tile once).
 // PTX-LABEL: .entry wide_f16_kernel(
 // PTX: .maxntid 256, 1, 1
 // PTX-NEXT: .minnctapersm 2
-// PTX: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{{.*}}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, p, 1, 1, 0, 0;
+// PTX: ld.shared.b32
+// PTX: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
 // PTX: tanh.approx.f32
 // PTX: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {{{.*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 1;
 // PTX-LABEL: .entry decode_kernel(
