@@ -616,6 +616,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.pingPong = options.pingPong;
   convertOptions.keySplits = options.keySplits;
   convertOptions.fuseMerges = options.fuseMerges;
+  convertOptions.fuseTopk = options.fuseTopk;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");

@@ -76,6 +76,12 @@ static cl::opt<bool> gpuFuseMerges(
              "over the union of their keys, a gated or sum merge in an "
              "attention kernel's epilogue (else each is a kernel of its own)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> gpuFuseTopk(
+    "gpu-fuse-topk",
+    cl::desc("GPU programs: a top-k of block scores that nothing else reads "
+             "runs in the block-scores kernel, where its row fits (else a "
+             "kernel of its own)"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -132,6 +138,7 @@ int main(int argc, char **argv) {
     options.pingPong = gpuPingPong;
     options.keySplits = gpuKeySplits;
     options.fuseMerges = gpuFuseMerges;
+    options.fuseTopk = gpuFuseTopk;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

@@ -34,6 +34,7 @@
 #include "IndexArithmetic.h"
 #include "KernelShapes.h"
 #include "WarpMatrix.h"
+#include "WarpTopk.h"
 #include "WarpgroupMatrix.h"
 
 #include "attn/Analysis/BlockMap.h"
@@ -74,6 +75,9 @@ struct BlockScoresBuilder : IndexArithmetic {
 
   Value smem, tid, lane, warp, batch, group, block;
   Value query, keys, lse, output;
+  /// With shape.topk: the row of scores in shared memory, which the stores
+  /// go to instead of `output` (then the picks' buffer).
+  Value topkRow;
   Value queryTile, keyTile;
   /// Warpgroup kernels: the bytes from the dynamic shared memory's start
   /// to the next 1024-byte boundary (index), that boundary's shared
@@ -148,6 +152,39 @@ struct BlockScoresBuilder : IndexArithmetic {
         b.getContext(), arith::FastMathFlags::contract);
     Value scaled = arith::MulFOp::create(b, loc, x, scale, contract);
     return arith::SubFOp::create(b, loc, scaled, shift, contract);
+  }
+
+  /// Stores the score of key `column` (an f32 mean or -inf): to the
+  /// output, or with a fused top-k to the row in shared memory, a NaN as
+  /// -inf (never picked, as attn.topk's kernel reads it).
+  void storeScore(Value score, Value column) {
+    if (!topkRow) {
+      memref::StoreOp::create(b, loc, score, output,
+                              ValueRange{batch, group, block, column});
+      return;
+    }
+    Value negInf = w.f32(-std::numeric_limits<double>::infinity());
+    Value candidate =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, score, negInf);
+    memref::StoreOp::create(b, loc, select(candidate, score, negInf), topkRow,
+                            ValueRange{c(0), column});
+  }
+
+  /// With a fused top-k, once every score is in the row: the first warp
+  /// picks the row's k best and stores them.
+  void pickTopk() {
+    gpu::BarrierOp::create(b, loc);
+    auto first = scf::IfOp::create(b, loc, lt(warp, c(1)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(first.thenBlock());
+    Value picks = view(shape.topkPicksOffset(), 1, shape.topk, b.getI32Type());
+    WarpTopk selection{b,          loc, topkRow, picks, c(0), shape.keyLength,
+                       shape.topk, lane};
+    auto [best, bestIndex] = selection.scanLaneBests();
+    selection.pick(best, bestIndex, [&](Value slot, Value index) {
+      memref::StoreOp::create(b, loc, index, output,
+                              ValueRange{batch, group, block, slot});
+    });
   }
 
   /// The query head and row of CTA row `rho` (head-major).
@@ -611,6 +648,8 @@ void BlockScoresBuilder::build() {
     alignment = sub(aligned, raw);
     alignedBase = arith::IndexCastOp::create(b, loc, b.getI64Type(), aligned);
   }
+  if (shape.topk)
+    topkRow = view(shape.topkRowOffset(), 1, shape.keyLength, b.getF32Type());
   Value queryBarrier;
   if (shape.tma) {
     queryMap = tensorMapSlot(b, loc, queryMap);
@@ -684,8 +723,7 @@ void BlockScoresBuilder::build() {
         auto store = scf::IfOp::create(b, loc, outside, false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(store.thenBlock());
-        memref::StoreOp::create(b, loc, negInf, output,
-                                ValueRange{batch, group, block, column});
+        storeScore(negInf, column);
         b.setInsertionPointAfter(store);
         scf::YieldOp::create(b, loc);
       });
@@ -851,16 +889,16 @@ void BlockScoresBuilder::build() {
               false);
           OpBuilder::InsertionGuard insertion(b);
           b.setInsertionPointToStart(store.thenBlock());
-          memref::StoreOp::create(
-              b, loc,
-              select(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                           any, zero),
-                     arith::MulFOp::create(b, loc, sum, reciprocalCount),
-                     negInf),
-              output, ValueRange{batch, group, block, column});
+          storeScore(select(arith::CmpFOp::create(
+                                b, loc, arith::CmpFPredicate::OGT, any, zero),
+                            arith::MulFOp::create(b, loc, sum, reciprocalCount),
+                            negInf),
+                     column);
         }
         scf::YieldOp::create(b, loc);
       });
+  if (topkRow)
+    pickTopk();
 }
 
 } // namespace
@@ -898,10 +936,11 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   return shape;
 }
 
-gpu::GPUFuncOp
-mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
-                                   BlockScoresOp op, StringRef name,
-                                   GpuBlockScoresShape shape, bool sharedLse) {
+gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(
+    OpBuilder &builder, gpu::GPUModuleOp module, BlockScoresOp op,
+    StringRef name, GpuBlockScoresShape shape, bool sharedLse, TopkOp topk) {
+  assert(static_cast<bool>(topk) == (shape.topk > 0) &&
+         "a fused top-k comes with its k in the shape");
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = op.getLoc();
@@ -936,7 +975,8 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   SmallVector<Type> arguments{
       kernelBufferType(queryType, true),
       kernelBufferType(cast<RankedTensorType>(op.getKeys().getType()), true),
-      kernelBufferType(cast<RankedTensorType>(op.getResult().getType()),
+      kernelBufferType(topk ? topk.getIndices().getType()
+                            : cast<RankedTensorType>(op.getResult().getType()),
                        false)};
   if (sharedLse)
     arguments.insert(
@@ -991,4 +1031,21 @@ mlir::attn::buildBlockScoresKernel(OpBuilder &builder, gpu::GPUModuleOp module,
     NVVM::CpAsyncWaitGroupOp::create(b, loc, 0);
   gpu::ReturnOp::create(b, loc);
   return kernel;
+}
+
+bool mlir::attn::fuseTopkIntoBlockScores(GpuBlockScoresShape &shape,
+                                         TopkOp topk,
+                                         int64_t sharedMemoryLimit) {
+  auto resident = [&](const GpuBlockScoresShape &candidate) {
+    return std::min<int64_t>(
+        4, (sharedMemoryLimit + kSharedReservedPerCta) /
+               (candidate.sharedBytes() + kSharedReservedPerCta));
+  };
+  GpuBlockScoresShape fused = shape;
+  fused.topk = topk.getK();
+  if (fused.sharedBytes() > sharedMemoryLimit ||
+      resident(fused) < resident(shape))
+    return false;
+  shape = fused;
+  return true;
 }

@@ -94,6 +94,9 @@ struct ConvertAttnToGpuPass
     /// output has readers besides the compress, or is returned).
     CompressOp compress;
     bool storesOutput = true;
+    /// Block scores: the attn.topk of its scores that its kernel runs
+    /// (fuse-topk); the kernel then writes the picks, not the scores.
+    TopkOp topk;
     /// An attention: the function's tensors that its regions read, as its
     /// kernel was built to take them (launches come after the host's
     /// rewrite has replaced results by buffers).
@@ -190,9 +193,9 @@ struct ConvertAttnToGpuPass
     } else if (auto conv = dyn_cast<CausalConvOp>(item.op)) {
       item.kernel = buildCausalConvKernel(builder, kernels, conv, name);
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
-      item.kernel = buildBlockScoresKernel(builder, kernels, scores, name,
-                                           item.blockScoresShape,
-                                           static_cast<bool>(item.lse));
+      item.kernel = buildBlockScoresKernel(
+          builder, kernels, scores, name, item.blockScoresShape,
+          static_cast<bool>(item.lse), item.topk);
     } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
       item.kernel = buildTopkKernel(builder, kernels, topk, name);
     } else if (item.elementwise) {
@@ -349,6 +352,8 @@ struct ConvertAttnToGpuPass
         fuseMergesIntoKernels(item.ops);
       if (fuseCompress)
         fuseCompressIntoKernels(item.ops);
+      if (fuseTopk)
+        fuseTopkIntoBlockScoresKernels(item.ops);
       for (auto [index, op] : llvm::enumerate(item.ops))
         if (failed(buildKernels(builder, kernels, op,
                                 name + "_" + std::to_string(index))))
@@ -538,6 +543,31 @@ struct ConvertAttnToGpuPass
     llvm::erase_if(
         ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
     sortInBlockOrder(ops);
+  }
+
+  /// Runs each attn.topk whose scores are block scores read by nothing
+  /// else in the block-scores kernel where its row fits
+  /// (fuseTopkIntoBlockScores): the scores are then never stored.
+  void fuseTopkIntoBlockScoresKernels(std::vector<OpKernels> &ops) {
+    DenseMap<Operation *, OpKernels *> itemOf;
+    for (OpKernels &item : ops)
+      itemOf[item.op] = &item;
+    int64_t limit = sharedMemoryLimit(computeCapability(chip).value_or(80));
+    DenseSet<Operation *> absorbed;
+    for (OpKernels &item : ops) {
+      auto topk = dyn_cast<TopkOp>(item.op);
+      auto scores =
+          topk ? topk.getScores().getDefiningOp<BlockScoresOp>() : nullptr;
+      OpKernels *taker = scores ? itemOf.lookup(scores) : nullptr;
+      // (The function's return is a reader too.)
+      if (!taker || !scores.getResult().hasOneUse() ||
+          !fuseTopkIntoBlockScores(taker->blockScoresShape, topk, limit))
+        continue;
+      taker->topk = topk;
+      absorbed.insert(topk);
+    }
+    llvm::erase_if(
+        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
   }
 
   /// Runs each attn.compress that an attention's kernel can compute as it
@@ -846,6 +876,8 @@ struct ConvertAttnToGpuPass
       // (without the output when nothing else reads it).
       Operation *writer = item.merge ? item.merge.getOperation() : op;
       SmallVector<Value> written(writer->getResults());
+      if (item.topk)
+        written.assign({item.topk.getIndices()});
       if (item.compress) {
         if (!item.storesOutput)
           written.erase(written.begin());
@@ -953,6 +985,8 @@ struct ConvertAttnToGpuPass
         item.merge->erase();
       if (item.compress)
         item.compress->erase();
+      if (item.topk)
+        item.topk->erase();
       for (AttentionOp source : item.unionSources)
         source->erase();
       item.op->erase();

@@ -1,8 +1,9 @@
 // A program of several attn ops through attn-compile's GPU targets, checked
-// without a GPU: a kernel per op in the PTX (compress, block scores, top-k,
-// two attentions, the gated merge in the last one's epilogue), ptxas assembles them for sm_80 and
-// sm_90a, and the generated launcher checks every buffer before anything
-// reaches the GPU, then (no driver here) fails at the first temporary.
+// without a GPU: a kernel per op in the PTX (compress, block scores with
+// the top-k, two attentions, the gated merge in the last one's epilogue),
+// ptxas assembles them for sm_80 and sm_90a, and the generated launcher
+// checks every buffer before anything reaches the GPU, then (no driver
+// here) fails at the first temporary.
 // REQUIRES: ptxas
 
 // RUN: attn-compile %s -o %t.80.ptx --target=sm_80
@@ -14,18 +15,19 @@
 // The compressed branch (moved first: the block scores take its LSE).
 // PTX: .entry nsa_kernel_2(
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// Block scores: cp.async key tiles, one pass.
+// Block scores: cp.async key tiles, one pass; then (fuse-topk) the first
+// warp picks the row's top 2 from shared memory by warp reductions
+// (redux.sync): no top-k kernel.
 // PTX: .entry nsa_kernel_3(
 // PTX: cp.async.cg.shared.global
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// Top-k: a warp per row, warp reductions by redux.sync.
-// PTX: .entry nsa_kernel_4(
+// PTX: bar.sync
 // PTX: redux.sync.max.s32
 // PTX: redux.sync.min.s32
 // PTX: bar.warp.sync
 // The selected branch, which runs the gated merge as it stores its rows
 // (the compressed branch's rows read 16 bytes at a time): no merge kernel.
-// PTX: .entry nsa_kernel_5(
+// PTX: .entry nsa_kernel_4(
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PTX: ld.global.v4.b32
 // PTX: st.global.v4.b32

@@ -430,6 +430,10 @@ struct GpuBlockScoresShape {
   bool tma = false;
   /// The constant table of each query block's key-tile range.
   std::string tableName;
+  /// fuse-topk: the k of the attn.topk that is the scores' only reader, or
+  /// 0. The CTA then keeps its row of scores (f32) in shared memory and its
+  /// first warp stores the row's picks [B, Hkv, blocks, k] instead.
+  int64_t topk = 0;
   int64_t rows() const { return blockQ * group; }
   int64_t threads() const { return 32 * kWarps; }
   int64_t numBlocks() const { return llvm::divideCeil(queryLength, blockQ); }
@@ -449,8 +453,14 @@ struct GpuBlockScoresShape {
   /// aligned after the shifts.
   int64_t barrierOffset() const { return statsOffset() + 4 * rows(); }
   static constexpr int64_t kBarriers = 5;
+  /// With topk: the row of scores, then its picks (i32).
+  int64_t topkRowOffset() const {
+    return barrierOffset() + (tma ? 8 * kBarriers : 0);
+  }
+  int64_t topkPicksOffset() const { return topkRowOffset() + 4 * keyLength; }
   int64_t sharedBytes() const {
-    return barrierOffset() + (tma ? 8 * kBarriers : 0) + (warpgroup ? 1024 : 0);
+    return (topk ? topkPicksOffset() + 4 * topk : topkRowOffset()) +
+           (warpgroup ? 1024 : 0);
   }
 };
 /// The block-scores kernel shape for `op` (static shapes, tensor-core
@@ -462,12 +472,19 @@ chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
 /// The kernel of attn.block_scores: arguments (with `shape.tma`: the
 /// tensor maps of the query and the keys,) query, keys, (with `sharedLse`:
 /// the LSE [B, Hq, Lq] of an attention over the same probabilities, which
-/// replaces the kernel's first pass,) result; grid (query blocks, K/V
-/// heads, batch).
+/// replaces the kernel's first pass,) result (with `topk`, fused as
+/// `shape.topk` says: the picks); grid (query blocks, K/V heads, batch).
 gpu::GPUFuncOp buildBlockScoresKernel(OpBuilder &builder,
                                       gpu::GPUModuleOp module, BlockScoresOp op,
                                       StringRef name, GpuBlockScoresShape shape,
-                                      bool sharedLse = false);
+                                      bool sharedLse, TopkOp topk);
+/// Whether the block-scores kernel of `shape` can run `topk` (the scores'
+/// only reader) itself: its row and picks fit in shared memory beside the
+/// rest without fewer CTAs resident per multiprocessor (of
+/// `sharedMemoryLimit` + 1 KiB, up to four), so that the scores are never
+/// stored. Sets `shape.topk` if so.
+bool fuseTopkIntoBlockScores(GpuBlockScoresShape &shape, TopkOp topk,
+                             int64_t sharedMemoryLimit);
 /// The key tiles' kv segment-id ranges of a document mask
 /// (GpuKernelShape::keyTileRanges): [B, ceil(Lkv / blockKv), 2] i32, each
 /// tile's min and max id. Their kernel's arguments are the kv segment ids
