@@ -323,8 +323,8 @@ def main():
                         help="decode's key splits (0: automatic, 1: none)")
     parser.add_argument("--no-fuse-merges", action="store_true",
                         help="programs: each merge a kernel of its own (A/B)")
-    parser.add_argument("--no-fuse-topk", action="store_true",
-                        help="programs: each top-k a kernel of its own (A/B)")
+    parser.add_argument("--fuse-topk", action="store_true",
+                        help="programs: top-k in the block-scores kernel (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
@@ -350,7 +350,7 @@ def main():
                               f"--gpu-key-splits={case.get('key_splits', args.key_splits)}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
-                              f"--gpu-fuse-topk={'false' if args.no_fuse_topk else 'true'}"],
+                              f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

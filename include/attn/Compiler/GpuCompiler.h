@@ -37,8 +37,9 @@ struct GpuCompileOptions {
   /// Programs: LSE merges as one kernel over the union of their keys,
   /// gated and sum merges in an attention kernel's epilogue.
   bool fuseMerges = true;
-  /// Programs: a top-k of block scores in the block-scores kernel.
-  bool fuseTopk = true;
+  /// Programs: a top-k of block scores in the block-scores kernel (less
+  /// memory, not faster).
+  bool fuseTopk = false;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

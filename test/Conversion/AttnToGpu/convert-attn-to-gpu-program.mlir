@@ -2,7 +2,7 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: attn-opt %s --split-input-file --attn-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="fuse-merges=false" | FileCheck %s --check-prefix=SEPARATE
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="fuse-topk=false" | FileCheck %s --check-prefix=TOPK-KERNEL
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="fuse-topk=true" | FileCheck %s --check-prefix=FUSED
 
 // A program of several kernels: each op becomes a kernel, launched in order
 // by the host function; results that are not returned live in device
@@ -276,7 +276,7 @@ func.func @nsa_shared_lse(%q: tensor<1x4x300x64xbf16>, %k: tensor<1x2x300x64xbf1
 
 // -----
 
-// fuse-topk: the top-k is the block scores' only reader, so their kernel
+// With fuse-topk: the top-k is the block scores' only reader, so their kernel
 // runs it. Each CTA keeps its row of 4 scores in shared memory after its
 // tiles and shifts (16 bytes, then 8 for the 2 picks: 24 more than
 // without), and after the last key tile its first warp picks the row's top
@@ -288,46 +288,47 @@ func.func @fused_topk(%q: tensor<1x2x128x64xbf16>, %kc: tensor<1x2x4x64xbf16>)
   %sel = attn.topk %s k 2 : tensor<1x2x4x4xf32> -> tensor<1x2x4x2xi32>
   return %sel : tensor<1x2x4x2xi32>
 }
-// CHECK-LABEL: func.func @fused_topk(
-// CHECK-NOT: gpu.alloc
-// CHECK: gpu.launch_func @attn_kernels::@fused_topk_kernel_0 blocks in (%c4{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c23192_i32
-// CHECK-NOT: gpu.launch_func
-// CHECK: return
-// CHECK: gpu.func @fused_topk_kernel_0(%{{[^:]*}}: memref<1x2x128x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x64xbf16, {{[^>]*}}>>, %[[PICKS:[^:]*]]: memref<1x2x4x2xi32, {{[^>]*}}>>)
+// FUSED-LABEL: func.func @fused_topk(
+// FUSED-NOT: gpu.alloc
+// FUSED: gpu.launch_func @attn_kernels::@fused_topk_kernel_0 blocks in (%c4{{[_0-9]*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}}) threads in (%c128{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) dynamic_shared_memory_size %c23192_i32
+// FUSED-NOT: gpu.launch_func
+// FUSED: return
+// FUSED: gpu.func @fused_topk_kernel_0(%{{[^:]*}}: memref<1x2x128x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x64xbf16, {{[^>]*}}>>, %[[PICKS:[^:]*]]: memref<1x2x4x2xi32, {{[^>]*}}>>)
 // Columns outside the block's range, then pass 2's means: to the row.
-// CHECK: memref.store %{{.*}} : memref<1x4xf32, #gpu.address_space<workgroup>>
-// CHECK: nvvm.mma.sync
-// CHECK: memref.store %{{.*}} : memref<1x4xf32, #gpu.address_space<workgroup>>
+// FUSED: memref.store %{{.*}} : memref<1x4xf32, #gpu.address_space<workgroup>>
+// FUSED: nvvm.mma.sync
+// FUSED: memref.store %{{.*}} : memref<1x4xf32, #gpu.address_space<workgroup>>
 // Every warp's scores in the row, then the first warp's rounds.
-// CHECK: gpu.barrier
-// CHECK-NEXT: arith.constant 1 : index
-// CHECK-NEXT: arith.cmpi ult
-// CHECK-NEXT: scf.if
-// CHECK: nvvm.redux.sync max
-// CHECK: nvvm.redux.sync min
-// CHECK: memref.store %{{.*}}, %{{.*}} : memref<1x2xi32, #gpu.address_space<workgroup>>
-// CHECK: nvvm.bar.warp.sync
+// FUSED: gpu.barrier
+// FUSED-NEXT: arith.constant 1 : index
+// FUSED-NEXT: arith.cmpi ult
+// FUSED-NEXT: scf.if
+// FUSED: nvvm.redux.sync max
+// FUSED: nvvm.redux.sync min
+// FUSED: memref.store %{{.*}}, %{{.*}} : memref<1x2xi32, #gpu.address_space<workgroup>>
+// FUSED: nvvm.bar.warp.sync
 // The picks by rank, -1 after them.
-// CHECK: memref.store %{{.*}}, %[[PICKS]][
-// CHECK: memref.store %c-1_i32{{.*}}, %[[PICKS]][
-// CHECK-NOT: memref<1x2x4x4xf32
-// CHECK: gpu.return
+// FUSED: memref.store %{{.*}}, %[[PICKS]][
+// FUSED: memref.store %c-1_i32{{.*}}, %[[PICKS]][
+// FUSED-NOT: memref<1x2x4x4xf32
+// FUSED: gpu.return
 
-// TOPK-KERNEL-LABEL: func.func @fused_topk(
-// TOPK-KERNEL: %[[SCORES:.*]] = gpu.alloc () : memref<1x2x4x4xf32>
-// TOPK-KERNEL: gpu.launch_func @attn_kernels::@fused_topk_kernel_0 {{.*}} dynamic_shared_memory_size %c23168_i32
-// TOPK-KERNEL: gpu.launch_func @attn_kernels::@fused_topk_kernel_1
-// TOPK-KERNEL: gpu.dealloc %[[SCORES]]
+// By default (fuse-topk off: it saves memory, not time) two kernels.
+// CHECK-LABEL: func.func @fused_topk(
+// CHECK: %[[SCORES:.*]] = gpu.alloc () : memref<1x2x4x4xf32>
+// CHECK: gpu.launch_func @attn_kernels::@fused_topk_kernel_0 {{.*}} dynamic_shared_memory_size %c23168_i32
+// CHECK: gpu.launch_func @attn_kernels::@fused_topk_kernel_1
+// CHECK: gpu.dealloc %[[SCORES]]
 
 // ROUNDTRIP-LABEL: func.func @fused_topk
-// ROUNDTRIP-COUNT-1: gpu.launch_func
+// ROUNDTRIP-COUNT-2: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
 
 // -----
 
 // A row of 1024 scores (4 KiB) would leave 2 CTAs of the block scores'
 // 52,480 bytes per A100 multiprocessor instead of 3: the top-k stays a
-// kernel of its own.
+// kernel of its own even with fuse-topk.
 func.func @topk_row_lowers_residency(%q: tensor<1x1x64x128xbf16>,
                                      %kc: tensor<1x1x1024x128xbf16>)
     -> tensor<1x1x1x16xi32> {
@@ -336,11 +337,11 @@ func.func @topk_row_lowers_residency(%q: tensor<1x1x64x128xbf16>,
   %sel = attn.topk %s k 16 : tensor<1x1x1x1024xf32> -> tensor<1x1x1x16xi32>
   return %sel : tensor<1x1x1x16xi32>
 }
-// CHECK-LABEL: func.func @topk_row_lowers_residency(
-// CHECK: %[[SCORES:.*]] = gpu.alloc () : memref<1x1x1x1024xf32>
-// CHECK: gpu.launch_func @attn_kernels::@topk_row_lowers_residency_kernel_0 {{.*}} dynamic_shared_memory_size %c52480_i32
-// CHECK: gpu.launch_func @attn_kernels::@topk_row_lowers_residency_kernel_1
-// CHECK: gpu.dealloc %[[SCORES]]
+// FUSED-LABEL: func.func @topk_row_lowers_residency(
+// FUSED: %[[SCORES:.*]] = gpu.alloc () : memref<1x1x1x1024xf32>
+// FUSED: gpu.launch_func @attn_kernels::@topk_row_lowers_residency_kernel_0 {{.*}} dynamic_shared_memory_size %c52480_i32
+// FUSED: gpu.launch_func @attn_kernels::@topk_row_lowers_residency_kernel_1
+// FUSED: gpu.dealloc %[[SCORES]]
 
 // ROUNDTRIP-LABEL: func.func @topk_row_lowers_residency
 // ROUNDTRIP-COUNT-2: gpu.launch_func
@@ -372,9 +373,8 @@ func.func @scores_feed_values(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64
 // CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_2
 // CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_3
 // CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_4
-// CHECK-NOT: gpu.launch_func
-// The block scores (with their top-k: the picks, no LSE argument).
-// CHECK: gpu.func @scores_feed_values_kernel_1(%{{[^:]*}}: memref<1x2x128x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x2xi32, {{[^>]*}}>>)
+// CHECK: gpu.launch_func @attn_kernels::@scores_feed_values_kernel_5
+// CHECK: gpu.func @scores_feed_values_kernel_1(%{{[^:]*}}: memref<1x2x128x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x64xbf16, {{[^>]*}}>>, %{{[^:]*}}: memref<1x2x4x4xf32, {{[^>]*}}>>)
 
 // -----
 
@@ -535,11 +535,12 @@ func.func @shared_lse_union(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xb
 // CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_3
 // CHECK-SAME: %[[LCC]] : memref<1x2x128xf32, strided<[?, ?, ?], offset: ?>>
 // CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_4
-// The LSE merge, a kernel of its own.
 // CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_5
+// The LSE merge, a kernel of its own.
+// CHECK: gpu.launch_func @attn_kernels::@shared_lse_union_kernel_6
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 
 // ROUNDTRIP-LABEL: func.func @shared_lse_union
-// ROUNDTRIP-COUNT-6: gpu.launch_func
+// ROUNDTRIP-COUNT-7: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func

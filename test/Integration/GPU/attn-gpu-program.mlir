@@ -1,9 +1,8 @@
 // A program of several attn ops through attn-compile's GPU targets, checked
-// without a GPU: a kernel per op in the PTX (compress, block scores with
-// the top-k, two attentions, the gated merge in the last one's epilogue),
-// ptxas assembles them for sm_80 and sm_90a, and the generated launcher
-// checks every buffer before anything reaches the GPU, then (no driver
-// here) fails at the first temporary.
+// without a GPU: a kernel per op in the PTX (compress, block scores, top-k,
+// two attentions, the gated merge in the last one's epilogue), ptxas assembles them for sm_80 and
+// sm_90a, and the generated launcher checks every buffer before anything
+// reaches the GPU, then (no driver here) fails at the first temporary.
 // REQUIRES: ptxas
 
 // RUN: attn-compile %s -o %t.80.ptx --target=sm_80
@@ -15,19 +14,18 @@
 // The compressed branch (moved first: the block scores take its LSE).
 // PTX: .entry nsa_kernel_2(
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// Block scores: cp.async key tiles, one pass; then (fuse-topk) the first
-// warp picks the row's top 2 from shared memory by warp reductions
-// (redux.sync): no top-k kernel.
+// Block scores: cp.async key tiles, one pass.
 // PTX: .entry nsa_kernel_3(
 // PTX: cp.async.cg.shared.global
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// PTX: bar.sync
+// Top-k: a warp per row, warp reductions by redux.sync.
+// PTX: .entry nsa_kernel_4(
 // PTX: redux.sync.max.s32
 // PTX: redux.sync.min.s32
 // PTX: bar.warp.sync
 // The selected branch, which runs the gated merge as it stores its rows
 // (the compressed branch's rows read 16 bytes at a time): no merge kernel.
-// PTX: .entry nsa_kernel_4(
+// PTX: .entry nsa_kernel_5(
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PTX: ld.global.v4.b32
 // PTX: st.global.v4.b32
@@ -35,6 +33,18 @@
 // RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
+// With --gpu-fuse-topk the block scores' kernel (mma.sync: 32-row blocks)
+// picks its row's top 2 itself: one kernel fewer, and ptxas assembles it.
+// RUN: attn-compile %s -o %t.fused.ptx --target=sm_90a --gpu-fuse-topk
+// RUN: FileCheck %s --check-prefix=FUSED < %t.fused.ptx
+// RUN: %ptxas -arch=sm_90a %t.fused.ptx -o %t.fused.cubin
+// FUSED: .entry nsa_kernel_3(
+// FUSED: mma.sync.aligned.m16n8k16
+// FUSED: bar.sync
+// FUSED: redux.sync.max.s32
+// FUSED: .entry nsa_kernel_4(
+// FUSED-NOT: redux.sync
+// FUSED-NOT: .entry nsa_kernel_6(
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
 // RUN: attn-compile %s -o %t.dir/program.so --target=sm_90
