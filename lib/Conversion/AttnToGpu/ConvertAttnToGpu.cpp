@@ -482,6 +482,22 @@ struct ConvertAttnToGpuPass
                            {FlatSymbolRefAttr::get(kernel)}));
   }
 
+  /// Each op's item, for the fusions that look up an op's producer.
+  static DenseMap<Operation *, OpKernels *>
+  itemsByOp(std::vector<OpKernels> &ops) {
+    DenseMap<Operation *, OpKernels *> itemOf;
+    for (OpKernels &item : ops)
+      itemOf[item.op] = &item;
+    return itemOf;
+  }
+
+  /// Removes the items of ops that another item's kernel now runs.
+  static void dropAbsorbed(std::vector<OpKernels> &ops,
+                           const DenseSet<Operation *> &absorbed) {
+    llvm::erase_if(
+        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
+  }
+
   /// Block scores whose probabilities an attention of the program also
   /// computes take its LSE (given one if it had none, and moved before
   /// them with what it reads); the ops are then in their new order.
@@ -515,15 +531,13 @@ struct ConvertAttnToGpuPass
   /// kernel that takes one moves to the merge's place (after every branch)
   /// and writes the merge's results.
   void fuseMergesIntoKernels(std::vector<OpKernels> &ops) {
-    DenseMap<Operation *, OpKernels *> itemOf;
+    DenseMap<Operation *, OpKernels *> itemOf = itemsByOp(ops);
     // LSEs that block scores take (shareBlockScoresLse): not uses in the
     // IR, but the attention must still write them.
     DenseSet<Value> sharedLse;
-    for (OpKernels &item : ops) {
-      itemOf[item.op] = &item;
+    for (OpKernels &item : ops)
       if (item.lse)
         sharedLse.insert(item.lse);
-    }
     DenseSet<Operation *> absorbed;
     for (OpKernels &item : ops) {
       auto merge = dyn_cast<MergeOp>(item.op);
@@ -540,8 +554,7 @@ struct ConvertAttnToGpuPass
       for (AttentionOp source : taker->unionSources)
         absorbed.insert(source);
     }
-    llvm::erase_if(
-        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
+    dropAbsorbed(ops, absorbed);
     sortInBlockOrder(ops);
   }
 
@@ -549,9 +562,7 @@ struct ConvertAttnToGpuPass
   /// else in the block-scores kernel where its row fits
   /// (fuseTopkIntoBlockScores): the scores are then never stored.
   void fuseTopkIntoBlockScoresKernels(std::vector<OpKernels> &ops) {
-    DenseMap<Operation *, OpKernels *> itemOf;
-    for (OpKernels &item : ops)
-      itemOf[item.op] = &item;
+    DenseMap<Operation *, OpKernels *> itemOf = itemsByOp(ops);
     int64_t limit = sharedMemoryLimit(computeCapability(chip).value_or(80));
     DenseSet<Operation *> absorbed;
     for (OpKernels &item : ops) {
@@ -566,17 +577,14 @@ struct ConvertAttnToGpuPass
       taker->topk = topk;
       absorbed.insert(topk);
     }
-    llvm::erase_if(
-        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
+    dropAbsorbed(ops, absorbed);
   }
 
   /// Runs each attn.compress that an attention's kernel can compute as it
   /// stores its rows (canCompressInEpilogue) in that kernel's epilogue; the
   /// kernel stores the rows themselves only if something else reads them.
   void fuseCompressIntoKernels(std::vector<OpKernels> &ops) {
-    DenseMap<Operation *, OpKernels *> itemOf;
-    for (OpKernels &item : ops)
-      itemOf[item.op] = &item;
+    DenseMap<Operation *, OpKernels *> itemOf = itemsByOp(ops);
     DenseSet<Operation *> absorbed;
     for (OpKernels &item : ops) {
       auto compress = dyn_cast<CompressOp>(item.op);
@@ -591,8 +599,7 @@ struct ConvertAttnToGpuPass
       taker->storesOutput = !attention.getOutput().hasOneUse();
       absorbed.insert(compress);
     }
-    llvm::erase_if(
-        ops, [&](const OpKernels &item) { return absorbed.contains(item.op); });
+    dropAbsorbed(ops, absorbed);
   }
 
   /// An attn.merge lse whose branches one kernel can compute as the union
