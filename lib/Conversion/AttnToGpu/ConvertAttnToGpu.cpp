@@ -142,6 +142,13 @@ struct ConvertAttnToGpuPass
     } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
       std::optional<int64_t> capability = computeCapability(chip);
       int64_t limit = sharedMemoryLimit(capability.value_or(80));
+      // (f64 would be compared in f32, where distinct scores can tie.)
+      Type element =
+          cast<ShapedType>(topk.getScores().getType()).getElementType();
+      if (!element.isF16() && !element.isBF16() && !element.isF32())
+        return topk.emitOpError(
+                   "GPU lowering: the scores must be f16, bf16 or f32, got ")
+               << element;
       if (topkSharedBytes(topk) > limit)
         return topk.emitOpError("GPU lowering: rows of ")
                << cast<ShapedType>(topk.getScores().getType()).getShape().back()

@@ -145,14 +145,20 @@ struct LowerTopk : OpRewritePattern<TopkOp> {
                auto at = [&](OpBuilder &eb, Location el, Value n) {
                  SmallVector<Value> indices = row;
                  indices.push_back(n);
-                 Value x = tensor::ExtractOp::create(eb, el, scores, indices);
-                 return Lowering{eb, el}.toF32(x);
+                 // Compared in the scores' own type: no rounding may
+                 // make two entries tie (f64) or fail to convert.
+                 return tensor::ExtractOp::create(eb, el, scores, indices)
+                     .getResult();
                };
                auto isValid = [&](OpBuilder &eb, Location el, Value x) {
                  // x > -inf is false for -inf and for NaN.
-                 return arith::CmpFOp::create(eb, el,
-                                              arith::CmpFPredicate::OGT, x,
-                                              Lowering{eb, el}.f32(kNegInf))
+                 Value negInf = arith::ConstantFloatOp::create(
+                     eb, el, cast<FloatType>(x.getType()),
+                     APFloat::getInf(
+                         cast<FloatType>(x.getType()).getFloatSemantics(),
+                         /*Negative=*/true));
+                 return arith::CmpFOp::create(eb, el, arith::CmpFPredicate::OGT,
+                                              x, negInf)
                      .getResult();
                };
                Value noneI32 = arith::ConstantIntOp::create(b, loc, -1, 32);

@@ -151,6 +151,14 @@ func.func @block_scores_f32(%q: tensor<1x1x64x64xf32>, %k: tensor<1x1x4x64xf32>)
 
 // -----
 
+func.func @topk_f64(%s: tensor<1x1x1x64xf64>) -> tensor<1x1x1x4xi32> {
+  // expected-error @+1 {{GPU lowering: the scores must be f16, bf16 or f32, got 'f64'}}
+  %i = attn.topk %s k 4 : tensor<1x1x1x64xf64> -> tensor<1x1x1x4xi32>
+  return %i : tensor<1x1x1x4xi32>
+}
+
+// -----
+
 func.func @topk_wide(%s: tensor<1x1x1x12000xf32>) -> tensor<1x1x1x4xi32> {
   // expected-error @+1 {{GPU lowering: rows of 12000 scores need 192064 bytes of shared memory, more than sm_80's 167936}}
   %i = attn.topk %s k 4 : tensor<1x1x1x12000xf32> -> tensor<1x1x1x4xi32>

@@ -163,6 +163,20 @@ func.func @token_ops(%q: tensor<1x4x16x8xf32>, %k: tensor<1x2x16x8xf32>, %o1: te
 
 // -----
 
+// f64 scores are compared as f64 (no rounding that could make them tie).
+// CHECK-LABEL: func.func @topk_f64
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<3x2xi32>)
+// CHECK: arith.cmpf ogt, %{{.*}}, %{{.*}} : f64
+// CHECK-NOT: arith.truncf
+// CHECK-NOT: arith.extf
+// CHECK: return
+func.func @topk_f64(%s: tensor<3x10xf64>) -> tensor<3x2xi32> {
+  %i = attn.topk %s k 2 : tensor<3x10xf64> -> tensor<3x2xi32>
+  return %i : tensor<3x2xi32>
+}
+
+// -----
+
 // Results whose types fix other sizes than the operands the lowering takes
 // its sizes from: cast to the declared types.
 // CHECK-LABEL: func.func @mixed_types

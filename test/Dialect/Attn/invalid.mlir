@@ -619,8 +619,16 @@ func.func @topk_rank(%s: tensor<f32>) {
 // -----
 
 func.func @topk_type(%s: tensor<4x8xi32>) {
-  // expected-error @+1 {{'scores' must have a floating-point element type, but has 'i32'}}
+  // expected-error @+1 {{'scores' must have f16, bf16, f32 or f64 elements, but has 'i32'}}
   %0 = attn.topk %s k 2 : tensor<4x8xi32> -> tensor<4x2xi32>
+  return
+}
+
+// -----
+
+func.func @topk_f80(%s: tensor<4x8xf80>) {
+  // expected-error @+1 {{'scores' must have f16, bf16, f32 or f64 elements, but has 'f80'}}
+  %0 = attn.topk %s k 2 : tensor<4x8xf80> -> tensor<4x2xi32>
   return
 }
 

@@ -476,10 +476,12 @@ LogicalResult TopkOp::verify() {
     return emitOpError() << "'scores' must have at least one dimension, but "
                             "has type "
                          << scoresType;
-  if (!isa<FloatType>(scoresType.getElementType()))
-    return emitOpError() << "'scores' must have a floating-point element "
-                            "type, but has "
-                         << scoresType.getElementType();
+  Type scoresElement = scoresType.getElementType();
+  if (!scoresElement.isF16() && !scoresElement.isBF16() &&
+      !scoresElement.isF32() && !scoresElement.isF64())
+    return emitOpError() << "'scores' must have f16, bf16, f32 or f64 "
+                            "elements, but has "
+                         << scoresElement;
   if (getK() < 1)
     return emitOpError() << "k must be positive, but got " << getK();
   SmallVector<DimSpec> expected(scoresType.getShape().begin(),
