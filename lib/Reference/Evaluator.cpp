@@ -30,6 +30,8 @@
 #include <cmath>
 #include <limits>
 
+#include <unistd.h>
+
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::reference;
@@ -67,6 +69,34 @@ LogicalResult Evaluator::fail(Operation *op, const Twine &message) {
   error = (location + ": '" + op->getName().getStringRef() + "': " + message)
               .str();
   return failure();
+}
+
+LogicalResult Evaluator::checkResultSize(Operation *op,
+                                         ArrayRef<int64_t> shape) {
+  auto describe = [&] {
+    std::string text;
+    for (auto [n, size] : llvm::enumerate(shape))
+      text += (n ? "x" : "") + std::to_string(size);
+    return text;
+  };
+  uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  uint64_t elements = 1;
+  bool tooLarge = false;
+  for (int64_t size : shape) {
+    if (size < 0)
+      return fail(op, "would have a negative size: " + describe());
+    if (size && elements > memory / sizeof(double) / size)
+      tooLarge = true;
+    else
+      elements *= size;
+  }
+  if (tooLarge || elements * sizeof(double) > memory)
+    return fail(op, "would hold " + describe() +
+                        " elements, more than the reference can keep in this "
+                        "machine's " +
+                        Twine(memory >> 20) + " MiB");
+  return success();
 }
 
 LogicalResult Evaluator::run(func::FuncOp func, ArrayRef<RefTensor> args,
@@ -335,9 +365,24 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
   // Element-wise on tensors of one shape (scalars broadcast, as the select
   // condition may be).
   const RefTensor *shapeSource = nullptr;
-  for (Value operand : op->getOperands())
-    if (isa<TensorType>(operand.getType()))
-      shapeSource = &tensor(operand);
+  auto describe = [](ArrayRef<int64_t> shape) {
+    std::string text;
+    for (auto [n, size] : llvm::enumerate(shape))
+      text += (n ? "x" : "") + std::to_string(size);
+    return text;
+  };
+  for (auto [n, operand] : llvm::enumerate(op->getOperands())) {
+    if (!isa<TensorType>(operand.getType()))
+      continue;
+    // Dynamic sizes meet only here: operands of one static type may still
+    // differ at run time.
+    const RefTensor &value = tensor(operand);
+    if (shapeSource && value.shape != shapeSource->shape)
+      return fail(op, "operand " + Twine(n) + " is " + describe(value.shape) +
+                          " at run time, but an earlier operand is " +
+                          describe(shapeSource->shape));
+    shapeSource = &value;
+  }
   RefTensor result(kindOf(op->getResult(0).getType()), shapeSource->shape);
   SmallVector<double> operands(op->getNumOperands());
   for (int64_t index = 0; index < result.getNumElements(); ++index) {
@@ -373,6 +418,8 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
   if (!dense)
     return fail(op, "has a constant the reference cannot read");
   auto type = cast<RankedTensorType>(dense.getType());
+  if (failed(checkResultSize(op, type.getShape())))
+    return failure();
   RefTensor result(kindOf(type), type.getShape());
   if (isa<FloatType>(type.getElementType())) {
     int64_t index = 0;
@@ -398,6 +445,8 @@ LogicalResult Evaluator::evalGenerate(Operation *op) {
   for (int64_t &size : shape)
     if (ShapedType::isDynamic(size))
       size = static_cast<int64_t>(scalar(generate.getDynamicExtents()[dynamic++]));
+  if (failed(checkResultSize(op, shape)))
+    return failure();
   RefTensor result(kindOf(type), shape);
   SmallVector<double> indices(shape.size());
   for (int64_t index = 0; index < result.getNumElements(); ++index) {
@@ -575,6 +624,9 @@ LogicalResult Evaluator::evalOp(Operation *op) {
       .Case([&](tensor::DimOp dim) {
         const RefTensor &source = tensor(dim.getSource());
         int64_t which = static_cast<int64_t>(scalar(dim.getIndex()));
+        if (which < 0 || which >= static_cast<int64_t>(source.shape.size()))
+          return fail(op, "reads dimension " + Twine(which) + " of a rank-" +
+                              Twine(source.shape.size()) + " tensor");
         set(dim.getResult(), static_cast<double>(source.shape[which]));
         return success();
       })

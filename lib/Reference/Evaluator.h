@@ -50,6 +50,11 @@ public:
 
   LogicalResult fail(Operation *op, const Twine &message);
 
+  /// Fails unless a result of `op` of `shape` (sizes a program computed: a
+  /// top-k's k, a generated or constant tensor's) has no negative size and
+  /// its elements (8 bytes each here) fit in the machine's memory.
+  LogicalResult checkResultSize(Operation *op, ArrayRef<int64_t> shape);
+
   /// Where `op` has operands of dynamic shape: fails, with the verifier's
   /// message, unless the op verifies with their concrete shapes.
   LogicalResult checkConcreteShapes(Operation *op);

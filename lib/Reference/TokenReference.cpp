@@ -50,6 +50,8 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
   int64_t rows = scores.getNumElements() / std::max<int64_t>(width, 1);
   SmallVector<int64_t> shape = scores.shape;
   shape.back() = k;
+  if (failed(checkResultSize(op, shape)))
+    return failure();
   RefTensor out(ElementKind::I32, shape);
   std::vector<int64_t> order;
   int64_t evaluation = topkEvaluations++;

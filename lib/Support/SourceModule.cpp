@@ -3,12 +3,13 @@
 #include "attn/Support/SourceModule.h"
 
 #include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
-#include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -28,6 +29,39 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
   if (failed(parseAsmSourceFile(sourceMgr, &parsed, config,
                                 result.parserState.get()))) {
     error = "'" + path.str() + "' does not parse or verify";
+    return failure();
+  }
+  // Constants are compiled into the code (and evaluated by the reference)
+  // element by element: a tensor constant of billions of elements, which
+  // verifies, would exhaust memory deep inside LLVM.
+  constexpr uint64_t kMaxConstantElements = (uint64_t(1) << 31) - 1;
+  Operation *tooLarge = nullptr;
+  for (Operation &op : parsed)
+    op.walk([&](arith::ConstantOp constant) {
+      auto type = dyn_cast<ShapedType>(constant.getType());
+      if (!type || !type.hasStaticShape())
+        return WalkResult::advance();
+      uint64_t elements = 1;
+      for (int64_t size : type.getShape()) {
+        if (size && elements > kMaxConstantElements / size) {
+          tooLarge = constant;
+          return WalkResult::interrupt();
+        }
+        elements *= size;
+      }
+      if (elements <= kMaxConstantElements)
+        return WalkResult::advance();
+      tooLarge = constant;
+      return WalkResult::interrupt();
+    });
+  if (tooLarge) {
+    std::string type;
+    llvm::raw_string_ostream os(type);
+    os << cast<arith::ConstantOp>(tooLarge).getType();
+    tooLarge->emitError() << "a tensor constant of type " << type
+                          << " has more than 2^31 - 1 elements, more than "
+                             "the attn tools compile";
+    error = "'" + path.str() + "' has a tensor constant too large to compile";
     return failure();
   }
   // A file of functions is an implicit module.

@@ -635,8 +635,32 @@ func.func @topk_f80(%s: tensor<4x8xf80>) {
 // -----
 
 func.func @topk_k(%s: tensor<4x8xf32>) {
-  // expected-error @+1 {{k must be positive, but got 0}}
+  // expected-error @+1 {{k must be between 1 and 2^31 - 1 (the indices are i32), but got 0}}
   %0 = attn.topk %s k 0 : tensor<4x8xf32> -> tensor<4x0xi32>
+  return
+}
+
+// -----
+
+func.func @topk_negative_k(%s: tensor<4x8xf32>) {
+  // expected-error @+1 {{k must be between 1 and 2^31 - 1 (the indices are i32), but got -5}}
+  %0 = attn.topk %s k -5 : tensor<4x8xf32> -> tensor<4x?xi32>
+  return
+}
+
+// -----
+
+func.func @topk_huge_k(%s: tensor<4x8xf32>) {
+  // expected-error @+1 {{k must be between 1 and 2^31 - 1 (the indices are i32), but got 4611686018427387904}}
+  %0 = attn.topk %s k 4611686018427387904 : tensor<4x8xf32> -> tensor<4x?xi32>
+  return
+}
+
+// -----
+
+func.func @attention_segments(%q: tensor<1x2x8x4xf32>) {
+  // expected-error @+1 {{'attn.attention' op needs one 'query' operand, but its operand segment has 3}}
+  %0 = "attn.attention"(%q, %q, %q) <{mask = [], score = [], operandSegmentSizes = array<i32: 3, 0, 0, 0, 0, 0, 0, 0, 0>}> ({}, {}) : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
   return
 }
 

@@ -11,6 +11,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -182,6 +183,17 @@ static LogicalResult verifyOperandPresence(Operation *op, Value operand,
 
 LogicalResult AttentionOp::verify() {
   Operation *op = getOperation();
+  // The generic form's operandSegmentSizes may give Q, K or V no operand
+  // or several, which ODS's checks let through (they check the optional
+  // groups' sizes only).
+  const char *names[] = {"query", "key", "value"};
+  for (auto [group, name] : llvm::enumerate(names)) {
+    unsigned count = getODSOperandIndexAndLength(group).second;
+    if (count != 1)
+      return emitOpError() << "needs one '" << name
+                           << "' operand, but its operand segment has "
+                           << count;
+  }
   Type qType = getQuery().getType(), kType = getKey().getType(),
        vType = getValue().getType();
   for (auto [name, type] : {std::make_pair("query", qType),
@@ -482,8 +494,12 @@ LogicalResult TopkOp::verify() {
     return emitOpError() << "'scores' must have f16, bf16, f32 or f64 "
                             "elements, but has "
                          << scoresElement;
-  if (getK() < 1)
-    return emitOpError() << "k must be positive, but got " << getK();
+  // (k's getter is unsigned: a negative k reads as huge.)
+  int64_t k = getKAttr().getInt();
+  if (k < 1 || k > std::numeric_limits<int32_t>::max())
+    return emitOpError() << "k must be between 1 and 2^31 - 1 (the indices "
+                            "are i32), but got "
+                         << k;
   SmallVector<DimSpec> expected(scoresType.getShape().begin(),
                                 scoresType.getShape().end());
   expected.back() = getK();

@@ -1,0 +1,23 @@
+// Sizes that only running the program shows to be out of range get a
+// message from the reference (which attn-run also runs to check the
+// inputs' shapes before the compiled code), never a crash.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/make_npy.py %t/long.npy '<f4' 1x2x30x4
+// RUN: %python %S/make_npy.py %t/short.npy '<f4' 1x2x3x4
+
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=topk_huge 2>&1 | FileCheck %s --check-prefix=TOPK
+// TOPK: attn-run: error: reference: {{.*}}reference_sizes.mlir{{.*}}: 'attn.topk': would hold 64x64x64x2147483647 elements, more than the reference can keep in this machine's {{[0-9]+}} MiB
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=generate_negative 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// NEGATIVE: attn-run: error: reference: {{.*}}: 'tensor.generate': would have a negative size: -1
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=dim_out_of_range 2>&1 | FileCheck %s --check-prefix=DIM
+// DIM: attn-run: error: reference: {{.*}}: 'tensor.dim': reads dimension 100000001 of a rank-4 tensor
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=elementwise_sizes --input a=%t/long.npy --input b=%t/short.npy 2>&1 | FileCheck %s --check-prefix=ELEMENTWISE
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=elementwise_sizes --input a=%t/short.npy --input b=%t/long.npy --check 2>&1 | FileCheck %s --check-prefix=ELEMENTWISE2
+// ELEMENTWISE: attn-run: error: reference: {{.*}}: 'arith.addf': operand 1 is 1x2x3x4 at run time, but an earlier operand is 1x2x30x4
+// ELEMENTWISE2: attn-run: error: reference: {{.*}}: 'arith.addf': operand 1 is 1x2x30x4 at run time, but an earlier operand is 1x2x3x4
+
+// A constant too large to compile, for either tool (and nothing written).
+// RUN: not attn-run %S/Inputs/huge_constant.mlir 2>&1 | FileCheck %s --check-prefix=CONSTANT
+// RUN: not attn-compile %S/Inputs/huge_constant.mlir -o %t/huge.so 2>&1 | FileCheck %s --check-prefix=CONSTANT
+// RUN: not ls %t/huge.so %t/huge.h
+// CONSTANT: huge_constant.mlir:3:8: error: a tensor constant of type tensor<1x2x4611686018427387904x4xf32> has more than 2^31 - 1 elements, more than the attn tools compile
