@@ -107,7 +107,19 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   refine.signatures = true;
   pm.addPass(createAttnRefineShapesPass(refine));
   pm.addPass(createConvertAttnToGpuPass(convert));
-  buildAttnLowerToNVVMPipeline(pm, options.chip, options.format);
+  StringRef format;
+  switch (options.format) {
+  case GpuBinaryFormat::Isa:
+    format = "isa";
+    break;
+  case GpuBinaryFormat::Bin:
+    format = "bin";
+    break;
+  case GpuBinaryFormat::Fatbin:
+    format = "fatbin";
+    break;
+  }
+  buildAttnLowerToNVVMPipeline(pm, options.chip, format);
 }
 
 void mlir::attn::registerAttnGpuPipelineDependencies(

@@ -66,17 +66,26 @@ LogicalResult setCpuPipelineOptions(AttnCpuPipelineOptions &options,
                                     StringRef path, bool threads,
                                     std::string &error);
 
+/// What the GPU pipeline's gpu.binary embeds.
+enum class GpuBinaryFormat { Isa, Bin, Fatbin };
+
 struct AttnGpuPipelineOptions
     : public PassPipelineOptions<AttnGpuPipelineOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip",
       llvm::cl::desc("The NVIDIA target: sm_80 or newer (sm_90, sm_90a)"),
       llvm::cl::init("sm_80")};
-  PassOptions::Option<std::string> format{
+  // (An enumeration: a bad value fails the option's parse, where
+  // gpu-module-to-binary's own check only printed an error.)
+  PassOptions::Option<GpuBinaryFormat> format{
       *this, "format",
       llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX), bin "
                      "(cubin, runs ptxas from PATH) or fatbin"),
-      llvm::cl::init("isa")};
+      llvm::cl::init(GpuBinaryFormat::Isa),
+      llvm::cl::values(
+          clEnumValN(GpuBinaryFormat::Isa, "isa", "PTX"),
+          clEnumValN(GpuBinaryFormat::Bin, "bin", "a cubin (ptxas)"),
+          clEnumValN(GpuBinaryFormat::Fatbin, "fatbin", "a fatbin"))};
   PassOptions::Option<bool> pingPong{
       *this, "ping-pong",
       llvm::cl::desc("sm_90a: the consumer warpgroups take turns on the "

@@ -5,6 +5,11 @@
 // REQUIRES: ptxas
 
 // RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_80" | FileCheck %s --check-prefix=PIPE
+// A format the pipeline does not know fails its parse (non-zero, no output).
+// RUN: rm -f %t.bad.mlir
+// RUN: not attn-opt %s --attn-gpu-pipeline="chip=sm_80 format=bogus" -o %t.bad.mlir 2>&1 | FileCheck %s --check-prefix=FORMAT
+// RUN: not ls %t.bad.mlir
+// FORMAT: for the --format option: Cannot find option named 'bogus'!
 // PIPE: llvm.func @gqa
 // PIPE: gpu.launch_func @attn_kernels::@gqa_kernel
 // PIPE: gpu.binary @attn_kernels
