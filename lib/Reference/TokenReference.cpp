@@ -47,7 +47,10 @@ LogicalResult Evaluator::evalCompress(CompressOp op) {
 LogicalResult Evaluator::evalTopk(TopkOp op) {
   const RefTensor &scores = tensor(op.getScores());
   int64_t width = scores.shape.back(), k = op.getK();
-  int64_t rows = scores.getNumElements() / std::max<int64_t>(width, 1);
+  // (Rows of no entries still have slots, all -1.)
+  int64_t rows = 1;
+  for (int64_t size : ArrayRef<int64_t>(scores.shape).drop_back())
+    rows *= size;
   SmallVector<int64_t> shape = scores.shape;
   shape.back() = k;
   if (failed(checkResultSize(op, shape)))
