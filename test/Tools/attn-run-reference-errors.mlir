@@ -21,3 +21,13 @@
 // RUN: not attn-compile %S/Inputs/huge_constant.mlir -o %t/huge.so 2>&1 | FileCheck %s --check-prefix=CONSTANT
 // RUN: not ls %t/huge.so %t/huge.h
 // CONSTANT: huge_constant.mlir:3:8: error: a tensor constant of type tensor<1x2x4611686018427387904x4xf32> has more than 2^31 - 1 elements, more than the attn tools compile
+
+// An integer division by zero in a region (undefined; x86 traps): a message
+// and exit 1 from attn-run, with no output written; a non-zero size runs.
+// RUN: %python %S/make_npy.py %t/size0.npy '<i4' 1 --values=0
+// RUN: %python %S/make_npy.py %t/size4.npy '<i4' 1 --values=4
+// RUN: not attn-run %S/Inputs/divide_by_input.mlir --input size=%t/size0.npy --output %t/out 2>&1 | FileCheck %s --check-prefix=TRAP
+// RUN: not ls %t/out
+// TRAP: attn-run: error: the compiled function raised an arithmetic exception: an integer division or remainder by zero (or of the least integer by -1) in a score_mod or mask_mod region, which is undefined
+// RUN: attn-run %S/Inputs/divide_by_input.mlir --input size=%t/size4.npy --check | FileCheck %s --check-prefix=SIZE4
+// SIZE4: check=PASS
