@@ -265,6 +265,13 @@ static std::optional<llvm::StringRef> headerField(llvm::StringRef header,
 }
 
 llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
+  // A device or a pipe (/dev/zero) would be read whole before its first
+  // bytes could be checked.
+  llvm::sys::fs::file_status status;
+  if (std::error_code statusError = llvm::sys::fs::status(path, status))
+    return npyError(path, "cannot read: " + statusError.message());
+  if (!llvm::sys::fs::is_regular_file(status))
+    return npyError(path, "is not a regular file");
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -287,7 +294,8 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
                       << (8 * i);
     headerStart = 12;
   } else {
-    return npyError(path, "unsupported .npy version " + llvm::Twine(major));
+    return npyError(path, "unsupported .npy version " +
+                              llvm::Twine(static_cast<unsigned>(major)));
   }
   if (bytes.size() < headerStart + headerLength)
     return npyError(path, "truncated header");

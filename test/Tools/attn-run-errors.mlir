@@ -30,6 +30,13 @@
 // RUN: not attn-run %S/Inputs/huge_arrays.mlir --check 2>&1 | FileCheck %s --check-prefix=HUGE-CHECK
 // HUGE-CHECK: attn-run: error: the arguments and results of 'huge' take 32768.0 GiB with the reference's double-precision copies for --check, more than this machine's {{[0-9.]+}} GiB of memory
 // RUN: not attn-run %s --function=dynamic 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// RUN: not attn-run %s --function=dynamic --input q=%t/dtype.npy 2>&1 | FileCheck %s --check-prefix=DYNAMIC-DTYPE
+// DYNAMIC-DTYPE: attn-run: error: argument 'q' of 'dynamic' is 1x2x?x4xf32 (f32 in the file), but '{{.*}}dtype.npy' holds 1x2x5x4xf16
+// RUN: not attn-run %s --function=single --input q=/dev/zero 2>&1 | FileCheck %s --check-prefix=DEVICE
+// DEVICE: attn-run: error: /dev/zero: is not a regular file
+// RUN: %python -c "open('%t/v9.npy','wb').write(b'\x93NUMPY\x09\x00' + bytes(64))"
+// RUN: not attn-run %s --function=single --input q=%t/v9.npy 2>&1 | FileCheck %s --check-prefix=VERSION
+// VERSION: attn-run: error: {{.*}}v9.npy: unsupported .npy version 9
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
 // INVALID: invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'attn.attention' op 'key' has shape [1, 1, 7, 8], expected [1, ?, ?, 4]

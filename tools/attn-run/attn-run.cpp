@@ -121,7 +121,7 @@ static int fail(const llvm::Twine &message) {
 static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   std::string text;
   for (int64_t size : shape)
-    text += std::to_string(size) + "x";
+    text += (ShapedType::isDynamic(size) ? "?" : std::to_string(size)) + "x";
   return text + getElementName(kind).str();
 }
 
