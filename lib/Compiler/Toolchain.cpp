@@ -2,14 +2,20 @@
 
 #include "Toolchain.h"
 
+#include "attn/Compiler/CpuCompiler.h"
+
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
+#include <cstring>
+
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -64,6 +70,22 @@ std::string mlir::attn::findCCompiler() {
   return "";
 }
 
+namespace {
+/// With removeScratchOnInterrupt: the live scratch directory's path, which
+/// the interrupt function removes once LLVM's handler has removed the files
+/// registered in it (only async-signal-safe calls there).
+bool removeOnInterrupt = false;
+char interruptedScratch[4096];
+
+void removeScratchAndExit() {
+  if (interruptedScratch[0])
+    rmdir(interruptedScratch);
+  _exit(1);
+}
+} // namespace
+
+void mlir::attn::removeScratchOnInterrupt() { removeOnInterrupt = true; }
+
 LogicalResult ScratchDirectory::create(std::string &error) {
   llvm::SmallString<128> created;
   if (std::error_code ec =
@@ -72,17 +94,34 @@ LogicalResult ScratchDirectory::create(std::string &error) {
     return failure();
   }
   directory = std::string(created);
+  if (removeOnInterrupt && directory.size() < sizeof(interruptedScratch)) {
+    std::memcpy(interruptedScratch, directory.c_str(), directory.size() + 1);
+    llvm::sys::SetInterruptFunction(removeScratchAndExit);
+  }
   return success();
 }
 
 ScratchDirectory::~ScratchDirectory() {
-  if (!directory.empty())
-    llvm::sys::fs::remove_directories(directory);
+  if (directory.empty())
+    return;
+  if (removeOnInterrupt && directory == interruptedScratch) {
+    llvm::sys::SetInterruptFunction(nullptr);
+    interruptedScratch[0] = 0;
+    for (const std::string &file : registered)
+      llvm::sys::DontRemoveFileOnSignal(file);
+  }
+  llvm::sys::fs::remove_directories(directory);
 }
 
-std::string ScratchDirectory::path(StringRef name) const {
+std::string ScratchDirectory::path(StringRef name) {
   llvm::SmallString<128> result(directory);
   llvm::sys::path::append(result, name);
+  // (Files the tools and this process write there: LLVM's handler removes
+  // them on an interrupt, before the directory goes.)
+  if (removeOnInterrupt && directory == interruptedScratch) {
+    llvm::sys::RemoveFileOnSignal(result);
+    registered.push_back(std::string(result));
+  }
   return std::string(result);
 }
 

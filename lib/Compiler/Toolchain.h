@@ -31,11 +31,14 @@ class ScratchDirectory {
 public:
   LogicalResult create(std::string &error);
   ~ScratchDirectory();
-  std::string path(StringRef name) const;
+  /// The path of `name` in the directory (with removeScratchOnInterrupt:
+  /// removed on an interrupt).
+  std::string path(StringRef name);
   const std::string &root() const { return directory; }
 
 private:
   std::string directory;
+  SmallVector<std::string> registered;
 };
 
 /// Writes `text` to `path`.

@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "attn-compile: compile attn programs ahead of "
                               "time\n");
+  removeScratchOnInterrupt();
   bool gpu = StringRef(target).starts_with("sm_");
   if (target != "cpu" && !gpu)
     return fail("target '" + target +

@@ -18,6 +18,12 @@
 
 namespace mlir::attn {
 
+/// For a tool that owns its process (attn-compile): an interrupt (SIGINT,
+/// SIGTERM) during a compilation removes its scratch directory and exits
+/// with status 1. Off by default, since it installs LLVM's signal handlers,
+/// which a host process (Python) may not want replaced.
+void removeScratchOnInterrupt();
+
 struct CpuCompileOptions {
   /// The library to write: a shared library (.so) or a relocatable object
   /// (.o). Its header is written beside it, with the extension .h.
