@@ -47,6 +47,22 @@ static bool isReservedCName(StringRef name) {
       "stream", "status", "freed", "zero", "params", "n", "i", "maps", "gridX",
       "gridY", "workspace", "ordered", "launched", "workspaceOffset",
       "workspaceSize", "workspaceStride", "offset"};
+  // Macros that the header's own includes or a consumer's may define:
+  // upper-case names with an underscore or a digit by convention
+  // (SIZE_MAX, INT64_MAX), the standard headers' short ones (EOF, complex.h's
+  // I), and the compilers' predefined lower-case ones. (Q, K and V stay.)
+  static const llvm::StringSet<> macros = {
+      "EOF",     "I",         "NAN",      "INFINITY", "BUFSIZ", "TRUE",
+      "FALSE",   "EDOM",      "ERANGE",   "EILSEQ",   "linux",  "unix",
+      "i386",    "errno",     "assert",   "stdin",    "stdout", "stderr",
+      "complex", "imaginary", "offsetof", "setjmp",   "va_arg"};
+  bool upperCase = llvm::none_of(
+      name, [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+  if (macros.contains(name) ||
+      (upperCase && llvm::any_of(name, [](char c) {
+         return c == '_' || std::isdigit(static_cast<unsigned char>(c));
+       })))
+    return true;
   // (attnCuda...: the runtime's functions the launchers call.)
   if (reserved.contains(name) || name.starts_with("attn_") ||
       name.starts_with("attnCuda") || name.starts_with("_"))
@@ -114,6 +130,22 @@ LogicalResult mlir::attn::collectEntryPoints(
                   "'attn_" +
                   func.getName() +
                   "', and C identifiers hold letters, digits and '_' only");
+    // Entry points are attn_<name>: not the header's and launchers' own
+    // attn_ names.
+    StringRef rank = func.getName();
+    bool descriptorName = rank.consume_front("strided_") &&
+                          rank.consume_back("d") && !rank.empty() &&
+                          llvm::all_of(rank, [](char c) {
+                            return std::isdigit(static_cast<unsigned char>(c));
+                          });
+    if (descriptorName ||
+        llvm::is_contained({"cuda_tensor_map", "cuda_kernel", "cubin"},
+                           func.getName()))
+      return fail("function '" + func.getName() +
+                  "' cannot be exported to C: its entry point would be "
+                  "'attn_" +
+                  func.getName() +
+                  "', a name the generated code declares itself");
     CEntryPoint entry{func.getName().str(), func.getName().str(), {}, {}};
     SmallVector<std::string> names(func.getNumArguments());
     if (argumentNames)

@@ -45,6 +45,8 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   StringRef extension = llvm::sys::path::extension(outputFile);
   if (extension != ".so" && extension != ".o")
     return fail("output '" + outputFile + "' must end in .so or .o");
+  if (failed(checkHeaderName(outputFile, error)))
+    return failure();
 
   // The entry points and their C view.
   SmallVector<func::FuncOp> selected;

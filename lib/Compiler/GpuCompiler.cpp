@@ -569,6 +569,8 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   if (extension != ".so" && extension != ".ptx" && extension != ".cubin")
     return fail("output '" + outputFile +
                 "' must end in .so, .ptx or .cubin for a GPU target");
+  if (failed(checkHeaderName(outputFile, error)))
+    return failure();
 
   SmallVector<func::FuncOp> selected;
   std::vector<CEntryPoint> entries;

@@ -137,6 +137,17 @@ LogicalResult mlir::attn::writeFile(StringRef path, StringRef text,
   return success();
 }
 
+LogicalResult mlir::attn::checkHeaderName(StringRef outputPath,
+                                          std::string &error) {
+  StringRef name = llvm::sys::path::filename(outputPath);
+  if (name.find_first_of("\"\\\n") == StringRef::npos)
+    return success();
+  error = "output '" + outputPath.str() +
+          "': its file name holds a character (\", \\ or a newline) that the "
+          "generated code's #include of its header cannot";
+  return failure();
+}
+
 std::string mlir::attn::headerPathFor(StringRef outputPath) {
   llvm::SmallString<128> headerPath(outputPath);
   llvm::sys::path::replace_extension(headerPath, ".h");

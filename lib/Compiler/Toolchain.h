@@ -47,6 +47,9 @@ LogicalResult writeFile(StringRef path, StringRef text, std::string &error);
 /// The header beside `outputPath` (its extension replaced by .h) and an
 /// include guard derived from the output's stem.
 std::string headerPathFor(StringRef outputPath);
+/// Fails (with `error`) if the header's file name cannot stand in a C
+/// #include "..." (a quote, a backslash or a newline).
+LogicalResult checkHeaderName(StringRef outputPath, std::string &error);
 std::string headerGuardFor(StringRef outputPath);
 
 /// Copies the scratch library and header to their destinations, both or

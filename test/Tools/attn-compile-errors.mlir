@@ -40,6 +40,19 @@
 // NAMES-NEXT: out result0: 1x2x64x64xbf16
 // NAMES: int attn_names(
 // NAMES-NOT: int attn_names(
+// RUN: attn-compile %S/Inputs/c_names.mlir -o %t/macros.so --function=macros
+// RUN: FileCheck %s --check-prefix=MACROS < %t/macros.h
+// MACROS: in  arg0: 1x2x64x64xbf16
+// MACROS-NEXT: in  arg1: 1x2x64x64xbf16
+// MACROS-NEXT: in  arg2: 1x2x64x64xbf16
+// MACROS-NEXT: in  arg3: 1x2x64x64xbf16
+// MACROS-NEXT: in  arg4: 1x2x64x64xbf16
+// MACROS-NEXT: in  K: 1x2x64x64xbf16
+// RUN: not attn-compile %S/Inputs/c_descriptor_name.mlir -o %t/descriptor.so 2>&1 | FileCheck %s --check-prefix=DESCRIPTOR
+// DESCRIPTOR: attn-compile: error: function 'strided_4d' cannot be exported to C: its entry point would be 'attn_strided_4d', a name the generated code declares itself
+// RUN: not attn-compile %s -o '%t/q"d.so' 2>&1 | FileCheck %s --check-prefix=QUOTE
+// QUOTE: attn-compile: error: output '{{.*}}q"d.so': its file name holds a character (", \ or a newline) that the generated code's #include of its header cannot
+// RUN: not ls %t/descriptor.so %t/descriptor.h '%t/q"d.so' '%t/q"d.h'
 // RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
 

@@ -6,3 +6,12 @@ func.func @names(%int: !t, %result0: !t, %i: !t, %stream: !t, %q: !t, %new: !t, 
   %m = attn.merge sum (%o), (%stream), (%q), (%new), (%attnCudaLaunch) : !t -> !t
   return %m : !t
 }
+
+// Macros of the standard headers and compilers (upper case with an
+// underscore or digit, EOF, complex.h's I, linux) become arg<N> too; other
+// upper-case names (K) stay.
+func.func @macros(%SIZE_MAX: !t, %INT64_MAX: !t, %EOF: !t, %I: !t, %linux: !t, %K: !t) -> !t {
+  %o = attn.attention %SIZE_MAX, %INT64_MAX, %EOF : !t, !t, !t -> !t
+  %m = attn.merge sum (%o), (%I), (%linux), (%K) : !t -> !t
+  return %m : !t
+}
