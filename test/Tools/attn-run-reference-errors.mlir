@@ -31,3 +31,7 @@
 // TRAP: attn-run: error: the compiled function raised an arithmetic exception: an integer division or remainder by zero (or of the least integer by -1) in a score_mod or mask_mod region, which is undefined
 // RUN: attn-run %S/Inputs/divide_by_input.mlir --input size=%t/size4.npy --check | FileCheck %s --check-prefix=SIZE4
 // SIZE4: check=PASS
+
+// The reference lowering's scores, counted before anything runs.
+// RUN: not attn-run %S/Inputs/huge_scores.mlir --path=reference 2>&1 | FileCheck %s --check-prefix=SCORES
+// SCORES: attn-run: error: 'scores' on the reference path materialises 16384.0 GiB of attention scores besides its arrays, more than this machine's {{[0-9.]+}} GiB of memory (the flash path does not hold them)

@@ -16,6 +16,7 @@
 #include "ResidentMemory.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Reference/Reference.h"
 #include "attn/Support/HostArray.h"
@@ -239,6 +240,30 @@ int main(int argc, char **argv) {
                                     : "",
                               machineBytes / (1 << 30))
                     .str());
+  // The reference lowering materialises each attention's scores (f32,
+  // B x Hq x Lq x Lkv); a failed allocation there would crash the compiled
+  // code.
+  if (path == "reference" && machineBytes > 0) {
+    double scoresBytes = 0;
+    func.walk([&](AttentionOp attention) {
+      ArrayRef<int64_t> query = attention.getQuery().getType().getShape();
+      ArrayRef<int64_t> key = attention.getKey().getType().getShape();
+      if (llvm::any_of(query, ShapedType::isDynamic) ||
+          llvm::any_of(key, ShapedType::isDynamic))
+        return;
+      scoresBytes +=
+          4.0 * static_cast<double>(query[0]) * static_cast<double>(query[1]) *
+          static_cast<double>(query[2]) * static_cast<double>(key[2]);
+    });
+    if (arrayBytes + scoresBytes > machineBytes)
+      return fail(
+          llvm::formatv("'{0}' on the reference path materialises {1:F1} GiB "
+                        "of attention scores besides its arrays, more than "
+                        "this machine's {2:F1} GiB of memory (the flash path "
+                        "does not hold them)",
+                        name, scoresBytes / (1 << 30), machineBytes / (1 << 30))
+              .str());
+  }
   SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
   for (const std::string &spec : inputs) {
     auto [key, path] = llvm::StringRef(spec).split('=');

@@ -490,6 +490,16 @@ func.func private @softcap() -> () attributes {m = #attn.softcap<-1.0>}
 
 // -----
 
+// expected-error @+1 {{sigmoid bias must be finite, but got NaN}}
+func.func private @sigmoid_bias() -> () attributes {m = #attn.sigmoid<bias = 0x7FF8000000000000>}
+
+// -----
+
+// expected-error @+1 {{alibi slopes must be finite, but slope 1 is inf}}
+func.func private @alibi_slopes() -> () attributes {m = #attn.alibi<slopes = [0.5, 0x7FF0000000000000]>}
+
+// -----
+
 func.func @compress_rank(%x: tensor<8x128x64xf32>) {
   // expected-error @+1 {{'input' must be a rank-4 tensor, but has type 'tensor<8x128x64xf32>'}}
   %0 = attn.compress mean %x stride 4 : tensor<8x128x64xf32> -> tensor<8x32x64xf32>

@@ -189,6 +189,26 @@ LogicalResult NotAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      << predicate;
 }
 
+LogicalResult AlibiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                DenseF32ArrayAttr slopes) {
+  if (!slopes)
+    return success();
+  for (auto [head, slope] : llvm::enumerate(slopes.asArrayRef()))
+    if (!std::isfinite(slope))
+      return emitError() << "alibi slopes must be finite, but slope " << head
+                         << " is " << slope;
+  return success();
+}
+
+LogicalResult SigmoidAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  llvm::APFloat bias) {
+  if (bias.isFinite())
+    return success();
+  SmallString<16> text;
+  bias.toString(text);
+  return emitError() << "sigmoid bias must be finite, but got " << text;
+}
+
 LogicalResult SoftcapAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   llvm::APFloat cap) {
   if (cap.isFiniteNonZero() && !cap.isNegative())
@@ -288,8 +308,9 @@ Attribute AlibiAttr::parse(AsmParser &parser, Type) {
                                      }) ||
       parser.parseGreater())
     return {};
-  return get(parser.getContext(),
-             DenseF32ArrayAttr::get(parser.getContext(), slopes));
+  return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
+                    parser.getContext(),
+                    DenseF32ArrayAttr::get(parser.getContext(), slopes));
 }
 
 void AlibiAttr::print(AsmPrinter &printer) const {
@@ -310,7 +331,8 @@ Attribute SigmoidAttr::parse(AsmParser &parser, Type) {
         parser.parseFloat(bias) || parser.parseGreater())
       return {};
   }
-  return get(parser.getContext(), llvm::APFloat(bias));
+  return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
+                    parser.getContext(), llvm::APFloat(bias));
 }
 
 void SigmoidAttr::print(AsmPrinter &printer) const {

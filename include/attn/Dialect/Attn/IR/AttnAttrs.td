@@ -222,6 +222,7 @@ def Attn_AlibiAttr : Attn_Attr<"Alibi", "alibi",
   }];
   let parameters = (ins OptionalParameter<"::mlir::DenseF32ArrayAttr">:$slopes);
   let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
 }
 
 def Attn_BiasAttr : Attn_Attr<"Bias", "bias",
@@ -244,6 +245,7 @@ def Attn_SigmoidAttr : Attn_Attr<"Sigmoid", "sigmoid",
   let summary = "p_ij = sigmoid(s_ij + bias), unnormalised";
   let parameters = (ins APFloatParameter<"the logit bias">:$bias);
   let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
 }
 
 //===----------------------------------------------------------------------===//
