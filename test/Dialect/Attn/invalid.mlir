@@ -495,7 +495,7 @@ func.func private @sigmoid_bias() -> () attributes {m = #attn.sigmoid<bias = 0x7
 
 // -----
 
-// expected-error @+1 {{alibi slopes must be finite, but slope 1 is inf}}
+// expected-error @+1 {{alibi slopes must be finite, but slope 1 is INF}}
 func.func private @alibi_slopes() -> () attributes {m = #attn.alibi<slopes = [0.5, 0x7FF0000000000000]>}
 
 // -----
