@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -56,6 +57,26 @@ static bool isTensorRead(OpOperand &use) {
 }
 
 LogicalResult gpu_lowering::checkCapturedValues(AttentionOp op) {
+  // A call reaches a host function, which no kernel can (the CPU paths
+  // take such calls).
+  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
+    WalkResult calls = region->walk([&](Operation *nested) {
+      auto call = dyn_cast<CallOpInterface>(nested);
+      if (!call)
+        return WalkResult::advance();
+      InFlightDiagnostic diagnostic =
+          op.emitOpError("GPU lowering: a score_mod or mask_mod region calls ");
+      if (auto callee = llvm::dyn_cast_if_present<SymbolRefAttr>(
+              call.getCallableForCallee()))
+        diagnostic << callee << " ";
+      diagnostic << "('" << nested->getName()
+                 << "'); kernels cannot call host functions: inline the "
+                    "callee first";
+      return WalkResult::interrupt();
+    });
+    if (calls.wasInterrupted())
+      return failure();
+  }
   return forEachCapture(op, [&](OpOperand &use) -> LogicalResult {
     Operation *user = use.getOwner();
     auto tensor = dyn_cast<RankedTensorType>(use.get().getType());

@@ -42,6 +42,27 @@ func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
 
 // -----
 
+func.func private @double(%x: f32) -> f32 {
+  %c = arith.constant 2.0 : f32
+  %y = arith.mulf %x, %c : f32
+  return %y : f32
+}
+
+func.func @region_call(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region calls @double ('func.call'); kernels cannot call host functions: inline the callee first}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %y = func.call @double(%s) : (f32) -> f32
+        attn.yield %y : f32
+      }
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
 func.func @captured_scalar(%q: tensor<1x1x64x64xbf16>, %w: f32) -> tensor<1x1x64x64xbf16> {
   // expected-error @+1 {{GPU lowering: a score_mod or mask_mod region reads a value of type 'f32' from outside it ('arith.addf'); a kernel receives the function's ranked tensors of integers, indices, f16, bf16, f32 or f64 and constants only}}
   %o = attn.attention %q, %q, %q
