@@ -55,10 +55,21 @@ struct ConvertAttnToLinalgPass
         return type.isDynamicDim(1) ? std::string("?")
                                     : std::to_string(type.getDimSize(1));
       };
-      op->emitOpError("the reference lowering needs static head counts (it "
-                      "groups the query heads by K/V head), but 'query' has ")
-          << count(queryType) << " heads and the keys " << count(keyType)
-          << "; the flash path takes dynamic ones";
+      InFlightDiagnostic diagnostic =
+          op->emitOpError("the reference lowering needs static head counts "
+                          "(it groups the query heads by K/V head), but "
+                          "'query' has ")
+          << count(queryType) << " heads and the keys " << count(keyType);
+      // The flash path's chunked linear attention sizes its state by the
+      // head dims: with dynamic ones it leaves the op to this lowering.
+      auto linear = dyn_cast<LinearAttentionOp>(op);
+      if (linear &&
+          (queryType.isDynamicDim(3) ||
+           cast<RankedTensorType>(linear.getValue().getType()).isDynamicDim(3)))
+        diagnostic << "; the flash path takes dynamic head counts, but "
+                      "linear attention's needs static head dims";
+      else
+        diagnostic << "; the flash path takes dynamic ones";
       return WalkResult::interrupt();
     });
     if (heads.wasInterrupted())

@@ -1020,3 +1020,18 @@ func.func @no_query_heads(%q: tensor<1x0x8x16xf32>, %k: tensor<1x2x8x16xf32>) {
   %o = attn.attention %q, %k, %k : tensor<1x0x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x0x8x16xf32>
   return
 }
+
+// -----
+
+func.func @region_alloca(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  %o = attn.attention %q, %q, %q score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{'memref.alloca' op in the 'score_mod' region allocates, writes or frees memory; the region must be a pure function of its arguments}}
+    %m = memref.alloca() : memref<1xf32>
+    %c0 = arith.constant 0 : index
+    memref.store %s, %m[%c0] : memref<1xf32>
+    %y = memref.load %m[%c0] : memref<1xf32>
+    attn.yield %y : f32
+  } : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}

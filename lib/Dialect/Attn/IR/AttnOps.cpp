@@ -377,7 +377,22 @@ static LogicalResult verifyHookRegion(Operation *op, Region &region,
            << "in the '" << name << "' region must yield one " << resultType
            << ", but yields (" << actual << ")";
   }
-  return success();
+  // The region is a pure function of its arguments (and of tensors read
+  // from above), evaluated for every pair in any order: it may not
+  // allocate, write or free memory.
+  WalkResult effects = region.walk([&](Operation *nested) {
+    auto memory = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!memory || (!memory.hasEffect<MemoryEffects::Allocate>() &&
+                    !memory.hasEffect<MemoryEffects::Write>() &&
+                    !memory.hasEffect<MemoryEffects::Free>()))
+      return WalkResult::advance();
+    nested->emitOpError() << "in the '" << name
+                          << "' region allocates, writes or frees memory; "
+                             "the region must be a pure function of its "
+                             "arguments";
+    return WalkResult::interrupt();
+  });
+  return failure(effects.wasInterrupted());
 }
 
 LogicalResult AttentionOp::verifyRegions() {
