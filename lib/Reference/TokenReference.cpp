@@ -63,7 +63,8 @@ LogicalResult Evaluator::evalTopk(TopkOp op) {
     out = options.topkChoices[evaluation];
   } else {
     for (int64_t r = 0; r < rows; ++r) {
-      orderTopkCandidates(&scores.data[r * width], width, order);
+      // (data() + offset: a row of no entries has no element to index.)
+      orderTopkCandidates(scores.data.data() + r * width, width, order);
       if (k > 0 && static_cast<int64_t>(order.size()) > k)
         order.resize(k);
       // A near-tie to resolve the other way: its unchosen entry instead of

@@ -5,6 +5,9 @@
 // RUN: attn-opt %s --attn-plan-tiles="l1-bytes=32768 l2-bytes=262144 vector-bits=256 cores=64" | FileCheck %s --check-prefix=SMALL
 // The host is read when no option is given; any plan is recorded.
 // RUN: attn-opt %s --attn-plan-tiles | FileCheck %s --check-prefix=HOST
+// A negative size is an error, not the host's.
+// RUN: not attn-opt %s --attn-plan-tiles="cores=-2" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// NEGATIVE: error: attn-plan-tiles: cores must be 0 (read the host) or positive, but is -2
 
 // SPR-LABEL: func.func @prefill
 // SPR: tiling = #attn.tiling<block_q = 64, block_kv = 128>

@@ -95,6 +95,19 @@ struct AttnPlanTilesPass : impl::AttnPlanTilesPassBase<AttnPlanTilesPass> {
   using Base::Base;
 
   void runOnOperation() override {
+    // (0 reads the host; a negative size is a mistake, not a request.)
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"l1-bytes", l1Bytes},
+          {"l2-bytes", l2Bytes},
+          {"vector-bits", vectorBits},
+          {"cores", cores}}) {
+      if (value >= 0)
+        continue;
+      getOperation()->emitError()
+          << "attn-plan-tiles: " << name
+          << " must be 0 (read the host) or positive, but is " << value;
+      return signalPassFailure();
+    }
     CpuTarget target = CpuTarget::detectHost();
     if (l1Bytes > 0)
       target.l1Bytes = l1Bytes;
