@@ -4,6 +4,9 @@
 // RUN: not attn-compile %s -o %t/lib.so --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: attn-compile: error: target 'tpu' is not supported: use 'cpu' or an NVIDIA chip (sm_80, sm_90, ...)
 // RUN: not attn-compile %s -o %t/lib.dll 2>&1 | FileCheck %s --check-prefix=EXT
+// RUN: not attn-compile %s -o %t/gpuflag.so --gpu-warps=4 2>&1 | FileCheck %s --check-prefix=GPUFLAG
+// GPUFLAG: attn-compile: error: --gpu-warps applies to GPU targets (--target=sm_80, ...), not 'cpu'
+// RUN: not ls %t/gpuflag.so %t/gpuflag.h
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o
 // RUN: not attn-compile %s -o %t/lib.so --function=nope 2>&1 | FileCheck %s --check-prefix=FUNC
 // FUNC: attn-compile: error: unknown function 'nope' (public functions: scaled)

@@ -105,6 +105,15 @@ int main(int argc, char **argv) {
     return fail("target '" + target +
                 "' is not supported: use 'cpu' or an NVIDIA chip (sm_80, "
                 "sm_90, ...)");
+  // (A GPU flag on a CPU build would be ignored: say so instead.)
+  if (!gpu)
+    for (cl::Option *flag : std::initializer_list<cl::Option *>{
+             &gpuWarps, &gpuRowTiles, &gpuKeySplits, &gpuPingPong,
+             &gpuFuseMerges, &gpuFuseTopk})
+      if (flag->getNumOccurrences())
+        return fail("--" + flag->ArgStr +
+                    " applies to GPU targets (--target=sm_80, ...), not '" +
+                    target + "'");
   std::string error;
   AttnCpuPipelineOptions pipelineOptions;
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
