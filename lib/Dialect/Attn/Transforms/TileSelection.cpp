@@ -602,6 +602,17 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
       ValueRange{l.empty({b.getIndexAttr(k)}, indexType), zero},
       [&](OpBuilder &ob, Location ol, Value i, ValueRange state) {
         Lowering o{ob, ol};
+        // Once a scan has found nothing, the outputs left are all -1: no
+        // more scans (k far above the row's entries made this quadratic
+        // in k).
+        Value exhausted = arith::CmpIOp::create(
+            ob, ol, arith::CmpIPredicate::eq, state[1], none);
+        auto search = scf::IfOp::create(ob, ol, TypeRange{index}, exhausted,
+                                        /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard searchGuard(ob);
+        ob.setInsertionPointToStart(search.thenBlock());
+        scf::YieldOp::create(ob, ol, none);
+        ob.setInsertionPointToStart(search.elseBlock());
         auto scan = scf::ForOp::create(
             ob, ol, zero, slots, one, ValueRange{none},
             [&](OpBuilder &sb, Location sl, Value slot, ValueRange smallest) {
@@ -617,7 +628,9 @@ static Value buildTopkRow(Lowering &l, Value row, int64_t k, Type indexType) {
                                        sb, sl, eligible, candidate, smallest[0])
                                        .getResult());
             });
-        Value next = scan.getResult(0);
+        scf::YieldOp::create(ob, ol, scan.getResult(0));
+        ob.setInsertionPointAfter(search);
+        Value next = search.getResult(0);
         Value written = tensor::InsertOp::create(
             ob, ol, arith::IndexCastOp::create(ob, ol, indexType, next),
             state[0], i);
