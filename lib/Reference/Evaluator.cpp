@@ -12,6 +12,7 @@
 #include "attn/Analysis/SizeRelations.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Support/MachineMemory.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,8 +30,6 @@
 
 #include <cmath>
 #include <limits>
-
-#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -71,31 +70,29 @@ LogicalResult Evaluator::fail(Operation *op, const Twine &message) {
   return failure();
 }
 
+/// "2x3x4": a shape in messages.
+static std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string text;
+  for (auto [n, size] : llvm::enumerate(shape))
+    text += (n ? "x" : "") + std::to_string(size);
+  return text;
+}
+
 LogicalResult Evaluator::checkResultSize(Operation *op,
                                          ArrayRef<int64_t> shape) {
-  auto describe = [&] {
-    std::string text;
-    for (auto [n, size] : llvm::enumerate(shape))
-      text += (n ? "x" : "") + std::to_string(size);
-    return text;
-  };
-  uint64_t memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
-  uint64_t elements = 1;
-  bool tooLarge = false;
+  // (In doubles: the product of sizes a program computed may overflow.)
+  double bytes = sizeof(double);
   for (int64_t size : shape) {
     if (size < 0)
-      return fail(op, "would have a negative size: " + describe());
-    if (size && elements > memory / sizeof(double) / size)
-      tooLarge = true;
-    else
-      elements *= size;
+      return fail(op, "would have a negative size: " + shapeText(shape));
+    bytes *= static_cast<double>(size);
   }
-  if (tooLarge || elements * sizeof(double) > memory)
-    return fail(op, "would hold " + describe() +
+  double memory = physicalMemoryBytes();
+  if (memory > 0 && bytes > memory)
+    return fail(op, "would hold " + shapeText(shape) +
                         " elements, more than the reference can keep in this "
                         "machine's " +
-                        Twine(memory >> 20) + " MiB");
+                        Twine(static_cast<int64_t>(memory) >> 20) + " MiB");
   return success();
 }
 
@@ -365,12 +362,6 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
   // Element-wise on tensors of one shape (scalars broadcast, as the select
   // condition may be).
   const RefTensor *shapeSource = nullptr;
-  auto describe = [](ArrayRef<int64_t> shape) {
-    std::string text;
-    for (auto [n, size] : llvm::enumerate(shape))
-      text += (n ? "x" : "") + std::to_string(size);
-    return text;
-  };
   for (auto [n, operand] : llvm::enumerate(op->getOperands())) {
     if (!isa<TensorType>(operand.getType()))
       continue;
@@ -378,9 +369,9 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
     // differ at run time.
     const RefTensor &value = tensor(operand);
     if (shapeSource && value.shape != shapeSource->shape)
-      return fail(op, "operand " + Twine(n) + " is " + describe(value.shape) +
+      return fail(op, "operand " + Twine(n) + " is " + shapeText(value.shape) +
                           " at run time, but an earlier operand is " +
-                          describe(shapeSource->shape));
+                          shapeText(shapeSource->shape));
     shapeSource = &value;
   }
   RefTensor result(kindOf(op->getResult(0).getType()), shapeSource->shape);

@@ -34,33 +34,29 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
   // Constants are compiled into the code (and evaluated by the reference)
   // element by element: a tensor constant of billions of elements, which
   // verifies, would exhaust memory deep inside LLVM.
-  constexpr uint64_t kMaxConstantElements = (uint64_t(1) << 31) - 1;
-  Operation *tooLarge = nullptr;
+  constexpr double kMaxConstantElements = (uint64_t(1) << 31) - 1;
+  arith::ConstantOp tooLarge;
   for (Operation &op : parsed)
     op.walk([&](arith::ConstantOp constant) {
       auto type = dyn_cast<ShapedType>(constant.getType());
       if (!type || !type.hasStaticShape())
         return WalkResult::advance();
-      uint64_t elements = 1;
-      for (int64_t size : type.getShape()) {
-        if (size && elements > kMaxConstantElements / size) {
-          tooLarge = constant;
-          return WalkResult::interrupt();
-        }
-        elements *= size;
-      }
+      // (In doubles: the sizes' product may overflow int64_t.)
+      double elements = 1;
+      for (int64_t size : type.getShape())
+        elements *= static_cast<double>(size);
       if (elements <= kMaxConstantElements)
         return WalkResult::advance();
       tooLarge = constant;
       return WalkResult::interrupt();
     });
   if (tooLarge) {
+    // (Printed through a stream: a diagnostic would quote the type.)
     std::string type;
-    llvm::raw_string_ostream os(type);
-    os << cast<arith::ConstantOp>(tooLarge).getType();
-    tooLarge->emitError() << "a tensor constant of type " << type
-                          << " has more than 2^31 - 1 elements, more than "
-                             "the attn tools compile";
+    llvm::raw_string_ostream(type) << tooLarge.getType();
+    tooLarge.emitError() << "a tensor constant of type " << type
+                         << " has more than 2^31 - 1 elements, more than "
+                            "the attn tools compile";
     error = "'" + path.str() + "' has a tensor constant too large to compile";
     return failure();
   }

@@ -22,10 +22,6 @@ bool resetPeakResidentMemory();
 /// the process started).
 double peakResidentMemoryMiB();
 
-/// The memory this process may use in bytes: the machine's physical
-/// memory, or its cgroup's limit where smaller; 0 where unknown.
-double physicalMemoryBytes();
-
 } // namespace mlir::attn
 
 #endif // ATTN_TOOLS_ATTN_RUN_RESIDENTMEMORY_H

@@ -20,6 +20,7 @@
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Reference/Reference.h"
 #include "attn/Support/HostArray.h"
+#include "attn/Support/MachineMemory.h"
 #include "attn/Support/SourceModule.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
