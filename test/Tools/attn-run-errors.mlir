@@ -49,6 +49,14 @@
 // RUN: not ls %t/o1
 // RUN: not attn-run %s --function=single --bench=1 --flops=nan 2>&1 | FileCheck %s --check-prefix=FLOPS
 // FLOPS: attn-run: error: --flops must be a finite, non-negative FLOP count, not nan
+// One argument from two files, by name and by position, is refused; so is an
+// empty --output or --results (it read as not given).
+// RUN: not attn-run %s --function=single --input q=%t/good.npy --input 0=%t/good.npy 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: attn-run: error: --input '0': argument 0 ('q') is already given by another --input
+// RUN: not attn-run %s --function=single --output= 2>&1 | FileCheck %s --check-prefix=EMPTY-OUTPUT
+// EMPTY-OUTPUT: attn-run: error: --output needs a directory (it is empty)
+// RUN: not attn-run %s --function=single --check --results "" 2>&1 | FileCheck %s --check-prefix=EMPTY-RESULTS
+// EMPTY-RESULTS: attn-run: error: --results needs a directory (it is empty)
 // A header whose shape overflows, or promises more than the file holds, is
 // refused before anything is allocated.
 // RUN: %python -c "h=\"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 576460752303423496, 16), }\"; h=h+' '*(117-len(h))+'\n'; open('%t/wrap.npy','wb').write(b'\x93NUMPY\x01\x00'+bytes([len(h),0])+h.encode()+bytes(1024))"

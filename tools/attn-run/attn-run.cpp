@@ -198,6 +198,13 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "attn-run: run an attn function on the CPU\n");
+  // An empty directory would otherwise read as the option not given: the
+  // results would silently not be written (or --check would run instead of
+  // checking the files).
+  if (outputDir.getNumOccurrences() && outputDir.empty())
+    return fail("--output needs a directory (it is empty)");
+  if (resultsDir.getNumOccurrences() && resultsDir.empty())
+    return fail("--results needs a directory (it is empty)");
 
   DialectRegistry registry;
   registerAttnCpuPipelineDependencies(registry);
@@ -281,6 +288,12 @@ int main(int argc, char **argv) {
     if (!position)
       return fail("--input '" + key + "' names no argument of '" + name +
                   "' (arguments: " + llvm::join(names, ", ") + ")");
+    // Two files for one argument is a mistake in the command, not a choice
+    // of the last one.
+    if (arguments[*position])
+      return fail("--input '" + key + "': argument " + llvm::Twine(*position) +
+                  " ('" + names[*position] +
+                  "') is already given by another --input");
     auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
     std::optional<ElementKind> kind =
         tensorType ? getElementKind(tensorType.getElementType())
