@@ -104,16 +104,29 @@ def random_mask(rng, lq, lkv):
     return predicates
 
 
-def attention(rng, p, q, k, v, shape, results, softmax_only=False, with_lse=False):
+def attention(rng, p, q, k, v, shape, results, softmax_only=False, with_lse=False,
+              plain=False):
     """One attn.attention of q, k, v with random clauses (a softmax with an
-    LSE result when `with_lse`); returns the output's name and the LSE's
-    (and appends its results to `results` when asked)."""
+    LSE result when `with_lse`; `plain`: a softmax with a random static mask
+    and nothing else); returns the output's name and the LSE's (and appends
+    its results to `results` when asked)."""
     b, hq, hkv, lq, lkv, d, dv, element = shape
     operands, types, clauses = [q, k, v], [tensor((b, hq, lq, d), element),
                                            tensor((b, hkv, lkv, d), element),
                                            tensor((b, hkv, lkv, dv), element)], []
     predicates = random_mask(rng, lq, lkv) if rng.random() < 0.7 else []
     modifiers = []
+    if plain:
+        if predicates:
+            clauses.append(f"mask [{', '.join(predicates)}]")
+        out = p.value()
+        out_type = tensor((b, hq, lq, dv), element)
+        p.lines.append(f"{out} = attn.attention {', '.join(operands)}"
+                       + "".join(" " + c for c in clauses)
+                       + f" : {', '.join(types)} -> {out_type}")
+        if results is not None:
+            results.append((out, out_type))
+        return out, None
     if rng.random() < 0.2:
         bias_shape = (rng.choice([1, b]), rng.choice([1, hq]), lq, lkv)
         bias = p.arg("bias", tensor(bias_shape, rng.choice(["f32", element])))
@@ -233,14 +246,19 @@ def merged(rng, name):
     q = p.arg("q", tensor((b, hq, lq, d), element))
     kind = rng.choice(["lse", "gated", "sum"])
     count = rng.choice([2, 2, 3])
+    # Gated and sum merges of branches over one key source, mostly plain
+    # softmax: the sm_90a lowering runs two of them in one kernel.
+    shared = kind != "lse" and rng.random() < 0.5
     branches = []
-    for _ in range(count):
-        lkv = rng.choice(LENGTHS)
-        k = p.arg("k", tensor((b, hkv, lkv, d), element))
-        v = p.arg("v", tensor((b, hkv, lkv, dv), element))
+    for index in range(count):
+        if index == 0 or not shared:
+            lkv = rng.choice(LENGTHS)
+            k = p.arg("k", tensor((b, hkv, lkv, d), element))
+            v = p.arg("v", tensor((b, hkv, lkv, dv), element))
         shape = (b, hq, hkv, lq, lkv, d, dv, element)
         branches.append(attention(rng, p, q, k, v, shape, None, softmax_only=True,
-                                  with_lse=kind == "lse"))
+                                  with_lse=kind == "lse",
+                                  plain=shared and rng.random() < 0.7))
     x, rows = tensor((b, hq, lq, dv), element), tensor((b, hq, lq), "f32")
     result = p.value()
     if kind == "lse":
@@ -340,8 +358,17 @@ def selective(rng, name):
         p.lines += [
             f"{vc} = attn.compress {reduce} {v} stride {stride}{window} : {kv} -> {c}",
             f"{cmp} = attn.attention {q}, {kc}, {vc} mask [#attn.causal<stride = {stride}>] "
-            f": {x}, {c}, {c} -> {x}",
-            f"{out} = attn.merge gated ({cmp}, {g1}), ({sel}, {g2}) : {x}, {g} -> {x}"]
+            f": {x}, {c}, {c} -> {x}"]
+        branches = f"({cmp}, {g1}), ({sel}, {g2})"
+        if rng.random() < 0.5:
+            # NSA's sliding window too (with the selected branch, one kernel
+            # on sm_90a).
+            win, g3 = p.value(), p.arg("g", g)
+            p.lines.append(
+                f"{win} = attn.attention {q}, {k}, {v} mask [#attn.causal, #attn.window<"
+                f"left = {rng.choice([0, 31, 100, 511])}, right = 0>] : {x}, {kv}, {kv} -> {x}")
+            branches += f", ({win}, {g3})"
+        p.lines.append(f"{out} = attn.merge gated {branches} : {x}, {g} -> {x}")
         p.results.append((out, x))
     else:
         p.results.append((sel, x))

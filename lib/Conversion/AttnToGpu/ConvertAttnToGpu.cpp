@@ -89,6 +89,9 @@ struct ConvertAttnToGpuPass
     /// this op, the others in `unionSources`).
     MergeOp merge;
     SmallVector<AttentionOp> unionSources;
+    /// A gated or sum merge's branch that the kernel computes after its own
+    /// (buildFlashKernel's laterBranch).
+    AttentionOp laterBranch;
     /// An attention: the attn.compress of its output that its kernel
     /// computes as it stores its rows, and whether it stores them too (the
     /// output has readers besides the compress, or is returned).
@@ -183,9 +186,9 @@ struct ConvertAttnToGpuPass
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       item.captured = capturedValues(attention);
-      FailureOr<gpu::GPUFuncOp> kernel =
-          buildFlashKernel(builder, kernels, attention, name, item.shape,
-                           item.merge, item.compress, item.storesOutput);
+      FailureOr<gpu::GPUFuncOp> kernel = buildFlashKernel(
+          builder, kernels, attention, name, item.shape, item.merge,
+          item.compress, item.storesOutput, item.laterBranch);
       if (failed(kernel))
         return failure();
       item.kernel = *kernel;
@@ -555,6 +558,12 @@ struct ConvertAttnToGpuPass
                              : takeEpilogue(merge, itemOf);
       if (!taker)
         continue;
+      if (merge.getKind() != MergeKind::Lse)
+        if (OpKernels *first = takeEarlierBranch(merge, *taker, itemOf)) {
+          first->laterBranch = cast<AttentionOp>(taker->op);
+          absorbed.insert(taker->op);
+          taker = first;
+        }
       taker->merge = merge;
       taker->op->moveBefore(merge);
       absorbed.insert(merge);
@@ -654,6 +663,26 @@ struct ConvertAttnToGpuPass
     return taker;
   }
 
+  /// Another branch of the gated or sum `merge` whose kernel can compute it
+  /// and then the epilogue taker `later`'s branch in one loop
+  /// (canRunAsBranches; none of its LSE in use): its item; else null.
+  OpKernels *
+  takeEarlierBranch(MergeOp merge, const OpKernels &later,
+                    const DenseMap<Operation *, OpKernels *> &itemOf) {
+    auto laterOp = cast<AttentionOp>(later.op);
+    if (later.compress || !later.unionSources.empty())
+      return nullptr;
+    for (Value output : merge.getOutputs()) {
+      auto first = output.getDefiningOp<AttentionOp>();
+      OpKernels *candidate = first ? itemOf.lookup(first) : nullptr;
+      if (candidate && !candidate->compress && !candidate->merge &&
+          candidate->unionSources.empty() &&
+          canRunAsBranches(merge, first, laterOp, candidate->shape))
+        return candidate;
+    }
+    return nullptr;
+  }
+
   /// Launches `kernel` with `arguments`, each cast to the kernel's
   /// argument type where its layout differs (a program's intermediate
   /// buffers are row-major).
@@ -731,10 +760,13 @@ struct ConvertAttnToGpuPass
                            MergeOp merge = {},
                            ArrayRef<AttentionOp> unionSources = {},
                            gpu::GPUFuncOp rangesKernel = {},
-                           gpu::GPUFuncOp combineKernel = {}) {
+                           gpu::GPUFuncOp combineKernel = {},
+                           AttentionOp laterBranch = {}) {
     bool isUnion = merge && merge.getKind() == MergeKind::Lse;
     SmallVector<AttentionOp> sources{op};
     sources.append(unionSources.begin(), unionSources.end());
+    if (laterBranch)
+      sources.push_back(laterBranch);
     Value query = op.getQuery();
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -790,7 +822,9 @@ struct ConvertAttnToGpuPass
     llvm::append_range(arguments, captured);
     if (merge && !isUnion)
       for (Value operand : merge->getOperands())
-        if (operand != op.getOutput())
+        if (llvm::none_of(sources, [&](AttentionOp source) {
+              return source.getOutput() == operand;
+            }))
           arguments.push_back(operand);
     // Key splits write their partial results to workspaces, which the
     // combine kernel reads (with the sink) to write the outputs.
@@ -918,7 +952,8 @@ struct ConvertAttnToGpuPass
           captured.push_back(bufferOf.lookup_or(value, value));
         emitAttentionLaunch(b, loc, attention, item.kernel, item.shape,
                             captured, buffers, item.merge, item.unionSources,
-                            item.rangesKernel, item.combineKernel);
+                            item.rangesKernel, item.combineKernel,
+                            item.laterBranch);
       } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
         emitLinearLaunches(b, loc, linear, item.statesKernel, item.kernel,
                            item.linearShape, buffers);
@@ -997,6 +1032,8 @@ struct ConvertAttnToGpuPass
     for (OpKernels &item : llvm::reverse(ops)) {
       if (item.merge)
         item.merge->erase();
+      if (item.laterBranch)
+        item.laterBranch->erase();
       if (item.compress)
         item.compress->erase();
       if (item.topk)

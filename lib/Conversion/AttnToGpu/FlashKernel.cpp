@@ -455,7 +455,8 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
       if (source.list) {
         ListedTile listed = listedTile(source.list, source.listLength, offset);
         keyTile = listed.tile;
-        listedUniform = listed.uniform;
+        // (A selection's list: separate branches, one query block per CTA.)
+        listedUniform = selection ? tileSelectedByAll(keyTile) : listed.uniform;
       } else {
         keyTile = add(source.bounds.first, offset);
       }
@@ -554,10 +555,10 @@ FlashKernelBuilder::loadMergeRows() {
 }
 
 void FlashKernelBuilder::storeRows(ValueRange state,
-                                   ArrayRef<MergeRowInputs> loadedMerge) {
+                                   ArrayRef<MergeRowInputs> loadedMerge,
+                                   ArrayRef<Value> heldWords) {
   int64_t rowTiles = shape.rowTiles, valueTiles = shape.valueDim / 8;
-  int64_t slots = 2 * rowTiles, accBase = 2 * slots;
-  int64_t accPerTile = 4 * valueTiles;
+  int64_t slots = 2 * rowTiles;
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value quad = rem(lane, c(4));
@@ -570,13 +571,14 @@ void FlashKernelBuilder::storeRows(ValueRange state,
   SmallVector<MergeRowInputs> mergeInputs(loadedMerge);
   if (buffers.merge && shape.warpgroups && mergeInputs.empty())
     mergeInputs = loadMergeRows();
+  if (buffers.merge && buffers.merge->heldBranch)
+    holdBranchColumns(mergeInputs, heldWords);
   // The compress epilogue's column sums over the lane's rows: the rounded
   // outputs, as the compress kernel would read them.
   SmallVector<Value> columnSums;
   if (buffers.compressed)
     columnSums.assign(2 * valueTiles, zero);
   for (int64_t slot = 0; slot < slots; ++slot) {
-    int64_t rowTile = slot / 2, half = slot % 2;
     Value row = slotRow(slot);
     if (buffers.merge && !shape.warpgroups)
       mergeInputs.push_back(loadSlotMergeRow(slot));
@@ -603,14 +605,7 @@ void FlashKernelBuilder::storeRows(ValueRange state,
                   .getResult();
     // The row's outputs as 16-bit pairs, one word per 8-column tile: the
     // lane holds columns 8 t + 2 quad and the next.
-    SmallVector<Value> words;
-    // (The output's element type is the operands': the op verifier says so.)
-    for (int64_t tile = 0; tile < valueTiles; ++tile) {
-      int64_t first = accBase + rowTile * accPerTile + 4 * tile + 2 * half;
-      words.push_back(
-          w.pack(arith::MulFOp::create(b, loc, state[first], inverse),
-                 arith::MulFOp::create(b, loc, state[first + 1], inverse)));
-    }
+    SmallVector<Value> words = rowWords(state, slot, inverse);
     if (buffers.compressed) {
       Value valid = lt(row, queryLength);
       for (auto [tile, word] : llvm::enumerate(words)) {
@@ -1119,6 +1114,54 @@ bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
   });
 }
 
+bool mlir::attn::canRunAsBranches(MergeOp merge, AttentionOp first,
+                                  AttentionOp later,
+                                  const GpuKernelShape &shape) {
+  if (merge.getKind() == MergeKind::Lse || !shape.warpgroups ||
+      shape.splitKeys || first == later)
+    return false;
+  auto mergedOnly = [&](AttentionOp op) {
+    Value output = op.getOutput();
+    return output.hasOneUse() && *output.user_begin() == merge &&
+           llvm::count(merge.getOutputs(), output) == 1;
+  };
+  // The loop's softmax steps and the held rows' normalisation are plain
+  // softmax's; the scores' scale is the kernel's.
+  auto plain = [&](AttentionOp op) {
+    return mergedOnly(op) && !op.getLse() && !op.getNormalizer() &&
+           op.getScore().empty() && op.getScoreMod().empty() &&
+           op.getMaskMod().empty() && !op.getBias() && !op.getQSegments() &&
+           !op.getKvSegments() && !op.getLayout() && !op.getSink() &&
+           gpu_lowering::capturedValues(op).empty() &&
+           op.getQuery() == first.getQuery() &&
+           op.getKey().getType() == first.getKey().getType() &&
+           op.getValue().getType() == first.getValue().getType() &&
+           op.getScaleOrDefault() == first.getScaleOrDefault();
+  };
+  auto dataDependent = [](Attribute predicate) {
+    return cast<MaskAttrInterface>(predicate).isDataDependent();
+  };
+  // The first may select blocks (its shape's tile list, one query block per
+  // CTA, which every listed tile then serves whole); the later one's tiles
+  // are its static range.
+  bool firstListed =
+      llvm::any_of(first.getMask(), dataDependent) || first.getIndices();
+  if (firstListed && (!shape.tileListEntries || !shape.selectionSlots ||
+                      !llvm::all_of(first.getMask(),
+                                    [&](Attribute predicate) {
+                                      return !dataDependent(predicate) ||
+                                             isa<BlockIndicesAttr>(predicate);
+                                    }) ||
+                      llvm::any_of(first.getMask(), [&](Attribute predicate) {
+                        auto selection = dyn_cast<BlockIndicesAttr>(predicate);
+                        return selection &&
+                               selection.getBlockQ() < shape.blockQ();
+                      })))
+    return false;
+  return plain(first) && plain(later) && !later.getIndices() &&
+         !llvm::any_of(later.getMask(), dataDependent);
+}
+
 /// The range table of `op`'s static mask for `shape`'s tiles, as a constant
 /// global `symbol` (with a tile list: of its predicates that are not data
 /// dependent); null when the mask's shape is dynamic, its map too large to
@@ -1147,15 +1190,17 @@ static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
       /*constant=*/true, builder.getI64IntegerAttr(16));
 }
 
-FailureOr<gpu::GPUFuncOp>
-mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
-                             AttentionOp op, StringRef name,
-                             const GpuKernelShape &shape, MergeOp merge,
-                             CompressOp compress, bool storesOutput) {
+FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
+    OpBuilder &builder, gpu::GPUModuleOp module, AttentionOp op, StringRef name,
+    const GpuKernelShape &shape, MergeOp merge, CompressOp compress,
+    bool storesOutput, AttentionOp laterBranch) {
   bool isUnion = merge && merge.getKind() == MergeKind::Lse;
   assert((!merge || (isUnion ? canRunAsUnion(merge, shape)
                              : canMergeInEpilogue(op, shape))) &&
          "the kernel cannot run this merge");
+  assert((!laterBranch ||
+          (merge && canRunAsBranches(merge, op, laterBranch, shape))) &&
+         "the kernel cannot run these branches");
   assert(
       (!compress || (!merge && canCompressInEpilogue(compress, op, shape))) &&
       "the kernel cannot run this compress");
@@ -1167,13 +1212,20 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   SmallVector<AttentionOp> sources{op};
   if (isUnion)
     sources = *merge.getUnionSources();
+  if (laterBranch)
+    sources.push_back(laterBranch);
   assert(sources.front() == op && "a union's kernel is its first source's");
-  // An epilogue's operands other than this kernel's own output: branches
+  auto isSourceOutput = [&](Value value) {
+    return llvm::any_of(sources, [&](AttentionOp source) {
+      return source.getOutput() == value;
+    });
+  };
+  // An epilogue's operands other than this kernel's own outputs: branches
   // (4-D rows, read 16 bytes at a time) then gates.
   SmallVector<Value> mergeOperands;
   if (merge && !isUnion)
     for (Value operand : merge->getOperands())
-      if (operand != op.getOutput())
+      if (!isSourceOutput(operand))
         mergeOperands.push_back(operand);
   Value output = merge ? merge.getResult() : op.getOutput();
   if (!storesOutput)
@@ -1229,7 +1281,8 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   for (auto [index, source] : llvm::enumerate(sources))
     tableGlobals.push_back(buildRangeTable(
         builder, source, shape,
-        (name + "_tiles" + (isUnion ? "_" + Twine(index) : Twine())).str()));
+        (name + "_tiles" + (sources.size() > 1 ? "_" + Twine(index) : Twine()))
+            .str()));
 
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, argumentTypes, shape.threads(),
@@ -1268,7 +1321,7 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   for (auto [source, table] : llvm::zip_equal(sources, rangeTables)) {
     Value key = take(source.getKey());
     Value value = take(source.getValue());
-    if (isUnion)
+    if (sources.size() > 1)
       buffers.unionSources.push_back({source, key, value, table});
     // The kernel's own K and V are its first source's.
     if (!buffers.key) {
@@ -1287,11 +1340,15 @@ mlir::attn::buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module,
   SmallVector<Value> capturedBuffers;
   for (Value value : captured)
     capturedBuffers.push_back(take(value));
-  if (!mergeOperands.empty()) {
+  buffers.separateBranches = static_cast<bool>(laterBranch);
+  if (!mergeOperands.empty() || laterBranch) {
     MergeEpilogueBuffers epilogue;
-    for (Value branch : merge.getOutputs())
-      epilogue.outputs.push_back(branch == op.getOutput() ? Value()
-                                                          : take(branch));
+    for (auto [index, branch] : llvm::enumerate(merge.getOutputs())) {
+      if (laterBranch && branch == op.getOutput())
+        epilogue.heldBranch = index;
+      epilogue.outputs.push_back(isSourceOutput(branch) ? Value()
+                                                        : take(branch));
+    }
     for (Value gate : merge.getWeights())
       epilogue.gates.push_back(take(gate));
     buffers.merge = std::move(epilogue);

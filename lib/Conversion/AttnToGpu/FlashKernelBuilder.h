@@ -33,6 +33,9 @@ inline constexpr int64_t kDyn = ShapedType::kDynamic;
 /// kernel's own rows) and, gated, every branch's gate.
 struct MergeEpilogueBuffers {
   SmallVector<Value> outputs, gates;
+  /// With KernelBuffers::separateBranches: the branch whose rows the kernel
+  /// computed first and holds (its output is null too).
+  std::optional<int64_t> heldBranch;
 };
 
 /// A key source of a union (buildFlashKernel's `merge` of kind lse): an
@@ -51,8 +54,12 @@ struct KernelBuffers {
   /// max, [B, tiles, 2].
   Value keyTileRanges;
   std::optional<MergeEpilogueBuffers> merge;
-  /// A union's sources, the first the kernel's op; empty otherwise.
+  /// A union's sources, the first the kernel's op; empty otherwise. With
+  /// `separateBranches`, two branches of the merge epilogue instead: each
+  /// source its own softmax, the first's rows held for the merge
+  /// (buildFlashKernel's laterBranch).
   SmallVector<UnionSourceBuffers> unionSources;
+  bool separateBranches = false;
   /// The output (null when only `compressed` is written), its LSE, and an
   /// attn.compress mean of its 64-row segments (canCompressInEpilogue).
   Value output, lse, compressed;
@@ -236,7 +243,22 @@ private:
   /// the output and LSE (and the compress epilogue's segment means), with
   /// the merge epilogue's inputs `loadedMerge` when the caller read them
   /// already (loadMergeRows).
-  void storeRows(ValueRange state, ArrayRef<MergeRowInputs> loadedMerge = {});
+  /// With separate branches, `heldWords` are the first branch's rows
+  /// (heldRowWords; none: a branch without keys, zeros).
+  void storeRows(ValueRange state, ArrayRef<MergeRowInputs> loadedMerge = {},
+                 ArrayRef<Value> heldWords = {});
+  /// The lane's output words of row slot `slot` of `state` (16-bit pairs,
+  /// one per 8-column tile: columns 8 t + 2 quad and the next), each
+  /// accumulator times `inverse`.
+  SmallVector<Value> rowWords(ValueRange state, int64_t slot, Value inverse);
+  /// Separate branches: the normalised, rounded rows of a softmax `state`
+  /// (every row slot's words, quads transposed as storeRows stores them),
+  /// for the merge epilogue of the branch after it.
+  SmallVector<Value> heldRowWords(ValueRange state);
+  /// Sets every row slot's columns of the held branch from `heldWords`
+  /// (heldRowWords; none: zeros), as loadMergeRow reads a branch's.
+  void holdBranchColumns(MutableArrayRef<MergeRowInputs> inputs,
+                         ArrayRef<Value> heldWords);
   /// The query row of the lane's row slot `slot` (rowBase included).
   Value slotRow(int64_t slot);
   /// The compress epilogue: `columns` are the lane's sums over its valid

@@ -258,6 +258,67 @@ void FlashKernelBuilder::mergeRowWords(MutableArrayRef<Value> words,
   }
 }
 
+SmallVector<Value> FlashKernelBuilder::rowWords(ValueRange state, int64_t slot,
+                                                Value inverse) {
+  int64_t valueTiles = shape.valueDim / 8;
+  int64_t accBase = 4 * shape.rowTiles, accPerTile = 4 * valueTiles;
+  int64_t rowTile = slot / 2, half = slot % 2;
+  SmallVector<Value> words;
+  // (The output's element type is the operands': the op verifier says so.)
+  for (int64_t tile = 0; tile < valueTiles; ++tile) {
+    int64_t first = accBase + rowTile * accPerTile + 4 * tile + 2 * half;
+    words.push_back(
+        w.pack(arith::MulFOp::create(b, loc, state[first], inverse),
+               arith::MulFOp::create(b, loc, state[first + 1], inverse)));
+  }
+  return words;
+}
+
+SmallVector<Value> FlashKernelBuilder::heldRowWords(ValueRange state) {
+  int64_t slots = 2 * shape.rowTiles;
+  int64_t grouped = shape.valueDim / 8 / 4 * 4;
+  Value zero = w.f32(0.0);
+  SmallVector<Value> held;
+  for (int64_t slot = 0; slot < slots; ++slot) {
+    // (canRunAsBranches: softmax without a sink.)
+    Value sum = w.rowSum(state[slots + slot]);
+    Value hasWeight =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
+    Value inverse = arith::SelectOp::create(
+        b, loc, hasWeight, arith::DivFOp::create(b, loc, w.f32(1.0), sum),
+        zero);
+    SmallVector<Value> words = rowWords(state, slot, inverse);
+    w.transposeQuads(MutableArrayRef<Value>(words).take_front(grouped), lane);
+    llvm::append_range(held, words);
+  }
+  return held;
+}
+
+void FlashKernelBuilder::holdBranchColumns(
+    MutableArrayRef<MergeRowInputs> inputs, ArrayRef<Value> heldWords) {
+  assert(shape.warpgroups && "separate branches are sm_90a's");
+  int64_t valueTiles = shape.valueDim / 8, grouped = valueTiles / 4 * 4;
+  Type element = cast<MemRefType>(buffers.output.getType()).getElementType();
+  Type i32 = b.getI32Type();
+  Value noWord = arith::ConstantIntOp::create(b, loc, 0, 32);
+  for (auto [slot, slotInputs] : llvm::enumerate(inputs)) {
+    SmallVector<Value> &columns =
+        slotInputs.branchColumns[*buffers.merge->heldBranch];
+    columns.clear();
+    for (auto [first, count] : wordGroups(valueTiles, grouped)) {
+      SmallVector<Value> words;
+      for (int64_t k = 0; k < count; ++k)
+        words.push_back(heldWords.empty()
+                            ? noWord
+                            : heldWords[slot * valueTiles + first + k]);
+      columns.push_back(vector::BitCastOp::create(
+          b, loc, VectorType::get({2 * count}, element),
+          vector::FromElementsOp::create(b, loc, VectorType::get({count}, i32),
+                                         words)));
+    }
+  }
+}
+
 void FlashKernelBuilder::storeSegmentMean(ArrayRef<Value> columns) {
   assert(segmentScratch && "the compress epilogue needs buildConsumers' setup");
   Type i32 = b.getI32Type();

@@ -582,6 +582,45 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // last P V follows the loop. No product sits in a branch of its own
   // (ptxas would serialise every wgmma): a CTA without key tiles skips all
   // of them.
+  // Separate branches: the loop's state starts afresh at the later
+  // branch's first tile (the scores' softmax starts from no keys, whose
+  // factors of 0 then clear the accumulators), and the rows of the earlier
+  // one, once its last P V is in, are held normalised and rounded (zeros
+  // while it has none) for the merge epilogue.
+  bool branches = buffers.separateBranches;
+  Value boundary = branches ? keySources[1].start : Value();
+  int64_t heldCount = branches ? slots * valueDim / 8 : 0;
+  SmallVector<Value> noneHeld(heldCount, n.i32(0));
+  auto startAfresh = [&](ArrayRef<Value> state, Value atBoundary) {
+    SmallVector<Value> fresh(state);
+    for (int64_t slot = 0; slot < slots; ++slot) {
+      fresh[slot] =
+          arith::SelectOp::create(b, loc, atBoundary, negInf, state[slot]);
+      fresh[slots + slot] = arith::SelectOp::create(b, loc, atBoundary, zero,
+                                                    state[slots + slot]);
+    }
+    return fresh;
+  };
+  // `held` unless `finished` (a softmax state) ends the earlier branch.
+  auto holdIf = [&](Value finished, ValueRange state, ValueRange held,
+                    ArrayRef<Value> otherwise = {}) {
+    SmallVector<Type> types(heldCount, b.getI32Type());
+    for (Value value : otherwise)
+      types.push_back(value.getType());
+    auto hold = scf::IfOp::create(b, loc, types, finished, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(hold.thenBlock());
+    SmallVector<Value> yielded = heldRowWords(state);
+    // (Then the state that follows: none of the later branch's keys.)
+    llvm::append_range(yielded, init);
+    yielded.resize(types.size());
+    scf::YieldOp::create(b, loc, yielded);
+    b.setInsertionPointToStart(hold.elseBlock());
+    yielded.assign(held.begin(), held.end());
+    llvm::append_range(yielded, otherwise);
+    scf::YieldOp::create(b, loc, yielded);
+    return SmallVector<Value>(hold.getResults());
+  };
   auto work = scf::IfOp::create(b, loc, lt(c(0), numTiles), true);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -611,6 +650,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                   init, &factors);
     started.append(factors);
     int64_t wordsEnd = static_cast<int64_t>(started.size()) - slots;
+    int64_t factorsEnd = wordsEnd + slots;
+    started.append(noneHeld);
 
     auto loop = scf::ForOp::create(
         b, loc, c(1), numTiles, c(1), started,
@@ -621,7 +662,12 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           SmallVector<Value> previousWords(state.begin() + stateSize,
                                            state.begin() + wordsEnd);
           SmallVector<Value> previousFactors(state.begin() + wordsEnd,
-                                             state.end());
+                                             state.begin() + factorsEnd);
+          SmallVector<Value> held(state.begin() + factorsEnd, state.end());
+          Value atBoundary =
+              branches ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                               i, boundary)
+                       : Value();
           ListedTile early = readTileEarly ? st.visited(i) : ListedTile{};
           st.wait(st.keyFull(stage), st.phaseOf(i));
           st.wait(st.valueFull(previous),
@@ -642,12 +688,18 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           release(st.keyEmpty(stage));
           SmallVector<Value> next;
           SmallVector<Value> updated = softmaxOf(
-              scores, readTileEarly ? early : st.visited(i), carried, &next);
+              scores, readTileEarly ? early : st.visited(i),
+              branches ? startAfresh(carried, atBoundary) : carried, &next);
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
           release(st.valueEmpty(previous));
           acc = pinRegisters(b, loc, acc);
           std::copy(acc.begin(), acc.end(), updated.begin() + accBase);
           updated.append(next);
+          if (branches) {
+            // The earlier branch's state: its sums with every P V in.
+            std::copy(acc.begin(), acc.end(), carried.begin() + accBase);
+            llvm::append_range(updated, holdIf(atBoundary, carried, held));
+          }
           scf::YieldOp::create(b, loc, updated);
         });
 
@@ -665,7 +717,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     st.wait(st.valueFull(stage), st.phaseOf(i));
     SmallVector<Value> acc =
         rescale(ArrayRef<Value>(state).drop_front(accBase),
-                SmallVector<Value>(results.begin() + wordsEnd, results.end()));
+                SmallVector<Value>(results.begin() + wordsEnd,
+                                   results.begin() + factorsEnd));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     SmallVector<Value> lastWords(results.begin() + stateSize,
                                  results.begin() + wordsEnd);
@@ -673,7 +726,16 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     std::copy(acc.begin(), acc.end(), state.begin() + accBase);
-    storeRows(state, mergeInputs);
+    SmallVector<Value> held(results.begin() + factorsEnd, results.end());
+    if (branches) {
+      // A later branch without tiles: the loop's state is the earlier one's.
+      Value laterEmpty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                               boundary, numTiles);
+      SmallVector<Value> chosen = holdIf(laterEmpty, state, held, state);
+      held.assign(chosen.begin(), chosen.begin() + heldCount);
+      state.assign(chosen.begin() + heldCount, chosen.end());
+    }
+    storeRows(state, mergeInputs, held);
   }
   // No key tile: every row is empty (zeros, and an LSE of -inf).
   b.setInsertionPointToStart(work.elseBlock());

@@ -324,6 +324,13 @@ FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
 ///   The arguments are Q, then K and V of each source, the output and the
 ///   merged LSE (if the merge has one); sm_90a kernels take Q's tensor map
 ///   and then K's and V's of each source.
+/// - gated or sum with `laterBranch` (canRunAsBranches): the kernel computes
+///   two of the merge's branches, `op`'s and then `laterBranch`'s, each its
+///   own softmax over its own key tiles, in one loop (sm_90a): `op`'s rows
+///   are kept in registers, rounded as its output would be, and merged with
+///   `laterBranch`'s as the rows are stored. Neither branch is
+///   materialised, and the query tile is loaded once. The arguments are
+///   those of a union (K and V of both), then the merge's other operands.
 ///
 /// With `compress` (an attn.compress mean of `op`'s output, see
 /// canCompressInEpilogue), the kernel also writes the compressed tokens,
@@ -333,7 +340,8 @@ FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
 FailureOr<gpu::GPUFuncOp>
 buildFlashKernel(OpBuilder &builder, gpu::GPUModuleOp module, AttentionOp op,
                  StringRef name, const GpuKernelShape &shape, MergeOp merge,
-                 CompressOp compress, bool storesOutput);
+                 CompressOp compress, bool storesOutput,
+                 AttentionOp laterBranch);
 
 /// Whether the kernel of `op` in `shape` can compute `compress` of its
 /// output as it stores its rows: a mean over non-overlapping segments of
@@ -354,6 +362,16 @@ bool canMergeInEpilogue(AttentionOp op, const GpuKernelShape &shape);
 /// the first source may have documents (its shape's tile list is then its
 /// own; the kernel lists its tiles before the others').
 bool canRunAsUnion(MergeOp merge, const GpuKernelShape &shape);
+
+/// Whether the kernel of `first` in `shape` can compute the gated or sum
+/// `merge`'s branches `first` and then `later` (buildFlashKernel's
+/// `laterBranch`): both outputs read by the merge alone, the same Q and
+/// scale, K and V of the same shapes, softmax without a sink, LSE, bias,
+/// segment ids, layout, score modifiers or captured tensors; `first` may
+/// select blocks (its tile list), `later`'s mask is static; `shape` is the
+/// warp-specialised kernel's (sm_90a), without split keys.
+bool canRunAsBranches(MergeOp merge, AttentionOp first, AttentionOp later,
+                      const GpuKernelShape &shape);
 
 /// The linear-attention kernel shape for `op` on `chip`, or a diagnostic.
 FailureOr<GpuLinearKernelShape> chooseGpuLinearKernelShape(LinearAttentionOp op,
