@@ -670,13 +670,11 @@ struct ConvertAttnToGpuPass
   takeEarlierBranch(MergeOp merge, const OpKernels &later,
                     const DenseMap<Operation *, OpKernels *> &itemOf) {
     auto laterOp = cast<AttentionOp>(later.op);
-    if (later.compress || !later.unionSources.empty())
-      return nullptr;
     for (Value output : merge.getOutputs()) {
       auto first = output.getDefiningOp<AttentionOp>();
       OpKernels *candidate = first ? itemOf.lookup(first) : nullptr;
-      if (candidate && !candidate->compress && !candidate->merge &&
-          candidate->unionSources.empty() &&
+      // (Compresses are fused after merges; a kernel writes one merge.)
+      if (candidate && !candidate->merge &&
           canRunAsBranches(merge, first, laterOp, candidate->shape))
         return candidate;
     }

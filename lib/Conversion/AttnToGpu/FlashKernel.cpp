@@ -559,7 +559,6 @@ void FlashKernelBuilder::storeRows(ValueRange state,
                                    ArrayRef<Value> heldWords) {
   int64_t rowTiles = shape.rowTiles, valueTiles = shape.valueDim / 8;
   int64_t slots = 2 * rowTiles;
-  Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);
   Value quad = rem(lane, c(4));
   // The merge epilogue's reads of a row, before it is normalised. The
@@ -583,26 +582,7 @@ void FlashKernelBuilder::storeRows(ValueRange state,
     if (buffers.merge && !shape.warpgroups)
       mergeInputs.push_back(loadSlotMergeRow(slot));
     Value sum = w.rowSum(state[slots + slot]);
-    // The LSE is that of the allowed keys: a sink joins only the
-    // denominator of the output, + 2^(sink log2 e - m).
-    Value denominator = sum;
-    if (buffers.sink) {
-      Value rowMax = state[slot];
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          rowMax, negInf);
-      Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
-      denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
-    }
-    Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                            denominator, zero);
-    // A sigmoid's weights are not normalised.
-    Value inverse =
-        sigmoidBias
-            ? w.f32(1.0)
-            : arith::SelectOp::create(
-                  b, loc, hasWeight,
-                  arith::DivFOp::create(b, loc, w.f32(1.0), denominator), zero)
-                  .getResult();
+    Value inverse = rowInverse(state, slot, sum);
     // The row's outputs as 16-bit pairs, one word per 8-column tile: the
     // lane holds columns 8 t + 2 quad and the next.
     SmallVector<Value> words = rowWords(state, slot, inverse);
@@ -1144,19 +1124,15 @@ bool mlir::attn::canRunAsBranches(MergeOp merge, AttentionOp first,
   // The first may select blocks (its shape's tile list, one query block per
   // CTA, which every listed tile then serves whole); the later one's tiles
   // are its static range.
+  auto servesWholeTiles = [&](Attribute predicate) {
+    auto selection = dyn_cast<BlockIndicesAttr>(predicate);
+    return !dataDependent(predicate) ||
+           (selection && selection.getBlockQ() >= shape.blockQ());
+  };
   bool firstListed =
       llvm::any_of(first.getMask(), dataDependent) || first.getIndices();
   if (firstListed && (!shape.tileListEntries || !shape.selectionSlots ||
-                      !llvm::all_of(first.getMask(),
-                                    [&](Attribute predicate) {
-                                      return !dataDependent(predicate) ||
-                                             isa<BlockIndicesAttr>(predicate);
-                                    }) ||
-                      llvm::any_of(first.getMask(), [&](Attribute predicate) {
-                        auto selection = dyn_cast<BlockIndicesAttr>(predicate);
-                        return selection &&
-                               selection.getBlockQ() < shape.blockQ();
-                      })))
+                      !llvm::all_of(first.getMask(), servesWholeTiles)))
     return false;
   return plain(first) && plain(later) && !later.getIndices() &&
          !llvm::any_of(later.getMask(), dataDependent);

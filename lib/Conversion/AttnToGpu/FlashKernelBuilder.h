@@ -251,6 +251,10 @@ private:
   /// one per 8-column tile: columns 8 t + 2 quad and the next), each
   /// accumulator times `inverse`.
   SmallVector<Value> rowWords(ValueRange state, int64_t slot, Value inverse);
+  /// The factor of row slot `slot`'s accumulators in its output, given the
+  /// row's sum over the quad: 1 / (sum + the sink's weight), 0 where
+  /// nothing weighs; 1 with a sigmoid normaliser.
+  Value rowInverse(ValueRange state, int64_t slot, Value sum);
   /// Separate branches: the normalised, rounded rows of a softmax `state`
   /// (every row slot's words, quads transposed as storeRows stores them),
   /// for the merge epilogue of the branch after it.

@@ -274,20 +274,37 @@ SmallVector<Value> FlashKernelBuilder::rowWords(ValueRange state, int64_t slot,
   return words;
 }
 
+Value FlashKernelBuilder::rowInverse(ValueRange state, int64_t slot,
+                                     Value sum) {
+  // A sigmoid's weights are not normalised.
+  if (sigmoidBias)
+    return w.f32(1.0);
+  Value zero = w.f32(0.0);
+  // The LSE is that of the allowed keys: a sink joins only the denominator
+  // of the output, + 2^(sink log2 e - m).
+  Value denominator = sum;
+  if (buffers.sink) {
+    Value rowMax = state[slot];
+    Value empty =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, rowMax,
+                              w.f32(-std::numeric_limits<double>::infinity()));
+    Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
+    denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
+  }
+  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                          denominator, zero);
+  return arith::SelectOp::create(
+      b, loc, hasWeight, arith::DivFOp::create(b, loc, w.f32(1.0), denominator),
+      zero);
+}
+
 SmallVector<Value> FlashKernelBuilder::heldRowWords(ValueRange state) {
   int64_t slots = 2 * shape.rowTiles;
   int64_t grouped = shape.valueDim / 8 / 4 * 4;
-  Value zero = w.f32(0.0);
   SmallVector<Value> held;
   for (int64_t slot = 0; slot < slots; ++slot) {
-    // (canRunAsBranches: softmax without a sink.)
-    Value sum = w.rowSum(state[slots + slot]);
-    Value hasWeight =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero);
-    Value inverse = arith::SelectOp::create(
-        b, loc, hasWeight, arith::DivFOp::create(b, loc, w.f32(1.0), sum),
-        zero);
-    SmallVector<Value> words = rowWords(state, slot, inverse);
+    SmallVector<Value> words = rowWords(
+        state, slot, rowInverse(state, slot, w.rowSum(state[slots + slot])));
     w.transposeQuads(MutableArrayRef<Value>(words).take_front(grouped), lane);
     llvm::append_range(held, words);
   }

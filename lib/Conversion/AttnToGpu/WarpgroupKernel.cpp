@@ -601,24 +601,25 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     }
     return fresh;
   };
-  // `held` unless `finished` (a softmax state) ends the earlier branch.
+  // `held`, or the rows of `state` where `finished` (it ends the earlier
+  // branch); with `andState`, then `state`, or `init` where finished (the
+  // later branch has no keys).
+  // (A branch, not selects: the rows are normalised only where they end.)
   auto holdIf = [&](Value finished, ValueRange state, ValueRange held,
-                    ArrayRef<Value> otherwise = {}) {
-    SmallVector<Type> types(heldCount, b.getI32Type());
-    for (Value value : otherwise)
-      types.push_back(value.getType());
-    auto hold = scf::IfOp::create(b, loc, types, finished, true);
+                    bool andState) {
+    SmallVector<Value> otherwise(held);
+    if (andState)
+      llvm::append_range(otherwise, state);
+    auto hold = scf::IfOp::create(b, loc, ValueRange(otherwise).getTypes(),
+                                  finished, true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(hold.thenBlock());
-    SmallVector<Value> yielded = heldRowWords(state);
-    // (Then the state that follows: none of the later branch's keys.)
-    llvm::append_range(yielded, init);
-    yielded.resize(types.size());
-    scf::YieldOp::create(b, loc, yielded);
+    SmallVector<Value> rows = heldRowWords(state);
+    if (andState)
+      llvm::append_range(rows, init);
+    scf::YieldOp::create(b, loc, rows);
     b.setInsertionPointToStart(hold.elseBlock());
-    yielded.assign(held.begin(), held.end());
-    llvm::append_range(yielded, otherwise);
-    scf::YieldOp::create(b, loc, yielded);
+    scf::YieldOp::create(b, loc, otherwise);
     return SmallVector<Value>(hold.getResults());
   };
   auto work = scf::IfOp::create(b, loc, lt(c(0), numTiles), true);
@@ -698,7 +699,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           if (branches) {
             // The earlier branch's state: its sums with every P V in.
             std::copy(acc.begin(), acc.end(), carried.begin() + accBase);
-            llvm::append_range(updated, holdIf(atBoundary, carried, held));
+            llvm::append_range(updated,
+                               holdIf(atBoundary, carried, held, false));
           }
           scf::YieldOp::create(b, loc, updated);
         });
@@ -731,7 +733,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
       // A later branch without tiles: the loop's state is the earlier one's.
       Value laterEmpty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                                boundary, numTiles);
-      SmallVector<Value> chosen = holdIf(laterEmpty, state, held, state);
+      SmallVector<Value> chosen = holdIf(laterEmpty, state, held, true);
       held.assign(chosen.begin(), chosen.begin() + heldCount);
       state.assign(chosen.begin() + heldCount, chosen.end());
     }
