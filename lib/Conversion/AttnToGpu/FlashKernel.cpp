@@ -662,13 +662,24 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
     rowMax = w.rowMax(rowMax);
     if (rawScores())
       rowMax = arith::MulFOp::create(b, loc, rowMax, factor);
+    // The row's reference point moves only when a tile's max passes it by
+    // more than kStaleMaxLog2 (FlashAttention-4's conditional rescaling):
+    // the sums and accumulators are the same whatever the reference, their
+    // terms now at most 2^kStaleMaxLog2, and a correction of exactly 1
+    // lets the warp-specialised kernel skip rescaling its accumulators.
+    // A row without keys so far (-inf) takes any finite max.
     Value oldMax = carried[slot];
-    Value newMax = arith::MaximumFOp::create(b, loc, oldMax, rowMax);
+    Value rises = arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OGT, rowMax,
+        arith::AddFOp::create(b, loc, oldMax, w.f32(kStaleMaxLog2)));
+    Value newMax = arith::SelectOp::create(b, loc, rises, rowMax, oldMax);
     // Shift by 0 while the row has no key: no -inf - -inf.
     Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                         newMax, negInf);
     Value shift = arith::SelectOp::create(b, loc, empty, zero, newMax);
-    Value correction = w.exp2(arith::SubFOp::create(b, loc, oldMax, shift));
+    Value correction = arith::SelectOp::create(
+        b, loc, rises, w.exp2(arith::SubFOp::create(b, loc, oldMax, shift)),
+        w.f32(1.0));
     Value sum =
         arith::MulFOp::create(b, loc, carried[slots + slot], correction);
     for (int64_t tile = 0; tile < scoreTiles; ++tile)

@@ -23,6 +23,10 @@
 namespace mlir::attn::gpu_lowering {
 
 inline constexpr double kLog2E = 1.4426950408889634;
+/// How far (in log2 units) a row's scores may pass the reference point of
+/// its online softmax before it moves: terms of at most 2^8 stay well
+/// inside bf16's, f16's and f32's ranges.
+inline constexpr double kStaleMaxLog2 = 8.0;
 inline constexpr double kLn2 = 0.6931471805599453;
 
 using Accumulator = std::array<Value, 4>;

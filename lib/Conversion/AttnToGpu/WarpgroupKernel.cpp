@@ -573,6 +573,29 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           arith::MulFOp::create(b, loc, value, factors[(index % 4) / 2]));
     return result;
   };
+  // The same, skipped by a warp none of whose rows moved its reference
+  // point (softmaxUpdate's factors of exactly 1): after the first tiles
+  // that is most tiles, and the multiplies were an eighth of the loop's
+  // instructions with 64-key tiles (H200, Nsight Compute, NSA's branches).
+  // The branch holds no product, so ptxas keeps the wgmma pipeline.
+  auto rescaleIfMoved = [&](ArrayRef<Value> acc, ArrayRef<Value> factors) {
+    Value moved;
+    for (Value factor : factors) {
+      Value rowMoved = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                                             factor, w.f32(1.0));
+      moved = moved ? arith::OrIOp::create(b, loc, moved, rowMoved) : rowMoved;
+    }
+    Value anyMoved = NVVM::VoteSyncOp::create(b, loc, b.getI1Type(), n.i32(-1),
+                                              moved, NVVM::VoteSyncKind::any);
+    auto branch =
+        scf::IfOp::create(b, loc, ValueRange(acc).getTypes(), anyMoved, true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    scf::YieldOp::create(b, loc, rescale(acc, factors));
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, acc);
+    return SmallVector<Value>(branch.getResults());
+  };
 
   // Tile j (after the first), as FlashAttention-3's intra-warpgroup
   // pipeline: issue S_j = Q K_j^T; rescale acc by the previous softmax's
@@ -677,7 +700,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
           PendingScores scores = scoreProduct(stage);
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-          SmallVector<Value> acc = rescale(
+          SmallVector<Value> acc = rescaleIfMoved(
               ArrayRef<Value>(carried).drop_front(accBase), previousFactors);
           // The rescale wrote the accumulators' registers.
           NVVM::WgmmaFenceAlignedOp::create(b, loc);

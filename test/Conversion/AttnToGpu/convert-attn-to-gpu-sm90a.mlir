@@ -96,6 +96,23 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// A row's reference point moves only when a tile's max passes it by more
+// than 8 (log2 units); the scale is inside the exponent's FMA.
+// CHECK: %[[EIGHT:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK: %[[BOUND:.*]] = arith.addf %{{.*}}, %[[EIGHT]] : f32
+// CHECK: arith.cmpf ogt, %{{.*}}, %[[BOUND]] : f32
+// CHECK: arith.mulf %{{.*}} fastmath<contract> : f32
+// CHECK-NEXT: arith.subf %{{.*}} fastmath<contract> : f32
+// CHECK-NEXT: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// In the loop a warp rescales its accumulators only if one of its rows'
+// reference points moved.
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.vote.sync  any
+// CHECK-NEXT: scf.if %{{.*}} -> (f32,
+// CHECK-NEXT: arith.mulf
+// CHECK: } else {
+// CHECK: nvvm.wgmma.fence.aligned
 // CHECK: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 // CHECK: nvvm.mbarrier.arrive
 // The documents kernel: every thread tests tiles before the roles split;
