@@ -606,10 +606,14 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // (ptxas would serialise every wgmma): a CTA without key tiles skips all
   // of them.
   // Separate branches: the loop's state starts afresh at the later
-  // branch's first tile (the scores' softmax starts from no keys, whose
-  // factors of 0 then clear the accumulators), and the rows of the earlier
-  // one, once its last P V is in, are held normalised and rounded (zeros
-  // while it has none) for the merge epilogue.
+  // branch's first tile (the scores' softmax starts from no keys), and the
+  // rows of the earlier one, once its last P V is in, are held normalised
+  // and rounded (zeros while it has none) for the merge epilogue. A row's
+  // accumulators still hold the earlier branch's sums until its first
+  // later tile with a key: that step's factor (from a max of -inf) is 0
+  // and clears them before its P V. A row masked in the first later tiles
+  // keeps a factor of 1 until then (its reference point has not moved),
+  // and a row with no later key at all has a sum of 0 and stores zeros.
   bool branches = buffers.separateBranches;
   Value boundary = branches ? keySources[1].start : Value();
   int64_t heldCount = branches ? slots * valueDim / 8 : 0;
