@@ -325,6 +325,9 @@ def main():
                         help="programs: each merge a kernel of its own (A/B)")
     parser.add_argument("--fuse-topk", action="store_true",
                         help="programs: top-k in the block-scores kernel (A/B)")
+    parser.add_argument("--clusters", action="store_true",
+                        help="sm_90a: grouped heads with a selection as clusters "
+                             "with multicast K/V tiles (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
@@ -350,7 +353,8 @@ def main():
                               f"--gpu-key-splits={case.get('key_splits', args.key_splits)}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
-                              f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}"],
+                              f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
+                              f"--gpu-clusters={'true' if args.clusters else 'false'}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

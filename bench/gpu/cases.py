@@ -121,6 +121,12 @@ def scaling_cases():
             cases.append(scout(f"scale-scout-chunked-L{length}", 1, 16, length, 128,
                                chunked=True))
         cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
+        if length in (8192, 65536):
+            # NSA's own setting: 4 query heads a K/V head, each selection
+            # shared by the group; full causal with the same heads beside.
+            cases.append(case(f"scale-causal-gqa4-L{length}", "causal", 1, 16, 4, length,
+                              length, 128))
+            cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
         cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
     # Compiled for any length (dynamic types) beside the static builds:
     # the affine masks' tiles bounded at run time.
@@ -367,6 +373,14 @@ def check_cases():
                            dtype="f16", intermediates=True))
     cases.append(selective("chk-nsa-g2-s64-D64", "nsa", 1, 4, 2, 4400, 64, k=4,
                            window=200, intermediates=True))
+    # Groups of 4 and 8 query heads on sm_90a's paired form: a cluster per
+    # group, its K and V tiles multicast (two batches, partial last tiles).
+    cases.append(selective("chk-nsa-g4-s64-D128", "nsa", 2, 8, 2, 3000, 128, k=5,
+                           window=300, intermediates=True))
+    cases.append(selective("chk-nsa-g8-s64-D64", "nsa", 1, 8, 1, 2100, 64, k=4,
+                           window=200, intermediates=True))
+    cases.append(selective("chk-sla-g2-s64-D128", "sla", 1, 4, 2, 2500, 128, k=4,
+                           intermediates=True))
     # attn.topk alone: ties, NaN, -inf, rows of few candidates; widths
     # under a warp, between, and past 32 entries per lane.
     for width, k in ((20, 4), (1000, 16), (2500, 7)):

@@ -619,6 +619,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.keySplits = options.keySplits;
   convertOptions.fuseMerges = options.fuseMerges;
   convertOptions.fuseTopk = options.fuseTopk;
+  convertOptions.clusters = options.clusters;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");

@@ -76,6 +76,12 @@ static cl::opt<bool> gpuFuseMerges(
              "over the union of their keys, a gated or sum merge in an "
              "attention kernel's epilogue (else each is a kernel of its own)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> gpuClusters(
+    "gpu-clusters",
+    cl::desc("sm_90a: grouped heads with a selection run as thread-block "
+             "clusters, each K/V tile once per group by TMA multicast "
+             "(slower on an H200 with two stages)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",
     cl::desc("GPU programs: a top-k of block scores that nothing else reads "
@@ -109,7 +115,7 @@ int main(int argc, char **argv) {
   if (!gpu)
     for (cl::Option *flag : std::initializer_list<cl::Option *>{
              &gpuWarps, &gpuRowTiles, &gpuKeySplits, &gpuPingPong,
-             &gpuFuseMerges, &gpuFuseTopk})
+             &gpuFuseMerges, &gpuFuseTopk, &gpuClusters})
       if (flag->getNumOccurrences())
         return fail("--" + flag->ArgStr +
                     " applies to GPU targets (--target=sm_80, ...), not '" +
@@ -150,6 +156,7 @@ int main(int argc, char **argv) {
     options.keySplits = gpuKeySplits;
     options.fuseMerges = gpuFuseMerges;
     options.fuseTopk = gpuFuseTopk;
+    options.clusters = gpuClusters;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

@@ -40,6 +40,9 @@ struct GpuCompileOptions {
   /// Programs: a top-k of block scores in the block-scores kernel (less
   /// memory, not faster).
   bool fuseTopk = false;
+  /// sm_90a: grouped heads with a selection as thread-block clusters whose
+  /// K/V tiles come by TMA multicast (GpuKernelShape::clusterHeads).
+  bool clusters = false;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

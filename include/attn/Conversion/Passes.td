@@ -141,6 +141,13 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "in shared memory and stores only the picks, where the row fits "
            "without fewer CTAs resident per multiprocessor (saves the "
            "scores' memory; 1-2% slower on an H200)">,
+    Option<"clusters", "clusters", "bool", "false",
+           "sm_90a's paired form with grouped heads (2, 4 or 8 query heads "
+           "a K/V head) and a selection as its only data-dependent "
+           "predicate: the CTAs of a group's heads form a thread-block "
+           "cluster and each K/V tile comes once by TMA multicast (L2 "
+           "traffic divided by the group; slower on an H200 with two "
+           "stages, so off by default)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

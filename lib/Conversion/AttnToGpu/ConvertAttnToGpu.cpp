@@ -138,7 +138,7 @@ struct ConvertAttnToGpuPass
       item.linearShape = *shape;
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
-          attention, chip, warps, rowTiles, pingPong, keySplits);
+          attention, chip, warps, rowTiles, pingPong, keySplits, clusters);
       if (failed(shape))
         return failure();
       item.shape = *shape;

@@ -1288,6 +1288,12 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
                     builder.getI64IntegerAttr(shape.blockKv));
     kernel->setAttr(kKernelCtasPerMultiprocessorAttr,
                     builder.getI64IntegerAttr(shape.ctasPerMultiprocessor));
+    // A compile-time cluster (.reqnctapercluster): launches need no
+    // cluster attribute.
+    if (shape.clusterHeads > 1)
+      kernel->setAttr(NVVM::NVVMDialect::getClusterDimAttrName(),
+                      builder.getDenseI32ArrayAttr(
+                          {1, static_cast<int32_t>(shape.clusterHeads), 1}));
   }
 
   Block &body = kernel.getBody().front();

@@ -21,6 +21,12 @@
 //       wait P V; free V[prev]
 //     acc *= factors; acc += P V[last]; out = acc / l; lse
 //
+// With grouped heads and a selection (shape.clusterHeads), the CTAs of a
+// query tile for the heads of one K/V head form a cluster: they visit the
+// same tiles, every producer waits for the consumers of all of them to free
+// a stage, and issues its share of the tile's panels multicast to all, so a
+// tile leaves L2 once per group (NSA's group-centric loading).
+//
 // Tiles are panels of 64 columns whose 128-byte rows TMA swizzles (the
 // 128B mode); the wgmma descriptors name the same swizzle, so neither side
 // pays bank conflicts. The accumulator layout of a warp's 16 rows of a
@@ -98,6 +104,10 @@ struct FlashKernelBuilder::WarpgroupStorage {
   // The key tiles the CTA visits, in order: [first, first + count), or the
   // entries of a tile list (data-dependent masks).
   Value first = {}, count = {}, tileList = {};
+  // A cluster of the CTAs of a group's heads (shape.clusterHeads): its size
+  // and this CTA's rank in it (i32).
+  int64_t cluster = k.shape.clusterHeads;
+  Value rank = {};
 
   ListedTile visited(Value i) {
     if (tileList)
@@ -140,6 +150,31 @@ struct FlashKernelBuilder::WarpgroupStorage {
                     {n.i32(p * kPanelColumns), n.toI32(row), n.toI32(headIndex),
                      n.toI32(k.batch)},
                     bar);
+    }
+  }
+  /// A K or V tile's TMA in a cluster: its panels are boxes `firstBox`,
+  /// `firstBox` + 1, ... of the tile's K and V boxes, and rank r issues the
+  /// boxes whose number is r modulo the cluster's size, each multicast to
+  /// every CTA of the cluster (the tile completes on each one's `bar`).
+  /// Without a cluster, the CTA's own load.
+  void loadTilePanels(Value map, Value address, int64_t panels, int64_t rows,
+                      Value row, Value headIndex, Value bar, int64_t firstBox) {
+    if (cluster == 1)
+      return loadPanels(map, address, panels, rows, row, headIndex, bar);
+    Value everyCta =
+        arith::ConstantIntOp::create(n.b, n.loc, (1 << cluster) - 1, 16);
+    for (int64_t p = 0; p < panels; ++p) {
+      Value mine = arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::eq,
+                                         rank, n.i32((firstBox + p) % cluster));
+      auto issue = scf::IfOp::create(n.b, n.loc, mine, false);
+      OpBuilder::InsertionGuard guard(n.b);
+      n.b.setInsertionPointToStart(issue.thenBlock());
+      Value destination = clusterPointer(
+          n.b, n.loc, n.add(address, n.i64(p * rows * kPanelRowBytes)));
+      loadTensorBox(n.b, n.loc, map, destination,
+                    {n.i32(p * kPanelColumns), n.toI32(row), n.toI32(headIndex),
+                     n.toI32(k.batch)},
+                    bar, everyCta);
     }
   }
   /// TMA of the CTA's query tile into its place, completing on the Q
@@ -204,6 +239,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
   }
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(shape.blockQ()));
+  if (st.cluster > 1)
+    st.rank = NVVM::ClusterId::create(b, loc, b.getI32Type());
 
   // The tensor maps by address (tensorMapSlot): Q's, then K's and V's of
   // each key source.
@@ -230,11 +267,12 @@ void FlashKernelBuilder::buildWarpSpecialized(
       NVVM::MBarrierInitOp::create(b, loc, st.keyFull(c(s)), n.i32(1), Value());
       NVVM::MBarrierInitOp::create(b, loc, st.valueFull(c(s)), n.i32(1),
                                    Value());
-      // Lane 0 of each consumer warp releases a stage.
+      // Lane 0 of each consumer warp releases a stage (of every CTA of
+      // the cluster: each one's loads write into all of them).
       NVVM::MBarrierInitOp::create(b, loc, st.keyEmpty(c(s)),
-                                   n.i32(shape.warps), Value());
+                                   n.i32(shape.warps * st.cluster), Value());
       NVVM::MBarrierInitOp::create(b, loc, st.valueEmpty(c(s)),
-                                   n.i32(shape.warps), Value());
+                                   n.i32(shape.warps * st.cluster), Value());
     }
     NVVM::FenceMbarrierInitOp::create(b, loc);
     if (earlyQuery)
@@ -272,6 +310,12 @@ void FlashKernelBuilder::buildWarpSpecialized(
     documentChunks = {};
   }
 
+  // A cluster's loads write into every CTA's tiles and its consumers
+  // arrive on every CTA's barriers: no CTA may load before all have
+  // initialised their barriers and finished with the tile area (a list's
+  // temporaries), nor exit while another may still do either.
+  if (st.cluster > 1)
+    clusterBarrier(b, loc);
   auto roles = scf::IfOp::create(b, loc, lt(warpgroup, c(1)),
                                  /*withElseRegion=*/true);
   {
@@ -281,6 +325,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumers(st, warpgroup, bounds);
   }
+  if (st.cluster > 1)
+    clusterBarrier(b, loc);
 }
 
 void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
@@ -311,14 +357,16 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadPanels(keyMap, st.keyTile(stage), headPanels, blockKv,
-                            firstKey, kvHead, st.keyFull(stage));
+              st.loadTilePanels(keyMap, st.keyTile(stage), headPanels, blockKv,
+                                firstKey, kvHead, st.keyFull(stage),
+                                /*firstBox=*/0);
               st.wait(st.valueEmpty(stage), phase);
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadPanels(valueMap, st.valueTile(stage), valuePanels, blockKv,
-                            firstKey, kvHead, st.valueFull(stage));
+              st.loadTilePanels(valueMap, st.valueTile(stage), valuePanels,
+                                blockKv, firstKey, kvHead, st.valueFull(stage),
+                                /*firstBox=*/headPanels);
               return SmallVector<Value>();
             });
         scf::YieldOp::create(b, loc);
@@ -448,12 +496,17 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     return result;
   };
   // Lane 0 of each consumer warp frees a K or V stage once its products
-  // have read it.
+  // have read it: in every CTA of a cluster, whose producers all write it.
   auto release = [&](Value emptyBarrier) {
     auto leader = ifZero(lane);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(leader.thenBlock());
-    NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier, Value());
+    if (st.cluster == 1) {
+      NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier, Value());
+      return;
+    }
+    for (int64_t r = 0; r < st.cluster; ++r)
+      arriveInCluster(b, loc, emptyBarrier, n.i32(r));
   };
   // Ping-pong (FlashAttention-3): the two consumers take turns on the
   // tensor cores through named barriers 1 and 2 (0 is the CTA barrier), so

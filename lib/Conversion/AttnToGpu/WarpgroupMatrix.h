@@ -68,8 +68,20 @@ Value clusterPointer(OpBuilder &b, Location loc, Value address);
 
 /// TMA of one box of `map` (its slot) at `coordinates` (i32, innermost
 /// first) to `destination` (clusterPointer), completing on mbarrier `bar`.
+/// With `multicastMask` (i16, a bit per CTA rank of the cluster), the box
+/// lands at the same offset of every such CTA's shared memory and completes
+/// on each one's barrier at `bar`'s offset.
 void loadTensorBox(OpBuilder &b, Location loc, Value map, Value destination,
-                   ValueRange coordinates, Value bar);
+                   ValueRange coordinates, Value bar, Value multicastMask = {});
+
+/// Arrives on the mbarrier at shared pointer `bar`'s offset in the shared
+/// memory of the cluster's CTA `rank` (i32; release at CTA scope).
+void arriveInCluster(OpBuilder &b, Location loc, Value bar, Value rank);
+
+/// A barrier of every thread of the cluster (arrive with release, wait
+/// with acquire): shared memory and mbarriers of the cluster's CTAs are
+/// ready, or no longer used, beyond it.
+void clusterBarrier(OpBuilder &b, Location loc);
 
 /// Waits until mbarrier `bar` completes the phase of parity `phase` (i32).
 void waitParity(OpBuilder &b, Location loc, Value bar, Value phase);

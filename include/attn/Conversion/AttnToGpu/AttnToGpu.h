@@ -88,6 +88,13 @@ struct GpuKernelShape {
   /// range of one head's; only as many as keep their K and V within a third
   /// of L2. 1: a head's query tiles in a row.
   int64_t interleavedHeads = 1;
+  /// With warpgroups: the query heads of one K/V head's group (a grid-y
+  /// run of that many CTAs of the same query tile) form a thread-block
+  /// cluster: they visit the same key tiles (a selection is the group's),
+  /// so each CTA's producer waits for every consumer of the cluster to free
+  /// a stage and loads its share of the tile's panels into all of them by
+  /// TMA multicast, and each tile leaves L2 once per group. 1: no cluster.
+  int64_t clusterHeads = 1;
 
   int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
@@ -303,11 +310,12 @@ inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 /// on `op` that names what the GPU lowering does not support.
 /// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims;
 /// `keySplits` 0 chooses decode's key splits from the grid (1: none).
-FailureOr<GpuKernelShape> chooseGpuKernelShape(AttentionOp op, StringRef chip,
-                                               int64_t warps = 4,
-                                               int64_t rowTiles = 0,
-                                               bool pingPong = true,
-                                               int64_t keySplits = 0);
+/// `clusters` lets grouped heads with a selection run as clusters
+/// (GpuKernelShape::clusterHeads).
+FailureOr<GpuKernelShape>
+chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
+                     int64_t rowTiles = 0, bool pingPong = true,
+                     int64_t keySplits = 0, bool clusters = false);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
