@@ -49,6 +49,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -140,35 +141,29 @@ struct FlashKernelBuilder::WarpgroupStorage {
     return tileAddress(valueBase, stage, valueBytes);
   }
   /// TMA of `panels` panels of `rows` rows starting at (row, head) into the
-  /// tile at shared address `address`, completing on `bar`.
+  /// tile at shared address `address`, completing on `bar`. A K or V tile
+  /// (`firstBox`: its first panel's number among the tile's K and V panels)
+  /// in a cluster: rank r issues the panels whose number is r modulo the
+  /// cluster's size, each multicast to every CTA of the cluster (the tile
+  /// completes on each one's `bar`).
   void loadPanels(Value map, Value address, int64_t panels, int64_t rows,
-                  Value row, Value headIndex, Value bar) {
-    for (int64_t p = 0; p < panels; ++p) {
-      Value destination = clusterPointer(
-          n.b, n.loc, n.add(address, n.i64(p * rows * kPanelRowBytes)));
-      loadTensorBox(n.b, n.loc, map, destination,
-                    {n.i32(p * kPanelColumns), n.toI32(row), n.toI32(headIndex),
-                     n.toI32(k.batch)},
-                    bar);
-    }
-  }
-  /// A K or V tile's TMA in a cluster: its panels are boxes `firstBox`,
-  /// `firstBox` + 1, ... of the tile's K and V boxes, and rank r issues the
-  /// boxes whose number is r modulo the cluster's size, each multicast to
-  /// every CTA of the cluster (the tile completes on each one's `bar`).
-  /// Without a cluster, the CTA's own load.
-  void loadTilePanels(Value map, Value address, int64_t panels, int64_t rows,
-                      Value row, Value headIndex, Value bar, int64_t firstBox) {
-    if (cluster == 1)
-      return loadPanels(map, address, panels, rows, row, headIndex, bar);
+                  Value row, Value headIndex, Value bar,
+                  std::optional<int64_t> firstBox = std::nullopt) {
+    bool shared = firstBox && cluster > 1;
     Value everyCta =
-        arith::ConstantIntOp::create(n.b, n.loc, (1 << cluster) - 1, 16);
+        shared
+            ? arith::ConstantIntOp::create(n.b, n.loc, (1 << cluster) - 1, 16)
+                  .getResult()
+            : Value();
     for (int64_t p = 0; p < panels; ++p) {
-      Value mine = arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::eq,
-                                         rank, n.i32((firstBox + p) % cluster));
-      auto issue = scf::IfOp::create(n.b, n.loc, mine, false);
       OpBuilder::InsertionGuard guard(n.b);
-      n.b.setInsertionPointToStart(issue.thenBlock());
+      if (shared) {
+        Value mine =
+            arith::CmpIOp::create(n.b, n.loc, arith::CmpIPredicate::eq, rank,
+                                  n.i32((*firstBox + p) % cluster));
+        auto issue = scf::IfOp::create(n.b, n.loc, mine, false);
+        n.b.setInsertionPointToStart(issue.thenBlock());
+      }
       Value destination = clusterPointer(
           n.b, n.loc, n.add(address, n.i64(p * rows * kPanelRowBytes)));
       loadTensorBox(n.b, n.loc, map, destination,
@@ -357,16 +352,16 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadTilePanels(keyMap, st.keyTile(stage), headPanels, blockKv,
-                                firstKey, kvHead, st.keyFull(stage),
-                                /*firstBox=*/0);
+              st.loadPanels(keyMap, st.keyTile(stage), headPanels, blockKv,
+                            firstKey, kvHead, st.keyFull(stage),
+                            /*firstBox=*/0);
               st.wait(st.valueEmpty(stage), phase);
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadTilePanels(valueMap, st.valueTile(stage), valuePanels,
-                                blockKv, firstKey, kvHead, st.valueFull(stage),
-                                /*firstBox=*/headPanels);
+              st.loadPanels(valueMap, st.valueTile(stage), valuePanels, blockKv,
+                            firstKey, kvHead, st.valueFull(stage),
+                            /*firstBox=*/headPanels);
               return SmallVector<Value>();
             });
         scf::YieldOp::create(b, loc);
