@@ -81,6 +81,9 @@ struct KernelLaunch {
   int64_t blockQ = 0, threads = 0, sharedBytes = 0;
   /// The query heads per K/V head packed into one tile (1: not packed).
   int64_t packedGroup = 1;
+  /// The query heads per CTA of the warp-specialised kernel (grid y is
+  /// Hq / this).
+  int64_t consumerHeads = 1;
   /// For each kernel argument, the entry point's buffer it is (kernel
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
@@ -498,7 +501,11 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
       os << "  unsigned gridX = (unsigned)((" << launch.packedGroup << " * "
          << query.name << "->sizes[2] + " << launch.blockQ - 1 << ") / "
          << launch.blockQ << ");\n";
-    os << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1];\n"
+    os << "  unsigned gridY = (unsigned)" << heads.name << "->sizes[1]"
+       << (launch.consumerHeads > 1
+               ? " / " + std::to_string(launch.consumerHeads)
+               : std::string())
+       << ";\n"
        << "  if (!gridX || !gridY || !" << query.name << "->sizes[0] || !"
        << query.name << "->sizes[2]) return 0;\n";
     int64_t count = launch.tensorMaps + (launch.workspacePerHead ? 5 : 0);
@@ -620,6 +627,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.fuseMerges = options.fuseMerges;
   convertOptions.fuseTopk = options.fuseTopk;
   convertOptions.clusters = options.clusters;
+  convertOptions.headPairs = options.headPairs;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");
@@ -652,6 +660,9 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     launch.sharedBytes = attr(kKernelSharedBytesAttr);
     if (auto group = kernel->getAttrOfType<IntegerAttr>(kKernelPackedGroupAttr))
       launch.packedGroup = group.getInt();
+    if (auto heads =
+            kernel->getAttrOfType<IntegerAttr>(kKernelConsumerHeadsAttr))
+      launch.consumerHeads = heads.getInt();
     if (auto maps = kernel->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr))
       launch.tensorMaps = maps.getInt();
     if (auto blockKv = kernel->getAttrOfType<IntegerAttr>(kKernelBlockKvAttr))

@@ -82,6 +82,12 @@ static cl::opt<bool> gpuClusters(
              "clusters, each K/V tile once per group by TMA multicast "
              "(slower on an H200 with two stages)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> gpuHeadPairs(
+    "gpu-head-pairs",
+    cl::desc("sm_90a: grouped heads (an even number a K/V head) run two to "
+             "a CTA where the paired form would run them, each K/V tile "
+             "loaded once for both"),
+    cl::init(true), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",
     cl::desc("GPU programs: a top-k of block scores that nothing else reads "
@@ -157,6 +163,7 @@ int main(int argc, char **argv) {
     options.fuseMerges = gpuFuseMerges;
     options.fuseTopk = gpuFuseTopk;
     options.clusters = gpuClusters;
+    options.headPairs = gpuHeadPairs;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

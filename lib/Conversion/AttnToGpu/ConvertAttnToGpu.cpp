@@ -137,8 +137,9 @@ struct ConvertAttnToGpuPass
         return failure();
       item.linearShape = *shape;
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
-          attention, chip, warps, rowTiles, pingPong, keySplits, clusters);
+      FailureOr<GpuKernelShape> shape =
+          chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong,
+                               keySplits, clusters, headPairs);
       if (failed(shape))
         return failure();
       item.shape = *shape;
@@ -782,6 +783,9 @@ struct ConvertAttnToGpuPass
       gridX = arith::MulIOp::create(b, loc, gridX, index(shape.keySplits));
     Value gridY =
         memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
+    // Heads two to a CTA: grid y runs over the pairs.
+    if (shape.consumerHeads > 1)
+      gridY = arith::DivUIOp::create(b, loc, gridY, index(shape.consumerHeads));
     Value gridZ = memref::DimOp::create(b, loc, query, 0);
     // The key tiles' segment ranges: a warp per (tile, batch) first.
     Value ranges;

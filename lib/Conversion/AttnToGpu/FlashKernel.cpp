@@ -1068,7 +1068,8 @@ bool mlir::attn::canMergeInEpilogue(AttentionOp op,
 bool mlir::attn::canCompressInEpilogue(CompressOp compress, AttentionOp op,
                                        const GpuKernelShape &shape) {
   // Each consumer warpgroup of the warp-specialised kernel holds 64 whole
-  // rows from a multiple of 64: one segment.
+  // rows from a multiple of 64 (of its own head with head pairs): one
+  // segment.
   return shape.warpgroups && !shape.splitKeys &&
          compress.getInput() == op.getOutput() &&
          compress.getReduce() == ReduceKind::Mean && !compress.getWeights() &&
@@ -1092,9 +1093,21 @@ bool mlir::attn::canRunAsUnion(MergeOp merge, const GpuKernelShape &shape) {
                lead.getKey().getType().getDimSize(2), shape.blockKv)) ||
        !llvm::any_of(lead.getMask(), llvm::IsaPred<DocumentAttr>)))
     return false;
+  // Head pairs: the producer loads each source's tiles for the pair's K/V
+  // head, which must then be both heads' (SCOUT's checkpoints may have a
+  // K/V head per query head).
+  auto pairShares = [&](AttentionOp source) {
+    int64_t queryHeads = source.getQuery().getType().getDimSize(1);
+    int64_t kvHeads = source.getKey().getType().getDimSize(1);
+    return shape.consumerHeads == 1 ||
+           (!ShapedType::isDynamic(queryHeads) &&
+            !ShapedType::isDynamic(kvHeads) &&
+            (queryHeads / kvHeads) % shape.consumerHeads == 0);
+  };
   return llvm::all_of(*sources, [&](AttentionOp source) {
     bool documents = listedLead && source == lead;
-    return !source.getBias() && (documents || !source.getQSegments()) &&
+    return pairShares(source) && !source.getBias() &&
+           (documents || !source.getQSegments()) &&
            (documents || !source.getKvSegments()) && !source.getLayout() &&
            !source.getIndices() &&
            gpu_lowering::capturedValues(source).empty() &&
@@ -1277,6 +1290,9 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
   if (shape.splitKeys)
     kernel->setAttr(kKernelPackedGroupAttr,
                     builder.getI64IntegerAttr(shape.packedGroup));
+  if (shape.consumerHeads > 1)
+    kernel->setAttr(kKernelConsumerHeadsAttr,
+                    builder.getI64IntegerAttr(shape.consumerHeads));
   // A score_mod's index arithmetic (table lookups) runs on every score:
   // attn-gpu-narrow-indices takes it to i32 where its ranges allow.
   if (!op.getScoreMod().empty())

@@ -320,10 +320,9 @@ static int64_t chooseKeySplits(AttentionOp op, const GpuKernelShape &shape,
   return best;
 }
 
-FailureOr<GpuKernelShape>
-mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
-                                 int64_t rowTiles, bool pingPong,
-                                 int64_t keySplits, bool clusters) {
+FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
+    AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
+    bool pingPong, int64_t keySplits, bool clusters, bool headPairs) {
   if (warps < 0 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 0 "
                           "(automatic) and 8, got ")
@@ -390,23 +389,44 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
       narrowMap = staticBlockMap(op, 64, pairedBlockKv);
       paired = narrowMap && narrowTilesSaveWork(*wideMap, *narrowMap);
     }
+    // Two heads a CTA (`headPairs`): for a fine selection (the group's)
+    // over grouped heads (an even number a K/V head), one CTA takes the
+    // same 64 rows of two heads of a group, a consumer each, and each K/V
+    // tile leaves L2 once for both: the paired form's traffic per score
+    // halves while the two consumers still share a multiprocessor. But one
+    // CTA a multiprocessor overlaps no other's prologue and epilogue, so
+    // the gain is small (H200, NSA-style with 4 query heads a K/V head:
+    // its branches kernel 0.94-0.97x the time at 64k, 1.02x at 8k; the
+    // program 0.97x at 64k, 1.01x at 8k). Static masks keep the paired
+    // form: NSA's compressed branch took 1.01x at 64k and 1.1x at 8k.
+    int64_t group = query.isDynamicDim(1) || key.isDynamicDim(1)
+                        ? 1
+                        : query.getDimSize(1) / key.getDimSize(1);
+    bool pairsHeads =
+        headPairs && !clusters && fineSelection && warps == 0 && group % 2 == 0;
     GpuKernelShape warpgroup = shape;
     warpgroup.warpgroups = true;
-    warpgroup.warps = paired ? 4 : 8;
-    warpgroup.ctasPerMultiprocessor = paired ? 2 : 1;
+    warpgroup.warps = paired && !pairsHeads ? 4 : 8;
+    warpgroup.ctasPerMultiprocessor = paired && !pairsHeads ? 2 : 1;
+    warpgroup.consumerHeads = pairsHeads ? 2 : 1;
     warpgroup.rowTiles = 1;
     warpgroup.blockKv =
         paired && (shape.headDim == 128 ||
                    (fineSelection && onlySelection.getBlockKv() % 128 != 0))
             ? 64
             : 128;
-    warpgroup.pingPong = pingPong && !paired;
+    warpgroup.pingPong = pingPong && (!paired || pairsHeads);
     std::optional<BlockMap> &tiles = paired ? narrowMap : wideMap;
     if (!tiles || tiles->getBlockQ() != warpgroup.blockQ() ||
         tiles->getBlockKv() != warpgroup.blockKv)
       tiles = staticBlockMap(op, warpgroup.blockQ(), warpgroup.blockKv);
-    if (tiles)
-      warpgroup.interleavedHeads = chooseInterleavedHeads(op, *tiles);
+    // (Interleaved in units of grid y: pairs of heads.)
+    if (tiles) {
+      int64_t heads = chooseInterleavedHeads(op, *tiles);
+      warpgroup.interleavedHeads = heads % warpgroup.consumerHeads == 0
+                                       ? heads / warpgroup.consumerHeads
+                                       : 1;
+    }
     // NSA's group-centric loading (`clusters`): with grouped heads and a
     // selection (the group's) as the only data-dependent predicate, the
     // group's CTAs visit the same tiles, so they can form a cluster whose
@@ -418,7 +438,6 @@ mlir::attn::chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps,
     // 1.97 ms in clusters of 4, 1.79 in clusters of 2, 1.72 without).
     if (clusters && paired && fineSelection && !query.isDynamicDim(1) &&
         !key.isDynamicDim(1)) {
-      int64_t group = query.getDimSize(1) / key.getDimSize(1);
       if (group == 2 || group == 4 || group == 8) {
         warpgroup.clusterHeads = group;
         warpgroup.interleavedHeads = 1;

@@ -27,6 +27,10 @@
 // a stage, and issues its share of the tile's panels multicast to all, so a
 // tile leaves L2 once per group (NSA's group-centric loading).
 //
+// With head pairs (shape.consumerHeads), the same happens inside a CTA:
+// its two consumers take the same 64 rows of two query heads of one group,
+// each its own head and Q tile, and every K/V tile serves both.
+//
 // Tiles are panels of 64 columns whose 128-byte rows TMA swizzles (the
 // 128B mode); the wgmma descriptors name the same swizzle, so neither side
 // pays bank conflicts. The accumulator layout of a warp's 16 rows of a
@@ -174,12 +178,16 @@ struct FlashKernelBuilder::WarpgroupStorage {
   }
   /// TMA of the CTA's query tile into its place, completing on the Q
   /// barrier (one thread issues).
+  /// With heads two to a CTA, each head's tile follows the other's.
   void loadQuery(Value queryMap) {
     NVVM::MBarrierArriveExpectTxOp::create(
         n.b, n.loc, Type(), queryBarrier(), n.i32(queryBytes),
         NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
-    loadPanels(queryMap, n.add(base, n.i64(0)), k.shape.headDim / kPanelColumns,
-               k.shape.blockQ(), k.rowBase, k.head, queryBarrier());
+    int64_t heads = k.shape.consumerHeads;
+    for (int64_t h = 0; h < heads; ++h)
+      loadPanels(queryMap, n.add(base, n.i64(h * queryBytes / heads)),
+                 k.shape.headDim / kPanelColumns, k.shape.blockQ(), k.rowBase,
+                 h ? k.add(k.head, k.c(h)) : k.head, queryBarrier());
   }
   /// The phase parity of the stage that tile number i uses.
   // The stage of the i-th visited tile and the parity of its round, in
@@ -232,6 +240,10 @@ void FlashKernelBuilder::buildWarpSpecialized(
     head = add(mul(div(linear, span), c(heads)), rem(inGroup, c(heads)));
     queryTileIndex = sub(sub(tiles, c(1)), div(inGroup, c(heads)));
   }
+  // Heads two to a CTA: grid y is the pair, `head` its first until the
+  // consumers take their own.
+  if (shape.consumerHeads > 1)
+    head = mul(head, c(shape.consumerHeads));
   kvHead = div(head, div(numQueryHeads, dim(buffers.key, 1)));
   rowBase = mul(queryTileIndex, c(shape.blockQ()));
   if (st.cluster > 1)
@@ -382,7 +394,12 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                                  NVVM::SetMaxRegisterAction::increase);
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
   warp = arith::SubIOp::create(b, loc, div(tid, c(32)), c(4));
-  warpRow = add(rowBase, mul(warp, c(16)));
+  // Heads two to a CTA: each consumer has the CTA's rows of its own head
+  // (and its own Q tile); else the two split the rows.
+  bool ownHeads = shape.consumerHeads > 1;
+  if (ownHeads)
+    head = add(head, consumer);
+  warpRow = add(rowBase, mul(ownHeads ? rem(warp, c(4)) : warp, c(16)));
   int64_t scoreCount = blockKv / 2, accCount = valueDim / 2;
   int64_t slots = 2, accBase = 2 * slots;
   int64_t stateSize = accBase + accCount;
@@ -391,8 +408,9 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // step moves 32 bytes along the row inside a panel; 8-row groups are
   // 1024 bytes apart. V is MN-major (rows are keys, the product's k): a k16
   // step is 16 rows, and the value dims continue in the next panel.
-  Value consumerRows = arith::MulIOp::create(b, loc, n.toI64(consumer),
-                                             n.i64(64 * kPanelRowBytes));
+  Value consumerRows = arith::MulIOp::create(
+      b, loc, n.toI64(consumer),
+      n.i64(ownHeads ? st.queryBytes / 2 : 64 * kPanelRowBytes));
   // Each product's descriptors are its tile's plus the step's byte offset
   // / 16 in the start-address field (addresses stay below 256 KB: no
   // carry out of it), so the swizzle fields are built once per tile.
@@ -425,7 +443,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // there it gave dense 1.02-1.03x but tile lists and score tables (4
   // documents, prefix-LM's layout, a bias table) 0.95-0.98x, so it keeps Q
   // in shared memory.
-  bool queryInRegisters = shape.ctasPerMultiprocessor == 2;
+  // Heads two to a CTA multiply 64 x 64 products too.
+  bool queryInRegisters = shape.ctasPerMultiprocessor == 2 || ownHeads;
   SmallVector<Value> queryWords;
   if (queryInRegisters) {
     // Step s's four words in mma.sync's A layout: rows g and g + 8 of the
@@ -465,7 +484,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
                    arith::IndexCastOp::create(b, loc, b.getIndexType(), offset),
                    4, valueDim, b.getF32Type());
     segmentBarrier = n.toI32(add(consumer, c(3)));
-    segmentFirstRow = add(rowBase, mul(consumer, c(kSegmentRows)));
+    segmentFirstRow =
+        ownHeads ? rowBase : add(rowBase, mul(consumer, c(kSegmentRows)));
   }
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value zero = w.f32(0.0);

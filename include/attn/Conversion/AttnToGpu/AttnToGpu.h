@@ -95,8 +95,16 @@ struct GpuKernelShape {
   /// a stage and loads its share of the tile's panels into all of them by
   /// TMA multicast, and each tile leaves L2 once per group. 1: no cluster.
   int64_t clusterHeads = 1;
+  /// With warpgroups and two consumers: each consumer takes the same 64
+  /// query rows of its own query head, two heads of one K/V head's group
+  /// (grid y runs over pairs of heads), so every K/V tile the producer
+  /// loads serves both (NSA's group-centric loading inside a CTA). The
+  /// CTA's query tile is then 64 rows. 1: the consumers share one head.
+  int64_t consumerHeads = 1;
 
-  int64_t blockQ() const { return 16 * rowTiles * (splitKeys ? 1 : warps); }
+  int64_t blockQ() const {
+    return 16 * rowTiles * (splitKeys ? 1 : warps) / consumerHeads;
+  }
   int64_t threads() const { return 32 * warps + (warpgroups ? 128 : 0); }
   /// Shared-memory rows are padded by 16 bytes so that the eight rows an
   /// ldmatrix reads fall into different banks.
@@ -125,7 +133,7 @@ struct GpuKernelShape {
   /// rows, 1024-byte aligned (the swizzle's period) from a base rounded up
   /// inside the allocation.
   int64_t warpgroupTileBytes() const {
-    return 2 * (blockQ() * headDim + stages * blockKv * (headDim + valueDim));
+    return warpgroupQueryBytes() + 2 * stages * blockKv * (headDim + valueDim);
   }
   /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty.
   int64_t warpgroupBarrierBytes() const { return 8 * (1 + 4 * stages); }
@@ -186,8 +194,11 @@ struct GpuKernelShape {
       placeTemporaries(1024);
     return layout;
   }
-  /// The warp-specialised form's Q tile, the first of its tiles.
-  int64_t warpgroupQueryBytes() const { return 2 * blockQ() * headDim; }
+  /// The warp-specialised form's Q tile, the first of its tiles (a tile
+  /// per head with consumerHeads).
+  int64_t warpgroupQueryBytes() const {
+    return 2 * consumerHeads * blockQ() * headDim;
+  }
   /// Whether Q's load may start before the CTA builds its tile list (none,
   /// or its temporaries are past Q's tile).
   bool queryLoadsFirst() const {
@@ -270,6 +281,10 @@ inline constexpr StringLiteral kKernelSharedBytesAttr = "attn.shared_bytes";
 /// On kernels whose tile rows are the query heads of one K/V head: the
 /// group size (the grid is then (ceil(group x Lq / block_q), Hkv, B)).
 inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
+/// On warp-specialised kernels whose CTAs take two query heads each
+/// (GpuKernelShape::consumerHeads): that number (the grid is then
+/// (ceil(Lq / block_q), Hq / 2, B)).
+inline constexpr StringLiteral kKernelConsumerHeadsAttr = "attn.consumer_heads";
 /// On kernels loading by TMA (the warp-specialised flash kernel, sm_90a
 /// block scores): their first N arguments are CUtensorMaps (128 bytes by
 /// value, !llvm.array<16 x i64>) of their first N buffer arguments (Q, K, V;
@@ -311,11 +326,13 @@ inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 /// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims;
 /// `keySplits` 0 chooses decode's key splits from the grid (1: none).
 /// `clusters` lets grouped heads with a selection run as clusters
-/// (GpuKernelShape::clusterHeads).
+/// (GpuKernelShape::clusterHeads); `headPairs` lets grouped heads run two
+/// to a CTA (GpuKernelShape::consumerHeads).
 FailureOr<GpuKernelShape>
 chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
                      int64_t rowTiles = 0, bool pingPong = true,
-                     int64_t keySplits = 0, bool clusters = false);
+                     int64_t keySplits = 0, bool clusters = false,
+                     bool headPairs = true);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.

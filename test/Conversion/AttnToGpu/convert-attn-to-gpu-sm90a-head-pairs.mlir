@@ -1,0 +1,127 @@
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=false" | FileCheck %s --check-prefix=OFF
+
+// Four query heads on each K/V head and NSA's 64 x 64 selection (the
+// group's), which takes the paired form: a CTA takes the same 64 rows of
+// two heads of a group instead, one consumer warpgroup each (384 threads,
+// one CTA a multiprocessor), so each K/V tile it loads serves both. Grid y
+// runs over the pairs; the CTA's first head is twice its pair, Q loads
+// once per head into a tile each, and each consumer adds its number to the
+// head.
+// CHECK-LABEL: func.func @gqa4(
+// CHECK: %[[HEADS:.*]] = memref.dim %{{.*}}, %c1{{.*}} : memref<1x8x512x128xbf16
+// CHECK: %[[PAIRS:.*]] = arith.divui %[[HEADS]], %c2{{.*}} : index
+// CHECK: gpu.launch_func @attn_kernels::@gqa4_kernel blocks in (%{{.*}}, %[[PAIRS]], %{{.*}}) threads in (%c384,
+// CHECK: gpu.func @gqa4_kernel(
+// CHECK-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.consumer_heads = 2 : i64, attn.ctas_per_sm = 1 : i64
+// CHECK: %[[FIRST:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
+// CHECK: %[[FIRST32:.*]] = arith.index_cast %[[FIRST]] : index to i32
+// CHECK-NEXT: arith.index_cast %block_id_z
+// CHECK-NEXT: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, box[%c0_i32, %{{.*}}, %[[FIRST32]], %{{.*}}]
+// CHECK: %[[SECOND:.*]] = arith.addi %[[FIRST]], %c1{{.*}} : index
+// CHECK: %[[SECOND32:.*]] = arith.index_cast %[[SECOND]] : index to i32
+// CHECK-NEXT: arith.index_cast %block_id_z
+// CHECK-NEXT: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[SECOND32]], %{{.*}}]
+// CHECK: nvvm.setmaxregister increase 240
+// CHECK: %[[CONSUMER:.*]] = arith.subi %{{.*}}, %c1{{.*}} : index
+// CHECK: arith.addi %[[FIRST]], %[[CONSUMER]] : index
+// ROUNDTRIP-LABEL: gpu.func @gqa4_kernel(
+// Without the option: the paired form, a head a CTA.
+// OFF-LABEL: func.func @gqa4(
+// OFF: gpu.launch_func @attn_kernels::@gqa4_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c256,
+// OFF: gpu.func @gqa4_kernel(
+// OFF-SAME: attn.ctas_per_sm = 2 : i64
+func.func @gqa4(%q: tensor<1x8x512x128xbf16>, %k: tensor<1x2x512x128xbf16>,
+                %v: tensor<1x2x512x128xbf16>, %idx: tensor<1x2x8x2xi32>)
+    -> tensor<1x8x512x128xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x8x512x128xbf16>, tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>,
+        tensor<1x2x8x2xi32> -> tensor<1x8x512x128xbf16>
+  return %o : tensor<1x8x512x128xbf16>
+}
+
+// -----
+
+// A short window over grouped heads (the paired form, no selection): a
+// head a CTA.
+// CHECK-LABEL: gpu.func @window_kernel(
+// CHECK-SAME: attn.block_q = 64 : i64, attn.ctas_per_sm = 2 : i64
+// CHECK-SAME: attn.threads = 256 : i64
+func.func @window(%q: tensor<1x8x512x128xbf16>, %k: tensor<1x2x512x128xbf16>,
+                  %v: tensor<1x2x512x128xbf16>) -> tensor<1x8x512x128xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 63, right = 0>]
+      : tensor<1x8x512x128xbf16>, tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>
+      -> tensor<1x8x512x128xbf16>
+  return %o : tensor<1x8x512x128xbf16>
+}
+
+// -----
+
+// One query head a K/V head, or an odd group: the paired form.
+// CHECK-LABEL: gpu.func @mha_kernel(
+// CHECK-SAME: attn.ctas_per_sm = 2 : i64
+// CHECK-SAME: attn.threads = 256 : i64
+func.func @mha(%q: tensor<1x2x512x128xbf16>, %k: tensor<1x2x512x128xbf16>,
+               %v: tensor<1x2x512x128xbf16>, %idx: tensor<1x2x8x2xi32>)
+    -> tensor<1x2x512x128xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>,
+        tensor<1x2x8x2xi32> -> tensor<1x2x512x128xbf16>
+  return %o : tensor<1x2x512x128xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: gpu.func @gqa3_kernel(
+// CHECK-SAME: attn.ctas_per_sm = 2 : i64
+// CHECK-SAME: attn.threads = 256 : i64
+func.func @gqa3(%q: tensor<1x6x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
+                %v: tensor<1x2x512x64xbf16>, %idx: tensor<1x2x8x2xi32>)
+    -> tensor<1x6x512x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x6x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
+        tensor<1x2x8x2xi32> -> tensor<1x6x512x64xbf16>
+  return %o : tensor<1x6x512x64xbf16>
+}
+
+// -----
+
+// Grouped heads over the 128-row form (full causal): a head a CTA.
+// CHECK-LABEL: gpu.func @causal_kernel(
+// CHECK-SAME: attn.block_q = 128 : i64
+func.func @causal(%q: tensor<1x8x1024x128xbf16>, %k: tensor<1x2x1024x128xbf16>,
+                  %v: tensor<1x2x1024x128xbf16>) -> tensor<1x8x1024x128xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal]
+      : tensor<1x8x1024x128xbf16>, tensor<1x2x1024x128xbf16>, tensor<1x2x1024x128xbf16>
+      -> tensor<1x8x1024x128xbf16>
+  return %o : tensor<1x8x1024x128xbf16>
+}
+
+// -----
+
+// Segment means of a selection's output over grouped heads: the compress
+// runs in the head pairs' epilogue (each consumer's 64 rows are a segment
+// of its own head), which stores the output too (it is returned).
+// CHECK-LABEL: func.func @compressed(
+// CHECK: gpu.launch_func @attn_kernels::@compressed_kernel_0
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+// CHECK: gpu.func @compressed_kernel_0(
+// CHECK-SAME: attn.consumer_heads = 2 : i64
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c128_i32
+// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x4x10x128xbf16
+func.func @compressed(%q: tensor<1x4x600x128xbf16>, %k: tensor<1x2x600x128xbf16>,
+                      %v: tensor<1x2x600x128xbf16>, %idx: tensor<1x2x10x2xi32>)
+    -> (tensor<1x4x600x128xbf16>, tensor<1x4x10x128xbf16>) {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x4x600x128xbf16>, tensor<1x2x600x128xbf16>, tensor<1x2x600x128xbf16>,
+        tensor<1x2x10x2xi32> -> tensor<1x4x600x128xbf16>
+  %c = attn.compress mean %o stride 64
+      : tensor<1x4x600x128xbf16> -> tensor<1x4x10x128xbf16>
+  return %o, %c : tensor<1x4x600x128xbf16>, tensor<1x4x10x128xbf16>
+}
