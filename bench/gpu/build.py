@@ -328,9 +328,9 @@ def main():
     parser.add_argument("--clusters", action="store_true",
                         help="sm_90a: grouped heads with a selection as clusters "
                              "with multicast K/V tiles (A/B)")
-    parser.add_argument("--no-head-pairs", action="store_true",
-                        help="sm_90a: grouped heads one to a CTA in the paired "
-                             "form (A/B)")
+    parser.add_argument("--head-pairs", action="store_true",
+                        help="sm_90a: a fine selection over grouped heads two "
+                             "heads to a CTA (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
@@ -358,7 +358,7 @@ def main():
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
                               f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
                               f"--gpu-clusters={'true' if args.clusters else 'false'}",
-                              f"--gpu-head-pairs={'false' if args.no_head_pairs else 'true'}"],
+                              f"--gpu-head-pairs={'true' if args.head_pairs else 'false'}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

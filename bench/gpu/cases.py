@@ -127,6 +127,11 @@ def scaling_cases():
             cases.append(case(f"scale-causal-gqa4-L{length}", "causal", 1, 16, 4, length,
                               length, 128))
             cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
+            grouped = dict(common, hkv=4)
+            cases.append(case(f"scale-window1024-gqa4-L{length}", "causal", window=1023,
+                              **grouped))
+            cases.append(case(f"scale-select16-gqa4-L{length}", "causal",
+                              select=dict(block_q=64, block_kv=64, k=16), **grouped))
         cases.append(selective(f"scale-sla-L{length}", "sla", 1, 16, 16, length, 128))
     # Compiled for any length (dynamic types) beside the static builds:
     # the affine masks' tiles bounded at run time.

@@ -84,10 +84,10 @@ static cl::opt<bool> gpuClusters(
     cl::init(false), cl::cat(category));
 static cl::opt<bool> gpuHeadPairs(
     "gpu-head-pairs",
-    cl::desc("sm_90a: grouped heads (an even number a K/V head) run two to "
-             "a CTA where the paired form would run them, each K/V tile "
-             "loaded once for both"),
-    cl::init(true), cl::cat(category));
+    cl::desc("sm_90a: a selection with 64-row blocks over grouped heads (an "
+             "even number a K/V head) runs two heads to a CTA, each K/V tile "
+             "loaded once for both (mixed on an H200)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",
     cl::desc("GPU programs: a top-k of block scores that nothing else reads "

@@ -43,9 +43,9 @@ struct GpuCompileOptions {
   /// sm_90a: grouped heads with a selection as thread-block clusters whose
   /// K/V tiles come by TMA multicast (GpuKernelShape::clusterHeads).
   bool clusters = false;
-  /// sm_90a: grouped heads two to a CTA where the paired form runs them
-  /// (GpuKernelShape::consumerHeads).
-  bool headPairs = true;
+  /// sm_90a: grouped heads with a fine selection two to a CTA
+  /// (GpuKernelShape::consumerHeads; mixed on an H200, so off).
+  bool headPairs = false;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

@@ -394,11 +394,12 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     // same 64 rows of two heads of a group, a consumer each, and each K/V
     // tile leaves L2 once for both: the paired form's traffic per score
     // halves while the two consumers still share a multiprocessor. But one
-    // CTA a multiprocessor overlaps no other's prologue and epilogue, so
-    // the gain is small (H200, NSA-style with 4 query heads a K/V head:
-    // its branches kernel 0.94-0.97x the time at 64k, 1.02x at 8k; the
-    // program 0.97x at 64k, 1.01x at 8k). Static masks keep the paired
-    // form: NSA's compressed branch took 1.01x at 64k and 1.1x at 8k.
+    // CTA a multiprocessor overlaps no other's prologue and epilogue, so it
+    // is off by default (H200, 4 query heads a K/V head: NSA's selected
+    // blocks and window in one kernel 0.94-0.97x the time at 64k, 1.02x at
+    // 8k, the program 0.97x / 1.01x; a selection alone 1.07x / 1.05x).
+    // Static masks never pair: NSA's compressed branch took 1.01x at 64k
+    // and 1.1x at 8k.
     int64_t group = query.isDynamicDim(1) || key.isDynamicDim(1)
                         ? 1
                         : query.getDimSize(1) / key.getDimSize(1);

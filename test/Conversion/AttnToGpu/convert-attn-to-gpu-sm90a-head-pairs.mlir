@@ -1,14 +1,14 @@
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=false" | FileCheck %s --check-prefix=OFF
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" | FileCheck %s
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=OFF
 
-// Four query heads on each K/V head and NSA's 64 x 64 selection (the
-// group's), which takes the paired form: a CTA takes the same 64 rows of
-// two heads of a group instead, one consumer warpgroup each (384 threads,
-// one CTA a multiprocessor), so each K/V tile it loads serves both. Grid y
-// runs over the pairs; the CTA's first head is twice its pair, Q loads
-// once per head into a tile each, and each consumer adds its number to the
-// head.
+// With `head-pairs` (off by default), four query heads on each K/V head
+// and NSA's 64 x 64 selection (the group's), which takes the paired form:
+// a CTA takes the same 64 rows of two heads of a group instead, one
+// consumer warpgroup each (384 threads, one CTA a multiprocessor), so each
+// K/V tile it loads serves both. Grid y runs over the pairs; the CTA's
+// first head is twice its pair, Q loads once per head into a tile each,
+// and each consumer adds its number to the head.
 // CHECK-LABEL: func.func @gqa4(
 // CHECK: %[[HEADS:.*]] = memref.dim %{{.*}}, %c1{{.*}} : memref<1x8x512x128xbf16
 // CHECK: %[[PAIRS:.*]] = arith.divui %[[HEADS]], %c2{{.*}} : index
@@ -27,7 +27,7 @@
 // CHECK: %[[CONSUMER:.*]] = arith.subi %{{.*}}, %c1{{.*}} : index
 // CHECK: arith.addi %[[FIRST]], %[[CONSUMER]] : index
 // ROUNDTRIP-LABEL: gpu.func @gqa4_kernel(
-// Without the option: the paired form, a head a CTA.
+// Without the option (the default): the paired form, a head a CTA.
 // OFF-LABEL: func.func @gqa4(
 // OFF: gpu.launch_func @attn_kernels::@gqa4_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c256,
 // OFF: gpu.func @gqa4_kernel(

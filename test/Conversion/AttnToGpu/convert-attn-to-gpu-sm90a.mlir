@@ -58,9 +58,8 @@ func.func @short_causal(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x512x128xbf1
 // CHECK-SAME: threads in (%c384,
 // Selections whose blocks nest with its 128 x 128 tiles take it too; NSA's
 // 64 x 64 blocks take the paired form (one consumer of 64 rows, key tiles
-// of 64, two CTAs per multiprocessor; grouped heads take head pairs:
-// convert-attn-to-gpu-sm90a-head-pairs.mlir); data-dependent masks over a
-// dynamic key length keep the sm_80 kernel.
+// of 64, two CTAs per multiprocessor); data-dependent masks over a dynamic
+// key length keep the sm_80 kernel.
 // CHECK: func.func @selection128(
 // CHECK: gpu.launch_func @attn_kernels::@selection128_kernel
 // CHECK-SAME: threads in (%c384,
@@ -235,14 +234,14 @@ func.func @selection128(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x2x512x128xbf1
   return %o : tensor<1x4x512x128xbf16>
 }
 
-func.func @selection64(%q: tensor<1x2x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
+func.func @selection64(%q: tensor<1x4x512x64xbf16>, %k: tensor<1x2x512x64xbf16>,
                        %v: tensor<1x2x512x64xbf16>, %i: tensor<1x2x8x2xi32>)
-    -> tensor<1x2x512x64xbf16> {
+    -> tensor<1x4x512x64xbf16> {
   %o = attn.attention %q, %k, %v indices(%i)
       mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
-      : tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
-        tensor<1x2x8x2xi32> -> tensor<1x2x512x64xbf16>
-  return %o : tensor<1x2x512x64xbf16>
+      : tensor<1x4x512x64xbf16>, tensor<1x2x512x64xbf16>, tensor<1x2x512x64xbf16>,
+        tensor<1x2x8x2xi32> -> tensor<1x4x512x64xbf16>
+  return %o : tensor<1x4x512x64xbf16>
 }
 
 func.func @dynamic_documents(%q: tensor<1x4x512x128xbf16>, %k: tensor<1x4x?x128xbf16>,

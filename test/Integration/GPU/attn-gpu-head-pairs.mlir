@@ -1,4 +1,5 @@
-// Grouped heads with a selection on sm_90a (head pairs, on by default): a
+// Grouped heads with a selection on sm_90a with --gpu-head-pairs (off by
+// default: mixed on an H200): a
 // CTA of 384 threads takes the same 64 rows of two query heads, Q's tile
 // loads once per head (two 64-column panels each at head dim 128), the
 // consumers take turns and hold Q in registers, and ptxas assembles it.
@@ -7,7 +8,7 @@
 // bench/gpu/programs/head-pairs.)
 // REQUIRES: ptxas
 
-// RUN: attn-compile %s -o %t.ptx --target=sm_90a
+// RUN: attn-compile %s -o %t.ptx --target=sm_90a --gpu-head-pairs
 // RUN: FileCheck %s < %t.ptx
 // RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
 // CHECK-LABEL: .entry gqa4_kernel(
@@ -17,7 +18,7 @@
 // CHECK: setmaxnreg.inc.sync.aligned.u32 240;
 // CHECK: bar.arrive
 // CHECK: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
-// RUN: attn-compile %s -o %t.off.ptx --target=sm_90a --gpu-head-pairs=false
+// RUN: attn-compile %s -o %t.off.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=OFF < %t.off.ptx
 // OFF-LABEL: .entry gqa4_kernel(
 // OFF: .maxntid 256, 1, 1

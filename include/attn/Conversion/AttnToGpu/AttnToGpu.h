@@ -332,7 +332,7 @@ FailureOr<GpuKernelShape>
 chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
                      int64_t rowTiles = 0, bool pingPong = true,
                      int64_t keySplits = 0, bool clusters = false,
-                     bool headPairs = true);
+                     bool headPairs = false);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
