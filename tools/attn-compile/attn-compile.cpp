@@ -121,7 +121,7 @@ int main(int argc, char **argv) {
   if (!gpu)
     for (cl::Option *flag : std::initializer_list<cl::Option *>{
              &gpuWarps, &gpuRowTiles, &gpuKeySplits, &gpuPingPong,
-             &gpuFuseMerges, &gpuFuseTopk, &gpuClusters})
+             &gpuFuseMerges, &gpuFuseTopk, &gpuClusters, &gpuHeadPairs})
       if (flag->getNumOccurrences())
         return fail("--" + flag->ArgStr +
                     " applies to GPU targets (--target=sm_80, ...), not '" +

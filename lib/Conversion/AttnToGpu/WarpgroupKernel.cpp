@@ -101,6 +101,8 @@ struct FlashKernelBuilder::WarpgroupStorage {
   // list, if any, follows the barriers).
   int64_t stages = k.shape.stages;
   int64_t queryBytes = k.shape.warpgroupQueryBytes();
+  // One head's Q tile (all of Q's unless heads come two to a CTA).
+  int64_t headQueryBytes = queryBytes / k.shape.consumerHeads;
   int64_t keyBytes = 2 * k.shape.blockKv * k.shape.headDim;
   int64_t valueBytes = 2 * k.shape.blockKv * k.shape.valueDim;
   int64_t keyBase = queryBytes;
@@ -185,7 +187,7 @@ struct FlashKernelBuilder::WarpgroupStorage {
         NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
     int64_t heads = k.shape.consumerHeads;
     for (int64_t h = 0; h < heads; ++h)
-      loadPanels(queryMap, n.add(base, n.i64(h * queryBytes / heads)),
+      loadPanels(queryMap, n.add(base, n.i64(h * headQueryBytes)),
                  k.shape.headDim / kPanelColumns, k.shape.blockQ(), k.rowBase,
                  h ? k.add(k.head, k.c(h)) : k.head, queryBarrier());
   }
@@ -410,7 +412,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // step is 16 rows, and the value dims continue in the next panel.
   Value consumerRows = arith::MulIOp::create(
       b, loc, n.toI64(consumer),
-      n.i64(ownHeads ? st.queryBytes / 2 : 64 * kPanelRowBytes));
+      n.i64(ownHeads ? st.headQueryBytes : 64 * kPanelRowBytes));
   // Each product's descriptors are its tile's plus the step's byte offset
   // / 16 in the start-address field (addresses stay below 256 KB: no
   // carry out of it), so the swizzle fields are built once per tile.
