@@ -377,16 +377,31 @@ def selective(rng, name):
     return p
 
 
+KINDS = {"single": single, "merged": merged, "linear": linear,
+         "selective": selective}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--kinds", default=None,
+                        help="comma-separated program kinds to draw from "
+                        f"({', '.join(KINDS)}) in equal shares, e.g. "
+                        "selective to exercise options that change only "
+                        "selections' kernels; default: the usual mix")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     makers = [single] * 6 + [merged] * 2 + [linear] + [selective]
+    if args.kinds:
+        unknown = [k for k in args.kinds.split(",") if k not in KINDS]
+        if unknown:
+            parser.error(f"unknown kinds {', '.join(unknown)}; "
+                         f"expected some of {', '.join(KINDS)}")
+        makers = [KINDS[k] for k in args.kinds.split(",")]
     for index in range(args.count):
         name = f"fuzz{args.seed}_{index}"
         program = rng.choice(makers)(rng, name)
