@@ -63,6 +63,8 @@ namespace {
 
 constexpr int64_t kKeyTile = GpuBlockScoresShape::kKeyTile;
 constexpr int64_t kWarps = GpuBlockScoresShape::kWarps;
+/// The most query rows of one warpgroup product in pass 2 (wgmma's n).
+constexpr int64_t kMaxProductRows = 256;
 
 struct BlockScoresBuilder : IndexArithmetic {
   BlockScoresBuilder(OpBuilder &b, Location loc, BlockScoresOp op,
@@ -380,15 +382,17 @@ struct BlockScoresBuilder : IndexArithmetic {
       keyTileAddress = keyStageAddress(stage);
   }
 
-  /// A B^T on the warpgroup (wgmma m64n64k16, f32) for the 64 rows of the
-  /// swizzled tile at shared address `aAddress` and the 64 rows at
-  /// `bAddress`, whose tiles' panels have `aRows` and `bRows` rows: warp
-  /// w's rows 16 w .. 16 w + 15 as 8 accumulator tiles of 16 x 8, as
-  /// product() gives them. Issued and awaited here.
+  /// A B^T on the warpgroup (wgmma m64nNk16, f32, N = `columns`, a
+  /// multiple of 8 up to 256) for the 64 rows of the swizzled tile at shared
+  /// address `aAddress` and the `columns` rows at `bAddress`, whose tiles'
+  /// panels have `aRows` and `bRows` rows: warp w's rows 16 w .. 16 w + 15
+  /// as columns / 8 accumulator tiles of 16 x 8, as product() gives them.
+  /// Issued and awaited here.
   SmallVector<Accumulator> warpgroupProduct(Value aAddress, int64_t aRows,
-                                            Value bAddress, int64_t bRows) {
+                                            Value bAddress, int64_t bRows,
+                                            int64_t columns = 64) {
     MLIRContext *context = b.getContext();
-    constexpr int64_t kColumns = 64;
+    int64_t kColumns = columns;
     SmallVector<Type> fields(kColumns / 2, b.getF32Type());
     auto resultType = LLVM::LLVMStructType::getLiteral(context, fields);
     NVVM::WGMMATypes operandType =
@@ -775,7 +779,7 @@ void BlockScoresBuilder::build() {
   if (!lse)
     computeRowStatistics(first, end, stats, isPartial);
 
-  // Pass 2: warp w's 16 keys against the rows, 64 rows at a time.
+  // Pass 2: warp w's 16 keys against the rows, in chunks.
   Value rowsHere = arith::MinUIOp::create(
       b, loc, c(shape.blockQ),
       arith::SubIOp::create(b, loc, c(shape.queryLength),
@@ -790,11 +794,16 @@ void BlockScoresBuilder::build() {
                                      mul(rowsHere, c(shape.group)))));
   keyPass = 1;
   beginKeys(first, end);
-  // The rows in chunks of up to 64 (the last one a multiple of 16): each
-  // chunk's first row and size.
+  // The rows in chunks (the last one a multiple of 16): each chunk's first
+  // row and size. A warpgroup's product takes up to 256 rows (wgmma's widest
+  // n) at once: both of its operands come from shared memory, and with 64
+  // rows a k-step read 4 KB of it for 32 cycles of products, as much as
+  // shared memory delivers; 256 rows read 10 KB for 128 cycles.
+  int64_t chunkRows = shape.warpgroup ? kMaxProductRows : 64;
   SmallVector<std::pair<int64_t, int64_t>> chunks;
-  for (int64_t start = 0; start < shape.rows(); start += 64)
-    chunks.push_back({start, std::min<int64_t>(64, shape.rows() - start)});
+  for (int64_t start = 0; start < shape.rows(); start += chunkRows)
+    chunks.push_back(
+        {start, std::min<int64_t>(chunkRows, shape.rows() - start)});
   // The shifts of the rows a lane's products cover (the same for every key
   // tile): kept in registers for up to 128 rows.
   bool statsInRegisters = shape.rows() <= 128;
@@ -822,7 +831,7 @@ void BlockScoresBuilder::build() {
           SmallVector<Accumulator> acc =
               shape.warpgroup
                   ? warpgroupProduct(keyTileAddress, kKeyTile,
-                                     queryAddress(start), shape.rows())
+                                     queryAddress(start), shape.rows(), size)
                   : product(keyTile, mul(warp, c(16)), queryTile, c(start),
                             size);
           // Element (n, v): key 16 w + g + 8 (v / 2), row
