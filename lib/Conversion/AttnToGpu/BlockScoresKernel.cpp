@@ -65,6 +65,26 @@ constexpr int64_t kKeyTile = GpuBlockScoresShape::kKeyTile;
 constexpr int64_t kWarps = GpuBlockScoresShape::kWarps;
 /// The most query rows of one warpgroup product in pass 2 (wgmma's n).
 constexpr int64_t kMaxProductRows = 256;
+/// The registers a thread of a warpgroup kernel needs besides pass 2's
+/// accumulators (ptxas at head dim 128: 110 in all with 64-row products,
+/// 205 with 256-row ones).
+constexpr int64_t kRegistersBesideProduct = 80;
+
+/// The CTAs of `shape` that share a multiprocessor: as many as its shared
+/// memory holds, up to four (the kernel's launch bound).
+int64_t residentCtas(const GpuBlockScoresShape &shape) {
+  return std::clamp<int64_t>(hopperResidentCtas(shape.sharedBytes()), 1, 4);
+}
+
+/// Pass 2's query rows per warpgroup product: as many, in multiples of 64
+/// up to 256, as the registers of the CTAs sharing a multiprocessor hold
+/// (a thread keeps an accumulator per two rows).
+int64_t passTwoProductRows(const GpuBlockScoresShape &shape) {
+  int64_t registers = std::min<int64_t>(
+      255, 64 * 1024 / (residentCtas(shape) * shape.threads()));
+  int64_t rows = 2 * (registers - kRegistersBesideProduct) / 64 * 64;
+  return std::clamp<int64_t>(rows, 64, kMaxProductRows);
+}
 
 struct BlockScoresBuilder : IndexArithmetic {
   BlockScoresBuilder(OpBuilder &b, Location loc, BlockScoresOp op,
@@ -796,10 +816,11 @@ void BlockScoresBuilder::build() {
   beginKeys(first, end);
   // The rows in chunks (the last one a multiple of 16): each chunk's first
   // row and size. A warpgroup's product takes up to 256 rows (wgmma's widest
-  // n) at once: both of its operands come from shared memory, and with 64
-  // rows a k-step read 4 KB of it for 32 cycles of products, as much as
-  // shared memory delivers; 256 rows read 10 KB for 128 cycles.
-  int64_t chunkRows = shape.warpgroup ? kMaxProductRows : 64;
+  // n) at once where the registers allow: both of its operands come from
+  // shared memory, and with 64 rows a k-step read 4 KB of it for 32 cycles
+  // of products, as much as shared memory delivers; 256 rows read 10 KB for
+  // 128 cycles.
+  int64_t chunkRows = shape.warpgroup ? passTwoProductRows(shape) : 64;
   SmallVector<std::pair<int64_t, int64_t>> chunks;
   for (int64_t start = 0; start < shape.rows(); start += chunkRows)
     chunks.push_back(
@@ -1004,8 +1025,7 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(
   // four, so that one's products and waits overlap the others'
   // exponentials: ptxas fits the registers to that.
   if (shape.warpgroup) {
-    int64_t resident =
-        std::clamp<int64_t>(hopperResidentCtas(shape.sharedBytes()), 1, 4);
+    int64_t resident = residentCtas(shape);
     kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                     builder.getI32IntegerAttr(resident));
     // attn-gpu-tensor-map-params makes the maps grid-constant and sets the

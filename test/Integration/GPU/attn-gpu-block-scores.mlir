@@ -5,7 +5,10 @@
 // multiprocessor as their shared memory allows (3 and 4), and no ldmatrix.
 // Pass 1 multiplies 64 rows at a time; pass 2 multiplies each key tile with
 // up to 256 rows at once (wgmma's widest n: @scores' 128 rows in one
-// product, @tall's 512 in two).
+// product, @tall's 512 in two), as many as the registers of the CTAs that
+// share a multiprocessor hold: @grouped64's 256 rows at head dim 64 leave
+// room for four CTAs, 128 registers a thread, so 64 rows a product (256
+// would not assemble).
 // Blocks of whole 8-row groups get Q (a box per head) and the key tiles by
 // TMA on mbarriers, the tensor maps the kernel's first two (grid-constant)
 // parameters; @uneven's blocks of 4 rows x 16 heads copy by cp.async into
@@ -124,6 +127,10 @@
 // HOPPER: wgmma.wait_group.sync.aligned 0;
 // HOPPER-COUNT-8: wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16
 // HOPPER-NOT: wgmma.mma_async
+// HOPPER-LABEL: .entry grouped64_kernel_0(
+// HOPPER: .minnctapersm 4
+// HOPPER-NOT: m64n128k16
+// HOPPER-NOT: m64n256k16
 
 // AMPERE-LABEL: .entry scores_kernel_0(
 // AMPERE-NOT: wgmma
@@ -168,4 +175,11 @@ func.func @tall(%q: tensor<1x1x1024x64xbf16>, %kc: tensor<1x1x2x64xbf16>)
   %s = attn.block_scores %q, %kc block_q 512 mask [#attn.causal<stride = 512>]
       : tensor<1x1x1024x64xbf16>, tensor<1x1x2x64xbf16> -> tensor<1x1x2x2xf32>
   return %s : tensor<1x1x2x2xf32>
+}
+
+func.func @grouped64(%q: tensor<1x8x300x64xbf16>, %kc: tensor<1x2x5x64xbf16>)
+    -> tensor<1x2x5x5xf32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x8x300x64xbf16>, tensor<1x2x5x64xbf16> -> tensor<1x2x5x5xf32>
+  return %s : tensor<1x2x5x5xf32>
 }
