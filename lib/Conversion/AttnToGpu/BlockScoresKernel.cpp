@@ -76,13 +76,21 @@ int64_t residentCtas(const GpuBlockScoresShape &shape) {
   return std::clamp<int64_t>(hopperResidentCtas(shape.sharedBytes()), 1, 4);
 }
 
+/// Up to this many rows, pass 2 keeps the shifts of a lane's rows in
+/// registers (a quarter of the rows), beyond it reads them from shared
+/// memory.
+constexpr int64_t kMaxRowsWithShiftsInRegisters = 128;
+
 /// Pass 2's query rows per warpgroup product: as many, in multiples of 64
 /// up to 256, as the registers of the CTAs sharing a multiprocessor hold
-/// (a thread keeps an accumulator per two rows).
+/// (a thread keeps an accumulator per two rows), else 64.
 int64_t passTwoProductRows(const GpuBlockScoresShape &shape) {
   int64_t registers = std::min<int64_t>(
       255, 64 * 1024 / (residentCtas(shape) * shape.threads()));
-  int64_t rows = 2 * (registers - kRegistersBesideProduct) / 64 * 64;
+  int64_t besides = kRegistersBesideProduct;
+  if (shape.rows() <= kMaxRowsWithShiftsInRegisters)
+    besides += shape.rows() / 4;
+  int64_t rows = 2 * (registers - besides) / 64 * 64;
   return std::clamp<int64_t>(rows, 64, kMaxProductRows);
 }
 
@@ -412,8 +420,7 @@ struct BlockScoresBuilder : IndexArithmetic {
                                             Value bAddress, int64_t bRows,
                                             int64_t columns = 64) {
     MLIRContext *context = b.getContext();
-    int64_t kColumns = columns;
-    SmallVector<Type> fields(kColumns / 2, b.getF32Type());
+    SmallVector<Type> fields(columns / 2, b.getF32Type());
     auto resultType = LLVM::LLVMStructType::getLiteral(context, fields);
     NVVM::WGMMATypes operandType =
         w.elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
@@ -434,7 +441,7 @@ struct BlockScoresBuilder : IndexArithmetic {
       scores = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, resultType, scores, atStep(aTile, aRows, step),
           atStep(bTile, bRows, step),
-          NVVM::MMAShapeAttr::get(context, 64, kColumns, 16), operandType,
+          NVVM::MMAShapeAttr::get(context, 64, columns, 16), operandType,
           operandType, NVVM::WGMMATypes::f32,
           step ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
           NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
@@ -443,12 +450,12 @@ struct BlockScoresBuilder : IndexArithmetic {
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
     SmallVector<Value> raw;
-    for (int64_t k = 0; k < kColumns / 2; ++k)
+    for (int64_t k = 0; k < columns / 2; ++k)
       raw.push_back(LLVM::ExtractValueOp::create(b, loc, scores, k));
     // Their uses must not move above the wait.
     raw = pinRegisters(b, loc, raw);
     SmallVector<Accumulator> tiles;
-    for (int64_t n = 0; n < kColumns / 8; ++n)
+    for (int64_t n = 0; n < columns / 8; ++n)
       tiles.push_back(
           {raw[4 * n], raw[4 * n + 1], raw[4 * n + 2], raw[4 * n + 3]});
     return tiles;
@@ -827,7 +834,7 @@ void BlockScoresBuilder::build() {
         {start, std::min<int64_t>(chunkRows, shape.rows() - start)});
   // The shifts of the rows a lane's products cover (the same for every key
   // tile): kept in registers for up to 128 rows.
-  bool statsInRegisters = shape.rows() <= 128;
+  bool statsInRegisters = shape.rows() <= kMaxRowsWithShiftsInRegisters;
   auto rowStats = [&](Value rho) {
     return memref::LoadOp::create(b, loc, stats, ValueRange{c(0), rho})
         .getResult();

@@ -4,11 +4,12 @@
 // passes' scores are wgmma's on 128B-swizzled tiles, as many CTAs per
 // multiprocessor as their shared memory allows (3 and 4), and no ldmatrix.
 // Pass 1 multiplies 64 rows at a time; pass 2 multiplies each key tile with
-// up to 256 rows at once (wgmma's widest n: @scores' 128 rows in one
+// up to 256 rows at once (wgmma's widest n: @group4's 256 rows in one
 // product, @tall's 512 in two), as many as the registers of the CTAs that
 // share a multiprocessor hold: @grouped64's 256 rows at head dim 64 leave
 // room for four CTAs, 128 registers a thread, so 64 rows a product (256
-// would not assemble).
+// would not assemble); @scores' three CTAs, 170 registers, keep their rows'
+// shifts in registers too, so 64 as well.
 // Blocks of whole 8-row groups get Q (a box per head) and the key tiles by
 // TMA on mbarriers, the tensor maps the kernel's first two (grid-constant)
 // parameters; @uneven's blocks of 4 rows x 16 heads copy by cp.async into
@@ -38,8 +39,7 @@
 // GPUIR: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %[[QBAR]], box[%c64_i32
 // GPUIR: nvvm.mbarrier.try_wait.parity %[[QBAR]], %c0_i32
 // GPUIR: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
-// GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
-// GPUIR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// GPUIR-NOT: n = 128
 // GPUIR-LABEL: gpu.func @wide_kernel_0(%{{.*}}: !llvm.array<16 x i64>, %{{.*}}: !llvm.array<16 x i64>,
 // GPUIR-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.ctas_per_sm = 4 : i64
 // GPUIR-SAME: attn.tensor_maps = 2 : i64
@@ -105,9 +105,9 @@
 // HOPPER: wgmma.wait_group.sync.aligned 0;
 // Each row's shift, m + log2 l.
 // HOPPER: lg2.approx.f32
-// Pass 2: the keys' sums, both heads' 128 rows in one product.
+// Pass 2: the keys' sums.
 // HOPPER: mbarrier.try_wait.parity.shared.b64
-// HOPPER-COUNT-8: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// HOPPER-COUNT-16: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER-NOT: wgmma.mma_async
 // HOPPER-LABEL: .entry fine_kernel_0(
 // HOPPER-NOT: wgmma
@@ -123,6 +123,12 @@
 // HOPPER: fence.proxy.async.shared::cta;
 // HOPPER: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER-LABEL: .entry tall_kernel_0(
+// HOPPER-COUNT-32: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
+// HOPPER: wgmma.wait_group.sync.aligned 0;
+// HOPPER-COUNT-8: wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16
+// HOPPER-NOT: wgmma.mma_async
+// HOPPER-LABEL: .entry group4_kernel_0(
+// HOPPER: .minnctapersm 2
 // HOPPER-COUNT-32: wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16
 // HOPPER: wgmma.wait_group.sync.aligned 0;
 // HOPPER-COUNT-8: wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16
@@ -175,6 +181,13 @@ func.func @tall(%q: tensor<1x1x1024x64xbf16>, %kc: tensor<1x1x2x64xbf16>)
   %s = attn.block_scores %q, %kc block_q 512 mask [#attn.causal<stride = 512>]
       : tensor<1x1x1024x64xbf16>, tensor<1x1x2x64xbf16> -> tensor<1x1x2x2xf32>
   return %s : tensor<1x1x2x2xf32>
+}
+
+func.func @group4(%q: tensor<1x8x300x128xbf16>, %kc: tensor<1x2x5x128xbf16>)
+    -> tensor<1x2x5x5xf32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x8x300x128xbf16>, tensor<1x2x5x128xbf16> -> tensor<1x2x5x5xf32>
+  return %s : tensor<1x2x5x5xf32>
 }
 
 func.func @grouped64(%q: tensor<1x8x300x64xbf16>, %kc: tensor<1x2x5x64xbf16>)
