@@ -386,6 +386,10 @@ def check_cases():
                            window=200, intermediates=True))
     cases.append(selective("chk-sla-g2-s64-D128", "sla", 1, 4, 2, 2500, 128, k=4,
                            intermediates=True))
+    # 192 rows at head dim 128 (two CTAs a multiprocessor): pass 2 takes
+    # them in one 192-row product (wgmma n = 192), after SLA's pass 1.
+    cases.append(selective("chk-sla-g3-s64-D128", "sla", 1, 6, 2, 3100, 128, k=5,
+                           intermediates=True))
     # attn.topk alone: ties, NaN, -inf, rows of few candidates; widths
     # under a warp, between, and past 32 entries per lane.
     for width, k in ((20, 4), (1000, 16), (2500, 7)):
