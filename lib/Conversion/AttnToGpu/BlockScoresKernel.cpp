@@ -86,7 +86,8 @@ constexpr int64_t kMaxRowsWithShiftsInRegisters = 128;
 /// (a thread keeps an accumulator per two rows), else 64.
 int64_t passTwoProductRows(const GpuBlockScoresShape &shape) {
   int64_t registers = std::min<int64_t>(
-      255, 64 * 1024 / (residentCtas(shape) * shape.threads()));
+      kMaxRegistersPerThread, kHopperRegistersPerMultiprocessor /
+                                  (residentCtas(shape) * shape.threads()));
   int64_t besides = kRegistersBesideProduct;
   if (shape.rows() <= kMaxRowsWithShiftsInRegisters)
     besides += shape.rows() / 4;

@@ -25,6 +25,10 @@ int64_t sharedMemoryLimit(int64_t capability);
 /// resident CTA takes 1 KiB besides its own.
 inline constexpr int64_t kHopperSharedPerMultiprocessor = 228 * 1024;
 inline constexpr int64_t kSharedReservedPerCta = 1024;
+/// An sm_90 multiprocessor's 32-bit registers, and the most one thread may
+/// have.
+inline constexpr int64_t kHopperRegistersPerMultiprocessor = 64 * 1024;
+inline constexpr int64_t kMaxRegistersPerThread = 255;
 /// The dynamic shared memory each of `ctas` resident CTAs may have there.
 inline int64_t hopperSharedPerCta(int64_t ctas) {
   return kHopperSharedPerMultiprocessor / ctas - kSharedReservedPerCta;
