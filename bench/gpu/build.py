@@ -236,10 +236,30 @@ def mlir_for(case):
             types.append(type_)
         operands += f" {keyword}({', '.join('%' + name for name, _ in named)})"
 
-    if case["kind"] == "causal":
-        mask.append("#attn.causal")
-    if case.get("window") is not None:
-        mask.append(f"#attn.window<left = {case['window']}, right = 0>")
+    regions = ""
+    if case.get("as_region"):
+        # The causal mask (and window) as a mask_mod region instead of
+        # atoms, as FlexAttention users write it: 0 <= pos(i) - j (<= W).
+        assert case["kind"] == "causal" and not case.get("prefix")
+        window = case.get("window")
+        lines = [f"    %off = arith.constant {lkv - lq} : index",
+                 "    %c0 = arith.constant 0 : index",
+                 "    %p = arith.addi %i, %off : index",
+                 "    %d = arith.subi %p, %j : index",
+                 "    %a = arith.cmpi sge, %d, %c0 : index"]
+        if window is not None:
+            lines += [f"    %w = arith.constant {window} : index",
+                      "    %in = arith.cmpi sle, %d, %w : index",
+                      "    %a2 = arith.andi %a, %in : i1"]
+        regions += (" mask_mod {\n"
+                    "  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
+                    + "\n".join(lines) +
+                    f"\n    attn.yield {'%a2' if window is not None else '%a'} : i1\n  }}")
+    else:
+        if case["kind"] == "causal":
+            mask.append("#attn.causal")
+        if case.get("window") is not None:
+            mask.append(f"#attn.window<left = {case['window']}, right = 0>")
     if case.get("chunk"):
         mask.append(f"#attn.chunked<size = {case['chunk']}>")
     if case.get("docs"):
@@ -270,7 +290,6 @@ def mlir_for(case):
         take("sink", ("s", f"tensor<{hq}xf32>"))
     if case.get("sigmoid") is not None:
         score += f" normalizer(#attn.sigmoid<bias = {case['sigmoid']}>)"
-    regions = ""
     # Tables of the function that the regions read (kernel arguments after
     # the operands): a relative-position bias per query head over the
     # distances -n..n (clamped), and a prefix length per batch under which

@@ -85,6 +85,13 @@ def bench_cases():
     cases.append(case("rel-bias-causal-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
                       rel_bias=128))
     cases.append(case("prefix-lm-L4096", "dense", 4, 16, 16, 4096, 4096, 128, prefix=True))
+    # Causal and a window written as mask_mod regions (as FlexAttention's
+    # users write them): the block map reads their tiles' classes off the
+    # region's intervals. FlexAttention gets the same mask_mod.
+    cases.append(case("causal-region-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      as_region=True))
+    cases.append(case("window1024-region-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
+                      window=1023, as_region=True))
     # Llama 4's chunked local attention (#attn.chunked with causal): chunks
     # of 8k over 32k tokens, against FlexAttention's block mask of the same.
     cases.append(case("chunked8k-causal-L32768", "causal", 1, 16, 16, 32768, 32768, 128,
@@ -209,6 +216,12 @@ def check_cases():
     cases.append(case("chk-rel-bias", "causal", 2, 4, 4, 333, 333, 128, rel_bias=64,
                       lse=True))
     cases.append(case("chk-prefix-lm", "dense", 2, 2, 2, 400, 400, 64, prefix=True))
+    # Causal (bottom-right, Lq < Lkv) and a window as mask_mod regions:
+    # full tiles skip the region, empty ones are not visited.
+    cases.append(case("chk-causal-region", "causal", 1, 4, 2, 333, 400, 64, lse=True,
+                      as_region=True))
+    cases.append(case("chk-window-region", "causal", 2, 4, 4, 500, 500, 128, window=100,
+                      lse=True, as_region=True))
     cases.append(case("chk-prefix-lm-layout", "dense", 2, 4, 2, 700, 700, 128, prefix=True,
                       layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,

@@ -814,7 +814,7 @@ def peers(case, q, k, v, extra):
     is_causal = case["kind"] == "causal"
     plain = not any(case.get(key) for key in ("window", "docs", "softcap", "select",
                                               "alibi_slopes", "rel_bias", "prefix",
-                                              "chunk"))
+                                              "chunk", "as_region"))
     if plain:
         for name, backend in (("sdpa-flash", SDPBackend.FLASH_ATTENTION),
                               ("cudnn", SDPBackend.CUDNN_ATTENTION)):

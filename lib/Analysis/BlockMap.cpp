@@ -2,9 +2,12 @@
 
 #include "attn/Analysis/BlockMap.h"
 
+#include "attn/Analysis/MaskModTiles.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -20,7 +23,7 @@ bool BlockMap::isTractable(const MaskShape &shape, int64_t blockQ,
          queryTiles * keyTiles <= kMaxTiles;
 }
 
-BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
+BlockMap BlockMap::compute(ArrayRef<Attribute> mask, Region *maskMod,
                            const MaskShape &shape, int64_t blockQ,
                            int64_t blockKv) {
   BlockMap map;
@@ -31,6 +34,9 @@ BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
   map.dataDependent = llvm::any_of(mask, [](Attribute predicate) {
     return cast<MaskAttrInterface>(predicate).isDataDependent();
   });
+  std::optional<MaskModTiles> regionTiles;
+  if (maskMod && !maskMod->empty())
+    regionTiles.emplace(*maskMod);
   map.classes.reserve(map.numQueryTiles * map.numKeyTiles);
   for (int64_t qt = 0; qt < map.numQueryTiles; ++qt) {
     int64_t first = map.numKeyTiles, last = -1;
@@ -49,8 +55,11 @@ BlockMap BlockMap::compute(ArrayRef<Attribute> mask, bool hasMaskMod,
         if (member == TileClass::Partial)
           tileClass = TileClass::Partial;
       }
-      if (hasMaskMod && tileClass == TileClass::Full)
-        tileClass = TileClass::Partial;
+      if (regionTiles && tileClass != TileClass::Empty) {
+        TileClass region = regionTiles->classify(tile);
+        if (region != TileClass::Full)
+          tileClass = region;
+      }
       map.classes.push_back(tileClass);
       if (tileClass != TileClass::Empty) {
         first = std::min(first, kt);

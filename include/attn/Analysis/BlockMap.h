@@ -13,6 +13,8 @@
 
 #include "attn/Dialect/Attn/IR/AttnInterfaces.h"
 
+#include "mlir/IR/Region.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -23,9 +25,11 @@ namespace mlir::attn {
 
 class BlockMap {
 public:
-  /// Classifies the tiles of `mask` (a conjunction). With `hasMaskMod`, no
-  /// tile can be known full: the region must be evaluated.
-  static BlockMap compute(ArrayRef<Attribute> mask, bool hasMaskMod,
+  /// Classifies the tiles of `mask` (a conjunction) and, if `maskMod` is a
+  /// non-empty mask_mod region, of that region too (MaskModTiles: a tile is
+  /// full only where the region is true at every pair, and empty where it
+  /// is false at every pair).
+  static BlockMap compute(ArrayRef<Attribute> mask, Region *maskMod,
                           const MaskShape &shape, int64_t blockQ,
                           int64_t blockKv);
 

@@ -984,7 +984,7 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(
   Location loc = op.getLoc();
   // The key-tile range of every query block, from the block map.
   BlockMap map =
-      BlockMap::compute(op.getMask().getValue(), /*hasMaskMod=*/false,
+      BlockMap::compute(op.getMask().getValue(), /*maskMod=*/nullptr,
                         MaskShape{shape.queryLength, shape.keyLength},
                         shape.blockQ, GpuBlockScoresShape::kKeyTile);
   // Four per block: its range and its run of full tiles. A last block of

@@ -1174,9 +1174,8 @@ static memref::GlobalOp buildRangeTable(OpBuilder &builder, AttentionOp op,
   if (!BlockMap::isTractable(maskShape, shape.blockQ(), shape.blockKv) ||
       shape.splitKeys)
     return {};
-  BlockMap map =
-      BlockMap::compute(keyTileMask(op, shape), !op.getMaskMod().empty(),
-                        maskShape, shape.blockQ(), shape.blockKv);
+  BlockMap map = BlockMap::compute(keyTileMask(op, shape), &op.getMaskMod(),
+                                   maskShape, shape.blockQ(), shape.blockKv);
   SmallVector<int32_t> table;
   for (int64_t bound : map.getLoopBoundsTable())
     table.push_back(static_cast<int32_t>(bound));

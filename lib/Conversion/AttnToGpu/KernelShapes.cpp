@@ -52,17 +52,17 @@ int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
 }
 
 /// The block map of `op`'s static mask for `blockQ` x `blockKv` tiles, or
-/// none for a dynamic length, no mask, or more than 2^24 tiles (beyond 256k
-/// tokens at 64 x 64 the map would take long: the shape choices that read
-/// it keep their defaults there).
+/// none for a dynamic length, no mask or mask_mod, or more than 2^24 tiles
+/// (beyond 256k tokens at 64 x 64 the map would take long: the shape choices
+/// that read it keep their defaults there).
 static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
                                               int64_t blockKv) {
   MaskShape shape = op.getMaskShape();
   SmallVector<Attribute> mask = op.getTileClassificationMask();
-  if (mask.empty() || !BlockMap::isTractable(shape, blockQ, blockKv))
+  if ((mask.empty() && op.getMaskMod().empty()) ||
+      !BlockMap::isTractable(shape, blockQ, blockKv))
     return std::nullopt;
-  return BlockMap::compute(mask, !op.getMaskMod().empty(), shape, blockQ,
-                           blockKv);
+  return BlockMap::compute(mask, &op.getMaskMod(), shape, blockQ, blockKv);
 }
 
 /// Whether the 128 x 128 tiles of `wide` visit at least 8% more of a mask

@@ -245,6 +245,42 @@ attention(mods, "mask_mod_parity", 1, 2, 1, 25, 25, 16, 16, mask=["#attn.causal"
     %even = arith.cmpi eq, %r, %c0 : index
     attn.yield %even : i1
   }""")
+# mask_mod regions whose intervals decide tiles (MaskModTiles): the full
+# tiles skip the region, the empty ones are not visited.
+attention(mods, "mask_mod_causal_bottom_right", 1, 2, 1, 70, 90, 16, 16, lse=True,
+          attrs=tiling(16, 16), regions="""mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c20 = arith.constant 20 : index
+    %last = arith.addi %i, %c20 : index
+    %ok = arith.cmpi ule, %j, %last : index
+    attn.yield %ok : i1
+  }""")
+attention(mods, "mask_mod_window", 1, 2, 2, 80, 80, 16, 16, lse=True,
+          attrs=tiling(16, 16), regions="""mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c0 = arith.constant 0 : index
+    %c24 = arith.constant 24 : index
+    %d = arith.subi %i, %j : index
+    %ge = arith.cmpi sge, %d, %c0 : index
+    %lt = arith.cmpi slt, %d, %c24 : index
+    %ok = arith.andi %ge, %lt : i1
+    attn.yield %ok : i1
+  }""")
+# A prefix per batch read from a tensor: the tiles below the diagonal are
+# full whatever it holds; the others test it per element.
+attention(mods, "mask_mod_prefix_per_batch", 2, 2, 1, 64, 64, 16, 16, lse=True,
+          attrs=tiling(16, 16), extra_args=[("len", ty([2], "i32"))],
+          regions="""mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c16 = arith.constant 16 : index
+    %n32 = tensor.extract %len[%b] : tensor<2xi32>
+    %n = arith.index_cast %n32 : i32 to index
+    %prefix = arith.muli %n, %c16 : index
+    %causal = arith.cmpi ule, %j, %i : index
+    %in_prefix = arith.cmpi ult, %j, %prefix : index
+    %ok = arith.ori %causal, %in_prefix : i1
+    attn.yield %ok : i1
+  }""")
 attention(mods, "sink", 1, 4, 2, 30, 30, 16, 16, mask=["#attn.causal"], lse=True,
           operands=" sink(%sink)", extra_types=[ty([4], "f32")], extra_args=[("sink", ty([4], "f32"))])
 attention(mods, "sink_fully_masked_rows", 1, 2, 1, 30, 10, 16, 16, mask=["#attn.causal"], lse=True,

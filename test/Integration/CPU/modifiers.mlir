@@ -70,6 +70,52 @@ func.func @mask_mod_parity(%q: tensor<1x2x25x16xf32>, %k: tensor<1x1x25x16xf32>,
   return %o, %l : tensor<1x2x25x16xf32>, tensor<1x2x25xf32>
 }
 
+// RUN: attn-run %s --function=mask_mod_causal_bottom_right --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=mask_mod_causal_bottom_right --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @mask_mod_causal_bottom_right(%q: tensor<1x2x70x16xf32>, %k: tensor<1x1x90x16xf32>, %v: tensor<1x1x90x16xf32>) -> (tensor<1x2x70x16xf32>, tensor<1x2x70xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c20 = arith.constant 20 : index
+    %last = arith.addi %i, %c20 : index
+    %ok = arith.cmpi ule, %j, %last : index
+    attn.yield %ok : i1
+  } {tiling = #attn.tiling<block_q = 16, block_kv = 16>} : tensor<1x2x70x16xf32>, tensor<1x1x90x16xf32>, tensor<1x1x90x16xf32> -> tensor<1x2x70x16xf32>, tensor<1x2x70xf32>
+  return %o, %l : tensor<1x2x70x16xf32>, tensor<1x2x70xf32>
+}
+
+// RUN: attn-run %s --function=mask_mod_window --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=mask_mod_window --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @mask_mod_window(%q: tensor<1x2x80x16xf32>, %k: tensor<1x2x80x16xf32>, %v: tensor<1x2x80x16xf32>) -> (tensor<1x2x80x16xf32>, tensor<1x2x80xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c0 = arith.constant 0 : index
+    %c24 = arith.constant 24 : index
+    %d = arith.subi %i, %j : index
+    %ge = arith.cmpi sge, %d, %c0 : index
+    %lt = arith.cmpi slt, %d, %c24 : index
+    %ok = arith.andi %ge, %lt : i1
+    attn.yield %ok : i1
+  } {tiling = #attn.tiling<block_q = 16, block_kv = 16>} : tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32>, tensor<1x2x80x16xf32> -> tensor<1x2x80x16xf32>, tensor<1x2x80xf32>
+  return %o, %l : tensor<1x2x80x16xf32>, tensor<1x2x80xf32>
+}
+
+// RUN: attn-run %s --function=mask_mod_prefix_per_batch --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=mask_mod_prefix_per_batch --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @mask_mod_prefix_per_batch(%q: tensor<2x2x64x16xf32>, %k: tensor<2x1x64x16xf32>, %v: tensor<2x1x64x16xf32>, %len: tensor<2xi32>) -> (tensor<2x2x64x16xf32>, tensor<2x2x64xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c16 = arith.constant 16 : index
+    %n32 = tensor.extract %len[%b] : tensor<2xi32>
+    %n = arith.index_cast %n32 : i32 to index
+    %prefix = arith.muli %n, %c16 : index
+    %causal = arith.cmpi ule, %j, %i : index
+    %in_prefix = arith.cmpi ult, %j, %prefix : index
+    %ok = arith.ori %causal, %in_prefix : i1
+    attn.yield %ok : i1
+  } {tiling = #attn.tiling<block_q = 16, block_kv = 16>} : tensor<2x2x64x16xf32>, tensor<2x1x64x16xf32>, tensor<2x1x64x16xf32> -> tensor<2x2x64x16xf32>, tensor<2x2x64xf32>
+  return %o, %l : tensor<2x2x64x16xf32>, tensor<2x2x64xf32>
+}
+
 // RUN: attn-run %s --function=sink --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=sink --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @sink(%q: tensor<1x4x30x16xf32>, %k: tensor<1x2x30x16xf32>, %v: tensor<1x2x30x16xf32>, %sink: tensor<4xf32>) -> (tensor<1x4x30x16xf32>, tensor<1x4x30xf32>) {

@@ -1,6 +1,7 @@
 //===- PrintBlockMap.cpp - the attn-print-block-map pass ------------------===//
 
 #include "attn/Analysis/BlockMap.h"
+#include "attn/Analysis/MaskModTiles.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
@@ -8,6 +9,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OwningOpRef.h"
 
 #include "llvm/Support/Format.h"
@@ -135,6 +137,48 @@ static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
   return llvm::any_of(*allowed, [](int64_t bit) { return bit != 0; });
 }
 
+/// The first pair of `tile` (for batches 0 and 1, heads 0 and 2) where the
+/// mask_mod region folded to constants contradicts `regionClass` (full: it
+/// must allow every pair; empty: none), or none; failure if the region does
+/// not fold.
+static FailureOr<std::optional<std::pair<int64_t, int64_t>>>
+contradictingPair(AttentionOp op, TileClass regionClass,
+                  const TileBounds &tile) {
+  if (regionClass == TileClass::Partial)
+    return std::optional<std::pair<int64_t, int64_t>>();
+  Block &body = op.getMaskMod().front();
+  SmallVector<std::pair<int64_t, int64_t>> pairs;
+  FailureOr<SmallVector<int64_t>> allowed =
+      foldToIntegers(op.getLoc(), [&](OpBuilder &b) {
+        Location loc = op.getLoc();
+        SmallVector<Value> results;
+        for (int64_t batch : {0, 1})
+          for (int64_t head : {0, 2})
+            for (int64_t i = tile.rowBegin; i < tile.rowEnd; ++i)
+              for (int64_t j = tile.keyBegin; j < tile.keyEnd; ++j) {
+                IRMapping mapping;
+                int64_t point[] = {batch, head, i, j};
+                for (auto [argument, value] :
+                     llvm::zip(body.getArguments(), point))
+                  mapping.map(argument,
+                              arith::ConstantIndexOp::create(b, loc, value));
+                for (Operation &bodyOp : body.without_terminator())
+                  b.clone(bodyOp, mapping);
+                results.push_back(mapping.lookupOrDefault(
+                    body.getTerminator()->getOperand(0)));
+                pairs.push_back({i, j});
+              }
+        return results;
+      });
+  if (failed(allowed))
+    return failure();
+  bool wanted = regionClass == TileClass::Full;
+  for (auto [bit, pair] : llvm::zip(*allowed, pairs))
+    if ((bit != 0) != wanted)
+      return std::optional(pair);
+  return std::optional<std::pair<int64_t, int64_t>>();
+}
+
 namespace mlir::attn {
 namespace {
 struct AttnPrintBlockMapPass
@@ -164,8 +208,8 @@ struct AttnPrintBlockMapPass
         return;
       }
       BlockMap map =
-          BlockMap::compute(op.getTileClassificationMask(),
-                            !op.getMaskMod().empty(), shape, blockQ, blockKv);
+          BlockMap::compute(op.getTileClassificationMask(), &op.getMaskMod(),
+                            shape, blockQ, blockKv);
       int64_t total = map.getNumQueryTiles() * map.getNumKeyTiles();
       std::string text;
       llvm::raw_string_ostream os(text);
@@ -228,6 +272,42 @@ struct AttnPrintBlockMapPass
       if (runTimeBounds)
         os << "\n  run-time bounds: sound, " << exactRanges << "/"
            << map.getNumQueryTiles() << " query tiles exact";
+      if (checkMaskMod && !op.getMaskMod().empty()) {
+        MaskModTiles regionTiles(op.getMaskMod());
+        int64_t decided = 0;
+        bool folds = true;
+        for (int64_t qt = 0; folds && qt < map.getNumQueryTiles(); ++qt)
+          for (int64_t kt = 0; folds && kt < map.getNumKeyTiles(); ++kt) {
+            TileBounds tile{
+                qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
+                kt * blockKv, std::min((kt + 1) * blockKv, shape.keyLength)};
+            TileClass regionClass = regionTiles.classify(tile);
+            auto pair = contradictingPair(op, regionClass, tile);
+            // (A region that reads a tensor cannot be folded.)
+            if (failed(pair)) {
+              folds = false;
+              break;
+            }
+            if (*pair) {
+              op.emitError()
+                  << "mask_mod tile class of tile (" << qt << ", " << kt
+                  << ") is unsound: called "
+                  << (regionClass == TileClass::Full ? "full" : "empty")
+                  << ", but pair (" << (*pair)->first << ", " << (*pair)->second
+                  << ") is "
+                  << (regionClass == TileClass::Full ? "refused" : "allowed");
+              return signalPassFailure();
+            }
+            decided += regionClass != TileClass::Partial;
+          }
+        if (folds)
+          os << "\n  mask_mod classes: sound, " << decided << " of "
+             << map.getNumQueryTiles() * map.getNumKeyTiles()
+             << " tiles decided";
+        else
+          os << "\n  mask_mod classes: not checked (the region does not "
+                "fold to constants)";
+      }
       op.emitRemark(text);
     });
   }

@@ -265,9 +265,9 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
     SmallVector<Attribute> tileMask(source.elementMask);
     llvm::append_range(tileMask, op.getMaskModAtoms());
     if (BlockMap::isTractable(shape, blockQ, blockKv))
-      source.rangeTable = buildRangeTable(
-          l, BlockMap::compute(tileMask, !op.getMaskMod().empty(), shape,
-                               blockQ, blockKv));
+      source.rangeTable =
+          buildRangeTable(l, BlockMap::compute(tileMask, &op.getMaskMod(),
+                                               shape, blockQ, blockKv));
     else
       source.tileMask = std::move(tileMask);
     flashSources.push_back(std::move(source));

@@ -100,8 +100,8 @@ static BlockScoresInputs prepareBlockScores(Lowering &l, BlockScoresOp op) {
                   cast<RankedTensorType>(keys.getType()).getDimSize(2)};
   if (BlockMap::isTractable(shape, op.getBlockQ(), kKeysPerRange)) {
     BlockMap map = BlockMap::compute(op.getMask().getValue(),
-                                     /*hasMaskMod=*/false, shape,
-                                     op.getBlockQ(), kKeysPerRange);
+                                     /*maskMod=*/nullptr, shape, op.getBlockQ(),
+                                     kKeysPerRange);
     inputs.rangeTable = buildRangeTable(l, map);
   }
   return inputs;

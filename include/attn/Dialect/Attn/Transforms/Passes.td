@@ -17,7 +17,9 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
     ranges (the loop bounds of the flash lowering), and the map itself, one
     line per query tile. Predicates that read operands (documents, block
     layouts, block indices) make their tiles partial here and are flagged:
-    their emptiness is decided by a block map built at run time.
+    their emptiness is decided by a block map built at run time. A
+    `mask_mod` region classifies tiles by interval arithmetic on its integer
+    ops (`MaskModTiles`).
   }];
   let options = [
     Option<"blockQ", "block-q", "int64_t", /*default=*/"64",
@@ -30,6 +32,13 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
            "lengths, print them per query tile and check them against the "
            "map: an error where they miss a tile with allowed pairs or call "
            "a tile full that is not">,
+    Option<"checkMaskMod", "check-mask-mod", "bool", /*default=*/"false",
+           "Check the classes that a mask_mod region gives tiles "
+           "(MaskModTiles) against the region folded at every pair of each "
+           "tile, for batches 0 and 1 and heads 0 and 2: an error where a "
+           "tile called full has a pair the region refuses, or one called "
+           "empty a pair it allows (a region that reads a tensor does not "
+           "fold: the remark says it was not checked)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

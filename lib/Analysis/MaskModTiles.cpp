@@ -1,0 +1,400 @@
+//===- MaskModTiles.cpp - tile classes of a mask_mod region ---------------===//
+
+#include "attn/Analysis/MaskModTiles.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// A value's integer width: 64 for index, 0 for a type that is not an
+/// integer.
+static unsigned widthOf(Type type) {
+  if (type.isIndex())
+    return 64;
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return integer.getWidth() <= 64 ? integer.getWidth() : 0;
+  return 0;
+}
+
+namespace {
+using Interval = std::pair<int64_t, int64_t>;
+
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+/// Every value of a `width`-bit integer as a signed number; booleans are 0
+/// or 1 (as i1's unsigned reading, which and/or/xor keep).
+Interval everything(unsigned width) {
+  if (width == 1)
+    return {0, 1};
+  if (width == 0 || width >= 64)
+    return {kMin, kMax};
+  return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+}
+
+/// `v` if every value fits `width` bits (signed), else every value: an op
+/// that may wrap says nothing about its result.
+Interval fit(Interval v, unsigned width) {
+  Interval range = everything(width);
+  if (width == 1) {
+    if (v.first == v.second)
+      return {v.first & 1, v.first & 1};
+    return range;
+  }
+  if (v.first < range.first || v.second > range.second)
+    return range;
+  return v;
+}
+
+Interval boolean(bool canBeFalse, bool canBeTrue) {
+  return {canBeFalse ? 0 : 1, canBeTrue ? 1 : 0};
+}
+bool isExact(Interval v) { return v.first == v.second; }
+bool isNonNegative(Interval v) { return v.first >= 0; }
+
+/// a < b and a <= b: true where every pair satisfies it, false where none
+/// does.
+Interval lessThan(Interval a, Interval b) {
+  return boolean(/*canBeFalse=*/a.second >= b.first,
+                 /*canBeTrue=*/a.first < b.second);
+}
+Interval lessOrEqual(Interval a, Interval b) {
+  return boolean(/*canBeFalse=*/a.second > b.first,
+                 /*canBeTrue=*/a.first <= b.second);
+}
+Interval equal(Interval a, Interval b) {
+  bool disjoint = a.second < b.first || b.second < a.first;
+  bool same = isExact(a) && isExact(b) && a.first == b.first;
+  return boolean(/*canBeFalse=*/!same, /*canBeTrue=*/!disjoint);
+}
+Interval negate(Interval v) { return {1 - v.second, 1 - v.first}; }
+
+Interval compare(arith::CmpIPredicate predicate, Interval a, Interval b,
+                 unsigned width) {
+  using P = arith::CmpIPredicate;
+  bool isUnsigned = predicate == P::ult || predicate == P::ule ||
+                    predicate == P::ugt || predicate == P::uge;
+  if (width == 1 && !isUnsigned) {
+    // As signed numbers, i1's true is -1.
+    a = {-a.second, -a.first};
+    b = {-b.second, -b.first};
+  }
+  if (isUnsigned) {
+    // As unsigned numbers the negative ones come after the non-negative
+    // ones, in the same order among themselves: sides of one sign compare
+    // as signed, a negative side is the greater, a side of both signs
+    // decides nothing.
+    auto sign = [](Interval v) {
+      return v.first >= 0 ? 1 : v.second < 0 ? -1 : 0;
+    };
+    int signA = sign(a), signB = sign(b);
+    if (!signA || !signB)
+      return {0, 1};
+    if (signA != signB) {
+      bool aGreater = signA < 0;
+      bool holds =
+          predicate == P::ugt || predicate == P::uge ? aGreater : !aGreater;
+      return boolean(!holds, holds);
+    }
+  }
+  switch (predicate) {
+  case P::eq:
+    return equal(a, b);
+  case P::ne:
+    return negate(equal(a, b));
+  case P::slt:
+  case P::ult:
+    return lessThan(a, b);
+  case P::sle:
+  case P::ule:
+    return lessOrEqual(a, b);
+  case P::sgt:
+  case P::ugt:
+    return lessThan(b, a);
+  case P::sge:
+  case P::uge:
+    return lessOrEqual(b, a);
+  }
+  return {0, 1};
+}
+
+/// a op b at the four corners; every value if one overflows.
+template <typename Op> Interval corners(Interval a, Interval b, Op op) {
+  int64_t lo = kMax, hi = kMin;
+  for (int64_t x : {a.first, a.second})
+    for (int64_t y : {b.first, b.second}) {
+      int64_t r;
+      if (op(x, y, r))
+        return {kMin, kMax};
+      lo = std::min(lo, r);
+      hi = std::max(hi, r);
+    }
+  return {lo, hi};
+}
+
+/// The positive constant divisor `v` holds, if it is one.
+std::optional<int64_t> positiveConstant(Interval v) {
+  if (isExact(v) && v.first > 0)
+    return v.first;
+  return std::nullopt;
+}
+
+/// x rem c (truncated, the sign of x) over [lo, hi] of one sign.
+Interval remainder(Interval v, int64_t c) {
+  if (v.first >= 0) {
+    if (v.first / c == v.second / c)
+      return {v.first % c, v.second % c};
+    return {0, c - 1};
+  }
+  if (v.second <= 0) {
+    if (v.first / c == v.second / c)
+      return {v.first % c, v.second % c};
+    return {-(c - 1), 0};
+  }
+  return {-(c - 1), c - 1};
+}
+
+/// The interval of a cast of `v` from `from` bits to `to`, extending by
+/// sign or by zero.
+Interval castInterval(Interval v, unsigned from, unsigned to, bool isSigned) {
+  if (from == 1 && isSigned)
+    v = {-v.second, -v.first};
+  else if (!isSigned && !isNonNegative(v))
+    v = from < 64 ? Interval{0, (int64_t(1) << from) - 1}
+                  : Interval{kMin, kMax};
+  return fit(v, to);
+}
+} // namespace
+
+MaskModTiles::MaskModTiles(Region &region) {
+  if (!region.hasOneBlock())
+    return;
+  Block &body = region.front();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (body.getNumArguments() != 4 || !yield || yield->getNumOperands() != 1 ||
+      !yield->getOperand(0).getType().isInteger(1) ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type type) { return type.isIndex(); }))
+    return;
+
+  llvm::DenseMap<Value, unsigned> slots;
+  auto addSlot = [&](Value value, Interval start) {
+    unsigned slot = widths.size();
+    slots[value] = slot;
+    widths.push_back(widthOf(value.getType()));
+    initial.push_back(start);
+    return slot;
+  };
+  // Batch and head: any index a launch may have; rows and keys per tile.
+  for (BlockArgument argument : body.getArguments())
+    addSlot(argument, {0, kMax});
+  // A value from above the region, or a constant: fixed for every tile.
+  auto slotOf = [&](Value value) -> unsigned {
+    if (auto it = slots.find(value); it != slots.end())
+      return it->second;
+    unsigned width = widthOf(value.getType());
+    APInt constant;
+    if (width && matchPattern(value, m_ConstantInt(&constant))) {
+      int64_t v = width == 1 ? int64_t(constant.getZExtValue())
+                             : constant.getSExtValue();
+      return addSlot(value, {v, v});
+    }
+    return addSlot(value, everything(width));
+  };
+  for (Operation &op : body.without_terminator()) {
+    if (op.getNumResults() == 1 &&
+        matchPattern(op.getResult(0), m_Constant())) {
+      slotOf(op.getResult(0));
+      continue;
+    }
+    Step step{&op, {}, 0};
+    for (Value operand : op.getOperands())
+      step.operands.push_back(slotOf(operand));
+    step.firstResult = widths.size();
+    for (Value result : op.getResults())
+      addSlot(result, everything(widthOf(result.getType())));
+    steps.push_back(std::move(step));
+  }
+  allowedSlot = slotOf(yield->getOperand(0));
+}
+
+MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
+                                              unsigned result) {
+  unsigned width = widths[step.firstResult + result];
+  auto operand = [&](unsigned i) { return values[step.operands[i]]; };
+  auto operandWidth = [&](unsigned i) { return widths[step.operands[i]]; };
+  auto unknown = [&]() { return everything(width); };
+  // Ops on other types (floats, vectors) say nothing.
+  if (!width ||
+      llvm::any_of(step.operands, [&](unsigned slot) { return !widths[slot]; }))
+    return unknown();
+  // Division by a positive constant c, monotone in the dividend.
+  auto divided = [&](int64_t (*divide)(int64_t, int64_t),
+                     bool needsNonNegative) -> Interval {
+    std::optional<int64_t> c = positiveConstant(operand(1));
+    Interval x = operand(0);
+    if (!c || (needsNonNegative && !isNonNegative(x)))
+      return unknown();
+    return fit({divide(x.first, *c), divide(x.second, *c)}, width);
+  };
+  auto truncating = [](int64_t x, int64_t c) { return x / c; };
+  auto floors = [](int64_t x, int64_t c) {
+    return llvm::divideFloorSigned(x, c);
+  };
+  auto ceils = [](int64_t x, int64_t c) {
+    return llvm::divideCeilSigned(x, c);
+  };
+  return llvm::TypeSwitch<Operation *, Interval>(step.op)
+      .Case([&](arith::AddIOp) {
+        return fit(corners(operand(0), operand(1),
+                           [](int64_t x, int64_t y, int64_t &r) {
+                             return llvm::AddOverflow(x, y, r);
+                           }),
+                   width);
+      })
+      .Case([&](arith::SubIOp) {
+        return fit(corners(operand(0), operand(1),
+                           [](int64_t x, int64_t y, int64_t &r) {
+                             return llvm::SubOverflow(x, y, r);
+                           }),
+                   width);
+      })
+      .Case([&](arith::MulIOp) {
+        if (width == 1)
+          return unknown();
+        return fit(corners(operand(0), operand(1),
+                           [](int64_t x, int64_t y, int64_t &r) {
+                             return llvm::MulOverflow(x, y, r);
+                           }),
+                   width);
+      })
+      .Case([&](arith::DivSIOp) {
+        return width == 1 ? unknown() : divided(truncating, false);
+      })
+      .Case([&](arith::DivUIOp) {
+        return width == 1 ? unknown() : divided(truncating, true);
+      })
+      .Case([&](arith::FloorDivSIOp) {
+        return width == 1 ? unknown() : divided(floors, false);
+      })
+      .Case([&](arith::CeilDivSIOp) {
+        return width == 1 ? unknown() : divided(ceils, false);
+      })
+      .Case([&](arith::CeilDivUIOp) {
+        return width == 1 ? unknown() : divided(ceils, true);
+      })
+      .Case([&](arith::RemSIOp) -> Interval {
+        std::optional<int64_t> c = positiveConstant(operand(1));
+        if (width == 1 || !c)
+          return unknown();
+        return fit(remainder(operand(0), *c), width);
+      })
+      .Case([&](arith::RemUIOp) -> Interval {
+        std::optional<int64_t> c = positiveConstant(operand(1));
+        if (width == 1 || !c || !isNonNegative(operand(0)))
+          return unknown();
+        return fit(remainder(operand(0), *c), width);
+      })
+      .Case([&](arith::MinSIOp) -> Interval {
+        if (width == 1)
+          return unknown();
+        return {std::min(operand(0).first, operand(1).first),
+                std::min(operand(0).second, operand(1).second)};
+      })
+      .Case([&](arith::MaxSIOp) -> Interval {
+        if (width == 1)
+          return unknown();
+        return {std::max(operand(0).first, operand(1).first),
+                std::max(operand(0).second, operand(1).second)};
+      })
+      .Case([&](arith::MinUIOp) -> Interval {
+        if (!isNonNegative(operand(0)) || !isNonNegative(operand(1)))
+          return unknown();
+        return {std::min(operand(0).first, operand(1).first),
+                std::min(operand(0).second, operand(1).second)};
+      })
+      .Case([&](arith::MaxUIOp) -> Interval {
+        if (!isNonNegative(operand(0)) || !isNonNegative(operand(1)))
+          return unknown();
+        return {std::max(operand(0).first, operand(1).first),
+                std::max(operand(0).second, operand(1).second)};
+      })
+      .Case([&](arith::CmpIOp cmp) {
+        return compare(cmp.getPredicate(), operand(0), operand(1),
+                       operandWidth(0));
+      })
+      .Case([&](arith::AndIOp) -> Interval {
+        Interval a = operand(0), b = operand(1);
+        if (width == 1)
+          return {a.first & b.first, a.second & b.second};
+        // Non-negative on either side bounds the result by it.
+        if (isNonNegative(a) && isNonNegative(b))
+          return {0, std::min(a.second, b.second)};
+        if (isNonNegative(a) || isNonNegative(b))
+          return {0, isNonNegative(a) ? a.second : b.second};
+        return unknown();
+      })
+      .Case([&](arith::OrIOp) -> Interval {
+        Interval a = operand(0), b = operand(1);
+        if (width == 1)
+          return {a.first | b.first, a.second | b.second};
+        return unknown();
+      })
+      .Case([&](arith::XOrIOp) -> Interval {
+        Interval a = operand(0), b = operand(1);
+        if (width == 1 && isExact(a) && isExact(b))
+          return {a.first ^ b.first, a.first ^ b.first};
+        return unknown();
+      })
+      .Case([&](arith::SelectOp) -> Interval {
+        Interval condition = operand(0);
+        if (isExact(condition))
+          return condition.first ? operand(1) : operand(2);
+        return {std::min(operand(1).first, operand(2).first),
+                std::max(operand(1).second, operand(2).second)};
+      })
+      .Case([&](arith::ExtSIOp) {
+        return castInterval(operand(0), operandWidth(0), width, true);
+      })
+      .Case([&](arith::ExtUIOp) {
+        return castInterval(operand(0), operandWidth(0), width, false);
+      })
+      .Case([&](arith::TruncIOp) {
+        return castInterval(operand(0), operandWidth(0), width, true);
+      })
+      .Case([&](arith::IndexCastOp) {
+        return castInterval(operand(0), operandWidth(0), width, true);
+      })
+      .Case([&](arith::IndexCastUIOp) {
+        return castInterval(operand(0), operandWidth(0), width, false);
+      })
+      .Default([&](Operation *) { return unknown(); });
+}
+
+TileClass MaskModTiles::classify(const TileBounds &tile) {
+  if (allowedSlot < 0)
+    return TileClass::Partial;
+  values.assign(initial.begin(), initial.end());
+  values[2] = {tile.rowBegin, tile.rowEnd - 1};
+  values[3] = {tile.keyBegin, tile.keyEnd - 1};
+  for (const Step &step : steps)
+    for (unsigned r = 0, e = step.op->getNumResults(); r < e; ++r)
+      values[step.firstResult + r] = evaluate(step, r);
+  Interval allowed = values[allowedSlot];
+  if (allowed.first == 1)
+    return TileClass::Full;
+  if (allowed.second == 0)
+    return TileClass::Empty;
+  return TileClass::Partial;
+}
