@@ -243,14 +243,26 @@ def mlir_for(case):
         assert case["kind"] == "causal" and not case.get("prefix")
         window = case.get("window")
         lines = [f"    %off = arith.constant {lkv - lq} : index",
-                 "    %c0 = arith.constant 0 : index",
                  "    %p = arith.addi %i, %off : index",
-                 "    %d = arith.subi %p, %j : index",
-                 "    %a = arith.cmpi sge, %d, %c0 : index"]
-        if window is not None:
-            lines += [f"    %w = arith.constant {window} : index",
-                      "    %in = arith.cmpi sle, %d, %w : index",
-                      "    %a2 = arith.andi %a, %in : i1"]
+                 "    %d = arith.subi %p, %j : index"]
+        if case["as_region"] == "opaque":
+            # The same compares in f32 (exact below 2^24): the region's
+            # intervals decide no tile, as before the block map read them.
+            lines += ["    %d64 = arith.index_cast %d : index to i64",
+                      "    %x = arith.sitofp %d64 : i64 to f32",
+                      "    %c0 = arith.constant 0.0 : f32",
+                      "    %a = arith.cmpf oge, %x, %c0 : f32"]
+            if window is not None:
+                lines += [f"    %w = arith.constant {float(window)} : f32",
+                          "    %in = arith.cmpf ole, %x, %w : f32",
+                          "    %a2 = arith.andi %a, %in : i1"]
+        else:
+            lines += ["    %c0 = arith.constant 0 : index",
+                      "    %a = arith.cmpi sge, %d, %c0 : index"]
+            if window is not None:
+                lines += [f"    %w = arith.constant {window} : index",
+                          "    %in = arith.cmpi sle, %d, %w : index",
+                          "    %a2 = arith.andi %a, %in : i1"]
         regions += (" mask_mod {\n"
                     "  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
                     + "\n".join(lines) +

@@ -92,6 +92,13 @@ def bench_cases():
                       as_region=True))
     cases.append(case("window1024-region-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
                       window=1023, as_region=True))
+    # The same regions computing in f32: their intervals decide no tile, so
+    # every tile is visited and tested per element (before f6be410, every
+    # region).
+    cases.append(case("causal-opaque-region-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      as_region="opaque"))
+    cases.append(case("window1024-opaque-region-L16384", "causal", 1, 16, 16, 16384, 16384,
+                      128, window=1023, as_region="opaque"))
     # Llama 4's chunked local attention (#attn.chunked with causal): chunks
     # of 8k over 32k tokens, against FlexAttention's block mask of the same.
     cases.append(case("chunked8k-causal-L32768", "causal", 1, 16, 16, 32768, 32768, 128,
@@ -222,6 +229,8 @@ def check_cases():
                       as_region=True))
     cases.append(case("chk-window-region", "causal", 2, 4, 4, 500, 500, 128, window=100,
                       lse=True, as_region=True))
+    cases.append(case("chk-window-opaque-region", "causal", 1, 4, 2, 300, 350, 64,
+                      window=70, as_region="opaque"))
     cases.append(case("chk-prefix-lm-layout", "dense", 2, 4, 2, 700, 700, 128, prefix=True,
                       layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,
