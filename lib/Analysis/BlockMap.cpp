@@ -41,9 +41,7 @@ BlockMap BlockMap::compute(ArrayRef<Attribute> mask, Region *maskMod,
   for (int64_t qt = 0; qt < map.numQueryTiles; ++qt) {
     int64_t first = map.numKeyTiles, last = -1;
     for (int64_t kt = 0; kt < map.numKeyTiles; ++kt) {
-      TileBounds tile{
-          qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
-          kt * blockKv, std::min((kt + 1) * blockKv, shape.keyLength)};
+      TileBounds tile = map.getTileBounds(shape, qt, kt);
       TileClass tileClass = TileClass::Full;
       for (Attribute predicate : mask) {
         TileClass member =

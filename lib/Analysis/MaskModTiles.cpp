@@ -17,8 +17,14 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// A value's integer width: 64 for index, 0 for a type that is not an
-/// integer.
+using Interval = MaskModTiles::Interval;
+
+static constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+static constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+/// A value's integer width: 64 for index; 0 for a type that is not an
+/// integer and for integers wider than 64 bits, which an int64_t interval
+/// cannot hold.
 static unsigned widthOf(Type type) {
   if (type.isIndex())
     return 64;
@@ -27,15 +33,9 @@ static unsigned widthOf(Type type) {
   return 0;
 }
 
-namespace {
-using Interval = std::pair<int64_t, int64_t>;
-
-constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-
 /// Every value of a `width`-bit integer as a signed number; booleans are 0
 /// or 1 (as i1's unsigned reading, which and/or/xor keep).
-Interval everything(unsigned width) {
+static Interval everything(unsigned width) {
   if (width == 1)
     return {0, 1};
   if (width == 0 || width >= 64)
@@ -43,61 +43,57 @@ Interval everything(unsigned width) {
   return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
 }
 
+static bool isExact(Interval v) { return v.lo == v.hi; }
+static bool isNonNegative(Interval v) { return v.lo >= 0; }
+
 /// `v` if every value fits `width` bits (signed), else every value: an op
-/// that may wrap says nothing about its result.
-Interval fit(Interval v, unsigned width) {
+/// that may wrap says nothing about its result. A boolean keeps its low
+/// bit.
+static Interval fit(Interval v, unsigned width) {
   Interval range = everything(width);
-  if (width == 1) {
-    if (v.first == v.second)
-      return {v.first & 1, v.first & 1};
-    return range;
-  }
-  if (v.first < range.first || v.second > range.second)
+  if (width == 1)
+    return isExact(v) ? Interval{v.lo & 1, v.lo & 1} : range;
+  if (v.lo < range.lo || v.hi > range.hi)
     return range;
   return v;
 }
 
-Interval boolean(bool canBeFalse, bool canBeTrue) {
+static Interval boolean(bool canBeFalse, bool canBeTrue) {
+  assert((canBeFalse || canBeTrue) && "a boolean has at least one value");
   return {canBeFalse ? 0 : 1, canBeTrue ? 1 : 0};
 }
-bool isExact(Interval v) { return v.first == v.second; }
-bool isNonNegative(Interval v) { return v.first >= 0; }
 
 /// a < b and a <= b: true where every pair satisfies it, false where none
 /// does.
-Interval lessThan(Interval a, Interval b) {
-  return boolean(/*canBeFalse=*/a.second >= b.first,
-                 /*canBeTrue=*/a.first < b.second);
+static Interval lessThan(Interval a, Interval b) {
+  return boolean(/*canBeFalse=*/a.hi >= b.lo, /*canBeTrue=*/a.lo < b.hi);
 }
-Interval lessOrEqual(Interval a, Interval b) {
-  return boolean(/*canBeFalse=*/a.second > b.first,
-                 /*canBeTrue=*/a.first <= b.second);
+static Interval lessOrEqual(Interval a, Interval b) {
+  return boolean(/*canBeFalse=*/a.hi > b.lo, /*canBeTrue=*/a.lo <= b.hi);
 }
-Interval equal(Interval a, Interval b) {
-  bool disjoint = a.second < b.first || b.second < a.first;
-  bool same = isExact(a) && isExact(b) && a.first == b.first;
+static Interval equal(Interval a, Interval b) {
+  bool disjoint = a.hi < b.lo || b.hi < a.lo;
+  bool same = isExact(a) && isExact(b) && a.lo == b.lo;
   return boolean(/*canBeFalse=*/!same, /*canBeTrue=*/!disjoint);
 }
-Interval negate(Interval v) { return {1 - v.second, 1 - v.first}; }
+static Interval logicalNot(Interval v) { return {1 - v.hi, 1 - v.lo}; }
 
-Interval compare(arith::CmpIPredicate predicate, Interval a, Interval b,
-                 unsigned width) {
+static Interval compare(arith::CmpIPredicate predicate, Interval a, Interval b,
+                        unsigned width) {
   using P = arith::CmpIPredicate;
   bool isUnsigned = predicate == P::ult || predicate == P::ule ||
                     predicate == P::ugt || predicate == P::uge;
   if (width == 1 && !isUnsigned) {
     // As signed numbers, i1's true is -1.
-    a = {-a.second, -a.first};
-    b = {-b.second, -b.first};
+    a = {-a.hi, -a.lo};
+    b = {-b.hi, -b.lo};
   }
   if (isUnsigned) {
     // As unsigned numbers the negative ones come after the non-negative
     // ones, in the same order among themselves: sides of one sign compare
     // as signed, a negative side is the greater, a side of both signs
     // decides nothing.
-    auto sign = [](Interval v) {
-      return v.first >= 0 ? 1 : v.second < 0 ? -1 : 0;
-    };
+    auto sign = [](Interval v) { return v.lo >= 0 ? 1 : v.hi < 0 ? -1 : 0; };
     int signA = sign(a), signB = sign(b);
     if (!signA || !signB)
       return {0, 1};
@@ -112,7 +108,7 @@ Interval compare(arith::CmpIPredicate predicate, Interval a, Interval b,
   case P::eq:
     return equal(a, b);
   case P::ne:
-    return negate(equal(a, b));
+    return logicalNot(equal(a, b));
   case P::slt:
   case P::ult:
     return lessThan(a, b);
@@ -129,13 +125,15 @@ Interval compare(arith::CmpIPredicate predicate, Interval a, Interval b,
   return {0, 1};
 }
 
-/// a op b at the four corners; every value if one overflows.
-template <typename Op> Interval corners(Interval a, Interval b, Op op) {
+/// a op b at the four corners (exact for add, sub and mul, which are
+/// monotone in each side); every value if one overflows.
+template <typename Op>
+static Interval corners(Interval a, Interval b, Op overflows) {
   int64_t lo = kMax, hi = kMin;
-  for (int64_t x : {a.first, a.second})
-    for (int64_t y : {b.first, b.second}) {
+  for (int64_t x : {a.lo, a.hi})
+    for (int64_t y : {b.lo, b.hi}) {
       int64_t r;
-      if (op(x, y, r))
+      if (overflows(x, y, r))
         return {kMin, kMax};
       lo = std::min(lo, r);
       hi = std::max(hi, r);
@@ -144,38 +142,36 @@ template <typename Op> Interval corners(Interval a, Interval b, Op op) {
 }
 
 /// The positive constant divisor `v` holds, if it is one.
-std::optional<int64_t> positiveConstant(Interval v) {
-  if (isExact(v) && v.first > 0)
-    return v.first;
+static std::optional<int64_t> positiveConstant(Interval v) {
+  if (isExact(v) && v.lo > 0)
+    return v.lo;
   return std::nullopt;
 }
 
-/// x rem c (truncated, the sign of x) over [lo, hi] of one sign.
-Interval remainder(Interval v, int64_t c) {
-  if (v.first >= 0) {
-    if (v.first / c == v.second / c)
-      return {v.first % c, v.second % c};
-    return {0, c - 1};
-  }
-  if (v.second <= 0) {
-    if (v.first / c == v.second / c)
-      return {v.first % c, v.second % c};
-    return {-(c - 1), 0};
-  }
+/// x rem c (truncated: the sign of x) over [lo, hi]. Where the interval
+/// stays in one sign and one multiple of c the remainder grows with x;
+/// otherwise it takes every value of its sign below c.
+static Interval remainder(Interval v, int64_t c) {
+  bool oneQuotient = v.lo / c == v.hi / c;
+  if (v.lo >= 0)
+    return oneQuotient ? Interval{v.lo % c, v.hi % c} : Interval{0, c - 1};
+  if (v.hi <= 0)
+    return oneQuotient ? Interval{v.lo % c, v.hi % c} : Interval{-(c - 1), 0};
   return {-(c - 1), c - 1};
 }
 
-/// The interval of a cast of `v` from `from` bits to `to`, extending by
-/// sign or by zero.
-Interval castInterval(Interval v, unsigned from, unsigned to, bool isSigned) {
-  if (from == 1 && isSigned)
-    v = {-v.second, -v.first};
-  else if (!isSigned && !isNonNegative(v))
+/// The interval of a cast of `v` from `from` bits to `to`: an extension (by
+/// sign if `signExtend`, else by zero) or a truncation (`signExtend`: the
+/// value stays if it fits).
+static Interval castInterval(Interval v, unsigned from, unsigned to,
+                             bool signExtend) {
+  if (from == 1 && signExtend)
+    v = {-v.hi, -v.lo};
+  else if (!signExtend && !isNonNegative(v))
     v = from < 64 ? Interval{0, (int64_t(1) << from) - 1}
                   : Interval{kMin, kMax};
   return fit(v, to);
 }
-} // namespace
 
 MaskModTiles::MaskModTiles(Region &region) {
   if (!region.hasOneBlock())
@@ -229,24 +225,31 @@ MaskModTiles::MaskModTiles(Region &region) {
   allowedSlot = slotOf(yield->getOperand(0));
 }
 
-MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
-                                              unsigned result) {
+Interval MaskModTiles::evaluate(const Step &step, unsigned result,
+                                ArrayRef<Interval> values) const {
   unsigned width = widths[step.firstResult + result];
   auto operand = [&](unsigned i) { return values[step.operands[i]]; };
   auto operandWidth = [&](unsigned i) { return widths[step.operands[i]]; };
-  auto unknown = [&]() { return everything(width); };
+  Interval unknown = everything(width);
   // Ops on other types (floats, vectors) say nothing.
   if (!width ||
       llvm::any_of(step.operands, [&](unsigned slot) { return !widths[slot]; }))
-    return unknown();
+    return unknown;
+  // Arithmetic that reads i1 as a number other than by its low bit (true is
+  // -1 to a signed op): left unknown rather than modelled.
+  if (width == 1 &&
+      isa<arith::MulIOp, arith::DivSIOp, arith::DivUIOp, arith::FloorDivSIOp,
+          arith::CeilDivSIOp, arith::CeilDivUIOp, arith::RemSIOp,
+          arith::RemUIOp, arith::MinSIOp, arith::MaxSIOp>(step.op))
+    return unknown;
   // Division by a positive constant c, monotone in the dividend.
   auto divided = [&](int64_t (*divide)(int64_t, int64_t),
                      bool needsNonNegative) -> Interval {
     std::optional<int64_t> c = positiveConstant(operand(1));
     Interval x = operand(0);
     if (!c || (needsNonNegative && !isNonNegative(x)))
-      return unknown();
-    return fit({divide(x.first, *c), divide(x.second, *c)}, width);
+      return unknown;
+    return fit({divide(x.lo, *c), divide(x.hi, *c)}, width);
   };
   auto truncating = [](int64_t x, int64_t c) { return x / c; };
   auto floors = [](int64_t x, int64_t c) {
@@ -255,6 +258,16 @@ MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
   auto ceils = [](int64_t x, int64_t c) {
     return llvm::divideCeilSigned(x, c);
   };
+  auto minimum = [&]() -> Interval {
+    return {std::min(operand(0).lo, operand(1).lo),
+            std::min(operand(0).hi, operand(1).hi)};
+  };
+  auto maximum = [&]() -> Interval {
+    return {std::max(operand(0).lo, operand(1).lo),
+            std::max(operand(0).hi, operand(1).hi)};
+  };
+  bool bothNonNegative = step.operands.size() == 2 &&
+                         isNonNegative(operand(0)) && isNonNegative(operand(1));
   return llvm::TypeSwitch<Operation *, Interval>(step.op)
       .Case([&](arith::AddIOp) {
         return fit(corners(operand(0), operand(1),
@@ -271,65 +284,35 @@ MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
                    width);
       })
       .Case([&](arith::MulIOp) {
-        if (width == 1)
-          return unknown();
         return fit(corners(operand(0), operand(1),
                            [](int64_t x, int64_t y, int64_t &r) {
                              return llvm::MulOverflow(x, y, r);
                            }),
                    width);
       })
-      .Case([&](arith::DivSIOp) {
-        return width == 1 ? unknown() : divided(truncating, false);
-      })
-      .Case([&](arith::DivUIOp) {
-        return width == 1 ? unknown() : divided(truncating, true);
-      })
-      .Case([&](arith::FloorDivSIOp) {
-        return width == 1 ? unknown() : divided(floors, false);
-      })
-      .Case([&](arith::CeilDivSIOp) {
-        return width == 1 ? unknown() : divided(ceils, false);
-      })
-      .Case([&](arith::CeilDivUIOp) {
-        return width == 1 ? unknown() : divided(ceils, true);
-      })
+      .Case([&](arith::DivSIOp) { return divided(truncating, false); })
+      .Case([&](arith::DivUIOp) { return divided(truncating, true); })
+      .Case([&](arith::FloorDivSIOp) { return divided(floors, false); })
+      .Case([&](arith::CeilDivSIOp) { return divided(ceils, false); })
+      .Case([&](arith::CeilDivUIOp) { return divided(ceils, true); })
       .Case([&](arith::RemSIOp) -> Interval {
         std::optional<int64_t> c = positiveConstant(operand(1));
-        if (width == 1 || !c)
-          return unknown();
-        return fit(remainder(operand(0), *c), width);
+        return c ? fit(remainder(operand(0), *c), width) : unknown;
       })
       .Case([&](arith::RemUIOp) -> Interval {
         std::optional<int64_t> c = positiveConstant(operand(1));
-        if (width == 1 || !c || !isNonNegative(operand(0)))
-          return unknown();
+        if (!c || !isNonNegative(operand(0)))
+          return unknown;
         return fit(remainder(operand(0), *c), width);
       })
-      .Case([&](arith::MinSIOp) -> Interval {
-        if (width == 1)
-          return unknown();
-        return {std::min(operand(0).first, operand(1).first),
-                std::min(operand(0).second, operand(1).second)};
-      })
-      .Case([&](arith::MaxSIOp) -> Interval {
-        if (width == 1)
-          return unknown();
-        return {std::max(operand(0).first, operand(1).first),
-                std::max(operand(0).second, operand(1).second)};
-      })
-      .Case([&](arith::MinUIOp) -> Interval {
-        if (!isNonNegative(operand(0)) || !isNonNegative(operand(1)))
-          return unknown();
-        return {std::min(operand(0).first, operand(1).first),
-                std::min(operand(0).second, operand(1).second)};
-      })
-      .Case([&](arith::MaxUIOp) -> Interval {
-        if (!isNonNegative(operand(0)) || !isNonNegative(operand(1)))
-          return unknown();
-        return {std::max(operand(0).first, operand(1).first),
-                std::max(operand(0).second, operand(1).second)};
-      })
+      .Case([&](arith::MinSIOp) { return minimum(); })
+      .Case([&](arith::MaxSIOp) { return maximum(); })
+      // Unsigned order is the signed one where both sides are non-negative
+      // (and i1's 0 / 1 reading is its unsigned one).
+      .Case(
+          [&](arith::MinUIOp) { return bothNonNegative ? minimum() : unknown; })
+      .Case(
+          [&](arith::MaxUIOp) { return bothNonNegative ? maximum() : unknown; })
       .Case([&](arith::CmpIOp cmp) {
         return compare(cmp.getPredicate(), operand(0), operand(1),
                        operandWidth(0));
@@ -337,32 +320,32 @@ MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
       .Case([&](arith::AndIOp) -> Interval {
         Interval a = operand(0), b = operand(1);
         if (width == 1)
-          return {a.first & b.first, a.second & b.second};
+          return {a.lo & b.lo, a.hi & b.hi};
         // Non-negative on either side bounds the result by it.
-        if (isNonNegative(a) && isNonNegative(b))
-          return {0, std::min(a.second, b.second)};
+        if (bothNonNegative)
+          return {0, std::min(a.hi, b.hi)};
         if (isNonNegative(a) || isNonNegative(b))
-          return {0, isNonNegative(a) ? a.second : b.second};
-        return unknown();
+          return {0, isNonNegative(a) ? a.hi : b.hi};
+        return unknown;
       })
       .Case([&](arith::OrIOp) -> Interval {
         Interval a = operand(0), b = operand(1);
         if (width == 1)
-          return {a.first | b.first, a.second | b.second};
-        return unknown();
+          return {a.lo | b.lo, a.hi | b.hi};
+        return unknown;
       })
       .Case([&](arith::XOrIOp) -> Interval {
         Interval a = operand(0), b = operand(1);
         if (width == 1 && isExact(a) && isExact(b))
-          return {a.first ^ b.first, a.first ^ b.first};
-        return unknown();
+          return {a.lo ^ b.lo, a.lo ^ b.lo};
+        return unknown;
       })
       .Case([&](arith::SelectOp) -> Interval {
         Interval condition = operand(0);
         if (isExact(condition))
-          return condition.first ? operand(1) : operand(2);
-        return {std::min(operand(1).first, operand(2).first),
-                std::max(operand(1).second, operand(2).second)};
+          return condition.lo ? operand(1) : operand(2);
+        return {std::min(operand(1).lo, operand(2).lo),
+                std::max(operand(1).hi, operand(2).hi)};
       })
       .Case([&](arith::ExtSIOp) {
         return castInterval(operand(0), operandWidth(0), width, true);
@@ -379,22 +362,22 @@ MaskModTiles::Interval MaskModTiles::evaluate(const Step &step,
       .Case([&](arith::IndexCastUIOp) {
         return castInterval(operand(0), operandWidth(0), width, false);
       })
-      .Default([&](Operation *) { return unknown(); });
+      .Default([&](Operation *) { return unknown; });
 }
 
-TileClass MaskModTiles::classify(const TileBounds &tile) {
-  if (allowedSlot < 0)
+TileClass MaskModTiles::classify(const TileBounds &tile) const {
+  if (!allowedSlot)
     return TileClass::Partial;
-  values.assign(initial.begin(), initial.end());
+  SmallVector<Interval, 32> values(initial.begin(), initial.end());
   values[2] = {tile.rowBegin, tile.rowEnd - 1};
   values[3] = {tile.keyBegin, tile.keyEnd - 1};
   for (const Step &step : steps)
     for (unsigned r = 0, e = step.op->getNumResults(); r < e; ++r)
-      values[step.firstResult + r] = evaluate(step, r);
-  Interval allowed = values[allowedSlot];
-  if (allowed.first == 1)
+      values[step.firstResult + r] = evaluate(step, r, values);
+  Interval allowed = values[*allowedSlot];
+  if (allowed.lo == 1)
     return TileClass::Full;
-  if (allowed.second == 0)
+  if (allowed.hi == 0)
     return TileClass::Empty;
   return TileClass::Partial;
 }

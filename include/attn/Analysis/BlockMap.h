@@ -13,19 +13,23 @@
 
 #include "attn/Dialect/Attn/IR/AttnInterfaces.h"
 
-#include "mlir/IR/Region.h"
-
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
+
+namespace mlir {
+class Region;
+} // namespace mlir
 
 namespace mlir::attn {
 
 class BlockMap {
 public:
-  /// Classifies the tiles of `mask` (a conjunction) and, if `maskMod` is a
+  /// Classifies the tiles of `mask` (a conjunction: a tile is empty if one
+  /// predicate empties it, full if every one fills it) and, if `maskMod` is a
   /// non-empty mask_mod region, of that region too (MaskModTiles: a tile is
   /// full only where the region is true at every pair, and empty where it
   /// is false at every pair).
@@ -43,6 +47,15 @@ public:
   int64_t getNumKeyTiles() const { return numKeyTiles; }
   int64_t getBlockQ() const { return blockQ; }
   int64_t getBlockKv() const { return blockKv; }
+  /// The rows and keys of tile (queryTile, keyTile) of `shape` (the last
+  /// tiles of each dimension may be short).
+  TileBounds getTileBounds(const MaskShape &shape, int64_t queryTile,
+                           int64_t keyTile) const {
+    return {queryTile * blockQ,
+            std::min((queryTile + 1) * blockQ, shape.queryLength),
+            keyTile * blockKv,
+            std::min((keyTile + 1) * blockKv, shape.keyLength)};
+  }
   TileClass get(int64_t queryTile, int64_t keyTile) const {
     return classes[queryTile * numKeyTiles + keyTile];
   }

@@ -16,11 +16,16 @@
 
 #include "attn/Dialect/Attn/IR/AttnInterfaces.h"
 
-#include "mlir/IR/Region.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
-#include <utility>
+#include <optional>
+
+namespace mlir {
+class Operation;
+class Region;
+} // namespace mlir
 
 namespace mlir::attn {
 
@@ -42,21 +47,26 @@ public:
 
   /// Full if the region yields true at every (row, key) of `tile` for every
   /// batch and head, empty if it yields false at every one, else partial.
-  TileClass classify(const TileBounds &tile);
+  TileClass classify(const TileBounds &tile) const;
+
+  /// [lo, hi]: a value's possible values, as signed integers of its width
+  /// (booleans: 0 or 1, i1's unsigned reading). Unknown values span their
+  /// width's range.
+  struct Interval {
+    int64_t lo, hi;
+  };
 
 private:
-  /// [first, second]: a value's possible values, as signed integers of its
-  /// width (booleans: 0 or 1). Unknown values span their width's range.
-  using Interval = std::pair<int64_t, int64_t>;
-  /// One op of the region in order, its operands and results as slots of
-  /// `values`.
+  /// One op of the region in order, its operands and results as slots (an
+  /// index into the intervals of one classification).
   struct Step {
     Operation *op;
     llvm::SmallVector<unsigned, 3> operands;
     unsigned firstResult;
   };
 
-  Interval evaluate(const Step &step, unsigned result);
+  Interval evaluate(const Step &step, unsigned result,
+                    llvm::ArrayRef<Interval> values) const;
 
   llvm::SmallVector<Step> steps;
   /// Each slot's bit width (64 for index; 1 for i1; 0 for a value that is
@@ -65,10 +75,9 @@ private:
   /// Slots fixed before any step: the block arguments (0-3), then
   /// constants and values from above the region.
   llvm::SmallVector<Interval> initial;
-  llvm::SmallVector<Interval> values;
   /// The yielded i1's slot, or none if the region is not of the expected
   /// form.
-  int64_t allowedSlot = -1;
+  std::optional<unsigned> allowedSlot;
 };
 
 } // namespace mlir::attn

@@ -323,3 +323,25 @@ func.func @reads_tensor(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>, %len
   } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
   return %o : tensor<1x1x64x8xf32>
 }
+
+// A window whose width is a constant of the function, read from inside the
+// region: the same map as the constant inside (and the check folds it).
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 0, partial 9, empty 7, visited 9/16 (56.2%)
+// CHECK-NEXT: {{^}}  +...  [0, 1)
+// CHECK-NEXT: {{^}}  ++..  [0, 2)
+// CHECK-NEXT: {{^}}  +++.  [0, 3)
+// CHECK-NEXT: {{^}}  .+++  [1, 4)
+// CHECK-NEXT: {{^}}  mask_mod classes: sound, 7 of 16 tiles decided
+func.func @window_width_from_above(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %c24 = arith.constant 24 : index
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c0 = arith.constant 0 : index
+    %d = arith.subi %i, %j : index
+    %ge = arith.cmpi sge, %d, %c0 : index
+    %lt = arith.cmpi slt, %d, %c24 : index
+    %ok = arith.andi %ge, %lt : i1
+    attn.yield %ok : i1
+  } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}

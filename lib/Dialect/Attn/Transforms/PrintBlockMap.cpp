@@ -15,6 +15,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
+
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNPRINTBLOCKMAPPASS
 #include "attn/Dialect/Attn/Transforms/Passes.h.inc"
@@ -137,17 +139,19 @@ static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
   return llvm::any_of(*allowed, [](int64_t bit) { return bit != 0; });
 }
 
+/// A pair of a tile: batch, head, row, key.
+using Pair = std::array<int64_t, 4>;
+
 /// The first pair of `tile` (for batches 0 and 1, heads 0 and 2) where the
 /// mask_mod region folded to constants contradicts `regionClass` (full: it
 /// must allow every pair; empty: none), or none; failure if the region does
 /// not fold.
-static FailureOr<std::optional<std::pair<int64_t, int64_t>>>
+static FailureOr<std::optional<Pair>>
 contradictingPair(AttentionOp op, TileClass regionClass,
                   const TileBounds &tile) {
   if (regionClass == TileClass::Partial)
-    return std::optional<std::pair<int64_t, int64_t>>();
-  Block &body = op.getMaskMod().front();
-  SmallVector<std::pair<int64_t, int64_t>> pairs;
+    return std::optional<Pair>();
+  SmallVector<Pair> pairs;
   FailureOr<SmallVector<int64_t>> allowed =
       foldToIntegers(op.getLoc(), [&](OpBuilder &b) {
         Location loc = op.getLoc();
@@ -156,17 +160,14 @@ contradictingPair(AttentionOp op, TileClass regionClass,
           for (int64_t head : {0, 2})
             for (int64_t i = tile.rowBegin; i < tile.rowEnd; ++i)
               for (int64_t j = tile.keyBegin; j < tile.keyEnd; ++j) {
-                IRMapping mapping;
-                int64_t point[] = {batch, head, i, j};
-                for (auto [argument, value] :
-                     llvm::zip(body.getArguments(), point))
-                  mapping.map(argument,
-                              arith::ConstantIndexOp::create(b, loc, value));
-                for (Operation &bodyOp : body.without_terminator())
-                  b.clone(bodyOp, mapping);
-                results.push_back(mapping.lookupOrDefault(
-                    body.getTerminator()->getOperand(0)));
-                pairs.push_back({i, j});
+                Pair pair = {batch, head, i, j};
+                SmallVector<Value> args;
+                for (int64_t value : pair)
+                  args.push_back(arith::ConstantIndexOp::create(b, loc, value));
+                // (Constants from above the region are cloned beside it, so
+                // that they fold too.)
+                results.push_back(inlineRegionBody(b, op.getMaskMod(), args));
+                pairs.push_back(pair);
               }
         return results;
       });
@@ -176,7 +177,7 @@ contradictingPair(AttentionOp op, TileClass regionClass,
   for (auto [bit, pair] : llvm::zip(*allowed, pairs))
     if ((bit != 0) != wanted)
       return std::optional(pair);
-  return std::optional<std::pair<int64_t, int64_t>>();
+  return std::optional<Pair>();
 }
 
 namespace mlir::attn {
@@ -278,9 +279,7 @@ struct AttnPrintBlockMapPass
         bool folds = true;
         for (int64_t qt = 0; folds && qt < map.getNumQueryTiles(); ++qt)
           for (int64_t kt = 0; folds && kt < map.getNumKeyTiles(); ++kt) {
-            TileBounds tile{
-                qt * blockQ, std::min((qt + 1) * blockQ, shape.queryLength),
-                kt * blockKv, std::min((kt + 1) * blockKv, shape.keyLength)};
+            TileBounds tile = map.getTileBounds(shape, qt, kt);
             TileClass regionClass = regionTiles.classify(tile);
             auto pair = contradictingPair(op, regionClass, tile);
             // (A region that reads a tensor cannot be folded.)
@@ -293,7 +292,8 @@ struct AttnPrintBlockMapPass
                   << "mask_mod tile class of tile (" << qt << ", " << kt
                   << ") is unsound: called "
                   << (regionClass == TileClass::Full ? "full" : "empty")
-                  << ", but pair (" << (*pair)->first << ", " << (*pair)->second
+                  << ", but (b, h, i, j) = (" << (**pair)[0] << ", "
+                  << (**pair)[1] << ", " << (**pair)[2] << ", " << (**pair)[3]
                   << ") is "
                   << (regionClass == TileClass::Full ? "refused" : "allowed");
               return signalPassFailure();

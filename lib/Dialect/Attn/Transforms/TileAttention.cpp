@@ -260,8 +260,9 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
           cast<MaskAttrInterface>(predicate).isDataDependent();
     }
     MaskShape shape = op.getMaskShape();
-    // Tiles are classified with the atoms the mask_mod implies as well;
-    // elements are tested by elementMask and the mask_mod.
+    // Tiles are classified with the atoms the mask_mod implies as well, and
+    // by the mask_mod region's intervals (MaskModTiles); elements are tested
+    // by elementMask and the mask_mod.
     SmallVector<Attribute> tileMask(source.elementMask);
     llvm::append_range(tileMask, op.getMaskModAtoms());
     if (BlockMap::isTractable(shape, blockQ, blockKv))

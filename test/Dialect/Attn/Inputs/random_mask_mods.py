@@ -5,9 +5,12 @@
 prints N functions, each an attention over Lq = 20 and Lkv = 36 whose
 mask_mod is a random integer expression of (b, h, i, j): sums, products,
 divisions and remainders by positive constants, min/max, selects, casts
-through i32 and i1, compares of every predicate (signed and unsigned, over
-negative values too) and and/or/xor. The pass folds each region at every
-pair and checks the tile classes that MaskModTiles gives against it."""
+through i32, i16, i8 and i1 (truncations too), ops of two results
+(addui_extended, mulsi/mului_extended), compares of every predicate (signed
+and unsigned, over negative values too), and/or/xor, and arithmetic,
+compares and selects on i1 itself; some constants are defined outside the
+region. The pass folds each region at every pair and checks the tile
+classes that MaskModTiles gives against it."""
 import argparse
 import random
 
@@ -18,6 +21,7 @@ class Region:
     def __init__(self, rng):
         self.rng = rng
         self.lines = []
+        self.outer = []
         self.count = 0
 
     def emit(self, text):
@@ -27,9 +31,27 @@ class Region:
         return name
 
     def constant(self, value, type_="index"):
-        if type_ == "i1":
-            return self.emit(f"arith.constant {value}")
-        return self.emit(f"arith.constant {value} : {type_}")
+        text = (f"arith.constant {value}" if type_ == "i1"
+                else f"arith.constant {value} : {type_}")
+        if self.rng.random() < 0.2:
+            # Defined in the function, read from inside the region.
+            name = f"%v{self.count}"
+            self.count += 1
+            self.outer.append(f"  {name} = {text}")
+            return name
+        return self.emit(text)
+
+    def narrow(self, a):
+        """`a` through i16 and i8 (truncations that may wrap) and back."""
+        r = self.rng
+        wide = self.emit(f"arith.index_cast {a} : index to i16")
+        if r.random() < 0.5:
+            wide = self.emit(f"arith.trunci {wide} : i16 to i8")
+            back = self.emit(f"arith.{r.choice(['extsi', 'extui'])} {wide} : i8 to i16")
+        else:
+            back = wide
+        return self.emit(f"arith.{r.choice(['index_cast', 'index_castui'])} "
+                         f"{back} : i16 to index")
 
     def integer(self, depth):
         r = self.rng
@@ -43,7 +65,19 @@ class Region:
                 return r.choice(["%b", "%h"])
             return self.constant(r.randint(-40, 80))
         kind = r.choice(["add", "sub", "sub", "mul", "div", "rem", "minmax",
-                         "select", "i32", "bool"])
+                         "select", "i32", "bool", "narrow", "extended"])
+        if kind == "narrow":
+            return self.narrow(self.integer(depth - 1))
+        if kind == "extended":
+            a, b = self.integer(depth - 1), self.integer(depth - 1)
+            name = f"%v{self.count}"
+            self.count += 1
+            op = r.choice(["addui_extended", "mulsi_extended", "mului_extended"])
+            types = "index, i1" if op == "addui_extended" else "index"
+            self.lines.append(f"    {name}:2 = arith.{op} {a}, {b} : {types}")
+            if op == "addui_extended":
+                return f"{name}#0"
+            return f"{name}#{r.randint(0, 1)}"
         if kind in ("add", "sub"):
             a, b = self.integer(depth - 1), self.integer(depth - 1)
             return self.emit(f"arith.{kind}i {a}, {b} : index")
@@ -84,13 +118,37 @@ class Region:
 
     def boolean(self, depth):
         r = self.rng
-        if depth == 0 or r.random() < 0.6:
-            if r.random() < 0.05:
+        if depth == 0 or r.random() < 0.5:
+            choice = r.random()
+            if choice < 0.05:
                 return self.constant(r.choice(["true", "false"]), "i1")
             a, b = self.integer(depth), self.integer(depth)
+            if choice < 0.15:
+                # The low bit of an integer.
+                if r.random() < 0.5:
+                    return self.emit(f"arith.index_cast {a} : index to i1")
+                wide = self.emit(f"arith.index_cast {a} : index to i32")
+                return self.emit(f"arith.trunci {wide} : i32 to i1")
+            if choice < 0.2:
+                # The carry of a sum.
+                name = f"%v{self.count}"
+                self.count += 1
+                self.lines.append(f"    {name}:2 = arith.addui_extended {a}, {b} : index, i1")
+                return f"{name}#1"
             return self.emit(f"arith.cmpi {r.choice(PREDICATES)}, {a}, {b} : index")
-        op = r.choice(["andi", "ori", "xori"])
+        kind = r.random()
         a, b = self.boolean(depth - 1), self.boolean(depth - 1)
+        if kind < 0.5:
+            op = r.choice(["andi", "ori", "xori"])
+        elif kind < 0.7:
+            # Arithmetic on i1 (signed ops read true as -1).
+            op = r.choice(["addi", "subi", "muli", "minui", "maxui", "minsi",
+                           "maxsi"])
+        elif kind < 0.85:
+            return self.emit(f"arith.cmpi {r.choice(PREDICATES)}, {a}, {b} : i1")
+        else:
+            c = self.boolean(depth - 1)
+            return self.emit(f"arith.select {c}, {a}, {b} : i1")
         return self.emit(f"arith.{op} {a}, {b} : i1")
 
 
@@ -105,7 +163,8 @@ def main():
         region = Region(rng)
         allowed = region.boolean(3)
         body = "\n".join(region.lines)
-        print(f"func.func @f{n}(%q: {q}, %k: {k}) -> {q} {{\n"
+        outer = "".join(line + "\n" for line in region.outer)
+        print(f"func.func @f{n}(%q: {q}, %k: {k}) -> {q} {{\n{outer}"
               f"  %o = attn.attention %q, %k, %k mask_mod {{\n"
               f"  ^bb0(%b: index, %h: index, %i: index, %j: index):\n{body}\n"
               f"    attn.yield {allowed} : i1\n"
