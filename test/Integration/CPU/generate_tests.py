@@ -4,10 +4,15 @@
 Each test is one function run by `attn-run --check` twice, through the
 reference and the flash lowering (JIT through the CPU pipeline, compared with
 the double-precision reference on fresh random data, seed %seed). Regenerate with: python3 test/Integration/CPU/generate_tests.py
+(generated-in-step.test checks that the files here are its output).
 """
+import argparse
 import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+_parser = argparse.ArgumentParser()
+_parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)),
+                     help="directory to write the tests into (default: this one)")
+HERE = _parser.parse_args().out
 
 
 def ty(shape, dtype):
@@ -18,12 +23,14 @@ class File:
     def __init__(self, name, title):
         self.name, self.title, self.funcs = name, title, []
 
-    def add(self, fname, args, body, results, extra_runs=()):
-        """args: list of (name, type); body: lines; results: list of (value, type)."""
+    def add(self, fname, args, body, results, extra_runs=(), comment=()):
+        """args: list of (name, type); body: lines; results: list of (value, type);
+        comment: lines printed above the test."""
         sig = ", ".join(f"%{n}: {t}" for n, t in args)
         res = ", ".join(t for _, t in results)
         ret = ", ".join(v for v, _ in results)
-        text = [f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS",
+        text = [f"// {line}" for line in comment]
+        text += [f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS",
                 f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS",
                 *[f"// RUN: attn-run %s --function={fname} --check --seed=%seed --path=flash {flags} | FileCheck %s --check-prefix=PASS"
                   for flags in extra_runs],
@@ -340,6 +347,20 @@ ops.add("topk_ties", [],
         ["%s = arith.constant dense<[[1.0, 3.0, 3.0, 0xFF800000, 2.0, 3.0], [0xFF800000, 0xFF800000, 5.0, 0xFF800000, 0xFF800000, 0xFF800000]]> : tensor<2x6xf32>",
          "%i = attn.topk %s k 3 : tensor<2x6xf32> -> tensor<2x3xi32>"],
         [("%i", "tensor<2x3xi32>")])
+rt, rs = ty([4, 3, 200], "f32"), ty([6, 24], "f32")
+ops.add("topk_random_ties", [("x", rt), ("y", rs)],
+        [f"%c = arith.constant dense<2.0> : {rt}",
+         f"%x2 = arith.mulf %x, %c : {rt}",
+         f"%n = arith.fptosi %x2 : {rt} to {ty([4, 3, 200], 'i32')}",
+         f"%s = arith.sitofp %n : {ty([4, 3, 200], 'i32')} to {rt}",
+         f"%i = attn.topk %s k 16 : {rt} -> {ty([4, 3, 16], 'i32')}",
+         f"%t = math.log %y : {rs}",
+         f"%j = attn.topk %t k 16 : {rs} -> {ty([6, 16], 'i32')}"],
+        [("%i", ty([4, 3, 16], "i32")), ("%j", ty([6, 16], "i32"))],
+        comment=["Random scores with many ties (2x truncated to an integer: about 13",
+                 "distinct values in a row of 200) and rows of NaN and -inf (log of",
+                 "N(0, 1) draws, k above the finite entries of some rows): the one-pass",
+                 "selection against the reference's sort."])
 # Unions the flash lowering fuses into one loop nest: SCOUT-like tokens and
 # checkpoints (other key lengths, GQA, f16, the merged LSE), and three
 # branches of which one has a score modifier.

@@ -96,10 +96,9 @@ func.func @topk_ties() -> (tensor<2x3xi32>) {
 }
 
 // Random scores with many ties (2x truncated to an integer: about 13
-// distinct values in a
-// row of 200) and rows of NaN and -inf (log of N(0, 1) draws, k above the
-// finite entries of some rows): the one-pass selection against the
-// reference's sort.
+// distinct values in a row of 200) and rows of NaN and -inf (log of
+// N(0, 1) draws, k above the finite entries of some rows): the one-pass
+// selection against the reference's sort.
 // RUN: attn-run %s --function=topk_random_ties --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=topk_random_ties --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @topk_random_ties(%x: tensor<4x3x200xf32>, %y: tensor<6x24xf32>) -> (tensor<4x3x16xi32>, tensor<6x16xi32>) {
