@@ -240,7 +240,8 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
   if (width == 1 &&
       isa<arith::MulIOp, arith::DivSIOp, arith::DivUIOp, arith::FloorDivSIOp,
           arith::CeilDivSIOp, arith::CeilDivUIOp, arith::RemSIOp,
-          arith::RemUIOp, arith::MinSIOp, arith::MaxSIOp>(step.op))
+          arith::RemUIOp, arith::MinSIOp, arith::MaxSIOp, arith::ShLIOp,
+          arith::ShRSIOp, arith::ShRUIOp>(step.op))
     return unknown;
   // Division by a positive constant c, monotone in the dividend.
   auto divided = [&](int64_t (*divide)(int64_t, int64_t),
@@ -257,6 +258,22 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
   };
   auto ceils = [](int64_t x, int64_t c) {
     return llvm::divideCeilSigned(x, c);
+  };
+  // A shift by a constant below the width (a larger one is poison).
+  auto shiftAmount = [&]() -> std::optional<int64_t> {
+    Interval amount = operand(1);
+    if (isExact(amount) && amount.lo >= 0 && amount.lo < int64_t(width))
+      return amount.lo;
+    return std::nullopt;
+  };
+  // x >> c: floor division by 2^c, monotone in x (on a non-negative x the
+  // logical shift is the same).
+  auto shiftedRight = [&](bool needsNonNegative) -> Interval {
+    std::optional<int64_t> c = shiftAmount();
+    Interval x = operand(0);
+    if (!c || (needsNonNegative && !isNonNegative(x)))
+      return unknown;
+    return {x.lo >> *c, x.hi >> *c};
   };
   auto minimum = [&]() -> Interval {
     return {std::min(operand(0).lo, operand(1).lo),
@@ -290,6 +307,19 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
                            }),
                    width);
       })
+      .Case([&](arith::ShLIOp) -> Interval {
+        // x * 2^c, if no bit leaves the width.
+        std::optional<int64_t> c = shiftAmount();
+        if (!c || *c >= 63)
+          return unknown;
+        return fit(corners(operand(0), {int64_t(1) << *c, int64_t(1) << *c},
+                           [](int64_t x, int64_t y, int64_t &r) {
+                             return llvm::MulOverflow(x, y, r);
+                           }),
+                   width);
+      })
+      .Case([&](arith::ShRSIOp) { return shiftedRight(false); })
+      .Case([&](arith::ShRUIOp) { return shiftedRight(true); })
       .Case([&](arith::DivSIOp) { return divided(truncating, false); })
       .Case([&](arith::DivUIOp) { return divided(truncating, true); })
       .Case([&](arith::FloorDivSIOp) { return divided(floors, false); })

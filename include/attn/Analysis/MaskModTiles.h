@@ -31,10 +31,10 @@ namespace mlir::attn {
 
 /// The tile classes of one mask_mod region, by interval arithmetic on its
 /// integer ops (constants, add, sub, mul, division and remainder by a
-/// positive constant, min, max, casts, compares, select, and/or/xor of
-/// booleans). Any other op's results are unknown (every value of their
-/// type), so a region that reads a table, or computes in floats, classifies
-/// a tile only where the rest of it decides the result (`j <= i or
+/// positive constant, shifts by a constant, min, max, casts, compares,
+/// select, and/or/xor of booleans). Any other op's results are unknown (every
+/// value of their type), so a region that reads a table, or computes in floats,
+/// classifies a tile only where the rest of it decides the result (`j <= i or
 /// table[j]` is still full below the diagonal). The classes are sound, not
 /// exact: a tile called full or empty is so at every pair; a partial one
 /// may not have both kinds.

@@ -345,3 +345,22 @@ func.func @window_width_from_above(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8
   } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
   return %o : tensor<1x1x64x8xf32>
 }
+
+// Chunks of 16 by shifts (i >> 4 == j >> 4): every tile full or empty.
+// CHECK-LABEL: remark: block map: 4x4 tiles of 16x16, full 4, partial 0, empty 12, visited 4/16 (25.0%)
+// CHECK-NEXT: {{^}}  #...  [0, 1)
+// CHECK-NEXT: {{^}}  .#..  [1, 2)
+// CHECK-NEXT: {{^}}  ..#.  [2, 3)
+// CHECK-NEXT: {{^}}  ...#  [3, 4)
+// CHECK-NEXT: {{^}}  mask_mod classes: sound, 16 of 16 tiles decided
+func.func @chunks_by_shifts(%q: tensor<1x1x64x8xf32>, %k: tensor<1x1x64x8xf32>) -> tensor<1x1x64x8xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c4 = arith.constant 4 : index
+    %ci = arith.shrui %i, %c4 : index
+    %cj = arith.shrsi %j, %c4 : index
+    %ok = arith.cmpi eq, %ci, %cj : index
+    attn.yield %ok : i1
+  } : tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32> -> tensor<1x1x64x8xf32>
+  return %o : tensor<1x1x64x8xf32>
+}

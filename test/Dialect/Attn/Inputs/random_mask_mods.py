@@ -4,7 +4,7 @@
 
 prints N functions, each an attention over Lq = 20 and Lkv = 36 whose
 mask_mod is a random integer expression of (b, h, i, j): sums, products,
-divisions and remainders by positive constants, min/max, selects, casts
+divisions and remainders by positive constants, shifts by constants, min/max, selects, casts
 through i32, i16, i8 and i1 (truncations too), ops of two results
 (addui_extended, mulsi/mului_extended), compares of every predicate (signed
 and unsigned, over negative values too), and/or/xor, and arithmetic,
@@ -65,7 +65,12 @@ class Region:
                 return r.choice(["%b", "%h"])
             return self.constant(r.randint(-40, 80))
         kind = r.choice(["add", "sub", "sub", "mul", "div", "rem", "minmax",
-                         "select", "i32", "bool", "narrow", "extended"])
+                         "select", "i32", "bool", "narrow", "extended", "shift"])
+        if kind == "shift":
+            op = r.choice(["shli", "shrsi", "shrui"])
+            a = self.integer(depth - 1)
+            amount = r.choice([0, 1, 2, 3, 5, 61, 62, 63])
+            return self.emit(f"arith.{op} {a}, {self.constant(amount)} : index")
         if kind == "narrow":
             return self.narrow(self.integer(depth - 1))
         if kind == "extended":
