@@ -156,6 +156,18 @@ static double estimateArrayBytes(FunctionType type, bool check) {
 /// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
 /// for --input, a result for --results). A diagnostic and failure if the
 /// file cannot be read or holds another shape or element type.
+/// The tensors attn-run feeds and returns, for the messages that refuse
+/// other types.
+static constexpr llvm::StringLiteral kArrayTypes =
+    "ranked tensors of f32, f64, f16, bf16, i1, i32, i64 or index";
+
+static std::string typeName(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
+}
+
 static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
                                         ElementKind kind, const Twine &what) {
   llvm::Expected<HostArray> array = readNpy(path);
@@ -299,9 +311,9 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("argument '" + key + "' has type " +
-                  llvm::StringRef(std::to_string(*position)) +
-                  " that attn-run cannot feed");
+      return fail("argument '" + key + "' of '" + name + "' has type " +
+                  typeName(type.getInput(*position)) + "; attn-run feeds " +
+                  kArrayTypes);
     FailureOr<HostArray> array =
         readArrayAs(path, tensorType.getShape(), *kind,
                     "argument '" + key + "' of '" + name + "'");
@@ -318,9 +330,9 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("argument '" + names[index] + "' has type that attn-run "
-                  "cannot feed (ranked tensors of f32, f16, bf16, i1, i32, "
-                  "i64 only)");
+      return fail("argument '" + names[index] + "' of '" + name +
+                  "' has type " + typeName(argType) + "; attn-run feeds " +
+                  kArrayTypes);
     if (!tensorType.hasStaticShape())
       return fail("argument '" + names[index] +
                   "' has a dynamic shape: give it with --input");
@@ -393,8 +405,9 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("result " + llvm::Twine(index) +
-                  " has a type attn-run cannot return");
+      return fail("result " + llvm::Twine(index) + " of '" + name +
+                  "' has type " + typeName(resultType) + "; attn-run returns " +
+                  kArrayTypes);
     ArrayRef<int64_t> shape = tensorType.hasStaticShape()
                                   ? tensorType.getShape()
                                   : ArrayRef<int64_t>(exact->results[index].shape);
