@@ -160,13 +160,18 @@ for lq, lkv in [(200, 200), (70, 150)]:
 masks.write()
 
 # --- Shapes: lengths, GQA ratios, head dims --------------------------------
-shapes = File("shapes.mlir", "Edge shapes: lengths 1, 17, 113, 255, Lq != Lkv, GQA ratios 1-8, head dims 16-128.")
-for lq, lkv in [(1, 1), (1, 255), (17, 17), (113, 113), (255, 255), (17, 113), (113, 17), (255, 1)]:
+shapes = File("shapes.mlir", "Edge shapes: lengths 1, 17, 113, 255, 1023, Lq != Lkv, GQA ratios 1-8, head dims 16-256.")
+for lq, lkv in [(1, 1), (1, 255), (17, 17), (113, 113), (255, 255), (17, 113), (113, 17), (255, 1),
+                (1023, 1023), (1, 1023), (113, 1023)]:
     attention(shapes, f"causal_{lq}x{lkv}", 1, 2, 1, lq, lkv, 24, 24, mask=["#attn.causal"], lse=True)
 for ratio in [1, 2, 4, 8]:
     attention(shapes, f"gqa_{ratio}", 2, 8, 8 // ratio, 33, 47, 16, 16, mask=["#attn.causal"], lse=True)
-for d in [16, 24, 64, 128]:
+for d in [16, 24, 64, 128, 192, 256]:
     attention(shapes, f"head_dim_{d}", 1, 2, 2, 31, 31, d, d, lse=True)
+# The widest head dims over more than one key tile, a length not a multiple of any tile.
+attention(shapes, "head_dim_256_causal_255", 1, 2, 1, 255, 255, 256, 256, mask=["#attn.causal"], lse=True)
+attention(shapes, "head_dim_192_window_1023", 1, 1, 1, 1023, 1023, 192, 192,
+          mask=["#attn.window<left = 100, right = 0>"], lse=True)
 attention(shapes, "value_dim_differs", 1, 2, 1, 19, 23, 32, 8, mask=["#attn.causal"], lse=True)
 attention(shapes, "odd_head_dim", 1, 3, 1, 21, 21, 13, 7, lse=True)
 shapes.write()
