@@ -54,9 +54,9 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   // Upstream's gpu-lower-to-nvvm-pipeline (kernels to NVVM, host code to
   // LLVM with launches through MLIR's GPU runtime calls, the gpu.module
   // serialised: PTX for format=isa, ptxas for bin/fatbin), with
-  // attn-gpu-tensor-map-params between the kernels' conversion and their
+  // attn-convert-tensor-map-args between the kernels' conversion and their
   // serialisation.
-  pm.addNestedPass<gpu::GPUModuleOp>(attn::createGpuNarrowIndicesPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());
@@ -84,7 +84,7 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   gpuModule.addPass(createCanonicalizerPass());
   gpuModule.addPass(createCSEPass());
   gpuModule.addPass(createReconcileUnrealizedCastsPass());
-  gpuModule.addPass(createGpuTensorMapParamsPass());
+  gpuModule.addPass(createAttnConvertTensorMapArgsPass());
 
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;

@@ -107,7 +107,7 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     `row-tiles` must be 0 (automatic) for it. Its first three arguments
     are the CUtensorMaps of Q, K and V (`!llvm.array<16 x i64>`), which the
     host function encodes by calling `attnCudaEncodeTensorMap` (the CUDA
-    runtime library's) and `attn-gpu-tensor-map-params` turns into
+    runtime library's) and `attn-convert-tensor-map-args` turns into
     grid-constant parameters (the launch is skipped if one does not
     encode). Other shapes get the sm_80 kernel.
   }];
@@ -171,8 +171,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
-def GpuTensorMapParamsPass
-    : Pass<"attn-gpu-tensor-map-params", "::mlir::gpu::GPUModuleOp"> {
+def AttnConvertTensorMapArgsPass
+    : Pass<"attn-convert-tensor-map-args", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Pass warp-specialised kernels' tensor maps as grid-constant "
                 "parameters";
   let description = [{
@@ -195,8 +195,8 @@ def GpuTensorMapParamsPass
   ];
 }
 
-def GpuNarrowIndicesPass
-    : Pass<"attn-gpu-narrow-indices", "::mlir::gpu::GPUModuleOp"> {
+def AttnNarrowKernelIndicesPass
+    : Pass<"attn-narrow-kernel-indices", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Run score_mod regions' index arithmetic in kernels on i32";
   let description = [{
     Runs on a `gpu.module` before its kernels' conversion to NVVM. In each

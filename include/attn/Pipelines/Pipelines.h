@@ -101,7 +101,7 @@ void buildAttnGpuPipeline(OpPassManager &pm,
 
 /// Kernels and host code after convert-attn-to-gpu to NVVM / LLVM, the
 /// kernels serialised for `chip` as `format` (isa, bin or fatbin):
-/// upstream's gpu-lower-to-nvvm-pipeline plus attn-gpu-tensor-map-params.
+/// upstream's gpu-lower-to-nvvm-pipeline plus attn-convert-tensor-map-args.
 void buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
                                   StringRef format);
 

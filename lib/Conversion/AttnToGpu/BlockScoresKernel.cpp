@@ -1036,7 +1036,7 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(
     int64_t resident = residentCtas(shape);
     kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                     builder.getI32IntegerAttr(resident));
-    // attn-gpu-tensor-map-params makes the maps grid-constant and sets the
+    // attn-convert-tensor-map-args makes the maps grid-constant and sets the
     // minimum from this; hosts box Q by block_q rows, keys by key tiles.
     if (shape.tma) {
       kernel->setAttr(kKernelTensorMapsAttr, builder.getI64IntegerAttr(2));

@@ -1293,7 +1293,7 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
     kernel->setAttr(kKernelConsumerHeadsAttr,
                     builder.getI64IntegerAttr(shape.consumerHeads));
   // A score_mod's index arithmetic (table lookups) runs on every score:
-  // attn-gpu-narrow-indices takes it to i32 where its ranges allow.
+  // attn-narrow-kernel-indices takes it to i32 where its ranges allow.
   if (!op.getScoreMod().empty())
     kernel->setAttr(kKernelNarrowIndicesAttr, builder.getUnitAttr());
   if (tensorMaps) {

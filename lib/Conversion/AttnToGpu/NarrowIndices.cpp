@@ -1,6 +1,6 @@
 //===- NarrowIndices.cpp - score_mod index arithmetic on i32 --------------===//
 //
-// The attn-gpu-narrow-indices pass (Passes.td says what and why).
+// The attn-narrow-kernel-indices pass (Passes.td says what and why).
 //
 // Upstream's int-range narrowing patterns (MLIR 22) narrow some ops whose
 // 32-bit forms differ from the 64-bit ones on values in range (an unsigned
@@ -29,7 +29,7 @@
 #include <limits>
 
 namespace mlir::attn {
-#define GEN_PASS_DEF_GPUNARROWINDICESPASS
+#define GEN_PASS_DEF_ATTNNARROWKERNELINDICESPASS
 #include "attn/Conversion/Passes.h.inc"
 } // namespace mlir::attn
 
@@ -135,8 +135,9 @@ private:
   DenseMap<Value, Value> narrowed, original;
 };
 
-struct GpuNarrowIndicesPass
-    : public attn::impl::GpuNarrowIndicesPassBase<GpuNarrowIndicesPass> {
+struct AttnNarrowKernelIndicesPass
+    : public attn::impl::AttnNarrowKernelIndicesPassBase<
+          AttnNarrowKernelIndicesPass> {
   void runOnOperation() override {
     for (auto kernel : getOperation().getOps<gpu::GPUFuncOp>()) {
       if (!kernel->hasAttr(kKernelNarrowIndicesAttr))

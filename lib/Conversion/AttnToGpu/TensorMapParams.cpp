@@ -1,6 +1,6 @@
 //===- TensorMapParams.cpp - tensor maps as grid-constant parameters ------===//
 //
-// The attn-gpu-tensor-map-params pass (Passes.td says what and why).
+// The attn-convert-tensor-map-args pass (Passes.td says what and why).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +12,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 
 namespace mlir::attn {
-#define GEN_PASS_DEF_GPUTENSORMAPPARAMSPASS
+#define GEN_PASS_DEF_ATTNCONVERTTENSORMAPARGSPASS
 #include "attn/Conversion/Passes.h.inc"
 } // namespace mlir::attn
 
@@ -25,7 +25,7 @@ static LogicalResult makeGridConstant(LLVM::LLVMFuncOp func, unsigned index) {
   BlockArgument argument = func.getArgument(index);
   auto mapType = dyn_cast<LLVM::LLVMArrayType>(argument.getType());
   if (!mapType || !argument.hasOneUse())
-    return func.emitError("attn-gpu-tensor-map-params: argument ")
+    return func.emitError("attn-convert-tensor-map-args: argument ")
            << index << " of kernel '" << func.getName()
            << "' must be a tensor map (an !llvm.array stored once), got "
            << argument.getType();
@@ -33,7 +33,7 @@ static LogicalResult makeGridConstant(LLVM::LLVMFuncOp func, unsigned index) {
   auto slot = store ? store.getAddr().getDefiningOp<LLVM::AllocaOp>()
                     : LLVM::AllocaOp();
   if (!slot || store.getValue() != argument)
-    return func.emitError("attn-gpu-tensor-map-params: tensor map ")
+    return func.emitError("attn-convert-tensor-map-args: tensor map ")
            << index << " of kernel '" << func.getName()
            << "' must be stored to a stack slot, its only use";
   MLIRContext *context = func.getContext();
@@ -58,8 +58,9 @@ static LogicalResult makeGridConstant(LLVM::LLVMFuncOp func, unsigned index) {
 }
 
 namespace {
-struct GpuTensorMapParamsPass
-    : public attn::impl::GpuTensorMapParamsPassBase<GpuTensorMapParamsPass> {
+struct AttnConvertTensorMapArgsPass
+    : public attn::impl::AttnConvertTensorMapArgsPassBase<
+          AttnConvertTensorMapArgsPass> {
   void runOnOperation() override {
     bool anyFailed = false;
     getOperation().walk([&](LLVM::LLVMFuncOp func) {
@@ -68,7 +69,7 @@ struct GpuTensorMapParamsPass
         return;
       if (func.isExternal() || count.getInt() < 0 ||
           count.getInt() > func.getNumArguments()) {
-        func.emitError("attn-gpu-tensor-map-params: kernel '")
+        func.emitError("attn-convert-tensor-map-args: kernel '")
             << func.getName() << "' is marked with " << count.getInt()
             << " tensor maps but has "
             << (func.isExternal()

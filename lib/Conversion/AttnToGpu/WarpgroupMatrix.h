@@ -57,7 +57,7 @@ Type tensorMapType(MLIRContext *context);
 Value sharedPointer(OpBuilder &b, Location loc, Value address);
 
 /// Tensor map `map` (a kernel argument, !llvm.array<16 x i64>) stored to a
-/// stack slot, whose address TMA takes: attn-gpu-tensor-map-params replaces
+/// stack slot, whose address TMA takes: attn-convert-tensor-map-args replaces
 /// the slot by the parameter itself (grid-constant, so TMA reads it in the
 /// parameter space).
 Value tensorMapSlot(OpBuilder &b, Location loc, Value map);

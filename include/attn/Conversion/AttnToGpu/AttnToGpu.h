@@ -288,7 +288,7 @@ inline constexpr StringLiteral kKernelConsumerHeadsAttr = "attn.consumer_heads";
 /// On kernels loading by TMA (the warp-specialised flash kernel, sm_90a
 /// block scores): their first N arguments are CUtensorMaps (128 bytes by
 /// value, !llvm.array<16 x i64>) of their first N buffer arguments (Q, K, V;
-/// block scores' query and keys), which attn-gpu-tensor-map-params makes
+/// block scores' query and keys), which attn-convert-tensor-map-args makes
 /// grid-constant parameters.
 inline constexpr StringLiteral kKernelTensorMapsAttr = "attn.tensor_maps";
 /// On kernels with tensor maps: the rows of the boxes of all maps but the
@@ -312,7 +312,7 @@ inline constexpr StringLiteral kKernelDecayArgumentAttr = "attn.decay_argument";
 inline constexpr StringLiteral kKernelSegmentsAttr = "attn.segments";
 inline constexpr StringLiteral kKernelWorkspacePerHeadAttr =
     "attn.workspace_per_head";
-/// On kernels that inline a score_mod region: attn-gpu-narrow-indices runs
+/// On kernels that inline a score_mod region: attn-narrow-kernel-indices runs
 /// their index arithmetic on i32 where integer range analysis allows.
 inline constexpr StringLiteral kKernelNarrowIndicesAttr = "attn.narrow_indices";
 /// On a host function: the kernel it launches (the last one).

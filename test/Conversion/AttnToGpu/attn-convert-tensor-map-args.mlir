@@ -1,4 +1,4 @@
-// RUN: attn-opt %s --split-input-file --pass-pipeline="builtin.module(gpu.module(attn-gpu-tensor-map-params))" --verify-diagnostics | FileCheck %s
+// RUN: attn-opt %s --split-input-file --pass-pipeline="builtin.module(gpu.module(attn-convert-tensor-map-args))" --verify-diagnostics | FileCheck %s
 
 // A tensor map stored to a stack slot becomes a grid-constant byval
 // parameter that replaces the slot; other arguments are unchanged and the
@@ -41,7 +41,7 @@ gpu.module @kernels {
 // -----
 
 gpu.module @kernels {
-  // expected-error @+1 {{attn-gpu-tensor-map-params: argument 0 of kernel 'not_a_map' must be a tensor map (an !llvm.array stored once), got 'i64'}}
+  // expected-error @+1 {{attn-convert-tensor-map-args: argument 0 of kernel 'not_a_map' must be a tensor map (an !llvm.array stored once), got 'i64'}}
   llvm.func @not_a_map(%map: i64) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
     llvm.return
   }
@@ -50,7 +50,7 @@ gpu.module @kernels {
 // -----
 
 gpu.module @kernels {
-  // expected-error @+1 {{attn-gpu-tensor-map-params: tensor map 0 of kernel 'loaded' must be stored to a stack slot, its only use}}
+  // expected-error @+1 {{attn-convert-tensor-map-args: tensor map 0 of kernel 'loaded' must be stored to a stack slot, its only use}}
   llvm.func @loaded(%map: !llvm.array<16 x i64>, %p: !llvm.ptr) attributes {attn.tensor_maps = 1 : i64, nvvm.kernel} {
     llvm.store %map, %p : !llvm.array<16 x i64>, !llvm.ptr
     llvm.return
@@ -60,7 +60,7 @@ gpu.module @kernels {
 // -----
 
 gpu.module @kernels {
-  // expected-error @+1 {{attn-gpu-tensor-map-params: kernel 'too_many' is marked with 2 tensor maps but has 1 arguments}}
+  // expected-error @+1 {{attn-convert-tensor-map-args: kernel 'too_many' is marked with 2 tensor maps but has 1 arguments}}
   llvm.func @too_many(%map: !llvm.array<16 x i64>) attributes {attn.tensor_maps = 2 : i64, nvvm.kernel} {
     llvm.return
   }
@@ -69,6 +69,6 @@ gpu.module @kernels {
 // -----
 
 gpu.module @kernels {
-  // expected-error @+1 {{attn-gpu-tensor-map-params: kernel 'declared' is marked with 1 tensor maps but has no body}}
+  // expected-error @+1 {{attn-convert-tensor-map-args: kernel 'declared' is marked with 1 tensor maps but has no body}}
   llvm.func @declared(!llvm.array<16 x i64>) attributes {attn.tensor_maps = 1 : i64}
 }

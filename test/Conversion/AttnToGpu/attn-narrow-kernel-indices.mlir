@@ -1,4 +1,4 @@
-// RUN: attn-opt %s --pass-pipeline="builtin.module(gpu.module(attn-gpu-narrow-indices))" | FileCheck %s
+// RUN: attn-opt %s --pass-pipeline="builtin.module(gpu.module(attn-narrow-kernel-indices))" | FileCheck %s
 
 // In a kernel marked attn.narrow_indices, index arithmetic whose ranges fit
 // in 32 bits runs on i32 (a table index clamped from a difference of
