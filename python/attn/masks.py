@@ -131,6 +131,21 @@ def document():
     return Mask("#attn.document", reads=("segments",))
 
 
+def block_layout(block_q, block_kv):
+    """layout[b, h, i // block_q, j // block_kv]: reads the `layout` operand
+    given to Program.attention (i1, [1|B, 1|Hq, ceil(Lq/bq), ceil(Lkv/bk)])."""
+    return Mask(f"#attn.block_layout<block_q = {integer(block_q, 'block_q')}, "
+                f"block_kv = {integer(block_kv, 'block_kv')}>", reads=("layout",))
+
+
+def block_indices(block_q, block_kv):
+    """j // block_kv is one of indices[b, h // G, i // block_q, :]: reads the
+    `indices` operand given to Program.attention (i32, [B, Hkv,
+    ceil(Lq/bq), K], -1 for an unused slot; Program.topk's result)."""
+    return Mask(f"#attn.block_indices<block_q = {integer(block_q, 'block_q')}, "
+                f"block_kv = {integer(block_kv, 'block_kv')}>", reads=("indices",))
+
+
 class ScoreModifier:
     def __init__(self, text, reads=()):
         self.text = text

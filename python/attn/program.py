@@ -107,13 +107,14 @@ class Program:
 
     def attention(self, q, k, v, *, mask=None, score=(), score_mod=None, mask_mod=None,
                   normalizer=None, scale=None, bias=None, q_segments=None, kv_segments=None,
-                  sink=None, return_lse=False):
+                  layout=None, indices=None, sink=None, return_lse=False):
         """attn.attention (DESIGN.md §2): softmax(scale * q k^T + modifiers,
         masked) v, or the sigmoid normaliser. `mask` is a Mask (compose atoms
         with & | ~); `score` a ScoreModifier or a list of them (applied in
         order); `score_mod(score, b, h, q, kv)` and `mask_mod(b, h, q, kv)`
-        are traced Python functions. Returns the output, and the LSE with
-        return_lse."""
+        are traced Python functions; `layout` and `indices` are the operands
+        of attn.block_layout and attn.block_indices. Returns the output, and
+        the LSE with return_lse."""
         q, k, v = (self._check(x, n) for x, n in ((q, "query"), (k, "key"), (v, "value")))
         self._check_ranks(q, k, v)
         operands, types, clauses = [q, k, v], [q.type, k.type, v.type], []
@@ -125,14 +126,26 @@ class Program:
         if q_segments is not None:
             operands += [self._check(q_segments, "q_segments"), self._check(kv_segments, "kv_segments")]
             clauses.append(f"segments(%{q_segments.name}, %{kv_segments.name})")
+        for operand, keyword in ((layout, "layout"), (indices, "indices")):
+            if operand is not None:
+                operands.append(self._check(operand, keyword))
+                clauses.append(f"{keyword}(%{operand.name})")
         if sink is not None:
             operands.append(self._check(sink, "sink"))
             clauses.append(f"sink(%{sink.name})")
         types = [x.type for x in operands]
+        reads = _as_mask(mask).reads if mask is not None else ()
         if mask is not None:
             clauses.append(f"mask [{_as_mask(mask).text}]")
-            if "segments" in _as_mask(mask).reads and q_segments is None:
+            if "segments" in reads and q_segments is None:
                 raise AttnError("attn.document() needs q_segments and kv_segments")
+        for keyword, operand, atom in (("layout", layout, "attn.block_layout"),
+                                       ("indices", indices, "attn.block_indices")):
+            given = operand is not None
+            if keyword in reads and not given:
+                raise AttnError(f"{atom}() needs the {keyword}= operand")
+            if given and keyword not in reads:
+                raise AttnError(f"{keyword}= is read only by a mask with {atom}()")
         if score is None:
             score = ()
         if isinstance(score, Mask):
@@ -209,6 +222,82 @@ class Program:
         self.lines.append(
             f"%{out.name} = attn.linear_attention %{q.name}, %{k.name}, %{v.name}{clause} "
             f"feature {feature}{flags}{attrs} : {', '.join(x.type for x in operands)} -> {out.type}")
+        return out
+
+    def compress(self, x, reduce, stride, *, window=None, weights=None):
+        """attn.compress: [B, H, L, D] -> [B, H, ceil(L / stride), D]; token c
+        reduces (mean, max or sum) the tokens [c stride, c stride + window)
+        (window defaults to stride); `weights` ([window] or [H, window], f32;
+        only with sum) scales token t by w[t - c stride] first."""
+        if reduce not in ("mean", "max", "sum"):
+            raise AttnError(f"compress: reduce must be mean, max or sum, not '{reduce}'")
+        x = self._check(x, "compress input")
+        if len(x.shape) != 4:
+            raise AttnError(f"compress: the input is [B, H, L, D]; got {x.shape}")
+        stride = integer(stride, "compress stride")
+        if stride < 1:
+            raise AttnError(f"compress: the stride must be positive, got {stride}")
+        operands, clause = [x], ""
+        if weights is not None:
+            operands.append(self._check(weights, "compress weights"))
+            clause = f" weights(%{weights.name})"
+        extra = "" if window is None else f" window {integer(window, 'compress window')}"
+        out = Value(self, self._fresh("compressed"),
+                    x.shape[:2] + (-(-x.shape[2] // stride), x.shape[3]), x.dtype)
+        self.lines.append(
+            f"%{out.name} = attn.compress {reduce} %{x.name}{clause} stride {stride}{extra} : "
+            f"{', '.join(v.type for v in operands)} -> {out.type}")
+        return out
+
+    def block_scores(self, q, keys, block_q, *, mask=None, scale=None):
+        """attn.block_scores: [B, Hkv, ceil(Lq / block_q), Lc] f32, the mean
+        over each query block's rows and each K/V head's query heads of
+        softmax(scale q keys^T) under `mask` (predicates that read no
+        operand), -inf where no row of the block may see the key."""
+        q, keys = self._check(q, "query"), self._check(keys, "keys")
+        if len(q.shape) != 4 or len(keys.shape) != 4:
+            raise AttnError(f"block_scores: query and keys are [B, H, L, D]; got {q.shape} "
+                            f"and {keys.shape}")
+        block_q = integer(block_q, "block_q")
+        if block_q < 1:
+            raise AttnError(f"block_scores: block_q must be positive, got {block_q}")
+        clauses = ""
+        if mask is not None:
+            if _as_mask(mask).reads:
+                raise AttnError("block_scores: the mask may not read operands "
+                                f"({', '.join(_as_mask(mask).reads)})")
+            clauses += f" mask [{_as_mask(mask).text}]"
+        if scale is not None:
+            clauses += f" {{scale = {float_literal(scale, 'scale')} : f32}}"
+        out = Value(self, self._fresh("scores"),
+                    (q.shape[0], keys.shape[1], -(-q.shape[2] // block_q), keys.shape[2]), "f32")
+        self.lines.append(
+            f"%{out.name} = attn.block_scores %{q.name}, %{keys.name} block_q {block_q}{clauses}"
+            f" : {q.type}, {keys.type} -> {out.type}")
+        return out
+
+    def topk(self, scores, k):
+        """attn.topk: the indices (i32, ascending) of the k largest entries
+        along the last dimension; ties prefer the lower index, -inf and NaN
+        are never chosen, and left-over slots hold -1."""
+        scores = self._check(scores, "scores")
+        k = integer(k, "topk k")
+        if k < 1:
+            raise AttnError(f"topk: k must be positive, got {k}")
+        if not scores.shape:
+            raise AttnError("topk: the scores need at least one dimension")
+        out = Value(self, self._fresh("indices"), scores.shape[:-1] + (k,), "i32")
+        self.lines.append(f"%{out.name} = attn.topk %{scores.name} k {k} : {scores.type} -> "
+                          f"{out.type}")
+        return out
+
+    def causal_conv(self, x, weight):
+        """attn.causal_conv: out[b, h, t, d] = sum_k w[h, d, k] x[b, h, t - K
+        + 1 + k, d] (zeros before the start), x [B, H, L, D], w [H, D, K]."""
+        x, weight = self._check(x, "conv input"), self._check(weight, "conv weight")
+        out = Value(self, self._fresh("conv"), x.shape, x.dtype)
+        self.lines.append(f"%{out.name} = attn.causal_conv %{x.name}, %{weight.name} : "
+                          f"{x.type}, {weight.type} -> {out.type}")
         return out
 
     def merge(self, kind, *branches):

@@ -397,3 +397,41 @@ def test_module_outlives_its_thread():
     thread.start()
     thread.join()
     assert "attn.attention" in str(modules[0])
+
+
+def test_selection_ops_print_and_verify():
+    p = attn.Program("selection")
+    q = p.input("q", (1, 4, 64, 16))
+    k = p.input("k", (1, 2, 64, 16))
+    w = p.input("w", (8,))
+    kc = p.compress(k, "sum", 8, weights=w)
+    scores = p.block_scores(q, kc, 16, mask=attn.causal(stride=8), scale=0.5)
+    indices = p.topk(scores, 2)
+    conv = p.causal_conv(k, p.input("cw", (2, 16, 4)))
+    layout = p.input("layout", (1, 1, 4, 8), dtype="i1")
+    out = p.attention(q, conv, k, mask=attn.block_layout(16, 8), layout=layout)
+    p.output(indices, out)
+    text = str(p)
+    assert "attn.compress sum %k weights(%w) stride 8" in text
+    assert "block_q 16 mask [#attn.causal<stride = 8>] {scale = 0.5 : f32}" in text
+    assert "attn.topk" in text and "-> tensor<1x2x4x2xi32>" in text
+    assert "layout(%layout) mask [#attn.block_layout<block_q = 16, block_kv = 8>]" in text
+    p.module()  # parses and verifies
+
+
+@pytest.mark.parametrize("action,message", [
+    (lambda p, q, k: p.compress(k, "median", 4), "reduce must be mean, max or sum"),
+    (lambda p, q, k: p.compress(k, "mean", 0), "stride must be positive"),
+    (lambda p, q, k: p.block_scores(q, k, 0), "block_q must be positive"),
+    (lambda p, q, k: p.block_scores(q, k, 16, mask=attn.document()), "may not read operands"),
+    (lambda p, q, k: p.topk(q, 0), "k must be positive"),
+    (lambda p, q, k: p.attention(q, k, k, mask=attn.block_indices(16, 16)),
+     "attn.block_indices() needs the indices= operand"),
+    (lambda p, q, k: p.attention(q, k, k, layout=q), "layout= is read only by a mask"),
+])
+def test_selection_builder_errors(action, message):
+    p = attn.Program("bad")
+    q = p.input("q", (1, 2, 32, 16))
+    k = p.input("k", (1, 2, 32, 16))
+    with pytest.raises(attn.AttnError, match=re.escape(message)):
+        action(p, q, k)

@@ -224,3 +224,66 @@ def test_zero_length_and_runtime_names(rng):
     # The library is loaded and its temporary folder gone.
     import os
     assert not os.path.exists(os.path.dirname(fn._library._name))
+
+
+def test_compress_block_scores_topk_and_selected_blocks(rng):
+    # NSA from Python: compressed keys (means of 8 tokens), their branch
+    # under causal<stride = 8>, block scores of 16-row query blocks, the
+    # top 3 key blocks of each, and the selected blocks' branch; each
+    # against NumPy (the selection from the program's own scores, so that
+    # near-ties cannot flip it).
+    b, hq, hkv, l, d, s, bq, top = 1, 4, 2, 96, 16, 8, 16, 3
+    p = attn.Program("nsa")
+    q = p.input("q", (b, hq, l, d))
+    k, v = (p.input(n, (b, hkv, l, d)) for n in ("k", "v"))
+    kc, vc = p.compress(k, "mean", s), p.compress(v, "mean", s)
+    compressed = p.attention(q, kc, vc, mask=attn.causal(stride=s))
+    scores = p.block_scores(q, kc, bq, mask=attn.causal(stride=s))
+    indices = p.topk(scores, top)
+    selected = p.attention(q, k, v, mask=attn.causal() & attn.block_indices(bq, s),
+                           indices=indices)
+    p.output(compressed, scores, indices, selected)
+    fn = attn.compile(p)
+    qa, ka, va = random(rng, (b, hq, l, d)), random(rng, (b, hkv, l, d)), random(rng, (b, hkv, l, d))
+    out_c, out_scores, out_indices, out_s = fn(qa, ka, va)
+
+    kc_ref, vc_ref = (x.astype(np.float64).reshape(b, hkv, l // s, s, d).mean(3) for x in (ka, va))
+    i = np.arange(l)[:, None]
+    j = np.arange(l // s)[None, :]
+    allowed_c = (j + 1) * s - 1 <= i
+    check(out_c, reference.attention(qa, kc_ref, vc_ref, allowed=allowed_c))
+
+    # Block scores: softmax over the allowed compressed keys (0 elsewhere),
+    # averaged over each block's rows and each group's heads; -inf where no
+    # row of the block sees the key.
+    g = hq // hkv
+    logits = np.einsum("bhqd,bhkd->bhqk", qa.astype(np.float64),
+                       np.repeat(kc_ref, g, axis=1)) / np.sqrt(d)
+    logits = np.where(allowed_c, logits, -np.inf)
+    top_logit = logits.max(-1, keepdims=True)
+    probs = np.exp(logits - np.where(np.isfinite(top_logit), top_logit, 0.0))
+    probs /= np.maximum(probs.sum(-1, keepdims=True), 1e-300)
+    expected = probs.reshape(b, hkv, g, l // bq, bq, l // s).mean(axis=(2, 4))
+    seen = allowed_c.reshape(l // bq, bq, l // s).any(1)
+    expected = np.where(seen, expected, -np.inf)
+    assert np.array_equal(np.isinf(out_scores), np.isinf(expected))
+    finite = np.isfinite(expected)
+    assert np.abs(out_scores[finite] - expected[finite]).max() <= 1e-5
+
+    # Top-k of the program's scores: ascending indices of the largest,
+    # lower index first on ties, never -inf, -1 in left-over slots.
+    rows = out_scores.reshape(-1, l // s)
+    chosen = []
+    for row in rows:
+        order = sorted((key for key in range(len(row)) if np.isfinite(row[key])),
+                       key=lambda key: (-row[key], key))[:top]
+        chosen.append(sorted(order) + [-1] * (top - len(order)))
+    assert np.array_equal(out_indices.reshape(-1, top), np.array(chosen))
+
+    # The selected blocks' branch, under the causal mask.
+    i_tok, j_tok = reference.positions(l, l)
+    heads = np.arange(hq) // g
+    picked = out_indices[0][heads][:, i_tok[:, 0] // bq]          # [Hq, L, top]
+    in_selection = (picked[:, :, None, :] == (j_tok[0] // s)[None, None, :, None]).any(-1)
+    allowed_s = (j_tok <= i_tok)[None, None] & in_selection[None]
+    check(out_s, reference.attention(qa, ka, va, allowed=allowed_s))
