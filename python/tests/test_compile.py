@@ -287,3 +287,19 @@ def test_compress_block_scores_topk_and_selected_blocks(rng):
     in_selection = (picked[:, :, None, :] == (j_tok[0] // s)[None, None, :, None]).any(-1)
     allowed_s = (j_tok <= i_tok)[None, None] & in_selection[None]
     check(out_s, reference.attention(qa, ka, va, allowed=allowed_s))
+
+
+def test_causal_conv(rng):
+    # A short causal convolution per head and channel (Mamba's, LAWCAT's):
+    # zeros before the start of the sequence.
+    b, h, l, d, width = 2, 3, 37, 8, 4
+    p = attn.Program("conv")
+    x = p.input("x", (b, h, l, d))
+    w = p.input("w", (h, d, width))
+    p.output(p.causal_conv(x, w))
+    fn = attn.compile(p)
+    xa, wa = random(rng, (b, h, l, d)), random(rng, (h, d, width))
+    padded = np.concatenate([np.zeros((b, h, width - 1, d)), xa.astype(np.float64)], axis=2)
+    expected = sum(padded[:, :, k:k + l, :] * wa.astype(np.float64)[None, :, None, :, k]
+                   for k in range(width))
+    check(fn(xa, wa), expected)
