@@ -283,8 +283,9 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
     return {std::max(operand(0).lo, operand(1).lo),
             std::max(operand(0).hi, operand(1).hi)};
   };
-  bool bothNonNegative = step.operands.size() == 2 &&
-                         isNonNegative(operand(0)) && isNonNegative(operand(1));
+  auto bothNonNegative = [&] {
+    return isNonNegative(operand(0)) && isNonNegative(operand(1));
+  };
   return llvm::TypeSwitch<Operation *, Interval>(step.op)
       .Case([&](arith::AddIOp) {
         return fit(corners(operand(0), operand(1),
@@ -339,10 +340,12 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
       .Case([&](arith::MaxSIOp) { return maximum(); })
       // Unsigned order is the signed one where both sides are non-negative
       // (and i1's 0 / 1 reading is its unsigned one).
-      .Case(
-          [&](arith::MinUIOp) { return bothNonNegative ? minimum() : unknown; })
-      .Case(
-          [&](arith::MaxUIOp) { return bothNonNegative ? maximum() : unknown; })
+      .Case([&](arith::MinUIOp) {
+        return bothNonNegative() ? minimum() : unknown;
+      })
+      .Case([&](arith::MaxUIOp) {
+        return bothNonNegative() ? maximum() : unknown;
+      })
       .Case([&](arith::CmpIOp cmp) {
         return compare(cmp.getPredicate(), operand(0), operand(1),
                        operandWidth(0));
@@ -352,7 +355,7 @@ Interval MaskModTiles::evaluate(const Step &step, unsigned result,
         if (width == 1)
           return {a.lo & b.lo, a.hi & b.hi};
         // Non-negative on either side bounds the result by it.
-        if (bothNonNegative)
+        if (bothNonNegative())
           return {0, std::min(a.hi, b.hi)};
         if (isNonNegative(a) || isNonNegative(b))
           return {0, isNonNegative(a) ? a.hi : b.hi};

@@ -120,6 +120,15 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// Refuses `what` (an argument or result of the function) of `type`, which
+/// is not a tensor attn-run `verb` (feeds, returns).
+static int failUnsupportedType(const llvm::Twine &what, Type type,
+                               StringRef verb) {
+  return fail(what + " has type " + llvm::formatv("{0}", type).str() +
+              "; attn-run " + verb +
+              " ranked tensors of f32, f64, f16, bf16, i1, i32, i64 or index");
+}
+
 static std::string describe(ArrayRef<int64_t> shape, ElementKind kind) {
   std::string text;
   for (int64_t size : shape)
@@ -156,18 +165,6 @@ static double estimateArrayBytes(FunctionType type, bool check) {
 /// `kind` (bf16 from f32 values: NumPy has no bf16), for `what` (an argument
 /// for --input, a result for --results). A diagnostic and failure if the
 /// file cannot be read or holds another shape or element type.
-/// The tensors attn-run feeds and returns, for the messages that refuse
-/// other types.
-static constexpr llvm::StringLiteral kArrayTypes =
-    "ranked tensors of f32, f64, f16, bf16, i1, i32, i64 or index";
-
-static std::string typeName(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
-}
-
 static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
                                         ElementKind kind, const Twine &what) {
   llvm::Expected<HostArray> array = readNpy(path);
@@ -311,9 +308,8 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("argument '" + key + "' of '" + name + "' has type " +
-                  typeName(type.getInput(*position)) + "; attn-run feeds " +
-                  kArrayTypes);
+      return failUnsupportedType("argument '" + key + "' of '" + name + "'",
+                                 type.getInput(*position), "feeds");
     FailureOr<HostArray> array =
         readArrayAs(path, tensorType.getShape(), *kind,
                     "argument '" + key + "' of '" + name + "'");
@@ -330,9 +326,9 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("argument '" + names[index] + "' of '" + name +
-                  "' has type " + typeName(argType) + "; attn-run feeds " +
-                  kArrayTypes);
+      return failUnsupportedType("argument '" + names[index] + "' of '" + name +
+                                     "'",
+                                 argType, "feeds");
     if (!tensorType.hasStaticShape())
       return fail("argument '" + names[index] +
                   "' has a dynamic shape: give it with --input");
@@ -405,9 +401,9 @@ int main(int argc, char **argv) {
         tensorType ? getElementKind(tensorType.getElementType())
                    : std::nullopt;
     if (!kind)
-      return fail("result " + llvm::Twine(index) + " of '" + name +
-                  "' has type " + typeName(resultType) + "; attn-run returns " +
-                  kArrayTypes);
+      return failUnsupportedType("result " + llvm::Twine(index) + " of '" +
+                                     name + "'",
+                                 resultType, "returns");
     ArrayRef<int64_t> shape = tensorType.hasStaticShape()
                                   ? tensorType.getShape()
                                   : ArrayRef<int64_t>(exact->results[index].shape);

@@ -111,11 +111,9 @@ static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
           return arith::ConstantIndexOp::create(b, loc, v);
         };
         SmallVector<Value> pairs;
-        for (int64_t i = qt * map.getBlockQ();
-             i < std::min((qt + 1) * map.getBlockQ(), shape.queryLength); ++i)
-          for (int64_t j = kt * map.getBlockKv();
-               j < std::min((kt + 1) * map.getBlockKv(), shape.keyLength);
-               ++j) {
+        TileBounds tile = map.getTileBounds(shape, qt, kt);
+        for (int64_t i = tile.rowBegin; i < tile.rowEnd; ++i)
+          for (int64_t j = tile.keyBegin; j < tile.keyEnd; ++j) {
             AttentionPoint point;
             point.batch = point.head = point.kvHead = constant(0);
             point.numQueryHeads = constant(1);

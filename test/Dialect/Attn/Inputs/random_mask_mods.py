@@ -24,19 +24,27 @@ class Region:
         self.outer = []
         self.count = 0
 
-    def emit(self, text):
-        name = f"%v{self.count}"
+    def fresh(self):
         self.count += 1
+        return f"%v{self.count - 1}"
+
+    def emit(self, text):
+        name = self.fresh()
         self.lines.append(f"    {name} = {text}")
         return name
+
+    def emit_pair(self, text):
+        """An op of two results: their names."""
+        name = self.fresh()
+        self.lines.append(f"    {name}:2 = {text}")
+        return f"{name}#0", f"{name}#1"
 
     def constant(self, value, type_="index"):
         text = (f"arith.constant {value}" if type_ == "i1"
                 else f"arith.constant {value} : {type_}")
         if self.rng.random() < 0.2:
             # Defined in the function, read from inside the region.
-            name = f"%v{self.count}"
-            self.count += 1
+            name = self.fresh()
             self.outer.append(f"  {name} = {text}")
             return name
         return self.emit(text)
@@ -75,14 +83,11 @@ class Region:
             return self.narrow(self.integer(depth - 1))
         if kind == "extended":
             a, b = self.integer(depth - 1), self.integer(depth - 1)
-            name = f"%v{self.count}"
-            self.count += 1
             op = r.choice(["addui_extended", "mulsi_extended", "mului_extended"])
             types = "index, i1" if op == "addui_extended" else "index"
-            self.lines.append(f"    {name}:2 = arith.{op} {a}, {b} : {types}")
-            if op == "addui_extended":
-                return f"{name}#0"
-            return f"{name}#{r.randint(0, 1)}"
+            results = self.emit_pair(f"arith.{op} {a}, {b} : {types}")
+            # (addui_extended's second result is its i1 carry.)
+            return results[0] if op == "addui_extended" else r.choice(results)
         if kind in ("add", "sub"):
             a, b = self.integer(depth - 1), self.integer(depth - 1)
             return self.emit(f"arith.{kind}i {a}, {b} : index")
@@ -136,10 +141,7 @@ class Region:
                 return self.emit(f"arith.trunci {wide} : i32 to i1")
             if choice < 0.2:
                 # The carry of a sum.
-                name = f"%v{self.count}"
-                self.count += 1
-                self.lines.append(f"    {name}:2 = arith.addui_extended {a}, {b} : index, i1")
-                return f"{name}#1"
+                return self.emit_pair(f"arith.addui_extended {a}, {b} : index, i1")[1]
             return self.emit(f"arith.cmpi {r.choice(PREDICATES)}, {a}, {b} : index")
         kind = r.random()
         a, b = self.boolean(depth - 1), self.boolean(depth - 1)
