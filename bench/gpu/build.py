@@ -364,6 +364,9 @@ def main():
                              "heads to a CTA (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
+    parser.add_argument("--via-object", action="store_true",
+                        help="each library linked here from attn-compile's .o "
+                             "output (checks the objects on the GPU)")
     parser.add_argument("--out", default=os.path.join(HERE, "artifacts"))
     parser.add_argument("--names", default=None, help="comma-separated case names")
     args = parser.parse_args()
@@ -398,7 +401,17 @@ def main():
         src = os.path.join(out, case["name"] + ".mlir")
         with open(src, "w") as f:
             f.write(mlir_for(case))
-        compile_to(case, src, os.path.join(out, case["name"] + ".so"))
+        library = os.path.join(out, case["name"] + ".so")
+        if args.via_object:
+            obj = os.path.join(out, case["name"] + ".o")
+            compile_to(case, src, obj)
+            link = subprocess.run(["cc", "-shared", "-o", library, obj, "-ldl", "-lpthread"],
+                                  capture_output=True, text=True)
+            if link.returncode:
+                sys.exit(f"{case['name']}: linking {obj}: {link.stderr.strip()}")
+            os.remove(obj)
+        else:
+            compile_to(case, src, library)
         if not case["name"].startswith("chk-"):
             # The cubin too, for run.py --sass (cuobjdump cannot read the
             # image embedded in the library).

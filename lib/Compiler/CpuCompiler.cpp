@@ -3,6 +3,7 @@
 #include "attn/Compiler/CpuCompiler.h"
 
 #include "CInterface.h"
+#include "RelocatableObject.h"
 #include "Toolchain.h"
 
 #include "attn/Pipelines/Pipelines.h"
@@ -173,11 +174,13 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
                 kernelObject, wrapperObject, "-lm"};
     if (usesOpenMP)
       linkArgs.append({openMPSearch, "-lomp", openMPRpath});
-  } else
-    linkArgs = {"-r",          "-nostdlib",  "-o",
-                scratchOutput, kernelObject, wrapperObject};
-  if (failed(runProgram(compiler, linkArgs, error)))
+    if (failed(runProgram(compiler, linkArgs, error)))
+      return fail(error);
+  } else if (failed(linkRelocatableObject(
+                 compiler, {kernelObject, wrapperObject},
+                 scratchPath("linked.o"), scratchOutput, error))) {
     return fail(error);
+  }
 
   // Install both or neither.
   if (failed(installOutputs(scratchOutput, outputFile, scratchHeader,

@@ -3,6 +3,7 @@
 #include "attn/Compiler/GpuCompiler.h"
 
 #include "CInterface.h"
+#include "RelocatableObject.h"
 #include "Toolchain.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -573,9 +574,10 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   };
   const std::string &outputFile = options.outputPath;
   StringRef extension = llvm::sys::path::extension(outputFile);
-  if (extension != ".so" && extension != ".ptx" && extension != ".cubin")
+  if (extension != ".so" && extension != ".o" && extension != ".ptx" &&
+      extension != ".cubin")
     return fail("output '" + outputFile +
-                "' must end in .so, .ptx or .cubin for a GPU target");
+                "' must end in .so, .o, .ptx or .cubin for a GPU target");
   if (failed(checkHeaderName(outputFile, error)))
     return failure();
 
@@ -762,16 +764,31 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   std::string compiler = findCCompiler();
   if (compiler.empty())
     return fail("no C compiler (clang-22, clang, cc or gcc) on PATH");
-  std::string scratchOutput = scratch.path("output.so");
+  std::string scratchOutput = scratch.path("output" + extension.str());
   std::string includeRuntime = "-I" ATTN_CUDA_RUNTIME_INCLUDE_DIR;
   std::string includeScratch = "-I" + scratch.root();
-  if (failed(runProgram(compiler,
-                        {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
-                         includeScratch, includeRuntime, launcherSource,
-                         ATTN_CUDA_RUNTIME_LIBRARY, "-o", scratchOutput, "-ldl",
-                         "-lpthread"},
-                        error)))
-    return failure();
+  if (extension == ".so") {
+    if (failed(runProgram(compiler,
+                          {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
+                           includeScratch, includeRuntime, launcherSource,
+                           ATTN_CUDA_RUNTIME_LIBRARY, "-o", scratchOutput,
+                           "-ldl", "-lpthread"},
+                          error)))
+      return failure();
+  } else {
+    // The launchers and the runtime in one object; the program that links
+    // it adds -ldl and -lpthread.
+    std::string launcherObject = scratch.path("launchers.o");
+    if (failed(runProgram(compiler,
+                          {"-c", "-O2", "-fPIC", "-fvisibility=hidden",
+                           includeScratch, includeRuntime, launcherSource, "-o",
+                           launcherObject},
+                          error)) ||
+        failed(linkRelocatableObject(
+            compiler, {launcherObject, ATTN_CUDA_RUNTIME_LIBRARY},
+            scratch.path("linked.o"), scratchOutput, error)))
+      return failure();
+  }
   return installOutputs(scratchOutput, outputFile, scratchHeader, headerPath,
                         error);
 }

@@ -1,7 +1,7 @@
 //===- attn-compile.cpp - ahead-of-time compilation of attn programs ------===//
 //
 // attn-compile IN.mlir -o OUT.so|OUT.o [--target=cpu] [--function NAME]...
-// attn-compile IN.mlir -o OUT.so|OUT.ptx|OUT.cubin --target=sm_90 ...
+// attn-compile IN.mlir -o OUT.so|OUT.o|OUT.ptx|OUT.cubin --target=sm_90 ...
 //
 // Lowers the public functions of IN (or the named ones) with the CPU
 // pipeline, compiles them for the host CPU, and writes OUT together with
@@ -38,8 +38,8 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     target("target",
            cl::desc("Target: cpu (the host) or an NVIDIA chip: sm_80, sm_86, "
-                    "sm_87, sm_89, sm_90 or sm_90a (output .so, .ptx or "
-                    ".cubin)"),
+                    "sm_87, sm_89, sm_90 or sm_90a (output .so, .o, .ptx "
+                    "or .cubin)"),
            cl::init("cpu"), cl::cat(category));
 static cl::opt<std::string>
     path("path",

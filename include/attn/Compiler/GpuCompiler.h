@@ -20,8 +20,9 @@
 namespace mlir::attn {
 
 struct GpuCompileOptions {
-  /// What to write: a host library (.so, with its header beside it as .h),
-  /// the kernels' PTX (.ptx) or cubin (.cubin).
+  /// What to write: a host library (.so) or relocatable object (.o), with
+  /// its header beside it as .h; or the kernels' PTX (.ptx) or cubin
+  /// (.cubin).
   std::string outputPath;
   /// sm_80 or newer.
   std::string chip = "sm_90";

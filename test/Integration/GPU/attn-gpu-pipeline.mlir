@@ -68,9 +68,9 @@
 // Bad targets and outputs get one-line errors and write nothing.
 // RUN: not attn-compile %s -o %t.bad.so --target=gfx90a 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: attn-compile: error: target 'gfx90a' is not supported: use 'cpu' or an NVIDIA chip (sm_80, sm_90, ...)
-// RUN: not attn-compile %s -o %t.bad.o --target=sm_90 2>&1 | FileCheck %s --check-prefix=EXT
-// EXT: attn-compile: error: output '{{.*}}.bad.o' must end in .so, .ptx or .cubin for a GPU target
-// RUN: not ls %t.bad.so %t.bad.o
+// RUN: not attn-compile %s -o %t.bad.a --target=sm_90 2>&1 | FileCheck %s --check-prefix=EXT
+// EXT: attn-compile: error: output '{{.*}}.bad.a' must end in .so, .o, .ptx or .cubin for a GPU target
+// RUN: not ls %t.bad.so %t.bad.a
 // RUN: env ATTN_PTXAS=/nonexistent/ptxas not attn-compile %s -o %t.noptxas.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=PTXAS
 // PTXAS: attn-compile: error: /nonexistent/ptxas failed
 // RUN: not ls %t.noptxas.so

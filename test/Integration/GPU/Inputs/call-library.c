@@ -8,13 +8,8 @@
 #include <stdlib.h>
 
 int main(void) {
-  static _Alignas(16) unsigned short q[1 * 4 * 100 * 64], k[1 * 2 * 100 * 64],
-      v[1 * 2 * 100 * 64], o[1 * 4 * 100 * 64];
   attn_strided_4d dq, dk, dv, dout;
-  fill4(&dq, q, 1, 4, 100, 64);
-  fill4(&dk, k, 1, 2, 100, 64);
-  fill4(&dv, v, 1, 2, 100, 64);
-  fill4(&dout, o, 1, 4, 100, 64);
+  fillGroupedShape(&dq, &dk, &dv, &dout);
   dk.sizes[3] = 32; /* not the static head dim */
   printf("wrong size: %d\n", attn_gqa(&dq, &dk, &dv, &dout, NULL));
   dk.sizes[3] = 64;
