@@ -86,10 +86,13 @@ class Compiled:
             results.append(result)
             descriptors.append(self._descriptor(result, name))
         rc = self._entry(*[ctypes.byref(d) for d in descriptors])
+        if rc < 0:
+            raise AttnError(f"{self.program.name}: the library could not allocate a "
+                            "temporary for a result")
         if rc != 0:
             names = [n for n, _, _ in self._inputs + self._outputs]
             raise AttnError(f"{self.program.name}: buffer '{names[rc - 1]}' was refused by "
-                            "the library (its sizes, or a result's strides)")
+                            "the library (its sizes)")
         return results[0] if len(results) == 1 else tuple(results)
 
 
