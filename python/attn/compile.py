@@ -37,7 +37,9 @@ def _make_descriptor(pointer, sizes, strides):
 class Compiled:
     """A compiled program: call it with one NumPy array per input (any
     strides: a [B, L, H, D] array's transpose(0, 2, 1, 3) is passed as is);
-    returns the outputs as new arrays (a tuple if there are several)."""
+    returns the outputs as new arrays (a tuple if there are several), or
+    writes them into `out=[...]`, writeable arrays of any strides (a
+    [B, L, H, D] output's transpose too), and returns those."""
 
     def __init__(self, program, library_path, ir):
         import numpy as np
@@ -57,7 +59,7 @@ class Compiled:
         return _make_descriptor(array.ctypes.data, array.shape,
                                 [stride // array.itemsize for stride in array.strides])
 
-    def __call__(self, *arrays):
+    def __call__(self, *arrays, out=None):
         np = self._np
         if len(arrays) != len(self._inputs):
             raise AttnError(f"{self.program.name} takes {len(self._inputs)} arrays "
@@ -78,11 +80,33 @@ class Compiled:
                 array = np.ascontiguousarray(array)  # C descriptors take no negative strides here
             keep.append(array)
             descriptors.append(self._descriptor(array, name))
+        if out is not None:
+            out = list(out) if isinstance(out, (list, tuple)) else [out]
+            if len(out) != len(self._outputs):
+                raise AttnError(f"{self.program.name} has {len(self._outputs)} outputs, "
+                                f"got {len(out)} in out=")
         results = []
-        for name, shape, dtype in self._outputs:
+        for index, (name, shape, dtype) in enumerate(self._outputs):
             if dtype == "bf16":
                 raise AttnError(f"output '{name}': bf16 has no NumPy dtype")
-            result = np.empty(shape, dtype=_NUMPY[dtype])
+            if out is None:
+                result = np.empty(shape, dtype=_NUMPY[dtype])
+            else:
+                result = out[index]
+                if not isinstance(result, np.ndarray):
+                    raise AttnError(f"output '{name}': expected a NumPy array in out=, "
+                                    f"got {type(result).__name__}")
+                if result.dtype != np.dtype(_NUMPY[dtype]):
+                    raise AttnError(f"output '{name}': expected {_NUMPY[dtype]}, "
+                                    f"got {result.dtype}")
+                if tuple(result.shape) != tuple(shape):
+                    raise AttnError(f"output '{name}': expected shape {tuple(shape)}, "
+                                    f"got {tuple(result.shape)}")
+                if not result.flags.writeable:
+                    raise AttnError(f"output '{name}': the array in out= is read-only")
+                if any(s < 0 for s in result.strides):
+                    raise AttnError(f"output '{name}': negative strides are not supported, "
+                                    f"got {result.strides} bytes")
             results.append(result)
             descriptors.append(self._descriptor(result, name))
         rc = self._entry(*[ctypes.byref(d) for d in descriptors])

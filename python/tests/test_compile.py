@@ -63,7 +63,13 @@ def test_strided_inputs_without_copies(rng):
     views = [x.transpose(0, 2, 1, 3) for x in blhd]
     assert not views[0].flags.c_contiguous
     i, j = reference.positions(l, l)
-    check(fn(*views), reference.attention(*views, allowed=j <= i))
+    expected = reference.attention(*views, allowed=j <= i)
+    check(fn(*views), expected)
+    # The output too: written through its strides into out=.
+    out = np.full((b, l, h, d), np.nan, dtype=np.float32)
+    written = fn(*views, out=[out.transpose(0, 2, 1, 3)])
+    assert np.shares_memory(written, out)
+    check(out.transpose(0, 2, 1, 3), expected)
 
 
 def test_traced_score_and_mask_mods(rng):
@@ -150,6 +156,20 @@ def test_keep_ir_and_call_errors(rng):
         fn(x, x, random(rng, (1, 1, 9, 16)))
     with pytest.raises(attn.AttnError, match="expected float32"):
         fn(x, x, x.astype(np.float64))
+    with pytest.raises(attn.AttnError, match="small has 1 outputs, got 2 in out="):
+        fn(x, x, x, out=[x.copy(), x.copy()])
+    with pytest.raises(attn.AttnError, match="output 'out.1': expected shape"):
+        fn(x, x, x, out=[random(rng, (1, 1, 9, 16))])
+    with pytest.raises(attn.AttnError, match="output 'out.1': expected float32"):
+        fn(x, x, x, out=np.zeros((1, 1, 8, 16)))
+    read_only = x.copy()
+    read_only.flags.writeable = False
+    with pytest.raises(attn.AttnError, match="read-only"):
+        fn(x, x, x, out=read_only)
+    with pytest.raises(attn.AttnError, match="negative strides"):
+        fn(x, x, x, out=np.zeros((1, 1, 8, 16), np.float32)[:, :, ::-1])
+    with pytest.raises(attn.AttnError, match="expected a NumPy array in out="):
+        fn(x, x, x, out=[[0.0]])
 
 
 def test_linear_attention_with_decay(rng):
