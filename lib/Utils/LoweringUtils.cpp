@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::attn::lowering;
@@ -151,22 +152,58 @@ Value Lowering::loopIndex(unsigned dim) {
 }
 
 Value Lowering::splitHeads(Value tensor, OpFoldResult numKvHeads,
-                           OpFoldResult group) {
+                           OpFoldResult group, unsigned headDim) {
   auto type = cast<RankedTensorType>(tensor.getType());
   SmallVector<OpFoldResult> outSizes = sizes(tensor);
-  outSizes.erase(outSizes.begin() + 1);
-  outSizes.insert(outSizes.begin() + 1, {numKvHeads, group});
-  SmallVector<int64_t> staticShape;
-  for (OpFoldResult size : outSizes)
-    staticShape.push_back(getConstantIntValue(size).value_or(
-        ShapedType::kDynamic));
-  SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
-  for (int64_t dim = 2; dim < type.getRank(); ++dim)
-    reassociation.push_back({dim + 1});
-  auto resultType =
-      RankedTensorType::get(staticShape, type.getElementType());
-  return tensor::ExpandShapeOp::create(b, loc, resultType, tensor,
-                                       reassociation, outSizes);
+  outSizes.erase(outSizes.begin() + headDim);
+  outSizes.insert(outSizes.begin() + headDim, {numKvHeads, group});
+  if (getConstantIntValue(numKvHeads) && getConstantIntValue(group)) {
+    SmallVector<int64_t> staticShape;
+    for (OpFoldResult size : outSizes)
+      staticShape.push_back(
+          getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+      int64_t first = dim <= headDim ? dim : dim + 1;
+      if (dim == headDim)
+        reassociation.push_back({first, first + 1});
+      else
+        reassociation.push_back({first});
+    }
+    auto resultType = RankedTensorType::get(staticShape, type.getElementType());
+    return tensor::ExpandShapeOp::create(b, loc, resultType, tensor,
+                                         reassociation, outSizes);
+  }
+  // Dynamic head counts: the same view splits one dynamic size into two,
+  // which upstream's expand-strided-metadata cannot lower for a strided
+  // buffer (it crashes), so the grouped tensor is gathered instead: head
+  // hk * G + g of the input for (hk, g).
+  unsigned rank = type.getRank() + 1;
+  SmallVector<unsigned> identity(rank);
+  std::iota(identity.begin(), identity.end(), 0);
+  Value groupValue = materialize(group);
+  return generic({}, {empty(outSizes, type.getElementType())}, {identity}, rank,
+                 parallel(rank),
+                 [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
+                   Lowering in{nested, nestedLoc};
+                   SmallVector<Value> indices;
+                   for (unsigned dim = 0; dim < rank; ++dim) {
+                     if (dim == headDim + 1)
+                       continue;
+                     Value index = in.loopIndex(dim);
+                     if (dim == headDim)
+                       index = arith::AddIOp::create(
+                           nested, nestedLoc,
+                           arith::MulIOp::create(nested, nestedLoc, index,
+                                                 groupValue),
+                           in.loopIndex(dim + 1));
+                     indices.push_back(index);
+                   }
+                   Value element = tensor::ExtractOp::create(nested, nestedLoc,
+                                                             tensor, indices);
+                   linalg::YieldOp::create(nested, nestedLoc, element);
+                 })
+      .front();
 }
 
 Value Lowering::joinHeads(Value tensor) {

@@ -63,8 +63,11 @@ struct Lowering {
   /// A loop-index value inside a generic body.
   Value loopIndex(unsigned dim);
 
-  /// [B, Hq, L, D] -> [B, Hkv, G, L, D] with Hkv and G given (no copy).
-  Value splitHeads(Value tensor, OpFoldResult numKvHeads, OpFoldResult group);
+  /// [B, Hq, L, D] -> [B, Hkv, G, L, D] with Hkv and G given (the heads at
+  /// `headDim`: [Hq] -> [Hkv, G] for 0): a view when both are constants,
+  /// else a gathered copy.
+  Value splitHeads(Value tensor, OpFoldResult numKvHeads, OpFoldResult group,
+                   unsigned headDim = 1);
   /// [B, Hkv, G, ...] -> [B, Hq, ...].
   Value joinHeads(Value tensor);
 };

@@ -262,16 +262,9 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     }
 
     Value sink;
-    if (Value sinkOperand = op.getSink()) {
-      auto sinkType = RankedTensorType::get(
-          {getConstantIntValue(shape.kvHeads).value_or(ShapedType::kDynamic),
-           getConstantIntValue(shape.group).value_or(ShapedType::kDynamic)},
-          l.f32());
-      sink = tensor::ExpandShapeOp::create(
-          rewriter, op.getLoc(), sinkType, sinkOperand,
-          ArrayRef<ReassociationIndices>{{0, 1}},
-          ArrayRef<OpFoldResult>{shape.kvHeads, shape.group});
-    }
+    if (Value sinkOperand = op.getSink())
+      sink = l.splitHeads(sinkOperand, shape.kvHeads, shape.group,
+                          /*headDim=*/0);
     SoftmaxParts softmax = buildSoftmax(l, masked, shape, sink);
     Value acc = l.weightedSum(softmax.probs, op.getValue(), shape.outputs());
 

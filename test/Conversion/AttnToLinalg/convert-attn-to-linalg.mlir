@@ -207,3 +207,31 @@ func.func @linear(%q: tensor<1x4x8x16xf32>, %k: tensor<1x2x8x16xf32>, %a: tensor
   %o = attn.linear_attention %q, %k, %k decay(%a) feature elu_plus_one causal normalize : tensor<1x4x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x4x8xf32> -> tensor<1x4x8x16xf32>
   return %o : tensor<1x4x8x16xf32>
 }
+
+// -----
+
+// Dynamic head counts: G = Hq / Hkv at run time, and the query heads (and
+// a sink per head) grouped by K/V head through a gathered copy, head
+// hk * G + g for (hk, g), not an expand_shape view (which upstream's
+// expand-strided-metadata cannot lower for such a split).
+// CHECK-LABEL: func.func @dynamic_heads
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x?x8x16xf32>, %[[K:.*]]: tensor<1x?x8x16xf32>, %[[SINK:.*]]: tensor<?xf32>)
+// CHECK-NOT: tensor.expand_shape
+// CHECK-DAG: %[[HKV:.*]] = tensor.dim %[[K]], %c1
+// CHECK-DAG: %[[HQ:.*]] = tensor.dim %[[Q]], %c1
+// CHECK: %[[G:.*]] = arith.divui %[[HQ]], %[[HKV]] : index
+// CHECK: %[[QG:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x?x?x8x16xf32>)
+// CHECK: %[[KH:.*]] = linalg.index 1
+// CHECK: %[[BASE:.*]] = arith.muli %[[KH]], %[[G]]
+// CHECK: %[[GH:.*]] = linalg.index 2
+// CHECK: %[[H:.*]] = arith.addi %[[BASE]], %[[GH]]
+// CHECK: tensor.extract %[[Q]][%c0, %[[H]], %{{.*}}, %{{.*}}] : tensor<1x?x8x16xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[QG]], %[[K]] :
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK: tensor.extract %[[SINK]]
+// CHECK-NOT: tensor.expand_shape
+// CHECK: tensor.collapse_shape
+func.func @dynamic_heads(%q: tensor<1x?x8x16xf32>, %k: tensor<1x?x8x16xf32>, %sink: tensor<?xf32>) -> tensor<1x?x8x16xf32> {
+  %o = attn.attention %q, %k, %k sink(%sink) : tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<?xf32> -> tensor<1x?x8x16xf32>
+  return %o : tensor<1x?x8x16xf32>
+}
