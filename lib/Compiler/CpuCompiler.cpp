@@ -183,8 +183,8 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   }
 
   // Install both or neither.
-  if (failed(installOutputs(scratchOutput, outputFile, scratchHeader,
-                            headerPath, error)))
+  if (failed(installOutputs(
+          {{scratchOutput, outputFile}, {scratchHeader, headerPath}}, error)))
     return failure();
   return success();
 }

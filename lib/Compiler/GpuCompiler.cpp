@@ -719,9 +719,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   if (failed(writeFile(ptxPath, ptx, error)))
     return failure();
   if (extension == ".ptx") {
-    if (std::error_code ec = llvm::sys::fs::copy_file(ptxPath, outputFile))
-      return fail("cannot write '" + outputFile + "': " + ec.message());
-    return success();
+    return installOutputs({{ptxPath, outputFile}}, error);
   }
   std::string ptxas = findPtxas(options);
   if (ptxas.empty())
@@ -740,9 +738,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                                 scratch.path("ptxas.log"), falseAlarm, error)))
     return failure();
   if (extension == ".cubin") {
-    if (std::error_code ec = llvm::sys::fs::copy_file(cubinPath, outputFile))
-      return fail("cannot write '" + outputFile + "': " + ec.message());
-    return success();
+    return installOutputs({{cubinPath, outputFile}}, error);
   }
 
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
@@ -789,6 +785,6 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
             scratch.path("linked.o"), scratchOutput, error)))
       return failure();
   }
-  return installOutputs(scratchOutput, outputFile, scratchHeader, headerPath,
-                        error);
+  return installOutputs(
+      {{scratchOutput, outputFile}, {scratchHeader, headerPath}}, error);
 }

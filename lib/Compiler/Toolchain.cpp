@@ -8,6 +8,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
@@ -163,21 +164,65 @@ std::string mlir::attn::headerGuardFor(StringRef outputPath) {
   return guard + "_H";
 }
 
-LogicalResult mlir::attn::installOutputs(StringRef scratchOutput,
-                                         StringRef outputPath,
-                                         StringRef scratchHeader,
-                                         StringRef headerPath,
-                                         std::string &error) {
-  if (std::error_code ec =
-          llvm::sys::fs::copy_file(scratchOutput, outputPath)) {
-    error = "cannot write '" + outputPath.str() + "': " + ec.message();
+/// Copies `from` to a new file beside `to` (same directory, so that a
+/// rename installs it at once); its path goes into `staged`.
+static LogicalResult stageBeside(StringRef from, StringRef to,
+                                 std::string &staged, std::string &error) {
+  llvm::SmallString<128> model(to);
+  model += ".tmp-%%%%%%";
+  llvm::SmallString<128> path;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, path)) {
+    error = "cannot write '" + to.str() + "': " + ec.message();
     return failure();
   }
-  if (std::error_code ec =
-          llvm::sys::fs::copy_file(scratchHeader, headerPath)) {
-    llvm::sys::fs::remove(outputPath);
-    error = "cannot write '" + headerPath.str() + "': " + ec.message();
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::sys::RemoveFileOnSignal(path);
+  if (std::error_code ec = llvm::sys::fs::copy_file(from, path)) {
+    llvm::sys::fs::remove(path);
+    error = "cannot write '" + to.str() + "': " + ec.message();
     return failure();
   }
+  staged = std::string(path);
+  return success();
+}
+
+LogicalResult mlir::attn::installOutputs(
+    ArrayRef<std::pair<StringRef, StringRef>> scratchToDestination,
+    std::string &error) {
+  // Every file is copied beside its destination first; only then are they
+  // renamed into place (a rename in one directory needs no space), so a
+  // full disk or an unwritable directory leaves the destinations as they
+  // were.
+  // (A directory in a destination's place would fail its rename only
+  // after others had been renamed.)
+  for (auto [scratch, destination] : scratchToDestination) {
+    if (llvm::sys::fs::is_directory(destination)) {
+      error = "cannot write '" + destination.str() + "': it is a directory";
+      return failure();
+    }
+  }
+  SmallVector<std::string> staged;
+  auto removeStaged = [&] {
+    for (const std::string &path : staged)
+      llvm::sys::fs::remove(path);
+  };
+  for (auto [scratch, destination] : scratchToDestination) {
+    if (failed(
+            stageBeside(scratch, destination, staged.emplace_back(), error))) {
+      staged.pop_back();
+      removeStaged();
+      return failure();
+    }
+  }
+  for (auto [path, entry] : llvm::zip_equal(staged, scratchToDestination)) {
+    if (std::error_code ec = llvm::sys::fs::rename(path, entry.second)) {
+      removeStaged();
+      error = "cannot write '" + entry.second.str() + "': " + ec.message();
+      return failure();
+    }
+  }
+  for (const std::string &path : staged)
+    llvm::sys::DontRemoveFileOnSignal(path);
   return success();
 }

@@ -52,11 +52,11 @@ std::string headerPathFor(StringRef outputPath);
 LogicalResult checkHeaderName(StringRef outputPath, std::string &error);
 std::string headerGuardFor(StringRef outputPath);
 
-/// Copies the scratch library and header to their destinations, both or
-/// neither.
-LogicalResult installOutputs(StringRef scratchOutput, StringRef outputPath,
-                             StringRef scratchHeader, StringRef headerPath,
-                             std::string &error);
+/// Copies scratch files to their destinations, all or none: each is first
+/// copied beside its destination, then all are renamed into place.
+LogicalResult
+installOutputs(ArrayRef<std::pair<StringRef, StringRef>> scratchToDestination,
+               std::string &error);
 
 } // namespace mlir::attn
 

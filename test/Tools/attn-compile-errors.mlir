@@ -61,6 +61,19 @@
 // RUN: not ls %t/descriptor.so %t/descriptor.h '%t/q"d.so' '%t/q"d.h'
 // RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
+// Outputs are installed together or not at all: a directory where the
+// header goes leaves an older library as it was, and no staged copy beside.
+// RUN: mkdir -p %t/keep/lib.h && echo older > %t/keep/lib.so
+// RUN: not attn-compile %s -o %t/keep/lib.so 2>&1 | FileCheck %s --check-prefix=HEADERDIR
+// HEADERDIR: attn-compile: error: cannot write '{{.*}}lib.h': it is a directory
+// RUN: FileCheck %s --check-prefix=OLDER < %t/keep/lib.so
+// OLDER: older
+// RUN: ls %t/keep | count 2
+// A replaced library: the new one in place, nothing staged left.
+// RUN: rmdir %t/keep/lib.h && attn-compile %s -o %t/keep/lib.so
+// RUN: nm -D --defined-only %t/keep/lib.so | FileCheck %s --check-prefix=NEWER
+// NEWER: attn_scaled
+// RUN: ls %t/keep | count 2
 
 func.func @scaled(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {
   %o = attn.attention %q, %k, %k {scale = 0.5 : f32} : tensor<1x2x5x4xf32>, tensor<1x1x7x4xf32>, tensor<1x1x7x4xf32> -> tensor<1x2x5x4xf32>
