@@ -64,9 +64,10 @@ attnCompileForCpu(MlirModule module, MlirStringRef outputPath, bool flash,
 
 /* Compiles each public function of the module (one attention of its
  * arguments, or a static-shape program of attn ops) for the NVIDIA GPU
- * `chip` ("sm_80", "sm_90", ...): a shared library (.so) embedding the
- * cubin, with a header beside it whose int attn_<name>(..., void *stream)
- * entry points take device buffers and a CUstream; or the kernels' PTX
+ * `chip` ("sm_80", "sm_90", ...): a shared library (.so) or relocatable
+ * object (.o) embedding the cubin, with a header beside it whose
+ * int attn_<name>(..., void *stream) entry points take device buffers and
+ * a CUstream; or the kernels' PTX
  * (.ptx) or cubin (.cubin). Needs ptxas (ATTN_PTXAS, the CUDA toolkit, or
  * PATH) except for .ptx. The module is lowered in place; nothing is
  * written on failure. */

@@ -55,5 +55,13 @@ LogicalResult mlir::attn::linkRelocatableObject(StringRef compiler,
             "' local: " + llvm::toString(std::move(err));
     return failure();
   }
+  // (A write error, a full disk say, would abort in the stream's
+  // destructor if left unchecked.)
+  os.close();
+  if (os.has_error()) {
+    error = "cannot write '" + output.str() + "': " + os.error().message();
+    os.clear_error();
+    return failure();
+  }
   return success();
 }

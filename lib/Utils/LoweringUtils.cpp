@@ -157,7 +157,17 @@ Value Lowering::splitHeads(Value tensor, OpFoldResult numKvHeads,
   SmallVector<OpFoldResult> outSizes = sizes(tensor);
   outSizes.erase(outSizes.begin() + headDim);
   outSizes.insert(outSizes.begin() + headDim, {numKvHeads, group});
-  if (getConstantIntValue(numKvHeads) && getConstantIntValue(group)) {
+  std::optional<int64_t> kvHeads = getConstantIntValue(numKvHeads),
+                         groupSize = getConstantIntValue(group);
+  if (kvHeads && groupSize) {
+    // The verifier lets a dynamic head size stand for a static count (a
+    // sink of `tensor<?xf32>` beside static heads): make it static first.
+    if (type.isDynamicDim(headDim)) {
+      SmallVector<int64_t> shape(type.getShape());
+      shape[headDim] = *kvHeads * *groupSize;
+      type = RankedTensorType::get(shape, type.getElementType());
+      tensor = tensor::CastOp::create(b, loc, type, tensor);
+    }
     SmallVector<int64_t> staticShape;
     for (OpFoldResult size : outSizes)
       staticShape.push_back(

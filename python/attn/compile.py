@@ -36,10 +36,12 @@ def _make_descriptor(pointer, sizes, strides):
 
 class Compiled:
     """A compiled program: call it with one NumPy array per input (any
-    strides: a [B, L, H, D] array's transpose(0, 2, 1, 3) is passed as is);
+    strides: a [B, L, H, D] array's transpose(0, 2, 1, 3) is passed as is;
+    negative ones through a copy);
     returns the outputs as new arrays (a tuple if there are several), or
-    writes them into `out=[...]`, writeable arrays of any strides (a
-    [B, L, H, D] output's transpose too), and returns those."""
+    writes them into `out=[...]`, writeable arrays of any non-negative
+    strides (a [B, L, H, D] output's transpose too) that share no memory
+    with the inputs or one another, and returns those."""
 
     def __init__(self, program, library_path, ir):
         import numpy as np
@@ -107,6 +109,13 @@ class Compiled:
                 if any(s < 0 for s in result.strides):
                     raise AttnError(f"output '{name}': negative strides are not supported, "
                                     f"got {result.strides} bytes")
+                # The kernels read the inputs while they write the outputs.
+                named = list(zip(keep, (n for n, _, _ in self._inputs))) + list(
+                    zip(results, (n for n, _, _ in self._outputs)))
+                for other, other_name in named:
+                    if np.may_share_memory(result, other):
+                        raise AttnError(f"output '{name}': the array in out= shares memory "
+                                        f"with '{other_name}'")
             results.append(result)
             descriptors.append(self._descriptor(result, name))
         rc = self._entry(*[ctypes.byref(d) for d in descriptors])

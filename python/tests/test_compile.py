@@ -170,6 +170,9 @@ def test_keep_ir_and_call_errors(rng):
         fn(x, x, x, out=np.zeros((1, 1, 8, 16), np.float32)[:, :, ::-1])
     with pytest.raises(attn.AttnError, match="expected a NumPy array in out="):
         fn(x, x, x, out=[[0.0]])
+    with pytest.raises(attn.AttnError, match="output 'out.1': the array in out= shares memory "
+                                             "with 'v'"):
+        fn(x.copy(), x.copy(), x, out=x)
 
 
 def test_linear_attention_with_decay(rng):

@@ -123,6 +123,21 @@ int main(void) {
                              {2 * HQ * L, 2 * L, 2}};
   run("every other element", qv, kv, vv, ov_gaps, lv_gaps, memory,
       sizeof(memory) / 4);
+  /* ... and nothing between them. */
+  int stray = 0;
+  for (size_t n = 0; n < sizeof(memory) / 4; ++n) {
+    size_t lse0 = 2 * B * HQ * L * DV + 5;
+    int used = (n >= 3 && n < 3 + 2 * B * HQ * L * DV && (n - 3) % 2 == 0) ||
+               (n >= lse0 && n < lse0 + 2 * B * HQ * L && (n - lse0) % 2 == 0);
+    stray += !used && !isnan(memory[n]);
+  }
+  printf("elements written between the strides: %d\n", stray);
+  /* A result whose elements would share memory (a broadcast view) is
+   * refused. */
+  attn_strided_4d broadcast = ov;
+  broadcast.strides[0] = 0;
+  printf("zero stride rejected: %d\n",
+         attn_gqa_window(&qv, &kv, &vv, &broadcast, &lv));
 
   /* A buffer of the wrong size is refused before anything runs. */
   attn_strided_4d wrong = kv;

@@ -21,6 +21,10 @@
 // RUN: attn-run %s --function=scores --input q=%t/q4.npy --input kc=%t/kc.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=linear --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input g=%t/g4.npy --check --path=reference | FileCheck %s
 // RUN: attn-run %s --function=linear --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input g=%t/g4.npy --check --path=flash | FileCheck %s
+// Static head counts with a head size left dynamic on a sink or decay
+// operand (the verifier lets `?` stand for the count): a cast, then the view.
+// RUN: attn-run %s --function=sink_only --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input sink=%t/s4.npy --check --path=reference | FileCheck %s
+// RUN: attn-run %s --function=decay_only --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input g=%t/g4.npy --check --path=reference | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
 
@@ -39,4 +43,16 @@ func.func @linear(%q: tensor<2x?x37x16xf32>, %k: tensor<2x?x37x16xf32>, %v: tens
   %a = arith.negf %n : tensor<2x?x37xf32>
   %o = attn.linear_attention %q, %k, %v decay(%a) feature elu_plus_one causal normalize : tensor<2x?x37x16xf32>, tensor<2x?x37x16xf32>, tensor<2x?x37x16xf32>, tensor<2x?x37xf32> -> tensor<2x?x37x16xf32>
   return %o : tensor<2x?x37x16xf32>
+}
+
+func.func @sink_only(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x37x16xf32>, %v: tensor<2x2x37x16xf32>, %sink: tensor<?xf32>) -> tensor<2x4x37x16xf32> {
+  %o = attn.attention %q, %k, %v sink(%sink) mask [#attn.causal] : tensor<2x4x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x2x37x16xf32>, tensor<?xf32> -> tensor<2x4x37x16xf32>
+  return %o : tensor<2x4x37x16xf32>
+}
+
+func.func @decay_only(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x37x16xf32>, %v: tensor<2x2x37x16xf32>, %g: tensor<2x?x37xf32>) -> tensor<2x4x37x16xf32> {
+  %n = math.exp %g : tensor<2x?x37xf32>
+  %a = arith.negf %n : tensor<2x?x37xf32>
+  %o = attn.linear_attention %q, %k, %v decay(%a) feature relu causal normalize : tensor<2x4x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x?x37xf32> -> tensor<2x4x37x16xf32>
+  return %o : tensor<2x4x37x16xf32>
 }
