@@ -134,11 +134,22 @@ _TORCH = {"f32": "float32", "f16": "float16", "bf16": "bfloat16", "i32": "int32"
 _ITEMSIZE = {"f32": 4, "f16": 2, "bf16": 2, "i32": 4, "i1": 1}
 
 
+def _byte_span(pointer, shape, strides, itemsize):
+    """[first, last + 1) of the bytes a strided array touches (None if it
+    has no elements)."""
+    if any(size == 0 for size in shape):
+        return None
+    low = sum(min(0, (size - 1) * stride) for size, stride in zip(shape, strides))
+    high = sum(max(0, (size - 1) * stride) for size, stride in zip(shape, strides))
+    return pointer + low * itemsize, pointer + (high + 1) * itemsize
+
+
 class CompiledGpu:
     """A program compiled for an NVIDIA GPU. Call it with one device array
     per input: PyTorch CUDA tensors (any strides; rows of Q, K, V contiguous
     and 16-byte aligned) or objects with __cuda_array_interface__. Outputs
-    are new torch tensors when the inputs are, else pass `out=[...]`.
+    are new torch tensors when the inputs are, else pass `out=[...]`
+    (memory apart from the inputs' and one another's).
     `stream` is a CUDA stream handle (an int, or an object with a
     `cuda_stream`); default: PyTorch's current stream, else the legacy
     default stream. The call only launches: synchronise as usual."""
@@ -206,10 +217,17 @@ class CompiledGpu:
         if isinstance(stream, bool) or not isinstance(stream, int):
             raise AttnError(f"stream must be a CUDA stream handle (an int, or an object with "
                             f"cuda_stream), got {stream!r}")
-        descriptors = []
+        descriptors, spans = [], []
         for array, (name, shape, dtype) in zip(list(arrays) + out, self._inputs + self._outputs):
             pointer, strides = self._view(array, name, shape, dtype)
             descriptors.append(_make_descriptor(pointer, shape, strides))
+            spans.append((name, _byte_span(pointer, shape, strides, _ITEMSIZE[dtype])))
+        # The kernels read the inputs while they write the outputs: an
+        # output may not reach into an input's bytes or another output's.
+        for index, (name, span) in enumerate(spans[len(self._inputs):], len(self._inputs)):
+            for other, other_span in spans[:index]:
+                if span and other_span and span[0] < other_span[1] and other_span[0] < span[1]:
+                    raise AttnError(f"output '{name}': its memory overlaps '{other}'s")
         rc = self._entry(*[ctypes.byref(d) for d in descriptors], ctypes.c_void_p(stream))
         names = [n for n, _, _ in self._inputs + self._outputs]
         if rc == -999:

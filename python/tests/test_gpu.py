@@ -51,9 +51,17 @@ def test_compiles_for_sm90_and_checks_buffers(target):
     assert "attn.attention" in fn.ir["input"]
     assert "gpu.binary" in fn.ir["lowered"]
     q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
-    out = Device((1, 4, 100, 64))
+    out = Device((1, 4, 100, 64), pointer=1 << 24)
     with pytest.raises(attn.AttnError, match="pass out="):
         fn(q, k, v)
+    # An output over an input's bytes (here q's last row of 128) is refused.
+    q_bytes = 4 * 100 * 64 * 2
+    with pytest.raises(attn.AttnError, match="output 'out.1': its memory overlaps 'q's"):
+        fn(q, k, v, out=[Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes - 128)])
+    right_after_q = Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes)
+    with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):
+        fn(q, k, Device((1, 2, 100, 64), strides=(2 * 100 * 128 * 2, 100 * 128 * 2, 128 * 2, 4)),
+           out=[right_after_q])
     with pytest.raises(attn.AttnError, match=r"'k': expected shape \(1, 2, 100, 64\)"):
         fn(q, Device((1, 2, 99, 64)), v, out=[out])
     with pytest.raises(attn.AttnError, match="'v': expected typestr <f2, got <f4"):
@@ -126,7 +134,7 @@ class FakeTensor:
 def test_device_array_checks():
     fn = attn.compile(gqa_program(), target="sm_90")
     q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
-    out = Device((1, 4, 100, 64))
+    out = Device((1, 4, 100, 64), pointer=1 << 24)
     with pytest.raises(attn.AttnError, match=r"gqa takes 3 arrays \(q, k, v\), got 2"):
         fn(q, k, out=[out])
     with pytest.raises(attn.AttnError, match="gqa has 1 outputs, got 2 in out="):
@@ -163,7 +171,7 @@ def test_linear_attention_compiles_for_gpu_and_checks_gates():
     assert "attn.linear_attention" in fn.ir["input"]
     assert "gpu.binary" in fn.ir["lowered"]
     q, k, v = Device((1, 4, 100, 64)), Device((1, 2, 100, 64)), Device((1, 2, 100, 64))
-    a, out = Device((1, 4, 100), "<f4"), Device((1, 4, 100, 64))
+    a, out = Device((1, 4, 100), "<f4"), Device((1, 4, 100, 64), pointer=1 << 24)
     with pytest.raises(attn.AttnError, match=r"'a': expected shape \(1, 4, 100\)"):
         fn(q, k, v, Device((1, 2, 100), "<f4"), out=[out])
     # The gates are copied 4 bytes at a time: their rows must be contiguous.
