@@ -53,6 +53,15 @@ int main(void) {
         mismatches += out[(h * LQ + i) * D + d] !=
                       paddedOut[h * 2 * D * LQ + i * 2 * D + d];
   printf("padded output: %d, mismatches %d\n", paddedRc, mismatches);
+  /* Without memory for such a result's temporary (2^50 bytes: more than
+   * the address space) the call returns -1 and reads no buffer. */
+  long huge = 1L << 42;
+  attn_strided_4d hugeQ = view(q, HQ, huge), hugeK = view(k, 2, huge),
+                  hugeV = view(v, 2, huge), hugeOut = view(out, HQ, huge);
+  hugeOut.strides[2] = 2 * D;
+  hugeOut.strides[1] = 2 * D * huge;
+  printf("no memory for a temporary: %d\n",
+         attn_dyn(&hugeQ, &hugeK, &hugeV, &hugeOut));
   /* The same rules hold through a loop that carries the attention. */
   printf("looped consistent: %d\n", attn_looped(&qv, &kv, &vv, &ov));
   printf("looped value length differs: %d\n",
