@@ -224,6 +224,20 @@ Value Lowering::joinHeads(Value tensor) {
   return tensor::CollapseShapeOp::create(b, loc, tensor, reassociation);
 }
 
+void mlir::attn::lowering::replaceWithResultTypes(PatternRewriter &rewriter,
+                                                  Operation *op,
+                                                  ArrayRef<Value> values) {
+  SmallVector<Value> replacements;
+  for (auto [value, result] : llvm::zip_equal(values, op->getResults())) {
+    Value replacement = value;
+    if (value && value.getType() != result.getType())
+      replacement = tensor::CastOp::create(rewriter, op->getLoc(),
+                                           result.getType(), value);
+    replacements.push_back(replacement);
+  }
+  rewriter.replaceOp(op, replacements);
+}
+
 bool mlir::attn::lowering::hasEmptyTensor(Operation *op) {
   return llvm::any_of(
       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()),

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <optional>
 
@@ -71,6 +72,13 @@ struct Lowering {
   /// [B, Hkv, G, ...] -> [B, Hq, ...].
   Value joinHeads(Value tensor);
 };
+
+/// Replaces `op` with `values` (a null one for a result nothing reads), each
+/// cast (tensor.cast) to the type of the result it replaces where the two
+/// differ: a lowering takes its sizes from the operands, which may be more
+/// or less static than the op's declared results.
+void replaceWithResultTypes(PatternRewriter &rewriter, Operation *op,
+                            ArrayRef<Value> values);
 
 /// Whether an operand or result of `op` is a tensor with a static size of 0
 /// (a length-0 sequence, say): the tiled lowerings leave such ops to the

@@ -257,7 +257,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                           b, loc, in.fromF32(args[0], outElementType));
                     })
               .front();
-      rewriter.replaceOp(op, {l.joinHeads(out), Value()});
+      replaceWithResultTypes(rewriter, op, {l.joinHeads(out), Value()});
       return success();
     }
 
@@ -322,7 +322,7 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                 .front();
       lse = l.joinHeads(lse);
     }
-    rewriter.replaceOp(op, {l.joinHeads(out), lse});
+    replaceWithResultTypes(rewriter, op, {l.joinHeads(out), lse});
     return success();
   }
 };
@@ -422,7 +422,7 @@ struct LowerBlockScores : OpRewritePattern<BlockScoresOp> {
                        .getResult());
              })
             .front();
-    rewriter.replaceOp(op, result);
+    replaceWithResultTypes(rewriter, op, result);
     return success();
   }
 };

@@ -182,7 +182,7 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
                linalg::YieldOp::create(b, loc, in.fromF32(result, elementType));
              })
             .front();
-    rewriter.replaceOp(op, l.joinHeads(out));
+    replaceWithResultTypes(rewriter, op, l.joinHeads(out));
     return success();
   }
 };

@@ -106,7 +106,7 @@ struct LowerCompress : OpRewritePattern<CompressOp> {
                                        in.fromF32(value, elementType));
              })
             .front();
-    rewriter.replaceOp(op, result);
+    replaceWithResultTypes(rewriter, op, result);
     return success();
   }
 };
@@ -214,7 +214,7 @@ struct LowerTopk : OpRewritePattern<TopkOp> {
                linalg::YieldOp::create(b, loc, search.getResult(1));
              })
             .front();
-    rewriter.replaceOp(op, result);
+    replaceWithResultTypes(rewriter, op, result);
     return success();
   }
 };
@@ -222,13 +222,6 @@ struct LowerTopk : OpRewritePattern<TopkOp> {
 /// `value` as `type` where the op's declared result type fixes other sizes
 /// than the operand that the lowering took its sizes from (the verifier
 /// makes them cast compatible).
-static Value castToResultType(PatternRewriter &rewriter, Location loc,
-                              Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  return tensor::CastOp::create(rewriter, loc, type, value);
-}
-
 struct LowerMerge : OpRewritePattern<MergeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -322,11 +315,7 @@ struct LowerMerge : OpRewritePattern<MergeOp> {
                       })
                 .front();
     }
-    out =
-        castToResultType(rewriter, op.getLoc(), out, op.getResult().getType());
-    if (lse)
-      lse = castToResultType(rewriter, op.getLoc(), lse, op.getLse().getType());
-    rewriter.replaceOp(op, {out, lse});
+    replaceWithResultTypes(rewriter, op, {out, lse});
     return success();
   }
 };
@@ -386,8 +375,7 @@ struct LowerCausalConv : OpRewritePattern<CausalConvOp> {
                    b, loc, in.fromF32(loop.getResult(0), elementType));
              })
             .front();
-    rewriter.replaceOp(op, castToResultType(rewriter, op.getLoc(), result,
-                                            op.getResult().getType()));
+    replaceWithResultTypes(rewriter, op, result);
     return success();
   }
 };

@@ -235,3 +235,16 @@ func.func @dynamic_heads(%q: tensor<1x?x8x16xf32>, %k: tensor<1x?x8x16xf32>, %si
   %o = attn.attention %q, %k, %k sink(%sink) : tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<?xf32> -> tensor<1x?x8x16xf32>
   return %o : tensor<1x?x8x16xf32>
 }
+
+// -----
+
+// Results computed from dynamic operand sizes are cast to the op's declared
+// types where those are more static (an LSE of static heads, here).
+// CHECK-LABEL: func.func @static_lse_of_dynamic_heads
+// CHECK: %[[LSE:.*]] = tensor.collapse_shape %{{.*}} : tensor<1x?x?x8xf32> into tensor<1x?x8xf32>
+// CHECK: %[[CAST:.*]] = tensor.cast %[[LSE]] : tensor<1x?x8xf32> to tensor<1x4x8xf32>
+// CHECK: return %{{.*}}, %[[CAST]] : tensor<1x?x8x16xf32>, tensor<1x4x8xf32>
+func.func @static_lse_of_dynamic_heads(%q: tensor<1x?x8x16xf32>, %k: tensor<1x?x8x16xf32>) -> (tensor<1x?x8x16xf32>, tensor<1x4x8xf32>) {
+  %o, %l = attn.attention %q, %k, %k : tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32> -> tensor<1x?x8x16xf32>, tensor<1x4x8xf32>
+  return %o, %l : tensor<1x?x8x16xf32>, tensor<1x4x8xf32>
+}

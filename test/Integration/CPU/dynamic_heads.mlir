@@ -25,6 +25,10 @@
 // operand (the verifier lets `?` stand for the count): a cast, then the view.
 // RUN: attn-run %s --function=sink_only --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input sink=%t/s4.npy --check --path=reference | FileCheck %s
 // RUN: attn-run %s --function=decay_only --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --input g=%t/g4.npy --check --path=reference | FileCheck %s
+// Dynamic head counts with an LSE result of static heads (found by
+// bench/cpu/fuzz_dynamic.py): the reference's result is cast to that type.
+// RUN: attn-run %s --function=static_lse --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --check --path=reference | FileCheck %s
+// RUN: attn-run %s --function=static_lse --input q=%t/q4.npy --input k=%t/k2.npy --input v=%t/v2.npy --check --path=flash | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK: check=PASS
 
@@ -55,4 +59,9 @@ func.func @decay_only(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x37x16xf32>, %v: 
   %a = arith.negf %n : tensor<2x?x37xf32>
   %o = attn.linear_attention %q, %k, %v decay(%a) feature relu causal normalize : tensor<2x4x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x?x37xf32> -> tensor<2x4x37x16xf32>
   return %o : tensor<2x4x37x16xf32>
+}
+
+func.func @static_lse(%q: tensor<2x?x37x16xf32>, %k: tensor<2x?x37x16xf32>, %v: tensor<2x?x37x16xf32>) -> (tensor<2x?x37x16xf32>, tensor<2x4x37xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 5, right = 5>] : tensor<2x?x37x16xf32>, tensor<2x?x37x16xf32>, tensor<2x?x37x16xf32> -> tensor<2x?x37x16xf32>, tensor<2x4x37xf32>
+  return %o, %l : tensor<2x?x37x16xf32>, tensor<2x4x37xf32>
 }
