@@ -8,7 +8,9 @@ double-precision reference.
 DESIGN.md: "Sizes are static or dynamic; both must compile." Each distinct
 static tensor type of a program maps to one dynamic version (every size
 `?` with probability --dynamic, default 0.5), so that the types of a
-value's definition and its uses still agree; programs with dense constants
+value's definition and its uses still agree (values of one static type
+then share their dynamic type: a query dynamic beside a result of the same
+static type kept static is not drawn); programs with dense constants
 are skipped (a constant's type must stay static). attn-run cannot fill
 dynamic arguments at random, so the inputs are written as .npy files with
 its random fill's distributions (floats N(0, 1), i32 uniform in [0, 4), i1
@@ -99,7 +101,10 @@ def main():
         for path in args.paths.split(","):
             command = [str(attn_run), str(source), "--check", f"--path={path}"]
             command += [f"--input={n}={p}" for n, p in inputs.items()]
-            run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+            try:
+                run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+            except subprocess.TimeoutExpired:
+                run = subprocess.CompletedProcess(command, -1, "", "timed out after 900 s")
             summary = [line for line in run.stdout.splitlines() if line.startswith("summary:")]
             ok = run.returncode == 0 and summary and "check=PASS" in summary[-1]
             counts["ran"] += 1

@@ -227,8 +227,14 @@ Value Lowering::joinHeads(Value tensor) {
 void mlir::attn::lowering::replaceWithResultTypes(PatternRewriter &rewriter,
                                                   Operation *op,
                                                   ArrayRef<Value> values) {
+  // Values past the op's results stand for optional results it does not
+  // have (an LSE nobody asked for): they must be null.
+  assert(values.size() >= op->getNumResults() &&
+         llvm::all_of(values.drop_front(op->getNumResults()),
+                      [](Value value) { return !value; }));
   SmallVector<Value> replacements;
-  for (auto [value, result] : llvm::zip_equal(values, op->getResults())) {
+  for (auto [value, result] : llvm::zip_equal(
+           values.take_front(op->getNumResults()), op->getResults())) {
     Value replacement = value;
     if (value && value.getType() != result.getType())
       replacement = tensor::CastOp::create(rewriter, op->getLoc(),

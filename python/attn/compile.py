@@ -149,7 +149,7 @@ class CompiledGpu:
     per input: PyTorch CUDA tensors (any strides; rows of Q, K, V contiguous
     and 16-byte aligned) or objects with __cuda_array_interface__. Outputs
     are new torch tensors when the inputs are, else pass `out=[...]`
-    (memory apart from the inputs' and one another's).
+    (address ranges apart from the inputs' and one another's).
     `stream` is a CUDA stream handle (an int, or an object with a
     `cuda_stream`); default: PyTorch's current stream, else the legacy
     default stream. The call only launches: synchronise as usual."""
@@ -223,11 +223,13 @@ class CompiledGpu:
             descriptors.append(_make_descriptor(pointer, shape, strides))
             spans.append((name, _byte_span(pointer, shape, strides, _ITEMSIZE[dtype])))
         # The kernels read the inputs while they write the outputs: an
-        # output may not reach into an input's bytes or another output's.
+        # output's address range (first to last byte) may not meet an
+        # input's or another output's (interleaved views that share no byte
+        # are refused too).
         for index, (name, span) in enumerate(spans[len(self._inputs):], len(self._inputs)):
             for other, other_span in spans[:index]:
                 if span and other_span and span[0] < other_span[1] and other_span[0] < span[1]:
-                    raise AttnError(f"output '{name}': its memory overlaps '{other}'s")
+                    raise AttnError(f"output '{name}': its address range overlaps '{other}'s")
         rc = self._entry(*[ctypes.byref(d) for d in descriptors], ctypes.c_void_p(stream))
         names = [n for n, _, _ in self._inputs + self._outputs]
         if rc == -999:

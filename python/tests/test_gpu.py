@@ -56,7 +56,7 @@ def test_compiles_for_sm90_and_checks_buffers(target):
         fn(q, k, v)
     # An output over an input's bytes (here q's last row of 128) is refused.
     q_bytes = 4 * 100 * 64 * 2
-    with pytest.raises(attn.AttnError, match="output 'out.1': its memory overlaps 'q's"):
+    with pytest.raises(attn.AttnError, match="output 'out.1': its address range overlaps 'q's"):
         fn(q, k, v, out=[Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes - 128)])
     right_after_q = Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes)
     with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):

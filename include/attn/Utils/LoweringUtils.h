@@ -73,10 +73,11 @@ struct Lowering {
   Value joinHeads(Value tensor);
 };
 
-/// Replaces `op` with `values` (a null one for a result nothing reads), each
-/// cast (tensor.cast) to the type of the result it replaces where the two
-/// differ: a lowering takes its sizes from the operands, which may be more
-/// or less static than the op's declared results.
+/// Replaces `op` with `values`, each cast (tensor.cast) to the type of the
+/// result it replaces where the two differ: a lowering takes its sizes from
+/// the operands, which may be more or less static than the op's declared
+/// results. Values past the op's results (an optional LSE it does not
+/// have) must be null.
 void replaceWithResultTypes(PatternRewriter &rewriter, Operation *op,
                             ArrayRef<Value> values);
 

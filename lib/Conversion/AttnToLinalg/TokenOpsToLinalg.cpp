@@ -219,9 +219,6 @@ struct LowerTopk : OpRewritePattern<TopkOp> {
   }
 };
 
-/// `value` as `type` where the op's declared result type fixes other sizes
-/// than the operand that the lowering took its sizes from (the verifier
-/// makes them cast compatible).
 struct LowerMerge : OpRewritePattern<MergeOp> {
   using OpRewritePattern::OpRewritePattern;
 

@@ -11,7 +11,7 @@ static float q[HQ * MAXL * D], k[HQ * MAXL * D], v[HQ * MAXL * D],
 static int chosen[2 * HQ * MAXL];
 static _Bool layout[2 * HQ * MAXL * MAXL];
 
-static attn_strided_4d view(float *data, long heads, long length) {
+static attn_strided_4d view(float *data, int64_t heads, int64_t length) {
   attn_strided_4d d = {data, data, 0, {1, heads, length, D},
                        {heads * length * D, length * D, D, 1}};
   return d;
@@ -55,7 +55,7 @@ int main(void) {
   printf("padded output: %d, mismatches %d\n", paddedRc, mismatches);
   /* Without memory for such a result's temporary (2^50 bytes: more than
    * the address space) the call returns -1 and reads no buffer. */
-  long huge = 1L << 42;
+  int64_t huge = (int64_t)1 << 42;
   attn_strided_4d hugeQ = view(q, HQ, huge), hugeK = view(k, 2, huge),
                   hugeV = view(v, 2, huge), hugeOut = view(out, HQ, huge);
   hugeOut.strides[2] = 2 * D;
