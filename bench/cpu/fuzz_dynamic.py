@@ -83,7 +83,7 @@ def main():
     attn_run = pathlib.Path(args.build) / "bin" / "attn-run"
     rng = random.Random(args.seed)
     data_rng = np.random.default_rng(args.seed)
-    makers = [fuzz.single] * 6 + [fuzz.merged] * 2 + [fuzz.linear] + [fuzz.selective]
+    makers = fuzz.USUAL_MIX
     counts = {"ran": 0, "passed": 0, "skipped": 0}
     failed = []
     for index in range(args.count):

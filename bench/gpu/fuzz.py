@@ -377,6 +377,8 @@ def selective(rng, name):
     return p
 
 
+# The usual mix of program kinds, by weight.
+USUAL_MIX = [single] * 6 + [merged] * 2 + [linear] + [selective]
 KINDS = {"single": single, "merged": merged, "linear": linear,
          "selective": selective}
 
@@ -395,7 +397,7 @@ def main():
     rng = random.Random(args.seed)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    makers = [single] * 6 + [merged] * 2 + [linear] + [selective]
+    makers = USUAL_MIX
     if args.kinds:
         unknown = [k for k in args.kinds.split(",") if k not in KINDS]
         if unknown:

@@ -8,45 +8,19 @@ table times its cases one after another, and the H200's clocks drift
 within a call: full causal at 64k, a 27 ms kernel run for seconds, is
 measured with the chip hot, a short program cold. Here each round times A
 and B back to back, the order swapped every round, so drift meets both
-alike. A measurement is as triton's do_bench (run.py's) takes one: each
-call after L2 is flushed (a 256 MB buffer zeroed), CUDA events around the
-call alone, the median over enough calls to span about 100 ms. The report
+alike. A measurement is run.py's (triton's do_bench: a warm-up, then
+each call after L2 is flushed, events around the call alone, the median
+over about 100 ms of calls). The report
 is each case's median per-call time over the rounds and the median, least
 and greatest of the per-round ratios A / B. Each case has its own fresh
 inputs. Nothing is checked here: run.py does that."""
 import argparse
-import math
 import os
 import statistics
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402
-
-FLUSH = None
-
-
-def flushed_call_ms(fn, calls):
-    """The median time of `calls` calls, each after L2 is flushed."""
-    global FLUSH
-    if FLUSH is None:
-        FLUSH = torch.empty(256 * 1024 * 1024 // 4, dtype=torch.int, device="cuda")
-    pairs = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
-             for _ in range(calls)]
-    for start, end in pairs:
-        FLUSH.zero_()
-        start.record()
-        fn()
-        end.record()
-    torch.cuda.synchronize()
-    return statistics.median(start.elapsed_time(end) for start, end in pairs)
-
-
-def calls_for(fn, span_ms=100.0):
-    """Calls per measurement so that their kernels span about `span_ms`."""
-    return max(3, math.ceil(span_ms / max(flushed_call_ms(fn, 3), 1e-3)))
 
 
 def main():
@@ -60,15 +34,10 @@ def main():
         if len(names) != 2:
             sys.exit(f"'{pair}': expected CASE_A:CASE_B")
         fns = {name: run.load_case(args.artifacts, name)[1] for name in names}
-        for fn in fns.values():
-            for _ in range(3):
-                fn()
-        torch.cuda.synchronize()
-        calls = {name: calls_for(fn) for name, fn in fns.items()}
         times = {name: [] for name in names}
         for r in range(args.rounds):
             for name in (names if r % 2 == 0 else names[::-1]):
-                times[name].append(flushed_call_ms(fns[name], calls[name]))
+                times[name].append(run.bench(fns[name]))
         a, b = names
         ratios = sorted(x / y for x, y in zip(times[a], times[b]))
         print(f"{a} {statistics.median(times[a]):.3f} ms  {b} "

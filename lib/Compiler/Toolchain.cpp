@@ -193,9 +193,8 @@ LogicalResult mlir::attn::installOutputs(
   // Every file is copied beside its destination first; only then are they
   // renamed into place (a rename in one directory needs no space), so a
   // full disk or an unwritable directory leaves the destinations as they
-  // were.
-  // (A directory in a destination's place would fail its rename only
-  // after others had been renamed.)
+  // were. A directory in a destination's place would fail its rename only
+  // after others had been renamed: refuse it first.
   for (auto [scratch, destination] : scratchToDestination) {
     if (llvm::sys::fs::is_directory(destination)) {
       error = "cannot write '" + destination.str() + "': it is a directory";

@@ -88,6 +88,8 @@ class Compiled:
                 raise AttnError(f"{self.program.name} has {len(self._outputs)} outputs, "
                                 f"got {len(out)} in out=")
         results = []
+        input_names = [n for n, _, _ in self._inputs]
+        output_names = [n for n, _, _ in self._outputs]
         for index, (name, shape, dtype) in enumerate(self._outputs):
             if dtype == "bf16":
                 raise AttnError(f"output '{name}': bf16 has no NumPy dtype")
@@ -110,9 +112,7 @@ class Compiled:
                     raise AttnError(f"output '{name}': negative strides are not supported, "
                                     f"got {result.strides} bytes")
                 # The kernels read the inputs while they write the outputs.
-                named = list(zip(keep, (n for n, _, _ in self._inputs))) + list(
-                    zip(results, (n for n, _, _ in self._outputs)))
-                for other, other_name in named:
+                for other, other_name in zip(keep + results, input_names + output_names):
                     if np.may_share_memory(result, other):
                         raise AttnError(f"output '{name}': the array in out= shares memory "
                                         f"with '{other_name}'")
@@ -123,7 +123,7 @@ class Compiled:
             raise AttnError(f"{self.program.name}: the library could not allocate a "
                             "temporary for a result")
         if rc != 0:
-            names = [n for n, _, _ in self._inputs + self._outputs]
+            names = input_names + output_names
             raise AttnError(f"{self.program.name}: buffer '{names[rc - 1]}' was refused by "
                             "the library (its sizes)")
         return results[0] if len(results) == 1 else tuple(results)
