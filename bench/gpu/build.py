@@ -221,11 +221,14 @@ def mlir_for(case):
     # "dynamic": lengths known only at run time (the kernel's loop bounds
     # come from the mask's run-time key intervals, not a block map).
     lq_t, lkv_t = ("?", "?") if case.get("dynamic") else (lq, lkv)
+    dv = case.get("dv", d)
     q = f"tensor<{b}x{hq}x{lq_t}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{lkv_t}x{d}x{t}>"
+    vt = f"tensor<{b}x{hkv}x{lkv_t}x{dv}x{t}>"
+    out_t = f"tensor<{b}x{hq}x{lq_t}x{dv}x{t}>"
     lse = f"tensor<{b}x{hq}x{lq_t}xf32>"
-    args = [f"%q: {q}", f"%k: {kv}", f"%v: {kv}"]
-    types = [q, kv, kv]
+    args = [f"%q: {q}", f"%k: {kv}", f"%v: {vt}"]
+    types = [q, kv, vt]
     operands, mask, score = "", [], ""
 
     def take(keyword, *named):
@@ -333,8 +336,9 @@ def mlir_for(case):
                     "    %a = arith.ori %c, %f : i1\n"
                     "    attn.yield %a : i1\n  }")
     if case.get("swapped"):
+        assert dv == d, "swapped operands share one type"
         args[0], args[2] = args[2], args[0]
-    results = [q] + ([lse] if case.get("lse") else [])
+    results = [out_t] + ([lse] if case.get("lse") else [])
     mask_text = f" mask [{', '.join(mask)}]" if mask else ""
     names = "%o, %l" if case.get("lse") else "%o"
     return (f"func.func @attn({', '.join(args)}) -> ({', '.join(results)}) {{\n"

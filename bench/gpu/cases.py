@@ -172,6 +172,26 @@ def check_cases():
     cases.append(case("chk-causal-lq300-lkv100", "causal", 1, 4, 2, 300, 100, 64))
     for d in (16, 32, 80, 128, 256):
         cases.append(case(f"chk-causal-D{d}", "causal", 1, 4, 4, 200, 200, d))
+    # Head dims of 8 (mod 16): tiles padded to 16 columns (zeros copied in,
+    # never stored), on the sm_80 kernel (56 pads to 64, which sm_90a's
+    # warp-specialised kernel would take unpadded); value dims apart from
+    # the query's; decode (packed rows) and key splits; a selection; NSA's
+    # block scores and gated merge; SCOUT's union of keys.
+    for d in (8, 24, 40, 56, 72, 120):
+        cases.append(case(f"chk-causal-D{d}", "causal", 1, 4, 4, 200, 200, d))
+    cases.append(case("chk-D40-dv72-lse", "dense", 2, 4, 2, 150, 170, 40, dv=72, lse=True))
+    cases.append(case("chk-D72-dv24-sink", "causal", 1, 4, 4, 130, 130, 72, dv=24,
+                      sink=True))
+    cases.append(case("chk-dyn-window-D40", "causal", 1, 4, 2, 333, 1000, 40, window=100,
+                      dynamic=True, lse=True))
+    cases.append(case("chk-decode-D40", "decode", 3, 8, 2, 1, 1000, 40))
+    cases.append(case("chk-decode-split-D72", "causal", 2, 8, 2, 3, 5000, 72, sink=True,
+                      lse=True))
+    cases.append(case("chk-select-D40", "causal", 1, 4, 2, 700, 700, 40,
+                      select=dict(block_q=64, block_kv=64, k=4, messy=False)))
+    cases.append(selective("chk-nsa-D40", "nsa", 1, 4, 2, 1000, 40, k=4, window=200,
+                           intermediates=True))
+    cases.append(scout("chk-scout-D40", 1, 4, 600, 40, window=90))
     for group in (1, 2, 4, 8):
         cases.append(case(f"chk-gqa{group}", "causal", 1, 8, 8 // group, 130, 130, 64))
     cases.append(case("chk-window", "causal", 1, 4, 4, 700, 700, 64, window=100))

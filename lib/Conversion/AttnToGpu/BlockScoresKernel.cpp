@@ -236,12 +236,21 @@ struct BlockScoresBuilder : IndexArithmetic {
   copyRows(Value source, Value tile, int64_t rows,
            function_ref<std::pair<Value, SmallVector<Value>>(Value)> locate) {
     int64_t chunks = shape.headDim / 8, threads = shape.threads();
+    // A padded tile (paddedHeadDim) has more columns than the source: its
+    // last chunk of each row is zeros.
+    int64_t sourceColumns = cast<MemRefType>(source.getType()).getDimSize(3);
     auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     auto copyChunk = [&](Value row, Value column) {
       auto [valid, indices] = locate(row);
+      Value sourceColumn = column;
+      if (sourceColumns < shape.headDim) {
+        valid =
+            arith::AndIOp::create(b, loc, valid, lt(column, c(sourceColumns)));
+        sourceColumn = select(valid, column, c(0));
+      }
       // The row index: the last before the column.
       indices.back() = select(valid, indices.back(), c(0));
-      indices.push_back(column);
+      indices.push_back(sourceColumn);
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, tile, tileIndex(row, column, rows), source,
           indices, b.getIndexAttr(8), select(valid, c(8), c(0)),
@@ -947,7 +956,8 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   auto query = cast<RankedTensorType>(op.getQuery().getType());
   auto keys = cast<RankedTensorType>(op.getKeys().getType());
   GpuBlockScoresShape shape;
-  shape.headDim = query.getDimSize(3);
+  // A head dim of 8 (mod 16) computes with a zero column tile more.
+  shape.headDim = paddedHeadDim(query.getDimSize(3));
   shape.blockQ = op.getBlockQ();
   shape.kvHeads = keys.getDimSize(1);
   shape.group = query.getDimSize(1) / shape.kvHeads;
@@ -958,10 +968,11 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
                           "head must be a multiple of 16, got ")
            << shape.rows();
   shape.scale = op.getScale() ? op.getScale()->convertToDouble()
-                              : 1.0 / std::sqrt(double(shape.headDim));
-  // wgmma's products are 64 rows by 64 keys, on 64-column panels.
+                              : 1.0 / std::sqrt(double(query.getDimSize(3)));
+  // wgmma's products are 64 rows by 64 keys, on 64-column panels (whole
+  // ones: TMA and the panels' copies do not pad).
   shape.warpgroup = chip == "sm_90a" && shape.rows() % 64 == 0 &&
-                    shape.headDim % kPanelColumns == 0;
+                    query.getDimSize(3) % kPanelColumns == 0;
   // TMA boxes of a head's block_q rows land at their rows of the 128-byte
   // swizzled panels when they start at whole 1024-byte periods (8 rows);
   // the driver encodes boxes of at most 256 rows.

@@ -162,7 +162,8 @@ struct ConvertAttnToGpuPass
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
       auto query = cast<RankedTensorType>(scores.getQuery().getType());
       FailureOr<int64_t> capability =
-          checkTensorCoreOperands(scores, chip, query, query);
+          checkTensorCoreOperands(scores, chip, query, query,
+                                  /*headDimMultiple=*/8);
       if (failed(capability))
         return failure();
       FailureOr<GpuBlockScoresShape> shape = chooseGpuBlockScoresShape(

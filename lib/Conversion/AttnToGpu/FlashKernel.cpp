@@ -122,6 +122,9 @@ void FlashKernelBuilder::copyRows(
     int64_t threadCount) {
   int64_t perRow = dim / 8;
   int64_t total = rows * perRow;
+  // A padded tile (paddedHeadDim) has more columns than the operand: its
+  // last chunk of each row is zeros.
+  int64_t sourceColumns = cast<MemRefType>(buffer.getType()).getDimSize(3);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   for (int64_t first = 0; first < total; first += threadCount) {
     auto emitCopy = [&]() {
@@ -129,6 +132,12 @@ void FlashKernelBuilder::copyRows(
       Value row = div(linear, c(perRow));
       Value col = mul(rem(linear, c(perRow)), c(8));
       Value isValid = valid(row);
+      Value sourceCol = col;
+      if (sourceColumns < dim) {
+        isValid =
+            arith::AndIOp::create(b, loc, isValid, lt(col, c(sourceColumns)));
+        sourceCol = arith::SelectOp::create(b, loc, isValid, col, c(0));
+      }
       auto [sourceHead, sourceRow] = locate(row);
       // Invalid rows read row 0 (which exists whenever a tile is visited;
       // `locate` always gives a valid head) with a source size of 0: the
@@ -138,8 +147,8 @@ void FlashKernelBuilder::copyRows(
           arith::SelectOp::create(b, loc, isValid, c(8), c(0));
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, tokenType, tile, ValueRange{row, col}, buffer,
-          ValueRange{batch, sourceHead, sourceRow, col}, b.getIndexAttr(8),
-          sourceElements, b.getUnitAttr());
+          ValueRange{batch, sourceHead, sourceRow, sourceCol},
+          b.getIndexAttr(8), sourceElements, b.getUnitAttr());
     };
     if (first + threadCount <= total) {
       emitCopy();

@@ -179,10 +179,9 @@ static bool takesKeyTileRanges(AttentionOp op, const GpuKernelShape &shape) {
          hasStaticShapes(op);
 }
 
-FailureOr<int64_t>
-gpu_lowering::checkTensorCoreOperands(Operation *op, StringRef chip,
-                                      RankedTensorType query,
-                                      RankedTensorType value) {
+FailureOr<int64_t> gpu_lowering::checkTensorCoreOperands(
+    Operation *op, StringRef chip, RankedTensorType query,
+    RankedTensorType value, int64_t headDimMultiple) {
   if (failed(checkSupportedChip(op, chip)))
     return failure();
   std::optional<int64_t> capability = computeCapability(chip);
@@ -194,10 +193,11 @@ gpu_lowering::checkTensorCoreOperands(Operation *op, StringRef chip,
   for (auto [name, size] :
        {std::pair<StringRef, int64_t>{"query", query.getDimSize(3)},
         {"value", value.getDimSize(3)}})
-    if (ShapedType::isDynamic(size) || size % 16 != 0 || size > 256)
+    if (ShapedType::isDynamic(size) || size % headDimMultiple != 0 ||
+        size > 256)
       return op->emitOpError("GPU lowering: the ")
-             << name << " head dim must be static, a multiple of 16 and at "
-             << "most 256, got "
+             << name << " head dim must be static, a multiple of "
+             << headDimMultiple << " and at most 256, got "
              << (ShapedType::isDynamic(size) ? std::string("?")
                                              : std::to_string(size));
   return *capability;
@@ -336,8 +336,8 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
                           "(automatic) and 64, got ")
            << keySplits;
   RankedTensorType query = op.getQuery().getType();
-  FailureOr<int64_t> capability =
-      checkTensorCoreOperands(op, chip, query, op.getValue().getType());
+  FailureOr<int64_t> capability = checkTensorCoreOperands(
+      op, chip, query, op.getValue().getType(), /*headDimMultiple=*/8);
   if (failed(capability))
     return failure();
   GpuKernelShape shape;
@@ -346,8 +346,13 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
   int64_t queryLength = query.getDimSize(2);
   bool fewRows = !ShapedType::isDynamic(queryLength) && queryLength <= 16;
   shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
-  shape.headDim = query.getDimSize(3);
-  shape.valueDim = op.getValue().getType().getDimSize(3);
+  // Head dims of 8 (mod 16) compute with a zero column tile more: the
+  // sm_80 kernel's copies fill it, its stores leave it out.
+  int64_t queryDim = query.getDimSize(3);
+  shape.headDim = paddedHeadDim(queryDim);
+  shape.valueDim = paddedHeadDim(op.getValue().getType().getDimSize(3));
+  bool padded = shape.headDim != queryDim ||
+                shape.valueDim != op.getValue().getType().getDimSize(3);
   if (failed(gpu_lowering::checkCapturedValues(op)))
     return failure();
   RankedTensorType key = op.getKey().getType();
@@ -355,9 +360,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     return cast<MaskAttrInterface>(predicate).isDataDependent();
   });
   // sm_90a: the warp-specialised TMA + wgmma kernel for prefill with head
-  // dims of one or two 64-column panels. Data-dependent masks need a tile
-  // list (a static key length), and a selection needs blocks that nest with
-  // the kernel's 128 x 128 tiles: finer ones keep the sm_80 kernel, whose
+  // dims of one or two 64-column panels (not padded). Data-dependent masks need
+  // a tile list (a static key length), and a selection needs blocks that nest
+  // with the kernel's 128 x 128 tiles: finer ones keep the sm_80 kernel, whose
   // CTAs shrink to one query block. So do decode and shapes forced by
   // warps / row-tiles.
   // Paired (warps=4, or chosen below): one consumer warpgroup of 64 rows
@@ -369,7 +374,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
   // 2k keys (1.05-1.07x at 1k; level from 4k, slower at head dim 128) and
   // for masks that narrower tiles visit markedly less of (short windows).
   if (chip.ends_with("a") && *capability == 90 && (warps == 0 || warps == 4) &&
-      rowTiles == 0 && !fewRows && shape.headDim == shape.valueDim &&
+      rowTiles == 0 && !fewRows && !padded && shape.headDim == shape.valueDim &&
       (shape.headDim == 64 || shape.headDim == 128)) {
     int64_t keyLength = key.getDimSize(2);
     BlockIndicesAttr onlySelection = getOnlySelection(op);

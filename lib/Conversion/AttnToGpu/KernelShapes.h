@@ -39,12 +39,21 @@ inline int64_t hopperResidentCtas(int64_t sharedBytes) {
 }
 
 /// What every tensor-core kernel needs of its op: a supported chip
-/// and f16/bf16 operands with static head dims that are multiples of 16 up
-/// to 256 (`query`'s and `value`'s). Returns the chip's compute
-/// capability, or a diagnostic on `op`.
+/// and f16/bf16 operands with static head dims up to 256 (`query`'s and
+/// `value`'s) that are multiples of `headDimMultiple`: 16, the products'
+/// step, or 8 for kernels that pad their tiles to 16 columns (16-byte
+/// copies of whole 8-column chunks; paddedHeadDim). Returns the chip's
+/// compute capability, or a diagnostic on `op`.
 FailureOr<int64_t> checkTensorCoreOperands(Operation *op, StringRef chip,
                                            RankedTensorType query,
-                                           RankedTensorType value);
+                                           RankedTensorType value,
+                                           int64_t headDimMultiple = 16);
+
+/// The head dim a padding kernel computes with for an operand's `dim`: the
+/// next multiple of 16 (wgmma's and mma.sync's k step). Its tiles' columns
+/// past `dim` are zeros, which add nothing to Q K^T, and the output's are
+/// never stored.
+inline int64_t paddedHeadDim(int64_t dim) { return (dim + 15) / 16 * 16; }
 
 } // namespace mlir::attn::gpu_lowering
 

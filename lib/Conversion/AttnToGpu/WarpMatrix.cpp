@@ -8,6 +8,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -219,15 +220,32 @@ void WarpMatrix::storeRowWords(ArrayRef<Value> words, int64_t grouped,
     vector::StoreOp::create(b, loc, vector, output, position,
                             /*nontemporal=*/false, llvm::Align(alignment));
   };
-  for (int64_t t0 = 0; t0 < grouped; t0 += 4) {
+  // Padded outputs have a multiple of 8 columns: every word is stored
+  // whole or not at all.
+  int64_t storedWords = static_cast<int64_t>(words.size());
+  if (!columnBase)
+    storedWords = std::min<int64_t>(
+        storedWords, cast<MemRefType>(output.getType()).getShape().back() / 8);
+  for (int64_t t0 = 0; t0 < grouped && t0 < storedWords; t0 += 4) {
     Value packed = vector::FromElementsOp::create(
         b, loc, VectorType::get({4}, i32), words.slice(t0, 4));
-    store(vector::BitCastOp::create(b, loc, VectorType::get({8}, element),
-                                    packed),
-          column(8 * t0, 8), 16);
+    Value vector = vector::BitCastOp::create(
+        b, loc, VectorType::get({8}, element), packed);
+    if (t0 + 4 <= storedWords) {
+      store(vector, column(8 * t0, 8), 16);
+      continue;
+    }
+    // Lane `quad` holds word t0 + quad's eight columns.
+    OpBuilder::InsertionGuard guard(b);
+    auto stored = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, quad,
+                              index(storedWords - t0)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(stored.thenBlock());
+    store(vector, column(8 * t0, 8), 16);
   }
-  for (int64_t tile = grouped; tile < static_cast<int64_t>(words.size());
-       ++tile) {
+  for (int64_t tile = grouped; tile < storedWords; ++tile) {
     Value vector = vector::BitCastOp::create(
         b, loc, VectorType::get({2}, element),
         vector::FromElementsOp::create(b, loc, VectorType::get({1}, i32),

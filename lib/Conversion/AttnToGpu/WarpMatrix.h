@@ -73,7 +73,8 @@ struct WarpMatrix {
   /// 8 t + 2 quad and the next) to `output[indices..., column]`: the first
   /// `grouped` words (a multiple of 4, already through transposeQuads) as
   /// 16-byte stores of eight columns, the rest as 4-byte pairs. Columns
-  /// start at `columnBase` (null: 0).
+  /// start at `columnBase` (null: 0); with none, words past `output`'s
+  /// last dimension (a padded tile's zero columns) are not stored.
   void storeRowWords(ArrayRef<Value> words, int64_t grouped, Value output,
                      ValueRange indices, Value columnBase, Value quad);
 

@@ -32,12 +32,12 @@ func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
 
 // -----
 
-func.func @odd_dim(%q: tensor<1x1x64x72xbf16>) -> tensor<1x1x64x72xbf16> {
-  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 16 and at most 256, got 72}}
+func.func @odd_dim(%q: tensor<1x1x64x36xbf16>) -> tensor<1x1x64x36xbf16> {
+  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 8 and at most 256, got 36}}
   %o = attn.attention %q, %q, %q
-      : tensor<1x1x64x72xbf16>, tensor<1x1x64x72xbf16>, tensor<1x1x64x72xbf16>
-      -> tensor<1x1x64x72xbf16>
-  return %o : tensor<1x1x64x72xbf16>
+      : tensor<1x1x64x36xbf16>, tensor<1x1x64x36xbf16>, tensor<1x1x64x36xbf16>
+      -> tensor<1x1x64x36xbf16>
+  return %o : tensor<1x1x64x36xbf16>
 }
 
 // -----
@@ -198,11 +198,11 @@ func.func @block_scores_rows(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x4x64xbf1
 
 // -----
 
-func.func @block_scores_head_dim(%q: tensor<1x1x64x40xbf16>, %k: tensor<1x1x4x40xbf16>)
+func.func @block_scores_head_dim(%q: tensor<1x1x64x44xbf16>, %k: tensor<1x1x4x44xbf16>)
     -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 16 and at most 256, got 40}}
+  // expected-error @+1 {{GPU lowering: the query head dim must be static, a multiple of 8 and at most 256, got 44}}
   %s = attn.block_scores %q, %k block_q 16
-      : tensor<1x1x64x40xbf16>, tensor<1x1x4x40xbf16> -> tensor<1x1x4x4xf32>
+      : tensor<1x1x64x44xbf16>, tensor<1x1x4x44xbf16> -> tensor<1x1x4x4xf32>
   return %s : tensor<1x1x4x4xf32>
 }
 
