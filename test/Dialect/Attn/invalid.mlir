@@ -693,7 +693,7 @@ func.func @topk_result_type(%s: tensor<4x8xf32>) {
 // -----
 
 func.func @merge_kind(%o: tensor<1x2x8x4xf32>) {
-  // expected-error @+1 {{expected 'lse', 'gated' or 'sum', but got 'mean'}}
+  // expected-error @+1 {{expected 'lse', 'gated', 'sum' or a branch '(', but got 'mean'}}
   %0 = attn.merge mean (%o), (%o) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
   return
 }

@@ -533,18 +533,21 @@ LogicalResult TopkOp::verify() {
 //     -> tensor<..>, tensor<..>
 // The types after ':' are one branch's when every branch has the same
 // types; else each branch's, as its operands are grouped:
-// (tensor<..>, tensor<..>), (tensor<..>, tensor<..>).
+// (tensor<..>, tensor<..>), (tensor<..>, tensor<..>). Without a kind
+// keyword (DESIGN.md's `attn.merge (%o1, %lse1), ...`) the merge is lse;
+// the printer names the kind.
 ParseResult MergeOp::parse(OpAsmParser &parser, OperationState &result) {
-  MergeKind kind;
+  MergeKind kind = MergeKind::Lse;
   StringRef keyword;
   SMLoc kindLoc = parser.getCurrentLocation();
-  if (parser.parseKeyword(&keyword))
-    return failure();
-  std::optional<MergeKind> parsedKind = symbolizeMergeKind(keyword);
-  if (!parsedKind)
-    return parser.emitError(kindLoc)
-           << "expected 'lse', 'gated' or 'sum', but got '" << keyword << "'";
-  kind = *parsedKind;
+  if (succeeded(parser.parseOptionalKeyword(&keyword))) {
+    std::optional<MergeKind> parsedKind = symbolizeMergeKind(keyword);
+    if (!parsedKind)
+      return parser.emitError(kindLoc) << "expected 'lse', 'gated', 'sum' or "
+                                          "a branch '(', but got '"
+                                       << keyword << "'";
+    kind = *parsedKind;
+  }
   bool hasWeights = kind != MergeKind::Sum;
 
   SmallVector<OpAsmParser::UnresolvedOperand> outputs, weights;
