@@ -9,7 +9,7 @@ GPU's results against attn-run's double-precision reference).
 then `examples.py run` on the GPU machine and `examples.py check` here.
 
 Each program is valid by construction (f16 or bf16 data, head dims that
-are multiples of 16, the operands each mask atom and modifier reads, GQA
+are multiples of 8, of 16 for linear attention, the operands each mask atom and modifier reads, GQA
 ratios that divide), small (at most 2048 tokens), and mixes what
 the GPU lowering supports: one attention with random masks (atoms, their
 compositions, mask_mod), score modifiers (softcap, alibi, bias, score_mod),
@@ -21,7 +21,9 @@ import argparse
 import pathlib
 import random
 
-DIMS = (16, 32, 64, 80, 96, 128, 256)
+# (Dims of 8 mod 16 are padded tiles on the GPU; linear attention draws
+# its own, multiples of 16.)
+DIMS = (16, 32, 64, 80, 96, 128, 256, 8, 24, 40, 72)
 LENGTHS = (1, 7, 16, 17, 64, 100, 128, 129, 255, 256, 300, 513, 1000, 2048)
 # Lengths that are grids, for neighbourhoods: length -> [rows, columns].
 GRIDS = {16: [4, 4], 64: [8, 8], 100: [10, 10], 128: [8, 16], 256: [16, 16],
@@ -329,7 +331,7 @@ def selective(rng, name):
     element = rng.choice(["bf16", "f16"])
     b, hq, hkv, _, length, d, dv, _ = shape_of(rng, element)
     length = max(length, 17)
-    d = dv = rng.choice((32, 64, 128))
+    d = dv = rng.choice((32, 64, 128, 40, 72))
     stride = rng.choice([16, 32, 64])
     blocks = -(-length // stride)
     top = rng.choice([1, 2, 4])
