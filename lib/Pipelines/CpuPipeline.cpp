@@ -59,203 +59,6 @@
 
 using namespace mlir;
 
-namespace {
-/// memref.copy between buffers with arbitrary strides lowers to a call into
-/// MLIR's C runner library; as a linalg.copy it becomes plain loops, so
-/// compiled code needs no runtime library.
-struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(memref::CopyOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(),
-                                                op.getTarget());
-    return success();
-  }
-};
-
-/// The OpenMP conversion wraps each parallel body in an alloca scope, which
-/// must stay a single block while the loops inside it become branches. The
-/// bodies here allocate on the heap only, so the scope is dropped.
-struct InlineAllocaFreeScope : OpRewritePattern<memref::AllocaScopeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(memref::AllocaScopeOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op->walk([](memref::AllocaOp) {
-            return WalkResult::interrupt();
-          }).wasInterrupted())
-      return rewriter.notifyMatchFailure(op, "scopes stack allocations");
-    Block *body = &op.getBodyRegion().front();
-    auto terminator = cast<memref::AllocaScopeReturnOp>(body->getTerminator());
-    SmallVector<Value> results(terminator.getResults());
-    rewriter.eraseOp(terminator);
-    rewriter.inlineBlockBefore(body, op);
-    rewriter.replaceOp(op, results);
-    return success();
-  }
-};
-
-/// Prepares buffers for loops and LLVM: the two rewrites above.
-struct LowerCopiesPass : PassWrapper<LowerCopiesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerCopiesPass)
-  StringRef getArgument() const final { return "attn-internal-lower-copies"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<CopyToLinalg, InlineAllocaFreeScope>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-/// A function that returns one tensor twice would have one buffer for two
-/// results, which buffer-results-to-out-params cannot hoist into two output
-/// buffers (it crashes). Each repeat returns a copy instead. A returned
-/// tensor.empty can share a buffer too: CSE may have made it the init of an
-/// op whose result is also returned, and bufferization writes that result
-/// into it in place (its contents are undefined, so no conflict). It returns
-/// a buffer of its own instead (bufferization.alloc_tensor, which neither
-/// CSE nor in-place writes merge). An empty returned through a cast or a
-/// region's yield is not looked for.
-struct DistinctResultsPass
-    : PassWrapper<DistinctResultsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistinctResultsPass)
-  StringRef getArgument() const final {
-    return "attn-internal-distinct-results";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<bufferization::BufferizationDialect, linalg::LinalgDialect,
-                    tensor::TensorDialect>();
-  }
-  void runOnOperation() override {
-    getOperation().walk([](func::ReturnOp ret) {
-      OpBuilder b(ret);
-      DenseSet<Value> seen;
-      for (OpOperand &operand : ret->getOpOperands()) {
-        Value value = operand.get();
-        auto type = dyn_cast<RankedTensorType>(value.getType());
-        if (!type)
-          continue;
-        if (auto empty = value.getDefiningOp<tensor::EmptyOp>()) {
-          operand.set(bufferization::AllocTensorOp::create(
-              b, ret.getLoc(), type, empty.getDynamicSizes()));
-          continue;
-        }
-        if (seen.insert(value).second)
-          continue;
-        Value empty = tensor::EmptyOp::create(
-            b, ret.getLoc(), tensor::getMixedSizes(b, ret.getLoc(), value),
-            type.getElementType());
-        operand.set(
-            linalg::CopyOp::create(b, ret.getLoc(), value, empty).getResult(0));
-      }
-    });
-  }
-};
-
-/// exp is on every score of the flash loop. As a call into libm it keeps
-/// LLVM from vectorising the loop around it; as MLIR's polynomial (a few
-/// FMAs and an exponent bit-shift, within 2 ulp over f32) it vectorises
-/// with the rest.
-struct ApproximateExpPass
-    : PassWrapper<ApproximateExpPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateExpPass)
-  StringRef getArgument() const final {
-    return "attn-internal-approximate-exp";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, math::MathDialect>();
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    auto isExp = [](StringRef name) {
-      return name == math::ExpOp::getOperationName();
-    };
-    populateMathPolynomialApproximationPatterns(patterns, isExp);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-
-/// bf16 conversions as integer arithmetic. On x86 hosts without AVX-512
-/// BF16, LLVM keeps a bfloat value in a register as f32 and narrows it back
-/// by a call to compiler-rt's __truncsfbf2, which neither the JIT nor a
-/// plain link provides: an arith.truncf to bf16, and a bf16 value loaded or
-/// stored (Bf16MemoryAsBitsPass below), would each make one.
-struct ExpandBf16ConversionsPass
-    : PassWrapper<ExpandBf16ConversionsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBf16ConversionsPass)
-  StringRef getArgument() const final {
-    return "attn-internal-expand-bf16-conversions";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, vector::VectorDialect>();
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    arith::populateExpandBFloat16Patterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-
-/// bf16 loads and stores as 16-bit integer ones, the value bitcast after
-/// the load and before the store; with ExpandBf16ConversionsPass the
-/// bitcasts then cancel, and no bfloat value is left in a register.
-struct Bf16LoadAsBits : OpRewritePattern<LLVM::LoadOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(LLVM::LoadOp load,
-                                PatternRewriter &rewriter) const override {
-    Type bits = bitsOfBf16(load.getType());
-    if (!bits)
-      return failure();
-    auto copy = cast<LLVM::LoadOp>(rewriter.clone(*load));
-    copy.getResult().setType(bits);
-    rewriter.replaceOpWithNewOp<LLVM::BitcastOp>(load, load.getType(), copy);
-    return success();
-  }
-  /// The integer type of the bits of a bf16 scalar or vector type, else null.
-  static Type bitsOfBf16(Type type) {
-    auto i16 = IntegerType::get(type.getContext(), 16);
-    if (type.isBF16())
-      return i16;
-    if (auto vector = dyn_cast<VectorType>(type);
-        vector && vector.getElementType().isBF16())
-      return vector.clone(i16);
-    return {};
-  }
-};
-struct Bf16StoreAsBits : OpRewritePattern<LLVM::StoreOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(LLVM::StoreOp store,
-                                PatternRewriter &rewriter) const override {
-    Type bits = Bf16LoadAsBits::bitsOfBf16(store.getValue().getType());
-    if (!bits)
-      return failure();
-    Value value = LLVM::BitcastOp::create(rewriter, store.getLoc(), bits,
-                                          store.getValue());
-    rewriter.modifyOpInPlace(store,
-                             [&] { store.getValueMutable().assign(value); });
-    return success();
-  }
-};
-struct Bf16MemoryAsBitsPass
-    : PassWrapper<Bf16MemoryAsBitsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(Bf16MemoryAsBitsPass)
-  StringRef getArgument() const final {
-    return "attn-internal-bf16-memory-as-bits";
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<Bf16LoadAsBits, Bf16StoreAsBits>(&getContext());
-    // Bitcast pairs cancel as the patterns make them.
-    LLVM::BitcastOp::getCanonicalizationPatterns(patterns, &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-} // namespace
-
 FailureOr<std::string> mlir::attn::renameAwayFromRuntime(SymbolTable &symbols,
                                                          func::FuncOp func) {
   std::string symbol = ("__attn_fn_" + func.getName()).str();
@@ -345,7 +148,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::InferLayoutMap;
-  pm.addPass(std::make_unique<DistinctResultsPass>());
+  pm.addPass(attn::createAttnSeparateResultsPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
@@ -365,7 +168,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // query tile) becomes the OpenMP parallel loop.
   if (options.flash && options.threads)
     pm.addPass(createConvertSCFToOpenMPPass());
-  pm.addPass(std::make_unique<LowerCopiesPass>());
+  pm.addPass(attn::createAttnLowerCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   // 2-D transfers (the blocked key transposes) become rows of 1-D ones.
@@ -375,7 +178,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(std::make_unique<ApproximateExpPass>());
+  pm.addPass(attn::createAttnApproximateExpPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   // Register-block transposes as shuffles: for 16 lanes, the 16x16 network
@@ -385,7 +188,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   vectorToLLVM.vectorTransposeLowering =
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;
-  pm.addPass(std::make_unique<ExpandBf16ConversionsPass>());
+  pm.addPass(attn::createAttnExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // The transposes' shuffles of blocks narrower than the network (8 x 8
   // blocks of 16-key tiles at 16 lanes) fill with ub.poison.
@@ -398,7 +201,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(std::make_unique<Bf16MemoryAsBitsPass>());
+  pm.addPass(attn::createAttnAccessBf16AsBitsPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
 }
 

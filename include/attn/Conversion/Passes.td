@@ -219,4 +219,95 @@ def AttnNarrowKernelIndicesPass
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// The CPU pipeline's steps between bufferisation and LLVM
+//===----------------------------------------------------------------------===//
+
+def AttnSeparateResultsPass
+    : Pass<"attn-separate-results", "::mlir::ModuleOp"> {
+  let summary = "Give each tensor a function returns a buffer of its own";
+  let description = [{
+    Runs on tensors before one-shot bufferisation. A function that returns
+    one tensor twice would have one buffer for two results, which
+    `buffer-results-to-out-params` cannot hoist into two output buffers (it
+    crashes): each repeat returns a `linalg.copy` into a `tensor.empty`
+    instead. A returned `tensor.empty` can share a buffer too: CSE may have
+    made it the init of an op whose result is also returned, and
+    bufferisation writes that result into it in place (its contents are
+    undefined, so it sees no conflict). It is returned as a
+    `bufferization.alloc_tensor` instead, which neither CSE nor in-place
+    writes merge. An empty returned through a cast or a region's yield is
+    not looked for.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def AttnLowerCopiesPass : Pass<"attn-lower-copies", "::mlir::ModuleOp"> {
+  let summary = "Lower buffer copies to loops and drop allocation-free "
+                "alloca scopes";
+  let description = [{
+    Runs on buffers before their loops become branches. A `memref.copy`
+    between buffers of arbitrary strides lowers to a call into MLIR's C
+    runner library; as a `linalg.copy` it becomes plain loops, so compiled
+    code needs no runtime library. The OpenMP conversion wraps each
+    parallel body in a `memref.alloca_scope`, which must stay a single block
+    while the loops inside it become branches; a scope that holds no
+    `memref.alloca` (the bodies here allocate on the heap) is inlined.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def AttnApproximateExpPass
+    : Pass<"attn-approximate-exp", "::mlir::ModuleOp"> {
+  let summary = "Replace math.exp by MLIR's polynomial approximation";
+  let description = [{
+    `exp` is on every score of the flash loop. As a call into libm it keeps
+    LLVM from vectorising the loop around it; as MLIR's polynomial (a few
+    FMAs and an exponent bit-shift, within 2 ulp over f32) it vectorises
+    with the rest. Only `math.exp` is replaced; other math ops are left to
+    the math-to-LLVM and math-to-libm conversions.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def AttnExpandBf16ConversionsPass
+    : Pass<"attn-expand-bf16-conversions", "::mlir::ModuleOp"> {
+  let summary = "Expand bf16 extensions and truncations to integer "
+                "arithmetic";
+  let description = [{
+    On x86 hosts without AVX-512 BF16, LLVM keeps a bfloat value in a
+    register as f32 and narrows it back by a call to compiler-rt's
+    `__truncsfbf2`, which neither the JIT nor a plain link provides. This
+    pass rewrites `arith.extf` from and `arith.truncf` to bf16 (scalars and
+    vectors) into integer shifts and rounding (upstream's
+    `populateExpandBFloat16Patterns`); with attn-access-bf16-as-bits no
+    bfloat value is left in a register.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def AttnAccessBf16AsBitsPass
+    : Pass<"attn-access-bf16-as-bits", "::mlir::ModuleOp"> {
+  let summary = "Load and store bf16 values in LLVM as 16-bit integers";
+  let description = [{
+    Runs on the LLVM dialect. Each `llvm.load` of a bf16 scalar or vector
+    becomes a load of the same-shaped i16 value and a bitcast to bf16; each
+    `llvm.store` of one, a bitcast to i16 and an integer store. The bitcast
+    pairs cancel as they form, so after attn-expand-bf16-conversions no
+    bfloat value stays in a register (see that pass for why).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD

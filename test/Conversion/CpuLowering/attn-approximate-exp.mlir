@@ -1,0 +1,21 @@
+// RUN: attn-opt %s --attn-approximate-exp | FileCheck %s
+
+// math.exp, scalar or vector, becomes MLIR's polynomial: FMAs and an
+// exponent built by integer shifts, no call. Other math ops stay.
+// CHECK-LABEL: func.func @exp(
+// CHECK-NOT: math.exp
+// CHECK: math.fma
+// CHECK: arith.shli
+// CHECK: arith.bitcast
+// CHECK-NOT: math.exp
+// CHECK: math.log
+// CHECK: math.fma {{.*}} : vector<8xf32>
+// CHECK: arith.shli {{.*}} : vector<8xi32>
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @exp(%x: f32, %v: vector<8xf32>) -> (f32, f32, vector<8xf32>) {
+  %e = math.exp %x : f32
+  %l = math.log %x : f32
+  %w = math.exp %v : vector<8xf32>
+  return %e, %l, %w : f32, f32, vector<8xf32>
+}
