@@ -540,6 +540,17 @@ int main(int argc, char **argv) {
                                  "GFLOP/s effective (%.4g allowed-pair "
                                  "FLOP)\n",
                                  medianMs, bench.getValue(), gflops, flops);
+    // The spread says how far to trust the median on a shared machine.
+    double quartile1 = times[times.size() / 4];
+    double quartile3 = times[(3 * times.size()) / 4];
+    llvm::outs() << "| runs | min ms | q1 ms | median ms | q3 ms | max ms | "
+                    "GFLOP/s at the median | at the min |\n"
+                 << "|---|---|---|---|---|---|---|---|\n"
+                 << llvm::format("| %u | %.3f | %.3f | %.3f | %.3f | %.3f | "
+                                 "%.2f | %.2f |\n",
+                                 bench.getValue(), times.front(), quartile1,
+                                 medianMs, quartile3, times.back(), gflops,
+                                 flops / (times.front() * 1e6));
   }
 
   if (!outputDir.empty()) {
