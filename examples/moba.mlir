@@ -1,12 +1,13 @@
 // MoBA (Mixture of Block Attention): keys in blocks of 64; each query attends
-// causally to its own block and to the 3 earlier blocks that a gate over the
-// mean-pooled keys picks, as one exact softmax over the union (attn.merge).
-// MoBA gates each query with the raw scores q . mean(K_b); here the gate is a
-// 64-query block's mean softmax over the pooled keys (block_scores: one
-// selection per block, the kernels' tile). The selected branch leaves out the
-// own block, which the other branch covers (a block's last query may already
-// count it complete). GQA: 8 query heads share 2 key/value heads, and a kv
-// group selects its blocks together.
+// causally to its own block and to the earlier blocks that a gate over the
+// mean-pooled keys picks (top 3), as one exact softmax over the union
+// (attn.merge). MoBA gates each query with the raw scores q . mean(K_b); here
+// the gate is a 64-query block's mean softmax over the pooled keys
+// (block_scores: one selection per block, the kernels' tile). The own block
+// is complete at the block's last query, so the gate may pick it too; the
+// selected branch leaves it out (the other branch covers it), and such a
+// block then gets 2 earlier ones. GQA: 8 query heads share 2 key/value
+// heads, and a kv group selects its blocks together.
 func.func @moba(%q: tensor<1x8x1024x64xbf16>, %k: tensor<1x2x1024x64xbf16>,
                 %v: tensor<1x2x1024x64xbf16>) -> tensor<1x8x1024x64xbf16> {
   %kc = attn.compress mean %k stride 64
