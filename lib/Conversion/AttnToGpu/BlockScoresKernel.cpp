@@ -237,8 +237,9 @@ struct BlockScoresBuilder : IndexArithmetic {
            function_ref<std::pair<Value, SmallVector<Value>>(Value)> locate) {
     int64_t chunks = shape.headDim / 8, threads = shape.threads();
     // A padded tile (paddedHeadDim) has more columns than the source: its
-    // last chunk of each row is zeros.
-    int64_t sourceColumns = cast<MemRefType>(source.getType()).getDimSize(3);
+    // last chunk of each row is zeros. (The query's head dim is static;
+    // the keys' type may leave it `?`.)
+    int64_t sourceColumns = shape.queryColumns;
     auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     auto copyChunk = [&](Value row, Value column) {
       auto [valid, indices] = locate(row);
@@ -957,7 +958,8 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
   auto keys = cast<RankedTensorType>(op.getKeys().getType());
   GpuBlockScoresShape shape;
   // A head dim of 8 (mod 16) computes with a zero column tile more.
-  shape.headDim = paddedHeadDim(query.getDimSize(3));
+  shape.queryColumns = query.getDimSize(3);
+  shape.headDim = paddedHeadDim(shape.queryColumns);
   shape.blockQ = op.getBlockQ();
   shape.kvHeads = keys.getDimSize(1);
   shape.group = query.getDimSize(1) / shape.kvHeads;

@@ -107,24 +107,23 @@ Value FlashKernelBuilder::sharedTile(Value byteOffset, int64_t rows,
 
 void FlashKernelBuilder::copyTile(Value buffer, Value headIndex, Value firstRow,
                                   Value length, Value tile, int64_t rows,
-                                  int64_t dim) {
+                                  int64_t dim, int64_t columns) {
   copyRows(
-      buffer, tile, rows, dim,
+      buffer, tile, rows, dim, columns,
       [&](Value row) { return lt(add(firstRow, row), length); },
       [&](Value row) { return std::make_pair(headIndex, add(firstRow, row)); },
       shape.splitKeys ? lane : tid, shape.splitKeys ? 32 : shape.threads());
 }
 
 void FlashKernelBuilder::copyRows(
-    Value buffer, Value tile, int64_t rows, int64_t dim,
+    Value buffer, Value tile, int64_t rows, int64_t dim, int64_t sourceColumns,
     function_ref<Value(Value)> valid,
     function_ref<std::pair<Value, Value>(Value)> locate, Value threadIndex,
     int64_t threadCount) {
   int64_t perRow = dim / 8;
   int64_t total = rows * perRow;
-  // A padded tile (paddedHeadDim) has more columns than the operand: its
-  // last chunk of each row is zeros.
-  int64_t sourceColumns = cast<MemRefType>(buffer.getType()).getDimSize(3);
+  // A padded tile (paddedHeadDim) has more columns than the operand
+  // (`sourceColumns`): its last chunk of each row is zeros.
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   for (int64_t first = 0; first < total; first += threadCount) {
     auto emitCopy = [&]() {
@@ -617,7 +616,7 @@ void FlashKernelBuilder::storeRows(ValueRange state,
       mergeRowWords(words, grouped, mergeInputs[slot]);
     if (buffers.output)
       w.storeRowWords(words, grouped, buffers.output, {batch, head, row}, {},
-                      quad);
+                      quad, shape.valueColumns);
     if (buffers.lse) {
       auto firstLane = ifZero(quad);
       b.setInsertionPointToStart(firstLane.thenBlock());
@@ -817,10 +816,10 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
       Value firstKey = mul(keyTile, c(blockKv));
       if (keys)
         copyTile(buffers.key, kvHead, firstKey, keyLength, keyStage(stage),
-                 blockKv, headDim);
+                 blockKv, headDim, shape.queryColumns);
       else
         copyTile(buffers.value, kvHead, firstKey, keyLength, valueStage(stage),
-                 blockKv, valueDim);
+                 blockKv, valueDim, shape.valueColumns);
       return SmallVector<Value>();
     });
   };
@@ -861,13 +860,13 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
         shape.packedGroup *
         cast<MemRefType>(buffers.query.getType()).getDimSize(2);
     copyRows(
-        buffers.query, queryTile, blockQ, headDim,
+        buffers.query, queryTile, blockQ, headDim, shape.queryColumns,
         [&](Value row) { return lt(add(rowBase, row), c(packedRows)); },
         [&](Value row) { return queryOfRow(add(rowBase, row)); }, tid,
         shape.threads());
   } else {
     copyTile(buffers.query, head, rowBase, queryLength, queryTile, blockQ,
-             headDim);
+             headDim, shape.queryColumns);
   }
   commitGroup();
   // With split keys, warp w takes tiles first + w, first + w + warps, ...

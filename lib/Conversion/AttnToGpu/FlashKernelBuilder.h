@@ -110,13 +110,14 @@ private:
   /// A [rows, pitch] view of the dynamic shared memory at `byteOffset`.
   Value sharedTile(Value byteOffset, int64_t rows, int64_t dim);
   /// cp.async of rows [firstRow, firstRow + rows) of buffer[batch, head]
-  /// into `tile`, 16 bytes per copy; rows past `length` are zero-filled.
+  /// into `tile`, 16 bytes per copy; rows past `length` are zero-filled,
+  /// and so are a padded tile's columns past the operand's `columns`.
   void copyTile(Value buffer, Value head, Value firstRow, Value length,
-                Value tile, int64_t rows, int64_t dim);
+                Value tile, int64_t rows, int64_t dim, int64_t columns);
   /// The general form: tile row t reads buffer[batch, locate(t)] when
   /// `valid(t)`; `threadIndex` of `threadCount` threads share the copies.
   void copyRows(Value buffer, Value tile, int64_t rows, int64_t dim,
-                function_ref<Value(Value)> valid,
+                int64_t columns, function_ref<Value(Value)> valid,
                 function_ref<std::pair<Value, Value>(Value)> locate,
                 Value threadIndex, int64_t threadCount);
   /// The (query head, query row) of tile row `r` (rowBase included).

@@ -106,13 +106,9 @@ void FlashKernelBuilder::mergeWarps(ValueRange state, int64_t accBase) {
                                          lt(element, c(rows * valueDim)));
     // A padded tile's columns past the output's are not stored (the split
     // workspace has the tile's columns).
-    if (shape.keySplits == 1) {
-      int64_t outputColumns =
-          cast<MemRefType>(buffers.output.getType()).getShape().back();
-      if (outputColumns < valueDim)
-        inside =
-            arith::AndIOp::create(b, loc, inside, lt(column, c(outputColumns)));
-    }
+    if (shape.keySplits == 1 && shape.valueColumns < valueDim)
+      inside = arith::AndIOp::create(b, loc, inside,
+                                     lt(column, c(shape.valueColumns)));
     auto store = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
@@ -220,10 +216,9 @@ FlashKernelBuilder::loadMergeRow(Value row, Value quad, int64_t words,
     SmallVector<Value> &columns = inputs.branchColumns.emplace_back();
     if (!output)
       continue;
-    // A padded tile's words past the output's columns are not stored
+    // A padded tile's words past the value dim are not stored
     // (storeRowWords): they read a column that exists instead.
-    int64_t outputWords =
-        cast<MemRefType>(output.getType()).getShape().back() / 8;
+    int64_t outputWords = shape.valueColumns / 8;
     // Grouped words: lane `quad` holds columns 8 (t0 + quad) ... + 7; the
     // rest: columns 8 t + 2 quad and the next.
     for (auto [first, count] : wordGroups(words, grouped)) {
@@ -402,9 +397,8 @@ void FlashKernelBuilder::storeSegmentMean(ArrayRef<Value> columns) {
   Value thread = rem(tid, c(128));
   Type element =
       cast<MemRefType>(buffers.compressed.getType()).getElementType();
-  // (The compressed rows have the output's columns, not a padded tile's.)
-  int64_t valueDim =
-      cast<MemRefType>(buffers.compressed.getType()).getShape().back();
+  // (The compressed rows have the value dim, not a padded tile's.)
+  int64_t valueDim = shape.valueColumns;
   for (int64_t first = 0; first < valueDim; first += 128) {
     Value column = add(thread, c(first));
     auto inRange = scf::IfOp::create(b, loc, lt(column, c(valueDim)), false);

@@ -348,11 +348,12 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
   shape.warps = warps > 0 ? warps : (fewRows ? 1 : 4);
   // Head dims of 8 (mod 16) compute with a zero column tile more: the
   // sm_80 kernel's copies fill it, its stores leave it out.
-  int64_t queryDim = query.getDimSize(3);
-  shape.headDim = paddedHeadDim(queryDim);
-  shape.valueDim = paddedHeadDim(op.getValue().getType().getDimSize(3));
-  bool padded = shape.headDim != queryDim ||
-                shape.valueDim != op.getValue().getType().getDimSize(3);
+  shape.queryColumns = query.getDimSize(3);
+  shape.valueColumns = op.getValue().getType().getDimSize(3);
+  shape.headDim = paddedHeadDim(shape.queryColumns);
+  shape.valueDim = paddedHeadDim(shape.valueColumns);
+  bool padded = shape.headDim != shape.queryColumns ||
+                shape.valueDim != shape.valueColumns;
   if (failed(gpu_lowering::checkCapturedValues(op)))
     return failure();
   RankedTensorType key = op.getKey().getType();

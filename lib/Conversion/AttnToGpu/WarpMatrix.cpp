@@ -203,7 +203,8 @@ Value WarpMatrix::reciprocal(Value x) {
 
 void WarpMatrix::storeRowWords(ArrayRef<Value> words, int64_t grouped,
                                Value output, ValueRange indices,
-                               Value columnBase, Value quad) {
+                               Value columnBase, Value quad,
+                               int64_t storedColumns) {
   Type i32 = b.getI32Type();
   Type element = cast<MemRefType>(output.getType()).getElementType();
   auto column = [&](int64_t first, int64_t perLane) {
@@ -220,12 +221,10 @@ void WarpMatrix::storeRowWords(ArrayRef<Value> words, int64_t grouped,
     vector::StoreOp::create(b, loc, vector, output, position,
                             /*nontemporal=*/false, llvm::Align(alignment));
   };
-  // Padded outputs have a multiple of 8 columns: every word is stored
-  // whole or not at all.
-  int64_t storedWords = static_cast<int64_t>(words.size());
-  if (!columnBase)
-    storedWords = std::min<int64_t>(
-        storedWords, cast<MemRefType>(output.getType()).getShape().back() / 8);
+  // (Padded outputs have a multiple of 8 columns: every word is stored
+  // whole or not at all.)
+  int64_t storedWords =
+      std::min<int64_t>(static_cast<int64_t>(words.size()), storedColumns / 8);
   for (int64_t t0 = 0; t0 < grouped && t0 < storedWords; t0 += 4) {
     Value packed = vector::FromElementsOp::create(
         b, loc, VectorType::get({4}, i32), words.slice(t0, 4));

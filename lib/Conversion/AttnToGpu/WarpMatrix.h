@@ -18,6 +18,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <array>
+#include <cstdint>
 #include <utility>
 
 namespace mlir::attn::gpu_lowering {
@@ -73,10 +74,11 @@ struct WarpMatrix {
   /// 8 t + 2 quad and the next) to `output[indices..., column]`: the first
   /// `grouped` words (a multiple of 4, already through transposeQuads) as
   /// 16-byte stores of eight columns, the rest as 4-byte pairs. Columns
-  /// start at `columnBase` (null: 0); with none, words past `output`'s
-  /// last dimension (a padded tile's zero columns) are not stored.
+  /// start at `columnBase` (null: 0). Words from column `storedColumns` on
+  /// (a multiple of 8: a padded tile's zero columns) are not stored.
   void storeRowWords(ArrayRef<Value> words, int64_t grouped, Value output,
-                     ValueRange indices, Value columnBase, Value quad);
+                     ValueRange indices, Value columnBase, Value quad,
+                     int64_t storedColumns = INT64_MAX);
 
   /// The max / sum of `value` over the four lanes of a row (lanes that
   /// differ in their two low bits).

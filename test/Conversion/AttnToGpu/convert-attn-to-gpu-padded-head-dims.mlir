@@ -71,3 +71,20 @@ func.func @scores(%q: tensor<1x2x128x40xbf16>, %k: tensor<1x2x8x40xbf16>)
       : tensor<1x2x128x40xbf16>, tensor<1x2x8x40xbf16> -> tensor<1x2x8x8xf32>
   return %s : tensor<1x2x8x8xf32>
 }
+
+// -----
+
+// A result type that leaves the value dim `?` (the pass run without
+// attn-refine-shapes): the stores' limit is the value operand's 24 columns,
+// not the result type's.
+// CHECK-LABEL: gpu.func @dynamic_result_kernel(
+// CHECK: %[[STORES:.*]] = arith.cmpi ult, %{{.*}}, %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: scf.if %[[STORES]] {
+// CHECK: vector.store %{{.*}}, %arg3{{.*}} vector<8xbf16>
+func.func @dynamic_result(%q: tensor<1x2x64x24xbf16>, %v: tensor<1x2x64x24xbf16>)
+    -> tensor<1x2x64x?xbf16> {
+  %o = attn.attention %q, %q, %v
+      : tensor<1x2x64x24xbf16>, tensor<1x2x64x24xbf16>, tensor<1x2x64x24xbf16>
+      -> tensor<1x2x64x?xbf16>
+  return %o : tensor<1x2x64x?xbf16>
+}

@@ -37,7 +37,11 @@ struct GpuKernelShape {
   int64_t rowTiles = 1;
   int64_t blockKv = 64;
   int64_t stages = 2;
+  /// The head dims the products take: the operands' (queryColumns,
+  /// valueColumns) padded to multiples of 16 (paddedHeadDim). Copies fill
+  /// the padding with zeros; stores leave it out.
   int64_t headDim = 0, valueDim = 0;
+  int64_t queryColumns = 0, valueColumns = 0;
   /// Keep the query tile's fragments in registers across the key loop
   /// (else reload them from shared memory per key tile).
   bool queryInRegisters = true;
@@ -459,7 +463,10 @@ gpu::GPUFuncOp buildElementwiseKernel(OpBuilder &builder,
 /// memory, and key tiles of kKeyTile compressed keys.
 struct GpuBlockScoresShape {
   static constexpr int64_t kKeyTile = 64, kWarps = 4;
+  /// The products' head dim: the operands' (queryColumns) padded to a
+  /// multiple of 16, the padding copied in as zeros.
   int64_t headDim = 0, blockQ = 0, group = 1, kvHeads = 0;
+  int64_t queryColumns = 0;
   int64_t queryLength = 0, keyLength = 0;
   double scale = 1.0;
   /// sm_90a with rows and head dim in multiples of 64: the products are
