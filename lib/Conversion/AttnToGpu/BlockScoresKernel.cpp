@@ -970,11 +970,11 @@ mlir::attn::chooseGpuBlockScoresShape(BlockScoresOp op, StringRef chip,
                           "head must be a multiple of 16, got ")
            << shape.rows();
   shape.scale = op.getScale() ? op.getScale()->convertToDouble()
-                              : 1.0 / std::sqrt(double(query.getDimSize(3)));
+                              : 1.0 / std::sqrt(double(shape.queryColumns));
   // wgmma's products are 64 rows by 64 keys, on 64-column panels (whole
   // ones: TMA and the panels' copies do not pad).
   shape.warpgroup = chip == "sm_90a" && shape.rows() % 64 == 0 &&
-                    query.getDimSize(3) % kPanelColumns == 0;
+                    shape.queryColumns % kPanelColumns == 0;
   // TMA boxes of a head's block_q rows land at their rows of the 128-byte
   // swizzled panels when they start at whole 1024-byte periods (8 rows);
   // the driver encodes boxes of at most 256 rows.
