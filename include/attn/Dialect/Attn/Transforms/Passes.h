@@ -20,6 +20,9 @@
 
 namespace mlir::attn {
 
+/// The canonicalisation patterns of every attn op (attn-canonicalize).
+void populateAttnCanonicalizationPatterns(RewritePatternSet &patterns);
+
 /// The chunked form of attn.linear_attention (chunks of `chunk` tokens;
 /// register-blocked chunk products of `vectorLanes` lanes where they fit,
 /// none with 0).

@@ -43,6 +43,23 @@ def AttnPrintBlockMapPass : Pass<"attn-print-block-map"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def AttnCanonicalizePass : Pass<"attn-canonicalize"> {
+  let summary = "Canonicalise attn ops only: fold masks, drop unused "
+                "results and dead ops";
+  let description = [{
+    Applies the attn ops' canonicalisation patterns and folds (mask
+    predicates folded against the sequence lengths, operands no predicate
+    reads removed, fully masked ops replaced by their constant results,
+    unused log-sum-exps dropped, one-branch merges folded) and erases attn
+    ops whose results nothing reads. Unlike `--canonicalize`, it visits
+    only attn ops and what their rewrites create, so a compiler that embeds
+    the dialect can normalise attention without canonicalising the rest of
+    its IR.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::attn::AttnDialect"];
+}
+
 def AttnRefineShapesPass : Pass<"attn-refine-shapes", "::mlir::ModuleOp"> {
   let summary = "Make the types of attn ops as static as the sizes they "
                 "relate allow";

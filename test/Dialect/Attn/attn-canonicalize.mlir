@@ -1,5 +1,7 @@
-// Mask predicates fold against the op's sequence lengths.
-// RUN: attn-opt %s --canonicalize --split-input-file | FileCheck %s
+// Mask predicates fold against the op's sequence lengths. attn-canonicalize
+// applies the same patterns and folds as --canonicalize, to attn ops only.
+// RUN: attn-opt %s --attn-canonicalize --split-input-file | FileCheck %s --check-prefixes=CHECK,ATTN
+// RUN: attn-opt %s --canonicalize --split-input-file | FileCheck %s --check-prefixes=CHECK,ALL
 
 !q = tensor<1x4x64x32xf32>
 !kv = tensor<1x2x64x32xf32>
@@ -261,4 +263,26 @@ func.func @global_zero(%q: tensor<1x1x4x8xf32>, %k: tensor<1x1x2x8xf32>,
   %2 = attn.attention %q2, %k, %k mask [#attn.global<count = 0>]
       : tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32>, tensor<1x1x2x8xf32> -> tensor<1x1x2x8xf32>
   return %0, %1, %2 : tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x2x8xf32>
+}
+
+// -----
+
+// attn-canonicalize leaves the ops of other dialects as they are (the
+// constant addition, the unused subtraction); --canonicalize folds them. A
+// dead attn op goes either way.
+// CHECK-LABEL: func.func @other_dialects
+// ATTN: arith.addi
+// ATTN: arith.subi
+// ALL-NOT: arith.addi
+// ALL-NOT: arith.subi
+// CHECK-NOT: attn.compress
+// CHECK: return
+func.func @other_dialects(%x: tensor<1x1x8x4xf32>, %i: index) -> index {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %0 = arith.addi %c1, %c2 : index
+  %1 = arith.subi %i, %c1 : index
+  %2 = attn.compress mean %x stride 4
+      : tensor<1x1x8x4xf32> -> tensor<1x1x2x4xf32>
+  return %0 : index
 }
