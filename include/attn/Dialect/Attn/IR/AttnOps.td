@@ -5,7 +5,9 @@
 
 include "attn/Dialect/Attn/IR/AttnAttrs.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 include "mlir/IR/OpBase.td"
 
 class Attn_Op<string mnemonic, list<Trait> traits = []>
@@ -21,7 +23,13 @@ def Attn_ScoreModArrayAttr
 //===----------------------------------------------------------------------===//
 
 def Attn_AttentionOp : Attn_Op<"attention", [
-    AttrSizedOperandSegments, RecursiveMemoryEffects]> {
+    AttrSizedOperandSegments, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+                              ["reifyResultShapes"]>,
+    DeclareOpInterfaceMethods<TilingInterface, [
+      "getLoopIteratorTypes", "getIterationDomain", "getTiledImplementation",
+      "getResultTilePosition", "getIterationDomainTileFromResultTile",
+      "generateResultTileValue"]>]> {
   let summary = "exact attention with declarative masks and score modifiers";
   let description = [{
     Computes, for every batch b, query head h, and query row i,
@@ -49,6 +57,13 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     The `score_mod` region takes `(s: f32, b, h, i, j: index)` and yields
     the new f32 score; the `mask_mod` region takes `(b, h, i, j: index)` and
     yields an i1. Both may read values defined above the op (tables).
+
+    The op tiles (TilingInterface) over batches and K/V heads, the
+    dimensions along which rows are independent whatever the mask; a tile
+    takes each of its K/V heads' whole group of query heads. Its regions
+    then see global batch and head indices, and ALiBi, whose slope depends
+    on the head and on Hq, moves with the score modifiers after it into the
+    tile's `score_mod`.
 
     Example:
 
