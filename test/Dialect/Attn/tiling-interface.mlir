@@ -216,3 +216,99 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// The ops around attention tile over the leading dims of their results:
+// merge over (batch, head, row), compress over (batch, head) with per-head
+// weights sliced by head, block_scores over (batch, K/V head) with the
+// query's heads in whole groups, top-k over every dim but the last.
+// CHECK-LABEL: func.func @token_ops
+// CHECK: scf.forall (%[[B:.*]], %[[H:.*]], %[[R:.*]]) in (2, 2, 4)
+// CHECK-DAG: %[[H0:.*]] = affine.apply #{{.*}}(%[[H]])
+// CHECK-DAG: %[[R0:.*]] = affine.apply #{{.*}}(%[[R]])
+// CHECK: %[[O1:.*]] = tensor.extract_slice %arg0[%[[B]], %[[H0]], %[[R0]], 0] [1, 2, 16, 8]
+// CHECK: %[[L1:.*]] = tensor.extract_slice %arg2[%[[B]], %[[H0]], %[[R0]]] [1, 2, 16]
+// CHECK: attn.merge lse (%[[O1]], %[[L1]]), (%{{.*}}, %{{.*}}) : tensor<1x2x16x8xf32>, tensor<1x2x16xf32> -> tensor<1x2x16x8xf32>, tensor<1x2x16xf32>
+// CHECK: scf.forall (%[[CB:.*]], %[[CH:.*]]) in (2, 4)
+// CHECK-DAG: %[[X:.*]] = tensor.extract_slice %arg4[%[[CB]], %[[CH]], 0, 0] [1, 1, 64, 8]
+// CHECK-DAG: %[[W:.*]] = tensor.extract_slice %arg5[%[[CH]], 0] [1, 16]
+// CHECK: attn.compress sum %[[X]] weights(%[[W]]) stride 16 : tensor<1x1x64x8xf32>, tensor<1x16xf32> -> tensor<1x1x4x8xf32>
+// CHECK: scf.forall (%[[SB:.*]], %[[SH:.*]]) in (2, 2)
+// CHECK: %[[QH:.*]] = arith.muli %[[SH]], %c2
+// CHECK: %[[Q:.*]] = tensor.extract_slice %arg6[%[[SB]], %[[QH]], 0, 0] [1, 2, 64, 8]
+// CHECK: %[[KC:.*]] = tensor.extract_slice %arg7[%[[SB]], %[[SH]], 0, 0] [1, 1, 4, 8]
+// CHECK: attn.block_scores %[[Q]], %[[KC]] block_q 16 mask [#attn.causal<stride = 16>] : tensor<1x2x64x8xf32>, tensor<1x1x4x8xf32> -> tensor<1x1x4x4xf32>
+// CHECK: scf.forall (%[[TB:.*]], %[[TH:.*]], %[[TR:.*]]) in (2, 2, 4)
+// CHECK: %[[S:.*]] = tensor.extract_slice %arg8[%[[TB]], %[[TH]], %[[TR]], 0] [1, 1, 1, 4]
+// CHECK: attn.topk %[[S]] k 2 : tensor<1x1x1x4xf32> -> tensor<1x1x1x2xi32>
+!o = tensor<2x4x64x8xf32>
+!l = tensor<2x4x64xf32>
+func.func @token_ops(%o1: !o, %o2: !o, %l1: !l, %l2: !l, %x: tensor<2x4x64x8xf32>,
+                     %w: tensor<4x16xf32>, %q: tensor<2x4x64x8xf32>,
+                     %kc: tensor<2x2x4x8xf32>, %s: tensor<2x2x4x4xf32>)
+    -> (!o, !l, tensor<2x4x4x8xf32>, tensor<2x2x4x4xf32>, tensor<2x2x4x2xi32>) {
+  %m, %ml = attn.merge lse (%o1, %l1), (%o2, %l2) : !o, !l -> !o, !l
+  %c = attn.compress sum %x weights(%w) stride 16
+      : tensor<2x4x64x8xf32>, tensor<4x16xf32> -> tensor<2x4x4x8xf32>
+  %b = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 16>]
+      : tensor<2x4x64x8xf32>, tensor<2x2x4x8xf32> -> tensor<2x2x4x4xf32>
+  %t = attn.topk %s k 2 : tensor<2x2x4x4xf32> -> tensor<2x2x4x2xi32>
+  return %m, %ml, %c, %b, %t
+      : !o, !l, tensor<2x4x4x8xf32>, tensor<2x2x4x4xf32>, tensor<2x2x4x2xi32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %m = transform.structured.match ops{["attn.merge"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t1, %l1 = transform.structured.tile_using_forall %m tile_sizes [1, 2, 16] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %c = transform.structured.match ops{["attn.compress"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t2, %l2 = transform.structured.tile_using_forall %c tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %b = transform.structured.match ops{["attn.block_scores"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t3, %l3 = transform.structured.tile_using_forall %b tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %k = transform.structured.match ops{["attn.topk"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t4, %l4 = transform.structured.tile_using_forall %k tile_sizes [1, 1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}
+
+// -----
+
+// A program fused head group by head group: the merge tiled by 2 query
+// heads (one K/V head's group), and every producer fused into its loop,
+// compress, block scores and top-k included. Upstream's fusion tiles a
+// producer for its first reader in the loop: the block scores read their
+// slice of the compressed keys from the whole compress outside it.
+// CHECK-LABEL: func.func @nsa_style
+// CHECK: scf.forall (%[[B:.*]], %[[H:.*]]) in (1, 2)
+// CHECK-DAG: attn.compress mean %{{.*}} stride 16 : tensor<1x1x64x8xf32> -> tensor<1x1x4x8xf32>
+// CHECK-DAG: attn.block_scores %{{.*}}, %{{.*}} block_q 16 {{.*}} : tensor<1x2x64x8xf32>, tensor<1x1x4x8xf32> -> tensor<1x1x4x4xf32>
+// CHECK-DAG: attn.topk %{{.*}} k 2 : tensor<1x1x4x4xf32> -> tensor<1x1x4x2xi32>
+// CHECK-DAG: attn.attention {{.*}} indices(%{{.*}}) {{.*}} : tensor<1x2x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x64x8xf32>, tensor<1x1x4x2xi32> -> tensor<1x2x64x8xf32>
+// CHECK-DAG: attn.attention {{.*}} mask [#attn.causal<stride = 16>] : tensor<1x2x64x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32> -> tensor<1x2x64x8xf32>
+// CHECK: attn.merge gated {{.*}} -> tensor<1x2x64x8xf32>
+!q = tensor<1x4x64x8xf32>
+!kv = tensor<1x2x64x8xf32>
+!c = tensor<1x2x4x8xf32>
+!g = tensor<1x4x64xf32>
+func.func @nsa_style(%q: !q, %k: !kv, %v: !kv, %g1: !g, %g2: !g) -> !q {
+  %kc = attn.compress mean %k stride 16 : !kv -> !c
+  %vc = attn.compress mean %v stride 16 : !kv -> !c
+  %o1 = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 16>] : !q, !c, !c -> !q
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 16>]
+      : !q, !c -> tensor<1x2x4x4xf32>
+  %i = attn.topk %s k 2 : tensor<1x2x4x4xf32> -> tensor<1x2x4x2xi32>
+  %o2 = attn.attention %q, %k, %v indices(%i)
+      mask [#attn.causal, #attn.block_indices<block_q = 16, block_kv = 16>]
+      : !q, !kv, !kv, tensor<1x2x4x2xi32> -> !q
+  %o = attn.merge gated (%o1, %g1), (%o2, %g2) : !q, !g -> !q
+  return %o : !q
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %m = transform.structured.match ops{["attn.merge"]} in %root : (!transform.any_op) -> !transform.any_op
+    %p = transform.structured.match ops{["attn.attention", "attn.compress", "attn.block_scores", "attn.topk"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t, %l = transform.structured.tile_using_forall %m tile_sizes [1, 2, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %f, %l2 = transform.structured.fuse_into_containing_op %p into %l : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}

@@ -146,14 +146,22 @@ slice(OpBuilder &b, Location loc, Value source,
                                         strides);
 }
 
+/// A tile size as a type's dim: static only for an attribute, as
+/// tensor.extract_slice takes it (a constant value is a dynamic size there).
+static int64_t staticSize(OpFoldResult size) {
+  if (auto attr = dyn_cast<Attribute>(size))
+    return cast<IntegerAttr>(attr).getInt();
+  return ShapedType::kDynamic;
+}
+
 /// `type` with its batch and head dims the tile's.
 static Type tileType(Type type, const AttentionTile &tile) {
   if (!type)
     return {};
   auto tensorType = cast<RankedTensorType>(type);
   SmallVector<int64_t> shape(tensorType.getShape());
-  shape[0] = getConstantIntValue(tile.batchSize).value_or(ShapedType::kDynamic);
-  shape[1] = getConstantIntValue(tile.headSize).value_or(ShapedType::kDynamic);
+  shape[0] = staticSize(tile.batchSize);
+  shape[1] = staticSize(tile.headSize);
   return tensorType.clone(shape);
 }
 
@@ -368,6 +376,16 @@ LogicalResult AttentionOp::getResultTilePosition(
   return success();
 }
 
+/// The tile of result `resultNumber` alone: fusion takes a tiled
+/// producer's first value as the tile it asked for.
+static FailureOr<TilingResult> selectResult(FailureOr<TilingResult> tiled,
+                                            unsigned resultNumber) {
+  if (failed(tiled))
+    return failure();
+  tiled->tiledValues = {tiled->tiledValues[resultNumber]};
+  return tiled;
+}
+
 /// Whether a result tile holds whole rows: every query row, every column.
 static bool holdsWholeRows(OpBuilder &b, AttentionOp op, unsigned resultNumber,
                            ArrayRef<OpFoldResult> offsets,
@@ -406,7 +424,8 @@ AttentionOp::generateResultTileValue(OpBuilder &b, unsigned resultNumber,
   SmallVector<OpFoldResult> domainOffsets, domainSizes;
   if (succeeded(getIterationDomainTileFromResultTile(
           b, resultNumber, offsets, sizes, domainOffsets, domainSizes)))
-    return getTiledImplementation(b, domainOffsets, domainSizes);
+    return selectResult(getTiledImplementation(b, domainOffsets, domainSizes),
+                        resultNumber);
   // One query head of a group is an attention of its own over its K/V
   // head, which the domain (whole groups) cannot express: a consumer tiled
   // head by head still fuses the attention without recomputing the group.
@@ -420,5 +439,5 @@ AttentionOp::generateResultTileValue(OpBuilder &b, unsigned resultNumber,
                      b.getIndexAttr(1),
                      offsets[1],
                      sizes[1]};
-  return tileAttention(b, *this, tile);
+  return selectResult(tileAttention(b, *this, tile), resultNumber);
 }

@@ -15,4 +15,5 @@ void AttnDialect::initialize() {
 #define GET_OP_LIST
 #include "attn/Dialect/Attn/IR/AttnOps.cpp.inc"
       >();
+  detail::attachTokenOpTilingModels(*getContext());
 }
