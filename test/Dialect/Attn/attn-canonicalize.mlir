@@ -126,10 +126,13 @@ func.func @conjunctions(%q: !q, %k: !kv, %v: !kv) -> !q {
 !q = tensor<1x4x64x32xf32>
 !kv = tensor<1x2x64x32xf32>
 
-// Atoms that cover the whole sequence.
+// Atoms that cover the whole sequence: the four unmasked attentions are
+// then one.
 // CHECK-LABEL: func.func @trivial_atoms
-// CHECK-COUNT-4: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x64x32xf32>
-// CHECK: mask [#attn.window<left = 3, right = 3>] :
+// CHECK: %[[ALL:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x4x64x32xf32>
+// CHECK-NOT: attn.attention %{{.*}}, %{{.*}}, %{{.*}} : tensor
+// CHECK: %[[W:.*]] = attn.attention {{.*}} mask [#attn.window<left = 3, right = 3>] :
+// CHECK: return %[[ALL]], %[[ALL]], %[[ALL]], %[[ALL]], %[[W]]
 func.func @trivial_atoms(%q: !q, %k: !kv, %v: !kv) -> (!q, !q, !q, !q, !q) {
   %0 = attn.attention %q, %k, %v mask [#attn.global<count = 64>] : !q, !kv, !kv -> !q
   %1 = attn.attention %q, %k, %v mask [#attn.prefix<len = 100>] : !q, !kv, !kv -> !q
@@ -285,4 +288,24 @@ func.func @other_dialects(%x: tensor<1x1x8x4xf32>, %i: index) -> index {
   %2 = attn.compress mean %x stride 4
       : tensor<1x1x8x4xf32> -> tensor<1x1x2x4xf32>
   return %0 : index
+}
+
+// -----
+
+// An attention that computes what an earlier one does takes its results
+// (fusion tiles an attention once per result a loop reads); where only the
+// later one has an LSE, one attention with it replaces both.
+// CHECK-LABEL: func.func @duplicates
+// CHECK: %[[O:.*]], %[[L:.*]] = attn.attention %arg0, %arg1, %arg1 mask [#attn.causal]
+// CHECK-NOT: attn.attention
+// CHECK: %[[R:.*]] = attn.attention %arg0, %arg1, %arg1 mask [#attn.window<left = 2, right = 0>]
+// CHECK-NOT: attn.attention
+// CHECK: return %[[O]], %[[O]], %[[L]], %[[R]]
+!t = tensor<1x2x8x4xf32>
+func.func @duplicates(%q: !t, %k: !t) -> (!t, !t, tensor<1x2x8xf32>, !t) {
+  %0 = attn.attention %q, %k, %k mask [#attn.causal] : !t, !t, !t -> !t
+  %1, %l = attn.attention %q, %k, %k mask [#attn.causal] : !t, !t, !t -> !t, tensor<1x2x8xf32>
+  %2 = attn.attention %q, %k, %k mask [#attn.window<left = 2, right = 0>] : !t, !t, !t -> !t
+  %3 = attn.attention %q, %k, %k mask [#attn.window<left = 2, right = 0>] : !t, !t, !t -> !t
+  return %0, %1, %l, %3 : !t, !t, tensor<1x2x8xf32>, !t
 }

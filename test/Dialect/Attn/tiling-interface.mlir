@@ -312,3 +312,42 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// Linear attention tiles like attention, by batch and K/V head with each
+// K/V head's group of query heads (query, decay and result); the causal
+// conv by batch and head, its weights by head.
+// CHECK-LABEL: func.func @linear_and_conv
+// CHECK: scf.forall (%[[B:.*]], %[[KV:.*]]) in (2, 2)
+// CHECK: %[[H0:.*]] = arith.muli %[[KV]], %c4
+// CHECK: %[[Q:.*]] = tensor.extract_slice %arg0[%[[B]], %[[H0]], 0, 0] [1, 4, 32, 16]
+// CHECK: %[[K:.*]] = tensor.extract_slice %arg1[%[[B]], %[[KV]], 0, 0] [1, 1, 32, 16]
+// CHECK: %[[V:.*]] = tensor.extract_slice %arg2[%[[B]], %[[KV]], 0, 0] [1, 1, 32, 8]
+// CHECK: %[[D:.*]] = tensor.extract_slice %arg3[%[[B]], %{{.*}}, 0] [1, 4, 32]
+// CHECK: attn.linear_attention %[[Q]], %[[K]], %[[V]] decay(%[[D]]) feature identity causal : tensor<1x4x32x16xf32>, tensor<1x1x32x16xf32>, tensor<1x1x32x8xf32>, tensor<1x4x32xf32> -> tensor<1x4x32x8xf32>
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[B]], %{{.*}}, 0, 0] [1, 4, 32, 8]
+// CHECK: scf.forall (%[[CB:.*]], %[[CH:.*]]) in (2, 4)
+// CHECK: %[[CH0:.*]] = affine.apply #{{.*}}(%[[CH]])
+// CHECK: %[[X:.*]] = tensor.extract_slice %arg4[%[[CB]], %[[CH0]], 0, 0] [1, 2, 32, 16]
+// CHECK: %[[W:.*]] = tensor.extract_slice %arg5[%[[CH0]], 0, 0] [2, 16, 4]
+// CHECK: attn.causal_conv %[[X]], %[[W]] : tensor<1x2x32x16xf32>, tensor<2x16x4xf32> -> tensor<1x2x32x16xf32>
+func.func @linear_and_conv(%q: tensor<2x8x32x16xf32>, %k: tensor<2x2x32x16xf32>,
+                           %v: tensor<2x2x32x8xf32>, %a: tensor<2x8x32xf32>,
+                           %x: tensor<2x8x32x16xf32>, %w: tensor<8x16x4xf32>)
+    -> (tensor<2x8x32x8xf32>, tensor<2x8x32x16xf32>) {
+  %o = attn.linear_attention %q, %k, %v decay(%a) feature identity causal
+      : tensor<2x8x32x16xf32>, tensor<2x2x32x16xf32>, tensor<2x2x32x8xf32>, tensor<2x8x32xf32>
+      -> tensor<2x8x32x8xf32>
+  %c = attn.causal_conv %x, %w : tensor<2x8x32x16xf32>, tensor<8x16x4xf32> -> tensor<2x8x32x16xf32>
+  return %o, %c : tensor<2x8x32x8xf32>, tensor<2x8x32x16xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %l = transform.structured.match ops{["attn.linear_attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t1, %l1 = transform.structured.tile_using_forall %l tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %c = transform.structured.match ops{["attn.causal_conv"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t2, %l2 = transform.structured.tile_using_forall %c tile_sizes [1, 2] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}

@@ -19,6 +19,8 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 
+#include "TilingUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -26,45 +28,9 @@
 
 using namespace mlir;
 using namespace mlir::attn;
+using namespace mlir::attn::tiling;
 
 namespace {
-
-/// Index arithmetic on OpFoldResults that stays an attribute where both
-/// sides are constants.
-struct FoldedIndexMath {
-  OpBuilder &b;
-  Location loc;
-
-  Value value(OpFoldResult ofr) {
-    return getValueOrCreateConstantIndexOp(b, loc, ofr);
-  }
-  OpFoldResult mul(OpFoldResult lhs, OpFoldResult rhs) {
-    std::optional<int64_t> l = getConstantIntValue(lhs);
-    std::optional<int64_t> r = getConstantIntValue(rhs);
-    if (l && r)
-      return b.getIndexAttr(*l * *r);
-    if ((l && *l == 1) || (r && *r == 0))
-      return rhs;
-    if ((r && *r == 1) || (l && *l == 0))
-      return lhs;
-    return arith::MulIOp::create(b, loc, value(lhs), value(rhs)).getResult();
-  }
-  OpFoldResult div(OpFoldResult lhs, OpFoldResult rhs) {
-    std::optional<int64_t> l = getConstantIntValue(lhs);
-    std::optional<int64_t> r = getConstantIntValue(rhs);
-    if (l && r && *r != 0)
-      return b.getIndexAttr(*l / *r);
-    if (r && *r == 1)
-      return lhs;
-    return arith::DivUIOp::create(b, loc, value(lhs), value(rhs)).getResult();
-  }
-  /// `index` plus `offset`, as an index value.
-  Value add(Value index, OpFoldResult offset) {
-    if (isZeroInteger(offset))
-      return index;
-    return arith::AddIOp::create(b, loc, index, value(offset));
-  }
-};
 
 /// The iteration-domain tile of an attention: batches and K/V heads, and
 /// the query heads those K/V heads' groups make.
@@ -78,9 +44,7 @@ struct AttentionTile {
 
 /// Query heads per K/V head, folded where both head counts are static.
 static OpFoldResult groupSize(OpBuilder &b, Location loc, AttentionOp op) {
-  FoldedIndexMath m{b, loc};
-  return m.div(tensor::getMixedSize(b, loc, op.getQuery(), 1),
-               tensor::getMixedSize(b, loc, op.getKey(), 1));
+  return tiling::groupSize(b, loc, op.getQuery(), op.getKey());
 }
 
 static AttentionTile makeTile(OpBuilder &b, Location loc, AttentionOp op,
@@ -144,14 +108,6 @@ slice(OpBuilder &b, Location loc, Value source,
       sizes[dim] = tensor::getMixedSize(b, loc, source, dim);
   return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
                                         strides);
-}
-
-/// A tile size as a type's dim: static only for an attribute, as
-/// tensor.extract_slice takes it (a constant value is a dynamic size there).
-static int64_t staticSize(OpFoldResult size) {
-  if (auto attr = dyn_cast<Attribute>(size))
-    return cast<IntegerAttr>(attr).getInt();
-  return ShapedType::kDynamic;
 }
 
 /// `type` with its batch and head dims the tile's.
@@ -282,29 +238,6 @@ static FailureOr<TilingResult> tileAttention(OpBuilder &b, AttentionOp op,
   if (tiled.getLse())
     results.push_back(tiled.getLse());
   return TilingResult{{tiled}, results, slices};
-}
-
-/// Whether `ofr` is provably a multiple of `factor`: a constant, a product
-/// with a constant multiple, or an affine.apply whose expression is one (the
-/// offsets that tiling loops compute: iv * tile size).
-static bool isMultipleOf(OpFoldResult ofr, int64_t factor) {
-  if (factor == 1)
-    return true;
-  if (std::optional<int64_t> constant = getConstantIntValue(ofr))
-    return *constant % factor == 0;
-  Operation *def = cast<Value>(ofr).getDefiningOp();
-  if (!def)
-    return false;
-  if (auto mul = dyn_cast<arith::MulIOp>(def))
-    return isMultipleOf(mul.getLhs(), factor) ||
-           isMultipleOf(mul.getRhs(), factor);
-  // affine.apply, read through its map without depending on the affine
-  // dialect.
-  if (def->getName().getStringRef() == "affine.apply")
-    if (auto map = def->getAttrOfType<AffineMapAttr>("map"))
-      return map.getValue().getNumResults() == 1 &&
-             map.getValue().getResult(0).isMultipleOf(factor);
-  return false;
 }
 
 //===----------------------------------------------------------------------===//

@@ -3,8 +3,9 @@
 // Mask predicates are folded against the op's sequence lengths: atoms that
 // always hold are dropped (a window wider than the sequence, causal for a
 // single decode query), `not<not<x>>` and nested combinators are flattened,
-// operands that no predicate reads any more are removed, and an attention
-// whose mask never holds becomes its constant result (zeros, LSE -inf).
+// operands that no predicate reads any more are removed, an attention
+// whose mask never holds becomes its constant result (zeros, LSE -inf), and
+// an attention identical to an earlier one takes its results.
 //
 //===----------------------------------------------------------------------===//
 
@@ -103,6 +104,56 @@ struct DropUnusedLse : OpRewritePattern<AttentionOp> {
   }
 };
 
+/// Whether two attentions compute the same output: the same operands,
+/// attributes, output type and regions (their LSE results may differ in
+/// whether they exist).
+static bool computeTheSame(AttentionOp lhs, AttentionOp rhs) {
+  auto flags = OperationEquivalence::IgnoreLocations;
+  return lhs->getOperands() == rhs->getOperands() &&
+         lhs->getPropertiesAsAttribute() == rhs->getPropertiesAsAttribute() &&
+         lhs->getDiscardableAttrDictionary() ==
+             rhs->getDiscardableAttrDictionary() &&
+         lhs.getOutput().getType() == rhs.getOutput().getType() &&
+         (!lhs.getLse() || !rhs.getLse() ||
+          lhs.getLse().getType() == rhs.getLse().getType()) &&
+         OperationEquivalence::isRegionEquivalentTo(
+             &lhs.getScoreMod(), &rhs.getScoreMod(), flags) &&
+         OperationEquivalence::isRegionEquivalentTo(&lhs.getMaskMod(),
+                                                    &rhs.getMaskMod(), flags);
+}
+
+/// An attention that computes what an earlier one in its block does takes
+/// its results; where only the later one has an LSE, one attention with it
+/// replaces both at the earlier's place. (Fusion tiles an attention once
+/// per result that a loop reads, and CSE does not compare ops with
+/// regions.)
+struct DeduplicateAttention : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    for (Operation *user : op.getQuery().getUsers()) {
+      auto earlier = dyn_cast<AttentionOp>(user);
+      if (!earlier || earlier == op || earlier->getBlock() != op->getBlock() ||
+          !earlier->isBeforeInBlock(op) || !computeTheSame(earlier, op))
+        continue;
+      if (earlier.getLse() || !op.getLse()) {
+        rewriter.replaceOp(
+            op, earlier->getResults().take_front(op->getNumResults()));
+        return success();
+      }
+      // Both operands and regions' captures dominate the earlier op: they
+      // are its own.
+      rewriter.setInsertionPoint(earlier);
+      Operation *merged = rewriter.clone(*op);
+      rewriter.replaceOp(earlier, merged->getResults().take_front(1));
+      rewriter.replaceOp(op, merged->getResults());
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct SimplifyBlockScoresMask : OpRewritePattern<BlockScoresOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -135,7 +186,8 @@ struct SimplifyBlockScoresMask : OpRewritePattern<BlockScoresOp> {
 
 void AttentionOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                               MLIRContext *context) {
-  patterns.add<SimplifyAttentionMask, DropUnusedLse>(context);
+  patterns.add<SimplifyAttentionMask, DropUnusedLse, DeduplicateAttention>(
+      context);
 }
 
 void BlockScoresOp::getCanonicalizationPatterns(RewritePatternSet &patterns,

@@ -1,70 +1,57 @@
 //===- TokenOpTiling.cpp - TilingInterface of the ops around attention ----===//
 //
-// attn.merge, attn.compress, attn.block_scores and attn.topk tile over the
-// leading dims of their results, along which their rows are independent:
-// merge over (batch, head, row), compress over (batch, head), block_scores
-// over (batch, K/V head), top-k over every dim but the last. Each operand
-// dim that follows a domain dim takes its slice (block_scores' query heads
-// as whole groups of the K/V heads, compress's per-head weights by head);
-// the other dims stay whole. Together with attn.attention's, a program of
-// these ops can be tiled and fused head by head with upstream's drivers.
+// attn.merge, attn.compress, attn.block_scores, attn.topk,
+// attn.linear_attention and attn.causal_conv tile over leading dims along
+// which their rows are independent: merge over (batch, head, row), top-k
+// over every dim but the last, the others over (batch, head), where the
+// head is the K/V head for block_scores and linear attention (their query
+// heads, decay and result follow as whole groups). Each operand and result
+// dim that follows a domain dim takes its slice (compress's per-head
+// weights and the conv's weights by head); the other dims stay whole.
+// Together with attn.attention's, a program of these ops can be tiled and
+// fused head by head with upstream's drivers.
 //
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "TilingUtils.h"
+
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::attn;
+using namespace mlir::attn::tiling;
 
 namespace {
 
-/// Operand dim `operandDim` follows domain dim `domainDim`, scaled by the
-/// op's group size when `grouped` (block_scores' query heads).
+/// Operand or result dim `valueDim` follows domain dim `domainDim`, scaled
+/// by the op's group size when `grouped` (query heads over K/V heads).
 struct DimRule {
-  int64_t operandDim, domainDim;
+  int64_t valueDim, domainDim;
   bool grouped = false;
 };
+using Rules = SmallVector<DimRule>;
 
-/// How an op of this file tiles: its domain is the leading
-/// `domainRank` dims of its first result, and each operand follows the
+/// How an op of this file tiles: each operand and result follows the
 /// domain through its rules.
 struct LeadingDimsTiling {
-  int64_t domainRank;
-  SmallVector<SmallVector<DimRule>> operandRules;
-  /// Query heads per domain head, for grouped rules.
+  SmallVector<Rules> operandRules, resultRules;
+  /// Query heads per K/V head, for grouped rules.
   OpFoldResult group;
 };
 
 } // namespace
 
-static OpFoldResult mulIndex(OpBuilder &b, Location loc, OpFoldResult lhs,
-                             OpFoldResult rhs) {
-  std::optional<int64_t> l = getConstantIntValue(lhs);
-  std::optional<int64_t> r = getConstantIntValue(rhs);
-  if (l && r)
-    return b.getIndexAttr(*l * *r);
-  if (r && *r == 1)
-    return lhs;
-  return arith::MulIOp::create(b, loc,
-                               getValueOrCreateConstantIndexOp(b, loc, lhs),
-                               getValueOrCreateConstantIndexOp(b, loc, rhs))
-      .getResult();
-}
-
-static OpFoldResult ceilDivIndex(OpBuilder &b, Location loc, OpFoldResult lhs,
-                                 int64_t rhs) {
-  if (std::optional<int64_t> l = getConstantIntValue(lhs))
-    return b.getIndexAttr(llvm::divideCeil(*l, rhs));
-  return arith::CeilDivUIOp::create(
-             b, loc, getValueOrCreateConstantIndexOp(b, loc, lhs),
-             arith::ConstantIndexOp::create(b, loc, rhs))
-      .getResult();
+/// The number of dims of the op's domain.
+static int64_t domainRank(Operation *op) {
+  if (isa<MergeOp>(op))
+    return 3;
+  if (isa<TopkOp>(op))
+    return cast<RankedTensorType>(op->getResult(0).getType()).getRank() - 1;
+  return 2;
 }
 
 /// `sizes`, with the dims that `type` fixes taken from it.
@@ -82,6 +69,7 @@ withStaticDims(OpBuilder &b, Type type, SmallVector<OpFoldResult> sizes) {
 static SmallVector<SmallVector<OpFoldResult>> resultSizes(OpBuilder &b,
                                                           Operation *op) {
   Location loc = op->getLoc();
+  FoldedIndexMath m{b, loc};
   auto sizesOf = [&](Value value) {
     return tensor::getMixedSizes(b, loc, value);
   };
@@ -92,86 +80,96 @@ static SmallVector<SmallVector<OpFoldResult>> resultSizes(OpBuilder &b,
       sizes.push_back(sizesOf(merge.getWeights().front()));
   } else if (auto compress = dyn_cast<CompressOp>(op)) {
     SmallVector<OpFoldResult> input = sizesOf(compress.getInput());
-    input[2] = ceilDivIndex(b, loc, input[2], compress.getStride());
+    input[2] = m.ceilDiv(input[2], compress.getStride());
     sizes.push_back(input);
   } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
     SmallVector<OpFoldResult> query = sizesOf(scores.getQuery());
     SmallVector<OpFoldResult> keys = sizesOf(scores.getKeys());
-    sizes.push_back({query[0], keys[1],
-                     ceilDivIndex(b, loc, query[2], scores.getBlockQ()),
-                     keys[2]});
-  } else {
-    auto topk = cast<TopkOp>(op);
+    sizes.push_back(
+        {query[0], keys[1], m.ceilDiv(query[2], scores.getBlockQ()), keys[2]});
+  } else if (auto topk = dyn_cast<TopkOp>(op)) {
     SmallVector<OpFoldResult> rows = sizesOf(topk.getScores());
     rows.back() = b.getIndexAttr(topk.getK());
     sizes.push_back(rows);
+  } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+    SmallVector<OpFoldResult> query = sizesOf(linear.getQuery());
+    query[3] = tensor::getMixedSize(b, loc, linear.getValue(), 3);
+    sizes.push_back(query);
+  } else {
+    sizes.push_back(sizesOf(cast<CausalConvOp>(op).getInput()));
   }
   for (auto [result, resultSizes] : llvm::zip_equal(op->getResults(), sizes))
     resultSizes = withStaticDims(b, result.getType(), resultSizes);
   return sizes;
 }
 
-/// The number of leading result dims that are the op's domain.
-static int64_t domainRank(Operation *op) {
-  if (isa<MergeOp>(op))
-    return 3;
-  if (isa<CompressOp, BlockScoresOp>(op))
-    return 2;
-  return cast<RankedTensorType>(op->getResult(0).getType()).getRank() - 1;
-}
-
 static LeadingDimsTiling getTiling(OpBuilder &b, Operation *op) {
   Location loc = op->getLoc();
   auto leading = [](int64_t rank) {
-    SmallVector<DimRule> rules;
+    Rules rules;
     for (int64_t dim = 0; dim < rank; ++dim)
       rules.push_back({dim, dim});
     return rules;
   };
-  if (auto merge = dyn_cast<MergeOp>(op)) {
-    // Every branch output [B, H, L, D] and weight [B, H, L] by rows.
-    return {3,
-            SmallVector<SmallVector<DimRule>>(op->getNumOperands(), leading(3)),
-            b.getIndexAttr(1)};
+  // Batch, then the query heads as whole groups of the domain's K/V heads.
+  Rules grouped = {{0, 0}, {1, 1, /*grouped=*/true}};
+  int64_t rank = domainRank(op);
+  LeadingDimsTiling tiling{{}, {}, b.getIndexAttr(1)};
+  tiling.resultRules.assign(op->getNumResults(), leading(rank));
+  if (isa<MergeOp, TopkOp>(op)) {
+    // Every operand ([B, H, L, D] branches, [B, H, L] weights; the scores)
+    // by the domain's dims.
+    tiling.operandRules.assign(op->getNumOperands(), leading(rank));
+  } else if (auto compress = dyn_cast<CompressOp>(op)) {
+    tiling.operandRules.push_back(leading(2));
+    // Per-head weights [H, window] by head; shared ones [window] whole.
+    if (Value weights = compress.getWeights())
+      tiling.operandRules.push_back(
+          cast<RankedTensorType>(weights.getType()).getRank() == 2
+              ? Rules{{0, 1}}
+              : Rules{});
+  } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+    tiling.group = groupSize(b, loc, scores.getQuery(), scores.getKeys());
+    tiling.operandRules = {grouped, leading(2)};
+  } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+    tiling.group = groupSize(b, loc, linear.getQuery(), linear.getKey());
+    tiling.operandRules = {grouped, leading(2), leading(2)};
+    if (linear.getDecay())
+      tiling.operandRules.push_back(grouped);
+    tiling.resultRules = {grouped};
+  } else {
+    // The conv's weights [H, D, K] by head.
+    tiling.operandRules = {leading(2), Rules{{0, 1}}};
   }
-  if (auto compress = dyn_cast<CompressOp>(op)) {
-    LeadingDimsTiling tiling{2, {leading(2)}, b.getIndexAttr(1)};
-    if (Value weights = compress.getWeights()) {
-      // Per-head weights [H, window] by head; shared ones [window] whole.
-      if (cast<RankedTensorType>(weights.getType()).getRank() == 2)
-        tiling.operandRules.push_back({{0, 1}});
-      else
-        tiling.operandRules.push_back({});
-    }
-    return tiling;
-  }
-  if (auto scores = dyn_cast<BlockScoresOp>(op)) {
-    OpFoldResult queryHeads =
-        tensor::getMixedSize(b, loc, scores.getQuery(), 1);
-    OpFoldResult kvHeads = tensor::getMixedSize(b, loc, scores.getKeys(), 1);
-    OpFoldResult group;
-    std::optional<int64_t> hq = getConstantIntValue(queryHeads);
-    std::optional<int64_t> hkv = getConstantIntValue(kvHeads);
-    if (hq && hkv && *hkv != 0)
-      group = b.getIndexAttr(*hq / *hkv);
-    else
-      group = arith::DivUIOp::create(
-                  b, loc, getValueOrCreateConstantIndexOp(b, loc, queryHeads),
-                  getValueOrCreateConstantIndexOp(b, loc, kvHeads))
-                  .getResult();
-    // The query's heads are the K/V heads' groups.
-    return {2, {{{0, 0}, {1, 1, /*grouped=*/true}}, leading(2)}, group};
-  }
-  return {domainRank(op), {leading(domainRank(op))}, b.getIndexAttr(1)};
+  return tiling;
 }
 
 static SmallVector<Range> iterationDomain(OpBuilder &b, Operation *op) {
-  LeadingDimsTiling tiling = getTiling(b, op);
+  // The first result's leading dims; linear attention's heads are its K/V
+  // heads (block_scores' result has those already).
   SmallVector<OpFoldResult> sizes = resultSizes(b, op).front();
+  if (auto linear = dyn_cast<LinearAttentionOp>(op))
+    sizes[1] = tensor::getMixedSize(b, op->getLoc(), linear.getKey(), 1);
   SmallVector<Range> domain;
-  for (int64_t dim = 0; dim < tiling.domainRank; ++dim)
+  for (int64_t dim = 0; dim < domainRank(op); ++dim)
     domain.push_back({b.getIndexAttr(0), sizes[dim], b.getIndexAttr(1)});
   return domain;
+}
+
+/// The offsets and sizes (given whole) of a value in the domain's tile at
+/// `offsets` and `sizes`.
+static void tileOfValue(OpBuilder &b, Location loc, const Rules &rules,
+                        OpFoldResult group, ArrayRef<OpFoldResult> offsets,
+                        ArrayRef<OpFoldResult> sizes,
+                        SmallVector<OpFoldResult> &valueOffsets,
+                        SmallVector<OpFoldResult> &valueSizes) {
+  FoldedIndexMath m{b, loc};
+  valueOffsets.assign(valueSizes.size(), b.getIndexAttr(0));
+  for (const DimRule &rule : rules) {
+    OpFoldResult factor = rule.grouped ? group : b.getIndexAttr(1);
+    valueOffsets[rule.valueDim] = m.mul(offsets[rule.domainDim], factor);
+    valueSizes[rule.valueDim] = m.mul(sizes[rule.domainDim], factor);
+  }
 }
 
 static FailureOr<TilingResult> tile(OpBuilder &b, Operation *op,
@@ -183,35 +181,31 @@ static FailureOr<TilingResult> tile(OpBuilder &b, Operation *op,
   SmallVector<Operation *> slices;
   for (auto [operand, rules] :
        llvm::zip_equal(op->getOperands(), tiling.operandRules)) {
-    auto type = cast<RankedTensorType>(operand.getType());
-    SmallVector<OpFoldResult> sliceOffsets(type.getRank(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sliceSizes(type.getRank());
-    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-    for (const DimRule &rule : rules) {
-      OpFoldResult factor = rule.grouped ? tiling.group : b.getIndexAttr(1);
-      sliceOffsets[rule.operandDim] =
-          mulIndex(b, loc, offsets[rule.domainDim], factor);
-      sliceSizes[rule.operandDim] =
-          mulIndex(b, loc, sizes[rule.domainDim], factor);
-    }
-    for (int64_t dim = 0; dim < type.getRank(); ++dim)
-      if (!sliceSizes[dim])
-        sliceSizes[dim] = tensor::getMixedSize(b, loc, operand, dim);
+    SmallVector<OpFoldResult> sliceOffsets;
+    SmallVector<OpFoldResult> sliceSizes(
+        cast<RankedTensorType>(operand.getType()).getRank());
+    tileOfValue(b, loc, rules, tiling.group, offsets, sizes, sliceOffsets,
+                sliceSizes);
+    for (auto [dim, size] : llvm::enumerate(sliceSizes))
+      if (!size)
+        size = tensor::getMixedSize(b, loc, operand, dim);
+    SmallVector<OpFoldResult> strides(sliceSizes.size(), b.getIndexAttr(1));
     auto slice = tensor::ExtractSliceOp::create(b, loc, operand, sliceOffsets,
                                                 sliceSizes, strides);
     slices.push_back(slice);
     operands.push_back(slice);
   }
   SmallVector<Type> resultTypes;
-  for (Value result : op->getResults()) {
+  for (auto [result, rules] :
+       llvm::zip_equal(op->getResults(), tiling.resultRules)) {
     auto type = cast<RankedTensorType>(result.getType());
+    SmallVector<OpFoldResult> tileOffsets, tileSizes(type.getRank());
+    tileOfValue(b, loc, rules, tiling.group, offsets, sizes, tileOffsets,
+                tileSizes);
+    // Static where the slices' sizes are: attributes.
     SmallVector<int64_t> shape(type.getShape());
-    for (int64_t dim = 0; dim < tiling.domainRank && dim < type.getRank();
-         ++dim)
-      // Static only for an attribute, as tensor.extract_slice takes it.
-      shape[dim] = isa<Attribute>(sizes[dim])
-                       ? cast<IntegerAttr>(cast<Attribute>(sizes[dim])).getInt()
-                       : ShapedType::kDynamic;
+    for (const DimRule &rule : rules)
+      shape[rule.valueDim] = staticSize(tileSizes[rule.valueDim]);
     resultTypes.push_back(type.clone(shape));
   }
   Operation *tiled = clone(b, op, resultTypes, operands);
@@ -226,32 +220,51 @@ resultTilePosition(OpBuilder &b, Operation *op, unsigned resultNumber,
                    ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
                    SmallVector<OpFoldResult> &resultOffsets,
                    SmallVector<OpFoldResult> &resultSizes) {
+  LeadingDimsTiling tiling = getTiling(b, op);
   resultSizes = ::resultSizes(b, op)[resultNumber];
-  resultOffsets.assign(resultSizes.size(), b.getIndexAttr(0));
-  for (size_t dim = 0; dim < offsets.size() && dim < resultSizes.size();
-       ++dim) {
-    resultOffsets[dim] = offsets[dim];
-    resultSizes[dim] = sizes[dim];
-  }
+  tileOfValue(b, op->getLoc(), tiling.resultRules[resultNumber], tiling.group,
+              offsets, sizes, resultOffsets, resultSizes);
   return success();
 }
 
-/// A result tile is a domain tile when the dims after the domain are whole.
+/// A result tile is a domain tile when the dims that follow no domain dim
+/// are whole and grouped dims hold whole groups.
 static LogicalResult
 domainTileFromResultTile(OpBuilder &b, Operation *op, unsigned resultNumber,
                          ArrayRef<OpFoldResult> offsets,
                          ArrayRef<OpFoldResult> sizes,
                          SmallVectorImpl<OpFoldResult> &domainOffsets,
                          SmallVectorImpl<OpFoldResult> &domainSizes) {
-  int64_t rank = domainRank(op);
+  LeadingDimsTiling tiling = getTiling(b, op);
+  const Rules &rules = tiling.resultRules[resultNumber];
   SmallVector<OpFoldResult> whole = resultSizes(b, op)[resultNumber];
-  for (size_t dim = rank; dim < offsets.size(); ++dim)
-    if (!isZeroInteger(offsets[dim]) ||
-        !isEqualConstantIntOrValue(sizes[dim], whole[dim]))
-      return failure();
-  domainOffsets.assign(offsets.begin(), offsets.begin() + rank);
-  domainSizes.assign(sizes.begin(), sizes.begin() + rank);
-  return success();
+  domainOffsets.assign(domainRank(op), OpFoldResult());
+  domainSizes.assign(domainRank(op), OpFoldResult());
+  FoldedIndexMath m{b, op->getLoc()};
+  for (int64_t dim = 0; dim < static_cast<int64_t>(offsets.size()); ++dim) {
+    const auto *rule = llvm::find_if(
+        rules, [&](const DimRule &r) { return r.valueDim == dim; });
+    if (rule == rules.end()) {
+      if (!isZeroInteger(offsets[dim]) ||
+          !isEqualConstantIntOrValue(sizes[dim], whole[dim]))
+        return failure();
+      continue;
+    }
+    OpFoldResult offset = offsets[dim], size = sizes[dim];
+    if (rule->grouped) {
+      std::optional<int64_t> group = getConstantIntValue(tiling.group);
+      if (!group || !isMultipleOf(offset, *group) ||
+          !isMultipleOf(size, *group))
+        return failure();
+      offset = m.div(offset, tiling.group);
+      size = m.div(size, tiling.group);
+    }
+    domainOffsets[rule->domainDim] = offset;
+    domainSizes[rule->domainDim] = size;
+  }
+  return success(llvm::all_of(domainOffsets, [](OpFoldResult offset) {
+    return static_cast<bool>(offset);
+  }));
 }
 
 namespace {
@@ -328,5 +341,6 @@ template <typename... OpTys> void attachModels(MLIRContext &context) {
 } // namespace
 
 void mlir::attn::detail::attachTokenOpTilingModels(MLIRContext &context) {
-  attachModels<MergeOp, CompressOp, BlockScoresOp, TopkOp>(context);
+  attachModels<MergeOp, CompressOp, BlockScoresOp, TopkOp, LinearAttentionOp,
+               CausalConvOp>(context);
 }

@@ -42,20 +42,29 @@ struct AttnCanonicalizePass
   }
 
   void runOnOperation() override {
-    SmallVector<Operation *> attnOps;
-    getOperation()->walk([&](Operation *op) {
-      if (isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
-        attnOps.push_back(op);
-    });
     // Existing and new ops: the constants a fully masked op becomes are
     // folded too, but nothing the attn ops did not touch.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-    // Whether anything changed is no error; a rewrite that does not
-    // converge within the driver's limit leaves valid IR behind.
-    (void)applyOpPatternsGreedily(attnOps, patterns, config);
+    // The driver over a list of ops does not revisit an op when another one
+    // changes (an attention becomes a duplicate of an earlier one once both
+    // masks fold): rounds over the attn ops until one changes nothing.
+    for (int round = 0; round < kMaxRounds; ++round) {
+      SmallVector<Operation *> attnOps;
+      getOperation()->walk([&](Operation *op) {
+        if (isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
+          attnOps.push_back(op);
+      });
+      bool changed = false;
+      // Whether one round converged is no error: the next round, or the
+      // IR left valid after the last, follows.
+      (void)applyOpPatternsGreedily(attnOps, patterns, config, &changed);
+      if (!changed)
+        return;
+    }
   }
 
+  static constexpr int kMaxRounds = 8;
   FrozenRewritePatternSet patterns;
 };
 
