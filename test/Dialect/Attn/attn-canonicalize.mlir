@@ -309,3 +309,28 @@ func.func @duplicates(%q: !t, %k: !t) -> (!t, !t, tensor<1x2x8xf32>, !t) {
   %3 = attn.attention %q, %k, %k mask [#attn.window<left = 2, right = 0>] : !t, !t, !t -> !t
   return %0, %1, %l, %3 : !t, !t, tensor<1x2x8xf32>, !t
 }
+
+// -----
+
+// Hooks that read memory may see a write between two alike attentions:
+// those do not merge.
+// CHECK-LABEL: func.func @reads_memory
+// CHECK-COUNT-2: attn.attention
+!t = tensor<1x2x8x4xf32>
+func.func @reads_memory(%q: !t, %m: memref<2xf32>, %x: f32) -> (!t, !t) {
+  %c0 = arith.constant 0 : index
+  %0 = attn.attention %q, %q, %q score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %t = memref.load %m[%h] : memref<2xf32>
+    %r = arith.addf %s, %t : f32
+    attn.yield %r : f32
+  } : !t, !t, !t -> !t
+  memref.store %x, %m[%c0] : memref<2xf32>
+  %1 = attn.attention %q, %q, %q score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %t = memref.load %m[%h] : memref<2xf32>
+    %r = arith.addf %s, %t : f32
+    attn.yield %r : f32
+  } : !t, !t, !t -> !t
+  return %0, %1 : !t, !t
+}

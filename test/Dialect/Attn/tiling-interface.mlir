@@ -351,3 +351,27 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// A result type may leave sizes open that the operands fix: the tiles and
+// the loop's destination then leave them open too.
+// CHECK-LABEL: func.func @open_result_sizes
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<2x8x?x?xf32>
+// CHECK: attn.causal_conv %{{.*}}, %{{.*}} : tensor<1x1x32x16xf32>, tensor<1x16x4xf32> -> tensor<1x1x?x?xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<2x4x16x?xf32>
+// CHECK: attn.attention {{.*}} -> tensor<1x2x16x?xf32>
+func.func @open_result_sizes(%x: tensor<2x8x32x16xf32>, %w: tensor<8x16x4xf32>,
+                             %q: tensor<2x4x16x8xf32>, %k: tensor<2x2x16x8xf32>)
+    -> (tensor<2x8x?x?xf32>, tensor<2x4x16x?xf32>) {
+  %c = attn.causal_conv %x, %w : tensor<2x8x32x16xf32>, tensor<8x16x4xf32> -> tensor<2x8x?x?xf32>
+  %o = attn.attention %q, %k, %k : tensor<2x4x16x8xf32>, tensor<2x2x16x8xf32>, tensor<2x2x16x8xf32> -> tensor<2x4x16x?xf32>
+  return %c, %o : tensor<2x8x?x?xf32>, tensor<2x4x16x?xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %ops = transform.structured.match ops{["attn.causal_conv", "attn.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    %t, %l = transform.structured.tile_using_forall %ops tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    transform.yield
+  }
+}

@@ -246,8 +246,8 @@ static FailureOr<TilingResult> tileAttention(OpBuilder &b, AttentionOp op,
 //===----------------------------------------------------------------------===//
 
 /// The sizes of result `resultNumber` of `op` from its operands (never from
-/// the result itself, which a tiling loop replaces); a result type may fix
-/// a size that the operands leave open.
+/// the result itself, which a tiling loop replaces), static exactly where
+/// the result's type is (sizesAsTyped).
 static SmallVector<OpFoldResult> resultSizes(OpBuilder &b, AttentionOp op,
                                              unsigned resultNumber) {
   Location loc = op.getLoc();
@@ -260,10 +260,7 @@ static SmallVector<OpFoldResult> resultSizes(OpBuilder &b, AttentionOp op,
   auto type = cast<RankedTensorType>(
       op.getOperation()->getResult(resultNumber).getType());
   sizes.resize(type.getRank());
-  for (int64_t dim = 0; dim < type.getRank(); ++dim)
-    if (!type.isDynamicDim(dim))
-      sizes[dim] = b.getIndexAttr(type.getDimSize(dim));
-  return sizes;
+  return sizesAsTyped(b, loc, type, sizes);
 }
 
 LogicalResult AttentionOp::reifyResultShapes(

@@ -124,9 +124,12 @@ static bool computeTheSame(AttentionOp lhs, AttentionOp rhs) {
 
 /// An attention that computes what an earlier one in its block does takes
 /// its results; where only the later one has an LSE, one attention with it
-/// replaces both at the earlier's place. (Fusion tiles an attention once
-/// per result that a loop reads, and CSE does not compare ops with
-/// regions.)
+/// replaces both at the earlier's place. Fusion tiles an attention once per
+/// result that a loop reads; CSE merges such twins, but not once
+/// DropUnusedLse has removed the LSE of the one tiled for its output, nor
+/// twins that appear only when masks fold. Hooks that read memory (a
+/// memref.load in a score_mod) may see a write between the two: only
+/// attentions free of memory effects merge.
 struct DeduplicateAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -135,7 +138,8 @@ struct DeduplicateAttention : OpRewritePattern<AttentionOp> {
     for (Operation *user : op.getQuery().getUsers()) {
       auto earlier = dyn_cast<AttentionOp>(user);
       if (!earlier || earlier == op || earlier->getBlock() != op->getBlock() ||
-          !earlier->isBeforeInBlock(op) || !computeTheSame(earlier, op))
+          !earlier->isBeforeInBlock(op) || !computeTheSame(earlier, op) ||
+          !isMemoryEffectFree(earlier) || !isMemoryEffectFree(op))
         continue;
       if (earlier.getLse() || !op.getLse()) {
         rewriter.replaceOp(

@@ -56,6 +56,18 @@ int64_t mlir::attn::tiling::staticSize(OpFoldResult size) {
   return ShapedType::kDynamic;
 }
 
+SmallVector<OpFoldResult>
+mlir::attn::tiling::sizesAsTyped(OpBuilder &b, Location loc, Type type,
+                                 SmallVector<OpFoldResult> sizes) {
+  auto tensorType = cast<RankedTensorType>(type);
+  for (int64_t dim = 0; dim < tensorType.getRank(); ++dim)
+    sizes[dim] =
+        tensorType.isDynamicDim(dim)
+            ? OpFoldResult(getValueOrCreateConstantIndexOp(b, loc, sizes[dim]))
+            : OpFoldResult(b.getIndexAttr(tensorType.getDimSize(dim)));
+  return sizes;
+}
+
 OpFoldResult mlir::attn::tiling::groupSize(OpBuilder &b, Location loc,
                                            Value queries, Value keys) {
   FoldedIndexMath m{b, loc};

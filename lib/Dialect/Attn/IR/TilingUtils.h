@@ -34,6 +34,13 @@ struct FoldedIndexMath {
 /// tensor.extract_slice takes it (a constant value is a dynamic size there).
 int64_t staticSize(OpFoldResult size);
 
+/// `sizes` as a value of `type` has them: attributes where the type fixes
+/// the dim, values where it leaves it dynamic (a tile or destination built
+/// from them then has the type's dynamic dims, even where the operands fix
+/// the size).
+SmallVector<OpFoldResult> sizesAsTyped(OpBuilder &b, Location loc, Type type,
+                                       SmallVector<OpFoldResult> sizes);
+
 /// Query heads per K/V head: dim 1 of `queries` over dim 1 of `keys`.
 OpFoldResult groupSize(OpBuilder &b, Location loc, Value queries, Value keys);
 

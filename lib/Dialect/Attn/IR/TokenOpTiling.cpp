@@ -54,16 +54,6 @@ static int64_t domainRank(Operation *op) {
   return 2;
 }
 
-/// `sizes`, with the dims that `type` fixes taken from it.
-static SmallVector<OpFoldResult>
-withStaticDims(OpBuilder &b, Type type, SmallVector<OpFoldResult> sizes) {
-  auto tensorType = cast<RankedTensorType>(type);
-  for (int64_t dim = 0; dim < tensorType.getRank(); ++dim)
-    if (!tensorType.isDynamicDim(dim))
-      sizes[dim] = b.getIndexAttr(tensorType.getDimSize(dim));
-  return sizes;
-}
-
 /// The sizes of each result of `op`, from its operands (a tiling loop
 /// replaces the results themselves).
 static SmallVector<SmallVector<OpFoldResult>> resultSizes(OpBuilder &b,
@@ -99,7 +89,7 @@ static SmallVector<SmallVector<OpFoldResult>> resultSizes(OpBuilder &b,
     sizes.push_back(sizesOf(cast<CausalConvOp>(op).getInput()));
   }
   for (auto [result, resultSizes] : llvm::zip_equal(op->getResults(), sizes))
-    resultSizes = withStaticDims(b, result.getType(), resultSizes);
+    resultSizes = sizesAsTyped(b, loc, result.getType(), resultSizes);
   return sizes;
 }
 

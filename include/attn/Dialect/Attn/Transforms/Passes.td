@@ -50,8 +50,11 @@ def AttnCanonicalizePass : Pass<"attn-canonicalize"> {
     Applies the attn ops' canonicalisation patterns and folds (mask
     predicates folded against the sequence lengths, operands no predicate
     reads removed, fully masked ops replaced by their constant results,
-    unused log-sum-exps dropped, one-branch merges folded) and erases attn
-    ops whose results nothing reads. Unlike `--canonicalize`, it visits
+    unused log-sum-exps dropped, one-branch merges folded, an attention
+    that computes what an earlier one does replaced by it) and erases attn
+    ops whose results nothing reads. It runs rounds over the attn ops until
+    one changes nothing, so that ops which become alike as others fold are
+    seen again. Unlike `--canonicalize`, it visits
     only attn ops and what their rewrites create, so a compiler that embeds
     the dialect can normalise attention without canonicalising the rest of
     its IR.
