@@ -335,13 +335,13 @@ LogicalResult AttentionOp::getIterationDomainTileFromResultTile(
     SmallVectorImpl<OpFoldResult> &iterDomainSizes) {
   // A result tile is a tile of the domain when it holds whole rows and
   // whole groups of query heads.
-  Location loc = getLoc();
-  std::optional<int64_t> group = getConstantIntValue(groupSize(b, loc, *this));
-  if (!holdsWholeRows(b, *this, resultNumber, offsets, sizes) || !group ||
-      !isMultipleOf(offsets[1], *group) || !isMultipleOf(sizes[1], *group))
+  int64_t group = getGroupSize();
+  if (ShapedType::isDynamic(group) || !isMultipleOf(offsets[1], group) ||
+      !isMultipleOf(sizes[1], group) ||
+      !holdsWholeRows(b, *this, resultNumber, offsets, sizes))
     return failure();
-  FoldedIndexMath m{b, loc};
-  OpFoldResult groupAttr = b.getIndexAttr(*group);
+  FoldedIndexMath m{b, getLoc()};
+  OpFoldResult groupAttr = b.getIndexAttr(group);
   iterDomainOffsets.assign({offsets[0], m.div(offsets[1], groupAttr)});
   iterDomainSizes.assign({sizes[0], m.div(sizes[1], groupAttr)});
   return success();

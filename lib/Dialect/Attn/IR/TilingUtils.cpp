@@ -75,6 +75,16 @@ OpFoldResult mlir::attn::tiling::groupSize(OpBuilder &b, Location loc,
                tensor::getMixedSize(b, loc, keys, 1));
 }
 
+std::optional<int64_t> mlir::attn::tiling::staticGroupSize(Value queries,
+                                                           Value keys) {
+  int64_t queryHeads = cast<ShapedType>(queries.getType()).getDimSize(1);
+  int64_t kvHeads = cast<ShapedType>(keys.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(queryHeads) || ShapedType::isDynamic(kvHeads) ||
+      kvHeads == 0)
+    return std::nullopt;
+  return queryHeads / kvHeads;
+}
+
 bool mlir::attn::tiling::isMultipleOf(OpFoldResult ofr, int64_t factor) {
   if (factor == 1)
     return true;

@@ -43,6 +43,8 @@ SmallVector<OpFoldResult> sizesAsTyped(OpBuilder &b, Location loc, Type type,
 
 /// Query heads per K/V head: dim 1 of `queries` over dim 1 of `keys`.
 OpFoldResult groupSize(OpBuilder &b, Location loc, Value queries, Value keys);
+/// The same from the types alone (no IR), where both head counts are static.
+std::optional<int64_t> staticGroupSize(Value queries, Value keys);
 
 /// Whether `ofr` is provably a multiple of `factor`: a constant, a product
 /// with a constant multiple, or an affine.apply whose expression is one (the

@@ -39,8 +39,6 @@ using Rules = SmallVector<DimRule>;
 /// domain through its rules.
 struct LeadingDimsTiling {
   SmallVector<Rules> operandRules, resultRules;
-  /// Query heads per K/V head, for grouped rules.
-  OpFoldResult group;
 };
 
 } // namespace
@@ -93,8 +91,24 @@ static SmallVector<SmallVector<OpFoldResult>> resultSizes(OpBuilder &b,
   return sizes;
 }
 
-static LeadingDimsTiling getTiling(OpBuilder &b, Operation *op) {
-  Location loc = op->getLoc();
+/// The (query, key) pair whose head counts make a grouped rule's factor,
+/// or nulls for an op without grouped rules.
+static std::pair<Value, Value> groupedHeads(Operation *op) {
+  if (auto scores = dyn_cast<BlockScoresOp>(op))
+    return {scores.getQuery(), scores.getKeys()};
+  if (auto linear = dyn_cast<LinearAttentionOp>(op))
+    return {linear.getQuery(), linear.getKey()};
+  return {};
+}
+
+/// Query heads per K/V head, the factor of grouped rules (1 without them).
+static OpFoldResult groupOf(OpBuilder &b, Operation *op) {
+  auto [queries, keys] = groupedHeads(op);
+  return queries ? groupSize(b, op->getLoc(), queries, keys)
+                 : b.getIndexAttr(1);
+}
+
+static LeadingDimsTiling getTiling(Operation *op) {
   auto leading = [](int64_t rank) {
     Rules rules;
     for (int64_t dim = 0; dim < rank; ++dim)
@@ -104,7 +118,7 @@ static LeadingDimsTiling getTiling(OpBuilder &b, Operation *op) {
   // Batch, then the query heads as whole groups of the domain's K/V heads.
   Rules grouped = {{0, 0}, {1, 1, /*grouped=*/true}};
   int64_t rank = domainRank(op);
-  LeadingDimsTiling tiling{{}, {}, b.getIndexAttr(1)};
+  LeadingDimsTiling tiling;
   tiling.resultRules.assign(op->getNumResults(), leading(rank));
   if (isa<MergeOp, TopkOp>(op)) {
     // Every operand ([B, H, L, D] branches, [B, H, L] weights; the scores)
@@ -118,11 +132,9 @@ static LeadingDimsTiling getTiling(OpBuilder &b, Operation *op) {
           cast<RankedTensorType>(weights.getType()).getRank() == 2
               ? Rules{{0, 1}}
               : Rules{});
-  } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
-    tiling.group = groupSize(b, loc, scores.getQuery(), scores.getKeys());
+  } else if (isa<BlockScoresOp>(op)) {
     tiling.operandRules = {grouped, leading(2)};
   } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
-    tiling.group = groupSize(b, loc, linear.getQuery(), linear.getKey());
     tiling.operandRules = {grouped, leading(2), leading(2)};
     if (linear.getDecay())
       tiling.operandRules.push_back(grouped);
@@ -166,7 +178,8 @@ static FailureOr<TilingResult> tile(OpBuilder &b, Operation *op,
                                     ArrayRef<OpFoldResult> offsets,
                                     ArrayRef<OpFoldResult> sizes) {
   Location loc = op->getLoc();
-  LeadingDimsTiling tiling = getTiling(b, op);
+  LeadingDimsTiling tiling = getTiling(op);
+  OpFoldResult group = groupOf(b, op);
   SmallVector<Value> operands;
   SmallVector<Operation *> slices;
   for (auto [operand, rules] :
@@ -174,8 +187,7 @@ static FailureOr<TilingResult> tile(OpBuilder &b, Operation *op,
     SmallVector<OpFoldResult> sliceOffsets;
     SmallVector<OpFoldResult> sliceSizes(
         cast<RankedTensorType>(operand.getType()).getRank());
-    tileOfValue(b, loc, rules, tiling.group, offsets, sizes, sliceOffsets,
-                sliceSizes);
+    tileOfValue(b, loc, rules, group, offsets, sizes, sliceOffsets, sliceSizes);
     for (auto [dim, size] : llvm::enumerate(sliceSizes))
       if (!size)
         size = tensor::getMixedSize(b, loc, operand, dim);
@@ -190,8 +202,7 @@ static FailureOr<TilingResult> tile(OpBuilder &b, Operation *op,
        llvm::zip_equal(op->getResults(), tiling.resultRules)) {
     auto type = cast<RankedTensorType>(result.getType());
     SmallVector<OpFoldResult> tileOffsets, tileSizes(type.getRank());
-    tileOfValue(b, loc, rules, tiling.group, offsets, sizes, tileOffsets,
-                tileSizes);
+    tileOfValue(b, loc, rules, group, offsets, sizes, tileOffsets, tileSizes);
     // Static where the slices' sizes are: attributes.
     SmallVector<int64_t> shape(type.getShape());
     for (const DimRule &rule : rules)
@@ -210,10 +221,9 @@ resultTilePosition(OpBuilder &b, Operation *op, unsigned resultNumber,
                    ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
                    SmallVector<OpFoldResult> &resultOffsets,
                    SmallVector<OpFoldResult> &resultSizes) {
-  LeadingDimsTiling tiling = getTiling(b, op);
   resultSizes = ::resultSizes(b, op)[resultNumber];
-  tileOfValue(b, op->getLoc(), tiling.resultRules[resultNumber], tiling.group,
-              offsets, sizes, resultOffsets, resultSizes);
+  tileOfValue(b, op->getLoc(), getTiling(op).resultRules[resultNumber],
+              groupOf(b, op), offsets, sizes, resultOffsets, resultSizes);
   return success();
 }
 
@@ -225,8 +235,12 @@ domainTileFromResultTile(OpBuilder &b, Operation *op, unsigned resultNumber,
                          ArrayRef<OpFoldResult> sizes,
                          SmallVectorImpl<OpFoldResult> &domainOffsets,
                          SmallVectorImpl<OpFoldResult> &domainSizes) {
-  LeadingDimsTiling tiling = getTiling(b, op);
+  LeadingDimsTiling tiling = getTiling(op);
   const Rules &rules = tiling.resultRules[resultNumber];
+  // A grouped dim maps back only by a static group (no IR built to ask).
+  auto [queries, keys] = groupedHeads(op);
+  std::optional<int64_t> group =
+      queries ? staticGroupSize(queries, keys) : std::optional<int64_t>(1);
   SmallVector<OpFoldResult> whole = resultSizes(b, op)[resultNumber];
   domainOffsets.assign(domainRank(op), OpFoldResult());
   domainSizes.assign(domainRank(op), OpFoldResult());
@@ -242,12 +256,11 @@ domainTileFromResultTile(OpBuilder &b, Operation *op, unsigned resultNumber,
     }
     OpFoldResult offset = offsets[dim], size = sizes[dim];
     if (rule->grouped) {
-      std::optional<int64_t> group = getConstantIntValue(tiling.group);
       if (!group || !isMultipleOf(offset, *group) ||
           !isMultipleOf(size, *group))
         return failure();
-      offset = m.div(offset, tiling.group);
-      size = m.div(size, tiling.group);
+      offset = m.div(offset, b.getIndexAttr(*group));
+      size = m.div(size, b.getIndexAttr(*group));
     }
     domainOffsets[rule->domainDim] = offset;
     domainSizes[rule->domainDim] = size;
