@@ -33,6 +33,17 @@ def linear_mlir_for(case, t):
             f"  return %o : {o}\n}}\n")
 
 
+def program_sizes(case, b, length, compressed):
+    """A program's batch, length and compressed length as its types spell
+    them: "?" for the length (and the compressed length) with "dynamic", for
+    the batch with "dynamic_batch" (one build for any size)."""
+    if case.get("dynamic"):
+        length, compressed = "?", "?"
+    if case.get("dynamic_batch"):
+        b = "?"
+    return b, length, compressed
+
+
 def scout_mlir_for(case, t):
     """SCOUT as one GPU program (kind "scout"): a causal window mixer, its
     stride-S mean checkpoints, attention to the completed segments'
@@ -41,9 +52,10 @@ def scout_mlir_for(case, t):
     a mask_mod (affine bounds: a query tile visits at most two key tiles),
     or with segment_ids a document mask over segment ids (an argument)."""
     b, h, l, d, s, w = (case[k] for k in ("b", "hq", "lq", "d", "stride", "window"))
+    b, l, cl = program_sizes(case, b, l, -(-l // s))
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
     kv = f"tensor<{b}x{case['hkv']}x{l}x{d}x{t}>"
-    c = f"tensor<{b}x{h}x{-(-l // s)}x{d}x{t}>"
+    c = f"tensor<{b}x{h}x{cl}x{d}x{t}>"
     lse = f"tensor<{b}x{h}x{l}xf32>"
     seg = f"tensor<{b}x{l}xi32>"
     if case.get("segment_ids"):
@@ -88,8 +100,9 @@ def gated_mlir_for(case, t):
     both merges."""
     b, h, l, d, s, span, w = (case[k] for k in ("b", "hq", "lq", "d", "stride", "span",
                                                  "window"))
+    b, l, cl = program_sizes(case, b, l, -(-l // s))
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
-    c = f"tensor<{b}x{h}x{-(-l // s)}x{d}x{t}>"
+    c = f"tensor<{b}x{h}x{cl}x{d}x{t}>"
     g = f"tensor<{b}x{h}x{l}xf32>"
     wt = f"tensor<{h}x{span}xf32>"
     return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %w: {wt}, %g1: {g}, %g2: {g})"
@@ -164,6 +177,7 @@ def lawcat_mlir_for(case, t):
     change the linear attention (identity without normaliser: Mamba-2's
     form)."""
     b, h, l, d = (case[n] for n in ("b", "hq", "lq", "d"))
+    b, l, _ = program_sizes(case, b, l, None)
     taps = case.get("taps", 4)
     feature = case.get("feature", "elu_plus_one")
     normalize = " normalize" if case.get("normalize", True) else ""

@@ -154,6 +154,9 @@ def scaling_cases():
         cases.append(case(f"scale-dyn-causal-L{length}", "causal", dynamic=True, **common))
         cases.append(case(f"scale-dyn-window1024-L{length}", "causal", window=1023,
                           dynamic=True, **common))
+    # SCOUT as a program compiled for any length, beside scale-scout-L*.
+    for length in (8192, 65536):
+        cases.append(scout(f"scale-dyn-scout-L{length}", 1, 16, length, 128, dynamic=True))
     # LAWCAT (convs + decayed elu+1) as one program at the longest length.
     cases.append(case("scale-lawcat-L65536", "lawcat", 1, 16, 16, 65536, 65536, 128))
     # The own segment by a document mask over segment ids instead (the
@@ -452,4 +455,25 @@ def check_cases():
                       gate_logits=True, residual=True))
     cases.append(case("chk-program-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90))
+    # Programs compiled for any batch and length ("?" in their types): the
+    # launcher computes the temporaries and grids from the buffers' sizes.
+    # SCOUT's union kernel (compress in the mixer's epilogue), its
+    # chunked and document forms, the gated merges of weighted and max
+    # compressions, and LAWCAT's convs into a decayed linear attention.
+    cases.append(scout("chk-dynprog-scout", 1, 4, 1000, 64, window=127, dynamic=True))
+    cases.append(scout("chk-dynprog-scout-s32-D128", 2, 4, 777, 128, window=100, stride=32,
+                       dynamic=True, dynamic_batch=True))
+    cases.append(scout("chk-dynprog-scout-chunked", 2, 4, 700, 128, window=90, chunked=True,
+                       dynamic=True))
+    cases.append(scout("chk-dynprog-scout-docs", 1, 4, 500, 64, window=70, segment_ids=True,
+                       dynamic=True))
+    cases.append(scout("chk-dynprog-scout-gqa-mixed", 2, 4, 601, 128, window=90, hkv=2,
+                       mixed_result=True, dynamic=True))
+    cases.append(scout("chk-dynprog-scout-L17", 1, 2, 17, 64, window=7, stride=8,
+                       dynamic=True))
+    cases.append(case("chk-dynprog-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
+                      span=32, window=90, dynamic=True, dynamic_batch=True))
+    cases.append(case("chk-dynprog-lawcat", "lawcat", 1, 4, 4, 700, 700, 64, dynamic=True))
+    cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
+                      dynamic_batch=True))
     return cases

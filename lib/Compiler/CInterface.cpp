@@ -345,6 +345,36 @@ static void attnResultScatter(const char **from, char *to,
 
 )c";
 
+void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
+                                    const CEntryPoint &entry) {
+  for (const CSizeRule &rule : entry.sizeRules) {
+    const std::string &a = entry.buffers[rule.a].name;
+    const std::string &b = entry.buffers[rule.b].name;
+    unsigned position = std::max(rule.a, rule.b) + 1;
+    std::string sizeA = a + "->sizes[" + std::to_string(rule.dimA) + "]";
+    std::string sizeB = b + "->sizes[" + std::to_string(rule.dimB) + "]";
+    switch (rule.kind) {
+    case CSizeRule::Equal:
+      os << "  if (" << sizeA << " != " << sizeB << ")";
+      break;
+    case CSizeRule::Divides:
+      os << "  if (" << sizeB << " < 1 || " << sizeA << " % " << sizeB << ")";
+      break;
+    case CSizeRule::CeilDiv:
+      os << "  if (" << sizeA << " != (" << sizeB << " + " << rule.number - 1
+         << ") / " << rule.number << ")";
+      break;
+    case CSizeRule::EqualOrOne:
+      os << "  if (" << sizeA << " != " << sizeB << " && " << sizeA << " != 1)";
+      break;
+    case CSizeRule::Constant:
+      os << "  if (" << sizeA << " != " << rule.number << ")";
+      break;
+    }
+    os << " return " << position << ";\n";
+  }
+}
+
 std::string mlir::attn::emitCWrappers(StringRef headerName,
                                       ArrayRef<CEntryPoint> entries) {
   std::string text;
@@ -364,33 +394,7 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
              << ") return " << index + 1 << ";\n";
     // Sizes the static shapes leave open must still meet the ops' rules,
     // or the kernels would index past a buffer.
-    for (const CSizeRule &rule : entry.sizeRules) {
-      const std::string &a = entry.buffers[rule.a].name;
-      const std::string &b = entry.buffers[rule.b].name;
-      unsigned position = std::max(rule.a, rule.b) + 1;
-      std::string sizeA = a + "->sizes[" + std::to_string(rule.dimA) + "]";
-      std::string sizeB = b + "->sizes[" + std::to_string(rule.dimB) + "]";
-      switch (rule.kind) {
-      case CSizeRule::Equal:
-        os << "  if (" << sizeA << " != " << sizeB << ")";
-        break;
-      case CSizeRule::Divides:
-        os << "  if (" << sizeB << " < 1 || " << sizeA << " % " << sizeB << ")";
-        break;
-      case CSizeRule::CeilDiv:
-        os << "  if (" << sizeA << " != (" << sizeB << " + " << rule.number - 1
-           << ") / " << rule.number << ")";
-        break;
-      case CSizeRule::EqualOrOne:
-        os << "  if (" << sizeA << " != " << sizeB << " && " << sizeA
-           << " != 1)";
-        break;
-      case CSizeRule::Constant:
-        os << "  if (" << sizeA << " != " << rule.number << ")";
-        break;
-      }
-      os << " return " << position << ";\n";
-    }
+    emitSizeRuleChecks(os, entry);
     // A result whose elements would share memory (a stride of 0, as a
     // broadcast view has) is refused like a wrong size.
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))

@@ -11,12 +11,14 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -28,16 +30,21 @@ using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
-/// A program's device buffer, allocated for the call (static shape).
+/// A program's device buffer, allocated for the call: its sizes and
+/// bytes as C expressions (constants, or computed from the entry buffers'
+/// sizes where they are dynamic).
 struct ProgramTemporary {
   MemRefType type;
-  int64_t bytes;
+  SmallVector<std::string> sizes;
+  std::string bytes;
 };
 
-/// One launch of a program, with what its parameters are.
+/// One launch of a program, with what its parameters are (the grid as C
+/// expressions, like the temporaries' sizes).
 struct ProgramStep {
   std::string kernel;
-  int64_t grid[3], threads, sharedBytes;
+  std::string grid[3];
+  int64_t threads, sharedBytes;
   /// Tensor maps of the first `tensorMaps` buffers (Q, K, V; block scores'
   /// query and keys), with boxes of blockQ (the first) or blockKv rows.
   int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
@@ -122,10 +129,82 @@ static std::string findPtxas(const GpuCompileOptions &options) {
   return "";
 }
 
+/// The C expression (of type long long) of the host function's index or
+/// integer `value`, in terms of the entry buffers' sizes (`d->sizes[i]`)
+/// and earlier temporaries' (`tN Sizes[i]`), or nullopt where `value` is
+/// not such arithmetic.
+static std::optional<std::string>
+cExpression(Value value, const CEntryPoint &entry,
+            const DenseMap<Value, int64_t> &temporaries) {
+  APInt bits;
+  if (matchPattern(value, m_ConstantInt(&bits)))
+    return "(" + std::to_string(bits.getSExtValue()) + "LL)";
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return std::nullopt;
+  if (auto dim = dyn_cast<memref::DimOp>(op)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    Value source = dim.getSource();
+    while (auto cast = source.getDefiningOp<memref::CastOp>())
+      source = cast.getSource();
+    if (!index)
+      return std::nullopt;
+    if (auto argument = dyn_cast<BlockArgument>(source))
+      return entry.buffers[argument.getArgNumber()].name + "->sizes[" +
+             std::to_string(*index) + "]";
+    auto temporary = temporaries.find(source);
+    if (temporary == temporaries.end())
+      return std::nullopt;
+    return "t" + std::to_string(temporary->second) + "Sizes[" +
+           std::to_string(*index) + "]";
+  }
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtUIOp,
+          arith::ExtSIOp>(op))
+    return cExpression(op->getOperand(0), entry, temporaries);
+  if (op->getNumOperands() != 2)
+    return std::nullopt;
+  std::optional<std::string> lhs =
+      cExpression(op->getOperand(0), entry, temporaries);
+  std::optional<std::string> rhs =
+      cExpression(op->getOperand(1), entry, temporaries);
+  if (!lhs || !rhs)
+    return std::nullopt;
+  // Sizes are never negative, so the unsigned ops are the signed ones.
+  auto binary = [&](StringRef symbol) -> std::optional<std::string> {
+    return "(" + *lhs + " " + symbol.str() + " " + *rhs + ")";
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<std::string>>(op)
+      .Case([&](arith::AddIOp) { return binary("+"); })
+      .Case([&](arith::SubIOp) { return binary("-"); })
+      .Case([&](arith::MulIOp) { return binary("*"); })
+      .Case<arith::DivUIOp, arith::DivSIOp>(
+          [&](Operation *) { return binary("/"); })
+      .Case<arith::RemUIOp, arith::RemSIOp>(
+          [&](Operation *) { return binary("%"); })
+      .Case<arith::CeilDivUIOp, arith::CeilDivSIOp>(
+          [&](Operation *) -> std::optional<std::string> {
+            return "((" + *lhs + " + " + *rhs + " - 1) / " + *rhs + ")";
+          })
+      .Case<arith::MinUIOp, arith::MinSIOp>(
+          [&](Operation *) -> std::optional<std::string> {
+            return "(" + *lhs + " < " + *rhs + " ? " + *lhs + " : " + *rhs +
+                   ")";
+          })
+      .Case<arith::MaxUIOp, arith::MaxSIOp>(
+          [&](Operation *) -> std::optional<std::string> {
+            return "(" + *lhs + " > " + *rhs + " ? " + *lhs + " : " + *rhs +
+                   ")";
+          })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 /// The plan of a program's host function (convert-attn-to-gpu's
 /// rewriteProgramHostFunction, canonicalised so that with static shapes
-/// every size, grid and allocation is a constant).
+/// every size, grid and allocation is a constant; with dynamic ones they
+/// are arithmetic on the entry buffers' sizes, which the launcher
+/// computes).
 static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
+                                          const CEntryPoint &entry,
                                           std::string &error) {
   PassManager canonicalize(module.getContext(),
                            func::FuncOp::getOperationName());
@@ -145,28 +224,42 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
     out = bits.getSExtValue();
     return true;
   };
-  auto fail = [&](Operation *op, const Twine &what) {
+  auto expression = [&](Value value, std::string &out) {
+    std::optional<std::string> computed =
+        cExpression(value, entry, temporaries);
+    if (computed)
+      out = *computed;
+    return computed.has_value();
+  };
+  auto fail = [&](Operation *op, const Twine &what, StringRef notWhat) {
     error = ("the host function of '" + func.getName() + "': " + what +
-             " of '" + op->getName().getStringRef() + "' is not a constant")
+             " of '" + op->getName().getStringRef() + "' is not " + notWhat)
                 .str();
     return WalkResult::interrupt();
   };
+  auto notComputed = "a constant or arithmetic on the buffers' sizes";
   WalkResult walked =
       func.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
         if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
           MemRefType type = alloc.getType();
-          int64_t elements = 1;
+          ProgramTemporary temporary{type, {}, {}};
           unsigned dynamic = 0;
+          std::string elements = "1LL";
           for (int64_t size : type.getShape()) {
+            std::string text = std::to_string(size) + "LL";
             if (ShapedType::isDynamic(size) &&
-                !constant(alloc.getDynamicSizes()[dynamic++], size))
-              return fail(op, "a size");
-            elements *= size;
+                !expression(alloc.getDynamicSizes()[dynamic++], text))
+              return fail(op, "a size", notComputed);
+            temporary.sizes.push_back(text);
+            elements = "(" + elements + " * " + text + ")";
           }
+          // (At least a byte: an empty buffer still gets a pointer.)
+          int64_t bits = type.getElementTypeBitWidth();
+          std::string bytes =
+              "(" + elements + " * " + std::to_string(bits) + "LL / 8LL)";
+          temporary.bytes = "(" + bytes + " > 1LL ? " + bytes + " : 1LL)";
           temporaries[alloc.getMemref()] = plan.temporaries.size();
-          plan.temporaries.push_back(
-              {type, std::max<int64_t>(
-                         elements * type.getElementTypeBitWidth() / 8, 1)});
+          plan.temporaries.push_back(std::move(temporary));
           return WalkResult::advance();
         }
         auto launch = dyn_cast<gpu::LaunchFuncOp>(op);
@@ -177,13 +270,14 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
         ProgramStep step;
         step.kernel = kernel.getName().str();
         gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
-        if (!constant(grid.x, step.grid[0]) ||
-            !constant(grid.y, step.grid[1]) || !constant(grid.z, step.grid[2]))
-          return fail(op, "the grid");
+        if (!expression(grid.x, step.grid[0]) ||
+            !expression(grid.y, step.grid[1]) ||
+            !expression(grid.z, step.grid[2]))
+          return fail(op, "the grid", notComputed);
         if (!constant(launch.getBlockSizeX(), step.threads))
-          return fail(op, "the CTA size");
+          return fail(op, "the CTA size", "a constant");
         if (!constant(launch.getDynamicSharedMemorySize(), step.sharedBytes))
-          return fail(op, "the shared memory");
+          return fail(op, "the shared memory", "a constant");
         auto attr = [&](StringRef name) {
           auto value = kernel->getAttrOfType<IntegerAttr>(name);
           return value ? value.getInt() : 0;
@@ -204,7 +298,7 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
           } else if (temporaries.count(operand))
             step.buffers.push_back(-1 - temporaries[operand]);
           else
-            return fail(op, "a buffer");
+            return fail(op, "a buffer", "an argument or a temporary");
         }
         plan.steps.push_back(std::move(step));
         return WalkResult::advance();
@@ -294,7 +388,7 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     // operands, vectorised compress and merge) start on 16 bytes; rows
     // whose length is not a multiple of 8 take the scalar path.
     bool rows16 = assumed != BufferStrides::Any && rank == 4 && bits == 16 &&
-                  shape[3] % 8 == 0;
+                  !ShapedType::isDynamic(shape[3]) && shape[3] % 8 == 0;
     os << "  if (((unsigned long)((const char *)" << d << "->aligned + "
        << bytes << " * " << d << "->offset) & " << (rows16 ? 15 : bytes - 1)
        << ")";
@@ -307,35 +401,40 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     // Row-major: each stride the product of the sizes after it (a size-1
     // dimension's stride is never used).
     if (assumed == BufferStrides::RowMajor) {
-      int64_t stride = 1;
+      std::string stride = "1";
       for (int64_t dim = rank - 1; dim >= 0; --dim) {
         os << " || (" << d << "->strides[" << dim << "] != " << stride << " && "
            << d << "->sizes[" << dim << "] != 1)";
-        stride *= shape[dim];
+        stride += " * " + d + "->sizes[" + std::to_string(dim) + "]";
       }
     }
     os << ") return " << index + 1 << ";\n";
   }
+  // Sizes that the types leave open (a program compiled for any length)
+  // must meet the ops' rules: the temporaries and grids come from them.
+  emitSizeRuleChecks(os, entry);
   os << "  int status = 0, freed;\n  long long zero = 0;\n";
+  // Each temporary's sizes (computed from the buffers' where dynamic) and
+  // row-major strides; a rank-0 one is one element.
   for (auto [index, temporary] : llvm::enumerate(plan.temporaries)) {
-    MemRefType type = temporary.type;
-    int64_t rank = std::max<int64_t>(type.getRank(), 1);
-    SmallVector<int64_t> sizes(type.getShape());
-    if (sizes.empty() || ShapedType::isDynamic(sizes[0]))
-      sizes.assign(1, temporary.bytes * 8 / type.getElementTypeBitWidth());
-    SmallVector<int64_t> strides(sizes.size(), 1);
-    for (int64_t dim = static_cast<int64_t>(sizes.size()) - 2; dim >= 0; --dim)
-      strides[dim] = strides[dim + 1] * sizes[dim + 1];
-    os << "  void *t" << index << " = 0;\n  int t" << index
-       << "Ordered = 0;\n  long long t" << index << "Sizes[" << rank << "] = {";
+    SmallVector<std::string> sizes(temporary.sizes);
+    if (sizes.empty())
+      sizes.push_back("1LL");
+    int64_t rank = sizes.size();
+    std::string t = "t" + std::to_string(index);
+    os << "  void *" << t << " = 0;\n  int " << t
+       << "Ordered = 0;\n  long long " << t << "Sizes[" << rank << "] = {";
     llvm::interleaveComma(sizes, os);
-    os << "}, t" << index << "Strides[" << rank << "] = {";
-    llvm::interleaveComma(strides, os);
-    os << "};\n";
+    os << "}, " << t << "Strides[" << rank << "];\n  " << t << "Strides["
+       << rank - 1 << "] = 1;\n";
+    for (int64_t dim = rank - 2; dim >= 0; --dim)
+      os << "  " << t << "Strides[" << dim << "] = " << t << "Strides["
+         << dim + 1 << "] * " << t << "Sizes[" << dim + 1 << "];\n";
   }
   for (auto [index, temporary] : llvm::enumerate(plan.temporaries))
-    os << "  if ((status = attnCudaAlloc(&t" << index << ", " << temporary.bytes
-       << "ULL, stream, &t" << index << "Ordered))) goto done;\n";
+    os << "  if ((status = attnCudaAlloc(&t" << index
+       << ", (unsigned long long)" << temporary.bytes << ", stream, &t" << index
+       << "Ordered))) goto done;\n";
   for (auto [index, step] : llvm::enumerate(plan.steps)) {
     os << "  {\n";
     int64_t count = step.tensorMaps;
@@ -366,11 +465,14 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     }
     for (int64_t buffer : step.buffers)
       emitDescriptorParams(os, "    ", descriptorOf(buffer), rankOf(buffer));
-    if (step.grid[0] && step.grid[1] && step.grid[2])
-      os << "    if ((status = attnCudaLaunch(&attn_kernel_" << entry.name
-         << "_" << index << ", " << step.grid[0] << ", " << step.grid[1] << ", "
-         << step.grid[2] << ", " << step.threads
-         << ", stream, params))) goto done;\n";
+    // (An empty grid launches nothing: a launch of 0 CTAs is an error.)
+    os << "    long long grid[3] = {" << step.grid[0] << ", " << step.grid[1]
+       << ", " << step.grid[2] << "};\n"
+       << "    if (grid[0] > 0 && grid[1] > 0 && grid[2] > 0 && (status = "
+          "attnCudaLaunch(&attn_kernel_"
+       << entry.name << "_" << index
+       << ", (unsigned)grid[0], (unsigned)grid[1], (unsigned)grid[2], "
+       << step.threads << ", stream, params))) goto done;\n";
     os << "  }\n";
   }
   os << "done:\n";
@@ -634,9 +736,9 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");
   std::vector<KernelLaunch> launches;
-  for (func::FuncOp func : selected) {
+  for (auto [func, entry] : llvm::zip_equal(selected, entries)) {
     if (func->hasAttr(kHostProgramAttr)) {
-      FailureOr<ProgramPlan> plan = planProgram(module, func, error);
+      FailureOr<ProgramPlan> plan = planProgram(module, func, entry, error);
       if (failed(plan))
         return failure();
       KernelLaunch launch;

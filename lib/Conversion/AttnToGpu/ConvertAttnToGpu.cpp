@@ -69,6 +69,54 @@ static void freeTemporary(OpBuilder &b, Location loc, Value buffer) {
   gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, buffer);
 }
 
+/// The size `dim` of `value` in a program's host function: a buffer's
+/// (an argument, or a result already given one) read from it, else its
+/// type's, else from the operand of its op that fixes it (DESIGN's shapes;
+/// compress's length is ceil(L / stride)). Results that a kernel writes
+/// for a fused op (a merge, a compress) are still tensors when their
+/// buffers are allocated, and so are the results they read.
+static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
+  if (isa<MemRefType>(value.getType()))
+    return memref::DimOp::create(b, loc, value, dim);
+  auto type = cast<RankedTensorType>(value.getType());
+  if (!type.isDynamicDim(dim))
+    return arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim));
+  Operation *op = value.getDefiningOp();
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    return hostSize(
+        b, loc, dim == 3 ? attention.getValue() : attention.getQuery(), dim);
+  if (auto linear = dyn_cast<LinearAttentionOp>(op))
+    return hostSize(b, loc, dim == 3 ? linear.getValue() : linear.getQuery(),
+                    dim);
+  if (auto merge = dyn_cast<MergeOp>(op))
+    return hostSize(b, loc, merge.getOutputs().front(), dim);
+  if (auto conv = dyn_cast<CausalConvOp>(op))
+    return hostSize(b, loc, conv.getInput(), dim);
+  auto compress = dyn_cast<CompressOp>(op);
+  assert(compress && "matchProgramFunction allows dynamic sizes only on ops "
+                     "that hostSize knows");
+  Value input = hostSize(b, loc, compress.getInput(), dim);
+  if (dim != 2)
+    return input;
+  int64_t stride = compress.getStride();
+  return arith::DivUIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, input,
+                            arith::ConstantIndexOp::create(b, loc, stride - 1)),
+      arith::ConstantIndexOp::create(b, loc, stride));
+}
+
+/// The dynamic sizes of the buffer of a program's result `result`.
+static SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc,
+                                             Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  SmallVector<Value> sizes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    if (type.isDynamicDim(dim))
+      sizes.push_back(hostSize(b, loc, result, dim));
+  return sizes;
+}
+
 namespace {
 
 struct ConvertAttnToGpuPass
@@ -942,7 +990,8 @@ struct ConvertAttnToGpuPass
         }
         auto tensor = cast<RankedTensorType>(result.getType());
         auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
-        buffers.push_back(allocTemporary(b, loc, type));
+        buffers.push_back(
+            allocTemporary(b, loc, type, dynamicResultSizes(b, loc, result)));
         temporaries.push_back(buffers.back());
       }
       auto index = [&](int64_t v) {
@@ -1017,9 +1066,9 @@ struct ConvertAttnToGpuPass
         SmallVector<Value> arguments(op->getOperands());
         arguments.append(buffers);
         auto conv = dyn_cast<CausalConvOp>(op);
-        int64_t gridX = conv ? causalConvGridX(conv) : elementwiseGridX(op);
-        launch(b, loc, item.kernel,
-               gpu::KernelDim3{index(gridX), index(1), index(1)},
+        Value gridX = conv ? causalConvGridX(b, loc, conv, buffers.front())
+                           : elementwiseGridX(b, loc, op, buffers.front());
+        launch(b, loc, item.kernel, gpu::KernelDim3{gridX, index(1), index(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }
       for (auto [result, buffer] : llvm::zip_equal(written, buffers)) {

@@ -65,6 +65,37 @@ static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
   return BlockMap::compute(mask, &op.getMaskMod(), shape, blockQ, blockKv);
 }
 
+/// The block map that chooses between the kernel's forms for `op`'s mask:
+/// its own over static lengths; over dynamic ones a proxy's of
+/// kFormChoiceLength queries (what the choice weighs, how much of a band
+/// the tiles' edges waste, hardly depends on the length once it is long).
+/// Dynamic lengths are taken to be equal, or the keys to summarise
+/// `stride` tokens each under causal<stride>. Never the map of the
+/// kernel's tables: those need the real lengths.
+static constexpr int64_t kFormChoiceLength = 8192;
+static std::optional<BlockMap> formChoiceMap(AttentionOp op, int64_t blockQ,
+                                             int64_t blockKv) {
+  MaskShape shape = op.getMaskShape();
+  if (shape.isStatic())
+    return staticBlockMap(op, blockQ, blockKv);
+  int64_t stride = 1;
+  for (Attribute predicate : op.getMask())
+    if (auto causal = dyn_cast<CausalAttr>(predicate))
+      stride = std::max(stride, causal.getStride());
+  MaskShape proxy = shape;
+  if (ShapedType::isDynamic(proxy.queryLength))
+    proxy.queryLength = ShapedType::isDynamic(proxy.keyLength)
+                            ? kFormChoiceLength
+                            : proxy.keyLength * stride;
+  if (ShapedType::isDynamic(proxy.keyLength))
+    proxy.keyLength = llvm::divideCeil(proxy.queryLength, stride);
+  SmallVector<Attribute> mask = op.getTileClassificationMask();
+  if ((mask.empty() && op.getMaskMod().empty()) ||
+      !BlockMap::isTractable(proxy, blockQ, blockKv))
+    return std::nullopt;
+  return BlockMap::compute(mask, &op.getMaskMod(), proxy, blockQ, blockKv);
+}
+
 /// Whether the 128 x 128 tiles of `wide` visit at least 8% more of a mask
 /// than the paired form's 64-row tiles of `narrow`: the key tiles a banded
 /// mask (a short window, a segment's diagonal) visits are mostly masked at
@@ -391,9 +422,16 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     std::optional<BlockMap> wideMap = staticBlockMap(op, 128, 128);
     std::optional<BlockMap> narrowMap;
     bool paired = warps == 4 || fineSelection || shortKeys;
-    if (!paired && !dataDependent && wideMap) {
-      narrowMap = staticBlockMap(op, 64, pairedBlockKv);
-      paired = narrowMap && narrowTilesSaveWork(*wideMap, *narrowMap);
+    if (!paired && !dataDependent) {
+      if (!op.getMaskShape().isStatic()) {
+        // (Lengths known at run time: the forms are weighed on a proxy.)
+        std::optional<BlockMap> wide = formChoiceMap(op, 128, 128);
+        std::optional<BlockMap> narrow = formChoiceMap(op, 64, pairedBlockKv);
+        paired = wide && narrow && narrowTilesSaveWork(*wide, *narrow);
+      } else if (wideMap) {
+        narrowMap = staticBlockMap(op, 64, pairedBlockKv);
+        paired = narrowMap && narrowTilesSaveWork(*wideMap, *narrowMap);
+      }
     }
     // Two heads a CTA (`headPairs`): for a fine selection (the group's)
     // over grouped heads (an even number a K/V head), one CTA takes the

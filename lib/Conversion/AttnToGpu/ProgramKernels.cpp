@@ -45,10 +45,42 @@ int64_t mlir::attn::elementwiseWidth(Operation *op) {
   return vectorised ? 8 : 1;
 }
 
-int64_t mlir::attn::elementwiseGridX(Operation *op) {
-  auto result = cast<ShapedType>(op->getResult(0).getType());
-  return llvm::divideCeil(result.getNumElements() / elementwiseWidth(op),
-                          kElementwiseThreads);
+/// The size of `buffer`'s dimension `dim`: its type's, or read from the
+/// buffer where the type leaves it open.
+static Value bufferSize(OpBuilder &b, Location loc, Value buffer, int64_t dim) {
+  int64_t size = cast<MemRefType>(buffer.getType()).getDimSize(dim);
+  if (ShapedType::isDynamic(size))
+    return memref::DimOp::create(b, loc, buffer, dim);
+  return arith::ConstantIndexOp::create(b, loc, size);
+}
+
+/// ceil(x / n) for n > 0, as add and divide (which the NVVM and host
+/// lowerings take, and the launchers' C code spells the same way).
+static Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t n) {
+  return arith::DivUIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, x,
+                            arith::ConstantIndexOp::create(b, loc, n - 1)),
+      arith::ConstantIndexOp::create(b, loc, n));
+}
+
+Value mlir::attn::elementwiseGridX(OpBuilder &b, Location loc, Operation *op,
+                                   Value result) {
+  auto type = cast<MemRefType>(result.getType());
+  if (type.hasStaticShape())
+    return arith::ConstantIndexOp::create(
+        b, loc,
+        llvm::divideCeil(type.getNumElements() / elementwiseWidth(op),
+                         kElementwiseThreads));
+  int64_t rank = type.getRank();
+  Value elements = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t dim = 0; dim < rank; ++dim)
+    elements = arith::MulIOp::create(b, loc, elements,
+                                     bufferSize(b, loc, result, dim));
+  Value threads = arith::DivUIOp::create(
+      b, loc, elements,
+      arith::ConstantIndexOp::create(b, loc, elementwiseWidth(op)));
+  return ceilDiv(b, loc, threads, kElementwiseThreads);
 }
 
 namespace {
@@ -116,11 +148,12 @@ struct Lanes {
 using ElementBody = function_ref<void(Lanes &, ValueRange, ValueRange)>;
 
 /// A kernel of one thread per `width` consecutive elements of a row of
-/// `outputType` (row-major); `body` runs for the threads inside it.
+/// its argument `output` (row-major); `body` runs for the threads inside
+/// it.
 gpu::GPUFuncOp buildPerElementKernel(OpBuilder &builder,
                                      gpu::GPUModuleOp module, Location loc,
                                      StringRef name, TypeRange arguments,
-                                     ShapedType outputType, int64_t width,
+                                     unsigned output, int64_t width,
                                      ElementBody body) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
@@ -136,18 +169,29 @@ gpu::GPUFuncOp buildPerElementKernel(OpBuilder &builder,
                             gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
                             lanes.index(kElementwiseThreads)),
       gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
+  // The threads' sizes, innermost in groups of width (read from the
+  // buffer where they are dynamic).
+  Value outputBuffer = entry.getArgument(output);
+  int64_t rank = cast<MemRefType>(outputBuffer.getType()).getRank();
+  SmallVector<Value> sizes;
+  Value threads = lanes.index(1);
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    Value size = bufferSize(b, loc, outputBuffer, dim);
+    if (dim == rank - 1 && width > 1)
+      size = arith::DivUIOp::create(b, loc, size, lanes.index(width));
+    sizes.push_back(size);
+    threads = arith::MulIOp::create(b, loc, threads, size);
+  }
   Value inside =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear,
-                            lanes.index(outputType.getNumElements() / width));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear, threads);
   auto guardIf = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
   b.setInsertionPointToStart(guardIf.thenBlock());
   // Row-major indices, innermost first; the innermost in groups of width.
-  SmallVector<Value> indices(outputType.getRank());
+  SmallVector<Value> indices(rank);
   Value rest = linear;
-  for (int64_t dim = outputType.getRank() - 1; dim >= 0; --dim) {
-    bool innermost = dim == outputType.getRank() - 1;
-    Value size =
-        lanes.index(outputType.getDimSize(dim) / (innermost ? width : 1));
+  for (int64_t dim = rank - 1; dim >= 0; --dim) {
+    bool innermost = dim == rank - 1;
+    Value size = sizes[dim];
     indices[dim] = arith::RemUIOp::create(b, loc, rest, size);
     rest = arith::DivUIOp::create(b, loc, rest, size);
     if (innermost && width > 1)
@@ -177,7 +221,7 @@ gpu::GPUFuncOp mlir::attn::buildCompressKernel(OpBuilder &builder,
   for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
     arguments.push_back(argumentType(value, width));
   int64_t stride = op.getStride(), window = op.getWindowOrStride();
-  int64_t length = cast<ShapedType>(op.getInput().getType()).getDimSize(2);
+
   ReduceKind reduce = op.getReduce();
   bool weighted = static_cast<bool>(op.getWeights());
   auto body = [&](Lanes &l, ValueRange args, ValueRange at) {
@@ -188,7 +232,7 @@ gpu::GPUFuncOp mlir::attn::buildCompressKernel(OpBuilder &builder,
     Value first = arith::MulIOp::create(b, loc, at[2], l.index(stride));
     Value last = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, first, l.index(window)),
-        l.index(length));
+        bufferSize(b, loc, input, 2));
     Value init = l.constant(reduce == ReduceKind::Max
                                 ? -std::numeric_limits<double>::infinity()
                                 : 0.0);
@@ -225,8 +269,7 @@ gpu::GPUFuncOp mlir::attn::buildCompressKernel(OpBuilder &builder,
     l.store(result, output, at);
   };
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
-                               cast<ShapedType>(op.getResult().getType()),
-                               width, body);
+                               arguments.size() - 1, width, body);
 }
 
 gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
@@ -307,8 +350,8 @@ gpu::GPUFuncOp mlir::attn::buildMergeKernel(OpBuilder &builder,
         args.back(), row);
   };
   return buildPerElementKernel(builder, module, op.getLoc(), name, arguments,
-                               cast<ShapedType>(op.getResult().getType()),
-                               width, body);
+                               arguments.size() - (mergedLse ? 2 : 1), width,
+                               body);
 }
 
 gpu::GPUFuncOp mlir::attn::buildElementwiseKernel(OpBuilder &builder,
@@ -358,16 +401,38 @@ gpu::GPUFuncOp mlir::attn::buildElementwiseKernel(OpBuilder &builder,
                             at);
   };
   return buildPerElementKernel(builder, module, root->getLoc(), name, arguments,
-                               cast<ShapedType>(root->getResult(0).getType()),
-                               /*width=*/1, body);
+                               arguments.size() - 1, /*width=*/1, body);
 }
 
-int64_t mlir::attn::causalConvGridX(CausalConvOp op) {
+/// attn.causal_conv's threads: batch x heads x row blocks x column groups
+/// (heads and the head dim static; batch and length read from `output`).
+static Value causalConvThreads(OpBuilder &b, Location loc, CausalConvOp op,
+                               Value output) {
   auto type = cast<ShapedType>(op.getResult().getType());
-  int64_t threads = type.getDimSize(0) * type.getDimSize(1) *
-                    llvm::divideCeil(type.getDimSize(2), kConvRowsPerThread) *
-                    (type.getDimSize(3) / elementwiseWidth(op));
-  return llvm::divideCeil(threads, kElementwiseThreads);
+  int64_t perRowBlock =
+      type.getDimSize(1) * (type.getDimSize(3) / elementwiseWidth(op));
+  Value rowBlocks =
+      ceilDiv(b, loc, bufferSize(b, loc, output, 2), kConvRowsPerThread);
+  return arith::MulIOp::create(
+      b, loc,
+      arith::MulIOp::create(
+          b, loc, bufferSize(b, loc, output, 0),
+          arith::ConstantIndexOp::create(b, loc, perRowBlock)),
+      rowBlocks);
+}
+
+Value mlir::attn::causalConvGridX(OpBuilder &b, Location loc, CausalConvOp op,
+                                  Value result) {
+  auto type = cast<MemRefType>(result.getType());
+  if (type.hasStaticShape()) {
+    int64_t threads = type.getDimSize(0) * type.getDimSize(1) *
+                      llvm::divideCeil(type.getDimSize(2), kConvRowsPerThread) *
+                      (type.getDimSize(3) / elementwiseWidth(op));
+    return arith::ConstantIndexOp::create(
+        b, loc, llvm::divideCeil(threads, kElementwiseThreads));
+  }
+  return ceilDiv(b, loc, causalConvThreads(b, loc, op, result),
+                 kElementwiseThreads);
 }
 
 gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
@@ -385,9 +450,7 @@ gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
   for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
     arguments.push_back(argumentType(value, width));
   auto type = cast<ShapedType>(op.getResult().getType());
-  int64_t heads = type.getDimSize(1), length = type.getDimSize(2),
-          groups = type.getDimSize(3) / width;
-  int64_t rowBlocks = llvm::divideCeil(length, kConvRowsPerThread);
+  int64_t heads = type.getDimSize(1), groups = type.getDimSize(3) / width;
   int64_t taps = cast<ShapedType>(op.getWeight().getType()).getDimSize(2);
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name, arguments, kElementwiseThreads,
@@ -397,6 +460,11 @@ gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
   Lanes l{b, loc, width};
   Value input = entry.getArgument(0), weight = entry.getArgument(1),
         output = entry.getArgument(2);
+  // Batch and length may be dynamic (programs take any); heads and the
+  // head dim are static.
+  Value length = bufferSize(b, loc, output, 2);
+  Value rowBlocks = ceilDiv(b, loc, length, kConvRowsPerThread);
+  Value threads = causalConvThreads(b, loc, op, output);
   Value linear = arith::AddIOp::create(
       b, loc,
       arith::MulIOp::create(b, loc,
@@ -405,22 +473,20 @@ gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
       gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
   auto inside = scf::IfOp::create(
       b, loc,
-      arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ult, linear,
-          l.index(type.getDimSize(0) * heads * rowBlocks * groups)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear, threads),
       /*withElseRegion=*/false);
   b.setInsertionPointToStart(inside.thenBlock());
-  auto split = [&](Value &rest, int64_t size) {
-    Value part = arith::RemUIOp::create(b, loc, rest, l.index(size));
-    rest = arith::DivUIOp::create(b, loc, rest, l.index(size));
+  auto split = [&](Value &rest, Value size) {
+    Value part = arith::RemUIOp::create(b, loc, rest, size);
+    rest = arith::DivUIOp::create(b, loc, rest, size);
     return part;
   };
   Value rest = linear;
-  Value column =
-      arith::MulIOp::create(b, loc, split(rest, groups), l.index(width));
+  Value column = arith::MulIOp::create(b, loc, split(rest, l.index(groups)),
+                                       l.index(width));
   Value firstRow = arith::MulIOp::create(b, loc, split(rest, rowBlocks),
                                          l.index(kConvRowsPerThread));
-  Value head = split(rest, heads);
+  Value head = split(rest, l.index(heads));
   Value batch = rest;
   // The lanes' weights w[h, d + i, k] per tap (strided by the taps).
   SmallVector<Value> weights;
@@ -449,8 +515,9 @@ gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, shifted,
                               l.index(taps - 1)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, shifted,
-                              l.index(length + taps - 1)));
+        arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ult, shifted,
+            arith::AddIOp::create(b, loc, length, l.index(taps - 1))));
     auto load = scf::IfOp::create(b, loc, TypeRange{l.f32Type()}, valid,
                                   /*withElseRegion=*/true);
     OpBuilder::InsertionGuard insertion(b);
@@ -470,8 +537,7 @@ gpu::GPUFuncOp mlir::attn::buildCausalConvKernel(OpBuilder &builder,
     Value row = arith::AddIOp::create(b, loc, firstRow, l.index(r));
     auto store = scf::IfOp::create(
         b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                              l.index(length)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, length),
         /*withElseRegion=*/false);
     OpBuilder::InsertionGuard insertion(b);
     b.setInsertionPointToStart(store.thenBlock());

@@ -47,6 +47,72 @@ Operation *gpu_lowering::matchKernelFunction(func::FuncOp func) {
   return attention;
 }
 
+/// The token tensors of `op` (the rows its kernel computes on, [B, H, L,
+/// D]): attention's and linear attention's Q, K, V and output, and what
+/// compress, causal conv and merge read and write row by row.
+static SmallVector<Value> tokenTensors(Operation *op) {
+  SmallVector<Value> tokens;
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    tokens = {attention.getQuery(), attention.getKey(), attention.getValue(),
+              attention.getOutput()};
+  else if (auto linear = dyn_cast<LinearAttentionOp>(op))
+    tokens = {linear.getQuery(), linear.getKey(), linear.getValue(),
+              linear.getResult()};
+  else if (auto compress = dyn_cast<CompressOp>(op))
+    tokens = {compress.getInput(), compress.getResult()};
+  else if (auto conv = dyn_cast<CausalConvOp>(op))
+    tokens = {conv.getInput(), conv.getResult()};
+  else if (auto merge = dyn_cast<MergeOp>(op)) {
+    llvm::append_range(tokens, merge.getOutputs());
+    tokens.push_back(merge.getResult());
+  }
+  return tokens;
+}
+
+/// Programs take dynamic batch sizes and lengths (one compiled program for
+/// any sequence): their kernels read those from their buffers and the
+/// launcher computes grids and temporaries from them. Head counts and head
+/// dims, which pick the kernels' shapes, stay static, and so does all of
+/// block scores and top-k (their tiles and a row's shared memory are sized
+/// when they are built) and the weights that compress and the causal conv
+/// unroll.
+static LogicalResult checkProgramShapes(Operation *op) {
+  auto staticShapes = [&](TypeRange types) -> LogicalResult {
+    for (Type type : types)
+      if (!cast<ShapedType>(type).hasStaticShape())
+        return op->emitOpError("GPU lowering: in a program of several "
+                               "kernels, this op needs static shapes, got ")
+               << type;
+    return success();
+  };
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!isa<RankedTensorType>(type))
+      return op->emitOpError("GPU lowering: a program of several kernels "
+                             "takes ranked tensors, got ")
+             << type;
+  if (isa<BlockScoresOp, TopkOp>(op) ||
+      !isa_and_present<AttnDialect>(op->getDialect()))
+    return staticShapes(llvm::to_vector(llvm::concat<Type>(
+        TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes()))));
+  if (auto compress = dyn_cast<CompressOp>(op))
+    if (Value weights = compress.getWeights())
+      if (failed(staticShapes(weights.getType())))
+        return failure();
+  if (auto conv = dyn_cast<CausalConvOp>(op))
+    if (failed(staticShapes(conv.getWeight().getType())))
+      return failure();
+  for (Value token : tokenTensors(op)) {
+    auto type = cast<RankedTensorType>(token.getType());
+    if (type.getRank() == 4 && (type.isDynamicDim(1) || type.isDynamicDim(3)))
+      return op->emitOpError("GPU lowering: a program of several kernels "
+                             "takes dynamic batch sizes and lengths, but its "
+                             "head counts and head dims must be static, got ")
+             << type;
+  }
+  return success();
+}
+
 FailureOr<SmallVector<Operation *>>
 gpu_lowering::matchProgramFunction(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
@@ -71,14 +137,8 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "one dimension, elements of 8 bits or more), splat tensor "
                 "constants, tensor.generate of scalar arith and math ops, "
                 "and scalar constants that only regions read";
-    for (Type type : llvm::concat<Type>(nested.getOperandTypes(),
-                                        nested.getResultTypes())) {
-      auto shaped = dyn_cast<RankedTensorType>(type);
-      if (!shaped || !shaped.hasStaticShape())
-        return nested.emitOpError("GPU lowering: a program of several "
-                                  "kernels needs static shapes, got ")
-               << type;
-    }
+    if (failed(checkProgramShapes(&nested)))
+      return failure();
     ops.push_back(&nested);
   }
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());

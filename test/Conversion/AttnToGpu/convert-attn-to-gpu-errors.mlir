@@ -230,13 +230,53 @@ func.func @two_blocks(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
 
 // -----
 
-func.func @program_dynamic(%q: tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16> {
-  // expected-error @+1 {{GPU lowering: a program of several kernels needs static shapes, got 'tensor<1x1x?x64xbf16>'}}
+// Programs take dynamic batch sizes and lengths, not head counts or head
+// dims (they pick the kernels' shapes).
+func.func @program_dynamic_heads(%q: tensor<1x?x64x64xbf16>) -> tensor<1x?x64x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a program of several kernels takes dynamic batch sizes and lengths, but its head counts and head dims must be static, got 'tensor<1x?x64x64xbf16>'}}
   %o = attn.attention %q, %q, %q
-      : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>
-      -> tensor<1x1x?x64xbf16>
-  %p = attn.merge sum (%o), (%q) : tensor<1x1x?x64xbf16> -> tensor<1x1x?x64xbf16>
-  return %p : tensor<1x1x?x64xbf16>
+      : tensor<1x?x64x64xbf16>, tensor<1x?x64x64xbf16>, tensor<1x?x64x64xbf16>
+      -> tensor<1x?x64x64xbf16>
+  %p = attn.merge sum (%o), (%q) : tensor<1x?x64x64xbf16> -> tensor<1x?x64x64xbf16>
+  return %p : tensor<1x?x64x64xbf16>
+}
+
+// -----
+
+func.func @program_dynamic_head_dim(%q: tensor<1x1x64x64xbf16>, %x: tensor<1x1x64x?xbf16>)
+    -> tensor<1x1x4x?xbf16> {
+  %o = attn.attention %q, %q, %q
+      : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
+      -> tensor<1x1x64x64xbf16>
+  // expected-error @+1 {{GPU lowering: a program of several kernels takes dynamic batch sizes and lengths, but its head counts and head dims must be static, got 'tensor<1x1x64x?xbf16>'}}
+  %c = attn.compress mean %x stride 16 : tensor<1x1x64x?xbf16> -> tensor<1x1x4x?xbf16>
+  return %c : tensor<1x1x4x?xbf16>
+}
+
+// -----
+
+// Block scores and top-k size their tiles and rows when they are built.
+func.func @program_dynamic_block_scores(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>)
+    -> tensor<1x2x?x2xi32> {
+  %kc = attn.compress mean %k stride 32
+      : tensor<1x2x?x64xbf16> -> tensor<1x2x?x64xbf16>
+  // expected-error @+1 {{GPU lowering: in a program of several kernels, this op needs static shapes, got 'tensor<1x2x?x64xbf16>'}}
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16> -> tensor<1x2x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
+  return %sel : tensor<1x2x?x2xi32>
+}
+
+// -----
+
+func.func @program_dynamic_conv_weights(%x: tensor<1x2x?x64xbf16>, %w: tensor<2x64x?xbf16>)
+    -> tensor<1x2x?x64xbf16> {
+  // expected-error @+1 {{GPU lowering: in a program of several kernels, this op needs static shapes, got 'tensor<2x64x?xbf16>'}}
+  %c = attn.causal_conv %x, %w : tensor<1x2x?x64xbf16>, tensor<2x64x?xbf16> -> tensor<1x2x?x64xbf16>
+  %o = attn.attention %c, %c, %c
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>
+      -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
 }
 
 // -----

@@ -544,3 +544,65 @@ func.func @shared_lse_union(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xb
 // ROUNDTRIP-LABEL: func.func @shared_lse_union
 // ROUNDTRIP-COUNT-7: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
+
+// -----
+
+// A program compiled for any batch and length: each temporary's sizes and
+// each grid come from the buffers' sizes at run time (the compressed keys'
+// length is ceil(L / 16)), and the kernels read the sizes that their types
+// leave open from their buffers. The conv, the compress, then one kernel
+// over the union of the two attentions' keys.
+func.func @dynamic_program(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
+                           %v: tensor<?x2x?x64xbf16>, %w: tensor<2x64x4xbf16>)
+    -> (tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>) {
+  %qc = attn.causal_conv %q, %w
+      : tensor<?x2x?x64xbf16>, tensor<2x64x4xbf16> -> tensor<?x2x?x64xbf16>
+  %kc = attn.compress max %k stride 16 window 32
+      : tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
+  %o1, %l1 = attn.attention %qc, %kc, %kc mask [#attn.causal<stride = 16>]
+      : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>
+      -> tensor<?x2x?x64xbf16>, tensor<?x2x?xf32>
+  %o2, %l2 = attn.attention %qc, %k, %v mask [#attn.causal]
+      : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>
+      -> tensor<?x2x?x64xbf16>, tensor<?x2x?xf32>
+  %o, %l = attn.merge lse (%o1, %l1), (%o2, %l2)
+      : tensor<?x2x?x64xbf16>, tensor<?x2x?xf32>
+      -> tensor<?x2x?x64xbf16>, tensor<?x2x?xf32>
+  return %o, %qc : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>
+}
+// CHECK-LABEL: func.func @dynamic_program(
+// The conv's grid: batch x 2 heads x ceil(L / 8) row blocks x 8 column
+// groups, in CTAs of 256.
+// CHECK: %[[CL:.*]] = memref.dim %arg5, %c2
+// CHECK: %[[ROWS:.*]] = arith.addi %[[CL]], %c7
+// CHECK: arith.divui %[[ROWS]], %c8
+// CHECK: memref.dim %arg5, %c0
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_program_kernel_0 blocks in (%{{.*}}, %c1, %c1{{.*}}) {{.*}} args(%arg0 : {{.*}}, %arg3 : {{.*}}, %arg5 :
+// CHECK: %[[KB:.*]] = memref.dim %arg1, %c0
+// CHECK: %[[KL:.*]] = memref.dim %arg1, %c2
+// CHECK: %[[KSUM:.*]] = arith.addi %[[KL]], %c15
+// CHECK: %[[KCL:.*]] = arith.divui %[[KSUM]], %c16
+// CHECK: %[[KC:.*]] = gpu.alloc (%[[KB]], %[[KCL]]) : memref<?x2x?x64xbf16>
+// CHECK: memref.dim %[[KC]], %c0
+// CHECK: memref.dim %[[KC]], %c2
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_program_kernel_1
+// The union's merged LSE (not returned): a temporary of the queries' sizes.
+// CHECK: %[[LB:.*]] = memref.dim %arg5, %c0
+// CHECK: %[[LL:.*]] = memref.dim %arg5, %c2
+// CHECK: %[[LSE:.*]] = gpu.alloc (%[[LB]], %[[LL]]) : memref<?x2x?xf32>
+// CHECK: %[[QL:.*]] = memref.dim %arg5, %c2
+// CHECK: %[[QROWS:.*]] = arith.muli %[[QL]], %c1
+// CHECK: %[[QSUM:.*]] = arith.addi %[[QROWS]], %c127
+// CHECK: %[[TILES:.*]] = arith.divui %[[QSUM]], %c128
+// CHECK: %[[HEADS:.*]] = memref.dim %arg5, %c1
+// CHECK: %[[BATCH:.*]] = memref.dim %arg5, %c0
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_program_kernel_2 blocks in (%[[TILES]], %[[HEADS]], %[[BATCH]])
+// CHECK: gpu.dealloc %[[LSE]]
+// CHECK: gpu.dealloc %[[KC]]
+// The compress kernel's rows end at its input's length, read from it.
+// CHECK-LABEL: gpu.func @dynamic_program_kernel_1(
+// CHECK: memref.dim %arg0, %c2
+
+// ROUNDTRIP-LABEL: func.func @dynamic_program
+// ROUNDTRIP-COUNT-3: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func

@@ -430,15 +430,18 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
 /// with rows a multiple of 8 long, else 1), in CTAs of kElementwiseThreads.
 inline constexpr int64_t kElementwiseThreads = 256;
 int64_t elementwiseWidth(Operation *op);
-/// The grid's x of such a kernel for `op` (static shapes).
-int64_t elementwiseGridX(Operation *op);
+/// The grid's x of such a kernel for `op`, computed at `b` from its
+/// result's buffer `result` (whose sizes may be dynamic).
+Value elementwiseGridX(OpBuilder &b, Location loc, Operation *op, Value result);
 /// The kernel of attn.compress: arguments input, (weights,) result.
 gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                    CompressOp op, StringRef name);
 /// attn.causal_conv's threads each take this many rows (of elementwiseWidth
-/// columns); the grid's x of its kernel (static shapes).
+/// columns); the grid's x of its kernel, computed at `b` from the result's
+/// buffer `result`.
 inline constexpr int64_t kConvRowsPerThread = 8;
-int64_t causalConvGridX(CausalConvOp op);
+Value causalConvGridX(OpBuilder &b, Location loc, CausalConvOp op,
+                      Value result);
 /// The kernel of attn.causal_conv: arguments input, weight, result.
 gpu::GPUFuncOp buildCausalConvKernel(OpBuilder &builder,
                                      gpu::GPUModuleOp module, CausalConvOp op,
