@@ -128,9 +128,9 @@ def selection_mlir_for(case, t):
     SLA adds elu+1 linear attention. With "intermediates" the scores and
     the selection are results too (the checks compare them)."""
     b, hq, hkv, l, d, s, k = (case[n] for n in ("b", "hq", "hkv", "lq", "d", "stride", "k"))
+    b, l, n = program_sizes(case, b, l, -(-l // s))
     x = f"tensor<{b}x{hq}x{l}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{l}x{d}x{t}>"
-    n = -(-l // s)
     c = f"tensor<{b}x{hkv}x{n}x{d}x{t}>"
     blocks = f"tensor<{b}x{hkv}x{n}x{n}xf32>"
     chosen = f"tensor<{b}x{hkv}x{n}x{k}xi32>"

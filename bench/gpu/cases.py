@@ -154,9 +154,14 @@ def scaling_cases():
         cases.append(case(f"scale-dyn-causal-L{length}", "causal", dynamic=True, **common))
         cases.append(case(f"scale-dyn-window1024-L{length}", "causal", window=1023,
                           dynamic=True, **common))
-    # SCOUT as a program compiled for any length, beside scale-scout-L*.
+    # SCOUT as a program compiled for any length, beside scale-scout-L*
+    # (its own segment by a mask_mod region, or by #attn.chunked).
     for length in (8192, 65536):
         cases.append(scout(f"scale-dyn-scout-L{length}", 1, 16, length, 128, dynamic=True))
+        cases.append(scout(f"scale-dyn-scout-chunked-L{length}", 1, 16, length, 128,
+                           chunked=True, dynamic=True))
+        cases.append(selective(f"scale-dyn-nsa-L{length}", "nsa", 1, 16, 16, length, 128,
+                               dynamic=True))
     # LAWCAT (convs + decayed elu+1) as one program at the longest length.
     cases.append(case("scale-lawcat-L65536", "lawcat", 1, 16, 16, 65536, 65536, 128))
     # The own segment by a document mask over segment ids instead (the
@@ -473,6 +478,15 @@ def check_cases():
                        dynamic=True))
     cases.append(case("chk-dynprog-gated", "gated", 2, 4, 4, 600, 600, 64, stride=16,
                       span=32, window=90, dynamic=True, dynamic_batch=True))
+    # NSA- and SLA-style: block scores (a block's key tiles bounded at run
+    # time), top-k over rows of any width, the selection's tiles.
+    cases.append(selective("chk-dynprog-nsa", "nsa", 1, 4, 4, 1000, 128, stride=64, k=4,
+                           window=127, intermediates=True, dynamic=True))
+    cases.append(selective("chk-dynprog-nsa-g2-s32", "nsa", 2, 4, 2, 555, 64, stride=32,
+                           k=3, window=90, intermediates=True, dynamic=True,
+                           dynamic_batch=True))
+    cases.append(selective("chk-dynprog-sla", "sla", 1, 4, 4, 700, 128, stride=64, k=3,
+                           intermediates=True, dynamic=True))
     cases.append(case("chk-dynprog-lawcat", "lawcat", 1, 4, 4, 700, 700, 64, dynamic=True))
     cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
                       dynamic_batch=True))

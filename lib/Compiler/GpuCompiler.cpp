@@ -44,7 +44,10 @@ struct ProgramTemporary {
 struct ProgramStep {
   std::string kernel;
   std::string grid[3];
+  /// The shared memory the kernel opts in to, and the launch's (a C
+  /// expression: a top-k row of a dynamic width is sized per call).
   int64_t threads, sharedBytes;
+  std::string launchSharedBytes;
   /// Tensor maps of the first `tensorMaps` buffers (Q, K, V; block scores'
   /// query and keys), with boxes of blockQ (the first) or blockKv rows.
   int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
@@ -276,8 +279,16 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
           return fail(op, "the grid", notComputed);
         if (!constant(launch.getBlockSizeX(), step.threads))
           return fail(op, "the CTA size", "a constant");
-        if (!constant(launch.getDynamicSharedMemorySize(), step.sharedBytes))
-          return fail(op, "the shared memory", "a constant");
+        Value shared = launch.getDynamicSharedMemorySize();
+        if (!expression(shared, step.launchSharedBytes))
+          return fail(op, "the shared memory", notComputed);
+        if (!constant(shared, step.sharedBytes)) {
+          auto limit =
+              kernel->getAttrOfType<IntegerAttr>(kKernelSharedBytesAttr);
+          if (!limit)
+            return fail(op, "the shared memory", "a constant");
+          step.sharedBytes = limit.getInt();
+        }
         auto attr = [&](StringRef name) {
           auto value = kernel->getAttrOfType<IntegerAttr>(name);
           return value ? value.getInt() : 0;
@@ -469,10 +480,11 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     os << "    long long grid[3] = {" << step.grid[0] << ", " << step.grid[1]
        << ", " << step.grid[2] << "};\n"
        << "    if (grid[0] > 0 && grid[1] > 0 && grid[2] > 0 && (status = "
-          "attnCudaLaunch(&attn_kernel_"
+          "attnCudaLaunchShared(&attn_kernel_"
        << entry.name << "_" << index
        << ", (unsigned)grid[0], (unsigned)grid[1], (unsigned)grid[2], "
-       << step.threads << ", stream, params))) goto done;\n";
+       << step.threads << ", (unsigned)" << step.launchSharedBytes
+       << ", stream, params))) goto done;\n";
     os << "  }\n";
   }
   os << "done:\n";

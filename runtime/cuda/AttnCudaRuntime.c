@@ -117,6 +117,13 @@ static CUresult prepare(attn_cuda_kernel *kernel, CUcontext context) {
 int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params) {
+  return attnCudaLaunchShared(kernel, gridX, gridY, gridZ, threads,
+                              kernel->sharedBytes, stream, params);
+}
+
+int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
+                         unsigned gridY, unsigned gridZ, unsigned threads,
+                         unsigned sharedBytes, void *stream, void **params) {
   pthread_mutex_lock(&lock);
   CUcontext context = 0;
   CUresult result = loadDriver();
@@ -129,8 +136,7 @@ int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
   if (result)
     return -result;
   result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
-                               kernel->sharedBytes, (CUstream)stream, params,
-                               0);
+                               sharedBytes, (CUstream)stream, params, 0);
   return result ? -result : 0;
 }
 

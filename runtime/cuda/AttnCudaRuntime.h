@@ -36,6 +36,11 @@ typedef struct {
 int attnCudaLaunch(attn_cuda_kernel *kernel, unsigned gridX, unsigned gridY,
                    unsigned gridZ, unsigned threads, void *stream,
                    void **params);
+/* The same with the launch's dynamic shared memory given (at most the
+ * kernel's sharedBytes, which it opts in to): a row sized per call. */
+int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
+                         unsigned gridY, unsigned gridZ, unsigned threads,
+                         unsigned sharedBytes, void *stream, void **params);
 
 /* A call's workspace: device memory ordered on `stream` (cuMemAllocAsync,
  * CUDA 11.2+ drivers; `*ordered` set to 1), else, where the driver or

@@ -40,6 +40,7 @@
 #include "attn/Analysis/BlockMap.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -106,6 +107,9 @@ struct BlockScoresBuilder : IndexArithmetic {
 
   Value smem, tid, lane, warp, batch, group, block;
   Value query, keys, lse, output;
+  /// Lq and the compressed keys' count: constants, or read from the
+  /// buffers where the types leave them open.
+  Value queryLength, keyLength;
   /// With shape.topk: the row of scores in shared memory, which the stores
   /// go to instead of `output` (then the picks' buffer).
   Value topkRow;
@@ -209,8 +213,8 @@ struct BlockScoresBuilder : IndexArithmetic {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(first.thenBlock());
     Value picks = view(shape.topkPicksOffset(), 1, shape.topk, b.getI32Type());
-    WarpTopk selection{b,          loc, topkRow, picks, c(0), shape.keyLength,
-                       shape.topk, lane};
+    WarpTopk selection{
+        b, loc, topkRow, picks, c(0), c(shape.keyLength), shape.topk, lane};
     auto [best, bestIndex] = selection.scanLaneBests();
     selection.pick(best, bestIndex, [&](Value slot, Value index) {
       memref::StoreOp::create(b, loc, index, output,
@@ -284,12 +288,13 @@ struct BlockScoresBuilder : IndexArithmetic {
   /// is then the tile's address plus a loop invariant (a test per copy and
   /// its select were a fifth of the loop's instructions).
   void issueKeys(Value u, Value stage) {
-    bool wholeTiles = shape.keyLength % kKeyTile == 0;
+    bool wholeTiles = !ShapedType::isDynamic(shape.keyLength) &&
+                      shape.keyLength % kKeyTile == 0;
     copyRows(keys, keyStage(stage), kKeyTile, [&](Value row) {
       Value key = add(mul(u, c(kKeyTile)), row);
       Value valid = wholeTiles
                         ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
-                        : lt(key, c(shape.keyLength));
+                        : lt(key, keyLength);
       return std::make_pair(valid, SmallVector<Value>{batch, group, key});
     });
   }
@@ -510,7 +515,6 @@ struct BlockScoresBuilder : IndexArithmetic {
   /// Whether row `rho`'s query may attend to compressed key `column`.
   Value allowed(Value rho, Value column) {
     auto [head, row] = rowOf(rho);
-    Value queryLength = c(shape.queryLength), keyLength = c(shape.keyLength);
     AttentionPoint point;
     point.batch = batch;
     point.head = head;
@@ -528,6 +532,41 @@ struct BlockScoresBuilder : IndexArithmetic {
   }
 
   void build();
+
+  /// This block's key tiles [first, end) and its run of whole tiles that
+  /// every row may attend to [fullFirst, fullEnd): from the block map's
+  /// table over static lengths, else from the mask's key intervals at run
+  /// time, with the table's rules (a last block of fewer rows has no run,
+  /// nor a last key tile past the keys).
+  std::array<Value, 4> blockKeyTiles() {
+    if (!shape.tableName.empty()) {
+      Value table = memref::GetGlobalOp::create(
+          b, loc, MemRefType::get({shape.numBlocks(), 4}, b.getI32Type()),
+          shape.tableName);
+      auto entry = [&](int64_t column) -> Value {
+        Value raw =
+            memref::LoadOp::create(b, loc, table, ValueRange{block, c(column)});
+        return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+      };
+      return {entry(0), entry(1), entry(2), entry(3)};
+    }
+    Value firstRow = mul(block, c(shape.blockQ));
+    Value rowsEnd = add(firstRow, c(shape.blockQ));
+    Value lastRow =
+        sub(arith::MinUIOp::create(b, loc, queryLength, rowsEnd), c(1));
+    KeyTileInterval tiles = buildKeyTileInterval(
+        b, loc, op.getMask().getValue(), /*hasMaskMod=*/false,
+        RowSpan{firstRow, lastRow, queryLength, keyLength}, kKeyTile);
+    Value wholeBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                             rowsEnd, queryLength);
+    Value fullEnd = select(wholeBlock,
+                           arith::MinUIOp::create(b, loc, tiles.fullEnd,
+                                                  div(keyLength, c(kKeyTile))),
+                           c(0));
+    Value fullFirst = arith::MinUIOp::create(
+        b, loc, select(wholeBlock, tiles.fullFirst, c(0)), fullEnd);
+    return {tiles.first, tiles.end, fullFirst, fullEnd};
+  }
   void computeRowStatistics(Value first, Value end, Value stats,
                             function_ref<Value(Value)> isPartial);
 };
@@ -680,6 +719,12 @@ void BlockScoresBuilder::build() {
   block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  queryLength = ShapedType::isDynamic(shape.queryLength)
+                    ? memref::DimOp::create(b, loc, query, 2).getResult()
+                    : c(shape.queryLength);
+  keyLength = ShapedType::isDynamic(shape.keyLength)
+                  ? memref::DimOp::create(b, loc, keys, 2).getResult()
+                  : c(shape.keyLength);
   if (shape.warpgroup) {
     // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
     // tiles at that alignment: round the base up (the kernel asks for 1024
@@ -735,17 +780,9 @@ void BlockScoresBuilder::build() {
 
   // This block's key tiles: the block map's range [first, end) and its run
   // of tiles every row may attend to whole [fullFirst, fullEnd).
-  Value table = memref::GetGlobalOp::create(
-      b, loc, MemRefType::get({shape.numBlocks(), 4}, b.getI32Type()),
-      shape.tableName);
-  auto entry = [&](int64_t column) {
-    Value raw =
-        memref::LoadOp::create(b, loc, table, ValueRange{block, c(column)});
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw)
-        .getResult();
-  };
-  Value first = entry(0), end = entry(1), fullFirst = entry(2),
-        fullEnd = entry(3);
+  std::array<Value, 4> keyTiles = blockKeyTiles();
+  Value first = keyTiles[0], end = keyTiles[1], fullFirst = keyTiles[2],
+        fullEnd = keyTiles[3];
   auto isPartial = [&](Value u) {
     return arith::OrIOp::create(
         b, loc, lt(u, fullFirst),
@@ -756,7 +793,7 @@ void BlockScoresBuilder::build() {
   Value firstColumn = mul(first, c(kKeyTile));
   Value endColumn = mul(end, c(kKeyTile));
   scf::ForOp::create(
-      b, loc, tid, c(shape.keyLength), c(shape.threads()), ValueRange{},
+      b, loc, tid, keyLength, c(shape.threads()), ValueRange{},
       [&](OpBuilder &, Location, Value column, ValueRange) {
         Value outside = arith::OrIOp::create(
             b, loc, lt(column, firstColumn),
@@ -772,7 +809,7 @@ void BlockScoresBuilder::build() {
   if (!shape.tma)
     copyRows(query, queryTile, shape.rows(), [&](Value rho) {
       auto [head, row] = rowOf(rho);
-      return std::make_pair(lt(row, c(shape.queryLength)),
+      return std::make_pair(lt(row, queryLength),
                             SmallVector<Value>{batch, head, row});
     });
 
@@ -787,7 +824,7 @@ void BlockScoresBuilder::build() {
         b, loc, tid, c(shape.rows()), c(shape.threads()), ValueRange{},
         [&](OpBuilder &, Location, Value rho, ValueRange) {
           auto [head, row] = rowOf(rho);
-          Value inside = lt(row, c(shape.queryLength));
+          Value inside = lt(row, queryLength);
           auto read = scf::IfOp::create(b, loc, TypeRange{f32}, inside, true);
           {
             OpBuilder::InsertionGuard insertion(b);
@@ -820,8 +857,7 @@ void BlockScoresBuilder::build() {
   // Pass 2: warp w's 16 keys against the rows, in chunks.
   Value rowsHere = arith::MinUIOp::create(
       b, loc, c(shape.blockQ),
-      arith::SubIOp::create(b, loc, c(shape.queryLength),
-                            mul(block, c(shape.blockQ))));
+      arith::SubIOp::create(b, loc, queryLength, mul(block, c(shape.blockQ))));
   // The mean multiplies by 1 / rows: a division per stored key expanded
   // to a dozen instructions that every lane ran.
   Value reciprocalCount = arith::DivFOp::create(
@@ -933,7 +969,7 @@ void BlockScoresBuilder::build() {
                   b, loc,
                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, quad,
                                         c(0)),
-                  lt(column, c(shape.keyLength))),
+                  lt(column, keyLength)),
               false);
           OpBuilder::InsertionGuard insertion(b);
           b.setInsertionPointToStart(store.thenBlock());
@@ -995,33 +1031,37 @@ gpu::GPUFuncOp mlir::attn::buildBlockScoresKernel(
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = op.getLoc();
-  // The key-tile range of every query block, from the block map.
-  BlockMap map =
-      BlockMap::compute(op.getMask().getValue(), /*maskMod=*/nullptr,
-                        MaskShape{shape.queryLength, shape.keyLength},
-                        shape.blockQ, GpuBlockScoresShape::kKeyTile);
-  // Four per block: its range and its run of full tiles. A last block of
-  // fewer rows has none (its missing rows are masked).
-  // Nor is a last key tile past the keys full: its padding must be masked.
-  SmallVector<int64_t> bounds = map.getLoopBoundsTable();
-  SmallVector<int32_t> table(bounds.begin(), bounds.end());
-  if (shape.queryLength % shape.blockQ != 0)
-    table[table.size() - 1] = table[table.size() - 2] = 0;
-  int64_t wholeKeyTiles = shape.keyLength / GpuBlockScoresShape::kKeyTile;
-  for (size_t r = 0; r < table.size(); r += 4) {
-    table[r + 3] = std::min<int32_t>(table[r + 3], wholeKeyTiles);
-    table[r + 2] = std::min<int32_t>(table[r + 2], table[r + 3]);
+  // The key-tile range of every query block, from the block map (over
+  // static lengths; else the kernel computes each block's at run time).
+  if (!ShapedType::isDynamic(shape.queryLength) &&
+      !ShapedType::isDynamic(shape.keyLength)) {
+    BlockMap map =
+        BlockMap::compute(op.getMask().getValue(), /*maskMod=*/nullptr,
+                          MaskShape{shape.queryLength, shape.keyLength},
+                          shape.blockQ, GpuBlockScoresShape::kKeyTile);
+    // Four per block: its range and its run of full tiles. A last block of
+    // fewer rows has none (its missing rows are masked).
+    // Nor is a last key tile past the keys full: its padding must be masked.
+    SmallVector<int64_t> bounds = map.getLoopBoundsTable();
+    SmallVector<int32_t> table(bounds.begin(), bounds.end());
+    if (shape.queryLength % shape.blockQ != 0)
+      table[table.size() - 1] = table[table.size() - 2] = 0;
+    int64_t wholeKeyTiles = shape.keyLength / GpuBlockScoresShape::kKeyTile;
+    for (size_t r = 0; r < table.size(); r += 4) {
+      table[r + 3] = std::min<int32_t>(table[r + 3], wholeKeyTiles);
+      table[r + 2] = std::min<int32_t>(table[r + 2], table[r + 3]);
+    }
+    auto tableType =
+        MemRefType::get({shape.numBlocks(), 4}, builder.getI32Type());
+    shape.tableName = (name + "_tiles").str();
+    memref::GlobalOp::create(
+        builder, loc, shape.tableName, builder.getStringAttr("private"),
+        tableType,
+        DenseElementsAttr::get(
+            RankedTensorType::get(tableType.getShape(), builder.getI32Type()),
+            ArrayRef(table)),
+        /*constant=*/true, builder.getI64IntegerAttr(16));
   }
-  auto tableType =
-      MemRefType::get({shape.numBlocks(), 4}, builder.getI32Type());
-  shape.tableName = (name + "_tiles").str();
-  memref::GlobalOp::create(
-      builder, loc, shape.tableName, builder.getStringAttr("private"),
-      tableType,
-      DenseElementsAttr::get(
-          RankedTensorType::get(tableType.getShape(), builder.getI32Type()),
-          ArrayRef(table)),
-      /*constant=*/true, builder.getI64IntegerAttr(16));
   auto queryType = cast<RankedTensorType>(op.getQuery().getType());
   SmallVector<Type> arguments{
       kernelBufferType(queryType, true),
@@ -1091,6 +1131,9 @@ bool mlir::attn::fuseTopkIntoBlockScores(GpuBlockScoresShape &shape,
         4, (sharedMemoryLimit + kSharedReservedPerCta) /
                (candidate.sharedBytes() + kSharedReservedPerCta));
   };
+  // (The row of scores is sized when the kernel is built.)
+  if (ShapedType::isDynamic(shape.keyLength))
+    return false;
   GpuBlockScoresShape fused = shape;
   fused.topk = topk.getK();
   if (fused.sharedBytes() > sharedMemoryLimit ||

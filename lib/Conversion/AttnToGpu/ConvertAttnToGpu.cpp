@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IndexArithmetic.h"
 #include "KernelCaptures.h"
 #include "KernelShapes.h"
 #include "ProgramMatching.h"
@@ -69,6 +70,11 @@ static void freeTemporary(OpBuilder &b, Location loc, Value buffer) {
   gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, buffer);
 }
 
+/// ceil(x / n) on the host.
+static Value ceilDivIndex(OpBuilder &b, Location loc, Value x, int64_t n) {
+  return IndexArithmetic(b, loc).ceilDiv(x, n);
+}
+
 /// The size `dim` of `value` in a program's host function: a buffer's
 /// (an argument, or a result already given one) read from it, else its
 /// type's, else from the operand of its op that fixes it (DESIGN's shapes;
@@ -76,11 +82,11 @@ static void freeTemporary(OpBuilder &b, Location loc, Value buffer) {
 /// for a fused op (a merge, a compress) are still tensors when their
 /// buffers are allocated, and so are the results they read.
 static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
+  auto shaped = cast<ShapedType>(value.getType());
+  if (!shaped.isDynamicDim(dim))
+    return arith::ConstantIndexOp::create(b, loc, shaped.getDimSize(dim));
   if (isa<MemRefType>(value.getType()))
     return memref::DimOp::create(b, loc, value, dim);
-  auto type = cast<RankedTensorType>(value.getType());
-  if (!type.isDynamicDim(dim))
-    return arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim));
   Operation *op = value.getDefiningOp();
   if (auto attention = dyn_cast<AttentionOp>(op))
     return hostSize(
@@ -92,18 +98,24 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     return hostSize(b, loc, merge.getOutputs().front(), dim);
   if (auto conv = dyn_cast<CausalConvOp>(op))
     return hostSize(b, loc, conv.getInput(), dim);
+  // Block scores [B, Hkv, ceil(Lq / block_q), Lc]; top-k's picks have its
+  // scores' sizes but the last.
+  if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+    if (dim != 2)
+      return hostSize(b, loc, dim == 0 ? scores.getQuery() : scores.getKeys(),
+                      dim == 3 ? 2 : dim);
+    return ceilDivIndex(b, loc, hostSize(b, loc, scores.getQuery(), 2),
+                        scores.getBlockQ());
+  }
+  if (auto topk = dyn_cast<TopkOp>(op))
+    return hostSize(b, loc, topk.getScores(), dim);
   auto compress = dyn_cast<CompressOp>(op);
   assert(compress && "matchProgramFunction allows dynamic sizes only on ops "
                      "that hostSize knows");
   Value input = hostSize(b, loc, compress.getInput(), dim);
   if (dim != 2)
     return input;
-  int64_t stride = compress.getStride();
-  return arith::DivUIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, input,
-                            arith::ConstantIndexOp::create(b, loc, stride - 1)),
-      arith::ConstantIndexOp::create(b, loc, stride));
+  return ceilDivIndex(b, loc, input, compress.getStride());
 }
 
 /// The dynamic sizes of the buffer of a program's result `result`.
@@ -201,7 +213,10 @@ struct ConvertAttnToGpuPass
         return topk.emitOpError(
                    "GPU lowering: the scores must be f16, bf16 or f32, got ")
                << element;
-      if (topkSharedBytes(topk) > limit)
+      // (A row of a dynamic width is sized at the launch: the driver
+      // refuses one past the limit.)
+      if (!ShapedType::isDynamic(topkSharedBytes(topk)) &&
+          topkSharedBytes(topk) > limit)
         return topk.emitOpError("GPU lowering: rows of ")
                << cast<ShapedType>(topk.getScores().getType()).getShape().back()
                << " scores need " << topkSharedBytes(topk)
@@ -257,7 +272,9 @@ struct ConvertAttnToGpuPass
           builder, kernels, scores, name, item.blockScoresShape,
           static_cast<bool>(item.lse), item.topk);
     } else if (auto topk = dyn_cast<TopkOp>(item.op)) {
-      item.kernel = buildTopkKernel(builder, kernels, topk, name);
+      item.kernel = buildTopkKernel(
+          builder, kernels, topk, name,
+          sharedMemoryLimit(computeCapability(chip).value_or(80)));
     } else if (item.elementwise) {
       item.kernel =
           buildElementwiseKernel(builder, kernels, item.op, item.leaves, name);
@@ -737,6 +754,17 @@ struct ConvertAttnToGpuPass
   void launch(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
               gpu::KernelDim3 grid, int64_t threads, int64_t sharedBytes,
               ValueRange arguments) {
+    launch(b, loc, kernel, grid, threads,
+           arith::ConstantIntOp::create(b, loc, sharedBytes, 32), arguments);
+  }
+  /// The same with the shared memory's bytes computed (an index, or the
+  /// i32 that the launch takes).
+  void launch(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
+              gpu::KernelDim3 grid, int64_t threads, Value sharedBytes,
+              ValueRange arguments) {
+    if (sharedBytes.getType().isIndex())
+      sharedBytes =
+          arith::IndexCastOp::create(b, loc, b.getI32Type(), sharedBytes);
     SmallVector<Value> cast;
     for (auto [value, type] :
          llvm::zip_equal(arguments, kernel.getFunctionType().getInputs()))
@@ -748,8 +776,7 @@ struct ConvertAttnToGpuPass
     };
     gpu::LaunchFuncOp::create(
         b, loc, kernel, grid,
-        gpu::KernelDim3{index(threads), index(1), index(1)},
-        arith::ConstantIntOp::create(b, loc, sharedBytes, 32), cast);
+        gpu::KernelDim3{index(threads), index(1), index(1)}, sharedBytes, cast);
   }
 
   /// A linear attention's launches at `b`'s point, writing `outputs`: a
@@ -1018,7 +1045,6 @@ struct ConvertAttnToGpuPass
         arguments.append(buffers);
         if (auto scores = dyn_cast<BlockScoresOp>(op)) {
           const GpuBlockScoresShape &shape = item.blockScoresShape;
-          auto keys = cast<ShapedType>(scores.getKeys().getType());
           // TMA: the tensor maps of Q and the keys first; the launch
           // happens only if both encode.
           OpBuilder::InsertionGuard guard(b);
@@ -1034,17 +1060,36 @@ struct ConvertAttnToGpuPass
                 scf::IfOp::create(b, loc, encoded, /*withElseRegion=*/false)
                     .thenBlock());
           }
+          // A CTA per (query block, K/V head, batch): ceil(Lq / block_q)
+          // blocks, read from the query's buffer where dynamic.
+          Value blocks =
+              ShapedType::isDynamic(shape.queryLength)
+                  ? ceilDivIndex(b, loc, hostSize(b, loc, scores.getQuery(), 2),
+                                 shape.blockQ)
+                  : index(shape.numBlocks());
           launch(b, loc, item.kernel,
-                 gpu::KernelDim3{index(shape.numBlocks()), index(shape.kvHeads),
-                                 index(keys.getDimSize(0))},
+                 gpu::KernelDim3{blocks, index(shape.kvHeads),
+                                 hostSize(b, loc, scores.getQuery(), 0)},
                  shape.threads(), shape.sharedBytes(), arguments);
         } else {
           auto topk = cast<TopkOp>(op);
-          launch(b, loc, item.kernel,
-                 gpu::KernelDim3{
-                     index(llvm::divideCeil(topkRows(topk), kTopkWarps)),
-                     index(1), index(1)},
-                 32 * kTopkWarps, topkSharedBytes(topk), arguments);
+          Value scoreRows = topk.getScores();
+          auto rowsType = cast<MemRefType>(scoreRows.getType());
+          Value blocks =
+              ceilDivIndex(b, loc, topkRows(b, loc, scoreRows), kTopkWarps);
+          // (Static rows: the constants, as the grids of the other ops.)
+          if (rowsType.hasStaticShape())
+            launch(b, loc, item.kernel,
+                   gpu::KernelDim3{
+                       index(llvm::divideCeil(rowsType.getNumElements() /
+                                                  rowsType.getShape().back(),
+                                              kTopkWarps)),
+                       index(1), index(1)},
+                   32 * kTopkWarps, topkSharedBytes(topk), arguments);
+          else
+            launch(b, loc, item.kernel,
+                   gpu::KernelDim3{blocks, index(1), index(1)}, 32 * kTopkWarps,
+                   topkSharedBytes(b, loc, topk, scoreRows), arguments);
         }
       } else if (item.elementwise) {
         // A thread per element: the leaves' buffers, then the result's.

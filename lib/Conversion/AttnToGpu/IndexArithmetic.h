@@ -29,6 +29,9 @@ struct IndexArithmetic {
   /// Unsigned: indices here are never negative.
   Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
   Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  /// ceil(x / n) for n > 0, as add and divide (which the NVVM and host
+  /// lowerings take, and attn-compile's launchers spell the same in C).
+  Value ceilDiv(Value x, int64_t n) { return div(add(x, c(n - 1)), c(n)); }
   Value lt(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   }

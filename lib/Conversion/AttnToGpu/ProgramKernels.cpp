@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IndexArithmetic.h"
 #include "WarpMatrix.h"
 
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
@@ -54,14 +55,9 @@ static Value bufferSize(OpBuilder &b, Location loc, Value buffer, int64_t dim) {
   return arith::ConstantIndexOp::create(b, loc, size);
 }
 
-/// ceil(x / n) for n > 0, as add and divide (which the NVVM and host
-/// lowerings take, and the launchers' C code spells the same way).
+/// ceil(x / n) for n > 0.
 static Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t n) {
-  return arith::DivUIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, x,
-                            arith::ConstantIndexOp::create(b, loc, n - 1)),
-      arith::ConstantIndexOp::create(b, loc, n));
+  return gpu_lowering::IndexArithmetic(b, loc).ceilDiv(x, n);
 }
 
 Value mlir::attn::elementwiseGridX(OpBuilder &b, Location loc, Operation *op,

@@ -65,17 +65,17 @@ static SmallVector<Value> tokenTensors(Operation *op) {
   else if (auto merge = dyn_cast<MergeOp>(op)) {
     llvm::append_range(tokens, merge.getOutputs());
     tokens.push_back(merge.getResult());
-  }
+  } else if (auto scores = dyn_cast<BlockScoresOp>(op))
+    tokens = {scores.getQuery(), scores.getKeys()};
   return tokens;
 }
 
 /// Programs take dynamic batch sizes and lengths (one compiled program for
 /// any sequence): their kernels read those from their buffers and the
-/// launcher computes grids and temporaries from them. Head counts and head
-/// dims, which pick the kernels' shapes, stay static, and so does all of
-/// block scores and top-k (their tiles and a row's shared memory are sized
-/// when they are built) and the weights that compress and the causal conv
-/// unroll.
+/// launcher computes grids, temporaries and top-k's shared memory from
+/// them. Head counts and head dims, which pick the kernels' shapes, stay
+/// static, and so do the elementwise ops and the weights that compress and
+/// the causal conv unroll.
 static LogicalResult checkProgramShapes(Operation *op) {
   auto staticShapes = [&](TypeRange types) -> LogicalResult {
     for (Type type : types)
@@ -91,8 +91,7 @@ static LogicalResult checkProgramShapes(Operation *op) {
       return op->emitOpError("GPU lowering: a program of several kernels "
                              "takes ranked tensors, got ")
              << type;
-  if (isa<BlockScoresOp, TopkOp>(op) ||
-      !isa_and_present<AttnDialect>(op->getDialect()))
+  if (!isa_and_present<AttnDialect>(op->getDialect()))
     return staticShapes(llvm::to_vector(llvm::concat<Type>(
         TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes()))));
   if (auto compress = dyn_cast<CompressOp>(op))

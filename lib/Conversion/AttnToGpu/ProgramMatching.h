@@ -19,8 +19,8 @@ Operation *matchKernelFunction(func::FuncOp func);
 /// A program: a function of attn ops (attention, linear attention,
 /// compress, causal conv, block scores, top-k, merge) over its arguments
 /// and each other's results, returning results of those ops; batch sizes
-/// and lengths may be dynamic, not head counts, head dims, block scores or
-/// top-k. Returns the ops in order, or a diagnostic.
+/// and lengths may be dynamic, not head counts or head dims. Returns the
+/// ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
 /// An elementwise arith or math op on statically shaped tensors of at least

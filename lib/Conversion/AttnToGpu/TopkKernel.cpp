@@ -24,38 +24,76 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-int64_t mlir::attn::topkRows(TopkOp op) {
-  auto scores = cast<ShapedType>(op.getScores().getType());
-  return scores.getNumElements() /
-         std::max<int64_t>(scores.getShape().back(), 1);
+Value mlir::attn::topkRows(OpBuilder &b, Location loc, Value scores) {
+  auto type = cast<MemRefType>(scores.getType());
+  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t dim = 0; dim + 1 < type.getRank(); ++dim)
+    rows = arith::MulIOp::create(
+        b, loc, rows,
+        type.isDynamicDim(dim)
+            ? memref::DimOp::create(b, loc, scores, dim).getResult()
+            : arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim))
+                  .getResult());
+  return rows;
 }
 
 int64_t mlir::attn::topkSharedBytes(TopkOp op) {
   int64_t width = cast<ShapedType>(op.getScores().getType()).getShape().back();
+  if (ShapedType::isDynamic(width))
+    return ShapedType::kDynamic;
   return kTopkWarps * 4 * (width + op.getK());
+}
+
+Value mlir::attn::topkSharedBytes(OpBuilder &b, Location loc, TopkOp op,
+                                  Value scores) {
+  auto type = cast<MemRefType>(scores.getType());
+  int64_t last = type.getRank() - 1;
+  if (!type.isDynamicDim(last))
+    return arith::ConstantIndexOp::create(b, loc, topkSharedBytes(op));
+  return arith::MulIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, memref::DimOp::create(b, loc, scores, last),
+                            arith::ConstantIndexOp::create(b, loc, op.getK())),
+      arith::ConstantIndexOp::create(b, loc, kTopkWarps * 4));
 }
 
 gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
                                            gpu::GPUModuleOp module, TopkOp op,
-                                           StringRef name) {
+                                           StringRef name,
+                                           int64_t sharedMemoryLimit) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = op.getLoc();
   auto scoresType = cast<RankedTensorType>(op.getScores().getType());
   auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
-  int64_t width = scoresType.getShape().back(), k = op.getK();
-  int64_t rows = topkRows(op);
+  int64_t k = op.getK();
+  // A row of any width (its shared memory sized at the launch) may use up
+  // to the chip's limit, less 1 KiB: the PTX declares the dynamic shared
+  // memory's symbol with a byte of static shared memory, which counts
+  // against the limit (an opt-in of the whole limit fails).
+  int64_t sharedBytes = topkSharedBytes(op);
+  if (ShapedType::isDynamic(sharedBytes))
+    sharedBytes = sharedMemoryLimit - 1024;
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name,
                            {kernelBufferType(scoresType, false),
                             kernelBufferType(indicesType, false)},
-                           32 * kTopkWarps, /*blockQ=*/0, topkSharedBytes(op));
+                           32 * kTopkWarps, /*blockQ=*/0, sharedBytes);
   Block &body = kernel.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&body);
   Value scores = body.getArgument(0), indices = body.getArgument(1);
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
+  // Sizes the type leaves open come from the buffer.
+  auto sizeOf = [&](int64_t dim) -> Value {
+    if (scoresType.isDynamicDim(dim))
+      return memref::DimOp::create(b, loc, scores, dim);
+    return c(scoresType.getDimSize(dim));
+  };
+  int64_t lastDim = scoresType.getRank() - 1;
+  Value width = sizeOf(lastDim);
+  Value rows = topkRows(b, loc, scores);
   auto i32 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, v, 32).getResult();
   };
@@ -77,44 +115,50 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
       warp);
   // Shared memory: each warp's row copy (f32), then each warp's picks.
   Value smem = gpu_lowering::dynamicSharedMemory(b, loc);
-  auto view = [&](int64_t offset, int64_t columns, Type element) {
-    return gpu_lowering::sharedView(b, loc, smem, c(offset), kTopkWarps,
-                                    columns, element);
-  };
-  Value copy = view(0, width, f32);
-  Value picks = view(4 * kTopkWarps * width, k, b.getI32Type());
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  Value copy = memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({kTopkWarps, ShapedType::kDynamic}, f32,
+                      MemRefLayoutAttrInterface(), space),
+      smem, c(0), ValueRange{width});
+  Value picks = memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({kTopkWarps, k}, b.getI32Type(),
+                      MemRefLayoutAttrInterface(), space),
+      smem, arith::MulIOp::create(b, loc, width, c(4 * kTopkWarps)),
+      ValueRange{});
 
-  auto inside = scf::IfOp::create(b, loc, lt(row, c(rows)), false);
+  auto inside = scf::IfOp::create(b, loc, lt(row, rows), false);
   b.setInsertionPointToStart(inside.thenBlock());
   // The row's position in the scores (all but the last dimension).
-  SmallVector<Value> at(scoresType.getRank() - 1);
+  SmallVector<Value> at(lastDim);
   Value rest = row;
-  for (int64_t dim = scoresType.getRank() - 2; dim >= 0; --dim) {
-    at[dim] =
-        arith::RemUIOp::create(b, loc, rest, c(scoresType.getDimSize(dim)));
-    rest = arith::DivUIOp::create(b, loc, rest, c(scoresType.getDimSize(dim)));
+  for (int64_t dim = lastDim - 1; dim >= 0; --dim) {
+    at[dim] = arith::RemUIOp::create(b, loc, rest, sizeOf(dim));
+    rest = arith::DivUIOp::create(b, loc, rest, sizeOf(dim));
   }
   auto withColumn = [&](Value column) {
     SmallVector<Value> indicesAt(at);
     indicesAt.push_back(column);
     return indicesAt;
   };
-  Value noIndex = i32(width);
   auto toI32 = [&](Value v) {
     return arith::IndexCastOp::create(b, loc, b.getI32Type(), v).getResult();
   };
+  Value noIndex = toI32(width);
 
   // The copy, 8 loads in flight per lane; scanning up, a strictly larger
   // value wins, so each lane's best has the lowest index of its value.
   constexpr int64_t kInFlight = 8;
   auto copyLoop = scf::ForOp::create(
-      b, loc, lane, c(width), c(32 * kInFlight), ValueRange{negInf, noIndex},
+      b, loc, lane, width, c(32 * kInFlight), ValueRange{negInf, noIndex},
       [&](OpBuilder &, Location, Value first, ValueRange best) {
         SmallVector<Value> columns, valid, loaded;
         for (int64_t u = 0; u < kInFlight; ++u) {
           Value j = arith::AddIOp::create(b, loc, first, c(32 * u));
           columns.push_back(j);
-          valid.push_back(lt(j, c(width)));
+          valid.push_back(lt(j, width));
           loaded.push_back(
               memref::LoadOp::create(b, loc, scores,
                                      withColumn(arith::SelectOp::create(

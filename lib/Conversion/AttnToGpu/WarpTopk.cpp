@@ -86,16 +86,15 @@ struct TopkArithmetic {
   /// The best of a lane's entries lane + 32 i, i in [first, count) stepping
   /// by `step` (in units of 32 entries), starting from (-inf, `none`).
   std::pair<Value, Value> scanEntries(Value row, Value rowIndex, Value base,
-                                      Value first, int64_t count, int64_t step,
-                                      int64_t width) {
+                                      Value first, Value count, int64_t step,
+                                      Value width) {
     auto scan = scf::ForOp::create(
-        b, loc, first, index(count), index(step),
-        ValueRange{negInf(), i32(width)},
+        b, loc, first, count, index(step), ValueRange{negInf(), toI32(width)},
         [&](OpBuilder &, Location, Value i, ValueRange best) {
           Value j = arith::AddIOp::create(
               b, loc, base, arith::MulIOp::create(b, loc, i, index(32)));
           Value inRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              j, index(width));
+                                              j, width);
           Value x = memref::LoadOp::create(
               b, loc, row, ValueRange{rowIndex, select(inRow, j, index(0))});
           x = select(inRow, x, negInf());
@@ -106,6 +105,12 @@ struct TopkArithmetic {
         });
     return {scan.getResult(0), scan.getResult(1)};
   }
+
+  /// ceil(width / 32): the entries a lane holds.
+  Value perLane(Value width) {
+    return arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, width, index(31)), index(32));
+  }
 };
 
 } // namespace
@@ -114,8 +119,8 @@ std::pair<Value, Value> WarpTopk::scanLaneBests() {
   TopkArithmetic a{b, loc};
   // Lane l's entries l + 32 i: the loop over i from 0, base l. A NaN never
   // beats the -inf it starts from, nor -inf itself.
-  return a.scanEntries(row, rowIndex, lane, a.index(0),
-                       llvm::divideCeil(width, 32), 1, width);
+  return a.scanEntries(row, rowIndex, lane, a.index(0), a.perLane(width), 1,
+                       width);
 }
 
 void WarpTopk::pick(Value best, Value bestIndex,
@@ -124,7 +129,7 @@ void WarpTopk::pick(Value best, Value bestIndex,
   Value negInf = a.negInf();
   Value width32 = a.i32(32);
   Value lane32 = a.toI32(lane);
-  int64_t perLane = llvm::divideCeil(width, 32);
+  Value perLane = a.perLane(width);
   // k rounds; `found` counts the picks.
   auto rounds = scf::ForOp::create(
       b, loc, a.index(0), a.index(k), a.index(1),

@@ -28,7 +28,9 @@ struct WarpTopk {
   Value row, picks;
   /// The warp's row of both.
   Value rowIndex;
-  int64_t width, k;
+  /// The row's entries (index; a constant where it is static).
+  Value width;
+  int64_t k;
   Value lane;
 
   /// Each lane's best of its entries j = lane + 32 i (the lowest j among

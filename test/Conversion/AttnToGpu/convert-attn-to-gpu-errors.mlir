@@ -255,20 +255,6 @@ func.func @program_dynamic_head_dim(%q: tensor<1x1x64x64xbf16>, %x: tensor<1x1x6
 
 // -----
 
-// Block scores and top-k size their tiles and rows when they are built.
-func.func @program_dynamic_block_scores(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>)
-    -> tensor<1x2x?x2xi32> {
-  %kc = attn.compress mean %k stride 32
-      : tensor<1x2x?x64xbf16> -> tensor<1x2x?x64xbf16>
-  // expected-error @+1 {{GPU lowering: in a program of several kernels, this op needs static shapes, got 'tensor<1x2x?x64xbf16>'}}
-  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
-      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16> -> tensor<1x2x?x?xf32>
-  %sel = attn.topk %s k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
-  return %sel : tensor<1x2x?x2xi32>
-}
-
-// -----
-
 func.func @program_dynamic_conv_weights(%x: tensor<1x2x?x64xbf16>, %w: tensor<2x64x?xbf16>)
     -> tensor<1x2x?x64xbf16> {
   // expected-error @+1 {{GPU lowering: in a program of several kernels, this op needs static shapes, got 'tensor<2x64x?xbf16>'}}

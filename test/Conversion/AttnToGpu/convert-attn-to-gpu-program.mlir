@@ -606,3 +606,47 @@ func.func @dynamic_program(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
 // ROUNDTRIP-LABEL: func.func @dynamic_program
 // ROUNDTRIP-COUNT-3: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
+
+// -----
+
+// Block scores and top-k over any length: a block-scores CTA per
+// ceil(Lq / 32) query block (its key tiles bounded at run time), the
+// scores' buffer [1, 2, ceil(Lq / 32), Lc], and top-k's shared memory
+// sized per launch by its rows' width: 4 warps x 4 bytes x (Lc + 2).
+func.func @dynamic_selection(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
+                             %v: tensor<1x2x?x64xbf16>)
+    -> (tensor<1x2x?x64xbf16>, tensor<1x2x?x2xi32>) {
+  %kc = attn.compress mean %k stride 32
+      : tensor<1x2x?x64xbf16> -> tensor<1x2x?x64xbf16>
+  %s = attn.block_scores %q, %kc block_q 32 mask [#attn.causal<stride = 32>]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16> -> tensor<1x2x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
+  %o = attn.attention %q, %k, %v indices(%sel)
+      mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>,
+        tensor<1x2x?x2xi32> -> tensor<1x2x?x64xbf16>
+  return %o, %sel : tensor<1x2x?x64xbf16>, tensor<1x2x?x2xi32>
+}
+// CHECK-LABEL: func.func @dynamic_selection(
+// CHECK: %[[KC:.*]] = gpu.alloc (%{{.*}}) : memref<1x2x?x64xbf16>
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_selection_kernel_0
+// CHECK: %[[QL:.*]] = memref.dim %arg0, %c2
+// CHECK: %[[QSUM:.*]] = arith.addi %[[QL]], %c31
+// CHECK: %[[BLOCKS:.*]] = arith.divui %[[QSUM]], %c32
+// CHECK: %[[LC:.*]] = memref.dim %[[KC]], %c2
+// CHECK: %[[SCORES:.*]] = gpu.alloc (%[[BLOCKS]], %[[LC]]) : memref<1x2x?x?xf32>
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_selection_kernel_1 blocks in (%{{.*}}, %c2{{[_0-9]*}}, %c1{{[_0-9]*}})
+// CHECK: %[[WIDTH:.*]] = memref.dim %[[SCORES]], %c3
+// CHECK: %[[ENTRIES:.*]] = arith.addi %[[WIDTH]], %c2
+// CHECK: %[[BYTES:.*]] = arith.muli %[[ENTRIES]], %c16
+// CHECK: %[[SHARED:.*]] = arith.index_cast %[[BYTES]] : index to i32
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_selection_kernel_2 {{.*}} dynamic_shared_memory_size %[[SHARED]]
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_selection_kernel_3
+// CHECK: gpu.dealloc %[[SCORES]]
+// CHECK: gpu.dealloc %[[KC]]
+// The block-scores kernel computes each block's key tiles (no table).
+// CHECK-NOT: memref.global "private" constant @dynamic_selection_kernel_1_tiles
+
+// ROUNDTRIP-LABEL: func.func @dynamic_selection
+// ROUNDTRIP-COUNT-4: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func

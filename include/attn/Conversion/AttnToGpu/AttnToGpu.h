@@ -571,13 +571,19 @@ int64_t keySplitCombineGridX(AttentionOp op);
 /// attn.topk: a warp per row of scores, kTopkWarps rows per CTA, each
 /// row's copy and its k picks in shared memory.
 inline constexpr int64_t kTopkWarps = 4;
+/// Its shared memory: kTopkWarps x 4 x (width + k) bytes, or kDynamic for
+/// rows whose width is dynamic; the same computed at `b` from the scores'
+/// buffer `scores`.
 int64_t topkSharedBytes(TopkOp op);
-/// Rows of `op`'s scores (all but the last dimension).
-int64_t topkRows(TopkOp op);
+Value topkSharedBytes(OpBuilder &b, Location loc, TopkOp op, Value scores);
+/// Rows of the scores' buffer `scores` (all but the last dimension).
+Value topkRows(OpBuilder &b, Location loc, Value scores);
 /// The kernel of attn.topk: arguments scores, indices; grid
-/// ceil(rows / kTopkWarps).
+/// ceil(rows / kTopkWarps). Rows of a dynamic width may use shared memory
+/// up to `sharedMemoryLimit` bytes (the launch gives the row's).
 gpu::GPUFuncOp buildTopkKernel(OpBuilder &builder, gpu::GPUModuleOp module,
-                               TopkOp op, StringRef name);
+                               TopkOp op, StringRef name,
+                               int64_t sharedMemoryLimit);
 
 /// A kernel `name` with `arguments` at the builder's point, with the launch
 /// attributes every attn kernel carries (threads, query tile, dynamic
