@@ -303,7 +303,7 @@ def mlir_for(case):
                     f"block_kv = {lay['block_kv']}>")
     if case.get("select"):
         sel = case["select"]
-        blocks = -(-lq // sel["block_q"])
+        blocks = "?" if case.get("dynamic") else -(-lq // sel["block_q"])
         take("indices", ("idx", f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"))
         mask.append(f"#attn.block_indices<block_q = {sel['block_q']}, "
                     f"block_kv = {sel['block_kv']}>")

@@ -488,6 +488,13 @@ def check_cases():
     cases.append(selective("chk-dynprog-sla", "sla", 1, 4, 4, 700, 128, stride=64, k=3,
                            intermediates=True, dynamic=True))
     cases.append(case("chk-dynprog-lawcat", "lawcat", 1, 4, 4, 700, 700, 64, dynamic=True))
+    # A selection alone over any length: its tile list from the slots
+    # (64 x 64 blocks at head dim 128: the paired sm_90a form), and one
+    # whose blocks the list cannot take (128-key blocks at head dim 64).
+    cases.append(case("chk-dyn-select-D128", "causal", 1, 4, 2, 1000, 1000, 128,
+                      select=dict(block_q=64, block_kv=64, k=5), dynamic=True))
+    cases.append(case("chk-dyn-select-D64-b128", "causal", 1, 4, 4, 900, 900, 64,
+                      select=dict(block_q=128, block_kv=128, k=3), dynamic=True))
     cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
                       dynamic_batch=True))
     return cases

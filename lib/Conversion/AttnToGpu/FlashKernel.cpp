@@ -245,7 +245,10 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     });
   } else if (masked && selection) {
     llvm::erase(elementMask, selection);
-    selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
+    // (With one query block per CTA every listed tile serves all rows, and
+    // a list built from the slots has no per-tile flags to read.)
+    if (selection.getBlockQ() < shape.blockQ())
+      selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
   }
   // The predicates that hasNarrowPositions allows run on i32 rows, columns
   // and lengths, and nothing else (index is 64-bit on NVPTX: an add or a

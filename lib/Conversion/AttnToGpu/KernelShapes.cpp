@@ -189,6 +189,21 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
   return std::max<int64_t>(1, blockQ / selectedQ) * slots;
 }
 
+/// The entries of a tile list over a key length known only at run time, or
+/// 0: a selection of at most 32 slots per CTA, each one key tile, where the
+/// CTA holds one query block (every listed tile serves all its rows). Such
+/// a list is built from the slots alone (FlashKernelBuilder's warp list:
+/// no per-tile flags, which a static key length sizes), so it holds at most
+/// a tile per slot.
+static int64_t slotListEntries(AttentionOp op, BlockIndicesAttr selection,
+                               const GpuKernelShape &shape) {
+  int64_t slots = countSelectionSlots(op, selection, shape);
+  if (!slots || slots > 32 || selection.getBlockKv() != shape.blockKv ||
+      selection.getBlockQ() % shape.blockQ() != 0)
+    return 0;
+  return slots;
+}
+
 /// Whether every operand and result of `op` has a static shape: then a
 /// launch may have temporaries of its own (a program's, whose sizes and
 /// grids are constants).
@@ -495,7 +510,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
           llvm::any_of(op.getMask(), llvm::IsaPred<BlockIndicesAttr>);
       warpgroup.tileListEntries =
           ShapedType::isDynamic(keyLength)
-              ? 0
+              ? slotListEntries(op, selection, warpgroup)
               : llvm::divideCeil(keyLength, warpgroup.blockKv);
       warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
       listed =
@@ -569,11 +584,14 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     shape.keySplits = chooseKeySplits(op, shape, *capability, keySplits);
 
   // Tiles that data-dependent masks may skip are listed before the loop
-  // (static key lengths; shared memory for the list permitting).
+  // (static key lengths, or a selection's slot list; shared memory for the
+  // list permitting).
   int64_t keyLength = key.getDimSize(2);
-  if (dataDependent && !shape.splitKeys && !ShapedType::isDynamic(keyLength)) {
+  if (dataDependent && !shape.splitKeys) {
     GpuKernelShape listed = shape;
-    listed.tileListEntries = llvm::divideCeil(keyLength, shape.blockKv);
+    listed.tileListEntries = ShapedType::isDynamic(keyLength)
+                                 ? 0
+                                 : llvm::divideCeil(keyLength, shape.blockKv);
     // A CTA over several query blocks of a selection visits the union of
     // their selections; with few shared blocks (long sequences) that is
     // work for nothing: CTAs of one query block where the warps allow.
@@ -584,7 +602,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
         listed.queryInRegisters = listed.headDim * listed.rowTiles <= 128;
       }
     listed.selectionSlots = countSelectionSlots(op, selection, listed);
-    if (listed.sharedBytes() <= limit)
+    if (ShapedType::isDynamic(keyLength))
+      listed.tileListEntries = slotListEntries(op, selection, listed);
+    if (listed.tileListEntries && listed.sharedBytes() <= limit)
       shape = listed;
   }
   shape.keyTileRanges = takesKeyTileRanges(op, shape);

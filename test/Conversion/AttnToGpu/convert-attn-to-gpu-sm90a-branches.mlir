@@ -147,3 +147,47 @@ func.func @other_keys(%q: tensor<1x2x512x128xbf16>, %k: tensor<1x2x512x128xbf16>
   %o = attn.merge sum (%a), (%b) : tensor<1x2x512x128xbf16> -> tensor<1x2x512x128xbf16>
   return %o : tensor<1x2x512x128xbf16>
 }
+
+// -----
+
+// The same program over any length: the selection's tile list is built
+// from its slots (at most a tile each: warp 0 ranks them by ballot), with
+// no per-tile flags that a static key length would size, so the selected
+// blocks and the window still run in one warp-specialised kernel, whose
+// tiles' bounds come from the masks at run time (no range tables).
+// CHECK-LABEL: func.func @nsa_any_length(
+// CHECK-COUNT-6: gpu.launch_func
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+// CHECK-LABEL: gpu.func @nsa_any_length_kernel_5(
+// CHECK-SAME: attn.tensor_maps = 5
+// CHECK-NOT: memref.get_global
+// CHECK: nvvm.match.sync any
+// CHECK-NOT: memref.get_global
+// CHECK: gpu.return
+// SM90-LABEL: func.func @nsa_any_length(
+// SM90-COUNT-7: gpu.launch_func
+// SM90-NOT: gpu.launch_func
+func.func @nsa_any_length(%q: tensor<1x2x?x128xbf16>, %k: tensor<1x2x?x128xbf16>,
+                          %v: tensor<1x2x?x128xbf16>, %g1: tensor<1x2x?xf32>,
+                          %g2: tensor<1x2x?xf32>, %g3: tensor<1x2x?xf32>)
+    -> tensor<1x2x?x128xbf16> {
+  %kc = attn.compress mean %k stride 64 : tensor<1x2x?x128xbf16> -> tensor<1x2x?x128xbf16>
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16> -> tensor<1x2x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
+  %o_sel = attn.attention %q, %k, %v indices(%sel)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>,
+        tensor<1x2x?x2xi32> -> tensor<1x2x?x128xbf16>
+  %vc = attn.compress mean %v stride 64 : tensor<1x2x?x128xbf16> -> tensor<1x2x?x128xbf16>
+  %o_cmp = attn.attention %q, %kc, %vc mask [#attn.causal<stride = 64>]
+      : tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>
+      -> tensor<1x2x?x128xbf16>
+  %o_win = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 127, right = 0>]
+      : tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>, tensor<1x2x?x128xbf16>
+      -> tensor<1x2x?x128xbf16>
+  %o = attn.merge gated (%o_cmp, %g1), (%o_sel, %g2), (%o_win, %g3)
+      : tensor<1x2x?x128xbf16>, tensor<1x2x?xf32> -> tensor<1x2x?x128xbf16>
+  return %o : tensor<1x2x?x128xbf16>
+}

@@ -62,7 +62,10 @@ struct GpuKernelShape {
   int64_t keySplits = 1;
 
   /// Data-dependent masks over a static key length: the key tiles (their
-  /// flags and the list of visited ones live in shared memory). 0: none.
+  /// flags and the list of visited ones live in shared memory). Over a
+  /// dynamic one, a selection of at most 32 one-tile slots per CTA of one
+  /// query block: the slots (its list is built from them alone, a tile per
+  /// slot at most). 0: none.
   int64_t tileListEntries = 0;
   /// With a tile list and a block-index selection as the only
   /// data-dependent predicate: the selection's slots read per CTA (its
