@@ -20,7 +20,12 @@ into results-K.npz files (16-bit results as their bit patterns). Here again:
 
 gives attn-run each program with the same inputs and the GPU's results
 (`--check --results`): the reference is this project's evaluator, not the
-kernels' code. Prints a line per program; exits 1 if any fails."""
+kernels' code. Prints a line per program; exits 1 if any fails.
+
+With `build --any-length` each example is also compiled once with its
+lengths open (`?`), and that one library runs at the example's own shape
+and every edge length (entries NAME_any), checked against the static
+variant's source."""
 import argparse
 import json
 import math
@@ -97,6 +102,35 @@ def header_signature(header):
     return inputs, outputs
 
 
+def any_length(text):
+    """`text` with the sizes that resize() changes (the sequence length L0
+    and the lengths derived from it) left open (`?`): the program compiled
+    once for every length. None for a neighbourhood, whose grid fixes the
+    length."""
+    sys.path.insert(0, str(ROOT / "test" / "Examples"))
+    from edge_shapes import STRIDES, TYPE  # noqa: E402
+    if re.search(r"grid = \[", text):
+        return None
+    dims = [[int(d) for d in m.group(1).split("x")[:-1]] for m in TYPE.finditer(text)]
+    base = max(d[2] for d in dims if len(d) == 4)
+    head_dim = next(d[3] for d in dims if len(d) == 4 and d[2] == base)
+    derived = {base}
+    for stride in sorted({int(s) for s in STRIDES.findall(text)}):
+        if stride > 1 and base % stride == 0:
+            derived.add(base // stride)
+
+    def open_type(match):
+        shape = [str(d) for d in match.group(1).split("x")[:-1]]
+        if len(shape) in (3, 4) and int(shape[2]) in derived:
+            shape[2] = "?"
+        if len(shape) == 4 and int(shape[3]) in derived and int(shape[3]) != head_dim:
+            shape[3] = "?"
+        if len(shape) == 2 and int(shape[1]) == base:
+            shape[1] = "?"
+        return "tensor<" + "".join(f"{d}x" for d in shape) + match.group(2) + ">"
+    return TYPE.sub(open_type, text)
+
+
 def build(args):
     sys.path.insert(0, str(ROOT / "test" / "Examples"))
     from edge_shapes import resize  # noqa: E402
@@ -116,7 +150,29 @@ def build(args):
             text = example.read_text()
             groups.append([(example.stem, text)] + [
                 (f"{example.stem}_L{n}", resize(text, n)) for n in EDGE_LENGTHS])
+    def compile_any_length(stem, text):
+        """The example compiled once with open lengths (--any-length), or
+        None (a neighbourhood, or a program the GPU target takes only with
+        static shapes: reported, not a failure)."""
+        source = any_length(text)
+        if source is None:
+            print(f"{stem}: any length: a neighbourhood's grid fixes it", flush=True)
+            return None
+        name = f"{stem}_any"
+        (out / f"{name}.mlir").write_text(source)
+        run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
+                              f"--target={args.chip}", "-o", str(out / f"{name}.so")]
+                             + args.flags.split(), capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"{stem}: any length: not compiled: "
+                  f"{run.stderr.strip().splitlines()[0] if run.stderr.strip() else ''}",
+                  flush=True)
+            return None
+        return name
+
     for variants in groups:
+        any_name = (compile_any_length(variants[0][0], variants[0][1])
+                    if args.any_length and not args.sources else None)
         for name, source in variants:
             (out / f"{name}.mlir").write_text(source)
             run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
@@ -131,6 +187,12 @@ def build(args):
             programs.append(dict(name=name, entry=f"attn_{function}", inputs=inputs,
                                  outputs=outputs))
             print(f"{name}: {len(inputs)} inputs, {len(outputs)} outputs", flush=True)
+            if any_name:
+                # The same shapes through the library built for any length,
+                # checked against this variant's own source.
+                programs.append(dict(name=f"{name}_any", entry=f"attn_{function}",
+                                     inputs=inputs, outputs=outputs,
+                                     library=f"{any_name}.so", source=f"{name}.mlir"))
     (out / "programs.json").write_text(json.dumps(dict(chip=args.chip, programs=programs),
                                                   indent=1))
     print(f"built {len(programs)} programs, {failures} failures")
@@ -167,7 +229,8 @@ def run(args):
                    if dtype in ("f32", "f16", "bf16")
                    else torch.full(shape, -7, dtype=dtypes[dtype], device="cuda")
                    for _, shape, dtype in program["outputs"]]
-        entry = getattr(ctypes.CDLL(str(artifacts / f"{name}.so")), program["entry"])
+        library = artifacts / program.get("library", f"{name}.so")
+        entry = getattr(ctypes.CDLL(str(library)), program["entry"])
         entry.restype = ctypes.c_int
         descriptors = [descriptor(t) for t in inputs + outputs]
         rc = entry(*[ctypes.byref(d) for d in descriptors],
@@ -216,8 +279,8 @@ def check(args):
         checked += 1
         with tempfile.TemporaryDirectory() as work:
             work = pathlib.Path(work)
-            command = [str(attn_run), str(artifacts / f"{name}.mlir"), "--check",
-                       f"--results={work}"]
+            source = artifacts / program.get("source", f"{name}.mlir")
+            command = [str(attn_run), str(source), "--check", f"--results={work}"]
             # (By position: the header's C names may differ from the
             # source's, arg<N> say.)
             for position, (arg, shape, dtype) in enumerate(program["inputs"]):
@@ -256,6 +319,9 @@ def main():
     b.add_argument("--names", default=None, help="comma-separated example names")
     b.add_argument("--flags", default="",
                    help="more attn-compile options, e.g. '--gpu-warps=8 --gpu-ping-pong=false'")
+    b.add_argument("--any-length", action="store_true",
+                   help="also compile each example once with open lengths and run "
+                        "that library at every shape the static builds run")
     b.add_argument("--sources", default=None,
                    help="a folder of .mlir programs to build instead of examples/")
     b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
