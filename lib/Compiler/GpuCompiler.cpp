@@ -166,6 +166,12 @@ cExpression(Value value, const CEntryPoint &entry,
     return cExpression(op->getOperand(0), entry, temporaries);
   if (op->getNumOperands() != 2)
     return std::nullopt;
+  // Divisions only by constants (the host's are block sizes and strides):
+  // a size read from a buffer could be 0.
+  if (isa<arith::DivUIOp, arith::DivSIOp, arith::RemUIOp, arith::RemSIOp,
+          arith::CeilDivUIOp, arith::CeilDivSIOp>(op) &&
+      !matchPattern(op->getOperand(1), m_ConstantInt(&bits)))
+    return std::nullopt;
   std::optional<std::string> lhs =
       cExpression(op->getOperand(0), entry, temporaries);
   std::optional<std::string> rhs =
@@ -422,7 +428,13 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
     os << ") return " << index + 1 << ";\n";
   }
   // Sizes that the types leave open (a program compiled for any length)
-  // must meet the ops' rules: the temporaries and grids come from them.
+  // are never negative and must meet the ops' rules: the temporaries and
+  // grids come from them.
+  for (auto [index, buffer] : llvm::enumerate(entry.buffers))
+    for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
+      if (ShapedType::isDynamic(size))
+        os << "  if (" << buffer.name << "->sizes[" << dim << "] < 0) return "
+           << index + 1 << ";\n";
   emitSizeRuleChecks(os, entry);
   os << "  int status = 0, freed;\n  long long zero = 0;\n";
   // Each temporary's sizes (computed from the buffers' where dynamic) and
@@ -478,7 +490,23 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
       emitDescriptorParams(os, "    ", descriptorOf(buffer), rankOf(buffer));
     // (An empty grid launches nothing: a launch of 0 CTAs is an error.)
     os << "    long long grid[3] = {" << step.grid[0] << ", " << step.grid[1]
-       << ", " << step.grid[2] << "};\n"
+       << ", " << step.grid[2] << "};\n";
+    // Sizes beyond what a launch takes (grid y and z, a row's shared
+    // memory) refuse the first entry buffer the kernel reads, as the
+    // single kernels' launchers do, before the driver would.
+    int64_t refused = 1;
+    for (int64_t buffer : step.buffers)
+      if (buffer >= 0) {
+        refused = buffer + 1;
+        break;
+      }
+    os << "    if (grid[0] > 2147483647LL || grid[1] > 65535 || grid[2] > "
+          "65535";
+    if (step.launchSharedBytes !=
+        "(" + std::to_string(step.sharedBytes) + "LL)")
+      os << " || " << step.launchSharedBytes << " > " << step.sharedBytes
+         << "LL";
+    os << ") {\n      status = " << refused << ";\n      goto done;\n    }\n"
        << "    if (grid[0] > 0 && grid[1] > 0 && grid[2] > 0 && (status = "
           "attnCudaLaunchShared(&attn_kernel_"
        << entry.name << "_" << index

@@ -34,6 +34,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
+#include <limits>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_CONVERTATTNTOGPUPASS
@@ -107,8 +108,11 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     return ceilDivIndex(b, loc, hostSize(b, loc, scores.getQuery(), 2),
                         scores.getBlockQ());
   }
-  if (auto topk = dyn_cast<TopkOp>(op))
+  if (auto topk = dyn_cast<TopkOp>(op)) {
+    if (dim + 1 == shaped.getRank())
+      return arith::ConstantIndexOp::create(b, loc, topk.getK());
     return hostSize(b, loc, topk.getScores(), dim);
+  }
   auto compress = dyn_cast<CompressOp>(op);
   assert(compress && "matchProgramFunction allows dynamic sizes only on ops "
                      "that hostSize knows");
@@ -213,15 +217,22 @@ struct ConvertAttnToGpuPass
         return topk.emitOpError(
                    "GPU lowering: the scores must be f16, bf16 or f32, got ")
                << element;
-      // (A row of a dynamic width is sized at the launch: the driver
-      // refuses one past the limit.)
+      // A kernel opts in to at most the limit less 1 KiB (the PTX's
+      // dynamic-shared symbol is a static byte). A row of a dynamic width
+      // is sized at the launch, which attn-compile's launcher checks.
+      int64_t rowLimit = limit - 1024;
       if (!ShapedType::isDynamic(topkSharedBytes(topk)) &&
-          topkSharedBytes(topk) > limit)
+          topkSharedBytes(topk) > rowLimit)
         return topk.emitOpError("GPU lowering: rows of ")
                << cast<ShapedType>(topk.getScores().getType()).getShape().back()
                << " scores need " << topkSharedBytes(topk)
-               << " bytes of shared memory, more than " << chip << "'s "
-               << limit;
+               << " bytes of shared memory, more than the " << rowLimit
+               << " that " << chip << " gives a kernel";
+      if (kTopkWarps * 4 * static_cast<int64_t>(topk.getK()) > rowLimit)
+        return topk.emitOpError("GPU lowering: k = ")
+               << topk.getK() << " picks need " << kTopkWarps * 4 * topk.getK()
+               << " bytes of shared memory, more than the " << rowLimit
+               << " that " << chip << " gives a kernel";
     } else if (auto scores = dyn_cast<BlockScoresOp>(item.op)) {
       auto query = cast<RankedTensorType>(scores.getQuery().getType());
       FailureOr<int64_t> capability =
@@ -700,9 +711,14 @@ struct ConvertAttnToGpuPass
       OpKernels *candidate = itemOf.lookup(source);
       if (!candidate || sharedLse.contains(source.getLse()))
         return nullptr;
-      if (!widest ||
-          source.getKey().getType().getDimSize(2) >
-              cast<AttentionOp>(widest->op).getKey().getType().getDimSize(2))
+      // (A dynamic length counts as the longest.)
+      auto keys = [](AttentionOp op) {
+        int64_t length = op.getKey().getType().getDimSize(2);
+        return ShapedType::isDynamic(length)
+                   ? std::numeric_limits<int64_t>::max()
+                   : length;
+      };
+      if (!widest || keys(source) > keys(cast<AttentionOp>(widest->op)))
         widest = candidate;
     }
     if (!canRunAsUnion(merge, widest->shape))
@@ -1081,9 +1097,10 @@ struct ConvertAttnToGpuPass
           if (rowsType.hasStaticShape())
             launch(b, loc, item.kernel,
                    gpu::KernelDim3{
-                       index(llvm::divideCeil(rowsType.getNumElements() /
-                                                  rowsType.getShape().back(),
-                                              kTopkWarps)),
+                       index(llvm::divideCeil(
+                           rowsType.getNumElements() /
+                               std::max<int64_t>(rowsType.getShape().back(), 1),
+                           kTopkWarps)),
                        index(1), index(1)},
                    32 * kTopkWarps, topkSharedBytes(topk), arguments);
           else

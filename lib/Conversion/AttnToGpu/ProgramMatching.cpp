@@ -101,6 +101,30 @@ static LogicalResult checkProgramShapes(Operation *op) {
   if (auto conv = dyn_cast<CausalConvOp>(op))
     if (failed(staticShapes(conv.getWeight().getType())))
       return failure();
+  // A selection's rows of indices are read per query block of its own
+  // block_q. Over dynamic lengths nothing checks that indices computed in
+  // the program have that many rows, unless they are the top-k of block
+  // scores over the same queries and blocks.
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    Value indices = attention.getIndices();
+    auto selection =
+        llvm::find_if(attention.getMask(), llvm::IsaPred<BlockIndicesAttr>);
+    if (indices && selection != attention.getMask().end() &&
+        cast<RankedTensorType>(indices.getType()).isDynamicDim(2) &&
+        !isa<BlockArgument>(indices)) {
+      auto topk = indices.getDefiningOp<TopkOp>();
+      auto scores =
+          topk ? topk.getScores().getDefiningOp<BlockScoresOp>() : nullptr;
+      int64_t blockQ = cast<BlockIndicesAttr>(*selection).getBlockQ();
+      if (!scores || scores.getQuery() != attention.getQuery() ||
+          static_cast<int64_t>(scores.getBlockQ()) != blockQ)
+        return op->emitOpError(
+                   "GPU lowering: over dynamic lengths, a selection's indices "
+                   "computed in the program must be the top-k of block scores "
+                   "of the same queries with the same block_q (")
+               << blockQ << "), so that they have a row per query block";
+    }
+  }
   for (Value token : tokenTensors(op)) {
     auto type = cast<RankedTensorType>(token.getType());
     if (type.getRank() == 4 && (type.isDynamicDim(1) || type.isDynamicDim(3)))

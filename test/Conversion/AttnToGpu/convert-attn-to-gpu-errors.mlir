@@ -181,9 +181,19 @@ func.func @topk_f64(%s: tensor<1x1x1x64xf64>) -> tensor<1x1x1x4xi32> {
 // -----
 
 func.func @topk_wide(%s: tensor<1x1x1x12000xf32>) -> tensor<1x1x1x4xi32> {
-  // expected-error @+1 {{GPU lowering: rows of 12000 scores need 192064 bytes of shared memory, more than sm_80's 167936}}
+  // expected-error @+1 {{GPU lowering: rows of 12000 scores need 192064 bytes of shared memory, more than the 166912 that sm_80 gives a kernel}}
   %i = attn.topk %s k 4 : tensor<1x1x1x12000xf32> -> tensor<1x1x1x4xi32>
   return %i : tensor<1x1x1x4xi32>
+}
+
+// -----
+
+// The picks alone must fit too (a row of any width is checked at the
+// launch).
+func.func @topk_many_picks(%s: tensor<1x1x1x?xf32>) -> tensor<1x1x1x20000xi32> {
+  // expected-error @+1 {{GPU lowering: k = 20000 picks need 320000 bytes of shared memory, more than the 166912 that sm_80 gives a kernel}}
+  %i = attn.topk %s k 20000 : tensor<1x1x1x?xf32> -> tensor<1x1x1x20000xi32>
+  return %i : tensor<1x1x1x20000xi32>
 }
 
 // -----
@@ -251,6 +261,25 @@ func.func @program_dynamic_head_dim(%q: tensor<1x1x64x64xbf16>, %x: tensor<1x1x6
   // expected-error @+1 {{GPU lowering: a program of several kernels takes dynamic batch sizes and lengths, but its head counts and head dims must be static, got 'tensor<1x1x64x?xbf16>'}}
   %c = attn.compress mean %x stride 16 : tensor<1x1x64x?xbf16> -> tensor<1x1x4x?xbf16>
   return %c : tensor<1x1x4x?xbf16>
+}
+
+// -----
+
+// Over dynamic lengths the picks' rows are ceil(Lq / 64) and the selection
+// would read ceil(Lq / 32).
+func.func @program_dynamic_selection_blocks(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>)
+    -> tensor<1x2x?x64xbf16> {
+  %kc = attn.compress mean %k stride 32
+      : tensor<1x2x?x64xbf16> -> tensor<1x2x?x64xbf16>
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 32>]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16> -> tensor<1x2x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
+  // expected-error @+1 {{GPU lowering: over dynamic lengths, a selection's indices computed in the program must be the top-k of block scores of the same queries with the same block_q (32), so that they have a row per query block}}
+  %o = attn.attention %q, %k, %k indices(%sel)
+      mask [#attn.causal, #attn.block_indices<block_q = 32, block_kv = 32>]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>,
+        tensor<1x2x?x2xi32> -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
 }
 
 // -----

@@ -33,6 +33,7 @@
 // RUN: %c_compiler -I %t.dir %S/Inputs/call-dynamic-program.c %t.dir/program.so -Wl,-rpath,%t.dir -o %t.dir/call
 // RUN: env LD_LIBRARY_PATH=/nonexistent %t.dir/call | FileCheck %s --check-prefix=CALL
 // CALL: three heads: 1
+// CALL-NEXT: negative length: 1
 // CALL-NEXT: values shorter than keys: 3
 // CALL-NEXT: gates of another length: 5
 // CALL-NEXT: a result of another batch: 6

@@ -33,6 +33,9 @@ int main(void) {
   dq.sizes[1] = 3; /* heads are static */
   printf("three heads: %d\n", call());
   shape(1, 300);
+  dq.sizes[2] = -300; /* sizes are never negative */
+  printf("negative length: %d\n", call());
+  shape(1, 300);
   dv.sizes[2] = 299; /* K and V have one length */
   printf("values shorter than keys: %d\n", call());
   shape(1, 300);
