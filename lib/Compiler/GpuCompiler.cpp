@@ -48,6 +48,9 @@ struct ProgramStep {
   /// expression: a top-k row of a dynamic width is sized per call).
   int64_t threads, sharedBytes;
   std::string launchSharedBytes;
+  /// Whether the launch's shared memory is computed per call (else it is
+  /// sharedBytes).
+  bool sharedPerLaunch = false;
   /// Tensor maps of the first `tensorMaps` buffers (Q, K, V; block scores'
   /// query and keys), with boxes of blockQ (the first) or blockKv rows.
   int64_t tensorMaps = 0, blockQ = 0, blockKv = 0;
@@ -288,7 +291,8 @@ static FailureOr<ProgramPlan> planProgram(ModuleOp module, func::FuncOp func,
         Value shared = launch.getDynamicSharedMemorySize();
         if (!expression(shared, step.launchSharedBytes))
           return fail(op, "the shared memory", notComputed);
-        if (!constant(shared, step.sharedBytes)) {
+        step.sharedPerLaunch = !constant(shared, step.sharedBytes);
+        if (step.sharedPerLaunch) {
           auto limit =
               kernel->getAttrOfType<IntegerAttr>(kKernelSharedBytesAttr);
           if (!limit)
@@ -502,8 +506,7 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
       }
     os << "    if (grid[0] > 2147483647LL || grid[1] > 65535 || grid[2] > "
           "65535";
-    if (step.launchSharedBytes !=
-        "(" + std::to_string(step.sharedBytes) + "LL)")
+    if (step.sharedPerLaunch)
       os << " || " << step.launchSharedBytes << " > " << step.sharedBytes
          << "LL";
     os << ") {\n      status = " << refused << ";\n      goto done;\n    }\n"

@@ -719,12 +719,8 @@ void BlockScoresBuilder::build() {
   block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   group = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  queryLength = ShapedType::isDynamic(shape.queryLength)
-                    ? memref::DimOp::create(b, loc, query, 2).getResult()
-                    : c(shape.queryLength);
-  keyLength = ShapedType::isDynamic(shape.keyLength)
-                  ? memref::DimOp::create(b, loc, keys, 2).getResult()
-                  : c(shape.keyLength);
+  queryLength = size(query, 2);
+  keyLength = size(keys, 2);
   if (shape.warpgroup) {
     // The swizzle repeats every 1024 bytes and wgmma's descriptors assume
     // tiles at that alignment: round the base up (the kernel asks for 1024

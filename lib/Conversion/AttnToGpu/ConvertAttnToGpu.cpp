@@ -217,10 +217,9 @@ struct ConvertAttnToGpuPass
         return topk.emitOpError(
                    "GPU lowering: the scores must be f16, bf16 or f32, got ")
                << element;
-      // A kernel opts in to at most the limit less 1 KiB (the PTX's
-      // dynamic-shared symbol is a static byte). A row of a dynamic width
-      // is sized at the launch, which attn-compile's launcher checks.
-      int64_t rowLimit = limit - 1024;
+      // A row of a dynamic width is sized at the launch, which
+      // attn-compile's launcher checks.
+      int64_t rowLimit = topkSharedLimit(limit);
       if (!ShapedType::isDynamic(topkSharedBytes(topk)) &&
           topkSharedBytes(topk) > rowLimit)
         return topk.emitOpError("GPU lowering: rows of ")
@@ -1091,8 +1090,6 @@ struct ConvertAttnToGpuPass
           auto topk = cast<TopkOp>(op);
           Value scoreRows = topk.getScores();
           auto rowsType = cast<MemRefType>(scoreRows.getType());
-          Value blocks =
-              ceilDivIndex(b, loc, topkRows(b, loc, scoreRows), kTopkWarps);
           // (Static rows: the constants, as the grids of the other ops.)
           if (rowsType.hasStaticShape())
             launch(b, loc, item.kernel,
@@ -1105,8 +1102,12 @@ struct ConvertAttnToGpuPass
                    32 * kTopkWarps, topkSharedBytes(topk), arguments);
           else
             launch(b, loc, item.kernel,
-                   gpu::KernelDim3{blocks, index(1), index(1)}, 32 * kTopkWarps,
-                   topkSharedBytes(b, loc, topk, scoreRows), arguments);
+                   gpu::KernelDim3{ceilDivIndex(b, loc,
+                                                topkRows(b, loc, scoreRows),
+                                                kTopkWarps),
+                                   index(1), index(1)},
+                   32 * kTopkWarps, topkSharedBytes(b, loc, topk, scoreRows),
+                   arguments);
         }
       } else if (item.elementwise) {
         // A thread per element: the leaves' buffers, then the result's.

@@ -10,6 +10,7 @@
 #define ATTN_LIB_CONVERSION_ATTNTOGPU_INDEXARITHMETIC_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::attn::gpu_lowering {
@@ -32,6 +33,14 @@ struct IndexArithmetic {
   /// ceil(x / n) for n > 0, as add and divide (which the NVVM and host
   /// lowerings take, and attn-compile's launchers spell the same in C).
   Value ceilDiv(Value x, int64_t n) { return div(add(x, c(n - 1)), c(n)); }
+  /// Dimension `dim` of the memref `buffer`: its type's size, or read from
+  /// the buffer where the type leaves it open.
+  Value size(Value buffer, int64_t dim) {
+    int64_t known = cast<MemRefType>(buffer.getType()).getDimSize(dim);
+    if (ShapedType::isDynamic(known))
+      return memref::DimOp::create(b, loc, buffer, dim);
+    return c(known);
+  }
   Value lt(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   }

@@ -51,18 +51,23 @@ int64_t gpu_lowering::sharedMemoryLimit(int64_t capability) {
   return 101376;   // 99 KiB: sm_86, sm_89
 }
 
-/// The block map of `op`'s static mask for `blockQ` x `blockKv` tiles, or
-/// none for a dynamic length, no mask or mask_mod, or more than 2^24 tiles
-/// (beyond 256k tokens at 64 x 64 the map would take long: the shape choices
-/// that read it keep their defaults there).
-static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
-                                              int64_t blockKv) {
-  MaskShape shape = op.getMaskShape();
+/// The block map of `op`'s mask over lengths `shape` for `blockQ` x
+/// `blockKv` tiles, or none for a dynamic length, no mask or mask_mod, or
+/// more than 2^24 tiles (beyond 256k tokens at 64 x 64 the map would take
+/// long: the shape choices that read it keep their defaults there).
+static std::optional<BlockMap> blockMapOver(AttentionOp op, MaskShape shape,
+                                            int64_t blockQ, int64_t blockKv) {
   SmallVector<Attribute> mask = op.getTileClassificationMask();
   if ((mask.empty() && op.getMaskMod().empty()) ||
       !BlockMap::isTractable(shape, blockQ, blockKv))
     return std::nullopt;
   return BlockMap::compute(mask, &op.getMaskMod(), shape, blockQ, blockKv);
+}
+
+/// The same over `op`'s own lengths.
+static std::optional<BlockMap> staticBlockMap(AttentionOp op, int64_t blockQ,
+                                              int64_t blockKv) {
+  return blockMapOver(op, op.getMaskShape(), blockQ, blockKv);
 }
 
 /// The block map that chooses between the kernel's forms for `op`'s mask:
@@ -89,11 +94,7 @@ static std::optional<BlockMap> formChoiceMap(AttentionOp op, int64_t blockQ,
                             : proxy.keyLength * stride;
   if (ShapedType::isDynamic(proxy.keyLength))
     proxy.keyLength = llvm::divideCeil(proxy.queryLength, stride);
-  SmallVector<Attribute> mask = op.getTileClassificationMask();
-  if ((mask.empty() && op.getMaskMod().empty()) ||
-      !BlockMap::isTractable(proxy, blockQ, blockKv))
-    return std::nullopt;
-  return BlockMap::compute(mask, &op.getMaskMod(), proxy, blockQ, blockKv);
+  return blockMapOver(op, proxy, blockQ, blockKv);
 }
 
 /// Whether the 128 x 128 tiles of `wide` visit at least 8% more of a mask

@@ -49,10 +49,7 @@ int64_t mlir::attn::elementwiseWidth(Operation *op) {
 /// The size of `buffer`'s dimension `dim`: its type's, or read from the
 /// buffer where the type leaves it open.
 static Value bufferSize(OpBuilder &b, Location loc, Value buffer, int64_t dim) {
-  int64_t size = cast<MemRefType>(buffer.getType()).getDimSize(dim);
-  if (ShapedType::isDynamic(size))
-    return memref::DimOp::create(b, loc, buffer, dim);
-  return arith::ConstantIndexOp::create(b, loc, size);
+  return gpu_lowering::IndexArithmetic(b, loc).size(buffer, dim);
 }
 
 /// ceil(x / n) for n > 0.

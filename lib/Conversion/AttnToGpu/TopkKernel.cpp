@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IndexArithmetic.h"
 #include "WarpMatrix.h"
 #include "WarpTopk.h"
 
@@ -25,15 +26,11 @@ using namespace mlir;
 using namespace mlir::attn;
 
 Value mlir::attn::topkRows(OpBuilder &b, Location loc, Value scores) {
-  auto type = cast<MemRefType>(scores.getType());
-  Value rows = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t dim = 0; dim + 1 < type.getRank(); ++dim)
-    rows = arith::MulIOp::create(
-        b, loc, rows,
-        type.isDynamicDim(dim)
-            ? memref::DimOp::create(b, loc, scores, dim).getResult()
-            : arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim))
-                  .getResult());
+  gpu_lowering::IndexArithmetic a(b, loc);
+  Value rows = a.c(1);
+  for (int64_t dim = 0; dim + 1 < cast<MemRefType>(scores.getType()).getRank();
+       ++dim)
+    rows = a.mul(rows, a.size(scores, dim));
   return rows;
 }
 
@@ -46,15 +43,16 @@ int64_t mlir::attn::topkSharedBytes(TopkOp op) {
 
 Value mlir::attn::topkSharedBytes(OpBuilder &b, Location loc, TopkOp op,
                                   Value scores) {
-  auto type = cast<MemRefType>(scores.getType());
-  int64_t last = type.getRank() - 1;
-  if (!type.isDynamicDim(last))
-    return arith::ConstantIndexOp::create(b, loc, topkSharedBytes(op));
-  return arith::MulIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, memref::DimOp::create(b, loc, scores, last),
-                            arith::ConstantIndexOp::create(b, loc, op.getK())),
-      arith::ConstantIndexOp::create(b, loc, kTopkWarps * 4));
+  gpu_lowering::IndexArithmetic a(b, loc);
+  if (!ShapedType::isDynamic(topkSharedBytes(op)))
+    return a.c(topkSharedBytes(op));
+  Value width =
+      a.size(scores, cast<MemRefType>(scores.getType()).getRank() - 1);
+  return a.mul(a.add(width, a.c(op.getK())), a.c(kTopkWarps * 4));
+}
+
+int64_t mlir::attn::topkSharedLimit(int64_t sharedMemoryLimit) {
+  return sharedMemoryLimit - 1024;
 }
 
 gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
@@ -68,12 +66,10 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
   auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
   int64_t k = op.getK();
   // A row of any width (its shared memory sized at the launch) may use up
-  // to the chip's limit, less 1 KiB: the PTX declares the dynamic shared
-  // memory's symbol with a byte of static shared memory, which counts
-  // against the limit (an opt-in of the whole limit fails).
+  // to the most a kernel can opt in to.
   int64_t sharedBytes = topkSharedBytes(op);
   if (ShapedType::isDynamic(sharedBytes))
-    sharedBytes = sharedMemoryLimit - 1024;
+    sharedBytes = topkSharedLimit(sharedMemoryLimit);
   gpu::GPUFuncOp kernel =
       createKernelFunction(builder, loc, name,
                            {kernelBufferType(scoresType, false),
@@ -86,11 +82,8 @@ gpu::GPUFuncOp mlir::attn::buildTopkKernel(OpBuilder &builder,
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
   // Sizes the type leaves open come from the buffer.
-  auto sizeOf = [&](int64_t dim) -> Value {
-    if (scoresType.isDynamicDim(dim))
-      return memref::DimOp::create(b, loc, scores, dim);
-    return c(scoresType.getDimSize(dim));
-  };
+  gpu_lowering::IndexArithmetic sizes(b, loc);
+  auto sizeOf = [&](int64_t dim) { return sizes.size(scores, dim); };
   int64_t lastDim = scoresType.getRank() - 1;
   Value width = sizeOf(lastDim);
   Value rows = topkRows(b, loc, scores);

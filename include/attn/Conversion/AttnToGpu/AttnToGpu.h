@@ -579,6 +579,11 @@ inline constexpr int64_t kTopkWarps = 4;
 /// buffer `scores`.
 int64_t topkSharedBytes(TopkOp op);
 Value topkSharedBytes(OpBuilder &b, Location loc, TopkOp op, Value scores);
+/// The most shared memory a top-k kernel opts in to on a chip of
+/// `sharedMemoryLimit` bytes a CTA: 1 KiB less, since the PTX declares the
+/// dynamic shared memory's symbol with a byte of static shared memory,
+/// which counts against the limit (an opt-in of the whole limit fails).
+int64_t topkSharedLimit(int64_t sharedMemoryLimit);
 /// Rows of the scores' buffer `scores` (all but the last dimension).
 Value topkRows(OpBuilder &b, Location loc, Value scores);
 /// The kernel of attn.topk: arguments scores, indices; grid
