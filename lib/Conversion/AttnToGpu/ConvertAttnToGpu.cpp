@@ -99,6 +99,11 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     return hostSize(b, loc, merge.getOutputs().front(), dim);
   if (auto conv = dyn_cast<CausalConvOp>(op))
     return hostSize(b, loc, conv.getInput(), dim);
+  // An elementwise op's operands all have its result's shape (a dynamic
+  // result has no splat constant or generate among them). (Not
+  // isElementwiseTensorOp: its operands may be buffers by now.)
+  if (OpTrait::hasElementwiseMappableTraits(op))
+    return hostSize(b, loc, op->getOperand(0), dim);
   // Block scores [B, Hkv, ceil(Lq / block_q), Lc]; top-k's picks have its
   // scores' sizes but the last.
   if (auto scores = dyn_cast<BlockScoresOp>(op)) {
@@ -1116,21 +1121,22 @@ struct ConvertAttnToGpuPass
           arguments.push_back(isa<BlockArgument>(leaf) ? leaf
                                                        : bufferOf.lookup(leaf));
         arguments.append(buffers);
-        int64_t elements =
-            cast<ShapedType>(op->getResult(0).getType()).getNumElements();
-        // (No elements: no launch; a grid of 0 CTAs is a launch error.)
-        if (elements > 0)
+        // (No elements: no launch; a grid of 0 CTAs is a launch error.
+        // Over dynamic sizes attn-compile's launcher skips it at run time.)
+        auto type = cast<ShapedType>(op->getResult(0).getType());
+        if (!type.hasStaticShape() || type.getNumElements() > 0)
           launch(b, loc, item.kernel,
-                 gpu::KernelDim3{
-                     index(llvm::divideCeil(elements, kElementwiseThreads)),
-                     index(1), index(1)},
+                 gpu::KernelDim3{elementwiseGridX(b, loc, buffers.front(),
+                                                  /*width=*/1),
+                                 index(1), index(1)},
                  kElementwiseThreads, /*sharedBytes=*/0, arguments);
       } else {
         SmallVector<Value> arguments(op->getOperands());
         arguments.append(buffers);
         auto conv = dyn_cast<CausalConvOp>(op);
         Value gridX = conv ? causalConvGridX(b, loc, conv, buffers.front())
-                           : elementwiseGridX(b, loc, op, buffers.front());
+                           : elementwiseGridX(b, loc, buffers.front(),
+                                              elementwiseWidth(op));
         launch(b, loc, item.kernel, gpu::KernelDim3{gridX, index(1), index(1)},
                kElementwiseThreads, /*sharedBytes=*/0, arguments);
       }

@@ -57,22 +57,20 @@ static Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t n) {
   return gpu_lowering::IndexArithmetic(b, loc).ceilDiv(x, n);
 }
 
-Value mlir::attn::elementwiseGridX(OpBuilder &b, Location loc, Operation *op,
-                                   Value result) {
+Value mlir::attn::elementwiseGridX(OpBuilder &b, Location loc, Value result,
+                                   int64_t width) {
   auto type = cast<MemRefType>(result.getType());
   if (type.hasStaticShape())
     return arith::ConstantIndexOp::create(
         b, loc,
-        llvm::divideCeil(type.getNumElements() / elementwiseWidth(op),
-                         kElementwiseThreads));
+        llvm::divideCeil(type.getNumElements() / width, kElementwiseThreads));
   int64_t rank = type.getRank();
   Value elements = arith::ConstantIndexOp::create(b, loc, 1);
   for (int64_t dim = 0; dim < rank; ++dim)
     elements = arith::MulIOp::create(b, loc, elements,
                                      bufferSize(b, loc, result, dim));
   Value threads = arith::DivUIOp::create(
-      b, loc, elements,
-      arith::ConstantIndexOp::create(b, loc, elementwiseWidth(op)));
+      b, loc, elements, arith::ConstantIndexOp::create(b, loc, width));
   return ceilDiv(b, loc, threads, kElementwiseThreads);
 }
 

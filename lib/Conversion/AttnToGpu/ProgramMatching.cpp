@@ -91,9 +91,15 @@ static LogicalResult checkProgramShapes(Operation *op) {
       return op->emitOpError("GPU lowering: a program of several kernels "
                              "takes ranked tensors, got ")
              << type;
+  // An elementwise op's kernel reads its sizes from its result's buffer,
+  // and the host sizes that buffer from the op's operands (all of one
+  // shape): its batch sizes and lengths may be open like the attn ops'.
   if (!isa_and_present<AttnDialect>(op->getDialect()))
-    return staticShapes(llvm::to_vector(llvm::concat<Type>(
-        TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes()))));
+    return isElementwiseTensorOp(op)
+               ? success()
+               : staticShapes(llvm::to_vector(
+                     llvm::concat<Type>(TypeRange(op->getOperandTypes()),
+                                        TypeRange(op->getResultTypes()))));
   if (auto compress = dyn_cast<CompressOp>(op))
     if (Value weights = compress.getWeights())
       if (failed(staticShapes(weights.getType())))
@@ -156,7 +162,7 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "a program (a kernel per op), which may hold "
                 "attn.attention, attn.linear_attention, attn.compress, "
                 "attn.causal_conv, attn.block_scores, attn.topk, attn.merge, "
-                "elementwise arith and math ops on static tensors (at least "
+                "elementwise arith and math ops on ranked tensors (at least "
                 "one dimension, elements of 8 bits or more), splat tensor "
                 "constants, tensor.generate of scalar arith and math ops, "
                 "and scalar constants that only regions read";
@@ -218,9 +224,10 @@ bool gpu_lowering::isCapturedConstant(Operation *op) {
 }
 
 bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
+  // (Sizes may be open: the kernel and the host read them from buffers.)
   auto eligible = [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    return tensor && tensor.hasStaticShape() && tensor.getRank() > 0 &&
+    return tensor && tensor.getRank() > 0 &&
            tensor.getElementType().isIntOrFloat() &&
            tensor.getElementTypeBitWidth() >= 8;
   };

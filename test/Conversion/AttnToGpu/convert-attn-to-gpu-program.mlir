@@ -650,3 +650,46 @@ func.func @dynamic_selection(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16
 // ROUNDTRIP-LABEL: func.func @dynamic_selection
 // ROUNDTRIP-COUNT-4: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
+
+// -----
+
+// Elementwise ops over any batch and length (Mamba-2's decay -dt^2): one
+// kernel computes the chain into a temporary sized from its leaf's buffer,
+// over a grid of ceil(B x 8 x L / 256) CTAs, and reads the sizes from its
+// result's buffer.
+func.func @dynamic_elementwise(%c: tensor<?x8x?x64xbf16>, %b: tensor<?x1x?x64xbf16>,
+                               %x: tensor<?x1x?x64xbf16>, %dt: tensor<?x8x?xf32>)
+    -> tensor<?x8x?x64xbf16> {
+  %squared = arith.mulf %dt, %dt : tensor<?x8x?xf32>
+  %decay = arith.negf %squared : tensor<?x8x?xf32>
+  %y = attn.linear_attention %c, %b, %x decay(%decay) feature identity causal
+      : tensor<?x8x?x64xbf16>, tensor<?x1x?x64xbf16>, tensor<?x1x?x64xbf16>,
+        tensor<?x8x?xf32>
+      -> tensor<?x8x?x64xbf16>
+  return %y : tensor<?x8x?x64xbf16>
+}
+// CHECK-LABEL: func.func @dynamic_elementwise(
+// CHECK: %[[B:.*]] = memref.dim %arg3, %c0
+// CHECK: %[[L:.*]] = memref.dim %arg3, %c2
+// CHECK: %[[DECAY:.*]] = gpu.alloc (%[[B]], %[[L]]) : memref<?x8x?xf32>
+// CHECK: %[[RB:.*]] = memref.dim %[[DECAY]], %c0
+// CHECK: %[[BH:.*]] = arith.muli %{{.*}}, %c8
+// CHECK: %[[RL:.*]] = memref.dim %[[DECAY]], %c2
+// CHECK: %[[ALL:.*]] = arith.muli %[[BH]], %[[RL]]
+// CHECK: %[[SUM:.*]] = arith.addi %{{.*}}, %c255
+// CHECK: %[[CTAS:.*]] = arith.divui %[[SUM]], %c256
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_elementwise_kernel_0 blocks in (%[[CTAS]], %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) {{.*}} args(%arg3 : {{.*}}, %{{.*}} : memref<?x8x?xf32,
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_elementwise_kernel_1 {{.*}} args(%arg0 : {{.*}}, %arg1 : {{.*}}, %arg2 : {{.*}}, %{{.*}} : memref<?x8x?xf32,
+// CHECK: gpu.dealloc %[[DECAY]]
+// The chain, one element a thread, over the sizes of the result's buffer.
+// CHECK-LABEL: gpu.func @dynamic_elementwise_kernel_0(
+// CHECK: memref.dim %arg1, %c0
+// CHECK: memref.dim %arg1, %c2
+// CHECK: %[[DT:.*]] = memref.load %arg0
+// CHECK: %[[SQ:.*]] = arith.mulf %[[DT]], %[[DT]] : f32
+// CHECK: %[[NEG:.*]] = arith.negf %[[SQ]] : f32
+// CHECK: memref.store %[[NEG]], %arg1
+
+// ROUNDTRIP-LABEL: func.func @dynamic_elementwise
+// ROUNDTRIP-COUNT-2: gpu.launch_func
+// ROUNDTRIP-NOT: gpu.launch_func

@@ -10,13 +10,15 @@
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=PTX < %t.90a.ptx
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
-// The two compressions, the compressed branch, then the window branch with
-// the gated merge in its epilogue, and the sum merge.
+// The two compressions, the compressed branch, the squared gates (an
+// elementwise op over the open sizes), then the window branch with the
+// gated merge in its epilogue, and the sum merge.
 // PTX: .entry gated_kernel_0(
 // PTX: .entry gated_kernel_1(
 // PTX: .entry gated_kernel_2(
 // PTX: .entry gated_kernel_3(
 // PTX: .entry gated_kernel_4(
+// PTX: .entry gated_kernel_5(
 // PTX-NOT: .entry
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
@@ -55,7 +57,8 @@ func.func @gated(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                                          #attn.window<left = 63, right = 0>]
       : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>
       -> tensor<?x2x?x64xbf16>
-  %o_g = attn.merge gated (%o_c, %g), (%o_w, %g)
+  %g2 = arith.mulf %g, %g : tensor<?x2x?xf32>
+  %o_g = attn.merge gated (%o_c, %g2), (%o_w, %g)
       : tensor<?x2x?x64xbf16>, tensor<?x2x?xf32> -> tensor<?x2x?x64xbf16>
   %o = attn.merge sum (%o_g), (%o_w) : tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
   return %o, %o_g : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>

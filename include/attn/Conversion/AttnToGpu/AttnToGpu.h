@@ -433,9 +433,10 @@ gpu::GPUFuncOp buildLinearAttentionKernel(OpBuilder &builder,
 /// with rows a multiple of 8 long, else 1), in CTAs of kElementwiseThreads.
 inline constexpr int64_t kElementwiseThreads = 256;
 int64_t elementwiseWidth(Operation *op);
-/// The grid's x of such a kernel for `op`, computed at `b` from its
-/// result's buffer `result` (whose sizes may be dynamic).
-Value elementwiseGridX(OpBuilder &b, Location loc, Operation *op, Value result);
+/// The grid's x of a kernel of a thread per `width` consecutive elements
+/// of its result's buffer `result` (whose sizes may be dynamic), computed
+/// at `b`: elementwiseWidth(op) for those ops, 1 for an elementwise op's.
+Value elementwiseGridX(OpBuilder &b, Location loc, Value result, int64_t width);
 /// The kernel of attn.compress: arguments input, (weights,) result.
 gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
                                    CompressOp op, StringRef name);
