@@ -190,8 +190,18 @@ def lawcat_mlir_for(case, t):
     gates = "%x" if case.get("gate_logits") else "%a"
     body = ""
     if case.get("gate_logits"):
-        body += (f"  %c = arith.constant dense<0.05> : {g}\n"
-                 f"  %sq = arith.mulf %x, %x : {g}\n"
+        if "?" in g:
+            # Open sizes: a tensor.splat of the constant over the sizes
+            # that tensor.dim asks of the logits.
+            open_dims = [i for i, size in enumerate((b, h, l)) if size == "?"]
+            body += "".join(f"  %c{i} = arith.constant {i} : index\n"
+                            f"  %n{i} = tensor.dim %x, %c{i} : {g}\n" for i in open_dims)
+            body += ("  %s = arith.constant 0.05 : f32\n"
+                     f"  %c = tensor.splat %s[{', '.join(f'%n{i}' for i in open_dims)}]"
+                     f" : {g}\n")
+        else:
+            body += f"  %c = arith.constant dense<0.05> : {g}\n"
+        body += (f"  %sq = arith.mulf %x, %x : {g}\n"
                  f"  %sc = arith.mulf %sq, %c : {g}\n"
                  f"  %a = arith.negf %sc : {g}\n")
     result = "%o"

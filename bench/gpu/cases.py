@@ -497,4 +497,9 @@ def check_cases():
                       select=dict(block_q=128, block_kv=128, k=3), dynamic=True))
     cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
                       dynamic_batch=True))
+    # Elementwise ops over any batch and length: the log-gates from logits
+    # (a tensor.splat over the sizes tensor.dim asks for, fused into the
+    # chain's kernel) and the residual o + v returned.
+    cases.append(case("chk-dynprog-lawcat-gate-logits", "lawcat", 2, 4, 4, 700, 700, 64,
+                      gate_logits=True, residual=True, dynamic=True, dynamic_batch=True))
     return cases

@@ -128,7 +128,85 @@ def any_length(text):
         if len(shape) == 2 and int(shape[1]) == base:
             shape[1] = "?"
         return "tensor<" + "".join(f"{d}x" for d in shape) + match.group(2) + ">"
-    return TYPE.sub(open_type, text)
+    return with_size_queries(text, lambda line: TYPE.sub(open_type, line))
+
+
+def with_size_queries(text, open_line):
+    """The lines of `text` through `open_line` (which leaves sizes open in
+    their types), where a splat constant or a tensor.generate of a type
+    with open sizes becomes a tensor.splat or a generate that takes them:
+    each is asked for (tensor.dim) of a function argument, or of an earlier
+    single-result op, whose type had the same static size."""
+    from edge_shapes import TYPE  # noqa: E402 (any_length's path)
+    opened_type = re.compile(r"tensor<((?:(?:\d+|\?)x)+)(\w+)>")
+    lines = text.splitlines()
+    out, sources, fresh = [], {}, iter(range(1 << 30))
+
+    def remember(name, original, opened):
+        """`name`'s open sizes, by their static sizes in `original`."""
+        old = TYPE.search(original)
+        new = opened_type.search(opened)
+        if not old or not new:
+            return
+        for dim, (a, b) in enumerate(zip(old.group(1).split("x")[:-1],
+                                         new.group(1).split("x")[:-1])):
+            if b == "?":
+                sources.setdefault(int(a), (name, new.group(0), dim))
+
+    def queries(original_type, indent):
+        """tensor.dim lines for the open sizes of `original_type`: the
+        lines and the values, in order."""
+        old = original_type.group(1).split("x")[:-1]
+        new = opened_type.search(open_line(original_type.group(0))).group(1)
+        lines, values = [], []
+        for a, b in zip(old, new.split("x")[:-1]):
+            if b != "?":
+                continue
+            name, type_, dim = sources[int(a)]
+            n = next(fresh)
+            lines += [f"{indent}%attn_c{n} = arith.constant {dim} : index",
+                      f"{indent}%attn_d{n} = tensor.dim {name}, %attn_c{n} : {type_}"]
+            values.append(f"%attn_d{n}")
+        return lines, values
+
+    signature = True
+    for index, line in enumerate(lines):
+        opened = open_line(line)
+        indent = re.match(r"\s*", line).group(0)
+        if signature:
+            for name, type_ in re.findall(r"(%\w+): (tensor<[^>]*>)", line):
+                remember(name, type_, open_line(type_))
+            signature = not line.rstrip().endswith("{")
+            out.append(opened)
+            continue
+        splat = re.match(r"(\s*)(%\w+) = arith\.constant dense<([^>\]\[]+)> : (tensor<[^>]*>)", line)
+        if splat and "?" in open_line(splat.group(4)):
+            found = TYPE.search(splat.group(4))
+            extra, values = queries(found, indent)
+            n = next(fresh)
+            out += extra + [
+                f"{indent}%attn_s{n} = arith.constant {splat.group(3)} : {found.group(2)}",
+                f"{indent}{splat.group(2)} = tensor.splat %attn_s{n}[{', '.join(values)}]"
+                f" : {open_line(splat.group(4))}"]
+            continue
+        generate = re.match(r"(\s*)(%\w+) = tensor\.generate \{", line)
+        if generate:
+            end = next(l for l in lines[index:] if re.match(rf"{indent}\}} : tensor<", l))
+            found = TYPE.search(end)
+            if "?" in open_line(found.group(0)):
+                extra, values = queries(found, indent)
+                out += extra + [opened.replace("tensor.generate {",
+                                               f"tensor.generate {', '.join(values)} {{")]
+                continue
+        # An op of one result: its type's open sizes can be asked of it.
+        single = re.match(r"\s*(%\w+) = (attn\.\w+)", line)
+        if single:
+            statement = " ".join(lines[index:index + 6])
+            arrow = statement.split("->", 1)
+            if len(arrow) == 2:
+                remember(single.group(1), arrow[1], open_line(arrow[1]))
+        out.append(opened)
+    return "\n".join(out) + "\n"
 
 
 def build(args):

@@ -562,6 +562,24 @@ LogicalResult Evaluator::evalOp(Operation *op) {
       .Case([&](CausalConvOp conv) { return evalCausalConv(conv); })
       .Case([&](arith::ConstantOp) { return evalConstant(op); })
       .Case([&](tensor::GenerateOp) { return evalGenerate(op); })
+      .Case([&](tensor::SplatOp splat) {
+        // The scalar at every index of the type's shape, its open sizes
+        // from the operands.
+        RankedTensorType type = splat.getType();
+        SmallVector<int64_t> shape(type.getShape());
+        unsigned dynamic = 0;
+        for (int64_t &size : shape)
+          if (ShapedType::isDynamic(size))
+            size = static_cast<int64_t>(
+                scalar(splat.getDynamicSizes()[dynamic++]));
+        if (failed(checkResultSize(op, shape)))
+          return failure();
+        RefTensor result(kindOf(type), shape);
+        std::fill(result.data.begin(), result.data.end(),
+                  scalar(splat.getInput()));
+        set(splat.getResult(), std::move(result));
+        return success();
+      })
       .Case([&](tensor::ExtractOp extract) {
         const RefTensor &source = tensor(extract.getTensor());
         SmallVector<int64_t> indices;

@@ -99,8 +99,17 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     return hostSize(b, loc, merge.getOutputs().front(), dim);
   if (auto conv = dyn_cast<CausalConvOp>(op))
     return hostSize(b, loc, conv.getInput(), dim);
-  // An elementwise op's operands all have its result's shape (a dynamic
-  // result has no splat constant or generate among them). (Not
+  // A splat's or generate's open size is a size query (isSizeQuery): the
+  // size of the tensor it asks about.
+  if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
+    int64_t open = llvm::count_if(shaped.getShape().take_front(dim),
+                                  ShapedType::isDynamic);
+    auto query = op->getOperands()
+                     .take_back(shaped.getNumDynamicDims())[open]
+                     .getDefiningOp<tensor::DimOp>();
+    return hostSize(b, loc, query.getSource(), *query.getConstantIndex());
+  }
+  // An elementwise op's operands all have its result's shape. (Not
   // isElementwiseTensorOp: its operands may be buffers by now.)
   if (OpTrait::hasElementwiseMappableTraits(op))
     return hostSize(b, loc, op->getOperand(0), dim);
@@ -363,7 +372,7 @@ struct ConvertAttnToGpuPass
       for (Operation *op : *ops) {
         // An elementwise op gets a kernel only where an attn op reads it or
         // the function returns it; the others are fused into those.
-        if (isCapturedConstant(op) ||
+        if (isCapturedConstant(op) || isSizeQuery(op) ||
             (isElementwiseTensorOp(op) &&
              llvm::all_of(op->getUsers(), isElementwiseTensorOp))) {
           item.fused.push_back(op);

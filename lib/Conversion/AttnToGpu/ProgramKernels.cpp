@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -372,6 +373,11 @@ gpu::GPUFuncOp mlir::attn::buildElementwiseKernel(OpBuilder &builder,
             b, loc,
             cast<TypedAttr>(cast<SplatElementsAttr>(constant.getValue())
                                 .getSplatValue<Attribute>()));
+      } else if (auto splat = dyn_cast<tensor::SplatOp>(op)) {
+        // (Its scalar is a constant: isElementwiseTensorOp.)
+        Attribute value;
+        matchPattern(splat.getInput(), m_Constant(&value));
+        scalar = arith::ConstantOp::create(b, loc, cast<TypedAttr>(value));
       } else if (auto generate = dyn_cast<tensor::GenerateOp>(op)) {
         // Every value of a chain has the root's shape: the body at the
         // thread's indices.

@@ -85,9 +85,12 @@ static LogicalResult checkProgramShapes(Operation *op) {
                << type;
     return success();
   };
+  // (A splat's scalar and the open sizes of a splat or generate are
+  // isElementwiseTensorOp's to check.)
   for (Type type :
        llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
-    if (!isa<RankedTensorType>(type))
+    if (!isa<RankedTensorType>(type) &&
+        !isa<tensor::SplatOp, tensor::GenerateOp>(op))
       return op->emitOpError("GPU lowering: a program of several kernels "
                              "takes ranked tensors, got ")
              << type;
@@ -149,7 +152,7 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
            << func.getName() << "' must have one block";
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
-    if (isCapturedConstant(&nested)) {
+    if (isCapturedConstant(&nested) || isSizeQuery(&nested)) {
       ops.push_back(&nested);
       continue;
     }
@@ -164,8 +167,10 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "attn.causal_conv, attn.block_scores, attn.topk, attn.merge, "
                 "elementwise arith and math ops on ranked tensors (at least "
                 "one dimension, elements of 8 bits or more), splat tensor "
-                "constants, tensor.generate of scalar arith and math ops, "
-                "and scalar constants that only regions read";
+                "constants, tensor.splat of scalar constants, tensor.generate "
+                "of scalar arith and math ops, tensor.dim of the sizes those "
+                "two leave open, and scalar constants that only regions, "
+                "tensor.dim and tensor.splat read";
     if (failed(checkProgramShapes(&nested)))
       return failure();
     ops.push_back(&nested);
@@ -211,7 +216,9 @@ bool gpu_lowering::isCapturedConstant(Operation *op) {
   Type type = op->getResult(0).getType();
   if (type.isIntOrIndexOrFloat())
     return llvm::all_of(op->getUsers(), [&](Operation *user) {
-      return user->getBlock() != op->getBlock();
+      // (A tensor.dim that is no size query gets the diagnostic itself.)
+      return user->getBlock() != op->getBlock() ||
+             isa<tensor::SplatOp, tensor::DimOp>(user);
     });
   // A table that attentions' regions read: their kernels take it as a
   // constant global.
@@ -234,9 +241,19 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
   if (auto constant = dyn_cast<arith::ConstantOp>(op))
     return eligible(constant.getType()) &&
            isa<SplatElementsAttr>(constant.getValue());
+  auto sizeQueries = [](ValueRange sizes) {
+    return llvm::all_of(sizes, [](Value size) {
+      Operation *query = size.getDefiningOp();
+      return query && isSizeQuery(query);
+    });
+  };
+  if (auto splat = dyn_cast<tensor::SplatOp>(op))
+    return eligible(splat.getType()) &&
+           matchPattern(splat.getInput(), m_Constant()) &&
+           sizeQueries(splat.getDynamicSizes());
   if (auto generate = dyn_cast<tensor::GenerateOp>(op))
     return eligible(generate.getType()) &&
-           generate.getDynamicExtents().empty() &&
+           sizeQueries(generate.getDynamicExtents()) &&
            isScalarBody(generate.getBody());
   if (!isa_and_present<arith::ArithDialect, math::MathDialect>(
           op->getDialect()) ||
@@ -248,6 +265,14 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
          eligible(op->getResult(0).getType());
 }
 
+bool gpu_lowering::isSizeQuery(Operation *op) {
+  auto query = dyn_cast<tensor::DimOp>(op);
+  return query && query.getConstantIndex() &&
+         isa<RankedTensorType>(query.getSource().getType()) &&
+         llvm::all_of(query->getUsers(),
+                      llvm::IsaPred<tensor::GenerateOp, tensor::SplatOp>);
+}
+
 SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {
   SetVector<Value> leaves;
   SmallVector<Operation *> pending{root};
@@ -255,6 +280,9 @@ SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {
   while (!pending.empty()) {
     Operation *op = pending.pop_back_val();
     for (Value operand : op->getOperands()) {
+      // (A splat's scalar and the open sizes are not loaded.)
+      if (!isa<RankedTensorType>(operand.getType()))
+        continue;
       Operation *producer = operand.getDefiningOp();
       if (!producer || !isElementwiseTensorOp(producer)) {
         leaves.insert(operand);

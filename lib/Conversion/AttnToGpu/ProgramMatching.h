@@ -23,18 +23,27 @@ Operation *matchKernelFunction(func::FuncOp func);
 /// ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
-/// An elementwise arith or math op on statically shaped tensors of at least
-/// one dimension whose elements are at least a byte wide (a gate's
-/// arithmetic, say), an arith.constant splat tensor, or a tensor.generate
-/// of such a tensor whose body is scalar arith and math ops (segment ids
-/// from positions, say): a program may hold them between its attn ops.
+/// An elementwise arith or math op on ranked tensors of at least one
+/// dimension whose elements are at least a byte wide (a gate's arithmetic,
+/// say), an arith.constant splat tensor, a tensor.splat of a scalar
+/// constant, or a tensor.generate whose body is scalar arith and math ops
+/// (segment ids from positions, say); the open sizes of a splat or generate
+/// are size queries (isSizeQuery). A program may hold them between its attn
+/// ops.
 bool isElementwiseTensorOp(Operation *op);
 
 /// A scalar constant that only ops nested in regions read (a mask_mod's or
-/// a tensor.generate body's), or a tensor constant that only attentions'
-/// score_mod and mask_mod regions read: it launches nothing, the regions'
-/// copies in kernels clone it (a tensor as a constant global).
+/// a tensor.generate body's), size queries and tensor.splat, or a tensor
+/// constant that only attentions' score_mod and mask_mod regions read: it
+/// launches nothing, the regions' copies in kernels clone it (a tensor as a
+/// constant global).
 bool isCapturedConstant(Operation *op);
+
+/// A tensor.dim of a ranked tensor at a constant index whose users are all
+/// tensor.generate or tensor.splat ops, which take it as an open size: the
+/// host computes it from the tensor's buffer (or the op that sizes it), so
+/// it launches nothing.
+bool isSizeQuery(Operation *op);
 
 /// The values that the elementwise op `root` reads through the elementwise
 /// ops and splat constants that feed it (function arguments and other ops'

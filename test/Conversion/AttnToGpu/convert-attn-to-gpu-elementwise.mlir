@@ -63,6 +63,50 @@
 // CHECK-NOT: gpu.launch_func
 // CHECK-LABEL: func.func @yields_captured(
 
+// Over any batch and length (Mamba-2's decay -dt^2): the chain's
+// temporary has its leaf's sizes, read from the leaf's buffer, and the
+// grid is ceil(B x 8 x L / 256) CTAs, read from the temporary's.
+// CHECK-LABEL: func.func @dynamic_chain(
+// CHECK: %[[DB:.*]] = memref.dim %arg3, %c0
+// CHECK: %[[DL:.*]] = memref.dim %arg3, %c2
+// CHECK: %[[DECAY:.*]] = gpu.alloc (%[[DB]], %[[DL]]) : memref<?x8x?xf32>
+// CHECK: memref.dim %[[DECAY]], %c0
+// CHECK: %[[BH:.*]] = arith.muli %{{.*}}, %c8
+// CHECK: %[[RL:.*]] = memref.dim %[[DECAY]], %c2
+// CHECK: arith.muli %[[BH]], %[[RL]]
+// CHECK: %[[SUM:.*]] = arith.addi %{{.*}}, %c255
+// CHECK: %[[CTAS:.*]] = arith.divui %[[SUM]], %c256
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_chain_kernel_0 blocks in (%[[CTAS]], %c1{{[_0-9]*}}, %c1{{[_0-9]*}}) {{.*}} args(%arg3 : {{.*}}, %{{.*}} : memref<?x8x?xf32,
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_chain_kernel_1 {{.*}} args(%arg0 : {{.*}}, %arg1 : {{.*}}, %arg2 : {{.*}}, %{{.*}} : memref<?x8x?xf32,
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[DECAY]]
+
+// RetNet's decay generated over the queries' batch and length, which
+// tensor.dim asks for: the host sizes the buffer from the queries' buffer;
+// the size queries and their constants launch nothing.
+// CHECK-LABEL: func.func @dynamic_generate(
+// CHECK: %[[GB:.*]] = memref.dim %arg0, %c0
+// CHECK: %[[GL:.*]] = memref.dim %arg0, %c2
+// CHECK: %[[GEN:.*]] = gpu.alloc (%[[GB]], %[[GL]]) : memref<?x8x?xf32>
+// CHECK-NOT: tensor.dim
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_generate_kernel_0 {{.*}} args(%{{.*}} : memref<?x8x?xf32,
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_generate_kernel_1
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[GEN]]
+
+// A splat bias [1, 1, Lq, Lc] whose sizes tensor.dim asks of the queries
+// and of the compressed keys (a temporary by then: its buffer is read).
+// CHECK-LABEL: func.func @dynamic_splat(
+// CHECK: %[[KC:.*]] = gpu.alloc (%{{.*}}) : memref<1x2x?x64xbf16>
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_splat_kernel_0
+// CHECK: %[[SL:.*]] = memref.dim %arg0, %c2
+// CHECK: %[[SC:.*]] = memref.dim %[[KC]], %c2
+// CHECK: %[[BIAS:.*]] = gpu.alloc (%[[SL]], %[[SC]]) : memref<1x1x?x?xf32>
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_splat_kernel_1 {{.*}} args(%{{.*}} : memref<1x1x?x?xf32,
+// CHECK: gpu.launch_func @attn_kernels::@dynamic_splat_kernel_2
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[BIAS]]
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -97,6 +141,24 @@
 // CHECK-LABEL: gpu.func @yields_captured_kernel_0(
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK-NEXT: memref.store %[[ZERO]], %arg0
+// Over open sizes, the thread's indices come from the result's buffer.
+// CHECK-LABEL: gpu.func @dynamic_chain_kernel_0(
+// CHECK: memref.dim %arg1, %c0
+// CHECK: memref.dim %arg1, %c2
+// CHECK: %[[DT:.*]] = memref.load %arg0
+// CHECK: %[[DSQ:.*]] = arith.mulf %[[DT]], %[[DT]] : f32
+// CHECK: %[[DNEG:.*]] = arith.negf %[[DSQ]] : f32
+// CHECK: memref.store %[[DNEG]], %arg1
+// CHECK-LABEL: gpu.func @dynamic_generate_kernel_0(
+// CHECK-NOT: memref.load
+// CHECK: math.exp2
+// CHECK: math.log
+// CHECK: memref.store
+// The splat's scalar constant, cloned in.
+// CHECK-LABEL: gpu.func @dynamic_splat_kernel_1(
+// CHECK-NOT: memref.load
+// CHECK: %[[LOG64:.*]] = arith.constant 4.15888309 : f32
+// CHECK: memref.store %[[LOG64]], %arg0
 
 func.func @gates(%q: tensor<1x2x128x64xbf16>, %x: tensor<1x2x128xf32>) -> tensor<1x2x128x64xbf16> {
   %c = arith.constant dense<0.05> : tensor<1x2x128xf32>
@@ -163,4 +225,51 @@ func.func @yields_captured(%q: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf1
   } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>,
       tensor<1x128xi32>, tensor<1x128xi32> -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
+}
+
+func.func @dynamic_chain(%c: tensor<?x8x?x64xbf16>, %b: tensor<?x1x?x64xbf16>,
+                         %x: tensor<?x1x?x64xbf16>, %dt: tensor<?x8x?xf32>)
+    -> tensor<?x8x?x64xbf16> {
+  %squared = arith.mulf %dt, %dt : tensor<?x8x?xf32>
+  %decay = arith.negf %squared : tensor<?x8x?xf32>
+  %y = attn.linear_attention %c, %b, %x decay(%decay) feature identity causal
+      : tensor<?x8x?x64xbf16>, tensor<?x1x?x64xbf16>, tensor<?x1x?x64xbf16>,
+        tensor<?x8x?xf32> -> tensor<?x8x?x64xbf16>
+  return %y : tensor<?x8x?x64xbf16>
+}
+
+func.func @dynamic_generate(%q: tensor<?x8x?x64xbf16>) -> tensor<?x8x?x64xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %batch = tensor.dim %q, %c0 : tensor<?x8x?x64xbf16>
+  %len = tensor.dim %q, %c2 : tensor<?x8x?x64xbf16>
+  %decay = tensor.generate %batch, %len {
+  ^bb0(%b: index, %h: index, %t: index):
+    %hi = arith.index_cast %h : index to i32
+    %hf = arith.sitofp %hi : i32 to f32
+    %minus5 = arith.constant -5.0 : f32
+    %e = arith.subf %minus5, %hf : f32
+    %p = math.exp2 %e : f32
+    %one = arith.constant 1.0 : f32
+    %gamma = arith.subf %one, %p : f32
+    %a = math.log %gamma : f32
+    tensor.yield %a : f32
+  } : tensor<?x8x?xf32>
+  %o = attn.linear_attention %q, %q, %q decay(%decay) feature identity causal
+      : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>,
+        tensor<?x8x?xf32> -> tensor<?x8x?x64xbf16>
+  return %o : tensor<?x8x?x64xbf16>
+}
+
+func.func @dynamic_splat(%q: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
+  %kc = attn.compress mean %q stride 64 : tensor<1x2x?x64xbf16> -> tensor<1x2x?x64xbf16>
+  %c2 = arith.constant 2 : index
+  %lq = tensor.dim %q, %c2 : tensor<1x2x?x64xbf16>
+  %lc = tensor.dim %kc, %c2 : tensor<1x2x?x64xbf16>
+  %log64 = arith.constant 4.15888309 : f32
+  %bias = tensor.splat %log64[%lq, %lc] : tensor<1x1x?x?xf32>
+  %o = attn.attention %q, %kc, %kc bias(%bias) score [#attn.bias]
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>,
+        tensor<1x1x?x?xf32> -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
 }

@@ -123,7 +123,7 @@ func.func @program_tensor_op(%q: tensor<1x1x64x64xbf16>)
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
+  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %e = tensor.empty() : tensor<1x1x64x64xbf16>
   return %o, %e : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
 }
@@ -148,16 +148,35 @@ func.func @generate_reads_tensor(%q: tensor<1x1x64x64xbf16>, %t: tensor<64xi32>)
 
 // -----
 
-// A scalar constant that a top-level op reads is not captured by a region:
-// the program has no kernel for it.
-func.func @scalar_operand(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+// A scalar that a top-level op reads is neither a constant nor captured by
+// a region: no kernel can clone it.
+func.func @scalar_operand(%q: tensor<1x1x64x64xbf16>, %c: bf16) -> tensor<1x1x64x64xbf16> {
   // expected-error @+1 {{GPU lowering: function 'scalar_operand' is not one attention of its arguments, so it lowers as a program (a kernel per op)}}
-  %c = arith.constant 2.0 : bf16
   %s = tensor.splat %c : tensor<1x1x64x64xbf16>
   %o = attn.attention %q, %s, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
   return %o : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// A size that tensor.dim asks for is taken only as a splat's or generate's
+// open size: the program has no kernel for other index arithmetic.
+func.func @size_query_elsewhere(%q: tensor<1x1x?x64xbf16>, %c1: index) -> tensor<1x1x?x64xbf16> {
+  %c2 = arith.constant 2 : index
+  // expected-error @+1 {{GPU lowering: function 'size_query_elsewhere' is not one attention of its arguments, so it lowers as a program (a kernel per op)}}
+  %l = tensor.dim %q, %c2 : tensor<1x1x?x64xbf16>
+  %half = arith.shrui %l, %c1 : index
+  %s = tensor.generate %half {
+  ^bb0(%b: index, %t: index):
+    %z = arith.constant 0 : i32
+    tensor.yield %z : i32
+  } : tensor<1x?xi32>
+  %o = attn.attention %q, %q, %q segments(%s, %s) mask [#attn.document]
+      : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>,
+        tensor<1x?xi32>, tensor<1x?xi32> -> tensor<1x1x?x64xbf16>
+  return %o : tensor<1x1x?x64xbf16>
 }
 
 // -----
@@ -385,7 +404,7 @@ func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %s = arith.cmpf olt, %o, %q : tensor<1x1x64x64xbf16>
   %m = arith.select %s, %o, %q : tensor<1x1x64x64xi1>, tensor<1x1x64x64xbf16>
   return %m : tensor<1x1x64x64xbf16>
@@ -399,7 +418,7 @@ func.func @program_dense_constant(%q: tensor<1x1x2x64xbf16>) -> tensor<1x1x2x64x
   %o = attn.attention %q, %q, %q
       : tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>
       -> tensor<1x1x2x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.generate of scalar arith and math ops, and scalar constants that only regions read}}
+  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %g = arith.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
   %m = attn.merge gated (%o, %g) : tensor<1x1x2x64xbf16>, tensor<1x1x2xf32> -> tensor<1x1x2x64xbf16>
   return %m : tensor<1x1x2x64xbf16>
