@@ -47,6 +47,110 @@ def resize(text, length):
     return TYPE.sub(new_type, text)
 
 
+def any_length(text):
+    """`text` with the sizes that resize() changes (the sequence length L0
+    and the lengths derived from it) left open (`?`): the program compiled
+    once for every length. None for a neighbourhood, whose grid fixes the
+    length."""
+    if re.search(r"grid = \[", text):
+        return None
+    dims = [[int(d) for d in m.group(1).split("x")[:-1]] for m in TYPE.finditer(text)]
+    base = max(d[2] for d in dims if len(d) == 4)
+    head_dim = next(d[3] for d in dims if len(d) == 4 and d[2] == base)
+    derived = {base}
+    for stride in sorted({int(s) for s in STRIDES.findall(text)}):
+        if stride > 1 and base % stride == 0:
+            derived.add(base // stride)
+
+    def open_type(match):
+        shape = [str(d) for d in match.group(1).split("x")[:-1]]
+        if len(shape) in (3, 4) and int(shape[2]) in derived:
+            shape[2] = "?"
+        if len(shape) == 4 and int(shape[3]) in derived and int(shape[3]) != head_dim:
+            shape[3] = "?"
+        if len(shape) == 2 and int(shape[1]) == base:
+            shape[1] = "?"
+        return "tensor<" + "".join(f"{d}x" for d in shape) + match.group(2) + ">"
+    return with_size_queries(text, lambda line: TYPE.sub(open_type, line))
+
+
+def with_size_queries(text, open_line):
+    """The lines of `text` through `open_line` (which leaves sizes open in
+    their types), where a splat constant or a tensor.generate of a type
+    with open sizes becomes a tensor.splat or a generate that takes them:
+    each is asked for (tensor.dim) of a function argument, or of an earlier
+    single-result op, whose type had the same static size."""
+    opened_type = re.compile(r"tensor<((?:(?:\d+|\?)x)+)(\w+)>")
+    lines = text.splitlines()
+    out, sources, fresh = [], {}, iter(range(1 << 30))
+
+    def remember(name, original, opened):
+        """`name`'s open sizes, by their static sizes in `original`."""
+        old = TYPE.search(original)
+        new = opened_type.search(opened)
+        if not old or not new:
+            return
+        for dim, (a, b) in enumerate(zip(old.group(1).split("x")[:-1],
+                                         new.group(1).split("x")[:-1])):
+            if b == "?":
+                sources.setdefault(int(a), (name, new.group(0), dim))
+
+    def queries(original_type, indent):
+        """tensor.dim lines for the open sizes of `original_type`: the
+        lines and the values, in order."""
+        old = original_type.group(1).split("x")[:-1]
+        new = opened_type.search(open_line(original_type.group(0))).group(1)
+        lines, values = [], []
+        for a, b in zip(old, new.split("x")[:-1]):
+            if b != "?":
+                continue
+            name, type_, dim = sources[int(a)]
+            n = next(fresh)
+            lines += [f"{indent}%attn_c{n} = arith.constant {dim} : index",
+                      f"{indent}%attn_d{n} = tensor.dim {name}, %attn_c{n} : {type_}"]
+            values.append(f"%attn_d{n}")
+        return lines, values
+
+    signature = True
+    for index, line in enumerate(lines):
+        opened = open_line(line)
+        indent = re.match(r"\s*", line).group(0)
+        if signature:
+            for name, type_ in re.findall(r"(%\w+): (tensor<[^>]*>)", line):
+                remember(name, type_, open_line(type_))
+            signature = not line.rstrip().endswith("{")
+            out.append(opened)
+            continue
+        splat = re.match(r"(\s*)(%\w+) = arith\.constant dense<([^>\]\[]+)> : (tensor<[^>]*>)", line)
+        if splat and "?" in open_line(splat.group(4)):
+            found = TYPE.search(splat.group(4))
+            extra, values = queries(found, indent)
+            n = next(fresh)
+            out += extra + [
+                f"{indent}%attn_s{n} = arith.constant {splat.group(3)} : {found.group(2)}",
+                f"{indent}{splat.group(2)} = tensor.splat %attn_s{n}[{', '.join(values)}]"
+                f" : {open_line(splat.group(4))}"]
+            continue
+        generate = re.match(r"(\s*)(%\w+) = tensor\.generate \{", line)
+        if generate:
+            end = next(l for l in lines[index:] if re.match(rf"{indent}\}} : tensor<", l))
+            found = TYPE.search(end)
+            if "?" in open_line(found.group(0)):
+                extra, values = queries(found, indent)
+                out += extra + [opened.replace("tensor.generate {",
+                                               f"tensor.generate {', '.join(values)} {{")]
+                continue
+        # An op of one result: its type's open sizes can be asked of it.
+        single = re.match(r"\s*(%\w+) = (attn\.\w+)", line)
+        if single:
+            statement = " ".join(lines[index:index + 6])
+            arrow = statement.split("->", 1)
+            if len(arrow) == 2:
+                remember(single.group(1), arrow[1], open_line(arrow[1]))
+        out.append(opened)
+    return "\n".join(out) + "\n"
+
+
 def main():
     attn_run, examples_dir, seed = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
     lengths = [int(n) for n in sys.argv[4:]]

@@ -37,7 +37,25 @@
 // RUN: %python -c "open('%t/v9.npy','wb').write(b'\x93NUMPY\x09\x00' + bytes(64))"
 // RUN: not attn-run %s --function=single --input q=%t/v9.npy 2>&1 | FileCheck %s --check-prefix=VERSION
 // VERSION: attn-run: error: {{.*}}v9.npy: unsupported .npy version 9
-// DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input
+// DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input, or its sizes with --shape
+// --shape's sizes: one per dimension, each a non-negative integer and the
+// type's where it fixes one; an argument's sizes once, and not beside a file.
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x9 2>&1 | FileCheck %s --check-prefix=SHAPE-RANK
+// SHAPE-RANK: attn-run: error: --shape 'q': argument 'q' of type tensor<1x2x?x4xf32> takes 4 sizes, got 3 ('1x2x9')
+// RUN: not attn-run %s --function=dynamic --shape q=1x3x9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-FIXED
+// SHAPE-FIXED: attn-run: error: --shape 'q': argument 'q' of type tensor<1x2x?x4xf32> has size 2 in dimension 1, got 3
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x-9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-NEGATIVE
+// SHAPE-NEGATIVE: attn-run: error: --shape 'q': size 2 is '-9', not a non-negative integer
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x9x4 --shape 0=1x2x9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-TWICE
+// SHAPE-TWICE: attn-run: error: --shape '0': argument 0 ('q') already has sizes from another --shape
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x5x4 --input q=%t/good.npy 2>&1 | FileCheck %s --check-prefix=SHAPE-FILE
+// SHAPE-FILE: attn-run: error: --input 'q': argument 0 ('q') has sizes for a random fill from --shape
+// RUN: not attn-run %s --function=dynamic --shape x=1 2>&1 | FileCheck %s --check-prefix=SHAPE-NAME
+// SHAPE-NAME: attn-run: error: --shape 'x' names no argument of 'dynamic' (arguments: q, k, v)
+// RUN: not attn-run %s --function=dynamic --shape q 2>&1 | FileCheck %s --check-prefix=SHAPE-SPEC
+// SHAPE-SPEC: attn-run: error: --shape 'q' is not NAME=AxBx...
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x1000000000000x4 2>&1 | FileCheck %s --check-prefix=SHAPE-HUGE
+// SHAPE-HUGE: attn-run: error: the arguments and results of 'dynamic' take {{[0-9.]+}} GiB, more than this machine's {{[0-9.]+}} GiB of memory
 // RUN: not attn-run %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
 // INVALID: invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'attn.attention' op 'key' has shape [1, 1, 7, 8], expected [1, ?, ?, 4]
 // INVALID: attn-run: error: '{{.*}}invalid.mlir' does not parse or verify

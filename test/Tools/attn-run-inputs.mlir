@@ -16,6 +16,11 @@
 // RUN: %python %S/make_npy.py %t/qd.npy '<f4' 1x2x9x4
 // RUN: attn-run %s --function=dynamic_band --input q=%t/qd.npy --input k=%t/qd.npy --input v=%t/qd.npy --check | FileCheck %s
 
+// The same with the dynamic arguments filled at random, their sizes from
+// --shape (by name and by position).
+// RUN: attn-run %s --function=dynamic_band --shape q=1x2x9x4 --shape 1=1x2x9x4 --shape v=1x2x9x4 --check | FileCheck %s --check-prefixes=CHECK,SHAPED
+// SHAPED: shapes=1x2x9x4xf32,1x2x9x4xf32,1x2x9x4xf32
+
 // CHECK: check=PASS
 
 func.func @single(%q: tensor<1x2x5x4xf32>, %k: tensor<1x1x7x4xf32>, %v: tensor<1x1x7x4xf32>) -> tensor<1x2x5x4xf32> {

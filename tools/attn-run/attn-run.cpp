@@ -73,6 +73,12 @@ static cl::list<std::string> inputs(
              "position) from a .npy file. f16 arguments read <f2 arrays, "
              "bf16 arguments read <f4 arrays (rounded to bf16)"),
     cl::cat(category));
+static cl::list<std::string> shapes(
+    "shape",
+    cl::desc("NAME=AxBx...: the sizes of argument NAME (its %name or "
+             "position) for the random fill, which its type's open sizes "
+             "need; where the type fixes a size, the same size"),
+    cl::cat(category));
 static cl::opt<uint64_t> seed(
     "seed",
     cl::desc("Seed of the random fill of arguments without --input: floats "
@@ -242,10 +248,71 @@ int main(int argc, char **argv) {
   SmallVector<std::string> names = source->getArgumentNames(func);
   FunctionType type = func.getFunctionType();
 
+  // An argument named by --input or --shape: its %name, else its position.
+  auto argumentPosition = [&](StringRef key) -> std::optional<unsigned> {
+    for (auto [index, argName] : llvm::enumerate(names))
+      if (argName == key)
+        return index;
+    unsigned number;
+    if (!key.getAsInteger(10, number) && number < type.getNumInputs())
+      return number;
+    return std::nullopt;
+  };
+  // Sizes for the random fill of arguments whose types leave sizes open.
+  SmallVector<std::optional<SmallVector<int64_t>>> givenShapes(
+      type.getNumInputs());
+  double givenBytes = 0;
+  for (const std::string &spec : shapes) {
+    auto [key, sizes] = llvm::StringRef(spec).split('=');
+    if (sizes.empty())
+      return fail("--shape '" + spec + "' is not NAME=AxBx...");
+    std::optional<unsigned> position = argumentPosition(key);
+    if (!position)
+      return fail("--shape '" + key + "' names no argument of '" + name +
+                  "' (arguments: " + llvm::join(names, ", ") + ")");
+    if (givenShapes[*position])
+      return fail("--shape '" + key + "': argument " + llvm::Twine(*position) +
+                  " ('" + names[*position] +
+                  "') already has sizes from another --shape");
+    auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
+    std::optional<ElementKind> kind =
+        tensorType ? getElementKind(tensorType.getElementType()) : std::nullopt;
+    if (!kind)
+      return failUnsupportedType("argument '" + key + "' of '" + name + "'",
+                                 type.getInput(*position), "feeds");
+    SmallVector<StringRef> parts;
+    sizes.split(parts, 'x');
+    if (parts.size() != static_cast<size_t>(tensorType.getRank()))
+      return fail(llvm::formatv("--shape '{0}': argument '{1}' of type {2} "
+                                "takes {3} sizes, got {4} ('{5}')",
+                                key, names[*position], tensorType,
+                                tensorType.getRank(), parts.size(), sizes)
+                      .str());
+    SmallVector<int64_t> shape;
+    double elements = 1;
+    for (auto [dim, part] : llvm::enumerate(parts)) {
+      int64_t size;
+      if (part.getAsInteger(10, size) || size < 0)
+        return fail("--shape '" + key + "': size " + llvm::Twine(dim) +
+                    " is '" + part + "', not a non-negative integer");
+      if (!tensorType.isDynamicDim(dim) && tensorType.getDimSize(dim) != size)
+        return fail(llvm::formatv("--shape '{0}': argument '{1}' of type {2} "
+                                  "has size {3} in dimension {4}, got {5}",
+                                  key, names[*position], tensorType,
+                                  tensorType.getDimSize(dim), dim, size)
+                        .str());
+      shape.push_back(size);
+      elements *= static_cast<double>(size);
+    }
+    givenBytes += elements * (static_cast<double>(getElementBytes(*kind)) +
+                              (check ? 8.0 : 0.0));
+    givenShapes[*position] = std::move(shape);
+  }
+
   // Arrays that cannot fit are refused before anything is allocated: the
   // system would otherwise kill the process part-way (the allocations
   // succeed and fail only as they are touched).
-  double arrayBytes = estimateArrayBytes(type, check);
+  double arrayBytes = estimateArrayBytes(type, check) + givenBytes;
   double machineBytes = physicalMemoryBytes();
   if (machineBytes > 0 && arrayBytes > machineBytes)
     return fail(llvm::formatv("the arguments and results of '{0}' take {1:F1} "
@@ -286,17 +353,14 @@ int main(int argc, char **argv) {
     auto [key, path] = llvm::StringRef(spec).split('=');
     if (path.empty())
       return fail("--input '" + spec + "' is not NAME=FILE.npy");
-    std::optional<unsigned> position;
-    for (auto [index, argName] : llvm::enumerate(names))
-      if (argName == key)
-        position = index;
-    unsigned number;
-    if (!position && !key.getAsInteger(10, number) &&
-        number < type.getNumInputs())
-      position = number;
+    std::optional<unsigned> position = argumentPosition(key);
     if (!position)
       return fail("--input '" + key + "' names no argument of '" + name +
                   "' (arguments: " + llvm::join(names, ", ") + ")");
+    if (givenShapes[*position])
+      return fail("--input '" + key + "': argument " + llvm::Twine(*position) +
+                  " ('" + names[*position] +
+                  "') has sizes for a random fill from --shape");
     // Two files for one argument is a mistake in the command, not a choice
     // of the last one.
     if (arguments[*position])
@@ -329,9 +393,14 @@ int main(int argc, char **argv) {
       return failUnsupportedType("argument '" + names[index] + "' of '" + name +
                                      "'",
                                  argType, "feeds");
+    if (givenShapes[index]) {
+      arguments[index] = randomArray(*kind, *givenShapes[index], rng);
+      continue;
+    }
     if (!tensorType.hasStaticShape())
       return fail("argument '" + names[index] +
-                  "' has a dynamic shape: give it with --input");
+                  "' has a dynamic shape: give it with --input, or its "
+                  "sizes with --shape");
     arguments[index] = randomArray(*kind, tensorType.getShape(), rng);
   }
 
