@@ -200,6 +200,21 @@ void SizeRelations::addOp(Operation *op) {
     // K indices per row.
     constants.push_back({{topk.getIndices(), unsigned(type.getRank() - 1)},
                          static_cast<int64_t>(topk.getK())});
+  } else if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
+    // An open size that a tensor.dim asks of another tensor at a constant
+    // index is that tensor's size (the GPU host sizes the result so).
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    ValueRange sizes = op->getOperands().take_back(type.getNumDynamicDims());
+    unsigned open = 0;
+    for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+      if (!type.isDynamicDim(dim))
+        continue;
+      auto query = sizes[open++].getDefiningOp<tensor::DimOp>();
+      std::optional<int64_t> index =
+          query ? query.getConstantIndex() : std::nullopt;
+      if (index && isa<RankedTensorType>(query->getOperand(0).getType()))
+        equal(op->getResult(0), dim, query->getOperand(0), *index);
+    }
   } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
               isa<tensor::CastOp>(op)) &&
              op->getNumResults() == 1 &&

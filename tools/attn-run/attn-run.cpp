@@ -248,44 +248,65 @@ int main(int argc, char **argv) {
   SmallVector<std::string> names = source->getArgumentNames(func);
   FunctionType type = func.getFunctionType();
 
-  // An argument named by --input or --shape: its %name, else its position.
-  auto argumentPosition = [&](StringRef key) -> std::optional<unsigned> {
+  // The argument that an --input or --shape `spec` (NAME=VALUE, `form`)
+  // names by its %name or position, with its tensor type and element kind;
+  // a diagnostic and failure if it names none, or none attn-run feeds.
+  struct NamedArgument {
+    StringRef key, value;
+    unsigned position;
+    RankedTensorType type;
+    ElementKind kind;
+  };
+  auto namedArgument = [&](StringRef option, StringRef spec,
+                           StringRef form) -> FailureOr<NamedArgument> {
+    auto [key, value] = spec.split('=');
+    if (value.empty()) {
+      fail("--" + option + " '" + spec + "' is not " + form);
+      return failure();
+    }
+    std::optional<unsigned> position;
     for (auto [index, argName] : llvm::enumerate(names))
       if (argName == key)
-        return index;
+        position = index;
     unsigned number;
-    if (!key.getAsInteger(10, number) && number < type.getNumInputs())
-      return number;
-    return std::nullopt;
+    if (!position && !key.getAsInteger(10, number) &&
+        number < type.getNumInputs())
+      position = number;
+    if (!position) {
+      fail("--" + option + " '" + key + "' names no argument of '" + name +
+           "' (arguments: " + llvm::join(names, ", ") + ")");
+      return failure();
+    }
+    auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
+    std::optional<ElementKind> kind =
+        tensorType ? getElementKind(tensorType.getElementType()) : std::nullopt;
+    if (!kind) {
+      failUnsupportedType("argument '" + key + "' of '" + name + "'",
+                          type.getInput(*position), "feeds");
+      return failure();
+    }
+    return NamedArgument{key, value, *position, tensorType, *kind};
   };
   // Sizes for the random fill of arguments whose types leave sizes open.
   SmallVector<std::optional<SmallVector<int64_t>>> givenShapes(
       type.getNumInputs());
   double givenBytes = 0;
   for (const std::string &spec : shapes) {
-    auto [key, sizes] = llvm::StringRef(spec).split('=');
-    if (sizes.empty())
-      return fail("--shape '" + spec + "' is not NAME=AxBx...");
-    std::optional<unsigned> position = argumentPosition(key);
-    if (!position)
-      return fail("--shape '" + key + "' names no argument of '" + name +
-                  "' (arguments: " + llvm::join(names, ", ") + ")");
-    if (givenShapes[*position])
-      return fail("--shape '" + key + "': argument " + llvm::Twine(*position) +
-                  " ('" + names[*position] +
+    FailureOr<NamedArgument> named =
+        namedArgument("shape", spec, "NAME=AxBx...");
+    if (failed(named))
+      return 1;
+    auto [key, sizes, position, tensorType, kind] = *named;
+    if (givenShapes[position])
+      return fail("--shape '" + key + "': argument " + llvm::Twine(position) +
+                  " ('" + names[position] +
                   "') already has sizes from another --shape");
-    auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
-    std::optional<ElementKind> kind =
-        tensorType ? getElementKind(tensorType.getElementType()) : std::nullopt;
-    if (!kind)
-      return failUnsupportedType("argument '" + key + "' of '" + name + "'",
-                                 type.getInput(*position), "feeds");
     SmallVector<StringRef> parts;
     sizes.split(parts, 'x');
     if (parts.size() != static_cast<size_t>(tensorType.getRank()))
       return fail(llvm::formatv("--shape '{0}': argument '{1}' of type {2} "
                                 "takes {3} sizes, got {4} ('{5}')",
-                                key, names[*position], tensorType,
+                                key, names[position], tensorType,
                                 tensorType.getRank(), parts.size(), sizes)
                       .str());
     SmallVector<int64_t> shape;
@@ -298,15 +319,15 @@ int main(int argc, char **argv) {
       if (!tensorType.isDynamicDim(dim) && tensorType.getDimSize(dim) != size)
         return fail(llvm::formatv("--shape '{0}': argument '{1}' of type {2} "
                                   "has size {3} in dimension {4}, got {5}",
-                                  key, names[*position], tensorType,
+                                  key, names[position], tensorType,
                                   tensorType.getDimSize(dim), dim, size)
                         .str());
       shape.push_back(size);
       elements *= static_cast<double>(size);
     }
-    givenBytes += elements * (static_cast<double>(getElementBytes(*kind)) +
+    givenBytes += elements * (static_cast<double>(getElementBytes(kind)) +
                               (check ? 8.0 : 0.0));
-    givenShapes[*position] = std::move(shape);
+    givenShapes[position] = std::move(shape);
   }
 
   // Arrays that cannot fit are refused before anything is allocated: the
@@ -350,36 +371,27 @@ int main(int argc, char **argv) {
   }
   SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
   for (const std::string &spec : inputs) {
-    auto [key, path] = llvm::StringRef(spec).split('=');
-    if (path.empty())
-      return fail("--input '" + spec + "' is not NAME=FILE.npy");
-    std::optional<unsigned> position = argumentPosition(key);
-    if (!position)
-      return fail("--input '" + key + "' names no argument of '" + name +
-                  "' (arguments: " + llvm::join(names, ", ") + ")");
-    if (givenShapes[*position])
-      return fail("--input '" + key + "': argument " + llvm::Twine(*position) +
-                  " ('" + names[*position] +
+    FailureOr<NamedArgument> named =
+        namedArgument("input", spec, "NAME=FILE.npy");
+    if (failed(named))
+      return 1;
+    auto [key, path, position, tensorType, kind] = *named;
+    if (givenShapes[position])
+      return fail("--input '" + key + "': argument " + llvm::Twine(position) +
+                  " ('" + names[position] +
                   "') has sizes for a random fill from --shape");
     // Two files for one argument is a mistake in the command, not a choice
     // of the last one.
-    if (arguments[*position])
-      return fail("--input '" + key + "': argument " + llvm::Twine(*position) +
-                  " ('" + names[*position] +
+    if (arguments[position])
+      return fail("--input '" + key + "': argument " + llvm::Twine(position) +
+                  " ('" + names[position] +
                   "') is already given by another --input");
-    auto tensorType = dyn_cast<RankedTensorType>(type.getInput(*position));
-    std::optional<ElementKind> kind =
-        tensorType ? getElementKind(tensorType.getElementType())
-                   : std::nullopt;
-    if (!kind)
-      return failUnsupportedType("argument '" + key + "' of '" + name + "'",
-                                 type.getInput(*position), "feeds");
     FailureOr<HostArray> array =
-        readArrayAs(path, tensorType.getShape(), *kind,
+        readArrayAs(path, tensorType.getShape(), kind,
                     "argument '" + key + "' of '" + name + "'");
     if (failed(array))
       return 1;
-    arguments[*position] = std::move(*array);
+    arguments[position] = std::move(*array);
   }
   std::mt19937_64 rng(seed);
   for (auto [index, argType] : llvm::enumerate(type.getInputs())) {

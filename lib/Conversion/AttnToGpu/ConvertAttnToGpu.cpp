@@ -107,7 +107,8 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     auto query = op->getOperands()
                      .take_back(shaped.getNumDynamicDims())[open]
                      .getDefiningOp<tensor::DimOp>();
-    return hostSize(b, loc, query.getSource(), *query.getConstantIndex());
+    // (Its source may be a buffer by now: not getSource's tensor.)
+    return hostSize(b, loc, query->getOperand(0), *query.getConstantIndex());
   }
   // An elementwise op's operands all have its result's shape. (Not
   // isElementwiseTensorOp: its operands may be buffers by now.)
@@ -372,9 +373,13 @@ struct ConvertAttnToGpuPass
       for (Operation *op : *ops) {
         // An elementwise op gets a kernel only where an attn op reads it or
         // the function returns it; the others are fused into those.
+        // (A size query reads no elements: hostSize follows it through
+        // fused ops.)
         if (isCapturedConstant(op) || isSizeQuery(op) ||
             (isElementwiseTensorOp(op) &&
-             llvm::all_of(op->getUsers(), isElementwiseTensorOp))) {
+             llvm::all_of(op->getUsers(), [](Operation *user) {
+               return isElementwiseTensorOp(user) || isSizeQuery(user);
+             }))) {
           item.fused.push_back(op);
           continue;
         }

@@ -107,6 +107,16 @@
 // CHECK-NOT: gpu.launch_func
 // CHECK: gpu.dealloc %[[BIAS]]
 
+// An op that only size queries read computes nothing: the generate's sizes
+// come through it from its operand's buffer, and two kernels launch.
+// CHECK-LABEL: func.func @size_of_chain(
+// CHECK: %[[CB:.*]] = memref.dim %arg1, %c0
+// CHECK: %[[CL:.*]] = memref.dim %arg1, %c2
+// CHECK: gpu.alloc (%[[CB]], %[[CL]]) : memref<?x8x?xf32>
+// CHECK-COUNT-2: gpu.launch_func
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -272,4 +282,21 @@ func.func @dynamic_splat(%q: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
       : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>,
         tensor<1x1x?x?xf32> -> tensor<1x2x?x64xbf16>
   return %o : tensor<1x2x?x64xbf16>
+}
+
+func.func @size_of_chain(%q: tensor<?x8x?x64xbf16>, %dt: tensor<?x8x?xf32>) -> tensor<?x8x?x64xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %sq = arith.mulf %dt, %dt : tensor<?x8x?xf32>
+  %b = tensor.dim %sq, %c0 : tensor<?x8x?xf32>
+  %l = tensor.dim %sq, %c2 : tensor<?x8x?xf32>
+  %decay = tensor.generate %b, %l {
+  ^bb0(%i: index, %h: index, %t: index):
+    %a = arith.constant -0.01 : f32
+    tensor.yield %a : f32
+  } : tensor<?x8x?xf32>
+  %o = attn.linear_attention %q, %q, %q decay(%decay) feature identity causal
+      : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>,
+        tensor<?x8x?xf32> -> tensor<?x8x?x64xbf16>
+  return %o : tensor<?x8x?x64xbf16>
 }

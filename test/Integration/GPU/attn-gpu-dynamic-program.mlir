@@ -10,9 +10,10 @@
 // RUN: attn-compile %s -o %t.90a.ptx --target=sm_90a
 // RUN: FileCheck %s --check-prefix=PTX < %t.90a.ptx
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
-// The two compressions, the compressed branch, the squared gates (an
-// elementwise op over the open sizes), then the window branch with the
-// gated merge in its epilogue, and the sum merge.
+// The two compressions, the compressed branch, the gates plus a generated
+// 0.5 sized by the keys (an elementwise chain over the open sizes), then
+// the window branch with the gated merge in its epilogue, and the sum
+// merge.
 // PTX: .entry gated_kernel_0(
 // PTX: .entry gated_kernel_1(
 // PTX: .entry gated_kernel_2(
@@ -38,6 +39,7 @@
 // CALL-NEXT: negative length: 1
 // CALL-NEXT: values shorter than keys: 3
 // CALL-NEXT: gates of another length: 5
+// CALL-NEXT: keys of another length than the queries: 2
 // CALL-NEXT: a result of another batch: 6
 // CALL-NEXT: valid, 300 tokens, no driver: -999
 // CALL-NEXT: valid, 2 x 77 tokens, no driver: -999
@@ -46,6 +48,7 @@ func.func @gated(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                  %v: tensor<?x2x?x64xbf16>, %w: tensor<32xf32>,
                  %g: tensor<?x2x?xf32>)
     -> (tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>) {
+  %c0 = arith.constant 0 : index
   %kc = attn.compress max %k stride 16 window 32
       : tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>
   %vc = attn.compress sum %v weights(%w) stride 16 window 32
@@ -57,7 +60,15 @@ func.func @gated(%q: tensor<?x2x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                                          #attn.window<left = 63, right = 0>]
       : tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>, tensor<?x2x?x64xbf16>
       -> tensor<?x2x?x64xbf16>
-  %g2 = arith.mulf %g, %g : tensor<?x2x?xf32>
+  %c2 = arith.constant 2 : index
+  %lk = tensor.dim %k, %c2 : tensor<?x2x?x64xbf16>
+  %b0 = tensor.dim %k, %c0 : tensor<?x2x?x64xbf16>
+  %half = tensor.generate %b0, %lk {
+  ^bb0(%i: index, %h: index, %t: index):
+    %c = arith.constant 0.5 : f32
+    tensor.yield %c : f32
+  } : tensor<?x2x?xf32>
+  %g2 = arith.addf %g, %half : tensor<?x2x?xf32>
   %o_g = attn.merge gated (%o_c, %g2), (%o_w, %g)
       : tensor<?x2x?x64xbf16>, tensor<?x2x?xf32> -> tensor<?x2x?x64xbf16>
   %o = attn.merge sum (%o_g), (%o_w) : tensor<?x2x?x64xbf16> -> tensor<?x2x?x64xbf16>

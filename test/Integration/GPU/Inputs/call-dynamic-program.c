@@ -42,6 +42,9 @@ int main(void) {
   dg.sizes[2] = 200; /* a gate per query */
   printf("gates of another length: %d\n", call());
   shape(1, 300);
+  dk.sizes[2] = dv.sizes[2] = 290; /* the generated addend has the keys' */
+  printf("keys of another length than the queries: %d\n", call());
+  shape(1, 300);
   dout.sizes[0] = 2; /* the results' batch is the queries' */
   printf("a result of another batch: %d\n", call());
   shape(1, 300);
