@@ -162,6 +162,15 @@ def scaling_cases():
                            chunked=True, dynamic=True))
         cases.append(selective(f"scale-dyn-nsa-L{length}", "nsa", 1, 16, 16, length, 128,
                                dynamic=True))
+    # Selections whose list over any length comes from the CTA's candidates
+    # (key blocks of two tiles; more than 32 slots), static and dynamic.
+    for length in (16384, 65536):
+        common = dict(b=1, hq=16, hkv=16, lq=length, lkv=length, d=128)
+        for label, select in (("select8-b128", dict(block_q=64, block_kv=128, k=8)),
+                              ("select40", dict(block_q=64, block_kv=64, k=40))):
+            cases.append(case(f"scale-{label}-L{length}", "causal", select=select, **common))
+            cases.append(case(f"scale-dyn-{label}-L{length}", "causal", select=select,
+                              dynamic=True, **common))
     # LAWCAT (convs + decayed elu+1) as one program at the longest length.
     cases.append(case("scale-lawcat-L65536", "lawcat", 1, 16, 16, 65536, 65536, 128))
     # The own segment by a document mask over segment ids instead (the
@@ -495,6 +504,15 @@ def check_cases():
                       select=dict(block_q=64, block_kv=64, k=5), dynamic=True))
     cases.append(case("chk-dyn-select-D64-b128", "causal", 1, 4, 4, 900, 900, 64,
                       select=dict(block_q=128, block_kv=128, k=3), dynamic=True))
+    # Selections whose list over any length the CTA builds from its
+    # candidates (a thread per slot's tile): key blocks of two tiles, and
+    # more than 32 slots.
+    cases.append(case("chk-dyn-select-D128-b128", "causal", 1, 4, 2, 1000, 1000, 128,
+                      select=dict(block_q=64, block_kv=128, k=4), dynamic=True))
+    cases.append(case("chk-dyn-select-D128-k40", "causal", 1, 4, 2, 3000, 3000, 128,
+                      select=dict(block_q=64, block_kv=64, k=40), dynamic=True))
+    cases.append(case("chk-dyn-select-D64-b256-q128", "causal", 1, 4, 4, 2100, 2100, 64,
+                      select=dict(block_q=128, block_kv=256, k=3), dynamic=True))
     cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
                       dynamic_batch=True))
     # Elementwise ops over any batch and length: the log-gates from logits

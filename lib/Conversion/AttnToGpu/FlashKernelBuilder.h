@@ -308,6 +308,20 @@ private:
   /// the CTA in parallel (a tile per thread) and compacted into a shared
   /// list; returns the list and its length.
   std::pair<Value, Value> buildTileList(Value first, Value end);
+  /// The place of this thread among the CTA's threads whose `kept` holds
+  /// (warp order, then lane order) and how many hold it: a ballot per
+  /// warp, each warp's count through its slot of `counts` (shared i32s, a
+  /// slot a warp), a barrier, then the sums. Every thread must call it.
+  std::pair<Value, Value> rankAcrossCta(Value kept, Value counts);
+  /// A selection's list over a key length known only at run time, one
+  /// query block per CTA: each of its tileListEntries candidates (tile k
+  /// of slot s, from `slotBlock` and `tilesOf`) is a thread's, staged in
+  /// `candidates`; the CTA keeps each tile once in candidate order. Returns
+  /// `list` and its length.
+  std::pair<Value, Value> buildCandidateList(
+      Value list, Value candidates,
+      function_ref<std::pair<Value, Value>(Value)> slotBlock,
+      function_ref<SmallVector<std::pair<Value, Value>>(Value)> tilesOf);
   /// Entry `index` of a tile list of `length` entries (clamped to the last
   /// one): the key tile and whether every pair of it passes the
   /// data-dependent predicates (documents, nested layouts; selections keep

@@ -191,18 +191,19 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
 }
 
 /// The entries of a tile list over a key length known only at run time, or
-/// 0: a selection of at most 32 slots per CTA, each one key tile, where the
-/// CTA holds one query block (every listed tile serves all its rows). Such
-/// a list is built from the slots alone (FlashKernelBuilder's warp list:
-/// no per-tile flags, which a static key length sizes), so it holds at most
-/// a tile per slot.
+/// 0: a selection where the CTA holds one query block (every listed tile
+/// serves all its rows) and its slots' tiles are at most a thread each.
+/// Such a list is built from the slots alone (no per-tile flags, which a
+/// static key length sizes: FlashKernelBuilder's warp list for up to 32
+/// slots of one tile, else its candidate list), so it holds at most a tile
+/// per slot and tile of a block.
 static int64_t slotListEntries(AttentionOp op, BlockIndicesAttr selection,
                                const GpuKernelShape &shape) {
   int64_t slots = countSelectionSlots(op, selection, shape);
-  if (!slots || slots > 32 || selection.getBlockKv() != shape.blockKv ||
-      selection.getBlockQ() % shape.blockQ() != 0)
+  if (!slots || selection.getBlockQ() % shape.blockQ() != 0)
     return 0;
-  return slots;
+  int64_t candidates = slots * (selection.getBlockKv() / shape.blockKv);
+  return candidates <= shape.threads() ? candidates : 0;
 }
 
 /// Whether every operand and result of `op` has a static shape: then a

@@ -217,6 +217,15 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
   // CTA skips clearing and setting the flags and their two barriers.
   bool warpList = slots <= 32 && tilesPerBlock == 1;
   bool flagsRead = selectedQ < shape.blockQ();
+  // Over a key length known only at run time there are no per-tile flags
+  // (a static length sizes them): the list holds at most a tile per
+  // candidate, and the CTA lists them itself (below).
+  bool dynamicKeys = cast<MemRefType>(buffers.key.getType()).isDynamicDim(2);
+  if (dynamicKeys && !warpList) {
+    assert(!flagsRead && entries == slots * tilesPerBlock &&
+           entries <= threads && "KernelShapes' slotListEntries");
+    return buildCandidateList(list, flags, slotBlock, tilesOf);
+  }
   if (!warpList || flagsRead) {
     for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
       Value tile = add(tid, c(firstTile));
@@ -348,6 +357,127 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
           scf::YieldOp::create(b, loc, ValueRange{total});
         });
     storeListLength(list, entries, compact.getResult(0));
+  }
+  return {list, loadListLength(list, entries)};
+}
+
+std::pair<Value, Value> FlashKernelBuilder::rankAcrossCta(Value kept,
+                                                          Value counts) {
+  Type i32 = b.getI32Type();
+  Value all = arith::ConstantIntOp::create(b, loc, -1, 32);
+  Value ballot = NVVM::VoteSyncOp::create(
+      b, loc, i32, all, kept,
+      NVVM::VoteSyncKindAttr::get(b.getContext(), NVVM::VoteSyncKind::ballot));
+  auto popcount = [&](Value x) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                      LLVM::CtPopOp::create(b, loc, x));
+  };
+  Value one = arith::ConstantIntOp::create(b, loc, 1, 32);
+  Value lanesBelow = arith::SubIOp::create(
+      b, loc,
+      arith::ShLIOp::create(b, loc, one,
+                            arith::IndexCastOp::create(b, loc, i32, lane)),
+      one);
+  {
+    auto firstLane = ifZero(lane);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(firstLane.thenBlock());
+    memref::StoreOp::create(
+        b, loc, arith::IndexCastOp::create(b, loc, i32, popcount(ballot)),
+        counts, warp);
+  }
+  barrier();
+  Value before = c(0), total = c(0);
+  for (int64_t other = 0; other < shape.threads() / 32; ++other) {
+    Value count = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, counts, c(other)));
+    total = add(total, count);
+    before = add(before, arith::SelectOp::create(b, loc, lt(c(other), warp),
+                                                 count, c(0))
+                             .getResult());
+  }
+  return {add(before, popcount(arith::AndIOp::create(b, loc, ballot,
+                                                     lanesBelow))),
+          total};
+}
+
+std::pair<Value, Value> FlashKernelBuilder::buildCandidateList(
+    Value list, Value candidates,
+    function_ref<std::pair<Value, Value>(Value)> slotBlock,
+    function_ref<SmallVector<std::pair<Value, Value>>(Value)> tilesOf) {
+  int64_t entries = shape.tileListEntries;
+  int64_t tilesPerBlock = selection.getBlockKv() / shape.blockKv;
+  Type i32 = b.getI32Type();
+  auto i32Constant = [&](int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 32).getResult();
+  };
+  // A candidate a thread: tile k of slot s is candidate s * tilesPerBlock
+  // + k, its tile or -1 (no block, or outside [first, end)).
+  Value isCandidate = lt(tid, c(entries));
+  Value candidate = arith::SelectOp::create(b, loc, isCandidate, tid, c(0));
+  {
+    auto inCandidates = scf::IfOp::create(b, loc, isCandidate, false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inCandidates.thenBlock());
+    Value block = slotBlock(div(candidate, c(tilesPerBlock))).first;
+    Value tile = i32Constant(-1);
+    for (auto [k, pair] : llvm::enumerate(tilesOf(block))) {
+      auto [blockTile, inRange] = pair;
+      Value mine =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                rem(candidate, c(tilesPerBlock)), c(k));
+      tile = arith::SelectOp::create(
+          b, loc, arith::AndIOp::create(b, loc, mine, inRange),
+          arith::IndexCastOp::create(b, loc, i32, blockTile), tile);
+    }
+    memref::StoreOp::create(b, loc, tile, candidates, candidate);
+  }
+  barrier();
+  // A candidate is listed if no earlier one holds its tile: candidate
+  // order (slot order), each tile once. The entries are few (at most a
+  // thread each), so each thread compares its tile with all of them.
+  Value tile = memref::LoadOp::create(b, loc, candidates, candidate);
+  auto compare = scf::ForOp::create(
+      b, loc, c(0), c(entries), c(1),
+      ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1).getResult()},
+      [&](OpBuilder &, Location, Value other, ValueRange seen) {
+        Value same = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::eq,
+            memref::LoadOp::create(b, loc, candidates, other), tile);
+        Value earlier =
+            arith::AndIOp::create(b, loc, same, lt(other, candidate));
+        scf::YieldOp::create(
+            b, loc, ValueRange{arith::OrIOp::create(b, loc, seen[0], earlier)});
+      });
+  Value fresh = arith::AndIOp::create(
+      b, loc,
+      arith::AndIOp::create(b, loc, isCandidate,
+                            arith::CmpIOp::create(b, loc,
+                                                  arith::CmpIPredicate::sge,
+                                                  tile, i32Constant(0))),
+      arith::XOrIOp::create(b, loc, compare.getResult(0),
+                            arith::ConstantIntOp::create(b, loc, 1, 1)));
+  // Places: candidate order, through the warps' counts in the scratch.
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  Value counts = memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({shape.threads() / 32}, i32, MemRefLayoutAttrInterface(),
+                      space),
+      smem, c(shape.listLayout().scratch), ValueRange{});
+  auto [place, total] = rankAcrossCta(fresh, counts);
+  {
+    auto keep = scf::IfOp::create(b, loc, fresh, false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(keep.thenBlock());
+    memref::StoreOp::create(b, loc, tile, list, place);
+  }
+  {
+    auto leader = ifZero(tid);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    storeListLength(list, entries, total);
   }
   return {list, loadListLength(list, entries)};
 }
@@ -595,15 +725,6 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   auto i32Constant = [&](int64_t value) {
     return arith::ConstantIntOp::create(b, loc, value, 32).getResult();
   };
-  Value laneI32 = arith::IndexCastOp::create(b, loc, i32, lane);
-  Value lanesBelow = arith::SubIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, i32Constant(1), laneI32),
-      i32Constant(1));
-  auto popcount = [&](Value x) {
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                      LLVM::CtPopOp::create(b, loc, x))
-        .getResult();
-  };
   Value total = c(0);
   int64_t rounds = llvm::divideCeil(entries, threads);
   for (int64_t round = 0; round < rounds; ++round) {
@@ -618,30 +739,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
             b, loc, arith::CmpIPredicate::ne,
             arith::AndIOp::create(b, loc, flag, i32Constant(1)),
             i32Constant(0)));
-    Value ballot = NVVM::VoteSyncOp::create(
-        b, loc, i32, i32Constant(-1), set,
-        NVVM::VoteSyncKindAttr::get(b.getContext(),
-                                    NVVM::VoteSyncKind::ballot));
-    Value rank = popcount(arith::AndIOp::create(b, loc, ballot, lanesBelow));
-    {
-      auto firstLane = ifZero(lane);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(firstLane.thenBlock());
-      memref::StoreOp::create(
-          b, loc, arith::IndexCastOp::create(b, loc, i32, popcount(ballot)),
-          counts, warp);
-    }
-    barrier();
-    Value before = c(0), roundTotal = c(0);
-    for (int64_t other = 0; other < warpCount; ++other) {
-      Value count = arith::IndexCastOp::create(
-          b, loc, b.getIndexType(),
-          memref::LoadOp::create(b, loc, counts, c(other)));
-      roundTotal = add(roundTotal, count);
-      before = add(before, arith::SelectOp::create(b, loc, lt(c(other), warp),
-                                                   count, c(0))
-                               .getResult());
-    }
+    auto [place, roundTotal] = rankAcrossCta(set, counts);
     {
       auto keep = scf::IfOp::create(b, loc, set, false);
       OpBuilder::InsertionGuard guard(b);
@@ -654,7 +752,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
           arith::OrIOp::create(b, loc,
                                arith::IndexCastOp::create(b, loc, i32, tile),
                                uniformBit),
-          list, add(total, add(before, rank)));
+          list, add(total, place));
     }
     total = add(total, roundTotal);
     // The counts are rewritten by the next round.

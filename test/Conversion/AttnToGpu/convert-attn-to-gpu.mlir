@@ -221,6 +221,43 @@ func.func @selection_blocks(%q: tensor<1x4x1024x64xbf16>, %k: tensor<1x2x1024x64
   return %o : tensor<1x4x1024x64xbf16>
 }
 
+// Over a key length known only at run time no per-tile flags can be sized:
+// with one query block per CTA the CTA lists its candidates itself. Each of
+// the 4 slots' two tiles (key blocks of 128) is a thread's candidate; after
+// a barrier each thread compares its tile with the 8 candidates' (kept if
+// no earlier one holds it), a ballot ranks it in its warp and the warps'
+// counts (through the scratch, after a barrier) place it; the loop runs
+// over the list.
+// CHECK-LABEL: gpu.func @selection_any_length_kernel
+// CHECK-SAME: attn.block_q = 64
+// CHECK-NOT: memref.atomic_rmw
+// CHECK-NOT: nvvm.match.sync
+// CHECK: memref.load %{{.*}} : memref<1x2x?x4xi32
+// CHECK: memref.store %{{.*}} : memref<8xi32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %false) -> (i1)
+// CHECK: nvvm.vote.sync  ballot
+// CHECK: llvm.intr.ctpop
+// CHECK: memref.store %{{.*}} : memref<4xi32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: llvm.intr.ctpop
+// CHECK: memref.store %{{.*}} : memref<9xi32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: %[[ANY:.*]] = arith.index_cast
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[ANY]] step %c1
+// CHECK-NOT: memref.load %{{.*}} : memref<1x2x?x4xi32
+// CHECK: gpu.return
+func.func @selection_any_length(%q: tensor<1x4x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
+                                %v: tensor<1x2x?x64xbf16>, %idx: tensor<1x2x?x4xi32>)
+    -> tensor<1x4x?x64xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 128>]
+      : tensor<1x4x?x64xbf16>, tensor<1x2x?x64xbf16>,
+        tensor<1x2x?x64xbf16>, tensor<1x2x?x4xi32>
+      -> tensor<1x4x?x64xbf16>
+  return %o : tensor<1x4x?x64xbf16>
+}
+
 // A sink is a kernel argument read once per row in the epilogue, where it
 // joins the denominator.
 // CHECK-LABEL: gpu.func @sink_kernel
