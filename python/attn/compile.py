@@ -10,7 +10,7 @@ import shutil
 import tempfile
 
 from .errors import AttnError
-from .program import Program
+from .program import OpenSize, Program, shape_text
 
 _NUMPY = {"f32": "float32", "f16": "float16", "i32": "int32", "i1": "bool"}
 
@@ -21,6 +21,17 @@ def _descriptor_type(rank):
                     ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * rank),
                     ("strides", ctypes.c_int64 * rank)]
     return Descriptor
+
+
+def _fits(actual, shape):
+    """Whether an array's shape is `shape` (any size where it is open)."""
+    return len(actual) == len(shape) and all(
+        isinstance(s, OpenSize) or a == s for a, s in zip(actual, shape))
+
+
+def _resolve(shape, input_shapes):
+    """`shape` with its open sizes read from the call's inputs."""
+    return tuple(s.resolve(input_shapes) if isinstance(s, OpenSize) else s for s in shape)
 
 
 def _make_descriptor(pointer, sizes, strides):
@@ -75,8 +86,8 @@ class Compiled:
                                 "compile the program with f32 or f16 inputs")
             if array.dtype != np.dtype(_NUMPY[dtype]):
                 raise AttnError(f"input '{name}': expected {_NUMPY[dtype]}, got {array.dtype}")
-            if tuple(array.shape) != tuple(shape):
-                raise AttnError(f"input '{name}': expected shape {tuple(shape)}, "
+            if not _fits(tuple(array.shape), shape):
+                raise AttnError(f"input '{name}': expected shape {shape_text(shape)}, "
                                 f"got {tuple(array.shape)}")
             if any(s < 0 for s in array.strides):
                 array = np.ascontiguousarray(array)  # C descriptors take no negative strides here
@@ -90,7 +101,11 @@ class Compiled:
         results = []
         input_names = [n for n, _, _ in self._inputs]
         output_names = [n for n, _, _ in self._outputs]
+        input_shapes = [tuple(a.shape) for a in keep]
         for index, (name, shape, dtype) in enumerate(self._outputs):
+            # (Open sizes from the inputs'; the library checks that they
+            # meet the ops' rules.)
+            shape = _resolve(shape, input_shapes)
             if dtype == "bf16":
                 raise AttnError(f"output '{name}': bf16 has no NumPy dtype")
             if out is None:
@@ -190,22 +205,28 @@ class CompiledGpu:
         else:
             raise AttnError(f"'{name}': expected a CUDA tensor or an object with "
                             f"__cuda_array_interface__, got {type(array).__name__}")
-        if actual != tuple(shape):
-            raise AttnError(f"'{name}': expected shape {tuple(shape)}, got {actual}")
-        return pointer, strides
+        if not _fits(actual, shape):
+            raise AttnError(f"'{name}': expected shape {shape_text(shape)}, got {actual}")
+        return pointer, actual, strides
 
     def __call__(self, *arrays, out=None, stream=None):
         if len(arrays) != len(self._inputs):
             raise AttnError(f"{self.program.name} takes {len(self._inputs)} arrays "
                             f"({', '.join(n for n, _, _ in self._inputs)}), got {len(arrays)}")
         torch_inputs = all(hasattr(a, "data_ptr") for a in arrays)
+        inputs = [self._view(array, name, shape, dtype)
+                  for array, (name, shape, dtype) in zip(arrays, self._inputs)]
+        # The outputs' shapes with open sizes read from the inputs' (the
+        # library checks that they meet the ops' rules).
+        output_shapes = [_resolve(shape, [actual for _, actual, _ in inputs])
+                         for _, shape, _ in self._outputs]
         if out is None:
             if not torch_inputs:
                 raise AttnError("pass out=[...] device arrays for the outputs "
                                 "(only torch inputs get torch outputs allocated)")
             import torch
             out = [torch.empty(shape, dtype=getattr(torch, _TORCH[dtype]), device=arrays[0].device)
-                   for _, shape, dtype in self._outputs]
+                   for shape, (_, _, dtype) in zip(output_shapes, self._outputs)]
         out = list(out) if isinstance(out, (list, tuple)) else [out]
         if len(out) != len(self._outputs):
             raise AttnError(f"{self.program.name} has {len(self._outputs)} outputs, "
@@ -217,9 +238,11 @@ class CompiledGpu:
         if isinstance(stream, bool) or not isinstance(stream, int):
             raise AttnError(f"stream must be a CUDA stream handle (an int, or an object with "
                             f"cuda_stream), got {stream!r}")
+        outputs = [self._view(array, name, shape, dtype)
+                   for array, shape, (name, _, dtype) in zip(out, output_shapes, self._outputs)]
         descriptors, spans = [], []
-        for array, (name, shape, dtype) in zip(list(arrays) + out, self._inputs + self._outputs):
-            pointer, strides = self._view(array, name, shape, dtype)
+        for (pointer, shape, strides), (name, _, dtype) in zip(inputs + outputs,
+                                                               self._inputs + self._outputs):
             descriptors.append(_make_descriptor(pointer, shape, strides))
             spans.append((name, _byte_span(pointer, shape, strides, _ITEMSIZE[dtype])))
         # The kernels read the inputs while they write the outputs: an
@@ -245,10 +268,11 @@ class CompiledGpu:
 def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False):
     """Compiles a Program. target="cpu": the host, through the flash lowering
     (path="reference": the reference lowering). target="sm_80", "sm_90", ...:
-    an NVIDIA GPU (one attention of its inputs, or a program of attn ops
-    with static shapes, as attn-compile --target takes; "sm_90a" selects
-    Hopper's warp-specialised TMA + wgmma kernel where it applies); the
-    result is a CompiledGpu."""
+    an NVIDIA GPU (one attention of its inputs, or a program of attn ops,
+    as attn-compile --target takes; "sm_90a" selects Hopper's
+    warp-specialised TMA + wgmma kernel where it applies); the result is a
+    CompiledGpu. Sizes that Program.input leaves open (None) are read from
+    each call's arrays: one library serves every length."""
     if not isinstance(program, Program):
         raise AttnError(f"attn.compile takes an attn.Program, got {type(program).__name__}")
     if not isinstance(target, str):

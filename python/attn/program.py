@@ -9,8 +9,47 @@ from .masks import Mask, ScoreModifier, _as_mask
 _DTYPES = ("f32", "f16", "bf16", "i32", "i1")
 
 
+class OpenSize:
+    """A size that Program.input's shape leaves open (None): the program
+    compiles once for every size and reads it from the arrays at each call.
+    A size derived from it (a compressed length, a count of query blocks)
+    is ceil(size / divisor); ceil(ceil(x / a) / b) = ceil(x / ab)."""
+
+    def __init__(self, program, input_index, axis, divisor=1):
+        self.program, self.input_index = program, input_index
+        self.axis, self.divisor = axis, divisor
+
+    def ceil_div(self, n):
+        return OpenSize(self.program, self.input_index, self.axis, self.divisor * n)
+
+    def resolve(self, input_shapes):
+        """The size for a call whose inputs have `input_shapes`."""
+        return -(-input_shapes[self.input_index][self.axis] // self.divisor)
+
+    def __repr__(self):
+        name = self.program.inputs[self.input_index].name
+        size = f"{name}.shape[{self.axis}]"
+        return size if self.divisor == 1 else f"ceil({size} / {self.divisor})"
+
+
+def _ceil_div(size, n):
+    return size.ceil_div(n) if isinstance(size, OpenSize) else -(-size // n)
+
+
+def _static(size):
+    """`size`, or None where it is open (a traced argument's range)."""
+    return None if isinstance(size, OpenSize) else size
+
+
+def shape_text(shape):
+    """A shape as Python prints a tuple, '?' for an open size."""
+    sizes = ["?" if isinstance(s, OpenSize) else str(s) for s in shape]
+    return "(" + ", ".join(sizes) + ("," if len(sizes) == 1 else "") + ")"
+
+
 def _type(shape, dtype):
-    return "tensor<" + "".join(f"{s}x" for s in shape) + dtype + ">"
+    return ("tensor<" + "".join("?x" if isinstance(s, OpenSize) else f"{s}x" for s in shape)
+            + dtype + ">")
 
 
 class Value:
@@ -65,12 +104,16 @@ class Program:
         if dtype not in _DTYPES:
             raise AttnError(f"input '{name}': dtype must be one of {', '.join(_DTYPES)}, not '{dtype}'")
         try:
-            shape = tuple(integer(s, f"input '{name}': a size") for s in shape)
+            shape = tuple(None if s is None else integer(s, f"input '{name}': a size")
+                          for s in shape)
         except TypeError:
             raise AttnError(f"input '{name}': the shape must be a sequence of sizes, "
                             f"got {shape!r}") from None
-        if any(s < 0 for s in shape):
+        if any(s is not None and s < 0 for s in shape):
             raise AttnError(f"input '{name}': sizes must not be negative, got {shape}")
+        # None: a size given by each call's array (the program compiles once).
+        shape = tuple(OpenSize(self, len(self.inputs), axis) if s is None else s
+                      for axis, s in enumerate(shape))
         value = Value(self, name, shape, dtype)
         self.inputs.append(value)
         return value
@@ -168,7 +211,7 @@ class Program:
                 raise AttnError("normalizer: attn.sigmoid(bias) (softmax is the default)")
             clauses.append(f"normalizer({normalizer.text})")
         # The arguments' ranges, for the tables they index directly.
-        ranges = [q.shape[0], q.shape[1], q.shape[2], k.shape[2]]
+        ranges = [_static(s) for s in (q.shape[0], q.shape[1], q.shape[2], k.shape[2])]
         if score_mod is not None:
             clauses.append(_trace.trace(score_mod, self, "score_mod",
                                         ["f32", "index", "index", "index", "index"], "f32",
@@ -243,7 +286,7 @@ class Program:
             clause = f" weights(%{weights.name})"
         extra = "" if window is None else f" window {integer(window, 'compress window')}"
         out = Value(self, self._fresh("compressed"),
-                    x.shape[:2] + (-(-x.shape[2] // stride), x.shape[3]), x.dtype)
+                    x.shape[:2] + (_ceil_div(x.shape[2], stride), x.shape[3]), x.dtype)
         self.lines.append(
             f"%{out.name} = attn.compress {reduce} %{x.name}{clause} stride {stride}{extra} : "
             f"{', '.join(v.type for v in operands)} -> {out.type}")
@@ -270,7 +313,8 @@ class Program:
         if scale is not None:
             clauses += f" {{scale = {float_literal(scale, 'scale')} : f32}}"
         out = Value(self, self._fresh("scores"),
-                    (q.shape[0], keys.shape[1], -(-q.shape[2] // block_q), keys.shape[2]), "f32")
+                    (q.shape[0], keys.shape[1], _ceil_div(q.shape[2], block_q), keys.shape[2]),
+                    "f32")
         self.lines.append(
             f"%{out.name} = attn.block_scores %{q.name}, %{keys.name} block_q {block_q}{clauses}"
             f" : {q.type}, {keys.type} -> {out.type}")
@@ -316,8 +360,8 @@ class Program:
                                 f"{'an output' if kind == 'sum' else 'an (output, weight) pair'}")
             groups.append([self._check(p, "merge branch") for p in parts])
         first = groups[0]
-        # One type for every branch (a program's shapes are static, so
-        # compatible types are identical).
+        # One type for every branch (compatible types are identical; open
+        # sizes print alike, and the library checks them at each call).
         for number, group in enumerate(groups[1:], start=2):
             for part, expected in zip(group, first):
                 if part.type != expected.type:

@@ -326,3 +326,69 @@ def test_causal_conv(rng):
     expected = sum(padded[:, :, k:k + l, :] * wa.astype(np.float64)[None, :, None, :, k]
                    for k in range(width))
     check(fn(xa, wa), expected)
+
+
+@pytest.mark.parametrize("path", ["flash", "reference"])
+def test_open_lengths_compile_once(rng, path):
+    # Lengths left open (None): one library, called at several lengths,
+    # each output shaped from the call's inputs; sizes that break the ops'
+    # rules are refused by the library.
+    b, hq, hkv, d = 1, 4, 2, 32
+    p = attn.Program("any_length")
+    q = p.input("q", (b, hq, None, d))
+    k, v = (p.input(n, (b, hkv, None, d)) for n in ("k", "v"))
+    p.output(p.attention(q, k, v, mask=attn.causal() & attn.window(40)))
+    assert "tensor<1x4x?x32xf32>" in str(p)
+    fn = attn.compile(p, path=path)
+    for lq, lkv in ((37, 37), (150, 150), (20, 90)):
+        qa = random(rng, (b, hq, lq, d))
+        ka, va = random(rng, (b, hkv, lkv, d)), random(rng, (b, hkv, lkv, d))
+        out = fn(qa, ka, va)
+        assert out.shape == (b, hq, lq, d)
+        i, j = reference.positions(lq, lkv)
+        check(out, reference.attention(qa, ka, va, allowed=(j <= i) & (j >= i - 40)))
+    with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):
+        fn(random(rng, (b, hq, 30, d)), random(rng, (b, hkv, 30, d)),
+           random(rng, (b, hkv, 31, d)))
+    with pytest.raises(attn.AttnError, match=r"input 'q': expected shape \(1, 4, \?, 32\)"):
+        fn(random(rng, (b, hq, 30, 16)), random(rng, (b, hkv, 30, d)),
+           random(rng, (b, hkv, 30, d)))
+
+
+def test_open_lengths_through_compress_and_block_scores(rng):
+    # Sizes derived from an open length (ceil(L / 8) compressed keys,
+    # ceil(L / 16) query blocks, k picks) shape the outputs at each call;
+    # the results are those of the program compiled for that length.
+    b, hq, hkv, d, s, bq, top = 1, 4, 2, 16, 8, 16, 3
+
+    def nsa(length):
+        p = attn.Program("nsa")
+        q = p.input("q", (b, hq, length, d))
+        k, v = (p.input(n, (b, hkv, length, d)) for n in ("k", "v"))
+        kc, vc = p.compress(k, "mean", s), p.compress(v, "mean", s)
+        scores = p.block_scores(q, kc, bq, mask=attn.causal(stride=s))
+        indices = p.topk(scores, top)
+        selected = p.attention(q, k, v, mask=attn.causal() & attn.block_indices(bq, s),
+                               indices=indices)
+        p.output(p.attention(q, kc, vc, mask=attn.causal(stride=s)), scores, indices, selected)
+        return p
+
+    # (The block scores of both builds come out bitwise equal, over the
+    # same tiles in the same order, so their picks agree too.)
+    any_length = attn.compile(nsa(None))
+    for length in (41, 96):
+        fixed = attn.compile(nsa(length))
+        arrays = (random(rng, (b, hq, length, d)), random(rng, (b, hkv, length, d)),
+                  random(rng, (b, hkv, length, d)))
+        got, expected = any_length(*arrays), fixed(*arrays)
+        assert got[1].shape == (b, hkv, -(-length // bq), -(-length // s))
+        assert got[2].shape == (b, hkv, -(-length // bq), top)
+        for g, e in zip(got, expected):
+            assert g.shape == e.shape
+            if g.dtype == np.int32:
+                assert np.array_equal(g, e)
+            else:
+                # (Block scores are -inf where no row of a block sees a key.)
+                assert np.array_equal(np.isinf(g), np.isinf(e))
+                finite = np.isfinite(e)
+                check(g[finite], e[finite].astype(np.float64), tol=1e-5)

@@ -180,3 +180,37 @@ def test_linear_attention_compiles_for_gpu_and_checks_gates():
     if not _has_driver():
         with pytest.raises(attn.AttnError, match="no CUDA driver"):
             fn(q, k, v, a, out=[out], stream=0)
+
+
+@needs_ptxas
+def test_open_lengths_compile_once_for_gpu():
+    # A program of several kernels with its lengths open compiles once; each
+    # call's arrays give the sizes (outputs from the inputs'), and the
+    # library refuses sizes that break the ops' rules before any launch.
+    p = attn.Program("nsa_any")
+    q = p.input("q", (1, 2, None, 64), "bf16")
+    k, v = (p.input(n, (1, 2, None, 64), "bf16") for n in ("k", "v"))
+    gates = p.input("gates", (1, 2, None), "f32")
+    kc, vc = p.compress(k, "mean", 64), p.compress(v, "mean", 64)
+    indices = p.topk(p.block_scores(q, kc, 64, mask=attn.causal(stride=64)), 2)
+    selected = p.attention(q, k, v, mask=attn.causal() & attn.block_indices(64, 64),
+                           indices=indices)
+    compressed = p.attention(q, kc, vc, mask=attn.causal(stride=64))
+    p.output(p.merge("gated", (compressed, gates), (selected, gates)))
+    fn = attn.compile(p, target="sm_90a", keep_ir=True)
+    assert "tensor<1x2x?x64xbf16>" in fn.ir["input"]
+    for length in (100, 1000):
+        arrays = [FakeTensor((1, 2, length, 64), "torch.bfloat16", pointer=(1 + i) << 24)
+                  for i in range(3)]
+        gates_array = FakeTensor((1, 2, length), "torch.float32", pointer=4 << 24)
+        out = FakeTensor((1, 2, length, 64), "torch.bfloat16", pointer=5 << 24)
+        if not _has_driver():
+            with pytest.raises(attn.AttnError, match="no CUDA driver"):
+                fn(*arrays, gates_array, out=[out], stream=0)
+        # Gates of another length: refused by the library.
+        longer = FakeTensor((1, 2, length + 1), "torch.float32", pointer=4 << 24)
+        with pytest.raises(attn.AttnError, match="buffer 'gates' was refused"):
+            fn(*arrays, longer, out=[out], stream=0)
+    with pytest.raises(attn.AttnError, match=r"'q': expected shape \(1, 2, \?, 64\)"):
+        fn(FakeTensor((1, 3, 100, 64), "torch.bfloat16"), *arrays[1:], gates_array,
+           out=[out], stream=0)
