@@ -10,7 +10,7 @@ import shutil
 import tempfile
 
 from .errors import AttnError
-from .program import OpenSize, Program, shape_text
+from .program import OpenSize, Program, check_read_bounds, resolve_size, shape_text
 
 _NUMPY = {"f32": "float32", "f16": "float16", "i32": "int32", "i1": "bool"}
 
@@ -31,7 +31,7 @@ def _fits(actual, shape):
 
 def _resolve(shape, input_shapes):
     """`shape` with its open sizes read from the call's inputs."""
-    return tuple(s.resolve(input_shapes) if isinstance(s, OpenSize) else s for s in shape)
+    return tuple(resolve_size(s, input_shapes) for s in shape)
 
 
 def _make_descriptor(pointer, sizes, strides):
@@ -102,6 +102,7 @@ class Compiled:
         input_names = [n for n, _, _ in self._inputs]
         output_names = [n for n, _, _ in self._outputs]
         input_shapes = [tuple(a.shape) for a in keep]
+        check_read_bounds(self.program, input_shapes)
         for index, (name, shape, dtype) in enumerate(self._outputs):
             # (Open sizes from the inputs'; the library checks that they
             # meet the ops' rules.)
@@ -218,8 +219,9 @@ class CompiledGpu:
                   for array, (name, shape, dtype) in zip(arrays, self._inputs)]
         # The outputs' shapes with open sizes read from the inputs' (the
         # library checks that they meet the ops' rules).
-        output_shapes = [_resolve(shape, [actual for _, actual, _ in inputs])
-                         for _, shape, _ in self._outputs]
+        input_shapes = [actual for _, actual, _ in inputs]
+        check_read_bounds(self.program, input_shapes)
+        output_shapes = [_resolve(shape, input_shapes) for _, shape, _ in self._outputs]
         if out is None:
             if not torch_inputs:
                 raise AttnError("pass out=[...] device arrays for the outputs "

@@ -32,13 +32,24 @@ class OpenSize:
         return size if self.divisor == 1 else f"ceil({size} / {self.divisor})"
 
 
+def resolve_size(size, input_shapes):
+    """An int size, or an open one for a call whose inputs have
+    `input_shapes`."""
+    return size.resolve(input_shapes) if isinstance(size, OpenSize) else size
+
+
+def check_read_bounds(program, input_shapes):
+    """Refuses a call where a traced function's read (recorded in
+    program.read_bounds) would run past the axis it reads."""
+    for what, read, axis, size, bound in program.read_bounds:
+        size, bound = resolve_size(size, input_shapes), resolve_size(bound, input_shapes)
+        if bound > size:
+            raise AttnError(f"{what} reads axis {axis} of '{read}' up to index {bound - 1}, "
+                            f"but the axis' size is {size} at this call")
+
+
 def _ceil_div(size, n):
     return size.ceil_div(n) if isinstance(size, OpenSize) else -(-size // n)
-
-
-def _static(size):
-    """`size`, or None where it is open (a traced argument's range)."""
-    return None if isinstance(size, OpenSize) else size
 
 
 def shape_text(shape):
@@ -95,6 +106,10 @@ class Program:
     def __init__(self, name="main"):
         self.name = identifier(name, "the program name")
         self.inputs, self.lines, self.outputs = [], [], []
+        # Reads in traced functions whose bounds involve an open size, for
+        # the callables to check at each call: (function, what is read,
+        # axis, the axis' size, the index bound), sizes int or OpenSize.
+        self.read_bounds = []
         self._constants, self._tables, self._count = [], {}, 0
 
     def input(self, name, shape, dtype="f32"):
@@ -211,16 +226,22 @@ class Program:
                 raise AttnError("normalizer: attn.sigmoid(bias) (softmax is the default)")
             clauses.append(f"normalizer({normalizer.text})")
         # The arguments' ranges, for the tables they index directly.
-        ranges = [_static(s) for s in (q.shape[0], q.shape[1], q.shape[2], k.shape[2])]
-        if score_mod is not None:
-            clauses.append(_trace.trace(score_mod, self, "score_mod",
-                                        ["f32", "index", "index", "index", "index"], "f32",
-                                        [None] + ranges))
-        if mask_mod is not None:
-            clauses.append(_trace.trace(mask_mod, self, "mask_mod",
-                                        ["index", "index", "index", "index"], "i1", ranges))
-        if scale is not None:
-            clauses.append(f"{{scale = {float_literal(scale, 'scale')} : f32}}")
+        # (Open sizes too: a read they bound is checked at each call.)
+        ranges = [q.shape[0], q.shape[1], q.shape[2], k.shape[2]]
+        bounds = len(self.read_bounds)
+        try:
+            if score_mod is not None:
+                clauses.append(_trace.trace(score_mod, self, "score_mod",
+                                            ["f32", "index", "index", "index", "index"], "f32",
+                                            [None] + ranges))
+            if mask_mod is not None:
+                clauses.append(_trace.trace(mask_mod, self, "mask_mod",
+                                            ["index", "index", "index", "index"], "i1", ranges))
+            if scale is not None:
+                clauses.append(f"{{scale = {float_literal(scale, 'scale')} : f32}}")
+        except AttnError:
+            del self.read_bounds[bounds:]  # (the op is not added: nor its reads)
+            raise
         out = Value(self, self._fresh("out"), q.shape[:3] + (v.shape[3],), q.dtype)
         results, result_types = [f"%{out.name}"], [out.type]
         lse = None

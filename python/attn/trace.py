@@ -262,30 +262,45 @@ class Table:
         if tracer is None:
             value = self.array[tuple(int(i) for i in index)]
             return bool(value) if self.element == _I1 else float(value)
-        names = _index_names(tracer, index, self.array.shape)
+        names = _index_names(tracer, index, self.array.shape, "attn.table")
         constant = tracer.program._table(self)
         shape = "x".join(str(s) for s in self.array.shape)
         return tracer.emit(f"tensor.extract {constant}[{', '.join(names)}] : "
                            f"tensor<{shape}x{self.element}>", self.element)
 
 
-def _index_names(tracer, index, shape):
+def _index_names(tracer, index, shape, read):
     """The names of a table read's indices (traced, or integers checked
-    against their axes, negative ones Python's)."""
+    against their axes, negative ones Python's). Where an axis or an
+    argument's range is an open size, known only at a call, the program
+    keeps the check for its callables (Program.read_bounds: `read` names
+    what is read)."""
     names = []
     for axis, (i, size) in enumerate(zip(index, shape)):
         if isinstance(i, Sym):
             # An argument indexes within its range; indices computed from
             # it are the function's to keep in range (a read outside the
             # table is undefined, as docs/Integration.md says).
-            if i.bound is not None and i.bound > size:
-                raise AttnError(f"{tracer.what}: table axis {axis} has {size} entries, "
-                                f"but its index runs to {i.bound - 1}")
+            if i.bound is not None:
+                if isinstance(i.bound, int) and isinstance(size, int):
+                    if i.bound > size:
+                        raise AttnError(f"{tracer.what}: table axis {axis} has {size} "
+                                        f"entries, but its index runs to {i.bound - 1}")
+                else:
+                    tracer.program.read_bounds.append((tracer.what, read, axis, size, i.bound))
         elif isinstance(i, numbers.Integral) and not isinstance(i, bool):
-            if not -size <= i < size:
-                raise AttnError(f"{tracer.what}: table index {i} is outside axis {axis} "
-                                f"of {size} entries")
-            i = i % size  # Python's negative indices
+            if not isinstance(size, int):
+                # (An open axis: a negative index cannot count from an end
+                # that no one knows yet.)
+                if i < 0:
+                    raise AttnError(f"{tracer.what}: index {i} of '{read}' counts from the "
+                                    f"end of axis {axis}, whose size is open")
+                tracer.program.read_bounds.append((tracer.what, read, axis, size, i + 1))
+            else:
+                if not -size <= i < size:
+                    raise AttnError(f"{tracer.what}: table index {i} is outside axis {axis} "
+                                    f"of {size} entries")
+                i = i % size  # Python's negative indices
         i = tracer.lift(i, _INDEX)
         if i.type != _INDEX:
             raise AttnError(f"{tracer.what}: table indices must be indices, not {i.type}")
@@ -316,7 +331,7 @@ def read_element(value, index):
         raise AttnError(f"{tracer.what}: '{value.name}' belongs to another program")
     if 0 in value.shape:
         raise AttnError(f"{tracer.what}: '{value.name}' has no elements to read")
-    names = _index_names(tracer, index, value.shape)
+    names = _index_names(tracer, index, value.shape, value.name)
     element = tracer.emit(f"tensor.extract %{value.name}[{', '.join(names)}] : {value.type}",
                           value.dtype)
     traced_type, conversion = _ELEMENT_READS[value.dtype]

@@ -392,3 +392,35 @@ def test_open_lengths_through_compress_and_block_scores(rng):
                 assert np.array_equal(np.isinf(g), np.isinf(e))
                 finite = np.isfinite(e)
                 check(g[finite], e[finite].astype(np.float64), tol=1e-5)
+
+
+def test_open_lengths_bound_traced_reads_at_each_call(rng):
+    # A traced read indexed by an argument whose range is open (or of a
+    # tensor whose axis is open) cannot be checked when the program is
+    # built: each call checks it before the library runs.
+    b, h, d = 1, 2, 16
+    p = attn.Program("biased")
+    q, k, v = (p.input(n, (b, h, None, d)) for n in ("q", "k", "v"))
+    bias = p.input("bias", (b, h, 8, 8))
+    per_head = p.input("per_head", (None,))
+    p.output(p.attention(q, k, v, mask=attn.causal(),
+                         score_mod=lambda s, bb, hh, i, j: s + bias[bb, hh, i, j]
+                         + per_head[hh]))
+    fn = attn.compile(p)
+    arrays = [random(rng, (b, h, 8, d)) for _ in range(3)]
+    bias_array, heads = random(rng, (b, h, 8, 8)), random(rng, (h,))
+    i, j = reference.positions(8, 8)
+    added = bias_array.astype(np.float64) + heads.astype(np.float64)[None, :, None, None]
+    expected = reference.attention(*arrays, allowed=j <= i, score_fn=lambda s: s + added)
+    check(fn(*arrays, bias_array, heads), expected)
+    longer = [random(rng, (b, h, 9, d)) for _ in range(3)]
+    with pytest.raises(attn.AttnError, match=r"score_mod reads axis 2 of 'bias' up to index 8, "
+                                             r"but the axis' size is 8 at this call"):
+        fn(*longer, bias_array, heads)
+    with pytest.raises(attn.AttnError, match=r"reads axis 0 of 'per_head' up to index 1, "
+                                             r"but the axis' size is 1 at this call"):
+        fn(*arrays, bias_array, heads[:1])
+    # A constant index cannot count from the end of an open axis.
+    rows = p.input("rows", (None, h))
+    with pytest.raises(attn.AttnError, match="index -1 of 'rows' counts from the end"):
+        p.attention(q, k, v, score_mod=lambda s, bb, hh, i, j: s + rows[-1, hh])
