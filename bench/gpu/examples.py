@@ -102,6 +102,27 @@ def header_signature(header):
     return inputs, outputs
 
 
+def open_batch_and_lengths(text):
+    """A random program (`--sources`) with its batch sizes and lengths left
+    open, as a GPU program takes them: dims 0 and 2 of each 4-D and 3-D
+    tensor type ([B, H, L, D], [B, H, L]) and both of each 2-D one
+    (segment ids [B, L]); one open version per static type, so that
+    definitions and uses keep agreeing. None for programs whose types do
+    not follow those roles (tables, neighbourhood grids, conv and compress
+    weights, block layouts)."""
+    if re.search(r"arith\.constant dense|grid = \[|attn\.causal_conv|weights\(|layout\(",
+                 text):
+        return None
+    type_ = re.compile(r"tensor<((?:\d+x)+)(\w+)>")
+
+    def open_type(match):
+        dims = match.group(1).split("x")[:-1]
+        opened = {4: (0, 2), 3: (0, 2), 2: (0, 1)}.get(len(dims), ())
+        dims = ["?" if axis in opened else d for axis, d in enumerate(dims)]
+        return "tensor<" + "".join(f"{d}x" for d in dims) + match.group(2) + ">"
+    return type_.sub(open_type, text)
+
+
 def build(args):
     sys.path.insert(0, str(ROOT / "test" / "Examples"))
     from edge_shapes import any_length, resize  # noqa: E402
@@ -125,9 +146,10 @@ def build(args):
         """The example compiled once with open lengths (--any-length), or
         None (a neighbourhood, or a program the GPU target takes only with
         static shapes: reported, not a failure)."""
-        source = any_length(text)
+        source = open_batch_and_lengths(text) if args.sources else any_length(text)
         if source is None:
-            print(f"{stem}: any length: a neighbourhood's grid fixes it", flush=True)
+            print(f"{stem}: any length: its sizes are fixed (a neighbourhood's grid, "
+                  "or types of other roles)", flush=True)
             return None
         name = f"{stem}_any"
         (out / f"{name}.mlir").write_text(source)
@@ -143,7 +165,7 @@ def build(args):
 
     for variants in groups:
         any_name = (compile_any_length(variants[0][0], variants[0][1])
-                    if args.any_length and not args.sources else None)
+                    if args.any_length else None)
         for name, source in variants:
             (out / f"{name}.mlir").write_text(source)
             run = subprocess.run([str(compiler), str(out / f"{name}.mlir"),
@@ -292,7 +314,8 @@ def main():
                    help="more attn-compile options, e.g. '--gpu-warps=8 --gpu-ping-pong=false'")
     b.add_argument("--any-length", action="store_true",
                    help="also compile each example once with open lengths and run "
-                        "that library at every shape the static builds run")
+                        "that library at every shape the static builds run (with "
+                        "--sources: batch sizes and lengths opened by their roles)")
     b.add_argument("--sources", default=None,
                    help="a folder of .mlir programs to build instead of examples/")
     b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
