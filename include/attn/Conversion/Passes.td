@@ -54,10 +54,15 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
 
     A function of several attn ops (attention, linear attention, compress,
     causal_conv, block_scores, topk, merge) over its arguments and each
-    other's results,
-    with static shapes, is a program: a kernel per op, launched in order,
-    with a `gpu.alloc`'d buffer (freed at the end) for every result that is
-    not returned; the host function is marked `attn.gpu_program`. Block
+    other's results, with elementwise arith and math ops, splat constants,
+    `tensor.splat`s of scalar constants and `tensor.generate`s between them
+    (their open sizes `tensor.dim`s of the program's tensors), is a
+    program: a kernel per op (a chain of elementwise ops one), launched in
+    order, with a `gpu.alloc`'d buffer (freed at the end) for every result
+    that is not returned; the host function is marked `attn.gpu_program`.
+    Batch sizes and lengths may be dynamic: the host computes each
+    temporary's sizes and each grid from the buffers; head counts and head
+    dims stay static. Block
     scores over the query, keys and mask of one of its attentions take that
     attention's LSE (added if it had none) instead of a first pass.
 
