@@ -287,6 +287,11 @@ int main(int argc, char **argv) {
     }
     return NamedArgument{key, value, *position, tensorType, *kind};
   };
+  auto argumentLabel = [&](unsigned position) {
+    return ("argument " + llvm::Twine(position) + " ('" + names[position] +
+            "')")
+        .str();
+  };
   // Sizes for the random fill of arguments whose types leave sizes open.
   SmallVector<std::optional<SmallVector<int64_t>>> givenShapes(
       type.getNumInputs());
@@ -298,9 +303,8 @@ int main(int argc, char **argv) {
       return 1;
     auto [key, sizes, position, tensorType, kind] = *named;
     if (givenShapes[position])
-      return fail("--shape '" + key + "': argument " + llvm::Twine(position) +
-                  " ('" + names[position] +
-                  "') already has sizes from another --shape");
+      return fail("--shape '" + key + "': " + argumentLabel(position) +
+                  " already has sizes from another --shape");
     SmallVector<StringRef> parts;
     sizes.split(parts, 'x');
     if (parts.size() != static_cast<size_t>(tensorType.getRank()))
@@ -377,15 +381,13 @@ int main(int argc, char **argv) {
       return 1;
     auto [key, path, position, tensorType, kind] = *named;
     if (givenShapes[position])
-      return fail("--input '" + key + "': argument " + llvm::Twine(position) +
-                  " ('" + names[position] +
-                  "') has sizes for a random fill from --shape");
+      return fail("--input '" + key + "': " + argumentLabel(position) +
+                  " has sizes for a random fill from --shape");
     // Two files for one argument is a mistake in the command, not a choice
     // of the last one.
     if (arguments[position])
-      return fail("--input '" + key + "': argument " + llvm::Twine(position) +
-                  " ('" + names[position] +
-                  "') is already given by another --input");
+      return fail("--input '" + key + "': " + argumentLabel(position) +
+                  " is already given by another --input");
     FailureOr<HostArray> array =
         readArrayAs(path, tensorType.getShape(), kind,
                     "argument '" + key + "' of '" + name + "'");

@@ -102,11 +102,11 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
   // A splat's or generate's open size is a size query (isSizeQuery): the
   // size of the tensor it asks about.
   if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
-    int64_t open = llvm::count_if(shaped.getShape().take_front(dim),
-                                  ShapedType::isDynamic);
-    auto query = op->getOperands()
-                     .take_back(shaped.getNumDynamicDims())[open]
-                     .getDefiningOp<tensor::DimOp>();
+    auto query =
+        op->getOperands()
+            .take_back(
+                shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)]
+            .getDefiningOp<tensor::DimOp>();
     // (Its source may be a buffer by now: not getSource's tensor.)
     return hostSize(b, loc, query->getOperand(0), *query.getConstantIndex());
   }

@@ -70,8 +70,12 @@ Value mlir::attn::elementwiseGridX(OpBuilder &b, Location loc, Value result,
   for (int64_t dim = 0; dim < rank; ++dim)
     elements = arith::MulIOp::create(b, loc, elements,
                                      bufferSize(b, loc, result, dim));
-  Value threads = arith::DivUIOp::create(
-      b, loc, elements, arith::ConstantIndexOp::create(b, loc, width));
+  Value threads =
+      width == 1
+          ? elements
+          : arith::DivUIOp::create(
+                b, loc, elements, arith::ConstantIndexOp::create(b, loc, width))
+                .getResult();
   return ceilDiv(b, loc, threads, kElementwiseThreads);
 }
 
