@@ -76,18 +76,61 @@ static Value ceilDivIndex(OpBuilder &b, Location loc, Value x, int64_t n) {
   return IndexArithmetic(b, loc).ceilDiv(x, n);
 }
 
+/// The host rewrite gives a tensor its device buffer by a cast from the
+/// buffer (bindBuffer), so that the attn ops still reading it stay valid
+/// (their accessors cast operands to tensor types) until they are erased.
+/// The buffer of `value`: itself if it is one, else the buffer bound to it,
+/// else null (a result not yet given one).
+static Value hostBuffer(Value value) {
+  if (isa<MemRefType>(value.getType()))
+    return value;
+  auto bound = value.getDefiningOp<UnrealizedConversionCastOp>();
+  if (!bound || bound->getNumOperands() != 1 ||
+      !isa<MemRefType>(bound->getOperand(0).getType()))
+    return {};
+  return bound->getOperand(0);
+}
+
+/// memref.dim of `tensor`'s buffer (even where the size is static: the
+/// launches read their grids from the buffers).
+static Value bufferDim(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
+  Value buffer = hostBuffer(tensor);
+  assert(buffer && "an op's operands have buffers before it launches");
+  return memref::DimOp::create(b, loc, buffer, dim);
+}
+
+/// Makes the readers of `tensor` read `buffer` through a cast at `b`'s
+/// point (hostBuffer finds the buffer again); eraseBufferBindings removes
+/// the casts once nothing reads the tensors.
+static void bindBuffer(OpBuilder &b, Location loc, Value tensor, Value buffer) {
+  auto bound =
+      UnrealizedConversionCastOp::create(b, loc, tensor.getType(), buffer);
+  tensor.replaceAllUsesExcept(bound.getResult(0), bound);
+}
+
+/// Erases the casts of bindBuffer in `func`, whose readers the rewrite has
+/// erased. (One still read would stay and fail the conversion to LLVM.)
+static void eraseBufferBindings(func::FuncOp func) {
+  func.walk([&](UnrealizedConversionCastOp cast) {
+    assert((!hostBuffer(cast.getResult(0)) || cast.use_empty()) &&
+           "the host rewrite erases every reader of a bound tensor");
+    if (hostBuffer(cast.getResult(0)) && cast.use_empty())
+      cast.erase();
+  });
+}
+
 /// The size `dim` of `value` in a program's host function: a buffer's
 /// (an argument, or a result already given one) read from it, else its
 /// type's, else from the operand of its op that fixes it (DESIGN's shapes;
 /// compress's length is ceil(L / stride)). Results that a kernel writes
-/// for a fused op (a merge, a compress) are still tensors when their
-/// buffers are allocated, and so are the results they read.
+/// for a fused op (a merge, a compress) have no buffer yet when their
+/// buffers are allocated, and neither have the results they read.
 static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
   auto shaped = cast<ShapedType>(value.getType());
   if (!shaped.isDynamicDim(dim))
     return arith::ConstantIndexOp::create(b, loc, shaped.getDimSize(dim));
-  if (isa<MemRefType>(value.getType()))
-    return memref::DimOp::create(b, loc, value, dim);
+  if (Value buffer = hostBuffer(value))
+    return memref::DimOp::create(b, loc, buffer, dim);
   Operation *op = value.getDefiningOp();
   if (auto attention = dyn_cast<AttentionOp>(op))
     return hostSize(
@@ -107,11 +150,9 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
             .take_back(
                 shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)]
             .getDefiningOp<tensor::DimOp>();
-    // (Its source may be a buffer by now: not getSource's tensor.)
-    return hostSize(b, loc, query->getOperand(0), *query.getConstantIndex());
+    return hostSize(b, loc, query.getSource(), *query.getConstantIndex());
   }
-  // An elementwise op's operands all have its result's shape. (Not
-  // isElementwiseTensorOp: its operands may be buffers by now.)
+  // An elementwise op's operands all have its result's shape.
   if (OpTrait::hasElementwiseMappableTraits(op))
     return hostSize(b, loc, op->getOperand(0), dim);
   // Block scores [B, Hkv, ceil(Lq / block_q), Lc]; top-k's picks have its
@@ -451,6 +492,7 @@ struct ConvertAttnToGpuPass
                               only.kernel, only.shape, only.captured);
         for (Operation *op : llvm::reverse(item.fused))
           op->erase();
+        eraseBufferBindings(item.func);
         continue;
       }
       shareBlockScoresLse(item.ops);
@@ -467,16 +509,19 @@ struct ConvertAttnToGpuPass
       rewriteProgramHostFunction(item.func, item.ops);
       for (Operation *op : llvm::reverse(item.fused))
         op->erase();
+      eraseBufferBindings(item.func);
     }
   }
 
-  /// The CUtensorMap of `buffer` (a [B, H, L, D] memref of 16-bit elements)
-  /// for boxes of `boxRows` rows and 64 columns with the 128-byte swizzle,
-  /// encoded by the CUDA runtime library's attnCudaEncodeTensorMap into a
-  /// stack slot and loaded as the 128-byte value the kernel takes; with the
-  /// call's status (0, or a negated CUDA error).
+  /// The CUtensorMap of `tensor`'s buffer (a [B, H, L, D] memref of 16-bit
+  /// elements) for boxes of `boxRows` rows and 64 columns with the 128-byte
+  /// swizzle, encoded by the CUDA runtime library's attnCudaEncodeTensorMap
+  /// into a stack slot and loaded as the 128-byte value the kernel takes;
+  /// with the call's status (0, or a negated CUDA error).
   std::pair<Value, Value> encodeTensorMap(OpBuilder &b, Location loc,
-                                          Value buffer, int64_t boxRows) {
+                                          Value tensor, int64_t boxRows) {
+    Value buffer = hostBuffer(tensor);
+    assert(buffer && "a kernel's operands have buffers before it launches");
     MLIRContext *context = b.getContext();
     auto module = getOperation();
     auto pointerType = LLVM::LLVMPointerType::get(context);
@@ -542,6 +587,20 @@ struct ConvertAttnToGpuPass
     return encoded;
   }
 
+  /// Retypes `func`'s arguments to the buffer types `types`, bound to the
+  /// tensors they were (bindBuffer) for the ops that read them.
+  static void bindArgumentBuffers(func::FuncOp func, ArrayRef<Type> types) {
+    Block &body = func.getBody().front();
+    OpBuilder b = OpBuilder::atBlockBegin(&body);
+    for (auto [argument, type] : llvm::zip(body.getArguments(), types)) {
+      Type tensor = argument.getType();
+      argument.setType(type);
+      auto bound = UnrealizedConversionCastOp::create(b, func.getLoc(), tensor,
+                                                      argument);
+      argument.replaceAllUsesExcept(bound.getResult(0), bound);
+    }
+  }
+
   /// func(tensors) -> tensors becomes func(buffers..., outputs...): the
   /// arguments become memrefs (Q, K, V, gates and the first result with
   /// contiguous rows) and the results output arguments, returned.
@@ -556,11 +615,10 @@ struct ConvertAttnToGpuPass
       bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
         return use.getOwner() == op && use.getOperandNumber() < copied;
       });
-      auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
-                                   contiguous);
-      argument.setType(type);
-      inputs.push_back(type);
+      inputs.push_back(kernelBufferType(
+          cast<RankedTensorType>(argument.getType()), contiguous));
     }
+    bindArgumentBuffers(func, inputs);
     SmallVector<Value> outputs;
     for (Value result : op->getResults()) {
       auto type = kernelBufferType(cast<RankedTensorType>(result.getType()),
@@ -782,9 +840,9 @@ struct ConvertAttnToGpuPass
     return nullptr;
   }
 
-  /// Launches `kernel` with `arguments`, each cast to the kernel's
-  /// argument type where its layout differs (a program's intermediate
-  /// buffers are row-major).
+  /// Launches `kernel` with `arguments` (a tensor stands for its buffer),
+  /// each cast to the kernel's argument type where its layout differs (a
+  /// program's intermediate buffers are row-major).
   void launch(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
               gpu::KernelDim3 grid, int64_t threads, int64_t sharedBytes,
               ValueRange arguments) {
@@ -800,11 +858,17 @@ struct ConvertAttnToGpuPass
       sharedBytes =
           arith::IndexCastOp::create(b, loc, b.getI32Type(), sharedBytes);
     SmallVector<Value> cast;
-    for (auto [value, type] :
-         llvm::zip_equal(arguments, kernel.getFunctionType().getInputs()))
+    for (auto [argument, type] :
+         llvm::zip_equal(arguments, kernel.getFunctionType().getInputs())) {
+      Value value = argument;
+      if (isa<TensorType>(value.getType())) {
+        value = hostBuffer(value);
+        assert(value && "a kernel's operands have buffers before it launches");
+      }
       cast.push_back(value.getType() == type
                          ? value
                          : memref::CastOp::create(b, loc, type, value));
+    }
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -824,8 +888,8 @@ struct ConvertAttnToGpuPass
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
     Value gridX = index(shape.slices());
-    Value heads = memref::DimOp::create(b, loc, op.getQuery(), 1);
-    Value batch = memref::DimOp::create(b, loc, op.getQuery(), 0);
+    Value heads = bufferDim(b, loc, op.getQuery(), 1);
+    Value batch = bufferDim(b, loc, op.getQuery(), 0);
     Value gridZ = arith::MulIOp::create(b, loc, batch, index(shape.segments));
     SmallVector<Value> arguments(op->getOperands());
     arguments.append(outputs.begin(), outputs.end());
@@ -882,21 +946,19 @@ struct ConvertAttnToGpuPass
     };
     // Packed decode tiles cover a group's heads: one row per (head in
     // group, query) and a grid over K/V heads.
-    Value rows =
-        arith::MulIOp::create(b, loc, memref::DimOp::create(b, loc, query, 2),
-                              index(shape.packedGroup));
+    Value rows = arith::MulIOp::create(b, loc, bufferDim(b, loc, query, 2),
+                                       index(shape.packedGroup));
     Value gridX = arith::DivUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, rows, index(shape.blockQ() - 1)),
         index(shape.blockQ()));
     // Key splits: each tile's splits are neighbours in x.
     if (shape.keySplits > 1)
       gridX = arith::MulIOp::create(b, loc, gridX, index(shape.keySplits));
-    Value gridY =
-        memref::DimOp::create(b, loc, shape.splitKeys ? op.getKey() : query, 1);
+    Value gridY = bufferDim(b, loc, shape.splitKeys ? op.getKey() : query, 1);
     // Heads two to a CTA: grid y runs over the pairs.
     if (shape.consumerHeads > 1)
       gridY = arith::DivUIOp::create(b, loc, gridY, index(shape.consumerHeads));
-    Value gridZ = memref::DimOp::create(b, loc, query, 0);
+    Value gridZ = bufferDim(b, loc, query, 0);
     // The key tiles' segment ranges: a warp per (tile, batch) first.
     Value ranges;
     if (shape.keyTileRanges) {
@@ -1010,11 +1072,10 @@ struct ConvertAttnToGpuPass
                                                        : 0;
         return use.getOperandNumber() < copied;
       });
-      auto type = kernelBufferType(cast<RankedTensorType>(argument.getType()),
-                                   contiguous);
-      argument.setType(type);
-      inputs.push_back(type);
+      inputs.push_back(kernelBufferType(
+          cast<RankedTensorType>(argument.getType()), contiguous));
     }
+    bindArgumentBuffers(func, inputs);
     SmallVector<Value> returned(ret.getOperands());
     SmallVector<Value> outputs;
     for (Value result : returned) {
@@ -1107,7 +1168,7 @@ struct ConvertAttnToGpuPass
                  shape.threads(), shape.sharedBytes(), arguments);
         } else {
           auto topk = cast<TopkOp>(op);
-          Value scoreRows = topk.getScores();
+          Value scoreRows = hostBuffer(topk.getScores());
           auto rowsType = cast<MemRefType>(scoreRows.getType());
           // (Static rows: the constants, as the grids of the other ops.)
           if (rowsType.hasStaticShape())
@@ -1156,7 +1217,7 @@ struct ConvertAttnToGpuPass
       }
       for (auto [result, buffer] : llvm::zip_equal(written, buffers)) {
         bufferOf[result] = buffer;
-        result.replaceAllUsesWith(buffer);
+        bindBuffer(b, loc, result, buffer);
       }
     }
     OpBuilder b(ret);
