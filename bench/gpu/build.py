@@ -182,6 +182,10 @@ def lawcat_mlir_for(case, t):
     feature = case.get("feature", "elu_plus_one")
     normalize = " normalize" if case.get("normalize", True) else ""
     x = f"tensor<{b}x{h}x{l}x{d}x{t}>"
+    # "static_query": the queries' type fixes the batch and length that the
+    # others leave open, so attn-refine-shapes casts where the elementwise
+    # ops (which keep their declared types) meet the attn ops.
+    xq = f"tensor<{case['b']}x{h}x{case['lq']}x{d}x{t}>" if case.get("static_query") else x
     w = f"tensor<{h}x{d}x{taps}x{t}>"
     g = f"tensor<{b}x{h}x{l}xf32>"
     # With "gate_logits" the program takes x and computes its log-gates
@@ -207,9 +211,9 @@ def lawcat_mlir_for(case, t):
     result = "%o"
     if case.get("residual"):
         result = "%r"
-    return (f"func.func @attn(%q: {x}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, {gates}: {g})"
+    return (f"func.func @attn(%q: {xq}, %k: {x}, %v: {x}, %wq: {w}, %wk: {w}, {gates}: {g})"
             f" -> {x} {{\n"
-            f"  %qc = attn.causal_conv %q, %wq : {x}, {w} -> {x}\n"
+            f"  %qc = attn.causal_conv %q, %wq : {xq}, {w} -> {x}\n"
             f"  %kc = attn.causal_conv %k, %wk : {x}, {w} -> {x}\n{body}"
             f"  %o = attn.linear_attention %qc, %kc, %v decay(%a) feature {feature}"
             f" causal{normalize} : {x}, {x}, {x}, {g} -> {x}\n"

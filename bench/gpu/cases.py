@@ -520,4 +520,9 @@ def check_cases():
     # chain's kernel) and the residual o + v returned.
     cases.append(case("chk-dynprog-lawcat-gate-logits", "lawcat", 2, 4, 4, 700, 700, 64,
                       gate_logits=True, residual=True, dynamic=True, dynamic_batch=True))
+    # The same with the queries' batch and length static: tensor.casts
+    # between the gates' and residual's elementwise ops and the attn ops.
+    cases.append(case("chk-dynprog-lawcat-static-query", "lawcat", 2, 4, 4, 700, 700, 64,
+                      gate_logits=True, residual=True, dynamic=True, dynamic_batch=True,
+                      static_query=True))
     return cases

@@ -56,7 +56,9 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     causal_conv, block_scores, topk, merge) over its arguments and each
     other's results, with elementwise arith and math ops, splat constants,
     `tensor.splat`s of scalar constants and `tensor.generate`s between them
-    (their open sizes `tensor.dim`s of the program's tensors), is a
+    (their open sizes `tensor.dim`s of the program's tensors), and the
+    `tensor.cast`s that attn-refine-shapes leaves where they meet attn ops
+    (a cast's buffer is its source's; it launches nothing), is a
     program: a kernel per op (a chain of elementwise ops one), launched in
     order, with a `gpu.alloc`'d buffer (freed at the end) for every result
     that is not returned; the host function is marked `attn.gpu_program`.

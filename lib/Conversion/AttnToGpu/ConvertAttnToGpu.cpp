@@ -79,11 +79,14 @@ static Value ceilDivIndex(OpBuilder &b, Location loc, Value x, int64_t n) {
 /// The host rewrite gives a tensor its device buffer by a cast from the
 /// buffer (bindBuffer), so that the attn ops still reading it stay valid
 /// (their accessors cast operands to tensor types) until they are erased.
-/// The buffer of `value`: itself if it is one, else the buffer bound to it,
-/// else null (a result not yet given one).
+/// The buffer of `value`: itself if it is one, else the buffer bound to it
+/// (a shape cast's is its source's), else null (a result not yet given
+/// one).
 static Value hostBuffer(Value value) {
   if (isa<MemRefType>(value.getType()))
     return value;
+  if (auto shapeCast = value.getDefiningOp<tensor::CastOp>())
+    return hostBuffer(shapeCast.getSource());
   auto bound = value.getDefiningOp<UnrealizedConversionCastOp>();
   if (!bound || bound->getNumOperands() != 1 ||
       !isa<MemRefType>(bound->getOperand(0).getType()))
@@ -119,6 +122,17 @@ static void eraseBufferBindings(func::FuncOp func) {
   });
 }
 
+/// Whether `test` holds for a use of `value`, or of a tensor.cast of it
+/// (through chains of them).
+static bool anyUseThroughCasts(Value value,
+                               llvm::function_ref<bool(OpOperand &)> test) {
+  return llvm::any_of(value.getUses(), [&](OpOperand &use) {
+    if (auto shapeCast = dyn_cast<tensor::CastOp>(use.getOwner()))
+      return anyUseThroughCasts(shapeCast.getResult(), test);
+    return test(use);
+  });
+}
+
 /// The size `dim` of `value` in a program's host function: a buffer's
 /// (an argument, or a result already given one) read from it, else its
 /// type's, else from the operand of its op that fixes it (DESIGN's shapes;
@@ -142,6 +156,8 @@ static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
     return hostSize(b, loc, merge.getOutputs().front(), dim);
   if (auto conv = dyn_cast<CausalConvOp>(op))
     return hostSize(b, loc, conv.getInput(), dim);
+  if (auto shapeCast = dyn_cast<tensor::CastOp>(op))
+    return hostSize(b, loc, shapeCast.getSource(), dim);
   // A splat's or generate's open size is a size query (isSizeQuery): the
   // size of the tensor it asks about.
   if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
@@ -416,7 +432,7 @@ struct ConvertAttnToGpuPass
         // the function returns it; the others are fused into those.
         // (A size query reads no elements: hostSize follows it through
         // fused ops.)
-        if (isCapturedConstant(op) || isSizeQuery(op) ||
+        if (isCapturedConstant(op) || isSizeQuery(op) || isShapeCast(op) ||
             (isElementwiseTensorOp(op) &&
              llvm::all_of(op->getUsers(), [](Operation *user) {
                return isElementwiseTensorOp(user) || isSizeQuery(user);
@@ -1062,7 +1078,7 @@ struct ConvertAttnToGpuPass
     // launchers check all of them).
     SmallVector<Type> inputs;
     for (BlockArgument argument : body.getArguments()) {
-      bool contiguous = llvm::any_of(argument.getUses(), [&](OpOperand &use) {
+      bool contiguous = anyUseThroughCasts(argument, [&](OpOperand &use) {
         Operation *user = use.getOwner();
         if (isa<CompressOp, MergeOp, CausalConvOp>(user))
           return elementwiseWidth(user) > 1 &&
@@ -1076,9 +1092,12 @@ struct ConvertAttnToGpuPass
           cast<RankedTensorType>(argument.getType()), contiguous));
     }
     bindArgumentBuffers(func, inputs);
-    SmallVector<Value> returned(ret.getOperands());
+    // (A returned cast's buffer is its source's: the kernel writing the
+    // source writes the output; matchProgramFunction checked the roots.)
+    SmallVector<Value> returned =
+        llvm::map_to_vector(ret.getOperands(), castRoot);
     SmallVector<Value> outputs;
-    for (Value result : returned) {
+    for (Value result : ret.getOperands()) {
       auto tensor = cast<RankedTensorType>(result.getType());
       auto type = kernelBufferType(tensor, tensor.getRank() == 4);
       outputs.push_back(body.addArgument(type, loc));
@@ -1193,8 +1212,7 @@ struct ConvertAttnToGpuPass
         // A thread per element: the leaves' buffers, then the result's.
         SmallVector<Value> arguments;
         for (Value leaf : item.leaves)
-          arguments.push_back(isa<BlockArgument>(leaf) ? leaf
-                                                       : bufferOf.lookup(leaf));
+          arguments.push_back(bufferOf.lookup_or(leaf, hostBuffer(leaf)));
         arguments.append(buffers);
         // (No elements: no launch; a grid of 0 CTAs is a launch error.
         // Over dynamic sizes attn-compile's launcher skips it at run time.)

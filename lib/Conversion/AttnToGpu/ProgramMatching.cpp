@@ -152,7 +152,8 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
            << func.getName() << "' must have one block";
   SmallVector<Operation *> ops;
   for (Operation &nested : func.getBody().front().without_terminator()) {
-    if (isCapturedConstant(&nested) || isSizeQuery(&nested)) {
+    if (isCapturedConstant(&nested) || isSizeQuery(&nested) ||
+        isShapeCast(&nested)) {
       ops.push_back(&nested);
       continue;
     }
@@ -169,20 +170,25 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "one dimension, elements of 8 bits or more), splat tensor "
                 "constants, tensor.splat of scalar constants, tensor.generate "
                 "of scalar arith and math ops, tensor.dim of the sizes those "
-                "two leave open, and scalar constants that only regions, "
-                "tensor.dim and tensor.splat read";
+                "two leave open, tensor.cast between ranked tensors, and "
+                "scalar constants that only regions, tensor.dim and "
+                "tensor.splat read";
     if (failed(checkProgramShapes(&nested)))
       return failure();
     ops.push_back(&nested);
   }
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  // (A kernel writes each returned result into its output buffer: a cast
+  // of a result is that result.)
+  SmallVector<Value> roots;
   for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
-    if (isa<BlockArgument>(operand) ||
-        llvm::is_contained(ret.getOperands().take_front(index), operand))
+    Value root = castRoot(operand);
+    if (isa<BlockArgument>(root) || llvm::is_contained(roots, root))
       return ret.emitOpError("GPU lowering: result #")
              << index
-             << " of a program must be a result of one of its ops, returned "
-                "once";
+             << " of a program must be a result of one of its ops (or a "
+                "tensor.cast of one), returned once";
+    roots.push_back(root);
   }
   return ops;
 }
@@ -271,6 +277,18 @@ bool gpu_lowering::isSizeQuery(Operation *op) {
          isa<RankedTensorType>(query.getSource().getType()) &&
          llvm::all_of(query->getUsers(),
                       llvm::IsaPred<tensor::GenerateOp, tensor::SplatOp>);
+}
+
+bool gpu_lowering::isShapeCast(Operation *op) {
+  auto cast = dyn_cast<tensor::CastOp>(op);
+  return cast && isa<RankedTensorType>(cast.getSource().getType()) &&
+         isa<RankedTensorType>(cast.getType());
+}
+
+Value gpu_lowering::castRoot(Value value) {
+  while (auto cast = value.getDefiningOp<tensor::CastOp>())
+    value = cast.getSource();
+  return value;
 }
 
 SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {

@@ -18,9 +18,9 @@ Operation *matchKernelFunction(func::FuncOp func);
 
 /// A program: a function of attn ops (attention, linear attention,
 /// compress, causal conv, block scores, top-k, merge) over its arguments
-/// and each other's results, returning results of those ops; batch sizes
-/// and lengths may be dynamic, not head counts or head dims. Returns the
-/// ops in order, or a diagnostic.
+/// and each other's results, returning results of those ops (through shape
+/// casts); batch sizes and lengths may be dynamic, not head counts or head
+/// dims. Returns the ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
 /// An elementwise arith or math op on ranked tensors of at least one
@@ -44,6 +44,14 @@ bool isCapturedConstant(Operation *op);
 /// host computes it from the tensor's buffer (or the op that sizes it), so
 /// it launches nothing.
 bool isSizeQuery(Operation *op);
+
+/// A tensor.cast between ranked tensors (attn-refine-shapes puts them where
+/// a value meets an op that keeps its declared sizes): it launches nothing,
+/// its result is its source's buffer.
+bool isShapeCast(Operation *op);
+
+/// `value` with the tensor.casts that produce it looked through.
+Value castRoot(Value value);
 
 /// The values that the elementwise op `root` reads through the elementwise
 /// ops and splat constants that feed it (function arguments and other ops'

@@ -117,6 +117,26 @@
 // CHECK-NOT: gpu.launch_func
 // CHECK: return
 
+// The tensor.casts that attn-refine-shapes leaves where elementwise ops
+// (which keep their declared sizes) meet attn ops launch nothing: a cast's
+// buffer is its source's. The chain's temporary takes its sizes from the
+// logits' buffer through the cast; the linear attention writes the
+// returned cast's output.
+// CHECK-LABEL: func.func @shape_casts(
+// CHECK-SAME: %[[CQ:[^:]*]]: memref<1x8x128x64xbf16, {{.*}}>, %[[CX:[^:]*]]: memref<1x8x128xf32, {{.*}}>, %[[CO:[^:]*]]: memref<?x8x?x64xbf16, {{.*}}>)
+// CHECK-NOT: tensor.cast
+// CHECK: %[[CB:.*]] = memref.dim %[[CX]], %c0
+// CHECK: %[[CL:.*]] = memref.dim %[[CX]], %c2
+// CHECK: %[[CA:.*]] = gpu.alloc (%[[CB]], %[[CL]]) : memref<?x8x?xf32>
+// CHECK: %[[CXD:.*]] = memref.cast %[[CX]] : memref<1x8x128xf32, {{.*}}> to memref<?x8x?xf32,
+// CHECK: gpu.launch_func @attn_kernels::@shape_casts_kernel_0 {{.*}} args(%[[CXD]] : {{.*}}, %{{.*}} : memref<?x8x?xf32,
+// CHECK: %[[CAS:.*]] = memref.cast %[[CA]] : memref<?x8x?xf32> to memref<1x8x128xf32,
+// CHECK: gpu.launch_func @attn_kernels::@shape_casts_kernel_1 {{.*}} args(%[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CAS]] : {{.*}}, %{{.*}} : memref<1x8x128x64xbf16,
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.dealloc %[[CA]]
+// CHECK-NOT: tensor.cast
+// CHECK: return
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -299,4 +319,17 @@ func.func @size_of_chain(%q: tensor<?x8x?x64xbf16>, %dt: tensor<?x8x?xf32>) -> t
       : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>,
         tensor<?x8x?xf32> -> tensor<?x8x?x64xbf16>
   return %o : tensor<?x8x?x64xbf16>
+}
+
+func.func @shape_casts(%q: tensor<1x8x128x64xbf16>, %x: tensor<1x8x128xf32>)
+    -> tensor<?x8x?x64xbf16> {
+  %xd = tensor.cast %x : tensor<1x8x128xf32> to tensor<?x8x?xf32>
+  %sq = arith.mulf %xd, %xd : tensor<?x8x?xf32>
+  %a = arith.negf %sq : tensor<?x8x?xf32>
+  %as = tensor.cast %a : tensor<?x8x?xf32> to tensor<1x8x128xf32>
+  %o = attn.linear_attention %q, %q, %q decay(%as) feature identity causal
+      : tensor<1x8x128x64xbf16>, tensor<1x8x128x64xbf16>, tensor<1x8x128x64xbf16>,
+        tensor<1x8x128xf32> -> tensor<1x8x128x64xbf16>
+  %od = tensor.cast %o : tensor<1x8x128x64xbf16> to tensor<?x8x?x64xbf16>
+  return %od : tensor<?x8x?x64xbf16>
 }
