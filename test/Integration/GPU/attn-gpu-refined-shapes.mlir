@@ -1,6 +1,8 @@
 // Types that leave sizes dynamic which the ops fix (attn-refine-shapes):
 // a query head dim that only the keys' type gives, and a program whose
-// intermediates and selection result are declared dynamic. The kernels are
+// intermediates and selection result are declared dynamic, and one whose
+// elementwise ops meet its attn ops through the casts that refinement
+// leaves. The kernels are
 // built for the refined sizes, ptxas assembles them, and the launcher
 // checks those sizes before anything reaches the GPU.
 // REQUIRES: ptxas
@@ -11,6 +13,9 @@
 // PTX: wgmma.mma_async
 // PTX: .entry through_casts_kernel(
 // PTX: .entry program_kernel_0(
+// PTX: .entry gates_beside_static_queries_kernel_0(
+// PTX: .entry gates_beside_static_queries_kernel_1(
+// PTX: .entry gates_beside_static_queries_kernel_2(
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
@@ -54,4 +59,28 @@ func.func @program(%q: tensor<1x1x256x64xbf16>, %k: tensor<1x1x256x?xbf16>,
       : tensor<1x1x256x64xbf16>, tensor<1x1x256x?xbf16>, tensor<1x1x256x64xbf16>,
         tensor<1x1x?x?xi32> -> tensor<1x1x256x64xbf16>
   return %o, %sel : tensor<1x1x256x64xbf16>, tensor<1x1x?x?xi32>
+}
+
+// Queries of a static batch and length beside open logits: the refined
+// function reads the gates' chain and the residual through tensor.casts
+// (static to open and back), which launch nothing. Three kernels: the
+// gates' chain, the linear attention, the residual.
+func.func @gates_beside_static_queries(%q: tensor<2x4x300x64xbf16>,
+                                       %v: tensor<?x4x?x64xbf16>,
+                                       %x: tensor<?x4x?xf32>)
+    -> tensor<?x4x?x64xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %x, %c0 : tensor<?x4x?xf32>
+  %l = tensor.dim %x, %c2 : tensor<?x4x?xf32>
+  %s = arith.constant 0.05 : f32
+  %c = tensor.splat %s[%b, %l] : tensor<?x4x?xf32>
+  %sq = arith.mulf %x, %x : tensor<?x4x?xf32>
+  %sc = arith.mulf %sq, %c : tensor<?x4x?xf32>
+  %a = arith.negf %sc : tensor<?x4x?xf32>
+  %o = attn.linear_attention %q, %q, %v decay(%a) feature elu_plus_one causal normalize
+      : tensor<2x4x300x64xbf16>, tensor<2x4x300x64xbf16>, tensor<?x4x?x64xbf16>,
+        tensor<?x4x?xf32> -> tensor<?x4x?x64xbf16>
+  %r = arith.addf %o, %v : tensor<?x4x?x64xbf16>
+  return %r : tensor<?x4x?x64xbf16>
 }
