@@ -26,6 +26,12 @@
 // ARG: attn-compile: error: argument 1 of 'scalar_arg' is not a ranked tensor
 // RUN: not attn-compile %S/Inputs/scalar_result.mlir -o %t/res.so 2>&1 | FileCheck %s --check-prefix=RES
 // RES: attn-compile: error: result 0 of 'scalar_result' is not a ranked tensor
+// Sizes that no call could satisfy: attn-refine-shapes' error stops the
+// CPU pipeline.
+// RUN: not attn-compile %S/Inputs/size_conflict.mlir -o %t/conflict.so 2>&1 | FileCheck %s --check-prefix=CONFLICT
+// CONFLICT: size_conflict.mlir:{{[0-9]+}}:{{[0-9]+}}: error: dimension 3 of %arg1 ('tensor<1x1x8x32xf32>') is 32, but the function's attn ops make it equal to a size that is 16
+// CONFLICT: attn-compile: error: the CPU pipeline failed
+// RUN: not ls %t/conflict.so %t/conflict.h
 // RUN: not attn-compile %S/Inputs/unlowered_op.mlir -o %t/unlowered.so 2>&1 | FileCheck %s --check-prefix=LLVM
 // LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: LLVM Translation failed for operation
 // LLVM: attn-compile: error: translation to LLVM IR failed

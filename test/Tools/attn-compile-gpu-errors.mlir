@@ -13,6 +13,15 @@
 // PTXAS: attn-compile: error: no ptxas: set ATTN_PTXAS or put the CUDA toolkit's bin directory on PATH
 // RUN: env PATH=/nonexistent ATTN_PTXAS=%ptxas not %attn_obj_root/bin/attn-compile %s -o %t/nocc.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=CC
 // CC: attn-compile: error: no C compiler (clang-22, clang, cc or gcc) on PATH
+// A ptxas that fails, and one that "succeeds" without writing the cubin;
+// a scratch directory that cannot be made. None leaves an output behind.
+// RUN: env ATTN_PTXAS=/bin/false not attn-compile %s -o %t/falseptxas.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=PTXASFAIL
+// PTXASFAIL: attn-compile: error: /bin/false failed (exit 1)
+// RUN: env ATTN_PTXAS=/bin/true not attn-compile %s -o %t/trueptxas.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=NOCUBIN
+// NOCUBIN: attn-compile: error: cannot read '{{.*}}kernels.cubin'
+// RUN: env TMPDIR=%t/no-such-dir not attn-compile %s -o %t/notmp.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=SCRATCH
+// SCRATCH: attn-compile: error: cannot create a scratch directory: No such file or directory
+// RUN: not ls %t/falseptxas.so %t/falseptxas.h %t/trueptxas.so %t/trueptxas.h %t/notmp.so %t/notmp.h
 // A function that another calls stays for the lowering to name.
 // RUN: not attn-compile %S/Inputs/gpu_called_function.mlir -o %t/called.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=CALLED
 // CALLED: error: GPU lowering: function 'layer' is called from the module; its attn ops compile to an entry point of its own, which other functions cannot call

@@ -63,6 +63,10 @@
 // NOFILE: attn-run: error: cannot open input file '{{.*}}none.mlir': No such file or directory
 // RUN: not attn-run %s --function=single --path=fast 2>&1 | FileCheck %s --check-prefix=PATH
 // PATH: attn-run: error: --path must be 'reference' or 'flash', not 'fast'
+// An op that neither the CPU pipeline nor LLVM's translation lowers.
+// RUN: not attn-run %S/Inputs/unlowered_op.mlir --output %t/o3 2>&1 | FileCheck %s --check-prefix=JIT
+// JIT: attn-run: error: JIT compilation failed: could not convert to LLVM IR
+// RUN: not ls %t/o3
 // No output directory appears for a failed run.
 // RUN: not ls %t/o1
 // RUN: not attn-run %s --function=single --bench=1 --flops=nan 2>&1 | FileCheck %s --check-prefix=FLOPS

@@ -1007,6 +1007,14 @@ func.func @compress_stride_huge(%x: tensor<1x1x8x16xf32>) {
 
 // -----
 
+func.func @compress_window_huge(%x: tensor<1x1x8x16xf32>) {
+  // expected-error @+1 {{'attn.compress' op window must be at most 2147483647, but got 4294967296}}
+  %c = attn.compress mean %x stride 4 window 4294967296 : tensor<1x1x8x16xf32> -> tensor<1x1x2x16xf32>
+  return
+}
+
+// -----
+
 func.func @block_scores_block_q_huge(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x2x16xf32>) {
   // expected-error @+1 {{'attn.block_scores' op block_q must be at most 2147483647, but got 4294967296}}
   %s = attn.block_scores %q, %k block_q 4294967296 : tensor<1x1x8x16xf32>, tensor<1x1x2x16xf32> -> tensor<1x1x1x2xf32>
