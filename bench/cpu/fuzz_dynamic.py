@@ -15,11 +15,19 @@ are skipped (a constant's type must stay static). attn-run cannot fill
 dynamic arguments at random, so the inputs are written as .npy files with
 its random fill's distributions (floats N(0, 1), i32 uniform in [0, 4), i1
 Bernoulli(1/2); bf16 as <f4). Prints one line per program and run, and a
-summary; exits 1 if any run failed."""
+summary; exits 1 if any run failed.
+
+With --gpu CHIP each program is also compiled by attn-compile for that
+chip (PTX, assembled by ptxas where it is installed): its sizes mix static
+and open ones, so attn-refine-shapes leaves tensor.casts between its ops.
+A refusal (a diagnostic, exit status 1) is counted and its first line
+shown; a crash, an assertion or a PTX that ptxas rejects is a failure."""
 import argparse
+import collections
 import pathlib
 import random
 import re
+import shutil
 import subprocess
 import sys
 
@@ -68,6 +76,31 @@ def write_inputs(text, directory, rng):
     return inputs
 
 
+def compile_for_gpu(attn_compile, source, chip):
+    """("compiled" | "refused" | "failed", detail) for `source` on `chip`."""
+    ptx = source.with_suffix(f".{chip}.ptx")
+    try:
+        run = subprocess.run([str(attn_compile), str(source), "-o", str(ptx),
+                              f"--target={chip}"], capture_output=True, text=True,
+                             timeout=900)
+    except subprocess.TimeoutExpired:
+        return "failed", "attn-compile timed out after 900 s"
+    errors = [line for line in run.stderr.splitlines() if "error:" in line]
+    if run.returncode == 1 and errors:
+        # (The diagnostic's text, without the source location.)
+        return "refused", errors[0].split("error:", 1)[1].strip()
+    if run.returncode != 0:
+        return "failed", f"attn-compile exit {run.returncode}: {run.stderr.strip()[-300:]}"
+    ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+    if pathlib.Path(ptxas).exists():
+        assembled = subprocess.run([ptxas, f"-arch={chip}", str(ptx), "-o",
+                                    str(ptx.with_suffix(".cubin"))],
+                                   capture_output=True, text=True)
+        if assembled.returncode != 0:
+            return "failed", f"ptxas: {assembled.stderr.strip()[-300:]}"
+    return "compiled", ""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=40)
@@ -77,10 +110,16 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--build", default=str(ROOT / "build"))
     parser.add_argument("--paths", default="flash,reference")
+    parser.add_argument("--gpu", metavar="CHIP",
+                        help="also compile each program for this chip (sm_80, sm_90, "
+                             "sm_90a)")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     attn_run = pathlib.Path(args.build) / "bin" / "attn-run"
+    attn_compile = pathlib.Path(args.build) / "bin" / "attn-compile"
+    gpu = collections.Counter()
+    refusals = collections.Counter()
     rng = random.Random(args.seed)
     data_rng = np.random.default_rng(args.seed)
     makers = fuzz.USUAL_MIX
@@ -113,8 +152,22 @@ def main():
             print(f"{name} {path}: {'PASS' if ok else 'FAIL'} {detail[:200]}", flush=True)
             if not ok:
                 failed.append(f"{source} --path={path}")
+        if args.gpu:
+            outcome, detail = compile_for_gpu(attn_compile, source, args.gpu)
+            gpu[outcome] += 1
+            if outcome == "refused":
+                # (Grouped by the message's words before its first quote.)
+                refusals[detail.split("'")[0][:100]] += 1
+            print(f"{name} {args.gpu}: {outcome.upper()} {detail[:200]}", flush=True)
+            if outcome == "failed":
+                failed.append(f"{source} --target={args.gpu}")
     print(f"programs {args.count} (skipped {counts['skipped']} with constants), "
           f"runs {counts['ran']}, passed {counts['passed']}")
+    if args.gpu:
+        print(f"{args.gpu}: compiled {gpu['compiled']}, refused {gpu['refused']}, "
+              f"failed {gpu['failed']}")
+        for reason, count in refusals.most_common():
+            print(f"  refused {count}: {reason}")
     for line in failed:
         print("failed:", line)
     return 1 if failed else 0

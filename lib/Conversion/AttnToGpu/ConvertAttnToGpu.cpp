@@ -1188,8 +1188,10 @@ struct ConvertAttnToGpuPass
         } else {
           auto topk = cast<TopkOp>(op);
           Value scoreRows = hostBuffer(topk.getScores());
-          auto rowsType = cast<MemRefType>(scoreRows.getType());
-          // (Static rows: the constants, as the grids of the other ops.)
+          // (Static rows: the constants, as the grids of the other ops.
+          // The op's type, which its kernel was built for: a cast's
+          // source may be more static.)
+          auto rowsType = cast<ShapedType>(topk.getScores().getType());
           if (rowsType.hasStaticShape())
             launch(b, loc, item.kernel,
                    gpu::KernelDim3{

@@ -137,6 +137,13 @@
 // CHECK-NOT: tensor.cast
 // CHECK: return
 
+// A top-k built for rows of any width, whose scores are a cast of static
+// ones: its shared memory follows the rows' width read from the buffer (a
+// kernel's sizes are its op's types, not its buffers').
+// CHECK-LABEL: func.func @topk_through_cast(
+// CHECK: %[[TKBYTES:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK: gpu.launch_func @attn_kernels::@topk_through_cast_kernel_0 {{.*}} dynamic_shared_memory_size %[[TKBYTES]]
+
 // The kernels: the chain on scalars, in the ops' element types.
 // CHECK-LABEL: gpu.func @gates_kernel_0(
 // CHECK: %[[XV:.*]] = memref.load %arg0
@@ -332,4 +339,10 @@ func.func @shape_casts(%q: tensor<1x8x128x64xbf16>, %x: tensor<1x8x128xf32>)
         tensor<1x8x128xf32> -> tensor<1x8x128x64xbf16>
   %od = tensor.cast %o : tensor<1x8x128x64xbf16> to tensor<?x8x?x64xbf16>
   return %od : tensor<?x8x?x64xbf16>
+}
+
+func.func @topk_through_cast(%s: tensor<1x1x4x16xf32>) -> tensor<1x1x4x2xi32> {
+  %sd = tensor.cast %s : tensor<1x1x4x16xf32> to tensor<1x1x4x?xf32>
+  %i = attn.topk %sd k 2 : tensor<1x1x4x?xf32> -> tensor<1x1x4x2xi32>
+  return %i : tensor<1x1x4x2xi32>
 }
