@@ -156,8 +156,9 @@ def main():
             outcome, detail = compile_for_gpu(attn_compile, source, args.gpu)
             gpu[outcome] += 1
             if outcome == "refused":
-                # (Grouped by the message's words before its first quote.)
-                refusals[detail.split("'")[0][:100]] += 1
+                # (Grouped by the message with its quoted names and types
+                # left out.)
+                refusals[re.sub(r"'[^']*'", "'...'", detail)[:120]] += 1
             print(f"{name} {args.gpu}: {outcome.upper()} {detail[:200]}", flush=True)
             if outcome == "failed":
                 failed.append(f"{source} --target={args.gpu}")

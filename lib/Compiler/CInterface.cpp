@@ -370,6 +370,10 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
     case CSizeRule::Constant:
       os << "  if (" << sizeA << " != " << rule.number << ")";
       break;
+    case CSizeRule::CeilDivIs:
+      os << "  if ((" << sizeA << " + " << rule.number - 1 << ") / "
+         << rule.number << " != " << rule.value << ")";
+      break;
     }
     os << " return " << position << ";\n";
   }

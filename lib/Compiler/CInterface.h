@@ -32,10 +32,13 @@ struct CSizeRule {
     CeilDiv,    // a == ceil(b / number) (compressed lengths, query blocks)
     EqualOrOne, // a == b or a == 1 (a bias's or layout's broadcast dims)
     Constant,   // a == number (grid cells, k, a window); b is unused
+    CeilDivIs,  // ceil(a / number) == value (a length whose compressed
+                // length a type fixes); b is unused
   };
   unsigned a, dimA, b, dimB;
   Kind kind;
   int64_t number = 1;
+  int64_t value = 0;
 };
 
 /// One compiled function as C sees it.

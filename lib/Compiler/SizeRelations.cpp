@@ -57,14 +57,42 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
             division.divisor);
   for (SizeRelations::Broadcast broadcast : relations.getBroadcasts())
     between(broadcast.broadcast, broadcast.full, CSizeRule::EqualOrOne, 1);
-  for (SizeRelations::ConstantSize constant : relations.getConstants()) {
-    auto it = holder.find(find(constant.size));
-    if (it == holder.end())
+  // A class's static size, where the function fixes one: a constant (grid
+  // cells, k), a ceil division of a known size, or the type of a value
+  // inside (a tensor.cast to a static size, an op's declared result).
+  auto knownSize = [&](Size size) -> std::optional<int64_t> {
+    auto type =
+        dyn_cast<RankedTensorType>(relations.getRefinedType(size.first));
+    if (!type || type.isDynamicDim(size.second))
+      return std::nullopt;
+    return type.getDimSize(size.second);
+  };
+  // The first buffer that holds such a size, where it leaves the size open,
+  // is checked against it (the others of its class are equal to it).
+  for (auto [index, value] : llvm::enumerate(bufferValues)) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
       continue;
-    auto [buffer, dim] = it->second;
-    if (isDynamic(buffer, dim))
-      result.push_back(
-          {buffer, dim, buffer, dim, CSizeRule::Constant, constant.value});
+    for (unsigned dim = 0; dim < type.getRank(); ++dim) {
+      if (!isDynamic(index, dim) || holder.lookup(find({value, dim})) !=
+                                        std::make_pair(unsigned(index), dim))
+        continue;
+      if (std::optional<int64_t> size = knownSize({value, dim}))
+        result.push_back({unsigned(index), dim, unsigned(index), dim,
+                          CSizeRule::Constant, *size});
+    }
+  }
+  // A reduced size that no buffer holds but the function fixes bounds the
+  // full size that a buffer leaves open: ceil(full / divisor) == reduced.
+  for (SizeRelations::CeilDivision division : relations.getCeilDivisions()) {
+    auto full = holder.find(find(division.full));
+    if (holder.count(find(division.reduced)) || full == holder.end())
+      continue;
+    auto [buffer, dim] = full->second;
+    std::optional<int64_t> reduced = knownSize(division.reduced);
+    if (reduced && isDynamic(buffer, dim) && !knownSize(division.full))
+      result.push_back({buffer, dim, buffer, dim, CSizeRule::CeilDivIs,
+                        division.divisor, *reduced});
   }
   return result;
 }

@@ -129,5 +129,18 @@ int main(void) {
   attn_strided_4d c3 = view(out, 2, 3);
   printf("weights 2 x 4: %d\n", attn_weighted(&kv, &w24, &c3));
   printf("weights 1 x 1: %d\n", attn_weighted(&kv, &w11, &c3));
+
+  /* Sizes the program's casts fix: 11 keys; 3 compressed keys of stride 4
+   * (9 to 12 tokens). */
+  attn_strided_4d k10 = view(k, 2, 10), v10 = view(v, 2, 10),
+                  k9 = view(k, 2, 9), k8 = view(k, 2, 8), k13 = view(k, 2, 13);
+  printf("cast to 11 keys, 11 given: %d\n", attn_cast_keys(&q1, &k1, &v1, &o1));
+  printf("cast to 11 keys, 10 given: %d\n",
+         attn_cast_keys(&q1, &k10, &v10, &o1));
+  printf("3 compressed keys of 9, 12, 8, 13: %d %d %d %d\n",
+         attn_cast_compressed(&q1, &k9, &o1),
+         attn_cast_compressed(&q1, &k12, &o1),
+         attn_cast_compressed(&q1, &k8, &o1),
+         attn_cast_compressed(&q1, &k13, &o1));
   return 0;
 }
