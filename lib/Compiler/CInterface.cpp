@@ -374,6 +374,9 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
       os << "  if ((" << sizeA << " + " << rule.number - 1 << ") / "
          << rule.number << " != " << rule.value << ")";
       break;
+    case CSizeRule::MultipleOf:
+      os << "  if (" << sizeA << " % " << rule.number << ")";
+      break;
     }
     os << " return " << position << ";\n";
   }

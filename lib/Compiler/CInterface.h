@@ -32,8 +32,11 @@ struct CSizeRule {
     CeilDiv,    // a == ceil(b / number) (compressed lengths, query blocks)
     EqualOrOne, // a == b or a == 1 (a bias's or layout's broadcast dims)
     Constant,   // a == number (grid cells, k, a window); b is unused
+    // Against a size that the function fixes and no buffer holds (b is
+    // unused):
     CeilDivIs,  // ceil(a / number) == value (a length whose compressed
-                // length a type fixes); b is unused
+                // length a type fixes)
+    MultipleOf, // number divides a (query heads of constant keys)
   };
   unsigned a, dimA, b, dimB;
   Kind kind;

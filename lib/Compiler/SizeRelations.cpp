@@ -40,23 +40,6 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
             {unsigned(index), dim, first, firstDim, CSizeRule::Equal});
     }
   }
-  // Rules between two classes, where buffers hold both.
-  auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
-    auto first = holder.find(find(a)), second = holder.find(find(b));
-    if (first == holder.end() || second == holder.end() || first == second)
-      return;
-    auto [aBuffer, aDim] = first->second;
-    auto [bBuffer, bDim] = second->second;
-    if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
-      result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
-  };
-  for (SizeRelations::Grouping grouping : relations.getGroupings())
-    between({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides, 1);
-  for (SizeRelations::CeilDivision division : relations.getCeilDivisions())
-    between(division.reduced, division.full, CSizeRule::CeilDiv,
-            division.divisor);
-  for (SizeRelations::Broadcast broadcast : relations.getBroadcasts())
-    between(broadcast.broadcast, broadcast.full, CSizeRule::EqualOrOne, 1);
   // A class's static size, where the function fixes one: a constant (grid
   // cells, k), a ceil division of a known size, or the type of a value
   // inside (a tensor.cast to a static size, an op's declared result).
@@ -82,17 +65,45 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
                           CSizeRule::Constant, *size});
     }
   }
-  // A reduced size that no buffer holds but the function fixes bounds the
-  // full size that a buffer leaves open: ceil(full / divisor) == reduced.
-  for (SizeRelations::CeilDivision division : relations.getCeilDivisions()) {
-    auto full = holder.find(find(division.full));
-    if (holder.count(find(division.reduced)) || full == holder.end())
-      continue;
-    auto [buffer, dim] = full->second;
-    std::optional<int64_t> reduced = knownSize(division.reduced);
-    if (reduced && isDynamic(buffer, dim) && !knownSize(division.full))
-      result.push_back({buffer, dim, buffer, dim, CSizeRule::CeilDivIs,
-                        division.divisor, *reduced});
-  }
+  // Rules between two classes: between the buffers that hold them, or, where
+  // no buffer holds one but the function fixes its size (keys that are a
+  // constant, a compressed length that a cast fixes), between the other
+  // class's buffer and that size.
+  auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
+    auto first = holder.find(find(a)), second = holder.find(find(b));
+    if (first != holder.end() && second != holder.end()) {
+      auto [aBuffer, aDim] = first->second;
+      auto [bBuffer, bDim] = second->second;
+      if (first != second &&
+          (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim)))
+        result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
+      return;
+    }
+    bool aHeld = first != holder.end();
+    auto held = aHeld ? first : second;
+    std::optional<int64_t> fixed = knownSize(aHeld ? b : a);
+    if (held == holder.end() || !fixed || knownSize(aHeld ? a : b))
+      return;
+    unsigned buffer = held->second.first, dim = held->second.second;
+    // Query heads against constant keys' heads; a length against the
+    // compressed length that the function fixes. (A fixed full length
+    // fixes its ceil division, checked above. Not checked: K/V heads
+    // against queries that are a constant, and broadcasts, whose full sizes
+    // are the queries' batch and heads, which the queries' buffer holds
+    // when they are not a constant.)
+    if (kind == CSizeRule::Divides && aHeld)
+      result.push_back(
+          {buffer, dim, buffer, dim, CSizeRule::MultipleOf, *fixed});
+    else if (kind == CSizeRule::CeilDiv && !aHeld)
+      result.push_back(
+          {buffer, dim, buffer, dim, CSizeRule::CeilDivIs, number, *fixed});
+  };
+  for (SizeRelations::Grouping grouping : relations.getGroupings())
+    between({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides, 1);
+  for (SizeRelations::CeilDivision division : relations.getCeilDivisions())
+    between(division.reduced, division.full, CSizeRule::CeilDiv,
+            division.divisor);
+  for (SizeRelations::Broadcast broadcast : relations.getBroadcasts())
+    between(broadcast.broadcast, broadcast.full, CSizeRule::EqualOrOne, 1);
   return result;
 }

@@ -142,5 +142,10 @@ int main(void) {
          attn_cast_compressed(&q1, &k12, &o1),
          attn_cast_compressed(&q1, &k8, &o1),
          attn_cast_compressed(&q1, &k13, &o1));
+  /* Constant keys of 2 heads: 4 query heads, then 3. */
+  attn_strided_4d q4 = view(q, 4, LQ), o4 = view(out, 4, LQ),
+                  q3 = view(q, 3, LQ), o3 = view(out, 3, LQ);
+  printf("4 query heads on 2 constant: %d\n", attn_constant_keys(&q4, &o4));
+  printf("3 query heads on 2 constant: %d\n", attn_constant_keys(&q3, &o3));
   return 0;
 }

@@ -70,3 +70,11 @@ func.func @cast_compressed(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>) -
   %o = attn.attention %q, %ks, %ks : tensor<1x2x?x16xf32>, tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32> -> tensor<1x2x?x16xf32>
   return %o : tensor<1x2x?x16xf32>
 }
+
+// Keys and values that are a constant of 2 heads: the queries' heads must
+// be a multiple of 2.
+func.func @constant_keys(%q: tensor<1x?x?x16xf32>) -> tensor<1x?x?x16xf32> {
+  %k = arith.constant dense<0.5> : tensor<1x2x8x16xf32>
+  %o = attn.attention %q, %k, %k : tensor<1x?x?x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x?x?x16xf32>
+  return %o : tensor<1x?x?x16xf32>
+}
