@@ -380,14 +380,20 @@ class Program:
                 raise AttnError(f"merge {kind}: each branch is "
                                 f"{'an output' if kind == 'sum' else 'an (output, weight) pair'}")
             groups.append([self._check(p, "merge branch") for p in parts])
+        # One type for every branch: where one leaves a size open that
+        # another fixes, the merge takes the fixed size and the open branch a
+        # tensor.cast to it (the library checks the open size at each call).
+        for position in range(len(groups[0])):
+            parts = [group[position] for group in groups]
+            joint = self._joint_shape(kind, parts)
+            for group in groups:
+                part = group[position]
+                if part.type != _type(joint, part.dtype):
+                    cast = Value(self, self._fresh("cast"), joint, part.dtype)
+                    self.lines.append(f"%{cast.name} = tensor.cast %{part.name} : "
+                                      f"{part.type} to {cast.type}")
+                    group[position] = cast
         first = groups[0]
-        # One type for every branch (compatible types are identical; open
-        # sizes print alike, and the library checks them at each call).
-        for number, group in enumerate(groups[1:], start=2):
-            for part, expected in zip(group, first):
-                if part.type != expected.type:
-                    raise AttnError(f"merge {kind}: branch {number} has {part.type}, but "
-                                    f"branch 1 has {expected.type}")
         out = Value(self, self._fresh("out"), first[0].shape, first[0].dtype)
         results, result_types = [f"%{out.name}"], [out.type]
         lse = None
@@ -400,6 +406,28 @@ class Program:
         self.lines.append(f"{', '.join(results)} = attn.merge {kind} {operands} : {types} -> "
                           f"{', '.join(result_types)}")
         return (out, lse) if kind == "lse" else out
+
+    @staticmethod
+    def _joint_shape(kind, parts):
+        """The shape that merge branches' `parts` (one position of each
+        branch) share: each size that one of them fixes (all that fix it the
+        same), else the first branch's open size."""
+        first = parts[0]
+        for number, part in enumerate(parts[1:], start=2):
+            if part.dtype != first.dtype or len(part.shape) != len(first.shape):
+                raise AttnError(f"merge {kind}: branch {number} has {part.type}, but "
+                                f"branch 1 has {first.type}")
+        joint = []
+        for axis, sizes in enumerate(zip(*(part.shape for part in parts))):
+            fixed = [(number, size) for number, size in enumerate(sizes, start=1)
+                     if not isinstance(size, OpenSize)]
+            for number, size in fixed[1:]:
+                if size != fixed[0][1]:
+                    raise AttnError(f"merge {kind}: branch {number} has {parts[number - 1].type}, "
+                                    f"but branch {fixed[0][0]} has "
+                                    f"{parts[fixed[0][0] - 1].type}")
+            joint.append(fixed[0][1] if fixed else sizes[0])
+        return tuple(joint)
 
     def output(self, *values):
         for value in values:

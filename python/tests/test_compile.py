@@ -215,6 +215,32 @@ def test_merge_lse_is_the_softmax_of_the_union(rng):
 
 
 @pytest.mark.parametrize("path", ["flash", "reference"])
+def test_merge_of_a_fixed_and_an_open_gate(rng, path):
+    # A gate whose length is open beside one whose type fixes it: the open
+    # branch is cast to the fixed type, and the library refuses a gate of
+    # another length at the call.
+    b, h, l, d = 1, 2, 24, 16
+    p = attn.Program("gated")
+    q, k, v = (p.input(n, (b, h, l, d)) for n in ("q", "k", "v"))
+    g1 = p.input("g1", (b, h, l))
+    g2 = p.input("g2", (b, h, None))
+    o1 = p.attention(q, k, v, mask=attn.causal())
+    o2 = p.attention(q, k, v, mask=attn.window(4))
+    p.output(p.merge("gated", (o1, g1), (o2, g2)))
+    assert "tensor.cast" in str(p)
+    fn = attn.compile(p, path=path)
+    qa, ka, va = (random(rng, (b, h, l, d)) for _ in range(3))
+    ga, gb = random(rng, (b, h, l)), random(rng, (b, h, l))
+    causal = np.tril(np.ones((l, l), dtype=bool))
+    window = causal & ~np.tril(np.ones((l, l), dtype=bool), -5)
+    expected = (ga[..., None] * reference.attention(qa, ka, va, allowed=causal)
+                + gb[..., None] * reference.attention(qa, ka, va, allowed=window))
+    check(fn(qa, ka, va, ga, gb), expected)
+    with pytest.raises(attn.AttnError, match="g2"):
+        fn(qa, ka, va, ga, random(rng, (b, h, l + 1)))
+
+
+@pytest.mark.parametrize("path", ["flash", "reference"])
 def test_floor_division_and_modulo_follow_python(rng, path):
     # (i - j) is negative above the diagonal: Python's // and % floor.
     b, h, l, d = 1, 2, 40, 16
