@@ -4,11 +4,13 @@
 // attention) into a host function on device buffers that launches its
 // kernel (FlashKernel.cpp, LinearAttentionKernel.cpp), and each program of
 // several attn ops (ProgramMatching.cpp) into one that launches a kernel
-// per op. Kernel shapes come from KernelShapes.cpp. What the kernels do not
-// support is reported on the op, never half-lowered.
+// per op. Kernel shapes come from KernelShapes.cpp, the host function's
+// buffers and sizes from HostBuffers.cpp. What the kernels do not support
+// is reported on the op, never half-lowered.
 //
 //===----------------------------------------------------------------------===//
 
+#include "HostBuffers.h"
 #include "IndexArithmetic.h"
 #include "KernelCaptures.h"
 #include "KernelShapes.h"
@@ -58,151 +60,9 @@ static FunctionType tensorMapEncoderType(MLIRContext *context) {
   return FunctionType::get(context, parameters, {i32});
 }
 
-/// A device buffer of the host function (gpu.alloc, synchronous), with
-/// the sizes of `type`'s dynamic dimensions.
-static Value allocTemporary(OpBuilder &b, Location loc, MemRefType type,
-                            ValueRange dynamicSizes = {}) {
-  return gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
-                              dynamicSizes, ValueRange{})
-      .getMemref();
-}
-
-static void freeTemporary(OpBuilder &b, Location loc, Value buffer) {
-  gpu::DeallocOp::create(b, loc, /*asyncToken=*/Type(), ValueRange{}, buffer);
-}
-
 /// ceil(x / n) on the host.
 static Value ceilDivIndex(OpBuilder &b, Location loc, Value x, int64_t n) {
   return IndexArithmetic(b, loc).ceilDiv(x, n);
-}
-
-/// The host rewrite gives a tensor its device buffer by a cast from the
-/// buffer (bindBuffer), so that the attn ops still reading it stay valid
-/// (their accessors cast operands to tensor types) until they are erased.
-/// The buffer of `value`: itself if it is one, else the buffer bound to it
-/// (a shape cast's is its source's), else null (a result not yet given
-/// one).
-static Value hostBuffer(Value value) {
-  if (isa<MemRefType>(value.getType()))
-    return value;
-  if (auto shapeCast = value.getDefiningOp<tensor::CastOp>())
-    return hostBuffer(shapeCast.getSource());
-  auto bound = value.getDefiningOp<UnrealizedConversionCastOp>();
-  if (!bound || bound->getNumOperands() != 1 ||
-      !isa<MemRefType>(bound->getOperand(0).getType()))
-    return {};
-  return bound->getOperand(0);
-}
-
-/// memref.dim of `tensor`'s buffer (even where the size is static: the
-/// launches read their grids from the buffers).
-static Value bufferDim(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
-  Value buffer = hostBuffer(tensor);
-  assert(buffer && "an op's operands have buffers before it launches");
-  return memref::DimOp::create(b, loc, buffer, dim);
-}
-
-/// Makes the readers of `tensor` read `buffer` through a cast at `b`'s
-/// point (hostBuffer finds the buffer again); eraseBufferBindings removes
-/// the casts once nothing reads the tensors.
-static void bindBuffer(OpBuilder &b, Location loc, Value tensor, Value buffer) {
-  auto bound =
-      UnrealizedConversionCastOp::create(b, loc, tensor.getType(), buffer);
-  tensor.replaceAllUsesExcept(bound.getResult(0), bound);
-}
-
-/// Erases the casts of bindBuffer in `func`, whose readers the rewrite has
-/// erased. (One still read would stay and fail the conversion to LLVM.)
-static void eraseBufferBindings(func::FuncOp func) {
-  func.walk([&](UnrealizedConversionCastOp cast) {
-    assert((!hostBuffer(cast.getResult(0)) || cast.use_empty()) &&
-           "the host rewrite erases every reader of a bound tensor");
-    if (hostBuffer(cast.getResult(0)) && cast.use_empty())
-      cast.erase();
-  });
-}
-
-/// Whether `test` holds for a use of `value`, or of a tensor.cast of it
-/// (through chains of them).
-static bool anyUseThroughCasts(Value value,
-                               llvm::function_ref<bool(OpOperand &)> test) {
-  return llvm::any_of(value.getUses(), [&](OpOperand &use) {
-    if (auto shapeCast = dyn_cast<tensor::CastOp>(use.getOwner()))
-      return anyUseThroughCasts(shapeCast.getResult(), test);
-    return test(use);
-  });
-}
-
-/// The size `dim` of `value` in a program's host function: a buffer's
-/// (an argument, or a result already given one) read from it, else its
-/// type's, else from the operand of its op that fixes it (DESIGN's shapes;
-/// compress's length is ceil(L / stride)). Results that a kernel writes
-/// for a fused op (a merge, a compress) have no buffer yet when their
-/// buffers are allocated, and neither have the results they read.
-static Value hostSize(OpBuilder &b, Location loc, Value value, int64_t dim) {
-  auto shaped = cast<ShapedType>(value.getType());
-  if (!shaped.isDynamicDim(dim))
-    return arith::ConstantIndexOp::create(b, loc, shaped.getDimSize(dim));
-  if (Value buffer = hostBuffer(value))
-    return memref::DimOp::create(b, loc, buffer, dim);
-  Operation *op = value.getDefiningOp();
-  if (auto attention = dyn_cast<AttentionOp>(op))
-    return hostSize(
-        b, loc, dim == 3 ? attention.getValue() : attention.getQuery(), dim);
-  if (auto linear = dyn_cast<LinearAttentionOp>(op))
-    return hostSize(b, loc, dim == 3 ? linear.getValue() : linear.getQuery(),
-                    dim);
-  if (auto merge = dyn_cast<MergeOp>(op))
-    return hostSize(b, loc, merge.getOutputs().front(), dim);
-  if (auto conv = dyn_cast<CausalConvOp>(op))
-    return hostSize(b, loc, conv.getInput(), dim);
-  if (auto shapeCast = dyn_cast<tensor::CastOp>(op))
-    return hostSize(b, loc, shapeCast.getSource(), dim);
-  // A splat's or generate's open size is a size query (isSizeQuery): the
-  // size of the tensor it asks about.
-  if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
-    auto query =
-        op->getOperands()
-            .take_back(
-                shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)]
-            .getDefiningOp<tensor::DimOp>();
-    return hostSize(b, loc, query.getSource(), *query.getConstantIndex());
-  }
-  // An elementwise op's operands all have its result's shape.
-  if (OpTrait::hasElementwiseMappableTraits(op))
-    return hostSize(b, loc, op->getOperand(0), dim);
-  // Block scores [B, Hkv, ceil(Lq / block_q), Lc]; top-k's picks have its
-  // scores' sizes but the last.
-  if (auto scores = dyn_cast<BlockScoresOp>(op)) {
-    if (dim != 2)
-      return hostSize(b, loc, dim == 0 ? scores.getQuery() : scores.getKeys(),
-                      dim == 3 ? 2 : dim);
-    return ceilDivIndex(b, loc, hostSize(b, loc, scores.getQuery(), 2),
-                        scores.getBlockQ());
-  }
-  if (auto topk = dyn_cast<TopkOp>(op)) {
-    if (dim + 1 == shaped.getRank())
-      return arith::ConstantIndexOp::create(b, loc, topk.getK());
-    return hostSize(b, loc, topk.getScores(), dim);
-  }
-  auto compress = dyn_cast<CompressOp>(op);
-  assert(compress && "matchProgramFunction allows dynamic sizes only on ops "
-                     "that hostSize knows");
-  Value input = hostSize(b, loc, compress.getInput(), dim);
-  if (dim != 2)
-    return input;
-  return ceilDivIndex(b, loc, input, compress.getStride());
-}
-
-/// The dynamic sizes of the buffer of a program's result `result`.
-static SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc,
-                                             Value result) {
-  auto type = cast<RankedTensorType>(result.getType());
-  SmallVector<Value> sizes;
-  for (int64_t dim = 0; dim < type.getRank(); ++dim)
-    if (type.isDynamicDim(dim))
-      sizes.push_back(hostSize(b, loc, result, dim));
-  return sizes;
 }
 
 namespace {
@@ -601,20 +461,6 @@ struct ConvertAttnToGpuPass
       encoded = encoded ? arith::AndIOp::create(b, loc, encoded, ok) : ok;
     }
     return encoded;
-  }
-
-  /// Retypes `func`'s arguments to the buffer types `types`, bound to the
-  /// tensors they were (bindBuffer) for the ops that read them.
-  static void bindArgumentBuffers(func::FuncOp func, ArrayRef<Type> types) {
-    Block &body = func.getBody().front();
-    OpBuilder b = OpBuilder::atBlockBegin(&body);
-    for (auto [argument, type] : llvm::zip(body.getArguments(), types)) {
-      Type tensor = argument.getType();
-      argument.setType(type);
-      auto bound = UnrealizedConversionCastOp::create(b, func.getLoc(), tensor,
-                                                      argument);
-      argument.replaceAllUsesExcept(bound.getResult(0), bound);
-    }
   }
 
   /// func(tensors) -> tensors becomes func(buffers..., outputs...): the
