@@ -929,8 +929,10 @@ struct ConvertAttnToGpuPass
         if (isa<CompressOp, MergeOp, CausalConvOp>(user))
           return elementwiseWidth(user) > 1 &&
                  cast<ShapedType>(argument.getType()).getRank() == 4;
+        // (Block scores copy rows of the queries and the keys.)
         unsigned copied = isa<LinearAttentionOp>(user) ? 4
                           : isa<AttentionOp>(user)     ? 3
+                          : isa<BlockScoresOp>(user)   ? 2
                                                        : 0;
         return use.getOperandNumber() < copied;
       });

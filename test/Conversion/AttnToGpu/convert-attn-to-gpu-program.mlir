@@ -650,3 +650,18 @@ func.func @dynamic_selection(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16
 // ROUNDTRIP-LABEL: func.func @dynamic_selection
 // ROUNDTRIP-COUNT-4: gpu.launch_func
 // ROUNDTRIP-NOT: gpu.launch_func
+
+// -----
+
+// Queries and keys that only block scores read: the kernel copies their
+// rows, so the host function takes them with unit inner strides.
+// ROUNDTRIP-LABEL: func.func @scores_only(
+// CHECK-LABEL: func.func @scores_only(
+// CHECK-SAME: memref<1x2x128x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{[^:]*}}: memref<1x2x2x64xbf16, strided<[?, ?, ?, 1], offset: ?>>
+func.func @scores_only(%q: tensor<1x2x128x64xbf16>, %kc: tensor<1x2x2x64xbf16>)
+    -> tensor<1x2x2x1xi32> {
+  %s = attn.block_scores %q, %kc block_q 64 mask [#attn.causal<stride = 64>]
+      : tensor<1x2x128x64xbf16>, tensor<1x2x2x64xbf16> -> tensor<1x2x2x2xf32>
+  %i = attn.topk %s k 1 : tensor<1x2x2x2xf32> -> tensor<1x2x2x1xi32>
+  return %i : tensor<1x2x2x1xi32>
+}
