@@ -65,7 +65,8 @@
 // PATH: attn-run: error: --path must be 'reference' or 'flash', not 'fast'
 // An op that neither the CPU pipeline nor LLVM's translation lowers.
 // RUN: not attn-run %S/Inputs/unlowered_op.mlir --output %t/o3 2>&1 | FileCheck %s --check-prefix=JIT
-// JIT: attn-run: error: JIT compilation failed: could not convert to LLVM IR
+// JIT: attn-run: error: JIT compilation failed: could not convert to LLVM IR:
+// JIT-NEXT: unlowered_op.mlir":3:1): LLVM Translation failed for operation: builtin.unrealized_conversion_cast
 // RUN: not ls %t/o3
 // No output directory appears for a failed run.
 // RUN: not ls %t/o1

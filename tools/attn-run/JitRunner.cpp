@@ -144,7 +144,10 @@ JitFunction::compile(ModuleOp module, StringRef name,
   options.sharedLibPaths = libraries;
   auto engine = ExecutionEngine::create(*lowered, options);
   if (!engine) {
+    // (The translation to LLVM IR names the op it could not translate.)
     error = "JIT compilation failed: " + llvm::toString(engine.takeError());
+    if (!diagnostics.empty())
+      error += ":\n" + diagnostics;
     return failure();
   }
   return std::unique_ptr<JitFunction>(
