@@ -97,6 +97,12 @@
 // RUN: not attn-run %s --function=two --output %t/o2 2>&1 | FileCheck %s --check-prefix=PARTIAL
 // PARTIAL: attn-run: error: {{.*}}result1.npy: cannot write
 // RUN: not ls %t/o2/result0.npy
+// The same when the temporary that a result is written to first cannot be
+// made (a directory of its name).
+// RUN: mkdir -p %t/o4/result0.npy.partial
+// RUN: not attn-run %s --function=single --output %t/o4 2>&1 | FileCheck %s --check-prefix=TEMPORARY
+// TEMPORARY: attn-run: error: {{.*}}result0.npy: cannot write: Is a directory
+// RUN: not ls %t/o4/result0.npy
 // A loop whose step is not positive (computed, so the verifier cannot see
 // it) stops the reference with a message instead of running forever.
 // RUN: not attn-run %s --function=zero_step --check 2>&1 | FileCheck %s --check-prefix=STEP
