@@ -375,7 +375,11 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
          << rule.number << " != " << rule.value << ")";
       break;
     case CSizeRule::MultipleOf:
-      os << "  if (" << sizeA << " % " << rule.number << ")";
+      // (No size is a multiple of 0 heads.)
+      if (rule.number < 1)
+        os << "  if (1)";
+      else
+        os << "  if (" << sizeA << " % " << rule.number << ")";
       break;
     }
     os << " return " << position << ";\n";

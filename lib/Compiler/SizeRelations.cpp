@@ -16,87 +16,87 @@ using namespace mlir::attn;
 
 std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
                                                     ArrayRef<CBuffer> buffers) {
-  SizeRelations relations(func, /*assumeBuffersKeepSizes=*/true);
   using Size = SizeRelations::Size;
-  auto find = [&](Size size) { return relations.find(size); };
-  // The first buffer that holds each class's size.
-  DenseMap<std::pair<Value, unsigned>, std::pair<unsigned, unsigned>> holder;
+  using Holders = DenseMap<Size, std::pair<unsigned, unsigned>>;
+  SizeRelations relations(func, /*assumeBuffersKeepSizes=*/true);
+  // The ops that run at every call (the entry block's): a size that a cast
+  // in a branch or a loop body fixes binds only the calls that run it.
+  SizeRelations always(func, &func.getBody().front());
   SmallVector<Value> bufferValues(relations.getArguments());
   llvm::append_range(bufferValues, relations.getReturned());
-  std::vector<CSizeRule> result;
   auto isDynamic = [&](unsigned buffer, unsigned dim) {
     return buffers[buffer].type.isDynamicDim(dim);
   };
-  for (auto [index, value] : llvm::enumerate(bufferValues)) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type)
-      continue;
-    for (unsigned dim = 0; dim < type.getRank(); ++dim) {
-      auto [it, inserted] =
-          holder.try_emplace(find({value, dim}), unsigned(index), dim);
-      auto [first, firstDim] = it->second;
-      if (!inserted && (isDynamic(first, firstDim) || isDynamic(index, dim)))
-        result.push_back(
-            {unsigned(index), dim, first, firstDim, CSizeRule::Equal});
-    }
-  }
-  // A class's static size, where the function fixes one: a constant (grid
-  // cells, k), a ceil division of a known size, or the type of a value
+  // Each buffer dimension in order, and the first buffer that holds each
+  // class's size.
+  SmallVector<std::pair<unsigned, unsigned>> bufferDims;
+  for (auto [index, value] : llvm::enumerate(bufferValues))
+    if (auto type = dyn_cast<RankedTensorType>(value.getType()))
+      for (unsigned dim = 0; dim < type.getRank(); ++dim)
+        bufferDims.push_back({unsigned(index), dim});
+  auto firstHolders = [&](SizeRelations &classes) {
+    Holders holders;
+    for (auto [index, dim] : bufferDims)
+      holders.try_emplace(classes.find({bufferValues[index], dim}), index, dim);
+    return holders;
+  };
+  Holders holder = firstHolders(relations), alwaysHolder = firstHolders(always);
+  // A class's static size, where the ops that always run fix one: a
+  // constant, a ceil division of a known size, or the type of a value
   // inside (a tensor.cast to a static size, an op's declared result).
   auto knownSize = [&](Size size) -> std::optional<int64_t> {
-    auto type =
-        dyn_cast<RankedTensorType>(relations.getRefinedType(size.first));
+    auto type = dyn_cast<RankedTensorType>(always.getRefinedType(size.first));
     if (!type || type.isDynamicDim(size.second))
       return std::nullopt;
     return type.getDimSize(size.second);
   };
-  // The first buffer that holds such a size, where it leaves the size open,
-  // is checked against it (the others of its class are equal to it).
-  for (auto [index, value] : llvm::enumerate(bufferValues)) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type)
+
+  std::vector<CSizeRule> result;
+  auto isFirst = [&](const Holders &holders, SizeRelations &classes,
+                     unsigned index, unsigned dim) {
+    auto it = holders.find(classes.find({bufferValues[index], dim}));
+    return it->second == std::make_pair(index, dim);
+  };
+  // First the sizes that the function fixes where the buffers leave them
+  // open (the first buffer of each class; the others are equal to it), so
+  // that a refusal names a buffer of the wrong size rather than one that
+  // has it: the constants of ops (grid cells, k)...
+  DenseSet<std::pair<unsigned, unsigned>> fixed;
+  for (SizeRelations::ConstantSize constant : relations.getConstants()) {
+    auto it = holder.find(relations.find(constant.size));
+    if (it == holder.end() || !isDynamic(it->second.first, it->second.second))
       continue;
-    for (unsigned dim = 0; dim < type.getRank(); ++dim) {
-      if (!isDynamic(index, dim) || holder.lookup(find({value, dim})) !=
-                                        std::make_pair(unsigned(index), dim))
-        continue;
-      if (std::optional<int64_t> size = knownSize({value, dim}))
-        result.push_back({unsigned(index), dim, unsigned(index), dim,
-                          CSizeRule::Constant, *size});
-    }
+    auto [buffer, dim] = it->second;
+    if (fixed.insert({buffer, dim}).second)
+      result.push_back(
+          {buffer, dim, buffer, dim, CSizeRule::Constant, constant.value});
   }
-  // Rules between two classes: between the buffers that hold them, or, where
-  // no buffer holds one but the function fixes its size (keys that are a
-  // constant, a compressed length that a cast fixes), between the other
-  // class's buffer and that size.
+  // ... and the other sizes that the ops that always run fix.
+  for (auto [index, dim] : bufferDims) {
+    if (!isDynamic(index, dim) || !isFirst(alwaysHolder, always, index, dim))
+      continue;
+    std::optional<int64_t> size = knownSize({bufferValues[index], dim});
+    if (size && fixed.insert({index, dim}).second)
+      result.push_back({index, dim, index, dim, CSizeRule::Constant, *size});
+  }
+  // Equal sizes.
+  for (auto [index, dim] : bufferDims) {
+    auto [first, firstDim] =
+        holder.lookup(relations.find({bufferValues[index], dim}));
+    if ((first != index || firstDim != dim) &&
+        (isDynamic(first, firstDim) || isDynamic(index, dim)))
+      result.push_back({index, dim, first, firstDim, CSizeRule::Equal});
+  }
+  // Rules between two classes, where buffers hold both.
   auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
-    auto first = holder.find(find(a)), second = holder.find(find(b));
-    if (first != holder.end() && second != holder.end()) {
-      auto [aBuffer, aDim] = first->second;
-      auto [bBuffer, bDim] = second->second;
-      if (first != second &&
-          (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim)))
-        result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
+    auto first = holder.find(relations.find(a)),
+         second = holder.find(relations.find(b));
+    if (first == holder.end() || second == holder.end() || first == second)
       return;
-    }
-    bool aHeld = first != holder.end();
-    auto held = aHeld ? first : second;
-    std::optional<int64_t> fixed = knownSize(aHeld ? b : a);
-    if (held == holder.end() || !fixed || knownSize(aHeld ? a : b))
-      return;
-    unsigned buffer = held->second.first, dim = held->second.second;
-    // Query heads against constant keys' heads; a length against the
-    // compressed length that the function fixes. (A fixed full length
-    // fixes its ceil division, checked above. Not checked: K/V heads
-    // against queries that are a constant, and broadcasts, whose full sizes
-    // are the queries' batch and heads, which the queries' buffer holds
-    // when they are not a constant.)
-    if (kind == CSizeRule::Divides && aHeld)
-      result.push_back(
-          {buffer, dim, buffer, dim, CSizeRule::MultipleOf, *fixed});
-    else if (kind == CSizeRule::CeilDiv && !aHeld)
-      result.push_back(
-          {buffer, dim, buffer, dim, CSizeRule::CeilDivIs, number, *fixed});
+    auto [aBuffer, aDim] = first->second;
+    auto [bBuffer, bDim] = second->second;
+    if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
+      result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
   };
   for (SizeRelations::Grouping grouping : relations.getGroupings())
     between({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides, 1);
@@ -105,5 +105,37 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
             division.divisor);
   for (SizeRelations::Broadcast broadcast : relations.getBroadcasts())
     between(broadcast.broadcast, broadcast.full, CSizeRule::EqualOrOne, 1);
+  // Where no buffer holds one class of such a rule but the ops that always
+  // run fix its size, the other class's buffer against that size: query
+  // heads against constant keys' heads, a length against the compressed
+  // length that a cast fixes. (A fixed full length fixes its ceil division,
+  // checked above. Not checked: K/V heads against queries that are a
+  // constant, broadcasts, whose full sizes are the queries' batch and heads,
+  // held by the queries' buffer when they are not a constant, and a chain of
+  // ceil divisions whose middle no buffer holds.)
+  auto againstFixed = [&](Size a, Size b, CSizeRule::Kind kind,
+                          int64_t number) {
+    auto first = alwaysHolder.find(always.find(a)),
+         second = alwaysHolder.find(always.find(b));
+    bool aHeld = first != alwaysHolder.end();
+    if (aHeld == (second != alwaysHolder.end()))
+      return;
+    std::optional<int64_t> size = knownSize(aHeld ? b : a);
+    if (!size || knownSize(aHeld ? a : b))
+      return;
+    auto [buffer, dim] = (aHeld ? first : second)->second;
+    if (kind == CSizeRule::Divides && aHeld)
+      result.push_back(
+          {buffer, dim, buffer, dim, CSizeRule::MultipleOf, *size});
+    else if (kind == CSizeRule::CeilDiv && !aHeld)
+      result.push_back(
+          {buffer, dim, buffer, dim, CSizeRule::CeilDivIs, number, *size});
+  };
+  for (SizeRelations::Grouping grouping : always.getGroupings())
+    againstFixed({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides,
+                 1);
+  for (SizeRelations::CeilDivision division : always.getCeilDivisions())
+    againstFixed(division.reduced, division.full, CSizeRule::CeilDiv,
+                 division.divisor);
   return result;
 }

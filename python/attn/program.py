@@ -383,9 +383,11 @@ class Program:
         # One type for every branch: where one leaves a size open that
         # another fixes, the merge takes the fixed size and the open branch a
         # tensor.cast to it (the library checks the open size at each call).
-        for position in range(len(groups[0])):
-            parts = [group[position] for group in groups]
-            joint = self._joint_shape(kind, parts)
+        # (Every position checked before a cast is written: a refused merge
+        # leaves the program as it was.)
+        joints = [self._joint_shape(kind, [group[position] for group in groups])
+                  for position in range(len(groups[0]))]
+        for position, joint in enumerate(joints):
             for group in groups:
                 part = group[position]
                 if part.type != _type(joint, part.dtype):

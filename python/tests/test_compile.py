@@ -240,6 +240,20 @@ def test_merge_of_a_fixed_and_an_open_gate(rng, path):
         fn(qa, ka, va, ga, random(rng, (b, h, l + 1)))
 
 
+def test_refused_merge_leaves_no_cast():
+    # The outputs could share a type (one open, one fixed) but the gates
+    # cannot (24 against 32): nothing of the merge is written.
+    p = attn.Program("refused")
+    q, k, v = (p.input(n, (1, 2, None, 16)) for n in ("q", "k", "v"))
+    q24 = p.input("q24", (1, 2, 24, 16))
+    g1, g2 = p.input("g1", (1, 2, 24)), p.input("g2", (1, 2, 32))
+    o1, o2 = p.attention(q, k, v), p.attention(q24, k, v)
+    with pytest.raises(attn.AttnError, match="branch 2 has tensor<1x2x32xf32>"):
+        p.merge("gated", (o1, g1), (o2, g2))
+    p.output(o1)
+    assert "tensor.cast" not in str(p)
+
+
 @pytest.mark.parametrize("path", ["flash", "reference"])
 def test_floor_division_and_modulo_follow_python(rng, path):
     # (i - j) is negative above the diagonal: Python's // and % floor.

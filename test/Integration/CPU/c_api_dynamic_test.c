@@ -147,5 +147,9 @@ int main(void) {
                   q3 = view(q, 3, LQ), o3 = view(out, 3, LQ);
   printf("4 query heads on 2 constant: %d\n", attn_constant_keys(&q4, &o4));
   printf("3 query heads on 2 constant: %d\n", attn_constant_keys(&q3, &o3));
+  /* A cast in one branch of an scf.if binds only the calls that take it. */
+  printf("cast in a branch, 8 and 11 keys: %d %d\n",
+         attn_cast_in_branch(&q1, &k8, &o1),
+         attn_cast_in_branch(&q1, &k1, &o1));
   return 0;
 }

@@ -78,3 +78,21 @@ func.func @constant_keys(%q: tensor<1x?x?x16xf32>) -> tensor<1x?x?x16xf32> {
   %o = attn.attention %q, %k, %k : tensor<1x?x?x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x?x?x16xf32>
   return %o : tensor<1x?x?x16xf32>
 }
+
+// A cast in a branch that not every call runs fixes nothing for the others:
+// 8 keys take the first branch, any other length the second.
+func.func @cast_in_branch(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %l = tensor.dim %k, %c2 : tensor<1x2x?x16xf32>
+  %eight = arith.cmpi eq, %l, %c8 : index
+  %o = scf.if %eight -> (tensor<1x2x?x16xf32>) {
+    %ks = tensor.cast %k : tensor<1x2x?x16xf32> to tensor<1x2x8x16xf32>
+    %a = attn.attention %q, %ks, %ks : tensor<1x2x?x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x?x16xf32>
+    scf.yield %a : tensor<1x2x?x16xf32>
+  } else {
+    %b = attn.attention %q, %k, %k : tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+    scf.yield %b : tensor<1x2x?x16xf32>
+  }
+  return %o : tensor<1x2x?x16xf32>
+}
