@@ -11,6 +11,8 @@
 
 #include "attn/Analysis/SizeRelations.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::attn;
 
@@ -110,9 +112,8 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
   // heads against constant keys' heads, a length against the compressed
   // length that a cast fixes. (A fixed full length fixes its ceil division,
   // checked above. Not checked: K/V heads against queries that are a
-  // constant, broadcasts, whose full sizes are the queries' batch and heads,
-  // held by the queries' buffer when they are not a constant, and a chain of
-  // ceil divisions whose middle no buffer holds.)
+  // constant, and broadcasts, whose full sizes are the queries' batch and
+  // heads, held by the queries' buffer when they are not a constant.)
   auto againstFixed = [&](Size a, Size b, CSizeRule::Kind kind,
                           int64_t number) {
     auto first = alwaysHolder.find(always.find(a)),
@@ -134,8 +135,27 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
   for (SizeRelations::Grouping grouping : always.getGroupings())
     againstFixed({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides,
                  1);
-  for (SizeRelations::CeilDivision division : always.getCeilDivisions())
-    againstFixed(division.reduced, division.full, CSizeRule::CeilDiv,
-                 division.divisor);
+  // A ceil division whose full size no buffer holds but which is itself
+  // reduced from a held one (compressions of compressions) composes:
+  // ceil(ceil(L / a) / b) = ceil(L / ab).
+  ArrayRef<SizeRelations::CeilDivision> divisions = always.getCeilDivisions();
+  for (SizeRelations::CeilDivision division : divisions) {
+    Size full = division.full;
+    int64_t divisor = division.divisor;
+    for (size_t step = 0;
+         step < divisions.size() && !alwaysHolder.count(always.find(full));
+         ++step) {
+      const auto *inner = llvm::find_if(divisions, [&](const auto &other) {
+        return always.find(other.reduced) == always.find(full);
+      });
+      // (The wrapper adds divisor - 1 to a size: keep it within 31 bits.)
+      if (inner == divisions.end() ||
+          divisor > std::numeric_limits<int32_t>::max() / inner->divisor)
+        break;
+      full = inner->full;
+      divisor *= inner->divisor;
+    }
+    againstFixed(division.reduced, full, CSizeRule::CeilDiv, divisor);
+  }
   return result;
 }

@@ -151,5 +151,10 @@ int main(void) {
   printf("cast in a branch, 8 and 11 keys: %d %d\n",
          attn_cast_in_branch(&q1, &k8, &o1),
          attn_cast_in_branch(&q1, &k1, &o1));
+  printf("3 keys compressed twice by 2 of 9, 12, 8, 13: %d %d %d %d\n",
+         attn_cast_compressed_twice(&q1, &k9, &o1),
+         attn_cast_compressed_twice(&q1, &k12, &o1),
+         attn_cast_compressed_twice(&q1, &k8, &o1),
+         attn_cast_compressed_twice(&q1, &k13, &o1));
   return 0;
 }

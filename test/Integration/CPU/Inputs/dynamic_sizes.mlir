@@ -96,3 +96,13 @@ func.func @cast_in_branch(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>) ->
   }
   return %o : tensor<1x2x?x16xf32>
 }
+
+// Keys compressed twice by 2, the second length cast to 3: ceil(L / 4) = 3,
+// 9 to 12 tokens.
+func.func @cast_compressed_twice(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %k1 = attn.compress mean %k stride 2 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  %k2 = attn.compress mean %k1 stride 2 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  %ks = tensor.cast %k2 : tensor<1x2x?x16xf32> to tensor<1x2x3x16xf32>
+  %o = attn.attention %q, %ks, %ks : tensor<1x2x?x16xf32>, tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32> -> tensor<1x2x?x16xf32>
+  return %o : tensor<1x2x?x16xf32>
+}
