@@ -11,6 +11,7 @@
 
 #include "attn/Analysis/SizeRelations.h"
 
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -137,25 +138,37 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
                  1);
   // A ceil division whose full size no buffer holds but which is itself
   // reduced from a held one (compressions of compressions) composes:
-  // ceil(ceil(L / a) / b) = ceil(L / ab).
+  // ceil(ceil(L / a) / b) = ceil(L / ab). reachHeld(size): a held size that
+  // a chain of divisions reduces to `size`, and the chain's product; each
+  // class is searched once (a class on the search's path counts as none).
+  // The wrapper adds divisor - 1 to a size: products stay within 31 bits.
+  constexpr int64_t kMaxDivisor = std::numeric_limits<int32_t>::max();
   ArrayRef<SizeRelations::CeilDivision> divisions = always.getCeilDivisions();
-  for (SizeRelations::CeilDivision division : divisions) {
-    Size full = division.full;
-    int64_t divisor = division.divisor;
-    for (size_t step = 0;
-         step < divisions.size() && !alwaysHolder.count(always.find(full));
-         ++step) {
-      const auto *inner = llvm::find_if(divisions, [&](const auto &other) {
-        return always.find(other.reduced) == always.find(full);
-      });
-      // (The wrapper adds divisor - 1 to a size: keep it within 31 bits.)
-      if (inner == divisions.end() ||
-          divisor > std::numeric_limits<int32_t>::max() / inner->divisor)
-        break;
-      full = inner->full;
-      divisor *= inner->divisor;
+  DenseMap<Size, std::optional<std::pair<Size, int64_t>>> reached;
+  std::function<std::optional<std::pair<Size, int64_t>>(Size)> reachHeld =
+      [&](Size size) -> std::optional<std::pair<Size, int64_t>> {
+    Size root = always.find(size);
+    if (alwaysHolder.count(root))
+      return std::make_pair(size, int64_t(1));
+    if (auto it = reached.find(root); it != reached.end())
+      return it->second;
+    reached[root] = std::nullopt;
+    for (const SizeRelations::CeilDivision &inner : divisions) {
+      if (always.find(inner.reduced) != root)
+        continue;
+      auto held = reachHeld(inner.full);
+      if (held && held->second <= kMaxDivisor / inner.divisor) {
+        held->second *= inner.divisor;
+        return reached[root] = held;
+      }
     }
-    againstFixed(division.reduced, full, CSizeRule::CeilDiv, divisor);
+    return std::nullopt;
+  };
+  for (SizeRelations::CeilDivision division : divisions) {
+    auto held = reachHeld(division.full);
+    if (held && held->second <= kMaxDivisor / division.divisor)
+      againstFixed(division.reduced, held->first, CSizeRule::CeilDiv,
+                   division.divisor * held->second);
   }
   return result;
 }
