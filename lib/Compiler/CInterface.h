@@ -22,16 +22,17 @@ struct CBuffer {
   bool isResult;
 };
 
-/// A size relation between two buffers that the static shapes leave open
-/// (a dynamic size on either side) between buffer `a`'s size `dimA` and
-/// buffer `b`'s size `dimB`.
+/// A size rule that the static shapes leave open (a dynamic size on either
+/// side): between buffer `a`'s size `dimA` and buffer `b`'s size `dimB`, or
+/// between `a`'s size and a number that the function fixes.
 struct CSizeRule {
   enum Kind {
     Equal,      // a == b
     Divides,    // b divides a (query heads by K/V heads), b >= 1
     CeilDiv,    // a == ceil(b / number) (compressed lengths, query blocks)
     EqualOrOne, // a == b or a == 1 (a bias's or layout's broadcast dims)
-    Constant,   // a == number (grid cells, k, a window); b is unused
+    Constant,   // a == number (grid cells, k, a window, or a size that a
+                // type inside the function fixes); b is unused
     // Against a size that the function fixes and no buffer holds (b is
     // unused):
     CeilDivIs,  // ceil(a / number) == value (a length whose compressed

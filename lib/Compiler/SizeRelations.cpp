@@ -3,7 +3,11 @@
 // The verifiers check the sizes that types fix; a size left dynamic is the
 // caller's promise. The C wrappers check those promises: the relations the
 // attn ops impose (attn/Analysis/SizeRelations.h), between the function's
-// arguments and results.
+// arguments and results, and between them and the sizes the function fixes.
+// The equalities, the ops' constants and the relations between buffers come
+// from every op, in branches and loop bodies too (a branch that runs must
+// not read past a buffer); the sizes that types inside fix, from the ops
+// that every call runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,7 +67,8 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
   // First the sizes that the function fixes where the buffers leave them
   // open (the first buffer of each class; the others are equal to it), so
   // that a refusal names a buffer of the wrong size rather than one that
-  // has it: the constants of ops (grid cells, k)...
+  // has it: the constants of ops (grid cells, k; of every op, as the
+  // equalities)...
   DenseSet<std::pair<unsigned, unsigned>> fixed;
   for (SizeRelations::ConstantSize constant : relations.getConstants()) {
     auto it = holder.find(relations.find(constant.size));

@@ -6,10 +6,10 @@
 // RUN: not attn-compile %s -o %t/lib.dll 2>&1 | FileCheck %s --check-prefix=EXT
 // RUN: not attn-compile %s -o %t/gpuflag.so --gpu-warps=4 2>&1 | FileCheck %s --check-prefix=GPUFLAG
 // GPUFLAG: attn-compile: error: --gpu-warps applies to GPU targets (--target=sm_80, ...), not 'cpu'
-// RUN: not ls %t/gpuflag.so %t/gpuflag.h
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/gpuflag.so %t/gpuflag.h
 // RUN: not attn-compile %s -o %t/pairs.so --gpu-head-pairs 2>&1 | FileCheck %s --check-prefix=PAIRSFLAG
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
-// RUN: not ls %t/pairs.so %t/pairs.h
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/pairs.so %t/pairs.h
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o
 // RUN: not attn-compile %s -o %t/lib.so --function=nope 2>&1 | FileCheck %s --check-prefix=FUNC
 // FUNC: attn-compile: error: unknown function 'nope' (public functions: scaled)
@@ -31,13 +31,13 @@
 // RUN: not attn-compile %S/Inputs/size_conflict.mlir -o %t/conflict.so 2>&1 | FileCheck %s --check-prefix=CONFLICT
 // CONFLICT: size_conflict.mlir:{{[0-9]+}}:{{[0-9]+}}: error: dimension 3 of %arg1 ('tensor<1x1x8x32xf32>') is 32, but the function's attn ops make it equal to a size that is 16
 // CONFLICT: attn-compile: error: the CPU pipeline failed
-// RUN: not ls %t/conflict.so %t/conflict.h
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/conflict.so %t/conflict.h
 // RUN: not attn-compile %S/Inputs/unlowered_op.mlir -o %t/unlowered.so 2>&1 | FileCheck %s --check-prefix=LLVM
 // LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: LLVM Translation failed for operation
 // LLVM: attn-compile: error: translation to LLVM IR failed
 // RUN: not attn-compile %S/Inputs/bad_c_function_name.mlir -o %t/cname.so 2>&1 | FileCheck %s --check-prefix=CNAME
 // CNAME: attn-compile: error: function 'my-fn' cannot be exported to C: its entry point would be 'attn_my-fn', and C identifiers hold letters, digits and '_' only
-// RUN: not ls %t/cname.so %t/cname.h
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/cname.so %t/cname.h
 // Argument names C cannot use as they are become arg<N>; a function named
 // twice is exported once.
 // RUN: attn-compile %S/Inputs/c_names.mlir -o %t/names.so --function=names --function=names
@@ -64,8 +64,8 @@
 // DESCRIPTOR: attn-compile: error: function 'strided_4d' cannot be exported to C: its entry point would be 'attn_strided_4d', a name the generated code declares itself
 // RUN: not attn-compile %s -o '%t/q"d.so' 2>&1 | FileCheck %s --check-prefix=QUOTE
 // QUOTE: attn-compile: error: output '{{.*}}q"d.so': its file name holds a character (", \ or a newline) that the generated code's #include of its header cannot
-// RUN: not ls %t/descriptor.so %t/descriptor.h '%t/q"d.so' '%t/q"d.h'
-// RUN: not ls %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/descriptor.so %t/descriptor.h '%t/q"d.so' '%t/q"d.h'
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/lib.so %t/lib.h %t/bad.so %t/bad.h %t/missing-dir %t/none.so %t/arg.so %t/res.so %t/unlowered.so %t/unlowered.h
 // RUN: attn-compile %s -o %t/ok.o && ls %t/ok.o %t/ok.h
 // Outputs are installed together or not at all: a directory where the
 // header goes leaves an older library as it was, and no staged copy beside.

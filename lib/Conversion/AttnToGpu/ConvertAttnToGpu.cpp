@@ -97,8 +97,8 @@ struct ConvertAttnToGpuPass
     /// (fuse-topk); the kernel then writes the picks, not the scores.
     TopkOp topk;
     /// An attention: the function's tensors that its regions read, as its
-    /// kernel was built to take them (launches come after the host's
-    /// rewrite has replaced results by buffers).
+    /// kernel was built to take them (the values themselves: results that
+    /// earlier launches wrote are looked up in their buffers).
     SmallVector<Value> captured;
     gpu::GPUFuncOp kernel, statesKernel;
     /// An attention whose shape has keyTileRanges: the kernel that computes
@@ -108,8 +108,8 @@ struct ConvertAttnToGpuPass
     /// the splits after the attention's.
     gpu::GPUFuncOp combineKernel;
     /// An elementwise op that an attn op reads or the function returns (a
-    /// root; decided while the program is on tensors, since launching the
-    /// ops before it retypes its operands): what its kernel loads
+    /// root; decided before the host rewrite, while the ops still read one
+    /// another's results directly): what its kernel loads
     /// (elementwiseLeaves).
     bool elementwise = false;
     SmallVector<Value> leaves;
@@ -987,7 +987,7 @@ struct ConvertAttnToGpuPass
         return arith::ConstantIndexOp::create(b, loc, v).getResult();
       };
       if (auto attention = dyn_cast<AttentionOp>(op)) {
-        // Tables that earlier ops computed are their buffers by now.
+        // Tables that earlier ops computed: the buffers they wrote.
         SmallVector<Value> captured;
         for (Value value : item.captured)
           captured.push_back(bufferOf.lookup_or(value, value));

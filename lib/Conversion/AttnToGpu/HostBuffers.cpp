@@ -2,10 +2,8 @@
 //
 // The host rewrite of convert-attn-to-gpu gives each tensor of a function
 // its device buffer: arguments become memrefs, results gpu.alloc'd
-// temporaries or output arguments. Each tensor is bound to its buffer by a
-// cast from it, so that the attn ops still reading the tensor stay valid
-// until the rewrite erases them, and sizes are read from the buffers (or
-// from the op that fixes them, for a buffer not yet allocated).
+// temporaries or output arguments (HostBuffers.h says how the attn ops that
+// read them stay valid meanwhile).
 //
 //===----------------------------------------------------------------------===//
 

@@ -131,7 +131,8 @@
 // CHECK: %[[CXD:.*]] = memref.cast %[[CX]] : memref<1x8x128xf32, {{.*}}> to memref<?x8x?xf32,
 // CHECK: gpu.launch_func @attn_kernels::@shape_casts_kernel_0 {{.*}} args(%[[CXD]] : {{.*}}, %{{.*}} : memref<?x8x?xf32,
 // CHECK: %[[CAS:.*]] = memref.cast %[[CA]] : memref<?x8x?xf32> to memref<1x8x128xf32,
-// CHECK: gpu.launch_func @attn_kernels::@shape_casts_kernel_1 {{.*}} args(%[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CAS]] : {{.*}}, %{{.*}} : memref<1x8x128x64xbf16,
+// CHECK: %[[COS:.*]] = memref.cast %[[CO]] : memref<?x8x?x64xbf16, {{.*}}> to memref<1x8x128x64xbf16,
+// CHECK: gpu.launch_func @attn_kernels::@shape_casts_kernel_1 {{.*}} args(%[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CQ]] : {{.*}}, %[[CAS]] : {{.*}}, %[[COS]] : memref<1x8x128x64xbf16,
 // CHECK-NOT: gpu.launch_func
 // CHECK: gpu.dealloc %[[CA]]
 // CHECK-NOT: tensor.cast

@@ -16,6 +16,14 @@
 // PTX: .entry gates_beside_static_queries_kernel_0(
 // PTX: .entry gates_beside_static_queries_kernel_1(
 // PTX: .entry gates_beside_static_queries_kernel_2(
+// PTX-NOT: .entry
+// The refined program holds the casts that the kernels are launched
+// around.
+// RUN: attn-opt %s --attn-refine-shapes="signatures=true" | FileCheck %s --check-prefix=CASTS
+// CASTS-LABEL: func.func @gates_beside_static_queries(
+// CASTS: tensor.cast %{{.*}} : tensor<2x4x300xf32> to tensor<?x4x?xf32>
+// CASTS: tensor.cast %{{.*}} : tensor<?x4x?xf32> to tensor<2x4x300xf32>
+// CASTS: attn.linear_attention
 // RUN: %ptxas -arch=sm_90a %t.90a.ptx -o %t.90a.cubin
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
