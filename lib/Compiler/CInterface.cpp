@@ -350,7 +350,14 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
   for (const CSizeRule &rule : entry.sizeRules) {
     const std::string &a = entry.buffers[rule.a].name;
     const std::string &b = entry.buffers[rule.b].name;
-    unsigned position = std::max(rule.a, rule.b) + 1;
+    // A refusal names the buffer at fault: of two sides, the one whose size
+    // is open (a static size was checked against its type already), else
+    // the later one.
+    bool aStatic = !entry.buffers[rule.a].type.isDynamicDim(rule.dimA);
+    bool bStatic = !entry.buffers[rule.b].type.isDynamicDim(rule.dimB);
+    unsigned position = (aStatic != bStatic ? (aStatic ? rule.b : rule.a)
+                                            : std::max(rule.a, rule.b)) +
+                        1;
     std::string sizeA = a + "->sizes[" + std::to_string(rule.dimA) + "]";
     std::string sizeB = b + "->sizes[" + std::to_string(rule.dimB) + "]";
     switch (rule.kind) {
@@ -380,6 +387,10 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
         os << "  if (1)";
       else
         os << "  if (" << sizeA << " % " << rule.number << ")";
+      break;
+    case CSizeRule::DivisorOf:
+      os << "  if (" << sizeA << " < 1 || " << rule.number << " % " << sizeA
+         << ")";
       break;
     }
     os << " return " << position << ";\n";

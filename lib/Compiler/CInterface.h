@@ -38,6 +38,7 @@ struct CSizeRule {
     CeilDivIs,  // ceil(a / number) == value (a length whose compressed
                 // length a type fixes)
     MultipleOf, // number divides a (query heads of constant keys)
+    DivisorOf,  // a divides number, a >= 1 (K/V heads of constant queries)
   };
   unsigned a, dimA, b, dimB;
   Kind kind;

@@ -115,11 +115,11 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
     between(broadcast.broadcast, broadcast.full, CSizeRule::EqualOrOne, 1);
   // Where no buffer holds one class of such a rule but the ops that always
   // run fix its size, the other class's buffer against that size: query
-  // heads against constant keys' heads, a length against the compressed
-  // length that a cast fixes. (A fixed full length fixes its ceil division,
-  // checked above. Not checked: K/V heads against queries that are a
-  // constant, and broadcasts, whose full sizes are the queries' batch and
-  // heads, held by the queries' buffer when they are not a constant.)
+  // heads against constant keys' heads and K/V heads against constant
+  // queries' heads, a length against the compressed length that a cast
+  // fixes. (A fixed full length fixes its ceil division, checked above. Not
+  // checked: broadcasts, whose full sizes are the queries' batch and heads,
+  // held by the queries' buffer when they are not a constant.)
   auto againstFixed = [&](Size a, Size b, CSizeRule::Kind kind,
                           int64_t number) {
     auto first = alwaysHolder.find(always.find(a)),
@@ -131,9 +131,10 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
     if (!size || knownSize(aHeld ? a : b))
       return;
     auto [buffer, dim] = (aHeld ? first : second)->second;
-    if (kind == CSizeRule::Divides && aHeld)
-      result.push_back(
-          {buffer, dim, buffer, dim, CSizeRule::MultipleOf, *size});
+    if (kind == CSizeRule::Divides)
+      result.push_back({buffer, dim, buffer, dim,
+                        aHeld ? CSizeRule::MultipleOf : CSizeRule::DivisorOf,
+                        *size});
     else if (kind == CSizeRule::CeilDiv && !aHeld)
       result.push_back(
           {buffer, dim, buffer, dim, CSizeRule::CeilDivIs, number, *size});

@@ -147,6 +147,24 @@ int main(void) {
                   q3 = view(q, 3, LQ), o3 = view(out, 3, LQ);
   printf("4 query heads on 2 constant: %d\n", attn_constant_keys(&q4, &o4));
   printf("3 query heads on 2 constant: %d\n", attn_constant_keys(&q3, &o3));
+  /* Constant queries of 4 heads: K/V of 2 heads, then 3, 0 and 8. */
+  attn_strided_4d k2h = view(k, 2, 5), v2h = view(v, 2, 5), k3h = view(k, 3, 5),
+                  v3h = view(v, 3, 5), k0h = view(k, 0, 5), v0h = view(v, 0, 5),
+                  k8h = view(k, 8, 5), v8h = view(v, 8, 5),
+                  o42 = view(out, 4, 2);
+  printf("K/V heads 2, 3, 0, 8 on 4 constant: %d %d %d %d\n",
+         attn_constant_queries(&k2h, &v2h, &o42),
+         attn_constant_queries(&k3h, &v3h, &o42),
+         attn_constant_queries(&k0h, &v0h, &o42),
+         attn_constant_queries(&k8h, &v8h, &o42));
+  attn_strided_4d c2h = view(k, 2, 2), c3h = view(k, 3, 2), c0h = view(k, 0, 2),
+                  s2h = rowMajor(out, 1, 2, 2, 2),
+                  s3h = rowMajor(out, 1, 3, 2, 2),
+                  s0h = rowMajor(out, 1, 0, 2, 2);
+  printf("compressed heads 2, 3, 0 under 4 constant: %d %d %d\n",
+         attn_constant_query_scores(&c2h, &s2h),
+         attn_constant_query_scores(&c3h, &s3h),
+         attn_constant_query_scores(&c0h, &s0h));
   /* A cast in one branch of an scf.if binds only the calls that take it. */
   printf("cast in a branch, 8 and 11 keys: %d %d\n",
          attn_cast_in_branch(&q1, &k8, &o1),

@@ -79,6 +79,23 @@ func.func @constant_keys(%q: tensor<1x?x?x16xf32>) -> tensor<1x?x?x16xf32> {
   return %o : tensor<1x?x?x16xf32>
 }
 
+// Queries that are a constant of 4 heads: the K/V heads must divide 4. (The
+// output holds the query heads, so a K/V head count that does not divide
+// them is named as the keys' fault.)
+func.func @constant_queries(%k: tensor<1x?x?x16xf32>, %v: tensor<1x?x?x16xf32>) -> tensor<1x4x2x16xf32> {
+  %q = arith.constant dense<0.5> : tensor<1x4x2x16xf32>
+  %o = attn.attention %q, %k, %v : tensor<1x4x2x16xf32>, tensor<1x?x?x16xf32>, tensor<1x?x?x16xf32> -> tensor<1x4x2x16xf32>
+  return %o : tensor<1x4x2x16xf32>
+}
+
+// Block scores of constant queries of 4 heads: no buffer holds the query
+// heads, and the compressed keys' heads must divide 4.
+func.func @constant_query_scores(%kc: tensor<1x?x2x16xf32>) -> tensor<1x?x2x2xf32> {
+  %q = arith.constant dense<0.5> : tensor<1x4x4x16xf32>
+  %s = attn.block_scores %q, %kc block_q 2 : tensor<1x4x4x16xf32>, tensor<1x?x2x16xf32> -> tensor<1x?x2x2xf32>
+  return %s : tensor<1x?x2x2xf32>
+}
+
 // A cast in a branch that not every call runs fixes nothing for the others:
 // 8 keys take the first branch, any other length the second.
 func.func @cast_in_branch(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
