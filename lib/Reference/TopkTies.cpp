@@ -101,9 +101,19 @@ SmallVector<TopkNearTie> mlir::attn::findTopkNearTies(
       }
     }
   }
-  std::stable_sort(ties.begin(), ties.end(),
-                   [](const TopkNearTie &a, const TopkNearTie &b) {
-                     return a.closeness < b.closeness;
-                   });
-  return ties;
+  // Closest first, equal ones in the order found. (A sort of positions with
+  // the position as the tie-break: libstdc++'s stable_sort warns of its
+  // deprecated get_temporary_buffer.)
+  SmallVector<size_t> byCloseness(ties.size());
+  for (size_t i = 0; i < byCloseness.size(); ++i)
+    byCloseness[i] = i;
+  llvm::sort(byCloseness, [&](size_t a, size_t b) {
+    return std::make_pair(ties[a].closeness, a) <
+           std::make_pair(ties[b].closeness, b);
+  });
+  SmallVector<TopkNearTie> sorted;
+  sorted.reserve(ties.size());
+  for (size_t i : byCloseness)
+    sorted.push_back(ties[i]);
+  return sorted;
 }
