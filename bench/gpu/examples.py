@@ -25,7 +25,15 @@ kernels' code. Prints a line per program; exits 1 if any fails.
 With `build --any-length` each example is also compiled once with its
 lengths open (`?`), and that one library runs at the example's own shape
 and every edge length (entries NAME_any), checked against the static
-variant's source."""
+variant's source.
+
+With `build --sources DIR --any-length --open-sizes P` the open library is
+instead the program with each of its sizes made `?` with chance P, by type
+(bench/cpu/fuzz_dynamic.py's `dynamize`): static and open sizes then meet
+in one program, attn-refine-shapes leaves tensor.casts between its ops,
+and the GPU lowering's handling of those casts (and the C wrapper's checks
+of the sizes they fix) runs on the GPU. Programs with constants keep their
+types."""
 import argparse
 import json
 import math
@@ -123,6 +131,18 @@ def open_batch_and_lengths(text):
     return type_.sub(open_type, text)
 
 
+def open_sizes(stem, text, chance):
+    """`text` with each size of each distinct tensor type open with chance
+    `chance` (the same draw for every build of `stem`), or None for a
+    program with a constant, whose type must stay static."""
+    if "dense<" in text:
+        return None
+    sys.path.insert(0, str(ROOT / "bench" / "cpu"))
+    from fuzz_dynamic import dynamize  # noqa: E402
+    import random
+    return dynamize(text, random.Random(zlib.crc32(stem.encode())), chance)
+
+
 def build(args):
     sys.path.insert(0, str(ROOT / "test" / "Examples"))
     from edge_shapes import any_length, resize  # noqa: E402
@@ -146,10 +166,15 @@ def build(args):
         """The example compiled once with open lengths (--any-length), or
         None (a neighbourhood, or a program the GPU target takes only with
         static shapes: reported, not a failure)."""
-        source = open_batch_and_lengths(text) if args.sources else any_length(text)
+        if args.sources and args.open_sizes is not None:
+            source = open_sizes(stem, text, args.open_sizes)
+        elif args.sources:
+            source = open_batch_and_lengths(text)
+        else:
+            source = any_length(text)
         if source is None:
-            print(f"{stem}: any length: its sizes are fixed (a neighbourhood's grid, "
-                  "or types of other roles)", flush=True)
+            print(f"{stem}: any length: its sizes are fixed (a constant, a "
+                  "neighbourhood's grid, or types of other roles)", flush=True)
             return None
         name = f"{stem}_any"
         (out / f"{name}.mlir").write_text(source)
@@ -316,6 +341,9 @@ def main():
                    help="also compile each example once with open lengths and run "
                         "that library at every shape the static builds run (with "
                         "--sources: batch sizes and lengths opened by their roles)")
+    b.add_argument("--open-sizes", type=float, default=None, metavar="P",
+                   help="with --sources and --any-length: open each size with "
+                        "chance P instead of the batch sizes and lengths")
     b.add_argument("--sources", default=None,
                    help="a folder of .mlir programs to build instead of examples/")
     b.add_argument("--build", default=os.environ.get("ATTN_BUILD_DIR", ROOT / "build"))
