@@ -99,6 +99,12 @@ def bench_cases():
                       as_region="opaque"))
     cases.append(case("window1024-opaque-region-L16384", "causal", 1, 16, 16, 16384, 16384,
                       128, window=1023, as_region="opaque"))
+    # The regions compiled for any length: no block map, so their linear
+    # compares bound the key tiles at run time (buildMaskModKeyInterval).
+    cases.append(case("causal-region-dyn-L4096", "causal", 4, 16, 16, 4096, 4096, 128,
+                      as_region=True, dynamic=True))
+    cases.append(case("window1024-region-dyn-L16384", "causal", 1, 16, 16, 16384, 16384,
+                      128, window=1023, as_region=True, dynamic=True))
     # Llama 4's chunked local attention (#attn.chunked with causal): chunks
     # of 8k over 32k tokens, against FlexAttention's block mask of the same.
     cases.append(case("chunked8k-causal-L32768", "causal", 1, 16, 16, 32768, 32768, 128,
@@ -268,6 +274,14 @@ def check_cases():
                       lse=True, as_region=True))
     cases.append(case("chk-window-opaque-region", "causal", 1, 4, 2, 300, 350, 64,
                       window=70, as_region="opaque"))
+    # The same regions over lengths known only at run time: their compares
+    # bound the key tiles and give full ones (buildMaskModKeyInterval).
+    cases.append(case("chk-causal-region-dyn", "causal", 1, 4, 2, 333, 400, 64, lse=True,
+                      as_region=True, dynamic=True))
+    cases.append(case("chk-window-region-dyn", "causal", 2, 4, 4, 500, 500, 128, window=100,
+                      lse=True, as_region=True, dynamic=True))
+    cases.append(case("chk-window-region-dyn-D64", "causal", 1, 4, 2, 1000, 700, 64,
+                      window=300, as_region=True, dynamic=True))
     cases.append(case("chk-prefix-lm-layout", "dense", 2, 4, 2, 700, 700, 128, prefix=True,
                       layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,

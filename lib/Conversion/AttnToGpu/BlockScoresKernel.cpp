@@ -555,7 +555,7 @@ struct BlockScoresBuilder : IndexArithmetic {
     Value lastRow =
         sub(arith::MinUIOp::create(b, loc, queryLength, rowsEnd), c(1));
     KeyTileInterval tiles = buildKeyTileInterval(
-        b, loc, op.getMask().getValue(), /*hasMaskMod=*/false,
+        b, loc, op.getMask().getValue(), /*maskMod=*/nullptr,
         RowSpan{firstRow, lastRow, queryLength, keyLength}, kKeyTile);
     Value wholeBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                                              rowsEnd, queryLength);

@@ -378,7 +378,7 @@ FlashKernelBuilder::keyTileBounds(Value rangeTable, Value queryTileIndex) {
                                    add(firstRow, c(shape.blockQ()))),
             c(1));
     KeyTileInterval tiles = buildKeyTileInterval(
-        b, loc, keyTileMask(op, shape), !op.getMaskMod().empty(),
+        b, loc, keyTileMask(op, shape), &op.getMaskMod(),
         RowSpan{firstRow, lastRow, queryLength, keyLength}, blockKv);
     bounds = {tiles.first, tiles.end, tiles.fullFirst, tiles.fullEnd};
   }

@@ -786,3 +786,73 @@ func.func @documents_causal_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37
   %o = attn.attention %q, %k, %k segments(%qs, %ks) mask [#attn.document, #attn.causal] : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32>, tensor<1x100xi32>, tensor<1x37xi32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
+
+// mask_mod regions of comparisons linear in the row and the key
+// (buildMaskModKeyInterval): a causal region's ranges and full runs are the
+// map's; a band with a parity test is bounded but has no full tile.
+// CHECK-LABEL: remark: block map
+// CHECK-NEXT: [0, 1)  run-time [0, 1) full [0, 0)
+// CHECK-NEXT: [0, 2)  run-time [0, 2) full [0, 1)
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
+func.func @region_causal_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %allowed = arith.cmpi sge, %i, %j : index
+    attn.yield %allowed : i1
+  } : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
+func.func @region_band_37x100(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x37x16xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c20 = arith.constant 20 : index
+    %c50 = arith.constant 50 : index
+    %hi = arith.addi %i, %c50 : index
+    %lo = arith.subi %hi, %c20 : index
+    %below = arith.cmpi slt, %j, %hi : index
+    %above = arith.cmpi sge, %j, %lo : index
+    %allowed = arith.andi %below, %above : i1
+    attn.yield %allowed : i1
+  } : tensor<1x1x37x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x37x16xf32>
+  return %o : tensor<1x1x37x16xf32>
+}
+
+// CHECK-LABEL: remark: block map
+// CHECK-NOT: full [{{[0-9]+}}, {{[1-9]}}
+// CHECK: run-time bounds: sound
+func.func @region_parity_band_100x37(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x37x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c2 = arith.constant 2 : index
+    %c1 = arith.constant 1 : index
+    %before = arith.cmpi ule, %j, %i : index
+    %sum = arith.addi %i, %j : index
+    %odd = arith.remui %sum, %c2 : index
+    %isOdd = arith.cmpi eq, %odd, %c1 : index
+    %allowed = arith.andi %before, %isOdd : i1
+    attn.yield %allowed : i1
+  } : tensor<1x1x100x16xf32>, tensor<1x1x37x16xf32>, tensor<1x1x37x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}
+
+// A prefix LM as an or (the hull of the parts' keys; full keys where they
+// overlap): tile 0 is full for every query tile, as the map has it.
+// CHECK-LABEL: remark: block map
+// CHECK-NEXT: [0, 2)  run-time [0, 2) full [0, 1)
+// CHECK-NEXT: [0, 2)  run-time [0, 2) full [0, 1)
+// CHECK-NEXT: [0, 3)  run-time [0, 3) full [0, 2)
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
+func.func @region_prefix_lm_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c20 = arith.constant 20 : index
+    %prefix = arith.cmpi slt, %j, %c20 : index
+    %before = arith.cmpi sle, %j, %i : index
+    %allowed = arith.ori %prefix, %before : i1
+    attn.yield %allowed : i1
+  } : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}

@@ -79,6 +79,30 @@ func.func @dynamic_window(%q: tensor<1x2x?x32xf32>, %k: tensor<1x2x?x32xf32>) ->
 
 // -----
 
+// The same window as a mask_mod region: its compares bound the loop too,
+// the first key being first row - 100 (buildMaskModKeyInterval).
+// CHECK-LABEL: func.func @dynamic_window_region
+// CHECK: %[[FIRST:.*]] = arith.muli %{{.*}}, %c64
+// CHECK: %[[NEG:.*]] = arith.muli %[[FIRST]], %c-1
+// CHECK: %[[LIMIT:.*]] = arith.addi %[[NEG]], %c100
+// CHECK: %[[LEFT:.*]] = arith.subi %c0, %[[LIMIT]]
+// CHECK: arith.maxsi %[[LEFT]], %c0
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args
+func.func @dynamic_window_region(%q: tensor<1x2x?x32xf32>, %k: tensor<1x2x?x32xf32>) -> tensor<1x2x?x32xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c100 = arith.constant 100 : index
+    %d = arith.subi %i, %j : index
+    %near = arith.cmpi sle, %d, %c100 : index
+    %before = arith.cmpi sle, %j, %i : index
+    %allowed = arith.andi %near, %before : i1
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x32xf32>, tensor<1x2x?x32xf32>, tensor<1x2x?x32xf32> -> tensor<1x2x?x32xf32>
+  return %o : tensor<1x2x?x32xf32>
+}
+
+// -----
+
 // Sigmoid needs no running max: the loop only accumulates.
 // CHECK-LABEL: func.func @sigmoid
 // CHECK: scf.for

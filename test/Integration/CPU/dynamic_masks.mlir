@@ -53,6 +53,23 @@
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q90.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
+// mask_mod regions: their comparisons linear in the row and the key bound
+// the key tiles as atoms do (buildMaskModKeyInterval).
+// RUN: attn-run %s --function=region_causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_causal --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_causal --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_band --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_band --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_band --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_rows_and_band --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_rows_and_band --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_rows_and_band --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_parity_band --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_parity_band --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_parity_band --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_with_atom --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_with_atom --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_with_atom --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
 // A run without --check asks the reference only for the results' shapes
 // (no attention computed there); its outputs are then checked apart.
 // RUN: mkdir -p %t/out && attn-run %s --function=window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --output %t/out --path=flash
@@ -123,4 +140,79 @@ func.func @strided_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v
 func.func @block_scores(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
   %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
   return %s : tensor<1x1x?x?xf32>
+}
+
+// mask_mod regions as FlexAttention's users write them: causal, a band, rows
+// that see nothing before row 30 with a band, a band with a parity test
+// (bounds only: no key known allowed), and a band beside an atom.
+func.func @region_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %allowed = arith.cmpi ule, %j, %i : index
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @region_band(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %c40 = arith.constant 40 : index
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c5 = arith.constant 5 : index
+    %d = arith.subi %i, %j : index
+    %near = arith.cmpi slt, %d, %c40 : index
+    %ahead = arith.addi %i, %c5 : index
+    %before = arith.cmpi sle, %j, %ahead : index
+    %allowed = arith.andi %near, %before : i1
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @region_rows_and_band(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c30 = arith.constant 30 : index
+    %c3 = arith.constant 3 : index
+    %late = arith.cmpi sge, %i, %c30 : index
+    %back = arith.subi %i, %c3 : index
+    %before = arith.cmpi sle, %j, %back : index
+    %c70 = arith.constant 70 : index
+    %from = arith.subi %i, %c70 : index
+    %after = arith.cmpi sgt, %j, %from : index
+    %band = arith.andi %before, %after : i1
+    %allowed = arith.andi %late, %band : i1
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @region_parity_band(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c2 = arith.constant 2 : index
+    %c0 = arith.constant 0 : index
+    %c64 = arith.constant 64 : index
+    %before = arith.cmpi sle, %j, %i : index
+    %reach = arith.addi %j, %c64 : index
+    %near = arith.cmpi sge, %reach, %i : index
+    %sum = arith.addi %i, %j : index
+    %odd = arith.remui %sum, %c2 : index
+    %even = arith.cmpi eq, %odd, %c0 : index
+    %band = arith.andi %before, %near : i1
+    %allowed = arith.andi %band, %even : i1
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @region_with_atom(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c100 = arith.constant 100 : index
+    %reach = arith.addi %j, %c100 : index
+    %allowed = arith.cmpi ugt, %reach, %i : index
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
 }

@@ -168,7 +168,7 @@ AndAttr::buildKeyInterval(OpBuilder &builder, Location loc,
 
 KeyInterval mlir::attn::buildMaskKeyInterval(OpBuilder &builder, Location loc,
                                              ArrayRef<Attribute> mask,
-                                             bool hasMaskMod,
+                                             Region *maskMod,
                                              const RowSpan &rows) {
   IntervalMath m{{builder, loc}};
   std::optional<KeyInterval> keys = intersect(builder, loc, mask, rows);
@@ -177,8 +177,18 @@ KeyInterval mlir::attn::buildMaskKeyInterval(OpBuilder &builder, Location loc,
     Value fullEnd = mask.empty() ? rows.keyLength : m.c(0);
     keys = KeyInterval{m.c(0), rows.keyLength, m.c(0), fullEnd};
   }
-  if (hasMaskMod)
-    *keys = m.withoutFull(keys->begin, keys->end);
+  if (maskMod && !maskMod->empty()) {
+    // The region's linear conjuncts bound the keys too; without them no
+    // key is known allowed (the region is tested per element).
+    if (std::optional<KeyInterval> region =
+            buildMaskModKeyInterval(builder, loc, *maskMod, rows))
+      *keys = KeyInterval{m.max(keys->begin, region->begin),
+                          m.min(keys->end, region->end),
+                          m.max(keys->fullBegin, region->fullBegin),
+                          m.min(keys->fullEnd, region->fullEnd)};
+    else
+      *keys = m.withoutFull(keys->begin, keys->end);
+  }
   Value zero = m.c(0);
   Value begin = m.min(m.max(keys->begin, zero), rows.keyLength);
   Value end = m.max(m.min(keys->end, rows.keyLength), begin);
@@ -188,10 +198,10 @@ KeyInterval mlir::attn::buildMaskKeyInterval(OpBuilder &builder, Location loc,
 
 KeyTileInterval
 mlir::attn::buildKeyTileInterval(OpBuilder &builder, Location loc,
-                                 ArrayRef<Attribute> mask, bool hasMaskMod,
+                                 ArrayRef<Attribute> mask, Region *maskMod,
                                  const RowSpan &rows, int64_t blockKv) {
   IntervalMath m{{builder, loc}};
-  KeyInterval keys = buildMaskKeyInterval(builder, loc, mask, hasMaskMod, rows);
+  KeyInterval keys = buildMaskKeyInterval(builder, loc, mask, maskMod, rows);
   Value tiles = m.ceilDiv(rows.keyLength, blockKv);
   Value first = m.floorDiv(keys.begin, blockKv);
   // (An empty intersection of atoms' keys visits no tile, not the one its

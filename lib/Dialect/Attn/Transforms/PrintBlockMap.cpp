@@ -86,7 +86,7 @@ foldRunTimeBounds(AttentionOp op, const MaskShape &shape, const BlockMap &map) {
       int64_t first = qt * map.getBlockQ();
       int64_t last = std::min(first + map.getBlockQ(), shape.queryLength) - 1;
       KeyTileInterval tiles = buildKeyTileInterval(
-          b, loc, mask, !op.getMaskMod().empty(),
+          b, loc, mask, &op.getMaskMod(),
           RowSpan{constant(first), constant(last), constant(shape.queryLength),
                   constant(shape.keyLength)},
           map.getBlockKv());
@@ -96,14 +96,20 @@ foldRunTimeBounds(AttentionOp op, const MaskShape &shape, const BlockMap &map) {
   });
 }
 
-/// Whether tile (qt, kt) of `map` has a pair that the mask's predicates that
-/// read no operand all allow (their point hooks, folded pair by pair): the
-/// block map classifies each predicate alone, so a conjunction may leave
-/// a tile it calls partial without a pair.
-static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
+/// The pairs of tile (qt, kt) of `map` that the mask's predicates that read
+/// no operand (their point hooks) and the mask_mod region (at batches 0 and
+/// 1, heads 0 and 2) all allow, folded pair by pair: whether any pair is
+/// allowed and whether every one is. The block map classifies each predicate
+/// alone, so a conjunction may leave a tile it calls partial without a pair,
+/// or with every pair allowed.
+struct TilePairs {
+  bool any, all;
+};
+static FailureOr<TilePairs> foldTilePairs(AttentionOp op,
                                           const MaskShape &shape,
                                           const BlockMap &map, int64_t qt,
                                           int64_t kt) {
+  Region *maskMod = op.getMaskMod().empty() ? nullptr : &op.getMaskMod();
   FailureOr<SmallVector<int64_t>> allowed =
       foldToIntegers(op.getLoc(), [&](OpBuilder &b) {
         Location loc = op.getLoc();
@@ -113,28 +119,42 @@ static FailureOr<bool> tileHasAllowedPair(AttentionOp op,
         SmallVector<Value> pairs;
         TileBounds tile = map.getTileBounds(shape, qt, kt);
         for (int64_t i = tile.rowBegin; i < tile.rowEnd; ++i)
-          for (int64_t j = tile.keyBegin; j < tile.keyEnd; ++j) {
-            AttentionPoint point;
-            point.batch = point.head = point.kvHead = constant(0);
-            point.numQueryHeads = constant(1);
-            point.row = constant(i);
-            point.column = constant(j);
-            point.queryLength = constant(shape.queryLength);
-            point.keyLength = constant(shape.keyLength);
-            Value all = arith::ConstantIntOp::create(b, loc, 1, 1);
-            for (Attribute predicate : op.getTileClassificationMask()) {
-              auto hooks = cast<MaskAttrInterface>(predicate);
-              if (!hooks.isDataDependent())
-                all = arith::AndIOp::create(
-                    b, loc, all, hooks.buildPredicate(b, loc, point));
-            }
-            pairs.push_back(all);
-          }
+          for (int64_t j = tile.keyBegin; j < tile.keyEnd; ++j)
+            for (int64_t batch : {0, 1})
+              for (int64_t head : {0, 2}) {
+                if (!maskMod && (batch || head))
+                  continue;
+                AttentionPoint point;
+                point.batch = constant(batch);
+                point.head = constant(head);
+                point.kvHead = constant(0);
+                point.numQueryHeads = constant(1);
+                point.row = constant(i);
+                point.column = constant(j);
+                point.queryLength = constant(shape.queryLength);
+                point.keyLength = constant(shape.keyLength);
+                Value all = arith::ConstantIntOp::create(b, loc, 1, 1);
+                for (Attribute predicate : op.getTileClassificationMask()) {
+                  auto hooks = cast<MaskAttrInterface>(predicate);
+                  if (!hooks.isDataDependent())
+                    all = arith::AndIOp::create(
+                        b, loc, all, hooks.buildPredicate(b, loc, point));
+                }
+                if (maskMod)
+                  all = arith::AndIOp::create(
+                      b, loc, all,
+                      inlineRegionBody(
+                          b, *maskMod,
+                          {point.batch, point.head, point.row, point.column}));
+                pairs.push_back(all);
+              }
         return pairs;
       });
   if (failed(allowed))
     return failure();
-  return llvm::any_of(*allowed, [](int64_t bit) { return bit != 0; });
+  auto isSet = [](int64_t bit) { return bit != 0; };
+  return TilePairs{llvm::any_of(*allowed, isSet),
+                   llvm::all_of(*allowed, isSet)};
 }
 
 /// A pair of a tile: batch, head, row, key.
@@ -250,18 +270,20 @@ struct AttnPrintBlockMapPass
           ++exactRanges;
         // Sound: every tile with an allowed pair inside the loop bounds
         // (a tile the map visits, unless its pairs show none), every tile
-        // called full full in the map.
+        // called full full in the map or at each of its pairs.
         for (int64_t kt = 0; kt < map.getNumKeyTiles(); ++kt) {
           bool visited = runFirst <= kt && kt < runEnd;
           bool full = fullFirst <= kt && kt < fullEnd;
-          bool missed = false;
+          bool missed = false, notFull = false;
           if (map.get(qt, kt) != TileClass::Empty && !visited) {
-            FailureOr<bool> anyPair =
-                tileHasAllowedPair(op, shape, map, qt, kt);
-            missed = failed(anyPair) || *anyPair;
+            FailureOr<TilePairs> pairs = foldTilePairs(op, shape, map, qt, kt);
+            missed = failed(pairs) || pairs->any;
           }
-          if (missed ||
-              (full && (!visited || map.get(qt, kt) != TileClass::Full))) {
+          if (full && visited && map.get(qt, kt) != TileClass::Full) {
+            FailureOr<TilePairs> pairs = foldTilePairs(op, shape, map, qt, kt);
+            notFull = failed(pairs) || !pairs->all;
+          }
+          if (missed || notFull || (full && !visited)) {
             op.emitError() << "run-time key-tile bounds of query tile " << qt
                            << " are unsound at key tile " << kt;
             return signalPassFailure();

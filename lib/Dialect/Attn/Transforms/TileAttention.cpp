@@ -376,9 +376,8 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
                          arith::AddIOp::create(rewriter, loc, firstRow, rows),
                          l.index(1)),
                      queryLength, keyLength};
-        KeyTileInterval tiles =
-            buildKeyTileInterval(rewriter, loc, source.tileMask,
-                                 !op.getMaskMod().empty(), span, blockKv);
+        KeyTileInterval tiles = buildKeyTileInterval(
+            rewriter, loc, source.tileMask, &op.getMaskMod(), span, blockKv);
         first = tiles.first;
         end = tiles.end;
         fullFirst = tiles.fullFirst;

@@ -271,7 +271,7 @@ buildBlockScoresRow(Lowering &l, BlockScoresOp op,
     Value lastRow = arith::SubIOp::create(
         b, loc, arith::AddIOp::create(b, loc, firstRow, rows), l.index(1));
     KeyInterval interval = buildMaskKeyInterval(
-        b, loc, op.getMask().getValue(), /*hasMaskMod=*/false,
+        b, loc, op.getMask().getValue(), /*maskMod=*/nullptr,
         RowSpan{firstRow, lastRow, queryLength, keyLength});
     firstKey = interval.begin;
     keyCount = arith::SubIOp::create(b, loc, interval.end, interval.begin);

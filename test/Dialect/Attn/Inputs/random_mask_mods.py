@@ -2,7 +2,8 @@
 
   random_mask_mods.py --seed S --count N
 
-prints N functions, each an attention over Lq = 20 and Lkv = 36 whose
+prints N functions, each an attention over Lq = 20 (with --linear: 20, 36
+or 45) and Lkv = 36 whose
 mask_mod is a random integer expression of (b, h, i, j): sums, products,
 divisions and remainders by positive constants, shifts by constants, min/max, selects, casts
 through i32, i16, i8 and i1 (truncations too), ops of two results
@@ -10,7 +11,14 @@ through i32, i16, i8 and i1 (truncations too), ops of two results
 and unsigned, over negative values too), and/or/xor, and arithmetic,
 compares and selects on i1 itself; some constants are defined outside the
 region. The pass folds each region at every pair and checks the tile
-classes that MaskModTiles gives against it."""
+classes that MaskModTiles gives against it.
+
+With --linear each region is instead mostly ands and ors of compares of
+sums and differences of i, j and constants, the form whose key bounds
+lengths known only at run time get (buildMaskModKeyInterval), now and then
+with a part of another form (an ne, a product, b or h) that bounds nothing
+and leaves no key known allowed; constants may be large, so that some
+forms are refused for their size."""
 import argparse
 import random
 
@@ -61,17 +69,22 @@ class Region:
         return self.emit(f"arith.{r.choice(['index_cast', 'index_castui'])} "
                          f"{back} : i16 to index")
 
+    def leaf(self, value):
+        """i, j, b or h, or a constant drawn by `value()`."""
+        r = self.rng
+        choice = r.random()
+        if choice < 0.35:
+            return "%i"
+        if choice < 0.7:
+            return "%j"
+        if choice < 0.75:
+            return r.choice(["%b", "%h"])
+        return self.constant(value())
+
     def integer(self, depth):
         r = self.rng
         if depth == 0 or r.random() < 0.25:
-            choice = r.random()
-            if choice < 0.35:
-                return "%i"
-            if choice < 0.7:
-                return "%j"
-            if choice < 0.75:
-                return r.choice(["%b", "%h"])
-            return self.constant(r.randint(-40, 80))
+            return self.leaf(lambda: r.randint(-40, 80))
         kind = r.choice(["add", "sub", "sub", "mul", "div", "rem", "minmax",
                          "select", "i32", "bool", "narrow", "extended", "shift"])
         if kind == "shift":
@@ -164,17 +177,56 @@ class Region:
             return self.emit(f"arith.select {c}, {a}, {b} : i1")
         return self.emit(f"arith.{op} {a}, {b} : i1")
 
+    def linear(self, depth):
+        """A sum or difference of i, j and constants, now and then of
+        another form."""
+        r = self.rng
+        if depth == 0 or r.random() < 0.3:
+            # (Now and then a constant too large for the analysis.)
+            return self.leaf(lambda: r.choice([(1 << 31) - 3, 1 << 31, (1 << 31) + 1,
+                                               -(1 << 31), 1 << 62])
+                             if r.random() < 0.1 else r.randint(-12, 40))
+        a, b = self.linear(depth - 1), self.linear(depth - 1)
+        if r.random() < 0.1:
+            return self.emit(f"arith.muli {a}, {self.constant(r.choice([2, 3]))} : index")
+        return self.emit(f"arith.{r.choice(['addi', 'subi'])} {a}, {b} : index")
+
+    def conjunction(self):
+        """Ands and ors of one to four compares of linear forms."""
+        r = self.rng
+        terms = []
+        for _ in range(r.randint(1, 4)):
+            # (Shallow forms half the time: bands, prefixes, diagonals.)
+            depth = r.choice([1, 2])
+            a, b = self.linear(depth), self.linear(depth)
+            if r.random() < 0.08:
+                terms.append(self.boolean(1))
+            else:
+                terms.append(self.emit(f"arith.cmpi {r.choice(PREDICATES)}, {a}, {b} : index"))
+        if r.random() < 0.08:
+            terms.append(self.constant(r.choice(["true", "false"]), "i1"))
+        while len(terms) > 1:
+            a, b = terms.pop(r.randrange(len(terms))), terms.pop(r.randrange(len(terms)))
+            op = "andi" if r.random() < 0.7 else "ori"
+            terms.append(self.emit(f"arith.{op} {a}, {b} : i1"))
+        return terms[0]
+
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--linear", action="store_true",
+                        help="conjunctions of linear compares of i and j")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     q, k = "tensor<1x1x20x8xf32>", "tensor<1x1x36x8xf32>"
     for n in range(args.count):
+        if args.linear:
+            # Fewer, as many or more queries than keys.
+            q = f"tensor<1x1x{rng.choice([20, 36, 45])}x8xf32>"
         region = Region(rng)
-        allowed = region.boolean(3)
+        allowed = region.conjunction() if args.linear else region.boolean(3)
         body = "\n".join(region.lines)
         outer = "".join(line + "\n" for line in region.outer)
         print(f"func.func @f{n}(%q: {q}, %k: {k}) -> {q} {{\n{outer}"

@@ -14,13 +14,24 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace mlir::attn {
 
-/// The conjunction of `mask` on `rows`, clamped to the keys [0, Lkv): an
-/// empty interval when the rows may see no key. With `hasMaskMod` no key is
-/// known to be allowed (the mask_mod is tested per element).
+/// The keys that a mask_mod region (`^bb0(%b, %h, %i, %j: index)`) allows
+/// to `rows`, from the comparisons linear in the row and the key (`j <= i`,
+/// `i - j < W`; index constants, addi and subi) that its result is the
+/// `andi` of. Keys are known allowed only when the region is wholly such a
+/// conjunction. None when no conjunct is of that form.
+std::optional<KeyInterval> buildMaskModKeyInterval(OpBuilder &builder,
+                                                   Location loc,
+                                                   Region &maskMod,
+                                                   const RowSpan &rows);
+
+/// The conjunction of `mask` and `maskMod` (null: none) on `rows`, clamped
+/// to the keys [0, Lkv): an empty interval when the rows may see no key.
 KeyInterval buildMaskKeyInterval(OpBuilder &builder, Location loc,
-                                 ArrayRef<Attribute> mask, bool hasMaskMod,
+                                 ArrayRef<Attribute> mask, Region *maskMod,
                                  const RowSpan &rows);
 
 /// Key tiles of `blockKv` keys (index values): [first, end) holds every
@@ -31,7 +42,7 @@ struct KeyTileInterval {
   Value first, end, fullFirst, fullEnd;
 };
 KeyTileInterval buildKeyTileInterval(OpBuilder &builder, Location loc,
-                                     ArrayRef<Attribute> mask, bool hasMaskMod,
+                                     ArrayRef<Attribute> mask, Region *maskMod,
                                      const RowSpan &rows, int64_t blockKv);
 
 } // namespace mlir::attn
