@@ -276,23 +276,26 @@ def test_floor_division_and_modulo_follow_python(rng, path):
 
 
 @pytest.mark.parametrize("path", ["flash", "reference"])
-def test_traced_window_over_open_lengths(rng, path):
-    # A sliding window written as a mask_mod, compiled once for any length:
-    # with no block map its compares bound the key tiles at run time, so
-    # lengths of several tiles, Lq < Lkv and Lq > Lkv included, skip the
-    # tiles outside the band and the region inside it.
-    b, h, d, w = 1, 2, 16, 70
+@pytest.mark.parametrize("region", [
+    lambda i, j: (j <= i) & (i - j < 70),  # a sliding window
+    lambda i, j: (i // 48 == j // 48) & (j <= i),  # causal chunks
+])
+def test_traced_window_over_open_lengths(rng, path, region):
+    # A window or chunks written as a mask_mod, compiled once for any
+    # length: with no block map its compares bound the key tiles at run
+    # time, so lengths of several tiles, Lq < Lkv and Lq > Lkv included,
+    # skip the tiles outside the band and the region inside it.
+    b, h, d = 1, 2, 16
     p = attn.Program("open_window")
     q, k, v = (p.input(n, (b, h, None, d)) for n in ("q", "k", "v"))
-    p.output(p.attention(q, k, v, mask_mod=lambda bb, hh, i, j: (j <= i) & (i - j < w)))
+    p.output(p.attention(q, k, v, mask_mod=lambda bb, hh, i, j: region(i, j)))
     fn = attn.compile(p, path=path)
     for lq, lkv in [(300, 300), (130, 300), (300, 130), (1, 257)]:
         qa = random(rng, (b, h, lq, d))
         ka, va = (random(rng, (b, h, lkv, d)) for _ in range(2))
         i, j = reference.positions(lq, lkv)
         i = i - (lkv - lq)  # positions() aligns bottom-right; the region reads raw rows
-        allowed = (j <= i) & (i - j < w)
-        check(fn(qa, ka, va), reference.attention(qa, ka, va, allowed=allowed))
+        check(fn(qa, ka, va), reference.attention(qa, ka, va, allowed=region(i, j)))
 
 
 def test_zero_length_and_runtime_names(rng):

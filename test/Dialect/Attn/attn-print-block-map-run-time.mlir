@@ -856,3 +856,23 @@ func.func @region_prefix_lm_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x1
   } : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
   return %o : tensor<1x1x100x16xf32>
 }
+
+// Chunks of 32 as a region (`i // 32 == j // 32`, floordivsi; a division of
+// the key against one of the row bounds both ends of its chunk): the same
+// ranges and full tiles as the map's.
+// CHECK-LABEL: remark: block map
+// CHECK-NEXT: [0, 2)  run-time [0, 2) full [0, 2)
+// CHECK-NEXT: [0, 2)  run-time [0, 2) full [0, 2)
+// CHECK-NEXT: [2, 4)  run-time [2, 4) full [2, 4)
+// CHECK: run-time bounds: sound, [[N:[0-9]+]]/[[N]] query tiles exact
+func.func @region_chunks_100x100(%q: tensor<1x1x100x16xf32>, %k: tensor<1x1x100x16xf32>) -> tensor<1x1x100x16xf32> {
+  %o = attn.attention %q, %k, %k mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c32 = arith.constant 32 : index
+    %ci = arith.floordivsi %i, %c32 : index
+    %cj = arith.floordivsi %j, %c32 : index
+    %allowed = arith.cmpi eq, %ci, %cj : index
+    attn.yield %allowed : i1
+  } : tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32>, tensor<1x1x100x16xf32> -> tensor<1x1x100x16xf32>
+  return %o : tensor<1x1x100x16xf32>
+}

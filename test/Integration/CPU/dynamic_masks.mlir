@@ -70,6 +70,9 @@
 // RUN: attn-run %s --function=region_with_atom --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=region_with_atom --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=region_with_atom --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_chunks --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_chunks --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=region_chunks --input q=%t/q200.npy --input k=%t/k90.npy --input v=%t/v90.npy --check --path=flash | FileCheck %s
 // A run without --check asks the reference only for the results' shapes
 // (no attention computed there); its outputs are then checked apart.
 // RUN: mkdir -p %t/out && attn-run %s --function=window --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --output %t/out --path=flash
@@ -144,7 +147,8 @@ func.func @block_scores(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> t
 
 // mask_mod regions as FlexAttention's users write them: causal, a band, rows
 // that see nothing before row 30 with a band, a band with a parity test
-// (bounds only: no key known allowed), and a band beside an atom.
+// (bounds only: no key known allowed), a band beside an atom, and causal
+// chunks of 48 (`i // 48 == j // 48`, as Python traces it).
 func.func @region_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
   %o, %l = attn.attention %q, %k, %v mask_mod {
   ^bb0(%b: index, %h: index, %i: index, %j: index):
@@ -212,6 +216,20 @@ func.func @region_with_atom(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, 
     %c100 = arith.constant 100 : index
     %reach = arith.addi %j, %c100 : index
     %allowed = arith.cmpi ugt, %reach, %i : index
+    attn.yield %allowed : i1
+  } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @region_chunks(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c48 = arith.constant 48 : index
+    %ci = arith.floordivsi %i, %c48 : index
+    %cj = arith.floordivsi %j, %c48 : index
+    %same = arith.cmpi eq, %ci, %cj : index
+    %before = arith.cmpi sle, %j, %i : index
+    %allowed = arith.andi %same, %before : i1
     attn.yield %allowed : i1
   } : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
   return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>

@@ -2,19 +2,21 @@
 //
 // Over lengths known only at run time there is no block map, so MaskModTiles
 // cannot skip a mask_mod's tiles. Most regions that users write (FlexAttention
-// style) are ands and ors of comparisons linear in the row and the key:
-// `j <= i`, `i - j < W`, `j < P | j <= i`. Each such comparison bounds a
-// row's keys by a linear function of the row, monotone over a span of rows,
-// so the span's first and last rows give the keys any row may see and those
-// all of them see, as the affine atoms' intervals do (KeyIntervals.cpp); an
-// and intersects them, an or takes their hull. A part of another form bounds
-// nothing (an or with one, nothing at all) and leaves no key known allowed,
-// so the region is still tested on every tile it does not wholly allow.
+// style) are ands and ors of compares that bound a row's keys monotonically
+// in the row: sides linear in the row and the key (`j <= i`, `i - j < W`,
+// `j < P | j <= i`), or a floor division of the key against one of the row
+// (chunks, `i / C == j / C`). The span's first and last rows then give the
+// keys any row may see and those all of them see, as the affine atoms'
+// intervals do (KeyIntervals.cpp); an and intersects them, an or takes their
+// hull. A part of another form bounds nothing (an or with one, nothing at
+// all) and leaves no key known allowed, so the region is still tested on
+// every tile it does not wholly allow.
 //
-// Soundness rests on the region's index arithmetic not wrapping: forms keep
-// coefficients within 4 and constants within 2^32, so with rows and keys
-// below 2^58 (far beyond any tensor's length) every intermediate value is
-// exact, and signed and unsigned compares of non-negative forms agree.
+// Soundness rests on the region's index arithmetic not wrapping: linear
+// forms keep coefficients within 2 and constants within 2^31, key divisors
+// within 2^16, so with rows and keys below 2^40 (far beyond any tensor's
+// length) every value the region and the bounds compute is exact, and
+// signed and unsigned compares of non-negative sides agree.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +26,8 @@
 #include "IndexMath.h"
 
 #include "mlir/IR/Matchers.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -45,47 +49,59 @@ struct LinearForm {
   }
 };
 
-/// Reads an index compare of a mask_mod region as constraints linear in
-/// the row and the key.
-class LinearCompares {
+struct ConstraintMath : IndexMath {
+  /// row * i + constant.
+  Value affine(int64_t row, Value i, int64_t constant) {
+    return add(mul(c(row), i), c(constant));
+  }
+};
+
+/// One conjunct of a compare, a bound on a row's keys monotone in the row:
+/// `j <= at(i)` (Upper), `j >= at(i)` (Lower), or, where the key does not
+/// take part, `at(i)` an i1 that holds for the row (Rows).
+struct KeyBound {
+  enum Kind { Upper, Lower, Rows } kind;
+  /// Whether at(i) does not decrease as i grows (Upper and Lower).
+  bool growing;
+  std::function<Value(ConstraintMath &, Value)> at;
+};
+
+/// `floor(inner / divisor)` of a linear form of one variable.
+struct FloorForm {
+  LinearForm inner;
+  int64_t divisor;
+};
+
+/// Reads an index compare of a mask_mod region as bounds on the key
+/// monotone in the row: sides linear in the row and the key, or a floor
+/// division of the key (plus a constant) against one of the row or a form
+/// of the row alone (chunks: `i / C == j / C`).
+class MonotoneCompares {
 public:
-  explicit LinearCompares(Block &body)
+  explicit MonotoneCompares(Block &body)
       : row(body.getArgument(2)), key(body.getArgument(3)) {}
 
-  /// The compare's constraints (one, or two for eq), or none.
-  std::optional<SmallVector<LinearForm, 2>> read(arith::CmpIOp compare) {
-    std::optional<LinearForm> lhs = linear(compare.getLhs(), 0);
-    std::optional<LinearForm> rhs = linear(compare.getRhs(), 0);
-    if (!lhs || !rhs)
-      return std::nullopt;
+  /// The compare's bounds (one, or two for eq), or none.
+  std::optional<SmallVector<KeyBound, 2>> read(arith::CmpIOp compare) {
     using P = arith::CmpIPredicate;
     P predicate = compare.getPredicate();
-    bool isUnsigned = predicate == P::ult || predicate == P::ule ||
-                      predicate == P::ugt || predicate == P::uge;
-    // Unsigned compares read as signed ones only where neither side can be
-    // negative.
-    if (isUnsigned && !(lhs->isNonNegative() && rhs->isNonNegative()))
+    if (predicate == P::ne)
       return std::nullopt;
-    LinearForm difference = *lhs - *rhs, one{0, 0, 1};
-    switch (predicate) {
-    case P::sle:
-    case P::ule:
-      return SmallVector<LinearForm, 2>{difference};
-    case P::slt:
-    case P::ult:
-      return SmallVector<LinearForm, 2>{difference + one};
-    case P::sge:
-    case P::uge:
-      return SmallVector<LinearForm, 2>{-difference};
-    case P::sgt:
-    case P::ugt:
-      return SmallVector<LinearForm, 2>{-difference + one};
-    case P::eq:
-      return SmallVector<LinearForm, 2>{difference, -difference};
-    case P::ne:
-      return std::nullopt;
+    std::optional<LinearForm> lhs = linear(compare.getLhs(), 0);
+    std::optional<LinearForm> rhs = linear(compare.getRhs(), 0);
+    if (lhs && rhs)
+      return readLinear(predicate, *lhs, *rhs);
+    // A floor division of the key on one side, the row's on the other.
+    std::optional<FloorForm> keyFloor = floorOf(compare.getLhs(), key);
+    Value other = compare.getRhs();
+    if (!keyFloor) {
+      keyFloor = floorOf(compare.getRhs(), key);
+      other = compare.getLhs();
+      predicate = swapped(predicate);
     }
-    return std::nullopt;
+    if (!keyFloor)
+      return std::nullopt;
+    return readKeyFloor(predicate, *keyFloor, other);
   }
 
   static constexpr unsigned kMaxDepth = 16;
@@ -94,6 +110,173 @@ private:
   // Intermediate forms: small enough never to wrap (see the file comment).
   static constexpr int64_t kMaxCoefficient = 2;
   static constexpr int64_t kMaxConstant = int64_t(1) << 31;
+  static constexpr int64_t kMaxKeyDivisor = int64_t(1) << 16;
+
+  static bool isUnsigned(arith::CmpIPredicate predicate) {
+    using P = arith::CmpIPredicate;
+    return predicate == P::ult || predicate == P::ule || predicate == P::ugt ||
+           predicate == P::uge;
+  }
+
+  /// `b pred a` for `a pred b`.
+  static arith::CmpIPredicate swapped(arith::CmpIPredicate predicate) {
+    using P = arith::CmpIPredicate;
+    switch (predicate) {
+    case P::slt:
+      return P::sgt;
+    case P::sle:
+      return P::sge;
+    case P::sgt:
+      return P::slt;
+    case P::sge:
+      return P::sle;
+    case P::ult:
+      return P::ugt;
+    case P::ule:
+      return P::uge;
+    case P::ugt:
+      return P::ult;
+    case P::uge:
+      return P::ule;
+    default:
+      return predicate;
+    }
+  }
+
+  std::optional<SmallVector<KeyBound, 2>>
+  readLinear(arith::CmpIPredicate predicate, LinearForm lhs, LinearForm rhs) {
+    using P = arith::CmpIPredicate;
+    // Unsigned compares read as signed ones only where neither side can be
+    // negative.
+    if (isUnsigned(predicate) && !(lhs.isNonNegative() && rhs.isNonNegative()))
+      return std::nullopt;
+    LinearForm difference = lhs - rhs, one{0, 0, 1};
+    switch (predicate) {
+    case P::sle:
+    case P::ule:
+      return SmallVector<KeyBound, 2>{atMostZero(difference)};
+    case P::slt:
+    case P::ult:
+      return SmallVector<KeyBound, 2>{atMostZero(difference + one)};
+    case P::sge:
+    case P::uge:
+      return SmallVector<KeyBound, 2>{atMostZero(-difference)};
+    case P::sgt:
+    case P::ugt:
+      return SmallVector<KeyBound, 2>{atMostZero(-difference + one)};
+    case P::eq:
+      return SmallVector<KeyBound, 2>{atMostZero(difference),
+                                      atMostZero(-difference)};
+    case P::ne:
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  /// `con <= 0` (row * i + key * j + constant) as a bound on the key.
+  static KeyBound atMostZero(LinearForm con) {
+    if (con.key == 0)
+      return {KeyBound::Rows, con.row < 0,
+              [con](ConstraintMath &m, Value i) -> Value {
+                return m.le(m.affine(con.row, i, con.constant), m.c(0));
+              }};
+    // key * j <= -(row * i + constant).
+    if (con.key > 0)
+      return {KeyBound::Upper, con.row < 0, [con](ConstraintMath &m, Value i) {
+                return m.floorDiv(m.affine(-con.row, i, -con.constant),
+                                  con.key);
+              }};
+    return {KeyBound::Lower, con.row > 0, [con](ConstraintMath &m, Value i) {
+              return m.ceilDiv(m.affine(con.row, i, con.constant), -con.key);
+            }};
+  }
+
+  /// `floor((j + a) / C) pred t(i)` as bounds on the key, for t linear in
+  /// the row or a floor division of it: floor((j + a) / C) <= t iff
+  /// j <= C t + C - 1 - a, and >= t iff j >= C t - a.
+  std::optional<SmallVector<KeyBound, 2>>
+  readKeyFloor(arith::CmpIPredicate predicate, FloorForm keyFloor,
+               Value other) {
+    using P = arith::CmpIPredicate;
+    std::function<Value(ConstraintMath &, Value)> term;
+    bool growing = true, termNonNegative;
+    if (std::optional<LinearForm> form = linear(other, 0);
+        form && form->key == 0) {
+      LinearForm t = *form;
+      growing = t.row >= 0;
+      termNonNegative = t.isNonNegative();
+      term = [t](ConstraintMath &m, Value i) {
+        return m.affine(t.row, i, t.constant);
+      };
+    } else if (std::optional<FloorForm> rowFloor = floorOf(other, row)) {
+      FloorForm t = *rowFloor;
+      termNonNegative = t.inner.constant >= 0;
+      term = [t](ConstraintMath &m, Value i) {
+        return m.floorDiv(m.add(i, m.c(t.inner.constant)), t.divisor);
+      };
+    } else {
+      return std::nullopt;
+    }
+    if (isUnsigned(predicate) &&
+        !(termNonNegative && keyFloor.inner.constant >= 0))
+      return std::nullopt;
+    int64_t divisor = keyFloor.divisor, shift = keyFloor.inner.constant;
+    // j <= C t + high, j >= C t + low.
+    auto upper = [=](int64_t high) {
+      return KeyBound{
+          KeyBound::Upper, growing, [=](ConstraintMath &m, Value i) {
+            return m.add(m.mul(m.c(divisor), term(m, i)), m.c(high));
+          }};
+    };
+    auto lower = [=](int64_t low) {
+      return KeyBound{KeyBound::Lower, growing,
+                      [=](ConstraintMath &m, Value i) {
+                        return m.add(m.mul(m.c(divisor), term(m, i)), m.c(low));
+                      }};
+    };
+    switch (predicate) {
+    case P::sle:
+    case P::ule:
+      return SmallVector<KeyBound, 2>{upper(divisor - 1 - shift)};
+    case P::slt:
+    case P::ult:
+      return SmallVector<KeyBound, 2>{upper(-1 - shift)};
+    case P::sge:
+    case P::uge:
+      return SmallVector<KeyBound, 2>{lower(-shift)};
+    case P::sgt:
+    case P::ugt:
+      return SmallVector<KeyBound, 2>{lower(divisor - shift)};
+    case P::eq:
+      return SmallVector<KeyBound, 2>{upper(divisor - 1 - shift),
+                                      lower(-shift)};
+    case P::ne:
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  /// `value` as floor((variable + a) / C): floordivsi by a positive
+  /// constant, or divui / divsi where the dividend cannot be negative.
+  std::optional<FloorForm> floorOf(Value value, Value variable) {
+    Operation *op = value.getDefiningOp();
+    if (!isa_and_nonnull<arith::FloorDivSIOp, arith::DivUIOp, arith::DivSIOp>(
+            op))
+      return std::nullopt;
+    APInt number;
+    if (!matchPattern(op->getOperand(1), m_ConstantInt(&number)) ||
+        number.getSignificantBits() > 64 || number.getSExtValue() < 1 ||
+        number.getSExtValue() > kMaxKeyDivisor)
+      return std::nullopt;
+    std::optional<LinearForm> inner = linear(op->getOperand(0), 1);
+    bool isKey = variable == key;
+    if (!inner || inner->row != (isKey ? 0 : 1) ||
+        inner->key != (isKey ? 1 : 0))
+      return std::nullopt;
+    if (!isa<arith::FloorDivSIOp>(op) && inner->constant < 0)
+      return std::nullopt;
+    return FloorForm{*inner, number.getSExtValue()};
+  }
 
   std::optional<LinearForm> linear(Value value, unsigned depth) {
     if (value == row)
@@ -124,45 +307,23 @@ private:
 
   Value row, key;
 };
-
-struct ConstraintMath : IndexMath {
-  /// row * i + constant.
-  Value affine(int64_t row, Value i, int64_t constant) {
-    return add(mul(c(row), i), c(constant));
-  }
-};
 } // namespace
 
-/// The keys that `con <= 0` (row * i + key * j + constant) allows to the
-/// rows of `rows`. Its bound on j is monotone in i, so the span's ends give
-/// the least and the greatest.
-static KeyInterval constraintKeys(ConstraintMath &m, const LinearForm &con,
-                                  const RowSpan &rows) {
+/// The keys that `bound` allows to the rows of `rows`: it is monotone in
+/// the row, so the span's ends give its least and greatest values.
+static KeyInterval boundKeys(ConstraintMath &m, const KeyBound &bound,
+                             const RowSpan &rows) {
   Value everything = rows.keyLength, zero = m.c(0);
-  if (con.key == 0) {
-    // A bound on rows alone: the rows that break it see no key; it holds at
-    // every row of the span when it holds at both ends.
-    auto holds = [&](Value i) {
-      return m.le(m.affine(con.row, i, con.constant), zero);
-    };
-    Value first = holds(rows.first), last = holds(rows.last);
-    return {zero, m.select(m.either(first, last), everything, zero), zero,
-            m.select(m.both(first, last), everything, zero)};
-  }
-  // key * j <= -(row * i + constant).
-  auto bound = [&](Value i) {
-    Value limit = m.affine(-con.row, i, -con.constant);
-    return con.key > 0 ? m.floorDiv(limit, con.key)
-                       : m.ceilDiv(m.sub(zero, limit), -con.key);
-  };
-  Value atFirst = bound(rows.first), atLast = bound(rows.last);
-  // The bound grows with i where -row / key > 0.
-  bool growing = (con.key > 0) == (con.row < 0);
-  Value least = growing ? atFirst : atLast, most = growing ? atLast : atFirst;
-  if (con.key > 0)
-    // j <= bound(i).
+  Value atFirst = bound.at(m, rows.first), atLast = bound.at(m, rows.last);
+  if (bound.kind == KeyBound::Rows)
+    // The rows that break it see no key; it holds at every row of the span
+    // when it holds at both ends.
+    return {zero, m.select(m.either(atFirst, atLast), everything, zero), zero,
+            m.select(m.both(atFirst, atLast), everything, zero)};
+  Value least = bound.growing ? atFirst : atLast;
+  Value most = bound.growing ? atLast : atFirst;
+  if (bound.kind == KeyBound::Upper)
     return {zero, m.add(most, m.c(1)), zero, m.add(least, m.c(1))};
-  // j >= bound(i).
   return {least, everything, most, everything};
 }
 
@@ -178,7 +339,7 @@ public:
   /// known. Its full keys are allowed to every row (empty where a part of
   /// the tree is of another form).
   std::optional<KeyInterval> keys(Value allowed, unsigned depth) {
-    if (depth >= LinearCompares::kMaxDepth)
+    if (depth >= MonotoneCompares::kMaxDepth)
       return std::nullopt;
     APInt bit;
     if (allowed.getType().isInteger(1) &&
@@ -196,12 +357,12 @@ public:
     auto compare = dyn_cast_or_null<arith::CmpIOp>(op);
     if (!compare || !compare.getLhs().getType().isIndex())
       return std::nullopt;
-    std::optional<SmallVector<LinearForm, 2>> forms = compares.read(compare);
-    if (!forms)
+    std::optional<SmallVector<KeyBound, 2>> bounds = compares.read(compare);
+    if (!bounds)
       return std::nullopt;
     std::optional<KeyInterval> result;
-    for (const LinearForm &form : *forms) {
-      KeyInterval member = constraintKeys(m, form, rows);
+    for (const KeyBound &bound : *bounds) {
+      KeyInterval member = boundKeys(m, bound, rows);
       result = result ? both(result, member) : member;
     }
     return result;
@@ -246,7 +407,7 @@ private:
   }
 
   ConstraintMath m;
-  LinearCompares compares;
+  MonotoneCompares compares;
   const RowSpan &rows;
 };
 } // namespace

@@ -14,7 +14,8 @@ region. The pass folds each region at every pair and checks the tile
 classes that MaskModTiles gives against it.
 
 With --linear each region is instead mostly ands and ors of compares of
-sums and differences of i, j and constants, the form whose key bounds
+sums and differences of i, j and constants, and of divisions of i or j
+by constants (chunks), the forms whose key bounds
 lengths known only at run time get (buildMaskModKeyInterval), now and then
 with a part of another form (an ne, a product, b or h) that bounds nothing
 and leaves no key known allowed; constants may be large, so that some
@@ -191,6 +192,19 @@ class Region:
             return self.emit(f"arith.muli {a}, {self.constant(r.choice([2, 3]))} : index")
         return self.emit(f"arith.{r.choice(['addi', 'subi'])} {a}, {b} : index")
 
+    def floor(self):
+        """A division of i or j plus a constant by a constant (chunks),
+        now and then of a form the analysis does not take."""
+        r = self.rng
+        x = r.choice(["%i", "%j", "%i", "%j", "%b"])
+        if r.random() < 0.6:
+            x = self.emit(f"arith.addi {x}, {self.constant(r.randint(-6, 12))} : index")
+        op = r.choice(["floordivsi", "floordivsi", "divui", "divsi", "ceildivsi"])
+        divisor = r.choice([1, 2, 3, 5, 8, 16, 0 if r.random() < 0.05 else 7, -3])
+        if divisor == 0:
+            divisor = 1  # (a division by 0 is undefined: not drawn)
+        return self.emit(f"arith.{op} {x}, {self.constant(divisor)} : index")
+
     def conjunction(self):
         """Ands and ors of one to four compares of linear forms."""
         r = self.rng
@@ -198,7 +212,13 @@ class Region:
         for _ in range(r.randint(1, 4)):
             # (Shallow forms half the time: bands, prefixes, diagonals.)
             depth = r.choice([1, 2])
-            a, b = self.linear(depth), self.linear(depth)
+            if r.random() < 0.3:
+                # Chunks: i / C against j / C, or a division against a form.
+                a = self.floor()
+                b = self.floor() if r.random() < 0.6 else self.linear(depth)
+                a, b = (a, b) if r.random() < 0.5 else (b, a)
+            else:
+                a, b = self.linear(depth), self.linear(depth)
             if r.random() < 0.08:
                 terms.append(self.boolean(1))
             else:

@@ -19,10 +19,11 @@
 namespace mlir::attn {
 
 /// The keys that a mask_mod region (`^bb0(%b, %h, %i, %j: index)`) allows
-/// to `rows`, from the comparisons linear in the row and the key (`j <= i`,
-/// `i - j < W`; index constants, addi and subi) that its result is the
-/// `andi` of. Keys are known allowed only when the region is wholly such a
-/// conjunction. None when no conjunct is of that form.
+/// to `rows`, from the `andi`/`ori` tree of compares that its result is:
+/// sides linear in the row and the key (`j <= i`, `i - j < W`; index
+/// constants, addi and subi) or a floor division of the key against one of
+/// the row (`i / C == j / C`). Keys are known allowed only when the whole
+/// tree is of these forms. None when nothing bounds the keys.
 std::optional<KeyInterval> buildMaskModKeyInterval(OpBuilder &builder,
                                                    Location loc,
                                                    Region &maskMod,
