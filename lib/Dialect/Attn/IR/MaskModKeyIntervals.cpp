@@ -265,8 +265,7 @@ private:
       return std::nullopt;
     APInt number;
     if (!matchPattern(op->getOperand(1), m_ConstantInt(&number)) ||
-        number.getSignificantBits() > 64 || number.getSExtValue() < 1 ||
-        number.getSExtValue() > kMaxKeyDivisor)
+        number.slt(1) || number.sgt(kMaxKeyDivisor))
       return std::nullopt;
     std::optional<LinearForm> inner = linear(op->getOperand(0), 1);
     bool isKey = variable == key;
@@ -278,17 +277,25 @@ private:
     return FloorForm{*inner, number.getSExtValue()};
   }
 
+  /// `value` as a linear form, each value read once (a region may share
+  /// subexpressions).
   std::optional<LinearForm> linear(Value value, unsigned depth) {
     if (value == row)
       return LinearForm{1, 0, 0};
     if (value == key)
       return LinearForm{0, 1, 0};
+    if (auto it = forms.find(value); it != forms.end())
+      return it->second;
     if (!value.getType().isIndex() || depth >= kMaxDepth)
       return std::nullopt;
+    return forms[value] = readLinear(value, depth);
+  }
+
+  std::optional<LinearForm> readLinear(Value value, unsigned depth) {
     APInt number;
     if (matchPattern(value, m_ConstantInt(&number))) {
-      if (number.getSignificantBits() > 64 ||
-          std::abs(number.getSExtValue()) > kMaxConstant)
+      // (On the APInt: no absolute value of the most negative index.)
+      if (number.slt(-kMaxConstant) || number.sgt(kMaxConstant))
         return std::nullopt;
       return LinearForm{0, 0, number.getSExtValue()};
     }
@@ -306,6 +313,7 @@ private:
   }
 
   Value row, key;
+  DenseMap<Value, std::optional<LinearForm>> forms;
 };
 } // namespace
 
@@ -339,8 +347,16 @@ public:
   /// known. Its full keys are allowed to every row (empty where a part of
   /// the tree is of another form).
   std::optional<KeyInterval> keys(Value allowed, unsigned depth) {
+    // (Each value once: a region may share subexpressions.)
+    if (auto it = known.find(allowed); it != known.end())
+      return it->second;
     if (depth >= MonotoneCompares::kMaxDepth)
       return std::nullopt;
+    return known[allowed] = readKeys(allowed, depth);
+  }
+
+private:
+  std::optional<KeyInterval> readKeys(Value allowed, unsigned depth) {
     APInt bit;
     if (allowed.getType().isInteger(1) &&
         matchPattern(allowed, m_ConstantInt(&bit)))
@@ -368,7 +384,6 @@ public:
     return result;
   }
 
-private:
   KeyInterval withoutFull(const KeyInterval &keys) {
     return {keys.begin, keys.end, m.c(0), m.c(0)};
   }
@@ -396,9 +411,10 @@ private:
     Value bEmpty = m.le(b->fullEnd, b->fullBegin);
     Value overlap =
         m.le(m.max(a->fullBegin, b->fullBegin), m.min(a->fullEnd, b->fullEnd));
-    auto pick = [&](Value aEnd, Value bEnd, Value joint) {
-      return m.select(aEmpty, bEnd,
-                      m.select(bEmpty, aEnd, m.select(overlap, joint, aEnd)));
+    // One end of the full keys: a's, b's, or their joint interval's.
+    auto pick = [&](Value aSide, Value bSide, Value joint) {
+      return m.select(aEmpty, bSide,
+                      m.select(bEmpty, aSide, m.select(overlap, joint, aSide)));
     };
     return KeyInterval{
         m.min(a->begin, b->begin), m.max(a->end, b->end),
@@ -409,6 +425,7 @@ private:
   ConstraintMath m;
   MonotoneCompares compares;
   const RowSpan &rows;
+  DenseMap<Value, std::optional<KeyInterval>> known;
 };
 } // namespace
 

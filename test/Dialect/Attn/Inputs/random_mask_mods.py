@@ -185,7 +185,8 @@ class Region:
         if depth == 0 or r.random() < 0.3:
             # (Now and then a constant too large for the analysis.)
             return self.leaf(lambda: r.choice([(1 << 31) - 3, 1 << 31, (1 << 31) + 1,
-                                               -(1 << 31), 1 << 62])
+                                               -(1 << 31), 1 << 62, -(1 << 63),
+                                               (1 << 63) - 1])
                              if r.random() < 0.1 else r.randint(-12, 40))
         a, b = self.linear(depth - 1), self.linear(depth - 1)
         if r.random() < 0.1:
