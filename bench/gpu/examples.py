@@ -39,6 +39,7 @@ import json
 import math
 import os
 import pathlib
+import random
 import re
 import subprocess
 import sys
@@ -139,7 +140,6 @@ def open_sizes(stem, text, chance):
         return None
     sys.path.insert(0, str(ROOT / "bench" / "cpu"))
     from fuzz_dynamic import dynamize  # noqa: E402
-    import random
     return dynamize(text, random.Random(zlib.crc32(stem.encode())), chance)
 
 

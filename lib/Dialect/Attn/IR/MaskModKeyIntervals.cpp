@@ -83,25 +83,27 @@ public:
 
   /// The compare's bounds (one, or two for eq), or none.
   std::optional<SmallVector<KeyBound, 2>> read(arith::CmpIOp compare) {
-    using P = arith::CmpIPredicate;
-    P predicate = compare.getPredicate();
-    if (predicate == P::ne)
+    std::optional<Order> order = orderOf(compare.getPredicate());
+    if (!order)
       return std::nullopt;
+    using P = arith::CmpIPredicate;
+    bool isUnsigned = llvm::is_contained({P::ult, P::ule, P::ugt, P::uge},
+                                         compare.getPredicate());
     std::optional<LinearForm> lhs = linear(compare.getLhs(), 0);
     std::optional<LinearForm> rhs = linear(compare.getRhs(), 0);
     if (lhs && rhs)
-      return readLinear(predicate, *lhs, *rhs);
+      return readLinear(*order, isUnsigned, *lhs, *rhs);
     // A floor division of the key on one side, the row's on the other.
     std::optional<FloorForm> keyFloor = floorOf(compare.getLhs(), key);
     Value other = compare.getRhs();
     if (!keyFloor) {
       keyFloor = floorOf(compare.getRhs(), key);
       other = compare.getLhs();
-      predicate = swapped(predicate);
+      order = swapped(*order);
     }
     if (!keyFloor)
       return std::nullopt;
-    return readKeyFloor(predicate, *keyFloor, other);
+    return readKeyFloor(*order, isUnsigned, *keyFloor, other);
   }
 
   static constexpr unsigned kMaxDepth = 16;
@@ -112,63 +114,68 @@ private:
   static constexpr int64_t kMaxConstant = int64_t(1) << 31;
   static constexpr int64_t kMaxKeyDivisor = int64_t(1) << 16;
 
-  static bool isUnsigned(arith::CmpIPredicate predicate) {
-    using P = arith::CmpIPredicate;
-    return predicate == P::ult || predicate == P::ule || predicate == P::ugt ||
-           predicate == P::uge;
-  }
-
-  /// `b pred a` for `a pred b`.
-  static arith::CmpIPredicate swapped(arith::CmpIPredicate predicate) {
+  /// A compare's order, signed and unsigned alike: lhs <= rhs, <, >=, >,
+  /// ==; none for ne.
+  enum class Order { AtMost, Below, AtLeast, Above, Equal };
+  static std::optional<Order> orderOf(arith::CmpIPredicate predicate) {
     using P = arith::CmpIPredicate;
     switch (predicate) {
-    case P::slt:
-      return P::sgt;
     case P::sle:
-      return P::sge;
-    case P::sgt:
-      return P::slt;
-    case P::sge:
-      return P::sle;
-    case P::ult:
-      return P::ugt;
     case P::ule:
-      return P::uge;
-    case P::ugt:
-      return P::ult;
+      return Order::AtMost;
+    case P::slt:
+    case P::ult:
+      return Order::Below;
+    case P::sge:
     case P::uge:
-      return P::ule;
-    default:
-      return predicate;
+      return Order::AtLeast;
+    case P::sgt:
+    case P::ugt:
+      return Order::Above;
+    case P::eq:
+      return Order::Equal;
+    case P::ne:
+      return std::nullopt;
     }
+    return std::nullopt;
+  }
+
+  /// The order of `rhs ? lhs` for `lhs ? rhs`.
+  static Order swapped(Order order) {
+    switch (order) {
+    case Order::AtMost:
+      return Order::AtLeast;
+    case Order::Below:
+      return Order::Above;
+    case Order::AtLeast:
+      return Order::AtMost;
+    case Order::Above:
+      return Order::Below;
+    case Order::Equal:
+      return Order::Equal;
+    }
+    return order;
   }
 
   std::optional<SmallVector<KeyBound, 2>>
-  readLinear(arith::CmpIPredicate predicate, LinearForm lhs, LinearForm rhs) {
-    using P = arith::CmpIPredicate;
+  readLinear(Order order, bool isUnsigned, LinearForm lhs, LinearForm rhs) {
     // Unsigned compares read as signed ones only where neither side can be
     // negative.
-    if (isUnsigned(predicate) && !(lhs.isNonNegative() && rhs.isNonNegative()))
+    if (isUnsigned && !(lhs.isNonNegative() && rhs.isNonNegative()))
       return std::nullopt;
     LinearForm difference = lhs - rhs, one{0, 0, 1};
-    switch (predicate) {
-    case P::sle:
-    case P::ule:
+    switch (order) {
+    case Order::AtMost:
       return SmallVector<KeyBound, 2>{atMostZero(difference)};
-    case P::slt:
-    case P::ult:
+    case Order::Below:
       return SmallVector<KeyBound, 2>{atMostZero(difference + one)};
-    case P::sge:
-    case P::uge:
+    case Order::AtLeast:
       return SmallVector<KeyBound, 2>{atMostZero(-difference)};
-    case P::sgt:
-    case P::ugt:
+    case Order::Above:
       return SmallVector<KeyBound, 2>{atMostZero(-difference + one)};
-    case P::eq:
+    case Order::Equal:
       return SmallVector<KeyBound, 2>{atMostZero(difference),
                                       atMostZero(-difference)};
-    case P::ne:
-      return std::nullopt;
     }
     return std::nullopt;
   }
@@ -195,9 +202,7 @@ private:
   /// the row or a floor division of it: floor((j + a) / C) <= t iff
   /// j <= C t + C - 1 - a, and >= t iff j >= C t - a.
   std::optional<SmallVector<KeyBound, 2>>
-  readKeyFloor(arith::CmpIPredicate predicate, FloorForm keyFloor,
-               Value other) {
-    using P = arith::CmpIPredicate;
+  readKeyFloor(Order order, bool isUnsigned, FloorForm keyFloor, Value other) {
     std::function<Value(ConstraintMath &, Value)> term;
     bool growing = true, termNonNegative;
     if (std::optional<LinearForm> form = linear(other, 0);
@@ -217,41 +222,29 @@ private:
     } else {
       return std::nullopt;
     }
-    if (isUnsigned(predicate) &&
-        !(termNonNegative && keyFloor.inner.constant >= 0))
+    if (isUnsigned && !(termNonNegative && keyFloor.inner.constant >= 0))
       return std::nullopt;
     int64_t divisor = keyFloor.divisor, shift = keyFloor.inner.constant;
-    // j <= C t + high, j >= C t + low.
-    auto upper = [=](int64_t high) {
-      return KeyBound{
-          KeyBound::Upper, growing, [=](ConstraintMath &m, Value i) {
-            return m.add(m.mul(m.c(divisor), term(m, i)), m.c(high));
-          }};
-    };
-    auto lower = [=](int64_t low) {
-      return KeyBound{KeyBound::Lower, growing,
-                      [=](ConstraintMath &m, Value i) {
-                        return m.add(m.mul(m.c(divisor), term(m, i)), m.c(low));
+    // j <= C t + offset (Upper), j >= C t + offset (Lower).
+    auto bound = [=](KeyBound::Kind kind, int64_t offset) {
+      return KeyBound{kind, growing, [=](ConstraintMath &m, Value i) {
+                        return m.add(m.mul(m.c(divisor), term(m, i)),
+                                     m.c(offset));
                       }};
     };
-    switch (predicate) {
-    case P::sle:
-    case P::ule:
-      return SmallVector<KeyBound, 2>{upper(divisor - 1 - shift)};
-    case P::slt:
-    case P::ult:
-      return SmallVector<KeyBound, 2>{upper(-1 - shift)};
-    case P::sge:
-    case P::uge:
-      return SmallVector<KeyBound, 2>{lower(-shift)};
-    case P::sgt:
-    case P::ugt:
-      return SmallVector<KeyBound, 2>{lower(divisor - shift)};
-    case P::eq:
-      return SmallVector<KeyBound, 2>{upper(divisor - 1 - shift),
-                                      lower(-shift)};
-    case P::ne:
-      return std::nullopt;
+    KeyBound atMost = bound(KeyBound::Upper, divisor - 1 - shift);
+    KeyBound atLeast = bound(KeyBound::Lower, -shift);
+    switch (order) {
+    case Order::AtMost:
+      return SmallVector<KeyBound, 2>{atMost};
+    case Order::Below:
+      return SmallVector<KeyBound, 2>{bound(KeyBound::Upper, -1 - shift)};
+    case Order::AtLeast:
+      return SmallVector<KeyBound, 2>{atLeast};
+    case Order::Above:
+      return SmallVector<KeyBound, 2>{bound(KeyBound::Lower, divisor - shift)};
+    case Order::Equal:
+      return SmallVector<KeyBound, 2>{atMost, atLeast};
     }
     return std::nullopt;
   }
