@@ -57,6 +57,31 @@ RefTensor RefTensor::fromHost(const HostArray &array) {
   return tensor;
 }
 
+bool mlir::attn::reference::holdsInteger(Type type) {
+  return isa<IntegerType, IndexType>(getElementTypeOrSelf(type));
+}
+
+/// `value` truncated to an int64, saturating (an out-of-range conversion is
+/// poison in arith; this keeps it defined here), NaN as 0.
+static int64_t saturatingInteger(double value) {
+  if (std::isnan(value))
+    return 0;
+  if (value >= 0x1p63)
+    return std::numeric_limits<int64_t>::max();
+  if (value < -0x1p63)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(value);
+}
+
+RefScalar RefScalar::of(double value, Type type) {
+  return holdsInteger(type) ? ofInteger(saturatingInteger(value))
+                            : ofReal(value);
+}
+
+double RefScalar::toDouble(Type type) const {
+  return holdsInteger(type) ? static_cast<double>(integer) : real;
+}
+
 ElementKind mlir::attn::reference::kindOf(Type type) {
   return getElementKind(getElementTypeOrSelf(type)).value_or(ElementKind::F32);
 }
@@ -102,7 +127,7 @@ LogicalResult Evaluator::run(func::FuncOp func, ArrayRef<RefTensor> args,
     return fail(func, "the reference evaluates single-block functions only");
   SmallVector<RefValue> argValues;
   for (const RefTensor &arg : args)
-    argValues.push_back({0.0, std::make_shared<RefTensor>(arg)});
+    argValues.push_back({RefScalar(), std::make_shared<RefTensor>(arg)});
   FailureOr<SmallVector<RefValue>> returned =
       evalBlock(func.getBody().front(), argValues);
   if (failed(returned))
@@ -130,14 +155,15 @@ FailureOr<SmallVector<RefValue>> Evaluator::evalBlock(Block &block,
 
 FailureOr<double> Evaluator::evalScalarRegion(Region &region,
                                               ArrayRef<double> args) {
+  Block &body = region.front();
   SmallVector<RefValue> argValues;
-  for (double arg : args)
-    argValues.push_back({arg, nullptr});
-  FailureOr<SmallVector<RefValue>> yielded =
-      evalBlock(region.front(), argValues);
+  for (auto [arg, value] : llvm::zip_equal(body.getArguments(), args))
+    argValues.push_back({RefScalar::of(value, arg.getType()), nullptr});
+  FailureOr<SmallVector<RefValue>> yielded = evalBlock(body, argValues);
   if (failed(yielded))
     return failure();
-  return yielded->front().scalar;
+  return yielded->front().scalar.toDouble(
+      body.getTerminator()->getOperand(0).getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -236,8 +262,12 @@ static uint64_t unsignedValue(int64_t v, unsigned width) {
 
 /// The value of a scalar arith/math op; std::nullopt if unsupported.
 /// Integers wrap at their width; unsigned ops read unsigned values.
-static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
-  auto i = [&](unsigned n) { return static_cast<int64_t>(x[n]); };
+static std::optional<RefScalar> evalScalar(Operation *op,
+                                           ArrayRef<RefScalar> x) {
+  auto i = [&](unsigned n) { return x[n].integer; };
+  auto f = [&](unsigned n) { return x[n].real; };
+  auto real = [](double value) { return RefScalar::ofReal(value); };
+  auto integer = [](int64_t value) { return RefScalar::ofInteger(value); };
   ElementKind resultKind =
       op->getNumResults() ? kindOf(op->getResult(0).getType())
                           : ElementKind::F64;
@@ -245,32 +275,36 @@ static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
       op->getNumResults() ? integerWidth(op->getResult(0).getType()) : 64;
   unsigned sourceWidth =
       op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
-  auto wrap = [&](uint64_t bits) {
-    return static_cast<double>(wrapInteger(bits, width));
-  };
+  auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
   auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
   // i1 is kept as 0 / 1: its signed value is 0 / -1.
   auto signedSource = [&](unsigned n) {
     return sourceWidth == 1 ? -i(n) : i(n);
   };
-  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
-      .Case([&](arith::AddFOp) { return x[0] + x[1]; })
-      .Case([&](arith::SubFOp) { return x[0] - x[1]; })
-      .Case([&](arith::MulFOp) { return x[0] * x[1]; })
-      .Case([&](arith::DivFOp) { return x[0] / x[1]; })
-      .Case([&](arith::NegFOp) { return -x[0]; })
+  // Division overflow (INT_MIN / -1) and division by zero are undefined in
+  // arith; both evaluate to 0 here rather than trap.
+  auto divides = [&]() {
+    return i(1) != 0 &&
+           !(i(1) == -1 && i(0) == std::numeric_limits<int64_t>::min());
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<RefScalar>>(op)
+      .Case([&](arith::AddFOp) { return real(f(0) + f(1)); })
+      .Case([&](arith::SubFOp) { return real(f(0) - f(1)); })
+      .Case([&](arith::MulFOp) { return real(f(0) * f(1)); })
+      .Case([&](arith::DivFOp) { return real(f(0) / f(1)); })
+      .Case([&](arith::NegFOp) { return real(-f(0)); })
       .Case([&](arith::MaximumFOp) {
-        return std::isnan(x[0]) || std::isnan(x[1])
-                   ? std::numeric_limits<double>::quiet_NaN()
-                   : std::max(x[0], x[1]);
+        return real(std::isnan(f(0)) || std::isnan(f(1))
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : std::max(f(0), f(1)));
       })
       .Case([&](arith::MinimumFOp) {
-        return std::isnan(x[0]) || std::isnan(x[1])
-                   ? std::numeric_limits<double>::quiet_NaN()
-                   : std::min(x[0], x[1]);
+        return real(std::isnan(f(0)) || std::isnan(f(1))
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : std::min(f(0), f(1)));
       })
-      .Case([&](arith::MaxNumFOp) { return std::fmax(x[0], x[1]); })
-      .Case([&](arith::MinNumFOp) { return std::fmin(x[0], x[1]); })
+      .Case([&](arith::MaxNumFOp) { return real(std::fmax(f(0), f(1))); })
+      .Case([&](arith::MinNumFOp) { return real(std::fmin(f(0), f(1))); })
       .Case(
           [&](arith::AddIOp) { return wrap(uint64_t(i(0)) + uint64_t(i(1))); })
       .Case(
@@ -278,29 +312,33 @@ static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
       .Case(
           [&](arith::MulIOp) { return wrap(uint64_t(i(0)) * uint64_t(i(1))); })
       .Case([&](arith::DivSIOp) {
-        return i(1) == 0 ? 0.0 : wrap(uint64_t(i(0) / i(1)));
+        return divides() ? wrap(uint64_t(i(0) / i(1))) : integer(0);
       })
-      .Case([&](arith::DivUIOp) { return u(1) == 0 ? 0.0 : wrap(u(0) / u(1)); })
+      .Case([&](arith::DivUIOp) {
+        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1));
+      })
       .Case([&](arith::RemSIOp) {
-        return i(1) == 0 ? 0.0 : static_cast<double>(i(0) % i(1));
+        return divides() ? integer(i(0) % i(1)) : integer(0);
       })
-      .Case([&](arith::RemUIOp) { return u(1) == 0 ? 0.0 : wrap(u(0) % u(1)); })
+      .Case([&](arith::RemUIOp) {
+        return u(1) == 0 ? integer(0) : wrap(u(0) % u(1));
+      })
       .Case([&](arith::FloorDivSIOp) {
-        return i(1) == 0 ? 0.0 : static_cast<double>(floorDiv(i(0), i(1)));
+        return divides() ? wrap(uint64_t(floorDiv(i(0), i(1)))) : integer(0);
       })
       .Case([&](arith::CeilDivSIOp) {
-        return i(1) == 0 ? 0.0
-                         : static_cast<double>(-floorDiv(-i(0), i(1)));
+        // -floorDiv(-a, b), in wrapping arithmetic (-INT_MIN wraps).
+        if (!divides())
+          return integer(0);
+        int64_t quotient = i(0) / i(1);
+        bool roundsUp = i(0) % i(1) != 0 && ((i(0) < 0) == (i(1) < 0));
+        return wrap(uint64_t(quotient) + (roundsUp ? 1 : 0));
       })
       .Case([&](arith::CeilDivUIOp) {
-        return u(1) == 0 ? 0.0 : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
+        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
       })
-      .Case([&](arith::MaxSIOp) {
-        return static_cast<double>(std::max(i(0), i(1)));
-      })
-      .Case([&](arith::MinSIOp) {
-        return static_cast<double>(std::min(i(0), i(1)));
-      })
+      .Case([&](arith::MaxSIOp) { return integer(std::max(i(0), i(1))); })
+      .Case([&](arith::MinSIOp) { return integer(std::min(i(0), i(1))); })
       .Case([&](arith::MaxUIOp) { return x[u(0) >= u(1) ? 0 : 1]; })
       .Case([&](arith::MinUIOp) { return x[u(0) <= u(1) ? 0 : 1]; })
       .Case(
@@ -308,41 +346,63 @@ static std::optional<double> evalScalar(Operation *op, ArrayRef<double> x) {
       .Case([&](arith::OrIOp) { return wrap(uint64_t(i(0)) | uint64_t(i(1))); })
       .Case(
           [&](arith::XOrIOp) { return wrap(uint64_t(i(0)) ^ uint64_t(i(1))); })
+      // A shift by the width or more is poison in arith; 0 here.
+      .Case([&](arith::ShLIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(uint64_t(i(0)) << amount) : integer(0);
+      })
+      .Case([&](arith::ShRUIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(u(0) >> amount) : integer(0);
+      })
+      .Case([&](arith::ShRSIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(uint64_t(i(0) >> amount)) : integer(0);
+      })
       .Case([&](arith::CmpFOp cmp) {
-        return compareFloats(cmp.getPredicate(), x[0], x[1]) ? 1.0 : 0.0;
+        return integer(compareFloats(cmp.getPredicate(), f(0), f(1)) ? 1 : 0);
       })
       .Case([&](arith::CmpIOp cmp) {
-        return compareIntegers(cmp.getPredicate(), signedSource(0),
-                               signedSource(1))
-                   ? 1.0
-                   : 0.0;
+        return integer(compareIntegers(cmp.getPredicate(), signedSource(0),
+                                       signedSource(1))
+                           ? 1
+                           : 0);
       })
-      .Case([&](arith::SelectOp) { return x[0] != 0.0 ? x[1] : x[2]; })
+      .Case([&](arith::SelectOp) { return i(0) != 0 ? x[1] : x[2]; })
       .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
           [&](Operation *) { return wrap(uint64_t(signedSource(0))); })
       .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
           [&](Operation *) { return wrap(u(0)); })
       .Case([&](arith::SIToFPOp) {
-        return roundToElement(static_cast<double>(signedSource(0)), resultKind);
+        return real(
+            roundToElement(static_cast<double>(signedSource(0)), resultKind));
       })
       .Case([&](arith::UIToFPOp) {
-        return roundToElement(static_cast<double>(u(0)), resultKind);
+        return real(roundToElement(static_cast<double>(u(0)), resultKind));
       })
-      .Case<arith::FPToSIOp, arith::FPToUIOp>(
-          [&](Operation *) { return std::trunc(x[0]); })
+      .Case([&](arith::FPToSIOp) {
+        return wrap(uint64_t(saturatingInteger(std::trunc(f(0)))));
+      })
+      .Case([&](arith::FPToUIOp) {
+        double truncated = std::trunc(f(0));
+        // Above int64's range an unsigned conversion still has a value.
+        if (truncated >= 0x1p63 && truncated < 0x1p64)
+          return wrap(static_cast<uint64_t>(truncated));
+        return wrap(uint64_t(saturatingInteger(truncated)));
+      })
       .Case<arith::ExtFOp, arith::TruncFOp>(
-          [&](Operation *) { return roundToElement(x[0], resultKind); })
-      .Case([&](math::ExpOp) { return std::exp(x[0]); })
-      .Case([&](math::Exp2Op) { return std::exp2(x[0]); })
-      .Case([&](math::LogOp) { return std::log(x[0]); })
-      .Case([&](math::Log2Op) { return std::log2(x[0]); })
-      .Case([&](math::TanhOp) { return std::tanh(x[0]); })
-      .Case([&](math::SqrtOp) { return std::sqrt(x[0]); })
-      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(x[0]); })
-      .Case([&](math::AbsFOp) { return std::fabs(x[0]); })
-      .Case([&](math::ErfOp) { return std::erf(x[0]); })
-      .Case([&](math::SinOp) { return std::sin(x[0]); })
-      .Case([&](math::CosOp) { return std::cos(x[0]); })
+          [&](Operation *) { return real(roundToElement(f(0), resultKind)); })
+      .Case([&](math::ExpOp) { return real(std::exp(f(0))); })
+      .Case([&](math::Exp2Op) { return real(std::exp2(f(0))); })
+      .Case([&](math::LogOp) { return real(std::log(f(0))); })
+      .Case([&](math::Log2Op) { return real(std::log2(f(0))); })
+      .Case([&](math::TanhOp) { return real(std::tanh(f(0))); })
+      .Case([&](math::SqrtOp) { return real(std::sqrt(f(0))); })
+      .Case([&](math::RsqrtOp) { return real(1.0 / std::sqrt(f(0))); })
+      .Case([&](math::AbsFOp) { return real(std::fabs(f(0))); })
+      .Case([&](math::ErfOp) { return real(std::erf(f(0))); })
+      .Case([&](math::SinOp) { return real(std::sin(f(0))); })
+      .Case([&](math::CosOp) { return real(std::cos(f(0))); })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -350,10 +410,10 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
   // Scalars.
   bool anyTensor = llvm::any_of(op->getOperandTypes(), llvm::IsaPred<TensorType>);
   if (!anyTensor) {
-    SmallVector<double> operands;
+    SmallVector<RefScalar> operands;
     for (Value operand : op->getOperands())
-      operands.push_back(scalar(operand));
-    std::optional<double> result = evalScalar(op, operands);
+      operands.push_back(values.lookup(operand).scalar);
+    std::optional<RefScalar> result = evalScalar(op, operands);
     if (!result)
       return fail(op, "is not supported by the reference");
     set(op->getResult(0), *result);
@@ -374,17 +434,19 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
                           shapeText(shapeSource->shape));
     shapeSource = &value;
   }
-  RefTensor result(kindOf(op->getResult(0).getType()), shapeSource->shape);
-  SmallVector<double> operands(op->getNumOperands());
+  Type resultType = op->getResult(0).getType();
+  RefTensor result(kindOf(resultType), shapeSource->shape);
+  SmallVector<RefScalar> operands(op->getNumOperands());
   for (int64_t index = 0; index < result.getNumElements(); ++index) {
     for (auto [n, operand] : llvm::enumerate(op->getOperands()))
-      operands[n] = isa<TensorType>(operand.getType())
-                        ? tensor(operand).data[index]
-                        : scalar(operand);
-    std::optional<double> value = evalScalar(op, operands);
+      operands[n] =
+          isa<TensorType>(operand.getType())
+              ? RefScalar::of(tensor(operand).data[index], operand.getType())
+              : values.lookup(operand).scalar;
+    std::optional<RefScalar> value = evalScalar(op, operands);
     if (!value)
       return fail(op, "is not supported by the reference");
-    result.data[index] = emulate(*value, result.kind);
+    result.data[index] = emulate(value->toDouble(resultType), result.kind);
   }
   set(op->getResult(0), std::move(result));
   return success();
@@ -397,12 +459,11 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
     return success();
   }
   if (auto intAttr = dyn_cast<IntegerAttr>(value)) {
-    // (Each branch to double on its own: a ?: of uint64_t and int64_t
-    // would read -1 as 2^64 - 1.)
     const APInt &bits = intAttr.getValue();
-    set(op->getResult(0), intAttr.getType().isInteger(1)
-                              ? static_cast<double>(bits.getZExtValue())
-                              : static_cast<double>(bits.getSExtValue()));
+    set(op->getResult(0),
+        RefScalar::ofInteger(intAttr.getType().isInteger(1)
+                                 ? static_cast<int64_t>(bits.getZExtValue())
+                                 : bits.getSExtValue()));
     return success();
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
@@ -435,7 +496,7 @@ LogicalResult Evaluator::evalGenerate(Operation *op) {
   unsigned dynamic = 0;
   for (int64_t &size : shape)
     if (ShapedType::isDynamic(size))
-      size = static_cast<int64_t>(scalar(generate.getDynamicExtents()[dynamic++]));
+      size = integer(generate.getDynamicExtents()[dynamic++]);
   if (failed(checkResultSize(op, shape)))
     return failure();
   RefTensor result(kindOf(type), shape);
@@ -570,8 +631,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         unsigned dynamic = 0;
         for (int64_t &size : shape)
           if (ShapedType::isDynamic(size))
-            size = static_cast<int64_t>(
-                scalar(splat.getDynamicSizes()[dynamic++]));
+            size = integer(splat.getDynamicSizes()[dynamic++]);
         if (failed(checkResultSize(op, shape)))
           return failure();
         RefTensor result(kindOf(type), shape);
@@ -584,7 +644,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         const RefTensor &source = tensor(extract.getTensor());
         SmallVector<int64_t> indices;
         for (Value index : extract.getIndices())
-          indices.push_back(static_cast<int64_t>(scalar(index)));
+          indices.push_back(integer(index));
         for (auto [index, size] : llvm::zip_equal(indices, source.shape))
           if (index < 0 || index >= size)
             return fail(op, "reads out of bounds");
@@ -597,13 +657,19 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         SmallVector<RefValue> carried;
         for (Value init : loop.getInitArgs())
           carried.push_back(values.lookup(init));
-        int64_t lower = static_cast<int64_t>(scalar(loop.getLowerBound()));
-        int64_t upper = static_cast<int64_t>(scalar(loop.getUpperBound()));
-        int64_t step = static_cast<int64_t>(scalar(loop.getStep()));
+        int64_t lower = integer(loop.getLowerBound());
+        int64_t upper = integer(loop.getUpperBound());
+        int64_t step = integer(loop.getStep());
         if (step <= 0)
           return fail(op, "has a step that is not positive");
-        for (int64_t iv = lower; iv < upper; iv += step) {
-          SmallVector<RefValue> args{RefValue{static_cast<double>(iv), {}}};
+        // (Stepping past INT64_MAX would wrap: count the iterations.)
+        uint64_t trips =
+            lower < upper
+                ? (uint64_t(upper) - uint64_t(lower) - 1) / uint64_t(step) + 1
+                : 0;
+        for (uint64_t trip = 0; trip < trips; ++trip) {
+          int64_t iv = int64_t(uint64_t(lower) + trip * uint64_t(step));
+          SmallVector<RefValue> args{RefValue{RefScalar::ofInteger(iv), {}}};
           args.append(carried);
           FailureOr<SmallVector<RefValue>> yielded =
               evalBlock(*loop.getBody(), args);
@@ -632,11 +698,11 @@ LogicalResult Evaluator::evalOp(Operation *op) {
       .Case([&](func::CallOp) { return evalCall(op); })
       .Case([&](tensor::DimOp dim) {
         const RefTensor &source = tensor(dim.getSource());
-        int64_t which = static_cast<int64_t>(scalar(dim.getIndex()));
+        int64_t which = integer(dim.getIndex());
         if (which < 0 || which >= static_cast<int64_t>(source.shape.size()))
           return fail(op, "reads dimension " + Twine(which) + " of a rank-" +
                               Twine(source.shape.size()) + " tensor");
-        set(dim.getResult(), static_cast<double>(source.shape[which]));
+        set(dim.getResult(), RefScalar::ofInteger(source.shape[which]));
         return success();
       })
       .Default([&](Operation *other) {

@@ -14,11 +14,30 @@
 
 namespace mlir::attn::reference {
 
-/// A value during evaluation: a scalar (floats, integers and indices alike
-/// are held as doubles, which is exact for every integer a program here
-/// computes) or a tensor.
+/// A scalar during evaluation. Its type says which field it uses: an
+/// integer or index holds its signed value at its width (i1 as 0 or 1),
+/// exactly, so wrapping arithmetic near 2^63 evaluates as the compiled code
+/// does; a float holds a double.
+struct RefScalar {
+  double real = 0;
+  int64_t integer = 0;
+
+  static RefScalar ofReal(double value) { return {value, 0}; }
+  static RefScalar ofInteger(int64_t value) { return {0, value}; }
+  /// `value` as a scalar of `type` (an integer's value converted, saturating
+  /// at int64's range, NaN as 0).
+  static RefScalar of(double value, Type type);
+  /// The scalar of `type` as a double (integers rounded past 2^53).
+  double toDouble(Type type) const;
+};
+
+/// Whether scalars of `type` (or of its elements) are held as integers.
+bool holdsInteger(Type type);
+
+/// A value during evaluation: a scalar or a tensor. (Tensors hold doubles,
+/// exact for the integer tensors programs pass: indices, segments, masks.)
 struct RefValue {
-  double scalar = 0;
+  RefScalar scalar;
   std::shared_ptr<RefTensor> tensor;
 };
 
@@ -42,11 +61,19 @@ public:
   FailureOr<double> evalScalarRegion(Region &region, ArrayRef<double> args);
 
   const RefTensor &tensor(Value value) { return *values.lookup(value).tensor; }
-  double scalar(Value value) { return values.lookup(value).scalar; }
+  /// A scalar as a double (a float's value, an integer's converted).
+  double scalar(Value value) {
+    return values.lookup(value).scalar.toDouble(value.getType());
+  }
+  /// An integer or index scalar's exact value.
+  int64_t integer(Value value) { return values.lookup(value).scalar.integer; }
   void set(Value value, RefTensor tensor) {
     values[value].tensor = std::make_shared<RefTensor>(std::move(tensor));
   }
-  void set(Value value, double scalar) { values[value].scalar = scalar; }
+  void set(Value value, RefScalar scalar) { values[value].scalar = scalar; }
+  void set(Value value, double scalar) {
+    values[value].scalar = RefScalar::of(scalar, value.getType());
+  }
 
   LogicalResult fail(Operation *op, const Twine &message);
 

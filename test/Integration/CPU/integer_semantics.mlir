@@ -131,3 +131,71 @@ func.func @neighborhood_huge_reach(%q: tensor<1x1x16x8xf32>, %k: tensor<1x1x16x8
   %o = attn.attention %q, %k, %v mask [#attn.neighborhood<grid = [2, 8], radius = [1073741824, 1], dilation = [1073741824, 1]>] {tiling = #attn.tiling<block_q = 4, block_kv = 4>} : tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32> -> tensor<1x1x16x8xf32>
   return %o : tensor<1x1x16x8xf32>
 }
+
+// 64-bit wrapping arithmetic near 2^63, exact in the reference too (its
+// scalars were doubles: (i + INT64_MAX) - j rounded and the compare
+// disagreed with the compiled code's). Allows exactly j <= i.
+// RUN: attn-run %s --function=wrapping_index_near_int64_max --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=wrapping_index_near_int64_max --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @wrapping_index_near_int64_max(%q: tensor<1x1x16x8xf32>, %k: tensor<1x1x16x8xf32>, %v: tensor<1x1x16x8xf32>) -> tensor<1x1x16x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %max = arith.constant 9223372036854775807 : index
+    %min = arith.constant -9223372036854775808 : index
+    %s = arith.addi %i, %max : index
+    %d = arith.subi %s, %j : index
+    %r = arith.cmpi ult, %d, %min : index
+    attn.yield %r : i1
+  } : tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32> -> tensor<1x1x16x8xf32>
+  return %o : tensor<1x1x16x8xf32>
+}
+
+// A hashed random mask (BigBird's random keys without a table): 64-bit
+// multiplications that wrap, a logical shift and an unsigned remainder;
+// the diagonal is kept so that no row is empty.
+// RUN: attn-run %s --function=hashed_random_keys --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=hashed_random_keys --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @hashed_random_keys(%q: tensor<1x2x24x8xf32>, %k: tensor<1x2x40x8xf32>, %v: tensor<1x2x40x8xf32>) -> tensor<1x2x24x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %k1 = arith.constant -7046029254386353131 : index
+    %k2 = arith.constant -4658895280553007687 : index
+    %c29 = arith.constant 29 : index
+    %c3 = arith.constant 3 : index
+    %c0 = arith.constant 0 : index
+    %hi = arith.muli %i, %k1 : index
+    %hj = arith.muli %j, %k2 : index
+    %hh = arith.addi %hi, %hj : index
+    %hx = arith.addi %hh, %h : index
+    %shifted = arith.shrui %hx, %c29 : index
+    %mixed = arith.xori %hx, %shifted : index
+    %m = arith.remui %mixed, %c3 : index
+    %keep = arith.cmpi eq, %m, %c0 : index
+    %diagonal = arith.cmpi eq, %i, %j : index
+    %r = arith.ori %keep, %diagonal : i1
+    attn.yield %r : i1
+  } : tensor<1x2x24x8xf32>, tensor<1x2x40x8xf32>, tensor<1x2x40x8xf32> -> tensor<1x2x24x8xf32>
+  return %o : tensor<1x2x24x8xf32>
+}
+
+// Shifts on i32: left past the sign bit, arithmetic right of a negative.
+// Allows the keys whose (j << 27) >>s 30 is negative, j mod 32 in [16, 32)
+// (j << 27 moves bit 4 of j into the sign), and the diagonal.
+// RUN: attn-run %s --function=i32_shifts --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=i32_shifts --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @i32_shifts(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x48x8xf32>, %v: tensor<1x1x48x8xf32>) -> tensor<1x1x8x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %j32 = arith.index_cast %j : index to i32
+    %c27 = arith.constant 27 : i32
+    %c30 = arith.constant 30 : i32
+    %z = arith.constant 0 : i32
+    %l = arith.shli %j32, %c27 : i32
+    %s = arith.shrsi %l, %c30 : i32
+    %neg = arith.cmpi slt, %s, %z : i32
+    %diagonal = arith.cmpi eq, %i, %j : index
+    %r = arith.ori %neg, %diagonal : i1
+    attn.yield %r : i1
+  } : tensor<1x1x8x8xf32>, tensor<1x1x48x8xf32>, tensor<1x1x48x8xf32> -> tensor<1x1x8x8xf32>
+  return %o : tensor<1x1x8x8xf32>
+}
