@@ -12,22 +12,18 @@
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
 
-#include "IndexMath.h"
+#include "KeyIntervalMath.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
-struct IntervalMath : IndexMath {
+struct IntervalMath : KeyIntervalMath {
   /// pos(row) for keys that each cover `stride` tokens.
   Value position(const RowSpan &rows, Value row, int64_t stride = 1) {
     Value tokens =
         stride == 1 ? rows.keyLength : mul(rows.keyLength, c(stride));
     return add(row, sub(tokens, rows.queryLength));
-  }
-  /// An empty interval of full keys.
-  KeyInterval withoutFull(Value begin, Value end) {
-    return {begin, end, c(0), c(0)};
   }
 };
 } // namespace
@@ -150,13 +146,10 @@ static std::optional<KeyInterval> intersect(OpBuilder &builder, Location loc,
       result = member;
       continue;
     }
-    result = KeyInterval{m.max(result->begin, member->begin),
-                         m.min(result->end, member->end),
-                         m.max(result->fullBegin, member->fullBegin),
-                         m.min(result->fullEnd, member->fullEnd)};
+    result = m.intersect(*result, *member);
   }
   if (result && !fullKnown)
-    *result = m.withoutFull(result->begin, result->end);
+    *result = m.withoutFull(*result);
   return result;
 }
 
@@ -182,12 +175,9 @@ KeyInterval mlir::attn::buildMaskKeyInterval(OpBuilder &builder, Location loc,
     // key is known allowed (the region is tested per element).
     if (std::optional<KeyInterval> region =
             buildMaskModKeyInterval(builder, loc, *maskMod, rows))
-      *keys = KeyInterval{m.max(keys->begin, region->begin),
-                          m.min(keys->end, region->end),
-                          m.max(keys->fullBegin, region->fullBegin),
-                          m.min(keys->fullEnd, region->fullEnd)};
+      *keys = m.intersect(*keys, *region);
     else
-      *keys = m.withoutFull(keys->begin, keys->end);
+      *keys = m.withoutFull(*keys);
   }
   Value zero = m.c(0);
   Value begin = m.min(m.max(keys->begin, zero), rows.keyLength);

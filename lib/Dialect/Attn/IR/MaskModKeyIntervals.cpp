@@ -23,7 +23,7 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
 
-#include "IndexMath.h"
+#include "KeyIntervalMath.h"
 
 #include "mlir/IR/Matchers.h"
 
@@ -49,7 +49,7 @@ struct LinearForm {
   }
 };
 
-struct ConstraintMath : IndexMath {
+struct ConstraintMath : KeyIntervalMath {
   /// row * i + constant.
   Value affine(int64_t row, Value i, int64_t constant) {
     return add(mul(c(row), i), c(constant));
@@ -377,10 +377,6 @@ private:
     return result;
   }
 
-  KeyInterval withoutFull(const KeyInterval &keys) {
-    return {keys.begin, keys.end, m.c(0), m.c(0)};
-  }
-
   /// A conjunction: the intersection; a part of unknown keys bounds nothing
   /// and leaves no key known allowed.
   std::optional<KeyInterval> both(const std::optional<KeyInterval> &a,
@@ -388,10 +384,8 @@ private:
     if (!a && !b)
       return std::nullopt;
     if (!a || !b)
-      return withoutFull(a ? *a : *b);
-    return KeyInterval{m.max(a->begin, b->begin), m.min(a->end, b->end),
-                       m.max(a->fullBegin, b->fullBegin),
-                       m.min(a->fullEnd, b->fullEnd)};
+      return m.withoutFull(a ? *a : *b);
+    return m.intersect(*a, *b);
   }
 
   /// A disjunction: the hull; its full keys are either part's, or both
