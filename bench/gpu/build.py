@@ -269,10 +269,12 @@ def mlir_for(case):
 
     regions = ""
     if case.get("as_region"):
-        # The causal mask (and window) as a mask_mod region instead of
-        # atoms, as FlexAttention users write it: 0 <= pos(i) - j (<= W).
+        # The causal mask (and window, and chunks) as a mask_mod region
+        # instead of atoms, as FlexAttention users write it:
+        # 0 <= pos(i) - j (<= W) (and pos(i) // C == j // C).
         assert case["kind"] == "causal" and not case.get("prefix")
-        window = case.get("window")
+        window, chunk = case.get("window"), case.get("chunk")
+        assert not (chunk and case["as_region"] == "opaque")
         lines = [f"    %off = arith.constant {lkv - lq} : index",
                  "    %p = arith.addi %i, %off : index",
                  "    %d = arith.subi %p, %j : index"]
@@ -294,16 +296,24 @@ def mlir_for(case):
                 lines += [f"    %w = arith.constant {window} : index",
                           "    %in = arith.cmpi sle, %d, %w : index",
                           "    %a2 = arith.andi %a, %in : i1"]
+        allowed = "%a2" if window is not None else "%a"
+        if chunk:
+            lines += [f"    %cs = arith.constant {chunk} : index",
+                      "    %pc = arith.floordivsi %p, %cs : index",
+                      "    %jc = arith.floordivsi %j, %cs : index",
+                      "    %same = arith.cmpi eq, %pc, %jc : index",
+                      f"    %a3 = arith.andi {allowed}, %same : i1"]
+            allowed = "%a3"
         regions += (" mask_mod {\n"
                     "  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"
                     + "\n".join(lines) +
-                    f"\n    attn.yield {'%a2' if window is not None else '%a'} : i1\n  }}")
+                    f"\n    attn.yield {allowed} : i1\n  }}")
     else:
         if case["kind"] == "causal":
             mask.append("#attn.causal")
         if case.get("window") is not None:
             mask.append(f"#attn.window<left = {case['window']}, right = 0>")
-    if case.get("chunk"):
+    if case.get("chunk") and not case.get("as_region"):
         mask.append(f"#attn.chunked<size = {case['chunk']}>")
     if case.get("docs"):
         take("segments", ("qs", f"tensor<{b}x{lq_t}xi32>"),

@@ -105,6 +105,13 @@ def bench_cases():
                       as_region=True, dynamic=True))
     cases.append(case("window1024-region-dyn-L16384", "causal", 1, 16, 16, 16384, 16384,
                       128, window=1023, as_region=True, dynamic=True))
+    # Causal chunks of 1k as a region (floordivsi), static and for any length.
+    cases.append(case("chunk1024-region-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
+                      chunk=1024, as_region=True))
+    cases.append(case("chunk1024-region-dyn-L16384", "causal", 1, 16, 16, 16384, 16384,
+                      128, chunk=1024, as_region=True, dynamic=True))
+    cases.append(case("chunk1024-causal-L16384", "causal", 1, 16, 16, 16384, 16384, 128,
+                      chunk=1024))
     # Llama 4's chunked local attention (#attn.chunked with causal): chunks
     # of 8k over 32k tokens, against FlexAttention's block mask of the same.
     cases.append(case("chunked8k-causal-L32768", "causal", 1, 16, 16, 32768, 32768, 128,
@@ -282,6 +289,12 @@ def check_cases():
                       lse=True, as_region=True, dynamic=True))
     cases.append(case("chk-window-region-dyn-D64", "causal", 1, 4, 2, 1000, 700, 64,
                       window=300, as_region=True, dynamic=True))
+    # Causal chunks as a region (floordivsi of pos(i) and j), bottom-right
+    # aligned (Lq < Lkv): chunk edges fall inside tiles.
+    cases.append(case("chk-chunk-region", "causal", 1, 4, 2, 333, 700, 64, chunk=100,
+                      lse=True, as_region=True))
+    cases.append(case("chk-chunk-region-dyn", "causal", 2, 4, 4, 600, 600, 128, chunk=200,
+                      as_region=True, dynamic=True))
     cases.append(case("chk-prefix-lm-layout", "dense", 2, 4, 2, 700, 700, 128, prefix=True,
                       layout=dict(block_q=128, block_kv=128, from_prefix=True)))
     cases.append(case("chk-prefix-rel-bias-softcap", "dense", 2, 4, 2, 520, 520, 128,
