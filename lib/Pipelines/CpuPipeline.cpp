@@ -189,6 +189,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;
   pm.addPass(attn::createAttnExpandBf16ConversionsPass());
+  pm.addPass(attn::createAttnLowerIndexExtendedArithPass());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // The transposes' shuffles of blocks narrower than the network (8 x 8
   // blocks of 16-key tiles at 16 lanes) fill with ub.poison.

@@ -57,6 +57,7 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   // attn-convert-tensor-map-args between the kernels' conversion and their
   // serialisation.
   pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
+  pm.addPass(attn::createAttnLowerIndexExtendedArithPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());

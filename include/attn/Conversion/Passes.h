@@ -12,6 +12,10 @@ namespace mlir::attn {
 #define GEN_PASS_REGISTRATION
 #include "attn/Conversion/Passes.h.inc"
 
+/// Index-typed arith.addui_extended as the same op on i64 between index casts
+/// (attn-lower-index-extended-arith).
+void populateIndexExtendedArithPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::attn
 
 #endif // ATTN_CONVERSION_PASSES_H

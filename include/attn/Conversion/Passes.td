@@ -317,4 +317,21 @@ def AttnAccessBf16AsBitsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AttnLowerIndexExtendedArithPass
+    : Pass<"attn-lower-index-extended-arith"> {
+  let summary = "Compute index-typed arith.addui_extended on i64";
+  let description = [{
+    Upstream's arith-to-llvm (MLIR 22) lowers an `arith.addui_extended`
+    of index operands into an `llvm.intr.uadd.with.overflow` whose struct
+    keeps the index type, which does not verify, so a `mask_mod` or
+    `score_mod` that adds with a carry on indices failed both pipelines.
+    This pass rewrites it (scalars or vectors of index) as the same op on
+    i64 between `arith.index_cast`s: the same values where index is 64 bits
+    wide, as on both of our targets. (`mulsi_extended` and `mului_extended`
+    on index lower as they are.) The CPU and GPU pipelines run it before
+    their conversions to LLVM.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD
