@@ -264,7 +264,12 @@ static uint64_t unsignedValue(int64_t v, unsigned width) {
 /// Integers wrap at their width; unsigned ops read unsigned values.
 static std::optional<RefScalar> evalScalar(Operation *op,
                                            ArrayRef<RefScalar> x) {
-  auto i = [&](unsigned n) { return x[n].integer; };
+  // An operand's signed value: i1, kept as 0 / 1, is 0 / -1 (maxsi of true
+  // and false is false).
+  auto i = [&](unsigned n) {
+    return integerWidth(op->getOperand(n).getType()) == 1 ? -x[n].integer
+                                                          : x[n].integer;
+  };
   auto f = [&](unsigned n) { return x[n].real; };
   auto real = [](double value) { return RefScalar::ofReal(value); };
   auto integer = [](int64_t value) { return RefScalar::ofInteger(value); };
@@ -277,10 +282,6 @@ static std::optional<RefScalar> evalScalar(Operation *op,
       op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
   auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
   auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
-  // i1 is kept as 0 / 1: its signed value is 0 / -1.
-  auto signedSource = [&](unsigned n) {
-    return sourceWidth == 1 ? -i(n) : i(n);
-  };
   // Division overflow (INT_MIN / -1) and division by zero are undefined in
   // arith; both evaluate to 0 here rather than trap.
   auto divides = [&]() {
@@ -318,7 +319,7 @@ static std::optional<RefScalar> evalScalar(Operation *op,
         return u(1) == 0 ? integer(0) : wrap(u(0) / u(1));
       })
       .Case([&](arith::RemSIOp) {
-        return divides() ? integer(i(0) % i(1)) : integer(0);
+        return divides() ? wrap(i(0) % i(1)) : integer(0);
       })
       .Case([&](arith::RemUIOp) {
         return u(1) == 0 ? integer(0) : wrap(u(0) % u(1));
@@ -337,8 +338,8 @@ static std::optional<RefScalar> evalScalar(Operation *op,
       .Case([&](arith::CeilDivUIOp) {
         return u(1) == 0 ? integer(0) : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
       })
-      .Case([&](arith::MaxSIOp) { return integer(std::max(i(0), i(1))); })
-      .Case([&](arith::MinSIOp) { return integer(std::min(i(0), i(1))); })
+      .Case([&](arith::MaxSIOp) { return wrap(std::max(i(0), i(1))); })
+      .Case([&](arith::MinSIOp) { return wrap(std::min(i(0), i(1))); })
       .Case([&](arith::MaxUIOp) { return x[u(0) >= u(1) ? 0 : 1]; })
       .Case([&](arith::MinUIOp) { return x[u(0) <= u(1) ? 0 : 1]; })
       .Case(
@@ -363,19 +364,15 @@ static std::optional<RefScalar> evalScalar(Operation *op,
         return integer(compareFloats(cmp.getPredicate(), f(0), f(1)) ? 1 : 0);
       })
       .Case([&](arith::CmpIOp cmp) {
-        return integer(compareIntegers(cmp.getPredicate(), signedSource(0),
-                                       signedSource(1))
-                           ? 1
-                           : 0);
+        return integer(compareIntegers(cmp.getPredicate(), i(0), i(1)) ? 1 : 0);
       })
       .Case([&](arith::SelectOp) { return i(0) != 0 ? x[1] : x[2]; })
       .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
-          [&](Operation *) { return wrap(uint64_t(signedSource(0))); })
+          [&](Operation *) { return wrap(uint64_t(i(0))); })
       .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
           [&](Operation *) { return wrap(u(0)); })
       .Case([&](arith::SIToFPOp) {
-        return real(
-            roundToElement(static_cast<double>(signedSource(0)), resultKind));
+        return real(roundToElement(static_cast<double>(i(0)), resultKind));
       })
       .Case([&](arith::UIToFPOp) {
         return real(roundToElement(static_cast<double>(u(0)), resultKind));
@@ -404,6 +401,33 @@ static std::optional<RefScalar> evalScalar(Operation *op,
       .Case([&](math::SinOp) { return real(std::sin(f(0))); })
       .Case([&](math::CosOp) { return real(std::cos(f(0))); })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+/// The two results of addui_extended (sum, overflow bit) and of
+/// mulsi/mului_extended (the product's low and high halves) on scalars.
+static std::optional<std::pair<RefScalar, RefScalar>>
+evalExtended(Operation *op, ArrayRef<RefScalar> x) {
+  unsigned width = integerWidth(op->getResult(0).getType());
+  // The operands' bits at the width (wrapInteger's signed values).
+  APInt a(width, static_cast<uint64_t>(x[0].integer), /*isSigned=*/true,
+          /*implicitTrunc=*/true);
+  APInt b(width, static_cast<uint64_t>(x[1].integer), /*isSigned=*/true,
+          /*implicitTrunc=*/true);
+  auto value = [&](const APInt &bits) {
+    return RefScalar::ofInteger(wrapInteger(bits.getZExtValue(), width));
+  };
+  if (isa<arith::AddUIExtendedOp>(op)) {
+    bool overflow = false;
+    APInt sum = a.uadd_ov(b, overflow);
+    return std::make_pair(value(sum), RefScalar::ofInteger(overflow ? 1 : 0));
+  }
+  bool isSigned = isa<arith::MulSIExtendedOp>(op);
+  if (!isSigned && !isa<arith::MulUIExtendedOp>(op))
+    return std::nullopt;
+  APInt product = isSigned ? a.sext(2 * width) * b.sext(2 * width)
+                           : a.zext(2 * width) * b.zext(2 * width);
+  return std::make_pair(value(product.trunc(width)),
+                        value(product.extractBits(width, width)));
 }
 
 LogicalResult Evaluator::evalElementwise(Operation *op) {
@@ -710,6 +734,18 @@ LogicalResult Evaluator::evalOp(Operation *op) {
                 other->getDialect()) &&
             other->getNumResults() == 1)
           return evalElementwise(other);
+        if (isa<arith::AddUIExtendedOp, arith::MulSIExtendedOp,
+                arith::MulUIExtendedOp>(other) &&
+            !llvm::any_of(other->getOperandTypes(),
+                          llvm::IsaPred<TensorType>)) {
+          SmallVector<RefScalar> operands;
+          for (Value operand : other->getOperands())
+            operands.push_back(values.lookup(operand).scalar);
+          auto results = evalExtended(other, operands);
+          set(other->getResult(0), results->first);
+          set(other->getResult(1), results->second);
+          return success();
+        }
         return fail(other, "is not supported by the reference");
       });
 }

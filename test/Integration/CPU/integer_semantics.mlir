@@ -199,3 +199,27 @@ func.func @i32_shifts(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x48x8xf32>, %v: ten
   } : tensor<1x1x8x8xf32>, tensor<1x1x48x8xf32>, tensor<1x1x48x8xf32> -> tensor<1x1x8x8xf32>
   return %o : tensor<1x1x8x8xf32>
 }
+
+// Signed ops on i1 read true as -1: maxsi(true, false) is false, so this
+// allows exactly the pairs where both compares hold. The carry of an index
+// addition (addui_extended, upstream's lowering of which fails on index)
+// and the high half of a product hold for none of these small indices.
+// RUN: attn-run %s --function=boolean_extrema_and_carries --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=boolean_extrema_and_carries --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @boolean_extrema_and_carries(%q: tensor<1x1x16x8xf32>, %k: tensor<1x1x24x8xf32>, %v: tensor<1x1x24x8xf32>) -> tensor<1x1x16x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %c3 = arith.constant 3 : index
+    %causal = arith.cmpi sle, %j, %i : index
+    %far = arith.cmpi sge, %i, %c3 : index
+    %both = arith.maxsi %causal, %far : i1
+    %sum, %carry = arith.addui_extended %i, %j : index, i1
+    %low, %high = arith.mulsi_extended %i, %j : index
+    %zero = arith.constant 0 : index
+    %no_high = arith.cmpi eq, %high, %zero : index
+    %keep = arith.xori %both, %carry : i1
+    %r = arith.andi %keep, %no_high : i1
+    attn.yield %r : i1
+  } : tensor<1x1x16x8xf32>, tensor<1x1x24x8xf32>, tensor<1x1x24x8xf32> -> tensor<1x1x16x8xf32>
+  return %o : tensor<1x1x16x8xf32>
+}

@@ -1,0 +1,61 @@
+"""Runs every function of a file of random mask_mod regions
+(random_mask_mods.py's output) through attn-run --check on the given CPU
+paths, against the reference interpreter:
+
+  check_random_regions.py ATTN_RUN FILE --seed S [--paths flash,reference]
+                          [--dynamic LQxLKV,...]
+
+With --dynamic the functions' query and key lengths are made open and each
+runs at every listed shape (so the key tiles come from the region's run-time
+bounds, not a block map). Prints one line per failing run (its command and
+attn-run's output) and a summary; exits 1 if any run failed."""
+import argparse
+import re
+import subprocess
+import sys
+
+
+def functions(text):
+    """(name, source) of each func.func, in order."""
+    starts = [m.start() for m in re.finditer(r"^func\.func @", text, re.M)]
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        source = text[begin:end]
+        yield re.match(r"func\.func @(\w+)", source).group(1), source
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("attn_run")
+    parser.add_argument("file")
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--paths", default="flash,reference")
+    parser.add_argument("--dynamic", default="",
+                        help="comma-separated LQxLKV shapes: open lengths")
+    args = parser.parse_args()
+    text = open(args.file).read()
+    shapes = [tuple(map(int, s.split("x"))) for s in args.dynamic.split(",") if s]
+    if shapes:
+        # tensor<1x1xLx8xf32> -> tensor<1x1x?x8xf32>: the lengths open.
+        text = re.sub(r"tensor<1x1x\d+x8xf32>", "tensor<1x1x?x8xf32>", text)
+        open(args.file, "w").write(text)
+    runs = failures = 0
+    for index, (name, _) in enumerate(functions(text)):
+        for path in args.paths.split(","):
+            for shape in shapes or [None]:
+                command = [args.attn_run, args.file, f"--function={name}", "--check",
+                           f"--seed={args.seed + index}", f"--path={path}"]
+                if shape:
+                    command += [f"--shape=q=1x1x{shape[0]}x8", f"--shape=k=1x1x{shape[1]}x8"]
+                result = subprocess.run(command, capture_output=True, text=True)
+                runs += 1
+                output = result.stdout + result.stderr
+                if result.returncode != 0 or "check=PASS" not in output:
+                    failures += 1
+                    print("FAILED:", " ".join(command))
+                    print(output)
+    print(f"random regions: {runs} runs, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
