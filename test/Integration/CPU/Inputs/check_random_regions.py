@@ -3,11 +3,12 @@
 paths, against the reference interpreter:
 
   check_random_regions.py ATTN_RUN FILE --seed S [--paths flash,reference]
-                          [--dynamic LQxLKV,...]
+                          [--dynamic LQxLKV,...] [--tiling BQxBKV]
 
 With --dynamic the functions' query and key lengths are made open and each
 runs at every listed shape (so the key tiles come from the region's run-time
-bounds, not a block map). Prints one line per failing run (its command and
+bounds, not a block map). --tiling gives each attention those flash tiles
+(small ones, so that the region's tile classes matter). Prints one line per failing run (its command and
 attn-run's output) and a summary; exits 1 if any run failed."""
 import argparse
 import re
@@ -31,13 +32,20 @@ def main():
     parser.add_argument("--paths", default="flash,reference")
     parser.add_argument("--dynamic", default="",
                         help="comma-separated LQxLKV shapes: open lengths")
+    parser.add_argument("--tiling", default="",
+                        help="BQxBKV: the flash path's tile sizes")
     args = parser.parse_args()
     text = open(args.file).read()
+    if args.tiling:
+        block_q, block_kv = args.tiling.split("x")
+        text = re.sub(r"^  \} : tensor",
+                      f"  }} {{tiling = #attn.tiling<block_q = {block_q}, "
+                      f"block_kv = {block_kv}>}} : tensor", text, flags=re.M)
     shapes = [tuple(map(int, s.split("x"))) for s in args.dynamic.split(",") if s]
     if shapes:
         # tensor<1x1xLx8xf32> -> tensor<1x1x?x8xf32>: the lengths open.
         text = re.sub(r"tensor<1x1x\d+x8xf32>", "tensor<1x1x?x8xf32>", text)
-        open(args.file, "w").write(text)
+    open(args.file, "w").write(text)
     runs = failures = 0
     for index, (name, _) in enumerate(functions(text)):
         for path in args.paths.split(","):
