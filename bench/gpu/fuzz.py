@@ -292,6 +292,11 @@ def linear(rng, name):
     feature = rng.choice(["identity", "relu", "elu_plus_one", "exp", "sigmoid"])
     causal = rng.random() < 0.7
     normalize = feature != "identity" and rng.random() < 0.6
+    if feature == "exp" and element == "f16":
+        # Unnormalised, exp(q) . exp(k) summed over the keys passes f16's
+        # 65504 on N(0, 1) inputs (after a causal conv, from a few hundred
+        # tokens): a program that overflows in every implementation.
+        normalize = True
     operands, types = [q, k, v], [dict(p.args)[x] for x in (q, k, v)]
     clause = ""
     if causal and rng.random() < 0.5:
