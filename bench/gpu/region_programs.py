@@ -3,6 +3,7 @@ GPU programs, one file each, for examples.py's differential run:
 
   python3 bench/gpu/region_programs.py --seed 1 --count 60 --out /tmp/regions
   python3 bench/gpu/region_programs.py --seed 2 --count 60 --linear --out /tmp/regions
+  python3 bench/gpu/region_programs.py --seed 3 --count 60 --score-mod --out /tmp/regions
   .venv/bin/python bench/gpu/examples.py build --sources /tmp/regions --chip sm_90a \\
       --any-length --out bench/gpu/artifacts/regions
 
@@ -33,15 +34,19 @@ def main():
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--linear", action="store_true",
                         help="the generator's linear compares and chunks")
+    parser.add_argument("--score-mod", action="store_true",
+                        help="score_mod regions (integer-derived biases) instead")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     text = subprocess.run([sys.executable, str(GENERATOR), "--seed", str(args.seed),
-                           "--count", str(args.count)] + (["--linear"] if args.linear else []),
+                           "--count", str(args.count)] + (["--linear"] if args.linear else [])
+                          + (["--score-mod"] if args.score_mod else []),
                           capture_output=True, text=True, check=True).stdout
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
-    stem = f"region{'-linear' if args.linear else ''}-s{args.seed}"
+    kind = "-linear" if args.linear else "-score" if args.score_mod else ""
+    stem = f"region{kind}-s{args.seed}"
     starts = [m.start() for m in re.finditer(r"^func\.func @", text, re.M)]
     for n, (begin, end) in enumerate(zip(starts, starts[1:] + [len(text)])):
         source = text[begin:end]

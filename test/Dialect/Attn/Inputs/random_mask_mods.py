@@ -19,7 +19,16 @@ by constants (chunks), the forms whose key bounds
 lengths known only at run time get (buildMaskModKeyInterval), now and then
 with a part of another form (an ne, a product, b or h) that bounds nothing
 and leaves no key known allowed; constants may be large, so that some
-forms are refused for their size."""
+forms are refused for their size.
+
+With --score-mod each region is instead a score_mod: the score plus a
+bounded bias computed from such an integer expression (its unsigned
+remainder by a small constant, through i32 to f32, times a power of two),
+now and then replaced where a random boolean of (b, h, i, j) fails (by
+half the score or by -inf, which disallows the key), now and then soft-
+capped by tanh. The integer arithmetic is the point: on the GPU a
+score_mod's index arithmetic is narrowed to i32 where that is exact
+(attn-narrow-kernel-indices)."""
 import argparse
 import random
 
@@ -233,12 +242,40 @@ class Region:
         return terms[0]
 
 
+def score_mod(region):
+    """A score_mod body over %s; its result's name."""
+    r = region.rng
+    expression = region.integer(3)
+    bounded = region.emit(f"arith.remui {expression}, "
+                          f"{region.constant(r.choice([7, 31, 97]))} : index")
+    narrow = region.emit(f"arith.index_cast {bounded} : index to i32")
+    bias = region.emit(f"arith.sitofp {narrow} : i32 to f32")
+    step = region.constant(r.choice(["0.03125", "-0.0625", "0.125"]), "f32")
+    scaled = region.emit(f"arith.mulf {bias}, {step} : f32")
+    score = region.emit(f"arith.addf %s, {scaled} : f32")
+    if r.random() < 0.5:
+        keep = region.boolean(2)
+        if r.random() < 0.5:
+            other = region.constant("0xFF800000", "f32")
+        else:
+            other = region.emit(f"arith.mulf {score}, {region.constant('0.5', 'f32')} : f32")
+        score = region.emit(f"arith.select {keep}, {score}, {other} : f32")
+    if r.random() < 0.3:
+        cap = region.constant("8.0", "f32")
+        ratio = region.emit(f"arith.divf {score}, {cap} : f32")
+        capped = region.emit(f"math.tanh {ratio} : f32")
+        score = region.emit(f"arith.mulf {capped}, {cap} : f32")
+    return score
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--linear", action="store_true",
                         help="conjunctions of linear compares of i and j")
+    parser.add_argument("--score-mod", action="store_true",
+                        help="score_mod regions: integer-derived biases")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     q, k = "tensor<1x1x20x8xf32>", "tensor<1x1x36x8xf32>"
@@ -247,13 +284,18 @@ def main():
             # Fewer, as many or more queries than keys.
             q = f"tensor<1x1x{rng.choice([20, 36, 45])}x8xf32>"
         region = Region(rng)
-        allowed = region.conjunction() if args.linear else region.boolean(3)
+        if args.score_mod:
+            result = score_mod(region)
+            hook, score_arg, yielded = "score_mod", "%s: f32, ", "f32"
+        else:
+            result = region.conjunction() if args.linear else region.boolean(3)
+            hook, score_arg, yielded = "mask_mod", "", "i1"
         body = "\n".join(region.lines)
         outer = "".join(line + "\n" for line in region.outer)
         print(f"func.func @f{n}(%q: {q}, %k: {k}) -> {q} {{\n{outer}"
-              f"  %o = attn.attention %q, %k, %k mask_mod {{\n"
-              f"  ^bb0(%b: index, %h: index, %i: index, %j: index):\n{body}\n"
-              f"    attn.yield {allowed} : i1\n"
+              f"  %o = attn.attention %q, %k, %k {hook} {{\n"
+              f"  ^bb0({score_arg}%b: index, %h: index, %i: index, %j: index):\n{body}\n"
+              f"    attn.yield {result} : {yielded}\n"
               f"  }} : {q}, {k}, {k} -> {q}\n  return %o : {q}\n}}\n")
 
 
