@@ -749,6 +749,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   // launchers check the sizes that the kernels are built for.
   MLIRContext &context = *module.getContext();
   PassManager refine(&context);
+  addIndexArithRewrites(refine);
   AttnRefineShapesPassOptions refineOptions;
   refineOptions.signatures = true;
   refine.addPass(createAttnRefineShapesPass(refineOptions));

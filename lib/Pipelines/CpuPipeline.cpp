@@ -104,6 +104,13 @@ static std::unique_ptr<Pass> createCanonicalizerKeepingLoopTypes() {
   return createCanonicalizerPass(config, loopCastFolderNames());
 }
 
+void mlir::attn::addIndexArithRewrites(OpPassManager &pm) {
+  // Upstream folds a truncating index cast's round trip to the identity,
+  // and mishandles the extended ops on index (Passes.td says how).
+  pm.addPass(attn::createAttnExpandIndexTruncationsPass());
+  pm.addPass(attn::createAttnLowerIndexExtendedArithPass());
+}
+
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {
   CpuTarget host = CpuTarget::detectHost();
@@ -116,6 +123,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // asked, everything else (and attention otherwise) by the reference
   // lowering. Types first take every static size that the ops relate, so
   // that the lowerings see one answer per size.
+  addIndexArithRewrites(pm);
   pm.addPass(createAttnRefineShapesPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
   if (options.flash) {
@@ -189,7 +197,6 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;
   pm.addPass(attn::createAttnExpandBf16ConversionsPass());
-  pm.addPass(attn::createAttnLowerIndexExtendedArithPass());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // The transposes' shuffles of blocks narrower than the network (8 x 8
   // blocks of 16-key tiles at 16 lanes) fill with ub.poison.

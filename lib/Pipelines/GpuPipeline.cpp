@@ -57,7 +57,6 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   // attn-convert-tensor-map-args between the kernels' conversion and their
   // serialisation.
   pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
-  pm.addPass(attn::createAttnLowerIndexExtendedArithPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());
@@ -106,6 +105,7 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   // take the refined sizes (the C descriptors do not change).
   AttnRefineShapesPassOptions refine;
   refine.signatures = true;
+  addIndexArithRewrites(pm);
   pm.addPass(createAttnRefineShapesPass(refine));
   pm.addPass(createConvertAttnToGpuPass(convert));
   StringRef format;

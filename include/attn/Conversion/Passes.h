@@ -12,9 +12,13 @@ namespace mlir::attn {
 #define GEN_PASS_REGISTRATION
 #include "attn/Conversion/Passes.h.inc"
 
-/// Index-typed arith.addui_extended as the same op on i64 between index casts
-/// (attn-lower-index-extended-arith).
+/// Index-typed arith.addui_extended and mulsi/mului_extended as the same ops
+/// on i64 between index casts (attn-lower-index-extended-arith).
 void populateIndexExtendedArithPatterns(RewritePatternSet &patterns);
+
+/// Truncating index casts as a cast to i64 and a trunci
+/// (attn-expand-index-truncations).
+void populateIndexTruncationPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::attn
 

@@ -317,19 +317,43 @@ def AttnAccessBf16AsBitsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AttnExpandIndexTruncationsPass
+    : Pass<"attn-expand-index-truncations"> {
+  let summary = "Write truncating index casts as a cast to i64 and a trunci";
+  let description = [{
+    Upstream's arith canonicalization (MLIR 22, `IndexCastOfIndexCast` and
+    `IndexCastUIOfIndexCastUI`) folds `index_cast(index_cast(x))` to `x`
+    whenever the outer cast gives back x's type, also where the inner one
+    truncates: `index -> i32 -> index` became the identity, so a `mask_mod`
+    or `score_mod` that wraps an index to 32 bits and widens it again
+    computed with the unwrapped value in both pipelines (found by the random
+    regions of test/Integration/CPU/random-mask-mods.test against the
+    reference). This pass rewrites every `arith.index_cast` and
+    `arith.index_castui` from index to an integer narrower than 64 bits
+    (scalars or vectors) as the same cast to i64 followed by `arith.trunci`:
+    the same bits where index is 64 bits wide, as on both of our targets,
+    and no longer a cast of a cast. Both pipelines run it first.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def AttnLowerIndexExtendedArithPass
     : Pass<"attn-lower-index-extended-arith"> {
-  let summary = "Compute index-typed arith.addui_extended on i64";
+  let summary = "Compute index-typed addui_extended, mulsi_extended and "
+                "mului_extended on i64";
   let description = [{
-    Upstream's arith-to-llvm (MLIR 22) lowers an `arith.addui_extended`
-    of index operands into an `llvm.intr.uadd.with.overflow` whose struct
-    keeps the index type, which does not verify, so a `mask_mod` or
-    `score_mod` that adds with a carry on indices failed both pipelines.
-    This pass rewrites it (scalars or vectors of index) as the same op on
-    i64 between `arith.index_cast`s: the same values where index is 64 bits
-    wide, as on both of our targets. (`mulsi_extended` and `mului_extended`
-    on index lower as they are.) The CPU and GPU pipelines run it before
-    their conversions to LLVM.
+    Upstream (MLIR 22) mishandles the extended ops on index twice, each
+    time with IR that does not verify: arith-to-llvm lowers an
+    `arith.addui_extended` of indices into an `llvm.intr.uadd.with.overflow`
+    whose struct keeps the index type, and the canonicalization of
+    `arith.mulsi_extended %x, 1` builds an `arith.extsi` to index. So a
+    `mask_mod` or `score_mod` that adds with a carry or takes a product's
+    high half on indices failed both pipelines (found by the random regions
+    of test/Integration/CPU/random-mask-mods.test). This pass rewrites the
+    three ops on index (scalars or vectors) as the same ops on i64 between
+    `arith.index_cast`s: the same values where index is 64 bits wide, as on
+    both of our targets. Both pipelines run it first, before anything
+    canonicalizes.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

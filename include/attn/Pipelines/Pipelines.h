@@ -111,6 +111,12 @@ void registerAttnGpuPipelineDependencies(DialectRegistry &registry);
 /// Registers --attn-cpu-pipeline and --attn-gpu-pipeline.
 void registerAttnPipelines();
 
+/// The rewrites both pipelines (and attn-compile's GPU passes) run before
+/// anything canonicalizes: index arithmetic that upstream's canonicalization
+/// and LLVM lowering would get wrong, in forms they handle
+/// (attn-expand-index-truncations, attn-lower-index-extended-arith).
+void addIndexArithRewrites(OpPassManager &pm);
+
 } // namespace attn
 } // namespace mlir
 
