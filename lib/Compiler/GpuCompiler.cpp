@@ -164,8 +164,10 @@ cExpression(Value value, const CEntryPoint &entry,
     return "t" + std::to_string(temporary->second) + "Sizes[" +
            std::to_string(*index) + "]";
   }
+  // (Truncations too: attn-expand-index-truncations writes an index cast
+  // to i32 as one to i64 and a trunci, and sizes fit either way.)
   if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtUIOp,
-          arith::ExtSIOp>(op))
+          arith::ExtSIOp, arith::TruncIOp>(op))
     return cExpression(op->getOperand(0), entry, temporaries);
   if (op->getNumOperands() != 2)
     return std::nullopt;

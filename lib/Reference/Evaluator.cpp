@@ -260,6 +260,20 @@ static uint64_t unsignedValue(int64_t v, unsigned width) {
          llvm::maskTrailingOnes<uint64_t>(std::min(width, 64u));
 }
 
+/// `bits` (signed or not) as the float type of `op`'s result, rounded once
+/// to nearest even as the compiled conversion does (through a double, an
+/// integer past 2^53 would round twice).
+static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
+  auto type = cast<FloatType>(getElementTypeOrSelf(op->getResult(0).getType()));
+  APFloat value(type.getFloatSemantics());
+  value.convertFromAPInt(APInt(64, bits), isSigned,
+                         APFloat::rmNearestTiesToEven);
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
 /// The value of a scalar arith/math op; std::nullopt if unsupported.
 /// Integers wrap at their width; unsigned ops read unsigned values.
 static std::optional<RefScalar> evalScalar(Operation *op,
@@ -282,8 +296,9 @@ static std::optional<RefScalar> evalScalar(Operation *op,
       op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
   auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
   auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
-  // Division overflow (INT_MIN / -1) and division by zero are undefined in
-  // arith; both evaluate to 0 here rather than trap.
+  // Division by zero and division overflow (INT_MIN / -1) are undefined in
+  // arith. Here a division by zero, or an overflow at 64 bits, gives 0
+  // rather than trap; a narrower overflow wraps back to INT_MIN.
   auto divides = [&]() {
     return i(1) != 0 &&
            !(i(1) == -1 && i(0) == std::numeric_limits<int64_t>::min());
@@ -372,10 +387,10 @@ static std::optional<RefScalar> evalScalar(Operation *op,
       .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
           [&](Operation *) { return wrap(u(0)); })
       .Case([&](arith::SIToFPOp) {
-        return real(roundToElement(static_cast<double>(i(0)), resultKind));
+        return real(integerToFloat(op, i(0), /*isSigned=*/true));
       })
       .Case([&](arith::UIToFPOp) {
-        return real(roundToElement(static_cast<double>(u(0)), resultKind));
+        return real(integerToFloat(op, u(0), /*isSigned=*/false));
       })
       .Case([&](arith::FPToSIOp) {
         return wrap(uint64_t(saturatingInteger(std::trunc(f(0)))));

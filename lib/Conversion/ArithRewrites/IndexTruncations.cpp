@@ -25,11 +25,12 @@ namespace mlir::attn {
 using namespace mlir;
 
 namespace {
-/// `type` with its element type replaced by `element` (scalars and vectors).
+/// `type` (a scalar, vector or ranked tensor) with `element` for its
+/// element type; null for other shaped types (memrefs: trunci takes none).
 Type withElement(Type type, Type element) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.clone(element);
-  return element;
+  if (isa<VectorType, RankedTensorType>(type))
+    return cast<ShapedType>(type).clone(element);
+  return isa<ShapedType>(type) ? Type() : element;
 }
 
 /// index_cast[ui] of an index to an integer narrower than 64 bits as the
@@ -44,9 +45,12 @@ struct TruncationAsTrunci : OpRewritePattern<CastOp> {
     auto target = dyn_cast<IntegerType>(getElementTypeOrSelf(cast.getType()));
     if (!isa<IndexType>(source) || !target || target.getWidth() >= 64)
       return failure();
-    auto i64 = IntegerType::get(cast.getContext(), 64);
-    Value wide = CastOp::create(rewriter, cast.getLoc(),
-                                withElement(cast.getType(), i64), cast.getIn());
+    Type wideType =
+        withElement(cast.getType(), IntegerType::get(cast.getContext(), 64));
+    if (!wideType)
+      return failure();
+    Value wide =
+        CastOp::create(rewriter, cast.getLoc(), wideType, cast.getIn());
     rewriter.replaceOpWithNewOp<arith::TruncIOp>(cast, cast.getType(), wide);
     return success();
   }
@@ -58,8 +62,7 @@ struct AttnExpandIndexTruncationsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     attn::populateIndexTruncationPatterns(patterns);
-    if (failed(attn::applyPatternsAlone(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    attn::applyPatternsAlone(getOperation(), std::move(patterns));
   }
 };
 } // namespace

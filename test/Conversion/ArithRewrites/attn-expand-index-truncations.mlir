@@ -53,3 +53,18 @@ func.func @left_alone(%x: index, %y: i32) -> (i64, index) {
   %b = arith.index_cast %y : i32 to index
   return %a, %b : i64, index
 }
+
+// -----
+
+// Ranked tensors too (element-wise arith on tensors, before
+// convert-elementwise-to-linalg); memrefs, which trunci does not take, are
+// left alone.
+// CHECK-LABEL: func.func @tensors
+// CHECK: %[[W:.*]] = arith.index_cast %{{.*}} : tensor<8xindex> to tensor<8xi64>
+// CHECK: arith.trunci %[[W]] : tensor<8xi64> to tensor<8xi32>
+// CHECK: arith.index_cast %{{.*}} : memref<8xindex> to memref<8xi32>
+func.func @tensors(%t: tensor<8xindex>, %m: memref<8xindex>) -> (tensor<8xi32>, memref<8xi32>) {
+  %a = arith.index_cast %t : tensor<8xindex> to tensor<8xi32>
+  %b = arith.index_cast %m : memref<8xindex> to memref<8xi32>
+  return %a, %b : tensor<8xi32>, memref<8xi32>
+}

@@ -55,6 +55,18 @@ func.func @vector_carry(%u: vector<4xindex>, %v: vector<4xindex>)
 
 // -----
 
+// Ranked tensors of index too (before convert-elementwise-to-linalg).
+// CHECK-LABEL: func.func @tensor_carry
+// CHECK: arith.addui_extended %{{.*}}, %{{.*}} : tensor<8xi64>, tensor<8xi1>
+// CHECK: arith.index_cast %{{.*}} : tensor<8xi64> to tensor<8xindex>
+func.func @tensor_carry(%u: tensor<8xindex>, %v: tensor<8xindex>)
+    -> (tensor<8xindex>, tensor<8xi1>) {
+  %sum, %carry = arith.addui_extended %u, %v : tensor<8xindex>, tensor<8xi1>
+  return %sum, %carry : tensor<8xindex>, tensor<8xi1>
+}
+
+// -----
+
 // Other types are left alone.
 // CHECK-LABEL: func.func @others
 // CHECK-NOT: index_cast

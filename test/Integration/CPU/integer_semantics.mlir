@@ -242,3 +242,30 @@ func.func @index_i32_round_trip(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x24x8xf32
   } : tensor<1x1x8x8xf32>, tensor<1x1x24x8xf32>, tensor<1x1x24x8xf32> -> tensor<1x1x8x8xf32>
   return %o : tensor<1x1x8x8xf32>
 }
+
+// An i64 past 2^53 to f32 rounds once: 2^62 + 2^38 + 1 + j is past the
+// halfway point between 2^62 and the next f32, so it rounds up (through a
+// double it rounded to 2^62 + 2^38, a tie, then down). The first 8 keys'
+// scores move by 2^39 * 1e-12.
+// RUN: attn-run %s --function=i64_to_f32_rounds_once --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=i64_to_f32_rounds_once --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @i64_to_f32_rounds_once(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x16x8xf32>, %v: tensor<1x1x16x8xf32>) -> tensor<1x1x8x8xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %big = arith.constant 4611686293305294849 : i64
+    %j64 = arith.index_cast %j : index to i64
+    %x = arith.addi %big, %j64 : i64
+    %f = arith.sitofp %x : i64 to f32
+    %base = arith.constant 4.611686e+18 : f32
+    %d = arith.subf %f, %base : f32
+    %scale = arith.constant 1.0e-12 : f32
+    %bias = arith.mulf %d, %scale : f32
+    %c8 = arith.constant 8 : index
+    %early = arith.cmpi ult, %j, %c8 : index
+    %zero = arith.constant 0.0 : f32
+    %moved = arith.select %early, %bias, %zero : f32
+    %r = arith.addf %s, %moved : f32
+    attn.yield %r : f32
+  } : tensor<1x1x8x8xf32>, tensor<1x1x16x8xf32>, tensor<1x1x16x8xf32> -> tensor<1x1x8x8xf32>
+  return %o : tensor<1x1x8x8xf32>
+}
