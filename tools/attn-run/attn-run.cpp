@@ -56,9 +56,11 @@ namespace cl = llvm::cl;
 /// unchosen one below which another correct rounding may swap them, also
 /// in f32 programs (findTopkNearTies widens it by how far the program's own
 /// precisions move the scores), and the most such near-ties a check
-/// retries.
+/// retries (16 was too few: llsa_hierarchy's bf16 hierarchy meets about 200,
+/// and at seed 389918308 the one tie its compiled code took the other way
+/// was the 17th or later, closest first). Retries run only after a failure.
 static constexpr double kTopkTieTolerance = 1e-3;
-static constexpr size_t kMaxTopkNearTies = 16;
+static constexpr size_t kMaxTopkNearTies = 64;
 
 static cl::OptionCategory category("attn-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
