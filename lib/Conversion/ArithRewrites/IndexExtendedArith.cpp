@@ -11,7 +11,7 @@
 
 #include "attn/Conversion/Passes.h"
 
-#include "ApplyAlone.h"
+#include "ArithRewriteSupport.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
@@ -25,16 +25,11 @@ namespace mlir::attn {
 using namespace mlir;
 
 namespace {
-/// `type` (index, or a vector or ranked tensor of index) with i64
-/// elements; null otherwise.
+/// `type` with i64 elements where its elements are index; null otherwise.
 Type asI64(Type type) {
-  auto i64 = IntegerType::get(type.getContext(), 64);
-  if (isa<IndexType>(type))
-    return i64;
-  if (isa<VectorType, RankedTensorType>(type) &&
-      isa<IndexType>(cast<ShapedType>(type).getElementType()))
-    return cast<ShapedType>(type).clone(i64);
-  return {};
+  return isa<IndexType>(getElementTypeOrSelf(type))
+             ? attn::withI64Elements(type)
+             : Type();
 }
 
 /// An extended op (two results) on index operands as the same op on i64:

@@ -11,7 +11,7 @@
 
 #include "attn/Conversion/Passes.h"
 
-#include "ApplyAlone.h"
+#include "ArithRewriteSupport.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
@@ -25,14 +25,6 @@ namespace mlir::attn {
 using namespace mlir;
 
 namespace {
-/// `type` (a scalar, vector or ranked tensor) with `element` for its
-/// element type; null for other shaped types (memrefs: trunci takes none).
-Type withElement(Type type, Type element) {
-  if (isa<VectorType, RankedTensorType>(type))
-    return cast<ShapedType>(type).clone(element);
-  return isa<ShapedType>(type) ? Type() : element;
-}
-
 /// index_cast[ui] of an index to an integer narrower than 64 bits as the
 /// same cast to i64 and a trunci (the index is 64 bits wide on both of our
 /// targets, so the cast to i64 changes no bits).
@@ -45,8 +37,7 @@ struct TruncationAsTrunci : OpRewritePattern<CastOp> {
     auto target = dyn_cast<IntegerType>(getElementTypeOrSelf(cast.getType()));
     if (!isa<IndexType>(source) || !target || target.getWidth() >= 64)
       return failure();
-    Type wideType =
-        withElement(cast.getType(), IntegerType::get(cast.getContext(), 64));
+    Type wideType = attn::withI64Elements(cast.getType());
     if (!wideType)
       return failure();
     Value wide =
