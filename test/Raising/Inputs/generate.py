@@ -92,6 +92,51 @@ class TransformerBlock(torch.nn.Module):
         return self.proj(y.transpose(1, 2).contiguous().view(b, t, c))
 
 
+class GemmaSoftcap(torch.nn.Module):
+    """Gemma 2's attention logit soft-cap: cap * tanh(scores / cap), then
+    the causal mask."""
+
+    def forward(self, q, k, v):
+        scores = torch.matmul(q, k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+        scores = torch.tanh(scores / 2.0) * 2.0
+        length = q.shape[-2]
+        causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
+        scores = scores.masked_fill(~causal, float("-inf"))
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+
+class HeadTemperature(torch.nn.Module):
+    """A learned temperature per head, and Hugging Face GPT-2's causal
+    mask by torch.where with the dtype's lowest finite value."""
+
+    def __init__(self, heads=2):
+        super().__init__()
+        self.temperature = torch.nn.Parameter(torch.rand(1, heads, 1, 1) + 0.5)
+
+    def forward(self, q, k, v):
+        scores = torch.matmul(q, k.transpose(-2, -1)) * self.temperature
+        length = q.shape[-2]
+        causal = torch.tril(torch.ones(length, length, dtype=torch.bool))
+        scores = torch.where(causal, scores, torch.finfo(scores.dtype).min)
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+
+class CappedPositionBias(torch.nn.Module):
+    """A distance bias from aranges added before a soft-cap, in a sliding
+    window: the cap applies to the biased scores."""
+
+    def forward(self, q, k, v):
+        length = q.shape[-2]
+        i = torch.arange(length)[:, None]
+        j = torch.arange(length)[None, :]
+        scores = torch.matmul(q, k.transpose(-2, -1)) * 0.3
+        scores = scores - 0.1 * (i - j).abs()
+        scores = 3.0 * torch.tanh(scores / 3.0)
+        allowed = (j <= i) & (i - j <= 6)
+        scores = torch.where(allowed, scores, torch.tensor(float("-inf")))
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+
 def export(name, module, *args):
     imported = fx.export_and_import(module, *args, output_type="linalg-on-tensors",
                                     func_name=name)
@@ -117,3 +162,6 @@ if __name__ == "__main__":
     export("manual_masked_fill", ManualMaskedFill(16), *qkv())
     export("manual_window", ManualWindow(), *qkv())
     export("transformer_block", TransformerBlock(), torch.randn(2, 16, 32))
+    export("gemma_softcap", GemmaSoftcap(), *qkv())
+    export("head_temperature", HeadTemperature(), *qkv())
+    export("capped_position_bias", CappedPositionBias(), *qkv())

@@ -18,8 +18,12 @@
 //              bias is select(M, 0, -inf): a mask M that is computable at
 //              compile time and equals a window becomes atoms (causal,
 //              window); any other mask becomes a mask_mod reading M;
-//   bias       any other additive tensor after the scale becomes the bias
-//              operand.
+//   bias       the first other additive tensor after the scale becomes the
+//              bias operand;
+//   softcap    c tanh(x / c) right after the scale becomes softcap<c>;
+//   score_mod  any other element-wise step on the scores (before the
+//              masks, or a positive factor or addition after them) is
+//              cloned into a score_mod region (ScoreModRaising.h).
 //
 // Anything else is left alone: a match must account for every step, and
 // each step must be the one it looks like (reductions from 0 or -inf over
@@ -29,6 +33,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MaskRecognition.h"
+#include "ScoreModRaising.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
@@ -560,9 +565,13 @@ bool isQueryKeyCondition(Value cond, Block &body) {
 struct Scores {
   Product product; // Q K^T
   double scale = 1.0;
+  std::optional<double> softcap;
   SmallVector<MaskTensor> masks;
   Value bias;
   AffineMap biasMap;
+  /// The steps that attn's fixed modifiers do not express, in program
+  /// order: the score_mod region.
+  SmallVector<ScoreStep> modSteps;
 };
 
 /// If `bias` (read through `map`) is select(M, 0, -inf), the mask M.
@@ -584,103 +593,230 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
   return std::nullopt;
 }
 
-/// Walks from the softmax input back to the Q K^T product.
-std::optional<Scores> matchScores(Value scores) {
-  Scores result;
-  // attn adds its bias to the scaled scores: a bias may come after the
-  // scale in the program (before it on this walk back), not under it.
-  bool sawScale = false;
-  while (true) {
-    if (std::optional<Product> product = matchProduct(scores)) {
-      result.product = *product;
-      return result;
-    }
-    auto op = scores.getDefiningOp<linalg::GenericOp>();
-    if (!op || op.getNumLoops() != 4 || op.getNumReductionLoops() != 0 ||
-        op->getNumResults() != 1 ||
-        !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
-      return std::nullopt;
-    // select(cond(i, j), s, -inf) with the condition computed in the body
-    // from the loop indices: the iota form of causal and window masks.
-    Block &block = op.getRegion().front();
-    if (auto select = block.getTerminator()
-                          ->getOperand(0)
-                          .getDefiningOp<arith::SelectOp>();
-        select && select->getBlock() == &block &&
-        !inputOf(op, select.getCondition())) {
-      OpOperand *trueIn = inputOf(op, select.getTrueValue());
-      if (!trueIn || !isIdentity(op, trueIn) ||
-          !isNegInf(bodyScalar(op, select.getFalseValue())) ||
-          !isQueryKeyCondition(select.getCondition(), block))
-        return std::nullopt;
-      MaskTensor mask;
-      mask.inlineCondition = select.getCondition();
-      result.masks.push_back(mask);
-      scores = trueIn->get();
-      continue;
-    }
-    Operation *body = elementwiseBody(op);
-    if (!body)
-      return std::nullopt;
-    if (isa<arith::MulFOp, arith::DivFOp>(body)) {
-      double factor = 1.0;
-      Value input = peelScale(scores, factor);
-      if (input == scores || factor <= 0)
-        return std::nullopt;
-      result.scale *= factor;
-      sawScale = true;
-      scores = input;
-      continue;
-    }
-    if (auto select = dyn_cast<arith::SelectOp>(body)) {
-      OpOperand *cond = inputOf(op, select.getCondition());
-      OpOperand *trueIn = inputOf(op, select.getTrueValue());
-      OpOperand *falseIn = inputOf(op, select.getFalseValue());
-      std::optional<double> trueScalar = bodyScalar(op, select.getTrueValue());
-      std::optional<double> falseScalar =
-          bodyScalar(op, select.getFalseValue());
-      if (!cond)
-        return std::nullopt;
-      AffineMap condMap = op.getMatchingIndexingMap(cond);
-      if (trueIn && isIdentity(op, trueIn) && isNegInf(falseScalar)) {
-        result.masks.push_back({cond->get(), condMap, false, Value()});
-        scores = trueIn->get();
-        continue;
-      }
-      if (falseIn && isIdentity(op, falseIn) && isNegInf(trueScalar)) {
-        result.masks.push_back({cond->get(), condMap, true, Value()});
-        scores = falseIn->get();
-        continue;
-      }
-      return std::nullopt;
-    }
-    if (isa<arith::AddFOp>(body)) {
-      OpOperand *a = inputOf(op, body->getOperand(0));
-      OpOperand *b = inputOf(op, body->getOperand(1));
-      if (!a || !b)
-        return std::nullopt;
-      // The running scores are the operand read with the identity map that
-      // the rest of the chain continues from.
-      OpOperand *running = isIdentity(op, a) ? a : b;
-      OpOperand *other = running == a ? b : a;
-      if (!isIdentity(op, running))
-        return std::nullopt;
-      AffineMap otherMap = op.getMatchingIndexingMap(other);
-      if (std::optional<MaskTensor> mask =
-              maskOfAdditiveBias(other->get(), otherMap)) {
-        result.masks.push_back(*mask);
-      } else {
-        // One bias operand, and not one the program scales.
-        if (result.bias || sawScale)
-          return std::nullopt;
-        result.bias = other->get();
-        result.biasMap = otherMap;
-      }
-      scores = running->get();
-      continue;
-    }
-    return std::nullopt;
+/// Whether a tensor read through `map` from the scores' (b, h, i, j) can be
+/// the bias operand: [Lq, Lkv] read at (i, j), or [1|B, 1|H, Lq, Lkv] read
+/// at (b, h, i, j) with its unit dims broadcast.
+bool fitsBiasOperand(Value bias, AffineMap map) {
+  auto type = dyn_cast<RankedTensorType>(bias.getType());
+  MLIRContext *ctx = map.getContext();
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return false;
+  if (map.getNumResults() == 2)
+    return map.getResult(0) == getAffineDimExpr(2, ctx) &&
+           map.getResult(1) == getAffineDimExpr(3, ctx);
+  if (map.getNumResults() != 4)
+    return false;
+  for (unsigned d = 0; d < 4; ++d) {
+    AffineExpr expr = map.getResult(d);
+    bool same = expr == getAffineDimExpr(d, ctx);
+    bool broadcast = expr == getAffineConstantExpr(0, ctx) &&
+                     type.getDimSize(d) == 1 && d < 2;
+    if (!same && !broadcast)
+      return false;
   }
+  return true;
+}
+
+/// Score chains longer than this are not followed.
+constexpr unsigned kMaxScoreSteps = 64;
+
+/// The element-wise steps from Q K^T to `scores`, in program order, with
+/// the product; false if the chain reaches anything else. A step's scores
+/// are an input read through the identity map; where a step has several,
+/// the one that leads back to a product (`dead` remembers values that do
+/// not, so shared subchains are walked once).
+bool collectScoreSteps(Value scores, SmallVectorImpl<ScoreStep> &steps,
+                       std::optional<Product> &product, DenseSet<Value> &dead,
+                       unsigned depth = 0) {
+  if ((product = matchProduct(scores)))
+    return true;
+  auto op = scores.getDefiningOp<linalg::GenericOp>();
+  if (depth == kMaxScoreSteps || dead.contains(scores) || !op ||
+      op.getNumLoops() != 4 || op.getNumReductionLoops() != 0 ||
+      op->getNumResults() != 1 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return false;
+  auto shape = cast<ShapedType>(scores.getType()).getShape();
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (!type || type.getShape() != shape || !isIdentity(op, input))
+      continue;
+    size_t size = steps.size();
+    if (collectScoreSteps(input->get(), steps, product, dead, depth + 1)) {
+      steps.push_back({op, input});
+      return true;
+    }
+    steps.resize(size);
+  }
+  dead.insert(scores);
+  return false;
+}
+
+/// What one step does to the scores, as far as attn's fixed order
+/// (scale, softcap, bias, score_mod, masks) is concerned.
+enum class StepKind { Scale, Tanh, Bias, Mask, Other };
+
+struct ClassifiedStep {
+  ScoreStep step;
+  StepKind kind = StepKind::Other;
+  double factor = 1.0;         // Scale: a positive constant
+  MaskTensor mask;             // Mask
+  OpOperand *addend = nullptr; // Bias: a tensor that fits the operand
+};
+
+ClassifiedStep classifyStep(const ScoreStep &step) {
+  ClassifiedStep result;
+  result.step = step;
+  linalg::GenericOp op = step.op;
+  Value running = op.getMatchingBlockArgument(step.running);
+  Block &block = op.getRegion().front();
+  // select(cond(i, j), s, -inf) with the condition computed in the body
+  // from the loop indices: the iota form of causal and window masks.
+  if (auto select =
+          block.getTerminator()->getOperand(0).getDefiningOp<arith::SelectOp>();
+      select && select->getBlock() == &block &&
+      !inputOf(op, select.getCondition())) {
+    if (select.getTrueValue() == running &&
+        isNegInf(bodyScalar(op, select.getFalseValue())) &&
+        isQueryKeyCondition(select.getCondition(), block)) {
+      result.kind = StepKind::Mask;
+      result.mask.inlineCondition = select.getCondition();
+    }
+    return result;
+  }
+  Operation *body = elementwiseBody(op);
+  if (!body)
+    return result;
+  // x * c, c * x, x / c.
+  bool product = isa<arith::MulFOp>(body);
+  if ((product || isa<arith::DivFOp>(body)) &&
+      (body->getOperand(0) == running ||
+       (product && body->getOperand(1) == running))) {
+    Value constant = body->getOperand(body->getOperand(0) == running ? 1 : 0);
+    std::optional<double> c = bodyScalar(op, constant);
+    double factor = !c ? 0.0 : product ? *c : 1.0 / *c;
+    if (factor > 0 && std::isfinite(factor)) {
+      result.kind = StepKind::Scale;
+      result.factor = factor;
+    }
+    return result;
+  }
+  if (auto select = dyn_cast<arith::SelectOp>(body)) {
+    OpOperand *cond = inputOf(op, select.getCondition());
+    if (!cond)
+      return result;
+    AffineMap condMap = op.getMatchingIndexingMap(cond);
+    if (select.getTrueValue() == running &&
+        isNegInf(bodyScalar(op, select.getFalseValue()))) {
+      result.kind = StepKind::Mask;
+      result.mask = {cond->get(), condMap, false, Value()};
+    } else if (select.getFalseValue() == running &&
+               isNegInf(bodyScalar(op, select.getTrueValue()))) {
+      result.kind = StepKind::Mask;
+      result.mask = {cond->get(), condMap, true, Value()};
+    }
+    return result;
+  }
+  if (isa<arith::AddFOp>(body)) {
+    Value lhs = body->getOperand(0), rhs = body->getOperand(1);
+    if ((lhs == running) == (rhs == running))
+      return result;
+    OpOperand *other = inputOf(op, lhs == running ? rhs : lhs);
+    if (!other)
+      return result;
+    AffineMap otherMap = op.getMatchingIndexingMap(other);
+    if (std::optional<MaskTensor> mask =
+            maskOfAdditiveBias(other->get(), otherMap)) {
+      result.kind = StepKind::Mask;
+      result.mask = *mask;
+    } else if (fitsBiasOperand(other->get(), otherMap)) {
+      result.kind = StepKind::Bias;
+      result.addend = other;
+    }
+    return result;
+  }
+  if (isa<math::TanhOp>(body) && body->getOperand(0) == running)
+    result.kind = StepKind::Tanh;
+  return result;
+}
+
+/// Walks from the softmax input back to the Q K^T product and sorts the
+/// steps between them into attn's modifiers: the scale, a soft-cap (tanh
+/// between constant factors right after the scale), the bias operand,
+/// masks, and a score_mod for the rest.
+std::optional<Scores> matchScores(Value scoresValue) {
+  SmallVector<ScoreStep> chain;
+  std::optional<Product> product;
+  DenseSet<Value> dead;
+  if (!collectScoreSteps(scoresValue, chain, product, dead))
+    return std::nullopt;
+  Scores result;
+  result.product = *product;
+  SmallVector<ClassifiedStep> steps = llvm::map_to_vector(chain, classifyStep);
+  ArrayRef<ClassifiedStep> rest(steps);
+  auto takeScales = [&](double &factor) {
+    while (!rest.empty() && rest.front().kind == StepKind::Scale) {
+      factor *= rest.front().factor;
+      rest = rest.drop_front();
+    }
+  };
+  takeScales(result.scale);
+  // c tanh(f x): softcap<c> of the scores f c x.
+  if (!rest.empty() && rest.front().kind == StepKind::Tanh) {
+    rest = rest.drop_front();
+    double cap = 1.0;
+    takeScales(cap);
+    result.softcap = cap;
+    result.scale *= cap;
+  }
+
+  // attn's fixed order: scale, bias, then masks, which commute with a
+  // positive scale and a finite bias. A bias under a later scale, a second
+  // bias, a scale after the soft-cap or any other step needs score_mod.
+  bool fixed = true, sawBias = false;
+  for (const ClassifiedStep &step : rest) {
+    if (step.kind == StepKind::Scale)
+      fixed &= !sawBias && !result.softcap;
+    else if (step.kind == StepKind::Bias)
+      fixed &= !std::exchange(sawBias, true);
+    else if (step.kind != StepKind::Mask)
+      fixed = false;
+  }
+  // score_mod runs before the masks: a mask must come after every step
+  // that need not keep -inf where it put it.
+  bool sawMask = false;
+  for (const ClassifiedStep &step : rest) {
+    sawMask |= step.kind == StepKind::Mask;
+    if (sawMask &&
+        (step.kind == StepKind::Other || step.kind == StepKind::Tanh))
+      return std::nullopt;
+  }
+  // Scales before the bias fold into the scale, the first bias before any
+  // other step is the operand; with score_mod, every later step is its.
+  bool leading = true;
+  for (const ClassifiedStep &step : rest) {
+    if (step.kind == StepKind::Mask) {
+      result.masks.push_back(step.mask);
+      continue;
+    }
+    if (step.kind == StepKind::Scale && leading && !result.softcap &&
+        !result.bias) {
+      result.scale *= step.factor;
+      continue;
+    }
+    if (step.kind == StepKind::Bias && leading && !result.bias) {
+      result.bias = step.addend->get();
+      linalg::GenericOp op = step.step.op;
+      result.biasMap = op.getMatchingIndexingMap(step.addend);
+      leading = fixed;
+      continue;
+    }
+    leading = false;
+    if (!canRaiseIntoScoreMod(step.step, product->root))
+      return std::nullopt;
+    result.modSteps.push_back(step.step);
+  }
+  return result;
 }
 
 //===----------------------------------------------------------------------===//
@@ -843,28 +979,9 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
         runtimeMasks.push_back(mask);
     }
 
-    // The bias operand: [1|B, 1|H, Lq, Lkv], or [Lq, Lkv] expanded below.
-    bool biasOfQueryAndKey = false;
-    if (scores->bias) {
-      auto biasType = cast<RankedTensorType>(scores->bias.getType());
-      AffineMap map = scores->biasMap;
-      if (map.getNumResults() == 2 &&
-          map.getResult(0) == getAffineDimExpr(2, ctx) &&
-          map.getResult(1) == getAffineDimExpr(3, ctx)) {
-        biasOfQueryAndKey = true;
-      } else if (map.getNumResults() == 4) {
-        for (unsigned d = 0; d < 4; ++d) {
-          AffineExpr expr = map.getResult(d);
-          bool same = expr == getAffineDimExpr(d, ctx);
-          bool broadcast = expr == getAffineConstantExpr(0, ctx) &&
-                           biasType.getDimSize(d) == 1 && d < 2;
-          if (!same && !broadcast)
-            return rewriter.notifyMatchFailure(root, "bias indexing");
-        }
-      } else {
-        return rewriter.notifyMatchFailure(root, "bias indexing");
-      }
-    }
+    // The bias operand (fitsBiasOperand): [Lq, Lkv] is expanded below.
+    bool biasOfQueryAndKey =
+        scores->bias && scores->biasMap.getNumResults() == 2;
 
     // A runtime mask is read at dims and constants of (b, h, i, j).
     for (const MaskTensor &mask : runtimeMasks)
@@ -894,6 +1011,8 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
 
     double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
     SmallVector<Attribute> scoreMods;
+    if (scores->softcap)
+      scoreMods.push_back(SoftcapAttr::get(ctx, APFloat(*scores->softcap)));
     if (bias)
       scoreMods.push_back(BiasAttr::get(ctx));
     auto op = AttentionOp::create(
@@ -902,6 +1021,8 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
         rewriter.getArrayAttr(atoms), rewriter.getArrayAttr(scoreMods),
         NormalizerAttrInterface(), rewriter.getF32FloatAttr(scale),
         TilingAttr());
+    if (!scores->modSteps.empty())
+      buildScoreModRegion(rewriter, loc, op.getScoreMod(), scores->modSteps);
     if (!runtimeMasks.empty()) {
       // mask_mod: the conjunction of the masks, read at (b, h, i, j).
       Region &region = op.getMaskMod();

@@ -1,5 +1,5 @@
-// softmax(0.5 (Q K^T + B)) V: the program scales its bias, attn would not;
-// left alone.
+// softmax(0.5 (Q K^T + B)) V: the program scales its bias, which attn's
+// bias operand does not: the scale becomes a score_mod after the bias.
 #q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
 #kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
 #v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
