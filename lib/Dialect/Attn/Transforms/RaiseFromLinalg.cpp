@@ -99,6 +99,19 @@ bool isNegInf(std::optional<double> value) {
   return value && std::isinf(*value) && *value < 0;
 }
 
+/// Finite fills this low (f32's and bf16's lowest values, which Hugging
+/// Face's masks use, qualify; f16's -65504 does not) mask a score as -inf
+/// does wherever the row keeps a key whose score exceeds the fill by more
+/// than about 104: e^(fill - max) is then exactly 0 in f32.
+constexpr double kLowestFiniteFill = -1e30;
+
+/// The value that select-style masks fill masked scores with: -inf, or a
+/// finite value at most kLowestFiniteFill (`finite` says which).
+bool isMaskFill(std::optional<double> value, bool &finite) {
+  finite = value && std::isfinite(*value) && *value <= kLowestFiniteFill;
+  return finite || isNegInf(value);
+}
+
 /// An element-wise generic: every loop parallel, one result written
 /// through the identity map, and a body whose yielded value comes from one
 /// operation; any other operation of the body may only compute a scalar
@@ -539,6 +552,9 @@ struct MaskTensor {
   /// Instead of a tensor: a condition the select's generic computes from
   /// linalg.index 2 and 3 (the query and key) and constants.
   Value inlineCondition;
+  /// The program fills masked scores with a finite value (at most
+  /// kLowestFiniteFill) instead of -inf.
+  bool finiteFill = false;
 };
 
 /// Whether `cond`, inside `body`, is computed from constants and
@@ -586,10 +602,11 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
   if (!cond || !isIdentity(op, cond) ||
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
-  if (onTrue == 0.0 && isNegInf(onFalse))
-    return MaskTensor{cond->get(), map, false, Value()};
-  if (isNegInf(onTrue) && onFalse == 0.0)
-    return MaskTensor{cond->get(), map, true, Value()};
+  bool finite;
+  if (onTrue == 0.0 && isMaskFill(onFalse, finite))
+    return MaskTensor{cond->get(), map, false, Value(), finite};
+  if (isMaskFill(onTrue, finite) && onFalse == 0.0)
+    return MaskTensor{cond->get(), map, true, Value(), finite};
   return std::nullopt;
 }
 
@@ -615,6 +632,96 @@ bool fitsBiasOperand(Value bias, AffineMap map) {
       return false;
   }
   return true;
+}
+
+/// For the mask tensor read through `map` from (b, h, i, j): whether it
+/// depends on i and j only (results are dims 2, 3, each once, or broadcast
+/// 0s).
+bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
+                            int64_t &columnResult) {
+  rowResult = columnResult = -1;
+  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (dim.getPosition() != 2 && dim.getPosition() != 3)
+        return false;
+      int64_t &result = dim.getPosition() == 2 ? rowResult : columnResult;
+      if (result >= 0)
+        return false; // a dim read twice: a diagonal
+      result = index;
+    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+      if (c.getValue() != 0)
+        return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// The mask's allowed(i, j), row-major over Lq x Lkv, when it depends on
+/// the query and key only and is known at compile time.
+std::optional<std::vector<bool>> evaluateMask(const MaskTensor &mask,
+                                              int64_t lq, int64_t lkv) {
+  if (lq * lkv > kMaxEvaluatedMask)
+    return std::nullopt;
+  std::vector<bool> allowed(lq * lkv);
+  if (mask.inlineCondition) {
+    for (int64_t i = 0; i < lq; ++i)
+      for (int64_t j = 0; j < lkv; ++j) {
+        std::optional<double> v = evaluateIndexExpression(
+            mask.inlineCondition, ArrayRef<int64_t>{0, 0, i, j});
+        if (!v)
+          return std::nullopt;
+        allowed[i * lkv + j] = *v != 0;
+      }
+    return allowed;
+  }
+  int64_t row, column;
+  if (!indexesQueryAndKeyOnly(mask.map, row, column))
+    return std::nullopt;
+  std::optional<KnownTensor> known =
+      evaluateConstantTensor(mask.tensor, kMaxEvaluatedMask);
+  if (!known)
+    return std::nullopt;
+  for (int64_t i = 0; i < lq; ++i)
+    for (int64_t j = 0; j < lkv; ++j) {
+      int64_t offset = 0;
+      for (auto [d, size] : llvm::enumerate(known->shape)) {
+        int64_t coordinate = int64_t(d) == row      ? i
+                             : int64_t(d) == column ? j
+                                                    : 0;
+        offset = offset * size + coordinate;
+      }
+      allowed[i * lkv + j] = (known->values[offset] != 0) != mask.negated;
+    }
+  return allowed;
+}
+
+/// The atoms a compile-time mask equals, if any.
+std::optional<SmallVector<Attribute>>
+maskAtoms(MLIRContext *ctx, const std::vector<bool> &allowed, int64_t lq,
+          int64_t lkv) {
+  return recognizeMaskAtoms(
+      ctx, lq, lkv, [&](int64_t i, int64_t j) { return allowed[i * lkv + j]; });
+}
+
+/// Whether a mask whose program fills a finite value is a mask of attn:
+/// known at compile time with a key in every row (where a row has none,
+/// the program's softmax spreads over the fills and attn's gives 0), and,
+/// computed inline, an atom (the rewrite takes no other inline mask).
+bool finiteFillMasks(const MaskTensor &mask, ShapedType scores) {
+  int64_t lq = scores.getDimSize(2), lkv = scores.getDimSize(3);
+  if (ShapedType::isDynamic(lq) || ShapedType::isDynamic(lkv))
+    return false;
+  std::optional<std::vector<bool>> allowed = evaluateMask(mask, lq, lkv);
+  if (!allowed)
+    return false;
+  for (int64_t i = 0; i < lq; ++i)
+    if (!llvm::any_of(llvm::seq<int64_t>(0, lkv),
+                      [&](int64_t j) { return (*allowed)[i * lkv + j]; }))
+      return false;
+  return !mask.inlineCondition ||
+         maskAtoms(scores.getContext(), *allowed, lq, lkv);
 }
 
 /// Score chains longer than this are not followed.
@@ -664,6 +771,15 @@ struct ClassifiedStep {
   OpOperand *addend = nullptr; // Bias: a tensor that fits the operand
 };
 
+/// A mask step with a finite fill stays one only where that fill masks as
+/// -inf does (finiteFillMasks); else the step is left to score_mod.
+ClassifiedStep finishMask(ClassifiedStep step, linalg::GenericOp op) {
+  if (step.kind == StepKind::Mask && step.mask.finiteFill &&
+      !finiteFillMasks(step.mask, cast<ShapedType>(op->getResult(0).getType())))
+    step.kind = StepKind::Other;
+  return step;
+}
+
 ClassifiedStep classifyStep(const ScoreStep &step) {
   ClassifiedStep result;
   result.step = step;
@@ -676,13 +792,15 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
           block.getTerminator()->getOperand(0).getDefiningOp<arith::SelectOp>();
       select && select->getBlock() == &block &&
       !inputOf(op, select.getCondition())) {
+    bool finite;
     if (select.getTrueValue() == running &&
-        isNegInf(bodyScalar(op, select.getFalseValue())) &&
+        isMaskFill(bodyScalar(op, select.getFalseValue()), finite) &&
         isQueryKeyCondition(select.getCondition(), block)) {
       result.kind = StepKind::Mask;
       result.mask.inlineCondition = select.getCondition();
+      result.mask.finiteFill = finite;
     }
-    return result;
+    return finishMask(result, op);
   }
   Operation *body = elementwiseBody(op);
   if (!body)
@@ -706,16 +824,17 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
     if (!cond)
       return result;
     AffineMap condMap = op.getMatchingIndexingMap(cond);
+    bool finite;
     if (select.getTrueValue() == running &&
-        isNegInf(bodyScalar(op, select.getFalseValue()))) {
+        isMaskFill(bodyScalar(op, select.getFalseValue()), finite)) {
       result.kind = StepKind::Mask;
-      result.mask = {cond->get(), condMap, false, Value()};
+      result.mask = {cond->get(), condMap, false, Value(), finite};
     } else if (select.getFalseValue() == running &&
-               isNegInf(bodyScalar(op, select.getTrueValue()))) {
+               isMaskFill(bodyScalar(op, select.getTrueValue()), finite)) {
       result.kind = StepKind::Mask;
-      result.mask = {cond->get(), condMap, true, Value()};
+      result.mask = {cond->get(), condMap, true, Value(), finite};
     }
-    return result;
+    return finishMask(result, op);
   }
   if (isa<arith::AddFOp>(body)) {
     Value lhs = body->getOperand(0), rhs = body->getOperand(1);
@@ -729,7 +848,11 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
             maskOfAdditiveBias(other->get(), otherMap)) {
       result.kind = StepKind::Mask;
       result.mask = *mask;
-    } else if (fitsBiasOperand(other->get(), otherMap)) {
+      if (finishMask(result, op).kind == StepKind::Mask)
+        return result;
+      result.kind = StepKind::Other;
+    }
+    if (fitsBiasOperand(other->get(), otherMap)) {
       result.kind = StepKind::Bias;
       result.addend = other;
     }
@@ -753,6 +876,14 @@ std::optional<Scores> matchScores(Value scoresValue) {
   Scores result;
   result.product = *product;
   SmallVector<ClassifiedStep> steps = llvm::map_to_vector(chain, classifyStep);
+  // A finite fill masks only as the scores' last steps: a later factor or
+  // addition would move it towards the scores.
+  bool onlyMasksAfter = true;
+  for (ClassifiedStep &step : llvm::reverse(steps)) {
+    if (step.kind == StepKind::Mask && step.mask.finiteFill && !onlyMasksAfter)
+      step.kind = StepKind::Other;
+    onlyMasksAfter &= step.kind == StepKind::Mask;
+  }
   ArrayRef<ClassifiedStep> rest(steps);
   auto takeScales = [&](double &factor) {
     while (!rest.empty() && rest.front().kind == StepKind::Scale) {
@@ -846,30 +977,6 @@ bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
          out.getElementType() == element;
 }
 
-/// For the mask tensor read through `map` from (b, h, i, j): whether it
-/// depends on i and j only (results are dims 2, 3, each once, or broadcast
-/// 0s).
-bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
-                            int64_t &columnResult) {
-  rowResult = columnResult = -1;
-  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      if (dim.getPosition() != 2 && dim.getPosition() != 3)
-        return false;
-      int64_t &result = dim.getPosition() == 2 ? rowResult : columnResult;
-      if (result >= 0)
-        return false; // a dim read twice: a diagonal
-      result = index;
-    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
-      if (c.getValue() != 0)
-        return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::BatchMatmulOp matmul,
@@ -937,44 +1044,14 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     SmallVector<Attribute> atoms;
     SmallVector<MaskTensor> runtimeMasks;
     for (const MaskTensor &mask : scores->masks) {
-      if (mask.inlineCondition) {
-        if (lq * lkv > kMaxEvaluatedMask)
-          return rewriter.notifyMatchFailure(root, "inline mask too large");
-        bool evaluable = true;
-        auto allowed = [&](int64_t i, int64_t j) {
-          std::optional<double> v = evaluateIndexExpression(
-              mask.inlineCondition, ArrayRef<int64_t>{0, 0, i, j});
-          evaluable &= v.has_value();
-          return v && *v != 0;
-        };
-        std::optional<SmallVector<Attribute>> recognized =
-            recognizeMaskAtoms(ctx, lq, lkv, allowed);
-        if (!evaluable || !recognized)
-          return rewriter.notifyMatchFailure(root, "inline mask");
-        llvm::append_range(atoms, *recognized);
-        continue;
-      }
-      int64_t row, column;
-      std::optional<KnownTensor> known;
-      if (indexesQueryAndKeyOnly(mask.map, row, column))
-        known = evaluateConstantTensor(mask.tensor, kMaxEvaluatedMask);
+      std::optional<std::vector<bool>> allowed = evaluateMask(mask, lq, lkv);
       std::optional<SmallVector<Attribute>> recognized;
-      if (known) {
-        auto shape = known->shape;
-        auto allowed = [&](int64_t i, int64_t j) {
-          int64_t offset = 0;
-          for (auto [d, size] : llvm::enumerate(shape)) {
-            int64_t coordinate = int64_t(d) == row      ? i
-                                 : int64_t(d) == column ? j
-                                                        : 0;
-            offset = offset * size + coordinate;
-          }
-          return (known->values[offset] != 0) != mask.negated;
-        };
-        recognized = recognizeMaskAtoms(ctx, lq, lkv, allowed);
-      }
+      if (allowed)
+        recognized = maskAtoms(ctx, *allowed, lq, lkv);
       if (recognized)
         llvm::append_range(atoms, *recognized);
+      else if (mask.inlineCondition)
+        return rewriter.notifyMatchFailure(root, "inline mask");
       else
         runtimeMasks.push_back(mask);
     }
