@@ -599,3 +599,198 @@ func.func @finite_fill_then_scale(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf3
   } -> tensor<1x2x8x8xf32>
   return %out : tensor<1x2x8x8xf32>
 }
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// Negative: a negative factor after a mask turns its -inf into +inf:
+// left alone.
+// CHECK: func.func @negative_factor_after_mask
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @negative_factor_after_mask(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %mk = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %ok = arith.cmpi sle, %j, %i : index
+    %r = arith.select %ok, %x0, %ninf : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%mk : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %c = arith.constant -2.0 : f32
+    %r = arith.mulf %x0, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// An addition after a mask keeps its -inf: with a score_mod before the
+// mask, the addition joins the score_mod and the mask stays an atom.
+// CHECK: func.func @addition_after_mask
+// CHECK: attn.attention %arg0, %arg1, %arg2 mask [#attn.causal] score_mod {
+// CHECK-NEXT: ^bb0(%[[S:.*]]: f32, %{{.*}}: index, %{{.*}}: index, %[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK-NEXT: %[[T:.*]] = math.tanh %[[S]] : f32
+// CHECK-NEXT: %[[N:.*]] = arith.negf %[[T]] : f32
+// CHECK-NEXT: %[[B:.*]] = tensor.extract %arg3[%{{.*}}, %{{.*}}, %[[I]], %[[J]]] : tensor<1x2x8x8xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.addf %[[N]], %[[B]] : f32
+// CHECK-NEXT: attn.yield %[[R]] : f32
+func.func @addition_after_mask(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>, %bias: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %t = math.tanh %x0 : f32
+    %r = arith.negf %t : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %mk = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %ok = arith.cmpi sle, %j, %i : index
+    %r = arith.select %ok, %x0, %ninf : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%mk, %bias : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a2 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// A bias before a tanh: the bias operand, then the tanh as score_mod
+// (attn adds its bias before the score_mod).
+// CHECK: func.func @bias_before_tanh
+// CHECK: attn.attention %arg0, %arg1, %arg2 bias(%arg3) score [#attn.bias] score_mod {
+// CHECK-NEXT: ^bb0(%[[S:.*]]: f32,
+// CHECK-NEXT: %[[T:.*]] = math.tanh %[[S]] : f32
+// CHECK-NEXT: attn.yield %[[T]] : f32
+func.func @bias_before_tanh(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>, %bias: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %bias : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %r = math.tanh %x0 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a2 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// Negative: the scores added to themselves as if a bias: the raised op
+// would read the scores it replaces. Left alone.
+// CHECK: func.func @scores_as_bias
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @scores_as_bias(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %s : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}

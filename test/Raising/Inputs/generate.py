@@ -137,6 +137,19 @@ class CappedPositionBias(torch.nn.Module):
         return torch.matmul(torch.softmax(scores, dim=-1), v)
 
 
+class EagerBf16(torch.nn.Module):
+    """Hugging Face's eager attention in bf16: bf16 scores (a matmul that
+    accumulates in f32 and rounds), an additive causal mask of bf16's
+    lowest value, the softmax in f32 rounded back to bf16, a bf16 P V."""
+
+    def forward(self, q, k, v):
+        length = q.shape[-2]
+        mask = torch.full((length, length), torch.finfo(q.dtype).min, dtype=q.dtype).triu(1)
+        weights = torch.matmul(q, k.transpose(2, 3)) * (q.shape[-1] ** -0.5)
+        weights = torch.softmax(weights + mask, dim=-1, dtype=torch.float32).to(q.dtype)
+        return torch.matmul(weights, v)
+
+
 def export(name, module, *args):
     imported = fx.export_and_import(module, *args, output_type="linalg-on-tensors",
                                     func_name=name)
@@ -165,3 +178,4 @@ if __name__ == "__main__":
     export("gemma_softcap", GemmaSoftcap(), *qkv())
     export("head_temperature", HeadTemperature(), *qkv())
     export("capped_position_bias", CappedPositionBias(), *qkv())
+    export("eager_bf16", EagerBf16(), *(x.to(torch.bfloat16) for x in qkv()))

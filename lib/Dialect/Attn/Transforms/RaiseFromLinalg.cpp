@@ -5,15 +5,18 @@
 // StableHLO and IREE front ends emit it, and rewrites it to attn.attention:
 //
 //   products   linalg.batch_matmul between collapse_shape/expand_shape of
-//              [B, H, L, D] tensors, or 4-D contraction linalg.generics
-//              (batch, head, m, n, k) with K read transposed;
+//              [B, H, L, D] tensors (its f32 result maybe rounded to bf16
+//              first, as torch-mlir's bf16 matmul does), or 4-D contraction
+//              linalg.generics (batch, head, m, n, k) with K read
+//              transposed;
 //   K^T        linalg.transpose [0, 1, 3, 2] (or a transposed indexing map);
 //   scale      element-wise mulf/divf by a constant, on the scores or on Q
 //              and K (folded into one factor);
 //   GQA        K/V broadcast to [B, Hkv, G, L, D] and collapsed to heads;
 //   softmax    linalg.softmax, or max / sub / exp / sum / div generics
 //              (with torch's argmax companion and its fully-masked-row
-//              select, whose zeros attn gives anyway);
+//              select, whose zeros attn gives anyway), maybe rounded to
+//              V's type before P V;
 //   masks      select(M, s, -inf), select(M, -inf, s) and + bias where the
 //              bias is select(M, 0, -inf): a mask M that is computable at
 //              compile time and equals a window becomes atoms (causal,
@@ -287,13 +290,34 @@ struct Product {
   Operation *root = nullptr;
   Value result;
   HeadsOperand lhs, rhs;
+  /// The product's f32 result rounded to a narrower float before it is
+  /// reshaped (torch-mlir's matmul of bf16 tensors), if it is.
+  linalg::GenericOp rounding;
+  /// The op that multiplies (the batch_matmul or the 4-D generic): what
+  /// the raised attention replaces, and what nothing it reads may use.
+  Operation *contraction = nullptr;
 };
+
+/// A generic that rounds each element of its one input to a narrower
+/// float (a truncf body, identity maps, every loop parallel).
+bool isRounding(linalg::GenericOp op) {
+  Operation *body = elementwiseBody(op);
+  return body && isa<arith::TruncFOp>(body) && op.getNumDpsInputs() == 1 &&
+         body->getOperand(0) == op.getRegion().front().getArgument(0) &&
+         op.getMatchingIndexingMap(op.getDpsInputOperand(0)).isIdentity();
+}
 
 /// linalg.batch_matmul on collapse_shape'd operands whose result is
 /// expand_shape'd back to 4-D, or a 4-D contraction generic.
 std::optional<Product> matchProduct(Value result4) {
   if (auto expand = result4.getDefiningOp<tensor::ExpandShapeOp>()) {
-    auto matmul = expand.getSrc().getDefiningOp<linalg::BatchMatmulOp>();
+    Value source = expand.getSrc();
+    auto rounding = source.getDefiningOp<linalg::GenericOp>();
+    if (rounding && isRounding(rounding))
+      source = rounding.getDpsInputs()[0];
+    else
+      rounding = {};
+    auto matmul = source.getDefiningOp<linalg::BatchMatmulOp>();
     if (!matmul ||
         !hasReassociation(expand.getReassociationIndices(), {{0, 1}, {2}, {3}}))
       return std::nullopt;
@@ -304,7 +328,7 @@ std::optional<Product> matchProduct(Value result4) {
     auto fill = matmul.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (!fill || scalarConstant(fill.getInputs()[0]) != 0.0)
       return std::nullopt;
-    Product product{expand, result4, {}, {}};
+    Product product{expand, result4, {}, {}, rounding, matmul};
     for (auto [index, operand] : llvm::enumerate(matmul.getDpsInputs())) {
       auto collapse = operand.getDefiningOp<tensor::CollapseShapeOp>();
       if (!collapse)
@@ -365,7 +389,7 @@ std::optional<Product> matchProduct(Value result4) {
     return std::nullopt;
   if (rhsTransposed)
     rhs->transposed = !rhs->transposed;
-  return Product{generic, result4, *lhs, *rhs};
+  return Product{generic, result4, *lhs, *rhs, {}, generic};
 }
 
 //===----------------------------------------------------------------------===//
@@ -735,8 +759,12 @@ constexpr unsigned kMaxScoreSteps = 64;
 bool collectScoreSteps(Value scores, SmallVectorImpl<ScoreStep> &steps,
                        std::optional<Product> &product, DenseSet<Value> &dead,
                        unsigned depth = 0) {
-  if ((product = matchProduct(scores)))
+  if ((product = matchProduct(scores))) {
+    // The product's rounding (a bf16 matmul's) is the scores' first step.
+    if (linalg::GenericOp rounding = product->rounding)
+      steps.push_back({rounding, rounding.getDpsInputOperand(0)});
     return true;
+  }
   auto op = scores.getDefiningOp<linalg::GenericOp>();
   if (depth == kMaxScoreSteps || dead.contains(scores) || !op ||
       op.getNumLoops() != 4 || op.getNumReductionLoops() != 0 ||
@@ -761,7 +789,9 @@ bool collectScoreSteps(Value scores, SmallVectorImpl<ScoreStep> &steps,
 
 /// What one step does to the scores, as far as attn's fixed order
 /// (scale, softcap, bias, score_mod, masks) is concerned.
-enum class StepKind { Scale, Tanh, Bias, Mask, Other };
+/// (Widen: extf to a wider float, which keeps every value, -inf and a
+/// mask's finite fill included, so masks may come before it.)
+enum class StepKind { Scale, Tanh, Bias, Mask, Widen, Other };
 
 struct ClassifiedStep {
   ScoreStep step;
@@ -860,6 +890,8 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
   }
   if (isa<math::TanhOp>(body) && body->getOperand(0) == running)
     result.kind = StepKind::Tanh;
+  if (isa<arith::ExtFOp>(body) && body->getOperand(0) == running)
+    result.kind = StepKind::Widen;
   return result;
 }
 
@@ -876,13 +908,14 @@ std::optional<Scores> matchScores(Value scoresValue) {
   Scores result;
   result.product = *product;
   SmallVector<ClassifiedStep> steps = llvm::map_to_vector(chain, classifyStep);
-  // A finite fill masks only as the scores' last steps: a later factor or
-  // addition would move it towards the scores.
+  // A finite fill masks only as the scores' last steps (but for widening):
+  // a later factor or addition would move it towards the scores.
   bool onlyMasksAfter = true;
   for (ClassifiedStep &step : llvm::reverse(steps)) {
     if (step.kind == StepKind::Mask && step.mask.finiteFill && !onlyMasksAfter)
       step.kind = StepKind::Other;
-    onlyMasksAfter &= step.kind == StepKind::Mask;
+    onlyMasksAfter &=
+        step.kind == StepKind::Mask || step.kind == StepKind::Widen;
   }
   ArrayRef<ClassifiedStep> rest(steps);
   auto takeScales = [&](double &factor) {
@@ -901,18 +934,6 @@ std::optional<Scores> matchScores(Value scoresValue) {
     result.scale *= cap;
   }
 
-  // attn's fixed order: scale, bias, then masks, which commute with a
-  // positive scale and a finite bias. A bias under a later scale, a second
-  // bias, a scale after the soft-cap or any other step needs score_mod.
-  bool fixed = true, sawBias = false;
-  for (const ClassifiedStep &step : rest) {
-    if (step.kind == StepKind::Scale)
-      fixed &= !sawBias && !result.softcap;
-    else if (step.kind == StepKind::Bias)
-      fixed &= !std::exchange(sawBias, true);
-    else if (step.kind != StepKind::Mask)
-      fixed = false;
-  }
   // score_mod runs before the masks: a mask must come after every step
   // that need not keep -inf where it put it.
   bool sawMask = false;
@@ -922,11 +943,18 @@ std::optional<Scores> matchScores(Value scoresValue) {
         (step.kind == StepKind::Other || step.kind == StepKind::Tanh))
       return std::nullopt;
   }
-  // Scales before the bias fold into the scale, the first bias before any
-  // other step is the operand; with score_mod, every later step is its.
+  // attn's fixed order is scale, softcap, bias, score_mod, masks; masks
+  // commute with a positive scale and a finite bias. So scales before any
+  // other step fold into the scale (unless a soft-cap came between), the
+  // first bias before any other step is the operand, and every later step
+  // that is not a mask goes to score_mod. Tensors the steps read must not
+  // come from the scores (the raised op would still need them all).
+  Operation *contraction = product->contraction;
   bool leading = true;
   for (const ClassifiedStep &step : rest) {
     if (step.kind == StepKind::Mask) {
+      if (step.mask.tensor && dependsOn(step.mask.tensor, contraction))
+        return std::nullopt;
       result.masks.push_back(step.mask);
       continue;
     }
@@ -936,14 +964,15 @@ std::optional<Scores> matchScores(Value scoresValue) {
       continue;
     }
     if (step.kind == StepKind::Bias && leading && !result.bias) {
+      if (dependsOn(step.addend->get(), contraction))
+        return std::nullopt;
       result.bias = step.addend->get();
       linalg::GenericOp op = step.step.op;
       result.biasMap = op.getMatchingIndexingMap(step.addend);
-      leading = fixed;
       continue;
     }
     leading = false;
-    if (!canRaiseIntoScoreMod(step.step, product->root))
+    if (!canRaiseIntoScoreMod(step.step, contraction))
       return std::nullopt;
     result.modSteps.push_back(step.step);
   }
@@ -983,7 +1012,12 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
                                 PatternRewriter &rewriter) const override {
     if (!matmul->hasOneUse())
       return failure();
-    auto expand = dyn_cast<tensor::ExpandShapeOp>(*matmul->user_begin());
+    // (Through the rounding of a bf16 matmul's f32 result.)
+    Operation *user = *matmul->user_begin();
+    if (auto rounding = dyn_cast<linalg::GenericOp>(user);
+        rounding && isRounding(rounding) && rounding->hasOneUse())
+      user = *rounding->user_begin();
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(user);
     if (!expand)
       return failure();
     return raise(expand.getResult(), rewriter);
@@ -999,7 +1033,14 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     if (pv->lhs.transposed || pv->lhs.group != 1 || pv->lhs.scale != 1.0 ||
         pv->rhs.transposed || pv->rhs.scale != 1.0)
       return rewriter.notifyMatchFailure(root, "P V has extra steps");
-    Value scoresValue = matchSoftmax(pv->lhs.base);
+    // P rounded to V's type before P V (bf16 programs): how precisely P is
+    // kept is the attention's choice (attn's GPU kernels round it too).
+    Value probs = pv->lhs.base;
+    if (auto rounding = probs.getDefiningOp<linalg::GenericOp>();
+        rounding && isRounding(rounding) &&
+        getElementTypeOrSelf(probs) == getElementTypeOrSelf(pv->rhs.base))
+      probs = rounding.getDpsInputs()[0];
+    Value scoresValue = matchSoftmax(probs);
     if (!scoresValue)
       return rewriter.notifyMatchFailure(root, "P is not a softmax");
     std::optional<Scores> scores = matchScores(scoresValue);

@@ -16,29 +16,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 
 namespace {
-
-/// Whether `value` is computed, at any distance, from `product`.
-bool dependsOn(Value value, Operation *product) {
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return false;
-  if (def == product)
-    return true;
-  SetVector<Operation *> slice;
-  BackwardSliceOptions options;
-  options.omitUsesFromAbove = false;
-  options.omitBlockArguments = true;
-  if (failed(getBackwardSlice(def, &slice, options)))
-    return true;
-  return slice.contains(product);
-}
 
 /// Values that `op`'s body reads from outside `op`, nested regions included.
 SetVector<Value> valuesFromAbove(linalg::GenericOp op) {
@@ -64,14 +47,37 @@ Value castFloat(RewriterBase &rewriter, Location loc, Value value, Type type) {
 
 } // namespace
 
+bool mlir::attn::dependsOn(Value value, Operation *product) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return false;
+  if (def == product)
+    return true;
+  // Defined before the product in its block: it cannot read it.
+  if (def->getBlock() == product->getBlock() && def->isBeforeInBlock(product))
+    return false;
+  SetVector<Operation *> slice;
+  BackwardSliceOptions options;
+  options.omitUsesFromAbove = false;
+  options.omitBlockArguments = true;
+  if (failed(getBackwardSlice(def, &slice, options)))
+    return true;
+  return slice.contains(product);
+}
+
 bool mlir::attn::canRaiseIntoScoreMod(const ScoreStep &step,
                                       Operation *product) {
   linalg::GenericOp op = step.op;
   Block &body = op.getRegion().front();
-  if (op.getNumLoops() != 4 || op.getNumReductionLoops() != 0 ||
-      op->getNumResults() != 1 || op.getNumDpsInits() != 1 ||
+  if (op.getNumReductionLoops() != 0 || op->getNumResults() != 1 ||
+      op.getNumDpsInits() != 1 ||
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() ||
       !op.getMatchingIndexingMap(step.running).isIdentity())
+    return false;
+  // A step over other loops than (b, h, i, j) (a rounding of the product
+  // before its reshape) may read nothing but the scores.
+  if (op.getNumLoops() != 4 &&
+      (op.getNumDpsInputs() != 1 || !body.getOps<linalg::IndexOp>().empty()))
     return false;
   // Float scores in and out (a comparison's i1 is a mask's business).
   if (!isa<FloatType>(getElementTypeOrSelf(step.running->get().getType())) ||
@@ -94,11 +100,8 @@ bool mlir::attn::canRaiseIntoScoreMod(const ScoreStep &step,
   for (Value above : valuesFromAbove(op))
     if (dependsOn(above, product))
       return false;
-  // Evaluated for every score in any order: reads only. (A linalg.index
-  // inside a nested region would have no generic around it.)
+  // Evaluated for every score in any order: reads only.
   WalkResult effects = body.walk([&](Operation *inner) {
-    if (isa<linalg::IndexOp>(inner) && inner->getBlock() != &body)
-      return WalkResult::interrupt();
     auto memory = dyn_cast<MemoryEffectOpInterface>(inner);
     if (!memory) {
       // Unknown effects, unless its own nested ops say otherwise.
