@@ -179,3 +179,4 @@ if __name__ == "__main__":
     export("head_temperature", HeadTemperature(), *qkv())
     export("capped_position_bias", CappedPositionBias(), *qkv())
     export("eager_bf16", EagerBf16(), *(x.to(torch.bfloat16) for x in qkv()))
+    export("sdpa_gqa_bf16", SdpaGqa(), *(x.to(torch.bfloat16) for x in qkv(hq=4, hkv=2)))

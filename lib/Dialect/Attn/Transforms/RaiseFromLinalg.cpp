@@ -298,13 +298,26 @@ struct Product {
   Operation *contraction = nullptr;
 };
 
-/// A generic that rounds each element of its one input to a narrower
-/// float (a truncf body, identity maps, every loop parallel).
-bool isRounding(linalg::GenericOp op) {
+/// The input of a generic that converts each element of it alone with
+/// `CastOp` (identity maps, every loop parallel); null otherwise.
+template <typename CastOp> Value castSource(linalg::GenericOp op) {
   Operation *body = elementwiseBody(op);
-  return body && isa<arith::TruncFOp>(body) && op.getNumDpsInputs() == 1 &&
-         body->getOperand(0) == op.getRegion().front().getArgument(0) &&
-         op.getMatchingIndexingMap(op.getDpsInputOperand(0)).isIdentity();
+  if (!body || !isa<CastOp>(body) || op.getNumDpsInputs() != 1 ||
+      body->getOperand(0) != op.getRegion().front().getArgument(0) ||
+      !op.getMatchingIndexingMap(op.getDpsInputOperand(0)).isIdentity())
+    return {};
+  return op.getDpsInputs()[0];
+}
+
+/// A generic that rounds each element of its one input to a narrower
+/// float.
+bool isRounding(linalg::GenericOp op) {
+  return bool(castSource<arith::TruncFOp>(op));
+}
+
+/// What `value` widens (extf) element by element, or null.
+Value widenedSource(Value value) {
+  return castSource<arith::ExtFOp>(value.getDefiningOp<linalg::GenericOp>());
 }
 
 /// linalg.batch_matmul on collapse_shape'd operands whose result is
@@ -1055,6 +1068,26 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     // Every check comes before the first op is built: a pattern that fails
     // after changing the IR never lets the driver settle.
     Value query = qk->lhs.base, key = qk->rhs.base, value = pv->rhs.base;
+    // f32 attention of widened bf16 (or f16) tensors whose output is only
+    // rounded back (torch-mlir's SDPA of bf16 tensors): the attention of
+    // the narrow tensors, which accumulates in f32 and rounds its output
+    // alike (P's precision being its own choice, as above).
+    Operation *replaced = root;
+    Value narrowQuery = widenedSource(query), narrowKey = widenedSource(key),
+          narrowValue = widenedSource(value);
+    if (narrowQuery && narrowKey && narrowValue && output.hasOneUse()) {
+      Type narrow = getElementTypeOrSelf(narrowQuery);
+      auto rounding = dyn_cast<linalg::GenericOp>(*output.user_begin());
+      if (getElementTypeOrSelf(narrowKey) == narrow &&
+          getElementTypeOrSelf(narrowValue) == narrow && rounding &&
+          isRounding(rounding) &&
+          getElementTypeOrSelf(rounding->getResult(0)) == narrow) {
+        query = narrowQuery;
+        key = narrowKey;
+        value = narrowValue;
+        replaced = rounding;
+      }
+    }
     auto kType = cast<RankedTensorType>(key.getType());
     if (qk->rhs.headsFromSequenceMajor) {
       // K as [B, H, L, D] from its [B, L, H, D] source (built below).
@@ -1064,7 +1097,7 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     }
     auto qType = cast<RankedTensorType>(query.getType());
     auto vType = cast<RankedTensorType>(value.getType());
-    auto outType = cast<RankedTensorType>(output.getType());
+    auto outType = cast<RankedTensorType>(replaced->getResult(0).getType());
     if (!fitsAttention(qType, kType, vType, outType, qk->rhs.group))
       return rewriter.notifyMatchFailure(root, "shapes do not fit attention");
     // The scores and P index (b, h) as the queries do: the products'
@@ -1172,7 +1205,7 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
       YieldOp::create(rewriter, loc, ValueRange{allowed});
       rewriter.setInsertionPointAfter(op);
     }
-    rewriter.replaceOp(root, op.getOutput());
+    rewriter.replaceOp(replaced, op.getOutput());
     return success();
   }
 };
