@@ -125,6 +125,30 @@ LogicalResult Evaluator::run(func::FuncOp func, ArrayRef<RefTensor> args,
                              SmallVector<RefTensor> &results) {
   if (func.getBody().getBlocks().size() != 1)
     return fail(func, "the reference evaluates single-block functions only");
+  // Integers are held as int64 (RefScalar): a wider one would wrap where the
+  // compiled code computes it exactly.
+  Operation *wide = nullptr;
+  Type wideType;
+  func.walk([&](Operation *op) {
+    for (TypeRange types :
+         {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+      for (Type type : types)
+        if (auto integer = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+            integer && integer.getWidth() > 64) {
+          wide = op;
+          wideType = type;
+          return WalkResult::interrupt();
+        }
+    return WalkResult::advance();
+  });
+  if (wide) {
+    std::string type;
+    llvm::raw_string_ostream os(type);
+    os << wideType;
+    return fail(wide, "computes on " + type +
+                          "; the reference evaluates integers of at most 64 "
+                          "bits");
+  }
   SmallVector<RefValue> argValues;
   for (const RefTensor &arg : args)
     argValues.push_back({RefScalar(), std::make_shared<RefTensor>(arg)});

@@ -25,6 +25,12 @@
 // UNRANKED: attn-run: error: reference: {{.*}}: 'tensor.cast': is not supported by the reference (unranked)
 // RUN: not attn-run %s --function=matmul --check 2>&1 | FileCheck %s --check-prefix=NO-REFERENCE
 // NO-REFERENCE: attn-run: error: reference: {{.*}}: 'tensor.empty': is not supported by the reference
+// A region computing on integers wider than 64 bits (the reference holds
+// int64); the compiled program runs without --check.
+// RUN: not attn-run %s --function=wide_integers --check 2>&1 | FileCheck %s --check-prefix=WIDE
+// WIDE: attn-run: error: reference: {{.*}}: 'arith.index_cast': computes on i128; the reference evaluates integers of at most 64 bits
+// RUN: attn-run %s --function=wide_integers --seed=%seed | FileCheck %s --check-prefix=WIDE-COMPILED
+// WIDE-COMPILED: summary: function=wide_integers
 
 // .npy files whose header attn-run does not read.
 // RUN: %python -c "open('%t/v2short.npy','wb').write(b'\x93NUMPY\x02\x00\x00\x00')"
@@ -101,6 +107,19 @@ func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {
   %c = arith.constant dense_resource<blob1> : tensor<2xf32>
   %r = arith.addf %q, %c : tensor<2xf32>
   return %r : tensor<2xf32>
+}
+func.func @wide_integers(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %ii = arith.index_cast %i : index to i128
+    %jj = arith.index_cast %j : index to i128
+    %c = arith.constant 100000000000000000000000 : i128
+    %x = arith.muli %ii, %c : i128
+    %y = arith.muli %jj, %c : i128
+    %ok = arith.cmpi sge, %x, %y : i128
+    attn.yield %ok : i1
+  } : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32> -> tensor<1x1x8x8xf32>
+  return %o : tensor<1x1x8x8xf32>
 }
 {-#
   dialect_resources: {
