@@ -42,7 +42,8 @@ for case in cases:
             ki = torch.arange(lkv)[None, :]
             dense_mask = mask_mod(None, None, qi, ki)
             fn = lambda: F.scaled_dot_product_attention(q, k, v, attn_mask=dense_mask, enable_gqa=hq != hkv)
-        results["torch_sdpa"] = timed(fn, runs)
+        # (SDPA takes no score modifier.)
+        results["torch_sdpa"] = "no softcap" if case.get("softcap") else timed(fn, runs)
     except Exception as error:  # a peer that cannot run the case
         results["torch_sdpa"] = f"error: {type(error).__name__}"
     if flex_attention is not None and kind != "decode":
@@ -51,7 +52,14 @@ for case in cases:
             if kind != "dense":
                 block_mask = create_block_mask(mask_mod, None, None, lq, lkv, device="cpu")
             compiled = torch.compile(flex_attention)
-            fn = lambda: compiled(q, k, v, block_mask=block_mask, enable_gqa=hq != hkv)
+            score_mod = None
+            if case.get("softcap") is not None:
+                cap = case["softcap"]
+
+                def score_mod(score, bi, hi, qi, ki):
+                    return cap * torch.tanh(score / cap)
+            fn = lambda: compiled(q, k, v, score_mod=score_mod, block_mask=block_mask,
+                                  enable_gqa=hq != hkv)
             results["flex_attention"] = timed(fn, runs)
         except Exception as error:
             results["flex_attention"] = f"error: {type(error).__name__}"

@@ -4,7 +4,7 @@ CPU scaled_dot_product_attention and FlexAttention, and an OpenBLAS sgemm of
 the same FLOP count, on the same machine in one run. Prints a table and
 writes it to bench/results/.
 
-usage: bench/cpu/run.sh [--full] [--runs N]
+usage: bench/cpu/run.sh [--full] [--only SUBSTRING]
 """
 import argparse
 import datetime
@@ -51,6 +51,10 @@ def make_cases(full):
     if full:
         add("causal L=65536", "causal", 1, 4, 4, 65536, 65536, 128,
             causal_pairs(65536, 65536), 1, False)
+    # Gemma 2's soft-cap (FlexAttention's score_mod example): tanh on every
+    # score of the flash loop.
+    add("softcap 30 causal L=4096 D=64", "softcap", 1, 8, 8, 4096, 4096, 64,
+        causal_pairs(4096, 4096), 3, False, softcap=30.0)
     docs_length = 16384
     add("4-doc causal L=16384", "documents", 1, 4, 4, docs_length, docs_length, 128,
         4 * causal_pairs(docs_length // 4, docs_length // 4), 3, False, docs=4)
@@ -64,7 +68,7 @@ def mlir_for(case):
     q = f"tensor<{b}x{hq}x{lq}x{d}xf32>"
     kv = f"tensor<{b}x{hkv}x{lkv}x{d}xf32>"
     mask, prologue, operands, extra_types = [], "", "", ""
-    if case["kind"] in ("causal", "window", "documents"):
+    if case["kind"] in ("causal", "window", "documents", "softcap"):
         mask.append("#attn.causal")
     if case["kind"] == "window":
         mask.append(f"#attn.window<left = {case['window']}, right = 0>")
@@ -80,6 +84,8 @@ def mlir_for(case):
         extra_types = f", {seg}, {seg}"
         mask.insert(0, "#attn.document")
     mask_text = f" mask [{', '.join(mask)}]" if mask else ""
+    if case.get("softcap") is not None:
+        mask_text += f" score [#attn.softcap<{case['softcap']}>]"
     return (f"func.func @bench(%q: {q}, %k: {kv}, %v: {kv}) -> {q} {{\n{prologue}"
             f"  %o = attn.attention %q, %k, %v{operands}{mask_text} : {q}, {kv}, {kv}{extra_types} -> {q}\n"
             f"  return %o : {q}\n}}\n")
@@ -100,9 +106,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="add L = 16k, 64k cases")
     parser.add_argument("--python", default=sys.executable, help="Python with torch")
+    parser.add_argument("--only", help="run only the cases whose name contains this")
     args = parser.parse_args()
     threads = os.cpu_count()
     cases = make_cases(args.full)
+    if args.only:
+        cases = [case for case in cases if args.only in case["name"]]
     work = tempfile.mkdtemp(prefix="attn-bench-")
     rows = []
 

@@ -186,7 +186,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(attn::createAttnApproximateExpPass());
+  pm.addPass(attn::createAttnApproximateMathPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   // Register-block transposes as shuffles: for 16 lanes, the 16x16 network

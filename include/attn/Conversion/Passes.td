@@ -268,15 +268,19 @@ def AttnLowerCopiesPass : Pass<"attn-lower-copies", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
-def AttnApproximateExpPass
-    : Pass<"attn-approximate-exp", "::mlir::ModuleOp"> {
-  let summary = "Replace math.exp by MLIR's polynomial approximation";
+def AttnApproximateMathPass
+    : Pass<"attn-approximate-math", "::mlir::ModuleOp"> {
+  let summary = "Replace math.exp and math.tanh by MLIR's polynomial "
+                "approximations";
   let description = [{
-    `exp` is on every score of the flash loop. As a call into libm it keeps
-    LLVM from vectorising the loop around it; as MLIR's polynomial (a few
-    FMAs and an exponent bit-shift, within 2 ulp over f32) it vectorises
-    with the rest. Only `math.exp` is replaced; other math ops are left to
-    the math-to-LLVM and math-to-libm conversions.
+    `exp` is on every score of the flash loop, and `tanh` on every score of
+    a soft-capped attention (`#attn.softcap`, Gemma 2's; a score_mod's
+    tanh). As calls into libm they keep LLVM from vectorising the loop
+    around them: each lane calls `expf` or `tanhf` in turn. As MLIR's
+    polynomials (FMAs and an exponent bit-shift for `exp`, within 2 ulp
+    over f32; a clamped rational function for `tanh`, within a few ulp)
+    they vectorise with the rest. Other math ops are left to the
+    math-to-LLVM and math-to-libm conversions.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

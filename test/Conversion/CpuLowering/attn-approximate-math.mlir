@@ -1,4 +1,4 @@
-// RUN: attn-opt %s --attn-approximate-exp | FileCheck %s
+// RUN: attn-opt %s --attn-approximate-math | FileCheck %s
 
 // math.exp, scalar or vector, becomes MLIR's polynomial: FMAs and an
 // exponent built by integer shifts, no call. Other math ops stay.
@@ -18,4 +18,18 @@ func.func @exp(%x: f32, %v: vector<8xf32>) -> (f32, f32, vector<8xf32>) {
   %l = math.log %x : f32
   %w = math.exp %v : vector<8xf32>
   return %e, %l, %w : f32, f32, vector<8xf32>
+}
+
+// math.tanh (a soft-cap's) becomes a rational function of FMAs and one
+// division, clamped: no call.
+// CHECK-LABEL: func.func @tanh(
+// CHECK-NOT: math.tanh
+// CHECK: arith.select {{.*}} : vector<8xi1>, vector<8xf32>
+// CHECK: math.fma {{.*}} : vector<8xf32>
+// CHECK: arith.divf {{.*}} : vector<8xf32>
+// CHECK-NOT: math.tanh
+// CHECK: return
+func.func @tanh(%v: vector<8xf32>) -> vector<8xf32> {
+  %t = math.tanh %v : vector<8xf32>
+  return %t : vector<8xf32>
 }

@@ -1,4 +1,4 @@
-//===- ApproximateExp.cpp - the attn-approximate-exp pass -----------------===//
+//===- ApproximateMath.cpp - the attn-approximate-math pass ---------------===//
 //
 // Passes.td says what and why.
 //
@@ -13,21 +13,22 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::attn {
-#define GEN_PASS_DEF_ATTNAPPROXIMATEEXPPASS
+#define GEN_PASS_DEF_ATTNAPPROXIMATEMATHPASS
 #include "attn/Conversion/Passes.h.inc"
 } // namespace mlir::attn
 
 using namespace mlir;
 
 namespace {
-struct AttnApproximateExpPass
-    : public attn::impl::AttnApproximateExpPassBase<AttnApproximateExpPass> {
+struct AttnApproximateMathPass
+    : public attn::impl::AttnApproximateMathPassBase<AttnApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    auto isExp = [](StringRef name) {
-      return name == math::ExpOp::getOperationName();
+    auto onScores = [](StringRef name) {
+      return name == math::ExpOp::getOperationName() ||
+             name == math::TanhOp::getOperationName();
     };
-    populateMathPolynomialApproximationPatterns(patterns, isExp);
+    populateMathPolynomialApproximationPatterns(patterns, onScores);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
