@@ -794,3 +794,85 @@ func.func @scores_as_bias(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: 
   } -> tensor<1x2x8x8xf32>
   return %out : tensor<1x2x8x8xf32>
 }
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// A constant [H, Lq, Lkv] bias that is slope_h (j - i), to the bit: ALiBi
+// with the program's slopes.
+// CHECK: func.func @alibi_constant
+// CHECK: attn.attention %arg0, %arg1, %arg2 score [#attn.alibi<slopes = [5.000000e-01, 2.500000e-01]>] {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @alibi_constant(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %ab = arith.constant dense<[[[0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], [-0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0], [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5], [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0], [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5], [-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0], [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5], [-3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0]], [[0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75], [-0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5], [-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25], [-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0], [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75], [-1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5], [-1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25], [-1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0]]]> : tensor<2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, affine_map<(b, h, i, j) -> (h, i, j)>, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %ab : tensor<1x2x8x8xf32>, tensor<2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// The same with one element off by 1e-3: not ALiBi; read by a score_mod.
+// CHECK: func.func @alibi_one_off
+// CHECK: attn.attention %arg0, %arg1, %arg2 score_mod {
+// CHECK: tensor.extract
+// CHECK-NOT: #attn.alibi
+func.func @alibi_one_off(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %ab = arith.constant dense<[[[0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], [-0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0], [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5], [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0], [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5], [-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0], [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5], [-3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0]], [[0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75], [-0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5], [-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25], [-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0], [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75], [-1.25, -1.0, -0.749, -0.5, -0.25, 0.0, 0.25, 0.5], [-1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25], [-1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0]]]> : tensor<2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, affine_map<(b, h, i, j) -> (h, i, j)>, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %ab : tensor<1x2x8x8xf32>, tensor<2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}

@@ -150,6 +150,26 @@ class EagerBf16(torch.nn.Module):
         return torch.matmul(weights, v)
 
 
+class AlibiBias(torch.nn.Module):
+    """ALiBi as BLOOM-style models build it in the graph: per-head slopes
+    times the key's distance behind the query, [H, L, L], added to the
+    scaled scores before the causal mask."""
+
+    def __init__(self, heads=4):
+        super().__init__()
+        self.register_buffer("slopes", torch.tensor([2 ** (-8 * (h + 1) / heads)
+                                                     for h in range(heads)]))
+
+    def forward(self, q, k, v):
+        length = q.shape[-2]
+        i = torch.arange(length)[:, None]
+        j = torch.arange(length)[None, :]
+        bias = self.slopes[:, None, None] * (j - i)[None, :, :]
+        scores = torch.matmul(q, k.transpose(-2, -1)) * (q.shape[-1] ** -0.5) + bias
+        scores = scores.masked_fill(j > i, float("-inf"))
+        return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+
 def export(name, module, *args):
     imported = fx.export_and_import(module, *args, output_type="linalg-on-tensors",
                                     func_name=name)
@@ -180,3 +200,4 @@ if __name__ == "__main__":
     export("capped_position_bias", CappedPositionBias(), *qkv())
     export("eager_bf16", EagerBf16(), *(x.to(torch.bfloat16) for x in qkv()))
     export("sdpa_gqa_bf16", SdpaGqa(), *(x.to(torch.bfloat16) for x in qkv(hq=4, hkv=2)))
+    export("alibi_bias", AlibiBias(), *qkv(hq=4, hkv=4))

@@ -24,6 +24,8 @@
 //   bias       the first other additive tensor after the scale becomes the
 //              bias operand;
 //   softcap    c tanh(x / c) right after the scale becomes softcap<c>;
+//   alibi      an added constant that is exactly ALiBi becomes alibi<slopes>
+//              (AlibiRecognition.h);
 //   score_mod  any other element-wise step on the scores (before the
 //              masks, or a positive factor or addition after them) is
 //              cloned into a score_mod region (ScoreModRaising.h).
@@ -35,6 +37,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AlibiRecognition.h"
 #include "MaskRecognition.h"
 #include "ScoreModRaising.h"
 
@@ -619,6 +622,8 @@ struct Scores {
   Product product; // Q K^T
   double scale = 1.0;
   std::optional<double> softcap;
+  /// ALiBi's per-head slopes (an added constant that is exactly ALiBi).
+  std::optional<SmallVector<float>> alibi;
   SmallVector<MaskTensor> masks;
   Value bias;
   AffineMap biasMap;
@@ -804,7 +809,7 @@ bool collectScoreSteps(Value scores, SmallVectorImpl<ScoreStep> &steps,
 /// (scale, softcap, bias, score_mod, masks) is concerned.
 /// (Widen: extf to a wider float, which keeps every value, -inf and a
 /// mask's finite fill included, so masks may come before it.)
-enum class StepKind { Scale, Tanh, Bias, Mask, Widen, Other };
+enum class StepKind { Scale, Tanh, Alibi, Bias, Mask, Widen, Other };
 
 struct ClassifiedStep {
   ScoreStep step;
@@ -812,7 +817,38 @@ struct ClassifiedStep {
   double factor = 1.0;         // Scale: a positive constant
   MaskTensor mask;             // Mask
   OpOperand *addend = nullptr; // Bias: a tensor that fits the operand
+  SmallVector<float> slopes;   // Alibi
 };
+
+/// The slopes of `bias`, read through `map` from scores of type `scores`,
+/// where it is a compile-time constant that is exactly attn's ALiBi.
+std::optional<SmallVector<float>> alibiOf(Value bias, AffineMap map,
+                                          ShapedType scores) {
+  if (!scores.hasStaticShape() || scores.getNumElements() > kMaxEvaluatedMask ||
+      !isa<FloatType>(getElementTypeOrSelf(bias)) ||
+      !llvm::all_of(map.getResults(), [](AffineExpr expr) {
+        return isa<AffineDimExpr, AffineConstantExpr>(expr);
+      }))
+    return std::nullopt;
+  std::optional<KnownTensor> known =
+      evaluateConstantTensor(bias, kMaxEvaluatedMask);
+  if (!known)
+    return std::nullopt;
+  auto at = [&](int64_t b, int64_t h, int64_t i, int64_t j) {
+    int64_t point[] = {b, h, i, j}, offset = 0;
+    for (auto [expr, size] : llvm::zip_equal(map.getResults(), known->shape)) {
+      int64_t coordinate = 0;
+      if (auto dim = dyn_cast<AffineDimExpr>(expr))
+        coordinate = point[dim.getPosition()];
+      else
+        coordinate = cast<AffineConstantExpr>(expr).getValue();
+      offset = offset * size + coordinate;
+    }
+    return known->values[offset];
+  };
+  return recognizeAlibiSlopes(scores.getDimSize(0), scores.getDimSize(1),
+                              scores.getDimSize(2), scores.getDimSize(3), at);
+}
 
 /// A mask step with a finite fill stays one only where that fill masks as
 /// -inf does (finiteFillMasks); else the step is left to score_mod.
@@ -895,7 +931,12 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
         return result;
       result.kind = StepKind::Other;
     }
-    if (fitsBiasOperand(other->get(), otherMap)) {
+    if (std::optional<SmallVector<float>> slopes =
+            alibiOf(other->get(), otherMap,
+                    cast<ShapedType>(op->getResult(0).getType()))) {
+      result.kind = StepKind::Alibi;
+      result.slopes = std::move(*slopes);
+    } else if (fitsBiasOperand(other->get(), otherMap)) {
       result.kind = StepKind::Bias;
       result.addend = other;
     }
@@ -974,6 +1015,10 @@ std::optional<Scores> matchScores(Value scoresValue) {
     if (step.kind == StepKind::Scale && leading && !result.softcap &&
         !result.bias) {
       result.scale *= step.factor;
+      continue;
+    }
+    if (step.kind == StepKind::Alibi && leading && !result.alibi) {
+      result.alibi = step.slopes;
       continue;
     }
     if (step.kind == StepKind::Bias && leading && !result.bias) {
@@ -1164,6 +1209,9 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     SmallVector<Attribute> scoreMods;
     if (scores->softcap)
       scoreMods.push_back(SoftcapAttr::get(ctx, APFloat(*scores->softcap)));
+    if (scores->alibi)
+      scoreMods.push_back(
+          AlibiAttr::get(ctx, DenseF32ArrayAttr::get(ctx, *scores->alibi)));
     if (bias)
       scoreMods.push_back(BiasAttr::get(ctx));
     auto op = AttentionOp::create(
