@@ -30,7 +30,8 @@ unsigned widthOf(Type type) {
 /// `v` wrapped to a signed `width`-bit integer; none when it is not an
 /// integer below 2^53.
 std::optional<double> wrapSigned(double v, unsigned width) {
-  if (!(std::fabs(v) < 0x1p53) || v != std::trunc(v))
+  if (width == 0 || width > 64 || !(std::fabs(v) < 0x1p53) ||
+      v != std::trunc(v))
     return std::nullopt;
   return static_cast<double>(llvm::SignExtend64(
       static_cast<uint64_t>(static_cast<int64_t>(v)), width));
@@ -71,7 +72,7 @@ public:
 private:
   std::optional<KnownTensor> compute(Value value) {
     auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || !type.hasStaticShape() || type.getNumElements() > maxElements)
+    if (!type || !elementCountAtMost(type.getShape(), maxElements))
       return std::nullopt;
     KnownTensor result;
     result.shape.assign(type.getShape().begin(), type.getShape().end());
@@ -106,7 +107,8 @@ private:
       attr = constant.getValue();
     if (auto floatAttr = dyn_cast_or_null<FloatAttr>(attr))
       return floatAttr.getValueAsDouble();
-    if (auto intAttr = dyn_cast_or_null<IntegerAttr>(attr))
+    if (auto intAttr = dyn_cast_or_null<IntegerAttr>(attr);
+        intAttr && intAttr.getValue().getSignificantBits() <= 64)
       return wrapSigned(static_cast<double>(intAttr.getValue().getSExtValue()),
                         widthOf(intAttr.getType()));
     return std::nullopt;
@@ -125,7 +127,8 @@ private:
       } else if (element.isInteger(1)) {
         for (bool v : dense.getValues<bool>())
           result.values.push_back(v ? -1.0 : 0.0);
-      } else if (isa<IntegerType, IndexType>(element)) {
+      } else if (isa<IntegerType, IndexType>(element) &&
+                 widthOf(element) <= 64) {
         for (APInt v : dense.getValues<APInt>()) {
           std::optional<double> value = wrapSigned(
               static_cast<double>(v.getSExtValue()), widthOf(element));
@@ -438,8 +441,13 @@ private:
 };
 } // namespace
 
-std::optional<double>
-mlir::attn::evaluateIndexExpression(Value value, ArrayRef<int64_t> point) {
+/// evaluateIndexExpression with each value evaluated once (`known`), so
+/// shared subexpressions cost once each.
+static std::optional<double>
+evaluateIndexExpression(Value value, ArrayRef<int64_t> point,
+                        llvm::DenseMap<Value, std::optional<double>> &known) {
+  if (auto it = known.find(value); it != known.end())
+    return it->second;
   Operation *op = value.getDefiningOp();
   if (!op || op->getNumResults() != 1)
     return std::nullopt;
@@ -447,12 +455,33 @@ mlir::attn::evaluateIndexExpression(Value value, ArrayRef<int64_t> point) {
   for (Value operand : op->getOperands()) {
     if (operand.getDefiningOp<arith::ConstantOp>())
       continue; // read by the evaluator directly
-    std::optional<double> v = evaluateIndexExpression(operand, point);
+    std::optional<double> v = evaluateIndexExpression(operand, point, known);
     if (!v)
-      return std::nullopt;
+      return known[value] = std::nullopt;
     env[operand] = *v;
   }
-  return Evaluator::evaluateScalarOp(*op, env, point);
+  return known[value] = Evaluator::evaluateScalarOp(*op, env, point);
+}
+
+std::optional<double>
+mlir::attn::evaluateIndexExpression(Value value, ArrayRef<int64_t> point) {
+  llvm::DenseMap<Value, std::optional<double>> known;
+  return ::evaluateIndexExpression(value, point, known);
+}
+
+bool mlir::attn::elementCountAtMost(ArrayRef<int64_t> shape,
+                                    int64_t maxElements) {
+  if (llvm::any_of(shape, [](int64_t size) { return size < 0; }))
+    return false; // dynamic
+  if (llvm::is_contained(shape, 0))
+    return true;
+  int64_t count = 1;
+  for (int64_t size : shape) {
+    if (count > maxElements / size)
+      return false;
+    count *= size;
+  }
+  return true;
 }
 
 std::optional<KnownTensor>

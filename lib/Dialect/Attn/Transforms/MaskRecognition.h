@@ -28,6 +28,10 @@ struct KnownTensor {
   std::vector<double> values;
 };
 
+/// Whether `shape` is static with at most `maxElements` elements (its
+/// product of sizes computed without overflow).
+bool elementCountAtMost(ArrayRef<int64_t> shape, int64_t maxElements);
+
 /// Evaluates `value` when it is computed only from constants (dense, splat,
 /// dense_resource), linalg.index, linalg.fill, reshapes and element-wise
 /// linalg.generic ops over arith; none if it reads anything else or has

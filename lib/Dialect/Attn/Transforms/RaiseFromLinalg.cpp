@@ -105,16 +105,26 @@ bool isNegInf(std::optional<double> value) {
   return value && std::isinf(*value) && *value < 0;
 }
 
-/// Finite fills this low (f32's and bf16's lowest values, which Hugging
-/// Face's masks use, qualify; f16's -65504 does not) mask a score as -inf
-/// does wherever the row keeps a key whose score exceeds the fill by more
-/// than about 104: e^(fill - max) is then exactly 0 in f32.
-constexpr double kLowestFiniteFill = -1e30;
+/// The lowest finite value of f32 or a wider float type (Hugging Face's
+/// masks fill with torch.finfo(dtype).min), or of bf16, which has f32's
+/// range; none for narrower ranges (f16's -65504 is too close to scores).
+std::optional<double> lowestFiniteFill(Type type) {
+  auto floatType = dyn_cast<FloatType>(getElementTypeOrSelf(type));
+  if (!floatType ||
+      APFloat::semanticsMaxExponent(floatType.getFloatSemantics()) <
+          APFloat::semanticsMaxExponent(APFloat::IEEEsingle()))
+    return std::nullopt;
+  return APFloat::getLargest(floatType.getFloatSemantics(), /*Negative=*/true)
+      .convertToDouble();
+}
 
-/// The value that select-style masks fill masked scores with: -inf, or a
-/// finite value at most kLowestFiniteFill (`finite` says which).
-bool isMaskFill(std::optional<double> value, bool &finite) {
-  finite = value && std::isfinite(*value) && *value <= kLowestFiniteFill;
+/// The value that select-style masks fill masked scores of `type` with:
+/// -inf, or the type's lowest finite value (`finite` says which), which
+/// masks as -inf does wherever the row keeps a key whose score exceeds it
+/// by more than about 104: e^(fill - max) is then exactly 0 in f32.
+bool isMaskFill(std::optional<double> value, Type type, bool &finite) {
+  std::optional<double> lowest = lowestFiniteFill(type);
+  finite = value && lowest && std::isfinite(*value) && *value <= *lowest;
   return finite || isNegInf(value);
 }
 
@@ -601,6 +611,7 @@ struct MaskTensor {
 /// linalg.index of the query and key dims only.
 bool isQueryKeyCondition(Value cond, Block &body) {
   SmallVector<Value> work = {cond};
+  DenseSet<Value> seen = {cond};
   while (!work.empty()) {
     Value v = work.pop_back_val();
     Operation *op = v.getDefiningOp();
@@ -613,7 +624,9 @@ bool isQueryKeyCondition(Value cond, Block &body) {
         return false;
       continue;
     }
-    llvm::append_range(work, op->getOperands());
+    for (Value operand : op->getOperands())
+      if (seen.insert(operand).second)
+        work.push_back(operand);
   }
   return true;
 }
@@ -642,12 +655,14 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
   std::optional<double> onTrue = bodyScalar(op, body->getOperand(1));
   std::optional<double> onFalse = bodyScalar(op, body->getOperand(2));
   if (!cond || !isIdentity(op, cond) ||
+      !isa<RankedTensorType>(cond->get().getType()) ||
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
   bool finite;
-  if (onTrue == 0.0 && isMaskFill(onFalse, finite))
+  Type type = op->getResult(0).getType();
+  if (onTrue == 0.0 && isMaskFill(onFalse, type, finite))
     return MaskTensor{cond->get(), map, false, Value(), finite};
-  if (isMaskFill(onTrue, finite) && onFalse == 0.0)
+  if (isMaskFill(onTrue, type, finite) && onFalse == 0.0)
     return MaskTensor{cond->get(), map, true, Value(), finite};
   return std::nullopt;
 }
@@ -704,7 +719,7 @@ bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
 /// the query and key only and is known at compile time.
 std::optional<std::vector<bool>> evaluateMask(const MaskTensor &mask,
                                               int64_t lq, int64_t lkv) {
-  if (lq * lkv > kMaxEvaluatedMask)
+  if (!elementCountAtMost({lq, lkv}, kMaxEvaluatedMask))
     return std::nullopt;
   std::vector<bool> allowed(lq * lkv);
   if (mask.inlineCondition) {
@@ -824,7 +839,7 @@ struct ClassifiedStep {
 /// where it is a compile-time constant that is exactly attn's ALiBi.
 std::optional<SmallVector<float>> alibiOf(Value bias, AffineMap map,
                                           ShapedType scores) {
-  if (!scores.hasStaticShape() || scores.getNumElements() > kMaxEvaluatedMask ||
+  if (!elementCountAtMost(scores.getShape(), kMaxEvaluatedMask) ||
       !isa<FloatType>(getElementTypeOrSelf(bias)) ||
       !llvm::all_of(map.getResults(), [](AffineExpr expr) {
         return isa<AffineDimExpr, AffineConstantExpr>(expr);
@@ -873,7 +888,8 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
       !inputOf(op, select.getCondition())) {
     bool finite;
     if (select.getTrueValue() == running &&
-        isMaskFill(bodyScalar(op, select.getFalseValue()), finite) &&
+        isMaskFill(bodyScalar(op, select.getFalseValue()), select.getType(),
+                   finite) &&
         isQueryKeyCondition(select.getCondition(), block)) {
       result.kind = StepKind::Mask;
       result.mask.inlineCondition = select.getCondition();
@@ -899,17 +915,20 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
     return result;
   }
   if (auto select = dyn_cast<arith::SelectOp>(body)) {
+    // (A scalar condition is left to score_mod.)
     OpOperand *cond = inputOf(op, select.getCondition());
-    if (!cond)
+    if (!cond || !isa<RankedTensorType>(cond->get().getType()))
       return result;
     AffineMap condMap = op.getMatchingIndexingMap(cond);
     bool finite;
+    Type type = select.getType();
     if (select.getTrueValue() == running &&
-        isMaskFill(bodyScalar(op, select.getFalseValue()), finite)) {
+        isMaskFill(bodyScalar(op, select.getFalseValue()), type, finite)) {
       result.kind = StepKind::Mask;
       result.mask = {cond->get(), condMap, false, Value(), finite};
     } else if (select.getFalseValue() == running &&
-               isMaskFill(bodyScalar(op, select.getTrueValue()), finite)) {
+               isMaskFill(bodyScalar(op, select.getTrueValue()), type,
+                          finite)) {
       result.kind = StepKind::Mask;
       result.mask = {cond->get(), condMap, true, Value(), finite};
     }
@@ -963,10 +982,17 @@ std::optional<Scores> matchScores(Value scoresValue) {
   result.product = *product;
   SmallVector<ClassifiedStep> steps = llvm::map_to_vector(chain, classifyStep);
   // A finite fill masks only as the scores' last steps (but for widening):
-  // a later factor or addition would move it towards the scores.
+  // a later factor or addition would move it towards the scores. And only
+  // as the one mask: under another mask, a row whose every key that mask
+  // allows this one masks has the fills' average in the program, no key in
+  // attn.
   bool onlyMasksAfter = true;
+  bool severalMasks = llvm::count_if(steps, [](const ClassifiedStep &step) {
+                        return step.kind == StepKind::Mask;
+                      }) > 1;
   for (ClassifiedStep &step : llvm::reverse(steps)) {
-    if (step.kind == StepKind::Mask && step.mask.finiteFill && !onlyMasksAfter)
+    if (step.kind == StepKind::Mask && step.mask.finiteFill &&
+        (!onlyMasksAfter || severalMasks))
       step.kind = StepKind::Other;
     onlyMasksAfter &=
         step.kind == StepKind::Mask || step.kind == StepKind::Widen;
