@@ -105,6 +105,8 @@ static std::unique_ptr<Pass> createCanonicalizerKeepingLoopTypes() {
 }
 
 void mlir::attn::addIndexArithRewrites(OpPassManager &pm) {
+  // LLVM crashes on i0 where MLIR lets it through.
+  pm.addPass(attn::createAttnCheckZeroWidthIntegersPass());
   // Upstream folds a truncating index cast's round trip to the identity,
   // and mishandles the extended ops on index (Passes.td says how).
   pm.addPass(attn::createAttnExpandIndexTruncationsPass());

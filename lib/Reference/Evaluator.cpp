@@ -479,6 +479,11 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
     std::optional<RefScalar> result = evalScalar(op, operands);
     if (!result)
       return fail(op, "is not supported by the reference");
+    // The naive computation rounds a scalar to its type as it rounds each
+    // tensor element (a region's bf16 arithmetic included).
+    Type type = op->getResult(0).getType();
+    if (!holdsInteger(type))
+      result->real = emulate(result->real, kindOf(type));
     set(op->getResult(0), *result);
     return success();
   }

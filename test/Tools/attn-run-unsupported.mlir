@@ -31,6 +31,10 @@
 // WIDE: attn-run: error: reference: {{.*}}: 'arith.index_cast': computes on i128; the reference evaluates integers of at most 64 bits
 // RUN: attn-run %s --function=wide_integers --seed=%seed | FileCheck %s --check-prefix=WIDE-COMPILED
 // WIDE-COMPILED: summary: function=wide_integers
+// i0, which LLVM cannot compile: the CPU pipeline's check names the op.
+// RUN: not attn-run %s --function=zero_width_integers 2>&1 | FileCheck %s --check-prefix=ZERO-WIDTH
+// ZERO-WIDTH: attn-run: error: the CPU pipeline failed:
+// ZERO-WIDTH-NEXT: {{.*}}: 'arith.index_cast' op computes on 'i0': integers must be at least 1 bit wide to lower to LLVM
 
 // .npy files whose header attn-run does not read.
 // RUN: %python -c "open('%t/v2short.npy','wb').write(b'\x93NUMPY\x02\x00\x00\x00')"
@@ -107,6 +111,16 @@ func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {
   %c = arith.constant dense_resource<blob1> : tensor<2xf32>
   %r = arith.addf %q, %c : tensor<2xf32>
   return %r : tensor<2xf32>
+}
+func.func @zero_width_integers(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %a = arith.index_cast %i : index to i0
+    %c = arith.index_cast %j : index to i0
+    %ok = arith.cmpi sle, %c, %a : i0
+    attn.yield %ok : i1
+  } : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32> -> tensor<1x1x8x8xf32>
+  return %o : tensor<1x1x8x8xf32>
 }
 func.func @wide_integers(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
   %o = attn.attention %q, %k, %v mask_mod {

@@ -113,8 +113,14 @@ SmallVector<bool> mlir::attn::dependsOnLowPrecision(func::FuncOp func) {
       Operation *producer = value.getDefiningOp();
       if (!producer)
         producer = cast<BlockArgument>(value).getOwner()->getParentOp();
-      if (producer && producer != func.getOperation())
-        llvm::append_range(work, producer->getOperands());
+      if (!producer || producer == func.getOperation())
+        continue;
+      llvm::append_range(work, producer->getOperands());
+      // What its regions compute (a score_mod's bf16 steps) too.
+      producer->walk([&](Operation *nested) {
+        if (nested != producer)
+          llvm::append_range(work, nested->getResults());
+      });
     }
     result.push_back(low);
   }

@@ -321,6 +321,20 @@ def AttnAccessBf16AsBitsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AttnCheckZeroWidthIntegersPass
+    : Pass<"attn-check-zero-width-integers"> {
+  let summary = "Refuse integers of width 0 (i0) before the LLVM lowering";
+  let description = [{
+    MLIR's builtin types admit `i0`, arith computes on it and the LLVM
+    dialect's conversions pass it on, but LLVM's own passes then divide by
+    its width: a region with `arith.index_cast %i : index to i0` crashed
+    attn-run in InstCombine with SIGFPE. Both pipelines run this check
+    first; it names the first op that computes on an `i0` (a scalar or the
+    elements of a vector or tensor) and fails, so the tools exit with that
+    line instead.
+  }];
+}
+
 def AttnExpandIndexTruncationsPass
     : Pass<"attn-expand-index-truncations"> {
   let summary = "Write truncating index casts as a cast to i64 and a trunci";
