@@ -144,6 +144,7 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
     pm.addPass(createAttnChunkLinearAttentionPass(chunked));
   }
   pm.addPass(createConvertAttnToLinalgPass());
+  pm.addPass(createAttnDecomposeAggregatesPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
   pm.addPass(createCSEPass());

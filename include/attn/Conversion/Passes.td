@@ -268,6 +268,28 @@ def AttnLowerCopiesPass : Pass<"attn-lower-copies", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def AttnDecomposeAggregatesPass : Pass<"attn-decompose-aggregates"> {
+  let summary = "Decompose linalg's aggregate ops (linalg.softmax) into "
+                "structured ops";
+  let description = [{
+    The CPU pipeline lowers linalg's structured ops to loops; an op with
+    `linalg::AggregatedOpInterface` (`linalg.softmax`, which StableHLO and
+    IREE front ends emit) is none, so it reached the LLVM translation
+    unlowered and attn-run failed on a program that kept one (an attention
+    that attn-raise-from-linalg left alone, or a softmax of its own). This
+    pass replaces each by what its `decomposeOperation` builds (for
+    softmax: the max, the exponentials of the differences, their sum and
+    the division, as generics), which lower as any other linalg. The CPU
+    pipeline runs it before bufferisation.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def AttnApproximateMathPass
     : Pass<"attn-approximate-math", "::mlir::ModuleOp"> {
   let summary = "Replace math.exp and math.tanh by MLIR's polynomial "

@@ -1,0 +1,29 @@
+// RUN: attn-opt %s --attn-decompose-aggregates | FileCheck %s
+
+// linalg.softmax becomes its decomposition: a max reduction, the
+// exponentials of the differences, their sum, the division.
+// CHECK-LABEL: func.func @softmax(
+// CHECK-NOT: linalg.softmax
+// CHECK: linalg.generic
+// CHECK: arith.maxnumf
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: linalg.generic
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.divf
+// CHECK-NOT: linalg.softmax
+// CHECK: return
+func.func @softmax(%x: tensor<2x3x8xf32>) -> tensor<2x3x8xf32> {
+  %e = tensor.empty() : tensor<2x3x8xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x3x8xf32>) outs(%e : tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
+  return %p : tensor<2x3x8xf32>
+}
+
+// Other linalg ops stay.
+// CHECK-LABEL: func.func @matmul(
+// CHECK: linalg.matmul
+func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x4xf32>) outs(%c : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}
