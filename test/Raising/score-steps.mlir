@@ -847,9 +847,9 @@ func.func @alibi_constant(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: 
 
 // The same with one element off by 1e-3: not ALiBi; read by a score_mod.
 // CHECK: func.func @alibi_one_off
+// CHECK-NOT: #attn.alibi
 // CHECK: attn.attention %arg0, %arg1, %arg2 score_mod {
 // CHECK: tensor.extract
-// CHECK-NOT: #attn.alibi
 func.func @alibi_one_off(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
   %zero = arith.constant 0.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
@@ -974,4 +974,143 @@ func.func @finite_fill_with_another_mask(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2
     linalg.yield %r : f32
   } -> tensor<1x2x8x8xf32>
   return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// A factor after ALiBi scales it too: the factor goes to the score_mod,
+// not into the scale.
+// CHECK: func.func @scale_after_alibi
+// CHECK: attn.attention %arg0, %arg1, %arg2 score [#attn.alibi<slopes = [5.000000e-01, 2.500000e-01]>] score_mod {
+// CHECK: arith.mulf
+// CHECK: } {scale = 1.000000e+00 : f32}
+func.func @scale_after_alibi(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %ab = arith.constant dense<[[[0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5], [-0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0], [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5], [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0], [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5], [-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0], [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5], [-3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0]], [[0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75], [-0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5], [-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25], [-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0], [-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75], [-1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5], [-1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25], [-1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0]]]> : tensor<2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, affine_map<(b, h, i, j) -> (h, i, j)>, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %ab : tensor<1x2x8x8xf32>, tensor<2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %c = arith.constant 0.5 : f32
+    %r = arith.mulf %x0, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a2 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// A finite fill after an added tensor (which may hold the same fill: a
+// padding mask) stays in the score_mod.
+// CHECK: func.func @finite_fill_after_bias
+// CHECK: attn.attention %arg0, %arg1, %arg2 bias(%arg3) score [#attn.bias] score_mod {
+// CHECK: arith.select
+// CHECK-NOT: linalg.softmax
+func.func @finite_fill_after_bias(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>, %bias: tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %bias : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %mk = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x0: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %ok = arith.cmpi sle, %j, %i : index
+    %low = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %ok, %x0, %low : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%mk : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#head = affine_map<(b, h, i, j) -> (h)>
+
+// ALiBi with fewer queries than keys: the distance is to pos(i) = i + Lkv -
+// Lq, attn's alignment (a bias built from j - i would not be ALiBi here).
+// CHECK-LABEL: func.func @alibi_bottom_right
+// CHECK: attn.attention %arg0, %arg1, %arg2 score [#attn.alibi<slopes = [5.000000e-01, 2.500000e-01]>] {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @alibi_bottom_right(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> tensor<1x2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ab = arith.constant dense<[[[-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5], [-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0], [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5], [-3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0]], [[-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75], [-1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5], [-1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25], [-1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0]]]> : tensor<2x4x8xf32>
+  %e = tensor.empty() : tensor<1x2x4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x4x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x4x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, affine_map<(b, h, i, j) -> (h, i, j)>, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %ab : tensor<1x2x4x8xf32>, tensor<2x4x8xf32>) outs(%e : tensor<1x2x4x8xf32>) {
+  ^bb0(%x0: f32, %x1: f32, %out: f32):
+    %r = arith.addf %x0, %x1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x4x8xf32>
+  %p = linalg.softmax dimension(3) ins(%a1 : tensor<1x2x4x8xf32>) outs(%e : tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x4x8xf32>, tensor<1x2x8x8xf32>) outs(%f2 : tensor<1x2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x4x8xf32>
+  return %out : tensor<1x2x4x8xf32>
 }

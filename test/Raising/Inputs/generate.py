@@ -151,9 +151,9 @@ class EagerBf16(torch.nn.Module):
 
 
 class AlibiBias(torch.nn.Module):
-    """ALiBi as BLOOM-style models build it in the graph: per-head slopes
-    times the key's distance behind the query, [H, L, L], added to the
-    scaled scores before the causal mask."""
+    """ALiBi built in the graph: per-head slopes times the key's distance
+    behind the query, [H, L, L], added to the scaled scores before the
+    causal mask."""
 
     def __init__(self, heads=4):
         super().__init__()

@@ -16,8 +16,10 @@ std::optional<SmallVector<float>> mlir::attn::recognizeAlibiSlopes(
   auto distance = [&](int64_t i, int64_t j) {
     return static_cast<float>(j - (i + keys - queries));
   };
+  if (batch < 1 || heads < 1 || queries < 1 || keys < 1)
+    return std::nullopt;
   float widest = distance(queries - 1, 0);
-  if (batch < 1 || queries < 1 || widest == 0)
+  if (widest == 0)
     return std::nullopt;
   SmallVector<float> slopes;
   for (int64_t h = 0; h < heads; ++h) {

@@ -1,8 +1,8 @@
 //===- AlibiRecognition.h - ALiBi biases of front-end IR --------*- C++ -*-===//
 //
-// ALiBi models (BLOOM, MPT) build their bias in the graph: per-head slopes
-// times the distance between key and query, [H, Lq, Lkv] floats added to
-// the scores. Where it is known at compile time and is exactly that, the
+// ALiBi models build their bias in the graph: per-head slopes times the
+// key's distance behind the query, [H, Lq, Lkv] floats added to the
+// scores. Where it is known at compile time and is exactly that, the
 // attention takes #attn.alibi instead of reading H Lq Lkv numbers.
 //
 //===----------------------------------------------------------------------===//

@@ -602,8 +602,8 @@ struct MaskTensor {
   /// Instead of a tensor: a condition the select's generic computes from
   /// linalg.index 2 and 3 (the query and key) and constants.
   Value inlineCondition;
-  /// The program fills masked scores with a finite value (at most
-  /// kLowestFiniteFill) instead of -inf.
+  /// The program fills masked scores with its type's lowest finite value
+  /// instead of -inf (isMaskFill).
   bool finiteFill = false;
 };
 
@@ -968,6 +968,14 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
   return result;
 }
 
+/// Whether `step` only rounds or widens the scores (truncf, extf).
+bool isFloatCast(const ScoreStep &step) {
+  Operation *body = elementwiseBody(step.op);
+  linalg::GenericOp op = step.op;
+  return body && isa<arith::TruncFOp, arith::ExtFOp>(body) &&
+         body->getOperand(0) == op.getMatchingBlockArgument(step.running);
+}
+
 /// Walks from the softmax input back to the Q K^T product and sorts the
 /// steps between them into attn's modifiers: the scale, a soft-cap (tanh
 /// between constant factors right after the scale), the bias operand,
@@ -986,13 +994,31 @@ std::optional<Scores> matchScores(Value scoresValue) {
   // as the one mask: under another mask, a row whose every key that mask
   // allows this one masks has the fills' average in the program, no key in
   // attn.
+  // Nor may anything before it bring scores near the fill: an added tensor
+  // (a padding mask of the same fill in a bias) or an arbitrary step can;
+  // factors, a soft-cap, ALiBi and casts cannot.
   bool onlyMasksAfter = true;
   bool severalMasks = llvm::count_if(steps, [](const ClassifiedStep &step) {
                         return step.kind == StepKind::Mask;
                       }) > 1;
+  bool boundedScores = llvm::all_of(steps, [](const ClassifiedStep &step) {
+    switch (step.kind) {
+    case StepKind::Scale:
+    case StepKind::Tanh:
+    case StepKind::Alibi:
+    case StepKind::Mask:
+    case StepKind::Widen:
+      return true;
+    case StepKind::Bias:
+      return false;
+    case StepKind::Other:
+      return isFloatCast(step.step);
+    }
+    llvm_unreachable("every step kind");
+  });
   for (ClassifiedStep &step : llvm::reverse(steps)) {
     if (step.kind == StepKind::Mask && step.mask.finiteFill &&
-        (!onlyMasksAfter || severalMasks))
+        (!onlyMasksAfter || severalMasks || !boundedScores))
       step.kind = StepKind::Other;
     onlyMasksAfter &=
         step.kind == StepKind::Mask || step.kind == StepKind::Widen;
@@ -1038,8 +1064,9 @@ std::optional<Scores> matchScores(Value scoresValue) {
       result.masks.push_back(step.mask);
       continue;
     }
+    // (A scale after ALiBi or the bias would scale them too.)
     if (step.kind == StepKind::Scale && leading && !result.softcap &&
-        !result.bias) {
+        !result.alibi && !result.bias) {
       result.scale *= step.factor;
       continue;
     }

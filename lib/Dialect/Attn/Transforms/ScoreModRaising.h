@@ -4,7 +4,7 @@
 // to its scores as element-wise linalg.generic ops: a soft-cap's division,
 // tanh and product, a bias computed from the positions, a per-head table,
 // a cast to a narrower float and back. attn's fixed modifiers (scale,
-// softcap, bias) name the common ones; the others become the attention's
+// softcap, alibi, bias) name the common ones; the others become the attention's
 // score_mod region, each step's body cloned there in program order and
 // every other tensor it reads extracted at the score's (b, h, i, j).
 //
