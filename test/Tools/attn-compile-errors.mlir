@@ -33,7 +33,7 @@
 // CONFLICT: attn-compile: error: the CPU pipeline failed
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/conflict.so %t/conflict.h
 // RUN: not attn-compile %S/Inputs/unlowered_op.mlir -o %t/unlowered.so 2>&1 | FileCheck %s --check-prefix=LLVM
-// LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: LLVM Translation failed for operation
+// LLVM: unlowered_op.mlir:{{[0-9]+}}:{{[0-9]+}}: error: cannot be converted to LLVM IR: missing `LLVMTranslationDialectInterface` registration for dialect for op: complex.create
 // LLVM: attn-compile: error: translation to LLVM IR failed
 // RUN: not attn-compile %S/Inputs/bad_c_function_name.mlir -o %t/cname.so 2>&1 | FileCheck %s --check-prefix=CNAME
 // CNAME: attn-compile: error: function 'my-fn' cannot be exported to C: its entry point would be 'attn_my-fn', and C identifiers hold letters, digits and '_' only

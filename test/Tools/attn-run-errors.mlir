@@ -66,7 +66,7 @@
 // An op that neither the CPU pipeline nor LLVM's translation lowers.
 // RUN: not attn-run %S/Inputs/unlowered_op.mlir --output %t/o3 2>&1 | FileCheck %s --check-prefix=JIT
 // JIT: attn-run: error: JIT compilation failed: could not convert to LLVM IR:
-// JIT-NEXT: unlowered_op.mlir":3:1): LLVM Translation failed for operation: builtin.unrealized_conversion_cast
+// JIT-NEXT: unlowered_op.mlir":7:10): cannot be converted to LLVM IR: missing `LLVMTranslationDialectInterface` registration for dialect for op: complex.create
 // RUN: not ls %t/o3
 // No output directory appears for a failed run.
 // RUN: not ls %t/o1
