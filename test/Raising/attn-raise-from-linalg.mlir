@@ -2,8 +2,8 @@
 // front ends emit it (4-D contraction generics, linalg.softmax, iota masks,
 // linalg.broadcast for GQA), and cases that must be left alone.
 // RUN: attn-opt %s --attn-raise-from-linalg --canonicalize --split-input-file | FileCheck %s
-// (The StableHLO/IREE forms that keep linalg.softmax, also run before and
-// after raising, are in linalg-softmax-forms.test.)
+// (Three positive StableHLO/IREE forms, also run before and after raising,
+// are in linalg-softmax-forms.test.)
 // -----
 
 #q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>

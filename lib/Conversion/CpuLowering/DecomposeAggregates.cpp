@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::attn {
@@ -27,6 +29,18 @@ struct DecomposeAggregate
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(linalg::AggregatedOpInterface op,
                                 PatternRewriter &rewriter) const override {
+    // Upstream's decompositions build tensor results (one per result) and
+    // softmax's takes a float identity for its max: on buffers or integers
+    // they would build invalid IR or crash, so those ops stay (and fail
+    // later with the LLVM translation's message).
+    auto destinationStyle =
+        dyn_cast<DestinationStyleOpInterface>(op.getOperation());
+    if (!destinationStyle || !destinationStyle.hasPureTensorSemantics() ||
+        op->getNumResults() == 0 ||
+        !llvm::all_of(op->getResultTypes(), [](Type type) {
+          return isa<FloatType>(getElementTypeOrSelf(type));
+        }))
+      return rewriter.notifyMatchFailure(op, "not on float tensors");
     FailureOr<SmallVector<Value>> parts = op.decomposeOperation(rewriter);
     if (failed(parts))
       return rewriter.notifyMatchFailure(op, "does not decompose");
