@@ -970,10 +970,10 @@ ClassifiedStep classifyStep(const ScoreStep &step) {
 
 /// Whether `step` only rounds or widens the scores (truncf, extf).
 bool isFloatCast(const ScoreStep &step) {
-  Operation *body = elementwiseBody(step.op);
-  linalg::GenericOp op = step.op;
-  return body && isa<arith::TruncFOp, arith::ExtFOp>(body) &&
-         body->getOperand(0) == op.getMatchingBlockArgument(step.running);
+  Value source = castSource<arith::TruncFOp>(step.op);
+  if (!source)
+    source = castSource<arith::ExtFOp>(step.op);
+  return source && source == step.running->get();
 }
 
 /// Walks from the softmax input back to the Q K^T product and sorts the
