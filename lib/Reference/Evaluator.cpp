@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Evaluator.h"
+#include "ScalarSemantics.h"
 
 #include "attn/Analysis/SizeRelations.h"
 
@@ -19,8 +20,10 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/Verifier.h"
@@ -61,9 +64,7 @@ bool mlir::attn::reference::holdsInteger(Type type) {
   return isa<IntegerType, IndexType>(getElementTypeOrSelf(type));
 }
 
-/// `value` truncated to an int64, saturating (an out-of-range conversion is
-/// poison in arith; this keeps it defined here), NaN as 0.
-static int64_t saturatingInteger(double value) {
+int64_t mlir::attn::reference::saturatingInteger(double value) {
   if (std::isnan(value))
     return 0;
   if (value >= 0x1p63)
@@ -190,285 +191,6 @@ FailureOr<double> Evaluator::evalScalarRegion(Region &region,
       body.getTerminator()->getOperand(0).getType());
 }
 
-//===----------------------------------------------------------------------===//
-// Scalar semantics of arith and math
-//===----------------------------------------------------------------------===//
-
-static bool compareFloats(arith::CmpFPredicate predicate, double a, double b) {
-  bool unordered = std::isnan(a) || std::isnan(b);
-  switch (predicate) {
-  case arith::CmpFPredicate::AlwaysFalse:
-    return false;
-  case arith::CmpFPredicate::OEQ:
-    return !unordered && a == b;
-  case arith::CmpFPredicate::OGT:
-    return !unordered && a > b;
-  case arith::CmpFPredicate::OGE:
-    return !unordered && a >= b;
-  case arith::CmpFPredicate::OLT:
-    return !unordered && a < b;
-  case arith::CmpFPredicate::OLE:
-    return !unordered && a <= b;
-  case arith::CmpFPredicate::ONE:
-    return !unordered && a != b;
-  case arith::CmpFPredicate::ORD:
-    return !unordered;
-  case arith::CmpFPredicate::UEQ:
-    return unordered || a == b;
-  case arith::CmpFPredicate::UGT:
-    return unordered || a > b;
-  case arith::CmpFPredicate::UGE:
-    return unordered || a >= b;
-  case arith::CmpFPredicate::ULT:
-    return unordered || a < b;
-  case arith::CmpFPredicate::ULE:
-    return unordered || a <= b;
-  case arith::CmpFPredicate::UNE:
-    return unordered || a != b;
-  case arith::CmpFPredicate::UNO:
-    return unordered;
-  case arith::CmpFPredicate::AlwaysTrue:
-    return true;
-  }
-  return false;
-}
-
-static bool compareIntegers(arith::CmpIPredicate predicate, int64_t a,
-                            int64_t b) {
-  switch (predicate) {
-  case arith::CmpIPredicate::eq:
-    return a == b;
-  case arith::CmpIPredicate::ne:
-    return a != b;
-  case arith::CmpIPredicate::slt:
-    return a < b;
-  case arith::CmpIPredicate::sle:
-    return a <= b;
-  case arith::CmpIPredicate::sgt:
-    return a > b;
-  case arith::CmpIPredicate::sge:
-    return a >= b;
-  case arith::CmpIPredicate::ult:
-    return static_cast<uint64_t>(a) < static_cast<uint64_t>(b);
-  case arith::CmpIPredicate::ule:
-    return static_cast<uint64_t>(a) <= static_cast<uint64_t>(b);
-  case arith::CmpIPredicate::ugt:
-    return static_cast<uint64_t>(a) > static_cast<uint64_t>(b);
-  case arith::CmpIPredicate::uge:
-    return static_cast<uint64_t>(a) >= static_cast<uint64_t>(b);
-  }
-  return false;
-}
-
-static int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-/// The bit width of an integer or index type (index: 64; others: 64).
-static unsigned integerWidth(Type type) {
-  type = getElementTypeOrSelf(type);
-  return type.isInteger() ? type.getIntOrFloatBitWidth() : 64;
-}
-
-/// The bits `v` as a `width`-bit integer, held as arith's signed value (i1
-/// as 0 or 1, as the reference keeps booleans).
-static int64_t wrapInteger(uint64_t v, unsigned width) {
-  return width == 1 ? static_cast<int64_t>(v & 1)
-                    : llvm::SignExtend64(v, std::min(width, 64u));
-}
-
-/// The unsigned value of a `width`-bit integer held as its signed value.
-static uint64_t unsignedValue(int64_t v, unsigned width) {
-  return static_cast<uint64_t>(v) &
-         llvm::maskTrailingOnes<uint64_t>(std::min(width, 64u));
-}
-
-/// `bits` (signed or not) as the float type of `op`'s result, rounded once
-/// to nearest even as the compiled conversion does (through a double, an
-/// integer past 2^53 would round twice).
-static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
-  auto type = cast<FloatType>(getElementTypeOrSelf(op->getResult(0).getType()));
-  APFloat value(type.getFloatSemantics());
-  value.convertFromAPInt(APInt(64, bits), isSigned,
-                         APFloat::rmNearestTiesToEven);
-  bool losesInfo;
-  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-  return value.convertToDouble();
-}
-
-/// The value of a scalar arith/math op; std::nullopt if unsupported.
-/// Integers wrap at their width; unsigned ops read unsigned values.
-static std::optional<RefScalar> evalScalar(Operation *op,
-                                           ArrayRef<RefScalar> x) {
-  // An operand's signed value: i1, kept as 0 / 1, is 0 / -1 (maxsi of true
-  // and false is false).
-  auto i = [&](unsigned n) {
-    return integerWidth(op->getOperand(n).getType()) == 1 ? -x[n].integer
-                                                          : x[n].integer;
-  };
-  auto f = [&](unsigned n) { return x[n].real; };
-  auto real = [](double value) { return RefScalar::ofReal(value); };
-  auto integer = [](int64_t value) { return RefScalar::ofInteger(value); };
-  ElementKind resultKind =
-      op->getNumResults() ? kindOf(op->getResult(0).getType())
-                          : ElementKind::F64;
-  unsigned width =
-      op->getNumResults() ? integerWidth(op->getResult(0).getType()) : 64;
-  unsigned sourceWidth =
-      op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
-  auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
-  auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
-  // Division by zero and division overflow (INT_MIN / -1) are undefined in
-  // arith. Here a division by zero, or an overflow at 64 bits, gives 0
-  // rather than trap; a narrower overflow wraps back to INT_MIN.
-  auto divides = [&]() {
-    return i(1) != 0 &&
-           !(i(1) == -1 && i(0) == std::numeric_limits<int64_t>::min());
-  };
-  return llvm::TypeSwitch<Operation *, std::optional<RefScalar>>(op)
-      .Case([&](arith::AddFOp) { return real(f(0) + f(1)); })
-      .Case([&](arith::SubFOp) { return real(f(0) - f(1)); })
-      .Case([&](arith::MulFOp) { return real(f(0) * f(1)); })
-      .Case([&](arith::DivFOp) { return real(f(0) / f(1)); })
-      .Case([&](arith::NegFOp) { return real(-f(0)); })
-      .Case([&](arith::MaximumFOp) {
-        return real(std::isnan(f(0)) || std::isnan(f(1))
-                        ? std::numeric_limits<double>::quiet_NaN()
-                        : std::max(f(0), f(1)));
-      })
-      .Case([&](arith::MinimumFOp) {
-        return real(std::isnan(f(0)) || std::isnan(f(1))
-                        ? std::numeric_limits<double>::quiet_NaN()
-                        : std::min(f(0), f(1)));
-      })
-      .Case([&](arith::MaxNumFOp) { return real(std::fmax(f(0), f(1))); })
-      .Case([&](arith::MinNumFOp) { return real(std::fmin(f(0), f(1))); })
-      .Case(
-          [&](arith::AddIOp) { return wrap(uint64_t(i(0)) + uint64_t(i(1))); })
-      .Case(
-          [&](arith::SubIOp) { return wrap(uint64_t(i(0)) - uint64_t(i(1))); })
-      .Case(
-          [&](arith::MulIOp) { return wrap(uint64_t(i(0)) * uint64_t(i(1))); })
-      .Case([&](arith::DivSIOp) {
-        return divides() ? wrap(uint64_t(i(0) / i(1))) : integer(0);
-      })
-      .Case([&](arith::DivUIOp) {
-        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1));
-      })
-      .Case([&](arith::RemSIOp) {
-        return divides() ? wrap(i(0) % i(1)) : integer(0);
-      })
-      .Case([&](arith::RemUIOp) {
-        return u(1) == 0 ? integer(0) : wrap(u(0) % u(1));
-      })
-      .Case([&](arith::FloorDivSIOp) {
-        return divides() ? wrap(uint64_t(floorDiv(i(0), i(1)))) : integer(0);
-      })
-      .Case([&](arith::CeilDivSIOp) {
-        // -floorDiv(-a, b), in wrapping arithmetic (-INT_MIN wraps).
-        if (!divides())
-          return integer(0);
-        int64_t quotient = i(0) / i(1);
-        bool roundsUp = i(0) % i(1) != 0 && ((i(0) < 0) == (i(1) < 0));
-        return wrap(uint64_t(quotient) + (roundsUp ? 1 : 0));
-      })
-      .Case([&](arith::CeilDivUIOp) {
-        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
-      })
-      .Case([&](arith::MaxSIOp) { return wrap(std::max(i(0), i(1))); })
-      .Case([&](arith::MinSIOp) { return wrap(std::min(i(0), i(1))); })
-      .Case([&](arith::MaxUIOp) { return x[u(0) >= u(1) ? 0 : 1]; })
-      .Case([&](arith::MinUIOp) { return x[u(0) <= u(1) ? 0 : 1]; })
-      .Case(
-          [&](arith::AndIOp) { return wrap(uint64_t(i(0)) & uint64_t(i(1))); })
-      .Case([&](arith::OrIOp) { return wrap(uint64_t(i(0)) | uint64_t(i(1))); })
-      .Case(
-          [&](arith::XOrIOp) { return wrap(uint64_t(i(0)) ^ uint64_t(i(1))); })
-      // A shift by the width or more is poison in arith; 0 here.
-      .Case([&](arith::ShLIOp) {
-        uint64_t amount = unsignedValue(i(1), width);
-        return amount < width ? wrap(uint64_t(i(0)) << amount) : integer(0);
-      })
-      .Case([&](arith::ShRUIOp) {
-        uint64_t amount = unsignedValue(i(1), width);
-        return amount < width ? wrap(u(0) >> amount) : integer(0);
-      })
-      .Case([&](arith::ShRSIOp) {
-        uint64_t amount = unsignedValue(i(1), width);
-        return amount < width ? wrap(uint64_t(i(0) >> amount)) : integer(0);
-      })
-      .Case([&](arith::CmpFOp cmp) {
-        return integer(compareFloats(cmp.getPredicate(), f(0), f(1)) ? 1 : 0);
-      })
-      .Case([&](arith::CmpIOp cmp) {
-        return integer(compareIntegers(cmp.getPredicate(), i(0), i(1)) ? 1 : 0);
-      })
-      .Case([&](arith::SelectOp) { return i(0) != 0 ? x[1] : x[2]; })
-      .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
-          [&](Operation *) { return wrap(uint64_t(i(0))); })
-      .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
-          [&](Operation *) { return wrap(u(0)); })
-      .Case([&](arith::SIToFPOp) {
-        return real(integerToFloat(op, i(0), /*isSigned=*/true));
-      })
-      .Case([&](arith::UIToFPOp) {
-        return real(integerToFloat(op, u(0), /*isSigned=*/false));
-      })
-      .Case([&](arith::FPToSIOp) {
-        return wrap(uint64_t(saturatingInteger(std::trunc(f(0)))));
-      })
-      .Case([&](arith::FPToUIOp) {
-        double truncated = std::trunc(f(0));
-        // Above int64's range an unsigned conversion still has a value.
-        if (truncated >= 0x1p63 && truncated < 0x1p64)
-          return wrap(static_cast<uint64_t>(truncated));
-        return wrap(uint64_t(saturatingInteger(truncated)));
-      })
-      .Case<arith::ExtFOp, arith::TruncFOp>(
-          [&](Operation *) { return real(roundToElement(f(0), resultKind)); })
-      .Case([&](math::ExpOp) { return real(std::exp(f(0))); })
-      .Case([&](math::Exp2Op) { return real(std::exp2(f(0))); })
-      .Case([&](math::LogOp) { return real(std::log(f(0))); })
-      .Case([&](math::Log2Op) { return real(std::log2(f(0))); })
-      .Case([&](math::TanhOp) { return real(std::tanh(f(0))); })
-      .Case([&](math::SqrtOp) { return real(std::sqrt(f(0))); })
-      .Case([&](math::RsqrtOp) { return real(1.0 / std::sqrt(f(0))); })
-      .Case([&](math::AbsFOp) { return real(std::fabs(f(0))); })
-      .Case([&](math::ErfOp) { return real(std::erf(f(0))); })
-      .Case([&](math::SinOp) { return real(std::sin(f(0))); })
-      .Case([&](math::CosOp) { return real(std::cos(f(0))); })
-      .Default([](Operation *) { return std::nullopt; });
-}
-
-/// The two results of addui_extended (sum, overflow bit) and of
-/// mulsi/mului_extended (the product's low and high halves) on scalars.
-static std::optional<std::pair<RefScalar, RefScalar>>
-evalExtended(Operation *op, ArrayRef<RefScalar> x) {
-  unsigned width = integerWidth(op->getResult(0).getType());
-  // The operands' bits at the width (wrapInteger's signed values).
-  APInt a(width, static_cast<uint64_t>(x[0].integer), /*isSigned=*/true,
-          /*implicitTrunc=*/true);
-  APInt b(width, static_cast<uint64_t>(x[1].integer), /*isSigned=*/true,
-          /*implicitTrunc=*/true);
-  auto value = [&](const APInt &bits) {
-    return RefScalar::ofInteger(wrapInteger(bits.getZExtValue(), width));
-  };
-  if (isa<arith::AddUIExtendedOp>(op)) {
-    bool overflow = false;
-    APInt sum = a.uadd_ov(b, overflow);
-    return std::make_pair(value(sum), RefScalar::ofInteger(overflow ? 1 : 0));
-  }
-  bool isSigned = isa<arith::MulSIExtendedOp>(op);
-  if (!isSigned && !isa<arith::MulUIExtendedOp>(op))
-    return std::nullopt;
-  APInt product = isSigned ? a.sext(2 * width) * b.sext(2 * width)
-                           : a.zext(2 * width) * b.zext(2 * width);
-  return std::make_pair(value(product.trunc(width)),
-                        value(product.extractBits(width, width)));
-}
-
 LogicalResult Evaluator::evalElementwise(Operation *op) {
   // Scalars.
   bool anyTensor = llvm::any_of(op->getOperandTypes(), llvm::IsaPred<TensorType>);
@@ -476,7 +198,7 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
     SmallVector<RefScalar> operands;
     for (Value operand : op->getOperands())
       operands.push_back(values.lookup(operand).scalar);
-    std::optional<RefScalar> result = evalScalar(op, operands);
+    std::optional<RefScalar> result = evalScalarOp(op, operands);
     if (!result)
       return fail(op, "is not supported by the reference");
     // The naive computation rounds a scalar to its type as it rounds each
@@ -511,7 +233,7 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
           isa<TensorType>(operand.getType())
               ? RefScalar::of(tensor(operand).data[index], operand.getType())
               : values.lookup(operand).scalar;
-    std::optional<RefScalar> value = evalScalar(op, operands);
+    std::optional<RefScalar> value = evalScalarOp(op, operands);
     if (!value)
       return fail(op, "is not supported by the reference");
     result.data[index] = emulate(value->toDouble(resultType), result.kind);
@@ -534,6 +256,8 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
                                  : bits.getSExtValue()));
     return success();
   }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    return evalResourceConstant(op, resource);
   auto dense = dyn_cast<DenseElementsAttr>(value);
   if (!dense)
     return fail(op, "has a constant the reference cannot read");
@@ -552,6 +276,55 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
       result.data[index++] = isBool
                                  ? static_cast<double>(element.getZExtValue())
                                  : static_cast<double>(element.getSExtValue());
+  }
+  set(op->getResult(0), std::move(result));
+  return success();
+}
+
+LogicalResult
+Evaluator::evalResourceConstant(Operation *op,
+                                DenseResourceElementsAttr resource) {
+  // A blob holds the elements row-major in the target's (little-endian)
+  // byte order, i1 as a byte each: the layout the compiled code reads.
+  auto type = cast<RankedTensorType>(resource.getType());
+  if (failed(checkResultSize(op, type.getShape())))
+    return failure();
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return fail(op, "reads resource '" + resource.getRawHandle().getKey() +
+                        "', which the module does not hold");
+  Type elementType = type.getElementType();
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  unsigned bytes = elementType.isInteger(1) ? 1 : bits / 8;
+  RefTensor result(kindOf(type), type.getShape());
+  ArrayRef<char> data = blob->getData();
+  uint64_t expected = static_cast<uint64_t>(result.getNumElements()) * bytes;
+  if (data.size() != expected)
+    return fail(op, "reads resource '" + resource.getRawHandle().getKey() +
+                        "' of " + Twine(data.size()) + " bytes as " +
+                        shapeText(type.getShape()) + " elements of " +
+                        Twine(bytes) + " bytes (" + Twine(expected) + ")");
+  auto floatType = dyn_cast<FloatType>(elementType);
+  if ((!floatType && !elementType.isInteger()) || (bits % 8 && bits != 1) ||
+      bits > 64)
+    return fail(op, "has a resource constant of a type the reference cannot "
+                    "read");
+  for (int64_t index = 0; index < result.getNumElements(); ++index) {
+    uint64_t word = 0;
+    for (unsigned byte = 0; byte < bytes; ++byte)
+      word |= uint64_t(static_cast<unsigned char>(data[index * bytes + byte]))
+              << (8 * byte);
+    if (elementType.isInteger(1)) {
+      result.data[index] = word ? 1.0 : 0.0;
+    } else if (floatType) {
+      APFloat element(floatType.getFloatSemantics(), APInt(bits, word));
+      bool losesInfo;
+      element.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                      &losesInfo);
+      result.data[index] = element.convertToDouble();
+    } else {
+      result.data[index] = static_cast<double>(llvm::SignExtend64(word, bits));
+    }
   }
   set(op->getResult(0), std::move(result));
   return success();
@@ -581,6 +354,71 @@ LogicalResult Evaluator::evalGenerate(Operation *op) {
     result.data[index] = *value;
   }
   set(generate.getResult(), std::move(result));
+  return success();
+}
+
+/// The static sizes of `type`, its open ones from `openSizes` in order.
+static SmallVector<int64_t> concreteShape(RankedTensorType type,
+                                          ArrayRef<int64_t> openSizes) {
+  SmallVector<int64_t> shape(type.getShape());
+  unsigned open = 0;
+  for (int64_t &size : shape)
+    if (ShapedType::isDynamic(size))
+      size = openSizes[open++];
+  return shape;
+}
+
+LogicalResult Evaluator::evalReshape(tensor::ExpandShapeOp op) {
+  // Row-major elements are unchanged; each source dimension splits into its
+  // group's sizes (the open ones from output_shape), whose product must be
+  // the source's size at run time.
+  const RefTensor &source = tensor(op.getSrc());
+  SmallVector<int64_t> openSizes;
+  for (Value size : op.getOutputShape())
+    openSizes.push_back(integer(size));
+  SmallVector<int64_t> shape = concreteShape(op.getResultType(), openSizes);
+  for (auto [dim, group] : llvm::enumerate(op.getReassociationIndices())) {
+    int64_t product = 1;
+    for (int64_t index : group) {
+      if (shape[index] < 0)
+        return fail(op, "expands dimension " + Twine(dim) +
+                            " to a negative size: " + shapeText(shape));
+      // (Sizes a program computed: their product may overflow.)
+      if (llvm::MulOverflow(product, shape[index], product))
+        return fail(op, "expands dimension " + Twine(dim) + " into " +
+                            shapeText(shape) + ", whose group overflows");
+    }
+    if (product != source.shape[dim])
+      return fail(op, "expands dimension " + Twine(dim) + " of size " +
+                          Twine(source.shape[dim]) + " into " +
+                          shapeText(shape) + ", whose group holds " +
+                          Twine(product));
+  }
+  RefTensor result = source;
+  result.shape = std::move(shape);
+  set(op.getResult(), std::move(result));
+  return success();
+}
+
+LogicalResult Evaluator::evalReshape(tensor::CollapseShapeOp op) {
+  // Each group of source dimensions becomes one: their product.
+  const RefTensor &source = tensor(op.getSrc());
+  SmallVector<int64_t> shape;
+  for (const ReassociationIndices &group : op.getReassociationIndices()) {
+    int64_t product = 1;
+    for (int64_t index : group)
+      product *= source.shape[index];
+    shape.push_back(product);
+  }
+  for (auto [dim, size] : llvm::enumerate(op.getResultType().getShape()))
+    if (!ShapedType::isDynamic(size) && size != shape[dim])
+      return fail(op, "collapses a tensor of " + shapeText(source.shape) +
+                          " into dimension " + Twine(dim) + " of size " +
+                          Twine(shape[dim]) + ", but its type fixes it to " +
+                          Twine(size));
+  RefTensor result = source;
+  result.shape = std::move(shape);
+  set(op.getResult(), std::move(result));
   return success();
 }
 
@@ -763,6 +601,23 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         values[castOp.getResult()] = values.lookup(castOp.getSource());
         return success();
       })
+      .Case([&](scf::IfOp branch) {
+        // The taken region's block; an if without else yields nothing.
+        Region &taken = integer(branch.getCondition()) != 0
+                            ? branch.getThenRegion()
+                            : branch.getElseRegion();
+        if (taken.empty())
+          return success();
+        FailureOr<SmallVector<RefValue>> yielded = evalBlock(taken.front(), {});
+        if (failed(yielded))
+          return failure();
+        for (auto [result, value] :
+             llvm::zip_equal(branch.getResults(), *yielded))
+          values[result] = value;
+        return success();
+      })
+      .Case<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+          [&](auto reshape) { return evalReshape(reshape); })
       .Case([&](func::CallOp) { return evalCall(op); })
       .Case([&](tensor::DimOp dim) {
         const RefTensor &source = tensor(dim.getSource());
@@ -785,7 +640,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
           SmallVector<RefScalar> operands;
           for (Value operand : other->getOperands())
             operands.push_back(values.lookup(operand).scalar);
-          auto results = evalExtended(other, operands);
+          auto results = evalExtendedOp(other, operands);
           set(other->getResult(0), results->first);
           set(other->getResult(1), results->second);
           return success();

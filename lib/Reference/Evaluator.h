@@ -6,7 +6,9 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Reference/Reference.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Block.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -33,6 +35,10 @@ struct RefScalar {
 
 /// Whether scalars of `type` (or of its elements) are held as integers.
 bool holdsInteger(Type type);
+
+/// `value` truncated to an int64, saturating (an out-of-range conversion is
+/// poison in arith; this keeps it defined here), NaN as 0.
+int64_t saturatingInteger(double value);
 
 /// A value during evaluation: a scalar or a tensor. (Tensors hold doubles,
 /// exact for the integer tensors programs pass: indices, segments, masks.)
@@ -107,8 +113,12 @@ private:
   LogicalResult evalOp(Operation *op);
   LogicalResult evalElementwise(Operation *op);
   LogicalResult evalConstant(Operation *op);
+  LogicalResult evalResourceConstant(Operation *op,
+                                     DenseResourceElementsAttr resource);
   LogicalResult evalGenerate(Operation *op);
   LogicalResult evalCall(Operation *op);
+  LogicalResult evalReshape(tensor::ExpandShapeOp op);
+  LogicalResult evalReshape(tensor::CollapseShapeOp op);
 
   ReferenceOptions options;
   std::string &error;

@@ -55,13 +55,6 @@
 // RUN: not attn-run %s --function=f64_arg --input x=%t/negative.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: attn-run: error: {{.*}}negative.npy: malformed shape '(1, -3)'
 
-// A constant the reference cannot read (a resource blob; the compiled code
-// reads it).
-// RUN: attn-run %s --function=resource | FileCheck %s --check-prefix=RESOURCE-RUNS
-// RESOURCE-RUNS: summary: function=resource
-// RUN: not attn-run %s --function=resource --check 2>&1 | FileCheck %s --check-prefix=RESOURCE
-// RESOURCE: attn-run: error: reference: {{.*}}: 'arith.constant': has a constant the reference cannot read
-
 // An output directory that cannot be made (under a regular file).
 // RUN: not attn-run %s --function=f64_arg --output %t/two.npy/out 2>&1 | FileCheck %s --check-prefix=OUTPUT
 // OUTPUT: attn-run: error: cannot create '{{.*}}two.npy/out': Not a directory
@@ -107,11 +100,6 @@ func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) -> tensor<2x2xf32> {
   %m = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x2xf32>) outs(%z : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %m : tensor<2x2xf32>
 }
-func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {
-  %c = arith.constant dense_resource<blob1> : tensor<2xf32>
-  %r = arith.addf %q, %c : tensor<2xf32>
-  return %r : tensor<2xf32>
-}
 func.func @zero_width_integers(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
   %o = attn.attention %q, %k, %v mask_mod {
   ^bb0(%b: index, %h: index, %i: index, %j: index):
@@ -135,10 +123,3 @@ func.func @wide_integers(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: t
   } : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32> -> tensor<1x1x8x8xf32>
   return %o : tensor<1x1x8x8xf32>
 }
-{-#
-  dialect_resources: {
-    builtin: {
-      blob1: "0x040000000000803F00000040"
-    }
-  }
-#-}

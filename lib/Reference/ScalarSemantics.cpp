@@ -1,0 +1,352 @@
+//===- ScalarSemantics.cpp - arith and math on the reference's scalars ----===//
+//
+// Integers are held as their signed value at their width (RefScalar), so
+// wrapping arithmetic and unsigned ops read the bits the compiled code
+// holds. Floats are computed in double; the caller rounds to the result's
+// type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ScalarSemantics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn::reference;
+
+static bool compareFloats(arith::CmpFPredicate predicate, double a, double b) {
+  bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) {
+  case arith::CmpFPredicate::AlwaysFalse:
+    return false;
+  case arith::CmpFPredicate::OEQ:
+    return !unordered && a == b;
+  case arith::CmpFPredicate::OGT:
+    return !unordered && a > b;
+  case arith::CmpFPredicate::OGE:
+    return !unordered && a >= b;
+  case arith::CmpFPredicate::OLT:
+    return !unordered && a < b;
+  case arith::CmpFPredicate::OLE:
+    return !unordered && a <= b;
+  case arith::CmpFPredicate::ONE:
+    return !unordered && a != b;
+  case arith::CmpFPredicate::ORD:
+    return !unordered;
+  case arith::CmpFPredicate::UEQ:
+    return unordered || a == b;
+  case arith::CmpFPredicate::UGT:
+    return unordered || a > b;
+  case arith::CmpFPredicate::UGE:
+    return unordered || a >= b;
+  case arith::CmpFPredicate::ULT:
+    return unordered || a < b;
+  case arith::CmpFPredicate::ULE:
+    return unordered || a <= b;
+  case arith::CmpFPredicate::UNE:
+    return unordered || a != b;
+  case arith::CmpFPredicate::UNO:
+    return unordered;
+  case arith::CmpFPredicate::AlwaysTrue:
+    return true;
+  }
+  return false;
+}
+
+static bool compareIntegers(arith::CmpIPredicate predicate, int64_t a,
+                            int64_t b) {
+  switch (predicate) {
+  case arith::CmpIPredicate::eq:
+    return a == b;
+  case arith::CmpIPredicate::ne:
+    return a != b;
+  case arith::CmpIPredicate::slt:
+    return a < b;
+  case arith::CmpIPredicate::sle:
+    return a <= b;
+  case arith::CmpIPredicate::sgt:
+    return a > b;
+  case arith::CmpIPredicate::sge:
+    return a >= b;
+  case arith::CmpIPredicate::ult:
+    return static_cast<uint64_t>(a) < static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::ule:
+    return static_cast<uint64_t>(a) <= static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::ugt:
+    return static_cast<uint64_t>(a) > static_cast<uint64_t>(b);
+  case arith::CmpIPredicate::uge:
+    return static_cast<uint64_t>(a) >= static_cast<uint64_t>(b);
+  }
+  return false;
+}
+
+static int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// The bit width of an integer or index type (index: 64; others: 64).
+static unsigned integerWidth(Type type) {
+  type = getElementTypeOrSelf(type);
+  return type.isInteger() ? type.getIntOrFloatBitWidth() : 64;
+}
+
+/// The bits `v` as a `width`-bit integer, held as arith's signed value (i1
+/// as 0 or 1, as the reference keeps booleans).
+static int64_t wrapInteger(uint64_t v, unsigned width) {
+  return width == 1 ? static_cast<int64_t>(v & 1)
+                    : llvm::SignExtend64(v, std::min(width, 64u));
+}
+
+/// The unsigned value of a `width`-bit integer held as its signed value.
+static uint64_t unsignedValue(int64_t v, unsigned width) {
+  return static_cast<uint64_t>(v) &
+         llvm::maskTrailingOnes<uint64_t>(std::min(width, 64u));
+}
+
+/// `bits` (signed or not) as the float type of `op`'s result, rounded once
+/// to nearest even as the compiled conversion does (through a double, an
+/// integer past 2^53 would round twice).
+static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
+  auto type = cast<FloatType>(getElementTypeOrSelf(op->getResult(0).getType()));
+  APFloat value(type.getFloatSemantics());
+  value.convertFromAPInt(APInt(64, bits), isSigned,
+                         APFloat::rmNearestTiesToEven);
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
+/// The value of a scalar arith/math op; std::nullopt if unsupported.
+/// Integers wrap at their width; unsigned ops read unsigned values.
+std::optional<RefScalar>
+mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
+  // An operand's signed value: i1, kept as 0 / 1, is 0 / -1 (maxsi of true
+  // and false is false).
+  auto i = [&](unsigned n) {
+    return integerWidth(op->getOperand(n).getType()) == 1 ? -x[n].integer
+                                                          : x[n].integer;
+  };
+  auto f = [&](unsigned n) { return x[n].real; };
+  auto real = [](double value) { return RefScalar::ofReal(value); };
+  auto integer = [](int64_t value) { return RefScalar::ofInteger(value); };
+  ElementKind resultKind = op->getNumResults()
+                               ? kindOf(op->getResult(0).getType())
+                               : ElementKind::F64;
+  unsigned width =
+      op->getNumResults() ? integerWidth(op->getResult(0).getType()) : 64;
+  unsigned sourceWidth =
+      op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
+  auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
+  auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
+  // Division by zero and division overflow (INT_MIN / -1) are undefined in
+  // arith. Here a division by zero, or an overflow at 64 bits, gives 0
+  // rather than trap; a narrower overflow wraps back to INT_MIN.
+  auto divides = [&]() {
+    return i(1) != 0 &&
+           !(i(1) == -1 && i(0) == std::numeric_limits<int64_t>::min());
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<RefScalar>>(op)
+      .Case([&](arith::AddFOp) { return real(f(0) + f(1)); })
+      .Case([&](arith::SubFOp) { return real(f(0) - f(1)); })
+      .Case([&](arith::MulFOp) { return real(f(0) * f(1)); })
+      .Case([&](arith::DivFOp) { return real(f(0) / f(1)); })
+      .Case([&](arith::NegFOp) { return real(-f(0)); })
+      .Case([&](arith::MaximumFOp) {
+        return real(std::isnan(f(0)) || std::isnan(f(1))
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : std::max(f(0), f(1)));
+      })
+      .Case([&](arith::MinimumFOp) {
+        return real(std::isnan(f(0)) || std::isnan(f(1))
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : std::min(f(0), f(1)));
+      })
+      .Case([&](arith::MaxNumFOp) { return real(std::fmax(f(0), f(1))); })
+      .Case([&](arith::MinNumFOp) { return real(std::fmin(f(0), f(1))); })
+      .Case(
+          [&](arith::AddIOp) { return wrap(uint64_t(i(0)) + uint64_t(i(1))); })
+      .Case(
+          [&](arith::SubIOp) { return wrap(uint64_t(i(0)) - uint64_t(i(1))); })
+      .Case(
+          [&](arith::MulIOp) { return wrap(uint64_t(i(0)) * uint64_t(i(1))); })
+      .Case([&](arith::DivSIOp) {
+        return divides() ? wrap(uint64_t(i(0) / i(1))) : integer(0);
+      })
+      .Case([&](arith::DivUIOp) {
+        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1));
+      })
+      .Case([&](arith::RemSIOp) {
+        return divides() ? wrap(i(0) % i(1)) : integer(0);
+      })
+      .Case([&](arith::RemUIOp) {
+        return u(1) == 0 ? integer(0) : wrap(u(0) % u(1));
+      })
+      .Case([&](arith::FloorDivSIOp) {
+        return divides() ? wrap(uint64_t(floorDiv(i(0), i(1)))) : integer(0);
+      })
+      .Case([&](arith::CeilDivSIOp) {
+        // -floorDiv(-a, b), in wrapping arithmetic (-INT_MIN wraps).
+        if (!divides())
+          return integer(0);
+        int64_t quotient = i(0) / i(1);
+        bool roundsUp = i(0) % i(1) != 0 && ((i(0) < 0) == (i(1) < 0));
+        return wrap(uint64_t(quotient) + (roundsUp ? 1 : 0));
+      })
+      .Case([&](arith::CeilDivUIOp) {
+        return u(1) == 0 ? integer(0) : wrap(u(0) / u(1) + (u(0) % u(1) != 0));
+      })
+      .Case([&](arith::MaxSIOp) { return wrap(std::max(i(0), i(1))); })
+      .Case([&](arith::MinSIOp) { return wrap(std::min(i(0), i(1))); })
+      .Case([&](arith::MaxUIOp) { return x[u(0) >= u(1) ? 0 : 1]; })
+      .Case([&](arith::MinUIOp) { return x[u(0) <= u(1) ? 0 : 1]; })
+      .Case(
+          [&](arith::AndIOp) { return wrap(uint64_t(i(0)) & uint64_t(i(1))); })
+      .Case([&](arith::OrIOp) { return wrap(uint64_t(i(0)) | uint64_t(i(1))); })
+      .Case(
+          [&](arith::XOrIOp) { return wrap(uint64_t(i(0)) ^ uint64_t(i(1))); })
+      // A shift by the width or more is poison in arith; 0 here.
+      .Case([&](arith::ShLIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(uint64_t(i(0)) << amount) : integer(0);
+      })
+      .Case([&](arith::ShRUIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(u(0) >> amount) : integer(0);
+      })
+      .Case([&](arith::ShRSIOp) {
+        uint64_t amount = unsignedValue(i(1), width);
+        return amount < width ? wrap(uint64_t(i(0) >> amount)) : integer(0);
+      })
+      .Case([&](arith::CmpFOp cmp) {
+        return integer(compareFloats(cmp.getPredicate(), f(0), f(1)) ? 1 : 0);
+      })
+      .Case([&](arith::CmpIOp cmp) {
+        return integer(compareIntegers(cmp.getPredicate(), i(0), i(1)) ? 1 : 0);
+      })
+      .Case([&](arith::SelectOp) { return i(0) != 0 ? x[1] : x[2]; })
+      .Case<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
+          [&](Operation *) { return wrap(uint64_t(i(0))); })
+      .Case<arith::IndexCastUIOp, arith::ExtUIOp>(
+          [&](Operation *) { return wrap(u(0)); })
+      .Case([&](arith::SIToFPOp) {
+        return real(integerToFloat(op, i(0), /*isSigned=*/true));
+      })
+      .Case([&](arith::UIToFPOp) {
+        return real(integerToFloat(op, u(0), /*isSigned=*/false));
+      })
+      .Case([&](arith::FPToSIOp) {
+        return wrap(uint64_t(saturatingInteger(std::trunc(f(0)))));
+      })
+      .Case([&](arith::FPToUIOp) {
+        double truncated = std::trunc(f(0));
+        // Above int64's range an unsigned conversion still has a value.
+        if (truncated >= 0x1p63 && truncated < 0x1p64)
+          return wrap(static_cast<uint64_t>(truncated));
+        return wrap(uint64_t(saturatingInteger(truncated)));
+      })
+      .Case<arith::ExtFOp, arith::TruncFOp>(
+          [&](Operation *) { return real(roundToElement(f(0), resultKind)); })
+      // A float remainder takes the dividend's sign, as fmod (and LLVM's
+      // frem) does.
+      .Case([&](arith::RemFOp) { return real(std::fmod(f(0), f(1))); })
+      .Case([&](math::ExpOp) { return real(std::exp(f(0))); })
+      .Case([&](math::Exp2Op) { return real(std::exp2(f(0))); })
+      .Case([&](math::LogOp) { return real(std::log(f(0))); })
+      .Case([&](math::Log2Op) { return real(std::log2(f(0))); })
+      .Case([&](math::TanhOp) { return real(std::tanh(f(0))); })
+      .Case([&](math::SqrtOp) { return real(std::sqrt(f(0))); })
+      .Case([&](math::RsqrtOp) { return real(1.0 / std::sqrt(f(0))); })
+      .Case([&](math::AbsFOp) { return real(std::fabs(f(0))); })
+      .Case([&](math::ErfOp) { return real(std::erf(f(0))); })
+      .Case([&](math::SinOp) { return real(std::sin(f(0))); })
+      .Case([&](math::CosOp) { return real(std::cos(f(0))); })
+      .Case([&](math::TanOp) { return real(std::tan(f(0))); })
+      .Case([&](math::AsinOp) { return real(std::asin(f(0))); })
+      .Case([&](math::AcosOp) { return real(std::acos(f(0))); })
+      .Case([&](math::AtanOp) { return real(std::atan(f(0))); })
+      .Case([&](math::Atan2Op) { return real(std::atan2(f(0), f(1))); })
+      .Case([&](math::SinhOp) { return real(std::sinh(f(0))); })
+      .Case([&](math::CoshOp) { return real(std::cosh(f(0))); })
+      .Case([&](math::AsinhOp) { return real(std::asinh(f(0))); })
+      .Case([&](math::AcoshOp) { return real(std::acosh(f(0))); })
+      .Case([&](math::AtanhOp) { return real(std::atanh(f(0))); })
+      .Case([&](math::Log10Op) { return real(std::log10(f(0))); })
+      .Case([&](math::Log1pOp) { return real(std::log1p(f(0))); })
+      .Case([&](math::ExpM1Op) { return real(std::expm1(f(0))); })
+      .Case([&](math::CbrtOp) { return real(std::cbrt(f(0))); })
+      .Case([&](math::ErfcOp) { return real(std::erfc(f(0))); })
+      .Case([&](math::PowFOp) { return real(std::pow(f(0), f(1))); })
+      // (The exponent as a double is exact: the reference holds integers of
+      // at most 64 bits and pow's result is past any float's range long
+      // before 2^53.)
+      .Case([&](math::FPowIOp) {
+        return real(std::pow(f(0), static_cast<double>(i(1))));
+      })
+      .Case([&](math::CopySignOp) { return real(std::copysign(f(0), f(1))); })
+      .Case([&](math::FmaOp) { return real(std::fma(f(0), f(1), f(2))); })
+      .Case([&](math::FloorOp) { return real(std::floor(f(0))); })
+      .Case([&](math::CeilOp) { return real(std::ceil(f(0))); })
+      .Case([&](math::TruncOp) { return real(std::trunc(f(0))); })
+      // math.round rounds halves away from zero, as std::round does;
+      // roundeven rounds them to even, as nearbyint in the default mode.
+      .Case([&](math::RoundOp) { return real(std::round(f(0))); })
+      .Case([&](math::RoundEvenOp) { return real(std::nearbyint(f(0))); })
+      .Case([&](math::IsNaNOp) { return integer(std::isnan(f(0)) ? 1 : 0); })
+      .Case([&](math::IsInfOp) { return integer(std::isinf(f(0)) ? 1 : 0); })
+      .Case([&](math::IsFiniteOp) {
+        return integer(std::isfinite(f(0)) ? 1 : 0);
+      })
+      // |INT_MIN| wraps back to INT_MIN, as LLVM's abs without poison.
+      .Case([&](math::AbsIOp) {
+        return wrap(i(0) < 0 ? 0 - uint64_t(i(0)) : uint64_t(i(0)));
+      })
+      .Case([&](math::CountLeadingZerosOp) {
+        uint64_t bits = u(0);
+        return wrap(bits ? llvm::countl_zero(bits) - (64 - sourceWidth)
+                         : sourceWidth);
+      })
+      .Case([&](math::CountTrailingZerosOp) {
+        uint64_t bits = u(0);
+        return wrap(bits ? llvm::countr_zero(bits) : sourceWidth);
+      })
+      .Case([&](math::CtPopOp) { return wrap(llvm::popcount(u(0))); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// The two results of addui_extended (sum, overflow bit) and of
+/// mulsi/mului_extended (the product's low and high halves) on scalars.
+std::optional<std::pair<RefScalar, RefScalar>>
+mlir::attn::reference::evalExtendedOp(Operation *op, ArrayRef<RefScalar> x) {
+  unsigned width = integerWidth(op->getResult(0).getType());
+  // The operands' bits at the width (wrapInteger's signed values).
+  APInt a(width, static_cast<uint64_t>(x[0].integer), /*isSigned=*/true,
+          /*implicitTrunc=*/true);
+  APInt b(width, static_cast<uint64_t>(x[1].integer), /*isSigned=*/true,
+          /*implicitTrunc=*/true);
+  auto value = [&](const APInt &bits) {
+    return RefScalar::ofInteger(wrapInteger(bits.getZExtValue(), width));
+  };
+  if (isa<arith::AddUIExtendedOp>(op)) {
+    bool overflow = false;
+    APInt sum = a.uadd_ov(b, overflow);
+    return std::make_pair(value(sum), RefScalar::ofInteger(overflow ? 1 : 0));
+  }
+  bool isSigned = isa<arith::MulSIExtendedOp>(op);
+  if (!isSigned && !isa<arith::MulUIExtendedOp>(op))
+    return std::nullopt;
+  APInt product = isSigned ? a.sext(2 * width) * b.sext(2 * width)
+                           : a.zext(2 * width) * b.zext(2 * width);
+  return std::make_pair(value(product.trunc(width)),
+                        value(product.extractBits(width, width)));
+}

@@ -1,0 +1,128 @@
+// Regions and programs that use arith and math beyond the basic arithmetic
+// (powers, rounding, inverse trigonometry, bit counts, classification), an
+// scf.if in a region, and reshapes of a bias: the compiled paths against the
+// reference, which evaluates each op itself (lib/Reference/ScalarSemantics.cpp).
+// Each region's terms change the scores by more than the bound if the
+// reference took one op for another (floor for ceil, round for roundeven at
+// the halves that integer_and_rounding reaches).
+// PASS-NOT: FAIL
+// PASS: check=PASS
+// RUN: rm -rf %t && mkdir -p %t
+
+// RUN: attn-run %s --function=math_score_mod --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=math_score_mod --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @math_score_mod(%q: tensor<1x2x17x16xf32>, %k: tensor<1x2x33x16xf32>, %v: tensor<1x2x33x16xf32>) -> tensor<1x2x17x16xf32> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %c3 = arith.constant 3.0 : f32
+    %c2 = arith.constant 2 : i32
+    %a = math.powf %c3, %s : f32
+    %l = math.log1p %a : f32
+    %f = math.floor %s : f32
+    %r = math.roundeven %s : f32
+    %cb = math.cbrt %s : f32
+    %at = math.atan2 %s, %c3 : f32
+    %cs = math.copysign %f, %s : f32
+    %rm = arith.remf %s, %c3 : f32
+    %pi = math.fpowi %cb, %c2 : f32, i32
+    %t1 = arith.addf %l, %r : f32
+    %t2 = arith.addf %t1, %at : f32
+    %t3 = arith.addf %t2, %cs : f32
+    %t4 = arith.addf %t3, %rm : f32
+    %t5 = arith.addf %t4, %pi : f32
+    %isn = math.isnan %s : f32
+    %z = arith.constant 0.0 : f32
+    %t6 = arith.select %isn, %z, %t5 : f32
+    attn.yield %t6 : f32
+  } : tensor<1x2x17x16xf32>, tensor<1x2x33x16xf32>, tensor<1x2x33x16xf32> -> tensor<1x2x17x16xf32>
+  return %o : tensor<1x2x17x16xf32>
+}
+
+// RUN: attn-run %s --function=branch_score_mod --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=branch_score_mod --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @branch_score_mod(%q: tensor<1x2x17x16xf32>, %k: tensor<1x2x33x16xf32>, %v: tensor<1x2x33x16xf32>) -> tensor<1x2x17x16xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %near = arith.cmpi ult, %j, %i : index
+    %r = scf.if %near -> f32 {
+      %c = arith.constant 0.5 : f32
+      %m = arith.mulf %s, %c : f32
+      scf.yield %m : f32
+    } else {
+      %t = math.tanh %s : f32
+      scf.yield %t : f32
+    }
+    attn.yield %r : f32
+  } : tensor<1x2x17x16xf32>, tensor<1x2x33x16xf32>, tensor<1x2x33x16xf32> -> tensor<1x2x17x16xf32>
+  return %o : tensor<1x2x17x16xf32>
+}
+
+// RUN: attn-run %s --function=integer_and_rounding --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=integer_and_rounding --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @integer_and_rounding(%q: tensor<1x1x19x8xf32>, %k: tensor<1x1x23x8xf32>, %v: tensor<1x1x23x8xf32>) -> tensor<1x1x19x8xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %d = arith.subi %i, %j : index
+    %di = arith.index_cast %d : index to i32
+    %df = arith.sitofp %di : i32 to f32
+    %half = arith.constant 0.5 : f32
+    %x = arith.mulf %df, %half : f32
+    %r1 = math.round %x : f32
+    %r2 = math.roundeven %x : f32
+    %r3 = math.trunc %x : f32
+    %r4 = math.ceil %x : f32
+    %pc = math.ctpop %di : i32
+    %lz = math.ctlz %di : i32
+    %tz = math.cttz %di : i32
+    %ab = math.absi %di : i32
+    %pcf = arith.sitofp %pc : i32 to f32
+    %lzf = arith.sitofp %lz : i32 to f32
+    %tzf = arith.sitofp %tz : i32 to f32
+    %abf = arith.sitofp %ab : i32 to f32
+    %c1 = arith.constant 0.7 : f32
+    %c2 = arith.constant 0.1 : f32
+    %c3 = arith.constant 0.05 : f32
+    %a1 = arith.subf %r1, %r2 : f32
+    %a2 = arith.mulf %a1, %c1 : f32
+    %a3 = arith.subf %r4, %r3 : f32
+    %a4 = arith.addf %a2, %a3 : f32
+    %b1 = arith.mulf %pcf, %c2 : f32
+    %b2 = arith.mulf %lzf, %c3 : f32
+    %b3 = arith.mulf %tzf, %c3 : f32
+    %b4 = arith.mulf %abf, %c2 : f32
+    %e1 = arith.addf %a4, %b1 : f32
+    %e2 = arith.addf %e1, %b2 : f32
+    %e3 = arith.addf %e2, %b3 : f32
+    %e4 = arith.addf %e3, %b4 : f32
+    %r = arith.addf %s, %e4 : f32
+    attn.yield %r : f32
+  } : tensor<1x1x19x8xf32>, tensor<1x1x23x8xf32>, tensor<1x1x23x8xf32> -> tensor<1x1x19x8xf32>
+  return %o : tensor<1x1x19x8xf32>
+}
+
+// A bias made [1, 1, L, L] from a [L, L] tensor and a [1, 1, L*L] one (the
+// forms raised programs have), and a bias of open length through a dynamic
+// expand_shape.
+// RUN: attn-run %s --function=reshaped_bias --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=reshaped_bias --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @reshaped_bias(%q: tensor<1x2x16x8xf32>, %k: tensor<1x2x16x8xf32>, %v: tensor<1x2x16x8xf32>, %b: tensor<16x16xf32>, %flat: tensor<1x1x256xf32>) -> tensor<1x2x16x8xf32> {
+  %e = tensor.expand_shape %b [[0, 1, 2], [3]] output_shape [1, 1, 16, 16] : tensor<16x16xf32> into tensor<1x1x16x16xf32>
+  %c = tensor.collapse_shape %flat [[0, 1, 2]] : tensor<1x1x256xf32> into tensor<256xf32>
+  %f = tensor.expand_shape %c [[0, 1, 2, 3]] output_shape [1, 1, 16, 16] : tensor<256xf32> into tensor<1x1x16x16xf32>
+  %s = arith.addf %e, %f : tensor<1x1x16x16xf32>
+  %o = attn.attention %q, %k, %v bias(%s) score [#attn.bias] : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x1x16x16xf32> -> tensor<1x2x16x8xf32>
+  return %o : tensor<1x2x16x8xf32>
+}
+
+// RUN: %python %S/../../Tools/make_npy.py %t/b.npy '<f4' 21x21
+// RUN: attn-run %s --function=open_bias --shape q=1x1x21x8 --shape k=1x1x21x8 --shape v=1x1x21x8 --input b=%t/b.npy --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=open_bias --shape q=1x1x21x8 --shape k=1x1x21x8 --shape v=1x1x21x8 --input b=%t/b.npy --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @open_bias(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>, %v: tensor<1x1x?x8xf32>, %b: tensor<?x?xf32>) -> tensor<1x1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %l = tensor.dim %b, %c0 : tensor<?x?xf32>
+  %m = tensor.dim %b, %c1 : tensor<?x?xf32>
+  %e = tensor.expand_shape %b [[0, 1, 2], [3]] output_shape [1, 1, %l, %m] : tensor<?x?xf32> into tensor<1x1x?x?xf32>
+  %o = attn.attention %q, %k, %v bias(%e) mask [#attn.causal] score [#attn.bias] : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x?xf32> -> tensor<1x1x?x8xf32>
+  return %o : tensor<1x1x?x8xf32>
+}

@@ -1,0 +1,62 @@
+// Constants held in resource blobs (dense_resource, as torch-mlir emits a
+// module's parameters): the reference reads the blob's elements as the
+// compiled code does, so such programs can be checked; a blob of the wrong
+// size or one the module does not hold gets a line naming the resource.
+// RUN: attn-run %s --function=resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bf16_resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// PASS: check=PASS
+// RUN: not attn-run %s --function=short --check --path=reference 2>&1 | FileCheck %s --check-prefix=SHORT
+// SHORT: attn-run: error: reference: {{.*}}: 'arith.constant': reads resource 'blob1' of 8 bytes as 3 elements of 4 bytes (12)
+// RUN: not attn-run %s --function=missing --check --path=reference 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: attn-run: error: reference: {{.*}}: 'arith.constant': reads resource 'nothere', which the module does not hold
+
+// (The blob's values enter the result: [1, 2] added to the argument.)
+func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {
+  %c = arith.constant dense_resource<blob1> : tensor<2xf32>
+  %r = arith.addf %q, %c : tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// bf16 elements: 1.5 and -3.0.
+func.func @bf16_resource(%q: tensor<2xbf16>) -> tensor<2xbf16> {
+  %c = arith.constant dense_resource<halves> : tensor<2xbf16>
+  %r = arith.mulf %q, %c : tensor<2xbf16>
+  return %r : tensor<2xbf16>
+}
+
+// An i32 table in a mask_mod: keys j with table[i, j] != 0.
+func.func @integer_mask(%q: tensor<1x1x2x4xf32>, %k: tensor<1x1x3x4xf32>, %v: tensor<1x1x3x4xf32>) -> tensor<1x1x2x4xf32> {
+  %m = arith.constant dense_resource<table> : tensor<2x3xi32>
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %x = tensor.extract %m[%i, %j] : tensor<2x3xi32>
+    %zero = arith.constant 0 : i32
+    %keep = arith.cmpi ne, %x, %zero : i32
+    attn.yield %keep : i1
+  } : tensor<1x1x2x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32> -> tensor<1x1x2x4xf32>
+  return %o : tensor<1x1x2x4xf32>
+}
+
+func.func @short(%q: tensor<3xf32>) -> tensor<3xf32> {
+  %c = arith.constant dense_resource<blob1> : tensor<3xf32>
+  %r = arith.addf %q, %c : tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+
+func.func @missing(%q: tensor<2xf32>) -> tensor<2xf32> {
+  %c = arith.constant dense_resource<nothere> : tensor<2xf32>
+  %r = arith.addf %q, %c : tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      blob1: "0x040000000000803F00000040",
+      halves: "0x02000000C03F40C0",
+      table: "0x04000000010000000000000007000000FFFFFFFF0000000001000000"
+    }
+  }
+#-}
