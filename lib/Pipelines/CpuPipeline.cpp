@@ -126,6 +126,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // lowering. Types first take every static size that the ops relate, so
   // that the lowerings see one answer per size.
   addIndexArithRewrites(pm);
+  // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
+  // arith); the compiled code gives the reference's values instead.
+  pm.addPass(attn::createAttnGuardIntegerDivisionPass());
   pm.addPass(createAttnRefineShapesPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
   if (options.flash) {

@@ -293,9 +293,17 @@ Evaluator::evalResourceConstant(Operation *op,
   if (!blob)
     return fail(op, "reads resource '" + resource.getRawHandle().getKey() +
                         "', which the module does not hold");
+  // Index elements are 64 bits wide, as the compiled code lowers them.
   Type elementType = type.getElementType();
-  unsigned bits = elementType.getIntOrFloatBitWidth();
-  unsigned bytes = elementType.isInteger(1) ? 1 : bits / 8;
+  if (!isa<FloatType, IntegerType, IndexType>(elementType))
+    return fail(op, "has a resource constant of a type the reference cannot "
+                    "read");
+  unsigned bits =
+      isa<IndexType>(elementType) ? 64 : elementType.getIntOrFloatBitWidth();
+  if ((bits % 8 && bits != 1) || bits > 64)
+    return fail(op, "has a resource constant of a type the reference cannot "
+                    "read");
+  unsigned bytes = bits == 1 ? 1 : bits / 8;
   RefTensor result(kindOf(type), type.getShape());
   ArrayRef<char> data = blob->getData();
   uint64_t expected = static_cast<uint64_t>(result.getNumElements()) * bytes;
@@ -305,16 +313,12 @@ Evaluator::evalResourceConstant(Operation *op,
                         shapeText(type.getShape()) + " elements of " +
                         Twine(bytes) + " bytes (" + Twine(expected) + ")");
   auto floatType = dyn_cast<FloatType>(elementType);
-  if ((!floatType && !elementType.isInteger()) || (bits % 8 && bits != 1) ||
-      bits > 64)
-    return fail(op, "has a resource constant of a type the reference cannot "
-                    "read");
   for (int64_t index = 0; index < result.getNumElements(); ++index) {
     uint64_t word = 0;
     for (unsigned byte = 0; byte < bytes; ++byte)
       word |= uint64_t(static_cast<unsigned char>(data[index * bytes + byte]))
               << (8 * byte);
-    if (elementType.isInteger(1)) {
+    if (bits == 1) {
       result.data[index] = word ? 1.0 : 0.0;
     } else if (floatType) {
       APFloat element(floatType.getFloatSemantics(), APInt(bits, word));
@@ -407,7 +411,9 @@ LogicalResult Evaluator::evalReshape(tensor::CollapseShapeOp op) {
   for (const ReassociationIndices &group : op.getReassociationIndices()) {
     int64_t product = 1;
     for (int64_t index : group)
-      product *= source.shape[index];
+      if (llvm::MulOverflow(product, source.shape[index], product))
+        return fail(op, "collapses " + shapeText(source.shape) +
+                            " into a dimension whose size overflows");
     shape.push_back(product);
   }
   for (auto [dim, size] : llvm::enumerate(op.getResultType().getShape()))

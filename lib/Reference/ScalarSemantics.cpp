@@ -149,13 +149,14 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
       op->getNumOperands() ? integerWidth(op->getOperand(0).getType()) : 64;
   auto wrap = [&](uint64_t bits) { return integer(wrapInteger(bits, width)); };
   auto u = [&](unsigned n) { return unsignedValue(i(n), sourceWidth); };
-  // Division by zero and division overflow (INT_MIN / -1) are undefined in
-  // arith. Here a division by zero, or an overflow at 64 bits, gives 0
-  // rather than trap; a narrower overflow wraps back to INT_MIN.
-  auto divides = [&]() {
-    return i(1) != 0 &&
-           !(i(1) == -1 && i(0) == std::numeric_limits<int64_t>::min());
-  };
+  // Division by zero and a signed division's overflow (INT_MIN / -1) are
+  // undefined in arith. Here, as in the compiled code (the CPU pipeline's
+  // attn-guard-integer-division), a quotient or remainder by 0 is 0, and a
+  // signed quotient by -1 is the wrapped negation (exact: floor and ceil
+  // agree), its remainder 0.
+  auto byZero = [&]() { return i(1) == 0; };
+  auto byMinusOne = [&]() { return i(1) == -1; };
+  auto negation = [&]() { return wrap(0 - uint64_t(i(0))); };
   return llvm::TypeSwitch<Operation *, std::optional<RefScalar>>(op)
       .Case([&](arith::AddFOp) { return real(f(0) + f(1)); })
       .Case([&](arith::SubFOp) { return real(f(0) - f(1)); })
@@ -181,24 +182,29 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
       .Case(
           [&](arith::MulIOp) { return wrap(uint64_t(i(0)) * uint64_t(i(1))); })
       .Case([&](arith::DivSIOp) {
-        return divides() ? wrap(uint64_t(i(0) / i(1))) : integer(0);
+        return byZero()       ? integer(0)
+               : byMinusOne() ? negation()
+                              : wrap(uint64_t(i(0) / i(1)));
       })
       .Case([&](arith::DivUIOp) {
         return u(1) == 0 ? integer(0) : wrap(u(0) / u(1));
       })
       .Case([&](arith::RemSIOp) {
-        return divides() ? wrap(i(0) % i(1)) : integer(0);
+        return byZero() || byMinusOne() ? integer(0) : wrap(i(0) % i(1));
       })
       .Case([&](arith::RemUIOp) {
         return u(1) == 0 ? integer(0) : wrap(u(0) % u(1));
       })
       .Case([&](arith::FloorDivSIOp) {
-        return divides() ? wrap(uint64_t(floorDiv(i(0), i(1)))) : integer(0);
+        return byZero()       ? integer(0)
+               : byMinusOne() ? negation()
+                              : wrap(uint64_t(floorDiv(i(0), i(1))));
       })
       .Case([&](arith::CeilDivSIOp) {
-        // -floorDiv(-a, b), in wrapping arithmetic (-INT_MIN wraps).
-        if (!divides())
+        if (byZero())
           return integer(0);
+        if (byMinusOne())
+          return negation();
         int64_t quotient = i(0) / i(1);
         bool roundsUp = i(0) % i(1) != 0 && ((i(0) < 0) == (i(1) < 0));
         return wrap(uint64_t(quotient) + (roundsUp ? 1 : 0));
@@ -287,11 +293,17 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
       .Case([&](math::CbrtOp) { return real(std::cbrt(f(0))); })
       .Case([&](math::ErfcOp) { return real(std::erfc(f(0))); })
       .Case([&](math::PowFOp) { return real(std::pow(f(0), f(1))); })
-      // (The exponent as a double is exact: the reference holds integers of
-      // at most 64 bits and pow's result is past any float's range long
-      // before 2^53.)
+      // (Beyond 2^53 an i64 exponent does not convert exactly, and only a
+      // base of magnitude 1 then has a finite, non-zero power: its sign
+      // comes from the exponent's parity.)
       .Case([&](math::FPowIOp) {
-        return real(std::pow(f(0), static_cast<double>(i(1))));
+        int64_t exponent = i(1);
+        if (exponent > (int64_t(1) << 53) || exponent < -(int64_t(1) << 53)) {
+          double magnitude =
+              std::pow(std::fabs(f(0)), static_cast<double>(exponent));
+          return real(f(0) < 0 && (exponent & 1) ? -magnitude : magnitude);
+        }
+        return real(std::pow(f(0), static_cast<double>(exponent)));
       })
       .Case([&](math::CopySignOp) { return real(std::copysign(f(0), f(1))); })
       .Case([&](math::FmaOp) { return real(std::fma(f(0), f(1), f(2))); })

@@ -4,6 +4,7 @@
 // size or one the module does not hold gets a line naming the resource.
 // RUN: attn-run %s --function=resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=bf16_resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=index_resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 // PASS: check=PASS
@@ -24,6 +25,14 @@ func.func @bf16_resource(%q: tensor<2xbf16>) -> tensor<2xbf16> {
   %c = arith.constant dense_resource<halves> : tensor<2xbf16>
   %r = arith.mulf %q, %c : tensor<2xbf16>
   return %r : tensor<2xbf16>
+}
+
+// Index elements are 8 bytes, as the compiled code holds them: 5 and -7.
+func.func @index_resource(%q: tensor<2xi64>) -> tensor<2xi64> {
+  %c = arith.constant dense_resource<indices> : tensor<2xindex>
+  %i = arith.index_cast %c : tensor<2xindex> to tensor<2xi64>
+  %r = arith.addi %q, %i : tensor<2xi64>
+  return %r : tensor<2xi64>
 }
 
 // An i32 table in a mask_mod: keys j with table[i, j] != 0.
@@ -56,6 +65,7 @@ func.func @missing(%q: tensor<2xf32>) -> tensor<2xf32> {
     builtin: {
       blob1: "0x040000000000803F00000040",
       halves: "0x02000000C03F40C0",
+      indices: "0x080000000500000000000000F9FFFFFFFFFFFFFF",
       table: "0x04000000010000000000000007000000FFFFFFFF0000000001000000"
     }
   }

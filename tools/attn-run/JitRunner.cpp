@@ -19,9 +19,6 @@
 
 #include <functional>
 
-#include <signal.h>
-#include <unistd.h>
-
 using namespace mlir;
 using namespace mlir::attn;
 
@@ -182,35 +179,6 @@ struct Descriptor {
   }
 };
 
-/// While compiled code runs: an arithmetic trap (an integer division by
-/// zero, or INT_MIN / -1, in a score_mod or mask_mod region: undefined in
-/// MLIR's arith, and x86 traps on it) ends attn-run with a message instead
-/// of a crash. Nothing has been written yet: outputs are stored after the
-/// call.
-class ArithmeticTrapGuard {
-public:
-  ArithmeticTrapGuard() {
-    struct sigaction action = {};
-    action.sa_handler = report;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGFPE, &action, &previous);
-  }
-  ~ArithmeticTrapGuard() { sigaction(SIGFPE, &previous, nullptr); }
-
-private:
-  static void report(int) {
-    static const char message[] =
-        "attn-run: error: the compiled function raised an arithmetic "
-        "exception: an integer division or remainder by zero (or of the "
-        "least integer by -1) in a score_mod or mask_mod region, which is "
-        "undefined\n";
-    // (Only async-signal-safe calls here.)
-    ssize_t written = write(STDERR_FILENO, message, sizeof(message) - 1);
-    (void)written;
-    _exit(1);
-  }
-  struct sigaction previous = {};
-};
 } // namespace
 
 LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
@@ -225,7 +193,6 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
   SmallVector<void *> args;
   for (Descriptor &descriptor : descriptors)
     descriptor.pack(args);
-  ArithmeticTrapGuard guard;
   if (llvm::Error callError = engine->invokePacked(name, args)) {
     error = "cannot call '" + displayName +
             "': " + llvm::toString(std::move(callError));

@@ -16,6 +16,10 @@ namespace mlir::attn {
 /// on i64 between index casts (attn-lower-index-extended-arith).
 void populateIndexExtendedArithPatterns(RewritePatternSet &patterns);
 
+/// Integer divisions and remainders guarded against a divisor of 0 and
+/// (signed) -1 (attn-guard-integer-division).
+void populateIntegerDivisionGuardPatterns(RewritePatternSet &patterns);
+
 /// Truncating index casts as a cast to i64 and a trunci
 /// (attn-expand-index-truncations).
 void populateIndexTruncationPatterns(RewritePatternSet &patterns);

@@ -357,6 +357,27 @@ def AttnCheckZeroWidthIntegersPass
   }];
 }
 
+def AttnGuardIntegerDivisionPass : Pass<"attn-guard-integer-division"> {
+  let summary = "Make integer division and remainder total: by 0 they give "
+                "0, and INT_MIN / -1 wraps";
+  let description = [{
+    arith leaves a quotient or remainder by zero, and a signed division's
+    overflow (INT_MIN / -1), undefined; x86's `idiv` traps on both, so a
+    `mask_mod` computing `i / j` killed attn-run with SIGFPE at `j = 0`. The
+    CPU pipeline runs this pass first: each `divsi`, `divui`, `remsi`,
+    `remui`, `floordivsi`, `ceildivsi` and `ceildivui` (on scalars, vectors
+    or tensors of integers or indices) whose divisor is not a constant known
+    to be safe divides by 1 instead where the divisor is 0 (or, signed, -1),
+    and selects the result the reference gives there: 0 for a divisor of 0;
+    `0 - x` (wrapping, so INT_MIN stays INT_MIN) for a signed quotient by
+    -1, and 0 for its remainder. Divisions by other constants (a chunk
+    size, say) stay as they are, so the masks' analyses see them unchanged.
+    On i1, where 1 is -1, a quotient becomes `andi` and a remainder 0.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def AttnExpandIndexTruncationsPass
     : Pass<"attn-expand-index-truncations"> {
   let summary = "Write truncating index casts as a cast to i64 and a trunci";

@@ -126,3 +126,35 @@ func.func @open_bias(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>, %v: tenso
   %o = attn.attention %q, %k, %v bias(%e) mask [#attn.causal] score [#attn.bias] : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>, tensor<1x1x?x?xf32> -> tensor<1x1x?x8xf32>
   return %o : tensor<1x1x?x8xf32>
 }
+
+// isnan and isfinite where a region makes NaN and infinities (0/0 and 1/0
+// on the diagonal), each moving the scores. (math.isinf has no lowering in
+// upstream's MathToLLVM, so the CPU pipeline refuses it.)
+// RUN: attn-run %s --function=classification --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=classification --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @classification(%q: tensor<1x1x13x8xf32>, %k: tensor<1x1x13x8xf32>, %v: tensor<1x1x13x8xf32>) -> tensor<1x1x13x8xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %d = arith.subi %i, %j : index
+    %di = arith.index_cast %d : index to i32
+    %df = arith.sitofp %di : i32 to f32
+    %zero = arith.constant 0.0 : f32
+    %one = arith.constant 1.0 : f32
+    %nan = arith.divf %zero, %df : f32
+    %inf = arith.divf %one, %df : f32
+    %isn = math.isnan %nan : f32
+    %isi = math.isfinite %nan : f32
+    %isf = math.isfinite %inf : f32
+    %w1 = arith.constant 0.7 : f32
+    %w2 = arith.constant 0.4 : f32
+    %w3 = arith.constant 0.2 : f32
+    %a1 = arith.select %isn, %w1, %zero : f32
+    %a2 = arith.select %isi, %w2, %zero : f32
+    %a3 = arith.select %isf, %w3, %zero : f32
+    %t1 = arith.addf %s, %a1 : f32
+    %t2 = arith.addf %t1, %a2 : f32
+    %t3 = arith.addf %t2, %a3 : f32
+    attn.yield %t3 : f32
+  } : tensor<1x1x13x8xf32>, tensor<1x1x13x8xf32>, tensor<1x1x13x8xf32> -> tensor<1x1x13x8xf32>
+  return %o : tensor<1x1x13x8xf32>
+}
