@@ -244,6 +244,12 @@ void mlir::attn::lowering::replaceWithResultTypes(PatternRewriter &rewriter,
   rewriter.replaceOp(op, replacements);
 }
 
+Value mlir::attn::lowering::castRoot(Value value) {
+  while (auto cast = value.getDefiningOp<tensor::CastOp>())
+    value = cast.getSource();
+  return value;
+}
+
 bool mlir::attn::lowering::hasEmptyTensor(Operation *op) {
   return llvm::any_of(
       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()),

@@ -86,6 +86,10 @@ void replaceWithResultTypes(PatternRewriter &rewriter, Operation *op,
 /// reference lowering, whose loops run zero times.
 bool hasEmptyTensor(Operation *op);
 
+/// The value that a chain of tensor.casts starts from (casts keep the
+/// elements and only assert sizes).
+Value castRoot(Value value);
+
 /// Iterator lists.
 SmallVector<utils::IteratorType> parallel(unsigned n);
 SmallVector<utils::IteratorType> parallelThenReduction(unsigned n);

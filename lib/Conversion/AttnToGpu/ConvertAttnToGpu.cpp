@@ -21,6 +21,7 @@
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -943,7 +944,7 @@ struct ConvertAttnToGpuPass
     // (A returned cast's buffer is its source's: the kernel writing the
     // source writes the output; matchProgramFunction checked the roots.)
     SmallVector<Value> returned =
-        llvm::map_to_vector(ret.getOperands(), castRoot);
+        llvm::map_to_vector(ret.getOperands(), lowering::castRoot);
     SmallVector<Value> outputs;
     for (Value result : ret.getOperands()) {
       auto tensor = cast<RankedTensorType>(result.getType());

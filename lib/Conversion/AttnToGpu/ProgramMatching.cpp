@@ -9,6 +9,7 @@
 #include "ProgramMatching.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -182,7 +183,7 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
   // of a result is that result.)
   SmallVector<Value> roots;
   for (auto [index, operand] : llvm::enumerate(ret.getOperands())) {
-    Value root = castRoot(operand);
+    Value root = lowering::castRoot(operand);
     if (isa<BlockArgument>(root) || llvm::is_contained(roots, root))
       return ret.emitOpError("GPU lowering: result #")
              << index
@@ -283,12 +284,6 @@ bool gpu_lowering::isShapeCast(Operation *op) {
   auto cast = dyn_cast<tensor::CastOp>(op);
   return cast && isa<RankedTensorType>(cast.getSource().getType()) &&
          isa<RankedTensorType>(cast.getType());
-}
-
-Value gpu_lowering::castRoot(Value value) {
-  while (auto cast = value.getDefiningOp<tensor::CastOp>())
-    value = cast.getSource();
-  return value;
 }
 
 SmallVector<Value> gpu_lowering::elementwiseLeaves(Operation *root) {

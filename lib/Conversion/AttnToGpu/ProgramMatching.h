@@ -50,9 +50,6 @@ bool isSizeQuery(Operation *op);
 /// its result is its source's buffer.
 bool isShapeCast(Operation *op);
 
-/// `value` with the tensor.casts that produce it looked through.
-Value castRoot(Value value);
-
 /// The values that the elementwise op `root` reads through the elementwise
 /// ops and splat constants that feed it (function arguments and other ops'
 /// results), each once, in the order first met.

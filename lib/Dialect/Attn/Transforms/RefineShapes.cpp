@@ -16,6 +16,7 @@
 #include "attn/Analysis/SizeRelations.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Utils/LoweringUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
@@ -99,14 +100,6 @@ static void retype(OpBuilder &b, Value value, Type refined,
     use->set(cast);
 }
 
-/// The value that a chain of tensor.casts starts from (casts keep the
-/// elements and only assert sizes, which the relations already hold equal).
-static Value castRoot(Value value) {
-  while (auto cast = value.getDefiningOp<tensor::CastOp>())
-    value = cast.getSource();
-  return value;
-}
-
 static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   auto all = std::make_unique<SizeRelations>(func);
   if (const auto &conflict = all->getConflict())
@@ -182,7 +175,7 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
       if (refined == operand.get().getType() &&
           !operand.get().getDefiningOp<tensor::CastOp>())
         continue;
-      Value root = castRoot(operand.get());
+      Value root = lowering::castRoot(operand.get());
       operand.set(root.getType() == refined
                       ? root
                       : castTo(root, refined, op->getBlock()));
@@ -197,7 +190,7 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
     // where those are the refined ones (never less static than declared).
     auto ret = cast<func::ReturnOp>(entry.getTerminator());
     for (OpOperand &operand : ret->getOpOperands()) {
-      Value root = castRoot(operand.get());
+      Value root = lowering::castRoot(operand.get());
       if (root.getType() == sizesAt(&entry).getRefinedType(operand.get()))
         operand.set(root);
     }
