@@ -14,16 +14,15 @@
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Support/MachineMemory.h"
+#include "attn/Support/ResourceElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/IR/Verifier.h"
@@ -256,9 +255,17 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
                                  : bits.getSExtValue()));
     return success();
   }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    return evalResourceConstant(op, resource);
-  auto dense = dyn_cast<DenseElementsAttr>(value);
+  // A resource blob (a module's parameters) holds the elements as the
+  // compiled code reads them.
+  DenseElementsAttr dense;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    std::string whyNot;
+    dense = denseElementsOfResource(resource, &whyNot);
+    if (!dense)
+      return fail(op, "reads a constant that cannot be read: " + whyNot);
+  } else {
+    dense = dyn_cast<DenseElementsAttr>(value);
+  }
   if (!dense)
     return fail(op, "has a constant the reference cannot read");
   auto type = cast<RankedTensorType>(dense.getType());
@@ -276,59 +283,6 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
       result.data[index++] = isBool
                                  ? static_cast<double>(element.getZExtValue())
                                  : static_cast<double>(element.getSExtValue());
-  }
-  set(op->getResult(0), std::move(result));
-  return success();
-}
-
-LogicalResult
-Evaluator::evalResourceConstant(Operation *op,
-                                DenseResourceElementsAttr resource) {
-  // A blob holds the elements row-major in the target's (little-endian)
-  // byte order, i1 as a byte each: the layout the compiled code reads.
-  auto type = cast<RankedTensorType>(resource.getType());
-  if (failed(checkResultSize(op, type.getShape())))
-    return failure();
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (!blob)
-    return fail(op, "reads resource '" + resource.getRawHandle().getKey() +
-                        "', which the module does not hold");
-  // Index elements are 64 bits wide, as the compiled code lowers them.
-  Type elementType = type.getElementType();
-  if (!isa<FloatType, IntegerType, IndexType>(elementType))
-    return fail(op, "has a resource constant of a type the reference cannot "
-                    "read");
-  unsigned bits =
-      isa<IndexType>(elementType) ? 64 : elementType.getIntOrFloatBitWidth();
-  if ((bits % 8 && bits != 1) || bits > 64)
-    return fail(op, "has a resource constant of a type the reference cannot "
-                    "read");
-  unsigned bytes = bits == 1 ? 1 : bits / 8;
-  RefTensor result(kindOf(type), type.getShape());
-  ArrayRef<char> data = blob->getData();
-  uint64_t expected = static_cast<uint64_t>(result.getNumElements()) * bytes;
-  if (data.size() != expected)
-    return fail(op, "reads resource '" + resource.getRawHandle().getKey() +
-                        "' of " + Twine(data.size()) + " bytes as " +
-                        shapeText(type.getShape()) + " elements of " +
-                        Twine(bytes) + " bytes (" + Twine(expected) + ")");
-  auto floatType = dyn_cast<FloatType>(elementType);
-  for (int64_t index = 0; index < result.getNumElements(); ++index) {
-    uint64_t word = 0;
-    for (unsigned byte = 0; byte < bytes; ++byte)
-      word |= uint64_t(static_cast<unsigned char>(data[index * bytes + byte]))
-              << (8 * byte);
-    if (bits == 1) {
-      result.data[index] = word ? 1.0 : 0.0;
-    } else if (floatType) {
-      APFloat element(floatType.getFloatSemantics(), APInt(bits, word));
-      bool losesInfo;
-      element.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                      &losesInfo);
-      result.data[index] = element.convertToDouble();
-    } else {
-      result.data[index] = static_cast<double>(llvm::SignExtend64(word, bits));
-    }
   }
   set(op->getResult(0), std::move(result));
   return success();

@@ -113,8 +113,6 @@ private:
   LogicalResult evalOp(Operation *op);
   LogicalResult evalElementwise(Operation *op);
   LogicalResult evalConstant(Operation *op);
-  LogicalResult evalResourceConstant(Operation *op,
-                                     DenseResourceElementsAttr resource);
   LogicalResult evalGenerate(Operation *op);
   LogicalResult evalCall(Operation *op);
   LogicalResult evalReshape(tensor::ExpandShapeOp op);

@@ -9,9 +9,9 @@
 // RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 // PASS: check=PASS
 // RUN: not attn-run %s --function=short --check --path=reference 2>&1 | FileCheck %s --check-prefix=SHORT
-// SHORT: attn-run: error: reference: {{.*}}: 'arith.constant': reads resource 'blob1' of 8 bytes as 3 elements of 4 bytes (12)
+// SHORT: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'blob1' holds 8 bytes, not the 12 of its type
 // RUN: not attn-run %s --function=missing --check --path=reference 2>&1 | FileCheck %s --check-prefix=MISSING
-// MISSING: attn-run: error: reference: {{.*}}: 'arith.constant': reads resource 'nothere', which the module does not hold
+// MISSING: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: the module does not hold resource 'nothere'
 
 // (The blob's values enter the result: [1, 2] added to the argument.)
 func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {

@@ -33,6 +33,7 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/IR/KeyIntervals.h"
 #include "attn/Dialect/Attn/IR/PointCodegen.h"
+#include "attn/Support/ResourceElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -1412,11 +1413,20 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
   // which and give up on this op.
   if (Operation *tensorUser = gpu_lowering::lowerTensorReads(
           kernel, module, captured, capturedBuffers)) {
-    InFlightDiagnostic diag =
-        op.emitOpError("cannot be lowered to a GPU kernel: its score "
-                       "modifiers or mask build tensor values ('")
-        << tensorUser->getName()
-        << "'), which the GPU lowering does not support";
+    auto constant = dyn_cast<arith::ConstantOp>(tensorUser);
+    auto resource =
+        constant ? dyn_cast<DenseResourceElementsAttr>(constant.getValue())
+                 : DenseResourceElementsAttr();
+    std::string whyNot;
+    if (resource && !denseElementsOfResource(resource, &whyNot))
+      op.emitOpError("cannot be lowered to a GPU kernel: its score "
+                     "modifiers or mask read a table that cannot be read: ")
+          << whyNot;
+    else
+      op.emitOpError("cannot be lowered to a GPU kernel: its score "
+                     "modifiers or mask build tensor values ('")
+          << tensorUser->getName()
+          << "'), which the GPU lowering does not support";
     kernel.erase();
     for (memref::GlobalOp global : tableGlobals)
       if (global)

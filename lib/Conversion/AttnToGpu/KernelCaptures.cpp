@@ -2,6 +2,8 @@
 
 #include "KernelCaptures.h"
 
+#include "attn/Support/ResourceElements.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -126,6 +128,17 @@ static Operation *rewriteReads(gpu::GPUFuncOp kernel, Value tensor,
   return nullptr;
 }
 
+/// A region's constant table as dense elements: a dense constant as it is,
+/// a resource blob (torch-mlir's module parameters) read as the CPU code
+/// reads it; null if the blob cannot be read.
+static DenseElementsAttr tableElements(Attribute attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return dense;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return denseElementsOfResource(resource);
+  return {};
+}
+
 Operation *gpu_lowering::lowerTensorReads(gpu::GPUFuncOp kernel,
                                           gpu::GPUModuleOp module,
                                           ArrayRef<Value> captured,
@@ -150,7 +163,7 @@ Operation *gpu_lowering::lowerTensorReads(gpu::GPUFuncOp kernel,
     return user;
   };
   for (arith::ConstantOp constant : constants) {
-    auto value = dyn_cast<DenseElementsAttr>(constant.getValue());
+    DenseElementsAttr value = tableElements(constant.getValue());
     if (!value)
       return fail(constant);
     memref::GlobalOp &global = globals[value];

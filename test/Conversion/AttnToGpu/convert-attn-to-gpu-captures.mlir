@@ -299,3 +299,44 @@ func.func @constant_table_dynamic(%q: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64x
       -> tensor<1x2x?x64xbf16>
   return %o : tensor<1x2x?x64xbf16>
 }
+
+// -----
+
+// A table held in a resource blob (torch-mlir's module parameters: a
+// per-head temperature) becomes the same constant global as a dense one;
+// i1 blobs hold a byte per element.
+// CHECK-LABEL: func.func @resource_table(
+// CHECK: gpu.func @resource_table_kernel(
+// CHECK: memref.get_global @resource_table_kernel_table0 : memref<2xf32>
+// CHECK: memref.get_global @resource_table_kernel_table1 : memref<4xi1>
+// CHECK-DAG: memref.global "private" constant @resource_table_kernel_table0 : memref<2xf32> = dense<[5.000000e-01, 1.500000e+00]>
+// CHECK-DAG: memref.global "private" constant @resource_table_kernel_table1 : memref<4xi1> = dense<[true, false, true, true]>
+func.func @resource_table(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
+  %t = arith.constant dense_resource<temperatures> : tensor<2xf32>
+  %m = arith.constant dense_resource<keep> : tensor<4xi1>
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%h] : tensor<2xf32>
+        %y = arith.mulf %s, %x : f32
+        attn.yield %y : f32
+      }
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %c4 = arith.constant 4 : index
+        %r = arith.remui %j, %c4 : index
+        %k = tensor.extract %m[%r] : tensor<4xi1>
+        attn.yield %k : i1
+      }
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  return %o : tensor<1x2x64x64xbf16>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      temperatures: "0x040000000000003F0000C03F",
+      keep: "0x0100000001000101"
+    }
+  }
+#-}

@@ -461,3 +461,29 @@ func.func @linear_wide(%q: tensor<1x1x64x256xbf16>, %a: tensor<1x1x64xf32>)
         tensor<1x1x64xf32> -> tensor<1x1x64x256xbf16>
   return %o : tensor<1x1x64x256xbf16>
 }
+
+// -----
+
+// A resource blob whose bytes do not hold the table's type (4 bytes for
+// two f32s).
+func.func @short_resource(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
+  %t = arith.constant dense_resource<short_blob> : tensor<2xf32>
+  // expected-error @+1 {{cannot be lowered to a GPU kernel: its score modifiers or mask read a table that cannot be read: resource 'short_blob' holds 4 bytes, not the 8 of its type}}
+  %o = attn.attention %q, %q, %q
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = tensor.extract %t[%h] : tensor<2xf32>
+        %y = arith.mulf %s, %x : f32
+        attn.yield %y : f32
+      }
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  return %o : tensor<1x2x64x64xbf16>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      short_blob: "0x040000000000003F"
+    }
+  }
+#-}

@@ -3,12 +3,12 @@
 #include "MaskRecognition.h"
 
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
+#include "attn/Support/ResourceElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -141,34 +141,10 @@ private:
       }
       return result;
     }
-    // A constant buffer (e.g. a registered torch buffer): raw little-endian
-    // f32 or i1/i8 data.
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-      if (!blob)
-        return std::nullopt;
-      ArrayRef<char> data = blob->getData();
-      Type element = resource.getElementType();
-      if (element.isF32() && data.size() == size_t(count) * 4) {
-        result.values.resize(count);
-        for (int64_t i = 0; i < count; ++i) {
-          float v;
-          std::memcpy(&v, data.data() + 4 * i, 4);
-          result.values[i] = v;
-        }
-        return result;
-      }
-      if (element.isInteger(1) && data.size() == size_t(count)) {
-        for (int64_t i = 0; i < count; ++i)
-          result.values.push_back(data[i] != 0 ? -1.0 : 0.0);
-        return result;
-      }
-      if (element.isInteger(8) && data.size() == size_t(count)) {
-        for (int64_t i = 0; i < count; ++i)
-          result.values.push_back(static_cast<int8_t>(data[i]));
-        return result;
-      }
-    }
+    // A constant buffer (a registered torch buffer) in a resource blob.
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+      if (DenseElementsAttr dense = denseElementsOfResource(resource))
+        return fromAttribute(dense, result);
     return std::nullopt;
   }
 
