@@ -129,6 +129,8 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
   pm.addPass(attn::createAttnGuardIntegerDivisionPass());
+  // LLVM's translation reads no i1 resource blobs.
+  pm.addPass(attn::createAttnInlineBoolResourcesPass());
   pm.addPass(createAttnRefineShapesPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
   if (options.flash) {
@@ -192,6 +194,10 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // expm1, log1p, isinf and fpowi in forms that math-to-LLVM lowers
+  // accurately (it loses expm1's and log1p's digits near 0, has no isinf,
+  // and takes fpowi to repeated squaring).
+  pm.addPass(attn::createAttnExpandMathPass());
   pm.addPass(attn::createAttnApproximateMathPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -12,6 +12,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <cmath>
 #include <memory>
 
 namespace mlir::attn::reference {
@@ -93,9 +94,14 @@ public:
   LogicalResult checkConcreteShapes(Operation *op);
 
   /// Rounds to `kind` when emulating the program's precision.
+  /// Without emulation, keeps a double's precision but the type's range: a
+  /// finite value that the type cannot hold (exp(100) in f32) is the
+  /// infinity the program computes.
   double emulate(double value, ElementKind kind) const {
-    return options.emulateElementPrecision ? roundToElement(value, kind)
-                                           : value;
+    double rounded = roundToElement(value, kind);
+    if (options.emulateElementPrecision)
+      return rounded;
+    return std::isinf(rounded) ? rounded : value;
   }
   bool isEmulating() const { return options.emulateElementPrecision; }
   void addFlops(double count) { flops += count; }

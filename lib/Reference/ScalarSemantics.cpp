@@ -163,15 +163,22 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
       .Case([&](arith::MulFOp) { return real(f(0) * f(1)); })
       .Case([&](arith::DivFOp) { return real(f(0) / f(1)); })
       .Case([&](arith::NegFOp) { return real(-f(0)); })
+      // maximumf and minimumf propagate NaN and order -0 below +0 (IEEE
+      // 754-2019's maximum and minimum); std::max and std::min take the
+      // first of two equal zeros.
       .Case([&](arith::MaximumFOp) {
-        return real(std::isnan(f(0)) || std::isnan(f(1))
-                        ? std::numeric_limits<double>::quiet_NaN()
-                        : std::max(f(0), f(1)));
+        if (std::isnan(f(0)) || std::isnan(f(1)))
+          return real(std::numeric_limits<double>::quiet_NaN());
+        if (f(0) == 0 && f(1) == 0)
+          return real(std::signbit(f(0)) ? f(1) : f(0));
+        return real(std::max(f(0), f(1)));
       })
       .Case([&](arith::MinimumFOp) {
-        return real(std::isnan(f(0)) || std::isnan(f(1))
-                        ? std::numeric_limits<double>::quiet_NaN()
-                        : std::min(f(0), f(1)));
+        if (std::isnan(f(0)) || std::isnan(f(1)))
+          return real(std::numeric_limits<double>::quiet_NaN());
+        if (f(0) == 0 && f(1) == 0)
+          return real(std::signbit(f(0)) ? f(0) : f(1));
+        return real(std::min(f(0), f(1)));
       })
       .Case([&](arith::MaxNumFOp) { return real(std::fmax(f(0), f(1))); })
       .Case([&](arith::MinNumFOp) { return real(std::fmin(f(0), f(1))); })

@@ -5,6 +5,8 @@
 // RUN: attn-run %s --function=resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=bf16_resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=index_resource --check --seed=%seed | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bool_mask --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bool_mask --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=integer_mask --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 // PASS: check=PASS
@@ -48,6 +50,18 @@ func.func @integer_mask(%q: tensor<1x1x2x4xf32>, %k: tensor<1x1x3x4xf32>, %v: te
   return %o : tensor<1x1x2x4xf32>
 }
 
+// An i1 table (LLVM's translation reads no i1 blobs: the CPU pipeline's
+// attn-inline-bool-resources makes it a dense constant first).
+func.func @bool_mask(%q: tensor<1x1x2x4xf32>, %k: tensor<1x1x3x4xf32>, %v: tensor<1x1x3x4xf32>) -> tensor<1x1x2x4xf32> {
+  %m = arith.constant dense_resource<bools> : tensor<2x3xi1>
+  %o = attn.attention %q, %k, %v mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    %keep = tensor.extract %m[%i, %j] : tensor<2x3xi1>
+    attn.yield %keep : i1
+  } : tensor<1x1x2x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x3x4xf32> -> tensor<1x1x2x4xf32>
+  return %o : tensor<1x1x2x4xf32>
+}
+
 func.func @short(%q: tensor<3xf32>) -> tensor<3xf32> {
   %c = arith.constant dense_resource<blob1> : tensor<3xf32>
   %r = arith.addf %q, %c : tensor<3xf32>
@@ -65,6 +79,7 @@ func.func @missing(%q: tensor<2xf32>) -> tensor<2xf32> {
     builtin: {
       blob1: "0x040000000000803F00000040",
       halves: "0x02000000C03F40C0",
+      bools: "0x01000000010001000101",
       indices: "0x080000000500000000000000F9FFFFFFFFFFFFFF",
       table: "0x04000000010000000000000007000000FFFFFFFF0000000001000000"
     }

@@ -20,6 +20,10 @@ void populateIndexExtendedArithPatterns(RewritePatternSet &patterns);
 /// (signed) -1 (attn-guard-integer-division).
 void populateIntegerDivisionGuardPatterns(RewritePatternSet &patterns);
 
+/// expm1, log1p, isinf and fpowi in forms whose LLVM lowering is accurate
+/// (attn-expand-math).
+void populateMathExpansionPatterns(RewritePatternSet &patterns);
+
 /// Truncating index casts as a cast to i64 and a trunci
 /// (attn-expand-index-truncations).
 void populateIndexTruncationPatterns(RewritePatternSet &patterns);

@@ -290,6 +290,47 @@ def AttnDecomposeAggregatesPass : Pass<"attn-decompose-aggregates"> {
   ];
 }
 
+def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
+  let summary = "Write i1 resource constants as dense constants";
+  let description = [{
+    MLIR's translation to LLVM IR reads a `dense_resource` global's bytes
+    for every element type but i1 ("no known conversion for innermost
+    element type"), so a program with a boolean buffer held in a resource
+    (a registered torch buffer that stays a mask_mod's table) did not
+    compile on the CPU. This pass rewrites each `arith.constant` of an i1
+    `dense_resource` as the dense constant of the same elements (a byte
+    each in the blob, `attn/Support/ResourceElements.h`); a blob that cannot
+    be read stays, for the translation's error. The CPU pipeline runs it
+    first; other element types keep their blobs.
+  }];
+}
+
+def AttnExpandMathPass : Pass<"attn-expand-math", "::mlir::ModuleOp"> {
+  let summary = "Rewrite the math ops that upstream's LLVM lowering gets "
+                "wrong or lacks, on scalars and vectors";
+  let description = [{
+    Upstream's math-to-LLVM conversion (MLIR 22) lowers `math.expm1` as
+    `exp(x) - 1` and `math.log1p` as `log(1 + x)`, which lose every digit
+    near 0 (`expm1(1e-7)` came out as 1.19e-7, `expm1(-0)` as +0); it has no
+    pattern for `math.isinf`; and `math.fpowi` becomes LLVM's `powi`, which
+    multiplies by repeated squaring (a power of 2^20 off by 3%), drops the
+    high half of an i64 exponent and fails to compile with an i8 or i16 one
+    on x86. The CPU pipeline runs this pass before those conversions:
+    - `expm1(x)` and `log1p(x)` as Kahan's forms, `(u - 1) x / log u` with
+      `u = exp x` and `log(u) x / (u - 1)` with `u = 1 + x` (x itself where
+      u is 1; the infinities and -1 kept), within a few ulp;
+    - `isinf(x)` as `|x| == inf`;
+    - `fpowi(x, n)` as `pow(|x|, n)` with x's sign where n is odd, except
+      a constant exponent of at most 16 in magnitude, which stays LLVM's
+      `powi` (a few multiplications) on an i32.
+    (The GPU pipeline takes these ops from libdevice.)
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+  ];
+}
+
 def AttnApproximateMathPass
     : Pass<"attn-approximate-math", "::mlir::ModuleOp"> {
   let summary = "Replace math.exp and math.tanh by MLIR's polynomial "

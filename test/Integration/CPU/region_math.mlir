@@ -127,9 +127,9 @@ func.func @open_bias(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>, %v: tenso
   return %o : tensor<1x1x?x8xf32>
 }
 
-// isnan and isfinite where a region makes NaN and infinities (0/0 and 1/0
-// on the diagonal), each moving the scores. (math.isinf has no lowering in
-// upstream's MathToLLVM, so the CPU pipeline refuses it.)
+// isnan, isinf and isfinite where a region makes NaN and infinities (0/0
+// and 1/0 on the diagonal), each moving the scores. (Upstream's
+// math-to-LLVM has no isinf: attn-expand-math writes it as |x| == inf.)
 // RUN: attn-run %s --function=classification --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=classification --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 func.func @classification(%q: tensor<1x1x13x8xf32>, %k: tensor<1x1x13x8xf32>, %v: tensor<1x1x13x8xf32>) -> tensor<1x1x13x8xf32> {
@@ -143,7 +143,7 @@ func.func @classification(%q: tensor<1x1x13x8xf32>, %k: tensor<1x1x13x8xf32>, %v
     %nan = arith.divf %zero, %df : f32
     %inf = arith.divf %one, %df : f32
     %isn = math.isnan %nan : f32
-    %isi = math.isfinite %nan : f32
+    %isi = math.isinf %inf : f32
     %isf = math.isfinite %inf : f32
     %w1 = arith.constant 0.7 : f32
     %w2 = arith.constant 0.4 : f32
@@ -157,4 +157,73 @@ func.func @classification(%q: tensor<1x1x13x8xf32>, %k: tensor<1x1x13x8xf32>, %v
     attn.yield %t3 : f32
   } : tensor<1x1x13x8xf32>, tensor<1x1x13x8xf32>, tensor<1x1x13x8xf32> -> tensor<1x1x13x8xf32>
   return %o : tensor<1x1x13x8xf32>
+}
+
+// expm1 and log1p near 0, where exp(x) - 1 and log(1 + x) (upstream's
+// lowering) lose every digit: inputs scaled to about 1e-7.
+// RUN: attn-run %s --function=near_zero --check --seed=%seed | FileCheck %s --check-prefix=PASS
+func.func @near_zero(%a: tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>) {
+  %tiny = arith.constant dense<1.0e-7> : tensor<64xf32>
+  %x = arith.mulf %a, %tiny : tensor<64xf32>
+  %e = math.expm1 %x : tensor<64xf32>
+  %l = math.log1p %x : tensor<64xf32>
+  return %e, %l : tensor<64xf32>, tensor<64xf32>
+}
+
+// fpowi with an i64 exponent past 2^32 (LLVM's powi kept its low half:
+// 0.999^(j - i) instead of 0) and an i16 one (which LLVM's powi does not
+// compile on x86).
+// RUN: attn-run %s --function=integer_powers --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=integer_powers --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @integer_powers(%q: tensor<1x1x17x8xf32>, %k: tensor<1x1x17x8xf32>, %v: tensor<1x1x17x8xf32>) -> tensor<1x1x17x8xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %d = arith.subi %j, %i : index
+    %d64 = arith.index_cast %d : index to i64
+    %big = arith.constant 4294967296 : i64
+    %n = arith.addi %d64, %big : i64
+    %base = arith.constant 0.999 : f32
+    %p = math.fpowi %base, %n : f32, i64
+    %n16 = arith.trunci %d64 : i64 to i16
+    %base2 = arith.constant -1.1 : f32
+    %p2 = math.fpowi %base2, %n16 : f32, i16
+    %w = arith.constant 0.1 : f32
+    %p2w = arith.mulf %p2, %w : f32
+    %t1 = arith.addf %s, %p : f32
+    %t2 = arith.addf %t1, %p2w : f32
+    attn.yield %t2 : f32
+  } : tensor<1x1x17x8xf32>, tensor<1x1x17x8xf32>, tensor<1x1x17x8xf32> -> tensor<1x1x17x8xf32>
+  return %o : tensor<1x1x17x8xf32>
+}
+
+// maximumf and minimumf order -0 below +0 (std::max took the first of two
+// zeros), and f32 arithmetic overflows to infinity in the reference too
+// (exp(100) is inf in f32, not 2.7e43).
+// RUN: attn-run %s --function=zeros_and_overflow --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=zeros_and_overflow --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @zeros_and_overflow(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %z = arith.constant 0.0 : f32
+    %nz = arith.constant -0.0 : f32
+    %x = arith.mulf %s, %z : f32
+    %m = arith.maximumf %nz, %x : f32
+    %n = arith.minimumf %x, %nz : f32
+    %one = arith.constant 1.0 : f32
+    %c1 = math.copysign %one, %m : f32
+    %c2 = math.copysign %one, %n : f32
+    %t = arith.subf %c1, %c2 : f32
+    %c0 = arith.constant 0 : index
+    %first = arith.cmpi eq, %j, %c0 : index
+    %hundred = arith.constant 100.0 : f32
+    %y = arith.select %first, %hundred, %s : f32
+    %e = math.exp %y : f32
+    %finite = math.isfinite %e : f32
+    %half = arith.constant 0.5 : f32
+    %u = arith.select %finite, %z, %half : f32
+    %t2 = arith.addf %t, %u : f32
+    %out = arith.addf %s, %t2 : f32
+    attn.yield %out : f32
+  } : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32> -> tensor<1x1x8x8xf32>
+  return %o : tensor<1x1x8x8xf32>
 }

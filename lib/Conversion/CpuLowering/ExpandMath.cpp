@@ -1,0 +1,186 @@
+//===- ExpandMath.cpp - the attn-expand-math pass -------------------------===//
+//
+// Passes.td says what and why. Each pattern takes a float scalar or vector
+// (the CPU pipeline runs the pass after vectorisation and bufferisation).
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNEXPANDMATHPASS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+
+namespace {
+/// Builds float arithmetic on values of one scalar or vector type.
+struct FloatBuilder {
+  PatternRewriter &b;
+  Location loc;
+  Type type;
+
+  Value constant(double value) {
+    auto element = cast<FloatType>(getElementTypeOrSelf(type));
+    APFloat number(value);
+    bool losesInfo;
+    number.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                   &losesInfo);
+    return createScalarOrSplatConstant(b, loc, type, number);
+  }
+  Value compare(arith::CmpFPredicate predicate, Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, predicate, x, y);
+  }
+  Value equals(Value x, double value) {
+    return compare(arith::CmpFPredicate::OEQ, x, constant(value));
+  }
+  Value select(Value condition, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, condition, x, y);
+  }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+};
+
+bool isFloatScalarOrVector(Type type) {
+  return isa<FloatType>(type) ||
+         (isa<VectorType>(type) &&
+          isa<FloatType>(cast<VectorType>(type).getElementType()));
+}
+
+/// expm1(x) = (u - 1) x / log u with u = exp x: the rounding of u cancels
+/// between the two factors (Kahan). Where u is 1, x itself (-0 stays -0);
+/// where u - 1 is -1 or u is +inf, those.
+struct ExpandExpM1 : OpRewritePattern<math::ExpM1Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ExpM1Op op,
+                                PatternRewriter &rewriter) const override {
+    if (!isFloatScalarOrVector(op.getType()))
+      return failure();
+    FloatBuilder f{rewriter, op.getLoc(), op.getType()};
+    Value x = op.getOperand();
+    Value u = math::ExpOp::create(rewriter, op.getLoc(), x);
+    Value uMinusOne = f.sub(u, f.constant(1.0));
+    Value general = f.div(f.mul(uMinusOne, x),
+                          math::LogOp::create(rewriter, op.getLoc(), u));
+    Value result = f.select(f.equals(u, INFINITY), u, general);
+    result = f.select(f.equals(uMinusOne, -1.0), uMinusOne, result);
+    rewriter.replaceOp(op, f.select(f.equals(u, 1.0), x, result));
+    return success();
+  }
+};
+
+/// log1p(x) = log(u) x / (u - 1) with u = 1 + x (Kahan). Where u is 1, x
+/// itself; where u is +inf, log u.
+struct ExpandLog1p : OpRewritePattern<math::Log1pOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::Log1pOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isFloatScalarOrVector(op.getType()))
+      return failure();
+    FloatBuilder f{rewriter, op.getLoc(), op.getType()};
+    Value x = op.getOperand();
+    Value u = f.add(f.constant(1.0), x);
+    Value logU = math::LogOp::create(rewriter, op.getLoc(), u);
+    Value general = f.div(f.mul(logU, x), f.sub(u, f.constant(1.0)));
+    Value result = f.select(f.equals(u, INFINITY), logU, general);
+    rewriter.replaceOp(op, f.select(f.equals(u, 1.0), x, result));
+    return success();
+  }
+};
+
+/// isinf(x) = |x| == inf.
+struct ExpandIsInf : OpRewritePattern<math::IsInfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::IsInfOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getOperand().getType();
+    if (!isFloatScalarOrVector(type))
+      return failure();
+    FloatBuilder f{rewriter, op.getLoc(), type};
+    Value magnitude =
+        math::AbsFOp::create(rewriter, op.getLoc(), op.getOperand());
+    rewriter.replaceOp(op, f.equals(magnitude, INFINITY));
+    return success();
+  }
+};
+
+/// fpowi(x, n) = pow(|x|, n), negated (copysign x) where n is odd. A
+/// constant exponent of magnitude at most 16 stays fpowi on an i32, which
+/// LLVM multiplies out.
+struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  static constexpr int64_t kLargestMultipliedOut = 16;
+
+  LogicalResult matchAndRewrite(math::FPowIOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!isFloatScalarOrVector(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getLhs(), n = op.getRhs();
+    Type exponentType = n.getType();
+    auto i32Type = [&](Type like) -> Type {
+      Type i32 = rewriter.getI32Type();
+      if (auto vector = dyn_cast<VectorType>(like))
+        return vector.clone(i32);
+      return i32;
+    };
+    APInt constantExponent;
+    if (matchPattern(n, m_ConstantInt(&constantExponent)) &&
+        constantExponent.getSignificantBits() <= 32 &&
+        std::abs(constantExponent.getSExtValue()) <= kLargestMultipliedOut) {
+      if (getElementTypeOrSelf(exponentType).isInteger(32))
+        return failure();
+      Value narrow = createScalarOrSplatConstant(
+          rewriter, loc, i32Type(exponentType),
+          APInt(32, constantExponent.getSExtValue(), /*isSigned=*/true));
+      rewriter.replaceOpWithNewOp<math::FPowIOp>(op, x, narrow);
+      return success();
+    }
+    FloatBuilder f{rewriter, loc, type};
+    Value magnitude = math::AbsFOp::create(rewriter, loc, x);
+    Value exponent = arith::SIToFPOp::create(rewriter, loc, type, n);
+    Value power = math::PowFOp::create(rewriter, loc, magnitude, exponent);
+    // n's lowest bit (exact, whatever the float exponent rounds to).
+    Value one = createScalarOrSplatConstant(
+        rewriter, loc, exponentType,
+        APInt(getElementTypeOrSelf(exponentType).getIntOrFloatBitWidth(), 1));
+    Value odd = arith::TruncIOp::create(
+        rewriter, loc,
+        isa<VectorType>(exponentType)
+            ? Type(cast<VectorType>(exponentType).clone(rewriter.getI1Type()))
+            : rewriter.getI1Type(),
+        arith::AndIOp::create(rewriter, loc, n, one));
+    Value signed_ = math::CopySignOp::create(rewriter, loc, power, x);
+    rewriter.replaceOp(op, f.select(odd, signed_, power));
+    return success();
+  }
+};
+
+struct AttnExpandMathPass
+    : public attn::impl::AttnExpandMathPassBase<AttnExpandMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    attn::populateMathExpansionPatterns(patterns);
+    // (Each op is rewritten once; the ops the patterns create are not
+    // visited, so fpowi's narrowed constant form stays.)
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+} // namespace
+
+void mlir::attn::populateMathExpansionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ExpandExpM1, ExpandLog1p, ExpandIsInf, ExpandFPowI>(
+      patterns.getContext());
+}

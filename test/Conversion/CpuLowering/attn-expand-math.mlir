@@ -1,0 +1,82 @@
+// RUN: attn-opt %s --attn-expand-math --split-input-file | FileCheck %s
+
+// expm1 as Kahan's (u - 1) x / log u with u = exp x; x itself where u is 1.
+// CHECK-LABEL: func.func @expm1
+// CHECK-SAME: (%[[X:.*]]: f32)
+// CHECK: %[[U:.*]] = math.exp %[[X]] : f32
+// CHECK: %[[UM1:.*]] = arith.subf %[[U]], %{{.*}} : f32
+// CHECK: %[[NUM:.*]] = arith.mulf %[[UM1]], %[[X]] : f32
+// CHECK: %[[LOG:.*]] = math.log %[[U]] : f32
+// CHECK: %[[GEN:.*]] = arith.divf %[[NUM]], %[[LOG]] : f32
+// CHECK: %[[INF:.*]] = arith.constant 0x7F800000 : f32
+// CHECK: %[[ISINF:.*]] = arith.cmpf oeq, %[[U]], %[[INF]] : f32
+// CHECK: %[[R1:.*]] = arith.select %[[ISINF]], %[[U]], %[[GEN]] : f32
+// CHECK: %[[MINUS_ONE:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK: %[[ISM1:.*]] = arith.cmpf oeq, %[[UM1]], %[[MINUS_ONE]] : f32
+// CHECK: %[[R2:.*]] = arith.select %[[ISM1]], %[[UM1]], %[[R1]] : f32
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[ISONE:.*]] = arith.cmpf oeq, %[[U]], %[[ONE]] : f32
+// CHECK: %[[R:.*]] = arith.select %[[ISONE]], %[[X]], %[[R2]] : f32
+// CHECK: return %[[R]]
+// CHECK-NOT: math.expm1
+func.func @expm1(%x: f32) -> f32 {
+  %r = math.expm1 %x : f32
+  return %r : f32
+}
+
+// -----
+
+// log1p as Kahan's log(u) x / (u - 1) with u = 1 + x, on vectors.
+// CHECK-LABEL: func.func @log1p
+// CHECK: %[[U:.*]] = arith.addf %{{.*}}, %[[X:.*]] : vector<8xf32>
+// CHECK: %[[LOG:.*]] = math.log %[[U]] : vector<8xf32>
+// CHECK: arith.mulf %[[LOG]], %[[X]] : vector<8xf32>
+// CHECK: arith.divf
+// CHECK: arith.select {{.*}} : vector<8xi1>, vector<8xf32>
+// CHECK-NOT: math.log1p
+func.func @log1p(%x: vector<8xf32>) -> vector<8xf32> {
+  %r = math.log1p %x : vector<8xf32>
+  return %r : vector<8xf32>
+}
+
+// -----
+
+// isinf as |x| == inf.
+// CHECK-LABEL: func.func @isinf
+// CHECK: %[[A:.*]] = math.absf %arg0 : f64
+// CHECK: %[[INF:.*]] = arith.constant 0x7FF0000000000000 : f64
+// CHECK: arith.cmpf oeq, %[[A]], %[[INF]] : f64
+func.func @isinf(%x: f64) -> i1 {
+  %r = math.isinf %x : f64
+  return %r : i1
+}
+
+// -----
+
+// fpowi: a run-time or large exponent as pow(|x|, n) with x's sign where n
+// is odd; a small constant one stays fpowi, on an i32.
+// CHECK-LABEL: func.func @fpowi
+// CHECK-SAME: (%[[X:.*]]: f32, %[[N:.*]]: i64)
+// CHECK: %[[A:.*]] = math.absf %[[X]] : f32
+// CHECK: %[[E:.*]] = arith.sitofp %[[N]] : i64 to f32
+// CHECK: %[[P:.*]] = math.powf %[[A]], %[[E]] : f32
+// CHECK: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK: %[[LOW:.*]] = arith.andi %[[N]], %[[ONE]] : i64
+// CHECK: %[[ODD:.*]] = arith.trunci %[[LOW]] : i64 to i1
+// CHECK: %[[S:.*]] = math.copysign %[[P]], %[[X]] : f32
+// CHECK: %[[R:.*]] = arith.select %[[ODD]], %[[S]], %[[P]] : f32
+// CHECK: %[[THREE:.*]] = arith.constant 3 : i32
+// CHECK: %[[CUBE:.*]] = math.fpowi %[[X]], %[[THREE]] : f32, i32
+// CHECK: %[[BIG:.*]] = math.powf
+// CHECK: %[[SQUARE:.*]] = math.fpowi %[[X]], %{{.*}} : f32, i32
+// CHECK: return %[[R]], %[[CUBE]], %{{.*}}, %[[SQUARE]]
+func.func @fpowi(%x: f32, %n: i64) -> (f32, f32, f32, f32) {
+  %r = math.fpowi %x, %n : f32, i64
+  %c3 = arith.constant 3 : i16
+  %cube = math.fpowi %x, %c3 : f32, i16
+  %c1m = arith.constant 1048576 : i32
+  %big = math.fpowi %x, %c1m : f32, i32
+  %c2 = arith.constant 2 : i32
+  %square = math.fpowi %x, %c2 : f32, i32
+  return %r, %cube, %big, %square : f32, f32, f32, f32
+}

@@ -1,0 +1,22 @@
+// RUN: attn-opt %s --attn-inline-bool-resources | FileCheck %s
+
+// An i1 blob (a byte each) becomes a dense constant; other element types
+// and a blob the module does not hold keep their resources.
+// CHECK-LABEL: func.func @resources
+// CHECK: arith.constant dense<[true, false, true]> : tensor<3xi1>
+// CHECK: arith.constant dense_resource<floats> : tensor<2xf32>
+// CHECK: arith.constant dense_resource<missing> : tensor<3xi1>
+func.func @resources() -> (tensor<3xi1>, tensor<2xf32>, tensor<3xi1>) {
+  %b = arith.constant dense_resource<bools> : tensor<3xi1>
+  %f = arith.constant dense_resource<floats> : tensor<2xf32>
+  %m = arith.constant dense_resource<missing> : tensor<3xi1>
+  return %b, %f, %m : tensor<3xi1>, tensor<2xf32>, tensor<3xi1>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      bools: "0x01000000010001",
+      floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
