@@ -45,8 +45,22 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Process.h"
 
 using namespace mlir;
+
+/// The CUDA toolkit whose libdevice the kernels' math functions link: empty
+/// (upstream's own search) where CUDA_ROOT, CUDA_HOME or CUDA_PATH names one,
+/// else the one CMake found. Debian's MLIR has no default of its own, so
+/// without these variables (lit's environment, say) the kernels called
+/// undefined __nv_* functions.
+static std::string cudaToolkitPath() {
+  for (const char *name : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (std::optional<std::string> value = llvm::sys::Process::GetEnv(name);
+        value && !value->empty())
+      return "";
+  return ATTN_DEFAULT_CUDA_TOOLKIT;
+}
 
 void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
                                               StringRef chip,
@@ -57,6 +71,9 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   // attn-convert-tensor-map-args between the kernels' conversion and their
   // serialisation.
   pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
+  // The kernels' fpowi (libdevice's __nv_powif squares repeatedly and takes
+  // an i32 exponent), expm1, log1p and isinf in accurate forms.
+  pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnExpandMathPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());
@@ -89,6 +106,7 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = format.str();
+  binary.toolkitPath = cudaToolkitPath();
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createCanonicalizerPass());

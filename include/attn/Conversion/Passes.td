@@ -305,7 +305,7 @@ def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
   }];
 }
 
-def AttnExpandMathPass : Pass<"attn-expand-math", "::mlir::ModuleOp"> {
+def AttnExpandMathPass : Pass<"attn-expand-math"> {
   let summary = "Rewrite the math ops that upstream's LLVM lowering gets "
                 "wrong or lacks, on scalars and vectors";
   let description = [{
@@ -323,7 +323,8 @@ def AttnExpandMathPass : Pass<"attn-expand-math", "::mlir::ModuleOp"> {
     - `fpowi(x, n)` as `pow(|x|, n)` with x's sign where n is odd, except
       a constant exponent of at most 16 in magnitude, which stays LLVM's
       `powi` (a few multiplications) on an i32.
-    (The GPU pipeline takes these ops from libdevice.)
+    The GPU pipeline runs it on the kernels too: libdevice's `__nv_powif`
+    also squares repeatedly and takes an i32 exponent.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -1,0 +1,28 @@
+// A score_mod with fpowi on an i64 exponent, expm1, log1p and isinf,
+// through the GPU pipeline: attn-expand-math rewrites them in the kernels
+// first, so the kernel calls no libdevice function that stays a call
+// (libdevice's __nv_powif squares repeatedly, takes an i32 exponent, and,
+// as a call, made ptxas ignore setmaxnreg and serialise the wgmma
+// pipeline).
+// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90a format=isa" | FileCheck %s
+// CHECK: gpu.binary
+// CHECK-NOT: __nv_
+// CHECK-NOT: prototype_
+// CHECK: wgmma.mma_async
+func.func @powers(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %d = arith.subi %j, %i : index
+    %d64 = arith.index_cast %d : index to i64
+    %base = arith.constant 0.999 : f32
+    %p = math.fpowi %base, %d64 : f32, i64
+    %e = math.expm1 %s : f32
+    %l = math.log1p %p : f32
+    %inf = math.isinf %e : f32
+    %z = arith.constant 0.0 : f32
+    %sel = arith.select %inf, %z, %l : f32
+    %y = arith.addf %s, %sel : f32
+    attn.yield %y : f32
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
