@@ -100,6 +100,30 @@ static std::string cName(StringRef name, size_t index,
   return candidate;
 }
 
+static std::string elementName(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// The element types whose buffers the C entry points describe: integers
+/// of whole bytes (and i1, a byte each) up to 64 bits, index, and the
+/// floats the tools hold. (Complex or vector elements have no C layout
+/// here; the wrappers' byte counts read the element's width.)
+static bool hasCElementType(Type type) {
+  Type element = cast<RankedTensorType>(type).getElementType();
+  if (auto integer = dyn_cast<IntegerType>(element))
+    return integer.getWidth() == 1 ||
+           (integer.getWidth() % 8 == 0 && integer.getWidth() >= 8 &&
+            integer.getWidth() <= 64);
+  return isa<IndexType, Float16Type, BFloat16Type, Float32Type, Float64Type>(
+      element);
+}
+static constexpr const char *kCElementTypes =
+    "; attn-compile's entry points take ranked tensors of i1, i8, i16, i32, "
+    "i64, index, f16, bf16, f32 or f64";
+
 LogicalResult mlir::attn::collectEntryPoints(
     ModuleOp module, ArrayRef<std::string> functions,
     const std::function<SmallVector<std::string>(func::FuncOp)> &argumentNames,
@@ -161,25 +185,26 @@ LogicalResult mlir::attn::collectEntryPoints(
       return true;
     };
     llvm::StringSet<> used;
-    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+    for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
       if (!addBuffer(argType, cName(names[index], index, used), false))
         return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
                     "' is not a ranked tensor");
-    for (auto [index, resultType] : llvm::enumerate(type.getResults()))
+      if (!hasCElementType(argType))
+        return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
+                    "' has type " + elementName(argType) + kCElementTypes);
+    }
+    for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
       if (!addBuffer(resultType, "result" + std::to_string(index), true))
         return fail("result " + llvm::Twine(index) + " of '" + entry.name +
                     "' is not a ranked tensor");
+      if (!hasCElementType(resultType))
+        return fail("result " + llvm::Twine(index) + " of '" + entry.name +
+                    "' has type " + elementName(resultType) + kCElementTypes);
+    }
     entry.sizeRules = collectSizeRules(func, entry.buffers);
     entries.push_back(std::move(entry));
   }
   return success();
-}
-
-static std::string elementName(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << type;
-  return text;
 }
 
 static std::string shapeText(RankedTensorType type) {

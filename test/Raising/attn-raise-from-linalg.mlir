@@ -102,3 +102,37 @@ func.func @untransposed_keys(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %
   } -> tensor<1x1x8x8xf32>
   return %out : tensor<1x1x8x8xf32>
 }
+
+// -----
+
+// An f64 attention: attn.attention takes f32, f16 and bf16, so the linalg
+// stays (the raised op failed to verify).
+// CHECK-LABEL: func.func @f64_attention
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+#f64q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#f64kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#f64v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#f64o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+func.func @f64_attention(%q: tensor<1x2x8x4xf64>, %k: tensor<1x2x8x4xf64>, %v: tensor<1x2x8x4xf64>) -> tensor<1x2x8x4xf64> {
+  %zero = arith.constant 0.0 : f64
+  %fillv = arith.constant 0xFFF0000000000000 : f64
+  %es = tensor.empty() : tensor<1x2x8x8xf64>
+  %fs = linalg.fill ins(%zero : f64) outs(%es : tensor<1x2x8x8xf64>) -> tensor<1x2x8x8xf64>
+  %s0 = linalg.generic {indexing_maps = [#f64q, #f64kt, #f64o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x4xf64>, tensor<1x2x8x4xf64>) outs(%fs : tensor<1x2x8x8xf64>) {
+  ^bb0(%a: f64, %b: f64, %acc: f64):
+    %m = arith.mulf %a, %b : f64
+    %r = arith.addf %acc, %m : f64
+    linalg.yield %r : f64
+  } -> tensor<1x2x8x8xf64>
+  %p = linalg.softmax dimension(3) ins(%s0 : tensor<1x2x8x8xf64>) outs(%es : tensor<1x2x8x8xf64>) -> tensor<1x2x8x8xf64>
+  %eo = tensor.empty() : tensor<1x2x8x4xf64>
+  %fo = linalg.fill ins(%zero : f64) outs(%eo : tensor<1x2x8x4xf64>) -> tensor<1x2x8x4xf64>
+  %out = linalg.generic {indexing_maps = [#f64q, #f64v, #f64o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf64>, tensor<1x2x8x4xf64>) outs(%fo : tensor<1x2x8x4xf64>) {
+  ^bb0(%a: f64, %b: f64, %acc: f64):
+    %m = arith.mulf %a, %b : f64
+    %r = arith.addf %acc, %m : f64
+    linalg.yield %r : f64
+  } -> tensor<1x2x8x4xf64>
+  return %out : tensor<1x2x8x4xf64>
+}

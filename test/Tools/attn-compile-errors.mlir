@@ -26,6 +26,11 @@
 // ARG: attn-compile: error: argument 1 of 'scalar_arg' is not a ranked tensor
 // RUN: not attn-compile %S/Inputs/scalar_result.mlir -o %t/res.so 2>&1 | FileCheck %s --check-prefix=RES
 // RES: attn-compile: error: result 0 of 'scalar_result' is not a ranked tensor
+// RUN: not attn-compile %S/Inputs/element_types.mlir --function=complex_argument -o %t/complex.so 2>&1 | FileCheck %s --check-prefix=COMPLEX
+// COMPLEX: attn-compile: error: argument 0 of 'complex_argument' has type tensor<2x3xcomplex<f32>>; attn-compile's entry points take ranked tensors of i1, i8, i16, i32, i64, index, f16, bf16, f32 or f64
+// RUN: not attn-compile %S/Inputs/element_types.mlir --function=tf32_result -o %t/tf32.so 2>&1 | FileCheck %s --check-prefix=TF32
+// TF32: attn-compile: error: result 0 of 'tf32_result' has type tensor<2x3xtf32>; attn-compile's entry points take ranked tensors of i1, i8, i16, i32, i64, index, f16, bf16, f32 or f64
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/complex.so %t/complex.h %t/tf32.so %t/tf32.h
 // Sizes that no call could satisfy: attn-refine-shapes' error stops the
 // CPU pipeline.
 // RUN: not attn-compile %S/Inputs/size_conflict.mlir -o %t/conflict.so 2>&1 | FileCheck %s --check-prefix=CONFLICT

@@ -1095,14 +1095,18 @@ std::optional<Scores> matchScores(Value scoresValue) {
 //===----------------------------------------------------------------------===//
 
 /// Whether [B, Hq, Lq, D] queries, [B, Hkv, Lkv, D] keys, [B, Hkv, Lkv,
-/// Dv] values and a [B, Hq, Lq, Dv] output of one element type, static,
-/// with Hq = group * Hkv and head dims of at least 1, make an attention.
+/// Dv] values and a [B, Hq, Lq, Dv] output of one element type that
+/// attn.attention takes (f32, f16 or bf16: an f64 attention stays linalg),
+/// static, with Hq = group * Hkv and head dims of at least 1, make an
+/// attention.
 bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
                    RankedTensorType out, int64_t group) {
   if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
       q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
     return false;
   Type element = q.getElementType();
+  if (!element.isF32() && !element.isF16() && !element.isBF16())
+    return false;
   return k.getDimSize(0) == q.getDimSize(0) &&
          v.getDimSize(0) == q.getDimSize(0) &&
          q.getDimSize(1) == k.getDimSize(1) * group && k.getDimSize(1) >= 1 &&
