@@ -3,7 +3,8 @@
 |* Registers the attn dialect, its passes and pipelines with MLIR's C API,    *|
 |* parses and transforms attn programs, and compiles them to host libraries.  *|
 |* Failures are returned, never aborts: every diagnostic is handed to the     *|
-|* caller's callback as one line ("LOC: error: MESSAGE").                     *|
+|* caller's callback as one line ("LOC: error: MESSAGE"). A null context or  *|
+|* module (a failed parse's) is such a failure; a (NULL, 0) string is empty.  *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 

@@ -83,6 +83,19 @@ private:
   void *userData;
   ScopedDiagnosticHandler handler;
 };
+/// Hands `text` to the caller's callback where no context is at hand (a
+/// null module or context).
+void reportWithoutContext(MlirStringCallback callback, void *userData,
+                          StringRef text) {
+  if (callback)
+    callback(wrap(text), userData);
+}
+
+/// A string that C callers pass as (NULL, 0) for "empty": MLIR's parsers
+/// take no null buffer.
+StringRef unwrapString(MlirStringRef string) {
+  return string.data ? unwrap(string) : StringRef("");
+}
 } // namespace
 
 void attnRegisterDialects(MlirDialectRegistry registry) {
@@ -117,9 +130,14 @@ MlirContext attnContextCreate(void) {
 
 MlirModule attnParseModule(MlirContext context, MlirStringRef source,
                            MlirStringCallback onDiagnostic, void *userData) {
+  if (mlirContextIsNull(context)) {
+    reportWithoutContext(onDiagnostic, userData,
+                         "error: attnParseModule was given a null context");
+    return MlirModule{nullptr};
+  }
   ForwardDiagnostics diagnostics(unwrap(context), onDiagnostic, userData);
   OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(unwrap(source), unwrap(context));
+      parseSourceString<ModuleOp>(unwrapString(source), unwrap(context));
   if (!module)
     return MlirModule{nullptr};
   return wrap(module.release());
@@ -128,16 +146,22 @@ MlirModule attnParseModule(MlirContext context, MlirStringRef source,
 MlirLogicalResult attnRunPassPipeline(MlirModule module, MlirStringRef pipeline,
                                       MlirStringCallback onDiagnostic,
                                       void *userData) {
+  if (mlirModuleIsNull(module)) {
+    reportWithoutContext(onDiagnostic, userData,
+                         "error: attnRunPassPipeline was given a null module "
+                         "(did attnParseModule fail?)");
+    return mlirLogicalResultFailure();
+  }
   ModuleOp moduleOp = unwrap(module);
   MLIRContext *context = moduleOp.getContext();
   ForwardDiagnostics diagnostics(context, onDiagnostic, userData);
   std::string parseErrors;
   llvm::raw_string_ostream errorStream(parseErrors);
   FailureOr<OpPassManager> passes =
-      parsePassPipeline(unwrap(pipeline), errorStream);
+      parsePassPipeline(unwrapString(pipeline), errorStream);
   if (failed(passes)) {
     diagnostics.report("error: invalid pass pipeline '" +
-                       unwrap(pipeline).str() +
+                       unwrapString(pipeline).str() +
                        "': " + StringRef(parseErrors).trim().str());
     return mlirLogicalResultFailure();
   }
@@ -158,6 +182,12 @@ static MlirLogicalResult
 compileReporting(MlirModule module, MlirStringCallback onDiagnostic,
                  void *userData,
                  function_ref<LogicalResult(ModuleOp, std::string &)> compile) {
+  if (mlirModuleIsNull(module)) {
+    reportWithoutContext(onDiagnostic, userData,
+                         "error: the compiler was given a null module (did "
+                         "attnParseModule fail?)");
+    return mlirLogicalResultFailure();
+  }
   ModuleOp moduleOp = unwrap(module);
   ForwardDiagnostics diagnostics(moduleOp.getContext(), onDiagnostic, userData);
   std::string error;
@@ -173,7 +203,7 @@ MlirLogicalResult attnCompileForCpu(MlirModule module, MlirStringRef outputPath,
                                     MlirStringCallback onDiagnostic,
                                     void *userData) {
   CpuCompileOptions options;
-  options.outputPath = unwrap(outputPath).str();
+  options.outputPath = unwrapString(outputPath).str();
   options.flash = flash;
   options.threads = threads;
   return compileReporting(module, onDiagnostic, userData,
@@ -187,8 +217,8 @@ MlirLogicalResult attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
                                     MlirStringCallback onDiagnostic,
                                     void *userData) {
   GpuCompileOptions options;
-  options.outputPath = unwrap(outputPath).str();
-  options.chip = unwrap(chip).str();
+  options.outputPath = unwrapString(outputPath).str();
+  options.chip = unwrapString(chip).str();
   return compileReporting(module, onDiagnostic, userData,
                           [&](ModuleOp moduleOp, std::string &error) {
                             return compileForGpu(moduleOp, options, error);

@@ -124,6 +124,25 @@ int main(int argc, char **argv) {
   printf("nothing written: %d\n", partial == NULL);
   mlirModuleDestroy(module);
 
+  /* C's empty string (NULL, 0) parses as an empty module; the null module
+   * of a failed parse is refused by every call that takes a module. */
+  module = attnParseModule(context, mlirStringRefCreate(NULL, 0),
+                           printDiagnostic, &diagnostics);
+  printf("null source parses: %d\n", !mlirModuleIsNull(module));
+  mlirModuleDestroy(module);
+  MlirModule none = {NULL};
+  result = attnRunPassPipeline(none, str("builtin.module(cse)"),
+                               printDiagnostic, &diagnostics);
+  printf("null module pipeline fails: %d\n",
+         mlirLogicalResultIsFailure(result));
+  result = attnCompileForCpu(none, str(path), true, true, printDiagnostic,
+                             &diagnostics);
+  printf("null module compile fails: %d\n", mlirLogicalResultIsFailure(result));
+  MlirContext noContext = {NULL};
+  module =
+      attnParseModule(noContext, str(kProgram), printDiagnostic, &diagnostics);
+  printf("null context is null: %d\n", mlirModuleIsNull(module));
+
   /* GPU: PTX needs no toolkit; an f32 program is refused with the reason. */
   static const char *kGpuProgram =
       "func.func @gpu(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {\n"

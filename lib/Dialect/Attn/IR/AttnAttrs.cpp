@@ -148,9 +148,6 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       failed(checkAtLeast(emitError, "tiling block_kv", blockKv, 1)) ||
       failed(checkAtLeast(emitError, "tiling kv_splits", kvSplits, 1)))
     return failure();
-  // The split-KV lowering keeps a partial output per split and combines
-  // them in an unrolled loop.
-  constexpr int64_t kMaxKvSplits = 1024;
   if (kvSplits > kMaxKvSplits)
     return emitError() << "tiling kv_splits must be at most " << kMaxKvSplits
                        << ", but got " << kvSplits;

@@ -3,6 +3,10 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Dialect/Attn/Transforms/TilePlanning.h"
 
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNPLANTILESPASS
 #include "attn/Dialect/Attn/Transforms/Passes.h.inc"
@@ -17,6 +21,18 @@ static int64_t sizeOr(int64_t size, int64_t fallback) {
 
 static int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
+}
+
+/// Tiles of rows, batch x heads x query tiles, saturating at int64's
+/// largest (a program's sizes may be huge).
+static int64_t taskCount(int64_t batch, int64_t heads, int64_t queryLength,
+                         int64_t blockQ) {
+  int64_t tasks = 0;
+  int64_t queryTiles = queryLength / blockQ + (queryLength % blockQ != 0);
+  if (llvm::MulOverflow(batch, heads, tasks) ||
+      llvm::MulOverflow(tasks, queryTiles, tasks))
+    return std::numeric_limits<int64_t>::max();
+  return tasks;
 }
 
 TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
@@ -47,7 +63,7 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
       continue;
     if (selectedQ && selectedQ % blockQ != 0 && blockQ > 8)
       continue;
-    int64_t tasks = batch * heads * ((queryLength + blockQ - 1) / blockQ);
+    int64_t tasks = taskCount(batch, heads, queryLength, blockQ);
     for (int64_t blockKv : {16, 32, 64, 128, 256, 512}) {
       if (blockKv % lanes != 0 && blockKv != 16)
         continue;
@@ -80,11 +96,14 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
     bestKv = 16;
   }
   // Split-KV: when the rows alone cannot keep every core busy twice over,
-  // split each row's key tiles (at least four per split) among more tasks.
-  int64_t tasks = batch * heads * ((queryLength + bestQ - 1) / bestQ);
-  int64_t keyTiles = (keyLength + bestKv - 1) / bestKv;
+  // split each row's key tiles (at least four per split) among more tasks,
+  // up to the tiling's limit. Without rows (no queries, no batch) there is
+  // nothing to split.
+  int64_t tasks = taskCount(batch, heads, queryLength, bestQ);
+  int64_t keyTiles = keyLength / bestKv + (keyLength % bestKv != 0);
   int64_t splits = 1;
-  while (tasks * splits < 2 * target.cores && keyTiles / (splits * 2) >= 4)
+  while (tasks > 0 && tasks < 2 * target.cores / splits &&
+         splits * 2 <= kMaxKvSplits && keyTiles / (splits * 2) >= 4)
     splits *= 2;
   return TilingAttr::get(op.getContext(), bestQ, bestKv, splits);
 }

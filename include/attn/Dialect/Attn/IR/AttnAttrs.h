@@ -14,6 +14,10 @@
 
 namespace mlir::attn {
 
+/// The most key splits a #attn.tiling takes: the split-KV lowering keeps a
+/// partial output per split and combines them in an unrolled loop.
+constexpr int64_t kMaxKvSplits = 1024;
+
 /// Simplifies a conjunction of mask predicates for `shape`: nested `and`s are
 /// flattened, every predicate is simplified, those that always hold and
 /// duplicates are dropped, and a window that `causal` bounds loses its
