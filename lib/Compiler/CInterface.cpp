@@ -417,6 +417,9 @@ void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
       os << "  if (" << sizeA << " < 1 || " << rule.number << " % " << sizeA
          << ")";
       break;
+    case CSizeRule::AtLeastOne:
+      os << "  if (" << sizeA << " < 1)";
+      break;
     }
     os << " return " << position << ";\n";
   }

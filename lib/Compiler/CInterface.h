@@ -39,6 +39,8 @@ struct CSizeRule {
                 // length a type fixes)
     MultipleOf, // number divides a (query heads of constant keys)
     DivisorOf,  // a divides number, a >= 1 (K/V heads of constant queries)
+    AtLeastOne, // a >= 1 (a head dim, which the verifiers take from 1; b
+                // is unused)
   };
   unsigned a, dimA, b, dimB;
   Kind kind;

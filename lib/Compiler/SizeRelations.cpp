@@ -14,6 +14,7 @@
 #include "SizeRelations.h"
 
 #include "attn/Analysis/SizeRelations.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include <functional>
 #include <limits>
@@ -108,6 +109,29 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
   };
   for (SizeRelations::Grouping grouping : relations.getGroupings())
     between({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides, 1);
+  // Head dims that the verifiers take from 1 (a score of no products, and
+  // the default scale 1/sqrt(D), have no meaning at 0), where a buffer
+  // holds one open.
+  DenseSet<std::pair<unsigned, unsigned>> nonEmpty;
+  auto atLeastOne = [&](Value value) {
+    auto it = holder.find(relations.find({value, 3}));
+    if (it == holder.end() || !isDynamic(it->second.first, it->second.second))
+      return;
+    auto [buffer, dim] = it->second;
+    if (nonEmpty.insert({buffer, dim}).second)
+      result.push_back({buffer, dim, buffer, dim, CSizeRule::AtLeastOne});
+  };
+  func.walk([&](Operation *op) {
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      atLeastOne(attention.getQuery());
+      atLeastOne(attention.getValue());
+    } else if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+      atLeastOne(linear.getQuery());
+      atLeastOne(linear.getValue());
+    } else if (auto scores = dyn_cast<BlockScoresOp>(op)) {
+      atLeastOne(scores.getQuery());
+    }
+  });
   for (SizeRelations::CeilDivision division : relations.getCeilDivisions())
     between(division.reduced, division.full, CSizeRule::CeilDiv,
             division.divisor);

@@ -418,6 +418,24 @@ def test_open_lengths_compile_once(rng, path):
            random(rng, (b, hkv, 30, d)))
 
 
+@pytest.mark.parametrize("path", ["flash", "reference"])
+def test_open_head_dims_refuse_zero(rng, path):
+    # The verifiers take head dims from 1 (no products to score, and the
+    # default scale 1/sqrt(D) has no value at 0); an open one is checked at
+    # the call. (At 0 the two lowerings gave different outputs.)
+    p = attn.Program("open_head_dims")
+    q, k = (p.input(n, (1, 1, 4, None)) for n in ("q", "k"))
+    v = p.input("v", (1, 1, 4, None))
+    p.output(p.attention(q, k, v))
+    fn = attn.compile(p, path=path)
+    qa, ka, va = random(rng, (1, 1, 4, 8)), random(rng, (1, 1, 4, 8)), random(rng, (1, 1, 4, 3))
+    check(fn(qa, ka, va), reference.attention(qa, ka, va))
+    with pytest.raises(attn.AttnError, match="buffer 'q' was refused"):
+        fn(random(rng, (1, 1, 4, 0)), random(rng, (1, 1, 4, 0)), va)
+    with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):
+        fn(qa, ka, random(rng, (1, 1, 4, 0)))
+
+
 def test_open_lengths_through_compress_and_block_scores(rng):
     # Sizes derived from an open length (ceil(L / 8) compressed keys,
     # ceil(L / 16) query blocks, k picks) shape the outputs at each call;
