@@ -13,7 +13,8 @@ def float_literal(value, what):
     """A finite number as an MLIR float literal. Python's repr is not one:
     MLIR reads `1e-05` as an integer followed by a name, so the mantissa
     always gets a '.'."""
-    if not isinstance(value, numbers.Real):
+    # (bool is an int to Python; True as a scale is a slip, not 1.0.)
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise AttnError(f"{what} must be a number, got {value!r}")
     x = float(value)
     # (Finite as the f32 it becomes: 1e39 would print as a literal MLIR

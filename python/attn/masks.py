@@ -1,6 +1,8 @@
 """Mask atoms and score modifiers as values: atoms compose with `&` (all
 must allow), `|` (any may allow) and `~` (not), in the spirit of
 FlexAttention's and_masks/or_masks, and print as attn attributes."""
+from collections.abc import Iterable
+
 from ._text import float_literal, integer
 from .errors import AttnError
 
@@ -162,6 +164,9 @@ def softcap(cap):
 def alibi(slopes=None):
     if slopes is None:
         return ScoreModifier("#attn.alibi")
+    if isinstance(slopes, (str, bytes)) or not isinstance(slopes, Iterable):
+        raise AttnError(f"alibi slopes must be a sequence of numbers (one per "
+                        f"query head), got {slopes!r}")
     return ScoreModifier("#attn.alibi<slopes = [" +
                          ", ".join(float_literal(s, "alibi slope") for s in slopes) + "]>")
 

@@ -168,6 +168,13 @@ def _errors():
     def slope_past_f32():
         attn.alibi([1e39])
 
+    def slopes_not_a_sequence():
+        attn.alibi(5)
+
+    def boolean_scale():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, scale=True)
+
     def merge_shapes_differ():
         p, q, k, v = fresh()
         short = p.input("short", (1, 2, 3, 16))
@@ -318,6 +325,8 @@ def _errors():
         (nan_eps, "eps must be a finite f32"),
         (infinite_softcap, "softcap must be a finite f32"),
         (slope_past_f32, "alibi slope must be a finite f32, got 1e\\+39"),
+        (slopes_not_a_sequence, "alibi slopes must be a sequence of numbers"),
+        (boolean_scale, "scale must be a number, got True"),
         (merge_shapes_differ, "branch 2 has tensor<1x2x3x16xf32>, but branch 1 has"),
         (linear_rank, "are \\[B, H, L, D\\]"),
         (target_not_text, "target must be 'cpu' or an NVIDIA chip"),
