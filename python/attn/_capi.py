@@ -155,19 +155,32 @@ class Module:
         _mlirOperationPrint(_mlirModuleGetOperation(self._handle), callback, None)
         return b"".join(chunks).decode()
 
+    def _check_not_compiled(self):
+        # Compiling lowers the module in place (to LLVM and the C wrappers'
+        # functions): a second compile or pipeline would see no attn ops,
+        # and said "the module defines no public function".
+        if getattr(self, "_compiled", False):
+            raise AttnError("this module was lowered in place by an earlier compile: "
+                            "take a new one from Program.module()")
+
     def run_pipeline(self, pipeline):
+        self._check_not_compiled()
         collector = _Collector()
         ref, keep = _ref(pipeline)
         if not _attnRunPassPipeline(self._handle, ref, collector.callback, None).value:
             raise AttnError(f"pipeline '{pipeline}' failed:\n" + "\n".join(collector.lines))
 
     def compile_cpu(self, output, flash=True, threads=True):
+        self._check_not_compiled()
+        self._compiled = True
         collector = _Collector()
         ref, keep = _ref(output)
         if not _attnCompileForCpu(self._handle, ref, flash, threads, collector.callback, None).value:
             raise AttnError("compilation failed:\n" + "\n".join(collector.lines))
 
     def compile_gpu(self, output, chip):
+        self._check_not_compiled()
+        self._compiled = True
         collector = _Collector()
         ref, keep = _ref(output)
         chip_ref, keep_chip = _ref(chip)

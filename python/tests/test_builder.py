@@ -1,6 +1,8 @@
 """The builder: IR text, mask composition, tracing, and clear errors."""
 import json
+import os
 import re
+import tempfile
 
 import numpy as np
 import pytest
@@ -171,6 +173,14 @@ def _errors():
     def slopes_not_a_sequence():
         attn.alibi(5)
 
+    def module_compiled_twice():
+        p, q, k, v = fresh()
+        p.output(p.attention(q, k, v))
+        module = p.module()
+        with tempfile.TemporaryDirectory() as directory:
+            module.compile_cpu(os.path.join(directory, "once.so"))
+            module.compile_cpu(os.path.join(directory, "twice.so"))
+
     def boolean_scale():
         p, q, k, v = fresh()
         p.attention(q, k, v, scale=True)
@@ -327,6 +337,7 @@ def _errors():
         (slope_past_f32, "alibi slope must be a finite f32, got 1e\\+39"),
         (slopes_not_a_sequence, "alibi slopes must be a sequence of numbers"),
         (boolean_scale, "scale must be a number, got True"),
+        (module_compiled_twice, "lowered in place by an earlier compile"),
         (merge_shapes_differ, "branch 2 has tensor<1x2x3x16xf32>, but branch 1 has"),
         (linear_rank, "are \\[B, H, L, D\\]"),
         (target_not_text, "target must be 'cpu' or an NVIDIA chip"),
