@@ -100,7 +100,7 @@ static std::string cName(StringRef name, size_t index,
   return candidate;
 }
 
-static std::string elementName(Type type) {
+static std::string typeText(Type type) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << type;
@@ -191,7 +191,7 @@ LogicalResult mlir::attn::collectEntryPoints(
                     "' is not a ranked tensor");
       if (!hasCElementType(argType))
         return fail("argument " + llvm::Twine(index) + " of '" + entry.name +
-                    "' has type " + elementName(argType) + kCElementTypes);
+                    "' has type " + typeText(argType) + kCElementTypes);
     }
     for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
       if (!addBuffer(resultType, "result" + std::to_string(index), true))
@@ -199,7 +199,7 @@ LogicalResult mlir::attn::collectEntryPoints(
                     "' is not a ranked tensor");
       if (!hasCElementType(resultType))
         return fail("result " + llvm::Twine(index) + " of '" + entry.name +
-                    "' has type " + elementName(resultType) + kCElementTypes);
+                    "' has type " + typeText(resultType) + kCElementTypes);
     }
     entry.sizeRules = collectSizeRules(func, entry.buffers);
     entries.push_back(std::move(entry));
@@ -213,7 +213,7 @@ static std::string shapeText(RankedTensorType type) {
     text += (ShapedType::isDynamic(size) ? std::string("?")
                                          : std::to_string(size)) +
             "x";
-  return text + elementName(type.getElementType());
+  return text + typeText(type.getElementType());
 }
 
 static std::string descriptorName(RankedTensorType type) {

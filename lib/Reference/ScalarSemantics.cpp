@@ -129,6 +129,17 @@ static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
 
 /// The value of a scalar arith/math op; std::nullopt if unsupported.
 /// Integers wrap at their width; unsigned ops read unsigned values.
+/// IEEE 754-2019's maximum (`larger`) or minimum, as arith.maximumf and
+/// minimumf compute them: NaN propagates and -0 orders below +0 (std::max
+/// and std::min take the first of two equal zeros).
+static double ieeeExtremum(double a, double b, bool larger) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) == larger ? b : a;
+  return larger ? std::max(a, b) : std::min(a, b);
+}
+
 std::optional<RefScalar>
 mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
   // An operand's signed value: i1, kept as 0 / 1, is 0 / -1 (maxsi of true
@@ -163,22 +174,11 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
       .Case([&](arith::MulFOp) { return real(f(0) * f(1)); })
       .Case([&](arith::DivFOp) { return real(f(0) / f(1)); })
       .Case([&](arith::NegFOp) { return real(-f(0)); })
-      // maximumf and minimumf propagate NaN and order -0 below +0 (IEEE
-      // 754-2019's maximum and minimum); std::max and std::min take the
-      // first of two equal zeros.
       .Case([&](arith::MaximumFOp) {
-        if (std::isnan(f(0)) || std::isnan(f(1)))
-          return real(std::numeric_limits<double>::quiet_NaN());
-        if (f(0) == 0 && f(1) == 0)
-          return real(std::signbit(f(0)) ? f(1) : f(0));
-        return real(std::max(f(0), f(1)));
+        return real(ieeeExtremum(f(0), f(1), /*larger=*/true));
       })
       .Case([&](arith::MinimumFOp) {
-        if (std::isnan(f(0)) || std::isnan(f(1)))
-          return real(std::numeric_limits<double>::quiet_NaN());
-        if (f(0) == 0 && f(1) == 0)
-          return real(std::signbit(f(0)) ? f(0) : f(1));
-        return real(std::min(f(0), f(1)));
+        return real(ieeeExtremum(f(0), f(1), /*larger=*/false));
       })
       .Case([&](arith::MaxNumFOp) { return real(std::fmax(f(0), f(1))); })
       .Case([&](arith::MinNumFOp) { return real(std::fmin(f(0), f(1))); })

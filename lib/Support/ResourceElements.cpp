@@ -5,6 +5,9 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -22,28 +25,27 @@ mlir::attn::denseElementsOfResource(DenseResourceElementsAttr resource,
     return refuse("the module does not hold resource '" + key + "'");
   ShapedType type = resource.getType();
   Type element = type.getElementType();
-  if (!isa<FloatType, IntegerType, IndexType>(element))
-    return refuse("resource '" + key + "' has elements of a type the tools " +
-                  "do not read");
+  // Bytes an element: i1 one, index 8, others whole bytes of their width
+  // (tf32 or i4 elements have no byte layout here).
+  unsigned bits = isa<IndexType>(element) ? 64
+                  : isa<FloatType, IntegerType>(element)
+                      ? element.getIntOrFloatBitWidth()
+                      : 0;
+  if (bits == 0 || (bits != 1 && bits % 8 != 0))
+    return refuse("resource '" + key + "' has elements of type " +
+                  llvm::formatv("{0}", element).str() +
+                  ", which the tools do not read");
+  uint64_t expected =
+      static_cast<uint64_t>(type.getNumElements()) * std::max(bits / 8, 1u);
   ArrayRef<char> data = blob->getData();
-  // (DenseElementsAttr packs i1 into bits; the blob holds a byte each.)
-  if (element.isInteger(1)) {
-    if (static_cast<int64_t>(data.size()) != type.getNumElements())
-      return refuse("resource '" + key + "' holds " + Twine(data.size()) +
-                    " bytes, not the " + Twine(type.getNumElements()) +
-                    " (a byte each) of its type");
-    SmallVector<bool> bits(
-        llvm::map_range(data, [](char byte) { return byte != 0; }));
-    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
-  }
-  unsigned bits =
-      isa<IndexType>(element) ? 64 : element.getIntOrFloatBitWidth();
-  uint64_t expected = static_cast<uint64_t>(type.getNumElements()) * bits / 8;
-  if (bits % 8 || data.size() != expected)
+  if (data.size() != expected)
     return refuse("resource '" + key + "' holds " + Twine(data.size()) +
                   " bytes, not the " + Twine(expected) + " of its type");
-  bool isSplat = false;
-  if (!DenseElementsAttr::isValidRawBuffer(type, data, isSplat))
-    return refuse("resource '" + key + "' does not hold its type's elements");
+  // (DenseElementsAttr packs i1 into bits.)
+  if (bits == 1) {
+    SmallVector<bool> values(
+        llvm::map_range(data, [](char byte) { return byte != 0; }));
+    return DenseElementsAttr::get(type, ArrayRef<bool>(values));
+  }
   return DenseElementsAttr::getFromRawBuffer(type, data);
 }

@@ -15,6 +15,14 @@
 // RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=elementwise_sizes --input a=%t/short.npy --input b=%t/long.npy --check 2>&1 | FileCheck %s --check-prefix=ELEMENTWISE2
 // ELEMENTWISE: attn-run: error: reference: {{.*}}: 'arith.addf': operand 1 is 1x2x3x4 at run time, but an earlier operand is 1x2x30x4
 // ELEMENTWISE2: attn-run: error: reference: {{.*}}: 'arith.addf': operand 1 is 1x2x30x4 at run time, but an earlier operand is 1x2x3x4
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=expand_mismatch --shape b=8 2>&1 | FileCheck %s --check-prefix=EXPAND
+// EXPAND: attn-run: error: reference: {{.*}}: 'tensor.expand_shape': expands dimension 0 of size 8 into 8x4, whose group holds 32
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=expand_negative --shape b=8 2>&1 | FileCheck %s --check-prefix=EXPAND-NEGATIVE
+// EXPAND-NEGATIVE: attn-run: error: reference: {{.*}}: 'tensor.expand_shape': expands dimension 0 to a negative size: -8x4
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=expand_overflow --shape b=8 2>&1 | FileCheck %s --check-prefix=EXPAND-OVERFLOW
+// EXPAND-OVERFLOW: attn-run: error: reference: {{.*}}: 'tensor.expand_shape': expands dimension 0 into 4611686018427387904x4, whose group overflows
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=collapse_overflow 2>&1 | FileCheck %s --check-prefix=COLLAPSE-OVERFLOW
+// COLLAPSE-OVERFLOW: attn-run: error: reference: {{.*}}: 'tensor.collapse_shape': collapses 4294967296x4294967296x0 into a dimension whose size overflows
 
 // A constant too large to compile, for either tool (and nothing written).
 // RUN: not attn-run %S/Inputs/huge_constant.mlir 2>&1 | FileCheck %s --check-prefix=CONSTANT

@@ -14,6 +14,10 @@
 // SHORT: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'blob1' holds 8 bytes, not the 12 of its type
 // RUN: not attn-run %s --function=missing --check --path=reference 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: the module does not hold resource 'nothere'
+// RUN: not attn-run %s --function=tf32_resource --check --path=reference 2>&1 | FileCheck %s --check-prefix=TF32
+// TF32: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'narrow' has elements of type tf32, which the tools do not read
+// RUN: not attn-run %s --function=short_bools --check --path=reference 2>&1 | FileCheck %s --check-prefix=SHORT-BOOLS
+// SHORT-BOOLS: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'few_bools' holds 2 bytes, not the 3 of its type
 
 // (The blob's values enter the result: [1, 2] added to the argument.)
 func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {
@@ -68,6 +72,20 @@ func.func @short(%q: tensor<3xf32>) -> tensor<3xf32> {
   return %r : tensor<3xf32>
 }
 
+// tf32 has no byte layout; an i1 blob holds a byte an element.
+func.func @tf32_resource(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c = arith.constant dense_resource<narrow> : tensor<2xtf32>
+  %r = arith.extf %c : tensor<2xtf32> to tensor<2xf32>
+  %s = arith.addf %x, %r : tensor<2xf32>
+  return %s : tensor<2xf32>
+}
+
+func.func @short_bools(%x: tensor<3xi1>) -> tensor<3xi1> {
+  %c = arith.constant dense_resource<few_bools> : tensor<3xi1>
+  %r = arith.andi %x, %c : tensor<3xi1>
+  return %r : tensor<3xi1>
+}
+
 func.func @missing(%q: tensor<2xf32>) -> tensor<2xf32> {
   %c = arith.constant dense_resource<nothere> : tensor<2xf32>
   %r = arith.addf %q, %c : tensor<2xf32>
@@ -80,6 +98,8 @@ func.func @missing(%q: tensor<2xf32>) -> tensor<2xf32> {
       blob1: "0x040000000000803F00000040",
       halves: "0x02000000C03F40C0",
       bools: "0x01000000010001000101",
+      few_bools: "0x010000000101",
+      narrow: "0x040000000000803F00000040",
       indices: "0x080000000500000000000000F9FFFFFFFFFFFFFF",
       table: "0x04000000010000000000000007000000FFFFFFFF0000000001000000"
     }

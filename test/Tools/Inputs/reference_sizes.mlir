@@ -40,3 +40,36 @@ func.func @elementwise_sizes(%a: tensor<1x2x?x4xf32>, %b: tensor<1x2x?x4xf32>) -
   %c = arith.addf %a, %b : tensor<1x2x?x4xf32>
   return %c : tensor<1x2x?x4xf32>
 }
+
+// Reshapes whose sizes only the run shows wrong: a group whose product is
+// not the source's size, a negative size, a product past int64, and a
+// collapse of a zero-element tensor whose other sizes overflow.
+func.func @expand_mismatch(%b: tensor<?xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %b, %c0 : tensor<?xf32>
+  %e = tensor.expand_shape %b [[0, 1]] output_shape [%d, 4] : tensor<?xf32> into tensor<?x4xf32>
+  return %e : tensor<?x4xf32>
+}
+
+func.func @expand_negative(%b: tensor<?xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %b, %c0 : tensor<?xf32>
+  %n = arith.subi %c0, %d : index
+  %e = tensor.expand_shape %b [[0, 1]] output_shape [%n, 4] : tensor<?xf32> into tensor<?x4xf32>
+  return %e : tensor<?x4xf32>
+}
+
+func.func @expand_overflow(%b: tensor<?xf32>) -> tensor<?x4xf32> {
+  %big = arith.constant 4611686018427387904 : index
+  %e = tensor.expand_shape %b [[0, 1]] output_shape [%big, 4] : tensor<?xf32> into tensor<?x4xf32>
+  return %e : tensor<?x4xf32>
+}
+
+func.func @collapse_overflow(%x: tensor<1xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %big = arith.constant 4294967296 : index
+  %v = tensor.extract %x[%c0] : tensor<1xf32>
+  %s = tensor.splat %v[%big, %big, %c0] : tensor<?x?x?xf32>
+  %c = tensor.collapse_shape %s [[0, 1], [2]] : tensor<?x?x?xf32> into tensor<?x?xf32>
+  return %c : tensor<?x?xf32>
+}
