@@ -39,9 +39,14 @@ using namespace mlir::attn::reference;
 
 RefTensor::RefTensor(ElementKind kind, ArrayRef<int64_t> shape)
     : shape(shape.begin(), shape.end()), kind(kind) {
+  // (An empty tensor's other sizes may multiply past int64: callers bound
+  // the product of non-empty shapes by the machine's memory.)
   int64_t count = 1;
-  for (int64_t size : shape)
-    count *= size;
+  if (llvm::is_contained(shape, 0))
+    count = 0;
+  else
+    for (int64_t size : shape)
+      count *= size;
   data.assign(count, 0.0);
 }
 
