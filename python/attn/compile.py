@@ -29,6 +29,22 @@ def _fits(actual, shape):
         isinstance(s, OpenSize) or a == s for a, s in zip(actual, shape))
 
 
+def _overlaps_itself(shape, strides, itemsize):
+    """Whether a strided array (strides in bytes) may hold two of its
+    elements in one place. Taken by increasing stride, each axis must step
+    past all that the axes before it span; an interleaving that happens to
+    share no byte is refused too."""
+    if any(size == 0 for size in shape):
+        return False
+    span = itemsize
+    for size, stride in sorted(((size, abs(stride)) for size, stride in zip(shape, strides)
+                                if size > 1), key=lambda axis: axis[1]):
+        if stride < span:
+            return True
+        span += stride * (size - 1)
+    return False
+
+
 def _resolve(shape, input_shapes):
     """`shape` with its open sizes read from the call's inputs."""
     return tuple(resolve_size(s, input_shapes) for s in shape)
@@ -52,7 +68,7 @@ class Compiled:
     returns the outputs as new arrays (a tuple if there are several), or
     writes them into `out=[...]`, writeable arrays of any non-negative
     strides (a [B, L, H, D] output's transpose too) that share no memory
-    with the inputs or one another, and returns those."""
+    with the inputs, one another or themselves, and returns those."""
 
     def __init__(self, program, library_path, ir):
         import numpy as np
@@ -62,8 +78,10 @@ class Compiled:
         self._library = ctypes.CDLL(library_path)
         self._entry = getattr(self._library, f"attn_{program.name}")
         self._entry.restype = ctypes.c_int
+        # The program as compiled: it may grow after this, the library not.
         self._inputs = [(v.name, v.shape, v.dtype) for v in program.inputs]
         self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
+        self._read_bounds = list(program.read_bounds)
 
     def _descriptor(self, array, name):
         if any(stride % array.itemsize for stride in array.strides):
@@ -102,7 +120,7 @@ class Compiled:
         input_names = [n for n, _, _ in self._inputs]
         output_names = [n for n, _, _ in self._outputs]
         input_shapes = [tuple(a.shape) for a in keep]
-        check_read_bounds(self.program, input_shapes)
+        check_read_bounds(self._read_bounds, input_shapes)
         for index, (name, shape, dtype) in enumerate(self._outputs):
             # (Open sizes from the inputs'; the library checks that they
             # meet the ops' rules.)
@@ -127,6 +145,10 @@ class Compiled:
                 if any(s < 0 for s in result.strides):
                     raise AttnError(f"output '{name}': negative strides are not supported, "
                                     f"got {result.strides} bytes")
+                if _overlaps_itself(result.shape, result.strides, result.itemsize):
+                    raise AttnError(f"output '{name}': the array in out= holds some of its "
+                                    f"elements in one place (strides {result.strides} bytes "
+                                    f"for shape {tuple(result.shape)})")
                 # The kernels read the inputs while they write the outputs.
                 for other, other_name in zip(keep + results, input_names + output_names):
                     if np.may_share_memory(result, other):
@@ -176,8 +198,10 @@ class CompiledGpu:
         self._library = ctypes.CDLL(library_path)
         self._entry = getattr(self._library, f"attn_{program.name}")
         self._entry.restype = ctypes.c_int
+        # The program as compiled: it may grow after this, the library not.
         self._inputs = [(v.name, v.shape, v.dtype) for v in program.inputs]
         self._outputs = [(v.name, v.shape, v.dtype) for v in program.outputs]
+        self._read_bounds = list(program.read_bounds)
 
     @staticmethod
     def _view(array, name, shape, dtype):
@@ -220,7 +244,7 @@ class CompiledGpu:
         # The outputs' shapes with open sizes read from the inputs' (the
         # library checks that they meet the ops' rules).
         input_shapes = [actual for _, actual, _ in inputs]
-        check_read_bounds(self.program, input_shapes)
+        check_read_bounds(self._read_bounds, input_shapes)
         output_shapes = [_resolve(shape, input_shapes) for _, shape, _ in self._outputs]
         if out is None:
             if not torch_inputs:
@@ -242,6 +266,11 @@ class CompiledGpu:
                             f"cuda_stream), got {stream!r}")
         outputs = [self._view(array, name, shape, dtype)
                    for array, shape, (name, _, dtype) in zip(out, output_shapes, self._outputs)]
+        for (_, actual, strides), (name, _, dtype) in zip(outputs, self._outputs):
+            if _overlaps_itself(actual, strides, 1):
+                raise AttnError(f"output '{name}': the array in out= holds some of its "
+                                f"elements in one place (strides {tuple(strides)} elements "
+                                f"for shape {actual})")
         descriptors, spans = [], []
         for (pointer, shape, strides), (name, _, dtype) in zip(inputs + outputs,
                                                                self._inputs + self._outputs):

@@ -38,10 +38,10 @@ def resolve_size(size, input_shapes):
     return size.resolve(input_shapes) if isinstance(size, OpenSize) else size
 
 
-def check_read_bounds(program, input_shapes):
-    """Refuses a call where a traced function's read (recorded in
-    program.read_bounds) would run past the axis it reads."""
-    for what, read, axis, size, bound in program.read_bounds:
+def check_read_bounds(read_bounds, input_shapes):
+    """Refuses a call where a traced function's read (recorded in a
+    program's read_bounds) would run past the axis it reads."""
+    for what, read, axis, size, bound in read_bounds:
         size, bound = resolve_size(size, input_shapes), resolve_size(bound, input_shapes)
         if bound > size:
             raise AttnError(f"{what} reads axis {axis} of '{read}' up to index {bound - 1}, "

@@ -173,6 +173,13 @@ def test_keep_ir_and_call_errors(rng):
     with pytest.raises(attn.AttnError, match="output 'out.1': the array in out= shares memory "
                                              "with 'v'"):
         fn(x.copy(), x.copy(), x, out=x)
+    # Rows 32 bytes apart, each 64 bytes long: elements share places.
+    overlapping = np.lib.stride_tricks.as_strided(np.zeros(8 * 16 + 8, np.float32),
+                                                  shape=(1, 1, 8, 16), strides=(4, 4, 32, 4))
+    with pytest.raises(attn.AttnError, match=r"output 'out.1': the array in out= holds some "
+                                             r"of its elements in one place \(strides "
+                                             r"\(4, 4, 32, 4\) bytes"):
+        fn(x, x, x, out=overlapping)
 
 
 def test_linear_attention_with_decay(rng):
@@ -505,3 +512,8 @@ def test_open_lengths_bound_traced_reads_at_each_call(rng):
     rows = p.input("rows", (None, h))
     with pytest.raises(attn.AttnError, match="index -1 of 'rows' counts from the end"):
         p.attention(q, k, v, score_mod=lambda s, bb, hh, i, j: s + rows[-1, hh])
+    # The callable checks the reads it was compiled with: growing the
+    # program afterwards (a read of a new open input) leaves it as it was.
+    later = p.input("later", (None,))
+    p.output(p.attention(q, k, v, score_mod=lambda s, bb, hh, i, j: s + later[hh]))
+    check(fn(*arrays, bias_array, heads), expected)

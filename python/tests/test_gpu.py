@@ -59,6 +59,11 @@ def test_compiles_for_sm90_and_checks_buffers(target):
     with pytest.raises(attn.AttnError, match="output 'out.1': its address range overlaps 'q's"):
         fn(q, k, v, out=[Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes - 128)])
     right_after_q = Device((1, 4, 100, 64), pointer=(1 << 20) + q_bytes)
+    # Rows 64 bytes apart, each 128 bytes long.
+    with pytest.raises(attn.AttnError, match="output 'out.1': the array in out= holds some of "
+                                             "its elements in one place"):
+        fn(q, k, v, out=[Device((1, 4, 100, 64), pointer=1 << 24,
+                                strides=(4 * 100 * 64, 100 * 64, 64, 2))])
     with pytest.raises(attn.AttnError, match="buffer 'v' was refused"):
         fn(q, k, Device((1, 2, 100, 64), strides=(2 * 100 * 128 * 2, 100 * 128 * 2, 128 * 2, 4)),
            out=[right_after_q])

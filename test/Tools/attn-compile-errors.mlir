@@ -11,6 +11,10 @@
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/pairs.so %t/pairs.h
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o
+// RUN: not attn-compile %s -o %t/.so 2>&1 | FileCheck %s --check-prefix=STEM
+// RUN: not attn-compile %s -o %t/.ptx --target=sm_90a 2>&1 | FileCheck %s --check-prefix=STEM
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/.so %t/.h %t/.ptx
+// STEM: attn-compile: error: output '{{.*}}/.{{so|ptx}}' has no file name before its extension
 // RUN: not attn-compile %s -o %t/lib.so --function=nope 2>&1 | FileCheck %s --check-prefix=FUNC
 // FUNC: attn-compile: error: unknown function 'nope' (public functions: scaled)
 // RUN: not attn-compile %S/Inputs/invalid.mlir -o %t/bad.so 2>&1 | FileCheck %s --check-prefix=INVALID

@@ -131,6 +131,11 @@ int main(int argc, char **argv) {
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
     return fail(error);
   StringRef extension = llvm::sys::path::extension(outputFile);
+  // The header is named after the output's stem: "dir/.so" would write
+  // hidden files ".so" and ".h".
+  if (llvm::sys::path::stem(outputFile).empty())
+    return fail("output '" + outputFile +
+                "' has no file name before its extension");
   if (!gpu && extension != ".so" && extension != ".o")
     return fail("output '" + outputFile + "' must end in .so or .o");
 
