@@ -232,9 +232,15 @@ def AttnNarrowKernelIndicesPass
 
 def AttnSeparateResultsPass
     : Pass<"attn-separate-results", "::mlir::ModuleOp"> {
-  let summary = "Give each tensor a function returns a buffer of its own";
+  let summary = "Give each tensor a function returns a buffer of its own, "
+                "apart from the caller's inputs";
   let description = [{
-    Runs on tensors before one-shot bufferisation. A function that returns
+    Runs on tensors before one-shot bufferisation. A public function's
+    tensor arguments are marked `bufferization.writable = false`: they are
+    the caller's inputs, which the C header declares `const` and attn-run
+    passes to every timed call, so an op that would write into one in place
+    (an elementwise op whose init became its operand) writes into a copy.
+    A function that returns
     one tensor twice would have one buffer for two results, which
     `buffer-results-to-out-params` cannot hoist into two output buffers (it
     crashes): each repeat returns a `linalg.copy` into a `tensor.empty`

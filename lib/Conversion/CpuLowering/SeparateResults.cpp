@@ -22,6 +22,19 @@ namespace {
 struct AttnSeparateResultsPass
     : public attn::impl::AttnSeparateResultsPassBase<AttnSeparateResultsPass> {
   void runOnOperation() override {
+    // The caller's inputs are read-only (the C header declares them const,
+    // and attn-run reuses them for every timed call): an op that would
+    // write in place into one writes into a copy instead.
+    getOperation().walk([](func::FuncOp func) {
+      if (!func.isPublic() || func.isExternal())
+        return;
+      for (BlockArgument argument : func.getArguments())
+        if (isa<TensorType>(argument.getType()))
+          func.setArgAttr(
+              argument.getArgNumber(),
+              bufferization::BufferizationDialect::kWritableAttrName,
+              BoolAttr::get(func.getContext(), false));
+    });
     getOperation().walk([](func::ReturnOp ret) {
       OpBuilder b(ret);
       DenseSet<Value> seen;

@@ -3,7 +3,7 @@
 // A tensor returned twice: the repeat returns a copy of its own (sized as
 // the tensor); a tensor returned once stays.
 // CHECK-LABEL: func.func @twice(
-// CHECK-SAME: %[[X:.*]]: tensor<4x?xf32>, %[[Y:.*]]: tensor<4x?xf32>
+// CHECK-SAME: %[[X:[^:]*]]: tensor<4x?xf32> {bufferization.writable = false}, %[[Y:[^:]*]]: tensor<4x?xf32> {bufferization.writable = false}
 // CHECK: %[[C1:.*]] = arith.constant 1 : index
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %[[C1]]
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<4x?xf32>
@@ -35,4 +35,18 @@ func.func @empty(%n: index, %s: f32) -> (tensor<?xf32>, tensor<?xf32>, f32) {
   %e = tensor.empty(%n) : tensor<?xf32>
   %f = linalg.fill ins(%s : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
   return %f, %e, %s : tensor<?xf32>, tensor<?xf32>, f32
+}
+
+// The caller's tensors are read-only: a public function's tensor
+// arguments are marked so; a scalar's and a private function's are not.
+// CHECK-LABEL: func.func @inputs(
+// CHECK-SAME: %{{[^:]*}}: tensor<3xf32> {bufferization.writable = false}, %{{[^:]*}}: f32) -> tensor<3xf32> {
+// CHECK-LABEL: func.func private @helper(
+// CHECK-SAME: %{{[^:]*}}: tensor<3xf32>) -> tensor<3xf32> {
+func.func @inputs(%x: tensor<3xf32>, %s: f32) -> tensor<3xf32> {
+  %r = call @helper(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %r : tensor<3xf32>
+}
+func.func private @helper(%x: tensor<3xf32>) -> tensor<3xf32> {
+  return %x : tensor<3xf32>
 }
