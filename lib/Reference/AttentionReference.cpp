@@ -215,6 +215,15 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
   if (auto sigmoid = dyn_cast<SigmoidAttr>(op.getNormalizerOrDefault()))
     sigmoidBias = sigmoid.getBias().convertToDouble();
 
+  // Sizes of empty operands may be any (a batch of 0 with 2^62 keys): the
+  // result, a row's probabilities and its accumulator must fit.
+  if (failed(
+          checkResultSize(op, {batch, numQueryHeads, queryLength, valueDim})))
+    return failure();
+  bool hasRows = batch > 0 && numQueryHeads > 0 && queryLength > 0;
+  if (hasRows && (failed(checkResultSize(op, {keyLength})) ||
+                  failed(checkResultSize(op, {valueDim}))))
+    return failure();
   RefTensor out(v.kind, {batch, numQueryHeads, queryLength, valueDim});
   RefTensor lse(ElementKind::F32, {batch, numQueryHeads, queryLength});
   MaskPoint point{queryLength, keyLength, 0, 0, 0, 0, 0};
@@ -228,6 +237,12 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
     point.indices = &tensor(op.getIndices());
 
   if (options.shapesOnly) {
+    set(op.getOutput(), std::move(out));
+    if (op.getLse())
+      set(op.getLse(), std::move(lse));
+    return success();
+  }
+  if (!hasRows) {
     set(op.getOutput(), std::move(out));
     if (op.getLse())
       set(op.getLse(), std::move(lse));

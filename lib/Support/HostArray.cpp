@@ -9,6 +9,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -212,17 +213,33 @@ void HostArray::set(int64_t index, double value) {
   case ElementKind::I1:
     reinterpret_cast<uint8_t *>(base)[index] = value != 0.0;
     return;
+  // (Integers saturate, NaN becomes 0: a cast of a double out of range is
+  // undefined.)
   case ElementKind::I32:
-    reinterpret_cast<int32_t *>(base)[index] = static_cast<int32_t>(value);
+    reinterpret_cast<int32_t *>(base)[index] =
+        std::isnan(value) ? 0
+                          : static_cast<int32_t>(
+                                std::clamp(value, -2147483648.0, 2147483647.0));
     return;
   case ElementKind::I64:
-    reinterpret_cast<int64_t *>(base)[index] = static_cast<int64_t>(value);
+    reinterpret_cast<int64_t *>(base)[index] =
+        std::isnan(value)                ? 0
+        : value >= 9223372036854775808.0 ? INT64_MAX
+        : value < -9223372036854775808.0 ? INT64_MIN
+                                         : static_cast<int64_t>(value);
     return;
   }
 }
 
 HostArray HostArray::convertTo(ElementKind newKind) const {
   HostArray result(newKind, shape);
+  // The same kind is copied bit for bit: i64 values past 2^53 would
+  // round through doubles.
+  if (newKind == kind) {
+    if (numElements)
+      std::memcpy(result.getData(), getData(), getSizeInBytes());
+    return result;
+  }
   for (int64_t index = 0; index < numElements; ++index)
     result.set(index, get(index));
   return result;
@@ -354,10 +371,12 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
   return array;
 }
 
-llvm::Error mlir::attn::writeNpy(llvm::StringRef path,
-                                 const HostArray &array) {
+/// Writes `array` to `file`; messages name `shown` (the file asked for,
+/// where `file` is its temporary).
+static llvm::Error writeNpyTo(llvm::StringRef file, llvm::StringRef shown,
+                              const HostArray &array) {
   if (array.getKind() == ElementKind::BF16)
-    return writeNpy(path, array.convertTo(ElementKind::F32));
+    return writeNpyTo(file, shown, array.convertTo(ElementKind::F32));
   llvm::StringRef descr;
   switch (array.getKind()) {
   case ElementKind::F32:
@@ -391,31 +410,43 @@ llvm::Error mlir::attn::writeNpy(llvm::StringRef path,
   std::string header = "{'descr': '" + descr.str() +
                        "', 'fortran_order': False, 'shape': (" + shape +
                        "), }";
+  // Version 1 counts the header in 2 bytes; a longer one (a rank in the
+  // thousands) takes version 2's 4.
+  int version = 10 + header.size() + 1 > 0xffff ? 2 : 1;
+  size_t prefix = version == 1 ? 10 : 12;
   // Pad with spaces so that the data starts at a multiple of 64 bytes.
-  size_t total = 10 + header.size() + 1;
+  size_t total = prefix + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
 
+  std::error_code ec;
+  llvm::raw_fd_ostream os(file, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return npyError(shown, "cannot write: " + ec.message());
+  os << "\x93NUMPY" << static_cast<char>(version) << static_cast<char>(0);
+  for (size_t byte = 0; byte < prefix - 8; ++byte)
+    os << static_cast<char>((header.size() >> (8 * byte)) & 0xff);
+  os << header;
+  os.write(static_cast<const char *>(array.getData()), array.getSizeInBytes());
+  os.close();
+  if (os.has_error()) {
+    llvm::sys::fs::remove(file);
+    return npyError(shown, "cannot write: " + os.error().message());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error mlir::attn::writeNpyFile(llvm::StringRef path,
+                                     const HostArray &array) {
+  return writeNpyTo(path, path, array);
+}
+
+llvm::Error mlir::attn::writeNpy(llvm::StringRef path, const HostArray &array) {
   // Write to a temporary file and rename, so that a failure never leaves a
   // half-written array behind.
   std::string temporary = (path + ".partial").str();
-  std::error_code ec;
-  {
-    llvm::raw_fd_ostream os(temporary, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return npyError(path, "cannot write: " + ec.message());
-    os << "\x93NUMPY" << static_cast<char>(1) << static_cast<char>(0);
-    os << static_cast<char>(header.size() & 0xff)
-       << static_cast<char>((header.size() >> 8) & 0xff);
-    os << header;
-    os.write(static_cast<const char *>(array.getData()),
-             array.getSizeInBytes());
-    os.close();
-    if (os.has_error()) {
-      llvm::sys::fs::remove(temporary);
-      return npyError(path, "cannot write: " + os.error().message());
-    }
-  }
+  if (llvm::Error error = writeNpyTo(temporary, path, array))
+    return error;
   if (std::error_code renameError = llvm::sys::fs::rename(temporary, path)) {
     llvm::sys::fs::remove(temporary);
     return npyError(path, "cannot write: " + renameError.message());

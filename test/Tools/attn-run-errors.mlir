@@ -19,12 +19,18 @@
 // DTYPE: attn-run: error: argument 'q' of 'single' is 1x2x5x4xf32 (f32 in the file), but '{{.*}}dtype.npy' holds 1x2x5x4xf16
 // RUN: not attn-run %s --function=single --input x=%t/good.npy 2>&1 | FileCheck %s --check-prefix=NAME
 // NAME: attn-run: error: --input 'x' names no argument of 'single' (arguments: q, k, v)
+// An argument named by another's position is ambiguous; where the name
+// and the position agree, or no argument has the name, it is taken.
+// RUN: not attn-run %s --function=numbered --input 0=%t/q.npy 2>&1 | FileCheck %s --check-prefix=NUMBERED
+// NUMBERED: attn-run: error: --input '0' is ambiguous: it names argument 1 and is the position of argument 0 ('1')
+// RUN: not attn-run %s --function=numbered --shape 1=3 2>&1 | FileCheck %s --check-prefix=NUMBERED-SHAPE
+// NUMBERED-SHAPE: attn-run: error: --shape '1' is ambiguous: it names argument 0 and is the position of argument 1 ('0')
 // RUN: not attn-run %s --function=single --input q 2>&1 | FileCheck %s --check-prefix=SPEC
 // SPEC: attn-run: error: --input 'q' is not NAME=FILE.npy
 // RUN: not attn-run %s --function=nope 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
+// UNKNOWN: attn-run: error: unknown function 'nope' (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks, numbered)
 // RUN: not attn-run %s 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
-// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks)
+// AMBIGUOUS: attn-run: error: name the function with --function (public functions: single, dynamic, lengths, two, zero_step, cast, recursive, calls_declared, calls_blocks, numbered)
 // RUN: not attn-run %S/Inputs/huge_arrays.mlir 2>&1 | FileCheck %s --check-prefix=HUGE
 // HUGE: attn-run: error: the arguments and results of 'huge' take 8192.0 GiB, more than this machine's {{[0-9.]+}} GiB of memory
 // RUN: not attn-run %S/Inputs/huge_arrays.mlir --check 2>&1 | FileCheck %s --check-prefix=HUGE-CHECK
@@ -91,18 +97,27 @@
 // RUN: %python %S/make_npy.py %t/v6.npy '<f4' 1x1x6x4
 // RUN: not attn-run %s --function=lengths --input k=%t/k7.npy --input v=%t/v6.npy 2>&1 | FileCheck %s --check-prefix=LENGTHS
 // LENGTHS: attn-run: error: reference: {{.*}} 'attn.attention': the arguments' shapes break its rules: 'attn.attention' op 'value' has shape [1, 1, 6, 4], expected [1, 1, 7, ?]
-// All results or none: when the second result cannot be written (a
-// directory of its name is in the way), the first is removed.
-// RUN: mkdir -p %t/o2/result1.npy
+// All results or none, and the folder as it was: when the second result
+// cannot be written (a directory of its name is in the way), the first
+// run's result0.npy stays as it was (it was replaced, then removed).
+// RUN: mkdir -p %t/o2/result1.npy && echo earlier > %t/o2/result0.npy
 // RUN: not attn-run %s --function=two --output %t/o2 2>&1 | FileCheck %s --check-prefix=PARTIAL
-// PARTIAL: attn-run: error: {{.*}}result1.npy: cannot write
-// RUN: not ls %t/o2/result0.npy
+// PARTIAL: attn-run: error: {{.*}}result1.npy: cannot write: it exists and is not a file
+// RUN: grep -q earlier %t/o2/result0.npy
+// RUN: not ls %t/o2/result0.npy.partial
 // The same when the temporary that a result is written to first cannot be
 // made (a directory of its name).
 // RUN: mkdir -p %t/o4/result0.npy.partial
 // RUN: not attn-run %s --function=single --output %t/o4 2>&1 | FileCheck %s --check-prefix=TEMPORARY
-// TEMPORARY: attn-run: error: {{.*}}result0.npy: cannot write: Is a directory
+// TEMPORARY: attn-run: error: {{.*}}result0.npy.partial: cannot write: Is a directory
 // RUN: not ls %t/o4/result0.npy
+// And when the second's temporary fails after the first's was written:
+// the first's is removed, the earlier result0.npy kept.
+// RUN: mkdir -p %t/o5/result1.npy.partial && echo earlier > %t/o5/result0.npy
+// RUN: not attn-run %s --function=two --output %t/o5 2>&1 | FileCheck %s --check-prefix=SECOND
+// SECOND: attn-run: error: {{.*}}result1.npy.partial: cannot write: Is a directory
+// RUN: grep -q earlier %t/o5/result0.npy
+// RUN: not ls %t/o5/result0.npy.partial
 // A loop whose step is not positive (computed, so the verifier cannot see
 // it) stops the reference with a message instead of running forever.
 // RUN: not attn-run %s --function=zero_step --check 2>&1 | FileCheck %s --check-prefix=STEP
@@ -183,4 +198,9 @@ func.func private @two_blocks(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
 func.func @calls_blocks(%q: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
   %r = func.call @two_blocks(%q) : (tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32>
   return %r : tensor<1x2x5x4xf32>
+}
+
+func.func @numbered(%1: tensor<?xf32>, %0: tensor<?xf32>) -> tensor<?xf32> {
+  %r = arith.subf %1, %0 : tensor<?xf32>
+  return %r : tensor<?xf32>
 }

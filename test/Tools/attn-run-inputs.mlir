@@ -11,6 +11,22 @@
 // RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --output %t/bf | FileCheck %s
 // RUN: %python -c "import sys; d=open(sys.argv[1],'rb').read(); assert b\"'descr': '<f4'\" in d" %t/bf/result0.npy
 
+// i64 values reach the compiled code bit for bit (they went through
+// doubles: 2^53 + 1 came back even, 2^63 - 1 as -2^63); --check refuses
+// values past 2^53, which its reference cannot hold.
+// RUN: %python %S/make_npy.py %t/wide.npy '<i8' 3 --values=9007199254740993,9223372036854775807,-9223372036854775803
+// RUN: attn-run %s --function=wide_integers --input a=%t/wide.npy --output %t/wide
+// RUN: %python -c "import sys; d=open(sys.argv[1],'rb').read(); e=open(sys.argv[2],'rb').read(); assert d[-24:]==e[-24:], (d[-24:], e[-24:])" %t/wide.npy %t/wide/result0.npy
+// RUN: not attn-run %s --function=wide_integers --input a=%t/wide.npy --check 2>&1 | FileCheck %s --check-prefix=WIDE
+// WIDE: attn-run: error: --check: argument 'a' holds 9007199254740993 (element 0), past the 2^53 that the reference's doubles hold exactly
+
+// A result whose .npy header passes 65535 bytes (a rank of 3201) is
+// written in version 2, whose header length takes 4 bytes (version 1's 2
+// bytes held the length's low half).
+// RUN: %python -c "d='x'.join(['0'] + ['9223372036854775807'] * 3200); open('%t/rank.mlir', 'w').write('func.func @f() -> tensor<%%sxf32> {\n  %%%%e = tensor.empty() : tensor<%%sxf32>\n  return %%%%e : tensor<%%sxf32>\n}\n' %% (d, d, d))"
+// RUN: attn-run %t/rank.mlir --output %t/rank
+// RUN: %python -c "import sys; d=open(sys.argv[1],'rb').read(); n=int.from_bytes(d[8:12],'little'); assert d[6]==2 and len(d)==12+n and d[12+n-1:12+n]==b'\n' and d[12:13]==b'{' and (12+n)%%64==0, (d[:12], n, len(d))" %t/rank/result0.npy
+
 // Dynamic lengths with a mask_mod that reads a constant of the function:
 // the reference's check of the sizes takes the region's outer values along.
 // RUN: %python %S/make_npy.py %t/qd.npy '<f4' 1x2x9x4
@@ -47,4 +63,10 @@ func.func @dynamic_band(%q: tensor<1x2x?x4xf32>, %k: tensor<1x2x?x4xf32>, %v: te
     attn.yield %near : i1
   } : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32> -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
+}
+
+func.func @wide_integers(%a: tensor<3xi64>) -> tensor<3xi64> {
+  %zero = arith.constant dense<0> : tensor<3xi64>
+  %r = arith.addi %a, %zero : tensor<3xi64>
+  return %r : tensor<3xi64>
 }

@@ -6,6 +6,8 @@
 // RUN: %python %S/make_npy.py %t/short.npy '<f4' 1x2x3x4
 
 // RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=topk_huge 2>&1 | FileCheck %s --check-prefix=TOPK
+// RUN: attn-run %S/Inputs/reference_sizes.mlir --function=empty_batch --shape q=0x2x4611686018427387904x8 --shape k=0x2x4611686018427387904x8 --shape v=0x2x4611686018427387904x8 --check --bench=1 | FileCheck %s --check-prefix=EMPTYBATCH
+// EMPTYBATCH: check=PASS
 // TOPK: attn-run: error: reference: {{.*}}reference_sizes.mlir{{.*}}: 'attn.topk': would hold 64x64x64x2147483647 elements, more than the reference can keep in this machine's {{[0-9]+}} MiB
 // RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=generate_negative 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: attn-run: error: reference: {{.*}}: 'tensor.generate': would have a negative size: -1

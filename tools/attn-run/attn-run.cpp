@@ -271,8 +271,17 @@ int main(int argc, char **argv) {
       if (argName == key)
         position = index;
     unsigned number;
-    if (!position && !key.getAsInteger(10, number) &&
-        number < type.getNumInputs())
+    bool isPosition =
+        !key.getAsInteger(10, number) && number < type.getNumInputs();
+    // A name that is also another argument's position (%1 at position 0)
+    // could mean either.
+    if (position && isPosition && *position != number) {
+      fail("--" + option + " '" + key + "' is ambiguous: it names argument " +
+           llvm::Twine(*position) + " and is the position of argument " +
+           llvm::Twine(number) + " ('" + names[number] + "')");
+      return failure();
+    }
+    if (!position && isPosition)
       position = number;
     if (!position) {
       fail("--" + option + " '" + key + "' names no argument of '" + name +
@@ -447,6 +456,19 @@ int main(int argc, char **argv) {
   if (check) {
     // The exact evaluation and, for low-precision results, the naive one,
     // which follows the exact top-k choices (NearTieRetry.h).
+    // The reference holds values as doubles: an i64 input it would round
+    // could make a wrong result pass (or a right one fail).
+    for (auto [index, argument] : llvm::enumerate(arguments)) {
+      if (argument->getKind() != ElementKind::I64)
+        continue;
+      auto *values = static_cast<const int64_t *>(argument->getData());
+      for (int64_t i = 0; i < argument->getNumElements(); ++i)
+        if (values[i] > (int64_t(1) << 53) || values[i] < -(int64_t(1) << 53))
+          return fail("--check: argument '" + names[index] + "' holds " +
+                      llvm::Twine(values[i]) + " (element " + llvm::Twine(i) +
+                      "), past the 2^53 that the reference's doubles hold "
+                      "exactly");
+    }
     for (auto &argument : arguments)
       checkArgs.push_back(RefTensor::fromHost(*argument));
     std::string referenceError;
@@ -641,18 +663,35 @@ int main(int argc, char **argv) {
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
       return fail("cannot create '" + outputDir + "': " + ec.message());
-    // All results or none: a failed write removes the ones before it.
-    SmallVector<std::string> written;
-    for (auto [index, result] : llvm::enumerate(results)) {
+    // All results or none, and the folder as it was if any fails: every
+    // destination is checked, every result written beside it, and only
+    // then are they renamed into place.
+    SmallVector<std::string> paths;
+    for (size_t index = 0; index < results.size(); ++index) {
       llvm::SmallString<128> path(outputDir);
       llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
-      if (llvm::Error writeError = writeNpy(path, result)) {
-        for (const std::string &done : written)
-          llvm::sys::fs::remove(done);
+      llvm::sys::fs::file_status status;
+      if (!llvm::sys::fs::status(path, status) &&
+          !llvm::sys::fs::is_regular_file(status))
+        return fail(path + ": cannot write: it exists and is not a file");
+      paths.push_back(path.str().str());
+    }
+    auto removePartials = [&](size_t count) {
+      for (size_t index = 0; index < count; ++index)
+        llvm::sys::fs::remove(paths[index] + ".partial");
+    };
+    for (auto [index, result] : llvm::enumerate(results)) {
+      if (llvm::Error writeError =
+              writeNpyFile(paths[index] + ".partial", result)) {
+        removePartials(index);
         return fail(llvm::toString(std::move(writeError)));
       }
-      written.push_back(path.str().str());
     }
+    for (auto [index, path] : llvm::enumerate(paths))
+      if (std::error_code ec = llvm::sys::fs::rename(path + ".partial", path)) {
+        removePartials(paths.size());
+        return fail(path + ": cannot write: " + ec.message());
+      }
   }
 
   std::string shapes;

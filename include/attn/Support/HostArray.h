@@ -75,8 +75,13 @@ private:
 
 /// Reads a .npy file (little-endian, C order): f4, f2, f8, i4, i8, b1.
 llvm::Expected<HostArray> readNpy(llvm::StringRef path);
-/// Writes a .npy file; bf16 arrays are written as f32 (NumPy has no bf16).
+/// Writes a .npy file through a temporary `path`.partial renamed at the
+/// end, so a failure leaves no half-written file; bf16 arrays are written
+/// as f32 (NumPy has no bf16).
 llvm::Error writeNpy(llvm::StringRef path, const HostArray &array);
+/// Writes a .npy file at `path` itself (removed if the write fails), for a
+/// caller that renames several files into place together.
+llvm::Error writeNpyFile(llvm::StringRef path, const HostArray &array);
 
 } // namespace attn
 } // namespace mlir
