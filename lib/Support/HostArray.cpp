@@ -254,32 +254,118 @@ static llvm::Error npyError(llvm::StringRef path, const llvm::Twine &message) {
                                  (path + ": " + message).str());
 }
 
-/// The value of `key` in a NumPy header dict such as
-/// "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }".
-static std::optional<llvm::StringRef> headerField(llvm::StringRef header,
-                                                  llvm::StringRef key) {
-  std::string quoted = ("'" + key + "'").str();
-  size_t at = header.find(quoted);
-  if (at == llvm::StringRef::npos)
-    return std::nullopt;
-  llvm::StringRef rest = header.drop_front(at + quoted.size()).ltrim();
-  if (!rest.consume_front(":"))
-    return std::nullopt;
-  rest = rest.ltrim();
-  if (rest.starts_with("(")) {
-    size_t close = rest.find(')');
-    if (close == llvm::StringRef::npos)
-      return std::nullopt;
-    return rest.slice(1, close);
+namespace {
+/// The three fields of a NumPy header, as written: descr and
+/// fortran_order's texts, and shape's sizes.
+struct NpyHeader {
+  std::optional<std::string> descr, fortranOrder;
+  std::optional<llvm::SmallVector<int64_t>> shape;
+};
+
+/// Reads a header, the Python dict literal NumPy writes, such as
+/// "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }": exactly
+/// the three keys, once each, with a string, a bool and a tuple of sizes.
+/// Anything else is refused: a key inside a string, a repeated key, a
+/// shape of `3` or `(1,,3)` must not be read as something NumPy would not.
+class NpyHeaderParser {
+public:
+  explicit NpyHeaderParser(llvm::StringRef text) : rest(text) {}
+
+  /// The header, or failure with `whyNot` saying where it broke.
+  llvm::FailureOr<NpyHeader> parse(std::string &whyNot) {
+    NpyHeader header;
+    if (!consume("{"))
+      return fail(whyNot, "does not start with '{'");
+    while (!consume("}")) {
+      std::optional<std::string> key = parseString();
+      if (!key)
+        return fail(whyNot, "expected a quoted key");
+      if (!consume(":"))
+        return fail(whyNot, "expected ':' after '" + *key + "'");
+      if (*key == "descr" && !header.descr) {
+        header.descr = parseString();
+        if (!header.descr)
+          return fail(whyNot, "'descr' is not a string");
+      } else if (*key == "fortran_order" && !header.fortranOrder) {
+        for (llvm::StringRef word : {"False", "True"})
+          if (consume(word))
+            header.fortranOrder = word.str();
+        if (!header.fortranOrder)
+          return fail(whyNot, "'fortran_order' is not True or False");
+      } else if (*key == "shape" && !header.shape) {
+        header.shape = parseSizes();
+        if (!header.shape)
+          return fail(whyNot, "'shape' is not a tuple of sizes");
+      } else {
+        return fail(whyNot, "'" + *key +
+                                "' is not a key of the header or "
+                                "is given twice");
+      }
+      if (!consume(",") && !rest.ltrim().starts_with("}"))
+        return fail(whyNot, "expected ',' or '}'");
+    }
+    if (!rest.trim().empty())
+      return fail(whyNot, "holds text after its '}'");
+    if (!header.descr || !header.fortranOrder || !header.shape)
+      return fail(whyNot, "lacks one of 'descr', 'fortran_order', 'shape'");
+    return header;
   }
-  if (rest.starts_with("'")) {
-    size_t close = rest.find('\'', 1);
-    if (close == llvm::StringRef::npos)
-      return std::nullopt;
-    return rest.slice(1, close);
+
+private:
+  static llvm::FailureOr<NpyHeader> fail(std::string &whyNot,
+                                         const llvm::Twine &reason) {
+    whyNot = reason.str();
+    return llvm::failure();
   }
-  return rest.take_until([](char c) { return c == ',' || c == '}'; }).trim();
-}
+
+  bool consume(llvm::StringRef token) {
+    rest = rest.ltrim();
+    return rest.consume_front(token);
+  }
+
+  /// A string in single or double quotes, without escapes.
+  std::optional<std::string> parseString() {
+    rest = rest.ltrim();
+    if (rest.empty() || (rest.front() != '\'' && rest.front() != '"'))
+      return std::nullopt;
+    char quote = rest.front();
+    size_t close = rest.find(quote, 1);
+    llvm::StringRef text = rest.slice(1, close);
+    if (close == llvm::StringRef::npos || text.contains('\\'))
+      return std::nullopt;
+    rest = rest.drop_front(close + 1);
+    return text.str();
+  }
+
+  /// A tuple of non-negative sizes: "()", "(3,)", "(2, 3)" or "(2, 3,)".
+  std::optional<llvm::SmallVector<int64_t>> parseSizes() {
+    if (!consume("("))
+      return std::nullopt;
+    llvm::SmallVector<int64_t> sizes;
+    bool comma = false;
+    while (!consume(")")) {
+      if (!sizes.empty() && !comma)
+        return std::nullopt;
+      rest = rest.ltrim();
+      llvm::StringRef digits =
+          rest.take_while([](char c) { return llvm::isDigit(c); });
+      uint64_t size;
+      if (digits.empty() || digits.getAsInteger(10, size) ||
+          size > static_cast<uint64_t>(INT64_MAX))
+        return std::nullopt;
+      rest = rest.drop_front(digits.size());
+      sizes.push_back(static_cast<int64_t>(size));
+      comma = consume(",");
+    }
+    // (Python's "(3)" is 3, not a tuple.)
+    if (sizes.size() == 1 && !comma)
+      return std::nullopt;
+    return sizes;
+  }
+
+  llvm::StringRef rest;
+};
+} // namespace
 
 llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
   // A device or a pipe (/dev/zero) would be read whole before its first
@@ -318,41 +404,36 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
     return npyError(path, "truncated header");
   llvm::StringRef header = bytes.substr(headerStart, headerLength);
 
-  std::optional<llvm::StringRef> descr = headerField(header, "descr");
-  std::optional<llvm::StringRef> order = headerField(header, "fortran_order");
-  std::optional<llvm::StringRef> shapeText = headerField(header, "shape");
-  if (!descr || !order || !shapeText)
-    return npyError(path, "malformed header '" + header.trim() + "'");
-  if (*order != "False")
+  std::string whyNot;
+  llvm::FailureOr<NpyHeader> fields = NpyHeaderParser(header).parse(whyNot);
+  if (failed(fields))
+    return npyError(path,
+                    "malformed header '" + header.trim() + "': " + whyNot);
+  llvm::StringRef descr = *fields->descr;
+  if (*fields->fortranOrder != "False")
     return npyError(path, "Fortran-order arrays are not supported");
   ElementKind kind;
-  if (*descr == "<f4")
+  if (descr == "<f4")
     kind = ElementKind::F32;
-  else if (*descr == "<f2")
+  else if (descr == "<f2")
     kind = ElementKind::F16;
-  else if (*descr == "<f8")
+  else if (descr == "<f8")
     kind = ElementKind::F64;
-  else if (*descr == "<i4")
+  else if (descr == "<i4")
     kind = ElementKind::I32;
-  else if (*descr == "<i8")
+  else if (descr == "<i8")
     kind = ElementKind::I64;
-  else if (*descr == "|b1")
+  else if (descr == "|b1")
     kind = ElementKind::I1;
   else
-    return npyError(path, "unsupported dtype '" + *descr +
+    return npyError(path, "unsupported dtype '" + descr +
                               "' (expected <f4, <f2, <f8, <i4, <i8 or |b1)");
-  llvm::SmallVector<int64_t> shape;
-  llvm::SmallVector<llvm::StringRef> parts;
-  shapeText->split(parts, ',', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef part : parts) {
-    part = part.trim();
-    if (part.empty())
-      continue;
-    int64_t size;
-    if (part.getAsInteger(10, size) || size < 0)
-      return npyError(path, "malformed shape '(" + *shapeText + ")'");
-    shape.push_back(size);
-  }
+  llvm::SmallVector<int64_t> shape = *fields->shape;
+  std::string shapeText;
+  for (auto [index, size] : llvm::enumerate(shape))
+    shapeText += (index ? ", " : "") + std::to_string(size);
+  if (shape.size() == 1)
+    shapeText += ",";
   // The promised size, checked against the file before anything is
   // allocated (a corrupt header may promise more than memory holds, or a
   // product that overflows).
@@ -360,7 +441,7 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
   int64_t promised = getElementBytes(kind);
   for (int64_t size : shape)
     if (llvm::MulOverflow(promised, size, promised))
-      return npyError(path, "shape '(" + *shapeText + ")' is too large");
+      return npyError(path, "shape '(" + shapeText + ")' is too large");
   if (bytes.size() - dataStart != static_cast<uint64_t>(promised))
     return npyError(path, "holds " + llvm::Twine(bytes.size() - dataStart) +
                               " data bytes, but its header promises " +

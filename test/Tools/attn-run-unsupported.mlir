@@ -44,7 +44,35 @@
 // TRUNCATED: attn-run: error: {{.*}}.npy: truncated header
 // RUN: %python -c "h=b\"{'descr': '<f8', 'shape': (3,), }\n\"; open('%t/nofortran.npy','wb').write(b'\x93NUMPY\x01\x00' + bytes([len(h), 0]) + h + bytes(24))"
 // RUN: not attn-run %s --function=f64_arg --input x=%t/nofortran.npy 2>&1 | FileCheck %s --check-prefix=MALFORMED
-// MALFORMED: attn-run: error: {{.*}}nofortran.npy: malformed header '{'descr': '<f8', 'shape': (3,), }'
+// MALFORMED: attn-run: error: {{.*}}nofortran.npy: malformed header '{'descr': '<f8', 'shape': (3,), }': lacks one of 'descr', 'fortran_order', 'shape'
+// The header is read as the dict literal it is: a key inside another's
+// string, a key given twice, shapes NumPy would not take, and other words
+// than True and False are refused (they were read as something else).
+// RUN: %python %S/make_npy_header.py %t/inside.npy "{'x': \"'descr': '<f8'\", 'descr': '<f8', 'fortran_order': False, 'shape': (3,), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/inside.npy 2>&1 | FileCheck %s --check-prefix=INSIDE
+// INSIDE: attn-run: error: {{.*}}inside.npy: malformed header '{{.*}}': 'x' is not a key of the header or is given twice
+// RUN: %python %S/make_npy_header.py %t/twice.npy "{'descr': '<i4', 'descr': '<f8', 'fortran_order': False, 'shape': (3,), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/twice.npy 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: attn-run: error: {{.*}}twice.npy: malformed header '{{.*}}': 'descr' is not a key of the header or is given twice
+// RUN: %python %S/make_npy_header.py %t/bare.npy "{'descr': '<f8', 'fortran_order': False, 'shape': 3, }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/bare.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// RUN: %python %S/make_npy_header.py %t/gap.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (1,,3), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/gap.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// RUN: %python %S/make_npy_header.py %t/comma.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (,), }" 8
+// RUN: not attn-run %s --function=f64_arg --input x=%t/comma.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// RUN: %python %S/make_npy_header.py %t/paren.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/paren.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// NOT-TUPLE: malformed header '{{.*}}': 'shape' is not a tuple of sizes
+// RUN: %python %S/make_npy_header.py %t/falsey.npy "{'descr': '<f8', 'fortran_order': Falsey, 'shape': (3,), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/falsey.npy 2>&1 | FileCheck %s --check-prefix=FALSEY
+// FALSEY: malformed header '{{.*}}': expected ',' or '}'
+// RUN: %python %S/make_npy_header.py %t/after.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), } x" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/after.npy 2>&1 | FileCheck %s --check-prefix=AFTER
+// AFTER: malformed header '{{.*}}': holds text after its '}'
+// Written by other hands: double quotes, no trailing commas, a 1-tuple.
+// RUN: %python %S/make_npy_header.py %t/other.npy "{\"descr\": \"<f8\", \"shape\": (3,), \"fortran_order\": False}" 24
+// RUN: attn-run %s --function=f64_arg --input x=%t/other.npy | FileCheck %s --check-prefix=OTHER
+// OTHER: summary: function=f64_arg
 // RUN: %python -c "h=b\"{'descr': '<f8', 'fortran_order': True, 'shape': (3,), }\n\"; open('%t/fortran.npy','wb').write(b'\x93NUMPY\x01\x00' + bytes([len(h), 0]) + h + bytes(24))"
 // RUN: not attn-run %s --function=f64_arg --input x=%t/fortran.npy 2>&1 | FileCheck %s --check-prefix=FORTRAN
 // FORTRAN: attn-run: error: {{.*}}fortran.npy: Fortran-order arrays are not supported
@@ -53,7 +81,7 @@
 // DTYPE: attn-run: error: {{.*}}i2.npy: unsupported dtype '<i2' (expected <f4, <f2, <f8, <i4, <i8 or |b1)
 // RUN: %python -c "h=b\"{'descr': '<f8', 'fortran_order': False, 'shape': (1, -3), }\n\"; open('%t/negative.npy','wb').write(b'\x93NUMPY\x01\x00' + bytes([len(h), 0]) + h + bytes(24))"
 // RUN: not attn-run %s --function=f64_arg --input x=%t/negative.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
-// SHAPE: attn-run: error: {{.*}}negative.npy: malformed shape '(1, -3)'
+// SHAPE: attn-run: error: {{.*}}negative.npy: malformed header '{{.*}}': 'shape' is not a tuple of sizes
 
 // An output directory that cannot be made (under a regular file).
 // RUN: not attn-run %s --function=f64_arg --output %t/two.npy/out 2>&1 | FileCheck %s --check-prefix=OUTPUT
