@@ -175,3 +175,16 @@ func.func @peeled(%q: tensor<1x1x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor
   %o = attn.linear_attention %q, %k, %v feature relu causal : tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x16xf32>
   return %o : tensor<1x1x?x16xf32>
 }
+
+// -----
+
+// A key head dim that the query's static one fixes is refined first (the
+// chunks' slices of it had sizes of two kinds, and the IR failed to verify).
+// CHECK-LABEL: func.func @mixed_head_dims(
+// CHECK: tensor.cast %{{.*}} : tensor<1x1x40x?xf32> to tensor<1x1x40x8xf32>
+// CHECK-NOT: attn.linear_attention
+// CHECK: scf.forall
+func.func @mixed_head_dims(%q: tensor<1x1x40x8xf32>, %k: tensor<1x1x40x?xf32>, %v: tensor<1x1x40x8xf32>) -> tensor<1x1x40x8xf32> {
+  %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<1x1x40x8xf32>, tensor<1x1x40x?xf32>, tensor<1x1x40x8xf32> -> tensor<1x1x40x8xf32>
+  return %o : tensor<1x1x40x8xf32>
+}

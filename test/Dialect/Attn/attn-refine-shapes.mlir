@@ -235,3 +235,23 @@ func.func @alibi_heads(%q: tensor<1x?x8x16xf32>) -> tensor<1x?x8x16xf32> {
       -> tensor<1x?x8x16xf32>
   return %o : tensor<1x?x8x16xf32>
 }
+
+// -----
+
+// Functions of nested modules are refined too (the CPU pipeline's tiling
+// of one failed to verify); a signature changes only at the top level
+// (a nested module's function may be called from around it).
+// CHECK-LABEL: module @inner
+// CHECK: func.func @nested(%{{.*}}: tensor<1x1x4x?xf32>,
+// CHECK: tensor.cast %{{.*}} : tensor<1x1x4x?xf32> to tensor<1x1x4x8xf32>
+// CHECK: attn.attention {{.*}} : tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32> -> tensor<1x1x4x8xf32>
+// SIG-LABEL: module @inner
+// SIG: func.func @nested(%{{.*}}: tensor<1x1x4x?xf32>,
+module {
+  module @inner {
+    func.func @nested(%q: tensor<1x1x4x?xf32>, %k: tensor<1x1x4x8xf32>, %v: tensor<1x1x4x8xf32>) -> tensor<1x1x4x8xf32> {
+      %o = attn.attention %q, %k, %v : tensor<1x1x4x?xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32> -> tensor<1x1x4x8xf32>
+      return %o : tensor<1x1x4x8xf32>
+    }
+  }
+}

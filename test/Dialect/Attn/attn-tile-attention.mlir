@@ -374,3 +374,21 @@ func.func @gated(%q: tensor<1x2x128x32xf32>, %k: tensor<1x2x128x32xf32>,
       : tensor<1x2x128x32xf32>, tensor<1x2x128xf32> -> tensor<1x2x128x32xf32>
   return %o : tensor<1x2x128x32xf32>
 }
+
+// -----
+
+// Head dims that one operand fixes and another leaves open are refined
+// first (the pass's slices of the static key had a dynamic size, and the
+// IR failed to verify): the flash form reads the key with its static 8.
+// CHECK-LABEL: func.func @mixed_head_dims(
+// CHECK: tensor.cast %{{.*}} : tensor<1x1x40x?xf32> to tensor<1x1x40x8xf32>
+// CHECK-NOT: attn.attention
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %{{.*}} [1, 1, %{{.*}}, 8] [1, 1, 1, 1] : tensor<1x1x40x8xf32> to tensor<?x8xf32>
+// CHECK: tensor.extract_slice %{{.*}} [1, 1, %{{.*}}, 8] [1, 1, 1, 1] : tensor<1x1x40x8xf32> to tensor<?x8xf32>
+// NOBLOCK-LABEL: func.func @mixed_head_dims(
+// BF16-LABEL: func.func @mixed_head_dims(
+func.func @mixed_head_dims(%q: tensor<1x1x40x?xf32>, %k: tensor<1x1x40x8xf32>, %v: tensor<1x1x40x?xf32>) -> tensor<1x1x40x?xf32> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x1x40x?xf32>, tensor<1x1x40x8xf32>, tensor<1x1x40x?xf32> -> tensor<1x1x40x?xf32>
+  return %o : tensor<1x1x40x?xf32>
+}

@@ -750,6 +750,8 @@ struct AttnChunkLinearAttentionPass
           << static_cast<int64_t>(chunk);
       return signalPassFailure();
     }
+    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateChunkLinearAttentionPatterns(patterns, chunk,
                                          std::max<int64_t>(vectorBits / 32, 0));

@@ -207,23 +207,34 @@ static LogicalResult refineFunction(func::FuncOp func, bool signature) {
   return success();
 }
 
+LogicalResult mlir::attn::refineShapes(Operation *root, bool signatures) {
+  SmallVector<func::FuncOp> funcs;
+  root->walk([&](func::FuncOp func) {
+    if (!func.isExternal())
+      funcs.push_back(func);
+  });
+  for (func::FuncOp func : funcs) {
+    // A function's own type changes only where nothing in its symbol table
+    // (nor outside it: a module's function may be called from around it)
+    // calls it, and one return gives its results.
+    Operation *table = SymbolTable::getNearestSymbolTable(func->getParentOp());
+    bool signature = signatures && func.getBody().hasOneBlock() &&
+                     table == root &&
+                     SymbolTable::symbolKnownUseEmpty(func, table);
+    if (failed(refineFunction(func, signature)))
+      return failure();
+  }
+  return success();
+}
+
 namespace {
 struct AttnRefineShapesPass
     : public attn::impl::AttnRefineShapesPassBase<AttnRefineShapesPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      // A function's own type changes only where nothing here calls it,
-      // and one return gives its results.
-      bool signature = signatures && func.getBody().hasOneBlock() &&
-                       SymbolTable::symbolKnownUseEmpty(func, module);
-      if (failed(refineFunction(func, signature)))
-        return signalPassFailure();
-    }
+    if (failed(refineShapes(getOperation(), signatures)))
+      signalPassFailure();
   }
 };
 } // namespace

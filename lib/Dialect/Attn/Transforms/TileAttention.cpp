@@ -881,6 +881,8 @@ struct AttnTileAttentionPass
     : impl::AttnTileAttentionPassBase<AttnTileAttentionPass> {
   using AttnTileAttentionPassBase::AttnTileAttentionPassBase;
   void runOnOperation() override {
+    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateTileAttentionPatterns(
         patterns, std::max<int64_t>(vectorBits / 32, 0), bf16Dot);

@@ -874,6 +874,8 @@ struct AttnTileSelectionPass
     : impl::AttnTileSelectionPassBase<AttnTileSelectionPass> {
   using AttnTileSelectionPassBase::AttnTileSelectionPassBase;
   void runOnOperation() override {
+    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateTileSelectionPatterns(patterns,
                                   std::max<int64_t>(vectorBits / 32, 0));

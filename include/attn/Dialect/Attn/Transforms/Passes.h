@@ -23,6 +23,14 @@ namespace mlir::attn {
 /// The canonicalisation patterns of every attn op (attn-canonicalize).
 void populateAttnCanonicalizationPatterns(RewritePatternSet &patterns);
 
+/// attn-refine-shapes on every function under `root` (nested modules'
+/// too): the attn ops' types made as static as their sizes' relations
+/// allow. With `signatures`, functions that nothing calls take the refined
+/// types in their own signatures. The lowerings run it first: they want
+/// one answer per size (a static key's head dim beside a dynamic query's
+/// would give slices of two types).
+LogicalResult refineShapes(Operation *root, bool signatures);
+
 /// The chunked form of attn.linear_attention (chunks of `chunk` tokens;
 /// register-blocked chunk products of `vectorLanes` lanes where they fit,
 /// none with 0).

@@ -126,7 +126,9 @@ def AttnTileAttentionPass : Pass<"attn-tile-attention"> {
     an `scf.for` over key tiles that carries each row's running max, running
     sum and f32 accumulator; both products and the softmax are fused, so no
     buffer of size Lq x Lkv exists. Tile sizes come from the op's `tiling`
-    attribute (attn-plan-tiles), 64 x 64 without one.
+    attribute (attn-plan-tiles), 64 x 64 without one. The types are refined
+    first, as attn-refine-shapes does (a static key head dim beside a
+    dynamic query's would give slices of two types).
 
     With static lengths, the block map of the mask (see
     attn-print-block-map) gives each query tile's key-tile loop bounds, so
@@ -164,7 +166,8 @@ def AttnTileSelectionPass : Pass<"attn-tile-selection"> {
   let summary = "Lower attn.block_scores and attn.topk to tiled loops that "
                 "never hold the query x key scores";
   let description = [{
-    Rewrites `attn.block_scores` into an `scf.forall` over (batch, kv head,
+    Refines the types first (as attn-refine-shapes does), then rewrites
+    `attn.block_scores` into an `scf.forall` over (batch, kv head,
     query block) whose task computes the block's [rows, Lc] scores for each
     query head of the group, their row softmax and its column means: no
     tensor of [Lq, Lc] exists (the reference lowering materialises
@@ -201,7 +204,8 @@ def AttnChunkLinearAttentionPass : Pass<"attn-chunk-linear-attention"> {
   let summary = "Lower attn.linear_attention to its chunked form with a "
                 "carried state";
   let description = [{
-    Rewrites `attn.linear_attention` (static head dims; batch, heads and
+    Refines the types first (as attn-refine-shapes does), then rewrites
+    `attn.linear_attention` (static head dims; batch, heads and
     lengths may be dynamic) into the chunked
     algorithm: per (batch, query head), the sequence in chunks of `chunk`
     tokens; inside a chunk the causal quadratic form on a `chunk x chunk`
