@@ -204,19 +204,28 @@ func.func @unused_lse(%q: !q, %k: !kv, %v: !kv) -> !q {
 
 // -----
 
-// One branch merged by lse or sum is that branch; a gated one is not.
+// One branch merged by sum is that branch; by lse only where its rows of
+// LSE -inf are 0 already (an attention's output and LSE: other values may
+// hold anything there, which the merge makes 0); a gated one is not.
 // CHECK-LABEL: func.func @merge_one_branch
-// CHECK-SAME: (%[[O:.*]]: tensor<1x2x8x4xf32>, %[[L:.*]]: tensor<1x2x8xf32>)
+// CHECK-SAME: (%[[O:.*]]: tensor<1x2x8x4xf32>, %[[L:.*]]: tensor<1x2x8xf32>,
+// CHECK: %[[M:.*]], %[[ML:.*]] = attn.merge lse (%[[O]], %[[L]])
 // CHECK: %[[G:.*]] = attn.merge gated (%[[O]], %[[L]])
-// CHECK: return %[[O]], %[[L]], %[[O]], %[[G]]
-func.func @merge_one_branch(%o: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>)
-    -> (tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) {
+// CHECK: %[[A:.*]], %[[AL:.*]] = attn.attention
+// CHECK-NOT: attn.merge
+// CHECK: return %[[M]], %[[ML]], %[[O]], %[[G]], %[[A]], %[[AL]]
+func.func @merge_one_branch(%o: tensor<1x2x8x4xf32>, %l: tensor<1x2x8xf32>, %q: tensor<1x2x8x4xf32>)
+    -> (tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8xf32>) {
   %0, %1 = attn.merge lse (%o, %l) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
       -> tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
   %2 = attn.merge sum (%o) : tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
   %3 = attn.merge gated (%o, %l) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
       -> tensor<1x2x8x4xf32>
-  return %0, %1, %2, %3 : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>
+  %a, %al = attn.attention %q, %q, %q mask [#attn.causal] : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>
+      -> tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+  %4, %5 = attn.merge lse (%a, %al) : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+      -> tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<1x2x8x4xf32>, tensor<1x2x8xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8xf32>
 }
 
 // -----

@@ -3,6 +3,10 @@
 // inside an scf.for carrying its output (a layer applied repeatedly; the
 // reference evaluates the loop too), length-0 sequences (the tiled
 // lowerings leave them to the reference forms), on both paths.
+// One branch merged by lse: its rows of LSE -inf are 0 (the fold to the
+// branch kept them: a max abs error of the branch's values).
+// RUN: attn-run %s --function=merge_one_branch --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=merge_one_branch --check --seed=%seed --path=reference | FileCheck %s
 // RUN: attn-run %s --function=returned_twice --check --seed=%seed --path=flash | FileCheck %s
 // RUN: attn-run %s --function=returned_twice --check --seed=%seed --path=reference | FileCheck %s
 // RUN: attn-run %s --function=in_loop --check --seed=%seed --path=flash | FileCheck %s
@@ -69,4 +73,10 @@ func.func @empty(%q: tensor<1x2x0x16xbf16>, %k: tensor<1x2x0x16xbf16>, %v: tenso
   %o = attn.attention %q, %k, %v mask [#attn.causal] : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16> -> tensor<1x2x0x16xbf16>
   %l = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16> -> tensor<1x2x0x16xbf16>
   return %o, %l : tensor<1x2x0x16xbf16>, tensor<1x2x0x16xbf16>
+}
+
+func.func @merge_one_branch(%o: tensor<1x2x3x4xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3xf32>) {
+  %l = arith.constant dense<[[[0xFF800000, 0.5, 0xFF800000], [1.0, 0xFF800000, -2.0]]]> : tensor<1x2x3xf32>
+  %m, %ml = attn.merge lse (%o, %l) : tensor<1x2x3x4xf32>, tensor<1x2x3xf32> -> tensor<1x2x3x4xf32>, tensor<1x2x3xf32>
+  return %m, %ml : tensor<1x2x3x4xf32>, tensor<1x2x3xf32>
 }

@@ -703,12 +703,20 @@ LogicalResult MergeOp::verify() {
 }
 
 LogicalResult MergeOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results) {
-  // One branch merged by lse or sum is itself (where the types say so too:
-  // they may differ in which sizes they fix).
+  // One branch merged by sum is itself, and by lse where its rows of LSE
+  // -inf are already 0: an attention's pair (other outputs may hold values
+  // there, which the merge makes 0). The types must agree too: they may
+  // differ in which sizes they fix.
   if (getOutputs().size() != 1 || getKind() == MergeKind::Gated ||
       getOutputs().front().getType() != getResult().getType() ||
       (getLse() && getWeights().front().getType() != getLse().getType()))
     return failure();
+  if (getKind() == MergeKind::Lse) {
+    auto attention = getOutputs().front().getDefiningOp<AttentionOp>();
+    if (!attention || attention.getOutput() != getOutputs().front() ||
+        attention.getLse() != getWeights().front())
+      return failure();
+  }
   results.push_back(getOutputs().front());
   if (getLse())
     results.push_back(getWeights().front());
