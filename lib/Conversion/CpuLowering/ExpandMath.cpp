@@ -58,6 +58,29 @@ bool isFloatScalarOrVector(Type type) {
           isa<FloatType>(cast<VectorType>(type).getElementType()));
 }
 
+/// `x` widened to f32 where its elements are narrower (f16, bf16): Kahan's
+/// forms below take several roundings, each of which would cost a bf16
+/// result most of its digits; the result is rounded back once.
+static Value widenToF32(PatternRewriter &rewriter, Location loc, Value x) {
+  Type type = x.getType();
+  if (cast<FloatType>(getElementTypeOrSelf(type)).getWidth() >= 32)
+    return x;
+  Type wide = rewriter.getF32Type();
+  if (auto vector = dyn_cast<VectorType>(type))
+    wide = vector.clone(wide);
+  return arith::ExtFOp::create(rewriter, loc, wide, x);
+}
+
+/// `op` replaced by `result`, rounded back to the op's type if it was
+/// computed wider.
+static void replaceRounded(PatternRewriter &rewriter, Operation *op,
+                           Value result) {
+  Type type = op->getResult(0).getType();
+  if (result.getType() != type)
+    result = arith::TruncFOp::create(rewriter, op->getLoc(), type, result);
+  rewriter.replaceOp(op, result);
+}
+
 /// expm1(x) = (u - 1) x / log u with u = exp x: the rounding of u cancels
 /// between the two factors (Kahan). Where u is 1, x itself (-0 stays -0);
 /// where u - 1 is -1 or u is +inf, those.
@@ -67,15 +90,15 @@ struct ExpandExpM1 : OpRewritePattern<math::ExpM1Op> {
                                 PatternRewriter &rewriter) const override {
     if (!isFloatScalarOrVector(op.getType()))
       return failure();
-    FloatBuilder f{rewriter, op.getLoc(), op.getType()};
-    Value x = op.getOperand();
+    Value x = widenToF32(rewriter, op.getLoc(), op.getOperand());
+    FloatBuilder f{rewriter, op.getLoc(), x.getType()};
     Value u = math::ExpOp::create(rewriter, op.getLoc(), x);
     Value uMinusOne = f.sub(u, f.constant(1.0));
     Value general = f.div(f.mul(uMinusOne, x),
                           math::LogOp::create(rewriter, op.getLoc(), u));
     Value result = f.select(f.equals(u, INFINITY), u, general);
     result = f.select(f.equals(uMinusOne, -1.0), uMinusOne, result);
-    rewriter.replaceOp(op, f.select(f.equals(u, 1.0), x, result));
+    replaceRounded(rewriter, op, f.select(f.equals(u, 1.0), x, result));
     return success();
   }
 };
@@ -88,13 +111,13 @@ struct ExpandLog1p : OpRewritePattern<math::Log1pOp> {
                                 PatternRewriter &rewriter) const override {
     if (!isFloatScalarOrVector(op.getType()))
       return failure();
-    FloatBuilder f{rewriter, op.getLoc(), op.getType()};
-    Value x = op.getOperand();
+    Value x = widenToF32(rewriter, op.getLoc(), op.getOperand());
+    FloatBuilder f{rewriter, op.getLoc(), x.getType()};
     Value u = f.add(f.constant(1.0), x);
     Value logU = math::LogOp::create(rewriter, op.getLoc(), u);
     Value general = f.div(f.mul(logU, x), f.sub(u, f.constant(1.0)));
     Value result = f.select(f.equals(u, INFINITY), logU, general);
-    rewriter.replaceOp(op, f.select(f.equals(u, 1.0), x, result));
+    replaceRounded(rewriter, op, f.select(f.equals(u, 1.0), x, result));
     return success();
   }
 };

@@ -80,3 +80,22 @@ func.func @fpowi(%x: f32, %n: i64) -> (f32, f32, f32, f32) {
   %square = math.fpowi %x, %c2 : f32, i32
   return %r, %cube, %big, %square : f32, f32, f32, f32
 }
+
+// -----
+
+// Narrower than f32: computed in f32 and rounded once (each of Kahan's
+// steps in bf16 would round).
+// CHECK-LABEL: func.func @narrow
+// CHECK: %[[W:.*]] = arith.extf %{{.*}} : bf16 to f32
+// CHECK: math.exp %[[W]] : f32
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: %[[V:.*]] = arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// CHECK: math.log %{{.*}} : vector<4xf32>
+// CHECK: arith.truncf %{{.*}} : vector<4xf32> to vector<4xf16>
+// CHECK-NOT: math.expm1
+// CHECK-NOT: math.log1p
+func.func @narrow(%x: bf16, %y: vector<4xf16>) -> (bf16, vector<4xf16>) {
+  %a = math.expm1 %x : bf16
+  %b = math.log1p %y : vector<4xf16>
+  return %a, %b : bf16, vector<4xf16>
+}
