@@ -105,6 +105,45 @@ func.func @untransposed_keys(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %
 
 // -----
 
+// Scores divided by 1e-45: the factor (7e44) is finite, but not as the
+// op's f32 scale (the raised op had scale = +inf and failed to verify), so
+// the linalg stays.
+// CHECK-LABEL: func.func @scale_past_f32
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+#infq = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#infkt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#infv = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#info = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#infid = affine_map<(b, h, i, j) -> (b, h, i, j)>
+func.func @scale_past_f32(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = arith.constant 1.0e-45 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#infq, #infkt, #info], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %scaled = linalg.generic {indexing_maps = [#infid, #infid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.divf %in, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%scaled : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#infq, #infv, #info], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}
+
+// -----
+
 // An f64 attention: attn.attention takes f32, f16 and bf16, so the linalg
 // stays (the raised op failed to verify).
 // CHECK-LABEL: func.func @f64_attention

@@ -1167,6 +1167,12 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
       return rewriter.notifyMatchFailure(root, "Q K^T does not fit");
     if (qk->lhs.headsFromSequenceMajor || pv->rhs.headsFromSequenceMajor)
       return rewriter.notifyMatchFailure(root, "Q or V layout");
+    // The factors' product as the op's f32 scale: each finite, their
+    // product may not be (x / 1e-45 twice), nor its rounding to f32.
+    double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
+    float scale32 = static_cast<float>(scale);
+    if (!(scale32 > 0) || !std::isfinite(scale32))
+      return rewriter.notifyMatchFailure(root, "scale outside f32's range");
     // Every check comes before the first op is built: a pattern that fails
     // after changing the IR never lets the driver settle.
     Value query = qk->lhs.base, key = qk->rhs.base, value = pv->rhs.base;
@@ -1262,7 +1268,6 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
           SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
     }
 
-    double scale = scores->scale * qk->lhs.scale * qk->rhs.scale;
     SmallVector<Attribute> scoreMods;
     if (scores->softcap)
       scoreMods.push_back(SoftcapAttr::get(ctx, APFloat(*scores->softcap)));
