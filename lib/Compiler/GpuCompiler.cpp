@@ -751,7 +751,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   // launchers check the sizes that the kernels are built for.
   MLIRContext &context = *module.getContext();
   PassManager refine(&context);
-  addIndexArithRewrites(refine);
+  addIndexArithRewrites(refine, /*maxIntegerWidth=*/64);
   AttnRefineShapesPassOptions refineOptions;
   refineOptions.signatures = true;
   refine.addPass(createAttnRefineShapesPass(refineOptions));

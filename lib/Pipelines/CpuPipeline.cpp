@@ -104,9 +104,13 @@ static std::unique_ptr<Pass> createCanonicalizerKeepingLoopTypes() {
   return createCanonicalizerPass(config, loopCastFolderNames());
 }
 
-void mlir::attn::addIndexArithRewrites(OpPassManager &pm) {
-  // LLVM crashes on i0 where MLIR lets it through.
-  pm.addPass(attn::createAttnCheckZeroWidthIntegersPass());
+void mlir::attn::addIndexArithRewrites(OpPassManager &pm,
+                                       unsigned maxIntegerWidth) {
+  // LLVM crashes on i0 where MLIR lets it through (and NVPTX on integers
+  // past 64 bits).
+  AttnCheckIntegerWidthsPassOptions widths;
+  widths.maxWidth = maxIntegerWidth;
+  pm.addPass(attn::createAttnCheckIntegerWidthsPass(widths));
   // Upstream folds a truncating index cast's round trip to the identity,
   // and mishandles the extended ops on index (Passes.td says how).
   pm.addPass(attn::createAttnExpandIndexTruncationsPass());

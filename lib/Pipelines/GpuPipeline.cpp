@@ -123,7 +123,7 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   // take the refined sizes (the C descriptors do not change).
   AttnRefineShapesPassOptions refine;
   refine.signatures = true;
-  addIndexArithRewrites(pm);
+  addIndexArithRewrites(pm, /*maxIntegerWidth=*/64);
   pm.addPass(createAttnRefineShapesPass(refine));
   pm.addPass(createConvertAttnToGpuPass(convert));
   StringRef format;

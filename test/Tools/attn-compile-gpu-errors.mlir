@@ -8,6 +8,12 @@
 // PTXDIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}k.ptx'
 // RUN: not attn-compile %s -o %t/missing-dir/k.cubin --target=sm_90 2>&1 | FileCheck %s --check-prefix=CUBINDIR
 // CUBINDIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}k.cubin'
+// Integers past 64 bits are refused before NVPTX aborts on them, by
+// attn-compile and by the pipeline.
+// RUN: not attn-compile %S/Inputs/gpu_wide_integer.mlir -o %t/wide.so --target=sm_90a 2>&1 | FileCheck %s --check-prefix=WIDE
+// RUN: not attn-opt %S/Inputs/gpu_wide_integer.mlir --attn-gpu-pipeline=chip=sm_90a 2>&1 | FileCheck %s --check-prefix=WIDE
+// WIDE: 'arith.fptosi' op computes on 'i128': this target takes integers of at most 64 bits
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/wide.so %t/wide.h
 // An empty ATTN_PTXAS names no ptxas.
 // RUN: env ATTN_PTXAS= not attn-compile %s -o %t/noptxas.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=PTXAS
 // PTXAS: attn-compile: error: no ptxas: set ATTN_PTXAS or put the CUDA toolkit's bin directory on PATH

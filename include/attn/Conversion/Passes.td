@@ -391,18 +391,25 @@ def AttnAccessBf16AsBitsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def AttnCheckZeroWidthIntegersPass
-    : Pass<"attn-check-zero-width-integers"> {
-  let summary = "Refuse integers of width 0 (i0) before the LLVM lowering";
+def AttnCheckIntegerWidthsPass : Pass<"attn-check-integer-widths"> {
+  let summary = "Refuse integers that the LLVM backends crash on: i0, and "
+                "with `max-width` the wider ones";
   let description = [{
     MLIR's builtin types admit `i0`, arith computes on it and the LLVM
     dialect's conversions pass it on, but LLVM's own passes then divide by
     its width: a region with `arith.index_cast %i : index to i0` crashed
-    attn-run in InstCombine with SIGFPE. Both pipelines run this check
-    first; it names the first op that computes on an `i0` (a scalar or the
+    attn-run in InstCombine with SIGFPE. NVPTX has no library calls for
+    integers past 64 bits: an `arith.fptosi` to `i128` in a kernel ended
+    in "LLVM ERROR: unsupported library call operation". Both pipelines
+    run this check first (the GPU pipeline with `max-width=64`); it names
+    the first op that computes on such an integer (a scalar or the
     elements of a vector or tensor) and fails, so the tools exit with that
     line instead.
   }];
+  let options = [
+    Option<"maxWidth", "max-width", "unsigned", /*default=*/"0",
+           "Refuse integers wider than this too (0: any width but 0)">,
+  ];
 }
 
 def AttnGuardIntegerDivisionPass : Pass<"attn-guard-integer-division"> {

@@ -112,10 +112,12 @@ void registerAttnGpuPipelineDependencies(DialectRegistry &registry);
 void registerAttnPipelines();
 
 /// The rewrites both pipelines (and attn-compile's GPU passes) run before
-/// anything canonicalizes: index arithmetic that upstream's canonicalization
+/// anything canonicalizes: integers that LLVM crashes on refused (i0, and
+/// past `maxIntegerWidth` bits where it is not 0: NVPTX has no library
+/// calls for them), then index arithmetic that upstream's canonicalization
 /// and LLVM lowering would get wrong, in forms they handle
 /// (attn-expand-index-truncations, attn-lower-index-extended-arith).
-void addIndexArithRewrites(OpPassManager &pm);
+void addIndexArithRewrites(OpPassManager &pm, unsigned maxIntegerWidth = 0);
 
 } // namespace attn
 } // namespace mlir

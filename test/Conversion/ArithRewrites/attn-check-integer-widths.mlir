@@ -1,4 +1,4 @@
-// RUN: attn-opt %s --attn-check-zero-width-integers --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: attn-opt %s --attn-check-integer-widths --split-input-file --verify-diagnostics | FileCheck %s
 
 // i0 in a region (its index casts) fails with the op that first computes on
 // it; nothing else in the program matters.
@@ -32,3 +32,4 @@ func.func @narrow_but_fine(%i: index) -> i1 {
   %b = arith.index_cast %i : index to i1
   return %b : i1
 }
+
