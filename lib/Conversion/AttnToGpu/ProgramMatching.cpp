@@ -8,6 +8,8 @@
 
 #include "ProgramMatching.h"
 
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Utils/LoweringUtils.h"
 
@@ -108,9 +110,17 @@ static LogicalResult checkProgramShapes(Operation *op) {
     if (Value weights = compress.getWeights())
       if (failed(staticShapes(weights.getType())))
         return failure();
-  if (auto conv = dyn_cast<CausalConvOp>(op))
+  if (auto conv = dyn_cast<CausalConvOp>(op)) {
     if (failed(staticShapes(conv.getWeight().getType())))
       return failure();
+    // Its kernel unrolls the taps, each lane's weights held in registers:
+    // 2000 taps took minutes to compile (and 2^31 never finished).
+    int64_t taps = conv.getWeight().getType().getDimSize(2);
+    if (taps > kMaxConvTaps)
+      return op->emitOpError("GPU lowering: a causal conv's kernel unrolls "
+                             "its taps, at most ")
+             << kMaxConvTaps << ", got " << taps;
+  }
   // A selection's rows of indices are read per query block of its own
   // block_q. Over dynamic lengths nothing checks that indices computed in
   // the program have that many rows, unless they are the top-k of block

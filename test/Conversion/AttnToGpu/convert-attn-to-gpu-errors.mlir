@@ -315,6 +315,19 @@ func.func @program_dynamic_conv_weights(%x: tensor<1x2x?x64xbf16>, %w: tensor<2x
 
 // -----
 
+// The kernel unrolls the taps: 2000 took minutes to compile.
+func.func @program_conv_many_taps(%x: tensor<1x2x?x64xbf16>, %w: tensor<2x64x65xbf16>)
+    -> tensor<1x2x?x64xbf16> {
+  // expected-error @+1 {{GPU lowering: a causal conv's kernel unrolls its taps, at most 64, got 65}}
+  %c = attn.causal_conv %x, %w : tensor<1x2x?x64xbf16>, tensor<2x64x65xbf16> -> tensor<1x2x?x64xbf16>
+  %o = attn.attention %c, %c, %c
+      : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>
+      -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
+}
+
+// -----
+
 func.func @program_returns_argument(%q: tensor<1x1x64x64xbf16>)
     -> (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) {
   %o = attn.attention %q, %q, %q

@@ -188,3 +188,22 @@ func.func @mixed_head_dims(%q: tensor<1x1x40x8xf32>, %k: tensor<1x1x40x?xf32>, %
   %o = attn.linear_attention %q, %k, %v feature elu_plus_one causal normalize : tensor<1x1x40x8xf32>, tensor<1x1x40x?xf32>, tensor<1x1x40x8xf32> -> tensor<1x1x40x8xf32>
   return %o : tensor<1x1x40x8xf32>
 }
+
+// -----
+
+// A conv of more than 16 taps is not fused (its taps would be unrolled
+// per chunk: 2000 made the pipeline take minutes): it stays a conv.
+// CHECK-LABEL: func.func @conv_many_taps
+// CHECK: %[[KC:.*]] = attn.causal_conv
+// CHECK: scf.for
+// CHECK: tensor.extract_slice %[[KC]]
+func.func @conv_many_taps(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>,
+                          %v: tensor<1x2x100x16xf32>, %w: tensor<2x16x17xf32>)
+    -> tensor<1x2x100x16xf32> {
+  %kc = attn.causal_conv %k, %w : tensor<1x2x100x16xf32>, tensor<2x16x17xf32>
+      -> tensor<1x2x100x16xf32>
+  %o = attn.linear_attention %q, %kc, %v feature elu_plus_one causal normalize
+      : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>
+      -> tensor<1x2x100x16xf32>
+  return %o : tensor<1x2x100x16xf32>
+}

@@ -444,6 +444,10 @@ gpu::GPUFuncOp buildCompressKernel(OpBuilder &builder, gpu::GPUModuleOp module,
 /// columns); the grid's x of its kernel, computed at `b` from the result's
 /// buffer `result`.
 inline constexpr int64_t kConvRowsPerThread = 8;
+/// The most taps a causal conv's kernel takes: it unrolls them, each
+/// lane's weights in registers (models use 4; 2000 took minutes to
+/// compile).
+inline constexpr int64_t kMaxConvTaps = 64;
 Value causalConvGridX(OpBuilder &b, Location loc, CausalConvOp op,
                       Value result);
 /// The kernel of attn.causal_conv: arguments input, weight, result.

@@ -71,13 +71,20 @@ Value roundTile(Lowering &l, Value tile, Type element) {
       .front();
 }
 
+/// The most taps a fused conv takes: they are unrolled, an op chain per
+/// tap (models use 4; 2000 made bufferisation take minutes). More stay a
+/// conv of their own, whose loop over the taps is not unrolled.
+constexpr int64_t kMaxFusedConvTaps = 16;
+
 /// Whether `conv` can be computed per chunk by its consumer: static taps
-/// and head dim (the taps unrolled, a weight vector per tap).
+/// (at most kMaxFusedConvTaps) and head dim (the taps unrolled, a weight
+/// vector per tap).
 bool fusibleConv(CausalConvOp conv) {
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
   auto input = cast<RankedTensorType>(conv.getInput().getType());
-  return weight.hasStaticShape() && !input.isDynamicDim(3) &&
-         conv.getResult().getType() == input && conv.getResult().hasOneUse();
+  return weight.hasStaticShape() && weight.getDimSize(2) <= kMaxFusedConvTaps &&
+         !input.isDynamicDim(3) && conv.getResult().getType() == input &&
+         conv.getResult().hasOneUse();
 }
 
 /// Rows [first, first + rows) of `operand`[i0, i1], as rows2d. When
