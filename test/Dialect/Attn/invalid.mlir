@@ -1043,3 +1043,28 @@ func.func @region_alloca(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
   } : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
   return %o : tensor<1x2x8x4xf32>
 }
+
+// -----
+
+// Parameterless attributes refuse a body (it parsed, and printed without it).
+func.func @softmax_body(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  // expected-error @+1 {{#attn.softmax takes no parameters}}
+  %o = attn.attention %q, %q, %q normalizer(#attn.softmax<garbage>) : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}
+
+// -----
+
+func.func @bias_body(%q: tensor<1x2x8x4xf32>, %b: tensor<1x2x8x8xf32>) -> tensor<1x2x8x4xf32> {
+  // expected-error @+1 {{#attn.bias takes no parameters}}
+  %o = attn.attention %q, %q, %q bias(%b) score [#attn.bias<1>] : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x8xf32> -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}
+
+// -----
+
+func.func @document_body(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  // expected-error @+1 {{#attn.document takes no parameters}}
+  %o = attn.attention %q, %q, %q mask [#attn.document<>] : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}

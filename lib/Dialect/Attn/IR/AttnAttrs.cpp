@@ -320,6 +320,34 @@ void AlibiAttr::print(AsmPrinter &printer) const {
   printer << "]>";
 }
 
+/// A parameterless attribute: `#attn.<mnemonic>` alone. Without a parser
+/// of their own, `#attn.softmax<anything>` parsed (and printed as
+/// `#attn.softmax`).
+template <typename AttrTy>
+static Attribute parseParameterless(AsmParser &parser) {
+  if (succeeded(parser.parseOptionalLess())) {
+    parser.emitError(parser.getNameLoc())
+        << "#attn." << AttrTy::getMnemonic() << " takes no parameters";
+    return {};
+  }
+  return AttrTy::get(parser.getContext());
+}
+
+Attribute DocumentAttr::parse(AsmParser &parser, Type) {
+  return parseParameterless<DocumentAttr>(parser);
+}
+void DocumentAttr::print(AsmPrinter &) const {}
+
+Attribute BiasAttr::parse(AsmParser &parser, Type) {
+  return parseParameterless<BiasAttr>(parser);
+}
+void BiasAttr::print(AsmPrinter &) const {}
+
+Attribute SoftmaxAttr::parse(AsmParser &parser, Type) {
+  return parseParameterless<SoftmaxAttr>(parser);
+}
+void SoftmaxAttr::print(AsmPrinter &) const {}
+
 // #attn.sigmoid or #attn.sigmoid<bias = -5.0>
 Attribute SigmoidAttr::parse(AsmParser &parser, Type) {
   double bias = 0.0;

@@ -149,6 +149,8 @@ def Attn_DocumentAttr : Attn_MaskAttr<"Document", "document",
   let description = [{
     Packed sequences: reads the op's `segments` operands.
   }];
+  // (Parameterless: the parser refuses a `<...>` body.)
+  let hasCustomAssemblyFormat = 1;
 }
 
 def Attn_BlockLayoutAttr : Attn_MaskAttr<"BlockLayout", "block_layout",
@@ -229,6 +231,7 @@ def Attn_BiasAttr : Attn_Attr<"Bias", "bias",
     [DeclareAttrInterfaceMethods<Attn_ScoreModAttrInterface,
                                  ["readsBiasOperand", "buildScore"]>]> {
   let summary = "s <- s + bias[b, h, i, j], read from the bias operand";
+  let hasCustomAssemblyFormat = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -238,6 +241,7 @@ def Attn_BiasAttr : Attn_Attr<"Bias", "bias",
 def Attn_SoftmaxAttr : Attn_Attr<"Softmax", "softmax",
     [DeclareAttrInterfaceMethods<Attn_NormalizerAttrInterface>]> {
   let summary = "p_ij = exp(s_ij - m_i) / sum_allowed exp(s_ij - m_i)";
+  let hasCustomAssemblyFormat = 1;
 }
 
 def Attn_SigmoidAttr : Attn_Attr<"Sigmoid", "sigmoid",
