@@ -73,7 +73,10 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
   // The kernels' fpowi (libdevice's __nv_powif squares repeatedly and takes
   // an i32 exponent), expm1, log1p and isinf in accurate forms.
-  pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnExpandMathPass());
+  // (With arith.remf as libdevice's fmod: NVPTX has no frem.)
+  AttnExpandMathPassOptions math;
+  math.libdeviceRemainders = true;
+  pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnExpandMathPass(math));
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());

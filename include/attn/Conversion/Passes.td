@@ -330,10 +330,20 @@ def AttnExpandMathPass : Pass<"attn-expand-math"> {
       a constant exponent of at most 16 in magnitude, which stays LLVM's
       `powi` (a few multiplications) on an i32.
     The GPU pipeline runs it on the kernels too: libdevice's `__nv_powif`
-    also squares repeatedly and takes an i32 exponent.
+    also squares repeatedly and takes an i32 exponent. There, with
+    `libdevice-remainders`, a scalar `arith.remf` becomes a call to
+    libdevice's `__nv_fmodf` (`__nv_fmod` for f64; f16 and bf16 through
+    f32, where fmod is exact): NVPTX has no `frem`, and the kernels'
+    conversion refused the `llvm.frem` that arith-to-LLVM makes.
   }];
+  let options = [
+    Option<"libdeviceRemainders", "libdevice-remainders", "bool",
+           /*default=*/"false",
+           "Scalar arith.remf as calls to libdevice's fmod (GPU kernels)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::math::MathDialect",
   ];
 }

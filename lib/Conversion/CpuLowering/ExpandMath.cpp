@@ -9,9 +9,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -191,11 +193,58 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
   }
 };
 
+/// arith.remf of a scalar as a call to libdevice's fmod (__nv_fmodf, or
+/// __nv_fmod for f64): NVPTX has no frem, and the kernels' conversion
+/// refused the llvm.frem that arith-to-LLVM makes. f16 and bf16 go through
+/// f32, where fmod is exact (its result is representable in the operands'
+/// type, so rounding back changes nothing).
+struct RemainderToLibdevice : OpRewritePattern<arith::RemFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::RemFOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<FloatType>(op.getType());
+    Operation *table = SymbolTable::getNearestSymbolTable(op);
+    if (!type || type.getWidth() > 64 || !table)
+      return failure();
+    bool wide = type.isF64();
+    Type computed = wide ? Type(rewriter.getF64Type()) : rewriter.getF32Type();
+    StringRef name = wide ? "__nv_fmod" : "__nv_fmodf";
+    auto callee = dyn_cast_or_null<func::FuncOp>(
+        SymbolTable::lookupSymbolIn(table, name));
+    if (!callee) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&table->getRegion(0).front());
+      callee = func::FuncOp::create(
+          rewriter, op.getLoc(), name,
+          rewriter.getFunctionType({computed, computed}, {computed}));
+      callee.setPrivate();
+    }
+    Location loc = op.getLoc();
+    auto widen = [&](Value x) -> Value {
+      return x.getType() == computed
+                 ? x
+                 : arith::ExtFOp::create(rewriter, loc, computed, x);
+    };
+    Value result =
+        func::CallOp::create(rewriter, loc, callee,
+                             ValueRange{widen(op.getLhs()), widen(op.getRhs())})
+            .getResult(0);
+    if (result.getType() != type)
+      result = arith::TruncFOp::create(rewriter, loc, type, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct AttnExpandMathPass
     : public attn::impl::AttnExpandMathPassBase<AttnExpandMathPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     attn::populateMathExpansionPatterns(patterns);
+    if (libdeviceRemainders)
+      patterns.add<RemainderToLibdevice>(&getContext());
     // (Each op is rewritten once; the ops the patterns create are not
     // visited, so fpowi's narrowed constant form stays.)
     walkAndApplyPatterns(getOperation(), std::move(patterns));

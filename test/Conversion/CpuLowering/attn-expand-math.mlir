@@ -1,4 +1,5 @@
 // RUN: attn-opt %s --attn-expand-math --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-expand-math=libdevice-remainders --split-input-file | FileCheck %s --check-prefix=LIBDEVICE
 
 // expm1 as Kahan's (u - 1) x / log u with u = exp x; x itself where u is 1.
 // CHECK-LABEL: func.func @expm1
@@ -98,4 +99,27 @@ func.func @narrow(%x: bf16, %y: vector<4xf16>) -> (bf16, vector<4xf16>) {
   %a = math.expm1 %x : bf16
   %b = math.log1p %y : vector<4xf16>
   return %a, %b : bf16, vector<4xf16>
+}
+
+// -----
+
+// With libdevice-remainders (the GPU kernels, where NVPTX has no frem):
+// scalar remf calls libdevice's fmod, declared once; f16 through f32;
+// vectors stay. Without it, remf stays (the CPU's frem is fmod).
+// CHECK-LABEL: func.func @remainders
+// CHECK-COUNT-4: arith.remf
+// LIBDEVICE-DAG: func.func private @__nv_fmodf(f32, f32) -> f32
+// LIBDEVICE-DAG: func.func private @__nv_fmod(f64, f64) -> f64
+// LIBDEVICE-LABEL: func.func @remainders
+// LIBDEVICE: call @__nv_fmodf(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// LIBDEVICE: %[[H:.*]] = call @__nv_fmodf(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// LIBDEVICE: arith.truncf %[[H]] : f32 to f16
+// LIBDEVICE: call @__nv_fmod(%{{.*}}, %{{.*}}) : (f64, f64) -> f64
+// LIBDEVICE: arith.remf %{{.*}}, %{{.*}} : vector<4xf32>
+func.func @remainders(%a: f32, %b: f16, %c: f64, %d: vector<4xf32>) -> (f32, f16, f64, vector<4xf32>) {
+  %x = arith.remf %a, %a : f32
+  %y = arith.remf %b, %b : f16
+  %z = arith.remf %c, %c : f64
+  %w = arith.remf %d, %d : vector<4xf32>
+  return %x, %y, %z, %w : f32, f16, f64, vector<4xf32>
 }
