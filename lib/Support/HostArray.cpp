@@ -287,9 +287,12 @@ public:
         if (!header.descr)
           return fail(whyNot, "'descr' is not a string");
       } else if (*key == "fortran_order" && !header.fortranOrder) {
-        for (llvm::StringRef word : {"False", "True"})
-          if (consume(word))
+        for (llvm::StringRef word : {"False", "True"}) {
+          if (consume(word)) {
             header.fortranOrder = word.str();
+            break;
+          }
+        }
         if (!header.fortranOrder)
           return fail(whyNot, "'fortran_order' is not True or False");
       } else if (*key == "shape" && !header.shape) {
@@ -449,6 +452,13 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
   HostArray array(kind, shape);
   std::memcpy(array.getData(), bytes.data() + dataStart,
               array.getSizeInBytes());
+  // NumPy reads any nonzero byte of a bool array as True; the compiled code
+  // loads i1 bytes other than 0 and 1 as undefined values.
+  if (kind == ElementKind::I1) {
+    auto *flags = static_cast<uint8_t *>(array.getData());
+    for (int64_t i = 0; i < array.getNumElements(); ++i)
+      flags[i] = flags[i] != 0;
+  }
   return array;
 }
 

@@ -20,6 +20,14 @@
 // RUN: not attn-run %s --function=wide_integers --input a=%t/wide.npy --check 2>&1 | FileCheck %s --check-prefix=WIDE
 // WIDE: attn-run: error: --check: argument 'a' holds 9007199254740993 (element 0), past the 2^53 that the reference's doubles hold exactly
 
+// A bool array's nonzero bytes are True, as NumPy reads them (the compiled
+// code took the bytes 2, 3, 255 as i1 and computed undefined values).
+// RUN: %python %S/make_npy_header.py %t/flags.npy "{'descr': '|b1', 'fortran_order': False, 'shape': (6,), }" 0
+// RUN: %python -c "open('%t/flags.npy', 'ab').write(bytes([0, 1, 2, 3, 255, 128]))"
+// RUN: attn-run %s --function=flags --input m=%t/flags.npy --check --output %t/flags | FileCheck %s --check-prefix=FLAGS
+// FLAGS: check=PASS
+// RUN: %python -c "import sys; d=open(sys.argv[1],'rb').read(); assert d[-6:]==bytes([0, 1, 1, 1, 1, 1]), d[-6:]" %t/flags/result0.npy
+
 // A result whose .npy header passes 65535 bytes (a rank of 3201) is
 // written in version 2, whose header length takes 4 bytes (version 1's 2
 // bytes held the length's low half).
@@ -69,4 +77,12 @@ func.func @wide_integers(%a: tensor<3xi64>) -> tensor<3xi64> {
   %zero = arith.constant dense<0> : tensor<3xi64>
   %r = arith.addi %a, %zero : tensor<3xi64>
   return %r : tensor<3xi64>
+}
+
+func.func @flags(%m: tensor<6xi1>) -> (tensor<6xi1>, tensor<6xi32>) {
+  %true = arith.constant dense<true> : tensor<6xi1>
+  %n = arith.xori %m, %true : tensor<6xi1>
+  %nn = arith.xori %n, %true : tensor<6xi1>
+  %wide = arith.extui %m : tensor<6xi1> to tensor<6xi32>
+  return %nn, %wide : tensor<6xi1>, tensor<6xi32>
 }

@@ -240,6 +240,8 @@ def AttnSeparateResultsPass
     the caller's inputs, which the C header declares `const` and attn-run
     passes to every timed call, so an op that would write into one in place
     (an elementwise op whose init became its operand) writes into a copy.
+    (A `bufferization.materialize_in_destination` into such an argument is
+    then refused by bufferisation; nothing in the project makes one.)
     A function that returns
     one tensor twice would have one buffer for two results, which
     `buffer-results-to-out-params` cannot hoist into two output buffers (it
@@ -324,7 +326,8 @@ def AttnExpandMathPass : Pass<"attn-expand-math"> {
     on x86. The CPU pipeline runs this pass before those conversions:
     - `expm1(x)` and `log1p(x)` as Kahan's forms, `(u - 1) x / log u` with
       `u = exp x` and `log(u) x / (u - 1)` with `u = 1 + x` (x itself where
-      u is 1; the infinities and -1 kept), within a few ulp;
+      u is 1; the infinities and -1 kept), within a few ulp; f16 and bf16
+      in f32, rounded once (each step would round in the narrow type);
     - `isinf(x)` as `|x| == inf`;
     - `fpowi(x, n)` as `pow(|x|, n)` with x's sign where n is odd, except
       a constant exponent of at most 16 in magnitude, which stays LLVM's

@@ -56,11 +56,12 @@ public:
   const void *getData() const { return data.get(); }
 
   /// Element `index` (row-major) as a double, and back (rounded to the
-  /// element type).
+  /// element type; integers saturate, NaN stores 0).
   double get(int64_t index) const;
   void set(int64_t index, double value);
 
-  /// A copy converted to `kind`.
+  /// A copy converted to `kind`: bit for bit when it is the array's own
+  /// (i64 values past 2^53 kept), through doubles otherwise.
   HostArray convertTo(ElementKind newKind) const;
 
 private:
@@ -73,7 +74,8 @@ private:
   std::unique_ptr<void, FreeDeleter> data;
 };
 
-/// Reads a .npy file (little-endian, C order): f4, f2, f8, i4, i8, b1.
+/// Reads a .npy file (little-endian, C order): f4, f2, f8, i4, i8, b1 (its
+/// nonzero bytes read as 1, as NumPy reads them as True).
 llvm::Expected<HostArray> readNpy(llvm::StringRef path);
 /// Writes a .npy file through a temporary `path`.partial renamed at the
 /// end, so a failure leaves no half-written file; bf16 arrays are written

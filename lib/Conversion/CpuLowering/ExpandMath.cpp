@@ -193,32 +193,38 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
   }
 };
 
-/// arith.remf of a scalar as a call to libdevice's fmod (__nv_fmodf, or
-/// __nv_fmod for f64): NVPTX has no frem, and the kernels' conversion
-/// refused the llvm.frem that arith-to-LLVM makes. f16 and bf16 go through
-/// f32, where fmod is exact (its result is representable in the operands'
-/// type, so rounding back changes nothing).
+/// libdevice's fmod for remainders of `type` (a scalar float): the f64 one
+/// for f64, else the f32 one (f16 and bf16 go through f32, where fmod is
+/// exact: its result is representable in the operands' type).
+static std::pair<StringRef, FloatType> libdeviceFmod(MLIRContext *context,
+                                                     FloatType type) {
+  if (type.isF64())
+    return {"__nv_fmod", Float64Type::get(context)};
+  return {"__nv_fmodf", Float32Type::get(context)};
+}
+
+/// Whether `op` is a remainder that RemainderToLibdevice rewrites.
+static bool isScalarRemainder(arith::RemFOp op) {
+  auto type = dyn_cast<FloatType>(op.getType());
+  return type && type.getWidth() <= 64;
+}
+
+/// arith.remf of a scalar as a call to libdevice's fmod, declared in its
+/// symbol table beforehand (declareLibdeviceFmods): NVPTX has no frem, and
+/// the kernels' conversion refused the llvm.frem that arith-to-LLVM makes.
 struct RemainderToLibdevice : OpRewritePattern<arith::RemFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::RemFOp op,
                                 PatternRewriter &rewriter) const override {
-    auto type = dyn_cast<FloatType>(op.getType());
-    Operation *table = SymbolTable::getNearestSymbolTable(op);
-    if (!type || type.getWidth() > 64 || !table)
+    if (!isScalarRemainder(op))
       return failure();
-    bool wide = type.isF64();
-    Type computed = wide ? Type(rewriter.getF64Type()) : rewriter.getF32Type();
-    StringRef name = wide ? "__nv_fmod" : "__nv_fmodf";
+    auto type = cast<FloatType>(op.getType());
+    auto [name, computed] = libdeviceFmod(op.getContext(), type);
+    Operation *table = SymbolTable::getNearestSymbolTable(op);
     auto callee = dyn_cast_or_null<func::FuncOp>(
-        SymbolTable::lookupSymbolIn(table, name));
-    if (!callee) {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(&table->getRegion(0).front());
-      callee = func::FuncOp::create(
-          rewriter, op.getLoc(), name,
-          rewriter.getFunctionType({computed, computed}, {computed}));
-      callee.setPrivate();
-    }
+        table ? SymbolTable::lookupSymbolIn(table, name) : nullptr);
+    if (!callee)
+      return failure();
     Location loc = op.getLoc();
     auto widen = [&](Value x) -> Value {
       return x.getType() == computed
@@ -236,6 +242,38 @@ struct RemainderToLibdevice : OpRewritePattern<arith::RemFOp> {
   }
 };
 
+/// Declares libdevice's fmod in each symbol table under `root` (root
+/// included, none above it: a pass may not touch its parent) that holds a
+/// scalar remf. A symbol of that name that is not a func.func of the
+/// expected type is an error.
+static LogicalResult declareLibdeviceFmods(Operation *root) {
+  OpBuilder b(root->getContext());
+  WalkResult walk = root->walk([&](arith::RemFOp op) {
+    if (!isScalarRemainder(op))
+      return WalkResult::advance();
+    Operation *table = SymbolTable::getNearestSymbolTable(op);
+    if (!table || (table != root && !root->isProperAncestor(table)))
+      return WalkResult::advance();
+    auto [name, computed] =
+        libdeviceFmod(op.getContext(), cast<FloatType>(op.getType()));
+    FunctionType expected = b.getFunctionType({computed, computed}, {computed});
+    Operation *existing = SymbolTable::lookupSymbolIn(table, name);
+    if (!existing) {
+      b.setInsertionPointToStart(&table->getRegion(0).front());
+      func::FuncOp::create(b, op.getLoc(), name, expected).setPrivate();
+      return WalkResult::advance();
+    }
+    auto func = dyn_cast<func::FuncOp>(existing);
+    if (func && func.getFunctionType() == expected)
+      return WalkResult::advance();
+    existing->emitOpError() << "takes the name of libdevice's fmod, which "
+                               "remainders call as a func.func of type "
+                            << expected;
+    return WalkResult::interrupt();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 struct AttnExpandMathPass
     : public attn::impl::AttnExpandMathPassBase<AttnExpandMathPass> {
   using Base::Base;
@@ -243,8 +281,11 @@ struct AttnExpandMathPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     attn::populateMathExpansionPatterns(patterns);
-    if (libdeviceRemainders)
+    if (libdeviceRemainders) {
+      if (failed(declareLibdeviceFmods(getOperation())))
+        return signalPassFailure();
       patterns.add<RemainderToLibdevice>(&getContext());
+    }
     // (Each op is rewritten once; the ops the patterns create are not
     // visited, so fpowi's narrowed constant form stays.)
     walkAndApplyPatterns(getOperation(), std::move(patterns));

@@ -705,7 +705,9 @@ LogicalResult MergeOp::verify() {
 LogicalResult MergeOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results) {
   // One branch merged by sum is itself, and by lse where its rows of LSE
   // -inf are already 0: an attention's pair (other outputs may hold values
-  // there, which the merge makes 0). The types must agree too: they may
+  // there, which the merge makes 0). An attention's LSE is finite or -inf
+  // unless its score_mod yields +inf or NaN, whose rows the fold keeps
+  // where the merge would give 0. The types must agree too: they may
   // differ in which sizes they fix.
   if (getOutputs().size() != 1 || getKind() == MergeKind::Gated ||
       getOutputs().front().getType() != getResult().getType() ||

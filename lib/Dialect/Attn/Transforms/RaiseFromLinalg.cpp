@@ -1280,7 +1280,7 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
         rewriter, loc, outType, /*lse=*/Type(), query, key, value, bias,
         Value(), Value(), Value(), Value(), Value(),
         rewriter.getArrayAttr(atoms), rewriter.getArrayAttr(scoreMods),
-        NormalizerAttrInterface(), rewriter.getF32FloatAttr(scale),
+        NormalizerAttrInterface(), rewriter.getF32FloatAttr(scale32),
         TilingAttr());
     if (!scores->modSteps.empty())
       buildScoreModRegion(rewriter, loc, op.getScoreMod(), scores->modSteps);

@@ -80,10 +80,13 @@ def AttnRefineShapesPass : Pass<"attn-refine-shapes", "::mlir::ModuleOp"> {
     of the whole function require to be two different constants are an
     error: no call could satisfy them.
 
-    With `signatures`, a function that nothing in the module calls takes
-    the refined types in its own arguments and results (a memref
-    descriptor's layout does not depend on which sizes are static, so its
-    callers outside the module are not affected).
+    Every function is refined, those of nested modules too. With
+    `signatures`, a function of the root module's own symbol table that
+    nothing in it calls takes the refined types in its own arguments and
+    results: a memref descriptor's layout does not depend on which sizes
+    are static, so its callers outside the module are not affected (a
+    nested module's function keeps its own: it may be called from around
+    its module).
   }];
   let options = [
     Option<"signatures", "signatures", "bool", /*default=*/"false",
