@@ -13,11 +13,13 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <functional>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -165,8 +167,11 @@ struct Descriptor {
     ArrayRef<int64_t> shape = array.getShape();
     sizes.assign(shape.begin(), shape.end());
     strides.assign(shape.size(), 1);
+    // Only an array without elements can have sizes whose product
+    // overflows (0 x 2^62 x 8): its strides address nothing, and saturate.
     for (int64_t dim = static_cast<int64_t>(shape.size()) - 2; dim >= 0; --dim)
-      strides[dim] = strides[dim + 1] * shape[dim + 1];
+      if (llvm::MulOverflow(strides[dim + 1], shape[dim + 1], strides[dim]))
+        strides[dim] = std::numeric_limits<int64_t>::max();
   }
   void pack(SmallVectorImpl<void *> &args) {
     args.push_back(&allocated);
