@@ -138,8 +138,12 @@ class Sym:
         if a.type == _F32:
             fp = {"lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge", "eq": "oeq", "ne": "une"}
             return t.emit(f"arith.cmpf {fp[predicate]}, {a.name}, {b.name} : f32", _I1)
-        signed = {"lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge", "eq": "eq", "ne": "ne"}
-        return t.emit(f"arith.cmpi {signed[predicate]}, {a.name}, {b.name} : {a.type}", _I1)
+        # Booleans order as Python's False < True: unsigned (signed, an i1
+        # true is -1 and the order inverts).
+        order = "u" if a.type == _I1 else "s"
+        integer = {"lt": order + "lt", "le": order + "le", "gt": order + "gt",
+                   "ge": order + "ge", "eq": "eq", "ne": "ne"}
+        return t.emit(f"arith.cmpi {integer[predicate]}, {a.name}, {b.name} : {a.type}", _I1)
 
     def __lt__(self, o): return self._compare(o, "lt")
     def __le__(self, o): return self._compare(o, "le")
@@ -225,14 +229,17 @@ def _tracer_of(name, a, b):
 def maximum(a, b):
     t = _tracer_of("maximum", a, b)
     a, b = t.unify(a, b)
-    op = "arith.maximumf" if a.type == _F32 else "arith.maxsi"
+    # (Booleans unsigned: maximum is `or`, as max(False, True) is True.)
+    op = ("arith.maximumf" if a.type == _F32
+          else "arith.maxui" if a.type == _I1 else "arith.maxsi")
     return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
 
 
 def minimum(a, b):
     t = _tracer_of("minimum", a, b)
     a, b = t.unify(a, b)
-    op = "arith.minimumf" if a.type == _F32 else "arith.minsi"
+    op = ("arith.minimumf" if a.type == _F32
+          else "arith.minui" if a.type == _I1 else "arith.minsi")
     return t.emit(f"{op} {a.name}, {b.name} : {a.type}", a.type)
 
 

@@ -517,3 +517,22 @@ def test_open_lengths_bound_traced_reads_at_each_call(rng):
     later = p.input("later", (None,))
     p.output(p.attention(q, k, v, score_mod=lambda s, bb, hh, i, j: s + later[hh]))
     check(fn(*arrays, bias_array, heads), expected)
+
+
+def test_traced_booleans_order_as_python(rng):
+    # False < True, max(False, True) is True: booleans compare unsigned
+    # (signed, an i1 true is -1, and the masks inverted).
+    b, h, n, d = 1, 1, 12, 8
+    q, k, v = (random(rng, (b, h, n, d)) for _ in range(3))
+    i, j = reference.positions(n, n)
+    cases = [
+        (lambda bb, hh, ii, jj: attn.maximum(jj > ii, jj <= ii), np.ones((n, n), bool)),
+        (lambda bb, hh, ii, jj: attn.minimum(jj <= ii, jj <= ii + 1), j <= i),
+        (lambda bb, hh, ii, jj: (jj > ii) < (jj <= ii), j <= i),
+        (lambda bb, hh, ii, jj: (jj + 2 <= ii) >= (jj <= ii), (j > i) | (j + 2 <= i)),
+    ]
+    for region, allowed in cases:
+        p = attn.Program("booleans")
+        qi, ki, vi = (p.input(name, (b, h, n, d)) for name in ("q", "k", "v"))
+        p.output(p.attention(qi, ki, vi, mask_mod=region))
+        check(attn.compile(p)(q, k, v), reference.attention(q, k, v, allowed=allowed))
