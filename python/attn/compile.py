@@ -313,9 +313,14 @@ def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False)
     if not gpu and target != "cpu":
         raise AttnError(f"target '{target}' is not supported: use 'cpu' or an NVIDIA chip "
                         "('sm_80', 'sm_90', ...)")
+    if path not in ("flash", "reference"):
+        raise AttnError(f"path must be 'flash' or 'reference', not {path!r}")
+    if not isinstance(threads, bool):
+        raise AttnError(f"threads must be True or False, not {threads!r}")
+    if gpu and (path != "flash" or not threads):
+        raise AttnError("path= and threads= choose the CPU lowering; a GPU target "
+                        "takes neither")
     if not gpu:
-        if path not in ("flash", "reference"):
-            raise AttnError(f"path must be 'flash' or 'reference', not '{path}'")
         for value in program.inputs + program.outputs:
             if value.dtype == "bf16":
                 raise AttnError(f"'{value.name}' is bf16, which has no NumPy dtype: the CPU "

@@ -30,9 +30,16 @@ class Mask:
     def __and__(self, other):
         return _conjunction(self, other)
 
+    def __rand__(self, other):
+        # (`3 & causal()`: Python asks the right operand; its check names 3.)
+        return _conjunction(other, self)
+
     def __or__(self, other):
         other = _as_mask(other)
         return Mask(f"#attn.or<[{_attr(self)}, {_attr(other)}]>", self.reads + other.reads)
+
+    def __ror__(self, other):
+        return _as_mask(other) | self
 
     def __invert__(self):
         return Mask(f"#attn.not<{_attr(self)}>", self.reads)
@@ -107,9 +114,12 @@ def global_tokens(count):
 
 def stripes(columns=(), diagonals=()):
     fields = []
-    if columns:
+    # (len, not truth: a NumPy array of several entries has no truth value.)
+    columns = _int_list(columns, "stripes columns")
+    diagonals = _int_list(diagonals, "stripes diagonals")
+    if len(columns):
         fields.append(f"columns = {_ints(columns, 'stripes columns')}")
-    if diagonals:
+    if len(diagonals):
         fields.append(f"diagonals = {_ints(diagonals, 'stripes diagonals')}")
     if not fields:
         raise AttnError("stripes: give columns, diagonals or both")

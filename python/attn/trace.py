@@ -250,7 +250,10 @@ class Table:
 
     def __init__(self, values):
         import numpy as np
-        array = np.asarray(values)
+        try:
+            array = np.asarray(values)
+        except ValueError as error:  # rows of different lengths
+            raise AttnError(f"attn.table: give a rectangular array ({error})") from None
         if array.dtype == np.bool_:
             self.array, self.element = array, _I1
         elif np.issubdtype(array.dtype, np.number):

@@ -536,3 +536,24 @@ def test_traced_booleans_order_as_python(rng):
         qi, ki, vi = (p.input(name, (b, h, n, d)) for name in ("q", "k", "v"))
         p.output(p.attention(qi, ki, vi, mask_mod=region))
         check(attn.compile(p)(q, k, v), reference.attention(q, k, v, allowed=allowed))
+
+
+def test_mask_and_option_misuse_raises_attn_errors():
+    # Each of these raised TypeError or ValueError, or was accepted and
+    # ignored, before.
+    with pytest.raises(attn.AttnError, match="expected a mask"):
+        3 & attn.causal()
+    with pytest.raises(attn.AttnError, match="expected a mask"):
+        3 | attn.causal()
+    assert "columns = [1, 2]" in attn.stripes(columns=np.array([1, 2])).text
+    with pytest.raises(attn.AttnError, match="attn.table: give a rectangular array"):
+        attn.table([[1], [1, 2]])
+    p = attn.Program("options")
+    q = p.input("q", (1, 1, 4, 8))
+    p.output(p.attention(q, q, q))
+    with pytest.raises(attn.AttnError, match="threads must be True or False, not 'no'"):
+        attn.compile(p, threads="no")
+    with pytest.raises(attn.AttnError, match="path must be 'flash' or 'reference', not 'bogus'"):
+        attn.compile(p, target="sm_90", path="bogus")
+    with pytest.raises(attn.AttnError, match="a GPU target takes neither"):
+        attn.compile(p, target="sm_90", path="reference")
