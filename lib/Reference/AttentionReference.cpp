@@ -242,13 +242,9 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
       set(op.getLse(), std::move(lse));
     return success();
   }
-  if (!hasRows) {
-    set(op.getOutput(), std::move(out));
-    if (op.getLse())
-      set(op.getLse(), std::move(lse));
-    return success();
-  }
-  std::vector<double> probs(keyLength), accumulator(valueDim);
+  // (Without rows the loops below do not run.)
+  std::vector<double> probs(hasRows ? keyLength : 0),
+      accumulator(hasRows ? valueDim : 0);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t h = 0; h < numQueryHeads; ++h) {
       for (int64_t i = 0; i < queryLength; ++i) {

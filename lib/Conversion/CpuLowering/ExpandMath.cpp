@@ -218,26 +218,20 @@ struct RemainderToLibdevice : OpRewritePattern<arith::RemFOp> {
                                 PatternRewriter &rewriter) const override {
     if (!isScalarRemainder(op))
       return failure();
-    auto type = cast<FloatType>(op.getType());
-    auto [name, computed] = libdeviceFmod(op.getContext(), type);
+    StringRef name =
+        libdeviceFmod(op.getContext(), cast<FloatType>(op.getType())).first;
     Operation *table = SymbolTable::getNearestSymbolTable(op);
     auto callee = dyn_cast_or_null<func::FuncOp>(
         table ? SymbolTable::lookupSymbolIn(table, name) : nullptr);
     if (!callee)
       return failure();
     Location loc = op.getLoc();
-    auto widen = [&](Value x) -> Value {
-      return x.getType() == computed
-                 ? x
-                 : arith::ExtFOp::create(rewriter, loc, computed, x);
-    };
-    Value result =
-        func::CallOp::create(rewriter, loc, callee,
-                             ValueRange{widen(op.getLhs()), widen(op.getRhs())})
-            .getResult(0);
-    if (result.getType() != type)
-      result = arith::TruncFOp::create(rewriter, loc, type, result);
-    rewriter.replaceOp(op, result);
+    Value lhs = widenToF32(rewriter, loc, op.getLhs());
+    Value rhs = widenToF32(rewriter, loc, op.getRhs());
+    replaceRounded(
+        rewriter, op,
+        func::CallOp::create(rewriter, loc, callee, ValueRange{lhs, rhs})
+            .getResult(0));
     return success();
   }
 };
