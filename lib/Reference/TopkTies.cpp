@@ -42,10 +42,11 @@ static double largestFiniteDifference(const RefTensor &a, const RefTensor &b) {
   return largest;
 }
 
-SmallVector<TopkNearTie> mlir::attn::findTopkNearTies(
-    ArrayRef<ReferenceResult::Topk> exact,
-    ArrayRef<ReferenceResult::Topk> naive, double relativeTolerance,
-    ArrayRef<TopkNearTie> kept, ArrayRef<TopkNearTie> tried) {
+SmallVector<TopkNearTie>
+mlir::attn::findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
+                             ArrayRef<ReferenceResult::Topk> naive,
+                             double relativeTolerance,
+                             ArrayRef<TopkNearTie> tried) {
   SmallVector<TopkNearTie> ties;
   std::vector<int64_t> order;
   for (auto [evaluation, topk] : llvm::enumerate(exact)) {
@@ -86,16 +87,9 @@ SmallVector<TopkNearTie> mlir::attn::findTopkNearTies(
             break;
           TopkNearTie tie{e, r, order[c], order[u],
                           (chosen - unchosen) / tolerance};
-          auto samePair = [&](const TopkNearTie &t) {
-            return t.isAt(e, r) && t.chosen == tie.chosen &&
-                   t.unchosen == tie.unchosen;
-          };
-          auto sharesEntry = [&](const TopkNearTie &t) {
-            return t.isAt(e, r) &&
-                   (t.chosen == tie.chosen || t.unchosen == tie.unchosen);
-          };
-          if (!llvm::any_of(tried, samePair) &&
-              !llvm::any_of(kept, sharesEntry))
+          if (!llvm::any_of(tried, [&](const TopkNearTie &t) {
+                return t.isSamePair(tie);
+              }))
             ties.push_back(tie);
         }
       }

@@ -5,7 +5,7 @@
 // the selection follows that choice. The check then takes the other entry
 // in the reference too and passes if every result matches it; a gap wider
 // than that is a wrong selection and fails.
-// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both %t/three
+// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both %t/three %t/three_floats
 // RUN: %python %S/make_npy.py %t/close.npy '<f4' 2x4 --values=1.0,0.99995,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/apart.npy '<f4' 2x4 --values=1.0,0.98,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/other/result0.npy '<i4' 2x1 --values=1,2
@@ -37,6 +37,16 @@
 // RUN: attn-run %s --function=pick_two --input s=%t/three_close.npy --check --results %t/three | FileCheck %s --check-prefix=THREE
 // THREE: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed
 // THREE: check=PASS
+// The same choice seen through a result that fails element by element (the
+// indices as floats): the closest tie, 1 -> 2, gives the reference {0, 2},
+// which lowers the failing count (one of two elements) and is kept; the
+// next, 0 -> 2, shares entry 2 with it and is tried in its place.
+// RUN: %python %S/make_npy.py %t/three_floats/result0.npy '<f4' 1x2 --values=1,2
+// RUN: attn-run %s --function=pick_two_as_floats --input s=%t/three_close.npy --check --results %t/three_floats | FileCheck %s --check-prefix=REPLACED
+// REPLACED-NOT: near-tie (evaluation 0, row 0, entries 1 and 2)
+// REPLACED: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed
+// REPLACED-NOT: near-tie
+// REPLACED: check=PASS
 
 // Scores summed in bf16: the exact reference keeps the sum, a naive
 // computation rounds it (0.99609375 + 0.0015 becomes 0.99609375 again), so
@@ -72,4 +82,10 @@ func.func @pick_summed(%a: tensor<2x4xbf16>, %b: tensor<2x4xbf16>) -> tensor<2x1
 func.func @pick_two(%s: tensor<1x4xf32>) -> tensor<1x2xi32> {
   %i = attn.topk %s k 2 : tensor<1x4xf32> -> tensor<1x2xi32>
   return %i : tensor<1x2xi32>
+}
+
+func.func @pick_two_as_floats(%s: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %i = attn.topk %s k 2 : tensor<1x4xf32> -> tensor<1x2xi32>
+  %f = arith.sitofp %i : tensor<1x2xi32> to tensor<1x2xf32>
+  return %f : tensor<1x2xf32>
 }

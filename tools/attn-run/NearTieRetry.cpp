@@ -11,6 +11,12 @@
 // compiled code's choices without trying every combination, and that only
 // ever passes a check whose every result then meets its bound.
 //
+// A kept swap may be only half right: where the reference chose {5, 13}
+// and the compiled code {5, 12}, the swap 5 -> 12 takes block 12 and lowers
+// the failing count, but drops block 5. A later tie that shares an entry
+// with a kept swap (13 -> 12) is therefore tried in its place rather than
+// left out: the two cannot both hold.
+//
 //===----------------------------------------------------------------------===//
 
 #include "NearTieRetry.h"
@@ -76,15 +82,17 @@ FailureOr<NearTieResolution> mlir::attn::retryAtTopkNearTies(
     const CheckReferences &current = kept ? *kept : first;
     // Ties as the current references see them: an earlier swap changes
     // the scores of later selections.
-    SmallVector<TopkNearTie> ties =
-        findTopkNearTies(current.exact.topks, naiveTopks(current),
-                         relativeTolerance, best.swaps, tried);
+    SmallVector<TopkNearTie> ties = findTopkNearTies(
+        current.exact.topks, naiveTopks(current), relativeTolerance, tried);
     found = std::max(found, ties.size() + tried.size());
     if (ties.empty())
       break;
     TopkNearTie tie = ties.front();
     tried.push_back(tie);
-    SmallVector<TopkNearTie> candidate(best.swaps);
+    SmallVector<TopkNearTie> candidate;
+    for (const TopkNearTie &swap : best.swaps)
+      if (!swap.conflictsWith(tie))
+        candidate.push_back(swap);
     candidate.push_back(tie);
     std::string error;
     FailureOr<CheckReferences> retried = evaluateCheckReferences(

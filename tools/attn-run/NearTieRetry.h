@@ -45,9 +45,10 @@ struct NearTieResolution {
 /// whose last chosen and best unchosen scores a correct rounding may order
 /// either way; findTopkNearTies) is retried with the reference taking the
 /// other entry: the closest near-tie not yet tried, at most `maxTries` of
-/// them, each kept when it lowers the count of failing entries, until
-/// every result passes. Returns the swaps and passing comparisons, or
-/// failure (saying on `notes` what was tried).
+/// them, each kept when it lowers the count of failing entries (in place
+/// of a kept swap it conflicts with), until every result passes. Returns the
+/// swaps and passing comparisons, or failure (saying on `notes` what was
+/// tried).
 FailureOr<NearTieResolution> retryAtTopkNearTies(
     func::FuncOp func, ArrayRef<RefTensor> args, const CheckReferences &first,
     ArrayRef<ComparisonResult> failing, CompareResults compare,

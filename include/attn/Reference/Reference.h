@@ -52,6 +52,17 @@ struct TopkNearTie {
   bool isAt(int64_t otherEvaluation, int64_t otherRow) const {
     return evaluation == otherEvaluation && row == otherRow;
   }
+  /// Whether both can be taken the other way in one evaluation: not where
+  /// they are at one row and share an entry (one chosen entry given up for
+  /// two, or two given up for one).
+  bool conflictsWith(const TopkNearTie &other) const {
+    return isAt(other.evaluation, other.row) &&
+           (chosen == other.chosen || unchosen == other.unchosen);
+  }
+  bool isSamePair(const TopkNearTie &other) const {
+    return isAt(other.evaluation, other.row) && chosen == other.chosen &&
+           unchosen == other.unchosen;
+  }
 };
 
 struct ReferenceOptions {
@@ -100,12 +111,10 @@ struct ReferenceResult {
 /// difference between its scores and the exact ones for that selection:
 /// a computation rounding as correctly as the naive one may choose either
 /// entry. (Three entries within that of each other give two pairs.) Pairs
-/// in `tried`, and pairs that share an entry with a swap in `kept`, are
-/// left out. Closest first (gap over tolerance).
+/// in `tried` are left out. Closest first (gap over tolerance).
 SmallVector<TopkNearTie> findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
                                           ArrayRef<ReferenceResult::Topk> naive,
                                           double relativeTolerance,
-                                          ArrayRef<TopkNearTie> kept = {},
                                           ArrayRef<TopkNearTie> tried = {});
 
 /// Evaluates `func` on `args`. On failure `error` says which op or value
