@@ -3,6 +3,8 @@
 #include "CInterface.h"
 #include "SizeRelations.h"
 
+#include "attn/Conversion/Passes.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/ADT/StringSet.h"
@@ -63,11 +65,11 @@ static bool isReservedCName(StringRef name) {
          return c == '_' || std::isdigit(static_cast<unsigned char>(c));
        })))
     return true;
-  // (attnCuda...: the runtime's functions the launchers call; attnResult...:
-  // the CPU wrappers' helpers.)
+  // (attnCuda...: the runtime's functions the launchers call; attnResult...
+  // and attnScratch...: the CPU wrappers' helpers.)
   if (reserved.contains(name) || name.starts_with("attn_") ||
       name.starts_with("attnCuda") || name.starts_with("attnResult") ||
-      name.starts_with("_"))
+      name.starts_with("attnScratch") || name.starts_with("_"))
     return true;
   // result<N>, and the launchers' temporaries t<N>[Ordered|Sizes|Strides].
   for (StringRef prefix : {"result", "t"}) {
@@ -296,8 +298,9 @@ std::string mlir::attn::emitCHeader(StringRef guard,
       os << " * Returns 0; the 1-based position of the first buffer whose\n"
          << " * sizes differ from the static shape above or from the sizes\n"
          << " * the ops tie them to (keys and values of one length, ...); or\n"
-         << " * -1 without memory for a result's temporary (nothing is run\n"
-         << " * then). */\n";
+         << " * -1 without memory for a temporary: a result's, or the\n"
+         << " * largest one the kernels can make for these sizes (nothing is\n"
+         << " * run then). */\n";
     os << signature(entry, "attn_", gpu) << ";\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
@@ -436,7 +439,18 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
     os << "void _mlir_ciface_" << entry.symbol << "(";
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))
       os << (index ? ", " : "") << "const void *";
-    os << ");\n\n" << signature(entry, "attn_") << " {\n";
+    os << ");\n";
+    // The bound's function is not a C identifier: an asm label names it.
+    std::string scratch =
+        "attnScratchBytes" + std::to_string(&entry - entries.data());
+    if (entry.boundsScratch) {
+      os << "int64_t " << scratch << "(";
+      for (auto [index, buffer] : llvm::enumerate(entry.buffers))
+        os << (index ? ", " : "") << "const void *";
+      os << ") __asm__(\"_mlir_ciface_"
+         << getScratchBytesFunctionName(entry.symbol) << "\");\n";
+    }
+    os << "\n" << signature(entry, "attn_") << " {\n";
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))
       for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
         if (!ShapedType::isDynamic(size))
@@ -475,6 +489,24 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
          << ");\n    " << view << ".allocated = " << view
          << ".aligned = " << temp << ";\n    " << view
          << ".offset = 0;\n    attn_missing |= !" << temp << ";\n  }\n";
+    }
+    // The kernels' temporaries are allocated inside their loops, which
+    // cannot report a failure: the largest one is tried here first (one
+    // that cannot be allocated at all; several that together exceed the
+    // memory are not caught).
+    if (entry.boundsScratch) {
+      os << "  if (!attn_missing) {\n    int64_t attn_scratch = " << scratch
+         << "(";
+      for (auto [index, buffer] : llvm::enumerate(entry.buffers))
+        os << (index ? ", " : "")
+           << (buffer.isResult ? "&attn_view_" + std::to_string(index)
+                               : buffer.name);
+      // (volatile: compilers drop a malloc whose result is only freed,
+      // taking it to succeed.)
+      os << ");\n    void *volatile attn_probe = attn_scratch > 0 ? "
+            "__builtin_malloc((__SIZE_TYPE__)attn_scratch) : 0;\n"
+         << "    attn_missing = attn_scratch > 0 && !attn_probe;\n"
+         << "    __builtin_free(attn_probe);\n  }\n";
     }
     os << "  if (attn_missing) {\n";
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))

@@ -56,6 +56,10 @@ struct CEntryPoint {
   std::string symbol;
   std::vector<CBuffer> buffers; // arguments, then results
   std::vector<CSizeRule> sizeRules;
+  /// Whether the lowered module has the function attn-scratch-bytes adds
+  /// for `symbol`: the wrapper asks it how large a temporary the call can
+  /// make, and returns -1 where that cannot be allocated.
+  bool boundsScratch = false;
 };
 
 /// The functions to export (`functions`, or every public one) and their C

@@ -6,6 +6,7 @@
 #include "RelocatableObject.h"
 #include "Toolchain.h"
 
+#include "attn/Conversion/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -80,6 +81,9 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
   buildAttnCpuPipeline(pm, pipelineOptions);
   if (failed(pm.run(module)))
     return fail("the CPU pipeline failed");
+  for (CEntryPoint &entry : entries)
+    entry.boundsScratch = static_cast<bool>(module.lookupSymbol(
+        "_mlir_ciface_" + getScratchBytesFunctionName(entry.symbol)));
   registerBuiltinDialectTranslation(context);
   registerLLVMDialectTranslation(context);
   registerOpenMPDialectTranslation(context);

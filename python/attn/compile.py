@@ -159,7 +159,8 @@ class Compiled:
         rc = self._entry(*[ctypes.byref(d) for d in descriptors])
         if rc < 0:
             raise AttnError(f"{self.program.name}: the library could not allocate a "
-                            "temporary for a result")
+                            "temporary (a result's, or the largest its kernels make for "
+                            "these sizes)")
         if rc != 0:
             names = input_names + output_names
             raise AttnError(f"{self.program.name}: buffer '{names[rc - 1]}' was refused by "

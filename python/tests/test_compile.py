@@ -443,6 +443,28 @@ def test_open_head_dims_refuse_zero(rng, path):
         fn(qa, ka, random(rng, (1, 1, 4, 0)))
 
 
+@pytest.mark.parametrize("path", ["flash", "reference"])
+def test_open_sizes_too_large_for_a_temporary_raise(rng, path):
+    # Zero-stride views are legal arrays of any size. The compiled code
+    # allocates its temporaries inside its loops, where a failed malloc was
+    # written through (a segfault): the library asks their size first. On
+    # the flash path a head dim of 2^40 makes query tiles of 2^40 floats a
+    # row; the reference path's scores of 2^40 keys take as many.
+    p = attn.Program("open_sizes")
+    q, k, v = (p.input(n, (1, 1, None, None)) for n in ("q", "k", "v"))
+    p.output(p.attention(q, k, v))
+    fn = attn.compile(p, path=path)
+    wide = 2**40
+    lkv, d = (8, wide) if path == "flash" else (wide, 4)
+    huge = np.lib.stride_tricks.as_strided(np.zeros(1, np.float32), (1, 1, lkv, d), (0,) * 4)
+    qa = np.lib.stride_tricks.as_strided(np.zeros(1, np.float32), (1, 1, 2, d), (0,) * 4)
+    va = huge if path == "reference" else random(rng, (1, 1, lkv, 4))
+    with pytest.raises(attn.AttnError, match="could not allocate a temporary"):
+        fn(qa, huge, va)
+    qa, ka, va = random(rng, (1, 1, 2, 16)), random(rng, (1, 1, 8, 16)), random(rng, (1, 1, 8, 4))
+    check(fn(qa, ka, va), reference.attention(qa, ka, va))
+
+
 def test_open_lengths_through_compress_and_block_scores(rng):
     # Sizes derived from an open length (ceil(L / 8) compressed keys,
     # ceil(L / 16) query blocks, k picks) shape the outputs at each call;

@@ -45,3 +45,8 @@
 // The reference lowering's scores, counted before anything runs.
 // RUN: not attn-run %S/Inputs/huge_scores.mlir --path=reference 2>&1 | FileCheck %s --check-prefix=SCORES
 // SCORES: attn-run: error: 'scores' on the reference path materialises 16384.0 GiB of attention scores besides its arrays, more than this machine's {{[0-9.]+}} GiB of memory (the flash path does not hold them)
+// With open sizes only the call's arguments tell: the compiled code's
+// largest temporary (here the scores of 2^20 x 2^20 f32) is asked before
+// the call, which a failed allocation inside its loops would crash.
+// RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=empty_batch --path=reference --shape q=1x1x1048576x1 --shape k=1x1x1048576x1 --shape v=1x1x1048576x1 2>&1 | FileCheck %s --check-prefix=OPEN-SCORES
+// OPEN-SCORES: attn-run: error: 'empty_batch' would make a temporary of 4096.0 GiB for these sizes, more than this machine's {{[0-9.]+}} GiB of memory

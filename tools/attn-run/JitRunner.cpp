@@ -2,7 +2,9 @@
 
 #include "JitRunner.h"
 
+#include "attn/Conversion/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
+#include "attn/Support/MachineMemory.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -13,6 +15,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -149,8 +152,11 @@ JitFunction::compile(ModuleOp module, StringRef name,
       error += ":\n" + diagnostics;
     return failure();
   }
-  return std::unique_ptr<JitFunction>(
-      new JitFunction(std::move(*engine), kEntry.str(), name.str()));
+  std::string scratchBytes = getScratchBytesFunctionName(kEntry);
+  if (!lowered->lookupSymbol(scratchBytes))
+    scratchBytes.clear();
+  return std::unique_ptr<JitFunction>(new JitFunction(
+      std::move(*engine), kEntry.str(), name.str(), std::move(scratchBytes)));
 }
 
 namespace {
@@ -198,6 +204,29 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
   SmallVector<void *> args;
   for (Descriptor &descriptor : descriptors)
     descriptor.pack(args);
+  // The compiled code's temporaries are allocated inside its loops, where
+  // a failed malloc would be written through: the largest is checked first.
+  if (!scratchBytesName.empty()) {
+    int64_t bytes = 0;
+    SmallVector<void *> queryArgs(args);
+    queryArgs.push_back(&bytes);
+    if (llvm::Error queryError =
+            engine->invokePacked(scratchBytesName, queryArgs)) {
+      error = "cannot call '" + displayName +
+              "': " + llvm::toString(std::move(queryError));
+      return failure();
+    }
+    double memory = physicalMemoryBytes();
+    if (memory > 0 && static_cast<double>(bytes) > memory) {
+      error = llvm::formatv("'{0}' would make a temporary of {1:F1} GiB for "
+                            "these sizes, more than this machine's {2:F1} GiB "
+                            "of memory",
+                            displayName, static_cast<double>(bytes) / (1 << 30),
+                            memory / (1 << 30))
+                  .str();
+      return failure();
+    }
+  }
   if (llvm::Error callError = engine->invokePacked(name, args)) {
     error = "cannot call '" + displayName +
             "': " + llvm::toString(std::move(callError));

@@ -32,12 +32,16 @@ public:
 
 private:
   JitFunction(std::unique_ptr<ExecutionEngine> engine, std::string name,
-              std::string displayName)
+              std::string displayName, std::string scratchBytesName)
       : engine(std::move(engine)), name(std::move(name)),
-        displayName(std::move(displayName)) {}
+        displayName(std::move(displayName)),
+        scratchBytesName(std::move(scratchBytesName)) {}
   std::unique_ptr<ExecutionEngine> engine;
   /// The compiled symbol, and the function's name in the source.
   std::string name, displayName;
+  /// The function attn-scratch-bytes added for it (its largest temporary's
+  /// bytes for the arguments' sizes), or empty.
+  std::string scratchBytesName;
 };
 
 } // namespace mlir::attn

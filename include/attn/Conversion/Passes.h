@@ -28,6 +28,9 @@ void populateMathExpansionPatterns(RewritePatternSet &patterns);
 /// (attn-expand-index-truncations).
 void populateIndexTruncationPatterns(RewritePatternSet &patterns);
 
+/// The function attn-scratch-bytes adds for the public function `function`.
+std::string getScratchBytesFunctionName(StringRef function);
+
 } // namespace mlir::attn
 
 #endif // ATTN_CONVERSION_PASSES_H

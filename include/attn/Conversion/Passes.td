@@ -230,6 +230,39 @@ def AttnNarrowKernelIndicesPass
 // The CPU pipeline's steps between bufferisation and LLVM
 //===----------------------------------------------------------------------===//
 
+def AttnScratchBytesPass : Pass<"attn-scratch-bytes", "::mlir::ModuleOp"> {
+  let summary = "Add a function that says how large a public function's "
+                "largest temporary can be for its arguments";
+  let description = [{
+    Runs on buffers (after `buffer-results-to-out-params`, while the loops
+    are still `scf`). Compiled code allocates its temporaries with
+    `malloc` and cannot report a failure from inside its loops, where a
+    NULL would be written through. So the caller asks first: for each
+    public function `F` with `memref.alloc`s, a public function
+    `F.scratch_bytes` takes `F`'s arguments and returns, as `i64`, the
+    largest number of bytes one of those allocations can take for them
+    (`INT64_MAX` when the product overflows). Each allocation's sizes are
+    bounded from above by upstream's value-bounds analysis in terms of
+    values that `F`'s entry block computes from its arguments without
+    touching memory (`memref.dim`s and arithmetic), so an allocation in
+    a tile loop counts with its largest tile. attn-compile's C wrappers
+    and attn-run call it and refuse the call (the wrappers return -1)
+    when that many bytes cannot be allocated.
+
+    Not bounded, and not counted: allocations whose sizes depend on
+    memory (a size loaded from an input), and functions of more than one
+    block. The bound is of one allocation: several that together exceed
+    the memory, or index arithmetic inside a size expression that wraps,
+    are not caught. `F.scratch_bytes` is not a C identifier, so no
+    function of the program can hold its name; a symbol of that name is
+    an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+  ];
+}
+
 def AttnSeparateResultsPass
     : Pass<"attn-separate-results", "::mlir::ModuleOp"> {
   let summary = "Give each tensor a function returns a buffer of its own, "

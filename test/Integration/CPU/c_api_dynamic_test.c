@@ -174,5 +174,19 @@ int main(void) {
          attn_cast_compressed_twice(&q1, &k12, &o1),
          attn_cast_compressed_twice(&q1, &k8, &o1),
          attn_cast_compressed_twice(&q1, &k13, &o1));
+  /* A head dim of 2^40 (views of one element, every stride 0): the kernels'
+   * query tiles would take 2 x 2^40 floats, allocated inside their loop,
+   * where a failed malloc cannot be reported. The wrapper asks the tiles'
+   * size first and returns -1 without running. A head dim of 16 runs. */
+  int64_t wide = (int64_t)1 << 40;
+  attn_strided_4d wideQ = {q, q, 0, {1, 1, 2, wide}, {0, 0, 0, 0}},
+                  wideK = {k, k, 0, {1, 1, 8, wide}, {0, 0, 0, 0}},
+                  narrowQ = rowMajor(q, 1, 1, 2, D),
+                  narrowK = rowMajor(k, 1, 1, 8, D),
+                  values = rowMajor(v, 1, 1, 8, 4),
+                  result = rowMajor(out, 1, 1, 2, 4);
+  printf("head dim 2^40, 16: %d %d\n",
+         attn_open_head_dim(&wideQ, &wideK, &values, &result),
+         attn_open_head_dim(&narrowQ, &narrowK, &values, &result));
   return 0;
 }

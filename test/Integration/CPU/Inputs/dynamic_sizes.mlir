@@ -123,3 +123,10 @@ func.func @cast_compressed_twice(%q: tensor<1x2x?x16xf32>, %k: tensor<1x2x?x16xf
   %o = attn.attention %q, %ks, %ks : tensor<1x2x?x16xf32>, tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32> -> tensor<1x2x?x16xf32>
   return %o : tensor<1x2x?x16xf32>
 }
+
+// An open head dim: the flash form's tiles of queries are 64 rows of it,
+// allocated inside the tile loop (the wrapper asks their size first).
+func.func @open_head_dim(%q: tensor<1x1x?x?xf32>, %k: tensor<1x1x?x?xf32>, %v: tensor<1x1x?x4xf32>) -> tensor<1x1x?x4xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x1x?x?xf32>, tensor<1x1x?x?xf32>, tensor<1x1x?x4xf32> -> tensor<1x1x?x4xf32>
+  return %o : tensor<1x1x?x4xf32>
+}

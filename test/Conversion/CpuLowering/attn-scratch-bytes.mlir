@@ -1,0 +1,98 @@
+// RUN: attn-opt %s --allow-unregistered-dialect --attn-scratch-bytes --canonicalize | FileCheck %s
+
+// A temporary sized by the arguments' dims and a static one: the larger of
+// their bytes (dims x dims x 4, 8 x 2 x 1), each product saturating at
+// INT64_MAX. The function itself keeps its allocations.
+// CHECK-LABEL: func.func @top(
+// CHECK: memref.alloc
+// CHECK-LABEL: func.func @top.scratch_bytes(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32>, %{{.*}}: memref<4xf32>) -> i64
+// CHECK-DAG: %[[MAX:.*]] = arith.constant 9223372036854775807 : i64
+// CHECK-DAG: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[N:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[M64:.*]] = arith.index_cast %[[M]] : index to i64
+// CHECK: %[[LOW:.*]], %[[HIGH:.*]] = arith.mului_extended %{{.*}}, %c4_i64 : i64
+// CHECK: %[[WIDE:.*]] = arith.cmpi ne, %[[HIGH]], %c0_i64
+// CHECK: %[[NEGATIVE:.*]] = arith.cmpi slt, %[[LOW]], %c0_i64
+// CHECK: %[[OVERFLOW:.*]] = arith.ori %[[WIDE]], %[[NEGATIVE]]
+// CHECK: arith.select %[[OVERFLOW]], %[[MAX]], %[[LOW]]
+// CHECK: arith.index_cast %[[N]] : index to i64
+// CHECK: arith.mului_extended
+// CHECK: %[[BYTES:.*]] = arith.maxsi %{{.*}}, %c16_i64 : i64
+// CHECK-NEXT: return %[[BYTES]] : i64
+func.func @top(%a: memref<?x?xf32>, %out: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = memref.dim %a, %c0 : memref<?x?xf32>
+  %n = memref.dim %a, %c1 : memref<?x?xf32>
+  %t = memref.alloc(%m, %n) : memref<?x?xf32>
+  %s = memref.alloc() : memref<8x2xi8>
+  "test.use"(%t, %s) : (memref<?x?xf32>, memref<8x2xi8>) -> ()
+  memref.dealloc %t : memref<?x?xf32>
+  memref.dealloc %s : memref<8x2xi8>
+  return
+}
+
+// A tile loop's temporary, whose rows are min(rest, 64): bounded by its
+// largest tile, 64 rows of n f64s (512 n bytes).
+// CHECK-LABEL: func.func @tiles.scratch_bytes(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf64>) -> i64
+// CHECK: %[[N:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[N64:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK: arith.mului_extended %{{.*}}, %c512_i64 : i64
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @tiles(%a: memref<?x?xf64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %m = memref.dim %a, %c0 : memref<?x?xf64>
+  %n = memref.dim %a, %c1 : memref<?x?xf64>
+  scf.for %i = %c0 to %m step %c64 {
+    %rest = arith.subi %m, %i : index
+    %rows = arith.minui %rest, %c64 : index
+    %t = memref.alloc(%rows, %n) : memref<?x?xf64>
+    "test.use"(%t) : (memref<?x?xf64>) -> ()
+    memref.dealloc %t : memref<?x?xf64>
+  }
+  return
+}
+
+// A size loaded from memory has no bound in the arguments' sizes: that
+// allocation is not counted (nor loaded); the i16 one is, 2 n bytes.
+// CHECK-LABEL: func.func @loaded.scratch_bytes(
+// CHECK-SAME: %{{.*}}: memref<?xindex>, %[[B:.*]]: memref<?xf32>) -> i64
+// CHECK-NOT: memref.load
+// CHECK: memref.dim %[[B]], %c0
+// CHECK-NOT: memref.load
+// CHECK: arith.mului_extended %{{.*}}, %c2_i64 : i64
+// CHECK-NOT: memref.load
+// CHECK: return
+func.func @loaded(%a: memref<?xindex>, %b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %size = memref.load %a[%c0] : memref<?xindex>
+  %t = memref.alloc(%size) : memref<?xf32>
+  %n = memref.dim %b, %c0 : memref<?xf32>
+  %u = memref.alloc(%n) : memref<?xi16>
+  "test.use"(%t, %u) : (memref<?xf32>, memref<?xi16>) -> ()
+  memref.dealloc %t : memref<?xf32>
+  memref.dealloc %u : memref<?xi16>
+  return
+}
+
+// Nothing to bound: no temporaries, or a private function (no caller
+// outside the module asks).
+// CHECK-NOT: @no_temporaries.scratch_bytes
+// CHECK-NOT: @hidden.scratch_bytes
+func.func @no_temporaries(%a: memref<?xf32>) {
+  return
+}
+
+func.func private @hidden(%a: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %t = memref.alloc(%n) : memref<?xf32>
+  "test.use"(%t) : (memref<?xf32>) -> ()
+  memref.dealloc %t : memref<?xf32>
+  return
+}
