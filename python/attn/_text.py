@@ -27,15 +27,18 @@ def float_literal(value, what):
     return mantissa + mark + exponent
 
 
-def f32_literal(value):
+def f32_literal(value, what="a constant"):
     """Any f32 value: a float literal, or the bit pattern of an infinity or
     NaN (0xFF800000 is -inf), which MLIR reads for float types."""
     x = float(value)
     if math.isfinite(x) and abs(x) <= _F32_MAX:
-        return float_literal(x, "a constant")
-    # (Past f32's range a constant is the infinity f32 rounds it to.)
+        return float_literal(x, what)
+    # (A finite number past f32's range would become an infinity, which
+    # makes a score row's output 0: a slip, not a choice. An infinity or
+    # NaN written as one stays.)
     if math.isfinite(x):
-        x = math.copysign(math.inf, x)
+        raise AttnError(f"{what} {x!r} is past f32's range (largest {_F32_MAX!r}); "
+                        "write float('inf') for an infinity")
     return "0x%08X" % struct.unpack("<I", struct.pack("<f", x))[0]
 
 

@@ -128,7 +128,12 @@ class Compiled:
             if dtype == "bf16":
                 raise AttnError(f"output '{name}': bf16 has no NumPy dtype")
             if out is None:
-                result = np.empty(shape, dtype=_NUMPY[dtype])
+                # (Open sizes can come from zero-stride views of any size.)
+                try:
+                    result = np.empty(shape, dtype=_NUMPY[dtype])
+                except (MemoryError, ValueError) as error:
+                    raise AttnError(f"output '{name}': cannot allocate its array of shape "
+                                    f"{tuple(shape)} ({error})") from None
             else:
                 result = out[index]
                 if not isinstance(result, np.ndarray):

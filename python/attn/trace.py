@@ -4,7 +4,7 @@ operation on them becomes a line of MLIR (arith, math, tensor.extract).
 Python control flow on traced values cannot be recorded and is refused."""
 import numbers
 
-from ._text import f32_literal
+from ._text import _F32_MAX, f32_literal
 from .errors import AttnError
 
 _F32, _INDEX, _I1 = "f32", "index", "i1"
@@ -256,7 +256,13 @@ class Table:
             raise AttnError(f"attn.table: give a rectangular array ({error})") from None
         if array.dtype == np.bool_:
             self.array, self.element = array, _I1
+        elif np.iscomplexobj(array):
+            raise AttnError(f"attn.table: real numbers or booleans, not {array.dtype}")
         elif np.issubdtype(array.dtype, np.number):
+            wide = np.abs(array[np.isfinite(array)].astype(np.float64)) > _F32_MAX
+            if wide.any():
+                raise AttnError("attn.table: a finite value past f32's range "
+                                f"(largest {_F32_MAX!r}) would become an infinity")
             self.array, self.element = array.astype(np.float32), _F32
         else:
             raise AttnError(f"attn.table: numbers or booleans, not {array.dtype}")

@@ -579,3 +579,33 @@ def test_mask_and_option_misuse_raises_attn_errors():
         attn.compile(p, target="sm_90", path="bogus")
     with pytest.raises(attn.AttnError, match="a GPU target takes neither"):
         attn.compile(p, target="sm_90", path="reference")
+
+
+def test_constants_past_f32_and_huge_outputs_raise_attn_errors(rng):
+    # A finite constant past f32's range became +inf silently, which makes
+    # every score of a row -inf or +inf and its output 0.
+    def program(score_mod):
+        p = attn.Program("constants")
+        q = p.input("q", (1, 1, 4, 8))
+        p.output(p.attention(q, q, q, score_mod=score_mod))
+        return p
+    with pytest.raises(attn.AttnError, match=r"a constant 1e\+300 is past f32's range"):
+        program(lambda s, b, h, i, j: attn.where(j == 1, 1e300, s))
+    with pytest.raises(attn.AttnError, match="attn.table: a finite value past f32's range"):
+        attn.table([1.0, -1e39])
+    with pytest.raises(attn.AttnError, match="attn.table: real numbers or booleans, not complex"):
+        attn.table([1j])
+    # An infinity written as one stays: -inf masks key 1 out.
+    fn = attn.compile(program(lambda s, b, h, i, j: attn.where(j == 1, float("-inf"), s)))
+    x = random(rng, (1, 1, 4, 8))
+    allowed = np.ones((4, 4), bool)
+    allowed[:, 1] = False
+    check(fn(x), reference.attention(x, x, x, allowed=allowed))
+    # Open sizes from zero-stride views can imply an output NumPy cannot
+    # allocate: an AttnError that names it, not NumPy's MemoryError.
+    p = attn.Program("huge_output")
+    q = p.input("q", (1, None, None, 4))
+    p.output(p.attention(q, q, q))
+    huge = np.lib.stride_tricks.as_strided(np.zeros(1, np.float32), (1, 2**20, 2**20, 4), (0,) * 4)
+    with pytest.raises(attn.AttnError, match=r"output '[\w.]+': cannot allocate its array of shape \(1, 1048576, 1048576, 4\)"):
+        attn.compile(p)(huge)
