@@ -5,7 +5,7 @@
 // the selection follows that choice. The check then takes the other entry
 // in the reference too and passes if every result matches it; a gap wider
 // than that is a wrong selection and fails.
-// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both %t/three %t/three_floats
+// RUN: rm -rf %t && mkdir -p %t/other %t/first %t/wrong %t/both %t/three %t/three_floats %t/chain_wrong %t/chain_right
 // RUN: %python %S/make_npy.py %t/close.npy '<f4' 2x4 --values=1.0,0.99995,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/apart.npy '<f4' 2x4 --values=1.0,0.98,0.5,0.2,0.1,0.3,0.7,0.2
 // RUN: %python %S/make_npy.py %t/other/result0.npy '<i4' 2x1 --values=1,2
@@ -47,6 +47,23 @@
 // REPLACED: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed
 // REPLACED-NOT: near-tie
 // REPLACED: check=PASS
+// A swap replaced at one top-k changes the scores of a later one, where a
+// swap kept earlier may then be no near-tie at all: with the indices {1, 2}
+// as computed, f + b = [3.0001, 2] chooses 0 by a third, so a computed 1
+// is wrong (it passed when the kept later swap stayed unchecked) and a
+// computed 0 passes.
+// RUN: %python %S/make_npy.py %t/offset.npy '<f4' 1x2 --values=2.0001,0
+// RUN: %python %S/make_npy.py %t/chain_wrong/result0.npy '<f4' 1x2 --values=1,2
+// RUN: %python %S/make_npy.py %t/chain_wrong/result1.npy '<i4' 1x1 --values=1
+// RUN: %python %S/make_npy.py %t/chain_right/result0.npy '<f4' 1x2 --values=1,2
+// RUN: %python %S/make_npy.py %t/chain_right/result1.npy '<i4' 1x1 --values=0
+// RUN: not attn-run %s --function=chain --input s=%t/three_close.npy --input b=%t/offset.npy --check --results %t/chain_wrong | FileCheck %s --check-prefix=CHAIN-WRONG
+// CHAIN-WRONG: result 1 (1x1xi32): 1 mismatches  FAIL
+// CHAIN-WRONG: check=FAIL
+// RUN: attn-run %s --function=chain --input s=%t/three_close.npy --input b=%t/offset.npy --check --results %t/chain_right | FileCheck %s --check-prefix=CHAIN-RIGHT
+// CHAIN-RIGHT: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed
+// CHAIN-RIGHT-NOT: near-tie
+// CHAIN-RIGHT: check=PASS
 
 // Scores summed in bf16: the exact reference keeps the sum, a naive
 // computation rounds it (0.99609375 + 0.0015 becomes 0.99609375 again), so
@@ -88,4 +105,12 @@ func.func @pick_two_as_floats(%s: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %i = attn.topk %s k 2 : tensor<1x4xf32> -> tensor<1x2xi32>
   %f = arith.sitofp %i : tensor<1x2xi32> to tensor<1x2xf32>
   return %f : tensor<1x2xf32>
+}
+
+func.func @chain(%s: tensor<1x4xf32>, %b: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x1xi32>) {
+  %i = attn.topk %s k 2 : tensor<1x4xf32> -> tensor<1x2xi32>
+  %f = arith.sitofp %i : tensor<1x2xi32> to tensor<1x2xf32>
+  %s1 = arith.addf %f, %b : tensor<1x2xf32>
+  %j = attn.topk %s1 k 1 : tensor<1x2xf32> -> tensor<1x1xi32>
+  return %f, %j : tensor<1x2xf32>, tensor<1x1xi32>
 }

@@ -101,6 +101,17 @@ FailureOr<NearTieResolution> mlir::attn::retryAtTopkNearTies(
       notes << "topk near-tie retry: reference: " << error << "\n";
       return failure();
     }
+    // Every swap must still be a near-tie of the scores it was applied to:
+    // replacing a swap at one top-k changes the scores that a kept swap at
+    // a later top-k was found in.
+    SmallVector<TopkNearTie> stillTies = findTopkNearTies(
+        retried->exact.topks, naiveTopks(*retried), relativeTolerance);
+    if (!llvm::all_of(candidate, [&](const TopkNearTie &swap) {
+          return llvm::any_of(stillTies, [&](const TopkNearTie &tie) {
+            return tie.isSamePair(swap);
+          });
+        }))
+      continue;
     SmallVector<ComparisonResult> comparisons =
         compare(retried->exact, retried->naive ? &*retried->naive : nullptr);
     int64_t outliers = countOutliers(comparisons);
