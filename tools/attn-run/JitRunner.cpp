@@ -206,7 +206,10 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
     descriptor.pack(args);
   // The compiled code's temporaries are allocated inside its loops, where
   // a failed malloc would be written through: the largest is checked first.
-  if (!scratchBytesName.empty()) {
+  SmallVector<SmallVector<int64_t>> sizes;
+  for (const Descriptor &descriptor : descriptors)
+    sizes.emplace_back(descriptor.sizes.begin(), descriptor.sizes.end());
+  if (!scratchBytesName.empty() && sizes != scratchCheckedSizes) {
     int64_t bytes = 0;
     SmallVector<void *> queryArgs(args);
     queryArgs.push_back(&bytes);
@@ -226,6 +229,7 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
                   .str();
       return failure();
     }
+    scratchCheckedSizes = std::move(sizes);
   }
   if (llvm::Error callError = engine->invokePacked(name, args)) {
     error = "cannot call '" + displayName +

@@ -40,8 +40,10 @@ private:
   /// The compiled symbol, and the function's name in the source.
   std::string name, displayName;
   /// The function attn-scratch-bytes added for it (its largest temporary's
-  /// bytes for the arguments' sizes), or empty.
+  /// bytes for the arguments' sizes), or empty; and the sizes it last
+  /// passed (a timed loop's calls ask once).
   std::string scratchBytesName;
+  SmallVector<SmallVector<int64_t>> scratchCheckedSizes;
 };
 
 } // namespace mlir::attn

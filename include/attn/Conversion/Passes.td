@@ -242,20 +242,25 @@ def AttnScratchBytesPass : Pass<"attn-scratch-bytes", "::mlir::ModuleOp"> {
     `F.scratch_bytes` takes `F`'s arguments and returns, as `i64`, the
     largest number of bytes one of those allocations can take for them
     (`INT64_MAX` when the product overflows). Each allocation's sizes are
-    bounded from above by upstream's value-bounds analysis in terms of
-    values that `F`'s entry block computes from its arguments without
-    touching memory (`memref.dim`s and arithmetic), so an allocation in
-    a tile loop counts with its largest tile. attn-compile's C wrappers
-    and attn-run call it and refuse the call (the wrappers return -1)
-    when that many bytes cannot be allocated.
+    bounded from above in terms of values that `F`'s entry block computes
+    from its arguments without touching memory (`memref.dim`s and
+    arithmetic): by upstream's value-bounds analysis (sums, differences,
+    products, floor divisions, selects, loop ranges), and by hand for the
+    mins that size the tile loops' last tiles, maxes, and divisions by a
+    constant (unsigned ones only where their operands cannot be
+    negative), so an allocation in a tile loop counts with its largest
+    tile. attn-compile's C wrappers and attn-run call it and refuse the
+    call (the wrappers return -1) when that many bytes cannot be
+    allocated.
 
-    Not bounded, and not counted: allocations whose sizes depend on
-    memory (a size loaded from an input), and functions of more than one
-    block. The bound is of one allocation: several that together exceed
-    the memory, or index arithmetic inside a size expression that wraps,
-    are not caught. `F.scratch_bytes` is not a C identifier, so no
-    function of the program can hold its name; a symbol of that name is
-    an error.
+    Left out: allocations whose sizes have no such bound (a size loaded
+    from memory, as the selection kernels' task tables give; a size a loop
+    carries), counted in the function's `attn.unbounded_allocations`; the
+    allocations of functions that `F` calls; and functions of more than
+    one block. The bound is of one allocation: several that together
+    exceed the memory, or index arithmetic inside a size expression that
+    wraps, are not caught. A symbol named `F.scratch_bytes` already is an
+    error.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -59,31 +59,82 @@ static Value multiplySaturating(OpBuilder &b, Location loc, Value lhs,
   return arith::SelectOp::create(b, loc, overflow, largest, product.getLow());
 }
 
+/// The least value `value` can take, where a constant bounds it.
+static std::optional<int64_t> constantLowerBound(Value value) {
+  FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+      presburger::BoundType::LB, ValueBoundsConstraintSet::Variable(value));
+  if (failed(bound))
+    return std::nullopt;
+  return *bound;
+}
+
+static bool isNonNegative(Value value) {
+  std::optional<int64_t> bound = constantLowerBound(value);
+  return bound && *bound >= 0;
+}
+
 /// An upper bound of the index `size`, built by `b` from `known` values.
-/// The tile loops size their last tiles by `arith.minui`, which the
-/// value-bounds analysis does not model: a min is bounded by the min of
-/// its operands' bounds (by either one's where only it has one).
+/// Upstream's value-bounds analysis models sums, differences, products,
+/// floor divisions and selects; the tile loops also size tiles by mins and
+/// counts by divisions, bounded here from their operands. Unsigned ops take
+/// an operand's bound only where that operand is provably non-negative (a
+/// negative one is huge to them).
 static FailureOr<Value> boundSize(OpBuilder &b, Location loc, Value size,
                                   const DenseSet<Value> &known) {
   if (known.contains(size))
     return size;
   Operation *producer = size.getDefiningOp();
-  if (isa_and_nonnull<arith::MinUIOp, arith::MinSIOp>(producer)) {
-    FailureOr<Value> lhs = boundSize(b, loc, producer->getOperand(0), known);
-    FailureOr<Value> rhs = boundSize(b, loc, producer->getOperand(1), known);
-    if (succeeded(lhs) && succeeded(rhs))
-      return arith::MinSIOp::create(b, loc, *lhs, *rhs).getResult();
-    if (succeeded(lhs) || succeeded(rhs))
-      return succeeded(lhs) ? lhs : rhs;
-    return failure();
+  auto bound = [&](Value operand) { return boundSize(b, loc, operand, known); };
+  // min(x, y) <= x and <= y: either bound will do, the smaller is better.
+  if (isa_and_nonnull<arith::MinSIOp, arith::MinUIOp>(producer)) {
+    bool isUnsigned = isa<arith::MinUIOp>(producer);
+    SmallVector<Value> bounds;
+    for (Value operand : producer->getOperands()) {
+      if (isUnsigned && !isNonNegative(operand))
+        continue;
+      if (FailureOr<Value> operandBound = bound(operand);
+          succeeded(operandBound))
+        bounds.push_back(*operandBound);
+    }
+    if (bounds.empty())
+      return failure();
+    Value smallest = bounds.front();
+    for (Value other : llvm::drop_begin(bounds))
+      smallest = arith::MinSIOp::create(b, loc, smallest, other);
+    return smallest;
+  }
+  if (isa_and_nonnull<arith::MaxSIOp, arith::MaxUIOp>(producer)) {
+    bool isUnsigned = isa<arith::MaxUIOp>(producer);
+    FailureOr<Value> lhs = bound(producer->getOperand(0));
+    FailureOr<Value> rhs = bound(producer->getOperand(1));
+    if (failed(lhs) || failed(rhs) ||
+        (isUnsigned && !(isNonNegative(producer->getOperand(0)) &&
+                         isNonNegative(producer->getOperand(1)))))
+      return failure();
+    return arith::MaxSIOp::create(b, loc, *lhs, *rhs).getResult();
+  }
+  // x / c and ceil(x / c) for x >= 0 and a divisor of at least c >= 1:
+  // at most ceil(bound(x) / c).
+  if (isa_and_nonnull<arith::DivUIOp, arith::DivSIOp, arith::CeilDivUIOp,
+                      arith::CeilDivSIOp>(producer)) {
+    Value dividend = producer->getOperand(0);
+    std::optional<int64_t> divisor =
+        constantLowerBound(producer->getOperand(1));
+    if (!divisor || *divisor < 1 || !isNonNegative(dividend))
+      return failure();
+    FailureOr<Value> dividendBound = bound(dividend);
+    if (failed(dividendBound))
+      return failure();
+    Value step = arith::ConstantIndexOp::create(b, loc, *divisor);
+    return arith::CeilDivSIOp::create(b, loc, *dividendBound, step).getResult();
   }
   auto stop = [&](Value value, std::optional<int64_t>,
                   ValueBoundsConstraintSet &) { return known.contains(value); };
-  FailureOr<OpFoldResult> bound = arith::reifyIndexValueBound(
+  FailureOr<OpFoldResult> reified = arith::reifyIndexValueBound(
       b, loc, presburger::BoundType::UB, size, stop, /*closedUB=*/true);
-  if (failed(bound))
+  if (failed(reified))
     return failure();
-  return getValueOrCreateConstantIndexOp(b, loc, *bound);
+  return getValueOrCreateConstantIndexOp(b, loc, *reified);
 }
 
 /// The largest number of bytes `alloc` can take, as an i64 built by `b`, in
@@ -178,11 +229,15 @@ struct AttnScratchBytesPass
     Value largest = arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0);
     SmallVector<memref::AllocOp> allocs;
     query.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+    int64_t uncounted = 0;
     for (memref::AllocOp alloc : allocs) {
-      // An allocation sized by memory is left uncounted (Passes.td).
+      // An allocation without a bound is left out, and counted on the
+      // function (Passes.td).
       FailureOr<Value> bytes = boundBytes(b, alloc, known);
       if (succeeded(bytes))
         largest = arith::MaxSIOp::create(b, loc, largest, *bytes);
+      else
+        ++uncounted;
     }
     auto ret = func::ReturnOp::create(b, loc, largest);
     terminator->erase();
@@ -190,6 +245,9 @@ struct AttnScratchBytesPass
     query.setType(FunctionType::get(&getContext(), func.getArgumentTypes(),
                                     {b.getI64Type()}));
     query.removeResAttrsAttr();
+    if (uncounted)
+      query->setAttr("attn.unbounded_allocations",
+                     b.getI64IntegerAttr(uncounted));
     return success();
   }
 };

@@ -59,9 +59,11 @@ func.func @tiles(%a: memref<?x?xf64>) {
 }
 
 // A size loaded from memory has no bound in the arguments' sizes: that
-// allocation is not counted (nor loaded); the i16 one is, 2 n bytes.
+// allocation is not counted (nor loaded), but its count is on the
+// function; the i16 one is, 2 n bytes.
 // CHECK-LABEL: func.func @loaded.scratch_bytes(
 // CHECK-SAME: %{{.*}}: memref<?xindex>, %[[B:.*]]: memref<?xf32>) -> i64
+// CHECK-SAME: attributes {attn.unbounded_allocations = 1 : i64}
 // CHECK-NOT: memref.load
 // CHECK: memref.dim %[[B]], %c0
 // CHECK-NOT: memref.load
@@ -77,6 +79,74 @@ func.func @loaded(%a: memref<?xindex>, %b: memref<?xf32>) {
   "test.use"(%t, %u) : (memref<?xf32>, memref<?xi16>) -> ()
   memref.dealloc %t : memref<?xf32>
   memref.dealloc %u : memref<?xi16>
+  return
+}
+
+// An unsigned min takes only an operand that cannot be negative (n - m
+// may be, and is huge to minui): 64 rows, not n - m; a min with a loaded
+// size and a difference has no bound.
+// CHECK-LABEL: func.func @unsigned_min.scratch_bytes(
+// CHECK-NEXT: %[[BYTES:.*]] = arith.constant 256 : i64
+// CHECK-NEXT: return %[[BYTES]] : i64
+// CHECK-LABEL: func.func @unsigned_min_of_loaded.scratch_bytes(
+// CHECK-SAME: attributes {attn.unbounded_allocations = 1 : i64}
+func.func @unsigned_min(%a: memref<?xf32>, %b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %m = memref.dim %b, %c0 : memref<?xf32>
+  scf.for %i = %c0 to %c1 step %c1 {
+    %d = arith.subi %n, %m : index
+    %rows = arith.minui %d, %c64 : index
+    %t = memref.alloc(%rows) : memref<?xf32>
+    "test.use"(%t) : (memref<?xf32>) -> ()
+    memref.dealloc %t : memref<?xf32>
+  }
+  return
+}
+
+func.func @unsigned_min_of_loaded(%a: memref<?xf32>, %b: memref<?xf32>, %s: memref<index>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %m = memref.dim %b, %c0 : memref<?xf32>
+  scf.for %i = %c0 to %c1 step %c1 {
+    %d = arith.subi %n, %m : index
+    %size = memref.load %s[] : memref<index>
+    %rows = arith.minui %d, %size : index
+    %t = memref.alloc(%rows) : memref<?xf32>
+    "test.use"(%t) : (memref<?xf32>) -> ()
+    memref.dealloc %t : memref<?xf32>
+  }
+  return
+}
+
+// Counts of tiles and groups inside a loop: a division of a dim by a
+// constant is at most its ceiling; a max takes both operands' bounds.
+// CHECK-LABEL: func.func @divided.scratch_bytes(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32>)
+// CHECK-DAG: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[N:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[TILES:.*]] = arith.ceildivsi %[[M]], %c64 : index
+// CHECK: arith.index_cast %[[TILES]] : index to i64
+// CHECK: %[[WIDER:.*]] = arith.maxsi %[[N]], %c8 : index
+// CHECK: arith.index_cast %[[WIDER]] : index to i64
+// CHECK-NOT: attn.unbounded_allocations
+func.func @divided(%a: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %m = memref.dim %a, %c0 : memref<?x?xf32>
+  %n = memref.dim %a, %c1 : memref<?x?xf32>
+  scf.for %i = %c0 to %c1 step %c1 {
+    %tiles = arith.divui %m, %c64 : index
+    %wider = arith.maxsi %n, %c8 : index
+    %t = memref.alloc(%tiles, %wider) : memref<?x?xf32>
+    "test.use"(%t) : (memref<?x?xf32>) -> ()
+    memref.dealloc %t : memref<?x?xf32>
+  }
   return
 }
 
