@@ -66,10 +66,12 @@ static bool isReservedCName(StringRef name) {
        })))
     return true;
   // (attnCuda...: the runtime's functions the launchers call; attnResult...
-  // and attnScratch...: the CPU wrappers' helpers.)
+  // and attnScratch...: the CPU wrappers' helpers; ..._t: type names, which
+  // POSIX reserves and the wrappers use, int64_t first.)
   if (reserved.contains(name) || name.starts_with("attn_") ||
       name.starts_with("attnCuda") || name.starts_with("attnResult") ||
-      name.starts_with("attnScratch") || name.starts_with("_"))
+      name.starts_with("attnScratch") || name.ends_with("_t") ||
+      name.starts_with("_"))
     return true;
   // result<N>, and the launchers' temporaries t<N>[Ordered|Sizes|Strides].
   for (StringRef prefix : {"result", "t"}) {
@@ -373,6 +375,15 @@ static void attnResultScatter(const char **from, char *to,
 
 )c";
 
+void mlir::attn::emitOpenSizeSignChecks(llvm::raw_ostream &os,
+                                        const CEntryPoint &entry) {
+  for (auto [index, buffer] : llvm::enumerate(entry.buffers))
+    for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
+      if (ShapedType::isDynamic(size))
+        os << "  if (" << buffer.name << "->sizes[" << dim << "] < 0) return "
+           << index + 1 << ";\n";
+}
+
 void mlir::attn::emitSizeRuleChecks(llvm::raw_ostream &os,
                                     const CEntryPoint &entry) {
   for (const CSizeRule &rule : entry.sizeRules) {
@@ -456,8 +467,9 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
         if (!ShapedType::isDynamic(size))
           os << "  if (" << buffer.name << "->sizes[" << dim << "] != " << size
              << ") return " << index + 1 << ";\n";
-    // Sizes the static shapes leave open must still meet the ops' rules,
-    // or the kernels would index past a buffer.
+    // Sizes the static shapes leave open are never negative and must still
+    // meet the ops' rules, or the kernels would index past a buffer.
+    emitOpenSizeSignChecks(os, entry);
     emitSizeRuleChecks(os, entry);
     // A result whose elements would share memory (a stride of 0, as a
     // broadcast view has) is refused like a wrong size.

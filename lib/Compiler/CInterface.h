@@ -83,6 +83,10 @@ std::string emitCHeader(StringRef guard, ArrayRef<CEntryPoint> entries,
 /// `_mlir_ciface_<name>` functions.
 std::string emitCWrappers(StringRef headerName, ArrayRef<CEntryPoint> entries);
 
+/// C statements that return the 1-based position of the first buffer with
+/// a negative size where its type leaves the size open.
+void emitOpenSizeSignChecks(llvm::raw_ostream &os, const CEntryPoint &entry);
+
 /// C statements that return the 1-based position of the later buffer of
 /// the first size rule of `entry` that its buffers break.
 void emitSizeRuleChecks(llvm::raw_ostream &os, const CEntryPoint &entry);

@@ -436,11 +436,7 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
   // Sizes that the types leave open (a program compiled for any length)
   // are never negative and must meet the ops' rules: the temporaries and
   // grids come from them.
-  for (auto [index, buffer] : llvm::enumerate(entry.buffers))
-    for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))
-      if (ShapedType::isDynamic(size))
-        os << "  if (" << buffer.name << "->sizes[" << dim << "] < 0) return "
-           << index + 1 << ";\n";
+  emitOpenSizeSignChecks(os, entry);
   emitSizeRuleChecks(os, entry);
   os << "  int status = 0, freed;\n  long long zero = 0;\n";
   // Each temporary's sizes (computed from the buffers' where dynamic) and
@@ -565,6 +561,7 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
           os << "  if (" << buffer.name << "->sizes[" << dim << "] != " << size
              << ") return " << index + 1 << ";\n";
     }
+    emitOpenSizeSignChecks(os, entry);
     // Q, K, V and the output (the 4-D result) are copied and stored in
     // 16-byte rows: contiguous, starting on 16 bytes (unless they have no
     // elements: nothing is read or written, and NumPy gives an empty array

@@ -69,6 +69,11 @@
 // MACROS-NEXT: in  arg3: 1x2x64x64xbf16
 // MACROS-NEXT: in  arg4: 1x2x64x64xbf16
 // MACROS-NEXT: in  K: 1x2x64x64xbf16
+// RUN: attn-compile %S/Inputs/c_names.mlir -o %t/types.so --function=type_names
+// RUN: FileCheck %s --check-prefix=TYPES < %t/types.h
+// TYPES: in  arg0: 1x2x64x64xbf16
+// TYPES-NEXT: in  arg1: 1x2x64x64xbf16
+// TYPES-NEXT: in  arg2: 1x2x64x64xbf16
 // RUN: not attn-compile %S/Inputs/c_descriptor_name.mlir -o %t/descriptor.so 2>&1 | FileCheck %s --check-prefix=DESCRIPTOR
 // DESCRIPTOR: attn-compile: error: function 'strided_4d' cannot be exported to C: its entry point would be 'attn_strided_4d', a name the generated code declares itself
 // RUN: not attn-compile %s -o '%t/q"d.so' 2>&1 | FileCheck %s --check-prefix=QUOTE

@@ -39,6 +39,13 @@ int main(void) {
   printf("no key heads: %d\n", attn_dyn(&qv, &k0, &v0, &ov));
   attn_strided_4d longOut = view(out, HQ, LQ + 1);
   printf("output length differs: %d\n", attn_dyn(&qv, &kv, &vv, &longOut));
+  /* Open sizes are never negative: -3 keys (the kernels' loops would run
+   * over them) name the keys, -9 query rows the queries. */
+  attn_strided_4d negativeK = view(k, 2, -3), negativeV = view(v, 2, -3),
+                  negativeQ = view(q, HQ, -9), negativeOut = view(out, HQ, -9);
+  printf("negative lengths: %d %d\n",
+         attn_dyn(&qv, &negativeK, &negativeV, &ov),
+         attn_dyn(&negativeQ, &kv, &vv, &negativeOut));
   /* A result with padded rows is written through its strides: the same
    * values as the row-major one's. */
   static float paddedOut[2 * HQ * MAXL * D];

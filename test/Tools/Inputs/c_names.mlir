@@ -15,3 +15,10 @@ func.func @macros(%SIZE_MAX: !t, %INT64_MAX: !t, %EOF: !t, %I: !t, %linux: !t, %
   %m = attn.merge sum (%o), (%I), (%linux), (%K) : !t -> !t
   return %m : !t
 }
+
+// Type names (POSIX reserves ..._t, and the wrappers declare int64_t
+// locals) and the wrappers' helpers' prefix become arg<N> too.
+func.func @type_names(%int64_t: !t, %size_t: !t, %attnScratchBytes0: !t) -> !t {
+  %o = attn.attention %int64_t, %size_t, %attnScratchBytes0 : !t, !t, !t -> !t
+  return %o : !t
+}
