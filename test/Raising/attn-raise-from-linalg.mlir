@@ -2,6 +2,10 @@
 // front ends emit it (4-D contraction generics, linalg.softmax, iota masks,
 // linalg.broadcast for GQA), and cases that must be left alone.
 // RUN: attn-opt %s --attn-raise-from-linalg --canonicalize --split-input-file | FileCheck %s
+// A GQA group of 0 (no query heads) is not an attention: nothing raised.
+// RUN: attn-opt %S/Inputs/sdpa_gqa_no_query_heads.mlir --attn-raise-from-linalg | FileCheck %s --check-prefix=NO-HEADS
+// NO-HEADS-NOT: attn.attention
+// NO-HEADS: math.exp
 // (Three positive StableHLO/IREE forms, also run before and after raising,
 // are in linalg-softmax-forms.test.)
 // -----
@@ -174,4 +178,63 @@ func.func @f64_attention(%q: tensor<1x2x8x4xf64>, %k: tensor<1x2x8x4xf64>, %v: t
     linalg.yield %r : f64
   } -> tensor<1x2x8x4xf64>
   return %out : tensor<1x2x8x4xf64>
+}
+
+// -----
+
+// c tanh(x / c) with c = 1e40, finite as the product of two f32 factors
+// but not as the op's f32 cap (+inf: every score NaN, every output 0),
+// so the linalg stays.
+// CHECK-LABEL: func.func @softcap_past_f32
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+#capq = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#capkt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#capv = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#capo = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#capid = affine_map<(b, h, i, j) -> (b, h, i, j)>
+func.func @softcap_past_f32(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v: tensor<1x2x8x8xf32>) -> (tensor<1x2x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s0 = linalg.generic {indexing_maps = [#capq, #capkt, #capo], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%f : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %s1 = linalg.generic {indexing_maps = [#capid, #capid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s0 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %c = arith.constant 1.0e-40 : f32
+    %r = arith.mulf %x, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %s2 = linalg.generic {indexing_maps = [#capid, #capid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s1 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %r = math.tanh %x : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %s3 = linalg.generic {indexing_maps = [#capid, #capid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s2 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %c = arith.constant 1.0e20 : f32
+    %r = arith.mulf %x, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %sN = linalg.generic {indexing_maps = [#capid, #capid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s3 : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %c = arith.constant 1.0e20 : f32
+    %r = arith.mulf %x, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%sN : tensor<1x2x8x8xf32>) outs(%e : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %eo = tensor.empty() : tensor<1x2x8x8xf32>
+  %fo = linalg.fill ins(%zero : f32) outs(%eo : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#capq, #capv, #capo], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) outs(%fo : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  return %out : tensor<1x2x8x8xf32>
 }

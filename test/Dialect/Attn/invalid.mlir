@@ -485,8 +485,20 @@ func.func private @not_element() -> () attributes {m = #attn.not<#attn.bias>}
 
 // -----
 
-// expected-error @+1 {{softcap must be positive and finite, but got -1}}
+// expected-error @+1 {{softcap must be a positive normal f32 (1.17549435e-38 to 3.40282347e+38), but got -1}}
 func.func private @softcap() -> () attributes {m = #attn.softcap<-1.0>}
+
+// -----
+
+// Finite as a double, +inf as the lowerings' f32 (every score NaN).
+// expected-error @+1 {{softcap must be a positive normal f32 (1.17549435e-38 to 3.40282347e+38), but got 1.0E+40}}
+func.func private @softcap_past_f32() -> () attributes {m = #attn.softcap<1.0e40>}
+
+// -----
+
+// A reciprocal past f32's range.
+// expected-error @+1 {{softcap must be a positive normal f32 (1.17549435e-38 to 3.40282347e+38), but got 9.9999999999999992E-41}}
+func.func private @softcap_subnormal() -> () attributes {m = #attn.softcap<1.0e-40>}
 
 // -----
 

@@ -206,13 +206,26 @@ LogicalResult SigmoidAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return emitError() << "sigmoid bias must be finite, but got " << text;
 }
 
+bool mlir::attn::isUsableSoftcap(const llvm::APFloat &cap) {
+  if (!cap.isFiniteNonZero() || cap.isNegative())
+    return false;
+  llvm::APFloat single = cap;
+  bool losesInfo = false;
+  single.convert(llvm::APFloat::IEEEsingle(),
+                 llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  return single.isNormal();
+}
+
 LogicalResult SoftcapAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   llvm::APFloat cap) {
-  if (cap.isFiniteNonZero() && !cap.isNegative())
+  if (isUsableSoftcap(cap))
     return success();
   SmallString<16> text;
   cap.toString(text);
-  return emitError() << "softcap must be positive and finite, but got "
+  // (Past f32's range the lowerings' cap is +inf, and tanh(s / c) c NaN;
+  // below its normal numbers the reciprocal is.)
+  return emitError() << "softcap must be a positive normal f32 (1.17549435e-38 "
+                        "to 3.40282347e+38), but got "
                      << text;
 }
 

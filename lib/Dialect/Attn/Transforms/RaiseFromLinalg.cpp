@@ -41,6 +41,7 @@
 #include "MaskRecognition.h"
 #include "ScoreModRaising.h"
 
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
@@ -1097,8 +1098,9 @@ std::optional<Scores> matchScores(Value scoresValue) {
 /// Whether [B, Hq, Lq, D] queries, [B, Hkv, Lkv, D] keys, [B, Hkv, Lkv,
 /// Dv] values and a [B, Hq, Lq, Dv] output of one element type that
 /// attn.attention takes (f32, f16 or bf16: an f64 attention stays linalg),
-/// static, with Hq = group * Hkv and head dims of at least 1, make an
-/// attention.
+/// static, with Hq = group * Hkv (a group of at least 1: an empty one
+/// would make an attention without query heads) and head dims of at
+/// least 1, make an attention.
 bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
                    RankedTensorType out, int64_t group) {
   if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
@@ -1110,7 +1112,7 @@ bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
   return k.getDimSize(0) == q.getDimSize(0) &&
          v.getDimSize(0) == q.getDimSize(0) &&
          q.getDimSize(1) == k.getDimSize(1) * group && k.getDimSize(1) >= 1 &&
-         v.getDimSize(1) == k.getDimSize(1) &&
+         group >= 1 && v.getDimSize(1) == k.getDimSize(1) &&
          v.getDimSize(2) == k.getDimSize(2) &&
          k.getDimSize(3) == q.getDimSize(3) && q.getDimSize(3) >= 1 &&
          v.getDimSize(3) >= 1 &&
@@ -1173,6 +1175,8 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     float scale32 = static_cast<float>(scale);
     if (!(scale32 > 0) || !std::isfinite(scale32))
       return rewriter.notifyMatchFailure(root, "scale outside f32's range");
+    if (scores->softcap && !isUsableSoftcap(APFloat(*scores->softcap)))
+      return rewriter.notifyMatchFailure(root, "softcap outside f32's range");
     // Every check comes before the first op is built: a pattern that fails
     // after changing the IR never lets the driver settle.
     Value query = qk->lhs.base, key = qk->rhs.base, value = pv->rhs.base;

@@ -25,6 +25,10 @@ constexpr int64_t kMaxKvSplits = 1024;
 std::optional<SmallVector<Attribute>>
 simplifyConjunction(ArrayRef<Attribute> predicates, const MaskShape &shape);
 
+/// Whether `cap` can be a `#attn.softcap`: a positive normal f32, so that
+/// the lowerings' f32 cap and its reciprocal are both finite and nonzero.
+bool isUsableSoftcap(const llvm::APFloat &cap);
+
 /// Returns the ALiBi slope of query head `head` out of `numHeads`:
 /// 2^(-8 (head + 1) / numHeads).
 double getDefaultAlibiSlope(int64_t head, int64_t numHeads);
