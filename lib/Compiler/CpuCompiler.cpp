@@ -10,6 +10,7 @@
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -38,6 +39,10 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
     error = message.str();
     return failure();
   };
+  // (The C API hands over modules that an edit may have left invalid; the
+  // compiler's analyses assume a valid one.)
+  if (failed(verify(module)))
+    return fail("the module does not verify");
   MLIRContext &context = *module.getContext();
   const std::string &outputFile = options.outputPath;
   AttnCpuPipelineOptions pipelineOptions;
@@ -59,11 +64,29 @@ LogicalResult mlir::attn::compileForCpu(ModuleOp module,
     return failure();
   for (func::FuncOp func : selected)
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  // A function the module only declares would be whatever symbol of its
+  // name the loading process has (the runtime's memcpy, the library's own
+  // attn_ entry points): a call to one is refused, as attn-run refuses it,
+  // and an unused declaration goes.
+  SymbolTable symbols(module);
+  for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    if (!func.isExternal())
+      continue;
+    std::optional<SymbolTable::UseRange> uses = func.getSymbolUses(module);
+    if (uses && uses->empty()) {
+      symbols.erase(func);
+      continue;
+    }
+    Operation *user = uses ? uses->begin()->getUser() : nullptr;
+    auto caller = user ? user->getParentOfType<func::FuncOp>() : nullptr;
+    return fail("function '" + (caller ? caller.getName() : StringRef("?")) +
+                "' calls '" + func.getName() +
+                "', which the module does not define");
+  }
   // The lowering declares the C runtime's functions (malloc, free, the
   // OpenMP runtime's) in the same module: a function of that name would
   // take the runtime's place. Every defined function moves to a prefix
   // the runtimes do not use; the wrappers call it there.
-  SymbolTable symbols(module);
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
     if (func.isExternal())
       continue;

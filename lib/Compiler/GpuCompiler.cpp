@@ -15,6 +15,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/Twine.h"
@@ -716,6 +717,9 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     error = message.str();
     return failure();
   };
+  // (As compileForCpu: the analyses assume a valid module.)
+  if (failed(verify(module)))
+    return fail("the module does not verify");
   const std::string &outputFile = options.outputPath;
   StringRef extension = llvm::sys::path::extension(outputFile);
   if (extension != ".so" && extension != ".o" && extension != ".ptx" &&

@@ -138,6 +138,21 @@ int main(int argc, char **argv) {
   result = attnCompileForCpu(none, str(path), true, true, printDiagnostic,
                              &diagnostics);
   printf("null module compile fails: %d\n", mlirLogicalResultIsFailure(result));
+  /* A module edited through the API into one that does not verify (its
+   * function type no longer matches the block's arguments) is refused, not
+   * compiled (the compiler asserted on it). */
+  module =
+      attnParseModule(context, str(kProgram), printDiagnostic, &diagnostics);
+  MlirOperation function =
+      mlirBlockGetFirstOperation(mlirModuleGetBody(module));
+  mlirOperationSetAttributeByName(
+      function, str("function_type"),
+      mlirAttributeParseGet(context, str("(tensor<3xf32>) -> tensor<3xf32>")));
+  snprintf(path, sizeof path, "%s/edited.so", argv[1]);
+  result = attnCompileForCpu(module, str(path), true, true, printDiagnostic,
+                             &diagnostics);
+  printf("invalid module fails: %d\n", mlirLogicalResultIsFailure(result));
+  mlirModuleDestroy(module);
   MlirContext noContext = {NULL};
   module =
       attnParseModule(noContext, str(kProgram), printDiagnostic, &diagnostics);

@@ -74,6 +74,12 @@
 // TYPES: in  arg0: 1x2x64x64xbf16
 // TYPES-NEXT: in  arg1: 1x2x64x64xbf16
 // TYPES-NEXT: in  arg2: 1x2x64x64xbf16
+// RUN: not attn-compile %S/Inputs/calls_declared.mlir -o %t/declared.so 2>&1 | FileCheck %s --check-prefix=CALLS-DECLARED
+// CALLS-DECLARED: attn-compile: error: function 'pub' calls 'memcpy', which the module does not define
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/declared.so %t/declared.h
+// RUN: attn-compile %S/Inputs/unused_declaration.mlir -o %t/unused.so
+// RUN: nm -D --defined-only %t/unused.so | FileCheck %s --check-prefix=UNUSED-DECLARATION
+// UNUSED-DECLARATION: T attn_unused_declaration
 // RUN: not attn-compile %S/Inputs/c_descriptor_name.mlir -o %t/descriptor.so 2>&1 | FileCheck %s --check-prefix=DESCRIPTOR
 // DESCRIPTOR: attn-compile: error: function 'strided_4d' cannot be exported to C: its entry point would be 'attn_strided_4d', a name the generated code declares itself
 // RUN: not attn-compile %s -o '%t/q"d.so' 2>&1 | FileCheck %s --check-prefix=QUOTE
