@@ -278,14 +278,41 @@ LogicalResult mlir::attn::setCpuPipelineOptions(AttnCpuPipelineOptions &options,
   return success();
 }
 
+/// Registers a pipeline of module passes as PassPipelineRegistration does,
+/// but refuses a pass manager nested on another op (`func.func(attn-cpu-
+/// pipeline)`) with an error: adding a module pass there is a fatal error.
+template <typename Options>
+static void registerModulePipeline(
+    StringRef arg, StringRef description,
+    std::function<void(OpPassManager &, const Options &)> builder) {
+  registerPassPipeline(
+      arg, description,
+      [arg, builder](OpPassManager &pm, StringRef text,
+                     function_ref<LogicalResult(const Twine &)> errorHandler) {
+        std::optional<StringRef> anchor = pm.getOpName();
+        if (anchor && *anchor != ModuleOp::getOperationName())
+          return errorHandler(arg +
+                              " runs on a builtin.module, not nested on '" +
+                              *anchor + "'");
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        builder(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
+}
+
 void mlir::attn::registerAttnPipelines() {
-  PassPipelineRegistration<AttnCpuPipelineOptions>(
+  registerModulePipeline<AttnCpuPipelineOptions>(
       "attn-cpu-pipeline",
       "Lower attn programs to the LLVM dialect for the host CPU",
       [](OpPassManager &pm, const AttnCpuPipelineOptions &options) {
         buildAttnCpuPipeline(pm, options);
       });
-  PassPipelineRegistration<AttnGpuPipelineOptions>(
+  registerModulePipeline<AttnGpuPipelineOptions>(
       "attn-gpu-pipeline",
       "Lower attn functions to NVIDIA GPU kernels (PTX or cubin in a "
       "gpu.binary) and LLVM host code that launches them",
