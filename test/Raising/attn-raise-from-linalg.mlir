@@ -6,6 +6,10 @@
 // RUN: attn-opt %S/Inputs/sdpa_gqa_no_query_heads.mlir --attn-raise-from-linalg | FileCheck %s --check-prefix=NO-HEADS
 // NO-HEADS-NOT: attn.attention
 // NO-HEADS: math.exp
+// Scores a batch_matmul writes in f16 from f32 operands: nothing raised.
+// RUN: attn-opt %S/Inputs/f16_scores.mlir --attn-raise-from-linalg | FileCheck %s --check-prefix=F16-SCORES
+// F16-SCORES-NOT: attn.attention
+// F16-SCORES: linalg.batch_matmul {{.*}} outs({{.*}} : tensor<2x16x16xf16>)
 // (Three positive StableHLO/IREE forms, also run before and after raising,
 // are in linalg-softmax-forms.test.)
 // -----

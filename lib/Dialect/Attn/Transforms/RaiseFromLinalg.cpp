@@ -355,6 +355,16 @@ std::optional<Product> matchProduct(Value result4) {
     auto fill = matmul.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
     if (!fill || scalarConstant(fill.getInputs()[0]) != 0.0)
       return std::nullopt;
+    // A product into another type than its operands' rounds each sum to it
+    // (f32 operands into f16 scores): attn accumulates in f32, so only f32
+    // (torch-mlir's bf16 matmul, rounded afterwards) or the operands' own
+    // type matches.
+    Type accumulator = getElementTypeOrSelf(matmul.getDpsInits()[0]);
+    for (Value operand : matmul.getDpsInputs()) {
+      Type element = getElementTypeOrSelf(operand);
+      if (accumulator != element && !accumulator.isF32())
+        return std::nullopt;
+    }
     Product product{expand, result4, {}, {}, rounding, matmul};
     for (auto [index, operand] : llvm::enumerate(matmul.getDpsInputs())) {
       auto collapse = operand.getDefiningOp<tensor::CollapseShapeOp>();
