@@ -263,7 +263,8 @@ std::string mlir::attn::emitCHeader(StringRef guard,
      << " * aligned + offset + i0 * strides[0] + i1 * strides[1] + ...\n"
      << " * (in elements). Strides may be anything, so a [B, L, H, D] tensor\n"
      << " * is passed as [B, H, L, D] without a copy. f16 and bf16 elements\n"
-     << " * are 16-bit patterns; i1 elements are bytes. */\n";
+     << " * are 16-bit patterns; i1 elements are bytes of 0 or 1 (a C\n"
+     << " * bool; other byte values give undefined results). */\n";
   if (gpu)
     os << "/* GPU entry points take device pointers and run on `stream` (a\n"
        << " * CUstream; NULL is the legacy default stream) in the calling\n"
