@@ -12,6 +12,13 @@
 // PASS: check=PASS
 // RUN: not attn-run %s --function=short --check --path=reference 2>&1 | FileCheck %s --check-prefix=SHORT
 // SHORT: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'blob1' holds 8 bytes, not the 12 of its type
+// A resource of no elements whose blob holds bytes runs (the compiled
+// code reads nothing of it; LLVM's translation died of SIGFPE on it); the
+// reference, asked to check, names the mismatch.
+// RUN: attn-run %s --function=empty_resource | FileCheck %s --check-prefix=EMPTY
+// EMPTY: summary: function=empty_resource
+// RUN: not attn-run %s --function=empty_resource --check 2>&1 | FileCheck %s --check-prefix=EMPTY-CHECK
+// EMPTY-CHECK: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'blob1' holds 8 bytes, not the 0 of its type
 // RUN: not attn-run %s --function=missing --check --path=reference 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: the module does not hold resource 'nothere'
 // RUN: not attn-run %s --function=tf32_resource --check --path=reference 2>&1 | FileCheck %s --check-prefix=TF32
@@ -73,6 +80,12 @@ func.func @short(%q: tensor<3xf32>) -> tensor<3xf32> {
 }
 
 // tf32 has no byte layout; an i1 blob holds a byte an element.
+func.func @empty_resource(%q: tensor<0x2xf32>) -> tensor<0x2xf32> {
+  %c = arith.constant dense_resource<blob1> : tensor<0x2xf32>
+  %r = arith.addf %q, %c : tensor<0x2xf32>
+  return %r : tensor<0x2xf32>
+}
+
 func.func @tf32_resource(%x: tensor<2xf32>) -> tensor<2xf32> {
   %c = arith.constant dense_resource<narrow> : tensor<2xtf32>
   %r = arith.extf %c : tensor<2xtf32> to tensor<2xf32>

@@ -346,8 +346,11 @@ def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
     compile on the CPU. This pass rewrites each `arith.constant` of an i1
     `dense_resource` as the dense constant of the same elements (a byte
     each in the blob, `attn/Support/ResourceElements.h`); a blob that cannot
-    be read stays, for the translation's error. The CPU pipeline runs it
-    first; other element types keep their blobs.
+    be read stays, for the translation's error. A resource of no elements,
+    of any element type, becomes the empty dense constant too: the
+    translation divides its blob's size by the element count (SIGFPE in
+    attn-run where such a blob held bytes). The CPU pipeline runs it first;
+    other resources keep their blobs.
   }];
 }
 

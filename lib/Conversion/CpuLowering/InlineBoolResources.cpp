@@ -23,7 +23,15 @@ struct AttnInlineBoolResourcesPass
   void runOnOperation() override {
     getOperation()->walk([](arith::ConstantOp constant) {
       auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
-      if (!resource || !resource.getElementType().isInteger(1))
+      if (!resource)
+        return;
+      // (Whatever its blob holds: nothing is read of it.)
+      if (resource.getType().getNumElements() == 0) {
+        constant.setValueAttr(
+            DenseElementsAttr::get(resource.getType(), ArrayRef<Attribute>()));
+        return;
+      }
+      if (!resource.getElementType().isInteger(1))
         return;
       if (DenseElementsAttr dense = attn::denseElementsOfResource(resource))
         constant.setValueAttr(dense);

@@ -1,16 +1,20 @@
 // RUN: attn-opt %s --attn-inline-bool-resources | FileCheck %s
 
 // An i1 blob (a byte each) becomes a dense constant; other element types
-// and a blob the module does not hold keep their resources.
+// and a blob the module does not hold keep their resources. A resource of
+// no elements becomes the empty constant whatever its blob holds (the
+// translation to LLVM IR divided the blob's size by 0).
 // CHECK-LABEL: func.func @resources
 // CHECK: arith.constant dense<[true, false, true]> : tensor<3xi1>
 // CHECK: arith.constant dense_resource<floats> : tensor<2xf32>
 // CHECK: arith.constant dense_resource<missing> : tensor<3xi1>
-func.func @resources() -> (tensor<3xi1>, tensor<2xf32>, tensor<3xi1>) {
+// CHECK: arith.constant dense<> : tensor<0x4xf32>
+func.func @resources() -> (tensor<3xi1>, tensor<2xf32>, tensor<3xi1>, tensor<0x4xf32>) {
   %b = arith.constant dense_resource<bools> : tensor<3xi1>
   %f = arith.constant dense_resource<floats> : tensor<2xf32>
   %m = arith.constant dense_resource<missing> : tensor<3xi1>
-  return %b, %f, %m : tensor<3xi1>, tensor<2xf32>, tensor<3xi1>
+  %e = arith.constant dense_resource<floats> : tensor<0x4xf32>
+  return %b, %f, %m, %e : tensor<3xi1>, tensor<2xf32>, tensor<3xi1>, tensor<0x4xf32>
 }
 {-#
   dialect_resources: {
