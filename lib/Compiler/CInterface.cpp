@@ -54,12 +54,34 @@ static bool isReservedCName(StringRef name) {
   // (SIZE_MAX, INT64_MAX), the standard headers' short ones (EOF, complex.h's
   // I), and the compilers' predefined lower-case ones. (Q, K and V stay.)
   static const llvm::StringSet<> macros = {
-      "EOF",     "I",         "NAN",      "INFINITY", "BUFSIZ", "TRUE",
-      "FALSE",   "EDOM",      "ERANGE",   "EILSEQ",   "linux",  "unix",
-      "i386",    "errno",     "assert",   "stdin",    "stdout", "stderr",
-      "complex", "imaginary", "offsetof", "setjmp",   "va_arg"};
+      "EOF",      "I",         "NAN",     "INFINITY",
+      "BUFSIZ",   "TRUE",      "FALSE",   "EDOM",
+      "ERANGE",   "EILSEQ",    "linux",   "unix",
+      "i386",     "errno",     "assert",  "stdin",
+      "stdout",   "stderr",    "complex", "imaginary",
+      "offsetof", "setjmp",    "va_arg",  "math_errhandling",
+      "L_tmpnam", "L_ctermid", "P_tmpdir"};
   bool upperCase = llvm::none_of(
       name, [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+  // The prefixes the C and POSIX headers reserve for their macros: E and a
+  // digit or capital (errno.h's ENOMEM), SIG and a capital (signal.h's
+  // SIGINT), PRI or SCN and a small letter or X (inttypes.h's PRId64).
+  auto reservedPrefix = [&](StringRef prefix, auto isNext) {
+    return name.size() > prefix.size() && name.starts_with(prefix) &&
+           isNext(static_cast<unsigned char>(name[prefix.size()]));
+  };
+  auto isCapitalOrDigit = [](unsigned char c) {
+    return std::isupper(c) || std::isdigit(c);
+  };
+  auto isCapital = [](unsigned char c) { return std::isupper(c) != 0; };
+  auto isFormatLetter = [](unsigned char c) {
+    return std::islower(c) || c == 'X';
+  };
+  if (reservedPrefix("E", isCapitalOrDigit) ||
+      reservedPrefix("SIG", isCapital) ||
+      reservedPrefix("PRI", isFormatLetter) ||
+      reservedPrefix("SCN", isFormatLetter))
+    return true;
   if (macros.contains(name) ||
       (upperCase && llvm::any_of(name, [](char c) {
          return c == '_' || std::isdigit(static_cast<unsigned char>(c));

@@ -74,6 +74,16 @@
 // TYPES: in  arg0: 1x2x64x64xbf16
 // TYPES-NEXT: in  arg1: 1x2x64x64xbf16
 // TYPES-NEXT: in  arg2: 1x2x64x64xbf16
+// RUN: attn-compile %S/Inputs/c_names.mlir -o %t/posix.so --function=posix_macros
+// RUN: FileCheck %s --check-prefix=POSIX < %t/posix.h
+// POSIX: in  arg0: 1x2x64x64xbf16
+// POSIX-NEXT: in  arg1: 1x2x64x64xbf16
+// POSIX-NEXT: in  arg2: 1x2x64x64xbf16
+// POSIX-NEXT: in  arg3: 1x2x64x64xbf16
+// POSIX-NEXT: in  arg4: 1x2x64x64xbf16
+// POSIX-NEXT: in  Eq: 1x2x64x64xbf16
+// POSIX-NEXT: in  SIGn: 1x2x64x64xbf16
+// POSIX-NEXT: in  PRIOR: 1x2x64x64xbf16
 // RUN: not attn-compile %S/Inputs/calls_declared.mlir -o %t/declared.so 2>&1 | FileCheck %s --check-prefix=CALLS-DECLARED
 // CALLS-DECLARED: attn-compile: error: function 'pub' calls 'memcpy', which the module does not define
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/declared.so %t/declared.h

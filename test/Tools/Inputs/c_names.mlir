@@ -22,3 +22,12 @@ func.func @type_names(%int64_t: !t, %size_t: !t, %attnScratchBytes0: !t) -> !t {
   %o = attn.attention %int64_t, %size_t, %attnScratchBytes0 : !t, !t, !t -> !t
   return %o : !t
 }
+
+// Macros of inttypes.h, signal.h, errno.h, stdio.h and math.h by the
+// prefixes POSIX reserves for them, or by name, become arg<N>; names that
+// only start alike (Eq, SIGn, PRIOR) stay.
+func.func @posix_macros(%PRId64: !t, %SIGINT: !t, %ENOMEM: !t, %L_tmpnam: !t, %math_errhandling: !t, %Eq: !t, %SIGn: !t, %PRIOR: !t) -> !t {
+  %o = attn.attention %PRId64, %SIGINT, %ENOMEM : !t, !t, !t -> !t
+  %m = attn.merge sum (%o), (%L_tmpnam), (%math_errhandling), (%Eq), (%SIGn), (%PRIOR) : !t -> !t
+  return %m : !t
+}
