@@ -255,9 +255,9 @@ def AttnScratchBytesPass : Pass<"attn-scratch-bytes", "::mlir::ModuleOp"> {
 
     Left out: allocations whose sizes have no such bound (a size loaded
     from memory, as the selection kernels' task tables give; a size a loop
-    carries), counted in the function's `attn.unbounded_allocations`; the
-    allocations of functions that `F` calls; and functions of more than
-    one block. The bound is of one allocation: several that together
+    carries) and the allocations of the functions `F` calls, both counted
+    in the function's `attn.unbounded_allocations`; and functions of more
+    than one block. The bound is of one allocation: several that together
     exceed the memory, or index arithmetic inside a size expression that
     wraps, are not caught. A symbol named `F.scratch_bytes` already is an
     error.

@@ -185,6 +185,25 @@ static void eraseAllBut(Block &block, Operation *root) {
       op.erase();
 }
 
+/// The allocations of the functions `func` calls, transitively (each
+/// function once): the bound does not reach them.
+static int64_t countCalleeAllocations(func::FuncOp func, SymbolTable &symbols) {
+  DenseSet<Operation *> visited{func};
+  SmallVector<func::FuncOp> worklist{func};
+  int64_t count = 0;
+  while (!worklist.empty()) {
+    func::FuncOp caller = worklist.pop_back_val();
+    caller.walk([&](func::CallOp call) {
+      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+      if (!callee || callee.isExternal() || !visited.insert(callee).second)
+        return;
+      callee.walk([&](memref::AllocOp) { ++count; });
+      worklist.push_back(callee);
+    });
+  }
+  return count;
+}
+
 namespace {
 struct AttnScratchBytesPass
     : public attn::impl::AttnScratchBytesPassBase<AttnScratchBytesPass> {
@@ -200,7 +219,8 @@ struct AttnScratchBytesPass
         allocates = true;
         return WalkResult::interrupt();
       });
-      if (!allocates)
+      int64_t calleeAllocations = countCalleeAllocations(func, symbols);
+      if (!allocates && calleeAllocations == 0)
         continue;
       std::string name = attn::getScratchBytesFunctionName(func.getName());
       if (symbols.lookup(name)) {
@@ -209,7 +229,8 @@ struct AttnScratchBytesPass
                             "a symbol of that name";
         return signalPassFailure();
       }
-      if (failed(addScratchBytesFunction(func, name, symbols)))
+      if (failed(
+              addScratchBytesFunction(func, name, symbols, calleeAllocations)))
         return signalPassFailure();
     }
   }
@@ -217,7 +238,8 @@ struct AttnScratchBytesPass
   /// A copy of `func` whose body keeps only the bound, computed at its end
   /// (where every value of the entry block is defined).
   LogicalResult addScratchBytesFunction(func::FuncOp func, StringRef name,
-                                        SymbolTable &symbols) {
+                                        SymbolTable &symbols,
+                                        int64_t calleeAllocations) {
     auto query = cast<func::FuncOp>(func->clone());
     query.setName(name);
     symbols.insert(query, std::next(Block::iterator(func)));
@@ -229,7 +251,7 @@ struct AttnScratchBytesPass
     Value largest = arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0);
     SmallVector<memref::AllocOp> allocs;
     query.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
-    int64_t uncounted = 0;
+    int64_t uncounted = calleeAllocations;
     for (memref::AllocOp alloc : allocs) {
       // An allocation without a bound is left out, and counted on the
       // function (Passes.td).

@@ -150,6 +150,28 @@ func.func @divided(%a: memref<?x?xf32>) {
   return
 }
 
+// The allocations of a function it calls are not bounded, but counted
+// (the helper's one, once, though it is called twice); a function that
+// allocates nothing itself gets the bound 0 and that count.
+// CHECK-LABEL: func.func @calls_helper.scratch_bytes(
+// CHECK-SAME: attributes {attn.unbounded_allocations = 1 : i64}
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK-NEXT: return %[[ZERO]] : i64
+func.func @calls_helper(%a: memref<?xf32>) {
+  call @helper(%a) : (memref<?xf32>) -> ()
+  call @helper(%a) : (memref<?xf32>) -> ()
+  return
+}
+
+func.func private @helper(%a: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %t = memref.alloc(%n) : memref<?xf32>
+  "test.use"(%t) : (memref<?xf32>) -> ()
+  memref.dealloc %t : memref<?xf32>
+  return
+}
+
 // Nothing to bound: no temporaries, or a private function (no caller
 // outside the module asks).
 // CHECK-NOT: @no_temporaries.scratch_bytes
