@@ -263,7 +263,8 @@ def AttnRaiseFromLinalgPass : Pass<"attn-raise-from-linalg"> {
       become the op's shared key/value heads;
     - the softmax over the last dimension: `linalg.softmax` or the max, sub,
       exp, sum, div generics (torch's guard that zeroes rows without keys is
-      what attn does anyway);
+      what attn does anyway; a softmax written without it gives NaN on such
+      rows, 0/0, where the raised op gives 0);
     - masks: `select(M, s, -inf)`, `select(M, -inf, s)`, or adding
       `select(M, 0, -inf)`. A mask computable at compile time (aranges and
       comparisons, constant buffers) that equals a causal, sliding-window or
