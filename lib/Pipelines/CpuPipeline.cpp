@@ -133,7 +133,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // attn -> linalg on tensors: attention through the tiled flash form if
   // asked, everything else (and attention otherwise) by the reference
   // lowering. Types first take every static size that the ops relate, so
-  // that the lowerings see one answer per size.
+  // that the lowerings see one answer per size. The passes lower only this
+  // module's own functions.
+  pm.addPass(attn::createAttnCheckNestedFunctionsPass());
   addIndexArithRewrites(pm);
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.

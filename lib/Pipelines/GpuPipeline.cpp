@@ -126,6 +126,8 @@ void mlir::attn::buildAttnGpuPipeline(OpPassManager &pm,
   // take the refined sizes (the C descriptors do not change).
   AttnRefineShapesPassOptions refine;
   refine.signatures = true;
+  // The passes lower only this module's own functions.
+  pm.addPass(attn::createAttnCheckNestedFunctionsPass());
   addIndexArithRewrites(pm, /*maxIntegerWidth=*/64);
   pm.addPass(createAttnRefineShapesPass(refine));
   pm.addPass(createConvertAttnToGpuPass(convert));

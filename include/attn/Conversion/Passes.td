@@ -445,6 +445,21 @@ def AttnAccessBf16AsBitsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AttnCheckNestedFunctionsPass
+    : Pass<"attn-check-nested-functions", "::mlir::ModuleOp"> {
+  let summary = "Refuse functions in nested modules, which the pipelines "
+                "would leave unlowered";
+  let description = [{
+    The pipelines' passes run on the module they are given and lower its
+    own functions; a `func.func` with a body inside a nested
+    `builtin.module` stayed on tensors while the pipeline succeeded, and
+    failed only later, in the translation to LLVM IR or not at all. Both
+    pipelines run this check first: it names the first such function and
+    fails. (Run the pipeline on the nested module itself:
+    `builtin.module(builtin.module(attn-cpu-pipeline))`.)
+  }];
+}
+
 def AttnCheckIntegerWidthsPass : Pass<"attn-check-integer-widths"> {
   let summary = "Refuse integers that the LLVM backends crash on: i0, and "
                 "with `max-width` the wider ones";
