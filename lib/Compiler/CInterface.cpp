@@ -51,16 +51,15 @@ static bool isReservedCName(StringRef name) {
       "workspaceSize", "workspaceStride", "offset"};
   // Macros that the header's own includes or a consumer's may define:
   // upper-case names with an underscore or a digit by convention
-  // (SIZE_MAX, INT64_MAX), the standard headers' short ones (EOF, complex.h's
-  // I), and the compilers' predefined lower-case ones. (Q, K and V stay.)
+  // (SIZE_MAX, INT64_MAX), the standard headers' short ones (complex.h's I;
+  // EOF and errno.h's by the E prefix below), and the compilers' predefined
+  // lower-case ones. (Q, K and V stay.)
   static const llvm::StringSet<> macros = {
-      "EOF",      "I",         "NAN",     "INFINITY",
-      "BUFSIZ",   "TRUE",      "FALSE",   "EDOM",
-      "ERANGE",   "EILSEQ",    "linux",   "unix",
-      "i386",     "errno",     "assert",  "stdin",
-      "stdout",   "stderr",    "complex", "imaginary",
-      "offsetof", "setjmp",    "va_arg",  "math_errhandling",
-      "L_tmpnam", "L_ctermid", "P_tmpdir"};
+      "I",         "NAN",       "INFINITY", "BUFSIZ", "TRUE",
+      "FALSE",     "linux",     "unix",     "i386",   "errno",
+      "assert",    "stdin",     "stdout",   "stderr", "complex",
+      "imaginary", "offsetof",  "setjmp",   "va_arg", "math_errhandling",
+      "L_tmpnam",  "L_ctermid", "P_tmpdir"};
   bool upperCase = llvm::none_of(
       name, [](char c) { return std::islower(static_cast<unsigned char>(c)); });
   // The prefixes the C and POSIX headers reserve for their macros: E and a
@@ -470,20 +469,18 @@ std::string mlir::attn::emitCWrappers(StringRef headerName,
      << "\"\n\n"
      << kResultHelpers;
   for (const CEntryPoint &entry : entries) {
-    os << "void _mlir_ciface_" << entry.symbol << "(";
-    for (auto [index, buffer] : llvm::enumerate(entry.buffers))
-      os << (index ? ", " : "") << "const void *";
-    os << ");\n";
+    // The MLIR functions take a descriptor pointer per buffer.
+    std::string parameters;
+    for (size_t index = 0; index < entry.buffers.size(); ++index)
+      parameters += index ? ", const void *" : "const void *";
+    os << "void _mlir_ciface_" << entry.symbol << "(" << parameters << ");\n";
     // The bound's function is not a C identifier: an asm label names it.
     std::string scratch =
         "attnScratchBytes" + std::to_string(&entry - entries.data());
-    if (entry.boundsScratch) {
-      os << "int64_t " << scratch << "(";
-      for (auto [index, buffer] : llvm::enumerate(entry.buffers))
-        os << (index ? ", " : "") << "const void *";
-      os << ") __asm__(\"_mlir_ciface_"
+    if (entry.boundsScratch)
+      os << "int64_t " << scratch << "(" << parameters
+         << ") __asm__(\"_mlir_ciface_"
          << getScratchBytesFunctionName(entry.symbol) << "\");\n";
-    }
     os << "\n" << signature(entry, "attn_") << " {\n";
     for (auto [index, buffer] : llvm::enumerate(entry.buffers))
       for (auto [dim, size] : llvm::enumerate(buffer.type.getShape()))

@@ -27,17 +27,17 @@ def float_literal(value, what):
     return mantissa + mark + exponent
 
 
-def f32_literal(value, what="a constant"):
+def f32_literal(value):
     """Any f32 value: a float literal, or the bit pattern of an infinity or
     NaN (0xFF800000 is -inf), which MLIR reads for float types."""
     x = float(value)
     if math.isfinite(x) and abs(x) <= _F32_MAX:
-        return float_literal(x, what)
+        return float_literal(x, "a constant")
     # (A finite number past f32's range would become an infinity, which
     # makes a score row's output 0: a slip, not a choice. An infinity or
     # NaN written as one stays.)
     if math.isfinite(x):
-        raise AttnError(f"{what} {x!r} is past f32's range (largest {_F32_MAX!r}); "
+        raise AttnError(f"a constant {x!r} is past f32's range (largest {_F32_MAX!r}); "
                         "write float('inf') for an infinity")
     return "0x%08X" % struct.unpack("<I", struct.pack("<f", x))[0]
 

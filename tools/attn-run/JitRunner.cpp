@@ -207,8 +207,9 @@ LogicalResult JitFunction::call(ArrayRef<HostArray *> inputs,
   // The compiled code's temporaries are allocated inside its loops, where
   // a failed malloc would be written through: the largest is checked first.
   SmallVector<SmallVector<int64_t>> sizes;
-  for (const Descriptor &descriptor : descriptors)
-    sizes.emplace_back(descriptor.sizes.begin(), descriptor.sizes.end());
+  if (!scratchBytesName.empty())
+    for (const Descriptor &descriptor : descriptors)
+      sizes.emplace_back(descriptor.sizes.begin(), descriptor.sizes.end());
   if (!scratchBytesName.empty() && sizes != scratchCheckedSizes) {
     int64_t bytes = 0;
     SmallVector<void *> queryArgs(args);

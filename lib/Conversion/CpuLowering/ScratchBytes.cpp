@@ -104,12 +104,12 @@ static FailureOr<Value> boundSize(OpBuilder &b, Location loc, Value size,
     return smallest;
   }
   if (isa_and_nonnull<arith::MaxSIOp, arith::MaxUIOp>(producer)) {
-    bool isUnsigned = isa<arith::MaxUIOp>(producer);
+    if (isa<arith::MaxUIOp>(producer) &&
+        !llvm::all_of(producer->getOperands(), isNonNegative))
+      return failure();
     FailureOr<Value> lhs = bound(producer->getOperand(0));
     FailureOr<Value> rhs = bound(producer->getOperand(1));
-    if (failed(lhs) || failed(rhs) ||
-        (isUnsigned && !(isNonNegative(producer->getOperand(0)) &&
-                         isNonNegative(producer->getOperand(1)))))
+    if (failed(lhs) || failed(rhs))
       return failure();
     return arith::MaxSIOp::create(b, loc, *lhs, *rhs).getResult();
   }
