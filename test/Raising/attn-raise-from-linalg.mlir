@@ -242,3 +242,191 @@ func.func @softcap_past_f32(%q: tensor<1x2x8x8xf32>, %k: tensor<1x2x8x8xf32>, %v
   } -> tensor<1x2x8x8xf32>
   return %out : tensor<1x2x8x8xf32>
 }
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// Negative: an inline mask that is no atom ((i + j) mod 7 != 0) is left
+// in linalg (the rewrite takes no other inline mask). Recognition stops
+// at the first row that is not one run of keys.
+// CHECK-LABEL: func.func @inline_mask_not_an_atom
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @inline_mask_not_an_atom(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %masked = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %c7 = arith.constant 7 : index
+    %c0 = arith.constant 0 : index
+    %sum = arith.addi %i, %j : index
+    %rem = arith.remui %sum, %c7 : index
+    %allowed = arith.cmpi ne, %rem, %c0 : index
+    %fill = arith.constant 0xFF800000 : f32
+    %r = arith.select %allowed, %x, %fill : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%masked : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// Negative: a mask that is causal wherever it is defined, but divides by
+// zero on the last row, is not known at compile time: left in linalg.
+// CHECK-LABEL: func.func @inline_mask_dividing_by_zero
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @inline_mask_dividing_by_zero(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %masked = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %c0 = arith.constant 0 : index
+    %c7 = arith.constant 7 : index
+    %causal = arith.cmpi ule, %j, %i : index
+    %rest = arith.subi %c7, %i : index
+    %quotient = arith.divui %j, %rest : index
+    %defined = arith.cmpi uge, %quotient, %c0 : index
+    %allowed = arith.andi %causal, %defined : i1
+    %fill = arith.constant 0xFF800000 : f32
+    %r = arith.select %allowed, %x, %fill : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%masked : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// An inline causal mask filling f32's lowest value instead of -inf: every
+// row keeps a key, so it is causal.
+// CHECK-LABEL: func.func @inline_causal_finite_fill
+// CHECK: attn.attention %arg0, %arg1, %arg2 mask [#attn.causal] {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @inline_causal_finite_fill(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %masked = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %allowed = arith.cmpi ule, %j, %i : index
+    %fill = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %allowed, %x, %fill : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%masked : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// With a finite fill, a row without keys (row 3 here) spreads the
+// program's softmax over the fills where a mask's row gives 0: the select
+// is raised as a score_mod, not a mask.
+// CHECK-LABEL: func.func @inline_chunked_finite_fill_empty_row
+// CHECK: attn.attention %arg0, %arg1, %arg2 score_mod {
+// CHECK: arith.select %{{.*}}, %arg3, %{{.*}} : f32
+// CHECK: } {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @inline_chunked_finite_fill_empty_row(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %masked = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %i = linalg.index 2 : index
+    %j = linalg.index 3 : index
+    %c3 = arith.constant 3 : index
+    %c4 = arith.constant 4 : index
+    %chunk_i = arith.divui %i, %c4 : index
+    %chunk_j = arith.divui %j, %c4 : index
+    %same = arith.cmpi eq, %chunk_i, %chunk_j : index
+    %not_row3 = arith.cmpi ne, %i, %c3 : index
+    %allowed = arith.andi %same, %not_row3 : i1
+    %fill = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %allowed, %x, %fill : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%masked : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}

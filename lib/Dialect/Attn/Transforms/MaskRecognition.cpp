@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -116,9 +117,6 @@ private:
 
   static std::optional<KnownTensor> fromAttribute(Attribute attr,
                                                   KnownTensor &result) {
-    int64_t count = 1;
-    for (int64_t size : result.shape)
-      count *= size;
     if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
       Type element = dense.getElementType();
       if (isa<FloatType>(element)) {
@@ -186,6 +184,10 @@ private:
     result.values.assign(count, 0.0);
     Block &body = op.getRegion().front();
     SmallVector<int64_t> point(rank, 0);
+    // Every point writes the body's arguments and results before reading
+    // them, so one map serves all points (allocating one a point was most
+    // of the time at 2^24 points).
+    llvm::DenseMap<Value, double> env;
     for (int64_t flat = 0; flat < count; ++flat) {
       // The point of the iteration space (row-major), and the result
       // element it writes.
@@ -197,7 +199,6 @@ private:
       for (auto [d, expr] : llvm::enumerate(resultMap.getResults()))
         written = written * result.shape[d] +
                   point[cast<AffineDimExpr>(expr).getPosition()];
-      llvm::DenseMap<Value, double> env;
       for (auto [index, input] : llvm::enumerate(inputs)) {
         int64_t offset = 0;
         AffineMap map = maps[index];
@@ -417,32 +418,48 @@ private:
 };
 } // namespace
 
-/// evaluateIndexExpression with each value evaluated once (`known`), so
-/// shared subexpressions cost once each.
-static std::optional<double>
-evaluateIndexExpression(Value value, ArrayRef<int64_t> point,
-                        llvm::DenseMap<Value, std::optional<double>> &known) {
-  if (auto it = known.find(value); it != known.end())
-    return it->second;
-  Operation *op = value.getDefiningOp();
-  if (!op || op->getNumResults() != 1)
+std::optional<IndexExpression> IndexExpression::get(Value value) {
+  IndexExpression expression;
+  // Post-order over the defining ops, each once: an op is appended after
+  // every op its non-constant operands come from.
+  llvm::DenseSet<Operation *> visited;
+  SmallVector<std::pair<Operation *, unsigned>> stack;
+  auto visit = [&](Value v) -> bool {
+    Operation *op = v.getDefiningOp();
+    if (!op || op->getNumResults() != 1)
+      return false;
+    if (visited.insert(op).second)
+      stack.push_back({op, 0});
+    return true;
+  };
+  if (!visit(value))
     return std::nullopt;
-  llvm::DenseMap<Value, double> env;
-  for (Value operand : op->getOperands()) {
+  while (!stack.empty()) {
+    Operation *op = stack.back().first;
+    unsigned next = stack.back().second++;
+    if (next == op->getNumOperands()) {
+      expression.ops.push_back(op);
+      stack.pop_back();
+      continue;
+    }
+    Value operand = op->getOperand(next);
     if (operand.getDefiningOp<arith::ConstantOp>())
       continue; // read by the evaluator directly
-    std::optional<double> v = evaluateIndexExpression(operand, point, known);
-    if (!v)
-      return known[value] = std::nullopt;
-    env[operand] = *v;
+    if (!visit(operand))
+      return std::nullopt;
   }
-  return known[value] = Evaluator::evaluateScalarOp(*op, env, point);
+  return expression;
 }
 
-std::optional<double>
-mlir::attn::evaluateIndexExpression(Value value, ArrayRef<int64_t> point) {
-  llvm::DenseMap<Value, std::optional<double>> known;
-  return ::evaluateIndexExpression(value, point, known);
+std::optional<double> IndexExpression::evaluate(ArrayRef<int64_t> point) {
+  std::optional<double> last;
+  for (Operation *op : ops) {
+    last = Evaluator::evaluateScalarOp(*op, values, point);
+    if (!last)
+      return std::nullopt;
+    values[op->getResult(0)] = *last;
+  }
+  return last;
 }
 
 bool mlir::attn::elementCountAtMost(ArrayRef<int64_t> shape,

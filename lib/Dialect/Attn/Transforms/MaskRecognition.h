@@ -39,11 +39,26 @@ bool elementCountAtMost(ArrayRef<int64_t> shape, int64_t maxElements);
 std::optional<KnownTensor> evaluateConstantTensor(Value value,
                                                   int64_t maxElements);
 
-/// Evaluates a scalar that a linalg.generic body computes from linalg.index
-/// and constants, at the loop point `point`; none if it reads a block
-/// argument or an operation the evaluator does not know.
-std::optional<double> evaluateIndexExpression(Value value,
-                                              ArrayRef<int64_t> point);
+/// A scalar that a linalg.generic body computes from linalg.index and
+/// constants, evaluated at many loop points. The ops it depends on are
+/// ordered once, so that a point costs one pass over them: masks are
+/// evaluated at up to 2^24 points.
+class IndexExpression {
+public:
+  /// None if `value` depends on a block argument or on an op with other
+  /// than one result.
+  static std::optional<IndexExpression> get(Value value);
+
+  /// The value at the loop point `point`; none where an op is one the
+  /// evaluator does not know or is undefined there (a division by 0).
+  std::optional<double> evaluate(ArrayRef<int64_t> point);
+
+private:
+  /// The ops `value` depends on, operands before users; constants that
+  /// are operands are read directly.
+  SmallVector<Operation *> ops;
+  llvm::DenseMap<Value, double> values;
+};
 
 /// The attn mask atoms equal to `allowed[i][j]` (queries x keys, aligned to
 /// the end as attn's pos(i) = i + Lkv - Lq): none when everything is

@@ -51,6 +51,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/BitVector.h"
 
 #include <cmath>
 #include <limits>
@@ -726,52 +727,99 @@ bool indexesQueryAndKeyOnly(AffineMap map, int64_t &rowResult,
   return true;
 }
 
-/// The mask's allowed(i, j), row-major over Lq x Lkv, when it depends on
-/// the query and key only and is known at compile time.
-std::optional<std::vector<bool>> evaluateMask(const MaskTensor &mask,
-                                              int64_t lq, int64_t lkv) {
-  if (!elementCountAtMost({lq, lkv}, kMaxEvaluatedMask))
-    return std::nullopt;
-  std::vector<bool> allowed(lq * lkv);
-  if (mask.inlineCondition) {
-    for (int64_t i = 0; i < lq; ++i)
-      for (int64_t j = 0; j < lkv; ++j) {
-        std::optional<double> v = evaluateIndexExpression(
-            mask.inlineCondition, ArrayRef<int64_t>{0, 0, i, j});
-        if (!v)
-          return std::nullopt;
-        allowed[i * lkv + j] = *v != 0;
-      }
-    return allowed;
-  }
-  int64_t row, column;
-  if (!indexesQueryAndKeyOnly(mask.map, row, column))
-    return std::nullopt;
-  std::optional<KnownTensor> known =
-      evaluateConstantTensor(mask.tensor, kMaxEvaluatedMask);
-  if (!known)
-    return std::nullopt;
-  for (int64_t i = 0; i < lq; ++i)
-    for (int64_t j = 0; j < lkv; ++j) {
-      int64_t offset = 0;
-      for (auto [d, size] : llvm::enumerate(known->shape)) {
-        int64_t coordinate = int64_t(d) == row      ? i
-                             : int64_t(d) == column ? j
-                                                    : 0;
-        offset = offset * size + coordinate;
-      }
-      allowed[i * lkv + j] = (known->values[offset] != 0) != mask.negated;
+/// allowed(i, j) of a mask that depends on the query and key only and is
+/// known at compile time, computed on demand, each point once. Recognising
+/// atoms rejects most other masks within their first rows; computing all
+/// Lq x Lkv points first took seconds at 4096 x 4096 to refuse one.
+class CompileTimeMask {
+public:
+  static std::optional<CompileTimeMask> get(const MaskTensor &mask, int64_t lq,
+                                            int64_t lkv) {
+    if (!elementCountAtMost({lq, lkv}, kMaxEvaluatedMask))
+      return std::nullopt;
+    CompileTimeMask result(mask, lq, lkv);
+    if (mask.inlineCondition) {
+      result.condition = IndexExpression::get(mask.inlineCondition);
+      if (!result.condition)
+        return std::nullopt;
+      return result;
     }
-  return allowed;
-}
+    if (!indexesQueryAndKeyOnly(mask.map, result.row, result.column))
+      return std::nullopt;
+    result.tensor = evaluateConstantTensor(mask.tensor, kMaxEvaluatedMask);
+    if (!result.tensor)
+      return std::nullopt;
+    return result;
+  }
 
-/// The atoms a compile-time mask equals, if any.
-std::optional<SmallVector<Attribute>>
-maskAtoms(MLIRContext *ctx, const std::vector<bool> &allowed, int64_t lq,
-          int64_t lkv) {
-  return recognizeMaskAtoms(
-      ctx, lq, lkv, [&](int64_t i, int64_t j) { return allowed[i * lkv + j]; });
-}
+  /// Whether key j is allowed for query i; false, and `unknown` from then
+  /// on, where the condition has no value (a division by 0, an op the
+  /// evaluator does not know).
+  bool allowed(int64_t i, int64_t j) {
+    if (failed)
+      return false;
+    size_t point = i * lkv + j;
+    if (!evaluated.test(point)) {
+      std::optional<bool> value = compute(i, j);
+      if (!value) {
+        failed = true;
+        return false;
+      }
+      evaluated.set(point);
+      values[point] = *value;
+    }
+    return values.test(point);
+  }
+
+  /// The attn atoms equal to the mask, if any (every point evaluated).
+  std::optional<SmallVector<Attribute>> atoms(MLIRContext *ctx) {
+    std::optional<SmallVector<Attribute>> recognized = recognizeMaskAtoms(
+        ctx, lq, lkv, [&](int64_t i, int64_t j) { return allowed(i, j); });
+    if (failed)
+      return std::nullopt;
+    return recognized;
+  }
+
+  /// Whether every query has an allowed key, with every point evaluated.
+  bool everyRowHasKey() {
+    bool everyRow = true;
+    for (int64_t i = 0; i < lq; ++i) {
+      bool any = false;
+      for (int64_t j = 0; j < lkv; ++j)
+        any |= allowed(i, j);
+      everyRow &= any;
+    }
+    return everyRow && !failed;
+  }
+
+private:
+  CompileTimeMask(const MaskTensor &mask, int64_t lq, int64_t lkv)
+      : negated(mask.negated), lq(lq), lkv(lkv), evaluated(lq * lkv),
+        values(lq * lkv) {}
+
+  std::optional<bool> compute(int64_t i, int64_t j) {
+    if (condition) {
+      std::optional<double> v = condition->evaluate({0, 0, i, j});
+      if (!v)
+        return std::nullopt;
+      return *v != 0;
+    }
+    int64_t offset = 0;
+    for (auto [d, size] : llvm::enumerate(tensor->shape)) {
+      int64_t coordinate = int64_t(d) == row ? i : int64_t(d) == column ? j : 0;
+      offset = offset * size + coordinate;
+    }
+    return (tensor->values[offset] != 0) != negated;
+  }
+
+  std::optional<IndexExpression> condition;
+  std::optional<KnownTensor> tensor;
+  int64_t row = -1, column = -1;
+  bool negated;
+  int64_t lq, lkv;
+  llvm::BitVector evaluated, values;
+  bool failed = false;
+};
 
 /// Whether a mask whose program fills a finite value is a mask of attn:
 /// known at compile time with a key in every row (where a row has none,
@@ -781,15 +829,14 @@ bool finiteFillMasks(const MaskTensor &mask, ShapedType scores) {
   int64_t lq = scores.getDimSize(2), lkv = scores.getDimSize(3);
   if (ShapedType::isDynamic(lq) || ShapedType::isDynamic(lkv))
     return false;
-  std::optional<std::vector<bool>> allowed = evaluateMask(mask, lq, lkv);
+  std::optional<CompileTimeMask> allowed = CompileTimeMask::get(mask, lq, lkv);
   if (!allowed)
     return false;
-  for (int64_t i = 0; i < lq; ++i)
-    if (!llvm::any_of(llvm::seq<int64_t>(0, lkv),
-                      [&](int64_t j) { return (*allowed)[i * lkv + j]; }))
-      return false;
-  return !mask.inlineCondition ||
-         maskAtoms(scores.getContext(), *allowed, lq, lkv);
+  // An inline mask must be an atom: checked first, as it rejects others
+  // within a few rows.
+  if (mask.inlineCondition && !allowed->atoms(scores.getContext()))
+    return false;
+  return allowed->everyRowHasKey();
 }
 
 /// Score chains longer than this are not followed.
@@ -1240,10 +1287,10 @@ struct RaiseAttention : OpRewritePattern<linalg::BatchMatmulOp> {
     SmallVector<Attribute> atoms;
     SmallVector<MaskTensor> runtimeMasks;
     for (const MaskTensor &mask : scores->masks) {
-      std::optional<std::vector<bool>> allowed = evaluateMask(mask, lq, lkv);
       std::optional<SmallVector<Attribute>> recognized;
-      if (allowed)
-        recognized = maskAtoms(ctx, *allowed, lq, lkv);
+      if (std::optional<CompileTimeMask> allowed =
+              CompileTimeMask::get(mask, lq, lkv))
+        recognized = allowed->atoms(ctx);
       if (recognized)
         llvm::append_range(atoms, *recognized);
       else if (mask.inlineCondition)
