@@ -7,6 +7,17 @@
 // RUN: %python %S/make_npy.py %t/k.npy '<f4' 1x1x7x4
 // RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --output %t/run
 // RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --results %t/run | FileCheck %s --check-prefix=PASS
+// --output removes the results an earlier run of a function with more
+// results left (result1.npy, result2.npy), and no other file.
+// RUN: mkdir -p %t/stale/result3.npy && touch %t/stale/result1.npy %t/stale/result2.npy %t/stale/result01.npy %t/stale/resultx.npy %t/stale/result.npy %t/stale/result1.npy.txt
+// RUN: attn-run %s --function=brain --output %t/stale > /dev/null
+// RUN: ls %t/stale | FileCheck %s --check-prefix=STALE --implicit-check-not=result1.npy --implicit-check-not=result2.npy
+// STALE: result.npy
+// STALE-NEXT: result0.npy
+// STALE-NEXT: result01.npy
+// STALE-NEXT: result1.npy.txt
+// STALE-NEXT: result3.npy
+// STALE-NEXT: resultx.npy
 // PASS: result 0 (1x2x5x4xbf16): max abs error
 // PASS-SAME: PASS
 // PASS: check=PASS

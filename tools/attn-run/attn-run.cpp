@@ -194,6 +194,36 @@ static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
   return array->convertTo(kind);
 }
 
+/// Removes the result<N>.npy files of `dir` with N >= `count`: an earlier
+/// run of a function with more results wrote them, and a script reading
+/// the folder would take them for this run's.
+static LogicalResult removeStaleResults(StringRef dir, size_t count,
+                                        std::string &error) {
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    StringRef file = llvm::sys::path::filename(it->path());
+    if (!file.consume_front("result") || !file.consume_back(".npy"))
+      continue;
+    size_t index;
+    if (file.empty() || !llvm::all_of(file, llvm::isDigit) ||
+        file.getAsInteger(10, index) || index < count ||
+        (file.size() > 1 && file.front() == '0') ||
+        it->type() != llvm::sys::fs::file_type::regular_file)
+      continue;
+    if (std::error_code removeError = llvm::sys::fs::remove(it->path())) {
+      error = it->path() + ": cannot remove an earlier run's result: " +
+              removeError.message();
+      return failure();
+    }
+  }
+  if (ec) {
+    error = "cannot list '" + dir.str() + "': " + ec.message();
+    return failure();
+  }
+  return success();
+}
+
 static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
                              std::mt19937_64 &rng) {
   HostArray array(kind, shape);
@@ -692,6 +722,8 @@ int main(int argc, char **argv) {
         removePartials(paths.size());
         return fail(path + ": cannot write: " + ec.message());
       }
+    if (failed(removeStaleResults(outputDir, results.size(), error)))
+      return fail(error);
   }
 
   std::string shapes;
