@@ -92,6 +92,7 @@ tools = [
     ToolSubst("count", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
+    ToolSubst("mlir-runner", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 

@@ -309,9 +309,14 @@ def AttnLowerCopiesPass : Pass<"attn-lower-copies", "::mlir::ModuleOp"> {
     code needs no runtime library. The OpenMP conversion wraps each
     parallel body in a `memref.alloca_scope`, which must stay a single block
     while the loops inside it become branches; a scope that holds no
-    `memref.alloca` (the bodies here allocate on the heap) is inlined.
+    `memref.alloca` (the bodies here allocate on the heap) is inlined. One
+    that does (hand-written input) becomes what MemRefToLLVM would make of
+    it, its body inlined between `llvm.intr.stacksave` and
+    `llvm.intr.stackrestore`, so that its allocations are still freed on
+    leaving it.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def AttnDecomposeAggregatesPass : Pass<"attn-decompose-aggregates"> {
