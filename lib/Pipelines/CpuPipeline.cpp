@@ -223,6 +223,15 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   vectorToLLVM.vectorTransposeLowering =
       vectorBits == 512 ? vector::VectorTransposeLowering::Shuffle16x16
                         : vector::VectorTransposeLowering::Shuffle1D;
+  // bf16 arithmetic and math in f32, rounded back by truncf: LLVM's own
+  // promotion rounds with AVX-512 BF16's vcvtneps2bf16, which flushes
+  // subnormal results to zero, or else calls compiler-rt's __truncsfbf2,
+  // which the JIT lacks. attn-expand-bf16-conversions then rounds to
+  // nearest even with subnormals kept.
+  arith::ArithEmulateUnsupportedFloatsOptions bf16Arithmetic;
+  bf16Arithmetic.sourceTypeStrs = {"bf16"};
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16Arithmetic));
+  pm.addPass(math::createMathExtendToSupportedTypes());
   pm.addPass(attn::createAttnExpandBf16ConversionsPass());
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // The transposes' shuffles of blocks narrower than the network (8 x 8

@@ -35,3 +35,19 @@ func.func @f16_score_mod(%q: tensor<1x1x40x8xf32>, %k: tensor<1x1x40x8xf32>, %v:
   } : tensor<1x1x40x8xf32>, tensor<1x1x40x8xf32>, tensor<1x1x40x8xf32> -> tensor<1x1x40x8xf32>
   return %o : tensor<1x1x40x8xf32>
 }
+
+// bf16 arithmetic keeps subnormal results, as truncf does: (a^2 + 1) 6e-39
+// is below bf16's smallest normal (1.2e-38), and scaled by 1e36 it is
+// about 6e-3 (it was 0: LLVM's promotion rounds with AVX-512 BF16's
+// vcvtneps2bf16, which flushes subnormals).
+// RUN: attn-run %s --function=bf16_subnormal_products --check --seed=%seed | FileCheck %s --check-prefix=PASS
+func.func @bf16_subnormal_products(%a: tensor<64xbf16>) -> tensor<64xbf16> {
+  %one = arith.constant dense<1.0> : tensor<64xbf16>
+  %tiny = arith.constant dense<6.0e-39> : tensor<64xbf16>
+  %huge = arith.constant dense<1.0e36> : tensor<64xbf16>
+  %square = arith.mulf %a, %a : tensor<64xbf16>
+  %positive = arith.addf %square, %one : tensor<64xbf16>
+  %subnormal = arith.mulf %positive, %tiny : tensor<64xbf16>
+  %r = arith.mulf %subnormal, %huge : tensor<64xbf16>
+  return %r : tensor<64xbf16>
+}
