@@ -285,9 +285,11 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
             sum += probs[j];
           }
           denom = sum + (sink ? std::exp(sinkLogit - shift) : 0.0);
-          rowLse = sum > 0 ? shift + std::log(sum) : kNegInf;
+          // A NaN sum (a NaN or +inf score) gives NaN, as the formula
+          // does; only an empty row's 0 gives 0 and -inf.
+          rowLse = sum != 0 ? shift + std::log(sum) : kNegInf;
           for (double &p : probs)
-            p = denom > 0 ? emulate(p / denom, kind) : 0.0;
+            p = denom != 0 ? emulate(p / denom, kind) : 0.0;
         }
         std::fill(accumulator.begin(), accumulator.end(), 0.0);
         for (int64_t j = 0; j < keyLength; ++j) {
@@ -299,7 +301,7 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
         }
         double *outRow = &out.data[out.offset({b, h, i, 0})];
         for (int64_t e = 0; e < valueDim; ++e)
-          outRow[e] = emulate(denom > 0 ? accumulator[e] : 0.0, out.kind);
+          outRow[e] = emulate(denom != 0 ? accumulator[e] : 0.0, out.kind);
         lse.data[lse.offset({b, h, i})] = rowLse;
       }
     }

@@ -103,8 +103,11 @@ LogicalResult Evaluator::evalMerge(MergeOp op) {
     double denom = 1.0, mergedLse = kNegInf;
     if (op.getKind() == MergeKind::Lse) {
       double m = kNegInf;
-      for (Value w : op.getWeights())
-        m = std::max(m, tensor(w).data[r]);
+      // A NaN LSE stays NaN, as the lowerings' maximumf keeps it.
+      for (Value w : op.getWeights()) {
+        double branchLse = tensor(w).data[r];
+        m = std::isnan(branchLse) || branchLse > m ? branchLse : m;
+      }
       denom = 0;
       if (m != kNegInf) {
         for (auto [n, w] : llvm::enumerate(op.getWeights())) {
@@ -121,8 +124,7 @@ LogicalResult Evaluator::evalMerge(MergeOp op) {
       double sum = 0;
       for (auto [n, o] : llvm::enumerate(op.getOutputs()))
         sum += weights[n] * tensor(o).data[r * dim + e];
-      out.data[r * dim + e] =
-          emulate(denom > 0 ? sum / denom : 0.0, out.kind);
+      out.data[r * dim + e] = emulate(denom != 0 ? sum / denom : 0.0, out.kind);
     }
     lse.data[r] = mergedLse;
   }

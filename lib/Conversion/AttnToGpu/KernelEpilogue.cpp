@@ -22,8 +22,10 @@ Value FlashKernelBuilder::rowLse(Value shift, Value sum) {
   Value log2Sum = w.log2(sum);
   Value lse = arith::MulFOp::create(
       b, loc, arith::AddFOp::create(b, loc, shift, log2Sum), w.f32(kLn2));
+  // Unordered: a NaN sum (a NaN or +inf score) gives NaN, as the formula
+  // does; only an empty row's 0 gives -inf.
   Value positive =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, w.f32(0.0));
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, sum, w.f32(0.0));
   return arith::SelectOp::create(
       b, loc, positive, lse, w.f32(-std::numeric_limits<double>::infinity()));
 }
@@ -184,7 +186,7 @@ Value FlashKernelBuilder::combinedOutput(const CombinedParts &combined,
   if (buffers.sink)
     denominator = arith::AddFOp::create(b, loc, denominator,
                                         sinkWeight(rowHead, combined.shift));
-  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
                                           denominator, zero);
   return arith::SelectOp::create(
       b, loc, hasWeight,
@@ -306,7 +308,7 @@ Value FlashKernelBuilder::rowInverse(ValueRange state, int64_t slot,
     Value shift = arith::SelectOp::create(b, loc, empty, zero, rowMax);
     denominator = arith::AddFOp::create(b, loc, sum, sinkWeight(head, shift));
   }
-  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+  Value hasWeight = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
                                           denominator, zero);
   return arith::SelectOp::create(
       b, loc, hasWeight, arith::DivFOp::create(b, loc, w.f32(1.0), denominator),

@@ -288,9 +288,10 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
                           arith::SubFOp::create(b, loc, args[3], args[2]));
                       denom = arith::AddFOp::create(b, loc, denom, sinkTerm);
                     }
+                    // Unordered: a NaN denominator (a NaN or +inf score)
+                    // gives NaN, as the formula does; only 0 gives 0.
                     Value positive = arith::CmpFOp::create(
-                        b, loc, arith::CmpFPredicate::OGT, denom,
-                        in.f32(0.0));
+                        b, loc, arith::CmpFPredicate::UNE, denom, in.f32(0.0));
                     Value quotient =
                         arith::DivFOp::create(b, loc, args[0], denom);
                     Value result = arith::SelectOp::create(
@@ -392,7 +393,7 @@ struct LowerBlockScores : OpRewritePattern<BlockScoresOp> {
                                rb, rl, softmax.rowSum,
                                ValueRange{batch, kvHead, head, row});
                            Value hasKeys = arith::CmpFOp::create(
-                               rb, rl, arith::CmpFPredicate::OGT, sum,
+                               rb, rl, arith::CmpFPredicate::UNE, sum,
                                r.f32(0.0));
                            Value normalised = arith::SelectOp::create(
                                rb, rl, hasKeys,

@@ -34,7 +34,7 @@
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[P]]
 // CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[QMAP]], #[[VMAP]], {{.*}}]{{.*}} ins(%[[P]], %[[V]]
 // CHECK: %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[SUM]], %[[SHIFT]]
-// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf une
 // CHECK: arith.truncf {{.*}} : f32 to bf16
 // CHECK: %[[LSE:.*]] = linalg.generic {{.*}} ins(%[[SUM]], %[[SHIFT]]
 // CHECK: math.log

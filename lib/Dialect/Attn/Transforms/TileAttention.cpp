@@ -705,8 +705,10 @@ static SmallVector<Value> buildFlash(PatternRewriter &rewriter, Location loc,
                   math::ExpOp::create(
                       b2, l2, arith::SubFOp::create(b2, l2, sink, shift)));
             }
+            // Unordered: a NaN denominator (a NaN or +inf score) gives
+            // NaN, as the formula does; only an empty row's 0 gives 0.
             Value positive = arith::CmpFOp::create(
-                b2, l2, arith::CmpFPredicate::OGT, denom, in.f32(0.0));
+                b2, l2, arith::CmpFPredicate::UNE, denom, in.f32(0.0));
             Value quotient = arith::DivFOp::create(b2, l2, args[0], denom);
             Value result = arith::SelectOp::create(b2, l2, positive, quotient,
                                                    in.f32(0.0));

@@ -1,0 +1,57 @@
+// A NaN or +inf score of an allowed key makes its row NaN, as the formula
+// does (exp(s - m) is NaN) and as PyTorch's softmax does: every row that
+// sees key 10 here. Both paths and the reference agree, and the check
+// fails, since NaN never passes. (The rows came out as 0, the result of a
+// row without keys, and the check passed.) A row whose keys all score
+// -inf has no weight: 0 and an LSE of -inf, which pass.
+// RUN: not attn-run %s --function=nan_score --check --seed=%seed --path=flash | FileCheck %s --check-prefix=NAN
+// RUN: not attn-run %s --function=nan_score --check --seed=%seed --path=reference | FileCheck %s --check-prefix=NAN
+// RUN: not attn-run %s --function=inf_score --check --seed=%seed --path=flash | FileCheck %s --check-prefix=NAN
+// RUN: not attn-run %s --function=inf_score --check --seed=%seed --path=reference | FileCheck %s --check-prefix=NAN
+// NAN: result 0 (1x2x20x8xf32): {{.*}}, 160 NaN/inf entries  FAIL
+// NAN: result 1 (1x2x20xf32): {{.*}}, 20 NaN/inf entries  FAIL
+// NAN: check=FAIL
+// RUN: attn-run %s --function=nan_score --seed=%seed --output=%t | FileCheck %s --check-prefix=RAN
+// RUN: %attn_venv_python -c "import numpy as np; o = np.load('%t/result0.npy'); l = np.load('%t/result1.npy'); print(np.isnan(o).all(axis=3)[0, :, 9:11].tolist(), np.isfinite(o[0, :, :10]).all(), np.isnan(l[0, :, 10:]).all())" | FileCheck %s --check-prefix=ROWS
+// RAN: function=nan_score
+// ROWS: {{\[}}[False, True], [False, True]] True True
+// RUN: attn-run %s --function=no_weight_row --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=no_weight_row --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// PASS-NOT: FAIL
+// PASS: check=PASS
+
+func.func @nan_score(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8xf32>, %v: tensor<1x2x20x8xf32>) -> (tensor<1x2x20x8xf32>, tensor<1x2x20xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %c10 = arith.constant 10 : index
+    %nan = arith.constant 0x7FC00000 : f32
+    %hit = arith.cmpi eq, %j, %c10 : index
+    %r = arith.select %hit, %nan, %s : f32
+    attn.yield %r : f32
+  } {tiling = #attn.tiling<block_q = 8, block_kv = 8>} : tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32> -> tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+  return %o, %l : tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+}
+
+func.func @inf_score(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8xf32>, %v: tensor<1x2x20x8xf32>) -> (tensor<1x2x20x8xf32>, tensor<1x2x20xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %c10 = arith.constant 10 : index
+    %inf = arith.constant 0x7F800000 : f32
+    %hit = arith.cmpi eq, %j, %c10 : index
+    %r = arith.select %hit, %inf, %s : f32
+    attn.yield %r : f32
+  } : tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32> -> tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+  return %o, %l : tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+}
+
+func.func @no_weight_row(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8xf32>, %v: tensor<1x2x20x8xf32>) -> (tensor<1x2x20x8xf32>, tensor<1x2x20xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %c3 = arith.constant 3 : index
+    %ninf = arith.constant 0xFF800000 : f32
+    %hit = arith.cmpi eq, %i, %c3 : index
+    %r = arith.select %hit, %ninf, %s : f32
+    attn.yield %r : f32
+  } : tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32> -> tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+  return %o, %l : tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+}
