@@ -273,7 +273,17 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
   }
   if (!dense)
     return fail(op, "has a constant the reference cannot read");
-  auto type = cast<RankedTensorType>(dense.getType());
+  // Tensors of integers and floats only: a vector constant (the tiled
+  // kernels' accumulators) or a complex one is refused, not misread.
+  auto type = dyn_cast<RankedTensorType>(dense.getType());
+  if (!type || !isa<IntegerType, IndexType, FloatType>(type.getElementType())) {
+    std::string typeText;
+    llvm::raw_string_ostream os(typeText);
+    os << dense.getType();
+    return fail(op, "is a constant of " + typeText +
+                        "; the reference evaluates tensors of integers and "
+                        "floats");
+  }
   if (failed(checkResultSize(op, type.getShape())))
     return failure();
   RefTensor result(kindOf(type), type.getShape());

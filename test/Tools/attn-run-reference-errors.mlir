@@ -50,3 +50,10 @@
 // the call, which a failed allocation inside its loops would crash.
 // RUN: not attn-run %S/Inputs/reference_sizes.mlir --function=empty_batch --path=reference --shape q=1x1x1048576x1 --shape k=1x1x1048576x1 --shape v=1x1x1048576x1 2>&1 | FileCheck %s --check-prefix=OPEN-SCORES
 // OPEN-SCORES: attn-run: error: 'empty_batch' would make a temporary of 4096.0 GiB for these sizes, more than this machine's {{[0-9.]+}} GiB of memory
+
+// Constants the reference does not hold (a vector, complex numbers) are
+// refused by name; they failed an assertion.
+// RUN: not attn-run %S/Inputs/reference_constants.mlir --function=vector_in_region --check 2>&1 | FileCheck %s --check-prefix=VECTOR
+// VECTOR: attn-run: error: reference: {{.*}}reference_constants.mlir":5:10): 'arith.constant': is a constant of vector<4xf32>; the reference evaluates tensors of integers and floats
+// RUN: not attn-run %S/Inputs/reference_constants.mlir --function=complex_tensor --check 2>&1 | FileCheck %s --check-prefix=COMPLEX
+// COMPLEX: attn-run: error: reference: {{.*}}reference_constants.mlir":14:8): 'arith.constant': is a constant of tensor<2xcomplex<f32>>; the reference evaluates tensors of integers and floats
