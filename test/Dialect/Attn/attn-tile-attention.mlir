@@ -5,6 +5,9 @@
 // RUN: attn-opt %s --attn-tile-attention --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-tile-attention="vector-bits=0" --split-input-file | FileCheck %s --check-prefix=NOBLOCK
 // RUN: attn-opt %s --attn-tile-attention="bf16-dot=true" --split-input-file | FileCheck %s --check-prefix=BF16
+// Its x86vector dots parse back in a fresh attn-opt (the dialect was not
+// registered for parsing, which --verify-roundtrip's one context missed).
+// RUN: attn-opt %s --attn-tile-attention="bf16-dot=true" --split-input-file | attn-opt --split-input-file | FileCheck %s --check-prefix=BF16
 
 // Causal, 4 query tiles of 64 against 4 key tiles of 64: query tile t visits
 // key tiles [0, t + 1), of which [0, t) are full.
