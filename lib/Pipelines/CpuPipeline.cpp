@@ -126,8 +126,9 @@ void mlir::attn::addIndexArithRewrites(OpPassManager &pm,
 void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
                                       const AttnCpuPipelineOptions &options) {
   CpuTarget host = CpuTarget::detectHost();
+  // (A value the tiling passes refuse reaches them as given.)
   int64_t vectorBits =
-      options.vectorBits > 0 ? int64_t(options.vectorBits) : host.vectorBits;
+      options.vectorBits != 0 ? int64_t(options.vectorBits) : host.vectorBits;
   // AVX-512 BF16 when asked for, on a host that has it, with 512-bit
   // vectors.
   bool bf16Dot = options.bf16Dot && vectorBits == 512 && host.hasBf16Dot;

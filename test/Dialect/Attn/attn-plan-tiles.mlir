@@ -8,6 +8,14 @@
 // A negative size is an error, not the host's.
 // RUN: not attn-opt %s --attn-plan-tiles="cores=-2" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: attn-plan-tiles: cores must be 0 (read the host) or positive, but is -2
+// So is a vector width that is no multiple of 32 f32 bits, in every pass
+// that takes one (they accepted any value).
+// RUN: not attn-opt %s --attn-plan-tiles="vector-bits=-512" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-plan-tiles -DBITS=-512
+// RUN: not attn-opt %s --attn-tile-attention="vector-bits=48" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-attention -DBITS=48
+// RUN: not attn-opt %s --attn-tile-selection="vector-bits=7" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-selection -DBITS=7
+// RUN: not attn-opt %s --attn-chunk-linear-attention="vector-bits=65536" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-chunk-linear-attention -DBITS=65536
+// RUN: not attn-opt %s --attn-cpu-pipeline="vector-bits=-1" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-selection -DBITS=-1
+// VECTOR-BITS: error: [[PASS]]: vector-bits must be 0 or a multiple of 32 from 32 to 2048, but is [[BITS]]
 
 // SPR-LABEL: func.func @prefill
 // SPR: tiling = #attn.tiling<block_q = 64, block_kv = 128>

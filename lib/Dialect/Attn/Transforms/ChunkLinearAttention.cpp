@@ -757,11 +757,12 @@ struct AttnChunkLinearAttentionPass
           << static_cast<int64_t>(chunk);
       return signalPassFailure();
     }
-    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+    if (failed(
+            checkVectorBitsOption(getOperation(), getArgument(), vectorBits)) ||
+        failed(refineShapes(getOperation(), /*signatures=*/false)))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    populateChunkLinearAttentionPatterns(patterns, chunk,
-                                         std::max<int64_t>(vectorBits / 32, 0));
+    populateChunkLinearAttentionPatterns(patterns, chunk, vectorBits / 32);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -3,6 +3,8 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Dialect/Attn/Transforms/TilePlanning.h"
 
+#include "RegisterBlocking.h"
+
 #include "llvm/Support/MathExtras.h"
 
 #include <limits>
@@ -118,7 +120,6 @@ struct AttnPlanTilesPass : impl::AttnPlanTilesPassBase<AttnPlanTilesPass> {
     for (auto [name, value] :
          {std::pair<StringRef, int64_t>{"l1-bytes", l1Bytes},
           {"l2-bytes", l2Bytes},
-          {"vector-bits", vectorBits},
           {"cores", cores}}) {
       if (value >= 0)
         continue;
@@ -127,6 +128,9 @@ struct AttnPlanTilesPass : impl::AttnPlanTilesPassBase<AttnPlanTilesPass> {
           << " must be 0 (read the host) or positive, but is " << value;
       return signalPassFailure();
     }
+    if (failed(
+            checkVectorBitsOption(getOperation(), getArgument(), vectorBits)))
+      return signalPassFailure();
     CpuTarget target = CpuTarget::detectHost();
     if (l1Bytes > 0)
       target.l1Bytes = l1Bytes;

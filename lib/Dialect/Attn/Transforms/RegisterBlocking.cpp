@@ -31,6 +31,16 @@ Value mlir::attn::castToShape(OpBuilder &b, Location loc, Value value,
   return tensor::CastOp::create(b, loc, type, value);
 }
 
+LogicalResult mlir::attn::checkVectorBitsOption(Operation *op, StringRef pass,
+                                                int64_t bits) {
+  if (bits == 0 || (bits % 32 == 0 && bits >= 32 && bits <= 2048))
+    return success();
+  return op->emitError() << pass
+                         << ": vector-bits must be 0 or a multiple of 32 from "
+                            "32 to 2048, but is "
+                         << bits;
+}
+
 std::optional<RegisterBlock>
 mlir::attn::chooseRegisterBlock(int64_t m, int64_t n, int64_t lanes) {
   if (lanes <= 0 || n % lanes != 0)

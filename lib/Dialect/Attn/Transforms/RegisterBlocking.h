@@ -28,6 +28,13 @@ struct RegisterBlock {
 Value castToShape(OpBuilder &b, Location loc, Value value,
                   ArrayRef<int64_t> shape);
 
+/// Checks a pass's `vector-bits` option on `op`: 0 or a multiple of 32 from
+/// 32 to 2048 (f32 lanes of up to SVE's widest register); an error naming
+/// the pass and the value otherwise. 0 means the host's width to
+/// attn-plan-tiles and no register blocking to the tiling passes.
+LogicalResult checkVectorBitsOption(Operation *op, StringRef pass,
+                                    int64_t bits);
+
 /// The largest register block (at most 4 rows x 4 vectors, which with the
 /// right operand's vectors fits the 32 registers of AVX-512) that tiles an
 /// [m, n] result exactly; none if `n` is not a multiple of `lanes`.

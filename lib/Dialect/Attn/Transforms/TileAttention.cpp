@@ -883,11 +883,12 @@ struct AttnTileAttentionPass
     : impl::AttnTileAttentionPassBase<AttnTileAttentionPass> {
   using AttnTileAttentionPassBase::AttnTileAttentionPassBase;
   void runOnOperation() override {
-    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+    if (failed(
+            checkVectorBitsOption(getOperation(), getArgument(), vectorBits)) ||
+        failed(refineShapes(getOperation(), /*signatures=*/false)))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    populateTileAttentionPatterns(
-        patterns, std::max<int64_t>(vectorBits / 32, 0), bf16Dot);
+    populateTileAttentionPatterns(patterns, vectorBits / 32, bf16Dot);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -874,11 +874,12 @@ struct AttnTileSelectionPass
     : impl::AttnTileSelectionPassBase<AttnTileSelectionPass> {
   using AttnTileSelectionPassBase::AttnTileSelectionPassBase;
   void runOnOperation() override {
-    if (failed(refineShapes(getOperation(), /*signatures=*/false)))
+    if (failed(
+            checkVectorBitsOption(getOperation(), getArgument(), vectorBits)) ||
+        failed(refineShapes(getOperation(), /*signatures=*/false)))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    populateTileSelectionPatterns(patterns,
-                                  std::max<int64_t>(vectorBits / 32, 0));
+    populateTileSelectionPatterns(patterns, vectorBits / 32);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
