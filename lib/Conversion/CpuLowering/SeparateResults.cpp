@@ -50,9 +50,10 @@ struct AttnSeparateResultsPass
         }
         if (seen.insert(value).second)
           continue;
+        // The returned type exactly, its encoding too.
         Value empty = tensor::EmptyOp::create(
             b, ret.getLoc(), tensor::getMixedSizes(b, ret.getLoc(), value),
-            type.getElementType());
+            type.getElementType(), type.getEncoding());
         operand.set(
             linalg::CopyOp::create(b, ret.getLoc(), value, empty).getResult(0));
       }

@@ -50,3 +50,13 @@ func.func @inputs(%x: tensor<3xf32>, %s: f32) -> tensor<3xf32> {
 func.func private @helper(%x: tensor<3xf32>) -> tensor<3xf32> {
   return %x : tensor<3xf32>
 }
+
+// The copy has the returned type, encoding included (it was dropped, and
+// the function's results no longer verified).
+// CHECK-LABEL: func.func @encoded(
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<4xf32, "enc">
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%{{.*}} : tensor<4xf32, "enc">) outs(%[[EMPTY]] : tensor<4xf32, "enc">) -> tensor<4xf32, "enc">
+// CHECK: return %{{.*}}, %[[COPY]] : tensor<4xf32, "enc">, tensor<4xf32, "enc">
+func.func @encoded(%x: tensor<4xf32, "enc">) -> (tensor<4xf32, "enc">, tensor<4xf32, "enc">) {
+  return %x, %x : tensor<4xf32, "enc">, tensor<4xf32, "enc">
+}
