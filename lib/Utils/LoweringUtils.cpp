@@ -161,10 +161,15 @@ Value Lowering::splitHeads(Value tensor, OpFoldResult numKvHeads,
                          groupSize = getConstantIntValue(group);
   if (kvHeads && groupSize) {
     // The verifier lets a dynamic head size stand for a static count (a
-    // sink of `tensor<?xf32>` beside static heads): make it static first.
-    if (type.isDynamicDim(headDim)) {
-      SmallVector<int64_t> shape(type.getShape());
-      shape[headDim] = *kvHeads * *groupSize;
+    // sink of `tensor<?xf32>` beside static heads), and a size the type
+    // leaves open may fold to a constant (a tensor.cast hid it): make them
+    // static first, so that the sizes and the result type agree.
+    SmallVector<int64_t> shape(type.getShape());
+    for (auto [dim, size] : llvm::enumerate(sizes(tensor)))
+      if (std::optional<int64_t> known = getConstantIntValue(size))
+        shape[dim] = *known;
+    shape[headDim] = *kvHeads * *groupSize;
+    if (ArrayRef<int64_t>(shape) != type.getShape()) {
       type = RankedTensorType::get(shape, type.getElementType());
       tensor = tensor::CastOp::create(b, loc, type, tensor);
     }

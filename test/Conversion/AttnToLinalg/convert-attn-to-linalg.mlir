@@ -248,3 +248,17 @@ func.func @static_lse_of_dynamic_heads(%q: tensor<1x?x8x16xf32>, %k: tensor<1x?x
   %o, %l = attn.attention %q, %k, %k : tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32>, tensor<1x?x8x16xf32> -> tensor<1x?x8x16xf32>, tensor<1x4x8xf32>
   return %o, %l : tensor<1x?x8x16xf32>, tensor<1x4x8xf32>
 }
+
+// -----
+
+// Sizes that a tensor.cast hid from the operands' types fold back to
+// constants: the grouped view is built from the tensor cast to them, so
+// that its sizes and its type agree (it did not verify).
+// CHECK-LABEL: func.func @cast_sizes
+// CHECK: %[[STATIC:.*]] = tensor.cast %{{.*}} : tensor<1x?x?x8xf32> to tensor<1x4x33x8xf32>
+// CHECK: tensor.expand_shape %[[STATIC]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 2, %{{.*}}, 8] : tensor<1x4x33x8xf32> into tensor<1x2x2x33x8xf32>
+func.func @cast_sizes(%q0: tensor<1x4x33x8xf32>, %k: tensor<1x2x?x8xf32>) -> tensor<1x?x?x8xf32> {
+  %q = tensor.cast %q0 : tensor<1x4x33x8xf32> to tensor<1x?x?x8xf32>
+  %o = attn.attention %q, %k, %k : tensor<1x?x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32> -> tensor<1x?x?x8xf32>
+  return %o : tensor<1x?x?x8xf32>
+}
