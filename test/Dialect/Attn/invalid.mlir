@@ -1080,3 +1080,40 @@ func.func @document_body(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
   %o = attn.attention %q, %q, %q mask [#attn.document<>] : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
   return %o : tensor<1x2x8x4xf32>
 }
+
+// -----
+
+// An op with loops of its own in a region: its lowering's linalg.index ops
+// would be merged with the region's by CSE (the inner mask compared the
+// outer key).
+func.func @attention_in_region(%q: tensor<1x1x8x4xf32>, %t: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  %o = attn.attention %q, %q, %q score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{'attn.attention' op in the 'score_mod' region has loops of its own, which the region's lowering cannot nest; compute it outside the attention and read its result}}
+    %a = attn.attention %t, %t, %t mask [#attn.causal] : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+    %c0 = arith.constant 0 : index
+    %x = tensor.extract %a[%c0, %c0, %i, %c0] : tensor<1x1x8x4xf32>
+    %r = arith.addf %s, %x : f32
+    attn.yield %r : f32
+  } : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}
+
+// -----
+
+func.func @generic_in_mask_region(%q: tensor<1x1x8x4xf32>, %t: tensor<8xi1>) -> tensor<1x1x8x4xf32> {
+  %o = attn.attention %q, %q, %q mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{'linalg.generic' op in the 'mask_mod' region has loops of its own, which the region's lowering cannot nest; compute it outside the attention and read its result}}
+    %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%t : tensor<8xi1>) outs(%t : tensor<8xi1>) {
+    ^bb0(%x: i1, %y: i1):
+      %k = linalg.index 0 : index
+      %e = arith.cmpi ule, %k, %j : index
+      %z = arith.andi %x, %e : i1
+      linalg.yield %z : i1
+    } -> tensor<8xi1>
+    %r = tensor.extract %n[%i] : tensor<8xi1>
+    attn.yield %r : i1
+  } : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}

@@ -380,7 +380,22 @@ static LogicalResult verifyHookRegion(Operation *op, Region &region,
   // The region is a pure function of its arguments (and of tensors read
   // from above), evaluated for every pair in any order: it may not
   // allocate, write or free memory.
-  WalkResult effects = region.walk([&](Operation *nested) {
+  WalkResult effects = region.walk<WalkOrder::PreOrder>([&](Operation *nested) {
+    // An op that lowers to loops of its own (an attn op, a linalg op)
+    // would nest its loops in the region's: their linalg.index ops look
+    // alike, and CSE merges the inner ones into the outer.
+    StringRef dialect = nested->getDialect()
+                            ? nested->getDialect()->getNamespace()
+                            : StringRef();
+    if (dialect == "linalg" || (dialect == AttnDialect::getDialectNamespace() &&
+                                !isa<YieldOp>(nested))) {
+      nested->emitOpError()
+          << "in the '" << name
+          << "' region has loops of its own, which the region's lowering "
+             "cannot nest; compute it outside the attention and read its "
+             "result";
+      return WalkResult::interrupt();
+    }
     auto memory = dyn_cast<MemoryEffectOpInterface>(nested);
     if (!memory || (!memory.hasEffect<MemoryEffects::Allocate>() &&
                     !memory.hasEffect<MemoryEffects::Write>() &&
