@@ -35,6 +35,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -138,6 +139,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // that the lowerings see one answer per size. The passes lower only this
   // module's own functions.
   pm.addPass(attn::createAttnCheckNestedFunctionsPass());
+  // Called functions' results become buffers the caller allocates: those of
+  // dynamic shape are inlined while the program is on tensors.
+  pm.addPass(attn::createAttnInlineDynamicResultsPass());
   addIndexArithRewrites(pm);
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
@@ -261,6 +265,7 @@ void mlir::attn::registerAttnCpuPipelineDependencies(
                   // attn-tile-attention's bf16 dots (bf16-dot), which a tool
                   // must parse back.
                   x86vector::X86VectorDialect>();
+  func::registerInlinerExtension(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);

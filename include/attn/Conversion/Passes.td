@@ -465,6 +465,24 @@ def AttnCheckNestedFunctionsPass
   }];
 }
 
+def AttnInlineDynamicResultsPass
+    : Pass<"attn-inline-dynamic-results", "::mlir::ModuleOp"> {
+  let summary = "Inline calls to functions that return tensors of dynamic "
+                "shape";
+  let description = [{
+    Bufferization turns a function's results into buffers its caller
+    allocates (buffer-results-to-out-params), which needs their sizes
+    before the call: a called function returning `tensor<?xf32>` failed
+    the CPU pipeline ("cannot create out param for dynamically shaped
+    result") even when the program's own signature was static. This pass
+    inlines every call to a defined function with such a result, on
+    tensors, before anything is lowered, and erases the private ones it
+    leaves without calls. A recursive one cannot be inlined: the pass
+    names it and fails. Public functions keep their dynamic results (the
+    callers of the compiled library pass buffers of the sizes they know).
+  }];
+}
+
 def AttnCheckIntegerWidthsPass : Pass<"attn-check-integer-widths"> {
   let summary = "Refuse integers that the LLVM backends crash on: i0, and "
                 "with `max-width` the wider ones";

@@ -34,3 +34,31 @@ func.func @model(%x: tensor<1x2x20x16xf32>, %k: tensor<1x1x20x16xf32>) -> tensor
 func.func @unused(%x: tensor<1x2x20x16xf32>) -> tensor<1x2x20x16xf32> {
   return %x : tensor<1x2x20x16xf32>
 }
+
+// Called functions written for open sizes (an attention layer over any
+// length, applied in a loop): their results of dynamic shape are inlined
+// (attn-inline-dynamic-results); the pipeline failed on them ("cannot
+// create out param for dynamically shaped result").
+// RUN: attn-run %s --function=open_layers --shape q=1x2x9x16 --shape k=1x1x9x16 --check --seed=%seed --path=flash | FileCheck %s
+// RUN: attn-run %s --function=open_layers --shape q=1x2x9x16 --shape k=1x1x9x16 --check --seed=%seed --path=reference | FileCheck %s
+func.func private @open_layer(%x: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>) {
+  %o = attn.attention %x, %k, %k mask [#attn.causal] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>
+  return %o, %k : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>
+}
+
+func.func private @doubled(%x: tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32> {
+  %d = arith.addf %x, %x : tensor<1x1x?x16xf32>
+  return %d : tensor<1x1x?x16xf32>
+}
+
+func.func @open_layers(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %k2 = func.call @doubled(%k) : (tensor<1x1x?x16xf32>) -> tensor<1x1x?x16xf32>
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%x = %q) -> (tensor<1x2x?x16xf32>) {
+    %o, %kk = func.call @open_layer(%x, %k2) : (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>)
+    scf.yield %o : tensor<1x2x?x16xf32>
+  }
+  return %r, %k2 : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>
+}
