@@ -174,12 +174,36 @@ FailureOr<SmallVector<RefValue>> Evaluator::evalBlock(Block &block,
   for (auto [arg, value] : llvm::zip_equal(block.getArguments(), args))
     values[arg] = value;
   for (Operation &op : block.without_terminator())
-    if (failed(evalOp(&op)))
+    if (failed(evalOp(&op)) ||
+        (options.exactIntegers && !isa<arith::ConstantOp>(op) &&
+         failed(checkExactIntegers(&op))))
       return failure();
   SmallVector<RefValue> yielded;
   for (Value operand : block.getTerminator()->getOperands())
     yielded.push_back(values.lookup(operand));
   return yielded;
+}
+
+LogicalResult Evaluator::checkExactIntegers(Operation *op) {
+  // Tensors hold doubles: a computed i64 element of 2^53 or more may be a
+  // rounded neighbour (2^53 + 1 reads as 2^53), and a wrong result could
+  // pass. (Constants are checked exactly, as they are read.)
+  constexpr double kExact = 9007199254740992.0; // 2^53
+  for (Value result : op->getResults()) {
+    if (!isa<TensorType>(result.getType()))
+      continue;
+    std::shared_ptr<RefTensor> held = values.lookup(result).tensor;
+    if (!held || held->kind != ElementKind::I64)
+      continue;
+    for (auto [index, element] : llvm::enumerate(held->data))
+      if (std::abs(element) >= kExact)
+        return fail(op, "computes " + Twine(static_cast<int64_t>(element)) +
+                            " (element " + Twine(index) + " of result " +
+                            Twine(cast<OpResult>(result).getResultNumber()) +
+                            "): at or past 2^53, where the reference's "
+                            "doubles may have rounded it");
+  }
+  return success();
 }
 
 FailureOr<double> Evaluator::evalScalarRegion(Region &region,
@@ -294,10 +318,17 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
   } else {
     bool isBool = type.getElementType().isInteger(1);
     int64_t index = 0;
-    for (APInt element : dense.getValues<APInt>())
-      result.data[index++] = isBool
-                                 ? static_cast<double>(element.getZExtValue())
-                                 : static_cast<double>(element.getSExtValue());
+    for (APInt element : dense.getValues<APInt>()) {
+      int64_t value = isBool ? static_cast<int64_t>(element.getZExtValue())
+                             : element.getSExtValue();
+      // Tensors hold doubles, exact up to 2^53 (checkExactIntegers).
+      if (options.exactIntegers &&
+          (value > (int64_t(1) << 53) || value < -(int64_t(1) << 53)))
+        return fail(op, "holds " + Twine(value) + " (element " + Twine(index) +
+                            "), past the 2^53 that the reference's doubles "
+                            "hold exactly");
+      result.data[index++] = static_cast<double>(value);
+    }
   }
   set(op->getResult(0), std::move(result));
   return success();

@@ -84,6 +84,10 @@ public:
 
   LogicalResult fail(Operation *op, const Twine &message);
 
+  /// Fails where a tensor `op` computed holds an i64 element the doubles
+  /// cannot hold exactly (its magnitude 2^53 or more).
+  LogicalResult checkExactIntegers(Operation *op);
+
   /// Fails unless a result of `op` of `shape` (sizes a program computed: a
   /// top-k's k, a generated or constant tensor's) has no negative size and
   /// its elements (8 bytes each here) fit in the machine's memory.

@@ -32,6 +32,7 @@ mlir::attn::evaluateCheckReferences(func::FuncOp func, ArrayRef<RefTensor> args,
                                     bool withNaive, ArrayRef<TopkNearTie> swaps,
                                     std::string &error) {
   ReferenceOptions options;
+  options.exactIntegers = true;
   options.recordTopks = true;
   options.topkSwaps.assign(swaps.begin(), swaps.end());
   FailureOr<ReferenceResult> exact =
@@ -46,6 +47,7 @@ mlir::attn::evaluateCheckReferences(func::FuncOp func, ArrayRef<RefTensor> args,
     choices.push_back(topk.choices);
   ReferenceOptions naiveOptions;
   naiveOptions.emulateElementPrecision = true;
+  naiveOptions.exactIntegers = true;
   naiveOptions.recordTopks = true;
   naiveOptions.topkChoices = choices;
   FailureOr<ReferenceResult> naive =

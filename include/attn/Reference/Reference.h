@@ -76,6 +76,10 @@ struct ReferenceOptions {
   /// zero instead of computing them (attn-run's timed runs of dynamic
   /// shapes, whose result sizes the reference gives).
   bool shapesOnly = false;
+  /// Fail where an i64 tensor value may not be exact: a constant past 2^53,
+  /// a computed value of 2^53 or more (tensors hold doubles). Set where the
+  /// values are compared with a result (attn-run --check).
+  bool exactIntegers = false;
   /// Keep each attn.topk evaluation's scores and choices
   /// (ReferenceResult::topks).
   bool recordTopks = false;
