@@ -27,12 +27,15 @@
 // One element (the last) moved by 1.0 fails:
 // RUN: mkdir -p %t/bad && %python -c "import struct; d=bytearray(open('%t/run/result0.npy','rb').read()); d[-4:]=struct.pack('<f', struct.unpack('<f', d[-4:])[0] + 1.0); open('%t/bad/result0.npy','wb').write(d)"
 // RUN: not attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --results %t/bad | FileCheck %s --check-prefix=FAIL
+// The failing line names the element and both values.
+// RUN: not attn-run %s --function=brain --input q=%t/q.npy --input k=%t/k.npy --input v=%t/k.npy --check --results %t/bad | FileCheck %s --check-prefix=MOVED
+// MOVED: result 0 (1x2x5x4xbf16): {{.*}}; element [0, 1, 4, 3] is {{.*}}, the reference's {{.*}}  FAIL
 // NaN never passes, not even where the reference is NaN too: sqrt of a
 // negative number is NaN both ways (attn-run used to pass it).
 // RUN: not attn-run %s --function=nan_program --check | FileCheck %s --check-prefix=NAN
 // RUN: not attn-run %s --function=nan_program --check --path=reference | FileCheck %s --check-prefix=NAN
-// NAN: result 0 (2x3xf32): max abs error {{.*}}, 6 NaN/inf entries  FAIL
-// NAN: check=FAIL
+// NAN: result 0 (2x3xf32): max abs error {{.*}}, 6 NaN/inf entries; element [0, 0] is nan, the reference's nan  FAIL
+// NAN: max_error=nan check=FAIL
 // RUN: not attn-run %s --function=brain --results %t/run 2>&1 | FileCheck %s --check-prefix=USAGE
 // RUN: not attn-run %s --function=brain --check --bench=2 --results %t/run 2>&1 | FileCheck %s --check-prefix=USAGE
 // USAGE: attn-run: error: --results checks results computed elsewhere: it needs --check and takes neither --bench nor --output

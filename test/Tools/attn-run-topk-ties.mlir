@@ -22,11 +22,11 @@
 // RUN: %python %S/make_npy.py %t/wrong/result0.npy '<i4' 2x1 --values=1,3
 // RUN: not attn-run %s --function=pick --input s=%t/close.npy --check --results %t/wrong | FileCheck %s --check-prefix=TIE-AND-WRONG
 // TIE-AND-WRONG: topk near-ties: retried 1 of 1; no choice made every result pass
-// TIE-AND-WRONG: result 0 (2x1xi32): 2 mismatches  FAIL
+// TIE-AND-WRONG: result 0 (2x1xi32): 2 mismatches; element [0, 0] is 1, the reference's 0  FAIL
 // 2% apart: not a tie.
 // RUN: not attn-run %s --function=pick --input s=%t/apart.npy --check --results %t/other | FileCheck %s --check-prefix=WRONG
 // WRONG-NOT: near-tie
-// WRONG: result 0 (2x1xi32): 1 mismatches  FAIL
+// WRONG: result 0 (2x1xi32): 1 mismatches; element [0, 0] is 1, the reference's 0  FAIL
 // WRONG: check=FAIL
 
 // Three entries within the tolerance: the computed top-2 left out the
@@ -58,7 +58,7 @@
 // RUN: %python %S/make_npy.py %t/chain_right/result0.npy '<f4' 1x2 --values=1,2
 // RUN: %python %S/make_npy.py %t/chain_right/result1.npy '<i4' 1x1 --values=0
 // RUN: not attn-run %s --function=chain --input s=%t/three_close.npy --input b=%t/offset.npy --check --results %t/chain_wrong | FileCheck %s --check-prefix=CHAIN-WRONG
-// CHAIN-WRONG: result 1 (1x1xi32): 1 mismatches  FAIL
+// CHAIN-WRONG: result 1 (1x1xi32): 1 mismatches; element [0, 0] is 1, the reference's 0  FAIL
 // CHAIN-WRONG: check=FAIL
 // RUN: attn-run %s --function=chain --input s=%t/three_close.npy --input b=%t/offset.npy --check --results %t/chain_right | FileCheck %s --check-prefix=CHAIN-RIGHT
 // CHAIN-RIGHT: topk near-tie (evaluation 0, row 0, entries 0 and 2): checked with the other entry, as computed

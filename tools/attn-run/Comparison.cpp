@@ -55,10 +55,18 @@ ComparisonResult mlir::attn::compareToReference(const HostArray &actual,
       if (matches(exact) || (naive && matches(*naive)))
         continue;
       ++result.outliers;
-      for (int64_t i = row; i < row + width; ++i)
-        result.mismatches += actual.get(i) != exact.data[i];
+      for (int64_t i = row; i < row + width; ++i) {
+        bool differs = actual.get(i) != exact.data[i];
+        if (differs && result.shownElement < 0)
+          result.shownElement = i;
+        result.mismatches += differs;
+      }
     }
     result.passed = result.mismatches == 0;
+    if (result.shownElement >= 0) {
+      result.shownActual = actual.get(result.shownElement);
+      result.shownExpected = exact.data[result.shownElement];
+    }
     return result;
   }
   double scale = 0;
@@ -82,10 +90,26 @@ ComparisonResult mlir::attn::compareToReference(const HostArray &actual,
     result.bound = std::max(1e-4 * std::max(scale, 1e-6), naiveBound);
   result.passed = result.nanCount == 0 && result.maxAbsError <= result.bound;
   result.outliers = result.nanCount;
+  int64_t firstNonFinite = -1, worst = -1;
+  double worstError = -1;
   for (int64_t i = 0; i < exact.getNumElements(); ++i) {
     double x = actual.get(i), y = exact.data[i];
-    if (std::isfinite(x) && std::isfinite(y) && std::fabs(x - y) > result.bound)
-      ++result.outliers;
+    if (std::isfinite(x) && std::isfinite(y)) {
+      double error = std::fabs(x - y);
+      if (error > result.bound)
+        ++result.outliers;
+      if (error > worstError) {
+        worstError = error;
+        worst = i;
+      }
+    } else if (firstNonFinite < 0 && !(x == y && std::isinf(x))) {
+      firstNonFinite = i;
+    }
+  }
+  result.shownElement = firstNonFinite >= 0 ? firstNonFinite : worst;
+  if (result.shownElement >= 0) {
+    result.shownActual = actual.get(result.shownElement);
+    result.shownExpected = exact.data[result.shownElement];
   }
   return result;
 }

@@ -26,6 +26,12 @@ struct ComparisonResult {
   /// that match neither reference (integer results).
   int64_t outliers = 0;
   bool passed = false;
+  /// The element a failure reports (row-major; -1 if none): the first that
+  /// differs (integer results), else the first NaN or infinity that the
+  /// reference does not have, else the largest error; with its value and
+  /// the reference's.
+  int64_t shownElement = -1;
+  double shownActual = 0, shownExpected = 0;
 };
 
 /// Compares `actual` with the exact reference. `naive` is the same

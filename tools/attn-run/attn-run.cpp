@@ -35,7 +35,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -641,7 +640,12 @@ int main(int argc, char **argv) {
     for (auto [index, result] : llvm::enumerate(results)) {
       const ComparisonResult &comparison = comparisons[index];
       allPassed &= comparison.passed;
-      worstError = std::max(worstError, comparison.maxAbsError);
+      // A NaN or infinity the reference lacks is no error of 0.
+      worstError = comparison.nanCount
+                       ? std::numeric_limits<double>::quiet_NaN()
+                   : std::isnan(worstError)
+                       ? worstError
+                       : std::max(worstError, comparison.maxAbsError);
       llvm::outs() << "result " << index << " ("
                    << describe(result.getShape(), result.getKind()) << "): ";
       if (!isFloatKind(result.getKind()))
@@ -654,6 +658,33 @@ int main(int argc, char **argv) {
                                      comparison.bound);
       if (comparison.nanCount)
         llvm::outs() << ", " << comparison.nanCount << " NaN/inf entries";
+      if (!comparison.passed && comparison.shownElement >= 0) {
+        // Which element, as an index of the result, with both values.
+        SmallVector<int64_t> position(result.getShape().size());
+        for (int64_t d = position.size() - 1, rest = comparison.shownElement;
+             d >= 0; --d) {
+          position[d] = rest % std::max<int64_t>(result.getShape()[d], 1);
+          rest /= std::max<int64_t>(result.getShape()[d], 1);
+        }
+        llvm::outs() << "; element [";
+        llvm::interleaveComma(position, llvm::outs());
+        auto text = [](double value) -> std::string {
+          if (std::isnan(value))
+            return "nan"; // (printf's sign of a NaN varies)
+          char buffer[32];
+          snprintf(buffer, sizeof(buffer), "%.6g", value);
+          return buffer;
+        };
+        if (isFloatKind(result.getKind()))
+          llvm::outs() << "] is " << text(comparison.shownActual)
+                       << ", the reference's "
+                       << text(comparison.shownExpected);
+        else
+          llvm::outs() << "] is "
+                       << static_cast<int64_t>(comparison.shownActual)
+                       << ", the reference's "
+                       << static_cast<int64_t>(comparison.shownExpected);
+      }
       llvm::outs() << (comparison.passed ? "  PASS\n" : "  FAIL\n");
     }
   }

@@ -8,9 +8,9 @@
 // RUN: not attn-run %s --function=nan_score --check --seed=%seed --path=reference | FileCheck %s --check-prefix=NAN
 // RUN: not attn-run %s --function=inf_score --check --seed=%seed --path=flash | FileCheck %s --check-prefix=NAN
 // RUN: not attn-run %s --function=inf_score --check --seed=%seed --path=reference | FileCheck %s --check-prefix=NAN
-// NAN: result 0 (1x2x20x8xf32): {{.*}}, 160 NaN/inf entries  FAIL
-// NAN: result 1 (1x2x20xf32): {{.*}}, 20 NaN/inf entries  FAIL
-// NAN: check=FAIL
+// NAN: result 0 (1x2x20x8xf32): {{.*}}, 160 NaN/inf entries; element [0, 0, 10, 0] is nan, the reference's nan  FAIL
+// NAN: result 1 (1x2x20xf32): {{.*}}, 20 NaN/inf entries; element [0, 0, 10] is nan, the reference's nan  FAIL
+// NAN: max_error=nan check=FAIL
 // RUN: attn-run %s --function=nan_score --seed=%seed --output=%t | FileCheck %s --check-prefix=RAN
 // RUN: %attn_venv_python -c "import numpy as np; o = np.load('%t/result0.npy'); l = np.load('%t/result1.npy'); print(np.isnan(o).all(axis=3)[0, :, 9:11].tolist(), np.isfinite(o[0, :, :10]).all(), np.isnan(l[0, :, 10:]).all())" | FileCheck %s --check-prefix=ROWS
 // RAN: function=nan_score
