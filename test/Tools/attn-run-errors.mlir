@@ -52,6 +52,8 @@
 // SHAPE-FIXED: attn-run: error: --shape 'q': argument 'q' of type tensor<1x2x?x4xf32> has size 2 in dimension 1, got 3
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x-9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-NEGATIVE
 // SHAPE-NEGATIVE: attn-run: error: --shape 'q': size 2 is '-9', not a non-negative integer
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x18446744073709551615x4 2>&1 | FileCheck %s --check-prefix=SHAPE-HUGE
+// SHAPE-HUGE: attn-run: error: --shape 'q': size 2 is '18446744073709551615', past the largest size, 2^63 - 1
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x9x4 --shape 0=1x2x9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-TWICE
 // SHAPE-TWICE: attn-run: error: --shape '0': argument 0 ('q') already has sizes from another --shape
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x5x4 --input q=%t/good.npy 2>&1 | FileCheck %s --check-prefix=SHAPE-FILE
@@ -78,6 +80,11 @@
 // RUN: not ls %t/o1
 // RUN: not attn-run %s --function=single --bench=1 --flops=nan 2>&1 | FileCheck %s --check-prefix=FLOPS
 // FLOPS: attn-run: error: --flops must be a finite, non-negative FLOP count, not nan
+// Options that would be ignored are refused.
+// RUN: not attn-run %s --function=single --flops=5 2>&1 | FileCheck %s --check-prefix=FLOPS-ALONE
+// FLOPS-ALONE: attn-run: error: --flops gives --bench's FLOP count: it needs --bench
+// RUN: not attn-run %s --function=single --bf16-dot --path=reference 2>&1 | FileCheck %s --check-prefix=BF16-REFERENCE
+// BF16-REFERENCE: attn-run: error: --bf16-dot chooses the flash path's bf16 products: --path=reference has none
 // One argument from two files, by name and by position, is refused; so is an
 // empty --output or --results (it read as not given).
 // RUN: not attn-run %s --function=single --input q=%t/good.npy --input 0=%t/good.npy 2>&1 | FileCheck %s --check-prefix=TWICE

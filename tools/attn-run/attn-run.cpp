@@ -223,6 +223,15 @@ static LogicalResult removeStaleResults(StringRef dir, size_t count,
   return success();
 }
 
+/// A GFLOP/s figure: two decimals, or four digits and an exponent where
+/// that would be long (a --flops far from the truth).
+static std::string formatRate(double gflops) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), std::fabs(gflops) < 1e9 ? "%.2f" : "%.4g",
+           gflops);
+  return buffer;
+}
+
 static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
                              std::mt19937_64 &rng) {
   HostArray array(kind, shape);
@@ -274,6 +283,12 @@ int main(int argc, char **argv) {
   if (!std::isfinite(givenFlops) || givenFlops < 0)
     return fail("--flops must be a finite, non-negative FLOP count, not " +
                 std::to_string(givenFlops.getValue()));
+  // Options that would otherwise be ignored without a word.
+  if (givenFlops.getNumOccurrences() && !bench)
+    return fail("--flops gives --bench's FLOP count: it needs --bench");
+  if (bf16Dot && path == "reference")
+    return fail("--bf16-dot chooses the flash path's bf16 products: "
+                "--path=reference has none");
 
   // Inputs: .npy files by name or position, the rest random.
   SmallVector<std::string> names = source->getArgumentNames(func);
@@ -357,9 +372,13 @@ int main(int argc, char **argv) {
     double elements = 1;
     for (auto [dim, part] : llvm::enumerate(parts)) {
       int64_t size;
-      if (part.getAsInteger(10, size) || size < 0)
+      if (part.getAsInteger(10, size) || size < 0) {
+        bool digits = !part.empty() && llvm::all_of(part, llvm::isDigit);
         return fail("--shape '" + key + "': size " + llvm::Twine(dim) +
-                    " is '" + part + "', not a non-negative integer");
+                    " is '" + part + "', " +
+                    (digits ? "past the largest size, 2^63 - 1"
+                            : "not a non-negative integer"));
+      }
       if (!tensorType.isDynamicDim(dim) && tensorType.getDimSize(dim) != size)
         return fail(llvm::formatv("--shape '{0}': argument '{1}' of type {2} "
                                   "has size {3} in dimension {4}, got {5}",
@@ -704,21 +723,23 @@ int main(int argc, char **argv) {
     medianMs = times[times.size() / 2];
     double flops = givenFlops > 0 ? givenFlops.getValue() : referenceFlops;
     gflops = flops / (medianMs * 1e6);
-    llvm::outs() << llvm::format("time: median %.3f ms of %u runs, %.2f "
+    llvm::outs() << llvm::format("time: median %.3f ms of %u runs, %s "
                                  "GFLOP/s effective (%.4g allowed-pair "
                                  "FLOP)\n",
-                                 medianMs, bench.getValue(), gflops, flops);
+                                 medianMs, bench.getValue(),
+                                 formatRate(gflops).c_str(), flops);
     // The spread says how far to trust the median on a shared machine.
     double quartile1 = times[times.size() / 4];
     double quartile3 = times[(3 * times.size()) / 4];
     llvm::outs() << "| runs | min ms | q1 ms | median ms | q3 ms | max ms | "
                     "GFLOP/s at the median | at the min |\n"
                  << "|---|---|---|---|---|---|---|---|\n"
-                 << llvm::format("| %u | %.3f | %.3f | %.3f | %.3f | %.3f | "
-                                 "%.2f | %.2f |\n",
-                                 bench.getValue(), times.front(), quartile1,
-                                 medianMs, quartile3, times.back(), gflops,
-                                 flops / (times.front() * 1e6));
+                 << llvm::format(
+                        "| %u | %.3f | %.3f | %.3f | %.3f | %.3f | "
+                        "%s | %s |\n",
+                        bench.getValue(), times.front(), quartile1, medianMs,
+                        quartile3, times.back(), formatRate(gflops).c_str(),
+                        formatRate(flops / (times.front() * 1e6)).c_str());
   }
 
   if (!outputDir.empty()) {
@@ -763,8 +784,9 @@ int main(int argc, char **argv) {
               describe(argument->getShape(), argument->getKind());
   llvm::outs() << "summary: function=" << name << " shapes=" << shapes;
   if (bench)
-    llvm::outs() << llvm::format(" ms=%.3f gflops=%.2f peak_rss_mb=%.1f",
-                                 medianMs, gflops, peakResidentMemoryMiB());
+    llvm::outs() << llvm::format(" ms=%.3f gflops=%s peak_rss_mb=%.1f",
+                                 medianMs, formatRate(gflops).c_str(),
+                                 peakResidentMemoryMiB());
   if (check)
     llvm::outs() << llvm::format(" max_error=%.3e", worstError)
                  << " check=" << (allPassed ? "PASS" : "FAIL");
