@@ -52,8 +52,8 @@
 // SHAPE-FIXED: attn-run: error: --shape 'q': argument 'q' of type tensor<1x2x?x4xf32> has size 2 in dimension 1, got 3
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x-9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-NEGATIVE
 // SHAPE-NEGATIVE: attn-run: error: --shape 'q': size 2 is '-9', not a non-negative integer
-// RUN: not attn-run %s --function=dynamic --shape q=1x2x18446744073709551615x4 2>&1 | FileCheck %s --check-prefix=SHAPE-HUGE
-// SHAPE-HUGE: attn-run: error: --shape 'q': size 2 is '18446744073709551615', past the largest size, 2^63 - 1
+// RUN: not attn-run %s --function=dynamic --shape q=1x2x18446744073709551615x4 2>&1 | FileCheck %s --check-prefix=SHAPE-PAST-INT64
+// SHAPE-PAST-INT64: attn-run: error: --shape 'q': size 2 is '18446744073709551615', past the largest size, 2^63 - 1
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x9x4 --shape 0=1x2x9x4 2>&1 | FileCheck %s --check-prefix=SHAPE-TWICE
 // SHAPE-TWICE: attn-run: error: --shape '0': argument 0 ('q') already has sizes from another --shape
 // RUN: not attn-run %s --function=dynamic --shape q=1x2x5x4 --input q=%t/good.npy 2>&1 | FileCheck %s --check-prefix=SHAPE-FILE
