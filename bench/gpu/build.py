@@ -401,9 +401,10 @@ def main():
     parser.add_argument("--clusters", action="store_true",
                         help="sm_90a: grouped heads with a selection as clusters "
                              "with multicast K/V tiles (A/B)")
-    parser.add_argument("--head-pairs", action="store_true",
+    parser.add_argument("--head-pairs", choices=("auto", "on", "off"), default="auto",
                         help="sm_90a: a fine selection over grouped heads two "
-                             "heads to a CTA (A/B)")
+                             "heads to a CTA: by K and V's size, always or "
+                             "never (A/B)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--via-object", action="store_true",
@@ -434,7 +435,7 @@ def main():
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
                               f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
                               f"--gpu-clusters={'true' if args.clusters else 'false'}",
-                              f"--gpu-head-pairs={'true' if args.head_pairs else 'false'}"],
+                              f"--gpu-head-pairs={args.head_pairs}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

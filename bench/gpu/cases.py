@@ -148,12 +148,13 @@ def scaling_cases():
             cases.append(scout(f"scale-scout-chunked-L{length}", 1, 16, length, 128,
                                chunked=True))
         cases.append(selective(f"scale-nsa-L{length}", "nsa", 1, 16, 16, length, 128))
+        # NSA's own setting: 4 query heads a K/V head, each selection shared
+        # by the group (at every length: its growth); full causal with the
+        # same heads beside at 8k and 64k.
+        cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
         if length in (8192, 65536):
-            # NSA's own setting: 4 query heads a K/V head, each selection
-            # shared by the group; full causal with the same heads beside.
             cases.append(case(f"scale-causal-gqa4-L{length}", "causal", 1, 16, 4, length,
                               length, 128))
-            cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
             grouped = dict(common, hkv=4)
             cases.append(case(f"scale-window1024-gqa4-L{length}", "causal", window=1023,
                               **grouped))

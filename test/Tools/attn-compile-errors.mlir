@@ -7,7 +7,7 @@
 // RUN: not attn-compile %s -o %t/gpuflag.so --gpu-warps=4 2>&1 | FileCheck %s --check-prefix=GPUFLAG
 // GPUFLAG: attn-compile: error: --gpu-warps applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/gpuflag.so %t/gpuflag.h
-// RUN: not attn-compile %s -o %t/pairs.so --gpu-head-pairs 2>&1 | FileCheck %s --check-prefix=PAIRSFLAG
+// RUN: not attn-compile %s -o %t/pairs.so --gpu-head-pairs=on 2>&1 | FileCheck %s --check-prefix=PAIRSFLAG
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/pairs.so %t/pairs.h
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o

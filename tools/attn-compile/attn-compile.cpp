@@ -82,12 +82,13 @@ static cl::opt<bool> gpuClusters(
              "clusters, each K/V tile once per group by TMA multicast "
              "(slower on an H200 with two stages)"),
     cl::init(false), cl::cat(category));
-static cl::opt<bool> gpuHeadPairs(
+static cl::opt<std::string> gpuHeadPairs(
     "gpu-head-pairs",
     cl::desc("sm_90a: a selection with 64-row blocks over grouped heads (an "
              "even number a K/V head) runs two heads to a CTA, each K/V tile "
-             "loaded once for both (mixed on an H200)"),
-    cl::init(false), cl::cat(category));
+             "loaded once for both: 'auto' (where K and V hold 96 MiB or "
+             "more), 'on' or 'off'"),
+    cl::init("auto"), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",
     cl::desc("GPU programs: a top-k of block scores that nothing else reads "

@@ -45,8 +45,9 @@ struct GpuCompileOptions {
   /// K/V tiles come by TMA multicast (GpuKernelShape::clusterHeads).
   bool clusters = false;
   /// sm_90a: grouped heads with a fine selection two to a CTA
-  /// (GpuKernelShape::consumerHeads; mixed on an H200, so off).
-  bool headPairs = false;
+  /// (GpuKernelShape::consumerHeads): "auto" (by K and V's size), "on" or
+  /// "off".
+  std::string headPairs = "auto";
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;

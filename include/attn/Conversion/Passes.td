@@ -155,13 +155,12 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "cluster and each K/V tile comes once by TMA multicast (L2 "
            "traffic divided by the group; slower on an H200 with two "
            "stages, so off by default)">,
-    Option<"headPairs", "head-pairs", "bool", "false",
+    Option<"headPairs", "head-pairs", "std::string", "\"auto\"",
            "sm_90a: where the paired form runs a selection with 64-row "
            "blocks over grouped heads (an even number a K/V head), a CTA "
            "takes two heads of a group over the same 64 query rows, a "
-           "consumer warpgroup each, so each K/V tile serves both (on an "
-           "H200 faster for NSA's selected blocks and window at 64k, slower "
-           "for a selection alone: off by default)">,
+           "consumer warpgroup each, so each K/V tile serves both: 'auto' "
+           "(where K and V hold 96 MiB or more), 'on' or 'off'">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

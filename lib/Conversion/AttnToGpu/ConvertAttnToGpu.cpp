@@ -72,6 +72,9 @@ struct ConvertAttnToGpuPass
     : public attn::impl::ConvertAttnToGpuPassBase<ConvertAttnToGpuPass> {
   using Base::Base;
 
+  /// The head-pairs option, parsed.
+  std::optional<HeadPairing> headPairing;
+
   /// The kernel(s) of one op and how they launch.
   struct OpKernels {
     explicit OpKernels(Operation *op) : op(op) {}
@@ -136,7 +139,7 @@ struct ConvertAttnToGpuPass
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       FailureOr<GpuKernelShape> shape =
           chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong,
-                               keySplits, clusters, headPairs);
+                               keySplits, clusters, *headPairing);
       if (failed(shape))
         return failure();
       item.shape = *shape;
@@ -254,6 +257,13 @@ struct ConvertAttnToGpuPass
     });
     if (firstAttnOp && failed(checkSupportedChip(firstAttnOp, chip)))
       return signalPassFailure();
+    headPairing = parseHeadPairing(headPairs);
+    if (!headPairing) {
+      module.emitError() << "convert-attn-to-gpu: head-pairs must be 'auto', "
+                            "'on' or 'off', but is '"
+                         << headPairs << "'";
+      return signalPassFailure();
+    }
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;

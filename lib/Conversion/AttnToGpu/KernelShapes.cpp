@@ -14,6 +14,7 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
 #include <limits>
@@ -368,9 +369,31 @@ static int64_t chooseKeySplits(AttentionOp op, const GpuKernelShape &shape,
   return best;
 }
 
+std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
+  return llvm::StringSwitch<std::optional<HeadPairing>>(text)
+      .Case("auto", HeadPairing::Auto)
+      .Case("on", HeadPairing::Always)
+      .Case("off", HeadPairing::Never)
+      .Default(std::nullopt);
+}
+
+/// K and V together from this many bytes up, a branch of a gated or sum
+/// merge takes head pairs (HeadPairing::Auto). NSA-style with 16 query
+/// heads over 4 K/V heads, D = 128, bf16, its selected blocks and window in
+/// one kernel, the program timed in alternation on an H100
+/// (bench/results/gpu-head-pairs-h100-2026-12-05.md): pairs 1.02x / 1.01x
+/// / 1.01x / 1.02x the time at 4k / 8k / 16k / 32k keys (K and V 8-64 MiB),
+/// 0.97x and 0.95x at 64k (128 MiB), 0.95x at 128k (256 MiB): once K and V
+/// outgrow the L2 (50 MiB) well, each tile loaded once for two heads pays;
+/// before, two CTAs a multiprocessor overlapping their prologues and
+/// epilogues win. A selection alone (no merged branch) gained nothing at
+/// 64k on the H100 (1.00x) and lost on an H200 (1.07x,
+/// gpu-head-pairs-h200-2026-12-03.md): its CTAs' loops are short.
+constexpr int64_t kHeadPairsFromKeyValueBytes = int64_t(96) << 20;
+
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
-    bool pingPong, int64_t keySplits, bool clusters, bool headPairs) {
+    bool pingPong, int64_t keySplits, bool clusters, HeadPairing headPairs) {
   if (warps < 0 || warps > 8)
     return op.emitOpError("GPU lowering: warps must be between 0 "
                           "(automatic) and 8, got ")
@@ -464,8 +487,29 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     int64_t group = query.isDynamicDim(1) || key.isDynamicDim(1)
                         ? 1
                         : query.getDimSize(1) / key.getDimSize(1);
-    bool pairsHeads =
-        headPairs && !clusters && fineSelection && warps == 0 && group % 2 == 0;
+    bool pairsHeads = false;
+    if (headPairs == HeadPairing::Always) {
+      pairsHeads = true;
+    } else if (headPairs == HeadPairing::Auto) {
+      // K and V's bytes, where every size is known, for a branch of a
+      // gated or sum merge (whose kernel takes the merge's later branch
+      // too: NSA's window, a longer loop over the same CTA).
+      RankedTensorType value = op.getValue().getType();
+      bool mergedBranch =
+          llvm::any_of(op->getResult(0).getUsers(), [](Operation *user) {
+            auto merge = dyn_cast<MergeOp>(user);
+            return merge && merge.getKind() != MergeKind::Lse;
+          });
+      if (mergedBranch && key.hasStaticShape() && value.hasStaticShape()) {
+        int64_t bytes =
+            (key.getNumElements() * key.getElementTypeBitWidth() +
+             value.getNumElements() * value.getElementTypeBitWidth()) /
+            8;
+        pairsHeads = bytes >= kHeadPairsFromKeyValueBytes;
+      }
+    }
+    pairsHeads = pairsHeads && !clusters && fineSelection && warps == 0 &&
+                 group % 2 == 0;
     GpuKernelShape warpgroup = shape;
     warpgroup.warpgroups = true;
     warpgroup.warps = paired && !pairsHeads ? 4 : 8;

@@ -1,8 +1,12 @@
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" | FileCheck %s
-// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=on" | FileCheck %s
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=on" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=OFF
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=off" | FileCheck %s --check-prefix=OFF
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=auto" | FileCheck %s --check-prefix=AUTO
+// RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" 2>&1 | FileCheck %s --check-prefix=VALUE
+// VALUE: error: convert-attn-to-gpu: head-pairs must be 'auto', 'on' or 'off', but is 'true'
 
-// With `head-pairs` (off by default), four query heads on each K/V head
+// With `head-pairs=on`, four query heads on each K/V head
 // and NSA's 64 x 64 selection (the group's), which takes the paired form:
 // a CTA takes the same 64 rows of two heads of a group instead, one
 // consumer warpgroup each (384 threads, one CTA a multiprocessor), so each
@@ -27,7 +31,10 @@
 // CHECK: %[[CONSUMER:.*]] = arith.subi %{{.*}}, %c1{{.*}} : index
 // CHECK: arith.addi %[[FIRST]], %[[CONSUMER]] : index
 // ROUNDTRIP-LABEL: gpu.func @gqa4_kernel(
-// Without the option (the default): the paired form, a head a CTA.
+// With `auto` (the default), pairs only where K and V hold 96 MiB or more
+// (below, two CTAs a multiprocessor overlapping their prologues and
+// epilogues are faster; KernelShapes.cpp has the timings): here 512 keys,
+// so the paired form, a head a CTA; and `off`.
 // OFF-LABEL: func.func @gqa4(
 // OFF: gpu.launch_func @attn_kernels::@gqa4_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%c256,
 // OFF: gpu.func @gqa4_kernel(
@@ -124,4 +131,45 @@ func.func @compressed(%q: tensor<1x4x600x128xbf16>, %k: tensor<1x2x600x128xbf16>
   %c = attn.compress mean %o stride 64
       : tensor<1x4x600x128xbf16> -> tensor<1x4x10x128xbf16>
   return %o, %c : tensor<1x4x600x128xbf16>, tensor<1x4x10x128xbf16>
+}
+
+// -----
+
+// K and V of 65536 keys over 4 heads at head dim 128, bf16: 128 MiB. With
+// `auto`, a branch of a gated merge (NSA's selected blocks, whose kernel
+// runs the window branch too) takes head pairs (0.95x the time at 64k on
+// an H100); a selection alone does not (1.00x on an H100, 1.07x on an
+// H200).
+// AUTO-LABEL: func.func @gqa4_long(
+// AUTO: gpu.func @gqa4_long_kernel(
+// AUTO-SAME: attn.ctas_per_sm = 2 : i64
+// AUTO-LABEL: func.func @gqa4_long_merged(
+// AUTO: gpu.func @gqa4_long_merged_kernel{{.*}}(
+// AUTO-SAME: attn.consumer_heads = 2 : i64, attn.ctas_per_sm = 1 : i64
+func.func @gqa4_long(%q: tensor<1x16x65536x128xbf16>, %k: tensor<1x4x65536x128xbf16>,
+                     %v: tensor<1x4x65536x128xbf16>, %idx: tensor<1x4x1024x16xi32>)
+    -> tensor<1x16x65536x128xbf16> {
+  %o = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x16x65536x128xbf16>, tensor<1x4x65536x128xbf16>, tensor<1x4x65536x128xbf16>,
+        tensor<1x4x1024x16xi32> -> tensor<1x16x65536x128xbf16>
+  return %o : tensor<1x16x65536x128xbf16>
+}
+
+// -----
+
+func.func @gqa4_long_merged(%q: tensor<1x16x65536x128xbf16>, %k: tensor<1x4x65536x128xbf16>,
+                            %v: tensor<1x4x65536x128xbf16>, %idx: tensor<1x4x1024x16xi32>,
+                            %g1: tensor<1x16x65536xf32>, %g2: tensor<1x16x65536xf32>)
+    -> tensor<1x16x65536x128xbf16> {
+  %o_s = attn.attention %q, %k, %v indices(%idx)
+      mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 64>]
+      : tensor<1x16x65536x128xbf16>, tensor<1x4x65536x128xbf16>, tensor<1x4x65536x128xbf16>,
+        tensor<1x4x1024x16xi32> -> tensor<1x16x65536x128xbf16>
+  %o_w = attn.attention %q, %k, %v mask [#attn.causal, #attn.window<left = 511, right = 0>]
+      : tensor<1x16x65536x128xbf16>, tensor<1x4x65536x128xbf16>, tensor<1x4x65536x128xbf16>
+      -> tensor<1x16x65536x128xbf16>
+  %o = attn.merge gated (%o_s, %g1), (%o_w, %g2)
+      : tensor<1x16x65536x128xbf16>, tensor<1x16x65536xf32> -> tensor<1x16x65536x128xbf16>
+  return %o : tensor<1x16x65536x128xbf16>
 }

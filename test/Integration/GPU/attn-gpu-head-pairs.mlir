@@ -1,5 +1,5 @@
-// Grouped heads with a selection on sm_90a with --gpu-head-pairs (off by
-// default: mixed on an H200): a
+// Grouped heads with a selection on sm_90a with --gpu-head-pairs=on (by
+// default only where K and V hold 96 MiB or more): a
 // CTA of 384 threads takes the same 64 rows of two query heads, Q's tile
 // loads once per head (two 64-column panels each at head dim 128), the
 // consumers take turns and hold Q in registers, and ptxas assembles it.
@@ -8,7 +8,7 @@
 // bench/gpu/programs/head-pairs.)
 // REQUIRES: ptxas
 
-// RUN: attn-compile %s -o %t.ptx --target=sm_90a --gpu-head-pairs
+// RUN: attn-compile %s -o %t.ptx --target=sm_90a --gpu-head-pairs=on
 // RUN: FileCheck %s < %t.ptx
 // RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
 // CHECK-LABEL: .entry gqa4_kernel(

@@ -328,18 +328,26 @@ inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 /// generates its launcher from the function's allocations and launches).
 inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 
+/// Whether grouped heads with a fine selection run two to a CTA
+/// (GpuKernelShape::consumerHeads): by the size of K and V (`Auto`), always
+/// where the shape allows, or never.
+enum class HeadPairing { Auto, Always, Never };
+
+/// "auto", "on" or "off" (the head-pairs options), or none.
+std::optional<HeadPairing> parseHeadPairing(StringRef text);
+
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
 /// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims;
 /// `keySplits` 0 chooses decode's key splits from the grid (1: none).
 /// `clusters` lets grouped heads with a selection run as clusters
-/// (GpuKernelShape::clusterHeads); `headPairs` lets grouped heads run two
-/// to a CTA (GpuKernelShape::consumerHeads).
+/// (GpuKernelShape::clusterHeads); `headPairs` says when grouped heads run
+/// two to a CTA (GpuKernelShape::consumerHeads).
 FailureOr<GpuKernelShape>
 chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
                      int64_t rowTiles = 0, bool pingPong = true,
                      int64_t keySplits = 0, bool clusters = false,
-                     bool headPairs = false);
+                     HeadPairing headPairs = HeadPairing::Auto);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
