@@ -273,10 +273,12 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
           double rowMax = kNegInf;
           for (double s : row->scores)
             rowMax = std::max(rowMax, s);
-          double shift = rowMax == kNegInf ? 0.0 : rowMax;
           double sinkLogit = sink ? sink->data[h] : 0.0;
-          if (sink)
-            shift = std::max(rowMax, sinkLogit);
+          double shift = sink ? std::max(rowMax, sinkLogit) : rowMax;
+          // A row without keys (and a sink of -inf, if any) shifts by 0:
+          // exp(-inf - shift) is 0, not NaN.
+          if (shift == kNegInf)
+            shift = 0.0;
           double sum = 0;
           for (int64_t j = 0; j < keyLength; ++j) {
             probs[j] = row->scores[j] == kNegInf

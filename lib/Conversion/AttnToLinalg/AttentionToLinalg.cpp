@@ -165,18 +165,19 @@ static SoftmaxParts buildSoftmax(Lowering &l, Value masked,
                 parallel(4),
                 [&](OpBuilder &b, Location loc, ValueRange args) {
                   Lowering in{b, loc};
-                  Value shiftValue;
-                  if (sink) {
-                    // The sink is finite, so the shift is too.
-                    shiftValue =
-                        arith::MaximumFOp::create(b, loc, args[0], args[1]);
-                  } else {
-                    Value empty = arith::CmpFOp::create(
-                        b, loc, arith::CmpFPredicate::OEQ, args[0],
-                        in.f32(kNegInf));
-                    shiftValue = arith::SelectOp::create(b, loc, empty,
-                                                         in.f32(0.0), args[0]);
-                  }
+                  // With a sink, the larger of the two. -inf (a row
+                  // without keys, and without a sink or with a sink of
+                  // -inf) shifts by 0, so that exp(-inf - shift) is 0, not
+                  // NaN.
+                  Value shiftValue =
+                      sink ? arith::MaximumFOp::create(b, loc, args[0], args[1])
+                                 .getResult()
+                           : args[0];
+                  Value empty =
+                      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                            shiftValue, in.f32(kNegInf));
+                  shiftValue = arith::SelectOp::create(b, loc, empty,
+                                                       in.f32(0.0), shiftValue);
                   linalg::YieldOp::create(b, loc, shiftValue);
                 })
           .front();
