@@ -175,8 +175,7 @@ FailureOr<SmallVector<RefValue>> Evaluator::evalBlock(Block &block,
     values[arg] = value;
   for (Operation &op : block.without_terminator())
     if (failed(evalOp(&op)) ||
-        (options.exactIntegers && !isa<arith::ConstantOp>(op) &&
-         failed(checkExactIntegers(&op))))
+        (options.exactIntegers && failed(checkExactIntegers(&op))))
       return failure();
   SmallVector<RefValue> yielded;
   for (Value operand : block.getTerminator()->getOperands())
@@ -185,9 +184,17 @@ FailureOr<SmallVector<RefValue>> Evaluator::evalBlock(Block &block,
 }
 
 LogicalResult Evaluator::checkExactIntegers(Operation *op) {
-  // Tensors hold doubles: a computed i64 element of 2^53 or more may be a
-  // rounded neighbour (2^53 + 1 reads as 2^53), and a wrong result could
-  // pass. (Constants are checked exactly, as they are read.)
+  // Tensors hold doubles: an i64 element that arithmetic computes at 2^53
+  // or more may be a rounded neighbour (2^53 + 1 reads as 2^53), and a
+  // wrong result could pass. Ops that only pass values on (a select, a
+  // min or max, casts, reshapes, attn ops' indices) make none; constants
+  // are checked exactly as they are read.
+  if (!isa<arith::ArithDialect>(op->getDialect()) ||
+      isa<arith::ConstantOp, arith::SelectOp, arith::MaxSIOp, arith::MinSIOp,
+          arith::MaxUIOp, arith::MinUIOp, arith::IndexCastOp,
+          arith::IndexCastUIOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
+          arith::BitcastOp>(op))
+    return success();
   constexpr double kExact = 9007199254740992.0; // 2^53
   for (Value result : op->getResults()) {
     if (!isa<TensorType>(result.getType()))
@@ -321,12 +328,15 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
     for (APInt element : dense.getValues<APInt>()) {
       int64_t value = isBool ? static_cast<int64_t>(element.getZExtValue())
                              : element.getSExtValue();
-      // Tensors hold doubles, exact up to 2^53 (checkExactIntegers).
-      if (options.exactIntegers &&
-          (value > (int64_t(1) << 53) || value < -(int64_t(1) << 53)))
+      // Tensors hold doubles: every integer up to 2^53, and beyond it
+      // only some (powers of two, INT64_MIN) (checkExactIntegers).
+      double held = static_cast<double>(value);
+      bool exact = held >= -0x1p63 && held < 0x1p63 &&
+                   static_cast<int64_t>(held) == value;
+      if (options.exactIntegers && !exact)
         return fail(op, "holds " + Twine(value) + " (element " + Twine(index) +
-                            "), past the 2^53 that the reference's doubles "
-                            "hold exactly");
+                            "), which the reference's doubles do not hold "
+                            "exactly");
       result.data[index++] = static_cast<double>(value);
     }
   }

@@ -19,18 +19,21 @@
 // RUN: %python -c "import sys; d=open(sys.argv[1],'rb').read(); e=open(sys.argv[2],'rb').read(); assert d[-24:]==e[-24:], (d[-24:], e[-24:])" %t/wide.npy %t/wide/result0.npy
 // RUN: not attn-run %s --function=wide_integers --input a=%t/wide.npy --check 2>&1 | FileCheck %s --check-prefix=WIDE
 // WIDE: attn-run: error: --check: argument 'a' holds 9007199254740993 (element 0), past the 2^53 that the reference's doubles hold exactly
-// So does the reference for constants past 2^53 and for values it
-// computes at 2^53 or more, where its doubles may have rounded them: a
-// correct (2^53 + 1) - 2^53 + a failed, and a result off by one passed.
-// Without --check such programs run.
+// So does the reference for constants its doubles do not hold and for
+// values its arithmetic computes at 2^53 or more, which they may have
+// rounded: a correct (2^53 + 1) - 2^53 + a failed, and a result off by one
+// passed. Exact ones pass on (INT64_MIN, 2^60 through a max). Without
+// --check such programs run.
 // RUN: %python %S/make_npy.py %t/small.npy '<i8' 3 --values=1,2,3
 // RUN: not attn-run %s --function=past_exact_sum --input a=%t/small.npy --check 2>&1 | FileCheck %s --check-prefix=COMPUTED
 // COMPUTED: attn-run: error: reference: {{.*}}attn-run-inputs.mlir":{{[0-9]+}}:8): 'arith.addi': computes 9007199254740992 (element 0 of result 0): at or past 2^53, where the reference's doubles may have rounded it
 // RUN: not attn-run %s --function=past_exact_constant --input a=%t/small.npy --check 2>&1 | FileCheck %s --check-prefix=CONSTANT
-// CONSTANT: attn-run: error: reference: {{.*}}attn-run-inputs.mlir":{{[0-9]+}}:8): 'arith.constant': holds 9007199254740993 (element 1), past the 2^53 that the reference's doubles hold exactly
+// CONSTANT: attn-run: error: reference: {{.*}}attn-run-inputs.mlir":{{[0-9]+}}:8): 'arith.constant': holds 9007199254740993 (element 1), which the reference's doubles do not hold exactly
 // RUN: attn-run %s --function=past_exact_sum --input a=%t/small.npy --output %t/sum
 // RUN: %attn_venv_python -c "import numpy as np; print(np.load('%t/sum/result0.npy').tolist())" | FileCheck %s --check-prefix=SUM
 // SUM: [2, 3, 4]
+// RUN: attn-run %s --function=exact_large_constants --input a=%t/small.npy --check | FileCheck %s --check-prefix=EXACT
+// EXACT: check=PASS
 
 // A bool array's nonzero bytes are True, as NumPy reads them (the compiled
 // code took the bytes 2, 3, 255 as i1 and computed undefined values).
@@ -97,6 +100,12 @@ func.func @past_exact_sum(%a: tensor<3xi64>) -> tensor<3xi64> {
 func.func @past_exact_constant(%a: tensor<3xi64>) -> tensor<3xi64> {
   %c = arith.constant dense<[0, 9007199254740993, 0]> : tensor<3xi64>
   %r = arith.addi %a, %c : tensor<3xi64>
+  return %r : tensor<3xi64>
+}
+
+func.func @exact_large_constants(%a: tensor<3xi64>) -> tensor<3xi64> {
+  %c = arith.constant dense<[-9223372036854775808, 1152921504606846976, 0]> : tensor<3xi64>
+  %r = arith.maxsi %a, %c : tensor<3xi64>
   return %r : tensor<3xi64>
 }
 
