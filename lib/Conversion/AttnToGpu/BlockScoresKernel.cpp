@@ -701,8 +701,9 @@ void BlockScoresBuilder::computeRowStatistics(
       Value m = statsLoop.getResult(4 * k + half);
       Value l = statsLoop.getResult(4 * k + 2 + half);
       Value rho = add(mul(t, c(16)), add(laneGroup, c(8 * half)));
+      // (Unordered: a NaN sum stays NaN, as in the reference.)
       Value any =
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, l, zero);
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, l, zero);
       memref::StoreOp::create(
           b, loc,
           select(any, arith::AddFOp::create(b, loc, m, w.log2(l)), posInf),

@@ -22,6 +22,15 @@
 // RUN: mkdir -p %t.in && %python %S/../../Tools/make_npy.py %t.in/sink.npy '<f4' 2 --values=-inf,-inf
 // RUN: attn-run %s --function=no_weight_row_sink --input sink=%t.in/sink.npy --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
 // RUN: attn-run %s --function=no_weight_row_sink --input sink=%t.in/sink.npy --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// Block scores and the attention over the same probabilities (the flash
+// path's fused twin) make a query with a +inf element NaN too: its block
+// row (7 scores) and its output row, on both paths.
+// RUN: not attn-run %s --function=twin_scores --check --seed=%seed --path=flash | FileCheck %s --check-prefix=TWIN
+// RUN: not attn-run %s --function=twin_scores --check --seed=%seed --path=reference | FileCheck %s --check-prefix=TWIN
+// (The reference leaves a score of -inf out of the sums, 0 for that key,
+// where the compiled paths multiply its 0 by the row's NaN reciprocal.)
+// TWIN: result 0 (1x4x2x7xf32): {{.*}}, 7 NaN/inf entries; element [0, 0, 0, 0] is nan, the reference's {{.*}}  FAIL
+// TWIN: result 1 (1x4x100x48xf32): {{.*}}, 48 NaN/inf entries; element [0, 0, 5, 0] is nan, the reference's nan  FAIL
 // PASS-NOT: FAIL
 // PASS: check=PASS
 
@@ -71,4 +80,29 @@ func.func @no_weight_row_sink(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x20x8xf32>
     attn.yield %r : f32
   } : tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<1x2x20x8xf32>, tensor<2xf32> -> tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
   return %o, %l : tensor<1x2x20x8xf32>, tensor<1x2x20xf32>
+}
+
+func.func @twin_scores(%q0: tensor<1x4x100x32xf32>, %kc: tensor<1x4x7x32xf32>,
+                       %vc: tensor<1x4x7x48xf32>)
+    -> (tensor<1x4x2x7xf32>, tensor<1x4x100x48xf32>) {
+  %offsets = tensor.generate {
+  ^bb0(%b: index, %h: index, %i: index, %d: index):
+    %c0 = arith.constant 0 : index
+    %c5 = arith.constant 5 : index
+    %zero = arith.constant 0.0 : f32
+    %inf = arith.constant 0x7F800000 : f32
+    %row = arith.cmpi eq, %i, %c5 : index
+    %head = arith.cmpi eq, %h, %c0 : index
+    %column = arith.cmpi eq, %d, %c0 : index
+    %here = arith.andi %row, %head : i1
+    %point = arith.andi %here, %column : i1
+    %x = arith.select %point, %inf, %zero : f32
+    tensor.yield %x : f32
+  } : tensor<1x4x100x32xf32>
+  %q = arith.addf %q0, %offsets : tensor<1x4x100x32xf32>
+  %s = attn.block_scores %q, %kc block_q 64 {scale = 0.3 : f32}
+      : tensor<1x4x100x32xf32>, tensor<1x4x7x32xf32> -> tensor<1x4x2x7xf32>
+  %o = attn.attention %q, %kc, %vc {scale = 0.3 : f32}
+      : tensor<1x4x100x32xf32>, tensor<1x4x7x32xf32>, tensor<1x4x7x48xf32> -> tensor<1x4x100x48xf32>
+  return %s, %o : tensor<1x4x2x7xf32>, tensor<1x4x100x48xf32>
 }

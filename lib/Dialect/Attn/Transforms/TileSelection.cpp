@@ -398,15 +398,15 @@ buildBlockScoresRow(Lowering &l, BlockScoresOp op,
             probs, 0.0, [](OpBuilder &b2, Location l2, Value x, Value y) {
               return arith::AddFOp::create(b2, l2, x, y).getResult();
             });
-        // 1 / sum[i] once per row (0 for a row without keys), so that the
-        // column sums multiply rather than divide every element (block
-        // scores at 64k: 5% faster).
+        // 1 / sum[i] once per row (0 for a row without keys; NaN for a NaN
+        // sum, as the reference's), so that the column sums multiply rather
+        // than divide every element (block scores at 64k: 5% faster).
         Value inverse = mapRows(
             h, {rowSum}, {}, rowSum, h.f32(),
             [&](OpBuilder &b2, Location l2, ValueRange args) {
               Lowering in{b2, l2};
               Value positive = arith::CmpFOp::create(
-                  b2, l2, arith::CmpFPredicate::OGT, args[0], in.f32(0.0));
+                  b2, l2, arith::CmpFPredicate::UNE, args[0], in.f32(0.0));
               return arith::SelectOp::create(
                          b2, l2, positive,
                          arith::DivFOp::create(b2, l2, in.f32(1.0), args[0]),
@@ -445,7 +445,7 @@ buildBlockScoresRow(Lowering &l, BlockScoresOp op,
                 [&](OpBuilder &b2, Location l2, ValueRange args) {
                   Lowering in{b2, l2};
                   Value positive = arith::CmpFOp::create(
-                      b2, l2, arith::CmpFPredicate::OGT, args[1], in.f32(0.0));
+                      b2, l2, arith::CmpFPredicate::UNE, args[1], in.f32(0.0));
                   Value lse = arith::AddFOp::create(
                       b2, l2, args[0], math::LogOp::create(b2, l2, args[1]));
                   return arith::SelectOp::create(b2, l2, positive, lse,
