@@ -264,6 +264,10 @@ struct ConvertAttnToGpuPass
                          << headPairs << "'";
       return signalPassFailure();
     }
+    // `auto` pairs a merged branch for the other branch its kernel takes;
+    // without fused merges it runs alone, where pairs do not pay.
+    if (*headPairing == HeadPairing::Auto && !fuseMerges)
+      headPairing = HeadPairing::Never;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;

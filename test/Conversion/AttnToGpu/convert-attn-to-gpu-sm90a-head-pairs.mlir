@@ -3,6 +3,12 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s --check-prefix=OFF
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=off" | FileCheck %s --check-prefix=OFF
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=auto" | FileCheck %s --check-prefix=AUTO
+// Without fused merges a merged branch runs alone: `auto` keeps the paired form.
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a fuse-merges=false" | FileCheck %s --check-prefix=UNFUSED
+// UNFUSED-LABEL: func.func @gqa4_long_merged(
+// UNFUSED-NOT: attn.consumer_heads = 2
+// UNFUSED: attn.ctas_per_sm = 2 : i64
+// UNFUSED-NOT: attn.consumer_heads = 2
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" 2>&1 | FileCheck %s --check-prefix=VALUE
 // VALUE: error: convert-attn-to-gpu: head-pairs must be 'auto', 'on' or 'off', but is 'true'
 

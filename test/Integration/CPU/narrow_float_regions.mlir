@@ -38,8 +38,9 @@ func.func @f16_score_mod(%q: tensor<1x1x40x8xf32>, %k: tensor<1x1x40x8xf32>, %v:
 
 // bf16 arithmetic keeps subnormal results, as truncf does: (a^2 + 1) 6e-39
 // is below bf16's smallest normal (1.2e-38), and scaled by 1e36 it is
-// about 6e-3 (it was 0: LLVM's promotion rounds with AVX-512 BF16's
-// vcvtneps2bf16, which flushes subnormals).
+// about 6e-3 (it was 0 on hosts with AVX-512 BF16, whose vcvtneps2bf16
+// LLVM's promotion rounds with and which flushes subnormals; elsewhere the
+// promotion called compiler-rt, and this checks the f32 emulation).
 // RUN: attn-run %s --function=bf16_subnormal_products --check --seed=%seed | FileCheck %s --check-prefix=PASS
 func.func @bf16_subnormal_products(%a: tensor<64xbf16>) -> tensor<64xbf16> {
   %one = arith.constant dense<1.0> : tensor<64xbf16>
