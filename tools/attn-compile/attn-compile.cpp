@@ -127,6 +127,9 @@ int main(int argc, char **argv) {
         return fail("--" + flag->ArgStr +
                     " applies to GPU targets (--target=sm_80, ...), not '" +
                     target + "'");
+  if (gpuHeadPairs != "auto" && gpuHeadPairs != "on" && gpuHeadPairs != "off")
+    return fail("--gpu-head-pairs must be 'auto', 'on' or 'off', not '" +
+                gpuHeadPairs + "'");
   std::string error;
   AttnCpuPipelineOptions pipelineOptions;
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
