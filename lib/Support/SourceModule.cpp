@@ -108,6 +108,14 @@ SourceModule::getArgumentNames(func::FuncOp func) const {
   return names;
 }
 
+/// `name` as MLIR prints a symbol's bytes: a NUL as \00.
+static std::string printableName(StringRef name) {
+  std::string text;
+  for (char c : name)
+    text += c == '\0' ? std::string("\\00") : std::string(1, c);
+  return text;
+}
+
 func::FuncOp SourceModule::lookupFunction(StringRef name,
                                           std::string &error) {
   func::FuncOp found;
@@ -115,7 +123,7 @@ func::FuncOp SourceModule::lookupFunction(StringRef name,
   for (auto candidate : module->getOps<func::FuncOp>()) {
     if (candidate.isExternal() || candidate.isPrivate())
       continue;
-    available.push_back(candidate.getName().str());
+    available.push_back(printableName(candidate.getName()));
     if (name.empty() ? !found : candidate.getName() == name)
       found = candidate;
   }
@@ -125,9 +133,19 @@ func::FuncOp SourceModule::lookupFunction(StringRef name,
             ")";
     return {};
   }
-  if (!found)
+  if (!found) {
     error = name.empty() ? "the file defines no public function"
                          : "unknown function '" + name.str() +
                                "' (public functions: " + list + ")";
+    return found;
+  }
+  // A symbol of the compiled code ends at a NUL, so a name holding one
+  // would call another function or none.
+  if (found.getName().contains('\0')) {
+    error = "function '" + printableName(found.getName()) +
+            "' has a NUL byte in its name, which the compiled code's "
+            "symbols cannot hold";
+    return {};
+  }
   return found;
 }

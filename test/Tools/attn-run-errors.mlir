@@ -80,6 +80,10 @@
 // RUN: not ls %t/o1
 // RUN: not attn-run %s --function=single --bench=1 --flops=nan 2>&1 | FileCheck %s --check-prefix=FLOPS
 // FLOPS: attn-run: error: --flops must be a finite, non-negative FLOP count, not nan
+// A name with a NUL byte: the JIT's symbol ended there ("Failed to
+// materialize symbols").
+// RUN: not attn-run %S/Inputs/nul_name.mlir 2>&1 | FileCheck %s --check-prefix=NUL
+// NUL: attn-run: error: function 'f\00x' has a NUL byte in its name, which the compiled code's symbols cannot hold
 // Options that would be ignored are refused.
 // RUN: not attn-run %s --function=single --flops=5 2>&1 | FileCheck %s --check-prefix=FLOPS-ALONE
 // FLOPS-ALONE: attn-run: error: --flops gives --bench's FLOP count: it needs --bench

@@ -80,3 +80,27 @@ func.func private @halve(%x: tensor<?xf32>, %n: index) -> tensor<?xf32> {
   }
   return %y : tensor<?xf32>
 }
+
+// -----
+
+// A call inside an attention's region is not inlined there (the callee's
+// loops would land in the region, which the verifier refuses): named.
+func.func private @make_mask(%t: tensor<?xi1>, %j: index) -> tensor<?xi1> {
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%t : tensor<?xi1>) outs(%t : tensor<?xi1>) {
+  ^bb0(%x: i1, %y: i1):
+    %k = linalg.index 0 : index
+    %e = arith.cmpi ule, %k, %j : index
+    linalg.yield %e : i1
+  } -> tensor<?xi1>
+  return %n : tensor<?xi1>
+}
+func.func @mask_from_call(%q: tensor<1x1x8x4xf32>, %t: tensor<?xi1>) -> tensor<1x1x8x4xf32> {
+  %o = attn.attention %q, %q, %q mask_mod {
+  ^bb0(%b: index, %h: index, %i: index, %j: index):
+    // expected-error @+1 {{'func.call' op cannot inline 'make_mask', which returns a tensor of dynamic shape (its results cannot become buffers the caller allocates)}}
+    %n = func.call @make_mask(%t, %j) : (tensor<?xi1>, index) -> tensor<?xi1>
+    %r = tensor.extract %n[%i] : tensor<?xi1>
+    attn.yield %r : i1
+  } : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}

@@ -12,16 +12,17 @@ using namespace mlir::attn;
 #include "attn/Dialect/Attn/IR/AttnAttrInterfaces.cpp.inc"
 
 namespace {
-/// attn ops compute values only (their regions, pure functions of their
-/// arguments, too): a call of a function holding them may be inlined
-/// anywhere, and so may calls inside their regions.
+/// attn ops compute values only: a call of a function holding them may be
+/// inlined anywhere. Calls inside their regions stay calls: a callee's body
+/// may hold ops with loops of their own, which a region may not (the
+/// verifier's rule), while a call is evaluated per element as it is.
 struct AttnInlinerInterface : DialectInlinerInterface {
   using DialectInlinerInterface::DialectInlinerInterface;
   bool isLegalToInline(Operation *, Operation *, bool) const final {
     return true;
   }
   bool isLegalToInline(Region *, Region *, bool, IRMapping &) const final {
-    return true;
+    return false;
   }
   bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
     return true;
