@@ -337,7 +337,7 @@ LogicalResult Evaluator::evalConstant(Operation *op) {
         return fail(op, "holds " + Twine(value) + " (element " + Twine(index) +
                             "), which the reference's doubles do not hold "
                             "exactly");
-      result.data[index++] = static_cast<double>(value);
+      result.data[index++] = held;
     }
   }
   set(op->getResult(0), std::move(result));

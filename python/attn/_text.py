@@ -34,7 +34,7 @@ def f32_literal(value):
     if math.isfinite(x) and abs(x) <= _F32_MAX:
         return float_literal(x, "a constant")
     # (A finite number past f32's range would become an infinity, which
-    # makes a score row's output 0: a slip, not a choice. An infinity or
+    # makes the score rows that see it NaN: a slip, not a choice. An infinity or
     # NaN written as one stays.)
     if math.isfinite(x):
         raise AttnError(f"a constant {x!r} is past f32's range (largest {_F32_MAX!r}); "

@@ -224,13 +224,43 @@ static LogicalResult removeStaleResults(StringRef dir, size_t count,
   return success();
 }
 
+/// "; element [i, j, ...] is X, the reference's Y": the element a failing
+/// comparison shows, as an index of `result`, with both values.
+static std::string describeShownElement(const ComparisonResult &comparison,
+                                        const HostArray &result) {
+  ArrayRef<int64_t> shape = result.getShape();
+  SmallVector<int64_t> position(shape.size());
+  for (int64_t d = shape.size() - 1, rest = comparison.shownElement; d >= 0;
+       --d) {
+    position[d] = rest % std::max<int64_t>(shape[d], 1);
+    rest /= std::max<int64_t>(shape[d], 1);
+  }
+  bool isFloat = isFloatKind(result.getKind());
+  auto text = [&](double value) -> std::string {
+    if (!isFloat)
+      return std::to_string(static_cast<int64_t>(value));
+    if (std::isnan(value))
+      return "nan"; // (printf's sign of a NaN varies)
+    std::string printed;
+    llvm::raw_string_ostream(printed) << llvm::format("%.6g", value);
+    return printed;
+  };
+  std::string description;
+  llvm::raw_string_ostream os(description);
+  os << "; element [";
+  llvm::interleaveComma(position, os);
+  os << "] is " << text(comparison.shownActual) << ", the reference's "
+     << text(comparison.shownExpected);
+  return description;
+}
+
 /// A GFLOP/s figure: two decimals, or four digits and an exponent where
 /// that would be long (a --flops far from the truth).
 static std::string formatRate(double gflops) {
-  char buffer[64];
-  snprintf(buffer, sizeof(buffer), std::fabs(gflops) < 1e9 ? "%.2f" : "%.4g",
-           gflops);
-  return buffer;
+  std::string text;
+  llvm::raw_string_ostream(text)
+      << llvm::format(std::fabs(gflops) < 1e9 ? "%.2f" : "%.4g", gflops);
+  return text;
 }
 
 static HostArray randomArray(ElementKind kind, ArrayRef<int64_t> shape,
@@ -678,33 +708,8 @@ int main(int argc, char **argv) {
                                      comparison.bound);
       if (comparison.nanCount)
         llvm::outs() << ", " << comparison.nanCount << " NaN/inf entries";
-      if (!comparison.passed && comparison.shownElement >= 0) {
-        // Which element, as an index of the result, with both values.
-        SmallVector<int64_t> position(result.getShape().size());
-        for (int64_t d = position.size() - 1, rest = comparison.shownElement;
-             d >= 0; --d) {
-          position[d] = rest % std::max<int64_t>(result.getShape()[d], 1);
-          rest /= std::max<int64_t>(result.getShape()[d], 1);
-        }
-        llvm::outs() << "; element [";
-        llvm::interleaveComma(position, llvm::outs());
-        auto text = [](double value) -> std::string {
-          if (std::isnan(value))
-            return "nan"; // (printf's sign of a NaN varies)
-          char buffer[32];
-          snprintf(buffer, sizeof(buffer), "%.6g", value);
-          return buffer;
-        };
-        if (isFloatKind(result.getKind()))
-          llvm::outs() << "] is " << text(comparison.shownActual)
-                       << ", the reference's "
-                       << text(comparison.shownExpected);
-        else
-          llvm::outs() << "] is "
-                       << static_cast<int64_t>(comparison.shownActual)
-                       << ", the reference's "
-                       << static_cast<int64_t>(comparison.shownExpected);
-      }
+      if (!comparison.passed && comparison.shownElement >= 0)
+        llvm::outs() << describeShownElement(comparison, result);
       llvm::outs() << (comparison.passed ? "  PASS\n" : "  FAIL\n");
     }
   }
