@@ -298,6 +298,20 @@ LogicalResult mlir::attn::setCpuPipelineOptions(AttnCpuPipelineOptions &options,
   return success();
 }
 
+/// What a pipeline's options hold that none of its passes checks: an empty
+/// string when they are valid. The CPU pipeline's vector width reaches the
+/// tiling passes, which check it, only with the flash form.
+static std::string
+describeInvalidOptions(const attn::AttnCpuPipelineOptions &options) {
+  if (!attn::isValidVectorBitsOption(options.vectorBits))
+    return attn::describeVectorBitsOptionError(options.vectorBits);
+  return "";
+}
+static std::string
+describeInvalidOptions(const attn::AttnGpuPipelineOptions &) {
+  return "";
+}
+
 /// Registers a pipeline of module passes as PassPipelineRegistration does,
 /// but refuses a pass manager nested on another op (`func.func(attn-cpu-
 /// pipeline)`) with an error: adding a module pass there is a fatal error.
@@ -317,6 +331,9 @@ static void registerModulePipeline(
         Options options;
         if (failed(options.parseFromString(text)))
           return failure();
+        std::string invalid = describeInvalidOptions(options);
+        if (!invalid.empty())
+          return errorHandler(arg + ": " + invalid);
         builder(pm, options);
         return success();
       },

@@ -353,7 +353,9 @@ private:
       llvm::StringRef digits =
           rest.take_while([](char c) { return llvm::isDigit(c); });
       uint64_t size;
-      if (digits.empty() || digits.getAsInteger(10, size) ||
+      // (Python refuses a literal with a leading zero, as "05".)
+      if (digits.empty() || (digits.size() > 1 && digits.front() == '0') ||
+          digits.getAsInteger(10, size) ||
           size > static_cast<uint64_t>(INT64_MAX))
         return std::nullopt;
       rest = rest.drop_front(digits.size());
@@ -385,13 +387,19 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
   llvm::StringRef bytes = (*buffer)->getBuffer();
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
     return npyError(path, "not a .npy file (bad magic)");
-  uint8_t major = bytes[6];
+  uint8_t major = bytes[6], minor = bytes[7];
+  // NumPy reads versions 1.0, 2.0 and 3.0 only.
+  if (minor != 0 || major < 1 || major > 3)
+    return npyError(path, "unsupported .npy version " +
+                              llvm::Twine(static_cast<unsigned>(major)) + "." +
+                              llvm::Twine(static_cast<unsigned>(minor)) +
+                              " (1.0, 2.0 and 3.0 are read)");
   size_t headerLength, headerStart;
   if (major == 1) {
     headerLength = static_cast<uint8_t>(bytes[8]) |
                    (static_cast<uint8_t>(bytes[9]) << 8);
     headerStart = 10;
-  } else if (major == 2 || major == 3) {
+  } else {
     if (bytes.size() < 12)
       return npyError(path, "truncated header");
     headerLength = 0;
@@ -399,9 +407,6 @@ llvm::Expected<HostArray> mlir::attn::readNpy(llvm::StringRef path) {
       headerLength |= static_cast<size_t>(static_cast<uint8_t>(bytes[8 + i]))
                       << (8 * i);
     headerStart = 12;
-  } else {
-    return npyError(path, "unsupported .npy version " +
-                              llvm::Twine(static_cast<unsigned>(major)));
   }
   if (bytes.size() < headerStart + headerLength)
     return npyError(path, "truncated header");

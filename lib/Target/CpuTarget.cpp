@@ -68,3 +68,12 @@ std::string CpuTarget::describe() const {
          " vector-bits=" + std::to_string(vectorBits) +
          " cores=" + std::to_string(cores);
 }
+
+bool mlir::attn::isValidVectorBitsOption(int64_t bits) {
+  return bits == 0 || (bits % 32 == 0 && bits >= 32 && bits <= 2048);
+}
+
+std::string mlir::attn::describeVectorBitsOptionError(int64_t bits) {
+  return "vector-bits must be 0 or a multiple of 32 from 32 to 2048, but is " +
+         std::to_string(bits);
+}

@@ -5,6 +5,11 @@
 // CPU: error: attn-cpu-pipeline runs on a builtin.module, not nested on 'func.func'
 // RUN: not attn-opt %s --pass-pipeline='builtin.module(func.func(attn-gpu-pipeline{chip=sm_90}))' 2>&1 | FileCheck %s --check-prefix=GPU
 // GPU: error: attn-gpu-pipeline runs on a builtin.module, not nested on 'func.func'
+// An option no pass of the pipeline would check (the vector width reaches
+// the tiling passes only with the flash form) is refused by the pipeline.
+// RUN: not attn-opt %s --attn-cpu-pipeline="vector-bits=-1" 2>&1 | FileCheck %s --check-prefix=BITS -DBITS=-1
+// RUN: not attn-opt %s --attn-cpu-pipeline="flash=false vector-bits=7" 2>&1 | FileCheck %s --check-prefix=BITS -DBITS=7
+// BITS: error: attn-cpu-pipeline: vector-bits must be 0 or a multiple of 32 from 32 to 2048, but is [[BITS]]
 // RUN: attn-opt %s --pass-pipeline='builtin.module(attn-cpu-pipeline{flash=false})' | FileCheck %s --check-prefix=MODULE
 // MODULE: llvm.func @a(
 

@@ -42,7 +42,10 @@
 // DEVICE: attn-run: error: /dev/zero: is not a regular file
 // RUN: %python -c "open('%t/v9.npy','wb').write(b'\x93NUMPY\x09\x00' + bytes(64))"
 // RUN: not attn-run %s --function=single --input q=%t/v9.npy 2>&1 | FileCheck %s --check-prefix=VERSION
-// VERSION: attn-run: error: {{.*}}v9.npy: unsupported .npy version 9
+// VERSION: attn-run: error: {{.*}}v9.npy: unsupported .npy version 9.0 (1.0, 2.0 and 3.0 are read)
+// RUN: %python -c "open('%t/v11.npy','wb').write(b'\x93NUMPY\x01\x01' + bytes(64))"
+// RUN: not attn-run %s --function=single --input q=%t/v11.npy 2>&1 | FileCheck %s --check-prefix=MINOR
+// MINOR: attn-run: error: {{.*}}v11.npy: unsupported .npy version 1.1 (1.0, 2.0 and 3.0 are read)
 // DYNAMIC: attn-run: error: argument 'q' has a dynamic shape: give it with --input, or its sizes with --shape
 // --shape's sizes: one per dimension, each a non-negative integer and the
 // type's where it fixes one; an argument's sizes once, and not beside a file.

@@ -18,6 +18,13 @@
 // STALE-NEXT: result1.npy.txt
 // STALE-NEXT: result3.npy
 // STALE-NEXT: resultx.npy
+// A stale-named file that this run reads as an input stays, with a warning.
+// RUN: mkdir -p %t/reread && cp %t/k.npy %t/reread/result1.npy && touch %t/reread/result2.npy
+// RUN: attn-run %s --function=brain --input q=%t/q.npy --input k=%t/reread/result1.npy --input v=%t/k.npy --output %t/reread 2>&1 > /dev/null | FileCheck %s --check-prefix=REREAD -DDIR=%t/reread
+// RUN: ls %t/reread | FileCheck %s --check-prefix=REREAD-LS --implicit-check-not=result2.npy
+// REREAD: attn-run: warning: [[DIR]]{{/|\\}}result1.npy is left in place: this run read it as an input, though its name is that of an earlier run's result
+// REREAD-LS: result0.npy
+// REREAD-LS-NEXT: result1.npy
 // PASS: result 0 (1x2x5x4xbf16): max abs error
 // PASS-SAME: PASS
 // PASS: check=PASS

@@ -62,6 +62,8 @@
 // RUN: not attn-run %s --function=f64_arg --input x=%t/comma.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
 // RUN: %python %S/make_npy_header.py %t/paren.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }" 24
 // RUN: not attn-run %s --function=f64_arg --input x=%t/paren.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// RUN: %python %S/make_npy_header.py %t/zero.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }" 24
+// RUN: not attn-run %s --function=f64_arg --input x=%t/zero.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
 // NOT-TUPLE: malformed header '{{.*}}': 'shape' is not a tuple of sizes
 // RUN: %python %S/make_npy_header.py %t/falsey.npy "{'descr': '<f8', 'fortran_order': Falsey, 'shape': (3,), }" 24
 // RUN: not attn-run %s --function=f64_arg --input x=%t/falsey.npy 2>&1 | FileCheck %s --check-prefix=FALSEY

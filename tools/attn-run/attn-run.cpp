@@ -196,8 +196,10 @@ static FailureOr<HostArray> readArrayAs(StringRef path, ArrayRef<int64_t> shape,
 
 /// Removes the result<N>.npy files of `dir` with N >= `count`: an earlier
 /// run of a function with more results wrote them, and a script reading
-/// the folder would take them for this run's.
+/// the folder would take them for this run's. A file this run read as an
+/// input (`inputPaths`) is the user's data now: it stays, with a warning.
 static LogicalResult removeStaleResults(StringRef dir, size_t count,
+                                        ArrayRef<std::string> inputPaths,
                                         std::string &error) {
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
@@ -211,6 +213,14 @@ static LogicalResult removeStaleResults(StringRef dir, size_t count,
         (file.size() > 1 && file.front() == '0') ||
         it->type() != llvm::sys::fs::file_type::regular_file)
       continue;
+    if (llvm::any_of(inputPaths, [&](const std::string &input) {
+          return llvm::sys::fs::equivalent(it->path(), input);
+        })) {
+      llvm::errs() << "attn-run: warning: " << it->path()
+                   << " is left in place: this run read it as an input, "
+                      "though its name is that of an earlier run's result\n";
+      continue;
+    }
     if (std::error_code removeError = llvm::sys::fs::remove(it->path())) {
       error = it->path() + ": cannot remove an earlier run's result: " +
               removeError.message();
@@ -464,6 +474,7 @@ int main(int argc, char **argv) {
               .str());
   }
   SmallVector<std::optional<HostArray>> arguments(type.getNumInputs());
+  SmallVector<std::string> inputPaths;
   for (const std::string &spec : inputs) {
     FailureOr<NamedArgument> named =
         namedArgument("input", spec, "NAME=FILE.npy");
@@ -484,6 +495,7 @@ int main(int argc, char **argv) {
     if (failed(array))
       return 1;
     arguments[position] = std::move(*array);
+    inputPaths.push_back(path.str());
   }
   std::mt19937_64 rng(seed);
   for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
@@ -780,7 +792,8 @@ int main(int argc, char **argv) {
         removePartials(paths.size());
         return fail(path + ": cannot write: " + ec.message());
       }
-    if (failed(removeStaleResults(outputDir, results.size(), error)))
+    if (failed(
+            removeStaleResults(outputDir, results.size(), inputPaths, error)))
       return fail(error);
   }
 

@@ -23,6 +23,13 @@ struct CpuTarget {
   std::string describe() const;
 };
 
+/// Whether `bits` is a vector width that the CPU passes and pipeline take:
+/// 0 (the host's) or a multiple of 32 from 32 to 2048.
+bool isValidVectorBitsOption(int64_t bits);
+/// Why isValidVectorBitsOption refuses `bits`, for a message that names the
+/// pass or pipeline before it.
+std::string describeVectorBitsOptionError(int64_t bits);
+
 } // namespace mlir::attn
 
 #endif // ATTN_TARGET_CPUTARGET_H

@@ -14,7 +14,6 @@
 // RUN: not attn-opt %s --attn-tile-attention="vector-bits=48" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-attention -DBITS=48
 // RUN: not attn-opt %s --attn-tile-selection="vector-bits=7" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-selection -DBITS=7
 // RUN: not attn-opt %s --attn-chunk-linear-attention="vector-bits=65536" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-chunk-linear-attention -DBITS=65536
-// RUN: not attn-opt %s --attn-cpu-pipeline="vector-bits=-1" 2>&1 | FileCheck %s --check-prefix=VECTOR-BITS -DPASS=attn-tile-selection -DBITS=-1
 // VECTOR-BITS: error: [[PASS]]: vector-bits must be 0 or a multiple of 32 from 32 to 2048, but is [[BITS]]
 
 // SPR-LABEL: func.func @prefill

@@ -15,6 +15,8 @@
 
 #include "RegisterBlocking.h"
 
+#include "attn/Target/CpuTarget.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -33,12 +35,9 @@ Value mlir::attn::castToShape(OpBuilder &b, Location loc, Value value,
 
 LogicalResult mlir::attn::checkVectorBitsOption(Operation *op, StringRef pass,
                                                 int64_t bits) {
-  if (bits == 0 || (bits % 32 == 0 && bits >= 32 && bits <= 2048))
+  if (isValidVectorBitsOption(bits))
     return success();
-  return op->emitError() << pass
-                         << ": vector-bits must be 0 or a multiple of 32 from "
-                            "32 to 2048, but is "
-                         << bits;
+  return op->emitError() << pass << ": " << describeVectorBitsOptionError(bits);
 }
 
 std::optional<RegisterBlock>
