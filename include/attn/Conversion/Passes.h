@@ -28,6 +28,11 @@ void populateMathExpansionPatterns(RewritePatternSet &patterns);
 /// (attn-expand-index-truncations).
 void populateIndexTruncationPatterns(RewritePatternSet &patterns);
 
+/// Value-bounds models of arith.ceildivui and arith.ceildivsi by a constant,
+/// which upstream lacks: attn-scratch-bytes bounds tile sizes through the
+/// tile counts they define.
+void registerCeilDivValueBoundsExternalModels(DialectRegistry &registry);
+
 /// The function attn-scratch-bytes adds for the public function `function`.
 std::string getScratchBytesFunctionName(StringRef function);
 

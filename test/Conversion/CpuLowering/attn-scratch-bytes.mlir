@@ -58,6 +58,71 @@ func.func @tiles(%a: memref<?x?xf64>) {
   return
 }
 
+// The flash form's tile loop counts its tiles by ceildivui(m, 64): tile i
+// starts at 64 i <= m - 1, so its rows min(m - 64 i, 64) are at most
+// min(m, 64) (a 5-row run under a million-row tiling takes 5 rows, not a
+// million). Without a model of ceildivui the bound was 64 rows alone.
+// CHECK-LABEL: func.func @tile_count.scratch_bytes(
+// CHECK-SAME: %[[A:.*]]: memref<?xf32>) -> i64
+// CHECK: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[ROWS:.*]] = arith.minsi %[[M]], %c1048576 : index
+// CHECK: arith.index_cast %[[ROWS]] : index to i64
+// The signed quotient by a constant is modelled alike.
+// CHECK-LABEL: func.func @tile_count_signed.scratch_bytes(
+// CHECK: arith.minsi %{{.*}}, %c1048576 : index
+// A divisor that is not a constant gives no model: the tile size alone.
+// CHECK-LABEL: func.func @tile_count_by_argument.scratch_bytes(
+// CHECK-NOT: arith.minsi
+// CHECK: return
+func.func @tile_count(%a: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %tile = arith.constant 1048576 : index
+  %m = memref.dim %a, %c0 : memref<?xf32>
+  %tiles = arith.ceildivui %m, %tile : index
+  scf.forall (%i) in (%tiles) {
+    %start = arith.muli %i, %tile : index
+    %rest = arith.subi %m, %start : index
+    %rows = arith.minui %rest, %tile : index
+    %t = memref.alloc(%rows) : memref<?xf32>
+    "test.use"(%t) : (memref<?xf32>) -> ()
+    memref.dealloc %t : memref<?xf32>
+  }
+  return
+}
+
+func.func @tile_count_signed(%a: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %tile = arith.constant 1048576 : index
+  %m = memref.dim %a, %c0 : memref<?xf32>
+  %tiles = arith.ceildivsi %m, %tile : index
+  scf.forall (%i) in (%tiles) {
+    %start = arith.muli %i, %tile : index
+    %rest = arith.subi %m, %start : index
+    %rows = arith.minui %rest, %tile : index
+    %t = memref.alloc(%rows) : memref<?xf32>
+    "test.use"(%t) : (memref<?xf32>) -> ()
+    memref.dealloc %t : memref<?xf32>
+  }
+  return
+}
+
+func.func @tile_count_by_argument(%a: memref<?xf32>, %b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %tile = arith.constant 1048576 : index
+  %m = memref.dim %a, %c0 : memref<?xf32>
+  %n = memref.dim %b, %c0 : memref<?xf32>
+  %tiles = arith.ceildivui %m, %n : index
+  scf.forall (%i) in (%tiles) {
+    %start = arith.muli %i, %tile : index
+    %rest = arith.subi %m, %start : index
+    %rows = arith.minui %rest, %tile : index
+    %t = memref.alloc(%rows) : memref<?xf32>
+    "test.use"(%t) : (memref<?xf32>) -> ()
+    memref.dealloc %t : memref<?xf32>
+  }
+  return
+}
+
 // A size loaded from memory has no bound in the arguments' sizes: that
 // allocation is not counted (nor loaded), but its count is on the
 // function; the i16 one is, 2 n bytes.
