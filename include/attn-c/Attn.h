@@ -64,7 +64,7 @@ attnCompileForCpu(MlirModule module, MlirStringRef outputPath, bool flash,
                   void *userData);
 
 /* Compiles each public function of the module (one attention of its
- * arguments, or a static-shape program of attn ops) for the NVIDIA GPU
+ * arguments, or a program of attn ops; sizes may be dynamic) for the NVIDIA GPU
  * `chip` ("sm_80", "sm_90", ...): a shared library (.so) or relocatable
  * object (.o) embedding the cubin, with a header beside it whose
  * int attn_<name>(..., void *stream) entry points take device buffers and

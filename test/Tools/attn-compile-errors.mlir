@@ -7,6 +7,10 @@
 // RUN: not attn-compile %s -o %t/gpuflag.so --gpu-warps=4 2>&1 | FileCheck %s --check-prefix=GPUFLAG
 // GPUFLAG: attn-compile: error: --gpu-warps applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/gpuflag.so %t/gpuflag.h
+// RUN: not attn-compile %s -o %t/cpuflag.ptx --target=sm_80 --path=reference 2>&1 | FileCheck %s --check-prefix=CPUFLAG -DFLAG=path
+// RUN: not attn-compile %s -o %t/cpuflag.ptx --target=sm_80 --omp=false 2>&1 | FileCheck %s --check-prefix=CPUFLAG -DFLAG=omp
+// CPUFLAG: attn-compile: error: --[[FLAG]] applies to the CPU target (--target=cpu), not 'sm_80'
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/cpuflag.ptx
 // RUN: not attn-compile %s -o %t/pairs.so --gpu-head-pairs=on 2>&1 | FileCheck %s --check-prefix=PAIRSFLAG
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: not attn-compile %s -o %t/pairs.so --target=sm_90a --gpu-head-pairs=true 2>&1 | FileCheck %s --check-prefix=PAIRSVALUE

@@ -127,6 +127,14 @@ int main(int argc, char **argv) {
         return fail("--" + flag->ArgStr +
                     " applies to GPU targets (--target=sm_80, ...), not '" +
                     target + "'");
+  // (Nor does a GPU build read the CPU lowering's flags.)
+  if (gpu)
+    for (cl::Option *flag :
+         std::initializer_list<cl::Option *>{&path, &threads})
+      if (flag->getNumOccurrences())
+        return fail("--" + flag->ArgStr +
+                    " applies to the CPU target (--target=cpu), not '" +
+                    target + "'");
   if (gpuHeadPairs != "auto" && gpuHeadPairs != "on" && gpuHeadPairs != "off")
     return fail("--gpu-head-pairs must be 'auto', 'on' or 'off', not '" +
                 gpuHeadPairs + "'");
