@@ -77,6 +77,16 @@ attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
                   MlirStringRef chip, MlirStringCallback onDiagnostic,
                   void *userData);
 
+/* attnCompileForGpu with kernel options as text: space-separated name=value
+ * pairs named as attn-compile's --gpu-* flags without the prefix
+ * ("warps=4 head-pairs=on"; warps, row-tiles, key-splits, ping-pong,
+ * fuse-merges, fuse-topk, clusters, head-pairs). An empty text gives the
+ * defaults; an unknown name or a bad value is an error before anything is
+ * lowered. */
+MLIR_CAPI_EXPORTED MlirLogicalResult attnCompileForGpuWithOptions(
+    MlirModule module, MlirStringRef outputPath, MlirStringRef chip,
+    MlirStringRef options, MlirStringCallback onDiagnostic, void *userData);
+
 #ifdef __cplusplus
 }
 #endif

@@ -216,11 +216,24 @@ MlirLogicalResult attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
                                     MlirStringRef chip,
                                     MlirStringCallback onDiagnostic,
                                     void *userData) {
+  return attnCompileForGpuWithOptions(module, outputPath, chip,
+                                      mlirStringRefCreate(nullptr, 0),
+                                      onDiagnostic, userData);
+}
+
+MlirLogicalResult
+attnCompileForGpuWithOptions(MlirModule module, MlirStringRef outputPath,
+                             MlirStringRef chip, MlirStringRef kernelOptions,
+                             MlirStringCallback onDiagnostic, void *userData) {
   GpuCompileOptions options;
   options.outputPath = unwrapString(outputPath).str();
   options.chip = unwrapString(chip).str();
-  return compileReporting(module, onDiagnostic, userData,
-                          [&](ModuleOp moduleOp, std::string &error) {
-                            return compileForGpu(moduleOp, options, error);
-                          });
+  return compileReporting(
+      module, onDiagnostic, userData,
+      [&](ModuleOp moduleOp, std::string &error) {
+        if (failed(parseGpuKernelOptions(unwrapString(kernelOptions), options,
+                                         error)))
+          return failure();
+        return compileForGpu(moduleOp, options, error);
+      });
 }

@@ -63,8 +63,9 @@ _attnRunPassPipeline = _declare("attnRunPassPipeline", _LogicalResult, _Handle, 
                                 _Callback, ctypes.c_void_p)
 _attnCompileForCpu = _declare("attnCompileForCpu", _LogicalResult, _Handle, _StringRef,
                               ctypes.c_bool, ctypes.c_bool, _Callback, ctypes.c_void_p)
-_attnCompileForGpu = _declare("attnCompileForGpu", _LogicalResult, _Handle, _StringRef,
-                              _StringRef, _Callback, ctypes.c_void_p)
+_attnCompileForGpuWithOptions = _declare("attnCompileForGpuWithOptions", _LogicalResult,
+                                         _Handle, _StringRef, _StringRef, _StringRef,
+                                         _Callback, ctypes.c_void_p)
 _mlirModuleGetOperation = _declare("mlirModuleGetOperation", _Handle, _Handle)
 _mlirModuleDestroy = _declare("mlirModuleDestroy", None, _Handle)
 _mlirOperationPrint = _declare("mlirOperationPrint", None, _Handle, _Callback, ctypes.c_void_p)
@@ -178,11 +179,15 @@ class Module:
         if not _attnCompileForCpu(self._handle, ref, flash, threads, collector.callback, None).value:
             raise AttnError("compilation failed:\n" + "\n".join(collector.lines))
 
-    def compile_gpu(self, output, chip):
+    def compile_gpu(self, output, chip, options=""):
+        """options: the kernel options as text, "warps=4 head-pairs=on"
+        (attnCompileForGpuWithOptions)."""
         self._check_not_compiled()
         self._compiled = True
         collector = _Collector()
         ref, keep = _ref(output)
         chip_ref, keep_chip = _ref(chip)
-        if not _attnCompileForGpu(self._handle, ref, chip_ref, collector.callback, None).value:
+        options_ref, keep_options = _ref(options)
+        if not _attnCompileForGpuWithOptions(self._handle, ref, chip_ref, options_ref,
+                                             collector.callback, None).value:
             raise AttnError("compilation failed:\n" + "\n".join(collector.lines))

@@ -302,13 +302,40 @@ class CompiledGpu:
         return out[0] if len(out) == 1 else tuple(out)
 
 
-def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False):
+def _gpu_options_text(gpu_options):
+    """{"warps": 4, "head_pairs": "on", "ping_pong": False} as the C API's
+    text, "warps=4 head-pairs=on ping-pong=false"; the names and values are
+    checked there."""
+    if not isinstance(gpu_options, dict):
+        raise AttnError(f"gpu_options must be a dict of option names to values, "
+                        f"got {type(gpu_options).__name__}")
+    pairs = []
+    for name, value in gpu_options.items():
+        if not isinstance(name, str) or not name or any(c in name for c in " ="):
+            raise AttnError(f"gpu_options: {name!r} is not an option name")
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, str)):
+            text = str(value)
+        else:
+            raise AttnError(f"gpu_options: '{name}' takes an int, a bool or a str, "
+                            f"got {type(value).__name__}")
+        if not text or any(c.isspace() for c in text):
+            raise AttnError(f"gpu_options: '{name}' has the value {value!r}")
+        pairs.append(f"{name.replace('_', '-')}={text}")
+    return " ".join(pairs)
+
+
+def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False,
+            gpu_options=None):
     """Compiles a Program. target="cpu": the host, through the flash lowering
     (path="reference": the reference lowering). target="sm_80", "sm_90", ...:
     an NVIDIA GPU (one attention of its inputs, or a program of attn ops,
     as attn-compile --target takes; "sm_90a" selects Hopper's
     warp-specialised TMA + wgmma kernel where it applies); the result is a
-    CompiledGpu. Sizes that Program.input leaves open (None) are read from
+    CompiledGpu. gpu_options sets the GPU kernel options that attn-compile's
+    --gpu-* flags set ({"warps": 4, "head_pairs": "on"}; "_" or "-" in the
+    names). Sizes that Program.input leaves open (None) are read from
     each call's arrays: one library serves every length."""
     if not isinstance(program, Program):
         raise AttnError(f"attn.compile takes an attn.Program, got {type(program).__name__}")
@@ -326,6 +353,10 @@ def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False)
     if gpu and (path != "flash" or not threads):
         raise AttnError("path= and threads= choose the CPU lowering; a GPU target "
                         "takes neither")
+    if not gpu and gpu_options is not None:
+        raise AttnError("gpu_options= sets the GPU kernels' options; the CPU target "
+                        "takes none")
+    options_text = _gpu_options_text(gpu_options) if gpu_options is not None else ""
     if not gpu:
         for value in program.inputs + program.outputs:
             if value.dtype == "bf16":
@@ -338,7 +369,7 @@ def compile(program, target="cpu", *, path="flash", threads=True, keep_ir=False)
     try:
         library = os.path.join(directory, f"lib{program.name}.so")
         if gpu:
-            module.compile_gpu(library, target)
+            module.compile_gpu(library, target, options_text)
         else:
             module.compile_cpu(library, flash=path == "flash", threads=threads)
         if keep_ir:

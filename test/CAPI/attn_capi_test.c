@@ -34,18 +34,38 @@ static const char *kProgram =
     "  return %o : tensor<1x2x128x32xf32>\n"
     "}\n";
 
-/* Parses `program` and compiles it for sm_90 to directory/name. */
+/* Parses `program` and compiles it for sm_90 to directory/name, with the
+ * kernel options `options` (NULL: attnCompileForGpu, the defaults). */
 static MlirLogicalResult compileForGpu(MlirContext context, const char *program,
                                        const char *directory, const char *name,
-                                       int *diagnostics) {
+                                       const char *options, int *diagnostics) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", directory, name);
   MlirModule module =
       attnParseModule(context, str(program), printDiagnostic, diagnostics);
-  MlirLogicalResult result = attnCompileForGpu(module, str(path), str("sm_90"),
-                                               printDiagnostic, diagnostics);
+  MlirLogicalResult result =
+      options ? attnCompileForGpuWithOptions(module, str(path), str("sm_90"),
+                                             str(options), printDiagnostic,
+                                             diagnostics)
+              : attnCompileForGpu(module, str(path), str("sm_90"),
+                                  printDiagnostic, diagnostics);
   mlirModuleDestroy(module);
   return result;
+}
+
+/* Whether the file directory/name has a line that contains `text`. */
+static int fileContains(const char *directory, const char *name,
+                        const char *text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  FILE *file = fopen(path, "r");
+  char line[256];
+  int found = 0;
+  while (file && fgets(line, sizeof line, file))
+    found |= strstr(line, text) != NULL;
+  if (file)
+    fclose(file);
+  return found;
 }
 
 int main(int argc, char **argv) {
@@ -166,20 +186,41 @@ int main(int argc, char **argv) {
       "-> tensor<1x2x64x64xbf16>\n"
       "  return %o : tensor<1x2x64x64xbf16>\n"
       "}\n";
-  result =
-      compileForGpu(context, kGpuProgram, argv[1], "gpu.ptx", &diagnostics);
+  result = compileForGpu(context, kGpuProgram, argv[1], "gpu.ptx", NULL,
+                         &diagnostics);
   printf("ptx: %d\n", mlirLogicalResultIsSuccess(result));
-  snprintf(path, sizeof path, "%s/gpu.ptx", argv[1]);
-  FILE *ptx = fopen(path, "r");
-  char line[256];
-  int mma = 0;
-  while (ptx && fgets(line, sizeof line, ptx))
-    mma |= strstr(line, "mma.sync.aligned.m16n8k16") != NULL;
-  if (ptx)
-    fclose(ptx);
-  printf("ptx has mma.sync: %d\n", mma);
-  result = compileForGpu(context, kProgram, argv[1], "f32.so", &diagnostics);
+  printf("ptx has mma.sync: %d\n",
+         fileContains(argv[1], "gpu.ptx", "mma.sync.aligned.m16n8k16"));
+  printf("default CTA of 4 warps: %d\n",
+         fileContains(argv[1], "gpu.ptx", ".maxntid 128,"));
+  result =
+      compileForGpu(context, kProgram, argv[1], "f32.so", NULL, &diagnostics);
   printf("f32 on the GPU fails: %d\n", mlirLogicalResultIsFailure(result));
+
+  /* Kernel options as text reach the lowering (2 warps: 64 threads). */
+  result =
+      compileForGpu(context, kGpuProgram, argv[1], "two.ptx",
+                    "warps=2  ping-pong=false head-pairs=off", &diagnostics);
+  printf("options ptx: %d\n", mlirLogicalResultIsSuccess(result));
+  printf("CTA of 2 warps: %d\n",
+         fileContains(argv[1], "two.ptx", ".maxntid 64,"));
+  result = compileForGpu(context, kGpuProgram, argv[1], "empty.ptx", "",
+                         &diagnostics);
+  printf("empty options: %d\n", mlirLogicalResultIsSuccess(result));
+  static const char *kBadOptions[] = {
+      "warp=2",          "warps=two", "clusters=yes", "head-pairs=true",
+      "warps=2 warps=4", "warps",     "=2",           "key-splits=99"};
+  for (size_t i = 0; i < sizeof kBadOptions / sizeof *kBadOptions; ++i) {
+    result = compileForGpu(context, kGpuProgram, argv[1], "bad.ptx",
+                           kBadOptions[i], &diagnostics);
+    printf("options '%s' fail: %d\n", kBadOptions[i],
+           mlirLogicalResultIsFailure(result));
+  }
+  snprintf(path, sizeof path, "%s/bad.ptx", argv[1]);
+  FILE *bad = fopen(path, "r");
+  printf("nothing written for bad options: %d\n", bad == NULL);
+  if (bad)
+    fclose(bad);
   mlirContextDestroy(context);
   return 0;
 }

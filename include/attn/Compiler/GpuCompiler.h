@@ -57,6 +57,15 @@ struct GpuCompileOptions {
   std::function<SmallVector<std::string>(func::FuncOp)> argumentNames;
 };
 
+/// Sets the kernel options of `options` from `text`, space-separated
+/// `name=value` pairs named as convert-attn-to-gpu's options (`warps=4
+/// head-pairs=on`): warps, row-tiles and key-splits take integers (their
+/// ranges are the lowering's to check), ping-pong, fuse-merges, fuse-topk
+/// and clusters `true` or `false`, head-pairs `auto`, `on` or `off`. An
+/// unknown name, a bad value or a name given twice is an error in `error`.
+LogicalResult parseGpuKernelOptions(StringRef text, GpuCompileOptions &options,
+                                    std::string &error);
+
 /// Compiles `module` (attn on tensors; lowered in place). A failure writes
 /// nothing; `error` says why in one line.
 LogicalResult compileForGpu(ModuleOp module, const GpuCompileOptions &options,
