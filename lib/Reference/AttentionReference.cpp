@@ -177,7 +177,8 @@ computeRow(Evaluator &ev, const RefTensor &q, const RefTensor &k,
     double dot = 0;
     for (int64_t d = 0; d < headDim; ++d)
       dot += qRow[d] * kRow[d];
-    double s = ev.emulate(ev.emulate(dot, ElementKind::F32) * scale, round);
+    double s = ev.emulateIntermediate(ev.emulate(dot, ElementKind::F32) * scale,
+                                      round);
     for (Attribute modifier : modifiers)
       s = applyModifier(modifier, s, point, numQueryHeads, bias);
     if (scoreMod && !scoreMod->empty()) {
@@ -263,11 +264,13 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
         double rowLse = kNegInf, denom = 0;
         if (sigmoidBias) {
           for (int64_t j = 0; j < keyLength; ++j)
-            probs[j] = row->scores[j] == kNegInf
-                           ? 0.0
-                           : emulate(1.0 / (1.0 + std::exp(-(row->scores[j] +
-                                                            *sigmoidBias))),
-                                     kind);
+            probs[j] =
+                row->scores[j] == kNegInf
+                    ? 0.0
+                    : emulateIntermediate(
+                          1.0 / (1.0 +
+                                 std::exp(-(row->scores[j] + *sigmoidBias))),
+                          kind);
           denom = 1.0;
         } else {
           double rowMax = kNegInf;
@@ -291,7 +294,7 @@ LogicalResult Evaluator::evalAttention(AttentionOp op) {
           // does; only an empty row's 0 gives 0 and -inf.
           rowLse = sum != 0 ? shift + std::log(sum) : kNegInf;
           for (double &p : probs)
-            p = denom != 0 ? emulate(p / denom, kind) : 0.0;
+            p = denom != 0 ? emulateIntermediate(p / denom, kind) : 0.0;
         }
         std::fill(accumulator.begin(), accumulator.end(), 0.0);
         for (int64_t j = 0; j < keyLength; ++j) {

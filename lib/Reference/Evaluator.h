@@ -107,6 +107,27 @@ public:
       return rounded;
     return std::isinf(rounded) ? rounded : value;
   }
+  /// An intermediate (a score, a probability, a feature map's value, a
+  /// linear attention's weight) in f32's range, not `kind`'s: the compiled
+  /// code holds intermediates in f32, as DESIGN.md section 2's accumulation
+  /// does, so an f16 program's score of 1e5 is 1e5, not the infinity that
+  /// f16 would hold. Emulating the program's precision, it is rounded to
+  /// `kind`'s significand (the naive computation's rounding, without an
+  /// overflow that would leave no error to bound the check by).
+  double emulateIntermediate(double value, ElementKind kind) const {
+    if (!options.emulateElementPrecision)
+      return emulate(value, ElementKind::F32);
+    if (kind != ElementKind::F16)
+      return roundToElement(value, kind);
+    double single = static_cast<float>(value);
+    if (!std::isfinite(single) || single == 0)
+      return single;
+    // f16's 11 significant bits (frexp's fraction is in [0.5, 1)).
+    int exponent;
+    double fraction = std::frexp(single, &exponent);
+    return static_cast<float>(
+        std::ldexp(std::nearbyint(std::ldexp(fraction, 11)), exponent - 11));
+  }
   bool isEmulating() const { return options.emulateElementPrecision; }
   void addFlops(double count) { flops += count; }
 

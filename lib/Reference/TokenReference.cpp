@@ -206,7 +206,8 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
       for (int64_t i = 0; i < queryLength; ++i) {
         int64_t pos = i + keyLength - queryLength;
         for (int64_t d = 0; d < headDim; ++d)
-          phiQ[d] = emulate(applyFeature(feature, q.at({b, h, i, d})), kind);
+          phiQ[d] = emulateIntermediate(
+              applyFeature(feature, q.at({b, h, i, d})), kind);
         std::fill(numerator.begin(), numerator.end(), 0.0);
         double denominator = 0;
         int64_t allowed = 0;
@@ -216,12 +217,12 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
           ++allowed;
           double weight = 0;
           for (int64_t d = 0; d < headDim; ++d)
-            weight +=
-                phiQ[d] *
-                emulate(applyFeature(feature, k.at({b, kvHead, j, d})), kind);
+            weight += phiQ[d] *
+                      emulateIntermediate(
+                          applyFeature(feature, k.at({b, kvHead, j, d})), kind);
           if (decay)
             weight *= std::exp(cumulative[pos] - cumulative[j]);
-          weight = emulate(weight, kind);
+          weight = emulateIntermediate(weight, kind);
           denominator += weight;
           for (int64_t e = 0; e < valueDim; ++e)
             numerator[e] += weight * v.at({b, kvHead, j, e});
