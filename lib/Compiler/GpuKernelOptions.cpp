@@ -7,6 +7,9 @@
 
 #include "attn/Compiler/GpuCompiler.h"
 
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
+
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -28,7 +31,7 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
                   {"fuse-topk", &GpuCompileOptions::fuseTopk},
                   {"clusters", &GpuCompileOptions::clusters}};
   SmallVector<StringRef> pairs;
-  text.split(pairs, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  llvm::SplitString(text, pairs);
   llvm::StringSet<> seen;
   for (StringRef pair : pairs) {
     auto [name, value] = pair.split('=');
@@ -39,15 +42,20 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
     if (const auto *integer = llvm::find_if(
             kIntegers, [&](const auto &entry) { return entry.first == name; });
         integer != std::end(kIntegers)) {
-      if (value.getAsInteger(10, options.*integer->second))
+      // (Radix as llvm::cl reads attn-compile's flags: 0x10, 010.)
+      if (value.getAsInteger(0, options.*integer->second))
         return fail("'" + name + "' takes an integer, not '" + value + "'");
     } else if (const auto *flag = llvm::find_if(
                    kFlags,
                    [&](const auto &entry) { return entry.first == name; });
                flag != std::end(kFlags)) {
-      if (value != "true" && value != "false")
+      // (The spellings llvm::cl takes for attn-compile's flags.)
+      if (llvm::is_contained({"true", "True", "TRUE", "1"}, value))
+        options.*flag->second = true;
+      else if (llvm::is_contained({"false", "False", "FALSE", "0"}, value))
+        options.*flag->second = false;
+      else
         return fail("'" + name + "' takes true or false, not '" + value + "'");
-      options.*flag->second = value == "true";
     } else if (name == "head-pairs") {
       if (value != "auto" && value != "on" && value != "off")
         return fail("'head-pairs' takes auto, on or off, not '" + value + "'");
@@ -58,5 +66,9 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
                   "fuse-topk, clusters, head-pairs)");
     }
   }
+  if (std::string range = describeGpuKernelOptionRangeError(
+          options.warps, options.rowTiles, options.keySplits);
+      !range.empty())
+    return fail(range);
   return success();
 }

@@ -111,17 +111,18 @@ public:
   /// linear attention's weight) in f32's range, not `kind`'s: the compiled
   /// code holds intermediates in f32, as DESIGN.md section 2's accumulation
   /// does, so an f16 program's score of 1e5 is 1e5, not the infinity that
-  /// f16 would hold. Emulating the program's precision, it is rounded to
-  /// `kind`'s significand (the naive computation's rounding, without an
-  /// overflow that would leave no error to bound the check by).
+  /// f16 would hold. Emulating the program's precision, it is rounded as
+  /// `kind` rounds, subnormals included (the naive computation's rounding),
+  /// but without f16's overflow, which would leave no error to bound the
+  /// check by.
   double emulateIntermediate(double value, ElementKind kind) const {
     if (!options.emulateElementPrecision)
       return emulate(value, ElementKind::F32);
-    if (kind != ElementKind::F16)
-      return roundToElement(value, kind);
     double single = static_cast<float>(value);
-    if (!std::isfinite(single) || single == 0)
-      return single;
+    // Below f16's largest finite value (65504) f16's own rounding applies.
+    if (kind != ElementKind::F16 || !std::isfinite(single) ||
+        std::fabs(single) <= 65504.0)
+      return roundToElement(value, kind);
     // f16's 11 significant bits (frexp's fraction is in [0.5, 1)).
     int exponent;
     double fraction = std::frexp(single, &exponent);

@@ -353,8 +353,11 @@ private:
       llvm::StringRef digits =
           rest.take_while([](char c) { return llvm::isDigit(c); });
       uint64_t size;
-      // (Python refuses a literal with a leading zero, as "05".)
-      if (digits.empty() || (digits.size() > 1 && digits.front() == '0') ||
+      // (Python refuses a literal with a leading zero, as "05", but reads
+      // "00".)
+      if (digits.empty() ||
+          (digits.front() == '0' &&
+           digits.find_first_not_of('0') != llvm::StringRef::npos) ||
           digits.getAsInteger(10, size) ||
           size > static_cast<uint64_t>(INT64_MAX))
         return std::nullopt;

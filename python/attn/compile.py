@@ -311,8 +311,11 @@ def _gpu_options_text(gpu_options):
                         f"got {type(gpu_options).__name__}")
     pairs = []
     for name, value in gpu_options.items():
-        if not isinstance(name, str) or not name or any(c in name for c in " ="):
+        if not isinstance(name, str) or not name or "=" in name or \
+                any(c.isspace() for c in name):
             raise AttnError(f"gpu_options: {name!r} is not an option name")
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+            value = value.item()  # a NumPy scalar: its Python value
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, (int, str)):

@@ -119,19 +119,24 @@ def test_gpu_options_reach_the_lowering():
                       gpu_options={"warps": 8, "row_tiles": 1, "ping-pong": False,
                                    "head_pairs": "off", "fuse_merges": True})
     assert "gpu.binary" in fn.ir["lowered"]
-    # Checked by the lowering: its message names the option.
-    with pytest.raises(attn.AttnError, match="key-splits must be between 0 .automatic. and 64, got 99"):
+    # NumPy scalars are taken for their values.
+    np = pytest.importorskip("numpy")
+    attn.compile(gqa_program(), target="sm_90",
+                 gpu_options={"warps": np.int64(4), "fuse_topk": np.bool_(False)})
+    # Ranges are checked before anything is lowered.
+    with pytest.raises(attn.AttnError, match="GPU options: key-splits must be between 0 .automatic. and 64, got 99"):
         attn.compile(gqa_program(), target="sm_90", gpu_options={"key_splits": 99})
     refused = [
         # By the C API's parser.
         ({"warp": 2}, "GPU options: unknown option 'warp'"),
         ({"head_pairs": "true"}, "'head-pairs' takes auto, on or off, not 'true'"),
-        ({"clusters": 1}, "'clusters' takes true or false, not '1'"),
+        ({"clusters": 2}, "'clusters' takes true or false, not '2'"),
         # In Python: what the text could not carry.
         ("warps=2", "gpu_options must be a dict"),
         ({"warps": 2.0}, "'warps' takes an int, a bool or a str, got float"),
         ({"warps=2": 4}, "'warps=2' is not an option name"),
         ({"head_pairs": "on off"}, "'head_pairs' has the value 'on off'"),
+        ({"warps\t": 2}, r"'warps\\t' is not an option name"),
     ]
     for options, message in refused:
         with pytest.raises(attn.AttnError, match=message):

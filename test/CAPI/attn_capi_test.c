@@ -197,19 +197,27 @@ int main(int argc, char **argv) {
       compileForGpu(context, kProgram, argv[1], "f32.so", NULL, &diagnostics);
   printf("f32 on the GPU fails: %d\n", mlirLogicalResultIsFailure(result));
 
-  /* Kernel options as text reach the lowering (2 warps: 64 threads). */
-  result =
-      compileForGpu(context, kGpuProgram, argv[1], "two.ptx",
-                    "warps=2  ping-pong=false head-pairs=off", &diagnostics);
+  /* Kernel options as text reach the lowering (2 warps: 64 threads); any
+   * whitespace separates them, and numbers and flags read as attn-compile's
+   * flags do. */
+  result = compileForGpu(context, kGpuProgram, argv[1], "two.ptx",
+                         "warps=0x2\tping-pong=False\n head-pairs=off",
+                         &diagnostics);
   printf("options ptx: %d\n", mlirLogicalResultIsSuccess(result));
   printf("CTA of 2 warps: %d\n",
          fileContains(argv[1], "two.ptx", ".maxntid 64,"));
   result = compileForGpu(context, kGpuProgram, argv[1], "empty.ptx", "",
                          &diagnostics);
   printf("empty options: %d\n", mlirLogicalResultIsSuccess(result));
-  static const char *kBadOptions[] = {
-      "warp=2",          "warps=two", "clusters=yes", "head-pairs=true",
-      "warps=2 warps=4", "warps",     "=2",           "key-splits=99"};
+  static const char *kBadOptions[] = {"warp=2",
+                                      "warps=two",
+                                      "clusters=yes",
+                                      "head-pairs=true",
+                                      "warps=2 warps=4",
+                                      "warps",
+                                      "=2",
+                                      "key-splits=99",
+                                      "warps=1.5\tclusters=TRUE"};
   for (size_t i = 0; i < sizeof kBadOptions / sizeof *kBadOptions; ++i) {
     result = compileForGpu(context, kGpuProgram, argv[1], "bad.ptx",
                            kBadOptions[i], &diagnostics);

@@ -11,6 +11,12 @@
 // RUN: not attn-compile %s -o %t/cpuflag.ptx --target=sm_80 --omp=false 2>&1 | FileCheck %s --check-prefix=CPUFLAG -DFLAG=omp
 // CPUFLAG: attn-compile: error: --[[FLAG]] applies to the CPU target (--target=cpu), not 'sm_80'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/cpuflag.ptx
+// Kernel-shape options out of range are refused up front, whether or not
+// a kernel of the program reads them.
+// RUN: not attn-compile %s -o %t/range.ptx --target=sm_90 --gpu-warps=99 2>&1 | FileCheck %s --check-prefix=RANGE
+// RANGE: attn-compile: error: --gpu-warps must be between 0 (automatic) and 8, got 99
+// RUN: not attn-compile %s -o %t/range.ptx --target=sm_90 --gpu-key-splits=-5 2>&1 | FileCheck %s --check-prefix=SPLITRANGE
+// SPLITRANGE: attn-compile: error: --gpu-key-splits must be between 0 (automatic) and 64, got -5
 // RUN: not attn-compile %s -o %t/pairs.so --gpu-head-pairs=on 2>&1 | FileCheck %s --check-prefix=PAIRSFLAG
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: not attn-compile %s -o %t/pairs.so --target=sm_90a --gpu-head-pairs=true 2>&1 | FileCheck %s --check-prefix=PAIRSVALUE

@@ -64,6 +64,10 @@
 // RUN: not attn-run %s --function=f64_arg --input x=%t/paren.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
 // RUN: %python %S/make_npy_header.py %t/zero.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }" 24
 // RUN: not attn-run %s --function=f64_arg --input x=%t/zero.npy 2>&1 | FileCheck %s --check-prefix=NOT-TUPLE
+// NumPy reads "00" (Python's literal for 0): an empty array here.
+// RUN: %python %S/make_npy_header.py %t/zeros.npy "{'descr': '<f8', 'fortran_order': False, 'shape': (00,), }" 0
+// RUN: not attn-run %s --function=f64_arg --input x=%t/zeros.npy 2>&1 | FileCheck %s --check-prefix=ZEROS
+// ZEROS: attn-run: error: argument 'x' of 'f64_arg' is 3xf64 (f64 in the file), but '{{.*}}zeros.npy' holds 0xf64
 // NOT-TUPLE: malformed header '{{.*}}': 'shape' is not a tuple of sizes
 // RUN: %python %S/make_npy_header.py %t/falsey.npy "{'descr': '<f8', 'fortran_order': Falsey, 'shape': (3,), }" 24
 // RUN: not attn-run %s --function=f64_arg --input x=%t/falsey.npy 2>&1 | FileCheck %s --check-prefix=FALSEY

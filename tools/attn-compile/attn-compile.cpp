@@ -14,6 +14,7 @@
 
 #include "attn/Compiler/CpuCompiler.h"
 #include "attn/Compiler/GpuCompiler.h"
+#include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Support/SourceModule.h"
 
@@ -135,6 +136,10 @@ int main(int argc, char **argv) {
         return fail("--" + flag->ArgStr +
                     " applies to the CPU target (--target=cpu), not '" +
                     target + "'");
+  if (std::string range = describeGpuKernelOptionRangeError(
+          gpuWarps, gpuRowTiles, gpuKeySplits, "--gpu-");
+      !range.empty())
+    return fail(range);
   if (gpuHeadPairs != "auto" && gpuHeadPairs != "on" && gpuHeadPairs != "off")
     return fail("--gpu-head-pairs must be 'auto', 'on' or 'off', not '" +
                 gpuHeadPairs + "'");

@@ -83,8 +83,10 @@ static cl::list<std::string> shapes(
     cl::cat(category));
 static cl::opt<uint64_t> seed(
     "seed",
-    cl::desc("Seed of the random fill of arguments without --input: floats "
-             "~ N(0, 1), i1 ~ Bernoulli(1/2), i32 uniform in [0, 4)"),
+    cl::desc(
+        "Seed of the random fill of arguments without --input: floats "
+        "~ N(0, 1), i1 ~ Bernoulli(1/2), i32, i64 and index uniform in [0, "
+        "4)"),
     cl::init(0), cl::cat(category));
 static cl::opt<std::string>
     outputDir("output", cl::desc("Directory to write result<N>.npy into"),

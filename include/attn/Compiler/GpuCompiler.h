@@ -57,12 +57,13 @@ struct GpuCompileOptions {
   std::function<SmallVector<std::string>(func::FuncOp)> argumentNames;
 };
 
-/// Sets the kernel options of `options` from `text`, space-separated
+/// Sets the kernel options of `options` from `text`, whitespace-separated
 /// `name=value` pairs named as convert-attn-to-gpu's options (`warps=4
-/// head-pairs=on`): warps, row-tiles and key-splits take integers (their
-/// ranges are the lowering's to check), ping-pong, fuse-merges, fuse-topk
-/// and clusters `true` or `false`, head-pairs `auto`, `on` or `off`. An
-/// unknown name, a bad value or a name given twice is an error in `error`.
+/// head-pairs=on`): warps (0 to 8), row-tiles (0 to 4) and key-splits (0 to
+/// 64) take integers, ping-pong, fuse-merges, fuse-topk and clusters `true`
+/// or `false`, head-pairs `auto`, `on` or `off`, as attn-compile's flags
+/// read them. An unknown name, a bad value or a name given twice is an
+/// error in `error`.
 LogicalResult parseGpuKernelOptions(StringRef text, GpuCompileOptions &options,
                                     std::string &error);
 

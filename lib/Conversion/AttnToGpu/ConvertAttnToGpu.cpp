@@ -257,6 +257,13 @@ struct ConvertAttnToGpuPass
     });
     if (firstAttnOp && failed(checkSupportedChip(firstAttnOp, chip)))
       return signalPassFailure();
+    // (Checked here too, for programs whose kernels read none of them.)
+    if (std::string range =
+            describeGpuKernelOptionRangeError(warps, rowTiles, keySplits);
+        !range.empty()) {
+      module.emitError() << "convert-attn-to-gpu: " << range;
+      return signalPassFailure();
+    }
     headPairing = parseHeadPairing(headPairs);
     if (!headPairing) {
       module.emitError() << "convert-attn-to-gpu: head-pairs must be 'auto', "

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -369,6 +370,19 @@ static int64_t chooseKeySplits(AttentionOp op, const GpuKernelShape &shape,
   return best;
 }
 
+std::string mlir::attn::describeGpuKernelOptionRangeError(
+    int64_t warps, int64_t rowTiles, int64_t keySplits, StringRef namePrefix) {
+  for (auto [name, value, largest] :
+       {std::tuple<StringRef, int64_t, int64_t>{"warps", warps, 8},
+        {"row-tiles", rowTiles, 4},
+        {"key-splits", keySplits, 64}})
+    if (value < 0 || value > largest)
+      return (namePrefix + name + " must be between 0 (automatic) and " +
+              Twine(largest) + ", got " + Twine(value))
+          .str();
+  return "";
+}
+
 std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
   return llvm::StringSwitch<std::optional<HeadPairing>>(text)
       .Case("auto", HeadPairing::Auto)
@@ -394,18 +408,10 @@ constexpr int64_t kHeadPairsFromKeyValueBytes = int64_t(96) << 20;
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
     bool pingPong, int64_t keySplits, bool clusters, HeadPairing headPairs) {
-  if (warps < 0 || warps > 8)
-    return op.emitOpError("GPU lowering: warps must be between 0 "
-                          "(automatic) and 8, got ")
-           << warps;
-  if (rowTiles < 0 || rowTiles > 4)
-    return op.emitOpError("GPU lowering: row-tiles must be between 0 "
-                          "(automatic) and 4, got ")
-           << rowTiles;
-  if (keySplits < 0 || keySplits > 64)
-    return op.emitOpError("GPU lowering: key-splits must be between 0 "
-                          "(automatic) and 64, got ")
-           << keySplits;
+  if (std::string range =
+          describeGpuKernelOptionRangeError(warps, rowTiles, keySplits);
+      !range.empty())
+    return op.emitOpError("GPU lowering: ") << range;
   RankedTensorType query = op.getQuery().getType();
   FailureOr<int64_t> capability = checkTensorCoreOperands(
       op, chip, query, op.getValue().getType(), /*headDimMultiple=*/8);

@@ -5,10 +5,10 @@
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="warps=9" 2>&1 | FileCheck %s --check-prefix=WARPS
 
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="row-tiles=5" 2>&1 | FileCheck %s --check-prefix=ROWS
-// ROWS: GPU lowering: row-tiles must be between 0 (automatic) and 4, got 5
+// ROWS: error: convert-attn-to-gpu: row-tiles must be between 0 (automatic) and 4, got 5
 
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="key-splits=65" 2>&1 | FileCheck %s --check-prefix=SPLITS
-// SPLITS: GPU lowering: key-splits must be between 0 (automatic) and 64, got 65
+// SPLITS: error: convert-attn-to-gpu: key-splits must be between 0 (automatic) and 64, got 65
 
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90 warps=8 row-tiles=4" 2>&1 | FileCheck %s --check-prefix=SMEM
 // SMEM: GPU lowering: the kernel needs {{[0-9]+}} bytes of shared memory, more than sm_90's 232448 (fewer warps or row tiles)
@@ -20,7 +20,7 @@
 // Each split's first attn op says it, in the file's order (a linear
 // attention among them); so do chips newer than PTX 8.0 knows.
 // CHIP: 'attn.linear_attention' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_75'
-// WARPS: GPU lowering: warps must be between 0 (automatic) and 8, got 9
+// WARPS: error: convert-attn-to-gpu: warps must be between 0 (automatic) and 8, got 9
 
 func.func @f32(%q: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
   // expected-error @+1 {{GPU lowering: query must be bf16 or f16 (tensor cores), got 'f32'}}

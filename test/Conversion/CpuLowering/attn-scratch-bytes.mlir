@@ -123,6 +123,27 @@ func.func @tile_count_by_argument(%a: memref<?xf32>, %b: memref<?xf32>) {
   return
 }
 
+// A quotient of tensors has its dividend's shape (the model of a shaped
+// result was missing: attn-opt aborted on this).
+// CHECK-LABEL: func.func @tensor_quotient.scratch_bytes(
+// CHECK-SAME: %[[A:.*]]: tensor<?xindex>, %{{.*}}: tensor<?xindex>) -> i64
+// CHECK: %[[N:.*]] = tensor.dim %[[A]], %c0
+// CHECK: arith.minsi %[[N]], %c4 : index
+func.func @tensor_quotient(%a: tensor<?xindex>, %b: tensor<?xindex>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  scf.forall (%i) in (%c2) {
+    %t = arith.ceildivui %a, %b : tensor<?xindex>
+    %d = tensor.dim %t, %c0 : tensor<?xindex>
+    %s = arith.minui %d, %c4 : index
+    %m = memref.alloc(%s) : memref<?xf32>
+    "test.use"(%m) : (memref<?xf32>) -> ()
+    memref.dealloc %m : memref<?xf32>
+  }
+  return
+}
+
 // A size loaded from memory has no bound in the arguments' sizes: that
 // allocation is not counted (nor loaded), but its count is on the
 // function; the i16 one is, 2 n bytes.

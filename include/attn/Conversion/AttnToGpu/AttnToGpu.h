@@ -336,6 +336,14 @@ enum class HeadPairing { Auto, Always, Never };
 /// "auto", "on" or "off" (the head-pairs options), or none.
 std::optional<HeadPairing> parseHeadPairing(StringRef text);
 
+/// Why the kernel-shape options are out of range (warps 0 to 8, row-tiles
+/// 0 to 4, key-splits 0 to 64; 0 is the automatic choice), naming the first
+/// such option as `namePrefix` + its option name; empty where all are in
+/// range.
+std::string describeGpuKernelOptionRangeError(int64_t warps, int64_t rowTiles,
+                                              int64_t keySplits,
+                                              StringRef namePrefix = "");
+
 /// The kernel shape for `op` on `chip` (sm_80, sm_90, ...), or a diagnostic
 /// on `op` that names what the GPU lowering does not support.
 /// `rowTiles` 0 chooses the 16-row tiles per warp from the head dims;
