@@ -368,6 +368,15 @@ static void emitTensorMapParam(llvm::raw_ostream &os, StringRef indent,
      << indent << "params[n++] = (void *)&maps[" << map << "];\n";
 }
 
+/// The C name of the launch descriptor of the `entryIndex`th entry point's
+/// kernel `role` ("": its only or last kernel, "States", "Step<i>").
+/// Numbered, so that two functions' names cannot make the same one (`@p`'s
+/// step 0 and `@p_0`), and camel-case, which no `attn_<name>` entry point
+/// is.
+static std::string kernelDescriptor(size_t entryIndex, StringRef role = "") {
+  return ("attnKernel" + Twine(entryIndex) + role).str();
+}
+
 /// A memref descriptor of `rank` as the next kernel parameters (pointers,
 /// offset, sizes, strides).
 static void emitDescriptorParams(llvm::raw_ostream &os, StringRef indent,
@@ -388,9 +397,10 @@ static void emitDescriptorParams(llvm::raw_ostream &os, StringRef indent,
 /// allocated on the stream, the launches in order, and the temporaries
 /// freed after them, also when a launch fails.
 static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
-                                const ProgramPlan &plan) {
+                                size_t entryIndex, const ProgramPlan &plan) {
   for (auto [index, step] : llvm::enumerate(plan.steps))
-    os << "static attn_cuda_kernel attn_kernel_" << entry.name << "_" << index
+    os << "static attn_cuda_kernel "
+       << kernelDescriptor(entryIndex, "Step" + std::to_string(index))
        << " = {attn_cubin, \"" << step.kernel << "\", " << step.sharedBytes
        << ", 0, 0, 0};\n";
   os << "\n__attribute__((visibility(\"default\")))\n"
@@ -510,8 +520,8 @@ static void emitProgramLauncher(llvm::raw_ostream &os, const CEntryPoint &entry,
          << "LL";
     os << ") {\n      status = " << refused << ";\n      goto done;\n    }\n"
        << "    if (grid[0] > 0 && grid[1] > 0 && grid[2] > 0 && (status = "
-          "attnCudaLaunchShared(&attn_kernel_"
-       << entry.name << "_" << index
+          "attnCudaLaunchShared(&"
+       << kernelDescriptor(entryIndex, "Step" + std::to_string(index))
        << ", (unsigned)grid[0], (unsigned)grid[1], (unsigned)grid[2], "
        << step.threads << ", (unsigned)" << step.launchSharedBytes
        << ", stream, params))) goto done;\n";
@@ -542,16 +552,18 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     os << " " << static_cast<unsigned>(static_cast<unsigned char>(byte)) << ",";
   }
   os << "\n};\n\n";
-  for (auto [entry, launch] : llvm::zip(entries, launches)) {
+  for (auto [entryIndex, entryAndLaunch] :
+       llvm::enumerate(llvm::zip(entries, launches))) {
+    auto &[entry, launch] = entryAndLaunch;
     if (launch.program) {
-      emitProgramLauncher(os, entry, *launch.program);
+      emitProgramLauncher(os, entry, entryIndex, *launch.program);
       continue;
     }
     if (!launch.statesKernel.empty())
-      os << "static attn_cuda_kernel attn_kernel_" << entry.name
-         << "_states = {attn_cubin, \"" << launch.statesKernel << "\", "
+      os << "static attn_cuda_kernel " << kernelDescriptor(entryIndex, "States")
+         << " = {attn_cubin, \"" << launch.statesKernel << "\", "
          << launch.sharedBytes << ", 0, 0, 0};\n";
-    os << "static attn_cuda_kernel attn_kernel_" << entry.name
+    os << "static attn_cuda_kernel " << kernelDescriptor(entryIndex)
        << " = {attn_cubin, \"" << launch.kernel << "\", " << launch.sharedBytes
        << ", 0, 0, 0};\n\n"
        << "__attribute__((visibility(\"default\")))\n"
@@ -678,7 +690,7 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     std::string gridZ = "(unsigned)(" + query.name + "->sizes[0] * " +
                         std::to_string(launch.segments) + ")";
     if (!launch.workspacePerHead) {
-      os << "  return attnCudaLaunch(&attn_kernel_" << entry.name
+      os << "  return attnCudaLaunch(&" << kernelDescriptor(entryIndex)
          << ", gridX, gridY, " << gridZ << ", " << launch.threads
          << ", stream, params);\n}\n\n";
       continue;
@@ -698,12 +710,12 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
        << "  params[n++] = (void *)&workspaceOffset;\n"
        << "  params[n++] = (void *)&workspaceSize;\n"
        << "  params[n++] = (void *)&workspaceStride;\n"
-       << "  launched = attnCudaLaunch(&attn_kernel_" << entry.name
-       << "_states, gridX, gridY, " << gridZ << ", " << launch.threads
-       << ", stream, params);\n"
-       << "  if (!launched) launched = attnCudaLaunch(&attn_kernel_"
-       << entry.name << ", gridX, gridY, " << gridZ << ", " << launch.threads
-       << ", stream, params);\n"
+       << "  launched = attnCudaLaunch(&"
+       << kernelDescriptor(entryIndex, "States") << ", gridX, gridY, " << gridZ
+       << ", " << launch.threads << ", stream, params);\n"
+       << "  if (!launched) launched = attnCudaLaunch(&"
+       << kernelDescriptor(entryIndex) << ", gridX, gridY, " << gridZ << ", "
+       << launch.threads << ", stream, params);\n"
        << "  int freed = attnCudaFree(workspace, stream, ordered);\n"
        << "  return launched ? launched : freed;\n}\n\n";
   }

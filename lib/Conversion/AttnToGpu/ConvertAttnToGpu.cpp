@@ -370,12 +370,20 @@ struct ConvertAttnToGpuPass
       }
     }
 
+    // The kernels' module takes a fixed name that launches refer to.
+    if (Operation *existing = module.lookupSymbol(kKernelModuleName)) {
+      existing->emitError("GPU lowering: '")
+          << kKernelModuleName
+          << "' names the module that the kernels go in; rename this '"
+          << existing->getName() << "'";
+      return signalPassFailure();
+    }
     OpBuilder builder(module.getContext());
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     builder.getUnitAttr());
     builder.setInsertionPointToEnd(module.getBody());
     auto kernels =
-        gpu::GPUModuleOp::create(builder, module.getLoc(), "attn_kernels");
+        gpu::GPUModuleOp::create(builder, module.getLoc(), kKernelModuleName);
     for (Work &item : work) {
       std::string name = (item.func.getName() + "_kernel").str();
       if (!item.program) {

@@ -477,6 +477,19 @@ func.func @linear_wide(%q: tensor<1x1x64x256xbf16>, %a: tensor<1x1x64xf32>)
 
 // -----
 
+// The kernels' module is named attn_kernels: a symbol of that name is
+// refused by name (the launches referred to it, and lowering failed later
+// with an undefined kernel module or a redefinition without a location).
+// expected-error @+1 {{GPU lowering: 'attn_kernels' names the module that the kernels go in; rename this 'func.func'}}
+func.func @attn_kernels(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
+  %o = attn.attention %q, %q, %q mask [#attn.causal]
+      : tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>
+      -> tensor<1x2x64x64xbf16>
+  return %o : tensor<1x2x64x64xbf16>
+}
+
+// -----
+
 // A resource blob whose bytes do not hold the table's type (4 bytes for
 // two f32s).
 func.func @short_resource(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {

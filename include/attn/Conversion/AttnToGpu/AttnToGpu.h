@@ -322,6 +322,8 @@ inline constexpr StringLiteral kKernelWorkspacePerHeadAttr =
 /// On kernels that inline a score_mod region: attn-narrow-kernel-indices runs
 /// their index arithmetic on i32 where integer range analysis allows.
 inline constexpr StringLiteral kKernelNarrowIndicesAttr = "attn.narrow_indices";
+/// The gpu.module that convert-attn-to-gpu puts the kernels in.
+inline constexpr StringLiteral kKernelModuleName = "attn_kernels";
 /// On a host function: the kernel it launches (the last one).
 inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 /// On the host function of a program of several kernels (attn-compile
