@@ -623,6 +623,11 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
       shape.queryInRegisters = shape.headDim * shape.rowTiles <= 128;
     } else if (shape.blockKv > 16) {
       shape.blockKv /= 2;
+    } else if (warps == 0 && shape.splitKeys && shape.warps > 1) {
+      // Decode: every warp has its own stages (head dim 256 on sm_86 and
+      // sm_89), so fewer warps, with the tiles that many take.
+      shape.warps /= 2;
+      shape.blockKv = shape.warps > 4 ? 16 : 32;
     } else {
       return op.emitOpError("GPU lowering: the kernel needs ")
              << shape.sharedBytes() << " bytes of shared memory, more than "
