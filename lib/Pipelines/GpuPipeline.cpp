@@ -105,6 +105,8 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   gpuModule.addPass(createCSEPass());
   gpuModule.addPass(createReconcileUnrealizedCastsPass());
   gpuModule.addPass(createAttnConvertTensorMapArgsPass());
+  // An op without an NVVM lowering fails serialisation without a location.
+  gpuModule.addPass(createAttnCheckKernelsLoweredPass());
 
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;

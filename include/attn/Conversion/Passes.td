@@ -201,6 +201,20 @@ def AttnConvertTensorMapArgsPass
   ];
 }
 
+def AttnCheckKernelsLoweredPass
+    : Pass<"attn-check-kernels-lowered", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Refuse an op that the conversion to NVVM left in a kernel";
+  let description = [{
+    Runs on a `gpu.module` after its kernels' conversion to NVVM (the GPU
+    pipeline runs it before serialisation). Every op inside must then be of
+    the LLVM or NVVM dialect; the first that is not (an op of a score_mod
+    or mask_mod region, or of a program's elementwise ops, with no NVVM
+    lowering: `math.ipowi`, say) is an error at its own location, naming
+    it. Serialisation failed on such an op with "Failed creating the
+    llvm::Module", naming neither the op nor where it came from.
+  }];
+}
+
 def AttnNarrowKernelIndicesPass
     : Pass<"attn-narrow-kernel-indices", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Run score_mod regions' index arithmetic in kernels on i32";
