@@ -160,9 +160,17 @@ MlirLogicalResult attnRunPassPipeline(MlirModule module, MlirStringRef pipeline,
   FailureOr<OpPassManager> passes =
       parsePassPipeline(unwrapString(pipeline), errorStream);
   if (failed(passes)) {
+    // (The parser's errors may take several lines; a diagnostic takes one.)
+    SmallVector<StringRef> lines;
+    StringRef(parseErrors)
+        .split(lines, '\n', /*MaxSplit=*/-1,
+               /*KeepEmpty=*/false);
+    std::string reasons;
+    for (StringRef line : lines)
+      if (!line.trim().empty())
+        reasons += (reasons.empty() ? "" : "; ") + line.trim().str();
     diagnostics.report("error: invalid pass pipeline '" +
-                       unwrapString(pipeline).str() +
-                       "': " + StringRef(parseErrors).trim().str());
+                       unwrapString(pipeline).str() + "': " + reasons);
     return mlirLogicalResultFailure();
   }
   if (passes->getOpAnchorName() != ModuleOp::getOperationName()) {

@@ -129,6 +129,10 @@ int main(int argc, char **argv) {
   result = attnRunPassPipeline(module, str("builtin.module(no-such-pass)"),
                                printDiagnostic, &diagnostics);
   printf("unknown pass fails: %d\n", mlirLogicalResultIsFailure(result));
+  result = attnRunPassPipeline(
+      module, str("builtin.module(attn-cpu-pipeline{vector-bits=7})"),
+      printDiagnostic, &diagnostics);
+  printf("bad pipeline option fails: %d\n", mlirLogicalResultIsFailure(result));
   result = attnRunPassPipeline(module, str("func.func(cse)"), printDiagnostic,
                                &diagnostics);
   printf("wrong anchor fails: %d\n", mlirLogicalResultIsFailure(result));
