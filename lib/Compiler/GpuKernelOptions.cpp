@@ -57,7 +57,7 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
       else
         return fail("'" + name + "' takes true or false, not '" + value + "'");
     } else if (name == "head-pairs") {
-      if (value != "auto" && value != "on" && value != "off")
+      if (!parseHeadPairing(value))
         return fail("'head-pairs' takes auto, on or off, not '" + value + "'");
       options.headPairs = value.str();
     } else {

@@ -191,11 +191,17 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
     set(op.getResult(), std::move(out));
     return success();
   }
-  std::vector<double> phiQ(headDim), cumulative(keyLength),
-      numerator(valueDim);
+  std::vector<double> phiQ(headDim), phiK(keyLength * headDim),
+      cumulative(keyLength), numerator(valueDim);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t h = 0; h < numQueryHeads; ++h) {
       int64_t kvHead = h / group;
+      // phi of the keys once per K/V head, not once per query.
+      if (h % group == 0)
+        for (int64_t j = 0; j < keyLength; ++j)
+          for (int64_t d = 0; d < headDim; ++d)
+            phiK[j * headDim + d] = emulateIntermediate(
+                applyFeature(feature, k.at({b, kvHead, j, d})), kind);
       if (decay) {
         double running = 0;
         for (int64_t t = 0; t < keyLength; ++t) {
@@ -217,9 +223,7 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
           ++allowed;
           double weight = 0;
           for (int64_t d = 0; d < headDim; ++d)
-            weight += phiQ[d] *
-                      emulateIntermediate(
-                          applyFeature(feature, k.at({b, kvHead, j, d})), kind);
+            weight += phiQ[d] * phiK[j * headDim + d];
           if (decay)
             weight *= std::exp(cumulative[pos] - cumulative[j]);
           weight = emulateIntermediate(weight, kind);

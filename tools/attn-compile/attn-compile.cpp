@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
           gpuWarps, gpuRowTiles, gpuKeySplits, "--gpu-");
       !range.empty())
     return fail(range);
-  if (gpuHeadPairs != "auto" && gpuHeadPairs != "on" && gpuHeadPairs != "off")
+  if (!parseHeadPairing(gpuHeadPairs))
     return fail("--gpu-head-pairs must be 'auto', 'on' or 'off', not '" +
                 gpuHeadPairs + "'");
   std::string error;
