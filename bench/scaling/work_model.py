@@ -8,7 +8,10 @@ that an implementation of constant efficiency would show, against issue
 Variants as bench/scaling's and bench/gpu's: full causal; window 1024;
 SCOUT (window-512 mixer, stride-64 checkpoints of completed segments, the
 own segment); NSA-style (64-token compressed keys for attention and block
-scores, top-16 earlier 64-token blocks, window 512).
+scores, top-16 earlier 64-token blocks, window 512); SLA-style (the same
+block scores and top-16 selection, plus causal linear attention, whose
+state update and read, 4 D^2 flops a token, count as D = 128 visits of
+4 D flops each).
 
 usage: bench/scaling/work_model.py
 """
@@ -27,7 +30,12 @@ def visits(variant, length):
             total += window512 + complete + i % 64 + 1
         elif variant == "NSA-style":
             total += complete + 0.5 * complete + min(16, i // 64) * 64 + window512
+        elif variant == "SLA-style":
+            total += 0.5 * complete + min(16, i // 64) * 64 + HEAD_DIM
     return total
+
+
+HEAD_DIM = 128
 
 
 def main():
@@ -35,7 +43,7 @@ def main():
           "visits at 64k / the variant's |")
     print("|---|---|---|---|---|")
     causal64 = visits("causal", 65536)
-    for variant in ("causal", "window 1024", "SCOUT", "NSA-style"):
+    for variant in ("causal", "window 1024", "SCOUT", "NSA-style", "SLA-style"):
         small, large = visits(variant, 8192), visits(variant, 65536)
         print(f"| {variant} | {small / 1e6:.1f} | {large / 1e6:.1f} | {large / small:.2f}x | "
               f"{causal64 / large:.1f}x |")
