@@ -971,6 +971,10 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
       acc = valueProduct(lastWords, stage, acc);
       NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
       NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+      // A persistent CTA's producer fills this stage again for a later
+      // item (a CTA of one item ends here and never needs it back).
+      if (shape.persistentCtas)
+        release(st.valueEmpty(stage));
       std::copy(acc.begin(), acc.end(), state.begin() + accBase);
       SmallVector<Value> held(results.begin() + factorsEnd, results.end());
       if (branches) {

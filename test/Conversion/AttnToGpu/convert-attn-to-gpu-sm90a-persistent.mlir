@@ -33,6 +33,15 @@
 // CHECK: scf.yield %{{.*}} : i32
 // CHECK: nvvm.setmaxregister increase 232
 // CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %c0_i32) -> (i32) {
+// After the tile loop the consumers free Q's tile (slot 13), then the last
+// tile's P V frees its V stage (slot 1 + 3 x 3 + stage), which the
+// producer fills again for a later item; a CTA of one item does not.
+// CHECK: %[[QEMPTY:.*]] = arith.constant 13 : index
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK-NEXT: %[[TEN:.*]] = arith.constant 10 : index
+// CHECK-NEXT: arith.addi %[[TEN]], %{{.*}} : index
+// CHECK: nvvm.mbarrier.arrive
 // ROUNDTRIP-LABEL: gpu.func @compressed_branch_kernel(
 // OFF-LABEL: gpu.func @compressed_branch_kernel(
 // OFF-NOT: attn.persistent_ctas
