@@ -57,17 +57,13 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
       else
         return fail("'" + name + "' takes true or false, not '" + value + "'");
     } else if (name == "head-pairs") {
-      if (!parseKernelChoice(value))
+      if (!parseHeadPairing(value))
         return fail("'head-pairs' takes auto, on or off, not '" + value + "'");
       options.headPairs = value.str();
-    } else if (name == "persistent") {
-      if (!parseKernelChoice(value))
-        return fail("'persistent' takes auto, on or off, not '" + value + "'");
-      options.persistent = value.str();
     } else {
       return fail("unknown option '" + name +
                   "' (warps, row-tiles, key-splits, ping-pong, fuse-merges, "
-                  "fuse-topk, clusters, head-pairs, persistent)");
+                  "fuse-topk, clusters, head-pairs)");
     }
   }
   if (std::string range = describeGpuKernelOptionRangeError(

@@ -217,7 +217,6 @@ int main(int argc, char **argv) {
                                       "warps=two",
                                       "clusters=yes",
                                       "head-pairs=true",
-                                      "persistent=always",
                                       "warps=2 warps=4",
                                       "warps",
                                       "=2",

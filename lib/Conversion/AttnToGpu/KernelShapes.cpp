@@ -383,16 +383,16 @@ std::string mlir::attn::describeGpuKernelOptionRangeError(
   return "";
 }
 
-std::optional<KernelChoice> mlir::attn::parseKernelChoice(StringRef text) {
-  return llvm::StringSwitch<std::optional<KernelChoice>>(text)
-      .Case("auto", KernelChoice::Auto)
-      .Case("on", KernelChoice::Always)
-      .Case("off", KernelChoice::Never)
+std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
+  return llvm::StringSwitch<std::optional<HeadPairing>>(text)
+      .Case("auto", HeadPairing::Auto)
+      .Case("on", HeadPairing::Always)
+      .Case("off", HeadPairing::Never)
       .Default(std::nullopt);
 }
 
 /// K and V together from this many bytes up, a branch of a gated or sum
-/// merge takes head pairs (KernelChoice::Auto). NSA-style with 16 query
+/// merge takes head pairs (HeadPairing::Auto). NSA-style with 16 query
 /// heads over 4 K/V heads, D = 128, bf16, its selected blocks and window in
 /// one kernel, the program timed in alternation on an H100
 /// (bench/results/gpu-head-pairs-h100-2026-12-05.md): pairs 1.02x / 1.01x
@@ -405,17 +405,9 @@ std::optional<KernelChoice> mlir::attn::parseKernelChoice(StringRef text) {
 /// gpu-head-pairs-h200-2026-12-03.md): its CTAs' loops are short.
 constexpr int64_t kHeadPairsFromKeyValueBytes = int64_t(96) << 20;
 
-/// The persistent kernel's grid: an H100's or H200's multiprocessors (on
-/// a GPU with fewer, the CTAs past them wait for a free one).
-constexpr int64_t kHopperMultiprocessors = 132;
-/// The most key tiles a query tile visits on average where persistent CTAs
-/// are chosen automatically.
-constexpr int64_t kPersistentMostTilesPerItem = 5;
-
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
-    bool pingPong, int64_t keySplits, bool clusters, KernelChoice headPairs,
-    KernelChoice persistent) {
+    bool pingPong, int64_t keySplits, bool clusters, HeadPairing headPairs) {
   if (std::string range =
           describeGpuKernelOptionRangeError(warps, rowTiles, keySplits);
       !range.empty())
@@ -502,9 +494,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
                         ? 1
                         : query.getDimSize(1) / key.getDimSize(1);
     bool pairsHeads = false;
-    if (headPairs == KernelChoice::Always) {
+    if (headPairs == HeadPairing::Always) {
       pairsHeads = true;
-    } else if (headPairs == KernelChoice::Auto) {
+    } else if (headPairs == HeadPairing::Auto) {
       // K and V's bytes, where every size is known, for a branch of a
       // gated or sum merge (whose kernel takes the merge's later branch
       // too: NSA's window, a longer loop over the same CTA).
@@ -562,29 +554,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
         warpgroup.clusterHeads = group;
         warpgroup.interleavedHeads = 1;
       }
-    }
-    // Persistent CTAs (`persistent`) in the 128-row form without a tile
-    // list or cluster, where query tiles visit few key tiles: a CTA's fixed
-    // costs (Q's load, the first tile's wait, the stores) then weigh about
-    // as much as its loop (H200, Nsight Compute, NSA's compressed branch at
-    // 64k: 3.5 tiles a CTA on average, 38% of the stall samples outside
-    // the loop), and with one CTA a multiprocessor nothing overlaps them.
-    // Only with more than two waves of items: fewer leave nothing to
-    // overlap.
-    bool persistentForm = !paired && !dataDependent &&
-                          warpgroup.clusterHeads == 1 &&
-                          warpgroup.consumerHeads == 1;
-    if (persistentForm && persistent != KernelChoice::Never) {
-      bool take = persistent == KernelChoice::Always;
-      if (!take && tiles && !query.isDynamicDim(0) && !query.isDynamicDim(1)) {
-        int64_t items = tiles->getNumQueryTiles() * query.getDimSize(0) *
-                        query.getDimSize(1);
-        take = items > 2 * kHopperMultiprocessors &&
-               tiles->countVisited() <=
-                   kPersistentMostTilesPerItem * tiles->getNumQueryTiles();
-      }
-      if (take)
-        warpgroup.persistentCtas = kHopperMultiprocessors;
     }
     bool listed = true;
     if (dataDependent) {
