@@ -405,6 +405,10 @@ std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
 /// gpu-head-pairs-h200-2026-12-03.md): its CTAs' loops are short.
 constexpr int64_t kHeadPairsFromKeyValueBytes = int64_t(96) << 20;
 
+/// Decode's key tile for `warps` warps that split the keys: every warp has
+/// its own stages, so smaller tiles as warps grow.
+static int64_t splitKeysBlockKv(int64_t warps) { return warps > 4 ? 16 : 32; }
+
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
     bool pingPong, int64_t keySplits, bool clusters, HeadPairing headPairs) {
@@ -610,8 +614,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
       shape.packedGroup = group;
       shape.warps = warps > 0 ? warps : 4;
       shape.rowTiles = 1;
-      // Every warp has its own stages: smaller tiles as warps grow.
-      shape.blockKv = shape.warps > 4 ? 16 : 32;
+      shape.blockKv = splitKeysBlockKv(shape.warps);
     }
   }
   // Smaller tiles until the chip's shared memory holds them: fewer row
@@ -627,7 +630,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
       // Decode: every warp has its own stages (head dim 256 on sm_86 and
       // sm_89), so fewer warps, with the tiles that many take.
       shape.warps /= 2;
-      shape.blockKv = shape.warps > 4 ? 16 : 32;
+      shape.blockKv = splitKeysBlockKv(shape.warps);
     } else {
       return op.emitOpError("GPU lowering: the kernel needs ")
              << shape.sharedBytes() << " bytes of shared memory, more than "
