@@ -405,6 +405,11 @@ def main():
                         help="sm_90a: a fine selection over grouped heads two "
                              "heads to a CTA: by K and V's size, always or "
                              "never (A/B)")
+    parser.add_argument("--persistent", choices=("auto", "on", "off"), default="auto",
+                        help="sm_90a: the 128-row kernel's CTAs persistent, "
+                             "taking work items in turn: for short loops, "
+                             "always or never (A/B; a case's 'persistent' "
+                             "overrides it)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--via-object", action="store_true",
@@ -435,7 +440,8 @@ def main():
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
                               f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
                               f"--gpu-clusters={'true' if args.clusters else 'false'}",
-                              f"--gpu-head-pairs={args.head_pairs}"],
+                              f"--gpu-head-pairs={args.head_pairs}",
+                              f"--gpu-persistent={case.get('persistent', args.persistent)}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

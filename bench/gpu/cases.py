@@ -553,4 +553,23 @@ def check_cases():
     cases.append(case("chk-dynprog-lawcat-static-query", "lawcat", 2, 4, 4, 700, 700, 64,
                       gate_logits=True, residual=True, dynamic=True, dynamic_batch=True,
                       static_query=True))
+    # Persistent CTAs (sm_90a's 128-row form, forced on): more work items
+    # than the grid's 132 CTAs, so that a CTA takes two or three, with
+    # different tile counts (causal), partial tiles (dense over 300 keys),
+    # lengths known at run time, and NSA's compressed branch (its first
+    # query rows see no compressed key).
+    cases.append(case("chk-persistent-causal-D128", "causal", 3, 8, 8, 1500, 1500, 128,
+                      lse=True, persistent="on"))
+    cases.append(case("chk-persistent-dense-lq2100-lkv300", "dense", 2, 8, 4, 2100, 300,
+                      128, persistent="on"))
+    # Causal with more queries than keys: the first 900 rows have no key
+    # (bottom-right alignment), so the first query tiles, which each CTA
+    # takes last, have no key tiles: consumer 0 takes the turn consumer 1
+    # gave for them when the CTA ends.
+    cases.append(case("chk-persistent-causal-lq1500-lkv600", "causal", 3, 16, 8, 1500, 600,
+                      128, persistent="on"))
+    cases.append(case("chk-persistent-dyn-causal", "causal", 2, 8, 8, 2000, 2000, 64,
+                      dynamic=True, persistent="on"))
+    cases.append(selective("chk-persistent-nsa", "nsa", 1, 8, 2, 4500, 128, k=4,
+                           window=200, intermediates=True, persistent="on"))
     return cases

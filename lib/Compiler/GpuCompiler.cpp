@@ -99,6 +99,9 @@ struct KernelLaunch {
   /// The query heads per CTA of the warp-specialised kernel (grid y is
   /// Hq / this).
   int64_t consumerHeads = 1;
+  /// Persistent CTAs: the most CTAs of the grid, which is then one-
+  /// dimensional, each CTA taking work items in turn (0: a CTA an item).
+  int64_t persistentCtas = 0;
   /// For each kernel argument, the entry point's buffer it is (kernel
   /// arguments follow the op's operand order, which need not be the
   /// function's): the query is argument 0, K 1, V 2.
@@ -689,6 +692,15 @@ static std::string emitLaunchers(StringRef headerName, StringRef cubin,
     }
     std::string gridZ = "(unsigned)(" + query.name + "->sizes[0] * " +
                         std::to_string(launch.segments) + ")";
+    // Persistent CTAs walk the items (query tile, head, batch) themselves.
+    if (launch.persistentCtas) {
+      os << "  unsigned long long items = (unsigned long long)gridX * gridY * "
+         << gridZ << ";\n"
+         << "  gridX = items < " << launch.persistentCtas
+         << "ULL ? (unsigned)items : " << launch.persistentCtas << "u;\n"
+         << "  gridY = 1;\n";
+      gridZ = "1u";
+    }
     if (!launch.workspacePerHead) {
       os << "  return attnCudaLaunch(&" << kernelDescriptor(entryIndex)
          << ", gridX, gridY, " << gridZ << ", " << launch.threads
@@ -791,6 +803,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.fuseTopk = options.fuseTopk;
   convertOptions.clusters = options.clusters;
   convertOptions.headPairs = options.headPairs;
+  convertOptions.persistent = options.persistent;
   convert.addPass(createConvertAttnToGpuPass(convertOptions));
   if (failed(convert.run(module)))
     return fail("the GPU lowering failed");
@@ -826,6 +839,9 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     if (auto heads =
             kernel->getAttrOfType<IntegerAttr>(kKernelConsumerHeadsAttr))
       launch.consumerHeads = heads.getInt();
+    if (auto ctas =
+            kernel->getAttrOfType<IntegerAttr>(kKernelPersistentCtasAttr))
+      launch.persistentCtas = ctas.getInt();
     if (auto maps = kernel->getAttrOfType<IntegerAttr>(kKernelTensorMapsAttr))
       launch.tensorMaps = maps.getInt();
     if (auto blockKv = kernel->getAttrOfType<IntegerAttr>(kKernelBlockKvAttr))

@@ -57,13 +57,17 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
       else
         return fail("'" + name + "' takes true or false, not '" + value + "'");
     } else if (name == "head-pairs") {
-      if (!parseHeadPairing(value))
+      if (!parseKernelChoice(value))
         return fail("'head-pairs' takes auto, on or off, not '" + value + "'");
       options.headPairs = value.str();
+    } else if (name == "persistent") {
+      if (!parseKernelChoice(value))
+        return fail("'persistent' takes auto, on or off, not '" + value + "'");
+      options.persistent = value.str();
     } else {
       return fail("unknown option '" + name +
                   "' (warps, row-tiles, key-splits, ping-pong, fuse-merges, "
-                  "fuse-topk, clusters, head-pairs)");
+                  "fuse-topk, clusters, head-pairs, persistent)");
     }
   }
   if (std::string range = describeGpuKernelOptionRangeError(

@@ -117,7 +117,8 @@ def test_gpu_options_reach_the_lowering():
     # Accepted: names with "_" or "-", ints, bools and strs.
     fn = attn.compile(gqa_program(), target="sm_90a", keep_ir=True,
                       gpu_options={"warps": 8, "row_tiles": 1, "ping-pong": False,
-                                   "head_pairs": "off", "fuse_merges": True})
+                                   "head_pairs": "off", "fuse_merges": True,
+                                   "persistent": "on"})
     assert "gpu.binary" in fn.ir["lowered"]
     # NumPy scalars are taken for their values.
     np = pytest.importorskip("numpy")

@@ -217,6 +217,7 @@ int main(int argc, char **argv) {
                                       "warps=two",
                                       "clusters=yes",
                                       "head-pairs=true",
+                                      "persistent=always",
                                       "warps=2 warps=4",
                                       "warps",
                                       "=2",

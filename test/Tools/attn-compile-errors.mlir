@@ -21,6 +21,10 @@
 // PAIRSFLAG: attn-compile: error: --gpu-head-pairs applies to GPU targets (--target=sm_80, ...), not 'cpu'
 // RUN: not attn-compile %s -o %t/pairs.so --target=sm_90a --gpu-head-pairs=true 2>&1 | FileCheck %s --check-prefix=PAIRSVALUE
 // PAIRSVALUE: attn-compile: error: --gpu-head-pairs must be 'auto', 'on' or 'off', not 'true'
+// RUN: not attn-compile %s -o %t/pairs.so --gpu-persistent=on 2>&1 | FileCheck %s --check-prefix=PERSISTENTFLAG
+// PERSISTENTFLAG: attn-compile: error: --gpu-persistent applies to GPU targets (--target=sm_80, ...), not 'cpu'
+// RUN: not attn-compile %s -o %t/pairs.so --target=sm_90a --gpu-persistent=1 2>&1 | FileCheck %s --check-prefix=PERSISTENTVALUE
+// PERSISTENTVALUE: attn-compile: error: --gpu-persistent must be 'auto', 'on' or 'off', not '1'
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/pairs.so %t/pairs.h
 // EXT: attn-compile: error: output '{{.*}}lib.dll' must end in .so or .o
 // RUN: not attn-compile %s -o %t/.so 2>&1 | FileCheck %s --check-prefix=STEM

@@ -90,6 +90,13 @@ static cl::opt<std::string> gpuHeadPairs(
              "loaded once for both: 'auto' (where K and V hold 96 MiB or "
              "more), 'on' or 'off'"),
     cl::init("auto"), cl::cat(category));
+static cl::opt<std::string> gpuPersistent(
+    "gpu-persistent",
+    cl::desc("sm_90a: the 128-row kernel without a tile list runs one CTA "
+             "a multiprocessor, each taking work items (query tile, head, "
+             "batch) in turn: 'auto' (where query tiles visit at most 5 key "
+             "tiles on average, over more than two waves), 'on' or 'off'"),
+    cl::init("auto"), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",
     cl::desc("GPU programs: a top-k of block scores that nothing else reads "
@@ -123,7 +130,8 @@ int main(int argc, char **argv) {
   if (!gpu)
     for (cl::Option *flag : std::initializer_list<cl::Option *>{
              &gpuWarps, &gpuRowTiles, &gpuKeySplits, &gpuPingPong,
-             &gpuFuseMerges, &gpuFuseTopk, &gpuClusters, &gpuHeadPairs})
+             &gpuFuseMerges, &gpuFuseTopk, &gpuClusters, &gpuHeadPairs,
+             &gpuPersistent})
       if (flag->getNumOccurrences())
         return fail("--" + flag->ArgStr +
                     " applies to GPU targets (--target=sm_80, ...), not '" +
@@ -140,9 +148,12 @@ int main(int argc, char **argv) {
           gpuWarps, gpuRowTiles, gpuKeySplits, "--gpu-");
       !range.empty())
     return fail(range);
-  if (!parseHeadPairing(gpuHeadPairs))
+  if (!parseKernelChoice(gpuHeadPairs))
     return fail("--gpu-head-pairs must be 'auto', 'on' or 'off', not '" +
                 gpuHeadPairs + "'");
+  if (!parseKernelChoice(gpuPersistent))
+    return fail("--gpu-persistent must be 'auto', 'on' or 'off', not '" +
+                gpuPersistent + "'");
   std::string error;
   AttnCpuPipelineOptions pipelineOptions;
   if (failed(setCpuPipelineOptions(pipelineOptions, path, threads, error)))
@@ -186,6 +197,7 @@ int main(int argc, char **argv) {
     options.fuseTopk = gpuFuseTopk;
     options.clusters = gpuClusters;
     options.headPairs = gpuHeadPairs;
+    options.persistent = gpuPersistent;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

@@ -48,6 +48,10 @@ struct GpuCompileOptions {
   /// (GpuKernelShape::consumerHeads): "auto" (by K and V's size), "on" or
   /// "off".
   std::string headPairs = "auto";
+  /// sm_90a: persistent CTAs in the 128-row form
+  /// (GpuKernelShape::persistentCtas): "auto" (short loops over several
+  /// waves of items), "on" or "off".
+  std::string persistent = "auto";
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;
@@ -61,7 +65,8 @@ struct GpuCompileOptions {
 /// `name=value` pairs named as convert-attn-to-gpu's options (`warps=4
 /// head-pairs=on`): warps (0 to 8), row-tiles (0 to 4) and key-splits (0 to
 /// 64) take integers, ping-pong, fuse-merges, fuse-topk and clusters `true`
-/// or `false`, head-pairs `auto`, `on` or `off`, as attn-compile's flags
+/// or `false`, head-pairs and persistent `auto`, `on` or `off`, as
+/// attn-compile's flags
 /// read them. An unknown name, a bad value or a name given twice is an
 /// error in `error`.
 LogicalResult parseGpuKernelOptions(StringRef text, GpuCompileOptions &options,

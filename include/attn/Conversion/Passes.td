@@ -161,6 +161,13 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "takes two heads of a group over the same 64 query rows, a "
            "consumer warpgroup each, so each K/V tile serves both: 'auto' "
            "(where K and V hold 96 MiB or more), 'on' or 'off'">,
+    Option<"persistent", "persistent", "std::string", "\"auto\"",
+           "sm_90a's 128-row form without a tile list: a grid of one CTA a "
+           "multiprocessor, each taking work items (query tile, head, "
+           "batch) in turn, so that the next item's Q and K/V tiles load "
+           "while this one's last products and stores run: 'auto' (where "
+           "query tiles visit at most 5 key tiles on average, over more "
+           "than two waves of items), 'on' or 'off'">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

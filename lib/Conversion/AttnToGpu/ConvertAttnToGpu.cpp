@@ -72,8 +72,8 @@ struct ConvertAttnToGpuPass
     : public attn::impl::ConvertAttnToGpuPassBase<ConvertAttnToGpuPass> {
   using Base::Base;
 
-  /// The head-pairs option, parsed.
-  std::optional<HeadPairing> headPairing;
+  /// The head-pairs and persistent options, parsed.
+  std::optional<KernelChoice> headPairing, persistence;
 
   /// The kernel(s) of one op and how they launch.
   struct OpKernels {
@@ -139,7 +139,7 @@ struct ConvertAttnToGpuPass
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       FailureOr<GpuKernelShape> shape =
           chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong,
-                               keySplits, clusters, *headPairing);
+                               keySplits, clusters, *headPairing, *persistence);
       if (failed(shape))
         return failure();
       item.shape = *shape;
@@ -197,6 +197,11 @@ struct ConvertAttnToGpuPass
                                                LinearKernelPart::Outputs);
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
       item.captured = capturedValues(attention);
+      // Persistent CTAs take the plain kernel: not one that a program's
+      // fusions gave an epilogue, a union or a second branch.
+      if (item.merge || item.compress || !item.unionSources.empty() ||
+          item.laterBranch)
+        item.shape.persistentCtas = 0;
       FailureOr<gpu::GPUFuncOp> kernel = buildFlashKernel(
           builder, kernels, attention, name, item.shape, item.merge,
           item.compress, item.storesOutput, item.laterBranch);
@@ -264,17 +269,22 @@ struct ConvertAttnToGpuPass
       module.emitError() << "convert-attn-to-gpu: " << range;
       return signalPassFailure();
     }
-    headPairing = parseHeadPairing(headPairs);
-    if (!headPairing) {
-      module.emitError() << "convert-attn-to-gpu: head-pairs must be 'auto', "
-                            "'on' or 'off', but is '"
-                         << headPairs << "'";
+    auto parseChoice = [&](StringRef name, StringRef text) {
+      std::optional<KernelChoice> choice = parseKernelChoice(text);
+      if (!choice)
+        module.emitError() << "convert-attn-to-gpu: " << name
+                           << " must be 'auto', 'on' or 'off', but is '" << text
+                           << "'";
+      return choice;
+    };
+    headPairing = parseChoice("head-pairs", headPairs);
+    persistence = parseChoice("persistent", persistent);
+    if (!headPairing || !persistence)
       return signalPassFailure();
-    }
     // `auto` pairs a merged branch for the other branch its kernel takes;
     // without fused merges it runs alone, where pairs do not pay.
-    if (*headPairing == HeadPairing::Auto && !fuseMerges)
-      headPairing = HeadPairing::Never;
+    if (*headPairing == KernelChoice::Auto && !fuseMerges)
+      headPairing = KernelChoice::Never;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -851,6 +861,14 @@ struct ConvertAttnToGpuPass
     if (shape.consumerHeads > 1)
       gridY = arith::DivUIOp::create(b, loc, gridY, index(shape.consumerHeads));
     Value gridZ = bufferDim(b, loc, query, 0);
+    // Persistent CTAs: at most persistentCtas, each taking items in turn.
+    if (shape.persistentCtas) {
+      Value items = arith::MulIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, gridX, gridY), gridZ);
+      gridX =
+          arith::MinUIOp::create(b, loc, items, index(shape.persistentCtas));
+      gridY = gridZ = index(1);
+    }
     // The key tiles' segment ranges: a warp per (tile, batch) first.
     Value ranges;
     if (shape.keyTileRanges) {

@@ -1304,6 +1304,9 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
   if (shape.consumerHeads > 1)
     kernel->setAttr(kKernelConsumerHeadsAttr,
                     builder.getI64IntegerAttr(shape.consumerHeads));
+  if (shape.persistentCtas)
+    kernel->setAttr(kKernelPersistentCtasAttr,
+                    builder.getI64IntegerAttr(shape.persistentCtas));
   // A score_mod's index arithmetic (table lookups) runs on every score:
   // attn-narrow-kernel-indices takes it to i32 where its ranges allow.
   if (!op.getScoreMod().empty())

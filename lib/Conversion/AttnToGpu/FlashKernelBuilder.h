@@ -398,6 +398,18 @@ private:
                      const KeyTileBounds &bounds);
   void buildConsumers(WarpgroupStorage &storage, Value warpgroup,
                       const KeyTileBounds &bounds);
+  /// The producer's loads of the current work item's K and V tiles.
+  void produceTiles(WarpgroupStorage &storage, const KeyTileBounds &bounds);
+  /// Persistent CTAs (GpuKernelShape::persistentCtas): sets batch, head,
+  /// kvHead and rowBase for work item `item` (the last query tiles of every
+  /// head and batch first) and returns its query tile.
+  Value locateWorkItem(Value item);
+  /// Persistent CTAs: `body` for each of the CTA's work items in a loop,
+  /// given the item's key-tile bounds and its number among the CTA's
+  /// items, with the item located and storage's tile count, tile base and
+  /// Q's parity set for it.
+  void forEachWorkItem(WarpgroupStorage &storage,
+                       function_ref<void(const KeyTileBounds &, Value)> body);
   Value selectionFlags;
   static constexpr int64_t kListedBit = 31;
   /// A tile list entry's bit for a uniform tile (the tile below it).

@@ -383,16 +383,16 @@ std::string mlir::attn::describeGpuKernelOptionRangeError(
   return "";
 }
 
-std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
-  return llvm::StringSwitch<std::optional<HeadPairing>>(text)
-      .Case("auto", HeadPairing::Auto)
-      .Case("on", HeadPairing::Always)
-      .Case("off", HeadPairing::Never)
+std::optional<KernelChoice> mlir::attn::parseKernelChoice(StringRef text) {
+  return llvm::StringSwitch<std::optional<KernelChoice>>(text)
+      .Case("auto", KernelChoice::Auto)
+      .Case("on", KernelChoice::Always)
+      .Case("off", KernelChoice::Never)
       .Default(std::nullopt);
 }
 
 /// K and V together from this many bytes up, a branch of a gated or sum
-/// merge takes head pairs (HeadPairing::Auto). NSA-style with 16 query
+/// merge takes head pairs (KernelChoice::Auto). NSA-style with 16 query
 /// heads over 4 K/V heads, D = 128, bf16, its selected blocks and window in
 /// one kernel, the program timed in alternation on an H100
 /// (bench/results/gpu-head-pairs-h100-2026-12-05.md): pairs 1.02x / 1.01x
@@ -405,13 +405,41 @@ std::optional<HeadPairing> mlir::attn::parseHeadPairing(StringRef text) {
 /// gpu-head-pairs-h200-2026-12-03.md): its CTAs' loops are short.
 constexpr int64_t kHeadPairsFromKeyValueBytes = int64_t(96) << 20;
 
+/// The persistent kernel's grid: an H100's or H200's multiprocessors (on
+/// a GPU with fewer, the CTAs past them wait for a free one).
+constexpr int64_t kHopperMultiprocessors = 132;
+/// Where persistent CTAs are chosen automatically: query tiles that visit
+/// at most this many key tiles on average, ...
+constexpr int64_t kPersistentMostTilesPerItem = 5;
+/// ... more than this many waves of items (causal over 1k keys: 1024 items
+/// 0.91x the time on an H200; 512 1.03x and 256 1.07x on an H100), ...
+constexpr int64_t kPersistentLeastWaves = 7;
+/// ... and K and V of at most this many bytes. A wave of a persistent grid
+/// takes the same query tile of 132 heads and batches at once, where CTAs
+/// an item take the query tiles of a few heads: K and V beyond the L2
+/// (50 MiB) are then read again for each wave (H100, causal over 1k keys,
+/// 2048 items: 128 MiB 1.38x the time, 32 MiB 0.92x).
+constexpr int64_t kPersistentMostKeyValueBytes = int64_t(32) << 20;
+
+/// The bytes of `op`'s K and V where their shapes are static.
+static std::optional<int64_t> staticKeyValueBytes(AttentionOp op) {
+  RankedTensorType key = op.getKey().getType();
+  RankedTensorType value = op.getValue().getType();
+  if (!key.hasStaticShape() || !value.hasStaticShape())
+    return std::nullopt;
+  return (key.getNumElements() * key.getElementTypeBitWidth() +
+          value.getNumElements() * value.getElementTypeBitWidth()) /
+         8;
+}
+
 /// Decode's key tile for `warps` warps that split the keys: every warp has
 /// its own stages, so smaller tiles as warps grow.
 static int64_t splitKeysBlockKv(int64_t warps) { return warps > 4 ? 16 : 32; }
 
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
-    bool pingPong, int64_t keySplits, bool clusters, HeadPairing headPairs) {
+    bool pingPong, int64_t keySplits, bool clusters, KernelChoice headPairs,
+    KernelChoice persistent) {
   if (std::string range =
           describeGpuKernelOptionRangeError(warps, rowTiles, keySplits);
       !range.empty())
@@ -498,25 +526,20 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
                         ? 1
                         : query.getDimSize(1) / key.getDimSize(1);
     bool pairsHeads = false;
-    if (headPairs == HeadPairing::Always) {
+    if (headPairs == KernelChoice::Always) {
       pairsHeads = true;
-    } else if (headPairs == HeadPairing::Auto) {
+    } else if (headPairs == KernelChoice::Auto) {
       // K and V's bytes, where every size is known, for a branch of a
       // gated or sum merge (whose kernel takes the merge's later branch
       // too: NSA's window, a longer loop over the same CTA).
-      RankedTensorType value = op.getValue().getType();
       bool mergedBranch =
           llvm::any_of(op->getResult(0).getUsers(), [](Operation *user) {
             auto merge = dyn_cast<MergeOp>(user);
             return merge && merge.getKind() != MergeKind::Lse;
           });
-      if (mergedBranch && key.hasStaticShape() && value.hasStaticShape()) {
-        int64_t bytes =
-            (key.getNumElements() * key.getElementTypeBitWidth() +
-             value.getNumElements() * value.getElementTypeBitWidth()) /
-            8;
-        pairsHeads = bytes >= kHeadPairsFromKeyValueBytes;
-      }
+      std::optional<int64_t> bytes = staticKeyValueBytes(op);
+      if (mergedBranch && bytes)
+        pairsHeads = *bytes >= kHeadPairsFromKeyValueBytes;
     }
     pairsHeads = pairsHeads && !clusters && fineSelection && warps == 0 &&
                  group % 2 == 0;
@@ -558,6 +581,32 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
         warpgroup.clusterHeads = group;
         warpgroup.interleavedHeads = 1;
       }
+    }
+    // Persistent CTAs (`persistent`) in the 128-row form without a tile
+    // list or cluster, where query tiles visit few key tiles: a CTA's fixed
+    // costs (Q's load, the first tile's wait, the stores) then weigh about
+    // as much as its loop (H200, Nsight Compute, NSA's compressed branch at
+    // 64k: 3.5 tiles a CTA on average, 38% of the stall samples outside
+    // the loop), and with one CTA a multiprocessor nothing overlaps them.
+    // Only with several waves of items (fewer leave little to overlap) and
+    // K and V that the L2 holds (the constants say why).
+    bool persistentForm = !paired && !dataDependent &&
+                          warpgroup.clusterHeads == 1 &&
+                          warpgroup.consumerHeads == 1;
+    if (persistentForm && persistent != KernelChoice::Never) {
+      bool take = persistent == KernelChoice::Always;
+      std::optional<int64_t> bytes = staticKeyValueBytes(op);
+      if (!take && tiles && !query.isDynamicDim(0) && !query.isDynamicDim(1) &&
+          bytes) {
+        int64_t items = tiles->getNumQueryTiles() * query.getDimSize(0) *
+                        query.getDimSize(1);
+        take = items > kPersistentLeastWaves * kHopperMultiprocessors &&
+               *bytes <= kPersistentMostKeyValueBytes &&
+               tiles->countVisited() <=
+                   kPersistentMostTilesPerItem * tiles->getNumQueryTiles();
+      }
+      if (take)
+        warpgroup.persistentCtas = kHopperMultiprocessors;
     }
     bool listed = true;
     if (dataDependent) {

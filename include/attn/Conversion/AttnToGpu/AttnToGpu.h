@@ -108,6 +108,17 @@ struct GpuKernelShape {
   /// loads serves both (NSA's group-centric loading inside a CTA). The
   /// CTA's query tile is then 64 rows. 1: the consumers share one head.
   int64_t consumerHeads = 1;
+  /// With warpgroups, the 128-row form (one CTA a multiprocessor, one head
+  /// a CTA) and no tile list: the grid is at most this many CTAs (one per
+  /// multiprocessor), each taking the work items (query tile, head, batch)
+  /// i, i + grid, ... in turn, the last query tiles of every head first.
+  /// Stages and barrier phases run on across items, and Q's tile has a
+  /// barrier of its own that the consumers free after their last score
+  /// product, so the next item's Q and first K/V tiles load while this
+  /// item's last P V and stores run. For short loops, where a CTA's fixed
+  /// costs weigh as much as its tiles (NSA's compressed branch). 0: a CTA
+  /// per item.
+  int64_t persistentCtas = 0;
 
   int64_t blockQ() const {
     return 16 * rowTiles * (splitKeys ? 1 : warps) / consumerHeads;
@@ -142,8 +153,11 @@ struct GpuKernelShape {
   int64_t warpgroupTileBytes() const {
     return warpgroupQueryBytes() + 2 * stages * blockKv * (headDim + valueDim);
   }
-  /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty.
-  int64_t warpgroupBarrierBytes() const { return 8 * (1 + 4 * stages); }
+  /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty,
+  /// then (persistentCtas) Q's empty.
+  int64_t warpgroupBarrierBytes() const {
+    return 8 * (1 + 4 * stages + (persistentCtas ? 1 : 0));
+  }
   /// The CTA-wide reductions' room: a min and a max per warp, two slots.
   int64_t scratchBytes() const {
     return warpgroups ? 2 * 2 * (threads() / 32) * 4 : kScratchBytes;
@@ -292,6 +306,11 @@ inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
 /// (GpuKernelShape::consumerHeads): that number (the grid is then
 /// (ceil(Lq / block_q), Hq / 2, B)).
 inline constexpr StringLiteral kKernelConsumerHeadsAttr = "attn.consumer_heads";
+/// On warp-specialised kernels with persistent CTAs
+/// (GpuKernelShape::persistentCtas): the most CTAs of the grid, which is
+/// then (min(ceil(Lq / block_q) x Hq x B, that), 1, 1).
+inline constexpr StringLiteral kKernelPersistentCtasAttr =
+    "attn.persistent_ctas";
 /// On kernels loading by TMA (the warp-specialised flash kernel, sm_90a
 /// block scores): their first N arguments are CUtensorMaps (128 bytes by
 /// value, !llvm.array<16 x i64>) of their first N buffer arguments (Q, K, V;
@@ -330,13 +349,15 @@ inline constexpr StringLiteral kHostKernelAttr = "attn.gpu_kernel";
 /// generates its launcher from the function's allocations and launches).
 inline constexpr StringLiteral kHostProgramAttr = "attn.gpu_program";
 
-/// Whether grouped heads with a fine selection run two to a CTA
-/// (GpuKernelShape::consumerHeads): by the size of K and V (`Auto`), always
-/// where the shape allows, or never.
-enum class HeadPairing { Auto, Always, Never };
+/// A kernel form that the lowering chooses by the op's shapes (`Auto`),
+/// takes wherever the kernel allows it, or never takes: whether grouped
+/// heads with a fine selection run two to a CTA
+/// (GpuKernelShape::consumerHeads), whether CTAs are persistent
+/// (GpuKernelShape::persistentCtas).
+enum class KernelChoice { Auto, Always, Never };
 
-/// "auto", "on" or "off" (the head-pairs options), or none.
-std::optional<HeadPairing> parseHeadPairing(StringRef text);
+/// "auto", "on" or "off" (the head-pairs and persistent options), or none.
+std::optional<KernelChoice> parseKernelChoice(StringRef text);
 
 /// Why the kernel-shape options are out of range (warps 0 to 8, row-tiles
 /// 0 to 4, key-splits 0 to 64; 0 is the automatic choice), naming the first
@@ -352,12 +373,14 @@ std::string describeGpuKernelOptionRangeError(int64_t warps, int64_t rowTiles,
 /// `keySplits` 0 chooses decode's key splits from the grid (1: none).
 /// `clusters` lets grouped heads with a selection run as clusters
 /// (GpuKernelShape::clusterHeads); `headPairs` says when grouped heads run
-/// two to a CTA (GpuKernelShape::consumerHeads).
+/// two to a CTA (GpuKernelShape::consumerHeads), `persistent` when CTAs
+/// take work items in turn (GpuKernelShape::persistentCtas).
 FailureOr<GpuKernelShape>
 chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
                      int64_t rowTiles = 0, bool pingPong = true,
                      int64_t keySplits = 0, bool clusters = false,
-                     HeadPairing headPairs = HeadPairing::Auto);
+                     KernelChoice headPairs = KernelChoice::Auto,
+                     KernelChoice persistent = KernelChoice::Auto);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
