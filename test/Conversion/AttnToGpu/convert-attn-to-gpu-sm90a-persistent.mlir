@@ -2,6 +2,7 @@
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a" | attn-opt --split-input-file | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a persistent=off" | FileCheck %s --check-prefix=OFF
 // RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a persistent=on" | FileCheck %s --check-prefix=ON
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a ping-pong=false" | FileCheck %s --check-prefix=NOPP
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a persistent=yes" 2>&1 | FileCheck %s --check-prefix=VALUE
 // VALUE: error: convert-attn-to-gpu: persistent must be 'auto', 'on' or 'off', but is 'yes'
 
@@ -43,6 +44,12 @@
 // CHECK-NEXT: arith.addi %[[TEN]], %{{.*}} : index
 // CHECK: nvvm.mbarrier.arrive
 // ROUNDTRIP-LABEL: gpu.func @compressed_branch_kernel(
+// Without the consumers' turns (an A/B option) the CTAs stay persistent,
+// and no named barrier is left in the kernel.
+// NOPP-LABEL: gpu.func @compressed_branch_kernel(
+// NOPP-SAME: attn.persistent_ctas = 132 : i64
+// NOPP-NOT: nvvm.barrier
+// NOPP: gpu.return
 // OFF-LABEL: gpu.func @compressed_branch_kernel(
 // OFF-NOT: attn.persistent_ctas
 // OFF: nvvm.setmaxregister decrease 24
