@@ -351,7 +351,9 @@ def check_cases():
     cases.append(case("chk-empty-kv-causal-D64", "causal", 2, 4, 2, 70, 0, 64, lse=True))
     cases.append(case("chk-empty-q", "dense", 1, 2, 2, 0, 300, 128, lse=True))
     # More CTAs than multiprocessors (several waves; several items per CTA
-    # for persistent kernels), partial last tiles, grouped heads.
+    # where build.py --persistent on makes the kernels persistent; `auto`
+    # leaves them a CTA an item: too few waves), partial last tiles,
+    # grouped heads.
     cases.append(case("chk-items-causal", "causal", 3, 16, 4, 1000, 1000, 128))
     cases.append(case("chk-items-dense", "dense", 2, 32, 32, 777, 777, 64))
     # Linear attention: every feature map, causal or not, decay, the
