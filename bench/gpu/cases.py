@@ -566,8 +566,8 @@ def check_cases():
                       128, persistent="on"))
     # Causal with more queries than keys: the first 900 rows have no key
     # (bottom-right alignment), so the first query tiles, which each CTA
-    # takes last, have no key tiles: consumer 0 takes the turn consumer 1
-    # gave for them when the CTA ends.
+    # takes last, have no key tiles: CTAs end on items that store zeros and
+    # free Q without visiting a key tile.
     cases.append(case("chk-persistent-causal-lq1500-lkv600", "causal", 3, 16, 8, 1500, 600,
                       128, persistent="on"))
     cases.append(case("chk-persistent-dyn-causal", "causal", 2, 8, 8, 2000, 2000, 64,
