@@ -95,7 +95,8 @@ static cl::opt<std::string> gpuPersistent(
     cl::desc("sm_90a: the 128-row kernel without a tile list runs one CTA "
              "a multiprocessor, each taking work items (query tile, head, "
              "batch) in turn: 'auto' (where query tiles visit at most 5 key "
-             "tiles on average, over more than two waves), 'on' or 'off'"),
+             "tiles on average, over more than 7 waves of items, and K and V "
+             "hold at most 32 MiB), 'on' or 'off'"),
     cl::init("auto"), cl::cat(category));
 static cl::opt<bool> gpuFuseTopk(
     "gpu-fuse-topk",

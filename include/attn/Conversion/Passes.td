@@ -167,7 +167,8 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "batch) in turn, so that the next item's Q and K/V tiles load "
            "while this one's last products and stores run: 'auto' (where "
            "query tiles visit at most 5 key tiles on average, over more "
-           "than two waves of items), 'on' or 'off'">,
+           "than 7 waves of items, and K and V hold at most 32 MiB), 'on' "
+           "or 'off'">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

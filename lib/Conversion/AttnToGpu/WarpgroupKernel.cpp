@@ -389,7 +389,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
 }
 
 Value FlashKernelBuilder::locateWorkItem(Value item) {
-  Value tiles = div(add(queryLength, c(shape.blockQ() - 1)), c(shape.blockQ()));
+  Value tiles = ceilDiv(queryLength, shape.blockQ());
   Value rows = mul(numQueryHeads, dim(buffers.query, 0));
   Value rest = rem(item, rows);
   head = rem(rest, numQueryHeads);
@@ -405,7 +405,7 @@ void FlashKernelBuilder::forEachWorkItem(
     WarpgroupStorage &st,
     function_ref<void(const KeyTileBounds &, Value)> body) {
   Ints &n = st.n;
-  Value tiles = div(add(queryLength, c(shape.blockQ() - 1)), c(shape.blockQ()));
+  Value tiles = ceilDiv(queryLength, shape.blockQ());
   Value items = mul(mul(tiles, numQueryHeads), dim(buffers.query, 0));
   Value first = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value stride = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
