@@ -412,6 +412,9 @@ def main():
                              "overrides it)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
+    parser.add_argument("--no-dependent-launches", action="store_true",
+                        help="sm_90 and newer: kernels launched without "
+                             "programmatic stream serialisation (A/B runs)")
     parser.add_argument("--via-object", action="store_true",
                         help="each library linked here from attn-compile's .o "
                              "output (checks the objects on the GPU)")
@@ -441,7 +444,8 @@ def main():
                               f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
                               f"--gpu-clusters={'true' if args.clusters else 'false'}",
                               f"--gpu-head-pairs={args.head_pairs}",
-                              f"--gpu-persistent={case.get('persistent', args.persistent)}"],
+                              f"--gpu-persistent={case.get('persistent', args.persistent)}",
+                              f"--gpu-dependent-launches={'false' if args.no_dependent_launches else 'true'}"],
                              capture_output=True, text=True)
         if run.returncode:
             sys.exit(f"{case['name']}: {run.stderr.strip()}")

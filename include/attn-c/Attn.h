@@ -80,10 +80,10 @@ attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
 /* attnCompileForGpu with kernel options as text: whitespace-separated
  * name=value pairs named as attn-compile's --gpu-* flags without the prefix
  * ("warps=4 head-pairs=on"; warps, row-tiles, key-splits, ping-pong,
- * fuse-merges, fuse-topk, clusters, head-pairs, persistent), their values
- * read as attn-compile reads them. An empty text gives the defaults; an unknown
- * name, a bad or out-of-range value or a name given twice is an error
- * before anything is lowered. */
+ * fuse-merges, fuse-topk, clusters, head-pairs, persistent,
+ * dependent-launches), their values read as attn-compile reads them. An empty
+ * text gives the defaults; an unknown name, a bad or out-of-range value or a
+ * name given twice is an error before anything is lowered. */
 MLIR_CAPI_EXPORTED MlirLogicalResult attnCompileForGpuWithOptions(
     MlirModule module, MlirStringRef outputPath, MlirStringRef chip,
     MlirStringRef options, MlirStringCallback onDiagnostic, void *userData);

@@ -26,10 +26,12 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
                      {"row-tiles", &GpuCompileOptions::rowTiles},
                      {"key-splits", &GpuCompileOptions::keySplits}};
   static constexpr std::pair<StringLiteral, bool GpuCompileOptions::*>
-      kFlags[] = {{"ping-pong", &GpuCompileOptions::pingPong},
-                  {"fuse-merges", &GpuCompileOptions::fuseMerges},
-                  {"fuse-topk", &GpuCompileOptions::fuseTopk},
-                  {"clusters", &GpuCompileOptions::clusters}};
+      kFlags[] = {
+          {"ping-pong", &GpuCompileOptions::pingPong},
+          {"fuse-merges", &GpuCompileOptions::fuseMerges},
+          {"fuse-topk", &GpuCompileOptions::fuseTopk},
+          {"clusters", &GpuCompileOptions::clusters},
+          {"dependent-launches", &GpuCompileOptions::dependentLaunches}};
   SmallVector<StringRef> pairs;
   llvm::SplitString(text, pairs);
   llvm::StringSet<> seen;
@@ -67,7 +69,8 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
     } else {
       return fail("unknown option '" + name +
                   "' (warps, row-tiles, key-splits, ping-pong, fuse-merges, "
-                  "fuse-topk, clusters, head-pairs, persistent)");
+                  "fuse-topk, clusters, head-pairs, persistent, "
+                  "dependent-launches)");
     }
   }
   if (std::string range = describeGpuKernelOptionRangeError(

@@ -62,9 +62,9 @@ static std::string cudaToolkitPath() {
   return ATTN_DEFAULT_CUDA_TOOLKIT;
 }
 
-void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
-                                              StringRef chip,
-                                              StringRef format) {
+void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
+                                              StringRef format,
+                                              bool dependentLaunches) {
   // Upstream's gpu-lower-to-nvvm-pipeline (kernels to NVVM, host code to
   // LLVM with launches through MLIR's GPU runtime calls, the gpu.module
   // serialised: PTX for format=isa, ptxas for bin/fatbin), with
@@ -89,6 +89,9 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm,
   target.features = "+ptx80";
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
+  if (dependentLaunches)
+    pm.addNestedPass<gpu::GPUModuleOp>(
+        attn::createAttnGridDependencyControlPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createArithToLLVMConversionPass());
   ConvertIndexToLLVMPassOptions index;

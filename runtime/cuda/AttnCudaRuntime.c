@@ -13,6 +13,27 @@ typedef void *CUfunction;
 typedef void *CUstream;
 
 enum { kNotLoaded = 999 };
+
+/* cuLaunchKernelEx's configuration (cuda.h, CUDA 12): one attribute,
+ * CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, whose value is an
+ * int in a 64-byte union. */
+enum { kProgrammaticStreamSerialization = 6 };
+typedef struct {
+  int id;
+  char pad[4];
+  union {
+    char bytes[64];
+    int programmaticStreamSerializationAllowed;
+  } value;
+} CUlaunchAttribute;
+typedef struct {
+  unsigned gridDimX, gridDimY, gridDimZ;
+  unsigned blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  CUstream hStream;
+  CUlaunchAttribute *attrs;
+  unsigned numAttrs;
+} CUlaunchConfig;
 /* CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 enum { kMaxDynamicSharedAttribute = 8 };
 
@@ -34,6 +55,8 @@ static struct {
   CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                            unsigned, unsigned, unsigned, CUstream, void **,
                            void **);
+  CUresult (*launchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
+                             void **);
   CUresult (*memAllocAsync)(unsigned long long *, size_t, CUstream);
   CUresult (*memFreeAsync)(unsigned long long, CUstream);
   CUresult (*memAlloc)(unsigned long long *, size_t);
@@ -72,6 +95,9 @@ static CUresult loadDriver(void) {
   /* CUDA 11.2+ drivers; only workspaces need them. */
   *(void **)(&driver.memAllocAsync) = dlsym(library, "cuMemAllocAsync");
   *(void **)(&driver.memFreeAsync) = dlsym(library, "cuMemFreeAsync");
+  /* CUDA 12+ drivers; without it dependent kernels launch as others do
+   * (their wait is then a no-op). */
+  *(void **)(&driver.launchKernelEx) = dlsym(library, "cuLaunchKernelEx");
   /* CUDA 12+ drivers; only tensor maps need it. */
   *(void **)(&driver.tensorMapEncodeTiled) =
       dlsym(library, "cuTensorMapEncodeTiled");
@@ -135,8 +161,18 @@ int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
   pthread_mutex_unlock(&lock);
   if (result)
     return -result;
-  result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
-                               sharedBytes, (CUstream)stream, params, 0);
+  if (kernel->dependent && driver.launchKernelEx) {
+    CUlaunchAttribute attribute = {0};
+    attribute.id = kProgrammaticStreamSerialization;
+    attribute.value.programmaticStreamSerializationAllowed = 1;
+    CUlaunchConfig config = {gridX,      gridY, gridZ,       threads,
+                             1,          1,     sharedBytes, (CUstream)stream,
+                             &attribute, 1};
+    result = driver.launchKernelEx(&config, function, params, 0);
+  } else {
+    result = driver.launchKernel(function, gridX, gridY, gridZ, threads, 1, 1,
+                                 sharedBytes, (CUstream)stream, params, 0);
+  }
   return result ? -result : 0;
 }
 

@@ -20,11 +20,15 @@
 extern "C" {
 #endif
 
-/* One kernel of one embedded image, with its cached handles. */
+/* One kernel of one embedded image, with its cached handles. A `dependent`
+ * kernel waits for the previous grid on its stream itself (griddepcontrol,
+ * sm_90 and newer) and is launched with programmatic stream serialisation:
+ * its CTAs may start while the previous kernel's last ones still run. */
 typedef struct {
   const void *image;   /* cubin */
   const char *name;    /* kernel symbol */
   unsigned sharedBytes;
+  int dependent;
   void *context;       /* the context the handles below belong to */
   void *module;
   void *function;

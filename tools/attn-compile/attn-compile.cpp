@@ -105,6 +105,13 @@ static cl::opt<bool> gpuFuseTopk(
              "scores are never stored (less memory; 1-2% slower on an "
              "H200)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> gpuDependentLaunches(
+    "gpu-dependent-launches",
+    cl::desc("sm_90 and newer: each kernel waits for the previous one "
+             "itself (griddepcontrol) and is launched with programmatic "
+             "stream serialisation, so that its CTAs start while the "
+             "previous kernel's last ones run"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     functions("function",
               cl::desc("Functions to export (default: every public one)"),
@@ -199,6 +206,7 @@ int main(int argc, char **argv) {
     options.clusters = gpuClusters;
     options.headPairs = gpuHeadPairs;
     options.persistent = gpuPersistent;
+    options.dependentLaunches = gpuDependentLaunches;
     options.functions.assign(functions.begin(), functions.end());
     options.argumentNames = argumentNames;
     if (failed(compileForGpu(*source->module, options, error)))

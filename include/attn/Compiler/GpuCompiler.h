@@ -52,6 +52,11 @@ struct GpuCompileOptions {
   /// (GpuKernelShape::persistentCtas): "auto" (short loops over several
   /// waves of items), "on" or "off".
   std::string persistent = "auto";
+  /// sm_90 and newer: each kernel waits for the previous grid itself
+  /// (attn-grid-dependency-control) and the launchers launch it with
+  /// programmatic stream serialisation, so that its CTAs start while the
+  /// previous kernel's last ones still run.
+  bool dependentLaunches = true;
   /// ptxas; empty: $ATTN_PTXAS, else the CUDA toolkit's found at configure
   /// time, else ptxas on PATH.
   std::string ptxas;
@@ -64,11 +69,10 @@ struct GpuCompileOptions {
 /// Sets the kernel options of `options` from `text`, whitespace-separated
 /// `name=value` pairs named as convert-attn-to-gpu's options (`warps=4
 /// head-pairs=on`): warps (0 to 8), row-tiles (0 to 4) and key-splits (0 to
-/// 64) take integers, ping-pong, fuse-merges, fuse-topk and clusters `true`
-/// or `false`, head-pairs and persistent `auto`, `on` or `off`, as
-/// attn-compile's flags
-/// read them. An unknown name, a bad value or a name given twice is an
-/// error in `error`.
+/// 64) take integers, ping-pong, fuse-merges, fuse-topk, clusters and
+/// dependent-launches `true` or `false`, head-pairs and persistent `auto`, `on`
+/// or `off`, as attn-compile's flags read them. An unknown name, a bad value or
+/// a name given twice is an error in `error`.
 LogicalResult parseGpuKernelOptions(StringRef text, GpuCompileOptions &options,
                                     std::string &error);
 

@@ -102,8 +102,12 @@ void buildAttnGpuPipeline(OpPassManager &pm,
 /// Kernels and host code after convert-attn-to-gpu to NVVM / LLVM, the
 /// kernels serialised for `chip` as `format` (isa, bin or fatbin):
 /// upstream's gpu-lower-to-nvvm-pipeline plus attn-convert-tensor-map-args.
+/// With `dependentLaunches` (sm_90 and newer), each kernel waits for the
+/// previous grid itself (attn-grid-dependency-control), for launchers that
+/// launch with programmatic stream serialisation (attn-compile's).
 void buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
-                                  StringRef format);
+                                  StringRef format,
+                                  bool dependentLaunches = false);
 
 /// Dialects, target models and translations the GPU pipeline needs.
 void registerAttnGpuPipelineDependencies(DialectRegistry &registry);

@@ -27,6 +27,11 @@ class LinearAttentionOp;
 class MergeOp;
 class TopkOp;
 
+/// Whether `chip` (sm_NN or sm_NNa) has PTX's griddepcontrol (sm_90 and
+/// newer), so that its kernels can be launched with programmatic stream
+/// serialisation (attn-grid-dependency-control).
+bool supportsGridDependencyControl(StringRef chip);
+
 /// The shape of one attention kernel: `warps` warps of `rowTiles` x 16
 /// query rows each, key tiles of `blockKv` rows, `stages` shared-memory
 /// buffers per K and V.

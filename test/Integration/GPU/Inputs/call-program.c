@@ -2,23 +2,16 @@
  * buffers its checks must refuse before anything reaches the GPU, then
  * with valid ones: without a GPU driver the first temporary's allocation
  * returns -999 (and nothing is left to free). */
+#include "nsa-buffers.h"
 #include "program.h"
 #include "row-major.h"
 
 #include <stdio.h>
 
 int main(void) {
-  static _Alignas(16) unsigned short q[2 * 128 * 64], k[2 * 128 * 64],
-      v[2 * 128 * 64], o[2 * 128 * 64];
-  static _Alignas(16) float g[2 * 128];
-  static _Alignas(16) int sel[2 * 4 * 2];
-  attn_strided_4d dq, dk, dv, dout, dsel;
-  attn_strided_3d dg = {g, g, 0, {1, 2, 128}, {256, 128, 1}};
-  fill4(&dq, q, 1, 2, 128, 64);
-  fill4(&dk, k, 1, 2, 128, 64);
-  fill4(&dv, v, 1, 2, 128, 64);
-  fill4(&dout, o, 1, 2, 128, 64);
-  fill4(&dsel, sel, 1, 2, 4, 2);
+  NsaBuffers d = nsaBuffers();
+  attn_strided_4d dq = d.q, dk = d.k, dv = d.v, dout = d.out, dsel = d.sel;
+  attn_strided_3d dg = d.g;
   dq.sizes[2] = 100; /* static shapes */
   printf("short queries: %d\n", attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
   dq.sizes[2] = 128;
@@ -28,14 +21,14 @@ int main(void) {
   dk.strides[3] = 2; /* rows of contiguous elements: copied by rows */
   printf("strided keys: %d\n", attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
   dk.strides[3] = 1;
-  dout.aligned = (char *)o + 2; /* 16-bit rows start on 16 bytes */
+  dout.aligned = (char *)d.out.aligned + 2; /* 16-bit rows start on 16 bytes */
   printf("misaligned output: %d\n",
          attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
-  dout.aligned = o;
-  dsel.aligned = (char *)sel + 2; /* i32 elements on 4 bytes */
+  dout.aligned = d.out.aligned;
+  dsel.aligned = (char *)d.sel.aligned + 2; /* i32 elements on 4 bytes */
   printf("misaligned selection: %d\n",
          attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
-  dsel.aligned = sel;
+  dsel.aligned = d.sel.aligned;
   printf("valid, no driver: %d\n",
          attn_nsa(&dq, &dk, &dv, &dg, &dout, &dsel, 0));
   return 0;
