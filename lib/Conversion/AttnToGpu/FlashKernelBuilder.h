@@ -382,6 +382,18 @@ private:
   /// end) that the CTA's query blocks selected, built from the selection's
   /// slots; selectionFlags[u] keeps bit r for query block r of the CTA.
   std::pair<Value, Value> buildSelectionList(Value first, Value end);
+  /// Slot `slot`'s selected block (-1 for an unused slot and a query block
+  /// past the end) and its query block among the CTA's.
+  std::pair<Value, Value> selectionSlotBlock(Value slot);
+  /// Whether warp 0 lists the selection, a slot per lane (up to 32 slots of
+  /// one tile each, every listed tile selected by all the CTA's rows).
+  bool selectionListedByWarp();
+  /// The warp-specialised kernel's read of lane l's slot for that list,
+  /// issued before the CTA's first barrier (prefetchSelectionSlot) so that
+  /// its latency overlaps the range tables' reads instead of following
+  /// them; null where the list reads its slots itself.
+  void prefetchSelectionSlot();
+  Value prefetchedSlotBlock;
   /// The selection's predicate for row `tileRow` (rowBase included) of the
   /// key tile whose selectionFlags entry is `flag`, and whether every query
   /// block of the CTA selected key tile u.

@@ -149,13 +149,43 @@ Value FlashKernelBuilder::loadListLength(Value list, int64_t entries) {
       memref::LoadOp::create(b, loc, list, c(entries)));
 }
 
+std::pair<Value, Value> FlashKernelBuilder::selectionSlotBlock(Value slot) {
+  int64_t selectedQ = selection.getBlockQ();
+  int64_t perBlock = cast<MemRefType>(buffers.indices.getType()).getDimSize(3);
+  Value queryBlock = div(slot, c(perBlock));
+  Value absoluteBlock = add(div(rowBase, c(selectedQ)), queryBlock);
+  Value real = lt(mul(absoluteBlock, c(selectedQ)), queryLength);
+  Value safeBlock = arith::SelectOp::create(b, loc, real, absoluteBlock, c(0));
+  Value block = memref::LoadOp::create(
+      b, loc, buffers.indices,
+      ValueRange{batch, kvHead, safeBlock, rem(slot, c(perBlock))});
+  Value none = arith::ConstantIntOp::create(b, loc, -1, 32);
+  return {arith::SelectOp::create(b, loc, real, block, none), queryBlock};
+}
+
+bool FlashKernelBuilder::selectionListedByWarp() {
+  return shape.selectionSlots <= 32 &&
+         selection.getBlockKv() / shape.blockKv == 1;
+}
+
+void FlashKernelBuilder::prefetchSelectionSlot() {
+  if (!selection || !selectionListedByWarp() ||
+      selection.getBlockQ() < shape.blockQ())
+    return;
+  // (Every thread reads its lane's slot: warp 0's is the one used, and the
+  // other warps' reads of the same few bytes cost no more than a branch.)
+  Value inSlots = lt(lane, c(shape.selectionSlots));
+  prefetchedSlotBlock =
+      selectionSlotBlock(arith::SelectOp::create(b, loc, inSlots, lane, c(0)))
+          .first;
+}
+
 std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
                                                                Value end) {
   int64_t entries = shape.tileListEntries, slots = shape.selectionSlots;
   int64_t threads = shape.threads();
   int64_t selectedQ = selection.getBlockQ();
   int64_t tilesPerBlock = selection.getBlockKv() / shape.blockKv;
-  int64_t perBlock = cast<MemRefType>(buffers.indices.getType()).getDimSize(3);
   Type i32 = b.getI32Type();
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
@@ -196,26 +226,12 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     return tiles;
   };
 
-  // Slot `slot`'s block (-1 for unused slots and query blocks past the
-  // end) and its query block in the CTA.
-  Value firstBlock = div(rowBase, c(selectedQ));
-  auto slotBlock = [&](Value slot) -> std::pair<Value, Value> {
-    Value queryBlock = div(slot, c(perBlock));
-    Value absoluteBlock = add(firstBlock, queryBlock);
-    Value real = lt(mul(absoluteBlock, c(selectedQ)), queryLength);
-    Value safeBlock =
-        arith::SelectOp::create(b, loc, real, absoluteBlock, c(0));
-    Value block = memref::LoadOp::create(
-        b, loc, buffers.indices,
-        ValueRange{batch, kvHead, safeBlock, rem(slot, c(perBlock))});
-    return {arith::SelectOp::create(b, loc, real, block, i32Constant(-1)),
-            queryBlock};
-  };
+  auto slotBlock = [&](Value slot) { return selectionSlotBlock(slot); };
   // Warp 0 lists up to 32 slots of one tile each (below). With one query
   // block per CTA every listed tile is selected by all its rows, so the
   // per-tile flags are never read: warp 0 reads the slots itself and the
   // CTA skips clearing and setting the flags and their two barriers.
-  bool warpList = slots <= 32 && tilesPerBlock == 1;
+  bool warpList = selectionListedByWarp();
   bool flagsRead = selectedQ < shape.blockQ();
   // Over a key length known only at run time there are no per-tile flags
   // (a static length sizes them): the list holds at most a tile per
@@ -273,7 +289,8 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     Value block =
         flagsRead
             ? memref::LoadOp::create(b, loc, selected, safeSlot).getResult()
-            : slotBlock(safeSlot).first;
+        : prefetchedSlotBlock ? prefetchedSlotBlock
+                              : slotBlock(safeSlot).first;
     auto [tile, candidate] = tilesOf(block).front();
     candidate = arith::AndIOp::create(b, loc, candidate, inSlots);
     Value tileI32 = arith::IndexCastOp::create(b, loc, i32, tile);

@@ -338,6 +338,15 @@ void FlashKernelBuilder::buildWarpSpecialized(
   // Key-tile bounds of this query tile and its run of full tiles (a union:
   // the visited tiles of every source in turn). Persistent CTAs read each
   // work item's in turn.
+  // A selection's slots (warp 0 lists them after the barrier below) are
+  // read now, so that their latency and the range tables' overlap.
+  if (shape.tileListEntries) {
+    for (Attribute predicate : op.getMask())
+      if (auto indices = dyn_cast<BlockIndicesAttr>(predicate);
+          indices && shape.selectionSlots)
+        selection = indices;
+    prefetchSelectionSlot();
+  }
   KeyTileBounds bounds;
   if (!persistent) {
     bounds = buffers.unionSources.empty()
@@ -353,10 +362,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
   // sm_80 kernel does) before the roles split; both roles walk the list.
   if (shape.tileListEntries) {
     warp = div(tid, c(32));
-    for (Attribute predicate : op.getMask())
-      if (auto indices = dyn_cast<BlockIndicesAttr>(predicate);
-          indices && shape.selectionSlots)
-        selection = indices;
     if (llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>))
       queryRange = cooperativeRange(buffers.qSegments, rowBase, shape.blockQ(),
                                     queryLength, 0);
