@@ -1,8 +1,9 @@
 /* Calls the two entry points of attn-gpu-dependent-launches.mlir once each
  * with valid buffers, for the stand-in driver to print their launches. */
 #include "launches.h"
+
+/* (After the library header.) */
 #include "nsa-buffers.h"
-#include "row-major.h"
 
 #include <stdio.h>
 

@@ -2,9 +2,10 @@
  * buffers its checks must refuse before anything reaches the GPU, then
  * with valid ones: without a GPU driver the first temporary's allocation
  * returns -999 (and nothing is left to free). */
-#include "nsa-buffers.h"
 #include "program.h"
-#include "row-major.h"
+
+/* (After the library header.) */
+#include "nsa-buffers.h"
 
 #include <stdio.h>
 

@@ -1,9 +1,12 @@
 /* Valid buffers for the NSA program of attn-gpu-program.mlir and
  * attn-gpu-dependent-launches.mlir (2 heads of 128 tokens at head dim 64,
  * gates, a selection of 2 blocks for each of 4 query blocks), row-major
- * over static memory: include after the library's header and row-major.h. */
+ * over static memory: include after the library's header (which defines
+ * attn_strided_3d / _4d), in an include block of its own. */
 #ifndef ATTN_TEST_NSA_BUFFERS_H
 #define ATTN_TEST_NSA_BUFFERS_H
+
+#include "row-major.h"
 
 typedef struct {
   attn_strided_4d q, k, v, out, sel;
