@@ -16,7 +16,13 @@ before each launch: do_bench's median equals the kernels' sum. Back-to-back
 calls measure up to 10% slower and run.py's tables up to 20% slower than a
 fresh process (full causal at 64k: 24.9 ms fresh, 29.8 ms late in a table;
 after 4 s of full load a fresh process measures 3% slower): the machine's
-state, not the launches. Compare within one run."""
+state, not the launches. Compare within one run. With dependent launches
+(attn-compile's default for sm_90 and newer since 2026-12-06) the idle
+time before a kernel reads negative: its CTAs start up to tens of us
+before the previous kernel ends and wait there, so the profiler's
+per-kernel times include that wait and their sum exceeds the call's span
+(`bench/results/gpu-dependent-launches-2026-12-06.md`); build with
+--no-dependent-launches to see the kernels apart."""
 import os
 import sys
 import time
