@@ -28,6 +28,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
 
+# ccache with the checkout as its base directory: paths under it are hashed
+# relative to the build directory, so that a clone at another path (a CI
+# run's fresh clone) finds the objects an earlier clone compiled.
+LAUNCHER="cmake;-E;env;CCACHE_BASEDIR=$ROOT;ccache"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S "$ROOT" -B "$BUILD_DIR" \
     -DCMAKE_BUILD_TYPE=Release \
@@ -35,7 +39,8 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT="$LLVM_ROOT/bin/lit" \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld \
-    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    "-DCMAKE_C_COMPILER_LAUNCHER=$LAUNCHER" \
+    "-DCMAKE_CXX_COMPILER_LAUNCHER=$LAUNCHER" \
     ${ATTN_CMAKE_ARGS:-}
 fi
 cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc AttnC AttnPlugin
