@@ -67,7 +67,8 @@ struct GpuCompileOptions {
 };
 
 /// Sets the kernel options of `options` from `text`, whitespace-separated
-/// `name=value` pairs named as convert-attn-to-gpu's options (`warps=4
+/// `name=value` pairs named as attn-compile's --gpu-* flags without the
+/// prefix (convert-attn-to-gpu's options, and dependent-launches; `warps=4
 /// head-pairs=on`): warps (0 to 8), row-tiles (0 to 4) and key-splits (0 to
 /// 64) take integers, ping-pong, fuse-merges, fuse-topk, clusters and
 /// dependent-launches `true` or `false`, head-pairs and persistent `auto`, `on`
