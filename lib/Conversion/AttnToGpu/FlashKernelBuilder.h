@@ -315,12 +315,11 @@ private:
   std::pair<Value, Value> rankAcrossCta(Value kept, Value counts);
   /// A selection's list over a key length known only at run time, one
   /// query block per CTA: each of its tileListEntries candidates (tile k
-  /// of slot s, from `slotBlock` and `tilesOf`) is a thread's, staged in
+  /// of slot s, from selectionSlotBlock and `tilesOf`) is a thread's, staged in
   /// `candidates`; the CTA keeps each tile once in candidate order. Returns
   /// `list` and its length.
   std::pair<Value, Value> buildCandidateList(
       Value list, Value candidates,
-      function_ref<std::pair<Value, Value>(Value)> slotBlock,
       function_ref<SmallVector<std::pair<Value, Value>>(Value)> tilesOf);
   /// Entry `index` of a tile list of `length` entries (clamped to the last
   /// one): the key tile and whether every pair of it passes the
@@ -386,8 +385,11 @@ private:
   /// past the end) and its query block among the CTA's.
   std::pair<Value, Value> selectionSlotBlock(Value slot);
   /// Whether warp 0 lists the selection, a slot per lane (up to 32 slots of
-  /// one tile each, every listed tile selected by all the CTA's rows).
+  /// one tile each).
   bool selectionListedByWarp();
+  /// Whether the CTA holds several query blocks of the selection, so that
+  /// the list keeps a flag per tile of which blocks selected it.
+  bool selectionFlagsRead();
   /// The warp-specialised kernel's read of lane l's slot for that list,
   /// issued before the CTA's first barrier (prefetchSelectionSlot) so that
   /// its latency overlaps the range tables' reads instead of following

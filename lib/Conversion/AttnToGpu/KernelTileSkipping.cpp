@@ -163,14 +163,17 @@ std::pair<Value, Value> FlashKernelBuilder::selectionSlotBlock(Value slot) {
   return {arith::SelectOp::create(b, loc, real, block, none), queryBlock};
 }
 
+bool FlashKernelBuilder::selectionFlagsRead() {
+  return selection.getBlockQ() < shape.blockQ();
+}
+
 bool FlashKernelBuilder::selectionListedByWarp() {
   return shape.selectionSlots <= 32 &&
          selection.getBlockKv() / shape.blockKv == 1;
 }
 
 void FlashKernelBuilder::prefetchSelectionSlot() {
-  if (!selection || !selectionListedByWarp() ||
-      selection.getBlockQ() < shape.blockQ())
+  if (!selection || !selectionListedByWarp() || selectionFlagsRead())
     return;
   // (Every thread reads its lane's slot: warp 0's is the one used, and the
   // other warps' reads of the same few bytes cost no more than a branch.)
@@ -184,7 +187,6 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
                                                                Value end) {
   int64_t entries = shape.tileListEntries, slots = shape.selectionSlots;
   int64_t threads = shape.threads();
-  int64_t selectedQ = selection.getBlockQ();
   int64_t tilesPerBlock = selection.getBlockKv() / shape.blockKv;
   Type i32 = b.getI32Type();
   auto space =
@@ -226,13 +228,12 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
     return tiles;
   };
 
-  auto slotBlock = [&](Value slot) { return selectionSlotBlock(slot); };
   // Warp 0 lists up to 32 slots of one tile each (below). With one query
   // block per CTA every listed tile is selected by all its rows, so the
   // per-tile flags are never read: warp 0 reads the slots itself and the
   // CTA skips clearing and setting the flags and their two barriers.
   bool warpList = selectionListedByWarp();
-  bool flagsRead = selectedQ < shape.blockQ();
+  bool flagsRead = selectionFlagsRead();
   // Over a key length known only at run time there are no per-tile flags
   // (a static length sizes them): the list holds at most a tile per
   // candidate, and the CTA lists them itself (below).
@@ -240,7 +241,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
   if (dynamicKeys && !warpList) {
     assert(!flagsRead && entries == slots * tilesPerBlock &&
            entries <= threads && "KernelShapes' slotListEntries");
-    return buildCandidateList(list, flags, slotBlock, tilesOf);
+    return buildCandidateList(list, flags, tilesOf);
   }
   if (!warpList || flagsRead) {
     for (int64_t firstTile = 0; firstTile < entries; firstTile += threads) {
@@ -259,7 +260,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
       auto inSlots = scf::IfOp::create(b, loc, lt(slot, c(slots)), false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(inSlots.thenBlock());
-      auto [block, queryBlock] = slotBlock(slot);
+      auto [block, queryBlock] = selectionSlotBlock(slot);
       memref::StoreOp::create(b, loc, block, selected, slot);
       Value bit = arith::ShLIOp::create(
           b, loc, i32Constant(1),
@@ -290,7 +291,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
         flagsRead
             ? memref::LoadOp::create(b, loc, selected, safeSlot).getResult()
         : prefetchedSlotBlock ? prefetchedSlotBlock
-                              : slotBlock(safeSlot).first;
+                              : selectionSlotBlock(safeSlot).first;
     auto [tile, candidate] = tilesOf(block).front();
     candidate = arith::AndIOp::create(b, loc, candidate, inSlots);
     Value tileI32 = arith::IndexCastOp::create(b, loc, i32, tile);
@@ -421,7 +422,6 @@ std::pair<Value, Value> FlashKernelBuilder::rankAcrossCta(Value kept,
 
 std::pair<Value, Value> FlashKernelBuilder::buildCandidateList(
     Value list, Value candidates,
-    function_ref<std::pair<Value, Value>(Value)> slotBlock,
     function_ref<SmallVector<std::pair<Value, Value>>(Value)> tilesOf) {
   int64_t entries = shape.tileListEntries;
   int64_t tilesPerBlock = selection.getBlockKv() / shape.blockKv;
@@ -437,7 +437,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildCandidateList(
     auto inCandidates = scf::IfOp::create(b, loc, isCandidate, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inCandidates.thenBlock());
-    Value block = slotBlock(div(candidate, c(tilesPerBlock))).first;
+    Value block = selectionSlotBlock(div(candidate, c(tilesPerBlock))).first;
     Value tile = i32Constant(-1);
     for (auto [k, pair] : llvm::enumerate(tilesOf(block))) {
       auto [blockTile, inRange] = pair;

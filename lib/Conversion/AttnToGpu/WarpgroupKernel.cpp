@@ -335,9 +335,6 @@ void FlashKernelBuilder::buildWarpSpecialized(
       st.loadQuery(mapPointers.front());
   }
 
-  // Key-tile bounds of this query tile and its run of full tiles (a union:
-  // the visited tiles of every source in turn). Persistent CTAs read each
-  // work item's in turn.
   // A selection's slots (warp 0 lists them after the barrier below) are
   // read now, so that their latency and the range tables' overlap.
   if (shape.tileListEntries) {
@@ -347,6 +344,10 @@ void FlashKernelBuilder::buildWarpSpecialized(
         selection = indices;
     prefetchSelectionSlot();
   }
+
+  // Key-tile bounds of this query tile and its run of full tiles (a union:
+  // the visited tiles of every source in turn). Persistent CTAs read each
+  // work item's in turn.
   KeyTileBounds bounds;
   if (!persistent) {
     bounds = buffers.unionSources.empty()
