@@ -7,6 +7,7 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace mlir::attn {
@@ -45,8 +46,15 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
   int64_t heads = sizeOr(queryType.getDimSize(1), 1);
   int64_t queryLength = sizeOr(queryType.getDimSize(2), 4096);
   int64_t keyLength = sizeOr(op.getMaskShape().keyLength, 4096);
-  int64_t headDim = sizeOr(queryType.getDimSize(3), 128);
-  int64_t valueDim = sizeOr(valueType.getDimSize(3), 128);
+  // Head dims and lengths past this many elements decide nothing the
+  // limit does not (no tile's working set fits a cache; every tile is
+  // shorter than the keys), and the sums below stay within int64.
+  constexpr int64_t kLargestPlannedSize = int64_t(1) << 24;
+  int64_t headDim =
+      std::min(sizeOr(queryType.getDimSize(3), 128), kLargestPlannedSize);
+  int64_t valueDim =
+      std::min(sizeOr(valueType.getDimSize(3), 128), kLargestPlannedSize);
+  int64_t plannedKeys = std::min(keyLength, kLargestPlannedSize);
   int64_t lanes = std::max<int64_t>(target.vectorBits / 32, 1);
   constexpr int64_t f32 = 4;
 
@@ -69,7 +77,7 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
     for (int64_t blockKv : {16, 32, 64, 128, 256, 512}) {
       if (blockKv % lanes != 0 && blockKv != 16)
         continue;
-      if (blockKv > roundUp(keyLength, lanes) && blockKv > 16)
+      if (blockKv > roundUp(plannedKeys, lanes) && blockKv > 16)
         continue;
       if (selectedKv && selectedKv % blockKv != 0 && blockKv > 16)
         continue;
