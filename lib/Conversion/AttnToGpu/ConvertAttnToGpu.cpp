@@ -36,6 +36,9 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
 #include <cmath>
 #include <limits>
 
@@ -64,6 +67,23 @@ static FunctionType tensorMapEncoderType(MLIRContext *context) {
 /// ceil(x / n) on the host.
 static Value ceilDivIndex(OpBuilder &b, Location loc, Value x, int64_t n) {
   return IndexArithmetic(b, loc).ceilDiv(x, n);
+}
+
+/// The kernels' base name for the function `name`: PTX identifiers hold
+/// letters, digits, '_' and '$' and start with no digit (a function named
+/// "a-b" would otherwise stop LLVM's PTX printer), each other character
+/// becoming '_'; a suffix `_N` keeps it apart from the base names already
+/// `taken` (another function's "a_b").
+static std::string kernelBaseName(StringRef name, llvm::StringSet<> &taken) {
+  std::string base;
+  for (char ch : name)
+    base += llvm::isAlnum(ch) || ch == '_' || ch == '$' ? ch : '_';
+  if (base.empty() || llvm::isDigit(base.front()))
+    base.insert(base.begin(), '_');
+  std::string unique = base;
+  for (int64_t suffix = 1; !taken.insert(unique).second; ++suffix)
+    unique = base + "_" + std::to_string(suffix);
+  return unique;
 }
 
 namespace {
@@ -394,8 +414,10 @@ struct ConvertAttnToGpuPass
     builder.setInsertionPointToEnd(module.getBody());
     auto kernels =
         gpu::GPUModuleOp::create(builder, module.getLoc(), kKernelModuleName);
+    llvm::StringSet<> takenNames;
     for (Work &item : work) {
-      std::string name = (item.func.getName() + "_kernel").str();
+      std::string name =
+          kernelBaseName(item.func.getName(), takenNames) + "_kernel";
       if (!item.program) {
         OpKernels &only = item.ops.front();
         if (failed(buildKernels(builder, kernels, only, name)))
