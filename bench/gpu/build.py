@@ -249,12 +249,15 @@ def mlir_for(case):
     # "dynamic": lengths known only at run time (the kernel's loop bounds
     # come from the mask's run-time key intervals, not a block map).
     lq_t, lkv_t = ("?", "?") if case.get("dynamic") else (lq, lkv)
+    # "dynamic_batch": the batch known only at run time (static lengths, so
+    # a tile list, but no launch-time key-tile ranges for documents).
+    b_t = "?" if case.get("dynamic_batch") else b
     dv = case.get("dv", d)
-    q = f"tensor<{b}x{hq}x{lq_t}x{d}x{t}>"
-    kv = f"tensor<{b}x{hkv}x{lkv_t}x{d}x{t}>"
-    vt = f"tensor<{b}x{hkv}x{lkv_t}x{dv}x{t}>"
-    out_t = f"tensor<{b}x{hq}x{lq_t}x{dv}x{t}>"
-    lse = f"tensor<{b}x{hq}x{lq_t}xf32>"
+    q = f"tensor<{b_t}x{hq}x{lq_t}x{d}x{t}>"
+    kv = f"tensor<{b_t}x{hkv}x{lkv_t}x{d}x{t}>"
+    vt = f"tensor<{b_t}x{hkv}x{lkv_t}x{dv}x{t}>"
+    out_t = f"tensor<{b_t}x{hq}x{lq_t}x{dv}x{t}>"
+    lse = f"tensor<{b_t}x{hq}x{lq_t}xf32>"
     args = [f"%q: {q}", f"%k: {kv}", f"%v: {vt}"]
     types = [q, kv, vt]
     operands, mask, score = "", [], ""
@@ -316,19 +319,19 @@ def mlir_for(case):
     if case.get("chunk") and not case.get("as_region"):
         mask.append(f"#attn.chunked<size = {case['chunk']}>")
     if case.get("docs"):
-        take("segments", ("qs", f"tensor<{b}x{lq_t}xi32>"),
-             ("ks", f"tensor<{b}x{lkv_t}xi32>"))
+        take("segments", ("qs", f"tensor<{b_t}x{lq_t}xi32>"),
+             ("ks", f"tensor<{b_t}x{lkv_t}xi32>"))
         mask.insert(0, "#attn.document")
     if case.get("layout"):
         lay = case["layout"]
         blocks = f"{-(-lq // lay['block_q'])}x{-(-lkv // lay['block_kv'])}"
-        take("layout", ("lay", f"tensor<{b}x{hq}x{blocks}xi1>"))
+        take("layout", ("lay", f"tensor<{b_t}x{hq}x{blocks}xi1>"))
         mask.append(f"#attn.block_layout<block_q = {lay['block_q']}, "
                     f"block_kv = {lay['block_kv']}>")
     if case.get("select"):
         sel = case["select"]
         blocks = "?" if case.get("dynamic") else -(-lq // sel["block_q"])
-        take("indices", ("idx", f"tensor<{b}x{hkv}x{blocks}x{sel['k']}xi32>"))
+        take("indices", ("idx", f"tensor<{b_t}x{hkv}x{blocks}x{sel['k']}xi32>"))
         mask.append(f"#attn.block_indices<block_q = {sel['block_q']}, "
                     f"block_kv = {sel['block_kv']}>")
     modifiers = []
@@ -363,7 +366,7 @@ def mlir_for(case):
                     "    %y = arith.addf %s, %x : f32\n"
                     "    attn.yield %y : f32\n  }")
     if case.get("prefix"):
-        lengths = f"tensor<{b}xi32>"
+        lengths = f"tensor<{b_t}xi32>"
         args.append(f"%pl: {lengths}")
         regions += (" mask_mod {\n"
                     "  ^bb0(%b: index, %h: index, %i: index, %j: index):\n"

@@ -249,6 +249,12 @@ def check_cases():
                       dynamic=True))
     cases.append(case("chk-dyn-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
                       random_docs=True, dynamic=True))
+    # A batch known only at run time (so no key-tile ranges: the list scans
+    # the ids into chunks of 32 keys) at head dim 192: built for sm_90 with
+    # --warps 8 --row-tiles 4, shared memory shrinks the key tiles to 16,
+    # half a chunk each.
+    cases.append(case("chk-docs-batches-d192", "causal", 3, 4, 2, 700, 1300, 192, docs=1,
+                      random_docs=True, batch_docs=True, dynamic_batch=True))
     cases.append(case("chk-docs", "causal", 1, 4, 4, 512, 512, 64, docs=4))
     cases.append(case("chk-docs-random", "causal", 1, 4, 2, 700, 1000, 64, docs=1,
                       random_docs=True))

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -563,7 +564,7 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   // Documents: the min and max kv segment id of every 32 keys, one id per
   // thread and a shuffle tree per warp.
   bool documents = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
-  int64_t chunks = entries * blockKv / 32;
+  int64_t chunks = shape.documentChunks();
   Value chunkMin, chunkMax;
   // (With the launch's key-tile ranges, each tile's test reads its two.)
   if (documents && !buffers.keyTileRanges) {
@@ -842,10 +843,16 @@ std::pair<Value, Value> FlashKernelBuilder::tileSegmentRange(Value keyTile) {
   auto [chunkMin, chunkMax] = documentChunks;
   int64_t chunks = cast<MemRefType>(chunkMin.getType()).getDimSize(0);
   Value low, high;
-  int64_t perTile = shape.blockKv / 32;
+  // A tile of fewer than 32 keys (16, where shared memory shrank the tiles)
+  // takes its chunk's range: a superset of its own, which skips and marks
+  // uniform only tiles that its own would.
+  int64_t perTile = std::max<int64_t>(shape.blockKv / 32, 1);
+  Value firstChunk = shape.blockKv >= 32
+                         ? mul(keyTile, c(perTile))
+                         : div(mul(keyTile, c(shape.blockKv)), c(32));
   for (int64_t k = 0; k < perTile; ++k) {
-    Value chunk = arith::MinUIOp::create(
-        b, loc, add(mul(keyTile, c(perTile)), c(k)), c(chunks - 1));
+    Value chunk =
+        arith::MinUIOp::create(b, loc, add(firstChunk, c(k)), c(chunks - 1));
     Value chunkLow = memref::LoadOp::create(b, loc, chunkMin, chunk);
     Value chunkHigh = memref::LoadOp::create(b, loc, chunkMax, chunk);
     low = low ? arith::MinSIOp::create(b, loc, low, chunkLow).getResult()

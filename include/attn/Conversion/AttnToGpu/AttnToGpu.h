@@ -144,13 +144,18 @@ struct GpuKernelShape {
   int64_t mergeBytes() const {
     return splitKeys ? 4 * warps * blockQ() * (valueDim + 2) : 0;
   }
+  /// Documents over a tile list: the chunks of 32 keys whose kv
+  /// segment-id min and max the list's tests read (a tile of fewer keys
+  /// takes its chunk's).
+  int64_t documentChunks() const {
+    return (tileListEntries * blockKv + 31) / 32;
+  }
   /// The list, its flags, (documents) the kv segment-id min and max of
   /// every 32 keys and (selections) the selected blocks of the CTA.
   int64_t listBytes() const {
-    return tileListEntries
-               ? 4 * (2 * tileListEntries + 1) +
-                     8 * tileListEntries * blockKv / 32 + 4 * selectionSlots
-               : 0;
+    return tileListEntries ? 4 * (2 * tileListEntries + 1) +
+                                 8 * documentChunks() + 4 * selectionSlots
+                           : 0;
   }
   /// The warp-specialised form's tiles: panels of 64 columns of 128-byte
   /// rows, 1024-byte aligned (the swizzle's period) from a base rounded up
@@ -186,7 +191,7 @@ struct GpuKernelShape {
   };
   ListLayout listLayout() const {
     int64_t entries = tileListEntries;
-    int64_t chunkBytes = 8 * entries * blockKv / 32;
+    int64_t chunkBytes = 8 * documentChunks();
     ListLayout layout;
     if (!warpgroups) {
       layout.flags = tileBytes();
