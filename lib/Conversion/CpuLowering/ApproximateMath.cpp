@@ -29,7 +29,18 @@ struct AttnApproximateMathPass
              name == math::TanhOp::getOperationName();
     };
     populateMathPolynomialApproximationPatterns(patterns, onScores);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // Scalars and vectors only: upstream's patterns build scalar constants
+    // beside a tensor operand (invalid IR). The pipeline runs this pass
+    // after bufferisation, where none are left.
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<math::ExpOp, math::TanhOp>(op) &&
+          !isa<TensorType>(op->getResult(0).getType()))
+        ops.push_back(op);
+    });
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
       signalPassFailure();
   }
 };
