@@ -1117,3 +1117,20 @@ func.func @generic_in_mask_region(%q: tensor<1x1x8x4xf32>, %t: tensor<8xi1>) -> 
   } : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
   return %o : tensor<1x1x8x4xf32>
 }
+
+// -----
+
+// Tensor encodings: the ops are defined on plain dense tensors.
+func.func @encoded_query(%q: tensor<1x1x8x4xf32, "enc">, %k: tensor<1x1x8x4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor without an encoding, but got 'tensor<1x1x8x4xf32, "enc">'}}
+  %o = attn.attention %q, %k, %k : tensor<1x1x8x4xf32, "enc">, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @encoded_scores(%s: tensor<1x1x2x4xf32, "enc">) {
+  // expected-error @+1 {{operand #0 must be ranked tensor without an encoding, but got 'tensor<1x1x2x4xf32, "enc">'}}
+  %i = attn.topk %s k 2 : tensor<1x1x2x4xf32, "enc"> -> tensor<1x1x2x2xi32>
+  return
+}

@@ -13,6 +13,16 @@ include "mlir/IR/OpBase.td"
 class Attn_Op<string mnemonic, list<Trait> traits = []>
     : Op<Attn_Dialect, mnemonic, traits>;
 
+// The ops' operands and results: ranked tensors without an encoding. Their
+// semantics (DESIGN.md section 2) are of plain dense tensors, and the
+// lowerings bufferise them as such (an encoded one reached them and came out
+// as a function returning the plain type).
+def Attn_Tensor : Type<
+    And<[AnyRankedTensor.predicate,
+         CPred<"!::llvm::cast<::mlir::RankedTensorType>($_self)"
+               ".getEncoding()">]>,
+    "ranked tensor without an encoding", "::mlir::RankedTensorType">;
+
 def Attn_MaskArrayAttr
     : TypedArrayAttrBase<Attn_MaskAttrInterface, "mask predicates">;
 def Attn_ScoreModArrayAttr
@@ -79,23 +89,23 @@ def Attn_AttentionOp : Attn_Op<"attention", [
   }];
 
   let arguments = (ins
-    AnyRankedTensor:$query,
-    AnyRankedTensor:$key,
-    AnyRankedTensor:$value,
-    Optional<AnyRankedTensor>:$bias,
-    Optional<AnyRankedTensor>:$q_segments,
-    Optional<AnyRankedTensor>:$kv_segments,
-    Optional<AnyRankedTensor>:$layout,
-    Optional<AnyRankedTensor>:$indices,
-    Optional<AnyRankedTensor>:$sink,
+    Attn_Tensor:$query,
+    Attn_Tensor:$key,
+    Attn_Tensor:$value,
+    Optional<Attn_Tensor>:$bias,
+    Optional<Attn_Tensor>:$q_segments,
+    Optional<Attn_Tensor>:$kv_segments,
+    Optional<Attn_Tensor>:$layout,
+    Optional<Attn_Tensor>:$indices,
+    Optional<Attn_Tensor>:$sink,
     DefaultValuedAttr<Attn_MaskArrayAttr, "{}">:$mask,
     DefaultValuedAttr<Attn_ScoreModArrayAttr, "{}">:$score,
     OptionalAttr<Attn_NormalizerAttrInterface>:$normalizer,
     OptionalAttr<F32Attr>:$scale,
     OptionalAttr<Attn_TilingAttr>:$tiling
   );
-  let results = (outs AnyRankedTensor:$output,
-                      Optional<AnyRankedTensor>:$lse);
+  let results = (outs Attn_Tensor:$output,
+                      Optional<Attn_Tensor>:$lse);
   let regions = (region MaxSizedRegion<1>:$score_mod,
                         MaxSizedRegion<1>:$mask_mod);
 
@@ -159,12 +169,12 @@ def Attn_CompressOp : Attn_Op<"compress", [Pure]> {
         -> tensor<1x4x64x128xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input,
-                       Optional<AnyRankedTensor>:$weights,
+  let arguments = (ins Attn_Tensor:$input,
+                       Optional<Attn_Tensor>:$weights,
                        Attn_ReduceKind:$reduce,
                        I64Attr:$stride,
                        OptionalAttr<I64Attr>:$window);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Attn_Tensor:$result);
   let assemblyFormat = [{
     $reduce $input (`weights` `(` $weights^ `)`)? `stride` $stride
     (`window` $window^)? attr-dict `:` type(operands) `->` type($result)
@@ -198,12 +208,12 @@ def Attn_BlockScoresOp : Attn_Op<"block_scores", [Pure]> {
     `attn.topk` never selects it. Only mask predicates that read no operand
     are allowed (no document, block_layout or block_indices).
   }];
-  let arguments = (ins AnyRankedTensor:$query,
-                       AnyRankedTensor:$keys,
+  let arguments = (ins Attn_Tensor:$query,
+                       Attn_Tensor:$keys,
                        I64Attr:$block_q,
                        DefaultValuedAttr<Attn_MaskArrayAttr, "{}">:$mask,
                        OptionalAttr<F32Attr>:$scale);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Attn_Tensor:$result);
   let assemblyFormat = [{
     $query `,` $keys `block_q` $block_q (`mask` $mask^)? attr-dict
     `:` type(operands) `->` type($result)
@@ -223,8 +233,8 @@ def Attn_TopkOp : Attn_Op<"topk", [Pure]> {
     entries, sorted ascending by index; ties go to the lower index; entries
     equal to -inf or NaN are never selected, and slots left over are -1.
   }];
-  let arguments = (ins AnyRankedTensor:$scores, I64Attr:$k);
-  let results = (outs AnyRankedTensor:$indices);
+  let arguments = (ins Attn_Tensor:$scores, I64Attr:$k);
+  let results = (outs Attn_Tensor:$indices);
   let assemblyFormat = [{
     $scores `k` $k attr-dict `:` type($scores) `->` type($indices)
   }];
@@ -259,11 +269,11 @@ def Attn_MergeOp : Attn_Op<"merge", [Pure, AttrSizedOperandSegments]> {
         -> tensor<1x8x128x64xf32>, tensor<1x8x128xf32>
     ```
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$outputs,
-                       Variadic<AnyRankedTensor>:$weights,
+  let arguments = (ins Variadic<Attn_Tensor>:$outputs,
+                       Variadic<Attn_Tensor>:$weights,
                        Attn_MergeKind:$kind);
-  let results = (outs AnyRankedTensor:$result,
-                      Optional<AnyRankedTensor>:$lse);
+  let results = (outs Attn_Tensor:$result,
+                      Optional<Attn_Tensor>:$lse);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -298,15 +308,15 @@ def Attn_LinearAttentionOp : Attn_Op<"linear_attention", [Pure]> {
     log-gates `a: [B, Hq, Lkv]` (f32, each <= 0) and requires `causal`. GQA
     as in attn.attention. `eps` defaults to 1e-6.
   }];
-  let arguments = (ins AnyRankedTensor:$query,
-                       AnyRankedTensor:$key,
-                       AnyRankedTensor:$value,
-                       Optional<AnyRankedTensor>:$decay,
+  let arguments = (ins Attn_Tensor:$query,
+                       Attn_Tensor:$key,
+                       Attn_Tensor:$value,
+                       Optional<Attn_Tensor>:$decay,
                        Attn_FeatureMap:$feature,
                        UnitAttr:$causal,
                        UnitAttr:$normalize,
                        OptionalAttr<F32Attr>:$eps);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Attn_Tensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`decay` `(` $decay^ `)`)? `feature` $feature
     (`causal` $causal^)? (`normalize` $normalize^)? attr-dict
@@ -326,8 +336,8 @@ def Attn_CausalConvOp : Attn_Op<"causal_conv", [Pure]> {
     `out[b, h, t, d] = sum_{k < K} weight[h, d, k] * input[b, h, t - K + 1 + k, d]`,
     reading zeros before the start of the sequence.
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Attn_Tensor:$input, Attn_Tensor:$weight);
+  let results = (outs Attn_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` type(operands) `->` type($result)
   }];
