@@ -457,8 +457,9 @@ def AttnApproximateMathPass
     polynomials (FMAs and an exponent bit-shift for `exp`, within 2 ulp
     over f32; a clamped rational function for `tanh`, within a few ulp)
     they vectorise with the rest. Other math ops are left to the
-    math-to-LLVM and math-to-libm conversions, and so are tensor-typed ones
-    (the pipeline runs this after bufferisation).
+    math-to-LLVM and math-to-libm conversions. Tensor-typed ops are left
+    unchanged (the pipeline runs this after bufferisation, where none are
+    left).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -25,7 +25,7 @@ func.func @many_cores(%q: tensor<1x1x1x64xf32>, %k: tensor<1x1x4194304x64xf32>, 
 
 // Head dims and lengths near int64's largest (the verifier takes them): the
 // working set of every tile exceeds the caches, so the smallest tiles, and
-// the sums that weigh them do not overflow (UBSan reported them).
+// the sums that weigh them stay within int64 (UBSan checks them).
 // CHECK-LABEL: func.func @huge_sizes
 // CHECK: #attn.tiling<block_q = 8, block_kv = 16
 func.func @huge_sizes(%q: tensor<1x1x8x1152921504606846976xf32>, %k: tensor<1x1x9223372036854775806x1152921504606846976xf32>, %v: tensor<1x1x9223372036854775806x1152921504606846976xf32>) -> tensor<1x1x8x1152921504606846976xf32> {

@@ -1134,3 +1134,11 @@ func.func @encoded_scores(%s: tensor<1x1x2x4xf32, "enc">) {
   %i = attn.topk %s k 2 : tensor<1x1x2x4xf32, "enc"> -> tensor<1x1x2x2xi32>
   return
 }
+
+// -----
+
+func.func @encoded_result(%q: tensor<1x1x8x4xf32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor without an encoding, but got 'tensor<1x1x8x4xf32, "enc">'}}
+  %o = attn.attention %q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32, "enc">
+  return
+}

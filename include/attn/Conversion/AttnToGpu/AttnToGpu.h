@@ -147,14 +147,14 @@ struct GpuKernelShape {
   /// Documents over a tile list: the chunks of 32 keys whose kv
   /// segment-id min and max the list's tests read (a tile of fewer keys
   /// takes its chunk's).
-  int64_t documentChunks() const {
+  int64_t documentChunkCount() const {
     return (tileListEntries * blockKv + 31) / 32;
   }
   /// The list, its flags, (documents) the kv segment-id min and max of
   /// every 32 keys and (selections) the selected blocks of the CTA.
   int64_t listBytes() const {
     return tileListEntries ? 4 * (2 * tileListEntries + 1) +
-                                 8 * documentChunks() + 4 * selectionSlots
+                                 8 * documentChunkCount() + 4 * selectionSlots
                            : 0;
   }
   /// The warp-specialised form's tiles: panels of 64 columns of 128-byte
@@ -191,7 +191,7 @@ struct GpuKernelShape {
   };
   ListLayout listLayout() const {
     int64_t entries = tileListEntries;
-    int64_t chunkBytes = 8 * documentChunks();
+    int64_t chunkBytes = 8 * documentChunkCount();
     ListLayout layout;
     if (!warpgroups) {
       layout.flags = tileBytes();

@@ -47,8 +47,9 @@ TilingAttr mlir::attn::planCpuTiles(AttentionOp op, const CpuTarget &target) {
   int64_t queryLength = sizeOr(queryType.getDimSize(2), 4096);
   int64_t keyLength = sizeOr(op.getMaskShape().keyLength, 4096);
   // Head dims and lengths past this many elements decide nothing the
-  // limit does not (no tile's working set fits a cache; every tile is
-  // shorter than the keys), and the sums below stay within int64.
+  // limit does not, for caches below 8 GB (no tile's working set then fits
+  // half the L2; every tile is shorter than the keys), and the sums below
+  // stay within int64.
   constexpr int64_t kLargestPlannedSize = int64_t(1) << 24;
   int64_t headDim =
       std::min(sizeOr(queryType.getDimSize(3), 128), kLargestPlannedSize);

@@ -685,7 +685,7 @@ std::optional<MaskTensor> maskOfAdditiveBias(Value bias, AffineMap map) {
 bool fitsBiasOperand(Value bias, AffineMap map) {
   auto type = dyn_cast<RankedTensorType>(bias.getType());
   MLIRContext *ctx = map.getContext();
-  if (!type || !isa<FloatType>(type.getElementType()))
+  if (!type || !isa<FloatType>(type.getElementType()) || type.getEncoding())
     return false;
   if (map.getNumResults() == 2)
     return map.getResult(0) == getAffineDimExpr(2, ctx) &&
@@ -1157,11 +1157,15 @@ std::optional<Scores> matchScores(Value scoresValue) {
 /// attn.attention takes (f32, f16 or bf16: an f64 attention stays linalg),
 /// static, with Hq = group * Hkv (a group of at least 1: an empty one
 /// would make an attention without query heads) and head dims of at
-/// least 1, make an attention.
+/// least 1, make an attention. Encoded tensors stay linalg: attn ops take
+/// plain ones.
 bool fitsAttention(RankedTensorType q, RankedTensorType k, RankedTensorType v,
                    RankedTensorType out, int64_t group) {
   if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
       q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
+    return false;
+  if (q.getEncoding() || k.getEncoding() || v.getEncoding() ||
+      out.getEncoding())
     return false;
   Type element = q.getElementType();
   if (!element.isF32() && !element.isF16() && !element.isBF16())

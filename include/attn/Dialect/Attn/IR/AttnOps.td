@@ -15,8 +15,8 @@ class Attn_Op<string mnemonic, list<Trait> traits = []>
 
 // The ops' operands and results: ranked tensors without an encoding. Their
 // semantics (DESIGN.md section 2) are of plain dense tensors, and the
-// lowerings bufferise them as such (an encoded one reached them and came out
-// as a function returning the plain type).
+// lowerings bufferise them as such.
+// (Not RankedTensorOf: its summary would append "of any type values".)
 def Attn_Tensor : Type<
     And<[AnyRankedTensor.predicate,
          CPred<"!::llvm::cast<::mlir::RankedTensorType>($_self)"
