@@ -430,3 +430,34 @@ func.func @inline_chunked_finite_fill_empty_row(%q: tensor<1x1x8x8xf32>, %k: ten
   } -> tensor<1x1x8x8xf32>
   return %out : tensor<1x1x8x8xf32>
 }
+
+// -----
+
+#q = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#kt = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+
+// Negative: an encoded query (attn ops take plain tensors) stays linalg.
+// CHECK-LABEL: func.func @encoded_query
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @encoded_query(%q: tensor<1x1x8x8xf32, "enc">, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#q, #kt, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<1x1x8x8xf32, "enc">, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<1x1x8x8xf32>) outs(%e : tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %out = linalg.generic {indexing_maps = [#q, #v, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x1x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x8x8xf32>
+  return %out : tensor<1x1x8x8xf32>
+}
