@@ -34,7 +34,7 @@ struct AttnApproximateMathPass
     // after bufferisation, where none are left.
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<math::ExpOp, math::TanhOp>(op) &&
+      if (onScores(op->getName().getStringRef()) &&
           !isa<TensorType>(op->getResult(0).getType()))
         ops.push_back(op);
     });
