@@ -146,6 +146,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
   pm.addPass(attn::createAttnGuardIntegerDivisionPass());
+  // Resource blobs the compiled code cannot read: an error naming each one
+  // now, not the translation's at the end.
+  pm.addPass(attn::createAttnCheckResourcesPass());
   // LLVM's translation reads no i1 resource blobs.
   pm.addPass(attn::createAttnInlineBoolResourcesPass());
   pm.addPass(createAttnRefineShapesPass());

@@ -8,39 +8,60 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace mlir;
 
-DenseElementsAttr
-mlir::attn::denseElementsOfResource(DenseResourceElementsAttr resource,
-                                    std::string *whyNot) {
-  auto refuse = [&](const Twine &reason) {
-    if (whyNot)
-      *whyNot = reason.str();
-    return DenseElementsAttr();
-  };
+/// Why `resource` cannot be read, or nothing where it can; its blob's bytes
+/// and bits an element when it can.
+static std::optional<std::string> unreadable(DenseResourceElementsAttr resource,
+                                             ArrayRef<char> &data,
+                                             unsigned &bits) {
   StringRef key = resource.getRawHandle().getKey();
   AsmResourceBlob *blob = resource.getRawHandle().getBlob();
   if (!blob)
-    return refuse("the module does not hold resource '" + key + "'");
+    return ("the module does not hold resource '" + key + "'").str();
   ShapedType type = resource.getType();
   Type element = type.getElementType();
   // Bytes an element: i1 one, index 8, others whole bytes of their width
   // (tf32 or i4 elements have no byte layout here).
-  unsigned bits = isa<IndexType>(element) ? 64
-                  : isa<FloatType, IntegerType>(element)
-                      ? element.getIntOrFloatBitWidth()
-                      : 0;
+  bits = isa<IndexType>(element) ? 64
+         : isa<FloatType, IntegerType>(element)
+             ? element.getIntOrFloatBitWidth()
+             : 0;
   if (bits == 0 || (bits != 1 && bits % 8 != 0))
-    return refuse("resource '" + key + "' has elements of type " +
-                  llvm::formatv("{0}", element).str() +
-                  ", which the tools do not read");
+    return ("resource '" + key + "' has elements of type " +
+            llvm::formatv("{0}", element).str() +
+            ", which the tools do not read")
+        .str();
   uint64_t expected =
       static_cast<uint64_t>(type.getNumElements()) * std::max(bits / 8, 1u);
-  ArrayRef<char> data = blob->getData();
+  data = blob->getData();
   if (data.size() != expected)
-    return refuse("resource '" + key + "' holds " + Twine(data.size()) +
-                  " bytes, not the " + Twine(expected) + " of its type");
+    return ("resource '" + key + "' holds " + Twine(data.size()) +
+            " bytes, not the " + Twine(expected) + " of its type")
+        .str();
+  return std::nullopt;
+}
+
+std::optional<std::string>
+mlir::attn::whyResourceIsUnreadable(DenseResourceElementsAttr resource) {
+  ArrayRef<char> data;
+  unsigned bits = 0;
+  return unreadable(resource, data, bits);
+}
+
+DenseElementsAttr
+mlir::attn::denseElementsOfResource(DenseResourceElementsAttr resource,
+                                    std::string *whyNot) {
+  ArrayRef<char> data;
+  unsigned bits = 0;
+  if (std::optional<std::string> reason = unreadable(resource, data, bits)) {
+    if (whyNot)
+      *whyNot = *reason;
+    return DenseElementsAttr();
+  }
+  ShapedType type = resource.getType();
   // (DenseElementsAttr packs i1 into bits.)
   if (bits == 1) {
     SmallVector<bool> values(

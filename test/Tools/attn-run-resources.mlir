@@ -25,6 +25,13 @@
 // TF32: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'narrow' has elements of type tf32, which the tools do not read
 // RUN: not attn-run %s --function=short_bools --check --path=reference 2>&1 | FileCheck %s --check-prefix=SHORT-BOOLS
 // SHORT-BOOLS: attn-run: error: reference: {{.*}}: 'arith.constant': reads a constant that cannot be read: resource 'few_bools' holds 2 bytes, not the 3 of its type
+// Compiling names them too (attn-check-resources), not the translation to
+// LLVM IR (which said "no known conversion for innermost element type").
+// RUN: not attn-run %s --function=short_bools 2>&1 | FileCheck %s --check-prefix=SHORT-BOOLS-CPU
+// SHORT-BOOLS-CPU: attn-run: error: the CPU pipeline failed:
+// SHORT-BOOLS-CPU-NEXT: 'arith.constant' op holds a constant that cannot be compiled: resource 'few_bools' holds 2 bytes, not the 3 of its type
+// RUN: not attn-compile %s --function=missing -o %t.so 2>&1 | FileCheck %s --check-prefix=MISSING-CPU
+// MISSING-CPU: 'arith.constant' op holds a constant that cannot be compiled: the module does not hold resource 'nothere'
 
 // (The blob's values enter the result: [1, 2] added to the argument.)
 func.func @resource(%q: tensor<2xf32>) -> tensor<2xf32> {

@@ -389,6 +389,25 @@ def AttnDecomposeAggregatesPass : Pass<"attn-decompose-aggregates"> {
   ];
 }
 
+def AttnCheckResourcesPass : Pass<"attn-check-resources"> {
+  let summary = "Fail on resource constants that the compiled code cannot "
+                "read, naming the resource";
+  let description = [{
+    A `dense_resource` constant (torch-mlir holds a module's parameters and
+    buffers in them) whose blob the module does not hold, whose blob's size
+    does not fit its type, or whose elements have no byte layout (tf32, i4)
+    failed at the translation to LLVM IR, with messages that name neither
+    the resource nor the sizes ("resource does not exist", "raw data size
+    does not match element type size", "no known conversion for innermost
+    element type" for a short i1 blob). This pass reports each such
+    constant as an error on its op: the resource's key and what is wrong,
+    in the reference evaluator's words (`attn/Support/ResourceElements.h`).
+    A resource of no elements passes whatever its blob holds
+    (attn-inline-bool-resources writes it as the empty constant). The CPU
+    pipeline runs it first; it copies no blob.
+  }];
+}
+
 def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
   let summary = "Write i1 resource constants as dense constants";
   let description = [{

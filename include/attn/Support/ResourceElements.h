@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::attn {
@@ -22,6 +23,13 @@ namespace mlir::attn {
 /// type included: the compiled code reads as many as the type holds).
 DenseElementsAttr denseElementsOfResource(DenseResourceElementsAttr resource,
                                           std::string *whyNot = nullptr);
+
+/// Why `resource` cannot be read as its type says (the module does not
+/// hold its blob, its elements have no byte layout here, or the blob's
+/// size does not fit the type), or nothing where it can: the check alone,
+/// without copying the blob.
+std::optional<std::string>
+whyResourceIsUnreadable(DenseResourceElementsAttr resource);
 
 } // namespace mlir::attn
 

@@ -1,0 +1,92 @@
+// RUN: attn-opt %s --split-input-file --verify-diagnostics --attn-check-resources | FileCheck %s
+
+// Readable blobs pass unchanged, and so does a resource of no elements
+// whatever its blob holds.
+// CHECK-LABEL: func.func @readable
+// CHECK: arith.constant dense_resource<bools> : tensor<3xi1>
+// CHECK: arith.constant dense_resource<floats> : tensor<2xf32>
+// CHECK: arith.constant dense_resource<floats> : tensor<0x4xf32>
+// CHECK: memref.global "private" constant @table : memref<2xf32> = dense_resource<floats>
+func.func @readable() -> (tensor<3xi1>, tensor<2xf32>, tensor<0x4xf32>) {
+  %b = arith.constant dense_resource<bools> : tensor<3xi1>
+  %f = arith.constant dense_resource<floats> : tensor<2xf32>
+  %e = arith.constant dense_resource<floats> : tensor<0x4xf32>
+  return %b, %f, %e : tensor<3xi1>, tensor<2xf32>, tensor<0x4xf32>
+}
+memref.global "private" constant @table : memref<2xf32> = dense_resource<floats>
+{-#
+  dialect_resources: {
+    builtin: {
+      bools: "0x01000000010001",
+      floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+// An i1 blob a byte short (the translation said only "no known conversion
+// for innermost element type").
+func.func @short_bools() -> tensor<3xi1> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'few_bools' holds 2 bytes, not the 3 of its type}}
+  %b = arith.constant dense_resource<few_bools> : tensor<3xi1>
+  return %b : tensor<3xi1>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      few_bools: "0x010000000101"
+    }
+  }
+#-}
+
+// -----
+
+func.func @short_floats() -> tensor<3xf32> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'floats' holds 8 bytes, not the 12 of its type}}
+  %f = arith.constant dense_resource<floats> : tensor<3xf32>
+  return %f : tensor<3xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+func.func @missing() -> tensor<2xf32> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: the module does not hold resource 'nothere'}}
+  %f = arith.constant dense_resource<nothere> : tensor<2xf32>
+  return %f : tensor<2xf32>
+}
+
+// -----
+
+func.func @tf32() -> tensor<2xtf32> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'narrow' has elements of type tf32, which the tools do not read}}
+  %f = arith.constant dense_resource<narrow> : tensor<2xtf32>
+  return %f : tensor<2xtf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      narrow: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+// A global's initial value is checked too.
+// expected-error @+1 {{'memref.global' op holds a constant that cannot be compiled: resource 'floats' holds 8 bytes, not the 16 of its type}}
+memref.global "private" constant @table : memref<4xf32> = dense_resource<floats>
+{-#
+  dialect_resources: {
+    builtin: {
+      floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
