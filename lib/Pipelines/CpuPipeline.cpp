@@ -139,6 +139,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // that the lowerings see one answer per size. The passes lower only this
   // module's own functions.
   pm.addPass(attn::createAttnCheckNestedFunctionsPass());
+  // Resource blobs the compiled code cannot read: an error naming each one
+  // now (once, before calls are inlined), not the translation's at the end.
+  pm.addPass(attn::createAttnCheckResourcesPass());
   // Called functions' results become buffers the caller allocates: those of
   // dynamic shape are inlined while the program is on tensors.
   pm.addPass(attn::createAttnInlineDynamicResultsPass());
@@ -146,9 +149,6 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
   pm.addPass(attn::createAttnGuardIntegerDivisionPass());
-  // Resource blobs the compiled code cannot read: an error naming each one
-  // now, not the translation's at the end.
-  pm.addPass(attn::createAttnCheckResourcesPass());
   // LLVM's translation reads no i1 resource blobs.
   pm.addPass(attn::createAttnInlineBoolResourcesPass());
   pm.addPass(createAttnRefineShapesPass());

@@ -6,6 +6,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <optional>
@@ -34,8 +35,20 @@ static std::optional<std::string> unreadable(DenseResourceElementsAttr resource,
             llvm::formatv("{0}", element).str() +
             ", which the tools do not read")
         .str();
-  uint64_t expected =
-      static_cast<uint64_t>(type.getNumElements()) * std::max(bits / 8, 1u);
+  // The type's bytes, refused past 2^64 (a product that wraps could match
+  // a short blob).
+  uint64_t expected = std::max(bits / 8, 1u);
+  bool overflowed = false;
+  for (int64_t size : type.getShape()) {
+    bool step = false;
+    expected =
+        llvm::SaturatingMultiply(expected, static_cast<uint64_t>(size), &step);
+    overflowed |= step;
+  }
+  if (overflowed && !llvm::is_contained(type.getShape(), 0))
+    return ("resource '" + key + "' has a type of 2^64 bytes or more").str();
+  if (overflowed)
+    expected = 0;
   data = blob->getData();
   if (data.size() != expected)
     return ("resource '" + key + "' holds " + Twine(data.size()) +

@@ -63,8 +63,9 @@ static struct {
   CUresult (*memAlloc)(unsigned long long *, size_t);
   CUresult (*memFree)(unsigned long long);
   CUresult (*streamSynchronize)(CUstream);
-  /* CUDA 11.2+ drivers; only keepPoolMemory needs them. */
+  /* Only keepPoolMemory needs these (the pools': CUDA 11.2+ drivers). */
   CUresult (*ctxGetDevice)(CUdevice *);
+  CUresult (*deviceGetMemPool)(CUmemoryPool *, CUdevice);
   CUresult (*deviceGetDefaultMemPool)(CUmemoryPool *, CUdevice);
   CUresult (*memPoolGetAttribute)(CUmemoryPool, int, void *);
   CUresult (*memPoolSetAttribute)(CUmemoryPool, int, void *);
@@ -102,6 +103,7 @@ static CUresult loadDriver(void) {
   *(void **)(&driver.memAllocAsync) = dlsym(library, "cuMemAllocAsync");
   *(void **)(&driver.memFreeAsync) = dlsym(library, "cuMemFreeAsync");
   *(void **)(&driver.ctxGetDevice) = dlsym(library, "cuCtxGetDevice");
+  *(void **)(&driver.deviceGetMemPool) = dlsym(library, "cuDeviceGetMemPool");
   *(void **)(&driver.deviceGetDefaultMemPool) =
       dlsym(library, "cuDeviceGetDefaultMemPool");
   *(void **)(&driver.memPoolGetAttribute) =
@@ -191,34 +193,43 @@ int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
 
 /* CU_MEMPOOL_ATTR_RELEASE_THRESHOLD (cuda.h): the bytes a pool keeps
  * reserved at a synchronisation, a cuuint64_t. */
-enum { kReleaseThreshold = 4, kMaxKeptDevices = 64 };
-static unsigned char keptDevices[kMaxKeptDevices];
+enum { kReleaseThreshold = 4, kMaxSeenPools = 64 };
+static CUmemoryPool seenPools[kMaxSeenPools];
+static int seenPoolCount;
 
 /* The default memory pool gives back all it holds at every synchronisation
  * (a release threshold of 0), so that a program's first call after one
  * mapped its workspaces afresh: NSA-style at 64k, whose workspaces hold
- * 280 MB, took 3.5 ms instead of 2.9 on an H100, and 0.6 instead of 0.34 at
- * 8k (bench/results/gpu-workspace-pool-h100-2026-12-06.md). Where the
- * current device's pool still has that threshold, it keeps what it holds
- * from then on, as PyTorch's caching allocator keeps its memory; a
- * threshold the application set is left as it is. Called under the lock;
- * best effort (a driver without pools allocates otherwise). */
+ * 280 MB, took 3.24 ms instead of 2.62 on an H100 after a synchronisation
+ * (bench/results/gpu-workspace-pool-h100-2026-12-06.md). Where
+ * cuMemAllocAsync takes the device's default pool (the application has not
+ * made another one current) and that pool's threshold is 0 when first
+ * seen, it keeps what it holds from then on, as PyTorch's caching allocator
+ * keeps its memory. That holds for the whole process; an application that
+ * wants the memory back sets the threshold after the first call, or trims
+ * the pool (cuMemPoolTrimTo). Each pool is looked at once (a reset context
+ * has new ones). Called under the lock; best effort. */
 static void keepPoolMemory(void) {
   CUdevice device;
-  if (!driver.ctxGetDevice || !driver.deviceGetDefaultMemPool ||
-      !driver.memPoolGetAttribute || !driver.memPoolSetAttribute ||
-      driver.ctxGetDevice(&device) || device < 0 || device >= kMaxKeptDevices ||
-      keptDevices[device])
+  CUmemoryPool current, fallback;
+  if (!driver.ctxGetDevice || !driver.deviceGetMemPool ||
+      !driver.deviceGetDefaultMemPool || !driver.memPoolGetAttribute ||
+      !driver.memPoolSetAttribute || driver.ctxGetDevice(&device) ||
+      driver.deviceGetMemPool(&current, device) ||
+      driver.deviceGetDefaultMemPool(&fallback, device) || current != fallback)
     return;
-  keptDevices[device] = 1;
-  CUmemoryPool pool;
+  for (int i = 0; i < seenPoolCount; ++i)
+    if (seenPools[i] == current)
+      return;
+  if (seenPoolCount == kMaxSeenPools)
+    return;
+  seenPools[seenPoolCount++] = current;
   unsigned long long threshold = 0;
-  if (driver.deviceGetDefaultMemPool(&pool, device) ||
-      driver.memPoolGetAttribute(pool, kReleaseThreshold, &threshold) ||
+  if (driver.memPoolGetAttribute(current, kReleaseThreshold, &threshold) ||
       threshold != 0)
     return;
   threshold = ~0ull;
-  driver.memPoolSetAttribute(pool, kReleaseThreshold, &threshold);
+  driver.memPoolSetAttribute(current, kReleaseThreshold, &threshold);
 }
 
 int attnCudaAlloc(void **pointer, unsigned long long bytes, void *stream,

@@ -47,10 +47,11 @@ int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
                          unsigned sharedBytes, void *stream, void **params);
 
 /* A call's workspace: device memory ordered on `stream` (cuMemAllocAsync,
- * CUDA 11.2+ drivers; `*ordered` set to 1; the device's default pool is
- * made to keep its memory across synchronisations where its release
- * threshold is still 0, so that a call after one does not map its
- * workspaces again), else, where the driver or
+ * CUDA 11.2+ drivers; `*ordered` set to 1; where that allocates from the
+ * device's default pool, the pool is made to keep its memory across
+ * synchronisations if its release threshold is 0 when first seen, so that
+ * a call after one does not map its workspaces again), else, where the
+ * driver or
  * device has no memory pools, cuMemAlloc (`*ordered` 0). attnCudaFree
  * frees it after the stream's work so far: cuMemFreeAsync, or a stream
  * synchronisation and cuMemFree. Return 0, or -N for CUDA driver error N

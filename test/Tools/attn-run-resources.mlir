@@ -30,6 +30,8 @@
 // RUN: not attn-run %s --function=short_bools 2>&1 | FileCheck %s --check-prefix=SHORT-BOOLS-CPU
 // SHORT-BOOLS-CPU: attn-run: error: the CPU pipeline failed:
 // SHORT-BOOLS-CPU-NEXT: 'arith.constant' op holds a constant that cannot be compiled: resource 'few_bools' holds 2 bytes, not the 3 of its type
+// (attn-compile compiles every function of the module, exported or not:
+// the other unreadable constants are reported too.)
 // RUN: not attn-compile %s --function=missing -o %t.so 2>&1 | FileCheck %s --check-prefix=MISSING-CPU
 // MISSING-CPU: 'arith.constant' op holds a constant that cannot be compiled: the module does not hold resource 'nothere'
 

@@ -395,16 +395,21 @@ def AttnCheckResourcesPass : Pass<"attn-check-resources"> {
   let description = [{
     A `dense_resource` constant (torch-mlir holds a module's parameters and
     buffers in them) whose blob the module does not hold, whose blob's size
-    does not fit its type, or whose elements have no byte layout (tf32, i4)
-    failed at the translation to LLVM IR, with messages that name neither
-    the resource nor the sizes ("resource does not exist", "raw data size
-    does not match element type size", "no known conversion for innermost
-    element type" for a short i1 blob). This pass reports each such
-    constant as an error on its op: the resource's key and what is wrong,
-    in the reference evaluator's words (`attn/Support/ResourceElements.h`).
-    A resource of no elements passes whatever its blob holds
-    (attn-inline-bool-resources writes it as the empty constant). The CPU
-    pipeline runs it first; it copies no blob.
+    is not exactly its type's (the reference evaluator's rule), or whose
+    elements have no byte layout (tf32, i4) failed at the translation to
+    LLVM IR, with messages that name neither the resource nor the sizes
+    ("resource does not exist", "raw data size does not match element type
+    size", "no known conversion for innermost element type" for a short i1
+    blob), and so did elements that the translation does not take (any
+    width but 1, 8, 16, 32 and 64 bits: i24, i128, f80). This pass reports
+    each such resource as an error on the op that holds it: the resource's
+    key and what is wrong, in the reference evaluator's words
+    (`attn/Support/ResourceElements.h`). Attributes nested in others count;
+    an op whose results nothing uses does not (it goes before the
+    translation), nor does a resource of no elements, whatever its blob
+    holds (attn-inline-bool-resources writes those as empty constants). The
+    CPU pipeline runs it right after attn-check-nested-functions, before
+    any function is inlined; it copies no blob.
   }];
 }
 
@@ -416,13 +421,13 @@ def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
     element type"), so a program with a boolean buffer held in a resource
     (a registered torch buffer that stays a mask_mod's table) did not
     compile on the CPU. This pass rewrites each `arith.constant` of an i1
-    `dense_resource` as the dense constant of the same elements (a byte
-    each in the blob, `attn/Support/ResourceElements.h`); a blob that cannot
-    be read stays, for the translation's error. A resource of no elements,
-    of any element type, becomes the empty dense constant too: the
-    translation divides its blob's size by the element count (SIGFPE in
-    attn-run where such a blob held bytes). The CPU pipeline runs it first;
-    other resources keep their blobs.
+    `dense_resource` (and each `memref.global` initialised with one) as the
+    dense elements of the same values (a byte each in the blob,
+    `attn/Support/ResourceElements.h`); a blob that cannot be read stays
+    (attn-check-resources has reported it). A resource of no elements, of
+    any element type, becomes the empty dense elements too: the translation
+    divides its blob's size by the element count (SIGFPE in attn-run where
+    such a blob held bytes). Other resources keep their blobs.
   }];
 }
 

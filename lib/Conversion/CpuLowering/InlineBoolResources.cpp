@@ -8,6 +8,7 @@
 #include "attn/Support/ResourceElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/TypeUtilities.h"
 
 namespace mlir::attn {
@@ -21,21 +22,30 @@ namespace {
 struct AttnInlineBoolResourcesPass
     : attn::impl::AttnInlineBoolResourcesPassBase<AttnInlineBoolResourcesPass> {
   void runOnOperation() override {
-    getOperation()->walk([](arith::ConstantOp constant) {
-      auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
-      if (!resource)
-        return;
-      // (Whatever its blob holds: nothing is read of it.)
-      if (resource.getType().getNumElements() == 0) {
-        constant.setValueAttr(
-            DenseElementsAttr::get(resource.getType(), ArrayRef<Attribute>()));
-        return;
+    getOperation()->walk([](Operation *op) {
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        if (Attribute dense = inlined(constant.getValue()))
+          constant.setValueAttr(cast<TypedAttr>(dense));
+      } else if (auto global = dyn_cast<memref::GlobalOp>(op)) {
+        if (std::optional<Attribute> value = global.getInitialValue())
+          if (Attribute dense = inlined(*value))
+            global.setInitialValueAttr(dense);
       }
-      if (!resource.getElementType().isInteger(1))
-        return;
-      if (DenseElementsAttr dense = attn::denseElementsOfResource(resource))
-        constant.setValueAttr(dense);
     });
+  }
+
+  /// The dense elements that replace `value`: an i1 resource's, or the
+  /// empty elements of a resource without elements; else null.
+  static Attribute inlined(Attribute value) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+    if (!resource)
+      return {};
+    // (Whatever its blob holds: nothing is read of it.)
+    if (llvm::is_contained(resource.getType().getShape(), 0))
+      return DenseElementsAttr::get(resource.getType(), ArrayRef<Attribute>());
+    if (!resource.getElementType().isInteger(1))
+      return {};
+    return attn::denseElementsOfResource(resource);
   }
 };
 } // namespace

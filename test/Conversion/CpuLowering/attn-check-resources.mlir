@@ -1,16 +1,18 @@
 // RUN: attn-opt %s --split-input-file --verify-diagnostics --attn-check-resources | FileCheck %s
 
-// Readable blobs pass unchanged, and so does a resource of no elements
-// whatever its blob holds.
+// Readable blobs pass unchanged, and so do a resource of no elements
+// whatever its blob holds and a constant that nothing reads.
 // CHECK-LABEL: func.func @readable
 // CHECK: arith.constant dense_resource<bools> : tensor<3xi1>
 // CHECK: arith.constant dense_resource<floats> : tensor<2xf32>
 // CHECK: arith.constant dense_resource<floats> : tensor<0x4xf32>
+// CHECK: arith.constant dense_resource<nothere> : tensor<2xf32>
 // CHECK: memref.global "private" constant @table : memref<2xf32> = dense_resource<floats>
 func.func @readable() -> (tensor<3xi1>, tensor<2xf32>, tensor<0x4xf32>) {
   %b = arith.constant dense_resource<bools> : tensor<3xi1>
   %f = arith.constant dense_resource<floats> : tensor<2xf32>
   %e = arith.constant dense_resource<floats> : tensor<0x4xf32>
+  %unused = arith.constant dense_resource<nothere> : tensor<2xf32>
   return %b, %f, %e : tensor<3xi1>, tensor<2xf32>, tensor<0x4xf32>
 }
 memref.global "private" constant @table : memref<2xf32> = dense_resource<floats>
@@ -87,6 +89,40 @@ memref.global "private" constant @table : memref<4xf32> = dense_resource<floats>
   dialect_resources: {
     builtin: {
       floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+// Whole bytes that LLVM's translation does not take (it said "no known
+// conversion for innermost element type").
+func.func @i24() -> tensor<2xi24> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'wide' has elements of type i24, which the compiled code does not read}}
+  %w = arith.constant dense_resource<wide> : tensor<2xi24>
+  return %w : tensor<2xi24>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      wide: "0x04000000010000020000"
+    }
+  }
+#-}
+
+// -----
+
+// A type of 2^64 bytes or more (the byte count wrapped to 0, which an
+// empty blob matched).
+func.func @huge() -> tensor<2305843009213693952xf64> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'empty' has a type of 2^64 bytes or more}}
+  %h = arith.constant dense_resource<empty> : tensor<2305843009213693952xf64>
+  return %h : tensor<2305843009213693952xf64>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      empty: "0x08000000"
     }
   }
 #-}

@@ -1,6 +1,7 @@
 // RUN: attn-opt %s --attn-inline-bool-resources | FileCheck %s
 
-// An i1 blob (a byte each) becomes a dense constant; other element types
+// An i1 blob (a byte each) becomes a dense constant (a global's initial
+// value likewise); other element types
 // and a blob the module does not hold keep their resources. A resource of
 // no elements becomes the empty constant whatever its blob holds (the
 // translation to LLVM IR divided the blob's size by 0).
@@ -9,6 +10,10 @@
 // CHECK: arith.constant dense_resource<floats> : tensor<2xf32>
 // CHECK: arith.constant dense_resource<missing> : tensor<3xi1>
 // CHECK: arith.constant dense<> : tensor<0x4xf32>
+// A global's initial value too.
+// CHECK: memref.global "private" constant @mask : memref<3xi1> = dense<[true, false, true]>
+// CHECK: memref.global "private" constant @nothing : memref<0x2xf32> = dense<>
+// CHECK: memref.global "private" constant @weights : memref<2xf32> = dense_resource<floats>
 func.func @resources() -> (tensor<3xi1>, tensor<2xf32>, tensor<3xi1>, tensor<0x4xf32>) {
   %b = arith.constant dense_resource<bools> : tensor<3xi1>
   %f = arith.constant dense_resource<floats> : tensor<2xf32>
@@ -16,6 +21,9 @@ func.func @resources() -> (tensor<3xi1>, tensor<2xf32>, tensor<3xi1>, tensor<0x4
   %e = arith.constant dense_resource<floats> : tensor<0x4xf32>
   return %b, %f, %m, %e : tensor<3xi1>, tensor<2xf32>, tensor<3xi1>, tensor<0x4xf32>
 }
+memref.global "private" constant @mask : memref<3xi1> = dense_resource<bools>
+memref.global "private" constant @nothing : memref<0x2xf32> = dense_resource<floats>
+memref.global "private" constant @weights : memref<2xf32> = dense_resource<floats>
 {-#
   dialect_resources: {
     builtin: {

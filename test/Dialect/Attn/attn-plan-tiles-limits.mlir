@@ -3,8 +3,8 @@
 // most the tiling's 1024 (the pass built a tiling past it, and
 // TilingAttr::get asserted), and sizes near int64's largest.
 // RUN: attn-opt %s --attn-plan-tiles="cores=100000" --split-input-file | FileCheck %s
-// A core count near int64's largest plans as many cores do (twice the
-// count overflowed).
+// A core count at int64's largest plans as many cores do (twice the count
+// overflowed).
 // RUN: attn-opt %s --attn-plan-tiles="cores=9223372036854775807" --split-input-file | FileCheck %s
 
 // CHECK-LABEL: func.func @no_queries

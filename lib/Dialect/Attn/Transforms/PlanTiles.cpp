@@ -147,10 +147,11 @@ struct AttnPlanTilesPass : impl::AttnPlanTilesPassBase<AttnPlanTilesPass> {
       target.l2Bytes = l2Bytes;
     if (vectorBits > 0)
       target.vectorBits = vectorBits;
-    // (Beyond 2^32 cores every plan is the same, and twice the count, which
-    // the plan compares tasks against, would overflow near int64's largest.)
+    // (The plan compares tasks against twice the count, which must not
+    // overflow.)
     if (cores > 0)
-      target.cores = std::min<int64_t>(cores, int64_t(1) << 32);
+      target.cores =
+          std::min<int64_t>(cores, std::numeric_limits<int64_t>::max() / 2);
     getOperation()->walk([&](AttentionOp op) {
       if (!op.getTiling())
         op.setTilingAttr(planCpuTiles(op, target));

@@ -99,6 +99,43 @@ CUresult cuMemFreeAsync(unsigned long long address, void *stream) {
   return 0;
 }
 CUresult cuStreamSynchronize(void *stream) { return (void)stream, 0; }
+
+/* Memory pools: the device's default one, whose release threshold starts
+ * at FAKE_CUDA_RELEASE_THRESHOLD (0 if unset); with FAKE_CUDA_OWN_POOL set,
+ * the current pool is another one. Setting an attribute prints it. */
+static char defaultPool, ownPool;
+static unsigned long long releaseThreshold;
+static int thresholdRead;
+CUresult cuCtxGetDevice(int *device) {
+  *device = 0;
+  return 0;
+}
+CUresult cuDeviceGetDefaultMemPool(void **pool, int device) {
+  (void)device;
+  *pool = &defaultPool;
+  return 0;
+}
+CUresult cuDeviceGetMemPool(void **pool, int device) {
+  (void)device;
+  *pool = getenv("FAKE_CUDA_OWN_POOL") ? (void *)&ownPool : &defaultPool;
+  return 0;
+}
+CUresult cuMemPoolGetAttribute(void *pool, int attribute, void *value) {
+  (void)pool, (void)attribute;
+  if (!thresholdRead) {
+    const char *start = getenv("FAKE_CUDA_RELEASE_THRESHOLD");
+    releaseThreshold = start ? strtoull(start, 0, 10) : 0;
+    thresholdRead = 1;
+  }
+  *(unsigned long long *)value = releaseThreshold;
+  return 0;
+}
+CUresult cuMemPoolSetAttribute(void *pool, int attribute, void *value) {
+  releaseThreshold = *(unsigned long long *)value;
+  printf("cuMemPoolSetAttribute %s pool attribute %d = %llu\n",
+         pool == &defaultPool ? "default" : "own", attribute, releaseThreshold);
+  return 0;
+}
 CUresult cuTensorMapEncodeTiled(void *map, int type, unsigned rank,
                                 const void *base, const void *sizes,
                                 const void *strides, const void *box,
