@@ -146,6 +146,8 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // dynamic shape are inlined while the program is on tensors.
   pm.addPass(attn::createAttnInlineDynamicResultsPass());
   addIndexArithRewrites(pm);
+  // LLVM computes on no f8, f6, f4 or tf32 type.
+  pm.addPass(attn::createAttnCheckFloatTypesPass());
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
   pm.addPass(attn::createAttnGuardIntegerDivisionPass());

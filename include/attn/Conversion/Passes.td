@@ -578,6 +578,25 @@ def AttnCheckIntegerWidthsPass : Pass<"attn-check-integer-widths"> {
   ];
 }
 
+def AttnCheckFloatTypesPass : Pass<"attn-check-float-types"> {
+  let summary = "Refuse float arithmetic on types that LLVM has no "
+                "arithmetic for (f8, f6, f4 and tf32 variants)";
+  let description = [{
+    LLVM's float types are half, bfloat, float, double, x86_fp80 and fp128.
+    MLIR's LLVM type conversion stores the other builtin floats (the f8, f6
+    and f4 families, tf32) as integers of their width, so that constants,
+    selects and bitcasts of them compile, but arith's and math's arithmetic
+    on them has no lowering: an `arith.extf` from f8E4M3FN ended in "LLVM
+    Translation failed for operation: builtin.unrealized_conversion_cast",
+    naming neither the op nor the type. The CPU pipeline runs this check
+    after attn-check-integer-widths: it names the first arith or math op
+    that computes on such a type (a scalar or the elements of a vector or
+    tensor; `arith.constant`, `arith.select` and `arith.bitcast` only move
+    bits and pass) and fails. DESIGN.md's element types are f32, f16 and
+    bf16; the tools run f64 too.
+  }];
+}
+
 def AttnGuardIntegerDivisionPass : Pass<"attn-guard-integer-division"> {
   let summary = "Make integer division and remainder total: by 0 they give "
                 "0, and INT_MIN / -1 wraps";
