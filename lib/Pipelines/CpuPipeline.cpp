@@ -146,8 +146,6 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // dynamic shape are inlined while the program is on tensors.
   pm.addPass(attn::createAttnInlineDynamicResultsPass());
   addIndexArithRewrites(pm);
-  // LLVM computes on no f8, f6, f4 or tf32 type.
-  pm.addPass(attn::createAttnCheckFloatTypesPass());
   // x86 traps on a division by zero and on INT_MIN / -1 (undefined in
   // arith); the compiled code gives the reference's values instead.
   pm.addPass(attn::createAttnGuardIntegerDivisionPass());
@@ -155,6 +153,9 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   pm.addPass(attn::createAttnInlineBoolResourcesPass());
   pm.addPass(createAttnRefineShapesPass());
   pm.addPass(createCanonicalizerKeepingLoopTypes());
+  // LLVM computes on no f8, f6, f4 or tf32 type (after the canonicalizer,
+  // which folds such arithmetic on constants and drops it where unused).
+  pm.addPass(attn::createAttnCheckFloatTypesPass());
   if (options.flash) {
     pm.addPass(createAttnPlanTilesPass());
     // Selection first: block scores take the attention over their own

@@ -189,7 +189,7 @@ LogicalResult Evaluator::checkExactIntegers(Operation *op) {
   // wrong result could pass. Ops that only pass values on (a select, a
   // min or max, casts, reshapes, attn ops' indices) make none; constants
   // are checked exactly as they are read.
-  if (!isa<arith::ArithDialect>(op->getDialect()) ||
+  if (!isa_and_present<arith::ArithDialect>(op->getDialect()) ||
       isa<arith::ConstantOp, arith::SelectOp, arith::MaxSIOp, arith::MinSIOp,
           arith::MaxUIOp, arith::MinUIOp, arith::IndexCastOp,
           arith::IndexCastUIOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,

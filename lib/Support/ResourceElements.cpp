@@ -23,6 +23,10 @@ static std::optional<std::string> unreadable(DenseResourceElementsAttr resource,
   if (!blob)
     return ("the module does not hold resource '" + key + "'").str();
   ShapedType type = resource.getType();
+  if (!type.hasStaticShape())
+    return ("resource '" + key + "' has the dynamic type " +
+            llvm::formatv("{0}", type).str())
+        .str();
   Type element = type.getElementType();
   // Bytes an element: i1 one, index 8, others whole bytes of their width
   // (tf32 or i4 elements have no byte layout here).

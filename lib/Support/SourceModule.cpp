@@ -34,8 +34,12 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
   // Constants are compiled into the code (and evaluated by the reference)
   // element by element: a tensor constant of billions of elements, which
   // verifies, would exhaust memory deep inside LLVM.
+  // A size that large with another of 0 (no elements) made LLVM's
+  // translation build an array type of that many arrays ("SmallVector
+  // unable to grow").
   constexpr double kMaxConstantElements = (uint64_t(1) << 31) - 1;
   arith::ConstantOp tooLarge;
+  bool tooLargeSize = false;
   for (Operation &op : parsed)
     op.walk([&](arith::ConstantOp constant) {
       auto type = dyn_cast<ShapedType>(constant.getType());
@@ -43,11 +47,15 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
         return WalkResult::advance();
       // (In doubles: the sizes' product may overflow int64_t.)
       double elements = 1;
-      for (int64_t size : type.getShape())
+      bool largeSize = false;
+      for (int64_t size : type.getShape()) {
         elements *= static_cast<double>(size);
-      if (elements <= kMaxConstantElements)
+        largeSize |= size > kMaxConstantElements;
+      }
+      if (elements <= kMaxConstantElements && !largeSize)
         return WalkResult::advance();
       tooLarge = constant;
+      tooLargeSize = elements <= kMaxConstantElements;
       return WalkResult::interrupt();
     });
   if (tooLarge) {
@@ -55,8 +63,9 @@ FailureOr<SourceModule> mlir::attn::loadSourceModule(StringRef path,
     std::string type;
     llvm::raw_string_ostream(type) << tooLarge.getType();
     tooLarge.emitError() << "a tensor constant of type " << type
-                         << " has more than 2^31 - 1 elements, more than "
-                            "the attn tools compile";
+                         << (tooLargeSize ? " has a size of more than 2^31 - 1"
+                                          : " has more than 2^31 - 1 elements")
+                         << ", more than the attn tools compile";
     error = "'" + path.str() + "' has a tensor constant too large to compile";
     return failure();
   }

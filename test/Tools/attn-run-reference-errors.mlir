@@ -32,6 +32,8 @@
 // RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/huge.so %t/huge.h
 // CONSTANT: huge_constant.mlir:3:8: error: a tensor constant of type tensor<1x2x4611686018427387904x4xf32> has more than 2^31 - 1 elements, more than the attn tools compile
 // CONSTANT-NEXT: error: '{{.*}}huge_constant.mlir' has a tensor constant too large to compile
+// RUN: not attn-run %S/Inputs/huge_empty_constant.mlir 2>&1 | FileCheck %s --check-prefix=EMPTY-CONSTANT
+// EMPTY-CONSTANT: huge_empty_constant.mlir:4:8: error: a tensor constant of type tensor<4611686018427387904x0xf64> has a size of more than 2^31 - 1, more than the attn tools compile
 
 // An integer division by zero in a region (undefined in arith; x86 traps):
 // the CPU pipeline's attn-guard-integer-division gives the reference's 0,

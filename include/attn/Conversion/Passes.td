@@ -404,12 +404,16 @@ def AttnCheckResourcesPass : Pass<"attn-check-resources"> {
     width but 1, 8, 16, 32 and 64 bits: i24, i128, f80). This pass reports
     each such resource as an error on the op that holds it: the resource's
     key and what is wrong, in the reference evaluator's words
-    (`attn/Support/ResourceElements.h`). Attributes nested in others count;
-    an op whose results nothing uses does not (it goes before the
-    translation), nor does a resource of no elements, whatever its blob
-    holds (attn-inline-bool-resources writes those as empty constants). The
-    CPU pipeline runs it right after attn-check-nested-functions, before
-    any function is inlined; it copies no blob.
+    (`attn/Support/ResourceElements.h`). It looks at the values that the
+    translation reads (`arith.constant`, `memref.global`,
+    `llvm.mlir.global`, `llvm.mlir.constant`), not at other attributes;
+    refuses a resource of dynamic type; and passes an op whose results
+    nothing uses (it goes before the translation) and, in `arith.constant`
+    and `memref.global`, a resource of no elements whatever its blob holds
+    and i1 elements (attn-inline-bool-resources writes those as dense
+    elements; in the LLVM dialect's ops they are refused). The CPU pipeline
+    runs it right after attn-check-nested-functions, before any function is
+    inlined; it copies no blob.
   }];
 }
 
@@ -424,7 +428,10 @@ def AttnInlineBoolResourcesPass : Pass<"attn-inline-bool-resources"> {
     `dense_resource` (and each `memref.global` initialised with one) as the
     dense elements of the same values (a byte each in the blob,
     `attn/Support/ResourceElements.h`); a blob that cannot be read stays
-    (attn-check-resources has reported it). A resource of no elements, of
+    (attn-check-resources has reported it). Rank-0 resources of any element
+    type go the same way: upstream's lowering of a rank-0 global reads its
+    value's single element, which a resource does not provide (the pipeline
+    aborted on a torch-mlir scalar buffer). A resource of no elements, of
     any element type, becomes the empty dense elements too: the translation
     divides its blob's size by the element count (SIGFPE in attn-run where
     such a blob held bytes). Other resources keep their blobs.
@@ -589,10 +596,14 @@ def AttnCheckFloatTypesPass : Pass<"attn-check-float-types"> {
     on them has no lowering: an `arith.extf` from f8E4M3FN ended in "LLVM
     Translation failed for operation: builtin.unrealized_conversion_cast",
     naming neither the op nor the type. The CPU pipeline runs this check
-    after attn-check-integer-widths: it names the first arith or math op
-    that computes on such a type (a scalar or the elements of a vector or
-    tensor; `arith.constant`, `arith.select` and `arith.bitcast` only move
-    bits and pass) and fails. DESIGN.md's element types are f32, f16 and
+    after its first canonicalizer (which folds such arithmetic on constants
+    and drops it where unused): it names the first op that computes on such
+    a type (a scalar or the elements of a vector or tensor): an arith or math
+    op other than `arith.constant`, `arith.select` and `arith.bitcast`,
+    which only move bits, or a vector reduction, contraction, fma, outer
+    product or scan. tf32, which the type conversion maps to nothing, is
+    refused on any op. A named linalg op's body ops have no location: the
+    report goes to the linalg op. Then it fails. DESIGN.md's element types are f32, f16 and
     bf16; the tools run f64 too.
   }];
 }

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -30,24 +31,44 @@ static bool withoutLlvmArithmetic(Type type) {
                          Float80Type, Float128Type>(element);
 }
 
+/// Whether `type` (or its elements) is tf32, which LLVM's type conversion
+/// maps to nothing: not even moving it compiles.
+static bool isTf32(Type type) {
+  return isa<FloatTF32Type>(getElementTypeOrSelf(type));
+}
+
+/// Whether `op` computes on its float operands or results (rather than
+/// moving their bits, as constants, selects and bitcasts do).
+static bool computes(Operation *op) {
+  if (isa_and_present<arith::ArithDialect, math::MathDialect>(op->getDialect()))
+    return !isa<arith::ConstantOp, arith::SelectOp, arith::BitcastOp>(op);
+  return isa<vector::ReductionOp, vector::MultiDimReductionOp, vector::FMAOp,
+             vector::ContractionOp, vector::OuterProductOp, vector::ScanOp>(op);
+}
+
 namespace {
 struct AttnCheckFloatTypesPass
     : attn::impl::AttnCheckFloatTypesPassBase<AttnCheckFloatTypesPass> {
   void runOnOperation() override {
     WalkResult result = getOperation()->walk([&](Operation *op) {
-      // Constants, selects and bitcasts move bits: their integer forms
-      // compile.
-      if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
-          isa<arith::ConstantOp, arith::SelectOp, arith::BitcastOp>(op))
-        return WalkResult::advance();
       auto types =
           llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes());
-      auto found = llvm::find_if(types, withoutLlvmArithmetic);
+      auto found = llvm::find_if(types, [&](Type type) {
+        return isTf32(type) || (computes(op) && withoutLlvmArithmetic(type));
+      });
       if (found == types.end())
         return WalkResult::advance();
-      op->emitOpError() << "computes on " << *found
-                        << ": the CPU target computes on f16, bf16, f32, f64, "
-                           "f80 and f128 only";
+      // A named linalg op's body has no location of its own: the report
+      // goes to the nearest enclosing op that has one.
+      Operation *located = op;
+      while (isa<UnknownLoc>(located->getLoc()) && located->getParentOp())
+        located = located->getParentOp();
+      InFlightDiagnostic diag = located->emitOpError();
+      if (located != op)
+        diag << "(its body's '" << op->getName() << "') ";
+      diag << "computes on " << *found
+           << ": the CPU target computes on f16, bf16, f32, f64, f80 and "
+              "f128 only";
       return WalkResult::interrupt();
     });
     if (result.wasInterrupted())

@@ -23,7 +23,8 @@ struct AttnCheckKernelsLoweredPass
   void runOnOperation() override {
     gpu::GPUModuleOp kernels = getOperation();
     WalkResult result = kernels.getBody()->walk([&](Operation *op) {
-      if (isa<LLVM::LLVMDialect, NVVM::NVVMDialect>(op->getDialect()))
+      if (isa_and_present<LLVM::LLVMDialect, NVVM::NVVMDialect>(
+              op->getDialect()))
         return WalkResult::advance();
       op->emitError() << "GPU lowering: '" << op->getName()
                       << "' in kernel module '" << kernels.getName()

@@ -153,8 +153,8 @@ struct AttnNarrowKernelIndicesPass
       // The index ops it replaced, and what only they read (backwards, so
       // that users go before what they use).
       kernel.walk<WalkOrder::PostOrder, ReverseIterator>([](Operation *op) {
-        if (isa<arith::ArithDialect>(op->getDialect()) && op->use_empty() &&
-            isPure(op))
+        if (isa_and_present<arith::ArithDialect>(op->getDialect()) &&
+            op->use_empty() && isPure(op))
           op->erase();
       });
     }

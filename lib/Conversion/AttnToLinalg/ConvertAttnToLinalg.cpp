@@ -39,7 +39,7 @@ struct ConvertAttnToLinalgPass
       return signalPassFailure();
     // Every op has a lowering, so anything left is a bug worth a message.
     WalkResult result = getOperation()->walk([](Operation *op) {
-      if (!isa<AttnDialect>(op->getDialect()))
+      if (!isa_and_present<AttnDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError("was not lowered by convert-attn-to-linalg");
       return WalkResult::interrupt();

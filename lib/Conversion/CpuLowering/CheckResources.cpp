@@ -7,6 +7,9 @@
 #include "attn/Conversion/Passes.h"
 #include "attn/Support/ResourceElements.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -21,20 +24,35 @@ namespace mlir::attn {
 using namespace mlir;
 
 /// Why the compiled code cannot read `resource` although the tools can:
-/// LLVM's translation takes elements of 8, 16, 32 or 64 bits (and i1, which
-/// attn-inline-bool-resources writes as a dense constant).
+/// LLVM's translation takes elements of 8, 16, 32 or 64 bits (and i1 where
+/// attn-inline-bool-resources writes them as dense elements: `inlined`).
 static std::optional<std::string>
-whyNotTranslatable(DenseResourceElementsAttr resource) {
+whyNotTranslatable(DenseResourceElementsAttr resource, bool inlined) {
   Type element = resource.getType().getElementType();
   if (isa<IndexType>(element))
     return std::nullopt;
   unsigned bits = element.getIntOrFloatBitWidth();
-  if (llvm::is_contained({1u, 8u, 16u, 32u, 64u}, bits))
+  if (llvm::is_contained({8u, 16u, 32u, 64u}, bits) || (bits == 1 && inlined))
     return std::nullopt;
   return ("resource '" + resource.getRawHandle().getKey() +
           "' has elements of type " + llvm::formatv("{0}", element).str() +
           ", which the compiled code does not read")
       .str();
+}
+
+/// The resource that `op` holds as its value, where it is one of the ops
+/// whose values the translation reads; null otherwise.
+static DenseResourceElementsAttr heldResource(Operation *op) {
+  Attribute value;
+  if (auto constant = dyn_cast<arith::ConstantOp>(op))
+    value = constant.getValue();
+  else if (auto global = dyn_cast<memref::GlobalOp>(op))
+    value = global.getInitialValue().value_or(Attribute());
+  else if (auto global = dyn_cast<LLVM::GlobalOp>(op))
+    value = global.getValueOrNull();
+  else if (auto constant = dyn_cast<LLVM::ConstantOp>(op))
+    value = constant.getValue();
+  return dyn_cast_or_null<DenseResourceElementsAttr>(value);
 }
 
 namespace {
@@ -43,25 +61,32 @@ struct AttnCheckResourcesPass
   void runOnOperation() override {
     bool foundUnreadable = false;
     getOperation()->walk([&](Operation *op) {
+      DenseResourceElementsAttr resource = heldResource(op);
       // A constant that nothing reads goes before the translation.
-      if (op->getNumResults() > 0 && op->use_empty())
+      if (!resource || (op->getNumResults() > 0 && op->use_empty()))
         return;
-      // Every resource among the op's attributes, nested ones included
-      // (memref.global's initial value as well as arith.constant's).
-      op->getAttrDictionary().walk([&](DenseResourceElementsAttr resource) {
-        // (A product of sizes may wrap: a zero size decides.)
-        if (llvm::is_contained(resource.getType().getShape(), 0))
-          return;
-        std::optional<std::string> reason =
-            attn::whyResourceIsUnreadable(resource);
-        if (!reason)
-          reason = whyNotTranslatable(resource);
-        if (!reason)
-          return;
-        op->emitOpError("holds a constant that cannot be compiled: ")
-            << *reason;
-        foundUnreadable = true;
-      });
+      ShapedType type = resource.getType();
+      // attn-inline-bool-resources writes these as dense elements (i1, no
+      // elements, rank 0) where arith.constant or memref.global holds them.
+      bool inlined = isa<arith::ConstantOp, memref::GlobalOp>(op);
+      std::optional<std::string> reason;
+      StringRef key = resource.getRawHandle().getKey();
+      if (!type.hasStaticShape())
+        reason = attn::whyResourceIsUnreadable(resource);
+      else if (llvm::is_contained(type.getShape(), 0))
+        reason = inlined ? std::nullopt
+                         : std::optional<std::string>(
+                               ("resource '" + key +
+                                "' has no elements, which the translation "
+                                "reads only as an arith.constant's or a "
+                                "memref.global's")
+                                   .str());
+      else if (!(reason = attn::whyResourceIsUnreadable(resource)))
+        reason = whyNotTranslatable(resource, inlined);
+      if (!reason)
+        return;
+      op->emitOpError("holds a constant that cannot be compiled: ") << *reason;
+      foundUnreadable = true;
     });
     if (foundUnreadable)
       signalPassFailure();

@@ -34,16 +34,19 @@ struct AttnInlineBoolResourcesPass
     });
   }
 
-  /// The dense elements that replace `value`: an i1 resource's, or the
-  /// empty elements of a resource without elements; else null.
+  /// The dense elements that replace `value`: an i1 resource's, a rank-0
+  /// one's (upstream's lowering of a rank-0 global iterates its value,
+  /// which a resource cannot), or the empty elements of a resource without
+  /// elements; else null.
   static Attribute inlined(Attribute value) {
     auto resource = dyn_cast<DenseResourceElementsAttr>(value);
-    if (!resource)
+    if (!resource || !resource.getType().hasStaticShape())
       return {};
     // (Whatever its blob holds: nothing is read of it.)
     if (llvm::is_contained(resource.getType().getShape(), 0))
       return DenseElementsAttr::get(resource.getType(), ArrayRef<Attribute>());
-    if (!resource.getElementType().isInteger(1))
+    if (!resource.getElementType().isInteger(1) &&
+        resource.getType().getRank() != 0)
       return {};
     return attn::denseElementsOfResource(resource);
   }

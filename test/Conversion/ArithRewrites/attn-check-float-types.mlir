@@ -1,4 +1,4 @@
-// RUN: attn-opt %s --attn-check-float-types --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: attn-opt %s --allow-unregistered-dialect --attn-check-float-types --split-input-file --verify-diagnostics | FileCheck %s
 
 // An extension from f8E4M3FN in a region fails on the op that computes on
 // it (the translation to LLVM IR said only "LLVM Translation failed for
@@ -49,4 +49,42 @@ func.func @bits_and_wide_floats(%c: i1, %x: tensor<4xf8E4M3FN>, %w: f80) -> (ten
   %h = arith.constant 1.0 : f16
   %d = arith.extf %h : f16 to f64
   return %b, %a, %d : tensor<4xi8>, f80, f64
+}
+
+// -----
+
+// tf32 on any op: LLVM's type conversion maps it to nothing.
+func.func @tf32_select(%c: i1, %x: tf32, %y: tf32) -> tf32 {
+  // expected-error @below {{'arith.select' op computes on 'tf32'}}
+  %s = arith.select %c, %x, %y : tf32
+  return %s : tf32
+}
+
+// -----
+
+// A vector reduction.
+func.func @reduction(%v: vector<4xf8E5M2>) -> f8E5M2 {
+  // expected-error @below {{'vector.reduction' op computes on 'vector<4xf8E5M2>'}}
+  %r = vector.reduction <add>, %v : vector<4xf8E5M2> into f8E5M2
+  return %r : f8E5M2
+}
+
+// -----
+
+// A named linalg op's body has no location: the linalg op is named.
+func.func @named(%a: tensor<4x4xf8E5M2>, %b: tensor<4x4xf8E5M2>, %c: tensor<4x4xf8E5M2>) -> tensor<4x4xf8E5M2> {
+  // expected-error @below {{'linalg.matmul' op (its body's 'arith.mulf') computes on 'f8E5M2'}}
+  %m = linalg.matmul ins(%a, %b : tensor<4x4xf8E5M2>, tensor<4x4xf8E5M2>) outs(%c : tensor<4x4xf8E5M2>) -> tensor<4x4xf8E5M2>
+  return %m : tensor<4x4xf8E5M2>
+}
+
+// -----
+
+// An op of an unregistered dialect is not looked into (the check crashed
+// on its null dialect).
+// CHECK-LABEL: func.func @unregistered
+// CHECK: "foo.bar"
+func.func @unregistered() {
+  "foo.bar"() : () -> ()
+  return
 }

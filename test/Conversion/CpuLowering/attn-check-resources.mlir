@@ -127,3 +127,43 @@ func.func @huge() -> tensor<2305843009213693952xf64> {
     }
   }
 #-}
+
+// -----
+
+// Only the values the translation reads count: a resource in another
+// attribute (a function's metadata) passes, whatever it names.
+// CHECK-LABEL: func.func @metadata
+func.func @metadata(%x: tensor<2xf32>) -> tensor<2xf32> attributes {meta = {w = dense_resource<nothere> : tensor<2xf32>}} {
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+// A resource of dynamic type.
+func.func @dynamic() -> tensor<?xf32> {
+  // expected-error @+1 {{'arith.constant' op holds a constant that cannot be compiled: resource 'floats' has the dynamic type tensor<?xf32>}}
+  %f = arith.constant dense_resource<floats> : tensor<?xf32>
+  return %f : tensor<?xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      floats: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+// In the LLVM dialect's globals nothing inlines i1 or empty resources.
+// expected-error @+1 {{'llvm.mlir.global' op holds a constant that cannot be compiled: resource 'bools' has elements of type i1, which the compiled code does not read}}
+llvm.mlir.global internal constant @mask(dense_resource<bools> : tensor<3xi1>) {addr_space = 0 : i32} : !llvm.array<3 x i1>
+// expected-error @+1 {{'llvm.mlir.global' op holds a constant that cannot be compiled: resource 'bools' has no elements, which the translation reads only as an arith.constant's or a memref.global's}}
+llvm.mlir.global internal constant @nothing(dense_resource<bools> : tensor<0xi1>) {addr_space = 0 : i32} : !llvm.array<0 x i1>
+{-#
+  dialect_resources: {
+    builtin: {
+      bools: "0x01000000010001"
+    }
+  }
+#-}

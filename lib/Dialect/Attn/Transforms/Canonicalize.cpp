@@ -52,7 +52,7 @@ struct AttnCanonicalizePass
     for (int round = 0; round < kMaxRounds; ++round) {
       SmallVector<Operation *> attnOps;
       getOperation()->walk([&](Operation *op) {
-        if (isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
+        if (isa_and_present<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op))
           attnOps.push_back(op);
       });
       bool changed = false;

@@ -78,7 +78,7 @@ static LogicalResult reportGroupingConflict(func::FuncOp func,
 }
 
 static bool isAttnOp(Operation *op) {
-  return isa<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op);
+  return isa_and_present<AttnDialect>(op->getDialect()) && !isa<YieldOp>(op);
 }
 
 /// Gives `value` the type `refined` and the uses that `keeps` says keep
