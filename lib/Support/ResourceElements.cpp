@@ -40,19 +40,19 @@ static std::optional<std::string> unreadable(DenseResourceElementsAttr resource,
             ", which the tools do not read")
         .str();
   // The type's bytes, refused past 2^64 (a product that wraps could match
-  // a short blob).
-  uint64_t expected = std::max(bits / 8, 1u);
-  bool overflowed = false;
-  for (int64_t size : type.getShape()) {
-    bool step = false;
-    expected =
-        llvm::SaturatingMultiply(expected, static_cast<uint64_t>(size), &step);
-    overflowed |= step;
+  // a short blob); no element, no byte.
+  uint64_t expected = 0;
+  if (!llvm::is_contained(type.getShape(), 0)) {
+    expected = std::max(bits / 8, 1u);
+    for (int64_t size : type.getShape()) {
+      bool overflowed = false;
+      expected = llvm::SaturatingMultiply(expected, static_cast<uint64_t>(size),
+                                          &overflowed);
+      if (overflowed)
+        return ("resource '" + key + "' has a type of 2^64 bytes or more")
+            .str();
+    }
   }
-  if (overflowed && !llvm::is_contained(type.getShape(), 0))
-    return ("resource '" + key + "' has a type of 2^64 bytes or more").str();
-  if (overflowed)
-    expected = 0;
   data = blob->getData();
   if (data.size() != expected)
     return ("resource '" + key + "' holds " + Twine(data.size()) +

@@ -51,8 +51,7 @@ int attnCudaLaunchShared(attn_cuda_kernel *kernel, unsigned gridX,
  * device's default pool, the pool is made to keep its memory across
  * synchronisations if its release threshold is 0 when first seen, so that
  * a call after one does not map its workspaces again), else, where the
- * driver or
- * device has no memory pools, cuMemAlloc (`*ordered` 0). attnCudaFree
+ * driver or device has no memory pools, cuMemAlloc (`*ordered` 0). attnCudaFree
  * frees it after the stream's work so far: cuMemFreeAsync, or a stream
  * synchronisation and cuMemFree. Return 0, or -N for CUDA driver error N
  * (-999 when libcuda.so.1 cannot be loaded). */

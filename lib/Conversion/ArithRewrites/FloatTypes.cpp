@@ -53,8 +53,9 @@ struct AttnCheckFloatTypesPass
     WalkResult result = getOperation()->walk([&](Operation *op) {
       auto types =
           llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes());
+      bool computing = computes(op);
       auto found = llvm::find_if(types, [&](Type type) {
-        return isTf32(type) || (computes(op) && withoutLlvmArithmetic(type));
+        return isTf32(type) || (computing && withoutLlvmArithmetic(type));
       });
       if (found == types.end())
         return WalkResult::advance();

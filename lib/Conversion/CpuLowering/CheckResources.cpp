@@ -55,6 +55,26 @@ static DenseResourceElementsAttr heldResource(Operation *op) {
   return dyn_cast_or_null<DenseResourceElementsAttr>(value);
 }
 
+/// Why the compiled code cannot read `resource`, held by an op whose
+/// resources attn-inline-bool-resources writes as dense elements where
+/// `inlined` (i1 elements, no elements, rank 0); nothing where it can.
+static std::optional<std::string>
+whyNotCompilable(DenseResourceElementsAttr resource, bool inlined) {
+  ShapedType type = resource.getType();
+  if (type.hasStaticShape() && llvm::is_contained(type.getShape(), 0)) {
+    if (inlined)
+      return std::nullopt;
+    return ("resource '" + resource.getRawHandle().getKey() +
+            "' has no elements, which the translation reads only as an "
+            "arith.constant's or a memref.global's")
+        .str();
+  }
+  if (std::optional<std::string> reason =
+          attn::whyResourceIsUnreadable(resource))
+    return reason;
+  return whyNotTranslatable(resource, inlined);
+}
+
 namespace {
 struct AttnCheckResourcesPass
     : attn::impl::AttnCheckResourcesPassBase<AttnCheckResourcesPass> {
@@ -65,24 +85,8 @@ struct AttnCheckResourcesPass
       // A constant that nothing reads goes before the translation.
       if (!resource || (op->getNumResults() > 0 && op->use_empty()))
         return;
-      ShapedType type = resource.getType();
-      // attn-inline-bool-resources writes these as dense elements (i1, no
-      // elements, rank 0) where arith.constant or memref.global holds them.
-      bool inlined = isa<arith::ConstantOp, memref::GlobalOp>(op);
-      std::optional<std::string> reason;
-      StringRef key = resource.getRawHandle().getKey();
-      if (!type.hasStaticShape())
-        reason = attn::whyResourceIsUnreadable(resource);
-      else if (llvm::is_contained(type.getShape(), 0))
-        reason = inlined ? std::nullopt
-                         : std::optional<std::string>(
-                               ("resource '" + key +
-                                "' has no elements, which the translation "
-                                "reads only as an arith.constant's or a "
-                                "memref.global's")
-                                   .str());
-      else if (!(reason = attn::whyResourceIsUnreadable(resource)))
-        reason = whyNotTranslatable(resource, inlined);
+      std::optional<std::string> reason = whyNotCompilable(
+          resource, isa<arith::ConstantOp, memref::GlobalOp>(op));
       if (!reason)
         return;
       op->emitOpError("holds a constant that cannot be compiled: ") << *reason;
