@@ -20,6 +20,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases as case_list  # noqa: E402
+from clocks import ClockSampler  # noqa: E402
 
 
 def strided_type(rank):
@@ -1034,6 +1035,8 @@ def main():
     memory = {}
     pool = WorkspacePool() if any(c["name"].startswith("scale-") for c in cases) else None
     checks_ok = True
+    # Our measurement's SM clock and power, a column of its own (clocks.py).
+    sampler = ClockSampler()
     for case in cases:
         ok, err, naive = check(case, args.artifacts, device)
         verdict = "SKIP" if ok is None else "PASS" if ok else "FAIL"
@@ -1054,7 +1057,9 @@ def main():
         outputs = [out] + ([torch.empty_like(out)] if case["kind"] == "gated" else [])
         ours = Ours(case, args.artifacts)
         ours.bind([q, k, v] + extra, outputs, torch.cuda.current_stream().cuda_stream)
+        start = time.perf_counter()
         times = {"attn": bench(ours)}
+        our_clock = sampler.describe([(start, time.perf_counter())])
         if baseline:
             other = Ours(case, baseline[1])
             other.bind([q, k, v] + extra, outputs, torch.cuda.current_stream().cuda_stream)
@@ -1084,7 +1089,7 @@ def main():
         if case["name"].startswith("scale-"):
             memory[case["name"]] = peak_memory(pool, ours, peer_fns, [q, k, v] + extra,
                                                outputs)
-        row = f"| {case['name']} | {unit} | {cells} | {ratios} |"
+        row = f"| {case['name']} | {unit} | {cells} | {ratios} | attn at {our_clock} |"
         print(row, flush=True)
         lines.append(row)
     lines += scaling_table(cases, timings)

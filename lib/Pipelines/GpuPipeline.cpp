@@ -70,6 +70,12 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
   // serialised: PTX for format=isa, ptxas for bin/fatbin), with
   // attn-convert-tensor-map-args between the kernels' conversion and their
   // serialisation.
+  // Arithmetic on f8, f6, f4 or tf32 in a kernel (a region's or a
+  // program's elementwise ops) is named before the conversion fails on it.
+  AttnCheckFloatTypesPassOptions floats;
+  floats.gpu = true;
+  pm.addNestedPass<gpu::GPUModuleOp>(
+      attn::createAttnCheckFloatTypesPass(floats));
   pm.addNestedPass<gpu::GPUModuleOp>(attn::createAttnNarrowKernelIndicesPass());
   // The kernels' fpowi (libdevice's __nv_powif squares repeatedly and takes
   // an i32 exponent), expm1, log1p and isinf in accurate forms.

@@ -233,15 +233,18 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
     SmallVector<RefScalar> operands;
     for (Value operand : op->getOperands())
       operands.push_back(values.lookup(operand).scalar);
-    std::optional<RefScalar> result = evalScalarOp(op, operands);
-    if (!result)
-      return fail(op, "is not supported by the reference");
-    // The naive computation rounds a scalar to its type as it rounds each
-    // tensor element (a region's bf16 arithmetic included).
-    Type type = op->getResult(0).getType();
-    if (!holdsInteger(type))
-      result->real = emulate(result->real, kindOf(type));
-    set(op->getResult(0), *result);
+    for (OpResult opResult : op->getResults()) {
+      std::optional<RefScalar> result =
+          evalScalarOp(op, operands, opResult.getResultNumber());
+      if (!result)
+        return fail(op, "is not supported by the reference");
+      // The naive computation rounds a scalar to its type as it rounds each
+      // tensor element (a region's bf16 arithmetic included).
+      Type type = opResult.getType();
+      if (!holdsInteger(type))
+        result->real = emulate(result->real, kindOf(type));
+      set(opResult, *result);
+    }
     return success();
   }
   // Element-wise on tensors of one shape (scalars broadcast, as the select
@@ -259,21 +262,24 @@ LogicalResult Evaluator::evalElementwise(Operation *op) {
                           shapeText(shapeSource->shape));
     shapeSource = &value;
   }
-  Type resultType = op->getResult(0).getType();
-  RefTensor result(kindOf(resultType), shapeSource->shape);
   SmallVector<RefScalar> operands(op->getNumOperands());
-  for (int64_t index = 0; index < result.getNumElements(); ++index) {
-    for (auto [n, operand] : llvm::enumerate(op->getOperands()))
-      operands[n] =
-          isa<TensorType>(operand.getType())
-              ? RefScalar::of(tensor(operand).data[index], operand.getType())
-              : values.lookup(operand).scalar;
-    std::optional<RefScalar> value = evalScalarOp(op, operands);
-    if (!value)
-      return fail(op, "is not supported by the reference");
-    result.data[index] = emulate(value->toDouble(resultType), result.kind);
+  for (OpResult opResult : op->getResults()) {
+    Type resultType = opResult.getType();
+    RefTensor result(kindOf(resultType), shapeSource->shape);
+    for (int64_t index = 0; index < result.getNumElements(); ++index) {
+      for (auto [n, operand] : llvm::enumerate(op->getOperands()))
+        operands[n] =
+            isa<TensorType>(operand.getType())
+                ? RefScalar::of(tensor(operand).data[index], operand.getType())
+                : values.lookup(operand).scalar;
+      std::optional<RefScalar> value =
+          evalScalarOp(op, operands, opResult.getResultNumber());
+      if (!value)
+        return fail(op, "is not supported by the reference");
+      result.data[index] = emulate(value->toDouble(resultType), result.kind);
+    }
+    set(opResult, std::move(result));
   }
-  set(op->getResult(0), std::move(result));
   return success();
 }
 
@@ -641,9 +647,10 @@ LogicalResult Evaluator::evalOp(Operation *op) {
         return success();
       })
       .Default([&](Operation *other) {
+        // (math.sincos: two results of one type, element by element.)
         if (isa_and_present<arith::ArithDialect, math::MathDialect>(
                 other->getDialect()) &&
-            other->getNumResults() == 1)
+            (other->getNumResults() == 1 || isa<math::SincosOp>(other)))
           return evalElementwise(other);
         if (isa<arith::AddUIExtendedOp, arith::MulSIExtendedOp,
                 arith::MulUIExtendedOp>(other) &&

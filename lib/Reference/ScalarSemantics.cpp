@@ -141,7 +141,8 @@ static double ieeeExtremum(double a, double b, bool larger) {
 }
 
 std::optional<RefScalar>
-mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
+mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
+                                    unsigned result) {
   // An operand's signed value: i1, kept as 0 / 1, is 0 / -1 (maxsi of true
   // and false is false).
   auto i = [&](unsigned n) {
@@ -340,6 +341,47 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x) {
         return wrap(bits ? llvm::countr_zero(bits) : sourceWidth);
       })
       .Case([&](math::CtPopOp) { return wrap(llvm::popcount(u(0))); })
+      // As attn-expand-math computes it: wrapping at the width; a negative
+      // exponent gives 1 / b^|n| truncated, and 0 for b = 0 (the pipelines'
+      // integer division by 0). (On i1, true is -1: b^n = n ? b : true.)
+      .Case([&](math::IPowIOp) {
+        int64_t exponent = i(1);
+        if (exponent < 0) {
+          if (i(0) == 1)
+            return wrap(1);
+          if (i(0) == -1)
+            return wrap(exponent & 1 ? uint64_t(-1) : 1);
+          return wrap(0);
+        }
+        uint64_t power = 1, square = uint64_t(i(0));
+        for (uint64_t bits = uint64_t(exponent); bits; bits >>= 1) {
+          if (bits & 1)
+            power *= square;
+          square *= square;
+        }
+        return wrap(power);
+      })
+      // Normal in the operand's own type (not in the double it is held in).
+      .Case([&](math::IsNormalOp) {
+        auto type = cast<FloatType>(getElementTypeOrSelf(op->getOperand(0)));
+        const llvm::fltSemantics &semantics = type.getFloatSemantics();
+        double magnitude = std::fabs(f(0));
+        return integer(
+            magnitude >= APFloat::getSmallestNormalized(semantics)
+                             .convertToDouble() &&
+                    magnitude <=
+                        APFloat::getLargest(semantics).convertToDouble()
+                ? 1
+                : 0);
+      })
+      // llvm-project#175012's clamp: maximumf(minimumf(x, hi), lo).
+      .Case([&](math::ClampFOp) {
+        return real(ieeeExtremum(ieeeExtremum(f(0), f(2), /*larger=*/false),
+                                 f(1), /*larger=*/true));
+      })
+      .Case([&](math::SincosOp) {
+        return real(result == 0 ? std::sin(f(0)) : std::cos(f(0)));
+      })
       .Default([](Operation *) { return std::nullopt; });
 }
 

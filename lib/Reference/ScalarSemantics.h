@@ -18,10 +18,11 @@
 
 namespace mlir::attn::reference {
 
-/// The value of a single-result scalar arith or math op on `operands`;
+/// The value of result `result` of a scalar arith or math op on
+/// `operands` (every result of such an op has one type: math.sincos's two);
 /// std::nullopt if the reference does not evaluate the op.
-std::optional<RefScalar> evalScalarOp(Operation *op,
-                                      ArrayRef<RefScalar> operands);
+std::optional<RefScalar>
+evalScalarOp(Operation *op, ArrayRef<RefScalar> operands, unsigned result = 0);
 
 /// The two results of addui_extended (sum, overflow bit) and of
 /// mulsi/mului_extended (the product's low and high halves) on scalars;

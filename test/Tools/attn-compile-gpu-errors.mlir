@@ -10,11 +10,12 @@
 // CUBINDIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}k.cubin'
 // Integers past 64 bits are refused before NVPTX aborts on them, by
 // attn-compile and by the pipeline.
-// An op without an NVVM lowering in a score_mod is named where it is.
-// RUN: not attn-compile %S/Inputs/gpu_ipowi.mlir -o %t/ipowi.ptx --target=sm_90 2>&1 | FileCheck %s --check-prefix=IPOWI
-// IPOWI: gpu_ipowi.mlir:7:14: error: GPU lowering: 'math.ipowi' in kernel module 'attn_kernels' has no lowering to NVVM
-// IPOWI-NEXT: attn-compile: error: lowering the kernels to PTX failed
-// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/ipowi.ptx
+// Arithmetic on a float type that kernels do not compute on (an f8 in a
+// score_mod) is named where it is, before the conversion to NVVM.
+// RUN: not attn-compile %S/Inputs/gpu_f8_score_mod.mlir -o %t/f8.ptx --target=sm_90 2>&1 | FileCheck %s --check-prefix=F8
+// F8: gpu_f8_score_mod.mlir:5:14: error: 'arith.truncf' op computes on 'f8E4M3FN': GPU kernels compute on f16, bf16, f32 and f64 only
+// F8-NEXT: attn-compile: error: lowering the kernels to PTX failed
+// RUN: %python -c "import os, sys; sys.exit(any(map(os.path.exists, sys.argv[1:])))" %t/f8.ptx
 // RUN: not attn-compile %S/Inputs/gpu_wide_integer.mlir -o %t/wide.so --target=sm_90a 2>&1 | FileCheck %s --check-prefix=WIDE
 // RUN: not attn-opt %S/Inputs/gpu_wide_integer.mlir --attn-gpu-pipeline=chip=sm_90a 2>&1 | FileCheck %s --check-prefix=WIDE
 // WIDE: 'arith.fptosi' op computes on 'i128': this target takes integers of at most 64 bits

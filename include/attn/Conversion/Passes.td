@@ -244,8 +244,9 @@ def AttnCheckKernelsLoweredPass
     pipeline runs it before serialisation). Every op inside must then be of
     the LLVM or NVVM dialect; the first that is not (an op of a score_mod
     or mask_mod region, or of a program's elementwise ops, with no NVVM
-    lowering: `math.ipowi`, say) is an error at its own location, naming
-    it. Serialisation failed on such an op with "Failed creating the
+    lowering: upstream's conversion has none for `math.ipowi`, which
+    attn-expand-math rewrites beforehand in the pipeline) is an error at its
+    own location, naming it. Serialisation failed on such an op with "Failed creating the
     llvm::Module", naming neither the op nor where it came from.
   }];
 }
@@ -456,7 +457,18 @@ def AttnExpandMathPass : Pass<"attn-expand-math"> {
     - `isinf(x)` as `|x| == inf`;
     - `fpowi(x, n)` as `pow(|x|, n)` with x's sign where n is odd, except
       a constant exponent of at most 16 in magnitude, which stays LLVM's
-      `powi` (a few multiplications) on an i32.
+      `powi` (a few multiplications) on an i32;
+    - `ipowi(b, n)`, which upstream lowers neither to LLVM nor to NVVM, by
+      squaring and multiplying over n's bits without branches (a constant n:
+      only the products it needs), wrapping at the width; a negative n
+      gives 1 for b = 1, -1 or 1 for b = -1, else 0 (b = 0 included, as the
+      pipelines' integer division by 0 gives 0); index on i64;
+    - `clampf(x, lo, hi)` as `maximumf(minimumf(x, hi), lo)`, the semantics
+      of llvm-project#175012 (CUDA's and SPIR-V's clamp: lo where lo > hi,
+      NaN in, NaN out); MLIR 22's own expansion bounds the other way round
+      and gives hi for every x in range, and neither lowering takes it;
+    - `isnormal(x)` as `smallest normal <= |x| <= largest finite` in x's
+      type (no lowering upstream).
     The GPU pipeline runs it on the kernels too: libdevice's `__nv_powif`
     also squares repeatedly and takes an i32 exponent. There, with
     `libdevice-remainders`, a scalar `arith.remf` becomes a call to
@@ -604,8 +616,16 @@ def AttnCheckFloatTypesPass : Pass<"attn-check-float-types"> {
     product or scan. tf32, which the type conversion maps to nothing, is
     refused on any op. A named linalg op's body ops have no location: the
     report goes to the linalg op. Then it fails. DESIGN.md's element types
-    are f32, f16 and bf16; the tools run f64 too.
+    are f32, f16 and bf16; the tools run f64 too. The GPU pipeline runs it
+    (`gpu`) on the kernels before their conversion to NVVM, which has no
+    lowering for such arithmetic either (an `arith.truncf` to f8E4M3FN in a
+    score_mod was reported as an op without a lowering, an f4 scaling
+    extension as an anonymous `builtin.unrealized_conversion_cast`).
   }];
+  let options = [
+    Option<"gpu", "gpu", "bool", /*default=*/"false",
+           "Report for GPU kernels (f16, bf16, f32 and f64)">,
+  ];
 }
 
 def AttnGuardIntegerDivisionPass : Pass<"attn-guard-integer-division"> {

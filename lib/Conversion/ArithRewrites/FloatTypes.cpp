@@ -49,6 +49,8 @@ static bool computes(Operation *op) {
 namespace {
 struct AttnCheckFloatTypesPass
     : attn::impl::AttnCheckFloatTypesPassBase<AttnCheckFloatTypesPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     WalkResult result = getOperation()->walk([&](Operation *op) {
       auto types =
@@ -68,8 +70,9 @@ struct AttnCheckFloatTypesPass
       if (located != op)
         diag << "(its body's '" << op->getName() << "') ";
       diag << "computes on " << *found
-           << ": the CPU target computes on f16, bf16, f32, f64, f80 and "
-              "f128 only";
+           << (gpu ? ": GPU kernels compute on f16, bf16, f32 and f64 only"
+                   : ": the CPU target computes on f16, bf16, f32, f64, f80 "
+                     "and f128 only");
       return WalkResult::interrupt();
     });
     if (result.wasInterrupted())

@@ -193,6 +193,145 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
   }
 };
 
+/// clampf(x, lo, hi) = maximumf(minimumf(x, hi), lo): the fixed semantics
+/// of llvm-project#175012 (CUDA's and SPIR-V's clamp). MLIR 22's own
+/// expansion computes maximumf(minimumf(x, lo), hi), which is hi for every
+/// x in range. A NaN operand gives NaN; where lo > hi, lo.
+struct ExpandClampF : OpRewritePattern<math::ClampFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ClampFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isFloatScalarOrVector(op.getType()))
+      return failure();
+    Value below = arith::MinimumFOp::create(
+        rewriter, op.getLoc(), op.getValue(), op.getMax(), op.getFastmath());
+    rewriter.replaceOpWithNewOp<arith::MaximumFOp>(op, below, op.getMin(),
+                                                   op.getFastmath());
+    return success();
+  }
+};
+
+/// isnormal(x) = smallest normal <= |x| <= largest finite, in x's own type
+/// (ordered compares: NaN is not normal).
+struct ExpandIsNormal : OpRewritePattern<math::IsNormalOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::IsNormalOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getOperand().getType();
+    if (!isFloatScalarOrVector(type))
+      return failure();
+    Location loc = op.getLoc();
+    const llvm::fltSemantics &semantics =
+        cast<FloatType>(getElementTypeOrSelf(type)).getFloatSemantics();
+    auto bound = [&](const APFloat &value) {
+      return createScalarOrSplatConstant(rewriter, loc, type, value);
+    };
+    Value magnitude = math::AbsFOp::create(rewriter, loc, op.getOperand());
+    Value aboveSubnormals = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OGE, magnitude,
+        bound(APFloat::getSmallestNormalized(semantics)));
+    Value finite =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLE,
+                              magnitude, bound(APFloat::getLargest(semantics)));
+    rewriter.replaceOpWithNewOp<arith::AndIOp>(op, aboveSubnormals, finite);
+    return success();
+  }
+};
+
+/// ipowi(b, n): b^n wrapping at the width, by squaring and multiplying
+/// over n's bits without branches (vectors take it lane by lane); a
+/// constant n multiplies out only the squares it needs. A negative n gives
+/// 1 for b = 1, -1 or 1 for b = -1 (n odd or even), else 0: 1 / b^|n|
+/// truncated, with 0 for b = 0 as the pipelines' integer division by 0
+/// gives (attn-guard-integer-division). Index operands compute on i64.
+/// On i1, whose true is -1 as a signed value, that makes b^n = n ? b : true.
+struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::IPowIOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    Type element = getElementTypeOrSelf(type);
+    if (!element.isSignlessIntOrIndex() || isa<TensorType>(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value base = op.getLhs(), exponent = op.getRhs();
+    Type computed = type;
+    if (element.isIndex()) {
+      computed = rewriter.getI64Type();
+      if (auto vector = dyn_cast<VectorType>(type))
+        computed = vector.clone(computed);
+      base = arith::IndexCastOp::create(rewriter, loc, computed, base);
+      exponent = arith::IndexCastOp::create(rewriter, loc, computed, exponent);
+    }
+    unsigned width = getElementTypeOrSelf(computed).getIntOrFloatBitWidth();
+    auto constant = [&](int64_t value) {
+      return createScalarOrSplatConstant(
+          rewriter, loc, computed,
+          APInt(width, static_cast<uint64_t>(value), /*isSigned=*/true,
+                /*implicitTrunc=*/true));
+    };
+    auto mul = [&](Value x, Value y) -> Value {
+      return arith::MulIOp::create(rewriter, loc, x, y);
+    };
+    auto compare = [&](arith::CmpIPredicate predicate, Value x,
+                       Value y) -> Value {
+      return arith::CmpIOp::create(rewriter, loc, predicate, x, y);
+    };
+    auto select = [&](Value condition, Value x, Value y) -> Value {
+      return arith::SelectOp::create(rewriter, loc, condition, x, y);
+    };
+    Value one = constant(1), zero = constant(0);
+    auto negativePower = [&]() {
+      Value odd =
+          compare(arith::CmpIPredicate::ne,
+                  arith::AndIOp::create(rewriter, loc, exponent, one), zero);
+      Value minusOne = constant(-1);
+      Value ofMinusOne = select(odd, minusOne, one);
+      Value power = select(compare(arith::CmpIPredicate::eq, base, minusOne),
+                           ofMinusOne, zero);
+      return select(compare(arith::CmpIPredicate::eq, base, one), one, power);
+    };
+    Value result;
+    APInt known;
+    if (matchPattern(op.getRhs(), m_ConstantInt(&known))) {
+      if (known.isNegative()) {
+        result = negativePower();
+      } else {
+        // The set bits of n, lowest first; the square for the next bit only
+        // while one remains.
+        Value square = base;
+        for (unsigned bit = 0, last = known.getActiveBits(); bit < last;
+             ++bit) {
+          if (known[bit])
+            result = result ? mul(result, square) : square;
+          if (bit + 1 < last)
+            square = mul(square, square);
+        }
+        if (!result)
+          result = one;
+      }
+    } else {
+      // Bits 0 .. width - 2 of n (bit width - 1 is the sign).
+      Value power = one, square = base;
+      for (unsigned bit = 0; bit + 1 < width; ++bit) {
+        Value mask = constant(int64_t(1) << bit);
+        Value set =
+            compare(arith::CmpIPredicate::ne,
+                    arith::AndIOp::create(rewriter, loc, exponent, mask), zero);
+        power = select(set, mul(power, square), power);
+        if (bit + 2 < width)
+          square = mul(square, square);
+      }
+      result = select(compare(arith::CmpIPredicate::slt, exponent, zero),
+                      negativePower(), power);
+    }
+    if (computed != type)
+      result = arith::IndexCastOp::create(rewriter, loc, type, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// libdevice's fmod for remainders of `type` (a scalar float): the f64 one
 /// for f64, else the f32 one (f16 and bf16 go through f32, where fmod is
 /// exact: its result is representable in the operands' type).
@@ -288,6 +427,6 @@ struct AttnExpandMathPass
 } // namespace
 
 void mlir::attn::populateMathExpansionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ExpandExpM1, ExpandLog1p, ExpandIsInf, ExpandFPowI>(
-      patterns.getContext());
+  patterns.add<ExpandExpM1, ExpandLog1p, ExpandIsInf, ExpandFPowI, ExpandClampF,
+               ExpandIsNormal, ExpandIPowI>(patterns.getContext());
 }

@@ -16,8 +16,9 @@ module attributes {gpu.container_module} {
 
 // -----
 
-// An op that the conversion to NVVM left (math.ipowi has no lowering) is
-// named at its own location, before serialisation would fail without one.
+// An op that the conversion to NVVM left (upstream lowers no math.ipowi;
+// the GPU pipeline expands it before) is named at its own location, before
+// serialisation would fail without one.
 module attributes {gpu.container_module} {
   gpu.module @attn_kernels {
     llvm.func @k(%x: i32) -> i32 {

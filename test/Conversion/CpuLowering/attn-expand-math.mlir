@@ -103,6 +103,117 @@ func.func @narrow(%x: bf16, %y: vector<4xf16>) -> (bf16, vector<4xf16>) {
 
 // -----
 
+// clampf as maximumf(minimumf(x, hi), lo), llvm-project#175012's fix (MLIR
+// 22's own expansion takes the bounds the other way round), fastmath kept.
+// CHECK-LABEL: func.func @clampf
+// CHECK-SAME: (%[[X:.*]]: vector<4xbf16>, %[[LO:.*]]: vector<4xbf16>, %[[HI:.*]]: vector<4xbf16>)
+// CHECK: %[[BELOW:.*]] = arith.minimumf %[[X]], %[[HI]] fastmath<nnan> : vector<4xbf16>
+// CHECK: %[[R:.*]] = arith.maximumf %[[BELOW]], %[[LO]] fastmath<nnan> : vector<4xbf16>
+// CHECK: return %[[R]]
+func.func @clampf(%x: vector<4xbf16>, %lo: vector<4xbf16>, %hi: vector<4xbf16>) -> vector<4xbf16> {
+  %r = math.clampf %x to [%lo, %hi] fastmath<nnan> : vector<4xbf16>
+  return %r : vector<4xbf16>
+}
+
+// -----
+
+// isnormal as smallest normal <= |x| <= largest finite in x's own type.
+// CHECK-LABEL: func.func @isnormal
+// CHECK: %[[A:.*]] = math.absf %arg0 : f16
+// CHECK: %[[MIN:.*]] = arith.constant 6.103520e-05 : f16
+// CHECK: %[[ABOVE:.*]] = arith.cmpf oge, %[[A]], %[[MIN]] : f16
+// CHECK: %[[MAX:.*]] = arith.constant 6.550400e+04 : f16
+// CHECK: %[[FINITE:.*]] = arith.cmpf ole, %[[A]], %[[MAX]] : f16
+// CHECK: %[[R:.*]] = arith.andi %[[ABOVE]], %[[FINITE]] : i1
+// CHECK: return %[[R]]
+// CHECK-NOT: math.isnormal
+func.func @isnormal(%x: f16) -> i1 {
+  %r = math.isnormal %x : f16
+  return %r : i1
+}
+
+// -----
+
+// ipowi by a constant: only the squares and products its bits need
+// (13 = 0b1101: b * b^4 * b^8); by 0: 1; by a negative constant: 1 for
+// b = 1, -1 or 1 for b = -1 (n odd or even), else 0; on index through i64.
+// CHECK-LABEL: func.func @ipowi_constant
+// CHECK-SAME: (%[[B:.*]]: i32)
+// CHECK: %[[B2:.*]] = arith.muli %[[B]], %[[B]] : i32
+// CHECK: %[[B4:.*]] = arith.muli %[[B2]], %[[B2]] : i32
+// CHECK: %[[B5:.*]] = arith.muli %[[B]], %[[B4]] : i32
+// CHECK: %[[B8:.*]] = arith.muli %[[B4]], %[[B4]] : i32
+// CHECK: %[[B13:.*]] = arith.muli %[[B5]], %[[B8]] : i32
+// CHECK: return %[[B13]]
+// CHECK-LABEL: func.func @ipowi_zero
+// CHECK-NOT: arith.muli
+// CHECK: %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK: return %[[ONE]]
+// CHECK-LABEL: func.func @ipowi_negative
+// CHECK-SAME: (%[[B:.*]]: vector<4xi16>)
+// CHECK-DAG: %[[ONE:.*]] = arith.constant dense<1> : vector<4xi16>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0> : vector<4xi16>
+// CHECK: %[[ODD:.*]] = arith.cmpi ne
+// CHECK: %[[MINUS:.*]] = arith.constant dense<-1> : vector<4xi16>
+// CHECK: %[[OFMINUS:.*]] = arith.select %[[ODD]], %[[MINUS]], %[[ONE]]
+// CHECK: %[[ISMINUS:.*]] = arith.cmpi eq, %[[B]], %[[MINUS]]
+// CHECK: %[[P:.*]] = arith.select %[[ISMINUS]], %[[OFMINUS]], %[[ZERO]]
+// CHECK: %[[ISONE:.*]] = arith.cmpi eq, %[[B]], %[[ONE]]
+// CHECK: %[[R:.*]] = arith.select %[[ISONE]], %[[ONE]], %[[P]]
+// CHECK: return %[[R]]
+// CHECK-LABEL: func.func @ipowi_index
+// CHECK: %[[W:.*]] = arith.index_cast %arg0 : index to i64
+// CHECK: %[[SQ:.*]] = arith.muli %[[W]], %[[W]] : i64
+// CHECK: %[[R:.*]] = arith.index_cast %[[SQ]] : i64 to index
+// CHECK: return %[[R]]
+// CHECK-NOT: math.ipowi
+func.func @ipowi_constant(%b: i32) -> i32 {
+  %c = arith.constant 13 : i32
+  %r = math.ipowi %b, %c : i32
+  return %r : i32
+}
+func.func @ipowi_zero(%b: i32) -> i32 {
+  %c = arith.constant 0 : i32
+  %r = math.ipowi %b, %c : i32
+  return %r : i32
+}
+func.func @ipowi_negative(%b: vector<4xi16>) -> vector<4xi16> {
+  %c = arith.constant dense<-3> : vector<4xi16>
+  %r = math.ipowi %b, %c : vector<4xi16>
+  return %r : vector<4xi16>
+}
+func.func @ipowi_index(%b: index) -> index {
+  %c = arith.constant 2 : index
+  %r = math.ipowi %b, %c : index
+  return %r : index
+}
+
+// -----
+
+// ipowi by a run-time exponent: over its bits but the sign, the square
+// multiplied in where the bit is set (7 bits of an i8), then the negative
+// powers where n < 0; on i1 the same form (no bits: n ? b : true).
+// CHECK-LABEL: func.func @ipowi_dynamic
+// CHECK-COUNT-7: arith.select %{{.*}}, %{{.*}}, %{{.*}} : i8
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %arg1, %{{.*}} : i8
+// CHECK-COUNT-3: arith.select
+// CHECK: %[[R:.*]] = arith.select %[[NEG]], %{{.*}}, %{{.*}} : i8
+// CHECK: return %[[R]]
+// CHECK-LABEL: func.func @ipowi_bool
+// CHECK-NOT: arith.muli
+// CHECK: arith.cmpi slt, %arg1, %{{.*}} : i1
+// CHECK-NOT: math.ipowi
+func.func @ipowi_dynamic(%b: i8, %n: i8) -> i8 {
+  %r = math.ipowi %b, %n : i8
+  return %r : i8
+}
+func.func @ipowi_bool(%b: i1, %n: i1) -> i1 {
+  %r = math.ipowi %b, %n : i1
+  return %r : i1
+}
+
+// -----
+
 // With libdevice-remainders (the GPU kernels, where NVPTX has no frem):
 // scalar remf calls libdevice's fmod, declared once; f16 through f32;
 // vectors stay. Without it, remf stays (the CPU's frem is fmod).

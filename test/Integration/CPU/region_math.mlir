@@ -242,3 +242,67 @@ func.func @zeros_and_overflow(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, 
   } : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32> -> tensor<1x1x8x8xf32>
   return %o : tensor<1x1x8x8xf32>
 }
+
+// math.ipowi (run-time exponents from -3 to 3 on bases from -2 to 2, so 0,
+// 1 and -1 under negative powers; i64 powers of 2 past 2^63, which wrap; a
+// constant power of an index), math.clampf (in order and with crossed
+// bounds, which give the lower one; weighted apart, since the swapped
+// semantics of MLIR 22's expansion would trade the two), math.isnormal on f32 subnormals (in the
+// double the reference holds they are normal) and math.sincos.
+// RUN: attn-run %s --function=powers_clamps_classes --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=powers_clamps_classes --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @powers_clamps_classes(%q: tensor<1x2x19x16xf32>, %k: tensor<1x2x37x16xf32>, %v: tensor<1x2x37x16xf32>) -> tensor<1x2x19x16xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %ii = arith.index_cast %i : index to i32
+    %ji = arith.index_cast %j : index to i32
+    %c2 = arith.constant 2 : i32
+    %c3 = arith.constant 3 : i32
+    %c5 = arith.constant 5 : i32
+    %c7 = arith.constant 7 : i32
+    %er = arith.remui %ii, %c7 : i32
+    %e = arith.subi %er, %c3 : i32
+    %br = arith.remui %ji, %c5 : i32
+    %base = arith.subi %br, %c2 : i32
+    %p = math.ipowi %base, %e : i32
+    %pf = arith.sitofp %p : i32 to f32
+    %tenth = arith.constant 0.1 : f32
+    %t1 = arith.mulf %pf, %tenth : f32
+    %j64 = arith.index_cast %j : index to i64
+    %c70 = arith.constant 70 : i64
+    %e64 = arith.addi %j64, %c70 : i64
+    %two = arith.constant -2 : i64
+    %p64 = math.ipowi %two, %e64 : i64
+    %p64f = arith.sitofp %p64 : i64 to f32
+    %tiny = arith.constant 1.0e-19 : f32
+    %t2 = arith.mulf %p64f, %tiny : f32
+    %ci3 = arith.constant 3 : index
+    %cube = math.ipowi %j, %ci3 : index
+    %cubei = arith.index_cast %cube : index to i32
+    %cubef = arith.sitofp %cubei : i32 to f32
+    %milli = arith.constant 1.0e-4 : f32
+    %t3 = arith.mulf %cubef, %milli : f32
+    %lo = arith.constant -0.5 : f32
+    %hi = arith.constant 0.75 : f32
+    %cl = math.clampf %s to [%lo, %hi] : f32
+    %crossed = math.clampf %s to [%hi, %lo] : f32
+    %sub = arith.constant 1.0e-38 : f32
+    %small = arith.mulf %s, %sub : f32
+    %normal = math.isnormal %small : f32
+    %one = arith.constant 1.0 : f32
+    %zero = arith.constant 0.0 : f32
+    %t4 = arith.select %normal, %one, %zero : f32
+    %sn, %cs = math.sincos %s : f32
+    %a1 = arith.addf %t1, %t2 : f32
+    %a2 = arith.addf %a1, %t3 : f32
+    %a3 = arith.addf %a2, %cl : f32
+    %halfc = arith.constant 0.5 : f32
+    %crossed2 = arith.mulf %crossed, %halfc : f32
+    %a4 = arith.addf %a3, %crossed2 : f32
+    %a5 = arith.addf %a4, %t4 : f32
+    %a6 = arith.addf %a5, %sn : f32
+    %a7 = arith.addf %a6, %cs : f32
+    attn.yield %a7 : f32
+  } : tensor<1x2x19x16xf32>, tensor<1x2x37x16xf32>, tensor<1x2x37x16xf32> -> tensor<1x2x19x16xf32>
+  return %o : tensor<1x2x19x16xf32>
+}

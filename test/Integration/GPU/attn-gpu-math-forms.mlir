@@ -26,3 +26,33 @@ func.func @powers(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: 
   } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
 }
+
+// math.ipowi (a constant and a run-time exponent), math.clampf,
+// math.isnormal and math.sincos: attn-expand-math writes the first three
+// with arith (upstream lowers none of them to NVVM: ipowi and clampf were
+// refused as ops without a lowering), sincos goes to libdevice's sin and
+// cos, linked and inlined.
+func.func @powers_and_classes(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %ji = arith.index_cast %j : index to i32
+    %ii = arith.index_cast %i : index to i32
+    %c3 = arith.constant 3 : i32
+    %cube = math.ipowi %ji, %c3 : i32
+    %c7 = arith.constant 7 : i32
+    %e = arith.remui %ii, %c7 : i32
+    %p = math.ipowi %ji, %e : i32
+    %sum = arith.addi %cube, %p : i32
+    %f = arith.sitofp %sum : i32 to f32
+    %lo = arith.constant -1.0 : f32
+    %hi = arith.constant 1.0 : f32
+    %c = math.clampf %f to [%lo, %hi] : f32
+    %n = math.isnormal %s : f32
+    %sn, %cs = math.sincos %s : f32
+    %t = arith.addf %sn, %cs : f32
+    %u = arith.select %n, %t, %c : f32
+    %y = arith.addf %s, %u : f32
+    attn.yield %y : f32
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
