@@ -110,6 +110,10 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
   kernels.indexBitwidth = 64;
   OpPassManager &gpuModule = pm.nest<gpu::GPUModuleOp>();
   gpuModule.addPass(createConvertGpuOpsToNVVMOps(kernels));
+  // What the NVVM conversion leaves of math (it lowers through libdevice
+  // only: math.trunc, ctlz, cttz and ctpop stayed, and failed) as LLVM's
+  // intrinsics, which NVPTX selects (cvt.rzi, clz, popc).
+  gpuModule.addPass(createConvertMathToLLVMPass());
   gpuModule.addPass(createCanonicalizerPass());
   gpuModule.addPass(createCSEPass());
   gpuModule.addPass(createReconcileUnrealizedCastsPass());

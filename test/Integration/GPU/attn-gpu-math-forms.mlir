@@ -4,7 +4,9 @@
 // (libdevice's __nv_powif squares repeatedly, takes an i32 exponent, and,
 // as a call, made ptxas ignore setmaxnreg and serialise the wgmma
 // pipeline).
-// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90a format=isa" | FileCheck %s
+// RUN: attn-opt %s --attn-gpu-pipeline="chip=sm_90a format=isa" > %t
+// RUN: FileCheck %s < %t
+// RUN: FileCheck %s --check-prefix=BITS < %t
 // CHECK: gpu.binary
 // CHECK-NOT: __nv_
 // CHECK-NOT: prototype_
@@ -53,6 +55,34 @@ func.func @powers_and_classes(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64
     %u = arith.select %n, %t, %c : f32
     %y = arith.addf %s, %u : f32
     attn.yield %y : f32
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
+
+// math.ctlz, cttz, ctpop and trunc, which the NVVM conversion (libdevice
+// only) left in the kernels, unlowered: the pipeline converts what it leaves
+// of math to LLVM's intrinsics, which NVPTX selects.
+// BITS-DAG: clz.b32
+// BITS-DAG: popc.b64
+// BITS-DAG: popc.b32
+// BITS-DAG: cvt.rzi.f32.f32
+func.func @bits_and_truncation(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %ii = arith.index_cast %i : index to i32
+    %j64 = arith.index_cast %j : index to i64
+    %j16 = arith.index_cast %j : index to i16
+    %lz = math.ctlz %ii : i32
+    %tz = math.cttz %j64 : i64
+    %pc = math.ctpop %j16 : i16
+    %tz32 = arith.trunci %tz : i64 to i32
+    %pc32 = arith.extsi %pc : i16 to i32
+    %a = arith.addi %lz, %tz32 : i32
+    %c = arith.addi %a, %pc32 : i32
+    %f = arith.sitofp %c : i32 to f32
+    %t = math.trunc %s : f32
+    %u = arith.addf %t, %f : f32
+    attn.yield %u : f32
   } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
 }
