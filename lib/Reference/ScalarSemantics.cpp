@@ -127,6 +127,23 @@ static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
   return value.convertToDouble();
 }
 
+/// APFloat's name for arith's rounding mode.
+static llvm::RoundingMode toApfloatRounding(arith::RoundingMode mode) {
+  switch (mode) {
+  case arith::RoundingMode::to_nearest_even:
+    return APFloat::rmNearestTiesToEven;
+  case arith::RoundingMode::downward:
+    return APFloat::rmTowardNegative;
+  case arith::RoundingMode::upward:
+    return APFloat::rmTowardPositive;
+  case arith::RoundingMode::toward_zero:
+    return APFloat::rmTowardZero;
+  case arith::RoundingMode::to_nearest_away:
+    return APFloat::rmNearestTiesToAway;
+  }
+  llvm_unreachable("every rounding mode is named");
+}
+
 /// The value of a scalar arith/math op; std::nullopt if unsupported.
 /// Integers wrap at their width; unsigned ops read unsigned values.
 /// IEEE 754-2019's maximum (`larger`) or minimum, as arith.maximumf and
@@ -269,8 +286,22 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
           return wrap(static_cast<uint64_t>(truncated));
         return wrap(uint64_t(saturatingInteger(truncated)));
       })
-      .Case<arith::ExtFOp, arith::TruncFOp>(
-          [&](Operation *) { return real(roundToElement(f(0), resultKind)); })
+      .Case(
+          [&](arith::ExtFOp) { return real(roundToElement(f(0), resultKind)); })
+      // Once, in the mode the op names (the value is exact in a double).
+      .Case([&](arith::TruncFOp truncf) {
+        std::optional<arith::RoundingMode> mode = truncf.getRoundingmode();
+        if (!mode || *mode == arith::RoundingMode::to_nearest_even)
+          return real(roundToElement(f(0), resultKind));
+        APFloat value(f(0));
+        bool losesInfo;
+        value.convert(cast<FloatType>(getElementTypeOrSelf(truncf.getType()))
+                          .getFloatSemantics(),
+                      toApfloatRounding(*mode), &losesInfo);
+        value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                      &losesInfo);
+        return real(value.convertToDouble());
+      })
       // A float remainder takes the dividend's sign, as fmod (and LLVM's
       // frem) does.
       .Case([&](arith::RemFOp) { return real(std::fmod(f(0), f(1))); })

@@ -468,7 +468,14 @@ def AttnExpandMathPass : Pass<"attn-expand-math"> {
       NaN in, NaN out); MLIR 22's own expansion bounds the other way round
       and gives hi for every x in range, and neither lowering takes it;
     - `isnormal(x)` as `smallest normal <= |x| <= largest finite` in x's
-      type (no lowering upstream).
+      type (no lowering upstream);
+    - `arith.truncf` in a rounding mode as the default truncf (nearest
+      even) and one step of its bits where the mode rounds the other way,
+      decided in the source type, where the rounded value is exact. The
+      lowering's constrained fptrunc only asserts the environment's mode:
+      the CPU rounded to nearest whatever the mode, NVPTX emitted `cvt.rn`,
+      and to bf16 the CPU called compiler-rt's `__truncsfbf2`, which
+      nothing links.
     The GPU pipeline runs it on the kernels too: libdevice's `__nv_powif`
     also squares repeatedly and takes an i32 exponent. There, with
     `libdevice-remainders`, a scalar `arith.remf` becomes a call to

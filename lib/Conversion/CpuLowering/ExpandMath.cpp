@@ -332,6 +332,88 @@ struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
   }
 };
 
+/// truncf with a rounding mode. Lowered as LLVM's constrained fptrunc, the
+/// mode only asserts the environment's: the CPU rounded to nearest, NVPTX
+/// emitted cvt.rn, and to bf16 the CPU called compiler-rt's __truncsfbf2,
+/// which nothing links. Here: the default truncf (nearest even), then one
+/// step of its bits where the mode rounds the other way, decided in the
+/// source type, where the rounded value and the differences to its
+/// neighbours are exact. +-1 on the bits moves away from or toward zero
+/// (through subnormals, from the largest finite to inf and back); NaN and
+/// exact values fail every compare and stay.
+struct ExpandRoundedTruncF : OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<arith::RoundingMode> mode = op.getRoundingmode();
+    Type type = op.getType();
+    Value x = op.getIn();
+    if (!mode || !isFloatScalarOrVector(type))
+      return failure();
+    Location loc = op.getLoc();
+    Value rounded = arith::TruncFOp::create(rewriter, loc, type, x);
+    if (*mode == arith::RoundingMode::to_nearest_even) {
+      rewriter.replaceOp(op, rounded);
+      return success();
+    }
+    FloatBuilder f{rewriter, loc, x.getType()};
+    unsigned width = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+    Type bitsType = rewriter.getIntegerType(width);
+    if (auto vector = dyn_cast<VectorType>(type))
+      bitsType = vector.clone(bitsType);
+    auto integer = [&](int64_t value) {
+      return createScalarOrSplatConstant(rewriter, loc, bitsType,
+                                         APInt(width, value));
+    };
+    Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, rounded);
+    Value away = arith::AddIOp::create(rewriter, loc, bits, integer(1));
+    Value toward = arith::SubIOp::create(rewriter, loc, bits, integer(1));
+    Value negative = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::slt, bits, integer(0));
+    Value exact = arith::ExtFOp::create(rewriter, loc, x.getType(), rounded);
+    Value step, stepped;
+    switch (*mode) {
+    case arith::RoundingMode::upward:
+      step = f.compare(arith::CmpFPredicate::OLT, exact, x);
+      stepped = f.select(negative, toward, away);
+      break;
+    case arith::RoundingMode::downward:
+      step = f.compare(arith::CmpFPredicate::OGT, exact, x);
+      stepped = f.select(negative, away, toward);
+      break;
+    case arith::RoundingMode::toward_zero: {
+      Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
+      step = f.compare(arith::CmpFPredicate::OGT, magnitude,
+                       math::AbsFOp::create(rewriter, loc, x));
+      stepped = toward;
+      break;
+    }
+    case arith::RoundingMode::to_nearest_away: {
+      // Only a tie that went to the even neighbour nearer zero changes.
+      Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
+      Value target = math::AbsFOp::create(rewriter, loc, x);
+      Value awayMagnitude = math::AbsFOp::create(
+          rewriter, loc,
+          arith::ExtFOp::create(
+              rewriter, loc, x.getType(),
+              arith::BitcastOp::create(rewriter, loc, type, away).getResult()));
+      Value tie = f.compare(arith::CmpFPredicate::OEQ, f.sub(target, magnitude),
+                            f.sub(awayMagnitude, target));
+      step = arith::AndIOp::create(
+          rewriter, loc,
+          f.compare(arith::CmpFPredicate::OLT, magnitude, target), tie);
+      stepped = away;
+      break;
+    }
+    case arith::RoundingMode::to_nearest_even:
+      llvm_unreachable("handled above");
+    }
+    rewriter.replaceOpWithNewOp<arith::BitcastOp>(
+        op, type, f.select(step, stepped, bits));
+    return success();
+  }
+};
+
 /// libdevice's fmod for remainders of `type` (a scalar float): the f64 one
 /// for f64, else the f32 one (f16 and bf16 go through f32, where fmod is
 /// exact: its result is representable in the operands' type).
@@ -428,5 +510,6 @@ struct AttnExpandMathPass
 
 void mlir::attn::populateMathExpansionPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpandExpM1, ExpandLog1p, ExpandIsInf, ExpandFPowI, ExpandClampF,
-               ExpandIsNormal, ExpandIPowI>(patterns.getContext());
+               ExpandIsNormal, ExpandIPowI, ExpandRoundedTruncF>(
+      patterns.getContext());
 }

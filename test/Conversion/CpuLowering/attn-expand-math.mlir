@@ -234,3 +234,40 @@ func.func @remainders(%a: f32, %b: f16, %c: f64, %d: vector<4xf32>) -> (f32, f16
   %w = arith.remf %d, %d : vector<4xf32>
   return %x, %y, %z, %w : f32, f16, f64, vector<4xf32>
 }
+
+// -----
+
+// truncf in a rounding mode: the default truncf, then one step of its bits
+// where the mode rounds the other way (decided in the source type, where
+// the rounded value is exact); to_nearest_even drops the mode.
+// CHECK-LABEL: func.func @rounded_truncations
+// CHECK-SAME: (%[[X:.*]]: f32, %[[V:.*]]: vector<8xf32>)
+// CHECK: %[[R:.*]] = arith.truncf %[[X]] : f32 to bf16
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[R]] : bf16 to i16
+// CHECK: %[[AWAY:.*]] = arith.addi %[[BITS]], %{{.*}} : i16
+// CHECK: %[[TOWARD:.*]] = arith.subi %[[BITS]], %{{.*}} : i16
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[BITS]], %{{.*}} : i16
+// CHECK: %[[EXACT:.*]] = arith.extf %[[R]] : bf16 to f32
+// CHECK: %[[BELOW:.*]] = arith.cmpf olt, %[[EXACT]], %[[X]] : f32
+// CHECK: %[[UP:.*]] = arith.select %[[NEG]], %[[TOWARD]], %[[AWAY]] : i16
+// CHECK: %[[PICK:.*]] = arith.select %[[BELOW]], %[[UP]], %[[BITS]] : i16
+// CHECK: arith.bitcast %[[PICK]] : i16 to bf16
+// CHECK: arith.truncf %[[X]] : f32 to f16
+// CHECK: arith.cmpf ogt, %{{.*}}, %[[X]] : f32
+// CHECK: math.absf
+// CHECK: arith.cmpf ogt
+// CHECK: %[[VR:.*]] = arith.truncf %[[V]] : vector<8xf32> to vector<8xf16>
+// CHECK: arith.cmpf oeq, %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK: arith.andi %{{.*}}, %{{.*}} : vector<8xi1>
+// CHECK: %[[EVEN:.*]] = arith.truncf %[[X]] : f32 to f16
+// CHECK: return {{.*}}, %[[EVEN]]
+// CHECK-NOT: upward
+// CHECK-NOT: to_nearest
+func.func @rounded_truncations(%x: f32, %v: vector<8xf32>) -> (bf16, f16, f16, vector<8xf16>, f16) {
+  %a = arith.truncf %x upward : f32 to bf16
+  %b = arith.truncf %x downward : f32 to f16
+  %c = arith.truncf %x toward_zero : f32 to f16
+  %d = arith.truncf %v to_nearest_away : vector<8xf32> to vector<8xf16>
+  %e = arith.truncf %x to_nearest_even : f32 to f16
+  return %a, %b, %c, %d, %e : bf16, f16, f16, vector<8xf16>, f16
+}

@@ -306,3 +306,77 @@ func.func @powers_clamps_classes(%q: tensor<1x2x19x16xf32>, %k: tensor<1x2x37x16
   } : tensor<1x2x19x16xf32>, tensor<1x2x37x16xf32>, tensor<1x2x37x16xf32> -> tensor<1x2x19x16xf32>
   return %o : tensor<1x2x19x16xf32>
 }
+
+// arith.truncf in each rounding mode, to bf16 and f16, of values exact in
+// f32 (the reference holds a region's f32 values in double precision;
+// n * 95/256 is exact in both) that bf16 and f16 round (exact ties among
+// them). Each mode's error weighs differently, so a mode taken for another
+// changes the scores. (LLVM's constrained fptrunc, the lowering's form of
+// a mode, only asserts the environment's: the CPU rounded to nearest, and
+// bf16 called compiler-rt's __truncsfbf2, which nothing links.)
+// RUN: attn-run %s --function=rounded_truncations --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=rounded_truncations --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @rounded_truncations(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x41x16xf32>, %v: tensor<1x1x41x16xf32>) -> tensor<1x1x37x16xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %c7 = arith.constant 7 : index
+    %c13 = arith.constant 13 : index
+    %a = arith.muli %i, %c7 : index
+    %bj = arith.muli %j, %c13 : index
+    %n = arith.subi %a, %bj : index
+    %ni = arith.index_cast %n : index to i32
+    %nf = arith.sitofp %ni : i32 to f32
+    %c = arith.constant 0.37109375 : f32
+    %x = arith.mulf %nf, %c : f32
+    %t1 = arith.truncf %x downward : f32 to bf16
+    %e1 = arith.extf %t1 : bf16 to f32
+    %d1 = arith.subf %e1, %x : f32
+    %w1 = arith.constant 0.5 : f32
+    %p1 = arith.mulf %d1, %w1 : f32
+    %t2 = arith.truncf %x upward : f32 to bf16
+    %e2 = arith.extf %t2 : bf16 to f32
+    %d2 = arith.subf %e2, %x : f32
+    %w2 = arith.constant 0.25 : f32
+    %p2 = arith.mulf %d2, %w2 : f32
+    %t3 = arith.truncf %x toward_zero : f32 to bf16
+    %e3 = arith.extf %t3 : bf16 to f32
+    %d3 = arith.subf %e3, %x : f32
+    %w3 = arith.constant 0.125 : f32
+    %p3 = arith.mulf %d3, %w3 : f32
+    %t4 = arith.truncf %x to_nearest_away : f32 to bf16
+    %e4 = arith.extf %t4 : bf16 to f32
+    %d4 = arith.subf %e4, %x : f32
+    %w4 = arith.constant 0.0625 : f32
+    %p4 = arith.mulf %d4, %w4 : f32
+    %t5 = arith.truncf %x downward : f32 to f16
+    %e5 = arith.extf %t5 : f16 to f32
+    %d5 = arith.subf %e5, %x : f32
+    %w5 = arith.constant 8.0 : f32
+    %p5 = arith.mulf %d5, %w5 : f32
+    %t6 = arith.truncf %x upward : f32 to f16
+    %e6 = arith.extf %t6 : f16 to f32
+    %d6 = arith.subf %e6, %x : f32
+    %w6 = arith.constant 4.0 : f32
+    %p6 = arith.mulf %d6, %w6 : f32
+    %t7 = arith.truncf %x toward_zero : f32 to f16
+    %e7 = arith.extf %t7 : f16 to f32
+    %d7 = arith.subf %e7, %x : f32
+    %w7 = arith.constant 2.0 : f32
+    %p7 = arith.mulf %d7, %w7 : f32
+    %t8 = arith.truncf %x to_nearest_away : f32 to f16
+    %e8 = arith.extf %t8 : f16 to f32
+    %d8 = arith.subf %e8, %x : f32
+    %w8 = arith.constant 1.0 : f32
+    %p8 = arith.mulf %d8, %w8 : f32
+    %a0 = arith.addf %s, %p1 : f32
+    %a1 = arith.addf %a0, %p2 : f32
+    %a2 = arith.addf %a1, %p3 : f32
+    %a3 = arith.addf %a2, %p4 : f32
+    %a4 = arith.addf %a3, %p5 : f32
+    %a5 = arith.addf %a4, %p6 : f32
+    %a6 = arith.addf %a5, %p7 : f32
+    %a7 = arith.addf %a6, %p8 : f32
+    attn.yield %a7 : f32
+  } : tensor<1x1x37x16xf32>, tensor<1x1x41x16xf32>, tensor<1x1x41x16xf32> -> tensor<1x1x37x16xf32>
+  return %o : tensor<1x1x37x16xf32>
+}

@@ -86,3 +86,18 @@ func.func @bits_and_truncation(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x6
   } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
 }
+
+// arith.truncf in a rounding mode compiles to the default conversion and a
+// step of its bits (NVPTX had emitted cvt.rn whatever the mode).
+func.func @rounded_truncations(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
+  %o = attn.attention %q, %k, %v mask [#attn.causal] score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %u = arith.truncf %s upward : f32 to bf16
+    %a = arith.truncf %s to_nearest_away : f32 to f16
+    %ue = arith.extf %u : bf16 to f32
+    %ae = arith.extf %a : f16 to f32
+    %y = arith.addf %ue, %ae : f32
+    attn.yield %y : f32
+  } : tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16> -> tensor<1x2x128x64xbf16>
+  return %o : tensor<1x2x128x64xbf16>
+}
