@@ -288,6 +288,32 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
       })
       .Case(
           [&](arith::ExtFOp) { return real(roundToElement(f(0), resultKind)); })
+      // The operand's bits as the result type; a float is taken at its own
+      // precision first (the reference may hold it in a double's).
+      .Case([&](arith::BitcastOp) -> std::optional<RefScalar> {
+        Type from = getElementTypeOrSelf(op->getOperand(0).getType());
+        Type to = getElementTypeOrSelf(op->getResult(0).getType());
+        APInt bits;
+        if (auto floatType = dyn_cast<FloatType>(from)) {
+          APFloat value(f(0));
+          bool losesInfo;
+          value.convert(floatType.getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &losesInfo);
+          bits = value.bitcastToAPInt();
+        } else {
+          bits = APInt(from.getIntOrFloatBitWidth(),
+                       static_cast<uint64_t>(x[0].integer), /*isSigned=*/true,
+                       /*implicitTrunc=*/true);
+        }
+        auto floatType = dyn_cast<FloatType>(to);
+        if (!floatType)
+          return wrap(bits.getZExtValue());
+        APFloat value(floatType.getFloatSemantics(), bits);
+        bool losesInfo;
+        value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                      &losesInfo);
+        return real(value.convertToDouble());
+      })
       // Once, in the mode the op names (the value is exact in a double).
       .Case([&](arith::TruncFOp truncf) {
         std::optional<arith::RoundingMode> mode = truncf.getRoundingmode();

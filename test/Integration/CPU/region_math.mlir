@@ -380,3 +380,40 @@ func.func @rounded_truncations(%q: tensor<1x1x37x16xf32>, %k: tensor<1x1x41x16xf
   } : tensor<1x1x37x16xf32>, tensor<1x1x41x16xf32>, tensor<1x1x41x16xf32> -> tensor<1x1x37x16xf32>
   return %o : tensor<1x1x37x16xf32>
 }
+
+// arith.bitcast both ways: a score's exponent field read as an integer, a
+// power of two built from its bits, and bf16's bits.
+// RUN: attn-run %s --function=bitcasts --check --seed=%seed --path=reference | FileCheck %s --check-prefix=PASS
+// RUN: attn-run %s --function=bitcasts --check --seed=%seed --path=flash | FileCheck %s --check-prefix=PASS
+func.func @bitcasts(%q: tensor<1x2x21x16xf32>, %k: tensor<1x2x29x16xf32>, %v: tensor<1x2x29x16xf32>) -> tensor<1x2x21x16xf32> {
+  %o = attn.attention %q, %k, %v score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+    %one = arith.constant 1.0 : f32
+    %sq = arith.mulf %s, %s : f32
+    %pos = arith.addf %sq, %one : f32
+    %bits = arith.bitcast %pos : f32 to i32
+    %c23 = arith.constant 23 : i32
+    %c127 = arith.constant 127 : i32
+    %field = arith.shrui %bits, %c23 : i32
+    %exp = arith.subi %field, %c127 : i32
+    %expf = arith.sitofp %exp : i32 to f32
+    %ji = arith.index_cast %j : index to i32
+    %c7 = arith.constant 7 : i32
+    %k7 = arith.remui %ji, %c7 : i32
+    %biased = arith.subi %c127, %k7 : i32
+    %pbits = arith.shli %biased, %c23 : i32
+    %pow = arith.bitcast %pbits : i32 to f32
+    %sb = arith.truncf %s : f32 to bf16
+    %hb = arith.bitcast %sb : bf16 to i16
+    %c1 = arith.constant 1 : i16
+    %hb1 = arith.xori %hb, %c1 : i16
+    %sb1 = arith.bitcast %hb1 : i16 to bf16
+    %s1 = arith.extf %sb1 : bf16 to f32
+    %t0 = arith.addf %s1, %pow : f32
+    %quarter = arith.constant 0.25 : f32
+    %t1 = arith.mulf %expf, %quarter : f32
+    %t2 = arith.addf %t0, %t1 : f32
+    attn.yield %t2 : f32
+  } : tensor<1x2x21x16xf32>, tensor<1x2x29x16xf32>, tensor<1x2x29x16xf32> -> tensor<1x2x21x16xf32>
+  return %o : tensor<1x2x21x16xf32>
+}
