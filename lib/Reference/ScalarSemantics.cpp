@@ -314,16 +314,17 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
                       &losesInfo);
         return real(value.convertToDouble());
       })
-      // Once, in the mode the op names (the value is exact in a double).
+      // Once, in the mode the op names (default: to nearest even) from the
+      // double that holds the value: through a float, an f64 would round
+      // twice on its way to bf16 or f16.
       .Case([&](arith::TruncFOp truncf) {
-        std::optional<arith::RoundingMode> mode = truncf.getRoundingmode();
-        if (!mode || *mode == arith::RoundingMode::to_nearest_even)
-          return real(roundToElement(f(0), resultKind));
         APFloat value(f(0));
         bool losesInfo;
         value.convert(cast<FloatType>(getElementTypeOrSelf(truncf.getType()))
                           .getFloatSemantics(),
-                      toApfloatRounding(*mode), &losesInfo);
+                      toApfloatRounding(truncf.getRoundingmode().value_or(
+                          arith::RoundingMode::to_nearest_even)),
+                      &losesInfo);
         value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
                       &losesInfo);
         return real(value.convertToDouble());

@@ -475,7 +475,11 @@ def AttnExpandMathPass : Pass<"attn-expand-math"> {
       lowering's constrained fptrunc only asserts the environment's mode:
       the CPU rounded to nearest whatever the mode, NVPTX emitted `cvt.rn`,
       and to bf16 the CPU called compiler-rt's `__truncsfbf2`, which
-      nothing links.
+      nothing links. To bf16 from a type wider than f32, in any mode or
+      none, the value first goes to f32 rounded to odd, so that the
+      rounding to bf16 is its only one (the CPU called `__truncdfbf2`; the
+      GPU before sm_90 rounded to nearest twice). A mode to f80, whose
+      explicit leading bit the step does not take, is an error.
     The GPU pipeline runs it on the kernels too: libdevice's `__nv_powif`
     also squares repeatedly and takes an i32 exponent. There, with
     `libdevice-remainders`, a scalar `arith.remf` becomes a call to
@@ -627,11 +631,13 @@ def AttnCheckFloatTypesPass : Pass<"attn-check-float-types"> {
     (`gpu`) on the kernels before their conversion to NVVM, which has no
     lowering for such arithmetic either (an `arith.truncf` to f8E4M3FN in a
     score_mod was reported as an op without a lowering, an f4 scaling
-    extension as an anonymous `builtin.unrealized_conversion_cast`).
+    extension as an anonymous `builtin.unrealized_conversion_cast`); there
+    f80 and f128 are refused too (NVPTX's instruction selection aborted on
+    their arithmetic: "unsupported library call operation").
   }];
   let options = [
     Option<"gpu", "gpu", "bool", /*default=*/"false",
-           "Report for GPU kernels (f16, bf16, f32 and f64)">,
+           "GPU kernels: refuse f80 and f128 arithmetic too">,
   ];
 }
 

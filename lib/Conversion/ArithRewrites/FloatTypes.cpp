@@ -24,11 +24,16 @@ namespace mlir::attn {
 using namespace mlir;
 
 /// Whether `type` (or its elements) is a float that LLVM computes on in no
-/// form.
-static bool withoutLlvmArithmetic(Type type) {
+/// form, or, for GPU kernels, that NVPTX does not compute on (x86_fp80 and
+/// fp128 arithmetic aborted its instruction selection: "unsupported library
+/// call operation").
+static bool withoutArithmetic(Type type, bool gpu) {
   auto element = dyn_cast<FloatType>(getElementTypeOrSelf(type));
-  return element && !isa<Float16Type, BFloat16Type, Float32Type, Float64Type,
-                         Float80Type, Float128Type>(element);
+  if (!element)
+    return false;
+  if (isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(element))
+    return false;
+  return gpu || !isa<Float80Type, Float128Type>(element);
 }
 
 /// Whether `type` (or its elements) is tf32, which LLVM's type conversion
@@ -57,7 +62,7 @@ struct AttnCheckFloatTypesPass
           llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes());
       bool computing = computes(op);
       auto found = llvm::find_if(types, [&](Type type) {
-        return isTf32(type) || (computing && withoutLlvmArithmetic(type));
+        return isTf32(type) || (computing && withoutArithmetic(type, gpu));
       });
       if (found == types.end())
         return WalkResult::advance();

@@ -314,7 +314,8 @@ struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
       // Bits 0 .. width - 2 of n (bit width - 1 is the sign).
       Value power = one, square = base;
       for (unsigned bit = 0; bit + 1 < width; ++bit) {
-        Value mask = constant(int64_t(1) << bit);
+        Value mask = createScalarOrSplatConstant(
+            rewriter, loc, computed, APInt::getOneBitSet(width, bit));
         Value set =
             compare(arith::CmpIPredicate::ne,
                     arith::AndIOp::create(rewriter, loc, exponent, mask), zero);
@@ -332,87 +333,158 @@ struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
   }
 };
 
-/// truncf with a rounding mode. Lowered as LLVM's constrained fptrunc, the
-/// mode only asserts the environment's: the CPU rounded to nearest, NVPTX
-/// emitted cvt.rn, and to bf16 the CPU called compiler-rt's __truncsfbf2,
-/// which nothing links. Here: the default truncf (nearest even), then one
-/// step of its bits where the mode rounds the other way, decided in the
-/// source type, where the rounded value and the differences to its
-/// neighbours are exact. +-1 on the bits moves away from or toward zero
-/// (through subnormals, from the largest finite to inf and back); NaN and
-/// exact values fail every compare and stay.
+/// The integer type of `type`'s bits (a float scalar or vector).
+static Type bitsTypeOf(Builder &b, Type type) {
+  Type bits =
+      b.getIntegerType(getElementTypeOrSelf(type).getIntOrFloatBitWidth());
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.clone(bits);
+  return bits;
+}
+
+/// `x` rounded to `type` in `mode`: the default truncf (nearest even), then
+/// one step of its bits where the mode rounds the other way, decided in
+/// x's type, where the rounded value and the differences to its neighbours
+/// are exact. +-1 on the bits moves away from or toward zero (through
+/// subnormals, from the largest finite to inf and back: formats with an
+/// implicit leading bit only); NaN and exact values fail every compare.
+static Value roundInMode(PatternRewriter &rewriter, Location loc, Value x,
+                         Type type, arith::RoundingMode mode) {
+  Value rounded = arith::TruncFOp::create(rewriter, loc, type, x);
+  if (mode == arith::RoundingMode::to_nearest_even)
+    return rounded;
+  FloatBuilder f{rewriter, loc, x.getType()};
+  Type bitsType = bitsTypeOf(rewriter, type);
+  unsigned width = getElementTypeOrSelf(bitsType).getIntOrFloatBitWidth();
+  auto integer = [&](int64_t value) {
+    return createScalarOrSplatConstant(rewriter, loc, bitsType,
+                                       APInt(width, value));
+  };
+  Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, rounded);
+  Value away = arith::AddIOp::create(rewriter, loc, bits, integer(1));
+  Value toward = arith::SubIOp::create(rewriter, loc, bits, integer(1));
+  Value negative = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::slt, bits, integer(0));
+  Value exact = arith::ExtFOp::create(rewriter, loc, x.getType(), rounded);
+  Value step, stepped;
+  switch (mode) {
+  case arith::RoundingMode::upward:
+    step = f.compare(arith::CmpFPredicate::OLT, exact, x);
+    stepped = f.select(negative, toward, away);
+    break;
+  case arith::RoundingMode::downward:
+    step = f.compare(arith::CmpFPredicate::OGT, exact, x);
+    stepped = f.select(negative, away, toward);
+    break;
+  case arith::RoundingMode::toward_zero: {
+    Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
+    step = f.compare(arith::CmpFPredicate::OGT, magnitude,
+                     math::AbsFOp::create(rewriter, loc, x));
+    stepped = toward;
+    break;
+  }
+  case arith::RoundingMode::to_nearest_away: {
+    // Only a tie that went to the even neighbour nearer zero changes.
+    Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
+    Value target = math::AbsFOp::create(rewriter, loc, x);
+    Value awayMagnitude = math::AbsFOp::create(
+        rewriter, loc,
+        arith::ExtFOp::create(
+            rewriter, loc, x.getType(),
+            arith::BitcastOp::create(rewriter, loc, type, away).getResult()));
+    Value tie = f.compare(arith::CmpFPredicate::OEQ, f.sub(target, magnitude),
+                          f.sub(awayMagnitude, target));
+    step = arith::AndIOp::create(
+        rewriter, loc, f.compare(arith::CmpFPredicate::OLT, magnitude, target),
+        tie);
+    stepped = away;
+    break;
+  }
+  case arith::RoundingMode::to_nearest_even:
+    llvm_unreachable("returned above");
+  }
+  return arith::BitcastOp::create(rewriter, loc, type,
+                                  f.select(step, stepped, bits));
+}
+
+/// `x` (wider than f32) rounded to f32 to odd: toward zero, the last bit
+/// set where that was inexact. No bf16 value or midpoint then lies between
+/// x and the result, so a second rounding to bf16, in any mode, is x's one
+/// rounding (two roundings to nearest through f32 are not).
+static Value roundToOddF32(PatternRewriter &rewriter, Location loc, Value x) {
+  Type f32 = rewriter.getF32Type();
+  if (auto vector = dyn_cast<VectorType>(x.getType()))
+    f32 = vector.clone(f32);
+  Value truncated =
+      roundInMode(rewriter, loc, x, f32, arith::RoundingMode::toward_zero);
+  FloatBuilder f{rewriter, loc, x.getType()};
+  Value inexact = f.compare(
+      arith::CmpFPredicate::ONE,
+      arith::ExtFOp::create(rewriter, loc, x.getType(), truncated), x);
+  Type bitsType = bitsTypeOf(rewriter, f32);
+  Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, truncated);
+  Value odd = arith::OrIOp::create(
+      rewriter, loc, bits,
+      createScalarOrSplatConstant(rewriter, loc, bitsType, APInt(32, 1)));
+  return arith::BitcastOp::create(rewriter, loc, f32,
+                                  f.select(inexact, odd, bits));
+}
+
+/// Whether ExpandRoundedTruncF rewrites `op`: a rounding mode (to a type
+/// whose bits step: not x86's f80, which stores its leading bit), or bf16
+/// from a type wider than f32.
+static bool isExpandedTruncation(arith::TruncFOp op) {
+  Type type = op.getType();
+  if (!isFloatScalarOrVector(type))
+    return false;
+  Type element = getElementTypeOrSelf(type);
+  unsigned sourceWidth =
+      getElementTypeOrSelf(op.getIn().getType()).getIntOrFloatBitWidth();
+  return (op.getRoundingmode() && !element.isF80()) ||
+         (element.isBF16() && sourceWidth > 32);
+}
+
+/// truncf in a rounding mode, and to bf16 from a type wider than f32.
+/// Lowered as LLVM's constrained fptrunc, a mode only asserts the
+/// environment's: the CPU rounded to nearest whatever the mode, NVPTX
+/// emitted cvt.rn, and to bf16 the CPU called compiler-rt's __truncsfbf2 or
+/// __truncdfbf2, which nothing links. bf16 from f64 rounded twice through
+/// f32 (the GPU before sm_90): it goes through f32 rounded to odd here.
 struct ExpandRoundedTruncF : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<arith::RoundingMode> mode = op.getRoundingmode();
-    Type type = op.getType();
-    Value x = op.getIn();
-    if (!mode || !isFloatScalarOrVector(type))
+    if (!isExpandedTruncation(op))
       return failure();
     Location loc = op.getLoc();
-    Value rounded = arith::TruncFOp::create(rewriter, loc, type, x);
-    if (*mode == arith::RoundingMode::to_nearest_even) {
-      rewriter.replaceOp(op, rounded);
-      return success();
-    }
-    FloatBuilder f{rewriter, loc, x.getType()};
-    unsigned width = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
-    Type bitsType = rewriter.getIntegerType(width);
-    if (auto vector = dyn_cast<VectorType>(type))
-      bitsType = vector.clone(bitsType);
-    auto integer = [&](int64_t value) {
-      return createScalarOrSplatConstant(rewriter, loc, bitsType,
-                                         APInt(width, value));
-    };
-    Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, rounded);
-    Value away = arith::AddIOp::create(rewriter, loc, bits, integer(1));
-    Value toward = arith::SubIOp::create(rewriter, loc, bits, integer(1));
-    Value negative = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::slt, bits, integer(0));
-    Value exact = arith::ExtFOp::create(rewriter, loc, x.getType(), rounded);
-    Value step, stepped;
-    switch (*mode) {
-    case arith::RoundingMode::upward:
-      step = f.compare(arith::CmpFPredicate::OLT, exact, x);
-      stepped = f.select(negative, toward, away);
-      break;
-    case arith::RoundingMode::downward:
-      step = f.compare(arith::CmpFPredicate::OGT, exact, x);
-      stepped = f.select(negative, away, toward);
-      break;
-    case arith::RoundingMode::toward_zero: {
-      Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
-      step = f.compare(arith::CmpFPredicate::OGT, magnitude,
-                       math::AbsFOp::create(rewriter, loc, x));
-      stepped = toward;
-      break;
-    }
-    case arith::RoundingMode::to_nearest_away: {
-      // Only a tie that went to the even neighbour nearer zero changes.
-      Value magnitude = math::AbsFOp::create(rewriter, loc, exact);
-      Value target = math::AbsFOp::create(rewriter, loc, x);
-      Value awayMagnitude = math::AbsFOp::create(
-          rewriter, loc,
-          arith::ExtFOp::create(
-              rewriter, loc, x.getType(),
-              arith::BitcastOp::create(rewriter, loc, type, away).getResult()));
-      Value tie = f.compare(arith::CmpFPredicate::OEQ, f.sub(target, magnitude),
-                            f.sub(awayMagnitude, target));
-      step = arith::AndIOp::create(
-          rewriter, loc,
-          f.compare(arith::CmpFPredicate::OLT, magnitude, target), tie);
-      stepped = away;
-      break;
-    }
-    case arith::RoundingMode::to_nearest_even:
-      llvm_unreachable("handled above");
-    }
-    rewriter.replaceOpWithNewOp<arith::BitcastOp>(
-        op, type, f.select(step, stepped, bits));
+    arith::RoundingMode mode =
+        op.getRoundingmode().value_or(arith::RoundingMode::to_nearest_even);
+    Value x = op.getIn();
+    Type type = op.getType();
+    if (getElementTypeOrSelf(type).isBF16() &&
+        getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth() > 32)
+      x = roundToOddF32(rewriter, loc, x);
+    rewriter.replaceOp(op, roundInMode(rewriter, loc, x, type, mode));
     return success();
   }
 };
+
+/// A truncf to f80 in a mode other than to nearest even, which the
+/// expansion does not take, is an error (its lowering ignored the mode).
+static LogicalResult refuseUnexpandedModes(Operation *root) {
+  WalkResult walk = root->walk([](arith::TruncFOp op) {
+    std::optional<arith::RoundingMode> mode = op.getRoundingmode();
+    if (!mode || *mode == arith::RoundingMode::to_nearest_even ||
+        isExpandedTruncation(op))
+      return WalkResult::advance();
+    op.emitOpError() << "rounds to " << op.getType() << " in mode '"
+                     << arith::stringifyRoundingMode(*mode)
+                     << "', which this lowering implements only for f16, "
+                        "bf16, f32 and f64 results";
+    return WalkResult::interrupt();
+  });
+  return failure(walk.wasInterrupted());
+}
 
 /// libdevice's fmod for remainders of `type` (a scalar float): the f64 one
 /// for f64, else the f32 one (f16 and bf16 go through f32, where fmod is
@@ -494,6 +566,8 @@ struct AttnExpandMathPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (failed(refuseUnexpandedModes(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     attn::populateMathExpansionPatterns(patterns);
     if (libdeviceRemainders) {

@@ -35,3 +35,15 @@ gpu.module @kernels {
     gpu.return %b : i8
   }
 }
+
+// -----
+
+// f128 (and x86's f80) arithmetic in a kernel aborted NVPTX's instruction
+// selection ("unsupported library call operation").
+gpu.module @kernels {
+  gpu.func @quad(%x: f128) -> f128 {
+    // expected-error @below {{'arith.divf' op computes on 'f128': GPU kernels compute on f16, bf16, f32 and f64 only}}
+    %y = arith.divf %x, %x : f128
+    gpu.return %y : f128
+  }
+}

@@ -271,3 +271,37 @@ func.func @rounded_truncations(%x: f32, %v: vector<8xf32>) -> (bf16, f16, f16, v
   %e = arith.truncf %x to_nearest_even : f32 to f16
   return %a, %b, %c, %d, %e : bf16, f16, f16, vector<8xf16>, f16
 }
+
+// -----
+
+// ipowi past 64 bits: each bit's own mask (bit 64 is 2^64, not 1).
+// CHECK-LABEL: func.func @ipowi_wide
+// CHECK: arith.constant 9223372036854775808 : i128
+// CHECK: arith.constant 18446744073709551616 : i128
+func.func @ipowi_wide(%b: i128, %n: i128) -> i128 {
+  %r = math.ipowi %b, %n : i128
+  return %r : i128
+}
+
+// -----
+
+// bf16 from f64: through f32 rounded to odd (toward zero, the last bit set
+// where inexact), then one rounding to bf16 (two roundings to nearest
+// through f32 moved values next to a tie; the CPU had no f64 -> bf16).
+// CHECK-LABEL: func.func @bf16_from_f64
+// CHECK-SAME: (%[[X:.*]]: f64)
+// CHECK: %[[T:.*]] = arith.truncf %[[X]] : f64 to f32
+// CHECK: arith.cmpf ogt
+// CHECK: %[[TZ:.*]] = arith.bitcast %{{.*}} : i32 to f32
+// CHECK: %[[BACK:.*]] = arith.extf %[[TZ]] : f32 to f64
+// CHECK: %[[INEXACT:.*]] = arith.cmpf one, %[[BACK]], %[[X]] : f64
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[TZ]] : f32 to i32
+// CHECK: %[[ODD:.*]] = arith.ori %[[BITS]], %{{.*}} : i32
+// CHECK: %[[PICK:.*]] = arith.select %[[INEXACT]], %[[ODD]], %[[BITS]] : i32
+// CHECK: %[[F32:.*]] = arith.bitcast %[[PICK]] : i32 to f32
+// CHECK: %[[R:.*]] = arith.truncf %[[F32]] : f32 to bf16
+// CHECK: return %[[R]]
+func.func @bf16_from_f64(%x: f64) -> bf16 {
+  %t = arith.truncf %x : f64 to bf16
+  return %t : bf16
+}
