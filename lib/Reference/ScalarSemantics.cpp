@@ -113,6 +113,25 @@ static uint64_t unsignedValue(int64_t v, unsigned width) {
          llvm::maskTrailingOnes<uint64_t>(std::min(width, 64u));
 }
 
+/// `value` rounded once to `semantics`.
+static APFloat
+roundedTo(double value, const llvm::fltSemantics &semantics,
+          llvm::RoundingMode mode = APFloat::rmNearestTiesToEven) {
+  APFloat rounded(value);
+  bool losesInfo;
+  rounded.convert(semantics, mode, &losesInfo);
+  return rounded;
+}
+
+/// `value` as a double (exact for the types a double holds; f80's and
+/// f128's extremes round).
+static double toDouble(APFloat value) {
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
 /// `bits` (signed or not) as the float type of `op`'s result, rounded once
 /// to nearest even as the compiled conversion does (through a double, an
 /// integer past 2^53 would round twice).
@@ -121,10 +140,7 @@ static double integerToFloat(Operation *op, uint64_t bits, bool isSigned) {
   APFloat value(type.getFloatSemantics());
   value.convertFromAPInt(APInt(64, bits), isSigned,
                          APFloat::rmNearestTiesToEven);
-  bool losesInfo;
-  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-  return value.convertToDouble();
+  return toDouble(value);
 }
 
 /// APFloat's name for arith's rounding mode.
@@ -293,41 +309,28 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
       .Case([&](arith::BitcastOp) -> std::optional<RefScalar> {
         Type from = getElementTypeOrSelf(op->getOperand(0).getType());
         Type to = getElementTypeOrSelf(op->getResult(0).getType());
-        APInt bits;
-        if (auto floatType = dyn_cast<FloatType>(from)) {
-          APFloat value(f(0));
-          bool losesInfo;
-          value.convert(floatType.getFloatSemantics(),
-                        APFloat::rmNearestTiesToEven, &losesInfo);
-          bits = value.bitcastToAPInt();
-        } else {
-          bits = APInt(from.getIntOrFloatBitWidth(),
-                       static_cast<uint64_t>(x[0].integer), /*isSigned=*/true,
-                       /*implicitTrunc=*/true);
-        }
-        auto floatType = dyn_cast<FloatType>(to);
-        if (!floatType)
+        auto fromFloat = dyn_cast<FloatType>(from);
+        APInt bits = fromFloat
+                         ? roundedTo(f(0), fromFloat.getFloatSemantics())
+                               .bitcastToAPInt()
+                         : APInt(from.getIntOrFloatBitWidth(),
+                                 static_cast<uint64_t>(x[0].integer),
+                                 /*isSigned=*/true, /*implicitTrunc=*/true);
+        auto toFloat = dyn_cast<FloatType>(to);
+        if (!toFloat)
           return wrap(bits.getZExtValue());
-        APFloat value(floatType.getFloatSemantics(), bits);
-        bool losesInfo;
-        value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                      &losesInfo);
-        return real(value.convertToDouble());
+        return real(toDouble(APFloat(toFloat.getFloatSemantics(), bits)));
       })
       // Once, in the mode the op names (default: to nearest even) from the
       // double that holds the value: through a float, an f64 would round
       // twice on its way to bf16 or f16.
       .Case([&](arith::TruncFOp truncf) {
-        APFloat value(f(0));
-        bool losesInfo;
-        value.convert(cast<FloatType>(getElementTypeOrSelf(truncf.getType()))
+        return real(toDouble(
+            roundedTo(f(0),
+                      cast<FloatType>(getElementTypeOrSelf(truncf.getType()))
                           .getFloatSemantics(),
                       toApfloatRounding(truncf.getRoundingmode().value_or(
-                          arith::RoundingMode::to_nearest_even)),
-                      &losesInfo);
-        value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                      &losesInfo);
-        return real(value.convertToDouble());
+                          arith::RoundingMode::to_nearest_even)))));
       })
       // A float remainder takes the dividend's sign, as fmod (and LLVM's
       // frem) does.
@@ -425,10 +428,8 @@ mlir::attn::reference::evalScalarOp(Operation *op, ArrayRef<RefScalar> x,
         const llvm::fltSemantics &semantics = type.getFloatSemantics();
         double magnitude = std::fabs(f(0));
         return integer(
-            magnitude >= APFloat::getSmallestNormalized(semantics)
-                             .convertToDouble() &&
-                    magnitude <=
-                        APFloat::getLargest(semantics).convertToDouble()
+            magnitude >= toDouble(APFloat::getSmallestNormalized(semantics)) &&
+                    magnitude <= toDouble(APFloat::getLargest(semantics))
                 ? 1
                 : 0);
       })

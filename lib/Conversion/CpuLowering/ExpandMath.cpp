@@ -54,6 +54,13 @@ struct FloatBuilder {
   Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
 };
 
+/// `element`, as a vector of `like`'s shape where `like` is a vector.
+Type withShapeOf(Type like, Type element) {
+  if (auto vector = dyn_cast<VectorType>(like))
+    return vector.clone(element);
+  return element;
+}
+
 bool isFloatScalarOrVector(Type type) {
   return isa<FloatType>(type) ||
          (isa<VectorType>(type) &&
@@ -67,10 +74,8 @@ static Value widenToF32(PatternRewriter &rewriter, Location loc, Value x) {
   Type type = x.getType();
   if (cast<FloatType>(getElementTypeOrSelf(type)).getWidth() >= 32)
     return x;
-  Type wide = rewriter.getF32Type();
-  if (auto vector = dyn_cast<VectorType>(type))
-    wide = vector.clone(wide);
-  return arith::ExtFOp::create(rewriter, loc, wide, x);
+  return arith::ExtFOp::create(rewriter, loc,
+                               withShapeOf(type, rewriter.getF32Type()), x);
 }
 
 /// `op` replaced by `result`, rounded back to the op's type if it was
@@ -155,12 +160,6 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
     Location loc = op.getLoc();
     Value x = op.getLhs(), n = op.getRhs();
     Type exponentType = n.getType();
-    auto i32Type = [&](Type like) -> Type {
-      Type i32 = rewriter.getI32Type();
-      if (auto vector = dyn_cast<VectorType>(like))
-        return vector.clone(i32);
-      return i32;
-    };
     APInt constantExponent;
     if (matchPattern(n, m_ConstantInt(&constantExponent)) &&
         constantExponent.getSignificantBits() <= 32 &&
@@ -168,7 +167,7 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
       if (getElementTypeOrSelf(exponentType).isInteger(32))
         return failure();
       Value narrow = createScalarOrSplatConstant(
-          rewriter, loc, i32Type(exponentType),
+          rewriter, loc, withShapeOf(exponentType, rewriter.getI32Type()),
           APInt(32, constantExponent.getSExtValue(), /*isSigned=*/true));
       rewriter.replaceOpWithNewOp<math::FPowIOp>(op, x, narrow);
       return success();
@@ -182,10 +181,7 @@ struct ExpandFPowI : OpRewritePattern<math::FPowIOp> {
         rewriter, loc, exponentType,
         APInt(getElementTypeOrSelf(exponentType).getIntOrFloatBitWidth(), 1));
     Value odd = arith::TruncIOp::create(
-        rewriter, loc,
-        isa<VectorType>(exponentType)
-            ? Type(cast<VectorType>(exponentType).clone(rewriter.getI1Type()))
-            : rewriter.getI1Type(),
+        rewriter, loc, withShapeOf(exponentType, rewriter.getI1Type()),
         arith::AndIOp::create(rewriter, loc, n, one));
     Value signed_ = math::CopySignOp::create(rewriter, loc, power, x);
     rewriter.replaceOp(op, f.select(odd, signed_, power));
@@ -257,9 +253,7 @@ struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
     Value base = op.getLhs(), exponent = op.getRhs();
     Type computed = type;
     if (element.isIndex()) {
-      computed = rewriter.getI64Type();
-      if (auto vector = dyn_cast<VectorType>(type))
-        computed = vector.clone(computed);
+      computed = withShapeOf(type, rewriter.getI64Type());
       base = arith::IndexCastOp::create(rewriter, loc, computed, base);
       exponent = arith::IndexCastOp::create(rewriter, loc, computed, exponent);
     }
@@ -335,11 +329,9 @@ struct ExpandIPowI : OpRewritePattern<math::IPowIOp> {
 
 /// The integer type of `type`'s bits (a float scalar or vector).
 static Type bitsTypeOf(Builder &b, Type type) {
-  Type bits =
-      b.getIntegerType(getElementTypeOrSelf(type).getIntOrFloatBitWidth());
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.clone(bits);
-  return bits;
+  return withShapeOf(
+      type,
+      b.getIntegerType(getElementTypeOrSelf(type).getIntOrFloatBitWidth()));
 }
 
 /// `x` rounded to `type` in `mode`: the default truncf (nearest even), then
@@ -412,9 +404,7 @@ static Value roundInMode(PatternRewriter &rewriter, Location loc, Value x,
 /// x and the result, so a second rounding to bf16, in any mode, is x's one
 /// rounding (two roundings to nearest through f32 are not).
 static Value roundToOddF32(PatternRewriter &rewriter, Location loc, Value x) {
-  Type f32 = rewriter.getF32Type();
-  if (auto vector = dyn_cast<VectorType>(x.getType()))
-    f32 = vector.clone(f32);
+  Type f32 = withShapeOf(x.getType(), rewriter.getF32Type());
   Value truncated =
       roundInMode(rewriter, loc, x, f32, arith::RoundingMode::toward_zero);
   FloatBuilder f{rewriter, loc, x.getType()};
@@ -430,18 +420,19 @@ static Value roundToOddF32(PatternRewriter &rewriter, Location loc, Value x) {
                                   f.select(inexact, odd, bits));
 }
 
-/// Whether ExpandRoundedTruncF rewrites `op`: a rounding mode (to a type
-/// whose bits step: not x86's f80, which stores its leading bit), or bf16
-/// from a type wider than f32.
-static bool isExpandedTruncation(arith::TruncFOp op) {
-  Type type = op.getType();
-  if (!isFloatScalarOrVector(type))
-    return false;
-  Type element = getElementTypeOrSelf(type);
-  unsigned sourceWidth =
-      getElementTypeOrSelf(op.getIn().getType()).getIntOrFloatBitWidth();
-  return (op.getRoundingmode() && !element.isF80()) ||
-         (element.isBF16() && sourceWidth > 32);
+/// Whether `op` rounds to bf16 from a type wider than f32.
+static bool isBf16FromWide(arith::TruncFOp op) {
+  return getElementTypeOrSelf(op.getType()).isBF16() &&
+         getElementTypeOrSelf(op.getIn().getType()).getIntOrFloatBitWidth() >
+             32;
+}
+
+/// Whether `op` rounds to x86's f80 in a mode other than to nearest even:
+/// f80 stores its leading bit, which a step on the bits does not take.
+static bool isModeToF80(arith::TruncFOp op) {
+  std::optional<arith::RoundingMode> mode = op.getRoundingmode();
+  return mode && *mode != arith::RoundingMode::to_nearest_even &&
+         getElementTypeOrSelf(op.getType()).isF80();
 }
 
 /// truncf in a rounding mode, and to bf16 from a type wider than f32.
@@ -454,15 +445,16 @@ struct ExpandRoundedTruncF : OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isExpandedTruncation(op))
+    Type type = op.getType();
+    bool bf16FromWide = isBf16FromWide(op);
+    if (!isFloatScalarOrVector(type) || isModeToF80(op) ||
+        !(op.getRoundingmode() || bf16FromWide))
       return failure();
     Location loc = op.getLoc();
     arith::RoundingMode mode =
         op.getRoundingmode().value_or(arith::RoundingMode::to_nearest_even);
     Value x = op.getIn();
-    Type type = op.getType();
-    if (getElementTypeOrSelf(type).isBF16() &&
-        getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth() > 32)
+    if (bf16FromWide)
       x = roundToOddF32(rewriter, loc, x);
     rewriter.replaceOp(op, roundInMode(rewriter, loc, x, type, mode));
     return success();
@@ -473,12 +465,10 @@ struct ExpandRoundedTruncF : OpRewritePattern<arith::TruncFOp> {
 /// expansion does not take, is an error (its lowering ignored the mode).
 static LogicalResult refuseUnexpandedModes(Operation *root) {
   WalkResult walk = root->walk([](arith::TruncFOp op) {
-    std::optional<arith::RoundingMode> mode = op.getRoundingmode();
-    if (!mode || *mode == arith::RoundingMode::to_nearest_even ||
-        isExpandedTruncation(op))
+    if (!isModeToF80(op))
       return WalkResult::advance();
     op.emitOpError() << "rounds to " << op.getType() << " in mode '"
-                     << arith::stringifyRoundingMode(*mode)
+                     << arith::stringifyRoundingMode(*op.getRoundingmode())
                      << "', which this lowering implements only for f16, "
                         "bf16, f32 and f64 results";
     return WalkResult::interrupt();
