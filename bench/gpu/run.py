@@ -928,6 +928,16 @@ def scaling_runs(cases, values):
     return runs, sorted({n for r in runs.values() for n in r})
 
 
+def causal_baseline(runs, variant):
+    """Full causal with the variant's own K/V heads: `causal-gqa4` for
+    `nsa-gqa4` (fewer K/V heads make full causal faster too), else
+    `causal`. A grouped variant has no baseline at a length where its
+    grouped full causal did not run."""
+    import re
+    group = re.search(r"-(gqa\d+)$", variant)
+    return runs.get(f"causal-{group.group(1)}" if group else "causal", {})
+
+
 def scaling_table(cases, timings):
     """The scaling cases' growth: time(L) / time(4k), time(64k) / time(8k),
     and the speed-up over full causal at the same L."""
@@ -941,7 +951,7 @@ def scaling_table(cases, timings):
         cells = [f"{run[n]['attn']:.3f}" if n in run else "-" for n in lengths]
         growth = (f"{run[65536]['attn'] / run[8192]['attn']:.2f}x"
                   if 65536 in run and 8192 in run else "-")
-        causal = runs.get("causal", {}).get(65536)
+        causal = causal_baseline(runs, name).get(65536)
         speedup = f"{causal['attn'] / run[65536]['attn']:.1f}x" if causal and 65536 in run else "-"
         peer = "-"
         if 65536 in run:
@@ -950,9 +960,8 @@ def scaling_table(cases, timings):
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} | {speedup} | {peer} |")
     # Each variant's growth time(L) / time(4k) and speed-up over full causal
     # at every L (x causal / growth per cell).
-    causal = runs.get("causal", {})
-
-    def speedup_and_growth(run, n):
+    def speedup_and_growth(name, run, n):
+        causal = causal_baseline(runs, name)
         speedup = f"{causal[n]['attn'] / run[n]['attn']:.1f}x" if n in causal else "-"
         growth = f"{run[n]['attn'] / run[4096]['attn']:.1f}x" if 4096 in run else "-"
         return f"{speedup} / {growth}"
@@ -961,13 +970,13 @@ def scaling_table(cases, timings):
 
 
 def per_length_table(runs, lengths, heading, cell):
-    """A table of a row per variant and a column per L: `cell(run, L)` where
-    the variant ran at L, else "-"."""
+    """A table of a row per variant and a column per L: `cell(name, run, L)`
+    where the variant ran at L, else "-"."""
     lines = ["| variant | " + " | ".join(f"L={n // 1024}k{' ' + heading if heading else ''}"
                                         for n in lengths) + " |",
              "|---" * (len(lengths) + 1) + "|"]
     for name, run in runs.items():
-        cells = [cell(run, n) if n in run else "-" for n in lengths]
+        cells = [cell(name, run, n) if n in run else "-" for n in lengths]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -978,7 +987,7 @@ def memory_table(cases, memory):
     runs, lengths = scaling_runs(cases, memory)
     if not runs:
         return []
-    def peaks(run, n):
+    def peaks(_, run, n):
         return ", ".join(f"{peer} {mb:.0f}" if peer != "attn" else f"{mb:.0f}"
                          for peer, mb in run[n].items())
     return (["", "Peak device memory of one call, MB (inputs, outputs, workspace):", ""]
