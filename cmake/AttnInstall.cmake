@@ -1,5 +1,6 @@
 # `cmake --install`: headers (sources and generated), the libraries with
-# their export set, libAttnC.so, the mlir-opt plugin, the tools, and
+# their export set, libAttnC.so, the mlir-opt plugin, the tools, the CUDA
+# runtime archive and header, and
 # lib/cmake/attn/AttnConfig.cmake for find_package(Attn).
 include(CMakePackageConfigHelpers)
 set(ATTN_INSTALL_INCLUDE_DIR include)
@@ -15,6 +16,12 @@ install(DIRECTORY ${PROJECT_BINARY_DIR}/include/attn
   FILES_MATCHING PATTERN "*.inc")
 install(TARGETS AttnC AttnPlugin LIBRARY DESTINATION ${ATTN_INSTALL_LIB_DIR})
 install(TARGETS attn-opt attn-run attn-compile RUNTIME DESTINATION bin)
+# The CUDA runtime that attn-compile's GPU libraries link, where the
+# installed compiler looks for it (findCudaRuntime): PREFIX/lib and
+# PREFIX/include/attn-cuda.
+install(TARGETS AttnCudaRuntime ARCHIVE DESTINATION ${ATTN_INSTALL_LIB_DIR})
+install(FILES ${PROJECT_SOURCE_DIR}/runtime/cuda/AttnCudaRuntime.h
+  DESTINATION ${ATTN_INSTALL_INCLUDE_DIR}/attn-cuda)
 install(EXPORT AttnTargets NAMESPACE Attn::
   DESTINATION ${ATTN_INSTALL_CMAKE_DIR})
 configure_package_config_file(

@@ -45,12 +45,14 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 fi
 cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc AttnC AttnPlugin
 
-# The Python package's test environment (numpy, pytest from PyPI), in .venv.
+# The Python package's test environment, in .venv: numpy and pytest, and
+# setuptools and wheel, with which the tests install the package offline
+# (pip --no-build-isolation), all from PyPI.
 VENV="$ROOT/.venv"
-if ! "$VENV/bin/python" -c "import numpy, pytest" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import numpy, pytest, setuptools, wheel" 2>/dev/null; then
   if ! python3 -m venv "$VENV" 2>/dev/null; then
     DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q python3-venv
     /usr/bin/python3 -m venv "$VENV"
   fi
-  "$VENV/bin/pip" install -q numpy pytest
+  "$VENV/bin/pip" install -q numpy pytest setuptools wheel
 fi

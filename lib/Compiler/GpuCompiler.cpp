@@ -953,15 +953,18 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   std::string compiler = findCCompiler();
   if (compiler.empty())
     return fail("no C compiler (clang-22, clang, cc or gcc) on PATH");
+  FailureOr<CudaRuntimeFiles> runtime = findCudaRuntime(error);
+  if (failed(runtime))
+    return failure();
   std::string scratchOutput = scratch.path("output" + extension.str());
-  std::string includeRuntime = "-I" ATTN_CUDA_RUNTIME_INCLUDE_DIR;
+  std::string includeRuntime = "-I" + runtime->includeDirectory;
   std::string includeScratch = "-I" + scratch.root();
   if (extension == ".so") {
     if (failed(runProgram(compiler,
                           {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
                            includeScratch, includeRuntime, launcherSource,
-                           ATTN_CUDA_RUNTIME_LIBRARY, "-o", scratchOutput,
-                           "-ldl", "-lpthread"},
+                           runtime->archive, "-o", scratchOutput, "-ldl",
+                           "-lpthread"},
                           error)))
       return failure();
   } else {
@@ -974,7 +977,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                            launcherObject},
                           error)) ||
         failed(linkRelocatableObject(
-            compiler, {launcherObject, ATTN_CUDA_RUNTIME_LIBRARY},
+            compiler, {launcherObject, runtime->archive},
             scratch.path("linked.o"), scratchOutput, error)))
       return failure();
   }
