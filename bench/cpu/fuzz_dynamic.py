@@ -5,7 +5,7 @@ double-precision reference.
 
   .venv/bin/python bench/cpu/fuzz_dynamic.py --count 40 --seed 1 --out /tmp/dfz
 
-DESIGN.md: "Sizes are static or dynamic; both must compile." Each distinct
+The project's rule: sizes are static or dynamic, and both must compile. Each distinct
 static tensor type of a program maps to one dynamic version (every size
 `?` with probability --dynamic, default 0.5), so that the types of a
 value's definition and its uses still agree (values of one static type

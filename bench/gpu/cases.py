@@ -194,7 +194,7 @@ def scaling_cases():
 
 
 def check_cases():
-    """DESIGN.md section 5's edge shapes through the GPU kernel."""
+    """The edge shapes of the tests (test/Examples/edge_shapes.py) through the GPU kernel."""
     cases = []
     for length in (1, 17, 113, 255, 1023):
         cases.append(case(f"chk-dense-L{length}", "dense", 2, 4, 4, length, length, 64))

@@ -1,5 +1,5 @@
 """Every program of examples/ through the GPU lowering, checked against the
-double-precision reference (DESIGN.md section 5's rule), at each example's
+double-precision reference (the rule of attn-run --check, docs/Tools.md), at each example's
 own shape and at the edge lengths of test/Examples/edge-shapes.test.
 
 Here (the build machine):

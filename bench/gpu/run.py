@@ -1,6 +1,6 @@
 """Runs on the GPU machine (PyTorch, CUDA; no LLVM/MLIR): loads the
 libraries that build.py compiled, checks them against an fp32 torch
-reference by DESIGN.md section 5's rule, and times them beside torch SDPA
+reference by the rule of attn-run --check (docs/Tools.md), and times them beside torch SDPA
 (flash and cuDNN backends) and compiled FlexAttention on the same bf16
 inputs. Prints a table (the scaling cases also with their peak device
 memory: inputs, outputs and workspace); --markdown writes it too. --baseline NAME=DIR checks

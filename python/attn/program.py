@@ -166,7 +166,7 @@ class Program:
     def attention(self, q, k, v, *, mask=None, score=(), score_mod=None, mask_mod=None,
                   normalizer=None, scale=None, bias=None, q_segments=None, kv_segments=None,
                   layout=None, indices=None, sink=None, return_lse=False):
-        """attn.attention (DESIGN.md §2): softmax(scale * q k^T + modifiers,
+        """attn.attention (docs/Semantics.md): softmax(scale * q k^T + modifiers,
         masked) v, or the sigmoid normaliser. `mask` is a Mask (compose atoms
         with & | ~); `score` a ScoreModifier or a list of them (applied in
         order); `score_mod(score, b, h, q, kv)` and `mask_mod(b, h, q, kv)`
@@ -265,7 +265,7 @@ class Program:
     def linear_attention(self, q, k, v, *, feature="elu_plus_one", causal=False,
                          normalize=False, decay=None, eps=None):
         """attn.linear_attention: phi(q)^T S / (phi(q)^T z + eps) with
-        S = sum gamma phi(k) v^T (DESIGN.md §2); `feature` is one of
+        S = sum gamma phi(k) v^T (docs/Semantics.md); `feature` is one of
         identity, relu, elu_plus_one, exp, sigmoid; `decay` ([B, Hq, Lkv]
         log-gates <= 0) needs causal=True."""
         features = ("identity", "relu", "elu_plus_one", "exp", "sigmoid")
