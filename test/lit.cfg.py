@@ -12,6 +12,9 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "attn_capi_test.c"]
+# The tests that run `cmake --install` on this build (test/CMake), one at a
+# time.
+lit_config.parallelism_groups["cmake-install"] = 1
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%attn_src_root", config.attn_src_root))

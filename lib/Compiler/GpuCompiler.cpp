@@ -30,6 +30,9 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+// kCudaRuntimeHeader, kCudaRuntimeSource.
+#include "CudaRuntimeSources.inc"
+
 namespace {
 /// A program's device buffer, allocated for the call: its sizes and
 /// bytes as C expressions (constants, or computed from the entry buffers'
@@ -953,32 +956,38 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   std::string compiler = findCCompiler();
   if (compiler.empty())
     return fail("no C compiler (clang-22, clang, cc or gcc) on PATH");
-  FailureOr<CudaRuntimeFiles> runtime = findCudaRuntime(error);
-  if (failed(runtime))
+  // The runtime the launchers call, from the sources this compiler was
+  // built with (hidden, as the launchers' helpers: each library has its
+  // own).
+  std::string runtimeSource = scratch.path("AttnCudaRuntime.c");
+  if (failed(writeFile(scratch.path("AttnCudaRuntime.h"), kCudaRuntimeHeader,
+                       error)) ||
+      failed(writeFile(runtimeSource, kCudaRuntimeSource, error)))
     return failure();
   std::string scratchOutput = scratch.path("output" + extension.str());
-  std::string includeRuntime = "-I" + runtime->includeDirectory;
   std::string includeScratch = "-I" + scratch.root();
   if (extension == ".so") {
     if (failed(runProgram(compiler,
                           {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
-                           includeScratch, includeRuntime, launcherSource,
-                           runtime->archive, "-o", scratchOutput, "-ldl",
-                           "-lpthread"},
+                           includeScratch, launcherSource, runtimeSource, "-o",
+                           scratchOutput, "-ldl", "-lpthread"},
                           error)))
       return failure();
   } else {
     // The launchers and the runtime in one object; the program that links
     // it adds -ldl and -lpthread.
-    std::string launcherObject = scratch.path("launchers.o");
-    if (failed(runProgram(compiler,
-                          {"-c", "-O2", "-fPIC", "-fvisibility=hidden",
-                           includeScratch, includeRuntime, launcherSource, "-o",
-                           launcherObject},
-                          error)) ||
-        failed(linkRelocatableObject(
-            compiler, {launcherObject, runtime->archive},
-            scratch.path("linked.o"), scratchOutput, error)))
+    std::string launcherObject = scratch.path("launchers.o"),
+                runtimeObject = scratch.path("runtime.o");
+    for (auto [source, object] : {std::pair{launcherSource, launcherObject},
+                                  std::pair{runtimeSource, runtimeObject}})
+      if (failed(runProgram(compiler,
+                            {"-c", "-O2", "-fPIC", "-fvisibility=hidden",
+                             includeScratch, source, "-o", object},
+                            error)))
+        return failure();
+    if (failed(linkRelocatableObject(compiler, {launcherObject, runtimeObject},
+                                     scratch.path("linked.o"), scratchOutput,
+                                     error)))
       return failure();
   }
   return installOutputs(

@@ -4,7 +4,6 @@
 
 #include "attn/Compiler/CpuCompiler.h"
 
-#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -17,7 +16,6 @@
 #include <cctype>
 #include <cstring>
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 using namespace mlir;
@@ -71,53 +69,6 @@ std::string mlir::attn::findCCompiler() {
     if (auto found = llvm::sys::findProgramByName(candidate))
       return *found;
   return "";
-}
-
-/// The directories of the code that runs: the shared object holding this
-/// function (libAttnC.so where a program loaded it by its path), then the
-/// executable (the tools link the compiler statically).
-static SmallVector<std::string> codeDirectories() {
-  SmallVector<std::string> directories;
-  auto add = [&](StringRef file) {
-    if (!llvm::sys::path::is_absolute(file))
-      return;
-    std::string directory = llvm::sys::path::parent_path(file).str();
-    if (!llvm::is_contained(directories, directory))
-      directories.push_back(directory);
-  };
-  void *self = reinterpret_cast<void *>(&codeDirectories);
-  Dl_info info;
-  if (dladdr(self, &info) && info.dli_fname)
-    add(info.dli_fname);
-  add(llvm::sys::fs::getMainExecutable(nullptr, self));
-  return directories;
-}
-
-FailureOr<CudaRuntimeFiles> mlir::attn::findCudaRuntime(std::string &error) {
-  static constexpr StringLiteral kArchive = "libAttnCudaRuntime.a",
-                                 kHeader = "AttnCudaRuntime.h";
-  SmallVector<CudaRuntimeFiles> candidates;
-  for (const std::string &directory : codeDirectories()) {
-    // The Python package: everything in one directory.
-    candidates.push_back({(directory + "/" + kArchive).str(), directory});
-    // An installed prefix, from its bin/ or lib/.
-    std::string prefix = llvm::sys::path::parent_path(directory).str();
-    candidates.push_back(
-        {(prefix + "/lib/" + kArchive).str(), prefix + "/include/attn-cuda"});
-  }
-  candidates.push_back(
-      {ATTN_CUDA_RUNTIME_LIBRARY, ATTN_CUDA_RUNTIME_INCLUDE_DIR});
-  std::string looked;
-  for (const CudaRuntimeFiles &candidate : candidates) {
-    if (llvm::sys::fs::exists(candidate.archive) &&
-        llvm::sys::fs::exists(candidate.includeDirectory + "/" + kHeader))
-      return candidate;
-    looked += "\n  " + candidate.archive + " with " +
-              candidate.includeDirectory + "/" + kHeader.str();
-  }
-  error = "cannot find the CUDA runtime (" + kArchive.str() + " and " +
-          kHeader.str() + ") that GPU libraries link; looked for" + looked;
-  return failure();
 }
 
 namespace {

@@ -25,20 +25,6 @@ LogicalResult runProgramFiltered(StringRef program, ArrayRef<StringRef> args,
 /// The host C compiler (clang-22, clang, cc or gcc on PATH), or empty.
 std::string findCCompiler();
 
-/// The CUDA runtime that GPU libraries link: its static archive and the
-/// directory of its header (AttnCudaRuntime.h).
-struct CudaRuntimeFiles {
-  std::string archive;
-  std::string includeDirectory;
-};
-
-/// Finds the CUDA runtime that belongs to the compiler that runs: beside the
-/// library or executable holding this code (an installed prefix's lib/ and
-/// include/attn-cuda/, or the Python package's _lib/, which holds all
-/// three), else in the build tree attn was built in. Fails (with `error`
-/// naming every place it looked) where none holds both files.
-FailureOr<CudaRuntimeFiles> findCudaRuntime(std::string &error);
-
 /// A scratch directory removed with this object: outputs are made here and
 /// installed together at the end, so a failure leaves nothing behind.
 class ScratchDirectory {
