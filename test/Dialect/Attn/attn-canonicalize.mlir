@@ -169,6 +169,36 @@ func.func @fully_masked(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
 !q = tensor<1x4x64x32xf32>
 !kv = tensor<1x2x64x32xf32>
 
+// A predicate and its negation never hold together, whatever the lengths
+// (the empty-row result), and one of them always holds (dropped from a
+// disjunction), also where they meet only after simplification.
+// CHECK-LABEL: func.func @complements
+// ALL: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<1x4x64x32xf32>
+// ATTN-COUNT-3: arith.constant dense<0.000000e+00> : tensor<1x4x64x32xf32>
+// CHECK: %[[KEPT:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.window<left = 2, right = 2>] :
+// CHECK-NOT: attn.attention
+// ALL: return %[[ZERO]], %[[ZERO]], %[[ZERO]], %[[KEPT]]
+// ATTN: return %{{.*}}, %{{.*}}, %{{.*}}, %[[KEPT]]
+func.func @complements(%q: !q, %k: !kv, %v: !kv) -> (!q, !q, !q, !q) {
+  %0 = attn.attention %q, %k, %v
+      mask [#attn.causal, #attn.not<#attn.causal>] : !q, !kv, !kv -> !q
+  %1 = attn.attention %q, %k, %v
+      mask [#attn.not<#attn.or<[#attn.stripes<diagonals = [3]>, #attn.not<#attn.stripes<diagonals = [3]>>]>>]
+      : !q, !kv, !kv -> !q
+  %2 = attn.attention %q, %k, %v
+      mask [#attn.not<#attn.not<#attn.causal>>, #attn.not<#attn.causal>] : !q, !kv, !kv -> !q
+  %3 = attn.attention %q, %k, %v
+      mask [#attn.window<left = 2, right = 2>,
+            #attn.or<[#attn.not<#attn.not<#attn.causal>>, #attn.not<#attn.causal>]>]
+      : !q, !kv, !kv -> !q
+  return %0, %1, %2, %3 : !q, !q, !q, !q
+}
+
+// -----
+
+!q = tensor<1x4x64x32xf32>
+!kv = tensor<1x2x64x32xf32>
+
 // When the predicate that read an operand folds away, the operand goes too.
 // CHECK-LABEL: func.func @drop_operands
 // CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.causal] : tensor<1x4x64x32xf32>, tensor<1x2x64x32xf32>, tensor<1x2x64x32xf32> -> tensor<1x4x64x32xf32>

@@ -149,7 +149,18 @@ static std::optional<bool> constantOf(Attribute predicate,
   return cast<MaskAttrInterface>(predicate).getConstantValue(shape);
 }
 
+/// Whether `members` holds a predicate and its negation: a conjunction of
+/// them never holds, a disjunction always does, whatever the lengths.
+static bool holdsComplement(ArrayRef<Attribute> members) {
+  return llvm::any_of(members, [&](Attribute member) {
+    auto negation = dyn_cast<NotAttr>(member);
+    return negation && llvm::is_contained(members, negation.getPredicate());
+  });
+}
+
 std::optional<bool> OrAttr::getConstantValue(const MaskShape &shape) const {
+  if (holdsComplement(getPredicates().getValue()))
+    return true;
   bool allFalse = true;
   for (Attribute predicate : getPredicates()) {
     std::optional<bool> value = constantOf(predicate, shape);
@@ -163,6 +174,8 @@ std::optional<bool> OrAttr::getConstantValue(const MaskShape &shape) const {
 }
 
 std::optional<bool> AndAttr::getConstantValue(const MaskShape &shape) const {
+  if (holdsComplement(getPredicates().getValue()))
+    return false;
   bool allTrue = true;
   for (Attribute predicate : getPredicates()) {
     std::optional<bool> value = constantOf(predicate, shape);
@@ -275,7 +288,7 @@ mlir::attn::simplifyConjunction(ArrayRef<Attribute> predicates,
   };
   for (Attribute predicate : predicates)
     add(predicate);
-  if (never)
+  if (never || holdsComplement(members.getArrayRef()))
     return std::nullopt;
 
   if (members.empty())
