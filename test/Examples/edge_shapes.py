@@ -1,4 +1,4 @@
-"""Runs every program in examples/ at DESIGN.md section 5's edge lengths
+"""Runs every program in examples/ at the edge lengths it is given
 through the flash path, against the double-precision reference.
 
 usage: edge_shapes.py ATTN-RUN EXAMPLES-DIR SEED LENGTH...

@@ -1,5 +1,5 @@
 """Compares the .npy results of two attn-run --output directories by the
-DESIGN.md §5 f32 rule: max |a - b| <= 1e-4 * max |b|; prints `match` or the
+f32 rule of attn-run --check (docs/Tools.md): max |a - b| <= 1e-4 * max |b|; prints `match` or the
 error and exits non-zero.
 
 With `--bf16-ulps N` (bf16 programs, whose results attn-run writes as f32):

@@ -190,7 +190,7 @@ func.func @selection(%q: !q, %kc: tensor<2x2x8x64xf32>) -> tensor<2x2x2x4xi32> {
 // CHECK: attn.merge lse (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}) : tensor<2x8x128x64xf32>, tensor<2x8x128xf32> -> tensor<2x8x128x64xf32>
 // CHECK: attn.merge gated (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}) : tensor<2x8x128x64xf32>, tensor<2x8x128xf32> -> tensor<2x8x128x64xf32>
 // CHECK: attn.merge sum (%{{.*}}), (%{{.*}}) : tensor<2x8x128x64xf32> -> tensor<2x8x128x64xf32>
-// Without a kind the merge is lse, as DESIGN.md writes it.
+// Without a kind the merge is lse.
 // CHECK: attn.merge lse (%{{.*}}, %{{.*}}), (%{{.*}}, %{{.*}}) : tensor<2x8x128x64xf32>, tensor<2x8x128xf32> -> tensor<2x8x128x64xf32>
 func.func @merge(%o1: !q, %l1: !lse, %o2: !q, %l2: !lse, %g1: !lse, %g2: !lse) {
   %0, %1 = attn.merge lse (%o1, %l1), (%o2, %l2) : !q, !lse -> !q, !lse
