@@ -3,12 +3,16 @@
 paths, against the reference interpreter:
 
   check_random_regions.py ATTN_RUN FILE --seed S [--paths flash,reference]
-                          [--dynamic LQxLKV,...] [--tiling BQxBKV]
+                          [--dynamic LQxLKV,...] [--tiling BQxBKV[xS]]
 
 With --dynamic the functions' query and key lengths are made open and each
 runs at every listed shape (so the key tiles come from the region's run-time
-bounds, not a block map). --tiling gives each attention those flash tiles
-(small ones, so that the region's tile classes matter). Prints one line per failing run (its command and
+bounds, not a block map): the arguments %q (length LQ), %k and %v (LKV), of
+f32 tensors BxHxLxD, and the results of such types and BxHxL (an LSE).
+--tiling gives each attention those flash tiles
+(small ones, so that the region's tile classes matter), and with S its
+kv_splits; attentions with regions or without (random_masks.py's, one a
+line). Prints one line per failing run (its command and
 attn-run's output) and a summary; exits 1 if any run failed."""
 import argparse
 import re
@@ -33,27 +37,43 @@ def main():
     parser.add_argument("--dynamic", default="",
                         help="comma-separated LQxLKV shapes: open lengths")
     parser.add_argument("--tiling", default="",
-                        help="BQxBKV: the flash path's tile sizes")
+                        help="BQxBKV[xS]: the flash path's tile sizes "
+                             "(and kv_splits)")
     args = parser.parse_args()
     text = open(args.file).read()
     if args.tiling:
-        block_q, block_kv = args.tiling.split("x")
-        text = re.sub(r"^  \} : tensor",
-                      f"  }} {{tiling = #attn.tiling<block_q = {block_q}, "
-                      f"block_kv = {block_kv}>}} : tensor", text, flags=re.M)
+        sizes = args.tiling.split("x")
+        tiling = (f"{{tiling = #attn.tiling<block_q = {sizes[0]}, "
+                  f"block_kv = {sizes[1]}"
+                  + (f", kv_splits = {sizes[2]}" if len(sizes) > 2 else "")
+                  + ">}")
+        # After an attention's regions, or before the types of one without.
+        text = re.sub(r"^  \} : tensor", f"  }} {tiling} : tensor", text,
+                      flags=re.M)
+        text = re.sub(r"^(\s*%[^\n]*= attn\.attention [^{\n]*?) : tensor",
+                      rf"\1 {tiling} : tensor", text, flags=re.M)
     shapes = [tuple(map(int, s.split("x"))) for s in args.dynamic.split(",") if s]
     if shapes:
-        # tensor<1x1xLx8xf32> -> tensor<1x1x?x8xf32>: the lengths open.
-        text = re.sub(r"tensor<1x1x\d+x8xf32>", "tensor<1x1x?x8xf32>", text)
+        # tensor<BxHxLxDxf32> -> tensor<BxHx?xDxf32>, tensor<BxHxLxf32> ->
+        # tensor<BxHx?xf32>: the lengths open.
+        text = re.sub(r"tensor<(\d+)x(\d+)x\d+x(\d+)xf32>",
+                      r"tensor<\1x\2x?x\3xf32>", text)
+        text = re.sub(r"tensor<(\d+)x(\d+)x\d+xf32>", r"tensor<\1x\2x?xf32>",
+                      text)
     open(args.file, "w").write(text)
     runs = failures = 0
-    for index, (name, _) in enumerate(functions(text)):
+    for index, (name, source) in enumerate(functions(text)):
+        # The open arguments: name -> (batch, heads, head dim).
+        arguments = re.findall(r"%(\w+): tensor<(\d+)x(\d+)x\?x(\d+)xf32>",
+                               source.split("\n")[0])
         for path in args.paths.split(","):
             for shape in shapes or [None]:
                 command = [args.attn_run, args.file, f"--function={name}", "--check",
                            f"--seed={args.seed + index}", f"--path={path}"]
                 if shape:
-                    command += [f"--shape=q=1x1x{shape[0]}x8", f"--shape=k=1x1x{shape[1]}x8"]
+                    command += [f"--shape={arg}={b}x{h}x"
+                                f"{shape[0] if arg == 'q' else shape[1]}x{d}"
+                                for arg, b, h, d in arguments]
                 result = subprocess.run(command, capture_output=True, text=True)
                 runs += 1
                 output = result.stdout + result.stderr
