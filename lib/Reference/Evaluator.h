@@ -109,7 +109,7 @@ public:
   }
   /// An intermediate (a score, a probability, a feature map's value, a
   /// linear attention's weight) in f32's range, not `kind`'s: the compiled
-  /// code holds intermediates in f32, as DESIGN.md section 2's accumulation
+  /// code holds intermediates in f32, as docs/Semantics.md's accumulation
   /// does, so an f16 program's score of 1e5 is 1e5, not the infinity that
   /// f16 would hold. Emulating the program's precision, it is rounded as
   /// `kind` rounds, subnormals included (the naive computation's rounding),

@@ -182,7 +182,7 @@ LogicalResult Evaluator::evalLinearAttention(LinearAttentionOp op) {
   int64_t group = numQueryHeads / numKvHeads;
   double eps = op.getEps() ? op.getEps()->convertToDouble() : 1e-6;
   FeatureMap feature = op.getFeature();
-  // In the program's precision (DESIGN section 5's naive computation), the
+  // In the program's precision (the --check rule's naive computation), the
   // feature maps are rounded as the inputs of the weights' products are,
   // and each weight as attention's scores and probabilities are.
   ElementKind kind = q.kind;

@@ -52,7 +52,8 @@ mlir::attn::findTopkNearTies(ArrayRef<ReferenceResult::Topk> exact,
   for (auto [evaluation, topk] : llvm::enumerate(exact)) {
     // The naive evaluation follows the exact choices, so its scores differ
     // from the exact ones by rounding alone; a compiled result may differ
-    // by twice that (DESIGN.md section 5's rule for low-precision results).
+    // by twice that (the --check rule for low-precision results,
+    // docs/Tools.md).
     double absoluteTolerance =
         evaluation < naive.size()
             ? 2.0 *

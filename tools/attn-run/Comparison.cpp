@@ -1,4 +1,4 @@
-//===- Comparison.cpp - the numerics rule of DESIGN.md section 5 ----------===//
+//===- Comparison.cpp - the numerics rule of --check ----------------------===//
 
 #include "Comparison.h"
 
@@ -11,7 +11,7 @@ using namespace mlir::attn;
 
 /// Max |a - b| over the entries, treating equal infinities as exact and
 /// counting the entries where either is NaN, or one is infinite and the
-/// other is not the same infinity. NaN never passes (DESIGN.md section 5),
+/// other is not the same infinity. NaN never passes (docs/Tools.md),
 /// not even against a NaN reference: the inputs or the program make one,
 /// and a check that cannot see a wrong value there must say so.
 static double maxAbsDifference(llvm::function_ref<double(int64_t)> a,

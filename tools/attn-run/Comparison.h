@@ -1,4 +1,4 @@
-//===- Comparison.h - the numerics rule of DESIGN.md section 5 --*- C++ -*-===//
+//===- Comparison.h - the numerics rule of --check --------------*- C++ -*-===//
 
 #ifndef ATTN_TOOLS_ATTN_RUN_COMPARISON_H
 #define ATTN_TOOLS_ATTN_RUN_COMPARISON_H

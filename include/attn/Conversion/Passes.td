@@ -626,7 +626,7 @@ def AttnCheckFloatTypesPass : Pass<"attn-check-float-types"> {
     which only move bits, or a vector reduction, contraction, fma, outer
     product or scan. tf32, which the type conversion maps to nothing, is
     refused on any op. A named linalg op's body ops have no location: the
-    report goes to the linalg op. Then it fails. DESIGN.md's element types
+    report goes to the linalg op. Then it fails. attn's element types
     are f32, f16 and bf16; the tools run f64 too. The GPU pipeline runs it
     (`gpu`) on the kernels before their conversion to NVVM, which has no
     lowering for such arithmetic either (an `arith.truncf` to f8E4M3FN in a

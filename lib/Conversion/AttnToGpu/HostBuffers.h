@@ -57,7 +57,7 @@ bool anyUseThroughCasts(Value value,
 
 /// The size `dim` of `value` in a program's host function: its type's
 /// where static, else read from its buffer (hostBuffer), else from the
-/// operand of its op that fixes it (DESIGN's shapes;
+/// operand of its op that fixes it (Semantics.md's shapes;
 /// compress's length is ceil(L / stride)). Results that a kernel writes
 /// for a fused op (a merge, a compress) have no buffer yet when their
 /// buffers are allocated, and neither have the results they read.

@@ -549,7 +549,7 @@ LogicalResult TopkOp::verify() {
 // The types after ':' are one branch's when every branch has the same
 // types; else each branch's, as its operands are grouped:
 // (tensor<..>, tensor<..>), (tensor<..>, tensor<..>). Without a kind
-// keyword (DESIGN.md's `attn.merge (%o1, %lse1), ...`) the merge is lse;
+// keyword (`attn.merge (%o1, %lse1), ...`) the merge is lse;
 // the printer names the kind.
 ParseResult MergeOp::parse(OpAsmParser &parser, OperationState &result) {
   MergeKind kind = MergeKind::Lse;

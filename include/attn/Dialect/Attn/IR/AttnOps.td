@@ -14,7 +14,7 @@ class Attn_Op<string mnemonic, list<Trait> traits = []>
     : Op<Attn_Dialect, mnemonic, traits>;
 
 // The ops' operands and results: ranked tensors without an encoding. Their
-// semantics (DESIGN.md section 2) are of plain dense tensors, and the
+// semantics (docs/Semantics.md) are of plain dense tensors, and the
 // lowerings bufferise them as such.
 // (Not RankedTensorOf: its summary would append "of any type values".)
 def Attn_Tensor : Type<
