@@ -966,26 +966,27 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
     return failure();
   std::string scratchOutput = scratch.path("output" + extension.str());
   std::string includeScratch = "-I" + scratch.root();
+  // Both sources position-independent, their helpers hidden.
+  SmallVector<StringRef> flags = {"-O2", "-fPIC", "-fvisibility=hidden",
+                                  includeScratch};
+  auto runCompiler = [&](ArrayRef<StringRef> first, ArrayRef<StringRef> last) {
+    SmallVector<StringRef> args(first);
+    llvm::append_range(args, flags);
+    llvm::append_range(args, last);
+    return runProgram(compiler, args, error);
+  };
   if (extension == ".so") {
-    if (failed(runProgram(compiler,
-                          {"-shared", "-O2", "-fPIC", "-fvisibility=hidden",
-                           includeScratch, launcherSource, runtimeSource, "-o",
-                           scratchOutput, "-ldl", "-lpthread"},
-                          error)))
+    if (failed(runCompiler({"-shared"}, {launcherSource, runtimeSource, "-o",
+                                         scratchOutput, "-ldl", "-lpthread"})))
       return failure();
   } else {
     // The launchers and the runtime in one object; the program that links
     // it adds -ldl and -lpthread.
     std::string launcherObject = scratch.path("launchers.o"),
                 runtimeObject = scratch.path("runtime.o");
-    for (auto [source, object] : {std::pair{launcherSource, launcherObject},
-                                  std::pair{runtimeSource, runtimeObject}})
-      if (failed(runProgram(compiler,
-                            {"-c", "-O2", "-fPIC", "-fvisibility=hidden",
-                             includeScratch, source, "-o", object},
-                            error)))
-        return failure();
-    if (failed(linkRelocatableObject(compiler, {launcherObject, runtimeObject},
+    if (failed(runCompiler({"-c"}, {launcherSource, "-o", launcherObject})) ||
+        failed(runCompiler({"-c"}, {runtimeSource, "-o", runtimeObject})) ||
+        failed(linkRelocatableObject(compiler, {launcherObject, runtimeObject},
                                      scratch.path("linked.o"), scratchOutput,
                                      error)))
       return failure();
