@@ -62,13 +62,20 @@ func.func @decode_causal(%q: !q, %k: !kv, %v: !kv) -> !q {
 !q = tensor<1x4x?x32xf32>
 !kv = tensor<1x2x?x32xf32>
 
-// With dynamic lengths nothing is known: causal stays.
+// With dynamic lengths causal may hold or not: it stays. prefix<len = 0>
+// holds for no key at any length: its attention is the empty-row result, a
+// splat of the query's run-time length.
 // CHECK-LABEL: func.func @dynamic_causal
-// CHECK: mask [#attn.causal, #attn.prefix<len = 0>]
-func.func @dynamic_causal(%q: !q, %k: !kv, %v: !kv) -> !q {
-  %0 = attn.attention %q, %k, %v mask [#attn.causal, #attn.prefix<len = 0>]
+// CHECK: %[[KEPT:.*]] = attn.attention %{{.*}}, %{{.*}}, %{{.*}} mask [#attn.causal] :
+// CHECK: %[[EMPTY:.*]] = tensor.splat %{{.*}}[%{{.*}}] : tensor<1x4x?x32xf32>
+// CHECK-NOT: attn.attention
+// CHECK: return %[[KEPT]], %[[EMPTY]]
+func.func @dynamic_causal(%q: !q, %k: !kv, %v: !kv) -> (!q, !q) {
+  %0 = attn.attention %q, %k, %v mask [#attn.causal]
       : !q, !kv, !kv -> !q
-  return %0 : !q
+  %1 = attn.attention %q, %k, %v mask [#attn.causal, #attn.prefix<len = 0>]
+      : !q, !kv, !kv -> !q
+  return %0, %1 : !q, !q
 }
 
 // -----
@@ -192,6 +199,47 @@ func.func @complements(%q: !q, %k: !kv, %v: !kv) -> (!q, !q, !q, !q) {
             #attn.or<[#attn.not<#attn.not<#attn.causal>>, #attn.not<#attn.causal>]>]
       : !q, !kv, !kv -> !q
   return %0, %1, %2, %3 : !q, !q, !q, !q
+}
+
+// -----
+
+!q = tensor<1x4x?x32xf32>
+!kv = tensor<1x2x?x32xf32>
+!lse = tensor<1x4x?xf32>
+
+// With open lengths the complement still decides: the results are splats of
+// the sizes read from the operands (the query's length; the query blocks and
+// compressed keys of block scores).
+// CHECK-LABEL: func.func @complements_open_lengths
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x4x?x32xf32>,
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[LQ:.*]] = tensor.dim %[[Q]], %{{.*}} : tensor<1x4x?x32xf32>
+// CHECK-DAG: %[[OUT:.*]] = tensor.splat %[[ZERO]][%[[LQ]]] : tensor<1x4x?x32xf32>
+// CHECK-DAG: %[[LSE:.*]] = tensor.splat %[[NEGINF]][%{{.*}}] : tensor<1x4x?xf32>
+// CHECK-NOT: attn.
+// CHECK: return %[[OUT]], %[[LSE]]
+func.func @complements_open_lengths(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
+  %0, %1 = attn.attention %q, %k, %v
+      mask [#attn.not<#attn.not<#attn.causal>>, #attn.not<#attn.causal>]
+      : !q, !kv, !kv -> !q, !lse
+  return %0, %1 : !q, !lse
+}
+
+// CHECK-LABEL: func.func @block_scores_complements_open_lengths
+// CHECK-SAME: (%{{.*}}: tensor<1x4x?x32xf32>, %[[K:.*]]: tensor<1x2x?x32xf32>)
+// CHECK-DAG: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[LKV:.*]] = tensor.dim %[[K]], %{{.*}} : tensor<1x2x?x32xf32>
+// CHECK-DAG: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : index
+// CHECK-DAG: %[[SCORES:.*]] = tensor.splat %[[NEGINF]][%[[BLOCKS]], %[[LKV]]] : tensor<1x2x?x?xf32>
+// CHECK-NOT: attn.
+// CHECK: return %[[SCORES]]
+func.func @block_scores_complements_open_lengths(%q: !q, %k: !kv)
+    -> tensor<1x2x?x?xf32> {
+  %0 = attn.block_scores %q, %k block_q 16
+      mask [#attn.and<[#attn.prefix<len = 2>, #attn.not<#attn.prefix<len = 2>>]>]
+      : !q, !kv -> tensor<1x2x?x?xf32>
+  return %0 : tensor<1x2x?x?xf32>
 }
 
 // -----

@@ -53,6 +53,12 @@
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q90.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
+// A predicate beside its negation: the op folds to the empty-row result at
+// every length (tensor.splat of the run-time sizes: zeros, LSE -inf; block
+// scores all -inf), which the reference computes from the mask as written.
+// RUN: attn-run %s --function=contradiction --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=contradiction --input q=%t/q200.npy --input k=%t/k23.npy --input v=%t/v23.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=block_scores_contradiction --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
 // mask_mod regions: their comparisons linear in the row and the key bound
 // the key tiles as atoms do (buildMaskModKeyInterval).
 // RUN: attn-run %s --function=region_causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
@@ -142,6 +148,16 @@ func.func @strided_causal(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v
 // run-time key range, -inf outside it.
 func.func @block_scores(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
   %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
+  return %s : tensor<1x1x?x?xf32>
+}
+
+func.func @contradiction(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> (tensor<1x2x?x16xf32>, tensor<1x2x?xf32>) {
+  %o, %l = attn.attention %q, %k, %v mask [#attn.window<left = 8, right = 0>, #attn.or<[#attn.not<#attn.not<#attn.prefix<len = 3>>>, #attn.causal]>, #attn.not<#attn.or<[#attn.prefix<len = 3>, #attn.causal]>>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+  return %o, %l : tensor<1x2x?x16xf32>, tensor<1x2x?xf32>
+}
+
+func.func @block_scores_contradiction(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
+  %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>, #attn.not<#attn.causal<stride = 4>>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
   return %s : tensor<1x1x?x?xf32>
 }
 

@@ -4,7 +4,8 @@
 // always hold are dropped (a window wider than the sequence, causal for a
 // single decode query), `not<not<x>>` and nested combinators are flattened,
 // operands that no predicate reads any more are removed, an attention
-// whose mask never holds becomes its constant result (zeros, LSE -inf), and
+// whose mask never holds becomes its constant result (zeros, LSE -inf;
+// a tensor.splat where lengths are open), and
 // an attention identical to an earlier one takes its results.
 //
 //===----------------------------------------------------------------------===//
@@ -12,23 +13,50 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 
 #include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
 
-/// A splat constant of `type` holding `value`, or null if `type` is dynamic.
-static Value createSplat(PatternRewriter &rewriter, Location loc, Type type,
-                         double value) {
-  auto tensorType = cast<RankedTensorType>(type);
-  if (!tensorType.hasStaticShape())
-    return {};
-  auto elementType = cast<FloatType>(tensorType.getElementType());
-  auto splat = DenseElementsAttr::get(
-      tensorType, rewriter.getFloatAttr(elementType, value).getValue());
-  return arith::ConstantOp::create(rewriter, loc, splat);
+/// The results of `op`, each with its value of `values` in every element:
+/// constants where the types are static, else `tensor.splat`s of the sizes
+/// that `op` reifies from its operands.
+static FailureOr<SmallVector<Value>>
+createSplatResults(PatternRewriter &rewriter, Operation *op,
+                   ArrayRef<double> values) {
+  Location loc = op->getLoc();
+  ReifiedRankedShapedTypeDims sizes;
+  if (llvm::any_of(op->getResultTypes(),
+                   [](Type type) {
+                     return !cast<RankedTensorType>(type).hasStaticShape();
+                   }) &&
+      failed(reifyResultShapes(rewriter, op, sizes)))
+    return failure();
+  SmallVector<Value> results;
+  for (auto [resultNumber, value] : llvm::enumerate(values)) {
+    auto type = cast<RankedTensorType>(op->getResult(resultNumber).getType());
+    TypedAttr element =
+        rewriter.getFloatAttr(cast<FloatType>(type.getElementType()), value);
+    if (type.hasStaticShape()) {
+      results.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, element)));
+      continue;
+    }
+    SmallVector<Value> dynamicSizes;
+    for (auto [dim, size] : llvm::enumerate(sizes[resultNumber]))
+      if (type.isDynamicDim(dim))
+        dynamicSizes.push_back(
+            getValueOrCreateConstantIndexOp(rewriter, loc, size));
+    Value scalar = arith::ConstantOp::create(rewriter, loc, element);
+    results.push_back(
+        tensor::SplatOp::create(rewriter, loc, scalar, type, dynamicSizes));
+  }
+  return results;
 }
 
 static bool readsPredicate(ArrayRef<Attribute> mask,
@@ -52,18 +80,12 @@ struct SimplifyAttentionMask : OpRewritePattern<AttentionOp> {
         simplifyConjunction(mask, op.getMaskShape());
     if (!simplified) {
       // No key is ever allowed: every row is the empty-row result.
-      Value output = createSplat(rewriter, op.getLoc(),
-                                 op.getOutput().getType(), 0.0);
-      Value lse;
-      if (op.getLse())
-        lse = createSplat(rewriter, op.getLoc(), op.getLse().getType(),
-                          -std::numeric_limits<double>::infinity());
-      if (!output || (op.getLse() && !lse))
-        return rewriter.notifyMatchFailure(op, "fully masked, dynamic shape");
-      SmallVector<Value> results = {output};
-      if (lse)
-        results.push_back(lse);
-      rewriter.replaceOp(op, results);
+      const double emptyRow[] = {0.0, -std::numeric_limits<double>::infinity()};
+      FailureOr<SmallVector<Value>> results = createSplatResults(
+          rewriter, op, ArrayRef(emptyRow).take_front(op->getNumResults()));
+      if (failed(results))
+        return rewriter.notifyMatchFailure(op, "result sizes not reified");
+      rewriter.replaceOp(op, *results);
       return success();
     }
     if (ArrayRef<Attribute>(*simplified) == mask)
@@ -170,12 +192,12 @@ struct SimplifyBlockScoresMask : OpRewritePattern<BlockScoresOp> {
         simplifyConjunction(mask, shape);
     if (!simplified) {
       // No query block sees any key: every score is -inf.
-      Value scores =
-          createSplat(rewriter, op.getLoc(), op.getResult().getType(),
-                      -std::numeric_limits<double>::infinity());
-      if (!scores)
-        return rewriter.notifyMatchFailure(op, "fully masked, dynamic shape");
-      rewriter.replaceOp(op, scores);
+      const double noKey = -std::numeric_limits<double>::infinity();
+      FailureOr<SmallVector<Value>> scores =
+          createSplatResults(rewriter, op, noKey);
+      if (failed(scores))
+        return rewriter.notifyMatchFailure(op, "result sizes not reified");
+      rewriter.replaceOp(op, *scores);
       return success();
     }
     if (ArrayRef<Attribute>(*simplified) == mask)

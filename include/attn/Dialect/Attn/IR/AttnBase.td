@@ -27,8 +27,9 @@ def Attn_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   // Canonicalisation of a fully masked attention materialises its (constant)
-  // results.
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  // results: arith.constant, or tensor.splat where lengths are open.
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
   let extraClassDeclaration = [{
     void registerAttributes();
   }];
