@@ -15,7 +15,8 @@ install(DIRECTORY ${PROJECT_BINARY_DIR}/include/attn
   DESTINATION ${ATTN_INSTALL_INCLUDE_DIR}
   FILES_MATCHING PATTERN "*.inc")
 install(TARGETS AttnC AttnPlugin LIBRARY DESTINATION ${ATTN_INSTALL_LIB_DIR})
-install(TARGETS attn-opt attn-run attn-compile RUNTIME DESTINATION bin)
+install(TARGETS attn-opt attn-run attn-compile attn-lsp-server
+  RUNTIME DESTINATION bin)
 # The CUDA runtime that attn-compile's GPU libraries link, where the
 # installed compiler looks for it (findCudaRuntime): PREFIX/lib and
 # PREFIX/include/attn-cuda.

@@ -92,6 +92,7 @@ tools = [
     ToolSubst("attn-opt", extra_args=attn_opt_args, unresolved="fatal"),
     ToolSubst("attn-run", unresolved="fatal"),
     ToolSubst("attn-compile", unresolved="fatal"),
+    ToolSubst("attn-lsp-server", unresolved="fatal"),
     ToolSubst("count", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),

@@ -115,6 +115,12 @@ void registerAttnGpuPipelineDependencies(DialectRegistry &registry);
 /// Registers --attn-cpu-pipeline and --attn-gpu-pipeline.
 void registerAttnPipelines();
 
+/// What attn-opt and attn-lsp-server read: the attn dialect with arith, func
+/// and tensor, both pipelines' dependencies, and the transform dialect with
+/// linalg's and scf's ops and TilingInterface models (transform scripts tile
+/// and fuse attn ops, and the linalg consumers an attention fuses into).
+void registerAttnToolDialects(DialectRegistry &registry);
+
 /// The rewrites both pipelines (and attn-compile's GPU passes) run before
 /// anything canonicalizes: integers that LLVM crashes on refused (i0, and
 /// past `maxIntegerWidth` bits where it is not 0: NVPTX has no library
