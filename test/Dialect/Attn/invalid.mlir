@@ -306,7 +306,7 @@ func.func @neighborhood_cells(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64x
 // -----
 
 func.func @not_a_mask(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
-  // expected-error @+1 {{attribute 'mask' failed to satisfy constraint: mask predicates}}
+  // expected-error @+1 {{'mask' expects mask predicates, but element 0 is #attn.softcap<2.000000e+00>}}
   %0 = "attn.attention"(%q, %k, %k) <{mask = [#attn.softcap<2.0>], operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 0, 0>}> ({}, {}) : (tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32>) -> tensor<1x8x128x64xf32>
   return
 }
@@ -917,8 +917,32 @@ func.func @conv_result(%x: tensor<1x8x128x64xf32>, %w: tensor<8x64x4xf32>) {
 // -----
 
 func.func @not_a_score_modifier(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
-  // expected-error @+1 {{attribute 'score' failed to satisfy constraint: score modifiers}}
-  %0 = attn.attention %q, %k, %k score [#attn.causal] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  // expected-error @+1 {{'score' expects score modifiers (#attn.softcap, #attn.alibi, #attn.bias), but element 1 is #attn.causal}}
+  %0 = attn.attention %q, %k, %k score [#attn.softcap<30.0>, #attn.causal] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @mask_element_not_an_attn_attribute(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'mask' expects mask predicates, but element 1 is 5 : i64}}
+  %0 = attn.attention %q, %k, %k mask [#attn.causal, 5] : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @not_a_normalizer(%q: tensor<1x8x128x64xf32>, %k: tensor<1x2x128x64xf32>) {
+  // expected-error @+1 {{'normalizer' expects a normaliser (#attn.softmax or #attn.sigmoid<bias>), but got #attn.causal}}
+  %0 = attn.attention %q, %k, %k normalizer(#attn.causal) : tensor<1x8x128x64xf32>, tensor<1x2x128x64xf32>, tensor<1x2x128x64xf32> -> tensor<1x8x128x64xf32>
+  return
+}
+
+// -----
+
+func.func @block_scores_not_a_mask(%q: tensor<1x8x128x64xf32>, %kc: tensor<1x2x32x64xf32>) {
+  // expected-error @+1 {{'mask' expects mask predicates, but element 0 is #attn.alibi}}
+  %0 = attn.block_scores %q, %kc block_q 64 mask [#attn.alibi] : tensor<1x8x128x64xf32>, tensor<1x2x32x64xf32> -> tensor<1x2x2x32xf32>
   return
 }
 

@@ -17,6 +17,29 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::detail;
 
+/// `normalizer(...)`: any attribute is parsed, so that one that is not a
+/// normaliser is named (the generated parser said only "invalid kind of
+/// attribute specified").
+static ParseResult parseNormalizer(OpAsmParser &parser,
+                                   NormalizerAttrInterface &normalizer) {
+  SMLoc loc = parser.getCurrentLocation();
+  Attribute attr;
+  if (parser.parseAttribute(attr))
+    return failure();
+  normalizer = dyn_cast<NormalizerAttrInterface>(attr);
+  if (!normalizer)
+    return parser.emitError(loc)
+           << "'normalizer' expects a normaliser (#attn.softmax or "
+              "#attn.sigmoid<bias>), but got "
+           << attr;
+  return success();
+}
+
+static void printNormalizer(OpAsmPrinter &printer, Operation *,
+                            NormalizerAttrInterface normalizer) {
+  printer.printAttribute(normalizer);
+}
+
 #define GET_OP_CLASSES
 #include "attn/Dialect/Attn/IR/AttnOps.cpp.inc"
 
@@ -35,6 +58,18 @@ struct MaskRequirements {
   SmallVector<NeighborhoodAttr> neighborhoods;
 };
 } // namespace
+
+/// Every element of the op's attribute list `name` is an `Interface`.
+template <typename Interface>
+static LogicalResult verifyAttributeList(Operation *op, StringRef name,
+                                         ArrayAttr list, StringRef expected) {
+  for (auto [index, element] : llvm::enumerate(list))
+    if (!isa<Interface>(element))
+      return op->emitOpError()
+             << "'" << name << "' expects " << expected << ", but element "
+             << index << " is " << element;
+  return success();
+}
 
 static MaskRequirements collectMaskRequirements(ArrayAttr mask) {
   MaskRequirements requirements;
@@ -194,6 +229,12 @@ LogicalResult AttentionOp::verify() {
                            << "' operand, but its operand segment has "
                            << count;
   }
+  if (failed(verifyAttributeList<MaskAttrInterface>(op, "mask", getMask(),
+                                                    "mask predicates")) ||
+      failed(verifyAttributeList<ScoreModAttrInterface>(
+          op, "score", getScore(),
+          "score modifiers (#attn.softcap, #attn.alibi, #attn.bias)")))
+    return failure();
   Type qType = getQuery().getType(), kType = getKey().getType(),
        vType = getValue().getType();
   for (auto [name, type] : {std::make_pair("query", qType),
@@ -468,6 +509,9 @@ LogicalResult CompressOp::verify() {
 
 LogicalResult BlockScoresOp::verify() {
   Operation *op = getOperation();
+  if (failed(verifyAttributeList<MaskAttrInterface>(op, "mask", getMask(),
+                                                    "mask predicates")))
+    return failure();
   Type qType = getQuery().getType(), kType = getKeys().getType();
   for (auto [name, type] :
        {std::make_pair("query", qType), std::make_pair("keys", kType)}) {

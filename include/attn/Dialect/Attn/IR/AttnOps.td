@@ -23,10 +23,10 @@ def Attn_Tensor : Type<
                ".getEncoding()">]>,
     "ranked tensor without an encoding", "::mlir::RankedTensorType">;
 
-def Attn_MaskArrayAttr
-    : TypedArrayAttrBase<Attn_MaskAttrInterface, "mask predicates">;
-def Attn_ScoreModArrayAttr
-    : TypedArrayAttrBase<Attn_ScoreModAttrInterface, "score modifiers">;
+// The ops' verifiers check these lists' elements (a wrong one is named in
+// the message; ODS's constraint message could name only the list).
+def Attn_MaskArrayAttr : TypedArrayAttrBase<AnyAttr, "mask predicates">;
+def Attn_ScoreModArrayAttr : TypedArrayAttrBase<AnyAttr, "score modifiers">;
 
 //===----------------------------------------------------------------------===//
 // attn.attention
@@ -118,7 +118,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`sink` `(` $sink^ `)`)?
     (`mask` $mask^)?
     (`score` $score^)?
-    (`normalizer` `(` $normalizer^ `)`)?
+    (`normalizer` `(` custom<Normalizer>($normalizer)^ `)`)?
     (`score_mod` $score_mod^)?
     (`mask_mod` $mask_mod^)?
     attr-dict `:` type(operands) `->` type(results)
