@@ -11,6 +11,11 @@ import random
 import struct
 import sys
 
+if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
+    print(__doc__)
+    sys.exit(0)
+if len(sys.argv) < 4:
+    sys.exit("usage: " + __doc__.split("\n\n")[0])
 out, descr, shape_text = sys.argv[1:4]
 shape = [int(s) for s in shape_text.split("x")] if shape_text else []
 count = 1
