@@ -53,9 +53,11 @@
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q90.npy --input k=%t/k50.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
-// A predicate beside its negation: the op folds to the empty-row result at
-// every length (tensor.splat of the run-time sizes: zeros, LSE -inf; block
-// scores all -inf), which the reference computes from the mask as written.
+// A predicate beside its negation: the attention folds to the empty-row
+// result at every length (tensor.splat of the run-time sizes: zeros, LSE
+// -inf), which the reference computes from the mask as written. Block
+// scores over an open query length stay (their query-block count is no
+// operand's size) and give -inf everywhere.
 // RUN: attn-run %s --function=contradiction --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=contradiction --input q=%t/q200.npy --input k=%t/k23.npy --input v=%t/v23.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores_contradiction --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s

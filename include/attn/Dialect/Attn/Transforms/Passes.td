@@ -49,7 +49,8 @@ def AttnCanonicalizePass : Pass<"attn-canonicalize"> {
   let description = [{
     Applies the attn ops' canonicalisation patterns and folds (mask
     predicates folded against the sequence lengths, operands no predicate
-    reads removed, fully masked ops replaced by their constant results,
+    reads removed, fully masked ops replaced by their constant results
+    (`tensor.splat`s of the operands' sizes where lengths are open),
     unused log-sum-exps dropped, one-branch merges folded, an attention
     that computes what an earlier one does replaced by it) and erases attn
     ops whose results nothing reads. It runs rounds over the attn ops until
