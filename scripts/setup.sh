@@ -43,7 +43,8 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     "-DCMAKE_CXX_COMPILER_LAUNCHER=$LAUNCHER" \
     ${ATTN_CMAKE_ARGS:-}
 fi
-cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-doc AttnC AttnPlugin
+cmake --build "$BUILD_DIR" --target attn-opt attn-run attn-compile attn-lsp-server attn-doc \
+  AttnC AttnPlugin
 
 # The Python package's test environment, in .venv: numpy and pytest, and
 # setuptools and wheel, with which the tests install the package offline

@@ -1,4 +1,4 @@
-"""Writes a .npy file without NumPy: make_npy.py OUT DESCR SHAPE [--truncate]
+USAGE = """Writes a .npy file without NumPy: make_npy.py OUT DESCR SHAPE [--truncate]
 [--random=SEED | --values=V,V,...]
 
 DESCR is a NumPy dtype string (<f4, <f2, <i4, |b1, ...), SHAPE like 2x3.
@@ -12,10 +12,10 @@ import struct
 import sys
 
 if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-    print(__doc__)
+    print(USAGE)
     sys.exit(0)
 if len(sys.argv) < 4:
-    sys.exit("usage: " + __doc__.split("\n\n")[0])
+    sys.exit("usage: " + USAGE.split("\n\n")[0])
 out, descr, shape_text = sys.argv[1:4]
 shape = [int(s) for s in shape_text.split("x")] if shape_text else []
 count = 1
