@@ -4,8 +4,10 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/OpDefinition.h"
 
 using namespace mlir;
@@ -202,18 +204,34 @@ void SizeRelations::addOp(Operation *op) {
                          static_cast<int64_t>(topk.getK())});
   } else if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
     // An open size that a tensor.dim asks of another tensor at a constant
-    // index is that tensor's size (the GPU host sizes the result so).
+    // index is that tensor's size, and its ceil division by a constant (a
+    // folded block scores' query blocks) that size's (the GPU host sizes
+    // the result so).
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
     ValueRange sizes = op->getOperands().take_back(type.getNumDynamicDims());
     unsigned open = 0;
     for (int64_t dim = 0; dim < type.getRank(); ++dim) {
       if (!type.isDynamicDim(dim))
         continue;
-      auto query = sizes[open++].getDefiningOp<tensor::DimOp>();
+      Value size = sizes[open++];
+      std::optional<int64_t> divisor;
+      if (auto division = size.getDefiningOp<arith::CeilDivUIOp>()) {
+        divisor = getConstantIntValue(division.getRhs());
+        if (!divisor || *divisor <= 0)
+          continue;
+        size = division.getLhs();
+      }
+      auto query = size.getDefiningOp<tensor::DimOp>();
       std::optional<int64_t> index =
           query ? query.getConstantIndex() : std::nullopt;
-      if (index && isa<RankedTensorType>(query->getOperand(0).getType()))
-        equal(op->getResult(0), dim, query->getOperand(0), *index);
+      if (!index || !isa<RankedTensorType>(query->getOperand(0).getType()))
+        continue;
+      Size result{op->getResult(0), unsigned(dim)};
+      Size asked{query->getOperand(0), unsigned(*index)};
+      if (divisor)
+        ceilDivisions.push_back({result, asked, *divisor});
+      else
+        equal(result.first, result.second, asked.first, asked.second);
     }
   } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
               isa<tensor::CastOp>(op)) &&

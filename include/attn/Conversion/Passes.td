@@ -56,12 +56,17 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     causal_conv, block_scores, topk, merge) over its arguments and each
     other's results, with elementwise arith and math ops, splat constants,
     `tensor.splat`s of scalar constants and `tensor.generate`s between them
-    (their open sizes `tensor.dim`s of the program's tensors), and the
+    (their open sizes `tensor.dim`s of the program's tensors, or their
+    `arith.ceildivui` by a constant), and the
     `tensor.cast`s that attn-refine-shapes leaves where they meet attn ops
     (a cast's buffer is its source's; it launches nothing), is a
     program: a kernel per op (a chain of elementwise ops one), launched in
     order, with a `gpu.alloc`'d buffer (freed at the end) for every result
     that is not returned; the host function is marked `attn.gpu_program`.
+    A function without attn ops whose body a program may hold, returning
+    its ops' results (what canonicalisation leaves where every attn op's
+    mask never holds), is a program too; other functions without attn ops
+    are left alone.
     Batch sizes and lengths may be dynamic: the host computes each
     temporary's sizes and each grid from the buffers; head counts and head
     dims stay static. Block

@@ -312,7 +312,10 @@ struct ConvertAttnToGpuPass
       func.walk([&](Operation *nested) {
         anyAttn |= isa_and_present<AttnDialect>(nested->getDialect());
       });
-      if (!anyAttn)
+      // (A function whose attn ops all folded away is a program of the
+      // kernels that write its results; others are left alone.)
+      if (!anyAttn && (!isProgramWithoutAttnOps(func) ||
+                       !SymbolTable::symbolKnownUseEmpty(func, module)))
         continue;
       // Each function becomes a host entry point over buffers; a call of
       // it (its tensors) would not fit the new signature.

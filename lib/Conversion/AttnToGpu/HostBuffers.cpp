@@ -16,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -97,14 +98,19 @@ Value gpu_lowering::hostSize(OpBuilder &b, Location loc, Value value,
   if (auto shapeCast = dyn_cast<tensor::CastOp>(op))
     return hostSize(b, loc, shapeCast.getSource(), dim);
   // A splat's or generate's open size is a size query (isSizeQuery): the
-  // size of the tensor it asks about.
+  // size of the tensor it asks about, or its ceil division by a constant.
   if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
-    auto query =
-        op->getOperands()
-            .take_back(
-                shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)]
-            .getDefiningOp<tensor::DimOp>();
-    return hostSize(b, loc, query.getSource(), *query.getConstantIndex());
+    Value size = op->getOperands().take_back(
+        shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)];
+    std::optional<int64_t> divisor;
+    if (auto division = size.getDefiningOp<arith::CeilDivUIOp>()) {
+      divisor = getConstantIntValue(division.getRhs());
+      size = division.getLhs();
+    }
+    auto query = size.getDefiningOp<tensor::DimOp>();
+    Value asked =
+        hostSize(b, loc, query.getSource(), *query.getConstantIndex());
+    return divisor ? IndexArithmetic(b, loc).ceilDiv(asked, *divisor) : asked;
   }
   // An elementwise op's operands all have its result's shape.
   if (OpTrait::hasElementwiseMappableTraits(op))

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -73,6 +74,27 @@ static SmallVector<Value> tokenTensors(Operation *op) {
   return tokens;
 }
 
+/// The queries and block_q whose query blocks `scores`' rows are: block
+/// scores', or a splat's whose row count is a ceildivui of the queries'
+/// length by a constant (block scores that canonicalisation folded).
+static std::optional<std::pair<Value, int64_t>> queryBlocks(Value scores) {
+  if (auto op = scores.getDefiningOp<BlockScoresOp>())
+    return std::make_pair(op.getQuery(), int64_t(op.getBlockQ()));
+  auto splat = scores.getDefiningOp<tensor::SplatOp>();
+  if (!splat || splat.getType().getRank() != 4 ||
+      !splat.getType().isDynamicDim(2))
+    return std::nullopt;
+  auto division = splat.getDynamicSizes()[splat.getType().getDynamicDimIndex(2)]
+                      .getDefiningOp<arith::CeilDivUIOp>();
+  auto length =
+      division ? division.getLhs().getDefiningOp<tensor::DimOp>() : nullptr;
+  std::optional<int64_t> blockQ =
+      division ? getConstantIntValue(division.getRhs()) : std::nullopt;
+  if (!length || length.getConstantIndex() != 2 || !blockQ)
+    return std::nullopt;
+  return std::make_pair(length.getSource(), *blockQ);
+}
+
 /// Programs take dynamic batch sizes and lengths (one compiled program for
 /// any sequence): their kernels read those from their buffers and the
 /// launcher computes grids, temporaries and top-k's shared memory from
@@ -124,7 +146,8 @@ static LogicalResult checkProgramShapes(Operation *op) {
   // A selection's rows of indices are read per query block of its own
   // block_q. Over dynamic lengths nothing checks that indices computed in
   // the program have that many rows, unless they are the top-k of block
-  // scores over the same queries and blocks.
+  // scores over the same queries and blocks (or of what canonicalisation
+  // leaves of such scores where their mask never holds).
   if (auto attention = dyn_cast<AttentionOp>(op)) {
     Value indices = attention.getIndices();
     auto selection =
@@ -133,11 +156,11 @@ static LogicalResult checkProgramShapes(Operation *op) {
         cast<RankedTensorType>(indices.getType()).isDynamicDim(2) &&
         !isa<BlockArgument>(indices)) {
       auto topk = indices.getDefiningOp<TopkOp>();
-      auto scores =
-          topk ? topk.getScores().getDefiningOp<BlockScoresOp>() : nullptr;
+      std::optional<std::pair<Value, int64_t>> blocks =
+          topk ? queryBlocks(topk.getScores()) : std::nullopt;
       int64_t blockQ = cast<BlockIndicesAttr>(*selection).getBlockQ();
-      if (!scores || scores.getQuery() != attention.getQuery() ||
-          static_cast<int64_t>(scores.getBlockQ()) != blockQ)
+      if (!blocks || blocks->first != attention.getQuery() ||
+          blocks->second != blockQ)
         return op->emitOpError(
                    "GPU lowering: over dynamic lengths, a selection's indices "
                    "computed in the program must be the top-k of block scores "
@@ -181,7 +204,8 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
                 "one dimension, elements of 8 bits or more), splat tensor "
                 "constants, tensor.splat of scalar constants, tensor.generate "
                 "of scalar arith and math ops, tensor.dim of the sizes those "
-                "two leave open, tensor.cast between ranked tensors, and "
+                "two leave open (or its arith.ceildivui by a constant), "
+                "tensor.cast between ranked tensors, and "
                 "scalar constants that only regions, tensor.dim and "
                 "tensor.splat read";
     if (failed(checkProgramShapes(&nested)))
@@ -202,6 +226,25 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
     roots.push_back(root);
   }
   return ops;
+}
+
+bool gpu_lowering::isProgramWithoutAttnOps(func::FuncOp func) {
+  if (func.isExternal() || !func.getBody().hasOneBlock() ||
+      func.getNumResults() == 0)
+    return false;
+  Block &body = func.getBody().front();
+  for (Operation &nested : body.without_terminator())
+    if (!isCapturedConstant(&nested) && !isSizeQuery(&nested) &&
+        !isShapeCast(&nested) && !isElementwiseTensorOp(&nested))
+      return false;
+  SmallVector<Value> roots;
+  for (Value operand : body.getTerminator()->getOperands()) {
+    Value root = lowering::castRoot(operand);
+    if (isa<BlockArgument>(root) || llvm::is_contained(roots, root))
+      return false;
+    roots.push_back(root);
+  }
+  return true;
 }
 
 /// Whether `body` computes a scalar from its arguments by pure arith and
@@ -235,7 +278,8 @@ bool gpu_lowering::isCapturedConstant(Operation *op) {
     return llvm::all_of(op->getUsers(), [&](Operation *user) {
       // (A tensor.dim that is no size query gets the diagnostic itself.)
       return user->getBlock() != op->getBlock() ||
-             isa<tensor::SplatOp, tensor::DimOp>(user);
+             isa<tensor::SplatOp, tensor::DimOp>(user) ||
+             (isa<arith::CeilDivUIOp>(user) && isSizeQuery(user));
     });
   // A table that attentions' regions read: their kernels take it as a
   // constant global.
@@ -282,12 +326,36 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
          eligible(op->getResult(0).getType());
 }
 
-bool gpu_lowering::isSizeQuery(Operation *op) {
-  auto query = dyn_cast<tensor::DimOp>(op);
+/// A tensor.dim of a ranked tensor at a constant index.
+static bool isDimQuery(tensor::DimOp query) {
   return query && query.getConstantIndex() &&
-         isa<RankedTensorType>(query.getSource().getType()) &&
-         llvm::all_of(query->getUsers(),
-                      llvm::IsaPred<tensor::GenerateOp, tensor::SplatOp>);
+         isa<RankedTensorType>(query.getSource().getType());
+}
+
+/// The positive constant that a ceildivui size query divides by.
+static std::optional<int64_t> sizeDivisor(arith::CeilDivUIOp division) {
+  std::optional<int64_t> divisor = getConstantIntValue(division.getRhs());
+  if (!divisor || *divisor <= 0 ||
+      !isDimQuery(division.getLhs().getDefiningOp<tensor::DimOp>()))
+    return std::nullopt;
+  return divisor;
+}
+
+bool gpu_lowering::isSizeQuery(Operation *op) {
+  auto sizesOnly = [](Operation *query) {
+    return llvm::all_of(query->getUsers(),
+                        llvm::IsaPred<tensor::GenerateOp, tensor::SplatOp>);
+  };
+  if (auto division = dyn_cast<arith::CeilDivUIOp>(op))
+    return sizeDivisor(division) && sizesOnly(division);
+  auto query = dyn_cast<tensor::DimOp>(op);
+  return isDimQuery(query) &&
+         llvm::all_of(query->getUsers(), [&](Operation *user) {
+           auto division = dyn_cast<arith::CeilDivUIOp>(user);
+           return isa<tensor::GenerateOp, tensor::SplatOp>(user) ||
+                  (division && division.getLhs() == query.getResult() &&
+                   sizeDivisor(division) && sizesOnly(division));
+         });
 }
 
 bool gpu_lowering::isShapeCast(Operation *op) {

@@ -23,6 +23,14 @@ Operation *matchKernelFunction(func::FuncOp func);
 /// dims. Returns the ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
+/// A function with no attn op whose body a program may hold, returning at
+/// least one result and each result one of its ops' (through shape casts):
+/// what canonicalisation leaves of a program whose attn ops all folded
+/// (their masks never hold: splat constants, or tensor.splats of sizes its
+/// arguments' tensor.dims give). The GPU lowering takes it as a program of
+/// elementwise kernels, as it would those results beside an attention.
+bool isProgramWithoutAttnOps(func::FuncOp func);
+
 /// An elementwise arith or math op on ranked tensors of at least one
 /// dimension whose elements are at least a byte wide (a gate's arithmetic,
 /// say), an arith.constant splat tensor, a tensor.splat of a scalar

@@ -123,7 +123,7 @@ func.func @program_tensor_op(%q: tensor<1x1x64x64xbf16>)
   %o = attn.attention %q, %q, %q
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
+  // expected-error @+1 {{GPU lowering: function 'program_tensor_op' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open (or its arith.ceildivui by a constant), tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %e = tensor.empty() : tensor<1x1x64x64xbf16>
   return %o, %e : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
 }
@@ -443,7 +443,7 @@ func.func @linear_then_add(%q: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
   %o = attn.linear_attention %q, %q, %q feature relu causal
       : tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>
       -> tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
+  // expected-error @+1 {{GPU lowering: function 'linear_then_add' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open (or its arith.ceildivui by a constant), tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %s = arith.cmpf olt, %o, %q : tensor<1x1x64x64xbf16>
   %m = arith.select %s, %o, %q : tensor<1x1x64x64xi1>, tensor<1x1x64x64xbf16>
   return %m : tensor<1x1x64x64xbf16>
@@ -457,7 +457,7 @@ func.func @program_dense_constant(%q: tensor<1x1x2x64xbf16>) -> tensor<1x1x2x64x
   %o = attn.attention %q, %q, %q
       : tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>, tensor<1x1x2x64xbf16>
       -> tensor<1x1x2x64xbf16>
-  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open, tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
+  // expected-error @+1 {{GPU lowering: function 'program_dense_constant' is not one attention of its arguments, so it lowers as a program (a kernel per op), which may hold attn.attention, attn.linear_attention, attn.compress, attn.causal_conv, attn.block_scores, attn.topk, attn.merge, elementwise arith and math ops on ranked tensors (at least one dimension, elements of 8 bits or more), splat tensor constants, tensor.splat of scalar constants, tensor.generate of scalar arith and math ops, tensor.dim of the sizes those two leave open (or its arith.ceildivui by a constant), tensor.cast between ranked tensors, and scalar constants that only regions, tensor.dim and tensor.splat read}}
   %g = arith.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
   %m = attn.merge gated (%o, %g) : tensor<1x1x2x64xbf16>, tensor<1x1x2xf32> -> tensor<1x1x2x64xbf16>
   return %m : tensor<1x1x2x64xbf16>

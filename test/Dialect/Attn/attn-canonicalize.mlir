@@ -226,17 +226,20 @@ func.func @complements_open_lengths(%q: !q, %k: !kv, %v: !kv) -> (!q, !lse) {
   return %0, %1 : !q, !lse
 }
 
-// Block scores over open key lengths fold the same way. Over an open query
-// length they stay: their query blocks, ceil(Lq / block_q), are no
-// operand's size, which the GPU lowering and the C wrappers' size checks
-// would need.
+// Block scores over open lengths fold the same way; over an open query
+// length the query blocks are ceil(Lq / block_q), a ceildivui of Lq's
+// tensor.dim (which the GPU lowering and the C wrappers' size checks read).
 // CHECK-LABEL: func.func @block_scores_complements_open_lengths
 // CHECK-SAME: (%{{.*}}: tensor<1x4x64x32xf32>, %[[K:.*]]: tensor<1x2x?x32xf32>, %[[Q:.*]]: tensor<1x4x?x32xf32>)
 // CHECK-DAG: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[LKV:.*]] = tensor.dim %[[K]], %{{.*}} : tensor<1x2x?x32xf32>
 // CHECK-DAG: %[[SCORES:.*]] = tensor.splat %[[NEGINF]][%[[LKV]]] : tensor<1x2x4x?xf32>
-// CHECK: %[[KEPT:.*]] = attn.block_scores %[[Q]], %[[K]] block_q 16 mask [#attn.prefix<len = 2>, #attn.not<#attn.prefix<len = 2>>] :
-// CHECK: return %[[SCORES]], %[[KEPT]]
+// CHECK-DAG: %[[LQ:.*]] = tensor.dim %[[Q]], %{{.*}} : tensor<1x4x?x32xf32>
+// CHECK-DAG: %[[BLOCKS:.*]] = arith.ceildivui %[[LQ]], %[[C16]] : index
+// CHECK-DAG: %[[OPEN:.*]] = tensor.splat %{{.*}}[%[[BLOCKS]], %{{.*}}] : tensor<1x2x?x?xf32>
+// CHECK-NOT: attn.
+// CHECK: return %[[SCORES]], %[[OPEN]]
 func.func @block_scores_complements_open_lengths(
     %q: tensor<1x4x64x32xf32>, %k: !kv, %q_open: !q)
     -> (tensor<1x2x4x?xf32>, tensor<1x2x?x?xf32>) {

@@ -195,5 +195,14 @@ int main(void) {
   printf("head dim 2^40, 16: %d %d\n",
          attn_open_head_dim(&wideQ, &wideK, &values, &result),
          attn_open_head_dim(&narrowQ, &narrowK, &values, &result));
+  /* Block scores folded to -inf over ceil(9 / 4) = 3 query blocks. */
+  static float folded[3 * 5];
+  attn_strided_4d blocks3 = rowMajor(folded, 1, 1, 3, 5),
+                  blocks2 = rowMajor(folded, 1, 1, 2, 5);
+  int foldedRc = attn_folded_scores(&q1, &blocks3), minusInf = 0;
+  for (int i = 0; i < 3 * 5; ++i)
+    minusInf += folded[i] < -1e38f;
+  printf("folded scores of 3, 2 query blocks: %d (%d of 15 -inf) %d\n",
+         foldedRc, minusInf, attn_folded_scores(&q1, &blocks2));
   return 0;
 }

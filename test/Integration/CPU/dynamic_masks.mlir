@@ -55,12 +55,14 @@
 // RUN: attn-run %s --function=block_scores --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
 // A predicate beside its negation: the attention folds to the empty-row
 // result at every length (tensor.splat of the run-time sizes: zeros, LSE
-// -inf), which the reference computes from the mask as written. Block
-// scores over an open query length stay (their query-block count is no
-// operand's size) and give -inf everywhere.
+// -inf), which the reference computes from the mask as written; block
+// scores to -inf over ceil(Lq / block_q) query blocks. A selection from
+// such scores picks nothing: its attention's rows are empty.
 // RUN: attn-run %s --function=contradiction --input q=%t/q90.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=contradiction --input q=%t/q200.npy --input k=%t/k23.npy --input v=%t/v23.npy --check --path=flash | FileCheck %s
 // RUN: attn-run %s --function=block_scores_contradiction --input q=%t/q200.npy --input k=%t/k23.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=folded_selection --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
+// RUN: attn-run %s --function=folded_selection --input q=%t/q90.npy --input k=%t/k50.npy --input v=%t/v50.npy --check --path=flash | FileCheck %s
 // mask_mod regions: their comparisons linear in the row and the key bound
 // the key tiles as atoms do (buildMaskModKeyInterval).
 // RUN: attn-run %s --function=region_causal --input q=%t/q200.npy --input k=%t/k200.npy --input v=%t/v200.npy --check --path=flash | FileCheck %s
@@ -161,6 +163,14 @@ func.func @contradiction(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v:
 func.func @block_scores_contradiction(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>) -> tensor<1x1x?x?xf32> {
   %s = attn.block_scores %q, %k block_q 16 mask [#attn.causal<stride = 4>, #attn.not<#attn.causal<stride = 4>>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
   return %s : tensor<1x1x?x?xf32>
+}
+
+func.func @folded_selection(%q: tensor<1x2x?x16xf32>, %k: tensor<1x1x?x16xf32>, %v: tensor<1x1x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %kc = attn.compress mean %k stride 4 : tensor<1x1x?x16xf32> -> tensor<1x1x?x16xf32>
+  %s = attn.block_scores %q, %kc block_q 16 mask [#attn.causal<stride = 4>, #attn.not<#attn.causal<stride = 4>>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32> -> tensor<1x1x?x?xf32>
+  %sel = attn.topk %s k 2 : tensor<1x1x?x?xf32> -> tensor<1x1x?x2xi32>
+  %o = attn.attention %q, %k, %v indices(%sel) mask [#attn.causal, #attn.block_indices<block_q = 16, block_kv = 4>] : tensor<1x2x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x16xf32>, tensor<1x1x?x2xi32> -> tensor<1x2x?x16xf32>
+  return %o : tensor<1x2x?x16xf32>
 }
 
 // mask_mod regions as FlexAttention's users write them: causal, a band, rows

@@ -191,13 +191,9 @@ struct SimplifyBlockScoresMask : OpRewritePattern<BlockScoresOp> {
     std::optional<SmallVector<Attribute>> simplified =
         simplifyConjunction(mask, shape);
     if (!simplified) {
-      // No query block sees any key: every score is -inf. Not where the
-      // query length is open: the GPU lowering and the C wrappers' size
-      // checks take an open result size only from an operand's, and the
-      // query blocks, ceil(Lq / block_q), are none (the op computes the
-      // same -inf scores).
-      if (cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
-        return rewriter.notifyMatchFailure(op, "open query-block count");
+      // No query block sees any key: every score is -inf. (With an open
+      // query length the splat's query-block count is ceil(Lq / block_q),
+      // a ceildivui of Lq's tensor.dim.)
       const double noKey = -std::numeric_limits<double>::infinity();
       FailureOr<SmallVector<Value>> scores =
           createSplatResults(rewriter, op, noKey);

@@ -130,3 +130,17 @@ func.func @open_head_dim(%q: tensor<1x1x?x?xf32>, %k: tensor<1x1x?x?xf32>, %v: t
   %o = attn.attention %q, %k, %v : tensor<1x1x?x?xf32>, tensor<1x1x?x?xf32>, tensor<1x1x?x4xf32> -> tensor<1x1x?x4xf32>
   return %o : tensor<1x1x?x4xf32>
 }
+
+// Block scores whose mask never holds, as canonicalisation leaves them with
+// an open query length: -inf splatted over ceil(Lq / 4) query blocks (a
+// ceildivui of the queries' tensor.dim), which the wrapper checks as it
+// checks the op's.
+func.func @folded_scores(%q: tensor<1x2x?x16xf32>) -> tensor<1x1x?x5xf32> {
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %none = arith.constant 0xFF800000 : f32
+  %length = tensor.dim %q, %c2 : tensor<1x2x?x16xf32>
+  %blocks = arith.ceildivui %length, %c4 : index
+  %s = tensor.splat %none[%blocks] : tensor<1x1x?x5xf32>
+  return %s : tensor<1x1x?x5xf32>
+}
