@@ -157,7 +157,11 @@ void mlir::attn::buildAttnCpuPipeline(OpPassManager &pm,
   // which folds such arithmetic on constants and drops it where unused).
   pm.addPass(attn::createAttnCheckFloatTypesPass());
   if (options.flash) {
-    pm.addPass(createAttnPlanTilesPass());
+    // Tiles planned for the vector width the lowerings below take (the
+    // host's unless the options give one).
+    AttnPlanTilesPassOptions plan;
+    plan.vectorBits = vectorBits;
+    pm.addPass(createAttnPlanTilesPass(plan));
     // Selection first: block scores take the attention over their own
     // probabilities (NSA's compressed branch) into their tasks.
     AttnTileSelectionPassOptions selection;

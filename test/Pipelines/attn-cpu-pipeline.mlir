@@ -13,6 +13,12 @@
 // OUTPARAM: memref.subview %[[OUT]]
 // OUTPARAM-NOT: memref.copy {{.*}} to memref<2x8x1x64xf16>
 // OUTPARAM: return
+// The vector width that the options give is the one the tiles are planned
+// for and the lowerings take (else each reads the host's).
+// RUN: attn-opt %s --attn-cpu-pipeline="vector-bits=256" --dump-pass-pipeline 2>&1 >/dev/null | FileCheck %s --check-prefix=WIDTH
+// WIDTH: attn-plan-tiles{{{.*}}vector-bits=256}
+// WIDTH: attn-tile-selection{vector-bits=256}
+// WIDTH: attn-tile-attention{bf16-dot=false vector-bits=256}
 
 // Three rank-4 inputs and one rank-4 output: 4 x (2 pointers, offset,
 // 4 sizes, 4 strides) arguments.
