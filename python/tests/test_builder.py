@@ -2,6 +2,8 @@
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -58,6 +60,14 @@ def test_intermediate_ir():
     p.output(p.attention(q, k, v, mask=attn.causal()))
     tiled = p.lower("builtin.module(attn-plan-tiles, attn-tile-attention)")
     assert "scf.forall" in tiled and "attn.attention" not in tiled
+
+
+def test_pipeline_errors_are_reported():
+    p, q, k, v = program()
+    p.output(p.attention(q, k, v))
+    with pytest.raises(attn.AttnError, match=r"pipeline 'builtin.module\(no-such-pass\)' failed:\n"
+                                             r".*'no-such-pass' does not refer to a registered pass"):
+        p.lower("builtin.module(no-such-pass)")
 
 
 def test_traced_mask_mod_bounds_the_tiles():
@@ -152,6 +162,12 @@ def _errors():
     def fractional_window():
         attn.window(2.7)
 
+    def boolean_window():
+        attn.window(True)
+
+    def grid_not_a_list():
+        attn.neighborhood(8, [1])
+
     def mask_as_score():
         p, q, k, v = fresh()
         p.attention(q, k, v, score=attn.causal())
@@ -190,6 +206,11 @@ def _errors():
         short = p.input("short", (1, 2, 3, 16))
         p.merge("sum", p.attention(q, k, v), p.attention(short, k, v))
 
+    def merge_dtypes_differ():
+        p, q, k, v = fresh()
+        half = p.input("half", (1, 2, 64, 16), "f16")
+        p.merge("sum", p.attention(q, k, v), half)
+
     def linear_rank():
         p, q, k, v = fresh()
         x = p.input("x", (2, 64, 16))
@@ -199,6 +220,9 @@ def _errors():
         p, q, k, v = fresh()
         p.output(p.attention(q, k, v))
         attn.compile(p, target=None)
+
+    def compile_not_a_program():
+        attn.compile("main")
 
     def bf16_on_the_cpu():
         p, q, k, v = program(dtype="bf16")
@@ -227,6 +251,14 @@ def _errors():
         p, q, k, v = fresh()
         p.attention(q, k, v, score_mod=lambda s, b, h, i, j: math.exp(s))
 
+    def traced_index_of_a_list():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + [0.5, 0.25][h])
+
+    def traced_power():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s ** 2)
+
     def maximum_of_numbers():
         attn.maximum(1, 2)
 
@@ -242,6 +274,10 @@ def _errors():
     def bad_modifier():
         p, q, k, v = fresh()
         p.attention(q, k, v, score=["softcap"])
+
+    def score_not_a_list():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, score=5)
 
     def bad_normalizer():
         p, q, k, v = fresh()
@@ -298,6 +334,16 @@ def _errors():
         p, q, k, v = fresh()
         p.attention(q, k, v, mask_mod=lambda b, h, i, j: i & j)
 
+    def traced_invert_of_an_index():
+        p, q, k, v = fresh()
+        p.attention(q, k, v, mask_mod=lambda b, h, i, j: ~i)
+
+    def traced_across_functions():
+        p, q, k, v = fresh()
+        kept = []
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: kept.append(i) or s,
+                    mask_mod=lambda b, h, i, j: j < kept[0])
+
     def traced_string():
         p, q, k, v = fresh()
         p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + "1")
@@ -310,6 +356,11 @@ def _errors():
         p, q, k, v = fresh()
         t = attn.table(np.ones((2, 2)))
         p.attention(q, k, v, score_mod=lambda s, b, h, i, j: s + t[h])
+
+    def table_indexed_by_a_score():
+        p, q, k, v = fresh()
+        t = attn.table([0.5, 0.25])
+        p.attention(q, k, v, score_mod=lambda s, b, h, i, j: t[s])
 
     def table_of_strings():
         attn.table(np.array(["a"]))
@@ -330,6 +381,8 @@ def _errors():
         (shape_not_sequence, "the shape must be a sequence of sizes"),
         (fractional_size, "a size must be an integer, got 2.5"),
         (fractional_window, "window left must be an integer, got 2.7"),
+        (boolean_window, "window left must be an integer, got True"),
+        (grid_not_a_list, "neighborhood grid must be a list of integers, got 8"),
         (mask_as_score, "a mask goes to mask="),
         (infinite_scale, "scale must be a finite f32"),
         (nan_eps, "eps must be a finite f32"),
@@ -339,18 +392,24 @@ def _errors():
         (boolean_scale, "scale must be a number, got True"),
         (module_compiled_twice, "lowered in place by an earlier compile"),
         (merge_shapes_differ, "branch 2 has tensor<1x2x3x16xf32>, but branch 1 has"),
+        (merge_dtypes_differ, "merge sum: branch 2 has tensor<1x2x64x16xf16>, but branch 1 has "
+                              "tensor<1x2x64x16xf32>"),
         (linear_rank, "are \\[B, H, L, D\\]"),
         (target_not_text, "target must be 'cpu' or an NVIDIA chip"),
+        (compile_not_a_program, "attn.compile takes an attn.Program, got str"),
         (bf16_on_the_cpu, "'q' is bf16, which has no NumPy dtype"),
         (modulo_zero, "% by zero"),
         (empty_table, "non-empty array"),
         (table_shorter_than_heads, "table axis 0 has 1 entries, but its index runs to 1"),
         (table_constant_outside, "table index 5 is outside axis 1 of 3 entries"),
         (math_on_traced, "not a Python number"),
+        (traced_index_of_a_list, "score_mod: a traced value cannot index a Python or NumPy sequence"),
+        (traced_power, "score_mod cannot be traced: TypeError: unsupported operand"),
         (maximum_of_numbers, "attn.maximum takes a traced value"),
         (one_segment, "both q_segments and kv_segments"),
         (bias_needs_operand, "needs the bias operand"),
         (bad_modifier, "expected attn.softcap/alibi/bias"),
+        (score_not_a_list, "expected attn.softcap/alibi/bias or a list of them, got 5"),
         (bad_normalizer, "attn.sigmoid"),
         (bad_scale, "scale must be a number"),
         (foreign_value, "expected a value of this program"),
@@ -364,9 +423,12 @@ def _errors():
         (traced_boolean_as_number, "a boolean is not a number"),
         (traced_floor_division_of_scores, "// is for indices"),
         (traced_and_of_numbers, "combine comparisons"),
+        (traced_invert_of_an_index, "mask_mod: ~ negates a comparison"),
+        (traced_across_functions, "mask_mod: a value traced by another function is used here"),
         (traced_string, "cannot trace a str"),
         (traced_nothing, "returned nothing"),
         (table_rank, "2 indices needed, got 1"),
+        (table_indexed_by_a_score, "score_mod: table indices must be indices, not f32"),
         (table_of_strings, "numbers or booleans"),
         (where_without_comparison, "traced comparison first"),
         (exp_of_number, "takes a traced value"),
@@ -419,6 +481,31 @@ def test_module_outlives_its_thread():
     assert "attn.attention" in str(modules[0])
 
 
+def test_missing_library_is_reported(tmp_path):
+    # Without libAttnC.so (none where ATTN_C_LIBRARY or ATTN_BUILD_DIR
+    # point, none in the package) the first parse says where it looked.
+    package = os.path.dirname(attn.__file__)
+    if os.path.exists(os.path.join(package, "_lib", "libAttnC.so")):
+        pytest.skip("the installed package holds its own libAttnC.so")
+    script = (
+        "import attn\n"
+        "p = attn.Program('main')\n"
+        "q = p.input('q', (1, 1, 4, 8))\n"
+        "p.output(p.attention(q, q, q))\n"
+        "try:\n"
+        "    p.module()\n"
+        "except attn.AttnError as error:\n"
+        "    print(error)\n")
+    missing = str(tmp_path / "missing")
+    environment = dict(os.environ, ATTN_C_LIBRARY=os.path.join(missing, "libAttnC.so"),
+                       ATTN_BUILD_DIR=missing, PYTHONPATH=os.path.dirname(package))
+    result = subprocess.run([sys.executable, "-c", script], env=environment, cwd=tmp_path,
+                            capture_output=True, text=True, check=True)
+    assert re.search(r"cannot find libAttnC\.so \(tried: " + re.escape(missing)
+                     + r"/libAttnC\.so, .*\); build attn \(scripts/setup\.sh\) or set "
+                     r"ATTN_C_LIBRARY", result.stdout), result.stdout + result.stderr
+
+
 def test_selection_ops_print_and_verify():
     p = attn.Program("selection")
     q = p.input("q", (1, 4, 64, 16))
@@ -442,9 +529,14 @@ def test_selection_ops_print_and_verify():
 @pytest.mark.parametrize("action,message", [
     (lambda p, q, k: p.compress(k, "median", 4), "reduce must be mean, max or sum"),
     (lambda p, q, k: p.compress(k, "mean", 0), "stride must be positive"),
+    (lambda p, q, k: p.compress(p.input("x", (1, 32, 16)), "mean", 4),
+     "compress: the input is [B, H, L, D]; got (1, 32, 16)"),
     (lambda p, q, k: p.block_scores(q, k, 0), "block_q must be positive"),
+    (lambda p, q, k: p.block_scores(q, p.input("x", (2, 32, 16)), 16),
+     "block_scores: query and keys are [B, H, L, D]; got (1, 2, 32, 16) and (2, 32, 16)"),
     (lambda p, q, k: p.block_scores(q, k, 16, mask=attn.document()), "may not read operands"),
     (lambda p, q, k: p.topk(q, 0), "k must be positive"),
+    (lambda p, q, k: p.topk(p.input("s", ()), 2), "topk: the scores need at least one dimension"),
     (lambda p, q, k: p.attention(q, k, k, mask=attn.block_indices(16, 16)),
      "attn.block_indices() needs the indices= operand"),
     (lambda p, q, k: p.attention(q, k, k, layout=q), "layout= is read only by a mask"),

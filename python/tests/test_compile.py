@@ -128,6 +128,13 @@ def test_program_tensor_reads_are_checked():
         p.attention(q, q, q, score_mod=lambda s, bb, hh, i, j: s + table[j, i])
     with pytest.raises(attn.AttnError, match="index it inside a traced score_mod or mask_mod"):
         table[0]
+    other = attn.Program("other")
+    foreign = other.input("f", (4,))
+    with pytest.raises(attn.AttnError, match="score_mod: 'f' belongs to another program"):
+        p.attention(q, q, q, score_mod=lambda s, bb, hh, i, j: s + foreign[hh])
+    empty = p.input("empty", (0,))
+    with pytest.raises(attn.AttnError, match="score_mod: 'empty' has no elements to read"):
+        p.attention(q, q, q, score_mod=lambda s, bb, hh, i, j: s + empty[hh])
 
 
 def test_f16_inputs(rng):
@@ -156,6 +163,14 @@ def test_keep_ir_and_call_errors(rng):
         fn(x, x, random(rng, (1, 1, 9, 16)))
     with pytest.raises(attn.AttnError, match="expected float32"):
         fn(x, x, x.astype(np.float64))
+    with pytest.raises(attn.AttnError, match="input 'v': expected a NumPy array, got list"):
+        fn(x, x, [[0.0]])
+    # Elements 2 bytes apart: no whole number of 4-byte elements.
+    halves = np.lib.stride_tricks.as_strided(np.zeros(8 * 16 + 16, np.float32),
+                                             shape=(1, 1, 8, 16), strides=(4, 4, 64, 2))
+    with pytest.raises(attn.AttnError, match=r"'k': array strides must be whole elements, got "
+                                             r"\(4, 4, 64, 2\) bytes for 4-byte elements"):
+        fn(x, halves, x)
     with pytest.raises(attn.AttnError, match="small has 1 outputs, got 2 in out="):
         fn(x, x, x, out=[x.copy(), x.copy()])
     with pytest.raises(attn.AttnError, match="output 'out.1': expected shape"):
@@ -317,6 +332,18 @@ def test_zero_length_and_runtime_names(rng):
     # The library is loaded and its temporary folder gone.
     import os
     assert not os.path.exists(os.path.dirname(fn._library._name))
+
+
+def test_compiler_errors_are_reported(monkeypatch, tmp_path):
+    # The library is linked by the host C compiler: with none on PATH the
+    # compile fails, and says why.
+    p = attn.Program("no_compiler")
+    q = p.input("q", (1, 1, 4, 8))
+    p.output(p.attention(q, q, q))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(attn.AttnError, match=r"compilation failed:\n.*no C compiler "
+                                             r"\(clang-22, clang, cc or gcc\) on PATH"):
+        attn.compile(p)
 
 
 def test_compress_block_scores_topk_and_selected_blocks(rng):

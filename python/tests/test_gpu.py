@@ -4,6 +4,8 @@ launch and reports what the library refuses."""
 import ctypes
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -81,6 +83,45 @@ def test_compiles_for_sm90_and_checks_buffers(target):
     if not _has_driver():
         with pytest.raises(attn.AttnError, match="no CUDA driver"):
             fn(q, k, v, out=[out], stream=0)
+
+
+# A libcuda.so.1 whose cuInit fails as a driver without a device does
+# (CUDA_ERROR_NO_DEVICE, 100); the other entry points the libraries bind
+# are never reached.
+FAKE_DRIVER = "".join(
+    f"int {name}(void) {{ return 100; }}\n"
+    for name in ("cuInit", "cuDeviceGet", "cuCtxGetCurrent", "cuCtxSetCurrent",
+                 "cuDevicePrimaryCtxRetain", "cuModuleLoadData", "cuModuleGetFunction",
+                 "cuModuleUnload", "cuFuncSetAttribute", "cuLaunchKernel", "cuMemAlloc_v2",
+                 "cuMemFree_v2", "cuStreamSynchronize"))
+
+
+@needs_ptxas
+def test_driver_errors_are_reported(tmp_path):
+    # In a process of its own, whose libcuda.so.1 is the fake (loaded first,
+    # the compiled library's dlopen finds it by its soname).
+    compiler = next(filter(None, map(shutil.which, ("clang", "cc", "gcc"))), None)
+    if not compiler:
+        pytest.skip("no C compiler")
+    source, driver = tmp_path / "fake_cuda.c", tmp_path / "libcuda.so.1"
+    source.write_text(FAKE_DRIVER)
+    subprocess.run([compiler, "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o", str(driver),
+                    str(source)], check=True)
+    script = (
+        "import ctypes, sys\n"
+        "ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_GLOBAL)\n"
+        "import attn, test_gpu\n"
+        "fn = attn.compile(test_gpu.gqa_program(), target='sm_90')\n"
+        "q, k, v = (test_gpu.Device(s) for s in ((1, 4, 100, 64), (1, 2, 100, 64), (1, 2, 100, 64)))\n"
+        "try:\n"
+        "    fn(q, k, v, out=[test_gpu.Device((1, 4, 100, 64), pointer=1 << 24)], stream=0)\n"
+        "except attn.AttnError as error:\n"
+        "    print(error)\n")
+    path = [os.path.dirname(os.path.dirname(attn.__file__)), os.path.dirname(__file__)]
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    result = subprocess.run([sys.executable, "-c", script, str(driver)], env=environment,
+                            cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "gqa: CUDA driver error 100", result.stdout + result.stderr
 
 
 @needs_ptxas
@@ -183,6 +224,9 @@ def test_device_array_checks():
         fn([0], k, v, out=[out])
     with pytest.raises(attn.AttnError, match="'k': strides must be whole elements"):
         fn(q, Device((1, 2, 100, 64), strides=(25601, 12800, 128, 2)), v, out=[out])
+    with pytest.raises(attn.AttnError, match="stream must be a CUDA stream handle .an int, or an "
+                                             "object with cuda_stream., got 'default'"):
+        fn(q, k, v, out=[out], stream="default")
     torch_out = [FakeTensor((1, 4, 100, 64))]
     with pytest.raises(attn.AttnError, match="'q': expected a CUDA tensor, got one on cpu"):
         fn(FakeTensor((1, 4, 100, 64), is_cuda=False), FakeTensor((1, 2, 100, 64)),
