@@ -51,7 +51,7 @@ import numpy as np
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 # Section 5's edge lengths, as test/Examples/edge-shapes.test runs them.
-EDGE_LENGTHS = (1, 17, 113, 255)
+EDGE_LENGTHS = (1, 17, 113, 255, 1023)
 # $OUT's limits on the GPU machine: 8 files of at most 16 MiB.
 NPZ_BYTES = 14 << 20
 
@@ -160,8 +160,10 @@ def build(args):
             if args.names and example.stem not in args.names.split(","):
                 continue
             text = example.read_text()
-            groups.append([(example.stem, text)] + [
-                (f"{example.stem}_L{n}", resize(text, n)) for n in EDGE_LENGTHS])
+            lengths = ([int(n) for n in args.lengths.split(",")]
+                       if args.lengths else EDGE_LENGTHS)
+            groups.append(([] if args.lengths else [(example.stem, text)]) + [
+                (f"{example.stem}_L{n}", resize(text, n)) for n in lengths])
     def attn_compile(name):
         """attn-compile of out/NAME.mlir to NAME.so; with --canonicalize, of
         `attn-opt --canonicalize`'s output (NAME.mlir stays the source the
@@ -348,6 +350,9 @@ def main():
     b.add_argument("--chip", default="sm_90a")
     b.add_argument("--out", required=True)
     b.add_argument("--names", default=None, help="comma-separated example names")
+    b.add_argument("--lengths", default=None,
+                   help="comma-separated edge lengths to build instead of the example's "
+                        "own shapes and " + ", ".join(map(str, EDGE_LENGTHS)))
     b.add_argument("--flags", default="",
                    help="more attn-compile options, e.g. '--gpu-warps=8 --gpu-ping-pong=false'")
     b.add_argument("--any-length", action="store_true",
