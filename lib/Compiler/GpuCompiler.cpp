@@ -839,8 +839,10 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                          : gpu::GPUFuncOp();
     if (!kernel)
       return fail("function '" + func.getName() +
-                  "' has no attn.attention or attn.linear_attention to "
-                  "compile for the GPU");
+                  "' has nothing to compile for the GPU: no attn op, and "
+                  "no result that an op of it computes (a function without "
+                  "attn ops compiles only as kernels that write its "
+                  "results, such as the splats of folded attentions)");
     auto attr = [&](StringRef name) {
       return kernel->getAttrOfType<IntegerAttr>(name).getInt();
     };
