@@ -839,10 +839,10 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
                          : gpu::GPUFuncOp();
     if (!kernel)
       return fail("function '" + func.getName() +
-                  "' has nothing to compile for the GPU: no attn op, and "
-                  "no result that an op of it computes (a function without "
-                  "attn ops compiles only as kernels that write its "
-                  "results, such as the splats of folded attentions)");
+                  "' has nothing to compile for the GPU: no attn op, and its "
+                  "results are not all splats of its ops (what "
+                  "canonicalisation leaves of attn ops whose masks never "
+                  "hold, which kernels write)");
     auto attr = [&](StringRef name) {
       return kernel->getAttrOfType<IntegerAttr>(name).getInt();
     };

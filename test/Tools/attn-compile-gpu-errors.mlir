@@ -3,7 +3,7 @@
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: not attn-compile %S/Inputs/gpu_no_attention.mlir -o %t/none.so --target=sm_90 2>&1 | FileCheck %s --check-prefix=NONE
-// NONE: attn-compile: error: function 'identity' has nothing to compile for the GPU: no attn op, and no result that an op of it computes (a function without attn ops compiles only as kernels that write its results, such as the splats of folded attentions)
+// NONE: attn-compile: error: function 'identity' has nothing to compile for the GPU: no attn op, and its results are not all splats of its ops (what canonicalisation leaves of attn ops whose masks never hold, which kernels write)
 // RUN: not attn-compile %s -o %t/missing-dir/k.ptx --target=sm_90 2>&1 | FileCheck %s --check-prefix=PTXDIR
 // PTXDIR: attn-compile: error: cannot write '{{.*}}missing-dir{{.*}}k.ptx'
 // RUN: not attn-compile %s -o %t/missing-dir/k.cubin --target=sm_90 2>&1 | FileCheck %s --check-prefix=CUBINDIR

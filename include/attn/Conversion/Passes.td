@@ -63,10 +63,10 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
     program: a kernel per op (a chain of elementwise ops one), launched in
     order, with a `gpu.alloc`'d buffer (freed at the end) for every result
     that is not returned; the host function is marked `attn.gpu_program`.
-    A function without attn ops whose body a program may hold, returning
-    its ops' results (what canonicalisation leaves where every attn op's
-    mask never holds), is a program too; other functions without attn ops
-    are left alone.
+    A function without attn ops whose results are all splats (what
+    canonicalisation leaves where every attn op's mask never holds; a splat
+    returned twice gets a copy per output) is a program too; other
+    functions without attn ops are left alone.
     Batch sizes and lengths may be dynamic: the host computes each
     temporary's sizes and each grid from the buffers; head counts and head
     dims stay static. Block

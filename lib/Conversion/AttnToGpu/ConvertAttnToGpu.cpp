@@ -314,9 +314,15 @@ struct ConvertAttnToGpuPass
       });
       // (A function whose attn ops all folded away is a program of the
       // kernels that write its results; others are left alone.)
-      if (!anyAttn && (!isProgramWithoutAttnOps(func) ||
-                       !SymbolTable::symbolKnownUseEmpty(func, module)))
-        continue;
+      if (!anyAttn) {
+        if (!SymbolTable::symbolKnownUseEmpty(func, module) ||
+            !isProgramWithoutAttnOps(func))
+          continue;
+        // (No attn op named the chip above.)
+        if (!firstAttnOp && failed(checkSupportedChip(func, chip)))
+          return signalPassFailure();
+      }
+      splitRepeatedSplatResults(func);
       // Each function becomes a host entry point over buffers; a call of
       // it (its tensors) would not fit the new signature.
       if (!SymbolTable::symbolKnownUseEmpty(func, module)) {

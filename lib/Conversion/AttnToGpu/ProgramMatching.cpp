@@ -228,6 +228,13 @@ gpu_lowering::matchProgramFunction(func::FuncOp func) {
   return ops;
 }
 
+/// A splat tensor constant or a tensor.splat: what a folded attn op's
+/// result is.
+static bool isSplatResult(Operation *op) {
+  return op && isa<arith::ConstantOp, tensor::SplatOp>(op) &&
+         isElementwiseTensorOp(op);
+}
+
 bool gpu_lowering::isProgramWithoutAttnOps(func::FuncOp func) {
   if (func.isExternal() || !func.getBody().hasOneBlock() ||
       func.getNumResults() == 0)
@@ -235,16 +242,36 @@ bool gpu_lowering::isProgramWithoutAttnOps(func::FuncOp func) {
   Block &body = func.getBody().front();
   for (Operation &nested : body.without_terminator())
     if (!isCapturedConstant(&nested) && !isSizeQuery(&nested) &&
-        !isShapeCast(&nested) && !isElementwiseTensorOp(&nested))
+        !isShapeCast(&nested) && !isSplatResult(&nested))
       return false;
+  // (A splat returned directly more than once gets a copy per return:
+  // splitRepeatedSplatResults.)
   SmallVector<Value> roots;
   for (Value operand : body.getTerminator()->getOperands()) {
     Value root = lowering::castRoot(operand);
-    if (isa<BlockArgument>(root) || llvm::is_contained(roots, root))
+    bool repeatable = root == operand && isSplatResult(root.getDefiningOp());
+    if (isa<BlockArgument>(root) ||
+        (!repeatable && llvm::is_contained(roots, root)))
       return false;
     roots.push_back(root);
   }
   return true;
+}
+
+void gpu_lowering::splitRepeatedSplatResults(func::FuncOp func) {
+  if (func.isExternal() || !func.getBody().hasOneBlock())
+    return;
+  Operation *ret = func.getBody().front().getTerminator();
+  DenseSet<Value> returned;
+  for (OpOperand &operand : ret->getOpOperands()) {
+    Value value = operand.get();
+    Operation *splat = value.getDefiningOp();
+    if (returned.insert(value).second || !splat || !isSplatResult(splat))
+      continue;
+    OpBuilder builder(splat);
+    builder.setInsertionPointAfter(splat);
+    operand.set(builder.clone(*splat)->getResult(0));
+  }
 }
 
 /// Whether `body` computes a scalar from its arguments by pure arith and

@@ -23,13 +23,19 @@ Operation *matchKernelFunction(func::FuncOp func);
 /// dims. Returns the ops in order, or a diagnostic.
 FailureOr<SmallVector<Operation *>> matchProgramFunction(func::FuncOp func);
 
-/// A function with no attn op whose body a program may hold, returning at
-/// least one result and each result one of its ops' (through shape casts):
-/// what canonicalisation leaves of a program whose attn ops all folded
-/// (their masks never hold: splat constants, or tensor.splats of sizes its
-/// arguments' tensor.dims give). The GPU lowering takes it as a program of
-/// elementwise kernels, as it would those results beside an attention.
+/// A function with no attn op that is what canonicalisation leaves of a
+/// program whose attn ops all folded (their masks never hold): splat
+/// constants and tensor.splats of sizes its arguments' tensor.dims give
+/// (ceil divisions of them for block scores), each result one of those
+/// (through shape casts), returned once (splitRepeatedSplatResults). The
+/// GPU lowering takes it as a program of the kernels that write those
+/// results; other functions without attn ops are left alone.
 bool isProgramWithoutAttnOps(func::FuncOp func);
+
+/// Gives each further return of one splat result (canonicalisation and CSE
+/// merge folded results that are equal) a copy of its own, so that every
+/// output has a kernel that writes it.
+void splitRepeatedSplatResults(func::FuncOp func);
 
 /// An elementwise arith or math op on ranked tensors of at least one
 /// dimension whose elements are at least a byte wide (a gate's arithmetic,

@@ -3,9 +3,13 @@
 // shapes, tensor.splats of the run-time sizes otherwise). Such a function
 // is a program of the kernels that write its results, as those splats
 // would be beside an attention. Functions without attn ops that are no
-// such program (one returning its argument, one that another calls) are
-// left alone.
+// such program (one returning its argument, one of other elementwise ops,
+// one that another calls) are left alone.
 // RUN: attn-opt %s --convert-attn-to-gpu="chip=sm_90a" | FileCheck %s
+// With no attn op in the module, the first such function names a chip the
+// kernels cannot be built for.
+// RUN: not attn-opt %S/Inputs/folded_only.mlir --convert-attn-to-gpu="chip=sm_70" 2>&1 | FileCheck %s --check-prefix=CHIP
+// CHIP: folded_only.mlir:2:1: error: 'func.func' op GPU lowering: chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a (PTX 8.0), got 'sm_70'
 
 // CHECK-LABEL: func.func @folded_static(
 // CHECK-SAME: %{{[^:]*}}: memref<1x4x300x64xbf16, {{.*}}>, %[[OUT:[^:]*]]: memref<1x4x300x64xbf16, {{.*}}>, %[[LSE:[^:]*]]: memref<1x4x300xf32, {{.*}}>) attributes {attn.gpu_program}
@@ -73,6 +77,32 @@ func.func @folded_selection(%q: tensor<1x4x?x64xbf16>, %k: tensor<1x2x?x64xbf16>
   %picks = attn.topk %scores k 2 : tensor<1x2x?x?xf32> -> tensor<1x2x?x2xi32>
   %o = attn.attention %q, %k, %v indices(%picks) mask [#attn.causal, #attn.block_indices<block_q = 64, block_kv = 16>] : tensor<1x4x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x2xi32> -> tensor<1x4x?x64xbf16>
   return %o : tensor<1x4x?x64xbf16>
+}
+
+// Canonicalisation and CSE merge equal folded results: each further return
+// of one splat gets a copy, and each output a kernel.
+// CHECK-LABEL: func.func @folded_twice(
+// CHECK-SAME: %[[FIRST:[^:]*]]: memref<1x4x?xf32, {{.*}}>, %[[SECOND:[^:]*]]: memref<1x4x?xf32, {{.*}}>) attributes {attn.gpu_program}
+// CHECK: gpu.launch_func @attn_kernels::@folded_twice_kernel_0 {{.*}} args(%[[FIRST]] :
+// CHECK: gpu.launch_func @attn_kernels::@folded_twice_kernel_1 {{.*}} args(%[[SECOND]] :
+// CHECK-NOT: gpu.launch_func
+// CHECK: return
+func.func @folded_twice(%q: tensor<1x4x?x64xbf16>) -> (tensor<1x4x?xf32>, tensor<1x4x?xf32>) {
+  %c2 = arith.constant 2 : index
+  %none = arith.constant 0xFF800000 : f32
+  %lq = tensor.dim %q, %c2 : tensor<1x4x?x64xbf16>
+  %lse = tensor.splat %none[%lq] : tensor<1x4x?xf32>
+  return %lse, %lse : tensor<1x4x?xf32>, tensor<1x4x?xf32>
+}
+
+// Only splats are what folded attn ops leave: a function of other
+// elementwise ops without attn ops (a host helper) is left alone.
+// CHECK-LABEL: func.func @elementwise_helper(
+// CHECK-SAME: tensor<4xf32>
+// CHECK-NEXT: arith.addf
+func.func @elementwise_helper(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %s = arith.addf %a, %b : tensor<4xf32>
+  return %s : tensor<4xf32>
 }
 
 // CHECK-LABEL: func.func @identity(
