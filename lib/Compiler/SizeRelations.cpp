@@ -196,9 +196,22 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
   };
   for (SizeRelations::CeilDivision division : divisions) {
     auto held = reachHeld(division.full);
-    if (held && held->second <= kMaxDivisor / division.divisor)
-      againstFixed(division.reduced, held->first, CSizeRule::CeilDiv,
-                   division.divisor * held->second);
+    if (!held || held->second > kMaxDivisor / division.divisor)
+      continue;
+    int64_t divisor = division.divisor * held->second;
+    againstFixed(division.reduced, held->first, CSizeRule::CeilDiv, divisor);
+    // A buffer that holds the reduced size as well: the rule between the
+    // two (a direct division's is the one above, between its classes).
+    auto reduced = alwaysHolder.find(always.find(division.reduced)),
+         full = alwaysHolder.find(always.find(held->first));
+    if (held->second == 1 || reduced == alwaysHolder.end() ||
+        full == alwaysHolder.end())
+      continue;
+    auto [aBuffer, aDim] = reduced->second;
+    auto [bBuffer, bDim] = full->second;
+    if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
+      result.push_back(
+          {aBuffer, aDim, bBuffer, bDim, CSizeRule::CeilDiv, divisor});
   }
   return result;
 }

@@ -204,5 +204,12 @@ int main(void) {
     minusInf += folded[i] < -1e38f;
   printf("folded scores of 3, 2 query blocks: %d (%d of 15 -inf) %d\n",
          foldedRc, minusInf, attn_folded_scores(&q1, &blocks2));
+  /* 11 keys compressed by 4 then by 2: ceil(ceil(11 / 4) / 2) = 2. */
+  attn_strided_4d twice1 = view(out, 2, 1), twice2 = view(out, 2, 2),
+                  twice3 = view(out, 2, 3);
+  printf("11 keys compressed by 4 then 2 into 1, 2, 3: %d %d %d\n",
+         attn_compressed_twice(&kv, &twice1),
+         attn_compressed_twice(&kv, &twice2),
+         attn_compressed_twice(&kv, &twice3));
   return 0;
 }

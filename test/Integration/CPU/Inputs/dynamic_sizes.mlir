@@ -144,3 +144,12 @@ func.func @folded_scores(%q: tensor<1x2x?x16xf32>) -> tensor<1x1x?x5xf32> {
   %s = tensor.splat %none[%blocks] : tensor<1x1x?x5xf32>
   return %s : tensor<1x1x?x5xf32>
 }
+
+// Keys compressed twice, by 4 then by 2, both lengths open: the result's
+// length is ceil(ceil(L / 4) / 2) = ceil(L / 8), though no buffer holds the
+// length between.
+func.func @compressed_twice(%k: tensor<1x2x?x16xf32>) -> tensor<1x2x?x16xf32> {
+  %k1 = attn.compress mean %k stride 4 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  %k2 = attn.compress mean %k1 stride 2 : tensor<1x2x?x16xf32> -> tensor<1x2x?x16xf32>
+  return %k2 : tensor<1x2x?x16xf32>
+}
