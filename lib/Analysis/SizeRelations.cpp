@@ -13,6 +13,23 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+std::optional<SizeQuery> mlir::attn::matchSizeQuery(Value size) {
+  int64_t divisor = 1;
+  if (auto division = size.getDefiningOp<arith::CeilDivUIOp>()) {
+    std::optional<int64_t> constant = getConstantIntValue(division.getRhs());
+    if (!constant || *constant <= 0)
+      return std::nullopt;
+    divisor = *constant;
+    size = division.getLhs();
+  }
+  auto query = size.getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index =
+      query ? query.getConstantIndex() : std::nullopt;
+  if (!index || !isa<RankedTensorType>(query.getSource().getType()))
+    return std::nullopt;
+  return SizeQuery{query, query.getSource(), unsigned(*index), divisor};
+}
+
 SizeRelations::SizeRelations(func::FuncOp func, Block *scope)
     : arguments(func.getArguments().begin(), func.getArguments().end()),
       assumeBuffersKeepSizes(false) {
@@ -213,25 +230,15 @@ void SizeRelations::addOp(Operation *op) {
     for (int64_t dim = 0; dim < type.getRank(); ++dim) {
       if (!type.isDynamicDim(dim))
         continue;
-      Value size = sizes[open++];
-      std::optional<int64_t> divisor;
-      if (auto division = size.getDefiningOp<arith::CeilDivUIOp>()) {
-        divisor = getConstantIntValue(division.getRhs());
-        if (!divisor || *divisor <= 0)
-          continue;
-        size = division.getLhs();
-      }
-      auto query = size.getDefiningOp<tensor::DimOp>();
-      std::optional<int64_t> index =
-          query ? query.getConstantIndex() : std::nullopt;
-      if (!index || !isa<RankedTensorType>(query->getOperand(0).getType()))
+      std::optional<SizeQuery> asked = matchSizeQuery(sizes[open++]);
+      if (!asked)
         continue;
-      Size result{op->getResult(0), unsigned(dim)};
-      Size asked{query->getOperand(0), unsigned(*index)};
-      if (divisor)
-        ceilDivisions.push_back({result, asked, *divisor});
+      if (asked->divisor == 1)
+        equal(op->getResult(0), dim, asked->source, asked->dim);
       else
-        equal(result.first, result.second, asked.first, asked.second);
+        ceilDivisions.push_back({{op->getResult(0), unsigned(dim)},
+                                 {asked->source, asked->dim},
+                                 asked->divisor});
     }
   } else if ((OpTrait::hasElementwiseMappableTraits(op) ||
               isa<tensor::CastOp>(op)) &&

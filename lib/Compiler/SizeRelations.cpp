@@ -96,16 +96,20 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
         (isDynamic(first, firstDim) || isDynamic(index, dim)))
       result.push_back({index, dim, first, firstDim, CSizeRule::Equal});
   }
-  // Rules between two classes, where buffers hold both.
-  auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
-    auto first = holder.find(relations.find(a)),
-         second = holder.find(relations.find(b));
-    if (first == holder.end() || second == holder.end() || first == second)
+  // Rules between two classes (of `classes`), where buffers hold both.
+  auto betweenIn = [&](const Holders &holders, SizeRelations &classes, Size a,
+                       Size b, CSizeRule::Kind kind, int64_t number) {
+    auto first = holders.find(classes.find(a)),
+         second = holders.find(classes.find(b));
+    if (first == holders.end() || second == holders.end() || first == second)
       return;
     auto [aBuffer, aDim] = first->second;
     auto [bBuffer, bDim] = second->second;
     if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
       result.push_back({aBuffer, aDim, bBuffer, bDim, kind, number});
+  };
+  auto between = [&](Size a, Size b, CSizeRule::Kind kind, int64_t number) {
+    betweenIn(holder, relations, a, b, kind, number);
   };
   for (SizeRelations::Grouping grouping : relations.getGroupings())
     between({grouping.query, 1}, {grouping.keys, 1}, CSizeRule::Divides, 1);
@@ -201,17 +205,10 @@ std::vector<CSizeRule> mlir::attn::collectSizeRules(func::FuncOp func,
     int64_t divisor = division.divisor * held->second;
     againstFixed(division.reduced, held->first, CSizeRule::CeilDiv, divisor);
     // A buffer that holds the reduced size as well: the rule between the
-    // two (a direct division's is the one above, between its classes).
-    auto reduced = alwaysHolder.find(always.find(division.reduced)),
-         full = alwaysHolder.find(always.find(held->first));
-    if (held->second == 1 || reduced == alwaysHolder.end() ||
-        full == alwaysHolder.end())
-      continue;
-    auto [aBuffer, aDim] = reduced->second;
-    auto [bBuffer, bDim] = full->second;
-    if (isDynamic(aBuffer, aDim) || isDynamic(bBuffer, bDim))
-      result.push_back(
-          {aBuffer, aDim, bBuffer, bDim, CSizeRule::CeilDiv, divisor});
+    // two (a direct division's is `between`'s, above).
+    if (held->second > 1)
+      betweenIn(alwaysHolder, always, division.reduced, held->first,
+                CSizeRule::CeilDiv, divisor);
   }
   return result;
 }

@@ -18,6 +18,7 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -27,6 +28,20 @@
 #include <utility>
 
 namespace mlir::attn {
+
+/// An open size that a tensor.splat or tensor.generate takes from another
+/// tensor: `tensor.dim %t, c` of a ranked tensor at a constant index, or
+/// that size's `arith.ceildivui` by a positive constant (folded block
+/// scores' query blocks, ceil(Lq / block_q)).
+struct SizeQuery {
+  tensor::DimOp query;
+  /// The size asked for: the dimension `dim` of `query`'s source.
+  Value source;
+  unsigned dim;
+  /// The ceil division's divisor; 1 for the size itself.
+  int64_t divisor = 1;
+};
+std::optional<SizeQuery> matchSizeQuery(Value size);
 
 /// Equal sizes, found by union-find over (value, dimension) pairs through a
 /// function's ops (attn ops, elementwise ops, casts and loops), and the

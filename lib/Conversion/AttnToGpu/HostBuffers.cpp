@@ -10,13 +10,13 @@
 #include "HostBuffers.h"
 #include "IndexArithmetic.h"
 
+#include "attn/Analysis/SizeRelations.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -100,17 +100,13 @@ Value gpu_lowering::hostSize(OpBuilder &b, Location loc, Value value,
   // A splat's or generate's open size is a size query (isSizeQuery): the
   // size of the tensor it asks about, or its ceil division by a constant.
   if (isa<tensor::SplatOp, tensor::GenerateOp>(op)) {
-    Value size = op->getOperands().take_back(
-        shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)];
-    std::optional<int64_t> divisor;
-    if (auto division = size.getDefiningOp<arith::CeilDivUIOp>()) {
-      divisor = getConstantIntValue(division.getRhs());
-      size = division.getLhs();
-    }
-    auto query = size.getDefiningOp<tensor::DimOp>();
-    Value asked =
-        hostSize(b, loc, query.getSource(), *query.getConstantIndex());
-    return divisor ? IndexArithmetic(b, loc).ceilDiv(asked, *divisor) : asked;
+    std::optional<SizeQuery> asked = matchSizeQuery(op->getOperands().take_back(
+        shaped.getNumDynamicDims())[shaped.getDynamicDimIndex(dim)]);
+    assert(asked && "isSizeQuery checked the splat's and generate's sizes");
+    Value size = hostSize(b, loc, asked->source, asked->dim);
+    return asked->divisor == 1
+               ? size
+               : IndexArithmetic(b, loc).ceilDiv(size, asked->divisor);
   }
   // An elementwise op's operands all have its result's shape.
   if (OpTrait::hasElementwiseMappableTraits(op))

@@ -8,6 +8,7 @@
 
 #include "ProgramMatching.h"
 
+#include "attn/Analysis/SizeRelations.h"
 #include "attn/Conversion/AttnToGpu/AttnToGpu.h"
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -17,7 +18,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -84,15 +84,11 @@ static std::optional<std::pair<Value, int64_t>> queryBlocks(Value scores) {
   if (!splat || splat.getType().getRank() != 4 ||
       !splat.getType().isDynamicDim(2))
     return std::nullopt;
-  auto division = splat.getDynamicSizes()[splat.getType().getDynamicDimIndex(2)]
-                      .getDefiningOp<arith::CeilDivUIOp>();
-  auto length =
-      division ? division.getLhs().getDefiningOp<tensor::DimOp>() : nullptr;
-  std::optional<int64_t> blockQ =
-      division ? getConstantIntValue(division.getRhs()) : std::nullopt;
-  if (!length || length.getConstantIndex() != 2 || !blockQ)
+  std::optional<SizeQuery> rows = matchSizeQuery(
+      splat.getDynamicSizes()[splat.getType().getDynamicDimIndex(2)]);
+  if (!rows || rows->dim != 2 || rows->divisor == 1)
     return std::nullopt;
-  return std::make_pair(length.getSource(), *blockQ);
+  return std::make_pair(rows->source, rows->divisor);
 }
 
 /// Programs take dynamic batch sizes and lengths (one compiled program for
@@ -353,35 +349,20 @@ bool gpu_lowering::isElementwiseTensorOp(Operation *op) {
          eligible(op->getResult(0).getType());
 }
 
-/// A tensor.dim of a ranked tensor at a constant index.
-static bool isDimQuery(tensor::DimOp query) {
-  return query && query.getConstantIndex() &&
-         isa<RankedTensorType>(query.getSource().getType());
-}
-
-/// The positive constant that a ceildivui size query divides by.
-static std::optional<int64_t> sizeDivisor(arith::CeilDivUIOp division) {
-  std::optional<int64_t> divisor = getConstantIntValue(division.getRhs());
-  if (!divisor || *divisor <= 0 ||
-      !isDimQuery(division.getLhs().getDefiningOp<tensor::DimOp>()))
-    return std::nullopt;
-  return divisor;
-}
-
 bool gpu_lowering::isSizeQuery(Operation *op) {
   auto sizesOnly = [](Operation *query) {
     return llvm::all_of(query->getUsers(),
                         llvm::IsaPred<tensor::GenerateOp, tensor::SplatOp>);
   };
-  if (auto division = dyn_cast<arith::CeilDivUIOp>(op))
-    return sizeDivisor(division) && sizesOnly(division);
+  if (isa<arith::CeilDivUIOp>(op))
+    return matchSizeQuery(op->getResult(0)) && sizesOnly(op);
   auto query = dyn_cast<tensor::DimOp>(op);
-  return isDimQuery(query) &&
+  return query && matchSizeQuery(query.getResult()) &&
          llvm::all_of(query->getUsers(), [&](Operation *user) {
-           auto division = dyn_cast<arith::CeilDivUIOp>(user);
            return isa<tensor::GenerateOp, tensor::SplatOp>(user) ||
-                  (division && division.getLhs() == query.getResult() &&
-                   sizeDivisor(division) && sizesOnly(division));
+                  (isa<arith::CeilDivUIOp>(user) &&
+                   user->getOperand(0) == query.getResult() &&
+                   isSizeQuery(user));
          });
 }
 
