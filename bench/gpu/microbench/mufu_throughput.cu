@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
+#include <type_traits>
 constexpr int N = 4096;
 __global__ void f32k(float *out, float seed) {
   float x[8];
@@ -24,32 +25,38 @@ __global__ void f32k(float *out, float seed) {
   float s = 0; for (int i = 0; i < 8; ++i) s += x[i];
   out[blockIdx.x * blockDim.x + threadIdx.x] = s;
 }
-__global__ void f16k(float *out, float seed) {
-  unsigned x[8];
-  for (int i = 0; i < 8; ++i) { __half2 h = __floats2half2_rn(-seed * i * 1e-3f, -seed * i * 2e-3f); x[i] = *(unsigned *)&h; }
-  unsigned one; { __half2 h = __floats2half2_rn(1.f, 1.f); one = *(unsigned *)&h; }
-  for (int n = 0; n < N; ++n)
-#pragma unroll
-    for (int i = 0; i < 8; ++i) {
-      unsigned y;
-      asm volatile("ex2.approx.f16x2 %0, %1;" : "=r"(y) : "r"(x[i]));
-      asm volatile("sub.rn.f16x2 %0, %1, %2;" : "=r"(x[i]) : "r"(y), "r"(one));
-    }
-  float s = 0; for (int i = 0; i < 8; ++i) { __half2 h = *(__half2 *)&x[i]; s += __low2float(h) + __high2float(h); }
-  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+// Pairs: T is __half2 or __nv_bfloat162.
+template <typename T> __device__ T pair(float a, float b) {
+  if constexpr (std::is_same_v<T, __half2>)
+    return __floats2half2_rn(a, b);
+  else
+    return __floats2bfloat162_rn(a, b);
 }
-__global__ void bf16k(float *out, float seed) {
+template <typename T> __global__ void packedk(float *out, float seed) {
   unsigned x[8];
-  for (int i = 0; i < 8; ++i) { __nv_bfloat162 h = __floats2bfloat162_rn(-seed * i * 1e-3f, -seed * i * 2e-3f); x[i] = *(unsigned *)&h; }
-  unsigned one; { __nv_bfloat162 h = __floats2bfloat162_rn(1.f, 1.f); one = *(unsigned *)&h; }
+  for (int i = 0; i < 8; ++i) {
+    T h = pair<T>(-seed * i * 1e-3f, -seed * i * 2e-3f);
+    x[i] = *(unsigned *)&h;
+  }
+  T oneHalves = pair<T>(1.f, 1.f);
+  unsigned one = *(unsigned *)&oneHalves;
   for (int n = 0; n < N; ++n)
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
       unsigned y;
-      asm volatile("ex2.approx.ftz.bf16x2 %0, %1;" : "=r"(y) : "r"(x[i]));
-      asm volatile("sub.rn.bf16x2 %0, %1, %2;" : "=r"(x[i]) : "r"(y), "r"(one));
+      if constexpr (std::is_same_v<T, __half2>) {
+        asm volatile("ex2.approx.f16x2 %0, %1;" : "=r"(y) : "r"(x[i]));
+        asm volatile("sub.rn.f16x2 %0, %1, %2;" : "=r"(x[i]) : "r"(y), "r"(one));
+      } else {
+        asm volatile("ex2.approx.ftz.bf16x2 %0, %1;" : "=r"(y) : "r"(x[i]));
+        asm volatile("sub.rn.bf16x2 %0, %1, %2;" : "=r"(x[i]) : "r"(y), "r"(one));
+      }
     }
-  float s = 0; for (int i = 0; i < 8; ++i) { __nv_bfloat162 h = *(__nv_bfloat162 *)&x[i]; s += __low2float(h) + __high2float(h); }
+  float s = 0;
+  for (int i = 0; i < 8; ++i) {
+    T h = *(T *)&x[i];
+    s += __low2float(h) + __high2float(h);
+  }
   out[blockIdx.x * blockDim.x + threadIdx.x] = s;
 }
 // The f32 chain's subtraction alone, to take out of the f32 figure.
@@ -78,8 +85,8 @@ int main() {
   double ops = double(blocks) * threads * N * 8;  // instructions (per lane)
   struct { const char *name; float ms; double results; } rows[] = {
       {"ex2.approx.ftz.f32 + sub.f32", time(f32k, out, blocks, threads), ops},
-      {"ex2.approx.f16x2 + sub.f16x2", time(f16k, out, blocks, threads), 2 * ops},
-      {"ex2.approx.ftz.bf16x2 + sub.bf16x2", time(bf16k, out, blocks, threads), 2 * ops},
+      {"ex2.approx.f16x2 + sub.f16x2", time(packedk<__half2>, out, blocks, threads), 2 * ops},
+      {"ex2.approx.ftz.bf16x2 + sub.bf16x2", time(packedk<__nv_bfloat162>, out, blocks, threads), 2 * ops},
       {"sub.f32 alone", time(subk, out, blocks, threads), ops}};
   printf("%d SMs, %d MHz max\n", sms, clock / 1000);
   for (auto &r : rows)
