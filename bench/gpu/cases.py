@@ -152,6 +152,8 @@ def scaling_cases():
         # by the group (at every length: its growth); full causal with the
         # same heads beside at 8k and 64k.
         cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
+        cases.append(selective(f"exp-nsa-q64k128-gqa4-L{length}", "nsa", 1, 16, 4, length, 128,
+                               stride=128, k=8, sel_q=64))
         if length in (8192, 65536):
             cases.append(case(f"scale-causal-gqa4-L{length}", "causal", 1, 16, 4, length,
                               length, 128))
@@ -459,6 +461,13 @@ def check_cases():
                            window=300, intermediates=True))
     cases.append(selective("chk-sla-s64-unmasked", "sla", 1, 2, 2, 4300, 64, k=4,
                            causal=False, intermediates=True))
+    # Head pairs (with --head-pairs on) over tiles of paired 64-key blocks:
+    # odd numbers of selected blocks and of window blocks (a tile of one),
+    # a key length that 64 does not divide, lengths known at run time.
+    cases.append(selective("chk-nsa-g4-s64-D128", "nsa", 1, 8, 2, 3001, 128, k=7,
+                           window=511, intermediates=True))
+    cases.append(selective("chk-nsa-g2-s64-D128-dyn", "nsa", 1, 4, 2, 2500, 128, k=3,
+                           window=100, intermediates=True, dynamic=True))
     # 64-row blocks on wgmma under NSA's shared LSE at head dim 128, the
     # last block of a single row.
     cases.append(selective("chk-nsa-s64-pairs", "nsa", 1, 2, 2, 4097, 128, k=4,

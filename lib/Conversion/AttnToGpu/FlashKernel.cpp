@@ -236,6 +236,9 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
   Value negInf = w.f32(-std::numeric_limits<double>::infinity());
   Value quad = rem(lane, c(4)), group = div(lane, c(4));
   Value firstKey = mul(keyTile, c(shape.blockKv));
+  // Paired key blocks: the tile's second half holds the second block.
+  Value secondKey = pairedBlock ? mul(pairedBlock, c(shape.blockKv)) : Value();
+  int64_t blockScoreTiles = shape.blockKv / 8;
   // A listed selection: its predicate is the tile's bit of the row's query
   // block; the other predicates are evaluated per element.
   SmallVector<Attribute> elementMask(op.getMask().getValue());
@@ -248,8 +251,10 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     llvm::erase(elementMask, selection);
     // (With one query block per CTA every listed tile serves all rows, and
     // a list built from the slots has no per-tile flags to read.)
-    if (selection.getBlockQ() < shape.blockQ())
+    if (selection.getBlockQ() < shape.blockQ()) {
+      assert(!pairedBlock && "paired blocks take one query block a CTA");
       selectionFlag = memref::LoadOp::create(b, loc, selectionFlags, keyTile);
+    }
   }
   // The predicates that hasNarrowPositions allows run on i32 rows, columns
   // and lengths, and nothing else (index is 64-bit on NVPTX: an add or a
@@ -269,20 +274,26 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
     return arith::IndexCastOp::create(b, loc, i32, x);
   };
   AttentionPoint narrowPoint;
-  Value quadColumn32;
+  Value quadColumn32, secondQuadColumn32;
   if (narrowBound) {
     narrowPoint.queryLength = toI32(queryLength);
     narrowPoint.keyLength = toI32(keyLength);
     quadColumn32 = toI32(add(firstKey, mul(quad, c(2))));
+    if (secondKey)
+      secondQuadColumn32 = toI32(add(secondKey, mul(quad, c(2))));
   }
   SmallVector<Value> scores;
-  int64_t scoreTiles = shape.blockKv / 8;
+  int64_t scoreTiles = shape.tileKeys() / 8;
   for (auto [index, score] : llvm::enumerate(raw)) {
     int64_t rowTile = index / (4 * scoreTiles);
     int64_t tile = (index / 4) % scoreTiles, slot = index % 4;
     Value tileRow = add(warpRow, add(group, c(16 * rowTile + 8 * (slot / 2))));
     auto [rowHead, row] = queryOfRow(tileRow);
-    Value column = add(firstKey, add(mul(quad, c(2)), c(8 * tile + slot % 2)));
+    // (The block's first key and the score's 8-column tile in the block.)
+    bool inSecond = secondKey && tile >= blockScoreTiles;
+    int64_t blockTile = inSecond ? tile - blockScoreTiles : tile;
+    Value column = add(inSecond ? secondKey : firstKey,
+                       add(mul(quad, c(2)), c(8 * blockTile + slot % 2)));
     Value x = score;
     if (modified) {
       AttentionPoint point = pointAt(row, column);
@@ -302,8 +313,8 @@ SmallVector<Value> FlashKernelBuilder::finishScores(ArrayRef<Value> raw,
         AttentionPoint point = narrowPoint;
         point.row = toI32(row);
         point.column = arith::AddIOp::create(
-            b, loc, quadColumn32,
-            arith::ConstantIntOp::create(b, loc, 8 * tile + slot % 2, 32));
+            b, loc, inSecond ? secondQuadColumn32 : quadColumn32,
+            arith::ConstantIntOp::create(b, loc, 8 * blockTile + slot % 2, 32));
         allowed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                         point.column, point.keyLength);
         if (!narrowMask.empty())
@@ -415,8 +426,8 @@ FlashKernelBuilder::setUpKeySources(Value queryTileIndex,
     useKeySource(state);
     state.bounds = keyTileBounds(source.rangeTable, queryTileIndex);
     state.start = total;
-    total = add(total, arith::SubIOp::create(b, loc, state.bounds.end,
-                                             state.bounds.first));
+    total = add(total, visitsOf(arith::SubIOp::create(b, loc, state.bounds.end,
+                                                      state.bounds.first)));
     keySources.push_back(state);
   }
   useKeySource(keySources.front());
@@ -431,13 +442,22 @@ Value FlashKernelBuilder::listUnionLead() {
   assert(op == lead.op && "the lead source is current");
   std::tie(lead.list, lead.listLength) =
       buildTileList(lead.bounds.first, lead.bounds.end);
-  Value total = lead.listLength;
+  Value total = visitsOf(lead.listLength);
   for (KeySource &source : llvm::drop_begin(keySources)) {
     source.start = total;
-    total = add(total, arith::SubIOp::create(b, loc, source.bounds.end,
-                                             source.bounds.first));
+    total = add(total, visitsOf(arith::SubIOp::create(b, loc, source.bounds.end,
+                                                      source.bounds.first)));
   }
   return total;
+}
+
+Value FlashKernelBuilder::visitsOf(Value blocks) {
+  return shape.keyBlocksPerTile == 1 ? blocks
+                                     : ceilDiv(blocks, shape.keyBlocksPerTile);
+}
+
+Value FlashKernelBuilder::blockPastKeys() {
+  return ceilDiv(keyLength, shape.blockKv);
 }
 
 void FlashKernelBuilder::useKeySource(const KeySource &source) {
@@ -452,9 +472,17 @@ void FlashKernelBuilder::useKeySource(const KeySource &source) {
 
 SmallVector<Value> FlashKernelBuilder::onKeySource(
     Value tile, TypeRange types, const KeyTileBounds &bounds,
-    function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body) {
-  if (keySources.empty())
-    return body(tile, bounds);
+    function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body,
+    Value second) {
+  bool pairs = shape.keyBlocksPerTile == 2;
+  if (keySources.empty()) {
+    assert(pairs == static_cast<bool>(second) &&
+           "paired blocks come with their second");
+    pairedBlock = second;
+    SmallVector<Value> results = body(tile, bounds);
+    pairedBlock = {};
+    return results;
+  }
   // Source s when tile < start(s + 1): a chain of branches, the last
   // source's in the innermost else.
   std::function<SmallVector<Value>(size_t)> from =
@@ -463,17 +491,35 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
     auto run = [&]() {
       useKeySource(source);
       Value offset = arith::SubIOp::create(b, loc, tile, source.start);
-      Value keyTile;
+      // Paired blocks: the visit's blocks 2 offset and the next, or the
+      // block past the keys where the source has no next.
+      Value block = pairs ? mul(offset, c(2)) : offset;
+      Value keyTile, nextTile;
       if (source.list) {
-        ListedTile listed = listedTile(source.list, source.listLength, offset);
+        ListedTile listed = listedTile(source.list, source.listLength, block);
         keyTile = listed.tile;
+        if (pairs)
+          nextTile =
+              listedTile(source.list, source.listLength, add(block, c(1))).tile;
         // (A selection's list: separate branches, one query block per CTA.)
+        assert((!pairs || selection) &&
+               "paired blocks list a selection's tiles only");
         listedUniform = selection ? tileSelectedByAll(keyTile) : listed.uniform;
       } else {
-        keyTile = add(source.bounds.first, offset);
+        keyTile = add(source.bounds.first, block);
+        nextTile = add(keyTile, c(1));
+      }
+      if (pairs) {
+        Value blocks = source.list
+                           ? source.listLength
+                           : arith::SubIOp::create(b, loc, source.bounds.end,
+                                                   source.bounds.first);
+        pairedBlock = arith::SelectOp::create(
+            b, loc, lt(add(block, c(1)), blocks), nextTile, blockPastKeys());
       }
       SmallVector<Value> results = body(keyTile, source.bounds);
       listedUniform = {};
+      pairedBlock = {};
       useKeySource(keySources.front());
       return results;
     };
@@ -509,17 +555,24 @@ FlashKernelBuilder::tileScores(ArrayRef<Value> raw, Value keyTile,
       cast<MemRefType>(buffers.key.getType()).getDimSize(2);
   bool keyTilesAllComplete =
       !ShapedType::isDynamic(staticKeyLength) && staticKeyLength % blockKv == 0;
-  if (!anyMask && keyTilesAllComplete)
+  // (A tile of paired blocks may have one block only.)
+  if (!anyMask && keyTilesAllComplete && !pairedBlock)
     return finishScores(raw, keyTile, Masking::None);
-  Value inFullRun = arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, bounds.fullFirst,
-                            keyTile),
-      lt(keyTile, bounds.fullEnd));
-  Value complete =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                            mul(add(keyTile, c(1)), c(blockKv)), keyLength);
-  Value unmasked = arith::AndIOp::create(b, loc, inFullRun, complete);
+  // A block in the run of full tiles and complete.
+  auto whole = [&](Value block) -> Value {
+    Value inFullRun = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                              bounds.fullFirst, block),
+        lt(block, bounds.fullEnd));
+    Value complete =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                              mul(add(block, c(1)), c(blockKv)), keyLength);
+    return arith::AndIOp::create(b, loc, inFullRun, complete);
+  };
+  Value unmasked = whole(keyTile);
+  if (pairedBlock)
+    unmasked = arith::AndIOp::create(b, loc, unmasked, whole(pairedBlock));
   Value uniformTile = uniform ? uniform() : Value();
   if (uniformTile)
     unmasked = arith::AndIOp::create(b, loc, unmasked, uniformTile);
@@ -635,8 +688,8 @@ void FlashKernelBuilder::storeRows(ValueRange state,
 SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
     ArrayRef<Value> x, ArrayRef<Value> carried,
     SmallVectorImpl<Value> *deferredCorrections) {
-  int64_t rowTiles = shape.rowTiles, blockKv = shape.blockKv;
-  int64_t scoreTiles = blockKv / 8, valueTiles = shape.valueDim / 8;
+  int64_t rowTiles = shape.rowTiles, tileKeys = shape.tileKeys();
+  int64_t scoreTiles = tileKeys / 8, valueTiles = shape.valueDim / 8;
   int64_t slots = 2 * rowTiles, accBase = 2 * slots;
   int64_t accPerTile = 4 * valueTiles;
   int64_t stateSize = accBase + rowTiles * accPerTile;
@@ -726,7 +779,7 @@ SmallVector<Value> FlashKernelBuilder::softmaxUpdate(
   }
   // Two accumulator tiles of P are one A operand of P V.
   for (int64_t rowTile = 0; rowTile < rowTiles; ++rowTile)
-    for (int64_t step = 0; step < blockKv / 16; ++step) {
+    for (int64_t step = 0; step < tileKeys / 16; ++step) {
       const Value *lo = &probabilities[rowTile * 4 * scoreTiles + 8 * step];
       const Value *hi = lo + 4;
       result.push_back(w.pack(lo[0], lo[1]));
@@ -1304,6 +1357,9 @@ FailureOr<gpu::GPUFuncOp> mlir::attn::buildFlashKernel(
   if (shape.consumerHeads > 1)
     kernel->setAttr(kKernelConsumerHeadsAttr,
                     builder.getI64IntegerAttr(shape.consumerHeads));
+  if (shape.keyBlocksPerTile > 1)
+    kernel->setAttr(kKernelKeyBlocksPerTileAttr,
+                    builder.getI64IntegerAttr(shape.keyBlocksPerTile));
   if (shape.persistentCtas)
     kernel->setAttr(kKernelPersistentCtasAttr,
                     builder.getI64IntegerAttr(shape.persistentCtas));

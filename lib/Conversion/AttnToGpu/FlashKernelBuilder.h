@@ -209,6 +209,17 @@ private:
   /// While onKeySource runs its body for a listed source's tile: whether
   /// every pair of the tile passes the lead's documents (ListedTile).
   Value listedUniform;
+  /// While onKeySource runs its body for a tile of paired key blocks
+  /// (GpuKernelShape::keyBlocksPerTile): the tile's second block, whose
+  /// keys are the tile's second half (blockPastKeys where it has none; its
+  /// first block is the body's key tile).
+  Value pairedBlock;
+  /// The CTA's tiles of products over `blocks` visited key blocks.
+  Value visitsOf(Value blocks);
+  /// The first key block past the current source's keys: a paired tile's
+  /// second where it has none (TMA reads zeros there, and every key is
+  /// past the key length).
+  Value blockPastKeys();
   /// sm_90a: the tensor maps' addresses of the current source's K and V.
   Value keyMap, valueMap;
   /// Sets up keySources from buffers.unionSources for the CTA's query tile
@@ -222,9 +233,12 @@ private:
   /// with a union, under the tile's source made current (a branch per
   /// source) and given its own key tile and bounds; else given `tile` and
   /// `bounds`. Returns `body`'s results, of `types`.
+  /// With paired key blocks, the body sees pairedBlock: `second` where
+  /// there is no union, else the source's.
   SmallVector<Value> onKeySource(
       Value tile, TypeRange types, const KeyTileBounds &bounds,
-      function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body);
+      function_ref<SmallVector<Value>(Value, const KeyTileBounds &)> body,
+      Value second = {});
   /// finishScores of key tile u, masked only when u is outside the run of
   /// full tiles, partial, or not `uniform()` (when given: every pair of the
   /// tile passes the data-dependent predicates, which a uniform tile then
@@ -327,6 +341,8 @@ private:
   /// their flags).
   struct ListedTile {
     Value tile, uniform;
+    /// With paired key blocks: the tile's second block (pairedBlock).
+    Value second = {};
   };
   ListedTile listedTile(Value list, Value length, Value index);
   /// Whether list entries mark uniform tiles (documents and block layouts

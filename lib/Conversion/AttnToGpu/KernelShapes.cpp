@@ -554,6 +554,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
                    (fineSelection && onlySelection.getBlockKv() % 128 != 0))
             ? 64
             : 128;
+    if (getenv("ATTN_EXP_PAIRS") && pairsHeads && warpgroup.blockKv == 64 &&
+        shape.headDim == 128)
+      warpgroup.keyBlocksPerTile = 2;
     warpgroup.pingPong = pingPong && (!paired || pairsHeads);
     std::optional<BlockMap> &tiles = paired ? narrowMap : wideMap;
     if (!tiles || tiles->getBlockQ() != warpgroup.blockQ() ||

@@ -109,14 +109,16 @@ struct FlashKernelBuilder::WarpgroupStorage {
   int64_t queryBytes = k.shape.warpgroupQueryBytes();
   // One head's Q tile (all of Q's unless heads come two to a CTA).
   int64_t headQueryBytes = queryBytes / k.shape.consumerHeads;
-  int64_t keyBytes = 2 * k.shape.blockKv * k.shape.headDim;
-  int64_t valueBytes = 2 * k.shape.blockKv * k.shape.valueDim;
+  int64_t keyBytes = 2 * k.shape.tileKeys() * k.shape.headDim;
+  int64_t valueBytes = 2 * k.shape.tileKeys() * k.shape.valueDim;
   int64_t keyBase = queryBytes;
   int64_t valueBase = keyBase + stages * keyBytes;
   int64_t barrierBase = k.shape.warpgroupTileBytes();
   // The key tiles the CTA visits, in order: [first, first + count), or the
-  // entries of a tile list (data-dependent masks).
-  Value first = {}, count = {}, tileList = {};
+  // entries of a tile list (data-dependent masks). With paired key blocks
+  // (and no union, whose sources pair their own), `count` tiles hold the
+  // `blocks` visited blocks two by two.
+  Value first = {}, count = {}, tileList = {}, blocks = {};
   // A cluster of the CTAs of a group's heads (shape.clusterHeads): its size
   // and this CTA's rank in it (i32).
   int64_t cluster = k.shape.clusterHeads;
@@ -130,9 +132,42 @@ struct FlashKernelBuilder::WarpgroupStorage {
   Value queryMap = {};
 
   ListedTile visited(Value i) {
-    if (tileList)
-      return k.listedTile(tileList, count, i);
-    return {k.add(first, i), Value()};
+    if (!blocks) {
+      if (tileList)
+        return k.listedTile(tileList, count, i);
+      return {k.add(first, i), Value()};
+    }
+    // Blocks 2 i and 2 i + 1, or the block past the keys for the second
+    // where there is none.
+    Value block = k.mul(i, k.c(2));
+    Value next = k.add(block, k.c(1));
+    Value hasNext = k.lt(next, blocks);
+    ListedTile tile{k.add(first, block), Value(), k.add(first, next)};
+    if (tileList) {
+      ListedTile a = k.listedTile(tileList, blocks, block);
+      ListedTile b = k.listedTile(tileList, blocks, next);
+      tile = {a.tile,
+              arith::AndIOp::create(
+                  n.b, n.loc, a.uniform,
+                  arith::OrIOp::create(
+                      n.b, n.loc, b.uniform,
+                      arith::XOrIOp::create(
+                          n.b, n.loc, hasNext,
+                          arith::ConstantIntOp::create(n.b, n.loc, 1, 1)))),
+              b.tile};
+    }
+    tile.second = arith::SelectOp::create(n.b, n.loc, hasNext, tile.second,
+                                          k.blockPastKeys());
+    return tile;
+  }
+  /// Sets count (and blocks) for `visitedBlocks` blocks visited.
+  void countTiles(Value visitedBlocks) {
+    if (k.shape.keyBlocksPerTile == 1 || !k.keySources.empty()) {
+      count = visitedBlocks;
+      return;
+    }
+    blocks = visitedBlocks;
+    count = k.visitsOf(visitedBlocks);
   }
 
   Value barrierAt(Value slot) {
@@ -161,14 +196,18 @@ struct FlashKernelBuilder::WarpgroupStorage {
     return tileAddress(valueBase, stage, valueBytes);
   }
   /// TMA of `panels` panels of `rows` rows starting at (row, head) into the
-  /// tile at shared address `address`, completing on `bar`. A K or V tile
+  /// tile at shared address `address` (panels `panelRows` rows apart; 0:
+  /// `rows`), completing on `bar`. A K or V tile
   /// (`firstBox`: its first panel's number among the tile's K and V panels)
   /// in a cluster: rank r issues the panels whose number is r modulo the
   /// cluster's size, each multicast to every CTA of the cluster (the tile
   /// completes on each one's `bar`).
   void loadPanels(Value map, Value address, int64_t panels, int64_t rows,
                   Value row, Value headIndex, Value bar,
-                  std::optional<int64_t> firstBox = std::nullopt) {
+                  std::optional<int64_t> firstBox = std::nullopt,
+                  int64_t panelRows = 0) {
+    if (!panelRows)
+      panelRows = rows;
     bool shared = firstBox && cluster > 1;
     Value everyCta =
         shared
@@ -185,7 +224,7 @@ struct FlashKernelBuilder::WarpgroupStorage {
         n.b.setInsertionPointToStart(issue.thenBlock());
       }
       Value destination = clusterPointer(
-          n.b, n.loc, n.add(address, n.i64(p * rows * kPanelRowBytes)));
+          n.b, n.loc, n.add(address, n.i64(p * panelRows * kPanelRowBytes)));
       loadTensorBox(n.b, n.loc, map, destination,
                     {n.i32(p * kPanelColumns), n.toI32(row), n.toI32(headIndex),
                      n.toI32(k.batch)},
@@ -258,6 +297,10 @@ void FlashKernelBuilder::buildWarpSpecialized(
         shape.ctasPerMultiprocessor == 1 && buffers.unionSources.empty() &&
         !buffers.merge && !buffers.compressed)) &&
       "persistent CTAs take the plain 128-row form");
+  assert((shape.keyBlocksPerTile == 1 ||
+          (!persistent && st.cluster == 1 && !buffers.compressed)) &&
+         "paired key blocks take neither persistent CTAs, clusters nor a "
+         "compress epilogue");
   Value queryTileIndex;
   if (persistent) {
     // The CTA's first work item (the producer and consumers walk them all).
@@ -355,7 +398,7 @@ void FlashKernelBuilder::buildWarpSpecialized(
                  : setUpKeySources(queryTileIndex,
                                    ArrayRef<Value>(mapPointers).drop_front());
     st.first = bounds.first;
-    st.count = arith::SubIOp::create(b, loc, bounds.end, bounds.first);
+    st.countTiles(arith::SubIOp::create(b, loc, bounds.end, bounds.first));
   }
   barrier();
 
@@ -367,10 +410,13 @@ void FlashKernelBuilder::buildWarpSpecialized(
       queryRange = cooperativeRange(buffers.qSegments, rowBase, shape.blockQ(),
                                     queryLength, 0);
     // A union lists its lead's tiles; the loop numbers the others after.
-    if (keySources.empty())
-      std::tie(st.tileList, st.count) = buildTileList(bounds.first, bounds.end);
-    else
+    if (keySources.empty()) {
+      Value listed;
+      std::tie(st.tileList, listed) = buildTileList(bounds.first, bounds.end);
+      st.countTiles(listed);
+    } else {
       st.count = listUnionLead();
+    }
     // The segment ranges were built in the tile area, which TMA now fills.
     documentChunks = {};
   }
@@ -476,37 +522,61 @@ void FlashKernelBuilder::buildProducer(WarpgroupStorage &st, Value queryMap,
 void FlashKernelBuilder::produceTiles(WarpgroupStorage &st,
                                       const KeyTileBounds &bounds) {
   Ints &n = st.n;
-  int64_t blockKv = shape.blockKv;
+  int64_t blockKv = shape.blockKv, tileKeys = shape.tileKeys();
   int64_t headPanels = shape.headDim / kPanelColumns;
   int64_t valuePanels = shape.valueDim / kPanelColumns;
   scf::ForOp::create(
       b, loc, c(0), st.count, c(1), ValueRange{},
       [&](OpBuilder &, Location, Value i, ValueRange) {
-        Value tile = st.visited(i).tile;
+        ListedTile tile = st.visited(i);
         Value stage = st.stageOf(i);
         // The first round finds every stage empty: waiting on the parity
         // before the barrier's first phase returns at once.
         Value phase = arith::XOrIOp::create(b, loc, st.phaseOf(i), n.i32(1));
         onKeySource(
-            tile, {}, bounds,
+            tile.tile, {}, bounds,
             [&](Value keyTile, const KeyTileBounds &) {
-              st.wait(st.keyEmpty(stage), phase);
+              // A box of blockKv rows a block: with paired blocks, the
+              // second's rows follow the first's in each panel (8 KiB in, a
+              // whole swizzle period, so the products' descriptors read
+              // one tile). A tile of one block loads that block twice: its
+              // second half's scores are masked (past the keys), and P of
+              // 0 times finite values adds nothing.
               Value firstKey = mul(keyTile, c(blockKv));
+              Value secondKey;
+              if (pairedBlock) {
+                Value single =
+                    arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          pairedBlock, blockPastKeys());
+                secondKey = mul(arith::SelectOp::create(b, loc, single, keyTile,
+                                                        pairedBlock),
+                                c(blockKv));
+              }
+              auto loadTile = [&](Value map, Value address, int64_t panels,
+                                  Value bar, int64_t firstBox) {
+                st.loadPanels(map, address, panels, blockKv, firstKey, kvHead,
+                              bar, firstBox, tileKeys);
+                if (secondKey)
+                  st.loadPanels(map,
+                                n.add(address, n.i64(blockKv * kPanelRowBytes)),
+                                panels, blockKv, secondKey, kvHead, bar,
+                                firstBox, tileKeys);
+              };
+              st.wait(st.keyEmpty(stage), phase);
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.keyFull(stage), n.i32(st.keyBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadPanels(keyMap, st.keyTile(stage), headPanels, blockKv,
-                            firstKey, kvHead, st.keyFull(stage),
-                            /*firstBox=*/0);
+              loadTile(keyMap, st.keyTile(stage), headPanels, st.keyFull(stage),
+                       /*firstBox=*/0);
               st.wait(st.valueEmpty(stage), phase);
               NVVM::MBarrierArriveExpectTxOp::create(
                   b, loc, Type(), st.valueFull(stage), n.i32(st.valueBytes),
                   NVVM::MemScopeKind::CTA, false, Value());
-              st.loadPanels(valueMap, st.valueTile(stage), valuePanels, blockKv,
-                            firstKey, kvHead, st.valueFull(stage),
-                            /*firstBox=*/headPanels);
+              loadTile(valueMap, st.valueTile(stage), valuePanels,
+                       st.valueFull(stage), /*firstBox=*/headPanels);
               return SmallVector<Value>();
-            });
+            },
+            tile.second);
         scf::YieldOp::create(b, loc);
       });
 }
@@ -516,7 +586,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   Ints &n = st.n;
   MLIRContext *context = b.getContext();
   int64_t headDim = shape.headDim, valueDim = shape.valueDim;
-  int64_t blockQ = shape.blockQ(), blockKv = shape.blockKv;
+  int64_t blockQ = shape.blockQ(), tileKeys = shape.tileKeys();
   int64_t stages = st.stages;
   NVVM::SetMaxRegisterOp::create(
       b, loc,
@@ -529,7 +599,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
   // Heads two to a CTA: each consumer has the CTA's rows of its own head
   // (and its own Q tile); else the two split the rows.
   bool ownHeads = shape.consumerHeads > 1;
-  int64_t scoreCount = blockKv / 2, accCount = valueDim / 2;
+  int64_t scoreCount = tileKeys / 2, accCount = valueDim / 2;
   int64_t slots = 2, accBase = 2 * slots;
   int64_t stateSize = accBase + accCount;
 
@@ -555,7 +625,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     return offsetDescriptor(queryTileDescriptor, panelStep(blockQ, step));
   };
   auto keyDescriptor = [&](Value keyTileDescriptor, int64_t step) {
-    return offsetDescriptor(keyTileDescriptor, panelStep(blockKv, step));
+    return offsetDescriptor(keyTileDescriptor, panelStep(tileKeys, step));
   };
   auto valueDescriptor = [&](Value valueTileDescriptor, int64_t step) {
     return offsetDescriptor(valueTileDescriptor, step * 16 * kPanelRowBytes);
@@ -577,8 +647,11 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     // there it gave dense 1.02-1.03x but tile lists and score tables (4
     // documents, prefix-LM's layout, a bias table) 0.95-0.98x, so it keeps Q
     // in shared memory.
-    // Heads two to a CTA multiply 64 x 64 products too.
-    bool queryInRegisters = shape.ctasPerMultiprocessor == 2 || ownHeads;
+    // Heads two to a CTA multiply 64 x 64 products too; with paired key
+    // blocks, 64 x 128 ones, which read Q for twice the work, and whose
+    // scores beside Q's fragments made ptxas spill (148 bytes).
+    bool queryInRegisters = shape.ctasPerMultiprocessor == 2 ||
+                            (ownHeads && shape.keyBlocksPerTile == 1);
     SmallVector<Value> queryWords;
     if (queryInRegisters) {
       // Step s's four words in mma.sync's A layout: rows g and g + 8 of the
@@ -630,7 +703,7 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
     init.append(accCount, zero);
     SmallVector<Type> scoreFields(scoreCount, b.getF32Type());
     auto scoreStruct = LLVM::LLVMStructType::getLiteral(context, scoreFields);
-    auto mmaShape = NVVM::MMAShapeAttr::get(context, 64, blockKv, 16);
+    auto mmaShape = NVVM::MMAShapeAttr::get(context, 64, tileKeys, 16);
     NVVM::WGMMATypes operandType =
         elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
 
@@ -640,8 +713,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
       SmallVector<Value> result(acc);
       Value tile =
           swizzledDescriptor(b, loc, st.valueTile(stage),
-                             blockKv * kPanelRowBytes, kSwizzleAtomBytes);
-      for (int64_t step = 0; step < blockKv / 16; ++step)
+                             tileKeys * kPanelRowBytes, kSwizzleAtomBytes);
+      for (int64_t step = 0; step < tileKeys / 16; ++step)
         result =
             multiplyRegisterA(b, loc, elementType, words.slice(4 * step, 4),
                               valueDescriptor(tile, step), result);
@@ -777,7 +850,8 @@ void FlashKernelBuilder::buildConsumers(WarpgroupStorage &st, Value warpgroup,
             return tileScores(raw, keyTile, sourceBounds,
                               st.tileList ? function_ref<Value()>(uniform)
                                           : function_ref<Value()>());
-          });
+          },
+          listed.second);
       return softmaxUpdate(x, state, factors);
     };
 

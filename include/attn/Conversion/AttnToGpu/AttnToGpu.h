@@ -124,7 +124,17 @@ struct GpuKernelShape {
   /// costs weigh as much as its tiles (NSA's compressed branch). 0: a CTA
   /// per item.
   int64_t persistentCtas = 0;
+  /// With warpgroups: the key blocks of blockKv keys that one tile of the
+  /// products holds. Range tables, tile lists and masks stay in blocks;
+  /// with 2, the CTA's i-th tile is its visited blocks 2i and 2i + 1 (of
+  /// the same key source; the second past the keys, zeros and masked, where
+  /// a source visits an odd number), each its own TMA box, so that a
+  /// selection of 64-key blocks runs 128-key products. 1: a tile is a
+  /// block.
+  int64_t keyBlocksPerTile = 1;
 
+  /// The keys of one tile of the products.
+  int64_t tileKeys() const { return blockKv * keyBlocksPerTile; }
   int64_t blockQ() const {
     return 16 * rowTiles * (splitKeys ? 1 : warps) / consumerHeads;
   }
@@ -161,7 +171,8 @@ struct GpuKernelShape {
   /// rows, 1024-byte aligned (the swizzle's period) from a base rounded up
   /// inside the allocation.
   int64_t warpgroupTileBytes() const {
-    return warpgroupQueryBytes() + 2 * stages * blockKv * (headDim + valueDim);
+    return warpgroupQueryBytes() +
+           2 * stages * tileKeys() * (headDim + valueDim);
   }
   /// Its mbarriers: Q's, then per stage K full, V full, K empty, V empty,
   /// then (persistentCtas) Q's empty.
@@ -316,6 +327,11 @@ inline constexpr StringLiteral kKernelPackedGroupAttr = "attn.packed_group";
 /// (GpuKernelShape::consumerHeads): that number (the grid is then
 /// (ceil(Lq / block_q), Hq / 2, B)).
 inline constexpr StringLiteral kKernelConsumerHeadsAttr = "attn.consumer_heads";
+/// On warp-specialised kernels whose tiles are pairs of key blocks
+/// (GpuKernelShape::keyBlocksPerTile): that number (attn.block_kv stays the
+/// block's keys, the rows of a TMA box).
+inline constexpr StringLiteral kKernelKeyBlocksPerTileAttr =
+    "attn.key_blocks_per_tile";
 /// On warp-specialised kernels with persistent CTAs
 /// (GpuKernelShape::persistentCtas): the most CTAs of the grid, which is
 /// then (min(ceil(Lq / block_q) x Hq x B, that), 1, 1).
