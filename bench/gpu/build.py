@@ -415,6 +415,8 @@ def main():
                              "taking work items in turn: for short loops, "
                              "always or never (A/B; a case's 'persistent' "
                              "overrides it)")
+    parser.add_argument("--no-pair-key-blocks", action="store_true",
+                        help="sm_90a: head pairs' tiles of one 64-key block (A/B runs)")
     parser.add_argument("--no-ping-pong", action="store_true",
                         help="sm_90a: consumers do not take turns (A/B runs)")
     parser.add_argument("--no-dependent-launches", action="store_true",
@@ -445,6 +447,8 @@ def main():
                               f"--gpu-row-tiles={args.row_tiles}",
                               f"--gpu-key-splits={case.get('key_splits', args.key_splits)}",
                               f"--gpu-ping-pong={'false' if args.no_ping_pong else 'true'}",
+                              "--gpu-pair-key-blocks="
+                              f"{'false' if args.no_pair_key_blocks else 'true'}",
                               f"--gpu-fuse-merges={'false' if args.no_fuse_merges else 'true'}",
                               f"--gpu-fuse-topk={'true' if args.fuse_topk else 'false'}",
                               f"--gpu-clusters={'true' if args.clusters else 'false'}",

@@ -80,7 +80,7 @@ attnCompileForGpu(MlirModule module, MlirStringRef outputPath,
 /* attnCompileForGpu with kernel options as text: whitespace-separated
  * name=value pairs named as attn-compile's --gpu-* flags without the prefix
  * ("warps=4 head-pairs=on"; warps, row-tiles, key-splits, ping-pong,
- * fuse-merges, fuse-topk, clusters, head-pairs, persistent,
+ * pair-key-blocks, fuse-merges, fuse-topk, clusters, head-pairs, persistent,
  * dependent-launches), their values read as attn-compile reads them. An empty
  * text gives the defaults; an unknown name, a bad or out-of-range value or a
  * name given twice is an error before anything is lowered. */

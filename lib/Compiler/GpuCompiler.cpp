@@ -813,6 +813,7 @@ LogicalResult mlir::attn::compileForGpu(ModuleOp module,
   convertOptions.warps = options.warps;
   convertOptions.rowTiles = options.rowTiles;
   convertOptions.pingPong = options.pingPong;
+  convertOptions.pairKeyBlocks = options.pairKeyBlocks;
   convertOptions.keySplits = options.keySplits;
   convertOptions.fuseMerges = options.fuseMerges;
   convertOptions.fuseTopk = options.fuseTopk;

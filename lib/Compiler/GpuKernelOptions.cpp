@@ -28,6 +28,7 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
   static constexpr std::pair<StringLiteral, bool GpuCompileOptions::*>
       kFlags[] = {
           {"ping-pong", &GpuCompileOptions::pingPong},
+          {"pair-key-blocks", &GpuCompileOptions::pairKeyBlocks},
           {"fuse-merges", &GpuCompileOptions::fuseMerges},
           {"fuse-topk", &GpuCompileOptions::fuseTopk},
           {"clusters", &GpuCompileOptions::clusters},
@@ -68,9 +69,9 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
       options.persistent = value.str();
     } else {
       return fail("unknown option '" + name +
-                  "' (warps, row-tiles, key-splits, ping-pong, fuse-merges, "
-                  "fuse-topk, clusters, head-pairs, persistent, "
-                  "dependent-launches)");
+                  "' (warps, row-tiles, key-splits, ping-pong, "
+                  "pair-key-blocks, fuse-merges, fuse-topk, clusters, "
+                  "head-pairs, persistent, dependent-launches)");
     }
   }
   if (std::string range = describeGpuKernelOptionRangeError(

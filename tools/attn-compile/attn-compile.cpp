@@ -90,6 +90,12 @@ static cl::opt<std::string> gpuHeadPairs(
              "loaded once for both: 'auto' (where K and V hold 96 MiB or "
              "more), 'on' or 'off'"),
     cl::init("auto"), cl::cat(category));
+static cl::opt<bool> gpuPairKeyBlocks(
+    "gpu-pair-key-blocks",
+    cl::desc("sm_90a: where a CTA takes two heads of 64-key blocks at head "
+             "dim 128, each tile of its products holds two of its visited "
+             "blocks (128 keys)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> gpuPersistent(
     "gpu-persistent",
     cl::desc("sm_90a: the 128-row kernel without a tile list runs one CTA "
@@ -200,6 +206,7 @@ int main(int argc, char **argv) {
     options.warps = gpuWarps;
     options.rowTiles = gpuRowTiles;
     options.pingPong = gpuPingPong;
+    options.pairKeyBlocks = gpuPairKeyBlocks;
     options.keySplits = gpuKeySplits;
     options.fuseMerges = gpuFuseMerges;
     options.fuseTopk = gpuFuseTopk;

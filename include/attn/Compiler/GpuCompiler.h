@@ -32,6 +32,9 @@ struct GpuCompileOptions {
   int64_t rowTiles = 0;
   /// sm_90a: the consumer warpgroups take turns on the tensor cores.
   bool pingPong = true;
+  /// sm_90a: head pairs' tiles of two 64-key blocks
+  /// (GpuKernelShape::keyBlocksPerTile).
+  bool pairKeyBlocks = true;
   /// Decode: CTAs that split each tile's keys (0: chosen from the grid,
   /// 1: none).
   int64_t keySplits = 0;
@@ -70,10 +73,10 @@ struct GpuCompileOptions {
 /// `name=value` pairs named as attn-compile's --gpu-* flags without the
 /// prefix (convert-attn-to-gpu's options, and dependent-launches; `warps=4
 /// head-pairs=on`): warps (0 to 8), row-tiles (0 to 4) and key-splits (0 to
-/// 64) take integers, ping-pong, fuse-merges, fuse-topk, clusters and
-/// dependent-launches `true` or `false`, head-pairs and persistent `auto`, `on`
-/// or `off`, as attn-compile's flags read them. An unknown name, a bad value or
-/// a name given twice is an error in `error`.
+/// 64) take integers, ping-pong, pair-key-blocks, fuse-merges, fuse-topk,
+/// clusters and dependent-launches `true` or `false`, head-pairs and
+/// persistent `auto`, `on` or `off`, as attn-compile's flags read them. An
+/// unknown name, a bad value or a name given twice is an error in `error`.
 LogicalResult parseGpuKernelOptions(StringRef text, GpuCompileOptions &options,
                                     std::string &error);
 

@@ -166,6 +166,10 @@ def ConvertAttnToGpuPass : Pass<"convert-attn-to-gpu", "::mlir::ModuleOp"> {
            "takes two heads of a group over the same 64 query rows, a "
            "consumer warpgroup each, so each K/V tile serves both: 'auto' "
            "(where K and V hold 96 MiB or more), 'on' or 'off'">,
+    Option<"pairKeyBlocks", "pair-key-blocks", "bool", "true",
+           "sm_90a: where a CTA takes two heads (head-pairs) of 64-key "
+           "blocks at head dim 128, each tile of its products holds two of "
+           "its visited blocks (128 keys, two TMA boxes)">,
     Option<"persistent", "persistent", "std::string", "\"auto\"",
            "sm_90a's 128-row form without a tile list: a grid of one CTA a "
            "multiprocessor, each taking work items (query tile, head, "

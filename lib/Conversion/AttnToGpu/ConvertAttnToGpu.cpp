@@ -157,9 +157,9 @@ struct ConvertAttnToGpuPass
         return failure();
       item.linearShape = *shape;
     } else if (auto attention = dyn_cast<AttentionOp>(item.op)) {
-      FailureOr<GpuKernelShape> shape =
-          chooseGpuKernelShape(attention, chip, warps, rowTiles, pingPong,
-                               keySplits, clusters, *headPairing, *persistence);
+      FailureOr<GpuKernelShape> shape = chooseGpuKernelShape(
+          attention, chip, warps, rowTiles, pingPong, keySplits, clusters,
+          *headPairing, *persistence, pairKeyBlocks);
       if (failed(shape))
         return failure();
       item.shape = *shape;

@@ -439,7 +439,7 @@ static int64_t splitKeysBlockKv(int64_t warps) { return warps > 4 ? 16 : 32; }
 FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     AttentionOp op, StringRef chip, int64_t warps, int64_t rowTiles,
     bool pingPong, int64_t keySplits, bool clusters, KernelChoice headPairs,
-    KernelChoice persistent) {
+    KernelChoice persistent, bool pairKeyBlocks) {
   if (std::string range =
           describeGpuKernelOptionRangeError(warps, rowTiles, keySplits);
       !range.empty())
@@ -554,7 +554,10 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
                    (fineSelection && onlySelection.getBlockKv() % 128 != 0))
             ? 64
             : 128;
-    if (getenv("ATTN_EXP_PAIRS") && pairsHeads && warpgroup.blockKv == 64 &&
+    // Head pairs over 64-key blocks (NSA's selection, at head dim 128 in
+    // 64-key tiles): products of 128 keys from two blocks halve the
+    // per-tile costs (waits, turns, the softmax's reductions and rescales).
+    if (pairKeyBlocks && pairsHeads && warpgroup.blockKv == 64 &&
         shape.headDim == 128)
       warpgroup.keyBlocksPerTile = 2;
     warpgroup.pingPong = pingPong && (!paired || pairsHeads);
@@ -621,6 +624,19 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
               ? slotListEntries(op, selection, warpgroup)
               : llvm::divideCeil(keyLength, warpgroup.blockKv);
       warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
+      // Paired key blocks: a selection that warp 0 lists (at most 32 slots
+      // of a block each, one query block a CTA: no per-tile flags) lists at
+      // most a block per slot, so the list is sized by the slots, and the 8
+      // KiB of a 64k-key list leave room for a third stage of 128 keys.
+      // (The other forms keep the key length's list: their stages did not
+      // change with it, and none was measured.)
+      if (warpgroup.keyBlocksPerTile > 1 && selection &&
+          !ShapedType::isDynamic(keyLength) && warpgroup.selectionSlots > 0 &&
+          warpgroup.selectionSlots <= 32 &&
+          selection.getBlockKv() == warpgroup.blockKv &&
+          selection.getBlockQ() % warpgroup.blockQ() == 0)
+        warpgroup.tileListEntries =
+            std::min(warpgroup.tileListEntries, warpgroup.selectionSlots);
       listed =
           warpgroup.tileListEntries > 0 &&
           (!anySelection || (warpgroup.selectionSlots > 0 &&

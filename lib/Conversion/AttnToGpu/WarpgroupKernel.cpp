@@ -297,10 +297,8 @@ void FlashKernelBuilder::buildWarpSpecialized(
         shape.ctasPerMultiprocessor == 1 && buffers.unionSources.empty() &&
         !buffers.merge && !buffers.compressed)) &&
       "persistent CTAs take the plain 128-row form");
-  assert((shape.keyBlocksPerTile == 1 ||
-          (!persistent && st.cluster == 1 && !buffers.compressed)) &&
-         "paired key blocks take neither persistent CTAs, clusters nor a "
-         "compress epilogue");
+  assert((shape.keyBlocksPerTile == 1 || (!persistent && st.cluster == 1)) &&
+         "paired key blocks take neither persistent CTAs nor clusters");
   Value queryTileIndex;
   if (persistent) {
     // The CTA's first work item (the producer and consumers walk them all).

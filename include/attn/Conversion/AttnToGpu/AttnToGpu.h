@@ -400,13 +400,14 @@ std::string describeGpuKernelOptionRangeError(int64_t warps, int64_t rowTiles,
 /// `clusters` lets grouped heads with a selection run as clusters
 /// (GpuKernelShape::clusterHeads); `headPairs` says when grouped heads run
 /// two to a CTA (GpuKernelShape::consumerHeads), `persistent` when CTAs
-/// take work items in turn (GpuKernelShape::persistentCtas).
-FailureOr<GpuKernelShape>
-chooseGpuKernelShape(AttentionOp op, StringRef chip, int64_t warps = 4,
-                     int64_t rowTiles = 0, bool pingPong = true,
-                     int64_t keySplits = 0, bool clusters = false,
-                     KernelChoice headPairs = KernelChoice::Auto,
-                     KernelChoice persistent = KernelChoice::Auto);
+/// take work items in turn (GpuKernelShape::persistentCtas);
+/// `pairKeyBlocks` lets head pairs' tiles hold two key blocks
+/// (GpuKernelShape::keyBlocksPerTile).
+FailureOr<GpuKernelShape> chooseGpuKernelShape(
+    AttentionOp op, StringRef chip, int64_t warps = 4, int64_t rowTiles = 0,
+    bool pingPong = true, int64_t keySplits = 0, bool clusters = false,
+    KernelChoice headPairs = KernelChoice::Auto,
+    KernelChoice persistent = KernelChoice::Auto, bool pairKeyBlocks = true);
 
 /// Builds the kernel of `op` as `name` in `module`. Its arguments are the
 /// op's operands then its results, as strided memrefs.
