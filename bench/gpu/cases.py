@@ -464,7 +464,7 @@ def check_cases():
     # Head pairs (with --head-pairs on) over tiles of paired 64-key blocks:
     # odd numbers of selected blocks and of window blocks (a tile of one),
     # a key length that 64 does not divide, lengths known at run time.
-    cases.append(selective("chk-nsa-g4-s64-D128", "nsa", 1, 8, 2, 3001, 128, k=7,
+    cases.append(selective("chk-nsa-g4-s64-D128-odd", "nsa", 1, 8, 2, 3001, 128, k=7,
                            window=511, intermediates=True))
     cases.append(selective("chk-nsa-g2-s64-D128-dyn", "nsa", 1, 4, 2, 2500, 128, k=3,
                            window=100, intermediates=True, dynamic=True))

@@ -9,6 +9,7 @@
 // UNFUSED-NOT: attn.consumer_heads = 2
 // UNFUSED: attn.ctas_per_sm = 2 : i64
 // UNFUSED-NOT: attn.consumer_heads = 2
+// RUN: attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=on pair-key-blocks=false" | FileCheck %s --check-prefix=SINGLE
 // RUN: not attn-opt %s --split-input-file --convert-attn-to-gpu="chip=sm_90a head-pairs=true" 2>&1 | FileCheck %s --check-prefix=VALUE
 // VALUE: error: convert-attn-to-gpu: head-pairs must be 'auto', 'on' or 'off', but is 'true'
 
@@ -24,7 +25,7 @@
 // CHECK: %[[PAIRS:.*]] = arith.divui %[[HEADS]], %c2{{.*}} : index
 // CHECK: gpu.launch_func @attn_kernels::@gqa4_kernel blocks in (%{{.*}}, %[[PAIRS]], %{{.*}}) threads in (%c384,
 // CHECK: gpu.func @gqa4_kernel(
-// CHECK-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.consumer_heads = 2 : i64, attn.ctas_per_sm = 1 : i64
+// CHECK-SAME: attn.block_kv = 64 : i64, attn.block_q = 64 : i64, attn.consumer_heads = 2 : i64, attn.ctas_per_sm = 1 : i64, attn.key_blocks_per_tile = 2 : i64
 // CHECK: %[[FIRST:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
 // CHECK: %[[FIRST32:.*]] = arith.index_cast %[[FIRST]] : index to i32
 // CHECK-NEXT: arith.index_cast %block_id_z
@@ -33,9 +34,35 @@
 // CHECK: %[[SECOND32:.*]] = arith.index_cast %[[SECOND]] : index to i32
 // CHECK-NEXT: arith.index_cast %block_id_z
 // CHECK-NEXT: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, box[%c0_i32{{.*}}, %{{.*}}, %[[SECOND32]], %{{.*}}]
+// Each tile of the products holds the listed blocks 2 i and 2 i + 1, the
+// second past the keys where the list has no such entry (then the
+// producer loads the first block twice: the second half is masked): a
+// 32 KiB K tile of four TMA boxes (two panels of two blocks), and S = Q
+// K^T of 64 x 128 with Q from shared memory.
+// CHECK: nvvm.setmaxregister decrease 24
+// CHECK: scf.for %[[TILE:.*]] = %{{.*}} to
+// CHECK: %[[BLOCK:.*]] = arith.muli %[[TILE]], %c2{{.*}} : index
+// CHECK: %[[NEXT:.*]] = arith.addi %[[BLOCK]], %c1{{.*}} : index
+// CHECK: %[[HAS_NEXT:.*]] = arith.cmpi ult, %[[NEXT]], %{{.*}} : index
+// CHECK: %[[PAST:.*]] = arith.divui
+// CHECK: %[[SECOND_BLOCK:.*]] = arith.select %[[HAS_NEXT]], %{{.*}}, %[[PAST]] : index
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
+// CHECK-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK-NOT: nvvm.cp.async.bulk.tensor
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
+// CHECK-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.setmaxregister increase 240
 // CHECK: %[[CONSUMER:.*]] = arith.subi %{{.*}}, %c1{{.*}} : index
 // CHECK: arith.addi %[[FIRST]], %[[CONSUMER]] : index
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// Without pair-key-blocks: tiles of one block (16 KiB of K, two boxes).
+// SINGLE-LABEL: gpu.func @gqa4_kernel(
+// SINGLE-NOT: attn.key_blocks_per_tile
+// SINGLE: nvvm.setmaxregister decrease 24
+// SINGLE: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
+// SINGLE-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// SINGLE-NOT: nvvm.cp.async.bulk.tensor
+// SINGLE: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
 // ROUNDTRIP-LABEL: gpu.func @gqa4_kernel(
 // With `auto` (the default), pairs only where K and V hold 96 MiB or more
 // (below, two CTAs a multiprocessor overlapping their prologues and
