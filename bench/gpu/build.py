@@ -129,13 +129,11 @@ def selection_mlir_for(case, t):
     the selection are results too (the checks compare them)."""
     b, hq, hkv, l, d, s, k = (case[n] for n in ("b", "hq", "hkv", "lq", "d", "stride", "k"))
     b, l, n = program_sizes(case, b, l, -(-l // s))
-    sq = case.get("sel_q", s)
-    nq = n if sq == s else -(-l // sq)
     x = f"tensor<{b}x{hq}x{l}x{d}x{t}>"
     kv = f"tensor<{b}x{hkv}x{l}x{d}x{t}>"
     c = f"tensor<{b}x{hkv}x{n}x{d}x{t}>"
-    blocks = f"tensor<{b}x{hkv}x{nq}x{n}xf32>"
-    chosen = f"tensor<{b}x{hkv}x{nq}x{k}xi32>"
+    blocks = f"tensor<{b}x{hkv}x{n}x{n}xf32>"
+    chosen = f"tensor<{b}x{hkv}x{n}x{k}xi32>"
     g = f"tensor<{b}x{hq}x{l}xf32>"
     args = f"%q: {x}, %k: {kv}, %v: {kv}"
     if case["kind"] == "nsa":
@@ -144,12 +142,12 @@ def selection_mlir_for(case, t):
     causal = case.get("causal", True)
     score_mask = f" mask [#attn.causal<stride = {s}>]" if causal else ""
     body = (f"  %kc = attn.compress mean %k stride {s} : {kv} -> {c}\n"
-            f"  %s = attn.block_scores %q, %kc block_q {sq}{score_mask}"
+            f"  %s = attn.block_scores %q, %kc block_q {s}{score_mask}"
             f" : {x}, {c} -> {blocks}\n"
             f"  %sel = attn.topk %s k {k} : {blocks} -> {chosen}\n"
             f"  %o_sel = attn.attention %q, %k, %v indices(%sel) mask "
             f"[{'#attn.causal, ' if causal else ''}"
-            f"#attn.block_indices<block_q = {sq}, block_kv = {s}>] : {x}, {kv}, {kv}, {chosen}"
+            f"#attn.block_indices<block_q = {s}, block_kv = {s}>] : {x}, {kv}, {kv}, {chosen}"
             f" -> {x}\n")
     if case["kind"] == "sla":
         body += (f"  %o_lin = attn.linear_attention %q, %k, %v feature elu_plus_one"

@@ -152,8 +152,6 @@ def scaling_cases():
         # by the group (at every length: its growth); full causal with the
         # same heads beside at 8k and 64k.
         cases.append(selective(f"scale-nsa-gqa4-L{length}", "nsa", 1, 16, 4, length, 128))
-        cases.append(selective(f"exp-nsa-q64k128-gqa4-L{length}", "nsa", 1, 16, 4, length, 128,
-                               stride=128, k=8, sel_q=64))
         if length in (8192, 65536):
             cases.append(case(f"scale-causal-gqa4-L{length}", "causal", 1, 16, 4, length,
                               length, 128))

@@ -557,6 +557,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     // Head pairs over 64-key blocks (NSA's selection, at head dim 128 in
     // 64-key tiles): products of 128 keys from two blocks halve the
     // per-tile costs (waits, turns, the softmax's reductions and rescales).
+    // H200, NSA-style at 64k in alternation: the program 1.014-1.020x with
+    // three stages, whose branches kernel took 1.675 ms against 1.715, and
+    // two stages 1.007-1.010x faster than three; level at 8k.
     if (pairKeyBlocks && pairsHeads && warpgroup.blockKv == 64 &&
         shape.headDim == 128)
       warpgroup.keyBlocksPerTile = 2;
@@ -624,19 +627,6 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
               ? slotListEntries(op, selection, warpgroup)
               : llvm::divideCeil(keyLength, warpgroup.blockKv);
       warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
-      // Paired key blocks: a selection that warp 0 lists (at most 32 slots
-      // of a block each, one query block a CTA: no per-tile flags) lists at
-      // most a block per slot, so the list is sized by the slots, and the 8
-      // KiB of a 64k-key list leave room for a third stage of 128 keys.
-      // (The other forms keep the key length's list: their stages did not
-      // change with it, and none was measured.)
-      if (warpgroup.keyBlocksPerTile > 1 && selection &&
-          !ShapedType::isDynamic(keyLength) && warpgroup.selectionSlots > 0 &&
-          warpgroup.selectionSlots <= 32 &&
-          selection.getBlockKv() == warpgroup.blockKv &&
-          selection.getBlockQ() % warpgroup.blockQ() == 0)
-        warpgroup.tileListEntries =
-            std::min(warpgroup.tileListEntries, warpgroup.selectionSlots);
       listed =
           warpgroup.tileListEntries > 0 &&
           (!anySelection || (warpgroup.selectionSlots > 0 &&
@@ -652,7 +642,12 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
              candidate.listLayout().temporaryEnd <=
                  candidate.warpgroupTileBytes();
     };
-    for (warpgroup.stages = 4; warpgroup.stages > 2; --warpgroup.stages)
+    // Paired key blocks keep two stages of 128 keys (as many keys in flight
+    // as four of 64): H200, NSA-style at 64k, a third (with the selection's
+    // list sized by its slots to make room) took 1.007-1.010x the time.
+    int64_t mostStages = warpgroup.keyBlocksPerTile > 1 ? 2 : 4;
+    for (warpgroup.stages = mostStages; warpgroup.stages > 2;
+         --warpgroup.stages)
       if (fits(warpgroup))
         break;
     if (listed && fits(warpgroup)) {
