@@ -632,8 +632,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
           (!anySelection || (warpgroup.selectionSlots > 0 &&
                              selection.getBlockQ() % warpgroup.blockQ() == 0));
     }
-    // As many stages as shared memory holds, up to 4 (3 at head dim 128);
-    // a list's temporary parts must fit in the tiles.
+    // As many stages as shared memory holds, at least 2 and at most 4 (2
+    // with paired key blocks); a list's temporary parts must fit in the
+    // tiles.
     auto fits = [&](const GpuKernelShape &candidate) {
       int64_t limit = candidate.ctasPerMultiprocessor == 2
                           ? hopperSharedPerCta(2)
@@ -645,11 +646,21 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
     // Paired key blocks keep two stages of 128 keys (as many keys in flight
     // as four of 64): H200, NSA-style at 64k, a third (with the selection's
     // list sized by its slots to make room) took 1.007-1.010x the time.
-    int64_t mostStages = warpgroup.keyBlocksPerTile > 1 ? 2 : 4;
-    for (warpgroup.stages = mostStages; warpgroup.stages > 2;
-         --warpgroup.stages)
-      if (fits(warpgroup))
-        break;
+    auto chooseStages = [&]() {
+      int64_t mostStages = warpgroup.keyBlocksPerTile > 1 ? 2 : 4;
+      for (warpgroup.stages = mostStages; warpgroup.stages > 2;
+           --warpgroup.stages)
+        if (fits(warpgroup))
+          break;
+    };
+    chooseStages();
+    // Two stages of 128 keys take 32 KiB more than two of 64: where a long
+    // static key length's list then leaves no room (past about 540k keys),
+    // tiles of one block.
+    if (warpgroup.keyBlocksPerTile > 1 && !fits(warpgroup)) {
+      warpgroup.keyBlocksPerTile = 1;
+      chooseStages();
+    }
     if (listed && fits(warpgroup)) {
       warpgroup.keyTileRanges = takesKeyTileRanges(op, warpgroup);
       return warpgroup;
