@@ -456,6 +456,26 @@ Value FlashKernelBuilder::visitsOf(Value blocks) {
                                      : ceilDiv(blocks, shape.keyBlocksPerTile);
 }
 
+FlashKernelBuilder::ListedTile
+FlashKernelBuilder::pairedTile(Value tile, Value blocks,
+                               function_ref<ListedTile(Value)> blockAt) {
+  Value block = mul(tile, c(2)), next = add(block, c(1));
+  Value hasNext = lt(next, blocks);
+  ListedTile first = blockAt(block), second = blockAt(next);
+  ListedTile pair{
+      first.tile, first.uniform,
+      arith::SelectOp::create(b, loc, hasNext, second.tile, blockPastKeys())};
+  // Uniform where both blocks are (a missing second has no keys).
+  if (first.uniform)
+    pair.uniform = arith::AndIOp::create(
+        b, loc, first.uniform,
+        arith::OrIOp::create(
+            b, loc, second.uniform,
+            arith::XOrIOp::create(b, loc, hasNext,
+                                  arith::ConstantIntOp::create(b, loc, 1, 1))));
+  return pair;
+}
+
 Value FlashKernelBuilder::blockPastKeys() {
   return ceilDiv(keyLength, shape.blockKv);
 }
@@ -491,31 +511,26 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
     auto run = [&]() {
       useKeySource(source);
       Value offset = arith::SubIOp::create(b, loc, tile, source.start);
-      // Paired blocks: the visit's blocks 2 offset and the next, or the
-      // block past the keys where the source has no next.
-      Value block = pairs ? mul(offset, c(2)) : offset;
-      Value keyTile, nextTile;
+      auto blockAt = [&](Value block) -> ListedTile {
+        if (source.list)
+          return listedTile(source.list, source.listLength, block);
+        return {add(source.bounds.first, block), Value()};
+      };
+      ListedTile listed = blockAt(offset);
+      if (pairs)
+        listed = pairedTile(
+            offset,
+            source.list ? source.listLength
+                        : arith::SubIOp::create(b, loc, source.bounds.end,
+                                                source.bounds.first),
+            blockAt);
+      Value keyTile = listed.tile;
+      pairedBlock = listed.second;
       if (source.list) {
-        ListedTile listed = listedTile(source.list, source.listLength, block);
-        keyTile = listed.tile;
-        if (pairs)
-          nextTile =
-              listedTile(source.list, source.listLength, add(block, c(1))).tile;
         // (A selection's list: separate branches, one query block per CTA.)
         assert((!pairs || selection) &&
                "paired blocks list a selection's tiles only");
         listedUniform = selection ? tileSelectedByAll(keyTile) : listed.uniform;
-      } else {
-        keyTile = add(source.bounds.first, block);
-        nextTile = add(keyTile, c(1));
-      }
-      if (pairs) {
-        Value blocks = source.list
-                           ? source.listLength
-                           : arith::SubIOp::create(b, loc, source.bounds.end,
-                                                   source.bounds.first);
-        pairedBlock = arith::SelectOp::create(
-            b, loc, lt(add(block, c(1)), blocks), nextTile, blockPastKeys());
       }
       SmallVector<Value> results = body(keyTile, source.bounds);
       listedUniform = {};

@@ -216,6 +216,12 @@ private:
   Value pairedBlock;
   /// The CTA's tiles of products over `blocks` visited key blocks.
   Value visitsOf(Value blocks);
+  struct ListedTile;
+  /// Tile `tile` of paired key blocks over a source's `blocks` visited
+  /// blocks, the j-th being `blockAt(j)`: blocks 2 tile and 2 tile + 1, the
+  /// second blockPastKeys() where the source has no such block.
+  ListedTile pairedTile(Value tile, Value blocks,
+                        function_ref<ListedTile(Value)> blockAt);
   /// The first key block past the current source's keys: a paired tile's
   /// second where it has none (TMA reads zeros there, and every key is
   /// past the key length).

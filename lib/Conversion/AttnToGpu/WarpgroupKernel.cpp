@@ -137,28 +137,11 @@ struct FlashKernelBuilder::WarpgroupStorage {
         return k.listedTile(tileList, count, i);
       return {k.add(first, i), Value()};
     }
-    // Blocks 2 i and 2 i + 1, or the block past the keys for the second
-    // where there is none.
-    Value block = k.mul(i, k.c(2));
-    Value next = k.add(block, k.c(1));
-    Value hasNext = k.lt(next, blocks);
-    ListedTile tile{k.add(first, block), Value(), k.add(first, next)};
-    if (tileList) {
-      ListedTile a = k.listedTile(tileList, blocks, block);
-      ListedTile b = k.listedTile(tileList, blocks, next);
-      tile = {a.tile,
-              arith::AndIOp::create(
-                  n.b, n.loc, a.uniform,
-                  arith::OrIOp::create(
-                      n.b, n.loc, b.uniform,
-                      arith::XOrIOp::create(
-                          n.b, n.loc, hasNext,
-                          arith::ConstantIntOp::create(n.b, n.loc, 1, 1)))),
-              b.tile};
-    }
-    tile.second = arith::SelectOp::create(n.b, n.loc, hasNext, tile.second,
-                                          k.blockPastKeys());
-    return tile;
+    return k.pairedTile(i, blocks, [&](Value block) -> ListedTile {
+      if (tileList)
+        return k.listedTile(tileList, blocks, block);
+      return {k.add(first, block), Value()};
+    });
   }
   /// Sets count (and blocks) for `visitedBlocks` blocks visited.
   void countTiles(Value visitedBlocks) {
