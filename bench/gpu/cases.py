@@ -556,6 +556,13 @@ def check_cases():
                       select=dict(block_q=64, block_kv=64, k=40), dynamic=True))
     cases.append(case("chk-dyn-select-D64-b256-q128", "causal", 1, 4, 4, 2100, 2100, 64,
                       select=dict(block_q=128, block_kv=256, k=3), dynamic=True))
+    # Static lengths too long for a list of a flag and an entry a key tile
+    # beside two stages (the paired form's past about 260k keys): lists
+    # from the slots, by warp 0 and from the candidates.
+    cases.append(case("chk-long-select-D128", "causal", 1, 4, 2, 270000, 270000, 128,
+                      select=dict(block_q=64, block_kv=64, k=5)))
+    cases.append(case("chk-long-select-D128-b128", "causal", 1, 4, 2, 270000, 270000, 128,
+                      select=dict(block_q=64, block_kv=128, k=4)))
     cases.append(case("chk-dynprog-lawcat-L5", "lawcat", 2, 2, 2, 5, 5, 128, dynamic=True,
                       dynamic_batch=True))
     # Elementwise ops over any batch and length: the log-gates from logits

@@ -450,6 +450,7 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
   if (failed(capability))
     return failure();
   GpuKernelShape shape;
+  shape.documentMask = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
   // Decode-like shapes (a few query rows) would spend a 128-row tile's
   // products on one row: one warp of 16 rows per CTA instead.
   int64_t queryLength = query.getDimSize(2);
@@ -622,8 +623,9 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
       BlockIndicesAttr selection = onlySelection;
       bool anySelection =
           llvm::any_of(op.getMask(), llvm::IsaPred<BlockIndicesAttr>);
+      warpgroup.slotSizedList = ShapedType::isDynamic(keyLength);
       warpgroup.tileListEntries =
-          ShapedType::isDynamic(keyLength)
+          warpgroup.slotSizedList
               ? slotListEntries(op, selection, warpgroup)
               : llvm::divideCeil(keyLength, warpgroup.blockKv);
       warpgroup.selectionSlots = countSelectionSlots(op, selection, warpgroup);
@@ -654,9 +656,19 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
           break;
     };
     chooseStages();
-    // Two stages of 128 keys take 32 KiB more than two of 64: where a long
-    // static key length's list then leaves no room (past about 540k keys),
-    // tiles of one block.
+    // A static key length's list of a selection takes 8 bytes a key tile;
+    // where that leaves no room (past about 260k keys in the paired form,
+    // 540k with paired key blocks), a list sized by the slots, as over
+    // run-time lengths, rather than the sm_80 kernel.
+    if (listed && !fits(warpgroup) && !warpgroup.slotSizedList) {
+      if (int64_t entries = slotListEntries(op, onlySelection, warpgroup)) {
+        warpgroup.slotSizedList = true;
+        warpgroup.tileListEntries = entries;
+        chooseStages();
+      }
+    }
+    // Two stages of 128 keys take 32 KiB more than two of 64: where the
+    // list still leaves no room, tiles of one block.
     if (warpgroup.keyBlocksPerTile > 1 && !fits(warpgroup)) {
       warpgroup.keyBlocksPerTile = 1;
       chooseStages();
@@ -736,8 +748,12 @@ FailureOr<GpuKernelShape> mlir::attn::chooseGpuKernelShape(
         listed.queryInRegisters = listed.headDim * listed.rowTiles <= 128;
       }
     listed.selectionSlots = countSelectionSlots(op, selection, listed);
-    if (ShapedType::isDynamic(keyLength))
+    // Over run-time lengths, and static ones whose list of a flag and an
+    // entry a key tile leaves the tiles no room: a list sized by the slots.
+    if (ShapedType::isDynamic(keyLength) || listed.sharedBytes() > limit) {
+      listed.slotSizedList = true;
       listed.tileListEntries = slotListEntries(op, selection, listed);
+    }
     if (listed.tileListEntries && listed.sharedBytes() <= limit)
       shape = listed;
   }

@@ -235,13 +235,14 @@ std::pair<Value, Value> FlashKernelBuilder::buildSelectionList(Value first,
   // CTA skips clearing and setting the flags and their two barriers.
   bool warpList = selectionListedByWarp();
   bool flagsRead = selectionFlagsRead();
-  // Over a key length known only at run time there are no per-tile flags
-  // (a static length sizes them): the list holds at most a tile per
-  // candidate, and the CTA lists them itself (below).
-  bool dynamicKeys = cast<MemRefType>(buffers.key.getType()).isDynamicDim(2);
-  if (dynamicKeys && !warpList) {
-    assert(!flagsRead && entries == slots * tilesPerBlock &&
-           entries <= threads && "KernelShapes' slotListEntries");
+  // A list sized by the slots (a key length known only at run time, or a
+  // static one too long for a flag a tile) has no per-tile flags: it holds
+  // at most a tile per candidate, and the CTA lists them itself (below).
+  assert((!shape.slotSizedList || !flagsRead) &&
+         "a list sized by the slots serves CTAs of one query block");
+  if (shape.slotSizedList && !warpList) {
+    assert(entries == slots * tilesPerBlock && entries <= threads &&
+           "KernelShapes' slotListEntries");
     return buildCandidateList(list, flags, tilesOf);
   }
   if (!warpList || flagsRead) {

@@ -132,6 +132,16 @@ struct GpuKernelShape {
   /// selection of 64-key blocks runs 128-key products. 1: a tile is a
   /// block.
   int64_t keyBlocksPerTile = 1;
+  /// Whether a selection's tile list is sized by its slots (at most a tile
+  /// per slot and tile of a block, as KernelShapes' slotListEntries counts)
+  /// rather than by the key length's tiles: over key lengths known only at
+  /// run time, and over static ones whose per-tile list (8 bytes a key
+  /// tile) would leave no room for two stages of tiles. It is then built
+  /// from the slots alone, without per-tile flags.
+  bool slotSizedList = false;
+  /// Whether the mask has a document predicate, whose tile tests read the
+  /// kv segment ids (see documentChunkCount).
+  bool documentMask = false;
 
   /// The keys of one tile of the products.
   int64_t tileKeys() const { return blockKv * keyBlocksPerTile; }
@@ -156,9 +166,10 @@ struct GpuKernelShape {
   }
   /// Documents over a tile list: the chunks of 32 keys whose kv
   /// segment-id min and max the list's tests read (a tile of fewer keys
-  /// takes its chunk's).
+  /// takes its chunk's). None without a document mask: a list of a long
+  /// selection would otherwise reserve 8 bytes every 32 keys for nothing.
   int64_t documentChunkCount() const {
-    return (tileListEntries * blockKv + 31) / 32;
+    return documentMask ? (tileListEntries * blockKv + 31) / 32 : 0;
   }
   /// The list, its flags, (documents) the kv segment-id min and max of
   /// every 32 keys and (selections) the selected blocks of the CTA.
