@@ -944,8 +944,9 @@ void FlashKernelBuilder::build(const KernelBuffers &kernelBuffers,
   // With split keys, warp w takes tiles first + w, first + w + warps, ...
   Value warpFirst = shape.splitKeys ? add(first, warp) : first;
   int64_t tileStep = shape.splitKeys ? shape.warps : 1;
-  // Data-dependent masks with a static key length: the loop runs over a
-  // list of the visited tiles (skipped tiles cost no iteration at all).
+  // Data-dependent masks with a tile list (a static key length, or a
+  // selection's slots): the loop runs over a list of the visited tiles
+  // (skipped tiles cost no iteration at all).
   Value tileList, listLength;
   if (dataDependent && shape.tileListEntries > 0) {
     std::tie(tileList, listLength) = buildTileList(first, end);

@@ -333,8 +333,8 @@ private:
   /// warp, each warp's count through its slot of `counts` (shared i32s, a
   /// slot a warp), a barrier, then the sums. Every thread must call it.
   std::pair<Value, Value> rankAcrossCta(Value kept, Value counts);
-  /// A selection's list over a key length known only at run time, one
-  /// query block per CTA: each of its tileListEntries candidates (tile k
+  /// A selection's list sized by its slots (GpuKernelShape::slotSizedList),
+  /// one query block per CTA: each of its tileListEntries candidates (tile k
   /// of slot s, from selectionSlotBlock and `tilesOf`) is a thread's, staged in
   /// `candidates`; the CTA keeps each tile once in candidate order. Returns
   /// `list` and its length.

@@ -192,13 +192,14 @@ static int64_t countSelectionSlots(AttentionOp op, BlockIndicesAttr selection,
   return std::max<int64_t>(1, blockQ / selectedQ) * slots;
 }
 
-/// The entries of a tile list over a key length known only at run time, or
-/// 0: a selection where the CTA holds one query block (every listed tile
-/// serves all its rows) and its slots' tiles are at most a thread each.
-/// Such a list is built from the slots alone (no per-tile flags, which a
-/// static key length sizes: FlashKernelBuilder's warp list for up to 32
-/// slots of one tile, else its candidate list), so it holds at most a tile
-/// per slot and tile of a block.
+/// The entries of a tile list sized by the slots (over a key length known
+/// only at run time, or a static one too long for a flag and an entry a key
+/// tile), or 0: a selection where the CTA holds one query block (every
+/// listed tile serves all its rows) and its slots' tiles are at most a
+/// thread each. Such a list is built from the slots alone (no per-tile
+/// flags: FlashKernelBuilder's warp list for up to 32 slots of one tile,
+/// else its candidate list), so it holds at most a tile per slot and tile
+/// of a block.
 static int64_t slotListEntries(AttentionOp op, BlockIndicesAttr selection,
                                const GpuKernelShape &shape) {
   int64_t slots = countSelectionSlots(op, selection, shape);

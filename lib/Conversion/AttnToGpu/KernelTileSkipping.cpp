@@ -565,6 +565,8 @@ std::pair<Value, Value> FlashKernelBuilder::buildTileList(Value first,
   // Documents: the min and max kv segment id of every 32 keys, one id per
   // thread and a shuffle tree per warp.
   bool documents = llvm::any_of(op.getMask(), llvm::IsaPred<DocumentAttr>);
+  assert(documents == shape.documentMask &&
+         "the shape reserves the chunks' room for a document mask only");
   int64_t chunks = shape.documentChunkCount();
   Value chunkMin, chunkMax;
   // (With the launch's key-tile ranges, each tile's test reads its two.)

@@ -67,10 +67,11 @@ struct GpuKernelShape {
   int64_t keySplits = 1;
 
   /// Data-dependent masks over a static key length: the key tiles (their
-  /// flags and the list of visited ones live in shared memory). Over a
-  /// dynamic one, a selection of at most 32 one-tile slots per CTA of one
-  /// query block: the slots (its list is built from them alone, a tile per
-  /// slot at most). 0: none.
+  /// flags and the list of visited ones live in shared memory). With
+  /// slotSizedList (a dynamic key length, or a static one too long for
+  /// that list), a selection's slots' tiles per CTA of one query block
+  /// (its list is built from them alone, a tile per slot and tile of a
+  /// block at most). 0: none.
   int64_t tileListEntries = 0;
   /// With a tile list and a block-index selection as the only
   /// data-dependent predicate: the selection's slots read per CTA (its
