@@ -456,12 +456,23 @@ Value FlashKernelBuilder::visitsOf(Value blocks) {
                                      : ceilDiv(blocks, shape.keyBlocksPerTile);
 }
 
-FlashKernelBuilder::ListedTile
-FlashKernelBuilder::pairedTile(Value tile, Value blocks,
-                               function_ref<ListedTile(Value)> blockAt) {
+FlashKernelBuilder::ListedTile FlashKernelBuilder::sourceBlock(Value list,
+                                                               Value length,
+                                                               Value first,
+                                                               Value block) {
+  if (list)
+    return listedTile(list, length, block);
+  return {add(first, block), Value()};
+}
+
+FlashKernelBuilder::ListedTile FlashKernelBuilder::pairedTile(Value tile,
+                                                              Value list,
+                                                              Value firstBlock,
+                                                              Value blocks) {
   Value block = mul(tile, c(2)), next = add(block, c(1));
   Value hasNext = lt(next, blocks);
-  ListedTile first = blockAt(block), second = blockAt(next);
+  ListedTile first = sourceBlock(list, blocks, firstBlock, block);
+  ListedTile second = sourceBlock(list, blocks, firstBlock, next);
   ListedTile pair{
       first.tile, first.uniform,
       arith::SelectOp::create(b, loc, hasNext, second.tile, blockPastKeys())};
@@ -511,19 +522,14 @@ SmallVector<Value> FlashKernelBuilder::onKeySource(
     auto run = [&]() {
       useKeySource(source);
       Value offset = arith::SubIOp::create(b, loc, tile, source.start);
-      auto blockAt = [&](Value block) -> ListedTile {
-        if (source.list)
-          return listedTile(source.list, source.listLength, block);
-        return {add(source.bounds.first, block), Value()};
-      };
-      ListedTile listed = blockAt(offset);
-      if (pairs)
-        listed = pairedTile(
-            offset,
-            source.list ? source.listLength
-                        : arith::SubIOp::create(b, loc, source.bounds.end,
-                                                source.bounds.first),
-            blockAt);
+      ListedTile listed =
+          pairs ? pairedTile(offset, source.list, source.bounds.first,
+                             source.list ? source.listLength
+                                         : arith::SubIOp::create(
+                                               b, loc, source.bounds.end,
+                                               source.bounds.first))
+                : sourceBlock(source.list, source.listLength,
+                              source.bounds.first, offset);
       Value keyTile = listed.tile;
       pairedBlock = listed.second;
       if (source.list) {

@@ -217,11 +217,13 @@ private:
   /// The CTA's tiles of products over `blocks` visited key blocks.
   Value visitsOf(Value blocks);
   struct ListedTile;
+  /// The `block`-th block a source visits: entry `block` of its `list` (of
+  /// `length` entries), or without a list `first` + `block`.
+  ListedTile sourceBlock(Value list, Value length, Value first, Value block);
   /// Tile `tile` of paired key blocks over a source's `blocks` visited
-  /// blocks, the j-th being `blockAt(j)`: blocks 2 tile and 2 tile + 1, the
-  /// second blockPastKeys() where the source has no such block.
-  ListedTile pairedTile(Value tile, Value blocks,
-                        function_ref<ListedTile(Value)> blockAt);
+  /// blocks (sourceBlock's): blocks 2 tile and 2 tile + 1, the second
+  /// blockPastKeys() where the source has no such block.
+  ListedTile pairedTile(Value tile, Value list, Value first, Value blocks);
   /// The first key block past the current source's keys: a paired tile's
   /// second where it has none (TMA reads zeros there, and every key is
   /// past the key length).

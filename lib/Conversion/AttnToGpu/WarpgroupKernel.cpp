@@ -132,16 +132,9 @@ struct FlashKernelBuilder::WarpgroupStorage {
   Value queryMap = {};
 
   ListedTile visited(Value i) {
-    if (!blocks) {
-      if (tileList)
-        return k.listedTile(tileList, count, i);
-      return {k.add(first, i), Value()};
-    }
-    return k.pairedTile(i, blocks, [&](Value block) -> ListedTile {
-      if (tileList)
-        return k.listedTile(tileList, blocks, block);
-      return {k.add(first, block), Value()};
-    });
+    if (!blocks)
+      return k.sourceBlock(tileList, count, first, i);
+    return k.pairedTile(i, tileList, first, blocks);
   }
   /// Sets count (and blocks) for `visitedBlocks` blocks visited.
   void countTiles(Value visitedBlocks) {
