@@ -118,6 +118,7 @@ void mlir::attn::buildAttnLowerToNVVMPipeline(OpPassManager &pm, StringRef chip,
   gpuModule.addPass(createCSEPass());
   gpuModule.addPass(createReconcileUnrealizedCastsPass());
   gpuModule.addPass(createAttnConvertTensorMapArgsPass());
+  gpuModule.addPass(createAttnExternDynamicSharedPass());
   // An op without an NVVM lowering fails serialisation without a location.
   gpuModule.addPass(createAttnCheckKernelsLoweredPass());
 

@@ -218,6 +218,27 @@ def AttnConvertTensorMapArgsPass
   ];
 }
 
+def AttnExternDynamicSharedPass
+    : Pass<"attn-extern-dynamic-shared", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Declare the kernels' dynamic shared memory as PTX's extern "
+                "array";
+  let description = [{
+    Runs on a `gpu.module` after `convert-gpu-to-nvvm`, which lowers
+    `gpu.dynamic_shared_memory` to an internal `llvm.mlir.global` of
+    `!llvm.array<0 x i8>` in address space 3. NVPTX prints that as a
+    one-byte static variable (`.shared .align 16 .b8 __dynamic_shmem__0;`):
+    the kernel then takes a byte of static shared memory, its dynamic
+    shared memory starts after it, and ptxas reports each access past that
+    byte as a "Potential out of bound access". This pass gives every such
+    global (address space 3, zero elements, no initializer) external
+    linkage, which NVPTX prints as CUDA's `extern __shared__` array,
+    `.extern .shared .align 16 .b8 __dynamic_shmem__0[];`: the symbol is
+    then the start of the dynamic shared memory itself, and a kernel has
+    no static shared memory. Other globals are left alone.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def AttnGridDependencyControlPass
     : Pass<"attn-grid-dependency-control", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Let each kernel overlap its launch with the previous "

@@ -18,8 +18,10 @@
 // NOPP: wgmma.mma_async
 // NOPP-NOT: bar.arrive
 // NOPP-LABEL: .entry wide_f16_kernel(
-// RUN: %ptxas -arch=sm_90a %t.ptx -o %t.cubin
+// RUN: %ptxas -arch=sm_90a -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=SMEM --implicit-check-not="out of bound"
+// SMEM: Used {{[0-9]+}} registers
 // PTX: .target sm_90a
+// PTX: .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // Head dim 64 over few keys: the paired form, one consumer of 64 rows per
 // CTA and two CTAs per multiprocessor (registers 24 + 232 per thread of a
 // 32K share), no turns.

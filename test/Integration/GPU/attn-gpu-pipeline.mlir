@@ -23,6 +23,10 @@
 // RUN: attn-compile %s -o %t.80.ptx --target=sm_80
 // RUN: FileCheck %s --check-prefix=PTX < %t.80.ptx
 // PTX: .target sm_80
+// The dynamic shared memory is CUDA's `extern __shared__` array
+// (attn-extern-dynamic-shared), so ptxas sees no one-byte variable that
+// every tile access would overrun.
+// PTX: .extern .shared .align 16 .b8 __dynamic_shmem__0[];
 // PTX: .entry gqa_kernel(
 // PTX: cp.async.cg.shared.global [{{.*}}], [{{.*}}], 16, {{.*}};
 // PTX: cp.async.commit_group;
@@ -32,9 +36,11 @@
 // PTX: ex2.approx.ftz.f32
 // PTX: shfl.sync.bfly.b32
 // PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
-// RUN: %ptxas -arch=sm_80 %t.80.ptx -o %t.80.cubin
+// RUN: %ptxas -arch=sm_80 -v %t.80.ptx -o %t.80.cubin 2>&1 | FileCheck %s --check-prefix=SMEM --implicit-check-not="out of bound"
 // RUN: attn-compile %s -o %t.90.ptx --target=sm_90
-// RUN: %ptxas -arch=sm_90 %t.90.ptx -o %t.90.cubin
+// RUN: %ptxas -arch=sm_90 -v %t.90.ptx -o %t.90.cubin 2>&1 | FileCheck %s --check-prefix=SMEM --implicit-check-not="out of bound"
+// SMEM: Compiling entry function 'gqa_kernel'
+// SMEM: Used {{[0-9]+}} registers
 // RUN: attn-compile %s -o %t.cubin --target=sm_90
 
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
