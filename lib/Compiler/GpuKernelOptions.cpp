@@ -37,7 +37,9 @@ LogicalResult mlir::attn::parseGpuKernelOptions(StringRef text,
   llvm::SplitString(text, pairs);
   llvm::StringSet<> seen;
   for (StringRef pair : pairs) {
-    auto [name, value] = pair.split('=');
+    // (Not a structured binding: C++17 lambdas cannot capture one.)
+    std::pair<StringRef, StringRef> nameAndValue = pair.split('=');
+    StringRef name = nameAndValue.first, value = nameAndValue.second;
     if (!pair.contains('=') || name.empty())
       return fail("'" + pair + "' is not name=value");
     if (!seen.insert(name).second)

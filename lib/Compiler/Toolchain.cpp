@@ -6,12 +6,10 @@
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
 #include <cstring>
@@ -40,27 +38,6 @@ LogicalResult mlir::attn::runProgram(StringRef program,
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, {}, 0, 0,
                                      &message);
-  return checkExit(program, rc, message, error);
-}
-
-LogicalResult mlir::attn::runProgramFiltered(StringRef program,
-                                             ArrayRef<StringRef> args,
-                                             StringRef log,
-                                             function_ref<bool(StringRef)> drop,
-                                             std::string &error) {
-  SmallVector<StringRef> argv = {program};
-  llvm::append_range(argv, args);
-  std::optional<StringRef> redirects[] = {std::nullopt, std::nullopt, log};
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(program, argv, std::nullopt, redirects, 0,
-                                     0, &message);
-  if (auto text = llvm::MemoryBuffer::getFile(log)) {
-    SmallVector<StringRef> lines;
-    (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
-    for (StringRef line : lines)
-      if (!drop(line))
-        llvm::errs() << line << "\n";
-  }
   return checkExit(program, rc, message, error);
 }
 

@@ -15,13 +15,6 @@ namespace mlir::attn {
 LogicalResult runProgram(StringRef program, ArrayRef<StringRef> args,
                          std::string &error);
 
-/// runProgram with the program's diagnostics (stderr) captured in `log`
-/// (a scratch file) and forwarded to ours except the lines `drop` accepts.
-LogicalResult runProgramFiltered(StringRef program, ArrayRef<StringRef> args,
-                                 StringRef log,
-                                 function_ref<bool(StringRef)> drop,
-                                 std::string &error);
-
 /// The host C compiler (clang-22, clang, cc or gcc on PATH), or empty.
 std::string findCCompiler();
 

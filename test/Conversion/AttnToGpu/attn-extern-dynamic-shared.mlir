@@ -19,17 +19,23 @@ module attributes {gpu.container_module} {
 
 // -----
 
-// Static shared memory (a sized array), a zero-length array with a value,
-// and zero-length arrays outside shared memory keep their linkage.
+// Static shared memory (a sized array), zero-length arrays with a value or
+// an initializer region, and zero-length arrays outside shared memory keep
+// their linkage.
 // CHECK-LABEL: gpu.module @others
 // CHECK: llvm.mlir.global internal @tile() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<64 x i8>
 // CHECK: llvm.mlir.global internal @valued(dense<> : tensor<0xi8>) {addr_space = 3 : i32} : !llvm.array<0 x i8>
+// CHECK: llvm.mlir.global internal @initialized() {addr_space = 3 : i32} : !llvm.array<0 x i8> {
 // CHECK: llvm.mlir.global internal @global_memory() {addr_space = 1 : i32} : !llvm.array<0 x i8>
 // CHECK: llvm.mlir.global internal @generic() {addr_space = 0 : i32} : !llvm.array<0 x i8>
 module attributes {gpu.container_module} {
   gpu.module @others {
     llvm.mlir.global internal @tile() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<64 x i8>
     llvm.mlir.global internal @valued(dense<> : tensor<0xi8>) {addr_space = 3 : i32} : !llvm.array<0 x i8>
+    llvm.mlir.global internal @initialized() {addr_space = 3 : i32} : !llvm.array<0 x i8> {
+      %0 = llvm.mlir.undef : !llvm.array<0 x i8>
+      llvm.return %0 : !llvm.array<0 x i8>
+    }
     llvm.mlir.global internal @global_memory() {addr_space = 1 : i32} : !llvm.array<0 x i8>
     llvm.mlir.global internal @generic() : !llvm.array<0 x i8>
   }

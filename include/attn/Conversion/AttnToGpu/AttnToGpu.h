@@ -665,9 +665,11 @@ inline constexpr int64_t kTopkWarps = 4;
 int64_t topkSharedBytes(TopkOp op);
 Value topkSharedBytes(OpBuilder &b, Location loc, TopkOp op, Value scores);
 /// The most shared memory a top-k kernel opts in to on a chip of
-/// `sharedMemoryLimit` bytes a CTA: 1 KiB less, since the PTX declares the
-/// dynamic shared memory's symbol with a byte of static shared memory,
-/// which counts against the limit (an opt-in of the whole limit fails).
+/// `sharedMemoryLimit` bytes a CTA: 1 KiB less. (Chosen when the PTX
+/// declared the dynamic shared memory's symbol with a byte of static
+/// shared memory, which counted against the limit and made an opt-in of
+/// the whole limit fail; since attn-extern-dynamic-shared there is none,
+/// but the whole limit has not been tried on a GPU.)
 int64_t topkSharedLimit(int64_t sharedMemoryLimit);
 /// Rows of the scores' buffer `scores` (all but the last dimension).
 Value topkRows(OpBuilder &b, Location loc, Value scores);
